@@ -1,0 +1,90 @@
+/* folioclient.h - libfolioclient: talk to foliod over TCP.
+ *
+ * A folio_client is one blocking connection: connect, Hello, then requests
+ * and responses as length-prefixed protobuf frames (frame.h). Calls either
+ * return the server's answer or fill a folio_error with a status code and a
+ * message for a person. Failures of the connection itself (cannot connect,
+ * connection lost, garbage from the server) have transport set, so callers
+ * can tell "the server said no" from "there is no server".
+ *
+ * Responses belong to the caller: free them with folio_response_free().
+ * Not thread-safe: one client per thread.
+ */
+#ifndef FOLIO_CLIENT_H
+#define FOLIO_CLIENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "folio.pb-c.h"
+
+#define FOLIO_PROTOCOL_VERSION 1
+#define FOLIO_DEFAULT_SERVER   "127.0.0.1:7070"
+
+struct folio_client;
+
+struct folio_error {
+    Folio__Code code; /* server status, or UNAVAILABLE for transport failures */
+    bool transport;   /* the connection failed, not the request */
+    char message[512];
+};
+
+/* True when server is "HOST:PORT" or "[V6]:PORT" with a port 1-65535, the
+ * form folio_client_connect accepts. */
+bool folio_server_valid(const char *server);
+
+/* Connects to "HOST:PORT" ("[::1]:PORT" for IPv6), sends Hello with the given
+ * client name, and checks the Welcome. timeout_ms bounds connect and every
+ * later read and write (0: no limit). NULL on failure, with err set. */
+struct folio_client *folio_client_connect(const char *server, const char *client_name,
+                                          int timeout_ms, struct folio_error *err);
+void folio_client_close(struct folio_client *c);
+
+/* The server's answer to Hello. */
+const Folio__Welcome *folio_client_welcome(const struct folio_client *c);
+
+/* Largest response frame accepted from the server. */
+void folio_client_set_max_frame(struct folio_client *c, size_t max_frame);
+
+/* Pipelining: send assigns req->id and writes the frame; receive reads the
+ * next response in order. Both return 0, or -1 with err set (transport). */
+int folio_client_send(struct folio_client *c, Folio__Request *req, struct folio_error *err);
+Folio__Response *folio_client_receive(struct folio_client *c, struct folio_error *err);
+
+/* One request, one response. Returns the response only when its status is OK;
+ * otherwise NULL with err holding the server's code and message, or the
+ * transport failure. */
+Folio__Response *folio_client_call(struct folio_client *c, Folio__Request *req,
+                                   struct folio_error *err);
+
+void folio_response_free(Folio__Response *r);
+
+/* Typed calls: each builds its Request and goes through folio_client_call. */
+Folio__Response *folio_login(struct folio_client *c, const char *username, const char *password,
+                             struct folio_error *err);
+Folio__Response *folio_authenticate(struct folio_client *c, const char *token,
+                                    struct folio_error *err);
+Folio__Response *folio_logout(struct folio_client *c, struct folio_error *err);
+Folio__Response *folio_whoami(struct folio_client *c, struct folio_error *err);
+Folio__Response *folio_password_change(struct folio_client *c, const char *old_password,
+                                       const char *new_password, struct folio_error *err);
+Folio__Response *folio_office_add(struct folio_client *c, const char *name,
+                                  struct folio_error *err);
+Folio__Response *folio_office_list(struct folio_client *c, struct folio_error *err);
+Folio__Response *folio_user_add(struct folio_client *c, const char *name, Folio__Role role,
+                                const char *office, const char *password, struct folio_error *err);
+Folio__Response *folio_user_list(struct folio_client *c, uint32_t limit, const char *after,
+                                 struct folio_error *err);
+Folio__Response *folio_user_disable(struct folio_client *c, const char *name,
+                                    struct folio_error *err);
+Folio__Response *folio_user_passwd(struct folio_client *c, const char *name, const char *password,
+                                   struct folio_error *err);
+Folio__Response *folio_audit_query(struct folio_client *c, const char *actor, int64_t since,
+                                   uint32_t limit, uint64_t before, struct folio_error *err);
+
+/* "agent" -> FOLIO__ROLE__ROLE_AGENT etc.; -1 for an unknown name. */
+int folio_role_from_name(const char *name, Folio__Role *role);
+const char *folio_role_name(Folio__Role role);
+
+#endif

@@ -1,0 +1,59 @@
+/* access.c - see access.h. */
+#include "access.h"
+
+static int access_deny(struct request *req, const char *why)
+{
+    return request_fail(req, FOLIO__CODE__PERMISSION_DENIED, "%s", why);
+}
+
+int access_require_firm_admin(struct request *req)
+{
+    if (req->actor.role == FOLIO__ROLE__ROLE_FIRM_ADMIN)
+        return 0;
+    return access_deny(req, "only a firm-admin may do this");
+}
+
+int access_require_admin(struct request *req)
+{
+    if (req->actor.role == FOLIO__ROLE__ROLE_FIRM_ADMIN ||
+        req->actor.role == FOLIO__ROLE__ROLE_OFFICE_ADMIN)
+        return 0;
+    return access_deny(req, "only an office-admin or a firm-admin may do this");
+}
+
+int access_user_create(struct request *req, Folio__Role role, uint64_t office_id)
+{
+    switch (req->actor.role) {
+    case FOLIO__ROLE__ROLE_FIRM_ADMIN:
+        return 0;
+    case FOLIO__ROLE__ROLE_OFFICE_ADMIN:
+        if (role != FOLIO__ROLE__ROLE_AGENT)
+            return access_deny(req, "an office-admin may only add agents");
+        if (office_id != req->actor.office_id)
+            return access_deny(req, "an office-admin may only add users to its own office");
+        return 0;
+    default:
+        return access_deny(req, "only an office-admin or a firm-admin may add users");
+    }
+}
+
+int access_user_manage(struct request *req, const Folio__User *target)
+{
+    switch (req->actor.role) {
+    case FOLIO__ROLE__ROLE_FIRM_ADMIN:
+        return 0;
+    case FOLIO__ROLE__ROLE_OFFICE_ADMIN:
+        if (target->office_id != req->actor.office_id)
+            return access_deny(req, "an office-admin may only manage users of its own office");
+        if (target->role != FOLIO__ROLE__ROLE_AGENT)
+            return access_deny(req, "an office-admin may only manage agents");
+        return 0;
+    default:
+        return access_deny(req, "only an office-admin or a firm-admin may manage users");
+    }
+}
+
+uint64_t access_office_scope(const struct request *req)
+{
+    return req->actor.role == FOLIO__ROLE__ROLE_FIRM_ADMIN ? 0 : req->actor.office_id;
+}

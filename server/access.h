@@ -1,0 +1,27 @@
+/* access.h - every permission decision of the server, in one place.
+ *
+ * Roles (design.md §3): an agent manages nothing but itself; an office-admin
+ * manages the agents of its own office; a firm-admin manages everything.
+ * Each check returns 0 when the actor may act, or fails the request with
+ * PERMISSION_DENIED (saying why) and returns WRITER_ROLLBACK. */
+#ifndef FOLIO_ACCESS_H
+#define FOLIO_ACCESS_H
+
+#include <stdint.h>
+
+#include "request.h"
+
+int access_require_firm_admin(struct request *req);
+int access_require_admin(struct request *req);
+
+/* May the actor create a user with this role in this office? */
+int access_user_create(struct request *req, Folio__Role role, uint64_t office_id);
+
+/* May the actor disable the target or set its password? */
+int access_user_manage(struct request *req, const Folio__User *target);
+
+/* The office whose records the actor may list: 0 for all (firm-admin). Call
+ * after access_require_admin. */
+uint64_t access_office_scope(const struct request *req);
+
+#endif

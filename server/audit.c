@@ -1,0 +1,26 @@
+/* audit.c - see audit.h. */
+#include "audit.h"
+
+#include "server.h"
+#include "store_audit.h"
+
+int audit_append_as(struct store *store, MDB_txn *txn, int64_t now, const char *actor,
+                    uint64_t actor_office_id, const char *action, const char *target,
+                    const char *detail)
+{
+    Folio__AuditRecord record = FOLIO__AUDIT_RECORD__INIT;
+    record.time = now;
+    record.actor = (char *)(actor ? actor : "");
+    record.actor_office_id = actor_office_id;
+    record.action = (char *)action;
+    record.target = (char *)(target ? target : "");
+    record.detail = (char *)(detail ? detail : "");
+    return store_audit_append(store, txn, &record);
+}
+
+int audit_append(struct request *req, MDB_txn *txn, const char *action, const char *target,
+                 const char *detail)
+{
+    return audit_append_as(&req->server->store, txn, req->now, req->actor.name,
+                           req->actor.office_id, action, target, detail);
+}

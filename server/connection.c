@@ -1,0 +1,394 @@
+/* connection.c - see connection.h.
+ *
+ * The order rule. Replies leave in request order, and a request must see
+ * every write acknowledged before it on its connection. So a request starts
+ * only when everything before it is answered, with one exception that keeps
+ * pipelined writes fast: a write-only request may join earlier write-only
+ * requests already queued at the writer, which runs jobs in order anyway.
+ */
+#include "connection.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dispatch.h"
+#include "log.h"
+#include "op.h"
+#include "server.h"
+
+/* Bytes handed to one read: bounds the frames one callback can queue, so a
+ * busy peer cannot hold the loop for long. */
+#define CONNECTION_READ_CHUNK  (64u * 1024u)
+#define CONNECTION_WRITE_BATCH 64
+
+struct connection_write {
+    uv_write_t req;
+    struct connection *conn;
+    unsigned count;
+    uv_buf_t bufs[];
+};
+
+static void connection_update_reading(struct connection *conn);
+
+void connection_unref(struct connection *conn)
+{
+    if (--conn->refs == 0) {
+        frame_reader_free(&conn->reader);
+        free(conn);
+    }
+}
+
+static void connection_closed(uv_handle_t *handle)
+{
+    connection_unref(handle->data);
+}
+
+void connection_close(struct connection *conn)
+{
+    if (conn->closing)
+        return;
+    struct server *s = conn->server;
+    conn->closing = true;
+    if (conn->prev != NULL)
+        conn->prev->next = conn->next;
+    else
+        s->connections = conn->next;
+    if (conn->next != NULL)
+        conn->next->prev = conn->prev;
+    s->connection_count--;
+    struct request *req = conn->head;
+    while (req != NULL) {
+        struct request *next = req->next;
+        if (req->state == REQUEST_RUNNING)
+            dispatch_abandon(req);
+        else
+            request_free(req);
+        req = next;
+    }
+    conn->head = conn->tail = NULL;
+    conn->queued = 0;
+    log_debug("connection %s closed", conn->peer);
+    uv_close((uv_handle_t *)&conn->tcp, connection_closed);
+    server_check_drained(s);
+}
+
+static void connection_shutdown_done(uv_shutdown_t *req, int status)
+{
+    (void)status;
+    struct connection *conn = req->data;
+    free(req);
+    connection_close(conn);
+    connection_unref(conn);
+}
+
+/* Closes once every reply queued so far has reached the kernel. */
+static void connection_shutdown(struct connection *conn)
+{
+    if (conn->shutting_down || conn->closing)
+        return;
+    conn->shutting_down = true;
+    uv_shutdown_t *req = malloc(sizeof(*req));
+    if (req == NULL || uv_shutdown(req, (uv_stream_t *)&conn->tcp, connection_shutdown_done) != 0) {
+        free(req);
+        connection_close(conn);
+        return;
+    }
+    req->data = conn;
+    conn->refs++;
+}
+
+void connection_stop_input(struct connection *conn)
+{
+    conn->closing_after = true;
+    connection_update_reading(conn);
+}
+
+static void connection_enqueue(struct connection *conn, struct request *req)
+{
+    req->next = NULL;
+    if (conn->tail != NULL)
+        conn->tail->next = req;
+    else
+        conn->head = req;
+    conn->tail = req;
+    conn->queued++;
+}
+
+/* Answers with a status the server makes up (id 0), then closes: for peers
+ * that broke the protocol or hit a limit. Replies already queued go first. */
+static void connection_refuse(struct connection *conn, Folio__Code code, const char *message)
+{
+    log_info("connection %s: %s", conn->peer, message);
+    struct request *req = dispatch_reply(conn, code, message);
+    if (req == NULL) {
+        connection_close(conn);
+        return;
+    }
+    req->close_after = true;
+    connection_enqueue(conn, req);
+    connection_stop_input(conn);
+}
+
+/* Turns buffered frames into queued requests, as many as the queue allows.
+ * Returns how many were queued. */
+static unsigned connection_take_frames(struct connection *conn)
+{
+    unsigned taken = 0;
+    while (!conn->closing_after && conn->queued < CONNECTION_MAX_IN_FLIGHT) {
+        const uint8_t *payload;
+        size_t len;
+        enum frame_result r = frame_reader_next(&conn->reader, &payload, &len);
+        if (r == FRAME_INCOMPLETE)
+            break;
+        if (r == FRAME_EMPTY) {
+            connection_refuse(conn, FOLIO__CODE__INVALID_ARGUMENT,
+                              "empty frame: every frame must hold a Request");
+            break;
+        }
+        if (r == FRAME_TOO_LARGE) {
+            char message[128];
+            snprintf(message, sizeof(message), "frame larger than the limit of %zu bytes",
+                     conn->reader.max_frame);
+            connection_refuse(conn, FOLIO__CODE__RESOURCE_EXHAUSTED, message);
+            break;
+        }
+        struct request *req = dispatch_decode(conn, payload, len);
+        if (req == NULL) {
+            connection_refuse(conn, FOLIO__CODE__INVALID_ARGUMENT,
+                              "the frame does not hold a valid Request");
+            break;
+        }
+        connection_enqueue(conn, req);
+        taken++;
+    }
+    frame_reader_shrink(&conn->reader);
+    return taken;
+}
+
+/* Starts every queued request the order rule allows. */
+static void connection_start_ready(struct connection *conn)
+{
+    bool waiting = false;      /* an earlier request is still running */
+    bool waiting_read = false; /* ...and it is not a write-only one */
+    for (struct request *req = conn->head; req != NULL && !waiting_read; req = req->next) {
+        if (req->state == REQUEST_QUEUED) {
+            if (waiting && !op_is_write_only(req->op))
+                break;
+            dispatch_start(req);
+        }
+        if (req->state == REQUEST_RUNNING) {
+            waiting = true;
+            waiting_read = !op_is_write_only(req->op);
+        }
+    }
+}
+
+static void connection_written(uv_write_t *wreq, int status)
+{
+    struct connection_write *w = (struct connection_write *)wreq;
+    struct connection *conn = w->conn;
+    for (unsigned i = 0; i < w->count; i++)
+        free(w->bufs[i].base);
+    free(w);
+    if (conn->closing)
+        return;
+    if (status < 0) {
+        log_debug("connection %s: write failed: %s", conn->peer, uv_strerror(status));
+        connection_close(conn);
+        return;
+    }
+    connection_update_reading(conn);
+}
+
+/* Writes the replies at the head of the queue that are done, in order. */
+static void connection_flush(struct connection *conn)
+{
+    while (!conn->closing && conn->head != NULL && conn->head->state == REQUEST_DONE) {
+        uv_buf_t bufs[CONNECTION_WRITE_BATCH];
+        unsigned n = 0;
+        bool close_after = false;
+        while (n < CONNECTION_WRITE_BATCH && conn->head != NULL &&
+               conn->head->state == REQUEST_DONE && !close_after) {
+            struct request *req = conn->head;
+            conn->head = req->next;
+            if (conn->head == NULL)
+                conn->tail = NULL;
+            conn->queued--;
+            if (req->out != NULL)
+                bufs[n++] = uv_buf_init((char *)req->out, (unsigned)req->out_len);
+            req->out = NULL;
+            close_after = req->close_after;
+            request_free(req);
+        }
+        if (n > 0) {
+            struct connection_write *w = malloc(sizeof(*w) + n * sizeof(uv_buf_t));
+            if (w == NULL) {
+                for (unsigned i = 0; i < n; i++)
+                    free(bufs[i].base);
+                connection_close(conn);
+                return;
+            }
+            w->conn = conn;
+            w->count = n;
+            memcpy(w->bufs, bufs, n * sizeof(uv_buf_t));
+            int rc = uv_write(&w->req, (uv_stream_t *)&conn->tcp, w->bufs, n, connection_written);
+            if (rc != 0) {
+                for (unsigned i = 0; i < n; i++)
+                    free(w->bufs[i].base);
+                free(w);
+                connection_close(conn);
+                return;
+            }
+        }
+        if (close_after) {
+            connection_stop_input(conn);
+            connection_shutdown(conn);
+            return;
+        }
+    }
+}
+
+void connection_pump(struct connection *conn)
+{
+    do {
+        connection_start_ready(conn);
+        connection_flush(conn);
+    } while (!conn->closing && connection_take_frames(conn) > 0);
+    if (!conn->closing)
+        connection_update_reading(conn);
+}
+
+static bool connection_output_full(struct connection *conn)
+{
+    return uv_stream_get_write_queue_size((uv_stream_t *)&conn->tcp) > CONNECTION_OUTPUT_HIGH_WATER;
+}
+
+static void connection_alloc(uv_handle_t *handle, size_t suggested, uv_buf_t *buf)
+{
+    (void)suggested;
+    struct connection *conn = handle->data;
+    size_t len;
+    uint8_t *space = frame_reader_space(&conn->reader, &len);
+    if (len > CONNECTION_READ_CHUNK)
+        len = CONNECTION_READ_CHUNK;
+    *buf = uv_buf_init((char *)space, (unsigned)len);
+}
+
+static void connection_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
+{
+    (void)buf; /* it points into the frame reader */
+    struct connection *conn = stream->data;
+    if (nread > 0) {
+        frame_reader_commit(&conn->reader, (size_t)nread);
+        conn->last_active_ms = uv_now(&conn->server->loop);
+        connection_take_frames(conn);
+        connection_pump(conn);
+        return;
+    }
+    if (nread == 0)
+        return;
+    if (nread == UV_ENOBUFS) {
+        /* The reader could not grow: take what is there and wait. */
+        connection_take_frames(conn);
+        connection_pump(conn);
+        if (conn->reading && frame_reader_pending(&conn->reader) > 0 && conn->queued == 0)
+            connection_refuse(conn, FOLIO__CODE__RESOURCE_EXHAUSTED,
+                              "the server is out of memory for this connection");
+        return;
+    }
+    if (nread != UV_EOF)
+        log_debug("connection %s: read failed: %s", conn->peer, uv_strerror((int)nread));
+    /* The peer will send nothing more; answer what it asked, then close. */
+    conn->closing_after = true;
+    conn->reading = false;
+    uv_read_stop(stream);
+    if (nread != UV_EOF || conn->head == NULL)
+        connection_close(conn);
+    else
+        connection_pump(conn);
+}
+
+static void connection_update_reading(struct connection *conn)
+{
+    if (conn->closing)
+        return;
+    if (conn->closing_after && conn->head == NULL && !conn->reading) {
+        connection_shutdown(conn);
+        return;
+    }
+    bool want = !conn->closing_after && !conn->server->draining &&
+                conn->queued < CONNECTION_MAX_IN_FLIGHT && !connection_output_full(conn);
+    /* Once over the high-water mark, wait for the low one before reading
+     * again, so a slow reader is not woken for every reply it drains. */
+    if (want && !conn->reading &&
+        uv_stream_get_write_queue_size((uv_stream_t *)&conn->tcp) > CONNECTION_OUTPUT_LOW_WATER)
+        want = false;
+    if (want && !conn->reading) {
+        if (uv_read_start((uv_stream_t *)&conn->tcp, connection_alloc, connection_read) == 0)
+            conn->reading = true;
+    } else if (!want && conn->reading) {
+        uv_read_stop((uv_stream_t *)&conn->tcp);
+        conn->reading = false;
+    }
+}
+
+static void connection_peer_name(struct connection *conn)
+{
+    struct sockaddr_storage addr;
+    int len = sizeof(addr);
+    char host[INET6_ADDRSTRLEN] = "?";
+    int port = 0;
+    if (uv_tcp_getpeername(&conn->tcp, (struct sockaddr *)&addr, &len) == 0) {
+        if (addr.ss_family == AF_INET6) {
+            struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&addr;
+            uv_ip6_name(a6, host, sizeof(host));
+            port = ntohs(a6->sin6_port);
+        } else {
+            struct sockaddr_in *a4 = (struct sockaddr_in *)&addr;
+            uv_ip4_name(a4, host, sizeof(host));
+            port = ntohs(a4->sin_port);
+        }
+    }
+    snprintf(conn->peer, sizeof(conn->peer), "%s:%d", host, port);
+}
+
+static void connection_free_unaccepted(uv_handle_t *handle)
+{
+    free(handle->data);
+}
+
+void connection_accept(struct server *s)
+{
+    struct connection *conn = calloc(1, sizeof(*conn));
+    if (conn == NULL)
+        return;
+    conn->server = s;
+    conn->tcp.data = conn;
+    uv_tcp_init(&s->loop, &conn->tcp);
+    if (uv_accept((uv_stream_t *)&s->listener, (uv_stream_t *)&conn->tcp) != 0) {
+        uv_close((uv_handle_t *)&conn->tcp, connection_free_unaccepted);
+        return;
+    }
+    conn->refs = 1;
+    frame_reader_init(&conn->reader, s->config.max_frame);
+    conn->last_active_ms = uv_now(&s->loop);
+    connection_peer_name(conn);
+    uv_tcp_nodelay(&conn->tcp, 1);
+    conn->next = s->connections;
+    if (s->connections != NULL)
+        s->connections->prev = conn;
+    s->connections = conn;
+    s->connection_count++;
+    log_debug("connection %s accepted", conn->peer);
+    if (s->connection_count > s->config.max_connections) {
+        char message[128];
+        snprintf(message, sizeof(message),
+                 "the server is at its limit of %u connections; try again later",
+                 s->config.max_connections);
+        connection_refuse(conn, FOLIO__CODE__RESOURCE_EXHAUSTED, message);
+        connection_pump(conn);
+        return;
+    }
+    connection_update_reading(conn);
+}

@@ -1,0 +1,339 @@
+/* dispatch.c - the request table and the stages every request goes through.
+ *
+ * One table, one entry per request type: adding a request type means adding
+ * a row here and its handlers in an op_*.c file; nothing else dispatches. */
+#include "dispatch.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "connection.h"
+#include "log.h"
+#include "op.h"
+#include "server.h"
+#include "session.h"
+#include "status.h"
+
+#define CONTAINER_OF(ptr, type, member) ((type *)(void *)((char *)(ptr)-offsetof(type, member)))
+
+static const struct op op_table[] = {
+    {FOLIO__REQUEST__OP_HELLO, "hello", OP_PUBLIC, op_hello_read, NULL, NULL, NULL},
+    {FOLIO__REQUEST__OP_LOGIN, "login", OP_PUBLIC, op_login_read, op_login_hash, op_login_write,
+     op_login_finish},
+    {FOLIO__REQUEST__OP_AUTHENTICATE, "authenticate", OP_PUBLIC, op_authenticate_read, NULL, NULL,
+     op_authenticate_finish},
+    {FOLIO__REQUEST__OP_LOGOUT, "logout", OP_SESSION, NULL, NULL, op_logout_write,
+     op_logout_finish},
+    {FOLIO__REQUEST__OP_WHOAMI, "whoami", OP_SESSION, op_whoami_read, NULL, NULL, NULL},
+    {FOLIO__REQUEST__OP_PASSWORD_CHANGE, "password_change", OP_SESSION, op_password_change_read,
+     op_password_change_hash, op_password_change_write, NULL},
+    {FOLIO__REQUEST__OP_OFFICE_ADD, "office_add", OP_SESSION, NULL, NULL, op_office_add_write,
+     NULL},
+    {FOLIO__REQUEST__OP_OFFICE_LIST, "office_list", OP_SESSION, op_office_list_read, NULL, NULL,
+     NULL},
+    {FOLIO__REQUEST__OP_USER_ADD, "user_add", OP_SESSION, op_user_add_read, op_user_add_hash,
+     op_user_add_write, NULL},
+    {FOLIO__REQUEST__OP_USER_LIST, "user_list", OP_SESSION, op_user_list_read, NULL, NULL, NULL},
+    {FOLIO__REQUEST__OP_USER_DISABLE, "user_disable", OP_SESSION, NULL, NULL, op_user_disable_write,
+     NULL},
+    {FOLIO__REQUEST__OP_USER_PASSWD, "user_passwd", OP_SESSION, op_user_passwd_read,
+     op_user_passwd_hash, op_user_passwd_write, NULL},
+    {FOLIO__REQUEST__OP_AUDIT_QUERY, "audit_query", OP_SESSION, op_audit_query_read, NULL, NULL,
+     NULL},
+};
+
+const struct op *op_find(Folio__Request__OpCase which)
+{
+    for (size_t i = 0; i < sizeof(op_table) / sizeof(op_table[0]); i++)
+        if (op_table[i].which == which)
+            return &op_table[i];
+    return NULL;
+}
+
+bool op_is_write_only(const struct op *op)
+{
+    return op != NULL && op->write != NULL && op->read == NULL && op->hash == NULL &&
+           op->finish == NULL;
+}
+
+/* ---------------------------------------------------------------- lifetime */
+
+/* What one request may allocate: its decoded frame several times over (protobuf
+ * expands small fields) plus room for the reply. */
+static size_t dispatch_arena_limit(const struct server *s)
+{
+    return s->config.max_frame * 4 + 256 * 1024;
+}
+
+static struct request *request_new(struct connection *conn)
+{
+    struct request *req = calloc(1, sizeof(*req));
+    if (req == NULL)
+        return NULL;
+    req->conn = conn;
+    req->server = conn->server;
+    arena_init(&req->arena, dispatch_arena_limit(conn->server));
+    folio__response__init(&req->response);
+    folio__status__init(&req->status);
+    req->response.status = &req->status;
+    return req;
+}
+
+void request_free(struct request *req)
+{
+    arena_free(&req->arena);
+    free(req->out);
+    free(req);
+}
+
+/* Packs the reply and lets go of everything else the request held. */
+static void request_pack(struct request *req)
+{
+    req->response.id = req->msg != NULL ? req->msg->id : 0;
+    if (req->status.message == NULL || req->status.message[0] == '\0')
+        req->status.message = req->status.code == FOLIO__CODE__OK
+                                  ? (char *)""
+                                  : (char *)status_message(req->status.code);
+    if (frame_encode(&req->response.base, FRAME_ABSOLUTE_MAX, &req->out, &req->out_len) != 0) {
+        log_error("reply to %s does not fit in a frame", req->op ? req->op->name : "request");
+        Folio__Response small = FOLIO__RESPONSE__INIT;
+        Folio__Status status = FOLIO__STATUS__INIT;
+        status.code = FOLIO__CODE__INTERNAL;
+        status.message = (char *)"the reply is too large to send";
+        small.id = req->response.id;
+        small.status = &status;
+        if (frame_encode(&small.base, FRAME_ABSOLUTE_MAX, &req->out, &req->out_len) != 0) {
+            req->out = NULL;
+            req->out_len = 0;
+            req->close_after = true;
+        }
+    }
+    arena_free(&req->arena);
+    req->msg = NULL;
+    req->state = REQUEST_DONE;
+}
+
+struct request *dispatch_decode(struct connection *conn, const uint8_t *payload, size_t len)
+{
+    struct request *req = request_new(conn);
+    if (req == NULL)
+        return NULL;
+    req->msg = folio__request__unpack(&req->arena.allocator, len, payload);
+    if (req->msg == NULL) {
+        request_free(req);
+        return NULL;
+    }
+    req->op = op_find(req->msg->op_case);
+    if (req->op == NULL) {
+        /* Decoded, but asks for nothing we know: answered in order, and the
+         * connection stays open (a newer client may try an op we lack). */
+        request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,
+                     req->msg->op_case == FOLIO__REQUEST__OP__NOT_SET
+                         ? "the request names no operation"
+                         : "this server does not know that operation");
+    }
+    req->state = REQUEST_QUEUED;
+    return req;
+}
+
+struct request *dispatch_reply(struct connection *conn, Folio__Code code, const char *message)
+{
+    struct request *req = request_new(conn);
+    if (req == NULL)
+        return NULL;
+    request_fail(req, code, "%s", message);
+    request_pack(req);
+    return req;
+}
+
+/* ---------------------------------------------------------------- stages */
+
+static void dispatch_hash_stage(struct request *req);
+static void dispatch_write_stage(struct request *req);
+static void dispatch_finish(struct request *req);
+
+static void dispatch_leave_loop(struct request *req)
+{
+    req->conn->refs++;
+    req->server->requests_running++;
+}
+
+/* Back on the loop thread. Returns false when the connection closed in the
+ * meantime: the request has then been freed and must not be touched. */
+static bool dispatch_return_to_loop(struct request *req)
+{
+    struct connection *conn = req->conn;
+    struct server *s = req->server;
+    s->requests_running--;
+    if (conn->closing) {
+        request_free(req);
+        connection_unref(conn);
+        server_check_drained(s);
+        return false;
+    }
+    conn->refs--;
+    return true;
+}
+
+/* After a stage that ran off the loop: if the request is now complete, its
+ * connection may write it and start what waited behind it. */
+static void dispatch_resumed(struct connection *conn, struct server *s, bool done)
+{
+    if (done)
+        connection_pump(conn);
+    server_check_drained(s);
+}
+
+void dispatch_start(struct request *req)
+{
+    struct connection *conn = req->conn;
+    struct server *s = req->server;
+    const struct op *op = req->op;
+    req->state = REQUEST_RUNNING;
+    req->now = (int64_t)time(NULL);
+    if (op == NULL || !request_ok(req)) {
+        request_pack(req);
+        return;
+    }
+    if (!conn->said_hello && op->which != FOLIO__REQUEST__OP_HELLO) {
+        request_fail(req, FOLIO__CODE__FAILED_PRECONDITION,
+                     "send Hello first: the connection has not been greeted");
+        request_pack(req);
+        return;
+    }
+    if (op->read != NULL || op->access == OP_SESSION) {
+        MDB_txn *txn;
+        int rc = store_read_begin(&s->store, &txn);
+        if (rc != 0) {
+            request_store_error(req, rc, "read");
+        } else {
+            if (op->access == OP_SESSION)
+                session_check(req, txn);
+            if (request_ok(req) && op->read != NULL)
+                op->read(req, txn);
+            store_read_end(&s->store, txn);
+        }
+    }
+    dispatch_hash_stage(req);
+}
+
+static void dispatch_hash_run(struct hasher_job *job)
+{
+    struct request *req = CONTAINER_OF(job, struct request, hash_job);
+    req->op->hash(req);
+}
+
+static void dispatch_hash_done(struct hasher_job *job)
+{
+    struct request *req = CONTAINER_OF(job, struct request, hash_job);
+    struct connection *conn = req->conn;
+    struct server *s = req->server;
+    if (!dispatch_return_to_loop(req))
+        return;
+    dispatch_write_stage(req);
+    dispatch_resumed(conn, s, req->state == REQUEST_DONE);
+}
+
+static void dispatch_hash_stage(struct request *req)
+{
+    if (request_ok(req) && req->op->hash != NULL) {
+        req->hash_job.run = dispatch_hash_run;
+        req->hash_job.done = dispatch_hash_done;
+        if (hasher_submit(&req->server->hasher, &req->hash_job) == 0) {
+            dispatch_leave_loop(req);
+            return;
+        }
+        request_fail(req, FOLIO__CODE__UNAVAILABLE,
+                     "too many password checks are waiting; try again shortly");
+    }
+    dispatch_write_stage(req);
+}
+
+static int dispatch_write_run(struct writer_job *job, MDB_txn *txn)
+{
+    struct request *req = CONTAINER_OF(job, struct request, write_job);
+    /* A batch may be replayed after the map grows: start from a clean reply. */
+    req->status.code = FOLIO__CODE__OK;
+    req->status.message = NULL;
+    req->response.result_case = FOLIO__RESPONSE__RESULT__NOT_SET;
+    return req->op->write(req, txn);
+}
+
+static void dispatch_write_done(struct writer_job *job)
+{
+    struct request *req = CONTAINER_OF(job, struct request, write_job);
+    struct connection *conn = req->conn;
+    struct server *s = req->server;
+    if (!dispatch_return_to_loop(req))
+        return;
+    if (job->commit_rc != 0) {
+        request_fail(req, FOLIO__CODE__UNAVAILABLE, "the change was not saved: %s",
+                     store_strerror(job->commit_rc));
+    } else if (job->run_rc == MDB_MAP_FULL) {
+        request_fail(req, FOLIO__CODE__UNAVAILABLE,
+                     "the change was not saved: the database is full");
+    } else if (job->run_rc != 0 && job->run_rc != WRITER_ROLLBACK) {
+        request_store_error(req, job->run_rc, "save the change");
+    }
+    dispatch_finish(req);
+    dispatch_resumed(conn, s, req->state == REQUEST_DONE);
+}
+
+static void dispatch_write_stage(struct request *req)
+{
+    if (request_ok(req) && req->op->write != NULL) {
+        req->write_job.run = dispatch_write_run;
+        req->write_job.done = dispatch_write_done;
+        dispatch_leave_loop(req);
+        writer_submit(&req->server->writer, &req->write_job);
+        return;
+    }
+    dispatch_finish(req);
+}
+
+static void dispatch_timer_closed(uv_handle_t *handle)
+{
+    struct request *req = handle->data;
+    free(handle);
+    req->delay_timer = NULL;
+    struct connection *conn = req->conn;
+    struct server *s = req->server;
+    if (!dispatch_return_to_loop(req))
+        return;
+    request_pack(req);
+    dispatch_resumed(conn, s, true);
+}
+
+static void dispatch_timer_fired(uv_timer_t *timer)
+{
+    uv_close((uv_handle_t *)timer, dispatch_timer_closed);
+}
+
+static void dispatch_finish(struct request *req)
+{
+    if (req->op->finish != NULL)
+        req->op->finish(req);
+    if (req->delay_ms > 0) {
+        uv_timer_t *timer = malloc(sizeof(*timer));
+        if (timer != NULL && uv_timer_init(&req->server->loop, timer) == 0) {
+            timer->data = req;
+            req->delay_timer = timer;
+            dispatch_leave_loop(req);
+            uv_timer_start(timer, dispatch_timer_fired, req->delay_ms, 0);
+            return;
+        }
+        free(timer);
+    }
+    request_pack(req);
+}
+
+void dispatch_abandon(struct request *req)
+{
+    /* Hash and write jobs cannot be called back; they free the request when
+     * they return. A delay timer can be cut short. */
+    if (req->delay_timer != NULL && !uv_is_closing((uv_handle_t *)req->delay_timer)) {
+        uv_timer_stop(req->delay_timer);
+        uv_close((uv_handle_t *)req->delay_timer, dispatch_timer_closed);
+    }
+}

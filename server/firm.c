@@ -1,0 +1,97 @@
+/* firm.c - see firm.h. */
+#include "firm.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "audit.h"
+#include "store.h"
+#include "store_meta.h"
+#include "store_user.h"
+#include "validate.h"
+
+static int firm_write(struct store *store, const char *dir, const char *firm_name,
+                      const char *admin_name, const char *hash, char *why, size_t why_size)
+{
+    MDB_txn *txn;
+    int rc = mdb_txn_begin(store->env, NULL, 0, &txn);
+    if (rc != 0) {
+        snprintf(why, why_size, "cannot write to the store: %s", store_strerror(rc));
+        return -1;
+    }
+    struct arena arena;
+    arena_init(&arena, 0);
+    Folio__Firm *existing;
+    rc = store_meta_firm_get(store, txn, &arena, &existing);
+    if (rc == 0) {
+        snprintf(why, why_size, "%s already holds firm \"%s\"; refusing to initialise it again",
+                 dir, existing->name);
+        arena_free(&arena);
+        mdb_txn_abort(txn);
+        return -1;
+    }
+    arena_free(&arena);
+    int64_t now = (int64_t)time(NULL);
+    Folio__Firm firm = FOLIO__FIRM__INIT;
+    firm.name = (char *)firm_name;
+    firm.created_at = now;
+    Folio__User admin = FOLIO__USER__INIT;
+    admin.name = (char *)admin_name;
+    admin.role = FOLIO__ROLE__ROLE_FIRM_ADMIN;
+    admin.created_at = admin.updated_at = now;
+    Folio__Credential cred = FOLIO__CREDENTIAL__INIT;
+    cred.password_hash = (char *)hash;
+    cred.updated_at = now;
+    if (rc != MDB_NOTFOUND || (rc = store_meta_firm_put(store, txn, &firm)) != 0 ||
+        (rc = store_user_put(store, txn, &admin)) != 0 ||
+        (rc = store_credential_put(store, txn, admin.id, &cred)) != 0 ||
+        (rc = audit_append_as(store, txn, now, admin_name, 0, "firm.init", firm_name,
+                              "first firm-admin created")) != 0) {
+        snprintf(why, why_size, "cannot create the firm: %s", store_strerror(rc));
+        mdb_txn_abort(txn);
+        return -1;
+    }
+    rc = mdb_txn_commit(txn);
+    if (rc != 0) {
+        snprintf(why, why_size, "cannot save the firm: %s", store_strerror(rc));
+        return -1;
+    }
+    return 0;
+}
+
+int firm_init(const char *dir, const char *firm_name, char *admin_name, const char *password,
+              enum hasher_cost cost, char *why, size_t why_size)
+{
+    const char *bad = validate_firm_name(firm_name);
+    if (bad == NULL)
+        bad = validate_user_name(admin_name);
+    if (bad == NULL)
+        bad = validate_password(password);
+    if (bad != NULL) {
+        snprintf(why, why_size, "%s", bad);
+        return -1;
+    }
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+        snprintf(why, why_size, "cannot create %s: %s", dir, strerror(errno));
+        return -1;
+    }
+    char hash[crypto_pwhash_STRBYTES];
+    if (hasher_hash(cost, password, hash) != 0) {
+        snprintf(why, why_size, "not enough memory to hash the password");
+        return -1;
+    }
+    struct store store;
+    int rc = store_open(&store, dir, 1);
+    if (rc != 0) {
+        snprintf(why, why_size, "cannot open the store in %s: %s", dir, store_strerror(rc));
+        return -1;
+    }
+    rc = firm_write(&store, dir, firm_name, admin_name, hash, why, why_size);
+    store_close(&store);
+    return rc;
+}

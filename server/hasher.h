@@ -1,0 +1,50 @@
+/* hasher.h - password hashing off the loop thread, a bounded number at once.
+ *
+ * argon2id costs tens of milliseconds and, at the interactive level, 64 MiB
+ * per hash. Jobs run on the libuv thread pool, at most max_running at a time
+ * so that memory stays bounded and the pool stays free for other work; the
+ * rest wait in a FIFO of at most max_queued. */
+#ifndef FOLIO_HASHER_H
+#define FOLIO_HASHER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <sodium.h>
+#include <uv.h>
+
+enum hasher_cost { HASHER_COST_MIN, HASHER_COST_INTERACTIVE, HASHER_COST_MODERATE };
+
+struct hasher_job {
+    uv_work_t work;
+    struct hasher_job *next;
+    struct hasher *hasher;
+    void (*run)(struct hasher_job *job);  /* thread pool */
+    void (*done)(struct hasher_job *job); /* loop thread */
+};
+
+struct hasher {
+    uv_loop_t *loop;
+    enum hasher_cost cost;
+    unsigned running, max_running;
+    size_t queued, max_queued;
+    struct hasher_job *head, *tail;
+};
+
+void hasher_init(struct hasher *h, uv_loop_t *loop, enum hasher_cost cost, unsigned max_running);
+/* Returns 0, or -1 when too many hashes are waiting already. */
+int hasher_submit(struct hasher *h, struct hasher_job *job);
+/* Jobs running or waiting. */
+size_t hasher_pending(const struct hasher *h);
+
+/* "min", "interactive", "moderate". */
+int hasher_cost_parse(const char *name, enum hasher_cost *cost);
+
+/* For run callbacks (any thread). hasher_hash returns 0 or -1 (out of memory). */
+int hasher_hash(enum hasher_cost cost, const char *password, char out[crypto_pwhash_STRBYTES]);
+bool hasher_verify(const char *stored, const char *password);
+/* A verification that fails but costs what a real one costs, so that an
+ * unknown user name takes as long as a wrong password. */
+void hasher_verify_dummy(enum hasher_cost cost, const char *password);
+
+#endif

@@ -1,0 +1,348 @@
+/* main.c - the foliod command line: `foliod init` and `foliod serve`. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "firm.h"
+#include "frame.h"
+#include "log.h"
+#include "server.h"
+#include "validate.h"
+
+#define MAIN_EXIT_FAILURE              1
+#define MAIN_EXIT_USAGE                2
+#define MAIN_GENERATED_PASSWORD_LENGTH 20
+
+static const char main_usage[] =
+    "usage: foliod init --data DIR --firm NAME --admin USER [--password-stdin]\n"
+    "       foliod serve --data DIR [--listen HOST:PORT] [options]\n"
+    "       foliod --help | --version\n"
+    "\n"
+    "foliod keeps a firm's client portfolios and serves them to folio clients.\n"
+    "Run `foliod init --help` or `foliod serve --help` for each command's options.\n";
+
+static const char main_init_usage[] =
+    "usage: foliod init --data DIR --firm NAME --admin USER [options]\n"
+    "\n"
+    "Creates a firm in DIR (made with mode 0700 if missing) with its first firm-admin.\n"
+    "Refuses a DIR that already holds a firm.\n"
+    "\n"
+    "  --data DIR          the data directory\n"
+    "  --firm NAME         the firm's name\n"
+    "  --admin USER        the first firm-admin's user name\n"
+    "  --password-stdin    read the admin's password from the first line of standard\n"
+    "                      input; without it a password is generated and printed once\n"
+    "  --hash-cost COST    password hashing cost: min, interactive (default), moderate\n"
+    "  --help              show this help\n";
+
+static const char main_serve_usage[] =
+    "usage: foliod serve --data DIR [options]\n"
+    "\n"
+    "Serves the firm in DIR until SIGINT or SIGTERM, which finish queued writes first.\n"
+    "\n"
+    "  --data DIR                    the data directory (made by foliod init)\n"
+    "  --listen HOST:PORT            address to listen on (default 127.0.0.1:7070);\n"
+    "                                port 0 picks a free port; [::1]:PORT for IPv6\n"
+    "  --port-file FILE              write the bound port to FILE once listening\n"
+    "  --max-connections N           connections served at once (default 1024)\n"
+    "  --max-frame BYTES             largest request frame accepted (default 1048576)\n"
+    "  --idle-timeout S              close connections idle for S seconds (default 600;\n"
+    "                                0 never)\n"
+    "  --session-ttl S               sessions expire S seconds after login (default 604800)\n"
+    "  --login-lockout-after N       lock a user name after N failed logins in a row\n"
+    "                                (default 5)\n"
+    "  --login-lockout-seconds S     ...for S seconds (default 300)\n"
+    "  --hash-cost COST              password hashing cost for new passwords: min,\n"
+    "                                interactive (default), moderate\n"
+    "  --log-level LEVEL             error, warn, info (default) or debug\n"
+    "  --help                        show this help\n";
+
+__attribute__((format(printf, 1, 2))) static int main_usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "foliod: ");
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\nrun `foliod --help` for usage\n");
+    va_end(ap);
+    return MAIN_EXIT_USAGE;
+}
+
+/* Parses a whole decimal number in [min, max]. */
+static int main_parse_number(const char *text, unsigned long long min, unsigned long long max,
+                             unsigned long long *out)
+{
+    if (text[0] < '0' || text[0] > '9')
+        return -1;
+    errno = 0;
+    char *end;
+    unsigned long long v = strtoull(text, &end, 10);
+    if (errno != 0 || *end != '\0' || v < min || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* "HOST:PORT" or "[IPV6]:PORT". */
+static int main_parse_listen(const char *text, struct server_config *config)
+{
+    const char *colon;
+    size_t host_len;
+    const char *host = text;
+    if (text[0] == '[') {
+        const char *close = strchr(text, ']');
+        if (close == NULL || close[1] != ':')
+            return -1;
+        host = text + 1;
+        host_len = (size_t)(close - host);
+        colon = close + 1;
+    } else {
+        colon = strrchr(text, ':');
+        if (colon == NULL)
+            return -1;
+        host_len = (size_t)(colon - text);
+    }
+    unsigned long long port;
+    if (host_len == 0 || host_len >= sizeof(config->host) ||
+        main_parse_number(colon + 1, 0, 65535, &port) != 0)
+        return -1;
+    memcpy(config->host, host, host_len);
+    config->host[host_len] = '\0';
+    config->port = (int)port;
+    return 0;
+}
+
+static int main_read_password(char *buf, size_t size)
+{
+    if (fgets(buf, (int)size, stdin) == NULL)
+        return -1;
+    size_t len = strlen(buf);
+    if (len > 0 && buf[len - 1] == '\n')
+        buf[--len] = '\0';
+    else if (!feof(stdin))
+        return -1; /* longer than any password we accept */
+    if (len > 0 && buf[len - 1] == '\r')
+        buf[--len] = '\0';
+    return 0;
+}
+
+static void main_generate_password(char *out, size_t len)
+{
+    /* No look-alike characters: the password is read off a screen. */
+    static const char alphabet[] = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    for (size_t i = 0; i < len; i++)
+        out[i] = alphabet[randombytes_uniform(sizeof(alphabet) - 1)];
+    out[len] = '\0';
+}
+
+enum main_option {
+    OPT_DATA = 256,
+    OPT_FIRM,
+    OPT_ADMIN,
+    OPT_PASSWORD_STDIN,
+    OPT_HASH_COST,
+    OPT_LISTEN,
+    OPT_PORT_FILE,
+    OPT_MAX_CONNECTIONS,
+    OPT_MAX_FRAME,
+    OPT_IDLE_TIMEOUT,
+    OPT_SESSION_TTL,
+    OPT_LOCKOUT_AFTER,
+    OPT_LOCKOUT_SECONDS,
+    OPT_LOG_LEVEL,
+    OPT_HELP,
+};
+
+static int main_init(int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"data", required_argument, NULL, OPT_DATA},
+        {"firm", required_argument, NULL, OPT_FIRM},
+        {"admin", required_argument, NULL, OPT_ADMIN},
+        {"password-stdin", no_argument, NULL, OPT_PASSWORD_STDIN},
+        {"hash-cost", required_argument, NULL, OPT_HASH_COST},
+        {"help", no_argument, NULL, OPT_HELP},
+        {NULL, 0, NULL, 0},
+    };
+    const char *data = NULL, *firm = NULL;
+    char *admin = NULL;
+    int password_stdin = 0;
+    enum hasher_cost cost = HASHER_COST_INTERACTIVE;
+    int opt;
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+        switch (opt) {
+        case OPT_DATA:
+            data = optarg;
+            break;
+        case OPT_FIRM:
+            firm = optarg;
+            break;
+        case OPT_ADMIN:
+            admin = optarg;
+            break;
+        case OPT_PASSWORD_STDIN:
+            password_stdin = 1;
+            break;
+        case OPT_HASH_COST:
+            if (hasher_cost_parse(optarg, &cost) != 0)
+                return main_usage_error("unknown --hash-cost %s", optarg);
+            break;
+        case OPT_HELP:
+            fputs(main_init_usage, stdout);
+            return 0;
+        default:
+            return main_usage_error("init: unknown or incomplete option %s", argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        return main_usage_error("init: unexpected argument %s", argv[optind]);
+    if (data == NULL || firm == NULL || admin == NULL)
+        return main_usage_error("%s", "init needs --data, --firm and --admin");
+
+    char password[VALIDATE_PASSWORD_MAX + 2];
+    if (password_stdin) {
+        if (main_read_password(password, sizeof(password)) != 0) {
+            fprintf(stderr, "foliod: cannot read a password from standard input\n");
+            return MAIN_EXIT_FAILURE;
+        }
+    } else {
+        main_generate_password(password, MAIN_GENERATED_PASSWORD_LENGTH);
+    }
+    char why[512];
+    int rc = firm_init(data, firm, admin, password, cost, why, sizeof(why));
+    if (rc != 0) {
+        sodium_memzero(password, sizeof(password));
+        fprintf(stderr, "foliod: %s\n", why);
+        return MAIN_EXIT_FAILURE;
+    }
+    printf("firm \"%s\" initialised in %s\n", firm, data);
+    printf("firm-admin: %s\n", admin);
+    if (!password_stdin)
+        printf("password: %s\n", password);
+    printf("log in with: folio login %s\n", admin);
+    sodium_memzero(password, sizeof(password));
+    return 0;
+}
+
+static int main_serve(int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"data", required_argument, NULL, OPT_DATA},
+        {"listen", required_argument, NULL, OPT_LISTEN},
+        {"port-file", required_argument, NULL, OPT_PORT_FILE},
+        {"max-connections", required_argument, NULL, OPT_MAX_CONNECTIONS},
+        {"max-frame", required_argument, NULL, OPT_MAX_FRAME},
+        {"idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT},
+        {"session-ttl", required_argument, NULL, OPT_SESSION_TTL},
+        {"login-lockout-after", required_argument, NULL, OPT_LOCKOUT_AFTER},
+        {"login-lockout-seconds", required_argument, NULL, OPT_LOCKOUT_SECONDS},
+        {"hash-cost", required_argument, NULL, OPT_HASH_COST},
+        {"log-level", required_argument, NULL, OPT_LOG_LEVEL},
+        {"help", no_argument, NULL, OPT_HELP},
+        {NULL, 0, NULL, 0},
+    };
+    struct server_config config;
+    server_config_defaults(&config);
+    enum log_level level = LOG_INFO;
+    unsigned long long n;
+    int opt;
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+        switch (opt) {
+        case OPT_DATA:
+            config.data_dir = optarg;
+            break;
+        case OPT_LISTEN:
+            if (main_parse_listen(optarg, &config) != 0)
+                return main_usage_error("--listen wants HOST:PORT, not %s", optarg);
+            break;
+        case OPT_PORT_FILE:
+            config.port_file = optarg;
+            break;
+        case OPT_MAX_CONNECTIONS:
+            if (main_parse_number(optarg, 1, 1000000, &n) != 0)
+                return main_usage_error("--max-connections wants 1 to 1000000, not %s", optarg);
+            config.max_connections = (unsigned)n;
+            break;
+        case OPT_MAX_FRAME:
+            if (main_parse_number(optarg, 1024, FRAME_ABSOLUTE_MAX, &n) != 0)
+                return main_usage_error("--max-frame wants 1024 to 67108864 bytes, not %s", optarg);
+            config.max_frame = (size_t)n;
+            break;
+        case OPT_IDLE_TIMEOUT:
+            if (main_parse_number(optarg, 0, 7 * 24 * 3600, &n) != 0)
+                return main_usage_error("--idle-timeout wants 0 to 604800 seconds, not %s", optarg);
+            config.idle_timeout_s = (unsigned)n;
+            break;
+        case OPT_SESSION_TTL:
+            if (main_parse_number(optarg, 1, 366ULL * 24 * 3600, &n) != 0)
+                return main_usage_error("--session-ttl wants 1 to 31622400 seconds, not %s",
+                                        optarg);
+            config.session_ttl_s = (int64_t)n;
+            break;
+        case OPT_LOCKOUT_AFTER:
+            if (main_parse_number(optarg, 1, 1000, &n) != 0)
+                return main_usage_error("--login-lockout-after wants 1 to 1000, not %s", optarg);
+            config.lockout_after = (unsigned)n;
+            break;
+        case OPT_LOCKOUT_SECONDS:
+            if (main_parse_number(optarg, 0, 24 * 3600, &n) != 0)
+                return main_usage_error("--login-lockout-seconds wants 0 to 86400, not %s", optarg);
+            config.lockout_seconds = (unsigned)n;
+            break;
+        case OPT_HASH_COST:
+            if (hasher_cost_parse(optarg, &config.hash_cost) != 0)
+                return main_usage_error("unknown --hash-cost %s", optarg);
+            break;
+        case OPT_LOG_LEVEL:
+            if (log_level_parse(optarg, &level) != 0)
+                return main_usage_error("unknown --log-level %s", optarg);
+            break;
+        case OPT_HELP:
+            fputs(main_serve_usage, stdout);
+            return 0;
+        default:
+            return main_usage_error("serve: unknown or incomplete option %s", argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        return main_usage_error("serve: unexpected argument %s", argv[optind]);
+    if (config.data_dir == NULL)
+        return main_usage_error("%s", "serve needs --data DIR");
+    log_set_level(level);
+    return server_run(&config);
+}
+
+int main(int argc, char **argv)
+{
+    if (sodium_init() < 0) {
+        fprintf(stderr, "foliod: cannot initialise libsodium\n");
+        return MAIN_EXIT_FAILURE;
+    }
+    /* A peer that vanishes mid-write must cost an error code, not the process. */
+    signal(SIGPIPE, SIG_IGN);
+    if (argc < 2)
+        return main_usage_error("%s", "a command is needed: init or serve");
+    const char *command = argv[1];
+    if (strcmp(command, "--help") == 0 || strcmp(command, "help") == 0) {
+        fputs(main_usage, stdout);
+        return 0;
+    }
+    if (strcmp(command, "--version") == 0) {
+        printf("foliod %s\n", FOLIO_VERSION);
+        return 0;
+    }
+    if (strcmp(command, "init") == 0)
+        return main_init(argc - 1, argv + 1);
+    if (strcmp(command, "serve") == 0)
+        return main_serve(argc - 1, argv + 1);
+    return main_usage_error("unknown command %s", command);
+}

@@ -1,0 +1,66 @@
+/* op.h - the request table: what each request type needs and does.
+ *
+ * Every request type has exactly one entry; dispatch.c holds the table and
+ * drives the stages (request.h). `access` says whether a session is needed;
+ * finer decisions (roles, offices) are made in access.c. A stage handler
+ * reads req->msg, fills req->response (allocating from req->arena) or fails
+ * with request_fail. */
+#ifndef FOLIO_OP_H
+#define FOLIO_OP_H
+
+#include <lmdb.h>
+
+#include "request.h"
+
+enum op_access {
+    OP_PUBLIC,  /* no session needed (Hello, Login, Authenticate) */
+    OP_SESSION, /* the connection must hold a live session */
+};
+
+struct op {
+    Folio__Request__OpCase which;
+    const char *name;
+    enum op_access access;
+    int (*read)(struct request *req, MDB_txn *txn);
+    void (*hash)(struct request *req);
+    int (*write)(struct request *req, MDB_txn *txn);
+    void (*finish)(struct request *req);
+};
+
+const struct op *op_find(Folio__Request__OpCase which);
+
+/* A write-only op touches nothing outside the writer, so it may be queued
+ * behind earlier writes of its connection without waiting for their commit. */
+bool op_is_write_only(const struct op *op);
+
+/* op_session.c */
+int op_hello_read(struct request *req, MDB_txn *txn);
+int op_login_read(struct request *req, MDB_txn *txn);
+void op_login_hash(struct request *req);
+int op_login_write(struct request *req, MDB_txn *txn);
+void op_login_finish(struct request *req);
+int op_authenticate_read(struct request *req, MDB_txn *txn);
+void op_authenticate_finish(struct request *req);
+int op_logout_write(struct request *req, MDB_txn *txn);
+void op_logout_finish(struct request *req);
+int op_whoami_read(struct request *req, MDB_txn *txn);
+int op_password_change_read(struct request *req, MDB_txn *txn);
+void op_password_change_hash(struct request *req);
+int op_password_change_write(struct request *req, MDB_txn *txn);
+
+/* op_admin.c */
+/* Fills user->office with its office's name for a reply. */
+int op_user_reply(struct request *req, MDB_txn *txn, Folio__User *user);
+int op_office_add_write(struct request *req, MDB_txn *txn);
+int op_office_list_read(struct request *req, MDB_txn *txn);
+int op_user_add_read(struct request *req, MDB_txn *txn);
+void op_user_add_hash(struct request *req);
+int op_user_add_write(struct request *req, MDB_txn *txn);
+int op_user_list_read(struct request *req, MDB_txn *txn);
+int op_user_disable_write(struct request *req, MDB_txn *txn);
+int op_user_passwd_read(struct request *req, MDB_txn *txn);
+void op_user_passwd_hash(struct request *req);
+int op_user_passwd_write(struct request *req, MDB_txn *txn);
+int op_audit_query_read(struct request *req, MDB_txn *txn);
+
+#endif

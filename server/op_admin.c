@@ -1,0 +1,361 @@
+/* op_admin.c - offices, users and the audit log: the firm's administration.
+ *
+ * Who may do what is decided in access.c. Requests that hash a password
+ * check permission in their read stage already, so that nobody can make the
+ * server spend a hash on a request it will refuse. */
+#include <string.h>
+
+#include <sodium.h>
+
+#include "access.h"
+#include "audit.h"
+#include "op.h"
+#include "server.h"
+#include "store_audit.h"
+#include "store_office.h"
+#include "store_session.h"
+#include "store_user.h"
+#include "validate.h"
+
+#define OP_LIST_DEFAULT 100
+#define OP_LIST_MAX     1000
+
+static size_t op_list_limit(uint32_t asked)
+{
+    if (asked == 0)
+        return OP_LIST_DEFAULT;
+    return asked > OP_LIST_MAX ? OP_LIST_MAX : asked;
+}
+
+int op_user_reply(struct request *req, MDB_txn *txn, Folio__User *user)
+{
+    if (user->office_id == 0)
+        return 0;
+    Folio__Office *office;
+    int rc = store_office_get(&req->server->store, txn, user->office_id, &req->arena, &office);
+    if (rc == 0)
+        user->office = office->name;
+    else if (rc != MDB_NOTFOUND)
+        return request_store_error(req, rc, "read the office");
+    return 0;
+}
+
+/* ---------------------------------------------------------------- offices */
+
+int op_office_add_write(struct request *req, MDB_txn *txn)
+{
+    int rc = access_require_firm_admin(req);
+    if (rc != 0)
+        return rc;
+    const char *name = req->msg->office_add->name;
+    const char *why = validate_office_name(name);
+    if (why != NULL)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "%s", why);
+    Folio__Office *office = request_alloc(req, sizeof(*office));
+    if (office == NULL)
+        return request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED, "out of memory");
+    folio__office__init(office);
+    office->name = req->msg->office_add->name;
+    office->created_at = req->now;
+    rc = store_office_add(&req->server->store, txn, office);
+    if (rc == MDB_KEYEXIST)
+        return request_fail(req, FOLIO__CODE__ALREADY_EXISTS,
+                            "an office named \"%s\" already exists", name);
+    if (rc == 0)
+        rc = audit_append(req, txn, "office.add", name, "");
+    if (rc != 0)
+        return request_store_error(req, rc, "add the office");
+    req->response.result_case = FOLIO__RESPONSE__RESULT_OFFICE;
+    req->response.office = office;
+    return 0;
+}
+
+int op_office_list_read(struct request *req, MDB_txn *txn)
+{
+    int rc = access_require_admin(req);
+    if (rc != 0)
+        return rc;
+    Folio__Offices *list = request_alloc(req, sizeof(*list));
+    if (list == NULL)
+        return request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED, "out of memory");
+    folio__offices__init(list);
+    rc = store_office_list(&req->server->store, txn, OP_LIST_MAX, &req->arena, &list->offices,
+                           &list->n_offices);
+    if (rc != 0)
+        return request_store_error(req, rc, "list the offices");
+    req->response.result_case = FOLIO__RESPONSE__RESULT_OFFICES;
+    req->response.offices = list;
+    return 0;
+}
+
+/* ---------------------------------------------------------------- users */
+
+struct user_password_state {
+    uint64_t office_id;
+    int hash_rc;
+    char hash[crypto_pwhash_STRBYTES];
+};
+
+static struct user_password_state *op_user_state(struct request *req)
+{
+    struct user_password_state *state = request_alloc(req, sizeof(*state));
+    if (state == NULL)
+        request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED, "out of memory");
+    req->scratch = state;
+    return state;
+}
+
+/* Hashes the new password of user add and user passwd, on the thread pool. */
+static void op_user_hash_password(struct request *req, char *password)
+{
+    struct user_password_state *state = req->scratch;
+    state->hash_rc = hasher_hash(req->server->config.hash_cost, password, state->hash);
+    sodium_memzero(password, strlen(password));
+}
+
+static int op_user_save_credential(struct request *req, MDB_txn *txn, uint64_t user_id)
+{
+    struct user_password_state *state = req->scratch;
+    if (state->hash_rc != 0)
+        return request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED,
+                            "not enough memory to hash the password");
+    Folio__Credential cred = FOLIO__CREDENTIAL__INIT;
+    cred.password_hash = state->hash;
+    cred.updated_at = req->now;
+    return store_credential_put(&req->server->store, txn, user_id, &cred);
+}
+
+/* Finds the user a request names; fails with NOT_FOUND when there is none. */
+static int op_user_target(struct request *req, MDB_txn *txn, char *name, Folio__User **out)
+{
+    const char *why = validate_user_name(name);
+    if (why != NULL)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "%s", why);
+    int rc = store_user_find(&req->server->store, txn, name, &req->arena, out);
+    if (rc == MDB_NOTFOUND)
+        return request_fail(req, FOLIO__CODE__NOT_FOUND, "no user named %s", name);
+    if (rc != 0)
+        return request_store_error(req, rc, "read the user");
+    return 0;
+}
+
+int op_user_add_read(struct request *req, MDB_txn *txn)
+{
+    Folio__UserAdd *add = req->msg->user_add;
+    struct store *store = &req->server->store;
+    const char *why = validate_user_name(add->name);
+    if (why != NULL)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "%s", why);
+    if (add->role != FOLIO__ROLE__ROLE_AGENT && add->role != FOLIO__ROLE__ROLE_OFFICE_ADMIN &&
+        add->role != FOLIO__ROLE__ROLE_FIRM_ADMIN)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,
+                            "the role must be agent, office-admin or firm-admin");
+    struct user_password_state *state = op_user_state(req);
+    if (state == NULL)
+        return WRITER_ROLLBACK;
+    if (add->office[0] != '\0') {
+        Folio__Office *office;
+        int rc = store_office_find(store, txn, add->office, &req->arena, &office);
+        if (rc == MDB_NOTFOUND)
+            return request_fail(req, FOLIO__CODE__NOT_FOUND, "no office named \"%s\"", add->office);
+        if (rc != 0)
+            return request_store_error(req, rc, "read the office");
+        state->office_id = office->id;
+    } else if (add->role != FOLIO__ROLE__ROLE_FIRM_ADMIN) {
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,
+                            "agents and office-admins belong to an office: name one");
+    }
+    int rc = access_user_create(req, add->role, state->office_id);
+    if (rc != 0)
+        return rc;
+    why = validate_password(add->password);
+    if (why != NULL)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "%s", why);
+    Folio__User *existing;
+    rc = store_user_find(store, txn, add->name, &req->arena, &existing);
+    if (rc == 0)
+        return request_fail(req, FOLIO__CODE__ALREADY_EXISTS, "a user named %s already exists",
+                            add->name);
+    if (rc != MDB_NOTFOUND)
+        return request_store_error(req, rc, "read the user");
+    return 0;
+}
+
+void op_user_add_hash(struct request *req)
+{
+    op_user_hash_password(req, req->msg->user_add->password);
+}
+
+int op_user_add_write(struct request *req, MDB_txn *txn)
+{
+    Folio__UserAdd *add = req->msg->user_add;
+    struct user_password_state *state = req->scratch;
+    Folio__User *user = request_alloc(req, sizeof(*user));
+    if (user == NULL)
+        return request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED, "out of memory");
+    folio__user__init(user);
+    user->name = add->name;
+    user->role = add->role;
+    user->office_id = state->office_id;
+    user->created_at = user->updated_at = req->now;
+    int rc = store_user_put(&req->server->store, txn, user);
+    if (rc == MDB_KEYEXIST)
+        return request_fail(req, FOLIO__CODE__ALREADY_EXISTS, "a user named %s already exists",
+                            add->name);
+    if (rc == 0 && (rc = op_user_save_credential(req, txn, user->id)) == WRITER_ROLLBACK)
+        return rc;
+    char *detail = arena_printf(&req->arena, "role %s%s%s",
+                                user->role == FOLIO__ROLE__ROLE_AGENT          ? "agent"
+                                : user->role == FOLIO__ROLE__ROLE_OFFICE_ADMIN ? "office-admin"
+                                                                               : "firm-admin",
+                                add->office[0] ? ", office " : "", add->office);
+    if (rc == 0)
+        rc = audit_append(req, txn, "user.add", user->name, detail);
+    if (rc != 0)
+        return request_store_error(req, rc, "add the user");
+    if ((rc = op_user_reply(req, txn, user)) != 0)
+        return rc;
+    req->response.result_case = FOLIO__RESPONSE__RESULT_USER;
+    req->response.user = user;
+    return 0;
+}
+
+int op_user_list_read(struct request *req, MDB_txn *txn)
+{
+    int rc = access_require_admin(req);
+    if (rc != 0)
+        return rc;
+    Folio__UserList *ask = req->msg->user_list;
+    Folio__Users *list = request_alloc(req, sizeof(*list));
+    if (list == NULL)
+        return request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED, "out of memory");
+    folio__users__init(list);
+    char *next = NULL;
+    rc = store_user_list(&req->server->store, txn, ask->after, access_office_scope(req),
+                         op_list_limit(ask->limit), &req->arena, &list->users, &list->n_users,
+                         &next);
+    if (rc != 0)
+        return request_store_error(req, rc, "list the users");
+    for (size_t i = 0; i < list->n_users; i++)
+        if ((rc = op_user_reply(req, txn, list->users[i])) != 0)
+            return rc;
+    if (next != NULL)
+        list->next = next;
+    req->response.result_case = FOLIO__RESPONSE__RESULT_USERS;
+    req->response.users = list;
+    return 0;
+}
+
+int op_user_disable_write(struct request *req, MDB_txn *txn)
+{
+    struct store *store = &req->server->store;
+    Folio__User *user;
+    int rc = op_user_target(req, txn, req->msg->user_disable->name, &user);
+    if (rc != 0)
+        return rc;
+    if ((rc = access_user_manage(req, user)) != 0)
+        return rc;
+    if (user->id == req->actor.user_id)
+        return request_fail(req, FOLIO__CODE__FAILED_PRECONDITION,
+                            "you cannot disable your own account");
+    if (!user->disabled) {
+        if (user->role == FOLIO__ROLE__ROLE_FIRM_ADMIN) {
+            size_t admins = 0;
+            if ((rc = store_user_count_active_firm_admins(store, txn, &admins)) != 0)
+                return request_store_error(req, rc, "disable the user");
+            if (admins <= 1)
+                return request_fail(req, FOLIO__CODE__FAILED_PRECONDITION,
+                                    "%s is the last firm-admin; add another one first", user->name);
+        }
+        user->disabled = true;
+        user->updated_at = req->now;
+        size_t ended = 0;
+        if ((rc = store_user_put(store, txn, user)) != 0 ||
+            (rc = store_session_delete_user(store, txn, user->id, &ended)) != 0)
+            return request_store_error(req, rc, "disable the user");
+        char *detail = arena_printf(&req->arena, "%zu sessions ended", ended);
+        if ((rc = audit_append(req, txn, "user.disable", user->name, detail)) != 0)
+            return request_store_error(req, rc, "disable the user");
+    }
+    if ((rc = op_user_reply(req, txn, user)) != 0)
+        return rc;
+    req->response.result_case = FOLIO__RESPONSE__RESULT_USER;
+    req->response.user = user;
+    return 0;
+}
+
+int op_user_passwd_read(struct request *req, MDB_txn *txn)
+{
+    Folio__UserPasswd *passwd = req->msg->user_passwd;
+    Folio__User *user;
+    int rc = op_user_target(req, txn, passwd->name, &user);
+    if (rc != 0)
+        return rc;
+    if ((rc = access_user_manage(req, user)) != 0)
+        return rc;
+    const char *why = validate_password(passwd->password);
+    if (why != NULL)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "%s", why);
+    return op_user_state(req) != NULL ? 0 : WRITER_ROLLBACK;
+}
+
+void op_user_passwd_hash(struct request *req)
+{
+    op_user_hash_password(req, req->msg->user_passwd->password);
+}
+
+int op_user_passwd_write(struct request *req, MDB_txn *txn)
+{
+    struct store *store = &req->server->store;
+    Folio__User *user;
+    int rc = op_user_target(req, txn, req->msg->user_passwd->name, &user);
+    if (rc != 0)
+        return rc;
+    if ((rc = access_user_manage(req, user)) != 0)
+        return rc;
+    if ((rc = op_user_save_credential(req, txn, user->id)) == WRITER_ROLLBACK)
+        return rc;
+    size_t ended = 0;
+    if (rc == 0)
+        rc = store_session_delete_user(store, txn, user->id, &ended);
+    if (rc == 0) {
+        char *detail = arena_printf(&req->arena, "%zu sessions ended", ended);
+        rc = audit_append(req, txn, "user.passwd", user->name, detail);
+    }
+    if (rc != 0)
+        return request_store_error(req, rc, "set the password");
+    return request_reply_empty(req);
+}
+
+/* ---------------------------------------------------------------- audit */
+
+int op_audit_query_read(struct request *req, MDB_txn *txn)
+{
+    int rc = access_require_admin(req);
+    if (rc != 0)
+        return rc;
+    Folio__AuditQuery *query = req->msg->audit_query;
+    if (query->actor[0] != '\0') {
+        const char *why = validate_user_name(query->actor);
+        if (why != NULL)
+            return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "%s", why);
+    }
+    struct store_audit_filter filter = {
+        .actor = query->actor[0] != '\0' ? query->actor : NULL,
+        .office_id = access_office_scope(req),
+        .since = query->since,
+        .before = query->before,
+        .limit = op_list_limit(query->limit),
+    };
+    Folio__AuditRecords *records = request_alloc(req, sizeof(*records));
+    if (records == NULL)
+        return request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED, "out of memory");
+    folio__audit_records__init(records);
+    rc = store_audit_query(&req->server->store, txn, &filter, &req->arena, &records->records,
+                           &records->n_records, &records->next);
+    if (rc != 0)
+        return request_store_error(req, rc, "read the audit log");
+    req->response.result_case = FOLIO__RESPONSE__RESULT_AUDIT;
+    req->response.audit = records;
+    return 0;
+}

@@ -1,0 +1,290 @@
+/* op_session.c - greeting, logging in and out, and the caller's own account.
+ *
+ * Login runs in three places: the read stage finds the user and its hash
+ * (and refuses a locked-out name before any hashing), the hash stage
+ * verifies the password on the thread pool, the write stage records the
+ * session or the failure in the audit log. Unknown names cost a full hash
+ * too, so timing does not tell which names exist. */
+#include <string.h>
+
+#include <sodium.h>
+
+#include "access.h"
+#include "audit.h"
+#include "connection.h"
+#include "log.h"
+#include "op.h"
+#include "server.h"
+#include "session.h"
+#include "store_session.h"
+#include "store_user.h"
+#include "validate.h"
+
+#define OP_WRONG_LOGIN "wrong user name or password"
+
+int op_hello_read(struct request *req, MDB_txn *txn)
+{
+    (void)txn;
+    const Folio__Hello *hello = req->msg->hello;
+    if (req->conn->said_hello)
+        return request_fail(req, FOLIO__CODE__FAILED_PRECONDITION,
+                            "Hello was already sent on this connection");
+    if (hello->protocol_version != SERVER_PROTOCOL_VERSION) {
+        req->close_after = true;
+        return request_fail(req, FOLIO__CODE__FAILED_PRECONDITION,
+                            "this server speaks protocol version %u and the client speaks %u: "
+                            "use a matching folio client",
+                            SERVER_PROTOCOL_VERSION, hello->protocol_version);
+    }
+    Folio__Welcome *welcome = request_alloc(req, sizeof(*welcome));
+    if (welcome == NULL)
+        return request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED, "out of memory");
+    folio__welcome__init(welcome);
+    welcome->server_version = (char *)FOLIO_VERSION;
+    welcome->firm = req->server->firm_name;
+    welcome->protocol_version = SERVER_PROTOCOL_VERSION;
+    req->conn->said_hello = true;
+    req->response.result_case = FOLIO__RESPONSE__RESULT_WELCOME;
+    req->response.welcome = welcome;
+    return 0;
+}
+
+/* A SessionInfo reply for user; token may be NULL. */
+static int op_session_reply(struct request *req, MDB_txn *txn, Folio__User *user, const char *token,
+                            int64_t expires_at)
+{
+    Folio__SessionInfo *info = request_alloc(req, sizeof(*info));
+    if (info == NULL)
+        return request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED, "out of memory");
+    folio__session_info__init(info);
+    int rc = op_user_reply(req, txn, user);
+    if (rc != 0)
+        return rc;
+    info->user = user;
+    info->expires_at = expires_at;
+    if (token != NULL)
+        info->token = (char *)token;
+    req->response.result_case = FOLIO__RESPONSE__RESULT_SESSION;
+    req->response.session = info;
+    return 0;
+}
+
+struct login_state {
+    uint64_t user_id;  /* 0: no such user */
+    char *stored_hash; /* NULL: no such user */
+    bool verified;
+    uint8_t session_key[STORE_SESSION_KEY_BYTES];
+};
+
+int op_login_read(struct request *req, MDB_txn *txn)
+{
+    Folio__Login *login = req->msg->login;
+    struct server *s = req->server;
+    const char *why = validate_user_name(login->username);
+    if (why != NULL)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "%s", why);
+    if (strnlen(login->password, VALIDATE_PASSWORD_MAX + 1) > VALIDATE_PASSWORD_MAX)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "the password is too long");
+    uint64_t locked_ms = throttle_locked_for(&s->throttle, login->username, uv_now(&s->loop));
+    if (locked_ms > 0)
+        return request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED,
+                            "too many failed logins for %s; try again in %llu s", login->username,
+                            (unsigned long long)((locked_ms + 999) / 1000));
+    struct login_state *state = request_alloc(req, sizeof(*state));
+    if (state == NULL)
+        return request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED, "out of memory");
+    req->scratch = state;
+    Folio__User *user;
+    int rc = store_user_find(&s->store, txn, login->username, &req->arena, &user);
+    if (rc == MDB_NOTFOUND)
+        return 0;
+    if (rc != 0)
+        return request_store_error(req, rc, "log in");
+    Folio__Credential *cred;
+    rc = store_credential_get(&s->store, txn, user->id, &req->arena, &cred);
+    if (rc == MDB_NOTFOUND)
+        return 0;
+    if (rc != 0)
+        return request_store_error(req, rc, "log in");
+    state->user_id = user->id;
+    state->stored_hash = cred->password_hash;
+    return 0;
+}
+
+void op_login_hash(struct request *req)
+{
+    struct login_state *state = req->scratch;
+    char *password = req->msg->login->password;
+    if (state->stored_hash != NULL)
+        state->verified = hasher_verify(state->stored_hash, password);
+    else
+        hasher_verify_dummy(req->server->config.hash_cost, password);
+    sodium_memzero(password, strlen(password));
+}
+
+int op_login_write(struct request *req, MDB_txn *txn)
+{
+    struct login_state *state = req->scratch;
+    struct store *store = &req->server->store;
+    const char *name = req->msg->login->username;
+    if (!state->verified) {
+        int rc =
+            audit_append_as(store, txn, req->now, name, 0, "login.failed", name, OP_WRONG_LOGIN);
+        request_fail(req, FOLIO__CODE__UNAUTHENTICATED, OP_WRONG_LOGIN);
+        return rc;
+    }
+    Folio__User *user;
+    int rc = store_user_get(store, txn, state->user_id, &req->arena, &user);
+    if (rc != 0)
+        return request_store_error(req, rc, "log in");
+    if (user->disabled) {
+        rc = audit_append_as(store, txn, req->now, name, user->office_id, "login.failed", name,
+                             "account disabled");
+        request_fail(req, FOLIO__CODE__PERMISSION_DENIED, "account %s is disabled", name);
+        return rc;
+    }
+    uint8_t token[STORE_SESSION_TOKEN_BYTES];
+    randombytes_buf(token, sizeof(token));
+    store_session_key(state->session_key, token);
+    char *hex = request_alloc(req, SESSION_TOKEN_HEX + 1);
+    if (hex == NULL)
+        return request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED, "out of memory");
+    session_token_format(token, hex);
+    sodium_memzero(token, sizeof(token));
+
+    Folio__Session session = FOLIO__SESSION__INIT;
+    session.user_id = user->id;
+    session.created_at = req->now;
+    session.expires_at = req->now + req->server->config.session_ttl_s;
+    if ((rc = store_session_purge_expired(store, txn, user->id, req->now)) != 0 ||
+        (rc = store_session_put(store, txn, state->session_key, &session)) != 0 ||
+        (rc = audit_append_as(store, txn, req->now, name, user->office_id, "login", name, "")) != 0)
+        return request_store_error(req, rc, "log in");
+    return op_session_reply(req, txn, user, hex, session.expires_at);
+}
+
+void op_login_finish(struct request *req)
+{
+    struct server *s = req->server;
+    struct connection *conn = req->conn;
+    const char *name = req->msg->login->username;
+    struct login_state *state = req->scratch;
+    if (request_ok(req)) {
+        conn->authenticated = true;
+        memcpy(conn->session_key, state->session_key, sizeof(conn->session_key));
+        throttle_success(&s->throttle, name);
+        log_info("login: %s from %s", name, conn->peer);
+    } else if (req->status.code == FOLIO__CODE__UNAUTHENTICATED) {
+        req->delay_ms = throttle_failure(&s->throttle, name, uv_now(&s->loop));
+        log_info("failed login for %s from %s", name, conn->peer);
+    }
+}
+
+int op_authenticate_read(struct request *req, MDB_txn *txn)
+{
+    uint8_t token[STORE_SESSION_TOKEN_BYTES];
+    if (session_token_parse(req->msg->authenticate->token, token) != 0)
+        return request_fail(req, FOLIO__CODE__UNAUTHENTICATED,
+                            "the session token is not valid; log in again");
+    uint8_t key[STORE_SESSION_KEY_BYTES];
+    store_session_key(key, token);
+    sodium_memzero(token, sizeof(token));
+    Folio__User *user;
+    int rc = session_load(req, txn, key, &user);
+    if (rc != 0)
+        return rc;
+    return op_session_reply(req, txn, user, NULL, req->actor.session_expires_at);
+}
+
+void op_authenticate_finish(struct request *req)
+{
+    if (!request_ok(req))
+        return;
+    req->conn->authenticated = true;
+    memcpy(req->conn->session_key, req->actor.session_key, sizeof(req->conn->session_key));
+}
+
+int op_logout_write(struct request *req, MDB_txn *txn)
+{
+    struct store *store = &req->server->store;
+    int rc = store_session_delete(store, txn, req->actor.session_key);
+    if (rc != 0 && rc != MDB_NOTFOUND)
+        return request_store_error(req, rc, "log out");
+    if ((rc = audit_append(req, txn, "logout", req->actor.name, "")) != 0)
+        return request_store_error(req, rc, "log out");
+    return request_reply_empty(req);
+}
+
+void op_logout_finish(struct request *req)
+{
+    if (request_ok(req))
+        req->conn->authenticated = false;
+}
+
+int op_whoami_read(struct request *req, MDB_txn *txn)
+{
+    Folio__User *user;
+    int rc = store_user_get(&req->server->store, txn, req->actor.user_id, &req->arena, &user);
+    if (rc != 0)
+        return request_store_error(req, rc, "read your account");
+    return op_session_reply(req, txn, user, NULL, req->actor.session_expires_at);
+}
+
+struct password_state {
+    char *stored_hash;
+    bool verified;
+    int hash_rc;
+    char new_hash[crypto_pwhash_STRBYTES];
+};
+
+int op_password_change_read(struct request *req, MDB_txn *txn)
+{
+    Folio__PasswordChange *change = req->msg->password_change;
+    const char *why = validate_password(change->new_password);
+    if (why != NULL)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "new password: %s", why);
+    if (strnlen(change->old_password, VALIDATE_PASSWORD_MAX + 1) > VALIDATE_PASSWORD_MAX)
+        return request_fail(req, FOLIO__CODE__PERMISSION_DENIED, "the current password is wrong");
+    struct password_state *state = request_alloc(req, sizeof(*state));
+    if (state == NULL)
+        return request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED, "out of memory");
+    req->scratch = state;
+    Folio__Credential *cred;
+    int rc = store_credential_get(&req->server->store, txn, req->actor.user_id, &req->arena, &cred);
+    if (rc != 0 && rc != MDB_NOTFOUND)
+        return request_store_error(req, rc, "change the password");
+    state->stored_hash = rc == 0 ? cred->password_hash : NULL;
+    return 0;
+}
+
+void op_password_change_hash(struct request *req)
+{
+    struct password_state *state = req->scratch;
+    Folio__PasswordChange *change = req->msg->password_change;
+    state->verified =
+        state->stored_hash != NULL && hasher_verify(state->stored_hash, change->old_password);
+    if (state->verified)
+        state->hash_rc =
+            hasher_hash(req->server->config.hash_cost, change->new_password, state->new_hash);
+    sodium_memzero(change->old_password, strlen(change->old_password));
+    sodium_memzero(change->new_password, strlen(change->new_password));
+}
+
+int op_password_change_write(struct request *req, MDB_txn *txn)
+{
+    struct password_state *state = req->scratch;
+    if (!state->verified)
+        return request_fail(req, FOLIO__CODE__PERMISSION_DENIED, "the current password is wrong");
+    if (state->hash_rc != 0)
+        return request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED,
+                            "not enough memory to hash the password");
+    Folio__Credential cred = FOLIO__CREDENTIAL__INIT;
+    cred.password_hash = state->new_hash;
+    cred.updated_at = req->now;
+    int rc = store_credential_put(&req->server->store, txn, req->actor.user_id, &cred);
+    if (rc == 0)
+        rc = audit_append(req, txn, "password.change", req->actor.name, "");
+    if (rc != 0)
+        return request_store_error(req, rc, "change the password");
+    return request_reply_empty(req);
+}

@@ -1,0 +1,53 @@
+/* request.c - see request.h. */
+#include "request.h"
+
+#include <stdarg.h>
+
+#include "log.h"
+#include "store.h"
+
+bool request_ok(const struct request *req)
+{
+    return req->status.code == FOLIO__CODE__OK;
+}
+
+void *request_alloc(struct request *req, size_t size)
+{
+    return arena_alloc(&req->arena, size);
+}
+
+int request_fail(struct request *req, Folio__Code code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *message = arena_vprintf(&req->arena, fmt, ap);
+    va_end(ap);
+    req->status.code = code;
+    req->status.message = message != NULL ? message : (char *)"";
+    req->response.result_case = FOLIO__RESPONSE__RESULT__NOT_SET;
+    return WRITER_ROLLBACK;
+}
+
+int request_store_error(struct request *req, int rc, const char *what)
+{
+    if (rc == MDB_MAP_FULL)
+        return rc;
+    log_error("store error while %s: %s", what, store_strerror(rc));
+    if (rc == ENOSPC || rc == EIO || rc == MDB_READERS_FULL)
+        request_fail(req, FOLIO__CODE__UNAVAILABLE, "the server cannot %s right now: %s", what,
+                     store_strerror(rc));
+    else
+        request_fail(req, FOLIO__CODE__INTERNAL, "internal error while %s", what);
+    return WRITER_ROLLBACK;
+}
+
+int request_reply_empty(struct request *req)
+{
+    Folio__Empty *empty = request_alloc(req, sizeof(*empty));
+    if (empty == NULL)
+        return request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED, "out of memory");
+    folio__empty__init(empty);
+    req->response.result_case = FOLIO__RESPONSE__RESULT_EMPTY;
+    req->response.empty = empty;
+    return 0;
+}

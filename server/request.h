@@ -1,0 +1,85 @@
+/* request.h - one request on its way from a decoded frame to a packed reply.
+ *
+ * A request passes through up to four stages, each optional, as its op
+ * (op.h) says:
+ *   read   - loop thread, inside a read transaction (also where the session
+ *            is checked);
+ *   hash   - libuv thread pool, for password hashing (hasher.h);
+ *   write  - writer thread, inside its own nested transaction (writer.h);
+ *   finish - loop thread, after the commit: bind sessions, throttle logins.
+ * A stage runs only while the reply status is still OK, except finish, which
+ * always runs. Everything the request allocates lives in its arena and is
+ * released when the reply has been packed.
+ */
+#ifndef FOLIO_REQUEST_H
+#define FOLIO_REQUEST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <uv.h>
+
+#include "arena.h"
+#include "folio.pb-c.h"
+#include "hasher.h"
+#include "writer.h"
+
+struct connection;
+struct server;
+struct op;
+
+enum request_state {
+    REQUEST_QUEUED,  /* waiting for earlier requests on its connection */
+    REQUEST_RUNNING, /* in a stage, possibly on another thread */
+    REQUEST_DONE,    /* reply packed, waiting to be written in order */
+};
+
+/* Who is asking: filled from the session before the first stage. */
+struct actor {
+    uint64_t user_id; /* 0: no session */
+    Folio__Role role;
+    uint64_t office_id;
+    const char *name; /* in the request's arena */
+    int64_t session_expires_at;
+    uint8_t session_key[32]; /* the store key of the session in use */
+};
+
+struct request {
+    struct writer_job write_job;
+    struct hasher_job hash_job;
+    struct request *next; /* connection's queue, in arrival order */
+    struct connection *conn;
+    struct server *server;
+    const struct op *op; /* NULL for a reply the server makes up itself */
+    Folio__Request *msg;
+    Folio__Response response;
+    Folio__Status status;
+    struct arena arena;
+    struct actor actor;
+    int64_t now; /* unix seconds when the request started */
+    enum request_state state;
+    bool close_after;  /* close the connection once this reply is written */
+    uint64_t delay_ms; /* hold the reply back this long (failed logins) */
+    uv_timer_t *delay_timer;
+    void *scratch; /* the op's own state between stages, in the arena */
+    uint8_t *out;  /* the packed reply frame */
+    size_t out_len;
+};
+
+/* Sets the reply status. Returns WRITER_ROLLBACK, so a write stage can
+ * `return request_fail(...)` and its changes are discarded. */
+int request_fail(struct request *req, Folio__Code code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Turns a store error into a reply status: MDB_NOTFOUND is the caller's to
+ * handle; MDB_MAP_FULL is passed back unchanged so the writer can grow the
+ * map and replay; anything else becomes INTERNAL or UNAVAILABLE. */
+int request_store_error(struct request *req, int rc, const char *what);
+
+/* Sets an Empty result. Returns 0 (or fails the request when out of memory). */
+int request_reply_empty(struct request *req);
+
+bool request_ok(const struct request *req);
+void *request_alloc(struct request *req, size_t size);
+
+#endif

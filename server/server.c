@@ -1,0 +1,265 @@
+/* server.c - see server.h.
+ *
+ * Shutdown. A signal stops the listener and all input; queued requests still
+ * run and are answered; once nothing runs off the loop, each connection is
+ * shut down after its last reply, the writer thread is joined (its queue is
+ * empty by then) and every handle is closed, so uv_run returns with nothing
+ * lost. A peer that does not read its last replies is cut off after
+ * SERVER_DRAIN_GRACE_MS.
+ */
+#include "server.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "connection.h"
+#include "log.h"
+#include "store_meta.h"
+
+#define SERVER_SWEEP_MS         1000
+#define SERVER_DRAIN_GRACE_MS   5000
+#define SERVER_CLOSING_GRACE_MS 10000
+#define SERVER_LISTEN_BACKLOG   511
+#define SERVER_HASHES_AT_ONCE   2
+
+void server_config_defaults(struct server_config *config)
+{
+    memset(config, 0, sizeof(*config));
+    snprintf(config->host, sizeof(config->host), "127.0.0.1");
+    config->port = 7070;
+    config->max_connections = 1024;
+    config->max_frame = FRAME_DEFAULT_MAX;
+    config->idle_timeout_s = 600;
+    config->session_ttl_s = 7 * 24 * 3600;
+    config->lockout_after = 5;
+    config->lockout_seconds = 300;
+    config->hash_cost = HASHER_COST_INTERACTIVE;
+}
+
+static void server_close_handles(struct server *s)
+{
+    writer_stop(&s->writer);
+    uv_close((uv_handle_t *)&s->sigint, NULL);
+    uv_close((uv_handle_t *)&s->sigterm, NULL);
+    uv_close((uv_handle_t *)&s->sweep, NULL);
+}
+
+void server_check_drained(struct server *s)
+{
+    if (!s->draining || s->requests_running > 0 || s->connection_count > 0)
+        return;
+    if (uv_is_closing((uv_handle_t *)&s->sweep))
+        return;
+    log_info("every queued write is committed and answered; stopping");
+    server_close_handles(s);
+}
+
+static void server_on_signal(uv_signal_t *handle, int signum)
+{
+    struct server *s = handle->data;
+    if (s->draining) {
+        log_info("signal %d again: still finishing queued work", signum);
+        return;
+    }
+    log_info("signal %d: no new connections; finishing queued work", signum);
+    s->draining = true;
+    s->drain_started_ms = uv_now(&s->loop);
+    uv_close((uv_handle_t *)&s->listener, NULL);
+    struct connection *conn = s->connections;
+    while (conn != NULL) {
+        struct connection *next = conn->next;
+        connection_stop_input(conn);
+        conn = next;
+    }
+    server_check_drained(s);
+}
+
+static void server_on_sweep(uv_timer_t *timer)
+{
+    struct server *s = timer->data;
+    uint64_t now = uv_now(&s->loop);
+    uint64_t idle_ms = (uint64_t)s->config.idle_timeout_s * 1000;
+    struct connection *conn = s->connections;
+    while (conn != NULL) {
+        struct connection *next = conn->next;
+        uint64_t quiet = now - conn->last_active_ms;
+        if (s->draining && now - s->drain_started_ms > SERVER_DRAIN_GRACE_MS) {
+            log_warn("connection %s did not take its last replies; closing it", conn->peer);
+            connection_close(conn);
+        } else if (conn->closing_after && quiet > SERVER_CLOSING_GRACE_MS) {
+            connection_close(conn);
+        } else if (idle_ms > 0 && conn->head == NULL && quiet > idle_ms) {
+            log_debug("connection %s idle for %u s; closing it", conn->peer,
+                      s->config.idle_timeout_s);
+            connection_close(conn);
+        }
+        conn = next;
+    }
+}
+
+static void server_on_connection(uv_stream_t *listener, int status)
+{
+    struct server *s = listener->data;
+    if (status < 0) {
+        log_warn("accept failed: %s", uv_strerror(status));
+        return;
+    }
+    connection_accept(s);
+}
+
+static int server_write_port_file(const char *path, int port)
+{
+    char tmp[4096];
+    if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+        return ENAMETOOLONG;
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return errno;
+    char line[16];
+    int len = snprintf(line, sizeof(line), "%d\n", port);
+    int rc = write(fd, line, (size_t)len) == len ? 0 : errno;
+    if (close(fd) != 0 && rc == 0)
+        rc = errno;
+    if (rc == 0 && rename(tmp, path) != 0)
+        rc = errno;
+    if (rc != 0)
+        unlink(tmp);
+    return rc;
+}
+
+static int server_listen(struct server *s)
+{
+    struct sockaddr_storage addr;
+    const char *host = s->config.host;
+    int rc = strchr(host, ':') != NULL
+                 ? uv_ip6_addr(host, s->config.port, (struct sockaddr_in6 *)&addr)
+                 : uv_ip4_addr(host, s->config.port, (struct sockaddr_in *)&addr);
+    if (rc != 0) {
+        log_error("cannot listen on %s: not an IP address", host);
+        return rc;
+    }
+    uv_tcp_init(&s->loop, &s->listener);
+    s->listener.data = s;
+    rc = uv_tcp_bind(&s->listener, (struct sockaddr *)&addr, 0);
+    if (rc == 0)
+        rc = uv_listen((uv_stream_t *)&s->listener, SERVER_LISTEN_BACKLOG, server_on_connection);
+    if (rc != 0) {
+        log_error("cannot listen on %s port %d: %s", host, s->config.port, uv_strerror(rc));
+        uv_close((uv_handle_t *)&s->listener, NULL);
+        return rc;
+    }
+    int len = sizeof(addr);
+    uv_tcp_getsockname(&s->listener, (struct sockaddr *)&addr, &len);
+    int port = ntohs(addr.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&addr)->sin6_port
+                                                : ((struct sockaddr_in *)&addr)->sin_port);
+    log_info("listening on %s%s%s:%d", strchr(host, ':') ? "[" : "", host,
+             strchr(host, ':') ? "]" : "", port);
+    if (s->config.port_file != NULL) {
+        rc = server_write_port_file(s->config.port_file, port);
+        if (rc != 0) {
+            log_error("cannot write the port file %s: %s", s->config.port_file, strerror(rc));
+            uv_close((uv_handle_t *)&s->listener, NULL);
+            return rc;
+        }
+    }
+    return 0;
+}
+
+/* Loads what the server needs from the store before serving. */
+static int server_load_firm(struct server *s)
+{
+    MDB_txn *txn;
+    int rc = store_read_begin(&s->store, &txn);
+    if (rc != 0)
+        return rc;
+    struct arena arena;
+    arena_init(&arena, 0);
+    Folio__Firm *firm;
+    rc = store_meta_firm_get(&s->store, txn, &arena, &firm);
+    if (rc == 0) {
+        s->firm_name = strdup(firm->name);
+        if (s->firm_name == NULL)
+            rc = ENOMEM;
+    }
+    arena_free(&arena);
+    store_read_end(&s->store, txn);
+    return rc;
+}
+
+static void server_walk_close(uv_handle_t *handle, void *arg)
+{
+    (void)arg;
+    if (!uv_is_closing(handle))
+        uv_close(handle, NULL);
+}
+
+int server_run(const struct server_config *config)
+{
+    struct server *s = calloc(1, sizeof(*s));
+    if (s == NULL) {
+        log_error("out of memory");
+        return 1;
+    }
+    s->config = *config;
+    int status = 1;
+    int rc = store_open(&s->store, config->data_dir, 0);
+    if (rc != 0) {
+        if (rc == ENOENT)
+            log_error("no firm in %s: run foliod init first", config->data_dir);
+        else
+            log_error("cannot open the data directory %s: %s", config->data_dir,
+                      store_strerror(rc));
+        free(s);
+        return 1;
+    }
+    rc = server_load_firm(s);
+    if (rc != 0) {
+        if (rc == MDB_NOTFOUND)
+            log_error("no firm in %s: run foliod init first", config->data_dir);
+        else
+            log_error("cannot read the firm record: %s", store_strerror(rc));
+        store_close(&s->store);
+        free(s);
+        return 1;
+    }
+    uv_loop_init(&s->loop);
+    throttle_init(&s->throttle, config->lockout_after, (uint64_t)config->lockout_seconds * 1000);
+    hasher_init(&s->hasher, &s->loop, config->hash_cost, SERVER_HASHES_AT_ONCE);
+    rc = writer_start(&s->writer, &s->store, &s->loop);
+    if (rc != 0) {
+        log_error("cannot start the writer thread: %s", strerror(rc));
+        goto out;
+    }
+    if (server_listen(s) != 0) {
+        writer_stop(&s->writer);
+        goto out;
+    }
+    uv_signal_init(&s->loop, &s->sigint);
+    uv_signal_init(&s->loop, &s->sigterm);
+    s->sigint.data = s->sigterm.data = s;
+    uv_signal_start(&s->sigint, server_on_signal, SIGINT);
+    uv_signal_start(&s->sigterm, server_on_signal, SIGTERM);
+    uv_timer_init(&s->loop, &s->sweep);
+    s->sweep.data = s;
+    uv_timer_start(&s->sweep, server_on_sweep, SERVER_SWEEP_MS, SERVER_SWEEP_MS);
+    log_info("serving firm \"%s\" from %s", s->firm_name, config->data_dir);
+
+    uv_run(&s->loop, UV_RUN_DEFAULT);
+    log_info("stopped after %llu writes in %llu commits", s->writer.jobs, s->writer.batches);
+    status = 0;
+out:
+    uv_walk(&s->loop, server_walk_close, NULL);
+    uv_run(&s->loop, UV_RUN_DEFAULT);
+    if (uv_loop_close(&s->loop) != 0) {
+        log_error("handles were left open at exit");
+        status = 1;
+    }
+    store_close(&s->store);
+    free(s->firm_name);
+    free(s);
+    return status;
+}

@@ -1,0 +1,66 @@
+/* server.h - foliod serving: the listener, the connections, the threads.
+ *
+ * One libuv loop thread accepts, reads, checks sessions and serves every
+ * read; the writer thread (writer.h) commits writes; the thread pool hashes
+ * passwords (hasher.h). server_run returns when a signal has stopped the
+ * server and every queued write has been committed and answered. */
+#ifndef FOLIO_SERVER_H
+#define FOLIO_SERVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <uv.h>
+
+#include "hasher.h"
+#include "store.h"
+#include "throttle.h"
+#include "writer.h"
+
+#define SERVER_PROTOCOL_VERSION 1
+
+struct server_config {
+    const char *data_dir;
+    char host[256];
+    int port;
+    const char *port_file;
+    unsigned max_connections;
+    size_t max_frame;
+    unsigned idle_timeout_s; /* 0: never */
+    int64_t session_ttl_s;
+    unsigned lockout_after;
+    unsigned lockout_seconds;
+    enum hasher_cost hash_cost;
+};
+
+void server_config_defaults(struct server_config *config);
+
+struct connection;
+
+struct server {
+    struct server_config config;
+    uv_loop_t loop;
+    uv_tcp_t listener;
+    uv_signal_t sigint, sigterm;
+    uv_timer_t sweep;
+    struct store store;
+    struct writer writer;
+    struct hasher hasher;
+    struct throttle throttle;
+    char *firm_name;
+    struct connection *connections; /* every open connection */
+    unsigned connection_count;
+    size_t requests_running; /* requests in a stage off the loop or delayed */
+    bool draining;           /* a signal came: finish what is queued, then stop */
+    uint64_t drain_started_ms;
+};
+
+/* Returns the process exit status. */
+int server_run(const struct server_config *config);
+
+/* Called whenever work finishes: completes the shutdown once draining and
+ * nothing is left in flight. */
+void server_check_drained(struct server *s);
+
+#endif

@@ -1,0 +1,75 @@
+/* session.c - see session.h. */
+#include "session.h"
+
+#include <string.h>
+
+#include <sodium.h>
+
+#include "connection.h"
+#include "server.h"
+#include "store_user.h"
+
+int session_load(struct request *req, MDB_txn *txn, const uint8_t key[STORE_SESSION_KEY_BYTES],
+                 Folio__User **user_out)
+{
+    struct store *store = &req->server->store;
+    Folio__Session *session;
+    int rc = store_session_get(store, txn, key, &req->arena, &session);
+    if (rc == MDB_NOTFOUND)
+        return request_fail(req, FOLIO__CODE__UNAUTHENTICATED,
+                            "your session has ended; log in again");
+    if (rc != 0)
+        return request_store_error(req, rc, "check the session");
+    if (session->expires_at <= req->now)
+        return request_fail(req, FOLIO__CODE__UNAUTHENTICATED,
+                            "your session has expired; log in again");
+    Folio__User *user;
+    rc = store_user_get(store, txn, session->user_id, &req->arena, &user);
+    if (rc == MDB_NOTFOUND)
+        return request_fail(req, FOLIO__CODE__UNAUTHENTICATED,
+                            "your session has ended; log in again");
+    if (rc != 0)
+        return request_store_error(req, rc, "check the session");
+    if (user->disabled)
+        return request_fail(req, FOLIO__CODE__UNAUTHENTICATED,
+                            "account %s is disabled; its sessions have ended", user->name);
+    req->actor.user_id = user->id;
+    req->actor.role = user->role;
+    req->actor.office_id = user->office_id;
+    req->actor.name = user->name;
+    req->actor.session_expires_at = session->expires_at;
+    memcpy(req->actor.session_key, key, STORE_SESSION_KEY_BYTES);
+    if (user_out != NULL)
+        *user_out = user;
+    return 0;
+}
+
+int session_check(struct request *req, MDB_txn *txn)
+{
+    struct connection *conn = req->conn;
+    if (!conn->authenticated)
+        return request_fail(req, FOLIO__CODE__UNAUTHENTICATED, "log in first");
+    int rc = session_load(req, txn, conn->session_key, NULL);
+    if (rc != 0 && req->status.code == FOLIO__CODE__UNAUTHENTICATED)
+        conn->authenticated = false;
+    return rc;
+}
+
+int session_token_parse(const char *hex, uint8_t token[STORE_SESSION_TOKEN_BYTES])
+{
+    size_t written = 0;
+    const char *end = NULL;
+    if (hex == NULL || strlen(hex) != SESSION_TOKEN_HEX)
+        return -1;
+    if (sodium_hex2bin(token, STORE_SESSION_TOKEN_BYTES, hex, SESSION_TOKEN_HEX, NULL, &written,
+                       &end) != 0 ||
+        written != STORE_SESSION_TOKEN_BYTES || end != hex + SESSION_TOKEN_HEX)
+        return -1;
+    return 0;
+}
+
+void session_token_format(const uint8_t token[STORE_SESSION_TOKEN_BYTES],
+                          char hex[SESSION_TOKEN_HEX + 1])
+{
+    sodium_bin2hex(hex, SESSION_TOKEN_HEX + 1, token, STORE_SESSION_TOKEN_BYTES);
+}

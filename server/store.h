@@ -1,0 +1,76 @@
+/* store.h - the LMDB environment in the data directory.
+ *
+ * One environment per process, opened with MDB_NOTLS so the loop thread can
+ * read while the writer thread writes. Tables are named databases; every
+ * value is a protobuf record (folio.proto), every integer key is a fixed-width
+ * big-endian number so that key order is numeric order.
+ *
+ * Reads run on the loop thread between store_read_begin and store_read_end.
+ * Growing the map (after MDB_MAP_FULL) must not race with any read
+ * transaction, so reads hold resize_lock shared and store_grow takes it
+ * exclusively; only the thread that owns write transactions calls store_grow,
+ * and only when it holds no transaction.
+ *
+ * Functions return 0, MDB_NOTFOUND, or an LMDB/errno code; store_strerror
+ * turns any of them into words.
+ */
+#ifndef FOLIO_STORE_H
+#define FOLIO_STORE_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <lmdb.h>
+#include <protobuf-c/protobuf-c.h>
+
+#include "arena.h"
+
+#define STORE_SCHEMA_VERSION 1
+#define STORE_INITIAL_MAP    (64u * 1024u * 1024u)
+
+struct store {
+    MDB_env *env;
+    MDB_dbi meta;             /* "schema_version" -> u32 BE, "firm" -> Firm */
+    MDB_dbi users;            /* user id (u64 BE) -> User */
+    MDB_dbi users_by_name;    /* user name -> user id (u64 BE) */
+    MDB_dbi credentials;      /* user id (u64 BE) -> Credential */
+    MDB_dbi offices;          /* office id (u64 BE) -> Office */
+    MDB_dbi offices_by_name;  /* office name -> office id (u64 BE) */
+    MDB_dbi sessions;         /* token hash (32 bytes) -> Session */
+    MDB_dbi sessions_by_user; /* user id (u64 BE) -> token hash, DUPSORT */
+    MDB_dbi audit;            /* seq (u64 BE) -> AuditRecord */
+    size_t map_size;
+    pthread_rwlock_t resize_lock;
+};
+
+/* Opens (creating when asked) the environment in dir, clears stale reader
+ * slots, creates missing tables, and checks or writes the schema version.
+ * Refuses a schema newer than this code knows. */
+int store_open(struct store *s, const char *dir, int create);
+void store_close(struct store *s);
+
+int store_read_begin(struct store *s, MDB_txn **txn);
+void store_read_end(struct store *s, MDB_txn *txn);
+
+/* Doubles the map size. Call with no transaction open in this process. */
+int store_grow(struct store *s);
+
+const char *store_strerror(int rc);
+
+/* Big-endian u64 keys. */
+void store_key_u64(uint8_t out[8], uint64_t v);
+uint64_t store_u64_from_key(const void *key);
+
+/* Reads the record under key and unpacks it into the arena. MDB_NOTFOUND
+ * when absent, EINVAL when the stored bytes do not unpack (corruption). */
+int store_get_message(MDB_txn *txn, MDB_dbi dbi, const void *key, size_t key_len,
+                      const ProtobufCMessageDescriptor *desc, struct arena *arena, void **out);
+/* Packs msg straight into the database page (MDB_RESERVE). */
+int store_put_message(MDB_txn *txn, MDB_dbi dbi, const void *key, size_t key_len,
+                      const ProtobufCMessage *msg, unsigned flags);
+
+/* The largest u64 key in dbi plus one (1 for an empty table). */
+int store_next_id(MDB_txn *txn, MDB_dbi dbi, uint64_t *id);
+
+#endif

@@ -1,0 +1,24 @@
+/* validate.h - the shape of names and passwords, checked before anything is
+ * stored or hashed. Each returns NULL when the value is fine, or a sentence
+ * saying what is wrong. */
+#ifndef FOLIO_VALIDATE_H
+#define FOLIO_VALIDATE_H
+
+#include <stddef.h>
+
+#define VALIDATE_USER_NAME_MAX   64
+#define VALIDATE_OFFICE_NAME_MAX 100
+#define VALIDATE_FIRM_NAME_MAX   200
+#define VALIDATE_PASSWORD_MIN    8
+#define VALIDATE_PASSWORD_MAX    1024
+
+/* Lower-cases name in place, then checks it. */
+const char *validate_user_name(char *name);
+const char *validate_office_name(const char *name);
+const char *validate_firm_name(const char *name);
+const char *validate_password(const char *password);
+
+/* Printable UTF-8 of 1..max bytes, no control characters. */
+const char *validate_text(const char *text, size_t max);
+
+#endif
