@@ -313,10 +313,6 @@ static void connection_update_reading(struct connection *conn)
 {
     if (conn->closing)
         return;
-    if (conn->closing_after && conn->head == NULL && !conn->reading) {
-        connection_shutdown(conn);
-        return;
-    }
     bool want = !conn->closing_after && !conn->server->draining &&
                 conn->queued < CONNECTION_MAX_IN_FLIGHT && !connection_output_full(conn);
     /* Once over the high-water mark, wait for the low one before reading
@@ -331,6 +327,8 @@ static void connection_update_reading(struct connection *conn)
         uv_read_stop((uv_stream_t *)&conn->tcp);
         conn->reading = false;
     }
+    if (conn->closing_after && conn->head == NULL)
+        connection_shutdown(conn);
 }
 
 static void connection_peer_name(struct connection *conn)

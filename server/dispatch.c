@@ -197,8 +197,7 @@ void dispatch_start(struct request *req)
         return;
     }
     if (!conn->said_hello && op->which != FOLIO__REQUEST__OP_HELLO) {
-        request_fail(req, FOLIO__CODE__FAILED_PRECONDITION,
-                     "send Hello first: the connection has not been greeted");
+        request_fail(req, FOLIO__CODE__FAILED_PRECONDITION, "send Hello first");
         request_pack(req);
         return;
     }

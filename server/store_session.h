@@ -20,8 +20,7 @@ int store_session_get(struct store *s, MDB_txn *txn, const uint8_t key[STORE_SES
                       struct arena *arena, Folio__Session **out);
 int store_session_put(struct store *s, MDB_txn *txn, const uint8_t key[STORE_SESSION_KEY_BYTES],
                       const Folio__Session *session);
-int store_session_delete(struct store *s, MDB_txn *txn,
-                         const uint8_t key[STORE_SESSION_KEY_BYTES]);
+int store_session_delete(struct store *s, MDB_txn *txn, const uint8_t key[STORE_SESSION_KEY_BYTES]);
 /* Ends every session of user_id; *ended (may be NULL) gets how many. */
 int store_session_delete_user(struct store *s, MDB_txn *txn, uint64_t user_id, size_t *ended);
 /* Removes the sessions of user_id that expired before now. */

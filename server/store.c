@@ -1,0 +1,290 @@
+/* store.c - see store.h.
+ *
+ * Opening is one sequence of steps, each of which either succeeds or sends
+ * everything opened so far to the single `fail` label: create the handle,
+ * size the map, open the files, clear reader slots left by dead processes,
+ * then one write transaction that checks the schema version before touching
+ * anything else (a newer foliod may have laid tables out differently) and
+ * creates whatever tables are missing.
+ */
+#include "store.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define STORE_MAX_DBS 16 /* the nine tables of store.h, with room to add */
+
+#define STORE_SCHEMA_KEY "schema_version"
+
+/* Distinct from every code LMDB returns, so the caller can tell the user
+ * that this binary is too old rather than that the files are damaged. */
+#define STORE_ESCHEMA EPROTO
+
+static int store_path(char *out, size_t size, const char *dir, const char *file)
+{
+    int n = snprintf(out, size, "%s/%s", dir, file);
+    return n < 0 || (size_t)n >= size ? ENAMETOOLONG : 0;
+}
+
+/* The map starts at STORE_INITIAL_MAP and doubles from there, as store_grow
+ * makes it; reopening a store that grew keeps a map at least as large as its
+ * file, since LMDB would otherwise shrink it to the data in use and the next
+ * write would hit MDB_MAP_FULL at once. */
+static size_t store_map_for(off_t file_size)
+{
+    size_t map = STORE_INITIAL_MAP;
+    while ((off_t)map < file_size) {
+        if (map > SIZE_MAX / 2)
+            return SIZE_MAX;
+        map *= 2;
+    }
+    return map;
+}
+
+static int store_check_schema(MDB_txn *txn, MDB_dbi meta)
+{
+    MDB_val key = {sizeof(STORE_SCHEMA_KEY) - 1, STORE_SCHEMA_KEY};
+    MDB_val val;
+    int rc = mdb_get(txn, meta, &key, &val);
+    if (rc == MDB_NOTFOUND) {
+        uint8_t buf[4];
+        uint32_t v = STORE_SCHEMA_VERSION;
+        buf[0] = (uint8_t)(v >> 24);
+        buf[1] = (uint8_t)(v >> 16);
+        buf[2] = (uint8_t)(v >> 8);
+        buf[3] = (uint8_t)v;
+        val.mv_size = sizeof(buf);
+        val.mv_data = buf;
+        return mdb_put(txn, meta, &key, &val, 0);
+    }
+    if (rc != 0)
+        return rc;
+    if (val.mv_size != 4)
+        return EINVAL;
+    const uint8_t *p = val.mv_data;
+    uint32_t version = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+    return version > STORE_SCHEMA_VERSION ? STORE_ESCHEMA : 0;
+}
+
+static int store_open_tables(struct store *s, MDB_txn *txn)
+{
+    const struct {
+        const char *name;
+        MDB_dbi *dbi;
+        unsigned flags;
+    } tables[] = {
+        {"users", &s->users, 0},
+        {"users_by_name", &s->users_by_name, 0},
+        {"credentials", &s->credentials, 0},
+        {"offices", &s->offices, 0},
+        {"offices_by_name", &s->offices_by_name, 0},
+        {"sessions", &s->sessions, 0},
+        {"sessions_by_user", &s->sessions_by_user, MDB_DUPSORT},
+        {"audit", &s->audit, 0},
+    };
+    int rc = mdb_dbi_open(txn, "meta", MDB_CREATE, &s->meta);
+    if (rc == 0)
+        rc = store_check_schema(txn, s->meta);
+    for (size_t i = 0; rc == 0 && i < sizeof(tables) / sizeof(tables[0]); i++)
+        rc = mdb_dbi_open(txn, tables[i].name, tables[i].flags | MDB_CREATE, tables[i].dbi);
+    return rc;
+}
+
+int store_open(struct store *s, const char *dir, int create)
+{
+    memset(s, 0, sizeof(*s));
+    char path[PATH_MAX];
+    int rc = store_path(path, sizeof(path), dir, "data.mdb");
+    if (rc != 0)
+        return rc;
+    struct stat st;
+    off_t file_size = 0;
+    if (stat(path, &st) == 0)
+        file_size = st.st_size;
+    else if (errno != ENOENT)
+        return errno;
+    else if (!create)
+        return ENOENT;
+
+    rc = pthread_rwlock_init(&s->resize_lock, NULL);
+    if (rc != 0)
+        return rc;
+    MDB_txn *txn = NULL;
+    rc = mdb_env_create(&s->env);
+    if (rc != 0)
+        goto fail;
+    if ((rc = mdb_env_set_maxdbs(s->env, STORE_MAX_DBS)) != 0 ||
+        (rc = mdb_env_set_mapsize(s->env, store_map_for(file_size))) != 0)
+        goto fail;
+    /* MDB_NOTLS: read transactions belong to the loop thread, not to
+     * whichever thread happened to create them. No MDB_NOSYNC: a commit is
+     * an acknowledgement. No MDB_WRITEMAP: it rules out nested transactions. */
+    rc = mdb_env_open(s->env, dir, MDB_NOTLS, 0600);
+    if (rc != 0)
+        goto fail;
+    int dead;
+    if ((rc = mdb_reader_check(s->env, &dead)) != 0)
+        goto fail;
+    if ((rc = mdb_txn_begin(s->env, NULL, 0, &txn)) != 0)
+        goto fail;
+    if ((rc = store_open_tables(s, txn)) != 0)
+        goto fail;
+    rc = mdb_txn_commit(txn);
+    txn = NULL;
+    if (rc != 0)
+        goto fail;
+    MDB_envinfo info;
+    if ((rc = mdb_env_info(s->env, &info)) != 0)
+        goto fail;
+    s->map_size = info.me_mapsize;
+    return 0;
+
+fail:
+    if (txn != NULL)
+        mdb_txn_abort(txn);
+    if (s->env != NULL)
+        mdb_env_close(s->env);
+    s->env = NULL;
+    pthread_rwlock_destroy(&s->resize_lock);
+    return rc;
+}
+
+void store_close(struct store *s)
+{
+    if (s->env == NULL)
+        return;
+    mdb_env_close(s->env);
+    s->env = NULL;
+    pthread_rwlock_destroy(&s->resize_lock);
+}
+
+int store_read_begin(struct store *s, MDB_txn **txn)
+{
+    int rc = pthread_rwlock_rdlock(&s->resize_lock);
+    if (rc != 0)
+        return rc;
+    rc = mdb_txn_begin(s->env, NULL, MDB_RDONLY, txn);
+    if (rc == MDB_READERS_FULL) {
+        /* Slots of crashed processes are only reclaimed on request. */
+        int dead = 0;
+        if (mdb_reader_check(s->env, &dead) == 0 && dead > 0)
+            rc = mdb_txn_begin(s->env, NULL, MDB_RDONLY, txn);
+    }
+    if (rc != 0) {
+        *txn = NULL;
+        pthread_rwlock_unlock(&s->resize_lock);
+    }
+    return rc;
+}
+
+void store_read_end(struct store *s, MDB_txn *txn)
+{
+    mdb_txn_abort(txn);
+    pthread_rwlock_unlock(&s->resize_lock);
+}
+
+int store_grow(struct store *s)
+{
+    int rc = pthread_rwlock_wrlock(&s->resize_lock);
+    if (rc != 0)
+        return rc;
+    /* Double what the map is now, not s->map_size: anyone with the env
+     * handle may have set it. */
+    MDB_envinfo info;
+    rc = mdb_env_info(s->env, &info);
+    if (rc == 0 && info.me_mapsize > SIZE_MAX / 2)
+        rc = ENOMEM;
+    if (rc == 0)
+        rc = mdb_env_set_mapsize(s->env, info.me_mapsize * 2);
+    if (rc == 0)
+        rc = mdb_env_info(s->env, &info);
+    if (rc == 0)
+        s->map_size = info.me_mapsize;
+    pthread_rwlock_unlock(&s->resize_lock);
+    return rc;
+}
+
+const char *store_strerror(int rc)
+{
+    if (rc == STORE_ESCHEMA)
+        return "data directory was written by a newer foliod";
+    return mdb_strerror(rc);
+}
+
+void store_key_u64(uint8_t out[8], uint64_t v)
+{
+    for (int i = 7; i >= 0; i--) {
+        out[i] = (uint8_t)v;
+        v >>= 8;
+    }
+}
+
+uint64_t store_u64_from_key(const void *key)
+{
+    const uint8_t *p = key;
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++)
+        v = v << 8 | p[i];
+    return v;
+}
+
+int store_get_message(MDB_txn *txn, MDB_dbi dbi, const void *key, size_t key_len,
+                      const ProtobufCMessageDescriptor *desc, struct arena *arena, void **out)
+{
+    MDB_val k = {key_len, (void *)key};
+    MDB_val v;
+    int rc = mdb_get(txn, dbi, &k, &v);
+    if (rc != 0)
+        return rc;
+    ProtobufCMessage *msg =
+        protobuf_c_message_unpack(desc, &arena->allocator, v.mv_size, v.mv_data);
+    if (msg == NULL)
+        return EINVAL;
+    *out = msg;
+    return 0;
+}
+
+int store_put_message(MDB_txn *txn, MDB_dbi dbi, const void *key, size_t key_len,
+                      const ProtobufCMessage *msg, unsigned flags)
+{
+    size_t size = protobuf_c_message_get_packed_size(msg);
+    if (size > UINT32_MAX)
+        return MDB_BAD_VALSIZE;
+    MDB_val k = {key_len, (void *)key};
+    MDB_val v = {size, NULL};
+    int rc = mdb_put(txn, dbi, &k, &v, flags | MDB_RESERVE);
+    if (rc != 0)
+        return rc;
+    /* A mismatch leaves garbage in the reserved bytes; the error makes the
+     * caller abort the transaction. */
+    if (protobuf_c_message_pack(msg, v.mv_data) != size)
+        return EINVAL;
+    return 0;
+}
+
+int store_next_id(MDB_txn *txn, MDB_dbi dbi, uint64_t *id)
+{
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(txn, dbi, &cur);
+    if (rc != 0)
+        return rc;
+    MDB_val k, v;
+    rc = mdb_cursor_get(cur, &k, &v, MDB_LAST);
+    mdb_cursor_close(cur);
+    if (rc == MDB_NOTFOUND) {
+        *id = 1;
+        return 0;
+    }
+    if (rc != 0)
+        return rc;
+    if (k.mv_size != 8)
+        return EINVAL;
+    uint64_t last = store_u64_from_key(k.mv_data);
+    if (last == UINT64_MAX)
+        return EOVERFLOW;
+    *id = last + 1;
+    return 0;
+}

@@ -1,0 +1,100 @@
+/* store_office.c - see store_office.h.
+ *
+ * offices_by_name maps the name, byte for byte, to the 8-byte id. Offices are
+ * only ever added, so the index is written once per office, together with
+ * the record.
+ */
+#include "store_office.h"
+
+#include <errno.h>
+#include <string.h>
+
+#define OFFICE_LIST_MAX 1000
+
+int store_office_get(struct store *s, MDB_txn *txn, uint64_t id, struct arena *arena,
+                     Folio__Office **out)
+{
+    uint8_t key[8];
+    store_key_u64(key, id);
+    return store_get_message(txn, s->offices, key, sizeof(key), &folio__office__descriptor, arena,
+                             (void **)out);
+}
+
+int store_office_find(struct store *s, MDB_txn *txn, const char *name, struct arena *arena,
+                      Folio__Office **out)
+{
+    size_t max = (size_t)mdb_env_get_maxkeysize(s->env);
+    size_t len = strnlen(name, max + 1);
+    if (len == 0 || len > max)
+        return MDB_NOTFOUND;
+    MDB_val k = {len, (void *)name};
+    MDB_val v;
+    int rc = mdb_get(txn, s->offices_by_name, &k, &v);
+    if (rc != 0)
+        return rc;
+    if (v.mv_size != 8)
+        return EINVAL;
+    return store_office_get(s, txn, store_u64_from_key(v.mv_data), arena, out);
+}
+
+int store_office_add(struct store *s, MDB_txn *txn, Folio__Office *office)
+{
+    if (office->name == NULL || office->name[0] == '\0')
+        return EINVAL;
+    uint64_t id;
+    int rc = store_next_id(txn, s->offices, &id);
+    if (rc != 0)
+        return rc;
+    uint8_t key[8];
+    store_key_u64(key, id);
+    MDB_val k = {strlen(office->name), office->name};
+    MDB_val v = {sizeof(key), key};
+    rc = mdb_put(txn, s->offices_by_name, &k, &v, MDB_NOOVERWRITE);
+    if (rc != 0)
+        return rc;
+    Folio__Office rec = *office;
+    rec.id = id;
+    rc = store_put_message(txn, s->offices, key, sizeof(key), &rec.base, MDB_NOOVERWRITE);
+    if (rc != 0)
+        return rc;
+    office->id = id;
+    return 0;
+}
+
+int store_office_list(struct store *s, MDB_txn *txn, size_t limit, struct arena *arena,
+                      Folio__Office ***out, size_t *count)
+{
+    *out = NULL;
+    *count = 0;
+    if (limit == 0 || limit > OFFICE_LIST_MAX)
+        limit = OFFICE_LIST_MAX;
+    Folio__Office **offices = arena_calloc(arena, limit, sizeof(*offices));
+    if (offices == NULL)
+        return ENOMEM;
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(txn, s->offices_by_name, &cur);
+    if (rc != 0)
+        return rc;
+    MDB_val k, v;
+    size_t n = 0;
+    for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0 && n < limit;
+         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        if (v.mv_size != 8) {
+            rc = EINVAL;
+            break;
+        }
+        rc = store_office_get(s, txn, store_u64_from_key(v.mv_data), arena, &offices[n]);
+        if (rc != 0) {
+            /* The index names a missing office: damage, not the end. */
+            rc = rc == MDB_NOTFOUND ? EINVAL : rc;
+            break;
+        }
+        n++;
+    }
+    mdb_cursor_close(cur);
+    if (rc != 0 && rc != MDB_NOTFOUND)
+        return rc;
+    *out = offices;
+    *count = n;
+    return 0;
+}

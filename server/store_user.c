@@ -1,0 +1,292 @@
+/* store_user.c - see store_user.h.
+ *
+ * users_by_name maps a lower-case name to the user's 8-byte id. store_user_put
+ * is the only writer of either table, so it alone keeps them in step: it
+ * claims the new name before writing the record and, on a rename, releases
+ * the old name. A name whose index entry points at another id is taken.
+ *
+ * Scans that only need to look at a record (filters, counts) unpack it with
+ * the default allocator and free it at once, so that records which are not
+ * returned cost the caller's arena nothing.
+ */
+#include "store_user.h"
+
+#include <errno.h>
+#include <string.h>
+
+/* LMDB's default key limit. Valid user names are far shorter, so a longer
+ * name can never have been stored and is simply not found. */
+#define USER_NAME_MAX 511
+#define USER_LIST_MAX 1000
+
+static char user_lower(char c)
+{
+    return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+/* Returns the length copied to buf, lower-cased, truncated to USER_NAME_MAX. */
+static size_t user_name_key(char buf[USER_NAME_MAX], const char *name)
+{
+    size_t n = strnlen(name, USER_NAME_MAX);
+    for (size_t i = 0; i < n; i++)
+        buf[i] = user_lower(name[i]);
+    return n;
+}
+
+static bool user_name_storable(const char *name)
+{
+    if (name == NULL || name[0] == '\0' || strnlen(name, USER_NAME_MAX + 1) > USER_NAME_MAX)
+        return false;
+    for (const char *p = name; *p != '\0'; p++) {
+        if (*p != user_lower(*p))
+            return false;
+    }
+    return true;
+}
+
+/* Compares a key with name lower-cased, in LMDB's default key order. */
+static int user_key_cmp(const MDB_val *key, const char *name)
+{
+    const unsigned char *k = key->mv_data;
+    size_t i = 0;
+    for (; i < key->mv_size && name[i] != '\0'; i++) {
+        unsigned char c = (unsigned char)user_lower(name[i]);
+        if (k[i] != c)
+            return k[i] < c ? -1 : 1;
+    }
+    if (i < key->mv_size)
+        return 1;
+    return name[i] != '\0' ? -1 : 0;
+}
+
+static int user_id_by_name(struct store *s, MDB_txn *txn, const char *key, size_t len, uint64_t *id)
+{
+    MDB_val k = {len, (void *)key};
+    MDB_val v;
+    int rc = mdb_get(txn, s->users_by_name, &k, &v);
+    if (rc != 0)
+        return rc;
+    if (v.mv_size != 8)
+        return EINVAL;
+    *id = store_u64_from_key(v.mv_data);
+    return 0;
+}
+
+/* Reads the record of id without the caller's arena; free with
+ * folio__user__free_unpacked(*out, NULL). */
+static int user_peek(struct store *s, MDB_txn *txn, uint64_t id, Folio__User **out)
+{
+    uint8_t key[8];
+    store_key_u64(key, id);
+    MDB_val k = {sizeof(key), key};
+    MDB_val v;
+    int rc = mdb_get(txn, s->users, &k, &v);
+    if (rc != 0)
+        return rc;
+    *out = folio__user__unpack(NULL, v.mv_size, v.mv_data);
+    return *out == NULL ? EINVAL : 0;
+}
+
+/* Drops the index entry of the name user id has now, when it is about to
+ * take another one. MDB_NOTFOUND when there is no user id. */
+static int user_release_old_name(struct store *s, MDB_txn *txn, uint64_t id, const char *new_name)
+{
+    Folio__User *old;
+    int rc = user_peek(s, txn, id, &old);
+    if (rc != 0)
+        return rc;
+    if (old->name[0] != '\0' && strcmp(old->name, new_name) != 0) {
+        uint64_t owner;
+        rc = user_id_by_name(s, txn, old->name, strlen(old->name), &owner);
+        if (rc == 0 && owner == id) {
+            MDB_val k = {strlen(old->name), old->name};
+            rc = mdb_del(txn, s->users_by_name, &k, NULL);
+        } else if (rc == 0 || rc == MDB_NOTFOUND) {
+            rc = 0;
+        }
+    }
+    folio__user__free_unpacked(old, NULL);
+    return rc;
+}
+
+int store_user_get(struct store *s, MDB_txn *txn, uint64_t id, struct arena *arena,
+                   Folio__User **out)
+{
+    uint8_t key[8];
+    store_key_u64(key, id);
+    return store_get_message(txn, s->users, key, sizeof(key), &folio__user__descriptor, arena,
+                             (void **)out);
+}
+
+int store_user_find(struct store *s, MDB_txn *txn, const char *name, struct arena *arena,
+                    Folio__User **out)
+{
+    if (name[0] == '\0' || strnlen(name, USER_NAME_MAX + 1) > USER_NAME_MAX)
+        return MDB_NOTFOUND;
+    char buf[USER_NAME_MAX];
+    size_t len = user_name_key(buf, name);
+    uint64_t id;
+    int rc = user_id_by_name(s, txn, buf, len, &id);
+    if (rc != 0)
+        return rc;
+    return store_user_get(s, txn, id, arena, out);
+}
+
+int store_user_put(struct store *s, MDB_txn *txn, Folio__User *user)
+{
+    if (!user_name_storable(user->name))
+        return EINVAL;
+    size_t name_len = strlen(user->name);
+    uint64_t owner;
+    int rc = user_id_by_name(s, txn, user->name, name_len, &owner);
+    if (rc == 0 && owner != user->id)
+        return MDB_KEYEXIST;
+    if (rc != 0 && rc != MDB_NOTFOUND)
+        return rc;
+    bool claim = rc == MDB_NOTFOUND;
+
+    uint64_t id = user->id;
+    if (id == 0)
+        rc = store_next_id(txn, s->users, &id);
+    else
+        rc = user_release_old_name(s, txn, id, user->name);
+    if (rc != 0)
+        return rc;
+
+    uint8_t key[8];
+    store_key_u64(key, id);
+    if (claim) {
+        MDB_val k = {name_len, user->name};
+        MDB_val v = {sizeof(key), key};
+        rc = mdb_put(txn, s->users_by_name, &k, &v, MDB_NOOVERWRITE);
+        if (rc != 0)
+            return rc;
+    }
+    /* The office name is filled in for replies; storing it would only let
+     * it go stale. */
+    Folio__User rec = *user;
+    rec.id = id;
+    rec.office = (char *)protobuf_c_empty_string;
+    rc = store_put_message(txn, s->users, key, sizeof(key), &rec.base,
+                           user->id == 0 ? MDB_NOOVERWRITE : 0);
+    if (rc != 0)
+        return rc;
+    user->id = id;
+    return 0;
+}
+
+int store_user_list(struct store *s, MDB_txn *txn, const char *after, uint64_t office_id,
+                    size_t limit, struct arena *arena, Folio__User ***out, size_t *count,
+                    char **next)
+{
+    *out = NULL;
+    *count = 0;
+    *next = NULL;
+    if (limit == 0 || limit > USER_LIST_MAX)
+        limit = USER_LIST_MAX;
+    Folio__User **users = arena_calloc(arena, limit, sizeof(*users));
+    if (users == NULL)
+        return ENOMEM;
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(txn, s->users_by_name, &cur);
+    if (rc != 0)
+        return rc;
+
+    MDB_val k, v;
+    char buf[USER_NAME_MAX];
+    if (after != NULL && after[0] != '\0') {
+        /* Seek to the (possibly truncated) name, then step past every key
+         * that does not sort after the full one. */
+        k.mv_size = user_name_key(buf, after);
+        k.mv_data = buf;
+        rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+        while (rc == 0 && user_key_cmp(&k, after) <= 0)
+            rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
+    } else {
+        rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
+    }
+
+    size_t n = 0;
+    for (; rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        /* Below, MDB_NOTFOUND means the index names a missing user: that is
+         * damage, not the end of the list, so it becomes EINVAL. */
+        if (v.mv_size != 8) {
+            rc = EINVAL;
+            break;
+        }
+        uint64_t id = store_u64_from_key(v.mv_data);
+        if (office_id != 0) {
+            Folio__User *u;
+            rc = user_peek(s, txn, id, &u);
+            if (rc != 0) {
+                rc = rc == MDB_NOTFOUND ? EINVAL : rc;
+                break;
+            }
+            bool match = u->office_id == office_id;
+            folio__user__free_unpacked(u, NULL);
+            if (!match)
+                continue;
+        }
+        if (n == limit) {
+            *next = arena_strdup(arena, users[n - 1]->name);
+            rc = *next == NULL ? ENOMEM : 0;
+            break;
+        }
+        rc = store_user_get(s, txn, id, arena, &users[n]);
+        if (rc != 0) {
+            rc = rc == MDB_NOTFOUND ? EINVAL : rc;
+            break;
+        }
+        n++;
+    }
+    mdb_cursor_close(cur);
+    if (rc != 0 && rc != MDB_NOTFOUND)
+        return rc;
+    *out = users;
+    *count = n;
+    return 0;
+}
+
+int store_user_count_active_firm_admins(struct store *s, MDB_txn *txn, size_t *count)
+{
+    *count = 0;
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(txn, s->users, &cur);
+    if (rc != 0)
+        return rc;
+    MDB_val k, v;
+    size_t n = 0;
+    for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        Folio__User *u = folio__user__unpack(NULL, v.mv_size, v.mv_data);
+        if (u == NULL) {
+            rc = EINVAL;
+            break;
+        }
+        if (u->role == FOLIO__ROLE__ROLE_FIRM_ADMIN && !u->disabled)
+            n++;
+        folio__user__free_unpacked(u, NULL);
+    }
+    mdb_cursor_close(cur);
+    if (rc != MDB_NOTFOUND)
+        return rc;
+    *count = n;
+    return 0;
+}
+
+int store_credential_get(struct store *s, MDB_txn *txn, uint64_t user_id, struct arena *arena,
+                         Folio__Credential **out)
+{
+    uint8_t key[8];
+    store_key_u64(key, user_id);
+    return store_get_message(txn, s->credentials, key, sizeof(key), &folio__credential__descriptor,
+                             arena, (void **)out);
+}
+
+int store_credential_put(struct store *s, MDB_txn *txn, uint64_t user_id,
+                         const Folio__Credential *cred)
+{
+    uint8_t key[8];
+    store_key_u64(key, user_id);
+    return store_put_message(txn, s->credentials, key, sizeof(key), &cred->base, 0);
+}
