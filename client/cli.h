@@ -1,0 +1,101 @@
+/* cli.h - what every folio command shares.
+ *
+ * main.c parses the command line against the command table into a struct
+ * cli and calls the command's run function, which returns the exit code.
+ * Commands validate their arguments, connect (cli_connect_session for all
+ * but login), make their calls and print through output.h. The CLI holds no
+ * business rules: the server decides and the CLI reports. */
+#ifndef FOLIO_CLI_H
+#define FOLIO_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "folioclient.h"
+#include "session_file.h"
+
+enum cli_exit {
+    CLI_OK = 0,
+    CLI_REFUSED = 1,     /* the server refused, or a local failure */
+    CLI_USAGE = 2,       /* the command line is wrong */
+    CLI_UNAVAILABLE = 3, /* cannot connect, or not logged in */
+};
+
+#define CLI_MAX_ARGS 4
+#define CLI_MAX_OPTS 8
+/* No argument folio passes on is longer: names, offices, server addresses. */
+#define CLI_ARG_MAX 4096
+
+struct cli_opt {
+    const char *name; /* "--role" */
+    const char *arg;  /* "ROLE"; NULL for a switch */
+    const char *help;
+    bool required;
+};
+
+struct cli;
+
+struct cli_cmd {
+    const char *path;           /* words that name it: "admin user add" */
+    const char *args;           /* positional arguments, as in the usage line */
+    size_t nargs;               /* exactly this many */
+    const char *summary;        /* one line for folio --help */
+    const char *about;          /* more, for folio CMD --help; may be NULL */
+    const struct cli_opt *opts; /* ends with a NULL name; may be NULL */
+    int (*run)(struct cli *cli);
+};
+
+struct cli {
+    const struct cli_cmd *cmd;
+    const char *server_flag; /* --server, or NULL */
+    const char *args[CLI_MAX_ARGS];
+    const char *opt_values[CLI_MAX_OPTS]; /* by cmd->opts index; "" for a set switch */
+    char server[SESSION_VALUE_MAX + 1];   /* where cli_connect went */
+    struct folio_client *client;
+    struct session session; /* loaded by cli_connect_session */
+};
+
+/* The value of one of the command's options, NULL when not given. */
+const char *cli_opt(const struct cli *cli, const char *name);
+
+/* Prints an error and returns exit_code. */
+int cli_error(int exit_code, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* A usage error, with a pointer to --help. Returns CLI_USAGE. */
+int cli_usage(const struct cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Reports a failed call: transport failures exit 3, refusals exit 1. */
+int cli_fail(const struct folio_error *err);
+
+/* Connects to --server, else $FOLIO_SERVER, else stored (may be NULL), else
+ * the default. Returns CLI_OK or the exit code after printing why. */
+int cli_connect(struct cli *cli, const char *stored);
+/* Loads the stored session, connects and authenticates with its token. When
+ * the server says the session has ended and ended is not NULL, sets *ended
+ * and returns CLI_UNAVAILABLE without printing anything. */
+int cli_connect_session(struct cli *cli, bool *ended);
+void cli_close(struct cli *cli);
+
+/* Strict number and date arguments; on failure they print a usage error
+ * naming flag and return CLI_USAGE. */
+int cli_parse_u32(const struct cli *cli, const char *flag, const char *s, uint32_t min,
+                  uint32_t *out);
+int cli_parse_u64(const struct cli *cli, const char *flag, const char *s, uint64_t min,
+                  uint64_t *out);
+/* YYYY-MM-DD (1970-01-01 to 9999-12-31) to its UTC midnight in unix seconds. */
+int cli_parse_date(const struct cli *cli, const char *flag, const char *s, int64_t *out);
+
+/* Command handlers (cmd_account.c, cmd_admin.c). */
+int cmd_login(struct cli *cli);
+int cmd_logout(struct cli *cli);
+int cmd_whoami(struct cli *cli);
+int cmd_passwd(struct cli *cli);
+int cmd_office_add(struct cli *cli);
+int cmd_office_list(struct cli *cli);
+int cmd_user_add(struct cli *cli);
+int cmd_user_list(struct cli *cli);
+int cmd_user_disable(struct cli *cli);
+int cmd_user_passwd(struct cli *cli);
+int cmd_audit(struct cli *cli);
+
+#endif

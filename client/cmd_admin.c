@@ -1,0 +1,209 @@
+/* cmd_admin.c - folio admin: offices, users and the audit log. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "output.h"
+#include "prompt.h"
+#include "records.h"
+
+/* A password for another user: from stdin when asked, typed twice on a
+ * terminal, otherwise made up (and *generated set, so it can be shown once).
+ * Returns CLI_OK or the exit code after printing why. */
+static int new_user_password(struct cli *cli, const char *name, prompt_password out,
+                             bool *generated)
+{
+    char msg[256];
+    *generated = false;
+    if (cli_opt(cli, "--password-stdin") != NULL) {
+        if (prompt_stdin_line(out, "password", msg, sizeof(msg)) < 0)
+            return cli_error(CLI_USAGE, "INVALID_ARGUMENT", "%s", msg);
+    } else if (prompt_interactive()) {
+        char prompt[128];
+        snprintf(prompt, sizeof(prompt), "Password for %.64s: ", name);
+        if (prompt_hidden_twice(prompt, out, msg, sizeof(msg)) < 0)
+            return cli_error(CLI_USAGE, "INVALID_ARGUMENT", "%s", msg);
+    } else {
+        if (prompt_generate(out, msg, sizeof(msg)) < 0)
+            return cli_error(CLI_REFUSED, "INTERNAL", "%s", msg);
+        *generated = true;
+    }
+    return CLI_OK;
+}
+
+static void print_generated(const char *password)
+{
+    const struct out_field f[] = {OUT_S("password", "password", password)};
+    out_fields(f, 1);
+}
+
+int cmd_office_add(struct cli *cli)
+{
+    int rc = cli_connect_session(cli, NULL);
+    if (rc != CLI_OK)
+        return rc;
+    struct folio_error err;
+    Folio__Response *r = folio_office_add(cli->client, cli->args[0], &err);
+    if (r == NULL)
+        return cli_fail(&err);
+    struct out_field f[REC_FIELDS_MAX];
+    out_object("office", f, rec_office(r->office, f));
+    folio_response_free(r);
+    return CLI_OK;
+}
+
+int cmd_office_list(struct cli *cli)
+{
+    int rc = cli_connect_session(cli, NULL);
+    if (rc != CLI_OK)
+        return rc;
+    struct folio_error err;
+    Folio__Response *r = folio_office_list(cli->client, &err);
+    if (r == NULL)
+        return cli_fail(&err);
+    struct out_table *t = out_table_begin("offices", "no offices");
+    for (size_t i = 0; i < r->offices->n_offices; i++) {
+        struct out_field f[REC_FIELDS_MAX];
+        out_table_row(t, f, rec_office(r->offices->offices[i], f));
+    }
+    out_table_end(t);
+    folio_response_free(r);
+    return CLI_OK;
+}
+
+int cmd_user_add(struct cli *cli)
+{
+    const char *name = cli->args[0];
+    const char *role_name = cli_opt(cli, "--role");
+    Folio__Role role;
+    if (folio_role_from_name(role_name, &role) < 0)
+        return cli_usage(cli, "--role wants agent, office-admin or firm-admin, not \"%.40s\"",
+                         role_name);
+    int rc = cli_connect_session(cli, NULL);
+    if (rc != CLI_OK)
+        return rc;
+    prompt_password password;
+    bool generated;
+    rc = new_user_password(cli, name, password, &generated);
+    if (rc != CLI_OK)
+        return rc;
+    struct folio_error err;
+    Folio__Response *r =
+        folio_user_add(cli->client, name, role, cli_opt(cli, "--office"), password, &err);
+    if (r == NULL) {
+        explicit_bzero(password, sizeof(password));
+        return cli_fail(&err);
+    }
+    struct out_field f[REC_FIELDS_MAX];
+    out_object("user", f, rec_user(r->user, f));
+    if (generated)
+        print_generated(password);
+    explicit_bzero(password, sizeof(password));
+    folio_response_free(r);
+    return CLI_OK;
+}
+
+int cmd_user_list(struct cli *cli)
+{
+    uint32_t limit = 0;
+    const char *limit_arg = cli_opt(cli, "--limit");
+    if (limit_arg != NULL && cli_parse_u32(cli, "--limit", limit_arg, 1, &limit) != CLI_OK)
+        return CLI_USAGE;
+    int rc = cli_connect_session(cli, NULL);
+    if (rc != CLI_OK)
+        return rc;
+    struct folio_error err;
+    Folio__Response *r = folio_user_list(cli->client, limit, cli_opt(cli, "--after"), &err);
+    if (r == NULL)
+        return cli_fail(&err);
+    const Folio__Users *users = r->users;
+    struct out_table *t = out_table_begin("users", "no users");
+    for (size_t i = 0; i < users->n_users; i++) {
+        struct out_field f[REC_FIELDS_MAX];
+        out_table_row(t, f, rec_user(users->users[i], f));
+    }
+    out_table_end(t);
+    const struct out_field next[] = {OUT_S("next", NULL, users->next)};
+    out_fields(next, 1);
+    if (users->next[0] != '\0')
+        out_note("more follow: add --after %s", users->next);
+    folio_response_free(r);
+    return CLI_OK;
+}
+
+int cmd_user_disable(struct cli *cli)
+{
+    int rc = cli_connect_session(cli, NULL);
+    if (rc != CLI_OK)
+        return rc;
+    struct folio_error err;
+    Folio__Response *r = folio_user_disable(cli->client, cli->args[0], &err);
+    if (r == NULL)
+        return cli_fail(&err);
+    struct out_field f[REC_FIELDS_MAX];
+    out_object("user", f, rec_user(r->user, f));
+    folio_response_free(r);
+    return CLI_OK;
+}
+
+int cmd_user_passwd(struct cli *cli)
+{
+    const char *name = cli->args[0];
+    int rc = cli_connect_session(cli, NULL);
+    if (rc != CLI_OK)
+        return rc;
+    prompt_password password;
+    bool generated;
+    rc = new_user_password(cli, name, password, &generated);
+    if (rc != CLI_OK)
+        return rc;
+    struct folio_error err;
+    Folio__Response *r = folio_user_passwd(cli->client, name, password, &err);
+    if (r == NULL) {
+        explicit_bzero(password, sizeof(password));
+        return cli_fail(&err);
+    }
+    folio_response_free(r);
+    out_note("password of %s changed; their sessions have ended", name);
+    if (generated)
+        print_generated(password);
+    explicit_bzero(password, sizeof(password));
+    return CLI_OK;
+}
+
+int cmd_audit(struct cli *cli)
+{
+    const char *since_arg = cli_opt(cli, "--since");
+    const char *limit_arg = cli_opt(cli, "--limit");
+    const char *before_arg = cli_opt(cli, "--before");
+    int64_t since = 0;
+    uint32_t limit = 0;
+    uint64_t before = 0;
+    if (since_arg != NULL && cli_parse_date(cli, "--since", since_arg, &since) != CLI_OK)
+        return CLI_USAGE;
+    if (limit_arg != NULL && cli_parse_u32(cli, "--limit", limit_arg, 1, &limit) != CLI_OK)
+        return CLI_USAGE;
+    if (before_arg != NULL && cli_parse_u64(cli, "--before", before_arg, 1, &before) != CLI_OK)
+        return CLI_USAGE;
+    int rc = cli_connect_session(cli, NULL);
+    if (rc != CLI_OK)
+        return rc;
+    struct folio_error err;
+    Folio__Response *r =
+        folio_audit_query(cli->client, cli_opt(cli, "--actor"), since, limit, before, &err);
+    if (r == NULL)
+        return cli_fail(&err);
+    const Folio__AuditRecords *audit = r->audit;
+    struct out_table *t = out_table_begin("records", "no audit records");
+    for (size_t i = 0; i < audit->n_records; i++) {
+        struct out_field f[REC_FIELDS_MAX];
+        out_table_row(t, f, rec_audit(audit->records[i], f));
+    }
+    out_table_end(t);
+    const struct out_field next[] = {OUT_U("next", NULL, audit->next)};
+    out_fields(next, 1);
+    if (audit->next != 0)
+        out_note("more follow: add --before %llu", (unsigned long long)audit->next);
+    folio_response_free(r);
+    return CLI_OK;
+}

@@ -1,0 +1,391 @@
+/* main.c - the folio command: global flags, the command table, dispatch.
+ *
+ * The table below is the only list of commands and flags: parsing, folio
+ * --help and folio CMD --help are all generated from it. */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "output.h"
+
+static const struct cli_opt password_stdin_opt[] = {
+    {"--password-stdin", NULL, "read the password from the first line of standard input", false},
+    {NULL, NULL, NULL, false},
+};
+
+static const struct cli_opt passwd_opts[] = {
+    {"--password-stdin", NULL,
+     "read the current password from the first line of standard input and the new one from "
+     "the second",
+     false},
+    {NULL, NULL, NULL, false},
+};
+
+static const struct cli_opt user_add_opts[] = {
+    {"--role", "ROLE", "agent, office-admin or firm-admin", true},
+    {"--office", "OFFICE", "the office the user belongs to (agents and office-admins need one)",
+     false},
+    {"--password-stdin", NULL, "read the password from the first line of standard input", false},
+    {NULL, NULL, NULL, false},
+};
+
+static const struct cli_opt user_list_opts[] = {
+    {"--limit", "N", "at most N users (default: the server's)", false},
+    {"--after", "NAME", "start after this user name (the next page)", false},
+    {NULL, NULL, NULL, false},
+};
+
+static const struct cli_opt audit_opts[] = {
+    {"--actor", "USER", "only what USER did (or tried, for failed logins)", false},
+    {"--since", "DATE", "only records from DATE (YYYY-MM-DD, UTC midnight) on", false},
+    {"--limit", "N", "at most N records (default: the server's, 100)", false},
+    {"--before", "SEQ", "only records older than SEQ (the next page)", false},
+    {NULL, NULL, NULL, false},
+};
+
+#define NEW_PASSWORD_ABOUT                                                                         \
+    "Without --password-stdin: on a terminal asks for the password twice;\n"                       \
+    "otherwise makes up a random 20-character password and prints it once\n"                       \
+    "(\"password: X\"; a \"password\" member with --json).\n"
+
+static const struct cli_cmd commands[] = {
+    {"login", "USER", 1, "log in and keep the session for later commands",
+     "On a terminal asks for the password without echo; otherwise, or with\n"
+     "--password-stdin, reads it from the first line of standard input.\n"
+     "The session (server, user, token) is kept in $FOLIO_CONFIG/session,\n"
+     "mode 0600; FOLIO_CONFIG defaults to $XDG_CONFIG_HOME/folio or ~/.config/folio.\n",
+     password_stdin_opt, cmd_login},
+    {"logout", "", 0, "end the session and forget it", NULL, NULL, cmd_logout},
+    {"whoami", "", 0, "show who is logged in, and until when", NULL, NULL, cmd_whoami},
+    {"passwd", "", 0, "change your own password",
+     "On a terminal asks for the current password, then the new one twice.\n", passwd_opts,
+     cmd_passwd},
+    {"admin office add", "NAME", 1, "add an office (firm-admin)", NULL, NULL, cmd_office_add},
+    {"admin office list", "", 0, "list the offices (admins)", NULL, NULL, cmd_office_list},
+    {"admin user add", "NAME", 1, "add a user",
+     "A firm-admin adds any user; an office-admin adds agents to its own "
+     "office.\n" NEW_PASSWORD_ABOUT,
+     user_add_opts, cmd_user_add},
+    {"admin user list", "", 0, "list users in name order (admins)", NULL, user_list_opts,
+     cmd_user_list},
+    {"admin user disable", "NAME", 1, "disable a user and end their sessions", NULL, NULL,
+     cmd_user_disable},
+    {"admin user passwd", "NAME", 1, "set a user's password and end their sessions",
+     NEW_PASSWORD_ABOUT, password_stdin_opt, cmd_user_passwd},
+    {"admin audit", "", 0, "read the audit log, newest first (admins)", NULL, audit_opts,
+     cmd_audit},
+};
+
+#define COMMAND_COUNT (sizeof(commands) / sizeof(commands[0]))
+#define WORDS_MAX     4
+
+static const struct cli_opt global_opts[] = {
+    {"--server", "HOST:PORT",
+     "the server ([::1]:PORT for IPv6); default $FOLIO_SERVER, else the\n"
+     "                      logged-in session's server, else " FOLIO_DEFAULT_SERVER,
+     false},
+    {"--json", NULL, "print one JSON document on stdout; errors as JSON on stderr", false},
+    {"--help", NULL, "show help (after a command: that command's help)", false},
+    {NULL, NULL, NULL, false},
+};
+
+/* Splits a command path into its words. */
+static size_t path_words(const char *path, char words[WORDS_MAX][16])
+{
+    size_t n = 0;
+    while (*path != '\0' && n < WORDS_MAX) {
+        size_t len = strcspn(path, " ");
+        snprintf(words[n++], sizeof(words[0]), "%.*s", (int)len, path);
+        path += len;
+        path += *path == ' ';
+    }
+    return n;
+}
+
+static void print_opts(const struct cli_opt *opts)
+{
+    for (size_t i = 0; opts != NULL && opts[i].name != NULL; i++) {
+        char left[64];
+        snprintf(left, sizeof(left), "%s%s%s", opts[i].name, opts[i].arg ? " " : "",
+                 opts[i].arg ? opts[i].arg : "");
+        out_text("  %-19s %s%s\n", left, opts[i].help, opts[i].required ? " (required)" : "");
+    }
+}
+
+static void print_synopsis(const struct cli_cmd *cmd)
+{
+    out_text("%s%s%s", cmd->path, cmd->args[0] ? " " : "", cmd->args);
+    for (size_t i = 0; cmd->opts != NULL && cmd->opts[i].name != NULL; i++) {
+        const struct cli_opt *o = &cmd->opts[i];
+        out_text(" %s%s%s%s%s", o->required ? "" : "[", o->name, o->arg ? " " : "",
+                 o->arg ? o->arg : "", o->required ? "" : "]");
+    }
+}
+
+static bool in_group(const struct cli_cmd *cmd, const char *prefix)
+{
+    size_t len = strlen(prefix);
+    return len == 0 || (strncmp(cmd->path, prefix, len) == 0 && cmd->path[len] == ' ');
+}
+
+/* "office add, office list, ..." for the group "admin". */
+static const char *group_members(const char *prefix, char *buf, size_t cap)
+{
+    size_t len = strlen(prefix);
+    buf[0] = '\0';
+    for (size_t i = 0; i < COMMAND_COUNT; i++) {
+        if (!in_group(&commands[i], prefix))
+            continue;
+        size_t used = strlen(buf);
+        snprintf(buf + used, cap - used, "%s%s", used ? ", " : "", commands[i].path + len + 1);
+    }
+    return buf;
+}
+
+/* folio --help, or the help of a group of commands ("admin user"). */
+static void print_main_help(const char *prefix)
+{
+    out_text("usage: folio [--server HOST:PORT] [--json] %s%sCOMMAND [ARGS]\n\n"
+             "folio talks to a foliod server: log in once, then run commands as that user.\n\n"
+             "commands:\n",
+             prefix, prefix[0] ? " " : "");
+    for (size_t i = 0; i < COMMAND_COUNT; i++) {
+        if (!in_group(&commands[i], prefix))
+            continue;
+        char left[64];
+        snprintf(left, sizeof(left), "%s%s%s", commands[i].path, commands[i].args[0] ? " " : "",
+                 commands[i].args);
+        out_text("  %-26s %s\n", left, commands[i].summary);
+    }
+    out_text("\nglobal flags (before or after the command):\n");
+    print_opts(global_opts);
+    out_text("  %-19s %s\n", "--version", "print the version");
+    out_text("\nexit status: 0 done, 1 the server refused, 2 usage error,\n"
+             "3 cannot connect or not logged in.\n"
+             "Run 'folio COMMAND --help' for the flags of a command.\n");
+}
+
+static void print_cmd_help(const struct cli_cmd *cmd)
+{
+    out_text("usage: folio [--server HOST:PORT] [--json] ");
+    print_synopsis(cmd);
+    out_text("\n\n%c%s.\n", toupper((unsigned char)cmd->summary[0]), cmd->summary + 1);
+    if (cmd->about != NULL)
+        out_text("\n%s", cmd->about);
+    if (cmd->opts != NULL && cmd->opts[0].name != NULL) {
+        out_text("\nflags:\n");
+        print_opts(cmd->opts);
+    }
+    out_text("\nglobal flags:\n");
+    print_opts(global_opts);
+}
+
+static bool is_help(const char *arg)
+{
+    return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;
+}
+
+/* Splits "--name=value". Returns false when the name does not fit. */
+static bool split_flag(const char *arg, char name[64], const char **value)
+{
+    const char *eq = strncmp(arg, "--", 2) == 0 ? strchr(arg, '=') : NULL;
+    size_t len = eq != NULL ? (size_t)(eq - arg) : strlen(arg);
+    if (len >= 64)
+        return false;
+    memcpy(name, arg, len);
+    name[len] = '\0';
+    *value = eq != NULL ? eq + 1 : NULL;
+    return true;
+}
+
+/* The value of a flag: after "=", or the next argument. Values that look
+ * like flags are refused so a forgotten value is not silently a flag; pass
+ * them as --flag=VALUE. */
+static int flag_value(struct cli *cli, const char *name, const char *inline_value, int argc,
+                      char **argv, int *i, const char **out)
+{
+    if (inline_value != NULL) {
+        *out = inline_value;
+        return CLI_OK;
+    }
+    if (*i + 1 >= argc || strncmp(argv[*i + 1], "--", 2) == 0)
+        return cli_usage(cli, "%s needs a value", name);
+    *out = argv[++*i];
+    return CLI_OK;
+}
+
+/* --json and --server, accepted before and after the command. Returns 1
+ * when arg is not one of them. */
+static int global_flag(struct cli *cli, const char *name, const char *inline_value, int argc,
+                       char **argv, int *i)
+{
+    if (strcmp(name, "--json") == 0) {
+        if (inline_value != NULL)
+            return cli_usage(cli, "--json takes no value");
+        return CLI_OK; /* already seen by main() */
+    }
+    if (strcmp(name, "--server") == 0) {
+        if (cli->server_flag != NULL)
+            return cli_usage(cli, "--server given twice");
+        return flag_value(cli, name, inline_value, argc, argv, i, &cli->server_flag);
+    }
+    return 1;
+}
+
+static int parse_cmd_args(struct cli *cli, int argc, char **argv, int i)
+{
+    const struct cli_cmd *cmd = cli->cmd;
+    size_t nargs = 0;
+    bool only_args = false;
+    for (; i < argc; i++) {
+        const char *arg = argv[i];
+        if (!only_args && strcmp(arg, "--") == 0) {
+            only_args = true;
+            continue;
+        }
+        if (only_args || arg[0] != '-' || arg[1] == '\0') {
+            if (nargs == cmd->nargs)
+                return cli_usage(cli, "unexpected argument \"%.40s\"", arg);
+            cli->args[nargs++] = arg;
+            continue;
+        }
+        char name[64];
+        const char *inline_value;
+        if (!split_flag(arg, name, &inline_value))
+            return cli_usage(cli, "unknown flag %.40s", arg);
+        int rc = global_flag(cli, name, inline_value, argc, argv, &i);
+        if (rc != 1) {
+            if (rc != CLI_OK)
+                return rc;
+            continue;
+        }
+        size_t k = 0;
+        while (cmd->opts != NULL && cmd->opts[k].name != NULL && strcmp(cmd->opts[k].name, name))
+            k++;
+        if (cmd->opts == NULL || cmd->opts[k].name == NULL)
+            return cli_usage(cli, "unknown flag %s", name);
+        if (cli->opt_values[k] != NULL)
+            return cli_usage(cli, "%s given twice", name);
+        if (cmd->opts[k].arg == NULL) {
+            if (inline_value != NULL)
+                return cli_usage(cli, "%s takes no value", name);
+            cli->opt_values[k] = "";
+        } else {
+            rc = flag_value(cli, name, inline_value, argc, argv, &i, &cli->opt_values[k]);
+            if (rc != CLI_OK)
+                return rc;
+        }
+    }
+    if (nargs < cmd->nargs)
+        return cli_usage(cli, "missing %s", cmd->args);
+    for (size_t k = 0; cmd->opts != NULL && cmd->opts[k].name != NULL; k++)
+        if (cmd->opts[k].required && cli->opt_values[k] == NULL)
+            return cli_usage(cli, "%s %s is required", cmd->opts[k].name, cmd->opts[k].arg);
+    return CLI_OK;
+}
+
+/* How many leading words of argv name a command or a group of commands:
+ * sets *cmd for a whole command, else returns the length of the longest
+ * group prefix (0: nothing known). */
+static size_t match_command(int argc, char **argv, int i, const struct cli_cmd **cmd)
+{
+    size_t best = 0;
+    *cmd = NULL;
+    for (size_t c = 0; c < COMMAND_COUNT; c++) {
+        char words[WORDS_MAX][16];
+        size_t n = path_words(commands[c].path, words);
+        size_t k = 0;
+        while (k < n && i + (int)k < argc && strcmp(argv[i + (int)k], words[k]) == 0)
+            k++;
+        if (k == n) {
+            *cmd = &commands[c];
+            return n;
+        }
+        if (k > best)
+            best = k;
+    }
+    return best;
+}
+
+static int run(int argc, char **argv)
+{
+    struct cli cli;
+    memset(&cli, 0, sizeof(cli));
+    for (int k = 1; k < argc; k++)
+        if (strlen(argv[k]) > CLI_ARG_MAX)
+            return cli_usage(&cli, "an argument is longer than %d bytes", CLI_ARG_MAX);
+
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        char name[64];
+        const char *inline_value;
+        if (strcmp(argv[i], "--") == 0) {
+            i++;
+            break;
+        }
+        if (is_help(argv[i])) {
+            print_main_help("");
+            return CLI_OK;
+        }
+        if (strcmp(argv[i], "--version") == 0) {
+            out_text("folio %s\n", FOLIO_VERSION);
+            return CLI_OK;
+        }
+        if (!split_flag(argv[i], name, &inline_value))
+            return cli_usage(&cli, "unknown flag %.40s", argv[i]);
+        int rc = global_flag(&cli, name, inline_value, argc, argv, &i);
+        if (rc == 1)
+            return cli_usage(&cli, "unknown flag %s", name);
+        if (rc != CLI_OK)
+            return rc;
+    }
+    if (i >= argc)
+        return cli_usage(&cli, "no command given");
+
+    size_t words = match_command(argc, argv, i, &cli.cmd);
+    if (cli.cmd == NULL) {
+        char prefix[64] = "";
+        char list[256];
+        for (size_t k = 0; k < words; k++)
+            snprintf(prefix + strlen(prefix), sizeof(prefix) - strlen(prefix), "%s%s", k ? " " : "",
+                     argv[i + (int)k]);
+        int next = i + (int)words;
+        if (words > 0 && next < argc && is_help(argv[next])) {
+            print_main_help(prefix);
+            return CLI_OK;
+        }
+        if (words > 0 && next >= argc)
+            return cli_usage(&cli, "'folio %s' needs a subcommand: %s", prefix,
+                             group_members(prefix, list, sizeof(list)));
+        return cli_usage(&cli, "unknown command \"%.40s\"", argv[next < argc ? next : i]);
+    }
+    i += (int)words;
+    for (int k = i; k < argc && strcmp(argv[k], "--") != 0; k++) {
+        if (is_help(argv[k])) {
+            print_cmd_help(cli.cmd);
+            return CLI_OK;
+        }
+    }
+    int rc = parse_cmd_args(&cli, argc, argv, i);
+    if (rc == CLI_OK)
+        rc = cli.cmd->run(&cli);
+    cli_close(&cli);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    /* Errors found while parsing are already JSON if --json is anywhere. */
+    bool json = false;
+    for (int k = 1; k < argc && strcmp(argv[k], "--") != 0; k++)
+        if (strcmp(argv[k], "--json") == 0)
+            json = true;
+    out_init(json);
+    int rc = run(argc, argv);
+    if (out_finish(rc == CLI_OK) < 0 && rc == CLI_OK) {
+        out_error("INTERNAL", false, "cannot write the output");
+        rc = CLI_REFUSED;
+    }
+    return rc;
+}

@@ -1,0 +1,83 @@
+/* output.h - everything folio prints goes through here.
+ *
+ * In JSON mode a command's output is exactly one JSON object on stdout,
+ * opened by the first thing printed and closed by out_finish(); errors are
+ * {"error":{"code":...,"message":...}} on stderr. In human mode records are
+ * key/value cards, lists are aligned tables, times are ISO-8601 UTC, and
+ * every string from outside is stripped of control characters and invalid
+ * UTF-8 before it reaches the terminal.
+ *
+ * A record is described once as an array of out_field; the same description
+ * serves JSON (key), cards and tables (label). */
+#ifndef FOLIO_OUTPUT_H
+#define FOLIO_OUTPUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum out_type { OUT_STR, OUT_UINT, OUT_INT, OUT_BOOL, OUT_TIME };
+
+struct out_field {
+    const char *key;   /* JSON member name: the proto field name */
+    const char *label; /* human heading; NULL: JSON only */
+    bool card_only;    /* left out of tables */
+    enum out_type type;
+    const char *s; /* OUT_STR; NULL prints as "" */
+    uint64_t u;    /* OUT_UINT */
+    int64_t i;     /* OUT_INT, OUT_TIME (unix seconds, 0: unset) */
+    bool b;        /* OUT_BOOL */
+};
+
+#define OUT_S(k, l, v)                                                                             \
+    {                                                                                              \
+        .key = (k), .label = (l), .type = OUT_STR, .s = (v)                                        \
+    }
+#define OUT_U(k, l, v)                                                                             \
+    {                                                                                              \
+        .key = (k), .label = (l), .type = OUT_UINT, .u = (v)                                       \
+    }
+#define OUT_I(k, l, v)                                                                             \
+    {                                                                                              \
+        .key = (k), .label = (l), .type = OUT_INT, .i = (v)                                        \
+    }
+#define OUT_B(k, l, v)                                                                             \
+    {                                                                                              \
+        .key = (k), .label = (l), .type = OUT_BOOL, .b = (v)                                       \
+    }
+#define OUT_T(k, l, v)                                                                             \
+    {                                                                                              \
+        .key = (k), .label = (l), .type = OUT_TIME, .i = (v)                                       \
+    }
+
+void out_init(bool json);
+bool out_json(void);
+
+/* JSON: "key": {fields}; human: a card. */
+void out_object(const char *key, const struct out_field *f, size_t n);
+/* JSON: members of the top-level object; human: card lines. */
+void out_fields(const struct out_field *f, size_t n);
+
+/* JSON: "key": [ {row}, ... ]; human: a table with a header taken from the
+ * labels, or the empty note when there are no rows. */
+struct out_table;
+struct out_table *out_table_begin(const char *key, const char *empty_note);
+void out_table_row(struct out_table *t, const struct out_field *f, size_t n);
+void out_table_end(struct out_table *t);
+
+/* A sentence for a person on stdout; nothing in JSON mode. */
+void out_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* An error on stderr; code is a status name such as "NOT_FOUND". Human
+ * output names the code only when show_code is set (server refusals). */
+void out_error(const char *code, bool show_code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Plain text on stdout, as is: help and version, which are never JSON. */
+void out_text(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Closes the JSON document ("{}" when nothing was printed and ok is set) and
+ * flushes stdout. Returns -1 when stdout could not be written. */
+int out_finish(bool ok);
+
+#endif

@@ -1,0 +1,352 @@
+#!/usr/bin/env bash
+# cli_test.sh - foliod and folio end to end, as a user runs them.
+#
+# Needs FOLIOD and FOLIO (paths of the built binaries; ctest sets them).
+# Starts its own foliod on an ephemeral loopback port, keeps every file in a
+# temporary directory, and prints "N passed, N failed"; exits 1 on failure.
+set -uo pipefail
+
+FOLIOD=${FOLIOD:?set FOLIOD to the foliod binary}
+FOLIO=${FOLIO:?set FOLIO to the folio binary}
+PY=/usr/bin/python3
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/folio-cli-test.XXXXXX")
+server_pid=
+cleanup() {
+  if [[ -n $server_pid ]] && kill -0 "$server_pid" 2>/dev/null; then
+    kill -KILL "$server_pid" 2>/dev/null
+    wait "$server_pid" 2>/dev/null
+  fi
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+passed=0
+failed=0
+pass() {
+  passed=$((passed + 1))
+  echo "ok   $1"
+}
+fail() {
+  failed=$((failed + 1))
+  echo "FAIL $1"
+  shift
+  local line
+  for line in "$@"; do
+    printf '       %s\n' "$line"
+  done
+}
+
+# run INPUT CMD...: runs CMD with INPUT as its standard input; sets OUT, ERR, RC.
+run() {
+  local input=$1
+  shift
+  OUT=$("$@" <<<"$input" 2>"$tmp/stderr")
+  RC=$?
+  ERR=$(<"$tmp/stderr")
+}
+
+# expect NAME RC [STDOUT-SUBSTRING [STDERR-SUBSTRING]]: checks the last run.
+expect() {
+  local name=$1 rc=$2 out=${3:-} err=${4:-}
+  if [[ $RC != "$rc" ]]; then
+    fail "$name" "exit $RC, expected $rc" "stdout: ${OUT:0:400}" "stderr: ${ERR:0:400}"
+  elif [[ -n $out && $OUT != *"$out"* ]]; then
+    fail "$name" "stdout lacks \"$out\"" "stdout: ${OUT:0:400}"
+  elif [[ -n $err && $ERR != *"$err"* ]]; then
+    fail "$name" "stderr lacks \"$err\"" "stderr: ${ERR:0:400}"
+  else
+    pass "$name"
+  fi
+}
+
+# json_check NAME TEXT PYTHON-EXPR: TEXT must be exactly one JSON document and
+# the expression (over d, the document) true.
+json_check() {
+  local name=$1 text=$2 expr=$3 why
+  if why=$("$PY" -c '
+import json, sys
+try:
+    d = json.loads(sys.stdin.read())
+except ValueError as e:
+    sys.exit("not one JSON document: %s" % e)
+if not eval(sys.argv[1], {"d": d}):
+    sys.exit("false: %s" % sys.argv[1])
+' "$expr" <<<"$text" 2>&1); then
+    pass "$name"
+  else
+    fail "$name" "$why" "text: ${text:0:400}"
+  fi
+}
+
+# ---------------------------------------------------------------- foliod alone
+
+run "" "$FOLIOD" --version
+expect "foliod --version" 0
+[[ $OUT == "foliod 0.1.0" ]] && pass "foliod --version prints 'foliod 0.1.0'" ||
+  fail "foliod --version prints 'foliod 0.1.0'" "got: $OUT"
+for args in "--help" "init --help" "serve --help"; do
+  # shellcheck disable=SC2086
+  run "" "$FOLIOD" $args
+  expect "foliod $args exits 0" 0
+done
+run "" "$FOLIOD"
+expect "foliod without a command is a usage error" 2
+run "" "$FOLIOD" frobnicate
+expect "foliod with an unknown command is a usage error" 2
+run "" "$FOLIOD" init
+expect "foliod init without flags exits 2" 2
+run "" "$FOLIOD" init --data "$tmp/never" --firm "X"
+expect "foliod init without --admin exits 2" 2
+run "" "$FOLIOD" init --data "$tmp/never" --admin boss
+expect "foliod init without --firm exits 2" 2
+run "" "$FOLIOD" init --firm X --admin boss
+expect "foliod init without --data exits 2" 2
+run "" "$FOLIOD" init --data "$tmp/never" --firm X --admin boss --bogus
+expect "foliod init with an unknown flag exits 2" 2
+[[ ! -e $tmp/never/data.mdb ]] && pass "refused init leaves no store" ||
+  fail "refused init leaves no store"
+run "" "$FOLIOD" serve --listen 127.0.0.1:0
+expect "foliod serve without --data exits 2" 2
+
+data=$tmp/data
+run "boss-password-1" "$FOLIOD" init --data "$data" --firm "CLI Firm" --admin boss --password-stdin
+expect "foliod init with --password-stdin" 0
+expected=$(printf 'firm "CLI Firm" initialised in %s\nfirm-admin: boss\nlog in with: folio login boss' "$data")
+[[ $OUT == "$expected" ]] && pass "foliod init prints the exact summary" ||
+  fail "foliod init prints the exact summary" "got:" "$OUT" "expected:" "$expected"
+mode=$(stat -c %a "$data" 2>/dev/null)
+[[ $mode == 700 ]] && pass "data directory is mode 0700" || fail "data directory is mode 0700" "mode $mode"
+
+run "another-password" "$FOLIOD" init --data "$data" --firm "Other" --admin eve --password-stdin
+expect "second foliod init on the same directory exits 1" 1 "" \
+  "already holds firm \"CLI Firm\"; refusing to initialise it again"
+
+run "short" "$FOLIOD" init --data "$tmp/short" --firm "Short" --admin boss --password-stdin
+[[ $RC != 0 ]] && pass "foliod init refuses a password under 8 characters" ||
+  fail "foliod init refuses a password under 8 characters"
+
+gen=$tmp/generated
+run "" "$FOLIOD" init --data "$gen" --firm "Gen Firm" --admin "gina"
+expect "foliod init generates a password" 0 "password: "
+generated=$(sed -n 's/^password: //p' <<<"$OUT")
+[[ ${#generated} == 20 ]] && pass "generated password has 20 characters" ||
+  fail "generated password has 20 characters" "got \"$generated\""
+lines=$(printf '%s\n' "$OUT" | sed -n '1p;2p;4p' | tr '\n' '|')
+[[ $lines == "firm \"Gen Firm\" initialised in $gen|firm-admin: gina|log in with: folio login gina|" ]] &&
+  pass "generated-password summary lines" || fail "generated-password summary lines" "$OUT"
+
+mkdir -p "$tmp/empty"
+run "" timeout 20 "$FOLIOD" serve --data "$tmp/empty" --listen 127.0.0.1:0
+expect "serving a directory without a firm exits 1" 1 "" "no firm in $tmp/empty: run foliod init first"
+
+# ---------------------------------------------------------------- a running server
+
+# start_server DATA: serves DATA on an ephemeral port; sets server_pid and port.
+start_server() {
+  rm -f "$tmp/port"
+  "$FOLIOD" serve --data "$1" --listen 127.0.0.1:0 --port-file "$tmp/port" 2>>"$tmp/foliod.log" &
+  server_pid=$!
+  port=
+  local i
+  for ((i = 0; i < 200; i++)); do
+    if [[ -s $tmp/port ]]; then
+      port=$(<"$tmp/port")
+      break
+    fi
+    kill -0 "$server_pid" 2>/dev/null || break
+    sleep 0.05
+  done
+  [[ $port =~ ^[0-9]+$ ]]
+}
+
+# stop_server: SIGTERM, bounded wait; sets RC to foliod's exit status.
+stop_server() {
+  kill -TERM "$server_pid" 2>/dev/null
+  local i
+  for ((i = 0; i < 300; i++)); do
+    kill -0 "$server_pid" 2>/dev/null || break
+    sleep 0.05
+  done
+  if kill -0 "$server_pid" 2>/dev/null; then
+    kill -KILL "$server_pid"
+  fi
+  wait "$server_pid"
+  RC=$?
+  server_pid=
+}
+
+if start_server "$gen"; then
+  pass "foliod serve writes its port file"
+else
+  fail "foliod serve writes its port file" "$(tail -5 "$tmp/foliod.log")"
+  echo "$passed passed, $((failed + 1)) failed"
+  exit 1
+fi
+export FOLIO_SERVER=127.0.0.1:$port
+export FOLIO_CONFIG=$tmp/cfg-gina
+run "$generated" "$FOLIO" login gina --password-stdin
+expect "log in with the generated password" 0
+stop_server
+[[ $RC == 0 ]] && pass "foliod exits 0 on SIGTERM" || fail "foliod exits 0 on SIGTERM" "exit $RC"
+
+start_server "$data" || fail "foliod serve writes its port file (second firm)"
+grep -q "listening on 127.0.0.1:$port" "$tmp/foliod.log" && pass "foliod logs its port" ||
+  fail "foliod logs its port" "$(tail -3 "$tmp/foliod.log")"
+export FOLIO_SERVER=127.0.0.1:$port
+boss_cfg=$tmp/cfg-boss
+alice_cfg=$tmp/cfg-alice
+export FOLIO_CONFIG=$boss_cfg
+
+run "" "$FOLIO" whoami
+expect "whoami before any login exits 3" 3
+run "" "$FOLIO" --json whoami
+expect "whoami --json before any login exits 3" 3
+json_check "not-logged-in error is JSON on stderr" "$ERR" '"code" in d["error"] and d["error"]["message"]'
+
+run "wrong-password" "$FOLIO" login boss --password-stdin
+expect "login with a wrong password exits 1" 1
+run "wrong-password" "$FOLIO" login boss --password-stdin --json
+expect "login --json with a wrong password exits 1" 1
+json_check "wrong password error names UNAUTHENTICATED" "$ERR" 'd["error"]["code"] == "UNAUTHENTICATED"'
+
+run "boss-password-1" "$FOLIO" login boss --password-stdin
+expect "folio login --password-stdin" 0
+session_files=$(find "$boss_cfg" -type f | wc -l)
+bad_modes=$(find "$boss_cfg" -type f ! -perm 0600 | wc -l)
+[[ $session_files -ge 1 && $bad_modes == 0 ]] && pass "session files are mode 0600" ||
+  fail "session files are mode 0600" "$(ls -la "$boss_cfg")"
+[[ -f $boss_cfg/session ]] && pass "session kept in \$FOLIO_CONFIG/session" ||
+  fail "session kept in \$FOLIO_CONFIG/session" "$(ls -la "$boss_cfg")"
+if grep -q "boss-password-1" -r "$boss_cfg"; then
+  fail "the session file holds no password"
+else
+  pass "the session file holds no password"
+fi
+
+run "" "$FOLIO" whoami
+expect "whoami" 0 "boss"
+[[ $OUT == *firm-admin* ]] && pass "whoami shows the role" || fail "whoami shows the role" "$OUT"
+run "" "$FOLIO" whoami --json
+expect "whoami --json" 0
+json_check "whoami --json is one JSON document" "$OUT" \
+  'd["user"]["name"] == "boss" and d["user"]["role"] == "firm-admin" and d["expires_at"] > 0'
+
+run "" "$FOLIO" admin office add North
+expect "admin office add" 0 "North"
+run "" "$FOLIO" admin office add North
+expect "admin office add of a duplicate exits 1" 1
+run "" "$FOLIO" --json admin office add North
+json_check "duplicate office error is ALREADY_EXISTS" "$ERR" 'd["error"]["code"] == "ALREADY_EXISTS"'
+run "" "$FOLIO" admin office add South --json
+expect "admin office add --json" 0
+json_check "office add --json" "$OUT" 'd["office"]["name"] == "South" and d["office"]["id"] > 0'
+run "" "$FOLIO" admin office list
+expect "admin office list" 0 "North"
+[[ $OUT == *South* ]] && pass "admin office list shows both" || fail "admin office list shows both" "$OUT"
+run "" "$FOLIO" admin office list --json
+json_check "admin office list --json" "$OUT" \
+  'sorted(o["name"] for o in d["offices"]) == ["North", "South"]'
+
+run "alice-password-1" "$FOLIO" admin user add alice --role agent --office North --password-stdin
+expect "admin user add an agent" 0 "alice"
+run "" "$FOLIO" admin user add carl --role agent --office North --json
+expect "admin user add with a generated password" 0
+json_check "generated password is shown once in --json" "$OUT" \
+  'd["user"]["name"] == "carl" and len(d["password"]) == 20'
+run "x" "$FOLIO" admin user add dora --role wizard --office North --password-stdin
+expect "admin user add with an unknown role exits 2" 2
+run "x" "$FOLIO" admin user add dora --office North --password-stdin
+expect "admin user add without --role exits 2" 2
+run "dora-password-1" "$FOLIO" admin user add dora --role agent --office Atlantis --password-stdin --json
+expect "admin user add into an unknown office exits 1" 1
+json_check "unknown office error is NOT_FOUND" "$ERR" 'd["error"]["code"] == "NOT_FOUND"'
+run "" "$FOLIO" admin user list --json
+json_check "admin user list --json in name order" "$OUT" \
+  '[u["name"] for u in d["users"]] == ["alice", "boss", "carl"]'
+
+export FOLIO_CONFIG=$alice_cfg
+run "alice-password-1" "$FOLIO" login alice --password-stdin
+expect "login as the agent" 0
+run "" "$FOLIO" whoami --json
+json_check "agent whoami --json" "$OUT" \
+  'd["user"]["name"] == "alice" and d["user"]["role"] == "agent" and d["user"]["office"] == "North"'
+run "eve-password-1" "$FOLIO" admin user add eve --role agent --office North --password-stdin --json
+expect "agent refused admin user add exits 1" 1
+[[ -z $OUT ]] && pass "refusal prints nothing on stdout" || fail "refusal prints nothing on stdout" "$OUT"
+json_check "agent refusal is PERMISSION_DENIED in JSON on stderr" "$ERR" \
+  'd == {"error": {"code": "PERMISSION_DENIED", "message": d["error"]["message"]}} and d["error"]["message"]'
+run "" "$FOLIO" admin office list
+expect "agent refused admin office list exits 1" 1
+run "" "$FOLIO" admin audit
+expect "agent refused admin audit exits 1" 1
+
+export FOLIO_CONFIG=$boss_cfg
+run "" "$FOLIO" admin audit --json --limit 1000
+expect "admin audit" 0
+json_check "audit shows the logins and changes" "$OUT" '
+set((r["action"], r["actor"]) for r in d["records"]) >= {
+  ("firm.init", "boss"), ("login", "boss"), ("login.failed", "boss"), ("office.add", "boss"),
+  ("user.add", "boss"), ("login", "alice")}'
+[[ $OUT != *boss-password-1* && $OUT != *alice-password-1* && $OUT != *wrong-password* ]] &&
+  pass "audit output holds no password" || fail "audit output holds no password"
+
+# --server, unreachable servers and usage errors
+run "" "$FOLIO" --server 127.0.0.1:1 whoami
+expect "unreachable server exits 3" 3
+run "" "$FOLIO" whoami --server 127.0.0.1:1 --json
+expect "unreachable server --json exits 3" 3
+json_check "unreachable server error is JSON" "$ERR" '"code" in d["error"]'
+run "" "$FOLIO" --server nonsense whoami
+expect "malformed --server exits 2" 2
+run "" "$FOLIO" whoami --bogus
+expect "unknown flag exits 2" 2
+run "" "$FOLIO" --bogus whoami
+expect "unknown global flag exits 2" 2
+run "" "$FOLIO" frobnicate
+expect "unknown command exits 2" 2
+run "" "$FOLIO" admin office add
+expect "missing argument exits 2" 2
+run "" "$FOLIO" --help
+expect "folio --help" 0 "admin user add"
+run "" "$FOLIO" admin user add --help
+expect "folio admin user add --help" 0 "--role"
+[[ $OUT == *--office* && $OUT == *--password-stdin* ]] && pass "command help lists every flag" ||
+  fail "command help lists every flag" "$OUT"
+
+# The session remembers its server.
+run "" env -u FOLIO_SERVER "$FOLIO" whoami
+expect "the session remembers its server" 0 "boss"
+
+# passwd, logout
+run $'boss-password-1\nboss-password-2' "$FOLIO" passwd --password-stdin
+expect "passwd --password-stdin" 0
+run "boss-password-1" "$FOLIO" login boss --password-stdin
+expect "the old password no longer works" 1
+run "boss-password-2" "$FOLIO" login boss --password-stdin
+expect "the new password works" 0
+run "" "$FOLIO" logout
+expect "logout" 0
+run "" "$FOLIO" whoami
+expect "whoami after logout exits 3" 3
+
+# A session ended by the server (the agent's, by disabling it) also exits 3.
+run "boss-password-2" "$FOLIO" login boss --password-stdin
+run "" "$FOLIO" admin user disable alice
+expect "admin user disable" 0
+export FOLIO_CONFIG=$alice_cfg
+run "" "$FOLIO" whoami
+expect "a disabled user's session exits 3" 3
+
+stop_server
+[[ $RC == 0 ]] && pass "foliod exits 0 on SIGTERM after the session" ||
+  fail "foliod exits 0 on SIGTERM after the session" "exit $RC" "$(tail -5 "$tmp/foliod.log")"
+if grep -q -e boss-password -e alice-password -e wrong-password "$tmp/foliod.log"; then
+  fail "the server log holds no password"
+else
+  pass "the server log holds no password"
+fi
+
+echo "$passed passed, $failed failed"
+((failed == 0))
