@@ -15,7 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define STORE_MAX_DBS 16 /* the nine tables of store.h, with room to add */
+#define STORE_MAX_DBS 32 /* the tables of store.h, with room to add */
 
 #define STORE_SCHEMA_KEY "schema_version"
 
@@ -84,6 +84,9 @@ static int store_open_tables(struct store *s, MDB_txn *txn)
         {"sessions", &s->sessions, 0},
         {"sessions_by_user", &s->sessions_by_user, MDB_DUPSORT},
         {"audit", &s->audit, 0},
+        {"clients", &s->clients, 0},
+        {"clients_by_owner", &s->clients_by_owner, 0},
+        {"timeline", &s->timeline, 0},
     };
     int rc = mdb_dbi_open(txn, "meta", MDB_CREATE, &s->meta);
     if (rc == 0)

@@ -1,0 +1,968 @@
+/* client_record.c - see client_record.h.
+ *
+ * Messages are string literals (callers keep them past any arena), except
+ * the one naming an unknown field, which is built in the caller's arena.
+ * Case folding is ASCII only: the fields it applies to (emails, tags, codes,
+ * event words) are compared by machines, not read by people. */
+#include "client_record.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "validate.h"
+
+#define STR_(x) #x
+#define STR(x)  STR_(x)
+
+#define CLIENT_AMOUNT_MAX 1000000000000000 /* 10^15 cents */
+#define CLIENT_PHONE_MIN  3
+#define CLIENT_PHONE_MAX  32
+#define CLIENT_EMAIL_MAX  254
+#define CLIENT_LIFE_MAX   40
+#define CLIENT_AGE_MAX    150
+#define CLIENT_YEAR_MIN   1900
+#define CLIENT_YEAR_MAX   9999
+
+/* The three ways validate_text() refuses a field, in the field's words. */
+struct text_msgs {
+    const char *empty;
+    const char *too_long;
+    const char *not_text;
+};
+
+#define TEXT_MSGS(field, max)                                                                      \
+    {                                                                                              \
+        field ": required", field ": at most " STR(max) " bytes",                                  \
+            field ": must be printable UTF-8 text"                                                 \
+    }
+
+static const struct text_msgs name_msgs = TEXT_MSGS("name", CLIENT_NAME_MAX);
+static const struct text_msgs street_msgs = TEXT_MSGS("street", CLIENT_TEXT_MAX);
+static const struct text_msgs city_msgs = TEXT_MSGS("city", CLIENT_TEXT_MAX);
+static const struct text_msgs region_msgs = TEXT_MSGS("region", CLIENT_TEXT_MAX);
+static const struct text_msgs employment_msgs = TEXT_MSGS("employment", CLIENT_TEXT_MAX);
+static const struct text_msgs notes_msgs = TEXT_MSGS("notes", CLIENT_NOTES_MAX);
+static const struct text_msgs purchase_kind_msgs = TEXT_MSGS("purchases", CLIENT_TEXT_MAX);
+static const struct text_msgs purchase_note_msgs = TEXT_MSGS("purchases", CLIENT_NOTES_MAX);
+static const struct text_msgs event_note_msgs = TEXT_MSGS("note", CLIENT_NOTES_MAX);
+static const struct text_msgs purchase_what_msgs = TEXT_MSGS("what", CLIENT_TEXT_MAX);
+static const struct text_msgs seg_city_msgs = TEXT_MSGS("city", CLIENT_TEXT_MAX);
+static const struct text_msgs seg_region_msgs = TEXT_MSGS("region", CLIENT_TEXT_MAX);
+static const struct text_msgs seg_purchased_msgs = TEXT_MSGS("purchased", CLIENT_TEXT_MAX);
+
+static const char *const client_channels[] = {"email", "phone", "sms", "post"};
+static const char *const client_contacts[] = {"call", "visit", "email", "message", "sms"};
+static const char *const client_marital_names[] = {"single", "married", "partnered", "divorced",
+                                                   "widowed"};
+
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static bool is_lower(char c)
+{
+    return c >= 'a' && c <= 'z';
+}
+
+static bool is_upper(char c)
+{
+    return c >= 'A' && c <= 'Z';
+}
+
+static char to_lower(char c)
+{
+    return is_upper(c) ? (char)(c - 'A' + 'a') : c;
+}
+
+static char to_upper(char c)
+{
+    return is_lower(c) ? (char)(c - 'a' + 'A') : c;
+}
+
+static void str_lower(char *s)
+{
+    for (; *s != '\0'; s++)
+        *s = to_lower(*s);
+}
+
+static void str_upper(char *s)
+{
+    for (; *s != '\0'; s++)
+        *s = to_upper(*s);
+}
+
+static bool in_list(const char *s, const char *const *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(s, list[i]) == 0)
+            return true;
+    }
+    return false;
+}
+
+#define IN_LIST(s, list) in_list((s), (list), sizeof(list) / sizeof((list)[0]))
+
+/* An optional (or, when required, mandatory) one-line text field. */
+static const char *text_field(const char *text, size_t max, bool required,
+                              const struct text_msgs *msgs)
+{
+    if (text == NULL || text[0] == '\0')
+        return required ? msgs->empty : NULL;
+    if (validate_text(text, max) == NULL)
+        return NULL;
+    return strnlen(text, max + 1) > max ? msgs->too_long : msgs->not_text;
+}
+
+/* Like text_field, for notes: line breaks and tabs are allowed too. */
+static const char *note_field(const char *text, size_t max, bool required,
+                              const struct text_msgs *msgs)
+{
+    if (text == NULL || text[0] == '\0')
+        return required ? msgs->empty : NULL;
+    size_t len = strnlen(text, max + 1);
+    if (len > max || max > CLIENT_NOTES_MAX)
+        return msgs->too_long;
+    char buf[CLIENT_NOTES_MAX + 1];
+    for (size_t i = 0; i < len; i++)
+        buf[i] = text[i] == '\n' || text[i] == '\r' || text[i] == '\t' ? ' ' : text[i];
+    buf[len] = '\0';
+    return validate_text(buf, max) == NULL ? NULL : msgs->not_text;
+}
+
+/* Empty, or exactly n ASCII letters; upper-cased in place. */
+static bool code_ok(char *code, size_t n)
+{
+    if (code == NULL || code[0] == '\0')
+        return true;
+    if (strnlen(code, n + 1) != n)
+        return false;
+    str_upper(code);
+    for (size_t i = 0; i < n; i++) {
+        if (!is_upper(code[i]))
+            return false;
+    }
+    return true;
+}
+
+static bool amount_ok(int64_t cents)
+{
+    return cents >= 0 && cents <= CLIENT_AMOUNT_MAX;
+}
+
+/* ---------------------------------------------------------------- ids */
+
+void client_id_generate(uint8_t id[16])
+{
+    randombytes_buf(id, 16);
+    id[6] = (uint8_t)((id[6] & 0x0f) | 0x40); /* version 4 */
+    id[8] = (uint8_t)((id[8] & 0x3f) | 0x80); /* RFC 4122 variant */
+}
+
+static int hex_value(char c)
+{
+    if (is_digit(c))
+        return c - '0';
+    c = to_lower(c);
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    return -1;
+}
+
+int client_id_parse(const char *text, uint8_t id[16])
+{
+    if (text == NULL || strnlen(text, CLIENT_ID_TEXT + 1) != CLIENT_ID_TEXT)
+        return -1;
+    uint8_t out[16];
+    const char *p = text;
+    for (size_t i = 0; i < 16; i++) {
+        if ((i == 4 || i == 6 || i == 8 || i == 10) && *p++ != '-')
+            return -1;
+        int hi = hex_value(p[0]), lo = hex_value(p[1]);
+        if (hi < 0 || lo < 0)
+            return -1;
+        out[i] = (uint8_t)(hi << 4 | lo);
+        p += 2;
+    }
+    memcpy(id, out, 16);
+    return 0;
+}
+
+void client_id_format(const uint8_t id[16], char out[CLIENT_ID_TEXT + 1])
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t o = 0;
+    for (size_t i = 0; i < 16; i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10)
+            out[o++] = '-';
+        out[o++] = hex[id[i] >> 4];
+        out[o++] = hex[id[i] & 0x0f];
+    }
+    out[o] = '\0';
+}
+
+/* ---------------------------------------------------------------- dates */
+
+static bool leap_year(int y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int month_days(int y, int m)
+{
+    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return m == 2 && leap_year(y) ? 29 : days[m - 1];
+}
+
+int client_date_parse(const char *text, int *year, int *month, int *day)
+{
+    if (text == NULL || strnlen(text, 11) != 10 || text[4] != '-' || text[7] != '-')
+        return -1;
+    for (int i = 0; i < 10; i++) {
+        if (i != 4 && i != 7 && !is_digit(text[i]))
+            return -1;
+    }
+    int y = (text[0] - '0') * 1000 + (text[1] - '0') * 100 + (text[2] - '0') * 10 + (text[3] - '0');
+    int m = (text[5] - '0') * 10 + (text[6] - '0');
+    int d = (text[8] - '0') * 10 + (text[9] - '0');
+    if (y < CLIENT_YEAR_MIN || m < 1 || m > 12 || d < 1 || d > month_days(y, m))
+        return -1;
+    if (year != NULL)
+        *year = y;
+    if (month != NULL)
+        *month = m;
+    if (day != NULL)
+        *day = d;
+    return 0;
+}
+
+static void put_digits(char *out, int value, int width)
+{
+    for (int i = width - 1; i >= 0; i--) {
+        out[i] = (char)('0' + value % 10);
+        value /= 10;
+    }
+}
+
+void client_date_today(int64_t now, char out[11])
+{
+    time_t t = (time_t)now;
+    struct tm tm;
+    int y = CLIENT_YEAR_MIN, m = 1, d = 1;
+    if (gmtime_r(&t, &tm) != NULL) {
+        y = tm.tm_year + 1900;
+        m = tm.tm_mon + 1;
+        d = tm.tm_mday;
+    }
+    if (y < CLIENT_YEAR_MIN || y > CLIENT_YEAR_MAX) {
+        y = y < CLIENT_YEAR_MIN ? CLIENT_YEAR_MIN : CLIENT_YEAR_MAX;
+        m = y == CLIENT_YEAR_MIN ? 1 : 12;
+        d = y == CLIENT_YEAR_MIN ? 1 : 31;
+    }
+    put_digits(out, y, 4);
+    out[4] = '-';
+    put_digits(out + 5, m, 2);
+    out[7] = '-';
+    put_digits(out + 8, d, 2);
+    out[10] = '\0';
+}
+
+int client_age(const char *birth_date, const char *today)
+{
+    int by, bm, bd, ty, tm, td;
+    if (client_date_parse(birth_date, &by, &bm, &bd) != 0 ||
+        client_date_parse(today, &ty, &tm, &td) != 0)
+        return -1;
+    if (by > ty || (by == ty && (bm > tm || (bm == tm && bd > td))))
+        return -1;
+    /* In a year without 29 February the birthday is 1 March. */
+    if (bm == 2 && bd == 29 && !leap_year(ty)) {
+        bm = 3;
+        bd = 1;
+    }
+    int age = ty - by;
+    if (tm < bm || (tm == bm && td < bd))
+        age--;
+    return age;
+}
+
+/* ---------------------------------------------------------------- validation */
+
+static const char *phone_check(const char *p)
+{
+    size_t len = strnlen(p, CLIENT_PHONE_MAX + 1);
+    if (len < CLIENT_PHONE_MIN || len > CLIENT_PHONE_MAX)
+        return "phones: " STR(CLIENT_PHONE_MIN) " to " STR(CLIENT_PHONE_MAX) " characters each";
+    bool digit = false;
+    for (size_t i = 0; i < len; i++) {
+        char c = p[i];
+        if (is_digit(c))
+            digit = true;
+        else if (c != ' ' && c != '+' && c != '-' && c != '(' && c != ')')
+            return "phones: only digits, spaces and + - ( )";
+    }
+    return digit ? NULL : "phones: a number needs digits";
+}
+
+static const char *email_check(char *e)
+{
+    size_t len = strnlen(e, CLIENT_EMAIL_MAX + 1);
+    if (len > CLIENT_EMAIL_MAX)
+        return "emails: at most " STR(CLIENT_EMAIL_MAX) " characters each";
+    str_lower(e);
+    const char *at = strchr(e, '@');
+    if (at == NULL || at == e || at[1] == '\0' || strchr(at + 1, '@') != NULL ||
+        strchr(e, ' ') != NULL || validate_text(e, CLIENT_EMAIL_MAX) != NULL)
+        return "emails: not an email address";
+    return NULL;
+}
+
+static const char *tag_check(char *t)
+{
+    size_t len = strnlen(t, CLIENT_TAG_MAX + 1);
+    if (len < 1 || len > CLIENT_TAG_MAX)
+        return "tags: 1 to " STR(CLIENT_TAG_MAX) " characters each";
+    str_lower(t);
+    for (size_t i = 0; i < len; i++) {
+        char c = t[i];
+        if (!is_lower(c) && !is_digit(c) && c != '-' && c != '_')
+            return "tags: only a-z, 0-9, - and _";
+    }
+    return NULL;
+}
+
+static const char *contacts_check(Folio__Client *c)
+{
+    if (c->n_phones > CLIENT_PHONES_MAX)
+        return "phones: at most " STR(CLIENT_PHONES_MAX);
+    for (size_t i = 0; i < c->n_phones; i++) {
+        const char *why = phone_check(c->phones[i]);
+        if (why != NULL)
+            return why;
+    }
+    if (c->n_emails > CLIENT_EMAILS_MAX)
+        return "emails: at most " STR(CLIENT_EMAILS_MAX);
+    for (size_t i = 0; i < c->n_emails; i++) {
+        const char *why = email_check(c->emails[i]);
+        if (why != NULL)
+            return why;
+    }
+    if (c->preferred_channel[0] != '\0' && !IN_LIST(c->preferred_channel, client_channels))
+        return "preferred_channel: one of email, phone, sms, post";
+    return NULL;
+}
+
+static const char *family_check(const Folio__Client *c)
+{
+    if (c->marital_status < FOLIO__MARITAL_STATUS__MARITAL_UNSPECIFIED ||
+        c->marital_status > FOLIO__MARITAL_STATUS__MARITAL_WIDOWED)
+        return "marital_status: not a marital status";
+    if (c->children > CLIENT_CHILDREN_MAX)
+        return "children: at most " STR(CLIENT_CHILDREN_MAX);
+    if (c->n_children_birth_years > CLIENT_CHILDREN_MAX)
+        return "children_birth_years: at most " STR(CLIENT_CHILDREN_MAX);
+    if (c->n_children_birth_years > c->children)
+        return "children_birth_years: more years than children";
+    int parent = CLIENT_YEAR_MIN;
+    client_date_parse(c->birth_date, &parent, NULL, NULL);
+    for (size_t i = 0; i < c->n_children_birth_years; i++) {
+        uint32_t y = c->children_birth_years[i];
+        if (y < (uint32_t)parent || y > CLIENT_YEAR_MAX)
+            return "children_birth_years: not a plausible year";
+    }
+    return NULL;
+}
+
+static const char *income_check(Folio__Client *c)
+{
+    if (!amount_ok(c->income_cents))
+        return "income_cents: 0 to " STR(CLIENT_AMOUNT_MAX) " cents";
+    if (!code_ok(c->currency, 3))
+        return "currency: three letters (ISO 4217)";
+    if (c->n_income_history > CLIENT_HISTORY_MAX)
+        return "income_history: at most " STR(CLIENT_HISTORY_MAX);
+    for (size_t i = 0; i < c->n_income_history; i++) {
+        Folio__IncomeChange *h = c->income_history[i];
+        if (!amount_ok(h->amount_cents))
+            return "income_history: amounts are 0 to " STR(CLIENT_AMOUNT_MAX) " cents";
+        if (!code_ok(h->currency, 3))
+            return "income_history: currencies are three letters (ISO 4217)";
+        if (client_date_parse(h->date, NULL, NULL, NULL) != 0)
+            return "income_history: not a real date";
+    }
+    return NULL;
+}
+
+static const char *purchases_check(const Folio__Client *c)
+{
+    if (c->n_purchases > CLIENT_PURCHASES_MAX)
+        return "purchases: at most " STR(CLIENT_PURCHASES_MAX);
+    for (size_t i = 0; i < c->n_purchases; i++) {
+        const Folio__Purchase *p = c->purchases[i];
+        const char *why = text_field(p->kind, CLIENT_TEXT_MAX, true, &purchase_kind_msgs);
+        if (why == NULL && client_date_parse(p->date, NULL, NULL, NULL) != 0)
+            why = "purchases: not a real date";
+        if (why == NULL)
+            why = note_field(p->note, CLIENT_NOTES_MAX, false, &purchase_note_msgs);
+        if (why != NULL)
+            return why;
+    }
+    return NULL;
+}
+
+const char *client_validate(Folio__Client *c)
+{
+    uint8_t id[16];
+    if (client_id_parse(c->id, id) != 0)
+        return "id: not a client id";
+    if (c->owner_id == 0)
+        return "owner_id: no owner";
+    const char *why = text_field(c->name, CLIENT_NAME_MAX, true, &name_msgs);
+    if (why == NULL && c->birth_date[0] != '\0' &&
+        client_date_parse(c->birth_date, NULL, NULL, NULL) != 0)
+        why = "birth_date: not a real date";
+    if (why == NULL)
+        why = contacts_check(c);
+    if (why == NULL)
+        why = text_field(c->street, CLIENT_TEXT_MAX, false, &street_msgs);
+    if (why == NULL)
+        why = text_field(c->city, CLIENT_TEXT_MAX, false, &city_msgs);
+    if (why == NULL)
+        why = text_field(c->region, CLIENT_TEXT_MAX, false, &region_msgs);
+    if (why == NULL && !code_ok(c->country, 2))
+        why = "country: two letters (ISO 3166-1)";
+    if (why == NULL)
+        why = family_check(c);
+    if (why == NULL)
+        why = income_check(c);
+    if (why == NULL)
+        why = text_field(c->employment, CLIENT_TEXT_MAX, false, &employment_msgs);
+    if (why == NULL)
+        why = purchases_check(c);
+    if (why == NULL && c->n_tags > CLIENT_TAGS_MAX)
+        why = "tags: at most " STR(CLIENT_TAGS_MAX);
+    for (size_t i = 0; why == NULL && i < c->n_tags; i++)
+        why = tag_check(c->tags[i]);
+    if (why == NULL)
+        why = note_field(c->notes, CLIENT_NOTES_MAX, false, &notes_msgs);
+    return why;
+}
+
+/* ---------------------------------------------------------------- updates */
+
+static const char *const client_settable[] = {
+    "name",
+    "birth_date",
+    "phones",
+    "emails",
+    "preferred_channel",
+    "street",
+    "city",
+    "region",
+    "country",
+    "marital_status",
+    "children",
+    "children_birth_years",
+    "income_cents",
+    "currency",
+    "employment",
+    "tags",
+    "consent",
+    "notes",
+};
+
+#define NO_MEMORY "the request needs more memory than it may use"
+
+static char **copy_strings(char *const *src, size_t n, struct arena *arena, bool *ok)
+{
+    if (n == 0)
+        return NULL;
+    char **out = arena_calloc(arena, n, sizeof(*out));
+    for (size_t i = 0; out != NULL && i < n; i++) {
+        out[i] = arena_strdup(arena, src[i]);
+        if (out[i] == NULL)
+            out = NULL;
+    }
+    if (out == NULL)
+        *ok = false;
+    return out;
+}
+
+static char *copy_string(const char *s, struct arena *arena, bool *ok)
+{
+    char *out = arena_strdup(arena, s);
+    if (out == NULL) {
+        *ok = false;
+        return (char *)protobuf_c_empty_string;
+    }
+    return out;
+}
+
+/* Appends an income change, dropping the oldest once CLIENT_HISTORY_MAX
+ * are kept. */
+static bool history_append(Folio__Client *c, int64_t cents, const char *currency, const char *date,
+                           struct arena *arena)
+{
+    Folio__IncomeChange *h = arena_alloc(arena, sizeof(*h));
+    size_t keep =
+        c->n_income_history < CLIENT_HISTORY_MAX ? c->n_income_history : CLIENT_HISTORY_MAX - 1;
+    Folio__IncomeChange **list = arena_calloc(arena, keep + 1, sizeof(*list));
+    char *cur = arena_strdup(arena, currency);
+    char *day = arena_strdup(arena, date);
+    if (h == NULL || list == NULL || cur == NULL || day == NULL)
+        return false;
+    folio__income_change__init(h);
+    h->amount_cents = cents;
+    h->currency = cur;
+    h->date = day;
+    if (keep > 0)
+        memcpy(list, c->income_history + (c->n_income_history - keep), keep * sizeof(*list));
+    list[keep] = h;
+    c->income_history = list;
+    c->n_income_history = keep + 1;
+    return true;
+}
+
+static bool apply_field(Folio__Client *s, const Folio__Client *ch, const char *f,
+                        struct arena *arena)
+{
+    bool ok = true;
+    if (strcmp(f, "name") == 0) {
+        s->name = copy_string(ch->name, arena, &ok);
+    } else if (strcmp(f, "birth_date") == 0) {
+        s->birth_date = copy_string(ch->birth_date, arena, &ok);
+    } else if (strcmp(f, "phones") == 0) {
+        s->phones = copy_strings(ch->phones, ch->n_phones, arena, &ok);
+        s->n_phones = ok ? ch->n_phones : 0;
+    } else if (strcmp(f, "emails") == 0) {
+        s->emails = copy_strings(ch->emails, ch->n_emails, arena, &ok);
+        s->n_emails = ok ? ch->n_emails : 0;
+    } else if (strcmp(f, "preferred_channel") == 0) {
+        s->preferred_channel = copy_string(ch->preferred_channel, arena, &ok);
+    } else if (strcmp(f, "street") == 0) {
+        s->street = copy_string(ch->street, arena, &ok);
+    } else if (strcmp(f, "city") == 0) {
+        s->city = copy_string(ch->city, arena, &ok);
+    } else if (strcmp(f, "region") == 0) {
+        s->region = copy_string(ch->region, arena, &ok);
+    } else if (strcmp(f, "country") == 0) {
+        s->country = copy_string(ch->country, arena, &ok);
+    } else if (strcmp(f, "marital_status") == 0) {
+        s->marital_status = ch->marital_status;
+    } else if (strcmp(f, "children") == 0) {
+        s->children = ch->children;
+    } else if (strcmp(f, "children_birth_years") == 0) {
+        size_t n = ch->n_children_birth_years;
+        uint32_t *years = n == 0 ? NULL : arena_calloc(arena, n, sizeof(*years));
+        if (n > 0 && years == NULL)
+            return false;
+        if (n > 0)
+            memcpy(years, ch->children_birth_years, n * sizeof(*years));
+        s->children_birth_years = years;
+        s->n_children_birth_years = n;
+    } else if (strcmp(f, "income_cents") == 0) {
+        s->income_cents = ch->income_cents;
+    } else if (strcmp(f, "currency") == 0) {
+        s->currency = copy_string(ch->currency, arena, &ok);
+    } else if (strcmp(f, "employment") == 0) {
+        s->employment = copy_string(ch->employment, arena, &ok);
+    } else if (strcmp(f, "tags") == 0) {
+        s->tags = copy_strings(ch->tags, ch->n_tags, arena, &ok);
+        s->n_tags = ok ? ch->n_tags : 0;
+    } else if (strcmp(f, "consent") == 0) {
+        Folio__Consent *consent = arena_alloc(arena, sizeof(*consent));
+        if (consent == NULL)
+            return false;
+        folio__consent__init(consent);
+        if (ch->consent != NULL) {
+            consent->email = ch->consent->email;
+            consent->phone = ch->consent->phone;
+            consent->sms = ch->consent->sms;
+            consent->post = ch->consent->post;
+        }
+        s->consent = consent;
+    } else if (strcmp(f, "notes") == 0) {
+        s->notes = copy_string(ch->notes, arena, &ok);
+    }
+    return ok;
+}
+
+const char *client_apply_update(Folio__Client *stored, const Folio__Client *changes, char **fields,
+                                size_t n_fields, const char *today, struct arena *arena)
+{
+    if (n_fields == 0)
+        return "fields: name at least one field";
+    /* Every name is checked before anything changes. */
+    for (size_t i = 0; i < n_fields; i++) {
+        if (!IN_LIST(fields[i], client_settable)) {
+            const char *why = arena_printf(arena, "fields: %.64s cannot be set", fields[i]);
+            return why != NULL ? why : "fields: a field given cannot be set";
+        }
+    }
+    int64_t old_cents = stored->income_cents;
+    const char *old_currency = stored->currency;
+    for (size_t i = 0; i < n_fields; i++) {
+        if (!apply_field(stored, changes, fields[i], arena))
+            return NO_MEMORY;
+    }
+    if ((stored->income_cents != old_cents || strcasecmp(stored->currency, old_currency) != 0) &&
+        !history_append(stored, stored->income_cents, stored->currency, today, arena))
+        return NO_MEMORY;
+    return NULL;
+}
+
+/* ---------------------------------------------------------------- events */
+
+/* A lower-cased copy of an event word of at most max bytes, or NULL when
+ * it is longer (or memory is short: *ok tells which). */
+static char *event_word(const char *what, size_t max, struct arena *arena, bool *ok)
+{
+    size_t len = strnlen(what, max + 1);
+    if (len > max)
+        return NULL;
+    char *w = arena_strndup(arena, what, len);
+    if (w == NULL) {
+        *ok = false;
+        return NULL;
+    }
+    str_lower(w);
+    return w;
+}
+
+static bool life_word_ok(const char *w)
+{
+    if (w == NULL || w[0] == '\0')
+        return false;
+    for (; *w != '\0'; w++) {
+        if (!is_lower(*w) && *w != '-')
+            return false;
+    }
+    return true;
+}
+
+static const char *event_check(const Folio__EventAdd *e, const char *kind, const char *what,
+                               const Folio__Client *c)
+{
+    if (strcmp(kind, "income") == 0) {
+        if (e->amount_cents <= 0 || e->amount_cents > CLIENT_AMOUNT_MAX)
+            return "amount_cents: more than 0 and at most " STR(CLIENT_AMOUNT_MAX);
+    } else if (strcmp(kind, "life") == 0) {
+        if (!life_word_ok(what))
+            return "what: 1 to " STR(CLIENT_LIFE_MAX) " characters of a-z and -";
+        if (strcmp(what, "child-born") == 0 && c->children >= CLIENT_CHILDREN_MAX)
+            return "children: at most " STR(CLIENT_CHILDREN_MAX);
+    } else if (strcmp(kind, "purchase") == 0) {
+        const char *why = text_field(what, CLIENT_TEXT_MAX, true, &purchase_what_msgs);
+        if (why != NULL)
+            return what == NULL ? purchase_what_msgs.too_long : why;
+        if (c->n_purchases >= CLIENT_PURCHASES_MAX)
+            return "purchases: at most " STR(CLIENT_PURCHASES_MAX);
+    } else if (strcmp(kind, "contact") == 0) {
+        if (what == NULL || !IN_LIST(what, client_contacts))
+            return "what: one of call, visit, email, message, sms";
+    } else if (strcmp(kind, "note") == 0) {
+        if (e->note[0] == '\0')
+            return "note: required";
+    } else {
+        return "kind: one of income, life, purchase, contact, note";
+    }
+    return note_field(e->note, CLIENT_NOTES_MAX, false, &event_note_msgs);
+}
+
+static bool event_record(Folio__Client *c, const char *kind, const char *what, const char *currency,
+                         const Folio__EventAdd *e, const char *date, struct arena *arena)
+{
+    if (strcmp(kind, "income") == 0) {
+        if (!history_append(c, e->amount_cents, currency, date, arena))
+            return false;
+        c->income_cents = e->amount_cents;
+        c->currency = c->income_history[c->n_income_history - 1]->currency;
+    } else if (strcmp(kind, "life") == 0) {
+        Folio__MaritalStatus status;
+        if (strcmp(what, "child-born") == 0) {
+            uint32_t *years = arena_calloc(arena, c->n_children_birth_years + 1, sizeof(*years));
+            if (years == NULL)
+                return false;
+            if (c->n_children_birth_years > 0)
+                memcpy(years, c->children_birth_years, c->n_children_birth_years * sizeof(*years));
+            int y = 0;
+            client_date_parse(date, &y, NULL, NULL);
+            years[c->n_children_birth_years] = (uint32_t)y;
+            c->children_birth_years = years;
+            c->n_children_birth_years++;
+            c->children++;
+        } else if (strcmp(what, "single") != 0 && client_marital_parse(what, &status) == 0) {
+            c->marital_status = status;
+        }
+    } else if (strcmp(kind, "purchase") == 0) {
+        Folio__Purchase *p = arena_alloc(arena, sizeof(*p));
+        Folio__Purchase **list = arena_calloc(arena, c->n_purchases + 1, sizeof(*list));
+        char *d = arena_strdup(arena, date);
+        char *note = arena_strdup(arena, e->note);
+        if (p == NULL || list == NULL || d == NULL || note == NULL)
+            return false;
+        folio__purchase__init(p);
+        p->kind = (char *)what;
+        p->date = d;
+        p->note = note;
+        if (c->n_purchases > 0)
+            memcpy(list, c->purchases, c->n_purchases * sizeof(*list));
+        list[c->n_purchases] = p;
+        c->purchases = list;
+        c->n_purchases++;
+    }
+    return true;
+}
+
+const char *client_apply_event(Folio__Client *client, const Folio__EventAdd *event,
+                               const char *date, Folio__TimelineEvent *ev, struct arena *arena)
+{
+    bool ok = true;
+    char *kind = event_word(event->kind, 16, arena, &ok);
+    if (!ok)
+        return NO_MEMORY;
+    if (kind == NULL)
+        return "kind: one of income, life, purchase, contact, note";
+    bool income = strcmp(kind, "income") == 0;
+    bool note = strcmp(kind, "note") == 0;
+    size_t what_max = strcmp(kind, "life") == 0 ? CLIENT_LIFE_MAX : CLIENT_TEXT_MAX;
+    char *what = income || note ? (char *)protobuf_c_empty_string
+                                : event_word(event->what, what_max, arena, &ok);
+    if (!ok)
+        return NO_MEMORY;
+    const char *why = event_check(event, kind, what, client);
+    if (why != NULL)
+        return why;
+    if (client_date_parse(date, NULL, NULL, NULL) != 0)
+        return "date: not a real date";
+
+    char *currency = (char *)protobuf_c_empty_string;
+    if (income) {
+        currency = copy_string(event->currency[0] != '\0' ? event->currency : client->currency,
+                               arena, &ok);
+        if (!ok)
+            return NO_MEMORY;
+        if (!code_ok(currency, 3))
+            return "currency: three letters (ISO 4217)";
+    }
+    char *day = copy_string(date, arena, &ok);
+    char *text = copy_string(event->note, arena, &ok);
+    if (!ok || !event_record(client, kind, what, currency, event, day, arena))
+        return NO_MEMORY;
+    ev->kind = kind;
+    ev->what = what;
+    ev->date = day;
+    ev->note = text;
+    ev->amount_cents = income ? event->amount_cents : 0;
+    ev->currency = currency;
+    return NULL;
+}
+
+const char *client_income_trend(const Folio__Client *client)
+{
+    size_t n = client->n_income_history;
+    if (n < 2)
+        return "flat";
+    int64_t last = client->income_history[n - 1]->amount_cents;
+    int64_t prev = client->income_history[n - 2]->amount_cents;
+    return last > prev ? "up" : last < prev ? "down" : "flat";
+}
+
+/* ---------------------------------------------------------------- segments */
+
+static const char *const client_trends[] = {"up", "down", "flat"};
+static const char *const client_breakdowns[] = {"city", "region", "marital", "age-band",
+                                                "income-band"};
+
+const char *client_segment_validate(const Folio__Segment *seg)
+{
+    const char *why = text_field(seg->city, CLIENT_TEXT_MAX, false, &seg_city_msgs);
+    if (why == NULL)
+        why = text_field(seg->region, CLIENT_TEXT_MAX, false, &seg_region_msgs);
+    if (why != NULL)
+        return why;
+    if (seg->country[0] != '\0' &&
+        (strnlen(seg->country, 3) != 2 || !is_upper(to_upper(seg->country[0])) ||
+         !is_upper(to_upper(seg->country[1]))))
+        return "country: two letters (ISO 3166-1)";
+    if (seg->age_min > CLIENT_AGE_MAX)
+        return "age_min: at most " STR(CLIENT_AGE_MAX);
+    if (seg->age_max_filter_case == FOLIO__SEGMENT__AGE_MAX_FILTER_AGE_MAX &&
+        seg->age_max < seg->age_min)
+        return "age_max: below age_min";
+    if (seg->date[0] != '\0' && client_date_parse(seg->date, NULL, NULL, NULL) != 0)
+        return "date: not a real date";
+    if (seg->marital_status < FOLIO__MARITAL_STATUS__MARITAL_UNSPECIFIED ||
+        seg->marital_status > FOLIO__MARITAL_STATUS__MARITAL_WIDOWED)
+        return "marital_status: not a marital status";
+    if (seg->children_min > CLIENT_CHILDREN_MAX)
+        return "children_min: at most " STR(CLIENT_CHILDREN_MAX);
+    if (!amount_ok(seg->income_min_cents))
+        return "income_min_cents: 0 to " STR(CLIENT_AMOUNT_MAX) " cents";
+    if (seg->income_max_filter_case == FOLIO__SEGMENT__INCOME_MAX_FILTER_INCOME_MAX_CENTS) {
+        if (!amount_ok(seg->income_max_cents))
+            return "income_max_cents: 0 to " STR(CLIENT_AMOUNT_MAX) " cents";
+        if (seg->income_max_cents < seg->income_min_cents)
+            return "income_max_cents: below income_min_cents";
+    }
+    if (seg->income_trend[0] != '\0' && !IN_LIST(seg->income_trend, client_trends))
+        return "income_trend: one of up, down, flat";
+    why = text_field(seg->purchased, CLIENT_TEXT_MAX, false, &seg_purchased_msgs);
+    if (why != NULL)
+        return why;
+    if (seg->tag[0] != '\0') {
+        char tag[CLIENT_TAG_MAX + 1];
+        size_t len = strnlen(seg->tag, CLIENT_TAG_MAX + 1);
+        if (len > CLIENT_TAG_MAX)
+            return "tag: 1 to " STR(CLIENT_TAG_MAX) " characters";
+        memcpy(tag, seg->tag, len + 1);
+        if (tag_check(tag) != NULL)
+            return "tag: only a-z, 0-9, - and _";
+    }
+    if (seg->consent[0] != '\0' && !IN_LIST(seg->consent, client_channels))
+        return "consent: one of email, phone, sms, post";
+    if (seg->by[0] != '\0' && !IN_LIST(seg->by, client_breakdowns))
+        return "by: one of city, region, marital, age-band, income-band";
+    uint8_t id[16];
+    if (seg->after[0] != '\0' && client_id_parse(seg->after, id) != 0)
+        return "after: not a client id";
+    return NULL;
+}
+
+/* No income known: nothing ever recorded. */
+static bool income_unknown(const Folio__Client *c)
+{
+    return c->income_cents == 0 && c->n_income_history == 0 && c->currency[0] == '\0';
+}
+
+static bool has_consent(const Folio__Consent *consent, const char *channel)
+{
+    if (consent == NULL)
+        return false;
+    if (strcmp(channel, "email") == 0)
+        return consent->email;
+    if (strcmp(channel, "phone") == 0)
+        return consent->phone;
+    if (strcmp(channel, "sms") == 0)
+        return consent->sms;
+    return strcmp(channel, "post") == 0 && consent->post;
+}
+
+static bool any_equal(char *const *list, size_t n, const char *want)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (strcasecmp(list[i], want) == 0)
+            return true;
+    }
+    return false;
+}
+
+static bool purchased(const Folio__Client *c, const char *kind)
+{
+    for (size_t i = 0; i < c->n_purchases; i++) {
+        if (strcasecmp(c->purchases[i]->kind, kind) == 0)
+            return true;
+    }
+    return false;
+}
+
+static bool place_matches(const Folio__Segment *seg, const Folio__Client *c)
+{
+    return (seg->city[0] == '\0' || strcasecmp(seg->city, c->city) == 0) &&
+           (seg->region[0] == '\0' || strcasecmp(seg->region, c->region) == 0) &&
+           (seg->country[0] == '\0' || strcasecmp(seg->country, c->country) == 0);
+}
+
+bool client_segment_matches(const Folio__Segment *seg, const Folio__Client *c, const char *today)
+{
+    if (!place_matches(seg, c))
+        return false;
+    bool age_max = seg->age_max_filter_case == FOLIO__SEGMENT__AGE_MAX_FILTER_AGE_MAX;
+    if (seg->age_min > 0 || age_max) {
+        int age = client_age(c->birth_date, today);
+        if (age < 0 || (uint32_t)age < seg->age_min || (age_max && (uint32_t)age > seg->age_max))
+            return false;
+    }
+    if (seg->marital_status != FOLIO__MARITAL_STATUS__MARITAL_UNSPECIFIED &&
+        c->marital_status != seg->marital_status)
+        return false;
+    if (c->children < seg->children_min)
+        return false;
+    bool income_max =
+        seg->income_max_filter_case == FOLIO__SEGMENT__INCOME_MAX_FILTER_INCOME_MAX_CENTS;
+    if (seg->income_min_cents > 0 || income_max) {
+        if (income_unknown(c) || c->income_cents < seg->income_min_cents ||
+            (income_max && c->income_cents > seg->income_max_cents))
+            return false;
+    }
+    if (seg->income_trend[0] != '\0' && strcmp(client_income_trend(c), seg->income_trend) != 0)
+        return false;
+    if (seg->purchased[0] != '\0' && !purchased(c, seg->purchased))
+        return false;
+    if (seg->tag[0] != '\0' && !any_equal(c->tags, c->n_tags, seg->tag))
+        return false;
+    return seg->consent[0] == '\0' || has_consent(c->consent, seg->consent);
+}
+
+static const char *income_band(int64_t cents)
+{
+    int64_t units = cents / 100;
+    if (units < 10000)
+        return "0-9999";
+    if (units < 25000)
+        return "10000-24999";
+    if (units < 50000)
+        return "25000-49999";
+    if (units < 100000)
+        return "50000-99999";
+    if (units < 250000)
+        return "100000-249999";
+    return "250000+";
+}
+
+const char *client_segment_bucket(const char *by, const Folio__Client *client, const char *today,
+                                  char *buf, size_t size)
+{
+    const char *key = "unknown";
+    if (strcmp(by, "city") == 0 && client->city[0] != '\0') {
+        key = client->city;
+    } else if (strcmp(by, "region") == 0 && client->region[0] != '\0') {
+        key = client->region;
+    } else if (strcmp(by, "marital") == 0 &&
+               client->marital_status != FOLIO__MARITAL_STATUS__MARITAL_UNSPECIFIED) {
+        key = client_marital_name(client->marital_status);
+    } else if (strcmp(by, "age-band") == 0) {
+        int age = client_age(client->birth_date, today);
+        if (age >= 0) {
+            snprintf(buf, size, "%d-%d", age / 10 * 10, age / 10 * 10 + 9);
+            return buf;
+        }
+    } else if (strcmp(by, "income-band") == 0 && !income_unknown(client)) {
+        key = income_band(client->income_cents);
+    }
+    snprintf(buf, size, "%s", key);
+    return buf;
+}
+
+const char *client_marital_name(Folio__MaritalStatus status)
+{
+    if (status >= FOLIO__MARITAL_STATUS__MARITAL_SINGLE &&
+        status <= FOLIO__MARITAL_STATUS__MARITAL_WIDOWED)
+        return client_marital_names[status - FOLIO__MARITAL_STATUS__MARITAL_SINGLE];
+    return "unknown";
+}
+
+int client_marital_parse(const char *name, Folio__MaritalStatus *status)
+{
+    for (size_t i = 0; i < sizeof(client_marital_names) / sizeof(client_marital_names[0]); i++) {
+        if (strcmp(name, client_marital_names[i]) == 0) {
+            *status = (Folio__MaritalStatus)(FOLIO__MARITAL_STATUS__MARITAL_SINGLE + (int)i);
+            return 0;
+        }
+    }
+    return -1;
+}

@@ -1,0 +1,82 @@
+/* client_record.h - what a client record means, as pure functions: ids,
+ * dates and ages, validation, updates, events, income trend and segment
+ * filters. No I/O here, so all of it is unit-tested directly.
+ *
+ * Dates are "YYYY-MM-DD" strings (proleptic Gregorian, years 1900-9999).
+ * Functions that validate return NULL when all is well, or a sentence for a
+ * person that names the field at fault ("birth_date: not a real date"). */
+#ifndef FOLIO_CLIENT_RECORD_H
+#define FOLIO_CLIENT_RECORD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "folio.pb-c.h"
+
+#define CLIENT_ID_TEXT 36 /* canonical UUID text, without the NUL */
+
+#define CLIENT_NAME_MAX      200
+#define CLIENT_TEXT_MAX      200 /* street, city, region, employment, kinds */
+#define CLIENT_NOTES_MAX     4000
+#define CLIENT_PHONES_MAX    8
+#define CLIENT_EMAILS_MAX    8
+#define CLIENT_TAGS_MAX      32
+#define CLIENT_TAG_MAX       64
+#define CLIENT_CHILDREN_MAX  30
+#define CLIENT_HISTORY_MAX   240 /* income changes kept */
+#define CLIENT_PURCHASES_MAX 500
+
+/* Random version-4 UUIDs, and their canonical lower-case text. */
+void client_id_generate(uint8_t id[16]);
+int client_id_parse(const char *text, uint8_t id[16]);
+void client_id_format(const uint8_t id[16], char out[CLIENT_ID_TEXT + 1]);
+
+/* 0 and the parts for a real date, -1 otherwise. */
+int client_date_parse(const char *text, int *year, int *month, int *day);
+/* Today's date in UTC for a unix time. */
+void client_date_today(int64_t now, char out[11]);
+/* Whole years from birth_date to today; -1 when either is not a date or the
+ * birth is after today. Someone born on 29 February turns a year older on
+ * 1 March in years without one. */
+int client_age(const char *birth_date, const char *today);
+
+/* Checks every field of a record the way it will be stored (after the server
+ * filled id, owner and times). Lower-cases emails and tags, upper-cases
+ * country and currency in place. */
+const char *client_validate(Folio__Client *client);
+
+/* Copies the named fields (Client field names as in folio.proto: "name",
+ * "phones", "city", "consent", "income_cents", ...) from changes into stored.
+ * Changing income_cents or currency also appends to income_history (dated
+ * today). Unknown or read-only field names are refused. Allocates from arena. */
+const char *client_apply_update(Folio__Client *stored, const Folio__Client *changes, char **fields,
+                                size_t n_fields, const char *today, struct arena *arena);
+
+/* Checks an event and applies what it says to the record: income sets
+ * income and appends to the history; life married/divorced/widowed/
+ * partnered sets marital status, child-born adds a child (birth year from
+ * the event date); purchase appends a purchase. contact and note change
+ * nothing in the record. Fills ev (a new timeline entry) from it. */
+const char *client_apply_event(Folio__Client *client, const Folio__EventAdd *event,
+                               const char *date, Folio__TimelineEvent *ev, struct arena *arena);
+
+/* "up", "down" or "flat", from the last two entries of income_history. */
+const char *client_income_trend(const Folio__Client *client);
+
+/* Checks a segment request's filters. */
+const char *client_segment_validate(const Folio__Segment *segment);
+/* Does the client pass every filter of segment, ages as of today? */
+bool client_segment_matches(const Folio__Segment *segment, const Folio__Client *client,
+                            const char *today);
+/* The breakdown key of client for segment->by ("city", "region", "marital",
+ * "age-band" as "30-39", "income-band" as "50000-99999" in whole currency
+ * units; "unknown" when the field is empty). Writes into buf. */
+const char *client_segment_bucket(const char *by, const Folio__Client *client, const char *today,
+                                  char *buf, size_t size);
+
+const char *client_marital_name(Folio__MaritalStatus status);
+int client_marital_parse(const char *name, Folio__MaritalStatus *status);
+
+#endif

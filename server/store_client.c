@@ -1,0 +1,324 @@
+/* store_client.c - see store_client.h.
+ *
+ * store_client_put and store_client_delete are the only writers of clients
+ * and clients_by_owner, so they alone keep the index in step: they read the
+ * stored owner before changing anything. Index values are empty; the key
+ * says it all.
+ *
+ * Walks over a portfolio unpack each record with the default allocator and
+ * free it at once, so a walk costs one record's memory however big the
+ * portfolio is.
+ */
+#include "store_client.h"
+
+#include <errno.h>
+#include <string.h>
+
+#define CLIENT_LIST_MAX    1000
+#define TIMELINE_LIST_MAX  1000
+#define OWNER_KEY_BYTES    (8 + STORE_CLIENT_ID_BYTES)
+#define TIMELINE_KEY_BYTES (STORE_CLIENT_ID_BYTES + 8)
+
+static void owner_key(uint8_t out[OWNER_KEY_BYTES], uint64_t owner_id,
+                      const uint8_t id[STORE_CLIENT_ID_BYTES])
+{
+    store_key_u64(out, owner_id);
+    memcpy(out + 8, id, STORE_CLIENT_ID_BYTES);
+}
+
+static void timeline_key(uint8_t out[TIMELINE_KEY_BYTES], const uint8_t id[STORE_CLIENT_ID_BYTES],
+                         uint64_t seq)
+{
+    memcpy(out, id, STORE_CLIENT_ID_BYTES);
+    store_key_u64(out + STORE_CLIENT_ID_BYTES, seq);
+}
+
+static bool owner_key_of(const MDB_val *k, uint64_t owner_id)
+{
+    uint8_t prefix[8];
+    store_key_u64(prefix, owner_id);
+    return k->mv_size == OWNER_KEY_BYTES && memcmp(k->mv_data, prefix, 8) == 0;
+}
+
+static bool timeline_key_of(const MDB_val *k, const uint8_t id[STORE_CLIENT_ID_BYTES])
+{
+    return k->mv_size == TIMELINE_KEY_BYTES && memcmp(k->mv_data, id, STORE_CLIENT_ID_BYTES) == 0;
+}
+
+/* The stored owner of id, without touching any arena. */
+static int client_owner(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLIENT_ID_BYTES],
+                        uint64_t *owner_id)
+{
+    MDB_val k = {STORE_CLIENT_ID_BYTES, (void *)id};
+    MDB_val v;
+    int rc = mdb_get(txn, s->clients, &k, &v);
+    if (rc != 0)
+        return rc;
+    Folio__Client *old = folio__client__unpack(NULL, v.mv_size, v.mv_data);
+    if (old == NULL)
+        return EINVAL;
+    *owner_id = old->owner_id;
+    folio__client__free_unpacked(old, NULL);
+    return 0;
+}
+
+int store_client_get(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLIENT_ID_BYTES],
+                     struct arena *arena, Folio__Client **out)
+{
+    return store_get_message(txn, s->clients, id, STORE_CLIENT_ID_BYTES, &folio__client__descriptor,
+                             arena, (void **)out);
+}
+
+int store_client_put(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLIENT_ID_BYTES],
+                     const Folio__Client *client)
+{
+    uint64_t old_owner;
+    int rc = client_owner(s, txn, id, &old_owner);
+    if (rc != 0 && rc != MDB_NOTFOUND)
+        return rc;
+    uint8_t key[OWNER_KEY_BYTES];
+    if (rc == 0 && old_owner != client->owner_id) {
+        owner_key(key, old_owner, id);
+        MDB_val k = {sizeof(key), key};
+        rc = mdb_del(txn, s->clients_by_owner, &k, NULL);
+        if (rc != 0 && rc != MDB_NOTFOUND)
+            return rc;
+    }
+    owner_key(key, client->owner_id, id);
+    MDB_val k = {sizeof(key), key};
+    MDB_val v = {0, NULL};
+    rc = mdb_put(txn, s->clients_by_owner, &k, &v, 0);
+    if (rc != 0)
+        return rc;
+    /* The owner's name and the trend are filled in for replies; storing
+     * them would only let them go stale. */
+    Folio__Client rec = *client;
+    rec.owner = (char *)protobuf_c_empty_string;
+    rec.income_trend = (char *)protobuf_c_empty_string;
+    return store_put_message(txn, s->clients, id, STORE_CLIENT_ID_BYTES, &rec.base, 0);
+}
+
+int store_client_delete(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLIENT_ID_BYTES])
+{
+    uint64_t owner_id;
+    int rc = client_owner(s, txn, id, &owner_id);
+    if (rc != 0)
+        return rc;
+    MDB_val k = {STORE_CLIENT_ID_BYTES, (void *)id};
+    rc = mdb_del(txn, s->clients, &k, NULL);
+    if (rc != 0)
+        return rc;
+    uint8_t okey[OWNER_KEY_BYTES];
+    owner_key(okey, owner_id, id);
+    k.mv_size = sizeof(okey);
+    k.mv_data = okey;
+    rc = mdb_del(txn, s->clients_by_owner, &k, NULL);
+    if (rc != 0 && rc != MDB_NOTFOUND)
+        return rc;
+
+    MDB_cursor *cur;
+    rc = mdb_cursor_open(txn, s->timeline, &cur);
+    if (rc != 0)
+        return rc;
+    uint8_t tkey[TIMELINE_KEY_BYTES];
+    timeline_key(tkey, id, 0);
+    MDB_val v;
+    for (;;) {
+        k.mv_size = sizeof(tkey);
+        k.mv_data = tkey;
+        rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+        if (rc != 0 || !timeline_key_of(&k, id))
+            break;
+        rc = mdb_cursor_del(cur, 0);
+        if (rc != 0)
+            break;
+    }
+    mdb_cursor_close(cur);
+    return rc == 0 || rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+/* Puts the cursor on owner's first index entry after `after` (NULL: the
+ * first of all). MDB_NOTFOUND when there is none. */
+static int owner_seek(MDB_cursor *cur, uint64_t owner_id, const uint8_t *after, MDB_val *k,
+                      MDB_val *v)
+{
+    uint8_t key[OWNER_KEY_BYTES];
+    store_key_u64(key, owner_id);
+    k->mv_data = key;
+    k->mv_size = 8;
+    if (after != NULL) {
+        memcpy(key + 8, after, STORE_CLIENT_ID_BYTES);
+        k->mv_size = sizeof(key);
+    }
+    int rc = mdb_cursor_get(cur, k, v, MDB_SET_RANGE);
+    if (rc == 0 && after != NULL && k->mv_size == sizeof(key) &&
+        memcmp(k->mv_data, key, sizeof(key)) == 0)
+        rc = mdb_cursor_get(cur, k, v, MDB_NEXT);
+    if (rc == 0 && !owner_key_of(k, owner_id))
+        rc = MDB_NOTFOUND;
+    return rc;
+}
+
+int store_client_list(struct store *s, MDB_txn *txn, uint64_t owner_id, const uint8_t *after,
+                      size_t limit, struct arena *arena, Folio__Client ***out, size_t *count,
+                      bool *more)
+{
+    *out = NULL;
+    *count = 0;
+    *more = false;
+    if (limit == 0 || limit > CLIENT_LIST_MAX)
+        limit = CLIENT_LIST_MAX;
+    Folio__Client **clients = arena_calloc(arena, limit, sizeof(*clients));
+    if (clients == NULL)
+        return ENOMEM;
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(txn, s->clients_by_owner, &cur);
+    if (rc != 0)
+        return rc;
+    MDB_val k, v;
+    size_t n = 0;
+    for (rc = owner_seek(cur, owner_id, after, &k, &v); rc == 0 && owner_key_of(&k, owner_id);
+         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        if (n == limit) {
+            *more = true;
+            break;
+        }
+        rc = store_client_get(s, txn, (const uint8_t *)k.mv_data + 8, arena, &clients[n]);
+        if (rc != 0) {
+            /* The index names a missing client: damage, not the end. */
+            rc = rc == MDB_NOTFOUND ? EINVAL : rc;
+            break;
+        }
+        n++;
+    }
+    mdb_cursor_close(cur);
+    if (rc != 0 && rc != MDB_NOTFOUND)
+        return rc;
+    *out = clients;
+    *count = n;
+    return 0;
+}
+
+int store_client_each(struct store *s, MDB_txn *txn, uint64_t owner_id, const uint8_t *after,
+                      store_client_fn fn, void *ctx)
+{
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(txn, s->clients_by_owner, &cur);
+    if (rc != 0)
+        return rc;
+    MDB_val k, v;
+    for (rc = owner_seek(cur, owner_id, after, &k, &v); rc == 0 && owner_key_of(&k, owner_id);
+         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        const uint8_t *id = (const uint8_t *)k.mv_data + 8;
+        MDB_val ck = {STORE_CLIENT_ID_BYTES, (void *)id};
+        MDB_val cv;
+        rc = mdb_get(txn, s->clients, &ck, &cv);
+        if (rc != 0) {
+            rc = rc == MDB_NOTFOUND ? EINVAL : rc;
+            break;
+        }
+        Folio__Client *c = folio__client__unpack(NULL, cv.mv_size, cv.mv_data);
+        if (c == NULL) {
+            rc = EINVAL;
+            break;
+        }
+        rc = fn(ctx, id, c);
+        folio__client__free_unpacked(c, NULL);
+        if (rc != 0)
+            break;
+    }
+    mdb_cursor_close(cur);
+    if (rc == 1 || rc == MDB_NOTFOUND)
+        return 0;
+    return rc;
+}
+
+int store_timeline_append(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLIENT_ID_BYTES],
+                          Folio__TimelineEvent *ev)
+{
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(txn, s->timeline, &cur);
+    if (rc != 0)
+        return rc;
+    /* The client's last entry sits just before the first key past its range. */
+    uint8_t key[TIMELINE_KEY_BYTES];
+    timeline_key(key, id, UINT64_MAX);
+    MDB_val k = {sizeof(key), key};
+    MDB_val v;
+    rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+    if (rc == 0)
+        rc = mdb_cursor_get(cur, &k, &v, MDB_PREV);
+    else if (rc == MDB_NOTFOUND)
+        rc = mdb_cursor_get(cur, &k, &v, MDB_LAST);
+    uint64_t seq = 1;
+    if (rc == 0 && timeline_key_of(&k, id)) {
+        uint64_t last = store_u64_from_key((const uint8_t *)k.mv_data + STORE_CLIENT_ID_BYTES);
+        if (last >= UINT64_MAX - 1)
+            rc = EOVERFLOW;
+        seq = last + 1;
+    } else if (rc == MDB_NOTFOUND) {
+        rc = 0;
+    }
+    mdb_cursor_close(cur);
+    if (rc != 0)
+        return rc;
+    timeline_key(key, id, seq);
+    Folio__TimelineEvent rec = *ev;
+    rec.seq = seq;
+    rc = store_put_message(txn, s->timeline, key, sizeof(key), &rec.base, MDB_NOOVERWRITE);
+    if (rc != 0)
+        return rc;
+    ev->seq = seq;
+    return 0;
+}
+
+int store_timeline_list(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLIENT_ID_BYTES],
+                        uint64_t before, size_t limit, struct arena *arena,
+                        Folio__TimelineEvent ***out, size_t *count, uint64_t *next)
+{
+    *out = NULL;
+    *count = 0;
+    *next = 0;
+    if (limit == 0 || limit > TIMELINE_LIST_MAX)
+        limit = TIMELINE_LIST_MAX;
+    Folio__TimelineEvent **events = arena_calloc(arena, limit, sizeof(*events));
+    if (events == NULL)
+        return ENOMEM;
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(txn, s->timeline, &cur);
+    if (rc != 0)
+        return rc;
+    /* Sequence numbers stop below UINT64_MAX, so "from the newest" is
+     * "before UINT64_MAX". */
+    uint8_t key[TIMELINE_KEY_BYTES];
+    timeline_key(key, id, before == 0 ? UINT64_MAX : before);
+    MDB_val k = {sizeof(key), key};
+    MDB_val v;
+    rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+    if (rc == 0)
+        rc = mdb_cursor_get(cur, &k, &v, MDB_PREV);
+    else if (rc == MDB_NOTFOUND)
+        rc = mdb_cursor_get(cur, &k, &v, MDB_LAST);
+
+    size_t n = 0;
+    uint64_t last = 0;
+    for (; rc == 0 && timeline_key_of(&k, id); rc = mdb_cursor_get(cur, &k, &v, MDB_PREV)) {
+        if (n == limit) {
+            *next = last;
+            break;
+        }
+        events[n] = folio__timeline_event__unpack(&arena->allocator, v.mv_size, v.mv_data);
+        if (events[n] == NULL) {
+            rc = EINVAL;
+            break;
+        }
+        last = store_u64_from_key((const uint8_t *)k.mv_data + STORE_CLIENT_ID_BYTES);
+        n++;
+    }
+    mdb_cursor_close(cur);
+    if (rc != 0 && rc != MDB_NOTFOUND)
+        return rc;
+    *out = events;
+    *count = n;
+    return 0;
+}

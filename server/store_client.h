@@ -1,0 +1,56 @@
+/* store_client.h - client records, each agent's portfolio index, and
+ * client timelines.
+ *
+ * clients keys on the 16 bytes of the client's UUID. clients_by_owner keys
+ * on owner id + client id, so one agent's portfolio is one contiguous key
+ * range: listing and segmenting cost what that agent's portfolio costs, not
+ * what the whole database costs. timeline keys on client id + seq, so a
+ * client's events are contiguous too and go with it on erasure. */
+#ifndef FOLIO_STORE_CLIENT_H
+#define FOLIO_STORE_CLIENT_H
+
+#include <stdbool.h>
+
+#include "folio.pb-c.h"
+#include "store.h"
+
+#define STORE_CLIENT_ID_BYTES 16
+
+int store_client_get(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLIENT_ID_BYTES],
+                     struct arena *arena, Folio__Client **out);
+
+/* Inserts or replaces the record under id and keeps clients_by_owner in
+ * step (moving the index entry when owner_id changed). */
+int store_client_put(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLIENT_ID_BYTES],
+                     const Folio__Client *client);
+
+/* Removes the record, its index entry and its whole timeline. MDB_NOTFOUND
+ * when there is no such client. */
+int store_client_delete(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLIENT_ID_BYTES]);
+
+/* One page of owner's clients in id order, after `after` (NULL: from the
+ * start), at most limit (clamped to 1000). *more is set when more follow. */
+int store_client_list(struct store *s, MDB_txn *txn, uint64_t owner_id, const uint8_t *after,
+                      size_t limit, struct arena *arena, Folio__Client ***out, size_t *count,
+                      bool *more);
+
+/* Calls fn for each of owner's clients in id order, starting after `after`
+ * (NULL: from the start). The client is unpacked into a scratch arena that
+ * is reset after each call: fn must copy what it keeps. fn returns 0 to go
+ * on, 1 to stop early (store_client_each then returns 0), or an error. */
+typedef int (*store_client_fn)(void *ctx, const uint8_t id[STORE_CLIENT_ID_BYTES],
+                               const Folio__Client *client);
+int store_client_each(struct store *s, MDB_txn *txn, uint64_t owner_id, const uint8_t *after,
+                      store_client_fn fn, void *ctx);
+
+/* Appends ev to the client's timeline, assigning ev->seq. */
+int store_timeline_append(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLIENT_ID_BYTES],
+                          Folio__TimelineEvent *ev);
+
+/* Newest first, seq < before (0: from the newest), at most limit (clamped to
+ * 1000). *next is the seq to pass as before for the next page, or 0. */
+int store_timeline_list(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLIENT_ID_BYTES],
+                        uint64_t before, size_t limit, struct arena *arena,
+                        Folio__TimelineEvent ***out, size_t *count, uint64_t *next);
+
+#endif
