@@ -57,3 +57,20 @@ uint64_t access_office_scope(const struct request *req)
 {
     return req->actor.role == FOLIO__ROLE__ROLE_FIRM_ADMIN ? 0 : req->actor.office_id;
 }
+
+int access_client_create(struct request *req)
+{
+    if (req->actor.role == FOLIO__ROLE__ROLE_AGENT)
+        return 0;
+    return access_deny(req, "only agents keep clients");
+}
+
+int access_client(struct request *req, const char *id, const Folio__Client *client,
+                  bool firm_admin_read)
+{
+    if (client != NULL && client->owner_id == req->actor.user_id)
+        return 0;
+    if (client != NULL && firm_admin_read && req->actor.role == FOLIO__ROLE__ROLE_FIRM_ADMIN)
+        return 0;
+    return request_fail(req, FOLIO__CODE__NOT_FOUND, "no client %s", id);
+}

@@ -7,6 +7,7 @@
 #ifndef FOLIO_ACCESS_H
 #define FOLIO_ACCESS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "request.h"
@@ -23,5 +24,16 @@ int access_user_manage(struct request *req, const Folio__User *target);
 /* The office whose records the actor may list: 0 for all (firm-admin). Call
  * after access_require_admin. */
 uint64_t access_office_scope(const struct request *req);
+
+/* Clients: only agents keep them, and only their owner sees them.
+ * access_client_create fails with PERMISSION_DENIED unless the actor is an
+ * agent. access_client decides whether the actor may see or change client
+ * (NULL when no client has that id); a refusal is NOT_FOUND "no client ID",
+ * word for word the answer for an id that does not exist, so nobody learns
+ * which ids exist. firm_admin_read: a firm-admin asked explicitly to read
+ * another agent's client, which it may (the caller audits the read). */
+int access_client_create(struct request *req);
+int access_client(struct request *req, const char *id, const Folio__Client *client,
+                  bool firm_admin_read);
 
 #endif

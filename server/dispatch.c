@@ -41,6 +41,20 @@ static const struct op op_table[] = {
      op_user_passwd_hash, op_user_passwd_write, NULL},
     {FOLIO__REQUEST__OP_AUDIT_QUERY, "audit_query", OP_SESSION, op_audit_query_read, NULL, NULL,
      NULL},
+    {FOLIO__REQUEST__OP_CLIENT_ADD, "client_add", OP_SESSION, NULL, NULL, op_client_add_write,
+     NULL},
+    {FOLIO__REQUEST__OP_CLIENT_GET, "client_get", OP_SESSION, op_client_get_read, NULL,
+     op_client_get_write, NULL},
+    {FOLIO__REQUEST__OP_CLIENT_LIST, "client_list", OP_SESSION, op_client_list_read, NULL, NULL,
+     NULL},
+    {FOLIO__REQUEST__OP_CLIENT_UPDATE, "client_update", OP_SESSION, NULL, NULL,
+     op_client_update_write, NULL},
+    {FOLIO__REQUEST__OP_CLIENT_ERASE, "client_erase", OP_SESSION, NULL, NULL, op_client_erase_write,
+     NULL},
+    {FOLIO__REQUEST__OP_CLIENT_HISTORY, "client_history", OP_SESSION, op_client_history_read, NULL,
+     NULL, NULL},
+    {FOLIO__REQUEST__OP_EVENT_ADD, "event_add", OP_SESSION, NULL, NULL, op_event_add_write, NULL},
+    {FOLIO__REQUEST__OP_SEGMENT, "segment", OP_SESSION, op_segment_read, NULL, NULL, NULL},
 };
 
 const struct op *op_find(Folio__Request__OpCase which)
@@ -281,7 +295,7 @@ static void dispatch_write_done(struct writer_job *job)
 
 static void dispatch_write_stage(struct request *req)
 {
-    if (request_ok(req) && req->op->write != NULL) {
+    if (request_ok(req) && req->op->write != NULL && !req->skip_write) {
         req->write_job.run = dispatch_write_run;
         req->write_job.done = dispatch_write_done;
         dispatch_leave_loop(req);

@@ -63,4 +63,15 @@ void op_user_passwd_hash(struct request *req);
 int op_user_passwd_write(struct request *req, MDB_txn *txn);
 int op_audit_query_read(struct request *req, MDB_txn *txn);
 
+/* op_client.c */
+int op_client_add_write(struct request *req, MDB_txn *txn);
+int op_client_get_read(struct request *req, MDB_txn *txn);
+int op_client_get_write(struct request *req, MDB_txn *txn);
+int op_client_list_read(struct request *req, MDB_txn *txn);
+int op_client_update_write(struct request *req, MDB_txn *txn);
+int op_client_erase_write(struct request *req, MDB_txn *txn);
+int op_client_history_read(struct request *req, MDB_txn *txn);
+int op_event_add_write(struct request *req, MDB_txn *txn);
+int op_segment_read(struct request *req, MDB_txn *txn);
+
 #endif

@@ -59,6 +59,7 @@ struct request {
     int64_t now; /* unix seconds when the request started */
     enum request_state state;
     bool close_after;  /* close the connection once this reply is written */
+    bool skip_write;   /* set by a read stage that found nothing to write */
     uint64_t delay_ms; /* hold the reply back this long (failed logins) */
     uv_timer_t *delay_timer;
     void *scratch; /* the op's own state between stages, in the arena */

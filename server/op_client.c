@@ -1,0 +1,579 @@
+/* op_client.c - client records, their timelines, events and segments.
+ *
+ * Only agents keep clients, and a client is visible to its owner alone
+ * (access.c): every op looks the record up first and asks access_client,
+ * so a client of someone else and an id nobody uses get the same answer.
+ * What a record may hold, how updates and events change it and what a
+ * segment filter means live in client_record.c; this file moves records
+ * between the wire and the store and keeps timeline and audit in step, in
+ * the same transaction as the change. Write stages start from the request
+ * and the transaction only (the writer may replay them), so they never
+ * change what the request carries in a way a second run would notice. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "access.h"
+#include "audit.h"
+#include "client_record.h"
+#include "op.h"
+#include "server.h"
+#include "store_client.h"
+#include "store_user.h"
+
+#define OP_CLIENT_LIST_DEFAULT 100
+#define OP_CLIENT_LIST_MAX     1000
+#define OP_CLIENT_BUCKET_KEY   256
+
+static size_t op_client_limit(uint32_t asked)
+{
+    if (asked == 0)
+        return OP_CLIENT_LIST_DEFAULT;
+    return asked > OP_CLIENT_LIST_MAX ? OP_CLIENT_LIST_MAX : asked;
+}
+
+static int op_client_oom(struct request *req)
+{
+    return request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED, "out of memory");
+}
+
+static int op_client_parse_id(struct request *req, const char *text, const char *field,
+                              uint8_t id[STORE_CLIENT_ID_BYTES])
+{
+    if (client_id_parse(text, id) != 0)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "%s: not a client id", field);
+    return 0;
+}
+
+/* Reads the client a request names and checks that the actor may use it.
+ * id receives the parsed key. */
+static int op_client_load(struct request *req, MDB_txn *txn, const char *text, bool firm_admin_read,
+                          uint8_t id[STORE_CLIENT_ID_BYTES], Folio__Client **out)
+{
+    int rc = op_client_parse_id(req, text, "id", id);
+    if (rc != 0)
+        return rc;
+    char canonical[CLIENT_ID_TEXT + 1];
+    client_id_format(id, canonical);
+    Folio__Client *client = NULL;
+    rc = store_client_get(&req->server->store, txn, id, &req->arena, &client);
+    if (rc == MDB_NOTFOUND)
+        client = NULL;
+    else if (rc != 0)
+        return request_store_error(req, rc, "read the client");
+    if ((rc = access_client(req, canonical, client, firm_admin_read)) != 0)
+        return rc;
+    *out = client;
+    return 0;
+}
+
+/* The owner's name, looked up once for a whole page of one owner's clients. */
+struct op_client_owner {
+    uint64_t id;
+    char *name;
+};
+
+/* Fills what a reply carries beyond the stored record: the owner's name and
+ * the income trend. Every Client sent back goes through here. */
+static int op_client_reply(struct request *req, MDB_txn *txn, Folio__Client *client,
+                           struct op_client_owner *owner)
+{
+    struct op_client_owner single = {0};
+    if (owner == NULL)
+        owner = &single;
+    if (owner->name == NULL || owner->id != client->owner_id) {
+        Folio__User *user;
+        int rc = store_user_get(&req->server->store, txn, client->owner_id, &req->arena, &user);
+        if (rc == 0)
+            owner->name = user->name;
+        else if (rc == MDB_NOTFOUND)
+            owner->name = (char *)"";
+        else
+            return request_store_error(req, rc, "read the client's owner");
+        owner->id = client->owner_id;
+    }
+    client->owner = owner->name;
+    client->income_trend = (char *)client_income_trend(client);
+    return 0;
+}
+
+static void op_client_strip_unknown(ProtobufCMessage *msg)
+{
+    if (msg != NULL) {
+        msg->n_unknown_fields = 0;
+        msg->unknown_fields = NULL;
+    }
+}
+
+/* Unknown fields would be stored and sent back unchecked: drop them from a
+ * record that came over the wire (harmless to repeat on a replay). */
+static void op_client_strip(Folio__Client *client)
+{
+    op_client_strip_unknown(&client->base);
+    op_client_strip_unknown((ProtobufCMessage *)client->consent);
+    for (size_t i = 0; i < client->n_income_history; i++)
+        op_client_strip_unknown(&client->income_history[i]->base);
+    for (size_t i = 0; i < client->n_purchases; i++)
+        op_client_strip_unknown(&client->purchases[i]->base);
+}
+
+/* A timeline entry recorded now by the actor. */
+static Folio__TimelineEvent *op_client_event(struct request *req, const char *kind,
+                                             const char *what, const char *date)
+{
+    Folio__TimelineEvent *ev = request_alloc(req, sizeof(*ev));
+    if (ev == NULL)
+        return NULL;
+    folio__timeline_event__init(ev);
+    ev->time = req->now;
+    ev->actor = (char *)req->actor.name;
+    ev->kind = (char *)kind;
+    ev->what = (char *)what;
+    ev->date = (char *)date;
+    return ev;
+}
+
+static int op_client_set_reply(struct request *req, Folio__Client *client)
+{
+    req->response.result_case = FOLIO__RESPONSE__RESULT_CLIENT;
+    req->response.client = client;
+    return 0;
+}
+
+/* ---------------------------------------------------------------- add */
+
+int op_client_add_write(struct request *req, MDB_txn *txn)
+{
+    int rc = access_client_create(req);
+    if (rc != 0)
+        return rc;
+    struct store *store = &req->server->store;
+    Folio__Client *client = request_alloc(req, sizeof(*client));
+    if (client == NULL)
+        return op_client_oom(req);
+    if (req->msg->client_add->client != NULL)
+        *client = *req->msg->client_add->client;
+    else
+        folio__client__init(client);
+    op_client_strip(client);
+
+    uint8_t id[STORE_CLIENT_ID_BYTES];
+    char id_text[CLIENT_ID_TEXT + 1];
+    client_id_generate(id);
+    client_id_format(id, id_text);
+    char today[11];
+    client_date_today(req->now, today);
+    client->id = arena_strdup(&req->arena, id_text);
+    char *date = arena_strdup(&req->arena, today);
+    if (client->id == NULL || date == NULL)
+        return op_client_oom(req);
+    client->owner_id = req->actor.user_id;
+    client->owner = (char *)"";
+    client->income_trend = (char *)"";
+    client->created_at = client->updated_at = req->now;
+    client->version = 1;
+    client->n_income_history = 0;
+    client->income_history = NULL;
+    if (client->income_cents != 0 || client->currency[0] != '\0') {
+        Folio__IncomeChange **history = arena_calloc(&req->arena, 1, sizeof(*history));
+        Folio__IncomeChange *first = request_alloc(req, sizeof(*first));
+        if (history == NULL || first == NULL)
+            return op_client_oom(req);
+        folio__income_change__init(first);
+        first->amount_cents = client->income_cents;
+        first->currency = client->currency;
+        first->date = date;
+        history[0] = first;
+        client->income_history = history;
+        client->n_income_history = 1;
+    }
+    const char *why = client_validate(client);
+    if (why != NULL)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "%s", why);
+
+    Folio__TimelineEvent *ev = op_client_event(req, "created", "", date);
+    if (ev == NULL)
+        return op_client_oom(req);
+    if ((rc = store_client_put(store, txn, id, client)) != 0 ||
+        (rc = store_timeline_append(store, txn, id, ev)) != 0 ||
+        (rc = audit_append(req, txn, "client.add", client->id, "")) != 0)
+        return request_store_error(req, rc, "add the client");
+    if ((rc = op_client_reply(req, txn, client, NULL)) != 0)
+        return rc;
+    return op_client_set_reply(req, client);
+}
+
+/* ---------------------------------------------------------------- get */
+
+int op_client_get_read(struct request *req, MDB_txn *txn)
+{
+    Folio__ClientGet *get = req->msg->client_get;
+    uint8_t id[STORE_CLIENT_ID_BYTES];
+    Folio__Client *client;
+    int rc = op_client_load(req, txn, get->id, get->firm_admin_read, id, &client);
+    if (rc != 0)
+        return rc;
+    if ((rc = op_client_reply(req, txn, client, NULL)) != 0)
+        return rc;
+    /* An owner's read is answered here, off the writer; a firm-admin's read
+     * of someone else's client goes on to be audited. */
+    req->skip_write = client->owner_id == req->actor.user_id;
+    req->scratch = client;
+    return op_client_set_reply(req, client);
+}
+
+/* The audit record of a firm-admin's read is committed before the client is
+ * sent. */
+int op_client_get_write(struct request *req, MDB_txn *txn)
+{
+    Folio__Client *client = req->scratch;
+    char *detail = arena_printf(&req->arena, "firm-admin read of %s's client", client->owner);
+    if (detail == NULL)
+        return op_client_oom(req);
+    int rc = audit_append(req, txn, "client.read", client->id, detail);
+    if (rc != 0)
+        return request_store_error(req, rc, "record the read");
+    return op_client_set_reply(req, client);
+}
+
+/* ---------------------------------------------------------------- list */
+
+int op_client_list_read(struct request *req, MDB_txn *txn)
+{
+    Folio__ClientList *ask = req->msg->client_list;
+    uint8_t after[STORE_CLIENT_ID_BYTES];
+    bool has_after = ask->after[0] != '\0';
+    int rc;
+    if (has_after && (rc = op_client_parse_id(req, ask->after, "after", after)) != 0)
+        return rc;
+    Folio__Clients *list = request_alloc(req, sizeof(*list));
+    if (list == NULL)
+        return op_client_oom(req);
+    folio__clients__init(list);
+    bool more = false;
+    rc = store_client_list(&req->server->store, txn, req->actor.user_id, has_after ? after : NULL,
+                           op_client_limit(ask->limit), &req->arena, &list->clients,
+                           &list->n_clients, &more);
+    if (rc != 0)
+        return request_store_error(req, rc, "list the clients");
+    struct op_client_owner owner = {0};
+    for (size_t i = 0; i < list->n_clients; i++)
+        if ((rc = op_client_reply(req, txn, list->clients[i], &owner)) != 0)
+            return rc;
+    if (more && list->n_clients > 0)
+        list->next = list->clients[list->n_clients - 1]->id;
+    req->response.result_case = FOLIO__RESPONSE__RESULT_CLIENTS;
+    req->response.clients = list;
+    return 0;
+}
+
+/* ---------------------------------------------------------------- update */
+
+/* The field names of an update, joined by ",", for timeline and audit. */
+static char *op_client_fields_joined(struct request *req, char **fields, size_t n)
+{
+    size_t len = 1;
+    for (size_t i = 0; i < n; i++)
+        len += strlen(fields[i]) + 1;
+    char *out = request_alloc(req, len);
+    if (out == NULL)
+        return NULL;
+    char *p = out;
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0)
+            *p++ = ',';
+        size_t l = strlen(fields[i]);
+        memcpy(p, fields[i], l);
+        p += l;
+    }
+    *p = '\0';
+    return out;
+}
+
+int op_client_update_write(struct request *req, MDB_txn *txn)
+{
+    Folio__ClientUpdate *update = req->msg->client_update;
+    struct store *store = &req->server->store;
+    if (update->n_fields == 0)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,
+                            "fields: name at least one field to change");
+    uint8_t id[STORE_CLIENT_ID_BYTES];
+    Folio__Client *client;
+    int rc = op_client_load(req, txn, update->id, false, id, &client);
+    if (rc != 0)
+        return rc;
+    if (update->if_version != 0 && update->if_version != client->version)
+        return request_fail(req, FOLIO__CODE__ABORTED,
+                            "client %s is at version %llu, not %llu: read it again", client->id,
+                            (unsigned long long)client->version,
+                            (unsigned long long)update->if_version);
+    Folio__Client empty = FOLIO__CLIENT__INIT;
+    Folio__Client *changes = update->client != NULL ? update->client : &empty;
+    op_client_strip(changes);
+    char today[11];
+    client_date_today(req->now, today);
+    char *date = arena_strdup(&req->arena, today);
+    char *what = op_client_fields_joined(req, update->fields, update->n_fields);
+    if (date == NULL || what == NULL)
+        return op_client_oom(req);
+    const char *why =
+        client_apply_update(client, changes, update->fields, update->n_fields, date, &req->arena);
+    if (why == NULL)
+        why = client_validate(client);
+    if (why != NULL)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "%s", why);
+    client->version++;
+    client->updated_at = req->now;
+    Folio__TimelineEvent *ev = op_client_event(req, "updated", what, date);
+    if (ev == NULL)
+        return op_client_oom(req);
+    if ((rc = store_client_put(store, txn, id, client)) != 0 ||
+        (rc = store_timeline_append(store, txn, id, ev)) != 0 ||
+        (rc = audit_append(req, txn, "client.update", client->id, what)) != 0)
+        return request_store_error(req, rc, "update the client");
+    if ((rc = op_client_reply(req, txn, client, NULL)) != 0)
+        return rc;
+    return op_client_set_reply(req, client);
+}
+
+/* ---------------------------------------------------------------- erase */
+
+int op_client_erase_write(struct request *req, MDB_txn *txn)
+{
+    uint8_t id[STORE_CLIENT_ID_BYTES];
+    Folio__Client *client;
+    int rc = op_client_load(req, txn, req->msg->client_erase->id, false, id, &client);
+    if (rc != 0)
+        return rc;
+    /* The audit keeps the id alone: an erased client leaves no data behind. */
+    if ((rc = store_client_delete(&req->server->store, txn, id)) != 0 ||
+        (rc = audit_append(req, txn, "client.erase", client->id, "")) != 0)
+        return request_store_error(req, rc, "erase the client");
+    return request_reply_empty(req);
+}
+
+/* ---------------------------------------------------------------- history */
+
+int op_client_history_read(struct request *req, MDB_txn *txn)
+{
+    Folio__ClientHistory *ask = req->msg->client_history;
+    uint8_t id[STORE_CLIENT_ID_BYTES];
+    Folio__Client *client;
+    int rc = op_client_load(req, txn, ask->id, false, id, &client);
+    if (rc != 0)
+        return rc;
+    Folio__Timeline *timeline = request_alloc(req, sizeof(*timeline));
+    if (timeline == NULL)
+        return op_client_oom(req);
+    folio__timeline__init(timeline);
+    rc = store_timeline_list(&req->server->store, txn, id, ask->before, op_client_limit(ask->limit),
+                             &req->arena, &timeline->events, &timeline->n_events, &timeline->next);
+    if (rc != 0)
+        return request_store_error(req, rc, "read the client's history");
+    req->response.result_case = FOLIO__RESPONSE__RESULT_TIMELINE;
+    req->response.timeline = timeline;
+    return 0;
+}
+
+/* ---------------------------------------------------------------- events */
+
+/* Events of these kinds change the record itself; the others only add to
+ * the timeline. */
+static bool op_client_event_changes_record(const char *kind)
+{
+    return strcmp(kind, "income") == 0 || strcmp(kind, "life") == 0 ||
+           strcmp(kind, "purchase") == 0;
+}
+
+int op_event_add_write(struct request *req, MDB_txn *txn)
+{
+    Folio__EventAdd *event = req->msg->event_add;
+    struct store *store = &req->server->store;
+    uint8_t id[STORE_CLIENT_ID_BYTES];
+    Folio__Client *client;
+    int rc = op_client_load(req, txn, event->client_id, false, id, &client);
+    if (rc != 0)
+        return rc;
+    char today[11];
+    client_date_today(req->now, today);
+    const char *date = event->date[0] != '\0' ? event->date : arena_strdup(&req->arena, today);
+    Folio__TimelineEvent *ev = request_alloc(req, sizeof(*ev));
+    if (date == NULL || ev == NULL)
+        return op_client_oom(req);
+    folio__timeline_event__init(ev);
+    const char *why = client_apply_event(client, event, date, ev, &req->arena);
+    if (why != NULL)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "%s", why);
+    ev->time = req->now;
+    ev->actor = (char *)req->actor.name;
+    if (op_client_event_changes_record(ev->kind)) {
+        client->version++;
+        client->updated_at = req->now;
+        if ((rc = store_client_put(store, txn, id, client)) != 0)
+            return request_store_error(req, rc, "record the event");
+    }
+    char *detail = arena_printf(&req->arena, "%s%s%s", ev->kind, ev->what[0] ? " " : "", ev->what);
+    if (detail == NULL)
+        return op_client_oom(req);
+    if ((rc = store_timeline_append(store, txn, id, ev)) != 0 ||
+        (rc = audit_append(req, txn, "event.add", client->id, detail)) != 0)
+        return request_store_error(req, rc, "record the event");
+    req->response.result_case = FOLIO__RESPONSE__RESULT_EVENT;
+    req->response.event = ev;
+    return 0;
+}
+
+/* ---------------------------------------------------------------- segment */
+
+struct op_segment_walk {
+    struct request *req;
+    const Folio__Segment *segment;
+    const char *today;
+    const uint8_t *after; /* page after this id; NULL from the start */
+    size_t limit;
+    uint64_t total;
+    Folio__Client **page;
+    size_t n_page;
+    bool more;
+    Folio__SegmentBucket **buckets;
+    size_t n_buckets, cap_buckets;
+};
+
+/* The walk's scratch arena is reset after every client: copy the ones kept
+ * into the request's arena. */
+static Folio__Client *op_segment_keep(struct request *req, const Folio__Client *client)
+{
+    size_t len = folio__client__get_packed_size(client);
+    uint8_t *buf = request_alloc(req, len > 0 ? len : 1);
+    if (buf == NULL)
+        return NULL;
+    folio__client__pack(client, buf);
+    return folio__client__unpack(&req->arena.allocator, len, buf);
+}
+
+static int op_segment_count(struct op_segment_walk *walk, const Folio__Client *client)
+{
+    char buf[OP_CLIENT_BUCKET_KEY];
+    const char *key =
+        client_segment_bucket(walk->segment->by, client, walk->today, buf, sizeof(buf));
+    for (size_t i = 0; i < walk->n_buckets; i++)
+        if (strcmp(walk->buckets[i]->key, key) == 0) {
+            walk->buckets[i]->count++;
+            return 0;
+        }
+    struct arena *arena = &walk->req->arena;
+    if (walk->n_buckets == walk->cap_buckets) {
+        size_t cap = walk->cap_buckets ? walk->cap_buckets * 2 : 16;
+        Folio__SegmentBucket **grown = arena_calloc(arena, cap, sizeof(*grown));
+        if (grown == NULL)
+            return ENOMEM;
+        if (walk->n_buckets > 0)
+            memcpy(grown, walk->buckets, walk->n_buckets * sizeof(*grown));
+        walk->buckets = grown;
+        walk->cap_buckets = cap;
+    }
+    Folio__SegmentBucket *bucket = arena_alloc(arena, sizeof(*bucket));
+    if (bucket == NULL || (key = arena_strdup(arena, key)) == NULL)
+        return ENOMEM;
+    folio__segment_bucket__init(bucket);
+    bucket->key = (char *)key;
+    bucket->count = 1;
+    walk->buckets[walk->n_buckets++] = bucket;
+    return 0;
+}
+
+static int op_segment_visit(void *ctx, const uint8_t id[STORE_CLIENT_ID_BYTES],
+                            const Folio__Client *client)
+{
+    struct op_segment_walk *walk = ctx;
+    const Folio__Segment *segment = walk->segment;
+    if (!client_segment_matches(segment, client, walk->today))
+        return 0;
+    walk->total++;
+    if (segment->by[0] != '\0')
+        return op_segment_count(walk, client);
+    if (segment->count_only)
+        return 0;
+    if (walk->after != NULL && memcmp(id, walk->after, STORE_CLIENT_ID_BYTES) <= 0)
+        return 0;
+    if (walk->n_page == walk->limit) {
+        walk->more = true;
+        return 0;
+    }
+    Folio__Client *kept = op_segment_keep(walk->req, client);
+    if (kept == NULL)
+        return ENOMEM;
+    walk->page[walk->n_page++] = kept;
+    return 0;
+}
+
+static int op_segment_bucket_order(const void *a, const void *b)
+{
+    const Folio__SegmentBucket *x = *(Folio__SegmentBucket *const *)a;
+    const Folio__SegmentBucket *y = *(Folio__SegmentBucket *const *)b;
+    if (x->count != y->count)
+        return x->count > y->count ? -1 : 1;
+    return strcmp(x->key, y->key);
+}
+
+int op_segment_read(struct request *req, MDB_txn *txn)
+{
+    Folio__Segment *segment = req->msg->segment;
+    const char *why = client_segment_validate(segment);
+    if (why != NULL)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "%s", why);
+    uint8_t after[STORE_CLIENT_ID_BYTES];
+    int rc;
+    bool has_after = segment->after[0] != '\0';
+    if (has_after && (rc = op_client_parse_id(req, segment->after, "after", after)) != 0)
+        return rc;
+    char today[11];
+    if (segment->date[0] != '\0') {
+        int y, m, d;
+        if (strlen(segment->date) != sizeof(today) - 1 ||
+            client_date_parse(segment->date, &y, &m, &d) != 0)
+            return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "date: not a real date");
+        memcpy(today, segment->date, sizeof(today) - 1);
+        today[sizeof(today) - 1] = '\0';
+    } else {
+        client_date_today(req->now, today);
+    }
+    struct op_segment_walk walk = {
+        .req = req,
+        .segment = segment,
+        .today = today,
+        .after = has_after ? after : NULL,
+        .limit = op_client_limit(segment->limit),
+    };
+    bool listing = segment->by[0] == '\0' && !segment->count_only;
+    if (listing && (walk.page = arena_calloc(&req->arena, walk.limit, sizeof(*walk.page))) == NULL)
+        return op_client_oom(req);
+    rc = store_client_each(&req->server->store, txn, req->actor.user_id, NULL, op_segment_visit,
+                           &walk);
+    if (rc == ENOMEM)
+        return op_client_oom(req);
+    if (rc != 0)
+        return request_store_error(req, rc, "walk the clients");
+
+    Folio__SegmentResult *result = request_alloc(req, sizeof(*result));
+    if (result == NULL)
+        return op_client_oom(req);
+    folio__segment_result__init(result);
+    result->total = walk.total;
+    if (walk.n_buckets > 0) {
+        qsort(walk.buckets, walk.n_buckets, sizeof(*walk.buckets), op_segment_bucket_order);
+        result->buckets = walk.buckets;
+        result->n_buckets = walk.n_buckets;
+    }
+    struct op_client_owner owner = {0};
+    for (size_t i = 0; i < walk.n_page; i++)
+        if ((rc = op_client_reply(req, txn, walk.page[i], &owner)) != 0)
+            return rc;
+    result->clients = walk.page;
+    result->n_clients = walk.n_page;
+    if (walk.more && walk.n_page > 0)
+        result->next = walk.page[walk.n_page - 1]->id;
+    req->response.result_case = FOLIO__RESPONSE__RESULT_SEGMENT;
+    req->response.segment = result;
+    return 0;
+}

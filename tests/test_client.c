@@ -1,0 +1,904 @@
+/* test_client.c - client records, timelines, events and segments, against a
+ * real foliod.
+ *
+ * Every test starts from the same firm: offices North and South, and
+ *   olga   office-admin of North
+ *   alice  agent in North            carl   agent in North
+ *   bob    agent in South
+ * next to the firm-admin root. Requests are built here and sent with
+ * folio_client_call, so these tests depend on the wire alone. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <criterion/criterion.h>
+
+#include "harness.h"
+
+#define PW_OLGA  "olga-password"
+#define PW_ALICE "alice-password"
+#define PW_CARL  "carl-password"
+#define PW_BOB   "bob-password"
+
+#define A_STRANGER_ID "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9"
+
+static struct harness_server srv;
+static struct folio_client *root, *alice;
+
+static void setup(void)
+{
+    harness_server_start(&srv, NULL);
+    root = harness_admin(&srv);
+    harness_add_office(root, "North");
+    harness_add_office(root, "South");
+    harness_add_user(root, "olga", FOLIO__ROLE__ROLE_OFFICE_ADMIN, "North", PW_OLGA);
+    harness_add_user(root, "alice", FOLIO__ROLE__ROLE_AGENT, "North", PW_ALICE);
+    harness_add_user(root, "carl", FOLIO__ROLE__ROLE_AGENT, "North", PW_CARL);
+    harness_add_user(root, "bob", FOLIO__ROLE__ROLE_AGENT, "South", PW_BOB);
+    alice = harness_user(&srv, "alice", PW_ALICE);
+}
+
+static void teardown(void)
+{
+    harness_server_cleanup(&srv);
+}
+
+TestSuite(client, .init = setup, .fini = teardown);
+
+static void finish(void)
+{
+    folio_client_close(alice);
+    folio_client_close(root);
+    alice = root = NULL;
+    harness_server_finish(&srv);
+}
+
+/* ---------------------------------------------------------------- requests */
+
+static Folio__Response *add_client(struct folio_client *c, Folio__Client *client,
+                                   struct folio_error *err)
+{
+    Folio__ClientAdd op = FOLIO__CLIENT_ADD__INIT;
+    op.client = client;
+    Folio__Request req = FOLIO__REQUEST__INIT;
+    req.op_case = FOLIO__REQUEST__OP_CLIENT_ADD;
+    req.client_add = &op;
+    return folio_client_call(c, &req, err);
+}
+
+static Folio__Response *get_client(struct folio_client *c, const char *id, bool firm_admin_read,
+                                   struct folio_error *err)
+{
+    Folio__ClientGet op = FOLIO__CLIENT_GET__INIT;
+    op.id = (char *)id;
+    op.firm_admin_read = firm_admin_read;
+    Folio__Request req = FOLIO__REQUEST__INIT;
+    req.op_case = FOLIO__REQUEST__OP_CLIENT_GET;
+    req.client_get = &op;
+    return folio_client_call(c, &req, err);
+}
+
+static Folio__Response *list_clients(struct folio_client *c, uint32_t limit, const char *after,
+                                     struct folio_error *err)
+{
+    Folio__ClientList op = FOLIO__CLIENT_LIST__INIT;
+    op.limit = limit;
+    op.after = (char *)(after ? after : "");
+    Folio__Request req = FOLIO__REQUEST__INIT;
+    req.op_case = FOLIO__REQUEST__OP_CLIENT_LIST;
+    req.client_list = &op;
+    return folio_client_call(c, &req, err);
+}
+
+/* Sets one field, named as in folio.proto, to its value in changes. */
+static Folio__Response *update_client(struct folio_client *c, const char *id,
+                                      Folio__Client *changes, const char *field,
+                                      uint64_t if_version, struct folio_error *err)
+{
+    Folio__ClientUpdate op = FOLIO__CLIENT_UPDATE__INIT;
+    char *fields[1] = {(char *)field};
+    op.id = (char *)id;
+    op.client = changes;
+    op.fields = fields;
+    op.n_fields = field != NULL ? 1 : 0;
+    op.if_version = if_version;
+    Folio__Request req = FOLIO__REQUEST__INIT;
+    req.op_case = FOLIO__REQUEST__OP_CLIENT_UPDATE;
+    req.client_update = &op;
+    return folio_client_call(c, &req, err);
+}
+
+static Folio__Response *erase_client(struct folio_client *c, const char *id,
+                                     struct folio_error *err)
+{
+    Folio__ClientErase op = FOLIO__CLIENT_ERASE__INIT;
+    op.id = (char *)id;
+    Folio__Request req = FOLIO__REQUEST__INIT;
+    req.op_case = FOLIO__REQUEST__OP_CLIENT_ERASE;
+    req.client_erase = &op;
+    return folio_client_call(c, &req, err);
+}
+
+static Folio__Response *client_history(struct folio_client *c, const char *id,
+                                       struct folio_error *err)
+{
+    Folio__ClientHistory op = FOLIO__CLIENT_HISTORY__INIT;
+    op.id = (char *)id;
+    Folio__Request req = FOLIO__REQUEST__INIT;
+    req.op_case = FOLIO__REQUEST__OP_CLIENT_HISTORY;
+    req.client_history = &op;
+    return folio_client_call(c, &req, err);
+}
+
+static Folio__Response *add_event(struct folio_client *c, const char *id, const char *kind,
+                                  const char *what, const char *date, struct folio_error *err)
+{
+    Folio__EventAdd op = FOLIO__EVENT_ADD__INIT;
+    op.client_id = (char *)id;
+    op.kind = (char *)kind;
+    op.what = (char *)(what ? what : "");
+    op.date = (char *)(date ? date : "");
+    Folio__Request req = FOLIO__REQUEST__INIT;
+    req.op_case = FOLIO__REQUEST__OP_EVENT_ADD;
+    req.event_add = &op;
+    return folio_client_call(c, &req, err);
+}
+
+static Folio__Response *add_income(struct folio_client *c, const char *id, int64_t cents,
+                                   const char *currency, struct folio_error *err)
+{
+    Folio__EventAdd op = FOLIO__EVENT_ADD__INIT;
+    op.client_id = (char *)id;
+    op.kind = (char *)"income";
+    op.amount_cents = cents;
+    op.currency = (char *)currency;
+    Folio__Request req = FOLIO__REQUEST__INIT;
+    req.op_case = FOLIO__REQUEST__OP_EVENT_ADD;
+    req.event_add = &op;
+    return folio_client_call(c, &req, err);
+}
+
+static Folio__Response *segment(struct folio_client *c, Folio__Segment *seg,
+                                struct folio_error *err)
+{
+    Folio__Request req = FOLIO__REQUEST__INIT;
+    req.op_case = FOLIO__REQUEST__OP_SEGMENT;
+    req.segment = seg;
+    return folio_client_call(c, &req, err);
+}
+
+/* Adds a client with just a name; returns its id (free()). */
+static char *add_named(struct folio_client *c, const char *name)
+{
+    struct folio_error err = {0};
+    Folio__Client client = FOLIO__CLIENT__INIT;
+    client.name = (char *)name;
+    Folio__Response *r = harness_ok(add_client(c, &client, &err), &err);
+    cr_assert_eq(r->result_case, FOLIO__RESPONSE__RESULT_CLIENT);
+    char *id = strdup(r->client->id);
+    cr_assert_not_null(id);
+    folio_response_free(r);
+    return id;
+}
+
+/* Asserts NOT_FOUND "no client ID", the answer that gives nothing away. */
+static void assert_hidden(Folio__Response *r, const struct folio_error *err, const char *id,
+                          const char *what)
+{
+    cr_assert_null(r, "%s: succeeded", what);
+    cr_assert_eq(err->code, FOLIO__CODE__NOT_FOUND, "%s: code %d (%s)", what, err->code,
+                 err->message);
+    char expected[128];
+    snprintf(expected, sizeof(expected), "no client %s", id);
+    cr_assert_str_eq(err->message, expected, "%s", what);
+}
+
+/* Every op on client id, by c, answered NOT_FOUND the same way. */
+static void assert_all_hidden(struct folio_client *c, const char *id, const char *who)
+{
+    struct folio_error err = {0};
+    char what[128];
+    snprintf(what, sizeof(what), "%s get", who);
+    assert_hidden(get_client(c, id, false, &err), &err, id, what);
+    snprintf(what, sizeof(what), "%s get (firm_admin_read)", who);
+    if (strcmp(who, "root") != 0)
+        assert_hidden(get_client(c, id, true, &err), &err, id, what);
+    Folio__Client changes = FOLIO__CLIENT__INIT;
+    changes.city = (char *)"Nowhere";
+    snprintf(what, sizeof(what), "%s update", who);
+    assert_hidden(update_client(c, id, &changes, "city", 0, &err), &err, id, what);
+    snprintf(what, sizeof(what), "%s history", who);
+    assert_hidden(client_history(c, id, &err), &err, id, what);
+    snprintf(what, sizeof(what), "%s event", who);
+    assert_hidden(add_event(c, id, "contact", "call", NULL, &err), &err, id, what);
+    snprintf(what, sizeof(what), "%s erase", who);
+    assert_hidden(erase_client(c, id, &err), &err, id, what);
+}
+
+static bool audit_has(struct folio_client *admin, const char *action, const char *target,
+                      const char *detail)
+{
+    struct folio_error err = {0};
+    Folio__Response *r = harness_ok(folio_audit_query(admin, NULL, 0, 1000, 0, &err), &err);
+    bool found = false;
+    for (size_t i = 0; i < r->audit->n_records && !found; i++) {
+        const Folio__AuditRecord *a = r->audit->records[i];
+        found = strcmp(a->action, action) == 0 && strcmp(a->target, target) == 0 &&
+                (detail == NULL || strcmp(a->detail, detail) == 0);
+    }
+    folio_response_free(r);
+    return found;
+}
+
+static char *today_utc(char out[11])
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(out, 11, "%Y-%m-%d", &tm);
+    return out;
+}
+
+/* ---------------------------------------------------------------- records */
+
+Test(client, an_agent_adds_and_reads_a_full_record)
+{
+    struct folio_error err = {0};
+    char *phones[] = {"+51 1 555 0101"};
+    char *emails[] = {"Maria.Quispe@Example.COM"};
+    char *tags[] = {"vip"};
+    Folio__Consent consent = FOLIO__CONSENT__INIT;
+    consent.email = true;
+    consent.sms = true;
+    Folio__Client client = FOLIO__CLIENT__INIT;
+    client.name = (char *)"María Quispe";
+    client.birth_date = (char *)"1985-03-14";
+    client.phones = phones;
+    client.n_phones = 1;
+    client.emails = emails;
+    client.n_emails = 1;
+    client.street = (char *)"Av. Arequipa 123";
+    client.city = (char *)"Lima";
+    client.region = (char *)"Lima";
+    client.country = (char *)"pe";
+    client.marital_status = FOLIO__MARITAL_STATUS__MARITAL_SINGLE;
+    client.income_cents = 5200050;
+    client.currency = (char *)"pen";
+    client.employment = (char *)"engineer";
+    client.tags = tags;
+    client.n_tags = 1;
+    client.consent = &consent;
+    client.notes = (char *)"prefers mornings";
+    client.version = 77;    /* the server's */
+    client.owner_id = 4242; /* the server's */
+    int64_t before = (int64_t)time(NULL);
+    Folio__Response *r = harness_ok(add_client(alice, &client, &err), &err);
+    cr_assert_eq(r->result_case, FOLIO__RESPONSE__RESULT_CLIENT);
+    Folio__Client *c = r->client;
+    cr_assert_eq(strlen(c->id), 36);
+    cr_assert_str_eq(c->owner, "alice");
+    cr_assert_neq(c->owner_id, 4242);
+    cr_assert_eq(c->version, 1);
+    cr_assert(c->created_at >= before - 5 && c->created_at <= time(NULL) + 5);
+    cr_assert_eq(c->created_at, c->updated_at);
+    cr_assert_str_eq(c->name, "María Quispe");
+    cr_assert_str_eq(c->country, "PE");
+    cr_assert_str_eq(c->currency, "PEN");
+    cr_assert_str_eq(c->emails[0], "maria.quispe@example.com");
+    cr_assert_eq(c->income_cents, 5200050);
+    cr_assert_eq(c->n_income_history, 1);
+    cr_assert_eq(c->income_history[0]->amount_cents, 5200050);
+    char today[11];
+    cr_assert_str_eq(c->income_history[0]->date, today_utc(today));
+    cr_assert_str_neq(c->income_trend, "");
+    cr_assert(c->consent != NULL && c->consent->email && c->consent->sms && !c->consent->phone);
+    char *id = strdup(c->id);
+    folio_response_free(r);
+
+    r = harness_ok(get_client(alice, id, false, &err), &err);
+    cr_assert_str_eq(r->client->id, id);
+    cr_assert_str_eq(r->client->owner, "alice");
+    cr_assert_str_eq(r->client->birth_date, "1985-03-14");
+    cr_assert_str_eq(r->client->street, "Av. Arequipa 123");
+    cr_assert_eq(r->client->marital_status, FOLIO__MARITAL_STATUS__MARITAL_SINGLE);
+    cr_assert_str_eq(r->client->notes, "prefers mornings");
+    cr_assert_str_neq(r->client->income_trend, "");
+    folio_response_free(r);
+
+    /* Upper-case ids name the same client. */
+    for (char *p = id; *p; p++)
+        if (*p >= 'a' && *p <= 'f')
+            *p = (char)(*p - 'a' + 'A');
+    folio_response_free(harness_ok(get_client(alice, id, false, &err), &err));
+
+    r = harness_ok(client_history(alice, id, &err), &err);
+    cr_assert_eq(r->result_case, FOLIO__RESPONSE__RESULT_TIMELINE);
+    cr_assert_eq(r->timeline->n_events, 1);
+    cr_assert_str_eq(r->timeline->events[0]->kind, "created");
+    cr_assert_str_eq(r->timeline->events[0]->actor, "alice");
+    folio_response_free(r);
+    free(id);
+    finish();
+}
+
+Test(client, only_the_owner_sees_a_client)
+{
+    struct folio_error err = {0};
+    char *id = add_named(alice, "Rosa Huamán");
+    struct folio_client *carl = harness_user(&srv, "carl", PW_CARL); /* same office */
+    struct folio_client *bob = harness_user(&srv, "bob", PW_BOB);    /* other office */
+    struct folio_client *olga = harness_user(&srv, "olga", PW_OLGA); /* office-admin */
+    assert_all_hidden(carl, id, "carl");
+    assert_all_hidden(bob, id, "bob");
+    assert_all_hidden(olga, id, "olga");
+    assert_all_hidden(root, id, "root");
+    /* An id nobody uses gets the very same answer. */
+    assert_all_hidden(alice, A_STRANGER_ID, "alice (unknown id)");
+    assert_all_hidden(bob, A_STRANGER_ID, "bob (unknown id)");
+
+    /* Nor does the client show up in anybody else's list or segment. */
+    struct folio_client *others[] = {carl, bob, olga, root};
+    for (size_t i = 0; i < 4; i++) {
+        Folio__Response *r = harness_ok(list_clients(others[i], 0, NULL, &err), &err);
+        cr_assert_eq(r->clients->n_clients, 0);
+        folio_response_free(r);
+        Folio__Segment seg = FOLIO__SEGMENT__INIT;
+        r = harness_ok(segment(others[i], &seg, &err), &err);
+        cr_assert_eq(r->segment->total, 0);
+        cr_assert_eq(r->segment->n_clients, 0);
+        folio_response_free(r);
+    }
+
+    /* Malformed ids are refused as such. */
+    harness_refused(get_client(alice, "not-an-id", false, &err), &err,
+                    FOLIO__CODE__INVALID_ARGUMENT);
+    cr_assert_str_eq(err.message, "id: not a client id");
+    harness_refused(erase_client(bob, "", &err), &err, FOLIO__CODE__INVALID_ARGUMENT);
+
+    /* Nothing the others tried changed the record. */
+    Folio__Response *r = harness_ok(get_client(alice, id, false, &err), &err);
+    cr_assert_eq(r->client->version, 1);
+    cr_assert_str_eq(r->client->city, "");
+    folio_response_free(r);
+    r = harness_ok(client_history(alice, id, &err), &err);
+    cr_assert_eq(r->timeline->n_events, 1);
+    folio_response_free(r);
+
+    /* Without a session nothing is answered at all. */
+    struct folio_client *anon = harness_connect(&srv);
+    Folio__Client client = FOLIO__CLIENT__INIT;
+    client.name = (char *)"Someone";
+    harness_refused(add_client(anon, &client, &err), &err, FOLIO__CODE__UNAUTHENTICATED);
+    harness_refused(get_client(anon, id, false, &err), &err, FOLIO__CODE__UNAUTHENTICATED);
+    harness_refused(list_clients(anon, 0, NULL, &err), &err, FOLIO__CODE__UNAUTHENTICATED);
+    harness_refused(update_client(anon, id, &client, "name", 0, &err), &err,
+                    FOLIO__CODE__UNAUTHENTICATED);
+    harness_refused(client_history(anon, id, &err), &err, FOLIO__CODE__UNAUTHENTICATED);
+    harness_refused(add_event(anon, id, "contact", "call", NULL, &err), &err,
+                    FOLIO__CODE__UNAUTHENTICATED);
+    Folio__Segment seg = FOLIO__SEGMENT__INIT;
+    harness_refused(segment(anon, &seg, &err), &err, FOLIO__CODE__UNAUTHENTICATED);
+    harness_refused(erase_client(anon, id, &err), &err, FOLIO__CODE__UNAUTHENTICATED);
+    folio_client_close(anon);
+
+    folio_client_close(carl);
+    folio_client_close(bob);
+    folio_client_close(olga);
+    free(id);
+    finish();
+}
+
+Test(client, a_firm_admin_reads_explicitly_and_is_audited)
+{
+    struct folio_error err = {0};
+    char *id = add_named(alice, "Jorge Salas");
+    cr_assert(!audit_has(root, "client.read", id, NULL));
+    Folio__Response *r = harness_ok(get_client(root, id, true, &err), &err);
+    cr_assert_str_eq(r->client->id, id);
+    cr_assert_str_eq(r->client->name, "Jorge Salas");
+    cr_assert_str_eq(r->client->owner, "alice");
+    folio_response_free(r);
+    cr_assert(audit_has(root, "client.read", id, "firm-admin read of alice's client"));
+    /* The flag means nothing to anyone else. */
+    struct folio_client *olga = harness_user(&srv, "olga", PW_OLGA);
+    assert_hidden(get_client(olga, id, true, &err), &err, id, "olga");
+    folio_client_close(olga);
+    /* The owner's own reads are not audited. */
+    folio_response_free(harness_ok(get_client(alice, id, true, &err), &err));
+    free(id);
+    finish();
+}
+
+Test(client, only_agents_keep_clients)
+{
+    struct folio_error err = {0};
+    Folio__Client client = FOLIO__CLIENT__INIT;
+    client.name = (char *)"Ana Torres";
+    harness_refused(add_client(root, &client, &err), &err, FOLIO__CODE__PERMISSION_DENIED);
+    cr_assert_str_eq(err.message, "only agents keep clients");
+    struct folio_client *olga = harness_user(&srv, "olga", PW_OLGA);
+    harness_refused(add_client(olga, &client, &err), &err, FOLIO__CODE__PERMISSION_DENIED);
+    folio_client_close(olga);
+    finish();
+}
+
+/* Adding client fails with INVALID_ARGUMENT and a message naming field. */
+static void assert_invalid(Folio__Client *client, const char *field)
+{
+    struct folio_error err = {0};
+    harness_refused(add_client(alice, client, &err), &err, FOLIO__CODE__INVALID_ARGUMENT);
+    cr_assert_not_null(strstr(err.message, field), "\"%s\" does not name %s", err.message, field);
+}
+
+Test(client, records_are_validated_field_by_field)
+{
+    struct folio_error err = {0};
+    Folio__Client client = FOLIO__CLIENT__INIT;
+    assert_invalid(&client, "name");
+    assert_invalid(NULL, "name");
+    client.name = (char *)"Luis Paredes";
+    client.birth_date = (char *)"1990-02-30";
+    assert_invalid(&client, "birth_date");
+    client.birth_date = (char *)"";
+    char *emails[] = {"not an email"};
+    client.emails = emails;
+    client.n_emails = 1;
+    assert_invalid(&client, "email");
+    client.n_emails = 0;
+    client.country = (char *)"Peru";
+    assert_invalid(&client, "country");
+    client.country = (char *)"";
+    Folio__Response *r = harness_ok(list_clients(alice, 0, NULL, &err), &err);
+    cr_assert_eq(r->clients->n_clients, 0, "refused records were stored");
+    folio_response_free(r);
+
+    /* Updates are checked the same way, and must name what they change. */
+    char *id = add_named(alice, "Luis Paredes");
+    Folio__Client changes = FOLIO__CLIENT__INIT;
+    changes.birth_date = (char *)"31-12-1990";
+    harness_refused(update_client(alice, id, &changes, "birth_date", 0, &err), &err,
+                    FOLIO__CODE__INVALID_ARGUMENT);
+    cr_assert_not_null(strstr(err.message, "birth_date"), "%s", err.message);
+    harness_refused(update_client(alice, id, &changes, NULL, 0, &err), &err,
+                    FOLIO__CODE__INVALID_ARGUMENT);
+    harness_refused(update_client(alice, id, &changes, "owner_id", 0, &err), &err,
+                    FOLIO__CODE__INVALID_ARGUMENT);
+    harness_refused(update_client(alice, id, &changes, "no_such_field", 0, &err), &err,
+                    FOLIO__CODE__INVALID_ARGUMENT);
+    r = harness_ok(get_client(alice, id, false, &err), &err);
+    cr_assert_eq(r->client->version, 1);
+    cr_assert_str_eq(r->client->birth_date, "");
+    folio_response_free(r);
+    free(id);
+    finish();
+}
+
+Test(client, updates_use_optimistic_concurrency)
+{
+    struct folio_error err = {0};
+    char *id = add_named(alice, "Carmen Rojas");
+    Folio__Client changes = FOLIO__CLIENT__INIT;
+    changes.city = (char *)"Arequipa";
+    Folio__Response *r = harness_ok(update_client(alice, id, &changes, "city", 1, &err), &err);
+    cr_assert_eq(r->client->version, 2);
+    cr_assert_str_eq(r->client->city, "Arequipa");
+    cr_assert_str_eq(r->client->owner, "alice");
+    cr_assert_geq(r->client->updated_at, r->client->created_at);
+    folio_response_free(r);
+
+    changes.city = (char *)"Cusco";
+    harness_refused(update_client(alice, id, &changes, "city", 1, &err), &err,
+                    FOLIO__CODE__ABORTED);
+    char expected[160];
+    snprintf(expected, sizeof(expected), "client %s is at version 2, not 1: read it again", id);
+    cr_assert_str_eq(err.message, expected);
+    r = harness_ok(get_client(alice, id, false, &err), &err);
+    cr_assert_str_eq(r->client->city, "Arequipa");
+    cr_assert_eq(r->client->version, 2);
+    folio_response_free(r);
+
+    r = harness_ok(update_client(alice, id, &changes, "city", 2, &err), &err);
+    cr_assert_eq(r->client->version, 3);
+    folio_response_free(r);
+    /* Without if_version the update simply applies. */
+    changes.city = (char *)"Piura";
+    r = harness_ok(update_client(alice, id, &changes, "city", 0, &err), &err);
+    cr_assert_eq(r->client->version, 4);
+    cr_assert_str_eq(r->client->city, "Piura");
+    folio_response_free(r);
+
+    r = harness_ok(client_history(alice, id, &err), &err);
+    cr_assert_eq(r->timeline->n_events, 4);
+    cr_assert_str_eq(r->timeline->events[0]->kind, "updated");
+    cr_assert_str_eq(r->timeline->events[0]->what, "city");
+    cr_assert_str_eq(r->timeline->events[3]->kind, "created");
+    folio_response_free(r);
+    cr_assert(audit_has(root, "client.update", id, NULL));
+    free(id);
+    finish();
+}
+
+Test(client, erasure_leaves_nothing_but_the_id_in_the_audit)
+{
+    struct folio_error err = {0};
+    char *id = add_named(alice, "Eraseme Villanueva");
+    char *keep = add_named(alice, "Keep Me");
+    folio_response_free(harness_ok(add_event(alice, id, "contact", "call", NULL, &err), &err));
+    Folio__Response *r = harness_ok(erase_client(alice, id, &err), &err);
+    cr_assert_eq(r->result_case, FOLIO__RESPONSE__RESULT_EMPTY);
+    folio_response_free(r);
+    assert_hidden(get_client(alice, id, false, &err), &err, id, "get after erase");
+    assert_hidden(client_history(alice, id, &err), &err, id, "history after erase");
+    assert_hidden(erase_client(alice, id, &err), &err, id, "erase after erase");
+    assert_hidden(get_client(root, id, true, &err), &err, id, "firm-admin read after erase");
+    r = harness_ok(list_clients(alice, 0, NULL, &err), &err);
+    cr_assert_eq(r->clients->n_clients, 1);
+    cr_assert_str_eq(r->clients->clients[0]->id, keep);
+    folio_response_free(r);
+
+    cr_assert(audit_has(root, "client.erase", id, NULL));
+    r = harness_ok(folio_audit_query(root, NULL, 0, 1000, 0, &err), &err);
+    for (size_t i = 0; i < r->audit->n_records; i++) {
+        const Folio__AuditRecord *a = r->audit->records[i];
+        cr_assert_null(strstr(a->target, "Eraseme"), "audit %s names the client", a->action);
+        cr_assert_null(strstr(a->detail, "Eraseme"), "audit %s names the client", a->action);
+    }
+    folio_response_free(r);
+    free(id);
+    free(keep);
+    finish();
+}
+
+/* ---------------------------------------------------------------- events */
+
+Test(client, events_change_the_record_and_land_on_the_timeline)
+{
+    struct folio_error err = {0};
+    Folio__Client client = FOLIO__CLIENT__INIT;
+    client.name = (char *)"Pedro Castillo";
+    client.income_cents = 4000000;
+    client.currency = (char *)"PEN";
+    Folio__Response *r = harness_ok(add_client(alice, &client, &err), &err);
+    char *id = strdup(r->client->id);
+    folio_response_free(r);
+    int64_t before = (int64_t)time(NULL);
+
+    r = harness_ok(add_income(alice, id, 5500000, "PEN", &err), &err);
+    cr_assert_eq(r->result_case, FOLIO__RESPONSE__RESULT_EVENT);
+    cr_assert_str_eq(r->event->kind, "income");
+    cr_assert_str_eq(r->event->actor, "alice");
+    cr_assert_eq(r->event->amount_cents, 5500000);
+    char today[11];
+    cr_assert_str_eq(r->event->date, today_utc(today));
+    folio_response_free(r);
+    r = harness_ok(get_client(alice, id, false, &err), &err);
+    cr_assert_eq(r->client->income_cents, 5500000);
+    cr_assert_str_eq(r->client->income_trend, "up");
+    cr_assert_eq(r->client->n_income_history, 2);
+    cr_assert_eq(r->client->version, 2);
+    folio_response_free(r);
+    folio_response_free(harness_ok(add_income(alice, id, 3000000, "PEN", &err), &err));
+    r = harness_ok(get_client(alice, id, false, &err), &err);
+    cr_assert_str_eq(r->client->income_trend, "down");
+    folio_response_free(r);
+
+    folio_response_free(
+        harness_ok(add_event(alice, id, "life", "married", "2024-02-10", &err), &err));
+    folio_response_free(
+        harness_ok(add_event(alice, id, "life", "child-born", "2025-01-20", &err), &err));
+    folio_response_free(
+        harness_ok(add_event(alice, id, "purchase", "vehicle", "2025-03-01", &err), &err));
+    r = harness_ok(get_client(alice, id, false, &err), &err);
+    cr_assert_eq(r->client->marital_status, FOLIO__MARITAL_STATUS__MARITAL_MARRIED);
+    cr_assert_eq(r->client->children, 1);
+    cr_assert_eq(r->client->n_children_birth_years, 1);
+    cr_assert_eq(r->client->children_birth_years[0], 2025);
+    cr_assert_eq(r->client->n_purchases, 1);
+    cr_assert_str_eq(r->client->purchases[0]->kind, "vehicle");
+    cr_assert_str_eq(r->client->purchases[0]->date, "2025-03-01");
+    uint64_t version = r->client->version;
+    cr_assert_eq(version, 6);
+    folio_response_free(r);
+
+    /* Contacts and notes are history only. */
+    folio_response_free(harness_ok(add_event(alice, id, "contact", "call", NULL, &err), &err));
+    r = harness_ok(get_client(alice, id, false, &err), &err);
+    cr_assert_eq(r->client->version, version);
+    folio_response_free(r);
+
+    harness_refused(add_event(alice, id, "teleport", "mars", NULL, &err), &err,
+                    FOLIO__CODE__INVALID_ARGUMENT);
+    harness_refused(add_event(alice, id, "life", "married", "2024-13-01", &err), &err,
+                    FOLIO__CODE__INVALID_ARGUMENT);
+
+    const char *kinds[] = {"contact", "purchase", "life", "life", "income", "income", "created"};
+    r = harness_ok(client_history(alice, id, &err), &err);
+    cr_assert_eq(r->timeline->n_events, 7);
+    for (size_t i = 0; i < 7; i++) {
+        const Folio__TimelineEvent *ev = r->timeline->events[i];
+        cr_assert_str_eq(ev->kind, kinds[i], "event %zu", i);
+        cr_assert_str_eq(ev->actor, "alice");
+        cr_assert(ev->time >= before - 5 && ev->time <= time(NULL) + 5);
+        if (i > 0)
+            cr_assert_lt(ev->seq, r->timeline->events[i - 1]->seq, "newest first");
+    }
+    cr_assert_str_eq(r->timeline->events[2]->what, "child-born");
+    cr_assert_str_eq(r->timeline->events[2]->date, "2025-01-20");
+    folio_response_free(r);
+    cr_assert(audit_has(root, "event.add", id, "purchase vehicle"));
+    free(id);
+    finish();
+}
+
+/* ---------------------------------------------------------------- lists */
+
+static int compare_ids(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+Test(client, a_thousand_clients_page_exactly_once)
+{
+    enum { TOTAL = 1000, BATCH = 100 };
+    struct folio_error err = {0};
+    char **added = calloc(TOTAL, sizeof(*added));
+    cr_assert_not_null(added);
+    for (int done = 0; done < TOTAL; done += BATCH) {
+        for (int i = 0; i < BATCH; i++) {
+            char name[32];
+            snprintf(name, sizeof(name), "Client %04d", done + i);
+            Folio__Client client = FOLIO__CLIENT__INIT;
+            client.name = name;
+            Folio__ClientAdd op = FOLIO__CLIENT_ADD__INIT;
+            op.client = &client;
+            Folio__Request req = FOLIO__REQUEST__INIT;
+            req.op_case = FOLIO__REQUEST__OP_CLIENT_ADD;
+            req.client_add = &op;
+            cr_assert_eq(folio_client_send(alice, &req, &err), 0, "%s", err.message);
+        }
+        for (int i = 0; i < BATCH; i++) {
+            Folio__Response *r = folio_client_receive(alice, &err);
+            cr_assert_not_null(r, "%s", err.message);
+            cr_assert_eq(harness_code(r), FOLIO__CODE__OK, "%s", harness_message(r));
+            added[done + i] = strdup(r->client->id);
+            folio_response_free(r);
+        }
+    }
+    qsort(added, TOTAL, sizeof(*added), compare_ids);
+
+    size_t seen = 0, pages = 0;
+    char *after = NULL;
+    for (;;) {
+        Folio__Response *r = harness_ok(list_clients(alice, 100, after, &err), &err);
+        pages++;
+        cr_assert_leq(r->clients->n_clients, 100);
+        for (size_t i = 0; i < r->clients->n_clients; i++) {
+            cr_assert_lt(seen, TOTAL, "more clients listed than added");
+            cr_assert_str_eq(r->clients->clients[i]->id, added[seen], "id order, position %zu",
+                             seen);
+            cr_assert_str_eq(r->clients->clients[i]->owner, "alice");
+            seen++;
+        }
+        free(after);
+        after = r->clients->next[0] != '\0' ? strdup(r->clients->next) : NULL;
+        folio_response_free(r);
+        if (after == NULL)
+            break;
+        cr_assert_leq(pages, 20, "paging does not end");
+    }
+    cr_assert_eq(seen, TOTAL);
+    cr_assert_eq(pages, 10);
+
+    Folio__Response *r = harness_ok(list_clients(alice, 0, NULL, &err), &err);
+    cr_assert_eq(r->clients->n_clients, 100, "the default page");
+    folio_response_free(r);
+    r = harness_ok(list_clients(alice, 5000, NULL, &err), &err);
+    cr_assert_eq(r->clients->n_clients, 1000, "the largest page");
+    cr_assert_str_eq(r->clients->next, "");
+    folio_response_free(r);
+    harness_refused(list_clients(alice, 10, "garbage", &err), &err, FOLIO__CODE__INVALID_ARGUMENT);
+
+    Folio__Segment seg = FOLIO__SEGMENT__INIT;
+    seg.count_only = true;
+    r = harness_ok(segment(alice, &seg, &err), &err);
+    cr_assert_eq(r->segment->total, TOTAL);
+    folio_response_free(r);
+
+    struct folio_client *bob = harness_user(&srv, "bob", PW_BOB);
+    r = harness_ok(list_clients(bob, 1000, NULL, &err), &err);
+    cr_assert_eq(r->clients->n_clients, 0);
+    folio_response_free(r);
+    folio_client_close(bob);
+    for (int i = 0; i < TOTAL; i++)
+        free(added[i]);
+    free(added);
+    finish();
+}
+
+/* ---------------------------------------------------------------- segments */
+
+struct seed {
+    const char *name, *city, *birth_date;
+    int64_t income_cents;
+    const char *purchase; /* NULL: none */
+};
+
+/* Adds the client and, when it has one, records its purchase as an event. */
+static char *add_seed(struct folio_client *c, const struct seed *s)
+{
+    struct folio_error err = {0};
+    Folio__Client client = FOLIO__CLIENT__INIT;
+    client.name = (char *)s->name;
+    client.city = (char *)(s->city ? s->city : "");
+    client.birth_date = (char *)s->birth_date;
+    client.income_cents = s->income_cents;
+    client.currency = (char *)"PEN";
+    client.country = (char *)"PE";
+    Folio__Response *r = harness_ok(add_client(c, &client, &err), &err);
+    char *id = strdup(r->client->id);
+    folio_response_free(r);
+    if (s->purchase != NULL)
+        folio_response_free(
+            harness_ok(add_event(c, id, "purchase", s->purchase, "2025-01-15", &err), &err));
+    return id;
+}
+
+static bool result_has(const Folio__SegmentResult *res, const char *id)
+{
+    for (size_t i = 0; i < res->n_clients; i++)
+        if (strcmp(res->clients[i]->id, id) == 0)
+            return true;
+    return false;
+}
+
+static const struct seed seeds[] = {
+    {"Ana Lima Rich Vehicle", "Lima", "1990-06-15", 6000000, "vehicle"},
+    {"Beto Lima Poor Vehicle", "Lima", "1980-01-01", 4000000, "vehicle"},
+    {"Cira Lima Rich Home", "Lima", "1975-09-30", 8000000, "home"},
+    {"Dino Cusco Rich Vehicle", "Cusco", "1992-12-01", 9000000, "vehicle"},
+    {"Elsa Lima Rich Vehicle", "Lima", "2000-02-29", 5500000, "vehicle"},
+    {"Fito Nowhere", NULL, "1960-03-03", 0, NULL},
+};
+#define N_SEEDS (sizeof(seeds) / sizeof(seeds[0]))
+
+Test(client, segments_answer_the_seed_question)
+{
+    struct folio_error err = {0};
+    char *ids[N_SEEDS];
+    for (size_t i = 0; i < N_SEEDS; i++)
+        ids[i] = add_seed(alice, &seeds[i]);
+    /* Bob's rich Lima vehicle owner is not alice's business. */
+    struct folio_client *bob = harness_user(&srv, "bob", PW_BOB);
+    struct seed bobs = {"Bob's Lima Client", "Lima", "1985-05-05", 9900000, "vehicle"};
+    char *bob_id = add_seed(bob, &bobs);
+
+    /* Who in Lima earns over 50,000 and bought a vehicle? */
+    Folio__Segment seg = FOLIO__SEGMENT__INIT;
+    seg.city = (char *)"Lima";
+    seg.income_min_cents = 5000001;
+    seg.purchased = (char *)"vehicle";
+    Folio__Response *r = harness_ok(segment(alice, &seg, &err), &err);
+    cr_assert_eq(r->result_case, FOLIO__RESPONSE__RESULT_SEGMENT);
+    cr_assert_eq(r->segment->total, 2);
+    cr_assert_eq(r->segment->n_clients, 2);
+    cr_assert(result_has(r->segment, ids[0]));
+    cr_assert(result_has(r->segment, ids[4]));
+    cr_assert(!result_has(r->segment, bob_id));
+    cr_assert_str_eq(r->segment->clients[0]->owner, "alice");
+    cr_assert_str_eq(r->segment->next, "");
+    folio_response_free(r);
+
+    /* Paging through the same answer. */
+    seg.limit = 1;
+    r = harness_ok(segment(alice, &seg, &err), &err);
+    cr_assert_eq(r->segment->total, 2);
+    cr_assert_eq(r->segment->n_clients, 1);
+    cr_assert_str_neq(r->segment->next, "");
+    char *first = strdup(r->segment->clients[0]->id);
+    seg.after = strdup(r->segment->next);
+    folio_response_free(r);
+    r = harness_ok(segment(alice, &seg, &err), &err);
+    cr_assert_eq(r->segment->n_clients, 1);
+    cr_assert_str_neq(r->segment->clients[0]->id, first);
+    cr_assert_str_eq(r->segment->next, "");
+    folio_response_free(r);
+    free(seg.after);
+    free(first);
+    seg.after = (char *)"";
+    seg.limit = 0;
+
+    seg.count_only = true;
+    r = harness_ok(segment(alice, &seg, &err), &err);
+    cr_assert_eq(r->segment->total, 2);
+    cr_assert_eq(r->segment->n_clients, 0);
+    folio_response_free(r);
+
+    /* Everyone, by city, most first. */
+    Folio__Segment by = FOLIO__SEGMENT__INIT;
+    by.by = (char *)"city";
+    r = harness_ok(segment(alice, &by, &err), &err);
+    cr_assert_eq(r->segment->total, N_SEEDS);
+    cr_assert_eq(r->segment->n_clients, 0);
+    cr_assert_eq(r->segment->n_buckets, 3);
+    cr_assert_str_eq(r->segment->buckets[0]->key, "Lima");
+    cr_assert_eq(r->segment->buckets[0]->count, 4);
+    cr_assert_str_eq(r->segment->buckets[1]->key, "Cusco");
+    cr_assert_eq(r->segment->buckets[1]->count, 1);
+    cr_assert_str_eq(r->segment->buckets[2]->key, "unknown");
+    cr_assert_eq(r->segment->buckets[2]->count, 1);
+    folio_response_free(r);
+
+    /* Ages on a fixed date: Ana turns 35 on 2025-06-15. */
+    Folio__Segment age = FOLIO__SEGMENT__INIT;
+    age.age_min = 35;
+    age.age_max_filter_case = FOLIO__SEGMENT__AGE_MAX_FILTER_AGE_MAX;
+    age.age_max = 35;
+    age.date = (char *)"2025-06-14";
+    r = harness_ok(segment(alice, &age, &err), &err);
+    cr_assert_eq(r->segment->total, 0, "nobody is 35 on 2025-06-14");
+    folio_response_free(r);
+    age.date = (char *)"2025-06-15";
+    r = harness_ok(segment(alice, &age, &err), &err);
+    cr_assert_eq(r->segment->total, 1);
+    cr_assert_str_eq(r->segment->clients[0]->id, ids[0]);
+    folio_response_free(r);
+    /* Under 30 on 2025-03-01: Elsa (born 2000-02-29) is 25. */
+    Folio__Segment young = FOLIO__SEGMENT__INIT;
+    young.age_max_filter_case = FOLIO__SEGMENT__AGE_MAX_FILTER_AGE_MAX;
+    young.age_max = 29;
+    young.date = (char *)"2025-03-01";
+    r = harness_ok(segment(alice, &young, &err), &err);
+    cr_assert_eq(r->segment->total, 1);
+    cr_assert_str_eq(r->segment->clients[0]->id, ids[4]);
+    folio_response_free(r);
+
+    Folio__Segment bad = FOLIO__SEGMENT__INIT;
+    bad.by = (char *)"shoe-size";
+    harness_refused(segment(alice, &bad, &err), &err, FOLIO__CODE__INVALID_ARGUMENT);
+    Folio__Segment bad_date = FOLIO__SEGMENT__INIT;
+    bad_date.date = (char *)"2025-02-30";
+    harness_refused(segment(alice, &bad_date, &err), &err, FOLIO__CODE__INVALID_ARGUMENT);
+
+    for (size_t i = 0; i < N_SEEDS; i++)
+        free(ids[i]);
+    free(bob_id);
+    folio_client_close(bob);
+    finish();
+}
+
+/* ---------------------------------------------------------------- restart */
+
+Test(client, records_and_timelines_survive_a_restart)
+{
+    struct folio_error err = {0};
+    char *id = add_named(alice, "Persistent Pilar");
+    folio_response_free(
+        harness_ok(add_event(alice, id, "life", "married", "2023-11-11", &err), &err));
+    folio_response_free(harness_ok(add_event(alice, id, "contact", "visit", NULL, &err), &err));
+    folio_client_close(alice);
+    folio_client_close(root);
+    harness_server_restart(&srv);
+    root = harness_admin(&srv);
+    alice = harness_user(&srv, "alice", PW_ALICE);
+
+    Folio__Response *r = harness_ok(get_client(alice, id, false, &err), &err);
+    cr_assert_str_eq(r->client->name, "Persistent Pilar");
+    cr_assert_eq(r->client->marital_status, FOLIO__MARITAL_STATUS__MARITAL_MARRIED);
+    cr_assert_eq(r->client->version, 2);
+    folio_response_free(r);
+    r = harness_ok(client_history(alice, id, &err), &err);
+    cr_assert_eq(r->timeline->n_events, 3);
+    cr_assert_str_eq(r->timeline->events[0]->what, "visit");
+    cr_assert_str_eq(r->timeline->events[1]->what, "married");
+    cr_assert_str_eq(r->timeline->events[2]->kind, "created");
+    folio_response_free(r);
+    /* And the portfolio goes on growing. */
+    char *second = add_named(alice, "After Restart");
+    r = harness_ok(list_clients(alice, 0, NULL, &err), &err);
+    cr_assert_eq(r->clients->n_clients, 2);
+    folio_response_free(r);
+    free(second);
+    free(id);
+    finish();
+}
