@@ -24,6 +24,23 @@ const char *cli_opt(const struct cli *cli, const char *name)
     return NULL;
 }
 
+size_t cli_opt_all(const struct cli *cli, const char *name, const char **out, size_t cap)
+{
+    const struct cli_opt *opts = cli->cmd->opts;
+    size_t k = 0;
+    while (opts != NULL && opts[k].name != NULL && strcmp(opts[k].name, name) != 0)
+        k++;
+    size_t n = 0;
+    for (size_t i = 0; opts != NULL && opts[k].name != NULL && i < cli->n_repeats; i++) {
+        if (cli->repeat_opt[i] != k)
+            continue;
+        if (n < cap)
+            out[n] = cli->repeats[i];
+        n++;
+    }
+    return n;
+}
+
 static int vreport(int exit_code, const char *code, const char *hint, const char *fmt, va_list ap)
     __attribute__((format(printf, 4, 0)));
 
@@ -187,10 +204,11 @@ static int64_t days_from_civil(int y, int m, int d)
     return era * 146097 + doe - 719468;
 }
 
-int cli_parse_date(const struct cli *cli, const char *flag, const char *s, int64_t *out)
+/* Splits YYYY-MM-DD into v; true when it is a real date in year_min..9999. */
+static bool split_date(const char *s, int year_min, int v[3])
 {
     static const int month_days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    int v[3] = {0, 0, 0};
+    v[0] = v[1] = v[2] = 0;
     bool ok = strlen(s) == 10 && s[4] == '-' && s[7] == '-';
     for (size_t i = 0, field = 0; ok && i < 10; i++) {
         if (i == 4 || i == 7) {
@@ -202,12 +220,54 @@ int cli_parse_date(const struct cli *cli, const char *flag, const char *s, int64
         else
             v[field] = v[field] * 10 + (s[i] - '0');
     }
-    if (ok)
-        ok = v[0] >= 1970 && v[1] >= 1 && v[1] <= 12 && v[2] >= 1 &&
-             v[2] <= month_days[v[1] - 1] + (v[1] == 2 && leap_year(v[0]));
-    if (!ok)
+    return ok && v[0] >= year_min && v[1] >= 1 && v[1] <= 12 && v[2] >= 1 &&
+           v[2] <= month_days[v[1] - 1] + (v[1] == 2 && leap_year(v[0]));
+}
+
+int cli_parse_date(const struct cli *cli, const char *flag, const char *s, int64_t *out)
+{
+    int v[3];
+    if (!split_date(s, 1970, v))
         return cli_usage(cli, "%s wants a date YYYY-MM-DD from 1970-01-01 on, not \"%.40s\"", flag,
                          s);
     *out = days_from_civil(v[0], v[1], v[2]) * 86400;
+    return CLI_OK;
+}
+
+int cli_parse_day(const struct cli *cli, const char *flag, const char *s)
+{
+    int v[3];
+    if (!split_date(s, 1900, v))
+        return cli_usage(cli, "%s wants a date YYYY-MM-DD from 1900-01-01 on, not \"%.40s\"", flag,
+                         s);
+    return CLI_OK;
+}
+
+int cli_parse_amount(const struct cli *cli, const char *flag, const char *s, int64_t *cents)
+{
+    uint64_t whole = 0;
+    size_t i = 0;
+    while (s[i] >= '0' && s[i] <= '9' && whole <= (uint64_t)INT64_MAX / 100) {
+        whole = whole * 10 + (uint64_t)(s[i] - '0');
+        i++;
+    }
+    uint64_t frac = 0;
+    size_t frac_digits = 0;
+    bool ok = i > 0 && whole <= (uint64_t)INT64_MAX / 100;
+    if (ok && s[i] == '.') {
+        for (i++; s[i] >= '0' && s[i] <= '9' && frac_digits < 3; i++, frac_digits++)
+            frac = frac * 10 + (uint64_t)(s[i] - '0');
+        ok = frac_digits >= 1 && frac_digits <= 2;
+    }
+    if (ok && frac_digits == 1)
+        frac *= 10;
+    if (ok)
+        ok = s[i] == '\0' && whole * 100 <= (uint64_t)INT64_MAX - frac;
+    if (!ok)
+        return cli_usage(cli,
+                         "%s wants an amount such as 52000 or 52000.50 (at most two decimals), "
+                         "not \"%.40s\"",
+                         flag, s);
+    *cents = (int64_t)(whole * 100 + frac);
     return CLI_OK;
 }

@@ -23,7 +23,9 @@ enum cli_exit {
 };
 
 #define CLI_MAX_ARGS 4
-#define CLI_MAX_OPTS 8
+#define CLI_MAX_OPTS 24
+/* Values of repeatable flags (--phone, --tag, ...), all together. */
+#define CLI_MAX_REPEATS 64
 /* No argument folio passes on is longer: names, offices, server addresses. */
 #define CLI_ARG_MAX 4096
 
@@ -32,6 +34,7 @@ struct cli_opt {
     const char *arg;  /* "ROLE"; NULL for a switch */
     const char *help;
     bool required;
+    bool repeat; /* may be given more than once; read with cli_opt_all */
 };
 
 struct cli;
@@ -39,7 +42,8 @@ struct cli;
 struct cli_cmd {
     const char *path;           /* words that name it: "admin user add" */
     const char *args;           /* positional arguments, as in the usage line */
-    size_t nargs;               /* exactly this many */
+    size_t nargs;               /* at least this many */
+    size_t nargs_opt;           /* and up to this many more */
     const char *summary;        /* one line for folio --help */
     const char *about;          /* more, for folio CMD --help; may be NULL */
     const struct cli_opt *opts; /* ends with a NULL name; may be NULL */
@@ -51,13 +55,20 @@ struct cli {
     const char *server_flag; /* --server, or NULL */
     const char *args[CLI_MAX_ARGS];
     const char *opt_values[CLI_MAX_OPTS]; /* by cmd->opts index; "" for a set switch */
-    char server[SESSION_VALUE_MAX + 1];   /* where cli_connect went */
+    const char *repeats[CLI_MAX_REPEATS]; /* every value of repeatable flags, in order */
+    size_t repeat_opt[CLI_MAX_REPEATS];   /* the cmd->opts index of each */
+    size_t n_repeats;
+    char server[SESSION_VALUE_MAX + 1]; /* where cli_connect went */
     struct folio_client *client;
     struct session session; /* loaded by cli_connect_session */
 };
 
-/* The value of one of the command's options, NULL when not given. */
+/* The value of one of the command's options, NULL when not given (the first
+ * one for a repeatable flag). */
 const char *cli_opt(const struct cli *cli, const char *name);
+/* Every value of a repeatable flag, in command-line order: stores up to cap
+ * of them in out and returns how many there are. */
+size_t cli_opt_all(const struct cli *cli, const char *name, const char **out, size_t cap);
 
 /* Prints an error and returns exit_code. */
 int cli_error(int exit_code, const char *code, const char *fmt, ...)
@@ -84,8 +95,15 @@ int cli_parse_u64(const struct cli *cli, const char *flag, const char *s, uint64
                   uint64_t *out);
 /* YYYY-MM-DD (1970-01-01 to 9999-12-31) to its UTC midnight in unix seconds. */
 int cli_parse_date(const struct cli *cli, const char *flag, const char *s, int64_t *out);
+/* A calendar date YYYY-MM-DD from 1900-01-01 to 9999-12-31, kept as text
+ * (birth dates, event dates). */
+int cli_parse_day(const struct cli *cli, const char *flag, const char *s);
+/* A non-negative amount of money, "52000" or "52000.5" (at most two digits
+ * after the point), to hundredths. */
+int cli_parse_amount(const struct cli *cli, const char *flag, const char *s, int64_t *cents);
 
-/* Command handlers (cmd_account.c, cmd_admin.c). */
+/* Command handlers (cmd_account.c, cmd_admin.c, cmd_client.c, cmd_event.c,
+ * cmd_segment.c). */
 int cmd_login(struct cli *cli);
 int cmd_logout(struct cli *cli);
 int cmd_whoami(struct cli *cli);
@@ -97,5 +115,13 @@ int cmd_user_list(struct cli *cli);
 int cmd_user_disable(struct cli *cli);
 int cmd_user_passwd(struct cli *cli);
 int cmd_audit(struct cli *cli);
+int cmd_client_add(struct cli *cli);
+int cmd_client_show(struct cli *cli);
+int cmd_client_list(struct cli *cli);
+int cmd_client_update(struct cli *cli);
+int cmd_client_erase(struct cli *cli);
+int cmd_client_history(struct cli *cli);
+int cmd_event_add(struct cli *cli);
+int cmd_segment(struct cli *cli);
 
 #endif

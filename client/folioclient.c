@@ -640,6 +640,99 @@ Folio__Response *folio_audit_query(struct folio_client *c, const char *actor, in
     return call_expect(c, &req, FOLIO__RESPONSE__RESULT_AUDIT, err);
 }
 
+/* The record travels as given; protobuf-c only reads it when packing. */
+Folio__Response *folio_client_add(struct folio_client *c, const Folio__Client *client,
+                                  struct folio_error *err)
+{
+    Folio__ClientAdd op = FOLIO__CLIENT_ADD__INIT;
+    op.client = (Folio__Client *)client;
+    Folio__Request req = FOLIO__REQUEST__INIT;
+    req.op_case = FOLIO__REQUEST__OP_CLIENT_ADD;
+    req.client_add = &op;
+    return call_expect(c, &req, FOLIO__RESPONSE__RESULT_CLIENT, err);
+}
+
+Folio__Response *folio_client_get(struct folio_client *c, const char *id, bool firm_admin_read,
+                                  struct folio_error *err)
+{
+    Folio__ClientGet op = FOLIO__CLIENT_GET__INIT;
+    op.id = field(id);
+    op.firm_admin_read = firm_admin_read;
+    Folio__Request req = FOLIO__REQUEST__INIT;
+    req.op_case = FOLIO__REQUEST__OP_CLIENT_GET;
+    req.client_get = &op;
+    return call_expect(c, &req, FOLIO__RESPONSE__RESULT_CLIENT, err);
+}
+
+Folio__Response *folio_client_list(struct folio_client *c, uint32_t limit, const char *after,
+                                   struct folio_error *err)
+{
+    Folio__ClientList op = FOLIO__CLIENT_LIST__INIT;
+    op.limit = limit;
+    op.after = field(after);
+    Folio__Request req = FOLIO__REQUEST__INIT;
+    req.op_case = FOLIO__REQUEST__OP_CLIENT_LIST;
+    req.client_list = &op;
+    return call_expect(c, &req, FOLIO__RESPONSE__RESULT_CLIENTS, err);
+}
+
+Folio__Response *folio_client_update(struct folio_client *c, const char *id,
+                                     const Folio__Client *changes, const char *const *fields,
+                                     size_t n_fields, uint64_t if_version, struct folio_error *err)
+{
+    Folio__ClientUpdate op = FOLIO__CLIENT_UPDATE__INIT;
+    op.id = field(id);
+    op.client = (Folio__Client *)changes;
+    op.fields = (char **)fields;
+    op.n_fields = n_fields;
+    op.if_version = if_version;
+    Folio__Request req = FOLIO__REQUEST__INIT;
+    req.op_case = FOLIO__REQUEST__OP_CLIENT_UPDATE;
+    req.client_update = &op;
+    return call_expect(c, &req, FOLIO__RESPONSE__RESULT_CLIENT, err);
+}
+
+Folio__Response *folio_client_erase(struct folio_client *c, const char *id, struct folio_error *err)
+{
+    Folio__ClientErase op = FOLIO__CLIENT_ERASE__INIT;
+    op.id = field(id);
+    Folio__Request req = FOLIO__REQUEST__INIT;
+    req.op_case = FOLIO__REQUEST__OP_CLIENT_ERASE;
+    req.client_erase = &op;
+    return call_expect(c, &req, FOLIO__RESPONSE__RESULT_EMPTY, err);
+}
+
+Folio__Response *folio_client_history(struct folio_client *c, const char *id, uint32_t limit,
+                                      uint64_t before, struct folio_error *err)
+{
+    Folio__ClientHistory op = FOLIO__CLIENT_HISTORY__INIT;
+    op.id = field(id);
+    op.limit = limit;
+    op.before = before;
+    Folio__Request req = FOLIO__REQUEST__INIT;
+    req.op_case = FOLIO__REQUEST__OP_CLIENT_HISTORY;
+    req.client_history = &op;
+    return call_expect(c, &req, FOLIO__RESPONSE__RESULT_TIMELINE, err);
+}
+
+Folio__Response *folio_event_add(struct folio_client *c, const Folio__EventAdd *event,
+                                 struct folio_error *err)
+{
+    Folio__Request req = FOLIO__REQUEST__INIT;
+    req.op_case = FOLIO__REQUEST__OP_EVENT_ADD;
+    req.event_add = (Folio__EventAdd *)event;
+    return call_expect(c, &req, FOLIO__RESPONSE__RESULT_EVENT, err);
+}
+
+Folio__Response *folio_segment(struct folio_client *c, const Folio__Segment *segment,
+                               struct folio_error *err)
+{
+    Folio__Request req = FOLIO__REQUEST__INIT;
+    req.op_case = FOLIO__REQUEST__OP_SEGMENT;
+    req.segment = (Folio__Segment *)segment;
+    return call_expect(c, &req, FOLIO__RESPONSE__RESULT_SEGMENT, err);
+}
+
 static const struct {
     Folio__Role role;
     const char *name;
@@ -666,4 +759,34 @@ const char *folio_role_name(Folio__Role role)
         if (role_names[i].role == role)
             return role_names[i].name;
     return role == FOLIO__ROLE__ROLE_UNSPECIFIED ? "unspecified" : "unknown";
+}
+
+static const struct {
+    Folio__MaritalStatus status;
+    const char *name;
+} marital_names[] = {
+    {FOLIO__MARITAL_STATUS__MARITAL_SINGLE, "single"},
+    {FOLIO__MARITAL_STATUS__MARITAL_MARRIED, "married"},
+    {FOLIO__MARITAL_STATUS__MARITAL_PARTNERED, "partnered"},
+    {FOLIO__MARITAL_STATUS__MARITAL_DIVORCED, "divorced"},
+    {FOLIO__MARITAL_STATUS__MARITAL_WIDOWED, "widowed"},
+};
+
+int folio_marital_from_name(const char *name, Folio__MaritalStatus *status)
+{
+    for (size_t i = 0; i < sizeof(marital_names) / sizeof(marital_names[0]); i++) {
+        if (name != NULL && strcmp(name, marital_names[i].name) == 0) {
+            *status = marital_names[i].status;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+const char *folio_marital_name(Folio__MaritalStatus status)
+{
+    for (size_t i = 0; i < sizeof(marital_names) / sizeof(marital_names[0]); i++)
+        if (marital_names[i].status == status)
+            return marital_names[i].name;
+    return NULL;
 }

@@ -10,38 +10,122 @@
 #include "output.h"
 
 static const struct cli_opt password_stdin_opt[] = {
-    {"--password-stdin", NULL, "read the password from the first line of standard input", false},
-    {NULL, NULL, NULL, false},
+    {"--password-stdin", NULL, "read the password from the first line of standard input", false,
+     false},
+    {NULL, NULL, NULL, false, false},
 };
 
 static const struct cli_opt passwd_opts[] = {
     {"--password-stdin", NULL,
      "read the current password from the first line of standard input and the new one from "
      "the second",
-     false},
-    {NULL, NULL, NULL, false},
+     false, false},
+    {NULL, NULL, NULL, false, false},
 };
 
 static const struct cli_opt user_add_opts[] = {
-    {"--role", "ROLE", "agent, office-admin or firm-admin", true},
+    {"--role", "ROLE", "agent, office-admin or firm-admin", true, false},
     {"--office", "OFFICE", "the office the user belongs to (agents and office-admins need one)",
+     false, false},
+    {"--password-stdin", NULL, "read the password from the first line of standard input", false,
      false},
-    {"--password-stdin", NULL, "read the password from the first line of standard input", false},
-    {NULL, NULL, NULL, false},
+    {NULL, NULL, NULL, false, false},
 };
 
 static const struct cli_opt user_list_opts[] = {
-    {"--limit", "N", "at most N users (default: the server's)", false},
-    {"--after", "NAME", "start after this user name (the next page)", false},
-    {NULL, NULL, NULL, false},
+    {"--limit", "N", "at most N users (default: the server's)", false, false},
+    {"--after", "NAME", "start after this user name (the next page)", false, false},
+    {NULL, NULL, NULL, false, false},
 };
 
 static const struct cli_opt audit_opts[] = {
-    {"--actor", "USER", "only what USER did (or tried, for failed logins)", false},
-    {"--since", "DATE", "only records from DATE (YYYY-MM-DD, UTC midnight) on", false},
-    {"--limit", "N", "at most N records (default: the server's, 100)", false},
-    {"--before", "SEQ", "only records older than SEQ (the next page)", false},
-    {NULL, NULL, NULL, false},
+    {"--actor", "USER", "only what USER did (or tried, for failed logins)", false, false},
+    {"--since", "DATE", "only records from DATE (YYYY-MM-DD, UTC midnight) on", false, false},
+    {"--limit", "N", "at most N records (default: the server's, 100)", false, false},
+    {"--before", "SEQ", "only records older than SEQ (the next page)", false, false},
+    {NULL, NULL, NULL, false, false},
+};
+
+/* The fields of a client, shared by client add and client update. */
+// clang-format off
+#define CLIENT_FIELD_OPTS                                                                          \
+    {"--birth-date", "DATE", "date of birth, YYYY-MM-DD", false, false},                           \
+    {"--phone", "PHONE", "a phone number (repeat for more)", false, true},                         \
+    {"--email", "EMAIL", "an e-mail address (repeat for more)", false, true},                      \
+    {"--preferred-channel", "CHANNEL", "email, phone, sms or post", false, false},                 \
+    {"--street", "STREET", "street address", false, false},                                        \
+    {"--city", "CITY", "city", false, false},                                                      \
+    {"--region", "REGION", "region", false, false},                                                \
+    {"--country", "CC", "country, ISO 3166 two-letter code", false, false},                        \
+    {"--marital", "STATUS", "single, married, partnered, divorced or widowed", false, false},      \
+    {"--children", "N", "number of children", false, false},                                       \
+    {"--income", "AMOUNT", "income, e.g. 52000 or 52000.50", false, false},                        \
+    {"--currency", "CUR", "currency of the income, ISO 4217 (e.g. PEN)", false, false},            \
+    {"--employment", "TEXT", "employment", false, false},                                          \
+    {"--tag", "TAG", "a tag (repeat for more)", false, true},                                      \
+    {"--consent", "CHANNELS", "marketing consent: a comma list of email,phone,sms,post", false,    \
+     false},                                                                                       \
+    {"--note", "TEXT", "notes about the client", false, false}
+// clang-format on
+
+static const struct cli_opt client_add_opts[] = {
+    {"--name", "NAME", "the client's name", true, false},
+    CLIENT_FIELD_OPTS,
+    {NULL, NULL, NULL, false, false},
+};
+
+static const struct cli_opt client_update_opts[] = {
+    {"--name", "NAME", "the client's name", false, false},
+    CLIENT_FIELD_OPTS,
+    {"--if-version", "N", "only if the client is still at version N", false, false},
+    {NULL, NULL, NULL, false, false},
+};
+
+static const struct cli_opt client_show_opts[] = {
+    {"--firm-admin-read", NULL, "read another agent's client as a firm-admin (audited)", false,
+     false},
+    {NULL, NULL, NULL, false, false},
+};
+
+static const struct cli_opt client_list_opts[] = {
+    {"--limit", "N", "at most N clients (default: the server's, 100)", false, false},
+    {"--after", "ID", "start after this client id (the next page)", false, false},
+    {NULL, NULL, NULL, false, false},
+};
+
+static const struct cli_opt client_history_opts[] = {
+    {"--limit", "N", "at most N events (default: the server's, 100)", false, false},
+    {"--before", "SEQ", "only events older than SEQ (the next page)", false, false},
+    {NULL, NULL, NULL, false, false},
+};
+
+static const struct cli_opt event_add_opts[] = {
+    {"--currency", "CUR", "currency of an income event, ISO 4217", false, false},
+    {"--date", "DATE", "when it happened, YYYY-MM-DD (default: today, UTC)", false, false},
+    {"--note", "TEXT", "a note", false, false},
+    {NULL, NULL, NULL, false, false},
+};
+
+static const struct cli_opt segment_opts[] = {
+    {"--city", "CITY", "clients in this city", false, false},
+    {"--region", "REGION", "clients in this region", false, false},
+    {"--country", "CC", "clients in this country", false, false},
+    {"--age-min", "N", "aged at least N", false, false},
+    {"--age-max", "N", "aged at most N", false, false},
+    {"--date", "DATE", "count ages on DATE, YYYY-MM-DD (default: today, UTC)", false, false},
+    {"--marital", "STATUS", "single, married, partnered, divorced or widowed", false, false},
+    {"--children-min", "N", "with at least N children", false, false},
+    {"--income-min", "N", "income at least N whole units", false, false},
+    {"--income-max", "N", "income at most N whole units", false, false},
+    {"--income-trend", "TREND", "up, down or flat", false, false},
+    {"--purchased", "KIND", "who bought this kind of thing (vehicle, home, ...)", false, false},
+    {"--tag", "TAG", "tagged TAG", false, false},
+    {"--consent", "CHANNEL", "who consented to email, phone, sms or post", false, false},
+    {"--count", NULL, "print only how many match", false, false},
+    {"--by", "KEY", "count by city, region, marital, age-band or income-band", false, false},
+    {"--limit", "N", "list at most N clients (default: the server's, 100)", false, false},
+    {"--after", "ID", "list the clients after this id (the next page)", false, false},
+    {NULL, NULL, NULL, false, false},
 };
 
 #define NEW_PASSWORD_ABOUT                                                                         \
@@ -50,44 +134,77 @@ static const struct cli_opt audit_opts[] = {
     "(\"password: X\"; a \"password\" member with --json).\n"
 
 static const struct cli_cmd commands[] = {
-    {"login", "USER", 1, "log in and keep the session for later commands",
+    {"login", "USER", 1, 0, "log in and keep the session for later commands",
      "On a terminal asks for the password without echo; otherwise, or with\n"
      "--password-stdin, reads it from the first line of standard input.\n"
      "The session (server, user, token) is kept in $FOLIO_CONFIG/session,\n"
      "mode 0600; FOLIO_CONFIG defaults to $XDG_CONFIG_HOME/folio or ~/.config/folio.\n",
      password_stdin_opt, cmd_login},
-    {"logout", "", 0, "end the session and forget it", NULL, NULL, cmd_logout},
-    {"whoami", "", 0, "show who is logged in, and until when", NULL, NULL, cmd_whoami},
-    {"passwd", "", 0, "change your own password",
+    {"logout", "", 0, 0, "end the session and forget it", NULL, NULL, cmd_logout},
+    {"whoami", "", 0, 0, "show who is logged in, and until when", NULL, NULL, cmd_whoami},
+    {"passwd", "", 0, 0, "change your own password",
      "On a terminal asks for the current password, then the new one twice.\n", passwd_opts,
      cmd_passwd},
-    {"admin office add", "NAME", 1, "add an office (firm-admin)", NULL, NULL, cmd_office_add},
-    {"admin office list", "", 0, "list the offices (admins)", NULL, NULL, cmd_office_list},
-    {"admin user add", "NAME", 1, "add a user",
+    {"client add", "", 0, 0, "add a client to your portfolio (agents)",
+     "Prints the new client, with the id the server gave it.\n", client_add_opts, cmd_client_add},
+    {"client show", "ID", 1, 0, "show one of your clients", NULL, client_show_opts,
+     cmd_client_show},
+    {"client list", "", 0, 0, "list your clients in id order", NULL, client_list_opts,
+     cmd_client_list},
+    {"client update", "ID", 1, 0, "change the fields given of a client",
+     "Only the fields given change. An empty --phone, --email or --tag (\"\")\n"
+     "empties that list; an empty --consent withdraws every consent.\n"
+     "With --if-version the change is refused (ABORTED) when someone changed\n"
+     "the client since you read version N.\n",
+     client_update_opts, cmd_client_update},
+    {"client erase", "ID", 1, 0, "erase a client and its history for good", NULL, NULL,
+     cmd_client_erase},
+    {"client history", "ID", 1, 0, "show what happened to a client, newest first", NULL,
+     client_history_opts, cmd_client_history},
+    {"event add", "ID KIND [ARG]", 2, 1, "record something that happened to a client",
+     "KIND and ARG:\n"
+     "  income AMOUNT       a new income, e.g. 52000.50 (with --currency)\n"
+     "  life WHAT           married, divorced, widowed, partnered, child-born,\n"
+     "                      retired, moved, ...\n"
+     "  purchase WHAT       vehicle, home, boat, ...\n"
+     "  contact WHAT        call, visit, email, message, sms\n"
+     "  note TEXT           a note (or give it with --note)\n",
+     event_add_opts, cmd_event_add},
+    {"segment", "", 0, 0, "find the clients that match every filter given",
+     "Prints the matching clients and how many match; with --count only how\n"
+     "many; with --by how many for each value of KEY.\n",
+     segment_opts, cmd_segment},
+    {"admin office add", "NAME", 1, 0, "add an office (firm-admin)", NULL, NULL, cmd_office_add},
+    {"admin office list", "", 0, 0, "list the offices (admins)", NULL, NULL, cmd_office_list},
+    {"admin user add", "NAME", 1, 0, "add a user",
      "A firm-admin adds any user; an office-admin adds agents to its own "
      "office.\n" NEW_PASSWORD_ABOUT,
      user_add_opts, cmd_user_add},
-    {"admin user list", "", 0, "list users in name order (admins)", NULL, user_list_opts,
+    {"admin user list", "", 0, 0, "list users in name order (admins)", NULL, user_list_opts,
      cmd_user_list},
-    {"admin user disable", "NAME", 1, "disable a user and end their sessions", NULL, NULL,
+    {"admin user disable", "NAME", 1, 0, "disable a user and end their sessions", NULL, NULL,
      cmd_user_disable},
-    {"admin user passwd", "NAME", 1, "set a user's password and end their sessions",
+    {"admin user passwd", "NAME", 1, 0, "set a user's password and end their sessions",
      NEW_PASSWORD_ABOUT, password_stdin_opt, cmd_user_passwd},
-    {"admin audit", "", 0, "read the audit log, newest first (admins)", NULL, audit_opts,
+    {"admin audit", "", 0, 0, "read the audit log, newest first (admins)", NULL, audit_opts,
      cmd_audit},
 };
 
 #define COMMAND_COUNT (sizeof(commands) / sizeof(commands[0]))
-#define WORDS_MAX     4
+
+/* Every command's flags must fit in struct cli (the NULL row aside). */
+#define OPTS_FIT(opts) (sizeof(opts) / sizeof(opts[0]) - 1 <= CLI_MAX_OPTS)
+_Static_assert(OPTS_FIT(client_update_opts) && OPTS_FIT(segment_opts), "CLI_MAX_OPTS");
+#define WORDS_MAX 4
 
 static const struct cli_opt global_opts[] = {
     {"--server", "HOST:PORT",
      "the server ([::1]:PORT for IPv6); default $FOLIO_SERVER, else the\n"
      "                      logged-in session's server, else " FOLIO_DEFAULT_SERVER,
-     false},
-    {"--json", NULL, "print one JSON document on stdout; errors as JSON on stderr", false},
-    {"--help", NULL, "show help (after a command: that command's help)", false},
-    {NULL, NULL, NULL, false},
+     false, false},
+    {"--json", NULL, "print one JSON document on stdout; errors as JSON on stderr", false, false},
+    {"--help", NULL, "show help (after a command: that command's help)", false, false},
+    {NULL, NULL, NULL, false, false},
 };
 
 /* Splits a command path into its words. */
@@ -109,7 +226,12 @@ static void print_opts(const struct cli_opt *opts)
         char left[64];
         snprintf(left, sizeof(left), "%s%s%s", opts[i].name, opts[i].arg ? " " : "",
                  opts[i].arg ? opts[i].arg : "");
-        out_text("  %-19s %s%s\n", left, opts[i].help, opts[i].required ? " (required)" : "");
+        /* A long flag gets a line of its own so the help column stays aligned. */
+        if (strlen(left) > 19)
+            out_text("  %s\n  %-19s", left, "");
+        else
+            out_text("  %-19s", left);
+        out_text(" %s%s\n", opts[i].help, opts[i].required ? " (required)" : "");
     }
 }
 
@@ -118,8 +240,8 @@ static void print_synopsis(const struct cli_cmd *cmd)
     out_text("%s%s%s", cmd->path, cmd->args[0] ? " " : "", cmd->args);
     for (size_t i = 0; cmd->opts != NULL && cmd->opts[i].name != NULL; i++) {
         const struct cli_opt *o = &cmd->opts[i];
-        out_text(" %s%s%s%s%s", o->required ? "" : "[", o->name, o->arg ? " " : "",
-                 o->arg ? o->arg : "", o->required ? "" : "]");
+        out_text(" %s%s%s%s%s%s", o->required ? "" : "[", o->name, o->arg ? " " : "",
+                 o->arg ? o->arg : "", o->required ? "" : "]", o->repeat ? "..." : "");
     }
 }
 
@@ -245,7 +367,7 @@ static int parse_cmd_args(struct cli *cli, int argc, char **argv, int i)
             continue;
         }
         if (only_args || arg[0] != '-' || arg[1] == '\0') {
-            if (nargs == cmd->nargs)
+            if (nargs == cmd->nargs + cmd->nargs_opt)
                 return cli_usage(cli, "unexpected argument \"%.40s\"", arg);
             cli->args[nargs++] = arg;
             continue;
@@ -265,9 +387,20 @@ static int parse_cmd_args(struct cli *cli, int argc, char **argv, int i)
             k++;
         if (cmd->opts == NULL || cmd->opts[k].name == NULL)
             return cli_usage(cli, "unknown flag %s", name);
-        if (cli->opt_values[k] != NULL)
+        if (cli->opt_values[k] != NULL && !cmd->opts[k].repeat)
             return cli_usage(cli, "%s given twice", name);
-        if (cmd->opts[k].arg == NULL) {
+        if (cmd->opts[k].repeat) {
+            const char *value;
+            rc = flag_value(cli, name, inline_value, argc, argv, &i, &value);
+            if (rc != CLI_OK)
+                return rc;
+            if (cli->n_repeats == CLI_MAX_REPEATS)
+                return cli_usage(cli, "more than %d values of repeated flags", CLI_MAX_REPEATS);
+            cli->repeats[cli->n_repeats] = value;
+            cli->repeat_opt[cli->n_repeats++] = k;
+            if (cli->opt_values[k] == NULL)
+                cli->opt_values[k] = value;
+        } else if (cmd->opts[k].arg == NULL) {
             if (inline_value != NULL)
                 return cli_usage(cli, "%s takes no value", name);
             cli->opt_values[k] = "";

@@ -158,11 +158,66 @@ static void json_string(FILE *f, const char *s)
     putc('"', f);
 }
 
+/* Hundredths as the shortest decimal: 52000, 52000.5, -0.05. */
+static void format_cents(int64_t cents, bool all_digits, char *buf, size_t cap)
+{
+    uint64_t mag = cents < 0 ? (uint64_t)0 - (uint64_t)cents : (uint64_t)cents;
+    unsigned frac = (unsigned)(mag % 100);
+    const char *sign = cents < 0 ? "-" : "";
+    unsigned long long whole = (unsigned long long)(mag / 100);
+    if (all_digits)
+        snprintf(buf, cap, "%s%llu.%02u", sign, whole, frac);
+    else if (frac == 0)
+        snprintf(buf, cap, "%s%llu", sign, whole);
+    else if (frac % 10 == 0)
+        snprintf(buf, cap, "%s%llu.%u", sign, whole, frac / 10);
+    else
+        snprintf(buf, cap, "%s%llu.%02u", sign, whole, frac);
+}
+
+static void json_object(FILE *f, const struct out_field *fld, size_t n);
+
 static void json_value(FILE *f, const struct out_field *fld)
 {
+    char buf[32];
     switch (fld->type) {
     case OUT_STR:
         json_string(f, fld->s);
+        break;
+    case OUT_NSTR:
+        if (fld->s == NULL)
+            fputs("null", f);
+        else
+            json_string(f, fld->s);
+        break;
+    case OUT_CENTS:
+        format_cents(fld->i, false, buf, sizeof(buf));
+        fputs(buf, f);
+        break;
+    case OUT_STRS:
+        putc('[', f);
+        for (size_t k = 0; k < fld->n; k++) {
+            if (k > 0)
+                putc(',', f);
+            json_string(f, fld->strs[k]);
+        }
+        putc(']', f);
+        break;
+    case OUT_UINTS:
+        putc('[', f);
+        for (size_t k = 0; k < fld->n; k++)
+            fprintf(f, k > 0 ? ",%u" : "%u", (unsigned)fld->uints[k]);
+        putc(']', f);
+        break;
+    case OUT_LIST:
+        putc('[', f);
+        for (size_t k = 0; k < fld->n; k++) {
+            struct out_field item[OUT_ITEM_FIELDS_MAX];
+            if (k > 0)
+                putc(',', f);
+            json_object(f, item, fld->item(fld->list, k, item));
+        }
+        putc(']', f);
         break;
     case OUT_UINT:
         fprintf(f, "%llu", (unsigned long long)fld->u);
@@ -225,16 +280,77 @@ static void format_time(int64_t t, char *buf, size_t cap)
     }
 }
 
+static char *human_value(const struct out_field *fld, size_t *width);
+
+/* A growing string for the human form of lists. */
+struct out_buf {
+    char *s;
+    size_t len;
+};
+
+static void buf_add(struct out_buf *b, const char *sep, char *text)
+{
+    size_t sep_len = b->len > 0 ? strlen(sep) : 0;
+    size_t text_len = strlen(text);
+    b->s = xrealloc(b->s, b->len + sep_len + text_len + 1, 1);
+    memcpy(b->s + b->len, sep, sep_len);
+    memcpy(b->s + b->len + sep_len, text, text_len + 1);
+    b->len += sep_len + text_len;
+    free(text);
+}
+
+/* Strings joined by ", "; records as their non-empty values joined by " ",
+ * one after the other with "; " between. */
+static char *human_list(const struct out_field *fld, size_t *width)
+{
+    struct out_buf b = {NULL, 0};
+    for (size_t k = 0; k < fld->n; k++) {
+        if (fld->type == OUT_STRS) {
+            buf_add(&b, ", ", human_clean(fld->strs[k], NULL));
+            continue;
+        }
+        if (fld->type == OUT_UINTS) {
+            char year[16];
+            snprintf(year, sizeof(year), "%u", (unsigned)fld->uints[k]);
+            buf_add(&b, ", ", human_clean(year, NULL));
+            continue;
+        }
+        struct out_field item[OUT_ITEM_FIELDS_MAX];
+        size_t n = fld->item(fld->list, k, item);
+        struct out_buf one = {NULL, 0};
+        for (size_t j = 0; j < n; j++) {
+            bool empty = (item[j].type == OUT_STR || item[j].type == OUT_NSTR) &&
+                         (item[j].s == NULL || item[j].s[0] == '\0');
+            if (item[j].label != NULL && !empty)
+                buf_add(&one, " ", human_value(&item[j], NULL));
+        }
+        buf_add(&b, "; ", one.s != NULL ? one.s : human_clean("-", NULL));
+    }
+    if (b.s == NULL)
+        return human_clean("-", width);
+    char *clean = human_clean(b.s, width);
+    free(b.s);
+    return clean;
+}
+
 /* The human form of a value, malloc'd and safe to print. */
 static char *human_value(const struct out_field *fld, size_t *width)
 {
     char buf[64];
     switch (fld->type) {
     case OUT_STR:
+    case OUT_NSTR:
         if (fld->s != NULL && fld->s[0] != '\0')
             return human_clean(fld->s, width);
         snprintf(buf, sizeof(buf), "-");
         break;
+    case OUT_CENTS:
+        format_cents(fld->i, true, buf, sizeof(buf));
+        break;
+    case OUT_STRS:
+    case OUT_UINTS:
+    case OUT_LIST:
+        return human_list(fld, width);
     case OUT_UINT:
         snprintf(buf, sizeof(buf), "%llu", (unsigned long long)fld->u);
         break;

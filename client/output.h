@@ -16,17 +16,37 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum out_type { OUT_STR, OUT_UINT, OUT_INT, OUT_BOOL, OUT_TIME };
+enum out_type {
+    OUT_STR,
+    OUT_UINT,
+    OUT_INT,
+    OUT_BOOL,
+    OUT_TIME,
+    OUT_NSTR,  /* s, or JSON null when s is NULL */
+    OUT_CENTS, /* i in hundredths: a decimal number, 52000.5 in JSON */
+    OUT_STRS,  /* strs[0..n): a JSON array; joined by ", " for people */
+    OUT_UINTS, /* uints[0..n): a JSON array of numbers; joined by ", " */
+    OUT_LIST,  /* n records from item(): a JSON array of objects */
+};
+
+#define OUT_ITEM_FIELDS_MAX 8
 
 struct out_field {
     const char *key;   /* JSON member name: the proto field name */
     const char *label; /* human heading; NULL: JSON only */
     bool card_only;    /* left out of tables */
     enum out_type type;
-    const char *s; /* OUT_STR; NULL prints as "" */
-    uint64_t u;    /* OUT_UINT */
-    int64_t i;     /* OUT_INT, OUT_TIME (unix seconds, 0: unset) */
-    bool b;        /* OUT_BOOL */
+    const char *s;           /* OUT_STR; NULL prints as "" */
+    uint64_t u;              /* OUT_UINT */
+    int64_t i;               /* OUT_INT, OUT_TIME (unix seconds, 0: unset) */
+    bool b;                  /* OUT_BOOL */
+    const char *const *strs; /* OUT_STRS */
+    const uint32_t *uints;   /* OUT_UINTS */
+    size_t n;                /* OUT_STRS, OUT_UINTS, OUT_LIST: how many */
+    /* OUT_LIST: fills f (OUT_ITEM_FIELDS_MAX entries) with record i of list
+     * and returns how many fields it used. */
+    const void *list;
+    size_t (*item)(const void *list, size_t i, struct out_field *f);
 };
 
 #define OUT_S(k, l, v)                                                                             \

@@ -1,0 +1,274 @@
+/* cmd_client.c - folio client: the records of an agent's portfolio. */
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "output.h"
+#include "records.h"
+
+#define FORM_FIELDS_MAX 24
+
+/* A client record made from the command line, and the names of the Client
+ * fields that were given, which is what ClientUpdate changes. */
+struct client_form {
+    Folio__Client client;
+    Folio__Consent consent;
+    const char *phones[CLI_MAX_REPEATS];
+    const char *emails[CLI_MAX_REPEATS];
+    const char *tags[CLI_MAX_REPEATS];
+    const char *fields[FORM_FIELDS_MAX];
+    size_t n_fields;
+};
+
+/* Flags whose value is a string field as it is. */
+static const struct {
+    const char *flag;
+    const char *field;
+    size_t offset;
+} text_flags[] = {
+    {"--name", "name", offsetof(Folio__Client, name)},
+    {"--birth-date", "birth_date", offsetof(Folio__Client, birth_date)},
+    {"--preferred-channel", "preferred_channel", offsetof(Folio__Client, preferred_channel)},
+    {"--street", "street", offsetof(Folio__Client, street)},
+    {"--city", "city", offsetof(Folio__Client, city)},
+    {"--region", "region", offsetof(Folio__Client, region)},
+    {"--country", "country", offsetof(Folio__Client, country)},
+    {"--currency", "currency", offsetof(Folio__Client, currency)},
+    {"--employment", "employment", offsetof(Folio__Client, employment)},
+    {"--note", "notes", offsetof(Folio__Client, notes)},
+};
+
+static void form_field(struct client_form *form, const char *field)
+{
+    if (form->n_fields < FORM_FIELDS_MAX)
+        form->fields[form->n_fields++] = field;
+}
+
+/* A repeatable flag into a list field. A single empty value ("") is an
+ * empty list, so update can clear one. */
+static int form_list(struct cli *cli, struct client_form *form, const char *flag, const char *field,
+                     const char **store, char ***list, size_t *n)
+{
+    size_t count = cli_opt_all(cli, flag, store, CLI_MAX_REPEATS);
+    if (count == 0)
+        return CLI_OK;
+    if (count == 1 && store[0][0] == '\0')
+        count = 0;
+    for (size_t i = 0; i < count; i++)
+        if (store[i][0] == '\0')
+            return cli_usage(cli, "an empty %s clears the list and goes alone", flag);
+    /* protobuf-c only reads the strings when packing. */
+    *list = (char **)store;
+    *n = count;
+    form_field(form, field);
+    return CLI_OK;
+}
+
+/* "email,sms" into consent; "" is no consent at all. */
+static int parse_consent(struct cli *cli, const char *value, Folio__Consent *consent)
+{
+    const char *p = value;
+    while (*p != '\0') {
+        size_t len = strcspn(p, ",");
+        if (len == 5 && strncmp(p, "email", 5) == 0)
+            consent->email = true;
+        else if (len == 5 && strncmp(p, "phone", 5) == 0)
+            consent->phone = true;
+        else if (len == 3 && strncmp(p, "sms", 3) == 0)
+            consent->sms = true;
+        else if (len == 4 && strncmp(p, "post", 4) == 0)
+            consent->post = true;
+        else
+            return cli_usage(cli,
+                             "--consent wants a comma list of email, phone, sms and post, "
+                             "not \"%.40s\"",
+                             value);
+        p += len;
+        if (*p == ',' && *++p == '\0')
+            return cli_usage(cli, "--consent ends with a comma: \"%.40s\"", value);
+    }
+    return CLI_OK;
+}
+
+static int form_fill(struct cli *cli, struct client_form *form)
+{
+    memset(form, 0, sizeof(*form));
+    folio__client__init(&form->client);
+    folio__consent__init(&form->consent);
+    for (size_t i = 0; i < sizeof(text_flags) / sizeof(text_flags[0]); i++) {
+        const char *value = cli_opt(cli, text_flags[i].flag);
+        if (value == NULL)
+            continue;
+        if (strcmp(text_flags[i].flag, "--birth-date") == 0 && value[0] != '\0' &&
+            cli_parse_day(cli, "--birth-date", value) != CLI_OK)
+            return CLI_USAGE;
+        *(char **)((char *)&form->client + text_flags[i].offset) = (char *)value;
+        form_field(form, text_flags[i].field);
+    }
+    Folio__Client *c = &form->client;
+    int rc = form_list(cli, form, "--phone", "phones", form->phones, &c->phones, &c->n_phones);
+    if (rc == CLI_OK)
+        rc = form_list(cli, form, "--email", "emails", form->emails, &c->emails, &c->n_emails);
+    if (rc == CLI_OK)
+        rc = form_list(cli, form, "--tag", "tags", form->tags, &c->tags, &c->n_tags);
+    if (rc != CLI_OK)
+        return rc;
+    const char *marital = cli_opt(cli, "--marital");
+    if (marital != NULL) {
+        if (folio_marital_from_name(marital, &c->marital_status) < 0)
+            return cli_usage(cli,
+                             "--marital wants single, married, partnered, divorced or widowed, "
+                             "not \"%.40s\"",
+                             marital);
+        form_field(form, "marital_status");
+    }
+    const char *children = cli_opt(cli, "--children");
+    if (children != NULL) {
+        if (cli_parse_u32(cli, "--children", children, 0, &c->children) != CLI_OK)
+            return CLI_USAGE;
+        form_field(form, "children");
+    }
+    const char *income = cli_opt(cli, "--income");
+    if (income != NULL) {
+        if (cli_parse_amount(cli, "--income", income, &c->income_cents) != CLI_OK)
+            return CLI_USAGE;
+        form_field(form, "income_cents");
+    }
+    const char *consent = cli_opt(cli, "--consent");
+    if (consent != NULL) {
+        if (parse_consent(cli, consent, &form->consent) != CLI_OK)
+            return CLI_USAGE;
+        c->consent = &form->consent;
+        form_field(form, "consent");
+    }
+    return CLI_OK;
+}
+
+int cmd_client_add(struct cli *cli)
+{
+    struct client_form form;
+    int rc = form_fill(cli, &form);
+    if (rc != CLI_OK)
+        return rc;
+    rc = cli_connect_session(cli, NULL);
+    if (rc != CLI_OK)
+        return rc;
+    struct folio_error err;
+    Folio__Response *r = folio_client_add(cli->client, &form.client, &err);
+    if (r == NULL)
+        return cli_fail(&err);
+    rec_print_client(r->client);
+    folio_response_free(r);
+    return CLI_OK;
+}
+
+int cmd_client_show(struct cli *cli)
+{
+    int rc = cli_connect_session(cli, NULL);
+    if (rc != CLI_OK)
+        return rc;
+    struct folio_error err;
+    Folio__Response *r = folio_client_get(cli->client, cli->args[0],
+                                          cli_opt(cli, "--firm-admin-read") != NULL, &err);
+    if (r == NULL)
+        return cli_fail(&err);
+    rec_print_client(r->client);
+    folio_response_free(r);
+    return CLI_OK;
+}
+
+int cmd_client_list(struct cli *cli)
+{
+    uint32_t limit = 0;
+    const char *limit_arg = cli_opt(cli, "--limit");
+    if (limit_arg != NULL && cli_parse_u32(cli, "--limit", limit_arg, 1, &limit) != CLI_OK)
+        return CLI_USAGE;
+    int rc = cli_connect_session(cli, NULL);
+    if (rc != CLI_OK)
+        return rc;
+    struct folio_error err;
+    Folio__Response *r = folio_client_list(cli->client, limit, cli_opt(cli, "--after"), &err);
+    if (r == NULL)
+        return cli_fail(&err);
+    const Folio__Clients *clients = r->clients;
+    rec_print_clients(clients->clients, clients->n_clients, "no clients");
+    const struct out_field next[] = {OUT_S("next", NULL, clients->next)};
+    out_fields(next, 1);
+    if (clients->next[0] != '\0')
+        out_note("more follow: add --after %s", clients->next);
+    folio_response_free(r);
+    return CLI_OK;
+}
+
+int cmd_client_update(struct cli *cli)
+{
+    struct client_form form;
+    int rc = form_fill(cli, &form);
+    if (rc != CLI_OK)
+        return rc;
+    if (form.n_fields == 0)
+        return cli_usage(cli, "nothing to change: give at least one field flag");
+    uint64_t if_version = 0;
+    const char *version_arg = cli_opt(cli, "--if-version");
+    if (version_arg != NULL &&
+        cli_parse_u64(cli, "--if-version", version_arg, 1, &if_version) != CLI_OK)
+        return CLI_USAGE;
+    rc = cli_connect_session(cli, NULL);
+    if (rc != CLI_OK)
+        return rc;
+    struct folio_error err;
+    Folio__Response *r = folio_client_update(cli->client, cli->args[0], &form.client, form.fields,
+                                             form.n_fields, if_version, &err);
+    if (r == NULL)
+        return cli_fail(&err);
+    rec_print_client(r->client);
+    folio_response_free(r);
+    return CLI_OK;
+}
+
+int cmd_client_erase(struct cli *cli)
+{
+    int rc = cli_connect_session(cli, NULL);
+    if (rc != CLI_OK)
+        return rc;
+    struct folio_error err;
+    Folio__Response *r = folio_client_erase(cli->client, cli->args[0], &err);
+    if (r == NULL)
+        return cli_fail(&err);
+    folio_response_free(r);
+    out_note("client %s erased, with its history", cli->args[0]);
+    return CLI_OK;
+}
+
+int cmd_client_history(struct cli *cli)
+{
+    uint32_t limit = 0;
+    uint64_t before = 0;
+    const char *limit_arg = cli_opt(cli, "--limit");
+    const char *before_arg = cli_opt(cli, "--before");
+    if (limit_arg != NULL && cli_parse_u32(cli, "--limit", limit_arg, 1, &limit) != CLI_OK)
+        return CLI_USAGE;
+    if (before_arg != NULL && cli_parse_u64(cli, "--before", before_arg, 1, &before) != CLI_OK)
+        return CLI_USAGE;
+    int rc = cli_connect_session(cli, NULL);
+    if (rc != CLI_OK)
+        return rc;
+    struct folio_error err;
+    Folio__Response *r = folio_client_history(cli->client, cli->args[0], limit, before, &err);
+    if (r == NULL)
+        return cli_fail(&err);
+    const Folio__Timeline *timeline = r->timeline;
+    struct out_table *t = out_table_begin("events", "no events");
+    for (size_t i = 0; i < timeline->n_events; i++) {
+        struct out_field f[REC_FIELDS_MAX];
+        out_table_row(t, f, rec_event(timeline->events[i], f));
+    }
+    out_table_end(t);
+    const struct out_field next[] = {OUT_U("next", NULL, timeline->next)};
+    out_fields(next, 1);
+    if (timeline->next != 0)
+        out_note("more follow: add --before %llu", (unsigned long long)timeline->next);
+    folio_response_free(r);
+    return CLI_OK;
+}

@@ -1,0 +1,458 @@
+#!/usr/bin/env bash
+# client_cli_test.sh - folio client, event and segment end to end against foliod.
+#
+# Needs FOLIOD and FOLIO (paths of the built binaries; ctest sets them).
+# Starts its own foliod on an ephemeral loopback port, keeps every file in a
+# temporary directory, and prints "N passed, N failed"; exits 1 on failure.
+set -uo pipefail
+
+FOLIOD=${FOLIOD:?set FOLIOD to the foliod binary}
+FOLIO=${FOLIO:?set FOLIO to the folio binary}
+PY=/usr/bin/python3
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/folio-client-cli-test.XXXXXX")
+server_pid=
+cleanup() {
+  if [[ -n $server_pid ]] && kill -0 "$server_pid" 2>/dev/null; then
+    kill -KILL "$server_pid" 2>/dev/null
+    wait "$server_pid" 2>/dev/null
+  fi
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+passed=0
+failed=0
+pass() {
+  passed=$((passed + 1))
+  echo "ok   $1"
+}
+fail() {
+  failed=$((failed + 1))
+  echo "FAIL $1"
+  shift
+  local line
+  for line in "$@"; do
+    printf '       %s\n' "$line"
+  done
+}
+
+# run INPUT CMD...: runs CMD with INPUT as its standard input; sets OUT, ERR, RC.
+run() {
+  local input=$1
+  shift
+  OUT=$("$@" <<<"$input" 2>"$tmp/stderr")
+  RC=$?
+  ERR=$(<"$tmp/stderr")
+}
+
+# expect NAME RC [STDOUT-SUBSTRING [STDERR-SUBSTRING]]: checks the last run.
+expect() {
+  local name=$1 rc=$2 out=${3:-} err=${4:-}
+  if [[ $RC != "$rc" ]]; then
+    fail "$name" "exit $RC, expected $rc" "stdout: ${OUT:0:400}" "stderr: ${ERR:0:400}"
+  elif [[ -n $out && $OUT != *"$out"* ]]; then
+    fail "$name" "stdout lacks \"$out\"" "stdout: ${OUT:0:400}"
+  elif [[ -n $err && $ERR != *"$err"* ]]; then
+    fail "$name" "stderr lacks \"$err\"" "stderr: ${ERR:0:400}"
+  else
+    pass "$name"
+  fi
+}
+
+# json_check NAME TEXT PYTHON-EXPR: TEXT must be exactly one JSON document and
+# the expression (over d, the document, and c, its "client" member) true. The
+# expression may span lines.
+json_check() {
+  local name=$1 text=$2 expr=$3 why
+  if why=$("$PY" -c '
+import json, sys
+try:
+    d = json.loads(sys.stdin.read())
+except ValueError as e:
+    sys.exit("not one JSON document: %s" % e)
+c = d.get("client") if isinstance(d, dict) else None
+if not eval("(" + sys.argv[1] + "\n)", {"d": d, "c": c}):
+    sys.exit("false: %s" % sys.argv[1])
+' "$expr" <<<"$text" 2>&1); then
+    pass "$name"
+  else
+    fail "$name" "$why" "text: ${text:0:400}"
+  fi
+}
+
+# json_get TEXT PYTHON-EXPR: prints the expression over d.
+json_get() {
+  "$PY" -c 'import json, sys; d = json.loads(sys.stdin.read()); print(eval(sys.argv[1]))' \
+    "$2" <<<"$1" 2>/dev/null
+}
+
+# start_server DATA: serves DATA on an ephemeral port; sets server_pid and port.
+start_server() {
+  rm -f "$tmp/port"
+  "$FOLIOD" serve --data "$1" --listen 127.0.0.1:0 --port-file "$tmp/port" --hash-cost min \
+    2>>"$tmp/foliod.log" &
+  server_pid=$!
+  port=
+  local i
+  for ((i = 0; i < 200; i++)); do
+    if [[ -s $tmp/port ]]; then
+      port=$(<"$tmp/port")
+      break
+    fi
+    kill -0 "$server_pid" 2>/dev/null || break
+    sleep 0.05
+  done
+  [[ $port =~ ^[0-9]+$ ]]
+}
+
+stop_server() {
+  kill -TERM "$server_pid" 2>/dev/null
+  local i
+  for ((i = 0; i < 300; i++)); do
+    kill -0 "$server_pid" 2>/dev/null || break
+    sleep 0.05
+  done
+  if kill -0 "$server_pid" 2>/dev/null; then
+    kill -KILL "$server_pid"
+  fi
+  wait "$server_pid"
+  RC=$?
+  server_pid=
+}
+
+CLIENT_KEYS='{"id", "owner", "name", "birth_date", "phones", "emails", "street", "city",
+  "region", "country", "preferred_channel", "marital_status", "children", "children_birth_years",
+  "income", "currency", "income_trend",
+  "employment", "purchases", "tags", "consent", "notes", "created_at", "updated_at", "version"}'
+
+# ---------------------------------------------------------------- usage errors, no server
+
+export FOLIO_CONFIG=$tmp/cfg-none
+export FOLIO_SERVER=127.0.0.1:1
+for args in "client add" "client add --name X --income 1.234" "client add --name X --income -5" \
+  "client add --name X --income 1." "client add --name X --income .5" \
+  "client add --name X --income 1e3" "client add --name X --birth-date 1980-02-30" \
+  "client add --name X --birth-date 80-01-01" "client add --name X --marital engaged" \
+  "client add --name X --children -1" "client add --name X --children two" \
+  "client add --name X --consent email,fax" "client add --name X --consent email," \
+  "client add --name X --name Y" "client add --name X --phone" "client show" \
+  "client update abc" "client update abc --name X --if-version 0" "client list --limit 0" \
+  "client history abc --before x" "event add abc" "event add abc income" \
+  "event add abc income 12.345" "event add abc life" "event add abc contact call --currency PEN" \
+  "event add abc life married --date 2026-13-01" "event add abc note" \
+  "event add abc note text --note more" "event add abc life married extra" \
+  "segment --date 2026-02-29" "segment --age-min x" "segment --income-min 1.5" \
+  "segment --marital engaged" "segment --limit 0"; do
+  # shellcheck disable=SC2086
+  run "" "$FOLIO" $args
+  expect "usage error exits 2: folio $args" 2
+done
+run "" "$FOLIO" --json client add --name X --income 1.234
+expect "usage error --json exits 2" 2
+json_check "usage error is JSON on stderr" "$ERR" 'd["error"]["code"] == "INVALID_ARGUMENT"'
+for cmd in "client add" "client update" "client show" "client list" "client erase" \
+  "client history" "event add" "segment"; do
+  # shellcheck disable=SC2086
+  run "" "$FOLIO" $cmd --help
+  expect "folio $cmd --help" 0 "usage: folio"
+done
+run "" "$FOLIO" client add --help
+[[ $OUT == *"--phone PHONE]..."* && $OUT == *--consent* && $OUT == *--preferred-channel* ]] &&
+  pass "client add --help lists the flags, repeatable ones marked" ||
+  fail "client add --help lists the flags, repeatable ones marked" "$OUT"
+run "" "$FOLIO" segment --help
+missing=
+for flag in --city --region --country --age-min --age-max --date --marital --children-min \
+  --income-min --income-max --income-trend --purchased --tag --consent --count --by; do
+  [[ $OUT == *"$flag"* ]] || missing+=" $flag"
+done
+[[ -z $missing ]] && pass "segment --help lists every filter" ||
+  fail "segment --help lists every filter" "missing:$missing"
+run "" "$FOLIO" client list
+expect "client list when not logged in exits 3" 3
+
+# ---------------------------------------------------------------- a firm with two agents
+
+data=$tmp/data
+run "boss-password-1" "$FOLIOD" init --data "$data" --firm "Client Firm" --admin boss \
+  --password-stdin --hash-cost min
+expect "foliod init" 0
+if ! start_server "$data"; then
+  fail "foliod serve writes its port file" "$(tail -5 "$tmp/foliod.log")"
+  echo "$passed passed, $failed failed"
+  exit 1
+fi
+export FOLIO_SERVER=127.0.0.1:$port
+boss_cfg=$tmp/cfg-boss
+alice_cfg=$tmp/cfg-alice
+bob_cfg=$tmp/cfg-bob
+
+export FOLIO_CONFIG=$boss_cfg
+run "boss-password-1" "$FOLIO" login boss --password-stdin
+expect "boss logs in" 0
+run "" "$FOLIO" admin office add North
+run "alice-password-1" "$FOLIO" admin user add alice --role agent --office North --password-stdin
+expect "add agent alice" 0
+run "bob-password-1" "$FOLIO" admin user add bob --role agent --office North --password-stdin
+expect "add agent bob" 0
+run "" "$FOLIO" --json client add --name "Boss Client"
+expect "a firm-admin cannot keep clients" 1
+json_check "firm-admin client add is PERMISSION_DENIED" "$ERR" \
+  'd["error"]["code"] == "PERMISSION_DENIED"'
+
+export FOLIO_CONFIG=$bob_cfg
+run "bob-password-1" "$FOLIO" login bob --password-stdin
+expect "bob logs in" 0
+export FOLIO_CONFIG=$alice_cfg
+run "alice-password-1" "$FOLIO" login alice --password-stdin
+expect "alice logs in" 0
+
+# ---------------------------------------------------------------- client add, show, list
+
+run "" "$FOLIO" --json client add --name "Ana Pérez" --birth-date 1980-05-17 --phone "+51 1 555 0101" \
+  --phone "+51 999 000 111" --email Ana@Example.PE --street "Av. Sol 1" --city Lima --region Lima \
+  --country pe --marital married --children 2 --income 52000.5 --currency pen \
+  --employment teacher --tag VIP --tag gold --consent email,sms --note "prefers mornings" \
+  --preferred-channel email
+expect "client add --json" 0
+ana_json=$OUT
+json_check "client add returns the flat client" "$OUT" "
+set(d) == {'client'} and set(d['client']) == $CLIENT_KEYS"
+json_check "client add fields" "$OUT" '
+c["name"] == "Ana Pérez" and c["owner"] == "alice" and c["birth_date"] == "1980-05-17" and
+c["phones"] == ["+51 1 555 0101", "+51 999 000 111"] and c["emails"] == ["ana@example.pe"] and
+c["city"] == "Lima" and c["country"] == "PE" and c["marital_status"] == "married" and
+c["children"] == 2 and c["income"] == 52000.5 and c["currency"] == "PEN" and
+c["tags"] == ["vip", "gold"] and c["consent"] == ["email", "sms"] and
+c["notes"] == "prefers mornings" and c["version"] == 1 and c["purchases"] == [] and
+c["preferred_channel"] == "email" and c["children_birth_years"] == [] and
+c["created_at"] > 0 and c["created_at"] == c["updated_at"] and len(c["id"]) == 36'
+ana=$(json_get "$ana_json" 'd["client"]["id"]')
+[[ $ana =~ ^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$ ]] &&
+  pass "client ids are random UUIDs" || fail "client ids are random UUIDs" "id \"$ana\""
+
+run "" "$FOLIO" --json client add --name "Luis Quispe" --city Cusco --birth-date 1995-01-10 \
+  --tag gold
+expect "client add with few fields" 0
+json_check "unspecified marital status is null" "$OUT" \
+  'd["client"]["marital_status"] is None and d["client"]["income"] == 0 and d["client"]["consent"] == []
+   and d["client"]["preferred_channel"] is None'
+luis=$(json_get "$OUT" 'd["client"]["id"]')
+run "" "$FOLIO" client add --name "Rosa Díaz" --city Lima --birth-date 1960-07-01 --income 9000 \
+  --marital widowed
+expect "client add human output" 0 "Rosa Díaz"
+[[ $OUT == *"id:"* && $OUT == *"version:"* ]] && pass "client add prints a card" ||
+  fail "client add prints a card" "$OUT"
+
+run "" "$FOLIO" client show "$ana"
+expect "client show" 0 "Ana Pérez"
+[[ $OUT == *"52000.50"* && $OUT == *"email, sms"* && $OUT == *"+51 1 555 0101"* ]] &&
+  pass "client show card shows income, consent, phones" ||
+  fail "client show card shows income, consent, phones" "$OUT"
+run "" "$FOLIO" client show "$ana" --json
+json_check "client show --json" "$OUT" "set(d) == {'client'} and set(d['client']) == $CLIENT_KEYS"
+run "" "$FOLIO" client show not-an-id --json
+expect "client show of a malformed id exits 1" 1
+json_check "malformed id is INVALID_ARGUMENT" "$ERR" 'd["error"]["code"] == "INVALID_ARGUMENT"'
+run "" "$FOLIO" client show 00000000-0000-4000-8000-000000000000 --json
+expect "client show of an unknown id exits 1" 1
+json_check "unknown id is NOT_FOUND" "$ERR" 'd["error"]["code"] == "NOT_FOUND"'
+
+run "" "$FOLIO" client list
+expect "client list" 0 "Ana Pérez"
+header=$(head -1 <<<"$OUT" | tr -s ' ')
+[[ $header == "ID NAME CITY PHONE VERSION" ]] && pass "client list table columns" ||
+  fail "client list table columns" "$header"
+run "" "$FOLIO" client list --json
+json_check "client list --json" "$OUT" "
+set(d) == {'clients', 'next'} and len(d['clients']) == 3 and d['next'] == '' and
+all(set(x) == $CLIENT_KEYS for x in d['clients']) and
+[x['id'] for x in d['clients']] == sorted(x['id'] for x in d['clients'])"
+run "" "$FOLIO" client list --limit 2 --json
+json_check "client list --limit 2 pages" "$OUT" 'len(d["clients"]) == 2 and d["next"] == d["clients"][1]["id"]'
+next=$(json_get "$OUT" 'd["next"]')
+run "" "$FOLIO" client list --limit 2
+expect "client list notes the next page" 0 "more follow: add --after $next"
+run "" "$FOLIO" client list --after "$next" --json
+json_check "client list --after gives the rest" "$OUT" 'len(d["clients"]) == 1 and d["next"] == ""'
+
+# ---------------------------------------------------------------- another agent sees nothing
+
+export FOLIO_CONFIG=$bob_cfg
+run "" "$FOLIO" client list
+expect "another agent's list" 0 "no clients"
+run "" "$FOLIO" --json client show "$ana"
+expect "another agent's client is not found" 1
+json_check "another agent's client is NOT_FOUND" "$ERR" \
+  'd["error"]["code"] == "NOT_FOUND" and "Ana" not in d["error"]["message"]'
+run "" "$FOLIO" --json client update "$ana" --city Puno
+json_check "another agent cannot update: NOT_FOUND" "$ERR" 'd["error"]["code"] == "NOT_FOUND"'
+run "" "$FOLIO" --json event add "$ana" note "hello"
+json_check "another agent cannot add events: NOT_FOUND" "$ERR" 'd["error"]["code"] == "NOT_FOUND"'
+run "" "$FOLIO" --json client erase "$ana"
+json_check "another agent cannot erase: NOT_FOUND" "$ERR" 'd["error"]["code"] == "NOT_FOUND"'
+run "" "$FOLIO" --json segment --count
+json_check "another agent's segment is empty" "$OUT" 'd == {"total": 0}'
+
+export FOLIO_CONFIG=$boss_cfg
+run "" "$FOLIO" --json client show "$ana"
+json_check "firm-admin without --firm-admin-read: NOT_FOUND" "$ERR" 'd["error"]["code"] == "NOT_FOUND"'
+run "" "$FOLIO" --json client show "$ana" --firm-admin-read
+expect "firm-admin read" 0
+json_check "firm-admin read returns the client" "$OUT" 'd["client"]["name"] == "Ana Pérez"'
+run "" "$FOLIO" --json admin audit --limit 1000
+json_check "firm-admin read is audited" "$OUT" '
+any(r["action"] == "client.read" and r["actor"] == "boss" for r in d["records"]) and
+any(r["action"] == "client.add" and r["actor"] == "alice" for r in d["records"])'
+export FOLIO_CONFIG=$alice_cfg
+
+# ---------------------------------------------------------------- update
+
+run "" "$FOLIO" --json client update "$ana" --city Arequipa --phone "" --tag family --if-version 1
+expect "client update --if-version" 0
+json_check "client update changes only what was given" "$OUT" '
+c["city"] == "Arequipa" and c["phones"] == [] and c["tags"] == ["family"] and c["version"] == 2 and
+c["region"] == "Lima" and c["emails"] == ["ana@example.pe"] and c["income"] == 52000.5'
+run "" "$FOLIO" --json client update "$ana" --city Puno --if-version 1
+expect "stale --if-version exits 1" 1
+json_check "stale --if-version is ABORTED" "$ERR" 'd["error"]["code"] == "ABORTED"'
+run "" "$FOLIO" client update "$ana"
+expect "client update with nothing to change exits 2" 2
+run "" "$FOLIO" --json client update "$ana" --consent "" --marital divorced --income 48000
+json_check "update consent, marital, income" "$OUT" '
+c["consent"] == [] and c["marital_status"] == "divorced" and c["income"] == 48000 and
+c["income_trend"] == "down" and c["version"] == 3'
+run "" "$FOLIO" --json client update "$ana" --country Peru
+expect "a bad country is refused by the server" 1
+json_check "bad country is INVALID_ARGUMENT naming the field" "$ERR" \
+  'd["error"]["code"] == "INVALID_ARGUMENT" and "country" in d["error"]["message"]'
+
+# ---------------------------------------------------------------- events
+
+run "" "$FOLIO" --json event add "$ana" income 61000.25 --currency PEN --date 2026-01-02
+expect "event add income" 0
+json_check "event add returns the event" "$OUT" '
+set(d) == {"event"} and d["event"]["kind"] == "income" and d["event"]["amount"] == 61000.25 and
+d["event"]["date"] == "2026-01-02" and d["event"]["actor"] == "alice" and d["event"]["seq"] > 0'
+run "" "$FOLIO" --json event add "$ana" purchase vehicle --note "red car" --date 2025-06-30
+expect "event add purchase" 0
+run "" "$FOLIO" --json event add "$ana" life child-born --date 2025-03-01
+expect "event add life" 0
+run "" "$FOLIO" event add "$ana" contact call
+expect "event add contact" 0 "call"
+run "" "$FOLIO" --json event add "$ana" note "asked about a loan"
+expect "event add note" 0
+json_check "a note event's text is its note" "$OUT" 'd["event"]["note"] == "asked about a loan"'
+run "" "$FOLIO" --json event add "$ana" note --note "second note"
+expect "event add note with --note" 0
+run "" "$FOLIO" --json event add "$ana" wizardry summon
+expect "an unknown event kind is refused by the server" 1
+json_check "unknown event kind is INVALID_ARGUMENT" "$ERR" 'd["error"]["code"] == "INVALID_ARGUMENT"'
+run "" "$FOLIO" --json client show "$ana"
+json_check "events change the record" "$OUT" '
+c["income"] == 61000.25 and c["income_trend"] == "up" and c["children"] == 3 and
+c["children_birth_years"] == [2025] and
+c["purchases"] == [{"kind": "vehicle", "date": "2025-06-30", "note": "red car"}]'
+run "" "$FOLIO" client show "$ana"
+expect "the card shows purchases" 0 "vehicle 2025-06-30 red car"
+
+# ---------------------------------------------------------------- history
+
+run "" "$FOLIO" client history "$ana"
+expect "client history" 0 "child-born"
+header=$(head -1 <<<"$OUT" | tr -s ' ')
+[[ $header == "SEQ DATE KIND WHAT ACTOR NOTE" ]] && pass "client history table columns" ||
+  fail "client history table columns" "$header"
+run "" "$FOLIO" client history "$ana" --json
+json_check "client history --json newest first" "$OUT" '
+set(d) == {"events", "next"} and d["next"] == 0 and
+[e["seq"] for e in d["events"]] == sorted((e["seq"] for e in d["events"]), reverse=True) and
+d["events"][-1]["kind"] == "created" and
+[e["kind"] for e in d["events"]].count("updated") == 2'
+run "" "$FOLIO" client history "$ana" --limit 2 --json
+json_check "client history --limit pages" "$OUT" 'len(d["events"]) == 2 and d["next"] > 0'
+before=$(json_get "$OUT" 'd["next"]')
+run "" "$FOLIO" client history "$ana" --limit 2
+expect "client history notes the next page" 0 "more follow: add --before $before"
+run "" "$FOLIO" client history "$ana" --before "$before" --limit 1000 --json
+json_check "client history --before gives older events" "$OUT" \
+  "all(e['seq'] < $before for e in d['events']) and d['events'][-1]['kind'] == 'created'"
+
+# ---------------------------------------------------------------- segment
+
+run "" "$FOLIO" --json segment
+expect "segment" 0
+json_check "segment --json without filters" "$OUT" \
+  "set(d) == {'total', 'clients'} and d['total'] == 3 and len(d['clients']) == 3 and
+   all(set(x) == $CLIENT_KEYS for x in d['clients'])"
+run "" "$FOLIO" segment --tag gold
+expect "segment human" 0 "1 matching"
+[[ $OUT == *"Luis Quispe"* ]] && pass "segment --tag lists the match" || fail "segment --tag lists the match" "$OUT"
+run "" "$FOLIO" segment --city Lima --count
+expect "segment --count" 0
+[[ $OUT == 1 ]] && pass "segment --count prints the total" || fail "segment --count prints the total" "$OUT"
+run "" "$FOLIO" --json segment --city Lima --count
+json_check "segment --count --json" "$OUT" 'd == {"total": 1}'
+run "" "$FOLIO" --json segment --age-min 40 --date 2026-06-01
+json_check "segment --age-min" "$OUT" \
+  "d['total'] == 2 and '$luis' not in [x['id'] for x in d['clients']]"
+run "" "$FOLIO" --json segment --age-max 35 --date 2026-06-01
+json_check "segment --age-max" "$OUT" "d['total'] == 1 and d['clients'][0]['id'] == '$luis'"
+run "" "$FOLIO" --json segment --age-max 0 --date 2026-06-01
+json_check "segment --age-max 0 is a filter, not its absence" "$OUT" 'd["total"] == 0'
+run "" "$FOLIO" --json segment --income-min 10000 --income-max 70000
+json_check "segment --income-min/--income-max" "$OUT" "d['total'] == 1 and d['clients'][0]['id'] == '$ana'"
+run "" "$FOLIO" --json segment --income-max 10000
+json_check "segment --income-max (unknown incomes never match)" "$OUT" \
+  'd["total"] == 1 and d["clients"][0]["name"] == "Rosa Díaz"'
+run "" "$FOLIO" --json segment --purchased vehicle --income-trend up --children-min 3
+json_check "segment --purchased --income-trend --children-min" "$OUT" "d['total'] == 1"
+run "" "$FOLIO" --json segment --marital widowed
+json_check "segment --marital" "$OUT" 'd["total"] == 1 and d["clients"][0]["name"] == "Rosa Díaz"'
+run "" "$FOLIO" --json segment --consent email
+json_check "segment --consent (Ana withdrew hers)" "$OUT" 'd["total"] == 0 and d["clients"] == []'
+run "" "$FOLIO" --json segment --country PE --region Lima
+json_check "segment --country --region" "$OUT" 'd["total"] == 1'
+run "" "$FOLIO" --json segment --by city
+json_check "segment --by city" "$OUT" '
+set(d) == {"total", "buckets"} and d["total"] == 3 and
+sorted((b["key"], b["count"]) for b in d["buckets"]) == [("Arequipa", 1), ("Cusco", 1), ("Lima", 1)]'
+run "" "$FOLIO" --json segment --count --by city --city Lima
+json_check "segment --count --by: the breakdown and its total" "$OUT" '
+d["total"] == 1 and d["buckets"] == [{"key": "Lima", "count": 1}]'
+run "" "$FOLIO" segment --by marital
+expect "segment --by human" 0 "KEY"
+[[ $OUT == *COUNT* && $OUT == *widowed* ]] && pass "segment --by prints KEY COUNT" ||
+  fail "segment --by prints KEY COUNT" "$OUT"
+run "" "$FOLIO" --json segment --by colour
+expect "segment --by an unknown key is refused by the server" 1
+json_check "unknown --by is INVALID_ARGUMENT" "$ERR" 'd["error"]["code"] == "INVALID_ARGUMENT"'
+run "" "$FOLIO" segment --city Nowhere
+expect "segment with no match" 0 "0 matching"
+
+# ---------------------------------------------------------------- erase
+
+run "" "$FOLIO" --json client erase "$ana"
+expect "client erase" 0
+json_check "client erase --json is an empty object" "$OUT" 'd == {}'
+run "" "$FOLIO" --json client show "$ana"
+json_check "an erased client is NOT_FOUND" "$ERR" 'd["error"]["code"] == "NOT_FOUND"'
+run "" "$FOLIO" --json client history "$ana"
+json_check "an erased client's history is gone" "$ERR" 'd["error"]["code"] == "NOT_FOUND"'
+run "" "$FOLIO" --json segment --count
+json_check "an erased client leaves the segment" "$OUT" 'd == {"total": 2}'
+export FOLIO_CONFIG=$boss_cfg
+run "" "$FOLIO" --json admin audit --limit 1000
+json_check "erase is audited by id only" "$OUT" "
+[r for r in d['records'] if r['action'] == 'client.erase'] and
+all('Ana' not in r['detail'] and 'Ana' not in r['target']
+    for r in d['records'] if r['action'] == 'client.erase')"
+
+stop_server
+[[ $RC == 0 ]] && pass "foliod exits 0 on SIGTERM" ||
+  fail "foliod exits 0 on SIGTERM" "exit $RC" "$(tail -5 "$tmp/foliod.log")"
+
+echo "$passed passed, $failed failed"
+((failed == 0))
