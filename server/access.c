@@ -74,3 +74,31 @@ int access_client(struct request *req, const char *id, const Folio__Client *clie
         return 0;
     return request_fail(req, FOLIO__CODE__NOT_FOUND, "no client %s", id);
 }
+
+int access_alert_end(struct request *req, const Folio__Alert *alert)
+{
+    switch (req->actor.role) {
+    case FOLIO__ROLE__ROLE_FIRM_ADMIN:
+        return 0;
+    case FOLIO__ROLE__ROLE_OFFICE_ADMIN:
+        if (alert->posted_by_office_id == req->actor.office_id)
+            return 0;
+        return access_deny(req, "an office-admin may only end alerts posted from its own office");
+    default:
+        return access_deny(req, "only an office-admin or a firm-admin may end alerts");
+    }
+}
+
+int access_offer(struct request *req, uint64_t id, const Folio__Offer *offer)
+{
+    if (offer != NULL && offer->owner_id == req->actor.user_id)
+        return 0;
+    return request_fail(req, FOLIO__CODE__NOT_FOUND, "no offer %llu", (unsigned long long)id);
+}
+
+int access_coupon(struct request *req, const char *code, const Folio__Coupon *coupon)
+{
+    if (coupon != NULL && coupon->owner_id == req->actor.user_id)
+        return 0;
+    return request_fail(req, FOLIO__CODE__NOT_FOUND, "no coupon %s", code);
+}

@@ -36,4 +36,16 @@ int access_client_create(struct request *req);
 int access_client(struct request *req, const char *id, const Folio__Client *client,
                   bool firm_admin_read);
 
+/* Firm-wide settings (rules, calendar, partners) are the firm-admin's:
+ * access_require_firm_admin. Alerts are posted by admins
+ * (access_require_admin); an office-admin ends only the alerts posted from
+ * its office, a firm-admin any. */
+int access_alert_end(struct request *req, const Folio__Alert *alert);
+
+/* Offers and coupons follow their client: only the owner sees or changes
+ * them, and anyone else gets NOT_FOUND "no offer ID" / "no coupon CODE",
+ * the answer for one that does not exist. */
+int access_offer(struct request *req, uint64_t id, const Folio__Offer *offer);
+int access_coupon(struct request *req, const char *code, const Folio__Coupon *coupon);
+
 #endif

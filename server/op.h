@@ -74,4 +74,39 @@ int op_client_history_read(struct request *req, MDB_txn *txn);
 int op_event_add_write(struct request *req, MDB_txn *txn);
 int op_segment_read(struct request *req, MDB_txn *txn);
 
+/* op_rule.c */
+int op_rule_add_write(struct request *req, MDB_txn *txn);
+int op_rule_list_read(struct request *req, MDB_txn *txn);
+int op_rule_remove_write(struct request *req, MDB_txn *txn);
+int op_calendar_get_read(struct request *req, MDB_txn *txn);
+int op_calendar_set_write(struct request *req, MDB_txn *txn);
+int op_occasion_add_write(struct request *req, MDB_txn *txn);
+int op_occasion_remove_write(struct request *req, MDB_txn *txn);
+
+/* op_alert.c */
+int op_alert_add_write(struct request *req, MDB_txn *txn);
+int op_alert_list_read(struct request *req, MDB_txn *txn);
+int op_alert_end_write(struct request *req, MDB_txn *txn);
+
+/* op_partner.c */
+int op_partner_add_write(struct request *req, MDB_txn *txn);
+int op_partner_list_read(struct request *req, MDB_txn *txn);
+
+/* op_coupon.c */
+int op_coupon_issue_write(struct request *req, MDB_txn *txn);
+int op_coupon_list_read(struct request *req, MDB_txn *txn);
+int op_coupon_redeem_write(struct request *req, MDB_txn *txn);
+
+/* op_profile.c */
+int op_profile_set_write(struct request *req, MDB_txn *txn);
+int op_profile_get_read(struct request *req, MDB_txn *txn);
+
+/* op_offer.c */
+int op_offer_add_write(struct request *req, MDB_txn *txn);
+int op_offer_list_read(struct request *req, MDB_txn *txn);
+int op_offer_set_write(struct request *req, MDB_txn *txn);
+
+/* op_agenda.c */
+int op_agenda_read(struct request *req, MDB_txn *txn);
+
 #endif

@@ -87,6 +87,17 @@ static int store_open_tables(struct store *s, MDB_txn *txn)
         {"clients", &s->clients, 0},
         {"clients_by_owner", &s->clients_by_owner, 0},
         {"timeline", &s->timeline, 0},
+        {"rules", &s->rules, 0},
+        {"alerts", &s->alerts, 0},
+        {"offers", &s->offers, 0},
+        {"offers_by_owner", &s->offers_by_owner, 0},
+        {"offers_by_client", &s->offers_by_client, 0},
+        {"partners", &s->partners, 0},
+        {"coupons", &s->coupons, 0},
+        {"coupons_by_owner", &s->coupons_by_owner, 0},
+        {"coupons_by_client", &s->coupons_by_client, 0},
+        {"profiles", &s->profiles, 0},
+        {"agenda", &s->agenda, 0},
     };
     int rc = mdb_dbi_open(txn, "meta", MDB_CREATE, &s->meta);
     if (rc == 0)
