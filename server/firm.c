@@ -12,6 +12,7 @@
 #include "audit.h"
 #include "store.h"
 #include "store_meta.h"
+#include "store_rule.h"
 #include "store_user.h"
 #include "validate.h"
 
@@ -50,6 +51,7 @@ static int firm_write(struct store *store, const char *dir, const char *firm_nam
     if (rc != MDB_NOTFOUND || (rc = store_meta_firm_put(store, txn, &firm)) != 0 ||
         (rc = store_user_put(store, txn, &admin)) != 0 ||
         (rc = store_credential_put(store, txn, admin.id, &cred)) != 0 ||
+        (rc = store_rule_seed(store, txn, now)) != 0 ||
         (rc = audit_append_as(store, txn, now, admin_name, 0, "firm.init", firm_name,
                               "first firm-admin created")) != 0) {
         snprintf(why, why_size, "cannot create the firm: %s", store_strerror(rc));

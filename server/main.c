@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sodium.h>
 
@@ -14,6 +15,9 @@
 #include "frame.h"
 #include "log.h"
 #include "server.h"
+#include "store.h"
+#include "store_meta.h"
+#include "store_rule.h"
 #include "validate.h"
 
 #define MAIN_EXIT_FAILURE              1
@@ -232,6 +236,37 @@ static int main_init(int argc, char **argv)
     return 0;
 }
 
+/* Data directories made before rules existed get the default rules and
+ * calendar, once, before anyone is served. A directory without a firm is
+ * left alone for server_run to refuse. */
+static int main_seed(const char *dir)
+{
+    struct store store;
+    if (store_open(&store, dir, 0) != 0)
+        return 0;
+    MDB_txn *txn;
+    int rc = mdb_txn_begin(store.env, NULL, 0, &txn);
+    if (rc == 0) {
+        struct arena arena;
+        arena_init(&arena, 0);
+        Folio__Firm *firm;
+        rc = store_meta_firm_get(&store, txn, &arena, &firm);
+        arena_free(&arena);
+        if (rc == 0)
+            rc = store_rule_seed(&store, txn, (int64_t)time(NULL));
+        if (rc == 0)
+            rc = mdb_txn_commit(txn);
+        else
+            mdb_txn_abort(txn);
+        if (rc == MDB_NOTFOUND)
+            rc = 0;
+    }
+    store_close(&store);
+    if (rc != 0)
+        log_error("cannot store the default rules in %s: %s", dir, store_strerror(rc));
+    return rc;
+}
+
 static int main_serve(int argc, char **argv)
 {
     static const struct option options[] = {
@@ -318,6 +353,8 @@ static int main_serve(int argc, char **argv)
     if (config.data_dir == NULL)
         return main_usage_error("%s", "serve needs --data DIR");
     log_set_level(level);
+    if (main_seed(config.data_dir) != 0)
+        return MAIN_EXIT_FAILURE;
     return server_run(&config);
 }
 

@@ -1,0 +1,29 @@
+/* calendar.h - days and dates for the agenda, as pure functions.
+ *
+ * A day is a count of days since 1970-01-01 (negative before it), so date
+ * arithmetic is integer arithmetic. Text dates are YYYY-MM-DD, years
+ * 1900-9999, as client_record.h parses them. */
+#ifndef FOLIO_CALENDAR_H
+#define FOLIO_CALENDAR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+bool calendar_leap_year(int year);
+int calendar_days_in_month(int year, int month);
+
+int64_t calendar_day(int year, int month, int day);
+void calendar_date(int64_t day, int *year, int *month, int *mday);
+
+/* 0 and the day for a real YYYY-MM-DD, -1 otherwise. */
+int calendar_parse(const char *text, int64_t *day);
+/* Days before year 0 or after 9999 are written as the nearest end. */
+void calendar_format(int64_t day, char out[11]);
+/* YYYYMMDD as a number: the date part of agenda index keys. */
+uint32_t calendar_key(int64_t day);
+
+/* The day in `year` on which a yearly date month/mday (month 1-12) falls:
+ * 29 February falls on 28 February in years without one. */
+int64_t calendar_yearly(int year, int month, int mday);
+
+#endif

@@ -1,0 +1,52 @@
+/* rule.h - what a rule means, as pure functions: validation, the default
+ * set a new firm starts with, and which rules a trigger fires.
+ *
+ * A trigger names what happened: purchase:KIND, life:WHAT, income:up,
+ * income:down, alert:KIND, birthday, holiday:NAME, season. A rule fires for
+ * a trigger when its `on` is the trigger, word for word. */
+#ifndef FOLIO_RULE_H
+#define FOLIO_RULE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "folio.pb-c.h"
+
+#define RULE_COUNT_MAX      500
+#define RULE_ON_MAX         80
+#define RULE_TEXT_MAX       500 /* suggest, avoid */
+#define RULE_PRODUCT_MAX    200
+#define RULE_WINDOW_MAX     3650
+#define RULE_WINDOW_DEFAULT 30
+
+/* Lower-cases on, checks every field, and gives purchase, life and income
+ * rules the default window when it is 0. NULL or a sentence naming the
+ * field. */
+const char *rule_validate(Folio__Rule *rule);
+
+/* The default set of rules (static storage; copy before changing). */
+size_t rule_defaults(const Folio__Rule *const **out);
+
+/* What the rules say about a trigger: their suggestions, avoids and products
+ * joined with "; " (empty strings when none fire), and the longest window
+ * among them. Returns how many rules fired, or -1 when out of memory. */
+struct rule_advice {
+    const char *suggestion;
+    const char *avoid;
+    const char *product;
+    uint32_t window_days;
+};
+int rule_advise(Folio__Rule *const *rules, size_t n, const char *trigger, struct arena *arena,
+                struct rule_advice *out);
+
+/* A word of a trigger (the KIND of purchase:KIND, an occasion's name): 1-40
+ * of a-z, 0-9 and -. Lower-cases it in place first. */
+#define RULE_WORD_MAX 40
+bool rule_word(char *word);
+
+/* "holiday:" and the occasion's name. Writes into buf. */
+const char *rule_holiday_trigger(const char *occasion, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,159 @@
+/* store_rule.c - see store_rule.h.
+ *
+ * Rule ids are never reused: meta "rule_next_id" remembers the next one, so
+ * an audit record naming a removed rule never comes to name another. */
+#include "store_rule.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "rule.h"
+#include "store_meta.h"
+
+#define RULE_NEXT_KEY "rule_next_id"
+#define SEEDED_KEY    "seeded"
+
+/* The calendar a new firm starts with: Christmas, December as the
+ * high-spending month, and a contact at least every 90 days. */
+#define SEED_SEASON_MONTH  12
+#define SEED_STAY_IN_TOUCH 90
+
+static int store_rule_meta_u64(struct store *s, MDB_txn *txn, const char *name, uint64_t *out)
+{
+    MDB_val k = {strlen(name), (void *)name};
+    MDB_val v;
+    int rc = mdb_get(txn, s->meta, &k, &v);
+    if (rc != 0)
+        return rc;
+    if (v.mv_size != 8)
+        return EINVAL;
+    *out = store_u64_from_key(v.mv_data);
+    return 0;
+}
+
+static int store_rule_meta_put_u64(struct store *s, MDB_txn *txn, const char *name, uint64_t value)
+{
+    uint8_t buf[8];
+    store_key_u64(buf, value);
+    MDB_val k = {strlen(name), (void *)name};
+    MDB_val v = {sizeof(buf), buf};
+    return mdb_put(txn, s->meta, &k, &v, 0);
+}
+
+int store_rule_add(struct store *s, MDB_txn *txn, Folio__Rule *rule)
+{
+    uint64_t id, remembered = 0;
+    int rc = store_next_id(txn, s->rules, &id);
+    if (rc != 0)
+        return rc;
+    rc = store_rule_meta_u64(s, txn, RULE_NEXT_KEY, &remembered);
+    if (rc != 0 && rc != MDB_NOTFOUND)
+        return rc;
+    if (remembered > id)
+        id = remembered;
+    if (id == UINT64_MAX)
+        return EOVERFLOW;
+    uint8_t key[8];
+    store_key_u64(key, id);
+    Folio__Rule rec = *rule;
+    rec.id = id;
+    rc = store_put_message(txn, s->rules, key, sizeof(key), &rec.base, MDB_NOOVERWRITE);
+    if (rc == 0)
+        rc = store_rule_meta_put_u64(s, txn, RULE_NEXT_KEY, id + 1);
+    if (rc != 0)
+        return rc;
+    rule->id = id;
+    return 0;
+}
+
+int store_rule_remove(struct store *s, MDB_txn *txn, uint64_t id)
+{
+    uint8_t key[8];
+    store_key_u64(key, id);
+    MDB_val k = {sizeof(key), key};
+    return mdb_del(txn, s->rules, &k, NULL);
+}
+
+int store_rule_list(struct store *s, MDB_txn *txn, struct arena *arena, Folio__Rule ***out,
+                    size_t *count)
+{
+    *out = NULL;
+    *count = 0;
+    MDB_stat st;
+    int rc = mdb_stat(txn, s->rules, &st);
+    if (rc != 0)
+        return rc;
+    /* Only RULE_COUNT_MAX can be added; more means damage, not a big firm. */
+    if (st.ms_entries > RULE_COUNT_MAX)
+        return EINVAL;
+    Folio__Rule **rules = arena_calloc(arena, st.ms_entries + 1, sizeof(*rules));
+    if (rules == NULL)
+        return ENOMEM;
+    MDB_cursor *cur;
+    rc = mdb_cursor_open(txn, s->rules, &cur);
+    if (rc != 0)
+        return rc;
+    MDB_val k, v;
+    size_t n = 0;
+    for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0 && n < st.ms_entries;
+         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        rules[n] = (Folio__Rule *)protobuf_c_message_unpack(
+            &folio__rule__descriptor, &arena->allocator, v.mv_size, v.mv_data);
+        if (rules[n] == NULL) {
+            rc = EINVAL;
+            break;
+        }
+        n++;
+    }
+    mdb_cursor_close(cur);
+    if (rc != 0 && rc != MDB_NOTFOUND)
+        return rc;
+    *out = rules;
+    *count = n;
+    return 0;
+}
+
+static int store_rule_seed_calendar(struct store *s, MDB_txn *txn)
+{
+    struct arena scratch;
+    arena_init(&scratch, 0);
+    Folio__Calendar *existing;
+    int rc = store_meta_calendar_get(s, txn, &scratch, &existing);
+    arena_free(&scratch);
+    if (rc != MDB_NOTFOUND)
+        return rc; /* 0: a calendar is already there; keep it */
+    Folio__Occasion christmas = FOLIO__OCCASION__INIT;
+    christmas.name = "christmas";
+    christmas.month = 12;
+    christmas.day = 25;
+    Folio__Occasion *occasions[] = {&christmas};
+    uint32_t season[] = {SEED_SEASON_MONTH};
+    Folio__Calendar cal = FOLIO__CALENDAR__INIT;
+    cal.n_occasions = 1;
+    cal.occasions = occasions;
+    cal.n_season_months = 1;
+    cal.season_months = season;
+    cal.stay_in_touch_days = SEED_STAY_IN_TOUCH;
+    return store_meta_calendar_put(s, txn, &cal);
+}
+
+int store_rule_seed(struct store *s, MDB_txn *txn, int64_t now)
+{
+    uint64_t seeded_at;
+    int rc = store_rule_meta_u64(s, txn, SEEDED_KEY, &seeded_at);
+    if (rc != MDB_NOTFOUND)
+        return rc; /* 0: done before */
+    const Folio__Rule *const *defaults;
+    size_t n = rule_defaults(&defaults);
+    for (size_t i = 0; i < n; i++) {
+        Folio__Rule rule = *defaults[i];
+        rule.created_at = now;
+        rc = store_rule_add(s, txn, &rule);
+        if (rc != 0)
+            return rc;
+    }
+    rc = store_rule_seed_calendar(s, txn);
+    if (rc != 0)
+        return rc;
+    return store_rule_meta_put_u64(s, txn, SEEDED_KEY, now < 0 ? 0 : (uint64_t)now);
+}
