@@ -1,0 +1,198 @@
+/* op_alert.c - regional alerts: admins post and end them, everyone reads.
+ *
+ * An alert says that something (a flood, an earthquake) hit a city or a
+ * region from one day on; the agenda turns it into calls to the clients it
+ * covers. Alerts are firm-wide: any session lists them, admins post them
+ * (access_require_admin) and access_alert_end decides who ends one. */
+#include <stdio.h>
+#include <string.h>
+
+#include "access.h"
+#include "audit.h"
+#include "client_record.h"
+#include "op.h"
+#include "server.h"
+#include "store_alert.h"
+#include "validate.h"
+
+#define OP_ALERT_KIND_MAX  40
+#define OP_ALERT_PLACE_MAX 200
+#define OP_ALERT_NOTE_MAX  2000
+#define OP_ALERT_LIST_MAX  1000
+#define OP_ALERT_DATE_LEN  10
+
+static int op_alert_oom(struct request *req)
+{
+    return request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED, "out of memory");
+}
+
+static bool op_alert_is_date(const char *text)
+{
+    int y, m, d;
+    return strnlen(text, OP_ALERT_DATE_LEN + 1) == OP_ALERT_DATE_LEN &&
+           client_date_parse(text, &y, &m, &d) == 0;
+}
+
+/* The request's `date`, or the server's today when it gives none. */
+static int op_alert_today(struct request *req, const char *date, char out[OP_ALERT_DATE_LEN + 1])
+{
+    if (date[0] == '\0') {
+        client_date_today(req->now, out);
+        return 0;
+    }
+    if (!op_alert_is_date(date))
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "date: not a date (YYYY-MM-DD)");
+    memcpy(out, date, OP_ALERT_DATE_LEN + 1);
+    return 0;
+}
+
+/* Lower-cases kind in place (the same on a replay), then checks it. */
+static bool op_alert_kind_ok(char *kind)
+{
+    size_t len = strnlen(kind, OP_ALERT_KIND_MAX + 1);
+    if (len == 0 || len > OP_ALERT_KIND_MAX)
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        char c = kind[i];
+        if (c >= 'A' && c <= 'Z')
+            kind[i] = c = (char)(c - 'A' + 'a');
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
+            return false;
+    }
+    return true;
+}
+
+#define OP_ALERT_WHY_MAX 128
+
+/* NULL when the alert as given may be posted, else a sentence naming the
+ * field (in buf when it has to be put together). */
+static const char *op_alert_check(Folio__Alert *alert, char buf[OP_ALERT_WHY_MAX])
+{
+    if (!op_alert_kind_ok(alert->kind))
+        return "kind: 1 to 40 characters of a-z, 0-9 and -";
+    bool city = alert->city[0] != '\0', region = alert->region[0] != '\0';
+    if (city && region)
+        return "city: give a city or a region, not both";
+    if (!city && !region)
+        return "city: give one of city or region";
+    const char *field = city ? "city" : "region";
+    const char *why = validate_text(city ? alert->city : alert->region, OP_ALERT_PLACE_MAX);
+    if (why != NULL) {
+        snprintf(buf, OP_ALERT_WHY_MAX, "%s: %s", field, why);
+        return buf;
+    }
+    if (!op_alert_is_date(alert->date))
+        return "date: not a date (YYYY-MM-DD)";
+    if (alert->until[0] != '\0') {
+        if (!op_alert_is_date(alert->until))
+            return "until: not a date (YYYY-MM-DD)";
+        if (strcmp(alert->until, alert->date) < 0)
+            return "until: before the alert's first day (date)";
+    }
+    if (alert->note[0] != '\0' && (why = validate_text(alert->note, OP_ALERT_NOTE_MAX)) != NULL) {
+        snprintf(buf, OP_ALERT_WHY_MAX, "note: %s", why);
+        return buf;
+    }
+    return NULL;
+}
+
+static int op_alert_reply(struct request *req, Folio__Alert *alert)
+{
+    req->response.result_case = FOLIO__RESPONSE__RESULT_ALERT;
+    req->response.alert = alert;
+    return 0;
+}
+
+int op_alert_add_write(struct request *req, MDB_txn *txn)
+{
+    int rc = access_require_admin(req);
+    if (rc != 0)
+        return rc;
+    Folio__Alert *alert = request_alloc(req, sizeof(*alert));
+    if (alert == NULL)
+        return op_alert_oom(req);
+    if (req->msg->alert_add->alert != NULL)
+        *alert = *req->msg->alert_add->alert;
+    else
+        folio__alert__init(alert);
+    /* Unknown fields would be stored and sent back unchecked. */
+    alert->base.n_unknown_fields = 0;
+    alert->base.unknown_fields = NULL;
+    char buf[OP_ALERT_WHY_MAX];
+    const char *why = op_alert_check(alert, buf);
+    if (why != NULL)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "%s", why);
+    alert->id = 0;
+    alert->posted_by = (char *)req->actor.name;
+    alert->posted_by_office_id = req->actor.office_id;
+    alert->created_at = req->now;
+    alert->ended_on = (char *)"";
+    struct store *store = &req->server->store;
+    if ((rc = store_alert_put(store, txn, alert)) != 0)
+        return request_store_error(req, rc, "post the alert");
+    char *target = arena_printf(&req->arena, "%llu", (unsigned long long)alert->id);
+    char *detail = arena_printf(&req->arena, "%s %s", alert->kind,
+                                alert->city[0] != '\0' ? alert->city : alert->region);
+    if (target == NULL || detail == NULL)
+        return op_alert_oom(req);
+    if ((rc = audit_append(req, txn, "alert.add", target, detail)) != 0)
+        return request_store_error(req, rc, "post the alert");
+    return op_alert_reply(req, alert);
+}
+
+int op_alert_list_read(struct request *req, MDB_txn *txn)
+{
+    Folio__AlertList *ask = req->msg->alert_list;
+    char today[OP_ALERT_DATE_LEN + 1];
+    int rc = op_alert_today(req, ask->date, today);
+    if (rc != 0)
+        return rc;
+    Folio__Alerts *list = request_alloc(req, sizeof(*list));
+    if (list == NULL)
+        return op_alert_oom(req);
+    folio__alerts__init(list);
+    struct store *store = &req->server->store;
+    /* In force today or later: some day from today to the end of time. */
+    if (ask->include_ended)
+        rc = store_alert_list(store, txn, OP_ALERT_LIST_MAX, &req->arena, &list->alerts,
+                              &list->n_alerts);
+    else
+        rc = store_alert_active(store, txn, today, "9999-12-31", &req->arena, &list->alerts,
+                                &list->n_alerts);
+    if (rc != 0)
+        return request_store_error(req, rc, "list the alerts");
+    req->response.result_case = FOLIO__RESPONSE__RESULT_ALERTS;
+    req->response.alerts = list;
+    return 0;
+}
+
+int op_alert_end_write(struct request *req, MDB_txn *txn)
+{
+    Folio__AlertEnd *ask = req->msg->alert_end;
+    char today[OP_ALERT_DATE_LEN + 1];
+    int rc = op_alert_today(req, ask->date, today);
+    if (rc != 0)
+        return rc;
+    struct store *store = &req->server->store;
+    Folio__Alert *alert;
+    rc = store_alert_get(store, txn, ask->id, &req->arena, &alert);
+    if (rc == MDB_NOTFOUND)
+        return request_fail(req, FOLIO__CODE__NOT_FOUND, "no alert %llu",
+                            (unsigned long long)ask->id);
+    if (rc != 0)
+        return request_store_error(req, rc, "read the alert");
+    if ((rc = access_alert_end(req, alert)) != 0)
+        return rc;
+    if (alert->ended_on[0] != '\0')
+        return request_fail(req, FOLIO__CODE__FAILED_PRECONDITION, "alert %llu ended on %s",
+                            (unsigned long long)alert->id, alert->ended_on);
+    if ((alert->ended_on = arena_strdup(&req->arena, today)) == NULL)
+        return op_alert_oom(req);
+    char *target = arena_printf(&req->arena, "%llu", (unsigned long long)alert->id);
+    if (target == NULL)
+        return op_alert_oom(req);
+    if ((rc = store_alert_put(store, txn, alert)) != 0 ||
+        (rc = audit_append(req, txn, "alert.end", target, today)) != 0)
+        return request_store_error(req, rc, "end the alert");
+    return op_alert_reply(req, alert);
+}

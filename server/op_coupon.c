@@ -1,0 +1,338 @@
+/* op_coupon.c - coupons at partner businesses, issued by an agent to one of
+ * its clients and redeemed once.
+ *
+ * A coupon is a bearer token: whoever holds the code can redeem it. So the
+ * code goes to the owner alone and never into the audit or the logs (audit
+ * records name the client and the partner instead), and a code that is not
+ * the actor's gets the answer of a code that does not exist (access.c).
+ * Issuing needs the client's consent to marketing on some channel, as an
+ * offer does (offer_channel). */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "access.h"
+#include "audit.h"
+#include "client_record.h"
+#include "offer.h"
+#include "op.h"
+#include "server.h"
+#include "store_agenda.h"
+#include "store_client.h"
+#include "store_coupon.h"
+#include "store_partner.h"
+#include "validate.h"
+
+#define OP_COUPON_DATE_LEN     10
+#define OP_COUPON_DISCOUNT_MAX 200
+#define OP_COUPON_LIST_DEFAULT 100
+#define OP_COUPON_LIST_MAX     1000
+#define OP_COUPON_CODE_LEN     19 /* XXXX-XXXX-XXXX-XXXX */
+#define OP_COUPON_TRIES        8
+
+/* 32 symbols, 5 bits each, none of them easy to mistake for another (no
+ * 0/O, 1/I). */
+static const char op_coupon_alphabet[] = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+
+static int op_coupon_oom(struct request *req)
+{
+    return request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED, "out of memory");
+}
+
+static bool op_coupon_is_date(const char *text)
+{
+    int y, m, d;
+    return strnlen(text, OP_COUPON_DATE_LEN + 1) == OP_COUPON_DATE_LEN &&
+           client_date_parse(text, &y, &m, &d) == 0;
+}
+
+/* The request's `date`, or the server's today when it gives none; in the
+ * arena, since the stored coupon may point at it. */
+static int op_coupon_today(struct request *req, const char *date, char **out)
+{
+    char today[OP_COUPON_DATE_LEN + 1];
+    if (date[0] == '\0')
+        client_date_today(req->now, today);
+    else if (op_coupon_is_date(date))
+        memcpy(today, date, sizeof(today));
+    else
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "date: not a date (YYYY-MM-DD)");
+    if ((*out = arena_strdup(&req->arena, today)) == NULL)
+        return op_coupon_oom(req);
+    return 0;
+}
+
+/* 80 random bits as 16 symbols in groups of four. */
+static void op_coupon_code(char out[OP_COUPON_CODE_LEN + 1])
+{
+    uint8_t bits[10];
+    randombytes_buf(bits, sizeof(bits));
+    size_t o = 0;
+    for (size_t i = 0; i < 16; i++) {
+        size_t bit = i * 5, byte = bit / 8, shift = bit % 8;
+        unsigned window =
+            (unsigned)bits[byte] << 8 | (byte + 1 < sizeof(bits) ? bits[byte + 1] : 0);
+        if (i > 0 && i % 4 == 0)
+            out[o++] = '-';
+        out[o++] = op_coupon_alphabet[(window >> (11 - shift)) & 0x1f];
+    }
+    out[o] = '\0';
+    sodium_memzero(bits, sizeof(bits));
+}
+
+/* Reads the client a request names and checks that the actor owns it. */
+static int op_coupon_client(struct request *req, MDB_txn *txn, const char *text,
+                            uint8_t id[STORE_CLIENT_ID_BYTES], Folio__Client **out)
+{
+    if (client_id_parse(text, id) != 0)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "client_id: not a client id");
+    char canonical[CLIENT_ID_TEXT + 1];
+    client_id_format(id, canonical);
+    Folio__Client *client = NULL;
+    int rc = store_client_get(&req->server->store, txn, id, &req->arena, &client);
+    if (rc == MDB_NOTFOUND)
+        client = NULL;
+    else if (rc != 0)
+        return request_store_error(req, rc, "read the client");
+    if ((rc = access_client(req, canonical, client, false)) != 0)
+        return rc;
+    *out = client;
+    return 0;
+}
+
+/* Names looked up for a page of coupons, remembered from one to the next:
+ * a page is mostly one client's or one partner's. */
+struct op_coupon_names {
+    uint64_t partner_id;
+    char *partner;
+    char client_id[CLIENT_ID_TEXT + 1];
+    char *client_name;
+};
+
+/* Fills the partner's and the client's names, which a stored coupon does
+ * not carry. A partner or client gone missing leaves its name empty. */
+static int op_coupon_names(struct request *req, MDB_txn *txn, Folio__Coupon *coupon,
+                           struct op_coupon_names *names)
+{
+    struct store *store = &req->server->store;
+    int rc;
+    if (names->partner == NULL || names->partner_id != coupon->partner_id) {
+        Folio__Partner *partner;
+        rc = store_partner_get(store, txn, coupon->partner_id, &req->arena, &partner);
+        if (rc != 0 && rc != MDB_NOTFOUND)
+            return request_store_error(req, rc, "read the partner");
+        names->partner = rc == 0 ? partner->name : (char *)"";
+        names->partner_id = coupon->partner_id;
+    }
+    if (names->client_name == NULL || strcmp(names->client_id, coupon->client_id) != 0) {
+        uint8_t id[STORE_CLIENT_ID_BYTES];
+        Folio__Client *client;
+        rc = client_id_parse(coupon->client_id, id) == 0
+                 ? store_client_get(store, txn, id, &req->arena, &client)
+                 : MDB_NOTFOUND;
+        if (rc != 0 && rc != MDB_NOTFOUND)
+            return request_store_error(req, rc, "read the client");
+        names->client_name = rc == 0 ? client->name : (char *)"";
+        snprintf(names->client_id, sizeof(names->client_id), "%s", coupon->client_id);
+    }
+    coupon->partner = names->partner;
+    coupon->client_name = names->client_name;
+    return 0;
+}
+
+/* The coupon's line on its client's timeline, dated date, and its audit
+ * record. */
+static int op_coupon_record(struct request *req, MDB_txn *txn, const uint8_t id[16],
+                            const Folio__Coupon *coupon, const char *what, char *date,
+                            const char *action)
+{
+    Folio__TimelineEvent *ev = request_alloc(req, sizeof(*ev));
+    char *note = arena_printf(&req->arena, "%s: %s", coupon->partner, coupon->discount);
+    char *detail =
+        arena_printf(&req->arena, "partner %llu", (unsigned long long)coupon->partner_id);
+    if (ev == NULL || note == NULL || detail == NULL)
+        return op_coupon_oom(req);
+    folio__timeline_event__init(ev);
+    ev->time = req->now;
+    ev->actor = (char *)req->actor.name;
+    ev->kind = (char *)"coupon";
+    ev->what = (char *)what;
+    ev->note = note;
+    ev->date = date;
+    int rc = store_timeline_append(&req->server->store, txn, id, ev);
+    if (rc == 0)
+        rc = audit_append(req, txn, action, coupon->client_id, detail);
+    if (rc != 0)
+        return request_store_error(req, rc, "record the coupon");
+    return 0;
+}
+
+static int op_coupon_reply(struct request *req, Folio__Coupon *coupon)
+{
+    req->response.result_case = FOLIO__RESPONSE__RESULT_COUPON;
+    req->response.coupon = coupon;
+    return 0;
+}
+
+/* ---------------------------------------------------------------- issue */
+
+int op_coupon_issue_write(struct request *req, MDB_txn *txn)
+{
+    Folio__CouponIssue *ask = req->msg->coupon_issue;
+    int rc = access_client_create(req);
+    if (rc != 0)
+        return rc;
+    char *today;
+    if ((rc = op_coupon_today(req, ask->date, &today)) != 0)
+        return rc;
+    Folio__Coupon empty = FOLIO__COUPON__INIT;
+    const Folio__Coupon *given = ask->coupon != NULL ? ask->coupon : &empty;
+    uint8_t id[STORE_CLIENT_ID_BYTES];
+    Folio__Client *client;
+    if ((rc = op_coupon_client(req, txn, given->client_id, id, &client)) != 0)
+        return rc;
+    struct store *store = &req->server->store;
+    Folio__Partner *partner;
+    rc = store_partner_get(store, txn, given->partner_id, &req->arena, &partner);
+    if (rc == MDB_NOTFOUND)
+        return request_fail(req, FOLIO__CODE__NOT_FOUND, "no partner %llu",
+                            (unsigned long long)given->partner_id);
+    if (rc != 0)
+        return request_store_error(req, rc, "read the partner");
+    const char *why = validate_text(given->discount, OP_COUPON_DISCOUNT_MAX);
+    if (why != NULL)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "discount: %s", why);
+    if (!op_coupon_is_date(given->valid_until))
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,
+                            "valid_until: not a date (YYYY-MM-DD)");
+    if (strcmp(given->valid_until, today) < 0)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "valid_until: already past");
+    if (offer_channel(client, "", &why) == NULL)
+        return request_fail(req, FOLIO__CODE__FAILED_PRECONDITION, "%s", why);
+
+    Folio__Coupon *coupon = request_alloc(req, sizeof(*coupon));
+    char *code = request_alloc(req, OP_COUPON_CODE_LEN + 1);
+    char *client_id = request_alloc(req, CLIENT_ID_TEXT + 1);
+    if (coupon == NULL || code == NULL || client_id == NULL)
+        return op_coupon_oom(req);
+    /* Two codes out of 2^80 meet with no real chance, but a coupon must
+     * never land on another's code. */
+    for (int tries = 0;; tries++) {
+        if (tries == OP_COUPON_TRIES)
+            return request_fail(req, FOLIO__CODE__INTERNAL, "no free coupon code found");
+        op_coupon_code(code);
+        Folio__Coupon *taken;
+        rc = store_coupon_get(store, txn, code, &req->arena, &taken);
+        if (rc == MDB_NOTFOUND)
+            break;
+        if (rc != 0)
+            return request_store_error(req, rc, "issue the coupon");
+    }
+    client_id_format(id, client_id);
+    folio__coupon__init(coupon);
+    coupon->code = code;
+    coupon->client_id = client_id;
+    coupon->owner_id = req->actor.user_id;
+    coupon->partner_id = partner->id;
+    coupon->discount = given->discount;
+    coupon->valid_until = given->valid_until;
+    coupon->created_at = req->now;
+    coupon->partner = partner->name;
+    coupon->client_name = client->name;
+    if ((rc = store_coupon_put(store, txn, coupon)) != 0)
+        return request_store_error(req, rc, "issue the coupon");
+    if ((rc = op_coupon_record(req, txn, id, coupon, "issued", today, "coupon.issue")) != 0)
+        return rc;
+    return op_coupon_reply(req, coupon);
+}
+
+/* ---------------------------------------------------------------- list */
+
+int op_coupon_list_read(struct request *req, MDB_txn *txn)
+{
+    Folio__CouponList *ask = req->msg->coupon_list;
+    uint8_t id[STORE_CLIENT_ID_BYTES];
+    bool by_client = ask->client_id[0] != '\0';
+    int rc;
+    if (by_client) {
+        Folio__Client *client;
+        if ((rc = op_coupon_client(req, txn, ask->client_id, id, &client)) != 0)
+            return rc;
+    }
+    if (strnlen(ask->after, STORE_AGENDA_CODE_MAX + 1) > STORE_AGENDA_CODE_MAX)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "after: not a coupon code");
+    size_t limit = ask->limit == 0                   ? OP_COUPON_LIST_DEFAULT
+                   : ask->limit > OP_COUPON_LIST_MAX ? OP_COUPON_LIST_MAX
+                                                     : ask->limit;
+    Folio__Coupons *list = request_alloc(req, sizeof(*list));
+    if (list == NULL)
+        return op_coupon_oom(req);
+    folio__coupons__init(list);
+    bool more = false;
+    rc = store_coupon_list(&req->server->store, txn, req->actor.user_id, by_client ? id : NULL,
+                           ask->after[0] != '\0' ? ask->after : NULL, limit, &req->arena,
+                           &list->coupons, &list->n_coupons, &more);
+    if (rc != 0)
+        return request_store_error(req, rc, "list the coupons");
+    struct op_coupon_names names = {0};
+    for (size_t i = 0; i < list->n_coupons; i++)
+        if ((rc = op_coupon_names(req, txn, list->coupons[i], &names)) != 0)
+            return rc;
+    if (more && list->n_coupons > 0)
+        list->next = list->coupons[list->n_coupons - 1]->code;
+    req->response.result_case = FOLIO__RESPONSE__RESULT_COUPONS;
+    req->response.coupons = list;
+    return 0;
+}
+
+/* ---------------------------------------------------------------- redeem */
+
+int op_coupon_redeem_write(struct request *req, MDB_txn *txn)
+{
+    Folio__CouponRedeem *ask = req->msg->coupon_redeem;
+    char *today;
+    int rc = op_coupon_today(req, ask->date, &today);
+    if (rc != 0)
+        return rc;
+    /* Users type codes by hand: compare them upper-cased. */
+    size_t len = strnlen(ask->code, STORE_AGENDA_CODE_MAX + 1);
+    if (len == 0 || len > STORE_AGENDA_CODE_MAX)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "code: not a coupon code");
+    char code[STORE_AGENDA_CODE_MAX + 1];
+    for (size_t i = 0; i <= len; i++) {
+        char c = ask->code[i];
+        code[i] = c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A') : c;
+    }
+    if (validate_text(code, STORE_AGENDA_CODE_MAX) != NULL)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "code: not a coupon code");
+    struct store *store = &req->server->store;
+    Folio__Coupon *coupon = NULL;
+    rc = store_coupon_get(store, txn, code, &req->arena, &coupon);
+    if (rc == MDB_NOTFOUND)
+        coupon = NULL;
+    else if (rc != 0)
+        return request_store_error(req, rc, "read the coupon");
+    if ((rc = access_coupon(req, code, coupon)) != 0)
+        return rc;
+    if (coupon->redeemed_at[0] != '\0')
+        return request_fail(req, FOLIO__CODE__FAILED_PRECONDITION,
+                            "coupon %s was already redeemed on %s", coupon->code,
+                            coupon->redeemed_at);
+    if (strcmp(today, coupon->valid_until) > 0)
+        return request_fail(req, FOLIO__CODE__FAILED_PRECONDITION, "coupon %s expired on %s",
+                            coupon->code, coupon->valid_until);
+    uint8_t id[STORE_CLIENT_ID_BYTES];
+    if (client_id_parse(coupon->client_id, id) != 0)
+        return request_store_error(req, EINVAL, "read the coupon");
+    coupon->redeemed_at = today;
+    struct op_coupon_names names = {0};
+    if ((rc = op_coupon_names(req, txn, coupon, &names)) != 0)
+        return rc;
+    if ((rc = store_coupon_put(store, txn, coupon)) != 0)
+        return request_store_error(req, rc, "redeem the coupon");
+    if ((rc = op_coupon_record(req, txn, id, coupon, "redeemed", today, "coupon.redeem")) != 0)
+        return rc;
+    return op_coupon_reply(req, coupon);
+}

@@ -1,0 +1,159 @@
+/* op_profile.c - the agent's card: how a client reaches its agent, shown on
+ * offers. Every user keeps its own card and no one else's. */
+#include <stdio.h>
+#include <string.h>
+
+#include "audit.h"
+#include "op.h"
+#include "server.h"
+#include "store_profile.h"
+#include "validate.h"
+
+#define OP_PROFILE_NAME_MAX  100
+#define OP_PROFILE_PHONE_MAX 40
+#define OP_PROFILE_EMAIL_MAX 254
+#define OP_PROFILE_HOURS_MAX 200
+#define OP_PROFILE_WHY_MAX   128
+
+static int op_profile_oom(struct request *req)
+{
+    return request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED, "out of memory");
+}
+
+static const char *op_profile_phone(const char *phone)
+{
+    size_t len = strnlen(phone, OP_PROFILE_PHONE_MAX + 1);
+    if (len > OP_PROFILE_PHONE_MAX)
+        return "phone: at most 40 characters";
+    for (size_t i = 0; i < len; i++)
+        if (!((phone[i] >= '0' && phone[i] <= '9') || strchr(" +()-.", phone[i]) != NULL))
+            return "phone: only digits, spaces and + ( ) - .";
+    return NULL;
+}
+
+static const char *op_profile_email(const char *email)
+{
+    if (validate_text(email, OP_PROFILE_EMAIL_MAX) != NULL)
+        return "email: at most 254 characters of printable text";
+    const char *at = strchr(email, '@');
+    if (at == NULL || at == email || at[1] == '\0' || strchr(at + 1, '@') != NULL ||
+        strchr(email, ' ') != NULL)
+        return "email: not an e-mail address (one @, no spaces)";
+    return NULL;
+}
+
+/* Sets one field of card from set; NULL or a sentence naming the field. */
+static const char *op_profile_apply(Folio__AgentCard *card, const Folio__AgentCard *set,
+                                    const char *field, char buf[OP_PROFILE_WHY_MAX])
+{
+    const char *why = NULL;
+    if (strcmp(field, "display_name") == 0) {
+        if (set->display_name[0] != '\0' &&
+            (why = validate_text(set->display_name, OP_PROFILE_NAME_MAX)) != NULL) {
+            snprintf(buf, OP_PROFILE_WHY_MAX, "display_name: %s", why);
+            return buf;
+        }
+        card->display_name = set->display_name;
+    } else if (strcmp(field, "phone") == 0) {
+        if ((why = op_profile_phone(set->phone)) != NULL)
+            return why;
+        card->phone = set->phone;
+    } else if (strcmp(field, "email") == 0) {
+        if (set->email[0] != '\0' && (why = op_profile_email(set->email)) != NULL)
+            return why;
+        card->email = set->email;
+    } else if (strcmp(field, "hours") == 0) {
+        if (set->hours[0] != '\0' &&
+            (why = validate_text(set->hours, OP_PROFILE_HOURS_MAX)) != NULL) {
+            snprintf(buf, OP_PROFILE_WHY_MAX, "hours: %s", why);
+            return buf;
+        }
+        card->hours = set->hours;
+    } else {
+        return "fields: each one of display_name, phone, email, hours";
+    }
+    return NULL;
+}
+
+/* The fields' names joined by ",", for the audit. Call after every name
+ * was checked (they are short). */
+static char *op_profile_joined(struct request *req, char **fields, size_t n)
+{
+    size_t len = 1;
+    for (size_t i = 0; i < n; i++)
+        len += strlen(fields[i]) + 1;
+    char *out = request_alloc(req, len);
+    if (out == NULL)
+        return NULL;
+    char *p = out;
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0)
+            *p++ = ',';
+        size_t l = strlen(fields[i]);
+        memcpy(p, fields[i], l);
+        p += l;
+    }
+    *p = '\0';
+    return out;
+}
+
+/* The actor's card, or an empty one; user filled either way. */
+static int op_profile_load(struct request *req, MDB_txn *txn, Folio__AgentCard **out)
+{
+    Folio__AgentCard *card = NULL;
+    int rc = store_profile_get(&req->server->store, txn, req->actor.user_id, &req->arena, &card);
+    if (rc == MDB_NOTFOUND) {
+        if ((card = request_alloc(req, sizeof(*card))) == NULL)
+            return op_profile_oom(req);
+        folio__agent_card__init(card);
+    } else if (rc != 0) {
+        return request_store_error(req, rc, "read the card");
+    }
+    card->user = (char *)req->actor.name;
+    *out = card;
+    return 0;
+}
+
+static int op_profile_reply(struct request *req, Folio__AgentCard *card)
+{
+    req->response.result_case = FOLIO__RESPONSE__RESULT_CARD;
+    req->response.card = card;
+    return 0;
+}
+
+int op_profile_set_write(struct request *req, MDB_txn *txn)
+{
+    Folio__ProfileSet *ask = req->msg->profile_set;
+    if (ask->n_fields == 0)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,
+                            "fields: name at least one field to change");
+    Folio__AgentCard empty = FOLIO__AGENT_CARD__INIT;
+    const Folio__AgentCard *set = ask->card != NULL ? ask->card : &empty;
+    Folio__AgentCard *card;
+    int rc = op_profile_load(req, txn, &card);
+    if (rc != 0)
+        return rc;
+    char buf[OP_PROFILE_WHY_MAX];
+    for (size_t i = 0; i < ask->n_fields; i++) {
+        const char *why = op_profile_apply(card, set, ask->fields[i], buf);
+        if (why != NULL)
+            return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "%s", why);
+    }
+    card->updated_at = req->now;
+    char *detail = op_profile_joined(req, ask->fields, ask->n_fields);
+    if (detail == NULL)
+        return op_profile_oom(req);
+    if ((rc = store_profile_put(&req->server->store, txn, req->actor.user_id, card)) != 0 ||
+        (rc = audit_append(req, txn, "profile.set", req->actor.name, detail)) != 0)
+        return request_store_error(req, rc, "set the card");
+    return op_profile_reply(req, card);
+}
+
+int op_profile_get_read(struct request *req, MDB_txn *txn)
+{
+    Folio__AgentCard *card;
+    int rc = op_profile_load(req, txn, &card);
+    if (rc != 0)
+        return rc;
+    return op_profile_reply(req, card);
+}

@@ -1,0 +1,56 @@
+/* store_agenda.h - the dated index behind `folio agenda`.
+ *
+ * One table, keyed by owner id (u64 BE), a kind byte, then a key of that
+ * kind, so that everything on one agent's agenda for a range of dates is
+ * one short cursor walk, never a scan of the portfolio or the database:
+ *   BIRTHDAY  month (1 byte) + day (1 byte) + client id       -> empty
+ *   FOLLOW_UP date (u32 BE YYYYMMDD) + client id + event seq  -> empty
+ *   EVENT     date + client id + event seq     -> the trigger ("purchase:vehicle")
+ *   OFFER     valid_until + offer id                          -> empty (open offers)
+ *   COUPON    valid_until + code                              -> empty (unredeemed)
+ * Whoever changes the record an entry stands for keeps the entry in step in
+ * the same transaction: store_client.c (birthdays; follow-ups and events on
+ * erasure), op_client.c (follow-ups, events), store_offer.c, store_coupon.c. */
+#ifndef FOLIO_STORE_AGENDA_H
+#define FOLIO_STORE_AGENDA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store.h"
+
+enum store_agenda_kind {
+    STORE_AGENDA_BIRTHDAY = 'B',
+    STORE_AGENDA_FOLLOW_UP = 'F',
+    STORE_AGENDA_EVENT = 'E',
+    STORE_AGENDA_OFFER = 'O',
+    STORE_AGENDA_COUPON = 'C',
+};
+
+#define STORE_AGENDA_CODE_MAX 32
+
+struct store_agenda_key {
+    uint64_t owner_id;
+    enum store_agenda_kind kind;
+    uint32_t date;                        /* YYYYMMDD; BIRTHDAY: month * 100 + day */
+    uint8_t client_id[16];                /* BIRTHDAY, FOLLOW_UP, EVENT */
+    uint64_t seq;                         /* FOLLOW_UP, EVENT: timeline seq; OFFER: offer id */
+    char code[STORE_AGENDA_CODE_MAX + 1]; /* COUPON */
+};
+
+/* Inserts or replaces the entry; value may be NULL for none. */
+int store_agenda_put(struct store *s, MDB_txn *txn, const struct store_agenda_key *key,
+                     const void *value, size_t value_len);
+/* Removes the entry; 0 also when it was not there. */
+int store_agenda_delete(struct store *s, MDB_txn *txn, const struct store_agenda_key *key);
+
+/* Calls fn for each of owner's entries of kind with from <= date <= to, in
+ * key order. fn returns 0 to go on, STORE_AGENDA_STOP to stop (then 0 is
+ * returned), or an error, which is returned. */
+#define STORE_AGENDA_STOP (-1)
+typedef int (*store_agenda_fn)(void *ctx, const struct store_agenda_key *key, const void *value,
+                               size_t value_len);
+int store_agenda_each(struct store *s, MDB_txn *txn, uint64_t owner_id, enum store_agenda_kind kind,
+                      uint32_t from, uint32_t to, store_agenda_fn fn, void *ctx);
+
+#endif

@@ -1,0 +1,237 @@
+/* store_coupon.c - see store_coupon.h.
+ *
+ * store_coupon_put and store_coupon_delete_client are the only writers of
+ * coupons, coupons_by_owner, coupons_by_client and the COUPON agenda
+ * entries, so they alone keep them in step: put reads the stored coupon
+ * first and drops the entries it stood for before writing the new ones.
+ * Index values are empty; the key says it all.
+ */
+#include "store_coupon.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "client_record.h"
+#include "store_agenda.h"
+
+#define COUPON_CODE_MAX  STORE_AGENDA_CODE_MAX
+#define COUPON_LIST_MAX  1000
+#define COUPON_INDEX_MAX (16 + COUPON_CODE_MAX)
+
+/* The code's length, or 0 when it cannot be a key. */
+static size_t coupon_code_len(const char *code)
+{
+    size_t len = strnlen(code, COUPON_CODE_MAX + 1);
+    return len > COUPON_CODE_MAX ? 0 : len;
+}
+
+/* prefix (owner id u64 BE, or client id) + code. */
+static size_t coupon_index_key(uint8_t out[COUPON_INDEX_MAX], const uint8_t *prefix,
+                               size_t prefix_len, const char *code)
+{
+    size_t len = coupon_code_len(code);
+    memcpy(out, prefix, prefix_len);
+    memcpy(out + prefix_len, code, len);
+    return prefix_len + len;
+}
+
+/* YYYYMMDD of a date, 0 when it is not one. */
+static uint32_t coupon_date_key(const char *date)
+{
+    int y, m, d;
+    if (client_date_parse(date, &y, &m, &d) != 0)
+        return 0;
+    return (uint32_t)(y * 10000 + m * 100 + d);
+}
+
+/* Adds (add true) or removes every index entry coupon stands for. */
+static int coupon_index(struct store *s, MDB_txn *txn, const Folio__Coupon *coupon, bool add)
+{
+    uint8_t client_id[16];
+    if (client_id_parse(coupon->client_id, client_id) != 0)
+        return EINVAL;
+    uint8_t owner[8];
+    store_key_u64(owner, coupon->owner_id);
+    uint8_t key[COUPON_INDEX_MAX];
+    MDB_val empty = {0, NULL};
+    const struct {
+        MDB_dbi dbi;
+        const uint8_t *prefix;
+        size_t len;
+    } indexes[] = {{s->coupons_by_owner, owner, sizeof(owner)},
+                   {s->coupons_by_client, client_id, sizeof(client_id)}};
+    for (size_t i = 0; i < sizeof(indexes) / sizeof(indexes[0]); i++) {
+        MDB_val k = {coupon_index_key(key, indexes[i].prefix, indexes[i].len, coupon->code), key};
+        int rc = add ? mdb_put(txn, indexes[i].dbi, &k, &empty, 0)
+                     : mdb_del(txn, indexes[i].dbi, &k, NULL);
+        if (rc != 0 && !(rc == MDB_NOTFOUND && !add))
+            return rc;
+    }
+
+    /* The agenda shows a coupon about to expire only while it can still be
+     * used. */
+    struct store_agenda_key agenda = {
+        .owner_id = coupon->owner_id,
+        .kind = STORE_AGENDA_COUPON,
+        .date = coupon_date_key(coupon->valid_until),
+    };
+    memcpy(agenda.code, coupon->code, coupon_code_len(coupon->code));
+    if (add && coupon->redeemed_at[0] == '\0')
+        return store_agenda_put(s, txn, &agenda, NULL, 0);
+    return add ? 0 : store_agenda_delete(s, txn, &agenda);
+}
+
+/* Removes the coupon under code with all its entries; MDB_NOTFOUND when
+ * there is none. */
+static int coupon_delete(struct store *s, MDB_txn *txn, const char *code)
+{
+    MDB_val k = {coupon_code_len(code), (void *)code};
+    MDB_val v;
+    int rc = mdb_get(txn, s->coupons, &k, &v);
+    if (rc != 0)
+        return rc;
+    Folio__Coupon *old = folio__coupon__unpack(NULL, v.mv_size, v.mv_data);
+    if (old == NULL)
+        return EINVAL;
+    rc = coupon_index(s, txn, old, false);
+    folio__coupon__free_unpacked(old, NULL);
+    if (rc != 0)
+        return rc;
+    return mdb_del(txn, s->coupons, &k, NULL);
+}
+
+int store_coupon_put(struct store *s, MDB_txn *txn, const Folio__Coupon *coupon)
+{
+    if (coupon_code_len(coupon->code) == 0)
+        return EINVAL;
+    int rc = coupon_delete(s, txn, coupon->code);
+    if (rc != 0 && rc != MDB_NOTFOUND)
+        return rc;
+    if ((rc = coupon_index(s, txn, coupon, true)) != 0)
+        return rc;
+    /* Partner and client names are filled in replies; storing them would
+     * only let them go stale. */
+    Folio__Coupon rec = *coupon;
+    rec.partner = (char *)protobuf_c_empty_string;
+    rec.client_name = (char *)protobuf_c_empty_string;
+    return store_put_message(txn, s->coupons, coupon->code, coupon_code_len(coupon->code),
+                             &rec.base, 0);
+}
+
+int store_coupon_get(struct store *s, MDB_txn *txn, const char *code, struct arena *arena,
+                     Folio__Coupon **out)
+{
+    size_t len = coupon_code_len(code);
+    if (len == 0)
+        return MDB_NOTFOUND;
+    return store_get_message(txn, s->coupons, code, len, &folio__coupon__descriptor, arena,
+                             (void **)out);
+}
+
+static bool coupon_key_of(const MDB_val *k, const uint8_t *prefix, size_t prefix_len)
+{
+    return k->mv_size > prefix_len && k->mv_size <= prefix_len + COUPON_CODE_MAX &&
+           memcmp(k->mv_data, prefix, prefix_len) == 0;
+}
+
+int store_coupon_list(struct store *s, MDB_txn *txn, uint64_t owner_id, const uint8_t *client_id,
+                      const char *after, size_t limit, struct arena *arena, Folio__Coupon ***out,
+                      size_t *count, bool *more)
+{
+    *out = NULL;
+    *count = 0;
+    *more = false;
+    if (limit == 0 || limit > COUPON_LIST_MAX)
+        limit = COUPON_LIST_MAX;
+    Folio__Coupon **coupons = arena_calloc(arena, limit, sizeof(*coupons));
+    if (coupons == NULL)
+        return ENOMEM;
+    /* A client's coupons come from its own index; the owner is still
+     * checked, so a coupon never shows up for anyone but its owner. */
+    uint8_t prefix[16];
+    size_t prefix_len;
+    MDB_dbi dbi;
+    if (client_id != NULL) {
+        memcpy(prefix, client_id, 16);
+        prefix_len = 16;
+        dbi = s->coupons_by_client;
+    } else {
+        store_key_u64(prefix, owner_id);
+        prefix_len = 8;
+        dbi = s->coupons_by_owner;
+    }
+    uint8_t start[COUPON_INDEX_MAX];
+    MDB_val k = {coupon_index_key(start, prefix, prefix_len, after != NULL ? after : ""), start};
+    MDB_val v;
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(txn, dbi, &cur);
+    if (rc != 0)
+        return rc;
+    size_t seek_len = k.mv_size;
+    rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+    if (rc == 0 && after != NULL && k.mv_size == seek_len &&
+        memcmp(k.mv_data, start, seek_len) == 0)
+        rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
+    size_t n = 0;
+    for (; rc == 0 && coupon_key_of(&k, prefix, prefix_len);
+         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        char code[COUPON_CODE_MAX + 1];
+        size_t len = k.mv_size - prefix_len;
+        memcpy(code, (const uint8_t *)k.mv_data + prefix_len, len);
+        code[len] = '\0';
+        Folio__Coupon *coupon;
+        rc = store_coupon_get(s, txn, code, arena, &coupon);
+        if (rc != 0) {
+            /* The index names a missing coupon: damage, not the end. */
+            rc = rc == MDB_NOTFOUND ? EINVAL : rc;
+            break;
+        }
+        if (coupon->owner_id != owner_id)
+            continue;
+        if (n == limit) {
+            *more = true;
+            break;
+        }
+        coupons[n++] = coupon;
+    }
+    mdb_cursor_close(cur);
+    if (rc != 0 && rc != MDB_NOTFOUND)
+        return rc;
+    *out = coupons;
+    *count = n;
+    return 0;
+}
+
+int store_coupon_delete_client(struct store *s, MDB_txn *txn, const uint8_t client_id[16])
+{
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(txn, s->coupons_by_client, &cur);
+    if (rc != 0)
+        return rc;
+    /* Each deletion removes the entry the cursor stands on, so seek the
+     * client's first remaining entry afresh every time. */
+    for (;;) {
+        MDB_val k = {16, (void *)client_id};
+        MDB_val v;
+        rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+        if (rc != 0 || !coupon_key_of(&k, client_id, 16))
+            break;
+        char code[COUPON_CODE_MAX + 1];
+        size_t len = k.mv_size - 16;
+        memcpy(code, (const uint8_t *)k.mv_data + 16, len);
+        code[len] = '\0';
+        uint8_t key[COUPON_INDEX_MAX];
+        MDB_val entry = {coupon_index_key(key, client_id, 16, code), key};
+        rc = coupon_delete(s, txn, code);
+        /* The entry goes even when it named no coupon, or a coupon that
+         * thinks it belongs elsewhere: otherwise this loop would not end. */
+        if (rc == 0 || rc == MDB_NOTFOUND)
+            rc = mdb_del(txn, s->coupons_by_client, &entry, NULL);
+        if (rc == MDB_NOTFOUND)
+            rc = 0;
+        if (rc != 0)
+            break;
+    }
+    mdb_cursor_close(cur);
+    return rc == 0 || rc == MDB_NOTFOUND ? 0 : rc;
+}

@@ -1,0 +1,343 @@
+/* test_alert.c - regional alerts, against a real foliod.
+ *
+ * Every test starts from the same firm: offices North and South, and
+ *   olga   office-admin of North     sam    office-admin of South
+ *   alice  agent in North
+ * next to the firm-admin root. Every request that takes a date gets one. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+
+#include "harness.h"
+
+#define PW_OLGA  "olga-password"
+#define PW_SAM   "sam-password"
+#define PW_ALICE "alice-password"
+
+static struct harness_server srv;
+static struct folio_client *root, *olga, *alice;
+
+static void setup(void)
+{
+    harness_server_start(&srv, NULL);
+    root = harness_admin(&srv);
+    harness_add_office(root, "North");
+    harness_add_office(root, "South");
+    harness_add_user(root, "olga", FOLIO__ROLE__ROLE_OFFICE_ADMIN, "North", PW_OLGA);
+    harness_add_user(root, "sam", FOLIO__ROLE__ROLE_OFFICE_ADMIN, "South", PW_SAM);
+    harness_add_user(root, "alice", FOLIO__ROLE__ROLE_AGENT, "North", PW_ALICE);
+    olga = harness_user(&srv, "olga", PW_OLGA);
+    alice = harness_user(&srv, "alice", PW_ALICE);
+}
+
+static void teardown(void)
+{
+    harness_server_cleanup(&srv);
+}
+
+TestSuite(alert, .init = setup, .fini = teardown);
+
+static void finish(void)
+{
+    folio_client_close(alice);
+    folio_client_close(olga);
+    folio_client_close(root);
+    alice = olga = root = NULL;
+    harness_server_finish(&srv);
+}
+
+/* ---------------------------------------------------------------- requests */
+
+static Folio__Response *alert_add(struct folio_client *c, const char *kind, const char *city,
+                                  const char *region, const char *date, const char *until,
+                                  const char *note, struct folio_error *err)
+{
+    Folio__Alert alert = FOLIO__ALERT__INIT;
+    alert.kind = (char *)kind;
+    alert.city = (char *)(city ? city : "");
+    alert.region = (char *)(region ? region : "");
+    alert.date = (char *)date;
+    alert.until = (char *)(until ? until : "");
+    alert.note = (char *)(note ? note : "");
+    Folio__AlertAdd op = FOLIO__ALERT_ADD__INIT;
+    op.alert = &alert;
+    Folio__Request req = FOLIO__REQUEST__INIT;
+    req.op_case = FOLIO__REQUEST__OP_ALERT_ADD;
+    req.alert_add = &op;
+    return folio_client_call(c, &req, err);
+}
+
+static Folio__Response *alert_list(struct folio_client *c, const char *date, bool include_ended,
+                                   struct folio_error *err)
+{
+    Folio__AlertList op = FOLIO__ALERT_LIST__INIT;
+    op.date = (char *)date;
+    op.include_ended = include_ended;
+    Folio__Request req = FOLIO__REQUEST__INIT;
+    req.op_case = FOLIO__REQUEST__OP_ALERT_LIST;
+    req.alert_list = &op;
+    return folio_client_call(c, &req, err);
+}
+
+static Folio__Response *alert_end(struct folio_client *c, uint64_t id, const char *date,
+                                  struct folio_error *err)
+{
+    Folio__AlertEnd op = FOLIO__ALERT_END__INIT;
+    op.id = id;
+    op.date = (char *)date;
+    Folio__Request req = FOLIO__REQUEST__INIT;
+    req.op_case = FOLIO__REQUEST__OP_ALERT_END;
+    req.alert_end = &op;
+    return folio_client_call(c, &req, err);
+}
+
+static uint64_t add_ok(struct folio_client *c, const char *kind, const char *city,
+                       const char *region, const char *date, const char *until)
+{
+    struct folio_error err = {0};
+    Folio__Response *r =
+        harness_ok(alert_add(c, kind, city, region, date, until, NULL, &err), &err);
+    uint64_t id = r->alert->id;
+    folio_response_free(r);
+    return id;
+}
+
+static void assert_refused_naming(Folio__Response *r, struct folio_error *err, Folio__Code code,
+                                  const char *words)
+{
+    harness_refused(r, err, code);
+    cr_assert_not_null(strstr(err->message, words), "\"%s\" does not say \"%s\"", err->message,
+                       words);
+}
+
+static bool audit_has(const char *action, const char *target, const char *detail)
+{
+    struct folio_error err = {0};
+    Folio__Response *r = harness_ok(folio_audit_query(root, NULL, 0, 1000, 0, &err), &err);
+    bool found = false;
+    for (size_t i = 0; i < r->audit->n_records && !found; i++) {
+        const Folio__AuditRecord *a = r->audit->records[i];
+        found = strcmp(a->action, action) == 0 && strcmp(a->target, target) == 0 &&
+                (detail == NULL || strcmp(a->detail, detail) == 0);
+    }
+    folio_response_free(r);
+    return found;
+}
+
+/* The ids a list returned, in its order, as "3,1" for short asserts. */
+static char *ids_of(Folio__Response *r, char *out, size_t size)
+{
+    out[0] = '\0';
+    for (size_t i = 0; i < r->alerts->n_alerts; i++) {
+        size_t len = strlen(out);
+        snprintf(out + len, size - len, "%s%llu", i ? "," : "",
+                 (unsigned long long)r->alerts->alerts[i]->id);
+    }
+    return out;
+}
+
+/* ---------------------------------------------------------------- add */
+
+Test(alert, admins_post_alerts_and_agents_may_not)
+{
+    struct folio_error err = {0};
+    Folio__Response *r = harness_ok(
+        alert_add(olga, "Flood", "Piura", NULL, "2030-03-01", "2030-03-10", "river overflow", &err),
+        &err);
+    cr_assert_eq(r->result_case, FOLIO__RESPONSE__RESULT_ALERT);
+    Folio__Alert *a = r->alert;
+    cr_assert_gt(a->id, 0);
+    cr_assert_str_eq(a->kind, "flood");
+    cr_assert_str_eq(a->city, "Piura");
+    cr_assert_str_eq(a->region, "");
+    cr_assert_str_eq(a->date, "2030-03-01");
+    cr_assert_str_eq(a->until, "2030-03-10");
+    cr_assert_str_eq(a->note, "river overflow");
+    cr_assert_str_eq(a->posted_by, "olga");
+    cr_assert_neq(a->posted_by_office_id, 0);
+    cr_assert_gt(a->created_at, 0);
+    cr_assert_str_eq(a->ended_on, "");
+    char target[32];
+    snprintf(target, sizeof(target), "%llu", (unsigned long long)a->id);
+    folio_response_free(r);
+    cr_assert(audit_has("alert.add", target, "flood Piura"));
+
+    r = harness_ok(alert_add(root, "earthquake", NULL, "Ica", "2030-03-02", NULL, NULL, &err),
+                   &err);
+    cr_assert_str_eq(r->alert->region, "Ica");
+    cr_assert_eq(r->alert->posted_by_office_id, 0);
+    folio_response_free(r);
+
+    harness_refused(alert_add(alice, "flood", "Piura", NULL, "2030-03-01", NULL, NULL, &err), &err,
+                    FOLIO__CODE__PERMISSION_DENIED);
+    struct folio_client *anon = harness_connect(&srv);
+    harness_refused(alert_add(anon, "flood", "Piura", NULL, "2030-03-01", NULL, NULL, &err), &err,
+                    FOLIO__CODE__UNAUTHENTICATED);
+    harness_refused(alert_list(anon, "2030-03-01", false, &err), &err,
+                    FOLIO__CODE__UNAUTHENTICATED);
+    harness_refused(alert_end(anon, 1, "2030-03-01", &err), &err, FOLIO__CODE__UNAUTHENTICATED);
+    folio_client_close(anon);
+    finish();
+}
+
+Test(alert, alerts_are_validated_field_by_field)
+{
+    struct folio_error err = {0};
+    const char *d = "2030-03-01";
+    assert_refused_naming(alert_add(olga, "", "Piura", NULL, d, NULL, NULL, &err), &err,
+                          FOLIO__CODE__INVALID_ARGUMENT, "kind");
+    assert_refused_naming(alert_add(olga, "flood!", "Piura", NULL, d, NULL, NULL, &err), &err,
+                          FOLIO__CODE__INVALID_ARGUMENT, "kind");
+    char kind[42];
+    memset(kind, 'k', sizeof(kind) - 1);
+    kind[sizeof(kind) - 1] = '\0';
+    assert_refused_naming(alert_add(olga, kind, "Piura", NULL, d, NULL, NULL, &err), &err,
+                          FOLIO__CODE__INVALID_ARGUMENT, "kind");
+    assert_refused_naming(alert_add(olga, "flood", "Piura", "Piura", d, NULL, NULL, &err), &err,
+                          FOLIO__CODE__INVALID_ARGUMENT, "city: give a city or a region, not both");
+    assert_refused_naming(alert_add(olga, "flood", NULL, NULL, d, NULL, NULL, &err), &err,
+                          FOLIO__CODE__INVALID_ARGUMENT, "one of city or region");
+    char place[202];
+    memset(place, 'p', sizeof(place) - 1);
+    place[sizeof(place) - 1] = '\0';
+    assert_refused_naming(alert_add(olga, "flood", place, NULL, d, NULL, NULL, &err), &err,
+                          FOLIO__CODE__INVALID_ARGUMENT, "city");
+    assert_refused_naming(alert_add(olga, "flood", NULL, place, d, NULL, NULL, &err), &err,
+                          FOLIO__CODE__INVALID_ARGUMENT, "region");
+    assert_refused_naming(alert_add(olga, "flood", "Pi\nura", NULL, d, NULL, NULL, &err), &err,
+                          FOLIO__CODE__INVALID_ARGUMENT, "city");
+    assert_refused_naming(alert_add(olga, "flood", "Piura", NULL, "", NULL, NULL, &err), &err,
+                          FOLIO__CODE__INVALID_ARGUMENT, "date");
+    assert_refused_naming(alert_add(olga, "flood", "Piura", NULL, "2030-02-30", NULL, NULL, &err),
+                          &err, FOLIO__CODE__INVALID_ARGUMENT, "date");
+    assert_refused_naming(alert_add(olga, "flood", "Piura", NULL, d, "someday", NULL, &err), &err,
+                          FOLIO__CODE__INVALID_ARGUMENT, "until");
+    assert_refused_naming(alert_add(olga, "flood", "Piura", NULL, d, "2030-02-28", NULL, &err),
+                          &err, FOLIO__CODE__INVALID_ARGUMENT, "until");
+    char *note = malloc(2002);
+    memset(note, 'n', 2001);
+    note[2001] = '\0';
+    assert_refused_naming(alert_add(olga, "flood", "Piura", NULL, d, NULL, note, &err), &err,
+                          FOLIO__CODE__INVALID_ARGUMENT, "note");
+    free(note);
+    /* A one-day alert is fine. */
+    add_ok(olga, "flood", "Piura", NULL, d, d);
+    Folio__Response *r = harness_ok(alert_list(alice, d, true, &err), &err);
+    cr_assert_eq(r->alerts->n_alerts, 1);
+    folio_response_free(r);
+    finish();
+}
+
+/* ---------------------------------------------------------------- list */
+
+Test(alert, everyone_lists_the_alerts_in_force_newest_first)
+{
+    struct folio_error err = {0};
+    uint64_t march = add_ok(olga, "flood", "Piura", NULL, "2030-03-01", "2030-03-10");
+    uint64_t april = add_ok(root, "earthquake", NULL, "Ica", "2030-04-01", NULL);
+    uint64_t ended = add_ok(olga, "fire", "Cusco", NULL, "2030-02-01", NULL);
+    folio_response_free(harness_ok(alert_end(olga, ended, "2030-02-15", &err), &err));
+    char want[64], got[64];
+
+    Folio__Response *r = harness_ok(alert_list(alice, "2030-03-05", false, &err), &err);
+    snprintf(want, sizeof(want), "%llu,%llu", (unsigned long long)april, (unsigned long long)march);
+    cr_assert_str_eq(ids_of(r, got, sizeof(got)), want);
+    folio_response_free(r);
+
+    /* The flood's last day still counts; the day after, it is gone. */
+    r = harness_ok(alert_list(olga, "2030-03-10", false, &err), &err);
+    cr_assert_eq(r->alerts->n_alerts, 2);
+    folio_response_free(r);
+    r = harness_ok(alert_list(root, "2030-03-11", false, &err), &err);
+    snprintf(want, sizeof(want), "%llu", (unsigned long long)april);
+    cr_assert_str_eq(ids_of(r, got, sizeof(got)), want);
+    folio_response_free(r);
+
+    /* Before the fire was ended it was in force. */
+    r = harness_ok(alert_list(alice, "2030-02-14", false, &err), &err);
+    snprintf(want, sizeof(want), "%llu,%llu,%llu", (unsigned long long)ended,
+             (unsigned long long)april, (unsigned long long)march);
+    cr_assert_str_eq(ids_of(r, got, sizeof(got)), want);
+    folio_response_free(r);
+
+    r = harness_ok(alert_list(alice, "2030-12-01", true, &err), &err);
+    cr_assert_str_eq(ids_of(r, got, sizeof(got)), want);
+    folio_response_free(r);
+
+    assert_refused_naming(alert_list(alice, "2030-3-5", false, &err), &err,
+                          FOLIO__CODE__INVALID_ARGUMENT, "date: not a date (YYYY-MM-DD)");
+    finish();
+}
+
+/* ---------------------------------------------------------------- end */
+
+Test(alert, admins_end_alerts_of_their_own_office_once)
+{
+    struct folio_error err = {0};
+    uint64_t north = add_ok(olga, "flood", "Piura", NULL, "2030-03-01", NULL);
+    uint64_t firm = add_ok(root, "flood", NULL, "Ica", "2030-03-01", NULL);
+    struct folio_client *sam = harness_user(&srv, "sam", PW_SAM);
+
+    harness_refused(alert_end(alice, north, "2030-03-05", &err), &err,
+                    FOLIO__CODE__PERMISSION_DENIED);
+    harness_refused(alert_end(sam, north, "2030-03-05", &err), &err,
+                    FOLIO__CODE__PERMISSION_DENIED);
+    harness_refused(alert_end(olga, firm, "2030-03-05", &err), &err,
+                    FOLIO__CODE__PERMISSION_DENIED);
+    assert_refused_naming(alert_end(olga, 999, "2030-03-05", &err), &err, FOLIO__CODE__NOT_FOUND,
+                          "no alert 999");
+    assert_refused_naming(alert_end(olga, north, "March", &err), &err,
+                          FOLIO__CODE__INVALID_ARGUMENT, "date");
+
+    Folio__Response *r = harness_ok(alert_end(olga, north, "2030-03-05", &err), &err);
+    cr_assert_eq(r->result_case, FOLIO__RESPONSE__RESULT_ALERT);
+    cr_assert_str_eq(r->alert->ended_on, "2030-03-05");
+    folio_response_free(r);
+    char target[32], again[64];
+    snprintf(target, sizeof(target), "%llu", (unsigned long long)north);
+    cr_assert(audit_has("alert.end", target, NULL));
+    snprintf(again, sizeof(again), "alert %llu ended on 2030-03-05", (unsigned long long)north);
+    assert_refused_naming(alert_end(root, north, "2030-03-06", &err), &err,
+                          FOLIO__CODE__FAILED_PRECONDITION, again);
+
+    /* The firm-admin ends anyone's. */
+    r = harness_ok(alert_end(root, firm, "2030-03-07", &err), &err);
+    cr_assert_str_eq(r->alert->ended_on, "2030-03-07");
+    folio_response_free(r);
+
+    r = harness_ok(alert_list(alice, "2030-03-07", false, &err), &err);
+    cr_assert_eq(r->alerts->n_alerts, 0);
+    folio_response_free(r);
+    folio_client_close(sam);
+    finish();
+}
+
+/* ---------------------------------------------------------------- restart */
+
+Test(alert, alerts_survive_a_restart)
+{
+    struct folio_error err = {0};
+    uint64_t first = add_ok(olga, "flood", "Piura", NULL, "2030-03-01", NULL);
+    folio_response_free(harness_ok(alert_end(olga, first, "2030-03-04", &err), &err));
+    uint64_t second = add_ok(olga, "storm", "Tumbes", NULL, "2030-03-02", NULL);
+    folio_client_close(alice);
+    folio_client_close(olga);
+    folio_client_close(root);
+    harness_server_restart(&srv);
+    root = harness_admin(&srv);
+    olga = harness_user(&srv, "olga", PW_OLGA);
+    alice = harness_user(&srv, "alice", PW_ALICE);
+
+    Folio__Response *r = harness_ok(alert_list(alice, "2030-03-05", true, &err), &err);
+    cr_assert_eq(r->alerts->n_alerts, 2);
+    cr_assert_eq(r->alerts->alerts[0]->id, second);
+    cr_assert_str_eq(r->alerts->alerts[0]->kind, "storm");
+    cr_assert_eq(r->alerts->alerts[1]->id, first);
+    cr_assert_str_eq(r->alerts->alerts[1]->ended_on, "2030-03-04");
+    folio_response_free(r);
+    uint64_t third = add_ok(olga, "flood", "Lima", NULL, "2030-03-06", NULL);
+    cr_assert_eq(third, second + 1);
+    finish();
+}

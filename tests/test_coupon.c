@@ -1,0 +1,609 @@
+/* test_coupon.c - partners and coupons, against a real foliod.
+ *
+ * Every test starts from the same firm: offices North and South, and
+ *   olga   office-admin of North
+ *   alice  agent in North            bob    agent in South
+ * next to the firm-admin root, one partner ("Cine Sol") and two clients of
+ * alice: Mia, who agreed to marketing by email, and Noel, who agreed to
+ * nothing. Every request that takes a date gets one. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+
+#include "harness.h"
+
+#define PW_OLGA  "olga-password"
+#define PW_ALICE "alice-password"
+#define PW_BOB   "bob-password"
+#define TODAY    "2030-06-10"
+
+static struct harness_server srv;
+static struct folio_client *root, *alice;
+static uint64_t partner_id;
+static char mia[37], noel[37];
+
+/* ---------------------------------------------------------------- requests */
+
+static Folio__Response *call(struct folio_client *c, Folio__Request *req, struct folio_error *err)
+{
+    return folio_client_call(c, req, err);
+}
+
+static Folio__Response *partner_add(struct folio_client *c, const char *name, const char *category,
+                                    const char *city, struct folio_error *err)
+{
+    Folio__Partner partner = FOLIO__PARTNER__INIT;
+    partner.name = (char *)name;
+    partner.category = (char *)category;
+    partner.city = (char *)(city ? city : "");
+    Folio__PartnerAdd op = FOLIO__PARTNER_ADD__INIT;
+    op.partner = &partner;
+    Folio__Request req = FOLIO__REQUEST__INIT;
+    req.op_case = FOLIO__REQUEST__OP_PARTNER_ADD;
+    req.partner_add = &op;
+    return call(c, &req, err);
+}
+
+static Folio__Response *partner_list(struct folio_client *c, struct folio_error *err)
+{
+    Folio__PartnerList op = FOLIO__PARTNER_LIST__INIT;
+    Folio__Request req = FOLIO__REQUEST__INIT;
+    req.op_case = FOLIO__REQUEST__OP_PARTNER_LIST;
+    req.partner_list = &op;
+    return call(c, &req, err);
+}
+
+static Folio__Response *issue(struct folio_client *c, const char *client_id, uint64_t partner,
+                              const char *discount, const char *valid_until, const char *date,
+                              struct folio_error *err)
+{
+    Folio__Coupon coupon = FOLIO__COUPON__INIT;
+    coupon.client_id = (char *)client_id;
+    coupon.partner_id = partner;
+    coupon.discount = (char *)discount;
+    coupon.valid_until = (char *)valid_until;
+    Folio__CouponIssue op = FOLIO__COUPON_ISSUE__INIT;
+    op.coupon = &coupon;
+    op.date = (char *)date;
+    Folio__Request req = FOLIO__REQUEST__INIT;
+    req.op_case = FOLIO__REQUEST__OP_COUPON_ISSUE;
+    req.coupon_issue = &op;
+    return call(c, &req, err);
+}
+
+static Folio__Response *coupon_list(struct folio_client *c, const char *client_id, uint32_t limit,
+                                    const char *after, struct folio_error *err)
+{
+    Folio__CouponList op = FOLIO__COUPON_LIST__INIT;
+    op.client_id = (char *)(client_id ? client_id : "");
+    op.limit = limit;
+    op.after = (char *)(after ? after : "");
+    Folio__Request req = FOLIO__REQUEST__INIT;
+    req.op_case = FOLIO__REQUEST__OP_COUPON_LIST;
+    req.coupon_list = &op;
+    return call(c, &req, err);
+}
+
+static Folio__Response *redeem(struct folio_client *c, const char *code, const char *date,
+                               struct folio_error *err)
+{
+    Folio__CouponRedeem op = FOLIO__COUPON_REDEEM__INIT;
+    op.code = (char *)code;
+    op.date = (char *)date;
+    Folio__Request req = FOLIO__REQUEST__INIT;
+    req.op_case = FOLIO__REQUEST__OP_COUPON_REDEEM;
+    req.coupon_redeem = &op;
+    return call(c, &req, err);
+}
+
+static void add_client(struct folio_client *c, const char *name, bool email_consent, char out[37])
+{
+    struct folio_error err = {0};
+    Folio__Consent consent = FOLIO__CONSENT__INIT;
+    consent.email = email_consent;
+    Folio__Client client = FOLIO__CLIENT__INIT;
+    client.name = (char *)name;
+    client.consent = &consent;
+    Folio__ClientAdd op = FOLIO__CLIENT_ADD__INIT;
+    op.client = &client;
+    Folio__Request req = FOLIO__REQUEST__INIT;
+    req.op_case = FOLIO__REQUEST__OP_CLIENT_ADD;
+    req.client_add = &op;
+    Folio__Response *r = harness_ok(call(c, &req, &err), &err);
+    snprintf(out, 37, "%s", r->client->id);
+    folio_response_free(r);
+}
+
+static Folio__Response *history(struct folio_client *c, const char *id, struct folio_error *err)
+{
+    Folio__ClientHistory op = FOLIO__CLIENT_HISTORY__INIT;
+    op.id = (char *)id;
+    Folio__Request req = FOLIO__REQUEST__INIT;
+    req.op_case = FOLIO__REQUEST__OP_CLIENT_HISTORY;
+    req.client_history = &op;
+    return call(c, &req, err);
+}
+
+static Folio__Response *erase(struct folio_client *c, const char *id, struct folio_error *err)
+{
+    Folio__ClientErase op = FOLIO__CLIENT_ERASE__INIT;
+    op.id = (char *)id;
+    Folio__Request req = FOLIO__REQUEST__INIT;
+    req.op_case = FOLIO__REQUEST__OP_CLIENT_ERASE;
+    req.client_erase = &op;
+    return call(c, &req, err);
+}
+
+/* Issues a coupon to Mia at the partner; returns its code (free()). */
+static char *issue_ok(const char *valid_until)
+{
+    struct folio_error err = {0};
+    Folio__Response *r =
+        harness_ok(issue(alice, mia, partner_id, "2x1 tickets", valid_until, TODAY, &err), &err);
+    char *code = strdup(r->coupon->code);
+    folio_response_free(r);
+    return code;
+}
+
+static void assert_refused_naming(Folio__Response *r, struct folio_error *err, Folio__Code code,
+                                  const char *words)
+{
+    harness_refused(r, err, code);
+    cr_assert_not_null(strstr(err->message, words), "\"%s\" does not say \"%s\"", err->message,
+                       words);
+}
+
+/* How many coupon_expiring items for code the agenda from TODAY shows. */
+static size_t agenda_coupon_items(const char *code)
+{
+    struct folio_error err = {0};
+    Folio__AgendaQuery op = FOLIO__AGENDA_QUERY__INIT;
+    op.date = (char *)TODAY;
+    op.days = 30;
+    Folio__Request req = FOLIO__REQUEST__INIT;
+    req.op_case = FOLIO__REQUEST__OP_AGENDA;
+    req.agenda = &op;
+    Folio__Response *r = harness_ok(call(alice, &req, &err), &err);
+    size_t n = 0;
+    for (size_t i = 0; i < r->agenda->n_items; i++) {
+        const Folio__AgendaItem *item = r->agenda->items[i];
+        if (strcmp(item->kind, "coupon_expiring") == 0 && strcmp(item->ref, code) == 0)
+            n++;
+    }
+    folio_response_free(r);
+    return n;
+}
+
+/* ---------------------------------------------------------------- fixture */
+
+static void setup(void)
+{
+    harness_server_start(&srv, NULL);
+    root = harness_admin(&srv);
+    harness_add_office(root, "North");
+    harness_add_office(root, "South");
+    harness_add_user(root, "olga", FOLIO__ROLE__ROLE_OFFICE_ADMIN, "North", PW_OLGA);
+    harness_add_user(root, "alice", FOLIO__ROLE__ROLE_AGENT, "North", PW_ALICE);
+    harness_add_user(root, "bob", FOLIO__ROLE__ROLE_AGENT, "South", PW_BOB);
+    alice = harness_user(&srv, "alice", PW_ALICE);
+    struct folio_error err = {0};
+    Folio__Response *r = harness_ok(partner_add(root, "Cine Sol", "cinema", "Lima", &err), &err);
+    partner_id = r->partner->id;
+    folio_response_free(r);
+    add_client(alice, "Mia Torres", true, mia);
+    add_client(alice, "Noel Ruiz", false, noel);
+}
+
+static void teardown(void)
+{
+    harness_server_cleanup(&srv);
+}
+
+TestSuite(coupon, .init = setup, .fini = teardown);
+
+static void finish(void)
+{
+    folio_client_close(alice);
+    folio_client_close(root);
+    alice = root = NULL;
+    harness_server_finish(&srv);
+}
+
+static bool audit_has(const char *action, const char *target, const char *detail)
+{
+    struct folio_error err = {0};
+    Folio__Response *r = harness_ok(folio_audit_query(root, NULL, 0, 1000, 0, &err), &err);
+    bool found = false;
+    for (size_t i = 0; i < r->audit->n_records && !found; i++) {
+        const Folio__AuditRecord *a = r->audit->records[i];
+        found = strcmp(a->action, action) == 0 && strcmp(a->target, target) == 0 &&
+                (detail == NULL || strcmp(a->detail, detail) == 0);
+    }
+    folio_response_free(r);
+    return found;
+}
+
+/* ---------------------------------------------------------------- partners */
+
+Test(coupon, the_firm_admin_adds_partners_and_everyone_lists_them)
+{
+    struct folio_error err = {0};
+    Folio__Response *r = harness_ok(partner_add(root, "Gym Uno", "GYM", NULL, &err), &err);
+    cr_assert_eq(r->result_case, FOLIO__RESPONSE__RESULT_PARTNER);
+    cr_assert_str_eq(r->partner->category, "gym");
+    cr_assert_gt(r->partner->id, partner_id);
+    uint64_t gym = r->partner->id;
+    folio_response_free(r);
+    char target[32];
+    snprintf(target, sizeof(target), "%llu", (unsigned long long)gym);
+    cr_assert(audit_has("partner.add", target, "Gym Uno"));
+
+    struct folio_client *olga = harness_user(&srv, "olga", PW_OLGA);
+    harness_refused(partner_add(olga, "Spa", "spa", NULL, &err), &err,
+                    FOLIO__CODE__PERMISSION_DENIED);
+    harness_refused(partner_add(alice, "Spa", "spa", NULL, &err), &err,
+                    FOLIO__CODE__PERMISSION_DENIED);
+    assert_refused_naming(partner_add(root, "cine SOL", "cinema", NULL, &err), &err,
+                          FOLIO__CODE__ALREADY_EXISTS, "partner cine SOL already exists");
+    assert_refused_naming(partner_add(root, "", "cinema", NULL, &err), &err,
+                          FOLIO__CODE__INVALID_ARGUMENT, "name");
+    assert_refused_naming(partner_add(root, "Bad\x01Name", "cinema", NULL, &err), &err,
+                          FOLIO__CODE__INVALID_ARGUMENT, "name");
+    assert_refused_naming(partner_add(root, "Spa", "", NULL, &err), &err,
+                          FOLIO__CODE__INVALID_ARGUMENT, "category");
+    assert_refused_naming(partner_add(root, "Spa", "spa & sauna", NULL, &err), &err,
+                          FOLIO__CODE__INVALID_ARGUMENT, "category");
+    char city[202];
+    memset(city, 'x', sizeof(city) - 1);
+    city[sizeof(city) - 1] = '\0';
+    assert_refused_naming(partner_add(root, "Spa", "spa", city, &err), &err,
+                          FOLIO__CODE__INVALID_ARGUMENT, "city");
+
+    r = harness_ok(partner_list(olga, &err), &err);
+    cr_assert_eq(r->partners->n_partners, 2);
+    cr_assert_str_eq(r->partners->partners[0]->name, "Cine Sol");
+    cr_assert_str_eq(r->partners->partners[0]->city, "Lima");
+    cr_assert_str_eq(r->partners->partners[1]->name, "Gym Uno");
+    folio_response_free(r);
+    r = harness_ok(partner_list(alice, &err), &err);
+    cr_assert_eq(r->partners->n_partners, 2);
+    folio_response_free(r);
+
+    struct folio_client *anon = harness_connect(&srv);
+    harness_refused(partner_list(anon, &err), &err, FOLIO__CODE__UNAUTHENTICATED);
+    harness_refused(partner_add(anon, "Spa", "spa", NULL, &err), &err,
+                    FOLIO__CODE__UNAUTHENTICATED);
+    folio_client_close(anon);
+    folio_client_close(olga);
+    finish();
+}
+
+/* ---------------------------------------------------------------- issue */
+
+Test(coupon, an_agent_issues_a_coupon_with_a_well_formed_code)
+{
+    struct folio_error err = {0};
+    Folio__Response *r =
+        harness_ok(issue(alice, mia, partner_id, "2x1 tickets", "2030-07-01", TODAY, &err), &err);
+    cr_assert_eq(r->result_case, FOLIO__RESPONSE__RESULT_COUPON);
+    Folio__Coupon *c = r->coupon;
+    cr_assert_str_eq(c->client_id, mia);
+    cr_assert_eq(c->partner_id, partner_id);
+    cr_assert_str_eq(c->partner, "Cine Sol");
+    cr_assert_str_eq(c->client_name, "Mia Torres");
+    cr_assert_str_eq(c->discount, "2x1 tickets");
+    cr_assert_str_eq(c->valid_until, "2030-07-01");
+    cr_assert_str_eq(c->redeemed_at, "");
+    /* XXXX-XXXX-XXXX-XXXX from the 32 unambiguous symbols. */
+    cr_assert_eq(strlen(c->code), 19, "%s", c->code);
+    for (size_t i = 0; i < 19; i++) {
+        if (i % 5 == 4)
+            cr_assert_eq(c->code[i], '-', "%s", c->code);
+        else
+            cr_assert_not_null(strchr("23456789ABCDEFGHJKLMNPQRSTUVWXYZ", c->code[i]), "%s",
+                               c->code);
+    }
+    char *code = strdup(c->code);
+    folio_response_free(r);
+
+    /* Codes are unique. */
+    char *codes[20];
+    for (size_t i = 0; i < 20; i++) {
+        codes[i] = issue_ok("2030-07-01");
+        cr_assert_str_neq(codes[i], code);
+        for (size_t j = 0; j < i; j++)
+            cr_assert_str_neq(codes[i], codes[j]);
+    }
+    for (size_t i = 0; i < 20; i++)
+        free(codes[i]);
+
+    /* The timeline says so, and the audit names the client and partner but
+     * never the code. */
+    r = harness_ok(history(alice, mia, &err), &err);
+    Folio__TimelineEvent *ev = r->timeline->events[0];
+    cr_assert_str_eq(ev->kind, "coupon");
+    cr_assert_str_eq(ev->what, "issued");
+    cr_assert_str_eq(ev->note, "Cine Sol: 2x1 tickets");
+    cr_assert_str_eq(ev->date, TODAY);
+    folio_response_free(r);
+    char detail[32];
+    snprintf(detail, sizeof(detail), "partner %llu", (unsigned long long)partner_id);
+    cr_assert(audit_has("coupon.issue", mia, detail));
+    r = harness_ok(folio_audit_query(root, NULL, 0, 1000, 0, &err), &err);
+    for (size_t i = 0; i < r->audit->n_records; i++) {
+        cr_assert_null(strstr(r->audit->records[i]->target, code));
+        cr_assert_null(strstr(r->audit->records[i]->detail, code));
+    }
+    folio_response_free(r);
+    char *log = harness_server_log(&srv);
+    cr_assert_null(strstr(log, code), "the log shows the code");
+    free(log);
+    free(code);
+    finish();
+}
+
+Test(coupon, only_the_owning_agent_issues_with_consent_and_valid_fields)
+{
+    struct folio_error err = {0};
+    /* Roles: admins keep no clients. */
+    harness_refused(issue(root, mia, partner_id, "10%", "2030-07-01", TODAY, &err), &err,
+                    FOLIO__CODE__PERMISSION_DENIED);
+    struct folio_client *olga = harness_user(&srv, "olga", PW_OLGA);
+    harness_refused(issue(olga, mia, partner_id, "10%", "2030-07-01", TODAY, &err), &err,
+                    FOLIO__CODE__PERMISSION_DENIED);
+    folio_client_close(olga);
+    struct folio_client *anon = harness_connect(&srv);
+    harness_refused(issue(anon, mia, partner_id, "10%", "2030-07-01", TODAY, &err), &err,
+                    FOLIO__CODE__UNAUTHENTICATED);
+    folio_client_close(anon);
+    /* Another agent: the client does not exist for it. */
+    struct folio_client *bob = harness_user(&srv, "bob", PW_BOB);
+    char no_client[64];
+    snprintf(no_client, sizeof(no_client), "no client %s", mia);
+    assert_refused_naming(issue(bob, mia, partner_id, "10%", "2030-07-01", TODAY, &err), &err,
+                          FOLIO__CODE__NOT_FOUND, no_client);
+    folio_client_close(bob);
+    /* Consent. */
+    assert_refused_naming(issue(alice, noel, partner_id, "10%", "2030-07-01", TODAY, &err), &err,
+                          FOLIO__CODE__FAILED_PRECONDITION, "consent");
+    /* Fields. */
+    assert_refused_naming(issue(alice, "nope", partner_id, "10%", "2030-07-01", TODAY, &err), &err,
+                          FOLIO__CODE__INVALID_ARGUMENT, "client_id");
+    assert_refused_naming(issue(alice, mia, 999, "10%", "2030-07-01", TODAY, &err), &err,
+                          FOLIO__CODE__NOT_FOUND, "no partner 999");
+    assert_refused_naming(issue(alice, mia, partner_id, "", "2030-07-01", TODAY, &err), &err,
+                          FOLIO__CODE__INVALID_ARGUMENT, "discount");
+    char discount[202];
+    memset(discount, 'd', sizeof(discount) - 1);
+    discount[sizeof(discount) - 1] = '\0';
+    assert_refused_naming(issue(alice, mia, partner_id, discount, "2030-07-01", TODAY, &err), &err,
+                          FOLIO__CODE__INVALID_ARGUMENT, "discount");
+    assert_refused_naming(issue(alice, mia, partner_id, "10%", "2030-13-01", TODAY, &err), &err,
+                          FOLIO__CODE__INVALID_ARGUMENT, "valid_until");
+    assert_refused_naming(issue(alice, mia, partner_id, "10%", "2030-06-09", TODAY, &err), &err,
+                          FOLIO__CODE__INVALID_ARGUMENT, "valid_until: already past");
+    assert_refused_naming(issue(alice, mia, partner_id, "10%", "2030-07-01", "10/06/2030", &err),
+                          &err, FOLIO__CODE__INVALID_ARGUMENT, "date: not a date (YYYY-MM-DD)");
+    /* Valid on its last day. */
+    char *code = issue_ok(TODAY);
+    free(code);
+    /* Nothing refused was stored. */
+    Folio__Response *r = harness_ok(coupon_list(alice, NULL, 0, NULL, &err), &err);
+    cr_assert_eq(r->coupons->n_coupons, 1);
+    folio_response_free(r);
+    finish();
+}
+
+/* ---------------------------------------------------------------- list */
+
+Test(coupon, agents_list_their_own_coupons_in_code_order)
+{
+    struct folio_error err = {0};
+    char *codes[5];
+    for (size_t i = 0; i < 5; i++)
+        codes[i] = issue_ok("2030-07-01");
+    /* A second client with consent, and one coupon for it. */
+    char zoe[37];
+    add_client(alice, "Zoe Paz", true, zoe);
+    Folio__Response *r =
+        harness_ok(issue(alice, zoe, partner_id, "free popcorn", "2030-08-01", TODAY, &err), &err);
+    char *zoe_code = strdup(r->coupon->code);
+    folio_response_free(r);
+
+    r = harness_ok(coupon_list(alice, NULL, 0, NULL, &err), &err);
+    cr_assert_eq(r->coupons->n_coupons, 6);
+    cr_assert_str_eq(r->coupons->next, "");
+    for (size_t i = 1; i < 6; i++)
+        cr_assert_lt(strcmp(r->coupons->coupons[i - 1]->code, r->coupons->coupons[i]->code), 0);
+    cr_assert_str_eq(r->coupons->coupons[0]->partner, "Cine Sol");
+    folio_response_free(r);
+
+    /* Pages. */
+    r = harness_ok(coupon_list(alice, NULL, 4, NULL, &err), &err);
+    cr_assert_eq(r->coupons->n_coupons, 4);
+    cr_assert_str_eq(r->coupons->next, r->coupons->coupons[3]->code);
+    char *next = strdup(r->coupons->next);
+    folio_response_free(r);
+    r = harness_ok(coupon_list(alice, NULL, 4, next, &err), &err);
+    cr_assert_eq(r->coupons->n_coupons, 2);
+    cr_assert_str_eq(r->coupons->next, "");
+    cr_assert_gt(strcmp(r->coupons->coupons[0]->code, next), 0);
+    folio_response_free(r);
+    free(next);
+
+    /* One client's. */
+    r = harness_ok(coupon_list(alice, zoe, 0, NULL, &err), &err);
+    cr_assert_eq(r->coupons->n_coupons, 1);
+    cr_assert_str_eq(r->coupons->coupons[0]->code, zoe_code);
+    cr_assert_str_eq(r->coupons->coupons[0]->client_name, "Zoe Paz");
+    folio_response_free(r);
+    r = harness_ok(coupon_list(alice, mia, 0, NULL, &err), &err);
+    cr_assert_eq(r->coupons->n_coupons, 5);
+    folio_response_free(r);
+
+    /* Nobody else sees them, not even by naming the client. */
+    struct folio_client *bob = harness_user(&srv, "bob", PW_BOB);
+    r = harness_ok(coupon_list(bob, NULL, 0, NULL, &err), &err);
+    cr_assert_eq(r->coupons->n_coupons, 0);
+    folio_response_free(r);
+    harness_refused(coupon_list(bob, mia, 0, NULL, &err), &err, FOLIO__CODE__NOT_FOUND);
+    folio_client_close(bob);
+    r = harness_ok(coupon_list(root, NULL, 0, NULL, &err), &err);
+    cr_assert_eq(r->coupons->n_coupons, 0);
+    folio_response_free(r);
+    struct folio_client *anon = harness_connect(&srv);
+    harness_refused(coupon_list(anon, NULL, 0, NULL, &err), &err, FOLIO__CODE__UNAUTHENTICATED);
+    folio_client_close(anon);
+
+    for (size_t i = 0; i < 5; i++)
+        free(codes[i]);
+    free(zoe_code);
+    finish();
+}
+
+/* ---------------------------------------------------------------- redeem */
+
+Test(coupon, a_coupon_is_redeemed_once_by_its_owner)
+{
+    struct folio_error err = {0};
+    char *code = issue_ok("2030-07-01");
+    /* Another agent, an admin and an unknown code: all "no coupon". */
+    struct folio_client *bob = harness_user(&srv, "bob", PW_BOB);
+    char no_coupon[64];
+    snprintf(no_coupon, sizeof(no_coupon), "no coupon %s", code);
+    assert_refused_naming(redeem(bob, code, "2030-06-20", &err), &err, FOLIO__CODE__NOT_FOUND,
+                          no_coupon);
+    folio_client_close(bob);
+    assert_refused_naming(redeem(root, code, "2030-06-20", &err), &err, FOLIO__CODE__NOT_FOUND,
+                          no_coupon);
+    assert_refused_naming(redeem(alice, "2222-2222-2222-2222", "2030-06-20", &err), &err,
+                          FOLIO__CODE__NOT_FOUND, "no coupon 2222-2222-2222-2222");
+    struct folio_client *anon = harness_connect(&srv);
+    harness_refused(redeem(anon, code, "2030-06-20", &err), &err, FOLIO__CODE__UNAUTHENTICATED);
+    folio_client_close(anon);
+    assert_refused_naming(redeem(alice, code, "2030-6-20", &err), &err,
+                          FOLIO__CODE__INVALID_ARGUMENT, "date");
+    assert_refused_naming(redeem(alice, "", "2030-06-20", &err), &err,
+                          FOLIO__CODE__INVALID_ARGUMENT, "code");
+
+    /* Typed in lower case, it is still the code. */
+    char typed[20];
+    for (size_t i = 0; i < 20; i++)
+        typed[i] = (char)tolower((unsigned char)code[i]);
+    Folio__Response *r = harness_ok(redeem(alice, typed, "2030-06-20", &err), &err);
+    cr_assert_str_eq(r->coupon->code, code);
+    cr_assert_str_eq(r->coupon->redeemed_at, "2030-06-20");
+    cr_assert_str_eq(r->coupon->partner, "Cine Sol");
+    cr_assert_str_eq(r->coupon->client_name, "Mia Torres");
+    folio_response_free(r);
+
+    char again[96];
+    snprintf(again, sizeof(again), "coupon %s was already redeemed on 2030-06-20", code);
+    assert_refused_naming(redeem(alice, code, "2030-06-21", &err), &err,
+                          FOLIO__CODE__FAILED_PRECONDITION, again);
+
+    r = harness_ok(history(alice, mia, &err), &err);
+    cr_assert_str_eq(r->timeline->events[0]->kind, "coupon");
+    cr_assert_str_eq(r->timeline->events[0]->what, "redeemed");
+    cr_assert_str_eq(r->timeline->events[0]->date, "2030-06-20");
+    folio_response_free(r);
+    char detail[32];
+    snprintf(detail, sizeof(detail), "partner %llu", (unsigned long long)partner_id);
+    cr_assert(audit_has("coupon.redeem", mia, detail));
+    r = harness_ok(folio_audit_query(root, NULL, 0, 1000, 0, &err), &err);
+    for (size_t i = 0; i < r->audit->n_records; i++) {
+        cr_assert_null(strstr(r->audit->records[i]->target, code));
+        cr_assert_null(strstr(r->audit->records[i]->detail, code));
+    }
+    folio_response_free(r);
+    free(code);
+    finish();
+}
+
+Test(coupon, an_expired_coupon_is_refused)
+{
+    struct folio_error err = {0};
+    char *code = issue_ok("2030-06-30");
+    char expired[96];
+    snprintf(expired, sizeof(expired), "coupon %s expired on 2030-06-30", code);
+    assert_refused_naming(redeem(alice, code, "2030-07-01", &err), &err,
+                          FOLIO__CODE__FAILED_PRECONDITION, expired);
+    /* The last day still counts. */
+    Folio__Response *r = harness_ok(redeem(alice, code, "2030-06-30", &err), &err);
+    cr_assert_str_eq(r->coupon->redeemed_at, "2030-06-30");
+    folio_response_free(r);
+    free(code);
+    finish();
+}
+
+/* ---------------------------------------------------------------- agenda */
+
+Test(coupon, the_agenda_shows_a_coupon_about_to_expire_until_it_is_redeemed)
+{
+    struct folio_error err = {0};
+    char *code = issue_ok("2030-06-20");
+    char *later = issue_ok("2030-12-31");
+    cr_assert_eq(agenda_coupon_items(code), 1);
+    cr_assert_eq(agenda_coupon_items(later), 0, "outside the horizon");
+    folio_response_free(harness_ok(redeem(alice, code, "2030-06-11", &err), &err));
+    cr_assert_eq(agenda_coupon_items(code), 0);
+    free(code);
+    free(later);
+    finish();
+}
+
+/* ---------------------------------------------------------------- erase */
+
+Test(coupon, erasing_a_client_removes_its_coupons)
+{
+    struct folio_error err = {0};
+    char *code = issue_ok("2030-07-01");
+    folio_response_free(harness_ok(erase(alice, mia, &err), &err));
+    Folio__Response *r = harness_ok(coupon_list(alice, NULL, 0, NULL, &err), &err);
+    cr_assert_eq(r->coupons->n_coupons, 0);
+    folio_response_free(r);
+    char no_coupon[64];
+    snprintf(no_coupon, sizeof(no_coupon), "no coupon %s", code);
+    assert_refused_naming(redeem(alice, code, "2030-06-20", &err), &err, FOLIO__CODE__NOT_FOUND,
+                          no_coupon);
+    free(code);
+    finish();
+}
+
+/* ---------------------------------------------------------------- restart */
+
+Test(coupon, partners_and_coupons_survive_a_restart)
+{
+    struct folio_error err = {0};
+    char *open = issue_ok("2030-07-01");
+    char *used = issue_ok("2030-07-01");
+    folio_response_free(harness_ok(redeem(alice, used, "2030-06-15", &err), &err));
+    folio_client_close(alice);
+    folio_client_close(root);
+    harness_server_restart(&srv);
+    root = harness_admin(&srv);
+    alice = harness_user(&srv, "alice", PW_ALICE);
+
+    Folio__Response *r = harness_ok(partner_list(alice, &err), &err);
+    cr_assert_eq(r->partners->n_partners, 1);
+    cr_assert_str_eq(r->partners->partners[0]->name, "Cine Sol");
+    folio_response_free(r);
+    r = harness_ok(coupon_list(alice, NULL, 0, NULL, &err), &err);
+    cr_assert_eq(r->coupons->n_coupons, 2);
+    folio_response_free(r);
+    assert_refused_naming(redeem(alice, used, "2030-06-16", &err), &err,
+                          FOLIO__CODE__FAILED_PRECONDITION, "already redeemed on 2030-06-15");
+    r = harness_ok(redeem(alice, open, "2030-06-16", &err), &err);
+    cr_assert_str_eq(r->coupon->redeemed_at, "2030-06-16");
+    folio_response_free(r);
+    /* New partners continue the numbering. */
+    r = harness_ok(partner_add(root, "Gym Uno", "gym", NULL, &err), &err);
+    cr_assert_eq(r->partner->id, partner_id + 1);
+    folio_response_free(r);
+    free(open);
+    free(used);
+    finish();
+}

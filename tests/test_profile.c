@@ -1,0 +1,216 @@
+/* test_profile.c - agents' cards, against a real foliod.
+ *
+ * The firm: office North, alice and carl agents in it, next to the
+ * firm-admin root. Every user keeps its own card. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+
+#include "harness.h"
+
+#define PW_ALICE "alice-password"
+#define PW_CARL  "carl-password"
+
+static struct harness_server srv;
+static struct folio_client *root, *alice;
+
+static void setup(void)
+{
+    harness_server_start(&srv, NULL);
+    root = harness_admin(&srv);
+    harness_add_office(root, "North");
+    harness_add_user(root, "alice", FOLIO__ROLE__ROLE_AGENT, "North", PW_ALICE);
+    harness_add_user(root, "carl", FOLIO__ROLE__ROLE_AGENT, "North", PW_CARL);
+    alice = harness_user(&srv, "alice", PW_ALICE);
+}
+
+static void teardown(void)
+{
+    harness_server_cleanup(&srv);
+}
+
+TestSuite(profile, .init = setup, .fini = teardown);
+
+static void finish(void)
+{
+    folio_client_close(alice);
+    folio_client_close(root);
+    alice = root = NULL;
+    harness_server_finish(&srv);
+}
+
+/* Sets the named fields (NULL-terminated) from card. */
+static Folio__Response *profile_set(struct folio_client *c, Folio__AgentCard *card,
+                                    const char *const *fields, struct folio_error *err)
+{
+    size_t n = 0;
+    while (fields != NULL && fields[n] != NULL)
+        n++;
+    Folio__ProfileSet op = FOLIO__PROFILE_SET__INIT;
+    op.card = card;
+    op.fields = (char **)fields;
+    op.n_fields = n;
+    Folio__Request req = FOLIO__REQUEST__INIT;
+    req.op_case = FOLIO__REQUEST__OP_PROFILE_SET;
+    req.profile_set = &op;
+    return folio_client_call(c, &req, err);
+}
+
+static Folio__Response *profile_get(struct folio_client *c, struct folio_error *err)
+{
+    Folio__ProfileGet op = FOLIO__PROFILE_GET__INIT;
+    Folio__Request req = FOLIO__REQUEST__INIT;
+    req.op_case = FOLIO__REQUEST__OP_PROFILE_GET;
+    req.profile_get = &op;
+    return folio_client_call(c, &req, err);
+}
+
+static void assert_invalid(Folio__AgentCard *card, const char *field)
+{
+    struct folio_error err = {0};
+    const char *fields[] = {field, NULL};
+    harness_refused(profile_set(alice, card, fields, &err), &err, FOLIO__CODE__INVALID_ARGUMENT);
+    cr_assert_not_null(strstr(err.message, field), "\"%s\" does not name %s", err.message, field);
+}
+
+static bool audit_has(const char *action, const char *target, const char *detail)
+{
+    struct folio_error err = {0};
+    Folio__Response *r = harness_ok(folio_audit_query(root, NULL, 0, 1000, 0, &err), &err);
+    bool found = false;
+    for (size_t i = 0; i < r->audit->n_records && !found; i++) {
+        const Folio__AuditRecord *a = r->audit->records[i];
+        found = strcmp(a->action, action) == 0 && strcmp(a->target, target) == 0 &&
+                (detail == NULL || strcmp(a->detail, detail) == 0);
+    }
+    folio_response_free(r);
+    return found;
+}
+
+Test(profile, a_user_without_a_card_gets_an_empty_one)
+{
+    struct folio_error err = {0};
+    Folio__Response *r = harness_ok(profile_get(alice, &err), &err);
+    cr_assert_eq(r->result_case, FOLIO__RESPONSE__RESULT_CARD);
+    cr_assert_str_eq(r->card->user, "alice");
+    cr_assert_str_eq(r->card->display_name, "");
+    cr_assert_str_eq(r->card->phone, "");
+    folio_response_free(r);
+    struct folio_client *anon = harness_connect(&srv);
+    harness_refused(profile_get(anon, &err), &err, FOLIO__CODE__UNAUTHENTICATED);
+    const char *fields[] = {"phone", NULL};
+    Folio__AgentCard card = FOLIO__AGENT_CARD__INIT;
+    harness_refused(profile_set(anon, &card, fields, &err), &err, FOLIO__CODE__UNAUTHENTICATED);
+    folio_client_close(anon);
+    finish();
+}
+
+Test(profile, each_user_sets_its_own_card_field_by_field)
+{
+    struct folio_error err = {0};
+    Folio__AgentCard card = FOLIO__AGENT_CARD__INIT;
+    card.display_name = (char *)"Alice Ramos";
+    card.phone = (char *)"+51 (1) 555-0101";
+    card.email = (char *)"alice@example.com";
+    card.hours = (char *)"Mon-Fri 9-18";
+    const char *all[] = {"display_name", "phone", "email", "hours", NULL};
+    Folio__Response *r = harness_ok(profile_set(alice, &card, all, &err), &err);
+    cr_assert_str_eq(r->card->user, "alice");
+    cr_assert_str_eq(r->card->display_name, "Alice Ramos");
+    cr_assert_str_eq(r->card->phone, "+51 (1) 555-0101");
+    cr_assert_str_eq(r->card->email, "alice@example.com");
+    cr_assert_str_eq(r->card->hours, "Mon-Fri 9-18");
+    cr_assert_gt(r->card->updated_at, 0);
+    folio_response_free(r);
+    cr_assert(audit_has("profile.set", "alice", "display_name,phone,email,hours"));
+
+    /* Only the fields named change; an empty value clears. */
+    Folio__AgentCard change = FOLIO__AGENT_CARD__INIT;
+    change.display_name = (char *)"ignored";
+    const char *clear_hours[] = {"hours", NULL};
+    r = harness_ok(profile_set(alice, &change, clear_hours, &err), &err);
+    cr_assert_str_eq(r->card->display_name, "Alice Ramos");
+    cr_assert_str_eq(r->card->hours, "");
+    folio_response_free(r);
+    r = harness_ok(profile_get(alice, &err), &err);
+    cr_assert_str_eq(r->card->display_name, "Alice Ramos");
+    cr_assert_str_eq(r->card->phone, "+51 (1) 555-0101");
+    cr_assert_str_eq(r->card->hours, "");
+    folio_response_free(r);
+
+    /* Another user sees only its own card; admins keep one too. */
+    struct folio_client *carl = harness_user(&srv, "carl", PW_CARL);
+    r = harness_ok(profile_get(carl, &err), &err);
+    cr_assert_str_eq(r->card->user, "carl");
+    cr_assert_str_eq(r->card->display_name, "");
+    folio_response_free(r);
+    folio_client_close(carl);
+    const char *phone[] = {"phone", NULL};
+    card.phone = (char *)"555 0000";
+    r = harness_ok(profile_set(root, &card, phone, &err), &err);
+    cr_assert_str_eq(r->card->user, HARNESS_ADMIN);
+    cr_assert_str_eq(r->card->phone, "555 0000");
+    cr_assert_str_eq(r->card->display_name, "");
+    folio_response_free(r);
+    finish();
+}
+
+Test(profile, cards_are_validated_field_by_field)
+{
+    struct folio_error err = {0};
+    Folio__AgentCard card = FOLIO__AGENT_CARD__INIT;
+    harness_refused(profile_set(alice, &card, NULL, &err), &err, FOLIO__CODE__INVALID_ARGUMENT);
+    cr_assert_not_null(strstr(err.message, "fields"), "%s", err.message);
+    const char *unknown[] = {"nickname", NULL};
+    harness_refused(profile_set(alice, &card, unknown, &err), &err, FOLIO__CODE__INVALID_ARGUMENT);
+    cr_assert_not_null(strstr(err.message, "fields"), "%s", err.message);
+
+    char long_text[256];
+    memset(long_text, 'x', sizeof(long_text) - 1);
+    long_text[sizeof(long_text) - 1] = '\0';
+    card.display_name = long_text;
+    assert_invalid(&card, "display_name");
+    card.display_name = (char *)"tab\there";
+    assert_invalid(&card, "display_name");
+    card.phone = (char *)"call me";
+    assert_invalid(&card, "phone");
+    card.phone = (char *)"12345678901234567890123456789012345678901";
+    assert_invalid(&card, "phone");
+    card.email = (char *)"no-at-sign";
+    assert_invalid(&card, "email");
+    card.email = (char *)"two@at@signs";
+    assert_invalid(&card, "email");
+    card.email = long_text;
+    assert_invalid(&card, "email");
+    card.hours = long_text;
+    assert_invalid(&card, "hours");
+    /* Nothing was stored. */
+    Folio__Response *r = harness_ok(profile_get(alice, &err), &err);
+    cr_assert_str_eq(r->card->display_name, "");
+    cr_assert_eq(r->card->updated_at, 0);
+    folio_response_free(r);
+    finish();
+}
+
+Test(profile, cards_survive_a_restart)
+{
+    struct folio_error err = {0};
+    Folio__AgentCard card = FOLIO__AGENT_CARD__INIT;
+    card.display_name = (char *)"Alice Ramos";
+    card.email = (char *)"alice@example.com";
+    const char *fields[] = {"display_name", "email", NULL};
+    folio_response_free(harness_ok(profile_set(alice, &card, fields, &err), &err));
+    folio_client_close(alice);
+    folio_client_close(root);
+    harness_server_restart(&srv);
+    root = harness_admin(&srv);
+    alice = harness_user(&srv, "alice", PW_ALICE);
+    Folio__Response *r = harness_ok(profile_get(alice, &err), &err);
+    cr_assert_str_eq(r->card->user, "alice");
+    cr_assert_str_eq(r->card->display_name, "Alice Ramos");
+    cr_assert_str_eq(r->card->email, "alice@example.com");
+    folio_response_free(r);
+    finish();
+}
