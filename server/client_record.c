@@ -449,6 +449,11 @@ const char *client_validate(Folio__Client *c)
         why = tag_check(c->tags[i]);
     if (why == NULL)
         why = note_field(c->notes, CLIENT_NOTES_MAX, false, &notes_msgs);
+    if (why == NULL && c->last_contact[0] != '\0' &&
+        client_date_parse(c->last_contact, NULL, NULL, NULL) != 0)
+        why = "last_contact: not a real date";
+    if (why == NULL && c->contact_interval_days > CLIENT_CONTACT_INTERVAL_MAX)
+        why = "contact_interval_days: 0 to " STR(CLIENT_CONTACT_INTERVAL_MAX) " days";
     return why;
 }
 
@@ -473,6 +478,7 @@ static const char *const client_settable[] = {
     "tags",
     "consent",
     "notes",
+    "contact_interval_days",
 };
 
 #define NO_MEMORY "the request needs more memory than it may use"
@@ -587,6 +593,8 @@ static bool apply_field(Folio__Client *s, const Folio__Client *ch, const char *f
         s->consent = consent;
     } else if (strcmp(f, "notes") == 0) {
         s->notes = copy_string(ch->notes, arena, &ok);
+    } else if (strcmp(f, "contact_interval_days") == 0) {
+        s->contact_interval_days = ch->contact_interval_days;
     }
     return ok;
 }
@@ -664,12 +672,16 @@ static const char *event_check(const Folio__EventAdd *e, const char *kind, const
     } else if (strcmp(kind, "contact") == 0) {
         if (what == NULL || !IN_LIST(what, client_contacts))
             return "what: one of call, visit, email, message, sms";
+        if (e->follow_up[0] != '\0' && client_date_parse(e->follow_up, NULL, NULL, NULL) != 0)
+            return "follow_up: not a real date";
     } else if (strcmp(kind, "note") == 0) {
         if (e->note[0] == '\0')
             return "note: required";
     } else {
         return "kind: one of income, life, purchase, contact, note";
     }
+    if (strcmp(kind, "contact") != 0 && e->follow_up[0] != '\0')
+        return "follow_up: only for contact events";
     return note_field(e->note, CLIENT_NOTES_MAX, false, &event_note_msgs);
 }
 
@@ -718,6 +730,22 @@ static bool event_record(Folio__Client *c, const char *kind, const char *what, c
     return true;
 }
 
+/* What rules see in an event, worked out before the event changes the
+ * record (income compares with the amount before it). Empty when nothing
+ * fires; NULL when out of memory. */
+static char *event_trigger(const Folio__Client *c, const char *kind, const char *what,
+                           int64_t cents, const char *currency, struct arena *arena)
+{
+    if (strcmp(kind, "purchase") == 0 || strcmp(kind, "life") == 0)
+        return arena_printf(arena, "%s:%s", kind, what);
+    if (strcmp(kind, "income") != 0 || c->n_income_history == 0)
+        return (char *)protobuf_c_empty_string;
+    const Folio__IncomeChange *prev = c->income_history[c->n_income_history - 1];
+    if (strcasecmp(prev->currency, currency) != 0 || prev->amount_cents == cents)
+        return (char *)protobuf_c_empty_string;
+    return (char *)(prev->amount_cents < cents ? "income:up" : "income:down");
+}
+
 const char *client_apply_event(Folio__Client *client, const Folio__EventAdd *event,
                                const char *date, Folio__TimelineEvent *ev, struct arena *arena)
 {
@@ -739,6 +767,9 @@ const char *client_apply_event(Folio__Client *client, const Folio__EventAdd *eve
         return why;
     if (client_date_parse(date, NULL, NULL, NULL) != 0)
         return "date: not a real date";
+    /* YYYY-MM-DD strings order as their dates do. */
+    if (event->follow_up[0] != '\0' && strcmp(event->follow_up, date) < 0)
+        return "follow_up: before the event date";
 
     char *currency = (char *)protobuf_c_empty_string;
     if (income) {
@@ -751,14 +782,21 @@ const char *client_apply_event(Folio__Client *client, const Folio__EventAdd *eve
     }
     char *day = copy_string(date, arena, &ok);
     char *text = copy_string(event->note, arena, &ok);
-    if (!ok || !event_record(client, kind, what, currency, event, day, arena))
+    char *follow_up = copy_string(event->follow_up, arena, &ok);
+    char *trigger =
+        ok ? event_trigger(client, kind, what, event->amount_cents, currency, arena) : NULL;
+    if (trigger == NULL || !event_record(client, kind, what, currency, event, day, arena))
         return NO_MEMORY;
+    if (strcmp(kind, "contact") == 0 && strcmp(day, client->last_contact) > 0)
+        client->last_contact = day;
     ev->kind = kind;
     ev->what = what;
     ev->date = day;
     ev->note = text;
     ev->amount_cents = income ? event->amount_cents : 0;
     ev->currency = currency;
+    ev->follow_up = follow_up;
+    ev->trigger = trigger;
     return NULL;
 }
 

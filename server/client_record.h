@@ -17,16 +17,17 @@
 
 #define CLIENT_ID_TEXT 36 /* canonical UUID text, without the NUL */
 
-#define CLIENT_NAME_MAX      200
-#define CLIENT_TEXT_MAX      200 /* street, city, region, employment, kinds */
-#define CLIENT_NOTES_MAX     4000
-#define CLIENT_PHONES_MAX    8
-#define CLIENT_EMAILS_MAX    8
-#define CLIENT_TAGS_MAX      32
-#define CLIENT_TAG_MAX       64
-#define CLIENT_CHILDREN_MAX  30
-#define CLIENT_HISTORY_MAX   240 /* income changes kept */
-#define CLIENT_PURCHASES_MAX 500
+#define CLIENT_NAME_MAX             200
+#define CLIENT_TEXT_MAX             200 /* street, city, region, employment, kinds */
+#define CLIENT_NOTES_MAX            4000
+#define CLIENT_PHONES_MAX           8
+#define CLIENT_EMAILS_MAX           8
+#define CLIENT_TAGS_MAX             32
+#define CLIENT_TAG_MAX              64
+#define CLIENT_CHILDREN_MAX         30
+#define CLIENT_HISTORY_MAX          240 /* income changes kept */
+#define CLIENT_PURCHASES_MAX        500
+#define CLIENT_CONTACT_INTERVAL_MAX 3650 /* days */
 
 /* Random version-4 UUIDs, and their canonical lower-case text. */
 void client_id_generate(uint8_t id[16]);
@@ -57,8 +58,12 @@ const char *client_apply_update(Folio__Client *stored, const Folio__Client *chan
 /* Checks an event and applies what it says to the record: income sets
  * income and appends to the history; life married/divorced/widowed/
  * partnered sets marital status, child-born adds a child (birth year from
- * the event date); purchase appends a purchase. contact and note change
- * nothing in the record. Fills ev (a new timeline entry) from it. */
+ * the event date); purchase appends a purchase; contact moves last_contact
+ * forward to the event date (never back) and may carry a follow_up date,
+ * not before the event's. note changes nothing in the record. Fills ev (a
+ * new timeline entry) from it, with its trigger: "purchase:KIND",
+ * "life:WHAT", "income:up"/"income:down" against the previous amount in the
+ * same currency, else empty. */
 const char *client_apply_event(Folio__Client *client, const Folio__EventAdd *event,
                                const char *date, Folio__TimelineEvent *ev, struct arena *arena);
 

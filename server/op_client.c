@@ -18,7 +18,10 @@
 #include "client_record.h"
 #include "op.h"
 #include "server.h"
+#include "store_agenda.h"
 #include "store_client.h"
+#include "store_coupon.h"
+#include "store_offer.h"
 #include "store_user.h"
 
 #define OP_CLIENT_LIST_DEFAULT 100
@@ -172,6 +175,7 @@ int op_client_add_write(struct request *req, MDB_txn *txn)
     client->income_trend = (char *)"";
     client->created_at = client->updated_at = req->now;
     client->version = 1;
+    client->last_contact = (char *)"";
     client->n_income_history = 0;
     client->income_history = NULL;
     if (client->income_cents != 0 || client->currency[0] != '\0') {
@@ -346,7 +350,10 @@ int op_client_erase_write(struct request *req, MDB_txn *txn)
     if (rc != 0)
         return rc;
     /* The audit keeps the id alone: an erased client leaves no data behind. */
-    if ((rc = store_client_delete(&req->server->store, txn, id)) != 0 ||
+    struct store *store = &req->server->store;
+    if ((rc = store_client_delete(store, txn, id)) != 0 ||
+        (rc = store_offer_delete_client(store, txn, id)) != 0 ||
+        (rc = store_coupon_delete_client(store, txn, id)) != 0 ||
         (rc = audit_append(req, txn, "client.erase", client->id, "")) != 0)
         return request_store_error(req, rc, "erase the client");
     return request_reply_empty(req);
@@ -377,12 +384,42 @@ int op_client_history_read(struct request *req, MDB_txn *txn)
 
 /* ---------------------------------------------------------------- events */
 
-/* Events of these kinds change the record itself; the others only add to
- * the timeline. */
+/* Events of these kinds change the record itself; contact events do when
+ * they move last_contact; the others only add to the timeline. */
 static bool op_client_event_changes_record(const char *kind)
 {
     return strcmp(kind, "income") == 0 || strcmp(kind, "life") == 0 ||
            strcmp(kind, "purchase") == 0;
+}
+
+/* YYYYMMDD of a date client_apply_event has checked. */
+static uint32_t op_client_agenda_date(const char *date)
+{
+    int y = 0, m = 0, d = 0;
+    client_date_parse(date, &y, &m, &d);
+    return (uint32_t)y * 10000 + (uint32_t)m * 100 + (uint32_t)d;
+}
+
+/* The agenda entries an event stands behind: its follow-up and its
+ * trigger. store_client_delete removes them with the timeline. */
+static int op_client_event_index(struct store *store, MDB_txn *txn,
+                                 const uint8_t id[STORE_CLIENT_ID_BYTES], uint64_t owner_id,
+                                 const Folio__TimelineEvent *ev)
+{
+    struct store_agenda_key key = {.owner_id = owner_id, .seq = ev->seq};
+    memcpy(key.client_id, id, STORE_CLIENT_ID_BYTES);
+    int rc = 0;
+    if (ev->follow_up[0] != '\0') {
+        key.kind = STORE_AGENDA_FOLLOW_UP;
+        key.date = op_client_agenda_date(ev->follow_up);
+        rc = store_agenda_put(store, txn, &key, NULL, 0);
+    }
+    if (rc == 0 && ev->trigger[0] != '\0') {
+        key.kind = STORE_AGENDA_EVENT;
+        key.date = op_client_agenda_date(ev->date);
+        rc = store_agenda_put(store, txn, &key, ev->trigger, strlen(ev->trigger));
+    }
+    return rc;
 }
 
 int op_event_add_write(struct request *req, MDB_txn *txn)
@@ -401,12 +438,13 @@ int op_event_add_write(struct request *req, MDB_txn *txn)
     if (date == NULL || ev == NULL)
         return op_client_oom(req);
     folio__timeline_event__init(ev);
+    const char *last_contact = client->last_contact;
     const char *why = client_apply_event(client, event, date, ev, &req->arena);
     if (why != NULL)
         return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "%s", why);
     ev->time = req->now;
     ev->actor = (char *)req->actor.name;
-    if (op_client_event_changes_record(ev->kind)) {
+    if (op_client_event_changes_record(ev->kind) || client->last_contact != last_contact) {
         client->version++;
         client->updated_at = req->now;
         if ((rc = store_client_put(store, txn, id, client)) != 0)
@@ -416,6 +454,7 @@ int op_event_add_write(struct request *req, MDB_txn *txn)
     if (detail == NULL)
         return op_client_oom(req);
     if ((rc = store_timeline_append(store, txn, id, ev)) != 0 ||
+        (rc = op_client_event_index(store, txn, id, client->owner_id, ev)) != 0 ||
         (rc = audit_append(req, txn, "event.add", client->id, detail)) != 0)
         return request_store_error(req, rc, "record the event");
     req->response.result_case = FOLIO__RESPONSE__RESULT_EVENT;

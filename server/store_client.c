@@ -5,6 +5,10 @@
  * stored owner before changing anything. Index values are empty; the key
  * says it all.
  *
+ * They also keep the client's BIRTHDAY agenda entry in step, and erasure
+ * removes the FOLLOW_UP and EVENT entries its timeline stands behind
+ * (store_agenda.h).
+ *
  * Walks over a portfolio unpack each record with the default allocator and
  * free it at once, so a walk costs one record's memory however big the
  * portfolio is.
@@ -13,6 +17,9 @@
 
 #include <errno.h>
 #include <string.h>
+
+#include "client_record.h"
+#include "store_agenda.h"
 
 #define CLIENT_LIST_MAX    1000
 #define TIMELINE_LIST_MAX  1000
@@ -45,9 +52,31 @@ static bool timeline_key_of(const MDB_val *k, const uint8_t id[STORE_CLIENT_ID_B
     return k->mv_size == TIMELINE_KEY_BYTES && memcmp(k->mv_data, id, STORE_CLIENT_ID_BYTES) == 0;
 }
 
-/* The stored owner of id, without touching any arena. */
+/* YYYYMMDD for a real date, 0 otherwise; with yearly, month * 100 + day
+ * (the BIRTHDAY key). */
+static uint32_t agenda_date(const char *text, bool yearly)
+{
+    int y, m, d;
+    if (text == NULL || client_date_parse(text, &y, &m, &d) != 0)
+        return 0;
+    return (yearly ? 0 : (uint32_t)y * 10000) + (uint32_t)m * 100 + (uint32_t)d;
+}
+
+static int birthday_entry(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLIENT_ID_BYTES],
+                          uint64_t owner_id, uint32_t month_day, bool put)
+{
+    if (month_day == 0)
+        return 0;
+    struct store_agenda_key key = {
+        .owner_id = owner_id, .kind = STORE_AGENDA_BIRTHDAY, .date = month_day};
+    memcpy(key.client_id, id, STORE_CLIENT_ID_BYTES);
+    return put ? store_agenda_put(s, txn, &key, NULL, 0) : store_agenda_delete(s, txn, &key);
+}
+
+/* The stored owner and birthday (month * 100 + day, 0 for none) of id,
+ * without touching any arena. */
 static int client_owner(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLIENT_ID_BYTES],
-                        uint64_t *owner_id)
+                        uint64_t *owner_id, uint32_t *birthday)
 {
     MDB_val k = {STORE_CLIENT_ID_BYTES, (void *)id};
     MDB_val v;
@@ -58,6 +87,7 @@ static int client_owner(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CL
     if (old == NULL)
         return EINVAL;
     *owner_id = old->owner_id;
+    *birthday = agenda_date(old->birth_date, true);
     folio__client__free_unpacked(old, NULL);
     return 0;
 }
@@ -73,11 +103,19 @@ int store_client_put(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLIEN
                      const Folio__Client *client)
 {
     uint64_t old_owner;
-    int rc = client_owner(s, txn, id, &old_owner);
+    uint32_t old_birthday = 0;
+    int rc = client_owner(s, txn, id, &old_owner, &old_birthday);
     if (rc != 0 && rc != MDB_NOTFOUND)
         return rc;
+    bool existed = rc == 0;
+    uint32_t birthday = agenda_date(client->birth_date, true);
+    if (existed && (old_owner != client->owner_id || old_birthday != birthday) &&
+        (rc = birthday_entry(s, txn, id, old_owner, old_birthday, false)) != 0)
+        return rc;
+    if ((rc = birthday_entry(s, txn, id, client->owner_id, birthday, true)) != 0)
+        return rc;
     uint8_t key[OWNER_KEY_BYTES];
-    if (rc == 0 && old_owner != client->owner_id) {
+    if (existed && old_owner != client->owner_id) {
         owner_key(key, old_owner, id);
         MDB_val k = {sizeof(key), key};
         rc = mdb_del(txn, s->clients_by_owner, &k, NULL);
@@ -98,11 +136,40 @@ int store_client_put(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLIEN
     return store_put_message(txn, s->clients, id, STORE_CLIENT_ID_BYTES, &rec.base, 0);
 }
 
+/* Removes the FOLLOW_UP and EVENT agenda entries a stored timeline event
+ * stands behind. */
+static int timeline_entries_delete(struct store *s, MDB_txn *txn,
+                                   const uint8_t id[STORE_CLIENT_ID_BYTES], uint64_t owner_id,
+                                   const MDB_val *v)
+{
+    Folio__TimelineEvent *ev = folio__timeline_event__unpack(NULL, v->mv_size, v->mv_data);
+    if (ev == NULL)
+        return EINVAL;
+    struct store_agenda_key key = {.owner_id = owner_id, .seq = ev->seq};
+    memcpy(key.client_id, id, STORE_CLIENT_ID_BYTES);
+    int rc = 0;
+    if (ev->follow_up[0] != '\0') {
+        key.kind = STORE_AGENDA_FOLLOW_UP;
+        key.date = agenda_date(ev->follow_up, false);
+        rc = store_agenda_delete(s, txn, &key);
+    }
+    if (rc == 0 && ev->trigger[0] != '\0') {
+        key.kind = STORE_AGENDA_EVENT;
+        key.date = agenda_date(ev->date, false);
+        rc = store_agenda_delete(s, txn, &key);
+    }
+    folio__timeline_event__free_unpacked(ev, NULL);
+    return rc;
+}
+
 int store_client_delete(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLIENT_ID_BYTES])
 {
     uint64_t owner_id;
-    int rc = client_owner(s, txn, id, &owner_id);
+    uint32_t birthday;
+    int rc = client_owner(s, txn, id, &owner_id, &birthday);
     if (rc != 0)
+        return rc;
+    if ((rc = birthday_entry(s, txn, id, owner_id, birthday, false)) != 0)
         return rc;
     MDB_val k = {STORE_CLIENT_ID_BYTES, (void *)id};
     rc = mdb_del(txn, s->clients, &k, NULL);
@@ -128,6 +195,8 @@ int store_client_delete(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CL
         k.mv_data = tkey;
         rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
         if (rc != 0 || !timeline_key_of(&k, id))
+            break;
+        if ((rc = timeline_entries_delete(s, txn, id, owner_id, &v)) != 0)
             break;
         rc = mdb_cursor_del(cur, 0);
         if (rc != 0)

@@ -601,10 +601,11 @@ Test(client, events_change_the_record_and_land_on_the_timeline)
     cr_assert_eq(version, 6);
     folio_response_free(r);
 
-    /* Contacts and notes are history only. */
+    /* A contact moves last_contact, which changes the record. */
     folio_response_free(harness_ok(add_event(alice, id, "contact", "call", NULL, &err), &err));
     r = harness_ok(get_client(alice, id, false, &err), &err);
-    cr_assert_eq(r->client->version, version);
+    cr_assert_eq(r->client->version, version + 1);
+    cr_assert_neq(r->client->last_contact[0], '\0');
     folio_response_free(r);
 
     harness_refused(add_event(alice, id, "teleport", "mars", NULL, &err), &err,
@@ -885,7 +886,7 @@ Test(client, records_and_timelines_survive_a_restart)
     Folio__Response *r = harness_ok(get_client(alice, id, false, &err), &err);
     cr_assert_str_eq(r->client->name, "Persistent Pilar");
     cr_assert_eq(r->client->marital_status, FOLIO__MARITAL_STATUS__MARITAL_MARRIED);
-    cr_assert_eq(r->client->version, 2);
+    cr_assert_eq(r->client->version, 3);
     folio_response_free(r);
     r = harness_ok(client_history(alice, id, &err), &err);
     cr_assert_eq(r->timeline->n_events, 3);

@@ -1049,7 +1049,9 @@ Test(client_record, event_purchase_contact_note)
     cr_assert_str_eq(ev->kind, "note");
     cr_assert_str_eq(ev->note, "asked about pensions");
     cr_assert_str_eq(ev->date, TODAY);
-    cr_assert(memcmp(&before, c, sizeof(before)) == 0, "contact and note change nothing");
+    cr_assert_str_eq(c->last_contact, TODAY, "contacts move last_contact");
+    before.last_contact = c->last_contact;
+    cr_assert(memcmp(&before, c, sizeof(before)) == 0, "contact and note change nothing else");
 
     e->note = repeat('n', CLIENT_NOTES_MAX + 1);
     cr_assert_str_eq(client_apply_event(c, e, TODAY, timeline_event(), &ar),
@@ -1059,4 +1061,113 @@ Test(client_record, event_purchase_contact_note)
     cr_assert_str_eq(
         client_apply_event(c, event("contact", "call"), "2026-02-29", timeline_event(), &ar),
         "date: not a real date");
+}
+
+/* ---------------------------------------------------------------- loyalty */
+
+Test(client_record, event_triggers)
+{
+    Folio__Client *c = full_client();
+    Folio__TimelineEvent *ev = timeline_event();
+    cr_assert_null(client_apply_event(c, event("purchase", "Vehicle"), TODAY, ev, &ar));
+    cr_assert_str_eq(ev->trigger, "purchase:vehicle");
+    ev = timeline_event();
+    cr_assert_null(client_apply_event(c, event("life", "child-born"), TODAY, ev, &ar));
+    cr_assert_str_eq(ev->trigger, "life:child-born");
+    ev = timeline_event();
+    cr_assert_null(client_apply_event(c, event("contact", "call"), TODAY, ev, &ar));
+    cr_assert_str_eq(ev->trigger, "");
+
+    /* The stored income is 52000.50 PEN. */
+    Folio__EventAdd *e = event("income", "");
+    e->amount_cents = 5200051;
+    cr_assert_null(client_apply_event(c, e, TODAY, ev = timeline_event(), &ar));
+    cr_assert_str_eq(ev->trigger, "income:up");
+    e->amount_cents = 5200050;
+    cr_assert_null(client_apply_event(c, e, TODAY, ev = timeline_event(), &ar));
+    cr_assert_str_eq(ev->trigger, "income:down");
+    cr_assert_null(client_apply_event(c, e, TODAY, ev = timeline_event(), &ar));
+    cr_assert_str_eq(ev->trigger, "", "the same amount is no change");
+    e->currency = S("usd");
+    e->amount_cents = 1;
+    cr_assert_null(client_apply_event(c, e, TODAY, ev = timeline_event(), &ar));
+    cr_assert_str_eq(ev->trigger, "", "another currency does not compare");
+    e->amount_cents = 2;
+    cr_assert_null(client_apply_event(c, e, TODAY, ev = timeline_event(), &ar));
+    cr_assert_str_eq(ev->trigger, "income:up");
+
+    Folio__Client *first = full_client();
+    first->n_income_history = 0;
+    first->income_history = NULL;
+    e = event("income", "");
+    e->amount_cents = 100;
+    cr_assert_null(client_apply_event(first, e, TODAY, ev = timeline_event(), &ar));
+    cr_assert_str_eq(ev->trigger, "", "the first income compares with nothing");
+}
+
+Test(client_record, event_follow_up)
+{
+    Folio__Client *c = full_client();
+    Folio__EventAdd *e = event("contact", "call");
+    e->follow_up = S("2026-05-24");
+    Folio__TimelineEvent *ev = timeline_event();
+    cr_assert_null(client_apply_event(c, e, TODAY, ev, &ar));
+    cr_assert_str_eq(ev->follow_up, "2026-05-24");
+    e->follow_up = S(TODAY);
+    cr_assert_null(client_apply_event(c, e, TODAY, timeline_event(), &ar), "the same day is fine");
+    e->follow_up = S("2026-05-16");
+    cr_assert_str_eq(client_apply_event(c, e, TODAY, timeline_event(), &ar),
+                     "follow_up: before the event date");
+    e->follow_up = S("2026-02-30");
+    cr_assert_str_eq(client_apply_event(c, e, TODAY, timeline_event(), &ar),
+                     "follow_up: not a real date");
+    static const char *const kinds[][2] = {
+        {"purchase", "boat"}, {"life", "married"}, {"note", ""}, {"income", ""}};
+    for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+        e = event(kinds[i][0], kinds[i][1]);
+        e->note = S("n");
+        e->amount_cents = 100;
+        e->follow_up = S("2026-05-24");
+        cr_assert_str_eq(client_apply_event(c, e, TODAY, timeline_event(), &ar),
+                         "follow_up: only for contact events", "%s", kinds[i][0]);
+    }
+}
+
+Test(client_record, last_contact_never_moves_back)
+{
+    Folio__Client *c = full_client();
+    cr_assert_null(client_apply_event(c, event("contact", "visit"), TODAY, timeline_event(), &ar));
+    cr_assert_str_eq(c->last_contact, TODAY);
+    cr_assert_null(
+        client_apply_event(c, event("contact", "sms"), "2026-01-01", timeline_event(), &ar));
+    cr_assert_str_eq(c->last_contact, TODAY);
+    cr_assert_null(
+        client_apply_event(c, event("contact", "sms"), "2026-06-01", timeline_event(), &ar));
+    cr_assert_str_eq(c->last_contact, "2026-06-01");
+    cr_assert_null(
+        client_apply_event(c, event("purchase", "home"), "2026-07-01", timeline_event(), &ar));
+    cr_assert_str_eq(c->last_contact, "2026-06-01", "only contacts count");
+}
+
+Test(client_record, contact_interval_days)
+{
+    Folio__Client *c = full_client();
+    c->contact_interval_days = CLIENT_CONTACT_INTERVAL_MAX;
+    cr_assert_null(client_validate(c));
+    c->contact_interval_days = CLIENT_CONTACT_INTERVAL_MAX + 1;
+    cr_assert_str_eq(client_validate(c), "contact_interval_days: 0 to 3650 days");
+    c->contact_interval_days = 0;
+    c->last_contact = S("2026-13-01");
+    cr_assert_str_eq(client_validate(c), "last_contact: not a real date");
+    c->last_contact = S("");
+    cr_assert_null(client_validate(c));
+
+    Folio__Client *changes = full_client();
+    changes->contact_interval_days = 45;
+    char *fields[] = {S("contact_interval_days")};
+    cr_assert_null(client_apply_update(c, changes, fields, 1, TODAY, &ar));
+    cr_assert_eq(c->contact_interval_days, 45);
+    fields[0] = S("last_contact");
+    cr_assert_str_eq(client_apply_update(c, changes, fields, 1, TODAY, &ar),
+                     "fields: last_contact cannot be set");
 }

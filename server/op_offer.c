@@ -1,0 +1,327 @@
+/* op_offer.c - time-limited offers to clients.
+ *
+ * Offers follow their client: only its owner adds, lists or changes them,
+ * and anyone else is told the offer (or client) does not exist. What an
+ * offer may hold, how it moves from status to status and which channel it
+ * goes out on live in offer.c; the "expired" status is derived from the day
+ * asked about every time an offer is shown, never stored. Every change adds
+ * to the client's timeline and writes its audit record in the same
+ * transaction. */
+#include <errno.h>
+#include <string.h>
+
+#include "access.h"
+#include "audit.h"
+#include "client_record.h"
+#include "offer.h"
+#include "op.h"
+#include "server.h"
+#include "store_client.h"
+#include "store_offer.h"
+#include "store_profile.h"
+
+#define OP_OFFER_LIST_DEFAULT 100
+#define OP_OFFER_LIST_MAX     1000
+
+static int op_offer_oom(struct request *req)
+{
+    return request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED, "out of memory");
+}
+
+/* today: the request's date when it gives one, else the server's. */
+static int op_offer_today(struct request *req, const char *date, char today[11])
+{
+    if (date[0] == '\0') {
+        client_date_today(req->now, today);
+        return 0;
+    }
+    if (client_date_parse(date, NULL, NULL, NULL) != 0)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "date: not a date (YYYY-MM-DD)");
+    memcpy(today, date, 11);
+    return 0;
+}
+
+/* Reads the client named by text and checks that the actor owns it. */
+static int op_offer_client(struct request *req, MDB_txn *txn, const char *text,
+                           uint8_t id[STORE_CLIENT_ID_BYTES], Folio__Client **out)
+{
+    if (client_id_parse(text, id) != 0)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "client_id: not a client id");
+    char canonical[CLIENT_ID_TEXT + 1];
+    client_id_format(id, canonical);
+    Folio__Client *client = NULL;
+    int rc = store_client_get(&req->server->store, txn, id, &req->arena, &client);
+    if (rc == MDB_NOTFOUND)
+        client = NULL;
+    else if (rc != 0)
+        return request_store_error(req, rc, "read the client");
+    if ((rc = access_client(req, canonical, client, false)) != 0)
+        return rc;
+    *out = client;
+    return 0;
+}
+
+/* A timeline entry on the offer's client, recorded now by the actor. */
+static int op_offer_timeline(struct request *req, MDB_txn *txn, const uint8_t *client_id,
+                             const Folio__Offer *offer, const char *what, const char *today)
+{
+    Folio__TimelineEvent *ev = request_alloc(req, sizeof(*ev));
+    char *date = arena_strdup(&req->arena, today);
+    if (ev == NULL || date == NULL)
+        return ENOMEM;
+    folio__timeline_event__init(ev);
+    ev->time = req->now;
+    ev->actor = (char *)req->actor.name;
+    ev->kind = (char *)"offer";
+    ev->what = (char *)what;
+    ev->note = offer->title;
+    ev->date = date;
+    return store_timeline_append(&req->server->store, txn, client_id, ev);
+}
+
+/* The reply to a change: the offer as of today, with its client's name and
+ * the actor's card (an empty one with the user name when none was set). */
+static int op_offer_reply(struct request *req, MDB_txn *txn, Folio__Offer *offer,
+                          const Folio__Client *client, const char *today)
+{
+    Folio__AgentCard *card = NULL;
+    int rc = store_profile_get(&req->server->store, txn, req->actor.user_id, &req->arena, &card);
+    if (rc == MDB_NOTFOUND) {
+        if ((card = request_alloc(req, sizeof(*card))) == NULL)
+            return op_offer_oom(req);
+        folio__agent_card__init(card);
+    } else if (rc != 0) {
+        return request_store_error(req, rc, "read the agent's card");
+    }
+    card->user = (char *)req->actor.name;
+    char *status = arena_strdup(&req->arena, offer_status_on(offer, today));
+    if (status == NULL)
+        return op_offer_oom(req);
+    offer->status = status;
+    offer->client_name = client->name;
+    offer->agent = card;
+    req->response.result_case = FOLIO__RESPONSE__RESULT_OFFER;
+    req->response.offer = offer;
+    return 0;
+}
+
+/* ---------------------------------------------------------------- add */
+
+int op_offer_add_write(struct request *req, MDB_txn *txn)
+{
+    struct store *store = &req->server->store;
+    Folio__Offer *offer = request_alloc(req, sizeof(*offer));
+    if (offer == NULL)
+        return op_offer_oom(req);
+    if (req->msg->offer_add->offer != NULL)
+        *offer = *req->msg->offer_add->offer;
+    else
+        folio__offer__init(offer);
+    /* Unknown fields would be stored unchecked; the card is the server's. */
+    offer->base.n_unknown_fields = 0;
+    offer->base.unknown_fields = NULL;
+    offer->agent = NULL;
+    offer->client_name = (char *)"";
+
+    uint8_t client_id[STORE_CLIENT_ID_BYTES];
+    Folio__Client *client;
+    int rc = op_offer_client(req, txn, offer->client_id, client_id, &client);
+    if (rc != 0)
+        return rc;
+    const char *why = offer_validate(offer);
+    if (why != NULL)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "%s", why);
+    const char *channel = offer_channel(client, offer->channel, &why);
+    if (channel == NULL)
+        return request_fail(req,
+                            strncmp(why, "channel:", 8) == 0 ? FOLIO__CODE__INVALID_ARGUMENT
+                                                             : FOLIO__CODE__FAILED_PRECONDITION,
+                            "%s", why);
+    char today[11];
+    if ((rc = op_offer_today(req, req->msg->offer_add->date, today)) != 0)
+        return rc;
+    offer->id = 0;
+    offer->client_id = client->id;
+    offer->owner_id = req->actor.user_id;
+    offer->status = (char *)"proposed";
+    offer->channel = (char *)channel;
+    offer->created_at = offer->updated_at = req->now;
+
+    if ((rc = store_offer_put(store, txn, offer)) != 0 ||
+        (rc = op_offer_timeline(req, txn, client_id, offer, "proposed", today)) != 0)
+        return rc == ENOMEM ? op_offer_oom(req) : request_store_error(req, rc, "add the offer");
+    char *target = arena_printf(&req->arena, "%llu", (unsigned long long)offer->id);
+    if (target == NULL)
+        return op_offer_oom(req);
+    if ((rc = audit_append(req, txn, "offer.add", target, client->id)) != 0)
+        return request_store_error(req, rc, "add the offer");
+    return op_offer_reply(req, txn, offer, client, today);
+}
+
+/* ---------------------------------------------------------------- list */
+
+struct op_offer_walk {
+    struct request *req;
+    const char *client_id; /* only this client's; NULL: all */
+    const char *status;    /* only this status as of today; NULL: any */
+    const char *today;
+    size_t limit;
+    Folio__Offer **page;
+    size_t n_page;
+    bool more;
+};
+
+/* The walk unpacks each offer for the call alone: copy the ones kept into
+ * the request's arena. */
+static Folio__Offer *op_offer_keep(struct request *req, const Folio__Offer *offer)
+{
+    size_t len = folio__offer__get_packed_size(offer);
+    uint8_t *buf = request_alloc(req, len > 0 ? len : 1);
+    if (buf == NULL)
+        return NULL;
+    folio__offer__pack(offer, buf);
+    return folio__offer__unpack(&req->arena.allocator, len, buf);
+}
+
+static int op_offer_visit(void *ctx, const Folio__Offer *offer)
+{
+    struct op_offer_walk *walk = ctx;
+    if (walk->client_id != NULL && strcmp(offer->client_id, walk->client_id) != 0)
+        return 0;
+    if (walk->status != NULL && strcmp(offer_status_on(offer, walk->today), walk->status) != 0)
+        return 0;
+    if (walk->n_page == walk->limit) {
+        walk->more = true;
+        return 1;
+    }
+    Folio__Offer *kept = op_offer_keep(walk->req, offer);
+    if (kept == NULL)
+        return ENOMEM;
+    walk->page[walk->n_page++] = kept;
+    return 0;
+}
+
+static bool op_offer_status_known(const char *status)
+{
+    static const char *const statuses[] = {"proposed", "sent", "accepted", "declined", "expired"};
+    for (size_t i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++)
+        if (strcmp(status, statuses[i]) == 0)
+            return true;
+    return false;
+}
+
+int op_offer_list_read(struct request *req, MDB_txn *txn)
+{
+    Folio__OfferList *ask = req->msg->offer_list;
+    struct store *store = &req->server->store;
+    char today[11];
+    int rc = op_offer_today(req, ask->date, today);
+    if (rc != 0)
+        return rc;
+    if (ask->status[0] != '\0' && !op_offer_status_known(ask->status))
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,
+                            "status: one of proposed, sent, accepted, declined, expired");
+    struct op_offer_walk walk = {
+        .req = req,
+        .status = ask->status[0] != '\0' ? ask->status : NULL,
+        .today = today,
+        .limit = ask->limit == 0                  ? OP_OFFER_LIST_DEFAULT
+                 : ask->limit > OP_OFFER_LIST_MAX ? OP_OFFER_LIST_MAX
+                                                  : ask->limit,
+    };
+    if (ask->client_id[0] != '\0') {
+        uint8_t id[STORE_CLIENT_ID_BYTES];
+        Folio__Client *client;
+        if ((rc = op_offer_client(req, txn, ask->client_id, id, &client)) != 0)
+            return rc;
+        walk.client_id = client->id;
+    }
+    if ((walk.page = arena_calloc(&req->arena, walk.limit, sizeof(*walk.page))) == NULL)
+        return op_offer_oom(req);
+    rc = store_offer_each(store, txn, req->actor.user_id, ask->after, op_offer_visit, &walk);
+    if (rc == ENOMEM)
+        return op_offer_oom(req);
+    if (rc != 0)
+        return request_store_error(req, rc, "list the offers");
+
+    /* One name lookup per run of offers to the same client. */
+    const char *last_id = NULL, *last_name = "";
+    for (size_t i = 0; i < walk.n_page; i++) {
+        Folio__Offer *offer = walk.page[i];
+        if (last_id == NULL || strcmp(last_id, offer->client_id) != 0) {
+            uint8_t id[STORE_CLIENT_ID_BYTES];
+            Folio__Client *client;
+            last_id = offer->client_id;
+            last_name = "";
+            if (client_id_parse(offer->client_id, id) == 0) {
+                rc = store_client_get(store, txn, id, &req->arena, &client);
+                if (rc == 0)
+                    last_name = client->name;
+                else if (rc != MDB_NOTFOUND)
+                    return request_store_error(req, rc, "read the offer's client");
+            }
+        }
+        offer->client_name = (char *)last_name;
+        offer->status = (char *)offer_status_on(offer, today);
+    }
+    Folio__Offers *list = request_alloc(req, sizeof(*list));
+    if (list == NULL)
+        return op_offer_oom(req);
+    folio__offers__init(list);
+    list->offers = walk.page;
+    list->n_offers = walk.n_page;
+    if (walk.more && walk.n_page > 0)
+        list->next = walk.page[walk.n_page - 1]->id;
+    req->response.result_case = FOLIO__RESPONSE__RESULT_OFFERS;
+    req->response.offers = list;
+    return 0;
+}
+
+/* ---------------------------------------------------------------- set */
+
+int op_offer_set_write(struct request *req, MDB_txn *txn)
+{
+    Folio__OfferSet *ask = req->msg->offer_set;
+    struct store *store = &req->server->store;
+    char today[11];
+    int rc = op_offer_today(req, ask->date, today);
+    if (rc != 0)
+        return rc;
+    Folio__Offer *offer = NULL;
+    rc = store_offer_get(store, txn, ask->id, &req->arena, &offer);
+    if (rc == MDB_NOTFOUND)
+        offer = NULL;
+    else if (rc != 0)
+        return request_store_error(req, rc, "read the offer");
+    if ((rc = access_offer(req, ask->id, offer)) != 0)
+        return rc;
+    uint8_t client_id[STORE_CLIENT_ID_BYTES];
+    Folio__Client *client = NULL;
+    if (client_id_parse(offer->client_id, client_id) == 0 &&
+        (rc = store_client_get(store, txn, client_id, &req->arena, &client)) != 0 &&
+        rc != MDB_NOTFOUND)
+        return request_store_error(req, rc, "read the offer's client");
+    if (client == NULL || client->owner_id != req->actor.user_id)
+        return access_offer(req, ask->id, NULL);
+
+    bool precondition;
+    const char *why = offer_transition(offer, ask->status, today, &precondition);
+    if (why != NULL)
+        return request_fail(
+            req, precondition ? FOLIO__CODE__FAILED_PRECONDITION : FOLIO__CODE__INVALID_ARGUMENT,
+            "%s", why);
+    /* Consent can be withdrawn after the offer was proposed. */
+    if (strcmp(ask->status, "sent") == 0 && offer_channel(client, offer->channel, &why) == NULL)
+        return request_fail(req, FOLIO__CODE__FAILED_PRECONDITION, "%s", why);
+    offer->status = ask->status;
+    offer->updated_at = req->now;
+    if ((rc = store_offer_put(store, txn, offer)) != 0 ||
+        (rc = op_offer_timeline(req, txn, client_id, offer, ask->status, today)) != 0)
+        return rc == ENOMEM ? op_offer_oom(req) : request_store_error(req, rc, "change the offer");
+    char *target = arena_printf(&req->arena, "%llu", (unsigned long long)offer->id);
+    if (target == NULL)
+        return op_offer_oom(req);
+    if ((rc = audit_append(req, txn, "offer.set", target, ask->status)) != 0)
+        return request_store_error(req, rc, "change the offer");
+    return op_offer_reply(req, txn, offer, client, today);
+}

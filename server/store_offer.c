@@ -1,0 +1,201 @@
+/* store_offer.c - see store_offer.h.
+ *
+ * store_offer_put and store_offer_delete_client are the only writers of
+ * offers and its indexes, so they alone keep them in step: a replaced
+ * offer's old entries go before the new ones are written, whatever changed.
+ * Index values are empty; the key says it all.
+ */
+#include "store_offer.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "client_record.h"
+#include "store_agenda.h"
+
+#define OFFER_OWNER_KEY_BYTES  (8 + 8)
+#define OFFER_CLIENT_KEY_BYTES (16 + 8)
+
+static void owner_key(uint8_t out[OFFER_OWNER_KEY_BYTES], uint64_t owner_id, uint64_t id)
+{
+    store_key_u64(out, owner_id);
+    store_key_u64(out + 8, id);
+}
+
+static void client_key(uint8_t out[OFFER_CLIENT_KEY_BYTES], const uint8_t client_id[16],
+                       uint64_t id)
+{
+    memcpy(out, client_id, 16);
+    store_key_u64(out + 16, id);
+}
+
+static bool offer_open(const Folio__Offer *offer)
+{
+    return strcmp(offer->status, "proposed") == 0 || strcmp(offer->status, "sent") == 0;
+}
+
+/* The OFFER agenda key of an offer; false when valid_until is not a date
+ * (then there is no entry). */
+static bool agenda_key(const Folio__Offer *offer, struct store_agenda_key *key)
+{
+    int y, m, d;
+    if (client_date_parse(offer->valid_until, &y, &m, &d) != 0)
+        return false;
+    memset(key, 0, sizeof(*key));
+    key->owner_id = offer->owner_id;
+    key->kind = STORE_AGENDA_OFFER;
+    key->date = (uint32_t)y * 10000 + (uint32_t)m * 100 + (uint32_t)d;
+    key->seq = offer->id;
+    return true;
+}
+
+/* Writes (put) or removes every index entry of offer. */
+static int offer_index(struct store *s, MDB_txn *txn, const Folio__Offer *offer, bool put)
+{
+    uint8_t client_id[16];
+    if (client_id_parse(offer->client_id, client_id) != 0)
+        return EINVAL;
+    uint8_t okey[OFFER_OWNER_KEY_BYTES], ckey[OFFER_CLIENT_KEY_BYTES];
+    owner_key(okey, offer->owner_id, offer->id);
+    client_key(ckey, client_id, offer->id);
+    MDB_val ko = {sizeof(okey), okey}, kc = {sizeof(ckey), ckey};
+    MDB_val empty = {0, NULL};
+    int rc;
+    if (put) {
+        if ((rc = mdb_put(txn, s->offers_by_owner, &ko, &empty, 0)) != 0 ||
+            (rc = mdb_put(txn, s->offers_by_client, &kc, &empty, 0)) != 0)
+            return rc;
+    } else {
+        if ((rc = mdb_del(txn, s->offers_by_owner, &ko, NULL)) != 0 && rc != MDB_NOTFOUND)
+            return rc;
+        if ((rc = mdb_del(txn, s->offers_by_client, &kc, NULL)) != 0 && rc != MDB_NOTFOUND)
+            return rc;
+    }
+    struct store_agenda_key key;
+    if (!agenda_key(offer, &key))
+        return 0;
+    if (put && offer_open(offer))
+        return store_agenda_put(s, txn, &key, NULL, 0);
+    return store_agenda_delete(s, txn, &key);
+}
+
+/* The stored offer under id, unpacked with the default allocator (free it
+ * with folio__offer__free_unpacked). */
+static int offer_load(struct store *s, MDB_txn *txn, uint64_t id, Folio__Offer **out)
+{
+    uint8_t key[8];
+    store_key_u64(key, id);
+    MDB_val k = {sizeof(key), key}, v;
+    int rc = mdb_get(txn, s->offers, &k, &v);
+    if (rc != 0)
+        return rc;
+    *out = folio__offer__unpack(NULL, v.mv_size, v.mv_data);
+    return *out == NULL ? EINVAL : 0;
+}
+
+int store_offer_put(struct store *s, MDB_txn *txn, Folio__Offer *offer)
+{
+    int rc;
+    if (offer->id == 0) {
+        if ((rc = store_next_id(txn, s->offers, &offer->id)) != 0)
+            return rc;
+    } else {
+        Folio__Offer *old;
+        rc = offer_load(s, txn, offer->id, &old);
+        if (rc == 0) {
+            rc = offer_index(s, txn, old, false);
+            folio__offer__free_unpacked(old, NULL);
+        }
+        if (rc != 0 && rc != MDB_NOTFOUND)
+            return rc;
+    }
+    if ((rc = offer_index(s, txn, offer, true)) != 0)
+        return rc;
+    /* The agent's card and the client's name are filled in for replies;
+     * storing them would only let them go stale. */
+    Folio__Offer rec = *offer;
+    rec.agent = NULL;
+    rec.client_name = (char *)protobuf_c_empty_string;
+    uint8_t key[8];
+    store_key_u64(key, offer->id);
+    return store_put_message(txn, s->offers, key, sizeof(key), &rec.base, 0);
+}
+
+int store_offer_get(struct store *s, MDB_txn *txn, uint64_t id, struct arena *arena,
+                    Folio__Offer **out)
+{
+    uint8_t key[8];
+    store_key_u64(key, id);
+    return store_get_message(txn, s->offers, key, sizeof(key), &folio__offer__descriptor, arena,
+                             (void **)out);
+}
+
+int store_offer_each(struct store *s, MDB_txn *txn, uint64_t owner_id, uint64_t after,
+                     store_offer_fn fn, void *ctx)
+{
+    if (after == UINT64_MAX)
+        return 0;
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(txn, s->offers_by_owner, &cur);
+    if (rc != 0)
+        return rc;
+    uint8_t start[OFFER_OWNER_KEY_BYTES];
+    owner_key(start, owner_id, after + 1);
+    MDB_val k = {sizeof(start), start}, v;
+    for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
+         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        if (k.mv_size != OFFER_OWNER_KEY_BYTES || memcmp(k.mv_data, start, 8) != 0)
+            break;
+        Folio__Offer *offer;
+        rc = offer_load(s, txn, store_u64_from_key((const uint8_t *)k.mv_data + 8), &offer);
+        if (rc != 0) {
+            /* The index names a missing offer: damage, not the end. */
+            rc = rc == MDB_NOTFOUND ? EINVAL : rc;
+            break;
+        }
+        rc = fn(ctx, offer);
+        folio__offer__free_unpacked(offer, NULL);
+        if (rc != 0)
+            break;
+    }
+    mdb_cursor_close(cur);
+    if (rc == 1 || rc == MDB_NOTFOUND)
+        return 0;
+    return rc;
+}
+
+int store_offer_delete_client(struct store *s, MDB_txn *txn, const uint8_t client_id[16])
+{
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(txn, s->offers_by_client, &cur);
+    if (rc != 0)
+        return rc;
+    uint8_t start[OFFER_CLIENT_KEY_BYTES];
+    client_key(start, client_id, 0);
+    /* Each pass removes the client's first offer, so the next search finds
+     * the one after it. */
+    for (;;) {
+        MDB_val k = {sizeof(start), start}, v;
+        rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+        if (rc != 0 || k.mv_size != OFFER_CLIENT_KEY_BYTES || memcmp(k.mv_data, client_id, 16) != 0)
+            break;
+        uint64_t id = store_u64_from_key((const uint8_t *)k.mv_data + 16);
+        Folio__Offer *offer;
+        rc = offer_load(s, txn, id, &offer);
+        if (rc == MDB_NOTFOUND) {
+            rc = mdb_cursor_del(cur, 0);
+        } else if (rc == 0) {
+            rc = offer_index(s, txn, offer, false);
+            folio__offer__free_unpacked(offer, NULL);
+            uint8_t key[8];
+            store_key_u64(key, id);
+            MDB_val ok = {sizeof(key), key};
+            if (rc == 0)
+                rc = mdb_del(txn, s->offers, &ok, NULL);
+        }
+        if (rc != 0)
+            break;
+    }
+    mdb_cursor_close(cur);
+    return rc == MDB_NOTFOUND ? 0 : rc;
+}
