@@ -234,6 +234,14 @@ int cli_parse_date(const struct cli *cli, const char *flag, const char *s, int64
     return CLI_OK;
 }
 
+int cli_opt_day(const struct cli *cli, const char *flag, const char **out)
+{
+    *out = cli_opt(cli, flag);
+    if (*out == NULL)
+        return CLI_OK;
+    return cli_parse_day(cli, flag, *out);
+}
+
 int cli_parse_day(const struct cli *cli, const char *flag, const char *s)
 {
     int v[3];
@@ -243,7 +251,9 @@ int cli_parse_day(const struct cli *cli, const char *flag, const char *s)
     return CLI_OK;
 }
 
-int cli_parse_amount(const struct cli *cli, const char *flag, const char *s, int64_t *cents)
+/* "52000" or "52000.5" (at most two digits after the point) to hundredths;
+ * false when s is not that or does not fit. */
+static bool parse_hundredths(const char *s, int64_t *out)
 {
     uint64_t whole = 0;
     size_t i = 0;
@@ -263,11 +273,68 @@ int cli_parse_amount(const struct cli *cli, const char *flag, const char *s, int
         frac *= 10;
     if (ok)
         ok = s[i] == '\0' && whole * 100 <= (uint64_t)INT64_MAX - frac;
-    if (!ok)
+    if (ok)
+        *out = (int64_t)(whole * 100 + frac);
+    return ok;
+}
+
+int cli_parse_amount(const struct cli *cli, const char *flag, const char *s, int64_t *cents)
+{
+    if (!parse_hundredths(s, cents))
         return cli_usage(cli,
                          "%s wants an amount such as 52000 or 52000.50 (at most two decimals), "
                          "not \"%.40s\"",
                          flag, s);
-    *cents = (int64_t)(whole * 100 + frac);
+    return CLI_OK;
+}
+
+int cli_parse_percent(const struct cli *cli, const char *flag, const char *s, int64_t *bp)
+{
+    if (!parse_hundredths(s, bp) || *bp > 10000)
+        return cli_usage(cli,
+                         "%s wants a percentage from 0 to 100 such as 4.5 (at most two "
+                         "decimals), not \"%.40s\"",
+                         flag, s);
+    return CLI_OK;
+}
+
+int cli_parse_month_day(const struct cli *cli, const char *flag, const char *s, uint32_t *month,
+                        uint32_t *day)
+{
+    /* A leap year, so that 29 February is a day of the year. */
+    char date[16];
+    int v[3];
+    snprintf(date, sizeof(date), "2000-%.6s", s);
+    if (strlen(s) != 5 || !split_date(date, 2000, v))
+        return cli_usage(cli, "%s wants a day of the year MM-DD, e.g. 12-25, not \"%.40s\"", flag,
+                         s);
+    *month = (uint32_t)v[1];
+    *day = (uint32_t)v[2];
+    return CLI_OK;
+}
+
+int cli_parse_months(const struct cli *cli, const char *flag, const char *s, uint32_t *months,
+                     size_t *n)
+{
+    *n = 0;
+    const char *p = s;
+    while (*p != '\0') {
+        size_t len = strcspn(p, ",");
+        char word[8];
+        unsigned long long v = 0;
+        bool ok = len >= 1 && len <= 2 && *n < CLI_MONTHS_MAX;
+        if (ok) {
+            memcpy(word, p, len);
+            word[len] = '\0';
+            ok = parse_decimal(word, &v) == 0 && v >= 1 && v <= 12;
+        }
+        if (!ok)
+            return cli_usage(cli, "%s wants a comma list of months 1-12, e.g. 7,12, not \"%.40s\"",
+                             flag, s);
+        months[(*n)++] = (uint32_t)v;
+        p += len;
+        if (*p == ',' && *++p == '\0')
+            return cli_usage(cli, "%s ends with a comma: \"%.40s\"", flag, s);
+    }
     return CLI_OK;
 }

@@ -98,12 +98,26 @@ int cli_parse_date(const struct cli *cli, const char *flag, const char *s, int64
 /* A calendar date YYYY-MM-DD from 1900-01-01 to 9999-12-31, kept as text
  * (birth dates, event dates). */
 int cli_parse_day(const struct cli *cli, const char *flag, const char *s);
+/* The value of a date flag (NULL when not given), checked as cli_parse_day. */
+int cli_opt_day(const struct cli *cli, const char *flag, const char **out);
 /* A non-negative amount of money, "52000" or "52000.5" (at most two digits
  * after the point), to hundredths. */
 int cli_parse_amount(const struct cli *cli, const char *flag, const char *s, int64_t *cents);
+/* A percentage from 0 to 100 with at most two decimals, "4.5", to
+ * hundredths of a percent (basis points): 450. */
+int cli_parse_percent(const struct cli *cli, const char *flag, const char *s, int64_t *bp);
+/* A day of the year MM-DD ("02-29" included). */
+int cli_parse_month_day(const struct cli *cli, const char *flag, const char *s, uint32_t *month,
+                        uint32_t *day);
+/* A comma list of months 1-12, "7,12", into months (CLI_MONTHS_MAX entries);
+ * "" is no month at all. Repeats are left for the server to refuse. */
+#define CLI_MONTHS_MAX 12
+int cli_parse_months(const struct cli *cli, const char *flag, const char *s, uint32_t *months,
+                     size_t *n);
 
 /* Command handlers (cmd_account.c, cmd_admin.c, cmd_client.c, cmd_event.c,
- * cmd_segment.c). */
+ * cmd_segment.c, cmd_agenda.c, cmd_rule.c, cmd_alert.c, cmd_offer.c,
+ * cmd_partner.c, cmd_coupon.c, cmd_profile.c). */
 int cmd_login(struct cli *cli);
 int cmd_logout(struct cli *cli);
 int cmd_whoami(struct cli *cli);
@@ -123,5 +137,26 @@ int cmd_client_erase(struct cli *cli);
 int cmd_client_history(struct cli *cli);
 int cmd_event_add(struct cli *cli);
 int cmd_segment(struct cli *cli);
+int cmd_agenda(struct cli *cli);
+int cmd_rule_add(struct cli *cli);
+int cmd_rule_list(struct cli *cli);
+int cmd_rule_remove(struct cli *cli);
+int cmd_calendar_show(struct cli *cli);
+int cmd_calendar_set(struct cli *cli);
+int cmd_occasion_add(struct cli *cli);
+int cmd_occasion_remove(struct cli *cli);
+int cmd_alert_add(struct cli *cli);
+int cmd_alert_list(struct cli *cli);
+int cmd_alert_end(struct cli *cli);
+int cmd_offer_add(struct cli *cli);
+int cmd_offer_list(struct cli *cli);
+int cmd_offer_set(struct cli *cli);
+int cmd_partner_add(struct cli *cli);
+int cmd_partner_list(struct cli *cli);
+int cmd_coupon_issue(struct cli *cli);
+int cmd_coupon_list(struct cli *cli);
+int cmd_coupon_redeem(struct cli *cli);
+int cmd_profile_set(struct cli *cli);
+int cmd_profile_show(struct cli *cli);
 
 #endif

@@ -135,6 +135,12 @@ static int form_fill(struct cli *cli, struct client_form *form)
             return CLI_USAGE;
         form_field(form, "income_cents");
     }
+    const char *every = cli_opt(cli, "--contact-every");
+    if (every != NULL) {
+        if (cli_parse_u32(cli, "--contact-every", every, 0, &c->contact_interval_days) != CLI_OK)
+            return CLI_USAGE;
+        form_field(form, "contact_interval_days");
+    }
     const char *consent = cli_opt(cli, "--consent");
     if (consent != NULL) {
         if (parse_consent(cli, consent, &form->consent) != CLI_OK)

@@ -33,8 +33,13 @@ int cmd_event_add(struct cli *cli)
     }
     if (currency != NULL && !income)
         return cli_usage(cli, "--currency goes with income events only");
+    const char *follow_up;
     if (date != NULL && cli_parse_day(cli, "--date", date) != CLI_OK)
         return CLI_USAGE;
+    if (cli_opt_day(cli, "--follow-up", &follow_up) != CLI_OK)
+        return CLI_USAGE;
+    if (follow_up != NULL)
+        event.follow_up = (char *)follow_up;
     if (currency != NULL)
         event.currency = (char *)currency;
     if (date != NULL)

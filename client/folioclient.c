@@ -733,6 +733,253 @@ Folio__Response *folio_segment(struct folio_client *c, const Folio__Segment *seg
     return call_expect(c, &req, FOLIO__RESPONSE__RESULT_SEGMENT, err);
 }
 
+Folio__Response *folio_rule_add(struct folio_client *c, const Folio__Rule *rule,
+                                struct folio_error *err)
+{
+    Folio__RuleAdd op = FOLIO__RULE_ADD__INIT;
+    op.rule = (Folio__Rule *)rule;
+    Folio__Request req = FOLIO__REQUEST__INIT;
+    req.op_case = FOLIO__REQUEST__OP_RULE_ADD;
+    req.rule_add = &op;
+    return call_expect(c, &req, FOLIO__RESPONSE__RESULT_RULE, err);
+}
+
+Folio__Response *folio_rule_list(struct folio_client *c, struct folio_error *err)
+{
+    Folio__RuleList op = FOLIO__RULE_LIST__INIT;
+    Folio__Request req = FOLIO__REQUEST__INIT;
+    req.op_case = FOLIO__REQUEST__OP_RULE_LIST;
+    req.rule_list = &op;
+    return call_expect(c, &req, FOLIO__RESPONSE__RESULT_RULES, err);
+}
+
+Folio__Response *folio_rule_remove(struct folio_client *c, uint64_t id, struct folio_error *err)
+{
+    Folio__RuleRemove op = FOLIO__RULE_REMOVE__INIT;
+    op.id = id;
+    Folio__Request req = FOLIO__REQUEST__INIT;
+    req.op_case = FOLIO__REQUEST__OP_RULE_REMOVE;
+    req.rule_remove = &op;
+    return call_expect(c, &req, FOLIO__RESPONSE__RESULT_EMPTY, err);
+}
+
+Folio__Response *folio_calendar_get(struct folio_client *c, struct folio_error *err)
+{
+    Folio__CalendarGet op = FOLIO__CALENDAR_GET__INIT;
+    Folio__Request req = FOLIO__REQUEST__INIT;
+    req.op_case = FOLIO__REQUEST__OP_CALENDAR_GET;
+    req.calendar_get = &op;
+    return call_expect(c, &req, FOLIO__RESPONSE__RESULT_CALENDAR, err);
+}
+
+Folio__Response *folio_calendar_set(struct folio_client *c, const Folio__Calendar *calendar,
+                                    const char *const *fields, size_t n_fields,
+                                    struct folio_error *err)
+{
+    Folio__CalendarSet op = FOLIO__CALENDAR_SET__INIT;
+    op.calendar = (Folio__Calendar *)calendar;
+    op.fields = (char **)fields;
+    op.n_fields = n_fields;
+    Folio__Request req = FOLIO__REQUEST__INIT;
+    req.op_case = FOLIO__REQUEST__OP_CALENDAR_SET;
+    req.calendar_set = &op;
+    return call_expect(c, &req, FOLIO__RESPONSE__RESULT_CALENDAR, err);
+}
+
+Folio__Response *folio_occasion_add(struct folio_client *c, const char *name, uint32_t month,
+                                    uint32_t day, struct folio_error *err)
+{
+    Folio__Occasion occasion = FOLIO__OCCASION__INIT;
+    occasion.name = field(name);
+    occasion.month = month;
+    occasion.day = day;
+    Folio__OccasionAdd op = FOLIO__OCCASION_ADD__INIT;
+    op.occasion = &occasion;
+    Folio__Request req = FOLIO__REQUEST__INIT;
+    req.op_case = FOLIO__REQUEST__OP_OCCASION_ADD;
+    req.occasion_add = &op;
+    return call_expect(c, &req, FOLIO__RESPONSE__RESULT_CALENDAR, err);
+}
+
+Folio__Response *folio_occasion_remove(struct folio_client *c, const char *name,
+                                       struct folio_error *err)
+{
+    Folio__OccasionRemove op = FOLIO__OCCASION_REMOVE__INIT;
+    op.name = field(name);
+    Folio__Request req = FOLIO__REQUEST__INIT;
+    req.op_case = FOLIO__REQUEST__OP_OCCASION_REMOVE;
+    req.occasion_remove = &op;
+    return call_expect(c, &req, FOLIO__RESPONSE__RESULT_CALENDAR, err);
+}
+
+Folio__Response *folio_alert_add(struct folio_client *c, const Folio__Alert *alert,
+                                 struct folio_error *err)
+{
+    Folio__AlertAdd op = FOLIO__ALERT_ADD__INIT;
+    op.alert = (Folio__Alert *)alert;
+    Folio__Request req = FOLIO__REQUEST__INIT;
+    req.op_case = FOLIO__REQUEST__OP_ALERT_ADD;
+    req.alert_add = &op;
+    return call_expect(c, &req, FOLIO__RESPONSE__RESULT_ALERT, err);
+}
+
+Folio__Response *folio_alert_list(struct folio_client *c, const char *date, bool include_ended,
+                                  struct folio_error *err)
+{
+    Folio__AlertList op = FOLIO__ALERT_LIST__INIT;
+    op.date = field(date);
+    op.include_ended = include_ended;
+    Folio__Request req = FOLIO__REQUEST__INIT;
+    req.op_case = FOLIO__REQUEST__OP_ALERT_LIST;
+    req.alert_list = &op;
+    return call_expect(c, &req, FOLIO__RESPONSE__RESULT_ALERTS, err);
+}
+
+Folio__Response *folio_alert_end(struct folio_client *c, uint64_t id, const char *date,
+                                 struct folio_error *err)
+{
+    Folio__AlertEnd op = FOLIO__ALERT_END__INIT;
+    op.id = id;
+    op.date = field(date);
+    Folio__Request req = FOLIO__REQUEST__INIT;
+    req.op_case = FOLIO__REQUEST__OP_ALERT_END;
+    req.alert_end = &op;
+    return call_expect(c, &req, FOLIO__RESPONSE__RESULT_ALERT, err);
+}
+
+Folio__Response *folio_offer_add(struct folio_client *c, const Folio__Offer *offer,
+                                 const char *date, struct folio_error *err)
+{
+    Folio__OfferAdd op = FOLIO__OFFER_ADD__INIT;
+    op.offer = (Folio__Offer *)offer;
+    op.date = (char *)(date != NULL ? date : "");
+    Folio__Request req = FOLIO__REQUEST__INIT;
+    req.op_case = FOLIO__REQUEST__OP_OFFER_ADD;
+    req.offer_add = &op;
+    return call_expect(c, &req, FOLIO__RESPONSE__RESULT_OFFER, err);
+}
+
+Folio__Response *folio_offer_list(struct folio_client *c, const char *client_id, const char *status,
+                                  const char *date, uint32_t limit, uint64_t after,
+                                  struct folio_error *err)
+{
+    Folio__OfferList op = FOLIO__OFFER_LIST__INIT;
+    op.client_id = field(client_id);
+    op.status = field(status);
+    op.date = field(date);
+    op.limit = limit;
+    op.after = after;
+    Folio__Request req = FOLIO__REQUEST__INIT;
+    req.op_case = FOLIO__REQUEST__OP_OFFER_LIST;
+    req.offer_list = &op;
+    return call_expect(c, &req, FOLIO__RESPONSE__RESULT_OFFERS, err);
+}
+
+Folio__Response *folio_offer_set(struct folio_client *c, uint64_t id, const char *status,
+                                 const char *date, struct folio_error *err)
+{
+    Folio__OfferSet op = FOLIO__OFFER_SET__INIT;
+    op.id = id;
+    op.status = field(status);
+    op.date = field(date);
+    Folio__Request req = FOLIO__REQUEST__INIT;
+    req.op_case = FOLIO__REQUEST__OP_OFFER_SET;
+    req.offer_set = &op;
+    return call_expect(c, &req, FOLIO__RESPONSE__RESULT_OFFER, err);
+}
+
+Folio__Response *folio_partner_add(struct folio_client *c, const Folio__Partner *partner,
+                                   struct folio_error *err)
+{
+    Folio__PartnerAdd op = FOLIO__PARTNER_ADD__INIT;
+    op.partner = (Folio__Partner *)partner;
+    Folio__Request req = FOLIO__REQUEST__INIT;
+    req.op_case = FOLIO__REQUEST__OP_PARTNER_ADD;
+    req.partner_add = &op;
+    return call_expect(c, &req, FOLIO__RESPONSE__RESULT_PARTNER, err);
+}
+
+Folio__Response *folio_partner_list(struct folio_client *c, struct folio_error *err)
+{
+    Folio__PartnerList op = FOLIO__PARTNER_LIST__INIT;
+    Folio__Request req = FOLIO__REQUEST__INIT;
+    req.op_case = FOLIO__REQUEST__OP_PARTNER_LIST;
+    req.partner_list = &op;
+    return call_expect(c, &req, FOLIO__RESPONSE__RESULT_PARTNERS, err);
+}
+
+Folio__Response *folio_coupon_issue(struct folio_client *c, const Folio__Coupon *coupon,
+                                    const char *date, struct folio_error *err)
+{
+    Folio__CouponIssue op = FOLIO__COUPON_ISSUE__INIT;
+    op.coupon = (Folio__Coupon *)coupon;
+    op.date = field(date);
+    Folio__Request req = FOLIO__REQUEST__INIT;
+    req.op_case = FOLIO__REQUEST__OP_COUPON_ISSUE;
+    req.coupon_issue = &op;
+    return call_expect(c, &req, FOLIO__RESPONSE__RESULT_COUPON, err);
+}
+
+Folio__Response *folio_coupon_list(struct folio_client *c, const char *client_id, uint32_t limit,
+                                   const char *after, struct folio_error *err)
+{
+    Folio__CouponList op = FOLIO__COUPON_LIST__INIT;
+    op.client_id = field(client_id);
+    op.limit = limit;
+    op.after = field(after);
+    Folio__Request req = FOLIO__REQUEST__INIT;
+    req.op_case = FOLIO__REQUEST__OP_COUPON_LIST;
+    req.coupon_list = &op;
+    return call_expect(c, &req, FOLIO__RESPONSE__RESULT_COUPONS, err);
+}
+
+Folio__Response *folio_coupon_redeem(struct folio_client *c, const char *code, const char *date,
+                                     struct folio_error *err)
+{
+    Folio__CouponRedeem op = FOLIO__COUPON_REDEEM__INIT;
+    op.code = field(code);
+    op.date = field(date);
+    Folio__Request req = FOLIO__REQUEST__INIT;
+    req.op_case = FOLIO__REQUEST__OP_COUPON_REDEEM;
+    req.coupon_redeem = &op;
+    return call_expect(c, &req, FOLIO__RESPONSE__RESULT_COUPON, err);
+}
+
+Folio__Response *folio_profile_set(struct folio_client *c, const Folio__AgentCard *card,
+                                   const char *const *fields, size_t n_fields,
+                                   struct folio_error *err)
+{
+    Folio__ProfileSet op = FOLIO__PROFILE_SET__INIT;
+    op.card = (Folio__AgentCard *)card;
+    op.fields = (char **)fields;
+    op.n_fields = n_fields;
+    Folio__Request req = FOLIO__REQUEST__INIT;
+    req.op_case = FOLIO__REQUEST__OP_PROFILE_SET;
+    req.profile_set = &op;
+    return call_expect(c, &req, FOLIO__RESPONSE__RESULT_CARD, err);
+}
+
+Folio__Response *folio_profile_get(struct folio_client *c, struct folio_error *err)
+{
+    Folio__ProfileGet op = FOLIO__PROFILE_GET__INIT;
+    Folio__Request req = FOLIO__REQUEST__INIT;
+    req.op_case = FOLIO__REQUEST__OP_PROFILE_GET;
+    req.profile_get = &op;
+    return call_expect(c, &req, FOLIO__RESPONSE__RESULT_CARD, err);
+}
+
+Folio__Response *folio_agenda(struct folio_client *c, const char *date, uint32_t days,
+                              struct folio_error *err)
+{
+    Folio__AgendaQuery op = FOLIO__AGENDA_QUERY__INIT;
+    op.date = field(date);
+    op.days = days;
+    Folio__Request req = FOLIO__REQUEST__INIT;
+    req.op_case = FOLIO__REQUEST__OP_AGENDA;
+    req.agenda = &op;
+    return call_expect(c, &req, FOLIO__RESPONSE__RESULT_AGENDA, err);
+}
+
 static const struct {
     Folio__Role role;
     const char *name;

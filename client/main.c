@@ -65,7 +65,9 @@ static const struct cli_opt audit_opts[] = {
     {"--tag", "TAG", "a tag (repeat for more)", false, true},                                      \
     {"--consent", "CHANNELS", "marketing consent: a comma list of email,phone,sms,post", false,    \
      false},                                                                                       \
-    {"--note", "TEXT", "notes about the client", false, false}
+    {"--note", "TEXT", "notes about the client", false, false},                                   \
+    {"--contact-every", "DAYS", "stay in touch at least every DAYS days (0: the firm's interval)", \
+     false, false}
 // clang-format on
 
 static const struct cli_opt client_add_opts[] = {
@@ -103,6 +105,8 @@ static const struct cli_opt event_add_opts[] = {
     {"--currency", "CUR", "currency of an income event, ISO 4217", false, false},
     {"--date", "DATE", "when it happened, YYYY-MM-DD (default: today, UTC)", false, false},
     {"--note", "TEXT", "a note", false, false},
+    {"--follow-up", "DATE", "contact events: follow up on DATE, YYYY-MM-DD (on the agenda then)",
+     false, false},
     {NULL, NULL, NULL, false, false},
 };
 
@@ -125,6 +129,111 @@ static const struct cli_opt segment_opts[] = {
     {"--by", "KEY", "count by city, region, marital, age-band or income-band", false, false},
     {"--limit", "N", "list at most N clients (default: the server's, 100)", false, false},
     {"--after", "ID", "list the clients after this id (the next page)", false, false},
+    {NULL, NULL, NULL, false, false},
+};
+
+static const struct cli_opt agenda_opts[] = {
+    {"--date", "DATE", "the first day, YYYY-MM-DD (default: today, UTC)", false, false},
+    {"--days", "N", "how many days, 1-366 (default: 7)", false, false},
+    {NULL, NULL, NULL, false, false},
+};
+
+static const struct cli_opt rule_add_opts[] = {
+    {"--on", "ON",
+     "what fires it: purchase:KIND, life:WHAT, income:up, income:down,\n"
+     "                      alert:KIND, birthday, holiday:NAME or season",
+     true, false},
+    {"--suggest", "TEXT", "what to suggest to the client", true, false},
+    {"--avoid", "TEXT", "what not to offer then", false, false},
+    {"--window", "DAYS", "event rules: days the opportunity stays open (default 30)", false, false},
+    {"--product", "NAME", "the product it is about", false, false},
+    {NULL, NULL, NULL, false, false},
+};
+
+static const struct cli_opt calendar_set_opts[] = {
+    {"--season", "MONTHS", "the high-spending months, a comma list of 1-12 (\"\": none)", false,
+     false},
+    {"--stay-in-touch", "DAYS", "contact every client at least every DAYS days (1-3650)", false,
+     false},
+    {NULL, NULL, NULL, false, false},
+};
+
+static const struct cli_opt occasion_add_opts[] = {
+    {"--date", "MM-DD", "the day of the year, e.g. 12-25", true, false},
+    {NULL, NULL, NULL, false, false},
+};
+
+static const struct cli_opt alert_add_opts[] = {
+    {"--kind", "KIND", "what happened: earthquake, flood, ... (a-z, 0-9, -)", true, false},
+    {"--city", "CITY", "the city it touches (or --region)", false, false},
+    {"--region", "REGION", "the region it touches (or --city)", false, false},
+    {"--date", "DATE", "its first day, YYYY-MM-DD", true, false},
+    {"--until", "DATE", "its last day, YYYY-MM-DD (default: until ended)", false, false},
+    {"--note", "TEXT", "a note", false, false},
+    {NULL, NULL, NULL, false, false},
+};
+
+static const struct cli_opt alert_list_opts[] = {
+    {"--date", "DATE", "today, YYYY-MM-DD (default: the server's)", false, false},
+    {"--all", NULL, "also the alerts that ended or ran out", false, false},
+    {NULL, NULL, NULL, false, false},
+};
+
+static const struct cli_opt date_opt[] = {
+    {"--date", "DATE", "today, YYYY-MM-DD (default: the server's)", false, false},
+    {NULL, NULL, NULL, false, false},
+};
+
+static const struct cli_opt offer_add_opts[] = {
+    {"--title", "TEXT", "what is offered, in a line", true, false},
+    {"--product", "NAME", "the product", false, false},
+    {"--rate", "PCT", "a rate in percent, e.g. 4.5", false, false},
+    {"--valid-from", "DATE", "first valid day, YYYY-MM-DD", true, false},
+    {"--valid-until", "DATE", "last valid day, YYYY-MM-DD; it expires after", true, false},
+    {"--channel", "CHANNEL",
+     "email, phone, sms or post, which the client must have consented to\n"
+     "                      (default: the preferred channel, else the first consented)",
+     false, false},
+    {"--date", "DATE", "today, YYYY-MM-DD, for the status shown (default: the server's)", false,
+     false},
+    {NULL, NULL, NULL, false, false},
+};
+
+static const struct cli_opt offer_list_opts[] = {
+    {"--client", "ID", "only this client's offers", false, false},
+    {"--status", "STATUS", "only proposed, sent, accepted, declined or expired ones", false, false},
+    {"--date", "DATE", "today, for expiry, YYYY-MM-DD (default: the server's)", false, false},
+    {"--limit", "N", "at most N offers (default: the server's, 100)", false, false},
+    {"--after", "ID", "start after this offer id (the next page)", false, false},
+    {NULL, NULL, NULL, false, false},
+};
+
+static const struct cli_opt partner_add_opts[] = {
+    {"--category", "CATEGORY", "restaurant, cinema, gym, ... (a-z, 0-9, -)", true, false},
+    {"--city", "CITY", "where it is", false, false},
+    {NULL, NULL, NULL, false, false},
+};
+
+static const struct cli_opt coupon_issue_opts[] = {
+    {"--partner", "ID", "the partner it is good at (folio partner list)", true, false},
+    {"--discount", "TEXT", "the discount, e.g. \"20% off dinner\"", true, false},
+    {"--valid-until", "DATE", "last valid day, YYYY-MM-DD", true, false},
+    {"--date", "DATE", "today, YYYY-MM-DD (default: the server's)", false, false},
+    {NULL, NULL, NULL, false, false},
+};
+
+static const struct cli_opt coupon_list_opts[] = {
+    {"--client", "ID", "only this client's coupons", false, false},
+    {"--limit", "N", "at most N coupons (default: the server's, 100)", false, false},
+    {"--after", "CODE", "start after this code (the next page)", false, false},
+    {NULL, NULL, NULL, false, false},
+};
+
+static const struct cli_opt profile_set_opts[] = {
+    {"--display-name", "NAME", "the name clients see", false, false},
+    {"--phone", "PHONE", "the phone clients call", false, false},
+    {"--email", "EMAIL", "the e-mail clients write to", false, false},
+    {"--hours", "TEXT", "when you can be reached, e.g. \"Mon-Fri 9-18\"", false, false},
     {NULL, NULL, NULL, false, false},
 };
 
@@ -174,6 +283,40 @@ static const struct cli_cmd commands[] = {
      "Prints the matching clients and how many match; with --count only how\n"
      "many; with --by how many for each value of KEY.\n",
      segment_opts, cmd_segment},
+    {"agenda", "", 0, 0, "your agenda: what to do, day by day",
+     "Lists the items of your portfolio from --date on, for --days days, by\n"
+     "date and then priority: birthdays, follow-ups, alerts in your clients'\n"
+     "city or region, offers and coupons about to expire, opportunities the\n"
+     "firm's rules see in recent events, clients to stay in touch with,\n"
+     "holidays and high-spending months. Each comes with what to suggest\n"
+     "and what to avoid.\n",
+     agenda_opts, cmd_agenda},
+    {"alert list", "", 0, 0, "list the alerts in force on a day or later", NULL, alert_list_opts,
+     cmd_alert_list},
+    {"offer add", "CLIENT", 1, 0, "propose a time-limited offer to one of your clients",
+     "The client must have consented to marketing on the offer's channel.\n"
+     "The answer ends with your agent card (folio profile set).\n",
+     offer_add_opts, cmd_offer_add},
+    {"offer list", "", 0, 0, "list your offers in id order, with their status on --date",
+     "A proposed or sent offer past its last valid day is expired.\n", offer_list_opts,
+     cmd_offer_list},
+    {"offer set", "ID STATUS", 2, 0, "mark an offer sent, accepted or declined",
+     "proposed -> sent -> accepted | declined; proposed -> accepted | declined.\n"
+     "An expired offer does not move.\n",
+     date_opt, cmd_offer_set},
+    {"partner list", "", 0, 0, "list the partner businesses", NULL, NULL, cmd_partner_list},
+    {"coupon issue", "CLIENT", 1, 0, "issue a coupon at a partner to one of your clients",
+     "The client must have consented to marketing. Prints the coupon's code,\n"
+     "XXXX-XXXX-XXXX-XXXX, which is what redeems it.\n",
+     coupon_issue_opts, cmd_coupon_issue},
+    {"coupon list", "", 0, 0, "list the coupons you issued, in code order", NULL, coupon_list_opts,
+     cmd_coupon_list},
+    {"coupon redeem", "CODE", 1, 0, "redeem a coupon, once, by its code", NULL, date_opt,
+     cmd_coupon_redeem},
+    {"profile set", "", 0, 0, "set your agent card, shown with your offers",
+     "Only the fields given change; an empty value (\"\") clears one.\n", profile_set_opts,
+     cmd_profile_set},
+    {"profile show", "", 0, 0, "show your agent card", NULL, NULL, cmd_profile_show},
     {"admin office add", "NAME", 1, 0, "add an office (firm-admin)", NULL, NULL, cmd_office_add},
     {"admin office list", "", 0, 0, "list the offices (admins)", NULL, NULL, cmd_office_list},
     {"admin user add", "NAME", 1, 0, "add a user",
@@ -188,6 +331,32 @@ static const struct cli_cmd commands[] = {
      NEW_PASSWORD_ABOUT, password_stdin_opt, cmd_user_passwd},
     {"admin audit", "", 0, 0, "read the audit log, newest first (admins)", NULL, audit_opts,
      cmd_audit},
+    {"admin rule add", "", 0, 0, "add a rule: on an event, what to suggest (firm-admin)",
+     "Event rules (purchase, life, income) open an opportunity for --window\n"
+     "days after the event; alert rules apply while an alert is in force;\n"
+     "birthday, holiday and season rules apply on those days.\n",
+     rule_add_opts, cmd_rule_add},
+    {"admin rule list", "", 0, 0, "list the firm's rules", NULL, NULL, cmd_rule_list},
+    {"admin rule remove", "ID", 1, 0, "remove a rule (firm-admin)", NULL, NULL, cmd_rule_remove},
+    /* Before "admin calendar", which would otherwise take "set" as its argument. */
+    {"admin calendar set", "", 0, 0, "set the season or the contact interval (firm-admin)", NULL,
+     calendar_set_opts, cmd_calendar_set},
+    {"admin calendar", "[show]", 0, 1,
+     "show the firm's calendar: occasions, season, contact "
+     "interval",
+     NULL, NULL, cmd_calendar_show},
+    {"admin occasion add", "NAME", 1, 0, "add a yearly occasion to the calendar (firm-admin)", NULL,
+     occasion_add_opts, cmd_occasion_add},
+    {"admin occasion remove", "NAME", 1, 0, "remove an occasion from the calendar (firm-admin)",
+     NULL, NULL, cmd_occasion_remove},
+    {"admin alert add", "", 0, 0, "post an alert for a city or region (admins)",
+     "Every client living there shows up on their agent's agenda while it is\n"
+     "in force, with what the firm's alert rules suggest.\n",
+     alert_add_opts, cmd_alert_add},
+    {"admin alert end", "ID", 1, 0, "end an alert on --date (admins)", NULL, date_opt,
+     cmd_alert_end},
+    {"admin partner add", "NAME", 1, 0, "add a partner business (firm-admin)", NULL,
+     partner_add_opts, cmd_partner_add},
 };
 
 #define COMMAND_COUNT (sizeof(commands) / sizeof(commands[0]))

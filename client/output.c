@@ -219,6 +219,14 @@ static void json_value(FILE *f, const struct out_field *fld)
         }
         putc(']', f);
         break;
+    case OUT_OBJECT:
+        if (fld->n == 0) {
+            fputs("null", f);
+        } else {
+            struct out_field item[OUT_ITEM_FIELDS_MAX];
+            json_object(f, item, fld->item(fld->list, 0, item));
+        }
+        break;
     case OUT_UINT:
         fprintf(f, "%llu", (unsigned long long)fld->u);
         break;
@@ -350,6 +358,7 @@ static char *human_value(const struct out_field *fld, size_t *width)
     case OUT_STRS:
     case OUT_UINTS:
     case OUT_LIST:
+    case OUT_OBJECT:
         return human_list(fld, width);
     case OUT_UINT:
         snprintf(buf, sizeof(buf), "%llu", (unsigned long long)fld->u);

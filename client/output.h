@@ -22,11 +22,12 @@ enum out_type {
     OUT_INT,
     OUT_BOOL,
     OUT_TIME,
-    OUT_NSTR,  /* s, or JSON null when s is NULL */
-    OUT_CENTS, /* i in hundredths: a decimal number, 52000.5 in JSON */
-    OUT_STRS,  /* strs[0..n): a JSON array; joined by ", " for people */
-    OUT_UINTS, /* uints[0..n): a JSON array of numbers; joined by ", " */
-    OUT_LIST,  /* n records from item(): a JSON array of objects */
+    OUT_NSTR,   /* s, or JSON null when s is NULL */
+    OUT_CENTS,  /* i in hundredths: a decimal number, 52000.5 in JSON */
+    OUT_STRS,   /* strs[0..n): a JSON array; joined by ", " for people */
+    OUT_UINTS,  /* uints[0..n): a JSON array of numbers; joined by ", " */
+    OUT_LIST,   /* n records from item(): a JSON array of objects */
+    OUT_OBJECT, /* record 0 from item() when n is 1: a JSON object; null when n is 0 */
 };
 
 #define OUT_ITEM_FIELDS_MAX 8
@@ -42,8 +43,8 @@ struct out_field {
     bool b;                  /* OUT_BOOL */
     const char *const *strs; /* OUT_STRS */
     const uint32_t *uints;   /* OUT_UINTS */
-    size_t n;                /* OUT_STRS, OUT_UINTS, OUT_LIST: how many */
-    /* OUT_LIST: fills f (OUT_ITEM_FIELDS_MAX entries) with record i of list
+    size_t n;                /* OUT_STRS, OUT_UINTS, OUT_LIST, OUT_OBJECT: how many */
+    /* OUT_LIST, OUT_OBJECT: fills f (OUT_ITEM_FIELDS_MAX entries) with record i of list
      * and returns how many fields it used. */
     const void *list;
     size_t (*item)(const void *list, size_t i, struct out_field *f);

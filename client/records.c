@@ -1,6 +1,8 @@
 /* records.c - see records.h. */
 #include "records.h"
 
+#include <stdio.h>
+
 #include "folioclient.h"
 
 size_t rec_user(const Folio__User *u, struct out_field *f)
@@ -71,6 +73,16 @@ size_t rec_event(const Folio__TimelineEvent *e, struct out_field *f)
          .type = OUT_STR,
          .s = e->currency},
         {.key = "time", .label = "recorded", .card_only = true, .type = OUT_TIME, .i = e->time},
+        {.key = "follow_up",
+         .label = "follow up",
+         .card_only = true,
+         .type = OUT_NSTR,
+         .s = e->follow_up[0] != '\0' ? e->follow_up : NULL},
+        {.key = "trigger",
+         .label = "trigger",
+         .card_only = true,
+         .type = OUT_NSTR,
+         .s = e->trigger[0] != '\0' ? e->trigger : NULL},
     };
     _Static_assert(sizeof(fields) / sizeof(fields[0]) <= REC_FIELDS_MAX, "REC_FIELDS_MAX");
     for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
@@ -201,6 +213,16 @@ size_t rec_client(const Folio__Client *c, struct rec_client_scratch *scratch, st
          .card_only = true,
          .type = OUT_TIME,
          .i = c->updated_at},
+        {.key = "last_contact",
+         .label = "last contact",
+         .card_only = true,
+         .type = OUT_NSTR,
+         .s = c->last_contact[0] != '\0' ? c->last_contact : NULL},
+        {.key = "contact_interval_days",
+         .label = "contact every",
+         .card_only = true,
+         .type = OUT_UINT,
+         .u = c->contact_interval_days},
         OUT_U("version", "version", c->version),
     };
     _Static_assert(sizeof(fields) / sizeof(fields[0]) <= REC_CLIENT_FIELDS, "REC_CLIENT_FIELDS");
@@ -235,4 +257,226 @@ void rec_print_session(const Folio__SessionInfo *s)
     }
     const struct out_field expires[] = {OUT_T("expires_at", "expires", s->expires_at)};
     out_fields(expires, 1);
+}
+
+/* A date that may not be set yet: JSON null until it is. */
+static const char *maybe(const char *date)
+{
+    return date != NULL && date[0] != '\0' ? date : NULL;
+}
+
+static size_t copy_fields(const struct out_field *fields, size_t n, struct out_field *f)
+{
+    for (size_t i = 0; i < n; i++)
+        f[i] = fields[i];
+    return n;
+}
+
+size_t rec_rule(const Folio__Rule *r, struct out_field *f)
+{
+    const struct out_field fields[] = {
+        OUT_U("id", "id", r->id),
+        OUT_S("on", "on", r->on),
+        OUT_S("suggest", "suggest", r->suggest),
+        OUT_S("avoid", "avoid", r->avoid),
+        OUT_U("window", "window", r->window_days),
+        OUT_S("product", "product", r->product),
+    };
+    _Static_assert(sizeof(fields) / sizeof(fields[0]) <= REC_FIELDS_MAX, "REC_FIELDS_MAX");
+    return copy_fields(fields, sizeof(fields) / sizeof(fields[0]), f);
+}
+
+size_t rec_alert(const Folio__Alert *a, struct out_field *f)
+{
+    const struct out_field fields[] = {
+        OUT_U("id", "id", a->id),
+        OUT_S("kind", "kind", a->kind),
+        OUT_S("city", "city", a->city),
+        OUT_S("region", "region", a->region),
+        OUT_S("date", "date", a->date),
+        {.key = "until", .label = "until", .type = OUT_NSTR, .s = maybe(a->until)},
+        {.key = "note", .label = "note", .card_only = true, .type = OUT_STR, .s = a->note},
+        OUT_S("posted_by", "posted by", a->posted_by),
+        {.key = "ended_on", .label = "ended on", .type = OUT_NSTR, .s = maybe(a->ended_on)},
+    };
+    _Static_assert(sizeof(fields) / sizeof(fields[0]) <= REC_FIELDS_MAX, "REC_FIELDS_MAX");
+    return copy_fields(fields, sizeof(fields) / sizeof(fields[0]), f);
+}
+
+size_t rec_partner(const Folio__Partner *p, struct out_field *f)
+{
+    const struct out_field fields[] = {
+        OUT_U("id", "id", p->id),
+        OUT_S("name", "name", p->name),
+        OUT_S("category", "category", p->category),
+        OUT_S("city", "city", p->city),
+    };
+    _Static_assert(sizeof(fields) / sizeof(fields[0]) <= REC_FIELDS_MAX, "REC_FIELDS_MAX");
+    return copy_fields(fields, sizeof(fields) / sizeof(fields[0]), f);
+}
+
+size_t rec_coupon(const Folio__Coupon *c, struct out_field *f)
+{
+    const struct out_field fields[] = {
+        OUT_S("code", "code", c->code),
+        {.key = "client_id",
+         .label = "client id",
+         .card_only = true,
+         .type = OUT_STR,
+         .s = c->client_id},
+        OUT_S("client_name", "client", c->client_name),
+        {.key = "partner_id",
+         .label = "partner id",
+         .card_only = true,
+         .type = OUT_UINT,
+         .u = c->partner_id},
+        OUT_S("partner", "partner", c->partner),
+        OUT_S("discount", "discount", c->discount),
+        OUT_S("valid_until", "valid until", c->valid_until),
+        {.key = "redeemed_at", .label = "redeemed", .type = OUT_NSTR, .s = maybe(c->redeemed_at)},
+    };
+    _Static_assert(sizeof(fields) / sizeof(fields[0]) <= REC_FIELDS_MAX, "REC_FIELDS_MAX");
+    return copy_fields(fields, sizeof(fields) / sizeof(fields[0]), f);
+}
+
+size_t rec_card(const Folio__AgentCard *card, struct out_field *f)
+{
+    const struct out_field fields[] = {
+        OUT_S("user", "user", card->user),    OUT_S("display_name", "name", card->display_name),
+        OUT_S("phone", "phone", card->phone), OUT_S("email", "email", card->email),
+        OUT_S("hours", "hours", card->hours),
+    };
+    _Static_assert(sizeof(fields) / sizeof(fields[0]) <= OUT_ITEM_FIELDS_MAX,
+                   "OUT_ITEM_FIELDS_MAX");
+    return copy_fields(fields, sizeof(fields) / sizeof(fields[0]), f);
+}
+
+size_t rec_agenda_item(const Folio__AgendaItem *item, struct out_field *f)
+{
+    const struct out_field fields[] = {
+        OUT_S("date", "date", item->date),
+        OUT_S("kind", "kind", item->kind),
+        {.key = "client_id",
+         .label = "client id",
+         .card_only = true,
+         .type = OUT_NSTR,
+         .s = maybe(item->client_id)},
+        OUT_S("client_name", "client", item->client_name),
+        OUT_S("title", "title", item->title),
+        OUT_S("suggestion", "suggestion", item->suggestion),
+        OUT_S("avoid", "avoid", item->avoid),
+        OUT_S("product", NULL, item->product),
+        OUT_U("priority", NULL, item->priority),
+        OUT_U("age", NULL, item->age),
+        OUT_S("ref", NULL, item->ref),
+    };
+    _Static_assert(sizeof(fields) / sizeof(fields[0]) <= REC_FIELDS_MAX, "REC_FIELDS_MAX");
+    return copy_fields(fields, sizeof(fields) / sizeof(fields[0]), f);
+}
+
+static size_t card_item(const void *list, size_t i, struct out_field *f)
+{
+    (void)i;
+    return rec_card(list, f);
+}
+
+size_t rec_offer(const Folio__Offer *o, struct out_field *f)
+{
+    const struct out_field fields[] = {
+        OUT_U("id", "id", o->id),
+        {.key = "client_id",
+         .label = "client id",
+         .card_only = true,
+         .type = OUT_STR,
+         .s = o->client_id},
+        OUT_S("client_name", "client", o->client_name),
+        OUT_S("title", "title", o->title),
+        {.key = "product", .label = "product", .card_only = true, .type = OUT_STR, .s = o->product},
+        {.key = "rate", .label = "rate %", .type = OUT_CENTS, .i = o->rate_bp},
+        {.key = "valid_from",
+         .label = "valid from",
+         .card_only = true,
+         .type = OUT_STR,
+         .s = o->valid_from},
+        OUT_S("valid_until", "valid until", o->valid_until),
+        OUT_S("status", "status", o->status),
+        {.key = "channel", .label = "channel", .card_only = true, .type = OUT_STR, .s = o->channel},
+        {.key = "agent",
+         .type = OUT_OBJECT,
+         .n = o->agent != NULL,
+         .list = o->agent,
+         .item = card_item},
+    };
+    _Static_assert(sizeof(fields) / sizeof(fields[0]) <= REC_FIELDS_MAX, "REC_FIELDS_MAX");
+    return copy_fields(fields, sizeof(fields) / sizeof(fields[0]), f);
+}
+
+/* "your agent: NAME, PHONE, HOURS" from the parts of the card that are
+ * set; nothing when none is. */
+static void agent_line(const Folio__AgentCard *card)
+{
+    if (card == NULL)
+        return;
+    const char *parts[] = {card->display_name, card->phone, card->email, card->hours};
+    char line[1024] = "";
+    size_t used = 0;
+    for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+        if (parts[i] == NULL || parts[i][0] == '\0' || used >= sizeof(line))
+            continue;
+        int n = snprintf(line + used, sizeof(line) - used, "%s%s", used > 0 ? ", " : "", parts[i]);
+        used = n < 0 ? sizeof(line) : used + (size_t)n;
+    }
+    if (line[0] != '\0')
+        out_note("your agent: %s", line);
+}
+
+void rec_print_offer(const Folio__Offer *o)
+{
+    struct out_field f[REC_FIELDS_MAX];
+    out_object("offer", f, rec_offer(o, f));
+    agent_line(o->agent);
+}
+
+void rec_print_offers(Folio__Offer *const *offers, size_t n, const char *empty_note)
+{
+    struct out_table *t = out_table_begin("offers", empty_note);
+    for (size_t i = 0; i < n; i++) {
+        struct out_field f[REC_FIELDS_MAX];
+        out_table_row(t, f, rec_offer(offers[i], f));
+    }
+    out_table_end(t);
+    /* Every offer listed is the caller's own: one agent, one line. */
+    if (n > 0)
+        agent_line(offers[0]->agent);
+}
+
+/* The out_* functions print each record of a list before asking for the
+ * next one, so the occasion's date can live in one buffer. */
+static size_t occasion_item(const void *list, size_t i, struct out_field *f)
+{
+    static char date[16];
+    const Folio__Occasion *o = ((Folio__Occasion *const *)list)[i];
+    snprintf(date, sizeof(date), "%02u-%02u", (unsigned)(o->month % 100), (unsigned)(o->day % 100));
+    f[0] = (struct out_field)OUT_S("name", "name", o->name);
+    f[1] = (struct out_field)OUT_S("date", "date", date);
+    return 2;
+}
+
+void rec_print_calendar(const Folio__Calendar *cal)
+{
+    const struct out_field f[] = {
+        {.key = "occasions",
+         .label = "occasions",
+         .type = OUT_LIST,
+         .n = cal->n_occasions,
+         .list = cal->occasions,
+         .item = occasion_item},
+        {.key = "season_months",
+         .label = "season",
+         .type = OUT_UINTS,
+         .uints = cal->season_months,
+         .n = cal->n_season_months},
+        OUT_U("stay_in_touch_days", "stay in touch (days)", cal->stay_in_touch_days),
+    };
+    out_object("calendar", f, sizeof(f) / sizeof(f[0]));
 }

@@ -4,127 +4,11 @@
 # Needs FOLIOD and FOLIO (paths of the built binaries; ctest sets them).
 # Starts its own foliod on an ephemeral loopback port, keeps every file in a
 # temporary directory, and prints "N passed, N failed"; exits 1 on failure.
-set -uo pipefail
-
-FOLIOD=${FOLIOD:?set FOLIOD to the foliod binary}
-FOLIO=${FOLIO:?set FOLIO to the folio binary}
-PY=/usr/bin/python3
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/folio-client-cli-test.XXXXXX")
-server_pid=
-cleanup() {
-  if [[ -n $server_pid ]] && kill -0 "$server_pid" 2>/dev/null; then
-    kill -KILL "$server_pid" 2>/dev/null
-    wait "$server_pid" 2>/dev/null
-  fi
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-passed=0
-failed=0
-pass() {
-  passed=$((passed + 1))
-  echo "ok   $1"
-}
-fail() {
-  failed=$((failed + 1))
-  echo "FAIL $1"
-  shift
-  local line
-  for line in "$@"; do
-    printf '       %s\n' "$line"
-  done
-}
-
-# run INPUT CMD...: runs CMD with INPUT as its standard input; sets OUT, ERR, RC.
-run() {
-  local input=$1
-  shift
-  OUT=$("$@" <<<"$input" 2>"$tmp/stderr")
-  RC=$?
-  ERR=$(<"$tmp/stderr")
-}
-
-# expect NAME RC [STDOUT-SUBSTRING [STDERR-SUBSTRING]]: checks the last run.
-expect() {
-  local name=$1 rc=$2 out=${3:-} err=${4:-}
-  if [[ $RC != "$rc" ]]; then
-    fail "$name" "exit $RC, expected $rc" "stdout: ${OUT:0:400}" "stderr: ${ERR:0:400}"
-  elif [[ -n $out && $OUT != *"$out"* ]]; then
-    fail "$name" "stdout lacks \"$out\"" "stdout: ${OUT:0:400}"
-  elif [[ -n $err && $ERR != *"$err"* ]]; then
-    fail "$name" "stderr lacks \"$err\"" "stderr: ${ERR:0:400}"
-  else
-    pass "$name"
-  fi
-}
-
-# json_check NAME TEXT PYTHON-EXPR: TEXT must be exactly one JSON document and
-# the expression (over d, the document, and c, its "client" member) true. The
-# expression may span lines.
-json_check() {
-  local name=$1 text=$2 expr=$3 why
-  if why=$("$PY" -c '
-import json, sys
-try:
-    d = json.loads(sys.stdin.read())
-except ValueError as e:
-    sys.exit("not one JSON document: %s" % e)
-c = d.get("client") if isinstance(d, dict) else None
-if not eval("(" + sys.argv[1] + "\n)", {"d": d, "c": c}):
-    sys.exit("false: %s" % sys.argv[1])
-' "$expr" <<<"$text" 2>&1); then
-    pass "$name"
-  else
-    fail "$name" "$why" "text: ${text:0:400}"
-  fi
-}
-
-# json_get TEXT PYTHON-EXPR: prints the expression over d.
-json_get() {
-  "$PY" -c 'import json, sys; d = json.loads(sys.stdin.read()); print(eval(sys.argv[1]))' \
-    "$2" <<<"$1" 2>/dev/null
-}
-
-# start_server DATA: serves DATA on an ephemeral port; sets server_pid and port.
-start_server() {
-  rm -f "$tmp/port"
-  "$FOLIOD" serve --data "$1" --listen 127.0.0.1:0 --port-file "$tmp/port" --hash-cost min \
-    2>>"$tmp/foliod.log" &
-  server_pid=$!
-  port=
-  local i
-  for ((i = 0; i < 200; i++)); do
-    if [[ -s $tmp/port ]]; then
-      port=$(<"$tmp/port")
-      break
-    fi
-    kill -0 "$server_pid" 2>/dev/null || break
-    sleep 0.05
-  done
-  [[ $port =~ ^[0-9]+$ ]]
-}
-
-stop_server() {
-  kill -TERM "$server_pid" 2>/dev/null
-  local i
-  for ((i = 0; i < 300; i++)); do
-    kill -0 "$server_pid" 2>/dev/null || break
-    sleep 0.05
-  done
-  if kill -0 "$server_pid" 2>/dev/null; then
-    kill -KILL "$server_pid"
-  fi
-  wait "$server_pid"
-  RC=$?
-  server_pid=
-}
+. "$(dirname "$0")/cli_lib.sh" client-cli-test
 
 CLIENT_KEYS='{"id", "owner", "name", "birth_date", "phones", "emails", "street", "city",
   "region", "country", "preferred_channel", "marital_status", "children", "children_birth_years",
-  "income", "currency", "income_trend",
+  "income", "currency", "income_trend", "last_contact", "contact_interval_days",
   "employment", "purchases", "tags", "consent", "notes", "created_at", "updated_at", "version"}'
 
 # ---------------------------------------------------------------- usage errors, no server
@@ -179,7 +63,7 @@ data=$tmp/data
 run "boss-password-1" "$FOLIOD" init --data "$data" --firm "Client Firm" --admin boss \
   --password-stdin --hash-cost min
 expect "foliod init" 0
-if ! start_server "$data"; then
+if ! start_server "$data" --hash-cost min; then
   fail "foliod serve writes its port file" "$(tail -5 "$tmp/foliod.log")"
   echo "$passed passed, $failed failed"
   exit 1
@@ -454,5 +338,4 @@ stop_server
 [[ $RC == 0 ]] && pass "foliod exits 0 on SIGTERM" ||
   fail "foliod exits 0 on SIGTERM" "exit $RC" "$(tail -5 "$tmp/foliod.log")"
 
-echo "$passed passed, $failed failed"
-((failed == 0))
+cli_summary

@@ -1,0 +1,83 @@
+/* cmd_alert.c - folio alert: events in a city or region that touch the
+ * clients living there. */
+#include "cli.h"
+#include "output.h"
+#include "records.h"
+
+static char *or_empty(const char *s)
+{
+    return (char *)(s != NULL ? s : "");
+}
+
+int cmd_alert_add(struct cli *cli)
+{
+    Folio__Alert alert = FOLIO__ALERT__INIT;
+    const char *city = cli_opt(cli, "--city");
+    const char *region = cli_opt(cli, "--region");
+    const char *date;
+    const char *until;
+    if ((city == NULL) == (region == NULL))
+        return cli_usage(cli, "give --city or --region (one of them)");
+    if (cli_opt_day(cli, "--date", &date) != CLI_OK ||
+        cli_opt_day(cli, "--until", &until) != CLI_OK)
+        return CLI_USAGE;
+    alert.kind = or_empty(cli_opt(cli, "--kind"));
+    alert.city = or_empty(city);
+    alert.region = or_empty(region);
+    alert.date = or_empty(date);
+    alert.until = or_empty(until);
+    alert.note = or_empty(cli_opt(cli, "--note"));
+    int rc = cli_connect_session(cli, NULL);
+    if (rc != CLI_OK)
+        return rc;
+    struct folio_error err;
+    Folio__Response *r = folio_alert_add(cli->client, &alert, &err);
+    if (r == NULL)
+        return cli_fail(&err);
+    struct out_field f[REC_FIELDS_MAX];
+    out_object("alert", f, rec_alert(r->alert, f));
+    folio_response_free(r);
+    return CLI_OK;
+}
+
+int cmd_alert_list(struct cli *cli)
+{
+    const char *date;
+    if (cli_opt_day(cli, "--date", &date) != CLI_OK)
+        return CLI_USAGE;
+    int rc = cli_connect_session(cli, NULL);
+    if (rc != CLI_OK)
+        return rc;
+    struct folio_error err;
+    Folio__Response *r = folio_alert_list(cli->client, date, cli_opt(cli, "--all") != NULL, &err);
+    if (r == NULL)
+        return cli_fail(&err);
+    struct out_table *t = out_table_begin("alerts", "no alerts");
+    for (size_t i = 0; i < r->alerts->n_alerts; i++) {
+        struct out_field f[REC_FIELDS_MAX];
+        out_table_row(t, f, rec_alert(r->alerts->alerts[i], f));
+    }
+    out_table_end(t);
+    folio_response_free(r);
+    return CLI_OK;
+}
+
+int cmd_alert_end(struct cli *cli)
+{
+    uint64_t id;
+    const char *date;
+    if (cli_parse_u64(cli, "ID", cli->args[0], 1, &id) != CLI_OK ||
+        cli_opt_day(cli, "--date", &date) != CLI_OK)
+        return CLI_USAGE;
+    int rc = cli_connect_session(cli, NULL);
+    if (rc != CLI_OK)
+        return rc;
+    struct folio_error err;
+    Folio__Response *r = folio_alert_end(cli->client, id, date, &err);
+    if (r == NULL)
+        return cli_fail(&err);
+    struct out_field f[REC_FIELDS_MAX];
+    out_object("alert", f, rec_alert(r->alert, f));
+    folio_response_free(r);
+    return CLI_OK;
+}

@@ -1,0 +1,96 @@
+/* cmd_offer.c - folio offer: time-limited offers to one's own clients. */
+#include <string.h>
+
+#include "cli.h"
+#include "output.h"
+#include "records.h"
+
+static char *or_empty(const char *s)
+{
+    return (char *)(s != NULL ? s : "");
+}
+
+int cmd_offer_add(struct cli *cli)
+{
+    Folio__Offer offer = FOLIO__OFFER__INIT;
+    const char *from;
+    const char *until;
+    const char *date;
+    const char *rate = cli_opt(cli, "--rate");
+    if (cli_opt_day(cli, "--valid-from", &from) != CLI_OK ||
+        cli_opt_day(cli, "--valid-until", &until) != CLI_OK ||
+        cli_opt_day(cli, "--date", &date) != CLI_OK)
+        return CLI_USAGE;
+    if (rate != NULL && cli_parse_percent(cli, "--rate", rate, &offer.rate_bp) != CLI_OK)
+        return CLI_USAGE;
+    offer.client_id = (char *)cli->args[0];
+    offer.title = or_empty(cli_opt(cli, "--title"));
+    offer.product = or_empty(cli_opt(cli, "--product"));
+    offer.valid_from = or_empty(from);
+    offer.valid_until = or_empty(until);
+    offer.channel = or_empty(cli_opt(cli, "--channel"));
+    int rc = cli_connect_session(cli, NULL);
+    if (rc != CLI_OK)
+        return rc;
+    struct folio_error err;
+    Folio__Response *r = folio_offer_add(cli->client, &offer, date, &err);
+    if (r == NULL)
+        return cli_fail(&err);
+    rec_print_offer(r->offer);
+    folio_response_free(r);
+    return CLI_OK;
+}
+
+int cmd_offer_list(struct cli *cli)
+{
+    const char *date;
+    uint32_t limit = 0;
+    uint64_t after = 0;
+    const char *limit_arg = cli_opt(cli, "--limit");
+    const char *after_arg = cli_opt(cli, "--after");
+    if (cli_opt_day(cli, "--date", &date) != CLI_OK)
+        return CLI_USAGE;
+    if (limit_arg != NULL && cli_parse_u32(cli, "--limit", limit_arg, 1, &limit) != CLI_OK)
+        return CLI_USAGE;
+    if (after_arg != NULL && cli_parse_u64(cli, "--after", after_arg, 1, &after) != CLI_OK)
+        return CLI_USAGE;
+    int rc = cli_connect_session(cli, NULL);
+    if (rc != CLI_OK)
+        return rc;
+    struct folio_error err;
+    Folio__Response *r = folio_offer_list(cli->client, cli_opt(cli, "--client"),
+                                          cli_opt(cli, "--status"), date, limit, after, &err);
+    if (r == NULL)
+        return cli_fail(&err);
+    const Folio__Offers *offers = r->offers;
+    rec_print_offers(offers->offers, offers->n_offers, "no offers");
+    const struct out_field next[] = {OUT_U("next", NULL, offers->next)};
+    out_fields(next, 1);
+    if (offers->next != 0)
+        out_note("more follow: add --after %llu", (unsigned long long)offers->next);
+    folio_response_free(r);
+    return CLI_OK;
+}
+
+int cmd_offer_set(struct cli *cli)
+{
+    uint64_t id;
+    const char *status = cli->args[1];
+    const char *date;
+    if (cli_parse_u64(cli, "ID", cli->args[0], 1, &id) != CLI_OK ||
+        cli_opt_day(cli, "--date", &date) != CLI_OK)
+        return CLI_USAGE;
+    if (strcmp(status, "sent") != 0 && strcmp(status, "accepted") != 0 &&
+        strcmp(status, "declined") != 0)
+        return cli_usage(cli, "an offer becomes sent, accepted or declined, not \"%.40s\"", status);
+    int rc = cli_connect_session(cli, NULL);
+    if (rc != CLI_OK)
+        return rc;
+    struct folio_error err;
+    Folio__Response *r = folio_offer_set(cli->client, id, status, date, &err);
+    if (r == NULL)
+        return cli_fail(&err);
+    rec_print_offer(r->offer);
+    folio_response_free(r);
+    return CLI_OK;
+}

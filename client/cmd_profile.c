@@ -1,0 +1,54 @@
+/* cmd_profile.c - folio profile: the agent's card shown on offers. */
+#include "cli.h"
+#include "output.h"
+#include "records.h"
+
+static int print_card(Folio__Response *r, const struct folio_error *err)
+{
+    if (r == NULL)
+        return cli_fail(err);
+    struct out_field f[REC_FIELDS_MAX];
+    out_object("profile", f, rec_card(r->card, f));
+    folio_response_free(r);
+    return CLI_OK;
+}
+
+int cmd_profile_set(struct cli *cli)
+{
+    Folio__AgentCard card = FOLIO__AGENT_CARD__INIT;
+    const struct {
+        const char *flag;
+        const char *field;
+        char **value;
+    } flags[] = {
+        {"--display-name", "display_name", &card.display_name},
+        {"--phone", "phone", &card.phone},
+        {"--email", "email", &card.email},
+        {"--hours", "hours", &card.hours},
+    };
+    const char *fields[sizeof(flags) / sizeof(flags[0])];
+    size_t n_fields = 0;
+    for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
+        const char *value = cli_opt(cli, flags[i].flag);
+        if (value == NULL)
+            continue;
+        *flags[i].value = (char *)value;
+        fields[n_fields++] = flags[i].field;
+    }
+    if (n_fields == 0)
+        return cli_usage(cli, "nothing to change: give at least one flag");
+    int rc = cli_connect_session(cli, NULL);
+    if (rc != CLI_OK)
+        return rc;
+    struct folio_error err;
+    return print_card(folio_profile_set(cli->client, &card, fields, n_fields, &err), &err);
+}
+
+int cmd_profile_show(struct cli *cli)
+{
+    int rc = cli_connect_session(cli, NULL);
+    if (rc != CLI_OK)
+        return rc;
+    struct folio_error err;
+    return print_card(folio_profile_get(cli->client, &err), &err);
+}

@@ -1,0 +1,568 @@
+#!/usr/bin/env bash
+# loyalty_cli_test.sh - folio agenda, rules, calendar, alerts, offers, partners,
+# coupons and profile end to end against foliod.
+#
+# Needs FOLIOD and FOLIO (paths of the built binaries; ctest sets them).
+# Starts its own foliod on an ephemeral loopback port, keeps every file in a
+# temporary directory, and prints "N passed, N failed"; exits 1 on failure.
+. "$(dirname "$0")/cli_lib.sh" loyalty-cli-test
+
+# agenda_has NAME TEXT PYTHON-EXPR: json_check over the agenda's items, as i.
+agenda_has() {
+  json_check "$1" "$2" "any($3 for i in d['items'])"
+}
+
+# ---------------------------------------------------------------- usage errors, no server
+
+export FOLIO_CONFIG=$tmp/cfg-none
+export FOLIO_SERVER=127.0.0.1:1
+U=00000000-0000-4000-8000-000000000000
+for args in "agenda --days 0" "agenda --days x" "agenda --date 2026-02-30" "agenda extra" \
+  "admin rule add --on birthday" "admin rule add --suggest x" \
+  "admin rule add --on birthday --suggest x --window -1" "admin rule remove" \
+  "admin rule remove abc" "admin rule remove 0" "admin calendar set" \
+  "admin calendar set --season 13" "admin calendar set --season 7," \
+  "admin calendar set --season 0" "admin calendar set --stay-in-touch 0" "admin calendar bogus" \
+  "admin occasion add x" "admin occasion add x --date 13-01" "admin occasion add x --date 02-30" \
+  "admin occasion add x --date 2026-12-25" "admin occasion remove" \
+  "admin alert add --kind flood --date 2026-03-01" \
+  "admin alert add --kind flood --city Lima --region Lima --date 2026-03-01" \
+  "admin alert add --kind flood --city Lima" \
+  "admin alert add --kind flood --city Lima --date 2026-03-01 --until 2026-13-01" \
+  "alert list --date tomorrow" "admin alert end" "admin alert end x" \
+  "admin alert end 1 --date 2026-02-30" \
+  "offer add $U --title T --valid-from 2026-03-01" \
+  "offer add $U --title T --valid-from 2026-03-01 --valid-until 2026-03-40" \
+  "offer add $U --title T --valid-from 2026-03-01 --valid-until 2026-03-31 --rate 101" \
+  "offer add $U --title T --valid-from 2026-03-01 --valid-until 2026-03-31 --rate 4.555" \
+  "offer add $U --title T --valid-from 2026-03-01 --valid-until 2026-03-31 --rate -1" \
+  "offer add --title T --valid-from 2026-03-01 --valid-until 2026-03-31" \
+  "offer list --limit 0" "offer list --after x" "offer list --date 2026-3-1" \
+  "offer set 1" "offer set 1 expired" "offer set x sent" "offer set 1 sent --date x" \
+  "admin partner add Cafe" "admin partner add" "partner list extra" \
+  "coupon issue $U --partner 1 --discount x" \
+  "coupon issue $U --partner x --discount x --valid-until 2026-04-30" \
+  "coupon issue $U --partner 1 --discount x --valid-until 2026-04-31" \
+  "coupon list --limit 0" "coupon redeem" "coupon redeem ABCD --date x" "profile set" \
+  "profile show extra" "event add $U contact call --follow-up 2026-02-30" \
+  "client add --name X --contact-every -1" "client update $U --contact-every x"; do
+  # shellcheck disable=SC2086
+  run "" "$FOLIO" $args
+  expect "usage error exits 2: folio $args" 2
+done
+run "" "$FOLIO" --json offer set 1 bogus
+expect "usage error --json exits 2" 2
+json_check "usage error is JSON on stderr" "$ERR" 'd["error"]["code"] == "INVALID_ARGUMENT"'
+for cmd in "agenda" "admin rule add" "admin rule list" "admin rule remove" "admin calendar" \
+  "admin calendar set" "admin occasion add" "admin occasion remove" "admin alert add" \
+  "alert list" "admin alert end" "offer add" "offer list" "offer set" "admin partner add" \
+  "partner list" "coupon issue" "coupon list" "coupon redeem" "profile set" "profile show"; do
+  # shellcheck disable=SC2086
+  run "" "$FOLIO" $cmd --help
+  expect "folio $cmd --help" 0 "[--json] $cmd"
+done
+run "" "$FOLIO" offer add --help
+missing=
+for flag in --title --product --rate --valid-from --valid-until --channel; do
+  [[ $OUT == *"$flag"* ]] || missing+=" $flag"
+done
+[[ -z $missing ]] && pass "offer add --help lists its flags" ||
+  fail "offer add --help lists its flags" "missing:$missing"
+run "" "$FOLIO" event add --help
+expect "event add --help has --follow-up" 0 "--follow-up DATE"
+run "" "$FOLIO" client update --help
+expect "client update --help has --contact-every" 0 "--contact-every DAYS"
+run "" "$FOLIO" agenda
+expect "agenda when not logged in exits 3" 3
+
+# ---------------------------------------------------------------- a firm with two agents
+
+data=$tmp/data
+run "boss-password-1" "$FOLIOD" init --data "$data" --firm "Loyal Firm" --admin boss \
+  --password-stdin --hash-cost min
+expect "foliod init" 0
+if ! start_server "$data" --hash-cost min; then
+  fail "foliod serve writes its port file" "$(tail -5 "$tmp/foliod.log")"
+  echo "$passed passed, $failed failed"
+  exit 1
+fi
+export FOLIO_SERVER=127.0.0.1:$port
+boss_cfg=$tmp/cfg-boss
+alice_cfg=$tmp/cfg-alice
+bob_cfg=$tmp/cfg-bob
+
+export FOLIO_CONFIG=$boss_cfg
+run "boss-password-1" "$FOLIO" login boss --password-stdin
+expect "boss logs in" 0
+run "" "$FOLIO" admin office add North
+run "alice-password-1" "$FOLIO" admin user add alice --role agent --office North --password-stdin
+expect "add agent alice" 0
+run "bob-password-1" "$FOLIO" admin user add bob --role agent --office North --password-stdin
+expect "add agent bob" 0
+export FOLIO_CONFIG=$bob_cfg
+run "bob-password-1" "$FOLIO" login bob --password-stdin
+expect "bob logs in" 0
+export FOLIO_CONFIG=$alice_cfg
+run "alice-password-1" "$FOLIO" login alice --password-stdin
+expect "alice logs in" 0
+
+# ---------------------------------------------------------------- rules
+
+export FOLIO_CONFIG=$boss_cfg
+run "" "$FOLIO" --json admin rule list
+expect "rule list" 0
+json_check "the default rules are there" "$OUT" '
+all(set(r) == {"id", "on", "suggest", "avoid", "window", "product"} for r in d["rules"]) and
+any(r["on"] == "purchase:vehicle" and r["suggest"] == "offer vehicle insurance" and
+    r["window"] == 30 and r["product"] == "vehicle insurance" for r in d["rules"]) and
+any(r["on"] == "alert:earthquake" and r["avoid"] == "insurance" for r in d["rules"]) and
+any(r["on"] == "birthday" for r in d["rules"])'
+vehicle_rule=$(json_get "$OUT" '[r["id"] for r in d["rules"] if r["on"] == "purchase:vehicle"][0]')
+run "" "$FOLIO" admin rule list
+expect "rule list human" 0 "offer vehicle insurance"
+header=$(head -1 <<<"$OUT" | tr -s ' ')
+[[ $header == "ID ON SUGGEST AVOID WINDOW PRODUCT" ]] && pass "rule list table columns" ||
+  fail "rule list table columns" "$header"
+run "" "$FOLIO" --json admin rule add --on life:retired --suggest "offer an annuity" \
+  --avoid "long loans" --window 90 --product annuity
+expect "rule add" 0
+json_check "rule add returns the rule" "$OUT" '
+d["rule"]["on"] == "life:retired" and d["rule"]["suggest"] == "offer an annuity" and
+d["rule"]["avoid"] == "long loans" and d["rule"]["window"] == 90 and d["rule"]["id"] > 0'
+retired_rule=$(json_get "$OUT" 'd["rule"]["id"]')
+run "" "$FOLIO" admin rule add --on holiday:mothers-day --suggest "offer partner coupons"
+expect "rule add human" 0 "holiday:mothers-day"
+run "" "$FOLIO" --json admin rule add --on "lottery" --suggest "celebrate"
+expect "a rule on an unknown trigger exits 1" 1
+json_check "unknown on is INVALID_ARGUMENT naming the field" "$ERR" \
+  'd["error"]["code"] == "INVALID_ARGUMENT" and "on" in d["error"]["message"]'
+run "" "$FOLIO" --json admin rule remove "$retired_rule"
+expect "rule remove" 0
+json_check "rule remove --json is an empty object" "$OUT" 'd == {}'
+run "" "$FOLIO" admin rule remove 99999
+expect "rule remove of an unknown id exits 1" 1 "" "NOT_FOUND"
+run "" "$FOLIO" --json admin rule remove 99999
+json_check "unknown rule is NOT_FOUND" "$ERR" 'd["error"]["code"] == "NOT_FOUND"'
+
+# ---------------------------------------------------------------- calendar
+
+run "" "$FOLIO" --json admin calendar
+expect "calendar show" 0
+json_check "the default calendar" "$OUT" '
+d == {"calendar": {"occasions": [{"name": "christmas", "date": "12-25"}],
+                   "season_months": [12], "stay_in_touch_days": 90}}'
+run "" "$FOLIO" admin calendar show
+expect "calendar show human" 0 "christmas 12-25"
+run "" "$FOLIO" --json admin calendar set --season 12,7 --stay-in-touch 60
+expect "calendar set" 0
+json_check "calendar set stores months ascending" "$OUT" '
+d["calendar"]["season_months"] == [7, 12] and d["calendar"]["stay_in_touch_days"] == 60'
+run "" "$FOLIO" --json admin calendar set --season 7,7
+expect "repeated months exit 1" 1
+json_check "repeated months are INVALID_ARGUMENT" "$ERR" 'd["error"]["code"] == "INVALID_ARGUMENT"'
+run "" "$FOLIO" --json admin occasion add Mothers-Day --date 05-10
+expect "occasion add" 0
+json_check "occasion add lower-cases and keeps date order" "$OUT" '
+d["calendar"]["occasions"] == [{"name": "mothers-day", "date": "05-10"},
+                               {"name": "christmas", "date": "12-25"}]'
+run "" "$FOLIO" --json admin occasion add leap --date 02-29
+expect "occasion on 29 February" 0
+run "" "$FOLIO" --json admin occasion add mothers-day --date 05-11
+expect "a second occasion of that name exits 1" 1
+json_check "duplicate occasion is ALREADY_EXISTS" "$ERR" 'd["error"]["code"] == "ALREADY_EXISTS"'
+run "" "$FOLIO" admin occasion remove leap
+expect "occasion remove" 0 "mothers-day"
+run "" "$FOLIO" --json admin occasion remove leap
+json_check "removing an unknown occasion is NOT_FOUND" "$ERR" 'd["error"]["code"] == "NOT_FOUND"'
+
+# ---------------------------------------------------------------- partners
+
+run "" "$FOLIO" --json admin partner add "Café Sol" --category Restaurant --city Lima
+expect "partner add" 0
+json_check "partner add returns the partner" "$OUT" '
+d == {"partner": {"id": d["partner"]["id"], "name": "Café Sol", "category": "restaurant",
+                  "city": "Lima"}} and d["partner"]["id"] > 0'
+partner=$(json_get "$OUT" 'd["partner"]["id"]')
+run "" "$FOLIO" admin partner add "café sol" --category cafe
+expect "a partner of the same name exits 1" 1 "" "ALREADY_EXISTS"
+run "" "$FOLIO" admin partner add "Cine Star" --category cinema
+expect "partner add human" 0 "Cine Star"
+
+# ---------------------------------------------------------------- agents may not administer
+
+export FOLIO_CONFIG=$alice_cfg
+for args in "admin rule add --on birthday --suggest x" "admin rule remove $vehicle_rule" \
+  "admin calendar set --stay-in-touch 10" "admin occasion add x --date 01-01" \
+  "admin occasion remove christmas" "admin partner add Shop --category shop" \
+  "admin alert add --kind flood --city Lima --date 2026-03-01"; do
+  # shellcheck disable=SC2086
+  run "" "$FOLIO" --json $args
+  expect "an agent cannot: folio $args" 1
+  json_check "an agent gets PERMISSION_DENIED: folio $args" "$ERR" \
+    'd["error"]["code"] == "PERMISSION_DENIED"'
+done
+run "" "$FOLIO" --json admin rule list
+json_check "an agent reads the rules" "$OUT" 'len(d["rules"]) >= 10'
+run "" "$FOLIO" --json admin calendar
+json_check "an agent reads the calendar" "$OUT" 'd["calendar"]["stay_in_touch_days"] == 60'
+run "" "$FOLIO" --json partner list
+expect "partner list" 0
+json_check "partner list in id order" "$OUT" '
+[p["name"] for p in d["partners"]] == ["Café Sol", "Cine Star"] and
+all(set(p) == {"id", "name", "category", "city"} for p in d["partners"])'
+run "" "$FOLIO" partner list
+expect "partner list human" 0 "Café Sol"
+header=$(head -1 <<<"$OUT" | tr -s ' ')
+[[ $header == "ID NAME CATEGORY CITY" ]] && pass "partner list table columns" ||
+  fail "partner list table columns" "$header"
+
+# ---------------------------------------------------------------- profile
+
+run "" "$FOLIO" --json profile show
+expect "profile show before any" 0
+json_check "an empty card names the user" "$OUT" '
+d == {"profile": {"user": "alice", "display_name": "", "phone": "", "email": "", "hours": ""}}'
+run "" "$FOLIO" --json profile set --display-name "Alice Agent" --phone "+51 1 555 0000" \
+  --hours "Mon-Fri 9-18"
+expect "profile set" 0
+json_check "profile set returns the card" "$OUT" '
+d["profile"] == {"user": "alice", "display_name": "Alice Agent", "phone": "+51 1 555 0000",
+                 "email": "", "hours": "Mon-Fri 9-18"}'
+run "" "$FOLIO" --json profile set --email "not-an-address"
+expect "a bad e-mail exits 1" 1
+json_check "bad e-mail is INVALID_ARGUMENT" "$ERR" 'd["error"]["code"] == "INVALID_ARGUMENT"'
+run "" "$FOLIO" profile show
+expect "profile show human" 0 "Alice Agent"
+
+# ---------------------------------------------------------------- clients and events
+
+run "" "$FOLIO" --json client add --name "Ana Pérez" --birth-date 1980-05-17 --city Lima \
+  --region Lima --country PE --consent email,phone --preferred-channel email --contact-every 30
+expect "client add --contact-every" 0
+json_check "client has contact_interval_days and a null last_contact" "$OUT" '
+c["contact_interval_days"] == 30 and c["last_contact"] is None'
+ana=$(json_get "$OUT" 'd["client"]["id"]')
+run "" "$FOLIO" --json client add --name "Rosa Díaz" --birth-date 1960-07-01 --city Lima
+expect "client add without consent" 0
+rosa=$(json_get "$OUT" 'd["client"]["id"]')
+run "" "$FOLIO" --json client update "$ana" --contact-every 45
+json_check "client update --contact-every" "$OUT" 'c["contact_interval_days"] == 45'
+
+run "" "$FOLIO" --json event add "$ana" purchase vehicle --date 2026-03-02 --note "red car"
+expect "event add purchase vehicle" 0
+json_check "a purchase event carries its trigger" "$OUT" 'd["event"]["trigger"] == "purchase:vehicle"'
+run "" "$FOLIO" --json event add "$ana" contact call --date 2026-03-05 --follow-up 2026-03-12 \
+  --note "send the insurance quote"
+expect "event add contact --follow-up" 0
+json_check "the contact event keeps its follow-up" "$OUT" '
+d["event"]["follow_up"] == "2026-03-12" and d["event"]["kind"] == "contact"'
+run "" "$FOLIO" --json event add "$ana" purchase home --follow-up 2026-03-12
+expect "--follow-up on a non-contact event exits 1" 1
+json_check "follow-up on other events is INVALID_ARGUMENT" "$ERR" \
+  'd["error"]["code"] == "INVALID_ARGUMENT" and "follow_up" in d["error"]["message"]'
+run "" "$FOLIO" --json client show "$ana"
+json_check "a contact event sets last_contact" "$OUT" 'c["last_contact"] == "2026-03-05"'
+run "" "$FOLIO" client show "$ana"
+expect "the card shows the last contact" 0 "2026-03-05"
+
+# ---------------------------------------------------------------- an earthquake in Lima
+
+export FOLIO_CONFIG=$boss_cfg
+run "" "$FOLIO" --json admin alert add --kind Earthquake --city lima --date 2026-03-10 \
+  --until 2026-03-20 --note "magnitude 7"
+expect "alert add" 0
+json_check "alert add returns the alert" "$OUT" '
+set(d["alert"]) == {"id", "kind", "city", "region", "date", "until", "note", "posted_by",
+  "ended_on"} and d["alert"]["kind"] == "earthquake" and d["alert"]["city"] == "lima" and
+d["alert"]["region"] == "" and d["alert"]["until"] == "2026-03-20" and
+d["alert"]["posted_by"] == "boss" and d["alert"]["ended_on"] is None'
+quake=$(json_get "$OUT" 'd["alert"]["id"]')
+run "" "$FOLIO" admin alert add --kind flood --region Piura --date 2026-02-01 --until 2026-02-10
+expect "alert add human" 0 "flood"
+run "" "$FOLIO" --json admin alert add --kind flood --region Piura --date 2026-02-10 \
+  --until 2026-02-01
+expect "an alert ending before it starts exits 1" 1
+json_check "until before date is INVALID_ARGUMENT" "$ERR" 'd["error"]["code"] == "INVALID_ARGUMENT"'
+
+export FOLIO_CONFIG=$alice_cfg
+run "" "$FOLIO" --json admin alert end "$quake" --date 2026-03-11
+expect "an agent cannot end an alert" 1
+json_check "an agent ending an alert gets PERMISSION_DENIED" "$ERR" \
+  'd["error"]["code"] == "PERMISSION_DENIED"'
+run "" "$FOLIO" --json alert list --date 2026-03-15
+expect "alert list" 0
+json_check "alert list shows the alerts in force" "$OUT" '
+[a["kind"] for a in d["alerts"]] == ["earthquake"]'
+run "" "$FOLIO" --json alert list --date 2026-03-25
+json_check "alerts that ran out are left out" "$OUT" 'd["alerts"] == []'
+run "" "$FOLIO" --json alert list --date 2026-03-25 --all
+json_check "alert list --all shows them" "$OUT" '
+sorted(a["kind"] for a in d["alerts"]) == ["earthquake", "flood"]'
+run "" "$FOLIO" alert list --date 2026-03-15
+expect "alert list human" 0 "earthquake"
+run "" "$FOLIO" alert list --date 2027-01-01
+expect "alert list with none" 0 "no alerts"
+
+# ---------------------------------------------------------------- the agenda
+
+run "" "$FOLIO" --json agenda --date 2026-05-15 --days 7
+expect "agenda --json" 0
+json_check "agenda shape" "$OUT" '
+set(d) == {"date", "days", "items", "truncated"} and d["date"] == "2026-05-15" and
+d["days"] == 7 and d["truncated"] is False and
+all({"kind", "date", "client_id", "client_name", "title", "suggestion", "avoid"} <= set(i)
+    for i in d["items"])'
+agenda_has "the birthday call with the age" "$OUT" "
+i['kind'] == 'birthday' and i['date'] == '2026-05-17' and i['client_id'] == '$ana' and
+'turns 46' in i['title'] and i['age'] == 46 and 'birthday' in i['suggestion']"
+run "" "$FOLIO" agenda --date 2026-05-15 --days 7
+expect "agenda human shows the birthday with the age" 0 "Ana Pérez turns 46"
+header=$(head -2 <<<"$OUT" | tail -1 | tr -s ' ')
+[[ $header == "DATE KIND CLIENT TITLE SUGGESTION AVOID" ]] && pass "agenda table columns" ||
+  fail "agenda table columns" "$OUT"
+
+run "" "$FOLIO" --json agenda --date 2026-03-02 --days 7
+agenda_has "the vehicle-insurance opportunity" "$OUT" "
+i['kind'] == 'opportunity' and i['client_id'] == '$ana' and i['date'] == '2026-03-02' and
+i['suggestion'] == 'offer vehicle insurance' and i['product'] == 'vehicle insurance'"
+run "" "$FOLIO" agenda --date 2026-03-02 --days 7
+expect "agenda human shows the opportunity" 0 "offer vehicle insurance"
+
+run "" "$FOLIO" --json agenda --date 2026-03-10 --days 1
+agenda_has "the earthquake: a loan, and no insurance" "$OUT" "
+i['kind'] == 'alert' and i['client_id'] == '$ana' and 'earthquake' in i['title'] and
+i['suggestion'] == 'offer low-rate flexible loans' and i['avoid'] == 'insurance' and
+i['ref'] == '$quake'"
+json_check "the alert covers every client in the city" "$OUT" "
+sorted(i['client_name'] for i in d['items'] if i['kind'] == 'alert') == ['Ana Pérez', 'Rosa Díaz']"
+run "" "$FOLIO" agenda --date 2026-03-10 --days 1
+expect "agenda human shows the loan suggestion" 0 "offer low-rate flexible loans"
+[[ $OUT == *insurance* ]] && pass "agenda human shows what to avoid" ||
+  fail "agenda human shows what to avoid" "$OUT"
+
+run "" "$FOLIO" --json agenda --date 2026-03-12 --days 1
+agenda_has "the follow-up on its day" "$OUT" "
+i['kind'] == 'follow_up' and i['client_id'] == '$ana' and
+'send the insurance quote' in i['title']"
+
+run "" "$FOLIO" --json agenda --date 2026-05-10 --days 1
+agenda_has "a holiday of the calendar, without a client" "$OUT" "
+i['kind'] == 'holiday' and i['title'] == 'mothers-day' and i['client_id'] is None and
+i['suggestion'] == 'offer partner coupons'"
+run "" "$FOLIO" --json agenda --date 2026-07-01 --days 1
+agenda_has "a high-spending month" "$OUT" "
+i['kind'] == 'season' and 'July' in i['title'] and i['client_id'] is None"
+run "" "$FOLIO" --json agenda --date 2026-06-01 --days 1
+agenda_has "no contact for longer than the client's interval" "$OUT" "
+i['kind'] == 'stay_in_touch' and i['client_id'] == '$ana' and '2026-03-05' in i['title']"
+run "" "$FOLIO" --json agenda --date 2026-05-15 --days 400
+expect "agenda --days over 366 exits 1" 1
+json_check "agenda --days 400 is INVALID_ARGUMENT" "$ERR" 'd["error"]["code"] == "INVALID_ARGUMENT"'
+
+export FOLIO_CONFIG=$bob_cfg
+run "" "$FOLIO" --json agenda --date 2026-03-10 --days 1
+json_check "another agent's agenda has none of alice's clients" "$OUT" "
+all(i['client_id'] is None for i in d['items'])"
+
+# ---------------------------------------------------------------- a rule changes, the agenda follows
+
+export FOLIO_CONFIG=$boss_cfg
+run "" "$FOLIO" --json admin rule remove "$vehicle_rule"
+expect "remove the vehicle rule" 0
+run "" "$FOLIO" --json admin rule add --on purchase:vehicle \
+  --suggest "offer vehicle insurance with roadside assistance" --avoid "car loans" --window 7 \
+  --product "vehicle insurance"
+expect "add a new vehicle rule" 0
+export FOLIO_CONFIG=$alice_cfg
+run "" "$FOLIO" --json agenda --date 2026-03-02 --days 3
+agenda_has "the agenda follows the new rule" "$OUT" "
+i['kind'] == 'opportunity' and i['client_id'] == '$ana' and
+i['suggestion'] == 'offer vehicle insurance with roadside assistance' and i['avoid'] == 'car loans'"
+json_check "the old suggestion is gone" "$OUT" "
+not any(i['suggestion'] == 'offer vehicle insurance' for i in d['items'])"
+run "" "$FOLIO" --json agenda --date 2026-03-09 --days 3
+json_check "the opportunity closes after the new window" "$OUT" "
+not any(i['kind'] == 'opportunity' for i in d['items'])"
+
+# ---------------------------------------------------------------- offers
+
+run "" "$FOLIO" --json offer add "$ana" --title "Vehicle insurance, 10% off" \
+  --product "vehicle insurance" --rate 4.5 --valid-from 2026-03-02 --valid-until 2026-03-31 \
+  --date 2026-03-02
+expect "offer add" 0
+json_check "offer add returns the offer with the agent card" "$OUT" "
+d['offer']['status'] == 'proposed' and
+d['offer']['client_id'] == '$ana' and d['offer']['client_name'] == 'Ana Pérez' and
+d['offer']['rate'] == 4.5 and d['offer']['valid_from'] == '2026-03-02' and
+d['offer']['valid_until'] == '2026-03-31' and d['offer']['channel'] == 'email' and
+d['offer']['product'] == 'vehicle insurance' and d['offer']['id'] > 0 and
+d['offer']['agent']['display_name'] == 'Alice Agent' and d['offer']['agent']['user'] == 'alice'"
+offer=$(json_get "$OUT" 'd["offer"]["id"]')
+run "" "$FOLIO" offer add "$ana" --title "Travel card" --valid-from 2026-03-02 \
+  --valid-until 2026-06-30 --channel phone --date 2026-03-02
+expect "offer add human" 0 "Travel card"
+[[ $OUT == *"your agent: Alice Agent, +51 1 555 0000, Mon-Fri 9-18"* ]] &&
+  pass "an offer ends with the agent's line" || fail "an offer ends with the agent's line" "$OUT"
+run "" "$FOLIO" --json offer add "$ana" --title "By post" --valid-from 2026-03-02 \
+  --valid-until 2026-06-30 --channel post
+expect "an offer on a channel without consent exits 1" 1
+json_check "no consent for the channel: FAILED_PRECONDITION" "$ERR" \
+  'd["error"]["code"] == "FAILED_PRECONDITION" and "post" in d["error"]["message"]'
+run "" "$FOLIO" --json offer add "$rosa" --title "Loan" --valid-from 2026-03-02 \
+  --valid-until 2026-06-30
+expect "no offer for a client without consent" 1
+json_check "offer without consent is FAILED_PRECONDITION" "$ERR" \
+  'd["error"]["code"] == "FAILED_PRECONDITION" and "consent" in d["error"]["message"]'
+
+run "" "$FOLIO" --json offer list --date 2026-03-05
+expect "offer list" 0
+json_check "offer list on a day within validity" "$OUT" "
+set(d) == {'offers', 'next'} and d['next'] == 0 and len(d['offers']) == 2 and
+all(o['status'] == 'proposed' for o in d['offers']) and
+{'id', 'client_id', 'title', 'product', 'rate', 'valid_from', 'valid_until',
+ 'status'} <= set(d['offers'][0])"
+run "" "$FOLIO" --json offer set "$offer" sent --date 2026-03-05
+expect "offer set sent" 0
+json_check "offer set returns the new status" "$OUT" 'd["offer"]["status"] == "sent"'
+run "" "$FOLIO" --json offer list --date 2026-04-01 --status expired
+json_check "an offer expires on its own" "$OUT" "
+[o['id'] for o in d['offers']] == [$offer] and d['offers'][0]['status'] == 'expired'"
+run "" "$FOLIO" --json offer list --date 2026-03-20 --status sent --client "$ana"
+json_check "offer list --status --client" "$OUT" "[o['id'] for o in d['offers']] == [$offer]"
+run "" "$FOLIO" --json offer list --date 2026-04-01 --status lost
+expect "an unknown status exits 1" 1
+json_check "unknown status is INVALID_ARGUMENT" "$ERR" 'd["error"]["code"] == "INVALID_ARGUMENT"'
+run "" "$FOLIO" --json offer list --limit 1 --date 2026-03-05
+json_check "offer list --limit pages" "$OUT" "len(d['offers']) == 1 and d['next'] == $offer"
+run "" "$FOLIO" --json offer list --after "$offer" --date 2026-03-05
+json_check "offer list --after gives the rest" "$OUT" \
+  "len(d['offers']) == 1 and d['offers'][0]['id'] > $offer"
+run "" "$FOLIO" offer list --date 2026-04-01
+expect "offer list human" 0 "expired"
+header=$(head -1 <<<"$OUT" | tr -s ' ')
+[[ $header == "ID CLIENT TITLE RATE % VALID UNTIL STATUS" ]] && pass "offer list table columns" ||
+  fail "offer list table columns" "$header"
+run "" "$FOLIO" --json offer set "$offer" accepted --date 2026-04-02
+expect "an expired offer cannot be accepted" 1
+json_check "accepting an expired offer is FAILED_PRECONDITION" "$ERR" \
+  'd["error"]["code"] == "FAILED_PRECONDITION"'
+run "" "$FOLIO" --json agenda --date 2026-03-29 --days 7
+agenda_has "the offer about to expire is on the agenda" "$OUT" "
+i['kind'] == 'offer_expiring' and i['date'] == '2026-03-31' and i['ref'] == '$offer'"
+run "" "$FOLIO" --json offer set "$offer" accepted --date 2026-03-20
+expect "offer set accepted" 0
+json_check "accepted" "$OUT" 'd["offer"]["status"] == "accepted"'
+run "" "$FOLIO" offer set "$offer" declined --date 2026-03-21
+expect "an accepted offer is final" 1 "" "FAILED_PRECONDITION"
+
+export FOLIO_CONFIG=$bob_cfg
+run "" "$FOLIO" --json offer list --date 2026-03-05
+json_check "another agent sees no offers" "$OUT" 'd["offers"] == []'
+run "" "$FOLIO" --json offer set "$offer" declined --date 2026-03-05
+json_check "another agent's offer is NOT_FOUND" "$ERR" 'd["error"]["code"] == "NOT_FOUND"'
+run "" "$FOLIO" --json offer add "$ana" --title "Steal" --valid-from 2026-03-02 \
+  --valid-until 2026-06-30
+json_check "no offers to another agent's client: NOT_FOUND" "$ERR" 'd["error"]["code"] == "NOT_FOUND"'
+run "" "$FOLIO" --json offer list --client "$ana"
+json_check "offer list of another agent's client is NOT_FOUND" "$ERR" \
+  'd["error"]["code"] == "NOT_FOUND"'
+
+# ---------------------------------------------------------------- coupons
+
+export FOLIO_CONFIG=$alice_cfg
+run "" "$FOLIO" --json coupon issue "$ana" --partner "$partner" --discount "20% off dinner" \
+  --valid-until 2026-04-30 --date 2026-03-05
+expect "coupon issue" 0
+json_check "coupon issue returns the coupon" "$OUT" "
+d['coupon']['client_id'] == '$ana' and d['coupon']['partner_id'] == $partner and
+d['coupon']['partner'] == 'Café Sol' and d['coupon']['client_name'] == 'Ana Pérez' and
+d['coupon']['discount'] == '20% off dinner' and d['coupon']['valid_until'] == '2026-04-30' and
+d['coupon']['redeemed_at'] is None"
+code=$(json_get "$OUT" 'd["coupon"]["code"]')
+[[ $code =~ ^[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}$ ]] &&
+  pass "coupon codes are XXXX-XXXX-XXXX-XXXX" || fail "coupon codes are XXXX-XXXX-XXXX-XXXX" "$code"
+run "" "$FOLIO" coupon issue "$ana" --partner "$partner" --discount "free dessert" \
+  --valid-until 2026-03-31 --date 2026-03-05
+expect "coupon issue human" 0 "free dessert"
+code2=$(grep -o '[2-9A-HJ-NP-Z]\{4\}-[2-9A-HJ-NP-Z]\{4\}-[2-9A-HJ-NP-Z]\{4\}-[2-9A-HJ-NP-Z]\{4\}' <<<"$OUT" | head -1)
+run "" "$FOLIO" --json coupon issue "$rosa" --partner "$partner" --discount "10%" \
+  --valid-until 2026-04-30 --date 2026-03-05
+expect "no coupon for a client without consent" 1
+json_check "coupon without consent is FAILED_PRECONDITION" "$ERR" \
+  'd["error"]["code"] == "FAILED_PRECONDITION" and "consent" in d["error"]["message"]'
+run "" "$FOLIO" --json coupon issue "$ana" --partner 9999 --discount "10%" \
+  --valid-until 2026-04-30 --date 2026-03-05
+json_check "coupon at an unknown partner is NOT_FOUND" "$ERR" 'd["error"]["code"] == "NOT_FOUND"'
+run "" "$FOLIO" --json coupon issue "$ana" --partner "$partner" --discount "10%" \
+  --valid-until 2026-03-01 --date 2026-03-05
+json_check "a coupon already past is INVALID_ARGUMENT" "$ERR" \
+  'd["error"]["code"] == "INVALID_ARGUMENT" and "valid_until" in d["error"]["message"]'
+run "" "$FOLIO" --json coupon list
+expect "coupon list" 0
+json_check "coupon list in code order, none redeemed" "$OUT" "
+len(d['coupons']) == 2 and [c['code'] for c in d['coupons']] == sorted(c['code'] for c in d['coupons'])
+and all(c['redeemed_at'] is None for c in d['coupons'])"
+run "" "$FOLIO" --json coupon list --client "$rosa"
+json_check "coupon list --client" "$OUT" 'd["coupons"] == []'
+run "" "$FOLIO" coupon list
+expect "coupon list human" 0 "Café Sol"
+run "" "$FOLIO" --json agenda --date 2026-03-28 --days 7
+agenda_has "the coupon about to expire is on the agenda" "$OUT" "
+i['kind'] == 'coupon_expiring' and i['date'] == '2026-03-31' and i['ref'] == '$code2'"
+
+export FOLIO_CONFIG=$bob_cfg
+run "" "$FOLIO" --json coupon redeem "$code" --date 2026-03-06
+json_check "another agent's coupon is NOT_FOUND" "$ERR" 'd["error"]["code"] == "NOT_FOUND"'
+run "" "$FOLIO" --json coupon list
+json_check "another agent lists no coupons" "$OUT" 'd["coupons"] == []'
+
+export FOLIO_CONFIG=$alice_cfg
+run "" "$FOLIO" --json coupon redeem "${code,,}" --date 2026-03-06
+expect "coupon redeem (code typed in lower case)" 0
+json_check "a redeemed coupon says when" "$OUT" "
+d['coupon']['code'] == '$code' and d['coupon']['redeemed_at'] == '2026-03-06'"
+run "" "$FOLIO" --json coupon redeem "$code" --date 2026-03-07
+expect "a coupon redeems once" 1
+json_check "the second redemption is FAILED_PRECONDITION" "$ERR" \
+  'd["error"]["code"] == "FAILED_PRECONDITION" and "2026-03-06" in d["error"]["message"]'
+run "" "$FOLIO" coupon redeem "$code2" --date 2026-04-01
+expect "an expired coupon does not redeem" 1 "" "FAILED_PRECONDITION"
+run "" "$FOLIO" coupon redeem "ZZZZ-ZZZZ-ZZZZ-ZZZZ" --date 2026-03-06
+expect "an unknown code exits 1" 1 "" "NOT_FOUND"
+run "" "$FOLIO" --json client history "$ana"
+json_check "offers and coupons are on the timeline" "$OUT" "
+{('offer', 'proposed'), ('offer', 'sent'), ('offer', 'accepted'), ('coupon', 'issued'),
+ ('coupon', 'redeemed')} <= {(e['kind'], e['what']) for e in d['events']}"
+
+# ---------------------------------------------------------------- alert end
+
+export FOLIO_CONFIG=$boss_cfg
+run "" "$FOLIO" --json admin alert end "$quake" --date 2026-03-15
+expect "alert end" 0
+json_check "alert end sets ended_on" "$OUT" 'd["alert"]["ended_on"] == "2026-03-15"'
+run "" "$FOLIO" --json admin alert end "$quake" --date 2026-03-16
+expect "an ended alert cannot end again" 1
+json_check "ending twice is FAILED_PRECONDITION" "$ERR" 'd["error"]["code"] == "FAILED_PRECONDITION"'
+run "" "$FOLIO" admin alert end 99999 --date 2026-03-16
+expect "ending an unknown alert exits 1" 1 "" "NOT_FOUND"
+export FOLIO_CONFIG=$alice_cfg
+run "" "$FOLIO" --json agenda --date 2026-03-16 --days 1
+json_check "an ended alert leaves the agenda" "$OUT" "not any(i['kind'] == 'alert' for i in d['items'])"
+
+# ---------------------------------------------------------------- erasure takes offers and coupons
+
+run "" "$FOLIO" --json client erase "$ana"
+expect "client erase" 0
+run "" "$FOLIO" --json offer list --date 2026-03-05
+json_check "erasing a client removes its offers" "$OUT" 'd["offers"] == []'
+run "" "$FOLIO" --json coupon list
+json_check "erasing a client removes its coupons" "$OUT" 'd["coupons"] == []'
+run "" "$FOLIO" --json agenda --date 2026-05-15 --days 7
+json_check "an erased client leaves the agenda" "$OUT" "
+not any(i['client_id'] == '$ana' for i in d['items'])"
+
+stop_server
+[[ $RC == 0 ]] && pass "foliod exits 0 on SIGTERM" ||
+  fail "foliod exits 0 on SIGTERM" "exit $RC" "$(tail -5 "$tmp/foliod.log")"
+
+cli_summary
