@@ -1,7 +1,8 @@
 /* firm.h - creating a firm: `foliod init`.
  *
- * Makes the data directory (0700), the store, the firm record and the first
- * firm-admin, all in one transaction, so a failed init leaves no half firm.
+ * Makes the data directory (0700), the store, the firm record, the first
+ * firm-admin, and the default rules and calendar, all in one transaction, so
+ * a failed init leaves no half firm.
  * Refuses a directory that already holds a firm. */
 #ifndef FOLIO_FIRM_H
 #define FOLIO_FIRM_H

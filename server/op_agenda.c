@@ -31,7 +31,6 @@
 #define AGENDA_DAYS_DEFAULT 7
 #define AGENDA_DAYS_MAX     366
 #define AGENDA_ITEMS_MAX    5000
-#define AGENDA_STAY_DEFAULT 90
 /* Longest title: a follow-up's name and note, with room to spare. */
 #define AGENDA_TEXT_MAX (CLIENT_NAME_MAX + CLIENT_NOTES_MAX + 64)
 
@@ -528,7 +527,7 @@ static int agenda_stay_in_touch(struct agenda *ag, const char *id, const Folio__
     if (interval == 0)
         interval = ag->calendar->stay_in_touch_days;
     if (interval == 0)
-        interval = AGENDA_STAY_DEFAULT;
+        interval = RULE_STAY_IN_TOUCH_DEFAULT;
     int64_t due = since + interval;
     if (due > ag->end)
         return 0;
@@ -645,21 +644,6 @@ static int agenda_calendar(struct agenda *ag)
 
 /* ---------------------------------------------------------------- the op */
 
-static const Folio__Calendar *agenda_default_calendar(void)
-{
-    static uint32_t season[] = {12};
-    static Folio__Occasion christmas = {PROTOBUF_C_MESSAGE_INIT(&folio__occasion__descriptor),
-                                        (char *)"christmas", 12, 25};
-    static Folio__Occasion *occasions[] = {&christmas};
-    static Folio__Calendar cal = {PROTOBUF_C_MESSAGE_INIT(&folio__calendar__descriptor),
-                                  1,
-                                  occasions,
-                                  1,
-                                  season,
-                                  AGENDA_STAY_DEFAULT};
-    return &cal;
-}
-
 int op_agenda_read(struct request *req, MDB_txn *txn)
 {
     Folio__AgendaQuery *ask = req->msg->agenda;
@@ -692,7 +676,7 @@ int op_agenda_read(struct request *req, MDB_txn *txn)
     Folio__Calendar *cal = NULL;
     rc = store_meta_calendar_get(ag.store, txn, &req->arena, &cal);
     if (rc == MDB_NOTFOUND)
-        ag.calendar = agenda_default_calendar();
+        ag.calendar = rule_default_calendar();
     else if (rc != 0)
         return request_store_error(req, rc, "read the calendar");
     else

@@ -151,3 +151,18 @@ const char *rule_holiday_trigger(const char *occasion, char *buf, size_t size)
     snprintf(buf, size, "holiday:%s", occasion);
     return buf;
 }
+
+const Folio__Calendar *rule_default_calendar(void)
+{
+    static Folio__Occasion christmas = {PROTOBUF_C_MESSAGE_INIT(&folio__occasion__descriptor),
+                                        (char *)"christmas", 12, 25};
+    static Folio__Occasion *occasions[] = {&christmas};
+    static uint32_t season[] = {12};
+    static Folio__Calendar calendar = {PROTOBUF_C_MESSAGE_INIT(&folio__calendar__descriptor),
+                                       1,
+                                       occasions,
+                                       1,
+                                       season,
+                                       RULE_STAY_IN_TOUCH_DEFAULT};
+    return &calendar;
+}

@@ -26,6 +26,12 @@
  * field. */
 const char *rule_validate(Folio__Rule *rule);
 
+/* The calendar a new firm starts with: Christmas, December as the
+ * high-spending month, and a contact at least every 90 days (static
+ * storage). */
+#define RULE_STAY_IN_TOUCH_DEFAULT 90
+const Folio__Calendar *rule_default_calendar(void);
+
 /* The default set of rules (static storage; copy before changing). */
 size_t rule_defaults(const Folio__Rule *const **out);
 

@@ -13,11 +13,6 @@
 #define RULE_NEXT_KEY "rule_next_id"
 #define SEEDED_KEY    "seeded"
 
-/* The calendar a new firm starts with: Christmas, December as the
- * high-spending month, and a contact at least every 90 days. */
-#define SEED_SEASON_MONTH  12
-#define SEED_STAY_IN_TOUCH 90
-
 static int store_rule_meta_u64(struct store *s, MDB_txn *txn, const char *name, uint64_t *out)
 {
     MDB_val k = {strlen(name), (void *)name};
@@ -122,19 +117,7 @@ static int store_rule_seed_calendar(struct store *s, MDB_txn *txn)
     arena_free(&scratch);
     if (rc != MDB_NOTFOUND)
         return rc; /* 0: a calendar is already there; keep it */
-    Folio__Occasion christmas = FOLIO__OCCASION__INIT;
-    christmas.name = "christmas";
-    christmas.month = 12;
-    christmas.day = 25;
-    Folio__Occasion *occasions[] = {&christmas};
-    uint32_t season[] = {SEED_SEASON_MONTH};
-    Folio__Calendar cal = FOLIO__CALENDAR__INIT;
-    cal.n_occasions = 1;
-    cal.occasions = occasions;
-    cal.n_season_months = 1;
-    cal.season_months = season;
-    cal.stay_in_touch_days = SEED_STAY_IN_TOUCH;
-    return store_meta_calendar_put(s, txn, &cal);
+    return store_meta_calendar_put(s, txn, rule_default_calendar());
 }
 
 int store_rule_seed(struct store *s, MDB_txn *txn, int64_t now)
