@@ -67,7 +67,8 @@ static const struct op op_table[] = {
      NULL},
     {FOLIO__REQUEST__OP_OCCASION_REMOVE, "occasion_remove", OP_SESSION, NULL, NULL,
      op_occasion_remove_write, NULL},
-    {FOLIO__REQUEST__OP_ALERT_ADD, "alert_add", OP_SESSION, NULL, NULL, op_alert_add_write, NULL},
+    {FOLIO__REQUEST__OP_ALERT_ADD, "alert_add", OP_SESSION, NULL, NULL, op_alert_add_write,
+     op_alert_add_finish},
     {FOLIO__REQUEST__OP_ALERT_LIST, "alert_list", OP_SESSION, op_alert_list_read, NULL, NULL, NULL},
     {FOLIO__REQUEST__OP_ALERT_END, "alert_end", OP_SESSION, NULL, NULL, op_alert_end_write, NULL},
     {FOLIO__REQUEST__OP_PARTNER_ADD, "partner_add", OP_SESSION, NULL, NULL, op_partner_add_write,
@@ -88,6 +89,32 @@ static const struct op op_table[] = {
     {FOLIO__REQUEST__OP_OFFER_LIST, "offer_list", OP_SESSION, op_offer_list_read, NULL, NULL, NULL},
     {FOLIO__REQUEST__OP_OFFER_SET, "offer_set", OP_SESSION, NULL, NULL, op_offer_set_write, NULL},
     {FOLIO__REQUEST__OP_AGENDA, "agenda", OP_SESSION, op_agenda_read, NULL, NULL, NULL},
+    {FOLIO__REQUEST__OP_REASSIGN, "reassign", OP_SESSION, op_reassign_read, NULL, op_reassign_write,
+     op_reassign_finish},
+    {FOLIO__REQUEST__OP_REASSIGN_UNDO, "reassign_undo", OP_SESSION, NULL, NULL,
+     op_reassign_undo_write, op_reassign_finish},
+    {FOLIO__REQUEST__OP_WATCH, "watch", OP_SESSION, op_watch_read, NULL, NULL, NULL},
+    {FOLIO__REQUEST__OP_FIRM_KEY, "firm_key", OP_SESSION, op_firm_key_read, NULL, NULL, NULL},
+    {FOLIO__REQUEST__OP_TRUST_ADD, "trust_add", OP_SESSION, NULL, NULL, op_trust_add_write, NULL},
+    {FOLIO__REQUEST__OP_TRUST_LIST, "trust_list", OP_SESSION, op_trust_list_read, NULL, NULL, NULL},
+    {FOLIO__REQUEST__OP_TRUST_REMOVE, "trust_remove", OP_SESSION, NULL, NULL, op_trust_remove_write,
+     NULL},
+    {FOLIO__REQUEST__OP_BACKUP, "backup", OP_SESSION, op_backup_read, op_backup_pool,
+     op_backup_write, NULL},
+    {FOLIO__REQUEST__OP_EXPORT_BEGIN, "export_begin", OP_SESSION, op_export_begin_read,
+     op_export_begin_pool, op_export_begin_write, NULL},
+    {FOLIO__REQUEST__OP_EXPORT_CHUNK, "export_chunk", OP_SESSION, op_export_chunk_read,
+     op_export_chunk_pool, NULL, op_transfer_finish},
+    {FOLIO__REQUEST__OP_IMPORT_BEGIN, "import_begin", OP_SESSION, op_import_begin_read, NULL, NULL,
+     NULL},
+    {FOLIO__REQUEST__OP_IMPORT_CHUNK, "import_chunk", OP_SESSION, op_import_chunk_read,
+     op_import_chunk_pool, NULL, NULL},
+    {FOLIO__REQUEST__OP_IMPORT_COMMIT, "import_commit", OP_SESSION, op_import_commit_read,
+     op_import_commit_pool, op_import_commit_write, op_transfer_finish},
+    {FOLIO__REQUEST__OP_RESTORE_TRANSFERRED, "restore_transferred", OP_SESSION, NULL, NULL,
+     op_restore_transferred_write, NULL},
+    {FOLIO__REQUEST__OP_CLIENT_IMPORT, "client_import", OP_SESSION, NULL, NULL,
+     op_client_import_write, NULL},
 };
 
 const struct op *op_find(Folio__Request__OpCase which)
@@ -100,7 +127,7 @@ const struct op *op_find(Folio__Request__OpCase which)
 
 bool op_is_write_only(const struct op *op)
 {
-    return op != NULL && op->write != NULL && op->read == NULL && op->hash == NULL &&
+    return op != NULL && op->write != NULL && op->read == NULL && op->pool == NULL &&
            op->finish == NULL;
 }
 
@@ -196,7 +223,7 @@ struct request *dispatch_reply(struct connection *conn, Folio__Code code, const 
 
 /* ---------------------------------------------------------------- stages */
 
-static void dispatch_hash_stage(struct request *req);
+static void dispatch_pool_stage(struct request *req);
 static void dispatch_write_stage(struct request *req);
 static void dispatch_finish(struct request *req);
 
@@ -261,18 +288,18 @@ void dispatch_start(struct request *req)
             store_read_end(&s->store, txn);
         }
     }
-    dispatch_hash_stage(req);
+    dispatch_pool_stage(req);
 }
 
-static void dispatch_hash_run(struct hasher_job *job)
+static void dispatch_pool_run(struct hasher_job *job)
 {
-    struct request *req = CONTAINER_OF(job, struct request, hash_job);
-    req->op->hash(req);
+    struct request *req = CONTAINER_OF(job, struct request, pool_job);
+    req->op->pool(req);
 }
 
-static void dispatch_hash_done(struct hasher_job *job)
+static void dispatch_pool_done(struct hasher_job *job)
 {
-    struct request *req = CONTAINER_OF(job, struct request, hash_job);
+    struct request *req = CONTAINER_OF(job, struct request, pool_job);
     struct connection *conn = req->conn;
     struct server *s = req->server;
     if (!dispatch_return_to_loop(req))
@@ -281,17 +308,18 @@ static void dispatch_hash_done(struct hasher_job *job)
     dispatch_resumed(conn, s, req->state == REQUEST_DONE);
 }
 
-static void dispatch_hash_stage(struct request *req)
+static void dispatch_pool_stage(struct request *req)
 {
-    if (request_ok(req) && req->op->hash != NULL) {
-        req->hash_job.run = dispatch_hash_run;
-        req->hash_job.done = dispatch_hash_done;
-        if (hasher_submit(&req->server->hasher, &req->hash_job) == 0) {
+    if (request_ok(req) && req->op->pool != NULL) {
+        req->pool_job.run = dispatch_pool_run;
+        req->pool_job.done = dispatch_pool_done;
+        if (hasher_submit(&req->server->hasher, &req->pool_job) == 0) {
             dispatch_leave_loop(req);
             return;
         }
         request_fail(req, FOLIO__CODE__UNAVAILABLE,
-                     "too many password checks are waiting; try again shortly");
+                     "too many slow requests (password checks, exports, backups) are waiting; try "
+                     "again shortly");
     }
     dispatch_write_stage(req);
 }

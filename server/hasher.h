@@ -1,4 +1,6 @@
-/* hasher.h - password hashing off the loop thread, a bounded number at once.
+/* hasher.h - slow work off the loop thread, a bounded number at once:
+ * password hashing above all, and the pool stage of other slow requests
+ * (request.h).
  *
  * argon2id costs tens of milliseconds and, at the interactive level, 64 MiB
  * per hash. Jobs run on the libuv thread pool, at most max_running at a time

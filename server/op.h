@@ -22,7 +22,7 @@ struct op {
     const char *name;
     enum op_access access;
     int (*read)(struct request *req, MDB_txn *txn);
-    void (*hash)(struct request *req);
+    void (*pool)(struct request *req);
     int (*write)(struct request *req, MDB_txn *txn);
     void (*finish)(struct request *req);
 };
@@ -85,6 +85,8 @@ int op_occasion_remove_write(struct request *req, MDB_txn *txn);
 
 /* op_alert.c */
 int op_alert_add_write(struct request *req, MDB_txn *txn);
+/* Tells each watching agent with clients the new alert covers. */
+void op_alert_add_finish(struct request *req);
 int op_alert_list_read(struct request *req, MDB_txn *txn);
 int op_alert_end_write(struct request *req, MDB_txn *txn);
 
@@ -108,5 +110,41 @@ int op_offer_set_write(struct request *req, MDB_txn *txn);
 
 /* op_agenda.c */
 int op_agenda_read(struct request *req, MDB_txn *txn);
+
+/* op_reassign.c */
+int op_reassign_read(struct request *req, MDB_txn *txn);
+int op_reassign_write(struct request *req, MDB_txn *txn);
+int op_reassign_undo_write(struct request *req, MDB_txn *txn);
+/* Reassign and ReassignUndo: tells both agents (notice.h). */
+void op_reassign_finish(struct request *req);
+int op_watch_read(struct request *req, MDB_txn *txn);
+
+/* op_firm.c */
+int op_firm_key_read(struct request *req, MDB_txn *txn);
+int op_trust_add_write(struct request *req, MDB_txn *txn);
+int op_trust_list_read(struct request *req, MDB_txn *txn);
+int op_trust_remove_write(struct request *req, MDB_txn *txn);
+int op_backup_read(struct request *req, MDB_txn *txn);
+void op_backup_pool(struct request *req);
+int op_backup_write(struct request *req, MDB_txn *txn);
+
+/* op_transfer.c */
+int op_export_begin_read(struct request *req, MDB_txn *txn);
+void op_export_begin_pool(struct request *req);
+int op_export_begin_write(struct request *req, MDB_txn *txn);
+int op_export_chunk_read(struct request *req, MDB_txn *txn);
+void op_export_chunk_pool(struct request *req);
+int op_import_begin_read(struct request *req, MDB_txn *txn);
+int op_import_chunk_read(struct request *req, MDB_txn *txn);
+void op_import_chunk_pool(struct request *req);
+int op_import_commit_read(struct request *req, MDB_txn *txn);
+void op_import_commit_pool(struct request *req);
+int op_import_commit_write(struct request *req, MDB_txn *txn);
+int op_restore_transferred_write(struct request *req, MDB_txn *txn);
+/* Removes the connection's transfer once it is finished. */
+void op_transfer_finish(struct request *req);
+
+/* op_client_import.c */
+int op_client_import_write(struct request *req, MDB_txn *txn);
 
 #endif

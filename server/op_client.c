@@ -213,7 +213,7 @@ int op_client_get_read(struct request *req, MDB_txn *txn)
 {
     Folio__ClientGet *get = req->msg->client_get;
     uint8_t id[STORE_CLIENT_ID_BYTES];
-    Folio__Client *client;
+    Folio__Client *client = NULL;
     int rc = op_client_load(req, txn, get->id, get->firm_admin_read, id, &client);
     if (rc != 0)
         return rc;
@@ -302,7 +302,7 @@ int op_client_update_write(struct request *req, MDB_txn *txn)
         return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,
                             "fields: name at least one field to change");
     uint8_t id[STORE_CLIENT_ID_BYTES];
-    Folio__Client *client;
+    Folio__Client *client = NULL;
     int rc = op_client_load(req, txn, update->id, false, id, &client);
     if (rc != 0)
         return rc;
@@ -345,7 +345,7 @@ int op_client_update_write(struct request *req, MDB_txn *txn)
 int op_client_erase_write(struct request *req, MDB_txn *txn)
 {
     uint8_t id[STORE_CLIENT_ID_BYTES];
-    Folio__Client *client;
+    Folio__Client *client = NULL;
     int rc = op_client_load(req, txn, req->msg->client_erase->id, false, id, &client);
     if (rc != 0)
         return rc;
@@ -365,7 +365,7 @@ int op_client_history_read(struct request *req, MDB_txn *txn)
 {
     Folio__ClientHistory *ask = req->msg->client_history;
     uint8_t id[STORE_CLIENT_ID_BYTES];
-    Folio__Client *client;
+    Folio__Client *client = NULL;
     int rc = op_client_load(req, txn, ask->id, false, id, &client);
     if (rc != 0)
         return rc;
@@ -427,7 +427,7 @@ int op_event_add_write(struct request *req, MDB_txn *txn)
     Folio__EventAdd *event = req->msg->event_add;
     struct store *store = &req->server->store;
     uint8_t id[STORE_CLIENT_ID_BYTES];
-    Folio__Client *client;
+    Folio__Client *client = NULL;
     int rc = op_client_load(req, txn, event->client_id, false, id, &client);
     if (rc != 0)
         return rc;

@@ -129,7 +129,7 @@ int op_profile_set_write(struct request *req, MDB_txn *txn)
                             "fields: name at least one field to change");
     Folio__AgentCard empty = FOLIO__AGENT_CARD__INIT;
     const Folio__AgentCard *set = ask->card != NULL ? ask->card : &empty;
-    Folio__AgentCard *card;
+    Folio__AgentCard *card = NULL;
     int rc = op_profile_load(req, txn, &card);
     if (rc != 0)
         return rc;
@@ -151,7 +151,7 @@ int op_profile_set_write(struct request *req, MDB_txn *txn)
 
 int op_profile_get_read(struct request *req, MDB_txn *txn)
 {
-    Folio__AgentCard *card;
+    Folio__AgentCard *card = NULL;
     int rc = op_profile_load(req, txn, &card);
     if (rc != 0)
         return rc;

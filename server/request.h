@@ -4,7 +4,9 @@
  * (op.h) says:
  *   read   - loop thread, inside a read transaction (also where the session
  *            is checked);
- *   hash   - libuv thread pool, for password hashing (hasher.h);
+ *   pool   - libuv thread pool, a bounded number at once (hasher.h): password
+ *            hashing, and slow work that opens its own read transaction
+ *            (exports, backups);
  *   write  - writer thread, inside its own nested transaction (writer.h);
  *   finish - loop thread, after the commit: bind sessions, throttle logins.
  * A stage runs only while the reply status is still OK, except finish, which
@@ -46,7 +48,7 @@ struct actor {
 
 struct request {
     struct writer_job write_job;
-    struct hasher_job hash_job;
+    struct hasher_job pool_job;
     struct request *next; /* connection's queue, in arrival order */
     struct connection *conn;
     struct server *server;
