@@ -98,6 +98,8 @@ static int store_open_tables(struct store *s, MDB_txn *txn)
         {"coupons_by_client", &s->coupons_by_client, 0},
         {"profiles", &s->profiles, 0},
         {"agenda", &s->agenda, 0},
+        {"trusted_firms", &s->trusted_firms, 0},
+        {"reassignments", &s->reassignments, 0},
     };
     int rc = mdb_dbi_open(txn, "meta", MDB_CREATE, &s->meta);
     if (rc == 0)
@@ -300,5 +302,41 @@ int store_next_id(MDB_txn *txn, MDB_dbi dbi, uint64_t *id)
     if (last == UINT64_MAX)
         return EOVERFLOW;
     *id = last + 1;
+    return 0;
+}
+
+int store_list_messages(MDB_txn *txn, MDB_dbi dbi, const ProtobufCMessageDescriptor *desc,
+                        size_t max, struct arena *arena, void ***out, size_t *count)
+{
+    *out = NULL;
+    *count = 0;
+    MDB_stat st;
+    int rc = mdb_stat(txn, dbi, &st);
+    if (rc != 0)
+        return rc;
+    if (st.ms_entries > max)
+        return EINVAL;
+    void **records = arena_calloc(arena, st.ms_entries + 1, sizeof(*records));
+    if (records == NULL)
+        return ENOMEM;
+    MDB_cursor *cur;
+    if ((rc = mdb_cursor_open(txn, dbi, &cur)) != 0)
+        return rc;
+    MDB_val k, v;
+    size_t n = 0;
+    for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0 && n < st.ms_entries;
+         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        records[n] = protobuf_c_message_unpack(desc, &arena->allocator, v.mv_size, v.mv_data);
+        if (records[n] == NULL) {
+            rc = EINVAL;
+            break;
+        }
+        n++;
+    }
+    mdb_cursor_close(cur);
+    if (rc != 0 && rc != MDB_NOTFOUND)
+        return rc;
+    *out = records;
+    *count = n;
     return 0;
 }

@@ -54,6 +54,8 @@ struct store {
     MDB_dbi coupons_by_client; /* client id + code -> empty: one client's coupons */
     MDB_dbi profiles;          /* user id (u64 BE) -> AgentCard */
     MDB_dbi agenda;            /* owner id + kind + ...: dated index entries (store_agenda.h) */
+    MDB_dbi trusted_firms;     /* firm name -> TrustedFirm */
+    MDB_dbi reassignments;     /* reassignment id (u64 BE) -> Reassignment */
     size_t map_size;
     pthread_rwlock_t resize_lock;
 };
@@ -83,6 +85,12 @@ int store_get_message(MDB_txn *txn, MDB_dbi dbi, const void *key, size_t key_len
 /* Packs msg straight into the database page (MDB_RESERVE). */
 int store_put_message(MDB_txn *txn, MDB_dbi dbi, const void *key, size_t key_len,
                       const ProtobufCMessage *msg, unsigned flags);
+
+/* Every record of a small table, in key order, unpacked into the arena. A
+ * table holding more than max is damaged (its writers never let it grow
+ * that big): EINVAL rather than an unbounded allocation. */
+int store_list_messages(MDB_txn *txn, MDB_dbi dbi, const ProtobufCMessageDescriptor *desc,
+                        size_t max, struct arena *arena, void ***out, size_t *count);
 
 /* The largest u64 key in dbi plus one (1 for an empty table). */
 int store_next_id(MDB_txn *txn, MDB_dbi dbi, uint64_t *id);

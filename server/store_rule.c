@@ -72,40 +72,9 @@ int store_rule_remove(struct store *s, MDB_txn *txn, uint64_t id)
 int store_rule_list(struct store *s, MDB_txn *txn, struct arena *arena, Folio__Rule ***out,
                     size_t *count)
 {
-    *out = NULL;
-    *count = 0;
-    MDB_stat st;
-    int rc = mdb_stat(txn, s->rules, &st);
-    if (rc != 0)
-        return rc;
     /* Only RULE_COUNT_MAX can be added; more means damage, not a big firm. */
-    if (st.ms_entries > RULE_COUNT_MAX)
-        return EINVAL;
-    Folio__Rule **rules = arena_calloc(arena, st.ms_entries + 1, sizeof(*rules));
-    if (rules == NULL)
-        return ENOMEM;
-    MDB_cursor *cur;
-    rc = mdb_cursor_open(txn, s->rules, &cur);
-    if (rc != 0)
-        return rc;
-    MDB_val k, v;
-    size_t n = 0;
-    for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0 && n < st.ms_entries;
-         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-        rules[n] = (Folio__Rule *)protobuf_c_message_unpack(
-            &folio__rule__descriptor, &arena->allocator, v.mv_size, v.mv_data);
-        if (rules[n] == NULL) {
-            rc = EINVAL;
-            break;
-        }
-        n++;
-    }
-    mdb_cursor_close(cur);
-    if (rc != 0 && rc != MDB_NOTFOUND)
-        return rc;
-    *out = rules;
-    *count = n;
-    return 0;
+    return store_list_messages(txn, s->rules, &folio__rule__descriptor, RULE_COUNT_MAX, arena,
+                               (void ***)out, count);
 }
 
 static int store_rule_seed_calendar(struct store *s, MDB_txn *txn)
