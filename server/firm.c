@@ -6,15 +6,26 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
 #include "audit.h"
+#include "firm_key.h"
 #include "store.h"
 #include "store_meta.h"
 #include "store_rule.h"
 #include "store_user.h"
 #include "validate.h"
+
+/* Undoes firm_key_create when the firm it was made for was not saved. */
+static void firm_key_remove(const char *dir, struct firm_key *key)
+{
+    char path[4096];
+    if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, FIRM_KEY_FILE) < sizeof(path))
+        unlink(path);
+    sodium_memzero(key, sizeof(*key));
+}
 
 static int firm_write(struct store *store, const char *dir, const char *firm_name,
                       const char *admin_name, const char *hash, char *why, size_t why_size)
@@ -37,10 +48,24 @@ static int firm_write(struct store *store, const char *dir, const char *firm_nam
         return -1;
     }
     arena_free(&arena);
+    if (rc != MDB_NOTFOUND) {
+        snprintf(why, why_size, "cannot read the store: %s", store_strerror(rc));
+        mdb_txn_abort(txn);
+        return -1;
+    }
+    /* The key file is made only once the directory is known to hold no
+     * firm, and removed again if the firm cannot be saved with it. */
+    struct firm_key key;
+    if (firm_key_create(dir, &key, why, why_size) != 0) {
+        mdb_txn_abort(txn);
+        return -1;
+    }
     int64_t now = (int64_t)time(NULL);
     Folio__Firm firm = FOLIO__FIRM__INIT;
     firm.name = (char *)firm_name;
     firm.created_at = now;
+    firm.public_key.data = key.public_key;
+    firm.public_key.len = sizeof(key.public_key);
     Folio__User admin = FOLIO__USER__INIT;
     admin.name = (char *)admin_name;
     admin.role = FOLIO__ROLE__ROLE_FIRM_ADMIN;
@@ -48,7 +73,7 @@ static int firm_write(struct store *store, const char *dir, const char *firm_nam
     Folio__Credential cred = FOLIO__CREDENTIAL__INIT;
     cred.password_hash = (char *)hash;
     cred.updated_at = now;
-    if (rc != MDB_NOTFOUND || (rc = store_meta_firm_put(store, txn, &firm)) != 0 ||
+    if ((rc = store_meta_firm_put(store, txn, &firm)) != 0 ||
         (rc = store_user_put(store, txn, &admin)) != 0 ||
         (rc = store_credential_put(store, txn, admin.id, &cred)) != 0 ||
         (rc = store_rule_seed(store, txn, now)) != 0 ||
@@ -56,13 +81,16 @@ static int firm_write(struct store *store, const char *dir, const char *firm_nam
                               "first firm-admin created")) != 0) {
         snprintf(why, why_size, "cannot create the firm: %s", store_strerror(rc));
         mdb_txn_abort(txn);
+        firm_key_remove(dir, &key);
         return -1;
     }
     rc = mdb_txn_commit(txn);
     if (rc != 0) {
         snprintf(why, why_size, "cannot save the firm: %s", store_strerror(rc));
+        firm_key_remove(dir, &key);
         return -1;
     }
+    sodium_memzero(&key, sizeof(key));
     return 0;
 }
 

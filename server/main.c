@@ -1,5 +1,8 @@
-/* main.c - the foliod command line: `foliod init` and `foliod serve`. */
+/* main.c - the foliod command line: `foliod init`, `foliod serve` and
+ * `foliod restore`. */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
@@ -7,11 +10,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
 #include "firm.h"
+#include "firm_key.h"
 #include "frame.h"
 #include "log.h"
 #include "server.h"
@@ -27,10 +33,23 @@
 static const char main_usage[] =
     "usage: foliod init --data DIR --firm NAME --admin USER [--password-stdin]\n"
     "       foliod serve --data DIR [--listen HOST:PORT] [options]\n"
+    "       foliod restore --data DIR FILE\n"
     "       foliod --help | --version\n"
     "\n"
     "foliod keeps a firm's client portfolios and serves them to folio clients.\n"
-    "Run `foliod init --help` or `foliod serve --help` for each command's options.\n";
+    "Run `foliod init --help`, `foliod serve --help` or `foliod restore --help` for each\n"
+    "command's options.\n";
+
+static const char main_restore_usage[] =
+    "usage: foliod restore --data DIR FILE\n"
+    "\n"
+    "Turns FILE, a backup made by `folio admin backup` (DATA/backups/folio-*.mdb), into\n"
+    "the data directory DIR, which must not exist or be empty; it is made with mode 0700.\n"
+    "The firm key (firm.key) is not in a backup: copy it from the source data directory\n"
+    "to keep signing bundles with the same key; without it serve makes a new key pair.\n"
+    "\n"
+    "  --data DIR          the data directory to create\n"
+    "  --help              show this help\n";
 
 static const char main_init_usage[] =
     "usage: foliod init --data DIR --firm NAME --admin USER [options]\n"
@@ -57,6 +76,7 @@ static const char main_serve_usage[] =
     "  --port-file FILE              write the bound port to FILE once listening\n"
     "  --max-connections N           connections served at once (default 1024)\n"
     "  --max-frame BYTES             largest request frame accepted (default 1048576)\n"
+    "  --max-import-bytes BYTES      largest bundle an import may send (default 1073741824)\n"
     "  --idle-timeout S              close connections idle for S seconds (default 600;\n"
     "                                0 never)\n"
     "  --session-ttl S               sessions expire S seconds after login (default 604800)\n"
@@ -156,6 +176,7 @@ enum main_option {
     OPT_PORT_FILE,
     OPT_MAX_CONNECTIONS,
     OPT_MAX_FRAME,
+    OPT_MAX_IMPORT_BYTES,
     OPT_IDLE_TIMEOUT,
     OPT_SESSION_TTL,
     OPT_LOCKOUT_AFTER,
@@ -163,6 +184,189 @@ enum main_option {
     OPT_LOG_LEVEL,
     OPT_HELP,
 };
+
+#define MAIN_COPY_CHUNK (256u * 1024u)
+
+/* 0 when dir can be restored into (created when missing, mode 0700), or -1
+ * with the reason printed. *made tells whether it was created here. */
+static int main_restore_dir(const char *dir, int *made)
+{
+    *made = 0;
+    if (mkdir(dir, 0700) == 0) {
+        *made = 1;
+        return 0;
+    }
+    if (errno != EEXIST) {
+        fprintf(stderr, "foliod: cannot create %s: %s\n", dir, strerror(errno));
+        return -1;
+    }
+    DIR *d = opendir(dir);
+    if (d == NULL) {
+        fprintf(stderr, "foliod: cannot open %s: %s\n", dir, strerror(errno));
+        return -1;
+    }
+    struct dirent *e;
+    int empty = 1;
+    while (empty && (e = readdir(d)) != NULL)
+        empty = strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0;
+    closedir(d);
+    if (!empty) {
+        fprintf(stderr, "foliod: %s is not empty; restore into a new or empty directory\n", dir);
+        return -1;
+    }
+    if (chmod(dir, 0700) != 0) {
+        fprintf(stderr, "foliod: cannot make %s private: %s\n", dir, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* Copies the backup to DIR/data.mdb; the size copied, or -1 (printed). */
+static long long main_restore_copy(const char *file, const char *target)
+{
+    int in = open(file, O_RDONLY | O_CLOEXEC);
+    if (in < 0) {
+        fprintf(stderr, "foliod: cannot open %s: %s\n", file, strerror(errno));
+        return -1;
+    }
+    struct stat st;
+    if (fstat(in, &st) != 0 || !S_ISREG(st.st_mode)) {
+        fprintf(stderr, "foliod: %s is not a regular file\n", file);
+        close(in);
+        return -1;
+    }
+    int out = open(target, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (out < 0) {
+        fprintf(stderr, "foliod: cannot create %s: %s\n", target, strerror(errno));
+        close(in);
+        return -1;
+    }
+    char *buf = malloc(MAIN_COPY_CHUNK);
+    long long total = buf == NULL ? -1 : 0;
+    int err = buf == NULL ? ENOMEM : 0;
+    while (err == 0) {
+        ssize_t n = read(in, buf, MAIN_COPY_CHUNK);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            err = errno;
+            break;
+        }
+        if (n == 0)
+            break;
+        for (ssize_t done = 0; done < n && err == 0;) {
+            ssize_t k = write(out, buf + done, (size_t)(n - done));
+            if (k < 0 && errno != EINTR)
+                err = errno;
+            else if (k > 0)
+                done += k;
+        }
+        total += n;
+    }
+    free(buf);
+    if (err == 0 && fsync(out) != 0)
+        err = errno;
+    if (close(out) != 0 && err == 0)
+        err = errno;
+    close(in);
+    if (err != 0) {
+        fprintf(stderr, "foliod: cannot copy %s to %s: %s\n", file, target, strerror(err));
+        return -1;
+    }
+    return total;
+}
+
+/* Opens the copy as a store and reads its firm: the proof it is a folio
+ * backup. The firm's name, or NULL (printed). */
+static char *main_restore_check(const char *dir, const char *file)
+{
+    struct store store;
+    int rc = store_open(&store, dir, 0);
+    if (rc != 0) {
+        fprintf(stderr, "foliod: %s is not a folio backup: %s\n", file, store_strerror(rc));
+        return NULL;
+    }
+    char *name = NULL;
+    MDB_txn *txn;
+    rc = store_read_begin(&store, &txn);
+    if (rc == 0) {
+        struct arena arena;
+        arena_init(&arena, 0);
+        Folio__Firm *firm;
+        rc = store_meta_firm_get(&store, txn, &arena, &firm);
+        if (rc == 0 && (name = strdup(firm->name)) == NULL)
+            rc = ENOMEM;
+        arena_free(&arena);
+        store_read_end(&store, txn);
+    }
+    store_close(&store);
+    if (rc == MDB_NOTFOUND)
+        fprintf(stderr, "foliod: %s is not a folio backup: it holds no firm\n", file);
+    else if (rc != 0)
+        fprintf(stderr, "foliod: cannot read %s: %s\n", file, store_strerror(rc));
+    return name;
+}
+
+/* Leaves dir as it was found: what the restore wrote goes. */
+static void main_restore_undo(const char *dir, int made)
+{
+    static const char *const files[] = {"data.mdb", "lock.mdb"};
+    char path[PATH_MAX];
+    for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+        if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, files[i]) < sizeof(path))
+            unlink(path);
+    if (made)
+        rmdir(dir);
+}
+
+static int main_restore(int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"data", required_argument, NULL, OPT_DATA},
+        {"help", no_argument, NULL, OPT_HELP},
+        {NULL, 0, NULL, 0},
+    };
+    const char *dir = NULL;
+    int opt;
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+        switch (opt) {
+        case OPT_DATA:
+            dir = optarg;
+            break;
+        case OPT_HELP:
+            fputs(main_restore_usage, stdout);
+            return 0;
+        default:
+            return main_usage_error("restore: unknown or incomplete option %s", argv[optind - 1]);
+        }
+    }
+    if (dir == NULL || optind >= argc)
+        return main_usage_error("%s", "restore needs --data DIR and a backup FILE");
+    if (optind + 1 < argc)
+        return main_usage_error("restore: unexpected argument %s", argv[optind + 1]);
+    const char *file = argv[optind];
+    char target[PATH_MAX];
+    if ((size_t)snprintf(target, sizeof(target), "%s/data.mdb", dir) >= sizeof(target))
+        return main_usage_error("%s", "restore: the --data path is too long");
+
+    int made;
+    if (main_restore_dir(dir, &made) != 0)
+        return MAIN_EXIT_FAILURE;
+    long long size = main_restore_copy(file, target);
+    char *firm = size < 0 ? NULL : main_restore_check(dir, file);
+    if (firm == NULL) {
+        main_restore_undo(dir, made);
+        return MAIN_EXIT_FAILURE;
+    }
+    printf("restored firm \"%s\" from %s into %s (%lld bytes)\n", firm, file, dir, size);
+    printf("%s/%s is not in the backup: copy it from the source data directory (mode 0600)\n"
+           "to keep signing bundles with the same key; without it serve makes a new key pair\n",
+           dir, FIRM_KEY_FILE);
+    printf("serve it with: foliod serve --data %s\n", dir);
+    free(firm);
+    return 0;
+}
 
 static int main_init(int argc, char **argv)
 {
@@ -275,6 +479,7 @@ static int main_serve(int argc, char **argv)
         {"port-file", required_argument, NULL, OPT_PORT_FILE},
         {"max-connections", required_argument, NULL, OPT_MAX_CONNECTIONS},
         {"max-frame", required_argument, NULL, OPT_MAX_FRAME},
+        {"max-import-bytes", required_argument, NULL, OPT_MAX_IMPORT_BYTES},
         {"idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT},
         {"session-ttl", required_argument, NULL, OPT_SESSION_TTL},
         {"login-lockout-after", required_argument, NULL, OPT_LOCKOUT_AFTER},
@@ -311,6 +516,12 @@ static int main_serve(int argc, char **argv)
             if (main_parse_number(optarg, 1024, FRAME_ABSOLUTE_MAX, &n) != 0)
                 return main_usage_error("--max-frame wants 1024 to 67108864 bytes, not %s", optarg);
             config.max_frame = (size_t)n;
+            break;
+        case OPT_MAX_IMPORT_BYTES:
+            if (main_parse_number(optarg, 1, 4ull << 30, &n) != 0)
+                return main_usage_error("--max-import-bytes wants 1 to 4294967296 bytes, not %s",
+                                        optarg);
+            config.max_import_bytes = n;
             break;
         case OPT_IDLE_TIMEOUT:
             if (main_parse_number(optarg, 0, 7 * 24 * 3600, &n) != 0)
@@ -367,7 +578,7 @@ int main(int argc, char **argv)
     /* A peer that vanishes mid-write must cost an error code, not the process. */
     signal(SIGPIPE, SIG_IGN);
     if (argc < 2)
-        return main_usage_error("%s", "a command is needed: init or serve");
+        return main_usage_error("%s", "a command is needed: init, serve or restore");
     const char *command = argv[1];
     if (strcmp(command, "--help") == 0 || strcmp(command, "help") == 0) {
         fputs(main_usage, stdout);
@@ -381,5 +592,7 @@ int main(int argc, char **argv)
         return main_init(argc - 1, argv + 1);
     if (strcmp(command, "serve") == 0)
         return main_serve(argc - 1, argv + 1);
+    if (strcmp(command, "restore") == 0)
+        return main_restore(argc - 1, argv + 1);
     return main_usage_error("unknown command %s", command);
 }

@@ -19,6 +19,7 @@
 #include "connection.h"
 #include "log.h"
 #include "store_meta.h"
+#include "transfer.h"
 
 #define SERVER_SWEEP_MS         1000
 #define SERVER_DRAIN_GRACE_MS   5000
@@ -33,6 +34,7 @@ void server_config_defaults(struct server_config *config)
     config->port = 7070;
     config->max_connections = 1024;
     config->max_frame = FRAME_DEFAULT_MAX;
+    config->max_import_bytes = 1ull << 30;
     config->idle_timeout_s = 600;
     config->session_ttl_s = 7 * 24 * 3600;
     config->lockout_after = 5;
@@ -190,6 +192,59 @@ static int server_load_firm(struct server *s)
     return rc;
 }
 
+/* Loads DATA/firm.key, or makes one for a data directory from before keys
+ * existed (or restored from a backup, which holds no key), and makes the
+ * Firm record's public key the one that signs. Runs before the writer
+ * thread starts, so it writes directly. */
+static int server_load_key(struct server *s)
+{
+    char why[512];
+    const char *dir = s->config.data_dir;
+    if (firm_key_load(dir, &s->firm_key, why, sizeof(why)) != 0) {
+        if (errno != ENOENT) {
+            log_error("%s", why);
+            return -1;
+        }
+        if (firm_key_create(dir, &s->firm_key, why, sizeof(why)) != 0) {
+            log_error("%s", why);
+            return -1;
+        }
+        log_info("made a new firm key in %s/%s", dir, FIRM_KEY_FILE);
+    }
+    MDB_txn *txn;
+    int rc = mdb_txn_begin(s->store.env, NULL, 0, &txn);
+    if (rc != 0) {
+        log_error("cannot write to the store: %s", store_strerror(rc));
+        return -1;
+    }
+    struct arena arena;
+    arena_init(&arena, 0);
+    Folio__Firm *firm;
+    rc = store_meta_firm_get(&s->store, txn, &arena, &firm);
+    bool same =
+        rc == 0 && firm->public_key.len == sizeof(s->firm_key.public_key) &&
+        memcmp(firm->public_key.data, s->firm_key.public_key, sizeof(s->firm_key.public_key)) == 0;
+    if (rc == 0 && !same) {
+        firm->public_key.data = s->firm_key.public_key;
+        firm->public_key.len = sizeof(s->firm_key.public_key);
+        rc = store_meta_firm_put(&s->store, txn, firm);
+        if (rc == 0)
+            rc = mdb_txn_commit(txn);
+        else
+            mdb_txn_abort(txn);
+        if (rc == 0)
+            log_info("the firm record now holds the public key of %s/%s", dir, FIRM_KEY_FILE);
+    } else {
+        mdb_txn_abort(txn);
+    }
+    arena_free(&arena);
+    if (rc != 0) {
+        log_error("cannot save the firm's public key: %s", store_strerror(rc));
+        return -1;
+    }
+    return 0;
+}
+
 static void server_walk_close(uv_handle_t *handle, void *arg)
 {
     (void)arg;
@@ -226,6 +281,14 @@ int server_run(const struct server_config *config)
         free(s);
         return 1;
     }
+    if (server_load_key(s) != 0) {
+        store_close(&s->store);
+        free(s->firm_name);
+        sodium_memzero(&s->firm_key, sizeof(s->firm_key));
+        free(s);
+        return 1;
+    }
+    transfer_clean(config->data_dir);
     uv_loop_init(&s->loop);
     throttle_init(&s->throttle, config->lockout_after, (uint64_t)config->lockout_seconds * 1000);
     hasher_init(&s->hasher, &s->loop, config->hash_cost, SERVER_HASHES_AT_ONCE);
@@ -260,6 +323,7 @@ out:
     }
     store_close(&s->store);
     free(s->firm_name);
+    sodium_memzero(&s->firm_key, sizeof(s->firm_key));
     free(s);
     return status;
 }

@@ -13,6 +13,7 @@
 
 #include <uv.h>
 
+#include "firm_key.h"
 #include "hasher.h"
 #include "store.h"
 #include "throttle.h"
@@ -27,7 +28,8 @@ struct server_config {
     const char *port_file;
     unsigned max_connections;
     size_t max_frame;
-    unsigned idle_timeout_s; /* 0: never */
+    uint64_t max_import_bytes; /* largest bundle ImportBegin accepts */
+    unsigned idle_timeout_s;   /* 0: never */
     int64_t session_ttl_s;
     unsigned lockout_after;
     unsigned lockout_seconds;
@@ -48,6 +50,7 @@ struct server {
     struct writer writer;
     struct hasher hasher;
     struct throttle throttle;
+    struct firm_key firm_key; /* loaded at start: signs bundles */
     char *firm_name;
     struct connection *connections; /* every open connection */
     unsigned connection_count;
