@@ -8,6 +8,7 @@
  */
 #include "connection.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include "log.h"
 #include "op.h"
 #include "server.h"
+#include "transfer.h"
 
 /* Bytes handed to one read: bounds the frames one callback can queue, so a
  * busy peer cannot hold the loop for long. */
@@ -30,10 +32,12 @@ struct connection_write {
 };
 
 static void connection_update_reading(struct connection *conn);
+static bool connection_output_full(struct connection *conn);
 
 void connection_unref(struct connection *conn)
 {
     if (--conn->refs == 0) {
+        transfer_free(conn->transfer);
         frame_reader_free(&conn->reader);
         free(conn);
     }
@@ -247,6 +251,29 @@ static void connection_flush(struct connection *conn)
             return;
         }
     }
+}
+
+bool connection_push(struct connection *conn, uint8_t *frame, size_t len)
+{
+    if (conn->closing || conn->closing_after || conn->shutting_down ||
+        connection_output_full(conn) || len > UINT_MAX) {
+        free(frame);
+        return false;
+    }
+    struct connection_write *w = malloc(sizeof(*w) + sizeof(uv_buf_t));
+    if (w == NULL) {
+        free(frame);
+        return false;
+    }
+    w->conn = conn;
+    w->count = 1;
+    w->bufs[0] = uv_buf_init((char *)frame, (unsigned)len);
+    if (uv_write(&w->req, (uv_stream_t *)&conn->tcp, w->bufs, 1, connection_written) != 0) {
+        free(frame);
+        free(w);
+        return false;
+    }
+    return true;
 }
 
 void connection_pump(struct connection *conn)

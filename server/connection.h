@@ -43,6 +43,8 @@ struct connection {
     bool shutting_down; /* uv_shutdown in flight: close follows */
     bool said_hello;
     bool authenticated;
+    bool watching;             /* sent Watch: notices are pushed to it (notice.h) */
+    struct transfer *transfer; /* an export or import in progress (transfer.h) */
     uint8_t session_key[STORE_SESSION_KEY_BYTES];
 };
 
@@ -57,6 +59,14 @@ void connection_close(struct connection *conn);
 
 /* Stops reading; the queue is still answered. Used when the server drains. */
 void connection_stop_input(struct connection *conn);
+
+/* Writes a packed frame (taken over: freed here in every case) at once,
+ * outside the reply queue: for server-pushed frames with id 0 (notice.h).
+ * Replies keep their order, and libuv writes each buffer whole, so the frame
+ * lands between two replies, never inside one. Dropped (false) when the
+ * connection is closing or its output is over the high-water mark: pushed
+ * frames are best-effort and never grow a slow reader's backlog. */
+bool connection_push(struct connection *conn, uint8_t *frame, size_t len);
 
 /* Drops a reference taken by a request that ran off the loop. */
 void connection_unref(struct connection *conn);

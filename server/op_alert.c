@@ -5,14 +5,21 @@
  * covers. Alerts are firm-wide: any session lists them, admins post them
  * (access_require_admin) and access_alert_end decides who ends one. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "access.h"
 #include "audit.h"
 #include "client_record.h"
+#include "connection.h"
 #include "op.h"
 #include "server.h"
+#include "notice.h"
 #include "store_alert.h"
+#include "store_client.h"
+#include "store_session.h"
+#include "store_user.h"
 #include "validate.h"
 
 #define OP_ALERT_KIND_MAX  40
@@ -138,6 +145,104 @@ int op_alert_add_write(struct request *req, MDB_txn *txn)
     if ((rc = audit_append(req, txn, "alert.add", target, detail)) != 0)
         return request_store_error(req, rc, "post the alert");
     return op_alert_reply(req, alert);
+}
+
+/* ---------------------------------------------------------------- notices */
+
+static bool op_alert_covers(const Folio__Alert *alert, const Folio__Client *client)
+{
+    if (alert->city[0] != '\0')
+        return client->city[0] != '\0' && strcasecmp(alert->city, client->city) == 0;
+    return client->region[0] != '\0' && strcasecmp(alert->region, client->region) == 0;
+}
+
+struct op_alert_count {
+    const Folio__Alert *alert;
+    uint64_t count;
+};
+
+static int op_alert_count_client(void *ctx, const uint8_t id[STORE_CLIENT_ID_BYTES],
+                                 const Folio__Client *client)
+{
+    (void)id;
+    struct op_alert_count *c = ctx;
+    if (op_alert_covers(c->alert, client))
+        c->count++;
+    return 0;
+}
+
+/* One watching agent and how many of its clients the alert covers. */
+struct op_alert_watcher {
+    uint64_t user_id;
+    uint64_t count;
+};
+
+/* The distinct agents watching right now, with their counts; the store is
+ * read once, and notices go out after the read transaction has ended. */
+static size_t op_alert_watchers(struct request *req, MDB_txn *txn, const Folio__Alert *alert,
+                                struct op_alert_watcher *out, size_t max)
+{
+    struct store *store = &req->server->store;
+    size_t n = 0;
+    for (struct connection *conn = req->server->connections; conn != NULL && n < max;
+         conn = conn->next) {
+        if (!conn->watching || !conn->authenticated || conn->closing)
+            continue;
+        struct arena scratch;
+        arena_init(&scratch, 0);
+        Folio__Session *session;
+        Folio__User *user;
+        bool agent = store_session_get(store, txn, conn->session_key, &scratch, &session) == 0 &&
+                     session->expires_at > req->now &&
+                     store_user_get(store, txn, session->user_id, &scratch, &user) == 0 &&
+                     user->role == FOLIO__ROLE__ROLE_AGENT && !user->disabled;
+        uint64_t user_id = agent ? session->user_id : 0;
+        arena_free(&scratch);
+        bool seen = false;
+        for (size_t i = 0; i < n && !seen; i++)
+            seen = out[i].user_id == user_id;
+        if (!agent || seen)
+            continue;
+        struct op_alert_count count = {.alert = alert};
+        if (store_client_each(store, txn, user_id, NULL, op_alert_count_client, &count) == 0 &&
+            count.count > 0)
+            out[n++] = (struct op_alert_watcher){.user_id = user_id, .count = count.count};
+    }
+    return n;
+}
+
+void op_alert_add_finish(struct request *req)
+{
+    if (!request_ok(req) || req->response.result_case != FOLIO__RESPONSE__RESULT_ALERT)
+        return;
+    const Folio__Alert *alert = req->response.alert;
+    struct server *s = req->server;
+    size_t max = s->connection_count;
+    struct op_alert_watcher *watchers = max > 0 ? calloc(max, sizeof(*watchers)) : NULL;
+    if (watchers == NULL)
+        return;
+    MDB_txn *txn;
+    size_t n = 0;
+    if (store_read_begin(&s->store, &txn) == 0) {
+        n = op_alert_watchers(req, txn, alert, watchers, max);
+        store_read_end(&s->store, txn);
+    }
+    const char *place = alert->city[0] != '\0' ? alert->city : alert->region;
+    char ref[24];
+    snprintf(ref, sizeof(ref), "%llu", (unsigned long long)alert->id);
+    for (size_t i = 0; i < n; i++) {
+        char *message = arena_printf(&req->arena, "%s in %s: %llu of your clients", alert->kind,
+                                     place, (unsigned long long)watchers[i].count);
+        if (message == NULL)
+            break;
+        Folio__Notice notice = FOLIO__NOTICE__INIT;
+        notice.kind = (char *)"alert";
+        notice.message = message;
+        notice.count = watchers[i].count;
+        notice.ref = ref;
+        notice_send(s, watchers[i].user_id, &notice);
+    }
+    free(watchers);
 }
 
 int op_alert_list_read(struct request *req, MDB_txn *txn)

@@ -1,0 +1,58 @@
+/* folioclient_reassign.c - see folioclient_reassign.h. */
+#include "folioclient_reassign.h"
+
+#include <stdio.h>
+
+Folio__Response *folio_reassign(struct folio_client *c, const char *from, const char *to,
+                                const char *const *client_ids, size_t n_client_ids, bool dry_run,
+                                struct folio_error *err)
+{
+    Folio__Reassign op = FOLIO__REASSIGN__INIT;
+    op.from = (char *)from;
+    op.to = (char *)to;
+    op.client_ids = (char **)client_ids;
+    op.n_client_ids = n_client_ids;
+    op.dry_run = dry_run;
+    Folio__Request req = FOLIO__REQUEST__INIT;
+    req.op_case = FOLIO__REQUEST__OP_REASSIGN;
+    req.reassign = &op;
+    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_REASSIGN, err);
+}
+
+Folio__Response *folio_reassign_undo(struct folio_client *c, uint64_t id, struct folio_error *err)
+{
+    Folio__ReassignUndo op = FOLIO__REASSIGN_UNDO__INIT;
+    op.id = id;
+    Folio__Request req = FOLIO__REQUEST__INIT;
+    req.op_case = FOLIO__REQUEST__OP_REASSIGN_UNDO;
+    req.reassign_undo = &op;
+    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_REASSIGN, err);
+}
+
+Folio__Response *folio_watch(struct folio_client *c, struct folio_error *err)
+{
+    Folio__Watch op = FOLIO__WATCH__INIT;
+    Folio__Request req = FOLIO__REQUEST__INIT;
+    req.op_case = FOLIO__REQUEST__OP_WATCH;
+    req.watch = &op;
+    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_EMPTY, err);
+}
+
+Folio__Response *folio_notice_next(struct folio_client *c, struct folio_error *err)
+{
+    Folio__Response *r = folio_client_receive(c, err);
+    if (r == NULL)
+        return NULL;
+    if (r->id == 0 && r->result_case == FOLIO__RESPONSE__RESULT_NOTICE && r->notice != NULL)
+        return r;
+    if (err != NULL) {
+        err->code = r->status != NULL ? r->status->code : FOLIO__CODE__INTERNAL;
+        err->transport = true;
+        snprintf(err->message, sizeof(err->message), "%s",
+                 r->status != NULL && r->status->message != NULL && r->status->message[0] != '\0'
+                     ? r->status->message
+                     : "the server sent something other than a notice");
+    }
+    folio_response_free(r);
+    return NULL;
+}

@@ -1,0 +1,195 @@
+/* store_portfolio.c - see store_portfolio.h.
+ *
+ * Every move goes through the writers that own each index (store_client_put,
+ * store_offer_put, store_coupon_put), which drop the entries of the stored
+ * record before writing the new ones; only the FOLLOW_UP and EVENT agenda
+ * entries of the timeline have no such writer, so they are moved here the
+ * way op_client.c writes them.
+ *
+ * Offers and coupons are collected first and rewritten after the walk: the
+ * puts delete and re-add the very index entries the walk would stand on.
+ */
+#include "store_portfolio.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client_record.h"
+#include "store_agenda.h"
+#include "store_client.h"
+#include "store_coupon.h"
+#include "store_offer.h"
+
+#define TIMELINE_KEY_BYTES (STORE_CLIENT_ID_BYTES + 8)
+#define COUPON_CODE_MAX    STORE_AGENDA_CODE_MAX
+
+/* YYYYMMDD of a date, 0 when it is not one: the same key op_client.c uses. */
+static uint32_t portfolio_date(const char *text)
+{
+    int y = 0, m = 0, d = 0;
+    if (client_date_parse(text, &y, &m, &d) != 0)
+        return 0;
+    return (uint32_t)y * 10000 + (uint32_t)m * 100 + (uint32_t)d;
+}
+
+/* Moves the FOLLOW_UP and EVENT entries one stored event stands behind. */
+static int portfolio_event_move(struct store *s, MDB_txn *txn, const uint8_t id[16], uint64_t from,
+                                uint64_t to, const MDB_val *v)
+{
+    Folio__TimelineEvent *ev = folio__timeline_event__unpack(NULL, v->mv_size, v->mv_data);
+    if (ev == NULL)
+        return EINVAL;
+    struct store_agenda_key key = {.seq = ev->seq};
+    memcpy(key.client_id, id, 16);
+    int rc = 0;
+    if (ev->follow_up[0] != '\0') {
+        key.kind = STORE_AGENDA_FOLLOW_UP;
+        key.date = portfolio_date(ev->follow_up);
+        key.owner_id = from;
+        if ((rc = store_agenda_delete(s, txn, &key)) == 0) {
+            key.owner_id = to;
+            rc = store_agenda_put(s, txn, &key, NULL, 0);
+        }
+    }
+    if (rc == 0 && ev->trigger[0] != '\0') {
+        key.kind = STORE_AGENDA_EVENT;
+        key.date = portfolio_date(ev->date);
+        key.owner_id = from;
+        if ((rc = store_agenda_delete(s, txn, &key)) == 0) {
+            key.owner_id = to;
+            rc = store_agenda_put(s, txn, &key, ev->trigger, strlen(ev->trigger));
+        }
+    }
+    folio__timeline_event__free_unpacked(ev, NULL);
+    return rc;
+}
+
+static int portfolio_timeline_move(struct store *s, MDB_txn *txn, const uint8_t id[16],
+                                   uint64_t from, uint64_t to)
+{
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(txn, s->timeline, &cur);
+    if (rc != 0)
+        return rc;
+    uint8_t start[TIMELINE_KEY_BYTES];
+    memcpy(start, id, 16);
+    store_key_u64(start + 16, 0);
+    MDB_val k = {sizeof(start), start}, v;
+    for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
+         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        if (k.mv_size != TIMELINE_KEY_BYTES || memcmp(k.mv_data, id, 16) != 0)
+            break;
+        if ((rc = portfolio_event_move(s, txn, id, from, to, &v)) != 0)
+            break;
+    }
+    mdb_cursor_close(cur);
+    return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+/* A growing list of fixed-size keys (offer ids, coupon codes). */
+struct portfolio_keys {
+    uint8_t *data;
+    size_t count, cap, size;
+};
+
+static int portfolio_keys_add(struct portfolio_keys *keys, const void *key, size_t len)
+{
+    if (keys->count == keys->cap) {
+        size_t cap = keys->cap == 0 ? 16 : keys->cap * 2;
+        if (cap < keys->cap || cap > SIZE_MAX / keys->size)
+            return ENOMEM;
+        uint8_t *data = realloc(keys->data, cap * keys->size);
+        if (data == NULL)
+            return ENOMEM;
+        keys->data = data;
+        keys->cap = cap;
+    }
+    uint8_t *slot = keys->data + keys->count * keys->size;
+    memset(slot, 0, keys->size);
+    memcpy(slot, key, len < keys->size ? len : keys->size);
+    keys->count++;
+    return 0;
+}
+
+/* Collects the suffixes (after the client id) of the client's entries in a
+ * by-client index. */
+static int portfolio_collect(MDB_txn *txn, MDB_dbi dbi, const uint8_t id[16], size_t max_suffix,
+                             struct portfolio_keys *keys)
+{
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(txn, dbi, &cur);
+    if (rc != 0)
+        return rc;
+    MDB_val k = {16, (void *)id}, v;
+    for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
+         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        if (k.mv_size <= 16 || memcmp(k.mv_data, id, 16) != 0)
+            break;
+        if (k.mv_size - 16 > max_suffix)
+            continue;
+        if ((rc = portfolio_keys_add(keys, (const uint8_t *)k.mv_data + 16, k.mv_size - 16)) != 0)
+            break;
+    }
+    mdb_cursor_close(cur);
+    return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+static int portfolio_offers_move(struct store *s, MDB_txn *txn, const uint8_t id[16], uint64_t to)
+{
+    struct portfolio_keys keys = {.size = 8};
+    int rc = portfolio_collect(txn, s->offers_by_client, id, 8, &keys);
+    for (size_t i = 0; rc == 0 && i < keys.count; i++) {
+        struct arena arena;
+        arena_init(&arena, 0);
+        Folio__Offer *offer;
+        rc = store_offer_get(s, txn, store_u64_from_key(keys.data + i * keys.size), &arena, &offer);
+        if (rc == 0 && offer->owner_id != to) {
+            offer->owner_id = to;
+            rc = store_offer_put(s, txn, offer);
+        }
+        arena_free(&arena);
+        if (rc == MDB_NOTFOUND)
+            rc = 0; /* a stale index entry: nothing to move */
+    }
+    free(keys.data);
+    return rc;
+}
+
+static int portfolio_coupons_move(struct store *s, MDB_txn *txn, const uint8_t id[16], uint64_t to)
+{
+    struct portfolio_keys keys = {.size = COUPON_CODE_MAX + 1};
+    int rc = portfolio_collect(txn, s->coupons_by_client, id, COUPON_CODE_MAX, &keys);
+    for (size_t i = 0; rc == 0 && i < keys.count; i++) {
+        struct arena arena;
+        arena_init(&arena, 0);
+        Folio__Coupon *coupon;
+        rc = store_coupon_get(s, txn, (const char *)keys.data + i * keys.size, &arena, &coupon);
+        if (rc == 0 && coupon->owner_id != to) {
+            coupon->owner_id = to;
+            rc = store_coupon_put(s, txn, coupon);
+        }
+        arena_free(&arena);
+        if (rc == MDB_NOTFOUND)
+            rc = 0; /* a stale index entry: nothing to move */
+    }
+    free(keys.data);
+    return rc;
+}
+
+int store_portfolio_move(struct store *s, MDB_txn *txn, Folio__Client *client, uint64_t to_owner_id)
+{
+    uint8_t id[STORE_CLIENT_ID_BYTES];
+    if (client_id_parse(client->id, id) != 0)
+        return EINVAL;
+    uint64_t from = client->owner_id;
+    int rc;
+    if (from != to_owner_id &&
+        ((rc = portfolio_timeline_move(s, txn, id, from, to_owner_id)) != 0 ||
+         (rc = portfolio_offers_move(s, txn, id, to_owner_id)) != 0 ||
+         (rc = portfolio_coupons_move(s, txn, id, to_owner_id)) != 0))
+        return rc;
+    /* store_client_put moves clients_by_owner and the BIRTHDAY entry. */
+    client->owner_id = to_owner_id;
+    return store_client_put(s, txn, id, client);
+}

@@ -1,0 +1,366 @@
+/* test_reassign.c - moving clients between agents, against a real foliod.
+ *
+ * Every test starts from the same firm: offices North and South, and
+ *   olga   office-admin of North
+ *   alice  agent in North     anna  agent in North     bob  agent in South
+ * next to the firm-admin root, one partner and two clients of alice: Mia
+ * (born on 12 June, with an offer and a coupon) and Noel; bob has Zoe. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+
+#include "folioclient_reassign.h"
+#include "harness.h"
+
+#define PW_OLGA  "olga-password"
+#define PW_ALICE "alice-password"
+#define PW_ANNA  "anna-password"
+#define PW_BOB   "bob-password"
+#define TODAY    "2030-06-10"
+
+static struct harness_server srv;
+static struct folio_client *root, *olga, *alice, *anna, *bob;
+static char mia[37], noel[37], zoe[37];
+static char *coupon_code;
+
+static void add_client(struct folio_client *c, const char *name, const char *birth, char out[37])
+{
+    struct folio_error err = {0};
+    Folio__Consent consent = FOLIO__CONSENT__INIT;
+    consent.email = true;
+    Folio__Client client = FOLIO__CLIENT__INIT;
+    client.name = (char *)name;
+    client.birth_date = (char *)birth;
+    client.consent = &consent;
+    Folio__ClientAdd op = FOLIO__CLIENT_ADD__INIT;
+    op.client = &client;
+    Folio__Request req = FOLIO__REQUEST__INIT;
+    req.op_case = FOLIO__REQUEST__OP_CLIENT_ADD;
+    req.client_add = &op;
+    Folio__Response *r = harness_ok(folio_client_call(c, &req, &err), &err);
+    snprintf(out, 37, "%s", r->client->id);
+    folio_response_free(r);
+}
+
+static void add_offer(struct folio_client *c, const char *client_id)
+{
+    struct folio_error err = {0};
+    Folio__Offer offer = FOLIO__OFFER__INIT;
+    offer.client_id = (char *)client_id;
+    offer.title = (char *)"Car loan";
+    offer.product = (char *)"car loan";
+    offer.rate_bp = 450;
+    offer.valid_from = (char *)"2030-01-01";
+    offer.valid_until = (char *)"2030-06-14";
+    Folio__Response *r = harness_ok(folio_offer_add(c, &offer, TODAY, &err), &err);
+    folio_response_free(r);
+}
+
+static char *add_coupon(struct folio_client *c, const char *client_id, uint64_t partner)
+{
+    struct folio_error err = {0};
+    Folio__Coupon coupon = FOLIO__COUPON__INIT;
+    coupon.client_id = (char *)client_id;
+    coupon.partner_id = partner;
+    coupon.discount = (char *)"2x1 tickets";
+    coupon.valid_until = (char *)"2030-06-15";
+    Folio__Response *r = harness_ok(folio_coupon_issue(c, &coupon, TODAY, &err), &err);
+    char *code = strdup(r->coupon->code);
+    folio_response_free(r);
+    return code;
+}
+
+/* How many clients c sees in its own portfolio. */
+static size_t portfolio_size(struct folio_client *c)
+{
+    struct folio_error err = {0};
+    Folio__Response *r = harness_ok(folio_client_list(c, 1000, NULL, &err), &err);
+    size_t n = r->clients->n_clients;
+    folio_response_free(r);
+    return n;
+}
+
+static bool sees_client(struct folio_client *c, const char *id)
+{
+    struct folio_error err = {0};
+    Folio__Response *r = folio_client_get(c, id, false, &err);
+    bool yes = r != NULL;
+    if (r == NULL)
+        cr_assert_eq(err.code, FOLIO__CODE__NOT_FOUND, "%s", err.message);
+    folio_response_free(r);
+    return yes;
+}
+
+static uint64_t client_version(struct folio_client *c, const char *id)
+{
+    struct folio_error err = {0};
+    Folio__Response *r = harness_ok(folio_client_get(c, id, false, &err), &err);
+    uint64_t v = r->client->version;
+    folio_response_free(r);
+    return v;
+}
+
+/* How many agenda items of kind about client_id (or ref) c sees from TODAY. */
+static size_t agenda_items(struct folio_client *c, const char *kind, const char *client_id)
+{
+    struct folio_error err = {0};
+    Folio__Response *r = harness_ok(folio_agenda(c, TODAY, 7, &err), &err);
+    size_t n = 0;
+    for (size_t i = 0; i < r->agenda->n_items; i++) {
+        const Folio__AgendaItem *it = r->agenda->items[i];
+        if (strcmp(it->kind, kind) == 0 && strcmp(it->client_id, client_id) == 0)
+            n++;
+    }
+    folio_response_free(r);
+    return n;
+}
+
+static size_t offers_of(struct folio_client *c)
+{
+    struct folio_error err = {0};
+    Folio__Response *r = harness_ok(folio_offer_list(c, NULL, NULL, TODAY, 100, 0, &err), &err);
+    size_t n = r->offers->n_offers;
+    folio_response_free(r);
+    return n;
+}
+
+static size_t coupons_of(struct folio_client *c)
+{
+    struct folio_error err = {0};
+    Folio__Response *r = harness_ok(folio_coupon_list(c, NULL, 100, NULL, &err), &err);
+    size_t n = r->coupons->n_coupons;
+    folio_response_free(r);
+    return n;
+}
+
+/* Does the timeline of id (seen by c) hold a "reassigned" event saying what? */
+static size_t reassigned_events(struct folio_client *c, const char *id, const char *what)
+{
+    struct folio_error err = {0};
+    Folio__Response *r = harness_ok(folio_client_history(c, id, 100, 0, &err), &err);
+    size_t n = 0;
+    for (size_t i = 0; i < r->timeline->n_events; i++)
+        if (strcmp(r->timeline->events[i]->kind, "reassigned") == 0 &&
+            strcmp(r->timeline->events[i]->what, what) == 0)
+            n++;
+    folio_response_free(r);
+    return n;
+}
+
+static size_t audit_count(const char *action)
+{
+    struct folio_error err = {0};
+    Folio__Response *r = harness_ok(folio_audit_query(root, NULL, 0, 1000, 0, &err), &err);
+    size_t n = 0;
+    for (size_t i = 0; i < r->audit->n_records; i++)
+        if (strcmp(r->audit->records[i]->action, action) == 0)
+            n++;
+    folio_response_free(r);
+    return n;
+}
+
+/* ---------------------------------------------------------------- fixture */
+
+static void setup(void)
+{
+    harness_server_start(&srv, NULL);
+    root = harness_admin(&srv);
+    harness_add_office(root, "North");
+    harness_add_office(root, "South");
+    harness_add_user(root, "olga", FOLIO__ROLE__ROLE_OFFICE_ADMIN, "North", PW_OLGA);
+    harness_add_user(root, "alice", FOLIO__ROLE__ROLE_AGENT, "North", PW_ALICE);
+    harness_add_user(root, "anna", FOLIO__ROLE__ROLE_AGENT, "North", PW_ANNA);
+    harness_add_user(root, "bob", FOLIO__ROLE__ROLE_AGENT, "South", PW_BOB);
+    olga = harness_user(&srv, "olga", PW_OLGA);
+    alice = harness_user(&srv, "alice", PW_ALICE);
+    anna = harness_user(&srv, "anna", PW_ANNA);
+    bob = harness_user(&srv, "bob", PW_BOB);
+    struct folio_error err = {0};
+    Folio__Partner partner = FOLIO__PARTNER__INIT;
+    partner.name = (char *)"Cine Sol";
+    partner.category = (char *)"cinema";
+    partner.city = (char *)"Lima";
+    Folio__Response *r = harness_ok(folio_partner_add(root, &partner, &err), &err);
+    uint64_t partner_id = r->partner->id;
+    folio_response_free(r);
+    add_client(alice, "Mia Torres", "1980-06-12", mia);
+    add_client(alice, "Noel Ruiz", "", noel);
+    add_client(bob, "Zoe Diaz", "", zoe);
+    add_offer(alice, mia);
+    coupon_code = add_coupon(alice, mia, partner_id);
+}
+
+static void teardown(void)
+{
+    free(coupon_code);
+    coupon_code = NULL;
+    harness_server_cleanup(&srv);
+}
+
+TestSuite(reassign, .init = setup, .fini = teardown);
+
+static void finish(void)
+{
+    struct folio_client **all[] = {&root, &olga, &alice, &anna, &bob};
+    for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+        folio_client_close(*all[i]);
+        *all[i] = NULL;
+    }
+    harness_server_finish(&srv);
+}
+
+/* ---------------------------------------------------------------- tests */
+
+Test(reassign, roles)
+{
+    struct folio_error err = {0};
+    harness_refused(folio_reassign(alice, "alice", "anna", NULL, 0, false, &err), &err,
+                    FOLIO__CODE__PERMISSION_DENIED);
+    harness_refused(folio_reassign(olga, "alice", "bob", NULL, 0, false, &err), &err,
+                    FOLIO__CODE__PERMISSION_DENIED);
+    harness_refused(folio_reassign(olga, "bob", "alice", NULL, 0, false, &err), &err,
+                    FOLIO__CODE__PERMISSION_DENIED);
+    harness_refused(folio_reassign(root, "alice", "nobody", NULL, 0, false, &err), &err,
+                    FOLIO__CODE__NOT_FOUND);
+    cr_assert_str_eq(err.message, "no agent nobody");
+    harness_refused(folio_reassign(root, "olga", "alice", NULL, 0, false, &err), &err,
+                    FOLIO__CODE__NOT_FOUND);
+    cr_assert_eq(portfolio_size(alice), 2, "nothing moved");
+    cr_assert_eq(audit_count("client.reassign"), 0);
+
+    /* An office-admin within its office. */
+    Folio__Response *r =
+        harness_ok(folio_reassign(olga, "alice", "anna", NULL, 0, false, &err), &err);
+    cr_assert_eq(r->reassign->count, 2);
+    cr_assert_neq(r->reassign->id, 0);
+    folio_response_free(r);
+    cr_assert_eq(portfolio_size(anna), 2);
+    cr_assert_eq(portfolio_size(alice), 0);
+
+    /* A firm-admin across offices. */
+    r = harness_ok(folio_reassign(root, "bob", "alice", NULL, 0, false, &err), &err);
+    cr_assert_eq(r->reassign->count, 1);
+    folio_response_free(r);
+    cr_assert(sees_client(alice, zoe));
+    cr_assert_not(sees_client(bob, zoe));
+    finish();
+}
+
+Test(reassign, everything_moves_with_the_client)
+{
+    struct folio_error err = {0};
+    cr_assert_eq(agenda_items(alice, "birthday", mia), 1);
+    uint64_t version = client_version(alice, mia);
+    Folio__Response *r =
+        harness_ok(folio_reassign(root, "alice", "anna", NULL, 0, false, &err), &err);
+    uint64_t id = r->reassign->id;
+    cr_assert_str_eq(r->reassign->from, "alice");
+    cr_assert_str_eq(r->reassign->to, "anna");
+    cr_assert_eq(r->reassign->n_clients, 2);
+    folio_response_free(r);
+
+    cr_assert(sees_client(anna, mia));
+    cr_assert(sees_client(anna, noel));
+    cr_assert_not(sees_client(alice, mia));
+    cr_assert_eq(portfolio_size(alice), 0);
+    cr_assert_eq(client_version(anna, mia), version + 1);
+    cr_assert_eq(reassigned_events(anna, mia, "from alice to anna"), 1);
+    cr_assert_eq(offers_of(anna), 1);
+    cr_assert_eq(offers_of(alice), 0);
+    cr_assert_eq(coupons_of(anna), 1);
+    cr_assert_eq(coupons_of(alice), 0);
+    cr_assert_eq(agenda_items(anna, "birthday", mia), 1);
+    cr_assert_eq(agenda_items(alice, "birthday", mia), 0);
+    cr_assert_eq(audit_count("client.reassign"), 1);
+    cr_assert_neq(id, 0);
+
+    /* Undo moves exactly those back, and only once. */
+    r = harness_ok(folio_reassign_undo(olga, id, &err), &err);
+    cr_assert_eq(r->reassign->count, 2);
+    folio_response_free(r);
+    cr_assert_eq(portfolio_size(alice), 2);
+    cr_assert_eq(portfolio_size(anna), 0);
+    cr_assert_eq(offers_of(alice), 1);
+    cr_assert_eq(coupons_of(alice), 1);
+    cr_assert_eq(agenda_items(alice, "birthday", mia), 1);
+    cr_assert_eq(reassigned_events(alice, mia, "from anna to alice"), 1);
+    cr_assert_eq(audit_count("client.reassign.undo"), 1);
+    harness_refused(folio_reassign_undo(root, id, &err), &err, FOLIO__CODE__FAILED_PRECONDITION);
+    harness_refused(folio_reassign_undo(root, id + 100, &err), &err, FOLIO__CODE__NOT_FOUND);
+    finish();
+}
+
+Test(reassign, chosen_clients)
+{
+    struct folio_error err = {0};
+    const char *ids[] = {noel};
+    Folio__Response *r =
+        harness_ok(folio_reassign(root, "alice", "anna", ids, 1, false, &err), &err);
+    cr_assert_eq(r->reassign->count, 1);
+    cr_assert_str_eq(r->reassign->clients[0]->name, "Noel Ruiz");
+    folio_response_free(r);
+    cr_assert(sees_client(anna, noel));
+    cr_assert(sees_client(alice, mia));
+
+    /* Zoe is bob's: the same answer as an id that does not exist, and
+     * nothing moves, not even the valid one listed with it. */
+    const char *mixed[] = {mia, zoe};
+    harness_refused(folio_reassign(root, "alice", "anna", mixed, 2, false, &err), &err,
+                    FOLIO__CODE__NOT_FOUND);
+    char want[64];
+    snprintf(want, sizeof(want), "no client %s", zoe);
+    cr_assert_str_eq(err.message, want);
+    cr_assert(sees_client(alice, mia));
+    cr_assert(sees_client(bob, zoe));
+    finish();
+}
+
+Test(reassign, dry_run_changes_nothing)
+{
+    struct folio_error err = {0};
+    Folio__Response *r =
+        harness_ok(folio_reassign(olga, "alice", "anna", NULL, 0, true, &err), &err);
+    cr_assert(r->reassign->dry_run);
+    cr_assert_eq(r->reassign->id, 0);
+    cr_assert_eq(r->reassign->count, 2);
+    cr_assert_eq(r->reassign->n_clients, 2);
+    bool named = false;
+    for (size_t i = 0; i < r->reassign->n_clients; i++)
+        named |= strcmp(r->reassign->clients[i]->name, "Mia Torres") == 0;
+    cr_assert(named);
+    folio_response_free(r);
+    cr_assert_eq(portfolio_size(alice), 2);
+    cr_assert_eq(portfolio_size(anna), 0);
+    cr_assert_eq(audit_count("client.reassign"), 0);
+    finish();
+}
+
+Test(reassign, undo_refused_after_a_change)
+{
+    struct folio_error err = {0};
+    Folio__Response *r =
+        harness_ok(folio_reassign(root, "alice", "anna", NULL, 0, false, &err), &err);
+    uint64_t id = r->reassign->id;
+    folio_response_free(r);
+    Folio__Client changes = FOLIO__CLIENT__INIT;
+    changes.city = (char *)"Cusco";
+    const char *fields[] = {"city"};
+    r = harness_ok(folio_client_update(anna, noel, &changes, fields, 1, 0, &err), &err);
+    folio_response_free(r);
+    harness_refused(folio_reassign_undo(root, id, &err), &err, FOLIO__CODE__FAILED_PRECONDITION);
+    char want[160];
+    snprintf(want, sizeof(want), "client %s changed since the reassignment; nothing was moved back",
+             noel);
+    cr_assert_str_eq(err.message, want);
+    cr_assert_eq(portfolio_size(anna), 2, "nothing moved back");
+    cr_assert_eq(portfolio_size(alice), 0);
+    /* bob's office-admin scope: olga may not undo a move to bob. */
+    r = harness_ok(folio_reassign(root, "anna", "bob", NULL, 0, false, &err), &err);
+    uint64_t to_bob = r->reassign->id;
+    folio_response_free(r);
+    harness_refused(folio_reassign_undo(olga, to_bob, &err), &err, FOLIO__CODE__PERMISSION_DENIED);
+    harness_refused(folio_reassign_undo(alice, to_bob, &err), &err, FOLIO__CODE__PERMISSION_DENIED);
+    finish();
+}

@@ -1,0 +1,217 @@
+/* test_watch.c - server-pushed notices, against a real foliod.
+ *
+ * alice and anna are agents; alice has two clients in Lima and one in
+ * Cusco. Watching connections get notices with id 0; the others get
+ * nothing, and replies keep their order around notices. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <criterion/criterion.h>
+
+#include "folioclient_reassign.h"
+#include "harness.h"
+
+#define PW_ALICE "alice-password"
+#define PW_ANNA  "anna-password"
+
+static struct harness_server srv;
+static struct folio_client *root;
+
+static void add_client(struct folio_client *c, const char *name, const char *city)
+{
+    struct folio_error err = {0};
+    Folio__Client client = FOLIO__CLIENT__INIT;
+    client.name = (char *)name;
+    client.city = (char *)city;
+    Folio__ClientAdd op = FOLIO__CLIENT_ADD__INIT;
+    op.client = &client;
+    Folio__Request req = FOLIO__REQUEST__INIT;
+    req.op_case = FOLIO__REQUEST__OP_CLIENT_ADD;
+    req.client_add = &op;
+    folio_response_free(harness_ok(folio_client_call(c, &req, &err), &err));
+}
+
+/* A new connection of user that sent Watch. */
+static struct folio_client *watcher(const char *user, const char *password)
+{
+    struct folio_client *c = harness_user(&srv, user, password);
+    struct folio_error err = {0};
+    folio_response_free(harness_ok(folio_watch(c, &err), &err));
+    return c;
+}
+
+static Folio__Response *next_notice(struct folio_client *c)
+{
+    struct folio_error err = {0};
+    Folio__Response *r = folio_notice_next(c, &err);
+    cr_assert_not_null(r, "no notice: %s", err.message);
+    return r;
+}
+
+static uint64_t post_alert(const char *city)
+{
+    struct folio_error err = {0};
+    Folio__Alert alert = FOLIO__ALERT__INIT;
+    alert.kind = (char *)"earthquake";
+    alert.city = (char *)city;
+    alert.date = (char *)"2030-06-10";
+    Folio__Response *r = harness_ok(folio_alert_add(root, &alert, &err), &err);
+    uint64_t id = r->alert->id;
+    folio_response_free(r);
+    return id;
+}
+
+static void setup(void)
+{
+    harness_server_start(&srv, NULL);
+    root = harness_admin(&srv);
+    harness_add_office(root, "North");
+    harness_add_user(root, "alice", FOLIO__ROLE__ROLE_AGENT, "North", PW_ALICE);
+    harness_add_user(root, "anna", FOLIO__ROLE__ROLE_AGENT, "North", PW_ANNA);
+    struct folio_client *alice = harness_user(&srv, "alice", PW_ALICE);
+    add_client(alice, "Mia Torres", "Lima");
+    add_client(alice, "Noel Ruiz", "lima");
+    add_client(alice, "Zoe Diaz", "Cusco");
+    folio_client_close(alice);
+}
+
+static void teardown(void)
+{
+    harness_server_cleanup(&srv);
+}
+
+TestSuite(watch, .init = setup, .fini = teardown);
+
+static void finish(void)
+{
+    folio_client_close(root);
+    root = NULL;
+    harness_server_finish(&srv);
+}
+
+Test(watch, reassignment_notices)
+{
+    struct folio_client *alice = watcher("alice", PW_ALICE);
+    struct folio_client *anna = watcher("anna", PW_ANNA);
+    struct folio_error err = {0};
+    Folio__Response *r =
+        harness_ok(folio_reassign(root, "alice", "anna", NULL, 0, false, &err), &err);
+    char ref[24];
+    snprintf(ref, sizeof(ref), "%llu", (unsigned long long)r->reassign->id);
+    folio_response_free(r);
+
+    r = next_notice(anna);
+    cr_assert_str_eq(r->notice->kind, "reassigned_to");
+    cr_assert_eq(r->notice->count, 3);
+    cr_assert_str_eq(r->notice->message, "3 clients reassigned to you");
+    cr_assert_str_eq(r->notice->ref, ref);
+    folio_response_free(r);
+    r = next_notice(alice);
+    cr_assert_str_eq(r->notice->kind, "reassigned_from");
+    cr_assert_str_eq(r->notice->message, "3 clients reassigned from you");
+    folio_response_free(r);
+
+    /* A watching connection still makes calls; notices are skipped there. */
+    r = harness_ok(folio_whoami(anna, &err), &err);
+    cr_assert_str_eq(r->session->user->name, "anna");
+    folio_response_free(r);
+    folio_client_close(alice);
+    folio_client_close(anna);
+    finish();
+}
+
+Test(watch, alert_notices_the_agents_it_concerns)
+{
+    struct folio_client *alice = watcher("alice", PW_ALICE);
+    struct folio_client *anna = watcher("anna", PW_ANNA);
+    uint64_t id = post_alert("LIMA");
+    Folio__Response *r = next_notice(alice);
+    cr_assert_str_eq(r->notice->kind, "alert");
+    cr_assert_eq(r->notice->count, 2);
+    cr_assert_str_eq(r->notice->message, "earthquake in LIMA: 2 of your clients");
+    char ref[24];
+    snprintf(ref, sizeof(ref), "%llu", (unsigned long long)id);
+    cr_assert_str_eq(r->notice->ref, ref);
+    folio_response_free(r);
+
+    /* anna has no client in Lima: the next thing she gets is the
+     * reassignment that follows, not the alert. */
+    struct folio_error err = {0};
+    folio_response_free(
+        harness_ok(folio_reassign(root, "alice", "anna", NULL, 0, false, &err), &err));
+    r = next_notice(anna);
+    cr_assert_str_eq(r->notice->kind, "reassigned_to");
+    folio_response_free(r);
+    folio_client_close(alice);
+    folio_client_close(anna);
+    finish();
+}
+
+Test(watch, nothing_without_watch_and_replies_keep_their_order)
+{
+    int quiet = harness_raw_connect(&srv);
+    harness_raw_hello(quiet, 1);
+    harness_raw_login(quiet, 2, "alice", PW_ALICE);
+    int loud = harness_raw_connect(&srv);
+    harness_raw_hello(loud, 1);
+    harness_raw_login(loud, 2, "alice", PW_ALICE);
+    Folio__Watch watch = FOLIO__WATCH__INIT;
+    Folio__Request req = FOLIO__REQUEST__INIT;
+    req.id = 3;
+    req.op_case = FOLIO__REQUEST__OP_WATCH;
+    req.watch = &watch;
+    harness_raw_send(loud, &req);
+    Folio__Response *r = harness_raw_receive(loud);
+    cr_assert_eq(r->id, 3);
+    cr_assert_eq(harness_code(r), FOLIO__CODE__OK);
+    folio__response__free_unpacked(r, NULL);
+
+    /* Pipelined requests on the watching connection, with notices pushed
+     * while they are answered. */
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    Folio__WhoAmI who = FOLIO__WHO_AM_I__INIT;
+    for (uint64_t id = 10; id < 20; id++) {
+        Folio__Request w = FOLIO__REQUEST__INIT;
+        w.id = id;
+        w.op_case = FOLIO__REQUEST__OP_WHOAMI;
+        w.whoami = &who;
+        harness_raw_append(&buf, &len, &w);
+    }
+    harness_raw_write(loud, buf, len);
+    free(buf);
+    post_alert("Lima");
+    post_alert("Cusco");
+
+    uint64_t want = 10;
+    size_t notices = 0;
+    while (want < 20 || notices < 2) {
+        r = harness_raw_receive(loud);
+        cr_assert_not_null(r, "the connection closed");
+        if (r->id == 0) {
+            cr_assert_eq(r->result_case, FOLIO__RESPONSE__RESULT_NOTICE);
+            notices++;
+        } else {
+            cr_assert_eq(r->id, want, "reply %llu came when %llu was due",
+                         (unsigned long long)r->id, (unsigned long long)want);
+            cr_assert_eq(harness_code(r), FOLIO__CODE__OK);
+            want++;
+        }
+        folio__response__free_unpacked(r, NULL);
+    }
+
+    /* The connection that did not watch: the next frame is its own reply. */
+    Folio__Request w = FOLIO__REQUEST__INIT;
+    w.id = 5;
+    w.op_case = FOLIO__REQUEST__OP_WHOAMI;
+    w.whoami = &who;
+    harness_raw_send(quiet, &w);
+    r = harness_raw_receive(quiet);
+    cr_assert_eq(r->id, 5);
+    folio__response__free_unpacked(r, NULL);
+    close(quiet);
+    close(loud);
+    finish();
+}
