@@ -118,7 +118,10 @@ static int op_coupon_names(struct request *req, MDB_txn *txn, Folio__Coupon *cou
 {
     struct store *store = &req->server->store;
     int rc;
-    if (names->partner == NULL || names->partner_id != coupon->partner_id) {
+    /* A coupon imported from another firm has no partner here (id 0) and
+     * keeps the name it came with. */
+    if (coupon->partner_id != 0 &&
+        (names->partner == NULL || names->partner_id != coupon->partner_id)) {
         Folio__Partner *partner;
         rc = store_partner_get(store, txn, coupon->partner_id, &req->arena, &partner);
         if (rc != 0 && rc != MDB_NOTFOUND)
@@ -137,7 +140,8 @@ static int op_coupon_names(struct request *req, MDB_txn *txn, Folio__Coupon *cou
         names->client_name = rc == 0 ? client->name : (char *)"";
         snprintf(names->client_id, sizeof(names->client_id), "%s", coupon->client_id);
     }
-    coupon->partner = names->partner;
+    if (coupon->partner_id != 0)
+        coupon->partner = names->partner;
     coupon->client_name = names->client_name;
     return 0;
 }

@@ -1,0 +1,201 @@
+/* cmd_transfer.c - folio export, folio import (signed bundles; CSV and
+ * vCard go to cmd_interchange.c) and admin restore-transferred.
+ *
+ * An export lands in FILE.part and is renamed to FILE only once every byte
+ * is on disk, so a FILE that exists is always a whole bundle. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "folioclient_transfer.h"
+#include "output.h"
+
+/* The interchange format asked for, or NULL for a bundle; *bad on an
+ * unknown one. */
+static const char *transfer_format(const struct cli *cli, bool *bad)
+{
+    const char *format = cli_opt(cli, "--format");
+    *bad = false;
+    if (format == NULL || strcmp(format, "bundle") == 0)
+        return NULL;
+    if (strcmp(format, "csv") == 0 || strcmp(format, "vcard") == 0)
+        return format;
+    *bad = true;
+    return NULL;
+}
+
+/* Progress on a terminal only: scripts and pipes get the result alone. */
+struct transfer_progress {
+    const char *what;
+    bool shown;
+};
+
+static void transfer_progress_show(void *ctx, uint64_t done, uint64_t total)
+{
+    struct transfer_progress *p = ctx;
+    unsigned pct = total > 0 ? (unsigned)(done * 100 / total) : 100;
+    fprintf(stderr, "\r%s: %llu of %llu bytes (%u%%)", p->what, (unsigned long long)done,
+            (unsigned long long)total, pct);
+    fflush(stderr);
+    p->shown = true;
+}
+
+static folio_progress_fn transfer_progress_fn(void)
+{
+    return isatty(STDERR_FILENO) && !out_json() ? transfer_progress_show : NULL;
+}
+
+static void transfer_progress_end(const struct transfer_progress *p)
+{
+    if (p->shown)
+        fputc('\n', stderr);
+}
+
+static size_t transfer_header_fields(const Folio__BundleHeader *h, struct out_field *f)
+{
+    size_t n = 0;
+    f[n++] = (struct out_field)OUT_S("firm", "firm", h->firm);
+    f[n++] = (struct out_field)OUT_S("agent", "agent", h->agent);
+    f[n++] = (struct out_field)OUT_T("created_at", "created", h->created_at);
+    f[n++] = (struct out_field)OUT_U("clients", "clients", h->clients);
+    f[n++] = (struct out_field)OUT_U("events", "events", h->events);
+    f[n++] = (struct out_field)OUT_U("offers", "offers", h->offers);
+    f[n++] = (struct out_field)OUT_U("coupons", "coupons", h->coupons);
+    f[n++] = (struct out_field)OUT_U("format_version", "format version", h->format_version);
+    return n;
+}
+
+int cmd_export(struct cli *cli)
+{
+    bool bad;
+    const char *format = transfer_format(cli, &bad);
+    if (bad)
+        return cli_usage(cli, "--format: bundle, csv or vcard");
+    if (format != NULL)
+        return cmd_export_interchange(cli, format);
+    const char *out = cli_opt(cli, "--out");
+    const char *ids[CLI_MAX_REPEATS];
+    size_t n_ids = cli_opt_all(cli, "--client", ids, CLI_MAX_REPEATS);
+    if (n_ids > CLI_MAX_REPEATS)
+        return cli_usage(cli, "--client: at most %d", CLI_MAX_REPEATS);
+    size_t len = strlen(out);
+    if (len == 0 || len > CLI_ARG_MAX)
+        return cli_usage(cli, "--out: a file name");
+    char part[CLI_ARG_MAX + sizeof(".part")];
+    snprintf(part, sizeof(part), "%s.part", out);
+    int rc = cli_connect_session(cli, NULL);
+    if (rc != CLI_OK)
+        return rc;
+    int fd = open(part, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return cli_error(CLI_REFUSED, "INTERNAL", "cannot write %s: %s", part, strerror(errno));
+    struct transfer_progress progress = {"exporting", false};
+    struct folio_error err;
+    Folio__Response *r = folio_export_to_fd(cli->client, cli_opt(cli, "--agent"), ids, n_ids,
+                                            cli_opt(cli, "--release") != NULL, fd,
+                                            transfer_progress_fn(), &progress, &err);
+    transfer_progress_end(&progress);
+    int saved = 0;
+    if (r != NULL && (fsync(fd) != 0 || close(fd) != 0))
+        saved = errno;
+    else if (r == NULL)
+        close(fd);
+    if (r != NULL && saved == 0 && rename(part, out) != 0)
+        saved = errno;
+    if (r == NULL || saved != 0) {
+        unlink(part);
+        if (r == NULL)
+            return cli_fail(&err);
+        folio_response_free(r);
+        return cli_error(CLI_REFUSED, "INTERNAL", "cannot write %s: %s", out, strerror(saved));
+    }
+    const Folio__Transfer *t = r->transfer;
+    struct out_field f[12];
+    size_t n = 0;
+    f[n++] = (struct out_field)OUT_S("file", "file", out);
+    f[n++] = (struct out_field)OUT_U("size", "size", t->size);
+    f[n++] = (struct out_field)OUT_B("released", "released", cli_opt(cli, "--release") != NULL);
+    n += transfer_header_fields(t->header, f + n);
+    out_object("export", f, n);
+    folio_response_free(r);
+    return CLI_OK;
+}
+
+int cmd_import(struct cli *cli)
+{
+    bool bad;
+    const char *format = transfer_format(cli, &bad);
+    if (bad)
+        return cli_usage(cli, "--format: bundle, csv or vcard");
+    if (format != NULL)
+        return cmd_import_interchange(cli, format);
+    const char *path = cli->args[0];
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        int e = fd < 0 ? errno : EINVAL;
+        if (fd >= 0)
+            close(fd);
+        return cli_error(CLI_REFUSED, "INVALID_ARGUMENT", "cannot read %s: %s", path,
+                         e == EINVAL ? "not a regular file" : strerror(e));
+    }
+    int rc = cli_connect_session(cli, NULL);
+    if (rc != CLI_OK) {
+        close(fd);
+        return rc;
+    }
+    struct transfer_progress progress = {"uploading", false};
+    struct folio_error err;
+    Folio__Response *r = folio_import_from_fd(
+        cli->client, fd, (uint64_t)st.st_size, cli_opt(cli, "--agent"),
+        cli_opt(cli, "--allow-untrusted") != NULL, cli_opt(cli, "--dry-run") != NULL,
+        transfer_progress_fn(), &progress, &err);
+    transfer_progress_end(&progress);
+    close(fd);
+    if (r == NULL)
+        return cli_fail(&err);
+    const Folio__ImportResult *res = r->import;
+    struct out_field f[16];
+    size_t n = 0;
+    f[n++] = (struct out_field)OUT_S("file", "file", path);
+    f[n++] = (struct out_field)OUT_B("dry_run", "dry run", res->dry_run);
+    f[n++] = (struct out_field)OUT_S("signer", "trusted signer", res->signer);
+    f[n++] = (struct out_field)OUT_U("clients_added", "clients added", res->clients_added);
+    f[n++] =
+        (struct out_field)OUT_U("clients_unchanged", "clients unchanged", res->clients_unchanged);
+    f[n++] = (struct out_field)OUT_U("events", "events added", res->events);
+    f[n++] = (struct out_field)OUT_U("offers", "offers added", res->offers);
+    f[n++] = (struct out_field)OUT_U("coupons", "coupons added", res->coupons);
+    out_object("import", f, n);
+    if (res->header != NULL) {
+        struct out_field h[8];
+        out_object("header", h, transfer_header_fields(res->header, h));
+    }
+    if (res->signer[0] == '\0')
+        out_note("imported from a firm this firm does not trust (--allow-untrusted)");
+    if (res->dry_run)
+        out_note("dry run: nothing was changed");
+    folio_response_free(r);
+    return CLI_OK;
+}
+
+int cmd_restore_transferred(struct cli *cli)
+{
+    int rc = cli_connect_session(cli, NULL);
+    if (rc != CLI_OK)
+        return rc;
+    struct folio_error err;
+    Folio__Response *r = folio_restore_transferred(cli->client, cli->args[0], &err);
+    if (r == NULL)
+        return cli_fail(&err);
+    const struct out_field f[] = {OUT_S("agent", "agent", r->reassign->to),
+                                  OUT_U("count", "clients restored", r->reassign->count)};
+    out_object("restore", f, 2);
+    folio_response_free(r);
+    return CLI_OK;
+}

@@ -1,0 +1,652 @@
+/* transfer_bundle.c - see transfer_bundle.h.
+ *
+ * A bundle lists each client followed by its timeline (oldest first), its
+ * offers and its coupons, then the agent's card. Owner ids mean nothing at
+ * another firm, so they travel as 0 and a coupon carries its partner's name
+ * instead of the partner's id. Memory stays bounded by one record at a time:
+ * every record is read into a scratch arena dropped right after it. */
+#include "transfer_bundle.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "arena.h"
+#include "bundle.h"
+#include "client_record.h"
+#include "offer.h"
+#include "store_agenda.h"
+#include "store_client.h"
+#include "store_coupon.h"
+#include "store_offer.h"
+#include "store_partner.h"
+#include "store_profile.h"
+
+#define TRANSFER_EVENT_KEY  (16 + 8) /* timeline: client id + seq */
+#define TRANSFER_CODE_MAX   STORE_AGENDA_CODE_MAX
+#define TRANSFER_CODE_TRIES 16
+
+/* ---------------------------------------------------------------- select */
+
+static int transfer_selection_add(struct transfer_selection *sel, size_t *cap, const uint8_t id[16])
+{
+    if (sel->count >= TRANSFER_CLIENTS_MAX)
+        return E2BIG;
+    if (sel->count == *cap) {
+        size_t n = *cap == 0 ? 64 : *cap * 2;
+        void *more = realloc(sel->ids, n * sizeof(*sel->ids));
+        if (more == NULL)
+            return ENOMEM;
+        sel->ids = more;
+        *cap = n;
+    }
+    memcpy(sel->ids[sel->count++], id, 16);
+    return 0;
+}
+
+struct transfer_collect {
+    struct transfer_selection *sel;
+    size_t cap;
+    uint64_t transferred_from; /* 0: every client */
+};
+
+static int transfer_collect_one(void *ctx, const uint8_t id[STORE_CLIENT_ID_BYTES],
+                                const Folio__Client *client)
+{
+    struct transfer_collect *c = ctx;
+    if (c->transferred_from != 0 && client->transferred_from != c->transferred_from)
+        return 0;
+    return transfer_selection_add(c->sel, &c->cap, id);
+}
+
+int transfer_select_released(struct store *s, MDB_txn *txn, uint64_t agent_id,
+                             struct transfer_selection *sel)
+{
+    *sel = (struct transfer_selection){0};
+    struct transfer_collect c = {sel, 0, agent_id};
+    int rc = store_client_each(s, txn, 0, NULL, transfer_collect_one, &c);
+    if (rc != 0)
+        transfer_selection_free(sel);
+    return rc;
+}
+
+int transfer_select(struct store *s, MDB_txn *txn, uint64_t owner_id, char **ids, size_t n_ids,
+                    struct transfer_selection *sel, const char **missing)
+{
+    *sel = (struct transfer_selection){0};
+    *missing = NULL;
+    size_t cap = 0;
+    if (n_ids == 0) {
+        struct transfer_collect c = {sel, 0, 0};
+        int rc = store_client_each(s, txn, owner_id, NULL, transfer_collect_one, &c);
+        if (rc != 0)
+            transfer_selection_free(sel);
+        return rc;
+    }
+    if (n_ids > TRANSFER_CLIENTS_MAX)
+        return E2BIG;
+    struct arena scratch;
+    arena_init(&scratch, 0);
+    int rc = 0;
+    for (size_t i = 0; i < n_ids && rc == 0 && *missing == NULL; i++) {
+        uint8_t id[16];
+        Folio__Client *client = NULL;
+        if (client_id_parse(ids[i], id) != 0) {
+            *missing = ids[i];
+            break;
+        }
+        rc = store_client_get(s, txn, id, &scratch, &client);
+        if (rc == MDB_NOTFOUND || (rc == 0 && client->owner_id != owner_id)) {
+            *missing = ids[i];
+            rc = 0;
+        } else if (rc == 0) {
+            bool seen = false;
+            for (size_t j = 0; j < sel->count && !seen; j++)
+                seen = memcmp(sel->ids[j], id, 16) == 0;
+            if (!seen)
+                rc = transfer_selection_add(sel, &cap, id);
+        }
+        arena_free(&scratch);
+        arena_init(&scratch, 0);
+    }
+    arena_free(&scratch);
+    if (rc != 0 || *missing != NULL)
+        transfer_selection_free(sel);
+    return rc;
+}
+
+void transfer_selection_free(struct transfer_selection *sel)
+{
+    free(sel->ids);
+    *sel = (struct transfer_selection){0};
+}
+
+/* ---------------------------------------------------------------- write */
+
+/* One walk over the selection: counts when w is NULL, writes records
+ * otherwise. */
+struct transfer_walk {
+    struct store *s;
+    MDB_txn *txn;
+    struct bundle_writer *w;
+    Folio__BundleHeader *header;
+};
+
+static int transfer_walk_add(struct transfer_walk *walk, Folio__BundleRecord *rec)
+{
+    return bundle_writer_add(walk->w, rec);
+}
+
+/* Visits each key of dbi that starts with the client id (and is longer):
+ * fn gets the suffix. */
+typedef int (*transfer_key_fn)(struct transfer_walk *walk, const uint8_t id[16],
+                               const uint8_t *suffix, size_t len, const MDB_val *value);
+
+static int transfer_each_key(struct transfer_walk *walk, MDB_dbi dbi, const uint8_t id[16],
+                             transfer_key_fn fn)
+{
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(walk->txn, dbi, &cur);
+    if (rc != 0)
+        return rc;
+    MDB_val k = {16, (void *)id}, v;
+    for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
+         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        if (k.mv_size <= 16 || memcmp(k.mv_data, id, 16) != 0)
+            break;
+        if ((rc = fn(walk, id, (const uint8_t *)k.mv_data + 16, k.mv_size - 16, &v)) != 0)
+            break;
+    }
+    mdb_cursor_close(cur);
+    return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+static int transfer_walk_event(struct transfer_walk *walk, const uint8_t id[16],
+                               const uint8_t *suffix, size_t len, const MDB_val *value)
+{
+    (void)suffix;
+    if (len != TRANSFER_EVENT_KEY - 16)
+        return 0;
+    if (walk->w == NULL) {
+        walk->header->events++;
+        return 0;
+    }
+    struct arena a;
+    arena_init(&a, 0);
+    Folio__TimelineEvent *ev =
+        folio__timeline_event__unpack(&a.allocator, value->mv_size, value->mv_data);
+    char text[CLIENT_ID_TEXT + 1];
+    int rc = EINVAL;
+    if (ev != NULL) {
+        client_id_format(id, text);
+        ev->client_id = text;
+        ev->seq = 0;
+        Folio__BundleRecord rec = FOLIO__BUNDLE_RECORD__INIT;
+        rec.item_case = FOLIO__BUNDLE_RECORD__ITEM_EVENT;
+        rec.event = ev;
+        rc = transfer_walk_add(walk, &rec);
+    }
+    arena_free(&a);
+    return rc;
+}
+
+static int transfer_walk_offer(struct transfer_walk *walk, const uint8_t id[16],
+                               const uint8_t *suffix, size_t len, const MDB_val *value)
+{
+    (void)id;
+    (void)value;
+    if (len != 8)
+        return 0;
+    if (walk->w == NULL) {
+        walk->header->offers++;
+        return 0;
+    }
+    struct arena a;
+    arena_init(&a, 0);
+    Folio__Offer *offer;
+    int rc = store_offer_get(walk->s, walk->txn, store_u64_from_key(suffix), &a, &offer);
+    if (rc == 0) {
+        offer->id = 0;
+        offer->owner_id = 0;
+        offer->agent = NULL;
+        offer->client_name = (char *)"";
+        Folio__BundleRecord rec = FOLIO__BUNDLE_RECORD__INIT;
+        rec.item_case = FOLIO__BUNDLE_RECORD__ITEM_OFFER;
+        rec.offer = offer;
+        rc = transfer_walk_add(walk, &rec);
+    }
+    arena_free(&a);
+    return rc;
+}
+
+static int transfer_walk_coupon(struct transfer_walk *walk, const uint8_t id[16],
+                                const uint8_t *suffix, size_t len, const MDB_val *value)
+{
+    (void)id;
+    (void)value;
+    if (len == 0 || len > TRANSFER_CODE_MAX)
+        return 0;
+    if (walk->w == NULL) {
+        walk->header->coupons++;
+        return 0;
+    }
+    char code[TRANSFER_CODE_MAX + 1];
+    memcpy(code, suffix, len);
+    code[len] = '\0';
+    struct arena a;
+    arena_init(&a, 0);
+    Folio__Coupon *coupon;
+    Folio__Partner *partner;
+    int rc = store_coupon_get(walk->s, walk->txn, code, &a, &coupon);
+    if (rc == 0) {
+        rc = store_partner_get(walk->s, walk->txn, coupon->partner_id, &a, &partner);
+        if (rc == 0)
+            coupon->partner = partner->name;
+        rc = rc == MDB_NOTFOUND ? 0 : rc;
+    }
+    if (rc == 0) {
+        coupon->partner_id = 0;
+        coupon->owner_id = 0;
+        coupon->client_name = (char *)"";
+        Folio__BundleRecord rec = FOLIO__BUNDLE_RECORD__INIT;
+        rec.item_case = FOLIO__BUNDLE_RECORD__ITEM_COUPON;
+        rec.coupon = coupon;
+        rc = transfer_walk_add(walk, &rec);
+    }
+    arena_free(&a);
+    return rc;
+}
+
+static int transfer_walk_client(struct transfer_walk *walk, const uint8_t id[16])
+{
+    int rc = 0;
+    if (walk->w == NULL) {
+        walk->header->clients++;
+    } else {
+        struct arena a;
+        arena_init(&a, 0);
+        Folio__Client *client;
+        rc = store_client_get(walk->s, walk->txn, id, &a, &client);
+        if (rc == 0) {
+            client->owner_id = 0;
+            client->owner = (char *)"";
+            client->income_trend = (char *)"";
+            client->transferred_from = 0;
+            client->transferred_at = 0;
+            Folio__BundleRecord rec = FOLIO__BUNDLE_RECORD__INIT;
+            rec.item_case = FOLIO__BUNDLE_RECORD__ITEM_CLIENT;
+            rec.client = client;
+            rc = transfer_walk_add(walk, &rec);
+        }
+        arena_free(&a);
+    }
+    if (rc == 0)
+        rc = transfer_each_key(walk, walk->s->timeline, id, transfer_walk_event);
+    if (rc == 0)
+        rc = transfer_each_key(walk, walk->s->offers_by_client, id, transfer_walk_offer);
+    if (rc == 0)
+        rc = transfer_each_key(walk, walk->s->coupons_by_client, id, transfer_walk_coupon);
+    return rc;
+}
+
+static int transfer_walk(struct transfer_walk *walk, const struct transfer_selection *sel)
+{
+    int rc = 0;
+    for (size_t i = 0; i < sel->count && rc == 0; i++)
+        rc = transfer_walk_client(walk, sel->ids[i]);
+    return rc;
+}
+
+static int transfer_walk_card(struct transfer_walk *walk, uint64_t agent_id)
+{
+    struct arena a;
+    arena_init(&a, 0);
+    Folio__AgentCard *card;
+    int rc = store_profile_get(walk->s, walk->txn, agent_id, &a, &card);
+    if (rc == 0) {
+        card->user = (char *)"";
+        Folio__BundleRecord rec = FOLIO__BUNDLE_RECORD__INIT;
+        rec.item_case = FOLIO__BUNDLE_RECORD__ITEM_CARD;
+        rec.card = card;
+        rc = transfer_walk_add(walk, &rec);
+    }
+    arena_free(&a);
+    return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+int transfer_bundle_write(struct store *s, MDB_txn *txn, int fd, const struct firm_key *key,
+                          const struct transfer_selection *sel, uint64_t agent_id,
+                          Folio__BundleHeader *header, uint64_t *size)
+{
+    /* The header comes first and holds the counts: count, then write. */
+    header->format_version = BUNDLE_VERSION;
+    header->public_key.data = (uint8_t *)key->public_key;
+    header->public_key.len = sizeof(key->public_key);
+    header->clients = header->events = header->offers = header->coupons = 0;
+    struct transfer_walk walk = {s, txn, NULL, header};
+    int rc = transfer_walk(&walk, sel);
+    if (rc != 0)
+        return rc;
+    if (ftruncate(fd, 0) != 0 || lseek(fd, 0, SEEK_SET) != 0)
+        return errno;
+    struct bundle_writer w;
+    if ((rc = bundle_writer_open(&w, fd, header)) != 0)
+        return rc;
+    walk.w = &w;
+    if ((rc = transfer_walk(&walk, sel)) != 0 || (rc = transfer_walk_card(&walk, agent_id)) != 0) {
+        bundle_writer_abandon(&w);
+        return rc;
+    }
+    if ((rc = bundle_writer_finish(&w, key->secret_key)) != 0)
+        return rc;
+    struct stat st;
+    if (fstat(fd, &st) != 0)
+        return errno;
+    *size = (uint64_t)st.st_size;
+    return 0;
+}
+
+/* ---------------------------------------------------------------- apply */
+
+struct transfer_apply {
+    struct store *s;
+    MDB_txn *txn;
+    uint64_t agent_id;
+    struct transfer_counts *counts;
+    Folio__Code *code;
+    char *why;
+    size_t why_size;
+    uint8_t client[16]; /* the client the records that follow belong to */
+    char client_text[CLIENT_ID_TEXT + 1];
+    bool have_client;
+    bool skip; /* that client is here already: leave it and its records alone */
+};
+
+static int transfer_refuse(struct transfer_apply *ap, Folio__Code code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int transfer_refuse(struct transfer_apply *ap, Folio__Code code, const char *fmt, ...)
+{
+    va_list args;
+    va_start(args, fmt);
+    vsnprintf(ap->why, ap->why_size, fmt, args);
+    va_end(args);
+    *ap->code = code;
+    return TRANSFER_REFUSED;
+}
+
+static bool transfer_date_ok(const char *date, bool empty_ok)
+{
+    if (date == NULL || date[0] == '\0')
+        return empty_ok;
+    return client_date_parse(date, NULL, NULL, NULL) == 0;
+}
+
+static uint32_t transfer_date_key(const char *date)
+{
+    int y = 0, m = 0, d = 0;
+    client_date_parse(date, &y, &m, &d);
+    return (uint32_t)y * 10000 + (uint32_t)m * 100 + (uint32_t)d;
+}
+
+static int transfer_apply_client(struct transfer_apply *ap, Folio__Client *c)
+{
+    if (ap->counts->added + ap->counts->unchanged >= TRANSFER_CLIENTS_MAX)
+        return transfer_refuse(ap, FOLIO__CODE__INVALID_ARGUMENT, "bundle: more than %u clients",
+                               TRANSFER_CLIENTS_MAX);
+    if (client_id_parse(c->id, ap->client) != 0)
+        return transfer_refuse(ap, FOLIO__CODE__INVALID_ARGUMENT,
+                               "bundle: a client without a valid id");
+    client_id_format(ap->client, ap->client_text);
+    ap->have_client = true;
+    ap->skip = false;
+    struct arena a;
+    arena_init(&a, 0);
+    Folio__Client *here;
+    int rc = store_client_get(ap->s, ap->txn, ap->client, &a, &here);
+    uint64_t owner = rc == 0 ? here->owner_id : 0;
+    arena_free(&a);
+    if (rc == 0 && owner == ap->agent_id) {
+        ap->skip = true;
+        ap->counts->unchanged++;
+        return 0;
+    }
+    if (rc == 0 && owner != 0)
+        return transfer_refuse(ap, FOLIO__CODE__ALREADY_EXISTS,
+                               "client %s already belongs to another agent of this firm",
+                               ap->client_text);
+    if (rc == 0) {
+        /* Released from here earlier: it comes back as the bundle has it. */
+        if ((rc = store_client_delete(ap->s, ap->txn, ap->client)) != 0 ||
+            (rc = store_offer_delete_client(ap->s, ap->txn, ap->client)) != 0 ||
+            (rc = store_coupon_delete_client(ap->s, ap->txn, ap->client)) != 0)
+            return rc;
+    } else if (rc != MDB_NOTFOUND) {
+        return rc;
+    }
+    c->id = ap->client_text;
+    c->owner_id = ap->agent_id;
+    c->owner = (char *)"";
+    c->income_trend = (char *)"";
+    c->transferred_from = 0;
+    c->transferred_at = 0;
+    if (c->version == 0)
+        c->version = 1;
+    const char *why = client_validate(c);
+    if (why != NULL)
+        return transfer_refuse(ap, FOLIO__CODE__INVALID_ARGUMENT, "bundle: client %s: %s",
+                               ap->client_text, why);
+    if ((rc = store_client_put(ap->s, ap->txn, ap->client, c)) != 0)
+        return rc;
+    ap->counts->added++;
+    return 0;
+}
+
+/* A record that follows a client must name that client. */
+static int transfer_apply_owned(struct transfer_apply *ap, const char *client_id, const char *what)
+{
+    if (!ap->have_client || client_id == NULL || strcmp(client_id, ap->client_text) != 0)
+        return transfer_refuse(ap, FOLIO__CODE__INVALID_ARGUMENT,
+                               "bundle: %s that does not follow its client", what);
+    return 0;
+}
+
+static int transfer_apply_event(struct transfer_apply *ap, Folio__TimelineEvent *ev)
+{
+    int rc = transfer_apply_owned(ap, ev->client_id, "an event");
+    if (rc != 0 || ap->skip)
+        return rc;
+    if (ev->kind[0] == '\0' || strlen(ev->kind) > CLIENT_TEXT_MAX ||
+        strlen(ev->what) > CLIENT_NOTES_MAX || strlen(ev->note) > CLIENT_NOTES_MAX ||
+        strlen(ev->trigger) > CLIENT_TEXT_MAX || !transfer_date_ok(ev->date, true) ||
+        !transfer_date_ok(ev->follow_up, true) ||
+        (ev->trigger[0] != '\0' && !transfer_date_ok(ev->date, false)))
+        return transfer_refuse(ap, FOLIO__CODE__INVALID_ARGUMENT,
+                               "bundle: an event of client %s is not valid", ap->client_text);
+    ev->seq = 0;
+    ev->client_id = (char *)"";
+    if ((rc = store_timeline_append(ap->s, ap->txn, ap->client, ev)) != 0)
+        return rc;
+    /* The agenda entries an event stands behind, as adding it would make. */
+    struct store_agenda_key key = {.owner_id = ap->agent_id, .seq = ev->seq};
+    memcpy(key.client_id, ap->client, 16);
+    if (ev->follow_up[0] != '\0') {
+        key.kind = STORE_AGENDA_FOLLOW_UP;
+        key.date = transfer_date_key(ev->follow_up);
+        if ((rc = store_agenda_put(ap->s, ap->txn, &key, NULL, 0)) != 0)
+            return rc;
+    }
+    if (ev->trigger[0] != '\0') {
+        key.kind = STORE_AGENDA_EVENT;
+        key.date = transfer_date_key(ev->date);
+        if ((rc = store_agenda_put(ap->s, ap->txn, &key, ev->trigger, strlen(ev->trigger))) != 0)
+            return rc;
+    }
+    ap->counts->events++;
+    return 0;
+}
+
+static int transfer_apply_offer(struct transfer_apply *ap, Folio__Offer *offer)
+{
+    int rc = transfer_apply_owned(ap, offer->client_id, "an offer");
+    if (rc != 0 || ap->skip)
+        return rc;
+    offer->id = 0;
+    offer->owner_id = ap->agent_id;
+    offer->client_id = ap->client_text;
+    offer->agent = NULL;
+    offer->client_name = (char *)"";
+    const char *why = offer_validate(offer);
+    if (why != NULL)
+        return transfer_refuse(ap, FOLIO__CODE__INVALID_ARGUMENT,
+                               "bundle: an offer of client %s: %s", ap->client_text, why);
+    if ((rc = store_offer_put(ap->s, ap->txn, offer)) != 0)
+        return rc;
+    ap->counts->offers++;
+    return 0;
+}
+
+/* Coupon codes as the firm makes them: 80 random bits, 16 symbols. */
+static void transfer_coupon_code(char out[20])
+{
+    static const char alphabet[] = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+    uint8_t bits[16];
+    randombytes_buf(bits, sizeof(bits));
+    size_t o = 0;
+    for (size_t i = 0; i < 16; i++) {
+        if (i > 0 && i % 4 == 0)
+            out[o++] = '-';
+        out[o++] = alphabet[bits[i] & 0x1f];
+    }
+    out[o] = '\0';
+}
+
+static bool transfer_code_ok(const char *code)
+{
+    size_t len = strnlen(code, TRANSFER_CODE_MAX + 1);
+    if (len == 0 || len > TRANSFER_CODE_MAX)
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        char c = code[i];
+        if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'))
+            return false;
+    }
+    return true;
+}
+
+static int transfer_apply_coupon(struct transfer_apply *ap, Folio__Coupon *coupon)
+{
+    int rc = transfer_apply_owned(ap, coupon->client_id, "a coupon");
+    if (rc != 0 || ap->skip)
+        return rc;
+    if (!transfer_date_ok(coupon->valid_until, false) ||
+        !transfer_date_ok(coupon->redeemed_at, true) ||
+        strlen(coupon->discount) > CLIENT_TEXT_MAX || strlen(coupon->partner) > CLIENT_TEXT_MAX)
+        return transfer_refuse(ap, FOLIO__CODE__INVALID_ARGUMENT,
+                               "bundle: a coupon of client %s is not valid", ap->client_text);
+    /* A code taken here (or malformed) gets a new one: codes are bearer
+     * tokens and must stay unique in this firm. */
+    char fresh[20];
+    struct arena a;
+    arena_init(&a, 0);
+    Folio__Coupon *taken;
+    bool ok = transfer_code_ok(coupon->code);
+    for (int tries = 0; rc == 0; tries++) {
+        if (ok) {
+            rc = store_coupon_get(ap->s, ap->txn, coupon->code, &a, &taken);
+            if (rc == MDB_NOTFOUND) {
+                rc = 0;
+                break;
+            }
+        }
+        if (tries >= TRANSFER_CODE_TRIES)
+            rc = EAGAIN;
+        transfer_coupon_code(fresh);
+        coupon->code = fresh;
+        ok = true;
+    }
+    arena_free(&a);
+    if (rc != 0)
+        return rc;
+    coupon->owner_id = ap->agent_id;
+    coupon->partner_id = 0;
+    coupon->client_id = ap->client_text;
+    coupon->client_name = (char *)"";
+    if ((rc = store_coupon_put(ap->s, ap->txn, coupon)) != 0)
+        return rc;
+    ap->counts->coupons++;
+    return 0;
+}
+
+static int transfer_apply_card(struct transfer_apply *ap, Folio__AgentCard *card)
+{
+    struct arena a;
+    arena_init(&a, 0);
+    Folio__AgentCard *here;
+    int rc = store_profile_get(ap->s, ap->txn, ap->agent_id, &a, &here);
+    arena_free(&a);
+    if (rc != MDB_NOTFOUND)
+        return rc;
+    card->user = (char *)"";
+    return store_profile_put(ap->s, ap->txn, ap->agent_id, card);
+}
+
+static int transfer_apply_record(struct transfer_apply *ap, Folio__BundleRecord *rec)
+{
+    switch (rec->item_case) {
+    case FOLIO__BUNDLE_RECORD__ITEM_CLIENT:
+        return transfer_apply_client(ap, rec->client);
+    case FOLIO__BUNDLE_RECORD__ITEM_EVENT:
+        return transfer_apply_event(ap, rec->event);
+    case FOLIO__BUNDLE_RECORD__ITEM_OFFER:
+        return transfer_apply_offer(ap, rec->offer);
+    case FOLIO__BUNDLE_RECORD__ITEM_COUPON:
+        return transfer_apply_coupon(ap, rec->coupon);
+    case FOLIO__BUNDLE_RECORD__ITEM_CARD:
+        return transfer_apply_card(ap, rec->card);
+    default: /* the header and the end: bundle_verify checked them */
+        return 0;
+    }
+}
+
+int transfer_bundle_apply(struct store *s, MDB_txn *txn, int fd, uint64_t agent_id,
+                          struct transfer_counts *counts, Folio__Code *code, char *why,
+                          size_t why_size)
+{
+    *counts = (struct transfer_counts){0};
+    struct transfer_apply ap = {
+        .s = s,
+        .txn = txn,
+        .agent_id = agent_id,
+        .counts = counts,
+        .code = code,
+        .why = why,
+        .why_size = why_size,
+    };
+    char reason[256];
+    struct bundle_reader r;
+    if (bundle_reader_open(&r, fd, reason, sizeof(reason)) != 0)
+        return transfer_refuse(&ap, FOLIO__CODE__INVALID_ARGUMENT, "bundle: %s", reason);
+    int rc = 0;
+    for (;;) {
+        struct arena a;
+        arena_init(&a, 0);
+        Folio__BundleRecord *rec;
+        int got = bundle_reader_next(&r, &a, &rec, reason, sizeof(reason));
+        if (got < 0)
+            rc = transfer_refuse(&ap, FOLIO__CODE__INVALID_ARGUMENT, "bundle: %s", reason);
+        else if (got > 0)
+            rc = transfer_apply_record(&ap, rec);
+        arena_free(&a);
+        if (got <= 0 || rc != 0)
+            break;
+    }
+    bundle_reader_close(&r);
+    return rc;
+}
