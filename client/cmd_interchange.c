@@ -1,0 +1,232 @@
+/* cmd_interchange.c - folio export/import --format csv|vcard.
+ *
+ * Both ends of the conversion run here, in the client: export pages through
+ * the caller's own portfolio (ClientList) and writes each record as it
+ * comes; import reads the whole file (bounded), turns it into records with
+ * interchange.h and sends them in batches the server and the frame limit
+ * accept. The server decides what is valid and what is a duplicate. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "folioclient_interchange.h"
+#include "interchange.h"
+#include "output.h"
+
+/* Spreadsheets and address books are megabytes; this bounds a mistake. */
+#define CMD_IX_FILE_MAX (64u * 1024 * 1024)
+
+static bool cmd_ix_format(const char *format, bool *csv)
+{
+    *csv = strcmp(format, "csv") == 0;
+    return *csv || strcmp(format, "vcard") == 0;
+}
+
+int cmd_export_interchange(struct cli *cli, const char *format)
+{
+    bool csv;
+    if (!cmd_ix_format(format, &csv))
+        return cli_usage(cli, "--format: bundle, csv or vcard");
+    if (cli_opt(cli, "--agent") != NULL || cli_opt(cli, "--client") != NULL ||
+        cli_opt(cli, "--release") != NULL)
+        return cli_usage(cli, "--agent, --client and --release go with the bundle format only");
+    const char *path = cli_opt(cli, "--out");
+    int rc = cli_connect_session(cli, NULL);
+    if (rc != CLI_OK)
+        return rc;
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    FILE *out = fd >= 0 ? fdopen(fd, "wb") : NULL;
+    if (out == NULL) {
+        if (fd >= 0)
+            close(fd);
+        return cli_error(CLI_REFUSED, "FAILED_PRECONDITION", "cannot write %s: %s", path,
+                         strerror(errno));
+    }
+    bool failed = csv && interchange_csv_header(out) != 0;
+    uint64_t count = 0;
+    char after[64] = "";
+    struct folio_error err;
+    while (!failed) {
+        Folio__Response *r = folio_client_list(cli->client, 1000, after, &err);
+        if (r == NULL) {
+            fclose(out);
+            return cli_fail(&err);
+        }
+        const Folio__Clients *page = r->clients;
+        for (size_t i = 0; i < page->n_clients && !failed; i++) {
+            failed = (csv ? interchange_csv_write(out, page->clients[i])
+                          : interchange_vcard_write(out, page->clients[i])) != 0;
+            count++;
+        }
+        bool more = page->next[0] != '\0' && strlen(page->next) < sizeof(after);
+        if (more)
+            snprintf(after, sizeof(after), "%s", page->next);
+        folio_response_free(r);
+        if (!more)
+            break;
+    }
+    if (fclose(out) != 0 || failed)
+        return cli_error(CLI_REFUSED, "FAILED_PRECONDITION", "cannot write %s", path);
+    const struct out_field f[] = {OUT_S("format", NULL, format), OUT_S("out", NULL, path),
+                                  OUT_U("clients", NULL, count)};
+    out_fields(f, 3);
+    out_note("exported %llu clients to %s (%s)", (unsigned long long)count, path, format);
+    return CLI_OK;
+}
+
+/* The whole file, at most CMD_IX_FILE_MAX bytes. */
+static char *cmd_ix_slurp(const char *path, size_t *len, char *why, size_t why_size)
+{
+    FILE *in = fopen(path, "rb");
+    if (in == NULL) {
+        snprintf(why, why_size, "cannot read %s: %s", path, strerror(errno));
+        return NULL;
+    }
+    char *buf = malloc(CMD_IX_FILE_MAX + 1);
+    size_t n = buf != NULL ? fread(buf, 1, CMD_IX_FILE_MAX + 1, in) : 0;
+    bool bad = buf == NULL || ferror(in);
+    fclose(in);
+    if (bad || n > CMD_IX_FILE_MAX) {
+        snprintf(why, why_size, bad ? "cannot read %s" : "%s is larger than 64 MiB", path);
+        free(buf);
+        return NULL;
+    }
+    *len = n;
+    return buf;
+}
+
+struct cmd_ix_notes {
+    Folio__ImportNote **notes;
+    size_t n, cap;
+};
+
+static int cmd_ix_keep(struct cmd_ix_notes *all, struct arena *a, const Folio__ImportNote *note)
+{
+    if (all->n == all->cap) {
+        size_t cap = all->cap == 0 ? 64 : all->cap * 2;
+        Folio__ImportNote **grown = realloc(all->notes, cap * sizeof(*grown));
+        if (grown == NULL)
+            return -1;
+        all->notes = grown;
+        all->cap = cap;
+    }
+    Folio__ImportNote *copy = arena_alloc(a, sizeof(*copy));
+    if (copy == NULL)
+        return -1;
+    folio__import_note__init(copy);
+    copy->line = note->line;
+    copy->kind = arena_strdup(a, note->kind);
+    copy->message = arena_strdup(a, note->message);
+    copy->client_id = arena_strdup(a, note->client_id != NULL ? note->client_id : "");
+    if (copy->kind == NULL || copy->message == NULL || copy->client_id == NULL)
+        return -1;
+    all->notes[all->n++] = copy;
+    return 0;
+}
+
+static size_t cmd_ix_note_item(const void *list, size_t i, struct out_field *f)
+{
+    const Folio__ImportNote *const *notes = list;
+    const Folio__ImportNote *n = notes[i];
+    f[0] = (struct out_field)OUT_U("line", "line", n->line);
+    f[1] = (struct out_field)OUT_S("kind", "kind", n->kind);
+    f[2] = (struct out_field)OUT_S("message", "message", n->message);
+    f[3] = (struct out_field){
+        .key = "client_id", .type = OUT_NSTR, .s = n->client_id[0] != '\0' ? n->client_id : NULL};
+    return 4;
+}
+
+int cmd_import_interchange(struct cli *cli, const char *format)
+{
+    bool csv;
+    if (!cmd_ix_format(format, &csv))
+        return cli_usage(cli, "--format: bundle, csv or vcard");
+    if (cli_opt(cli, "--agent") != NULL || cli_opt(cli, "--allow-untrusted") != NULL)
+        return cli_usage(cli, "--agent and --allow-untrusted go with the bundle format only");
+    bool dry_run = cli_opt(cli, "--dry-run") != NULL;
+    const char *path = cli->args[0];
+    char why[512];
+    size_t len = 0;
+    char *data = cmd_ix_slurp(path, &len, why, sizeof(why));
+    if (data == NULL)
+        return cli_error(CLI_REFUSED, "FAILED_PRECONDITION", "%s", why);
+    struct interchange ix;
+    interchange_init(&ix);
+    int rc = csv ? interchange_read_csv(&ix, data, len, why, sizeof(why))
+                 : interchange_read_vcard(&ix, data, len, why, sizeof(why));
+    free(data);
+    if (rc != 0) {
+        interchange_free(&ix);
+        return cli_error(CLI_REFUSED, "INVALID_ARGUMENT", "%s: %s", path, why);
+    }
+    struct cmd_ix_notes all = {0};
+    uint64_t created = 0, skipped = 0, refused = 0;
+    bool ok = true;
+    for (size_t i = 0; i < ix.n_notes && ok; i++) {
+        ok = cmd_ix_keep(&all, &ix.arena, ix.notes[i]) == 0;
+        refused += strcmp(ix.notes[i]->kind, "error") == 0;
+    }
+    if (ok && ix.n_clients > 0)
+        rc = cli_connect_session(cli, NULL);
+    for (size_t start = 0; ok && rc == CLI_OK && start < ix.n_clients;) {
+        size_t n = 0, bytes = 0;
+        while (start + n < ix.n_clients && n < FOLIO_IMPORT_BATCH_MAX) {
+            size_t size = folio__client__get_packed_size(ix.clients[start + n]) + 16;
+            if (n > 0 && bytes + size > FOLIO_IMPORT_BATCH_BYTES_MAX)
+                break;
+            bytes += size;
+            n++;
+        }
+        struct folio_error err;
+        Folio__Response *r = folio_client_import(cli->client, ix.clients + start, ix.lines + start,
+                                                 n, dry_run, &err);
+        if (r == NULL) {
+            rc = cli_fail(&err);
+            break;
+        }
+        const Folio__ClientImportResult *res = r->client_import;
+        created += res->created;
+        skipped += res->skipped;
+        for (size_t i = 0; i < res->n_notes && ok; i++) {
+            ok = cmd_ix_keep(&all, &ix.arena, res->notes[i]) == 0;
+            refused += strcmp(res->notes[i]->kind, "error") == 0;
+        }
+        folio_response_free(r);
+        start += n;
+    }
+    if (!ok)
+        rc = cli_error(CLI_REFUSED, "RESOURCE_EXHAUSTED", "out of memory");
+    if (rc == CLI_OK) {
+        const struct out_field f[] = {
+            OUT_U("created", NULL, created),
+            OUT_U("skipped", NULL, skipped),
+            OUT_U("refused", NULL, refused),
+            OUT_B("dry_run", NULL, dry_run),
+            {.key = "notes",
+             .type = OUT_LIST,
+             .n = all.n,
+             .list = all.notes,
+             .item = cmd_ix_note_item},
+        };
+        if (out_json()) {
+            out_fields(f, 5);
+        } else {
+            struct out_table *t = out_table_begin("notes", NULL);
+            for (size_t i = 0; i < all.n; i++) {
+                struct out_field row[OUT_ITEM_FIELDS_MAX];
+                out_table_row(t, row, cmd_ix_note_item(all.notes, i, row));
+            }
+            out_table_end(t);
+            out_note("%s%llu created, %llu skipped as duplicates, %llu refused",
+                     dry_run ? "dry run, nothing changed: " : "", (unsigned long long)created,
+                     (unsigned long long)skipped, (unsigned long long)refused);
+        }
+    }
+    free(all.notes);
+    interchange_free(&ix);
+    return rc;
+}

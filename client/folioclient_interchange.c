@@ -1,0 +1,20 @@
+/* folioclient_interchange.c - ClientImport. */
+#include "folioclient_interchange.h"
+
+#include <stdio.h>
+
+Folio__Response *folio_client_import(struct folio_client *c, Folio__Client *const *clients,
+                                     const uint32_t *lines, size_t n, bool dry_run,
+                                     struct folio_error *err)
+{
+    Folio__ClientImport op = FOLIO__CLIENT_IMPORT__INIT;
+    op.clients = (Folio__Client **)clients;
+    op.n_clients = n;
+    op.lines = (uint32_t *)lines;
+    op.n_lines = lines != NULL ? n : 0;
+    op.dry_run = dry_run;
+    Folio__Request req = FOLIO__REQUEST__INIT;
+    req.op_case = FOLIO__REQUEST__OP_CLIENT_IMPORT;
+    req.client_import = &op;
+    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_CLIENT_IMPORT, err);
+}

@@ -1,0 +1,25 @@
+/* folioclient_interchange.h - the typed call for importing clients read
+ * from a CSV file or vCards. */
+#ifndef FOLIO_FOLIOCLIENT_INTERCHANGE_H
+#define FOLIO_FOLIOCLIENT_INTERCHANGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "folioclient.h"
+
+/* At most this many clients, and this many packed bytes of them, in one
+ * ClientImport: the server refuses more than 1000, and the frame must stay
+ * under the server's default 1 MiB limit. */
+#define FOLIO_IMPORT_BATCH_MAX       1000
+#define FOLIO_IMPORT_BATCH_BYTES_MAX (768 * 1024)
+
+/* ClientImport of clients[0..n) with the lines they came from (lines may be
+ * NULL). Returns the response (result client_import) or NULL with err set,
+ * as folio_client_call. */
+Folio__Response *folio_client_import(struct folio_client *c, Folio__Client *const *clients,
+                                     const uint32_t *lines, size_t n, bool dry_run,
+                                     struct folio_error *err);
+
+#endif

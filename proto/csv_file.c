@@ -1,0 +1,224 @@
+/* csv_file.c - RFC 4180 reading on libcsv, with limits; writing with minimal
+ * quoting.
+ *
+ * libcsv reports a field when it ends and a row when its terminator is seen,
+ * never where they started, so the data goes in one byte at a time: that is
+ * how a row learns the line it starts on, how an overlong field is caught
+ * before libcsv has buffered more than the limit, and how a callback's error
+ * stops the parse at once. Files are megabytes, and a call per byte is cheap
+ * next to reading them. */
+#include "csv_file.h"
+
+#include <csv.h>
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct csv_file_reader {
+    csv_file_row_fn fn;
+    void *ctx;
+    char *buf; /* the row's fields, each NUL-terminated */
+    size_t used;
+    size_t offsets[CSV_FILE_FIELDS_MAX];
+    size_t n;
+    uint32_t line;     /* the line the next byte is on */
+    uint32_t row_line; /* where the row being read started */
+    uint32_t rows;
+    size_t pending; /* bytes fed since libcsv last reported a field */
+    int stop;       /* 0, -1 on an error, or the callback's value */
+    char *err;
+    size_t err_size;
+};
+
+static void csv_file_fail(struct csv_file_reader *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void csv_file_fail(struct csv_file_reader *r, const char *fmt, ...)
+{
+    if (r->stop != 0)
+        return;
+    r->stop = -1;
+    int used = snprintf(r->err, r->err_size, "line %u: ", r->line);
+    if (used < 0 || (size_t)used >= r->err_size)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(r->err + used, r->err_size - (size_t)used, fmt, ap);
+    va_end(ap);
+}
+
+bool csv_file_utf8_valid(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < len) {
+        unsigned char c = p[i];
+        size_t extra;
+        uint32_t cp;
+        if (c < 0x80) {
+            i++;
+            continue;
+        } else if (c >= 0xc2 && c <= 0xdf) {
+            extra = 1;
+            cp = c & 0x1f;
+        } else if (c >= 0xe0 && c <= 0xef) {
+            extra = 2;
+            cp = c & 0x0f;
+        } else if (c >= 0xf0 && c <= 0xf4) {
+            extra = 3;
+            cp = c & 0x07;
+        } else {
+            return false;
+        }
+        if (len - i <= extra)
+            return false;
+        for (size_t k = 1; k <= extra; k++) {
+            if ((p[i + k] & 0xc0) != 0x80)
+                return false;
+            cp = (cp << 6) | (p[i + k] & 0x3f);
+        }
+        if ((extra == 2 && cp < 0x800) || (extra == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
+            (cp >= 0xd800 && cp <= 0xdfff))
+            return false;
+        i += extra + 1;
+    }
+    return true;
+}
+
+static void csv_file_field(void *data, size_t len, void *arg)
+{
+    struct csv_file_reader *r = arg;
+    r->pending = 0;
+    if (r->stop != 0)
+        return;
+    const char *s = data != NULL ? data : "";
+    if (len > CSV_FILE_FIELD_MAX) {
+        csv_file_fail(r, "field longer than %d bytes", CSV_FILE_FIELD_MAX);
+        return;
+    }
+    if (r->n == CSV_FILE_FIELDS_MAX) {
+        csv_file_fail(r, "more than %d fields in a row", CSV_FILE_FIELDS_MAX);
+        return;
+    }
+    if (r->used + len + 1 > CSV_FILE_ROW_MAX) {
+        csv_file_fail(r, "row longer than %d bytes", CSV_FILE_ROW_MAX);
+        return;
+    }
+    if (memchr(s, '\0', len) != NULL) {
+        csv_file_fail(r, "field holds a NUL byte");
+        return;
+    }
+    if (!csv_file_utf8_valid(s, len)) {
+        csv_file_fail(r, "field %zu is not valid UTF-8", r->n + 1);
+        return;
+    }
+    memcpy(r->buf + r->used, s, len);
+    r->buf[r->used + len] = '\0';
+    r->offsets[r->n++] = r->used;
+    r->used += len + 1;
+}
+
+static void csv_file_row(int term, void *arg)
+{
+    (void)term;
+    struct csv_file_reader *r = arg;
+    r->pending = 0;
+    if (r->stop == 0) {
+        if (r->rows == CSV_FILE_ROWS_MAX) {
+            csv_file_fail(r, "more than %d rows", CSV_FILE_ROWS_MAX);
+        } else {
+            r->rows++;
+            char *fields[CSV_FILE_FIELDS_MAX];
+            for (size_t i = 0; i < r->n; i++)
+                fields[i] = r->buf + r->offsets[i];
+            int rc = r->fn(r->ctx, fields, r->n, r->row_line);
+            if (rc != 0)
+                r->stop = rc;
+        }
+    }
+    r->n = 0;
+    r->used = 0;
+    r->row_line = 0;
+}
+
+/* libcsv trims spaces and tabs around unquoted fields unless told that
+ * nothing is a space: RFC 4180 keeps them, and so does folio. */
+static int csv_file_no_space(unsigned char c)
+{
+    (void)c;
+    return 0;
+}
+
+int csv_file_read(const char *data, size_t len, csv_file_row_fn fn, void *ctx, char *err,
+                  size_t err_size)
+{
+    struct csv_file_reader r = {.fn = fn, .ctx = ctx, .line = 1, .err = err, .err_size = err_size};
+    if (err_size > 0)
+        err[0] = '\0';
+    r.buf = malloc(CSV_FILE_ROW_MAX);
+    struct csv_parser p;
+    if (r.buf == NULL || csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
+        free(r.buf);
+        snprintf(err, err_size, "out of memory");
+        return -1;
+    }
+    csv_set_space_func(&p, csv_file_no_space);
+    size_t i = 0;
+    if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
+        i = 3;
+    for (; i < len && r.stop == 0; i++) {
+        char c = data[i];
+        if (r.row_line == 0 && c != '\r' && c != '\n')
+            r.row_line = r.line;
+        /* A quoted field may double every quote: twice the limit in raw
+         * bytes, and the two around it. */
+        if (++r.pending > 2 * (size_t)CSV_FILE_FIELD_MAX + 2) {
+            csv_file_fail(&r, "field longer than %d bytes", CSV_FILE_FIELD_MAX);
+            break;
+        }
+        if (csv_parse(&p, &c, 1, csv_file_field, csv_file_row, &r) != 1) {
+            csv_file_fail(&r, "%s",
+                          csv_error(&p) == CSV_EPARSE ? "misplaced quote" : "out of memory");
+            break;
+        }
+        if (c == '\n')
+            r.line++;
+    }
+    if (r.stop == 0 && csv_fini(&p, csv_file_field, csv_file_row, &r) != 0)
+        csv_file_fail(&r, "%s",
+                      csv_error(&p) == CSV_EPARSE ? "quoted field not closed" : "out of memory");
+    csv_free(&p);
+    free(r.buf);
+    return r.stop;
+}
+
+static bool csv_file_needs_quotes(const char *s)
+{
+    size_t len = strlen(s);
+    if (len > 0 && (s[0] == ' ' || s[0] == '\t' || s[len - 1] == ' ' || s[len - 1] == '\t'))
+        return true;
+    return strpbrk(s, ",\"\r\n") != NULL;
+}
+
+int csv_file_write_row(FILE *out, const char *const *fields, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *s = fields[i] != NULL ? fields[i] : "";
+        if (i > 0 && fputc(',', out) == EOF)
+            return -1;
+        if (!csv_file_needs_quotes(s)) {
+            if (fputs(s, out) == EOF)
+                return -1;
+            continue;
+        }
+        if (fputc('"', out) == EOF)
+            return -1;
+        for (; *s != '\0'; s++)
+            if ((*s == '"' && fputc('"', out) == EOF) || fputc(*s, out) == EOF)
+                return -1;
+        if (fputc('"', out) == EOF)
+            return -1;
+    }
+    return fputs("\r\n", out) == EOF ? -1 : 0;
+}

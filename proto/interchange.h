@@ -1,0 +1,63 @@
+/* interchange.h - client records to and from CSV files and vCards.
+ *
+ * Reading turns a whole file into Folio__Client records, each with the line
+ * it came from (a CSV row's first line, a vCard's BEGIN line), plus notes:
+ * kind "error" for a row or card that cannot become a client (left out, the
+ * rest go on), "unknown_column" for a CSV column that is not a client field
+ * (ignored), "note" for a part of a card that was left out. Every message
+ * names its place: "line 7: income: not an amount" or "card 3 (line 20):
+ * ...". The ids of the file are never kept: an `id` column is ignored, and
+ * the server gives each client a new id.
+ *
+ * CSV: a header row of client JSON field names (name required; birth_date,
+ * phones, emails, preferred_channel, street, city, region, country,
+ * marital_status, children, income, currency, employment, tags, consent,
+ * contact_interval_days, notes), in any order and any case; lists (phones,
+ * emails, tags, consent) joined with "; ". Rows may be ragged: missing
+ * fields are empty, extra non-empty fields make the row an error.
+ * vCard: FN (else N) is the name, BDAY the birth date, TEL phones, EMAIL
+ * emails, the first ADR street, city, region and (a two-letter code only)
+ * country, NOTE the notes.
+ *
+ * Values are checked here only as far as their type goes (a number, a
+ * date's shape): the server validates records and says what is wrong. */
+#ifndef FOLIO_INTERCHANGE_H
+#define FOLIO_INTERCHANGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "arena.h"
+#include "folio.pb-c.h"
+
+#define INTERCHANGE_LIST_MAX 64 /* entries in one list field */
+
+struct interchange {
+    struct arena arena; /* the clients, notes and their strings */
+    Folio__Client **clients;
+    uint32_t *lines; /* lines[i]: where clients[i] starts */
+    size_t n_clients;
+    Folio__ImportNote **notes;
+    size_t n_notes;
+    size_t cap_clients, cap_notes;
+};
+
+void interchange_init(struct interchange *ix);
+void interchange_free(struct interchange *ix);
+
+/* Read a whole file. Return 0 (with clients and notes filled), or -1 with
+ * a sentence in err when the file as a whole is unusable: not CSV, no name
+ * column, no vCard in it, a limit passed, out of memory. */
+int interchange_read_csv(struct interchange *ix, const char *data, size_t len, char *err,
+                         size_t err_size);
+int interchange_read_vcard(struct interchange *ix, const char *data, size_t len, char *err,
+                           size_t err_size);
+
+/* CSV export: the header row once, then one row per client (CRLF ends). */
+int interchange_csv_header(FILE *out);
+int interchange_csv_write(FILE *out, const Folio__Client *client);
+/* vCard 4.0 export of one client. */
+int interchange_vcard_write(FILE *out, const Folio__Client *client);
+
+#endif

@@ -1,0 +1,373 @@
+/* op_client_import.c - clients from a CSV file or vCards, parsed by the
+ * client, become new clients of the agent that sends them.
+ *
+ * Rows of a spreadsheet are not identities, so every client imported gets a
+ * new id. What the agent most needs to know is whether a row is already in
+ * its portfolio: an exact copy (same name, birth date, phones, emails and
+ * city) is skipped, a likely one (same email or phone, or same name and
+ * birth date) is imported and reported. Duplicates are looked for in the
+ * agent's own portfolio only, so an import never says anything about other
+ * agents' clients. The portfolio is walked once; each stored client's keys
+ * are hashed and looked up among the batch's sorted keys, so the walk costs
+ * the portfolio's size times a binary search, not times the batch. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "access.h"
+#include "audit.h"
+#include "client_record.h"
+#include "op.h"
+#include "server.h"
+#include "store_client.h"
+
+#define CI_BATCH_MAX 1000
+#define CI_OOM       (-2) /* ci_store ran out of memory: no LMDB code is -2 */
+
+enum ci_state { CI_NEW, CI_INVALID, CI_SKIPPED };
+
+struct ci_item {
+    Folio__Client *client;
+    enum ci_state state;
+    char exact[CLIENT_ID_TEXT + 1];  /* the client it copies, or "" */
+    char likely[CLIENT_ID_TEXT + 1]; /* a client it resembles, or "" */
+    const char *likely_why;
+};
+
+struct ci_key {
+    uint64_t hash;
+    size_t item;
+};
+
+struct ci_walk {
+    struct ci_item *items;
+    struct ci_key *keys;
+    size_t n_keys;
+};
+
+static uint64_t ci_hash(uint64_t h, const char *s, bool fold)
+{
+    for (; *s != '\0'; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (fold && c >= 'A' && c <= 'Z')
+            c = (unsigned char)(c - 'A' + 'a');
+        h = (h ^ c) * 0x100000001b3ULL;
+    }
+    return (h ^ 0xff) * 0x100000001b3ULL;
+}
+
+#define CI_SEED 0xcbf29ce484222325ULL
+
+/* Phones compare by their digits: "+51 999-888" is "+51999888". */
+static void ci_phone(const char *in, char *out, size_t size)
+{
+    size_t n = 0;
+    for (; *in != '\0' && n + 1 < size; in++)
+        if ((*in >= '0' && *in <= '9') || (*in == '+' && n == 0))
+            out[n++] = *in;
+    out[n] = '\0';
+}
+
+static bool ci_same_phone(const char *a, const char *b)
+{
+    char x[64], y[64];
+    ci_phone(a, x, sizeof(x));
+    ci_phone(b, y, sizeof(y));
+    return x[0] != '\0' && strcmp(x, y) == 0;
+}
+
+/* The same strings, in any order. */
+static bool ci_same_set(char **a, size_t na, char **b, size_t nb, bool phones)
+{
+    if (na != nb)
+        return false;
+    for (size_t i = 0; i < na; i++) {
+        bool found = false;
+        for (size_t k = 0; k < nb && !found; k++)
+            found = phones ? ci_same_phone(a[i], b[k]) : strcasecmp(a[i], b[k]) == 0;
+        if (!found)
+            return false;
+    }
+    return true;
+}
+
+static bool ci_exact(const Folio__Client *a, const Folio__Client *b)
+{
+    return strcasecmp(a->name, b->name) == 0 && strcmp(a->birth_date, b->birth_date) == 0 &&
+           strcasecmp(a->city, b->city) == 0 &&
+           ci_same_set(a->phones, a->n_phones, b->phones, b->n_phones, true) &&
+           ci_same_set(a->emails, a->n_emails, b->emails, b->n_emails, false);
+}
+
+/* Why b looks like a, or NULL. */
+static const char *ci_likely(const Folio__Client *a, const Folio__Client *b)
+{
+    for (size_t i = 0; i < a->n_emails; i++)
+        for (size_t k = 0; k < b->n_emails; k++)
+            if (strcasecmp(a->emails[i], b->emails[k]) == 0)
+                return "same email";
+    for (size_t i = 0; i < a->n_phones; i++)
+        for (size_t k = 0; k < b->n_phones; k++)
+            if (ci_same_phone(a->phones[i], b->phones[k]))
+                return "same phone";
+    if (a->birth_date[0] != '\0' && strcmp(a->birth_date, b->birth_date) == 0 &&
+        strcasecmp(a->name, b->name) == 0)
+        return "same name and birth date";
+    return NULL;
+}
+
+/* Every key a client can be found by: its emails, its phones, its name with
+ * its birth date. An exact copy shares its name and birth date, or (with no
+ * birth date) its first phone or email, or it has none of those and then
+ * its name alone is the key. */
+static size_t ci_keys(const Folio__Client *c, uint64_t *out)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < c->n_emails; i++)
+        out[n++] = ci_hash(ci_hash(CI_SEED, "e", false), c->emails[i], true);
+    for (size_t i = 0; i < c->n_phones; i++) {
+        char digits[64];
+        ci_phone(c->phones[i], digits, sizeof(digits));
+        if (digits[0] != '\0')
+            out[n++] = ci_hash(ci_hash(CI_SEED, "p", false), digits, false);
+    }
+    uint64_t h = ci_hash(ci_hash(CI_SEED, "n", false), c->name, true);
+    out[n++] = ci_hash(h, c->birth_date, false);
+    return n;
+}
+
+#define CI_KEYS_MAX (CLIENT_EMAILS_MAX + CLIENT_PHONES_MAX + 1)
+
+static int ci_key_order(const void *a, const void *b)
+{
+    const struct ci_key *x = a, *y = b;
+    return x->hash < y->hash ? -1 : x->hash > y->hash;
+}
+
+static void ci_compare(struct ci_item *item, const Folio__Client *other, const char *other_id)
+{
+    if (item->exact[0] == '\0' && ci_exact(item->client, other)) {
+        memcpy(item->exact, other_id, CLIENT_ID_TEXT + 1);
+    } else if (item->likely[0] == '\0') {
+        const char *why = ci_likely(item->client, other);
+        if (why != NULL) {
+            memcpy(item->likely, other_id, CLIENT_ID_TEXT + 1);
+            item->likely_why = why;
+        }
+    }
+}
+
+static int ci_visit(void *ctx, const uint8_t id[STORE_CLIENT_ID_BYTES], const Folio__Client *client)
+{
+    struct ci_walk *w = ctx;
+    char id_text[CLIENT_ID_TEXT + 1];
+    client_id_format(id, id_text);
+    uint64_t keys[CI_KEYS_MAX];
+    size_t n = ci_keys(client, keys);
+    for (size_t k = 0; k < n; k++) {
+        struct ci_key probe = {.hash = keys[k]};
+        struct ci_key *hit = bsearch(&probe, w->keys, w->n_keys, sizeof(*hit), ci_key_order);
+        if (hit == NULL)
+            continue;
+        while (hit > w->keys && hit[-1].hash == keys[k])
+            hit--;
+        for (; hit < w->keys + w->n_keys && hit->hash == keys[k]; hit++)
+            ci_compare(&w->items[hit->item], client, id_text);
+    }
+    return 0;
+}
+
+static int ci_oom(struct request *req)
+{
+    return request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED, "out of memory");
+}
+
+static int ci_note(struct request *req, Folio__ClientImportResult *res, uint32_t line,
+                   const char *kind, const char *client_id, const char *message)
+{
+    Folio__ImportNote *note = request_alloc(req, sizeof(*note));
+    if (note == NULL)
+        return -1;
+    folio__import_note__init(note);
+    note->line = line;
+    note->kind = (char *)kind;
+    note->client_id = (char *)(client_id != NULL ? client_id : "");
+    note->message = (char *)message;
+    if (note->message == NULL)
+        return -1;
+    res->notes[res->n_notes++] = note;
+    return 0;
+}
+
+/* A copy of a record from the wire with everything the server decides
+ * cleared; the request itself is left as it came (the writer may replay). */
+static Folio__Client *ci_prepare(struct request *req, const Folio__Client *in)
+{
+    Folio__Client *c = request_alloc(req, sizeof(*c));
+    if (c == NULL)
+        return NULL;
+    *c = *in;
+    c->base.n_unknown_fields = 0;
+    c->base.unknown_fields = NULL;
+    if (c->consent != NULL) {
+        Folio__Consent *consent = request_alloc(req, sizeof(*consent));
+        if (consent == NULL)
+            return NULL;
+        *consent = *c->consent;
+        consent->base.n_unknown_fields = 0;
+        consent->base.unknown_fields = NULL;
+        c->consent = consent;
+    }
+    /* Rows are not identities: every client gets a new id, here, so that it
+     * is validated as it will be stored. */
+    uint8_t id[STORE_CLIENT_ID_BYTES];
+    char id_text[CLIENT_ID_TEXT + 1];
+    client_id_generate(id);
+    client_id_format(id, id_text);
+    if ((c->id = arena_strdup(&req->arena, id_text)) == NULL)
+        return NULL;
+    c->owner_id = req->actor.user_id;
+    c->owner = (char *)"";
+    c->income_trend = (char *)"";
+    c->last_contact = (char *)"";
+    c->created_at = c->updated_at = req->now;
+    c->version = 1;
+    c->n_income_history = 0;
+    c->income_history = NULL;
+    c->n_purchases = 0;
+    c->purchases = NULL;
+    c->transferred_from = 0;
+    c->transferred_at = 0;
+    return c;
+}
+
+/* Stores one new client as ClientAdd would, with a "created" event noted
+ * "imported". */
+static int ci_store(struct request *req, MDB_txn *txn, Folio__Client *c, const char *today)
+{
+    uint8_t id[STORE_CLIENT_ID_BYTES];
+    if (client_id_parse(c->id, id) != 0)
+        return EINVAL; /* ci_prepare made it: never */
+    if (c->income_cents != 0 || c->currency[0] != '\0') {
+        Folio__IncomeChange **history = arena_calloc(&req->arena, 1, sizeof(*history));
+        Folio__IncomeChange *first = request_alloc(req, sizeof(*first));
+        if (history == NULL || first == NULL)
+            return CI_OOM;
+        folio__income_change__init(first);
+        first->amount_cents = c->income_cents;
+        first->currency = c->currency;
+        first->date = (char *)today;
+        history[0] = first;
+        c->income_history = history;
+        c->n_income_history = 1;
+    }
+    Folio__TimelineEvent *ev = request_alloc(req, sizeof(*ev));
+    if (ev == NULL)
+        return CI_OOM;
+    folio__timeline_event__init(ev);
+    ev->time = req->now;
+    ev->actor = (char *)req->actor.name;
+    ev->kind = (char *)"created";
+    ev->date = (char *)today;
+    ev->note = (char *)"imported";
+    int rc = store_client_put(&req->server->store, txn, id, c);
+    if (rc == 0)
+        rc = store_timeline_append(&req->server->store, txn, id, ev);
+    return rc;
+}
+
+int op_client_import_write(struct request *req, MDB_txn *txn)
+{
+    int rc = access_client_create(req);
+    if (rc != 0)
+        return rc;
+    const Folio__ClientImport *ci = req->msg->client_import;
+    size_t n = ci->n_clients;
+    if (n > CI_BATCH_MAX)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "clients: at most %d per request",
+                            CI_BATCH_MAX);
+    if (ci->n_lines != 0 && ci->n_lines != n)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,
+                            "lines: one for each client, or none");
+    Folio__ClientImportResult *res = request_alloc(req, sizeof(*res));
+    struct ci_item *items = arena_calloc(&req->arena, n + 1, sizeof(*items));
+    struct ci_key *keys = arena_calloc(&req->arena, n * CI_KEYS_MAX + 1, sizeof(*keys));
+    if (res == NULL || items == NULL || keys == NULL)
+        return ci_oom(req);
+    folio__client_import_result__init(res);
+    res->notes = arena_calloc(&req->arena, 2 * n + 1, sizeof(*res->notes));
+    if (res->notes == NULL)
+        return ci_oom(req);
+    res->dry_run = ci->dry_run;
+    char today[11];
+    client_date_today(req->now, today);
+
+    struct ci_walk walk = {.items = items, .keys = keys};
+    for (size_t i = 0; i < n; i++) {
+        uint32_t line = ci->n_lines != 0 ? ci->lines[i] : (uint32_t)i + 1;
+        const char *why = "client: missing";
+        if (ci->clients[i] != NULL) {
+            if ((items[i].client = ci_prepare(req, ci->clients[i])) == NULL)
+                return ci_oom(req);
+            why = client_validate(items[i].client);
+        }
+        if (why != NULL) {
+            items[i].state = CI_INVALID;
+            if (ci_note(req, res, line, "error", NULL,
+                        arena_printf(&req->arena, "line %u: %s", line, why)) != 0)
+                return ci_oom(req);
+            continue;
+        }
+        uint64_t hashes[CI_KEYS_MAX];
+        size_t k = ci_keys(items[i].client, hashes);
+        for (size_t j = 0; j < k; j++)
+            keys[walk.n_keys++] = (struct ci_key){.hash = hashes[j], .item = i};
+    }
+    qsort(keys, walk.n_keys, sizeof(*keys), ci_key_order);
+    rc = store_client_each(&req->server->store, txn, req->actor.user_id, NULL, ci_visit, &walk);
+    if (rc != 0)
+        return request_store_error(req, rc, "read the portfolio");
+
+    for (size_t i = 0; i < n; i++) {
+        struct ci_item *item = &items[i];
+        if (item->state == CI_INVALID)
+            continue;
+        uint32_t line = ci->n_lines != 0 ? ci->lines[i] : (uint32_t)i + 1;
+        /* Rows earlier in the same batch count as portfolio too. */
+        for (size_t j = 0; j < i && item->exact[0] == '\0'; j++)
+            if (items[j].state == CI_NEW)
+                ci_compare(item, items[j].client, items[j].client->id);
+        if (item->exact[0] != '\0') {
+            item->state = CI_SKIPPED;
+            res->skipped++;
+            if (ci_note(req, res, line, "duplicate", item->exact,
+                        arena_printf(&req->arena,
+                                     "line %u: already in the portfolio as %s: skipped", line,
+                                     item->exact)) != 0)
+                return ci_oom(req);
+            continue;
+        }
+        if ((rc = ci_store(req, txn, item->client, today)) == CI_OOM)
+            return ci_oom(req);
+        if (rc != 0)
+            return request_store_error(req, rc, "import the clients");
+        res->created++;
+        if (item->likely[0] != '\0' &&
+            ci_note(req, res, line, "likely_duplicate", item->likely,
+                    arena_printf(&req->arena, "line %u: looks like %s (%s): imported", line,
+                                 item->likely, item->likely_why)) != 0)
+            return ci_oom(req);
+    }
+    char detail[96];
+    snprintf(detail, sizeof(detail), "%" PRIu64 " imported, %" PRIu64 " skipped, %zu refused",
+             res->created, res->skipped, n - (size_t)res->created - (size_t)res->skipped);
+    if ((rc = audit_append(req, txn, "client.import", "", detail)) != 0)
+        return request_store_error(req, rc, "import the clients");
+    req->response.result_case = FOLIO__RESPONSE__RESULT_CLIENT_IMPORT;
+    req->response.client_import = res;
+    /* A dry run answers with everything it would have done and keeps none
+     * of it. */
+    return ci->dry_run ? WRITER_ROLLBACK : 0;
+}

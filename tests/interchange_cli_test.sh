@@ -1,0 +1,303 @@
+#!/usr/bin/env bash
+# interchange_cli_test.sh - folio import and export --format csv|vcard end to
+# end against foliod: a spreadsheet's CSV and a phone's vCards come in without
+# garbling, duplicates are skipped or reported, and an export imported by
+# another agent gives back the same records.
+#
+# Needs FOLIOD and FOLIO (paths of the built binaries; ctest sets them).
+# Starts its own foliod on an ephemeral loopback port, keeps every file in a
+# temporary directory, and prints "N passed, N failed"; exits 1 on failure.
+. "$(dirname "$0")/cli_lib.sh" interchange-cli-test
+
+# as USER: the session file the next commands use.
+as() {
+  export FOLIO_CONFIG=$tmp/cfg-$1
+}
+
+# portfolio FILE: every client of the current user, each as `client show
+# --json` gives it, as one JSON list in FILE.
+portfolio() {
+  local out=$1 ids id
+  run "" "$FOLIO" --json client list --limit 1000
+  ids=$(json_get "$OUT" "' '.join(c['id'] for c in d['clients'])")
+  echo "[" >"$out"
+  local sep=
+  for id in $ids; do
+    printf '%s' "$sep" >>"$out"
+    "$FOLIO" --json client show "$id" >>"$out" 2>/dev/null
+    sep=,
+  done
+  echo "]" >>"$out"
+}
+
+# same_records NAME A B: the two portfolios (files of `portfolio`) hold the
+# same clients, compared by the fields an interchange file carries.
+same_records() {
+  local name=$1 why
+  if why=$("$PY" - "$2" "$3" <<'EOF' 2>&1
+import json, sys
+def load(path):
+    with open(path, encoding="utf-8") as f:
+        records = [r["client"] for r in json.load(f)]
+    keep = ("name", "birth_date", "phones", "emails", "city", "country", "notes")
+    return sorted((tuple(json.dumps(r.get(k) or None, ensure_ascii=False) for k in keep)
+                   for r in records))
+a, b = load(sys.argv[1]), load(sys.argv[2])
+if not a:
+    sys.exit("the first portfolio is empty")
+if a != b:
+    sys.exit("differ:\n  %s\n  %s" % (a, b))
+EOF
+  ); then
+    pass "$name"
+  else
+    fail "$name" "$why"
+  fi
+}
+
+# ---------------------------------------------------------------- usage errors, no server
+
+export FOLIO_CONFIG=$tmp/cfg-none
+export FOLIO_SERVER=127.0.0.1:1
+run "" "$FOLIO" import --format xls "$tmp/x"
+expect "import with an unknown format is a usage error" 2
+run "" "$FOLIO" export --format csv
+expect "export --format csv without --out is a usage error" 2
+run "" "$FOLIO" --json import --format csv "$tmp/missing.csv"
+expect "importing a missing file exits 1" 1
+json_check "a missing file is named" "$ERR" '"missing.csv" in d["error"]["message"]'
+
+# ---------------------------------------------------------------- a firm with three agents
+
+data=$tmp/data
+run "boss-password-1" "$FOLIOD" init --data "$data" --firm "Interchange Firm" --admin boss \
+  --password-stdin --hash-cost min
+expect "foliod init" 0
+if ! start_server "$data" --hash-cost min; then
+  fail "foliod serve" "$(tail -5 "$tmp/foliod.log")"
+  cli_summary
+  exit 1
+fi
+export FOLIO_SERVER=127.0.0.1:$port
+as boss
+run "boss-password-1" "$FOLIO" login boss --password-stdin
+expect "boss logs in" 0
+run "" "$FOLIO" admin office add Main
+expect "office add" 0
+for agent in alice bob carl; do
+  as boss
+  run "$agent-password-1" "$FOLIO" admin user add "$agent" --role agent --office Main \
+    --password-stdin
+  expect "add agent $agent" 0
+  as "$agent"
+  run "$agent-password-1" "$FOLIO" login "$agent" --password-stdin
+  expect "$agent logs in" 0
+done
+
+# ---------------------------------------------------------------- a spreadsheet's CSV
+
+# A BOM, CRLF line ends, an id column, a column no client has, a field with
+# a quote, a comma and a newline (lines 2-3), and two rows that cannot be
+# clients: a date that does not exist (line 5) and a field too many (line 6).
+csv=$tmp/clients.csv
+printf '\xef\xbb\xbfid,Name,birth_date,phones,emails,city,country,notes,favourite_colour\r\n' >"$csv"
+printf '11111111-2222-4333-8444-555555555555,José Ñúñez,1975-04-23,+51 1 555 0101; +51 999 111 222,jose@example.com,Cusco,PE,"Likes ""strong"" coffee, black\nCalls after 6",blue\r\n' >>"$csv"
+printf ',"María ""Mary"" Quispe",1990-12-01,,maria@example.com,"Lima, Centro",PE,,green\r\n' >>"$csv"
+printf ',Bad Date,1980-02-30,,,Lima,PE,,\r\n' >>"$csv"
+printf ',Too Many,,,,Lima,PE,,red,surplus\r\n' >>"$csv"
+printf ',Ana Pérez,1988-08-08,+51 1 444 0000,ana@example.com,Arequipa,PE,,\r\n' >>"$csv"
+
+as alice
+run "" "$FOLIO" --json import --format csv --dry-run "$csv"
+expect "csv import --dry-run" 0
+json_check "the dry run counts what would happen" "$OUT" "
+d['dry_run'] is True and d['created'] == 3 and d['skipped'] == 0 and d['refused'] == 2"
+run "" "$FOLIO" --json client list
+json_check "the dry run changed nothing" "$OUT" 'd["clients"] == []'
+
+run "" "$FOLIO" --json import --format csv "$csv"
+expect "csv import" 0
+json_check "csv import: 3 created, 2 refused" "$OUT" "
+d['dry_run'] is False and d['created'] == 3 and d['skipped'] == 0 and d['refused'] == 2"
+json_check "the unknown column is reported, not fatal" "$OUT" "
+any(n['kind'] == 'unknown_column' and 'favourite_colour' in n['message'] and n['line'] == 1
+    for n in d['notes'])"
+json_check "the id column is not reported as unknown" "$OUT" "
+not any('\"id\"' in n['message'] for n in d['notes'])"
+json_check "a date that does not exist names its line" "$OUT" "
+any(n['kind'] == 'error' and n['line'] == 5 and n['message'].startswith('line 5: ') and
+    'birth_date' in n['message'] for n in d['notes'])"
+json_check "a row with a field too many names its line" "$OUT" "
+any(n['kind'] == 'error' and n['line'] == 6 and n['message'].startswith('line 6: ')
+    for n in d['notes'])"
+json_check "nothing else is noted" "$OUT" "len(d['notes']) == 3"
+
+run "" "$FOLIO" --json client list
+json_check "three clients, none under the file's id" "$OUT" "
+sorted(c['name'] for c in d['clients']) == ['Ana Pérez', 'José Ñúñez', 'María \"Mary\" Quispe']
+and all(c['id'] != '11111111-2222-4333-8444-555555555555' for c in d['clients'])"
+jose=$(json_get "$OUT" "[c['id'] for c in d['clients'] if c['name'] == 'José Ñúñez'][0]")
+maria=$(json_get "$OUT" "[c['id'] for c in d['clients'] if c['name'].startswith('María')][0]")
+run "" "$FOLIO" --json client show "$jose"
+expect "client show the CSV's first row" 0
+json_check "accents, lists, and a quote, comma and newline come in intact" "$OUT" "
+c['name'] == 'José Ñúñez' and c['birth_date'] == '1975-04-23' and
+c['phones'] == ['+51 1 555 0101', '+51 999 111 222'] and c['emails'] == ['jose@example.com'] and
+c['city'] == 'Cusco' and c['country'] == 'PE' and
+c['notes'] == 'Likes \"strong\" coffee, black\nCalls after 6'"
+run "" "$FOLIO" --json client show "$maria"
+json_check "a quoted name and a city with a comma" "$OUT" "
+c['name'] == 'María \"Mary\" Quispe' and c['city'] == 'Lima, Centro' and
+c['birth_date'] == '1990-12-01' and c['emails'] == ['maria@example.com'] and c['phones'] == []"
+run "" "$FOLIO" --json client history "$jose"
+json_check "the timeline says the client was imported" "$OUT" "
+[(e['kind'], e['note']) for e in d['events']] == [('created', 'imported')]"
+
+# The same file again: every client in it is an exact copy now.
+run "" "$FOLIO" import --format csv "$csv"
+expect "csv import again (human)" 0 "0 created, 3 skipped"
+[[ $OUT == *"$jose"* && $OUT == *"$maria"* ]] && pass "the skipped rows name the existing clients" ||
+  fail "the skipped rows name the existing clients" "$OUT"
+[[ $OUT == *"line 5"* && $OUT == *"line 6"* ]] && pass "human output names the refused lines" ||
+  fail "human output names the refused lines" "$OUT"
+run "" "$FOLIO" --json client list
+json_check "importing the same CSV again adds nothing" "$OUT" "len(d['clients']) == 3"
+
+# A likely duplicate: another name with Ana's email.
+printf 'name,emails\r\nAna P. Torres,ana@example.com\r\n' >"$tmp/likely.csv"
+run "" "$FOLIO" --json import --format csv "$tmp/likely.csv"
+expect "csv import of a likely duplicate" 0
+ana=$(json_get "$("$FOLIO" --json client list)" "[c['id'] for c in d['clients'] if c['name'] == 'Ana Pérez'][0]")
+json_check "a likely duplicate is imported and names the client it resembles" "$OUT" "
+d['created'] == 1 and d['skipped'] == 0 and
+[(n['kind'], n['line'], n['client_id']) for n in d['notes']] == [('likely_duplicate', 2, '$ana')]"
+
+# The same rows in another agent's portfolio are not duplicates there, and
+# alice's ids never show.
+as bob
+run "" "$FOLIO" --json import --format csv "$csv"
+expect "another agent imports the same CSV" 0
+json_check "another agent's import sees nothing of alice's" "$OUT" "
+d['created'] == 3 and d['skipped'] == 0 and
+not any(n['client_id'] in ('$jose', '$maria', '$ana') or '$jose' in n['message']
+        for n in d['notes'])"
+
+# A file that is not a usable CSV at all.
+printf 'first,last\r\nAna,Pérez\r\n' >"$tmp/noname.csv"
+as alice
+run "" "$FOLIO" --json import --format csv "$tmp/noname.csv"
+expect "a CSV without a name column exits 1" 1
+json_check "the missing name column is named, with its line" "$ERR" "
+d['error']['code'] == 'INVALID_ARGUMENT' and 'name' in d['error']['message'] and
+'line 1' in d['error']['message']"
+
+# ---------------------------------------------------------------- a phone's vCards
+
+# 3.0 with a group and a name folded right beside its accents; 4.0 in lower
+# case with a basic-form birthday and tel: URIs; a card whose birthday does
+# not exist (BEGIN on line 23).
+vcf=$tmp/phone.vcf
+{
+  printf 'BEGIN:VCARD\r\n'
+  printf 'VERSION:3.0\r\n'
+  printf 'N:Núñez;Begoña;;;\r\n'
+  printf 'FN:Bego\r\n ña Nú\r\n\tñez\r\n'
+  printf 'BDAY:1985-03-14\r\n'
+  printf 'TEL;TYPE=CELL:+51 987 654 321\r\n'
+  printf 'item1.EMAIL;TYPE=INTERNET:begona@example.com\r\n'
+  printf 'item1.X-ABLabel:_$!<Home>!$_\r\n'
+  printf 'ADR;TYPE=HOME:;;Av. Sol 123;Cusco;Cusco;08000;PE\r\n'
+  printf 'NOTE:Prefers WhatsApp\\, evenings\\nSecond line\r\n'
+  printf 'END:VCARD\r\n'
+  printf 'begin:vcard\r\n'
+  printf 'version:4.0\r\n'
+  printf 'fn:Renée Çelik\r\n'
+  printf 'bday:19921107\r\n'
+  printf 'tel;value=uri;type=cell:tel:+51-1-555-0199\r\n'
+  printf 'email;type=work:renee@example.com\r\n'
+  printf 'adr:;;Calle Luna 9;Arequipa;;;PE\r\n'
+  printf 'end:vcard\r\n'
+  printf '\r\n'
+  printf 'BEGIN:VCARD\r\n'
+  printf 'VERSION:4.0\r\n'
+  printf 'FN:Never Born\r\n'
+  printf 'BDAY:19901345\r\n'
+  printf 'END:VCARD\r\n'
+} >"$vcf"
+
+as carl
+run "" "$FOLIO" --json import --format vcard --dry-run "$vcf"
+expect "vcard import --dry-run" 0
+json_check "the vCard dry run counts" "$OUT" "d['dry_run'] is True and d['created'] == 2"
+run "" "$FOLIO" --json client list
+json_check "the vCard dry run changed nothing" "$OUT" 'd["clients"] == []'
+run "" "$FOLIO" --json import --format vcard "$vcf"
+expect "vcard import" 0
+json_check "two cards imported, the third refused by its line" "$OUT" "
+d['created'] == 2 and d['refused'] == 1 and
+any(n['kind'] == 'error' and n['line'] == 23 and 'line 23' in n['message'] for n in d['notes'])"
+run "" "$FOLIO" --json client list
+json_check "the folded, accented name comes in whole" "$OUT" "
+sorted(c['name'] for c in d['clients']) == ['Begoña Núñez', 'Renée Çelik']"
+begona=$(json_get "$OUT" "[c['id'] for c in d['clients'] if c['name'] == 'Begoña Núñez'][0]")
+renee=$(json_get "$OUT" "[c['id'] for c in d['clients'] if c['name'] == 'Renée Çelik'][0]")
+run "" "$FOLIO" --json client show "$begona"
+json_check "vCard 3.0: BDAY, TEL, the grouped EMAIL, ADR and NOTE" "$OUT" "
+c['birth_date'] == '1985-03-14' and c['phones'] == ['+51 987 654 321'] and
+c['emails'] == ['begona@example.com'] and c['street'] == 'Av. Sol 123' and c['city'] == 'Cusco' and
+c['country'] == 'PE' and c['notes'] == 'Prefers WhatsApp, evenings\nSecond line'"
+run "" "$FOLIO" --json client show "$renee"
+json_check "vCard 4.0 in lower case: basic-form BDAY, tel: URI" "$OUT" "
+c['birth_date'] == '1992-11-07' and c['phones'] == ['+51-1-555-0199'] and
+c['emails'] == ['renee@example.com'] and c['city'] == 'Arequipa' and c['country'] == 'PE'"
+run "" "$FOLIO" import --format vcard "$vcf"
+expect "vcard import again (human)" 0 "0 created, 2 skipped"
+
+# ---------------------------------------------------------------- export, and back in at another agent
+
+# alice's book: the CSV's three, the likely duplicate, and the phone's two.
+as alice
+run "" "$FOLIO" --json import --format vcard "$vcf"
+expect "alice imports the vCards too" 0
+portfolio "$tmp/alice.json"
+
+run "" "$FOLIO" --json export --format csv --out "$tmp/out.csv"
+expect "export --format csv" 0
+json_check "export --format csv counts" "$OUT" "d['clients'] == 6 and d['format'] == 'csv'"
+head -1 "$tmp/out.csv" | grep -q '^name,birth_date,phones,emails' &&
+  pass "the exported CSV has a header row of field names" ||
+  fail "the exported CSV has a header row of field names" "$(head -1 "$tmp/out.csv")"
+run "" "$FOLIO" export --format vcard --out "$tmp/out.vcf"
+expect "export --format vcard (human)" 0 "6"
+[[ $(grep -c '^BEGIN:VCARD' "$tmp/out.vcf") == 6 ]] && pass "six vCards exported" ||
+  fail "six vCards exported" "$(head -20 "$tmp/out.vcf")"
+
+# dave takes the CSV, erin the vCards: both must get alice's records back.
+for agent in dave erin; do
+  as boss
+  run "$agent-password-1" "$FOLIO" admin user add "$agent" --role agent --office Main \
+    --password-stdin
+  as "$agent"
+  run "$agent-password-1" "$FOLIO" login "$agent" --password-stdin
+  expect "$agent logs in" 0
+done
+as dave
+run "" "$FOLIO" --json import --format csv "$tmp/out.csv"
+expect "the exported CSV imports" 0
+json_check "every exported row comes in" "$OUT" "d['created'] == 6 and d['refused'] == 0"
+portfolio "$tmp/dave.json"
+same_records "CSV round trip: name, birth date, phones, emails, city, country, notes" \
+  "$tmp/alice.json" "$tmp/dave.json"
+as erin
+run "" "$FOLIO" --json import --format vcard "$tmp/out.vcf"
+expect "the exported vCards import" 0
+json_check "every exported card comes in" "$OUT" "d['created'] == 6 and d['refused'] == 0"
+portfolio "$tmp/erin.json"
+same_records "vCard round trip: name, birth date, phones, emails, city, country, notes" \
+  "$tmp/alice.json" "$tmp/erin.json"
+
+stop_server
+[[ $RC == 0 ]] && pass "foliod exits 0 on SIGTERM" ||
+  fail "foliod exits 0 on SIGTERM" "exit $RC" "$(tail -5 "$tmp/foliod.log")"
+
+cli_summary
