@@ -158,5 +158,23 @@ int cmd_coupon_list(struct cli *cli);
 int cmd_coupon_redeem(struct cli *cli);
 int cmd_profile_set(struct cli *cli);
 int cmd_profile_show(struct cli *cli);
+/* cmd_reassign.c */
+int cmd_reassign(struct cli *cli);
+int cmd_reassign_undo(struct cli *cli);
+int cmd_watch(struct cli *cli);
+/* cmd_trust.c, cmd_bundle.c, cmd_backup.c */
+int cmd_firm_key(struct cli *cli);
+int cmd_trust_add(struct cli *cli);
+int cmd_trust_list(struct cli *cli);
+int cmd_trust_remove(struct cli *cli);
+int cmd_bundle_verify(struct cli *cli);
+int cmd_bundle_show(struct cli *cli);
+int cmd_backup(struct cli *cli);
+/* cmd_transfer.c: bundles; it hands --format csv|vcard to cmd_interchange.c */
+int cmd_export(struct cli *cli);
+int cmd_import(struct cli *cli);
+int cmd_restore_transferred(struct cli *cli);
+int cmd_export_interchange(struct cli *cli, const char *format);
+int cmd_import_interchange(struct cli *cli, const char *format);
 
 #endif

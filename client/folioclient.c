@@ -130,6 +130,11 @@ bool folio_server_valid(const char *server)
     return split_server(server, host, port) == 0;
 }
 
+void folio_client_set_timeout(struct folio_client *c, int timeout_ms)
+{
+    c->timeout_ms = timeout_ms > 0 ? timeout_ms : 0;
+}
+
 static void deadline_start(const struct folio_client *c, struct timespec *deadline)
 {
     clock_gettime(CLOCK_MONOTONIC, deadline);
@@ -411,11 +416,8 @@ Folio__Response *folio_client_call(struct folio_client *c, Folio__Request *req,
     }
 }
 
-/* A call whose answer must carry the given result; anything else from the
- * server is garbage as far as the caller is concerned. Empty answers carry
- * no data, so a missing result is accepted for them. */
-static Folio__Response *call_expect(struct folio_client *c, Folio__Request *req,
-                                    Folio__Response__ResultCase want, struct folio_error *err)
+Folio__Response *folio_client_call_expect(struct folio_client *c, Folio__Request *req,
+                                          Folio__Response__ResultCase want, struct folio_error *err)
 {
     Folio__Response *r = folio_client_call(c, req, err);
     if (r == NULL)
@@ -457,7 +459,7 @@ struct folio_client *folio_client_connect(const char *server, const char *client
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_HELLO;
     req.hello = &hello;
-    c->hello = call_expect(c, &req, FOLIO__RESPONSE__RESULT_WELCOME, err);
+    c->hello = folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_WELCOME, err);
     if (c->hello == NULL)
         goto fail;
     if (c->hello->welcome->protocol_version != FOLIO_PROTOCOL_VERSION) {
@@ -514,7 +516,7 @@ Folio__Response *folio_login(struct folio_client *c, const char *username, const
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_LOGIN;
     req.login = &op;
-    return call_expect(c, &req, FOLIO__RESPONSE__RESULT_SESSION, err);
+    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_SESSION, err);
 }
 
 Folio__Response *folio_authenticate(struct folio_client *c, const char *token,
@@ -525,7 +527,7 @@ Folio__Response *folio_authenticate(struct folio_client *c, const char *token,
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_AUTHENTICATE;
     req.authenticate = &op;
-    return call_expect(c, &req, FOLIO__RESPONSE__RESULT_SESSION, err);
+    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_SESSION, err);
 }
 
 Folio__Response *folio_logout(struct folio_client *c, struct folio_error *err)
@@ -534,7 +536,7 @@ Folio__Response *folio_logout(struct folio_client *c, struct folio_error *err)
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_LOGOUT;
     req.logout = &op;
-    return call_expect(c, &req, FOLIO__RESPONSE__RESULT_EMPTY, err);
+    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_EMPTY, err);
 }
 
 Folio__Response *folio_whoami(struct folio_client *c, struct folio_error *err)
@@ -543,7 +545,7 @@ Folio__Response *folio_whoami(struct folio_client *c, struct folio_error *err)
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_WHOAMI;
     req.whoami = &op;
-    return call_expect(c, &req, FOLIO__RESPONSE__RESULT_SESSION, err);
+    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_SESSION, err);
 }
 
 Folio__Response *folio_password_change(struct folio_client *c, const char *old_password,
@@ -555,7 +557,7 @@ Folio__Response *folio_password_change(struct folio_client *c, const char *old_p
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_PASSWORD_CHANGE;
     req.password_change = &op;
-    return call_expect(c, &req, FOLIO__RESPONSE__RESULT_EMPTY, err);
+    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_EMPTY, err);
 }
 
 Folio__Response *folio_office_add(struct folio_client *c, const char *name, struct folio_error *err)
@@ -565,7 +567,7 @@ Folio__Response *folio_office_add(struct folio_client *c, const char *name, stru
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_OFFICE_ADD;
     req.office_add = &op;
-    return call_expect(c, &req, FOLIO__RESPONSE__RESULT_OFFICE, err);
+    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_OFFICE, err);
 }
 
 Folio__Response *folio_office_list(struct folio_client *c, struct folio_error *err)
@@ -574,7 +576,7 @@ Folio__Response *folio_office_list(struct folio_client *c, struct folio_error *e
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_OFFICE_LIST;
     req.office_list = &op;
-    return call_expect(c, &req, FOLIO__RESPONSE__RESULT_OFFICES, err);
+    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_OFFICES, err);
 }
 
 Folio__Response *folio_user_add(struct folio_client *c, const char *name, Folio__Role role,
@@ -588,7 +590,7 @@ Folio__Response *folio_user_add(struct folio_client *c, const char *name, Folio_
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_USER_ADD;
     req.user_add = &op;
-    return call_expect(c, &req, FOLIO__RESPONSE__RESULT_USER, err);
+    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_USER, err);
 }
 
 Folio__Response *folio_user_list(struct folio_client *c, uint32_t limit, const char *after,
@@ -600,7 +602,7 @@ Folio__Response *folio_user_list(struct folio_client *c, uint32_t limit, const c
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_USER_LIST;
     req.user_list = &op;
-    return call_expect(c, &req, FOLIO__RESPONSE__RESULT_USERS, err);
+    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_USERS, err);
 }
 
 Folio__Response *folio_user_disable(struct folio_client *c, const char *name,
@@ -611,7 +613,7 @@ Folio__Response *folio_user_disable(struct folio_client *c, const char *name,
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_USER_DISABLE;
     req.user_disable = &op;
-    return call_expect(c, &req, FOLIO__RESPONSE__RESULT_USER, err);
+    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_USER, err);
 }
 
 Folio__Response *folio_user_passwd(struct folio_client *c, const char *name, const char *password,
@@ -623,7 +625,7 @@ Folio__Response *folio_user_passwd(struct folio_client *c, const char *name, con
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_USER_PASSWD;
     req.user_passwd = &op;
-    return call_expect(c, &req, FOLIO__RESPONSE__RESULT_EMPTY, err);
+    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_EMPTY, err);
 }
 
 Folio__Response *folio_audit_query(struct folio_client *c, const char *actor, int64_t since,
@@ -637,7 +639,7 @@ Folio__Response *folio_audit_query(struct folio_client *c, const char *actor, in
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_AUDIT_QUERY;
     req.audit_query = &op;
-    return call_expect(c, &req, FOLIO__RESPONSE__RESULT_AUDIT, err);
+    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_AUDIT, err);
 }
 
 /* The record travels as given; protobuf-c only reads it when packing. */
@@ -649,7 +651,7 @@ Folio__Response *folio_client_add(struct folio_client *c, const Folio__Client *c
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_CLIENT_ADD;
     req.client_add = &op;
-    return call_expect(c, &req, FOLIO__RESPONSE__RESULT_CLIENT, err);
+    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_CLIENT, err);
 }
 
 Folio__Response *folio_client_get(struct folio_client *c, const char *id, bool firm_admin_read,
@@ -661,7 +663,7 @@ Folio__Response *folio_client_get(struct folio_client *c, const char *id, bool f
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_CLIENT_GET;
     req.client_get = &op;
-    return call_expect(c, &req, FOLIO__RESPONSE__RESULT_CLIENT, err);
+    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_CLIENT, err);
 }
 
 Folio__Response *folio_client_list(struct folio_client *c, uint32_t limit, const char *after,
@@ -673,7 +675,7 @@ Folio__Response *folio_client_list(struct folio_client *c, uint32_t limit, const
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_CLIENT_LIST;
     req.client_list = &op;
-    return call_expect(c, &req, FOLIO__RESPONSE__RESULT_CLIENTS, err);
+    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_CLIENTS, err);
 }
 
 Folio__Response *folio_client_update(struct folio_client *c, const char *id,
@@ -689,7 +691,7 @@ Folio__Response *folio_client_update(struct folio_client *c, const char *id,
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_CLIENT_UPDATE;
     req.client_update = &op;
-    return call_expect(c, &req, FOLIO__RESPONSE__RESULT_CLIENT, err);
+    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_CLIENT, err);
 }
 
 Folio__Response *folio_client_erase(struct folio_client *c, const char *id, struct folio_error *err)
@@ -699,7 +701,7 @@ Folio__Response *folio_client_erase(struct folio_client *c, const char *id, stru
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_CLIENT_ERASE;
     req.client_erase = &op;
-    return call_expect(c, &req, FOLIO__RESPONSE__RESULT_EMPTY, err);
+    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_EMPTY, err);
 }
 
 Folio__Response *folio_client_history(struct folio_client *c, const char *id, uint32_t limit,
@@ -712,7 +714,7 @@ Folio__Response *folio_client_history(struct folio_client *c, const char *id, ui
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_CLIENT_HISTORY;
     req.client_history = &op;
-    return call_expect(c, &req, FOLIO__RESPONSE__RESULT_TIMELINE, err);
+    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_TIMELINE, err);
 }
 
 Folio__Response *folio_event_add(struct folio_client *c, const Folio__EventAdd *event,
@@ -721,7 +723,7 @@ Folio__Response *folio_event_add(struct folio_client *c, const Folio__EventAdd *
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_EVENT_ADD;
     req.event_add = (Folio__EventAdd *)event;
-    return call_expect(c, &req, FOLIO__RESPONSE__RESULT_EVENT, err);
+    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_EVENT, err);
 }
 
 Folio__Response *folio_segment(struct folio_client *c, const Folio__Segment *segment,
@@ -730,7 +732,7 @@ Folio__Response *folio_segment(struct folio_client *c, const Folio__Segment *seg
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_SEGMENT;
     req.segment = (Folio__Segment *)segment;
-    return call_expect(c, &req, FOLIO__RESPONSE__RESULT_SEGMENT, err);
+    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_SEGMENT, err);
 }
 
 Folio__Response *folio_rule_add(struct folio_client *c, const Folio__Rule *rule,
@@ -741,7 +743,7 @@ Folio__Response *folio_rule_add(struct folio_client *c, const Folio__Rule *rule,
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_RULE_ADD;
     req.rule_add = &op;
-    return call_expect(c, &req, FOLIO__RESPONSE__RESULT_RULE, err);
+    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_RULE, err);
 }
 
 Folio__Response *folio_rule_list(struct folio_client *c, struct folio_error *err)
@@ -750,7 +752,7 @@ Folio__Response *folio_rule_list(struct folio_client *c, struct folio_error *err
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_RULE_LIST;
     req.rule_list = &op;
-    return call_expect(c, &req, FOLIO__RESPONSE__RESULT_RULES, err);
+    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_RULES, err);
 }
 
 Folio__Response *folio_rule_remove(struct folio_client *c, uint64_t id, struct folio_error *err)
@@ -760,7 +762,7 @@ Folio__Response *folio_rule_remove(struct folio_client *c, uint64_t id, struct f
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_RULE_REMOVE;
     req.rule_remove = &op;
-    return call_expect(c, &req, FOLIO__RESPONSE__RESULT_EMPTY, err);
+    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_EMPTY, err);
 }
 
 Folio__Response *folio_calendar_get(struct folio_client *c, struct folio_error *err)
@@ -769,7 +771,7 @@ Folio__Response *folio_calendar_get(struct folio_client *c, struct folio_error *
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_CALENDAR_GET;
     req.calendar_get = &op;
-    return call_expect(c, &req, FOLIO__RESPONSE__RESULT_CALENDAR, err);
+    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_CALENDAR, err);
 }
 
 Folio__Response *folio_calendar_set(struct folio_client *c, const Folio__Calendar *calendar,
@@ -783,7 +785,7 @@ Folio__Response *folio_calendar_set(struct folio_client *c, const Folio__Calenda
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_CALENDAR_SET;
     req.calendar_set = &op;
-    return call_expect(c, &req, FOLIO__RESPONSE__RESULT_CALENDAR, err);
+    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_CALENDAR, err);
 }
 
 Folio__Response *folio_occasion_add(struct folio_client *c, const char *name, uint32_t month,
@@ -798,7 +800,7 @@ Folio__Response *folio_occasion_add(struct folio_client *c, const char *name, ui
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_OCCASION_ADD;
     req.occasion_add = &op;
-    return call_expect(c, &req, FOLIO__RESPONSE__RESULT_CALENDAR, err);
+    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_CALENDAR, err);
 }
 
 Folio__Response *folio_occasion_remove(struct folio_client *c, const char *name,
@@ -809,7 +811,7 @@ Folio__Response *folio_occasion_remove(struct folio_client *c, const char *name,
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_OCCASION_REMOVE;
     req.occasion_remove = &op;
-    return call_expect(c, &req, FOLIO__RESPONSE__RESULT_CALENDAR, err);
+    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_CALENDAR, err);
 }
 
 Folio__Response *folio_alert_add(struct folio_client *c, const Folio__Alert *alert,
@@ -820,7 +822,7 @@ Folio__Response *folio_alert_add(struct folio_client *c, const Folio__Alert *ale
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_ALERT_ADD;
     req.alert_add = &op;
-    return call_expect(c, &req, FOLIO__RESPONSE__RESULT_ALERT, err);
+    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_ALERT, err);
 }
 
 Folio__Response *folio_alert_list(struct folio_client *c, const char *date, bool include_ended,
@@ -832,7 +834,7 @@ Folio__Response *folio_alert_list(struct folio_client *c, const char *date, bool
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_ALERT_LIST;
     req.alert_list = &op;
-    return call_expect(c, &req, FOLIO__RESPONSE__RESULT_ALERTS, err);
+    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_ALERTS, err);
 }
 
 Folio__Response *folio_alert_end(struct folio_client *c, uint64_t id, const char *date,
@@ -844,7 +846,7 @@ Folio__Response *folio_alert_end(struct folio_client *c, uint64_t id, const char
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_ALERT_END;
     req.alert_end = &op;
-    return call_expect(c, &req, FOLIO__RESPONSE__RESULT_ALERT, err);
+    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_ALERT, err);
 }
 
 Folio__Response *folio_offer_add(struct folio_client *c, const Folio__Offer *offer,
@@ -856,7 +858,7 @@ Folio__Response *folio_offer_add(struct folio_client *c, const Folio__Offer *off
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_OFFER_ADD;
     req.offer_add = &op;
-    return call_expect(c, &req, FOLIO__RESPONSE__RESULT_OFFER, err);
+    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_OFFER, err);
 }
 
 Folio__Response *folio_offer_list(struct folio_client *c, const char *client_id, const char *status,
@@ -872,7 +874,7 @@ Folio__Response *folio_offer_list(struct folio_client *c, const char *client_id,
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_OFFER_LIST;
     req.offer_list = &op;
-    return call_expect(c, &req, FOLIO__RESPONSE__RESULT_OFFERS, err);
+    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_OFFERS, err);
 }
 
 Folio__Response *folio_offer_set(struct folio_client *c, uint64_t id, const char *status,
@@ -885,7 +887,7 @@ Folio__Response *folio_offer_set(struct folio_client *c, uint64_t id, const char
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_OFFER_SET;
     req.offer_set = &op;
-    return call_expect(c, &req, FOLIO__RESPONSE__RESULT_OFFER, err);
+    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_OFFER, err);
 }
 
 Folio__Response *folio_partner_add(struct folio_client *c, const Folio__Partner *partner,
@@ -896,7 +898,7 @@ Folio__Response *folio_partner_add(struct folio_client *c, const Folio__Partner 
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_PARTNER_ADD;
     req.partner_add = &op;
-    return call_expect(c, &req, FOLIO__RESPONSE__RESULT_PARTNER, err);
+    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_PARTNER, err);
 }
 
 Folio__Response *folio_partner_list(struct folio_client *c, struct folio_error *err)
@@ -905,7 +907,7 @@ Folio__Response *folio_partner_list(struct folio_client *c, struct folio_error *
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_PARTNER_LIST;
     req.partner_list = &op;
-    return call_expect(c, &req, FOLIO__RESPONSE__RESULT_PARTNERS, err);
+    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_PARTNERS, err);
 }
 
 Folio__Response *folio_coupon_issue(struct folio_client *c, const Folio__Coupon *coupon,
@@ -917,7 +919,7 @@ Folio__Response *folio_coupon_issue(struct folio_client *c, const Folio__Coupon 
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_COUPON_ISSUE;
     req.coupon_issue = &op;
-    return call_expect(c, &req, FOLIO__RESPONSE__RESULT_COUPON, err);
+    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_COUPON, err);
 }
 
 Folio__Response *folio_coupon_list(struct folio_client *c, const char *client_id, uint32_t limit,
@@ -930,7 +932,7 @@ Folio__Response *folio_coupon_list(struct folio_client *c, const char *client_id
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_COUPON_LIST;
     req.coupon_list = &op;
-    return call_expect(c, &req, FOLIO__RESPONSE__RESULT_COUPONS, err);
+    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_COUPONS, err);
 }
 
 Folio__Response *folio_coupon_redeem(struct folio_client *c, const char *code, const char *date,
@@ -942,7 +944,7 @@ Folio__Response *folio_coupon_redeem(struct folio_client *c, const char *code, c
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_COUPON_REDEEM;
     req.coupon_redeem = &op;
-    return call_expect(c, &req, FOLIO__RESPONSE__RESULT_COUPON, err);
+    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_COUPON, err);
 }
 
 Folio__Response *folio_profile_set(struct folio_client *c, const Folio__AgentCard *card,
@@ -956,7 +958,7 @@ Folio__Response *folio_profile_set(struct folio_client *c, const Folio__AgentCar
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_PROFILE_SET;
     req.profile_set = &op;
-    return call_expect(c, &req, FOLIO__RESPONSE__RESULT_CARD, err);
+    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_CARD, err);
 }
 
 Folio__Response *folio_profile_get(struct folio_client *c, struct folio_error *err)
@@ -965,7 +967,7 @@ Folio__Response *folio_profile_get(struct folio_client *c, struct folio_error *e
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_PROFILE_GET;
     req.profile_get = &op;
-    return call_expect(c, &req, FOLIO__RESPONSE__RESULT_CARD, err);
+    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_CARD, err);
 }
 
 Folio__Response *folio_agenda(struct folio_client *c, const char *date, uint32_t days,
@@ -977,7 +979,7 @@ Folio__Response *folio_agenda(struct folio_client *c, const char *date, uint32_t
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_AGENDA;
     req.agenda = &op;
-    return call_expect(c, &req, FOLIO__RESPONSE__RESULT_AGENDA, err);
+    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_AGENDA, err);
 }
 
 static const struct {

@@ -39,6 +39,9 @@ bool folio_server_valid(const char *server);
  * later read and write (0: no limit). NULL on failure, with err set. */
 struct folio_client *folio_client_connect(const char *server, const char *client_name,
                                           int timeout_ms, struct folio_error *err);
+
+/* Changes the bound on every later wait of c (0: none). */
+void folio_client_set_timeout(struct folio_client *c, int timeout_ms);
 void folio_client_close(struct folio_client *c);
 
 /* The server's answer to Hello. */
@@ -57,6 +60,12 @@ Folio__Response *folio_client_receive(struct folio_client *c, struct folio_error
  * transport failure. */
 Folio__Response *folio_client_call(struct folio_client *c, Folio__Request *req,
                                    struct folio_error *err);
+/* The same, and the answer must carry the result `want` (an Empty answer
+ * may carry none): anything else is a transport error. Every typed call
+ * goes through here. */
+Folio__Response *folio_client_call_expect(struct folio_client *c, Folio__Request *req,
+                                          Folio__Response__ResultCase want,
+                                          struct folio_error *err);
 
 void folio_response_free(Folio__Response *r);
 

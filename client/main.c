@@ -208,6 +208,42 @@ static const struct cli_opt offer_list_opts[] = {
     {NULL, NULL, NULL, false, false},
 };
 
+static const struct cli_opt reassign_opts[] = {
+    {"--from", "AGENT", "the agent whose clients move", true, false},
+    {"--to", "AGENT", "the agent who receives them", true, false},
+    {"--client", "ID", "move only this client (repeat for more; default: all)", false, true},
+    {"--dry-run", NULL, "show what would move, change nothing", false, false},
+    {NULL, NULL, NULL, false, false},
+};
+
+static const struct cli_opt watch_opts[] = {
+    {"--count", "N", "stop after N notices", false, false},
+    {"--timeout", "SECONDS", "stop after this long", false, false},
+    {NULL, NULL, NULL, false, false},
+};
+
+static const struct cli_opt export_opts[] = {
+    {"--out", "FILE", "where to write the export", true, false},
+    {"--agent", "NAME", "export this agent's portfolio (admins; default: your own)", false, false},
+    {"--client", "ID", "export only this client (repeat for more; default: all)", false, true},
+    {"--release", NULL,
+     "mark the exported clients transferred here: hidden and read-only\n"
+     "                      (bundle format only)",
+     false, false},
+    {"--format", "FORMAT", "bundle (signed, the default), csv or vcard", false, false},
+    {NULL, NULL, NULL, false, false},
+};
+
+static const struct cli_opt import_opts[] = {
+    {"--agent", "NAME", "import into this agent's portfolio (admins; default: your own)", false,
+     false},
+    {"--allow-untrusted", NULL, "accept a bundle signed by a firm not trusted here (audited)",
+     false, false},
+    {"--format", "FORMAT", "bundle (the default), csv or vcard", false, false},
+    {"--dry-run", NULL, "check and count, change nothing", false, false},
+    {NULL, NULL, NULL, false, false},
+};
+
 static const struct cli_opt partner_add_opts[] = {
     {"--category", "CATEGORY", "restaurant, cinema, gym, ... (a-z, 0-9, -)", true, false},
     {"--city", "CITY", "where it is", false, false},
@@ -283,6 +319,26 @@ static const struct cli_cmd commands[] = {
      "Prints the matching clients and how many match; with --count only how\n"
      "many; with --by how many for each value of KEY.\n",
      segment_opts, cmd_segment},
+    {"export", "", 0, 0, "export a portfolio to a file: a signed bundle, CSV or vCard",
+     "A bundle carries clients with their timelines, offers and coupons and\n"
+     "the agent card, signed by this firm, for import at another firm. CSV\n"
+     "and vCard carry the client records only, for spreadsheets and phones.\n",
+     export_opts, cmd_export},
+    {"import", "FILE", 1, 0, "import a bundle, a CSV file or vCards into a portfolio",
+     "A bundle is checked whole (digest and signature) before anything\n"
+     "changes, then applied in one transaction; importing it again changes\n"
+     "nothing. CSV rows and vCards become new clients; likely duplicates\n"
+     "are reported and exact ones skipped.\n",
+     import_opts, cmd_import},
+    {"bundle verify", "FILE", 1, 0, "check a bundle's digest and signature (offline)", NULL, NULL,
+     cmd_bundle_verify},
+    {"bundle show", "FILE", 1, 0, "list what a bundle holds (offline)", NULL, NULL,
+     cmd_bundle_show},
+    {"watch", "", 0, 0, "print notices as they come: reassignments, alerts",
+     "Keeps the connection open until --count notices came, --timeout\n"
+     "passed, or it is interrupted. Notices are best-effort; the audit log is\n"
+     "the record.\n",
+     watch_opts, cmd_watch},
     {"agenda", "", 0, 0, "your agenda: what to do, day by day",
      "Lists the items of your portfolio from --date on, for --days days, by\n"
      "date and then priority: birthdays, follow-ups, alerts in your clients'\n"
@@ -357,6 +413,27 @@ static const struct cli_cmd commands[] = {
      cmd_alert_end},
     {"admin partner add", "NAME", 1, 0, "add a partner business (firm-admin)", NULL,
      partner_add_opts, cmd_partner_add},
+    /* Before "admin reassign", which would otherwise take "undo" as a word. */
+    {"admin reassign undo", "ID", 1, 0, "move a reassignment's clients back (admins)",
+     "Only when none of them changed since.\n", NULL, cmd_reassign_undo},
+    {"admin reassign", "", 0, 0, "move clients from one agent to another (admins)",
+     "An office-admin moves portfolios within its office, a firm-admin\n"
+     "anywhere. One transaction; the answer's id undoes it.\n",
+     reassign_opts, cmd_reassign},
+    {"admin restore-transferred", "AGENT", 1, 0,
+     "bring back the clients an export released (firm-admin)", NULL, NULL, cmd_restore_transferred},
+    {"admin firm-key", "", 0, 0, "show this firm's public key and its fingerprint", NULL, NULL,
+     cmd_firm_key},
+    {"admin trust add", "FIRM PUBLIC_KEY", 2, 0,
+     "trust bundles signed by another firm's key (firm-admin)", NULL, NULL, cmd_trust_add},
+    {"admin trust list", "", 0, 0, "list the firms whose bundles are trusted", NULL, NULL,
+     cmd_trust_list},
+    {"admin trust remove", "FIRM", 1, 0, "stop trusting a firm's bundles (firm-admin)", NULL, NULL,
+     cmd_trust_remove},
+    {"admin backup", "", 0, 0, "take a hot, compacted copy of the database (firm-admin)",
+     "Written under the data directory's backups/; foliod restore turns it\n"
+     "into a data directory.\n",
+     NULL, cmd_backup},
 };
 
 #define COMMAND_COUNT (sizeof(commands) / sizeof(commands[0]))
@@ -377,7 +454,7 @@ static const struct cli_opt global_opts[] = {
 };
 
 /* Splits a command path into its words. */
-static size_t path_words(const char *path, char words[WORDS_MAX][16])
+static size_t path_words(const char *path, char words[WORDS_MAX][32])
 {
     size_t n = 0;
     while (*path != '\0' && n < WORDS_MAX) {
@@ -447,7 +524,11 @@ static void print_main_help(const char *prefix)
         char left[64];
         snprintf(left, sizeof(left), "%s%s%s", commands[i].path, commands[i].args[0] ? " " : "",
                  commands[i].args);
-        out_text("  %-26s %s\n", left, commands[i].summary);
+        /* A long name takes its own line, so the summaries stay aligned. */
+        if (strlen(left) > 26)
+            out_text("  %s\n  %-26s %s\n", left, "", commands[i].summary);
+        else
+            out_text("  %-26s %s\n", left, commands[i].summary);
     }
     out_text("\nglobal flags (before or after the command):\n");
     print_opts(global_opts);
@@ -595,7 +676,7 @@ static size_t match_command(int argc, char **argv, int i, const struct cli_cmd *
     size_t best = 0;
     *cmd = NULL;
     for (size_t c = 0; c < COMMAND_COUNT; c++) {
-        char words[WORDS_MAX][16];
+        char words[WORDS_MAX][32];
         size_t n = path_words(commands[c].path, words);
         size_t k = 0;
         while (k < n && i + (int)k < argc && strcmp(argv[i + (int)k], words[k]) == 0)
