@@ -102,3 +102,19 @@ int access_coupon(struct request *req, const char *code, const Folio__Coupon *co
         return 0;
     return request_fail(req, FOLIO__CODE__NOT_FOUND, "no coupon %s", code);
 }
+
+int access_portfolio(struct request *req, const Folio__User *agent)
+{
+    switch (req->actor.role) {
+    case FOLIO__ROLE__ROLE_FIRM_ADMIN:
+        return 0;
+    case FOLIO__ROLE__ROLE_OFFICE_ADMIN:
+        if (agent->office_id == req->actor.office_id)
+            return 0;
+        return access_deny(req, "an office-admin may only act for agents of its own office");
+    default:
+        if (agent->id == req->actor.user_id)
+            return 0;
+        return access_deny(req, "an agent may only act on its own portfolio");
+    }
+}

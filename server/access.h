@@ -36,6 +36,11 @@ int access_client_create(struct request *req);
 int access_client(struct request *req, const char *id, const Folio__Client *client,
                   bool firm_admin_read);
 
+/* May the actor act on agent's whole portfolio (export, import, reassign)?
+ * A firm-admin any agent's, an office-admin those of its office, an agent
+ * its own. */
+int access_portfolio(struct request *req, const Folio__User *agent);
+
 /* Firm-wide settings (rules, calendar, partners) are the firm-admin's:
  * access_require_firm_admin. Alerts are posted by admins
  * (access_require_admin); an office-admin ends only the alerts posted from

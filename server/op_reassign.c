@@ -52,16 +52,6 @@ static int op_reassign_agent(struct request *req, MDB_txn *txn, const char *name
     return rc != 0 ? request_store_error(req, rc, "read the agent") : 0;
 }
 
-/* May the actor move clients between from and to? */
-static int op_reassign_scope(struct request *req, const Folio__User *from, const Folio__User *to)
-{
-    if (req->actor.role == FOLIO__ROLE__ROLE_OFFICE_ADMIN &&
-        (from->office_id != req->actor.office_id || to->office_id != req->actor.office_id))
-        return request_fail(req, FOLIO__CODE__PERMISSION_DENIED,
-                            "an office-admin may only reassign between agents of its own office");
-    return 0;
-}
-
 /* Checks the actor, both agents and the scope. */
 static int op_reassign_agents(struct request *req, MDB_txn *txn, Folio__User **from,
                               Folio__User **to)
@@ -71,7 +61,7 @@ static int op_reassign_agents(struct request *req, MDB_txn *txn, Folio__User **f
     if ((rc = access_require_admin(req)) != 0 ||
         (rc = op_reassign_agent(req, txn, ask->from, from)) != 0 ||
         (rc = op_reassign_agent(req, txn, ask->to, to)) != 0 ||
-        (rc = op_reassign_scope(req, *from, *to)) != 0)
+        (rc = access_portfolio(req, *from)) != 0 || (rc = access_portfolio(req, *to)) != 0)
         return rc;
     if ((*from)->id == (*to)->id)
         return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,
@@ -444,7 +434,7 @@ int op_reassign_undo_write(struct request *req, MDB_txn *txn)
         rc = request_store_error(req, rc, "read the reassignment");
     else if ((rc = op_reassign_undo_agent(req, txn, rec->from_id, &from)) == 0 &&
              (rc = op_reassign_undo_agent(req, txn, rec->to_id, &to)) == 0 &&
-             (rc = op_reassign_scope(req, from, to)) == 0) {
+             (rc = access_portfolio(req, from)) == 0 && (rc = access_portfolio(req, to)) == 0) {
         if (rec->undone_at != 0)
             rc = request_fail(req, FOLIO__CODE__FAILED_PRECONDITION,
                               "reassignment %llu was already undone", (unsigned long long)id);

@@ -63,21 +63,7 @@ static int op_transfer_agent(struct request *req, MDB_txn *txn, const char *name
         return request_fail(req, FOLIO__CODE__NOT_FOUND, "no agent %s", name);
     if (rc != 0)
         return request_store_error(req, rc, "read the agent");
-    const Folio__User *agent = *out;
-    switch (me->role) {
-    case FOLIO__ROLE__ROLE_FIRM_ADMIN:
-        return 0;
-    case FOLIO__ROLE__ROLE_OFFICE_ADMIN:
-        if (agent->office_id == me->office_id)
-            return 0;
-        return request_fail(req, FOLIO__CODE__PERMISSION_DENIED,
-                            "an office-admin may only act for agents of its own office");
-    default:
-        if (agent->id == me->user_id)
-            return 0;
-        return request_fail(req, FOLIO__CODE__PERMISSION_DENIED,
-                            "an agent may only move its own portfolio");
-    }
+    return access_portfolio(req, *out);
 }
 
 /* Opens the connection's transfer, replacing one that is over. */
