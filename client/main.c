@@ -434,6 +434,12 @@ static const struct cli_cmd commands[] = {
      "Written under the data directory's backups/; foliod restore turns it\n"
      "into a data directory.\n",
      NULL, cmd_backup},
+    {"admin stats", "", 0, 0,
+     "the server's figures: connections, requests by op, commits, database (firm-admin)",
+     "Counted since foliod started: uptime, connections open and accepted,\n"
+     "requests by op with the rate over the last 10 seconds, group commits and\n"
+     "their sizes, the database file and map, reader slots, password hashes.\n",
+     NULL, cmd_stats},
 };
 
 #define COMMAND_COUNT (sizeof(commands) / sizeof(commands[0]))

@@ -405,6 +405,7 @@ void connection_accept(struct server *s)
         s->connections->prev = conn;
     s->connections = conn;
     s->connection_count++;
+    s->stats.connections_accepted++;
     log_debug("connection %s accepted", conn->peer);
     if (s->connection_count > s->config.max_connections) {
         char message[128];

@@ -115,6 +115,7 @@ static const struct op op_table[] = {
      op_restore_transferred_write, NULL},
     {FOLIO__REQUEST__OP_CLIENT_IMPORT, "client_import", OP_SESSION, NULL, NULL,
      op_client_import_write, NULL},
+    {FOLIO__REQUEST__OP_STATS_GET, "stats_get", OP_SESSION, op_stats_get_read, NULL, NULL, NULL},
 };
 
 const struct op *op_find(Folio__Request__OpCase which)
@@ -266,6 +267,7 @@ void dispatch_start(struct request *req)
     const struct op *op = req->op;
     req->state = REQUEST_RUNNING;
     req->now = (int64_t)time(NULL);
+    stats_request(&s->stats, op != NULL ? op->which : 0, uv_now(&s->loop));
     if (op == NULL || !request_ok(req)) {
         request_pack(req);
         return;

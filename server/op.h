@@ -147,4 +147,7 @@ void op_transfer_finish(struct request *req);
 /* op_client_import.c */
 int op_client_import_write(struct request *req, MDB_txn *txn);
 
+/* op_stats.c */
+int op_stats_get_read(struct request *req, MDB_txn *txn);
+
 #endif

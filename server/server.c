@@ -309,10 +309,13 @@ int server_run(const struct server_config *config)
     uv_timer_init(&s->loop, &s->sweep);
     s->sweep.data = s;
     uv_timer_start(&s->sweep, server_on_sweep, SERVER_SWEEP_MS, SERVER_SWEEP_MS);
+    stats_init(&s->stats, uv_now(&s->loop));
     log_info("serving firm \"%s\" from %s", s->firm_name, config->data_dir);
 
     uv_run(&s->loop, UV_RUN_DEFAULT);
-    log_info("stopped after %llu writes in %llu commits", s->writer.jobs, s->writer.batches);
+    log_info("stopped after %llu writes in %llu commits",
+             atomic_load_explicit(&s->writer.jobs, memory_order_relaxed),
+             atomic_load_explicit(&s->writer.batches, memory_order_relaxed));
     status = 0;
 out:
     uv_walk(&s->loop, server_walk_close, NULL);

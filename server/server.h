@@ -15,6 +15,7 @@
 
 #include "firm_key.h"
 #include "hasher.h"
+#include "stats.h"
 #include "store.h"
 #include "throttle.h"
 #include "writer.h"
@@ -50,6 +51,7 @@ struct server {
     struct writer writer;
     struct hasher hasher;
     struct throttle throttle;
+    struct stats stats;       /* loop thread only; the writer counts its own */
     struct firm_key firm_key; /* loaded at start: signs bundles */
     char *firm_name;
     struct connection *connections; /* every open connection */

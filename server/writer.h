@@ -18,6 +18,7 @@
 #define FOLIO_WRITER_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 
 #include <uv.h>
@@ -25,6 +26,8 @@
 #include "store.h"
 
 #define WRITER_ROLLBACK (-1)
+/* Batch sizes counted apart: 1, 2-7, 8-31, 32 and more writes. */
+#define WRITER_BATCH_BUCKETS 4
 
 struct writer_job {
     struct writer_job *next;
@@ -44,8 +47,11 @@ struct writer {
     uv_async_t done_async;
     bool stopping;
     bool started;
-    /* Counters for logs and benchmarks; written by the writer thread. */
-    unsigned long long batches, jobs;
+    /* Counters for logs and stats (stats.h): written by the writer thread
+     * only, readable from any thread. batches counts commits (one disk sync
+     * each), jobs the writes in them. */
+    _Atomic unsigned long long batches, jobs, max_batch;
+    _Atomic unsigned long long batch_sizes[WRITER_BATCH_BUCKETS];
 };
 
 int writer_start(struct writer *w, struct store *store, uv_loop_t *loop);

@@ -1,0 +1,77 @@
+/* cmd_stats.c - folio admin stats: the server's own figures. */
+#include "cli.h"
+#include "folioclient_stats.h"
+#include "output.h"
+
+/* Rates and means travel as doubles; people and JSON get two decimals. */
+static int64_t stats_hundredths(double x)
+{
+    return x > 0 ? (int64_t)(x * 100.0 + 0.5) : 0;
+}
+
+static size_t stats_op(const void *list, size_t i, struct out_field *f)
+{
+    const Folio__OpCount *c = ((Folio__OpCount *const *)list)[i];
+    f[0] = (struct out_field)OUT_S("op", "op", c->op);
+    f[1] = (struct out_field)OUT_U("count", "requests", c->count);
+    f[2] = (struct out_field){.key = "per_sec",
+                              .label = "per second",
+                              .type = OUT_CENTS,
+                              .i = stats_hundredths(c->per_sec)};
+    return 3;
+}
+
+int cmd_stats(struct cli *cli)
+{
+    int rc = cli_connect_session(cli, NULL);
+    if (rc != CLI_OK)
+        return rc;
+    struct folio_error err;
+    Folio__Response *r = folio_stats_get(cli->client, &err);
+    if (r == NULL)
+        return cli_fail(&err);
+    const Folio__Stats *s = r->stats;
+    struct out_field f[] = {
+        OUT_U("uptime_s", "uptime (s)", s->uptime_s),
+        OUT_U("connections", "connections open", s->connections),
+        OUT_U("connections_accepted", "connections accepted", s->connections_accepted),
+        OUT_U("requests_total", "requests", s->requests_total),
+        /* People get the requests as a table below. */
+        {.key = "requests",
+         .type = OUT_LIST,
+         .n = s->n_requests,
+         .list = s->requests,
+         .item = stats_op},
+        OUT_U("commit_batches", "commits", s->commit_batches),
+        OUT_U("committed_writes", "writes committed", s->committed_writes),
+        {.key = "batch_mean",
+         .label = "writes per commit",
+         .type = OUT_CENTS,
+         .i = stats_hundredths(s->batch_mean)},
+        OUT_U("batch_max", "largest commit", s->batch_max),
+        OUT_U("batches_1", "commits of 1 write", s->batches_1),
+        OUT_U("batches_2_7", "commits of 2-7", s->batches_2_7),
+        OUT_U("batches_8_31", "commits of 8-31", s->batches_8_31),
+        OUT_U("batches_32_up", "commits of 32+", s->batches_32_up),
+        OUT_U("db_file_bytes", "database file (bytes)", s->db_file_bytes),
+        OUT_U("map_bytes", "map size (bytes)", s->map_bytes),
+        OUT_U("used_bytes", "map used (bytes)", s->used_bytes),
+        OUT_U("page_size", "page size (bytes)", s->page_size),
+        OUT_U("reader_slots_used", "reader slots used", s->reader_slots_used),
+        OUT_U("reader_slots_max", "reader slots max", s->reader_slots_max),
+        OUT_U("hashes_running", "password hashes running", s->hashes_running),
+        OUT_U("hashes_queued", "password hashes queued", s->hashes_queued),
+    };
+    out_object("stats", f, sizeof(f) / sizeof(f[0]));
+    if (!out_json()) {
+        out_note("%s", "");
+        struct out_table *t = out_table_begin("requests", "no requests yet");
+        for (size_t i = 0; i < s->n_requests; i++) {
+            struct out_field row[3];
+            out_table_row(t, row, stats_op(s->requests, i, row));
+        }
+        out_table_end(t);
+    }
+    folio_response_free(r);
+    return CLI_OK;
+}

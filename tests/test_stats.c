@@ -1,0 +1,168 @@
+/* test_stats.c - StatsGet against a real foliod: what it counts, and who may
+ * ask. Only counts are checked, never rates or times: the machine's speed is
+ * not the test's business. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <criterion/criterion.h>
+
+#include "folioclient_stats.h"
+#include "harness.h"
+
+#define PW_OLGA  "olga-password"
+#define PW_ALICE "alice-password"
+
+static struct harness_server srv;
+static struct folio_client *root;
+
+static void setup(void)
+{
+    harness_server_start(&srv, NULL);
+    root = harness_admin(&srv);
+    harness_add_office(root, "North");
+    harness_add_user(root, "olga", FOLIO__ROLE__ROLE_OFFICE_ADMIN, "North", PW_OLGA);
+    harness_add_user(root, "alice", FOLIO__ROLE__ROLE_AGENT, "North", PW_ALICE);
+}
+
+static void teardown(void)
+{
+    harness_server_cleanup(&srv);
+}
+
+TestSuite(stats, .init = setup, .fini = teardown);
+
+static void finish(void)
+{
+    folio_client_close(root);
+    root = NULL;
+    harness_server_finish(&srv);
+}
+
+static const Folio__OpCount *find_op(const Folio__Stats *s, const char *op)
+{
+    for (size_t i = 0; i < s->n_requests; i++)
+        if (strcmp(s->requests[i]->op, op) == 0)
+            return s->requests[i];
+    return NULL;
+}
+
+static uint64_t op_count(const Folio__Stats *s, const char *op)
+{
+    const Folio__OpCount *c = find_op(s, op);
+    return c != NULL ? c->count : 0;
+}
+
+static void add_client(struct folio_client *c, const char *name)
+{
+    Folio__Client client = FOLIO__CLIENT__INIT;
+    client.name = (char *)name;
+    struct folio_error err;
+    folio_response_free(harness_ok(folio_client_add(c, &client, &err), &err));
+}
+
+Test(stats, the_firm_admin_sees_connections_requests_commits_and_the_database)
+{
+    struct folio_client *alice = harness_user(&srv, "alice", PW_ALICE);
+    add_client(alice, "Ana Quispe");
+    add_client(alice, "Luis Mamani");
+    struct folio_error err;
+    for (int i = 0; i < 3; i++)
+        folio_response_free(harness_ok(folio_whoami(alice, &err), &err));
+
+    Folio__Response *r = harness_ok(folio_stats_get(root, &err), &err);
+    const Folio__Stats *s = r->stats;
+    /* root and alice are connected; setup's helpers connected too. */
+    cr_assert_geq(s->connections, 2);
+    cr_assert_geq(s->connections_accepted, s->connections);
+    cr_assert_eq(op_count(s, "client_add"), 2);
+    cr_assert_eq(op_count(s, "whoami"), 3);
+    cr_assert_eq(op_count(s, "office_add"), 1);
+    cr_assert_eq(op_count(s, "user_add"), 2);
+    cr_assert_eq(op_count(s, "stats_get"), 1, "the asking request counts itself");
+    cr_assert_eq(op_count(s, "segment"), 0, "ops never asked for are left out");
+    uint64_t sum = 0;
+    for (size_t i = 0; i < s->n_requests; i++) {
+        sum += s->requests[i]->count;
+        cr_assert_geq(s->requests[i]->per_sec, 0.0);
+    }
+    cr_assert_eq(sum, s->requests_total);
+    cr_assert(find_op(s, "whoami")->per_sec > 0.0, "whoami was asked for just now");
+
+    /* office add, two user adds, two client adds, and the logins' sessions. */
+    cr_assert_gt(s->commit_batches, 0);
+    cr_assert_geq(s->committed_writes, 5);
+    cr_assert_geq(s->committed_writes, s->commit_batches);
+    cr_assert_geq(s->batch_max, 1);
+    cr_assert_eq(s->batches_1 + s->batches_2_7 + s->batches_8_31 + s->batches_32_up,
+                 s->commit_batches);
+    cr_assert_geq(s->batch_mean, 1.0);
+
+    cr_assert_gt(s->db_file_bytes, 0);
+    cr_assert_gt(s->page_size, 0);
+    cr_assert_gt(s->used_bytes, 0);
+    cr_assert_leq(s->used_bytes, s->map_bytes);
+    cr_assert_gt(s->reader_slots_max, 0);
+    cr_assert_leq(s->reader_slots_used, s->reader_slots_max);
+    cr_assert_eq(s->hashes_running, 0);
+    cr_assert_eq(s->hashes_queued, 0);
+    folio_response_free(r);
+
+    /* Counts only grow: the second look sees the first. */
+    r = harness_ok(folio_stats_get(root, &err), &err);
+    cr_assert_eq(op_count(r->stats, "stats_get"), 2);
+    folio_response_free(r);
+
+    folio_client_close(alice);
+    finish();
+}
+
+Test(stats, a_closed_connection_is_no_longer_open_but_was_accepted)
+{
+    struct folio_error err;
+    Folio__Response *r = harness_ok(folio_stats_get(root, &err), &err);
+    uint64_t accepted = r->stats->connections_accepted;
+    folio_response_free(r);
+
+    struct folio_client *extra = harness_user(&srv, "alice", PW_ALICE);
+    r = harness_ok(folio_stats_get(root, &err), &err);
+    cr_assert_eq(r->stats->connections_accepted, accepted + 1);
+    uint64_t open = r->stats->connections;
+    folio_response_free(r);
+    folio_client_close(extra);
+
+    /* The server sees the close when it next reads that socket: ask until
+     * it has (bounded), without asserting how long it takes. */
+    uint64_t now_open = open;
+    for (int i = 0; i < 500 && now_open >= open; i++) {
+        if (i > 0)
+            nanosleep(&(struct timespec){.tv_nsec = 10 * 1000 * 1000}, NULL);
+        r = harness_ok(folio_stats_get(root, &err), &err);
+        now_open = r->stats->connections;
+        folio_response_free(r);
+    }
+    cr_assert_eq(now_open, open - 1);
+    finish();
+}
+
+Test(stats, agents_and_office_admins_are_refused)
+{
+    struct folio_error err;
+    struct folio_client *alice = harness_user(&srv, "alice", PW_ALICE);
+    harness_refused(folio_stats_get(alice, &err), &err, FOLIO__CODE__PERMISSION_DENIED);
+    struct folio_client *olga = harness_user(&srv, "olga", PW_OLGA);
+    harness_refused(folio_stats_get(olga, &err), &err, FOLIO__CODE__PERMISSION_DENIED);
+    folio_client_close(alice);
+    folio_client_close(olga);
+    finish();
+}
+
+Test(stats, without_a_session_it_asks_for_a_login)
+{
+    struct folio_error err;
+    struct folio_client *anon = harness_connect(&srv);
+    harness_refused(folio_stats_get(anon, &err), &err, FOLIO__CODE__UNAUTHENTICATED);
+    folio_client_close(anon);
+    finish();
+}
