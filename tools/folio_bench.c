@@ -1,0 +1,940 @@
+/* folio_bench.c - folio-bench, the load generator.
+ *
+ * One libuv loop thread drives every connection. Setup first: log in once,
+ * find or create the working set of clients, then log the other connections
+ * in with the session token (Authenticate), so that setup does not hash a
+ * password per connection. Then the measured run: a closed loop keeping
+ * --pipeline requests in flight on every connection, or with --rate an open
+ * loop whose latency counts from each request's intended send time, so a
+ * server that stalls cannot hide its stall by slowing the generator down
+ * (no coordinated omission). A second thread does nothing but sleep until
+ * the next request is due and wake the loop (uv_async), because the loop's
+ * own timers have millisecond resolution and would add up to a millisecond
+ * to every open-loop latency. After --duration no request is sent; the
+ * answers still in flight are awaited and counted. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdatomic.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include <uv.h>
+
+#include "bench_conn.h"
+#include "bench_histogram.h"
+#include "status.h"
+
+#define BENCH_DURATION_MAX    3600
+#define BENCH_CONNECTIONS_MAX 20000
+#define BENCH_PIPELINE_MAX    BENCH_CONN_MAX_IN_FLIGHT
+#define BENCH_RECORDS_MAX     1000000
+#define BENCH_RATE_MAX        10000000.0
+#define BENCH_SPARE_FILES     64       /* descriptors besides the connections */
+#define BENCH_SETUP_WINDOW    64       /* ClientAdds in flight while creating the working set */
+#define BENCH_CALL_MS         60000    /* one setup request */
+#define BENCH_DRAIN_MS        30000    /* answers still awaited after the run */
+#define BENCH_PACE_MIN_NS     10000    /* the pacing thread wakes the loop at most this often */
+#define BENCH_PACE_NAP_NS     50000000 /* ...and looks at least this often for the end */
+#define BENCH_ID_LEN          36
+
+enum bench_op {
+    OP_READ,
+    OP_UPDATE,
+    OP_ADD,
+    OP_AGENDA,
+    OP_SEGMENT,
+    OP_LOGIN,
+    OP_MIXED,
+};
+
+static const char *const bench_op_names[] = {"read",    "update", "add",  "agenda",
+                                             "segment", "login",  "mixed"};
+
+struct bench_options {
+    const char *server;
+    const char *user;
+    char password[1024];
+    enum bench_op op;
+    unsigned connections;
+    unsigned pipeline;
+    double duration_s;
+    unsigned records;
+    double rate;
+    bool json;
+    char date[16];
+};
+
+enum bench_phase {
+    PHASE_SETUP,
+    PHASE_RUNNING,
+    PHASE_DRAINING,
+    PHASE_DONE,
+};
+
+struct bench {
+    struct bench_options opt;
+    uv_loop_t *loop;
+    struct sockaddr_storage addr;
+    struct bench_conn **conns;
+    unsigned ready;
+    enum bench_phase phase;
+    uint64_t rng;
+
+    /* working set */
+    char (*ids)[BENCH_ID_LEN + 1];
+    unsigned n_ids;
+    unsigned setup_sent;
+    size_t record_bytes;
+    uint64_t updates;
+
+    /* the run */
+    uv_timer_t stop_timer;
+    uv_async_t pace_async;
+    uv_check_t pace_check;
+    uv_thread_t pace_thread;
+    atomic_bool pace_stop;
+    bool pace_running;
+    uint64_t start_ns;
+    uint64_t last_ns;
+    uint64_t in_flight;
+    uint64_t ops;
+    uint64_t errors;
+    char first_error[256];
+    struct bench_histogram hist;
+
+    /* open loop */
+    uint64_t issued;  /* requests sent so far; request i is due at start + i / rate */
+    uint64_t backlog; /* due by the end but never sent: every pipeline was full */
+    uint64_t free_slots;
+    unsigned cursor;
+};
+
+static struct bench B;
+
+static void bench_fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+static void bench_fatal(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("folio-bench: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    exit(1);
+}
+
+/* ---------------------------------------------------------------- usage */
+
+static void bench_usage(FILE *to)
+{
+    fputs("usage: folio-bench --server HOST:PORT --user U --password-stdin --op OP\n"
+          "                   [--connections N] [--pipeline K] [--duration S] [--records N]\n"
+          "                   [--rate R] [--date YYYY-MM-DD] [--json]\n"
+          "\n"
+          "Loads a folio server and reports operations per second, errors, and latency\n"
+          "percentiles in microseconds. U must be an agent: the working set is U's clients.\n"
+          "\n"
+          "  --server HOST:PORT  the server ([IPv6]:PORT for an IPv6 literal)\n"
+          "  --user U            log in as U, with the password read from standard input\n"
+          "  --password-stdin    (required) the password is the first line of stdin\n"
+          "  --op OP             what each request does:\n"
+          "      read     ClientGet of a random working-set client\n"
+          "      update   ClientUpdate of its notes: a durable write\n"
+          "      add      ClientAdd of a new synthetic client (the portfolio grows)\n"
+          "      agenda   AgendaQuery from --date over 7 days\n"
+          "      segment  Segment of the clients in a random city, count only\n"
+          "      login    Login as U again on an already open connection: times the\n"
+          "               password check and the new session, not the TCP handshake\n"
+          "      mixed    80 % read, 15 % update, 5 % agenda\n"
+          "  --connections N     connections, 1 to 20000 (default 1); the open-file soft\n"
+          "                      limit is raised to the hard limit when N needs it;\n"
+          "                      foliod serves 1024 unless given --max-connections\n"
+          "  --pipeline K        requests in flight per connection, 1 to 128 (default 1)\n"
+          "  --duration S        seconds of load, up to 3600 (default 10)\n"
+          "  --records N         working set: U's first N clients, created first when U has\n"
+          "                      fewer (default 1000; may be 0 for add, agenda, segment,\n"
+          "                      login)\n"
+          "  --rate R            open loop: R requests/s in all, latency measured from each\n"
+          "                      request's intended send time; requests wait when every\n"
+          "                      pipeline is full (default: closed loop)\n"
+          "  --date YYYY-MM-DD   the agenda's first day (default: today, UTC)\n"
+          "  --json              print one JSON object instead of lines of text\n"
+          "  --help              print this and exit\n"
+          "\n"
+          "Latency covers every answer, errors included. Errors (answers that are not OK)\n"
+          "are counted; a failed connection ends the run with exit status 1.\n",
+          to);
+}
+
+static void bench_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+static void bench_usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("folio-bench: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputs("\n(folio-bench --help for usage)\n", stderr);
+    va_end(ap);
+    exit(2);
+}
+
+static unsigned long long bench_parse_uint(const char *opt, const char *text,
+                                           unsigned long long min, unsigned long long max)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(text, &end, 10);
+    if (text[0] < '0' || text[0] > '9' || *end != '\0' || errno != 0 || v < min || v > max)
+        bench_usage_error("--%s wants a whole number from %llu to %llu, not %s", opt, min, max,
+                          text);
+    return v;
+}
+
+static double bench_parse_real(const char *opt, const char *text, double max)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (text[0] < '0' || text[0] > '9' || *end != '\0' || errno != 0 || !(v > 0.0) || v > max)
+        bench_usage_error("--%s wants a number above 0 and at most %.0f, not %s", opt, max, text);
+    return v;
+}
+
+static bool bench_date_ok(const char *d)
+{
+    if (strlen(d) != 10 || d[4] != '-' || d[7] != '-')
+        return false;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && (d[i] < '0' || d[i] > '9'))
+            return false;
+    return true;
+}
+
+static void bench_read_password(struct bench_options *o)
+{
+    if (fgets(o->password, sizeof(o->password), stdin) == NULL)
+        bench_usage_error("--password-stdin: no password on standard input");
+    o->password[strcspn(o->password, "\r\n")] = '\0';
+    if (o->password[0] == '\0')
+        bench_usage_error("--password-stdin: the password is empty");
+}
+
+static void bench_parse_args(int argc, char **argv, struct bench_options *o)
+{
+    enum {
+        OPT_SERVER = 256,
+        OPT_USER,
+        OPT_PASSWORD_STDIN,
+        OPT_OP,
+        OPT_CONNECTIONS,
+        OPT_PIPELINE,
+        OPT_DURATION,
+        OPT_RECORDS,
+        OPT_RATE,
+        OPT_JSON,
+        OPT_DATE,
+        OPT_HELP
+    };
+    static const struct option longopts[] = {
+        {"server", required_argument, NULL, OPT_SERVER},
+        {"user", required_argument, NULL, OPT_USER},
+        {"password-stdin", no_argument, NULL, OPT_PASSWORD_STDIN},
+        {"op", required_argument, NULL, OPT_OP},
+        {"connections", required_argument, NULL, OPT_CONNECTIONS},
+        {"pipeline", required_argument, NULL, OPT_PIPELINE},
+        {"duration", required_argument, NULL, OPT_DURATION},
+        {"records", required_argument, NULL, OPT_RECORDS},
+        {"rate", required_argument, NULL, OPT_RATE},
+        {"json", no_argument, NULL, OPT_JSON},
+        {"date", required_argument, NULL, OPT_DATE},
+        {"help", no_argument, NULL, OPT_HELP},
+        {NULL, 0, NULL, 0},
+    };
+    bool password_stdin = false, have_op = false, have_records = false;
+    *o = (struct bench_options){.connections = 1, .pipeline = 1, .duration_s = 10, .records = 1000};
+    int ch;
+    opterr = 0;
+    while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        switch (ch) {
+        case OPT_SERVER:
+            o->server = optarg;
+            break;
+        case OPT_USER:
+            o->user = optarg;
+            break;
+        case OPT_PASSWORD_STDIN:
+            password_stdin = true;
+            break;
+        case OPT_OP:
+            have_op = false;
+            for (size_t i = 0; i < sizeof(bench_op_names) / sizeof(bench_op_names[0]); i++)
+                if (strcmp(optarg, bench_op_names[i]) == 0) {
+                    o->op = (enum bench_op)i;
+                    have_op = true;
+                }
+            if (!have_op)
+                bench_usage_error("--op is one of read, update, add, agenda, segment, login, "
+                                  "mixed; not %s",
+                                  optarg);
+            break;
+        case OPT_CONNECTIONS:
+            o->connections =
+                (unsigned)bench_parse_uint("connections", optarg, 1, BENCH_CONNECTIONS_MAX);
+            break;
+        case OPT_PIPELINE:
+            o->pipeline = (unsigned)bench_parse_uint("pipeline", optarg, 1, BENCH_PIPELINE_MAX);
+            break;
+        case OPT_DURATION:
+            o->duration_s = bench_parse_real("duration", optarg, BENCH_DURATION_MAX);
+            break;
+        case OPT_RECORDS:
+            o->records = (unsigned)bench_parse_uint("records", optarg, 0, BENCH_RECORDS_MAX);
+            have_records = true;
+            break;
+        case OPT_RATE:
+            o->rate = bench_parse_real("rate", optarg, BENCH_RATE_MAX);
+            break;
+        case OPT_JSON:
+            o->json = true;
+            break;
+        case OPT_DATE:
+            if (!bench_date_ok(optarg))
+                bench_usage_error("--date wants YYYY-MM-DD, not %s", optarg);
+            snprintf(o->date, sizeof(o->date), "%s", optarg);
+            break;
+        case OPT_HELP:
+            bench_usage(stdout);
+            exit(0);
+        default:
+            bench_usage_error("unknown or incomplete option %s", argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        bench_usage_error("unexpected argument %s", argv[optind]);
+    if (o->server == NULL || o->user == NULL || !password_stdin || !have_op)
+        bench_usage_error("--server, --user, --password-stdin and --op are required");
+    bool needs_records = o->op == OP_READ || o->op == OP_UPDATE || o->op == OP_MIXED;
+    if (needs_records && have_records && o->records == 0)
+        bench_usage_error("--op %s needs --records of at least 1", bench_op_names[o->op]);
+    if (o->date[0] == '\0') {
+        time_t now = time(NULL);
+        struct tm tm;
+        gmtime_r(&now, &tm);
+        strftime(o->date, sizeof(o->date), "%Y-%m-%d", &tm);
+    }
+    bench_read_password(o);
+}
+
+/* ---------------------------------------------------------------- synthetic clients */
+
+static uint64_t bench_rand(void)
+{
+    /* splitmix64: fast, and enough to spread requests and synthetic data. */
+    uint64_t z = (B.rng += 0x9e3779b97f4a7c15u);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+    return z ^ (z >> 31);
+}
+
+static unsigned bench_pick(unsigned n)
+{
+    return (unsigned)(bench_rand() % n);
+}
+
+#define PICK(list) (list)[bench_pick(sizeof(list) / sizeof((list)[0]))]
+
+static const char *const first_names[] = {"Ana",   "Luis",   "María",  "Jorge",  "Rosa",  "Carlos",
+                                          "Lucía", "Miguel", "Elena",  "Andrés", "Sofía", "Ricardo",
+                                          "Paula", "Diego",  "Carmen", "Javier"};
+static const char *const last_names[] = {
+    "Quispe", "Flores",   "Sánchez", "Rodríguez", "García", "Mendoza",   "Torres",  "Rojas",
+    "Vargas", "Castillo", "Ramírez", "Huamán",    "Chávez", "Gutiérrez", "Salazar", "Paredes"};
+static const char *const streets[] = {
+    "Avenida Arequipa", "Jirón de la Unión", "Calle Las Begonias", "Avenida Larco",
+    "Calle Mercaderes", "Avenida Grau",      "Pasaje Los Olivos",  "Avenida Ejército"};
+/* City and region together, so that Segment by city finds a spread of sizes. */
+static const char *const places[][2] = {
+    {"Lima", "Lima"},      {"Arequipa", "Arequipa"}, {"Trujillo", "La Libertad"},
+    {"Cusco", "Cusco"},    {"Piura", "Piura"},       {"Chiclayo", "Lambayeque"},
+    {"Iquitos", "Loreto"}, {"Huancayo", "Junín"},    {"Tacna", "Tacna"},
+    {"Puno", "Puno"},      {"Ica", "Ica"},           {"Cajamarca", "Cajamarca"}};
+static const char *const employments[] = {"engineer",      "teacher",   "physician", "shop owner",
+                                          "accountant",    "nurse",     "driver",    "lawyer",
+                                          "civil servant", "architect", "farmer",    "retired"};
+static const char *const tag_words[] = {"vip",    "auto",   "home",     "life", "health",
+                                        "travel", "family", "referral", "pyme", "pension"};
+static const char *const note_parts[] = {
+    "Prefers calls after six in the evening; the office line is rarely answered. ",
+    "Renewed the vehicle policy last spring and asked about adding the second car. ",
+    "Interested in a savings plan for the children's university fees. ",
+    "Met at the chamber of commerce breakfast; introduced by a long-standing client. ",
+    "Asked to be reminded a month before the home policy renews. ",
+    "Travels abroad twice a year for work; consider annual travel cover. ",
+    "Mentioned plans to open a second shop in the coming year. ",
+    "Wants everything in writing by email, with the policy numbers spelled out. "};
+static const char *const channels[] = {"email", "phone", "sms", "post"};
+
+/* Buffers behind one synthetic Folio__Client. */
+struct bench_synth {
+    Folio__Client client;
+    Folio__Consent consent;
+    char name[96];
+    char birth[16];
+    char phone1[32];
+    char phone2[32];
+    char *phones[2];
+    char email[96];
+    char *emails[1];
+    char street[96];
+    uint32_t years[3];
+    char *tags[3];
+    char notes[512];
+};
+
+static void bench_ascii_lower(char *dst, size_t cap, const char *src)
+{
+    /* Email local parts: plain ASCII letters only. */
+    size_t n = 0;
+    for (; *src != '\0' && n + 1 < cap; src++) {
+        unsigned char ch = (unsigned char)*src;
+        if (ch >= 'A' && ch <= 'Z')
+            dst[n++] = (char)(ch - 'A' + 'a');
+        else if (ch >= 'a' && ch <= 'z')
+            dst[n++] = (char)ch;
+    }
+    dst[n] = '\0';
+}
+
+static void bench_synth_client(struct bench_synth *s)
+{
+    Folio__Client *c = &s->client;
+    folio__client__init(c);
+    folio__consent__init(&s->consent);
+    const char *first = PICK(first_names), *last = PICK(last_names), *last2 = PICK(last_names);
+    snprintf(s->name, sizeof(s->name), "%s %s %s", first, last, last2);
+    unsigned year = 1940 + bench_pick(65), month = 1 + bench_pick(12), day = 1 + bench_pick(28);
+    snprintf(s->birth, sizeof(s->birth), "%04u-%02u-%02u", year, month, day);
+    snprintf(s->phone1, sizeof(s->phone1), "+51 9%02u %03u %03u", bench_pick(100), bench_pick(1000),
+             bench_pick(1000));
+    snprintf(s->phone2, sizeof(s->phone2), "(01) %03u-%04u", bench_pick(1000), bench_pick(10000));
+    s->phones[0] = s->phone1;
+    s->phones[1] = s->phone2;
+    char a[32], b[32];
+    bench_ascii_lower(a, sizeof(a), first);
+    bench_ascii_lower(b, sizeof(b), last);
+    snprintf(s->email, sizeof(s->email), "%s.%s%u@example.com", a, b, bench_pick(1000));
+    s->emails[0] = s->email;
+    snprintf(s->street, sizeof(s->street), "%s %u", PICK(streets), 100 + bench_pick(3900));
+    unsigned place = bench_pick(sizeof(places) / sizeof(places[0]));
+    c->name = s->name;
+    c->birth_date = s->birth;
+    c->n_phones = 2;
+    c->phones = s->phones;
+    c->n_emails = 1;
+    c->emails = s->emails;
+    c->preferred_channel = (char *)PICK(channels);
+    c->street = s->street;
+    c->city = (char *)places[place][0];
+    c->region = (char *)places[place][1];
+    c->country = (char *)"PE";
+    c->marital_status = (Folio__MaritalStatus)(1 + bench_pick(5));
+    c->children = bench_pick(4);
+    c->n_children_birth_years = c->children < 3 ? c->children : 3;
+    for (size_t i = 0; i < c->n_children_birth_years; i++)
+        s->years[i] = year + 22 + 2 * (uint32_t)i;
+    c->children_birth_years = s->years;
+    c->income_cents = (int64_t)(150000 + bench_pick(1850000)) * 100;
+    c->currency = (char *)"PEN";
+    c->employment = (char *)PICK(employments);
+    unsigned t = bench_pick(sizeof(tag_words) / sizeof(tag_words[0]));
+    for (size_t i = 0; i < 3; i++)
+        s->tags[i] = (char *)tag_words[(t + 3 * i) % (sizeof(tag_words) / sizeof(tag_words[0]))];
+    c->n_tags = 3;
+    c->tags = s->tags;
+    s->consent.email = true;
+    s->consent.phone = bench_pick(2) == 0;
+    s->consent.sms = bench_pick(2) == 0;
+    s->consent.post = bench_pick(4) == 0;
+    c->consent = &s->consent;
+    unsigned n = sizeof(note_parts) / sizeof(note_parts[0]), k = bench_pick(n);
+    snprintf(s->notes, sizeof(s->notes), "%s%s%s", note_parts[k], note_parts[(k + 3) % n],
+             note_parts[(k + 5) % n]);
+    c->notes = s->notes;
+}
+
+/* ---------------------------------------------------------------- requests */
+
+/* Builds and queues one request of the op on c; tag is its intended send
+ * time. The messages live on the stack: bench_conn_send packs at once. */
+static void bench_send(struct bench_conn *c, uint64_t tag)
+{
+    enum bench_op op = B.opt.op;
+    if (op == OP_MIXED) {
+        unsigned r = bench_pick(100);
+        op = r < 80 ? OP_READ : r < 95 ? OP_UPDATE : OP_AGENDA;
+    }
+    Folio__Request req = FOLIO__REQUEST__INIT;
+    Folio__ClientGet get = FOLIO__CLIENT_GET__INIT;
+    Folio__ClientUpdate update = FOLIO__CLIENT_UPDATE__INIT;
+    Folio__Client changes = FOLIO__CLIENT__INIT;
+    Folio__ClientAdd add = FOLIO__CLIENT_ADD__INIT;
+    Folio__AgendaQuery agenda = FOLIO__AGENDA_QUERY__INIT;
+    Folio__Segment segment = FOLIO__SEGMENT__INIT;
+    Folio__Login login = FOLIO__LOGIN__INIT;
+    struct bench_synth synth;
+    char notes[512];
+    char *fields[] = {(char *)"notes"};
+    switch (op) {
+    case OP_READ:
+        get.id = B.ids[bench_pick(B.n_ids)];
+        req.op_case = FOLIO__REQUEST__OP_CLIENT_GET;
+        req.client_get = &get;
+        break;
+    case OP_UPDATE: {
+        unsigned n = sizeof(note_parts) / sizeof(note_parts[0]), k = bench_pick(n);
+        snprintf(notes, sizeof(notes), "%s%s%sReviewed %" PRIu64 ".", note_parts[k],
+                 note_parts[(k + 2) % n], note_parts[(k + 6) % n], ++B.updates);
+        changes.notes = notes;
+        update.id = B.ids[bench_pick(B.n_ids)];
+        update.client = &changes;
+        update.n_fields = 1;
+        update.fields = fields;
+        req.op_case = FOLIO__REQUEST__OP_CLIENT_UPDATE;
+        req.client_update = &update;
+        break;
+    }
+    case OP_ADD:
+        bench_synth_client(&synth);
+        add.client = &synth.client;
+        req.op_case = FOLIO__REQUEST__OP_CLIENT_ADD;
+        req.client_add = &add;
+        break;
+    case OP_AGENDA:
+        agenda.date = B.opt.date;
+        agenda.days = 7;
+        req.op_case = FOLIO__REQUEST__OP_AGENDA;
+        req.agenda = &agenda;
+        break;
+    case OP_SEGMENT:
+        segment.city = (char *)places[bench_pick(sizeof(places) / sizeof(places[0]))][0];
+        segment.count_only = true;
+        req.op_case = FOLIO__REQUEST__OP_SEGMENT;
+        req.segment = &segment;
+        break;
+    case OP_LOGIN:
+        login.username = (char *)B.opt.user;
+        login.password = B.opt.password;
+        req.op_case = FOLIO__REQUEST__OP_LOGIN;
+        req.login = &login;
+        break;
+    case OP_MIXED:
+        break;
+    }
+    if (bench_conn_send(c, &req, tag) != 0)
+        bench_fatal("cannot send on a connection: %s",
+                    bench_conn_error(c)[0] != '\0' ? bench_conn_error(c) : "out of memory");
+    B.in_flight++;
+}
+
+/* ---------------------------------------------------------------- the run */
+
+/* Request i of the open loop is due at start + i / rate. */
+static uint64_t bench_due_time(uint64_t i)
+{
+    return B.start_ns + (uint64_t)((double)i * 1e9 / B.opt.rate);
+}
+
+/* How many requests are due by now. */
+static uint64_t bench_due_count(uint64_t now)
+{
+    return (uint64_t)((double)(now - B.start_ns) * B.opt.rate / 1e9) + 1;
+}
+
+/* Open loop: sends what is due, on any connection with room. */
+static void bench_pace(void)
+{
+    if (B.phase != PHASE_RUNNING)
+        return;
+    uint64_t due = bench_due_count(uv_hrtime());
+    while (B.issued < due && B.free_slots > 0) {
+        struct bench_conn *c = B.conns[B.cursor];
+        B.cursor = (B.cursor + 1) % B.opt.connections;
+        if (bench_conn_in_flight(c) >= B.opt.pipeline)
+            continue;
+        bench_send(c, bench_due_time(B.issued++));
+        B.free_slots--;
+    }
+}
+
+static void bench_pace_async(uv_async_t *a)
+{
+    (void)a;
+    bench_pace();
+}
+
+static void bench_sleep_until(uint64_t ns)
+{
+    struct timespec ts = {.tv_sec = (time_t)(ns / 1000000000u),
+                          .tv_nsec = (long)(ns % 1000000000u)};
+    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+        ;
+}
+
+/* The pacing thread: wakes the loop when the next request is due. It only
+ * reads what the loop thread set before starting it. uv_hrtime counts on
+ * CLOCK_MONOTONIC too. */
+static void bench_pace_thread(void *arg)
+{
+    (void)arg;
+    uint64_t next = 0; /* index of the next request not yet due */
+    while (!atomic_load(&B.pace_stop)) {
+        uint64_t now = uv_hrtime();
+        uint64_t wake = bench_due_time(next);
+        if (wake < now + BENCH_PACE_MIN_NS)
+            wake = now + BENCH_PACE_MIN_NS;
+        if (wake > now + BENCH_PACE_NAP_NS)
+            wake = now + BENCH_PACE_NAP_NS;
+        bench_sleep_until(wake);
+        now = uv_hrtime();
+        uint64_t due = bench_due_count(now);
+        if (due > next) {
+            next = due;
+            uv_async_send(&B.pace_async);
+        }
+    }
+}
+
+static void bench_pace_end(void)
+{
+    if (!B.pace_running)
+        return;
+    atomic_store(&B.pace_stop, true);
+    uv_thread_join(&B.pace_thread);
+    B.pace_running = false;
+    uv_check_stop(&B.pace_check);
+}
+
+static void bench_pace_check(uv_check_t *h)
+{
+    (void)h;
+    bench_pace();
+}
+
+static void bench_finish(void)
+{
+    B.phase = PHASE_DONE;
+    uv_timer_stop(&B.stop_timer);
+    bench_pace_end();
+    uv_stop(B.loop);
+}
+
+static void bench_stop(uv_timer_t *t)
+{
+    (void)t;
+    if (B.phase == PHASE_RUNNING) {
+        if (B.opt.rate > 0) {
+            uint64_t due = bench_due_count(uv_hrtime());
+            B.backlog = due > B.issued ? due - B.issued : 0;
+        }
+        B.phase = PHASE_DRAINING;
+        bench_pace_end();
+        if (B.in_flight == 0) {
+            bench_finish();
+            return;
+        }
+        uv_timer_start(&B.stop_timer, bench_stop, BENCH_DRAIN_MS, 0);
+        return;
+    }
+    fprintf(stderr, "folio-bench: %" PRIu64 " requests still unanswered %d s after the run\n",
+            B.in_flight, BENCH_DRAIN_MS / 1000);
+    bench_finish();
+}
+
+static void bench_response(struct bench_conn *c, const Folio__Response *resp, uint64_t tag)
+{
+    uint64_t now = uv_hrtime();
+    B.in_flight--;
+    if (B.phase == PHASE_SETUP) {
+        if (resp->status != NULL && resp->status->code != FOLIO__CODE__OK)
+            bench_fatal("setup: adding a client: %s: %s", status_name(resp->status->code),
+                        resp->status->message);
+        if (resp->result_case != FOLIO__RESPONSE__RESULT_CLIENT)
+            bench_fatal("setup: the answer to ClientAdd carries no client");
+        snprintf(B.ids[B.n_ids++], BENCH_ID_LEN + 1, "%s", resp->client->id);
+        return;
+    }
+    B.ops++;
+    B.last_ns = now;
+    bench_histogram_record(&B.hist, now > tag ? (now - tag) / 1000 : 0);
+    if (resp->status != NULL && resp->status->code != FOLIO__CODE__OK) {
+        if (B.errors++ == 0)
+            snprintf(B.first_error, sizeof(B.first_error), "%s: %s",
+                     status_name(resp->status->code), resp->status->message);
+    }
+    if (B.phase != PHASE_RUNNING) {
+        if (B.phase == PHASE_DRAINING && B.in_flight == 0)
+            bench_finish();
+        return;
+    }
+    if (B.opt.rate <= 0) {
+        bench_send(c, now);
+    } else if (B.issued < bench_due_count(now)) {
+        bench_send(c, bench_due_time(B.issued++));
+    } else {
+        B.free_slots++;
+    }
+}
+
+static void bench_ready(struct bench_conn *c)
+{
+    (void)c;
+    B.ready++;
+}
+
+static void bench_failed(struct bench_conn *c, const char *why)
+{
+    (void)c;
+    bench_fatal("connection to %s failed: %s", B.opt.server, why);
+}
+
+static const struct bench_conn_callbacks bench_callbacks = {
+    .ready = bench_ready,
+    .response = bench_response,
+    .failed = bench_failed,
+};
+
+/* ---------------------------------------------------------------- setup */
+
+/* Room for the measured connections, the setup one and the spares. */
+static void bench_raise_file_limit(unsigned connections)
+{
+    struct rlimit rl;
+    rlim_t need = (rlim_t)connections + 1 + BENCH_SPARE_FILES;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= need)
+        return;
+    if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < need)
+        bench_fatal("--connections %u needs %llu open files, but the hard limit is %llu "
+                    "(raise it with ulimit -Hn, as root)",
+                    connections, (unsigned long long)need, (unsigned long long)rl.rlim_max);
+    rl.rlim_cur = rl.rlim_max != RLIM_INFINITY ? rl.rlim_max : need;
+    if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+        bench_fatal("cannot raise the open-file limit to %llu: %s", (unsigned long long)need,
+                    strerror(errno));
+}
+
+static Folio__Response *bench_call(struct bench_conn *c, Folio__Request *req, const char *what)
+{
+    Folio__Response *resp;
+    if (bench_conn_call(c, req, &resp, BENCH_CALL_MS) != 0)
+        bench_fatal("setup: %s: %s", what, bench_conn_error(c));
+    if (resp->status != NULL && resp->status->code != FOLIO__CODE__OK)
+        bench_fatal("setup: %s: %s: %s", what, status_name(resp->status->code),
+                    resp->status->message);
+    return resp;
+}
+
+/* Collects up to --records ids of the user's clients, in id order. */
+static void bench_list_working_set(struct bench_conn *c)
+{
+    char after[BENCH_ID_LEN + 1] = "";
+    while (B.n_ids < B.opt.records) {
+        Folio__ClientList list = FOLIO__CLIENT_LIST__INIT;
+        list.limit = 1000;
+        list.after = after;
+        Folio__Request req = FOLIO__REQUEST__INIT;
+        req.op_case = FOLIO__REQUEST__OP_CLIENT_LIST;
+        req.client_list = &list;
+        Folio__Response *resp = bench_call(c, &req, "listing the clients");
+        if (resp->result_case != FOLIO__RESPONSE__RESULT_CLIENTS)
+            bench_fatal("setup: the answer to ClientList carries no clients");
+        Folio__Clients *got = resp->clients;
+        for (size_t i = 0; i < got->n_clients && B.n_ids < B.opt.records; i++)
+            snprintf(B.ids[B.n_ids++], BENCH_ID_LEN + 1, "%s", got->clients[i]->id);
+        bool more = got->next[0] != '\0' && got->n_clients > 0;
+        if (more)
+            snprintf(after, sizeof(after), "%s", got->next);
+        folio__response__free_unpacked(resp, NULL);
+        if (!more)
+            break;
+    }
+}
+
+/* Adds clients, BENCH_SETUP_WINDOW at a time, until the working set is full. */
+static void bench_fill_working_set(struct bench_conn *c)
+{
+    unsigned need = B.opt.records - B.n_ids;
+    if (need == 0)
+        return;
+    fprintf(stderr, "folio-bench: %s has %u clients; adding %u\n", B.opt.user, B.n_ids, need);
+    Folio__ClientAdd add = FOLIO__CLIENT_ADD__INIT;
+    Folio__Request req = FOLIO__REQUEST__INIT;
+    req.op_case = FOLIO__REQUEST__OP_CLIENT_ADD;
+    req.client_add = &add;
+    unsigned sent = 0;
+    while (B.n_ids < B.opt.records) {
+        while (sent < need && bench_conn_in_flight(c) < BENCH_SETUP_WINDOW) {
+            struct bench_synth synth;
+            bench_synth_client(&synth);
+            add.client = &synth.client;
+            if (bench_conn_send(c, &req, 0) != 0)
+                bench_fatal("setup: cannot send: %s", bench_conn_error(c));
+            B.in_flight++;
+            sent++;
+        }
+        uv_run(B.loop, UV_RUN_ONCE);
+    }
+}
+
+static void bench_measure_record(struct bench_conn *c)
+{
+    if (B.n_ids == 0)
+        return;
+    Folio__ClientGet get = FOLIO__CLIENT_GET__INIT;
+    get.id = B.ids[0];
+    Folio__Request req = FOLIO__REQUEST__INIT;
+    req.op_case = FOLIO__REQUEST__OP_CLIENT_GET;
+    req.client_get = &get;
+    Folio__Response *resp = bench_call(c, &req, "reading a client");
+    if (resp->result_case == FOLIO__RESPONSE__RESULT_CLIENT)
+        B.record_bytes = folio__client__get_packed_size(resp->client);
+    folio__response__free_unpacked(resp, NULL);
+}
+
+static void bench_setup(void)
+{
+    char why[256];
+    if (bench_conn_resolve(B.opt.server, &B.addr, why, sizeof(why)) != 0)
+        bench_usage_error("--server %s", why);
+    bench_raise_file_limit(B.opt.connections);
+    B.ids = calloc(B.opt.records > 0 ? B.opt.records : 1, sizeof(*B.ids));
+    B.conns = calloc(B.opt.connections, sizeof(*B.conns));
+    if (B.ids == NULL || B.conns == NULL)
+        bench_fatal("out of memory");
+
+    struct bench_conn_auth auth = {
+        .user = B.opt.user, .password = B.opt.password, .client_name = "folio-bench"};
+    struct bench_conn *first =
+        bench_conn_open(B.loop, (struct sockaddr *)&B.addr, &auth, &bench_callbacks, NULL);
+    if (first == NULL)
+        bench_fatal("out of memory");
+    if (bench_conn_wait_ready(first) != 0)
+        bench_fatal("cannot log in to %s as %s: %s", B.opt.server, B.opt.user,
+                    bench_conn_error(first));
+    B.ready = 0; /* counts the measured connections only */
+    bench_list_working_set(first);
+    bench_fill_working_set(first);
+    bench_measure_record(first);
+
+    /* The others log in with the session, so setup costs no password hashing. */
+    char token[128];
+    snprintf(token, sizeof(token), "%s", bench_conn_token(first));
+    auth.token = token;
+    for (unsigned i = 0; i < B.opt.connections; i++) {
+        B.conns[i] =
+            bench_conn_open(B.loop, (struct sockaddr *)&B.addr, &auth, &bench_callbacks, NULL);
+        if (B.conns[i] == NULL)
+            bench_fatal("out of memory");
+    }
+    while (B.ready < B.opt.connections)
+        uv_run(B.loop, UV_RUN_ONCE);
+    bench_conn_close(first);
+}
+
+/* ---------------------------------------------------------------- report */
+
+static void bench_report(void)
+{
+    double elapsed =
+        (double)((B.last_ns > B.start_ns ? B.last_ns : uv_hrtime()) - B.start_ns) / 1e9;
+    double per_sec = elapsed > 0 ? (double)B.ops / elapsed : 0;
+    uint64_t p50 = bench_histogram_percentile(&B.hist, 50),
+             p90 = bench_histogram_percentile(&B.hist, 90),
+             p99 = bench_histogram_percentile(&B.hist, 99),
+             p999 = bench_histogram_percentile(&B.hist, 99.9), max = B.hist.max;
+    const char *op = bench_op_names[B.opt.op];
+    if (B.opt.json) {
+        printf("{\"op\": \"%s\", \"connections\": %u, \"pipeline\": %u, \"rate\": %.0f, "
+               "\"duration_s\": %.3f, \"records\": %u, \"record_bytes\": %zu, \"ops\": %" PRIu64
+               ", \"ops_per_sec\": %.1f, \"errors\": %" PRIu64 ", \"backlog\": %" PRIu64
+               ", \"p50_us\": %" PRIu64 ", \"p90_us\": %" PRIu64 ", \"p99_us\": %" PRIu64
+               ", \"p999_us\": %" PRIu64 ", \"max_us\": %" PRIu64 ", \"first_error\": \"",
+               op, B.opt.connections, B.opt.pipeline, B.opt.rate, elapsed, B.n_ids, B.record_bytes,
+               B.ops, per_sec, B.errors, B.backlog, p50, p90, p99, p999, max);
+        for (const char *p = B.first_error; *p != '\0'; p++) {
+            unsigned char ch = (unsigned char)*p;
+            if (ch == '"' || ch == '\\')
+                printf("\\%c", ch);
+            else if (ch < 0x20)
+                printf("\\u%04x", ch);
+            else
+                putchar(ch);
+        }
+        printf("\"}\n");
+        return;
+    }
+    printf("op %s, %u connections, pipeline %u, ", op, B.opt.connections, B.opt.pipeline);
+    if (B.opt.rate > 0)
+        printf("open loop at %.0f/s, ", B.opt.rate);
+    else
+        printf("closed loop, ");
+    printf("%.2f s, %u records of about %zu bytes\n", elapsed, B.n_ids, B.record_bytes);
+    printf("ops          %" PRIu64 " (%.1f/s)\n", B.ops, per_sec);
+    printf("errors       %" PRIu64 "%s%s\n", B.errors, B.errors > 0 ? ", first: " : "",
+           B.first_error);
+    if (B.opt.rate > 0)
+        printf("not sent     %" PRIu64 " (due, but every pipeline was full)\n", B.backlog);
+    printf("latency us   p50 %" PRIu64 "  p90 %" PRIu64 "  p99 %" PRIu64 "  p99.9 %" PRIu64
+           "  max %" PRIu64 "\n",
+           p50, p90, p99, p999, max);
+}
+
+/* ---------------------------------------------------------------- main */
+
+int main(int argc, char **argv)
+{
+    bench_parse_args(argc, argv, &B.opt);
+    B.loop = uv_default_loop();
+    B.rng = (uint64_t)time(NULL) ^ uv_hrtime();
+    bench_histogram_init(&B.hist);
+    B.phase = PHASE_SETUP;
+    bench_setup();
+
+    uv_timer_init(B.loop, &B.stop_timer);
+    uv_async_init(B.loop, &B.pace_async, bench_pace_async);
+    uv_check_init(B.loop, &B.pace_check);
+    B.phase = PHASE_RUNNING;
+    B.start_ns = uv_hrtime();
+    uv_update_time(B.loop);
+    uv_timer_start(&B.stop_timer, bench_stop, (uint64_t)(B.opt.duration_s * 1000.0 + 0.5), 0);
+    if (B.opt.rate > 0) {
+        B.free_slots = (uint64_t)B.opt.connections * B.opt.pipeline;
+        uv_check_start(&B.pace_check, bench_pace_check);
+        if (uv_thread_create(&B.pace_thread, bench_pace_thread, NULL) != 0)
+            bench_fatal("cannot start the pacing thread");
+        B.pace_running = true;
+        bench_pace();
+    } else {
+        for (unsigned i = 0; i < B.opt.connections; i++)
+            for (unsigned k = 0; k < B.opt.pipeline; k++)
+                bench_send(B.conns[i], B.start_ns);
+    }
+    uv_run(B.loop, UV_RUN_DEFAULT);
+    bench_report();
+
+    for (unsigned i = 0; i < B.opt.connections; i++)
+        bench_conn_close(B.conns[i]);
+    uv_close((uv_handle_t *)&B.stop_timer, NULL);
+    uv_close((uv_handle_t *)&B.pace_async, NULL);
+    uv_close((uv_handle_t *)&B.pace_check, NULL);
+    uv_run(B.loop, UV_RUN_DEFAULT);
+    uv_loop_close(B.loop);
+    free(B.conns);
+    free(B.ids);
+    return 0;
+}
