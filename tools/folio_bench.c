@@ -27,6 +27,7 @@
 #include <uv.h>
 
 #include "bench_conn.h"
+#include "bench_data.h"
 #include "bench_histogram.h"
 #include "status.h"
 
@@ -51,10 +52,11 @@ enum bench_op {
     OP_SEGMENT,
     OP_LOGIN,
     OP_MIXED,
+    OP_LIST,
 };
 
-static const char *const bench_op_names[] = {"read",    "update", "add",  "agenda",
-                                             "segment", "login",  "mixed"};
+static const char *const bench_op_names[] = {"read",    "update", "add",   "agenda",
+                                             "segment", "login",  "mixed", "list"};
 
 struct bench_options {
     const char *server;
@@ -85,6 +87,8 @@ struct bench {
     unsigned ready;
     enum bench_phase phase;
     uint64_t rng;
+    uint64_t rng_seed;   /* synthetic clients of this run (bench_data.h) */
+    uint32_t synth_next; /* the next synthetic client's number */
 
     /* working set */
     char (*ids)[BENCH_ID_LEN + 1];
@@ -152,6 +156,7 @@ static void bench_usage(FILE *to)
           "      login    Login as U again on an already open connection: times the\n"
           "               password check and the new session, not the TCP handshake\n"
           "      mixed    80 % read, 15 % update, 5 % agenda\n"
+          "      list     ClientList: a page of 100 clients after a random one\n"
           "  --connections N     connections, 1 to 20000 (default 1); the open-file soft\n"
           "                      limit is raised to the hard limit when N needs it;\n"
           "                      foliod serves 1024 unless given --max-connections\n"
@@ -280,7 +285,7 @@ static void bench_parse_args(int argc, char **argv, struct bench_options *o)
                 }
             if (!have_op)
                 bench_usage_error("--op is one of read, update, add, agenda, segment, login, "
-                                  "mixed; not %s",
+                                  "mixed, list; not %s",
                                   optarg);
             break;
         case OPT_CONNECTIONS:
@@ -319,7 +324,8 @@ static void bench_parse_args(int argc, char **argv, struct bench_options *o)
         bench_usage_error("unexpected argument %s", argv[optind]);
     if (o->server == NULL || o->user == NULL || !password_stdin || !have_op)
         bench_usage_error("--server, --user, --password-stdin and --op are required");
-    bool needs_records = o->op == OP_READ || o->op == OP_UPDATE || o->op == OP_MIXED;
+    bool needs_records =
+        o->op == OP_READ || o->op == OP_UPDATE || o->op == OP_MIXED || o->op == OP_LIST;
     if (needs_records && have_records && o->records == 0)
         bench_usage_error("--op %s needs --records of at least 1", bench_op_names[o->op]);
     if (o->date[0] == '\0') {
@@ -347,125 +353,21 @@ static unsigned bench_pick(unsigned n)
     return (unsigned)(bench_rand() % n);
 }
 
-#define PICK(list) (list)[bench_pick(sizeof(list) / sizeof((list)[0]))]
-
-static const char *const first_names[] = {"Ana",   "Luis",   "María",  "Jorge",  "Rosa",  "Carlos",
-                                          "Lucía", "Miguel", "Elena",  "Andrés", "Sofía", "Ricardo",
-                                          "Paula", "Diego",  "Carmen", "Javier"};
-static const char *const last_names[] = {
-    "Quispe", "Flores",   "Sánchez", "Rodríguez", "García", "Mendoza",   "Torres",  "Rojas",
-    "Vargas", "Castillo", "Ramírez", "Huamán",    "Chávez", "Gutiérrez", "Salazar", "Paredes"};
-static const char *const streets[] = {
-    "Avenida Arequipa", "Jirón de la Unión", "Calle Las Begonias", "Avenida Larco",
-    "Calle Mercaderes", "Avenida Grau",      "Pasaje Los Olivos",  "Avenida Ejército"};
-/* City and region together, so that Segment by city finds a spread of sizes. */
-static const char *const places[][2] = {
-    {"Lima", "Lima"},      {"Arequipa", "Arequipa"}, {"Trujillo", "La Libertad"},
-    {"Cusco", "Cusco"},    {"Piura", "Piura"},       {"Chiclayo", "Lambayeque"},
-    {"Iquitos", "Loreto"}, {"Huancayo", "Junín"},    {"Tacna", "Tacna"},
-    {"Puno", "Puno"},      {"Ica", "Ica"},           {"Cajamarca", "Cajamarca"}};
-static const char *const employments[] = {"engineer",      "teacher",   "physician", "shop owner",
-                                          "accountant",    "nurse",     "driver",    "lawyer",
-                                          "civil servant", "architect", "farmer",    "retired"};
-static const char *const tag_words[] = {"vip",    "auto",   "home",     "life", "health",
-                                        "travel", "family", "referral", "pyme", "pension"};
-static const char *const note_parts[] = {
-    "Prefers calls after six in the evening; the office line is rarely answered. ",
-    "Renewed the vehicle policy last spring and asked about adding the second car. ",
-    "Interested in a savings plan for the children's university fees. ",
-    "Met at the chamber of commerce breakfast; introduced by a long-standing client. ",
-    "Asked to be reminded a month before the home policy renews. ",
-    "Travels abroad twice a year for work; consider annual travel cover. ",
-    "Mentioned plans to open a second shop in the coming year. ",
-    "Wants everything in writing by email, with the policy numbers spelled out. "};
-static const char *const channels[] = {"email", "phone", "sms", "post"};
-
-/* Buffers behind one synthetic Folio__Client. */
-struct bench_synth {
-    Folio__Client client;
-    Folio__Consent consent;
-    char name[96];
-    char birth[16];
-    char phone1[32];
-    char phone2[32];
-    char *phones[2];
-    char email[96];
-    char *emails[1];
-    char street[96];
-    uint32_t years[3];
-    char *tags[3];
-    char notes[512];
-};
-
-static void bench_ascii_lower(char *dst, size_t cap, const char *src)
+/* A new synthetic client, numbered in this run's own sequence so that no two
+ * adds repeat one another (bench_data.h). */
+static void bench_synth_client(struct bench_data_client *s)
 {
-    /* Email local parts: plain ASCII letters only. */
-    size_t n = 0;
-    for (; *src != '\0' && n + 1 < cap; src++) {
-        unsigned char ch = (unsigned char)*src;
-        if (ch >= 'A' && ch <= 'Z')
-            dst[n++] = (char)(ch - 'A' + 'a');
-        else if (ch >= 'a' && ch <= 'z')
-            dst[n++] = (char)ch;
-    }
-    dst[n] = '\0';
+    bench_data_client(s, B.rng_seed, 0, B.synth_next++);
 }
 
-static void bench_synth_client(struct bench_synth *s)
+/* Update texts: the size of a real note, and never twice the same. */
+static void bench_update_notes(char *out, size_t cap)
 {
-    Folio__Client *c = &s->client;
-    folio__client__init(c);
-    folio__consent__init(&s->consent);
-    const char *first = PICK(first_names), *last = PICK(last_names), *last2 = PICK(last_names);
-    snprintf(s->name, sizeof(s->name), "%s %s %s", first, last, last2);
-    unsigned year = 1940 + bench_pick(65), month = 1 + bench_pick(12), day = 1 + bench_pick(28);
-    snprintf(s->birth, sizeof(s->birth), "%04u-%02u-%02u", year, month, day);
-    snprintf(s->phone1, sizeof(s->phone1), "+51 9%02u %03u %03u", bench_pick(100), bench_pick(1000),
-             bench_pick(1000));
-    snprintf(s->phone2, sizeof(s->phone2), "(01) %03u-%04u", bench_pick(1000), bench_pick(10000));
-    s->phones[0] = s->phone1;
-    s->phones[1] = s->phone2;
-    char a[32], b[32];
-    bench_ascii_lower(a, sizeof(a), first);
-    bench_ascii_lower(b, sizeof(b), last);
-    snprintf(s->email, sizeof(s->email), "%s.%s%u@example.com", a, b, bench_pick(1000));
-    s->emails[0] = s->email;
-    snprintf(s->street, sizeof(s->street), "%s %u", PICK(streets), 100 + bench_pick(3900));
-    unsigned place = bench_pick(sizeof(places) / sizeof(places[0]));
-    c->name = s->name;
-    c->birth_date = s->birth;
-    c->n_phones = 2;
-    c->phones = s->phones;
-    c->n_emails = 1;
-    c->emails = s->emails;
-    c->preferred_channel = (char *)PICK(channels);
-    c->street = s->street;
-    c->city = (char *)places[place][0];
-    c->region = (char *)places[place][1];
-    c->country = (char *)"PE";
-    c->marital_status = (Folio__MaritalStatus)(1 + bench_pick(5));
-    c->children = bench_pick(4);
-    c->n_children_birth_years = c->children < 3 ? c->children : 3;
-    for (size_t i = 0; i < c->n_children_birth_years; i++)
-        s->years[i] = year + 22 + 2 * (uint32_t)i;
-    c->children_birth_years = s->years;
-    c->income_cents = (int64_t)(150000 + bench_pick(1850000)) * 100;
-    c->currency = (char *)"PEN";
-    c->employment = (char *)PICK(employments);
-    unsigned t = bench_pick(sizeof(tag_words) / sizeof(tag_words[0]));
-    for (size_t i = 0; i < 3; i++)
-        s->tags[i] = (char *)tag_words[(t + 3 * i) % (sizeof(tag_words) / sizeof(tag_words[0]))];
-    c->n_tags = 3;
-    c->tags = s->tags;
-    s->consent.email = true;
-    s->consent.phone = bench_pick(2) == 0;
-    s->consent.sms = bench_pick(2) == 0;
-    s->consent.post = bench_pick(4) == 0;
-    c->consent = &s->consent;
-    unsigned n = sizeof(note_parts) / sizeof(note_parts[0]), k = bench_pick(n);
-    snprintf(s->notes, sizeof(s->notes), "%s%s%s", note_parts[k], note_parts[(k + 3) % n],
-             note_parts[(k + 5) % n]);
-    c->notes = s->notes;
+    snprintf(out, cap,
+             "Called about the renewal; prefers calls after six in the evening and wants the "
+             "policy numbers by email. Asked about a savings plan for the children's university "
+             "fees and cover for the second car. Reviewed %" PRIu64 ".",
+             ++B.updates);
 }
 
 /* ---------------------------------------------------------------- requests */
@@ -487,7 +389,8 @@ static void bench_send(struct bench_conn *c, uint64_t tag)
     Folio__AgendaQuery agenda = FOLIO__AGENDA_QUERY__INIT;
     Folio__Segment segment = FOLIO__SEGMENT__INIT;
     Folio__Login login = FOLIO__LOGIN__INIT;
-    struct bench_synth synth;
+    Folio__ClientList list = FOLIO__CLIENT_LIST__INIT;
+    struct bench_data_client synth;
     char notes[512];
     char *fields[] = {(char *)"notes"};
     switch (op) {
@@ -497,9 +400,7 @@ static void bench_send(struct bench_conn *c, uint64_t tag)
         req.client_get = &get;
         break;
     case OP_UPDATE: {
-        unsigned n = sizeof(note_parts) / sizeof(note_parts[0]), k = bench_pick(n);
-        snprintf(notes, sizeof(notes), "%s%s%sReviewed %" PRIu64 ".", note_parts[k],
-                 note_parts[(k + 2) % n], note_parts[(k + 6) % n], ++B.updates);
+        bench_update_notes(notes, sizeof(notes));
         changes.notes = notes;
         update.id = B.ids[bench_pick(B.n_ids)];
         update.client = &changes;
@@ -522,7 +423,7 @@ static void bench_send(struct bench_conn *c, uint64_t tag)
         req.agenda = &agenda;
         break;
     case OP_SEGMENT:
-        segment.city = (char *)places[bench_pick(sizeof(places) / sizeof(places[0]))][0];
+        segment.city = (char *)bench_data_places[bench_pick((unsigned)bench_data_n_places)].city;
         segment.count_only = true;
         req.op_case = FOLIO__REQUEST__OP_SEGMENT;
         req.segment = &segment;
@@ -532,6 +433,12 @@ static void bench_send(struct bench_conn *c, uint64_t tag)
         login.password = B.opt.password;
         req.op_case = FOLIO__REQUEST__OP_LOGIN;
         req.login = &login;
+        break;
+    case OP_LIST:
+        list.limit = 100;
+        list.after = B.ids[bench_pick(B.n_ids)];
+        req.op_case = FOLIO__REQUEST__OP_CLIENT_LIST;
+        req.client_list = &list;
         break;
     case OP_MIXED:
         break;
@@ -779,7 +686,7 @@ static void bench_fill_working_set(struct bench_conn *c)
     unsigned sent = 0;
     while (B.n_ids < B.opt.records) {
         while (sent < need && bench_conn_in_flight(c) < BENCH_SETUP_WINDOW) {
-            struct bench_synth synth;
+            struct bench_data_client synth;
             bench_synth_client(&synth);
             add.client = &synth.client;
             if (bench_conn_send(c, &req, 0) != 0)
@@ -901,6 +808,7 @@ int main(int argc, char **argv)
     bench_parse_args(argc, argv, &B.opt);
     B.loop = uv_default_loop();
     B.rng = (uint64_t)time(NULL) ^ uv_hrtime();
+    B.rng_seed = B.rng;
     bench_histogram_init(&B.hist);
     B.phase = PHASE_SETUP;
     bench_setup();
