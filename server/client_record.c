@@ -7,12 +7,14 @@
 #include "client_record.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 
 #include <sodium.h>
 
+#include "client_summary.h"
 #include "validate.h"
 
 #define STR_(x) #x
@@ -871,51 +873,26 @@ const char *client_segment_validate(const Folio__Segment *seg)
     return NULL;
 }
 
-/* No income known: nothing ever recorded. */
-static bool income_unknown(const Folio__Client *c)
+static bool has_consent(const struct client_summary *s, const char *channel)
 {
-    return c->income_cents == 0 && c->n_income_history == 0 && c->currency[0] == '\0';
-}
-
-static bool has_consent(const Folio__Consent *consent, const char *channel)
-{
-    if (consent == NULL)
-        return false;
     if (strcmp(channel, "email") == 0)
-        return consent->email;
+        return s->consent_email;
     if (strcmp(channel, "phone") == 0)
-        return consent->phone;
+        return s->consent_phone;
     if (strcmp(channel, "sms") == 0)
-        return consent->sms;
-    return strcmp(channel, "post") == 0 && consent->post;
+        return s->consent_sms;
+    return strcmp(channel, "post") == 0 && s->consent_post;
 }
 
-static bool any_equal(char *const *list, size_t n, const char *want)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (strcasecmp(list[i], want) == 0)
-            return true;
-    }
-    return false;
-}
-
-static bool purchased(const Folio__Client *c, const char *kind)
-{
-    for (size_t i = 0; i < c->n_purchases; i++) {
-        if (strcasecmp(c->purchases[i]->kind, kind) == 0)
-            return true;
-    }
-    return false;
-}
-
-static bool place_matches(const Folio__Segment *seg, const Folio__Client *c)
+static bool place_matches(const Folio__Segment *seg, const struct client_summary *c)
 {
     return (seg->city[0] == '\0' || strcasecmp(seg->city, c->city) == 0) &&
            (seg->region[0] == '\0' || strcasecmp(seg->region, c->region) == 0) &&
            (seg->country[0] == '\0' || strcasecmp(seg->country, c->country) == 0);
 }
 
-bool client_segment_matches(const Folio__Segment *seg, const Folio__Client *c, const char *today)
+bool client_segment_matches_summary(const Folio__Segment *seg, const struct client_summary *c,
+                                    const char *today)
 {
     if (!place_matches(seg, c))
         return false;
@@ -933,17 +910,17 @@ bool client_segment_matches(const Folio__Segment *seg, const Folio__Client *c, c
     bool income_max =
         seg->income_max_filter_case == FOLIO__SEGMENT__INCOME_MAX_FILTER_INCOME_MAX_CENTS;
     if (seg->income_min_cents > 0 || income_max) {
-        if (income_unknown(c) || c->income_cents < seg->income_min_cents ||
+        if (!c->income_known || c->income_cents < seg->income_min_cents ||
             (income_max && c->income_cents > seg->income_max_cents))
             return false;
     }
-    if (seg->income_trend[0] != '\0' && strcmp(client_income_trend(c), seg->income_trend) != 0)
+    if (seg->income_trend[0] != '\0' && strcmp(c->income_trend, seg->income_trend) != 0)
         return false;
-    if (seg->purchased[0] != '\0' && !purchased(c, seg->purchased))
+    if (seg->purchased[0] != '\0' && !client_summary_purchased(c, seg->purchased))
         return false;
-    if (seg->tag[0] != '\0' && !any_equal(c->tags, c->n_tags, seg->tag))
+    if (seg->tag[0] != '\0' && !client_summary_has_tag(c, seg->tag))
         return false;
-    return seg->consent[0] == '\0' || has_consent(c->consent, seg->consent);
+    return seg->consent[0] == '\0' || has_consent(c, seg->consent);
 }
 
 static const char *income_band(int64_t cents)
@@ -962,8 +939,8 @@ static const char *income_band(int64_t cents)
     return "250000+";
 }
 
-const char *client_segment_bucket(const char *by, const Folio__Client *client, const char *today,
-                                  char *buf, size_t size)
+const char *client_segment_bucket_summary(const char *by, const struct client_summary *client,
+                                          const char *today, char *buf, size_t size)
 {
     const char *key = "unknown";
     if (strcmp(by, "city") == 0 && client->city[0] != '\0') {
@@ -979,10 +956,48 @@ const char *client_segment_bucket(const char *by, const Folio__Client *client, c
             snprintf(buf, size, "%d-%d", age / 10 * 10, age / 10 * 10 + 9);
             return buf;
         }
-    } else if (strcmp(by, "income-band") == 0 && !income_unknown(client)) {
+    } else if (strcmp(by, "income-band") == 0 && client->income_known) {
         key = income_band(client->income_cents);
     }
     snprintf(buf, size, "%s", key);
+    return buf;
+}
+
+/* The record's summary, in a buffer the caller frees; NULL without memory. */
+static uint8_t *summary_of(const Folio__Client *client, struct client_summary *out)
+{
+    uint8_t *buf = malloc(client_summary_size(client));
+    if (buf == NULL)
+        return NULL;
+    size_t len = client_summary_encode(client, buf);
+    if (client_summary_decode(buf, len, out) != 0) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+bool client_segment_matches(const Folio__Segment *segment, const Folio__Client *client,
+                            const char *today)
+{
+    struct client_summary s;
+    uint8_t *buf = summary_of(client, &s);
+    bool match = buf != NULL && client_segment_matches_summary(segment, &s, today);
+    free(buf);
+    return match;
+}
+
+const char *client_segment_bucket(const char *by, const Folio__Client *client, const char *today,
+                                  char *buf, size_t size)
+{
+    struct client_summary s;
+    uint8_t *encoded = summary_of(client, &s);
+    if (encoded == NULL) {
+        snprintf(buf, size, "unknown");
+        return buf;
+    }
+    client_segment_bucket_summary(by, &s, today, buf, size);
+    free(encoded);
     return buf;
 }
 

@@ -15,6 +15,8 @@
 #include "arena.h"
 #include "folio.pb-c.h"
 
+struct client_summary;
+
 #define CLIENT_ID_TEXT 36 /* canonical UUID text, without the NUL */
 
 #define CLIENT_NAME_MAX             200
@@ -72,12 +74,18 @@ const char *client_income_trend(const Folio__Client *client);
 
 /* Checks a segment request's filters. */
 const char *client_segment_validate(const Folio__Segment *segment);
-/* Does the client pass every filter of segment, ages as of today? */
+/* Does the client pass every filter of segment, ages as of today? The
+ * summary forms are what portfolio walks use; the record forms summarise the
+ * record first, so both answer alike. */
+bool client_segment_matches_summary(const Folio__Segment *segment,
+                                    const struct client_summary *client, const char *today);
 bool client_segment_matches(const Folio__Segment *segment, const Folio__Client *client,
                             const char *today);
 /* The breakdown key of client for segment->by ("city", "region", "marital",
  * "age-band" as "30-39", "income-band" as "50000-99999" in whole currency
  * units; "unknown" when the field is empty). Writes into buf. */
+const char *client_segment_bucket_summary(const char *by, const struct client_summary *client,
+                                          const char *today, char *buf, size_t size);
 const char *client_segment_bucket(const char *by, const Folio__Client *client, const char *today,
                                   char *buf, size_t size);
 

@@ -7,7 +7,8 @@
  * priority, client name, client id), and the order of a candidate is
  * checked before anything is copied for it, so a huge portfolio costs a
  * walk, not memory: the request arena holds at most AGENDA_ITEMS_MAX items
- * however many qualify. */
+ * however many qualify. Clients are read as summaries (client_summary.h),
+ * never unpacked whole: the walk reads one index range and nothing else. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 
 #include "calendar.h"
 #include "client_record.h"
+#include "client_summary.h"
 #include "op.h"
 #include "rule.h"
 #include "server.h"
@@ -200,19 +202,18 @@ static int64_t agenda_day_of_key(uint32_t key)
     return calendar_day((int)(key / 10000), (int)(key / 100 % 100), (int)(key % 100));
 }
 
-/* The client behind an index entry, read into a scratch arena the caller
- * frees: entries are many, and only the kept ones are copied. *out is NULL
- * when the index outlived its client. */
+/* The summary of the client behind an index entry (client_summary.h: no
+ * record is unpacked), with a scratch arena the caller frees: entries are
+ * many, and only the kept ones are copied. *out is NULL when the index
+ * outlived its client. */
 static int agenda_client(struct agenda *ag, const uint8_t id[STORE_CLIENT_ID_BYTES],
-                         struct arena *scratch, Folio__Client **out)
+                         struct arena *scratch, struct client_summary *summary,
+                         const struct client_summary **out)
 {
     arena_init(scratch, 0);
-    int rc = store_client_get(ag->store, ag->txn, id, scratch, out);
-    if (rc == MDB_NOTFOUND) {
-        *out = NULL;
-        return 0;
-    }
-    return rc;
+    int rc = store_client_summary_get(ag->store, ag->txn, ag->owner_id, id, scratch, summary);
+    *out = rc == 0 ? summary : NULL;
+    return rc == MDB_NOTFOUND ? 0 : rc;
 }
 
 static int agenda_advise(struct agenda *ag, const char *trigger, struct rule_advice *advice)
@@ -239,8 +240,9 @@ static int agenda_birthday(void *ctx, const struct store_agenda_key *key, const 
     if (day < ag->start || day > ag->end)
         return 0;
     struct arena scratch;
-    Folio__Client *client;
-    int rc = agenda_client(ag, key->client_id, &scratch, &client);
+    struct client_summary summary;
+    const struct client_summary *client;
+    int rc = agenda_client(ag, key->client_id, &scratch, &summary, &client);
     int born = 0;
     if (rc == 0 && client != NULL &&
         client_date_parse(client->birth_date, &born, NULL, NULL) == 0 && born < b->year) {
@@ -315,8 +317,9 @@ static int agenda_follow_up(void *ctx, const struct store_agenda_key *key, const
     (void)value_len;
     struct agenda *ag = ctx;
     struct arena scratch;
-    Folio__Client *client;
-    int rc = agenda_client(ag, key->client_id, &scratch, &client);
+    struct client_summary summary;
+    const struct client_summary *client;
+    int rc = agenda_client(ag, key->client_id, &scratch, &summary, &client);
     if (rc == 0 && client != NULL) {
         Folio__TimelineEvent *ev = agenda_event(ag, key, &scratch);
         const char *note = ev != NULL ? ev->note : "";
@@ -447,8 +450,9 @@ static int agenda_opportunity(void *ctx, const struct store_agenda_key *key, con
     if (rule_advise(open, n_open, trigger, &ag->req->arena, &advice) < 0)
         return ENOMEM;
     struct arena scratch;
-    Folio__Client *client;
-    int rc = agenda_client(ag, key->client_id, &scratch, &client);
+    struct client_summary summary;
+    const struct client_summary *client;
+    int rc = agenda_client(ag, key->client_id, &scratch, &summary, &client);
     if (rc == 0 && client != NULL) {
         char id[CLIENT_ID_TEXT + 1], title[AGENDA_TEXT_MAX];
         client_id_format(key->client_id, id);
@@ -475,7 +479,7 @@ static int agenda_opportunity(void *ctx, const struct store_agenda_key *key, con
 
 /* ---------------------------------------------------------------- the portfolio walk */
 
-static bool agenda_covers(const Folio__Alert *alert, const Folio__Client *client)
+static bool agenda_covers(const Folio__Alert *alert, const struct client_summary *client)
 {
     if (alert->city[0] != '\0')
         return client->city[0] != '\0' && strcasecmp(alert->city, client->city) == 0;
@@ -483,12 +487,15 @@ static bool agenda_covers(const Folio__Alert *alert, const Folio__Client *client
            strcasecmp(alert->region, client->region) == 0;
 }
 
-static int agenda_alerts_for(struct agenda *ag, const char *id, const Folio__Client *client)
+static int agenda_alerts_for(struct agenda *ag, const uint8_t client_id[STORE_CLIENT_ID_BYTES],
+                             const struct client_summary *client)
 {
     for (size_t i = 0; i < ag->n_alerts; i++) {
         const Folio__Alert *alert = ag->alerts[i];
         if (!agenda_covers(alert, client))
             continue;
+        char id[CLIENT_ID_TEXT + 1];
+        client_id_format(client_id, id);
         int64_t from = ag->start;
         calendar_parse(alert->date, &from);
         char title[AGENDA_TEXT_MAX], ref[24];
@@ -516,7 +523,8 @@ static int agenda_alerts_for(struct agenda *ag, const char *id, const Folio__Cli
 
 /* The day the client is due a contact: the last one (else the day the
  * record was made) plus the client's interval, else the firm's. */
-static int agenda_stay_in_touch(struct agenda *ag, const char *id, const Folio__Client *client)
+static int agenda_stay_in_touch(struct agenda *ag, const uint8_t client_id[STORE_CLIENT_ID_BYTES],
+                                const struct client_summary *client)
 {
     int64_t since;
     if (calendar_parse(client->last_contact, &since) != 0) {
@@ -531,7 +539,8 @@ static int agenda_stay_in_touch(struct agenda *ag, const char *id, const Folio__
     int64_t due = since + interval;
     if (due > ag->end)
         return 0;
-    char title[AGENDA_TEXT_MAX], date[11];
+    char id[CLIENT_ID_TEXT + 1], title[AGENDA_TEXT_MAX], date[11];
+    client_id_format(client_id, id);
     calendar_format(since, date);
     snprintf(title, sizeof(title), "no contact with %s since %s", client->name, date);
     struct agenda_candidate c = {
@@ -545,15 +554,14 @@ static int agenda_stay_in_touch(struct agenda *ag, const char *id, const Folio__
     return agenda_add(ag, &c);
 }
 
+/* Most clients yield nothing: their id is put in words only for an item. */
 static int agenda_visit(void *ctx, const uint8_t id[STORE_CLIENT_ID_BYTES],
-                        const Folio__Client *client)
+                        const struct client_summary *client)
 {
     struct agenda *ag = ctx;
-    char text[CLIENT_ID_TEXT + 1];
-    client_id_format(id, text);
-    int rc = agenda_alerts_for(ag, text, client);
+    int rc = agenda_alerts_for(ag, id, client);
     if (rc == 0)
-        rc = agenda_stay_in_touch(ag, text, client);
+        rc = agenda_stay_in_touch(ag, id, client);
     return rc;
 }
 
@@ -578,7 +586,7 @@ static int agenda_portfolio(struct agenda *ag)
         if (rc != 0)
             return rc;
     }
-    return store_client_each(ag->store, ag->txn, ag->owner_id, NULL, agenda_visit, ag);
+    return store_client_summaries(ag->store, ag->txn, ag->owner_id, agenda_visit, ag);
 }
 
 /* ---------------------------------------------------------------- the calendar */

@@ -16,6 +16,7 @@
 #include "access.h"
 #include "audit.h"
 #include "client_record.h"
+#include "client_summary.h"
 #include "op.h"
 #include "server.h"
 #include "store_agenda.h"
@@ -466,6 +467,7 @@ int op_event_add_write(struct request *req, MDB_txn *txn)
 
 struct op_segment_walk {
     struct request *req;
+    MDB_txn *txn;
     const Folio__Segment *segment;
     const char *today;
     const uint8_t *after; /* page after this id; NULL from the start */
@@ -478,23 +480,11 @@ struct op_segment_walk {
     size_t n_buckets, cap_buckets;
 };
 
-/* The walk's scratch arena is reset after every client: copy the ones kept
- * into the request's arena. */
-static Folio__Client *op_segment_keep(struct request *req, const Folio__Client *client)
-{
-    size_t len = folio__client__get_packed_size(client);
-    uint8_t *buf = request_alloc(req, len > 0 ? len : 1);
-    if (buf == NULL)
-        return NULL;
-    folio__client__pack(client, buf);
-    return folio__client__unpack(&req->arena.allocator, len, buf);
-}
-
-static int op_segment_count(struct op_segment_walk *walk, const Folio__Client *client)
+static int op_segment_count(struct op_segment_walk *walk, const struct client_summary *client)
 {
     char buf[OP_CLIENT_BUCKET_KEY];
     const char *key =
-        client_segment_bucket(walk->segment->by, client, walk->today, buf, sizeof(buf));
+        client_segment_bucket_summary(walk->segment->by, client, walk->today, buf, sizeof(buf));
     for (size_t i = 0; i < walk->n_buckets; i++)
         if (strcmp(walk->buckets[i]->key, key) == 0) {
             walk->buckets[i]->count++;
@@ -521,12 +511,13 @@ static int op_segment_count(struct op_segment_walk *walk, const Folio__Client *c
     return 0;
 }
 
+/* Filters run on summaries; only the clients of the page are read whole. */
 static int op_segment_visit(void *ctx, const uint8_t id[STORE_CLIENT_ID_BYTES],
-                            const Folio__Client *client)
+                            const struct client_summary *client)
 {
     struct op_segment_walk *walk = ctx;
     const Folio__Segment *segment = walk->segment;
-    if (!client_segment_matches(segment, client, walk->today))
+    if (!client_segment_matches_summary(segment, client, walk->today))
         return 0;
     walk->total++;
     if (segment->by[0] != '\0')
@@ -539,10 +530,11 @@ static int op_segment_visit(void *ctx, const uint8_t id[STORE_CLIENT_ID_BYTES],
         walk->more = true;
         return 0;
     }
-    Folio__Client *kept = op_segment_keep(walk->req, client);
-    if (kept == NULL)
-        return ENOMEM;
-    walk->page[walk->n_page++] = kept;
+    int rc = store_client_get(&walk->req->server->store, walk->txn, id, &walk->req->arena,
+                              &walk->page[walk->n_page]);
+    if (rc != 0)
+        return rc == MDB_NOTFOUND ? EINVAL : rc;
+    walk->n_page++;
     return 0;
 }
 
@@ -579,6 +571,7 @@ int op_segment_read(struct request *req, MDB_txn *txn)
     }
     struct op_segment_walk walk = {
         .req = req,
+        .txn = txn,
         .segment = segment,
         .today = today,
         .after = has_after ? after : NULL,
@@ -587,8 +580,8 @@ int op_segment_read(struct request *req, MDB_txn *txn)
     bool listing = segment->by[0] == '\0' && !segment->count_only;
     if (listing && (walk.page = arena_calloc(&req->arena, walk.limit, sizeof(*walk.page))) == NULL)
         return op_client_oom(req);
-    rc = store_client_each(&req->server->store, txn, req->actor.user_id, NULL, op_segment_visit,
-                           &walk);
+    rc = store_client_summaries(&req->server->store, txn, req->actor.user_id, op_segment_visit,
+                                &walk);
     if (rc == ENOMEM)
         return op_client_oom(req);
     if (rc != 0)

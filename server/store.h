@@ -41,7 +41,7 @@ struct store {
     MDB_dbi sessions_by_user;  /* user id (u64 BE) -> token hash, DUPSORT */
     MDB_dbi audit;             /* seq (u64 BE) -> AuditRecord */
     MDB_dbi clients;           /* client id (16 UUID bytes) -> Client */
-    MDB_dbi clients_by_owner;  /* owner id (u64 BE) + client id -> empty: one agent's portfolio */
+    MDB_dbi clients_by_owner;  /* owner id (u64 BE) + client id -> client_summary: a portfolio */
     MDB_dbi timeline;          /* client id + seq (u64 BE) -> TimelineEvent */
     MDB_dbi rules;             /* rule id (u64 BE) -> Rule */
     MDB_dbi alerts;            /* alert id (u64 BE) -> Alert */

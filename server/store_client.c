@@ -2,8 +2,11 @@
  *
  * store_client_put and store_client_delete are the only writers of clients
  * and clients_by_owner, so they alone keep the index in step: they read the
- * stored owner before changing anything. Index values are empty; the key
- * says it all.
+ * stored owner before changing anything. An index value is the client's
+ * summary (client_summary.h), rewritten with every put, so walks that need
+ * only a few fields never unpack a record. Entries written before summaries
+ * existed are empty: the walks summarise the record itself for those, and the
+ * next put of the client fills the entry in.
  *
  * They also keep the client's BIRTHDAY agenda entry in step, and erasure
  * removes the FOLLOW_UP and EVENT entries its timeline stands behind
@@ -16,9 +19,11 @@
 #include "store_client.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "client_record.h"
+#include "client_summary.h"
 #include "store_agenda.h"
 
 #define CLIENT_LIST_MAX    1000
@@ -124,10 +129,11 @@ int store_client_put(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLIEN
     }
     owner_key(key, client->owner_id, id);
     MDB_val k = {sizeof(key), key};
-    MDB_val v = {0, NULL};
-    rc = mdb_put(txn, s->clients_by_owner, &k, &v, 0);
+    MDB_val v = {client_summary_size(client), NULL};
+    rc = mdb_put(txn, s->clients_by_owner, &k, &v, MDB_RESERVE);
     if (rc != 0)
         return rc;
+    client_summary_encode(client, v.mv_data);
     /* The owner's name and the trend are filled in for replies; storing
      * them would only let them go stale. */
     Folio__Client rec = *client;
@@ -299,6 +305,87 @@ int store_client_each(struct store *s, MDB_txn *txn, uint64_t owner_id, const ui
     mdb_cursor_close(cur);
     if (rc == 1 || rc == MDB_NOTFOUND)
         return 0;
+    return rc;
+}
+
+/* The summary behind index value v of client id. An entry from before
+ * summaries is filled from the record, into *buf, which the caller frees. */
+static int summary_read(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLIENT_ID_BYTES],
+                        const MDB_val *v, uint8_t **buf, size_t *len, struct client_summary *out)
+{
+    *buf = NULL;
+    if (v->mv_size > 0)
+        return client_summary_decode(v->mv_data, v->mv_size, out) == 0 ? 0 : EINVAL;
+    MDB_val ck = {STORE_CLIENT_ID_BYTES, (void *)id};
+    MDB_val cv;
+    int rc = mdb_get(txn, s->clients, &ck, &cv);
+    if (rc != 0)
+        return rc == MDB_NOTFOUND ? EINVAL : rc;
+    Folio__Client *c = folio__client__unpack(NULL, cv.mv_size, cv.mv_data);
+    if (c == NULL)
+        return EINVAL;
+    *len = client_summary_size(c);
+    *buf = malloc(*len);
+    rc = *buf == NULL ? ENOMEM : 0;
+    if (rc == 0 && client_summary_decode(*buf, client_summary_encode(c, *buf), out) != 0)
+        rc = EINVAL;
+    folio__client__free_unpacked(c, NULL);
+    return rc;
+}
+
+int store_client_summaries(struct store *s, MDB_txn *txn, uint64_t owner_id,
+                           store_client_summary_fn fn, void *ctx)
+{
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(txn, s->clients_by_owner, &cur);
+    if (rc != 0)
+        return rc;
+    uint8_t prefix[8];
+    store_key_u64(prefix, owner_id);
+    MDB_val k, v;
+    for (rc = owner_seek(cur, owner_id, NULL, &k, &v);
+         rc == 0 && k.mv_size == OWNER_KEY_BYTES && memcmp(k.mv_data, prefix, 8) == 0;
+         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        const uint8_t *id = (const uint8_t *)k.mv_data + 8;
+        struct client_summary summary;
+        uint8_t *buf;
+        size_t len;
+        rc = summary_read(s, txn, id, &v, &buf, &len, &summary);
+        if (rc == 0)
+            rc = fn(ctx, id, &summary);
+        free(buf);
+        if (rc != 0)
+            break;
+    }
+    mdb_cursor_close(cur);
+    if (rc == 1 || rc == MDB_NOTFOUND)
+        return 0;
+    return rc;
+}
+
+int store_client_summary_get(struct store *s, MDB_txn *txn, uint64_t owner_id,
+                             const uint8_t id[STORE_CLIENT_ID_BYTES], struct arena *arena,
+                             struct client_summary *out)
+{
+    uint8_t key[OWNER_KEY_BYTES];
+    owner_key(key, owner_id, id);
+    MDB_val k = {sizeof(key), key};
+    MDB_val v;
+    int rc = mdb_get(txn, s->clients_by_owner, &k, &v);
+    if (rc != 0)
+        return rc;
+    uint8_t *buf;
+    size_t len;
+    rc = summary_read(s, txn, id, &v, &buf, &len, out);
+    if (rc != 0 || buf == NULL) {
+        free(buf);
+        return rc;
+    }
+    /* The view points into buf: keep a copy as long as the arena. */
+    uint8_t *kept = arena_alloc(arena, len);
+    if (kept == NULL || client_summary_decode(memcpy(kept, buf, len), len, out) != 0)
+        rc = ENOMEM;
+    free(buf);
     return rc;
 }
 

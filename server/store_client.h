@@ -4,7 +4,8 @@
  * clients keys on the 16 bytes of the client's UUID. clients_by_owner keys
  * on owner id + client id, so one agent's portfolio is one contiguous key
  * range: listing and segmenting cost what that agent's portfolio costs, not
- * what the whole database costs. timeline keys on client id + seq, so a
+ * what the whole database costs. Its values are the clients' summaries, so
+ * agenda and segment walks read that range alone. timeline keys on client id + seq, so a
  * client's events are contiguous too and go with it on erasure. */
 #ifndef FOLIO_STORE_CLIENT_H
 #define FOLIO_STORE_CLIENT_H
@@ -13,6 +14,8 @@
 
 #include "folio.pb-c.h"
 #include "store.h"
+
+struct client_summary;
 
 #define STORE_CLIENT_ID_BYTES 16
 
@@ -42,6 +45,20 @@ typedef int (*store_client_fn)(void *ctx, const uint8_t id[STORE_CLIENT_ID_BYTES
                                const Folio__Client *client);
 int store_client_each(struct store *s, MDB_txn *txn, uint64_t owner_id, const uint8_t *after,
                       store_client_fn fn, void *ctx);
+
+/* Calls fn with the summary (client_summary.h) of each of owner's clients in
+ * id order, without unpacking any record: the view is valid during the call
+ * only. fn returns 0 to go on, 1 to stop early, or an error. */
+typedef int (*store_client_summary_fn)(void *ctx, const uint8_t id[STORE_CLIENT_ID_BYTES],
+                                       const struct client_summary *summary);
+int store_client_summaries(struct store *s, MDB_txn *txn, uint64_t owner_id,
+                           store_client_summary_fn fn, void *ctx);
+
+/* The summary of owner's client id, valid as long as both the transaction
+ * and the arena. MDB_NOTFOUND when owner has no such client. */
+int store_client_summary_get(struct store *s, MDB_txn *txn, uint64_t owner_id,
+                             const uint8_t id[STORE_CLIENT_ID_BYTES], struct arena *arena,
+                             struct client_summary *out);
 
 /* Appends ev to the client's timeline, assigning ev->seq. */
 int store_timeline_append(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLIENT_ID_BYTES],
