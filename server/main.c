@@ -78,7 +78,7 @@ static const char main_serve_usage[] =
     "  --max-frame BYTES             largest request frame accepted (default 1048576)\n"
     "  --max-import-bytes BYTES      largest bundle an import may send (default 1073741824)\n"
     "  --idle-timeout S              close connections idle for S seconds (default 600;\n"
-    "                                0 never)\n"
+    "                                0 never); connections that watch are spared\n"
     "  --session-ttl S               sessions expire S seconds after login (default 604800)\n"
     "  --login-lockout-after N       lock a user name after N failed logins in a row\n"
     "                                (default 5)\n"

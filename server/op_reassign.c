@@ -23,7 +23,9 @@
 #include "store_portfolio.h"
 #include "store_reassign.h"
 #include "store_user.h"
+#include "log.h"
 
+#define OP_WATCH_KEEPALIVE_S    60 /* seconds of silence before TCP probes a watcher */
 #define OP_REASSIGN_MAX         100000u
 #define OP_REASSIGN_REPLY_NAMES 1000u /* clients named in a reply; count says all */
 #define OP_REASSIGN_NAME_SHOWN  64    /* of a name or id echoed in a message */
@@ -469,9 +471,13 @@ void op_reassign_finish(struct request *req)
     op_reassign_notice(req->server, done->from_id, "reassigned_from", "from", done);
 }
 
+/* A watcher is quiet by nature, so the idle timeout spares it; TCP
+ * keepalive finds the peers that went away without closing. */
 int op_watch_read(struct request *req, MDB_txn *txn)
 {
     (void)txn;
     req->conn->watching = true;
+    if (uv_tcp_keepalive(&req->conn->tcp, 1, OP_WATCH_KEEPALIVE_S) != 0)
+        log_warn("connection %s: cannot turn on TCP keepalive for watch", req->conn->peer);
     return request_reply_empty(req);
 }

@@ -94,7 +94,7 @@ static void server_on_sweep(uv_timer_t *timer)
             connection_close(conn);
         } else if (conn->closing_after && quiet > SERVER_CLOSING_GRACE_MS) {
             connection_close(conn);
-        } else if (idle_ms > 0 && conn->head == NULL && quiet > idle_ms) {
+        } else if (idle_ms > 0 && conn->head == NULL && !conn->watching && quiet > idle_ms) {
             log_debug("connection %s idle for %u s; closing it", conn->peer,
                       s->config.idle_timeout_s);
             connection_close(conn);

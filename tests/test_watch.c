@@ -215,3 +215,24 @@ Test(watch, nothing_without_watch_and_replies_keep_their_order)
     close(loud);
     finish();
 }
+
+Test(watch, watchers_outlive_the_idle_timeout)
+{
+    folio_client_close(root);
+    static const char *const flags[] = {"--idle-timeout", "1", NULL};
+    srv.flags = flags;
+    harness_server_restart(&srv);
+    struct folio_client *alice = watcher("alice", PW_ALICE);
+    int idle = harness_raw_connect(&srv);
+    harness_raw_hello(idle, 1);
+    cr_assert(harness_raw_closed(idle, 5000), "an idle connection outlived --idle-timeout 1");
+    /* The watcher has been quiet at least as long, and still hears. */
+    root = harness_admin(&srv);
+    post_alert("Lima");
+    Folio__Response *r = next_notice(alice);
+    cr_assert_str_eq(r->notice->kind, "alert");
+    folio_response_free(r);
+    close(idle);
+    folio_client_close(alice);
+    finish();
+}
