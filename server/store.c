@@ -112,6 +112,7 @@ static int store_open_tables(struct store *s, MDB_txn *txn)
 int store_open(struct store *s, const char *dir, int create)
 {
     memset(s, 0, sizeof(*s));
+    atomic_init(&s->idle_read, NULL);
     char path[PATH_MAX];
     int rc = store_path(path, sizeof(path), dir, "data.mdb");
     if (rc != 0)
@@ -172,6 +173,9 @@ void store_close(struct store *s)
 {
     if (s->env == NULL)
         return;
+    MDB_txn *idle = atomic_exchange(&s->idle_read, NULL);
+    if (idle != NULL)
+        mdb_txn_abort(idle);
     mdb_env_close(s->env);
     s->env = NULL;
     pthread_rwlock_destroy(&s->resize_lock);
@@ -182,6 +186,17 @@ int store_read_begin(struct store *s, MDB_txn **txn)
     int rc = pthread_rwlock_rdlock(&s->resize_lock);
     if (rc != 0)
         return rc;
+    /* One parked handle serves the loop thread, which reads one request at
+     * a time; a read that finds it taken (off the loop, or nested) begins
+     * its own, and the first of them to end parks its handle. */
+    MDB_txn *idle = atomic_exchange(&s->idle_read, NULL);
+    if (idle != NULL) {
+        if (mdb_txn_renew(idle) == 0) {
+            *txn = idle;
+            return 0;
+        }
+        mdb_txn_abort(idle);
+    }
     rc = mdb_txn_begin(s->env, NULL, MDB_RDONLY, txn);
     if (rc == MDB_READERS_FULL) {
         /* Slots of crashed processes are only reclaimed on request. */
@@ -198,7 +213,13 @@ int store_read_begin(struct store *s, MDB_txn **txn)
 
 void store_read_end(struct store *s, MDB_txn *txn)
 {
-    mdb_txn_abort(txn);
+    /* Reset before the lock is released: once no reader holds it, store_grow
+     * may remap, which LMDB allows only while no transaction is active. A
+     * reset transaction is not; it keeps nothing that points into the map. */
+    mdb_txn_reset(txn);
+    MDB_txn *none = NULL;
+    if (!atomic_compare_exchange_strong(&s->idle_read, &none, txn))
+        mdb_txn_abort(txn);
     pthread_rwlock_unlock(&s->resize_lock);
 }
 

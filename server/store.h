@@ -11,6 +11,12 @@
  * exclusively; only the thread that owns write transactions calls store_grow,
  * and only when it holds no transaction.
  *
+ * A read transaction is reused rather than freed: store_read_end resets it
+ * (mdb_txn_reset) while still holding resize_lock and parks it, and the next
+ * store_read_begin renews it, which spares an allocation and a reader-slot
+ * search per read. A reset transaction is not active, so a parked one does
+ * not stand in the way of store_grow.
+ *
  * Functions return 0, MDB_NOTFOUND, or an LMDB/errno code; store_strerror
  * turns any of them into words.
  */
@@ -18,6 +24,7 @@
 #define FOLIO_STORE_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -58,6 +65,7 @@ struct store {
     MDB_dbi reassignments;     /* reassignment id (u64 BE) -> Reassignment */
     size_t map_size;
     pthread_rwlock_t resize_lock;
+    _Atomic(MDB_txn *) idle_read; /* a reset read transaction, or NULL */
 };
 
 /* Opens (creating when asked) the environment in dir, clears stale reader
@@ -66,6 +74,8 @@ struct store {
 int store_open(struct store *s, const char *dir, int create);
 void store_close(struct store *s);
 
+/* A read-only snapshot of the store, until store_read_end; any thread may
+ * call these (MDB_NOTLS). Cursors opened in it must be closed before the end. */
 int store_read_begin(struct store *s, MDB_txn **txn);
 void store_read_end(struct store *s, MDB_txn *txn);
 

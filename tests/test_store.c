@@ -247,6 +247,96 @@ Test(store, map_grows_after_map_full)
     rend(txn);
 }
 
+/* mdb_reader_list callback: counts reader slots held by reset transactions,
+ * which LMDB lists with "-" for a transaction id. */
+static int count_parked(const char *line, void *ctx)
+{
+    size_t n = strlen(line);
+    if (n >= 3 && strcmp(line + n - 3, " -\n") == 0)
+        ++*(int *)ctx;
+    return 0;
+}
+
+static int parked_readers(void)
+{
+    int parked = 0;
+    cr_assert_geq(mdb_reader_list(st.env, count_parked, &parked), 0);
+    return parked;
+}
+
+/* store_read_end parks its reset transaction for the next store_read_begin:
+ * each renewal sees the latest commit, overlapping reads get their own
+ * handle, and a parked handle lets the map grow and reads past the old end. */
+Test(store, read_transactions_are_reused_across_growth)
+{
+    OK(mdb_env_set_mapsize(st.env, 256 * 1024));
+    MDB_envinfo info;
+    OK(mdb_env_info(st.env, &info));
+    size_t small = info.me_mapsize;
+
+    cr_assert_eq(parked_readers(), 0);
+    MDB_txn *first = rbegin();
+    cr_assert_eq(entries(first, st.audit), 0);
+    rend(first);
+    cr_assert_eq(parked_readers(), 1, "the ended transaction keeps its slot, reset");
+
+    char detail[2000];
+    memset(detail, 'y', sizeof(detail) - 1);
+    detail[sizeof(detail) - 1] = '\0';
+    Folio__AuditRecord r = FOLIO__AUDIT_RECORD__INIT;
+    r.actor = "filler";
+    r.detail = detail;
+    MDB_txn *txn = wbegin();
+    OK(store_audit_append(&st, txn, &r));
+    commit(txn);
+
+    MDB_txn *again = rbegin();
+    cr_assert_eq(again, first, "the parked transaction is renewed");
+    cr_assert_eq(entries(again, st.audit), 1, "a renewed transaction sees the latest commit");
+    MDB_txn *nested = rbegin();
+    cr_assert_neq(nested, again);
+    cr_assert_eq(entries(nested, st.audit), 1);
+    rend(nested);
+    rend(again);
+    cr_assert_eq(parked_readers(), 1, "one handle stays parked; the other is freed");
+
+    size_t written = 1;
+    int rc = 0;
+    while (written < 100000) {
+        txn = wbegin();
+        if ((rc = store_audit_append(&st, txn, &r)) != 0) {
+            mdb_txn_abort(txn);
+            break;
+        }
+        if ((rc = mdb_txn_commit(txn)) != 0)
+            break;
+        written++;
+    }
+    RC(rc, MDB_MAP_FULL);
+    OK(store_grow(&st));
+    OK(mdb_env_info(st.env, &info));
+    cr_assert_eq(info.me_mapsize, 2 * small);
+    for (size_t i = 0; i < written; i++) {
+        txn = wbegin();
+        OK(store_audit_append(&st, txn, &r));
+        commit(txn);
+    }
+
+    txn = rbegin();
+    cr_assert_eq(txn, nested, "the handle parked before the growth is renewed after it");
+    cr_assert_eq(entries(txn, st.audit), 2 * written);
+    uint8_t key[8];
+    store_key_u64(key, 2 * written);
+    Folio__AuditRecord *last;
+    OK(store_get_message(txn, st.audit, key, sizeof(key), &folio__audit_record__descriptor, &ar,
+                         (void **)&last));
+    cr_assert_str_eq(last->detail, detail);
+    rend(txn);
+    store_close(&st);
+    OK(store_open(&st, dir, 0));
+    cr_assert_eq(parked_readers(), 0, "no reader slot outlives the store");
+}
+
 Test(store, reopen_keeps_a_grown_map)
 {
     /* A store larger than the initial map must reopen with room to spare,
