@@ -199,3 +199,11 @@ bool client_summary_purchased(const struct client_summary *s, const char *kind)
 {
     return summary_list_has(s->kinds, s->kinds_end, s->n_kinds, kind);
 }
+
+bool client_summary_in_alert(const struct client_summary *s, const Folio__Alert *alert)
+{
+    if (alert->city[0] != '\0')
+        return s->city[0] != '\0' && strcasecmp(alert->city, s->city) == 0;
+    return alert->region[0] != '\0' && s->region[0] != '\0' &&
+           strcasecmp(alert->region, s->region) == 0;
+}

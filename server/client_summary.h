@@ -52,4 +52,9 @@ int client_summary_decode(const void *data, size_t len, struct client_summary *o
 bool client_summary_has_tag(const struct client_summary *s, const char *tag);
 bool client_summary_purchased(const struct client_summary *s, const char *kind);
 
+/* Does a regional alert cover the client? Its city, when the alert names a
+ * city, else its region, compared ignoring ASCII case. The agenda and the
+ * alert notices both decide with this. */
+bool client_summary_in_alert(const struct client_summary *s, const Folio__Alert *alert);
+
 #endif

@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "calendar.h"
 #include "client_record.h"
@@ -479,20 +478,12 @@ static int agenda_opportunity(void *ctx, const struct store_agenda_key *key, con
 
 /* ---------------------------------------------------------------- the portfolio walk */
 
-static bool agenda_covers(const Folio__Alert *alert, const struct client_summary *client)
-{
-    if (alert->city[0] != '\0')
-        return client->city[0] != '\0' && strcasecmp(alert->city, client->city) == 0;
-    return alert->region[0] != '\0' && client->region[0] != '\0' &&
-           strcasecmp(alert->region, client->region) == 0;
-}
-
 static int agenda_alerts_for(struct agenda *ag, const uint8_t client_id[STORE_CLIENT_ID_BYTES],
                              const struct client_summary *client)
 {
     for (size_t i = 0; i < ag->n_alerts; i++) {
         const Folio__Alert *alert = ag->alerts[i];
-        if (!agenda_covers(alert, client))
+        if (!client_summary_in_alert(client, alert))
             continue;
         char id[CLIENT_ID_TEXT + 1];
         client_id_format(client_id, id);

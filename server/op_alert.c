@@ -7,11 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "access.h"
 #include "audit.h"
 #include "client_record.h"
+#include "client_summary.h"
 #include "connection.h"
 #include "op.h"
 #include "server.h"
@@ -149,24 +149,17 @@ int op_alert_add_write(struct request *req, MDB_txn *txn)
 
 /* ---------------------------------------------------------------- notices */
 
-static bool op_alert_covers(const Folio__Alert *alert, const Folio__Client *client)
-{
-    if (alert->city[0] != '\0')
-        return client->city[0] != '\0' && strcasecmp(alert->city, client->city) == 0;
-    return client->region[0] != '\0' && strcasecmp(alert->region, client->region) == 0;
-}
-
 struct op_alert_count {
     const Folio__Alert *alert;
     uint64_t count;
 };
 
 static int op_alert_count_client(void *ctx, const uint8_t id[STORE_CLIENT_ID_BYTES],
-                                 const Folio__Client *client)
+                                 const struct client_summary *client)
 {
     (void)id;
     struct op_alert_count *c = ctx;
-    if (op_alert_covers(c->alert, client))
+    if (client_summary_in_alert(client, c->alert))
         c->count++;
     return 0;
 }
@@ -204,7 +197,7 @@ static size_t op_alert_watchers(struct request *req, MDB_txn *txn, const Folio__
         if (!agent || seen)
             continue;
         struct op_alert_count count = {.alert = alert};
-        if (store_client_each(store, txn, user_id, NULL, op_alert_count_client, &count) == 0 &&
+        if (store_client_summaries(store, txn, user_id, op_alert_count_client, &count) == 0 &&
             count.count > 0)
             out[n++] = (struct op_alert_watcher){.user_id = user_id, .count = count.count};
     }
