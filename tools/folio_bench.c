@@ -16,7 +16,6 @@
 #include <getopt.h>
 #include <stdatomic.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +25,7 @@
 
 #include <uv.h>
 
+#include "bench_cli.h"
 #include "bench_conn.h"
 #include "bench_data.h"
 #include "bench_histogram.h"
@@ -121,18 +121,6 @@ struct bench {
 
 static struct bench B;
 
-static void bench_fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-static void bench_fatal(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("folio-bench: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-    exit(1);
-}
-
 /* ---------------------------------------------------------------- usage */
 
 static void bench_usage(FILE *to)
@@ -177,37 +165,14 @@ static void bench_usage(FILE *to)
           to);
 }
 
-static void bench_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-static void bench_usage_error(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("folio-bench: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputs("\n(folio-bench --help for usage)\n", stderr);
-    va_end(ap);
-    exit(2);
-}
-
-static unsigned long long bench_parse_uint(const char *opt, const char *text,
-                                           unsigned long long min, unsigned long long max)
-{
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(text, &end, 10);
-    if (text[0] < '0' || text[0] > '9' || *end != '\0' || errno != 0 || v < min || v > max)
-        bench_usage_error("--%s wants a whole number from %llu to %llu, not %s", opt, min, max,
-                          text);
-    return v;
-}
-
 static double bench_parse_real(const char *opt, const char *text, double max)
 {
     char *end;
     errno = 0;
     double v = strtod(text, &end);
     if (text[0] < '0' || text[0] > '9' || *end != '\0' || errno != 0 || !(v > 0.0) || v > max)
-        bench_usage_error("--%s wants a number above 0 and at most %.0f, not %s", opt, max, text);
+        bench_cli_usage_error("--%s wants a number above 0 and at most %.0f, not %s", opt, max,
+                              text);
     return v;
 }
 
@@ -223,11 +188,10 @@ static bool bench_date_ok(const char *d)
 
 static void bench_read_password(struct bench_options *o)
 {
-    if (fgets(o->password, sizeof(o->password), stdin) == NULL)
-        bench_usage_error("--password-stdin: no password on standard input");
-    o->password[strcspn(o->password, "\r\n")] = '\0';
+    if (!bench_cli_read_line(o->password, sizeof(o->password)))
+        bench_cli_usage_error("--password-stdin: no password on standard input");
     if (o->password[0] == '\0')
-        bench_usage_error("--password-stdin: the password is empty");
+        bench_cli_usage_error("--password-stdin: the password is empty");
 }
 
 static void bench_parse_args(int argc, char **argv, struct bench_options *o)
@@ -284,22 +248,22 @@ static void bench_parse_args(int argc, char **argv, struct bench_options *o)
                     have_op = true;
                 }
             if (!have_op)
-                bench_usage_error("--op is one of read, update, add, agenda, segment, login, "
-                                  "mixed, list; not %s",
-                                  optarg);
+                bench_cli_usage_error("--op is one of read, update, add, agenda, segment, login, "
+                                      "mixed, list; not %s",
+                                      optarg);
             break;
         case OPT_CONNECTIONS:
             o->connections =
-                (unsigned)bench_parse_uint("connections", optarg, 1, BENCH_CONNECTIONS_MAX);
+                (unsigned)bench_cli_parse_uint("connections", optarg, 1, BENCH_CONNECTIONS_MAX);
             break;
         case OPT_PIPELINE:
-            o->pipeline = (unsigned)bench_parse_uint("pipeline", optarg, 1, BENCH_PIPELINE_MAX);
+            o->pipeline = (unsigned)bench_cli_parse_uint("pipeline", optarg, 1, BENCH_PIPELINE_MAX);
             break;
         case OPT_DURATION:
             o->duration_s = bench_parse_real("duration", optarg, BENCH_DURATION_MAX);
             break;
         case OPT_RECORDS:
-            o->records = (unsigned)bench_parse_uint("records", optarg, 0, BENCH_RECORDS_MAX);
+            o->records = (unsigned)bench_cli_parse_uint("records", optarg, 0, BENCH_RECORDS_MAX);
             have_records = true;
             break;
         case OPT_RATE:
@@ -310,24 +274,24 @@ static void bench_parse_args(int argc, char **argv, struct bench_options *o)
             break;
         case OPT_DATE:
             if (!bench_date_ok(optarg))
-                bench_usage_error("--date wants YYYY-MM-DD, not %s", optarg);
+                bench_cli_usage_error("--date wants YYYY-MM-DD, not %s", optarg);
             snprintf(o->date, sizeof(o->date), "%s", optarg);
             break;
         case OPT_HELP:
             bench_usage(stdout);
             exit(0);
         default:
-            bench_usage_error("unknown or incomplete option %s", argv[optind - 1]);
+            bench_cli_usage_error("unknown or incomplete option %s", argv[optind - 1]);
         }
     }
     if (optind < argc)
-        bench_usage_error("unexpected argument %s", argv[optind]);
+        bench_cli_usage_error("unexpected argument %s", argv[optind]);
     if (o->server == NULL || o->user == NULL || !password_stdin || !have_op)
-        bench_usage_error("--server, --user, --password-stdin and --op are required");
+        bench_cli_usage_error("--server, --user, --password-stdin and --op are required");
     bool needs_records =
         o->op == OP_READ || o->op == OP_UPDATE || o->op == OP_MIXED || o->op == OP_LIST;
     if (needs_records && have_records && o->records == 0)
-        bench_usage_error("--op %s needs --records of at least 1", bench_op_names[o->op]);
+        bench_cli_usage_error("--op %s needs --records of at least 1", bench_op_names[o->op]);
     if (o->date[0] == '\0') {
         time_t now = time(NULL);
         struct tm tm;
@@ -444,8 +408,8 @@ static void bench_send(struct bench_conn *c, uint64_t tag)
         break;
     }
     if (bench_conn_send(c, &req, tag) != 0)
-        bench_fatal("cannot send on a connection: %s",
-                    bench_conn_error(c)[0] != '\0' ? bench_conn_error(c) : "out of memory");
+        bench_cli_fatal("cannot send on a connection: %s",
+                        bench_conn_error(c)[0] != '\0' ? bench_conn_error(c) : "out of memory");
     B.in_flight++;
 }
 
@@ -569,10 +533,10 @@ static void bench_response(struct bench_conn *c, const Folio__Response *resp, ui
     B.in_flight--;
     if (B.phase == PHASE_SETUP) {
         if (resp->status != NULL && resp->status->code != FOLIO__CODE__OK)
-            bench_fatal("setup: adding a client: %s: %s", status_name(resp->status->code),
-                        resp->status->message);
+            bench_cli_fatal("setup: adding a client: %s: %s", status_name(resp->status->code),
+                            resp->status->message);
         if (resp->result_case != FOLIO__RESPONSE__RESULT_CLIENT)
-            bench_fatal("setup: the answer to ClientAdd carries no client");
+            bench_cli_fatal("setup: the answer to ClientAdd carries no client");
         snprintf(B.ids[B.n_ids++], BENCH_ID_LEN + 1, "%s", resp->client->id);
         return;
     }
@@ -607,7 +571,7 @@ static void bench_ready(struct bench_conn *c)
 static void bench_failed(struct bench_conn *c, const char *why)
 {
     (void)c;
-    bench_fatal("connection to %s failed: %s", B.opt.server, why);
+    bench_cli_fatal("connection to %s failed: %s", B.opt.server, why);
 }
 
 static const struct bench_conn_callbacks bench_callbacks = {
@@ -626,23 +590,23 @@ static void bench_raise_file_limit(unsigned connections)
     if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= need)
         return;
     if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < need)
-        bench_fatal("--connections %u needs %llu open files, but the hard limit is %llu "
-                    "(raise it with ulimit -Hn, as root)",
-                    connections, (unsigned long long)need, (unsigned long long)rl.rlim_max);
+        bench_cli_fatal("--connections %u needs %llu open files, but the hard limit is %llu "
+                        "(raise it with ulimit -Hn, as root)",
+                        connections, (unsigned long long)need, (unsigned long long)rl.rlim_max);
     rl.rlim_cur = rl.rlim_max != RLIM_INFINITY ? rl.rlim_max : need;
     if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
-        bench_fatal("cannot raise the open-file limit to %llu: %s", (unsigned long long)need,
-                    strerror(errno));
+        bench_cli_fatal("cannot raise the open-file limit to %llu: %s", (unsigned long long)need,
+                        strerror(errno));
 }
 
 static Folio__Response *bench_call(struct bench_conn *c, Folio__Request *req, const char *what)
 {
     Folio__Response *resp;
     if (bench_conn_call(c, req, &resp, BENCH_CALL_MS) != 0)
-        bench_fatal("setup: %s: %s", what, bench_conn_error(c));
+        bench_cli_fatal("setup: %s: %s", what, bench_conn_error(c));
     if (resp->status != NULL && resp->status->code != FOLIO__CODE__OK)
-        bench_fatal("setup: %s: %s: %s", what, status_name(resp->status->code),
-                    resp->status->message);
+        bench_cli_fatal("setup: %s: %s: %s", what, status_name(resp->status->code),
+                        resp->status->message);
     return resp;
 }
 
@@ -659,7 +623,7 @@ static void bench_list_working_set(struct bench_conn *c)
         req.client_list = &list;
         Folio__Response *resp = bench_call(c, &req, "listing the clients");
         if (resp->result_case != FOLIO__RESPONSE__RESULT_CLIENTS)
-            bench_fatal("setup: the answer to ClientList carries no clients");
+            bench_cli_fatal("setup: the answer to ClientList carries no clients");
         Folio__Clients *got = resp->clients;
         for (size_t i = 0; i < got->n_clients && B.n_ids < B.opt.records; i++)
             snprintf(B.ids[B.n_ids++], BENCH_ID_LEN + 1, "%s", got->clients[i]->id);
@@ -690,7 +654,7 @@ static void bench_fill_working_set(struct bench_conn *c)
             bench_synth_client(&synth);
             add.client = &synth.client;
             if (bench_conn_send(c, &req, 0) != 0)
-                bench_fatal("setup: cannot send: %s", bench_conn_error(c));
+                bench_cli_fatal("setup: cannot send: %s", bench_conn_error(c));
             B.in_flight++;
             sent++;
         }
@@ -717,22 +681,22 @@ static void bench_setup(void)
 {
     char why[256];
     if (bench_conn_resolve(B.opt.server, &B.addr, why, sizeof(why)) != 0)
-        bench_usage_error("--server %s", why);
+        bench_cli_usage_error("--server %s", why);
     bench_raise_file_limit(B.opt.connections);
     B.ids = calloc(B.opt.records > 0 ? B.opt.records : 1, sizeof(*B.ids));
     B.conns = calloc(B.opt.connections, sizeof(*B.conns));
     if (B.ids == NULL || B.conns == NULL)
-        bench_fatal("out of memory");
+        bench_cli_fatal("out of memory");
 
     struct bench_conn_auth auth = {
         .user = B.opt.user, .password = B.opt.password, .client_name = "folio-bench"};
     struct bench_conn *first =
         bench_conn_open(B.loop, (struct sockaddr *)&B.addr, &auth, &bench_callbacks, NULL);
     if (first == NULL)
-        bench_fatal("out of memory");
+        bench_cli_fatal("out of memory");
     if (bench_conn_wait_ready(first) != 0)
-        bench_fatal("cannot log in to %s as %s: %s", B.opt.server, B.opt.user,
-                    bench_conn_error(first));
+        bench_cli_fatal("cannot log in to %s as %s: %s", B.opt.server, B.opt.user,
+                        bench_conn_error(first));
     B.ready = 0; /* counts the measured connections only */
     bench_list_working_set(first);
     bench_fill_working_set(first);
@@ -746,7 +710,7 @@ static void bench_setup(void)
         B.conns[i] =
             bench_conn_open(B.loop, (struct sockaddr *)&B.addr, &auth, &bench_callbacks, NULL);
         if (B.conns[i] == NULL)
-            bench_fatal("out of memory");
+            bench_cli_fatal("out of memory");
     }
     while (B.ready < B.opt.connections)
         uv_run(B.loop, UV_RUN_ONCE);
@@ -805,6 +769,7 @@ static void bench_report(void)
 
 int main(int argc, char **argv)
 {
+    bench_cli_name("folio-bench");
     bench_parse_args(argc, argv, &B.opt);
     B.loop = uv_default_loop();
     B.rng = (uint64_t)time(NULL) ^ uv_hrtime();
@@ -824,7 +789,7 @@ int main(int argc, char **argv)
         B.free_slots = (uint64_t)B.opt.connections * B.opt.pipeline;
         uv_check_start(&B.pace_check, bench_pace_check);
         if (uv_thread_create(&B.pace_thread, bench_pace_thread, NULL) != 0)
-            bench_fatal("cannot start the pacing thread");
+            bench_cli_fatal("cannot start the pacing thread");
         B.pace_running = true;
         bench_pace();
     } else {

@@ -11,10 +11,8 @@
  * ClientAdd answers with the id, ahead of further adds, so the queue of
  * events stays short. The data come from bench_data: client i of agent a
  * under one --seed is the same record in every run, whatever the order. */
-#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +20,7 @@
 
 #include <uv.h>
 
+#include "bench_cli.h"
 #include "bench_conn.h"
 #include "bench_data.h"
 #include "status.h"
@@ -92,18 +91,6 @@ static struct {
     uv_timer_t progress, deadline;
 } S;
 
-static void seed_fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-static void seed_fatal(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("folio-seed: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-    exit(1);
-}
-
 /* ---------------------------------------------------------------- usage */
 
 static void seed_usage(FILE *to)
@@ -142,39 +129,7 @@ static void seed_usage(FILE *to)
           to);
 }
 
-static void seed_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-static void seed_usage_error(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("folio-seed: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputs("\n(folio-seed --help for usage)\n", stderr);
-    va_end(ap);
-    exit(2);
-}
-
-static unsigned long long seed_parse_uint(const char *opt, const char *text, unsigned long long min,
-                                          unsigned long long max)
-{
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(text, &end, 10);
-    if (text[0] < '0' || text[0] > '9' || *end != '\0' || errno != 0 || v < min || v > max)
-        seed_usage_error("--%s wants a whole number from %llu to %llu, not %s", opt, min, max,
-                         text);
-    return v;
-}
-
 /* Reads one line into buf; false at end of input. */
-static bool seed_read_line(char *buf, size_t cap)
-{
-    if (fgets(buf, (int)cap, stdin) == NULL)
-        return false;
-    buf[strcspn(buf, "\r\n")] = '\0';
-    return true;
-}
-
 static void seed_parse_args(int argc, char **argv, struct seed_options *o)
 {
     enum {
@@ -229,16 +184,16 @@ static void seed_parse_args(int argc, char **argv, struct seed_options *o)
             password_stdin = true;
             break;
         case OPT_AGENTS:
-            o->agents = (unsigned)seed_parse_uint("agents", optarg, 0, SEED_AGENTS_MAX);
+            o->agents = (unsigned)bench_cli_parse_uint("agents", optarg, 0, SEED_AGENTS_MAX);
             have_agents = true;
             break;
         case OPT_CLIENTS:
             o->clients_per_agent =
-                (unsigned)seed_parse_uint("clients-per-agent", optarg, 0, SEED_CLIENTS_MAX);
+                (unsigned)bench_cli_parse_uint("clients-per-agent", optarg, 0, SEED_CLIENTS_MAX);
             have_clients = true;
             break;
         case OPT_SEED:
-            o->seed = seed_parse_uint("seed", optarg, 0, UINT64_MAX);
+            o->seed = bench_cli_parse_uint("seed", optarg, 0, UINT64_MAX);
             break;
         case OPT_OFFICE:
             o->office = optarg;
@@ -248,37 +203,40 @@ static void seed_parse_args(int argc, char **argv, struct seed_options *o)
             break;
         case OPT_EXTRA:
             o->extra_agent_clients =
-                (unsigned)seed_parse_uint("extra-agent-clients", optarg, 0, SEED_CLIENTS_MAX);
+                (unsigned)bench_cli_parse_uint("extra-agent-clients", optarg, 0, SEED_CLIENTS_MAX);
             break;
         case OPT_CONNECTIONS:
             o->connections =
-                (unsigned)seed_parse_uint("connections", optarg, 1, SEED_CONNECTIONS_MAX);
+                (unsigned)bench_cli_parse_uint("connections", optarg, 1, SEED_CONNECTIONS_MAX);
             break;
         case OPT_WINDOW:
-            o->window = (unsigned)seed_parse_uint("window", optarg, 1, BENCH_CONN_MAX_IN_FLIGHT);
+            o->window =
+                (unsigned)bench_cli_parse_uint("window", optarg, 1, BENCH_CONN_MAX_IN_FLIGHT);
             break;
         case OPT_MAX_SECONDS:
-            o->max_seconds = (unsigned)seed_parse_uint("max-seconds", optarg, 1, 86400);
+            o->max_seconds = (unsigned)bench_cli_parse_uint("max-seconds", optarg, 1, 86400);
             break;
         case OPT_HELP:
             seed_usage(stdout);
             exit(0);
         default:
-            seed_usage_error("unknown or incomplete option %s", argv[optind - 1]);
+            bench_cli_usage_error("unknown or incomplete option %s", argv[optind - 1]);
         }
     }
     if (optind < argc)
-        seed_usage_error("unexpected argument %s", argv[optind]);
+        bench_cli_usage_error("unexpected argument %s", argv[optind]);
     if (o->server == NULL || o->user == NULL || !password_stdin || !have_agents || !have_clients)
-        seed_usage_error("--server, --user, --password-stdin, --agents and --clients-per-agent "
-                         "are required");
+        bench_cli_usage_error(
+            "--server, --user, --password-stdin, --agents and --clients-per-agent "
+            "are required");
     if (o->office[0] == '\0' || o->prefix[0] == '\0' || strlen(o->prefix) > SEED_NAME_LEN - 8)
-        seed_usage_error("--office and --agent-prefix must not be empty, the prefix at most %d "
-                         "bytes",
-                         SEED_NAME_LEN - 8);
-    if (!seed_read_line(o->password, sizeof(o->password)) || o->password[0] == '\0')
-        seed_usage_error("--password-stdin: no password on standard input");
-    if (!seed_read_line(o->agent_password, sizeof(o->agent_password)) ||
+        bench_cli_usage_error(
+            "--office and --agent-prefix must not be empty, the prefix at most %d "
+            "bytes",
+            SEED_NAME_LEN - 8);
+    if (!bench_cli_read_line(o->password, sizeof(o->password)) || o->password[0] == '\0')
+        bench_cli_usage_error("--password-stdin: no password on standard input");
+    if (!bench_cli_read_line(o->agent_password, sizeof(o->agent_password)) ||
         o->agent_password[0] == '\0')
         snprintf(o->agent_password, sizeof(o->agent_password), "%s", o->password);
 }
@@ -291,7 +249,7 @@ static void seed_plan(void)
     S.n_agents = o->agents + (o->extra_agent_clients > 0 ? 1 : 0);
     S.agents = calloc(S.n_agents > 0 ? S.n_agents : 1, sizeof(*S.agents));
     if (S.agents == NULL)
-        seed_fatal("out of memory");
+        bench_cli_fatal("out of memory");
     size_t n_jobs = 0;
     for (unsigned a = 0; a < S.n_agents; a++) {
         struct seed_agent *ag = &S.agents[a];
@@ -302,7 +260,7 @@ static void seed_plan(void)
     }
     S.jobs = calloc(n_jobs > 0 ? n_jobs : 1, sizeof(*S.jobs));
     if (S.jobs == NULL)
-        seed_fatal("out of memory");
+        bench_cli_fatal("out of memory");
     for (unsigned a = 0; a < S.n_agents; a++)
         for (uint32_t lo = 0; lo < S.agents[a].clients; lo += SEED_JOB_CLIENTS) {
             struct seed_job *j = &S.jobs[S.n_jobs++];
@@ -318,15 +276,15 @@ static void seed_plan(void)
 static void seed_send(struct bench_conn *c, Folio__Request *req, uint64_t tag)
 {
     if (bench_conn_send(c, req, tag) != 0)
-        seed_fatal("cannot send: %s",
-                   bench_conn_error(c)[0] != '\0' ? bench_conn_error(c) : "out of memory");
+        bench_cli_fatal("cannot send: %s",
+                        bench_conn_error(c)[0] != '\0' ? bench_conn_error(c) : "out of memory");
 }
 
 static void seed_check(const Folio__Response *resp, const char *what, const char *who)
 {
     if (resp->status != NULL && resp->status->code != FOLIO__CODE__OK)
-        seed_fatal("%s for %s: %s: %s", what, who, status_name(resp->status->code),
-                   resp->status->message);
+        bench_cli_fatal("%s for %s: %s: %s", what, who, status_name(resp->status->code),
+                        resp->status->message);
 }
 
 /* Fills the job's window: queued events first, then new clients. */
@@ -372,14 +330,14 @@ static void seed_job_response(struct seed_job *j, const Folio__Response *resp, u
     } else {
         seed_check(resp, "adding a client", who);
         if (resp->result_case != FOLIO__RESPONSE__RESULT_CLIENT)
-            seed_fatal("the answer to ClientAdd carries no client");
+            bench_cli_fatal("the answer to ClientAdd carries no client");
         S.clients++;
         uint32_t index = (uint32_t)(tag >> 2);
         struct bench_data_events evs;
         bench_data_events(&evs, S.opt.seed, j->agent + 1, index);
         for (size_t k = 0; k < evs.n; k++) {
             if (j->q_len == SEED_QUEUE)
-                seed_fatal("internal: event queue full");
+                bench_cli_fatal("internal: event queue full");
             struct seed_pending *p = &j->queue[(j->q_head + j->q_len) % SEED_QUEUE];
             snprintf(p->id, sizeof(p->id), "%s", resp->client->id);
             p->index = index;
@@ -431,8 +389,8 @@ static void seed_on_ready(struct bench_conn *c)
 static void seed_on_failed(struct bench_conn *c, const char *why)
 {
     struct seed_job *j = bench_conn_data(c);
-    seed_fatal("connection as %s failed: %s", j != NULL ? S.agents[j->agent].name : S.opt.user,
-               why);
+    bench_cli_fatal("connection as %s failed: %s", j != NULL ? S.agents[j->agent].name : S.opt.user,
+                    why);
 }
 
 static const struct bench_conn_callbacks seed_callbacks = {
@@ -451,9 +409,10 @@ static void seed_admin(void)
     struct bench_conn *c =
         bench_conn_open(S.loop, (struct sockaddr *)&S.addr, &auth, &seed_callbacks, NULL);
     if (c == NULL)
-        seed_fatal("out of memory");
+        bench_cli_fatal("out of memory");
     if (bench_conn_wait_ready(c) != 0)
-        seed_fatal("cannot log in to %s as %s: %s", S.opt.server, S.opt.user, bench_conn_error(c));
+        bench_cli_fatal("cannot log in to %s as %s: %s", S.opt.server, S.opt.user,
+                        bench_conn_error(c));
 
     Folio__OfficeAdd office = FOLIO__OFFICE_ADD__INIT;
     office.name = (char *)S.opt.office;
@@ -462,7 +421,7 @@ static void seed_admin(void)
     req.office_add = &office;
     Folio__Response *resp;
     if (bench_conn_call(c, &req, &resp, SEED_CALL_MS) != 0)
-        seed_fatal("adding the office: %s", bench_conn_error(c));
+        bench_cli_fatal("adding the office: %s", bench_conn_error(c));
     if (resp->status == NULL || resp->status->code != FOLIO__CODE__ALREADY_EXISTS)
         seed_check(resp, "adding the office", S.opt.office);
     folio__response__free_unpacked(resp, NULL);
@@ -500,7 +459,7 @@ static void seed_start_jobs(void)
                                        .client_name = "folio-seed"};
         j->conn = bench_conn_open(S.loop, (struct sockaddr *)&S.addr, &auth, &seed_callbacks, j);
         if (j->conn == NULL)
-            seed_fatal("out of memory");
+            bench_cli_fatal("out of memory");
         S.running++;
     }
     if (S.running == 0 && S.next_job == S.n_jobs) {
@@ -529,16 +488,18 @@ static void seed_on_progress(uv_timer_t *t)
 static void seed_on_deadline(uv_timer_t *t)
 {
     (void)t;
-    seed_fatal("gave up after %u s (--max-seconds) with %" PRIu64 " of %" PRIu64 " clients added",
-               S.opt.max_seconds, S.clients, S.total_clients);
+    bench_cli_fatal("gave up after %u s (--max-seconds) with %" PRIu64 " of %" PRIu64
+                    " clients added",
+                    S.opt.max_seconds, S.clients, S.total_clients);
 }
 
 int main(int argc, char **argv)
 {
+    bench_cli_name("folio-seed");
     seed_parse_args(argc, argv, &S.opt);
     char why[256];
     if (bench_conn_resolve(S.opt.server, &S.addr, why, sizeof(why)) != 0)
-        seed_usage_error("--server %s", why);
+        bench_cli_usage_error("--server %s", why);
     S.loop = uv_default_loop();
     seed_plan();
     S.start_ns = uv_hrtime();
@@ -554,8 +515,8 @@ int main(int argc, char **argv)
     seed_start_jobs();
     uv_run(S.loop, UV_RUN_DEFAULT);
     if (S.clients != S.total_clients)
-        seed_fatal("internal: %" PRIu64 " of %" PRIu64 " clients added", S.clients,
-                   S.total_clients);
+        bench_cli_fatal("internal: %" PRIu64 " of %" PRIu64 " clients added", S.clients,
+                        S.total_clients);
 
     double secs = (double)(uv_hrtime() - clients_start_ns) / 1e9;
     printf("folio-seed: %u agents, %" PRIu64 " clients, %" PRIu64 " events in %.2f s "
