@@ -606,11 +606,18 @@ const char *client_apply_update(Folio__Client *stored, const Folio__Client *chan
 {
     if (n_fields == 0)
         return "fields: name at least one field";
-    /* Every name is checked before anything changes. */
+    /* Every name is checked before anything changes. Each may come once, so
+     * the list is never longer than client_settable, whatever the request. */
     for (size_t i = 0; i < n_fields; i++) {
         if (!IN_LIST(fields[i], client_settable)) {
             const char *why = arena_printf(arena, "fields: %.64s cannot be set", fields[i]);
             return why != NULL ? why : "fields: a field given cannot be set";
+        }
+        for (size_t j = 0; j < i; j++) {
+            if (strcmp(fields[i], fields[j]) == 0) {
+                const char *why = arena_printf(arena, "fields: %s named twice", fields[i]);
+                return why != NULL ? why : "fields: a field named twice";
+            }
         }
     }
     int64_t old_cents = stored->income_cents;

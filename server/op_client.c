@@ -318,8 +318,7 @@ int op_client_update_write(struct request *req, MDB_txn *txn)
     char today[11];
     client_date_today(req->now, today);
     char *date = arena_strdup(&req->arena, today);
-    char *what = op_client_fields_joined(req, update->fields, update->n_fields);
-    if (date == NULL || what == NULL)
+    if (date == NULL)
         return op_client_oom(req);
     const char *why =
         client_apply_update(client, changes, update->fields, update->n_fields, date, &req->arena);
@@ -327,6 +326,10 @@ int op_client_update_write(struct request *req, MDB_txn *txn)
         why = client_validate(client);
     if (why != NULL)
         return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "%s", why);
+    /* Only checked names, each once: the timeline's account stays short. */
+    char *what = op_client_fields_joined(req, update->fields, update->n_fields);
+    if (what == NULL)
+        return op_client_oom(req);
     client->version++;
     client->updated_at = req->now;
     Folio__TimelineEvent *ev = op_client_event(req, "updated", what, date);

@@ -138,6 +138,11 @@ int op_profile_set_write(struct request *req, MDB_txn *txn)
         const char *why = op_profile_apply(card, set, ask->fields[i], buf);
         if (why != NULL)
             return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "%s", why);
+        /* Each name once: the audit's list of fields stays as short as the card. */
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(ask->fields[i], ask->fields[j]) == 0)
+                return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "fields: %s named twice",
+                                    ask->fields[i]);
     }
     card->updated_at = req->now;
     char *detail = op_profile_joined(req, ask->fields, ask->n_fields);

@@ -921,6 +921,18 @@ Test(client_record, update_refuses_read_only_and_unknown_fields)
     cr_assert_not_null(client_apply_update(stored, stored, NULL, 0, TODAY, &ar));
 }
 
+Test(client_record, update_refuses_a_field_named_twice)
+{
+    Folio__Client *stored = full_client();
+    Folio__Client *ch = full_client();
+    ch->city = S("Cusco");
+    char *fields[] = {"city", "notes", "city"};
+    const char *why = client_apply_update(stored, ch, fields, 3, TODAY, &ar);
+    cr_assert_not_null(why);
+    cr_assert_str_eq(why, "fields: city named twice");
+    cr_assert_str_eq(stored->city, "Lima", "nothing changes when a name repeats");
+}
+
 /* ---------------------------------------------------------------- events */
 
 static Folio__EventAdd *event(const char *kind, const char *what)

@@ -166,6 +166,9 @@ Test(profile, cards_are_validated_field_by_field)
     const char *unknown[] = {"nickname", NULL};
     harness_refused(profile_set(alice, &card, unknown, &err), &err, FOLIO__CODE__INVALID_ARGUMENT);
     cr_assert_not_null(strstr(err.message, "fields"), "%s", err.message);
+    const char *twice[] = {"hours", "phone", "hours", NULL};
+    harness_refused(profile_set(alice, &card, twice, &err), &err, FOLIO__CODE__INVALID_ARGUMENT);
+    cr_assert_str_eq(err.message, "fields: hours named twice");
 
     char long_text[256];
     memset(long_text, 'x', sizeof(long_text) - 1);
