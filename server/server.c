@@ -297,15 +297,17 @@ int server_run(const struct server_config *config)
         log_error("cannot start the writer thread: %s", strerror(rc));
         goto out;
     }
-    if (server_listen(s) != 0) {
-        writer_stop(&s->writer);
-        goto out;
-    }
+    /* Handlers first: the port file tells the world we are up, and a SIGTERM
+     * sent the moment it appears must drain, not kill. */
     uv_signal_init(&s->loop, &s->sigint);
     uv_signal_init(&s->loop, &s->sigterm);
     s->sigint.data = s->sigterm.data = s;
     uv_signal_start(&s->sigint, server_on_signal, SIGINT);
     uv_signal_start(&s->sigterm, server_on_signal, SIGTERM);
+    if (server_listen(s) != 0) {
+        writer_stop(&s->writer);
+        goto out;
+    }
     uv_timer_init(&s->loop, &s->sweep);
     s->sweep.data = s;
     uv_timer_start(&s->sweep, server_on_sweep, SERVER_SWEEP_MS, SERVER_SWEEP_MS);

@@ -193,3 +193,14 @@ Test(shutdown, stopped_server_starts_again_and_keeps_sessions)
     folio_client_close(a);
     harness_server_finish(&srv);
 }
+
+/* The port file says the server is up; a SIGTERM sent the moment it appears
+ * must be a clean stop, not a kill (the handlers come before the listener). */
+Test(shutdown, sigterm_right_after_start_is_a_clean_stop)
+{
+    for (int round = 0; round < 10; round++) {
+        harness_server_start(&srv, NULL);
+        cr_assert_eq(harness_server_stop(&srv), 0, "round %d", round);
+        harness_server_cleanup(&srv);
+    }
+}
