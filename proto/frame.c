@@ -109,14 +109,23 @@ enum frame_result frame_reader_next(struct frame_reader *r, const uint8_t **payl
 
 int frame_encode(const ProtobufCMessage *msg, size_t max_frame, uint8_t **out, size_t *out_len)
 {
-    size_t size = protobuf_c_message_get_packed_size(msg);
-    if (size > max_frame || size > UINT32_MAX)
+    return frame_encode_tail(msg, NULL, 0, max_frame, out, out_len);
+}
+
+int frame_encode_tail(const ProtobufCMessage *msg, const uint8_t *tail, size_t tail_len,
+                      size_t max_frame, uint8_t **out, size_t *out_len)
+{
+    size_t packed = protobuf_c_message_get_packed_size(msg);
+    if (tail_len > max_frame || packed > max_frame - tail_len || packed + tail_len > UINT32_MAX)
         return -1;
+    size_t size = packed + tail_len;
     uint8_t *buf = malloc(FRAME_HEADER_SIZE + size);
     if (buf == NULL)
         return -1;
     frame_length_put(buf, (uint32_t)size);
     protobuf_c_message_pack(msg, buf + FRAME_HEADER_SIZE);
+    if (tail_len > 0)
+        memcpy(buf + FRAME_HEADER_SIZE + packed, tail, tail_len);
     *out = buf;
     *out_len = FRAME_HEADER_SIZE + size;
     return 0;

@@ -62,5 +62,9 @@ void frame_length_put(uint8_t header[FRAME_HEADER_SIZE], uint32_t len);
 /* Packs msg behind a header into a new malloc'd buffer. Returns 0, or -1 when
  * the packed message is empty-impossible, over max_frame, or memory is short. */
 int frame_encode(const ProtobufCMessage *msg, size_t max_frame, uint8_t **out, size_t *out_len);
+/* The same, with tail - further fields of msg already packed (wire_field.h) -
+ * appended inside the same frame. max_frame bounds the two together. */
+int frame_encode_tail(const ProtobufCMessage *msg, const uint8_t *tail, size_t tail_len,
+                      size_t max_frame, uint8_t **out, size_t *out_len);
 
 #endif

@@ -31,7 +31,9 @@ uint64_t access_office_scope(const struct request *req);
  * (NULL when no client has that id); a refusal is NOT_FOUND "no client ID",
  * word for word the answer for an id that does not exist, so nobody learns
  * which ids exist. firm_admin_read: a firm-admin asked explicitly to read
- * another agent's client, which it may (the caller audits the read). */
+ * another agent's client, which it may (the caller audits the read).
+ * A lookup in clients_by_owner under the actor's own id needs no check: it
+ * finds only clients the actor owns. */
 int access_client_create(struct request *req);
 int access_client(struct request *req, const char *id, const Folio__Client *client,
                   bool firm_admin_read);

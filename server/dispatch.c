@@ -170,7 +170,8 @@ static void request_pack(struct request *req)
         req->status.message = req->status.code == FOLIO__CODE__OK
                                   ? (char *)""
                                   : (char *)status_message(req->status.code);
-    if (frame_encode(&req->response.base, FRAME_ABSOLUTE_MAX, &req->out, &req->out_len) != 0) {
+    if (frame_encode_tail(&req->response.base, req->result_packed, req->result_packed_len,
+                          FRAME_ABSOLUTE_MAX, &req->out, &req->out_len) != 0) {
         log_error("reply to %s does not fit in a frame", req->op ? req->op->name : "request");
         Folio__Response small = FOLIO__RESPONSE__INIT;
         Folio__Status status = FOLIO__STATUS__INIT;
@@ -333,6 +334,8 @@ static int dispatch_write_run(struct writer_job *job, MDB_txn *txn)
     req->status.code = FOLIO__CODE__OK;
     req->status.message = NULL;
     req->response.result_case = FOLIO__RESPONSE__RESULT__NOT_SET;
+    req->result_packed = NULL;
+    req->result_packed_len = 0;
     return req->op->write(req, txn);
 }
 

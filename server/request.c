@@ -25,6 +25,8 @@ int request_fail(struct request *req, Folio__Code code, const char *fmt, ...)
     req->status.code = code;
     req->status.message = message != NULL ? message : (char *)"";
     req->response.result_case = FOLIO__RESPONSE__RESULT__NOT_SET;
+    req->result_packed = NULL;
+    req->result_packed_len = 0;
     return WRITER_ROLLBACK;
 }
 

@@ -65,7 +65,11 @@ struct request {
     uint64_t delay_ms; /* hold the reply back this long (failed logins) */
     uv_timer_t *delay_timer;
     void *scratch; /* the op's own state between stages, in the arena */
-    uint8_t *out;  /* the packed reply frame */
+    /* A result field of Response already packed (wire_field.h), in the
+     * arena: sent in place of response's result when set. */
+    const uint8_t *result_packed;
+    size_t result_packed_len;
+    uint8_t *out; /* the packed reply frame */
     size_t out_len;
 };
 

@@ -104,6 +104,13 @@ int store_client_get(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLIEN
                              arena, (void **)out);
 }
 
+int store_client_get_packed(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLIENT_ID_BYTES],
+                            MDB_val *out)
+{
+    MDB_val k = {STORE_CLIENT_ID_BYTES, (void *)id};
+    return mdb_get(txn, s->clients, &k, out);
+}
+
 int store_client_put(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLIENT_ID_BYTES],
                      const Folio__Client *client)
 {

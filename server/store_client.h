@@ -22,6 +22,11 @@ struct client_summary;
 int store_client_get(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLIENT_ID_BYTES],
                      struct arena *arena, Folio__Client **out);
 
+/* The record under id as stored (a packed Client), valid until the
+ * transaction ends. MDB_NOTFOUND when absent. */
+int store_client_get_packed(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLIENT_ID_BYTES],
+                            MDB_val *out);
+
 /* Inserts or replaces the record under id and keeps clients_by_owner in
  * step (moving the index entry when owner_id changed). */
 int store_client_put(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLIENT_ID_BYTES],

@@ -410,6 +410,41 @@ Test(client, a_firm_admin_reads_explicitly_and_is_audited)
     finish();
 }
 
+/* protobuf-c packs fields in declaration order whatever order they arrived
+ * in, so two replies holding the same record pack to the same bytes. */
+static void assert_same_client(const Folio__Client *a, const Folio__Client *b)
+{
+    size_t len = protobuf_c_message_get_packed_size(&a->base);
+    cr_assert_eq(len, protobuf_c_message_get_packed_size(&b->base));
+    uint8_t *x = malloc(len), *y = malloc(len);
+    cr_assert(x != NULL && y != NULL);
+    protobuf_c_message_pack(&a->base, x);
+    protobuf_c_message_pack(&b->base, y);
+    cr_assert(memcmp(x, y, len) == 0, "the two replies differ");
+    free(x);
+    free(y);
+}
+
+Test(client, the_owner_and_a_firm_admin_read_the_same_record)
+{
+    struct folio_error err = {0};
+    char *id = add_named(alice, "Pedro Castillo");
+    folio_response_free(harness_ok(add_income(alice, id, 4000000, "PEN", &err), &err));
+    folio_response_free(harness_ok(add_income(alice, id, 6100000, "PEN", &err), &err));
+    Folio__Response *own = harness_ok(get_client(alice, id, false, &err), &err);
+    Folio__Response *admin = harness_ok(get_client(root, id, true, &err), &err);
+    cr_assert_eq(own->result_case, FOLIO__RESPONSE__RESULT_CLIENT);
+    cr_assert_str_eq(own->client->owner, "alice");
+    cr_assert_str_eq(own->client->income_trend, "up");
+    cr_assert_eq(own->client->n_income_history, 2);
+    cr_assert_eq(own->client->base.n_unknown_fields, 0);
+    assert_same_client(own->client, admin->client);
+    folio_response_free(own);
+    folio_response_free(admin);
+    free(id);
+    finish();
+}
+
 Test(client, only_agents_keep_clients)
 {
     struct folio_error err = {0};

@@ -398,3 +398,27 @@ Test(frame, encode_respects_max_frame)
     folio__request__free_unpacked(got, NULL);
     free(out);
 }
+
+Test(frame, encode_tail_lands_inside_the_frame_and_counts_against_max)
+{
+    Folio__Request req = FOLIO__REQUEST__INIT;
+    req.id = 5;
+    size_t size = protobuf_c_message_get_packed_size(&req.base);
+    /* Field 1 (id) again, as a varint: the later occurrence wins. */
+    const uint8_t tail[] = {0x08, 0x2a};
+    uint8_t *out = NULL;
+    size_t out_len = 0;
+    cr_assert_eq(
+        frame_encode_tail(&req.base, tail, sizeof(tail), size + sizeof(tail) - 1, &out, &out_len),
+        -1, "the tail was not counted against max_frame");
+    cr_assert_eq(
+        frame_encode_tail(&req.base, tail, sizeof(tail), size + sizeof(tail), &out, &out_len), 0);
+    cr_assert_eq(out_len, FRAME_HEADER_SIZE + size + sizeof(tail));
+    cr_assert_eq(frame_length_get(out), size + sizeof(tail));
+    Folio__Request *got =
+        folio__request__unpack(NULL, size + sizeof(tail), out + FRAME_HEADER_SIZE);
+    cr_assert_not_null(got);
+    cr_assert_eq(got->id, 42);
+    folio__request__free_unpacked(got, NULL);
+    free(out);
+}
