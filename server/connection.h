@@ -18,7 +18,9 @@
 #include <uv.h>
 
 #include "frame.h"
+#include "folio.pb-c.h"
 #include "store_session.h"
+#include "validate.h"
 
 #define CONNECTION_MAX_IN_FLIGHT     128
 #define CONNECTION_OUTPUT_HIGH_WATER (4u * 1024u * 1024u)
@@ -46,6 +48,17 @@ struct connection {
     bool watching;             /* sent Watch: notices are pushed to it (notice.h) */
     struct transfer *transfer; /* an export or import in progress (transfer.h) */
     uint8_t session_key[STORE_SESSION_KEY_BYTES];
+    /* Who the session was at its last check, trusted again while the
+     * store's auth generation stays the same (session.c). */
+    struct connection_actor {
+        bool valid;
+        uint64_t generation;
+        uint64_t user_id;
+        uint64_t office_id;
+        int64_t expires_at;
+        Folio__Role role;
+        char name[VALIDATE_USER_NAME_MAX + 1];
+    } actor;
 };
 
 /* The listener's connection callback. */

@@ -279,13 +279,14 @@ void dispatch_start(struct request *req)
         return;
     }
     if (op->read != NULL || op->access == OP_SESSION) {
+        uint64_t auth_generation = store_auth_generation(&s->store); /* before the snapshot */
         MDB_txn *txn;
         int rc = store_read_begin(&s->store, &txn);
         if (rc != 0) {
             request_store_error(req, rc, "read");
         } else {
             if (op->access == OP_SESSION)
-                session_check(req, txn);
+                session_check(req, txn, auth_generation);
             if (request_ok(req) && op->read != NULL)
                 op->read(req, txn);
             store_read_end(&s->store, txn);

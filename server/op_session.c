@@ -172,6 +172,7 @@ void op_login_finish(struct request *req)
     if (request_ok(req)) {
         conn->authenticated = true;
         memcpy(conn->session_key, state->session_key, sizeof(conn->session_key));
+        session_forget(conn);
         throttle_success(&s->throttle, name);
         log_info("login: %s from %s", name, conn->peer);
     } else if (req->status.code == FOLIO__CODE__UNAUTHENTICATED) {
@@ -202,6 +203,7 @@ void op_authenticate_finish(struct request *req)
         return;
     req->conn->authenticated = true;
     memcpy(req->conn->session_key, req->actor.session_key, sizeof(req->conn->session_key));
+    session_forget(req->conn);
 }
 
 int op_logout_write(struct request *req, MDB_txn *txn)
@@ -217,8 +219,10 @@ int op_logout_write(struct request *req, MDB_txn *txn)
 
 void op_logout_finish(struct request *req)
 {
-    if (request_ok(req))
+    if (request_ok(req)) {
         req->conn->authenticated = false;
+        session_forget(req->conn);
+    }
 }
 
 int op_whoami_read(struct request *req, MDB_txn *txn)

@@ -113,6 +113,8 @@ int store_open(struct store *s, const char *dir, int create)
 {
     memset(s, 0, sizeof(*s));
     atomic_init(&s->idle_read, NULL);
+    atomic_init(&s->auth_generation, 0);
+    s->auth_changed = false;
     char path[PATH_MAX];
     int rc = store_path(path, sizeof(path), dir, "data.mdb");
     if (rc != 0)
@@ -221,6 +223,24 @@ void store_read_end(struct store *s, MDB_txn *txn)
     if (!atomic_compare_exchange_strong(&s->idle_read, &none, txn))
         mdb_txn_abort(txn);
     pthread_rwlock_unlock(&s->resize_lock);
+}
+
+void store_auth_changed(struct store *s)
+{
+    s->auth_changed = true;
+}
+
+void store_auth_publish(struct store *s)
+{
+    if (s->auth_changed) {
+        s->auth_changed = false;
+        atomic_fetch_add_explicit(&s->auth_generation, 1, memory_order_release);
+    }
+}
+
+uint64_t store_auth_generation(struct store *s)
+{
+    return atomic_load_explicit(&s->auth_generation, memory_order_acquire);
 }
 
 int store_grow(struct store *s)

@@ -25,6 +25,7 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -66,6 +67,11 @@ struct store {
     size_t map_size;
     pthread_rwlock_t resize_lock;
     _Atomic(MDB_txn *) idle_read; /* a reset read transaction, or NULL */
+    /* Bumped after each commit that changed a user or a session, so a
+     * session checked before may be trusted again while it stays the same
+     * (session.h). auth_changed belongs to whichever thread writes. */
+    _Atomic uint64_t auth_generation;
+    bool auth_changed;
 };
 
 /* Opens (creating when asked) the environment in dir, clears stale reader
@@ -78,6 +84,16 @@ void store_close(struct store *s);
  * call these (MDB_NOTLS). Cursors opened in it must be closed before the end. */
 int store_read_begin(struct store *s, MDB_txn **txn);
 void store_read_end(struct store *s, MDB_txn *txn);
+
+/* Users and sessions. Every function that writes either calls
+ * store_auth_changed inside its transaction; the writer calls
+ * store_auth_publish once the transaction has ended, committed or not.
+ * Read store_auth_generation before store_read_begin: a change committed
+ * after that read is then always followed by a new generation, and one
+ * committed before it is in the snapshot. */
+void store_auth_changed(struct store *s);
+void store_auth_publish(struct store *s);
+uint64_t store_auth_generation(struct store *s);
 
 /* Doubles the map size. Call with no transaction open in this process. */
 int store_grow(struct store *s);

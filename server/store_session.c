@@ -58,6 +58,7 @@ int store_session_get(struct store *s, MDB_txn *txn, const uint8_t key[STORE_SES
 int store_session_put(struct store *s, MDB_txn *txn, const uint8_t key[STORE_SESSION_KEY_BYTES],
                       const Folio__Session *session)
 {
+    store_auth_changed(s);
     /* Replacing a session that belonged to someone else must not leave it
      * findable under its old owner. */
     uint64_t old_user;
@@ -82,6 +83,7 @@ int store_session_put(struct store *s, MDB_txn *txn, const uint8_t key[STORE_SES
 
 int store_session_delete(struct store *s, MDB_txn *txn, const uint8_t key[STORE_SESSION_KEY_BYTES])
 {
+    store_auth_changed(s);
     uint64_t user_id;
     int64_t expires_at;
     int rc = session_peek(s, txn, key, &user_id, &expires_at);
@@ -99,6 +101,7 @@ int store_session_delete(struct store *s, MDB_txn *txn, const uint8_t key[STORE_
 
 int store_session_delete_user(struct store *s, MDB_txn *txn, uint64_t user_id, size_t *ended)
 {
+    store_auth_changed(s);
     if (ended != NULL)
         *ended = 0;
     uint8_t ukey[8];
@@ -143,6 +146,7 @@ int store_session_delete_user(struct store *s, MDB_txn *txn, uint64_t user_id, s
 
 int store_session_purge_expired(struct store *s, MDB_txn *txn, uint64_t user_id, int64_t now)
 {
+    store_auth_changed(s);
     uint8_t ukey[8];
     store_key_u64(ukey, user_id);
     MDB_cursor *cur;

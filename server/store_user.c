@@ -134,6 +134,7 @@ int store_user_find(struct store *s, MDB_txn *txn, const char *name, struct aren
 
 int store_user_put(struct store *s, MDB_txn *txn, Folio__User *user)
 {
+    store_auth_changed(s);
     if (!user_name_storable(user->name))
         return EINVAL;
     size_t name_len = strlen(user->name);

@@ -109,6 +109,7 @@ static void *writer_main(void *arg)
         for (; last->next != NULL; last = last->next)
             count++;
         writer_run_batch(w, batch);
+        store_auth_publish(w->store);
         writer_count(w, count);
 
         pthread_mutex_lock(&w->lock);
