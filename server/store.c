@@ -243,6 +243,18 @@ uint64_t store_auth_generation(struct store *s)
     return atomic_load_explicit(&s->auth_generation, memory_order_acquire);
 }
 
+int store_put_changed(MDB_txn *txn, MDB_dbi dbi, MDB_val *key, MDB_val *value)
+{
+    MDB_val old;
+    int rc = mdb_get(txn, dbi, key, &old);
+    if (rc == 0 && old.mv_size == value->mv_size &&
+        (value->mv_size == 0 || memcmp(old.mv_data, value->mv_data, value->mv_size) == 0))
+        return 0;
+    if (rc != 0 && rc != MDB_NOTFOUND)
+        return rc;
+    return mdb_put(txn, dbi, key, value, 0);
+}
+
 int store_grow(struct store *s)
 {
     int rc = pthread_rwlock_wrlock(&s->resize_lock);

@@ -112,6 +112,12 @@ int store_get_message(MDB_txn *txn, MDB_dbi dbi, const void *key, size_t key_len
 int store_put_message(MDB_txn *txn, MDB_dbi dbi, const void *key, size_t key_len,
                       const ProtobufCMessage *msg, unsigned flags);
 
+/* Puts value under key unless those very bytes are there already: LMDB
+ * copies a page into the commit, and so into its disk sync, even for a put
+ * that changes nothing. For index entries rewritten on every change of
+ * their record. */
+int store_put_changed(MDB_txn *txn, MDB_dbi dbi, MDB_val *key, MDB_val *value);
+
 /* Every record of a small table, in key order, unpacked into the arena. A
  * table holding more than max is damaged (its writers never let it grow
  * that big): EINVAL rather than an unbounded allocation. */

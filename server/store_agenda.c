@@ -130,7 +130,7 @@ int store_agenda_put(struct store *s, MDB_txn *txn, const struct store_agenda_ke
     uint8_t buf[AGENDA_KEY_MAX];
     MDB_val k = {agenda_key(buf, key), buf};
     MDB_val v = {value != NULL ? value_len : 0, (void *)(value != NULL ? value : "")};
-    return mdb_put(txn, s->agenda, &k, &v, 0);
+    return store_put_changed(txn, s->agenda, &k, &v);
 }
 
 int store_agenda_delete(struct store *s, MDB_txn *txn, const struct store_agenda_key *key)

@@ -111,6 +111,26 @@ int store_client_get_packed(struct store *s, MDB_txn *txn, const uint8_t id[STOR
     return mdb_get(txn, s->clients, &k, out);
 }
 
+/* Most changes (notes, phones, a later contact...) leave the summary as it
+ * was: then its page stays out of the commit. */
+static int summary_put(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLIENT_ID_BYTES],
+                       const Folio__Client *client)
+{
+    uint8_t key[OWNER_KEY_BYTES];
+    owner_key(key, client->owner_id, id);
+    MDB_val k = {sizeof(key), key};
+    uint8_t small[1024];
+    size_t size = client_summary_size(client);
+    uint8_t *buf = size <= sizeof(small) ? small : malloc(size);
+    if (buf == NULL)
+        return ENOMEM;
+    MDB_val v = {client_summary_encode(client, buf), buf};
+    int rc = store_put_changed(txn, s->clients_by_owner, &k, &v);
+    if (buf != small)
+        free(buf);
+    return rc;
+}
+
 int store_client_put(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLIENT_ID_BYTES],
                      const Folio__Client *client)
 {
@@ -126,21 +146,16 @@ int store_client_put(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLIEN
         return rc;
     if ((rc = birthday_entry(s, txn, id, client->owner_id, birthday, true)) != 0)
         return rc;
-    uint8_t key[OWNER_KEY_BYTES];
     if (existed && old_owner != client->owner_id) {
+        uint8_t key[OWNER_KEY_BYTES];
         owner_key(key, old_owner, id);
         MDB_val k = {sizeof(key), key};
         rc = mdb_del(txn, s->clients_by_owner, &k, NULL);
         if (rc != 0 && rc != MDB_NOTFOUND)
             return rc;
     }
-    owner_key(key, client->owner_id, id);
-    MDB_val k = {sizeof(key), key};
-    MDB_val v = {client_summary_size(client), NULL};
-    rc = mdb_put(txn, s->clients_by_owner, &k, &v, MDB_RESERVE);
-    if (rc != 0)
+    if ((rc = summary_put(s, txn, id, client)) != 0)
         return rc;
-    client_summary_encode(client, v.mv_data);
     /* The owner's name and the trend are filled in for replies; storing
      * them would only let them go stale. */
     Folio__Client rec = *client;

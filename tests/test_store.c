@@ -1023,3 +1023,44 @@ Test(store, audit_query_scan_is_bounded)
     cr_assert_eq(next, 0);
     rend(txn);
 }
+
+static size_t last_txnid(void)
+{
+    MDB_envinfo info;
+    OK(mdb_env_info(st.env, &info));
+    return info.me_last_txnid;
+}
+
+Test(store, put_changed_writes_only_a_change)
+{
+    uint8_t key[8];
+    store_key_u64(key, 7);
+    MDB_val k = {sizeof(key), key}, v = {5, "first"};
+    MDB_txn *txn = wbegin();
+    OK(store_put_changed(txn, st.offices, &k, &v));
+    OK(mdb_txn_commit(txn));
+    size_t written = last_txnid();
+
+    /* The same bytes again: the commit has nothing to write. */
+    txn = wbegin();
+    MDB_val same = {5, (char[]){'f', 'i', 'r', 's', 't'}};
+    OK(store_put_changed(txn, st.offices, &k, &same));
+    OK(mdb_txn_commit(txn));
+    cr_assert_eq(last_txnid(), written, "an unchanged put was committed");
+
+    /* Other bytes, or the same prefix at another length, are a change. */
+    const char *const values[] = {"other", "firs", ""};
+    for (size_t i = 0; i < 3; i++) {
+        txn = wbegin();
+        MDB_val changed = {strlen(values[i]), (void *)values[i]};
+        OK(store_put_changed(txn, st.offices, &k, &changed));
+        OK(mdb_txn_commit(txn));
+        cr_assert_eq(last_txnid(), written + i + 1, "\"%s\" was not written", values[i]);
+        MDB_val got;
+        txn = wbegin();
+        OK(mdb_get(txn, st.offices, &k, &got));
+        cr_assert_eq(got.mv_size, strlen(values[i]));
+        cr_assert(memcmp(got.mv_data, values[i], got.mv_size) == 0);
+        mdb_txn_abort(txn);
+    }
+}
