@@ -1,7 +1,12 @@
 /* hasher.c - see hasher.h. */
+#define _GNU_SOURCE /* SCHED_IDLE */
 #include "hasher.h"
 
 #include <string.h>
+#ifdef __linux__
+#include <pthread.h>
+#include <sched.h>
+#endif
 
 #define HASHER_MAX_QUEUED 1024
 
@@ -22,6 +27,27 @@ static void hasher_limits(enum hasher_cost cost, unsigned long long *ops, size_t
         *mem = crypto_pwhash_MEMLIMIT_INTERACTIVE;
         break;
     }
+}
+
+size_t hasher_memory(enum hasher_cost cost)
+{
+    unsigned long long ops;
+    size_t mem;
+    hasher_limits(cost, &ops, &mem);
+    return mem;
+}
+
+unsigned hasher_default_concurrency(enum hasher_cost cost)
+{
+    unsigned cores = uv_available_parallelism();
+    unsigned n = cores > 1 ? cores - 1 : 1;
+    uint64_t memory = uv_get_constrained_memory();
+    if (memory == 0 || memory > uv_get_total_memory())
+        memory = uv_get_total_memory();
+    uint64_t fits = memory / 4 / hasher_memory(cost);
+    if (fits < n)
+        n = fits > 0 ? (unsigned)fits : 1;
+    return n;
 }
 
 int hasher_cost_parse(const char *name, enum hasher_cost *cost)
@@ -72,8 +98,26 @@ size_t hasher_pending(const struct hasher *h)
     return h->running + h->queued;
 }
 
+/* The pool runs nothing but these jobs in foliod, so a pool thread keeps
+ * the lowest priority once it has it. SCHED_IDLE (Linux) rather than a nice
+ * value: a waking loop thread then takes the core at once instead of at the
+ * end of the hasher's time slice, and the hasher still runs whenever a core
+ * is free, so logins slow down under load but do not stop. */
+static void hasher_lower_priority(void)
+{
+#ifdef SCHED_IDLE
+    static _Thread_local bool lowered;
+    if (!lowered) {
+        lowered = true;
+        struct sched_param param = {.sched_priority = 0};
+        (void)pthread_setschedparam(pthread_self(), SCHED_IDLE, &param);
+    }
+#endif
+}
+
 static void hasher_work(uv_work_t *work)
 {
+    hasher_lower_priority();
     struct hasher_job *job = work->data;
     job->run(job);
 }

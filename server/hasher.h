@@ -5,7 +5,9 @@
  * argon2id costs tens of milliseconds and, at the interactive level, 64 MiB
  * per hash. Jobs run on the libuv thread pool, at most max_running at a time
  * so that memory stays bounded and the pool stays free for other work; the
- * rest wait in a FIFO of at most max_queued. */
+ * rest wait in a FIFO of at most max_queued. The threads that run them do so
+ * at the lowest scheduling priority (SCHED_IDLE on Linux): when logins and
+ * reads compete for the cores, the reads win and the logins take longer. */
 #ifndef FOLIO_HASHER_H
 #define FOLIO_HASHER_H
 
@@ -38,6 +40,13 @@ void hasher_init(struct hasher *h, uv_loop_t *loop, enum hasher_cost cost, unsig
 int hasher_submit(struct hasher *h, struct hasher_job *job);
 /* Jobs running or waiting. */
 size_t hasher_pending(const struct hasher *h);
+
+/* Bytes of memory one hash at this cost takes. */
+size_t hasher_memory(enum hasher_cost cost);
+/* Hashes to run at once when nobody says: every core but one, which the
+ * loop thread needs to keep serving, and no more than a quarter of the
+ * machine's memory holds; at least 1. */
+unsigned hasher_default_concurrency(enum hasher_cost cost);
 
 /* "min", "interactive", "moderate". */
 int hasher_cost_parse(const char *name, enum hasher_cost *cost);

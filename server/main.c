@@ -85,6 +85,10 @@ static const char main_serve_usage[] =
     "  --login-lockout-seconds S     ...for S seconds (default 300)\n"
     "  --hash-cost COST              password hashing cost for new passwords: min,\n"
     "                                interactive (default), moderate\n"
+    "  --max-hashes N                password checks run at once (default: one per core\n"
+    "                                but one, within a quarter of memory); each takes\n"
+    "                                the cost's memory (interactive 64 MiB, moderate\n"
+    "                                256 MiB), so N of them must fit in half of it\n"
     "  --log-level LEVEL             error, warn, info (default) or debug\n"
     "  --help                        show this help\n";
 
@@ -172,6 +176,7 @@ enum main_option {
     OPT_ADMIN,
     OPT_PASSWORD_STDIN,
     OPT_HASH_COST,
+    OPT_MAX_HASHES,
     OPT_LISTEN,
     OPT_PORT_FILE,
     OPT_MAX_CONNECTIONS,
@@ -485,6 +490,7 @@ static int main_serve(int argc, char **argv)
         {"login-lockout-after", required_argument, NULL, OPT_LOCKOUT_AFTER},
         {"login-lockout-seconds", required_argument, NULL, OPT_LOCKOUT_SECONDS},
         {"hash-cost", required_argument, NULL, OPT_HASH_COST},
+        {"max-hashes", required_argument, NULL, OPT_MAX_HASHES},
         {"log-level", required_argument, NULL, OPT_LOG_LEVEL},
         {"help", no_argument, NULL, OPT_HELP},
         {NULL, 0, NULL, 0},
@@ -548,6 +554,11 @@ static int main_serve(int argc, char **argv)
             if (hasher_cost_parse(optarg, &config.hash_cost) != 0)
                 return main_usage_error("unknown --hash-cost %s", optarg);
             break;
+        case OPT_MAX_HASHES:
+            if (main_parse_number(optarg, 1, 64, &n) != 0)
+                return main_usage_error("--max-hashes wants 1 to 64, not %s", optarg);
+            config.max_hashes = (unsigned)n;
+            break;
         case OPT_LOG_LEVEL:
             if (log_level_parse(optarg, &level) != 0)
                 return main_usage_error("unknown --log-level %s", optarg);
@@ -561,6 +572,15 @@ static int main_serve(int argc, char **argv)
     }
     if (optind < argc)
         return main_usage_error("serve: unexpected argument %s", argv[optind]);
+    if (config.max_hashes > 0) {
+        uint64_t need = (uint64_t)config.max_hashes * hasher_memory(config.hash_cost);
+        uint64_t have = uv_get_total_memory();
+        if (need > have / 2)
+            return main_usage_error("--max-hashes %u needs %llu MiB for password checks; this "
+                                    "machine has %llu MiB, and they may take half of it",
+                                    config.max_hashes, (unsigned long long)(need >> 20),
+                                    (unsigned long long)(have >> 20));
+    }
     if (config.data_dir == NULL)
         return main_usage_error("%s", "serve needs --data DIR");
     log_set_level(level);

@@ -25,7 +25,6 @@
 #define SERVER_DRAIN_GRACE_MS   5000
 #define SERVER_CLOSING_GRACE_MS 10000
 #define SERVER_LISTEN_BACKLOG   511
-#define SERVER_HASHES_AT_ONCE   2
 
 void server_config_defaults(struct server_config *config)
 {
@@ -291,7 +290,16 @@ int server_run(const struct server_config *config)
     transfer_clean(config->data_dir);
     uv_loop_init(&s->loop);
     throttle_init(&s->throttle, config->lockout_after, (uint64_t)config->lockout_seconds * 1000);
-    hasher_init(&s->hasher, &s->loop, config->hash_cost, SERVER_HASHES_AT_ONCE);
+    unsigned hashes =
+        config->max_hashes ? config->max_hashes : hasher_default_concurrency(config->hash_cost);
+    /* The pool runs the hasher's jobs and nothing else: as many threads as
+     * hashes may run (libuv reads this once, at the first job). */
+    char threads[16];
+    snprintf(threads, sizeof(threads), "%u", hashes);
+    setenv("UV_THREADPOOL_SIZE", threads, 0);
+    hasher_init(&s->hasher, &s->loop, config->hash_cost, hashes);
+    log_info("password hashes: %u at a time, %zu MiB each", hashes,
+             hasher_memory(config->hash_cost) >> 20);
     rc = writer_start(&s->writer, &s->store, &s->loop);
     if (rc != 0) {
         log_error("cannot start the writer thread: %s", strerror(rc));

@@ -35,6 +35,7 @@ struct server_config {
     unsigned lockout_after;
     unsigned lockout_seconds;
     enum hasher_cost hash_cost;
+    unsigned max_hashes; /* password hashes at once; 0: hasher_default_concurrency */
 };
 
 void server_config_defaults(struct server_config *config);

@@ -69,7 +69,18 @@ expect "serving a directory without a firm exits 1" 1 "" "no firm in $tmp/empty:
 
 # ---------------------------------------------------------------- a running server
 
-if start_server "$gen"; then
+run "" "$FOLIOD" serve --data "$gen" --max-hashes 0
+expect "--max-hashes 0 is a usage error" 2 "" "--max-hashes wants 1 to 64, not 0"
+# 64 checks at the moderate cost take 16 GiB: refused unless that is at most
+# half the memory (then the flag passes and the empty directory is refused).
+run "" "$FOLIOD" serve --data "$tmp/empty" --max-hashes 64 --hash-cost moderate
+if (($(awk '/MemTotal/ {print $2}' /proc/meminfo) < 32 * 1024 * 1024)); then
+  expect "--max-hashes beyond half the memory is refused" 2 "" "needs 16384 MiB for password checks"
+else
+  expect "--max-hashes within half the memory is accepted" 1 "" "no firm in $tmp/empty"
+fi
+
+if start_server "$gen" --max-hashes 2; then
   pass "foliod serve writes its port file"
 else
   fail "foliod serve writes its port file" "$(tail -5 "$tmp/foliod.log")"
@@ -84,6 +95,9 @@ stop_server
 [[ $RC == 0 ]] && pass "foliod exits 0 on SIGTERM" || fail "foliod exits 0 on SIGTERM" "exit $RC"
 
 start_server "$data" || fail "foliod serve writes its port file (second firm)"
+grep -q "password hashes: 2 at a time, 64 MiB each" "$tmp/foliod.log" &&
+  pass "foliod logs how many password checks run at once" ||
+  fail "foliod logs how many password checks run at once" "$(grep hashes "$tmp/foliod.log")"
 grep -q "listening on 127.0.0.1:$port" "$tmp/foliod.log" && pass "foliod logs its port" ||
   fail "foliod logs its port" "$(tail -3 "$tmp/foliod.log")"
 export FOLIO_SERVER=127.0.0.1:$port
