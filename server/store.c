@@ -245,13 +245,15 @@ uint64_t store_auth_generation(struct store *s)
 
 int store_put_changed(MDB_txn *txn, MDB_dbi dbi, MDB_val *key, MDB_val *value)
 {
-    MDB_val old;
-    int rc = mdb_get(txn, dbi, key, &old);
-    if (rc == 0 && old.mv_size == value->mv_size &&
-        (value->mv_size == 0 || memcmp(old.mv_data, value->mv_data, value->mv_size) == 0))
-        return 0;
-    if (rc != 0 && rc != MDB_NOTFOUND)
+    /* MDB_NOOVERWRITE finds the key before touching any page and hands back
+     * what is there: a new key costs one lookup, an unchanged one too. */
+    MDB_val found = *value;
+    int rc = mdb_put(txn, dbi, key, &found, MDB_NOOVERWRITE);
+    if (rc != MDB_KEYEXIST)
         return rc;
+    if (found.mv_size == value->mv_size &&
+        (value->mv_size == 0 || memcmp(found.mv_data, value->mv_data, value->mv_size) == 0))
+        return 0;
     return mdb_put(txn, dbi, key, value, 0);
 }
 
