@@ -211,7 +211,7 @@ int op_client_add_write(struct request *req, MDB_txn *txn)
 
 /* ---------------------------------------------------------------- get */
 
-/* A Response field number, by name: the generated code has no constants for
+/* A message's field number, by name: the generated code has no constants for
  * them. */
 static uint32_t op_client_field(const ProtobufCMessageDescriptor *desc, const char *name)
 {

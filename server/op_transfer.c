@@ -432,6 +432,9 @@ int op_import_commit_read(struct request *req, MDB_txn *txn)
     /* Committed or refused, the transfer is over; the file stays until the
      * connection's next transfer or its end, which come after this request. */
     im->t->finished = true;
+    /* The store grows by about two and a half times the bundle's bytes
+     * (records, timelines, indexes): ask for four. */
+    req->write_job.room = im->t->size > SIZE_MAX / 4 ? SIZE_MAX : (size_t)im->t->size * 4;
     folio__import_result__init(result);
     result->dry_run = ask->dry_run;
     im->result = result;

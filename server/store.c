@@ -278,6 +278,26 @@ int store_grow(struct store *s)
     return rc;
 }
 
+int store_make_room(struct store *s, size_t bytes)
+{
+    for (int doublings = 0;; doublings++) {
+        MDB_envinfo info;
+        MDB_stat stat;
+        int rc = mdb_env_info(s->env, &info);
+        if (rc == 0)
+            rc = mdb_env_stat(s->env, &stat);
+        if (rc != 0)
+            return rc;
+        size_t used = ((size_t)info.me_last_pgno + 1) * stat.ms_psize;
+        if (info.me_mapsize >= used && info.me_mapsize - used >= bytes)
+            return 0;
+        if (doublings >= STORE_MAX_DOUBLINGS)
+            return MDB_MAP_FULL;
+        if ((rc = store_grow(s)) != 0)
+            return rc;
+    }
+}
+
 const char *store_strerror(int rc)
 {
     if (rc == STORE_ESCHEMA)

@@ -36,6 +36,7 @@
 
 #define STORE_SCHEMA_VERSION 1
 #define STORE_INITIAL_MAP    (64u * 1024u * 1024u)
+#define STORE_MAX_DOUBLINGS  16 /* for one store_make_room: 64 MiB -> 4 TiB */
 
 struct store {
     MDB_env *env;
@@ -97,6 +98,9 @@ uint64_t store_auth_generation(struct store *s);
 
 /* Doubles the map size. Call with no transaction open in this process. */
 int store_grow(struct store *s);
+/* Grows the map (as store_grow, same conditions) until bytes fit past the
+ * last page in use. */
+int store_make_room(struct store *s, size_t bytes);
 
 const char *store_strerror(int rc);
 

@@ -41,9 +41,29 @@ static int writer_run_job(MDB_env *env, MDB_txn *txn, struct writer_job *job)
     return 0;
 }
 
+/* Before a batch that announced large writes (an import), so that it runs
+ * once: a replay after MDB_MAP_FULL would redo all of it. */
+static void writer_make_room(struct writer *w, struct writer_job *batch)
+{
+    size_t room = 0;
+    for (struct writer_job *job = batch; job != NULL; job = job->next)
+        room = job->room > SIZE_MAX - room ? SIZE_MAX : room + job->room;
+    if (room == 0)
+        return;
+    size_t before = w->store->map_size;
+    int rc = store_make_room(w->store, room);
+    if (rc != 0)
+        log_error("writer: cannot grow the map for %zu MiB ahead of a large write: %s", room >> 20,
+                  store_strerror(rc));
+    else if (w->store->map_size != before)
+        log_info("writer: database map grown to %zu MiB ahead of a large write",
+                 w->store->map_size >> 20);
+}
+
 static void writer_run_batch(struct writer *w, struct writer_job *batch)
 {
     MDB_env *env = w->store->env;
+    writer_make_room(w, batch);
     for (int attempt = 0;; attempt++) {
         MDB_txn *txn;
         int rc = mdb_txn_begin(env, NULL, 0, &txn);

@@ -35,6 +35,10 @@ struct writer_job {
     void (*done)(struct writer_job *job);             /* loop thread, after commit */
     int run_rc;                                       /* what run returned the last time */
     int commit_rc; /* 0 when the batch holding this job was committed */
+    /* Bytes the job may add to the database, when it may add many: the
+     * writer grows the map to fit them before the batch begins, instead of
+     * finding the map full halfway and running the batch again. */
+    size_t room;
 };
 
 struct writer {

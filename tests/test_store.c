@@ -1064,3 +1064,25 @@ Test(store, put_changed_writes_only_a_change)
         mdb_txn_abort(txn);
     }
 }
+
+Test(store, make_room_grows_the_map_ahead_of_a_large_write)
+{
+    size_t start = st.map_size;
+    OK(store_make_room(&st, 4096));
+    cr_assert_eq(st.map_size, start, "room that was there grew the map");
+    OK(store_make_room(&st, start * 3));
+    cr_assert_geq(st.map_size, start * 4, "map of %zu for %zu more bytes", st.map_size, start * 3);
+    MDB_envinfo info;
+    OK(mdb_env_info(st.env, &info));
+    cr_assert_eq(info.me_mapsize, st.map_size);
+    /* A write of that size now fits without MDB_MAP_FULL. */
+    MDB_txn *txn = wbegin();
+    static char big[1 << 20];
+    for (uint64_t i = 0; i < (start * 2) / sizeof(big); i++) {
+        uint8_t key[8];
+        store_key_u64(key, i);
+        MDB_val k = {sizeof(key), key}, v = {sizeof(big), big};
+        OK(mdb_put(txn, st.offices, &k, &v, 0));
+    }
+    OK(mdb_txn_commit(txn));
+}
