@@ -440,10 +440,17 @@ int store_timeline_append(struct store *s, MDB_txn *txn, const uint8_t id[STORE_
     mdb_cursor_close(cur);
     if (rc != 0)
         return rc;
+    return store_timeline_put(s, txn, id, seq, ev);
+}
+
+int store_timeline_put(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLIENT_ID_BYTES],
+                       uint64_t seq, Folio__TimelineEvent *ev)
+{
+    uint8_t key[TIMELINE_KEY_BYTES];
     timeline_key(key, id, seq);
     Folio__TimelineEvent rec = *ev;
     rec.seq = seq;
-    rc = store_put_message(txn, s->timeline, key, sizeof(key), &rec.base, MDB_NOOVERWRITE);
+    int rc = store_put_message(txn, s->timeline, key, sizeof(key), &rec.base, MDB_NOOVERWRITE);
     if (rc != 0)
         return rc;
     ev->seq = seq;

@@ -69,6 +69,12 @@ int store_client_summary_get(struct store *s, MDB_txn *txn, uint64_t owner_id,
 int store_timeline_append(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLIENT_ID_BYTES],
                           Folio__TimelineEvent *ev);
 
+/* Puts ev as the client's event number seq (and sets ev->seq), for a caller
+ * that knows where the timeline ends, such as an import filling a new
+ * client's timeline in order. MDB_KEYEXIST when that number is taken. */
+int store_timeline_put(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLIENT_ID_BYTES],
+                       uint64_t seq, Folio__TimelineEvent *ev);
+
 /* Newest first, seq < before (0: from the newest), at most limit (clamped to
  * 1000). *next is the seq to pass as before for the next page, or 0. */
 int store_timeline_list(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLIENT_ID_BYTES],

@@ -365,7 +365,8 @@ struct transfer_apply {
     uint8_t client[16]; /* the client the records that follow belong to */
     char client_text[CLIENT_ID_TEXT + 1];
     bool have_client;
-    bool skip; /* that client is here already: leave it and its records alone */
+    bool skip;         /* that client is here already: leave it and its records alone */
+    uint64_t next_seq; /* the number of its next event: it was added with none */
 };
 
 static int transfer_refuse(struct transfer_apply *ap, Folio__Code code, const char *fmt, ...)
@@ -406,6 +407,7 @@ static int transfer_apply_client(struct transfer_apply *ap, Folio__Client *c)
     client_id_format(ap->client, ap->client_text);
     ap->have_client = true;
     ap->skip = false;
+    ap->next_seq = 1;
     struct arena a;
     arena_init(&a, 0);
     Folio__Client *here;
@@ -471,8 +473,14 @@ static int transfer_apply_event(struct transfer_apply *ap, Folio__TimelineEvent 
                                "bundle: an event of client %s is not valid", ap->client_text);
     ev->seq = 0;
     ev->client_id = (char *)"";
-    if ((rc = store_timeline_append(ap->s, ap->txn, ap->client, ev)) != 0)
+    /* The client was added by this import: its events are numbered from 1
+     * in bundle order, without seeking the end of its timeline each time. */
+    rc = store_timeline_put(ap->s, ap->txn, ap->client, ap->next_seq, ev);
+    if (rc == MDB_KEYEXIST)
+        rc = store_timeline_append(ap->s, ap->txn, ap->client, ev);
+    if (rc != 0)
         return rc;
+    ap->next_seq = ev->seq + 1;
     /* The agenda entries an event stands behind, as adding it would make. */
     struct store_agenda_key key = {.owner_id = ap->agent_id, .seq = ev->seq};
     memcpy(key.client_id, ap->client, 16);
