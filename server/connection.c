@@ -61,6 +61,8 @@ void connection_close(struct connection *conn)
     if (conn->next != NULL)
         conn->next->prev = conn->prev;
     s->connection_count--;
+    if (conn->peer_counted)
+        peer_limit_remove(&s->peers, conn->peer_addr);
     struct request *req = conn->head;
     while (req != NULL) {
         struct request *next = req->next;
@@ -119,9 +121,7 @@ static void connection_enqueue(struct connection *conn, struct request *req)
     conn->queued++;
 }
 
-/* Answers with a status the server makes up (id 0), then closes: for peers
- * that broke the protocol or hit a limit. Replies already queued go first. */
-static void connection_refuse(struct connection *conn, Folio__Code code, const char *message)
+void connection_end(struct connection *conn, Folio__Code code, const char *message)
 {
     log_info("connection %s: %s", conn->peer, message);
     struct request *req = dispatch_reply(conn, code, message);
@@ -139,28 +139,36 @@ static void connection_refuse(struct connection *conn, Folio__Code code, const c
 static unsigned connection_take_frames(struct connection *conn)
 {
     unsigned taken = 0;
-    while (!conn->closing_after && conn->queued < CONNECTION_MAX_IN_FLIGHT) {
+    while (!conn->closing_after && conn->queued < conn->server->config.max_in_flight) {
         const uint8_t *payload;
         size_t len;
         enum frame_result r = frame_reader_next(&conn->reader, &payload, &len);
-        if (r == FRAME_INCOMPLETE)
+        if (r == FRAME_INCOMPLETE) {
+            /* Bytes of a frame not yet whole: the --frame-timeout clock runs
+             * from the first of them. */
+            if (frame_reader_pending(&conn->reader) == 0)
+                conn->partial_frame_since_ms = 0;
+            else if (conn->partial_frame_since_ms == 0)
+                conn->partial_frame_since_ms = uv_now(&conn->server->loop);
             break;
+        }
+        conn->partial_frame_since_ms = 0;
         if (r == FRAME_EMPTY) {
-            connection_refuse(conn, FOLIO__CODE__INVALID_ARGUMENT,
-                              "empty frame: every frame must hold a Request");
+            connection_end(conn, FOLIO__CODE__INVALID_ARGUMENT,
+                           "empty frame: every frame must hold a Request");
             break;
         }
         if (r == FRAME_TOO_LARGE) {
             char message[128];
             snprintf(message, sizeof(message), "frame larger than the limit of %zu bytes",
                      conn->reader.max_frame);
-            connection_refuse(conn, FOLIO__CODE__RESOURCE_EXHAUSTED, message);
+            connection_end(conn, FOLIO__CODE__RESOURCE_EXHAUSTED, message);
             break;
         }
         struct request *req = dispatch_decode(conn, payload, len);
         if (req == NULL) {
-            connection_refuse(conn, FOLIO__CODE__INVALID_ARGUMENT,
-                              "the frame does not hold a valid Request");
+            connection_end(conn, FOLIO__CODE__INVALID_ARGUMENT,
+                           "the frame does not hold a valid Request");
             break;
         }
         connection_enqueue(conn, req);
@@ -276,6 +284,12 @@ bool connection_push(struct connection *conn, uint8_t *frame, size_t len)
     return true;
 }
 
+void connection_set_authenticated(struct connection *conn, bool authenticated)
+{
+    conn->authenticated = authenticated;
+    conn->unauthenticated_since_ms = authenticated ? 0 : uv_now(&conn->server->loop);
+}
+
 void connection_pump(struct connection *conn)
 {
     do {
@@ -288,7 +302,8 @@ void connection_pump(struct connection *conn)
 
 static bool connection_output_full(struct connection *conn)
 {
-    return uv_stream_get_write_queue_size((uv_stream_t *)&conn->tcp) > CONNECTION_OUTPUT_HIGH_WATER;
+    return uv_stream_get_write_queue_size((uv_stream_t *)&conn->tcp) >
+           conn->server->config.max_output_bytes;
 }
 
 static void connection_alloc(uv_handle_t *handle, size_t suggested, uv_buf_t *buf)
@@ -320,8 +335,8 @@ static void connection_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *
         connection_take_frames(conn);
         connection_pump(conn);
         if (conn->reading && frame_reader_pending(&conn->reader) > 0 && conn->queued == 0)
-            connection_refuse(conn, FOLIO__CODE__RESOURCE_EXHAUSTED,
-                              "the server is out of memory for this connection");
+            connection_end(conn, FOLIO__CODE__RESOURCE_EXHAUSTED,
+                           "the server is out of memory for this connection");
         return;
     }
     if (nread != UV_EOF)
@@ -340,12 +355,13 @@ static void connection_update_reading(struct connection *conn)
 {
     if (conn->closing)
         return;
+    const struct server_config *config = &conn->server->config;
     bool want = !conn->closing_after && !conn->server->draining &&
-                conn->queued < CONNECTION_MAX_IN_FLIGHT && !connection_output_full(conn);
-    /* Once over the high-water mark, wait for the low one before reading
+                conn->queued < config->max_in_flight && !connection_output_full(conn);
+    /* Once over the limit, wait until a quarter of it is left before reading
      * again, so a slow reader is not woken for every reply it drains. */
     if (want && !conn->reading &&
-        uv_stream_get_write_queue_size((uv_stream_t *)&conn->tcp) > CONNECTION_OUTPUT_LOW_WATER)
+        uv_stream_get_write_queue_size((uv_stream_t *)&conn->tcp) > config->max_output_bytes / 4)
         want = false;
     if (want && !conn->reading) {
         if (uv_read_start((uv_stream_t *)&conn->tcp, connection_alloc, connection_read) == 0)
@@ -358,21 +374,26 @@ static void connection_update_reading(struct connection *conn)
         connection_shutdown(conn);
 }
 
+/* The peer's name for logs, and its address as peer_limit counts it. */
 static void connection_peer_name(struct connection *conn)
 {
     struct sockaddr_storage addr;
     int len = sizeof(addr);
     char host[INET6_ADDRSTRLEN] = "?";
     int port = 0;
+    memset(conn->peer_addr, 0, sizeof(conn->peer_addr));
     if (uv_tcp_getpeername(&conn->tcp, (struct sockaddr *)&addr, &len) == 0) {
         if (addr.ss_family == AF_INET6) {
             struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&addr;
             uv_ip6_name(a6, host, sizeof(host));
             port = ntohs(a6->sin6_port);
+            memcpy(conn->peer_addr, &a6->sin6_addr, sizeof(conn->peer_addr));
         } else {
             struct sockaddr_in *a4 = (struct sockaddr_in *)&addr;
             uv_ip4_name(a4, host, sizeof(host));
             port = ntohs(a4->sin_port);
+            conn->peer_addr[10] = conn->peer_addr[11] = 0xff;
+            memcpy(conn->peer_addr + 12, &a4->sin_addr, 4);
         }
     }
     snprintf(conn->peer, sizeof(conn->peer), "%s:%d", host, port);
@@ -398,6 +419,7 @@ void connection_accept(struct server *s)
     conn->refs = 1;
     frame_reader_init(&conn->reader, s->config.max_frame);
     conn->last_active_ms = uv_now(&s->loop);
+    conn->unauthenticated_since_ms = conn->last_active_ms;
     connection_peer_name(conn);
     uv_tcp_nodelay(&conn->tcp, 1);
     conn->next = s->connections;
@@ -407,12 +429,22 @@ void connection_accept(struct server *s)
     s->connection_count++;
     s->stats.connections_accepted++;
     log_debug("connection %s accepted", conn->peer);
+    char message[128];
     if (s->connection_count > s->config.max_connections) {
-        char message[128];
         snprintf(message, sizeof(message),
                  "the server is at its limit of %u connections; try again later",
                  s->config.max_connections);
-        connection_refuse(conn, FOLIO__CODE__RESOURCE_EXHAUSTED, message);
+        connection_end(conn, FOLIO__CODE__RESOURCE_EXHAUSTED, message);
+        connection_pump(conn);
+        return;
+    }
+    unsigned from_peer = peer_limit_add(&s->peers, conn->peer_addr);
+    conn->peer_counted = from_peer > 0;
+    if (from_peer == 0 || from_peer > s->config.max_connections_per_address) {
+        snprintf(message, sizeof(message),
+                 "your address is at the server's limit of %u connections; close some first",
+                 s->config.max_connections_per_address);
+        connection_end(conn, FOLIO__CODE__RESOURCE_EXHAUSTED, message);
         connection_pump(conn);
         return;
     }

@@ -2,9 +2,10 @@
  * request order, writing them, and pushing back on peers that flood.
  *
  * Input: bytes go into a frame_reader; whole frames become requests in the
- * connection's queue. Reading stops while too many requests are unanswered
- * or while too many reply bytes wait for the peer to read them, and resumes
- * when that drains, so a peer that never reads costs bounded memory.
+ * connection's queue. Reading stops while more than --max-in-flight requests
+ * are unanswered or more than --max-output-bytes of replies wait for the peer
+ * to read them, and resumes when that drains (to a quarter of it), so a peer
+ * that never reads costs bounded memory.
  * Output: replies are written strictly in request order, several per write.
  *
  * Lifetime: a connection is freed when its handle is closed and no request
@@ -18,13 +19,10 @@
 #include <uv.h>
 
 #include "frame.h"
+#include "peer_limit.h"
 #include "folio.pb-c.h"
 #include "store_session.h"
 #include "validate.h"
-
-#define CONNECTION_MAX_IN_FLIGHT     128
-#define CONNECTION_OUTPUT_HIGH_WATER (4u * 1024u * 1024u)
-#define CONNECTION_OUTPUT_LOW_WATER  (1u * 1024u * 1024u)
 
 struct server;
 struct request;
@@ -38,7 +36,11 @@ struct connection {
     unsigned queued;             /* requests in the queue */
     unsigned refs;
     uint64_t last_active_ms;
+    uint64_t unauthenticated_since_ms; /* 0 while logged in (--login-timeout) */
+    uint64_t partial_frame_since_ms;   /* 0 unless a frame is half received (--frame-timeout) */
     char peer[64];
+    uint8_t peer_addr[PEER_LIMIT_ADDR_SIZE]; /* counted in the server's peer_limit */
+    bool peer_counted;
     bool reading;
     bool closing;       /* uv_close called or about to be */
     bool closing_after; /* no more input; close once the queue is written */
@@ -72,6 +74,15 @@ void connection_close(struct connection *conn);
 
 /* Stops reading; the queue is still answered. Used when the server drains. */
 void connection_stop_input(struct connection *conn);
+
+/* Answers with a status of the server's own (id 0) after the replies queued
+ * before it, then closes: for peers that broke a rule or a limit. Outside
+ * connection.c, call connection_pump after it. */
+void connection_end(struct connection *conn, Folio__Code code, const char *message);
+
+/* The connection logged in (true) or its session ended (false): starts or
+ * stops the --login-timeout clock. */
+void connection_set_authenticated(struct connection *conn, bool authenticated);
 
 /* Writes a packed frame (taken over: freed here in every case) at once,
  * outside the reply queue: for server-pushed frames with id 0 (notice.h).

@@ -75,6 +75,16 @@ static const char main_serve_usage[] =
     "                                port 0 picks a free port; [::1]:PORT for IPv6\n"
     "  --port-file FILE              write the bound port to FILE once listening\n"
     "  --max-connections N           connections served at once (default 1024)\n"
+    "  --max-connections-per-address N\n"
+    "                                ...of them from one address (default 256)\n"
+    "  --login-timeout S             close connections that do not log in within S\n"
+    "                                seconds (default 30; 0 never)\n"
+    "  --frame-timeout S             close connections that leave a frame half sent for\n"
+    "                                S seconds (default 30; 0 never)\n"
+    "  --max-in-flight N             requests read from one connection ahead of their\n"
+    "                                answers (default 128)\n"
+    "  --max-output-bytes BYTES      answers waiting for a connection to read them before\n"
+    "                                the server stops reading it (default 4194304)\n"
     "  --max-frame BYTES             largest request frame accepted (default 1048576)\n"
     "  --max-import-bytes BYTES      largest bundle an import may send (default 1073741824)\n"
     "  --idle-timeout S              close connections idle for S seconds (default 600;\n"
@@ -177,6 +187,11 @@ enum main_option {
     OPT_PASSWORD_STDIN,
     OPT_HASH_COST,
     OPT_MAX_HASHES,
+    OPT_MAX_PER_ADDRESS,
+    OPT_LOGIN_TIMEOUT,
+    OPT_FRAME_TIMEOUT,
+    OPT_MAX_IN_FLIGHT,
+    OPT_MAX_OUTPUT_BYTES,
     OPT_LISTEN,
     OPT_PORT_FILE,
     OPT_MAX_CONNECTIONS,
@@ -491,6 +506,11 @@ static int main_serve(int argc, char **argv)
         {"login-lockout-seconds", required_argument, NULL, OPT_LOCKOUT_SECONDS},
         {"hash-cost", required_argument, NULL, OPT_HASH_COST},
         {"max-hashes", required_argument, NULL, OPT_MAX_HASHES},
+        {"max-connections-per-address", required_argument, NULL, OPT_MAX_PER_ADDRESS},
+        {"login-timeout", required_argument, NULL, OPT_LOGIN_TIMEOUT},
+        {"frame-timeout", required_argument, NULL, OPT_FRAME_TIMEOUT},
+        {"max-in-flight", required_argument, NULL, OPT_MAX_IN_FLIGHT},
+        {"max-output-bytes", required_argument, NULL, OPT_MAX_OUTPUT_BYTES},
         {"log-level", required_argument, NULL, OPT_LOG_LEVEL},
         {"help", no_argument, NULL, OPT_HELP},
         {NULL, 0, NULL, 0},
@@ -553,6 +573,33 @@ static int main_serve(int argc, char **argv)
         case OPT_HASH_COST:
             if (hasher_cost_parse(optarg, &config.hash_cost) != 0)
                 return main_usage_error("unknown --hash-cost %s", optarg);
+            break;
+        case OPT_MAX_PER_ADDRESS:
+            if (main_parse_number(optarg, 1, 1000000, &n) != 0)
+                return main_usage_error("--max-connections-per-address wants 1 to 1000000, not %s",
+                                        optarg);
+            config.max_connections_per_address = (unsigned)n;
+            break;
+        case OPT_LOGIN_TIMEOUT:
+            if (main_parse_number(optarg, 0, 3600, &n) != 0)
+                return main_usage_error("--login-timeout wants 0 to 3600 seconds, not %s", optarg);
+            config.login_timeout_s = (unsigned)n;
+            break;
+        case OPT_FRAME_TIMEOUT:
+            if (main_parse_number(optarg, 0, 3600, &n) != 0)
+                return main_usage_error("--frame-timeout wants 0 to 3600 seconds, not %s", optarg);
+            config.frame_timeout_s = (unsigned)n;
+            break;
+        case OPT_MAX_IN_FLIGHT:
+            if (main_parse_number(optarg, 1, 4096, &n) != 0)
+                return main_usage_error("--max-in-flight wants 1 to 4096, not %s", optarg);
+            config.max_in_flight = (unsigned)n;
+            break;
+        case OPT_MAX_OUTPUT_BYTES:
+            if (main_parse_number(optarg, 65536, 1ull << 30, &n) != 0)
+                return main_usage_error("--max-output-bytes wants 65536 to 1073741824, not %s",
+                                        optarg);
+            config.max_output_bytes = (size_t)n;
             break;
         case OPT_MAX_HASHES:
             if (main_parse_number(optarg, 1, 64, &n) != 0)

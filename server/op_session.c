@@ -170,7 +170,7 @@ void op_login_finish(struct request *req)
     const char *name = req->msg->login->username;
     struct login_state *state = req->scratch;
     if (request_ok(req)) {
-        conn->authenticated = true;
+        connection_set_authenticated(conn, true);
         memcpy(conn->session_key, state->session_key, sizeof(conn->session_key));
         session_forget(conn);
         throttle_success(&s->throttle, name);
@@ -201,7 +201,7 @@ void op_authenticate_finish(struct request *req)
 {
     if (!request_ok(req))
         return;
-    req->conn->authenticated = true;
+    connection_set_authenticated(req->conn, true);
     memcpy(req->conn->session_key, req->actor.session_key, sizeof(req->conn->session_key));
     session_forget(req->conn);
 }
@@ -220,7 +220,7 @@ int op_logout_write(struct request *req, MDB_txn *txn)
 void op_logout_finish(struct request *req)
 {
     if (request_ok(req)) {
-        req->conn->authenticated = false;
+        connection_set_authenticated(req->conn, false);
         session_forget(req->conn);
     }
 }

@@ -39,6 +39,11 @@ void server_config_defaults(struct server_config *config)
     config->lockout_after = 5;
     config->lockout_seconds = 300;
     config->hash_cost = HASHER_COST_INTERACTIVE;
+    config->max_connections_per_address = 256;
+    config->login_timeout_s = 30;
+    config->frame_timeout_s = 30;
+    config->max_in_flight = 128;
+    config->max_output_bytes = 4u * 1024u * 1024u;
 }
 
 static void server_close_handles(struct server *s)
@@ -79,6 +84,31 @@ static void server_on_signal(uv_signal_t *handle, int signum)
     server_check_drained(s);
 }
 
+/* Peers that hold a connection without using it as meant: never logging in
+ * (a login being checked does not count against it), or sending a frame a
+ * byte at a time. They are told why, then closed. */
+static void server_sweep_limits(struct server *s, struct connection *conn, uint64_t now)
+{
+    if (conn->closing_after || conn->closing)
+        return;
+    uint64_t login_ms = (uint64_t)s->config.login_timeout_s * 1000;
+    uint64_t frame_ms = (uint64_t)s->config.frame_timeout_s * 1000;
+    char message[128];
+    if (login_ms > 0 && !conn->authenticated && conn->head == NULL &&
+        now - conn->unauthenticated_since_ms > login_ms) {
+        snprintf(message, sizeof(message), "no login within %u seconds; closing",
+                 s->config.login_timeout_s);
+        connection_end(conn, FOLIO__CODE__UNAUTHENTICATED, message);
+        connection_pump(conn);
+    } else if (frame_ms > 0 && conn->partial_frame_since_ms != 0 &&
+               now - conn->partial_frame_since_ms > frame_ms) {
+        snprintf(message, sizeof(message), "a frame was left unfinished for %u seconds; closing",
+                 s->config.frame_timeout_s);
+        connection_end(conn, FOLIO__CODE__INVALID_ARGUMENT, message);
+        connection_pump(conn);
+    }
+}
+
 static void server_on_sweep(uv_timer_t *timer)
 {
     struct server *s = timer->data;
@@ -97,6 +127,8 @@ static void server_on_sweep(uv_timer_t *timer)
             log_debug("connection %s idle for %u s; closing it", conn->peer,
                       s->config.idle_timeout_s);
             connection_close(conn);
+        } else {
+            server_sweep_limits(s, conn, now);
         }
         conn = next;
     }
@@ -289,6 +321,7 @@ int server_run(const struct server_config *config)
     }
     transfer_clean(config->data_dir);
     uv_loop_init(&s->loop);
+    peer_limit_init(&s->peers);
     throttle_init(&s->throttle, config->lockout_after, (uint64_t)config->lockout_seconds * 1000);
     unsigned hashes =
         config->max_hashes ? config->max_hashes : hasher_default_concurrency(config->hash_cost);
@@ -334,6 +367,7 @@ out:
         log_error("handles were left open at exit");
         status = 1;
     }
+    peer_limit_free(&s->peers);
     store_close(&s->store);
     free(s->firm_name);
     sodium_memzero(&s->firm_key, sizeof(s->firm_key));

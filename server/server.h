@@ -15,6 +15,7 @@
 
 #include "firm_key.h"
 #include "hasher.h"
+#include "peer_limit.h"
 #include "stats.h"
 #include "store.h"
 #include "throttle.h"
@@ -36,6 +37,11 @@ struct server_config {
     unsigned lockout_seconds;
     enum hasher_cost hash_cost;
     unsigned max_hashes; /* password hashes at once; 0: hasher_default_concurrency */
+    unsigned max_connections_per_address;
+    unsigned login_timeout_s; /* close connections not logged in for this long; 0: never */
+    unsigned frame_timeout_s; /* close connections that leave a frame half sent; 0: never */
+    unsigned max_in_flight;   /* requests read ahead of their answers, per connection */
+    size_t max_output_bytes;  /* reply bytes waiting for a peer before reading stops */
 };
 
 void server_config_defaults(struct server_config *config);

@@ -91,7 +91,7 @@ int session_check(struct request *req, MDB_txn *txn, uint64_t auth_generation)
     if (rc == 0)
         session_remember(req, auth_generation);
     else if (req->status.code == FOLIO__CODE__UNAUTHENTICATED)
-        conn->authenticated = false;
+        connection_set_authenticated(conn, false);
     return rc;
 }
 
