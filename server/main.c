@@ -644,6 +644,9 @@ int main(int argc, char **argv)
     }
     /* A peer that vanishes mid-write must cost an error code, not the process. */
     signal(SIGPIPE, SIG_IGN);
+    /* A write past a file-size limit must fail with EFBIG, which the writer
+     * reports as a full disk, rather than kill the process. */
+    signal(SIGXFSZ, SIG_IGN);
     if (argc < 2)
         return main_usage_error("%s", "a command is needed: init, serve or restore");
     const char *command = argv[1];

@@ -35,7 +35,7 @@ int request_store_error(struct request *req, int rc, const char *what)
     if (rc == MDB_MAP_FULL)
         return rc;
     log_error("store error while %s: %s", what, store_strerror(rc));
-    if (rc == ENOSPC || rc == EIO || rc == MDB_READERS_FULL)
+    if (rc == ENOSPC || rc == EDQUOT || rc == EFBIG || rc == EIO || rc == MDB_READERS_FULL)
         request_fail(req, FOLIO__CODE__UNAVAILABLE, "the server cannot %s right now: %s", what,
                      store_strerror(rc));
     else

@@ -138,7 +138,15 @@ static void server_on_connection(uv_stream_t *listener, int status)
 {
     struct server *s = listener->data;
     if (status < 0) {
-        log_warn("accept failed: %s", uv_strerror(status));
+        /* Out of descriptors, libuv accepts and closes the waiting peers
+         * itself (its reserve-descriptor trick) and calls back only with
+         * what that could not clear: one line a minute, not one per peer. */
+        uint64_t now = uv_now(&s->loop);
+        if (s->accept_failed_logged_ms == 0 || now - s->accept_failed_logged_ms > 60000) {
+            s->accept_failed_logged_ms = now;
+            log_warn("accept failed: %s; peers are turned away until it passes",
+                     uv_strerror(status));
+        }
         return;
     }
     connection_accept(s);

@@ -62,9 +62,11 @@ struct server {
     struct firm_key firm_key; /* loaded at start: signs bundles */
     char *firm_name;
     struct connection *connections; /* every open connection */
+    struct peer_limit peers;        /* how many of them each address holds */
     unsigned connection_count;
-    size_t requests_running; /* requests in a stage off the loop or delayed */
-    bool draining;           /* a signal came: finish what is queued, then stop */
+    size_t requests_running;          /* requests in a stage off the loop or delayed */
+    bool draining;                    /* a signal came: finish what is queued, then stop */
+    uint64_t accept_failed_logged_ms; /* when the last failed accept was logged */
     uint64_t drain_started_ms;
 };
 

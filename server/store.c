@@ -300,6 +300,9 @@ int store_make_room(struct store *s, size_t bytes)
 
 const char *store_strerror(int rc)
 {
+    if (rc == ENOSPC || rc == EDQUOT || rc == EFBIG)
+        return "no space left for the database (the disk is full or a file size limit was "
+               "reached)";
     if (rc == STORE_ESCHEMA)
         return "data directory was written by a newer foliod";
     return mdb_strerror(rc);
