@@ -92,10 +92,12 @@ void *arena_calloc(struct arena *a, size_t n, size_t size)
 
 char *arena_strndup(struct arena *a, const char *s, size_t n)
 {
-    char *d = arena_alloc(a, n + 1);
+    /* s may be shorter than n: read no further than its end. */
+    size_t len = strnlen(s, n);
+    char *d = arena_alloc(a, len + 1);
     if (d != NULL) {
-        memcpy(d, s, n);
-        d[n] = '\0';
+        memcpy(d, s, len);
+        d[len] = '\0';
     }
     return d;
 }
