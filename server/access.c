@@ -1,6 +1,8 @@
 /* access.c - see access.h. */
 #include "access.h"
 
+#include <strings.h>
+
 static int access_deny(struct request *req, const char *why)
 {
     return request_fail(req, FOLIO__CODE__PERMISSION_DENIED, "%s", why);
@@ -101,6 +103,16 @@ int access_coupon(struct request *req, const char *code, const Folio__Coupon *co
     if (coupon != NULL && coupon->owner_id == req->actor.user_id)
         return 0;
     return request_fail(req, FOLIO__CODE__NOT_FOUND, "no coupon %s", code);
+}
+
+int access_portfolio_name(struct request *req, const char *name)
+{
+    if (req->actor.role != FOLIO__ROLE__ROLE_AGENT)
+        return 0;
+    /* User names are stored lower-cased; compare the way lookups do. */
+    if (strcasecmp(name, req->actor.name) == 0)
+        return 0;
+    return access_deny(req, "an agent may only act on its own portfolio");
 }
 
 int access_portfolio(struct request *req, const Folio__User *agent)

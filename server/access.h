@@ -38,6 +38,11 @@ int access_client_create(struct request *req);
 int access_client(struct request *req, const char *id, const Folio__Client *client,
                   bool firm_admin_read);
 
+/* Before an agent named in a request is looked up: an agent may name only
+ * itself, and is refused before the lookup, so that the refusal does not
+ * tell which names exist. Admins pass (access_portfolio decides later). */
+int access_portfolio_name(struct request *req, const char *name);
+
 /* May the actor act on agent's whole portfolio (export, import, reassign)?
  * A firm-admin any agent's, an office-admin those of its office, an agent
  * its own. */

@@ -125,13 +125,18 @@ static int op_user_save_credential(struct request *req, MDB_txn *txn, uint64_t u
     return store_credential_put(&req->server->store, txn, user_id, &cred);
 }
 
-/* Finds the user a request names; fails with NOT_FOUND when there is none. */
+/* Finds the user an admin's request names; fails with NOT_FOUND when there
+ * is none. Anyone else is refused before the lookup, so that the refusal
+ * does not tell which names exist. */
 static int op_user_target(struct request *req, MDB_txn *txn, char *name, Folio__User **out)
 {
+    int rc = access_require_admin(req);
+    if (rc != 0)
+        return rc;
     const char *why = validate_user_name(name);
     if (why != NULL)
         return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "%s", why);
-    int rc = store_user_find(&req->server->store, txn, name, &req->arena, out);
+    rc = store_user_find(&req->server->store, txn, name, &req->arena, out);
     if (rc == MDB_NOTFOUND)
         return request_fail(req, FOLIO__CODE__NOT_FOUND, "no user named %s", name);
     if (rc != 0)
@@ -150,12 +155,17 @@ int op_user_add_read(struct request *req, MDB_txn *txn)
         add->role != FOLIO__ROLE__ROLE_FIRM_ADMIN)
         return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,
                             "the role must be agent, office-admin or firm-admin");
+    /* Refused before the office lookup, which would tell an agent which
+     * office names exist. */
+    int rc = access_require_admin(req);
+    if (rc != 0)
+        return rc;
     struct user_password_state *state = op_user_state(req);
     if (state == NULL)
         return WRITER_ROLLBACK;
     if (add->office[0] != '\0') {
         Folio__Office *office;
-        int rc = store_office_find(store, txn, add->office, &req->arena, &office);
+        rc = store_office_find(store, txn, add->office, &req->arena, &office);
         if (rc == MDB_NOTFOUND)
             return request_fail(req, FOLIO__CODE__NOT_FOUND, "no office named \"%s\"", add->office);
         if (rc != 0)
@@ -165,7 +175,7 @@ int op_user_add_read(struct request *req, MDB_txn *txn)
         return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,
                             "agents and office-admins belong to an office: name one");
     }
-    int rc = access_user_create(req, add->role, state->office_id);
+    rc = access_user_create(req, add->role, state->office_id);
     if (rc != 0)
         return rc;
     why = validate_password(add->password);

@@ -55,6 +55,8 @@ static int op_transfer_agent(struct request *req, MDB_txn *txn, const char *name
                                 "agent: name the agent whose portfolio this is");
         rc = store_user_get(store, txn, me->user_id, &req->arena, out);
     } else {
+        if ((rc = access_portfolio_name(req, name)) != 0)
+            return rc;
         rc = store_user_find(store, txn, name, &req->arena, out);
         if (rc == 0 && (*out)->role != FOLIO__ROLE__ROLE_AGENT)
             rc = MDB_NOTFOUND;
