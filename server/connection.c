@@ -135,7 +135,9 @@ void connection_end(struct connection *conn, Folio__Code code, const char *messa
 }
 
 /* Turns buffered frames into queued requests, as many as the queue allows.
- * Returns how many were queued. */
+ * Returns how many replies were queued, the refusal of a bad frame included:
+ * connection_pump goes round again while this is above 0, and a refusal
+ * queued behind a full queue must be written like any other reply. */
 static unsigned connection_take_frames(struct connection *conn)
 {
     unsigned taken = 0;
@@ -156,6 +158,7 @@ static unsigned connection_take_frames(struct connection *conn)
         if (r == FRAME_EMPTY) {
             connection_end(conn, FOLIO__CODE__INVALID_ARGUMENT,
                            "empty frame: every frame must hold a Request");
+            taken++;
             break;
         }
         if (r == FRAME_TOO_LARGE) {
@@ -163,12 +166,14 @@ static unsigned connection_take_frames(struct connection *conn)
             snprintf(message, sizeof(message), "frame larger than the limit of %zu bytes",
                      conn->reader.max_frame);
             connection_end(conn, FOLIO__CODE__RESOURCE_EXHAUSTED, message);
+            taken++;
             break;
         }
         struct request *req = dispatch_decode(conn, payload, len);
         if (req == NULL) {
             connection_end(conn, FOLIO__CODE__INVALID_ARGUMENT,
                            "the frame does not hold a valid Request");
+            taken++;
             break;
         }
         connection_enqueue(conn, req);

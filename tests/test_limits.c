@@ -218,3 +218,28 @@ Test(limits, answers_never_read_stop_the_reading_not_the_server)
     close(hog);
     harness_server_finish(&srv);
 }
+
+Test(limits, a_bad_frame_behind_a_full_queue_is_still_answered)
+{
+    const char *const flags[] = {"--max-in-flight", "2", NULL};
+    harness_server_start(&srv, flags);
+    int fd = harness_raw_connect(&srv);
+    harness_raw_hello(fd, 1);
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    for (uint64_t id = 2; id <= 4; id++) {
+        Folio__Request req = whoami_request(id);
+        harness_raw_append(&buf, &len, &req);
+    }
+    harness_raw_write(fd, buf, len);
+    free(buf);
+    /* Behind three requests and a queue of two: an empty frame. */
+    const uint8_t empty[FRAME_HEADER_SIZE] = {0};
+    harness_raw_write(fd, empty, sizeof(empty));
+    for (uint64_t id = 2; id <= 4; id++)
+        expect(fd, id, FOLIO__CODE__UNAUTHENTICATED, NULL);
+    expect(fd, 0, FOLIO__CODE__INVALID_ARGUMENT, "empty frame");
+    cr_assert(harness_raw_closed(fd, harness_timeout_ms()), "still open after a bad frame");
+    close(fd);
+    harness_server_finish(&srv);
+}
