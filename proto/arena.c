@@ -32,6 +32,7 @@ void arena_init(struct arena *a, size_t limit)
     a->chunks = NULL;
     a->used = 0;
     a->limit = limit;
+    a->exhausted = false;
     a->allocator.alloc = arena_pb_alloc;
     a->allocator.free = arena_pb_free;
     a->allocator.allocator_data = a;
@@ -56,14 +57,18 @@ void *arena_alloc(struct arena *a, size_t size)
     if (size > SIZE_MAX - ARENA_ALIGN)
         return NULL;
     size_t rounded = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
-    if (a->limit != 0 && (rounded > a->limit || a->used > a->limit - rounded))
+    if (a->limit != 0 && (rounded > a->limit || a->used > a->limit - rounded)) {
+        a->exhausted = true;
         return NULL;
+    }
     struct arena_chunk *c = a->chunks;
     if (c == NULL || c->size - c->used < rounded) {
         size_t data_size = rounded > ARENA_CHUNK_SIZE ? rounded : ARENA_CHUNK_SIZE;
         c = malloc(sizeof(*c) + data_size);
-        if (c == NULL)
+        if (c == NULL) {
+            a->exhausted = true;
             return NULL;
+        }
         c->size = data_size;
         c->used = 0;
         /* A big one-off block goes behind the current chunk so the current

@@ -9,6 +9,7 @@
 #define FOLIO_ARENA_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <protobuf-c/protobuf-c.h>
@@ -17,8 +18,9 @@ struct arena_chunk;
 
 struct arena {
     struct arena_chunk *chunks;
-    size_t used;  /* bytes handed out, for the cap */
-    size_t limit; /* 0: no cap */
+    size_t used;    /* bytes handed out, for the cap */
+    size_t limit;   /* 0: no cap */
+    bool exhausted; /* an allocation was refused: over the cap or out of memory */
     ProtobufCAllocator allocator;
 };
 

@@ -169,7 +169,14 @@ static unsigned connection_take_frames(struct connection *conn)
             taken++;
             break;
         }
-        struct request *req = dispatch_decode(conn, payload, len);
+        bool too_big;
+        struct request *req = dispatch_decode(conn, payload, len, &too_big);
+        if (req == NULL && too_big) {
+            connection_end(conn, FOLIO__CODE__RESOURCE_EXHAUSTED,
+                           "the request needs more memory than the server gives one request");
+            taken++;
+            break;
+        }
         if (req == NULL) {
             connection_end(conn, FOLIO__CODE__INVALID_ARGUMENT,
                            "the frame does not hold a valid Request");

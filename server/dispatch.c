@@ -190,13 +190,16 @@ static void request_pack(struct request *req)
     req->state = REQUEST_DONE;
 }
 
-struct request *dispatch_decode(struct connection *conn, const uint8_t *payload, size_t len)
+struct request *dispatch_decode(struct connection *conn, const uint8_t *payload, size_t len,
+                                bool *too_big)
 {
+    *too_big = true;
     struct request *req = request_new(conn);
     if (req == NULL)
         return NULL;
     req->msg = folio__request__unpack(&req->arena.allocator, len, payload);
     if (req->msg == NULL) {
+        *too_big = req->arena.exhausted;
         request_free(req);
         return NULL;
     }

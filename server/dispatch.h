@@ -15,8 +15,11 @@
 #include "request.h"
 
 /* A new queued request for the frame, or NULL when the frame does not decode
- * (the caller answers INVALID_ARGUMENT and closes). */
-struct request *dispatch_decode(struct connection *conn, const uint8_t *payload, size_t len);
+ * (the caller answers and closes): *too_big then says whether it failed for
+ * want of memory - more than one request may take, or none left - rather
+ * than for its bytes. */
+struct request *dispatch_decode(struct connection *conn, const uint8_t *payload, size_t len,
+                                bool *too_big);
 
 /* A finished reply with id 0 and the given status, made by the server itself
  * (bad frames, limits). */

@@ -243,3 +243,38 @@ Test(limits, a_bad_frame_behind_a_full_queue_is_still_answered)
     close(fd);
     harness_server_finish(&srv);
 }
+
+Test(limits, a_request_too_costly_to_unpack_is_refused_and_others_go_on)
+{
+    harness_server_start(&srv, NULL);
+    int fd = harness_raw_connect(&srv);
+    harness_raw_hello(fd, 1);
+    /* Under the 1 MiB frame limit on the wire, but 300,000 empty tags
+     * unpack into several times the memory one request may take. */
+    enum { TAGS = 300000 };
+    char **tags = calloc(TAGS, sizeof(*tags));
+    cr_assert_not_null(tags);
+    for (size_t i = 0; i < TAGS; i++)
+        tags[i] = (char *)"";
+    Folio__Client client = FOLIO__CLIENT__INIT;
+    client.name = (char *)"Costly";
+    client.tags = tags;
+    client.n_tags = TAGS;
+    Folio__ClientAdd add = FOLIO__CLIENT_ADD__INIT;
+    add.client = &client;
+    Folio__Request req = FOLIO__REQUEST__INIT;
+    req.id = 2;
+    req.op_case = FOLIO__REQUEST__OP_CLIENT_ADD;
+    req.client_add = &add;
+    cr_assert_lt(protobuf_c_message_get_packed_size(&req.base), FRAME_DEFAULT_MAX);
+    harness_raw_send(fd, &req);
+    free(tags);
+    expect(fd, 0, FOLIO__CODE__RESOURCE_EXHAUSTED, "more memory than the server gives one request");
+    cr_assert(harness_raw_closed(fd, harness_timeout_ms()), "still open after the refusal");
+    close(fd);
+    struct folio_client *c = harness_admin(&srv);
+    struct folio_error err = {0};
+    folio_response_free(harness_ok(folio_whoami(c, &err), &err));
+    folio_client_close(c);
+    harness_server_finish(&srv);
+}
