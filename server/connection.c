@@ -298,6 +298,8 @@ bool connection_push(struct connection *conn, uint8_t *frame, size_t len)
 
 void connection_set_authenticated(struct connection *conn, bool authenticated)
 {
+    /* A new session or none: what session_check remembered is not it. */
+    conn->actor.valid = false;
     conn->authenticated = authenticated;
     conn->unauthenticated_since_ms = authenticated ? 0 : uv_now(&conn->server->loop);
 }

@@ -81,7 +81,8 @@ void connection_stop_input(struct connection *conn);
 void connection_end(struct connection *conn, Folio__Code code, const char *message);
 
 /* The connection logged in (true) or its session ended (false): starts or
- * stops the --login-timeout clock. */
+ * stops the --login-timeout clock and forgets the actor session_check
+ * remembered. */
 void connection_set_authenticated(struct connection *conn, bool authenticated);
 
 /* Writes a packed frame (taken over: freed here in every case) at once,

@@ -172,7 +172,6 @@ void op_login_finish(struct request *req)
     if (request_ok(req)) {
         connection_set_authenticated(conn, true);
         memcpy(conn->session_key, state->session_key, sizeof(conn->session_key));
-        session_forget(conn);
         throttle_success(&s->throttle, name);
         log_info("login: %s from %s", name, conn->peer);
     } else if (req->status.code == FOLIO__CODE__UNAUTHENTICATED) {
@@ -203,7 +202,6 @@ void op_authenticate_finish(struct request *req)
         return;
     connection_set_authenticated(req->conn, true);
     memcpy(req->conn->session_key, req->actor.session_key, sizeof(req->conn->session_key));
-    session_forget(req->conn);
 }
 
 int op_logout_write(struct request *req, MDB_txn *txn)
@@ -219,10 +217,8 @@ int op_logout_write(struct request *req, MDB_txn *txn)
 
 void op_logout_finish(struct request *req)
 {
-    if (request_ok(req)) {
+    if (request_ok(req))
         connection_set_authenticated(req->conn, false);
-        session_forget(req->conn);
-    }
 }
 
 int op_whoami_read(struct request *req, MDB_txn *txn)

@@ -95,11 +95,6 @@ int session_check(struct request *req, MDB_txn *txn, uint64_t auth_generation)
     return rc;
 }
 
-void session_forget(struct connection *conn)
-{
-    conn->actor.valid = false;
-}
-
 int session_token_parse(const char *hex, uint8_t token[STORE_SESSION_TOKEN_BYTES])
 {
     size_t written = 0;

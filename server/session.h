@@ -24,9 +24,6 @@
  * found then is used without reading either again (unless it has expired). */
 int session_check(struct request *req, MDB_txn *txn, uint64_t auth_generation);
 
-/* Drops what session_check remembered: the connection's session changed. */
-void session_forget(struct connection *conn);
-
 /* Loads the session under key into req->actor; *user_out gets the user
  * record. Fails the request with UNAUTHENTICATED when it is gone, expired or
  * its user disabled. */
