@@ -348,9 +348,11 @@ static void connection_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *
         /* The reader could not grow: take what is there and wait. */
         connection_take_frames(conn);
         connection_pump(conn);
-        if (conn->reading && frame_reader_pending(&conn->reader) > 0 && conn->queued == 0)
+        if (conn->reading && frame_reader_pending(&conn->reader) > 0 && conn->queued == 0) {
             connection_end(conn, FOLIO__CODE__RESOURCE_EXHAUSTED,
                            "the server is out of memory for this connection");
+            connection_pump(conn);
+        }
         return;
     }
     if (nread != UV_EOF)
