@@ -23,6 +23,8 @@
  * busy peer cannot hold the loop for long. */
 #define CONNECTION_READ_CHUNK  (64u * 1024u)
 #define CONNECTION_WRITE_BATCH 64
+/* The most plaintext one TLS record carries. */
+#define CONNECTION_TLS_RECORD 16384u
 
 struct connection_write {
     uv_write_t req;
@@ -33,11 +35,13 @@ struct connection_write {
 
 static void connection_update_reading(struct connection *conn);
 static bool connection_output_full(struct connection *conn);
+static int connection_tls_send(struct connection *conn);
 
 void connection_unref(struct connection *conn)
 {
     if (--conn->refs == 0) {
         transfer_free(conn->transfer);
+        tls_stream_free(conn->tls);
         frame_reader_free(&conn->reader);
         free(conn);
     }
@@ -94,6 +98,13 @@ static void connection_shutdown(struct connection *conn)
     if (conn->shutting_down || conn->closing)
         return;
     conn->shutting_down = true;
+    if (conn->tls != NULL && tls_stream_established(conn->tls)) {
+        tls_stream_close_notify(conn->tls);
+        if (connection_tls_send(conn) != 0) {
+            connection_close(conn);
+            return;
+        }
+    }
     uv_shutdown_t *req = malloc(sizeof(*req));
     if (req == NULL || uv_shutdown(req, (uv_stream_t *)&conn->tcp, connection_shutdown_done) != 0) {
         free(req);
@@ -134,6 +145,67 @@ void connection_end(struct connection *conn, Folio__Code code, const char *messa
     connection_stop_input(conn);
 }
 
+/* The peer will send nothing more, or nothing usable: stop reading, answer
+ * what it asked (connection_update_reading shuts down once the queue is
+ * empty). */
+static void connection_input_ended(struct connection *conn)
+{
+    conn->closing_after = true;
+    if (conn->reading) {
+        uv_read_stop((uv_stream_t *)&conn->tcp);
+        conn->reading = false;
+    }
+}
+
+/* Moves plaintext out of TLS into the frame reader, as much as it has room
+ * for, and sends what TLS wrote meanwhile (the handshake's messages, an
+ * alert). Returns true when it made progress: bytes moved, or the handshake
+ * finished. Ends the connection when TLS fails or memory is short. */
+static bool connection_tls_pull(struct connection *conn)
+{
+    bool was_established = tls_stream_established(conn->tls);
+    size_t moved = 0;
+    enum tls_result r;
+    for (;;) {
+        size_t room;
+        uint8_t *space = frame_reader_space(&conn->reader, &room);
+        if (space == NULL) {
+            /* Full of frames the queue cannot take yet (or memory is short,
+             * which connection_take_frames tells apart): the rest waits. */
+            r = TLS_WANT_INPUT;
+            break;
+        }
+        size_t n;
+        r = tls_stream_read(conn->tls, space, room, &n);
+        if (r != TLS_DATA)
+            break;
+        frame_reader_commit(&conn->reader, n);
+        moved += n;
+    }
+    if (connection_tls_send(conn) != 0) {
+        connection_close(conn);
+        return false;
+    }
+    if (r == TLS_FAILED) {
+        log_info("connection %s: %s", conn->peer, tls_stream_error(conn->tls));
+        connection_input_ended(conn);
+        return false;
+    }
+    if (r == TLS_CLOSED) {
+        /* Frames sent before the close_notify are still answered:
+         * connection_take_frames ends input once it has taken them. */
+        conn->input_closed = true;
+        if (conn->reading) {
+            uv_read_stop((uv_stream_t *)&conn->tcp);
+            conn->reading = false;
+        }
+    }
+    bool established = !was_established && tls_stream_established(conn->tls);
+    if (established)
+        log_debug("connection %s: TLS established", conn->peer);
+    return moved > 0 || established;
+}
+
 /* Turns buffered frames into queued requests, as many as the queue allows.
  * Returns how many replies were queued, the refusal of a bad frame included:
  * connection_pump goes round again while this is above 0, and a refusal
@@ -145,10 +217,29 @@ static unsigned connection_take_frames(struct connection *conn)
         const uint8_t *payload;
         size_t len;
         enum frame_result r = frame_reader_next(&conn->reader, &payload, &len);
+        if (r == FRAME_INCOMPLETE && conn->tls != NULL) {
+            if (connection_tls_pull(conn)) {
+                taken++; /* a handshake just done counts too: replies may go now */
+                continue;
+            }
+            size_t room;
+            if (!conn->closing && !conn->closing_after &&
+                frame_reader_space(&conn->reader, &room) == NULL) {
+                connection_end(conn, FOLIO__CODE__RESOURCE_EXHAUSTED,
+                               "the server is out of memory for this connection");
+                taken++;
+                break;
+            }
+            if (conn->input_closed)
+                connection_input_ended(conn);
+        }
+        if (conn->closing || conn->closing_after)
+            break;
         if (r == FRAME_INCOMPLETE) {
             /* Bytes of a frame not yet whole: the --frame-timeout clock runs
              * from the first of them. */
-            if (frame_reader_pending(&conn->reader) == 0)
+            if (frame_reader_pending(&conn->reader) == 0 &&
+                (conn->tls == NULL || tls_stream_input_pending(conn->tls) == 0))
                 conn->partial_frame_since_ms = 0;
             else if (conn->partial_frame_since_ms == 0)
                 conn->partial_frame_since_ms = uv_now(&conn->server->loop);
@@ -225,9 +316,88 @@ static void connection_written(uv_write_t *wreq, int status)
     connection_update_reading(conn);
 }
 
+/* Puts n malloc'd buffers on the wire as they are; they are taken over
+ * (freed here on failure). Returns 0 or -1. */
+static int connection_write_raw(struct connection *conn, const uv_buf_t *bufs, unsigned n)
+{
+    struct connection_write *w = malloc(sizeof(*w) + n * sizeof(uv_buf_t));
+    if (w == NULL) {
+        for (unsigned i = 0; i < n; i++)
+            free(bufs[i].base);
+        return -1;
+    }
+    w->conn = conn;
+    w->count = n;
+    memcpy(w->bufs, bufs, n * sizeof(uv_buf_t));
+    if (uv_write(&w->req, (uv_stream_t *)&conn->tcp, w->bufs, n, connection_written) != 0) {
+        for (unsigned i = 0; i < n; i++)
+            free(w->bufs[i].base);
+        free(w);
+        return -1;
+    }
+    return 0;
+}
+
+/* Sends whatever TLS has for the wire: handshake messages, records, alerts. */
+static int connection_tls_send(struct connection *conn)
+{
+    uint8_t *data;
+    size_t len;
+    if (tls_stream_take_output(conn->tls, &data, &len) != 0)
+        return -1;
+    if (len == 0)
+        return 0;
+    uv_buf_t buf = uv_buf_init((char *)data, (unsigned)len);
+    return connection_write_raw(conn, &buf, 1);
+}
+
+/* Encrypts frames, joining small ones so that a burst of short replies
+ * costs one TLS record rather than one each. */
+static int connection_tls_write(struct connection *conn, const uv_buf_t *bufs, unsigned n)
+{
+    uint8_t joined[CONNECTION_TLS_RECORD];
+    size_t used = 0;
+    int rc = 0;
+    for (unsigned i = 0; i < n && rc == 0; i++) {
+        const uint8_t *data = (const uint8_t *)bufs[i].base;
+        size_t len = bufs[i].len;
+        if (used + len > sizeof(joined) && used > 0) {
+            rc = tls_stream_write(conn->tls, joined, used);
+            used = 0;
+        }
+        if (rc == 0 && len > sizeof(joined)) {
+            rc = tls_stream_write(conn->tls, data, len);
+        } else if (rc == 0) {
+            memcpy(joined + used, data, len);
+            used += len;
+        }
+    }
+    if (rc == 0 && used > 0)
+        rc = tls_stream_write(conn->tls, joined, used);
+    for (unsigned i = 0; i < n; i++)
+        free(bufs[i].base);
+    if (rc != 0) {
+        log_info("connection %s: %s", conn->peer, tls_stream_error(conn->tls));
+        return -1;
+    }
+    return connection_tls_send(conn);
+}
+
+/* Writes n whole frames (malloc'd, taken over), in order, through TLS when
+ * the connection has it. Returns 0 or -1. */
+static int connection_write_frames(struct connection *conn, const uv_buf_t *bufs, unsigned n)
+{
+    if (conn->tls != NULL)
+        return connection_tls_write(conn, bufs, n);
+    return connection_write_raw(conn, bufs, n);
+}
+
 /* Writes the replies at the head of the queue that are done, in order. */
 static void connection_flush(struct connection *conn)
 {
+    /* Before the handshake is done there is no way to write a reply. */
+    if (conn->tls != NULL && !tls_stream_established(conn->tls))
+        return;
     while (!conn->closing && conn->head != NULL && conn->head->state == REQUEST_DONE) {
         uv_buf_t bufs[CONNECTION_WRITE_BATCH];
         unsigned n = 0;
@@ -245,25 +415,9 @@ static void connection_flush(struct connection *conn)
             close_after = req->close_after;
             request_free(req);
         }
-        if (n > 0) {
-            struct connection_write *w = malloc(sizeof(*w) + n * sizeof(uv_buf_t));
-            if (w == NULL) {
-                for (unsigned i = 0; i < n; i++)
-                    free(bufs[i].base);
-                connection_close(conn);
-                return;
-            }
-            w->conn = conn;
-            w->count = n;
-            memcpy(w->bufs, bufs, n * sizeof(uv_buf_t));
-            int rc = uv_write(&w->req, (uv_stream_t *)&conn->tcp, w->bufs, n, connection_written);
-            if (rc != 0) {
-                for (unsigned i = 0; i < n; i++)
-                    free(w->bufs[i].base);
-                free(w);
-                connection_close(conn);
-                return;
-            }
+        if (n > 0 && connection_write_frames(conn, bufs, n) != 0) {
+            connection_close(conn);
+            return;
         }
         if (close_after) {
             connection_stop_input(conn);
@@ -276,24 +430,13 @@ static void connection_flush(struct connection *conn)
 bool connection_push(struct connection *conn, uint8_t *frame, size_t len)
 {
     if (conn->closing || conn->closing_after || conn->shutting_down ||
-        connection_output_full(conn) || len > UINT_MAX) {
+        connection_output_full(conn) || len > UINT_MAX ||
+        (conn->tls != NULL && !tls_stream_established(conn->tls))) {
         free(frame);
         return false;
     }
-    struct connection_write *w = malloc(sizeof(*w) + sizeof(uv_buf_t));
-    if (w == NULL) {
-        free(frame);
-        return false;
-    }
-    w->conn = conn;
-    w->count = 1;
-    w->bufs[0] = uv_buf_init((char *)frame, (unsigned)len);
-    if (uv_write(&w->req, (uv_stream_t *)&conn->tcp, w->bufs, 1, connection_written) != 0) {
-        free(frame);
-        free(w);
-        return false;
-    }
-    return true;
+    uv_buf_t buf = uv_buf_init((char *)frame, (unsigned)len);
+    return connection_write_frames(conn, &buf, 1) == 0;
 }
 
 void connection_set_authenticated(struct connection *conn, bool authenticated)
@@ -324,6 +467,12 @@ static void connection_alloc(uv_handle_t *handle, size_t suggested, uv_buf_t *bu
 {
     (void)suggested;
     struct connection *conn = handle->data;
+    if (conn->tls != NULL) {
+        /* Ciphertext is fed to TLS inside the read callback that follows at
+         * once, so every connection can share one buffer. */
+        *buf = uv_buf_init((char *)conn->server->tls_input, sizeof(conn->server->tls_input));
+        return;
+    }
     size_t len;
     uint8_t *space = frame_reader_space(&conn->reader, &len);
     if (len > CONNECTION_READ_CHUNK)
@@ -331,13 +480,53 @@ static void connection_alloc(uv_handle_t *handle, size_t suggested, uv_buf_t *bu
     *buf = uv_buf_init((char *)space, (unsigned)len);
 }
 
+/* The first byte of a connection tells a peer speaking the other protocol:
+ * a TLS handshake record starts with 0x16, and no frame can (its length
+ * would be over 369 MB). Such a peer is told what this server speaks. */
+static bool connection_wrong_protocol(struct connection *conn, const uint8_t *first)
+{
+    bool tls_hello = *first == 0x16;
+    if (conn->tls != NULL && !tls_hello) {
+        tls_stream_free(conn->tls);
+        conn->tls = NULL; /* so that the refusal can be read */
+        connection_end(conn, FOLIO__CODE__FAILED_PRECONDITION,
+                       "this server speaks TLS: connect with TLS (folio does unless given "
+                       "--plaintext)");
+        return true;
+    }
+    if (conn->tls == NULL && tls_hello) {
+        connection_end(conn, FOLIO__CODE__FAILED_PRECONDITION,
+                       "this server runs without TLS (--plaintext, loopback only): connect with "
+                       "--plaintext");
+        return true;
+    }
+    return false;
+}
+
 static void connection_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
 {
-    (void)buf; /* it points into the frame reader */
     struct connection *conn = stream->data;
     if (nread > 0) {
-        frame_reader_commit(&conn->reader, (size_t)nread);
         conn->last_active_ms = uv_now(&conn->server->loop);
+        bool first = !conn->received;
+        conn->received = true;
+        if (first && connection_wrong_protocol(conn, (const uint8_t *)buf->base)) {
+            connection_pump(conn);
+            return;
+        }
+        if (conn->tls == NULL) {
+            /* buf points into the frame reader. */
+            frame_reader_commit(&conn->reader, (size_t)nread);
+        } else {
+            if (tls_stream_feed(conn->tls, (const uint8_t *)buf->base, (size_t)nread) != 0) {
+                connection_close(conn);
+                return;
+            }
+            /* Drives the handshake even when no frame may be taken now. */
+            connection_tls_pull(conn);
+            if (conn->closing)
+                return;
+        }
         connection_take_frames(conn);
         connection_pump(conn);
         return;
@@ -357,10 +546,7 @@ static void connection_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *
     }
     if (nread != UV_EOF)
         log_debug("connection %s: read failed: %s", conn->peer, uv_strerror((int)nread));
-    /* The peer will send nothing more; answer what it asked, then close. */
-    conn->closing_after = true;
-    conn->reading = false;
-    uv_read_stop(stream);
+    connection_input_ended(conn);
     if (nread != UV_EOF || conn->head == NULL)
         connection_close(conn);
     else
@@ -372,8 +558,17 @@ static void connection_update_reading(struct connection *conn)
     if (conn->closing)
         return;
     const struct server_config *config = &conn->server->config;
-    bool want = !conn->closing_after && !conn->server->draining &&
+    bool want = !conn->closing_after && !conn->input_closed && !conn->server->draining &&
                 conn->queued < config->max_in_flight && !connection_output_full(conn);
+    /* Ciphertext TLS could not turn into frames yet (the reader is full)
+     * waits in memory: do not let it grow past one read. */
+    if (want && conn->tls != NULL && tls_stream_input_pending(conn->tls) > CONNECTION_READ_CHUNK)
+        want = false;
+    /* A refusal for a TLS peer can be written only once the handshake is
+     * through: read on for it (server.c's sweep bounds how long). */
+    if (conn->closing_after && conn->head != NULL && conn->tls != NULL &&
+        !tls_stream_established(conn->tls) && !conn->shutting_down)
+        want = true;
     /* Once over the limit, wait until a quarter of it is left before reading
      * again, so a slow reader is not woken for every reply it drains. */
     if (want && !conn->reading &&
@@ -434,6 +629,14 @@ void connection_accept(struct server *s)
     }
     conn->refs = 1;
     frame_reader_init(&conn->reader, s->config.max_frame);
+    if (s->tls != NULL) {
+        conn->tls = tls_stream_new(s->tls);
+        if (conn->tls == NULL) {
+            log_warn("out of memory for a TLS connection; turning a peer away");
+            uv_close((uv_handle_t *)&conn->tcp, connection_closed);
+            return;
+        }
+    }
     conn->last_active_ms = uv_now(&s->loop);
     conn->unauthenticated_since_ms = conn->last_active_ms;
     connection_peer_name(conn);

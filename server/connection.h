@@ -8,6 +8,11 @@
  * that never reads costs bounded memory.
  * Output: replies are written strictly in request order, several per write.
  *
+ * TLS: unless the server runs --plaintext, bytes from the socket go through
+ * the connection's tls_stream before the frame_reader, and replies through
+ * it before the socket; frames are the same either way. Until the handshake
+ * is done nothing is written but the handshake itself.
+ *
  * Lifetime: a connection is freed when its handle is closed and no request
  * of it is still running on another thread (refs counts both). */
 #ifndef FOLIO_CONNECTION_H
@@ -22,6 +27,7 @@
 #include "peer_limit.h"
 #include "folio.pb-c.h"
 #include "store_session.h"
+#include "tls.h"
 #include "validate.h"
 
 struct server;
@@ -32,6 +38,7 @@ struct connection {
     struct server *server;
     struct connection *prev, *next; /* server's list */
     struct frame_reader reader;
+    struct tls_stream *tls;      /* NULL when the server runs --plaintext */
     struct request *head, *tail; /* unanswered requests, in order */
     unsigned queued;             /* requests in the queue */
     unsigned refs;
@@ -45,6 +52,8 @@ struct connection {
     bool closing;       /* uv_close called or about to be */
     bool closing_after; /* no more input; close once the queue is written */
     bool shutting_down; /* uv_shutdown in flight: close follows */
+    bool received;      /* any byte from the peer yet */
+    bool input_closed;  /* the peer ended TLS: take what it sent, then end input */
     bool said_hello;
     bool authenticated;
     bool watching;             /* sent Watch: notices are pushed to it (notice.h) */

@@ -14,6 +14,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <arpa/inet.h>
+#include <sys/socket.h>
+
 #include <sodium.h>
 
 #include "firm.h"
@@ -24,6 +27,7 @@
 #include "store.h"
 #include "store_meta.h"
 #include "store_rule.h"
+#include "tls_cert.h"
 #include "validate.h"
 
 #define MAIN_EXIT_FAILURE              1
@@ -54,8 +58,10 @@ static const char main_restore_usage[] =
 static const char main_init_usage[] =
     "usage: foliod init --data DIR --firm NAME --admin USER [options]\n"
     "\n"
-    "Creates a firm in DIR (made with mode 0700 if missing) with its first firm-admin.\n"
-    "Refuses a DIR that already holds a firm.\n"
+    "Creates a firm in DIR (made with mode 0700 if missing) with its first firm-admin,\n"
+    "and the firm's self-signed TLS certificate (DIR/tls-cert.pem, its key in\n"
+    "DIR/tls-key.pem, both 0600); prints the certificate's fingerprint for agents to\n"
+    "check when folio login first shows it. Refuses a DIR that already holds a firm.\n"
     "\n"
     "  --data DIR          the data directory\n"
     "  --firm NAME         the firm's name\n"
@@ -99,6 +105,13 @@ static const char main_serve_usage[] =
     "                                but one, within a quarter of memory); each takes\n"
     "                                the cost's memory (interactive 64 MiB, moderate\n"
     "                                256 MiB), so N of them must fit in half of it\n"
+    "  --tls-cert FILE               TLS certificate chain (PEM) to serve, with\n"
+    "  --tls-key FILE                ...its key; default the firm's own, DIR/tls-cert.pem\n"
+    "                                and DIR/tls-key.pem (made when both are missing)\n"
+    "  --tls-client-ca FILE          mutual TLS: clients must present a certificate\n"
+    "                                signed by a CA in FILE (PEM)\n"
+    "  --plaintext                   serve without TLS; refused unless --listen is a\n"
+    "                                loopback address (127.0.0.0/8 or ::1)\n"
     "  --log-level LEVEL             error, warn, info (default) or debug\n"
     "  --help                        show this help\n";
 
@@ -202,6 +215,10 @@ enum main_option {
     OPT_LOCKOUT_AFTER,
     OPT_LOCKOUT_SECONDS,
     OPT_LOG_LEVEL,
+    OPT_TLS_CERT,
+    OPT_TLS_KEY,
+    OPT_TLS_CLIENT_CA,
+    OPT_PLAINTEXT,
     OPT_HELP,
 };
 
@@ -451,11 +468,22 @@ static int main_init(int argc, char **argv)
         fprintf(stderr, "foliod: %s\n", why);
         return MAIN_EXIT_FAILURE;
     }
+    char fingerprint[TLS_FINGERPRINT_SIZE];
+    if (tls_cert_make_firm(data, firm, (int64_t)time(NULL), fingerprint, why, sizeof(why)) != 0) {
+        sodium_memzero(password, sizeof(password));
+        fprintf(stderr,
+                "foliod: the firm is initialised in %s, but its TLS certificate is not: "
+                "%s\n(foliod serve makes one when it starts)\n",
+                data, why);
+        return MAIN_EXIT_FAILURE;
+    }
     printf("firm \"%s\" initialised in %s\n", firm, data);
     printf("firm-admin: %s\n", admin);
     if (!password_stdin)
         printf("password: %s\n", password);
-    printf("log in with: folio login %s\n", admin);
+    printf("TLS certificate: %s/%s\n", data, TLS_CERT_FILE);
+    printf("TLS certificate fingerprint (SHA-256): %s\n", fingerprint);
+    printf("log in with: folio login %s (check that it shows this fingerprint)\n", admin);
     sodium_memzero(password, sizeof(password));
     return 0;
 }
@@ -491,6 +519,31 @@ static int main_seed(const char *dir)
     return rc;
 }
 
+static bool main_is_loopback(const char *host)
+{
+    unsigned char addr[16];
+    if (inet_pton(AF_INET, host, addr) == 1)
+        return addr[0] == 127;
+    static const unsigned char loopback6[16] = {[15] = 1};
+    return inet_pton(AF_INET6, host, addr) == 1 && memcmp(addr, loopback6, 16) == 0;
+}
+
+/* Protected mode: client records never cross a network in the clear. */
+static int main_check_tls(const struct server_config *config)
+{
+    if ((config->tls_cert_file == NULL) != (config->tls_key_file == NULL))
+        return main_usage_error("%s", "--tls-cert and --tls-key go together");
+    if (config->plaintext && (config->tls_cert_file != NULL || config->tls_client_ca_file != NULL))
+        return main_usage_error("%s", "--plaintext cannot go with --tls-cert or --tls-client-ca");
+    if (config->plaintext && !main_is_loopback(config->host))
+        return main_usage_error(
+            "refusing --plaintext on %s: client records must not cross a network in the clear, "
+            "so serving without TLS is allowed on a loopback address only (127.0.0.1, ::1); "
+            "leave out --plaintext to serve TLS",
+            config->host);
+    return 0;
+}
+
 static int main_serve(int argc, char **argv)
 {
     static const struct option options[] = {
@@ -512,6 +565,10 @@ static int main_serve(int argc, char **argv)
         {"max-in-flight", required_argument, NULL, OPT_MAX_IN_FLIGHT},
         {"max-output-bytes", required_argument, NULL, OPT_MAX_OUTPUT_BYTES},
         {"log-level", required_argument, NULL, OPT_LOG_LEVEL},
+        {"tls-cert", required_argument, NULL, OPT_TLS_CERT},
+        {"tls-key", required_argument, NULL, OPT_TLS_KEY},
+        {"tls-client-ca", required_argument, NULL, OPT_TLS_CLIENT_CA},
+        {"plaintext", no_argument, NULL, OPT_PLAINTEXT},
         {"help", no_argument, NULL, OPT_HELP},
         {NULL, 0, NULL, 0},
     };
@@ -610,6 +667,18 @@ static int main_serve(int argc, char **argv)
             if (log_level_parse(optarg, &level) != 0)
                 return main_usage_error("unknown --log-level %s", optarg);
             break;
+        case OPT_TLS_CERT:
+            config.tls_cert_file = optarg;
+            break;
+        case OPT_TLS_KEY:
+            config.tls_key_file = optarg;
+            break;
+        case OPT_TLS_CLIENT_CA:
+            config.tls_client_ca_file = optarg;
+            break;
+        case OPT_PLAINTEXT:
+            config.plaintext = true;
+            break;
         case OPT_HELP:
             fputs(main_serve_usage, stdout);
             return 0;
@@ -630,6 +699,9 @@ static int main_serve(int argc, char **argv)
     }
     if (config.data_dir == NULL)
         return main_usage_error("%s", "serve needs --data DIR");
+    int rc = main_check_tls(&config);
+    if (rc != 0)
+        return rc;
     log_set_level(level);
     if (main_seed(config.data_dir) != 0)
         return MAIN_EXIT_FAILURE;

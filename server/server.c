@@ -14,17 +14,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "connection.h"
 #include "log.h"
 #include "store_meta.h"
+#include "tls_cert.h"
 #include "transfer.h"
 
 #define SERVER_SWEEP_MS         1000
 #define SERVER_DRAIN_GRACE_MS   5000
 #define SERVER_CLOSING_GRACE_MS 10000
 #define SERVER_LISTEN_BACKLOG   511
+#define SERVER_CERT_WARN_DAYS   30
 
 void server_config_defaults(struct server_config *config)
 {
@@ -89,11 +92,20 @@ static void server_on_signal(uv_signal_t *handle, int signum)
  * byte at a time. They are told why, then closed. */
 static void server_sweep_limits(struct server *s, struct connection *conn, uint64_t now)
 {
-    if (conn->closing_after || conn->closing)
-        return;
     uint64_t login_ms = (uint64_t)s->config.login_timeout_s * 1000;
     uint64_t frame_ms = (uint64_t)s->config.frame_timeout_s * 1000;
     char message[128];
+    /* No reply can reach a peer that has not finished its handshake, so it
+     * is not told; a refusal waiting for the handshake does not extend it. */
+    if (login_ms > 0 && conn->tls != NULL && !tls_stream_established(conn->tls) &&
+        now - conn->unauthenticated_since_ms > login_ms) {
+        log_info("connection %s: no TLS handshake within %u seconds; closing", conn->peer,
+                 s->config.login_timeout_s);
+        connection_close(conn);
+        return;
+    }
+    if (conn->closing_after || conn->closing)
+        return;
     if (login_ms > 0 && !conn->authenticated && conn->head == NULL &&
         now - conn->unauthenticated_since_ms > login_ms) {
         snprintf(message, sizeof(message), "no login within %u seconds; closing",
@@ -284,6 +296,67 @@ static int server_load_key(struct server *s)
     return 0;
 }
 
+static void server_warn_expiry(const char *cert_file, int64_t not_after)
+{
+    int64_t now = (int64_t)time(NULL);
+    time_t when = (time_t)not_after;
+    struct tm tm;
+    char date[32] = "?";
+    if (gmtime_r(&when, &tm) != NULL)
+        strftime(date, sizeof(date), "%Y-%m-%d %H:%M UTC", &tm);
+    if (not_after <= now)
+        log_warn("the TLS certificate %s expired on %s: clients refuse it; renew it (for the "
+                 "firm's own, remove it and its key and restart)",
+                 cert_file, date);
+    else if (not_after - now < (int64_t)SERVER_CERT_WARN_DAYS * 86400)
+        log_warn("the TLS certificate %s expires on %s: renew it before then", cert_file, date);
+}
+
+/* Sets up TLS. With no --tls-cert, the firm's own certificate in the data
+ * directory serves, made here for a directory from before TLS (or restored
+ * from a backup, which holds none). */
+static int server_load_tls(struct server *s)
+{
+    const struct server_config *config = &s->config;
+    if (config->plaintext) {
+        log_warn("serving without TLS (--plaintext): only this machine can connect");
+        return 0;
+    }
+    char cert[4096], key[4096], why[512];
+    const char *cert_file = config->tls_cert_file, *key_file = config->tls_key_file;
+    if (cert_file == NULL) {
+        if ((size_t)snprintf(cert, sizeof(cert), "%s/%s", config->data_dir, TLS_CERT_FILE) >=
+                sizeof(cert) ||
+            (size_t)snprintf(key, sizeof(key), "%s/%s", config->data_dir, TLS_KEY_FILE) >=
+                sizeof(key)) {
+            log_error("the data directory path is too long");
+            return -1;
+        }
+        cert_file = cert;
+        key_file = key;
+        if (access(cert, F_OK) != 0 && errno == ENOENT && access(key, F_OK) != 0 &&
+            errno == ENOENT) {
+            if (tls_cert_make_firm(config->data_dir, s->firm_name, (int64_t)time(NULL), NULL, why,
+                                   sizeof(why)) != 0) {
+                log_error("cannot make the firm's TLS certificate: %s", why);
+                return -1;
+            }
+            log_info("made the firm's TLS certificate %s; agents must trust it anew", cert);
+        }
+    }
+    s->tls = tls_server_open(cert_file, key_file, config->tls_client_ca_file, why, sizeof(why));
+    if (s->tls == NULL) {
+        log_error("%s", why);
+        return -1;
+    }
+    log_info("TLS certificate %s, SHA-256 fingerprint %s", cert_file,
+             tls_server_fingerprint(s->tls));
+    server_warn_expiry(cert_file, tls_server_not_after(s->tls));
+    if (config->tls_client_ca_file != NULL)
+        log_info("clients must present a certificate signed by %s", config->tls_client_ca_file);
+    return 0;
+}
+
 static void server_walk_close(uv_handle_t *handle, void *arg)
 {
     (void)arg;
@@ -321,6 +394,13 @@ int server_run(const struct server_config *config)
         return 1;
     }
     if (server_load_key(s) != 0) {
+        store_close(&s->store);
+        free(s->firm_name);
+        sodium_memzero(&s->firm_key, sizeof(s->firm_key));
+        free(s);
+        return 1;
+    }
+    if (server_load_tls(s) != 0) {
         store_close(&s->store);
         free(s->firm_name);
         sodium_memzero(&s->firm_key, sizeof(s->firm_key));
@@ -376,6 +456,7 @@ out:
         status = 1;
     }
     peer_limit_free(&s->peers);
+    tls_server_close(s->tls);
     store_close(&s->store);
     free(s->firm_name);
     sodium_memzero(&s->firm_key, sizeof(s->firm_key));

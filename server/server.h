@@ -19,6 +19,7 @@
 #include "stats.h"
 #include "store.h"
 #include "throttle.h"
+#include "tls.h"
 #include "writer.h"
 
 #define SERVER_PROTOCOL_VERSION 1
@@ -38,10 +39,14 @@ struct server_config {
     enum hasher_cost hash_cost;
     unsigned max_hashes; /* password hashes at once; 0: hasher_default_concurrency */
     unsigned max_connections_per_address;
-    unsigned login_timeout_s; /* close connections not logged in for this long; 0: never */
-    unsigned frame_timeout_s; /* close connections that leave a frame half sent; 0: never */
-    unsigned max_in_flight;   /* requests read ahead of their answers, per connection */
-    size_t max_output_bytes;  /* reply bytes waiting for a peer before reading stops */
+    unsigned login_timeout_s;       /* close connections not logged in for this long; 0: never */
+    unsigned frame_timeout_s;       /* close connections that leave a frame half sent; 0: never */
+    unsigned max_in_flight;         /* requests read ahead of their answers, per connection */
+    size_t max_output_bytes;        /* reply bytes waiting for a peer before reading stops */
+    bool plaintext;                 /* no TLS (main.c allows it on loopback only) */
+    const char *tls_cert_file;      /* NULL: DATA/tls-cert.pem, made when missing */
+    const char *tls_key_file;       /* NULL: DATA/tls-key.pem */
+    const char *tls_client_ca_file; /* peers must present a certificate it signed */
 };
 
 void server_config_defaults(struct server_config *config);
@@ -58,8 +63,10 @@ struct server {
     struct writer writer;
     struct hasher hasher;
     struct throttle throttle;
-    struct stats stats;       /* loop thread only; the writer counts its own */
-    struct firm_key firm_key; /* loaded at start: signs bundles */
+    struct stats stats;           /* loop thread only; the writer counts its own */
+    struct firm_key firm_key;     /* loaded at start: signs bundles */
+    struct tls_server *tls;       /* NULL with --plaintext */
+    uint8_t tls_input[64 * 1024]; /* ciphertext of one read, any connection (connection.c) */
     char *firm_name;
     struct connection *connections; /* every open connection */
     struct peer_limit peers;        /* how many of them each address holds */
