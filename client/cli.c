@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "known_servers.h"
 #include "output.h"
+#include "prompt.h"
 #include "status.h"
 
 #define CLI_CLIENT_NAME "folio/" FOLIO_VERSION
@@ -86,7 +88,7 @@ int cli_fail(const struct folio_error *err)
     return CLI_REFUSED;
 }
 
-int cli_connect(struct cli *cli, const char *stored)
+int cli_pick_server(struct cli *cli, const char *stored)
 {
     const char *server = cli->server_flag;
     const char *source = "--server";
@@ -107,11 +109,196 @@ int cli_connect(struct cli *cli, const char *stored)
         return cli_usage(cli, "server \"%.100s\" from %s is not HOST:PORT ([::1]:PORT for IPv6)",
                          server, source);
     snprintf(cli->server, sizeof(cli->server), "%s", server);
+    return CLI_OK;
+}
+
+/* An environment variable, NULL when unset or empty. */
+static const char *cli_env(const char *name)
+{
+    const char *value = getenv(name);
+    return value != NULL && value[0] != '\0' ? value : NULL;
+}
+
+/* How to secure the connection, from the global flags, else their
+ * environment variables (a flag wins over any variable). The way to trust
+ * the server is set only when --plaintext or --ca decides it. */
+static int cli_tls_options(const struct cli *cli, struct folio_tls *tls)
+{
+    memset(tls, 0, sizeof(*tls));
+    tls->plaintext = cli->plaintext_flag;
+    const char *plain = cli_env("FOLIO_PLAINTEXT");
+    /* A flag wins over the environment, --ca over FOLIO_PLAINTEXT too. */
+    if (!cli->plaintext_flag && cli->ca_flag == NULL && plain != NULL) {
+        if (strcmp(plain, "1") != 0 && strcmp(plain, "0") != 0)
+            return cli_usage(cli, "FOLIO_PLAINTEXT wants 1 or 0, not \"%.20s\"", plain);
+        tls->plaintext = strcmp(plain, "1") == 0;
+    }
+    tls->ca_file = cli->ca_flag;
+    if (tls->ca_file == NULL && !cli->plaintext_flag)
+        tls->ca_file = cli_env("FOLIO_CA");
+    tls->cert_file = cli->tls_cert_flag != NULL ? cli->tls_cert_flag : cli_env("FOLIO_TLS_CERT");
+    tls->key_file = cli->tls_key_flag != NULL ? cli->tls_key_flag : cli_env("FOLIO_TLS_KEY");
+    if (tls->plaintext && tls->ca_file != NULL)
+        return cli_usage(cli,
+                         "--plaintext and --ca (FOLIO_PLAINTEXT, FOLIO_CA) exclude each other");
+    if ((tls->cert_file == NULL) != (tls->key_file == NULL))
+        return cli_usage(cli,
+                         "--tls-cert and --tls-key (FOLIO_TLS_CERT, FOLIO_TLS_KEY) go together");
+    if (tls->plaintext && tls->cert_file != NULL)
+        return cli_usage(cli, "a client certificate (--tls-cert) needs TLS, not --plaintext");
+    return CLI_OK;
+}
+
+/* Connects as tls says. A certificate other than the pinned one is
+ * reported with what user can do if the firm really replaced it. */
+static int cli_open(struct cli *cli, const struct folio_tls *tls, const char *user)
+{
     struct folio_error err;
-    cli->client = folio_client_connect(cli->server, CLI_CLIENT_NAME, CLI_TIMEOUT_MS, &err);
+    cli->client = folio_client_connect(cli->server, CLI_CLIENT_NAME, tls, CLI_TIMEOUT_MS, &err);
+    if (cli->client != NULL)
+        return CLI_OK;
+    if (tls->fingerprint != NULL && err.presented[0] != '\0' &&
+        strcmp(err.presented, tls->fingerprint) != 0)
+        return cli_error(CLI_UNAVAILABLE, "UNAVAILABLE",
+                         "%s\nIf your firm replaced its certificate, check the new fingerprint "
+                         "with your firm's admin, then run:\n"
+                         "  folio --server %s login %.100s --trust-fingerprint %s",
+                         err.message, cli->server, user, err.presented);
+    return cli_fail(&err);
+}
+
+int cli_connect(struct cli *cli, const char *user)
+{
+    struct folio_tls tls;
+    int rc = cli_tls_options(cli, &tls);
+    if (rc != CLI_OK)
+        return rc;
+    char pin[TLS_FINGERPRINT_SIZE];
+    if (!tls.plaintext && tls.ca_file == NULL) {
+        char msg[512];
+        rc = known_servers_lookup(cli->server, pin, msg, sizeof(msg));
+        if (rc < 0)
+            return cli_error(CLI_UNAVAILABLE, "UNAVAILABLE", "%s", msg);
+        if (rc == 1)
+            return cli_error(CLI_UNAVAILABLE, "UNAUTHENTICATED",
+                             "no trusted certificate for %s: run folio --server %s login %.100s",
+                             cli->server, cli->server, user);
+        tls.fingerprint = pin;
+    }
+    return cli_open(cli, &tls, user);
+}
+
+/* A server with a pin: its certificate must be the pinned one, or the one
+ * trust_fp names, which then replaces the pin. */
+static int cli_trust_pinned(struct cli *cli, struct folio_tls *tls, const char *user,
+                            const char *pin, const char *trust_fp)
+{
+    tls->fingerprint = trust_fp != NULL ? trust_fp : pin;
+    if (strcmp(tls->fingerprint, pin) == 0)
+        return cli_open(cli, tls, user);
+    struct folio_error err;
+    cli->client = folio_client_connect(cli->server, CLI_CLIENT_NAME, tls, CLI_TIMEOUT_MS, &err);
+    if (cli->client == NULL && strcmp(err.presented, pin) == 0)
+        return cli_error(CLI_UNAVAILABLE, "UNAVAILABLE",
+                         "server %s still presents the certificate trusted for it, not the one "
+                         "given with --trust-fingerprint; nothing was changed",
+                         cli->server);
+    if (cli->client == NULL && err.presented[0] != '\0' && strcmp(err.presented, trust_fp) != 0)
+        return cli_error(CLI_UNAVAILABLE, "UNAVAILABLE",
+                         "WARNING: server %s presents a certificate that is neither the one "
+                         "trusted for it nor the one given with --trust-fingerprint.\n"
+                         "trusted:       %s\n"
+                         "given:         %s\n"
+                         "presented now: %s\n"
+                         "This may be someone between you and the server.",
+                         cli->server, pin, trust_fp, err.presented);
     if (cli->client == NULL)
         return cli_fail(&err);
+    char msg[512];
+    if (known_servers_store(cli->server, trust_fp, msg, sizeof(msg)) < 0)
+        return cli_error(CLI_REFUSED, "INTERNAL", "cannot remember the new certificate: %s", msg);
+    out_note("the trusted certificate for %s was replaced (it was %s)", cli->server, pin);
     return CLI_OK;
+}
+
+/* Shows a new server's fingerprint and has a person at the terminal trust
+ * it; anyone else must name it with --trust-fingerprint. */
+static int cli_ask_trust(struct cli *cli, const char *user, const char *fingerprint, bool *asked)
+{
+    bool can_ask = prompt_can_ask();
+    /* In JSON mode stderr is for the error document, unless a person is
+     * there to read the question. */
+    if (!out_json() || can_ask)
+        fprintf(stderr, "the server %s presents a certificate with SHA-256 fingerprint %s\n",
+                cli->server, fingerprint);
+    if (!can_ask)
+        return cli_error(CLI_UNAVAILABLE, "UNAVAILABLE",
+                         "not trusted: check the fingerprint with your firm's admin and run "
+                         "folio --server %s login %.100s --trust-fingerprint %s",
+                         cli->server, user, fingerprint);
+    char question[SESSION_VALUE_MAX + 64];
+    snprintf(question, sizeof(question), "Trust this certificate and remember it for %s? [y/N] ",
+             cli->server);
+    bool yes = false;
+    char msg[256];
+    *asked = true;
+    if (prompt_yes_no(question, &yes, msg, sizeof(msg)) < 0)
+        return cli_error(CLI_UNAVAILABLE, "UNAVAILABLE", "not trusted: %s", msg);
+    if (!yes)
+        return cli_error(CLI_UNAVAILABLE, "UNAVAILABLE", "not trusted: nothing was sent to %s",
+                         cli->server);
+    return CLI_OK;
+}
+
+/* A server without a pin: its certificate is trusted as trust_fp says, or
+ * as a person says, and pinned. */
+static int cli_trust_first_use(struct cli *cli, struct folio_tls *tls, const char *user,
+                               const char *trust_fp, bool *asked)
+{
+    tls->accept_unknown = true;
+    int rc = cli_open(cli, tls, user);
+    if (rc != CLI_OK)
+        return rc;
+    const char *fingerprint = folio_client_fingerprint(cli->client);
+    if (trust_fp != NULL && strcmp(trust_fp, fingerprint) != 0)
+        return cli_error(CLI_UNAVAILABLE, "UNAVAILABLE",
+                         "not trusted: server %s presents a certificate other than the one given "
+                         "with --trust-fingerprint.\n"
+                         "given:     %s\n"
+                         "presented: %s\n"
+                         "This may be someone between you and the server; check with your firm's "
+                         "admin.",
+                         cli->server, trust_fp, fingerprint);
+    if (trust_fp == NULL && (rc = cli_ask_trust(cli, user, fingerprint, asked)) != CLI_OK)
+        return rc;
+    char msg[512];
+    if (known_servers_store(cli->server, fingerprint, msg, sizeof(msg)) < 0)
+        return cli_error(CLI_REFUSED, "INTERNAL", "cannot remember the certificate: %s", msg);
+    out_note("the certificate of %s is trusted from now on", cli->server);
+    return CLI_OK;
+}
+
+int cli_connect_trusting(struct cli *cli, const char *user, const char *trust_fp, bool *asked)
+{
+    *asked = false;
+    struct folio_tls tls;
+    int rc = cli_tls_options(cli, &tls);
+    if (rc != CLI_OK)
+        return rc;
+    if (tls.plaintext || tls.ca_file != NULL) {
+        if (trust_fp != NULL)
+            return cli_usage(cli, "--trust-fingerprint is for servers trusted by their "
+                                  "fingerprint, not with --ca or --plaintext");
+        return cli_open(cli, &tls, user);
+    }
+    char pin[TLS_FINGERPRINT_SIZE];
+    char msg[512];
+    rc = known_servers_lookup(cli->server, pin, msg, sizeof(msg));
+    if (rc < 0)
+        return cli_error(CLI_UNAVAILABLE, "UNAVAILABLE", "%s", msg);
+    if (rc == 0)
+        return cli_trust_pinned(cli, &tls, user, pin, trust_fp);
+    return cli_trust_first_use(cli, &tls, user, trust_fp, asked);
 }
 
 int cli_connect_session(struct cli *cli, bool *ended)
@@ -122,7 +309,9 @@ int cli_connect_session(struct cli *cli, bool *ended)
         return cli_error(CLI_UNAVAILABLE, "UNAUTHENTICATED", "not logged in: run folio login USER");
     if (rc < 0)
         return cli_error(CLI_UNAVAILABLE, "UNAUTHENTICATED", "%s", msg);
-    rc = cli_connect(cli, cli->session.server);
+    rc = cli_pick_server(cli, cli->session.server);
+    if (rc == CLI_OK)
+        rc = cli_connect(cli, cli->session.user);
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;

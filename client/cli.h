@@ -52,13 +52,17 @@ struct cli_cmd {
 
 struct cli {
     const struct cli_cmd *cmd;
-    const char *server_flag; /* --server, or NULL */
+    const char *server_flag;   /* --server, or NULL */
+    const char *ca_flag;       /* --ca, or NULL */
+    bool plaintext_flag;       /* --plaintext */
+    const char *tls_cert_flag; /* --tls-cert, or NULL */
+    const char *tls_key_flag;  /* --tls-key, or NULL */
     const char *args[CLI_MAX_ARGS];
     const char *opt_values[CLI_MAX_OPTS]; /* by cmd->opts index; "" for a set switch */
     const char *repeats[CLI_MAX_REPEATS]; /* every value of repeatable flags, in order */
     size_t repeat_opt[CLI_MAX_REPEATS];   /* the cmd->opts index of each */
     size_t n_repeats;
-    char server[SESSION_VALUE_MAX + 1]; /* where cli_connect went */
+    char server[SESSION_VALUE_MAX + 1]; /* set by cli_pick_server */
     struct folio_client *client;
     struct session session; /* loaded by cli_connect_session */
 };
@@ -78,9 +82,30 @@ int cli_usage(const struct cli *cli, const char *fmt, ...) __attribute__((format
 /* Reports a failed call: transport failures exit 3, refusals exit 1. */
 int cli_fail(const struct folio_error *err);
 
-/* Connects to --server, else $FOLIO_SERVER, else stored (may be NULL), else
- * the default. Returns CLI_OK or the exit code after printing why. */
-int cli_connect(struct cli *cli, const char *stored);
+/* The connect functions return CLI_OK or the exit code after printing why.
+ *
+ * How the server is trusted: with --plaintext (or FOLIO_PLAINTEXT=1) not at
+ * all, over plaintext, which the library allows to loopback addresses only;
+ * with --ca FILE (or FOLIO_CA) its certificate must chain to one in FILE;
+ * otherwise it must be the certificate remembered for cli->server in
+ * known_servers.h, which only folio login adds or replaces. --tls-cert and
+ * --tls-key (FOLIO_TLS_CERT, FOLIO_TLS_KEY) present a client certificate.
+ * A flag wins over its variable. A certificate that is not the trusted one
+ * is refused with exit 3. */
+
+/* Sets cli->server from --server, else $FOLIO_SERVER, else stored (may be
+ * NULL), else the default. */
+int cli_pick_server(struct cli *cli, const char *stored);
+/* Connects to cli->server as trusted already; user (who is logging in, or
+ * the session's user) is named in the advice of errors. */
+int cli_connect(struct cli *cli, const char *user);
+/* folio login's connection, which settles trust first. A server with no
+ * remembered certificate has its fingerprint shown and is trusted if it is
+ * trust_fp (canonical, tls_fingerprint.h), or else if a person at the
+ * terminal says so (then *asked is set); the certificate is remembered
+ * before this returns. A remembered one may be replaced by trust_fp when
+ * the server presents exactly that. */
+int cli_connect_trusting(struct cli *cli, const char *user, const char *trust_fp, bool *asked);
 /* Loads the stored session, connects and authenticates with its token. When
  * the server says the session has ended and ended is not NULL, sets *ended
  * and returns CLI_UNAVAILABLE without printing anything. */

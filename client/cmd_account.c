@@ -6,6 +6,7 @@
 #include "output.h"
 #include "prompt.h"
 #include "records.h"
+#include "tls_fingerprint.h"
 
 /* Tokens are opaque, but one that cannot sit on a line of the session file
  * or is absurdly long is garbage. */
@@ -27,26 +28,58 @@ static void abandon_session(struct cli *cli)
     folio_response_free(folio_logout(cli->client, &err));
 }
 
+/* The password, typed at the terminal or from standard input; *typed says
+ * which. */
+static int read_password(struct cli *cli, prompt_password password, bool *typed)
+{
+    char msg[256];
+    *typed = cli_opt(cli, "--password-stdin") == NULL && prompt_interactive();
+    int rc = *typed ? prompt_hidden("Password: ", password, msg, sizeof(msg))
+                    : prompt_stdin_line(password, "password", msg, sizeof(msg));
+    if (rc < 0)
+        return cli_error(CLI_USAGE, "INVALID_ARGUMENT", "%s", msg);
+    return CLI_OK;
+}
+
 int cmd_login(struct cli *cli)
 {
     const char *user = cli->args[0];
-    prompt_password password;
-    char msg[256];
-    int rc;
-    if (cli_opt(cli, "--password-stdin") != NULL || !prompt_interactive())
-        rc = prompt_stdin_line(password, "password", msg, sizeof(msg));
-    else
-        rc = prompt_hidden("Password: ", password, msg, sizeof(msg));
-    if (rc < 0)
-        return cli_error(CLI_USAGE, "INVALID_ARGUMENT", "%s", msg);
+    const char *trust = cli_opt(cli, "--trust-fingerprint");
+    char trust_fp[TLS_FINGERPRINT_SIZE];
+    if (trust != NULL && tls_fingerprint_parse(trust, trust_fp) < 0)
+        return cli_usage(cli,
+                         "--trust-fingerprint wants a SHA-256 fingerprint, 32 hex pairs such as "
+                         "AB:CD:..., not \"%.100s\"",
+                         trust);
 
     /* A stored session remembers its server; a damaged file is replaced. */
     struct session stored;
     char err_text[512];
     if (session_load(&stored, err_text, sizeof(err_text)) != 0)
         memset(&stored, 0, sizeof(stored));
-    rc = cli_connect(cli, stored.server);
+    int rc = cli_pick_server(cli, stored.server);
     session_wipe(&stored);
+    if (rc != CLI_OK)
+        return rc;
+
+    /* The server is trusted before a password is read, let alone sent. */
+    bool asked = false;
+    rc = cli_connect_trusting(cli, user, trust != NULL ? trust_fp : NULL, &asked);
+    if (rc != CLI_OK)
+        return rc;
+    prompt_password password;
+    bool typed = false;
+    rc = read_password(cli, password, &typed);
+    if (rc != CLI_OK)
+        return rc;
+    /* A person may take longer to answer than the server waits for a login
+     * (foliod --login-timeout): after asking anything, connect again, to the
+     * server as now trusted. */
+    if (asked || typed) {
+        folio_client_close(cli->client);
+        cli->client = NULL;
+        rc = cli_connect(cli, user);
+    }
     if (rc != CLI_OK) {
         explicit_bzero(password, sizeof(password));
         return rc;
@@ -58,6 +91,7 @@ int cmd_login(struct cli *cli)
     if (r == NULL)
         return cli_fail(&err);
     const Folio__SessionInfo *info = r->session;
+    char msg[256];
     if (!token_usable(info->token)) {
         folio_response_free(r);
         return cli_error(CLI_UNAVAILABLE, "UNAVAILABLE", "server %s sent an unusable session token",

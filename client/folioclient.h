@@ -1,6 +1,6 @@
-/* folioclient.h - libfolioclient: talk to foliod over TCP.
+/* folioclient.h - libfolioclient: talk to foliod over TCP and TLS.
  *
- * A folio_client is one blocking connection: connect, Hello, then requests
+ * A folio_client is one blocking connection: connect, TLS, Hello, then requests
  * and responses as length-prefixed protobuf frames (frame.h). Calls either
  * return the server's answer or fill a folio_error with a status code and a
  * message for a person. Failures of the connection itself (cannot connect,
@@ -28,17 +28,55 @@ struct folio_error {
     Folio__Code code; /* server status, or UNAVAILABLE for transport failures */
     bool transport;   /* the connection failed, not the request */
     char message[512];
+    /* When folio_client_connect refused the server's certificate (changed,
+     * outside its dates, failed verification): that certificate's SHA-256
+     * fingerprint (tls_fingerprint.h), for a caller that may let a person
+     * check it and trust it instead; "" otherwise. */
+    char presented[96];
 };
 
 /* True when server is "HOST:PORT" or "[V6]:PORT" with a port 1-65535, the
  * form folio_client_connect accepts. */
 bool folio_server_valid(const char *server);
 
-/* Connects to "HOST:PORT" ("[::1]:PORT" for IPv6), sends Hello with the given
- * client name, and checks the Welcome. timeout_ms bounds connect and every
- * later read and write (0: no limit). NULL on failure, with err set. */
+/* How a connection is secured and how the server is recognised. TLS (1.3,
+ * 1.2 at least) unless plaintext; exactly one way of trusting the server:
+ *  - ca_file: its certificate chains to one in this PEM file (a self-signed
+ *    certificate may stand for itself there) and names the host or IP
+ *    address connected to; OpenSSL checks the dates;
+ *  - fingerprint: its certificate is exactly this one (tls_fingerprint.h;
+ *    first-use pinning), and within its dates;
+ *  - accept_unknown: any certificate within its dates; the caller must show
+ *    folio_client_fingerprint to a person and have it trusted before sending
+ *    anything secret (the Hello sent by connect holds none).
+ * plaintext is refused for any address but loopback. cert_file and key_file
+ * (both or neither) present a client certificate to servers that ask. */
+struct folio_tls {
+    bool plaintext;
+    const char *ca_file;
+    const char *fingerprint;
+    bool accept_unknown;
+    const char *cert_file;
+    const char *key_file;
+};
+
+/* Connects to "HOST:PORT" ("[::1]:PORT" for IPv6), secures the connection as
+ * tls says, sends Hello with the given client name, and checks the Welcome.
+ * timeout_ms bounds connect, the TLS handshake and every later read and
+ * write (0: no limit). NULL on failure, with err set: a transport error,
+ * or the server's refusal of the Hello. A server that is not the one
+ * trusted (changed or expired certificate, failed verification) is named in
+ * err->message, with both fingerprints for a changed one, and
+ * err->presented says which certificate it presented. A tls that names no
+ * way, or more than one, of trusting the server is refused
+ * (INVALID_ARGUMENT) before anything is sent. */
 struct folio_client *folio_client_connect(const char *server, const char *client_name,
-                                          int timeout_ms, struct folio_error *err);
+                                          const struct folio_tls *tls, int timeout_ms,
+                                          struct folio_error *err);
+
+/* The SHA-256 fingerprint of the server's certificate (tls_fingerprint.h),
+ * "" over plaintext. */
+const char *folio_client_fingerprint(const struct folio_client *c);
 
 /* Changes the bound on every later wait of c (0: none). */
 void folio_client_set_timeout(struct folio_client *c, int timeout_ms);

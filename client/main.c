@@ -15,6 +15,18 @@ static const struct cli_opt password_stdin_opt[] = {
     {NULL, NULL, NULL, false, false},
 };
 
+static const struct cli_opt login_opts[] = {
+    {"--password-stdin", NULL, "read the password from the first line of standard input", false,
+     false},
+    {"--trust-fingerprint", "FP",
+     "trust the server's certificate if its SHA-256 fingerprint is FP;\n"
+     "                      take FP from the firm's admin, who reads it in the output of\n"
+     "                      foliod init or in the foliod log (\"TLS certificate\n"
+     "                      fingerprint (SHA-256): ...\")",
+     false, false},
+    {NULL, NULL, NULL, false, false},
+};
+
 static const struct cli_opt passwd_opts[] = {
     {"--password-stdin", NULL,
      "read the current password from the first line of standard input and the new one from "
@@ -280,11 +292,19 @@ static const struct cli_opt profile_set_opts[] = {
 
 static const struct cli_cmd commands[] = {
     {"login", "USER", 1, 0, "log in and keep the session for later commands",
-     "On a terminal asks for the password without echo; otherwise, or with\n"
-     "--password-stdin, reads it from the first line of standard input.\n"
-     "The session (server, user, token) is kept in $FOLIO_CONFIG/session,\n"
-     "mode 0600; FOLIO_CONFIG defaults to $XDG_CONFIG_HOME/folio or ~/.config/folio.\n",
-     password_stdin_opt, cmd_login},
+     "First the server's TLS certificate is trusted. A server met before must\n"
+     "present the certificate remembered for it; with --trust-fingerprint FP a\n"
+     "server that now presents FP instead has FP remembered in its place. A new\n"
+     "server's fingerprint is shown; it is remembered if it is FP, or, on a\n"
+     "terminal, if you answer yes; otherwise the login is refused (exit 3).\n"
+     "With --ca or --plaintext nothing is remembered.\n"
+     "Then, on a terminal, asks for the password without echo; otherwise, or\n"
+     "with --password-stdin, reads it from the first line of standard input.\n"
+     "The session (server, user, token) is kept in $FOLIO_CONFIG/session and\n"
+     "the trusted certificates in $FOLIO_CONFIG/known-servers (\"SERVER\n"
+     "FINGERPRINT\" lines), mode 0600; FOLIO_CONFIG defaults to\n"
+     "$XDG_CONFIG_HOME/folio or ~/.config/folio.\n",
+     login_opts, cmd_login},
     {"logout", "", 0, 0, "end the session and forget it", NULL, NULL, cmd_logout},
     {"whoami", "", 0, 0, "show who is logged in, and until when", NULL, NULL, cmd_whoami},
     {"passwd", "", 0, 0, "change your own password",
@@ -454,6 +474,21 @@ static const struct cli_opt global_opts[] = {
      "the server ([::1]:PORT for IPv6); default $FOLIO_SERVER, else the\n"
      "                      logged-in session's server, else " FOLIO_DEFAULT_SERVER,
      false, false},
+    {"--ca", "FILE",
+     "trust the server if its certificate chains to one in FILE (PEM) and\n"
+     "                      names the host or address connected to; no remembered\n"
+     "                      certificate is used then; default $FOLIO_CA",
+     false, false},
+    {"--plaintext", NULL,
+     "no TLS, for servers run with --plaintext; loopback addresses only;\n"
+     "                      also with FOLIO_PLAINTEXT=1",
+     false, false},
+    {"--tls-cert", "FILE",
+     "a client certificate (PEM chain) for servers that require one;\n"
+     "                      default $FOLIO_TLS_CERT; needs --tls-key",
+     false, false},
+    {"--tls-key", "FILE", "the key of --tls-cert (PEM, not encrypted); default $FOLIO_TLS_KEY",
+     false, false},
     {"--json", NULL, "print one JSON document on stdout; errors as JSON on stderr", false, false},
     {"--help", NULL, "show help (after a command: that command's help)", false, false},
     {NULL, NULL, NULL, false, false},
@@ -539,8 +574,12 @@ static void print_main_help(const char *prefix)
     out_text("\nglobal flags (before or after the command):\n");
     print_opts(global_opts);
     out_text("  %-19s %s\n", "--version", "print the version");
-    out_text("\nexit status: 0 done, 1 the server refused, 2 usage error,\n"
-             "3 cannot connect or not logged in.\n"
+    out_text("\nThe connection is TLS. folio login shows a new server's certificate\n"
+             "fingerprint and remembers it once trusted (folio login --help); every\n"
+             "command then refuses a server presenting another certificate. --ca\n"
+             "verifies the server against a certificate authority instead.\n"
+             "\nexit status: 0 done, 1 the server refused, 2 usage error,\n"
+             "3 cannot connect, server not trusted, or not logged in.\n"
              "Run 'folio COMMAND --help' for the flags of a command.\n");
 }
 
@@ -593,21 +632,35 @@ static int flag_value(struct cli *cli, const char *name, const char *inline_valu
     return CLI_OK;
 }
 
-/* --json and --server, accepted before and after the command. Returns 1
- * when arg is not one of them. */
+/* A global flag that takes a value, into *slot. */
+static int global_value(struct cli *cli, const char *name, const char *inline_value, int argc,
+                        char **argv, int *i, const char **slot)
+{
+    if (*slot != NULL)
+        return cli_usage(cli, "%s given twice", name);
+    return flag_value(cli, name, inline_value, argc, argv, i, slot);
+}
+
+/* The global flags, accepted before and after the command. Returns 1 when
+ * arg is not one of them. */
 static int global_flag(struct cli *cli, const char *name, const char *inline_value, int argc,
                        char **argv, int *i)
 {
-    if (strcmp(name, "--json") == 0) {
+    if (strcmp(name, "--json") == 0 || strcmp(name, "--plaintext") == 0) {
         if (inline_value != NULL)
-            return cli_usage(cli, "--json takes no value");
-        return CLI_OK; /* already seen by main() */
+            return cli_usage(cli, "%s takes no value", name);
+        /* --json was already seen by main(). */
+        cli->plaintext_flag |= strcmp(name, "--plaintext") == 0;
+        return CLI_OK;
     }
-    if (strcmp(name, "--server") == 0) {
-        if (cli->server_flag != NULL)
-            return cli_usage(cli, "--server given twice");
-        return flag_value(cli, name, inline_value, argc, argv, i, &cli->server_flag);
-    }
+    if (strcmp(name, "--server") == 0)
+        return global_value(cli, name, inline_value, argc, argv, i, &cli->server_flag);
+    if (strcmp(name, "--ca") == 0)
+        return global_value(cli, name, inline_value, argc, argv, i, &cli->ca_flag);
+    if (strcmp(name, "--tls-cert") == 0)
+        return global_value(cli, name, inline_value, argc, argv, i, &cli->tls_cert_flag);
+    if (strcmp(name, "--tls-key") == 0)
+        return global_value(cli, name, inline_value, argc, argv, i, &cli->tls_key_flag);
     return 1;
 }
 

@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -15,6 +16,37 @@ static const char password_alphabet[] =
 bool prompt_interactive(void)
 {
     return isatty(STDIN_FILENO) == 1;
+}
+
+bool prompt_can_ask(void)
+{
+    return isatty(STDIN_FILENO) == 1 && isatty(STDERR_FILENO) == 1;
+}
+
+int prompt_yes_no(const char *question, bool *yes, char *err, size_t errlen)
+{
+    fputs(question, stderr);
+    fflush(stderr);
+    char answer[4];
+    size_t len = 0;
+    bool too_long = false;
+    int ch;
+    while ((ch = getc(stdin)) != EOF && ch != '\n') {
+        if (len < sizeof(answer) - 1)
+            answer[len++] = (char)ch;
+        else
+            too_long = true;
+    }
+    answer[len] = '\0';
+    if (ferror(stdin)) {
+        snprintf(err, errlen, "cannot read the answer: %s", strerror(errno));
+        return -1;
+    }
+    /* End of input (Ctrl-D) left the cursor after the question. */
+    if (ch == EOF)
+        fputc('\n', stderr);
+    *yes = !too_long && (strcasecmp(answer, "y") == 0 || strcasecmp(answer, "yes") == 0);
+    return 0;
 }
 
 int prompt_stdin_line(prompt_password out, const char *what, char *err, size_t errlen)
