@@ -22,9 +22,13 @@
 #include <sys/wait.h>
 
 #include <criterion/criterion.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509_vfy.h>
 
 #include "frame.h"
 #include "status.h"
+#include "tls_cert.h"
 
 bool harness_valgrind(void)
 {
@@ -37,14 +41,14 @@ int harness_timeout_ms(void)
     return harness_valgrind() ? 180000 : 15000;
 }
 
-static int64_t now_ms(void)
+int64_t harness_now_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void sleep_ms(int ms)
+void harness_sleep_ms(int ms)
 {
     struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
     while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
@@ -142,9 +146,9 @@ int harness_run(char *const argv[], const char *stdin_text, char **out)
     size_t cap = 4096, len = 0;
     char *buf = malloc(cap);
     cr_assert_not_null(buf);
-    int64_t deadline = now_ms() + harness_timeout_ms() * 4;
+    int64_t deadline = harness_now_ms() + harness_timeout_ms() * 4;
     for (;;) {
-        int left = (int)(deadline - now_ms());
+        int left = (int)(deadline - harness_now_ms());
         struct pollfd p = {.fd = outp[0], .events = POLLIN};
         if (left <= 0 || poll(&p, 1, left) == 0) {
             kill(pid, SIGKILL);
@@ -178,8 +182,31 @@ int harness_run(char *const argv[], const char *stdin_text, char **out)
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+/* What the flags say about how to reach the server: read at every start,
+ * since a test may change them before a restart. */
+static void server_read_flags(struct harness_server *s)
+{
+    s->plaintext = false;
+    snprintf(s->cert_file, sizeof(s->cert_file), "%s/%s", s->data, TLS_CERT_FILE);
+    for (size_t i = 0; s->flags != NULL && s->flags[i] != NULL; i++) {
+        const char *flag = s->flags[i];
+        const char *cert = NULL;
+        if (strcmp(flag, "--plaintext") == 0)
+            s->plaintext = true;
+        else if (strcmp(flag, "--tls-cert") == 0 && s->flags[i + 1] != NULL)
+            cert = s->flags[++i];
+        else if (strncmp(flag, "--tls-cert=", 11) == 0)
+            cert = flag + 11;
+        if (cert != NULL) {
+            int n = snprintf(s->cert_file, sizeof(s->cert_file), "%s", cert);
+            cr_assert(n > 0 && (size_t)n < sizeof(s->cert_file), "--tls-cert is too long");
+        }
+    }
+}
+
 static void server_spawn(struct harness_server *s)
 {
+    server_read_flags(s);
     char *argv[64];
     size_t n = 0;
     if (s->valgrind) {
@@ -223,7 +250,7 @@ static void server_spawn(struct harness_server *s)
     s->pid = pid;
 
     /* The port file appears (atomically) once foliod listens. */
-    int64_t deadline = now_ms() + (s->valgrind ? 120000 : 20000);
+    int64_t deadline = harness_now_ms() + (s->valgrind ? 120000 : 20000);
     for (;;) {
         int status;
         if (waitpid(s->pid, &status, WNOHANG) == s->pid) {
@@ -243,11 +270,11 @@ static void server_spawn(struct harness_server *s)
             snprintf(s->addr, sizeof(s->addr), "127.0.0.1:%d", s->port);
             return;
         }
-        if (now_ms() > deadline) {
+        if (harness_now_ms() > deadline) {
             dump_log(s);
             cr_assert_fail("foliod did not write %s in time", s->port_file);
         }
-        sleep_ms(20);
+        harness_sleep_ms(20);
     }
 }
 
@@ -273,6 +300,13 @@ void harness_server_start(struct harness_server *s, const char *const *extra_fla
     char *out = NULL;
     int rc = harness_run(argv, HARNESS_ADMIN_PASSWORD "\n", &out);
     cr_assert_eq(rc, 0, "foliod init exited %d:\n%s", rc, out);
+    static const char said[] = "TLS certificate fingerprint (SHA-256): ";
+    const char *fp = strstr(out, said);
+    char typed[TLS_FINGERPRINT_SIZE] = "";
+    if (fp != NULL)
+        snprintf(typed, sizeof(typed), "%s", fp + strlen(said));
+    cr_assert_eq(tls_fingerprint_parse(typed, s->init_fingerprint), 0,
+                 "foliod init printed no certificate fingerprint:\n%s", out);
     free(out);
     server_spawn(s);
 }
@@ -286,21 +320,21 @@ void harness_server_signal(const struct harness_server *s, int sig)
 int harness_server_wait(struct harness_server *s)
 {
     cr_assert_neq(s->pid, 0, "foliod is not running");
-    int64_t deadline = now_ms() + (s->valgrind ? 180000 : 30000);
+    int64_t deadline = harness_now_ms() + (s->valgrind ? 180000 : 30000);
     int status;
     for (;;) {
         pid_t r = waitpid(s->pid, &status, WNOHANG);
         if (r == s->pid)
             break;
         cr_assert(r == 0 || errno == EINTR, "waitpid: %s", strerror(errno));
-        if (now_ms() > deadline) {
+        if (harness_now_ms() > deadline) {
             kill(s->pid, SIGKILL);
             waitpid(s->pid, &status, 0);
             s->pid = 0;
             dump_log(s);
             cr_assert_fail("foliod did not exit in time");
         }
-        sleep_ms(10);
+        harness_sleep_ms(10);
     }
     s->pid = 0;
     int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
@@ -378,13 +412,26 @@ void harness_refused_at(Folio__Response *resp, const struct folio_error *err, Fo
                  status_name(err->code), err->message, status_name(code));
 }
 
+struct folio_tls harness_tls(const struct harness_server *s)
+{
+    if (s->plaintext)
+        return (struct folio_tls){.plaintext = true};
+    return (struct folio_tls){.ca_file = s->cert_file};
+}
+
+struct folio_client *harness_connect_with(const struct harness_server *s,
+                                          const struct folio_tls *tls, struct folio_error *err)
+{
+    return folio_client_connect(s->addr, "folio-tests", tls, harness_timeout_ms(), err);
+}
+
 struct folio_client *harness_connect(const struct harness_server *s)
 {
     struct folio_error err = {0};
-    struct folio_client *c =
-        folio_client_connect(s->addr, "folio-tests", harness_timeout_ms(), &err);
-    cr_assert_not_null(c, "cannot connect to foliod at %s: %s: %s", s->addr, status_name(err.code),
-                       err.message);
+    struct folio_tls tls = harness_tls(s);
+    struct folio_client *c = harness_connect_with(s, &tls, &err);
+    cr_assert_not_null(c, "cannot connect to foliod at %s%s: %s: %s", s->addr,
+                       s->plaintext ? " (plaintext)" : "", status_name(err.code), err.message);
     return c;
 }
 
@@ -421,6 +468,14 @@ struct folio_client *harness_admin(const struct harness_server *s)
     return harness_user(s, HARNESS_ADMIN, HARNESS_ADMIN_PASSWORD);
 }
 
+void harness_assert_serves(const struct harness_server *s)
+{
+    struct folio_client *c = harness_admin(s);
+    struct folio_error err = {0};
+    folio_response_free(harness_ok(folio_whoami(c, &err), &err));
+    folio_client_close(c);
+}
+
 uint64_t harness_add_user(struct folio_client *admin, const char *name, Folio__Role role,
                           const char *office, const char *password)
 {
@@ -448,8 +503,135 @@ uint64_t harness_add_office(struct folio_client *admin, const char *name)
 
 /* ---------------------------------------------------------------- raw wire */
 
-int harness_raw_connect(const struct harness_server *s)
+struct harness_raw {
+    int fd;
+    SSL_CTX *ctx;    /* NULL on a plain connection */
+    SSL *ssl;        /* NULL on a plain connection */
+    bool tls_failed; /* TLS ended in an error: only the socket is left to read */
+};
+
+/* What one read or write on a raw connection came to. */
+enum raw_io {
+    RAW_IO_DONE,   /* *n > 0 bytes went */
+    RAW_IO_WAIT,   /* none: the socket's timeout passed, or a non-blocking one is full or dry */
+    RAW_IO_CLOSED, /* the server ended the connection: close_notify, EOF, reset */
+    RAW_IO_FAILED, /* anything else; why says what */
+};
+
+static enum raw_io raw_errno(int e, char *why, size_t why_size)
 {
+    if (e == EAGAIN || e == EWOULDBLOCK || e == EINTR)
+        return RAW_IO_WAIT;
+    if (e == ECONNRESET || e == EPIPE)
+        return RAW_IO_CLOSED;
+    snprintf(why, why_size, "%s", strerror(e));
+    return RAW_IO_FAILED;
+}
+
+/* After an SSL_*_ex call failed; e is errno right after it. */
+static enum raw_io raw_tls_outcome(struct harness_raw *raw, int e, char *why, size_t why_size)
+{
+    switch (SSL_get_error(raw->ssl, 0)) {
+    case SSL_ERROR_WANT_READ:
+    case SSL_ERROR_WANT_WRITE:
+        return RAW_IO_WAIT;
+    case SSL_ERROR_ZERO_RETURN:
+        return RAW_IO_CLOSED;
+    case SSL_ERROR_SYSCALL: {
+        /* e == 0: EOF where a record should be. */
+        enum raw_io r = e == 0 ? RAW_IO_CLOSED : raw_errno(e, why, why_size);
+        if (r != RAW_IO_WAIT)
+            raw->tls_failed = true;
+        return r;
+    }
+    default: {
+        raw->tls_failed = true;
+        unsigned long err = ERR_peek_last_error();
+        if (err != 0)
+            ERR_error_string_n(err, why, why_size);
+        else
+            snprintf(why, why_size, "TLS failed");
+        ERR_clear_error();
+        return RAW_IO_FAILED;
+    }
+    }
+}
+
+static enum raw_io raw_read(struct harness_raw *raw, void *buf, size_t cap, size_t *n, char *why,
+                            size_t why_size)
+{
+    for (;;) {
+        enum raw_io r;
+        int e;
+        *n = 0;
+        errno = 0;
+        if (raw->ssl == NULL || raw->tls_failed) {
+            ssize_t got = recv(raw->fd, buf, cap, 0);
+            e = errno;
+            if (got > 0) {
+                *n = (size_t)got;
+                return RAW_IO_DONE;
+            }
+            r = got == 0 ? RAW_IO_CLOSED : raw_errno(e, why, why_size);
+        } else {
+            ERR_clear_error();
+            if (SSL_read_ex(raw->ssl, buf, cap, n) == 1)
+                return RAW_IO_DONE;
+            e = errno;
+            r = raw_tls_outcome(raw, e, why, why_size);
+        }
+        if (r != RAW_IO_WAIT || e != EINTR)
+            return r;
+    }
+}
+
+static enum raw_io raw_write(struct harness_raw *raw, const void *buf, size_t len, size_t *n,
+                             char *why, size_t why_size)
+{
+    for (;;) {
+        enum raw_io r;
+        int e;
+        *n = 0;
+        errno = 0;
+        if (raw->tls_failed) {
+            snprintf(why, why_size, "TLS already failed on this connection");
+            return RAW_IO_FAILED;
+        }
+        if (raw->ssl == NULL) {
+            ssize_t put = send(raw->fd, buf, len, MSG_NOSIGNAL);
+            e = errno;
+            if (put > 0) {
+                *n = (size_t)put;
+                return RAW_IO_DONE;
+            }
+            r = raw_errno(put == 0 ? EAGAIN : e, why, why_size);
+        } else {
+            ERR_clear_error();
+            if (SSL_write_ex(raw->ssl, buf, len, n) == 1)
+                return RAW_IO_DONE;
+            e = errno;
+            r = raw_tls_outcome(raw, e, why, why_size);
+        }
+        if (r != RAW_IO_WAIT || e != EINTR)
+            return r;
+    }
+}
+
+static void raw_set_blocking(struct harness_raw *raw, bool blocking)
+{
+    int flags = fcntl(raw->fd, F_GETFL);
+    cr_assert_geq(flags, 0, "fcntl: %s", strerror(errno));
+    flags = blocking ? flags & ~O_NONBLOCK : flags | O_NONBLOCK;
+    cr_assert_eq(fcntl(raw->fd, F_SETFL, flags), 0, "fcntl: %s", strerror(errno));
+}
+
+/* A TCP connection to s, with tls a TLS client that trusts exactly the
+ * certificate s serves, for its IP address. NULL, with why, when the
+ * handshake fails. */
+static struct harness_raw *raw_open(const struct harness_server *s, bool tls, char *why,
+                                    size_t why_size)
+{
+    signal(SIGPIPE, SIG_IGN); /* OpenSSL writes with write(2), not send(MSG_NOSIGNAL) */
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     cr_assert_geq(fd, 0, "socket: %s", strerror(errno));
     int ms = harness_timeout_ms();
@@ -462,20 +644,129 @@ int harness_raw_connect(const struct harness_server *s)
     sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     cr_assert_eq(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0, "connect to %s: %s", s->addr,
                  strerror(errno));
-    return fd;
+    struct harness_raw *raw = calloc(1, sizeof(*raw));
+    cr_assert_not_null(raw);
+    raw->fd = fd;
+    if (!tls)
+        return raw;
+
+    raw->ctx = SSL_CTX_new(TLS_client_method());
+    cr_assert_not_null(raw->ctx, "SSL_CTX_new failed");
+    SSL_CTX_set_min_proto_version(raw->ctx, TLS1_2_VERSION);
+    /* A server that closes without close_notify has closed all the same. */
+    SSL_CTX_set_options(raw->ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
+    /* harness_raw_flood writes on a non-blocking socket and retries with
+     * whatever is left. */
+    SSL_CTX_set_mode(raw->ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+    cr_assert_eq(SSL_CTX_load_verify_locations(raw->ctx, s->cert_file, NULL), 1,
+                 "cannot load %s as a CA file", s->cert_file);
+    SSL_CTX_set_verify(raw->ctx, SSL_VERIFY_PEER, NULL);
+    raw->ssl = SSL_new(raw->ctx);
+    cr_assert_not_null(raw->ssl, "SSL_new failed");
+    cr_assert_eq(SSL_set_fd(raw->ssl, fd), 1);
+    cr_assert_eq(X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(raw->ssl), "127.0.0.1"), 1);
+    ERR_clear_error();
+    errno = 0;
+    if (SSL_connect(raw->ssl) != 1) {
+        int e = errno;
+        long verify = SSL_get_verify_result(raw->ssl);
+        enum raw_io r = raw_tls_outcome(raw, e, why, why_size);
+        if (verify != X509_V_OK)
+            snprintf(why, why_size, "certificate not trusted: %s",
+                     X509_verify_cert_error_string(verify));
+        else if (r == RAW_IO_CLOSED)
+            snprintf(why, why_size, "the server closed the connection during the handshake");
+        else if (r == RAW_IO_WAIT)
+            snprintf(why, why_size, "no handshake within %d ms", harness_timeout_ms());
+        raw->tls_failed = true;
+        harness_raw_close(raw);
+        return NULL;
+    }
+    return raw;
 }
 
-void harness_raw_write(int fd, const void *buf, size_t len)
+struct harness_raw *harness_raw_connect(const struct harness_server *s)
+{
+    char why[256] = "";
+    struct harness_raw *raw = raw_open(s, !s->plaintext, why, sizeof(why));
+    cr_assert_not_null(raw, "TLS handshake with foliod at %s (trusting %s) failed: %s", s->addr,
+                       s->cert_file, why);
+    return raw;
+}
+
+struct harness_raw *harness_raw_connect_plain(const struct harness_server *s)
+{
+    return raw_open(s, false, NULL, 0);
+}
+
+void harness_raw_close(struct harness_raw *raw)
+{
+    if (raw == NULL)
+        return;
+    if (raw->ssl != NULL) {
+        /* A close_notify, if the socket takes it at once: a test closing a
+         * connection the server no longer reads must not wait for the send
+         * timeout. After an error or before the handshake there is none. */
+        if (!raw->tls_failed && SSL_is_init_finished(raw->ssl)) {
+            raw_set_blocking(raw, false);
+            SSL_shutdown(raw->ssl);
+        }
+        ERR_clear_error();
+        SSL_free(raw->ssl);
+        SSL_CTX_free(raw->ctx);
+    }
+    close(raw->fd);
+    free(raw);
+}
+
+int harness_raw_fd(const struct harness_raw *raw)
+{
+    return raw->fd;
+}
+
+void harness_raw_write(struct harness_raw *raw, const void *buf, size_t len)
 {
     const uint8_t *p = buf;
     while (len > 0) {
-        ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
-        if (n < 0 && errno == EINTR)
-            continue;
-        cr_assert_gt(n, 0, "write to foliod failed: %s", strerror(errno));
+        size_t n = 0;
+        char why[256] = "";
+        enum raw_io r = raw_write(raw, p, len, &n, why, sizeof(why));
+        cr_assert_neq(r, RAW_IO_WAIT, "foliod took nothing for %d ms", harness_timeout_ms());
+        cr_assert_neq(r, RAW_IO_CLOSED, "write to foliod failed: the connection is closed");
+        cr_assert_eq(r, RAW_IO_DONE, "write to foliod failed: %s", why);
         p += n;
-        len -= (size_t)n;
+        len -= n;
     }
+}
+
+size_t harness_raw_flood(struct harness_raw *raw, const uint8_t *chunk, size_t chunk_len,
+                         size_t max, int max_ms, int stall_ms, bool *ended)
+{
+    raw_set_blocking(raw, false);
+    size_t sent = 0, off = 0;
+    int64_t start = harness_now_ms(), last_progress = start;
+    *ended = false;
+    while (sent < max && harness_now_ms() - start < max_ms &&
+           harness_now_ms() - last_progress < stall_ms) {
+        size_t n = 0;
+        char why[256] = "";
+        /* After a WAIT, TLS wants the same bytes again: off moves only on
+         * success. */
+        enum raw_io r = raw_write(raw, chunk + off, chunk_len - off, &n, why, sizeof(why));
+        if (r == RAW_IO_DONE) {
+            sent += n;
+            off = (off + n) % chunk_len;
+            last_progress = harness_now_ms();
+        } else if (r == RAW_IO_WAIT) {
+            struct pollfd p = {.fd = raw->fd, .events = POLLOUT};
+            poll(&p, 1, 100);
+        } else {
+            *ended = true;
+            break;
+        }
+    }
+    raw_set_blocking(raw, true);
+    return sent;
 }
 
 void harness_raw_append(uint8_t **buf, size_t *len, const Folio__Request *req)
@@ -491,45 +782,44 @@ void harness_raw_append(uint8_t **buf, size_t *len, const Folio__Request *req)
     free(frame);
 }
 
-void harness_raw_send(int fd, const Folio__Request *req)
+void harness_raw_send(struct harness_raw *raw, const Folio__Request *req)
 {
     uint8_t *buf = NULL;
     size_t len = 0;
     harness_raw_append(&buf, &len, req);
-    harness_raw_write(fd, buf, len);
+    harness_raw_write(raw, buf, len);
     free(buf);
 }
 
-/* Reads exactly len bytes: 1, or 0 on end of stream (or reset) before any. */
-static int read_exact(int fd, uint8_t *buf, size_t len)
+/* Reads exactly len bytes: 1, or 0 when the connection ends before any. */
+static int read_exact(struct harness_raw *raw, uint8_t *buf, size_t len)
 {
     size_t got = 0;
     while (got < len) {
-        ssize_t n = recv(fd, buf + got, len - got, 0);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-            cr_assert_fail("no answer from foliod within %d ms", harness_timeout_ms());
-        if (n == 0 || (n < 0 && errno == ECONNRESET)) {
+        size_t n = 0;
+        char why[256] = "";
+        enum raw_io r = raw_read(raw, buf + got, len - got, &n, why, sizeof(why));
+        if (r == RAW_IO_CLOSED) {
             cr_assert_eq(got, 0, "foliod closed the connection in the middle of a frame");
             return 0;
         }
-        cr_assert_gt(n, 0, "read from foliod failed: %s", strerror(errno));
-        got += (size_t)n;
+        cr_assert_neq(r, RAW_IO_WAIT, "no answer from foliod within %d ms", harness_timeout_ms());
+        cr_assert_eq(r, RAW_IO_DONE, "read from foliod failed: %s", why);
+        got += n;
     }
     return 1;
 }
 
-Folio__Response *harness_raw_receive(int fd)
+Folio__Response *harness_raw_receive(struct harness_raw *raw)
 {
     uint8_t header[FRAME_HEADER_SIZE];
-    if (read_exact(fd, header, sizeof(header)) == 0)
+    if (read_exact(raw, header, sizeof(header)) == 0)
         return NULL;
     uint32_t len = frame_length_get(header);
     cr_assert(len > 0 && len <= FRAME_ABSOLUTE_MAX, "foliod sent a frame of %u bytes", len);
     uint8_t *payload = malloc(len);
     cr_assert_not_null(payload);
-    if (read_exact(fd, payload, len) == 0)
+    if (read_exact(raw, payload, len) == 0)
         cr_assert_fail("foliod closed the connection in the middle of a frame");
     Folio__Response *r = folio__response__unpack(NULL, len, payload);
     free(payload);
@@ -537,45 +827,94 @@ Folio__Response *harness_raw_receive(int fd)
     return r;
 }
 
-bool harness_raw_closed(int fd, int timeout_ms)
+Folio__Response *harness_raw_answer(struct harness_raw *raw, uint64_t id, Folio__Code code,
+                                    const char *words)
 {
-    int64_t deadline = now_ms() + timeout_ms;
-    uint8_t scratch[65536];
+    Folio__Response *r = harness_raw_receive(raw);
+    cr_assert_not_null(r, "connection closed; expected the answer to request %llu",
+                       (unsigned long long)id);
+    cr_assert_eq(r->id, id, "answer carries id %llu; expected %llu", (unsigned long long)r->id,
+                 (unsigned long long)id);
+    cr_assert_eq(harness_code(r), code, "request %llu answered %s (%s); expected %s",
+                 (unsigned long long)id, status_name(harness_code(r)), harness_message(r),
+                 status_name(code));
+    if (words != NULL)
+        cr_assert(strstr(harness_message(r), words) != NULL, "\"%s\" does not say \"%s\"",
+                  harness_message(r), words);
+    return r;
+}
+
+void harness_raw_expect(struct harness_raw *raw, uint64_t id, Folio__Code code, const char *words)
+{
+    folio__response__free_unpacked(harness_raw_answer(raw, id, code, words), NULL);
+}
+
+void harness_raw_refused_and_closed(struct harness_raw *raw, Folio__Code code, const char *words)
+{
+    harness_raw_expect(raw, 0, code, words);
+    cr_assert(harness_raw_closed(raw, harness_timeout_ms()),
+              "the connection is still open after its refusal");
+}
+
+bool harness_raw_closed(struct harness_raw *raw, int timeout_ms)
+{
+    int64_t deadline = harness_now_ms() + timeout_ms;
+    uint8_t scratch[16384];
+    bool closed = false;
+    /* Non-blocking, so that half a record read does not hold past the
+     * deadline. */
+    raw_set_blocking(raw, false);
     for (;;) {
-        int left = (int)(deadline - now_ms());
+        size_t n = 0;
+        char why[256] = "";
+        bool through_tls = raw->ssl != NULL && !raw->tls_failed;
+        enum raw_io r = raw_read(raw, scratch, sizeof(scratch), &n, why, sizeof(why));
+        if (r == RAW_IO_DONE)
+            continue;
+        if (r == RAW_IO_FAILED && through_tls)
+            continue; /* an alert or a bad record: the socket says whether it closed */
+        if (r != RAW_IO_WAIT) {
+            closed = true; /* closed, or failed for good */
+            break;
+        }
+        int left = (int)(deadline - harness_now_ms());
         if (left <= 0)
-            return false;
-        struct pollfd p = {.fd = fd, .events = POLLIN};
+            break;
+        struct pollfd p = {.fd = raw->fd, .events = POLLIN};
         int pr = poll(&p, 1, left);
         if (pr < 0 && errno == EINTR)
             continue;
         if (pr <= 0)
-            return false;
-        ssize_t n = recv(fd, scratch, sizeof(scratch), MSG_DONTWAIT);
-        if (n == 0 || (n < 0 && errno == ECONNRESET))
-            return true;
+            break;
     }
+    raw_set_blocking(raw, true);
+    return closed;
 }
 
-void harness_raw_hello(int fd, uint64_t id)
+/* A Hello request; hello is filled and must outlive the request. */
+static Folio__Request hello_request(uint64_t id, Folio__Hello *hello)
 {
-    Folio__Hello hello = FOLIO__HELLO__INIT;
-    hello.protocol_version = FOLIO_PROTOCOL_VERSION;
-    hello.client_name = "folio-tests-raw";
+    folio__hello__init(hello);
+    hello->protocol_version = FOLIO_PROTOCOL_VERSION;
+    hello->client_name = "folio-tests-raw";
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.id = id;
     req.op_case = FOLIO__REQUEST__OP_HELLO;
-    req.hello = &hello;
-    harness_raw_send(fd, &req);
-    Folio__Response *r = harness_raw_receive(fd);
-    cr_assert_not_null(r, "foliod closed the connection instead of answering Hello");
-    cr_assert_eq(r->id, id);
-    cr_assert_eq(harness_code(r), FOLIO__CODE__OK, "Hello refused: %s", harness_message(r));
+    req.hello = hello;
+    return req;
+}
+
+void harness_raw_hello(struct harness_raw *raw, uint64_t id)
+{
+    Folio__Hello hello;
+    Folio__Request req = hello_request(id, &hello);
+    harness_raw_send(raw, &req);
+    Folio__Response *r = harness_raw_answer(raw, id, FOLIO__CODE__OK, NULL);
     cr_assert_eq(r->result_case, FOLIO__RESPONSE__RESULT_WELCOME);
     folio__response__free_unpacked(r, NULL);
 }
 
-void harness_raw_login(int fd, uint64_t id, const char *user, const char *password)
+void harness_raw_login(struct harness_raw *raw, uint64_t id, const char *user, const char *password)
 {
     Folio__Login login = FOLIO__LOGIN__INIT;
     login.username = (char *)user;
@@ -584,12 +923,58 @@ void harness_raw_login(int fd, uint64_t id, const char *user, const char *passwo
     req.id = id;
     req.op_case = FOLIO__REQUEST__OP_LOGIN;
     req.login = &login;
-    harness_raw_send(fd, &req);
-    Folio__Response *r = harness_raw_receive(fd);
-    cr_assert_not_null(r, "foliod closed the connection instead of answering Login");
-    cr_assert_eq(r->id, id);
-    cr_assert_eq(harness_code(r), FOLIO__CODE__OK, "Login refused: %s", harness_message(r));
-    folio__response__free_unpacked(r, NULL);
+    harness_raw_send(raw, &req);
+    harness_raw_expect(raw, id, FOLIO__CODE__OK, NULL);
+}
+
+/* Hello on a connection that may be refused: true when it is welcomed. */
+static bool raw_try_hello(struct harness_raw *raw)
+{
+    Folio__Hello hello;
+    Folio__Request req = hello_request(1, &hello);
+    uint8_t *buf = NULL;
+    size_t len = 0, off = 0;
+    harness_raw_append(&buf, &len, &req);
+    while (off < len) {
+        size_t n = 0;
+        char why[256] = "";
+        if (raw_write(raw, buf + off, len - off, &n, why, sizeof(why)) != RAW_IO_DONE)
+            break;
+        off += n;
+    }
+    free(buf);
+    if (off < len)
+        return false;
+    Folio__Response *r = harness_raw_receive(raw);
+    bool welcomed = r != NULL && r->id == 1 && harness_code(r) == FOLIO__CODE__OK;
+    if (r != NULL)
+        folio__response__free_unpacked(r, NULL);
+    return welcomed;
+}
+
+bool harness_raw_served_again(const struct harness_server *s)
+{
+    int64_t deadline = harness_now_ms() + harness_timeout_ms();
+    while (harness_now_ms() < deadline) {
+        char why[256] = "";
+        struct harness_raw *raw = raw_open(s, !s->plaintext, why, sizeof(why));
+        bool served = raw != NULL && raw_try_hello(raw);
+        harness_raw_close(raw);
+        if (served)
+            return true;
+        harness_sleep_ms(50);
+    }
+    return false;
+}
+
+Folio__Request harness_whoami_request(uint64_t id)
+{
+    static Folio__WhoAmI whoami = FOLIO__WHO_AM_I__INIT;
+    Folio__Request req = FOLIO__REQUEST__INIT;
+    req.id = id;
+    req.op_case = FOLIO__REQUEST__OP_WHOAMI;
+    req.whoami = &whoami;
+    return req;
 }
 
 Folio__Code harness_code(const Folio__Response *r)

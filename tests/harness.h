@@ -6,6 +6,11 @@
  * environment foliod runs under valgrind, and harness_server_stop fails the
  * test when valgrind reported errors or leaks.
  *
+ * foliod serves TLS, so every connection the helpers make is TLS, verified
+ * against the certificate the server serves (the firm's own, made by init,
+ * or the one given with --tls-cert), unless the server was started with
+ * --plaintext: tests exercise what users run.
+ *
  * Criterion runs each test in its own process. Start the server in the test
  * (or a per-test .init fixture), end the test with harness_server_finish so
  * the exit status is asserted, and call harness_server_cleanup from .fini:
@@ -26,6 +31,7 @@
 
 #include "folio.pb-c.h"
 #include "folioclient.h"
+#include "tls_fingerprint.h"
 
 #define HARNESS_FIRM           "Test Firm"
 #define HARNESS_ADMIN          "root"
@@ -41,6 +47,11 @@ struct harness_server {
     char port_file[PATH_MAX];
     char log_file[PATH_MAX];  /* foliod's stderr (and valgrind's), appended across restarts */
     const char *const *flags; /* extra serve flags, reused by restart */
+    /* Both follow flags at every (re)start. */
+    bool plaintext;                /* --plaintext among them: no TLS */
+    char cert_file[PATH_MAX + 16]; /* served: --tls-cert, else DATA/tls-cert.pem */
+    /* What foliod init printed as the firm certificate's fingerprint. */
+    char init_fingerprint[TLS_FINGERPRINT_SIZE];
 };
 
 /* True when foliod runs under valgrind (FOLIO_VALGRIND=1): everything it
@@ -49,6 +60,9 @@ struct harness_server {
 bool harness_valgrind(void);
 /* Milliseconds a test should wait for the server to answer anything. */
 int harness_timeout_ms(void);
+/* A monotonic clock, and a sleep that outlasts signals. */
+int64_t harness_now_ms(void);
+void harness_sleep_ms(int ms);
 
 void harness_server_start(struct harness_server *s, const char *const *extra_flags);
 /* Sends sig without waiting. */
@@ -75,7 +89,13 @@ long harness_server_rss_kib(const struct harness_server *s);
 int harness_run(char *const argv[], const char *stdin_text, char **out);
 
 /* Client library helpers. */
+/* How a client trusts s: its certificate as the CA file, or plaintext. */
+struct folio_tls harness_tls(const struct harness_server *s);
+/* Connects with harness_tls. */
 struct folio_client *harness_connect(const struct harness_server *s);
+/* Connects with tls; NULL with err set when that fails (never asserts). */
+struct folio_client *harness_connect_with(const struct harness_server *s,
+                                          const struct folio_tls *tls, struct folio_error *err);
 void harness_login(struct folio_client *c, const char *user, const char *password);
 /* As harness_login; copies the session token into token (65 bytes). */
 void harness_login_token(struct folio_client *c, const char *user, const char *password,
@@ -85,6 +105,9 @@ struct folio_client *harness_admin(const struct harness_server *s);
 /* A new connection logged in as user. */
 struct folio_client *harness_user(const struct harness_server *s, const char *user,
                                   const char *password);
+/* A new connection logs in as the firm-admin and is answered: the server
+ * still serves, whatever a test did to it. */
+void harness_assert_serves(const struct harness_server *s);
 /* UserAdd through admin; office may be NULL. Returns the new user's id. */
 uint64_t harness_add_user(struct folio_client *admin, const char *name, Folio__Role role,
                           const char *office, const char *password);
@@ -101,22 +124,56 @@ Folio__Response *harness_ok_at(Folio__Response *resp, const struct folio_error *
 void harness_refused_at(Folio__Response *resp, const struct folio_error *err, Folio__Code code,
                         const char *what, const char *file, int line);
 
-/* Raw wire helpers: a plain blocking socket with send/receive timeouts. */
-int harness_raw_connect(const struct harness_server *s);
-void harness_raw_write(int fd, const void *buf, size_t len);
+/* Raw wire helpers: one connection on a blocking socket with send and
+ * receive timeouts (harness_timeout_ms), through TLS verified against the
+ * server's certificate unless the server runs --plaintext. Every helper
+ * asserts, except where it says otherwise. */
+struct harness_raw;
+struct harness_raw *harness_raw_connect(const struct harness_server *s);
+/* A plain TCP connection whatever the server speaks: for sending it
+ * cleartext, half a handshake, or nothing at all. */
+struct harness_raw *harness_raw_connect_plain(const struct harness_server *s);
+/* Ends TLS (a close_notify when it can go without waiting) and closes the
+ * socket; frees raw. NULL is ignored. */
+void harness_raw_close(struct harness_raw *raw);
+/* The socket, for writing bytes that bypass TLS. */
+int harness_raw_fd(const struct harness_raw *raw);
+void harness_raw_write(struct harness_raw *raw, const void *buf, size_t len);
 /* Appends req as one frame to *buf (realloc'd), for building pipelines. */
 void harness_raw_append(uint8_t **buf, size_t *len, const Folio__Request *req);
-void harness_raw_send(int fd, const Folio__Request *req);
+void harness_raw_send(struct harness_raw *raw, const Folio__Request *req);
+/* Writes chunk over and over without reading, as a peer that never reads
+ * would, until the server stops taking bytes (none go for stall_ms), max
+ * bytes went, max_ms passed, or the connection ended (*ended, when the
+ * server closed or reset it). Returns the bytes written. The socket is
+ * blocking again afterwards. */
+size_t harness_raw_flood(struct harness_raw *raw, const uint8_t *chunk, size_t chunk_len,
+                         size_t max, int max_ms, int stall_ms, bool *ended);
 /* The next response, or NULL on end of stream. Fails the test on a timeout
  * or an undecodable frame. Free with folio__response__free_unpacked(r, NULL). */
-Folio__Response *harness_raw_receive(int fd);
-/* True when the server closes the connection (EOF or reset) within the
- * timeout, discarding whatever arrives before. */
-bool harness_raw_closed(int fd, int timeout_ms);
+Folio__Response *harness_raw_receive(struct harness_raw *raw);
+/* The next response must answer id with code and, when words is not NULL,
+ * its message must hold them. harness_raw_answer returns it (free it);
+ * harness_raw_expect frees it. */
+Folio__Response *harness_raw_answer(struct harness_raw *raw, uint64_t id, Folio__Code code,
+                                    const char *words);
+void harness_raw_expect(struct harness_raw *raw, uint64_t id, Folio__Code code, const char *words);
+/* The refusal of the connection itself (id 0, code, words), then the close. */
+void harness_raw_refused_and_closed(struct harness_raw *raw, Folio__Code code, const char *words);
+/* True when the server closes the connection (TLS close_notify or a fatal
+ * alert, EOF, reset) within timeout_ms, discarding whatever arrives before. */
+bool harness_raw_closed(struct harness_raw *raw, int timeout_ms);
 /* Hello with this id; asserts the Welcome. */
-void harness_raw_hello(int fd, uint64_t id);
+void harness_raw_hello(struct harness_raw *raw, uint64_t id);
 /* Login with this id; asserts success. */
-void harness_raw_login(int fd, uint64_t id, const char *user, const char *password);
+void harness_raw_login(struct harness_raw *raw, uint64_t id, const char *user,
+                       const char *password);
+/* New connections until one is served (its Hello answered), bounded: a
+ * place a closed connection held is free only once the server has seen the
+ * close. Returns false if none was served. */
+bool harness_raw_served_again(const struct harness_server *s);
+/* A WhoAmI request with this id. */
+Folio__Request harness_whoami_request(uint64_t id);
 
 /* Status code of a response (an absent status means OK). */
 Folio__Code harness_code(const Folio__Response *r);

@@ -743,18 +743,18 @@ Test(agenda, refusals)
     cr_assert_eq(a->days, 366);
     folio_response_free(r);
 
-    int fd = harness_raw_connect(&srv);
-    harness_raw_hello(fd, 1);
+    struct harness_raw *raw = harness_raw_connect(&srv);
+    harness_raw_hello(raw, 1);
     Folio__AgendaQuery op = FOLIO__AGENDA_QUERY__INIT;
     op.date = (char *)"2026-01-01";
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.id = 2;
     req.op_case = FOLIO__REQUEST__OP_AGENDA;
     req.agenda = &op;
-    harness_raw_send(fd, &req);
-    Folio__Response *resp = harness_raw_receive(fd);
+    harness_raw_send(raw, &req);
+    Folio__Response *resp = harness_raw_receive(raw);
     cr_assert_eq(harness_code(resp), FOLIO__CODE__UNAUTHENTICATED);
     folio__response__free_unpacked(resp, NULL);
-    close(fd);
+    harness_raw_close(raw);
     finish();
 }

@@ -1565,10 +1565,8 @@ static void authz_run_cell(size_t row_index, enum authz_role role)
 /* Waits (bounded) until the late server's session has expired. */
 static void authz_wait_for_expiry(void)
 {
-    for (int i = 0; i < (fx.ttl + 5) * 10 && (int64_t)time(NULL) <= fx.expires_at; i++) {
-        struct timespec ts = {.tv_sec = 0, .tv_nsec = 100 * 1000 * 1000};
-        nanosleep(&ts, NULL);
-    }
+    for (int i = 0; i < (fx.ttl + 5) * 10 && (int64_t)time(NULL) <= fx.expires_at; i++)
+        harness_sleep_ms(100);
     cr_assert_gt((int64_t)time(NULL), fx.expires_at, "the late session did not expire in time");
 }
 

@@ -30,11 +30,12 @@ static Folio__Request request(uint64_t id, Folio__Request__OpCase op, void *msg)
 }
 
 /* Sends one request on a raw connection and returns the answer. */
-static Folio__Response *raw_call(int fd, uint64_t id, Folio__Request__OpCase op, void *msg)
+static Folio__Response *raw_call(struct harness_raw *raw, uint64_t id, Folio__Request__OpCase op,
+                                 void *msg)
 {
     Folio__Request req = request(id, op, msg);
-    harness_raw_send(fd, &req);
-    Folio__Response *r = harness_raw_receive(fd);
+    harness_raw_send(raw, &req);
+    Folio__Response *r = harness_raw_receive(raw);
     cr_assert_not_null(r, "foliod closed the connection instead of answering request %llu",
                        (unsigned long long)id);
     cr_assert_eq(r->id, id, "answer to request %llu carries id %llu", (unsigned long long)id,
@@ -76,18 +77,18 @@ static void add_agent(const char *name, const char *password)
 Test(login, hello_answers_welcome)
 {
     harness_server_start(&srv, NULL);
-    int fd = harness_raw_connect(&srv);
+    struct harness_raw *raw = harness_raw_connect(&srv);
     Folio__Hello hello = FOLIO__HELLO__INIT;
     hello.protocol_version = 1;
     hello.client_name = "test_login";
-    Folio__Response *r = raw_call(fd, 41, FOLIO__REQUEST__OP_HELLO, &hello);
+    Folio__Response *r = raw_call(raw, 41, FOLIO__REQUEST__OP_HELLO, &hello);
     cr_assert_eq(harness_code(r), FOLIO__CODE__OK, "%s", harness_message(r));
     cr_assert_eq(r->result_case, FOLIO__RESPONSE__RESULT_WELCOME);
     cr_assert_str_eq(r->welcome->server_version, "0.1.0");
     cr_assert_str_eq(r->welcome->firm, HARNESS_FIRM);
     cr_assert_eq(r->welcome->protocol_version, 1);
     folio__response__free_unpacked(r, NULL);
-    close(fd);
+    harness_raw_close(raw);
 
     struct folio_client *c = harness_connect(&srv);
     const Folio__Welcome *w = folio_client_welcome(c);
@@ -101,43 +102,43 @@ Test(login, hello_answers_welcome)
 Test(login, requests_before_hello_are_refused_and_the_connection_stays)
 {
     harness_server_start(&srv, NULL);
-    int fd = harness_raw_connect(&srv);
+    struct harness_raw *raw = harness_raw_connect(&srv);
     Folio__WhoAmI who = FOLIO__WHO_AM_I__INIT;
-    expect_raw(raw_call(fd, 1, FOLIO__REQUEST__OP_WHOAMI, &who), FOLIO__CODE__FAILED_PRECONDITION,
+    expect_raw(raw_call(raw, 1, FOLIO__REQUEST__OP_WHOAMI, &who), FOLIO__CODE__FAILED_PRECONDITION,
                "send Hello first");
     Folio__Login login = FOLIO__LOGIN__INIT;
     login.username = HARNESS_ADMIN;
     login.password = HARNESS_ADMIN_PASSWORD;
-    expect_raw(raw_call(fd, 2, FOLIO__REQUEST__OP_LOGIN, &login), FOLIO__CODE__FAILED_PRECONDITION,
+    expect_raw(raw_call(raw, 2, FOLIO__REQUEST__OP_LOGIN, &login), FOLIO__CODE__FAILED_PRECONDITION,
                "send Hello first");
-    harness_raw_hello(fd, 3);
-    expect_raw(raw_call(fd, 4, FOLIO__REQUEST__OP_WHOAMI, &who), FOLIO__CODE__UNAUTHENTICATED,
+    harness_raw_hello(raw, 3);
+    expect_raw(raw_call(raw, 4, FOLIO__REQUEST__OP_WHOAMI, &who), FOLIO__CODE__UNAUTHENTICATED,
                "log in first");
-    expect_raw(raw_call(fd, 5, FOLIO__REQUEST__OP_LOGIN, &login), FOLIO__CODE__OK, NULL);
-    close(fd);
+    expect_raw(raw_call(raw, 5, FOLIO__REQUEST__OP_LOGIN, &login), FOLIO__CODE__OK, NULL);
+    harness_raw_close(raw);
     harness_server_finish(&srv);
 }
 
 Test(login, wrong_protocol_version_is_refused_and_closed)
 {
     harness_server_start(&srv, NULL);
-    int fd = harness_raw_connect(&srv);
+    struct harness_raw *raw = harness_raw_connect(&srv);
     Folio__Hello hello = FOLIO__HELLO__INIT;
     hello.protocol_version = 2;
     hello.client_name = "from-the-future";
-    expect_raw(raw_call(fd, 1, FOLIO__REQUEST__OP_HELLO, &hello), FOLIO__CODE__FAILED_PRECONDITION,
+    expect_raw(raw_call(raw, 1, FOLIO__REQUEST__OP_HELLO, &hello), FOLIO__CODE__FAILED_PRECONDITION,
                NULL);
-    cr_assert(harness_raw_closed(fd, harness_timeout_ms()),
+    cr_assert(harness_raw_closed(raw, harness_timeout_ms()),
               "connection stayed open after an incompatible Hello");
-    close(fd);
+    harness_raw_close(raw);
 
     /* Protocol version 0 (field left out) is just as incompatible. */
-    fd = harness_raw_connect(&srv);
+    raw = harness_raw_connect(&srv);
     hello.protocol_version = 0;
-    expect_raw(raw_call(fd, 1, FOLIO__REQUEST__OP_HELLO, &hello), FOLIO__CODE__FAILED_PRECONDITION,
+    expect_raw(raw_call(raw, 1, FOLIO__REQUEST__OP_HELLO, &hello), FOLIO__CODE__FAILED_PRECONDITION,
                NULL);
-    cr_assert(harness_raw_closed(fd, harness_timeout_ms()));
-    close(fd);
+    cr_assert(harness_raw_closed(raw, harness_timeout_ms()));
+    harness_raw_close(raw);
     harness_server_finish(&srv);
 }
 

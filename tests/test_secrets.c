@@ -1,6 +1,6 @@
-/* test_secrets.c - passwords, session tokens and the firm's signing key are
- * found nowhere they should not be: not in the data file, the log, the
- * audit or an exported bundle; and the files that hold anything
+/* test_secrets.c - passwords, session tokens, the firm's signing key and its
+ * TLS key are found nowhere they should not be: not in the data file, the
+ * log, the audit or an exported bundle; and the files that hold anything
  * secret are readable by their owner alone. */
 #define _GNU_SOURCE /* memmem */
 #include <fcntl.h>
@@ -11,6 +11,10 @@
 #include <unistd.h>
 
 #include <criterion/criterion.h>
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <sodium.h>
 
 #include "harness.h"
@@ -57,6 +61,25 @@ static void assert_mode(const char *path, mode_t want)
     cr_assert_eq(stat(path, &st), 0, "no %s", path);
     cr_assert_eq(st.st_mode & 0777, want, "%s has mode %03o, not %03o", path, st.st_mode & 0777,
                  want);
+}
+
+/* The private scalar of the EC key in PEM file path (32 bytes for P-256). */
+static size_t tls_key_secret(const char *path, uint8_t out[66])
+{
+    FILE *f = fopen(path, "r");
+    cr_assert_not_null(f, "cannot open %s", path);
+    EVP_PKEY *pkey = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+    fclose(f);
+    cr_assert_not_null(pkey, "%s holds no private key", path);
+    BIGNUM *priv = NULL;
+    cr_assert_eq(EVP_PKEY_get_bn_param(pkey, OSSL_PKEY_PARAM_PRIV_KEY, &priv), 1,
+                 "%s is not an EC key", path);
+    int len = BN_num_bytes(priv);
+    cr_assert(len > 16 && len <= 66, "a private key of %d bytes", len);
+    cr_assert_eq(BN_bn2bin(priv, out), len);
+    BN_clear_free(priv);
+    EVP_PKEY_free(pkey);
+    return (size_t)len;
 }
 
 /* Every text of every audit record, one after the other. */
@@ -115,22 +138,33 @@ Test(secrets, no_password_token_or_firm_key_where_it_should_not_be)
     char bundle[PATH_MAX + 32], config[PATH_MAX + 32];
     snprintf(bundle, sizeof(bundle), "%s/alice.bundle", srv.root);
     snprintf(config, sizeof(config), "FOLIO_CONFIG=%s/cfg", srv.root);
-    char server[128];
+    char server[128], ca[PATH_MAX + 32];
     snprintf(server, sizeof(server), "FOLIO_SERVER=%s", srv.addr);
+    snprintf(ca, sizeof(ca), "FOLIO_CA=%s", srv.cert_file);
     const char *folio = FOLIO_PATH;
     char *login[] = {(char *)"/usr/bin/env",
                      config,
                      server,
+                     ca,
                      (char *)folio,
                      (char *)"login",
                      (char *)HARNESS_ADMIN,
                      (char *)"--password-stdin",
                      NULL};
-    cr_assert_eq(harness_run(login, HARNESS_ADMIN_PASSWORD "\n", NULL), 0);
-    char *export[] = {
-        (char *)"/usr/bin/env", config,          server,          (char *)folio, (char *)"export",
-        (char *)"--agent",      (char *)"alice", (char *)"--out", bundle,        NULL};
     char *out = NULL;
+    cr_assert_eq(harness_run(login, HARNESS_ADMIN_PASSWORD "\n", &out), 0, "folio login: %s", out);
+    free(out);
+    char *export[] = {(char *)"/usr/bin/env",
+                      config,
+                      server,
+                      ca,
+                      (char *)folio,
+                      (char *)"export",
+                      (char *)"--agent",
+                      (char *)"alice",
+                      (char *)"--out",
+                      bundle,
+                      NULL};
     cr_assert_eq(harness_run(export, NULL, &out), 0, "folio export: %s", out);
     free(out);
     cr_assert_eq(harness_server_stop(&srv), 0);
@@ -170,6 +204,22 @@ Test(secrets, no_password_token_or_firm_key_where_it_should_not_be)
     cr_assert(!holds(log, log_len, key, 32), "the log holds the firm's secret key");
     cr_assert(!holds(exported, bundle_len, key, 32), "the bundle holds the firm's secret key");
     cr_assert(holds(exported, bundle_len, key + 32, 32), "the bundle lacks the public key");
+    /* The TLS key: neither its scalar nor its PEM text goes anywhere. */
+    snprintf(path, sizeof(path), "%s/tls-key.pem", srv.data);
+    uint8_t tls_secret[66];
+    size_t tls_secret_len = tls_key_secret(path, tls_secret);
+    size_t pem_len;
+    uint8_t *pem = slurp(path, &pem_len);
+    /* 40 characters of base64 from the first line after the PEM header. */
+    const uint8_t *body = memmem(pem, pem_len, "-----\n", 6);
+    cr_assert(body != NULL && body + 6 + 40 <= pem + pem_len, "%s is not PEM", path);
+    body += 6;
+    cr_assert(!holds(data, data_len, tls_secret, tls_secret_len), "data.mdb holds the TLS key");
+    cr_assert(!holds(log, log_len, tls_secret, tls_secret_len), "the log holds the TLS key");
+    cr_assert(!holds(log, log_len, body, 40), "the log holds the TLS key's PEM");
+    cr_assert(!holds(exported, bundle_len, tls_secret, tls_secret_len),
+              "the bundle holds the TLS key");
+    cr_assert(!holds(data, data_len, body, 40), "data.mdb holds the TLS key's PEM");
 
     assert_mode(srv.data, 0700);
     snprintf(path, sizeof(path), "%s/data.mdb", srv.data);
@@ -178,12 +228,17 @@ Test(secrets, no_password_token_or_firm_key_where_it_should_not_be)
     assert_mode(path, 0600);
     snprintf(path, sizeof(path), "%s/firm.key", srv.data);
     assert_mode(path, 0600);
+    snprintf(path, sizeof(path), "%s/tls-key.pem", srv.data);
+    assert_mode(path, 0600);
 
     free(data);
     free(log);
     free(exported);
     sodium_memzero(key, key_len);
     free(key);
+    sodium_memzero(tls_secret, sizeof(tls_secret));
+    sodium_memzero(pem, pem_len);
+    free(pem);
     free(audit);
     harness_server_finish(&srv);
 }

@@ -137,7 +137,7 @@ Test(stats, a_closed_connection_is_no_longer_open_but_was_accepted)
     uint64_t now_open = open;
     for (int i = 0; i < 500 && now_open >= open; i++) {
         if (i > 0)
-            nanosleep(&(struct timespec){.tv_nsec = 10 * 1000 * 1000}, NULL);
+            harness_sleep_ms(10);
         r = harness_ok(folio_stats_get(root, &err), &err);
         now_open = r->stats->connections;
         folio_response_free(r);

@@ -151,10 +151,10 @@ Test(watch, alert_notices_the_agents_it_concerns)
 
 Test(watch, nothing_without_watch_and_replies_keep_their_order)
 {
-    int quiet = harness_raw_connect(&srv);
+    struct harness_raw *quiet = harness_raw_connect(&srv);
     harness_raw_hello(quiet, 1);
     harness_raw_login(quiet, 2, "alice", PW_ALICE);
-    int loud = harness_raw_connect(&srv);
+    struct harness_raw *loud = harness_raw_connect(&srv);
     harness_raw_hello(loud, 1);
     harness_raw_login(loud, 2, "alice", PW_ALICE);
     Folio__Watch watch = FOLIO__WATCH__INIT;
@@ -172,12 +172,8 @@ Test(watch, nothing_without_watch_and_replies_keep_their_order)
      * while they are answered. */
     uint8_t *buf = NULL;
     size_t len = 0;
-    Folio__WhoAmI who = FOLIO__WHO_AM_I__INIT;
     for (uint64_t id = 10; id < 20; id++) {
-        Folio__Request w = FOLIO__REQUEST__INIT;
-        w.id = id;
-        w.op_case = FOLIO__REQUEST__OP_WHOAMI;
-        w.whoami = &who;
+        Folio__Request w = harness_whoami_request(id);
         harness_raw_append(&buf, &len, &w);
     }
     harness_raw_write(loud, buf, len);
@@ -203,16 +199,13 @@ Test(watch, nothing_without_watch_and_replies_keep_their_order)
     }
 
     /* The connection that did not watch: the next frame is its own reply. */
-    Folio__Request w = FOLIO__REQUEST__INIT;
-    w.id = 5;
-    w.op_case = FOLIO__REQUEST__OP_WHOAMI;
-    w.whoami = &who;
+    Folio__Request w = harness_whoami_request(5);
     harness_raw_send(quiet, &w);
     r = harness_raw_receive(quiet);
     cr_assert_eq(r->id, 5);
     folio__response__free_unpacked(r, NULL);
-    close(quiet);
-    close(loud);
+    harness_raw_close(quiet);
+    harness_raw_close(loud);
     finish();
 }
 
@@ -223,7 +216,7 @@ Test(watch, watchers_outlive_the_idle_timeout)
     srv.flags = flags;
     harness_server_restart(&srv);
     struct folio_client *alice = watcher("alice", PW_ALICE);
-    int idle = harness_raw_connect(&srv);
+    struct harness_raw *idle = harness_raw_connect(&srv);
     harness_raw_hello(idle, 1);
     cr_assert(harness_raw_closed(idle, 5000), "an idle connection outlived --idle-timeout 1");
     /* The watcher has been quiet at least as long, and still hears. */
@@ -232,7 +225,7 @@ Test(watch, watchers_outlive_the_idle_timeout)
     Folio__Response *r = next_notice(alice);
     cr_assert_str_eq(r->notice->kind, "alert");
     folio_response_free(r);
-    close(idle);
+    harness_raw_close(idle);
     folio_client_close(alice);
     finish();
 }

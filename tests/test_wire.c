@@ -1,14 +1,8 @@
-/* test_wire.c - the wire as a hostile or clumsy peer sees it, on raw sockets. */
-#include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
+/* test_wire.c - the wire as a hostile or clumsy peer sees it, on raw connections
+ * (frames inside TLS, as foliod serves by default). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
-
-#include <sys/socket.h>
 
 #include <criterion/criterion.h>
 
@@ -35,30 +29,7 @@ static void teardown(void)
 
 TestSuite(wire, .fini = teardown);
 
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(long ms)
-{
-    struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
-static Folio__WhoAmI whoami_msg = FOLIO__WHO_AM_I__INIT;
 static Folio__OfficeList office_list_msg = FOLIO__OFFICE_LIST__INIT;
-
-static Folio__Request whoami_request(uint64_t id)
-{
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.id = id;
-    req.op_case = FOLIO__REQUEST__OP_WHOAMI;
-    req.whoami = &whoami_msg;
-    return req;
-}
 
 static Folio__Request office_list_request(uint64_t id)
 {
@@ -67,41 +38,6 @@ static Folio__Request office_list_request(uint64_t id)
     req.op_case = FOLIO__REQUEST__OP_OFFICE_LIST;
     req.office_list = &office_list_msg;
     return req;
-}
-
-/* The next response must answer id with code; returns it (caller frees). */
-static Folio__Response *expect(int fd, uint64_t id, Folio__Code code)
-{
-    Folio__Response *r = harness_raw_receive(fd);
-    cr_assert_not_null(r, "connection closed; expected the answer to request %llu",
-                       (unsigned long long)id);
-    cr_assert_eq(r->id, id, "answer carries id %llu; expected %llu", (unsigned long long)r->id,
-                 (unsigned long long)id);
-    cr_assert_eq(harness_code(r), code, "request %llu answered %d (%s); expected %d",
-                 (unsigned long long)id, harness_code(r), harness_message(r), code);
-    return r;
-}
-
-static void expect_free(int fd, uint64_t id, Folio__Code code)
-{
-    folio__response__free_unpacked(expect(fd, id, code), NULL);
-}
-
-/* The server's answer to a frame it cannot read: id 0 with code, then close. */
-static void expect_refused_and_closed(int fd, Folio__Code code)
-{
-    expect_free(fd, 0, code);
-    cr_assert(harness_raw_closed(fd, harness_timeout_ms()),
-              "connection still open after a bad frame");
-}
-
-/* The server still serves a new connection with a full login. */
-static void server_still_serves(void)
-{
-    struct folio_client *c = harness_admin(&srv);
-    struct folio_error err = {0};
-    folio_response_free(harness_ok(folio_whoami(c, &err), &err));
-    folio_client_close(c);
 }
 
 static bool list_has_office(const Folio__Response *r, const char *name)
@@ -117,7 +53,7 @@ static bool list_has_office(const Folio__Response *r, const char *name)
 Test(wire, hundred_pipelined_requests_in_one_write)
 {
     harness_server_start(&srv, NULL);
-    int fd = harness_raw_connect(&srv);
+    struct harness_raw *raw = harness_raw_connect(&srv);
     uint8_t *buf = NULL;
     size_t len = 0;
     Folio__Hello hello = FOLIO__HELLO__INIT;
@@ -148,16 +84,16 @@ Test(wire, hundred_pipelined_requests_in_one_write)
         } else if (i % 3 == 1) {
             req = office_list_request(req.id);
         } else {
-            req = whoami_request(req.id);
+            req = harness_whoami_request(req.id);
         }
         harness_raw_append(&buf, &len, &req);
     }
-    harness_raw_write(fd, buf, len);
+    harness_raw_write(raw, buf, len);
     free(buf);
 
     int offices = 0;
     for (int i = 0; i < 100; i++) {
-        Folio__Response *r = expect(fd, 1000 + 7 * (uint64_t)i, FOLIO__CODE__OK);
+        Folio__Response *r = harness_raw_answer(raw, 1000 + 7 * (uint64_t)i, FOLIO__CODE__OK, NULL);
         if (i % 3 == 0 && i > 0) {
             cr_assert_eq(r->result_case, FOLIO__RESPONSE__RESULT_OFFICE);
             cr_assert_str_eq(r->office->name, names[i]);
@@ -167,20 +103,20 @@ Test(wire, hundred_pipelined_requests_in_one_write)
     }
     /* Every acknowledged add is there. */
     Folio__Request req = office_list_request(1);
-    harness_raw_send(fd, &req);
-    Folio__Response *r = expect(fd, 1, FOLIO__CODE__OK);
+    harness_raw_send(raw, &req);
+    Folio__Response *r = harness_raw_answer(raw, 1, FOLIO__CODE__OK, NULL);
     cr_assert_eq(r->offices->n_offices, (size_t)offices);
     folio__response__free_unpacked(r, NULL);
-    close(fd);
+    harness_raw_close(raw);
     harness_server_finish(&srv);
 }
 
 Test(wire, pipelined_read_sees_the_write_before_it)
 {
     harness_server_start(&srv, NULL);
-    int fd = harness_raw_connect(&srv);
-    harness_raw_hello(fd, 1);
-    harness_raw_login(fd, 2, HARNESS_ADMIN, HARNESS_ADMIN_PASSWORD);
+    struct harness_raw *raw = harness_raw_connect(&srv);
+    harness_raw_hello(raw, 1);
+    harness_raw_login(raw, 2, HARNESS_ADMIN, HARNESS_ADMIN_PASSWORD);
     uint8_t *buf = NULL;
     size_t len = 0;
     char names[20][16];
@@ -197,23 +133,23 @@ Test(wire, pipelined_read_sees_the_write_before_it)
         req = office_list_request(101 + 2 * (uint64_t)i);
         harness_raw_append(&buf, &len, &req);
     }
-    harness_raw_write(fd, buf, len);
+    harness_raw_write(raw, buf, len);
     free(buf);
     for (int i = 0; i < 20; i++) {
-        expect_free(fd, 100 + 2 * (uint64_t)i, FOLIO__CODE__OK);
-        Folio__Response *r = expect(fd, 101 + 2 * (uint64_t)i, FOLIO__CODE__OK);
+        harness_raw_expect(raw, 100 + 2 * (uint64_t)i, FOLIO__CODE__OK, NULL);
+        Folio__Response *r = harness_raw_answer(raw, 101 + 2 * (uint64_t)i, FOLIO__CODE__OK, NULL);
         cr_assert(list_has_office(r, names[i]),
                   "OfficeList pipelined after OfficeAdd %s does not show it", names[i]);
         folio__response__free_unpacked(r, NULL);
     }
-    close(fd);
+    harness_raw_close(raw);
     harness_server_finish(&srv);
 }
 
 Test(wire, frames_split_byte_by_byte)
 {
     harness_server_start(&srv, NULL);
-    int fd = harness_raw_connect(&srv);
+    struct harness_raw *raw = harness_raw_connect(&srv);
     Folio__Hello hello = FOLIO__HELLO__INIT;
     hello.protocol_version = 1;
     hello.client_name = "one byte at a time";
@@ -224,18 +160,18 @@ Test(wire, frames_split_byte_by_byte)
     uint8_t *buf = NULL;
     size_t len = 0;
     harness_raw_append(&buf, &len, &req);
-    req = whoami_request(12);
+    req = harness_whoami_request(12);
     harness_raw_append(&buf, &len, &req);
     for (size_t i = 0; i < len; i++) {
-        harness_raw_write(fd, buf + i, 1);
-        sleep_ms(2);
+        harness_raw_write(raw, buf + i, 1);
+        harness_sleep_ms(2);
     }
     free(buf);
-    Folio__Response *r = expect(fd, 11, FOLIO__CODE__OK);
+    Folio__Response *r = harness_raw_answer(raw, 11, FOLIO__CODE__OK, NULL);
     cr_assert_eq(r->result_case, FOLIO__RESPONSE__RESULT_WELCOME);
     folio__response__free_unpacked(r, NULL);
-    expect_free(fd, 12, FOLIO__CODE__UNAUTHENTICATED);
-    close(fd);
+    harness_raw_expect(raw, 12, FOLIO__CODE__UNAUTHENTICATED, NULL);
+    harness_raw_close(raw);
     harness_server_finish(&srv);
 }
 
@@ -264,61 +200,61 @@ Test(wire, frame_of_max_size_is_served_and_one_more_byte_is_refused)
     req.op_case = FOLIO__REQUEST__OP_HELLO;
     req.hello = &hello;
 
-    int fd = harness_raw_connect(&srv);
+    struct harness_raw *raw = harness_raw_connect(&srv);
     hello_of_size(&req, &hello, name, 1024);
-    harness_raw_send(fd, &req);
-    expect_free(fd, 5, FOLIO__CODE__OK);
-    close(fd);
+    harness_raw_send(raw, &req);
+    harness_raw_expect(raw, 5, FOLIO__CODE__OK, NULL);
+    harness_raw_close(raw);
 
-    fd = harness_raw_connect(&srv);
-    harness_raw_hello(fd, 1);
+    raw = harness_raw_connect(&srv);
+    harness_raw_hello(raw, 1);
     /* Only the header and a little of the payload: the server must not wait
      * for the rest before refusing. */
     uint8_t frame[FRAME_HEADER_SIZE + 16] = {0};
     frame_length_put(frame, 1025);
-    harness_raw_write(fd, frame, sizeof(frame));
-    expect_refused_and_closed(fd, FOLIO__CODE__RESOURCE_EXHAUSTED);
-    close(fd);
-    server_still_serves();
+    harness_raw_write(raw, frame, sizeof(frame));
+    harness_raw_refused_and_closed(raw, FOLIO__CODE__RESOURCE_EXHAUSTED, NULL);
+    harness_raw_close(raw);
+    harness_assert_serves(&srv);
     harness_server_finish(&srv);
 }
 
 Test(wire, huge_announced_length_is_refused)
 {
     harness_server_start(&srv, NULL);
-    int fd = harness_raw_connect(&srv);
+    struct harness_raw *raw = harness_raw_connect(&srv);
     uint8_t header[FRAME_HEADER_SIZE];
     frame_length_put(header, UINT32_MAX);
-    harness_raw_write(fd, header, sizeof(header));
-    expect_refused_and_closed(fd, FOLIO__CODE__RESOURCE_EXHAUSTED);
-    close(fd);
+    harness_raw_write(raw, header, sizeof(header));
+    harness_raw_refused_and_closed(raw, FOLIO__CODE__RESOURCE_EXHAUSTED, NULL);
+    harness_raw_close(raw);
 
-    fd = harness_raw_connect(&srv);
-    harness_raw_hello(fd, 1);
+    raw = harness_raw_connect(&srv);
+    harness_raw_hello(raw, 1);
     frame_length_put(header, FRAME_DEFAULT_MAX + 1);
-    harness_raw_write(fd, header, sizeof(header));
-    expect_refused_and_closed(fd, FOLIO__CODE__RESOURCE_EXHAUSTED);
-    close(fd);
-    server_still_serves();
+    harness_raw_write(raw, header, sizeof(header));
+    harness_raw_refused_and_closed(raw, FOLIO__CODE__RESOURCE_EXHAUSTED, NULL);
+    harness_raw_close(raw);
+    harness_assert_serves(&srv);
     harness_server_finish(&srv);
 }
 
 Test(wire, zero_length_frame_is_refused_and_closed)
 {
     harness_server_start(&srv, NULL);
-    int fd = harness_raw_connect(&srv);
-    harness_raw_hello(fd, 1);
+    struct harness_raw *raw = harness_raw_connect(&srv);
+    harness_raw_hello(raw, 1);
     static const uint8_t zero[FRAME_HEADER_SIZE] = {0, 0, 0, 0};
-    harness_raw_write(fd, zero, sizeof(zero));
-    expect_refused_and_closed(fd, FOLIO__CODE__INVALID_ARGUMENT);
-    close(fd);
+    harness_raw_write(raw, zero, sizeof(zero));
+    harness_raw_refused_and_closed(raw, FOLIO__CODE__INVALID_ARGUMENT, NULL);
+    harness_raw_close(raw);
 
     /* Before Hello too. */
-    fd = harness_raw_connect(&srv);
-    harness_raw_write(fd, zero, sizeof(zero));
-    expect_refused_and_closed(fd, FOLIO__CODE__INVALID_ARGUMENT);
-    close(fd);
-    server_still_serves();
+    raw = harness_raw_connect(&srv);
+    harness_raw_write(raw, zero, sizeof(zero));
+    harness_raw_refused_and_closed(raw, FOLIO__CODE__INVALID_ARGUMENT, NULL);
+    harness_raw_close(raw);
+    harness_assert_serves(&srv);
     harness_server_finish(&srv);
 }
 
@@ -332,37 +268,37 @@ Test(wire, undecodable_frame_is_refused_and_closed)
     };
     static const size_t lengths[] = {6, 7, 8};
     for (size_t i = 0; i < sizeof(lengths) / sizeof(lengths[0]); i++) {
-        int fd = harness_raw_connect(&srv);
-        harness_raw_hello(fd, 1);
-        harness_raw_write(fd, garbage[i], lengths[i]);
-        expect_refused_and_closed(fd, FOLIO__CODE__INVALID_ARGUMENT);
-        close(fd);
+        struct harness_raw *raw = harness_raw_connect(&srv);
+        harness_raw_hello(raw, 1);
+        harness_raw_write(raw, garbage[i], lengths[i]);
+        harness_raw_refused_and_closed(raw, FOLIO__CODE__INVALID_ARGUMENT, NULL);
+        harness_raw_close(raw);
     }
-    int fd = harness_raw_connect(&srv);
-    harness_raw_write(fd, garbage[0], lengths[0]);
-    expect_refused_and_closed(fd, FOLIO__CODE__INVALID_ARGUMENT);
-    close(fd);
-    server_still_serves();
+    struct harness_raw *raw = harness_raw_connect(&srv);
+    harness_raw_write(raw, garbage[0], lengths[0]);
+    harness_raw_refused_and_closed(raw, FOLIO__CODE__INVALID_ARGUMENT, NULL);
+    harness_raw_close(raw);
+    harness_assert_serves(&srv);
     harness_server_finish(&srv);
 }
 
 Test(wire, request_without_op_is_refused_and_the_connection_stays)
 {
     harness_server_start(&srv, NULL);
-    int fd = harness_raw_connect(&srv);
-    harness_raw_hello(fd, 1);
+    struct harness_raw *raw = harness_raw_connect(&srv);
+    harness_raw_hello(raw, 1);
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.id = 5;
-    harness_raw_send(fd, &req);
-    expect_free(fd, 5, FOLIO__CODE__INVALID_ARGUMENT);
+    harness_raw_send(raw, &req);
+    harness_raw_expect(raw, 5, FOLIO__CODE__INVALID_ARGUMENT, NULL);
     /* An unknown field (a newer client's op) decodes as a Request without op. */
     static const uint8_t unknown_op[] = {0, 0, 0, 5, 0x08, 0x06, 0xf8, 0x07, 0x01};
-    harness_raw_write(fd, unknown_op, sizeof(unknown_op));
-    expect_free(fd, 6, FOLIO__CODE__INVALID_ARGUMENT);
-    req = whoami_request(7);
-    harness_raw_send(fd, &req);
-    expect_free(fd, 7, FOLIO__CODE__UNAUTHENTICATED);
-    close(fd);
+    harness_raw_write(raw, unknown_op, sizeof(unknown_op));
+    harness_raw_expect(raw, 6, FOLIO__CODE__INVALID_ARGUMENT, NULL);
+    req = harness_whoami_request(7);
+    harness_raw_send(raw, &req);
+    harness_raw_expect(raw, 7, FOLIO__CODE__UNAUTHENTICATED, NULL);
+    harness_raw_close(raw);
     harness_server_finish(&srv);
 }
 
@@ -370,7 +306,7 @@ Test(wire, a_bad_peer_does_not_hurt_the_others)
 {
     harness_server_start(&srv, NULL);
     struct folio_client *good = harness_admin(&srv);
-    int idle = harness_raw_connect(&srv);
+    struct harness_raw *idle = harness_raw_connect(&srv);
     harness_raw_hello(idle, 1);
     /* Half a frame, left hanging. */
     static const uint8_t partial[] = {0, 0, 0, 100, 0x08};
@@ -378,70 +314,53 @@ Test(wire, a_bad_peer_does_not_hurt_the_others)
 
     static const uint8_t garbage[] = {0, 0, 0, 2, 0x08, 0xff};
     for (int i = 0; i < 5; i++) {
-        int bad = harness_raw_connect(&srv);
+        struct harness_raw *bad = harness_raw_connect(&srv);
         harness_raw_write(bad, garbage, sizeof(garbage));
-        expect_refused_and_closed(bad, FOLIO__CODE__INVALID_ARGUMENT);
-        close(bad);
+        harness_raw_refused_and_closed(bad, FOLIO__CODE__INVALID_ARGUMENT, NULL);
+        harness_raw_close(bad);
     }
     /* A peer that vanishes in the middle of a frame. */
-    int gone = harness_raw_connect(&srv);
+    struct harness_raw *gone = harness_raw_connect(&srv);
     harness_raw_write(gone, partial, sizeof(partial));
-    close(gone);
+    harness_raw_close(gone);
 
     struct folio_error err = {0};
     Folio__Response *r = harness_ok(folio_whoami(good, &err), &err);
     cr_assert_str_eq(r->session->user->name, HARNESS_ADMIN);
     folio_response_free(r);
     harness_add_office(good, "After the storm");
-    server_still_serves();
+    harness_assert_serves(&srv);
     folio_client_close(good);
-    close(idle);
+    harness_raw_close(idle);
     harness_server_finish(&srv);
 }
 
 Test(wire, a_peer_that_never_reads_does_not_stop_the_others)
 {
     harness_server_start(&srv, NULL);
-    int hog = harness_raw_connect(&srv);
+    struct harness_raw *hog = harness_raw_connect(&srv);
     harness_raw_hello(hog, 1);
-    cr_assert_eq(fcntl(hog, F_SETFL, fcntl(hog, F_GETFL) | O_NONBLOCK), 0);
 
     /* A block of WhoAmI requests, each answered with a larger refusal. */
     size_t chunk_len = 0;
     uint8_t *chunk = NULL;
     while (chunk_len < 64 * 1024) {
-        Folio__Request req = whoami_request(2);
+        Folio__Request req = harness_whoami_request(2);
         harness_raw_append(&chunk, &chunk_len, &req);
     }
     long rss_before = harness_server_rss_kib(&srv);
-    const size_t limit = 64u * 1024u * 1024u;
-    size_t sent = 0, off = 0;
-    int64_t start = now_ms(), last_progress = start;
+    /* The server may drop such a peer (closed): that is fine too. */
     bool closed = false;
-    while (sent < limit && now_ms() - start < 15000 && now_ms() - last_progress < 3000) {
-        ssize_t n = send(hog, chunk + off, chunk_len - off, MSG_DONTWAIT | MSG_NOSIGNAL);
-        if (n > 0) {
-            sent += (size_t)n;
-            off = (off + (size_t)n) % chunk_len;
-            last_progress = now_ms();
-            continue;
-        }
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
-            struct pollfd p = {.fd = hog, .events = POLLOUT};
-            poll(&p, 1, 100);
-            continue;
-        }
-        closed = true; /* the server may drop such a peer: that is fine too */
-        break;
-    }
+    size_t sent =
+        harness_raw_flood(hog, chunk, chunk_len, 64u * 1024u * 1024u, 15000, 3000, &closed);
     free(chunk);
     cr_log_info("sent %zu bytes of requests without reading%s", sent,
                 closed ? "; the server closed the connection" : "");
 
     /* Another client is served while the hog is still connected. */
-    int64_t t0 = now_ms();
-    server_still_serves();
-    cr_log_info("another client was served in %lld ms", (long long)(now_ms() - t0));
+    int64_t t0 = harness_now_ms();
+    harness_assert_serves(&srv);
+    cr_log_info("another client was served in %lld ms", (long long)(harness_now_ms() - t0));
     /* Resident size means something only in a plain build: valgrind and
      * ASan (its quarantine keeps up to 256 MiB of freed memory) inflate it. */
     if (!srv.valgrind && !SANITIZED) {
@@ -449,68 +368,35 @@ Test(wire, a_peer_that_never_reads_does_not_stop_the_others)
         cr_assert_lt(rss_after - rss_before, 48 * 1024,
                      "foliod grew by %ld KiB for a peer that never reads", rss_after - rss_before);
     }
-    close(hog);
-    server_still_serves();
+    harness_raw_close(hog);
+    harness_assert_serves(&srv);
     harness_server_finish(&srv);
-}
-
-/* Connects, says Hello and reads the Welcome; false if the server closed the
- * connection instead (refused for lack of room). */
-static bool try_hello(int fd)
-{
-    Folio__Hello hello = FOLIO__HELLO__INIT;
-    hello.protocol_version = 1;
-    hello.client_name = "retry";
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.id = 1;
-    req.op_case = FOLIO__REQUEST__OP_HELLO;
-    req.hello = &hello;
-    uint8_t *frame;
-    size_t len;
-    cr_assert_eq(frame_encode(&req.base, FRAME_DEFAULT_MAX, &frame, &len), 0);
-    ssize_t n = send(fd, frame, len, MSG_NOSIGNAL);
-    free(frame);
-    if (n != (ssize_t)len)
-        return false;
-    Folio__Response *r = harness_raw_receive(fd);
-    if (r == NULL)
-        return false;
-    bool ok = r->id == 1 && harness_code(r) == FOLIO__CODE__OK;
-    folio__response__free_unpacked(r, NULL);
-    return ok;
 }
 
 Test(wire, max_connections_refuses_the_one_too_many)
 {
     const char *const flags[] = {"--max-connections", "2", NULL};
     harness_server_start(&srv, flags);
-    int a = harness_raw_connect(&srv);
+    struct harness_raw *a = harness_raw_connect(&srv);
     harness_raw_hello(a, 1);
-    int b = harness_raw_connect(&srv);
+    struct harness_raw *b = harness_raw_connect(&srv);
     harness_raw_hello(b, 1);
-    int c = harness_raw_connect(&srv);
-    cr_assert(harness_raw_closed(c, harness_timeout_ms()),
-              "a third connection was kept with --max-connections 2");
-    close(c);
+    /* Refused after its handshake, so that it can read why. */
+    struct harness_raw *c = harness_raw_connect(&srv);
+    harness_raw_refused_and_closed(c, FOLIO__CODE__RESOURCE_EXHAUSTED, "limit of 2 connections");
+    harness_raw_close(c);
     /* The two held are unaffected. */
-    Folio__Request req = whoami_request(2);
+    Folio__Request req = harness_whoami_request(2);
     harness_raw_send(a, &req);
-    expect_free(a, 2, FOLIO__CODE__UNAUTHENTICATED);
+    harness_raw_expect(a, 2, FOLIO__CODE__UNAUTHENTICATED, NULL);
     harness_raw_send(b, &req);
-    expect_free(b, 2, FOLIO__CODE__UNAUTHENTICATED);
+    harness_raw_expect(b, 2, FOLIO__CODE__UNAUTHENTICATED, NULL);
 
     /* Once one leaves, a newcomer gets its place. */
-    close(a);
-    bool served = false;
-    for (int tries = 0; tries < 50 && !served; tries++) {
-        int d = harness_raw_connect(&srv);
-        served = try_hello(d);
-        close(d);
-        if (!served)
-            sleep_ms(100);
-    }
-    cr_assert(served, "no room for a new connection after one of two closed");
-    close(b);
+    harness_raw_close(a);
+    cr_assert(harness_raw_served_again(&srv),
+              "no room for a new connection after one of two closed");
+    harness_raw_close(b);
     harness_server_finish(&srv);
 }
 
@@ -518,19 +404,19 @@ Test(wire, idle_connections_are_closed)
 {
     const char *const flags[] = {"--idle-timeout", "1", NULL};
     harness_server_start(&srv, flags);
-    int idle = harness_raw_connect(&srv);
+    struct harness_raw *idle = harness_raw_connect(&srv);
     harness_raw_hello(idle, 1);
-    int busy = harness_raw_connect(&srv);
+    struct harness_raw *busy = harness_raw_connect(&srv);
     harness_raw_hello(busy, 1);
     /* A connection that keeps talking stays open past the timeout. */
     for (uint64_t i = 0; i < 6; i++) {
-        sleep_ms(400);
-        Folio__Request req = whoami_request(10 + i);
+        harness_sleep_ms(400);
+        Folio__Request req = harness_whoami_request(10 + i);
         harness_raw_send(busy, &req);
-        expect_free(busy, 10 + i, FOLIO__CODE__UNAUTHENTICATED);
+        harness_raw_expect(busy, 10 + i, FOLIO__CODE__UNAUTHENTICATED, NULL);
     }
     cr_assert(harness_raw_closed(idle, 5000), "an idle connection outlived --idle-timeout 1");
-    close(idle);
-    close(busy);
+    harness_raw_close(idle);
+    harness_raw_close(busy);
     harness_server_finish(&srv);
 }

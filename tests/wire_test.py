@@ -1,8 +1,9 @@
 #!/usr/bin/python3
-"""wire_test.py - an independent client: folio.proto compiled for Python, a plain socket.
+"""wire_test.py - an independent client: folio.proto compiled for Python, Python's ssl.
 
-Checks that the wire described in proto/folio.proto is all a client needs:
-no code of folio's own is used here. Needs FOLIOD (the foliod binary) and
+Checks that the wire described in proto/folio.proto, inside TLS verified
+against the firm's certificate, is all a client needs: no code of folio's
+own is used here. Needs FOLIOD (the foliod binary) and
 FOLIO_SOURCE_DIR (the source tree); ctest sets both. Prints
 "N passed, N failed" and exits non-zero on failure.
 """
@@ -12,6 +13,7 @@ import re
 import shutil
 import signal
 import socket
+import ssl
 import struct
 import subprocess
 import sys
@@ -41,9 +43,11 @@ def check(name, condition, detail=""):
 class Wire:
     """One connection speaking length-prefixed Request/Response frames."""
 
-    def __init__(self, pb, port):
+    def __init__(self, pb, port, tls=None):
         self.pb = pb
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
+        if tls is not None:
+            self.sock = tls.wrap_socket(self.sock, server_hostname="127.0.0.1")
         self.next_id = 1
 
     def send(self, **op):
@@ -56,7 +60,10 @@ class Wire:
     def _read(self, n):
         buf = b""
         while len(buf) < n:
-            chunk = self.sock.recv(n - len(buf))
+            try:
+                chunk = self.sock.recv(n - len(buf))
+            except (ConnectionResetError, ssl.SSLEOFError):
+                return None
             if not chunk:
                 return None
             buf += chunk
@@ -115,7 +122,7 @@ def start_server(tmp):
             with open(port_file) as f:
                 text = f.read()
             if text.endswith("\n"):
-                return proc, int(text)
+                return proc, int(text), os.path.join(data, "tls-cert.pem")
         except FileNotFoundError:
             pass
         time.sleep(0.05)
@@ -128,9 +135,51 @@ def code_name(pb, resp):
     return pb.Code.Name(resp.status.code)
 
 
-def run(pb, port):
+def tls_context(cert):
+    """Trusts the firm's own certificate and nothing else; checks its IP address."""
+    ctx = ssl.create_default_context(cafile=cert)
+    ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+    return ctx
+
+
+def check_tls(pb, port, cert):
     Code = pb.Code
-    w = Wire(pb, port)
+    w = Wire(pb, port, tls_context(cert))
+    check("TLS is 1.3", w.sock.version() == "TLSv1.3", w.sock.version())
+    w.close()
+
+    other = ssl.create_default_context()  # the system's CAs: the firm is not among them
+    try:
+        Wire(pb, port, other).close()
+        check("a client trusting other CAs refuses the firm's certificate", False)
+    except ssl.SSLCertVerificationError:
+        check("a client trusting other CAs refuses the firm's certificate", True)
+
+    tls12 = tls_context(cert)
+    tls12.maximum_version = ssl.TLSVersion.TLSv1_2
+    w = Wire(pb, port, tls12)
+    check("TLS 1.2 is still served", w.sock.version() == "TLSv1.2", w.sock.version())
+    resp = w.call(hello=pb.Hello(protocol_version=1, client_name="wire_test.py"))
+    check("... and carries frames", resp.status.code == Code.OK, resp.status.message)
+    w.close()
+
+    # A client speaking frames in the clear to the TLS port is told why, in the clear.
+    plain = Wire(pb, port)
+    plain.send(hello=pb.Hello(protocol_version=1, client_name="wire_test.py"))
+    resp = plain.receive()
+    check("plaintext on the TLS port is FAILED_PRECONDITION with id 0",
+          resp is not None and resp.id == 0 and resp.status.code == Code.FAILED_PRECONDITION,
+          resp)
+    check("... saying the server speaks TLS",
+          resp is not None and "speaks TLS" in resp.status.message, resp)
+    check("... and the connection is closed", plain.receive() is None)
+    plain.close()
+
+
+def run(pb, port, cert):
+    Code = pb.Code
+    check_tls(pb, port, cert)
+    w = Wire(pb, port, tls_context(cert))
 
     resp = w.call(whoami=pb.WhoAmI())
     check("request before Hello is FAILED_PRECONDITION",
@@ -195,7 +244,7 @@ def run(pb, port):
           any(o.name == "Py North" for o in answers[1].offices.offices), answers[1])
 
     # A second connection binds the same session with Authenticate.
-    w2 = Wire(pb, port)
+    w2 = Wire(pb, port, tls_context(cert))
     w2.call(hello=pb.Hello(protocol_version=1, client_name="wire_test.py"))
     resp = w2.call(authenticate=pb.Authenticate(token=session.token))
     check("Authenticate with the token answers OK", resp.status.code == Code.OK,
@@ -228,9 +277,9 @@ def main():
     proc = None
     try:
         pb = compile_proto(tmp)
-        proc, port = start_server(tmp)
+        proc, port, cert = start_server(tmp)
         try:
-            run(pb, port)
+            run(pb, port, cert)
         except (OSError, ValueError) as e:
             check("the conversation with foliod", False, e)
         proc.send_signal(signal.SIGTERM)
