@@ -1,6 +1,7 @@
 # cli_lib.sh - what every CLI end-to-end script shares: the scratch directory,
-# pass/fail bookkeeping, running a command, JSON checks, and starting and
-# stopping a real foliod on an ephemeral loopback port.
+# pass/fail bookkeeping, running a command, JSON checks, starting and
+# stopping a real foliod on an ephemeral loopback port, and a firm with its
+# users logged in.
 #
 #   . "$(dirname "$0")/cli_lib.sh" NAME
 #
@@ -8,6 +9,14 @@
 # file goes under $tmp, removed on exit with any server still running. A
 # script ends with cli_summary, which prints "N passed, N failed" and returns
 # non-zero on failure.
+#
+# foliod serves TLS: every server start_server starts adds the certificate it
+# serves to $tmp/ca.pem, and FOLIO_CA names that file from then on, so folio
+# (and anything else that reads FOLIO_CA) trusts exactly the servers the
+# script started: a CA file may hold several self-signed certificates, one
+# per firm. (Not two of one firm: they bear the same name, and OpenSSL tries
+# only the first; a script that changes a firm's certificate removes
+# $tmp/ca.pem first.)
 set -uo pipefail
 
 FOLIOD=${FOLIOD:?set FOLIOD to the foliod binary}
@@ -43,12 +52,16 @@ fail() {
 }
 
 # run INPUT CMD...: runs CMD with INPUT as its standard input; sets OUT, ERR, RC.
+# A sanitizer's report on its standard error is a failure whatever RC is.
 run() {
   local input=$1
   shift
   OUT=$("$@" <<<"$input" 2>"$tmp/stderr")
   RC=$?
   ERR=$(<"$tmp/stderr")
+  if [[ $ERR == *"Sanitizer"* || $ERR == *"runtime error:"* ]]; then
+    fail "no sanitizer report from: ${*:1:6}" "${ERR:0:2000}"
+  fi
 }
 
 # expect NAME RC [STDOUT-SUBSTRING [STDERR-SUBSTRING]]: checks the last run.
@@ -92,13 +105,18 @@ json_get() {
     "$2" <<<"$1" 2>/dev/null
 }
 
-# start_server DATA [FOLIOD-SERVE-FLAGS...]: serves DATA on an ephemeral port;
-# sets server_pid and port. Fails when no port shows up within 10 s.
+# start_server DATA [FOLIOD-SERVE-FLAGS...]: serves DATA on an ephemeral
+# loopback port (unless the flags say --listen); sets server_pid and port.
+# Fails when no port shows up within 10 s. Unless the flags say --plaintext,
+# folio trusts the certificate served (the one --tls-cert names, else
+# DATA/tls-cert.pem, which foliod may have just made).
 start_server() {
   local data=$1
   shift
+  local listen=(--listen 127.0.0.1:0)
+  [[ " $* " == *" --listen "* ]] && listen=()
   rm -f "$tmp/port"
-  "$FOLIOD" serve --data "$data" --listen 127.0.0.1:0 --port-file "$tmp/port" "$@" \
+  "$FOLIOD" serve --data "$data" "${listen[@]}" --port-file "$tmp/port" "$@" \
     2>>"$tmp/foliod.log" &
   server_pid=$!
   port=
@@ -111,7 +129,24 @@ start_server() {
     kill -0 "$server_pid" 2>/dev/null || break
     sleep 0.05
   done
-  [[ $port =~ ^[0-9]+$ ]]
+  [[ $port =~ ^[0-9]+$ ]] || return 1
+  local cert=$data/tls-cert.pem arg next=
+  for arg in "$@"; do
+    [[ $arg == --plaintext ]] && return 0
+    [[ $next == cert ]] && cert=$arg
+    next=
+    [[ $arg == --tls-cert ]] && next=cert
+  done
+  trust_cert "$cert"
+}
+
+# trust_cert PEM: folio trusts PEM's certificate from now on (FOLIO_CA).
+trust_cert() {
+  touch "$tmp/ca.pem"
+  local pem
+  pem=$(tr -d '\n' <"$1") || return 1
+  [[ $(tr -d '\n' <"$tmp/ca.pem") == *"$pem"* ]] || cat "$1" >>"$tmp/ca.pem"
+  export FOLIO_CA=$tmp/ca.pem
 }
 
 # stop_server: SIGTERM, bounded wait; sets RC to foliod's exit status.
@@ -128,6 +163,46 @@ stop_server() {
   wait "$server_pid"
   RC=$?
   server_pid=
+}
+
+# new_firm NAME: a firm called NAME in $data ($tmp/data), with firm-admin boss
+# (password boss-password-1, hash cost min), served by start_server with
+# FOLIO_SERVER naming it, and boss logged in: FOLIO_CONFIG is $tmp/cfg-boss.
+# Ends the script when foliod does not start.
+new_firm() {
+  data=$tmp/data
+  run "boss-password-1" "$FOLIOD" init --data "$data" --firm "$1" --admin boss \
+    --password-stdin --hash-cost min
+  expect "foliod init" 0
+  if ! start_server "$data" --hash-cost min; then
+    fail "foliod serve writes its port file" "$(tail -5 "$tmp/foliod.log")"
+    cli_summary
+    exit 1
+  fi
+  export FOLIO_SERVER=127.0.0.1:$port
+  as boss
+  run "boss-password-1" "$FOLIO" login boss --password-stdin
+  expect "boss logs in" 0
+}
+
+# add_user NAME ROLE OFFICE: boss adds NAME (password NAME-password-1) and NAME
+# logs in, in $tmp/cfg-NAME; FOLIO_CONFIG is left as it was.
+add_user() {
+  local cfg=${FOLIO_CONFIG:-$tmp/cfg-boss}
+  as boss
+  run "$1-password-1" "$FOLIO" admin user add "$1" --role "$2" --office "$3" --password-stdin
+  expect "add $2 $1" 0
+  as "$1"
+  run "$1-password-1" "$FOLIO" login "$1" --password-stdin
+  expect "$1 logs in" 0
+  export FOLIO_CONFIG=$cfg
+}
+
+# as USER [SERVER]: the session ($tmp/cfg-USER) and, if given, the server the
+# next folio commands use.
+as() {
+  export FOLIO_CONFIG=$tmp/cfg-$1
+  [[ -z ${2:-} ]] || export FOLIO_SERVER=$2
 }
 
 cli_summary() {

@@ -39,7 +39,10 @@ expect "foliod serve without --data exits 2" 2
 data=$tmp/data
 run "boss-password-1" "$FOLIOD" init --data "$data" --firm "CLI Firm" --admin boss --password-stdin
 expect "foliod init with --password-stdin" 0
-expected=$(printf 'firm "CLI Firm" initialised in %s\nfirm-admin: boss\nlog in with: folio login boss' "$data")
+fp=$(openssl x509 -noout -fingerprint -sha256 -in "$data/tls-cert.pem" 2>&1 | sed 's/^.*=//')
+expected=$(printf '%s\n' "firm \"CLI Firm\" initialised in $data" "firm-admin: boss" \
+  "TLS certificate: $data/tls-cert.pem" "TLS certificate fingerprint (SHA-256): $fp" \
+  "log in with: folio login boss (check that it shows this fingerprint)")
 [[ $OUT == "$expected" ]] && pass "foliod init prints the exact summary" ||
   fail "foliod init prints the exact summary" "got:" "$OUT" "expected:" "$expected"
 mode=$(stat -c %a "$data" 2>/dev/null)
@@ -59,9 +62,12 @@ expect "foliod init generates a password" 0 "password: "
 generated=$(sed -n 's/^password: //p' <<<"$OUT")
 [[ ${#generated} == 20 ]] && pass "generated password has 20 characters" ||
   fail "generated password has 20 characters" "got \"$generated\""
-lines=$(printf '%s\n' "$OUT" | sed -n '1p;2p;4p' | tr '\n' '|')
-[[ $lines == "firm \"Gen Firm\" initialised in $gen|firm-admin: gina|log in with: folio login gina|" ]] &&
-  pass "generated-password summary lines" || fail "generated-password summary lines" "$OUT"
+fp=$(openssl x509 -noout -fingerprint -sha256 -in "$gen/tls-cert.pem" 2>&1 | sed 's/^.*=//')
+expected=$(printf '%s\n' "firm \"Gen Firm\" initialised in $gen" "firm-admin: gina" \
+  "TLS certificate: $gen/tls-cert.pem" "TLS certificate fingerprint (SHA-256): $fp" \
+  "log in with: folio login gina (check that it shows this fingerprint)")
+[[ $(sed 3d <<<"$OUT") == "$expected" ]] && pass "generated-password summary lines" ||
+  fail "generated-password summary lines" "got:" "$OUT" "expected around the password:" "$expected"
 
 mkdir -p "$tmp/empty"
 run "" timeout 20 "$FOLIOD" serve --data "$tmp/empty" --listen 127.0.0.1:0

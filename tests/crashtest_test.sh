@@ -5,7 +5,8 @@
 # no multi-record write apart, and leave a store that mdb_stat -a reads.
 #
 # Needs FOLIOD and FOLIO (paths of the built binaries) and FOLIO_SOURCE_DIR;
-# ctest sets them. Everything runs on loopback in a temporary directory.
+# ctest sets them. Everything runs on loopback, over TLS verified against
+# each firm's own certificate, in a temporary directory.
 set -uo pipefail
 FOLIOD=${FOLIOD:?set FOLIOD to the foliod binary}
 FOLIO=${FOLIO:?set FOLIO to the folio binary}

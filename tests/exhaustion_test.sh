@@ -13,24 +13,10 @@ command -v prlimit >/dev/null || {
   exit 1
 }
 
-data=$tmp/data
-run "boss-password-1" "$FOLIOD" init --data "$data" --firm "Tight Firm" --admin boss \
-  --password-stdin --hash-cost min
-expect "foliod init" 0
-if ! start_server "$data" --hash-cost min; then
-  fail "foliod serve writes its port file" "$(tail -5 "$tmp/foliod.log")"
-  cli_summary
-  exit 1
-fi
-export FOLIO_SERVER=127.0.0.1:$port
-export FOLIO_CONFIG=$tmp/cfg-boss
-run "boss-password-1" "$FOLIO" login boss --password-stdin
+new_firm "Tight Firm"
 run "" "$FOLIO" admin office add North
-run "alice-password-1" "$FOLIO" admin user add alice --role agent --office North --password-stdin
-expect "add agent alice" 0
-export FOLIO_CONFIG=$tmp/cfg-alice
-run "alice-password-1" "$FOLIO" login alice --password-stdin
-expect "alice logs in" 0
+add_user alice agent North
+as alice
 
 # add_client NAME: adds a client with a long note; sets ID on success.
 notes=$(printf 'notes %.0s' {1..150})
@@ -107,10 +93,12 @@ prlimit --pid "$server_pid" --nofile=$((open_fds + 2)): ||
   fail "prlimit lowers foliod's descriptor limit"
 # Thirty connections against room for two: the rest are turned away. While
 # they wait, foliod must not burn the CPU (a loop spinning on EMFILE would
-# use all of it).
-if verdict=$("$PY" - "$port" "$server_pid" <<'EOF'
-import os, socket, sys, time
-port, pid = int(sys.argv[1]), int(sys.argv[2])
+# use all of it). Then each tries its TLS handshake: the turned-away ones
+# find the connection closed, the others are served; none is left hanging.
+if verdict=$("$PY" - "$port" "$server_pid" "$data/tls-cert.pem" <<'EOF'
+import os, socket, ssl, sys, time
+port, pid, cert = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+tls = ssl.create_default_context(cafile=cert)
 ticks = os.sysconf("SC_CLK_TCK")
 def cpu():
     with open("/proc/%d/stat" % pid) as f:
@@ -124,25 +112,27 @@ time.sleep(0.5)
 before, start = cpu(), time.monotonic()
 time.sleep(2)
 used = (cpu() - before) / (time.monotonic() - start)
-closed = 0
+closed = served = 0
 for s in socks:
-    s.settimeout(0.2)
+    s.settimeout(2)
     try:
-        if s.recv(64) == b"":
-            closed += 1
+        tls.wrap_socket(s, server_hostname="127.0.0.1").close()
+        served += 1
     except socket.timeout:
         pass
+    except ssl.SSLCertVerificationError:
+        raise
     except OSError:
         closed += 1
-for s in socks:
     s.close()
-print("%.2f %d" % (used, closed))
-sys.exit(0 if used < 0.5 and closed >= 20 else 1)
+print("%.2f %d %d" % (used, closed, served))
+sys.exit(0 if used < 0.5 and closed >= 20 and closed + served == len(socks) else 1)
 EOF
 ); then
-  pass "out of descriptors, foliod turns peers away without spinning ($verdict: CPU share, closed)"
+  pass "out of descriptors, foliod turns peers away without spinning ($verdict: CPU share, closed, served over TLS)"
 else
-  fail "out of descriptors, foliod turns peers away without spinning" "CPU share, closed: $verdict"
+  fail "out of descriptors, foliod turns peers away without spinning" \
+    "CPU share, closed, served over TLS: $verdict"
 fi
 prlimit --pid "$server_pid" --nofile=1024: || fail "prlimit gives the descriptors back"
 served=0

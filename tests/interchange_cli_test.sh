@@ -9,11 +9,6 @@
 # temporary directory, and prints "N passed, N failed"; exits 1 on failure.
 . "$(dirname "$0")/cli_lib.sh" interchange-cli-test
 
-# as USER: the session file the next commands use.
-as() {
-  export FOLIO_CONFIG=$tmp/cfg-$1
-}
-
 # portfolio FILE: every client of the current user, each as `client show
 # --json` gives it, as one JSON list in FILE.
 portfolio() {
@@ -69,29 +64,11 @@ json_check "a missing file is named" "$ERR" '"missing.csv" in d["error"]["messag
 
 # ---------------------------------------------------------------- a firm with three agents
 
-data=$tmp/data
-run "boss-password-1" "$FOLIOD" init --data "$data" --firm "Interchange Firm" --admin boss \
-  --password-stdin --hash-cost min
-expect "foliod init" 0
-if ! start_server "$data" --hash-cost min; then
-  fail "foliod serve" "$(tail -5 "$tmp/foliod.log")"
-  cli_summary
-  exit 1
-fi
-export FOLIO_SERVER=127.0.0.1:$port
-as boss
-run "boss-password-1" "$FOLIO" login boss --password-stdin
-expect "boss logs in" 0
+new_firm "Interchange Firm"
 run "" "$FOLIO" admin office add Main
 expect "office add" 0
 for agent in alice bob carl; do
-  as boss
-  run "$agent-password-1" "$FOLIO" admin user add "$agent" --role agent --office Main \
-    --password-stdin
-  expect "add agent $agent" 0
-  as "$agent"
-  run "$agent-password-1" "$FOLIO" login "$agent" --password-stdin
-  expect "$agent logs in" 0
+  add_user "$agent" agent Main
 done
 
 # ---------------------------------------------------------------- a spreadsheet's CSV
@@ -274,12 +251,7 @@ expect "export --format vcard (human)" 0 "6"
 
 # dave takes the CSV, erin the vCards: both must get alice's records back.
 for agent in dave erin; do
-  as boss
-  run "$agent-password-1" "$FOLIO" admin user add "$agent" --role agent --office Main \
-    --password-stdin
-  as "$agent"
-  run "$agent-password-1" "$FOLIO" login "$agent" --password-stdin
-  expect "$agent logs in" 0
+  add_user "$agent" agent Main
 done
 as dave
 run "" "$FOLIO" --json import --format csv "$tmp/out.csv"

@@ -77,34 +77,13 @@ expect "agenda when not logged in exits 3" 3
 
 # ---------------------------------------------------------------- a firm with two agents
 
-data=$tmp/data
-run "boss-password-1" "$FOLIOD" init --data "$data" --firm "Loyal Firm" --admin boss \
-  --password-stdin --hash-cost min
-expect "foliod init" 0
-if ! start_server "$data" --hash-cost min; then
-  fail "foliod serve writes its port file" "$(tail -5 "$tmp/foliod.log")"
-  echo "$passed passed, $failed failed"
-  exit 1
-fi
-export FOLIO_SERVER=127.0.0.1:$port
+new_firm "Loyal Firm"
 boss_cfg=$tmp/cfg-boss
 alice_cfg=$tmp/cfg-alice
 bob_cfg=$tmp/cfg-bob
-
-export FOLIO_CONFIG=$boss_cfg
-run "boss-password-1" "$FOLIO" login boss --password-stdin
-expect "boss logs in" 0
 run "" "$FOLIO" admin office add North
-run "alice-password-1" "$FOLIO" admin user add alice --role agent --office North --password-stdin
-expect "add agent alice" 0
-run "bob-password-1" "$FOLIO" admin user add bob --role agent --office North --password-stdin
-expect "add agent bob" 0
-export FOLIO_CONFIG=$bob_cfg
-run "bob-password-1" "$FOLIO" login bob --password-stdin
-expect "bob logs in" 0
-export FOLIO_CONFIG=$alice_cfg
-run "alice-password-1" "$FOLIO" login alice --password-stdin
-expect "alice logs in" 0
+add_user alice agent North
+add_user bob agent North
 
 # ---------------------------------------------------------------- rules
 

@@ -7,11 +7,6 @@
 # temporary directory, and prints "N passed, N failed"; exits 1 on failure.
 . "$(dirname "$0")/cli_lib.sh" reassign-cli-test
 
-# as USER: the session file the next commands use.
-as() {
-  export FOLIO_CONFIG=$tmp/cfg-$1
-}
-
 # names_of USER: the names in USER's `client list`, sorted, one JSON list.
 names_of() {
   FOLIO_CONFIG=$tmp/cfg-$1 "$FOLIO" --json client list --limit 1000 2>/dev/null |
@@ -72,33 +67,13 @@ expect "watch --help" 0 "--timeout"
 
 # ---------------------------------------------------------------- a firm: two offices
 
-data=$tmp/data
-run "boss-password-1" "$FOLIOD" init --data "$data" --firm "Reassign Firm" --admin boss \
-  --password-stdin --hash-cost min
-expect "foliod init" 0
-if ! start_server "$data" --hash-cost min; then
-  fail "foliod serve" "$(tail -5 "$tmp/foliod.log")"
-  cli_summary
-  exit 1
-fi
-export FOLIO_SERVER=127.0.0.1:$port
-as boss
-run "boss-password-1" "$FOLIO" login boss --password-stdin
-expect "boss logs in" 0
+new_firm "Reassign Firm"
 run "" "$FOLIO" admin office add North
 run "" "$FOLIO" admin office add South
-adduser() { # NAME ROLE OFFICE
-  as boss
-  run "$1-password-1" "$FOLIO" admin user add "$1" --role "$2" --office "$3" --password-stdin
-  expect "add $2 $1" 0
-  as "$1"
-  run "$1-password-1" "$FOLIO" login "$1" --password-stdin
-  expect "$1 logs in" 0
-}
-adduser olga office-admin North
-adduser alice agent North
-adduser bob agent North
-adduser sam agent South
+add_user olga office-admin North
+add_user alice agent North
+add_user bob agent North
+add_user sam agent South
 
 as alice
 for name in "Ana Pérez" "Rosa Díaz" "Luis Ñahui"; do

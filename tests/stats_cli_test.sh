@@ -7,11 +7,6 @@
 # temporary directory, and prints "N passed, N failed"; exits 1 on failure.
 . "$(dirname "$0")/cli_lib.sh" stats-cli-test
 
-# as USER: the session file the next commands use.
-as() {
-  export FOLIO_CONFIG=$tmp/cfg-$1
-}
-
 # ---------------------------------------------------------------- usage, no server
 
 export FOLIO_CONFIG=$tmp/cfg-none
@@ -25,36 +20,16 @@ expect "folio --help lists admin stats" 0 "stats"
 
 # ---------------------------------------------------------------- a firm
 
-data=$tmp/data
-run "boss-password-1" "$FOLIOD" init --data "$data" --firm "Stats Firm" --admin boss \
-  --password-stdin --hash-cost min
-expect "foliod init" 0
-if ! start_server "$data" --hash-cost min; then
-  fail "foliod serve" "$(tail -5 "$tmp/foliod.log")"
-  cli_summary
-  exit 1
-fi
-export FOLIO_SERVER=127.0.0.1:$port
-as boss
-run "boss-password-1" "$FOLIO" login boss --password-stdin
-expect "boss logs in" 0
+new_firm "Stats Firm"
 run "" "$FOLIO" admin office add North
 expect "boss adds an office" 0
-run "alice-password-1" "$FOLIO" admin user add alice --role agent --office North --password-stdin
-expect "boss adds an agent" 0
-run "olga-password-1" "$FOLIO" admin user add olga --role office-admin --office North \
-  --password-stdin
-expect "boss adds an office-admin" 0
+add_user alice agent North
+add_user olga office-admin North
 as alice
-run "alice-password-1" "$FOLIO" login alice --password-stdin
-expect "alice logs in" 0
 for name in "Ana Quispe" "Luis Mamani"; do
   run "" "$FOLIO" client add --name "$name"
   expect "alice adds $name" 0
 done
-as olga
-run "olga-password-1" "$FOLIO" login olga --password-stdin
-expect "olga logs in" 0
 
 # ---------------------------------------------------------------- the firm-admin
 

@@ -47,11 +47,6 @@ done
 A=127.0.0.1:$port_a
 B=127.0.0.1:$port_b
 
-# as CFG SERVER: the session file and server the next commands use.
-as() {
-  export FOLIO_CONFIG=$tmp/cfg-$1 FOLIO_SERVER=$2
-}
-
 for firm in a b; do
   server=$A
   [[ $firm == b ]] && server=$B
