@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # bench_test.sh - folio-bench works: every op runs against a real foliod and
-# reports what it should. A smoke test, not a benchmark: runs are a second
-# long and no figure is held to a threshold.
+# reports what it should, over TLS (trusting the firm's certificate with
+# --ca) and, in a smaller run, in plaintext. A smoke test, not a benchmark:
+# runs are a second long and no figure is held to a threshold.
 #
 # Needs FOLIOD, FOLIO and FOLIO_BENCH (paths of the built binaries; ctest sets
 # them). Starts its own foliod on an ephemeral loopback port, keeps every file
@@ -21,24 +22,31 @@ report_ok() {
 run "" "$FOLIO_BENCH" --help
 expect "--help exits 0" 0 "--rate R"
 missing=
-for flag in --server --user --password-stdin --op --connections --pipeline --duration \
-  --records --rate --json --date; do
+for flag in --server --ca --plaintext --user --password-stdin --op --connections --pipeline \
+  --duration --records --rate --json --date; do
   [[ $OUT == *"$flag"* ]] || missing+=" $flag"
 done
 [[ -z $missing ]] && pass "--help lists every flag" || fail "--help lists every flag" "missing:$missing"
-base="--server 127.0.0.1:1 --user u --password-stdin"
-for args in "" "--server 127.0.0.1:1 --user u --op read" "$base --op bogus" "$base" \
+base="--server 127.0.0.1:1 --plaintext --user u --password-stdin"
+for args in "" "--server 127.0.0.1:1 --plaintext --user u --op read" "$base --op bogus" "$base" \
   "$base --op read --connections 0" "$base --op read --connections 20001" \
   "$base --op read --pipeline 129" "$base --op read --duration 3601" \
   "$base --op read --duration 0" "$base --op read --records 0" "$base --op read --rate 0" \
   "$base --op agenda --date 2026-1-1" "$base --op read extra" \
-  "--server nocolon --user u --password-stdin --op read"; do
+  "--server nocolon --plaintext --user u --password-stdin --op read" \
+  "$base --ca $tmp/none.pem --op read" \
+  "$base --op connect --records 0 --pipeline 2" "$base --op connect --records 0 --rate 10"; do
   # shellcheck disable=SC2086
   run "pw" "$FOLIO_BENCH" $args
   expect "usage error exits 2: folio-bench $args" 2 "" "folio-bench"
 done
 run "pw" "$FOLIO_BENCH" $base --op read --duration 1
 expect "no server: exits 1 with a clear message" 1 "" "connect"
+run "pw" "$FOLIO_BENCH" --server 127.0.0.1:1 --user u --password-stdin --op read
+expect "neither --ca nor --plaintext: says which is needed" 2 "" "--ca FILE is required"
+run "pw" "$FOLIO_BENCH" --server 127.0.0.1:1 --ca "$tmp/none.pem" --user u --password-stdin \
+  --op read
+expect "a CA file that does not load: says so" 2 "" "cannot load the CA file"
 
 # ---------------------------------------------------------------- a firm with an agent
 
@@ -61,7 +69,24 @@ run "alice-password-1" "$FOLIO" admin user add alice --role agent --office North
   --password-stdin
 expect "add agent alice" 0
 
-bench=("$FOLIO_BENCH" --server "127.0.0.1:$port" --user alice --password-stdin --duration 1)
+bench=("$FOLIO_BENCH" --server "127.0.0.1:$port" --ca "$data/tls-cert.pem" --user alice
+  --password-stdin --duration 1)
+
+run "alice-password-1" "$FOLIO_BENCH" --server "127.0.0.1:$port" --plaintext --user alice \
+  --password-stdin --op read --records 10 --duration 1
+expect "--plaintext against a TLS server: exits 1 with the server's word" 1 "" "speaks TLS"
+run "other-password-1" "$FOLIOD" init --data "$tmp/other" --firm "Other Firm" --admin boss \
+  --password-stdin --hash-cost min
+run "alice-password-1" "$FOLIO_BENCH" --server "127.0.0.1:$port" --ca "$tmp/other/tls-cert.pem" \
+  --user alice --password-stdin --op read --records 10 --duration 1
+expect "another firm's certificate is not trusted" 1 "" "certificate is not trusted"
+# foliod listens on 127.0.0.1 only, and folio-bench connects to the first
+# address a name has: where localhost is ::1 first, there is nothing to try.
+if [[ $(getent ahosts localhost | awk 'NR == 1 {print $1}') == 127.0.0.1 ]]; then
+  run "alice-password-1" "$FOLIO_BENCH" --server "localhost:$port" --ca "$data/tls-cert.pem" \
+    --user alice --password-stdin --op agenda --records 0 --duration 1 --json
+  expect "the certificate names localhost too, and the name is checked" 0
+fi
 
 run "wrong-password" "${bench[@]}" --op read --records 10
 expect "a wrong password exits 1" 1 "" "UNAUTHENTICATED"
@@ -69,9 +94,9 @@ expect "a wrong password exits 1" 1 "" "UNAUTHENTICATED"
 run "alice-password-1" "${bench[@]}" --op read --records 50 --connections 2 --pipeline 4 --json
 expect "read runs" 0
 report_ok "read reports" "$OUT"
-json_check "read set up 50 records of about half a KiB" "$OUT" \
+json_check "read set up 50 records of about half a KiB, over TLS" "$OUT" \
   'd["records"] == 50 and 300 <= d["record_bytes"] <= 800 and d["op"] == "read" and
-   d["connections"] == 2 and d["pipeline"] == 4'
+   d["connections"] == 2 and d["pipeline"] == 4 and d["transport"] == "tls"'
 [[ $ERR == *"adding 50"* ]] && pass "the working set is created when missing" ||
   fail "the working set is created when missing" "stderr: ${ERR:0:400}"
 
@@ -92,6 +117,12 @@ done
 run "" "$FOLIO" --json client list --limit 1000
 json_check "add added clients" "$OUT" 'len(d["clients"]) > 50'
 
+run "alice-password-1" "${bench[@]}" --op connect --records 0 --connections 3 --json
+expect "connect runs" 0
+report_ok "connect reports" "$OUT"
+json_check "connect made more connections than it keeps" "$OUT" \
+  'd["op"] == "connect" and d["connections"] == 3 and d["ops"] > 3'
+
 run "alice-password-1" "${bench[@]}" --op read --records 50 --connections 2 --pipeline 4 \
   --rate 200 --json
 expect "open loop runs" 0
@@ -108,5 +139,25 @@ expect "text report" 0 "latency us"
 stop_server
 [[ $RC == 0 ]] && pass "foliod exits 0 on SIGTERM" ||
   fail "foliod exits 0 on SIGTERM" "exit $RC" "$(tail -5 "$tmp/foliod.log")"
+
+# ---------------------------------------------------------------- the same firm in plaintext
+
+if ! start_server "$data" --hash-cost min --plaintext; then
+  fail "foliod serve --plaintext writes its port file" "$(tail -5 "$tmp/foliod.log")"
+  cli_summary
+  exit 1
+fi
+plain=("$FOLIO_BENCH" --server "127.0.0.1:$port" --plaintext --user alice --password-stdin
+  --duration 1)
+for op in read connect; do
+  run "alice-password-1" "${plain[@]}" --op "$op" --records 50 --connections 2 --json
+  expect "$op runs in plaintext" 0
+  report_ok "$op reports in plaintext" "$OUT"
+  json_check "$op says plaintext" "$OUT" 'd["transport"] == "plaintext"'
+done
+run "alice-password-1" "$FOLIO_BENCH" --server "127.0.0.1:$port" --ca "$data/tls-cert.pem" \
+  --user alice --password-stdin --op read --records 10 --duration 1
+expect "--ca against a plaintext server: exits 1 with the server's word" 1 "" "runs without TLS"
+stop_server
 
 cli_summary

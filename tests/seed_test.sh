@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # seed_test.sh - folio-seed works: it adds the office, the agents and their
-# clients through the protocol, and the same --seed gives the same clients.
-# A smoke test, not a benchmark: nothing is timed.
+# clients through the protocol, over TLS trusting the firm's certificate
+# (--ca), and the same --seed gives the same clients. A smoke test, not a
+# benchmark: nothing is timed.
 #
 # Needs FOLIOD, FOLIO and FOLIO_SEED (paths of the built binaries; ctest sets
 # them). Starts its own foliods on ephemeral loopback ports, keeps every file
@@ -15,28 +16,35 @@ FOLIO_SEED=${FOLIO_SEED:?set FOLIO_SEED to the folio-seed binary}
 run "" "$FOLIO_SEED" --help
 expect "--help exits 0" 0 "--clients-per-agent"
 missing=
-for flag in --server --user --password-stdin --agents --clients-per-agent --seed --office \
-  --agent-prefix --extra-agent-clients --connections --window --max-seconds; do
+for flag in --server --ca --plaintext --user --password-stdin --agents --clients-per-agent \
+  --seed --office --agent-prefix --extra-agent-clients --connections --window --max-seconds; do
   [[ $OUT == *"$flag"* ]] || missing+=" $flag"
 done
 [[ -z $missing ]] && pass "--help lists every flag" || fail "--help lists every flag" "missing:$missing"
-base="--server 127.0.0.1:1 --user boss --password-stdin"
+base="--server 127.0.0.1:1 --plaintext --user boss --password-stdin"
 for args in "" "$base --agents 1" "$base --clients-per-agent 1" \
   "$base --agents x --clients-per-agent 1" "$base --agents 1 --clients-per-agent 1 --window 129" \
   "$base --agents 1 --clients-per-agent 1 --connections 0" \
-  "$base --agents 1 --clients-per-agent 1 extra"; do
+  "$base --agents 1 --clients-per-agent 1 extra" \
+  "--server 127.0.0.1:1 --user boss --password-stdin --agents 1 --clients-per-agent 1" \
+  "$base --ca $tmp/none.pem --agents 1 --clients-per-agent 1"; do
   # shellcheck disable=SC2086
   run "pw" "$FOLIO_SEED" $args
   expect "usage error exits 2: folio-seed $args" 2 "" "folio-seed"
 done
 run "pw" "$FOLIO_SEED" $base --agents 1 --clients-per-agent 1
 expect "no server: exits 1" 1
+run "pw" "$FOLIO_SEED" --server 127.0.0.1:1 --ca "$tmp/none.pem" --user boss --password-stdin \
+  --agents 1 --clients-per-agent 1
+expect "a CA file that does not load: says so" 2 "" "cannot load the CA file"
 
 # seed_firm NAME: a fresh firm in $tmp/NAME seeded with 2 agents x 50 clients
 # (seed 7); leaves the server running and FOLIO_SERVER pointing at it.
 seed_firm() {
   local data=$tmp/$1
-  run "boss-password-1" "$FOLIOD" init --data "$data" --firm "Seed Firm" --admin boss \
+  # Firms of one name would have certificates of one subject, which a CA file
+  # holding both cannot tell apart (cli_lib.sh's $tmp/ca.pem holds both).
+  run "boss-password-1" "$FOLIOD" init --data "$data" --firm "Seed Firm $1" --admin boss \
     --password-stdin --hash-cost min
   expect "$1: foliod init" 0
   if ! start_server "$data" --hash-cost min; then
@@ -45,9 +53,9 @@ seed_firm() {
     exit 1
   fi
   export FOLIO_SERVER=127.0.0.1:$port
-  run $'boss-password-1\nagent-password-1' "$FOLIO_SEED" --server "127.0.0.1:$port" --user boss \
-    --password-stdin --agents 2 --clients-per-agent 50 --seed 7 --office North \
-    --agent-prefix rep --connections 3 --window 8
+  run $'boss-password-1\nagent-password-1' "$FOLIO_SEED" --server "127.0.0.1:$port" \
+    --ca "$data/tls-cert.pem" --user boss --password-stdin --agents 2 --clients-per-agent 50 \
+    --seed 7 --office North --agent-prefix rep --connections 3 --window 8
   expect "$1: folio-seed 2 x 50" 0 "100 clients"
 }
 
@@ -90,9 +98,9 @@ second_a=$NAMES
 [[ -n $first_a && $first_a == "$second_a" ]] && pass "the same --seed gives the same names" ||
   fail "the same --seed gives the same names" "first: ${first_a:0:200}" "second: ${second_a:0:200}"
 
-run $'boss-password-1\nagent-password-1' "$FOLIO_SEED" --server "127.0.0.1:$port" --user boss \
-  --password-stdin --agents 2 --clients-per-agent 0 --extra-agent-clients 5 --seed 7 \
-  --office North --agent-prefix rep
+run $'boss-password-1\nagent-password-1' "$FOLIO_SEED" --server "127.0.0.1:$port" \
+  --ca "$tmp/second/tls-cert.pem" --user boss --password-stdin --agents 2 --clients-per-agent 0 \
+  --extra-agent-clients 5 --seed 7 --office North --agent-prefix rep
 expect "existing agents are kept; the extra agent is added" 0 "5 clients"
 names rep0003
 json_check "the extra agent has its 5 clients" "$LIST" 'len(d["clients"]) == 5'

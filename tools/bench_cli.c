@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench_conn.h"
+
 static const char *bench_cli_program = "folio-bench";
 
 void bench_cli_name(const char *name)
@@ -54,4 +56,22 @@ bool bench_cli_read_line(char *buf, size_t cap)
         return false;
     buf[strcspn(buf, "\r\n")] = '\0';
     return true;
+}
+
+struct bench_target *bench_cli_target(const char *server, const char *ca_file, bool plaintext)
+{
+    if (ca_file != NULL && plaintext)
+        bench_cli_usage_error("--ca and --plaintext exclude each other: TLS trusting FILE, or "
+                              "no TLS");
+    if (ca_file == NULL && !plaintext)
+        bench_cli_usage_error("--ca FILE is required: foliod serves TLS, and FILE is the "
+                              "certificate to trust (a firm's own is DATA/tls-cert.pem); "
+                              "--plaintext for a foliod run with --plaintext");
+    char why[768];
+    struct bench_target *t = bench_target_new(server, why, sizeof(why));
+    if (t == NULL)
+        bench_cli_usage_error("--server %s", why);
+    if (ca_file != NULL && bench_target_trust(t, ca_file, why, sizeof(why)) != 0)
+        bench_cli_usage_error("--ca: %s", why);
+    return t;
 }

@@ -11,12 +11,15 @@
  * the next request is due and wake the loop (uv_async), because the loop's
  * own timers have millisecond resolution and would add up to a millisecond
  * to every open-loop latency. After --duration no request is sent; the
- * answers still in flight are awaited and counted. */
+ * answers still in flight are awaited and counted. --op connect measures
+ * the connections themselves: each of --connections dials, is timed to
+ * ready, is closed, and dials again. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdatomic.h>
 #include <inttypes.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +41,7 @@
 #define BENCH_RATE_MAX        10000000.0
 #define BENCH_SPARE_FILES     64       /* descriptors besides the connections */
 #define BENCH_SETUP_WINDOW    64       /* ClientAdds in flight while creating the working set */
+#define BENCH_SETUP_DIALS     64       /* connections being set up at once */
 #define BENCH_CALL_MS         60000    /* one setup request */
 #define BENCH_DRAIN_MS        30000    /* answers still awaited after the run */
 #define BENCH_PACE_MIN_NS     10000    /* the pacing thread wakes the loop at most this often */
@@ -53,13 +57,15 @@ enum bench_op {
     OP_LOGIN,
     OP_MIXED,
     OP_LIST,
+    OP_CONNECT,
 };
 
-static const char *const bench_op_names[] = {"read",    "update", "add",   "agenda",
-                                             "segment", "login",  "mixed", "list"};
+static const char *const bench_op_names[] = {"read",  "update", "add",  "agenda", "segment",
+                                             "login", "mixed",  "list", "connect"};
 
 struct bench_options {
     const char *server;
+    struct bench_target *target; /* --server, --ca, --plaintext */
     const char *user;
     char password[1024];
     enum bench_op op;
@@ -82,8 +88,10 @@ enum bench_phase {
 struct bench {
     struct bench_options opt;
     uv_loop_t *loop;
-    struct sockaddr_storage addr;
     struct bench_conn **conns;
+    char token[128];   /* the setup Login's session: the others authenticate with it */
+    uint64_t *dial_ns; /* --op connect: when each connection's dial began */
+    struct bench_conn_auth dial_auth;
     unsigned ready;
     enum bench_phase phase;
     uint64_t rng;
@@ -125,14 +133,20 @@ static struct bench B;
 
 static void bench_usage(FILE *to)
 {
-    fputs("usage: folio-bench --server HOST:PORT --user U --password-stdin --op OP\n"
-          "                   [--connections N] [--pipeline K] [--duration S] [--records N]\n"
-          "                   [--rate R] [--date YYYY-MM-DD] [--json]\n"
+    fputs("usage: folio-bench --server HOST:PORT (--ca FILE | --plaintext) --user U\n"
+          "                   --password-stdin --op OP [--connections N] [--pipeline K]\n"
+          "                   [--duration S] [--records N] [--rate R] [--date YYYY-MM-DD]\n"
+          "                   [--json]\n"
           "\n"
           "Loads a folio server and reports operations per second, errors, and latency\n"
           "percentiles in microseconds. U must be an agent: the working set is U's clients.\n"
           "\n"
           "  --server HOST:PORT  the server ([IPv6]:PORT for an IPv6 literal)\n"
+          "  --ca FILE           TLS (foliod's default): trust the server whose certificate\n"
+          "                      chains to one in FILE (PEM) and names HOST, the IP address\n"
+          "                      when HOST is one; a firm's own is DATA/tls-cert.pem\n"
+          "  --plaintext         no TLS, for a foliod run with --plaintext (loopback only);\n"
+          "                      exactly one of --ca and --plaintext is required\n"
           "  --user U            log in as U, with the password read from standard input\n"
           "  --password-stdin    (required) the password is the first line of stdin\n"
           "  --op OP             what each request does:\n"
@@ -145,6 +159,11 @@ static void bench_usage(FILE *to)
           "               password check and the new session, not the TCP handshake\n"
           "      mixed    80 % read, 15 % update, 5 % agenda\n"
           "      list     ClientList: a page of 100 clients after a random one\n"
+          "      connect  a new connection: TCP connect, TLS handshake (unless\n"
+          "               --plaintext), Hello and Authenticate with U's session (not\n"
+          "               Login: the password hash would hide the rest), timed to the\n"
+          "               answer and closed; each of --connections makes one at a time\n"
+          "               (--pipeline 1, no --rate)\n"
           "  --connections N     connections, 1 to 20000 (default 1); the open-file soft\n"
           "                      limit is raised to the hard limit when N needs it;\n"
           "                      foliod serves 1024 unless given --max-connections\n"
@@ -152,7 +171,7 @@ static void bench_usage(FILE *to)
           "  --duration S        seconds of load, up to 3600 (default 10)\n"
           "  --records N         working set: U's first N clients, created first when U has\n"
           "                      fewer (default 1000; may be 0 for add, agenda, segment,\n"
-          "                      login)\n"
+          "                      login, connect)\n"
           "  --rate R            open loop: R requests/s in all, latency measured from each\n"
           "                      request's intended send time; requests wait when every\n"
           "                      pipeline is full (default: closed loop)\n"
@@ -208,6 +227,8 @@ static void bench_parse_args(int argc, char **argv, struct bench_options *o)
         OPT_RATE,
         OPT_JSON,
         OPT_DATE,
+        OPT_CA,
+        OPT_PLAINTEXT,
         OPT_HELP
     };
     static const struct option longopts[] = {
@@ -222,10 +243,13 @@ static void bench_parse_args(int argc, char **argv, struct bench_options *o)
         {"rate", required_argument, NULL, OPT_RATE},
         {"json", no_argument, NULL, OPT_JSON},
         {"date", required_argument, NULL, OPT_DATE},
+        {"ca", required_argument, NULL, OPT_CA},
+        {"plaintext", no_argument, NULL, OPT_PLAINTEXT},
         {"help", no_argument, NULL, OPT_HELP},
         {NULL, 0, NULL, 0},
     };
-    bool password_stdin = false, have_op = false, have_records = false;
+    bool password_stdin = false, have_op = false, have_records = false, plaintext = false;
+    const char *ca_file = NULL;
     *o = (struct bench_options){.connections = 1, .pipeline = 1, .duration_s = 10, .records = 1000};
     int ch;
     opterr = 0;
@@ -249,7 +273,7 @@ static void bench_parse_args(int argc, char **argv, struct bench_options *o)
                 }
             if (!have_op)
                 bench_cli_usage_error("--op is one of read, update, add, agenda, segment, login, "
-                                      "mixed, list; not %s",
+                                      "mixed, list, connect; not %s",
                                       optarg);
             break;
         case OPT_CONNECTIONS:
@@ -277,6 +301,12 @@ static void bench_parse_args(int argc, char **argv, struct bench_options *o)
                 bench_cli_usage_error("--date wants YYYY-MM-DD, not %s", optarg);
             snprintf(o->date, sizeof(o->date), "%s", optarg);
             break;
+        case OPT_CA:
+            ca_file = optarg;
+            break;
+        case OPT_PLAINTEXT:
+            plaintext = true;
+            break;
         case OPT_HELP:
             bench_usage(stdout);
             exit(0);
@@ -292,6 +322,10 @@ static void bench_parse_args(int argc, char **argv, struct bench_options *o)
         o->op == OP_READ || o->op == OP_UPDATE || o->op == OP_MIXED || o->op == OP_LIST;
     if (needs_records && have_records && o->records == 0)
         bench_cli_usage_error("--op %s needs --records of at least 1", bench_op_names[o->op]);
+    if (o->op == OP_CONNECT && (o->pipeline > 1 || o->rate > 0))
+        bench_cli_usage_error("--op connect keeps one connection being made per --connections: "
+                              "no --pipeline above 1, no --rate");
+    o->target = bench_cli_target(o->server, ca_file, plaintext);
     if (o->date[0] == '\0') {
         time_t now = time(NULL);
         struct tm tm;
@@ -405,6 +439,7 @@ static void bench_send(struct bench_conn *c, uint64_t tag)
         req.client_list = &list;
         break;
     case OP_MIXED:
+    case OP_CONNECT: /* bench_dial's: nothing is sent */
         break;
     }
     if (bench_conn_send(c, &req, tag) != 0)
@@ -527,6 +562,20 @@ static void bench_stop(uv_timer_t *t)
     bench_finish();
 }
 
+/* Counts one answer, resp (NULL for a connection made), that came at now
+ * for a request due at tag. */
+static void bench_count(uint64_t now, uint64_t tag, const Folio__Response *resp)
+{
+    B.ops++;
+    B.last_ns = now;
+    bench_histogram_record(&B.hist, now > tag ? (now - tag) / 1000 : 0);
+    if (resp != NULL && resp->status != NULL && resp->status->code != FOLIO__CODE__OK) {
+        if (B.errors++ == 0)
+            snprintf(B.first_error, sizeof(B.first_error), "%s: %s",
+                     status_name(resp->status->code), resp->status->message);
+    }
+}
+
 static void bench_response(struct bench_conn *c, const Folio__Response *resp, uint64_t tag)
 {
     uint64_t now = uv_hrtime();
@@ -540,14 +589,7 @@ static void bench_response(struct bench_conn *c, const Folio__Response *resp, ui
         snprintf(B.ids[B.n_ids++], BENCH_ID_LEN + 1, "%s", resp->client->id);
         return;
     }
-    B.ops++;
-    B.last_ns = now;
-    bench_histogram_record(&B.hist, now > tag ? (now - tag) / 1000 : 0);
-    if (resp->status != NULL && resp->status->code != FOLIO__CODE__OK) {
-        if (B.errors++ == 0)
-            snprintf(B.first_error, sizeof(B.first_error), "%s: %s",
-                     status_name(resp->status->code), resp->status->message);
-    }
+    bench_count(now, tag, resp);
     if (B.phase != PHASE_RUNNING) {
         if (B.phase == PHASE_DRAINING && B.in_flight == 0)
             bench_finish();
@@ -579,6 +621,39 @@ static const struct bench_conn_callbacks bench_callbacks = {
     .response = bench_response,
     .failed = bench_failed,
 };
+
+/* --op connect: the connection in slot is ready, timed from its dial; it
+ * is closed and, while the run lasts, the slot dials again. */
+static void bench_dial(unsigned slot);
+
+static void bench_dialled(struct bench_conn *c)
+{
+    uint64_t now = uv_hrtime();
+    unsigned slot = (unsigned)(uintptr_t)bench_conn_data(c);
+    B.in_flight--;
+    bench_count(now, B.dial_ns[slot], NULL);
+    bench_conn_close(c);
+    B.conns[slot] = NULL;
+    if (B.phase == PHASE_RUNNING)
+        bench_dial(slot);
+    else if (B.phase == PHASE_DRAINING && B.in_flight == 0)
+        bench_finish();
+}
+
+static const struct bench_conn_callbacks bench_dial_callbacks = {
+    .ready = bench_dialled,
+    .failed = bench_failed,
+};
+
+static void bench_dial(unsigned slot)
+{
+    B.dial_ns[slot] = uv_hrtime();
+    B.conns[slot] = bench_conn_open(B.loop, B.opt.target, &B.dial_auth, &bench_dial_callbacks,
+                                    (void *)(uintptr_t)slot);
+    if (B.conns[slot] == NULL)
+        bench_cli_fatal("out of memory");
+    B.in_flight++;
+}
 
 /* ---------------------------------------------------------------- setup */
 
@@ -679,19 +754,16 @@ static void bench_measure_record(struct bench_conn *c)
 
 static void bench_setup(void)
 {
-    char why[256];
-    if (bench_conn_resolve(B.opt.server, &B.addr, why, sizeof(why)) != 0)
-        bench_cli_usage_error("--server %s", why);
     bench_raise_file_limit(B.opt.connections);
     B.ids = calloc(B.opt.records > 0 ? B.opt.records : 1, sizeof(*B.ids));
     B.conns = calloc(B.opt.connections, sizeof(*B.conns));
-    if (B.ids == NULL || B.conns == NULL)
+    B.dial_ns = calloc(B.opt.connections, sizeof(*B.dial_ns));
+    if (B.ids == NULL || B.conns == NULL || B.dial_ns == NULL)
         bench_cli_fatal("out of memory");
 
     struct bench_conn_auth auth = {
         .user = B.opt.user, .password = B.opt.password, .client_name = "folio-bench"};
-    struct bench_conn *first =
-        bench_conn_open(B.loop, (struct sockaddr *)&B.addr, &auth, &bench_callbacks, NULL);
+    struct bench_conn *first = bench_conn_open(B.loop, B.opt.target, &auth, &bench_callbacks, NULL);
     if (first == NULL)
         bench_cli_fatal("out of memory");
     if (bench_conn_wait_ready(first) != 0)
@@ -703,17 +775,28 @@ static void bench_setup(void)
     bench_measure_record(first);
 
     /* The others log in with the session, so setup costs no password hashing. */
-    char token[128];
-    snprintf(token, sizeof(token), "%s", bench_conn_token(first));
-    auth.token = token;
-    for (unsigned i = 0; i < B.opt.connections; i++) {
-        B.conns[i] =
-            bench_conn_open(B.loop, (struct sockaddr *)&B.addr, &auth, &bench_callbacks, NULL);
-        if (B.conns[i] == NULL)
-            bench_cli_fatal("out of memory");
+    snprintf(B.token, sizeof(B.token), "%s", bench_conn_token(first));
+    auth.token = B.token;
+    B.dial_auth = auth;
+    if (B.opt.op != OP_CONNECT) { /* which makes its own during the run */
+        /* A few at a time: thousands of TLS handshakes at once would each
+         * wait for all the others, and leave the server's heap grown by
+         * their transient memory - the cost of a burst of handshakes, not
+         * of the connections once open. */
+        unsigned opened = 0;
+        while (B.ready < B.opt.connections) {
+            while (opened < B.opt.connections && opened - B.ready < BENCH_SETUP_DIALS) {
+                B.conns[opened] =
+                    bench_conn_open(B.loop, B.opt.target, &auth, &bench_callbacks, NULL);
+                if (B.conns[opened++] == NULL)
+                    bench_cli_fatal("out of memory");
+            }
+            uv_run(B.loop, UV_RUN_ONCE);
+        }
+        /* Scripts that watch the server's memory wait for this line. */
+        fprintf(stderr, "folio-bench: %u connections logged in over %s\n", B.opt.connections,
+                bench_target_tls(B.opt.target) ? "TLS" : "plaintext");
     }
-    while (B.ready < B.opt.connections)
-        uv_run(B.loop, UV_RUN_ONCE);
     bench_conn_close(first);
 }
 
@@ -729,14 +812,16 @@ static void bench_report(void)
              p99 = bench_histogram_percentile(&B.hist, 99),
              p999 = bench_histogram_percentile(&B.hist, 99.9), max = B.hist.max;
     const char *op = bench_op_names[B.opt.op];
+    const char *transport = bench_target_tls(B.opt.target) ? "tls" : "plaintext";
     if (B.opt.json) {
-        printf("{\"op\": \"%s\", \"connections\": %u, \"pipeline\": %u, \"rate\": %.0f, "
+        printf("{\"op\": \"%s\", \"transport\": \"%s\", \"connections\": %u, \"pipeline\": %u, "
+               "\"rate\": %.0f, "
                "\"duration_s\": %.3f, \"records\": %u, \"record_bytes\": %zu, \"ops\": %" PRIu64
                ", \"ops_per_sec\": %.1f, \"errors\": %" PRIu64 ", \"backlog\": %" PRIu64
                ", \"p50_us\": %" PRIu64 ", \"p90_us\": %" PRIu64 ", \"p99_us\": %" PRIu64
                ", \"p999_us\": %" PRIu64 ", \"max_us\": %" PRIu64 ", \"first_error\": \"",
-               op, B.opt.connections, B.opt.pipeline, B.opt.rate, elapsed, B.n_ids, B.record_bytes,
-               B.ops, per_sec, B.errors, B.backlog, p50, p90, p99, p999, max);
+               op, transport, B.opt.connections, B.opt.pipeline, B.opt.rate, elapsed, B.n_ids,
+               B.record_bytes, B.ops, per_sec, B.errors, B.backlog, p50, p90, p99, p999, max);
         for (const char *p = B.first_error; *p != '\0'; p++) {
             unsigned char ch = (unsigned char)*p;
             if (ch == '"' || ch == '\\')
@@ -749,7 +834,8 @@ static void bench_report(void)
         printf("\"}\n");
         return;
     }
-    printf("op %s, %u connections, pipeline %u, ", op, B.opt.connections, B.opt.pipeline);
+    printf("op %s, %s, %u connections, pipeline %u, ", op,
+           bench_target_tls(B.opt.target) ? "TLS" : "plaintext", B.opt.connections, B.opt.pipeline);
     if (B.opt.rate > 0)
         printf("open loop at %.0f/s, ", B.opt.rate);
     else
@@ -792,6 +878,9 @@ int main(int argc, char **argv)
             bench_cli_fatal("cannot start the pacing thread");
         B.pace_running = true;
         bench_pace();
+    } else if (B.opt.op == OP_CONNECT) {
+        for (unsigned i = 0; i < B.opt.connections; i++)
+            bench_dial(i);
     } else {
         for (unsigned i = 0; i < B.opt.connections; i++)
             for (unsigned k = 0; k < B.opt.pipeline; k++)
@@ -807,7 +896,9 @@ int main(int argc, char **argv)
     uv_close((uv_handle_t *)&B.pace_check, NULL);
     uv_run(B.loop, UV_RUN_DEFAULT);
     uv_loop_close(B.loop);
+    bench_target_free(B.opt.target);
     free(B.conns);
+    free(B.dial_ns);
     free(B.ids);
     return 0;
 }

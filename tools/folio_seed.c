@@ -38,6 +38,7 @@
 
 struct seed_options {
     const char *server;
+    struct bench_target *target; /* --server, --ca, --plaintext */
     const char *user;
     char password[1024];
     char agent_password[1024];
@@ -79,7 +80,6 @@ enum { TAG_ADD = 0, TAG_EVENT = 1, TAG_ADMIN = 2 };
 static struct {
     struct seed_options opt;
     uv_loop_t *loop;
-    struct sockaddr_storage addr;
     struct seed_agent *agents;
     unsigned n_agents;
     struct seed_job *jobs;
@@ -95,10 +95,10 @@ static struct {
 
 static void seed_usage(FILE *to)
 {
-    fputs("usage: folio-seed --server HOST:PORT --user ADMIN --password-stdin --agents A\n"
-          "                  --clients-per-agent C [--seed S] [--office NAME]\n"
-          "                  [--agent-prefix P] [--extra-agent-clients N] [--connections K]\n"
-          "                  [--window W] [--max-seconds T]\n"
+    fputs("usage: folio-seed --server HOST:PORT (--ca FILE | --plaintext) --user ADMIN\n"
+          "                  --password-stdin --agents A --clients-per-agent C [--seed S]\n"
+          "                  [--office NAME] [--agent-prefix P] [--extra-agent-clients N]\n"
+          "                  [--connections K] [--window W] [--max-seconds T]\n"
           "\n"
           "Fills a firm with synthetic, deterministic portfolios through the protocol: the\n"
           "office, agents P0001..PA each with C clients, and with --extra-agent-clients one\n"
@@ -107,6 +107,12 @@ static void seed_usage(FILE *to)
           "incomes (a third with a later change), purchases, tags, consent.\n"
           "\n"
           "  --server HOST:PORT        the server ([IPv6]:PORT for an IPv6 literal)\n"
+          "  --ca FILE                 TLS (foliod's default): trust the server whose\n"
+          "                            certificate chains to one in FILE (PEM) and names\n"
+          "                            HOST, the IP address when HOST is one; a firm's own\n"
+          "                            is DATA/tls-cert.pem\n"
+          "  --plaintext               no TLS, for a foliod run with --plaintext (loopback\n"
+          "                            only); exactly one of --ca and --plaintext is required\n"
           "  --user ADMIN              a firm-admin\n"
           "  --password-stdin          (required) line 1 of stdin: ADMIN's password; line 2,\n"
           "                            if any: the agents' password (default: ADMIN's)\n"
@@ -145,6 +151,8 @@ static void seed_parse_args(int argc, char **argv, struct seed_options *o)
         OPT_CONNECTIONS,
         OPT_WINDOW,
         OPT_MAX_SECONDS,
+        OPT_CA,
+        OPT_PLAINTEXT,
         OPT_HELP
     };
     static const struct option longopts[] = {
@@ -160,10 +168,13 @@ static void seed_parse_args(int argc, char **argv, struct seed_options *o)
         {"connections", required_argument, NULL, OPT_CONNECTIONS},
         {"window", required_argument, NULL, OPT_WINDOW},
         {"max-seconds", required_argument, NULL, OPT_MAX_SECONDS},
+        {"ca", required_argument, NULL, OPT_CA},
+        {"plaintext", no_argument, NULL, OPT_PLAINTEXT},
         {"help", no_argument, NULL, OPT_HELP},
         {NULL, 0, NULL, 0},
     };
-    bool password_stdin = false, have_agents = false, have_clients = false;
+    bool password_stdin = false, have_agents = false, have_clients = false, plaintext = false;
+    const char *ca_file = NULL;
     *o = (struct seed_options){.seed = 1,
                                .office = "Bench",
                                .prefix = "agent",
@@ -216,6 +227,12 @@ static void seed_parse_args(int argc, char **argv, struct seed_options *o)
         case OPT_MAX_SECONDS:
             o->max_seconds = (unsigned)bench_cli_parse_uint("max-seconds", optarg, 1, 86400);
             break;
+        case OPT_CA:
+            ca_file = optarg;
+            break;
+        case OPT_PLAINTEXT:
+            plaintext = true;
+            break;
         case OPT_HELP:
             seed_usage(stdout);
             exit(0);
@@ -234,6 +251,7 @@ static void seed_parse_args(int argc, char **argv, struct seed_options *o)
             "--office and --agent-prefix must not be empty, the prefix at most %d "
             "bytes",
             SEED_NAME_LEN - 8);
+    o->target = bench_cli_target(o->server, ca_file, plaintext);
     if (!bench_cli_read_line(o->password, sizeof(o->password)) || o->password[0] == '\0')
         bench_cli_usage_error("--password-stdin: no password on standard input");
     if (!bench_cli_read_line(o->agent_password, sizeof(o->agent_password)) ||
@@ -406,8 +424,7 @@ static void seed_admin(void)
 {
     struct bench_conn_auth auth = {
         .user = S.opt.user, .password = S.opt.password, .client_name = "folio-seed"};
-    struct bench_conn *c =
-        bench_conn_open(S.loop, (struct sockaddr *)&S.addr, &auth, &seed_callbacks, NULL);
+    struct bench_conn *c = bench_conn_open(S.loop, S.opt.target, &auth, &seed_callbacks, NULL);
     if (c == NULL)
         bench_cli_fatal("out of memory");
     if (bench_conn_wait_ready(c) != 0)
@@ -457,7 +474,7 @@ static void seed_start_jobs(void)
                                        .password = S.opt.agent_password,
                                        .token = ag->token[0] != '\0' ? ag->token : NULL,
                                        .client_name = "folio-seed"};
-        j->conn = bench_conn_open(S.loop, (struct sockaddr *)&S.addr, &auth, &seed_callbacks, j);
+        j->conn = bench_conn_open(S.loop, S.opt.target, &auth, &seed_callbacks, j);
         if (j->conn == NULL)
             bench_cli_fatal("out of memory");
         S.running++;
@@ -497,9 +514,6 @@ int main(int argc, char **argv)
 {
     bench_cli_name("folio-seed");
     seed_parse_args(argc, argv, &S.opt);
-    char why[256];
-    if (bench_conn_resolve(S.opt.server, &S.addr, why, sizeof(why)) != 0)
-        bench_cli_usage_error("--server %s", why);
     S.loop = uv_default_loop();
     seed_plan();
     S.start_ns = uv_hrtime();
@@ -528,6 +542,7 @@ int main(int argc, char **argv)
     uv_close((uv_handle_t *)&S.deadline, NULL);
     uv_run(S.loop, UV_RUN_DEFAULT);
     uv_loop_close(S.loop);
+    bench_target_free(S.opt.target);
     free(S.jobs);
     free(S.agents);
     return 0;
