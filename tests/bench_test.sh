@@ -50,19 +50,7 @@ expect "a CA file that does not load: says so" 2 "" "cannot load the CA file"
 
 # ---------------------------------------------------------------- a firm with an agent
 
-data=$tmp/data
-run "boss-password-1" "$FOLIOD" init --data "$data" --firm "Bench Firm" --admin boss \
-  --password-stdin --hash-cost min
-expect "foliod init" 0
-if ! start_server "$data" --hash-cost min; then
-  fail "foliod serve writes its port file" "$(tail -5 "$tmp/foliod.log")"
-  cli_summary
-  exit 1
-fi
-export FOLIO_SERVER=127.0.0.1:$port
-export FOLIO_CONFIG=$tmp/cfg-boss
-run "boss-password-1" "$FOLIO" login boss --password-stdin
-expect "boss logs in" 0
+new_firm "Bench Firm"
 run "" "$FOLIO" admin office add North
 expect "add office" 0
 run "alice-password-1" "$FOLIO" admin user add alice --role agent --office North \

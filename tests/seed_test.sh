@@ -42,9 +42,9 @@ expect "a CA file that does not load: says so" 2 "" "cannot load the CA file"
 # (seed 7); leaves the server running and FOLIO_SERVER pointing at it.
 seed_firm() {
   local data=$tmp/$1
-  # Firms of one name would have certificates of one subject, which a CA file
-  # holding both cannot tell apart (cli_lib.sh's $tmp/ca.pem holds both).
-  run "boss-password-1" "$FOLIOD" init --data "$data" --firm "Seed Firm $1" --admin boss \
+  # Both firms have one name, so their certificates one subject: the CA file
+  # that holds both (cli_lib.sh's $tmp/ca.pem) tells them apart by key.
+  run "boss-password-1" "$FOLIOD" init --data "$data" --firm "Seed Firm" --admin boss \
     --password-stdin --hash-cost min
   expect "$1: foliod init" 0
   if ! start_server "$data" --hash-cost min; then
