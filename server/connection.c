@@ -148,13 +148,18 @@ void connection_end(struct connection *conn, Folio__Code code, const char *messa
 /* The peer will send nothing more, or nothing usable: stop reading, answer
  * what it asked (connection_update_reading shuts down once the queue is
  * empty). */
-static void connection_input_ended(struct connection *conn)
+static void connection_read_stop(struct connection *conn)
 {
-    conn->closing_after = true;
     if (conn->reading) {
         uv_read_stop((uv_stream_t *)&conn->tcp);
         conn->reading = false;
     }
+}
+
+static void connection_input_ended(struct connection *conn)
+{
+    conn->closing_after = true;
+    connection_read_stop(conn);
 }
 
 /* Moves plaintext out of TLS into the frame reader, as much as it has room
@@ -195,10 +200,7 @@ static bool connection_tls_pull(struct connection *conn)
         /* Frames sent before the close_notify are still answered:
          * connection_take_frames ends input once it has taken them. */
         conn->input_closed = true;
-        if (conn->reading) {
-            uv_read_stop((uv_stream_t *)&conn->tcp);
-            conn->reading = false;
-        }
+        connection_read_stop(conn);
     }
     bool established = !was_established && tls_stream_established(conn->tls);
     if (established)
@@ -577,9 +579,8 @@ static void connection_update_reading(struct connection *conn)
     if (want && !conn->reading) {
         if (uv_read_start((uv_stream_t *)&conn->tcp, connection_alloc, connection_read) == 0)
             conn->reading = true;
-    } else if (!want && conn->reading) {
-        uv_read_stop((uv_stream_t *)&conn->tcp);
-        conn->reading = false;
+    } else if (!want) {
+        connection_read_stop(conn);
     }
     if (conn->closing_after && conn->head == NULL)
         connection_shutdown(conn);
