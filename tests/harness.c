@@ -628,8 +628,8 @@ static void raw_set_blocking(struct harness_raw *raw, bool blocking)
 /* A TCP connection to s, with tls a TLS client that trusts exactly the
  * certificate s serves, for its IP address. NULL, with why, when the
  * handshake fails. */
-static struct harness_raw *raw_open(const struct harness_server *s, bool tls, char *why,
-                                    size_t why_size)
+static struct harness_raw *raw_open(const struct harness_server *s, const char *source, bool tls,
+                                    char *why, size_t why_size)
 {
     signal(SIGPIPE, SIG_IGN); /* OpenSSL writes with write(2), not send(MSG_NOSIGNAL) */
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -640,6 +640,13 @@ static struct harness_raw *raw_open(const struct harness_server *s, bool tls, ch
     setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    if (source != NULL) {
+        struct sockaddr_in from = {.sin_family = AF_INET};
+        cr_assert_eq(inet_pton(AF_INET, source, &from.sin_addr), 1, "not an IPv4 address: %s",
+                     source);
+        cr_assert_eq(bind(fd, (struct sockaddr *)&from, sizeof(from)), 0, "bind to %s: %s", source,
+                     strerror(errno));
+    }
     struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)s->port)};
     sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     cr_assert_eq(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0, "connect to %s: %s", s->addr,
@@ -688,7 +695,7 @@ static struct harness_raw *raw_open(const struct harness_server *s, bool tls, ch
 struct harness_raw *harness_raw_connect(const struct harness_server *s)
 {
     char why[256] = "";
-    struct harness_raw *raw = raw_open(s, !s->plaintext, why, sizeof(why));
+    struct harness_raw *raw = raw_open(s, NULL, !s->plaintext, why, sizeof(why));
     cr_assert_not_null(raw, "TLS handshake with foliod at %s (trusting %s) failed: %s", s->addr,
                        s->cert_file, why);
     return raw;
@@ -696,7 +703,16 @@ struct harness_raw *harness_raw_connect(const struct harness_server *s)
 
 struct harness_raw *harness_raw_connect_plain(const struct harness_server *s)
 {
-    return raw_open(s, false, NULL, 0);
+    return raw_open(s, NULL, false, NULL, 0);
+}
+
+struct harness_raw *harness_raw_connect_from(const struct harness_server *s, const char *source)
+{
+    char why[256] = "";
+    struct harness_raw *raw = raw_open(s, source, !s->plaintext, why, sizeof(why));
+    cr_assert_not_null(raw, "TLS handshake with foliod at %s from %s failed: %s", s->addr, source,
+                       why);
+    return raw;
 }
 
 void harness_raw_close(struct harness_raw *raw)
@@ -957,7 +973,7 @@ bool harness_raw_served_again(const struct harness_server *s)
     int64_t deadline = harness_now_ms() + harness_timeout_ms();
     while (harness_now_ms() < deadline) {
         char why[256] = "";
-        struct harness_raw *raw = raw_open(s, !s->plaintext, why, sizeof(why));
+        struct harness_raw *raw = raw_open(s, NULL, !s->plaintext, why, sizeof(why));
         bool served = raw != NULL && raw_try_hello(raw);
         harness_raw_close(raw);
         if (served)

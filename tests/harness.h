@@ -133,6 +133,9 @@ struct harness_raw *harness_raw_connect(const struct harness_server *s);
 /* A plain TCP connection whatever the server speaks: for sending it
  * cleartext, half a handshake, or nothing at all. */
 struct harness_raw *harness_raw_connect_plain(const struct harness_server *s);
+/* As harness_raw_connect, from source, a loopback address such as
+ * "127.0.0.2": how a test plays several peers at different addresses. */
+struct harness_raw *harness_raw_connect_from(const struct harness_server *s, const char *source);
 /* Ends TLS (a close_notify when it can go without waiting) and closes the
  * socket; frees raw. NULL is ignored. */
 void harness_raw_close(struct harness_raw *raw);
