@@ -16,6 +16,7 @@
 #include "folioclient_interchange.h"
 #include "interchange.h"
 #include "output.h"
+#include "safe_file.h"
 
 /* Spreadsheets and address books are megabytes; this bounds a mistake. */
 #define CMD_IX_FILE_MAX (64u * 1024 * 1024)
@@ -38,13 +39,15 @@ int cmd_export_interchange(struct cli *cli, const char *format)
     int rc = cli_connect_session(cli, NULL);
     if (rc != CLI_OK)
         return rc;
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    FILE *out = fd >= 0 ? fdopen(fd, "wb") : NULL;
+    struct safe_file file;
+    char why[PATH_MAX + 256];
+    if (safe_file_open(&file, path, why, sizeof(why)) < 0)
+        return cli_error(CLI_REFUSED, "FAILED_PRECONDITION", "%s", why);
+    FILE *out = safe_file_stream(&file);
     if (out == NULL) {
-        if (fd >= 0)
-            close(fd);
-        return cli_error(CLI_REFUSED, "FAILED_PRECONDITION", "cannot write %s: %s", path,
-                         strerror(errno));
+        safe_file_abort(&file);
+        return cli_error(CLI_REFUSED, "FAILED_PRECONDITION", "cannot write %s: out of memory",
+                         path);
     }
     bool failed = csv && interchange_csv_header(out) != 0;
     uint64_t count = 0;
@@ -53,7 +56,7 @@ int cmd_export_interchange(struct cli *cli, const char *format)
     while (!failed) {
         Folio__Response *r = folio_client_list(cli->client, 1000, after, &err);
         if (r == NULL) {
-            fclose(out);
+            safe_file_abort(&file);
             return cli_fail(&err);
         }
         const Folio__Clients *page = r->clients;
@@ -69,8 +72,13 @@ int cmd_export_interchange(struct cli *cli, const char *format)
         if (!more)
             break;
     }
-    if (fclose(out) != 0 || failed)
-        return cli_error(CLI_REFUSED, "FAILED_PRECONDITION", "cannot write %s", path);
+    if (failed) {
+        safe_file_abort(&file);
+        return cli_error(CLI_REFUSED, "FAILED_PRECONDITION", "cannot write %s: %s", path,
+                         strerror(errno));
+    }
+    if (safe_file_commit(&file, why, sizeof(why)) < 0)
+        return cli_error(CLI_REFUSED, "FAILED_PRECONDITION", "%s", why);
     const struct out_field f[] = {OUT_S("format", NULL, format), OUT_S("out", NULL, path),
                                   OUT_U("clients", NULL, count)};
     out_fields(f, 3);

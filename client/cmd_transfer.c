@@ -1,8 +1,10 @@
 /* cmd_transfer.c - folio export, folio import (signed bundles; CSV and
  * vCard go to cmd_interchange.c) and admin restore-transferred.
  *
- * An export lands in FILE.part and is renamed to FILE only once every byte
- * is on disk, so a FILE that exists is always a whole bundle. */
+ * An export lands in a new private temporary file beside FILE and is renamed
+ * over FILE only once every byte is on disk (safe_file.h), so a FILE that
+ * exists is always a whole bundle, mode 0600, and no link at FILE is
+ * followed. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -14,6 +16,7 @@
 #include "cli.h"
 #include "folioclient_transfer.h"
 #include "output.h"
+#include "safe_file.h"
 
 /* The interchange format asked for, or NULL for a bundle; *bad on an
  * unknown one. */
@@ -86,33 +89,26 @@ int cmd_export(struct cli *cli)
     size_t len = strlen(out);
     if (len == 0 || len > CLI_ARG_MAX)
         return cli_usage(cli, "--out: a file name");
-    char part[CLI_ARG_MAX + sizeof(".part")];
-    snprintf(part, sizeof(part), "%s.part", out);
     int rc = cli_connect_session(cli, NULL);
     if (rc != CLI_OK)
         return rc;
-    int fd = open(part, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0)
-        return cli_error(CLI_REFUSED, "INTERNAL", "cannot write %s: %s", part, strerror(errno));
+    struct safe_file file;
+    char why[PATH_MAX + 256];
+    if (safe_file_open(&file, out, why, sizeof(why)) < 0)
+        return cli_error(CLI_REFUSED, "INTERNAL", "%s", why);
     struct transfer_progress progress = {"exporting", false};
     struct folio_error err;
     Folio__Response *r = folio_export_to_fd(cli->client, cli_opt(cli, "--agent"), ids, n_ids,
-                                            cli_opt(cli, "--release") != NULL, fd,
+                                            cli_opt(cli, "--release") != NULL, file.fd,
                                             transfer_progress_fn(), &progress, &err);
     transfer_progress_end(&progress);
-    int saved = 0;
-    if (r != NULL && (fsync(fd) != 0 || close(fd) != 0))
-        saved = errno;
-    else if (r == NULL)
-        close(fd);
-    if (r != NULL && saved == 0 && rename(part, out) != 0)
-        saved = errno;
-    if (r == NULL || saved != 0) {
-        unlink(part);
-        if (r == NULL)
-            return cli_fail(&err);
+    if (r == NULL) {
+        safe_file_abort(&file);
+        return cli_fail(&err);
+    }
+    if (safe_file_commit(&file, why, sizeof(why)) < 0) {
         folio_response_free(r);
-        return cli_error(CLI_REFUSED, "INTERNAL", "cannot write %s: %s", out, strerror(saved));
+        return cli_error(CLI_REFUSED, "INTERNAL", "%s", why);
     }
     const Folio__Transfer *t = r->transfer;
     struct out_field f[12];

@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "safe_file.h"
+
 #define MKDIR_DEPTH_MAX 64
 
 /* The configuration directory, from the environment. */
@@ -123,59 +125,19 @@ static int make_dirs(char *path, int depth, char *err, size_t errlen)
     return -1;
 }
 
-static int write_fully(int fd, const char *buf, size_t len)
-{
-    while (len > 0) {
-        ssize_t n = write(fd, buf, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return -1;
-        buf += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
 int config_file_replace(const char *name, const char *text, size_t len, char *err, size_t errlen)
 {
     char dir[PATH_MAX];
-    char tmp[PATH_MAX];
     char path[PATH_MAX];
     if (config_dir(dir, sizeof(dir), err, errlen) < 0)
         return -1;
-    if (snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir, name) >= (int)sizeof(tmp) ||
-        snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path)) {
+    if (snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path)) {
         snprintf(err, errlen, "configuration directory path is too long");
         return -1;
     }
     if (make_dirs(dir, 0, err, errlen) < 0)
         return -1;
-    /* mkstemp creates the file with O_CREAT|O_EXCL and mode 0600. */
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        snprintf(err, errlen, "cannot create a file in %s: %s", dir, strerror(errno));
-        return -1;
-    }
-    int rc = 0;
-    if (fchmod(fd, 0600) < 0 || write_fully(fd, text, len) < 0 || fsync(fd) < 0)
-        rc = -1;
-    if (close(fd) < 0)
-        rc = -1;
-    if (rc == 0 && rename(tmp, path) < 0)
-        rc = -1;
-    if (rc < 0) {
-        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
-        unlink(tmp);
-        return -1;
-    }
-    /* Make the rename itself durable; failure here loses nothing we can act on. */
-    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd >= 0) {
-        fsync(dfd);
-        close(dfd);
-    }
-    return 0;
+    return safe_file_replace(path, text, len, err, errlen);
 }
 
 int config_file_remove(const char *name, char *err, size_t errlen)

@@ -3,9 +3,10 @@
  * They live in the folio configuration directory: $FOLIO_CONFIG, else
  * $XDG_CONFIG_HOME/folio, else ~/.config/folio, made with mode 0700 when
  * missing. A file is read whole, up to a bound the caller sets, and is
- * replaced atomically - a private temporary file (0600) is written, synced
- * and renamed over it - so a reader sees the old content or the new, never
- * a mix. Every function returns 0, or -1 with a message in err. */
+ * replaced atomically through safe_file.h - a new private temporary file
+ * (0600, no link followed) is written, synced and renamed over it - so a
+ * reader sees the old content or the new, never a mix. Every function returns 0, or -1 with a
+ * message in err. */
 #ifndef FOLIO_CONFIG_FILE_H
 #define FOLIO_CONFIG_FILE_H
 
