@@ -15,7 +15,7 @@
 #define CLI_CLIENT_NAME "folio/" FOLIO_VERSION
 /* Long enough for the server's growing delay after failed logins. */
 #define CLI_TIMEOUT_MS  60000
-#define CLI_MESSAGE_MAX 1024
+#define CLI_MESSAGE_MAX 2048
 
 const char *cli_opt(const struct cli *cli, const char *name)
 {
@@ -149,8 +149,24 @@ static int cli_tls_options(const struct cli *cli, struct folio_tls *tls)
     return CLI_OK;
 }
 
+/* How to check a fingerprint, for a person about to trust one. It names the
+ * flag but never prints a command with the fingerprint filled in: a command
+ * ready to paste is trusted by pasting it, which is what someone between
+ * the user and the server would want. */
+static void cli_how_to_verify(char *buf, size_t cap, const char *user)
+{
+    snprintf(buf, cap,
+             "ask your firm's admin to read you the server's fingerprint over a channel you "
+             "trust (in person or by phone, not a message sent over this network): foliod logs "
+             "it when it starts, and 'openssl x509 -noout -fingerprint -sha256 -in "
+             "tls-cert.pem' prints it on the server. Compare all 32 pairs with the one shown "
+             "above. Only if they are the same, run folio login %.100s with --trust-fingerprint "
+             "followed by the fingerprint as your admin gave it, typed from what they said.",
+             user);
+}
+
 /* Connects as tls says. A certificate other than the pinned one is
- * reported with what user can do if the firm really replaced it. */
+ * reported with how user can check whether the firm really replaced it. */
 static int cli_open(struct cli *cli, const struct folio_tls *tls, const char *user)
 {
     struct folio_error err;
@@ -158,12 +174,12 @@ static int cli_open(struct cli *cli, const struct folio_tls *tls, const char *us
     if (cli->client != NULL)
         return CLI_OK;
     if (tls->fingerprint != NULL && err.presented[0] != '\0' &&
-        strcmp(err.presented, tls->fingerprint) != 0)
+        strcmp(err.presented, tls->fingerprint) != 0) {
+        char how[CLI_MESSAGE_MAX / 2];
+        cli_how_to_verify(how, sizeof(how), user);
         return cli_error(CLI_UNAVAILABLE, "UNAVAILABLE",
-                         "%s\nIf your firm replaced its certificate, check the new fingerprint "
-                         "with your firm's admin, then run:\n"
-                         "  folio --server %s login %.100s --trust-fingerprint %s",
-                         err.message, cli->server, user, err.presented);
+                         "%s\nIf your firm says it replaced its certificate, %s", err.message, how);
+    }
     return cli_fail(&err);
 }
 
@@ -231,11 +247,12 @@ static int cli_ask_trust(struct cli *cli, const char *user, const char *fingerpr
     if (!out_json() || can_ask)
         fprintf(stderr, "the server %s presents a certificate with SHA-256 fingerprint %s\n",
                 cli->server, fingerprint);
-    if (!can_ask)
+    if (!can_ask) {
+        char how[CLI_MESSAGE_MAX / 2];
+        cli_how_to_verify(how, sizeof(how), user);
         return cli_error(CLI_UNAVAILABLE, "UNAVAILABLE",
-                         "not trusted: check the fingerprint with your firm's admin and run "
-                         "folio --server %s login %.100s --trust-fingerprint %s",
-                         cli->server, user, fingerprint);
+                         "not trusted: nothing was sent to %s.\nTo trust it, %s", cli->server, how);
+    }
     char question[SESSION_VALUE_MAX + 64];
     snprintf(question, sizeof(question), "Trust this certificate and remember it for %s? [y/N] ",
              cli->server);
@@ -301,6 +318,60 @@ int cli_connect_trusting(struct cli *cli, const char *user, const char *trust_fp
     return cli_trust_first_use(cli, &tls, user, trust_fp, asked);
 }
 
+const char *cli_connection_cert(const struct cli *cli)
+{
+    const char *fingerprint = folio_client_fingerprint(cli->client);
+    return fingerprint[0] != '\0' ? fingerprint : SESSION_PLAINTEXT;
+}
+
+/* How a person reads a session's cert. */
+static void cli_describe_cert(const char *cert, char *buf, size_t cap)
+{
+    if (strcmp(cert, SESSION_PLAINTEXT) == 0)
+        snprintf(buf, cap, "plaintext (no certificate)");
+    else
+        snprintf(buf, cap, "the certificate %s", cert);
+}
+
+/* The token goes to the server and certificate that issued it and nowhere
+ * else: anyone can name any address with --server or FOLIO_SERVER, and with
+ * --ca any certificate the CA signed is accepted. Checked before the
+ * connection (the address) and after the handshake (the certificate), so
+ * a mismatch sends nothing but the Hello. */
+static int cli_session_address_matches(const struct cli *cli)
+{
+    const struct session *s = &cli->session;
+    if (s->cert[0] == '\0')
+        return cli_error(CLI_UNAVAILABLE, "UNAUTHENTICATED",
+                         "not logged in to %s: the session file was written by an older folio "
+                         "and does not say which server certificate issued it, so it is not "
+                         "used; run folio login %s",
+                         cli->server, s->user);
+    if (strcmp(cli->server, s->server) != 0)
+        return cli_error(CLI_UNAVAILABLE, "UNAUTHENTICATED",
+                         "not logged in to %s: your session is for %s; run folio login %s",
+                         cli->server, s->server, s->user);
+    return CLI_OK;
+}
+
+static int cli_session_cert_matches(struct cli *cli)
+{
+    const char *presented = cli_connection_cert(cli);
+    if (strcmp(presented, cli->session.cert) == 0)
+        return CLI_OK;
+    char was[SESSION_VALUE_MAX + 64];
+    char now[SESSION_VALUE_MAX + 64];
+    cli_describe_cert(cli->session.cert, was, sizeof(was));
+    cli_describe_cert(presented, now, sizeof(now));
+    folio_client_close(cli->client);
+    cli->client = NULL;
+    return cli_error(CLI_UNAVAILABLE, "UNAUTHENTICATED",
+                     "not logged in to %s as it is now: your session was issued over %s, and the "
+                     "server now answers with %s; the session was not sent. Run folio login %s "
+                     "if this is the right server",
+                     cli->server, was, now, cli->session.user);
+}
+
 int cli_connect_session(struct cli *cli, bool *ended)
 {
     char msg[512];
@@ -311,7 +382,11 @@ int cli_connect_session(struct cli *cli, bool *ended)
         return cli_error(CLI_UNAVAILABLE, "UNAUTHENTICATED", "%s", msg);
     rc = cli_pick_server(cli, cli->session.server);
     if (rc == CLI_OK)
+        rc = cli_session_address_matches(cli);
+    if (rc == CLI_OK)
         rc = cli_connect(cli, cli->session.user);
+    if (rc == CLI_OK)
+        rc = cli_session_cert_matches(cli);
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;

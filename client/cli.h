@@ -106,9 +106,15 @@ int cli_connect(struct cli *cli, const char *user);
  * before this returns. A remembered one may be replaced by trust_fp when
  * the server presents exactly that. */
 int cli_connect_trusting(struct cli *cli, const char *user, const char *trust_fp, bool *asked);
-/* Loads the stored session, connects and authenticates with its token. When
- * the server says the session has ended and ended is not NULL, sets *ended
- * and returns CLI_UNAVAILABLE without printing anything. */
+/* What the session file records for the open connection: the fingerprint
+ * of the server's certificate, or SESSION_PLAINTEXT. */
+const char *cli_connection_cert(const struct cli *cli);
+/* Loads the stored session, connects and authenticates with its token, which
+ * is sent only when cli->server is the session's server and presents the
+ * certificate it was issued over (session_file.h); otherwise it exits 3
+ * saying so, having sent nothing of the session. When the server says the
+ * session has ended and ended is not NULL, sets *ended and returns
+ * CLI_UNAVAILABLE without printing anything. */
 int cli_connect_session(struct cli *cli, bool *ended);
 void cli_close(struct cli *cli);
 

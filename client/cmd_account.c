@@ -103,6 +103,7 @@ int cmd_login(struct cli *cli)
     snprintf(s.server, sizeof(s.server), "%s", cli->server);
     snprintf(s.user, sizeof(s.user), "%.*s", SESSION_VALUE_MAX, name);
     snprintf(s.token, sizeof(s.token), "%s", info->token);
+    snprintf(s.cert, sizeof(s.cert), "%s", cli_connection_cert(cli));
     rc = session_save(&s, msg, sizeof(msg));
     session_wipe(&s);
     if (rc < 0) {

@@ -51,6 +51,8 @@ static int parse(struct session *s, char *text, size_t len, const char *path, ch
             slot = s->user;
         else if (strcmp(line, "token") == 0)
             slot = s->token;
+        else if (strcmp(line, "cert") == 0)
+            slot = s->cert;
         if (slot != NULL) {
             if (!value_ok(value, vlen))
                 goto damaged;
@@ -85,15 +87,16 @@ int session_load(struct session *s, char *err, size_t errlen)
 int session_save(const struct session *s, char *err, size_t errlen)
 {
     if (!value_ok(s->server, strlen(s->server)) || !value_ok(s->user, strlen(s->user)) ||
-        !value_ok(s->token, strlen(s->token))) {
+        !value_ok(s->token, strlen(s->token)) || !value_ok(s->cert, strlen(s->cert))) {
         snprintf(err, errlen, "refusing to store a session with an unusable value");
         return -1;
     }
-    char text[3 * (SESSION_VALUE_MAX + 16) + 64];
+    char text[4 * (SESSION_VALUE_MAX + 16) + 128];
     int len = snprintf(text, sizeof(text),
-                       "# folio session: the token logs you in; keep this file private\n"
-                       "server=%s\nuser=%s\ntoken=%s\n",
-                       s->server, s->user, s->token);
+                       "# folio session: the token logs you in; keep this file private.\n"
+                       "# It is sent only to this server presenting this certificate.\n"
+                       "server=%s\nuser=%s\ntoken=%s\ncert=%s\n",
+                       s->server, s->user, s->token, s->cert);
     int rc = config_file_replace(SESSION_FILE_NAME, text, (size_t)len, err, errlen);
     explicit_bzero(text, sizeof(text));
     return rc;

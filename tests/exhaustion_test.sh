@@ -148,6 +148,9 @@ stop_server
 [[ $RC == 0 ]] && pass "foliod exits 0 after both" || fail "foliod exits 0 after both" "exit $RC"
 start_server "$data" --hash-cost min || fail "foliod starts again on the same data"
 export FOLIO_SERVER=127.0.0.1:$port
+# A session is sent only to the address that issued it; this is a new port.
+run "alice-password-1" "$FOLIO" login alice --password-stdin
+expect "alice logs in again at the new address" 0
 check_acknowledged "after a restart"
 stop_server
 cli_summary

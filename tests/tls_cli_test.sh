@@ -159,6 +159,11 @@ expect "a first login off a terminal without --trust-fingerprint is refused" 3 "
   "the server $server presents a certificate with SHA-256 fingerprint $fp"
 [[ $ERR == *--trust-fingerprint* ]] && pass "... and says to use --trust-fingerprint" ||
   fail "... and says to use --trust-fingerprint" "$ERR"
+# A command ready to paste would be trusted by pasting it: say what to
+# compare, with whom and how, never the flag with the fingerprint filled in.
+[[ $ERR != *"--trust-fingerprint $fp"* && $ERR == *"over a channel you trust"* ]] &&
+  pass "... without a command to paste, saying how to check the fingerprint" ||
+  fail "... without a command to paste, saying how to check the fingerprint" "$ERR"
 [[ -z $(pins first) ]] && pass "... and pins nothing" || fail "... and pins nothing" "$(pins first)"
 run "" pinned first whoami
 expect "... nor logs in" 3
@@ -209,6 +214,9 @@ run "" pinned first whoami
 expect "a changed certificate is refused" 3 "" "WARNING"
 [[ $ERR == *"$fp"* && $ERR == *"$new_fp"* ]] && pass "... naming both fingerprints" ||
   fail "... naming both fingerprints" "$ERR"
+[[ $ERR != *"--trust-fingerprint $new_fp"* && $ERR == *"over a channel you trust"* ]] &&
+  pass "... without a command to paste that trusts the new one" ||
+  fail "... without a command to paste that trusts the new one" "$ERR"
 run "boss-password-1" pinned first login boss --password-stdin
 expect "login without --trust-fingerprint is refused too" 3 "" "WARNING"
 [[ $(pins first) == "$server $fp" ]] && pass "... and the pin stays" ||
