@@ -7,6 +7,7 @@
 
 #include <criterion/criterion.h>
 
+#include "folioclient_stats.h"
 #include "harness.h"
 
 static struct harness_server srv;
@@ -149,6 +150,49 @@ Test(login_throttle, parallel_guesses_are_counted_before_hashing)
     /* ...but Alice still logs in from where she works. */
     expect_login("127.0.0.1", "alice", "alice-password", FOLIO__CODE__OK, NULL);
     cr_assert_eq(log_count("WARN login lock: alice refused from unknown addresses"), 1);
+    harness_server_finish(&srv);
+}
+
+/* Waits (bounded) until no password check runs or waits. */
+static void wait_for_idle_hasher(void)
+{
+    struct folio_client *admin = harness_admin(&srv);
+    bool idle = false;
+    for (int i = 0; i < 600 && !idle; i++) {
+        struct folio_error err = {0};
+        Folio__Response *r = harness_ok(folio_stats_get(admin, &err), &err);
+        idle = r->stats->hashes_running == 0 && r->stats->hashes_queued == 0;
+        folio_response_free(r);
+        if (!idle)
+            harness_sleep_ms(100);
+    }
+    cr_assert(idle, "password checks still run");
+    folio_client_close(admin);
+}
+
+Test(login_throttle, a_guess_whose_connection_hangs_up_still_counts_and_then_expires)
+{
+    const int lockout = harness_valgrind() ? 30 : 2;
+    char seconds[16];
+    snprintf(seconds, sizeof(seconds), "%d", lockout);
+    const char *const flags[] = {"--login-lockout-after", "1", "--login-lockout-seconds", seconds,
+                                 NULL};
+    harness_server_start(&srv, flags);
+    /* Root works from 127.0.0.1, where the test asks for the server's figures. */
+    folio_client_close(harness_admin(&srv));
+    struct harness_raw *raw = harness_raw_connect_from(&srv, "127.0.0.2");
+    harness_raw_hello(raw, 1);
+    Folio__Login login;
+    Folio__Request req = login_request(2, &login, HARNESS_ADMIN, "a-guess");
+    harness_raw_send(raw, &req);
+    harness_raw_close(raw);
+    wait_for_idle_hasher();
+    /* The guess counted although nobody waited for its answer... */
+    expect_login("127.0.0.2", HARNESS_ADMIN, HARNESS_ADMIN_PASSWORD,
+                 FOLIO__CODE__RESOURCE_EXHAUSTED, NULL);
+    /* ...and nothing stays reserved once the lock is over. */
+    harness_sleep_ms((lockout + 1) * 1000);
+    expect_login("127.0.0.2", HARNESS_ADMIN, HARNESS_ADMIN_PASSWORD, FOLIO__CODE__OK, NULL);
     harness_server_finish(&srv);
 }
 
