@@ -159,6 +159,7 @@ int cmd_user_add(struct cli *cli);
 int cmd_user_list(struct cli *cli);
 int cmd_user_disable(struct cli *cli);
 int cmd_user_passwd(struct cli *cli);
+int cmd_user_unlock(struct cli *cli);
 int cmd_audit(struct cli *cli);
 int cmd_client_add(struct cli *cli);
 int cmd_client_show(struct cli *cli);

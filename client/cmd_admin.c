@@ -171,6 +171,20 @@ int cmd_user_passwd(struct cli *cli)
     return CLI_OK;
 }
 
+int cmd_user_unlock(struct cli *cli)
+{
+    int rc = cli_connect_session(cli, NULL);
+    if (rc != CLI_OK)
+        return rc;
+    struct folio_error err;
+    Folio__Response *r = folio_user_unlock(cli->client, cli->args[0], &err);
+    if (r == NULL)
+        return cli_fail(&err);
+    folio_response_free(r);
+    out_note("%s may log in again from anywhere", cli->args[0]);
+    return CLI_OK;
+}
+
 int cmd_audit(struct cli *cli)
 {
     const char *since_arg = cli_opt(cli, "--since");

@@ -1187,6 +1187,17 @@ Folio__Response *folio_user_disable(struct folio_client *c, const char *name,
     return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_USER, err);
 }
 
+Folio__Response *folio_user_unlock(struct folio_client *c, const char *name,
+                                   struct folio_error *err)
+{
+    Folio__UserUnlock op = FOLIO__USER_UNLOCK__INIT;
+    op.name = field(name);
+    Folio__Request req = FOLIO__REQUEST__INIT;
+    req.op_case = FOLIO__REQUEST__OP_USER_UNLOCK;
+    req.user_unlock = &op;
+    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_EMPTY, err);
+}
+
 Folio__Response *folio_user_passwd(struct folio_client *c, const char *name, const char *password,
                                    struct folio_error *err)
 {

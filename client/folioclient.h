@@ -125,6 +125,9 @@ Folio__Response *folio_user_list(struct folio_client *c, uint32_t limit, const c
                                  struct folio_error *err);
 Folio__Response *folio_user_disable(struct folio_client *c, const char *name,
                                     struct folio_error *err);
+/* Lifts the lock failed logins put on name. */
+Folio__Response *folio_user_unlock(struct folio_client *c, const char *name,
+                                   struct folio_error *err);
 Folio__Response *folio_user_passwd(struct folio_client *c, const char *name, const char *password,
                                    struct folio_error *err);
 Folio__Response *folio_audit_query(struct folio_client *c, const char *actor, int64_t since,

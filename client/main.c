@@ -405,6 +405,11 @@ static const struct cli_cmd commands[] = {
      cmd_user_disable},
     {"admin user passwd", "NAME", 1, 0, "set a user's password and end their sessions",
      NEW_PASSWORD_ABOUT, password_stdin_opt, cmd_user_passwd},
+    {"admin user unlock", "NAME", 1, 0, "lift the lock failed logins put on a user (admins)",
+     "Too many failed logins from addresses a user never logged in from lock\n"
+     "their name for --login-lockout-seconds; setting their password lifts it\n"
+     "too.",
+     NULL, cmd_user_unlock},
     {"admin audit", "", 0, 0, "read the audit log, newest first (admins)", NULL, audit_opts,
      cmd_audit},
     {"admin rule add", "", 0, 0, "add a rule: on an event, what to suggest (firm-admin)",

@@ -38,7 +38,9 @@ static const struct op op_table[] = {
     {FOLIO__REQUEST__OP_USER_DISABLE, "user_disable", OP_SESSION, NULL, NULL, op_user_disable_write,
      NULL},
     {FOLIO__REQUEST__OP_USER_PASSWD, "user_passwd", OP_SESSION, op_user_passwd_read,
-     op_user_passwd_hash, op_user_passwd_write, NULL},
+     op_user_passwd_hash, op_user_passwd_write, op_user_passwd_finish},
+    {FOLIO__REQUEST__OP_USER_UNLOCK, "user_unlock", OP_SESSION, NULL, NULL, op_user_unlock_write,
+     op_user_unlock_finish},
     {FOLIO__REQUEST__OP_AUDIT_QUERY, "audit_query", OP_SESSION, op_audit_query_read, NULL, NULL,
      NULL},
     {FOLIO__REQUEST__OP_CLIENT_ADD, "client_add", OP_SESSION, NULL, NULL, op_client_add_write,
@@ -157,6 +159,9 @@ static struct request *request_new(struct connection *conn)
 
 void request_free(struct request *req)
 {
+    /* Every request ends here, answered or abandoned: an unsettled login
+     * reservation counts as a failure rather than staying reserved. */
+    throttle_drop(&req->server->throttle, &req->login_ticket, uv_now(&req->server->loop));
     arena_free(&req->arena);
     free(req->out);
     free(req);

@@ -76,11 +76,24 @@ bool hasher_verify(const char *stored, const char *password)
     return crypto_pwhash_str_verify(stored, password, strlen(password)) == 0;
 }
 
-void hasher_verify_dummy(enum hasher_cost cost, const char *password)
+bool hasher_needs_rehash(enum hasher_cost cost, const char *stored)
 {
-    char scratch[crypto_pwhash_STRBYTES];
-    (void)hasher_hash(cost, password, scratch);
-    sodium_memzero(scratch, sizeof(scratch));
+    unsigned long long ops;
+    size_t mem;
+    hasher_limits(cost, &ops, &mem);
+    return crypto_pwhash_str_needs_rehash(stored, ops, mem) != 0;
+}
+
+int hasher_make_dummy(enum hasher_cost cost, char out[crypto_pwhash_STRBYTES])
+{
+    unsigned char secret[32];
+    char password[sizeof(secret) * 2 + 1];
+    randombytes_buf(secret, sizeof(secret));
+    sodium_bin2hex(password, sizeof(password), secret, sizeof(secret));
+    int rc = hasher_hash(cost, password, out);
+    sodium_memzero(secret, sizeof(secret));
+    sodium_memzero(password, sizeof(password));
+    return rc;
 }
 
 void hasher_init(struct hasher *h, uv_loop_t *loop, enum hasher_cost cost, unsigned max_running)

@@ -54,8 +54,12 @@ int hasher_cost_parse(const char *name, enum hasher_cost *cost);
 /* For run callbacks (any thread). hasher_hash returns 0 or -1 (out of memory). */
 int hasher_hash(enum hasher_cost cost, const char *password, char out[crypto_pwhash_STRBYTES]);
 bool hasher_verify(const char *stored, const char *password);
-/* A verification that fails but costs what a real one costs, so that an
- * unknown user name takes as long as a wrong password. */
-void hasher_verify_dummy(enum hasher_cost cost, const char *password);
+/* True when stored was made at another cost than cost (an older setting):
+ * checking it does not take what a check at cost takes. */
+bool hasher_needs_rehash(enum hasher_cost cost, const char *stored);
+/* A hash of a random password at cost, which no password matches: checking
+ * an unknown user name against it costs what a real check costs. Returns 0
+ * or -1 (out of memory). Slow: call it off the loop. */
+int hasher_make_dummy(enum hasher_cost cost, char out[crypto_pwhash_STRBYTES]);
 
 #endif

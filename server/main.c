@@ -97,7 +97,10 @@ static const char main_serve_usage[] =
     "                                0 never); connections that watch are spared\n"
     "  --session-ttl S               sessions expire S seconds after login (default 604800)\n"
     "  --login-lockout-after N       lock a user name after N failed logins in a row\n"
-    "                                (default 5)\n"
+    "                                from addresses it never logged in from (default 5)\n"
+    "  --login-address-lockout-after N\n"
+    "                                lock an address (IPv6: its /64) after N failed\n"
+    "                                logins, whatever the names (default 20)\n"
     "  --login-lockout-seconds S     ...for S seconds (default 300)\n"
     "  --hash-cost COST              password hashing cost for new passwords: min,\n"
     "                                interactive (default), moderate\n"
@@ -214,6 +217,7 @@ enum main_option {
     OPT_SESSION_TTL,
     OPT_LOCKOUT_AFTER,
     OPT_LOCKOUT_SECONDS,
+    OPT_ADDRESS_LOCKOUT_AFTER,
     OPT_LOG_LEVEL,
     OPT_TLS_CERT,
     OPT_TLS_KEY,
@@ -557,6 +561,7 @@ static int main_serve(int argc, char **argv)
         {"session-ttl", required_argument, NULL, OPT_SESSION_TTL},
         {"login-lockout-after", required_argument, NULL, OPT_LOCKOUT_AFTER},
         {"login-lockout-seconds", required_argument, NULL, OPT_LOCKOUT_SECONDS},
+        {"login-address-lockout-after", required_argument, NULL, OPT_ADDRESS_LOCKOUT_AFTER},
         {"hash-cost", required_argument, NULL, OPT_HASH_COST},
         {"max-hashes", required_argument, NULL, OPT_MAX_HASHES},
         {"max-connections-per-address", required_argument, NULL, OPT_MAX_PER_ADDRESS},
@@ -621,6 +626,12 @@ static int main_serve(int argc, char **argv)
             if (main_parse_number(optarg, 1, 1000, &n) != 0)
                 return main_usage_error("--login-lockout-after wants 1 to 1000, not %s", optarg);
             config.lockout_after = (unsigned)n;
+            break;
+        case OPT_ADDRESS_LOCKOUT_AFTER:
+            if (main_parse_number(optarg, 1, 100000, &n) != 0)
+                return main_usage_error("--login-address-lockout-after wants 1 to 100000, not %s",
+                                        optarg);
+            config.address_lockout_after = (unsigned)n;
             break;
         case OPT_LOCKOUT_SECONDS:
             if (main_parse_number(optarg, 0, 24 * 3600, &n) != 0)

@@ -61,6 +61,9 @@ int op_user_disable_write(struct request *req, MDB_txn *txn);
 int op_user_passwd_read(struct request *req, MDB_txn *txn);
 void op_user_passwd_hash(struct request *req);
 int op_user_passwd_write(struct request *req, MDB_txn *txn);
+void op_user_passwd_finish(struct request *req);
+int op_user_unlock_write(struct request *req, MDB_txn *txn);
+void op_user_unlock_finish(struct request *req);
 int op_audit_query_read(struct request *req, MDB_txn *txn);
 
 /* op_client.c */

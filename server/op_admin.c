@@ -9,6 +9,7 @@
 
 #include "access.h"
 #include "audit.h"
+#include "log.h"
 #include "op.h"
 #include "server.h"
 #include "store_audit.h"
@@ -335,6 +336,39 @@ int op_user_passwd_write(struct request *req, MDB_txn *txn)
     if (rc != 0)
         return request_store_error(req, rc, "set the password");
     return request_reply_empty(req);
+}
+
+/* A new password lifts the lock its old one collected (throttle.h). */
+static void op_user_lift_lock(struct request *req, const char *name)
+{
+    if (throttle_unlock(&req->server->throttle, name))
+        log_warn("login lock lifted: %s unlocked by %s", name, req->actor.name);
+}
+
+void op_user_passwd_finish(struct request *req)
+{
+    if (request_ok(req))
+        op_user_lift_lock(req, req->msg->user_passwd->name);
+}
+
+/* Authorised as user disable: an admin of the user's office or a firm-admin. */
+int op_user_unlock_write(struct request *req, MDB_txn *txn)
+{
+    Folio__User *user;
+    int rc = op_user_target(req, txn, req->msg->user_unlock->name, &user);
+    if (rc != 0)
+        return rc;
+    if ((rc = access_user_manage(req, user)) != 0)
+        return rc;
+    if ((rc = audit_append(req, txn, "user.unlock", user->name, "")) != 0)
+        return request_store_error(req, rc, "unlock the user");
+    return request_reply_empty(req);
+}
+
+void op_user_unlock_finish(struct request *req)
+{
+    if (request_ok(req))
+        op_user_lift_lock(req, req->msg->user_unlock->name);
 }
 
 /* ---------------------------------------------------------------- audit */

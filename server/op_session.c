@@ -1,10 +1,14 @@
 /* op_session.c - greeting, logging in and out, and the caller's own account.
  *
- * Login runs in three places: the read stage finds the user and its hash
- * (and refuses a locked-out name before any hashing), the hash stage
- * verifies the password on the thread pool, the write stage records the
- * session or the failure in the audit log. Unknown names cost a full hash
- * too, so timing does not tell which names exist. */
+ * Login runs in four places: the read stage reserves the attempt with the
+ * throttle (or refuses a locked-out name or address before any hashing) and
+ * finds the user and its hash, the hash stage verifies the password on the
+ * thread pool, the write stage records the session or the failure in the
+ * audit log, the finish stage settles the reservation. Unknown names are
+ * checked against a dummy hash of the current cost, and a stored hash of an
+ * older cost costs a check at the current one too (and is rehashed when the
+ * password is right), so timing does not tell which names exist. A disabled
+ * account answers the right password as a wrong one. */
 #include <string.h>
 
 #include <sodium.h>
@@ -73,6 +77,8 @@ struct login_state {
     uint64_t user_id;  /* 0: no such user */
     char *stored_hash; /* NULL: no such user */
     bool verified;
+    bool rehashed; /* new_hash holds the password at the current cost */
+    char new_hash[crypto_pwhash_STRBYTES];
     uint8_t session_key[STORE_SESSION_KEY_BYTES];
 };
 
@@ -85,11 +91,19 @@ int op_login_read(struct request *req, MDB_txn *txn)
         return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "%s", why);
     if (strnlen(login->password, VALIDATE_PASSWORD_MAX + 1) > VALIDATE_PASSWORD_MAX)
         return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "the password is too long");
-    uint64_t locked_ms = throttle_locked_for(&s->throttle, login->username, uv_now(&s->loop));
-    if (locked_ms > 0)
+    uint64_t wait_ms = 0;
+    enum throttle_verdict verdict =
+        throttle_reserve(&s->throttle, &req->login_ticket, login->username, req->conn->peer_addr,
+                         uv_now(&s->loop), &wait_ms);
+    unsigned long long wait_s = (unsigned long long)((wait_ms + 999) / 1000);
+    if (verdict == THROTTLE_ADDRESS_LOCKED)
+        return request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED,
+                            "too many failed logins from your address; try again in %llu s",
+                            wait_s);
+    if (verdict == THROTTLE_ACCOUNT_LOCKED)
         return request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED,
                             "too many failed logins for %s; try again in %llu s", login->username,
-                            (unsigned long long)((locked_ms + 999) / 1000));
+                            wait_s);
     struct login_state *state = request_alloc(req, sizeof(*state));
     if (state == NULL)
         return request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED, "out of memory");
@@ -114,12 +128,45 @@ int op_login_read(struct request *req, MDB_txn *txn)
 void op_login_hash(struct request *req)
 {
     struct login_state *state = req->scratch;
+    struct server *s = req->server;
     char *password = req->msg->login->password;
-    if (state->stored_hash != NULL)
+    if (state->stored_hash == NULL) {
+        (void)hasher_verify(s->dummy_hash, password);
+        log_debug("login: no such user; checked against the dummy hash");
+    } else {
         state->verified = hasher_verify(state->stored_hash, password);
-    else
-        hasher_verify_dummy(req->server->config.hash_cost, password);
+        if (hasher_needs_rehash(s->config.hash_cost, state->stored_hash)) {
+            /* The cheaper check must not stand out: add one at today's cost,
+             * the new hash when the password is right, the dummy otherwise. */
+            if (state->verified) {
+                state->rehashed = hasher_hash(s->config.hash_cost, password, state->new_hash) == 0;
+            } else {
+                (void)hasher_verify(s->dummy_hash, password);
+                log_debug("login: a stored hash of another cost; checked against the dummy hash "
+                          "too");
+            }
+        }
+    }
     sodium_memzero(password, strlen(password));
+}
+
+/* Replaces a hash of an older cost by the one made at login, unless the
+ * password changed meanwhile. */
+static int op_login_rehash(struct request *req, MDB_txn *txn, uint64_t user_id)
+{
+    struct login_state *state = req->scratch;
+    struct store *store = &req->server->store;
+    Folio__Credential *cred;
+    int rc = store_credential_get(store, txn, user_id, &req->arena, &cred);
+    if (rc == MDB_NOTFOUND || (rc == 0 && strcmp(cred->password_hash, state->stored_hash) != 0))
+        return 0;
+    if (rc != 0)
+        return rc;
+    cred->password_hash = state->new_hash;
+    rc = store_credential_put(store, txn, user_id, cred);
+    if (rc == 0)
+        log_debug("login: rehashed a password at the current cost");
+    return rc;
 }
 
 int op_login_write(struct request *req, MDB_txn *txn)
@@ -138,11 +185,15 @@ int op_login_write(struct request *req, MDB_txn *txn)
     if (rc != 0)
         return request_store_error(req, rc, "log in");
     if (user->disabled) {
+        /* Answered as a wrong password: the answer must not confirm that
+         * the guess was right. */
         rc = audit_append_as(store, txn, req->now, name, user->office_id, "login.failed", name,
                              "account disabled");
-        request_fail(req, FOLIO__CODE__PERMISSION_DENIED, "account %s is disabled", name);
+        request_fail(req, FOLIO__CODE__UNAUTHENTICATED, OP_WRONG_LOGIN);
         return rc;
     }
+    if (state->rehashed && (rc = op_login_rehash(req, txn, user->id)) != 0)
+        return request_store_error(req, rc, "log in");
     uint8_t token[STORE_SESSION_TOKEN_BYTES];
     randombytes_buf(token, sizeof(token));
     store_session_key(state->session_key, token);
@@ -169,14 +220,18 @@ void op_login_finish(struct request *req)
     struct connection *conn = req->conn;
     const char *name = req->msg->login->username;
     struct login_state *state = req->scratch;
+    uint64_t now_ms = uv_now(&s->loop);
     if (request_ok(req)) {
         connection_set_authenticated(conn, true);
         memcpy(conn->session_key, state->session_key, sizeof(conn->session_key));
-        throttle_success(&s->throttle, name);
+        throttle_success(&s->throttle, &req->login_ticket, now_ms);
         log_info("login: %s from %s", name, conn->peer);
     } else if (req->status.code == FOLIO__CODE__UNAUTHENTICATED) {
-        req->delay_ms = throttle_failure(&s->throttle, name, uv_now(&s->loop));
+        req->delay_ms = throttle_failure(&s->throttle, &req->login_ticket, now_ms);
         log_info("failed login for %s from %s", name, conn->peer);
+    } else {
+        /* Refused before any password was checked: nothing to count. */
+        throttle_cancel(&s->throttle, &req->login_ticket);
     }
 }
 
@@ -270,6 +325,25 @@ void op_password_change_hash(struct request *req)
     sodium_memzero(change->new_password, strlen(change->new_password));
 }
 
+/* Whoever knew the old password may hold a session: every session of the
+ * user ends but the one in use. Connections on them are cut off at their
+ * next request (the store's auth generation changes, session.c). */
+static int op_password_end_other_sessions(struct request *req, MDB_txn *txn, size_t *ended)
+{
+    struct store *store = &req->server->store;
+    Folio__Session *current = NULL;
+    int rc = store_session_get(store, txn, req->actor.session_key, &req->arena, &current);
+    if (rc != 0 && rc != MDB_NOTFOUND)
+        return rc;
+    if ((rc = store_session_delete_user(store, txn, req->actor.user_id, ended)) != 0)
+        return rc;
+    if (current == NULL)
+        return 0;
+    if (*ended > 0)
+        (*ended)--;
+    return store_session_put(store, txn, req->actor.session_key, current);
+}
+
 int op_password_change_write(struct request *req, MDB_txn *txn)
 {
     struct password_state *state = req->scratch;
@@ -278,12 +352,18 @@ int op_password_change_write(struct request *req, MDB_txn *txn)
     if (state->hash_rc != 0)
         return request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED,
                             "not enough memory to hash the password");
+    struct store *store = &req->server->store;
     Folio__Credential cred = FOLIO__CREDENTIAL__INIT;
     cred.password_hash = state->new_hash;
     cred.updated_at = req->now;
-    int rc = store_credential_put(&req->server->store, txn, req->actor.user_id, &cred);
+    int rc = store_credential_put(store, txn, req->actor.user_id, &cred);
+    size_t ended = 0;
     if (rc == 0)
-        rc = audit_append(req, txn, "password.change", req->actor.name, "");
+        rc = op_password_end_other_sessions(req, txn, &ended);
+    if (rc == 0) {
+        char *detail = arena_printf(&req->arena, "%zu other sessions ended", ended);
+        rc = audit_append(req, txn, "password.change", req->actor.name, detail);
+    }
     if (rc != 0)
         return request_store_error(req, rc, "change the password");
     return request_reply_empty(req);

@@ -24,6 +24,7 @@
 #include "arena.h"
 #include "folio.pb-c.h"
 #include "hasher.h"
+#include "throttle.h"
 #include "writer.h"
 
 struct connection;
@@ -65,6 +66,9 @@ struct request {
     uint64_t delay_ms; /* hold the reply back this long (failed logins) */
     uv_timer_t *delay_timer;
     void *scratch; /* the op's own state between stages, in the arena */
+    /* A login's reserved attempt (throttle.h): outside the arena, which is
+     * gone by the time an abandoned request is freed. */
+    struct throttle_ticket login_ticket;
     /* A result field of Response already packed (wire_field.h), in the
      * arena: sent in place of response's result when set. */
     const uint8_t *result_packed;

@@ -40,6 +40,7 @@ void server_config_defaults(struct server_config *config)
     config->idle_timeout_s = 600;
     config->session_ttl_s = 7 * 24 * 3600;
     config->lockout_after = 5;
+    config->address_lockout_after = 20;
     config->lockout_seconds = 300;
     config->hash_cost = HASHER_COST_INTERACTIVE;
     config->max_connections_per_address = 256;
@@ -410,7 +411,8 @@ int server_run(const struct server_config *config)
     transfer_clean(config->data_dir);
     uv_loop_init(&s->loop);
     peer_limit_init(&s->peers);
-    throttle_init(&s->throttle, config->lockout_after, (uint64_t)config->lockout_seconds * 1000);
+    throttle_init(&s->throttle, config->lockout_after, config->address_lockout_after,
+                  (uint64_t)config->lockout_seconds * 1000);
     unsigned hashes =
         config->max_hashes ? config->max_hashes : hasher_default_concurrency(config->hash_cost);
     /* The pool runs the hasher's jobs and nothing else: as many threads as
@@ -421,6 +423,12 @@ int server_run(const struct server_config *config)
     hasher_init(&s->hasher, &s->loop, config->hash_cost, hashes);
     log_info("password hashes: %u at a time, %zu MiB each", hashes,
              hasher_memory(config->hash_cost) >> 20);
+    /* Before the loop serves anyone, so no request waits for it. */
+    if (hasher_make_dummy(config->hash_cost, s->dummy_hash) != 0) {
+        log_error("not enough memory to hash a password at the configured --hash-cost");
+        rc = ENOMEM;
+        goto out;
+    }
     rc = writer_start(&s->writer, &s->store, &s->loop);
     if (rc != 0) {
         log_error("cannot start the writer thread: %s", strerror(rc));

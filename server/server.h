@@ -34,7 +34,8 @@ struct server_config {
     uint64_t max_import_bytes; /* largest bundle ImportBegin accepts */
     unsigned idle_timeout_s;   /* 0: never */
     int64_t session_ttl_s;
-    unsigned lockout_after;
+    unsigned lockout_after;         /* failed logins per name from unknown addresses */
+    unsigned address_lockout_after; /* failed logins per address (IPv6: /64) */
     unsigned lockout_seconds;
     enum hasher_cost hash_cost;
     unsigned max_hashes; /* password hashes at once; 0: hasher_default_concurrency */
@@ -63,6 +64,10 @@ struct server {
     struct writer writer;
     struct hasher hasher;
     struct throttle throttle;
+    /* A hash of a random password at the current cost, made at start: what
+     * an unknown name (or a stored hash of an older, cheaper cost) is
+     * checked against, so it takes as long as a real check. */
+    char dummy_hash[crypto_pwhash_STRBYTES];
     struct stats stats;           /* loop thread only; the writer counts its own */
     struct firm_key firm_key;     /* loaded at start: signs bundles */
     struct tls_server *tls;       /* NULL with --plaintext */

@@ -245,6 +245,10 @@ expect "whoami after logout exits 3" 3
 
 # A session ended by the server (the agent's, by disabling it) also exits 3.
 run "boss-password-2" "$FOLIO" login boss --password-stdin
+run "" "$FOLIO" admin user unlock alice
+expect "admin user unlock" 0 "alice may log in again"
+run "" "$FOLIO" admin user unlock nobody-at-all
+expect "admin user unlock of a name nobody has" 1 "" "no user named nobody-at-all"
 run "" "$FOLIO" admin user disable alice
 expect "admin user disable" 0
 export FOLIO_CONFIG=$alice_cfg

@@ -560,7 +560,8 @@ Test(admin, changes_survive_a_restart)
         cr_assert_eq(r->users->users[i]->disabled, strcmp(r->users->users[i]->name, "bob") == 0);
     folio_response_free(r);
     struct folio_client *c = harness_connect(&srv);
-    harness_refused(folio_login(c, "bob", PW_BOB, &err), &err, FOLIO__CODE__PERMISSION_DENIED);
+    /* Still disabled: answered as a wrong password. */
+    harness_refused(folio_login(c, "bob", PW_BOB, &err), &err, FOLIO__CODE__UNAUTHENTICATED);
     folio_client_close(c);
     finish();
 }

@@ -491,6 +491,27 @@ static void build_user_passwd_office_admin(struct authz_cell *c)
     c->req.user_passwd->password = PW_DEPUTY;
 }
 
+/* Peer, an agent of Office A, unlocked (locked or not). */
+static void build_user_unlock(struct authz_cell *c)
+{
+    Folio__UserUnlock *m = cell_alloc(c, sizeof(*m));
+    folio__user_unlock__init(m);
+    m->name = "peer";
+    CELL_SET(c, USER_UNLOCK, user_unlock, m);
+}
+
+static void build_user_unlock_office_admin(struct authz_cell *c)
+{
+    build_user_unlock(c);
+    c->req.user_unlock->name = "deputy";
+}
+
+static void build_user_unlock_nobody(struct authz_cell *c)
+{
+    build_user_unlock(c);
+    c->req.user_unlock->name = cell_fresh(c, "nobody");
+}
+
 static void build_audit_query(struct authz_cell *c)
 {
     Folio__AuditQuery *m = cell_alloc(c, sizeof(*m));
@@ -1088,9 +1109,10 @@ static const struct authz_row authz_rows[] = {
     {"hello", NULL, build_hello,
      {PRECOND, PRECOND, PRECOND, PRECOND, PRECOND, PRECOND, PRECOND, PRECOND}, 0, 0},
     /* With one's own password; anon presents the owner's, expired root's on
-     * its own server. A disabled account may not log in. */
+     * its own server. A disabled account may not log in, and is answered
+     * as a wrong password would be. */
     {"login", NULL, build_login,
-     {OK, OK, OK, OK, OK, DENIED, OK, OK}, 0, 0},
+     {OK, OK, OK, OK, OK, UNAUTH, OK, OK}, 0, 0},
     /* With one's own token; anon presents the owner's. The disabled user's
      * token ended with the account, the expired one with its time. */
     {"authenticate", NULL, build_authenticate,
@@ -1133,6 +1155,14 @@ static const struct authz_row authz_rows[] = {
      {DENIED, DENIED, DENIED, DENIED, OK, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
     /* As user_add to an office nobody has. */
     {"user_passwd", "a name nobody has", build_user_passwd_nobody,
+     {DENIED, DENIED, NOTFOUND, NOTFOUND, NOTFOUND, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
+    /* Authorised as user_disable. */
+    {"user_unlock", NULL, build_user_unlock,
+     {DENIED, DENIED, OK, DENIED, OK, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
+    {"user_unlock", "an office-admin of Office A", build_user_unlock_office_admin,
+     {DENIED, DENIED, DENIED, DENIED, OK, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
+    /* As user_add to an office nobody has. */
+    {"user_unlock", "a name nobody has", build_user_unlock_nobody,
      {DENIED, DENIED, NOTFOUND, NOTFOUND, NOTFOUND, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
     /* Only agents keep clients; the other agent adds one of its own. */
     {"client_add", NULL, build_client_add,
@@ -1552,7 +1582,13 @@ static void authz_run_cell(size_t row_index, enum authz_role role)
         cr_expect_str_eq(err.message, c.not_found,
                          "%s as %s: NOT_FOUND says \"%s\", where a missing one says \"%s\"", name,
                          authz_role_names[role], err.message, c.not_found);
-    if (got == want && want == FOLIO__CODE__UNAUTHENTICATED && !cell_live(&c))
+    /* A login is refused as a wrong password is, whatever the account. */
+    bool login = c.req.op_case == FOLIO__REQUEST__OP_LOGIN;
+    if (got == want && want == FOLIO__CODE__UNAUTHENTICATED && login)
+        cr_expect_str_eq(err.message, "wrong user name or password",
+                         "%s as %s: UNAUTHENTICATED says \"%s\"", name, authz_role_names[role],
+                         err.message);
+    if (got == want && want == FOLIO__CODE__UNAUTHENTICATED && !cell_live(&c) && !login)
         cr_expect_str_eq(err.message, authz_unauthenticated[role],
                          "%s as %s: UNAUTHENTICATED says \"%s\", expected \"%s\"", name,
                          authz_role_names[role], err.message, authz_unauthenticated[role]);

@@ -327,8 +327,11 @@ static struct server *fuzz_server_start(const struct server_config *config)
     s->requests_running = 0;
     s->draining = false;
     peer_limit_init(&s->peers);
-    throttle_init(&s->throttle, config->lockout_after, (uint64_t)config->lockout_seconds * 1000);
+    throttle_init(&s->throttle, config->lockout_after, config->address_lockout_after,
+                  (uint64_t)config->lockout_seconds * 1000);
     hasher_init(&s->hasher, &s->loop, config->hash_cost, config->max_hashes);
+    if (s->dummy_hash[0] == '\0' && hasher_make_dummy(config->hash_cost, s->dummy_hash) != 0)
+        fuzz_fail("cannot make the dummy password hash");
     uv_update_time(&s->loop);
     stats_init(&s->stats, uv_now(&s->loop));
     fuzz_listen(s);

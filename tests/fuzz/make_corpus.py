@@ -251,6 +251,7 @@ def frame_seeds(server):
                        password=PASSWORD),
                request("user_passwd", name="agent2", password="another-password-2"),
                request("user_disable", name="newagent"),
+               request("user_unlock", name="agent2"),
                request("user_list", after="agent")))
     seed("admin_rules", ADMIN,
          const(request("rule_add", rule=pb.Rule(on="purchase:vehicle", suggest="insurance",
