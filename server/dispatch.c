@@ -18,104 +18,122 @@
 #define CONTAINER_OF(ptr, type, member) ((type *)(void *)((char *)(ptr)-offsetof(type, member)))
 
 static const struct op op_table[] = {
-    {FOLIO__REQUEST__OP_HELLO, "hello", OP_PUBLIC, op_hello_read, NULL, NULL, NULL},
+    {FOLIO__REQUEST__OP_HELLO, "hello", OP_PUBLIC, op_hello_read, NULL, NULL, NULL,
+     HASHER_LANE_HASH},
     {FOLIO__REQUEST__OP_LOGIN, "login", OP_PUBLIC, op_login_read, op_login_hash, op_login_write,
-     op_login_finish},
+     op_login_finish, HASHER_LANE_HASH},
     {FOLIO__REQUEST__OP_AUTHENTICATE, "authenticate", OP_PUBLIC, op_authenticate_read, NULL, NULL,
-     op_authenticate_finish},
-    {FOLIO__REQUEST__OP_LOGOUT, "logout", OP_SESSION, NULL, NULL, op_logout_write,
-     op_logout_finish},
-    {FOLIO__REQUEST__OP_WHOAMI, "whoami", OP_SESSION, op_whoami_read, NULL, NULL, NULL},
+     op_authenticate_finish, HASHER_LANE_HASH},
+    {FOLIO__REQUEST__OP_LOGOUT, "logout", OP_SESSION, NULL, NULL, op_logout_write, op_logout_finish,
+     HASHER_LANE_HASH},
+    {FOLIO__REQUEST__OP_WHOAMI, "whoami", OP_SESSION, op_whoami_read, NULL, NULL, NULL,
+     HASHER_LANE_HASH},
     {FOLIO__REQUEST__OP_PASSWORD_CHANGE, "password_change", OP_SESSION, op_password_change_read,
-     op_password_change_hash, op_password_change_write, NULL},
-    {FOLIO__REQUEST__OP_OFFICE_ADD, "office_add", OP_SESSION, NULL, NULL, op_office_add_write,
-     NULL},
+     op_password_change_hash, op_password_change_write, NULL, HASHER_LANE_HASH},
+    {FOLIO__REQUEST__OP_OFFICE_ADD, "office_add", OP_SESSION, NULL, NULL, op_office_add_write, NULL,
+     HASHER_LANE_HASH},
     {FOLIO__REQUEST__OP_OFFICE_LIST, "office_list", OP_SESSION, op_office_list_read, NULL, NULL,
-     NULL},
+     NULL, HASHER_LANE_HASH},
     {FOLIO__REQUEST__OP_USER_ADD, "user_add", OP_SESSION, op_user_add_read, op_user_add_hash,
-     op_user_add_write, NULL},
-    {FOLIO__REQUEST__OP_USER_LIST, "user_list", OP_SESSION, op_user_list_read, NULL, NULL, NULL},
+     op_user_add_write, NULL, HASHER_LANE_HASH},
+    {FOLIO__REQUEST__OP_USER_LIST, "user_list", OP_SESSION, op_user_list_read, NULL, NULL, NULL,
+     HASHER_LANE_HASH},
     {FOLIO__REQUEST__OP_USER_DISABLE, "user_disable", OP_SESSION, NULL, NULL, op_user_disable_write,
-     NULL},
+     NULL, HASHER_LANE_HASH},
     {FOLIO__REQUEST__OP_USER_PASSWD, "user_passwd", OP_SESSION, op_user_passwd_read,
-     op_user_passwd_hash, op_user_passwd_write, NULL},
+     op_user_passwd_hash, op_user_passwd_write, NULL, HASHER_LANE_HASH},
     {FOLIO__REQUEST__OP_AUDIT_QUERY, "audit_query", OP_SESSION, op_audit_query_read, NULL, NULL,
-     NULL},
-    {FOLIO__REQUEST__OP_CLIENT_ADD, "client_add", OP_SESSION, NULL, NULL, op_client_add_write,
-     NULL},
+     NULL, HASHER_LANE_HEAVY_READ},
+    {FOLIO__REQUEST__OP_CLIENT_ADD, "client_add", OP_SESSION, NULL, NULL, op_client_add_write, NULL,
+     HASHER_LANE_HASH},
     {FOLIO__REQUEST__OP_CLIENT_GET, "client_get", OP_SESSION, op_client_get_read, NULL,
-     op_client_get_write, NULL},
+     op_client_get_write, NULL, HASHER_LANE_HASH},
     {FOLIO__REQUEST__OP_CLIENT_LIST, "client_list", OP_SESSION, op_client_list_read, NULL, NULL,
-     NULL},
+     NULL, HASHER_LANE_HASH},
     {FOLIO__REQUEST__OP_CLIENT_UPDATE, "client_update", OP_SESSION, NULL, NULL,
-     op_client_update_write, NULL},
+     op_client_update_write, NULL, HASHER_LANE_HASH},
     {FOLIO__REQUEST__OP_CLIENT_ERASE, "client_erase", OP_SESSION, NULL, NULL, op_client_erase_write,
-     NULL},
+     NULL, HASHER_LANE_HASH},
     {FOLIO__REQUEST__OP_CLIENT_HISTORY, "client_history", OP_SESSION, op_client_history_read, NULL,
-     NULL, NULL},
-    {FOLIO__REQUEST__OP_EVENT_ADD, "event_add", OP_SESSION, NULL, NULL, op_event_add_write, NULL},
-    {FOLIO__REQUEST__OP_SEGMENT, "segment", OP_SESSION, op_segment_read, NULL, NULL, NULL},
-    {FOLIO__REQUEST__OP_RULE_ADD, "rule_add", OP_SESSION, NULL, NULL, op_rule_add_write, NULL},
-    {FOLIO__REQUEST__OP_RULE_LIST, "rule_list", OP_SESSION, op_rule_list_read, NULL, NULL, NULL},
+     NULL, NULL, HASHER_LANE_HASH},
+    {FOLIO__REQUEST__OP_EVENT_ADD, "event_add", OP_SESSION, NULL, NULL, op_event_add_write, NULL,
+     HASHER_LANE_HASH},
+    {FOLIO__REQUEST__OP_SEGMENT, "segment", OP_SESSION, op_segment_read, NULL, NULL, NULL,
+     HASHER_LANE_HEAVY_READ},
+    {FOLIO__REQUEST__OP_RULE_ADD, "rule_add", OP_SESSION, NULL, NULL, op_rule_add_write, NULL,
+     HASHER_LANE_HASH},
+    {FOLIO__REQUEST__OP_RULE_LIST, "rule_list", OP_SESSION, op_rule_list_read, NULL, NULL, NULL,
+     HASHER_LANE_HASH},
     {FOLIO__REQUEST__OP_RULE_REMOVE, "rule_remove", OP_SESSION, NULL, NULL, op_rule_remove_write,
-     NULL},
+     NULL, HASHER_LANE_HASH},
     {FOLIO__REQUEST__OP_CALENDAR_GET, "calendar_get", OP_SESSION, op_calendar_get_read, NULL, NULL,
-     NULL},
+     NULL, HASHER_LANE_HASH},
     {FOLIO__REQUEST__OP_CALENDAR_SET, "calendar_set", OP_SESSION, NULL, NULL, op_calendar_set_write,
-     NULL},
+     NULL, HASHER_LANE_HASH},
     {FOLIO__REQUEST__OP_OCCASION_ADD, "occasion_add", OP_SESSION, NULL, NULL, op_occasion_add_write,
-     NULL},
+     NULL, HASHER_LANE_HASH},
     {FOLIO__REQUEST__OP_OCCASION_REMOVE, "occasion_remove", OP_SESSION, NULL, NULL,
-     op_occasion_remove_write, NULL},
+     op_occasion_remove_write, NULL, HASHER_LANE_HASH},
     {FOLIO__REQUEST__OP_ALERT_ADD, "alert_add", OP_SESSION, NULL, NULL, op_alert_add_write,
-     op_alert_add_finish},
-    {FOLIO__REQUEST__OP_ALERT_LIST, "alert_list", OP_SESSION, op_alert_list_read, NULL, NULL, NULL},
-    {FOLIO__REQUEST__OP_ALERT_END, "alert_end", OP_SESSION, NULL, NULL, op_alert_end_write, NULL},
+     op_alert_add_finish, HASHER_LANE_HASH},
+    {FOLIO__REQUEST__OP_ALERT_LIST, "alert_list", OP_SESSION, op_alert_list_read, NULL, NULL, NULL,
+     HASHER_LANE_HASH},
+    {FOLIO__REQUEST__OP_ALERT_END, "alert_end", OP_SESSION, NULL, NULL, op_alert_end_write, NULL,
+     HASHER_LANE_HASH},
     {FOLIO__REQUEST__OP_PARTNER_ADD, "partner_add", OP_SESSION, NULL, NULL, op_partner_add_write,
-     NULL},
+     NULL, HASHER_LANE_HASH},
     {FOLIO__REQUEST__OP_PARTNER_LIST, "partner_list", OP_SESSION, op_partner_list_read, NULL, NULL,
-     NULL},
+     NULL, HASHER_LANE_HASH},
     {FOLIO__REQUEST__OP_COUPON_ISSUE, "coupon_issue", OP_SESSION, NULL, NULL, op_coupon_issue_write,
-     NULL},
+     NULL, HASHER_LANE_HASH},
     {FOLIO__REQUEST__OP_COUPON_LIST, "coupon_list", OP_SESSION, op_coupon_list_read, NULL, NULL,
-     NULL},
+     NULL, HASHER_LANE_HASH},
     {FOLIO__REQUEST__OP_COUPON_REDEEM, "coupon_redeem", OP_SESSION, NULL, NULL,
-     op_coupon_redeem_write, NULL},
+     op_coupon_redeem_write, NULL, HASHER_LANE_HASH},
     {FOLIO__REQUEST__OP_PROFILE_SET, "profile_set", OP_SESSION, NULL, NULL, op_profile_set_write,
-     NULL},
+     NULL, HASHER_LANE_HASH},
     {FOLIO__REQUEST__OP_PROFILE_GET, "profile_get", OP_SESSION, op_profile_get_read, NULL, NULL,
-     NULL},
-    {FOLIO__REQUEST__OP_OFFER_ADD, "offer_add", OP_SESSION, NULL, NULL, op_offer_add_write, NULL},
-    {FOLIO__REQUEST__OP_OFFER_LIST, "offer_list", OP_SESSION, op_offer_list_read, NULL, NULL, NULL},
-    {FOLIO__REQUEST__OP_OFFER_SET, "offer_set", OP_SESSION, NULL, NULL, op_offer_set_write, NULL},
-    {FOLIO__REQUEST__OP_AGENDA, "agenda", OP_SESSION, op_agenda_read, NULL, NULL, NULL},
+     NULL, HASHER_LANE_HASH},
+    {FOLIO__REQUEST__OP_OFFER_ADD, "offer_add", OP_SESSION, NULL, NULL, op_offer_add_write, NULL,
+     HASHER_LANE_HASH},
+    {FOLIO__REQUEST__OP_OFFER_LIST, "offer_list", OP_SESSION, op_offer_list_read, NULL, NULL, NULL,
+     HASHER_LANE_HEAVY_READ},
+    {FOLIO__REQUEST__OP_OFFER_SET, "offer_set", OP_SESSION, NULL, NULL, op_offer_set_write, NULL,
+     HASHER_LANE_HASH},
+    {FOLIO__REQUEST__OP_AGENDA, "agenda", OP_SESSION, op_agenda_read, NULL, NULL, NULL,
+     HASHER_LANE_HEAVY_READ},
     {FOLIO__REQUEST__OP_REASSIGN, "reassign", OP_SESSION, op_reassign_read, NULL, op_reassign_write,
-     op_reassign_finish},
+     op_reassign_finish, HASHER_LANE_HASH},
     {FOLIO__REQUEST__OP_REASSIGN_UNDO, "reassign_undo", OP_SESSION, NULL, NULL,
-     op_reassign_undo_write, op_reassign_finish},
-    {FOLIO__REQUEST__OP_WATCH, "watch", OP_SESSION, op_watch_read, NULL, NULL, NULL},
-    {FOLIO__REQUEST__OP_FIRM_KEY, "firm_key", OP_SESSION, op_firm_key_read, NULL, NULL, NULL},
-    {FOLIO__REQUEST__OP_TRUST_ADD, "trust_add", OP_SESSION, NULL, NULL, op_trust_add_write, NULL},
-    {FOLIO__REQUEST__OP_TRUST_LIST, "trust_list", OP_SESSION, op_trust_list_read, NULL, NULL, NULL},
+     op_reassign_undo_write, op_reassign_finish, HASHER_LANE_HASH},
+    {FOLIO__REQUEST__OP_WATCH, "watch", OP_SESSION, op_watch_read, NULL, NULL, NULL,
+     HASHER_LANE_HASH},
+    {FOLIO__REQUEST__OP_FIRM_KEY, "firm_key", OP_SESSION, op_firm_key_read, NULL, NULL, NULL,
+     HASHER_LANE_HASH},
+    {FOLIO__REQUEST__OP_TRUST_ADD, "trust_add", OP_SESSION, NULL, NULL, op_trust_add_write, NULL,
+     HASHER_LANE_HASH},
+    {FOLIO__REQUEST__OP_TRUST_LIST, "trust_list", OP_SESSION, op_trust_list_read, NULL, NULL, NULL,
+     HASHER_LANE_HASH},
     {FOLIO__REQUEST__OP_TRUST_REMOVE, "trust_remove", OP_SESSION, NULL, NULL, op_trust_remove_write,
-     NULL},
+     NULL, HASHER_LANE_HASH},
     {FOLIO__REQUEST__OP_BACKUP, "backup", OP_SESSION, op_backup_read, op_backup_pool,
-     op_backup_write, NULL},
+     op_backup_write, NULL, HASHER_LANE_TRANSFER},
     {FOLIO__REQUEST__OP_EXPORT_BEGIN, "export_begin", OP_SESSION, op_export_begin_read,
-     op_export_begin_pool, op_export_begin_write, NULL},
+     op_export_begin_pool, op_export_begin_write, NULL, HASHER_LANE_TRANSFER},
     {FOLIO__REQUEST__OP_EXPORT_CHUNK, "export_chunk", OP_SESSION, op_export_chunk_read,
-     op_export_chunk_pool, NULL, op_transfer_finish},
+     op_export_chunk_pool, NULL, op_transfer_finish, HASHER_LANE_TRANSFER},
     {FOLIO__REQUEST__OP_IMPORT_BEGIN, "import_begin", OP_SESSION, op_import_begin_read, NULL, NULL,
-     NULL},
+     NULL, HASHER_LANE_HASH},
     {FOLIO__REQUEST__OP_IMPORT_CHUNK, "import_chunk", OP_SESSION, op_import_chunk_read,
-     op_import_chunk_pool, NULL, NULL},
+     op_import_chunk_pool, NULL, NULL, HASHER_LANE_TRANSFER},
     {FOLIO__REQUEST__OP_IMPORT_COMMIT, "import_commit", OP_SESSION, op_import_commit_read,
-     op_import_commit_pool, op_import_commit_write, op_transfer_finish},
+     op_import_commit_pool, op_import_commit_write, op_transfer_finish, HASHER_LANE_TRANSFER},
     {FOLIO__REQUEST__OP_RESTORE_TRANSFERRED, "restore_transferred", OP_SESSION, NULL, NULL,
-     op_restore_transferred_write, NULL},
+     op_restore_transferred_write, NULL, HASHER_LANE_HASH},
     {FOLIO__REQUEST__OP_CLIENT_IMPORT, "client_import", OP_SESSION, NULL, NULL,
-     op_client_import_write, NULL},
-    {FOLIO__REQUEST__OP_STATS_GET, "stats_get", OP_SESSION, op_stats_get_read, NULL, NULL, NULL},
+     op_client_import_write, NULL, HASHER_LANE_HASH},
+    {FOLIO__REQUEST__OP_STATS_GET, "stats_get", OP_SESSION, op_stats_get_read, NULL, NULL, NULL,
+     HASHER_LANE_HASH},
 };
 
 const struct op *op_find(Folio__Request__OpCase which)
@@ -155,8 +173,18 @@ static struct request *request_new(struct connection *conn)
     return req;
 }
 
+/* A password check of this request no longer counts against its address. */
+static void dispatch_hash_release(struct request *req)
+{
+    if (req->hash_counted) {
+        req->hash_counted = false;
+        peer_limit_remove(&req->server->hash_peers, req->conn->peer_addr);
+    }
+}
+
 void request_free(struct request *req)
 {
+    dispatch_hash_release(req);
     arena_free(&req->arena);
     free(req->out);
     free(req);
@@ -229,6 +257,7 @@ struct request *dispatch_reply(struct connection *conn, Folio__Code code, const 
 /* ---------------------------------------------------------------- stages */
 
 static void dispatch_pool_stage(struct request *req);
+static void dispatch_heavy_read_stage(struct request *req);
 static void dispatch_write_stage(struct request *req);
 static void dispatch_finish(struct request *req);
 
@@ -281,6 +310,7 @@ void dispatch_start(struct request *req)
         request_pack(req);
         return;
     }
+    bool read_in_pool = op->lane == HASHER_LANE_HEAVY_READ;
     if (op->read != NULL || op->access == OP_SESSION) {
         uint64_t auth_generation = store_auth_generation(&s->store); /* before the snapshot */
         MDB_txn *txn;
@@ -290,12 +320,15 @@ void dispatch_start(struct request *req)
         } else {
             if (op->access == OP_SESSION)
                 session_check(req, txn, auth_generation);
-            if (request_ok(req) && op->read != NULL)
+            if (request_ok(req) && op->read != NULL && !read_in_pool)
                 op->read(req, txn);
             store_read_end(&s->store, txn);
         }
     }
-    dispatch_pool_stage(req);
+    if (read_in_pool && request_ok(req))
+        dispatch_heavy_read_stage(req);
+    else
+        dispatch_pool_stage(req);
 }
 
 static void dispatch_pool_run(struct hasher_job *job)
@@ -309,25 +342,83 @@ static void dispatch_pool_done(struct hasher_job *job)
     struct request *req = CONTAINER_OF(job, struct request, pool_job);
     struct connection *conn = req->conn;
     struct server *s = req->server;
+    dispatch_hash_release(req);
     if (!dispatch_return_to_loop(req))
         return;
     dispatch_write_stage(req);
     dispatch_resumed(conn, s, req->state == REQUEST_DONE);
 }
 
+static const char dispatch_cancelled[] =
+    "cancelled: the connection ended its input before the request had its turn";
+
+/* Queues the request's pool job in its op's lane. Returns false, with the
+ * request failed, when the lane or the peer's share of it is full. */
+static bool dispatch_pool_submit(struct request *req, void (*run)(struct hasher_job *job))
+{
+    struct server *s = req->server;
+    if (req->conn->peer_gone) {
+        s->hasher.cancelled++;
+        request_fail(req, FOLIO__CODE__UNAVAILABLE, "%s", dispatch_cancelled);
+        return false;
+    }
+    req->pool_job.run = run;
+    req->pool_job.done = dispatch_pool_done;
+    req->pool_job.lane = req->op->lane;
+    if (req->op->lane == HASHER_LANE_HASH) {
+        /* One address gets a share of the queue, so a flood of logins from
+         * one place cannot push everyone else's out. */
+        unsigned from_peer = peer_limit_add(&s->hash_peers, req->conn->peer_addr);
+        req->hash_counted = from_peer > 0;
+        if (from_peer == 0 || from_peer > s->config.max_hashes_per_address) {
+            dispatch_hash_release(req);
+            s->hasher.refused++;
+            request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED,
+                         "too many password checks from your address are waiting (the server "
+                         "takes %u at once from one address, --max-hashes-per-address); try "
+                         "again shortly",
+                         s->config.max_hashes_per_address);
+            return false;
+        }
+    }
+    if (hasher_submit(&s->hasher, &req->pool_job) != 0) {
+        dispatch_hash_release(req);
+        request_fail(req, FOLIO__CODE__UNAVAILABLE,
+                     "too many password checks are waiting (the server queues %u, "
+                     "--max-queued-hashes); try again shortly",
+                     s->config.max_queued_hashes);
+        return false;
+    }
+    dispatch_leave_loop(req);
+    return true;
+}
+
 static void dispatch_pool_stage(struct request *req)
 {
-    if (request_ok(req) && req->op->pool != NULL) {
-        req->pool_job.run = dispatch_pool_run;
-        req->pool_job.done = dispatch_pool_done;
-        if (hasher_submit(&req->server->hasher, &req->pool_job) == 0) {
-            dispatch_leave_loop(req);
-            return;
-        }
-        request_fail(req, FOLIO__CODE__UNAVAILABLE,
-                     "too many slow requests (password checks, exports, backups) are waiting; try "
-                     "again shortly");
+    if (request_ok(req) && req->op->pool != NULL && dispatch_pool_submit(req, dispatch_pool_run))
+        return;
+    dispatch_write_stage(req);
+}
+
+/* The read stage of a heavy read, on a pool thread: a snapshot of its own,
+ * since the loop's belongs to the loop. */
+static void dispatch_heavy_read_run(struct hasher_job *job)
+{
+    struct request *req = CONTAINER_OF(job, struct request, pool_job);
+    MDB_txn *txn;
+    int rc = store_read_begin(&req->server->store, &txn);
+    if (rc != 0) {
+        request_store_error(req, rc, "read");
+        return;
     }
+    req->op->read(req, txn);
+    store_read_end(&req->server->store, txn);
+}
+
+static void dispatch_heavy_read_stage(struct request *req)
+{
+    if (dispatch_pool_submit(req, dispatch_heavy_read_run))
+        return;
     dispatch_write_stage(req);
 }
 
@@ -411,10 +502,34 @@ static void dispatch_finish(struct request *req)
     request_pack(req);
 }
 
+bool dispatch_cancel(struct request *req)
+{
+    struct server *s = req->server;
+    if (req->state != REQUEST_RUNNING || !hasher_cancel(&s->hasher, &req->pool_job))
+        return false;
+    dispatch_hash_release(req);
+    s->requests_running--;
+    req->conn->refs--; /* the connection is open: its handle holds a reference */
+    request_fail(req, FOLIO__CODE__UNAVAILABLE, "%s", dispatch_cancelled);
+    dispatch_finish(req);
+    return true;
+}
+
 void dispatch_abandon(struct request *req)
 {
-    /* Hash and write jobs cannot be called back; they free the request when
-     * they return. A delay timer can be cut short. */
+    /* A pool job that has not started is taken back: nobody waits for its
+     * answer, and a flood of connect-login-close must not leave work behind.
+     * The request goes through request_free like any other. */
+    struct server *s = req->server;
+    if (hasher_cancel(&s->hasher, &req->pool_job)) {
+        struct connection *conn = req->conn;
+        s->requests_running--;
+        request_free(req);
+        connection_unref(conn);
+        return;
+    }
+    /* Running hash and write jobs cannot be called back; they free the
+     * request when they return. A delay timer can be cut short. */
     if (req->delay_timer != NULL && !uv_is_closing((uv_handle_t *)req->delay_timer)) {
         uv_timer_stop(req->delay_timer);
         uv_close((uv_handle_t *)req->delay_timer, dispatch_timer_closed);

@@ -4,7 +4,13 @@
  * drives the stages (request.h). `access` says whether a session is needed;
  * finer decisions (roles, offices) are made in access.c. A stage handler
  * reads req->msg, fills req->response (allocating from req->arena) or fails
- * with request_fail. */
+ * with request_fail.
+ *
+ * `lane` is the pool lane (hasher.h) of the op's pool stage. An op in the
+ * HEAVY_READ lane walks a whole portfolio or log: its read stage runs in
+ * the pool, in a read transaction of its own, rather than on the loop
+ * thread, so that other connections are served meanwhile; the session is
+ * still checked on the loop first. */
 #ifndef FOLIO_OP_H
 #define FOLIO_OP_H
 
@@ -25,6 +31,7 @@ struct op {
     void (*pool)(struct request *req);
     int (*write)(struct request *req, MDB_txn *txn);
     void (*finish)(struct request *req);
+    enum hasher_lane lane;
 };
 
 const struct op *op_find(Folio__Request__OpCase which);
