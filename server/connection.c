@@ -220,8 +220,11 @@ static void connection_read_stop(struct connection *conn)
     }
 }
 
-/* Pool jobs still waiting are dropped once the peer stops sending: the
- * requests are answered (cancelled) so the replies keep their order. */
+/* Pool jobs still waiting are dropped once a TLS peer stops sending: the
+ * requests are answered (cancelled) so the replies keep their order. A TLS
+ * peer that ends its side (close_notify, or a bare FIN) is gone, as TLS
+ * clients close; a plaintext peer (loopback only) may half-close and read
+ * on, as scripts piping frames in do, so it keeps its answers. */
 static void connection_cancel_waiting(struct connection *conn)
 {
     conn->peer_gone = true;
@@ -233,7 +236,8 @@ static void connection_input_ended(struct connection *conn)
 {
     conn->closing_after = true;
     connection_read_stop(conn);
-    connection_cancel_waiting(conn);
+    if (conn->tls != NULL)
+        connection_cancel_waiting(conn);
 }
 
 /* Moves plaintext out of TLS into the frame reader, as much as it has room

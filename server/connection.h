@@ -61,8 +61,8 @@ struct connection {
     bool shutting_down; /* uv_shutdown in flight: close follows */
     bool received;      /* any byte from the peer yet */
     bool input_closed;  /* the peer ended TLS: take what it sent, then end input */
-    bool peer_gone;     /* the peer ended its input (EOF, close_notify, a TLS failure):
-                         * pool work of it that has not started never starts */
+    bool peer_gone;     /* a TLS peer ended its input (close_notify, EOF): pool work
+                         * of it that has not started never starts */
     bool said_hello;
     bool authenticated;
     bool watching;     /* sent Watch: notices are pushed to it (notice.h) */

@@ -27,7 +27,7 @@ struct request *dispatch_reply(struct connection *conn, Folio__Code code, const 
 
 void dispatch_start(struct request *req);
 
-/* The peer ended its input (EOF, TLS close_notify) while req waits for the
+/* A TLS peer ended its input (close_notify, EOF) while req waits for the
  * pool: takes the job back, so a connect-login-close flood leaves no work
  * behind, and answers it UNAVAILABLE in its place in the queue. Returns
  * false when req is not waiting for the pool. Call connection_pump after. */
