@@ -6,8 +6,8 @@
  * reads req->msg, fills req->response (allocating from req->arena) or fails
  * with request_fail.
  *
- * `lane` is the pool lane (hasher.h) of the op's pool stage. An op in the
- * HEAVY_READ lane walks a whole portfolio or log: its read stage runs in
+ * op_lane gives the pool lane (hasher.h) of the op's pool stage. An op in
+ * the HEAVY_READ lane walks a whole portfolio or log: its read stage runs in
  * the pool, in a read transaction of its own, rather than on the loop
  * thread, so that other connections are served meanwhile; the session is
  * still checked on the loop first. */
@@ -31,10 +31,12 @@ struct op {
     void (*pool)(struct request *req);
     int (*write)(struct request *req, MDB_txn *txn);
     void (*finish)(struct request *req);
-    enum hasher_lane lane;
 };
 
 const struct op *op_find(Folio__Request__OpCase which);
+
+/* The pool lane of op (dispatch.c lists the ops not in the hash lane). */
+enum hasher_lane op_lane(const struct op *op);
 
 /* A write-only op touches nothing outside the writer, so it may be queued
  * behind earlier writes of its connection without waiting for their commit. */
