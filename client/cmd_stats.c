@@ -61,6 +61,8 @@ int cmd_stats(struct cli *cli)
         OUT_U("reader_slots_max", "reader slots max", s->reader_slots_max),
         OUT_U("hashes_running", "password hashes running", s->hashes_running),
         OUT_U("hashes_queued", "password hashes queued", s->hashes_queued),
+        OUT_U("pool_cancelled", "pool jobs cancelled", s->pool_cancelled),
+        OUT_U("pool_refused", "pool jobs refused", s->pool_refused),
     };
     out_object("stats", f, sizeof(f) / sizeof(f[0]));
     if (!out_json()) {

@@ -23,6 +23,11 @@
  * busy peer cannot hold the loop for long. */
 #define CONNECTION_READ_CHUNK  (64u * 1024u)
 #define CONNECTION_WRITE_BATCH 64
+/* One turn of a connection: requests started, and time, before others get
+ * theirs. Small enough that a pipelining peer delays the others by about a
+ * millisecond or two, large enough that a pipeline still goes in batches. */
+#define CONNECTION_TURN_REQUESTS 64
+#define CONNECTION_TURN_NS       (2u * 1000u * 1000u)
 /* The most plaintext one TLS record carries. */
 #define CONNECTION_TLS_RECORD 16384u
 
@@ -47,6 +52,64 @@ void connection_unref(struct connection *conn)
     }
 }
 
+static void connection_turns_run(uv_idle_t *idle);
+
+/* Puts conn at the end of the turn list, to be pumped again once every
+ * other connection had its chance. */
+static void connection_wait_turn(struct connection *conn)
+{
+    struct server *s = conn->server;
+    if (conn->turn_waiting || conn->closing)
+        return;
+    conn->turn_waiting = true;
+    conn->refs++;
+    conn->turn_next = NULL;
+    conn->turn_prev = s->turns_tail;
+    if (s->turns_tail != NULL)
+        s->turns_tail->turn_next = conn;
+    else
+        s->turns_head = conn;
+    s->turns_tail = conn;
+    s->turns_waiting++;
+    if (!uv_is_active((uv_handle_t *)&s->turns))
+        uv_idle_start(&s->turns, connection_turns_run);
+}
+
+static void connection_leave_turns(struct connection *conn)
+{
+    struct server *s = conn->server;
+    if (!conn->turn_waiting)
+        return;
+    conn->turn_waiting = false;
+    if (conn->turn_prev != NULL)
+        conn->turn_prev->turn_next = conn->turn_next;
+    else
+        s->turns_head = conn->turn_next;
+    if (conn->turn_next != NULL)
+        conn->turn_next->turn_prev = conn->turn_prev;
+    else
+        s->turns_tail = conn->turn_prev;
+    conn->turn_prev = conn->turn_next = NULL;
+    s->turns_waiting--;
+    if (s->turns_head == NULL)
+        uv_idle_stop(&s->turns);
+    connection_unref(conn);
+}
+
+/* The loop polled since these connections' last turn: give each its next.
+ * Those that use it up again join the end of the list. */
+static void connection_turns_run(uv_idle_t *idle)
+{
+    struct server *s = idle->data;
+    for (size_t n = s->turns_waiting; n > 0 && s->turns_head != NULL; n--) {
+        struct connection *conn = s->turns_head;
+        conn->refs++; /* outlives connection_leave_turns */
+        connection_leave_turns(conn);
+        connection_pump(conn);
+        connection_unref(conn);
+    }
+}
+
 static void connection_closed(uv_handle_t *handle)
 {
     connection_unref(handle->data);
@@ -65,6 +128,7 @@ void connection_close(struct connection *conn)
     if (conn->next != NULL)
         conn->next->prev = conn->prev;
     s->connection_count--;
+    connection_leave_turns(conn);
     if (conn->peer_counted)
         peer_limit_remove(&s->peers, conn->peer_addr);
     struct request *req = conn->head;
@@ -156,10 +220,24 @@ static void connection_read_stop(struct connection *conn)
     }
 }
 
+/* Pool jobs still waiting are dropped once a TLS peer stops sending: the
+ * requests are answered (cancelled) so the replies keep their order. A TLS
+ * peer that ends its side (close_notify, or a bare FIN) is gone, as TLS
+ * clients close; a plaintext peer (loopback only) may half-close and read
+ * on, as scripts piping frames in do, so it keeps its answers. */
+static void connection_cancel_waiting(struct connection *conn)
+{
+    conn->peer_gone = true;
+    for (struct request *req = conn->head; req != NULL; req = req->next)
+        dispatch_cancel(req);
+}
+
 static void connection_input_ended(struct connection *conn)
 {
     conn->closing_after = true;
     connection_read_stop(conn);
+    if (conn->tls != NULL)
+        connection_cancel_waiting(conn);
 }
 
 /* Moves plaintext out of TLS into the frame reader, as much as it has room
@@ -201,6 +279,7 @@ static bool connection_tls_pull(struct connection *conn)
          * connection_take_frames ends input once it has taken them. */
         conn->input_closed = true;
         connection_read_stop(conn);
+        connection_cancel_waiting(conn);
     }
     bool established = !was_established && tls_stream_established(conn->tls);
     if (established)
@@ -283,22 +362,55 @@ static unsigned connection_take_frames(struct connection *conn)
     return taken;
 }
 
-/* Starts every queued request the order rule allows. */
-static void connection_start_ready(struct connection *conn)
+/* A turn's budget (CONNECTION_TURN_REQUESTS, CONNECTION_TURN_NS). */
+struct connection_turn {
+    unsigned started;
+    uint64_t deadline_ns;
+};
+
+static bool connection_turn_over(const struct connection_turn *turn)
 {
+    return turn->started >= CONNECTION_TURN_REQUESTS ||
+           (turn->started > 0 && uv_hrtime() >= turn->deadline_ns);
+}
+
+/* Reply bytes the peer has not read yet: what the socket still holds to
+ * write (TLS records included). */
+static size_t connection_unread_bytes(struct connection *conn)
+{
+    return uv_stream_get_write_queue_size((uv_stream_t *)&conn->tcp);
+}
+
+/* Starts every queued request the order rule allows, while the turn lasts
+ * and the peer's unread replies, with those made in this pass, stay under
+ * --max-output-bytes: a peer over it gets nothing more run until it reads
+ * (connection_written pumps again). Returns true when the turn ended with
+ * requests still to start. */
+static bool connection_start_ready(struct connection *conn, struct connection_turn *turn)
+{
+    size_t unread = connection_unread_bytes(conn);
+    size_t limit = conn->server->config.max_output_bytes;
     bool waiting = false;      /* an earlier request is still running */
     bool waiting_read = false; /* ...and it is not a write-only one */
     for (struct request *req = conn->head; req != NULL && !waiting_read; req = req->next) {
         if (req->state == REQUEST_QUEUED) {
             if (waiting && !op_is_write_only(req->op))
                 break;
+            if (unread >= limit)
+                break;
+            if (connection_turn_over(turn))
+                return true;
             dispatch_start(req);
+            turn->started++;
         }
+        if (req->state == REQUEST_DONE)
+            unread += req->out_len;
         if (req->state == REQUEST_RUNNING) {
             waiting = true;
             waiting_read = !op_is_write_only(req->op);
         }
     }
+    return false;
 }
 
 static void connection_written(uv_write_t *wreq, int status)
@@ -315,7 +427,8 @@ static void connection_written(uv_write_t *wreq, int status)
         connection_close(conn);
         return;
     }
-    connection_update_reading(conn);
+    /* The peer read: requests held back for its unread replies may start. */
+    connection_pump(conn);
 }
 
 /* Puts n malloc'd buffers on the wire as they are; they are taken over
@@ -451,9 +564,14 @@ void connection_set_authenticated(struct connection *conn, bool authenticated)
 
 void connection_pump(struct connection *conn)
 {
+    struct connection_turn turn = {.deadline_ns = uv_hrtime() + CONNECTION_TURN_NS};
     do {
-        connection_start_ready(conn);
+        bool turn_over = connection_start_ready(conn, &turn);
         connection_flush(conn);
+        if (turn_over && !conn->closing) {
+            connection_wait_turn(conn);
+            break;
+        }
     } while (!conn->closing && connection_take_frames(conn) > 0);
     if (!conn->closing)
         connection_update_reading(conn);

@@ -4,8 +4,15 @@
  * Input: bytes go into a frame_reader; whole frames become requests in the
  * connection's queue. Reading stops while more than --max-in-flight requests
  * are unanswered or more than --max-output-bytes of replies wait for the peer
- * to read them, and resumes when that drains (to a quarter of it), so a peer
- * that never reads costs bounded memory.
+ * to read them, and resumes when that drains (to a quarter of it). A request
+ * starts only while the replies the peer has not read (written but still
+ * queued, and made but not yet written) stay under --max-output-bytes, so a
+ * peer that never reads costs bounded memory, whatever it asked for before.
+ *
+ * Fairness: one turn of a connection starts at most CONNECTION_TURN_REQUESTS
+ * requests or runs CONNECTION_TURN_NS; a connection with more to start then
+ * waits in the server's turn list, pumped again from an idle handle once
+ * the loop has polled every other connection.
  * Output: replies are written strictly in request order, several per write.
  *
  * TLS: unless the server runs --plaintext, bytes from the socket go through
@@ -54,9 +61,13 @@ struct connection {
     bool shutting_down; /* uv_shutdown in flight: close follows */
     bool received;      /* any byte from the peer yet */
     bool input_closed;  /* the peer ended TLS: take what it sent, then end input */
+    bool peer_gone;     /* a TLS peer ended its input (close_notify, EOF): pool work
+                         * of it that has not started never starts */
     bool said_hello;
     bool authenticated;
-    bool watching;             /* sent Watch: notices are pushed to it (notice.h) */
+    bool watching;     /* sent Watch: notices are pushed to it (notice.h) */
+    bool turn_waiting; /* in the server's turn list (holds a ref) */
+    struct connection *turn_prev, *turn_next;
     struct transfer *transfer; /* an export or import in progress (transfer.h) */
     uint8_t session_key[STORE_SESSION_KEY_BYTES];
     /* Who the session was at its last check, trusted again while the

@@ -128,6 +128,31 @@ const struct op *op_find(Folio__Request__OpCase which)
     return NULL;
 }
 
+/* Ops whose pool stage is not a password check, and the heavy reads, by
+ * lane (hasher.h, op.h); every other op's pool stage hashes a password. */
+static const struct {
+    Folio__Request__OpCase which;
+    enum hasher_lane lane;
+} op_lanes[] = {
+    {FOLIO__REQUEST__OP_AUDIT_QUERY, HASHER_LANE_HEAVY_READ},
+    {FOLIO__REQUEST__OP_SEGMENT, HASHER_LANE_HEAVY_READ},
+    {FOLIO__REQUEST__OP_OFFER_LIST, HASHER_LANE_HEAVY_READ},
+    {FOLIO__REQUEST__OP_AGENDA, HASHER_LANE_HEAVY_READ},
+    {FOLIO__REQUEST__OP_BACKUP, HASHER_LANE_TRANSFER},
+    {FOLIO__REQUEST__OP_EXPORT_BEGIN, HASHER_LANE_TRANSFER},
+    {FOLIO__REQUEST__OP_EXPORT_CHUNK, HASHER_LANE_TRANSFER},
+    {FOLIO__REQUEST__OP_IMPORT_CHUNK, HASHER_LANE_TRANSFER},
+    {FOLIO__REQUEST__OP_IMPORT_COMMIT, HASHER_LANE_TRANSFER},
+};
+
+enum hasher_lane op_lane(const struct op *op)
+{
+    for (size_t i = 0; i < sizeof(op_lanes) / sizeof(op_lanes[0]); i++)
+        if (op_lanes[i].which == op->which)
+            return op_lanes[i].lane;
+    return HASHER_LANE_HASH;
+}
+
 bool op_is_write_only(const struct op *op)
 {
     return op != NULL && op->write != NULL && op->read == NULL && op->pool == NULL &&
@@ -157,11 +182,21 @@ static struct request *request_new(struct connection *conn)
     return req;
 }
 
+/* A password check of this request no longer counts against its address. */
+static void dispatch_hash_release(struct request *req)
+{
+    if (req->hash_counted) {
+        req->hash_counted = false;
+        peer_limit_remove(&req->server->hash_peers, req->conn->peer_addr);
+    }
+}
+
 void request_free(struct request *req)
 {
     /* Every request ends here, answered or abandoned: an unsettled login
      * reservation counts as a failure rather than staying reserved. */
     throttle_drop(&req->server->throttle, &req->login_ticket, uv_now(&req->server->loop));
+    dispatch_hash_release(req);
     arena_free(&req->arena);
     free(req->out);
     free(req);
@@ -234,6 +269,7 @@ struct request *dispatch_reply(struct connection *conn, Folio__Code code, const 
 /* ---------------------------------------------------------------- stages */
 
 static void dispatch_pool_stage(struct request *req);
+static void dispatch_heavy_read_stage(struct request *req);
 static void dispatch_write_stage(struct request *req);
 static void dispatch_finish(struct request *req);
 
@@ -286,6 +322,7 @@ void dispatch_start(struct request *req)
         request_pack(req);
         return;
     }
+    bool read_in_pool = op_lane(op) == HASHER_LANE_HEAVY_READ;
     if (op->read != NULL || op->access == OP_SESSION) {
         uint64_t auth_generation = store_auth_generation(&s->store); /* before the snapshot */
         MDB_txn *txn;
@@ -295,12 +332,15 @@ void dispatch_start(struct request *req)
         } else {
             if (op->access == OP_SESSION)
                 session_check(req, txn, auth_generation);
-            if (request_ok(req) && op->read != NULL)
+            if (request_ok(req) && op->read != NULL && !read_in_pool)
                 op->read(req, txn);
             store_read_end(&s->store, txn);
         }
     }
-    dispatch_pool_stage(req);
+    if (read_in_pool && request_ok(req))
+        dispatch_heavy_read_stage(req);
+    else
+        dispatch_pool_stage(req);
 }
 
 static void dispatch_pool_run(struct hasher_job *job)
@@ -314,25 +354,83 @@ static void dispatch_pool_done(struct hasher_job *job)
     struct request *req = CONTAINER_OF(job, struct request, pool_job);
     struct connection *conn = req->conn;
     struct server *s = req->server;
+    dispatch_hash_release(req);
     if (!dispatch_return_to_loop(req))
         return;
     dispatch_write_stage(req);
     dispatch_resumed(conn, s, req->state == REQUEST_DONE);
 }
 
+static const char dispatch_cancelled[] =
+    "cancelled: the connection ended its input before the request had its turn";
+
+/* Queues the request's pool job in its op's lane. Returns false, with the
+ * request failed, when the lane or the peer's share of it is full. */
+static bool dispatch_pool_submit(struct request *req, void (*run)(struct hasher_job *job))
+{
+    struct server *s = req->server;
+    if (req->conn->peer_gone) {
+        s->hasher.cancelled++;
+        request_fail(req, FOLIO__CODE__UNAVAILABLE, "%s", dispatch_cancelled);
+        return false;
+    }
+    req->pool_job.run = run;
+    req->pool_job.done = dispatch_pool_done;
+    req->pool_job.lane = op_lane(req->op);
+    if (req->pool_job.lane == HASHER_LANE_HASH) {
+        /* One address gets a share of the queue, so a flood of logins from
+         * one place cannot push everyone else's out. */
+        unsigned from_peer = peer_limit_add(&s->hash_peers, req->conn->peer_addr);
+        req->hash_counted = from_peer > 0;
+        if (from_peer == 0 || from_peer > s->config.max_hashes_per_address) {
+            dispatch_hash_release(req);
+            s->hasher.refused++;
+            request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED,
+                         "too many password checks from your address are waiting (the server "
+                         "takes %u at once from one address, --max-hashes-per-address); try "
+                         "again shortly",
+                         s->config.max_hashes_per_address);
+            return false;
+        }
+    }
+    if (hasher_submit(&s->hasher, &req->pool_job) != 0) {
+        dispatch_hash_release(req);
+        request_fail(req, FOLIO__CODE__UNAVAILABLE,
+                     "too many password checks are waiting (the server queues %u, "
+                     "--max-queued-hashes); try again shortly",
+                     s->config.max_queued_hashes);
+        return false;
+    }
+    dispatch_leave_loop(req);
+    return true;
+}
+
 static void dispatch_pool_stage(struct request *req)
 {
-    if (request_ok(req) && req->op->pool != NULL) {
-        req->pool_job.run = dispatch_pool_run;
-        req->pool_job.done = dispatch_pool_done;
-        if (hasher_submit(&req->server->hasher, &req->pool_job) == 0) {
-            dispatch_leave_loop(req);
-            return;
-        }
-        request_fail(req, FOLIO__CODE__UNAVAILABLE,
-                     "too many slow requests (password checks, exports, backups) are waiting; try "
-                     "again shortly");
+    if (request_ok(req) && req->op->pool != NULL && dispatch_pool_submit(req, dispatch_pool_run))
+        return;
+    dispatch_write_stage(req);
+}
+
+/* The read stage of a heavy read, on a pool thread: a snapshot of its own,
+ * since the loop's belongs to the loop. */
+static void dispatch_heavy_read_run(struct hasher_job *job)
+{
+    struct request *req = CONTAINER_OF(job, struct request, pool_job);
+    MDB_txn *txn;
+    int rc = store_read_begin(&req->server->store, &txn);
+    if (rc != 0) {
+        request_store_error(req, rc, "read");
+        return;
     }
+    req->op->read(req, txn);
+    store_read_end(&req->server->store, txn);
+}
+
+static void dispatch_heavy_read_stage(struct request *req)
+{
+    if (dispatch_pool_submit(req, dispatch_heavy_read_run))
+        return;
     dispatch_write_stage(req);
 }
 
@@ -416,10 +514,34 @@ static void dispatch_finish(struct request *req)
     request_pack(req);
 }
 
+bool dispatch_cancel(struct request *req)
+{
+    struct server *s = req->server;
+    if (req->state != REQUEST_RUNNING || !hasher_cancel(&s->hasher, &req->pool_job))
+        return false;
+    dispatch_hash_release(req);
+    s->requests_running--;
+    req->conn->refs--; /* the connection is open: its handle holds a reference */
+    request_fail(req, FOLIO__CODE__UNAVAILABLE, "%s", dispatch_cancelled);
+    dispatch_finish(req);
+    return true;
+}
+
 void dispatch_abandon(struct request *req)
 {
-    /* Hash and write jobs cannot be called back; they free the request when
-     * they return. A delay timer can be cut short. */
+    /* A pool job that has not started is taken back: nobody waits for its
+     * answer, and a flood of connect-login-close must not leave work behind.
+     * The request goes through request_free like any other. */
+    struct server *s = req->server;
+    if (hasher_cancel(&s->hasher, &req->pool_job)) {
+        struct connection *conn = req->conn;
+        s->requests_running--;
+        request_free(req);
+        connection_unref(conn);
+        return;
+    }
+    /* Running hash and write jobs cannot be called back; they free the
+     * request when they return. A delay timer can be cut short. */
     if (req->delay_timer != NULL && !uv_is_closing((uv_handle_t *)req->delay_timer)) {
         uv_timer_stop(req->delay_timer);
         uv_close((uv_handle_t *)req->delay_timer, dispatch_timer_closed);

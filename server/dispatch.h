@@ -27,6 +27,12 @@ struct request *dispatch_reply(struct connection *conn, Folio__Code code, const 
 
 void dispatch_start(struct request *req);
 
+/* A TLS peer ended its input (close_notify, EOF) while req waits for the
+ * pool: takes the job back, so a connect-login-close flood leaves no work
+ * behind, and answers it UNAVAILABLE in its place in the queue. Returns
+ * false when req is not waiting for the pool. Call connection_pump after. */
+bool dispatch_cancel(struct request *req);
+
 /* The connection is closing while req runs off the loop: make sure req is
  * freed when it comes back (or now, if it only waits on a timer). */
 void dispatch_abandon(struct request *req);

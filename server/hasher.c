@@ -2,6 +2,7 @@
 #define _GNU_SOURCE /* SCHED_IDLE */
 #include "hasher.h"
 
+#include <stdint.h>
 #include <string.h>
 #ifdef __linux__
 #include <pthread.h>
@@ -98,81 +99,128 @@ int hasher_make_dummy(enum hasher_cost cost, char out[crypto_pwhash_STRBYTES])
 
 void hasher_init(struct hasher *h, uv_loop_t *loop, enum hasher_cost cost, unsigned max_running)
 {
-    *h = (struct hasher){
-        .loop = loop,
-        .cost = cost,
-        .max_running = max_running ? max_running : 1,
-        .max_queued = HASHER_MAX_QUEUED,
-    };
+    *h = (struct hasher){.loop = loop, .cost = cost};
+    hasher_set_lane(h, HASHER_LANE_HASH, max_running, HASHER_MAX_QUEUED);
+    hasher_set_lane(h, HASHER_LANE_TRANSFER, 2, SIZE_MAX);
+    hasher_set_lane(h, HASHER_LANE_HEAVY_READ, 2, SIZE_MAX);
+}
+
+void hasher_set_lane(struct hasher *h, enum hasher_lane lane, unsigned max_running,
+                     size_t max_queued)
+{
+    h->lanes[lane].max_running = max_running ? max_running : 1;
+    h->lanes[lane].max_queued = max_queued;
+}
+
+unsigned hasher_threads(const struct hasher *h)
+{
+    unsigned threads = 0;
+    for (int lane = 0; lane < HASHER_LANES; lane++)
+        threads += h->lanes[lane].max_running;
+    return threads;
 }
 
 size_t hasher_pending(const struct hasher *h)
 {
-    return h->running + h->queued;
+    size_t pending = 0;
+    for (int lane = 0; lane < HASHER_LANES; lane++)
+        pending += h->lanes[lane].running + h->lanes[lane].queued;
+    return pending;
 }
 
-/* The pool runs nothing but these jobs in foliod, so a pool thread keeps
- * the lowest priority once it has it. SCHED_IDLE (Linux) rather than a nice
+/* Hashes run at the lowest priority, everything else at the normal one, on
+ * whichever pool thread takes them. SCHED_IDLE (Linux) rather than a nice
  * value: a waking loop thread then takes the core at once instead of at the
  * end of the hasher's time slice, and the hasher still runs whenever a core
- * is free, so logins slow down under load but do not stop. */
-static void hasher_lower_priority(void)
+ * is free, so logins slow down under load but do not stop. A heavy read or
+ * an export is somebody waiting for an answer, and must not wait behind
+ * every other process on the machine. */
+static void hasher_set_priority(bool lowest)
 {
 #ifdef SCHED_IDLE
     static _Thread_local bool lowered;
-    if (!lowered) {
-        lowered = true;
+    if (lowered != lowest) {
         struct sched_param param = {.sched_priority = 0};
-        (void)pthread_setschedparam(pthread_self(), SCHED_IDLE, &param);
+        if (pthread_setschedparam(pthread_self(), lowest ? SCHED_IDLE : SCHED_OTHER, &param) == 0)
+            lowered = lowest;
     }
+#else
+    (void)lowest;
 #endif
 }
 
 static void hasher_work(uv_work_t *work)
 {
-    hasher_lower_priority();
     struct hasher_job *job = work->data;
+    hasher_set_priority(job->lane == HASHER_LANE_HASH);
     job->run(job);
 }
 
-static void hasher_start_next(struct hasher *h);
+static void hasher_start_next(struct hasher *h, enum hasher_lane lane);
 
 static void hasher_after_work(uv_work_t *work, int status)
 {
-    (void)status; /* jobs are never cancelled */
+    (void)status; /* a started job is never cancelled */
     struct hasher_job *job = work->data;
     struct hasher *h = job->hasher;
-    h->running--;
-    hasher_start_next(h);
+    h->lanes[job->lane].running--;
+    hasher_start_next(h, job->lane);
     job->done(job);
 }
 
-static void hasher_start_next(struct hasher *h)
+static void hasher_unlink(struct hasher_queue *q, struct hasher_job *job)
 {
-    while (h->running < h->max_running && h->head != NULL) {
-        struct hasher_job *job = h->head;
-        h->head = job->next;
-        if (h->head == NULL)
-            h->tail = NULL;
-        h->queued--;
+    if (job->prev != NULL)
+        job->prev->next = job->next;
+    else
+        q->head = job->next;
+    if (job->next != NULL)
+        job->next->prev = job->prev;
+    else
+        q->tail = job->prev;
+    job->prev = job->next = NULL;
+    job->waiting = false;
+    q->queued--;
+}
+
+static void hasher_start_next(struct hasher *h, enum hasher_lane lane)
+{
+    struct hasher_queue *q = &h->lanes[lane];
+    while (q->running < q->max_running && q->head != NULL) {
+        struct hasher_job *job = q->head;
+        hasher_unlink(q, job);
         job->work.data = job;
-        h->running++;
+        q->running++;
         uv_queue_work(h->loop, &job->work, hasher_work, hasher_after_work);
     }
 }
 
 int hasher_submit(struct hasher *h, struct hasher_job *job)
 {
-    if (h->queued >= h->max_queued)
+    struct hasher_queue *q = &h->lanes[job->lane];
+    if (q->queued >= q->max_queued) {
+        h->refused++;
         return -1;
+    }
     job->hasher = h;
     job->next = NULL;
-    if (h->tail != NULL)
-        h->tail->next = job;
+    job->prev = q->tail;
+    if (q->tail != NULL)
+        q->tail->next = job;
     else
-        h->head = job;
-    h->tail = job;
-    h->queued++;
-    hasher_start_next(h);
+        q->head = job;
+    q->tail = job;
+    q->queued++;
+    job->waiting = true;
+    hasher_start_next(h, job->lane);
     return 0;
+}
+
+bool hasher_cancel(struct hasher *h, struct hasher_job *job)
+{
+    if (!job->waiting)
+        return false;
+    hasher_unlink(&h->lanes[job->lane], job);
+    h->cancelled++;
+    return true;
 }

@@ -108,6 +108,14 @@ static const char main_serve_usage[] =
     "                                but one, within a quarter of memory); each takes\n"
     "                                the cost's memory (interactive 64 MiB, moderate\n"
     "                                256 MiB), so N of them must fit in half of it\n"
+    "  --max-queued-hashes N         password checks waiting for their turn; more are\n"
+    "                                refused at once (default 256)\n"
+    "  --max-hashes-per-address N    password checks running or waiting for one address;\n"
+    "                                more are refused at once (default 8)\n"
+    "  --max-transfers N             exports, imports and backups run at once; more wait\n"
+    "                                (default 2)\n"
+    "  --max-heavy-reads N           agenda, segment, offer list and audit queries run\n"
+    "                                at once, off the loop; more wait (default 2)\n"
     "  --tls-cert FILE               TLS certificate chain (PEM) to serve, with\n"
     "  --tls-key FILE                ...its key; default the firm's own, DIR/tls-cert.pem\n"
     "                                and DIR/tls-key.pem (made when both are missing)\n"
@@ -208,6 +216,10 @@ enum main_option {
     OPT_FRAME_TIMEOUT,
     OPT_MAX_IN_FLIGHT,
     OPT_MAX_OUTPUT_BYTES,
+    OPT_MAX_QUEUED_HASHES,
+    OPT_MAX_HASHES_PER_ADDRESS,
+    OPT_MAX_TRANSFERS,
+    OPT_MAX_HEAVY_READS,
     OPT_LISTEN,
     OPT_PORT_FILE,
     OPT_MAX_CONNECTIONS,
@@ -569,6 +581,10 @@ static int main_serve(int argc, char **argv)
         {"frame-timeout", required_argument, NULL, OPT_FRAME_TIMEOUT},
         {"max-in-flight", required_argument, NULL, OPT_MAX_IN_FLIGHT},
         {"max-output-bytes", required_argument, NULL, OPT_MAX_OUTPUT_BYTES},
+        {"max-queued-hashes", required_argument, NULL, OPT_MAX_QUEUED_HASHES},
+        {"max-hashes-per-address", required_argument, NULL, OPT_MAX_HASHES_PER_ADDRESS},
+        {"max-transfers", required_argument, NULL, OPT_MAX_TRANSFERS},
+        {"max-heavy-reads", required_argument, NULL, OPT_MAX_HEAVY_READS},
         {"log-level", required_argument, NULL, OPT_LOG_LEVEL},
         {"tls-cert", required_argument, NULL, OPT_TLS_CERT},
         {"tls-key", required_argument, NULL, OPT_TLS_KEY},
@@ -668,6 +684,27 @@ static int main_serve(int argc, char **argv)
                 return main_usage_error("--max-output-bytes wants 65536 to 1073741824, not %s",
                                         optarg);
             config.max_output_bytes = (size_t)n;
+            break;
+        case OPT_MAX_QUEUED_HASHES:
+            if (main_parse_number(optarg, 1, 65536, &n) != 0)
+                return main_usage_error("--max-queued-hashes wants 1 to 65536, not %s", optarg);
+            config.max_queued_hashes = (unsigned)n;
+            break;
+        case OPT_MAX_HASHES_PER_ADDRESS:
+            if (main_parse_number(optarg, 1, 65536, &n) != 0)
+                return main_usage_error("--max-hashes-per-address wants 1 to 65536, not %s",
+                                        optarg);
+            config.max_hashes_per_address = (unsigned)n;
+            break;
+        case OPT_MAX_TRANSFERS:
+            if (main_parse_number(optarg, 1, 64, &n) != 0)
+                return main_usage_error("--max-transfers wants 1 to 64, not %s", optarg);
+            config.max_transfers = (unsigned)n;
+            break;
+        case OPT_MAX_HEAVY_READS:
+            if (main_parse_number(optarg, 1, 64, &n) != 0)
+                return main_usage_error("--max-heavy-reads wants 1 to 64, not %s", optarg);
+            config.max_heavy_reads = (unsigned)n;
             break;
         case OPT_MAX_HASHES:
             if (main_parse_number(optarg, 1, 64, &n) != 0)

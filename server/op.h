@@ -4,7 +4,13 @@
  * drives the stages (request.h). `access` says whether a session is needed;
  * finer decisions (roles, offices) are made in access.c. A stage handler
  * reads req->msg, fills req->response (allocating from req->arena) or fails
- * with request_fail. */
+ * with request_fail.
+ *
+ * op_lane gives the pool lane (hasher.h) of the op's pool stage. An op in
+ * the HEAVY_READ lane walks a whole portfolio or log: its read stage runs in
+ * the pool, in a read transaction of its own, rather than on the loop
+ * thread, so that other connections are served meanwhile; the session is
+ * still checked on the loop first. */
 #ifndef FOLIO_OP_H
 #define FOLIO_OP_H
 
@@ -28,6 +34,9 @@ struct op {
 };
 
 const struct op *op_find(Folio__Request__OpCase which);
+
+/* The pool lane of op (dispatch.c lists the ops not in the hash lane). */
+enum hasher_lane op_lane(const struct op *op);
 
 /* A write-only op touches nothing outside the writer, so it may be queued
  * behind earlier writes of its connection without waiting for their commit. */

@@ -18,6 +18,7 @@
 #include "client_record.h"
 #include "client_summary.h"
 #include "op.h"
+#include "segment_buckets.h"
 #include "server.h"
 #include "store_agenda.h"
 #include "store_client.h"
@@ -528,8 +529,7 @@ struct op_segment_walk {
     Folio__Client **page;
     size_t n_page;
     bool more;
-    Folio__SegmentBucket **buckets;
-    size_t n_buckets, cap_buckets;
+    struct segment_buckets buckets;
 };
 
 static int op_segment_count(struct op_segment_walk *walk, const struct client_summary *client)
@@ -537,30 +537,7 @@ static int op_segment_count(struct op_segment_walk *walk, const struct client_su
     char buf[OP_CLIENT_BUCKET_KEY];
     const char *key =
         client_segment_bucket_summary(walk->segment->by, client, walk->today, buf, sizeof(buf));
-    for (size_t i = 0; i < walk->n_buckets; i++)
-        if (strcmp(walk->buckets[i]->key, key) == 0) {
-            walk->buckets[i]->count++;
-            return 0;
-        }
-    struct arena *arena = &walk->req->arena;
-    if (walk->n_buckets == walk->cap_buckets) {
-        size_t cap = walk->cap_buckets ? walk->cap_buckets * 2 : 16;
-        Folio__SegmentBucket **grown = arena_calloc(arena, cap, sizeof(*grown));
-        if (grown == NULL)
-            return ENOMEM;
-        if (walk->n_buckets > 0)
-            memcpy(grown, walk->buckets, walk->n_buckets * sizeof(*grown));
-        walk->buckets = grown;
-        walk->cap_buckets = cap;
-    }
-    Folio__SegmentBucket *bucket = arena_alloc(arena, sizeof(*bucket));
-    if (bucket == NULL || (key = arena_strdup(arena, key)) == NULL)
-        return ENOMEM;
-    folio__segment_bucket__init(bucket);
-    bucket->key = (char *)key;
-    bucket->count = 1;
-    walk->buckets[walk->n_buckets++] = bucket;
-    return 0;
+    return segment_buckets_add(&walk->buckets, key);
 }
 
 /* Filters run on summaries; only the clients of the page are read whole. */
@@ -629,6 +606,7 @@ int op_segment_read(struct request *req, MDB_txn *txn)
         .after = has_after ? after : NULL,
         .limit = op_client_limit(segment->limit),
     };
+    segment_buckets_init(&walk.buckets, &req->arena);
     bool listing = segment->by[0] == '\0' && !segment->count_only;
     if (listing && (walk.page = arena_calloc(&req->arena, walk.limit, sizeof(*walk.page))) == NULL)
         return op_client_oom(req);
@@ -644,10 +622,11 @@ int op_segment_read(struct request *req, MDB_txn *txn)
         return op_client_oom(req);
     folio__segment_result__init(result);
     result->total = walk.total;
-    if (walk.n_buckets > 0) {
-        qsort(walk.buckets, walk.n_buckets, sizeof(*walk.buckets), op_segment_bucket_order);
-        result->buckets = walk.buckets;
-        result->n_buckets = walk.n_buckets;
+    if (walk.buckets.count > 0) {
+        qsort(walk.buckets.list, walk.buckets.count, sizeof(*walk.buckets.list),
+              op_segment_bucket_order);
+        result->buckets = walk.buckets.list;
+        result->n_buckets = walk.buckets.count;
     }
     struct op_client_owner owner = {0};
     for (size_t i = 0; i < walk.n_page; i++)

@@ -4,9 +4,10 @@
  * (op.h) says:
  *   read   - loop thread, inside a read transaction (also where the session
  *            is checked);
- *   pool   - libuv thread pool, a bounded number at once (hasher.h): password
- *            hashing, and slow work that opens its own read transaction
- *            (exports, backups);
+ *   pool   - libuv thread pool, a bounded number at once in the op's lane
+ *            (hasher.h): password hashing, and slow work that opens its own
+ *            read transaction (exports, backups; the read stage of heavy
+ *            reads runs here too, op.h);
  *   write  - writer thread, inside its own nested transaction (writer.h);
  *   finish - loop thread, after the commit: bind sessions, throttle logins.
  * A stage runs only while the reply status is still OK, except finish, which
@@ -63,6 +64,7 @@ struct request {
     enum request_state state;
     bool close_after;  /* close the connection once this reply is written */
     bool skip_write;   /* set by a read stage that found nothing to write */
+    bool hash_counted; /* counted in the server's hash_peers (dispatch.c) */
     uint64_t delay_ms; /* hold the reply back this long (failed logins) */
     uv_timer_t *delay_timer;
     void *scratch; /* the op's own state between stages, in the arena */

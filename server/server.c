@@ -48,6 +48,10 @@ void server_config_defaults(struct server_config *config)
     config->frame_timeout_s = 30;
     config->max_in_flight = 128;
     config->max_output_bytes = 4u * 1024u * 1024u;
+    config->max_queued_hashes = 256;
+    config->max_hashes_per_address = 8;
+    config->max_transfers = 2;
+    config->max_heavy_reads = 2;
 }
 
 static void server_close_handles(struct server *s)
@@ -56,6 +60,7 @@ static void server_close_handles(struct server *s)
     uv_close((uv_handle_t *)&s->sigint, NULL);
     uv_close((uv_handle_t *)&s->sigterm, NULL);
     uv_close((uv_handle_t *)&s->sweep, NULL);
+    uv_close((uv_handle_t *)&s->turns, NULL);
 }
 
 void server_check_drained(struct server *s)
@@ -411,16 +416,21 @@ int server_run(const struct server_config *config)
     transfer_clean(config->data_dir);
     uv_loop_init(&s->loop);
     peer_limit_init(&s->peers);
+    peer_limit_init(&s->hash_peers);
     throttle_init(&s->throttle, config->lockout_after, config->address_lockout_after,
                   (uint64_t)config->lockout_seconds * 1000);
     unsigned hashes =
         config->max_hashes ? config->max_hashes : hasher_default_concurrency(config->hash_cost);
-    /* The pool runs the hasher's jobs and nothing else: as many threads as
-     * hashes may run (libuv reads this once, at the first job). */
-    char threads[16];
-    snprintf(threads, sizeof(threads), "%u", hashes);
-    setenv("UV_THREADPOOL_SIZE", threads, 0);
     hasher_init(&s->hasher, &s->loop, config->hash_cost, hashes);
+    hasher_set_lane(&s->hasher, HASHER_LANE_HASH, hashes, config->max_queued_hashes);
+    hasher_set_lane(&s->hasher, HASHER_LANE_TRANSFER, config->max_transfers, SIZE_MAX);
+    hasher_set_lane(&s->hasher, HASHER_LANE_HEAVY_READ, config->max_heavy_reads, SIZE_MAX);
+    /* The pool runs the hasher's jobs and nothing else: a thread for every
+     * job its lanes may run at once, so that no lane waits for a thread
+     * another holds (libuv reads this once, at the first job). */
+    char threads[16];
+    snprintf(threads, sizeof(threads), "%u", hasher_threads(&s->hasher));
+    setenv("UV_THREADPOOL_SIZE", threads, 0);
     log_info("password hashes: %u at a time, %zu MiB each", hashes,
              hasher_memory(config->hash_cost) >> 20);
     /* Before the loop serves anyone, so no request waits for it. */
@@ -445,6 +455,8 @@ int server_run(const struct server_config *config)
         writer_stop(&s->writer);
         goto out;
     }
+    uv_idle_init(&s->loop, &s->turns);
+    s->turns.data = s;
     uv_timer_init(&s->loop, &s->sweep);
     s->sweep.data = s;
     uv_timer_start(&s->sweep, server_on_sweep, SERVER_SWEEP_MS, SERVER_SWEEP_MS);
@@ -464,6 +476,7 @@ out:
         status = 1;
     }
     peer_limit_free(&s->peers);
+    peer_limit_free(&s->hash_peers);
     tls_server_close(s->tls);
     store_close(&s->store);
     free(s->firm_name);

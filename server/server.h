@@ -40,14 +40,18 @@ struct server_config {
     enum hasher_cost hash_cost;
     unsigned max_hashes; /* password hashes at once; 0: hasher_default_concurrency */
     unsigned max_connections_per_address;
-    unsigned login_timeout_s;       /* close connections not logged in for this long; 0: never */
-    unsigned frame_timeout_s;       /* close connections that leave a frame half sent; 0: never */
-    unsigned max_in_flight;         /* requests read ahead of their answers, per connection */
-    size_t max_output_bytes;        /* reply bytes waiting for a peer before reading stops */
-    bool plaintext;                 /* no TLS (main.c allows it on loopback only) */
-    const char *tls_cert_file;      /* NULL: DATA/tls-cert.pem, made when missing */
-    const char *tls_key_file;       /* NULL: DATA/tls-key.pem */
-    const char *tls_client_ca_file; /* peers must present a certificate it signed */
+    unsigned login_timeout_s;        /* close connections not logged in for this long; 0: never */
+    unsigned frame_timeout_s;        /* close connections that leave a frame half sent; 0: never */
+    unsigned max_in_flight;          /* requests read ahead of their answers, per connection */
+    size_t max_output_bytes;         /* reply bytes waiting for a peer before reading stops */
+    unsigned max_queued_hashes;      /* password checks waiting for the pool */
+    unsigned max_hashes_per_address; /* ...of them running or waiting for one address */
+    unsigned max_transfers;          /* exports, imports and backups run at once */
+    unsigned max_heavy_reads;        /* agenda, segment, offer and audit reads at once */
+    bool plaintext;                  /* no TLS (main.c allows it on loopback only) */
+    const char *tls_cert_file;       /* NULL: DATA/tls-cert.pem, made when missing */
+    const char *tls_key_file;        /* NULL: DATA/tls-key.pem */
+    const char *tls_client_ca_file;  /* peers must present a certificate it signed */
 };
 
 void server_config_defaults(struct server_config *config);
@@ -75,6 +79,12 @@ struct server {
     char *firm_name;
     struct connection *connections; /* every open connection */
     struct peer_limit peers;        /* how many of them each address holds */
+    struct peer_limit hash_peers;   /* password checks in the pool, per address */
+    /* Connections whose turn ended with requests still to start
+     * (connection.c): pumped again from idle, after others had theirs. */
+    uv_idle_t turns;
+    struct connection *turns_head, *turns_tail;
+    size_t turns_waiting;
     unsigned connection_count;
     size_t requests_running;          /* requests in a stage off the loop or delayed */
     bool draining;                    /* a signal came: finish what is queued, then stop */

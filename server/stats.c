@@ -137,8 +137,10 @@ int stats_snapshot(struct server *s, struct arena *arena, Folio__Stats **out)
     rc = stats_store(&s->store, st);
     if (rc != 0)
         return rc;
-    st->hashes_running = s->hasher.running;
-    st->hashes_queued = s->hasher.queued;
+    st->hashes_running = s->hasher.lanes[HASHER_LANE_HASH].running;
+    st->hashes_queued = s->hasher.lanes[HASHER_LANE_HASH].queued;
+    st->pool_cancelled = s->hasher.cancelled;
+    st->pool_refused = s->hasher.refused;
     *out = st;
     return 0;
 }

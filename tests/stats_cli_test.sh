@@ -47,7 +47,8 @@ json_check "--json: one object with every figure" "$OUT" '
 set(d["stats"]) >= {"uptime_s", "connections", "connections_accepted", "requests_total",
   "requests", "commit_batches", "committed_writes", "batch_mean", "batch_max", "batches_1",
   "batches_2_7", "batches_8_31", "batches_32_up", "db_file_bytes", "map_bytes", "used_bytes",
-  "page_size", "reader_slots_used", "reader_slots_max", "hashes_running", "hashes_queued"}'
+  "page_size", "reader_slots_used", "reader_slots_max", "hashes_running", "hashes_queued",
+  "pool_cancelled", "pool_refused"}'
 json_check "--json: the asking connection is open" "$OUT" 'd["stats"]["connections"] >= 1'
 json_check "--json: requests by op, each with a count and a rate" "$OUT" '
 {r["op"]: r["count"] for r in d["stats"]["requests"]}.get("client_add") == 2 and

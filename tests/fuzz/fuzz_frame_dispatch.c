@@ -320,13 +320,18 @@ static struct server *fuzz_server_start(const struct server_config *config)
         uv_loop_init(&s->loop);
         if ((rc = writer_start(&s->writer, &s->store, &s->loop)) != 0)
             fuzz_fail("cannot start the writer thread: %s", strerror(rc));
+        uv_idle_init(&s->loop, &s->turns);
+        s->turns.data = s;
         running = true;
     }
     s->connections = NULL;
     s->connection_count = 0;
     s->requests_running = 0;
     s->draining = false;
+    s->turns_head = s->turns_tail = NULL;
+    s->turns_waiting = 0;
     peer_limit_init(&s->peers);
+    peer_limit_init(&s->hash_peers);
     throttle_init(&s->throttle, config->lockout_after, config->address_lockout_after,
                   (uint64_t)config->lockout_seconds * 1000);
     hasher_init(&s->hasher, &s->loop, config->hash_cost, config->max_hashes);
@@ -485,7 +490,8 @@ static bool fuzz_finished(const struct fuzz_peer *p, const struct server *s)
 static void fuzz_report_open(uv_handle_t *handle, void *arg)
 {
     struct server *s = arg;
-    if (!uv_is_closing(handle) && handle != (uv_handle_t *)&s->writer.done_async)
+    if (!uv_is_closing(handle) && handle != (uv_handle_t *)&s->writer.done_async &&
+        handle != (uv_handle_t *)&s->turns)
         fuzz_fail("a %s handle was left open after the connection closed",
                   uv_handle_type_name(handle->type));
 }
@@ -497,6 +503,7 @@ static void fuzz_server_stop(struct server *s)
     uv_run(&s->loop, UV_RUN_NOWAIT);
     uv_walk(&s->loop, fuzz_report_open, s);
     peer_limit_free(&s->peers);
+    peer_limit_free(&s->hash_peers);
     store_close(&s->store);
     free(s->firm_name);
     s->firm_name = NULL;
