@@ -16,6 +16,7 @@
 
 #include <criterion/criterion.h>
 
+#include "conn_budget.h"
 #include "harness.h"
 
 #define PW_BOB   "bob-password-1"
@@ -214,4 +215,80 @@ Test(budget, one_user_holds_only_so_many_connections_and_disabling_ends_them)
     harness_raw_refused_and_closed(watcher, FOLIO__CODE__UNAUTHENTICATED, "session has expired");
     harness_raw_close(watcher);
     harness_server_finish(&srv);
+}
+
+/* ---------------------------------------------------------------- the rules, without a server */
+
+static void address_of(uint8_t addr[CONN_BUDGET_ADDR_SIZE], uint8_t last)
+{
+    memset(addr, 0, CONN_BUDGET_ADDR_SIZE);
+    addr[15] = last;
+}
+
+/* Admits m from the address ending in last; returns the member evicted. */
+static struct conn_budget_member *admit(struct conn_budget *b, struct conn_budget_member *m,
+                                        uint8_t last)
+{
+    uint8_t addr[CONN_BUDGET_ADDR_SIZE];
+    address_of(addr, last);
+    struct conn_budget_member *victim = NULL;
+    cr_assert(conn_budget_admit(b, m, addr, &victim), "a newcomer from .%u was refused", last);
+    return victim;
+}
+
+Test(budget, who_makes_room_for_whom)
+{
+    struct conn_budget b;
+    conn_budget_init(&b, 4, 3, 2);
+    struct conn_budget_member m[8];
+    memset(m, 0, sizeof(m));
+    for (int i = 0; i < 3; i++)
+        cr_assert_null(admit(&b, &m[i], 1));
+    /* Over its address's share: that address's oldest goes. */
+    cr_assert_eq(admit(&b, &m[3], 1), &m[0]);
+    cr_assert_null(admit(&b, &m[4], 2)); /* the whole budget is full now: .1 3, .2 1 */
+    /* A newcomer holding none takes the place of the busiest's oldest... */
+    cr_assert_eq(admit(&b, &m[5], 3), &m[1]);
+    /* ...and so does one holding one; the peers holding one keep theirs. */
+    cr_assert_eq(admit(&b, &m[6], 2), &m[2]);
+    cr_assert_eq(b.unauthenticated, 4);
+
+    /* Logged in, a member leaves the budget and counts as its user's. */
+    cr_assert(conn_budget_login(&b, &m[3], 7));
+    cr_assert(conn_budget_login(&b, &m[4], 7));
+    cr_assert_not(conn_budget_login(&b, &m[5], 7), "a third connection for a user of two");
+    cr_assert_eq(conn_budget_user_count(&b, 7), 2);
+    cr_assert_eq(b.unauthenticated, 2);
+    uint8_t addr[CONN_BUDGET_ADDR_SIZE];
+    address_of(addr, 1);
+    conn_budget_logout(&b, &m[3], addr);
+    cr_assert_eq(conn_budget_user_count(&b, 7), 1);
+    cr_assert_eq(b.unauthenticated, 3);
+    for (int i = 0; i < 8; i++)
+        conn_budget_leave(&b, &m[i]);
+    cr_assert_eq(b.unauthenticated, 0);
+    cr_assert_eq(b.addresses, 0);
+    cr_assert_eq(conn_budget_user_count(&b, 7), 0);
+    conn_budget_free(&b);
+}
+
+Test(budget, a_budget_held_one_each_refuses_newcomers)
+{
+    struct conn_budget b;
+    conn_budget_init(&b, 2, 5, 32);
+    struct conn_budget_member m[3];
+    memset(m, 0, sizeof(m));
+    cr_assert_null(admit(&b, &m[0], 1));
+    cr_assert_null(admit(&b, &m[1], 2));
+    uint8_t addr[CONN_BUDGET_ADDR_SIZE];
+    address_of(addr, 3);
+    struct conn_budget_member *victim = NULL;
+    cr_assert_not(conn_budget_admit(&b, &m[2], addr, &victim),
+                  "nobody holds many, yet a place was made");
+    cr_assert_null(victim);
+    cr_assert_null(m[2].address);
+    cr_assert_eq(b.refused, 1);
+    for (int i = 0; i < 3; i++)
+        conn_budget_leave(&b, &m[i]);
+    conn_budget_free(&b);
 }
