@@ -29,10 +29,12 @@ static size_t conn_budget_hash(const uint8_t *key, size_t len)
     return h % CONN_BUDGET_BUCKETS;
 }
 
-void conn_budget_init(struct conn_budget *b, unsigned max_unauthenticated,
+void conn_budget_init(struct conn_budget *b, unsigned max_connections, unsigned max_unauthenticated,
                       unsigned max_unauthenticated_per_address, unsigned max_per_user)
 {
     memset(b, 0, sizeof(*b));
+    if (max_unauthenticated == 0)
+        max_unauthenticated = max_connections / 4 > 0 ? max_connections / 4 : 1;
     b->max_unauthenticated = max_unauthenticated;
     b->max_unauthenticated_per_address = max_unauthenticated_per_address;
     b->max_per_user = max_per_user;

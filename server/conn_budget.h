@@ -49,7 +49,8 @@ struct conn_budget {
     uint64_t reported_ms;
 };
 
-void conn_budget_init(struct conn_budget *b, unsigned max_unauthenticated,
+/* max_unauthenticated 0: a quarter of max_connections (at least 1). */
+void conn_budget_init(struct conn_budget *b, unsigned max_connections, unsigned max_unauthenticated,
                       unsigned max_unauthenticated_per_address, unsigned max_per_user);
 void conn_budget_free(struct conn_budget *b);
 

@@ -430,11 +430,8 @@ int server_run(const struct server_config *config)
     transfer_clean(config->data_dir);
     uv_loop_init(&s->loop);
     peer_limit_init(&s->peers);
-    unsigned unauthenticated = config->max_unauthenticated;
-    if (unauthenticated == 0)
-        unauthenticated = config->max_connections / 4 > 0 ? config->max_connections / 4 : 1;
-    conn_budget_init(&s->budget, unauthenticated, config->max_unauthenticated_per_address,
-                     config->max_connections_per_user);
+    conn_budget_init(&s->budget, config->max_connections, config->max_unauthenticated,
+                     config->max_unauthenticated_per_address, config->max_connections_per_user);
     throttle_init(&s->throttle, config->lockout_after, (uint64_t)config->lockout_seconds * 1000);
     unsigned hashes =
         config->max_hashes ? config->max_hashes : hasher_default_concurrency(config->hash_cost);

@@ -239,7 +239,7 @@ static struct conn_budget_member *admit(struct conn_budget *b, struct conn_budge
 Test(budget, who_makes_room_for_whom)
 {
     struct conn_budget b;
-    conn_budget_init(&b, 4, 3, 2);
+    conn_budget_init(&b, 64, 4, 3, 2);
     struct conn_budget_member m[8];
     memset(m, 0, sizeof(m));
     for (int i = 0; i < 3; i++)
@@ -275,7 +275,7 @@ Test(budget, who_makes_room_for_whom)
 Test(budget, a_budget_held_one_each_refuses_newcomers)
 {
     struct conn_budget b;
-    conn_budget_init(&b, 2, 5, 32);
+    conn_budget_init(&b, 64, 2, 5, 32);
     struct conn_budget_member m[3];
     memset(m, 0, sizeof(m));
     cr_assert_null(admit(&b, &m[0], 1));

@@ -327,6 +327,8 @@ static struct server *fuzz_server_start(const struct server_config *config)
     s->requests_running = 0;
     s->draining = false;
     peer_limit_init(&s->peers);
+    conn_budget_init(&s->budget, config->max_connections, config->max_unauthenticated,
+                     config->max_unauthenticated_per_address, config->max_connections_per_user);
     throttle_init(&s->throttle, config->lockout_after, (uint64_t)config->lockout_seconds * 1000);
     hasher_init(&s->hasher, &s->loop, config->hash_cost, config->max_hashes);
     uv_update_time(&s->loop);
@@ -494,6 +496,7 @@ static void fuzz_server_stop(struct server *s)
     uv_run(&s->loop, UV_RUN_NOWAIT);
     uv_walk(&s->loop, fuzz_report_open, s);
     peer_limit_free(&s->peers);
+    conn_budget_free(&s->budget);
     store_close(&s->store);
     free(s->firm_name);
     s->firm_name = NULL;
