@@ -9,6 +9,7 @@
 #include "connection.h"
 
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,6 +132,7 @@ void connection_close(struct connection *conn)
     connection_leave_turns(conn);
     if (conn->peer_counted)
         peer_limit_remove(&s->peers, conn->peer_addr);
+    conn_budget_leave(&s->budget, &conn->budget);
     struct request *req = conn->head;
     while (req != NULL) {
         struct request *next = req->next;
@@ -560,6 +562,35 @@ void connection_set_authenticated(struct connection *conn, bool authenticated)
     conn->actor.valid = false;
     conn->authenticated = authenticated;
     conn->unauthenticated_since_ms = authenticated ? 0 : uv_now(&conn->server->loop);
+    if (!authenticated && !conn->closing) {
+        conn->session_expires_at = 0;
+        conn_budget_logout(&conn->server->budget, &conn->budget, conn->peer_addr);
+    }
+}
+
+bool connection_login(struct connection *conn, uint64_t user_id,
+                      const uint8_t key[STORE_SESSION_KEY_BYTES], int64_t expires_at)
+{
+    if (conn->closing || !conn_budget_login(&conn->server->budget, &conn->budget, user_id))
+        return false;
+    connection_set_authenticated(conn, true);
+    memcpy(conn->session_key, key, sizeof(conn->session_key));
+    conn->session_expires_at = expires_at;
+    return true;
+}
+
+void connection_end_user(struct server *s, uint64_t user_id, const char *message)
+{
+    struct connection *conn = s->connections;
+    while (conn != NULL) {
+        /* connection_pump may close conn, never another connection. */
+        struct connection *next = conn->next;
+        if (conn->budget.user_id == user_id && !conn->closing && !conn->closing_after) {
+            connection_end(conn, FOLIO__CODE__UNAUTHENTICATED, message);
+            connection_pump(conn);
+        }
+        conn = next;
+    }
 }
 
 void connection_pump(struct connection *conn)
@@ -729,6 +760,25 @@ static void connection_peer_name(struct connection *conn)
     snprintf(conn->peer, sizeof(conn->peer), "%s:%d", host, port);
 }
 
+#define CONTAINER_OF(ptr, type, member) ((type *)(void *)((char *)(ptr)-offsetof(type, member)))
+
+/* The budget of connections not logged in (conn_budget.h) comes before the
+ * other limits: a peer it refuses or evicts is closed at once, unanswered,
+ * so that a flood costs no slot while it lingers and no TLS handshake.
+ * conn_budget_report logs them in sum. Returns false when conn was closed. */
+static bool connection_admit(struct connection *conn)
+{
+    struct server *s = conn->server;
+    struct conn_budget_member *victim;
+    if (!conn_budget_admit(&s->budget, &conn->budget, conn->peer_addr, &victim)) {
+        connection_close(conn);
+        return false;
+    }
+    if (victim != NULL)
+        connection_close(CONTAINER_OF(victim, struct connection, budget));
+    return true;
+}
+
 static void connection_free_unaccepted(uv_handle_t *handle)
 {
     free(handle->data);
@@ -757,7 +807,7 @@ void connection_accept(struct server *s)
         }
     }
     conn->last_active_ms = uv_now(&s->loop);
-    conn->unauthenticated_since_ms = conn->last_active_ms;
+    conn->accepted_ms = conn->unauthenticated_since_ms = conn->last_active_ms;
     connection_peer_name(conn);
     uv_tcp_nodelay(&conn->tcp, 1);
     conn->next = s->connections;
@@ -767,6 +817,8 @@ void connection_accept(struct server *s)
     s->connection_count++;
     s->stats.connections_accepted++;
     log_debug("connection %s accepted", conn->peer);
+    if (!connection_admit(conn))
+        return;
     char message[128];
     if (s->connection_count > s->config.max_connections) {
         snprintf(message, sizeof(message),

@@ -30,6 +30,7 @@
 
 #include <uv.h>
 
+#include "conn_budget.h"
 #include "frame.h"
 #include "peer_limit.h"
 #include "folio.pb-c.h"
@@ -50,11 +51,14 @@ struct connection {
     unsigned queued;             /* requests in the queue */
     unsigned refs;
     uint64_t last_active_ms;
+    uint64_t accepted_ms;              /* --handshake-timeout runs from here */
     uint64_t unauthenticated_since_ms; /* 0 while logged in (--login-timeout) */
     uint64_t partial_frame_since_ms;   /* 0 unless a frame is half received (--frame-timeout) */
     char peer[64];
     uint8_t peer_addr[PEER_LIMIT_ADDR_SIZE]; /* counted in the server's peer_limit */
     bool peer_counted;
+    struct conn_budget_member budget; /* in the server's conn_budget */
+    int64_t session_expires_at;       /* unix seconds, while logged in: watchers end with it */
     bool reading;
     bool closing;       /* uv_close called or about to be */
     bool closing_after; /* no more input; close once the queue is written */
@@ -104,6 +108,17 @@ void connection_end(struct connection *conn, Folio__Code code, const char *messa
  * stops the --login-timeout clock and forgets the actor session_check
  * remembered. */
 void connection_set_authenticated(struct connection *conn, bool authenticated);
+
+/* The connection logged in as user_id with the session under key: counts it
+ * as the user's and starts its session (connection_set_authenticated).
+ * Returns false, changing nothing, when the user already holds
+ * --max-connections-per-user connections. */
+bool connection_login(struct connection *conn, uint64_t user_id,
+                      const uint8_t key[STORE_SESSION_KEY_BYTES], int64_t expires_at);
+
+/* Ends every connection logged in as user_id, watchers included, telling
+ * each why (UNAUTHENTICATED, message): for a user just disabled. */
+void connection_end_user(struct server *s, uint64_t user_id, const char *message);
 
 /* Writes a packed frame (taken over: freed here in every case) at once,
  * outside the reply queue: for server-pushed frames with id 0 (notice.h).

@@ -36,7 +36,7 @@ static const struct op op_table[] = {
      op_user_add_write, NULL},
     {FOLIO__REQUEST__OP_USER_LIST, "user_list", OP_SESSION, op_user_list_read, NULL, NULL, NULL},
     {FOLIO__REQUEST__OP_USER_DISABLE, "user_disable", OP_SESSION, NULL, NULL, op_user_disable_write,
-     NULL},
+     op_user_disable_finish},
     {FOLIO__REQUEST__OP_USER_PASSWD, "user_passwd", OP_SESSION, op_user_passwd_read,
      op_user_passwd_hash, op_user_passwd_write, op_user_passwd_finish},
     {FOLIO__REQUEST__OP_USER_UNLOCK, "user_unlock", OP_SESSION, NULL, NULL, op_user_unlock_write,

@@ -83,6 +83,17 @@ static const char main_serve_usage[] =
     "  --max-connections N           connections served at once (default 1024)\n"
     "  --max-connections-per-address N\n"
     "                                ...of them from one address (default 256)\n"
+    "  --max-unauthenticated N       connections not logged in yet (default a quarter\n"
+    "                                of --max-connections); when full, a newcomer takes\n"
+    "                                the place of the oldest of its own address, else of\n"
+    "                                the busiest, if that holds many; else it is refused\n"
+    "  --max-unauthenticated-per-address N\n"
+    "                                ...of them from one address (default 32); a newcomer\n"
+    "                                takes the place of that address's oldest\n"
+    "  --max-connections-per-user N  connections logged in as one user, folio watch\n"
+    "                                included (default 32); a login beyond is refused\n"
+    "  --handshake-timeout S         close TLS connections that do not finish the\n"
+    "                                handshake within S seconds (default 10; 0 never)\n"
     "  --login-timeout S             close connections that do not log in within S\n"
     "                                seconds (default 30; 0 never)\n"
     "  --frame-timeout S             close connections that leave a frame half sent for\n"
@@ -213,6 +224,10 @@ enum main_option {
     OPT_MAX_HASHES,
     OPT_MAX_PER_ADDRESS,
     OPT_LOGIN_TIMEOUT,
+    OPT_HANDSHAKE_TIMEOUT,
+    OPT_MAX_UNAUTHENTICATED,
+    OPT_MAX_UNAUTHENTICATED_PER_ADDRESS,
+    OPT_MAX_PER_USER,
     OPT_FRAME_TIMEOUT,
     OPT_MAX_IN_FLIGHT,
     OPT_MAX_OUTPUT_BYTES,
@@ -578,6 +593,11 @@ static int main_serve(int argc, char **argv)
         {"max-hashes", required_argument, NULL, OPT_MAX_HASHES},
         {"max-connections-per-address", required_argument, NULL, OPT_MAX_PER_ADDRESS},
         {"login-timeout", required_argument, NULL, OPT_LOGIN_TIMEOUT},
+        {"handshake-timeout", required_argument, NULL, OPT_HANDSHAKE_TIMEOUT},
+        {"max-unauthenticated", required_argument, NULL, OPT_MAX_UNAUTHENTICATED},
+        {"max-unauthenticated-per-address", required_argument, NULL,
+         OPT_MAX_UNAUTHENTICATED_PER_ADDRESS},
+        {"max-connections-per-user", required_argument, NULL, OPT_MAX_PER_USER},
         {"frame-timeout", required_argument, NULL, OPT_FRAME_TIMEOUT},
         {"max-in-flight", required_argument, NULL, OPT_MAX_IN_FLIGHT},
         {"max-output-bytes", required_argument, NULL, OPT_MAX_OUTPUT_BYTES},
@@ -668,6 +688,29 @@ static int main_serve(int argc, char **argv)
             if (main_parse_number(optarg, 0, 3600, &n) != 0)
                 return main_usage_error("--login-timeout wants 0 to 3600 seconds, not %s", optarg);
             config.login_timeout_s = (unsigned)n;
+            break;
+        case OPT_HANDSHAKE_TIMEOUT:
+            if (main_parse_number(optarg, 0, 3600, &n) != 0)
+                return main_usage_error("--handshake-timeout wants 0 to 3600 seconds, not %s",
+                                        optarg);
+            config.handshake_timeout_s = (unsigned)n;
+            break;
+        case OPT_MAX_UNAUTHENTICATED:
+            if (main_parse_number(optarg, 1, 1000000, &n) != 0)
+                return main_usage_error("--max-unauthenticated wants 1 to 1000000, not %s", optarg);
+            config.max_unauthenticated = (unsigned)n;
+            break;
+        case OPT_MAX_UNAUTHENTICATED_PER_ADDRESS:
+            if (main_parse_number(optarg, 1, 1000000, &n) != 0)
+                return main_usage_error(
+                    "--max-unauthenticated-per-address wants 1 to 1000000, not %s", optarg);
+            config.max_unauthenticated_per_address = (unsigned)n;
+            break;
+        case OPT_MAX_PER_USER:
+            if (main_parse_number(optarg, 1, 1000000, &n) != 0)
+                return main_usage_error("--max-connections-per-user wants 1 to 1000000, not %s",
+                                        optarg);
+            config.max_connections_per_user = (unsigned)n;
             break;
         case OPT_FRAME_TIMEOUT:
             if (main_parse_number(optarg, 0, 3600, &n) != 0)

@@ -67,6 +67,7 @@ void op_user_add_hash(struct request *req);
 int op_user_add_write(struct request *req, MDB_txn *txn);
 int op_user_list_read(struct request *req, MDB_txn *txn);
 int op_user_disable_write(struct request *req, MDB_txn *txn);
+void op_user_disable_finish(struct request *req);
 int op_user_passwd_read(struct request *req, MDB_txn *txn);
 void op_user_passwd_hash(struct request *req);
 int op_user_passwd_write(struct request *req, MDB_txn *txn);

@@ -9,6 +9,7 @@
 
 #include "access.h"
 #include "audit.h"
+#include "connection.h"
 #include "log.h"
 #include "op.h"
 #include "server.h"
@@ -293,6 +294,16 @@ int op_user_disable_write(struct request *req, MDB_txn *txn)
     req->response.result_case = FOLIO__RESPONSE__RESULT_USER;
     req->response.user = user;
     return 0;
+}
+
+/* A disabled user's sessions are gone from the store; its connections,
+ * watchers above all (they send nothing that would find out), go too. */
+void op_user_disable_finish(struct request *req)
+{
+    if (!request_ok(req) || req->response.user == NULL)
+        return;
+    connection_end_user(req->server, req->response.user->id,
+                        "this account is disabled; its sessions have ended");
 }
 
 int op_user_passwd_read(struct request *req, MDB_txn *txn)

@@ -9,6 +9,8 @@
  * older cost costs a check at the current one too (and is rehashed when the
  * password is right), so timing does not tell which names exist. A disabled
  * account answers the right password as a wrong one. */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -80,6 +82,8 @@ struct login_state {
     bool rehashed; /* new_hash holds the password at the current cost */
     char new_hash[crypto_pwhash_STRBYTES];
     uint8_t session_key[STORE_SESSION_KEY_BYTES];
+    uint64_t office_id;
+    int64_t expires_at;
 };
 
 int op_login_read(struct request *req, MDB_txn *txn)
@@ -207,11 +211,68 @@ int op_login_write(struct request *req, MDB_txn *txn)
     session.user_id = user->id;
     session.created_at = req->now;
     session.expires_at = req->now + req->server->config.session_ttl_s;
+    state->office_id = user->office_id;
+    state->expires_at = session.expires_at;
     if ((rc = store_session_purge_expired(store, txn, user->id, req->now)) != 0 ||
         (rc = store_session_put(store, txn, state->session_key, &session)) != 0 ||
         (rc = audit_append_as(store, txn, req->now, name, user->office_id, "login", name, "")) != 0)
         return request_store_error(req, rc, "log in");
     return op_session_reply(req, txn, user, hex, session.expires_at);
+}
+
+/* A session the per-user budget kept from being used: its token was never
+ * sent, and it is deleted so that nothing is left that nobody holds. */
+struct op_session_drop {
+    struct writer_job job;
+    struct store *store;
+    int64_t now;
+    uint64_t office_id;
+    uint8_t key[STORE_SESSION_KEY_BYTES];
+    char name[VALIDATE_USER_NAME_MAX + 1];
+};
+
+static int op_session_drop_run(struct writer_job *job, MDB_txn *txn)
+{
+    struct op_session_drop *drop = (struct op_session_drop *)job;
+    int rc = store_session_delete(drop->store, txn, drop->key);
+    if (rc != 0 && rc != MDB_NOTFOUND)
+        return rc;
+    return audit_append_as(drop->store, txn, drop->now, drop->name, drop->office_id,
+                           "login.refused", drop->name, "--max-connections-per-user reached");
+}
+
+static void op_session_drop_done(struct writer_job *job)
+{
+    free(job);
+}
+
+static void op_session_drop(struct request *req, const struct login_state *state, const char *name)
+{
+    struct op_session_drop *drop = calloc(1, sizeof(*drop));
+    if (drop == NULL)
+        return; /* the session expires with its time-to-live */
+    drop->job.run = op_session_drop_run;
+    drop->job.done = op_session_drop_done;
+    drop->store = &req->server->store;
+    drop->now = req->now;
+    drop->office_id = state->office_id;
+    memcpy(drop->key, state->session_key, sizeof(drop->key));
+    snprintf(drop->name, sizeof(drop->name), "%s", name);
+    writer_submit(&req->server->writer, &drop->job);
+}
+
+/* The user already holds --max-connections-per-user connections: the login
+ * or authentication is refused, and its reply carries no session. */
+static void op_session_over_budget(struct request *req, const char *name)
+{
+    req->response.result_case = FOLIO__RESPONSE__RESULT__NOT_SET;
+    req->response.session = NULL;
+    req->result_packed = NULL;
+    req->result_packed_len = 0;
+    request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED,
+                 "%s already has %u connections open, the most the server allows one user "
+                 "(--max-connections-per-user; folio watch counts too): close one first",
+                 name, req->server->config.max_connections_per_user);
 }
 
 void op_login_finish(struct request *req)
@@ -222,9 +283,12 @@ void op_login_finish(struct request *req)
     struct login_state *state = req->scratch;
     uint64_t now_ms = uv_now(&s->loop);
     if (request_ok(req)) {
-        connection_set_authenticated(conn, true);
-        memcpy(conn->session_key, state->session_key, sizeof(conn->session_key));
         throttle_success(&s->throttle, &req->login_ticket, now_ms);
+        if (!connection_login(conn, state->user_id, state->session_key, state->expires_at)) {
+            op_session_drop(req, state, name);
+            op_session_over_budget(req, name);
+            return;
+        }
         log_info("login: %s from %s", name, conn->peer);
     } else if (req->status.code == FOLIO__CODE__UNAUTHENTICATED) {
         req->delay_ms = throttle_failure(&s->throttle, &req->login_ticket, now_ms);
@@ -253,10 +317,9 @@ int op_authenticate_read(struct request *req, MDB_txn *txn)
 
 void op_authenticate_finish(struct request *req)
 {
-    if (!request_ok(req))
-        return;
-    connection_set_authenticated(req->conn, true);
-    memcpy(req->conn->session_key, req->actor.session_key, sizeof(req->conn->session_key));
+    if (request_ok(req) && !connection_login(req->conn, req->actor.user_id, req->actor.session_key,
+                                             req->actor.session_expires_at))
+        op_session_over_budget(req, req->actor.name);
 }
 
 int op_logout_write(struct request *req, MDB_txn *txn)

@@ -45,6 +45,9 @@ void server_config_defaults(struct server_config *config)
     config->hash_cost = HASHER_COST_INTERACTIVE;
     config->max_connections_per_address = 256;
     config->login_timeout_s = 30;
+    config->handshake_timeout_s = 10;
+    config->max_unauthenticated_per_address = 32;
+    config->max_connections_per_user = 32;
     config->frame_timeout_s = 30;
     config->max_in_flight = 128;
     config->max_output_bytes = 4u * 1024u * 1024u;
@@ -93,22 +96,30 @@ static void server_on_signal(uv_signal_t *handle, int signum)
     server_check_drained(s);
 }
 
-/* Peers that hold a connection without using it as meant: never logging in
- * (a login being checked does not count against it), or sending a frame a
- * byte at a time. They are told why, then closed. */
+/* Peers that hold a connection without using it as meant: not through the
+ * TLS handshake in time, never logging in (a login being checked does not
+ * count against it), or sending a frame a byte at a time. They are told why
+ * when a reply can reach them, then closed. */
 static void server_sweep_limits(struct server *s, struct connection *conn, uint64_t now)
 {
+    uint64_t handshake_ms = (uint64_t)s->config.handshake_timeout_s * 1000;
     uint64_t login_ms = (uint64_t)s->config.login_timeout_s * 1000;
     uint64_t frame_ms = (uint64_t)s->config.frame_timeout_s * 1000;
     char message[128];
     /* No reply can reach a peer that has not finished its handshake, so it
      * is not told; a refusal waiting for the handshake does not extend it. */
-    if (login_ms > 0 && conn->tls != NULL && !tls_stream_established(conn->tls) &&
-        now - conn->unauthenticated_since_ms > login_ms) {
-        log_info("connection %s: no TLS handshake within %u seconds; closing", conn->peer,
-                 s->config.login_timeout_s);
-        connection_close(conn);
-        return;
+    if (conn->tls != NULL && !tls_stream_established(conn->tls)) {
+        unsigned limit_s = 0;
+        if (handshake_ms > 0 && now - conn->accepted_ms > handshake_ms)
+            limit_s = s->config.handshake_timeout_s;
+        else if (login_ms > 0 && now - conn->unauthenticated_since_ms > login_ms)
+            limit_s = s->config.login_timeout_s;
+        if (limit_s > 0) {
+            log_info("connection %s: no TLS handshake within %u seconds; closing", conn->peer,
+                     limit_s);
+            connection_close(conn);
+            return;
+        }
     }
     if (conn->closing_after || conn->closing)
         return;
@@ -123,6 +134,14 @@ static void server_sweep_limits(struct server *s, struct connection *conn, uint6
         snprintf(message, sizeof(message), "a frame was left unfinished for %u seconds; closing",
                  s->config.frame_timeout_s);
         connection_end(conn, FOLIO__CODE__INVALID_ARGUMENT, message);
+        connection_pump(conn);
+    } else if (conn->watching && conn->authenticated && conn->head == NULL &&
+               conn->session_expires_at != 0 && (int64_t)time(NULL) >= conn->session_expires_at) {
+        /* A watcher sends nothing that would find its session over, and the
+         * idle timeout spares it: without this it would hold its place (and
+         * its user's) for ever. */
+        connection_end(conn, FOLIO__CODE__UNAUTHENTICATED,
+                       "your session has expired; log in again");
         connection_pump(conn);
     }
 }
@@ -150,6 +169,7 @@ static void server_on_sweep(uv_timer_t *timer)
         }
         conn = next;
     }
+    conn_budget_report(&s->budget, now);
 }
 
 static void server_on_connection(uv_stream_t *listener, int status)
@@ -419,6 +439,8 @@ int server_run(const struct server_config *config)
     peer_limit_init(&s->hash_peers);
     throttle_init(&s->throttle, config->lockout_after, config->address_lockout_after,
                   (uint64_t)config->lockout_seconds * 1000);
+    conn_budget_init(&s->budget, config->max_connections, config->max_unauthenticated,
+                     config->max_unauthenticated_per_address, config->max_connections_per_user);
     unsigned hashes =
         config->max_hashes ? config->max_hashes : hasher_default_concurrency(config->hash_cost);
     hasher_init(&s->hasher, &s->loop, config->hash_cost, hashes);
@@ -477,6 +499,7 @@ out:
     }
     peer_limit_free(&s->peers);
     peer_limit_free(&s->hash_peers);
+    conn_budget_free(&s->budget);
     tls_server_close(s->tls);
     store_close(&s->store);
     free(s->firm_name);

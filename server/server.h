@@ -13,6 +13,7 @@
 
 #include <uv.h>
 
+#include "conn_budget.h"
 #include "firm_key.h"
 #include "hasher.h"
 #include "peer_limit.h"
@@ -40,7 +41,11 @@ struct server_config {
     enum hasher_cost hash_cost;
     unsigned max_hashes; /* password hashes at once; 0: hasher_default_concurrency */
     unsigned max_connections_per_address;
-    unsigned login_timeout_s;        /* close connections not logged in for this long; 0: never */
+    unsigned login_timeout_s;     /* close connections not logged in for this long; 0: never */
+    unsigned handshake_timeout_s; /* close TLS connections not through the handshake; 0: never */
+    unsigned max_unauthenticated; /* connections not logged in; 0: max_connections / 4 */
+    unsigned max_unauthenticated_per_address; /* ...of them from one address */
+    unsigned max_connections_per_user;        /* logged in as one user, watchers included */
     unsigned frame_timeout_s;        /* close connections that leave a frame half sent; 0: never */
     unsigned max_in_flight;          /* requests read ahead of their answers, per connection */
     size_t max_output_bytes;         /* reply bytes waiting for a peer before reading stops */
@@ -85,6 +90,7 @@ struct server {
     uv_idle_t turns;
     struct connection *turns_head, *turns_tail;
     size_t turns_waiting;
+    struct conn_budget budget; /* who holds them: not logged in, per user */
     unsigned connection_count;
     size_t requests_running;          /* requests in a stage off the loop or delayed */
     bool draining;                    /* a signal came: finish what is queued, then stop */

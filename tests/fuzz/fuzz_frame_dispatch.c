@@ -334,6 +334,8 @@ static struct server *fuzz_server_start(const struct server_config *config)
     peer_limit_init(&s->hash_peers);
     throttle_init(&s->throttle, config->lockout_after, config->address_lockout_after,
                   (uint64_t)config->lockout_seconds * 1000);
+    conn_budget_init(&s->budget, config->max_connections, config->max_unauthenticated,
+                     config->max_unauthenticated_per_address, config->max_connections_per_user);
     hasher_init(&s->hasher, &s->loop, config->hash_cost, config->max_hashes);
     if (s->dummy_hash[0] == '\0' && hasher_make_dummy(config->hash_cost, s->dummy_hash) != 0)
         fuzz_fail("cannot make the dummy password hash");
@@ -504,6 +506,7 @@ static void fuzz_server_stop(struct server *s)
     uv_walk(&s->loop, fuzz_report_open, s);
     peer_limit_free(&s->peers);
     peer_limit_free(&s->hash_peers);
+    conn_budget_free(&s->budget);
     store_close(&s->store);
     free(s->firm_name);
     s->firm_name = NULL;
