@@ -258,7 +258,11 @@ Test(fairness, a_login_flood_from_one_address_gets_its_share_and_closing_cancels
 {
     /* Unknown names cost a dummy check at the server's cost: interactive,
      * one at a time, so that the flood waits in the queue. */
-    const char *const flags[] = {"--hash-cost", "interactive", "--max-hashes", "1", NULL};
+    /* The flood comes from one address: room for all its connections, so
+     * that the pool's share, not the connection budget, refuses it. */
+    const char *const flags[] = {
+        "--hash-cost", "interactive", "--max-hashes", "1", "--max-unauthenticated-per-address",
+        "64",          NULL};
     harness_server_start(&srv, flags);
     struct folio_client *admin = harness_admin(&srv);
 
