@@ -165,7 +165,9 @@ static char *export_file(struct folio_client *c, const char *agent, const char *
     cr_assert(fd >= 0);
     struct folio_error err = {0};
     Folio__Response *r =
-        harness_ok(folio_export_to_fd(c, agent, ids, n, release, fd, NULL, NULL, &err), &err);
+        harness_ok(folio_export_to_fd(c, agent, ids, n, release, agent != NULL ? "handover" : NULL,
+                                      fd, NULL, NULL, &err),
+                   &err);
     close(fd);
     struct stat st;
     cr_assert(stat(path, &st) == 0);
@@ -175,17 +177,24 @@ static char *export_file(struct folio_client *c, const char *agent, const char *
     return path;
 }
 
-static Folio__Response *import_file(struct folio_client *c, const char *path, const char *agent,
-                                    bool allow_untrusted, bool dry_run, struct folio_error *err)
+static Folio__Response *import_file_with(struct folio_client *c, const char *path,
+                                         const char *agent, bool allow_untrusted, bool allow_erased,
+                                         bool dry_run, struct folio_error *err)
 {
     int fd = open(path, O_RDONLY);
     cr_assert(fd >= 0);
     struct stat st;
     cr_assert(fstat(fd, &st) == 0);
     Folio__Response *r = folio_import_from_fd(c, fd, (uint64_t)st.st_size, agent, allow_untrusted,
-                                              dry_run, NULL, NULL, err);
+                                              allow_erased, dry_run, NULL, NULL, err);
     close(fd);
     return r;
+}
+
+static Folio__Response *import_file(struct folio_client *c, const char *path, const char *agent,
+                                    bool allow_untrusted, bool dry_run, struct folio_error *err)
+{
+    return import_file_with(c, path, agent, allow_untrusted, false, dry_run, err);
 }
 
 static size_t count_clients(struct folio_client *c)
@@ -229,7 +238,23 @@ static bool audited(struct folio_client *root, const char *action, const char *p
     return found;
 }
 
-static void check_mia_at(struct folio_client *c)
+/* A coupon code as this server makes them: XXXX-XXXX-XXXX-XXXX. */
+static bool code_shaped(const char *code)
+{
+    if (strlen(code) != 19)
+        return false;
+    for (size_t i = 0; i < 19; i++) {
+        bool dash = i % 5 == 4;
+        if (dash != (code[i] == '-') ||
+            (!dash && strchr("23456789ABCDEFGHJKLMNPQRSTUVWXYZ", code[i]) == NULL))
+            return false;
+    }
+    return true;
+}
+
+/* Mia with everything she had at firm A. An import gives her coupon a code
+ * of the importing firm's own making (imported); at A it keeps its own. */
+static void check_mia(struct folio_client *c, bool imported)
 {
     struct folio_error err = {0};
     Folio__Response *r = harness_ok(folio_client_get(c, mia, false, &err), &err);
@@ -271,9 +296,18 @@ static void check_mia_at(struct folio_client *c)
 
     r = harness_ok(folio_coupon_list(c, mia, 100, NULL, &err), &err);
     cr_assert_eq(r->coupons->n_coupons, 1);
-    cr_assert_str_eq(r->coupons->coupons[0]->code, coupon_code);
+    if (imported)
+        cr_assert_str_neq(r->coupons->coupons[0]->code, coupon_code);
+    else
+        cr_assert_str_eq(r->coupons->coupons[0]->code, coupon_code);
+    cr_assert(code_shaped(r->coupons->coupons[0]->code), "%s", r->coupons->coupons[0]->code);
     cr_assert_str_eq(r->coupons->coupons[0]->discount, "2x1");
     folio_response_free(r);
+}
+
+static void check_mia_at(struct folio_client *c)
+{
+    check_mia(c, true);
 }
 
 /* ---------------------------------------------------------------- tests */
@@ -332,12 +366,17 @@ Test(transfer, untrusted_signer_refused_unless_allowed_and_audited)
     cr_assert(strstr(err.message, "--allow-untrusted") != NULL, "%s", err.message);
     cr_assert_eq(count_clients(carol), 0);
 
-    r = harness_ok(import_file(carol, path, NULL, true, false, &err), &err);
+    /* Letting an unknown signer in is the firm-admin's decision. */
+    harness_refused(import_file(carol, path, NULL, true, false, &err), &err,
+                    FOLIO__CODE__PERMISSION_DENIED);
+    cr_assert(strstr(err.message, "--allow-untrusted") != NULL, "%s", err.message);
+    cr_assert_eq(count_clients(carol), 0);
+    r = harness_ok(import_file(root_b, path, "carol", true, false, &err), &err);
     cr_assert_str_eq(r->import->signer, "");
     cr_assert_eq(r->import->clients_added, 2);
     folio_response_free(r);
     check_mia_at(carol);
-    cr_assert(audited(root_b, "import", "untrusted"));
+    cr_assert(audited(root_b, "import", "untrusted (allowed by --allow-untrusted)"));
     free(path);
     finish();
 }
@@ -345,7 +384,7 @@ Test(transfer, untrusted_signer_refused_unless_allowed_and_audited)
 static void damaged_refused(const char *path, const char *what)
 {
     struct folio_error err = {0};
-    Folio__Response *r = import_file(carol, path, NULL, true, false, &err);
+    Folio__Response *r = import_file(carol, path, NULL, false, false, &err);
     cr_assert_null(r, "%s accepted", what);
     cr_assert_eq(err.code, FOLIO__CODE__INVALID_ARGUMENT, "%s: %s", what, err.message);
     cr_assert(strncmp(err.message, "bundle: ", 8) == 0, "%s: %s", what, err.message);
@@ -391,16 +430,20 @@ Test(transfer, client_owned_by_another_agent_refused_whole)
     const char *only_mia[] = {mia};
     char *mia_path = export_file(alice, NULL, only_mia, 1, false, "mia.bundle");
     struct folio_error err = {0};
-    folio_response_free(harness_ok(import_file(carol, mia_path, NULL, true, false, &err), &err));
+    trust_a_at_b();
+    folio_response_free(harness_ok(import_file(carol, mia_path, NULL, false, false, &err), &err));
     struct folio_client *dave = harness_user(&b, "dave", PW);
-    Folio__Response *r = import_file(dave, path, NULL, true, false, &err);
+    Folio__Response *r = import_file(dave, path, NULL, false, false, &err);
     cr_assert_null(r);
     cr_assert_eq(err.code, FOLIO__CODE__ALREADY_EXISTS, "%s", err.message);
     cr_assert(strstr(err.message, mia) != NULL, "%s", err.message);
+    /* The answer says nothing of who holds the id. */
+    cr_assert(strstr(err.message, "cannot be imported here") != NULL, "%s", err.message);
+    cr_assert(strstr(err.message, "agent") == NULL, "%s", err.message);
     cr_assert_eq(count_clients(dave), 0);
     cr_assert_eq(count_clients(carol), 1);
     /* An admin importing into dave gets the same answer. */
-    r = import_file(root_b, path, "dave", true, false, &err);
+    r = import_file(root_b, path, "dave", false, false, &err);
     cr_assert_null(r);
     cr_assert_eq(err.code, FOLIO__CODE__ALREADY_EXISTS, "%s", err.message);
     folio_client_close(dave);
@@ -422,10 +465,22 @@ Test(transfer, release_hides_clients_and_restore_brings_them_back)
     cr_assert(audited(root_a, "client.release", "2 clients"));
 
     /* The bundle still imports elsewhere. */
-    folio_response_free(harness_ok(import_file(carol, path, NULL, true, false, &err), &err));
+    trust_a_at_b();
+    folio_response_free(harness_ok(import_file(carol, path, NULL, false, false, &err), &err));
     check_mia_at(carol);
 
+    /* At firm A, another agent cannot take the released clients by their
+     * ids, with or without --allow-untrusted, nor can an admin put them
+     * in its portfolio: they stay alice's to restore. */
     struct folio_client *bob = harness_user(&a, "bob", PW);
+    harness_refused(import_file(bob, path, NULL, true, false, &err), &err,
+                    FOLIO__CODE__PERMISSION_DENIED);
+    harness_refused(import_file(bob, path, NULL, false, false, &err), &err,
+                    FOLIO__CODE__ALREADY_EXISTS);
+    cr_assert(strstr(err.message, "cannot be imported here") != NULL, "%s", err.message);
+    harness_refused(import_file(root_a, path, "bob", true, false, &err), &err,
+                    FOLIO__CODE__ALREADY_EXISTS);
+    cr_assert_eq(count_clients(bob), 0);
     harness_refused(folio_restore_transferred(bob, "alice", &err), &err,
                     FOLIO__CODE__PERMISSION_DENIED);
     folio_client_close(bob);
@@ -433,7 +488,7 @@ Test(transfer, release_hides_clients_and_restore_brings_them_back)
     cr_assert_eq(r->reassign->count, 2);
     folio_response_free(r);
     cr_assert_eq(count_clients(alice), 2);
-    check_mia_at(alice);
+    check_mia(alice, false);
     cr_assert(audited(root_a, "client.restore", "2 clients"));
     free(path);
     finish();
@@ -444,24 +499,38 @@ Test(transfer, roles_decide_whose_portfolio_moves)
     struct folio_error err = {0};
     struct folio_client *bob = harness_user(&a, "bob", PW);
     struct folio_client *olga = harness_user(&a, "olga", PW);
-    harness_refused(folio_export_begin(bob, "alice", NULL, 0, false, &err), &err,
+    harness_refused(folio_export_begin(bob, "alice", NULL, 0, false, "why", &err), &err,
                     FOLIO__CODE__PERMISSION_DENIED);
-    harness_refused(folio_export_begin(olga, "bob", NULL, 0, false, &err), &err,
+    harness_refused(folio_export_begin(olga, "bob", NULL, 0, false, "why", &err), &err,
                     FOLIO__CODE__PERMISSION_DENIED);
-    harness_refused(folio_export_begin(olga, NULL, NULL, 0, false, &err), &err,
+    harness_refused(folio_export_begin(olga, NULL, NULL, 0, false, NULL, &err), &err,
                     FOLIO__CODE__INVALID_ARGUMENT);
-    harness_refused(folio_export_begin(root_a, "nobody", NULL, 0, false, &err), &err,
+    harness_refused(folio_export_begin(root_a, "nobody", NULL, 0, false, "why", &err), &err,
                     FOLIO__CODE__NOT_FOUND);
-    harness_refused(folio_export_begin(root_a, "olga", NULL, 0, false, &err), &err,
+    harness_refused(folio_export_begin(root_a, "olga", NULL, 0, false, "why", &err), &err,
                     FOLIO__CODE__NOT_FOUND);
     const char *not_bobs[] = {mia};
-    harness_refused(folio_export_begin(root_a, "bob", not_bobs, 1, false, &err), &err,
+    harness_refused(folio_export_begin(root_a, "bob", not_bobs, 1, false, NULL, &err), &err,
                     FOLIO__CODE__NOT_FOUND);
+    /* An admin taking another agent's whole book says why, within bounds,
+     * and the audit keeps it. */
+    harness_refused(folio_export_begin(olga, "alice", NULL, 0, false, NULL, &err), &err,
+                    FOLIO__CODE__INVALID_ARGUMENT);
+    cr_assert(strstr(err.message, "--reason") != NULL, "%s", err.message);
+    harness_refused(folio_export_begin(olga, "alice", NULL, 0, false, "bad\x1b[31m", &err), &err,
+                    FOLIO__CODE__INVALID_ARGUMENT);
+    char long_reason[300];
+    memset(long_reason, 'r', sizeof(long_reason) - 1);
+    long_reason[sizeof(long_reason) - 1] = '\0';
+    harness_refused(folio_export_begin(olga, "alice", NULL, 0, false, long_reason, &err), &err,
+                    FOLIO__CODE__INVALID_ARGUMENT);
     free(export_file(olga, "alice", NULL, 0, false, "olga.bundle"));
+    cr_assert(audited(root_a, "export", "reason: handover"));
     free(export_file(root_a, "bob", NULL, 0, false, "bob.bundle"));
     free(export_file(alice, "alice", NULL, 0, false, "self.bundle"));
     /* The answer names the header's counts. */
-    Folio__Response *r = harness_ok(folio_export_begin(alice, NULL, NULL, 0, false, &err), &err);
+    Folio__Response *r =
+        harness_ok(folio_export_begin(alice, NULL, NULL, 0, false, NULL, &err), &err);
     cr_assert_eq(r->transfer->header->clients, 2);
     cr_assert_eq(r->transfer->header->offers, 1);
     cr_assert_eq(r->transfer->header->coupons, 1);
@@ -476,7 +545,8 @@ Test(transfer, dry_run_counts_and_changes_nothing)
 {
     char *path = export_file(alice, NULL, NULL, 0, false, "alice.bundle");
     struct folio_error err = {0};
-    Folio__Response *r = harness_ok(import_file(carol, path, NULL, true, true, &err), &err);
+    trust_a_at_b();
+    Folio__Response *r = harness_ok(import_file(carol, path, NULL, false, true, &err), &err);
     cr_assert(r->import->dry_run);
     cr_assert_eq(r->import->clients_added, 2);
     cr_assert_eq(r->import->coupons, 1);
@@ -508,24 +578,25 @@ Test(transfer, chunk_offsets_and_sizes_are_checked)
     harness_refused(folio_import_chunk(carol, "00000000000000000000000000000000", 0, data, 4, &err),
                     &err, FOLIO__CODE__NOT_FOUND);
     folio_response_free(harness_ok(folio_import_chunk(carol, id, 0, data, 4, &err), &err));
-    harness_refused(folio_import_commit(carol, id, NULL, true, false, &err), &err,
+    harness_refused(folio_import_commit(carol, id, NULL, false, false, false, &err), &err,
                     FOLIO__CODE__FAILED_PRECONDITION);
     harness_refused(folio_import_chunk(carol, id, 0, data, 4, &err), &err,
                     FOLIO__CODE__INVALID_ARGUMENT);
     folio_response_free(harness_ok(folio_import_chunk(carol, id, 4, data, 6, &err), &err));
     /* Ten zero bytes are no bundle. */
-    Folio__Response *r = folio_import_commit(carol, id, NULL, true, false, &err);
+    Folio__Response *r = folio_import_commit(carol, id, NULL, false, false, false, &err);
     cr_assert_null(r);
     cr_assert_eq(err.code, FOLIO__CODE__INVALID_ARGUMENT, "%s", err.message);
     folio_response_free(begin);
 
-    Folio__Response *ex = harness_ok(folio_export_begin(alice, NULL, NULL, 0, false, &err), &err);
+    Folio__Response *ex =
+        harness_ok(folio_export_begin(alice, NULL, NULL, 0, false, NULL, &err), &err);
     harness_refused(
         folio_export_chunk(alice, ex->transfer->transfer_id, ex->transfer->size + 1, &err), &err,
         FOLIO__CODE__INVALID_ARGUMENT);
     harness_refused(folio_export_chunk(alice, "ffffffffffffffffffffffffffffffff", 0, &err), &err,
                     FOLIO__CODE__NOT_FOUND);
-    harness_refused(folio_export_begin(alice, NULL, NULL, 0, false, &err), &err,
+    harness_refused(folio_export_begin(alice, NULL, NULL, 0, false, NULL, &err), &err,
                     FOLIO__CODE__FAILED_PRECONDITION);
     Folio__Response *last =
         harness_ok(folio_export_chunk(alice, ex->transfer->transfer_id, 0, &err), &err);
