@@ -14,6 +14,7 @@
 
 #include <criterion/criterion.h>
 
+#include "bundle.h"
 #include "folioclient_transfer.h"
 #include "harness.h"
 
@@ -607,5 +608,178 @@ Test(transfer, chunk_offsets_and_sizes_are_checked)
     harness_refused(folio_export_chunk(alice, ex->transfer->transfer_id, 0, &err), &err,
                     FOLIO__CODE__NOT_FOUND);
     folio_response_free(ex);
+    finish();
+}
+
+/* ---------------------------------------------------------------- forged bundles */
+
+/* What a forger puts in a bundle signed with a key of its own: clients of
+ * n_events events each, and one offer, one coupon and the card when given. */
+struct forged {
+    const char *const *ids; /* client ids */
+    size_t n_clients;
+    Folio__TimelineEvent *event; /* every client gets n_events copies */
+    size_t n_events;
+    Folio__Offer *offer;
+    Folio__Coupon *coupon;
+    Folio__AgentCard *card;
+};
+
+#define FORGED_CREATED 1900000000 /* 2030-03-17 */
+
+static void forged_add(struct bundle_writer *w, Folio__BundleRecord *rec)
+{
+    cr_assert_eq(bundle_writer_add(w, rec), 0);
+}
+
+static void write_forged(const char *path, const struct forged *f)
+{
+    static uint8_t pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
+    crypto_sign_keypair(pk, sk);
+    int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+    cr_assert(fd >= 0);
+    Folio__BundleHeader h = FOLIO__BUNDLE_HEADER__INIT;
+    h.format_version = BUNDLE_VERSION;
+    h.firm = "Forger & Co";
+    h.public_key.data = pk;
+    h.public_key.len = sizeof(pk);
+    h.agent = "forger";
+    h.created_at = FORGED_CREATED;
+    h.clients = f->n_clients;
+    h.events = f->n_clients * f->n_events;
+    h.offers = f->offer != NULL ? f->n_clients : 0;
+    h.coupons = f->coupon != NULL ? f->n_clients : 0;
+    struct bundle_writer w;
+    cr_assert_eq(bundle_writer_open(&w, fd, &h), 0);
+    for (size_t i = 0; i < f->n_clients; i++) {
+        Folio__Client c = FOLIO__CLIENT__INIT;
+        c.id = (char *)f->ids[i];
+        c.name = "Forged Client";
+        Folio__BundleRecord rec = FOLIO__BUNDLE_RECORD__INIT;
+        rec.item_case = FOLIO__BUNDLE_RECORD__ITEM_CLIENT;
+        rec.client = &c;
+        forged_add(&w, &rec);
+        for (size_t e = 0; e < f->n_events; e++) {
+            f->event->client_id = c.id;
+            rec.item_case = FOLIO__BUNDLE_RECORD__ITEM_EVENT;
+            rec.event = f->event;
+            forged_add(&w, &rec);
+        }
+        if (f->offer != NULL) {
+            f->offer->client_id = c.id;
+            rec.item_case = FOLIO__BUNDLE_RECORD__ITEM_OFFER;
+            rec.offer = f->offer;
+            forged_add(&w, &rec);
+        }
+        if (f->coupon != NULL) {
+            f->coupon->client_id = c.id;
+            rec.item_case = FOLIO__BUNDLE_RECORD__ITEM_COUPON;
+            rec.coupon = f->coupon;
+            forged_add(&w, &rec);
+        }
+    }
+    if (f->card != NULL) {
+        Folio__BundleRecord rec = FOLIO__BUNDLE_RECORD__INIT;
+        rec.item_case = FOLIO__BUNDLE_RECORD__ITEM_CARD;
+        rec.card = f->card;
+        forged_add(&w, &rec);
+    }
+    cr_assert_eq(bundle_writer_finish(&w, sk), 0);
+    close(fd);
+}
+
+static const char *const forged_id[] = {"0b0e8a4c-8f4e-4b43-9a3f-1d2c3b4a5e6f",
+                                        "1c1f9b5d-9a5f-4c54-8b4a-2e3d4c5b6f70"};
+
+/* A sound event, which each case spoils in one way. */
+static void forged_event(Folio__TimelineEvent *ev)
+{
+    folio__timeline_event__init(ev);
+    ev->time = FORGED_CREATED - 3600;
+    ev->actor = "admin";
+    ev->kind = "life";
+    ev->what = "married";
+    ev->date = "2000-01-01";
+}
+
+/* The firm-admin imports the forged file into carol (the signer is not
+ * trusted at firm B). */
+static Folio__Response *import_forged(const struct forged *f, struct folio_error *err)
+{
+    char path[PATH_MAX];
+    snprintf(path, sizeof(path), "%s/forged.bundle", b.root);
+    write_forged(path, f);
+    return import_file(root_b, path, "carol", true, false, err);
+}
+
+static void forged_refused(const struct forged *f, const char *what, const char *part)
+{
+    struct folio_error err = {0};
+    Folio__Response *r = import_forged(f, &err);
+    cr_assert_null(r, "%s was imported", what);
+    cr_assert_eq(err.code, FOLIO__CODE__INVALID_ARGUMENT, "%s: %s", what, err.message);
+    cr_assert(strstr(err.message, part) != NULL, "%s: %s", what, err.message);
+    cr_assert_eq(count_clients(carol), 1, "%s changed something", what);
+}
+
+Test(transfer, forged_records_are_checked_like_local_writes)
+{
+    struct folio_error err = {0};
+    Folio__TimelineEvent ev;
+    forged_event(&ev);
+    Folio__Coupon coupon = FOLIO__COUPON__INIT;
+    coupon.code = "AAAA-BBBB-CCCC-DDDD";
+    coupon.discount = "2x1";
+    coupon.valid_until = "2030-12-31";
+    Folio__Offer offer = FOLIO__OFFER__INIT;
+    offer.title = "Life cover";
+    offer.valid_from = "2030-01-01";
+    offer.valid_until = "2030-12-31";
+    offer.status = "proposed";
+    Folio__AgentCard card = FOLIO__AGENT_CARD__INIT;
+    card.display_name = "Forger";
+    struct forged f = {forged_id, 1, &ev, 1, &offer, &coupon, &card};
+
+    /* A sound bundle goes in, but its events are by the source firm, not by
+     * a local "admin", and the coupon's code is one firm B made. */
+    Folio__Response *r = harness_ok(import_forged(&f, &err), &err);
+    cr_assert_eq(r->import->clients_added, 1);
+    folio_response_free(r);
+    r = harness_ok(folio_client_history(carol, forged_id[0], 100, 0, &err), &err);
+    cr_assert_eq(r->timeline->n_events, 1);
+    cr_assert_str_eq(r->timeline->events[0]->actor, "imported from Forger & Co");
+    folio_response_free(r);
+    r = harness_ok(folio_coupon_list(carol, forged_id[0], 100, NULL, &err), &err);
+    cr_assert_eq(r->coupons->n_coupons, 1);
+    cr_assert_str_neq(r->coupons->coupons[0]->code, "AAAA-BBBB-CCCC-DDDD");
+    cr_assert(code_shaped(r->coupons->coupons[0]->code), "%s", r->coupons->coupons[0]->code);
+    folio_response_free(r);
+
+    /* Each spoiled record refuses the whole bundle, naming what is wrong. */
+    f.ids = forged_id + 1;
+    forged_event(&ev);
+    ev.what = "\x1b[31mmarried";
+    forged_refused(&f, "an ESC sequence", "what");
+    forged_event(&ev);
+    ev.note = "bad \xff\xfe bytes";
+    forged_refused(&f, "invalid UTF-8", "note");
+    forged_event(&ev);
+    ev.date = "1850-01-01";
+    forged_refused(&f, "a date before 1900", "date");
+    forged_event(&ev);
+    ev.time = FORGED_CREATED + 30 * 24 * 3600;
+    forged_refused(&f, "an event recorded after the bundle was made", "time");
+    forged_event(&ev);
+    ev.kind = "root";
+    forged_refused(&f, "an unknown kind", "kind");
+    forged_event(&ev);
+    coupon.discount = "\x1b]0;owned\x07";
+    forged_refused(&f, "a coupon with control characters", "discount");
+    coupon.discount = "2x1";
+    offer.status = "paid";
+    forged_refused(&f, "an offer with a made-up status", "status");
+    offer.status = "proposed";
+    card.hours = "24/7 \x1b[2J";
+    forged_refused(&f, "a card with an ESC sequence", "hours");
     finish();
 }
