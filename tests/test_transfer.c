@@ -5,7 +5,9 @@
  * North), bob (agent, South). alice has Mia (every kind of field, two
  * events, an offer, a coupon at a partner) and Noel, and an agent card.
  * Firm B: office East with agents carol and dave. */
+#include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -782,4 +784,164 @@ Test(transfer, forged_records_are_checked_like_local_writes)
     card.hours = "24/7 \x1b[2J";
     forged_refused(&f, "a card with an ESC sequence", "hours");
     finish();
+}
+
+/* ---------------------------------------------------------------- limits */
+
+/* One server with small limits; a and b are not used here. Its users:
+ * the firm-admin and the agents lena and max. */
+static struct harness_server lim;
+static const char *const lim_flags[] = {
+    "--transfer-quota-user",
+    "10000",
+    "--transfer-quota-firm",
+    "15000",
+    "--import-max-events",
+    "5",
+    "--import-max-client-events",
+    "3",
+    NULL,
+};
+
+static void lim_setup(void)
+{
+    harness_server_start(&lim, lim_flags);
+    struct folio_client *root = harness_admin(&lim);
+    harness_add_office(root, "Main");
+    harness_add_user(root, "lena", FOLIO__ROLE__ROLE_AGENT, "Main", PW);
+    harness_add_user(root, "max", FOLIO__ROLE__ROLE_AGENT, "Main", PW);
+    folio_client_close(root);
+}
+
+static void lim_teardown(void)
+{
+    harness_server_cleanup(&lim);
+}
+
+TestSuite(transfer_limits, .init = lim_setup, .fini = lim_teardown, .timeout = 120);
+
+static size_t count_files(const char *dir)
+{
+    DIR *d = opendir(dir);
+    cr_assert_not_null(d, "%s", dir);
+    size_t n = 0;
+    for (struct dirent *e; (e = readdir(d)) != NULL;)
+        n += e->d_name[0] != '.';
+    closedir(d);
+    return n;
+}
+
+/* ImportBegin of size on c: the code it is answered with. */
+static Folio__Code lim_begin(struct folio_client *c, uint64_t size, char *message, size_t len)
+{
+    struct folio_error err = {0};
+    Folio__Response *r = folio_import_begin(c, size, &err);
+    if (r != NULL) {
+        folio_response_free(r);
+        return FOLIO__CODE__OK;
+    }
+    snprintf(message, len, "%s", err.message);
+    return err.code;
+}
+
+Test(transfer_limits, quotas_bound_transfer_files_and_follow_their_cleanup)
+{
+    char why[512];
+    struct folio_client *lena1 = harness_user(&lim, "lena", PW);
+    struct folio_client *lena2 = harness_user(&lim, "lena", PW);
+    struct folio_client *max1 = harness_user(&lim, "max", PW);
+    cr_assert_eq(lim_begin(lena1, 10001, why, sizeof(why)), FOLIO__CODE__RESOURCE_EXHAUSTED);
+    cr_assert(strstr(why, "--transfer-quota-user") != NULL, "%s", why);
+    struct folio_error err = {0};
+    static uint8_t zeros[9000];
+    Folio__Response *held = harness_ok(folio_import_begin(lena1, sizeof(zeros), &err), &err);
+    /* lena's other connection counts against the same quota. */
+    cr_assert_eq(lim_begin(lena2, 2000, why, sizeof(why)), FOLIO__CODE__RESOURCE_EXHAUSTED);
+    cr_assert(strstr(why, "--transfer-quota-user") != NULL, "%s", why);
+    /* max has room of his own, not beyond the firm's. */
+    cr_assert_eq(lim_begin(max1, 7000, why, sizeof(why)), FOLIO__CODE__RESOURCE_EXHAUSTED);
+    cr_assert(strstr(why, "--transfer-quota-firm") != NULL, "%s", why);
+    cr_assert_eq(lim_begin(max1, 5000, why, sizeof(why)), FOLIO__CODE__OK, "%s", why);
+
+    /* An export is counted once built: lena's own clients, with the 9000
+     * bytes her upload holds, pass her quota. */
+    Folio__Client c = FOLIO__CLIENT__INIT;
+    c.name = "Lena's client";
+    char notes[3000];
+    memset(notes, 'n', sizeof(notes) - 1);
+    notes[sizeof(notes) - 1] = '\0';
+    c.notes = notes;
+    char id[37];
+    add_client(lena2, &c, id);
+    harness_refused(folio_export_begin(lena2, NULL, NULL, 0, false, NULL, &err), &err,
+                    FOLIO__CODE__RESOURCE_EXHAUSTED);
+    cr_assert(strstr(err.message, "--transfer-quota-user") != NULL, "%s", err.message);
+
+    /* A transfer that is over (here: a commit refused) loses its file, and
+     * the quota follows. */
+    const char *held_id = held->transfer->transfer_id;
+    folio_response_free(
+        harness_ok(folio_import_chunk(lena1, held_id, 0, zeros, sizeof(zeros), &err), &err));
+    harness_refused(folio_import_commit(lena1, held_id, NULL, false, false, false, &err), &err,
+                    FOLIO__CODE__INVALID_ARGUMENT);
+    folio_response_free(held);
+    folio_client_close(lena1);
+    Folio__Response *ex =
+        harness_ok(folio_export_begin(lena2, NULL, NULL, 0, false, NULL, &err), &err);
+    cr_assert_gt(ex->transfer->size, 3000);
+    folio_response_free(ex);
+    folio_client_close(lena2);
+    folio_client_close(max1);
+
+    /* Files a crash leaves are removed at start, and nothing of them is
+     * counted. */
+    lena1 = harness_user(&lim, "lena", PW);
+    cr_assert_eq(lim_begin(lena1, 9000, why, sizeof(why)), FOLIO__CODE__OK, "%s", why);
+    char dir[PATH_MAX + 16];
+    snprintf(dir, sizeof(dir), "%s/transfers", lim.data);
+    cr_assert_gt(count_files(dir), 0);
+    harness_server_signal(&lim, SIGKILL);
+    harness_server_wait(&lim);
+    harness_server_restart(&lim);
+    cr_assert_eq(count_files(dir), 0);
+    folio_client_close(lena1);
+    lena1 = harness_user(&lim, "lena", PW);
+    cr_assert_eq(lim_begin(lena1, 10000, why, sizeof(why)), FOLIO__CODE__OK, "%s", why);
+    folio_client_close(lena1);
+    harness_server_finish(&lim);
+}
+
+Test(transfer_limits, events_per_bundle_and_per_client_are_bounded_before_applying)
+{
+    struct folio_error err = {0};
+    struct folio_client *root = harness_admin(&lim);
+    struct folio_client *lena = harness_user(&lim, "lena", PW);
+    char path[PATH_MAX];
+    snprintf(path, sizeof(path), "%s/forged.bundle", lim.root);
+    Folio__TimelineEvent ev;
+    forged_event(&ev);
+    /* 4 events of one client: over --import-max-client-events (3). */
+    struct forged f = {forged_id, 1, &ev, 4, NULL, NULL, NULL};
+    write_forged(path, &f);
+    harness_refused(import_file(root, path, "lena", true, false, &err), &err,
+                    FOLIO__CODE__RESOURCE_EXHAUSTED);
+    cr_assert(strstr(err.message, "--import-max-client-events") != NULL, "%s", err.message);
+    /* 2 clients of 3 events: each within, the bundle over --import-max-events (5). */
+    f.n_clients = 2;
+    f.n_events = 3;
+    write_forged(path, &f);
+    harness_refused(import_file(root, path, "lena", true, false, &err), &err,
+                    FOLIO__CODE__RESOURCE_EXHAUSTED);
+    cr_assert(strstr(err.message, "--import-max-events") != NULL, "%s", err.message);
+    cr_assert_eq(count_clients(lena), 0);
+    /* Within both, it goes in. */
+    f.n_events = 2;
+    write_forged(path, &f);
+    Folio__Response *r = harness_ok(import_file(root, path, "lena", true, false, &err), &err);
+    cr_assert_eq(r->import->clients_added, 2);
+    cr_assert_eq(r->import->events, 4);
+    folio_response_free(r);
+    folio_client_close(root);
+    folio_client_close(lena);
+    harness_server_finish(&lim);
 }
