@@ -812,10 +812,11 @@ const char *client_apply_event(Folio__Client *client, const Folio__EventAdd *eve
 /* ---------------------------------------------------------------- stored events */
 
 /* Every kind a timeline holds: the ones agents add, and the ones the server
- * writes itself (client, offer, coupon, reassignment and transfer work). */
+ * writes itself (op_client.c, op_client_import.c, op_offer.c, op_coupon.c,
+ * op_reassign.c, op_transfer.c). A new kind written anywhere goes here too. */
 static const char *const client_event_kinds[] = {
     "income",  "life",  "purchase", "contact",    "note",        "created",
-    "updated", "offer", "coupon",   "reassigned", "transferred", "alert",
+    "updated", "offer", "coupon",   "reassigned", "transferred",
 };
 static const struct text_msgs event_what_msgs = TEXT_MSGS("what", CLIENT_NOTES_MAX);
 static const struct text_msgs event_trigger_msgs = TEXT_MSGS("trigger", CLIENT_TEXT_MAX);

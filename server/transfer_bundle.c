@@ -433,7 +433,7 @@ static int transfer_shape_event(struct transfer_shape *sh, Folio__TimelineEvent 
                                "--import-max-client-events",
                                sh->client_text, (unsigned long long)sh->rules->max_client_events);
     const char *why = client_event_validate(ev);
-    if (why == NULL && (ev->time < 0 || ev->time > sh->rules->created_at + TRANSFER_CLOCK_SLACK))
+    if (why == NULL && (ev->time < 0 || ev->time - TRANSFER_CLOCK_SLACK > sh->rules->created_at))
         why = "time: not between 1970 and the bundle's creation";
     if (why != NULL)
         return transfer_refuse(sh, FOLIO__CODE__INVALID_ARGUMENT,
@@ -723,7 +723,8 @@ static int transfer_apply_one(void *ctx, struct transfer_shape *sh, Folio__Bundl
     if (rec->item_case == FOLIO__BUNDLE_RECORD__ITEM_CLIENT)
         return transfer_apply_client(ap, sh, rec->client);
     int rc = transfer_shape_record(sh, rec, NULL);
-    if (rc != 0 || ap->skip)
+    /* The card is the agent's, whatever became of the last client. */
+    if (rc != 0 || (ap->skip && rec->item_case != FOLIO__BUNDLE_RECORD__ITEM_CARD))
         return rc;
     switch (rec->item_case) {
     case FOLIO__BUNDLE_RECORD__ITEM_EVENT:
