@@ -33,8 +33,9 @@ int cmd_export_interchange(struct cli *cli, const char *format)
     if (!cmd_ix_format(format, &csv))
         return cli_usage(cli, "--format: bundle, csv or vcard");
     if (cli_opt(cli, "--agent") != NULL || cli_opt(cli, "--client") != NULL ||
-        cli_opt(cli, "--release") != NULL)
-        return cli_usage(cli, "--agent, --client and --release go with the bundle format only");
+        cli_opt(cli, "--release") != NULL || cli_opt(cli, "--reason") != NULL)
+        return cli_usage(
+            cli, "--agent, --client, --release and --reason go with the bundle format only");
     const char *path = cli_opt(cli, "--out");
     int rc = cli_connect_session(cli, NULL);
     if (rc != CLI_OK)
@@ -153,8 +154,10 @@ int cmd_import_interchange(struct cli *cli, const char *format)
     bool csv;
     if (!cmd_ix_format(format, &csv))
         return cli_usage(cli, "--format: bundle, csv or vcard");
-    if (cli_opt(cli, "--agent") != NULL || cli_opt(cli, "--allow-untrusted") != NULL)
-        return cli_usage(cli, "--agent and --allow-untrusted go with the bundle format only");
+    if (cli_opt(cli, "--agent") != NULL || cli_opt(cli, "--allow-untrusted") != NULL ||
+        cli_opt(cli, "--allow-erased") != NULL)
+        return cli_usage(cli, "--agent, --allow-untrusted and --allow-erased go with the bundle "
+                              "format only");
     bool dry_run = cli_opt(cli, "--dry-run") != NULL;
     const char *path = cli->args[0];
     char why[512];

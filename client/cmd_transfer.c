@@ -98,9 +98,9 @@ int cmd_export(struct cli *cli)
         return cli_error(CLI_REFUSED, "INTERNAL", "%s", why);
     struct transfer_progress progress = {"exporting", false};
     struct folio_error err;
-    Folio__Response *r = folio_export_to_fd(cli->client, cli_opt(cli, "--agent"), ids, n_ids,
-                                            cli_opt(cli, "--release") != NULL, file.fd,
-                                            transfer_progress_fn(), &progress, &err);
+    Folio__Response *r = folio_export_to_fd(
+        cli->client, cli_opt(cli, "--agent"), ids, n_ids, cli_opt(cli, "--release") != NULL,
+        cli_opt(cli, "--reason"), file.fd, transfer_progress_fn(), &progress, &err);
     transfer_progress_end(&progress);
     if (r == NULL) {
         safe_file_abort(&file);
@@ -149,14 +149,19 @@ int cmd_import(struct cli *cli)
     struct folio_error err;
     Folio__Response *r = folio_import_from_fd(
         cli->client, fd, (uint64_t)st.st_size, cli_opt(cli, "--agent"),
-        cli_opt(cli, "--allow-untrusted") != NULL, cli_opt(cli, "--dry-run") != NULL,
-        transfer_progress_fn(), &progress, &err);
+        cli_opt(cli, "--allow-untrusted") != NULL, cli_opt(cli, "--allow-erased") != NULL,
+        cli_opt(cli, "--dry-run") != NULL, transfer_progress_fn(), &progress, &err);
     transfer_progress_end(&progress);
     close(fd);
     if (r == NULL)
         return cli_fail(&err);
     const Folio__ImportResult *res = r->import;
-    struct out_field f[16];
+    /* What the bundle held and was neither added, left as it was, nor
+     * brought back: erased here, and skipped. */
+    uint64_t held = res->header != NULL ? res->header->clients : 0;
+    uint64_t placed = res->clients_added + res->clients_unchanged + res->clients_unerased;
+    uint64_t skipped = held > placed ? held - placed : 0;
+    struct out_field f[18];
     size_t n = 0;
     f[n++] = (struct out_field)OUT_S("file", "file", path);
     f[n++] = (struct out_field)OUT_B("dry_run", "dry run", res->dry_run);
@@ -164,6 +169,10 @@ int cmd_import(struct cli *cli)
     f[n++] = (struct out_field)OUT_U("clients_added", "clients added", res->clients_added);
     f[n++] =
         (struct out_field)OUT_U("clients_unchanged", "clients unchanged", res->clients_unchanged);
+    f[n++] = (struct out_field)OUT_U("clients_unerased", "clients erased here, brought back",
+                                     res->clients_unerased);
+    f[n++] =
+        (struct out_field)OUT_U("clients_skipped_erased", "clients erased here, skipped", skipped);
     f[n++] = (struct out_field)OUT_U("events", "events added", res->events);
     f[n++] = (struct out_field)OUT_U("offers", "offers added", res->offers);
     f[n++] = (struct out_field)OUT_U("coupons", "coupons added", res->coupons);
@@ -174,6 +183,10 @@ int cmd_import(struct cli *cli)
     }
     if (res->signer[0] == '\0')
         out_note("imported from a firm this firm does not trust (--allow-untrusted)");
+    if (skipped > 0)
+        out_note("%llu clients were erased here and were skipped: a firm-admin may bring them "
+                 "back with --allow-erased",
+                 (unsigned long long)skipped);
     if (res->dry_run)
         out_note("dry run: nothing was changed");
     folio_response_free(r);

@@ -29,9 +29,10 @@ static char *transfer_field(const char *s)
 
 Folio__Response *folio_export_begin(struct folio_client *c, const char *agent,
                                     const char *const *client_ids, size_t n_client_ids,
-                                    bool release, struct folio_error *err)
+                                    bool release, const char *reason, struct folio_error *err)
 {
     Folio__ExportBegin op = FOLIO__EXPORT_BEGIN__INIT;
+    op.reason = transfer_field(reason);
     op.agent = transfer_field(agent);
     op.client_ids = (char **)client_ids;
     op.n_client_ids = n_client_ids;
@@ -80,13 +81,14 @@ Folio__Response *folio_import_chunk(struct folio_client *c, const char *transfer
 }
 
 Folio__Response *folio_import_commit(struct folio_client *c, const char *transfer_id,
-                                     const char *agent, bool allow_untrusted, bool dry_run,
-                                     struct folio_error *err)
+                                     const char *agent, bool allow_untrusted, bool allow_erased,
+                                     bool dry_run, struct folio_error *err)
 {
     Folio__ImportCommit op = FOLIO__IMPORT_COMMIT__INIT;
     op.transfer_id = transfer_field(transfer_id);
     op.agent = transfer_field(agent);
     op.allow_untrusted = allow_untrusted;
+    op.allow_erased = allow_erased;
     op.dry_run = dry_run;
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_IMPORT_COMMIT;
@@ -121,10 +123,11 @@ static int transfer_write_all(int fd, const uint8_t *data, size_t len)
 
 Folio__Response *folio_export_to_fd(struct folio_client *c, const char *agent,
                                     const char *const *client_ids, size_t n_client_ids,
-                                    bool release, int fd, folio_progress_fn progress, void *ctx,
-                                    struct folio_error *err)
+                                    bool release, const char *reason, int fd,
+                                    folio_progress_fn progress, void *ctx, struct folio_error *err)
 {
-    Folio__Response *begin = folio_export_begin(c, agent, client_ids, n_client_ids, release, err);
+    Folio__Response *begin =
+        folio_export_begin(c, agent, client_ids, n_client_ids, release, reason, err);
     if (begin == NULL)
         return NULL;
     const Folio__Transfer *t = begin->transfer;
@@ -159,8 +162,8 @@ Folio__Response *folio_export_to_fd(struct folio_client *c, const char *agent,
 }
 
 Folio__Response *folio_import_from_fd(struct folio_client *c, int fd, uint64_t size,
-                                      const char *agent, bool allow_untrusted, bool dry_run,
-                                      folio_progress_fn progress, void *ctx,
+                                      const char *agent, bool allow_untrusted, bool allow_erased,
+                                      bool dry_run, folio_progress_fn progress, void *ctx,
                                       struct folio_error *err)
 {
     Folio__Response *begin = folio_import_begin(c, size, err);
@@ -195,7 +198,7 @@ Folio__Response *folio_import_from_fd(struct folio_client *c, int fd, uint64_t s
             progress(ctx, offset, size);
     }
     if (offset == size)
-        result = folio_import_commit(c, id, agent, allow_untrusted, dry_run, err);
+        result = folio_import_commit(c, id, agent, allow_untrusted, allow_erased, dry_run, err);
     free(buf);
     folio_response_free(begin);
     return result;

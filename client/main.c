@@ -242,6 +242,10 @@ static const struct cli_opt export_opts[] = {
      "mark the exported clients transferred here: hidden and read-only\n"
      "                      (bundle format only)",
      false, false},
+    {"--reason", "TEXT",
+     "why you export another agent's whole portfolio (admins: required\n"
+     "                      then; kept in the audit)",
+     false, false},
     {"--format", "FORMAT", "bundle (signed, the default), csv or vcard", false, false},
     {NULL, NULL, NULL, false, false},
 };
@@ -249,7 +253,13 @@ static const struct cli_opt export_opts[] = {
 static const struct cli_opt import_opts[] = {
     {"--agent", "NAME", "import into this agent's portfolio (admins; default: your own)", false,
      false},
-    {"--allow-untrusted", NULL, "accept a bundle signed by a firm not trusted here (audited)",
+    {"--allow-untrusted", NULL,
+     "accept a bundle signed by a firm not trusted here (firm-admin,\n"
+     "                      audited)",
+     false, false},
+    {"--allow-erased", NULL,
+     "bring back clients erased here (firm-admin, audited; default:\n"
+     "                      skip them)",
      false, false},
     {"--format", "FORMAT", "bundle (the default), csv or vcard", false, false},
     {"--dry-run", NULL, "check and count, change nothing", false, false},

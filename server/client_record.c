@@ -809,6 +809,46 @@ const char *client_apply_event(Folio__Client *client, const Folio__EventAdd *eve
     return NULL;
 }
 
+/* ---------------------------------------------------------------- stored events */
+
+/* Every kind a timeline holds: the ones agents add, and the ones the server
+ * writes itself (op_client.c, op_client_import.c, op_offer.c, op_coupon.c,
+ * op_reassign.c, op_transfer.c). A new kind written anywhere goes here too. */
+static const char *const client_event_kinds[] = {
+    "income",  "life",  "purchase", "contact",    "note",        "created",
+    "updated", "offer", "coupon",   "reassigned", "transferred",
+};
+static const struct text_msgs event_what_msgs = TEXT_MSGS("what", CLIENT_NOTES_MAX);
+static const struct text_msgs event_trigger_msgs = TEXT_MSGS("trigger", CLIENT_TEXT_MAX);
+
+const char *client_event_validate(Folio__TimelineEvent *ev)
+{
+    if (ev->kind == NULL || !IN_LIST(ev->kind, client_event_kinds))
+        return "kind: not a kind of timeline event";
+    const char *why = text_field(ev->what, CLIENT_NOTES_MAX, false, &event_what_msgs);
+    if (why == NULL)
+        why = note_field(ev->note, CLIENT_NOTES_MAX, false, &event_note_msgs);
+    if (why == NULL)
+        why = text_field(ev->trigger, CLIENT_TEXT_MAX, false, &event_trigger_msgs);
+    if (why != NULL)
+        return why;
+    if (client_date_parse(ev->date, NULL, NULL, NULL) != 0)
+        return "date: not a real date";
+    if (ev->follow_up[0] != '\0') {
+        if (strcmp(ev->kind, "contact") != 0)
+            return "follow_up: only for contact events";
+        if (client_date_parse(ev->follow_up, NULL, NULL, NULL) != 0)
+            return "follow_up: not a real date";
+        if (strcmp(ev->follow_up, ev->date) < 0)
+            return "follow_up: before the event date";
+    }
+    if (ev->amount_cents < 0 || ev->amount_cents > CLIENT_AMOUNT_MAX)
+        return "amount_cents: 0 to " STR(CLIENT_AMOUNT_MAX) " cents";
+    if (!code_ok(ev->currency, 3))
+        return "currency: three letters (ISO 4217)";
+    return NULL;
+}
+
 const char *client_income_trend(const Folio__Client *client)
 {
     size_t n = client->n_income_history;

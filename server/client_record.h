@@ -69,6 +69,11 @@ const char *client_apply_update(Folio__Client *stored, const Folio__Client *chan
 const char *client_apply_event(Folio__Client *client, const Folio__EventAdd *event,
                                const char *date, Folio__TimelineEvent *ev, struct arena *arena);
 
+/* Checks a timeline event as stored (from a bundle, say): a known kind,
+ * printable bounded text, real dates, a follow-up only on a contact and not
+ * before it, a plausible amount. Upper-cases the currency in place. */
+const char *client_event_validate(Folio__TimelineEvent *event);
+
 /* "up", "down" or "flat", from the last two entries of income_history. */
 const char *client_income_trend(const Folio__Client *client);
 

@@ -104,6 +104,12 @@ static const char main_serve_usage[] =
     "                                the server stops reading it (default 4194304)\n"
     "  --max-frame BYTES             largest request frame accepted (default 1048576)\n"
     "  --max-import-bytes BYTES      largest bundle an import may send (default 1073741824)\n"
+    "  --transfer-quota-user BYTES   export and import files one user may hold on the\n"
+    "                                server at once (default 1073741824)\n"
+    "  --transfer-quota-firm BYTES   ...all users together (default 4294967296)\n"
+    "  --import-max-events N         events in one imported bundle (default 250000)\n"
+    "  --import-max-client-events N  events of one client in an imported bundle\n"
+    "                                (default 100000)\n"
     "  --idle-timeout S              close connections idle for S seconds (default 600;\n"
     "                                0 never); connections that watch are spared\n"
     "  --session-ttl S               sessions expire S seconds after login (default 604800)\n"
@@ -240,6 +246,10 @@ enum main_option {
     OPT_MAX_CONNECTIONS,
     OPT_MAX_FRAME,
     OPT_MAX_IMPORT_BYTES,
+    OPT_TRANSFER_QUOTA_USER,
+    OPT_TRANSFER_QUOTA_FIRM,
+    OPT_IMPORT_MAX_EVENTS,
+    OPT_IMPORT_MAX_CLIENT_EVENTS,
     OPT_IDLE_TIMEOUT,
     OPT_SESSION_TTL,
     OPT_LOCKOUT_AFTER,
@@ -584,6 +594,10 @@ static int main_serve(int argc, char **argv)
         {"max-connections", required_argument, NULL, OPT_MAX_CONNECTIONS},
         {"max-frame", required_argument, NULL, OPT_MAX_FRAME},
         {"max-import-bytes", required_argument, NULL, OPT_MAX_IMPORT_BYTES},
+        {"transfer-quota-user", required_argument, NULL, OPT_TRANSFER_QUOTA_USER},
+        {"transfer-quota-firm", required_argument, NULL, OPT_TRANSFER_QUOTA_FIRM},
+        {"import-max-events", required_argument, NULL, OPT_IMPORT_MAX_EVENTS},
+        {"import-max-client-events", required_argument, NULL, OPT_IMPORT_MAX_CLIENT_EVENTS},
         {"idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT},
         {"session-ttl", required_argument, NULL, OPT_SESSION_TTL},
         {"login-lockout-after", required_argument, NULL, OPT_LOCKOUT_AFTER},
@@ -646,6 +660,29 @@ static int main_serve(int argc, char **argv)
                 return main_usage_error("--max-import-bytes wants 1 to 4294967296 bytes, not %s",
                                         optarg);
             config.max_import_bytes = n;
+            break;
+        case OPT_TRANSFER_QUOTA_USER:
+            if (main_parse_number(optarg, 1, 1ull << 40, &n) != 0)
+                return main_usage_error(
+                    "--transfer-quota-user wants 1 to 1099511627776 bytes, not %s", optarg);
+            config.transfer_quota_user = n;
+            break;
+        case OPT_TRANSFER_QUOTA_FIRM:
+            if (main_parse_number(optarg, 1, 1ull << 40, &n) != 0)
+                return main_usage_error(
+                    "--transfer-quota-firm wants 1 to 1099511627776 bytes, not %s", optarg);
+            config.transfer_quota_firm = n;
+            break;
+        case OPT_IMPORT_MAX_EVENTS:
+            if (main_parse_number(optarg, 1, 10000000, &n) != 0)
+                return main_usage_error("--import-max-events wants 1 to 10000000, not %s", optarg);
+            config.import_max_events = n;
+            break;
+        case OPT_IMPORT_MAX_CLIENT_EVENTS:
+            if (main_parse_number(optarg, 1, 10000000, &n) != 0)
+                return main_usage_error("--import-max-client-events wants 1 to 10000000, not %s",
+                                        optarg);
+            config.import_max_client_events = n;
             break;
         case OPT_IDLE_TIMEOUT:
             if (main_parse_number(optarg, 0, 7 * 24 * 3600, &n) != 0)

@@ -36,6 +36,21 @@ const char *offer_validate(const Folio__Offer *offer)
     return NULL;
 }
 
+const char *offer_validate_stored(const Folio__Offer *offer)
+{
+    const char *why = offer_validate(offer);
+    if (why != NULL)
+        return why;
+    if (!offer_open(offer->status) && strcmp(offer->status, "accepted") != 0 &&
+        strcmp(offer->status, "declined") != 0)
+        return "status: one of proposed, sent, accepted, declined";
+    const char *channels[] = {"", "email", "phone", "sms", "post"};
+    for (size_t i = 0; i < sizeof(channels) / sizeof(channels[0]); i++)
+        if (strcmp(offer->channel, channels[i]) == 0)
+            return NULL;
+    return "channel: one of email, phone, sms, post";
+}
+
 const char *offer_transition(const Folio__Offer *offer, const char *to, const char *today,
                              bool *precondition)
 {

@@ -22,6 +22,10 @@ const char *offer_status_on(const Folio__Offer *offer, const char *today);
  * field. */
 const char *offer_validate(const Folio__Offer *offer);
 
+/* offer_validate, and the stored status and channel too: for offers that
+ * arrive whole, in a bundle. */
+const char *offer_validate_stored(const Folio__Offer *offer);
+
 /* NULL when offer may move to status `to` today; otherwise the reason, and
  * *precondition says whether that is FAILED_PRECONDITION (the offer's state
  * forbids it) rather than INVALID_ARGUMENT (no such status). */

@@ -22,6 +22,7 @@
 #include "server.h"
 #include "store_agenda.h"
 #include "store_client.h"
+#include "store_tombstone.h"
 #include "store_coupon.h"
 #include "store_offer.h"
 #include "store_user.h"
@@ -403,11 +404,14 @@ int op_client_erase_write(struct request *req, MDB_txn *txn)
     int rc = op_client_load(req, txn, req->msg->client_erase->id, false, id, &client);
     if (rc != 0)
         return rc;
-    /* The audit keeps the id alone: an erased client leaves no data behind. */
+    /* The audit keeps the id alone: an erased client leaves no data behind.
+     * The id is remembered (store_tombstone.h) so that an older bundle
+     * cannot bring the client back without a firm-admin deciding so. */
     struct store *store = &req->server->store;
     if ((rc = store_client_delete(store, txn, id)) != 0 ||
         (rc = store_offer_delete_client(store, txn, id)) != 0 ||
         (rc = store_coupon_delete_client(store, txn, id)) != 0 ||
+        (rc = store_tombstone_put(store, txn, id, req->now)) != 0 ||
         (rc = audit_append(req, txn, "client.erase", client->id, "")) != 0)
         return request_store_error(req, rc, "erase the client");
     return request_reply_empty(req);

@@ -16,6 +16,7 @@
 #include "access.h"
 #include "audit.h"
 #include "client_record.h"
+#include "coupon.h"
 #include "offer.h"
 #include "op.h"
 #include "server.h"
@@ -29,12 +30,8 @@
 #define OP_COUPON_DISCOUNT_MAX 200
 #define OP_COUPON_LIST_DEFAULT 100
 #define OP_COUPON_LIST_MAX     1000
-#define OP_COUPON_CODE_LEN     19 /* XXXX-XXXX-XXXX-XXXX */
+#define OP_COUPON_CODE_LEN     COUPON_CODE_LEN
 #define OP_COUPON_TRIES        8
-
-/* 32 symbols, 5 bits each, none of them easy to mistake for another (no
- * 0/O, 1/I). */
-static const char op_coupon_alphabet[] = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
 
 static int op_coupon_oom(struct request *req)
 {
@@ -64,22 +61,10 @@ static int op_coupon_today(struct request *req, const char *date, char **out)
     return 0;
 }
 
-/* 80 random bits as 16 symbols in groups of four. */
+/* Codes come from coupon.c, the one place that makes them. */
 static void op_coupon_code(char out[OP_COUPON_CODE_LEN + 1])
 {
-    uint8_t bits[10];
-    randombytes_buf(bits, sizeof(bits));
-    size_t o = 0;
-    for (size_t i = 0; i < 16; i++) {
-        size_t bit = i * 5, byte = bit / 8, shift = bit % 8;
-        unsigned window =
-            (unsigned)bits[byte] << 8 | (byte + 1 < sizeof(bits) ? bits[byte + 1] : 0);
-        if (i > 0 && i % 4 == 0)
-            out[o++] = '-';
-        out[o++] = op_coupon_alphabet[(window >> (11 - shift)) & 0x1f];
-    }
-    out[o] = '\0';
-    sodium_memzero(bits, sizeof(bits));
+    coupon_code_generate(out);
 }
 
 /* Reads the client a request names and checks that the actor owns it. */

@@ -3,16 +3,15 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "agent_card.h"
 #include "audit.h"
 #include "op.h"
 #include "server.h"
 #include "store_profile.h"
 #include "validate.h"
 
-#define OP_PROFILE_NAME_MAX  100
-#define OP_PROFILE_PHONE_MAX 40
-#define OP_PROFILE_EMAIL_MAX 254
-#define OP_PROFILE_HOURS_MAX 200
+#define OP_PROFILE_NAME_MAX  AGENT_CARD_NAME_MAX
+#define OP_PROFILE_HOURS_MAX AGENT_CARD_HOURS_MAX
 #define OP_PROFILE_WHY_MAX   128
 
 static int op_profile_oom(struct request *req)
@@ -22,24 +21,12 @@ static int op_profile_oom(struct request *req)
 
 static const char *op_profile_phone(const char *phone)
 {
-    size_t len = strnlen(phone, OP_PROFILE_PHONE_MAX + 1);
-    if (len > OP_PROFILE_PHONE_MAX)
-        return "phone: at most 40 characters";
-    for (size_t i = 0; i < len; i++)
-        if (!((phone[i] >= '0' && phone[i] <= '9') || strchr(" +()-.", phone[i]) != NULL))
-            return "phone: only digits, spaces and + ( ) - .";
-    return NULL;
+    return agent_card_phone_check(phone);
 }
 
 static const char *op_profile_email(const char *email)
 {
-    if (validate_text(email, OP_PROFILE_EMAIL_MAX) != NULL)
-        return "email: at most 254 characters of printable text";
-    const char *at = strchr(email, '@');
-    if (at == NULL || at == email || at[1] == '\0' || strchr(at + 1, '@') != NULL ||
-        strchr(email, ' ') != NULL)
-        return "email: not an e-mail address (one @, no spaces)";
-    return NULL;
+    return agent_card_email_check(email);
 }
 
 /* Sets one field of card from set; NULL or a sentence naming the field. */

@@ -37,6 +37,10 @@ void server_config_defaults(struct server_config *config)
     config->max_connections = 1024;
     config->max_frame = FRAME_DEFAULT_MAX;
     config->max_import_bytes = 1ull << 30;
+    config->transfer_quota_user = 1ull << 30;
+    config->transfer_quota_firm = 4ull << 30;
+    config->import_max_events = 250000;
+    config->import_max_client_events = 100000;
     config->idle_timeout_s = 600;
     config->session_ttl_s = 7 * 24 * 3600;
     config->lockout_after = 5;

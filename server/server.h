@@ -32,8 +32,12 @@ struct server_config {
     const char *port_file;
     unsigned max_connections;
     size_t max_frame;
-    uint64_t max_import_bytes; /* largest bundle ImportBegin accepts */
-    unsigned idle_timeout_s;   /* 0: never */
+    uint64_t max_import_bytes;         /* largest bundle ImportBegin accepts */
+    uint64_t transfer_quota_user;      /* bytes of transfer files one user holds */
+    uint64_t transfer_quota_firm;      /* ...every user together */
+    uint64_t import_max_events;        /* events in one imported bundle */
+    uint64_t import_max_client_events; /* events of one client in it */
+    unsigned idle_timeout_s;           /* 0: never */
     int64_t session_ttl_s;
     unsigned lockout_after;         /* failed logins per name from unknown addresses */
     unsigned address_lockout_after; /* failed logins per address (IPv6: /64) */

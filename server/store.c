@@ -100,6 +100,7 @@ static int store_open_tables(struct store *s, MDB_txn *txn)
         {"agenda", &s->agenda, 0},
         {"trusted_firms", &s->trusted_firms, 0},
         {"reassignments", &s->reassignments, 0},
+        {"tombstones", &s->tombstones, 0},
     };
     int rc = mdb_dbi_open(txn, "meta", MDB_CREATE, &s->meta);
     if (rc == 0)

@@ -65,6 +65,7 @@ struct store {
     MDB_dbi agenda;            /* owner id + kind + ...: dated index entries (store_agenda.h) */
     MDB_dbi trusted_firms;     /* firm name -> TrustedFirm */
     MDB_dbi reassignments;     /* reassignment id (u64 BE) -> Reassignment */
+    MDB_dbi tombstones;        /* erased client id (16 bytes) -> erased at (i64 BE) */
     size_t map_size;
     pthread_rwlock_t resize_lock;
     _Atomic(MDB_txn *) idle_read; /* a reset read transaction, or NULL */

@@ -77,6 +77,14 @@ int transfer_create(const char *data_dir, enum transfer_kind kind, struct transf
     return 0;
 }
 
+uint64_t transfer_bytes(const struct transfer *t)
+{
+    if (t->kind == TRANSFER_IMPORT)
+        return t->size;
+    struct stat st;
+    return fstat(t->fd, &st) == 0 ? (uint64_t)st.st_size : 0;
+}
+
 bool transfer_replaceable(const struct transfer *t)
 {
     return t == NULL || t->finished || (t->kind == TRANSFER_EXPORT && !t->ready);

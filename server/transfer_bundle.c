@@ -17,9 +17,11 @@
 
 #include <sodium.h>
 
+#include "agent_card.h"
 #include "arena.h"
 #include "bundle.h"
 #include "client_record.h"
+#include "coupon.h"
 #include "offer.h"
 #include "store_agenda.h"
 #include "store_client.h"
@@ -27,6 +29,7 @@
 #include "store_offer.h"
 #include "store_partner.h"
 #include "store_profile.h"
+#include "store_tombstone.h"
 
 #define TRANSFER_EVENT_KEY  (16 + 8) /* timeline: client id + seq */
 #define TRANSFER_CODE_MAX   STORE_AGENDA_CODE_MAX
@@ -352,88 +355,48 @@ int transfer_bundle_write(struct store *s, MDB_txn *txn, int fd, const struct fi
     return 0;
 }
 
-/* ---------------------------------------------------------------- apply */
+/* ---------------------------------------------------------------- shape */
 
-struct transfer_apply {
-    struct store *s;
-    MDB_txn *txn;
-    uint64_t agent_id;
-    struct transfer_counts *counts;
+/* Each record of a bundle is put in the form it is stored in, then checked
+ * with the functions local writes use (client_record.c, offer.c, coupon.c,
+ * agent_card.c). Shaping touches no store: the pool stage runs it over the
+ * whole file before the writer sees it (transfer_bundle_check), and the
+ * write stage runs it again on what it stores, so no path stores an
+ * unchecked record. */
+struct transfer_shape {
+    const struct transfer_rules *rules;
+    char client_text[CLIENT_ID_TEXT + 1]; /* the client the records that follow belong to */
+    bool have_client;
+    uint64_t client_events; /* events of that client so far */
     Folio__Code *code;
     char *why;
     size_t why_size;
-    uint8_t client[16]; /* the client the records that follow belong to */
-    char client_text[CLIENT_ID_TEXT + 1];
-    bool have_client;
-    bool skip;         /* that client is here already: leave it and its records alone */
-    uint64_t next_seq; /* the number of its next event: it was added with none */
 };
 
-static int transfer_refuse(struct transfer_apply *ap, Folio__Code code, const char *fmt, ...)
+static int transfer_refuse(struct transfer_shape *sh, Folio__Code code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-static int transfer_refuse(struct transfer_apply *ap, Folio__Code code, const char *fmt, ...)
+static int transfer_refuse(struct transfer_shape *sh, Folio__Code code, const char *fmt, ...)
 {
     va_list args;
     va_start(args, fmt);
-    vsnprintf(ap->why, ap->why_size, fmt, args);
+    vsnprintf(sh->why, sh->why_size, fmt, args);
     va_end(args);
-    *ap->code = code;
+    *sh->code = code;
     return TRANSFER_REFUSED;
 }
 
-static bool transfer_date_ok(const char *date, bool empty_ok)
+static int transfer_shape_client(struct transfer_shape *sh, Folio__Client *c, uint8_t id[16])
 {
-    if (date == NULL || date[0] == '\0')
-        return empty_ok;
-    return client_date_parse(date, NULL, NULL, NULL) == 0;
-}
-
-static uint32_t transfer_date_key(const char *date)
-{
-    int y = 0, m = 0, d = 0;
-    client_date_parse(date, &y, &m, &d);
-    return (uint32_t)y * 10000 + (uint32_t)m * 100 + (uint32_t)d;
-}
-
-static int transfer_apply_client(struct transfer_apply *ap, Folio__Client *c)
-{
-    if (ap->counts->added + ap->counts->unchanged >= TRANSFER_CLIENTS_MAX)
-        return transfer_refuse(ap, FOLIO__CODE__INVALID_ARGUMENT, "bundle: more than %u clients",
-                               TRANSFER_CLIENTS_MAX);
-    if (client_id_parse(c->id, ap->client) != 0)
-        return transfer_refuse(ap, FOLIO__CODE__INVALID_ARGUMENT,
+    if (c->id == NULL || client_id_parse(c->id, id) != 0)
+        return transfer_refuse(sh, FOLIO__CODE__INVALID_ARGUMENT,
                                "bundle: a client without a valid id");
-    client_id_format(ap->client, ap->client_text);
-    ap->have_client = true;
-    ap->skip = false;
-    ap->next_seq = 1;
-    struct arena a;
-    arena_init(&a, 0);
-    Folio__Client *here;
-    int rc = store_client_get(ap->s, ap->txn, ap->client, &a, &here);
-    uint64_t owner = rc == 0 ? here->owner_id : 0;
-    arena_free(&a);
-    if (rc == 0 && owner == ap->agent_id) {
-        ap->skip = true;
-        ap->counts->unchanged++;
-        return 0;
-    }
-    if (rc == 0 && owner != 0)
-        return transfer_refuse(ap, FOLIO__CODE__ALREADY_EXISTS,
-                               "client %s already belongs to another agent of this firm",
-                               ap->client_text);
-    if (rc == 0) {
-        /* Released from here earlier: it comes back as the bundle has it. */
-        if ((rc = store_client_delete(ap->s, ap->txn, ap->client)) != 0 ||
-            (rc = store_offer_delete_client(ap->s, ap->txn, ap->client)) != 0 ||
-            (rc = store_coupon_delete_client(ap->s, ap->txn, ap->client)) != 0)
-            return rc;
-    } else if (rc != MDB_NOTFOUND) {
-        return rc;
-    }
-    c->id = ap->client_text;
-    c->owner_id = ap->agent_id;
+    client_id_format(id, sh->client_text);
+    sh->have_client = true;
+    sh->client_events = 0;
+    c->id = sh->client_text;
+    /* The agent it lands with; 1 stands for it in the pool stage's check. */
+    c->owner_id = sh->rules->agent_id != 0 ? sh->rules->agent_id : 1;
     c->owner = (char *)"";
     c->income_trend = (char *)"";
     c->transferred_from = 0;
@@ -442,47 +405,262 @@ static int transfer_apply_client(struct transfer_apply *ap, Folio__Client *c)
         c->version = 1;
     const char *why = client_validate(c);
     if (why != NULL)
-        return transfer_refuse(ap, FOLIO__CODE__INVALID_ARGUMENT, "bundle: client %s: %s",
-                               ap->client_text, why);
-    if ((rc = store_client_put(ap->s, ap->txn, ap->client, c)) != 0)
-        return rc;
-    ap->counts->added++;
+        return transfer_refuse(sh, FOLIO__CODE__INVALID_ARGUMENT, "bundle: client %s: %s",
+                               sh->client_text, why);
     return 0;
 }
 
 /* A record that follows a client must name that client. */
-static int transfer_apply_owned(struct transfer_apply *ap, const char *client_id, const char *what)
+static int transfer_shape_owned(struct transfer_shape *sh, const char *client_id, const char *what)
 {
-    if (!ap->have_client || client_id == NULL || strcmp(client_id, ap->client_text) != 0)
-        return transfer_refuse(ap, FOLIO__CODE__INVALID_ARGUMENT,
+    if (!sh->have_client || client_id == NULL || strcmp(client_id, sh->client_text) != 0)
+        return transfer_refuse(sh, FOLIO__CODE__INVALID_ARGUMENT,
                                "bundle: %s that does not follow its client", what);
     return 0;
 }
 
-static int transfer_apply_event(struct transfer_apply *ap, Folio__TimelineEvent *ev)
+/* A day of slack for clocks a little ahead at the source. */
+#define TRANSFER_CLOCK_SLACK (24 * 3600)
+
+static int transfer_shape_event(struct transfer_shape *sh, Folio__TimelineEvent *ev)
 {
-    int rc = transfer_apply_owned(ap, ev->client_id, "an event");
-    if (rc != 0 || ap->skip)
+    int rc = transfer_shape_owned(sh, ev->client_id, "an event");
+    if (rc != 0)
         return rc;
-    if (ev->kind[0] == '\0' || strlen(ev->kind) > CLIENT_TEXT_MAX ||
-        strlen(ev->what) > CLIENT_NOTES_MAX || strlen(ev->note) > CLIENT_NOTES_MAX ||
-        strlen(ev->trigger) > CLIENT_TEXT_MAX || !transfer_date_ok(ev->date, true) ||
-        !transfer_date_ok(ev->follow_up, true) ||
-        (ev->trigger[0] != '\0' && !transfer_date_ok(ev->date, false)))
-        return transfer_refuse(ap, FOLIO__CODE__INVALID_ARGUMENT,
-                               "bundle: an event of client %s is not valid", ap->client_text);
+    if (++sh->client_events > sh->rules->max_client_events)
+        return transfer_refuse(sh, FOLIO__CODE__RESOURCE_EXHAUSTED,
+                               "bundle: client %s has more than %llu events, the server's "
+                               "--import-max-client-events",
+                               sh->client_text, (unsigned long long)sh->rules->max_client_events);
+    const char *why = client_event_validate(ev);
+    if (why == NULL && (ev->time < 0 || ev->time - TRANSFER_CLOCK_SLACK > sh->rules->created_at))
+        why = "time: not between 1970 and the bundle's creation";
+    if (why != NULL)
+        return transfer_refuse(sh, FOLIO__CODE__INVALID_ARGUMENT,
+                               "bundle: an event of client %s: %s", sh->client_text, why);
+    /* Whoever recorded it at the source is no user here. */
+    ev->actor = (char *)sh->rules->actor;
     ev->seq = 0;
     ev->client_id = (char *)"";
+    return 0;
+}
+
+static int transfer_shape_offer(struct transfer_shape *sh, Folio__Offer *offer)
+{
+    int rc = transfer_shape_owned(sh, offer->client_id, "an offer");
+    if (rc != 0)
+        return rc;
+    offer->id = 0;
+    offer->owner_id = sh->rules->agent_id;
+    offer->client_id = sh->client_text;
+    offer->agent = NULL;
+    offer->client_name = (char *)"";
+    const char *why = offer_validate_stored(offer);
+    if (why != NULL)
+        return transfer_refuse(sh, FOLIO__CODE__INVALID_ARGUMENT,
+                               "bundle: an offer of client %s: %s", sh->client_text, why);
+    return 0;
+}
+
+static int transfer_shape_coupon(struct transfer_shape *sh, Folio__Coupon *coupon)
+{
+    int rc = transfer_shape_owned(sh, coupon->client_id, "a coupon");
+    if (rc != 0)
+        return rc;
+    const char *why = coupon_validate(coupon);
+    if (why != NULL)
+        return transfer_refuse(sh, FOLIO__CODE__INVALID_ARGUMENT,
+                               "bundle: a coupon of client %s: %s", sh->client_text, why);
+    /* Codes are bearer tokens made here only: the bundle's code is never
+     * taken, whatever it is (the write stage gives a fresh one). */
+    coupon->code = (char *)"";
+    coupon->owner_id = sh->rules->agent_id;
+    coupon->partner_id = 0;
+    coupon->client_id = sh->client_text;
+    coupon->client_name = (char *)"";
+    return 0;
+}
+
+static int transfer_shape_card(struct transfer_shape *sh, Folio__AgentCard *card)
+{
+    const char *why = agent_card_validate(card);
+    if (why != NULL)
+        return transfer_refuse(sh, FOLIO__CODE__INVALID_ARGUMENT, "bundle: the agent's card: %s",
+                               why);
+    card->user = (char *)"";
+    return 0;
+}
+
+static int transfer_shape_record(struct transfer_shape *sh, Folio__BundleRecord *rec,
+                                 uint8_t client_id[16])
+{
+    switch (rec->item_case) {
+    case FOLIO__BUNDLE_RECORD__ITEM_CLIENT:
+        return transfer_shape_client(sh, rec->client, client_id);
+    case FOLIO__BUNDLE_RECORD__ITEM_EVENT:
+        return transfer_shape_event(sh, rec->event);
+    case FOLIO__BUNDLE_RECORD__ITEM_OFFER:
+        return transfer_shape_offer(sh, rec->offer);
+    case FOLIO__BUNDLE_RECORD__ITEM_COUPON:
+        return transfer_shape_coupon(sh, rec->coupon);
+    case FOLIO__BUNDLE_RECORD__ITEM_CARD:
+        return transfer_shape_card(sh, rec->card);
+    default: /* the header and the end: bundle_verify checked them */
+        return 0;
+    }
+}
+
+/* Reads every record of a verified bundle and hands it to fn; stops at the
+ * first that fn refuses. */
+typedef int (*transfer_record_fn)(void *ctx, struct transfer_shape *sh, Folio__BundleRecord *rec);
+
+static int transfer_each_record(int fd, struct transfer_shape *sh, transfer_record_fn fn, void *ctx)
+{
+    char reason[256];
+    struct bundle_reader r;
+    if (bundle_reader_open(&r, fd, reason, sizeof(reason)) != 0)
+        return transfer_refuse(sh, FOLIO__CODE__INVALID_ARGUMENT, "bundle: %s", reason);
+    int rc = 0;
+    for (;;) {
+        struct arena a;
+        arena_init(&a, 0);
+        Folio__BundleRecord *rec;
+        int got = bundle_reader_next(&r, &a, &rec, reason, sizeof(reason));
+        if (got < 0)
+            rc = transfer_refuse(sh, FOLIO__CODE__INVALID_ARGUMENT, "bundle: %s", reason);
+        else if (got > 0)
+            rc = fn(ctx, sh, rec);
+        arena_free(&a);
+        if (got <= 0 || rc != 0)
+            break;
+    }
+    bundle_reader_close(&r);
+    return rc;
+}
+
+static int transfer_check_one(void *ctx, struct transfer_shape *sh, Folio__BundleRecord *rec)
+{
+    (void)ctx;
+    uint8_t id[16];
+    return transfer_shape_record(sh, rec, id);
+}
+
+int transfer_bundle_check(int fd, const struct transfer_rules *rules, Folio__Code *code, char *why,
+                          size_t why_size)
+{
+    struct transfer_shape sh = {.rules = rules, .code = code, .why = why, .why_size = why_size};
+    return transfer_each_record(fd, &sh, transfer_check_one, NULL);
+}
+
+/* ---------------------------------------------------------------- apply */
+
+/* YYYYMMDD of a date the shaping checked. */
+static uint32_t transfer_date_key(const char *date)
+{
+    int y = 0, m = 0, d = 0;
+    client_date_parse(date, &y, &m, &d);
+    return (uint32_t)y * 10000 + (uint32_t)m * 100 + (uint32_t)d;
+}
+
+struct transfer_apply {
+    struct store *s;
+    MDB_txn *txn;
+    const struct transfer_rules *rules;
+    struct transfer_counts *counts;
+    uint8_t client[16]; /* the client the records that follow belong to */
+    bool skip;          /* that client stays as it is here: leave its records alone */
+    uint64_t next_seq;  /* the number of its next event: it was added with none */
+};
+
+/* What may become of a client id here: new, already the agent's, erased
+ * here, or taken. Released from this same agent, it comes back as the
+ * bundle has it (the old record goes). */
+enum transfer_fate { TRANSFER_NEW, TRANSFER_MINE, TRANSFER_ERASED, TRANSFER_TAKEN };
+
+static int transfer_client_fate(struct transfer_apply *ap, enum transfer_fate *fate)
+{
+    bool erased;
+    int rc = store_tombstone_has(ap->s, ap->txn, ap->client, &erased);
+    if (rc != 0)
+        return rc;
+    struct arena a;
+    arena_init(&a, 0);
+    Folio__Client *here;
+    rc = store_client_get(ap->s, ap->txn, ap->client, &a, &here);
+    uint64_t agent = ap->rules->agent_id;
+    if (rc == 0 && here->owner_id == agent)
+        *fate = TRANSFER_MINE;
+    else if (rc == 0 && (here->owner_id != 0 || here->transferred_from != agent))
+        *fate = TRANSFER_TAKEN;
+    else
+        *fate = erased ? TRANSFER_ERASED : TRANSFER_NEW;
+    arena_free(&a);
+    if (rc == 0 && *fate == TRANSFER_NEW) {
+        /* Released from this agent earlier: the old record goes. */
+        if ((rc = store_client_delete(ap->s, ap->txn, ap->client)) != 0 ||
+            (rc = store_offer_delete_client(ap->s, ap->txn, ap->client)) != 0 ||
+            (rc = store_coupon_delete_client(ap->s, ap->txn, ap->client)) != 0)
+            return rc;
+    }
+    return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+static int transfer_apply_client(struct transfer_apply *ap, struct transfer_shape *sh,
+                                 Folio__Client *c)
+{
+    if (ap->counts->added + ap->counts->unchanged + ap->counts->unerased + ap->counts->erased >=
+        TRANSFER_CLIENTS_MAX)
+        return transfer_refuse(sh, FOLIO__CODE__INVALID_ARGUMENT, "bundle: more than %u clients",
+                               TRANSFER_CLIENTS_MAX);
+    int rc = transfer_shape_client(sh, c, ap->client);
+    if (rc != 0)
+        return rc;
+    ap->skip = false;
+    ap->next_seq = 1;
+    enum transfer_fate fate;
+    if ((rc = transfer_client_fate(ap, &fate)) != 0)
+        return rc;
+    switch (fate) {
+    case TRANSFER_MINE:
+        ap->skip = true;
+        ap->counts->unchanged++;
+        return 0;
+    case TRANSFER_TAKEN:
+        /* One answer whoever holds the id, so an import tells nothing
+         * about other agents' clients. */
+        return transfer_refuse(sh, FOLIO__CODE__ALREADY_EXISTS,
+                               "client %s cannot be imported here: this firm already has a "
+                               "client with that id",
+                               sh->client_text);
+    case TRANSFER_ERASED:
+        if (!ap->rules->allow_erased) {
+            ap->skip = true;
+            ap->counts->erased++;
+            return 0;
+        }
+        if ((rc = store_tombstone_remove(ap->s, ap->txn, ap->client)) != 0)
+            return rc;
+        ap->counts->unerased++;
+        break;
+    case TRANSFER_NEW:
+        ap->counts->added++;
+        break;
+    }
+    return store_client_put(ap->s, ap->txn, ap->client, c);
+}
+
+static int transfer_apply_event(struct transfer_apply *ap, Folio__TimelineEvent *ev)
+{
     /* The client was added by this import: its events are numbered from 1
      * in bundle order, without seeking the end of its timeline each time. */
-    rc = store_timeline_put(ap->s, ap->txn, ap->client, ap->next_seq, ev);
+    int rc = store_timeline_put(ap->s, ap->txn, ap->client, ap->next_seq, ev);
     if (rc == MDB_KEYEXIST)
         rc = store_timeline_append(ap->s, ap->txn, ap->client, ev);
     if (rc != 0)
         return rc;
     ap->next_seq = ev->seq + 1;
     /* The agenda entries an event stands behind, as adding it would make. */
-    struct store_agenda_key key = {.owner_id = ap->agent_id, .seq = ev->seq};
+    struct store_agenda_key key = {.owner_id = ap->rules->agent_id, .seq = ev->seq};
     memcpy(key.client_id, ap->client, 16);
     if (ev->follow_up[0] != '\0') {
         key.kind = STORE_AGENDA_FOLLOW_UP;
@@ -500,92 +678,27 @@ static int transfer_apply_event(struct transfer_apply *ap, Folio__TimelineEvent 
     return 0;
 }
 
-static int transfer_apply_offer(struct transfer_apply *ap, Folio__Offer *offer)
-{
-    int rc = transfer_apply_owned(ap, offer->client_id, "an offer");
-    if (rc != 0 || ap->skip)
-        return rc;
-    offer->id = 0;
-    offer->owner_id = ap->agent_id;
-    offer->client_id = ap->client_text;
-    offer->agent = NULL;
-    offer->client_name = (char *)"";
-    const char *why = offer_validate(offer);
-    if (why != NULL)
-        return transfer_refuse(ap, FOLIO__CODE__INVALID_ARGUMENT,
-                               "bundle: an offer of client %s: %s", ap->client_text, why);
-    if ((rc = store_offer_put(ap->s, ap->txn, offer)) != 0)
-        return rc;
-    ap->counts->offers++;
-    return 0;
-}
-
-/* Coupon codes as the firm makes them: 80 random bits, 16 symbols. */
-static void transfer_coupon_code(char out[20])
-{
-    static const char alphabet[] = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
-    uint8_t bits[16];
-    randombytes_buf(bits, sizeof(bits));
-    size_t o = 0;
-    for (size_t i = 0; i < 16; i++) {
-        if (i > 0 && i % 4 == 0)
-            out[o++] = '-';
-        out[o++] = alphabet[bits[i] & 0x1f];
-    }
-    out[o] = '\0';
-}
-
-static bool transfer_code_ok(const char *code)
-{
-    size_t len = strnlen(code, TRANSFER_CODE_MAX + 1);
-    if (len == 0 || len > TRANSFER_CODE_MAX)
-        return false;
-    for (size_t i = 0; i < len; i++) {
-        char c = code[i];
-        if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'))
-            return false;
-    }
-    return true;
-}
-
 static int transfer_apply_coupon(struct transfer_apply *ap, Folio__Coupon *coupon)
 {
-    int rc = transfer_apply_owned(ap, coupon->client_id, "a coupon");
-    if (rc != 0 || ap->skip)
-        return rc;
-    if (!transfer_date_ok(coupon->valid_until, false) ||
-        !transfer_date_ok(coupon->redeemed_at, true) ||
-        strlen(coupon->discount) > CLIENT_TEXT_MAX || strlen(coupon->partner) > CLIENT_TEXT_MAX)
-        return transfer_refuse(ap, FOLIO__CODE__INVALID_ARGUMENT,
-                               "bundle: a coupon of client %s is not valid", ap->client_text);
-    /* A code taken here (or malformed) gets a new one: codes are bearer
-     * tokens and must stay unique in this firm. */
-    char fresh[20];
+    char fresh[COUPON_CODE_LEN + 1];
     struct arena a;
     arena_init(&a, 0);
     Folio__Coupon *taken;
-    bool ok = transfer_code_ok(coupon->code);
-    for (int tries = 0; rc == 0; tries++) {
-        if (ok) {
-            rc = store_coupon_get(ap->s, ap->txn, coupon->code, &a, &taken);
-            if (rc == MDB_NOTFOUND) {
-                rc = 0;
-                break;
-            }
-        }
-        if (tries >= TRANSFER_CODE_TRIES)
+    int rc = 0;
+    for (int tries = 0;; tries++) {
+        if (tries >= TRANSFER_CODE_TRIES) {
             rc = EAGAIN;
-        transfer_coupon_code(fresh);
-        coupon->code = fresh;
-        ok = true;
+            break;
+        }
+        coupon_code_generate(fresh);
+        rc = store_coupon_get(ap->s, ap->txn, fresh, &a, &taken);
+        if (rc != 0)
+            break;
     }
     arena_free(&a);
-    if (rc != 0)
+    if (rc != MDB_NOTFOUND)
         return rc;
-    coupon->owner_id = ap->agent_id;
-    coupon->partner_id = 0;
-    coupon->client_id = ap->client_text;
-    coupon->client_name = (char *)"";
+    coupon->code = fresh;
     if ((rc = store_coupon_put(ap->s, ap->txn, coupon)) != 0)
         return rc;
     ap->counts->coupons++;
@@ -597,64 +710,44 @@ static int transfer_apply_card(struct transfer_apply *ap, Folio__AgentCard *card
     struct arena a;
     arena_init(&a, 0);
     Folio__AgentCard *here;
-    int rc = store_profile_get(ap->s, ap->txn, ap->agent_id, &a, &here);
+    int rc = store_profile_get(ap->s, ap->txn, ap->rules->agent_id, &a, &here);
     arena_free(&a);
     if (rc != MDB_NOTFOUND)
         return rc;
-    card->user = (char *)"";
-    return store_profile_put(ap->s, ap->txn, ap->agent_id, card);
+    return store_profile_put(ap->s, ap->txn, ap->rules->agent_id, card);
 }
 
-static int transfer_apply_record(struct transfer_apply *ap, Folio__BundleRecord *rec)
+static int transfer_apply_one(void *ctx, struct transfer_shape *sh, Folio__BundleRecord *rec)
 {
+    struct transfer_apply *ap = ctx;
+    if (rec->item_case == FOLIO__BUNDLE_RECORD__ITEM_CLIENT)
+        return transfer_apply_client(ap, sh, rec->client);
+    int rc = transfer_shape_record(sh, rec, NULL);
+    /* The card is the agent's, whatever became of the last client. */
+    if (rc != 0 || (ap->skip && rec->item_case != FOLIO__BUNDLE_RECORD__ITEM_CARD))
+        return rc;
     switch (rec->item_case) {
-    case FOLIO__BUNDLE_RECORD__ITEM_CLIENT:
-        return transfer_apply_client(ap, rec->client);
     case FOLIO__BUNDLE_RECORD__ITEM_EVENT:
         return transfer_apply_event(ap, rec->event);
     case FOLIO__BUNDLE_RECORD__ITEM_OFFER:
-        return transfer_apply_offer(ap, rec->offer);
+        if ((rc = store_offer_put(ap->s, ap->txn, rec->offer)) == 0)
+            ap->counts->offers++;
+        return rc;
     case FOLIO__BUNDLE_RECORD__ITEM_COUPON:
         return transfer_apply_coupon(ap, rec->coupon);
     case FOLIO__BUNDLE_RECORD__ITEM_CARD:
         return transfer_apply_card(ap, rec->card);
-    default: /* the header and the end: bundle_verify checked them */
+    default:
         return 0;
     }
 }
 
-int transfer_bundle_apply(struct store *s, MDB_txn *txn, int fd, uint64_t agent_id,
+int transfer_bundle_apply(struct store *s, MDB_txn *txn, int fd, const struct transfer_rules *rules,
                           struct transfer_counts *counts, Folio__Code *code, char *why,
                           size_t why_size)
 {
     *counts = (struct transfer_counts){0};
-    struct transfer_apply ap = {
-        .s = s,
-        .txn = txn,
-        .agent_id = agent_id,
-        .counts = counts,
-        .code = code,
-        .why = why,
-        .why_size = why_size,
-    };
-    char reason[256];
-    struct bundle_reader r;
-    if (bundle_reader_open(&r, fd, reason, sizeof(reason)) != 0)
-        return transfer_refuse(&ap, FOLIO__CODE__INVALID_ARGUMENT, "bundle: %s", reason);
-    int rc = 0;
-    for (;;) {
-        struct arena a;
-        arena_init(&a, 0);
-        Folio__BundleRecord *rec;
-        int got = bundle_reader_next(&r, &a, &rec, reason, sizeof(reason));
-        if (got < 0)
-            rc = transfer_refuse(&ap, FOLIO__CODE__INVALID_ARGUMENT, "bundle: %s", reason);
-        else if (got > 0)
-            rc = transfer_apply_record(&ap, rec);
-        arena_free(&a);
-        if (got <= 0 || rc != 0)
-            break;
-    }
-    bundle_reader_close(&r);
-    return rc;
+    struct transfer_shape sh = {.rules = rules, .code = code, .why = why, .why_size = why_size};
+    struct transfer_apply ap = {.s = s, .txn = txn, .rules = rules, .counts = counts};
+    return transfer_each_record(fd, &sh, transfer_apply_one, &ap);
 }

@@ -36,6 +36,7 @@ enum transfer_kind {
 
 struct transfer {
     enum transfer_kind kind;
+    uint64_t user_id; /* whose quota its file counts against (--transfer-quota-user) */
     char id[TRANSFER_ID_HEX + 1];
     char *path;
     int fd;
@@ -48,6 +49,11 @@ struct transfer {
 /* Makes DATA/transfers/ when missing and a new empty file in it. 0 or an
  * errno value. */
 int transfer_create(const char *data_dir, enum transfer_kind kind, struct transfer **out);
+
+/* The bytes its file holds or may come to hold: an import's announced size
+ * (its room is reserved when it begins), an export's size on disk so far.
+ * Any thread; an export's file may be growing. */
+uint64_t transfer_bytes(const struct transfer *t);
 
 /* May a new transfer replace this one (NULL, finished, or an export whose
  * building failed)? */
@@ -80,15 +86,34 @@ int transfer_bundle_write(struct store *s, MDB_txn *txn, int fd, const struct fi
 
 struct transfer_counts {
     uint64_t added, unchanged, events, offers, coupons;
+    uint64_t unerased; /* erased here, brought back (rules.allow_erased) */
+    uint64_t erased;   /* erased here, skipped */
 };
 
-/* What transfer_bundle_apply refuses: the import as a whole, with a reason. */
+/* How an import goes: whose clients they become and what it may do. */
+struct transfer_rules {
+    uint64_t agent_id;          /* 0 in transfer_bundle_check: not known there */
+    const char *actor;          /* who imported events were by: "imported from FIRM" */
+    int64_t created_at;         /* the bundle's: no event was recorded after it */
+    uint64_t max_client_events; /* --import-max-client-events */
+    bool allow_erased;          /* clients erased here come back (else skipped) */
+};
+
+/* What transfer_bundle_check and _apply refuse: the import as a whole, with
+ * a reason. */
 #define TRANSFER_REFUSED 1
 
-/* Applies a verified bundle (fd) to agent: see the import rules in the op
- * (op_transfer.c). 0 and the counts; TRANSFER_REFUSED with *code and why;
- * or a store error. */
-int transfer_bundle_apply(struct store *s, MDB_txn *txn, int fd, uint64_t agent_id,
+/* Reads a verified bundle (fd) and checks every record as the import would
+ * store it, with the functions local writes use, and the events per client.
+ * No store: the pool stage runs it so that the writer never meets a forged
+ * or oversized bundle. 0, TRANSFER_REFUSED with *code and why. */
+int transfer_bundle_check(int fd, const struct transfer_rules *rules, Folio__Code *code, char *why,
+                          size_t why_size);
+
+/* Applies a verified bundle (fd) to rules->agent_id: see the import rules in
+ * the op (op_transfer.c). Records are checked again as they are stored. 0
+ * and the counts; TRANSFER_REFUSED with *code and why; or a store error. */
+int transfer_bundle_apply(struct store *s, MDB_txn *txn, int fd, const struct transfer_rules *rules,
                           struct transfer_counts *counts, Folio__Code *code, char *why,
                           size_t why_size);
 

@@ -295,7 +295,8 @@ static char *cell_export(struct authz_cell *c, struct folio_client *conn)
 {
     const char *ids[] = {fx.client_id};
     struct folio_error err = {0};
-    Folio__Response *r = harness_ok(folio_export_begin(conn, NULL, ids, 1, false, &err), &err);
+    Folio__Response *r =
+        harness_ok(folio_export_begin(conn, NULL, ids, 1, false, NULL, &err), &err);
     char *id = cell_printf(c, "%s", r->transfer->transfer_id);
     folio_response_free(r);
     return id;
@@ -993,6 +994,7 @@ static void build_export_begin(struct authz_cell *c)
     Folio__ExportBegin *m = cell_alloc(c, sizeof(*m));
     folio__export_begin__init(m);
     m->agent = "owner";
+    m->reason = "authorisation matrix";
     CELL_SET(c, EXPORT_BEGIN, export_begin, m);
 }
 
@@ -1066,6 +1068,20 @@ static void build_import_commit_into_owner(struct authz_cell *c)
     m->agent = "owner";
     m->dry_run = true;
     CELL_SET(c, IMPORT_COMMIT, import_commit, m);
+}
+
+/* Letting in an untrusted signer or erased clients is a firm-admin's
+ * decision, even into a portfolio the role may import into. */
+static void build_import_commit_allow_untrusted(struct authz_cell *c)
+{
+    build_import_commit_into_owner(c);
+    c->req.import_commit->allow_untrusted = true;
+}
+
+static void build_import_commit_allow_erased(struct authz_cell *c)
+{
+    build_import_commit_into_owner(c);
+    c->req.import_commit->allow_erased = true;
 }
 
 /* The owner's upload, complete on the owner's connection: only there may it
@@ -1286,6 +1302,10 @@ static const struct authz_row authz_rows[] = {
      {OK, NOTFOUND, NOTFOUND, NOTFOUND, NOTFOUND, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
     {"import_commit", "into the owner's portfolio", build_import_commit_into_owner,
      {OK, DENIED, OK, DENIED, OK, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
+    {"import_commit", "--allow-untrusted", build_import_commit_allow_untrusted,
+     {DENIED, DENIED, DENIED, DENIED, OK, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
+    {"import_commit", "--allow-erased", build_import_commit_allow_erased,
+     {DENIED, DENIED, DENIED, DENIED, OK, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
     {"import_commit", "the owner's upload", build_import_commit_owners_upload,
      {OK, NOTFOUND, NOTFOUND, NOTFOUND, NOTFOUND, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
     {"restore_transferred", NULL, build_restore_transferred,
@@ -1374,7 +1394,8 @@ static void authz_fetch_bundle(void)
     struct folio_client *owner = fx.conn[AS_OWNER];
     const char *ids[] = {fx.client_id};
     struct folio_error err = {0};
-    Folio__Response *r = harness_ok(folio_export_begin(owner, NULL, ids, 1, false, &err), &err);
+    Folio__Response *r =
+        harness_ok(folio_export_begin(owner, NULL, ids, 1, false, NULL, &err), &err);
     uint64_t size = r->transfer->size;
     char id[64];
     snprintf(id, sizeof(id), "%s", r->transfer->transfer_id);

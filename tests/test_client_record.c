@@ -1183,3 +1183,60 @@ Test(client_record, contact_interval_days)
     cr_assert_str_eq(client_apply_update(c, changes, fields, 1, TODAY, &ar),
                      "fields: last_contact cannot be set");
 }
+
+/* Timeline events as stored: what a bundle's events are held to. */
+static void stored_event(Folio__TimelineEvent *ev)
+{
+    folio__timeline_event__init(ev);
+    ev->kind = "contact";
+    ev->what = "call";
+    ev->date = "2030-06-01";
+    ev->follow_up = "2030-07-01";
+}
+
+static void stored_event_refused(const Folio__TimelineEvent *ev, const char *field)
+{
+    Folio__TimelineEvent copy = *ev;
+    const char *why = client_event_validate(&copy);
+    cr_assert_not_null(why, "accepted, expected a fault in %s", field);
+    cr_assert(strncmp(why, field, strlen(field)) == 0, "%s: %s", field, why);
+}
+
+Test(client_record, stored_events_checked_field_by_field)
+{
+    Folio__TimelineEvent ev;
+    stored_event(&ev);
+    cr_assert_null(client_event_validate(&ev));
+    char currency[] = "eur";
+    ev.currency = currency;
+    cr_assert_null(client_event_validate(&ev));
+    cr_assert_str_eq(ev.currency, "EUR");
+
+    stored_event(&ev);
+    ev.kind = "admin";
+    stored_event_refused(&ev, "kind");
+    stored_event(&ev);
+    ev.what = "\x1b[2Jcall";
+    stored_event_refused(&ev, "what");
+    stored_event(&ev);
+    ev.note = "caf\xc3";
+    stored_event_refused(&ev, "note");
+    stored_event(&ev);
+    ev.trigger = "life:\x07";
+    stored_event_refused(&ev, "trigger");
+    stored_event(&ev);
+    ev.date = "1899-12-31";
+    stored_event_refused(&ev, "date");
+    stored_event(&ev);
+    ev.follow_up = "2030-05-01";
+    stored_event_refused(&ev, "follow_up");
+    stored_event(&ev);
+    ev.kind = "note";
+    stored_event_refused(&ev, "follow_up");
+    stored_event(&ev);
+    ev.amount_cents = -1;
+    stored_event_refused(&ev, "amount_cents");
+    stored_event(&ev);
+    ev.currency = "EURO";
+    stored_event_refused(&ev, "currency");
+}

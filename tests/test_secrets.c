@@ -162,6 +162,8 @@ Test(secrets, no_password_token_or_firm_key_where_it_should_not_be)
                       (char *)"export",
                       (char *)"--agent",
                       (char *)"alice",
+                      (char *)"--reason",
+                      (char *)"secrets test",
                       (char *)"--out",
                       bundle,
                       NULL};

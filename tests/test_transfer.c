@@ -5,7 +5,9 @@
  * North), bob (agent, South). alice has Mia (every kind of field, two
  * events, an offer, a coupon at a partner) and Noel, and an agent card.
  * Firm B: office East with agents carol and dave. */
+#include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +16,7 @@
 
 #include <criterion/criterion.h>
 
+#include "bundle.h"
 #include "folioclient_transfer.h"
 #include "harness.h"
 
@@ -165,7 +168,9 @@ static char *export_file(struct folio_client *c, const char *agent, const char *
     cr_assert(fd >= 0);
     struct folio_error err = {0};
     Folio__Response *r =
-        harness_ok(folio_export_to_fd(c, agent, ids, n, release, fd, NULL, NULL, &err), &err);
+        harness_ok(folio_export_to_fd(c, agent, ids, n, release, agent != NULL ? "handover" : NULL,
+                                      fd, NULL, NULL, &err),
+                   &err);
     close(fd);
     struct stat st;
     cr_assert(stat(path, &st) == 0);
@@ -175,17 +180,24 @@ static char *export_file(struct folio_client *c, const char *agent, const char *
     return path;
 }
 
-static Folio__Response *import_file(struct folio_client *c, const char *path, const char *agent,
-                                    bool allow_untrusted, bool dry_run, struct folio_error *err)
+static Folio__Response *import_file_with(struct folio_client *c, const char *path,
+                                         const char *agent, bool allow_untrusted, bool allow_erased,
+                                         bool dry_run, struct folio_error *err)
 {
     int fd = open(path, O_RDONLY);
     cr_assert(fd >= 0);
     struct stat st;
     cr_assert(fstat(fd, &st) == 0);
     Folio__Response *r = folio_import_from_fd(c, fd, (uint64_t)st.st_size, agent, allow_untrusted,
-                                              dry_run, NULL, NULL, err);
+                                              allow_erased, dry_run, NULL, NULL, err);
     close(fd);
     return r;
+}
+
+static Folio__Response *import_file(struct folio_client *c, const char *path, const char *agent,
+                                    bool allow_untrusted, bool dry_run, struct folio_error *err)
+{
+    return import_file_with(c, path, agent, allow_untrusted, false, dry_run, err);
 }
 
 static size_t count_clients(struct folio_client *c)
@@ -229,7 +241,23 @@ static bool audited(struct folio_client *root, const char *action, const char *p
     return found;
 }
 
-static void check_mia_at(struct folio_client *c)
+/* A coupon code as this server makes them: XXXX-XXXX-XXXX-XXXX. */
+static bool code_shaped(const char *code)
+{
+    if (strlen(code) != 19)
+        return false;
+    for (size_t i = 0; i < 19; i++) {
+        bool dash = i % 5 == 4;
+        if (dash != (code[i] == '-') ||
+            (!dash && strchr("23456789ABCDEFGHJKLMNPQRSTUVWXYZ", code[i]) == NULL))
+            return false;
+    }
+    return true;
+}
+
+/* Mia with everything she had at firm A. An import gives her coupon a code
+ * of the importing firm's own making (imported); at A it keeps its own. */
+static void check_mia(struct folio_client *c, bool imported)
 {
     struct folio_error err = {0};
     Folio__Response *r = harness_ok(folio_client_get(c, mia, false, &err), &err);
@@ -271,9 +299,18 @@ static void check_mia_at(struct folio_client *c)
 
     r = harness_ok(folio_coupon_list(c, mia, 100, NULL, &err), &err);
     cr_assert_eq(r->coupons->n_coupons, 1);
-    cr_assert_str_eq(r->coupons->coupons[0]->code, coupon_code);
+    if (imported)
+        cr_assert_str_neq(r->coupons->coupons[0]->code, coupon_code);
+    else
+        cr_assert_str_eq(r->coupons->coupons[0]->code, coupon_code);
+    cr_assert(code_shaped(r->coupons->coupons[0]->code), "%s", r->coupons->coupons[0]->code);
     cr_assert_str_eq(r->coupons->coupons[0]->discount, "2x1");
     folio_response_free(r);
+}
+
+static void check_mia_at(struct folio_client *c)
+{
+    check_mia(c, true);
 }
 
 /* ---------------------------------------------------------------- tests */
@@ -332,12 +369,17 @@ Test(transfer, untrusted_signer_refused_unless_allowed_and_audited)
     cr_assert(strstr(err.message, "--allow-untrusted") != NULL, "%s", err.message);
     cr_assert_eq(count_clients(carol), 0);
 
-    r = harness_ok(import_file(carol, path, NULL, true, false, &err), &err);
+    /* Letting an unknown signer in is the firm-admin's decision. */
+    harness_refused(import_file(carol, path, NULL, true, false, &err), &err,
+                    FOLIO__CODE__PERMISSION_DENIED);
+    cr_assert(strstr(err.message, "--allow-untrusted") != NULL, "%s", err.message);
+    cr_assert_eq(count_clients(carol), 0);
+    r = harness_ok(import_file(root_b, path, "carol", true, false, &err), &err);
     cr_assert_str_eq(r->import->signer, "");
     cr_assert_eq(r->import->clients_added, 2);
     folio_response_free(r);
     check_mia_at(carol);
-    cr_assert(audited(root_b, "import", "untrusted"));
+    cr_assert(audited(root_b, "import", "untrusted (allowed by --allow-untrusted)"));
     free(path);
     finish();
 }
@@ -345,7 +387,7 @@ Test(transfer, untrusted_signer_refused_unless_allowed_and_audited)
 static void damaged_refused(const char *path, const char *what)
 {
     struct folio_error err = {0};
-    Folio__Response *r = import_file(carol, path, NULL, true, false, &err);
+    Folio__Response *r = import_file(carol, path, NULL, false, false, &err);
     cr_assert_null(r, "%s accepted", what);
     cr_assert_eq(err.code, FOLIO__CODE__INVALID_ARGUMENT, "%s: %s", what, err.message);
     cr_assert(strncmp(err.message, "bundle: ", 8) == 0, "%s: %s", what, err.message);
@@ -391,16 +433,20 @@ Test(transfer, client_owned_by_another_agent_refused_whole)
     const char *only_mia[] = {mia};
     char *mia_path = export_file(alice, NULL, only_mia, 1, false, "mia.bundle");
     struct folio_error err = {0};
-    folio_response_free(harness_ok(import_file(carol, mia_path, NULL, true, false, &err), &err));
+    trust_a_at_b();
+    folio_response_free(harness_ok(import_file(carol, mia_path, NULL, false, false, &err), &err));
     struct folio_client *dave = harness_user(&b, "dave", PW);
-    Folio__Response *r = import_file(dave, path, NULL, true, false, &err);
+    Folio__Response *r = import_file(dave, path, NULL, false, false, &err);
     cr_assert_null(r);
     cr_assert_eq(err.code, FOLIO__CODE__ALREADY_EXISTS, "%s", err.message);
     cr_assert(strstr(err.message, mia) != NULL, "%s", err.message);
+    /* The answer says nothing of who holds the id. */
+    cr_assert(strstr(err.message, "cannot be imported here") != NULL, "%s", err.message);
+    cr_assert(strstr(err.message, "agent") == NULL, "%s", err.message);
     cr_assert_eq(count_clients(dave), 0);
     cr_assert_eq(count_clients(carol), 1);
     /* An admin importing into dave gets the same answer. */
-    r = import_file(root_b, path, "dave", true, false, &err);
+    r = import_file(root_b, path, "dave", false, false, &err);
     cr_assert_null(r);
     cr_assert_eq(err.code, FOLIO__CODE__ALREADY_EXISTS, "%s", err.message);
     folio_client_close(dave);
@@ -422,10 +468,22 @@ Test(transfer, release_hides_clients_and_restore_brings_them_back)
     cr_assert(audited(root_a, "client.release", "2 clients"));
 
     /* The bundle still imports elsewhere. */
-    folio_response_free(harness_ok(import_file(carol, path, NULL, true, false, &err), &err));
+    trust_a_at_b();
+    folio_response_free(harness_ok(import_file(carol, path, NULL, false, false, &err), &err));
     check_mia_at(carol);
 
+    /* At firm A, another agent cannot take the released clients by their
+     * ids, with or without --allow-untrusted, nor can an admin put them
+     * in its portfolio: they stay alice's to restore. */
     struct folio_client *bob = harness_user(&a, "bob", PW);
+    harness_refused(import_file(bob, path, NULL, true, false, &err), &err,
+                    FOLIO__CODE__PERMISSION_DENIED);
+    harness_refused(import_file(bob, path, NULL, false, false, &err), &err,
+                    FOLIO__CODE__ALREADY_EXISTS);
+    cr_assert(strstr(err.message, "cannot be imported here") != NULL, "%s", err.message);
+    harness_refused(import_file(root_a, path, "bob", true, false, &err), &err,
+                    FOLIO__CODE__ALREADY_EXISTS);
+    cr_assert_eq(count_clients(bob), 0);
     harness_refused(folio_restore_transferred(bob, "alice", &err), &err,
                     FOLIO__CODE__PERMISSION_DENIED);
     folio_client_close(bob);
@@ -433,7 +491,7 @@ Test(transfer, release_hides_clients_and_restore_brings_them_back)
     cr_assert_eq(r->reassign->count, 2);
     folio_response_free(r);
     cr_assert_eq(count_clients(alice), 2);
-    check_mia_at(alice);
+    check_mia(alice, false);
     cr_assert(audited(root_a, "client.restore", "2 clients"));
     free(path);
     finish();
@@ -444,24 +502,38 @@ Test(transfer, roles_decide_whose_portfolio_moves)
     struct folio_error err = {0};
     struct folio_client *bob = harness_user(&a, "bob", PW);
     struct folio_client *olga = harness_user(&a, "olga", PW);
-    harness_refused(folio_export_begin(bob, "alice", NULL, 0, false, &err), &err,
+    harness_refused(folio_export_begin(bob, "alice", NULL, 0, false, "why", &err), &err,
                     FOLIO__CODE__PERMISSION_DENIED);
-    harness_refused(folio_export_begin(olga, "bob", NULL, 0, false, &err), &err,
+    harness_refused(folio_export_begin(olga, "bob", NULL, 0, false, "why", &err), &err,
                     FOLIO__CODE__PERMISSION_DENIED);
-    harness_refused(folio_export_begin(olga, NULL, NULL, 0, false, &err), &err,
+    harness_refused(folio_export_begin(olga, NULL, NULL, 0, false, NULL, &err), &err,
                     FOLIO__CODE__INVALID_ARGUMENT);
-    harness_refused(folio_export_begin(root_a, "nobody", NULL, 0, false, &err), &err,
+    harness_refused(folio_export_begin(root_a, "nobody", NULL, 0, false, "why", &err), &err,
                     FOLIO__CODE__NOT_FOUND);
-    harness_refused(folio_export_begin(root_a, "olga", NULL, 0, false, &err), &err,
+    harness_refused(folio_export_begin(root_a, "olga", NULL, 0, false, "why", &err), &err,
                     FOLIO__CODE__NOT_FOUND);
     const char *not_bobs[] = {mia};
-    harness_refused(folio_export_begin(root_a, "bob", not_bobs, 1, false, &err), &err,
+    harness_refused(folio_export_begin(root_a, "bob", not_bobs, 1, false, NULL, &err), &err,
                     FOLIO__CODE__NOT_FOUND);
+    /* An admin taking another agent's whole book says why, within bounds,
+     * and the audit keeps it. */
+    harness_refused(folio_export_begin(olga, "alice", NULL, 0, false, NULL, &err), &err,
+                    FOLIO__CODE__INVALID_ARGUMENT);
+    cr_assert(strstr(err.message, "--reason") != NULL, "%s", err.message);
+    harness_refused(folio_export_begin(olga, "alice", NULL, 0, false, "bad\x1b[31m", &err), &err,
+                    FOLIO__CODE__INVALID_ARGUMENT);
+    char long_reason[300];
+    memset(long_reason, 'r', sizeof(long_reason) - 1);
+    long_reason[sizeof(long_reason) - 1] = '\0';
+    harness_refused(folio_export_begin(olga, "alice", NULL, 0, false, long_reason, &err), &err,
+                    FOLIO__CODE__INVALID_ARGUMENT);
     free(export_file(olga, "alice", NULL, 0, false, "olga.bundle"));
+    cr_assert(audited(root_a, "export", "reason: handover"));
     free(export_file(root_a, "bob", NULL, 0, false, "bob.bundle"));
     free(export_file(alice, "alice", NULL, 0, false, "self.bundle"));
     /* The answer names the header's counts. */
-    Folio__Response *r = harness_ok(folio_export_begin(alice, NULL, NULL, 0, false, &err), &err);
+    Folio__Response *r =
+        harness_ok(folio_export_begin(alice, NULL, NULL, 0, false, NULL, &err), &err);
     cr_assert_eq(r->transfer->header->clients, 2);
     cr_assert_eq(r->transfer->header->offers, 1);
     cr_assert_eq(r->transfer->header->coupons, 1);
@@ -476,7 +548,8 @@ Test(transfer, dry_run_counts_and_changes_nothing)
 {
     char *path = export_file(alice, NULL, NULL, 0, false, "alice.bundle");
     struct folio_error err = {0};
-    Folio__Response *r = harness_ok(import_file(carol, path, NULL, true, true, &err), &err);
+    trust_a_at_b();
+    Folio__Response *r = harness_ok(import_file(carol, path, NULL, false, true, &err), &err);
     cr_assert(r->import->dry_run);
     cr_assert_eq(r->import->clients_added, 2);
     cr_assert_eq(r->import->coupons, 1);
@@ -508,24 +581,25 @@ Test(transfer, chunk_offsets_and_sizes_are_checked)
     harness_refused(folio_import_chunk(carol, "00000000000000000000000000000000", 0, data, 4, &err),
                     &err, FOLIO__CODE__NOT_FOUND);
     folio_response_free(harness_ok(folio_import_chunk(carol, id, 0, data, 4, &err), &err));
-    harness_refused(folio_import_commit(carol, id, NULL, true, false, &err), &err,
+    harness_refused(folio_import_commit(carol, id, NULL, false, false, false, &err), &err,
                     FOLIO__CODE__FAILED_PRECONDITION);
     harness_refused(folio_import_chunk(carol, id, 0, data, 4, &err), &err,
                     FOLIO__CODE__INVALID_ARGUMENT);
     folio_response_free(harness_ok(folio_import_chunk(carol, id, 4, data, 6, &err), &err));
     /* Ten zero bytes are no bundle. */
-    Folio__Response *r = folio_import_commit(carol, id, NULL, true, false, &err);
+    Folio__Response *r = folio_import_commit(carol, id, NULL, false, false, false, &err);
     cr_assert_null(r);
     cr_assert_eq(err.code, FOLIO__CODE__INVALID_ARGUMENT, "%s", err.message);
     folio_response_free(begin);
 
-    Folio__Response *ex = harness_ok(folio_export_begin(alice, NULL, NULL, 0, false, &err), &err);
+    Folio__Response *ex =
+        harness_ok(folio_export_begin(alice, NULL, NULL, 0, false, NULL, &err), &err);
     harness_refused(
         folio_export_chunk(alice, ex->transfer->transfer_id, ex->transfer->size + 1, &err), &err,
         FOLIO__CODE__INVALID_ARGUMENT);
     harness_refused(folio_export_chunk(alice, "ffffffffffffffffffffffffffffffff", 0, &err), &err,
                     FOLIO__CODE__NOT_FOUND);
-    harness_refused(folio_export_begin(alice, NULL, NULL, 0, false, &err), &err,
+    harness_refused(folio_export_begin(alice, NULL, NULL, 0, false, NULL, &err), &err,
                     FOLIO__CODE__FAILED_PRECONDITION);
     Folio__Response *last =
         harness_ok(folio_export_chunk(alice, ex->transfer->transfer_id, 0, &err), &err);
@@ -537,4 +611,337 @@ Test(transfer, chunk_offsets_and_sizes_are_checked)
                     FOLIO__CODE__NOT_FOUND);
     folio_response_free(ex);
     finish();
+}
+
+/* ---------------------------------------------------------------- forged bundles */
+
+/* What a forger puts in a bundle signed with a key of its own: clients of
+ * n_events events each, and one offer, one coupon and the card when given. */
+struct forged {
+    const char *const *ids; /* client ids */
+    size_t n_clients;
+    Folio__TimelineEvent *event; /* every client gets n_events copies */
+    size_t n_events;
+    Folio__Offer *offer;
+    Folio__Coupon *coupon;
+    Folio__AgentCard *card;
+};
+
+#define FORGED_CREATED 1900000000 /* 2030-03-17 */
+
+static void forged_add(struct bundle_writer *w, Folio__BundleRecord *rec)
+{
+    cr_assert_eq(bundle_writer_add(w, rec), 0);
+}
+
+static void write_forged(const char *path, const struct forged *f)
+{
+    static uint8_t pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
+    crypto_sign_keypair(pk, sk);
+    int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+    cr_assert(fd >= 0);
+    Folio__BundleHeader h = FOLIO__BUNDLE_HEADER__INIT;
+    h.format_version = BUNDLE_VERSION;
+    h.firm = "Forger & Co";
+    h.public_key.data = pk;
+    h.public_key.len = sizeof(pk);
+    h.agent = "forger";
+    h.created_at = FORGED_CREATED;
+    h.clients = f->n_clients;
+    h.events = f->n_clients * f->n_events;
+    h.offers = f->offer != NULL ? f->n_clients : 0;
+    h.coupons = f->coupon != NULL ? f->n_clients : 0;
+    struct bundle_writer w;
+    cr_assert_eq(bundle_writer_open(&w, fd, &h), 0);
+    for (size_t i = 0; i < f->n_clients; i++) {
+        Folio__Client c = FOLIO__CLIENT__INIT;
+        c.id = (char *)f->ids[i];
+        c.name = "Forged Client";
+        Folio__BundleRecord rec = FOLIO__BUNDLE_RECORD__INIT;
+        rec.item_case = FOLIO__BUNDLE_RECORD__ITEM_CLIENT;
+        rec.client = &c;
+        forged_add(&w, &rec);
+        for (size_t e = 0; e < f->n_events; e++) {
+            f->event->client_id = c.id;
+            rec.item_case = FOLIO__BUNDLE_RECORD__ITEM_EVENT;
+            rec.event = f->event;
+            forged_add(&w, &rec);
+        }
+        if (f->offer != NULL) {
+            f->offer->client_id = c.id;
+            rec.item_case = FOLIO__BUNDLE_RECORD__ITEM_OFFER;
+            rec.offer = f->offer;
+            forged_add(&w, &rec);
+        }
+        if (f->coupon != NULL) {
+            f->coupon->client_id = c.id;
+            rec.item_case = FOLIO__BUNDLE_RECORD__ITEM_COUPON;
+            rec.coupon = f->coupon;
+            forged_add(&w, &rec);
+        }
+    }
+    if (f->card != NULL) {
+        Folio__BundleRecord rec = FOLIO__BUNDLE_RECORD__INIT;
+        rec.item_case = FOLIO__BUNDLE_RECORD__ITEM_CARD;
+        rec.card = f->card;
+        forged_add(&w, &rec);
+    }
+    cr_assert_eq(bundle_writer_finish(&w, sk), 0);
+    close(fd);
+}
+
+static const char *const forged_id[] = {"0b0e8a4c-8f4e-4b43-9a3f-1d2c3b4a5e6f",
+                                        "1c1f9b5d-9a5f-4c54-8b4a-2e3d4c5b6f70"};
+
+/* A sound event, which each case spoils in one way. */
+static void forged_event(Folio__TimelineEvent *ev)
+{
+    folio__timeline_event__init(ev);
+    ev->time = FORGED_CREATED - 3600;
+    ev->actor = "admin";
+    ev->kind = "life";
+    ev->what = "married";
+    ev->date = "2000-01-01";
+}
+
+/* The firm-admin imports the forged file into carol (the signer is not
+ * trusted at firm B). */
+static Folio__Response *import_forged(const struct forged *f, struct folio_error *err)
+{
+    char path[PATH_MAX];
+    snprintf(path, sizeof(path), "%s/forged.bundle", b.root);
+    write_forged(path, f);
+    return import_file(root_b, path, "carol", true, false, err);
+}
+
+static void forged_refused(const struct forged *f, const char *what, const char *part)
+{
+    struct folio_error err = {0};
+    Folio__Response *r = import_forged(f, &err);
+    cr_assert_null(r, "%s was imported", what);
+    cr_assert_eq(err.code, FOLIO__CODE__INVALID_ARGUMENT, "%s: %s", what, err.message);
+    cr_assert(strstr(err.message, part) != NULL, "%s: %s", what, err.message);
+    cr_assert_eq(count_clients(carol), 1, "%s changed something", what);
+}
+
+Test(transfer, forged_records_are_checked_like_local_writes)
+{
+    struct folio_error err = {0};
+    Folio__TimelineEvent ev;
+    forged_event(&ev);
+    Folio__Coupon coupon = FOLIO__COUPON__INIT;
+    coupon.code = "AAAA-BBBB-CCCC-DDDD";
+    coupon.discount = "2x1";
+    coupon.valid_until = "2030-12-31";
+    Folio__Offer offer = FOLIO__OFFER__INIT;
+    offer.title = "Life cover";
+    offer.valid_from = "2030-01-01";
+    offer.valid_until = "2030-12-31";
+    offer.status = "proposed";
+    Folio__AgentCard card = FOLIO__AGENT_CARD__INIT;
+    card.display_name = "Forger";
+    struct forged f = {forged_id, 1, &ev, 1, &offer, &coupon, &card};
+
+    /* A sound bundle goes in, but its events are by the source firm, not by
+     * a local "admin", and the coupon's code is one firm B made. */
+    Folio__Response *r = harness_ok(import_forged(&f, &err), &err);
+    cr_assert_eq(r->import->clients_added, 1);
+    folio_response_free(r);
+    r = harness_ok(folio_client_history(carol, forged_id[0], 100, 0, &err), &err);
+    cr_assert_eq(r->timeline->n_events, 1);
+    cr_assert_str_eq(r->timeline->events[0]->actor, "imported from Forger & Co");
+    folio_response_free(r);
+    r = harness_ok(folio_coupon_list(carol, forged_id[0], 100, NULL, &err), &err);
+    cr_assert_eq(r->coupons->n_coupons, 1);
+    cr_assert_str_neq(r->coupons->coupons[0]->code, "AAAA-BBBB-CCCC-DDDD");
+    cr_assert(code_shaped(r->coupons->coupons[0]->code), "%s", r->coupons->coupons[0]->code);
+    folio_response_free(r);
+
+    /* Each spoiled record refuses the whole bundle, naming what is wrong. */
+    f.ids = forged_id + 1;
+    forged_event(&ev);
+    ev.what = "\x1b[31mmarried";
+    forged_refused(&f, "an ESC sequence", "what");
+    forged_event(&ev);
+    ev.note = "bad \xff\xfe bytes";
+    forged_refused(&f, "invalid UTF-8", "note");
+    forged_event(&ev);
+    ev.date = "1850-01-01";
+    forged_refused(&f, "a date before 1900", "date");
+    forged_event(&ev);
+    ev.time = FORGED_CREATED + 30 * 24 * 3600;
+    forged_refused(&f, "an event recorded after the bundle was made", "time");
+    forged_event(&ev);
+    ev.kind = "root";
+    forged_refused(&f, "an unknown kind", "kind");
+    forged_event(&ev);
+    coupon.discount = "\x1b]0;owned\x07";
+    forged_refused(&f, "a coupon with control characters", "discount");
+    coupon.discount = "2x1";
+    offer.status = "paid";
+    forged_refused(&f, "an offer with a made-up status", "status");
+    offer.status = "proposed";
+    card.hours = "24/7 \x1b[2J";
+    forged_refused(&f, "a card with an ESC sequence", "hours");
+    finish();
+}
+
+/* ---------------------------------------------------------------- limits */
+
+/* One server with small limits; a and b are not used here. Its users:
+ * the firm-admin and the agents lena and max. */
+static struct harness_server lim;
+static const char *const lim_flags[] = {
+    "--transfer-quota-user",
+    "10000",
+    "--transfer-quota-firm",
+    "15000",
+    "--import-max-events",
+    "5",
+    "--import-max-client-events",
+    "3",
+    NULL,
+};
+
+static void lim_setup(void)
+{
+    harness_server_start(&lim, lim_flags);
+    struct folio_client *root = harness_admin(&lim);
+    harness_add_office(root, "Main");
+    harness_add_user(root, "lena", FOLIO__ROLE__ROLE_AGENT, "Main", PW);
+    harness_add_user(root, "max", FOLIO__ROLE__ROLE_AGENT, "Main", PW);
+    folio_client_close(root);
+}
+
+static void lim_teardown(void)
+{
+    harness_server_cleanup(&lim);
+}
+
+TestSuite(transfer_limits, .init = lim_setup, .fini = lim_teardown, .timeout = 120);
+
+static size_t count_files(const char *dir)
+{
+    DIR *d = opendir(dir);
+    cr_assert_not_null(d, "%s", dir);
+    size_t n = 0;
+    for (struct dirent *e; (e = readdir(d)) != NULL;)
+        n += e->d_name[0] != '.';
+    closedir(d);
+    return n;
+}
+
+/* ImportBegin of size on c: the code it is answered with. */
+static Folio__Code lim_begin(struct folio_client *c, uint64_t size, char *message, size_t len)
+{
+    struct folio_error err = {0};
+    Folio__Response *r = folio_import_begin(c, size, &err);
+    if (r != NULL) {
+        folio_response_free(r);
+        return FOLIO__CODE__OK;
+    }
+    snprintf(message, len, "%s", err.message);
+    return err.code;
+}
+
+Test(transfer_limits, quotas_bound_transfer_files_and_follow_their_cleanup)
+{
+    char why[512];
+    struct folio_client *lena1 = harness_user(&lim, "lena", PW);
+    struct folio_client *lena2 = harness_user(&lim, "lena", PW);
+    struct folio_client *max1 = harness_user(&lim, "max", PW);
+    cr_assert_eq(lim_begin(lena1, 10001, why, sizeof(why)), FOLIO__CODE__RESOURCE_EXHAUSTED);
+    cr_assert(strstr(why, "--transfer-quota-user") != NULL, "%s", why);
+    struct folio_error err = {0};
+    static uint8_t zeros[9000];
+    Folio__Response *held = harness_ok(folio_import_begin(lena1, sizeof(zeros), &err), &err);
+    /* lena's other connection counts against the same quota. */
+    cr_assert_eq(lim_begin(lena2, 2000, why, sizeof(why)), FOLIO__CODE__RESOURCE_EXHAUSTED);
+    cr_assert(strstr(why, "--transfer-quota-user") != NULL, "%s", why);
+    /* max has room of his own, not beyond the firm's. */
+    cr_assert_eq(lim_begin(max1, 7000, why, sizeof(why)), FOLIO__CODE__RESOURCE_EXHAUSTED);
+    cr_assert(strstr(why, "--transfer-quota-firm") != NULL, "%s", why);
+    cr_assert_eq(lim_begin(max1, 5000, why, sizeof(why)), FOLIO__CODE__OK, "%s", why);
+
+    /* An export is counted once built: lena's own clients, with the 9000
+     * bytes her upload holds, pass her quota. */
+    Folio__Client c = FOLIO__CLIENT__INIT;
+    c.name = "Lena's client";
+    char notes[3000];
+    memset(notes, 'n', sizeof(notes) - 1);
+    notes[sizeof(notes) - 1] = '\0';
+    c.notes = notes;
+    char id[37];
+    add_client(lena2, &c, id);
+    harness_refused(folio_export_begin(lena2, NULL, NULL, 0, false, NULL, &err), &err,
+                    FOLIO__CODE__RESOURCE_EXHAUSTED);
+    cr_assert(strstr(err.message, "--transfer-quota-user") != NULL, "%s", err.message);
+
+    /* A transfer that is over (here: a commit refused) loses its file, and
+     * the quota follows. */
+    const char *held_id = held->transfer->transfer_id;
+    folio_response_free(
+        harness_ok(folio_import_chunk(lena1, held_id, 0, zeros, sizeof(zeros), &err), &err));
+    harness_refused(folio_import_commit(lena1, held_id, NULL, false, false, false, &err), &err,
+                    FOLIO__CODE__INVALID_ARGUMENT);
+    folio_response_free(held);
+    folio_client_close(lena1);
+    Folio__Response *ex =
+        harness_ok(folio_export_begin(lena2, NULL, NULL, 0, false, NULL, &err), &err);
+    cr_assert_gt(ex->transfer->size, 3000);
+    folio_response_free(ex);
+    folio_client_close(lena2);
+    folio_client_close(max1);
+
+    /* Files a crash leaves are removed at start, and nothing of them is
+     * counted. */
+    lena1 = harness_user(&lim, "lena", PW);
+    cr_assert_eq(lim_begin(lena1, 9000, why, sizeof(why)), FOLIO__CODE__OK, "%s", why);
+    char dir[PATH_MAX + 16];
+    snprintf(dir, sizeof(dir), "%s/transfers", lim.data);
+    cr_assert_gt(count_files(dir), 0);
+    harness_server_signal(&lim, SIGKILL);
+    harness_server_wait(&lim);
+    harness_server_restart(&lim);
+    cr_assert_eq(count_files(dir), 0);
+    folio_client_close(lena1);
+    lena1 = harness_user(&lim, "lena", PW);
+    cr_assert_eq(lim_begin(lena1, 10000, why, sizeof(why)), FOLIO__CODE__OK, "%s", why);
+    folio_client_close(lena1);
+    harness_server_finish(&lim);
+}
+
+Test(transfer_limits, events_per_bundle_and_per_client_are_bounded_before_applying)
+{
+    struct folio_error err = {0};
+    struct folio_client *root = harness_admin(&lim);
+    struct folio_client *lena = harness_user(&lim, "lena", PW);
+    char path[PATH_MAX];
+    snprintf(path, sizeof(path), "%s/forged.bundle", lim.root);
+    Folio__TimelineEvent ev;
+    forged_event(&ev);
+    /* 4 events of one client: over --import-max-client-events (3). */
+    struct forged f = {forged_id, 1, &ev, 4, NULL, NULL, NULL};
+    write_forged(path, &f);
+    harness_refused(import_file(root, path, "lena", true, false, &err), &err,
+                    FOLIO__CODE__RESOURCE_EXHAUSTED);
+    cr_assert(strstr(err.message, "--import-max-client-events") != NULL, "%s", err.message);
+    /* 2 clients of 3 events: each within, the bundle over --import-max-events (5). */
+    f.n_clients = 2;
+    f.n_events = 3;
+    write_forged(path, &f);
+    harness_refused(import_file(root, path, "lena", true, false, &err), &err,
+                    FOLIO__CODE__RESOURCE_EXHAUSTED);
+    cr_assert(strstr(err.message, "--import-max-events") != NULL, "%s", err.message);
+    cr_assert_eq(count_clients(lena), 0);
+    /* Within both, it goes in. */
+    f.n_events = 2;
+    write_forged(path, &f);
+    Folio__Response *r = harness_ok(import_file(root, path, "lena", true, false, &err), &err);
+    cr_assert_eq(r->import->clients_added, 2);
+    cr_assert_eq(r->import->events, 4);
+    folio_response_free(r);
+    folio_client_close(root);
+    folio_client_close(lena);
+    harness_server_finish(&lim);
 }

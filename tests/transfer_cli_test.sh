@@ -120,7 +120,7 @@ json_check "re-import changes nothing" "$OUT" \
 
 cp "$tmp/a.bundle" "$tmp/cut.bundle"
 truncate -s -10 "$tmp/cut.bundle"
-run "" "$FOLIO" import "$tmp/cut.bundle" --allow-untrusted
+run "" "$FOLIO" import "$tmp/cut.bundle"
 expect "a cut bundle is refused with the reason" 1 "" "bundle:"
 "$PY" -c '
 import sys
@@ -128,8 +128,49 @@ p = sys.argv[1]
 b = bytearray(open(p, "rb").read())
 b[len(b) // 2] ^= 1
 open(p, "wb").write(b)' "$tmp/a2.bundle"
-run "" "$FOLIO" --json import "$tmp/a2.bundle" --allow-untrusted
+run "" "$FOLIO" --json import "$tmp/a2.bundle"
 expect "a flipped byte is refused" 1 "" "bundle:"
+
+# ---------------------------------------------------------------- firm-admin decisions
+
+run "" "$FOLIO" import "$tmp/a.bundle" --allow-untrusted
+expect "an agent may not --allow-untrusted" 1 "" "only a firm-admin"
+
+# An erased client stays erased when the old bundle comes again, unless the
+# firm-admin says otherwise.
+run "" "$FOLIO" client erase "$id"
+expect "agentb erases the imported client" 0
+run "" "$FOLIO" --json import "$tmp/a.bundle"
+expect "re-import after the erasure" 0
+json_check "the erased client is skipped and counted" "$OUT" \
+  "d['import']['clients_skipped_erased'] == 1 and d['import']['clients_unerased'] == 0 \
+   and d['import']['clients_unchanged'] == 1"
+run "" "$FOLIO" client show "$id"
+expect "the erased client did not come back" 1
+run "" "$FOLIO" import "$tmp/a.bundle"
+expect "the CLI says why a client was skipped" 0 "--allow-erased"
+run "" "$FOLIO" import "$tmp/a.bundle" --allow-erased
+expect "an agent may not --allow-erased" 1 "" "only a firm-admin"
+as boss-b "$B"
+run "" "$FOLIO" --json import "$tmp/a.bundle" --agent agentb --allow-erased
+expect "the firm-admin brings it back" 0
+json_check "counted as brought back" "$OUT" "d['import']['clients_unerased'] == 1"
+run "" "$FOLIO" --json admin audit
+json_check "the decision is audited" "$OUT" \
+  "any('--allow-erased' in r['detail'] for r in d['records'])"
+as agent-b "$B"
+run "" "$FOLIO" client show "$id"
+expect "the client is back" 0
+
+# An admin exporting an agent's whole book says why.
+as boss-a "$A"
+run "" "$FOLIO" export --out "$tmp/boss.bundle" --agent agenta
+expect "an admin export of a whole book needs --reason" 1 "" "--reason"
+run "" "$FOLIO" export --out "$tmp/boss.bundle" --agent agenta --reason "agent leaves the firm"
+expect "with --reason it goes" 0
+run "" "$FOLIO" --json admin audit
+json_check "the reason is audited" "$OUT" \
+  "any('reason: agent leaves the firm' in r['detail'] for r in d['records'])"
 
 # ---------------------------------------------------------------- release
 

@@ -128,8 +128,17 @@ static void fuzz_apply(void)
     struct transfer_counts counts;
     Folio__Code code;
     char why[FUZZ_WHY_SIZE];
-    rc = transfer_bundle_apply(&fuzz_store, txn, fuzz_fd, fuzz_agent_id, &counts, &code, why,
-                               sizeof(why));
+    struct transfer_rules rules = {
+        .agent_id = fuzz_agent_id,
+        .actor = "imported from fuzz",
+        .created_at = INT64_MAX / 2,
+        .max_client_events = 100000,
+    };
+    if (transfer_bundle_check(fuzz_fd, &rules, &code, why, sizeof(why)) != 0) {
+        mdb_txn_abort(txn);
+        return;
+    }
+    rc = transfer_bundle_apply(&fuzz_store, txn, fuzz_fd, &rules, &counts, &code, why, sizeof(why));
     mdb_txn_abort(txn);
     if (rc != 0 && rc != TRANSFER_REFUSED && rc != MDB_MAP_FULL)
         fuzz_fail("applying a verified bundle failed with a store error: %s", store_strerror(rc));

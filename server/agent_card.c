@@ -1,0 +1,42 @@
+/* agent_card.c - see agent_card.h. */
+#include "agent_card.h"
+
+#include <string.h>
+
+#include "validate.h"
+
+const char *agent_card_phone_check(const char *phone)
+{
+    size_t len = strnlen(phone, AGENT_CARD_PHONE_MAX + 1);
+    if (len > AGENT_CARD_PHONE_MAX)
+        return "phone: at most 40 characters";
+    for (size_t i = 0; i < len; i++)
+        if (!((phone[i] >= '0' && phone[i] <= '9') || strchr(" +()-.", phone[i]) != NULL))
+            return "phone: only digits, spaces and + ( ) - .";
+    return NULL;
+}
+
+const char *agent_card_email_check(const char *email)
+{
+    if (validate_text(email, AGENT_CARD_EMAIL_MAX) != NULL)
+        return "email: at most 254 characters of printable text";
+    const char *at = strchr(email, '@');
+    if (at == NULL || at == email || at[1] == '\0' || strchr(at + 1, '@') != NULL ||
+        strchr(email, ' ') != NULL)
+        return "email: not an e-mail address (one @, no spaces)";
+    return NULL;
+}
+
+const char *agent_card_validate(const Folio__AgentCard *card)
+{
+    if (card->display_name[0] != '\0' &&
+        validate_text(card->display_name, AGENT_CARD_NAME_MAX) != NULL)
+        return "display_name: at most 100 bytes of printable text";
+    const char *why = agent_card_phone_check(card->phone);
+    if (why == NULL && card->email[0] != '\0')
+        why = agent_card_email_check(card->email);
+    if (why == NULL && card->hours[0] != '\0' &&
+        validate_text(card->hours, AGENT_CARD_HOURS_MAX) != NULL)
+        why = "hours: at most 200 bytes of printable text";
+    return why;
+}
