@@ -4,6 +4,7 @@
 #include <stdarg.h>
 
 #include "log.h"
+#include "status.h"
 #include "store.h"
 
 bool request_ok(const struct request *req)
@@ -20,8 +21,14 @@ int request_fail(struct request *req, Folio__Code code, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    char *message = arena_vprintf(&req->arena, fmt, ap);
+    char *raw = arena_vprintf(&req->arena, fmt, ap);
     va_end(ap);
+    /* Messages quote what the peer sent (a name, an id, a date): whatever
+     * it was, the reply carries printable UTF-8 of a bounded size, so no
+     * strict protobuf client or terminal downstream chokes on it. */
+    char *message = raw != NULL ? arena_alloc(&req->arena, STATUS_MESSAGE_MAX + 1) : NULL;
+    if (message != NULL)
+        status_message_clean(raw, message, STATUS_MESSAGE_MAX + 1);
     req->status.code = code;
     req->status.message = message != NULL ? message : (char *)"";
     req->response.result_case = FOLIO__RESPONSE__RESULT__NOT_SET;
