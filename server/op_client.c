@@ -20,6 +20,7 @@
 #include "op.h"
 #include "server.h"
 #include "store_agenda.h"
+#include "store_audit.h"
 #include "store_client.h"
 #include "store_coupon.h"
 #include "store_offer.h"
@@ -202,7 +203,7 @@ int op_client_add_write(struct request *req, MDB_txn *txn)
         return op_client_oom(req);
     if ((rc = store_client_put(store, txn, id, client)) != 0 ||
         (rc = store_timeline_append(store, txn, id, ev)) != 0 ||
-        (rc = audit_append(req, txn, "client.add", client->id, "")) != 0)
+        (rc = audit_append_client(req, txn, client->id, "client.add", client->id, "", "")) != 0)
         return request_store_error(req, rc, "add the client");
     if ((rc = op_client_reply(req, txn, client, NULL)) != 0)
         return rc;
@@ -284,7 +285,7 @@ int op_client_get_write(struct request *req, MDB_txn *txn)
     char *detail = arena_printf(&req->arena, "firm-admin read of %s's client", client->owner);
     if (detail == NULL)
         return op_client_oom(req);
-    int rc = audit_append(req, txn, "client.read", client->id, detail);
+    int rc = audit_append_client(req, txn, client->id, "client.read", client->id, detail, detail);
     if (rc != 0)
         return request_store_error(req, rc, "record the read");
     return op_client_set_reply(req, client);
@@ -386,7 +387,8 @@ int op_client_update_write(struct request *req, MDB_txn *txn)
         return op_client_oom(req);
     if ((rc = store_client_put(store, txn, id, client)) != 0 ||
         (rc = store_timeline_append(store, txn, id, ev)) != 0 ||
-        (rc = audit_append(req, txn, "client.update", client->id, what)) != 0)
+        (rc = audit_append_client(req, txn, client->id, "client.update", client->id, what, what)) !=
+            0)
         return request_store_error(req, rc, "update the client");
     if ((rc = op_client_reply(req, txn, client, NULL)) != 0)
         return rc;
@@ -402,9 +404,12 @@ int op_client_erase_write(struct request *req, MDB_txn *txn)
     int rc = op_client_load(req, txn, req->msg->client_erase->id, false, id, &client);
     if (rc != 0)
         return rc;
-    /* The audit keeps the id alone: an erased client leaves no data behind. */
+    /* The audit keeps the kinds and ids of what was done to the client and
+     * loses what its records said (an event's words, the fields changed):
+     * an erased client leaves no data behind. */
     struct store *store = &req->server->store;
     if ((rc = store_client_delete(store, txn, id)) != 0 ||
+        (rc = store_audit_scrub_client(store, txn, client->id)) != 0 ||
         (rc = store_offer_delete_client(store, txn, id)) != 0 ||
         (rc = store_coupon_delete_client(store, txn, id)) != 0 ||
         (rc = audit_append(req, txn, "client.erase", client->id, "")) != 0)
@@ -508,7 +513,8 @@ int op_event_add_write(struct request *req, MDB_txn *txn)
         return op_client_oom(req);
     if ((rc = store_timeline_append(store, txn, id, ev)) != 0 ||
         (rc = op_client_event_index(store, txn, id, client->owner_id, ev)) != 0 ||
-        (rc = audit_append(req, txn, "event.add", client->id, detail)) != 0)
+        (rc = audit_append_client(req, txn, client->id, "event.add", client->id, detail,
+                                  ev->kind)) != 0)
         return request_store_error(req, rc, "record the event");
     req->response.result_case = FOLIO__RESPONSE__RESULT_EVENT;
     req->response.event = ev;

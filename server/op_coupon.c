@@ -167,7 +167,8 @@ static int op_coupon_record(struct request *req, MDB_txn *txn, const uint8_t id[
     ev->date = date;
     int rc = store_timeline_append(&req->server->store, txn, id, ev);
     if (rc == 0)
-        rc = audit_append(req, txn, action, coupon->client_id, detail);
+        rc = audit_append_client(req, txn, coupon->client_id, action, coupon->client_id, detail,
+                                 detail);
     if (rc != 0)
         return request_store_error(req, rc, "record the coupon");
     return 0;

@@ -153,7 +153,8 @@ int op_offer_add_write(struct request *req, MDB_txn *txn)
     char *target = arena_printf(&req->arena, "%llu", (unsigned long long)offer->id);
     if (target == NULL)
         return op_offer_oom(req);
-    if ((rc = audit_append(req, txn, "offer.add", target, client->id)) != 0)
+    if ((rc = audit_append_client(req, txn, client->id, "offer.add", target, client->id,
+                                  client->id)) != 0)
         return request_store_error(req, rc, "add the offer");
     return op_offer_reply(req, txn, offer, client, today);
 }
@@ -321,7 +322,8 @@ int op_offer_set_write(struct request *req, MDB_txn *txn)
     char *target = arena_printf(&req->arena, "%llu", (unsigned long long)offer->id);
     if (target == NULL)
         return op_offer_oom(req);
-    if ((rc = audit_append(req, txn, "offer.set", target, ask->status)) != 0)
+    if ((rc = audit_append_client(req, txn, client->id, "offer.set", target, ask->status,
+                                  ask->status)) != 0)
         return request_store_error(req, rc, "change the offer");
     return op_offer_reply(req, txn, offer, client, today);
 }

@@ -84,6 +84,7 @@ static int store_open_tables(struct store *s, MDB_txn *txn)
         {"sessions", &s->sessions, 0},
         {"sessions_by_user", &s->sessions_by_user, MDB_DUPSORT},
         {"audit", &s->audit, 0},
+        {"audit_by_client", &s->audit_by_client, 0},
         {"clients", &s->clients, 0},
         {"clients_by_owner", &s->clients_by_owner, 0},
         {"timeline", &s->timeline, 0},

@@ -11,12 +11,38 @@
 
 #include <errno.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define AUDIT_LIST_MAX 1000
 #define AUDIT_SCAN_MAX 100000
 
-int store_audit_append(struct store *s, MDB_txn *txn, Folio__AuditRecord *record)
+/* An index key: the client id's text, then the record's seq. Client ids
+ * are UUIDs; anything longer than this is not one and is not indexed. */
+#define AUDIT_CLIENT_ID_MAX 64
+
+static size_t audit_client_key(uint8_t key[AUDIT_CLIENT_ID_MAX + 8], const char *client_id,
+                               uint64_t seq)
+{
+    size_t len = strlen(client_id);
+    memcpy(key, client_id, len);
+    store_key_u64(key + len, seq);
+    return len + 8;
+}
+
+static int audit_index(struct store *s, MDB_txn *txn, const char *client_id, uint64_t seq,
+                       const char *kept)
+{
+    if (client_id == NULL || client_id[0] == '\0' || strlen(client_id) > AUDIT_CLIENT_ID_MAX)
+        return 0;
+    uint8_t key[AUDIT_CLIENT_ID_MAX + 8];
+    MDB_val k = {.mv_size = audit_client_key(key, client_id, seq), .mv_data = key};
+    MDB_val v = {.mv_size = kept != NULL ? strlen(kept) : 0, .mv_data = (void *)(kept ? kept : "")};
+    return mdb_put(txn, s->audit_by_client, &k, &v, 0);
+}
+
+int store_audit_append(struct store *s, MDB_txn *txn, Folio__AuditRecord *record,
+                       const char *client_id, const char *kept)
 {
     uint64_t seq;
     int rc = store_next_id(txn, s->audit, &seq);
@@ -28,10 +54,71 @@ int store_audit_append(struct store *s, MDB_txn *txn, Folio__AuditRecord *record
     rec.seq = seq;
     rc =
         store_put_message(txn, s->audit, key, sizeof(key), &rec.base, MDB_NOOVERWRITE | MDB_APPEND);
+    if (rc == 0)
+        rc = audit_index(s, txn, client_id, seq, kept);
     if (rc != 0)
         return rc;
     record->seq = seq;
     return 0;
+}
+
+/* Rewrites the record under seq with its detail cut down to kept. */
+static int audit_scrub_one(struct store *s, MDB_txn *txn, uint64_t seq, const MDB_val *kept)
+{
+    uint8_t key[8];
+    store_key_u64(key, seq);
+    MDB_val k = {.mv_size = sizeof(key), .mv_data = key}, v;
+    int rc = mdb_get(txn, s->audit, &k, &v);
+    if (rc == MDB_NOTFOUND)
+        return 0;
+    if (rc != 0)
+        return rc;
+    Folio__AuditRecord *r = folio__audit_record__unpack(NULL, v.mv_size, v.mv_data);
+    if (r == NULL)
+        return EINVAL;
+    char *detail = strndup(kept->mv_data, kept->mv_size);
+    if (detail == NULL) {
+        folio__audit_record__free_unpacked(r, NULL);
+        return ENOMEM;
+    }
+    if (strcmp(r->detail, detail) != 0) {
+        Folio__AuditRecord scrubbed = *r;
+        scrubbed.detail = detail;
+        rc = store_put_message(txn, s->audit, key, sizeof(key), &scrubbed.base, 0);
+    }
+    free(detail);
+    folio__audit_record__free_unpacked(r, NULL);
+    return rc;
+}
+
+int store_audit_scrub_client(struct store *s, MDB_txn *txn, const char *client_id)
+{
+    size_t len = strlen(client_id);
+    if (len == 0 || len > AUDIT_CLIENT_ID_MAX)
+        return 0;
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(txn, s->audit_by_client, &cur);
+    if (rc != 0)
+        return rc;
+    uint8_t key[AUDIT_CLIENT_ID_MAX + 8];
+    size_t key_len = audit_client_key(key, client_id, 0);
+    /* Each pass deletes the first entry left, so the next seek finds the
+     * next one. */
+    for (;;) {
+        MDB_val k = {.mv_size = key_len, .mv_data = key}, v;
+        if ((rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE)) != 0)
+            break;
+        /* Another id that starts with this one has a longer key. */
+        if (k.mv_size != len + 8 || memcmp(k.mv_data, client_id, len) != 0)
+            break;
+        rc = audit_scrub_one(s, txn, store_u64_from_key((const uint8_t *)k.mv_data + len), &v);
+        if (rc == 0)
+            rc = mdb_cursor_del(cur, 0);
+        if (rc != 0)
+            break;
+    }
+    mdb_cursor_close(cur);
+    return rc == MDB_NOTFOUND ? 0 : rc;
 }
 
 static bool audit_match(const Folio__AuditRecord *r, const struct store_audit_filter *f)

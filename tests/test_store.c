@@ -120,7 +120,7 @@ static uint64_t audit_add(MDB_txn *txn, int64_t time, const char *actor, uint64_
     r.actor = (char *)actor;
     r.actor_office_id = office;
     r.action = (char *)action;
-    OK(store_audit_append(&st, txn, &r));
+    OK(store_audit_append(&st, txn, &r, NULL, NULL));
     return r.seq;
 }
 
@@ -217,7 +217,7 @@ Test(store, map_grows_after_map_full)
     int rc = 0;
     while (written < 100000) {
         MDB_txn *txn = wbegin();
-        rc = store_audit_append(&st, txn, &r);
+        rc = store_audit_append(&st, txn, &r, NULL, NULL);
         if (rc != 0) {
             mdb_txn_abort(txn);
             break;
@@ -236,7 +236,7 @@ Test(store, map_grows_after_map_full)
 
     for (size_t i = 0; i < written / 2; i++) {
         MDB_txn *txn = wbegin();
-        OK(store_audit_append(&st, txn, &r));
+        OK(store_audit_append(&st, txn, &r, NULL, NULL));
         commit(txn);
     }
     MDB_txn *txn = rbegin();
@@ -287,7 +287,7 @@ Test(store, read_transactions_are_reused_across_growth)
     r.actor = "filler";
     r.detail = detail;
     MDB_txn *txn = wbegin();
-    OK(store_audit_append(&st, txn, &r));
+    OK(store_audit_append(&st, txn, &r, NULL, NULL));
     commit(txn);
 
     MDB_txn *again = rbegin();
@@ -304,7 +304,7 @@ Test(store, read_transactions_are_reused_across_growth)
     int rc = 0;
     while (written < 100000) {
         txn = wbegin();
-        if ((rc = store_audit_append(&st, txn, &r)) != 0) {
+        if ((rc = store_audit_append(&st, txn, &r, NULL, NULL)) != 0) {
             mdb_txn_abort(txn);
             break;
         }
@@ -318,7 +318,7 @@ Test(store, read_transactions_are_reused_across_growth)
     cr_assert_eq(info.me_mapsize, 2 * small);
     for (size_t i = 0; i < written; i++) {
         txn = wbegin();
-        OK(store_audit_append(&st, txn, &r));
+        OK(store_audit_append(&st, txn, &r, NULL, NULL));
         commit(txn);
     }
 
