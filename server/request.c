@@ -3,6 +3,9 @@
 
 #include <stdarg.h>
 
+#include <string.h>
+
+#include "client_record.h"
 #include "log.h"
 #include "status.h"
 #include "store.h"
@@ -48,6 +51,24 @@ int request_store_error(struct request *req, int rc, const char *what)
     else
         request_fail(req, FOLIO__CODE__INTERNAL, "internal error while %s", what);
     return WRITER_ROLLBACK;
+}
+
+int request_dates(struct request *req, const char *date, char today[11], char label[11])
+{
+    client_date_today(req->now, today);
+    if (date == NULL || date[0] == '\0') {
+        memcpy(label, today, 11);
+        return 0;
+    }
+    if (strnlen(date, 11) != 10 || client_date_parse(date, NULL, NULL, NULL) != 0)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "date: not a date (YYYY-MM-DD)");
+    if (strcmp(date, today) > 0)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,
+                            "date: %s is after the server's today (%s); a date says when "
+                            "something happened",
+                            date, today);
+    memcpy(label, date, 11);
+    return 0;
 }
 
 int request_reply_empty(struct request *req)
