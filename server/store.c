@@ -15,6 +15,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "store_audit.h"
+
 #define STORE_MAX_DBS 32 /* the tables of store.h, with room to add */
 
 #define STORE_SCHEMA_KEY "schema_version"
@@ -110,6 +112,20 @@ static int store_open_tables(struct store *s, MDB_txn *txn)
     return rc;
 }
 
+/* Indexes the audit records of a store older than the audit-by-client
+ * index, once. A failure (a full map, say) costs nothing but a retry at the
+ * next open: the store serves as it is. */
+static void store_open_backfill(struct store *s)
+{
+    MDB_txn *txn;
+    if (mdb_txn_begin(s->env, NULL, 0, &txn) != 0)
+        return;
+    if (store_audit_backfill(s, txn) != 0)
+        mdb_txn_abort(txn);
+    else
+        mdb_txn_commit(txn); /* frees txn, committed or not */
+}
+
 int store_open(struct store *s, const char *dir, int create)
 {
     memset(s, 0, sizeof(*s));
@@ -156,6 +172,7 @@ int store_open(struct store *s, const char *dir, int create)
     txn = NULL;
     if (rc != 0)
         goto fail;
+    store_open_backfill(s);
     MDB_envinfo info;
     if ((rc = mdb_env_info(s->env, &info)) != 0)
         goto fail;

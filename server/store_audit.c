@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "client_record.h"
+
 #define AUDIT_LIST_MAX 1000
 #define AUDIT_SCAN_MAX 100000
 
@@ -211,4 +213,99 @@ int store_audit_query(struct store *s, MDB_txn *txn, const struct store_audit_fi
     *out = records;
     *count = n;
     return 0;
+}
+
+/* Marks in meta that every record older than the index has been seen. */
+static const char audit_backfill_mark[] = "audit_by_client";
+
+/* The client a record written before the index is about (NULL: none) and,
+ * in kept, what its detail keeps once that client is erased: as
+ * audit_append_client's callers write them. offer.set names only the offer
+ * and a status, nothing the client told; it is left alone. */
+static const char *audit_old_client(const Folio__AuditRecord *r, char *kept, size_t kept_size)
+{
+    static const char *const by_target[] = {"client.add", "client.read",  "client.update",
+                                            "event.add",  "coupon.issue", "coupon.redeem"};
+    const char *client = NULL;
+    for (size_t i = 0; i < sizeof(by_target) / sizeof(by_target[0]); i++)
+        if (strcmp(r->action, by_target[i]) == 0)
+            client = r->target;
+    if (strcmp(r->action, "offer.add") == 0)
+        client = r->detail;
+    if (client == NULL)
+        return NULL;
+    size_t len = strlen(r->detail);
+    /* An event's detail is its kind, a space, then what happened. */
+    if (strcmp(r->action, "event.add") == 0 && strchr(r->detail, ' ') != NULL)
+        len = (size_t)(strchr(r->detail, ' ') - r->detail);
+    if (len >= kept_size)
+        len = kept_size - 1;
+    memcpy(kept, r->detail, len);
+    kept[len] = '\0';
+    return client;
+}
+
+/* Indexes or cuts down the record r (under seq) as audit_old_client says. */
+static int audit_backfill_one(struct store *s, MDB_txn *txn, uint64_t seq,
+                              const Folio__AuditRecord *r)
+{
+    char kept[256];
+    const char *client = audit_old_client(r, kept, sizeof(kept));
+    uint8_t id[16];
+    if (client == NULL || client_id_parse(client, id) != 0)
+        return 0;
+    MDB_val k = {.mv_size = sizeof(id), .mv_data = id}, v;
+    int rc = mdb_get(txn, s->clients, &k, &v);
+    if (rc == 0)
+        return audit_index(s, txn, client, seq, kept);
+    if (rc != MDB_NOTFOUND || strcmp(r->detail, kept) == 0)
+        return rc == MDB_NOTFOUND ? 0 : rc;
+    uint8_t key[8];
+    store_key_u64(key, seq);
+    Folio__AuditRecord scrubbed = *r;
+    scrubbed.detail = kept;
+    return store_put_message(txn, s->audit, key, sizeof(key), &scrubbed.base, 0);
+}
+
+int store_audit_backfill(struct store *s, MDB_txn *txn)
+{
+    MDB_val mk = {.mv_size = sizeof(audit_backfill_mark) - 1,
+                  .mv_data = (void *)audit_backfill_mark},
+            mv;
+    int rc = mdb_get(txn, s->meta, &mk, &mv);
+    if (rc != MDB_NOTFOUND)
+        return rc;
+    MDB_cursor *cur;
+    if ((rc = mdb_cursor_open(txn, s->audit, &cur)) != 0)
+        return rc;
+    /* Each step seeks past the record before, so rewriting a record never
+     * leaves the walk relying on where a cursor was. */
+    for (uint64_t next = 0;;) {
+        uint8_t key[8];
+        store_key_u64(key, next);
+        MDB_val k = {.mv_size = sizeof(key), .mv_data = key}, v;
+        if ((rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE)) != 0)
+            break;
+        if (k.mv_size != 8) {
+            rc = EINVAL;
+            break;
+        }
+        uint64_t seq = store_u64_from_key(k.mv_data);
+        Folio__AuditRecord *r = folio__audit_record__unpack(NULL, v.mv_size, v.mv_data);
+        if (r == NULL) {
+            rc = EINVAL;
+            break;
+        }
+        rc = audit_backfill_one(s, txn, seq, r);
+        folio__audit_record__free_unpacked(r, NULL);
+        if (rc != 0)
+            break;
+        next = seq + 1;
+    }
+    mdb_cursor_close(cur);
+    if (rc != MDB_NOTFOUND)
+        return rc;
+    mv.mv_size = 1;
+    mv.mv_data = (void *)"1";
+    return mdb_put(txn, s->meta, &mk, &mv, 0);
 }

@@ -19,9 +19,13 @@ int store_audit_append(struct store *s, MDB_txn *txn, Folio__AuditRecord *record
 
 /* For an erased client: rewrites every record indexed under client_id with
  * the detail cut down to what its index entry kept, keeping time, actor,
- * action and target, and drops the index entries. Records written before
- * the index existed are not found. */
+ * action and target, and drops the index entries. */
 int store_audit_scrub_client(struct store *s, MDB_txn *txn, const char *client_id);
+
+/* Once per store, for records written before the index existed: indexes
+ * those about a client that still exists, and cuts down at once those
+ * about a client already erased. Later calls only read a mark in meta. */
+int store_audit_backfill(struct store *s, MDB_txn *txn);
 
 struct store_audit_filter {
     const char *actor;  /* NULL: any */
