@@ -202,6 +202,7 @@ int cmd_trust_remove(struct cli *cli);
 int cmd_bundle_verify(struct cli *cli);
 int cmd_bundle_show(struct cli *cli);
 int cmd_backup(struct cli *cli);
+int cmd_compact(struct cli *cli);
 /* cmd_stats.c */
 int cmd_stats(struct cli *cli);
 /* cmd_transfer.c: bundles; it hands --format csv|vcard to cmd_interchange.c */

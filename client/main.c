@@ -469,6 +469,13 @@ static const struct cli_cmd commands[] = {
      "Written under the data directory's backups/; foliod restore turns it\n"
      "into a data directory.\n",
      NULL, cmd_backup},
+    {"admin compact", "", 0, 0, "print the steps that clear erased data from the database file",
+     "Prints steps only, and asks the server nothing: the database cannot be\n"
+     "compacted while foliod serves it. Erased and deleted records stay in the\n"
+     "free pages of data.mdb until those are written over; `folio admin backup`\n"
+     "writes a copy without them, and `foliod compact --data DIR`, run while\n"
+     "foliod is stopped, rewrites data.mdb without them.\n",
+     NULL, cmd_compact},
     {"admin stats", "", 0, 0,
      "the server's figures: connections, requests by op, commits, database (firm-admin)",
      "Counted since foliod started: uptime, connections open and accepted,\n"

@@ -93,6 +93,11 @@ static void csv_file_field(void *data, size_t len, void *arg)
     if (r->stop != 0)
         return;
     const char *s = data != NULL ? data : "";
+    /* The writer's formula guard comes off here, exactly once. */
+    if (len > 0 && s[0] == CSV_FILE_GUARD) {
+        s++;
+        len--;
+    }
     if (len > CSV_FILE_FIELD_MAX) {
         csv_file_fail(r, "field longer than %d bytes", CSV_FILE_FIELD_MAX);
         return;
@@ -172,8 +177,8 @@ int csv_file_read(const char *data, size_t len, csv_file_row_fn fn, void *ctx, c
         if (r.row_line == 0 && c != '\r' && c != '\n')
             r.row_line = r.line;
         /* A quoted field may double every quote: twice the limit in raw
-         * bytes, and the two around it. */
-        if (++r.pending > 2 * (size_t)CSV_FILE_FIELD_MAX + 2) {
+         * bytes, the two around it and a formula guard. */
+        if (++r.pending > 2 * (size_t)CSV_FILE_FIELD_MAX + 3) {
             csv_file_fail(&r, "field longer than %d bytes", CSV_FILE_FIELD_MAX);
             break;
         }
@@ -201,23 +206,37 @@ static bool csv_file_needs_quotes(const char *s)
     return strpbrk(s, ",\"\r\n") != NULL;
 }
 
+/* A spreadsheet runs a cell that starts with one of these as a formula
+ * (OWASP "CSV injection"): =HYPERLINK(...) in a client's name would be a
+ * link or a command on the agent's machine. A guard before it makes the
+ * cell text; a cell that really starts with the guard gets one too, so the
+ * reader can take exactly one off and every value reads back unchanged. */
+static bool csv_file_needs_guard(const char *s)
+{
+    return s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL;
+}
+
+static int csv_file_write_field(FILE *out, const char *s)
+{
+    bool quoted = csv_file_needs_quotes(s);
+    if (quoted && fputc('"', out) == EOF)
+        return -1;
+    if ((csv_file_needs_guard(s) || s[0] == CSV_FILE_GUARD) && fputc(CSV_FILE_GUARD, out) == EOF)
+        return -1;
+    for (; *s != '\0'; s++)
+        if ((quoted && *s == '"' && fputc('"', out) == EOF) || fputc(*s, out) == EOF)
+            return -1;
+    if (quoted && fputc('"', out) == EOF)
+        return -1;
+    return 0;
+}
+
 int csv_file_write_row(FILE *out, const char *const *fields, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        const char *s = fields[i] != NULL ? fields[i] : "";
         if (i > 0 && fputc(',', out) == EOF)
             return -1;
-        if (!csv_file_needs_quotes(s)) {
-            if (fputs(s, out) == EOF)
-                return -1;
-            continue;
-        }
-        if (fputc('"', out) == EOF)
-            return -1;
-        for (; *s != '\0'; s++)
-            if ((*s == '"' && fputc('"', out) == EOF) || fputc(*s, out) == EOF)
-                return -1;
-        if (fputc('"', out) == EOF)
+        if (csv_file_write_field(out, fields[i] != NULL ? fields[i] : "") != 0)
             return -1;
     }
     return fputs("\r\n", out) == EOF ? -1 : 0;

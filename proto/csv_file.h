@@ -1,8 +1,9 @@
 /* csv_file.h - RFC 4180 files: reading them row by row, writing them.
  *
  * Reading is libcsv's (strict mode: a stray quote is an error) with folio's
- * limits around it: a leading UTF-8 byte order mark is dropped, every field
- * must be valid UTF-8, and field size, row size, fields per row and the
+ * limits around it: a leading UTF-8 byte order mark is dropped, one leading
+ * CSV_FILE_GUARD is taken off every field, every field must be valid UTF-8,
+ * and field size, row size, fields per row and the
  * number of rows are bounded, so a hostile file costs at most what the
  * limits allow. Rows may be ragged (callers decide what that means); blank
  * lines are skipped. Line numbers count from 1 and name the line a row
@@ -33,9 +34,16 @@ typedef int (*csv_file_row_fn)(void *ctx, char *const *fields, size_t n, uint32_
 int csv_file_read(const char *data, size_t len, csv_file_row_fn fn, void *ctx, char *err,
                   size_t err_size);
 
+/* Written before a cell a spreadsheet would take for a formula (one that
+ * starts with =, +, -, @, tab or CR) and before a cell that starts with it
+ * itself; the reader takes one off the start of every field, so values read
+ * back unchanged. A file from elsewhere with a leading ' loses that one. */
+#define CSV_FILE_GUARD '\''
+
 /* Writes one row ending in CRLF, quoting a field only when it needs it
- * (comma, quote, CR, LF, or leading/trailing space) and doubling its quotes.
- * NULL fields are empty. Returns 0, or -1 when the stream failed. */
+ * (comma, quote, CR, LF, or leading/trailing space) and doubling its quotes,
+ * and guarding formula-like cells with CSV_FILE_GUARD. NULL fields are
+ * empty. Returns 0, or -1 when the stream failed. */
 int csv_file_write_row(FILE *out, const char *const *fields, size_t n);
 
 /* True when s[0..len) is valid UTF-8 (no overlong forms, no surrogates). */

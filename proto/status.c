@@ -1,6 +1,9 @@
 /* status.c - see status.h. */
 #include "status.h"
 
+#include <stdbool.h>
+
+#include <stdint.h>
 #include <string.h>
 
 static const struct {
@@ -50,4 +53,93 @@ int status_from_name(const char *name, Folio__Code *code)
         }
     }
     return -1;
+}
+
+/* Length of the valid UTF-8 sequence at p (1 to 4) with its code point in
+ * *cp, or 0 when the bytes there are not one (overlong forms and surrogates
+ * included). */
+static size_t status_utf8_next(const unsigned char *p, size_t len, uint32_t *cp)
+{
+    unsigned char c = p[0];
+    size_t extra;
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    } else if (c >= 0xc2 && c <= 0xdf) {
+        extra = 1;
+        *cp = c & 0x1f;
+    } else if (c >= 0xe0 && c <= 0xef) {
+        extra = 2;
+        *cp = c & 0x0f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        extra = 3;
+        *cp = c & 0x07;
+    } else {
+        return 0;
+    }
+    if (len <= extra)
+        return 0;
+    for (size_t k = 1; k <= extra; k++) {
+        if ((p[k] & 0xc0) != 0x80)
+            return 0;
+        *cp = (*cp << 6) | (p[k] & 0x3f);
+    }
+    if ((extra == 2 && *cp < 0x800) || (extra == 3 && (*cp < 0x10000 || *cp > 0x10ffff)) ||
+        (*cp >= 0xd800 && *cp <= 0xdfff))
+        return 0;
+    return extra + 1;
+}
+
+/* Characters that move a terminal's cursor or reorder the text around
+ * them: a message must not be able to hide or rewrite what a person reads. */
+static bool status_unprintable(uint32_t cp)
+{
+    return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || (cp >= 0x200e && cp <= 0x200f) ||
+           (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0xfeff;
+}
+
+/* The bytes that stand for the character at in[*i] in a clean message,
+ * moving *i past it. */
+static const char *status_clean_piece(const char *in, size_t len, size_t *i, size_t *piece_len)
+{
+    static const char replacement[] = "\xef\xbf\xbd";
+    uint32_t cp = 0;
+    size_t n = status_utf8_next((const unsigned char *)in + *i, len - *i, &cp);
+    const char *piece = in + *i;
+    *i += n > 0 ? n : 1;
+    if (n == 0 || status_unprintable(cp)) {
+        *piece_len = sizeof(replacement) - 1;
+        return replacement;
+    }
+    *piece_len = n;
+    return piece;
+}
+
+size_t status_message_clean(const char *in, char *out, size_t out_size)
+{
+    static const char ellipsis[] = "...";
+    if (out_size == 0)
+        return 0;
+    size_t cap = out_size - 1 < STATUS_MESSAGE_MAX ? out_size - 1 : STATUS_MESSAGE_MAX;
+    size_t len = strlen(in), total = 0, piece_len;
+    for (size_t i = 0; i < len;) {
+        status_clean_piece(in, len, &i, &piece_len);
+        total += piece_len;
+    }
+    /* A message cut short says so, in room kept for it. */
+    size_t room = total <= cap ? cap : cap - (cap < 3 ? cap : sizeof(ellipsis) - 1);
+    size_t used = 0;
+    for (size_t i = 0; i < len;) {
+        const char *piece = status_clean_piece(in, len, &i, &piece_len);
+        if (used + piece_len > room)
+            break;
+        memcpy(out + used, piece, piece_len);
+        used += piece_len;
+    }
+    if (total > cap && cap >= sizeof(ellipsis) - 1) {
+        memcpy(out + used, ellipsis, sizeof(ellipsis) - 1);
+        used += sizeof(ellipsis) - 1;
+    }
+    out[used] = '\0';
+    return used;
 }

@@ -1,5 +1,5 @@
-/* main.c - the foliod command line: `foliod init`, `foliod serve` and
- * `foliod restore`. */
+/* main.c - the foliod command line: `foliod init`, `foliod serve`,
+ * `foliod restore` and `foliod compact`. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -19,6 +19,8 @@
 
 #include <sodium.h>
 
+#include "compact.h"
+#include "data_lock.h"
 #include "firm.h"
 #include "firm_key.h"
 #include "frame.h"
@@ -38,11 +40,23 @@ static const char main_usage[] =
     "usage: foliod init --data DIR --firm NAME --admin USER [--password-stdin]\n"
     "       foliod serve --data DIR [--listen HOST:PORT] [options]\n"
     "       foliod restore --data DIR FILE\n"
+    "       foliod compact --data DIR\n"
     "       foliod --help | --version\n"
     "\n"
     "foliod keeps a firm's client portfolios and serves them to folio clients.\n"
-    "Run `foliod init --help`, `foliod serve --help` or `foliod restore --help` for each\n"
-    "command's options.\n";
+    "Run `foliod init --help`, `foliod serve --help`, `foliod restore --help` or\n"
+    "`foliod compact --help` for each command's options.\n";
+
+static const char main_compact_usage[] =
+    "usage: foliod compact --data DIR\n"
+    "\n"
+    "Rewrites DIR/data.mdb without its free pages, where the bytes of deleted and\n"
+    "erased records stay until they are written over: the live pages are copied into\n"
+    "a new file that then replaces data.mdb. Offline: refused while a foliod serves\n"
+    "DIR (both take DIR/foliod.lock). Needs room for the copy beside the database.\n"
+    "\n"
+    "  --data DIR          the data directory\n"
+    "  --help              show this help\n";
 
 static const char main_restore_usage[] =
     "usage: foliod restore --data DIR FILE\n"
@@ -446,6 +460,53 @@ static int main_restore(int argc, char **argv)
     return 0;
 }
 
+static int main_compact(int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"data", required_argument, NULL, OPT_DATA},
+        {"help", no_argument, NULL, OPT_HELP},
+        {NULL, 0, NULL, 0},
+    };
+    const char *dir = NULL;
+    int opt;
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+        switch (opt) {
+        case OPT_DATA:
+            dir = optarg;
+            break;
+        case OPT_HELP:
+            fputs(main_compact_usage, stdout);
+            return 0;
+        default:
+            return main_usage_error("compact: unknown or incomplete option %s", argv[optind - 1]);
+        }
+    }
+    if (dir == NULL)
+        return main_usage_error("%s", "compact needs --data DIR");
+    if (optind < argc)
+        return main_usage_error("compact: unexpected argument %s", argv[optind]);
+    int lock = data_lock_take(dir);
+    if (lock < 0) {
+        if (errno == EWOULDBLOCK)
+            fprintf(stderr, "foliod: a foliod serves %s; stop it before compacting\n", dir);
+        else
+            fprintf(stderr, "foliod: cannot lock %s/%s: %s\n", dir, DATA_LOCK_FILE,
+                    strerror(errno));
+        return MAIN_EXIT_FAILURE;
+    }
+    long long before, after;
+    char why[PATH_MAX + 128];
+    int rc = compact_data_dir(dir, &before, &after, why, sizeof(why));
+    data_lock_release(lock);
+    if (rc != 0) {
+        fprintf(stderr, "foliod: %s\n", why);
+        return MAIN_EXIT_FAILURE;
+    }
+    printf("compacted %s/data.mdb: %lld bytes, was %lld\n", dir, after, before);
+    return 0;
+}
+
 static int main_init(int argc, char **argv)
 {
     static const struct option options[] = {
@@ -831,9 +892,23 @@ static int main_serve(int argc, char **argv)
     if (rc != 0)
         return rc;
     log_set_level(level);
-    if (main_seed(config.data_dir) != 0)
+    /* Held until the process ends: `foliod compact` and a second serve of
+     * the same directory are refused meanwhile. A missing directory is left
+     * for server_run to refuse in its own words. */
+    int lock = data_lock_take(config.data_dir);
+    if (lock < 0 && errno == EWOULDBLOCK) {
+        fprintf(stderr, "foliod: another foliod serves %s (it holds %s/%s)\n", config.data_dir,
+                config.data_dir, DATA_LOCK_FILE);
         return MAIN_EXIT_FAILURE;
-    return server_run(&config);
+    }
+    if (lock < 0 && errno != ENOENT) {
+        fprintf(stderr, "foliod: cannot lock %s/%s: %s\n", config.data_dir, DATA_LOCK_FILE,
+                strerror(errno));
+        return MAIN_EXIT_FAILURE;
+    }
+    rc = main_seed(config.data_dir) != 0 ? MAIN_EXIT_FAILURE : server_run(&config);
+    data_lock_release(lock);
+    return rc;
 }
 
 int main(int argc, char **argv)
@@ -848,7 +923,7 @@ int main(int argc, char **argv)
      * reports as a full disk, rather than kill the process. */
     signal(SIGXFSZ, SIG_IGN);
     if (argc < 2)
-        return main_usage_error("%s", "a command is needed: init, serve or restore");
+        return main_usage_error("%s", "a command is needed: init, serve, restore or compact");
     const char *command = argv[1];
     if (strcmp(command, "--help") == 0 || strcmp(command, "help") == 0) {
         fputs(main_usage, stdout);
@@ -864,5 +939,7 @@ int main(int argc, char **argv)
         return main_serve(argc - 1, argv + 1);
     if (strcmp(command, "restore") == 0)
         return main_restore(argc - 1, argv + 1);
+    if (strcmp(command, "compact") == 0)
+        return main_compact(argc - 1, argv + 1);
     return main_usage_error("unknown command %s", command);
 }

@@ -21,6 +21,7 @@
 #include "segment_buckets.h"
 #include "server.h"
 #include "store_agenda.h"
+#include "store_audit.h"
 #include "store_client.h"
 #include "store_tombstone.h"
 #include "store_coupon.h"
@@ -204,7 +205,7 @@ int op_client_add_write(struct request *req, MDB_txn *txn)
         return op_client_oom(req);
     if ((rc = store_client_put(store, txn, id, client)) != 0 ||
         (rc = store_timeline_append(store, txn, id, ev)) != 0 ||
-        (rc = audit_append(req, txn, "client.add", client->id, "")) != 0)
+        (rc = audit_append_client(req, txn, client->id, "client.add", client->id, "", "")) != 0)
         return request_store_error(req, rc, "add the client");
     if ((rc = op_client_reply(req, txn, client, NULL)) != 0)
         return rc;
@@ -286,7 +287,7 @@ int op_client_get_write(struct request *req, MDB_txn *txn)
     char *detail = arena_printf(&req->arena, "firm-admin read of %s's client", client->owner);
     if (detail == NULL)
         return op_client_oom(req);
-    int rc = audit_append(req, txn, "client.read", client->id, detail);
+    int rc = audit_append_client(req, txn, client->id, "client.read", client->id, detail, detail);
     if (rc != 0)
         return request_store_error(req, rc, "record the read");
     return op_client_set_reply(req, client);
@@ -388,7 +389,8 @@ int op_client_update_write(struct request *req, MDB_txn *txn)
         return op_client_oom(req);
     if ((rc = store_client_put(store, txn, id, client)) != 0 ||
         (rc = store_timeline_append(store, txn, id, ev)) != 0 ||
-        (rc = audit_append(req, txn, "client.update", client->id, what)) != 0)
+        (rc = audit_append_client(req, txn, client->id, "client.update", client->id, what, what)) !=
+            0)
         return request_store_error(req, rc, "update the client");
     if ((rc = op_client_reply(req, txn, client, NULL)) != 0)
         return rc;
@@ -404,11 +406,14 @@ int op_client_erase_write(struct request *req, MDB_txn *txn)
     int rc = op_client_load(req, txn, req->msg->client_erase->id, false, id, &client);
     if (rc != 0)
         return rc;
-    /* The audit keeps the id alone: an erased client leaves no data behind.
-     * The id is remembered (store_tombstone.h) so that an older bundle
-     * cannot bring the client back without a firm-admin deciding so. */
+    /* The audit keeps the kinds and ids of what was done to the client and
+     * loses what its records said (an event's words, the fields changed):
+     * an erased client leaves no data behind. The id is remembered
+     * (store_tombstone.h) so that an older bundle cannot bring the client
+     * back without a firm-admin deciding so. */
     struct store *store = &req->server->store;
     if ((rc = store_client_delete(store, txn, id)) != 0 ||
+        (rc = store_audit_scrub_client(store, txn, client->id)) != 0 ||
         (rc = store_offer_delete_client(store, txn, id)) != 0 ||
         (rc = store_coupon_delete_client(store, txn, id)) != 0 ||
         (rc = store_tombstone_put(store, txn, id, req->now)) != 0 ||
@@ -513,7 +518,8 @@ int op_event_add_write(struct request *req, MDB_txn *txn)
         return op_client_oom(req);
     if ((rc = store_timeline_append(store, txn, id, ev)) != 0 ||
         (rc = op_client_event_index(store, txn, id, client->owner_id, ev)) != 0 ||
-        (rc = audit_append(req, txn, "event.add", client->id, detail)) != 0)
+        (rc = audit_append_client(req, txn, client->id, "event.add", client->id, detail,
+                                  ev->kind)) != 0)
         return request_store_error(req, rc, "record the event");
     req->response.result_case = FOLIO__RESPONSE__RESULT_EVENT;
     req->response.event = ev;

@@ -45,18 +45,17 @@ static bool op_coupon_is_date(const char *text)
            client_date_parse(text, &y, &m, &d) == 0;
 }
 
-/* The request's `date`, or the server's today when it gives none; in the
- * arena, since the stored coupon may point at it. */
-static int op_coupon_today(struct request *req, const char *date, char **out)
+/* The server's today, which decides validity and expiry, and the date the
+ * change is labelled with (the request's `date`, never after today); in
+ * the arena, since the stored coupon may point at them. */
+static int op_coupon_dates(struct request *req, const char *date, char **today, char **label)
 {
-    char today[OP_COUPON_DATE_LEN + 1];
-    if (date[0] == '\0')
-        client_date_today(req->now, today);
-    else if (op_coupon_is_date(date))
-        memcpy(today, date, sizeof(today));
-    else
-        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "date: not a date (YYYY-MM-DD)");
-    if ((*out = arena_strdup(&req->arena, today)) == NULL)
+    char server_today[OP_COUPON_DATE_LEN + 1], given[OP_COUPON_DATE_LEN + 1];
+    int rc = request_dates(req, date, server_today, given);
+    if (rc != 0)
+        return rc;
+    if ((*today = arena_strdup(&req->arena, server_today)) == NULL ||
+        (*label = arena_strdup(&req->arena, given)) == NULL)
         return op_coupon_oom(req);
     return 0;
 }
@@ -152,7 +151,8 @@ static int op_coupon_record(struct request *req, MDB_txn *txn, const uint8_t id[
     ev->date = date;
     int rc = store_timeline_append(&req->server->store, txn, id, ev);
     if (rc == 0)
-        rc = audit_append(req, txn, action, coupon->client_id, detail);
+        rc = audit_append_client(req, txn, coupon->client_id, action, coupon->client_id, detail,
+                                 detail);
     if (rc != 0)
         return request_store_error(req, rc, "record the coupon");
     return 0;
@@ -173,8 +173,8 @@ int op_coupon_issue_write(struct request *req, MDB_txn *txn)
     int rc = access_client_create(req);
     if (rc != 0)
         return rc;
-    char *today;
-    if ((rc = op_coupon_today(req, ask->date, &today)) != 0)
+    char *today, *label;
+    if ((rc = op_coupon_dates(req, ask->date, &today, &label)) != 0)
         return rc;
     Folio__Coupon empty = FOLIO__COUPON__INIT;
     const Folio__Coupon *given = ask->coupon != NULL ? ask->coupon : &empty;
@@ -232,7 +232,7 @@ int op_coupon_issue_write(struct request *req, MDB_txn *txn)
     coupon->client_name = client->name;
     if ((rc = store_coupon_put(store, txn, coupon)) != 0)
         return request_store_error(req, rc, "issue the coupon");
-    if ((rc = op_coupon_record(req, txn, id, coupon, "issued", today, "coupon.issue")) != 0)
+    if ((rc = op_coupon_record(req, txn, id, coupon, "issued", label, "coupon.issue")) != 0)
         return rc;
     return op_coupon_reply(req, coupon);
 }
@@ -281,8 +281,10 @@ int op_coupon_list_read(struct request *req, MDB_txn *txn)
 int op_coupon_redeem_write(struct request *req, MDB_txn *txn)
 {
     Folio__CouponRedeem *ask = req->msg->coupon_redeem;
-    char *today;
-    int rc = op_coupon_today(req, ask->date, &today);
+    /* Expiry goes by the server's today; the request's date only says
+     * when the client used the coupon. */
+    char *today, *label;
+    int rc = op_coupon_dates(req, ask->date, &today, &label);
     if (rc != 0)
         return rc;
     /* Users type codes by hand: compare them upper-cased. */
@@ -315,13 +317,13 @@ int op_coupon_redeem_write(struct request *req, MDB_txn *txn)
     uint8_t id[STORE_CLIENT_ID_BYTES];
     if (client_id_parse(coupon->client_id, id) != 0)
         return request_store_error(req, EINVAL, "read the coupon");
-    coupon->redeemed_at = today;
+    coupon->redeemed_at = label;
     struct op_coupon_names names = {0};
     if ((rc = op_coupon_names(req, txn, coupon, &names)) != 0)
         return rc;
     if ((rc = store_coupon_put(store, txn, coupon)) != 0)
         return request_store_error(req, rc, "redeem the coupon");
-    if ((rc = op_coupon_record(req, txn, id, coupon, "redeemed", today, "coupon.redeem")) != 0)
+    if ((rc = op_coupon_record(req, txn, id, coupon, "redeemed", label, "coupon.redeem")) != 0)
         return rc;
     return op_coupon_reply(req, coupon);
 }

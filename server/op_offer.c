@@ -28,7 +28,9 @@ static int op_offer_oom(struct request *req)
     return request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED, "out of memory");
 }
 
-/* today: the request's date when it gives one, else the server's. */
+/* today: the request's date when it gives one, else the server's. For
+ * listing only (offers as they stand on a day); changes go by the server's
+ * today (request_dates). */
 static int op_offer_today(struct request *req, const char *date, char today[11])
 {
     if (date[0] == '\0') {
@@ -137,8 +139,8 @@ int op_offer_add_write(struct request *req, MDB_txn *txn)
                             strncmp(why, "channel:", 8) == 0 ? FOLIO__CODE__INVALID_ARGUMENT
                                                              : FOLIO__CODE__FAILED_PRECONDITION,
                             "%s", why);
-    char today[11];
-    if ((rc = op_offer_today(req, req->msg->offer_add->date, today)) != 0)
+    char today[11], label[11];
+    if ((rc = request_dates(req, req->msg->offer_add->date, today, label)) != 0)
         return rc;
     offer->id = 0;
     offer->client_id = client->id;
@@ -148,12 +150,13 @@ int op_offer_add_write(struct request *req, MDB_txn *txn)
     offer->created_at = offer->updated_at = req->now;
 
     if ((rc = store_offer_put(store, txn, offer)) != 0 ||
-        (rc = op_offer_timeline(req, txn, client_id, offer, "proposed", today)) != 0)
+        (rc = op_offer_timeline(req, txn, client_id, offer, "proposed", label)) != 0)
         return rc == ENOMEM ? op_offer_oom(req) : request_store_error(req, rc, "add the offer");
     char *target = arena_printf(&req->arena, "%llu", (unsigned long long)offer->id);
     if (target == NULL)
         return op_offer_oom(req);
-    if ((rc = audit_append(req, txn, "offer.add", target, client->id)) != 0)
+    if ((rc = audit_append_client(req, txn, client->id, "offer.add", target, client->id,
+                                  client->id)) != 0)
         return request_store_error(req, rc, "add the offer");
     return op_offer_reply(req, txn, offer, client, today);
 }
@@ -283,8 +286,10 @@ int op_offer_set_write(struct request *req, MDB_txn *txn)
 {
     Folio__OfferSet *ask = req->msg->offer_set;
     struct store *store = &req->server->store;
-    char today[11];
-    int rc = op_offer_today(req, ask->date, today);
+    /* Whether the offer has expired is the server's call; the request's
+     * date only says when the client answered. */
+    char today[11], label[11];
+    int rc = request_dates(req, ask->date, today, label);
     if (rc != 0)
         return rc;
     Folio__Offer *offer = NULL;
@@ -316,12 +321,13 @@ int op_offer_set_write(struct request *req, MDB_txn *txn)
     offer->status = ask->status;
     offer->updated_at = req->now;
     if ((rc = store_offer_put(store, txn, offer)) != 0 ||
-        (rc = op_offer_timeline(req, txn, client_id, offer, ask->status, today)) != 0)
+        (rc = op_offer_timeline(req, txn, client_id, offer, ask->status, label)) != 0)
         return rc == ENOMEM ? op_offer_oom(req) : request_store_error(req, rc, "change the offer");
     char *target = arena_printf(&req->arena, "%llu", (unsigned long long)offer->id);
     if (target == NULL)
         return op_offer_oom(req);
-    if ((rc = audit_append(req, txn, "offer.set", target, ask->status)) != 0)
+    if ((rc = audit_append_client(req, txn, client->id, "offer.set", target, ask->status,
+                                  ask->status)) != 0)
         return request_store_error(req, rc, "change the offer");
     return op_offer_reply(req, txn, offer, client, today);
 }

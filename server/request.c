@@ -3,7 +3,11 @@
 
 #include <stdarg.h>
 
+#include <string.h>
+
+#include "client_record.h"
 #include "log.h"
+#include "status.h"
 #include "store.h"
 
 bool request_ok(const struct request *req)
@@ -20,8 +24,14 @@ int request_fail(struct request *req, Folio__Code code, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    char *message = arena_vprintf(&req->arena, fmt, ap);
+    char *raw = arena_vprintf(&req->arena, fmt, ap);
     va_end(ap);
+    /* Messages quote what the peer sent (a name, an id, a date): whatever
+     * it was, the reply carries printable UTF-8 of a bounded size, so no
+     * strict protobuf client or terminal downstream chokes on it. */
+    char *message = raw != NULL ? arena_alloc(&req->arena, STATUS_MESSAGE_MAX + 1) : NULL;
+    if (message != NULL)
+        status_message_clean(raw, message, STATUS_MESSAGE_MAX + 1);
     req->status.code = code;
     req->status.message = message != NULL ? message : (char *)"";
     req->response.result_case = FOLIO__RESPONSE__RESULT__NOT_SET;
@@ -41,6 +51,24 @@ int request_store_error(struct request *req, int rc, const char *what)
     else
         request_fail(req, FOLIO__CODE__INTERNAL, "internal error while %s", what);
     return WRITER_ROLLBACK;
+}
+
+int request_dates(struct request *req, const char *date, char today[11], char label[11])
+{
+    client_date_today(req->now, today);
+    if (date == NULL || date[0] == '\0') {
+        memcpy(label, today, 11);
+        return 0;
+    }
+    if (strnlen(date, 11) != 10 || client_date_parse(date, NULL, NULL, NULL) != 0)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "date: not a date (YYYY-MM-DD)");
+    if (strcmp(date, today) > 0)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,
+                            "date: %s is after the server's today (%s); a date says when "
+                            "something happened",
+                            date, today);
+    memcpy(label, date, 11);
+    return 0;
 }
 
 int request_reply_empty(struct request *req)

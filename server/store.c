@@ -15,6 +15,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "store_audit.h"
+
 #define STORE_MAX_DBS 32 /* the tables of store.h, with room to add */
 
 #define STORE_SCHEMA_KEY "schema_version"
@@ -84,6 +86,7 @@ static int store_open_tables(struct store *s, MDB_txn *txn)
         {"sessions", &s->sessions, 0},
         {"sessions_by_user", &s->sessions_by_user, MDB_DUPSORT},
         {"audit", &s->audit, 0},
+        {"audit_by_client", &s->audit_by_client, 0},
         {"clients", &s->clients, 0},
         {"clients_by_owner", &s->clients_by_owner, 0},
         {"timeline", &s->timeline, 0},
@@ -108,6 +111,20 @@ static int store_open_tables(struct store *s, MDB_txn *txn)
     for (size_t i = 0; rc == 0 && i < sizeof(tables) / sizeof(tables[0]); i++)
         rc = mdb_dbi_open(txn, tables[i].name, tables[i].flags | MDB_CREATE, tables[i].dbi);
     return rc;
+}
+
+/* Indexes the audit records of a store older than the audit-by-client
+ * index, once. A failure (a full map, say) costs nothing but a retry at the
+ * next open: the store serves as it is. */
+static void store_open_backfill(struct store *s)
+{
+    MDB_txn *txn;
+    if (mdb_txn_begin(s->env, NULL, 0, &txn) != 0)
+        return;
+    if (store_audit_backfill(s, txn) != 0)
+        mdb_txn_abort(txn);
+    else
+        mdb_txn_commit(txn); /* frees txn, committed or not */
 }
 
 int store_open(struct store *s, const char *dir, int create)
@@ -156,6 +173,7 @@ int store_open(struct store *s, const char *dir, int create)
     txn = NULL;
     if (rc != 0)
         goto fail;
+    store_open_backfill(s);
     MDB_envinfo info;
     if ((rc = mdb_env_info(s->env, &info)) != 0)
         goto fail;

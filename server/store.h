@@ -49,6 +49,7 @@ struct store {
     MDB_dbi sessions;          /* token hash (32 bytes) -> Session */
     MDB_dbi sessions_by_user;  /* user id (u64 BE) -> token hash, DUPSORT */
     MDB_dbi audit;             /* seq (u64 BE) -> AuditRecord */
+    MDB_dbi audit_by_client;   /* client id (text) + seq (u64 BE) -> empty: one client's audit */
     MDB_dbi clients;           /* client id (16 UUID bytes) -> Client */
     MDB_dbi clients_by_owner;  /* owner id (u64 BE) + client id -> client_summary: a portfolio */
     MDB_dbi timeline;          /* client id + seq (u64 BE) -> TimelineEvent */

@@ -11,12 +11,40 @@
 
 #include <errno.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "client_record.h"
 
 #define AUDIT_LIST_MAX 1000
 #define AUDIT_SCAN_MAX 100000
 
-int store_audit_append(struct store *s, MDB_txn *txn, Folio__AuditRecord *record)
+/* An index key: the client id's text, then the record's seq. Client ids
+ * are UUIDs; anything longer than this is not one and is not indexed. */
+#define AUDIT_CLIENT_ID_MAX 64
+
+static size_t audit_client_key(uint8_t key[AUDIT_CLIENT_ID_MAX + 8], const char *client_id,
+                               uint64_t seq)
+{
+    size_t len = strlen(client_id);
+    memcpy(key, client_id, len);
+    store_key_u64(key + len, seq);
+    return len + 8;
+}
+
+static int audit_index(struct store *s, MDB_txn *txn, const char *client_id, uint64_t seq,
+                       const char *kept)
+{
+    if (client_id == NULL || client_id[0] == '\0' || strlen(client_id) > AUDIT_CLIENT_ID_MAX)
+        return 0;
+    uint8_t key[AUDIT_CLIENT_ID_MAX + 8];
+    MDB_val k = {.mv_size = audit_client_key(key, client_id, seq), .mv_data = key};
+    MDB_val v = {.mv_size = kept != NULL ? strlen(kept) : 0, .mv_data = (void *)(kept ? kept : "")};
+    return mdb_put(txn, s->audit_by_client, &k, &v, 0);
+}
+
+int store_audit_append(struct store *s, MDB_txn *txn, Folio__AuditRecord *record,
+                       const char *client_id, const char *kept)
 {
     uint64_t seq;
     int rc = store_next_id(txn, s->audit, &seq);
@@ -28,10 +56,71 @@ int store_audit_append(struct store *s, MDB_txn *txn, Folio__AuditRecord *record
     rec.seq = seq;
     rc =
         store_put_message(txn, s->audit, key, sizeof(key), &rec.base, MDB_NOOVERWRITE | MDB_APPEND);
+    if (rc == 0)
+        rc = audit_index(s, txn, client_id, seq, kept);
     if (rc != 0)
         return rc;
     record->seq = seq;
     return 0;
+}
+
+/* Rewrites the record under seq with its detail cut down to kept. */
+static int audit_scrub_one(struct store *s, MDB_txn *txn, uint64_t seq, const MDB_val *kept)
+{
+    uint8_t key[8];
+    store_key_u64(key, seq);
+    MDB_val k = {.mv_size = sizeof(key), .mv_data = key}, v;
+    int rc = mdb_get(txn, s->audit, &k, &v);
+    if (rc == MDB_NOTFOUND)
+        return 0;
+    if (rc != 0)
+        return rc;
+    Folio__AuditRecord *r = folio__audit_record__unpack(NULL, v.mv_size, v.mv_data);
+    if (r == NULL)
+        return EINVAL;
+    char *detail = strndup(kept->mv_data, kept->mv_size);
+    if (detail == NULL) {
+        folio__audit_record__free_unpacked(r, NULL);
+        return ENOMEM;
+    }
+    if (strcmp(r->detail, detail) != 0) {
+        Folio__AuditRecord scrubbed = *r;
+        scrubbed.detail = detail;
+        rc = store_put_message(txn, s->audit, key, sizeof(key), &scrubbed.base, 0);
+    }
+    free(detail);
+    folio__audit_record__free_unpacked(r, NULL);
+    return rc;
+}
+
+int store_audit_scrub_client(struct store *s, MDB_txn *txn, const char *client_id)
+{
+    size_t len = strlen(client_id);
+    if (len == 0 || len > AUDIT_CLIENT_ID_MAX)
+        return 0;
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(txn, s->audit_by_client, &cur);
+    if (rc != 0)
+        return rc;
+    uint8_t key[AUDIT_CLIENT_ID_MAX + 8];
+    size_t key_len = audit_client_key(key, client_id, 0);
+    /* Each pass deletes the first entry left, so the next seek finds the
+     * next one. */
+    for (;;) {
+        MDB_val k = {.mv_size = key_len, .mv_data = key}, v;
+        if ((rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE)) != 0)
+            break;
+        /* Another id that starts with this one has a longer key. */
+        if (k.mv_size != len + 8 || memcmp(k.mv_data, client_id, len) != 0)
+            break;
+        rc = audit_scrub_one(s, txn, store_u64_from_key((const uint8_t *)k.mv_data + len), &v);
+        if (rc == 0)
+            rc = mdb_cursor_del(cur, 0);
+        if (rc != 0)
+            break;
+    }
+    mdb_cursor_close(cur);
+    return rc == MDB_NOTFOUND ? 0 : rc;
 }
 
 static bool audit_match(const Folio__AuditRecord *r, const struct store_audit_filter *f)
@@ -124,4 +213,99 @@ int store_audit_query(struct store *s, MDB_txn *txn, const struct store_audit_fi
     *out = records;
     *count = n;
     return 0;
+}
+
+/* Marks in meta that every record older than the index has been seen. */
+static const char audit_backfill_mark[] = "audit_by_client";
+
+/* The client a record written before the index is about (NULL: none) and,
+ * in kept, what its detail keeps once that client is erased: as
+ * audit_append_client's callers write them. offer.set names only the offer
+ * and a status, nothing the client told; it is left alone. */
+static const char *audit_old_client(const Folio__AuditRecord *r, char *kept, size_t kept_size)
+{
+    static const char *const by_target[] = {"client.add", "client.read",  "client.update",
+                                            "event.add",  "coupon.issue", "coupon.redeem"};
+    const char *client = NULL;
+    for (size_t i = 0; i < sizeof(by_target) / sizeof(by_target[0]); i++)
+        if (strcmp(r->action, by_target[i]) == 0)
+            client = r->target;
+    if (strcmp(r->action, "offer.add") == 0)
+        client = r->detail;
+    if (client == NULL)
+        return NULL;
+    size_t len = strlen(r->detail);
+    /* An event's detail is its kind, a space, then what happened. */
+    if (strcmp(r->action, "event.add") == 0 && strchr(r->detail, ' ') != NULL)
+        len = (size_t)(strchr(r->detail, ' ') - r->detail);
+    if (len >= kept_size)
+        len = kept_size - 1;
+    memcpy(kept, r->detail, len);
+    kept[len] = '\0';
+    return client;
+}
+
+/* Indexes or cuts down the record r (under seq) as audit_old_client says. */
+static int audit_backfill_one(struct store *s, MDB_txn *txn, uint64_t seq,
+                              const Folio__AuditRecord *r)
+{
+    char kept[256];
+    const char *client = audit_old_client(r, kept, sizeof(kept));
+    uint8_t id[16];
+    if (client == NULL || client_id_parse(client, id) != 0)
+        return 0;
+    MDB_val k = {.mv_size = sizeof(id), .mv_data = id}, v;
+    int rc = mdb_get(txn, s->clients, &k, &v);
+    if (rc == 0)
+        return audit_index(s, txn, client, seq, kept);
+    if (rc != MDB_NOTFOUND || strcmp(r->detail, kept) == 0)
+        return rc == MDB_NOTFOUND ? 0 : rc;
+    uint8_t key[8];
+    store_key_u64(key, seq);
+    Folio__AuditRecord scrubbed = *r;
+    scrubbed.detail = kept;
+    return store_put_message(txn, s->audit, key, sizeof(key), &scrubbed.base, 0);
+}
+
+int store_audit_backfill(struct store *s, MDB_txn *txn)
+{
+    MDB_val mk = {.mv_size = sizeof(audit_backfill_mark) - 1,
+                  .mv_data = (void *)audit_backfill_mark},
+            mv;
+    int rc = mdb_get(txn, s->meta, &mk, &mv);
+    if (rc != MDB_NOTFOUND)
+        return rc;
+    MDB_cursor *cur;
+    if ((rc = mdb_cursor_open(txn, s->audit, &cur)) != 0)
+        return rc;
+    /* Each step seeks past the record before, so rewriting a record never
+     * leaves the walk relying on where a cursor was. */
+    for (uint64_t next = 0;;) {
+        uint8_t key[8];
+        store_key_u64(key, next);
+        MDB_val k = {.mv_size = sizeof(key), .mv_data = key}, v;
+        if ((rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE)) != 0)
+            break;
+        if (k.mv_size != 8) {
+            rc = EINVAL;
+            break;
+        }
+        uint64_t seq = store_u64_from_key(k.mv_data);
+        Folio__AuditRecord *r = folio__audit_record__unpack(NULL, v.mv_size, v.mv_data);
+        if (r == NULL) {
+            rc = EINVAL;
+            break;
+        }
+        rc = audit_backfill_one(s, txn, seq, r);
+        folio__audit_record__free_unpacked(r, NULL);
+        if (rc != 0)
+            break;
+        next = seq + 1;
+    }
+    mdb_cursor_close(cur);
+    if (rc != MDB_NOTFOUND)
+        return rc;
+    mv.mv_size = 1;
+    mv.mv_data = (void *)"1";
+    return mdb_put(txn, s->meta, &mk, &mv, 0);
 }

@@ -1,15 +1,31 @@
 /* store_audit.h - the append-only audit log.
  *
  * Records are keyed by a sequence number; store_audit_append assigns it and
- * is called in the same transaction as the change it records. Nothing here
- * updates or deletes a record. */
+ * is called in the same transaction as the change it records. A record
+ * about a client is also indexed under that client's id, so erasing the
+ * client can find its records. Nothing here deletes a record; the only
+ * change ever made to one is store_audit_scrub_client's. */
 #ifndef FOLIO_STORE_AUDIT_H
 #define FOLIO_STORE_AUDIT_H
 
 #include "folio.pb-c.h"
 #include "store.h"
 
-int store_audit_append(struct store *s, MDB_txn *txn, Folio__AuditRecord *record);
+/* client_id: the client the record is about (indexed), or NULL; kept:
+ * what the detail is cut down to when that client is erased (a kind, a
+ * status, ids; never what the client told), stored in the index. */
+int store_audit_append(struct store *s, MDB_txn *txn, Folio__AuditRecord *record,
+                       const char *client_id, const char *kept);
+
+/* For an erased client: rewrites every record indexed under client_id with
+ * the detail cut down to what its index entry kept, keeping time, actor,
+ * action and target, and drops the index entries. */
+int store_audit_scrub_client(struct store *s, MDB_txn *txn, const char *client_id);
+
+/* Once per store, for records written before the index existed: indexes
+ * those about a client that still exists, and cuts down at once those
+ * about a client already erased. Later calls only read a mark in meta. */
+int store_audit_backfill(struct store *s, MDB_txn *txn);
 
 struct store_audit_filter {
     const char *actor;  /* NULL: any */

@@ -105,8 +105,26 @@ json_get() {
     "$2" <<<"$1" 2>/dev/null
 }
 
+# foliod_clock: the command prefix that runs foliod at FOLIOD_CLOCK
+# ("YYYY-MM-DD HH:MM:SS" UTC, where its clock starts and runs on from) through
+# libfaketime, so the server's today is the script's choice; nothing when
+# FOLIOD_CLOCK is unset. ASan is told not to mind the preload going first.
+foliod_clock() {
+  [[ -n ${FOLIOD_CLOCK:-} ]] || return 0
+  local lib=${FOLIO_FAKETIME_LIB:-}
+  [[ -n $lib ]] || lib=$(ls /usr/lib/*/faketime/libfaketimeMT.so.1 2>/dev/null | head -1)
+  if [[ ! -r $lib ]]; then
+    echo "cli_lib.sh: libfaketime is missing (tools/setup installs faketime)" >&2
+    return 1
+  fi
+  printf '%s\0' env "FAKETIME=@$FOLIOD_CLOCK" FAKETIME_DONT_FAKE_MONOTONIC=1 TZ=UTC \
+    "LD_PRELOAD=$lib${LD_PRELOAD:+:$LD_PRELOAD}" \
+    "ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
+}
+
 # start_server DATA [FOLIOD-SERVE-FLAGS...]: serves DATA on an ephemeral
 # loopback port (unless the flags say --listen); sets server_pid and port.
+# With FOLIOD_CLOCK set, foliod runs at that date (foliod_clock).
 # Fails when no port shows up within 10 s. Unless the flags say --plaintext,
 # folio trusts the certificate served (the one --tls-cert names, else
 # DATA/tls-cert.pem, which foliod may have just made).
@@ -116,7 +134,10 @@ start_server() {
   local listen=(--listen 127.0.0.1:0)
   [[ " $* " == *" --listen "* ]] && listen=()
   rm -f "$tmp/port"
-  "$FOLIOD" serve --data "$data" "${listen[@]}" --port-file "$tmp/port" "$@" \
+  local clock=()
+  mapfile -d '' clock < <(foliod_clock)
+  [[ -z ${FOLIOD_CLOCK:-} || ${#clock[@]} -gt 0 ]] || return 1
+  "${clock[@]}" "$FOLIOD" serve --data "$data" "${listen[@]}" --port-file "$tmp/port" "$@" \
     2>>"$tmp/foliod.log" &
   server_pid=$!
   port=

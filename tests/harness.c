@@ -204,6 +204,39 @@ static void server_read_flags(struct harness_server *s)
     }
 }
 
+void harness_server_clock(struct harness_server *s, const char *when)
+{
+    int n = snprintf(s->clock, sizeof(s->clock), "%s", when != NULL ? when : "");
+    cr_assert(n >= 0 && (size_t)n < sizeof(s->clock), "clock %s is too long", when);
+}
+
+/* In the child about to run foliod: libfaketime starts its clock at
+ * s->clock. Monotonic time stays real, so timeouts and timers behave. ASan
+ * wants its runtime first among the libraries loaded, which a preload is
+ * not; it is told not to mind. */
+static void server_clock_env(const struct harness_server *s)
+{
+    if (s->clock[0] == '\0')
+        return;
+    if (FAKETIME_LIBRARY[0] == '\0' || access(FAKETIME_LIBRARY, R_OK) != 0) {
+        fprintf(stderr, "harness: libfaketime is missing (tools/setup installs faketime)\n");
+        _exit(126);
+    }
+    char value[PATH_MAX + 256];
+    snprintf(value, sizeof(value), "@%s", s->clock);
+    setenv("FAKETIME", value, 1);
+    setenv("FAKETIME_DONT_FAKE_MONOTONIC", "1", 1);
+    setenv("TZ", "UTC", 1);
+    const char *preload = getenv("LD_PRELOAD");
+    snprintf(value, sizeof(value), "%s%s%s", FAKETIME_LIBRARY, preload ? ":" : "",
+             preload ? preload : "");
+    setenv("LD_PRELOAD", value, 1);
+    const char *asan = getenv("ASAN_OPTIONS");
+    snprintf(value, sizeof(value), "%s%sverify_asan_link_order=0", asan ? asan : "",
+             asan && asan[0] ? ":" : "");
+    setenv("ASAN_OPTIONS", value, 1);
+}
+
 static void server_spawn(struct harness_server *s)
 {
     server_read_flags(s);
@@ -243,8 +276,10 @@ static void server_spawn(struct harness_server *s)
     pid_t parent = getpid();
     pid_t pid = fork();
     cr_assert_geq(pid, 0, "fork: %s", strerror(errno));
-    if (pid == 0)
+    if (pid == 0) {
+        server_clock_env(s);
         child_exec(argv, parent, null, log);
+    }
     close(log);
     close(null);
     s->pid = pid;
@@ -282,7 +317,10 @@ void harness_server_start(struct harness_server *s, const char *const *extra_fla
 {
     /* A test writing to a socket the server has closed must see EPIPE. */
     signal(SIGPIPE, SIG_IGN);
+    char clock[sizeof(s->clock)];
+    memcpy(clock, s->clock, sizeof(clock));
     memset(s, 0, sizeof(*s));
+    memcpy(s->clock, clock, sizeof(clock));
     s->flags = extra_flags;
     s->valgrind = harness_valgrind();
     const char *tmp = getenv("TMPDIR");

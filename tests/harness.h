@@ -50,6 +50,9 @@ struct harness_server {
     /* Both follow flags at every (re)start. */
     bool plaintext;                /* --plaintext among them: no TLS */
     char cert_file[PATH_MAX + 16]; /* served: --tls-cert, else DATA/tls-cert.pem */
+    /* "YYYY-MM-DD HH:MM:SS" (UTC): foliod's clock starts there and runs
+     * on (libfaketime); "" for the real clock. harness_server_clock. */
+    char clock[32];
     /* What foliod init printed as the firm certificate's fingerprint. */
     char init_fingerprint[TLS_FINGERPRINT_SIZE];
 };
@@ -64,6 +67,12 @@ int harness_timeout_ms(void);
 int64_t harness_now_ms(void);
 void harness_sleep_ms(int ms);
 
+/* Runs foliod (init and serve) with its clock starting at when, "YYYY-MM-DD
+ * HH:MM:SS" UTC, through libfaketime: the server's today is then the test's
+ * choice, never the wall clock's. Call before harness_server_start, or
+ * before harness_server_restart to move the clock (it only goes where the
+ * test says; time runs on from there). NULL: the real clock again. */
+void harness_server_clock(struct harness_server *s, const char *when);
 void harness_server_start(struct harness_server *s, const char *const *extra_flags);
 /* Sends sig without waiting. */
 void harness_server_signal(const struct harness_server *s, int sig);

@@ -236,18 +236,29 @@ expect "vcard import again (human)" 0 "0 created, 2 skipped"
 as alice
 run "" "$FOLIO" --json import --format vcard "$vcf"
 expect "alice imports the vCards too" 0
+# A name a spreadsheet would run as a formula, and notes that really start
+# with the guard: both are written as text and read back unchanged.
+run "" "$FOLIO" --json client add --name '=HYPERLINK("http://evil.example","x")' \
+  --city '@SUM(A1)' --note "'quoted on purpose"
+expect "alice adds a client with formula-like cells" 0
 portfolio "$tmp/alice.json"
 
 run "" "$FOLIO" --json export --format csv --out "$tmp/out.csv"
 expect "export --format csv" 0
-json_check "export --format csv counts" "$OUT" "d['clients'] == 6 and d['format'] == 'csv'"
+json_check "export --format csv counts" "$OUT" "d['clients'] == 7 and d['format'] == 'csv'"
+if grep -q "^\"'=HYPERLINK" "$tmp/out.csv" && grep -q ",'@SUM(A1)," "$tmp/out.csv" &&
+  grep -q "''quoted on purpose" "$tmp/out.csv" && ! grep -q '^"=' "$tmp/out.csv"; then
+  pass "formula-like cells are exported behind a '"
+else
+  fail "formula-like cells are exported behind a '" "$(grep -a "HYPERLINK" "$tmp/out.csv")"
+fi
 head -1 "$tmp/out.csv" | grep -q '^name,birth_date,phones,emails' &&
   pass "the exported CSV has a header row of field names" ||
   fail "the exported CSV has a header row of field names" "$(head -1 "$tmp/out.csv")"
 run "" "$FOLIO" export --format vcard --out "$tmp/out.vcf"
-expect "export --format vcard (human)" 0 "6"
-[[ $(grep -c '^BEGIN:VCARD' "$tmp/out.vcf") == 6 ]] && pass "six vCards exported" ||
-  fail "six vCards exported" "$(head -20 "$tmp/out.vcf")"
+expect "export --format vcard (human)" 0 "7"
+[[ $(grep -c '^BEGIN:VCARD' "$tmp/out.vcf") == 7 ]] && pass "seven vCards exported" ||
+  fail "seven vCards exported" "$(head -20 "$tmp/out.vcf")"
 
 # dave takes the CSV, erin the vCards: both must get alice's records back.
 for agent in dave erin; do
@@ -256,14 +267,14 @@ done
 as dave
 run "" "$FOLIO" --json import --format csv "$tmp/out.csv"
 expect "the exported CSV imports" 0
-json_check "every exported row comes in" "$OUT" "d['created'] == 6 and d['refused'] == 0"
+json_check "every exported row comes in" "$OUT" "d['created'] == 7 and d['refused'] == 0"
 portfolio "$tmp/dave.json"
 same_records "CSV round trip: name, birth date, phones, emails, city, country, notes" \
   "$tmp/alice.json" "$tmp/dave.json"
 as erin
 run "" "$FOLIO" --json import --format vcard "$tmp/out.vcf"
 expect "the exported vCards import" 0
-json_check "every exported card comes in" "$OUT" "d['created'] == 6 and d['refused'] == 0"
+json_check "every exported card comes in" "$OUT" "d['created'] == 7 and d['refused'] == 0"
 portfolio "$tmp/erin.json"
 same_records "vCard round trip: name, birth date, phones, emails, city, country, notes" \
   "$tmp/alice.json" "$tmp/erin.json"

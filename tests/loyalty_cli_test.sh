@@ -77,6 +77,10 @@ expect "agenda when not logged in exits 3" 3
 
 # ---------------------------------------------------------------- a firm with two agents
 
+# foliod runs at this date (libfaketime, cli_lib.sh): its today decides
+# expiry, and every --date below labels when something happened, never
+# after it. The last section moves the clock past the offers' validity.
+export FOLIOD_CLOCK="2026-03-21 12:00:00"
 new_firm "Loyal Firm"
 boss_cfg=$tmp/cfg-boss
 alice_cfg=$tmp/cfg-alice
@@ -422,9 +426,9 @@ header=$(head -1 <<<"$OUT" | tr -s ' ')
 [[ $header == "ID CLIENT TITLE RATE % VALID UNTIL STATUS" ]] && pass "offer list table columns" ||
   fail "offer list table columns" "$header"
 run "" "$FOLIO" --json offer set "$offer" accepted --date 2026-04-02
-expect "an expired offer cannot be accepted" 1
-json_check "accepting an expired offer is FAILED_PRECONDITION" "$ERR" \
-  'd["error"]["code"] == "FAILED_PRECONDITION"'
+expect "a date after the server's today is refused" 1
+json_check "a date after the server's today is INVALID_ARGUMENT" "$ERR" \
+  'd["error"]["code"] == "INVALID_ARGUMENT" and "2026-03-21" in d["error"]["message"]'
 run "" "$FOLIO" --json agenda --date 2026-03-29 --days 7
 agenda_has "the offer about to expire is on the agenda" "$OUT" "
 i['kind'] == 'offer_expiring' and i['date'] == '2026-03-31' and i['ref'] == '$offer'"
@@ -505,7 +509,7 @@ expect "a coupon redeems once" 1
 json_check "the second redemption is FAILED_PRECONDITION" "$ERR" \
   'd["error"]["code"] == "FAILED_PRECONDITION" and "2026-03-06" in d["error"]["message"]'
 run "" "$FOLIO" coupon redeem "$code2" --date 2026-04-01
-expect "an expired coupon does not redeem" 1 "" "FAILED_PRECONDITION"
+expect "a redemption dated after the server's today is refused" 1 "" "INVALID_ARGUMENT"
 run "" "$FOLIO" coupon redeem "ZZZZ-ZZZZ-ZZZZ-ZZZZ" --date 2026-03-06
 expect "an unknown code exits 1" 1 "" "NOT_FOUND"
 run "" "$FOLIO" --json client history "$ana"
@@ -527,6 +531,31 @@ expect "ending an unknown alert exits 1" 1 "" "NOT_FOUND"
 export FOLIO_CONFIG=$alice_cfg
 run "" "$FOLIO" --json agenda --date 2026-03-16 --days 1
 json_check "an ended alert leaves the agenda" "$OUT" "not any(i['kind'] == 'alert' for i in d['items'])"
+
+# ---------------------------------------------------------------- the server's clock decides expiry
+
+run "" "$FOLIO" --json offer add "$ana" --title "Spring promo" --valid-from 2026-03-02 \
+  --valid-until 2026-03-31
+expect "an offer valid until 2026-03-31" 0
+spring=$(json_get "$OUT" 'd["offer"]["id"]')
+stop_server
+export FOLIOD_CLOCK="2026-04-01 09:00:00"
+if start_server "$data" --hash-cost min; then
+  export FOLIO_SERVER=127.0.0.1:$port
+  pass "foliod restarts on 2026-04-01"
+else
+  fail "foliod restarts on 2026-04-01" "$(tail -5 "$tmp/foliod.log")"
+fi
+run "alice-password-1" "$FOLIO" login alice --password-stdin
+expect "alice logs in again" 0
+run "" "$FOLIO" --json offer set "$spring" accepted --date 2026-03-25
+expect "an offer expired by the server's date is not accepted, whatever --date says" 1
+json_check "accepting an expired offer is FAILED_PRECONDITION" "$ERR" \
+  'd["error"]["code"] == "FAILED_PRECONDITION" and "expired" in d["error"]["message"]'
+run "" "$FOLIO" --json coupon redeem "$code2" --date 2026-03-30
+expect "a coupon expired by the server's date does not redeem, whatever --date says" 1
+json_check "redeeming an expired coupon is FAILED_PRECONDITION" "$ERR" \
+  'd["error"]["code"] == "FAILED_PRECONDITION" and "expired on 2026-03-31" in d["error"]["message"]'
 
 # ---------------------------------------------------------------- erasure takes offers and coupons
 

@@ -65,6 +65,7 @@
 #define CLIENT_NAME "Zafiro Quispe-Authz"
 
 /* "Today" for every dated request: no answer depends on the real date. */
+/* foliod runs at TODAY (harness_server_clock): its date decides expiry. */
 #define TODAY "2030-01-15"
 
 enum authz_role {
@@ -1419,6 +1420,7 @@ static void authz_fetch_bundle(void)
 /* The firm, its people, and the owner's client with an offer and a coupon. */
 static void authz_setup_firm(void)
 {
+    harness_server_clock(&fx.srv, TODAY " 12:00:00");
     harness_server_start(&fx.srv, NULL);
     struct folio_client *root = harness_connect(&fx.srv);
     harness_login_token(root, HARNESS_ADMIN, HARNESS_ADMIN_PASSWORD, fx.token[AS_FIRM]);
@@ -1463,6 +1465,8 @@ static void authz_setup_late(void)
     /* Long enough to bind every connection, even under valgrind. */
     fx.ttl = harness_valgrind() ? 60 : 3;
     snprintf(ttl, sizeof(ttl), "%d", fx.ttl);
+    /* On the real clock: the test waits for its sessions to expire by
+     * time(NULL). */
     harness_server_start(&fx.late, flags);
     struct folio_client *root = harness_connect(&fx.late);
     struct folio_error err = {0};

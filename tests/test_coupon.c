@@ -5,7 +5,9 @@
  *   alice  agent in North            bob    agent in South
  * next to the firm-admin root, one partner ("Cine Sol") and two clients of
  * alice: Mia, who agreed to marketing by email, and Noel, who agreed to
- * nothing. Every request that takes a date gets one. */
+ * nothing. foliod runs at TODAY (harness_server_clock), whose date decides
+ * validity and expiry; a request's date only labels when it happened, and
+ * tests that need a later day move the server's clock (at). */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +21,7 @@
 #define PW_ALICE "alice-password"
 #define PW_BOB   "bob-password"
 #define TODAY    "2030-06-10"
+#define CLOCK    TODAY " 12:00:00"
 
 static struct harness_server srv;
 static struct folio_client *root, *alice;
@@ -181,6 +184,7 @@ static size_t agenda_coupon_items(const char *code)
 
 static void setup(void)
 {
+    harness_server_clock(&srv, CLOCK);
     harness_server_start(&srv, NULL);
     root = harness_admin(&srv);
     harness_add_office(root, "North");
@@ -210,6 +214,17 @@ static void finish(void)
     folio_client_close(root);
     alice = root = NULL;
     harness_server_finish(&srv);
+}
+
+/* Restarts foliod with its clock at when, and logs root and alice in again. */
+static void at(const char *when)
+{
+    folio_client_close(alice);
+    folio_client_close(root);
+    harness_server_clock(&srv, when);
+    harness_server_restart(&srv);
+    root = harness_admin(&srv);
+    alice = harness_user(&srv, "alice", PW_ALICE);
 }
 
 static bool audit_has(const char *action, const char *target, const char *detail)
@@ -470,6 +485,7 @@ Test(coupon, a_coupon_is_redeemed_once_by_its_owner)
 {
     struct folio_error err = {0};
     char *code = issue_ok("2030-07-01");
+    at("2030-06-21 09:00:00");
     /* Another agent, an admin and an unknown code: all "no coupon". */
     struct folio_client *bob = harness_user(&srv, "bob", PW_BOB);
     char no_coupon[64];
@@ -502,8 +518,8 @@ Test(coupon, a_coupon_is_redeemed_once_by_its_owner)
 
     char again[96];
     snprintf(again, sizeof(again), "coupon %s was already redeemed on 2030-06-20", code);
-    assert_refused_naming(redeem(alice, code, "2030-06-21", &err), &err,
-                          FOLIO__CODE__FAILED_PRECONDITION, again);
+    assert_refused_naming(redeem(alice, code, "", &err), &err, FOLIO__CODE__FAILED_PRECONDITION,
+                          again);
 
     r = harness_ok(history(alice, mia, &err), &err);
     cr_assert_str_eq(r->timeline->events[0]->kind, "coupon");
@@ -527,15 +543,26 @@ Test(coupon, an_expired_coupon_is_refused)
 {
     struct folio_error err = {0};
     char *code = issue_ok("2030-06-30");
-    char expired[96];
-    snprintf(expired, sizeof(expired), "coupon %s expired on 2030-06-30", code);
-    assert_refused_naming(redeem(alice, code, "2030-07-01", &err), &err,
-                          FOLIO__CODE__FAILED_PRECONDITION, expired);
+    char *late = issue_ok("2030-06-30");
     /* The last day still counts. */
-    Folio__Response *r = harness_ok(redeem(alice, code, "2030-06-30", &err), &err);
+    at("2030-06-30 23:00:00");
+    Folio__Response *r = harness_ok(redeem(alice, code, "", &err), &err);
     cr_assert_str_eq(r->coupon->redeemed_at, "2030-06-30");
     folio_response_free(r);
+    /* The day after, the server says it expired, whatever date the
+     * request claims. */
+    at("2030-07-01 09:00:00");
+    char expired[96];
+    snprintf(expired, sizeof(expired), "coupon %s expired on 2030-06-30", late);
+    assert_refused_naming(redeem(alice, late, "2030-06-30", &err), &err,
+                          FOLIO__CODE__FAILED_PRECONDITION, expired);
+    assert_refused_naming(redeem(alice, late, "", &err), &err, FOLIO__CODE__FAILED_PRECONDITION,
+                          expired);
+    /* A date after the server's today is no date a thing happened on. */
+    assert_refused_naming(redeem(alice, late, "2030-07-02", &err), &err,
+                          FOLIO__CODE__INVALID_ARGUMENT, "after the server's today (2030-07-01)");
     free(code);
+    free(late);
     finish();
 }
 
@@ -548,7 +575,7 @@ Test(coupon, the_agenda_shows_a_coupon_about_to_expire_until_it_is_redeemed)
     char *later = issue_ok("2030-12-31");
     cr_assert_eq(agenda_coupon_items(code), 1);
     cr_assert_eq(agenda_coupon_items(later), 0, "outside the horizon");
-    folio_response_free(harness_ok(redeem(alice, code, "2030-06-11", &err), &err));
+    folio_response_free(harness_ok(redeem(alice, code, TODAY, &err), &err));
     cr_assert_eq(agenda_coupon_items(code), 0);
     free(code);
     free(later);
@@ -567,7 +594,7 @@ Test(coupon, erasing_a_client_removes_its_coupons)
     folio_response_free(r);
     char no_coupon[64];
     snprintf(no_coupon, sizeof(no_coupon), "no coupon %s", code);
-    assert_refused_naming(redeem(alice, code, "2030-06-20", &err), &err, FOLIO__CODE__NOT_FOUND,
+    assert_refused_naming(redeem(alice, code, TODAY, &err), &err, FOLIO__CODE__NOT_FOUND,
                           no_coupon);
     free(code);
     finish();
@@ -580,12 +607,9 @@ Test(coupon, partners_and_coupons_survive_a_restart)
     struct folio_error err = {0};
     char *open = issue_ok("2030-07-01");
     char *used = issue_ok("2030-07-01");
+    at("2030-06-15 12:00:00");
     folio_response_free(harness_ok(redeem(alice, used, "2030-06-15", &err), &err));
-    folio_client_close(alice);
-    folio_client_close(root);
-    harness_server_restart(&srv);
-    root = harness_admin(&srv);
-    alice = harness_user(&srv, "alice", PW_ALICE);
+    at("2030-06-16 12:00:00");
 
     Folio__Response *r = harness_ok(partner_list(alice, &err), &err);
     cr_assert_eq(r->partners->n_partners, 1);

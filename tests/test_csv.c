@@ -162,3 +162,34 @@ Test(csv, interchange_needs_a_name_column)
     cr_assert(strstr(err, "line 1: no \"name\" column") != NULL, "%s", err);
     interchange_free(&ix);
 }
+
+/* OWASP CSV injection: a cell a spreadsheet would run as a formula is
+ * written with a leading ' and reads back as it was, a value that really
+ * starts with ' included. */
+Test(csv, formula_cells_are_guarded_and_read_back)
+{
+    const char *fields[] = {"=HYPERLINK(\"http://x\")",
+                            "+1",
+                            "-2",
+                            "@SUM(A1)",
+                            "\tTab",
+                            "\rCR",
+                            "'quoted",
+                            "''two",
+                            "plain",
+                            "a=b"};
+    size_t n = sizeof(fields) / sizeof(fields[0]);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    cr_assert_eq(csv_file_write_row(f, fields, n), 0);
+    fclose(f);
+    cr_assert_str_eq(buf, "\"'=HYPERLINK(\"\"http://x\"\")\",'+1,'-2,'@SUM(A1),\"'\tTab\","
+                          "\"'\rCR\",''quoted,'''two,plain,a=b\r\n");
+    struct rows r = {{0}};
+    char err[256];
+    cr_assert_eq(csv_file_read(buf, len, collect, &r, err, sizeof(err)), 0, "%s", err);
+    cr_assert_str_eq(r.text, "=HYPERLINK(\"http://x\")|+1|-2|@SUM(A1)|\tTab|\rCR|'quoted|''two|"
+                             "plain|a=b@1;");
+    free(buf);
+}

@@ -154,8 +154,13 @@ static char *add_client(struct folio_client *c, const char *name, bool consent)
     return id;
 }
 
+/* foliod's clock for the suite: after every date the tests label changes
+ * with, and its today decides expiry. */
+#define CLOCK "2026-06-01 12:00:00"
+
 static void setup(void)
 {
+    harness_server_clock(&srv, CLOCK);
     harness_server_start(&srv, NULL);
     root = harness_admin(&srv);
     harness_add_office(root, "North");
@@ -185,6 +190,19 @@ static void finish(void)
 }
 
 TestSuite(offers, .init = setup, .fini = teardown);
+
+/* Restarts foliod with its clock at when; alice logs in again. */
+static void at(const char *when)
+{
+    folio_client_close(alice);
+    folio_client_close(bob);
+    folio_client_close(root);
+    harness_server_clock(&srv, when);
+    harness_server_restart(&srv);
+    root = harness_admin(&srv);
+    alice = harness_user(&srv, "alice", PW_ALICE);
+    bob = harness_user(&srv, "bob", PW_BOB);
+}
 
 static Folio__Response *offer_add(struct folio_client *c, const char *client_id, const char *title,
                                   const char *until, const char *channel, struct folio_error *err)
@@ -319,7 +337,7 @@ Test(offers, add_refusals)
     finish();
 }
 
-Test(offers, expiry_is_derived_from_the_date_given)
+Test(offers, expiry_goes_by_the_server_date)
 {
     struct folio_error err = {0};
     uint64_t id = offer_add_ok(alice, ana, "Spring offer", "2030-03-31");
@@ -345,11 +363,21 @@ Test(offers, expiry_is_derived_from_the_date_given)
     cr_assert_eq(r->offers->n_offers, 0);
     folio_response_free(r);
 
+    /* On its last day it can be sent; a date after the server's today
+     * is refused. */
+    at("2030-03-31 18:00:00");
     assert_refused(offer_set(alice, id, "sent", "2030-04-01", &err), &err,
-                   FOLIO__CODE__FAILED_PRECONDITION, "expired");
-    r = harness_ok(offer_set(alice, id, "sent", "2030-03-31", &err), &err);
+                   FOLIO__CODE__INVALID_ARGUMENT, "after the server's today (2030-03-31)");
+    r = harness_ok(offer_set(alice, id, "sent", "", &err), &err);
     cr_assert_str_eq(r->offer->status, "sent");
     folio_response_free(r);
+    /* The day after, the server says it expired, whatever date the
+     * request claims. */
+    at("2030-04-01 09:00:00");
+    assert_refused(offer_set(alice, id, "accepted", "2030-03-31", &err), &err,
+                   FOLIO__CODE__FAILED_PRECONDITION, "expired");
+    assert_refused(offer_set(alice, id, "accepted", "", &err), &err,
+                   FOLIO__CODE__FAILED_PRECONDITION, "expired");
     finish();
 }
 

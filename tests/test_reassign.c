@@ -18,7 +18,8 @@
 #define PW_ALICE "alice-password"
 #define PW_ANNA  "anna-password"
 #define PW_BOB   "bob-password"
-#define TODAY    "2030-06-10"
+/* foliod runs at TODAY (harness_server_clock): its date decides expiry. */
+#define TODAY "2030-06-10"
 
 static struct harness_server srv;
 static struct folio_client *root, *olga, *alice, *anna, *bob;
@@ -165,6 +166,7 @@ static size_t audit_count(const char *action)
 
 static void setup(void)
 {
+    harness_server_clock(&srv, TODAY " 12:00:00");
     harness_server_start(&srv, NULL);
     root = harness_admin(&srv);
     harness_add_office(root, "North");

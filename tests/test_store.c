@@ -120,7 +120,7 @@ static uint64_t audit_add(MDB_txn *txn, int64_t time, const char *actor, uint64_
     r.actor = (char *)actor;
     r.actor_office_id = office;
     r.action = (char *)action;
-    OK(store_audit_append(&st, txn, &r));
+    OK(store_audit_append(&st, txn, &r, NULL, NULL));
     return r.seq;
 }
 
@@ -217,7 +217,7 @@ Test(store, map_grows_after_map_full)
     int rc = 0;
     while (written < 100000) {
         MDB_txn *txn = wbegin();
-        rc = store_audit_append(&st, txn, &r);
+        rc = store_audit_append(&st, txn, &r, NULL, NULL);
         if (rc != 0) {
             mdb_txn_abort(txn);
             break;
@@ -236,7 +236,7 @@ Test(store, map_grows_after_map_full)
 
     for (size_t i = 0; i < written / 2; i++) {
         MDB_txn *txn = wbegin();
-        OK(store_audit_append(&st, txn, &r));
+        OK(store_audit_append(&st, txn, &r, NULL, NULL));
         commit(txn);
     }
     MDB_txn *txn = rbegin();
@@ -287,7 +287,7 @@ Test(store, read_transactions_are_reused_across_growth)
     r.actor = "filler";
     r.detail = detail;
     MDB_txn *txn = wbegin();
-    OK(store_audit_append(&st, txn, &r));
+    OK(store_audit_append(&st, txn, &r, NULL, NULL));
     commit(txn);
 
     MDB_txn *again = rbegin();
@@ -304,7 +304,7 @@ Test(store, read_transactions_are_reused_across_growth)
     int rc = 0;
     while (written < 100000) {
         txn = wbegin();
-        if ((rc = store_audit_append(&st, txn, &r)) != 0) {
+        if ((rc = store_audit_append(&st, txn, &r, NULL, NULL)) != 0) {
             mdb_txn_abort(txn);
             break;
         }
@@ -318,7 +318,7 @@ Test(store, read_transactions_are_reused_across_growth)
     cr_assert_eq(info.me_mapsize, 2 * small);
     for (size_t i = 0; i < written; i++) {
         txn = wbegin();
-        OK(store_audit_append(&st, txn, &r));
+        OK(store_audit_append(&st, txn, &r, NULL, NULL));
         commit(txn);
     }
 
@@ -1085,4 +1085,68 @@ Test(store, make_room_grows_the_map_ahead_of_a_large_write)
         OK(mdb_put(txn, st.offices, &k, &v, 0));
     }
     OK(mdb_txn_commit(txn));
+}
+
+/* ------------------------------------------------------------ audit by client */
+
+/* A record as code before the audit-by-client index wrote it: unindexed. */
+static uint64_t audit_old(MDB_txn *txn, const char *action, const char *target, const char *detail)
+{
+    Folio__AuditRecord r = FOLIO__AUDIT_RECORD__INIT;
+    r.time = 1;
+    r.actor = (char *)"alice";
+    r.action = (char *)action;
+    r.target = (char *)target;
+    r.detail = (char *)detail;
+    OK(store_audit_append(&st, txn, &r, NULL, NULL));
+    return r.seq;
+}
+
+static const char *audit_detail(uint64_t seq)
+{
+    MDB_txn *txn;
+    OK(store_read_begin(&st, &txn));
+    Folio__AuditRecord **records;
+    size_t n;
+    uint64_t next;
+    struct store_audit_filter all = {.limit = 100};
+    OK(store_audit_query(&st, txn, &all, &ar, &records, &n, &next));
+    store_read_end(&st, txn);
+    for (size_t i = 0; i < n; i++)
+        if (records[i]->seq == seq)
+            return records[i]->detail;
+    cr_assert_fail("no audit record %llu", (unsigned long long)seq);
+    return NULL;
+}
+
+/* A store older than the index: at its next open, records of a client
+ * already erased lose what the client told, and those of a living client
+ * are indexed so that its erasure cuts them down too. */
+Test(store, old_audit_records_are_indexed_or_cut_down_at_open)
+{
+    static const char living[] = "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9";
+    static const char erased[] = "1a2b3c4d-5e6f-4a0b-9c1d-2e3f4a5b6c7d";
+    static const uint8_t living_id[16] = {0x0f, 0x1e, 0x2d, 0x3c, 0x4b, 0x5a, 0x49, 0x78,
+                                          0x86, 0x95, 0xa4, 0xb3, 0xc2, 0xd1, 0xe0, 0xf9};
+    MDB_txn *txn = wbegin();
+    MDB_val k = {.mv_size = sizeof(living_id), .mv_data = (void *)living_id};
+    MDB_val v = {.mv_size = 1, .mv_data = (void *)"x"};
+    OK(mdb_put(txn, st.clients, &k, &v, 0));
+    uint64_t kept = audit_old(txn, "event.add", living, "purchase insulin pump");
+    uint64_t gone = audit_old(txn, "event.add", erased, "life divorced");
+    uint64_t other = audit_old(txn, "user.add", "bob", "agent in North");
+    MDB_val mark = {.mv_size = 15, .mv_data = (void *)"audit_by_client"};
+    OK(mdb_del(txn, st.meta, &mark, NULL));
+    commit(txn);
+    store_close(&st);
+    OK(store_open(&st, dir, 0));
+
+    cr_assert_str_eq(audit_detail(gone), "life");
+    cr_assert_str_eq(audit_detail(kept), "purchase insulin pump");
+    cr_assert_str_eq(audit_detail(other), "agent in North");
+    txn = wbegin();
+    OK(store_audit_scrub_client(&st, txn, living));
+    commit(txn);
+    cr_assert_str_eq(audit_detail(kept), "purchase");
+    cr_assert_str_eq(audit_detail(other), "agent in North");
 }

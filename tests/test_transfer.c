@@ -20,7 +20,8 @@
 #include "folioclient_transfer.h"
 #include "harness.h"
 
-#define PW    "agent-password"
+#define PW "agent-password"
+/* foliod runs at TODAY (harness_server_clock): its date decides expiry. */
 #define TODAY "2030-06-10"
 
 static struct harness_server a, b;
@@ -61,6 +62,7 @@ static void add_event(struct folio_client *c, const char *id, const char *kind, 
 static void setup_a(void)
 {
     struct folio_error err = {0};
+    harness_server_clock(&a, TODAY " 12:00:00");
     harness_server_start(&a, NULL);
     root_a = harness_admin(&a);
     harness_add_office(root_a, "North");
@@ -128,6 +130,7 @@ static void setup_a(void)
 static void setup(void)
 {
     setup_a();
+    harness_server_clock(&b, TODAY " 12:00:00");
     harness_server_start(&b, NULL);
     root_b = harness_admin(&b);
     harness_add_office(root_b, "East");

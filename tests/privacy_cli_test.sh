@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# privacy_cli_test.sh - what an erased client leaves behind, end to end: the
+# audit keeps kinds and ids only, and `foliod compact` takes the erased
+# bytes out of data.mdb's free pages; it is refused while a foliod serves
+# the directory, and the compacted directory serves again.
+#
+# Needs FOLIOD and FOLIO (paths of the built binaries; ctest sets them).
+. "$(dirname "$0")/cli_lib.sh" privacy-cli-test
+
+new_firm "Privacy Firm"
+run "" "$FOLIO" admin office add Main
+expect "office Main" 0
+add_user alice agent Main
+
+as alice
+mark=ZQXJ-insulin-pump-7Y
+run "" "$FOLIO" --json client add --name "Erased Zqxj Person" --note "$mark note"
+expect "alice adds a client" 0
+id=$(json_get "$OUT" "d['client']['id']")
+run "" "$FOLIO" event add "$id" purchase "$mark"
+expect "alice records a purchase" 0
+run "" "$FOLIO" client erase "$id"
+expect "alice erases the client" 0
+
+as boss
+run "" "$FOLIO" --json admin audit --limit 1000
+expect "boss reads the audit" 0
+json_check "the audit keeps the purchase's kind and the client's id" "$OUT" "
+[r['detail'] for r in d['records'] if r['action'] == 'event.add' and r['target'] == '$id'] ==
+['purchase']"
+[[ $OUT != *"$mark"* ]] && pass "no audit record names what the erased client bought" ||
+  fail "no audit record names what the erased client bought" "${OUT:0:400}"
+
+run "" "$FOLIOD" compact --data "$data"
+expect "compact is refused while foliod serves the directory" 1 "" "stop it"
+run "" "$FOLIOD" serve --data "$data" --listen 127.0.0.1:0
+expect "a second foliod on the same directory is refused" 1 "" "another foliod serves"
+
+run "" "$FOLIO" admin compact
+expect "folio admin compact prints the offline steps" 0 "foliod compact --data"
+run "" "$FOLIO" --json admin compact
+json_check "folio admin compact says it is not online" "$OUT" "d['compact']['online'] is False"
+
+stop_server
+[[ $RC == 0 ]] && pass "foliod exits 0 on SIGTERM" || fail "foliod exits 0 on SIGTERM" "exit $RC"
+run "" "$FOLIOD" compact --data "$data"
+expect "foliod compact on a stopped directory" 0 "compacted"
+if grep -qa "$mark" "$data/data.mdb"; then
+  fail "the erased client's bytes are gone from data.mdb" "$(grep -ac "$mark" "$data/data.mdb")"
+else
+  pass "the erased client's bytes are gone from data.mdb"
+fi
+[[ ! -e $data/data.mdb.compact ]] && pass "no copy is left beside data.mdb" ||
+  fail "no copy is left beside data.mdb"
+
+if start_server "$data" --hash-cost min; then
+  export FOLIO_SERVER=127.0.0.1:$port
+  pass "the compacted directory serves"
+else
+  fail "the compacted directory serves" "$(tail -5 "$tmp/foliod.log")"
+fi
+as alice
+run "" "$FOLIO" --json client add --name "After Compaction"
+expect "writes go on after compaction" 0
+run "" "$FOLIO" --json client list
+json_check "the portfolio reads back" "$OUT" "[c['name'] for c in d['clients']] == ['After Compaction']"
+stop_server
+[[ $RC == 0 ]] && pass "foliod exits 0 after the restart" || fail "foliod exits 0 after the restart" "exit $RC"
+
+cli_summary
