@@ -59,7 +59,10 @@ if start_server "$data" --hash-cost min; then
 else
   fail "the compacted directory serves" "$(tail -5 "$tmp/foliod.log")"
 fi
+# A session goes only to the address that issued it: the new port needs a new login.
 as alice
+run "alice-password-1" "$FOLIO" login alice --password-stdin
+expect "alice logs in on the new port" 0
 run "" "$FOLIO" --json client add --name "After Compaction"
 expect "writes go on after compaction" 0
 run "" "$FOLIO" --json client list
