@@ -22,4 +22,4 @@ fi
 
 exec /usr/bin/python3 "$source_dir/tools/soak" \
   --checks table-flood,session-flood,watchers,login-flood,agenda-flood,never-reading \
-  --seconds 5 --probe-seconds 15 --foliod "$FOLIOD"
+  --seconds 3 --probe-seconds 15 --foliod "$FOLIOD"
