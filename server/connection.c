@@ -579,13 +579,15 @@ bool connection_login(struct connection *conn, uint64_t user_id,
     return true;
 }
 
-void connection_end_user(struct server *s, uint64_t user_id, const char *message)
+void connection_end_user(struct server *s, uint64_t user_id,
+                         const uint8_t keep[STORE_SESSION_KEY_BYTES], const char *message)
 {
     struct connection *conn = s->connections;
     while (conn != NULL) {
         /* connection_pump may close conn, never another connection. */
         struct connection *next = conn->next;
-        if (conn->budget.user_id == user_id && !conn->closing && !conn->closing_after) {
+        bool kept = keep != NULL && memcmp(conn->session_key, keep, sizeof(conn->session_key)) == 0;
+        if (conn->budget.user_id == user_id && !kept && !conn->closing && !conn->closing_after) {
             connection_end(conn, FOLIO__CODE__UNAUTHENTICATED, message);
             connection_pump(conn);
         }
@@ -735,7 +737,8 @@ static void connection_update_reading(struct connection *conn)
         connection_shutdown(conn);
 }
 
-/* The peer's name for logs, and its address as peer_limit counts it. */
+/* The peer's name for logs, and the key every per-address limit counts it
+ * by (peer_limit_key: an IPv6 peer by its /64). */
 static void connection_peer_name(struct connection *conn)
 {
     struct sockaddr_storage addr;
@@ -748,14 +751,12 @@ static void connection_peer_name(struct connection *conn)
             struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&addr;
             uv_ip6_name(a6, host, sizeof(host));
             port = ntohs(a6->sin6_port);
-            memcpy(conn->peer_addr, &a6->sin6_addr, sizeof(conn->peer_addr));
         } else {
             struct sockaddr_in *a4 = (struct sockaddr_in *)&addr;
             uv_ip4_name(a4, host, sizeof(host));
             port = ntohs(a4->sin_port);
-            conn->peer_addr[10] = conn->peer_addr[11] = 0xff;
-            memcpy(conn->peer_addr + 12, &a4->sin_addr, 4);
         }
+        peer_limit_key(conn->peer_addr, (const struct sockaddr *)&addr);
     }
     snprintf(conn->peer, sizeof(conn->peer), "%s:%d", host, port);
 }

@@ -117,8 +117,10 @@ bool connection_login(struct connection *conn, uint64_t user_id,
                       const uint8_t key[STORE_SESSION_KEY_BYTES], int64_t expires_at);
 
 /* Ends every connection logged in as user_id, watchers included, telling
- * each why (UNAUTHENTICATED, message): for a user just disabled. */
-void connection_end_user(struct server *s, uint64_t user_id, const char *message);
+ * each why (UNAUTHENTICATED, message), except those of the session keep
+ * (NULL: none): for a user disabled, or whose password changed. */
+void connection_end_user(struct server *s, uint64_t user_id,
+                         const uint8_t keep[STORE_SESSION_KEY_BYTES], const char *message);
 
 /* Writes a packed frame (taken over: freed here in every case) at once,
  * outside the reply queue: for server-pushed frames with id 0 (notice.h).

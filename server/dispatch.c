@@ -27,7 +27,7 @@ static const struct op op_table[] = {
      op_logout_finish},
     {FOLIO__REQUEST__OP_WHOAMI, "whoami", OP_SESSION, op_whoami_read, NULL, NULL, NULL},
     {FOLIO__REQUEST__OP_PASSWORD_CHANGE, "password_change", OP_SESSION, op_password_change_read,
-     op_password_change_hash, op_password_change_write, NULL},
+     op_password_change_hash, op_password_change_write, op_password_change_finish},
     {FOLIO__REQUEST__OP_OFFICE_ADD, "office_add", OP_SESSION, NULL, NULL, op_office_add_write,
      NULL},
     {FOLIO__REQUEST__OP_OFFICE_LIST, "office_list", OP_SESSION, op_office_list_read, NULL, NULL,

@@ -56,6 +56,7 @@ int op_whoami_read(struct request *req, MDB_txn *txn);
 int op_password_change_read(struct request *req, MDB_txn *txn);
 void op_password_change_hash(struct request *req);
 int op_password_change_write(struct request *req, MDB_txn *txn);
+void op_password_change_finish(struct request *req);
 
 /* op_admin.c */
 /* Fills user->office with its office's name for a reply. */

@@ -94,6 +94,7 @@ int op_office_list_read(struct request *req, MDB_txn *txn)
 
 struct user_password_state {
     uint64_t office_id;
+    uint64_t user_id; /* user passwd: whose connections end once it is set */
     int hash_rc;
     char hash[crypto_pwhash_STRBYTES];
 };
@@ -302,7 +303,7 @@ void op_user_disable_finish(struct request *req)
 {
     if (!request_ok(req) || req->response.user == NULL)
         return;
-    connection_end_user(req->server, req->response.user->id,
+    connection_end_user(req->server, req->response.user->id, NULL,
                         "this account is disabled; its sessions have ended");
 }
 
@@ -338,6 +339,7 @@ int op_user_passwd_write(struct request *req, MDB_txn *txn)
     if ((rc = op_user_save_credential(req, txn, user->id)) == WRITER_ROLLBACK)
         return rc;
     size_t ended = 0;
+    ((struct user_password_state *)req->scratch)->user_id = user->id;
     if (rc == 0)
         rc = store_session_delete_user(store, txn, user->id, &ended);
     if (rc == 0) {
@@ -356,10 +358,16 @@ static void op_user_lift_lock(struct request *req, const char *name)
         log_warn("login lock lifted: %s unlocked by %s", name, req->actor.name);
 }
 
+/* The sessions are gone from the store; the connections, watchers above
+ * all (they send nothing that would find out), go too. */
 void op_user_passwd_finish(struct request *req)
 {
-    if (request_ok(req))
-        op_user_lift_lock(req, req->msg->user_passwd->name);
+    if (!request_ok(req))
+        return;
+    op_user_lift_lock(req, req->msg->user_passwd->name);
+    const struct user_password_state *state = req->scratch;
+    connection_end_user(req->server, state->user_id, NULL,
+                        "your password was set by an admin; log in again");
 }
 
 /* Authorised as user disable: an admin of the user's office or a firm-admin. */

@@ -407,6 +407,15 @@ static int op_password_end_other_sessions(struct request *req, MDB_txn *txn, siz
     return store_session_put(store, txn, req->actor.session_key, current);
 }
 
+/* The other sessions are gone from the store; their connections, watchers
+ * above all (they send nothing that would find out), go too. */
+void op_password_change_finish(struct request *req)
+{
+    if (request_ok(req))
+        connection_end_user(req->server, req->actor.user_id, req->actor.session_key,
+                            "the password was changed; log in again");
+}
+
 int op_password_change_write(struct request *req, MDB_txn *txn)
 {
     struct password_state *state = req->scratch;

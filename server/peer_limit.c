@@ -1,6 +1,7 @@
 /* peer_limit.c - see peer_limit.h. */
 #include "peer_limit.h"
 
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,6 +10,20 @@ struct peer_limit_entry {
     uint8_t addr[PEER_LIMIT_ADDR_SIZE];
     unsigned count;
 };
+
+void peer_limit_key(uint8_t key[PEER_LIMIT_ADDR_SIZE], const struct sockaddr *sa)
+{
+    memset(key, 0, PEER_LIMIT_ADDR_SIZE);
+    if (sa->sa_family == AF_INET6) {
+        const struct in6_addr *a6 = &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
+        memcpy(key, a6, PEER_LIMIT_ADDR_SIZE);
+        if (!IN6_IS_ADDR_V4MAPPED(a6))
+            memset(key + 8, 0, PEER_LIMIT_ADDR_SIZE - 8);
+    } else if (sa->sa_family == AF_INET) {
+        key[10] = key[11] = 0xff;
+        memcpy(key + 12, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, 4);
+    }
+}
 
 /* FNV-1a: addresses are not secret and a chain is never longer than the
  * connections open, which --max-connections bounds. */

@@ -107,22 +107,50 @@ static uint64_t throttle_delay(unsigned failures)
 
 /* ---------------------------------------------------------------- tables */
 
-/* The entry a full table gives up: unused first, then the least recently
- * used with no attempt in flight (one in flight only if all are). */
-#define THROTTLE_VICTIM(slots, n, out)                                                             \
+/* What a full table would lose by giving an entry up, least first: a name
+ * or address never refused anything (a flood of made-up names is all of
+ * this kind, so it only evicts itself), an account's known addresses (its
+ * owner would become a stranger), failures or a lock (forgetting them
+ * would give a guesser a fresh allowance), an attempt in flight. */
+static unsigned throttle_worth(const struct throttle_count *c, unsigned known_count)
+{
+    if (c->pending > 0)
+        return 3;
+    if (c->failures > 0 || c->locked_until_ms > 0)
+        return 2;
+    return known_count > 0 ? 1 : 0;
+}
+
+/* The entry a full table gives up: unused first, then the least worth
+ * keeping, the least recently used among those. */
+#define THROTTLE_VICTIM(slots, n, worth_of, out)                                                   \
     do {                                                                                           \
         (out) = NULL;                                                                              \
+        unsigned out_worth_ = 0;                                                                   \
         for (size_t i_ = 0; i_ < (n); i_++) {                                                      \
             if (!(slots)[i_].used) {                                                               \
                 (out) = &(slots)[i_];                                                              \
                 break;                                                                             \
             }                                                                                      \
-            if ((out) == NULL || ((out)->count.pending > 0 && (slots)[i_].count.pending == 0) ||   \
-                (((out)->count.pending > 0) == ((slots)[i_].count.pending > 0) &&                  \
-                 (slots)[i_].count.last_used_ms < (out)->count.last_used_ms))                      \
+            unsigned worth_ = worth_of(&(slots)[i_]);                                              \
+            if ((out) == NULL || worth_ < out_worth_ ||                                            \
+                (worth_ == out_worth_ &&                                                           \
+                 (slots)[i_].count.last_used_ms < (out)->count.last_used_ms)) {                    \
                 (out) = &(slots)[i_];                                                              \
+                out_worth_ = worth_;                                                               \
+            }                                                                                      \
         }                                                                                          \
     } while (0)
+
+static unsigned throttle_account_worth(const struct throttle_account *a)
+{
+    return throttle_worth(&a->count, a->known_count);
+}
+
+static unsigned throttle_address_worth(const struct throttle_address *a)
+{
+    return throttle_worth(&a->count, 0);
+}
 
 static struct throttle_account *throttle_account_find(struct throttle *t,
                                                       const char key[THROTTLE_NAME_SIZE])
@@ -139,7 +167,7 @@ throttle_account_get(struct throttle *t, const char key[THROTTLE_NAME_SIZE], uin
     struct throttle_account *a = throttle_account_find(t, key);
     if (a != NULL)
         return a;
-    THROTTLE_VICTIM(t->accounts, THROTTLE_ACCOUNT_SLOTS, a);
+    THROTTLE_VICTIM(t->accounts, THROTTLE_ACCOUNT_SLOTS, throttle_account_worth, a);
     memset(a, 0, sizeof(*a));
     a->used = true;
     memcpy(a->name, key, THROTTLE_NAME_SIZE);
@@ -163,7 +191,7 @@ throttle_address_get(struct throttle *t, const uint8_t key[THROTTLE_ADDRESS_SIZE
     struct throttle_address *a = throttle_address_find(t, key);
     if (a != NULL)
         return a;
-    THROTTLE_VICTIM(t->addresses, THROTTLE_ADDRESS_SLOTS, a);
+    THROTTLE_VICTIM(t->addresses, THROTTLE_ADDRESS_SLOTS, throttle_address_worth, a);
     memset(a, 0, sizeof(*a));
     a->used = true;
     memcpy(a->address, key, THROTTLE_ADDRESS_SIZE);

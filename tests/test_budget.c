@@ -18,6 +18,7 @@
 
 #include "conn_budget.h"
 #include "harness.h"
+#include "peer_limit.h"
 
 #define PW_BOB   "bob-password-1"
 #define PW_CARLA "carla-password-1"
@@ -291,4 +292,68 @@ Test(budget, a_budget_held_one_each_refuses_newcomers)
     for (int i = 0; i < 3; i++)
         conn_budget_leave(&b, &m[i]);
     conn_budget_free(&b);
+}
+
+/* A new password ends the sessions it replaces, and their connections
+ * with them: a watcher on a stolen token would otherwise keep its place in
+ * the user's budget for the session's whole life. */
+Test(budget, a_new_password_ends_the_connections_of_the_sessions_it_ends)
+{
+    static const char *const flags[] = {"--max-connections-per-user", "3", NULL};
+    harness_server_start(&srv, flags);
+    struct folio_client *root = harness_admin(&srv);
+    harness_add_office(root, "North");
+    harness_add_user(root, "bob", FOLIO__ROLE__ROLE_AGENT, "North", PW_BOB);
+    struct harness_raw *stolen[2] = {raw_watcher("bob", PW_BOB), raw_watcher("bob", PW_BOB)};
+    struct folio_client *bob = harness_user(&srv, "bob", PW_BOB);
+
+    /* Bob's own change keeps his session; the others' watchers go... */
+    struct folio_error err = {0};
+    folio_response_free(
+        harness_ok(folio_password_change(bob, PW_BOB, "bob-password-2", &err), &err));
+    for (int i = 0; i < 2; i++) {
+        harness_raw_refused_and_closed(stolen[i], FOLIO__CODE__UNAUTHENTICATED,
+                                       "password was changed");
+        harness_raw_close(stolen[i]);
+    }
+    folio_response_free(harness_ok(folio_whoami(bob, &err), &err));
+    /* ...and their places in his budget come back. */
+    struct harness_raw *mine = raw_watcher("bob", "bob-password-2");
+
+    /* An admin's reset ends every session of the user, this one too. */
+    folio_response_free(harness_ok(folio_user_passwd(root, "bob", "bob-password-3", &err), &err));
+    harness_raw_refused_and_closed(mine, FOLIO__CODE__UNAUTHENTICATED, "set by an admin");
+    harness_raw_close(mine);
+    harness_refused(folio_whoami(bob, &err), &err, FOLIO__CODE__UNAUTHENTICATED);
+    folio_client_close(bob);
+    folio_client_close(root);
+    harness_server_finish(&srv);
+}
+
+/* Every per-address limit counts an IPv6 peer by its /64: a host choosing
+ * a new address in its block gets no fresh share. IPv4, written either way,
+ * counts by the whole address. */
+Test(budget, addresses_are_counted_by_ipv4_address_or_ipv6_64)
+{
+    struct sockaddr_in6 a = {.sin6_family = AF_INET6}, b = a, other = a, mapped = a;
+    cr_assert_eq(inet_pton(AF_INET6, "2001:db8:1:2::1", &a.sin6_addr), 1);
+    cr_assert_eq(inet_pton(AF_INET6, "2001:db8:1:2:aaaa:bbbb:cccc:dddd", &b.sin6_addr), 1);
+    cr_assert_eq(inet_pton(AF_INET6, "2001:db8:1:3::1", &other.sin6_addr), 1);
+    cr_assert_eq(inet_pton(AF_INET6, "::ffff:10.0.0.1", &mapped.sin6_addr), 1);
+    struct sockaddr_in v4 = {.sin_family = AF_INET}, v4_other = v4;
+    cr_assert_eq(inet_pton(AF_INET, "10.0.0.1", &v4.sin_addr), 1);
+    cr_assert_eq(inet_pton(AF_INET, "10.0.0.2", &v4_other.sin_addr), 1);
+
+    uint8_t ka[PEER_LIMIT_ADDR_SIZE], kb[PEER_LIMIT_ADDR_SIZE], ko[PEER_LIMIT_ADDR_SIZE],
+        km[PEER_LIMIT_ADDR_SIZE], k4[PEER_LIMIT_ADDR_SIZE], k4o[PEER_LIMIT_ADDR_SIZE];
+    peer_limit_key(ka, (struct sockaddr *)&a);
+    peer_limit_key(kb, (struct sockaddr *)&b);
+    peer_limit_key(ko, (struct sockaddr *)&other);
+    peer_limit_key(km, (struct sockaddr *)&mapped);
+    peer_limit_key(k4, (struct sockaddr *)&v4);
+    peer_limit_key(k4o, (struct sockaddr *)&v4_other);
+    cr_assert_eq(memcmp(ka, kb, sizeof(ka)), 0, "one /64 counts as one peer");
+    cr_assert_neq(memcmp(ka, ko, sizeof(ka)), 0, "another /64 is another peer");
+    cr_assert_eq(memcmp(km, k4, sizeof(km)), 0, "IPv4 counts once whichever way it is written");
+    cr_assert_neq(memcmp(k4, k4o, sizeof(k4)), 0, "each IPv4 address is a peer");
 }

@@ -9,6 +9,7 @@
 
 #include "folioclient_stats.h"
 #include "harness.h"
+#include "throttle.h"
 
 static struct harness_server srv;
 
@@ -356,4 +357,66 @@ Test(login_throttle, unknown_names_and_old_hashes_cost_a_check_at_the_current_co
     cr_assert_eq(login_from("127.0.0.1", "alice", "alice-password"), FOLIO__CODE__OK);
     cr_assert_eq(log_count(rehashed), 1);
     harness_server_finish(&srv);
+}
+
+/* ---------------------------------------------------------------- the tables, without a server */
+
+static void throttle_peer(uint8_t peer[THROTTLE_ADDRESS_SIZE], uint8_t last)
+{
+    /* ::ffff:10.0.0.last */
+    memset(peer, 0, THROTTLE_ADDRESS_SIZE);
+    peer[10] = peer[11] = 0xff;
+    peer[12] = 10;
+    peer[15] = last;
+}
+
+/* One attempt of name from peer, settled as settle says (-1 wrong, 0 not
+ * checked, 1 right); returns the verdict. */
+static enum throttle_verdict throttle_try(struct throttle *t, const char *name,
+                                          const uint8_t peer[THROTTLE_ADDRESS_SIZE], int settle,
+                                          uint64_t now_ms)
+{
+    struct throttle_ticket ticket = {0};
+    uint64_t wait_ms = 0;
+    enum throttle_verdict v = throttle_reserve(t, &ticket, name, peer, now_ms, &wait_ms);
+    if (v != THROTTLE_GO)
+        return v;
+    if (settle < 0)
+        throttle_failure(t, &ticket, now_ms);
+    else if (settle > 0)
+        throttle_success(t, &ticket, now_ms);
+    else
+        throttle_cancel(t, &ticket);
+    return v;
+}
+
+/* A table full of made-up names, each tried once and never checked (what
+ * an address refused for its share of the hash queue leaves), gives those
+ * up first: a lock and an owner's known addresses outlive the flood. */
+Test(login_throttle, a_flood_of_made_up_names_keeps_locks_and_known_addresses)
+{
+    struct throttle *t = calloc(1, sizeof(*t));
+    cr_assert_not_null(t);
+    throttle_init(t, 2, 1000000, 600000);
+    uint8_t office[THROTTLE_ADDRESS_SIZE], guesser[THROTTLE_ADDRESS_SIZE],
+        flooder[THROTTLE_ADDRESS_SIZE];
+    throttle_peer(office, 1);
+    throttle_peer(guesser, 2);
+    throttle_peer(flooder, 3);
+    uint64_t now = 1000;
+    cr_assert_eq(throttle_try(t, "alice", office, 1, now), THROTTLE_GO);
+    cr_assert_eq(throttle_try(t, "alice", guesser, -1, now), THROTTLE_GO);
+    cr_assert_eq(throttle_try(t, "alice", guesser, -1, now), THROTTLE_GO);
+    cr_assert_eq(throttle_try(t, "alice", guesser, -1, now), THROTTLE_ACCOUNT_LOCKED);
+
+    for (int i = 0; i < 2 * THROTTLE_ACCOUNT_SLOTS; i++) {
+        char name[32];
+        snprintf(name, sizeof(name), "made-up-%d", i);
+        throttle_try(t, name, flooder, 0, ++now);
+    }
+    cr_assert_eq(throttle_try(t, "alice", guesser, -1, now), THROTTLE_ACCOUNT_LOCKED,
+                 "the flood wiped alice's lock");
+    cr_assert_eq(throttle_try(t, "alice", office, 1, now), THROTTLE_GO,
+                 "the flood made alice a stranger at her own office");
+    free(t);
 }
