@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "client_record.h"
+#include "store_tombstone.h"
 
 #define AUDIT_LIST_MAX 1000
 #define AUDIT_SCAN_MAX 100000
@@ -245,10 +246,27 @@ static const char *audit_old_client(const Folio__AuditRecord *r, char *kept, siz
     return client;
 }
 
+/* A client erased before erasures were remembered (store_tombstone.h):
+ * its client.erase record names it, so a bundle made before the erasure
+ * cannot bring it back unnoticed either. */
+static int audit_backfill_erasure(struct store *s, MDB_txn *txn, const Folio__AuditRecord *r)
+{
+    uint8_t id[16];
+    if (client_id_parse(r->target, id) != 0)
+        return 0;
+    MDB_val k = {.mv_size = sizeof(id), .mv_data = id}, v;
+    int rc = mdb_get(txn, s->clients, &k, &v);
+    if (rc != MDB_NOTFOUND)
+        return rc; /* 0: imported again since, on purpose */
+    return store_tombstone_put(s, txn, id, r->time);
+}
+
 /* Indexes or cuts down the record r (under seq) as audit_old_client says. */
 static int audit_backfill_one(struct store *s, MDB_txn *txn, uint64_t seq,
                               const Folio__AuditRecord *r)
 {
+    if (strcmp(r->action, "client.erase") == 0)
+        return audit_backfill_erasure(s, txn, r);
     char kept[256];
     const char *client = audit_old_client(r, kept, sizeof(kept));
     uint8_t id[16];

@@ -18,6 +18,7 @@
 #include "store_meta.h"
 #include "store_office.h"
 #include "store_session.h"
+#include "store_tombstone.h"
 #include "store_user.h"
 
 #define OK(expr)                                                                                   \
@@ -1135,6 +1136,7 @@ Test(store, old_audit_records_are_indexed_or_cut_down_at_open)
     uint64_t kept = audit_old(txn, "event.add", living, "purchase insulin pump");
     uint64_t gone = audit_old(txn, "event.add", erased, "life divorced");
     uint64_t other = audit_old(txn, "user.add", "bob", "agent in North");
+    audit_old(txn, "client.erase", erased, "");
     MDB_val mark = {.mv_size = 15, .mv_data = (void *)"audit_by_client"};
     OK(mdb_del(txn, st.meta, &mark, NULL));
     commit(txn);
@@ -1144,7 +1146,15 @@ Test(store, old_audit_records_are_indexed_or_cut_down_at_open)
     cr_assert_str_eq(audit_detail(gone), "life");
     cr_assert_str_eq(audit_detail(kept), "purchase insulin pump");
     cr_assert_str_eq(audit_detail(other), "agent in North");
+    /* The erasure is remembered as if made by this version. */
+    static const uint8_t erased_id[16] = {0x1a, 0x2b, 0x3c, 0x4d, 0x5e, 0x6f, 0x4a, 0x0b,
+                                          0x9c, 0x1d, 0x2e, 0x3f, 0x4a, 0x5b, 0x6c, 0x7d};
+    bool remembered = false, living_remembered = true;
     txn = wbegin();
+    OK(store_tombstone_has(&st, txn, erased_id, &remembered));
+    OK(store_tombstone_has(&st, txn, living_id, &living_remembered));
+    cr_assert(remembered, "an erasure older than tombstones is not remembered");
+    cr_assert(!living_remembered);
     OK(store_audit_scrub_client(&st, txn, living));
     commit(txn);
     cr_assert_str_eq(audit_detail(kept), "purchase");
