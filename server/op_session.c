@@ -86,6 +86,23 @@ struct login_state {
     int64_t expires_at;
 };
 
+/* The user already holds --max-connections-per-user connections: the login
+ * or authentication is refused, and its reply carries no session. A login
+ * is refused before its password is checked, so that the answer cannot
+ * tell a right password from a wrong one; finish checks again for
+ * connections that logged in meanwhile. */
+static int op_session_over_budget(struct request *req, const char *name)
+{
+    req->response.result_case = FOLIO__RESPONSE__RESULT__NOT_SET;
+    req->response.session = NULL;
+    req->result_packed = NULL;
+    req->result_packed_len = 0;
+    return request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED,
+                        "%s already has %u connections open, the most the server allows one user "
+                        "(--max-connections-per-user; folio watch counts too): close one first",
+                        name, req->server->config.max_connections_per_user);
+}
+
 int op_login_read(struct request *req, MDB_txn *txn)
 {
     Folio__Login *login = req->msg->login;
@@ -124,6 +141,8 @@ int op_login_read(struct request *req, MDB_txn *txn)
         return 0;
     if (rc != 0)
         return request_store_error(req, rc, "log in");
+    if (conn_budget_user_count(&s->budget, user->id) >= s->config.max_connections_per_user)
+        return op_session_over_budget(req, user->name);
     state->user_id = user->id;
     state->stored_hash = cred->password_hash;
     return 0;
@@ -261,20 +280,6 @@ static void op_session_drop(struct request *req, const struct login_state *state
     writer_submit(&req->server->writer, &drop->job);
 }
 
-/* The user already holds --max-connections-per-user connections: the login
- * or authentication is refused, and its reply carries no session. */
-static void op_session_over_budget(struct request *req, const char *name)
-{
-    req->response.result_case = FOLIO__RESPONSE__RESULT__NOT_SET;
-    req->response.session = NULL;
-    req->result_packed = NULL;
-    req->result_packed_len = 0;
-    request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED,
-                 "%s already has %u connections open, the most the server allows one user "
-                 "(--max-connections-per-user; folio watch counts too): close one first",
-                 name, req->server->config.max_connections_per_user);
-}
-
 void op_login_finish(struct request *req)
 {
     struct server *s = req->server;
@@ -286,7 +291,7 @@ void op_login_finish(struct request *req)
         throttle_success(&s->throttle, &req->login_ticket, now_ms);
         if (!connection_login(conn, state->user_id, state->session_key, state->expires_at)) {
             op_session_drop(req, state, name);
-            op_session_over_budget(req, name);
+            (void)op_session_over_budget(req, name);
             return;
         }
         log_info("login: %s from %s", name, conn->peer);
@@ -319,7 +324,7 @@ void op_authenticate_finish(struct request *req)
 {
     if (request_ok(req) && !connection_login(req->conn, req->actor.user_id, req->actor.session_key,
                                              req->actor.session_expires_at))
-        op_session_over_budget(req, req->actor.name);
+        (void)op_session_over_budget(req, req->actor.name);
 }
 
 int op_logout_write(struct request *req, MDB_txn *txn)

@@ -169,6 +169,10 @@ Test(budget, one_user_holds_only_so_many_connections_and_disabling_ends_them)
     char token[65];
     harness_login_token(bob, "bob", PW_BOB, token);
     expect_login("bob", PW_BOB, FOLIO__CODE__RESOURCE_EXHAUSTED, "--max-connections-per-user");
+    /* Refused before the password is checked: the answer does not tell a
+     * right password from a wrong one. */
+    expect_login("bob", "not-bobs-password", FOLIO__CODE__RESOURCE_EXHAUSTED,
+                 "--max-connections-per-user");
     struct folio_client *again = harness_connect(&srv);
     struct folio_error err = {0};
     harness_refused(folio_authenticate(again, token, &err), &err, FOLIO__CODE__RESOURCE_EXHAUSTED);
