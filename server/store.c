@@ -114,17 +114,22 @@ static int store_open_tables(struct store *s, MDB_txn *txn)
 }
 
 /* Indexes the audit records of a store older than the audit-by-client
- * index, once. A failure (a full map, say) costs nothing but a retry at the
- * next open: the store serves as it is. */
+ * index, once, a batch per transaction. A failure (a full map, say) costs
+ * nothing but a retry at the next open, from the last batch committed:
+ * the store serves as it is. */
 static void store_open_backfill(struct store *s)
 {
-    MDB_txn *txn;
-    if (mdb_txn_begin(s->env, NULL, 0, &txn) != 0)
-        return;
-    if (store_audit_backfill(s, txn) != 0)
-        mdb_txn_abort(txn);
-    else
-        mdb_txn_commit(txn); /* frees txn, committed or not */
+    for (bool done = false; !done;) {
+        MDB_txn *txn;
+        if (mdb_txn_begin(s->env, NULL, 0, &txn) != 0)
+            return;
+        if (store_audit_backfill(s, txn, &done) != 0) {
+            mdb_txn_abort(txn);
+            return;
+        }
+        if (mdb_txn_commit(txn) != 0)
+            return;
+    }
 }
 
 int store_open(struct store *s, const char *dir, int create)

@@ -218,6 +218,7 @@ int store_audit_query(struct store *s, MDB_txn *txn, const struct store_audit_fi
 
 /* Marks in meta that every record older than the index has been seen. */
 static const char audit_backfill_mark[] = "audit_by_client";
+static const char audit_backfill_next[] = "audit_by_client.next"; /* seq the walk goes on from */
 
 /* The client a record written before the index is about (NULL: none) and,
  * in kept, what its detail keeps once that client is erased: as
@@ -285,20 +286,39 @@ static int audit_backfill_one(struct store *s, MDB_txn *txn, uint64_t seq,
     return store_put_message(txn, s->audit, key, sizeof(key), &scrubbed.base, 0);
 }
 
-int store_audit_backfill(struct store *s, MDB_txn *txn)
+int store_audit_backfill(struct store *s, MDB_txn *txn, bool *done)
 {
     MDB_val mk = {.mv_size = sizeof(audit_backfill_mark) - 1,
                   .mv_data = (void *)audit_backfill_mark},
             mv;
+    MDB_val pk = {.mv_size = sizeof(audit_backfill_next) - 1,
+                  .mv_data = (void *)audit_backfill_next},
+            pv;
+    *done = true;
     int rc = mdb_get(txn, s->meta, &mk, &mv);
     if (rc != MDB_NOTFOUND)
+        return rc;
+    uint64_t next = 0;
+    rc = mdb_get(txn, s->meta, &pk, &pv);
+    if (rc == 0 && pv.mv_size == 8)
+        next = store_u64_from_key(pv.mv_data);
+    else if (rc != 0 && rc != MDB_NOTFOUND)
         return rc;
     MDB_cursor *cur;
     if ((rc = mdb_cursor_open(txn, s->audit, &cur)) != 0)
         return rc;
     /* Each step seeks past the record before, so rewriting a record never
      * leaves the walk relying on where a cursor was. */
-    for (uint64_t next = 0;;) {
+    for (unsigned walked = 0;; walked++) {
+        if (walked == STORE_AUDIT_BACKFILL_BATCH) {
+            mdb_cursor_close(cur);
+            uint8_t at[8];
+            store_key_u64(at, next);
+            pv.mv_size = sizeof(at);
+            pv.mv_data = at;
+            *done = false;
+            return mdb_put(txn, s->meta, &pk, &pv, 0);
+        }
         uint8_t key[8];
         store_key_u64(key, next);
         MDB_val k = {.mv_size = sizeof(key), .mv_data = key}, v;
@@ -322,6 +342,8 @@ int store_audit_backfill(struct store *s, MDB_txn *txn)
     }
     mdb_cursor_close(cur);
     if (rc != MDB_NOTFOUND)
+        return rc;
+    if ((rc = mdb_del(txn, s->meta, &pk, NULL)) != 0 && rc != MDB_NOTFOUND)
         return rc;
     mv.mv_size = 1;
     mv.mv_data = (void *)"1";

@@ -9,6 +9,8 @@
 #define FOLIO_STORE_AUDIT_H
 
 #include "folio.pb-c.h"
+#include <stdbool.h>
+
 #include "store.h"
 
 /* client_id: the client the record is about (indexed), or NULL; kept:
@@ -23,9 +25,14 @@ int store_audit_append(struct store *s, MDB_txn *txn, Folio__AuditRecord *record
 int store_audit_scrub_client(struct store *s, MDB_txn *txn, const char *client_id);
 
 /* Once per store, for records written before the index existed: indexes
- * those about a client that still exists, and cuts down at once those
- * about a client already erased. Later calls only read a mark in meta. */
-int store_audit_backfill(struct store *s, MDB_txn *txn);
+ * those about a client that still exists, cuts down at once those about a
+ * client already erased, and remembers clients erased then
+ * (store_tombstone.h). One call does at most STORE_AUDIT_BACKFILL_BATCH
+ * records and saves where it stopped in meta, so that no transaction grows
+ * with the audit: call it in fresh transactions until *done. Later calls
+ * only read a mark in meta. */
+#define STORE_AUDIT_BACKFILL_BATCH 10000
+int store_audit_backfill(struct store *s, MDB_txn *txn, bool *done);
 
 struct store_audit_filter {
     const char *actor;  /* NULL: any */
