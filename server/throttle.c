@@ -31,17 +31,6 @@ static void throttle_name_key(char key[THROTTLE_NAME_SIZE], const char *name)
     memset(key + i, 0, THROTTLE_NAME_SIZE - i);
 }
 
-/* One host of IPv4 is one address; IPv6 hands every host a /64, so an
- * attacker's /64 counts as one. */
-static void throttle_address_key(uint8_t key[THROTTLE_ADDRESS_SIZE],
-                                 const uint8_t peer[THROTTLE_ADDRESS_SIZE])
-{
-    static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-    memcpy(key, peer, THROTTLE_ADDRESS_SIZE);
-    if (memcmp(peer, mapped, sizeof(mapped)) != 0)
-        memset(key + 8, 0, 8);
-}
-
 static void throttle_address_text(const uint8_t key[THROTTLE_ADDRESS_SIZE], char *out, size_t size)
 {
     static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
@@ -239,7 +228,7 @@ enum throttle_verdict throttle_reserve(struct throttle *t, struct throttle_ticke
 {
     memset(ticket, 0, sizeof(*ticket));
     throttle_name_key(ticket->name, name);
-    throttle_address_key(ticket->address, peer);
+    memcpy(ticket->address, peer, THROTTLE_ADDRESS_SIZE);
     *wait_ms = 0;
 
     struct throttle_address *address = throttle_address_find(t, ticket->address);

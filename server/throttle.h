@@ -79,9 +79,10 @@ enum throttle_verdict {
 void throttle_init(struct throttle *t, unsigned account_max, unsigned address_max,
                    uint64_t lockout_ms);
 
-/* Checks name from peer (16 bytes, IPv4 mapped into IPv6) and, when it may
- * try, reserves the attempt in ticket. Otherwise *wait_ms says how long the
- * refusal lasts at most. */
+/* Checks name from peer (the key peer_limit_key makes: an IPv4 address
+ * mapped into IPv6, or an IPv6 /64) and, when it may try, reserves the
+ * attempt in ticket. Otherwise *wait_ms says how long the refusal lasts at
+ * most. */
 enum throttle_verdict throttle_reserve(struct throttle *t, struct throttle_ticket *ticket,
                                        const char *name, const uint8_t peer[THROTTLE_ADDRESS_SIZE],
                                        uint64_t now_ms, uint64_t *wait_ms);
