@@ -521,6 +521,16 @@ int bundle_reader_next(struct bundle_reader *r, struct arena *arena, Folio__Bund
     return 1;
 }
 
+int bundle_reader_seek(struct bundle_reader *r, uint64_t offset)
+{
+    if (offset > (uint64_t)INT64_MAX || lseek(r->fd, (off_t)offset, SEEK_SET) < 0)
+        return -1;
+    r->len = r->pos = 0;
+    r->offset = offset;
+    r->done = false;
+    return 0;
+}
+
 void bundle_reader_close(struct bundle_reader *r)
 {
     free(r->buf);

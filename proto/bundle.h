@@ -63,10 +63,14 @@ struct bundle_reader {
 
 /* Reads a verified bundle from the start, one record at a time. next returns
  * 1 and the record (unpacked into arena), 0 after the end record, or -1 and
- * why. */
+ * why. Between two calls to next, r->offset is where the next record starts. */
 int bundle_reader_open(struct bundle_reader *r, int fd, char *why, size_t why_size);
 int bundle_reader_next(struct bundle_reader *r, struct arena *arena, Folio__BundleRecord **out,
                        char *why, size_t why_size);
+/* Goes on reading from offset, a value r->offset held between two calls to
+ * next on the same file (so a long read can stop and resume later). 0 or
+ * -1 with errno. */
+int bundle_reader_seek(struct bundle_reader *r, uint64_t offset);
 void bundle_reader_close(struct bundle_reader *r);
 
 /* A short, readable fingerprint of a public key: groups of hex digits of

@@ -112,7 +112,7 @@ static const struct op op_table[] = {
     {FOLIO__REQUEST__OP_IMPORT_CHUNK, "import_chunk", OP_SESSION, op_import_chunk_read,
      op_import_chunk_pool, NULL, NULL},
     {FOLIO__REQUEST__OP_IMPORT_COMMIT, "import_commit", OP_SESSION, op_import_commit_read,
-     op_import_commit_pool, op_import_commit_write, op_transfer_finish},
+     op_import_commit_pool, op_import_commit_write, op_import_commit_finish},
     {FOLIO__REQUEST__OP_RESTORE_TRANSFERRED, "restore_transferred", OP_SESSION, NULL, NULL,
      op_restore_transferred_write, NULL},
     {FOLIO__REQUEST__OP_CLIENT_IMPORT, "client_import", OP_SESSION, NULL, NULL,
@@ -443,6 +443,7 @@ static int dispatch_write_run(struct writer_job *job, MDB_txn *txn)
     req->response.result_case = FOLIO__RESPONSE__RESULT__NOT_SET;
     req->result_packed = NULL;
     req->result_packed_len = 0;
+    req->write_again = false;
     return req->op->write(req, txn);
 }
 
@@ -461,6 +462,16 @@ static void dispatch_write_done(struct writer_job *job)
                      "the change was not saved: the database is full");
     } else if (job->run_rc != 0 && job->run_rc != WRITER_ROLLBACK) {
         request_store_error(req, job->run_rc, "save the change");
+    } else if (req->write_again && request_ok(req)) {
+        /* Its next part queues behind the writes that came meanwhile; a
+         * stopping server takes no more parts. */
+        req->write_rounds++;
+        if (!s->draining) {
+            dispatch_leave_loop(req);
+            writer_submit(&s->writer, &req->write_job);
+            return;
+        }
+        req->write_cut_short = true;
     }
     dispatch_finish(req);
     dispatch_resumed(conn, s, req->state == REQUEST_DONE);

@@ -124,6 +124,8 @@ static const char main_serve_usage[] =
     "  --import-max-events N         events in one imported bundle (default 250000)\n"
     "  --import-max-client-events N  events of one client in an imported bundle\n"
     "                                (default 100000)\n"
+    "  --import-batch-records N      records an import applies per write transaction;\n"
+    "                                other writes go between batches (default 5000)\n"
     "  --idle-timeout S              close connections idle for S seconds (default 600;\n"
     "                                0 never); connections that watch are spared\n"
     "  --session-ttl S               sessions expire S seconds after login (default 604800)\n"
@@ -264,6 +266,7 @@ enum main_option {
     OPT_TRANSFER_QUOTA_FIRM,
     OPT_IMPORT_MAX_EVENTS,
     OPT_IMPORT_MAX_CLIENT_EVENTS,
+    OPT_IMPORT_BATCH_RECORDS,
     OPT_IDLE_TIMEOUT,
     OPT_SESSION_TTL,
     OPT_LOCKOUT_AFTER,
@@ -659,6 +662,7 @@ static int main_serve(int argc, char **argv)
         {"transfer-quota-firm", required_argument, NULL, OPT_TRANSFER_QUOTA_FIRM},
         {"import-max-events", required_argument, NULL, OPT_IMPORT_MAX_EVENTS},
         {"import-max-client-events", required_argument, NULL, OPT_IMPORT_MAX_CLIENT_EVENTS},
+        {"import-batch-records", required_argument, NULL, OPT_IMPORT_BATCH_RECORDS},
         {"idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT},
         {"session-ttl", required_argument, NULL, OPT_SESSION_TTL},
         {"login-lockout-after", required_argument, NULL, OPT_LOCKOUT_AFTER},
@@ -744,6 +748,12 @@ static int main_serve(int argc, char **argv)
                 return main_usage_error("--import-max-client-events wants 1 to 10000000, not %s",
                                         optarg);
             config.import_max_client_events = n;
+            break;
+        case OPT_IMPORT_BATCH_RECORDS:
+            if (main_parse_number(optarg, 1, 1000000, &n) != 0)
+                return main_usage_error("--import-batch-records wants 1 to 1000000, not %s",
+                                        optarg);
+            config.import_batch_records = n;
             break;
         case OPT_IDLE_TIMEOUT:
             if (main_parse_number(optarg, 0, 7 * 24 * 3600, &n) != 0)

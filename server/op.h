@@ -154,6 +154,7 @@ void op_import_chunk_pool(struct request *req);
 int op_import_commit_read(struct request *req, MDB_txn *txn);
 void op_import_commit_pool(struct request *req);
 int op_import_commit_write(struct request *req, MDB_txn *txn);
+void op_import_commit_finish(struct request *req);
 int op_restore_transferred_write(struct request *req, MDB_txn *txn);
 /* Removes the connection's transfer once it is finished. */
 void op_transfer_finish(struct request *req);

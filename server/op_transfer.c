@@ -21,6 +21,7 @@
 #include "bundle.h"
 #include "client_record.h"
 #include "connection.h"
+#include "log.h"
 #include "op.h"
 #include "server.h"
 #include "store_client.h"
@@ -489,12 +490,22 @@ void op_import_chunk_pool(struct request *req)
     request_reply_empty(req);
 }
 
+/* An import is applied in batches (transfer_bundle.h). done is where the
+ * committed batches left off; next where the last run of the write stage
+ * got to, which becomes done once that run is committed (write_rounds). */
+struct op_import_progress {
+    uint64_t offset; /* the next batch's first record; 0 before the first */
+    struct transfer_counts counts;
+};
+
 struct op_import {
     struct transfer *t;
     Folio__User *agent;
     Folio__ImportResult *result;
     char *fingerprint;
     struct transfer_rules rules;
+    struct op_import_progress done, next;
+    unsigned rounds; /* req->write_rounds that done stands for */
 };
 
 int op_import_commit_read(struct request *req, MDB_txn *txn)
@@ -565,11 +576,9 @@ static int op_import_signer(struct request *req, const ProtobufCBinaryData *key,
     return rc;
 }
 
-/* Bounds and checks every record off the writer. The import is applied in
- * one transaction (all or nothing), during which other writes wait: the
- * bound on events (--import-max-events) is what limits that wait, about
- * half a second for 40,000 events and five for 160,000 on a shared 2-core
- * machine (README, "Running it safely"). */
+/* Bounds and checks every record off the writer, and that every client may
+ * come to this agent, so that an import the firm refuses stops before its
+ * first batch. */
 static void op_import_check(struct request *req, const Folio__BundleHeader *header)
 {
     struct op_import *im = req->scratch;
@@ -592,12 +601,21 @@ static void op_import_check(struct request *req, const Folio__BundleHeader *head
         return;
     }
     im->rules.created_at = header->created_at;
-    struct transfer_rules rules = im->rules;
-    rules.agent_id = 0;
+    struct store *store = &req->server->store;
+    MDB_txn *txn;
+    int rc = store_read_begin(store, &txn);
+    if (rc != 0) {
+        request_store_error(req, rc, "check the bundle");
+        return;
+    }
     Folio__Code code;
     char why[256];
-    if (transfer_bundle_check(im->t->fd, &rules, &code, why, sizeof(why)) != 0)
+    rc = transfer_bundle_check(im->t->fd, store, txn, &im->rules, &code, why, sizeof(why));
+    store_read_end(store, txn);
+    if (rc == TRANSFER_REFUSED)
         request_fail(req, code, "%s", why);
+    else if (rc != 0)
+        request_store_error(req, rc, "check the bundle");
 }
 
 void op_import_commit_pool(struct request *req)
@@ -634,19 +652,58 @@ void op_import_commit_pool(struct request *req)
     op_import_check(req, header);
 }
 
+/* A batch after the first failed: say what the earlier ones left. */
+static int op_import_stopped(struct request *req, const struct op_import *im, int rc)
+{
+    if (im->done.offset == 0 || im->result->dry_run)
+        return rc;
+    const char *why = req->status.message != NULL ? req->status.message : "";
+    request_fail(req, req->status.code,
+                 "%s; the import stopped after %llu clients, which stay imported: importing the "
+                 "same bundle again adds the rest",
+                 why, (unsigned long long)im->done.counts.added + im->done.counts.unerased);
+    return rc;
+}
+
+/* The first batch of an import that takes several: the audit says at once
+ * what is coming in, whether or not the import gets to its end. */
+static int op_import_audit_begin(struct request *req, MDB_txn *txn, const struct op_import *im)
+{
+    char *detail = arena_printf(
+        &req->arena, "bundle of %llu clients from firm %s, key %s, applied in batches",
+        (unsigned long long)im->result->header->clients, im->result->header->firm, im->fingerprint);
+    if (detail == NULL)
+        return op_transfer_oom(req);
+    int rc = audit_append(req, txn, "import.begin", im->agent->name, detail);
+    return rc != 0 ? request_store_error(req, rc, "import the bundle") : 0;
+}
+
 int op_import_commit_write(struct request *req, MDB_txn *txn)
 {
     struct op_import *im = req->scratch;
     Folio__ImportResult *result = im->result;
-    struct transfer_counts n;
+    if (req->write_rounds != im->rounds) {
+        im->done = im->next; /* the last run was committed */
+        im->rounds = req->write_rounds;
+    }
+    struct transfer_batch batch = {.offset = im->done.offset,
+                                   .max_records = req->server->config.import_batch_records};
+    struct transfer_counts n = im->done.counts;
     Folio__Code code;
     char why[256];
-    int rc = transfer_bundle_apply(&req->server->store, txn, im->t->fd, &im->rules, &n, &code, why,
-                                   sizeof(why));
+    int rc = transfer_bundle_apply(&req->server->store, txn, im->t->fd, &im->rules, &batch, &n,
+                                   &code, why, sizeof(why));
     if (rc == TRANSFER_REFUSED)
-        return request_fail(req, code, "%s", why);
+        return op_import_stopped(req, im, request_fail(req, code, "%s", why));
     if (rc != 0)
-        return request_store_error(req, rc, "import the bundle");
+        return op_import_stopped(req, im, request_store_error(req, rc, "import the bundle"));
+    if (batch.offset != 0) {
+        im->next = (struct op_import_progress){.offset = batch.offset, .counts = n};
+        req->write_again = true;
+        if (result->dry_run)
+            return WRITER_ROLLBACK;
+        return im->done.offset == 0 ? op_import_audit_begin(req, txn, im) : 0;
+    }
     result->clients_added = n.added;
     result->clients_unchanged = n.unchanged;
     result->events = n.events;
@@ -676,6 +733,25 @@ int op_import_commit_write(struct request *req, MDB_txn *txn)
     if ((rc = audit_append(req, txn, "import", im->agent->name, detail)) != 0)
         return request_store_error(req, rc, "import the bundle");
     return 0;
+}
+
+void op_import_commit_finish(struct request *req)
+{
+    struct op_import *im = req->scratch;
+    if (req->write_cut_short && im->result->dry_run) {
+        request_fail(req, FOLIO__CODE__UNAVAILABLE,
+                     "the server is stopping: the dry run stopped before the end of the bundle");
+    } else if (req->write_cut_short) {
+        im->done = im->next;
+        log_info("import for %s stopped after %llu clients: the server is stopping",
+                 im->agent->name,
+                 (unsigned long long)im->done.counts.added + im->done.counts.unerased);
+        request_fail(req, FOLIO__CODE__UNAVAILABLE,
+                     "the server is stopping: the import stopped after %llu clients, which stay "
+                     "imported; importing the same bundle again adds the rest",
+                     (unsigned long long)im->done.counts.added + im->done.counts.unerased);
+    }
+    op_transfer_finish(req);
 }
 
 /* ---------------------------------------------------------------- restore */

@@ -65,6 +65,15 @@ struct request {
     bool close_after;  /* close the connection once this reply is written */
     bool skip_write;   /* set by a read stage that found nothing to write */
     bool hash_counted; /* counted in the server's hash_peers (dispatch.c) */
+    /* A write stage that did part of its work sets write_again: once that
+     * part is committed, the write stage runs again, after the writes
+     * queued meanwhile (a large import, in batches). write_rounds counts
+     * the committed parts, so that a write stage replayed on a grown map
+     * can tell a replay (same count) from its next part. write_cut_short
+     * tells the finish stage that the server stopped asking for more. */
+    bool write_again;
+    bool write_cut_short;
+    unsigned write_rounds;
     uint64_t delay_ms; /* hold the reply back this long (failed logins) */
     uv_timer_t *delay_timer;
     void *scratch; /* the op's own state between stages, in the arena */

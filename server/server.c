@@ -41,6 +41,7 @@ void server_config_defaults(struct server_config *config)
     config->transfer_quota_firm = 4ull << 30;
     config->import_max_events = 250000;
     config->import_max_client_events = 100000;
+    config->import_batch_records = 5000;
     config->idle_timeout_s = 600;
     config->session_ttl_s = 7 * 24 * 3600;
     config->lockout_after = 5;

@@ -37,6 +37,7 @@ struct server_config {
     uint64_t transfer_quota_firm;      /* ...every user together */
     uint64_t import_max_events;        /* events in one imported bundle */
     uint64_t import_max_client_events; /* events of one client in it */
+    uint64_t import_batch_records;     /* records an import applies per write transaction */
     unsigned idle_timeout_s;           /* 0: never */
     int64_t session_ttl_s;
     unsigned lockout_after;         /* failed logins per name from unknown addresses */

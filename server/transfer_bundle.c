@@ -368,6 +368,7 @@ struct transfer_shape {
     char client_text[CLIENT_ID_TEXT + 1]; /* the client the records that follow belong to */
     bool have_client;
     uint64_t client_events; /* events of that client so far */
+    uint64_t record_offset; /* where the record being shaped starts in the file */
     Folio__Code *code;
     char *why;
     size_t why_size;
@@ -395,8 +396,7 @@ static int transfer_shape_client(struct transfer_shape *sh, Folio__Client *c, ui
     sh->have_client = true;
     sh->client_events = 0;
     c->id = sh->client_text;
-    /* The agent it lands with; 1 stands for it in the pool stage's check. */
-    c->owner_id = sh->rules->agent_id != 0 ? sh->rules->agent_id : 1;
+    c->owner_id = sh->rules->agent_id;
     c->owner = (char *)"";
     c->income_trend = (char *)"";
     c->transferred_from = 0;
@@ -510,21 +510,30 @@ static int transfer_shape_record(struct transfer_shape *sh, Folio__BundleRecord 
     }
 }
 
-/* Reads every record of a verified bundle and hands it to fn; stops at the
- * first that fn refuses. */
+/* Reads the records of a verified bundle from offset (0: the first) and
+ * hands each to fn; stops at the end, or at the first record fn does not
+ * return 0 for (a refusal, or TRANSFER_BATCH_END). */
 typedef int (*transfer_record_fn)(void *ctx, struct transfer_shape *sh, Folio__BundleRecord *rec);
 
-static int transfer_each_record(int fd, struct transfer_shape *sh, transfer_record_fn fn, void *ctx)
+static int transfer_each_record(int fd, uint64_t offset, struct transfer_shape *sh,
+                                transfer_record_fn fn, void *ctx)
 {
     char reason[256];
     struct bundle_reader r;
     if (bundle_reader_open(&r, fd, reason, sizeof(reason)) != 0)
         return transfer_refuse(sh, FOLIO__CODE__INVALID_ARGUMENT, "bundle: %s", reason);
+    if (offset != 0 && bundle_reader_seek(&r, offset) != 0) {
+        bundle_reader_close(&r);
+        return transfer_refuse(sh, FOLIO__CODE__INVALID_ARGUMENT,
+                               "bundle: cannot read on at byte %llu: %s",
+                               (unsigned long long)offset, strerror(errno));
+    }
     int rc = 0;
     for (;;) {
         struct arena a;
         arena_init(&a, 0);
         Folio__BundleRecord *rec;
+        sh->record_offset = r.offset;
         int got = bundle_reader_next(&r, &a, &rec, reason, sizeof(reason));
         if (got < 0)
             rc = transfer_refuse(sh, FOLIO__CODE__INVALID_ARGUMENT, "bundle: %s", reason);
@@ -538,18 +547,48 @@ static int transfer_each_record(int fd, struct transfer_shape *sh, transfer_reco
     return rc;
 }
 
+/* A batch is full: what a record function returns to stop the walk there. */
+#define TRANSFER_BATCH_END 2
+
+/* What may become of a client id here: new, already the agent's, released
+ * from this same agent (it comes back as the bundle has it, the old record
+ * goes), erased here, or taken. */
+enum transfer_fate {
+    TRANSFER_NEW,
+    TRANSFER_MINE,
+    TRANSFER_RELEASED,
+    TRANSFER_ERASED,
+    TRANSFER_TAKEN
+};
+
+struct transfer_check {
+    struct store *s;
+    MDB_txn *txn;
+};
+
+static int transfer_client_fate(struct store *s, MDB_txn *txn, const uint8_t id[16],
+                                uint64_t agent_id, enum transfer_fate *fate);
+static int transfer_refuse_taken(struct transfer_shape *sh);
+
 static int transfer_check_one(void *ctx, struct transfer_shape *sh, Folio__BundleRecord *rec)
 {
-    (void)ctx;
+    struct transfer_check *check = ctx;
     uint8_t id[16];
-    return transfer_shape_record(sh, rec, id);
+    int rc = transfer_shape_record(sh, rec, id);
+    if (rc != 0 || check->s == NULL || rec->item_case != FOLIO__BUNDLE_RECORD__ITEM_CLIENT)
+        return rc;
+    enum transfer_fate fate;
+    if ((rc = transfer_client_fate(check->s, check->txn, id, sh->rules->agent_id, &fate)) != 0)
+        return rc;
+    return fate == TRANSFER_TAKEN ? transfer_refuse_taken(sh) : 0;
 }
 
-int transfer_bundle_check(int fd, const struct transfer_rules *rules, Folio__Code *code, char *why,
-                          size_t why_size)
+int transfer_bundle_check(int fd, struct store *s, MDB_txn *txn, const struct transfer_rules *rules,
+                          Folio__Code *code, char *why, size_t why_size)
 {
     struct transfer_shape sh = {.rules = rules, .code = code, .why = why, .why_size = why_size};
-    return transfer_each_record(fd, &sh, transfer_check_one, NULL);
+    struct transfer_check check = {.s = s, .txn = txn};
+    return transfer_each_record(fd, 0, &sh, transfer_check_one, &check);
 }
 
 /* ---------------------------------------------------------------- apply */
@@ -567,47 +606,56 @@ struct transfer_apply {
     MDB_txn *txn;
     const struct transfer_rules *rules;
     struct transfer_counts *counts;
+    struct transfer_batch *batch;
+    uint64_t records;   /* applied in this batch */
     uint8_t client[16]; /* the client the records that follow belong to */
     bool skip;          /* that client stays as it is here: leave its records alone */
     uint64_t next_seq;  /* the number of its next event: it was added with none */
 };
 
-/* What may become of a client id here: new, already the agent's, erased
- * here, or taken. Released from this same agent, it comes back as the
- * bundle has it (the old record goes). */
-enum transfer_fate { TRANSFER_NEW, TRANSFER_MINE, TRANSFER_ERASED, TRANSFER_TAKEN };
-
-static int transfer_client_fate(struct transfer_apply *ap, enum transfer_fate *fate)
+static int transfer_client_fate(struct store *s, MDB_txn *txn, const uint8_t id[16],
+                                uint64_t agent_id, enum transfer_fate *fate)
 {
     bool erased;
-    int rc = store_tombstone_has(ap->s, ap->txn, ap->client, &erased);
+    int rc = store_tombstone_has(s, txn, id, &erased);
     if (rc != 0)
         return rc;
     struct arena a;
     arena_init(&a, 0);
     Folio__Client *here;
-    rc = store_client_get(ap->s, ap->txn, ap->client, &a, &here);
-    uint64_t agent = ap->rules->agent_id;
-    if (rc == 0 && here->owner_id == agent)
+    rc = store_client_get(s, txn, id, &a, &here);
+    if (rc == 0 && here->owner_id == agent_id)
         *fate = TRANSFER_MINE;
-    else if (rc == 0 && (here->owner_id != 0 || here->transferred_from != agent))
+    else if (rc == 0 && (here->owner_id != 0 || here->transferred_from != agent_id))
         *fate = TRANSFER_TAKEN;
+    else if (rc == 0)
+        *fate = TRANSFER_RELEASED;
     else
         *fate = erased ? TRANSFER_ERASED : TRANSFER_NEW;
     arena_free(&a);
-    if (rc == 0 && *fate == TRANSFER_NEW) {
-        /* Released from this agent earlier: the old record goes. */
-        if ((rc = store_client_delete(ap->s, ap->txn, ap->client)) != 0 ||
-            (rc = store_offer_delete_client(ap->s, ap->txn, ap->client)) != 0 ||
-            (rc = store_coupon_delete_client(ap->s, ap->txn, ap->client)) != 0)
-            return rc;
-    }
     return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+/* One answer whoever holds the id, so an import tells nothing about other
+ * agents' clients. */
+static int transfer_refuse_taken(struct transfer_shape *sh)
+{
+    return transfer_refuse(sh, FOLIO__CODE__ALREADY_EXISTS,
+                           "client %s cannot be imported here: this firm already has a client "
+                           "with that id",
+                           sh->client_text);
 }
 
 static int transfer_apply_client(struct transfer_apply *ap, struct transfer_shape *sh,
                                  Folio__Client *c)
 {
+    /* A batch ends before a client, so that each lands whole with its
+     * timeline, offers and coupons. */
+    if (ap->records >= ap->batch->max_records) {
+        ap->batch->offset = sh->record_offset;
+        return TRANSFER_BATCH_END;
+    }
+    ap->records++;
     if (ap->counts->added + ap->counts->unchanged + ap->counts->unerased + ap->counts->erased >=
         TRANSFER_CLIENTS_MAX)
         return transfer_refuse(sh, FOLIO__CODE__INVALID_ARGUMENT, "bundle: more than %u clients",
@@ -618,7 +666,8 @@ static int transfer_apply_client(struct transfer_apply *ap, struct transfer_shap
     ap->skip = false;
     ap->next_seq = 1;
     enum transfer_fate fate;
-    if ((rc = transfer_client_fate(ap, &fate)) != 0)
+    rc = transfer_client_fate(ap->s, ap->txn, ap->client, ap->rules->agent_id, &fate);
+    if (rc != 0)
         return rc;
     switch (fate) {
     case TRANSFER_MINE:
@@ -626,12 +675,15 @@ static int transfer_apply_client(struct transfer_apply *ap, struct transfer_shap
         ap->counts->unchanged++;
         return 0;
     case TRANSFER_TAKEN:
-        /* One answer whoever holds the id, so an import tells nothing
-         * about other agents' clients. */
-        return transfer_refuse(sh, FOLIO__CODE__ALREADY_EXISTS,
-                               "client %s cannot be imported here: this firm already has a "
-                               "client with that id",
-                               sh->client_text);
+        return transfer_refuse_taken(sh);
+    case TRANSFER_RELEASED:
+        /* Released from this agent earlier: the old record goes. */
+        if ((rc = store_client_delete(ap->s, ap->txn, ap->client)) != 0 ||
+            (rc = store_offer_delete_client(ap->s, ap->txn, ap->client)) != 0 ||
+            (rc = store_coupon_delete_client(ap->s, ap->txn, ap->client)) != 0)
+            return rc;
+        ap->counts->added++;
+        break;
     case TRANSFER_ERASED:
         if (!ap->rules->allow_erased) {
             ap->skip = true;
@@ -722,6 +774,7 @@ static int transfer_apply_one(void *ctx, struct transfer_shape *sh, Folio__Bundl
     struct transfer_apply *ap = ctx;
     if (rec->item_case == FOLIO__BUNDLE_RECORD__ITEM_CLIENT)
         return transfer_apply_client(ap, sh, rec->client);
+    ap->records++;
     int rc = transfer_shape_record(sh, rec, NULL);
     /* The card is the agent's, whatever became of the last client. */
     if (rc != 0 || (ap->skip && rec->item_case != FOLIO__BUNDLE_RECORD__ITEM_CARD))
@@ -743,11 +796,14 @@ static int transfer_apply_one(void *ctx, struct transfer_shape *sh, Folio__Bundl
 }
 
 int transfer_bundle_apply(struct store *s, MDB_txn *txn, int fd, const struct transfer_rules *rules,
-                          struct transfer_counts *counts, Folio__Code *code, char *why,
-                          size_t why_size)
+                          struct transfer_batch *batch, struct transfer_counts *counts,
+                          Folio__Code *code, char *why, size_t why_size)
 {
-    *counts = (struct transfer_counts){0};
     struct transfer_shape sh = {.rules = rules, .code = code, .why = why, .why_size = why_size};
-    struct transfer_apply ap = {.s = s, .txn = txn, .rules = rules, .counts = counts};
-    return transfer_each_record(fd, &sh, transfer_apply_one, &ap);
+    struct transfer_apply ap = {
+        .s = s, .txn = txn, .rules = rules, .counts = counts, .batch = batch};
+    uint64_t from = batch->offset;
+    batch->offset = 0;
+    int rc = transfer_each_record(fd, from, &sh, transfer_apply_one, &ap);
+    return rc == TRANSFER_BATCH_END ? 0 : rc;
 }

@@ -92,7 +92,7 @@ struct transfer_counts {
 
 /* How an import goes: whose clients they become and what it may do. */
 struct transfer_rules {
-    uint64_t agent_id;          /* 0 in transfer_bundle_check: not known there */
+    uint64_t agent_id;          /* whose clients they become */
     const char *actor;          /* who imported events were by: "imported from FIRM" */
     int64_t created_at;         /* the bundle's: no event was recorded after it */
     uint64_t max_client_events; /* --import-max-client-events */
@@ -105,16 +105,31 @@ struct transfer_rules {
 
 /* Reads a verified bundle (fd) and checks every record as the import would
  * store it, with the functions local writes use, and the events per client.
- * No store: the pool stage runs it so that the writer never meets a forged
- * or oversized bundle. 0, TRANSFER_REFUSED with *code and why. */
-int transfer_bundle_check(int fd, const struct transfer_rules *rules, Folio__Code *code, char *why,
-                          size_t why_size);
+ * The pool stage runs it so that the writer never meets a forged or
+ * oversized bundle. With a store (s, and a read txn), it also refuses the
+ * bundle when a client it holds cannot be imported to rules->agent_id, so
+ * that such an import stops before its first batch (the write stage checks
+ * again). 0, TRANSFER_REFUSED with *code and why, or a store error. */
+int transfer_bundle_check(int fd, struct store *s, MDB_txn *txn, const struct transfer_rules *rules,
+                          Folio__Code *code, char *why, size_t why_size);
 
-/* Applies a verified bundle (fd) to rules->agent_id: see the import rules in
- * the op (op_transfer.c). Records are checked again as they are stored. 0
- * and the counts; TRANSFER_REFUSED with *code and why; or a store error. */
+/* A bundle is applied in batches, each in its own write transaction, so
+ * that other writes go between them. A batch ends before the first client
+ * after max_records records (clients, events, offers, coupons), so a client
+ * always lands whole. */
+struct transfer_batch {
+    uint64_t offset;      /* in: where the batch starts (0: the first record);
+                             out: where the next one starts, 0 after the last */
+    uint64_t max_records; /* at least 1 */
+};
+
+/* Applies one batch of a verified bundle (fd) to rules->agent_id: see the
+ * import rules in the op (op_transfer.c). Records are checked again as they
+ * are stored. Adds to *counts, which hold the earlier batches' (the bound on
+ * clients counts them all). 0; TRANSFER_REFUSED with *code and why; or a
+ * store error. */
 int transfer_bundle_apply(struct store *s, MDB_txn *txn, int fd, const struct transfer_rules *rules,
-                          struct transfer_counts *counts, Folio__Code *code, char *why,
-                          size_t why_size);
+                          struct transfer_batch *batch, struct transfer_counts *counts,
+                          Folio__Code *code, char *why, size_t why_size);
 
 #endif

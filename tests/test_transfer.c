@@ -948,3 +948,240 @@ Test(transfer_limits, events_per_bundle_and_per_client_are_bounded_before_applyi
     folio_client_close(lena);
     harness_server_finish(&lim);
 }
+
+/* ---------------------------------------------------------------- batches */
+
+/* One server that applies imports two records at a time, so that a bundle
+ * of many small clients takes many write transactions. Agents lena, max
+ * and nora; their bundles are forged with ids of their own. */
+static struct harness_server bat;
+static const char *const bat_flags[] = {"--import-batch-records", "2", NULL};
+
+#define BAT_CLIENTS 1500
+#define BAT_EVENTS  2 /* per client: a batch of 2 records still takes a client whole */
+
+static void bat_setup(void)
+{
+    harness_server_start(&bat, bat_flags);
+    struct folio_client *root = harness_admin(&bat);
+    harness_add_office(root, "Main");
+    harness_add_user(root, "lena", FOLIO__ROLE__ROLE_AGENT, "Main", PW);
+    harness_add_user(root, "max", FOLIO__ROLE__ROLE_AGENT, "Main", PW);
+    harness_add_user(root, "nora", FOLIO__ROLE__ROLE_AGENT, "Main", PW);
+    folio_client_close(root);
+}
+
+static void bat_teardown(void)
+{
+    harness_server_cleanup(&bat);
+}
+
+TestSuite(transfer_batches, .init = bat_setup, .fini = bat_teardown, .timeout = 240);
+
+/* BAT_CLIENTS ids of set `set`, and a bundle of them with BAT_EVENTS events
+ * each at path. */
+static void bat_forge(unsigned set, char ids[][37], const char **id_ptrs, const char *path)
+{
+    for (unsigned i = 0; i < BAT_CLIENTS; i++) {
+        snprintf(ids[i], 37, "%08x-0000-4000-8000-%012x", set, i);
+        id_ptrs[i] = ids[i];
+    }
+    Folio__TimelineEvent ev;
+    forged_event(&ev);
+    struct forged f = {id_ptrs, BAT_CLIENTS, &ev, BAT_EVENTS, NULL, NULL, NULL};
+    write_forged(path, &f);
+}
+
+/* Uploads path without committing: the transfer id, to free(). */
+static char *bat_upload(struct folio_client *c, const char *path)
+{
+    struct folio_error err = {0};
+    int fd = open(path, O_RDONLY);
+    cr_assert(fd >= 0);
+    struct stat st;
+    cr_assert(fstat(fd, &st) == 0);
+    Folio__Response *begin = harness_ok(folio_import_begin(c, (uint64_t)st.st_size, &err), &err);
+    char *id = strdup(begin->transfer->transfer_id);
+    folio_response_free(begin);
+    static uint8_t buf[FOLIO_IMPORT_CHUNK];
+    uint64_t off = 0;
+    for (ssize_t n; (n = read(fd, buf, sizeof(buf))) > 0; off += (uint64_t)n)
+        folio_response_free(harness_ok(folio_import_chunk(c, id, off, buf, (size_t)n, &err), &err));
+    close(fd);
+    cr_assert_eq(off, (uint64_t)st.st_size);
+    return id;
+}
+
+/* Sends the commit of an uploaded bundle to agent, forged signer allowed,
+ * without waiting for the answer. */
+static void bat_send_commit(struct folio_client *c, const char *transfer_id, const char *agent)
+{
+    struct folio_error err = {0};
+    Folio__ImportCommit commit = FOLIO__IMPORT_COMMIT__INIT;
+    commit.transfer_id = (char *)transfer_id;
+    commit.agent = (char *)agent;
+    commit.allow_untrusted = true;
+    Folio__Request req = FOLIO__REQUEST__INIT;
+    req.op_case = FOLIO__REQUEST__OP_IMPORT_COMMIT;
+    req.import_commit = &commit;
+    cr_assert_eq(folio_client_send(c, &req, &err), 0, "%s", err.message);
+}
+
+/* Is client id there for c, with every one of its events? Fails the test
+ * on a client there without them (an import cut a client in two). */
+static bool bat_whole(struct folio_client *c, const char *id)
+{
+    struct folio_error err = {0};
+    Folio__Response *r = folio_client_get(c, id, false, &err);
+    if (r == NULL) {
+        cr_assert_eq(err.code, FOLIO__CODE__NOT_FOUND, "%s: %s", id, err.message);
+        return false;
+    }
+    folio_response_free(r);
+    r = harness_ok(folio_client_history(c, id, 100, 0, &err), &err);
+    cr_assert_eq(r->timeline->n_events, BAT_EVENTS, "client %s landed with %zu events", id,
+                 r->timeline->n_events);
+    folio_response_free(r);
+    return true;
+}
+
+/* Waits (bounded) until the import has written its first client. */
+static void bat_wait_first(struct folio_client *c, const char *id)
+{
+    int64_t deadline = harness_now_ms() + harness_timeout_ms();
+    while (!bat_whole(c, id)) {
+        cr_assert_lt(harness_now_ms(), deadline, "the import wrote nothing in time");
+        harness_sleep_ms(1);
+    }
+}
+
+static size_t bat_count_whole(struct folio_client *c, char ids[][37])
+{
+    size_t n = 0;
+    for (unsigned i = 0; i < BAT_CLIENTS; i++)
+        n += bat_whole(c, ids[i]);
+    return n;
+}
+
+Test(transfer_batches, other_writes_go_between_the_batches_of_a_large_import)
+{
+    static char ids[BAT_CLIENTS][37];
+    static const char *id_ptrs[BAT_CLIENTS];
+    char path[PATH_MAX];
+    snprintf(path, sizeof(path), "%s/lena.bundle", bat.root);
+    bat_forge(1, ids, id_ptrs, path);
+    struct folio_error err = {0};
+    struct folio_client *root = harness_admin(&bat);
+    struct folio_client *lena = harness_user(&bat, "lena", PW);
+    struct folio_client *max = harness_user(&bat, "max", PW);
+
+    /* A dry run goes through every batch and keeps none. */
+    Folio__Response *dry = harness_ok(import_file(root, path, "lena", true, true, &err), &err);
+    cr_assert_eq(dry->import->clients_added, BAT_CLIENTS);
+    cr_assert_eq(dry->import->events, BAT_CLIENTS * BAT_EVENTS);
+    folio_response_free(dry);
+    cr_assert_not(bat_whole(lena, ids[0]));
+    cr_assert_not(bat_whole(lena, ids[BAT_CLIENTS - 1]));
+
+    char *transfer = bat_upload(root, path);
+    bat_send_commit(root, transfer, "lena");
+    bat_wait_first(lena, ids[0]);
+    /* The import has begun: another agent's write is answered before it
+     * ends, and lena sees the clients landed so far, each whole. */
+    Folio__Client c = FOLIO__CLIENT__INIT;
+    c.name = "Written meanwhile";
+    folio_response_free(harness_ok(folio_client_add(max, &c, &err), &err));
+    cr_assert_not(bat_whole(lena, ids[BAT_CLIENTS - 1]),
+                  "the import was over before a write sent during it was answered");
+    Folio__Response *r = harness_ok(folio_client_receive(root, &err), &err);
+    cr_assert_eq(r->import->clients_added, BAT_CLIENTS);
+    cr_assert_eq(r->import->events, BAT_CLIENTS * BAT_EVENTS);
+    folio_response_free(r);
+    free(transfer);
+    cr_assert_eq(bat_count_whole(lena, ids), BAT_CLIENTS);
+    cr_assert(audited(root, "import.begin", "applied in batches"));
+    cr_assert(audited(root, "import", "1500 clients added"));
+    folio_client_close(root);
+    folio_client_close(lena);
+    folio_client_close(max);
+    harness_server_finish(&bat);
+}
+
+Test(transfer_batches, a_refused_client_stops_the_import_before_its_first_batch)
+{
+    static char ids[BAT_CLIENTS][37];
+    static const char *id_ptrs[BAT_CLIENTS];
+    char path[PATH_MAX];
+    snprintf(path, sizeof(path), "%s/max.bundle", bat.root);
+    bat_forge(2, ids, id_ptrs, path);
+    struct folio_error err = {0};
+    struct folio_client *root = harness_admin(&bat);
+    struct folio_client *max = harness_user(&bat, "max", PW);
+    /* nora holds the bundle's last client. */
+    struct forged last = {&id_ptrs[BAT_CLIENTS - 1], 1, NULL, 0, NULL, NULL, NULL};
+    char one[PATH_MAX];
+    snprintf(one, sizeof(one), "%s/one.bundle", bat.root);
+    write_forged(one, &last);
+    folio_response_free(harness_ok(import_file(root, one, "nora", true, false, &err), &err));
+    harness_refused(import_file(root, path, "max", true, false, &err), &err,
+                    FOLIO__CODE__ALREADY_EXISTS);
+    cr_assert(strstr(err.message, ids[BAT_CLIENTS - 1]) != NULL, "%s", err.message);
+    cr_assert_not(bat_whole(max, ids[0]), "the first batch was written");
+    folio_client_close(root);
+    folio_client_close(max);
+    harness_server_finish(&bat);
+}
+
+Test(transfer_batches, a_stopped_import_keeps_whole_clients_and_importing_again_adds_the_rest)
+{
+    static char ids[BAT_CLIENTS][37];
+    static const char *id_ptrs[BAT_CLIENTS];
+    char path[PATH_MAX];
+    snprintf(path, sizeof(path), "%s/nora.bundle", bat.root);
+    bat_forge(3, ids, id_ptrs, path);
+    struct folio_error err = {0};
+    static const int signals[] = {SIGTERM, SIGKILL};
+    for (size_t s = 0; s < sizeof(signals) / sizeof(signals[0]); s++) {
+        struct folio_client *root = harness_admin(&bat);
+        struct folio_client *nora = harness_user(&bat, "nora", PW);
+        size_t before = bat_count_whole(nora, ids);
+        cr_assert_lt(before, BAT_CLIENTS);
+        char *transfer = bat_upload(root, path);
+        bat_send_commit(root, transfer, "nora");
+        free(transfer);
+        bat_wait_first(nora, ids[before]);
+        harness_server_signal(&bat, signals[s]);
+        if (signals[s] == SIGTERM) {
+            /* A stopping server ends the import at a batch and says so. */
+            Folio__Response *r = folio_client_receive(root, &err);
+            cr_assert_not_null(r, "%s", err.message);
+            cr_assert_eq(r->status->code, FOLIO__CODE__UNAVAILABLE, "%s", harness_message(r));
+            cr_assert(strstr(harness_message(r), "importing the same bundle again adds the rest") !=
+                          NULL,
+                      "%s", harness_message(r));
+            folio_response_free(r);
+            cr_assert_eq(harness_server_wait(&bat), 0);
+        } else {
+            harness_server_wait(&bat);
+        }
+        folio_client_close(root);
+        folio_client_close(nora);
+        harness_server_restart(&bat);
+        nora = harness_user(&bat, "nora", PW);
+        size_t landed = bat_count_whole(nora, ids);
+        cr_assert_gt(landed, before, "signal %d: nothing landed", signals[s]);
+        cr_assert_lt(landed, BAT_CLIENTS, "signal %d: the import was not stopped", signals[s]);
+        folio_client_close(nora);
+    }
+    struct folio_client *root = harness_admin(&bat);
+    struct folio_client *nora = harness_user(&bat, "nora", PW);
+    size_t landed = bat_count_whole(nora, ids);
+    Folio__Response *r = harness_ok(import_file(root, path, "nora", true, false, &err), &err);
+    cr_assert_eq(r->import->clients_unchanged, landed);
+    cr_assert_eq(r->import->clients_added, BAT_CLIENTS - landed);
+    folio_response_free(r);
+    cr_assert_eq(bat_count_whole(nora, ids), BAT_CLIENTS);
+    folio_client_close(root);
+    folio_client_close(nora);
+    harness_server_finish(&bat);
+}

@@ -125,7 +125,7 @@ static void fuzz_apply(void)
     int rc = mdb_txn_begin(fuzz_store.env, NULL, 0, &txn);
     if (rc != 0)
         fuzz_fail("cannot begin a write transaction: %s", store_strerror(rc));
-    struct transfer_counts counts;
+    struct transfer_counts counts = {0};
     Folio__Code code;
     char why[FUZZ_WHY_SIZE];
     struct transfer_rules rules = {
@@ -134,11 +134,21 @@ static void fuzz_apply(void)
         .created_at = INT64_MAX / 2,
         .max_client_events = 100000,
     };
-    if (transfer_bundle_check(fuzz_fd, &rules, &code, why, sizeof(why)) != 0) {
+    if (transfer_bundle_check(fuzz_fd, &fuzz_store, txn, &rules, &code, why, sizeof(why)) != 0) {
         mdb_txn_abort(txn);
         return;
     }
-    rc = transfer_bundle_apply(&fuzz_store, txn, fuzz_fd, &rules, &counts, &code, why, sizeof(why));
+    /* Small batches, so that reading on from where a batch ended is fuzzed
+     * too; each batch starts further on, so the loop ends. */
+    struct transfer_batch batch = {.offset = 0, .max_records = 3};
+    uint64_t last = 0;
+    do {
+        last = batch.offset;
+        rc = transfer_bundle_apply(&fuzz_store, txn, fuzz_fd, &rules, &batch, &counts, &code, why,
+                                   sizeof(why));
+        if (rc == 0 && batch.offset != 0 && batch.offset <= last)
+            fuzz_fail("a batch ended where it began, at byte %llu", (unsigned long long)last);
+    } while (rc == 0 && batch.offset != 0);
     mdb_txn_abort(txn);
     if (rc != 0 && rc != TRANSFER_REFUSED && rc != MDB_MAP_FULL)
         fuzz_fail("applying a verified bundle failed with a store error: %s", store_strerror(rc));
