@@ -8,19 +8,24 @@ static int access_deny(struct request *req, const char *why)
     return request_fail(req, FOLIO__CODE__PERMISSION_DENIED, "%s", why);
 }
 
-int access_require_firm_admin(struct request *req)
+int access_caller(struct request *req, enum access_caller who)
 {
-    if (req->actor.role == FOLIO__ROLE__ROLE_FIRM_ADMIN)
+    Folio__Role role = req->actor.role;
+    switch (who) {
+    case ACCESS_PUBLIC:
+    case ACCESS_SESSION:
         return 0;
-    return access_deny(req, "only a firm-admin may do this");
-}
-
-int access_require_admin(struct request *req)
-{
-    if (req->actor.role == FOLIO__ROLE__ROLE_FIRM_ADMIN ||
-        req->actor.role == FOLIO__ROLE__ROLE_OFFICE_ADMIN)
-        return 0;
-    return access_deny(req, "only an office-admin or a firm-admin may do this");
+    case ACCESS_AGENT:
+        return role == FOLIO__ROLE__ROLE_AGENT ? 0 : access_deny(req, "only agents keep clients");
+    case ACCESS_ADMIN:
+        if (role == FOLIO__ROLE__ROLE_FIRM_ADMIN || role == FOLIO__ROLE__ROLE_OFFICE_ADMIN)
+            return 0;
+        return access_deny(req, "only an office-admin or a firm-admin may do this");
+    case ACCESS_FIRM_ADMIN:
+        break;
+    }
+    return role == FOLIO__ROLE__ROLE_FIRM_ADMIN ? 0
+                                                : access_deny(req, "only a firm-admin may do this");
 }
 
 int access_user_create(struct request *req, Folio__Role role, uint64_t office_id)
@@ -60,13 +65,6 @@ uint64_t access_office_scope(const struct request *req)
     return req->actor.role == FOLIO__ROLE__ROLE_FIRM_ADMIN ? 0 : req->actor.office_id;
 }
 
-int access_client_create(struct request *req)
-{
-    if (req->actor.role == FOLIO__ROLE__ROLE_AGENT)
-        return 0;
-    return access_deny(req, "only agents keep clients");
-}
-
 int access_client(struct request *req, const char *id, const Folio__Client *client,
                   bool firm_admin_read)
 {
@@ -75,6 +73,18 @@ int access_client(struct request *req, const char *id, const Folio__Client *clie
     if (client != NULL && firm_admin_read && req->actor.role == FOLIO__ROLE__ROLE_FIRM_ADMIN)
         return 0;
     return request_fail(req, FOLIO__CODE__NOT_FOUND, "no client %s", id);
+}
+
+int access_import(struct request *req, bool allow_untrusted, bool allow_erased)
+{
+    if (req->actor.role == FOLIO__ROLE__ROLE_FIRM_ADMIN)
+        return 0;
+    if (allow_untrusted)
+        return access_deny(req,
+                           "--allow-untrusted: only a firm-admin may import an untrusted bundle");
+    if (allow_erased)
+        return access_deny(req, "--allow-erased: only a firm-admin may bring back erased clients");
+    return 0;
 }
 
 int access_alert_end(struct request *req, const Folio__Alert *alert)

@@ -2,6 +2,9 @@
  *
  * Roles (design.md §3): an agent manages nothing but itself; an office-admin
  * manages the agents of its own office; a firm-admin manages everything.
+ * Who may send a request at all is a column of the request table (op.h),
+ * checked once by dispatch with access_caller before any stage; handlers
+ * ask only about objects (this client's owner, that agent's office).
  * Each check returns 0 when the actor may act, or fails the request with
  * PERMISSION_DENIED (saying why) and returns WRITER_ROLLBACK. */
 #ifndef FOLIO_ACCESS_H
@@ -12,8 +15,17 @@
 
 #include "request.h"
 
-int access_require_firm_admin(struct request *req);
-int access_require_admin(struct request *req);
+/* Who may send a request (the request table's column). */
+enum access_caller {
+    ACCESS_PUBLIC,     /* anyone, before any session (Hello, Login, Authenticate) */
+    ACCESS_SESSION,    /* any live session */
+    ACCESS_AGENT,      /* agents: they alone keep clients */
+    ACCESS_ADMIN,      /* office-admins and firm-admins */
+    ACCESS_FIRM_ADMIN, /* firm-admins */
+};
+
+/* May the actor, whose session was checked, send a request open to who? */
+int access_caller(struct request *req, enum access_caller who);
 
 /* May the actor create a user with this role in this office? */
 int access_user_create(struct request *req, Folio__Role role, uint64_t office_id);
@@ -22,19 +34,17 @@ int access_user_create(struct request *req, Folio__Role role, uint64_t office_id
 int access_user_manage(struct request *req, const Folio__User *target);
 
 /* The office whose records the actor may list: 0 for all (firm-admin). Call
- * after access_require_admin. */
+ * for a request open to ACCESS_ADMIN. */
 uint64_t access_office_scope(const struct request *req);
 
-/* Clients: only agents keep them, and only their owner sees them.
- * access_client_create fails with PERMISSION_DENIED unless the actor is an
- * agent. access_client decides whether the actor may see or change client
+/* Clients: only agents keep them (ACCESS_AGENT), and only their owner sees
+ * them. access_client decides whether the actor may see or change client
  * (NULL when no client has that id); a refusal is NOT_FOUND "no client ID",
  * word for word the answer for an id that does not exist, so nobody learns
  * which ids exist. firm_admin_read: a firm-admin asked explicitly to read
  * another agent's client, which it may (the caller audits the read).
  * A lookup in clients_by_owner under the actor's own id needs no check: it
  * finds only clients the actor owns. */
-int access_client_create(struct request *req);
 int access_client(struct request *req, const char *id, const Folio__Client *client,
                   bool firm_admin_read);
 
@@ -48,10 +58,14 @@ int access_portfolio_name(struct request *req, const char *name);
  * its own. */
 int access_portfolio(struct request *req, const Folio__User *agent);
 
-/* Firm-wide settings (rules, calendar, partners) are the firm-admin's:
- * access_require_firm_admin. Alerts are posted by admins
- * (access_require_admin); an office-admin ends only the alerts posted from
- * its office, a firm-admin any. */
+/* Trusting an unknown signer, or bringing back clients the firm erased, is
+ * the firm's decision, not an agent's (both are audited). */
+int access_import(struct request *req, bool allow_untrusted, bool allow_erased);
+
+/* Firm-wide settings (rules, calendar, partners) are the firm-admin's
+ * (ACCESS_FIRM_ADMIN). Alerts are posted by admins (ACCESS_ADMIN); an
+ * office-admin ends only the alerts posted from its office, a firm-admin
+ * any. */
 int access_alert_end(struct request *req, const Folio__Alert *alert);
 
 /* Offers and coupons follow their client: only the owner sees or changes

@@ -13,144 +13,39 @@
 #include "op.h"
 #include "server.h"
 #include "session.h"
+#include "stats.h"
 #include "status.h"
 
 #define CONTAINER_OF(ptr, type, member) ((type *)(void *)((char *)(ptr)-offsetof(type, member)))
 
-static const struct op op_table[] = {
-    {FOLIO__REQUEST__OP_HELLO, "hello", OP_PUBLIC, op_hello_read, NULL, NULL, NULL},
-    {FOLIO__REQUEST__OP_LOGIN, "login", OP_PUBLIC, op_login_read, op_login_hash, op_login_write,
-     op_login_finish},
-    {FOLIO__REQUEST__OP_AUTHENTICATE, "authenticate", OP_PUBLIC, op_authenticate_read, NULL, NULL,
-     op_authenticate_finish},
-    {FOLIO__REQUEST__OP_LOGOUT, "logout", OP_SESSION, NULL, NULL, op_logout_write,
-     op_logout_finish},
-    {FOLIO__REQUEST__OP_WHOAMI, "whoami", OP_SESSION, op_whoami_read, NULL, NULL, NULL},
-    {FOLIO__REQUEST__OP_PASSWORD_CHANGE, "password_change", OP_SESSION, op_password_change_read,
-     op_password_change_hash, op_password_change_write, op_password_change_finish},
-    {FOLIO__REQUEST__OP_OFFICE_ADD, "office_add", OP_SESSION, NULL, NULL, op_office_add_write,
-     NULL},
-    {FOLIO__REQUEST__OP_OFFICE_LIST, "office_list", OP_SESSION, op_office_list_read, NULL, NULL,
-     NULL},
-    {FOLIO__REQUEST__OP_USER_ADD, "user_add", OP_SESSION, op_user_add_read, op_user_add_hash,
-     op_user_add_write, NULL},
-    {FOLIO__REQUEST__OP_USER_LIST, "user_list", OP_SESSION, op_user_list_read, NULL, NULL, NULL},
-    {FOLIO__REQUEST__OP_USER_DISABLE, "user_disable", OP_SESSION, NULL, NULL, op_user_disable_write,
-     op_user_disable_finish},
-    {FOLIO__REQUEST__OP_USER_PASSWD, "user_passwd", OP_SESSION, op_user_passwd_read,
-     op_user_passwd_hash, op_user_passwd_write, op_user_passwd_finish},
-    {FOLIO__REQUEST__OP_USER_UNLOCK, "user_unlock", OP_SESSION, NULL, NULL, op_user_unlock_write,
-     op_user_unlock_finish},
-    {FOLIO__REQUEST__OP_AUDIT_QUERY, "audit_query", OP_SESSION, op_audit_query_read, NULL, NULL,
-     NULL},
-    {FOLIO__REQUEST__OP_CLIENT_ADD, "client_add", OP_SESSION, NULL, NULL, op_client_add_write,
-     NULL},
-    {FOLIO__REQUEST__OP_CLIENT_GET, "client_get", OP_SESSION, op_client_get_read, NULL,
-     op_client_get_write, NULL},
-    {FOLIO__REQUEST__OP_CLIENT_LIST, "client_list", OP_SESSION, op_client_list_read, NULL, NULL,
-     NULL},
-    {FOLIO__REQUEST__OP_CLIENT_UPDATE, "client_update", OP_SESSION, NULL, NULL,
-     op_client_update_write, NULL},
-    {FOLIO__REQUEST__OP_CLIENT_ERASE, "client_erase", OP_SESSION, NULL, NULL, op_client_erase_write,
-     NULL},
-    {FOLIO__REQUEST__OP_CLIENT_HISTORY, "client_history", OP_SESSION, op_client_history_read, NULL,
-     NULL, NULL},
-    {FOLIO__REQUEST__OP_EVENT_ADD, "event_add", OP_SESSION, NULL, NULL, op_event_add_write, NULL},
-    {FOLIO__REQUEST__OP_SEGMENT, "segment", OP_SESSION, op_segment_read, NULL, NULL, NULL},
-    {FOLIO__REQUEST__OP_RULE_ADD, "rule_add", OP_SESSION, NULL, NULL, op_rule_add_write, NULL},
-    {FOLIO__REQUEST__OP_RULE_LIST, "rule_list", OP_SESSION, op_rule_list_read, NULL, NULL, NULL},
-    {FOLIO__REQUEST__OP_RULE_REMOVE, "rule_remove", OP_SESSION, NULL, NULL, op_rule_remove_write,
-     NULL},
-    {FOLIO__REQUEST__OP_CALENDAR_GET, "calendar_get", OP_SESSION, op_calendar_get_read, NULL, NULL,
-     NULL},
-    {FOLIO__REQUEST__OP_CALENDAR_SET, "calendar_set", OP_SESSION, NULL, NULL, op_calendar_set_write,
-     NULL},
-    {FOLIO__REQUEST__OP_OCCASION_ADD, "occasion_add", OP_SESSION, NULL, NULL, op_occasion_add_write,
-     NULL},
-    {FOLIO__REQUEST__OP_OCCASION_REMOVE, "occasion_remove", OP_SESSION, NULL, NULL,
-     op_occasion_remove_write, NULL},
-    {FOLIO__REQUEST__OP_ALERT_ADD, "alert_add", OP_SESSION, NULL, NULL, op_alert_add_write,
-     op_alert_add_finish},
-    {FOLIO__REQUEST__OP_ALERT_LIST, "alert_list", OP_SESSION, op_alert_list_read, NULL, NULL, NULL},
-    {FOLIO__REQUEST__OP_ALERT_END, "alert_end", OP_SESSION, NULL, NULL, op_alert_end_write, NULL},
-    {FOLIO__REQUEST__OP_PARTNER_ADD, "partner_add", OP_SESSION, NULL, NULL, op_partner_add_write,
-     NULL},
-    {FOLIO__REQUEST__OP_PARTNER_LIST, "partner_list", OP_SESSION, op_partner_list_read, NULL, NULL,
-     NULL},
-    {FOLIO__REQUEST__OP_COUPON_ISSUE, "coupon_issue", OP_SESSION, NULL, NULL, op_coupon_issue_write,
-     NULL},
-    {FOLIO__REQUEST__OP_COUPON_LIST, "coupon_list", OP_SESSION, op_coupon_list_read, NULL, NULL,
-     NULL},
-    {FOLIO__REQUEST__OP_COUPON_REDEEM, "coupon_redeem", OP_SESSION, NULL, NULL,
-     op_coupon_redeem_write, NULL},
-    {FOLIO__REQUEST__OP_PROFILE_SET, "profile_set", OP_SESSION, NULL, NULL, op_profile_set_write,
-     NULL},
-    {FOLIO__REQUEST__OP_PROFILE_GET, "profile_get", OP_SESSION, op_profile_get_read, NULL, NULL,
-     NULL},
-    {FOLIO__REQUEST__OP_OFFER_ADD, "offer_add", OP_SESSION, NULL, NULL, op_offer_add_write, NULL},
-    {FOLIO__REQUEST__OP_OFFER_LIST, "offer_list", OP_SESSION, op_offer_list_read, NULL, NULL, NULL},
-    {FOLIO__REQUEST__OP_OFFER_SET, "offer_set", OP_SESSION, NULL, NULL, op_offer_set_write, NULL},
-    {FOLIO__REQUEST__OP_AGENDA, "agenda", OP_SESSION, op_agenda_read, NULL, NULL, NULL},
-    {FOLIO__REQUEST__OP_REASSIGN, "reassign", OP_SESSION, op_reassign_read, NULL, op_reassign_write,
-     op_reassign_finish},
-    {FOLIO__REQUEST__OP_REASSIGN_UNDO, "reassign_undo", OP_SESSION, NULL, NULL,
-     op_reassign_undo_write, op_reassign_finish},
-    {FOLIO__REQUEST__OP_WATCH, "watch", OP_SESSION, op_watch_read, NULL, NULL, NULL},
-    {FOLIO__REQUEST__OP_FIRM_KEY, "firm_key", OP_SESSION, op_firm_key_read, NULL, NULL, NULL},
-    {FOLIO__REQUEST__OP_TRUST_ADD, "trust_add", OP_SESSION, NULL, NULL, op_trust_add_write, NULL},
-    {FOLIO__REQUEST__OP_TRUST_LIST, "trust_list", OP_SESSION, op_trust_list_read, NULL, NULL, NULL},
-    {FOLIO__REQUEST__OP_TRUST_REMOVE, "trust_remove", OP_SESSION, NULL, NULL, op_trust_remove_write,
-     NULL},
-    {FOLIO__REQUEST__OP_BACKUP, "backup", OP_SESSION, op_backup_read, op_backup_pool,
-     op_backup_write, NULL},
-    {FOLIO__REQUEST__OP_EXPORT_BEGIN, "export_begin", OP_SESSION, op_export_begin_read,
-     op_export_begin_pool, op_export_begin_write, NULL},
-    {FOLIO__REQUEST__OP_EXPORT_CHUNK, "export_chunk", OP_SESSION, op_export_chunk_read,
-     op_export_chunk_pool, NULL, op_transfer_finish},
-    {FOLIO__REQUEST__OP_IMPORT_BEGIN, "import_begin", OP_SESSION, op_import_begin_read, NULL, NULL,
-     NULL},
-    {FOLIO__REQUEST__OP_IMPORT_CHUNK, "import_chunk", OP_SESSION, op_import_chunk_read,
-     op_import_chunk_pool, NULL, NULL},
-    {FOLIO__REQUEST__OP_IMPORT_COMMIT, "import_commit", OP_SESSION, op_import_commit_read,
-     op_import_commit_pool, op_import_commit_write, op_import_commit_finish},
-    {FOLIO__REQUEST__OP_RESTORE_TRANSFERRED, "restore_transferred", OP_SESSION, NULL, NULL,
-     op_restore_transferred_write, NULL},
-    {FOLIO__REQUEST__OP_CLIENT_IMPORT, "client_import", OP_SESSION, NULL, NULL,
-     op_client_import_write, NULL},
-    {FOLIO__REQUEST__OP_STATS_GET, "stats_get", OP_SESSION, op_stats_get_read, NULL, NULL, NULL},
-};
+#define OP_LANE_HASH       HASHER_LANE_HASH
+#define OP_LANE_TRANSFER   HASHER_LANE_TRANSFER
+#define OP_LANE_HEAVY_READ HASHER_LANE_HEAVY_READ
+#define OP_LANE_NONE       HASHER_LANE_HASH /* never asked for: no pool stage */
+
+#define OP_ROW(CASE, name_, WHO, LANE, read_, pool_, write_, finish_)                              \
+    [FOLIO__REQUEST__OP_##CASE] = {.which = FOLIO__REQUEST__OP_##CASE,                             \
+                                   .name = #name_,                                                 \
+                                   .who = ACCESS_##WHO,                                            \
+                                   .lane = OP_LANE_##LANE,                                         \
+                                   .read = read_,                                                  \
+                                   .pool = pool_,                                                  \
+                                   .write = write_,                                                \
+                                   .finish = finish_},
+#define OP_SLOT_CHECK(CASE, ...)                                                                   \
+    _Static_assert(FOLIO__REQUEST__OP_##CASE > 0 && FOLIO__REQUEST__OP_##CASE < STATS_OP_SLOTS,    \
+                   #CASE ": raise STATS_OP_SLOTS for the newer request types");
+
+OP_TABLE(OP_SLOT_CHECK)
+
+/* Indexed by Request field number; a row without a name is no op. */
+static const struct op op_table[STATS_OP_SLOTS] = {OP_TABLE(OP_ROW)};
 
 const struct op *op_find(Folio__Request__OpCase which)
 {
-    for (size_t i = 0; i < sizeof(op_table) / sizeof(op_table[0]); i++)
-        if (op_table[i].which == which)
-            return &op_table[i];
-    return NULL;
-}
-
-/* Ops whose pool stage is not a password check, and the heavy reads, by
- * lane (hasher.h, op.h); every other op's pool stage hashes a password. */
-static const struct {
-    Folio__Request__OpCase which;
-    enum hasher_lane lane;
-} op_lanes[] = {
-    {FOLIO__REQUEST__OP_AUDIT_QUERY, HASHER_LANE_HEAVY_READ},
-    {FOLIO__REQUEST__OP_SEGMENT, HASHER_LANE_HEAVY_READ},
-    {FOLIO__REQUEST__OP_OFFER_LIST, HASHER_LANE_HEAVY_READ},
-    {FOLIO__REQUEST__OP_AGENDA, HASHER_LANE_HEAVY_READ},
-    {FOLIO__REQUEST__OP_BACKUP, HASHER_LANE_TRANSFER},
-    {FOLIO__REQUEST__OP_EXPORT_BEGIN, HASHER_LANE_TRANSFER},
-    {FOLIO__REQUEST__OP_EXPORT_CHUNK, HASHER_LANE_TRANSFER},
-    {FOLIO__REQUEST__OP_IMPORT_CHUNK, HASHER_LANE_TRANSFER},
-    {FOLIO__REQUEST__OP_IMPORT_COMMIT, HASHER_LANE_TRANSFER},
-};
-
-enum hasher_lane op_lane(const struct op *op)
-{
-    for (size_t i = 0; i < sizeof(op_lanes) / sizeof(op_lanes[0]); i++)
-        if (op_lanes[i].which == op->which)
-            return op_lanes[i].lane;
-    return HASHER_LANE_HASH;
+    if (which <= 0 || (size_t)which >= STATS_OP_SLOTS || op_table[which].name == NULL)
+        return NULL;
+    return &op_table[which];
 }
 
 bool op_is_write_only(const struct op *op)
@@ -322,16 +217,16 @@ void dispatch_start(struct request *req)
         request_pack(req);
         return;
     }
-    bool read_in_pool = op_lane(op) == HASHER_LANE_HEAVY_READ;
-    if (op->read != NULL || op->access == OP_SESSION) {
+    bool read_in_pool = op->lane == HASHER_LANE_HEAVY_READ;
+    if (op->read != NULL || op->who != ACCESS_PUBLIC) {
         uint64_t auth_generation = store_auth_generation(&s->store); /* before the snapshot */
         MDB_txn *txn;
         int rc = store_read_begin(&s->store, &txn);
         if (rc != 0) {
             request_store_error(req, rc, "read");
         } else {
-            if (op->access == OP_SESSION)
-                session_check(req, txn, auth_generation);
+            if (op->who != ACCESS_PUBLIC && session_check(req, txn, auth_generation) == 0)
+                access_caller(req, op->who);
             if (request_ok(req) && op->read != NULL && !read_in_pool)
                 op->read(req, txn);
             store_read_end(&s->store, txn);
@@ -376,7 +271,7 @@ static bool dispatch_pool_submit(struct request *req, void (*run)(struct hasher_
     }
     req->pool_job.run = run;
     req->pool_job.done = dispatch_pool_done;
-    req->pool_job.lane = op_lane(req->op);
+    req->pool_job.lane = req->op->lane;
     if (req->pool_job.lane == HASHER_LANE_HASH) {
         /* One address gets a share of the queue, so a flood of logins from
          * one place cannot push everyone else's out. */

@@ -1,42 +1,124 @@
 /* op.h - the request table: what each request type needs and does.
  *
- * Every request type has exactly one entry; dispatch.c holds the table and
- * drives the stages (request.h). `access` says whether a session is needed;
- * finer decisions (roles, offices) are made in access.c. A stage handler
- * reads req->msg, fills req->response (allocating from req->arena) or fails
- * with request_fail.
+ * Every request type has exactly one row, in OP_TABLE below; dispatch.c
+ * builds the table from it and drives the stages (request.h). The row says
+ * who may send the request; decisions about objects (this client's owner,
+ * that agent's office) are made in access.c by the handlers. A stage
+ * handler reads req->msg, fills req->response (allocating from req->arena)
+ * or fails with request_fail.
  *
- * op_lane gives the pool lane (hasher.h) of the op's pool stage. An op in
- * the HEAVY_READ lane walks a whole portfolio or log: its read stage runs in
- * the pool, in a read transaction of its own, rather than on the loop
- * thread, so that other connections are served meanwhile; the session is
- * still checked on the loop first. */
+ * An op in the HEAVY_READ lane walks a whole portfolio or log: its read
+ * stage runs in the pool, in a read transaction of its own, rather than on
+ * the loop thread, so that other connections are served meanwhile; the
+ * session and the caller are still checked on the loop first. */
 #ifndef FOLIO_OP_H
 #define FOLIO_OP_H
 
 #include <lmdb.h>
 
+#include "access.h"
 #include "request.h"
 
-enum op_access {
-    OP_PUBLIC,  /* no session needed (Hello, Login, Authenticate) */
-    OP_SESSION, /* the connection must hold a live session */
-};
+/* The request table: one row per request type, in Request field order.
+ *   X(CASE, name, WHO, LANE, read, pool, write, finish)
+ * CASE    the Request field, FOLIO__REQUEST__OP_<CASE>; name, the same in
+ *         lower case, is the op's name in logs and stats;
+ * WHO     who may send it (enum access_caller without its ACCESS_ prefix),
+ *         checked by dispatch, once, before any stage;
+ * LANE    the pool lane (hasher.h) of its pool stage, or of its read stage
+ *         for a HEAVY_READ; NONE when it leaves the pool alone;
+ * stages  its handlers (request.h), NULL where it has none.
+ * A row whose field number reaches STATS_OP_SLOTS fails the build. */
+// clang-format off
+#define OP_TABLE(X) \
+    X(HELLO, hello, PUBLIC, NONE, op_hello_read, NULL, NULL, NULL) \
+    X(LOGIN, login, PUBLIC, HASH, op_login_read, op_login_hash, op_login_write, op_login_finish) \
+    X(AUTHENTICATE, authenticate, PUBLIC, NONE, op_authenticate_read, \
+      NULL, NULL, op_authenticate_finish) \
+    X(LOGOUT, logout, SESSION, NONE, NULL, NULL, op_logout_write, op_logout_finish) \
+    X(WHOAMI, whoami, SESSION, NONE, op_whoami_read, NULL, NULL, NULL) \
+    X(PASSWORD_CHANGE, password_change, SESSION, HASH, op_password_change_read, \
+      op_password_change_hash, op_password_change_write, op_password_change_finish) \
+    X(OFFICE_ADD, office_add, FIRM_ADMIN, NONE, NULL, NULL, op_office_add_write, NULL) \
+    X(OFFICE_LIST, office_list, ADMIN, NONE, op_office_list_read, NULL, NULL, NULL) \
+    X(USER_ADD, user_add, ADMIN, HASH, op_user_add_read, \
+      op_user_add_hash, op_user_add_write, NULL) \
+    X(USER_LIST, user_list, ADMIN, NONE, op_user_list_read, NULL, NULL, NULL) \
+    X(USER_DISABLE, user_disable, ADMIN, NONE, NULL, \
+      NULL, op_user_disable_write, op_user_disable_finish) \
+    X(USER_PASSWD, user_passwd, ADMIN, HASH, op_user_passwd_read, \
+      op_user_passwd_hash, op_user_passwd_write, op_user_passwd_finish) \
+    X(USER_UNLOCK, user_unlock, ADMIN, NONE, NULL, \
+      NULL, op_user_unlock_write, op_user_unlock_finish) \
+    X(AUDIT_QUERY, audit_query, ADMIN, HEAVY_READ, op_audit_query_read, NULL, NULL, NULL) \
+    X(CLIENT_ADD, client_add, AGENT, NONE, NULL, NULL, op_client_add_write, NULL) \
+    X(CLIENT_GET, client_get, SESSION, NONE, op_client_get_read, NULL, op_client_get_write, NULL) \
+    X(CLIENT_LIST, client_list, SESSION, NONE, op_client_list_read, NULL, NULL, NULL) \
+    X(CLIENT_UPDATE, client_update, SESSION, NONE, NULL, NULL, op_client_update_write, NULL) \
+    X(CLIENT_ERASE, client_erase, SESSION, NONE, NULL, NULL, op_client_erase_write, NULL) \
+    X(CLIENT_HISTORY, client_history, SESSION, NONE, op_client_history_read, NULL, NULL, NULL) \
+    X(EVENT_ADD, event_add, SESSION, NONE, NULL, NULL, op_event_add_write, NULL) \
+    X(SEGMENT, segment, SESSION, HEAVY_READ, op_segment_read, NULL, NULL, NULL) \
+    X(RULE_ADD, rule_add, FIRM_ADMIN, NONE, NULL, NULL, op_rule_add_write, NULL) \
+    X(RULE_LIST, rule_list, SESSION, NONE, op_rule_list_read, NULL, NULL, NULL) \
+    X(RULE_REMOVE, rule_remove, FIRM_ADMIN, NONE, NULL, NULL, op_rule_remove_write, NULL) \
+    X(CALENDAR_GET, calendar_get, SESSION, NONE, op_calendar_get_read, NULL, NULL, NULL) \
+    X(CALENDAR_SET, calendar_set, FIRM_ADMIN, NONE, NULL, NULL, op_calendar_set_write, NULL) \
+    X(OCCASION_ADD, occasion_add, FIRM_ADMIN, NONE, NULL, NULL, op_occasion_add_write, NULL) \
+    X(OCCASION_REMOVE, occasion_remove, FIRM_ADMIN, NONE, NULL, \
+      NULL, op_occasion_remove_write, NULL) \
+    X(ALERT_ADD, alert_add, ADMIN, NONE, NULL, NULL, op_alert_add_write, op_alert_add_finish) \
+    X(ALERT_LIST, alert_list, SESSION, NONE, op_alert_list_read, NULL, NULL, NULL) \
+    X(ALERT_END, alert_end, SESSION, NONE, NULL, NULL, op_alert_end_write, NULL) \
+    X(PARTNER_ADD, partner_add, FIRM_ADMIN, NONE, NULL, NULL, op_partner_add_write, NULL) \
+    X(PARTNER_LIST, partner_list, SESSION, NONE, op_partner_list_read, NULL, NULL, NULL) \
+    X(COUPON_ISSUE, coupon_issue, AGENT, NONE, NULL, NULL, op_coupon_issue_write, NULL) \
+    X(COUPON_LIST, coupon_list, SESSION, NONE, op_coupon_list_read, NULL, NULL, NULL) \
+    X(COUPON_REDEEM, coupon_redeem, SESSION, NONE, NULL, NULL, op_coupon_redeem_write, NULL) \
+    X(PROFILE_SET, profile_set, SESSION, NONE, NULL, NULL, op_profile_set_write, NULL) \
+    X(PROFILE_GET, profile_get, SESSION, NONE, op_profile_get_read, NULL, NULL, NULL) \
+    X(OFFER_ADD, offer_add, SESSION, NONE, NULL, NULL, op_offer_add_write, NULL) \
+    X(OFFER_LIST, offer_list, SESSION, HEAVY_READ, op_offer_list_read, NULL, NULL, NULL) \
+    X(OFFER_SET, offer_set, SESSION, NONE, NULL, NULL, op_offer_set_write, NULL) \
+    X(AGENDA, agenda, SESSION, HEAVY_READ, op_agenda_read, NULL, NULL, NULL) \
+    X(REASSIGN, reassign, ADMIN, NONE, op_reassign_read, \
+      NULL, op_reassign_write, op_reassign_finish) \
+    X(REASSIGN_UNDO, reassign_undo, ADMIN, NONE, NULL, \
+      NULL, op_reassign_undo_write, op_reassign_finish) \
+    X(WATCH, watch, SESSION, NONE, op_watch_read, NULL, NULL, NULL) \
+    X(FIRM_KEY, firm_key, SESSION, NONE, op_firm_key_read, NULL, NULL, NULL) \
+    X(TRUST_ADD, trust_add, FIRM_ADMIN, NONE, NULL, NULL, op_trust_add_write, NULL) \
+    X(TRUST_LIST, trust_list, ADMIN, NONE, op_trust_list_read, NULL, NULL, NULL) \
+    X(TRUST_REMOVE, trust_remove, FIRM_ADMIN, NONE, NULL, NULL, op_trust_remove_write, NULL) \
+    X(BACKUP, backup, FIRM_ADMIN, TRANSFER, NULL, op_backup_pool, op_backup_write, NULL) \
+    X(EXPORT_BEGIN, export_begin, SESSION, TRANSFER, op_export_begin_read, \
+      op_export_begin_pool, op_export_begin_write, NULL) \
+    X(EXPORT_CHUNK, export_chunk, SESSION, TRANSFER, op_export_chunk_read, \
+      op_export_chunk_pool, NULL, op_transfer_finish) \
+    X(IMPORT_BEGIN, import_begin, SESSION, NONE, op_import_begin_read, NULL, NULL, NULL) \
+    X(IMPORT_CHUNK, import_chunk, SESSION, TRANSFER, op_import_chunk_read, \
+      op_import_chunk_pool, NULL, NULL) \
+    X(IMPORT_COMMIT, import_commit, SESSION, TRANSFER, op_import_commit_read, \
+      op_import_commit_pool, op_import_commit_write, op_import_commit_finish) \
+    X(RESTORE_TRANSFERRED, restore_transferred, FIRM_ADMIN, NONE, NULL, \
+      NULL, op_restore_transferred_write, NULL) \
+    X(CLIENT_IMPORT, client_import, AGENT, NONE, NULL, NULL, op_client_import_write, NULL) \
+    X(STATS_GET, stats_get, FIRM_ADMIN, NONE, op_stats_get_read, NULL, NULL, NULL)
+// clang-format on
 
 struct op {
     Folio__Request__OpCase which;
     const char *name;
-    enum op_access access;
+    enum access_caller who;
+    enum hasher_lane lane;
     int (*read)(struct request *req, MDB_txn *txn);
     void (*pool)(struct request *req);
     int (*write)(struct request *req, MDB_txn *txn);
     void (*finish)(struct request *req);
 };
 
+/* The row of a request type; NULL for one this server does not know. */
 const struct op *op_find(Folio__Request__OpCase which);
-
-/* The pool lane of op (dispatch.c lists the ops not in the hash lane). */
-enum hasher_lane op_lane(const struct op *op);
 
 /* A write-only op touches nothing outside the writer, so it may be queued
  * behind earlier writes of its connection without waiting for their commit. */
@@ -138,7 +220,6 @@ int op_firm_key_read(struct request *req, MDB_txn *txn);
 int op_trust_add_write(struct request *req, MDB_txn *txn);
 int op_trust_list_read(struct request *req, MDB_txn *txn);
 int op_trust_remove_write(struct request *req, MDB_txn *txn);
-int op_backup_read(struct request *req, MDB_txn *txn);
 void op_backup_pool(struct request *req);
 int op_backup_write(struct request *req, MDB_txn *txn);
 

@@ -46,9 +46,6 @@ int op_user_reply(struct request *req, MDB_txn *txn, Folio__User *user)
 
 int op_office_add_write(struct request *req, MDB_txn *txn)
 {
-    int rc = access_require_firm_admin(req);
-    if (rc != 0)
-        return rc;
     const char *name = req->msg->office_add->name;
     const char *why = validate_office_name(name);
     if (why != NULL)
@@ -59,7 +56,7 @@ int op_office_add_write(struct request *req, MDB_txn *txn)
     folio__office__init(office);
     office->name = req->msg->office_add->name;
     office->created_at = req->now;
-    rc = store_office_add(&req->server->store, txn, office);
+    int rc = store_office_add(&req->server->store, txn, office);
     if (rc == MDB_KEYEXIST)
         return request_fail(req, FOLIO__CODE__ALREADY_EXISTS,
                             "an office named \"%s\" already exists", name);
@@ -74,15 +71,12 @@ int op_office_add_write(struct request *req, MDB_txn *txn)
 
 int op_office_list_read(struct request *req, MDB_txn *txn)
 {
-    int rc = access_require_admin(req);
-    if (rc != 0)
-        return rc;
     Folio__Offices *list = request_alloc(req, sizeof(*list));
     if (list == NULL)
         return request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED, "out of memory");
     folio__offices__init(list);
-    rc = store_office_list(&req->server->store, txn, OP_LIST_MAX, &req->arena, &list->offices,
-                           &list->n_offices);
+    int rc = store_office_list(&req->server->store, txn, OP_LIST_MAX, &req->arena, &list->offices,
+                               &list->n_offices);
     if (rc != 0)
         return request_store_error(req, rc, "list the offices");
     req->response.result_case = FOLIO__RESPONSE__RESULT_OFFICES;
@@ -129,17 +123,14 @@ static int op_user_save_credential(struct request *req, MDB_txn *txn, uint64_t u
 }
 
 /* Finds the user an admin's request names; fails with NOT_FOUND when there
- * is none. Anyone else is refused before the lookup, so that the refusal
- * does not tell which names exist. */
+ * is none. Only admins get here (the request table), so that the refusal
+ * does not tell anyone else which names exist. */
 static int op_user_target(struct request *req, MDB_txn *txn, char *name, Folio__User **out)
 {
-    int rc = access_require_admin(req);
-    if (rc != 0)
-        return rc;
     const char *why = validate_user_name(name);
     if (why != NULL)
         return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "%s", why);
-    rc = store_user_find(&req->server->store, txn, name, &req->arena, out);
+    int rc = store_user_find(&req->server->store, txn, name, &req->arena, out);
     if (rc == MDB_NOTFOUND)
         return request_fail(req, FOLIO__CODE__NOT_FOUND, "no user named %s", name);
     if (rc != 0)
@@ -158,17 +149,12 @@ int op_user_add_read(struct request *req, MDB_txn *txn)
         add->role != FOLIO__ROLE__ROLE_FIRM_ADMIN)
         return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,
                             "the role must be agent, office-admin or firm-admin");
-    /* Refused before the office lookup, which would tell an agent which
-     * office names exist. */
-    int rc = access_require_admin(req);
-    if (rc != 0)
-        return rc;
     struct user_password_state *state = op_user_state(req);
     if (state == NULL)
         return WRITER_ROLLBACK;
     if (add->office[0] != '\0') {
         Folio__Office *office;
-        rc = store_office_find(store, txn, add->office, &req->arena, &office);
+        int rc = store_office_find(store, txn, add->office, &req->arena, &office);
         if (rc == MDB_NOTFOUND)
             return request_fail(req, FOLIO__CODE__NOT_FOUND, "no office named \"%s\"", add->office);
         if (rc != 0)
@@ -178,7 +164,7 @@ int op_user_add_read(struct request *req, MDB_txn *txn)
         return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,
                             "agents and office-admins belong to an office: name one");
     }
-    rc = access_user_create(req, add->role, state->office_id);
+    int rc = access_user_create(req, add->role, state->office_id);
     if (rc != 0)
         return rc;
     why = validate_password(add->password);
@@ -235,18 +221,15 @@ int op_user_add_write(struct request *req, MDB_txn *txn)
 
 int op_user_list_read(struct request *req, MDB_txn *txn)
 {
-    int rc = access_require_admin(req);
-    if (rc != 0)
-        return rc;
     Folio__UserList *ask = req->msg->user_list;
     Folio__Users *list = request_alloc(req, sizeof(*list));
     if (list == NULL)
         return request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED, "out of memory");
     folio__users__init(list);
     char *next = NULL;
-    rc = store_user_list(&req->server->store, txn, ask->after, access_office_scope(req),
-                         op_list_limit(ask->limit), &req->arena, &list->users, &list->n_users,
-                         &next);
+    int rc = store_user_list(&req->server->store, txn, ask->after, access_office_scope(req),
+                             op_list_limit(ask->limit), &req->arena, &list->users, &list->n_users,
+                             &next);
     if (rc != 0)
         return request_store_error(req, rc, "list the users");
     for (size_t i = 0; i < list->n_users; i++)
@@ -394,9 +377,6 @@ void op_user_unlock_finish(struct request *req)
 
 int op_audit_query_read(struct request *req, MDB_txn *txn)
 {
-    int rc = access_require_admin(req);
-    if (rc != 0)
-        return rc;
     Folio__AuditQuery *query = req->msg->audit_query;
     if (query->actor[0] != '\0') {
         const char *why = validate_user_name(query->actor);
@@ -414,8 +394,8 @@ int op_audit_query_read(struct request *req, MDB_txn *txn)
     if (records == NULL)
         return request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED, "out of memory");
     folio__audit_records__init(records);
-    rc = store_audit_query(&req->server->store, txn, &filter, &req->arena, &records->records,
-                           &records->n_records, &records->next);
+    int rc = store_audit_query(&req->server->store, txn, &filter, &req->arena, &records->records,
+                               &records->n_records, &records->next);
     if (rc != 0)
         return request_store_error(req, rc, "read the audit log");
     req->response.result_case = FOLIO__RESPONSE__RESULT_AUDIT;

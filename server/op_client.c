@@ -152,9 +152,7 @@ static int op_client_set_reply(struct request *req, Folio__Client *client)
 
 int op_client_add_write(struct request *req, MDB_txn *txn)
 {
-    int rc = access_client_create(req);
-    if (rc != 0)
-        return rc;
+    int rc;
     struct store *store = &req->server->store;
     Folio__Client *client = request_alloc(req, sizeof(*client));
     if (client == NULL)

@@ -280,9 +280,6 @@ static int ci_store(struct request *req, MDB_txn *txn, Folio__Client *c, const c
 
 int op_client_import_write(struct request *req, MDB_txn *txn)
 {
-    int rc = access_client_create(req);
-    if (rc != 0)
-        return rc;
     const Folio__ClientImport *ci = req->msg->client_import;
     size_t n = ci->n_clients;
     if (n > CI_BATCH_MAX)
@@ -326,7 +323,7 @@ int op_client_import_write(struct request *req, MDB_txn *txn)
             keys[walk.n_keys++] = (struct ci_key){.hash = hashes[j], .item = i};
     }
     qsort(keys, walk.n_keys, sizeof(*keys), ci_key_order);
-    rc = store_client_each(&req->server->store, txn, req->actor.user_id, NULL, ci_visit, &walk);
+    int rc = store_client_each(&req->server->store, txn, req->actor.user_id, NULL, ci_visit, &walk);
     if (rc != 0)
         return request_store_error(req, rc, "read the portfolio");
 

@@ -169,10 +169,8 @@ static int op_coupon_reply(struct request *req, Folio__Coupon *coupon)
 
 int op_coupon_issue_write(struct request *req, MDB_txn *txn)
 {
+    int rc;
     Folio__CouponIssue *ask = req->msg->coupon_issue;
-    int rc = access_client_create(req);
-    if (rc != 0)
-        return rc;
     char *today, *label;
     if ((rc = op_coupon_dates(req, ask->date, &today, &label)) != 0)
         return rc;

@@ -56,9 +56,7 @@ int op_firm_key_read(struct request *req, MDB_txn *txn)
 
 int op_trust_add_write(struct request *req, MDB_txn *txn)
 {
-    int rc = access_require_firm_admin(req);
-    if (rc != 0)
-        return rc;
+    int rc;
     const Folio__TrustAdd *add = req->msg->trust_add;
     if (validate_firm_name(add->firm) != NULL)
         return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,
@@ -119,14 +117,11 @@ int op_trust_add_write(struct request *req, MDB_txn *txn)
 
 int op_trust_list_read(struct request *req, MDB_txn *txn)
 {
-    int rc = access_require_admin(req);
-    if (rc != 0)
-        return rc;
     Folio__TrustedFirms *list = request_alloc(req, sizeof(*list));
     if (list == NULL)
         return op_firm_oom(req);
     folio__trusted_firms__init(list);
-    rc = store_trust_list(&req->server->store, txn, &req->arena, &list->firms, &list->n_firms);
+    int rc = store_trust_list(&req->server->store, txn, &req->arena, &list->firms, &list->n_firms);
     if (rc != 0)
         return request_store_error(req, rc, "list the trusted firms");
     for (size_t i = 0; i < list->n_firms; i++) {
@@ -142,13 +137,10 @@ int op_trust_list_read(struct request *req, MDB_txn *txn)
 
 int op_trust_remove_write(struct request *req, MDB_txn *txn)
 {
-    int rc = access_require_firm_admin(req);
-    if (rc != 0)
-        return rc;
     const char *name = req->msg->trust_remove->firm;
     struct store *store = &req->server->store;
     Folio__TrustedFirm *firm;
-    rc = store_trust_get(store, txn, name, &req->arena, &firm);
+    int rc = store_trust_get(store, txn, name, &req->arena, &firm);
     if (rc == MDB_NOTFOUND)
         return request_fail(req, FOLIO__CODE__NOT_FOUND, "no trusted firm %s", name);
     if (rc != 0)
@@ -163,12 +155,6 @@ int op_trust_remove_write(struct request *req, MDB_txn *txn)
     req->response.result_case = FOLIO__RESPONSE__RESULT_TRUSTED_FIRM;
     req->response.trusted_firm = firm;
     return 0;
-}
-
-int op_backup_read(struct request *req, MDB_txn *txn)
-{
-    (void)txn;
-    return access_require_firm_admin(req);
 }
 
 /* Copies the store, compacted, to an unnamed-yet file, and gives it its

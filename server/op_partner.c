@@ -72,9 +72,7 @@ static const char *op_partner_check(Folio__Partner *partner, char buf[OP_PARTNER
 
 int op_partner_add_write(struct request *req, MDB_txn *txn)
 {
-    int rc = access_require_firm_admin(req);
-    if (rc != 0)
-        return rc;
+    int rc;
     Folio__Partner *partner = request_alloc(req, sizeof(*partner));
     if (partner == NULL)
         return op_partner_oom(req);

@@ -61,8 +61,7 @@ static int op_reassign_agents(struct request *req, MDB_txn *txn, Folio__User **f
 {
     const Folio__Reassign *ask = req->msg->reassign;
     int rc;
-    if ((rc = access_require_admin(req)) != 0 ||
-        (rc = op_reassign_agent(req, txn, ask->from, from)) != 0 ||
+    if ((rc = op_reassign_agent(req, txn, ask->from, from)) != 0 ||
         (rc = op_reassign_agent(req, txn, ask->to, to)) != 0 ||
         (rc = access_portfolio(req, *from)) != 0 || (rc = access_portfolio(req, *to)) != 0)
         return rc;
@@ -423,16 +422,13 @@ int op_reassign_undo_write(struct request *req, MDB_txn *txn)
 {
     req->scratch = NULL;
     uint64_t id = req->msg->reassign_undo->id;
-    int rc = access_require_admin(req);
-    if (rc != 0)
-        return rc;
     /* A record may list up to OP_REASSIGN_MAX clients: more than the
      * request's arena holds. */
     struct arena big;
     arena_init(&big, 0);
     Folio__Reassignment *rec;
     Folio__User *from, *to;
-    rc = store_reassign_get(&req->server->store, txn, id, &big, &rec);
+    int rc = store_reassign_get(&req->server->store, txn, id, &big, &rec);
     if (rc == MDB_NOTFOUND)
         rc = request_fail(req, FOLIO__CODE__NOT_FOUND, "no reassignment %llu",
                           (unsigned long long)id);

@@ -30,9 +30,6 @@ static int op_rule_oom(struct request *req)
 
 int op_rule_add_write(struct request *req, MDB_txn *txn)
 {
-    int rc = access_require_firm_admin(req);
-    if (rc != 0)
-        return rc;
     struct store *store = &req->server->store;
     Folio__Rule *rule = request_alloc(req, sizeof(*rule));
     if (rule == NULL)
@@ -53,7 +50,7 @@ int op_rule_add_write(struct request *req, MDB_txn *txn)
         return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "%s", why);
     Folio__Rule **rules;
     size_t count;
-    rc = store_rule_list(store, txn, &req->arena, &rules, &count);
+    int rc = store_rule_list(store, txn, &req->arena, &rules, &count);
     if (rc != 0)
         return request_store_error(req, rc, "read the rules");
     if (count >= RULE_COUNT_MAX)
@@ -89,11 +86,8 @@ int op_rule_list_read(struct request *req, MDB_txn *txn)
 
 int op_rule_remove_write(struct request *req, MDB_txn *txn)
 {
-    int rc = access_require_firm_admin(req);
-    if (rc != 0)
-        return rc;
     uint64_t id = req->msg->rule_remove->id;
-    rc = store_rule_remove(&req->server->store, txn, id);
+    int rc = store_rule_remove(&req->server->store, txn, id);
     if (rc == MDB_NOTFOUND)
         return request_fail(req, FOLIO__CODE__NOT_FOUND, "no rule %" PRIu64, id);
     if (rc != 0)
@@ -183,9 +177,7 @@ static int op_calendar_set_season(struct request *req, const Folio__Calendar *gi
 
 int op_calendar_set_write(struct request *req, MDB_txn *txn)
 {
-    int rc = access_require_firm_admin(req);
-    if (rc != 0)
-        return rc;
+    int rc;
     Folio__CalendarSet *set = req->msg->calendar_set;
     Folio__Calendar none = FOLIO__CALENDAR__INIT;
     const Folio__Calendar *given = set->calendar != NULL ? set->calendar : &none;
@@ -258,9 +250,7 @@ static char *op_occasion_name(struct request *req, const char *given)
 
 int op_occasion_add_write(struct request *req, MDB_txn *txn)
 {
-    int rc = access_require_firm_admin(req);
-    if (rc != 0)
-        return rc;
+    int rc;
     const Folio__Occasion *given = req->msg->occasion_add->occasion;
     Folio__Occasion none = FOLIO__OCCASION__INIT;
     if (given == NULL)
@@ -309,9 +299,7 @@ int op_occasion_add_write(struct request *req, MDB_txn *txn)
 
 int op_occasion_remove_write(struct request *req, MDB_txn *txn)
 {
-    int rc = access_require_firm_admin(req);
-    if (rc != 0)
-        return rc;
+    int rc;
     char *name = op_occasion_name(req, req->msg->occasion_remove->name);
     if (name == NULL)
         return WRITER_ROLLBACK;

@@ -12,11 +12,8 @@
 int op_stats_get_read(struct request *req, MDB_txn *txn)
 {
     (void)txn;
-    int rc = access_require_firm_admin(req);
-    if (rc != 0)
-        return rc;
     Folio__Stats *stats;
-    rc = stats_snapshot(req->server, &req->arena, &stats);
+    int rc = stats_snapshot(req->server, &req->arena, &stats);
     if (rc == ENOMEM)
         return request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED, "out of memory");
     if (rc != 0)

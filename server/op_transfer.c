@@ -525,15 +525,8 @@ int op_import_commit_read(struct request *req, MDB_txn *txn)
     /* Committed or refused, the transfer is over from here on; its file
      * goes once this request is answered (op_transfer_finish). */
     im->t->finished = true;
-    /* Trusting an unknown signer, or bringing back what the firm erased,
-     * is the firm's decision, not an agent's (both are audited). */
-    if (ask->allow_untrusted && req->actor.role != FOLIO__ROLE__ROLE_FIRM_ADMIN)
-        return request_fail(req, FOLIO__CODE__PERMISSION_DENIED,
-                            "--allow-untrusted: only a firm-admin may import an untrusted bundle");
-    if (ask->allow_erased && req->actor.role != FOLIO__ROLE__ROLE_FIRM_ADMIN)
-        return request_fail(req, FOLIO__CODE__PERMISSION_DENIED,
-                            "--allow-erased: only a firm-admin may bring back erased clients");
-    if ((rc = op_transfer_agent(req, txn, ask->agent, &im->agent)) != 0)
+    if ((rc = access_import(req, ask->allow_untrusted, ask->allow_erased)) != 0 ||
+        (rc = op_transfer_agent(req, txn, ask->agent, &im->agent)) != 0)
         return rc;
     im->rules.agent_id = im->agent->id;
     im->rules.allow_erased = ask->allow_erased;
@@ -758,11 +751,9 @@ void op_import_commit_finish(struct request *req)
 
 int op_restore_transferred_write(struct request *req, MDB_txn *txn)
 {
+    int rc;
     const char *name = req->msg->restore_transferred->agent;
     struct store *store = &req->server->store;
-    int rc = access_require_firm_admin(req);
-    if (rc != 0)
-        return rc;
     if (name[0] == '\0')
         return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "agent: required");
     Folio__User *agent;
