@@ -28,6 +28,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
+#include "envelope.h"
 #include "frame.h"
 #include "status.h"
 #include "tls_fingerprint.h"
@@ -664,6 +665,17 @@ Folio__Response *folio_client_call_expect(struct folio_client *c, Folio__Request
     return NULL;
 }
 
+Folio__Response *folio_client_call_op(struct folio_client *c, const ProtobufCMessage *op,
+                                      Folio__Response__ResultCase want, struct folio_error *err)
+{
+    Folio__Request req;
+    if (envelope_init(&req, op) != 0) {
+        transport_error(c, err, "%s is no request of this protocol", op->descriptor->name);
+        return NULL;
+    }
+    return folio_client_call_expect(c, &req, want, err);
+}
+
 void folio_response_free(Folio__Response *r)
 {
     if (r != NULL)
@@ -1012,10 +1024,7 @@ struct folio_client *folio_client_connect(const char *server, const char *client
     Folio__Hello hello = FOLIO__HELLO__INIT;
     hello.protocol_version = FOLIO_PROTOCOL_VERSION;
     hello.client_name = (char *)(client_name != NULL ? client_name : "");
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_HELLO;
-    req.hello = &hello;
-    c->hello = folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_WELCOME, err);
+    c->hello = folio_client_call_op(c, &hello.base, FOLIO__RESPONSE__RESULT_WELCOME, err);
     if (c->hello == NULL)
         goto fail;
     if (c->hello->welcome->protocol_version != FOLIO_PROTOCOL_VERSION) {
@@ -1084,10 +1093,7 @@ Folio__Response *folio_login(struct folio_client *c, const char *username, const
     Folio__Login op = FOLIO__LOGIN__INIT;
     op.username = field(username);
     op.password = field(password);
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_LOGIN;
-    req.login = &op;
-    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_SESSION, err);
+    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_SESSION, err);
 }
 
 Folio__Response *folio_authenticate(struct folio_client *c, const char *token,
@@ -1095,28 +1101,19 @@ Folio__Response *folio_authenticate(struct folio_client *c, const char *token,
 {
     Folio__Authenticate op = FOLIO__AUTHENTICATE__INIT;
     op.token = field(token);
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_AUTHENTICATE;
-    req.authenticate = &op;
-    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_SESSION, err);
+    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_SESSION, err);
 }
 
 Folio__Response *folio_logout(struct folio_client *c, struct folio_error *err)
 {
     Folio__Logout op = FOLIO__LOGOUT__INIT;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_LOGOUT;
-    req.logout = &op;
-    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_EMPTY, err);
+    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_EMPTY, err);
 }
 
 Folio__Response *folio_whoami(struct folio_client *c, struct folio_error *err)
 {
     Folio__WhoAmI op = FOLIO__WHO_AM_I__INIT;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_WHOAMI;
-    req.whoami = &op;
-    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_SESSION, err);
+    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_SESSION, err);
 }
 
 Folio__Response *folio_password_change(struct folio_client *c, const char *old_password,
@@ -1125,29 +1122,20 @@ Folio__Response *folio_password_change(struct folio_client *c, const char *old_p
     Folio__PasswordChange op = FOLIO__PASSWORD_CHANGE__INIT;
     op.old_password = field(old_password);
     op.new_password = field(new_password);
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_PASSWORD_CHANGE;
-    req.password_change = &op;
-    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_EMPTY, err);
+    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_EMPTY, err);
 }
 
 Folio__Response *folio_office_add(struct folio_client *c, const char *name, struct folio_error *err)
 {
     Folio__OfficeAdd op = FOLIO__OFFICE_ADD__INIT;
     op.name = field(name);
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_OFFICE_ADD;
-    req.office_add = &op;
-    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_OFFICE, err);
+    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_OFFICE, err);
 }
 
 Folio__Response *folio_office_list(struct folio_client *c, struct folio_error *err)
 {
     Folio__OfficeList op = FOLIO__OFFICE_LIST__INIT;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_OFFICE_LIST;
-    req.office_list = &op;
-    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_OFFICES, err);
+    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_OFFICES, err);
 }
 
 Folio__Response *folio_user_add(struct folio_client *c, const char *name, Folio__Role role,
@@ -1158,10 +1146,7 @@ Folio__Response *folio_user_add(struct folio_client *c, const char *name, Folio_
     op.role = role;
     op.office = field(office);
     op.password = field(password);
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_USER_ADD;
-    req.user_add = &op;
-    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_USER, err);
+    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_USER, err);
 }
 
 Folio__Response *folio_user_list(struct folio_client *c, uint32_t limit, const char *after,
@@ -1170,10 +1155,7 @@ Folio__Response *folio_user_list(struct folio_client *c, uint32_t limit, const c
     Folio__UserList op = FOLIO__USER_LIST__INIT;
     op.limit = limit;
     op.after = field(after);
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_USER_LIST;
-    req.user_list = &op;
-    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_USERS, err);
+    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_USERS, err);
 }
 
 Folio__Response *folio_user_disable(struct folio_client *c, const char *name,
@@ -1181,10 +1163,7 @@ Folio__Response *folio_user_disable(struct folio_client *c, const char *name,
 {
     Folio__UserDisable op = FOLIO__USER_DISABLE__INIT;
     op.name = field(name);
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_USER_DISABLE;
-    req.user_disable = &op;
-    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_USER, err);
+    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_USER, err);
 }
 
 Folio__Response *folio_user_unlock(struct folio_client *c, const char *name,
@@ -1192,10 +1171,7 @@ Folio__Response *folio_user_unlock(struct folio_client *c, const char *name,
 {
     Folio__UserUnlock op = FOLIO__USER_UNLOCK__INIT;
     op.name = field(name);
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_USER_UNLOCK;
-    req.user_unlock = &op;
-    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_EMPTY, err);
+    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_EMPTY, err);
 }
 
 Folio__Response *folio_user_passwd(struct folio_client *c, const char *name, const char *password,
@@ -1204,10 +1180,7 @@ Folio__Response *folio_user_passwd(struct folio_client *c, const char *name, con
     Folio__UserPasswd op = FOLIO__USER_PASSWD__INIT;
     op.name = field(name);
     op.password = field(password);
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_USER_PASSWD;
-    req.user_passwd = &op;
-    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_EMPTY, err);
+    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_EMPTY, err);
 }
 
 Folio__Response *folio_audit_query(struct folio_client *c, const char *actor, int64_t since,
@@ -1218,10 +1191,7 @@ Folio__Response *folio_audit_query(struct folio_client *c, const char *actor, in
     op.since = since;
     op.limit = limit;
     op.before = before;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_AUDIT_QUERY;
-    req.audit_query = &op;
-    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_AUDIT, err);
+    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_AUDIT, err);
 }
 
 /* The record travels as given; protobuf-c only reads it when packing. */
@@ -1230,10 +1200,7 @@ Folio__Response *folio_client_add(struct folio_client *c, const Folio__Client *c
 {
     Folio__ClientAdd op = FOLIO__CLIENT_ADD__INIT;
     op.client = (Folio__Client *)client;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_CLIENT_ADD;
-    req.client_add = &op;
-    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_CLIENT, err);
+    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_CLIENT, err);
 }
 
 Folio__Response *folio_client_get(struct folio_client *c, const char *id, bool firm_admin_read,
@@ -1242,10 +1209,7 @@ Folio__Response *folio_client_get(struct folio_client *c, const char *id, bool f
     Folio__ClientGet op = FOLIO__CLIENT_GET__INIT;
     op.id = field(id);
     op.firm_admin_read = firm_admin_read;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_CLIENT_GET;
-    req.client_get = &op;
-    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_CLIENT, err);
+    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_CLIENT, err);
 }
 
 Folio__Response *folio_client_list(struct folio_client *c, uint32_t limit, const char *after,
@@ -1254,10 +1218,7 @@ Folio__Response *folio_client_list(struct folio_client *c, uint32_t limit, const
     Folio__ClientList op = FOLIO__CLIENT_LIST__INIT;
     op.limit = limit;
     op.after = field(after);
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_CLIENT_LIST;
-    req.client_list = &op;
-    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_CLIENTS, err);
+    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_CLIENTS, err);
 }
 
 Folio__Response *folio_client_update(struct folio_client *c, const char *id,
@@ -1270,20 +1231,14 @@ Folio__Response *folio_client_update(struct folio_client *c, const char *id,
     op.fields = (char **)fields;
     op.n_fields = n_fields;
     op.if_version = if_version;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_CLIENT_UPDATE;
-    req.client_update = &op;
-    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_CLIENT, err);
+    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_CLIENT, err);
 }
 
 Folio__Response *folio_client_erase(struct folio_client *c, const char *id, struct folio_error *err)
 {
     Folio__ClientErase op = FOLIO__CLIENT_ERASE__INIT;
     op.id = field(id);
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_CLIENT_ERASE;
-    req.client_erase = &op;
-    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_EMPTY, err);
+    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_EMPTY, err);
 }
 
 Folio__Response *folio_client_history(struct folio_client *c, const char *id, uint32_t limit,
@@ -1293,28 +1248,19 @@ Folio__Response *folio_client_history(struct folio_client *c, const char *id, ui
     op.id = field(id);
     op.limit = limit;
     op.before = before;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_CLIENT_HISTORY;
-    req.client_history = &op;
-    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_TIMELINE, err);
+    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_TIMELINE, err);
 }
 
 Folio__Response *folio_event_add(struct folio_client *c, const Folio__EventAdd *event,
                                  struct folio_error *err)
 {
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_EVENT_ADD;
-    req.event_add = (Folio__EventAdd *)event;
-    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_EVENT, err);
+    return folio_client_call_op(c, &event->base, FOLIO__RESPONSE__RESULT_EVENT, err);
 }
 
 Folio__Response *folio_segment(struct folio_client *c, const Folio__Segment *segment,
                                struct folio_error *err)
 {
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_SEGMENT;
-    req.segment = (Folio__Segment *)segment;
-    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_SEGMENT, err);
+    return folio_client_call_op(c, &segment->base, FOLIO__RESPONSE__RESULT_SEGMENT, err);
 }
 
 Folio__Response *folio_rule_add(struct folio_client *c, const Folio__Rule *rule,
@@ -1322,38 +1268,26 @@ Folio__Response *folio_rule_add(struct folio_client *c, const Folio__Rule *rule,
 {
     Folio__RuleAdd op = FOLIO__RULE_ADD__INIT;
     op.rule = (Folio__Rule *)rule;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_RULE_ADD;
-    req.rule_add = &op;
-    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_RULE, err);
+    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_RULE, err);
 }
 
 Folio__Response *folio_rule_list(struct folio_client *c, struct folio_error *err)
 {
     Folio__RuleList op = FOLIO__RULE_LIST__INIT;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_RULE_LIST;
-    req.rule_list = &op;
-    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_RULES, err);
+    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_RULES, err);
 }
 
 Folio__Response *folio_rule_remove(struct folio_client *c, uint64_t id, struct folio_error *err)
 {
     Folio__RuleRemove op = FOLIO__RULE_REMOVE__INIT;
     op.id = id;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_RULE_REMOVE;
-    req.rule_remove = &op;
-    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_EMPTY, err);
+    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_EMPTY, err);
 }
 
 Folio__Response *folio_calendar_get(struct folio_client *c, struct folio_error *err)
 {
     Folio__CalendarGet op = FOLIO__CALENDAR_GET__INIT;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_CALENDAR_GET;
-    req.calendar_get = &op;
-    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_CALENDAR, err);
+    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_CALENDAR, err);
 }
 
 Folio__Response *folio_calendar_set(struct folio_client *c, const Folio__Calendar *calendar,
@@ -1364,10 +1298,7 @@ Folio__Response *folio_calendar_set(struct folio_client *c, const Folio__Calenda
     op.calendar = (Folio__Calendar *)calendar;
     op.fields = (char **)fields;
     op.n_fields = n_fields;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_CALENDAR_SET;
-    req.calendar_set = &op;
-    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_CALENDAR, err);
+    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_CALENDAR, err);
 }
 
 Folio__Response *folio_occasion_add(struct folio_client *c, const char *name, uint32_t month,
@@ -1379,10 +1310,7 @@ Folio__Response *folio_occasion_add(struct folio_client *c, const char *name, ui
     occasion.day = day;
     Folio__OccasionAdd op = FOLIO__OCCASION_ADD__INIT;
     op.occasion = &occasion;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_OCCASION_ADD;
-    req.occasion_add = &op;
-    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_CALENDAR, err);
+    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_CALENDAR, err);
 }
 
 Folio__Response *folio_occasion_remove(struct folio_client *c, const char *name,
@@ -1390,10 +1318,7 @@ Folio__Response *folio_occasion_remove(struct folio_client *c, const char *name,
 {
     Folio__OccasionRemove op = FOLIO__OCCASION_REMOVE__INIT;
     op.name = field(name);
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_OCCASION_REMOVE;
-    req.occasion_remove = &op;
-    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_CALENDAR, err);
+    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_CALENDAR, err);
 }
 
 Folio__Response *folio_alert_add(struct folio_client *c, const Folio__Alert *alert,
@@ -1401,10 +1326,7 @@ Folio__Response *folio_alert_add(struct folio_client *c, const Folio__Alert *ale
 {
     Folio__AlertAdd op = FOLIO__ALERT_ADD__INIT;
     op.alert = (Folio__Alert *)alert;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_ALERT_ADD;
-    req.alert_add = &op;
-    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_ALERT, err);
+    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_ALERT, err);
 }
 
 Folio__Response *folio_alert_list(struct folio_client *c, const char *date, bool include_ended,
@@ -1413,10 +1335,7 @@ Folio__Response *folio_alert_list(struct folio_client *c, const char *date, bool
     Folio__AlertList op = FOLIO__ALERT_LIST__INIT;
     op.date = field(date);
     op.include_ended = include_ended;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_ALERT_LIST;
-    req.alert_list = &op;
-    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_ALERTS, err);
+    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_ALERTS, err);
 }
 
 Folio__Response *folio_alert_end(struct folio_client *c, uint64_t id, const char *date,
@@ -1425,10 +1344,7 @@ Folio__Response *folio_alert_end(struct folio_client *c, uint64_t id, const char
     Folio__AlertEnd op = FOLIO__ALERT_END__INIT;
     op.id = id;
     op.date = field(date);
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_ALERT_END;
-    req.alert_end = &op;
-    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_ALERT, err);
+    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_ALERT, err);
 }
 
 Folio__Response *folio_offer_add(struct folio_client *c, const Folio__Offer *offer,
@@ -1437,10 +1353,7 @@ Folio__Response *folio_offer_add(struct folio_client *c, const Folio__Offer *off
     Folio__OfferAdd op = FOLIO__OFFER_ADD__INIT;
     op.offer = (Folio__Offer *)offer;
     op.date = (char *)(date != NULL ? date : "");
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_OFFER_ADD;
-    req.offer_add = &op;
-    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_OFFER, err);
+    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_OFFER, err);
 }
 
 Folio__Response *folio_offer_list(struct folio_client *c, const char *client_id, const char *status,
@@ -1453,10 +1366,7 @@ Folio__Response *folio_offer_list(struct folio_client *c, const char *client_id,
     op.date = field(date);
     op.limit = limit;
     op.after = after;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_OFFER_LIST;
-    req.offer_list = &op;
-    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_OFFERS, err);
+    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_OFFERS, err);
 }
 
 Folio__Response *folio_offer_set(struct folio_client *c, uint64_t id, const char *status,
@@ -1466,10 +1376,7 @@ Folio__Response *folio_offer_set(struct folio_client *c, uint64_t id, const char
     op.id = id;
     op.status = field(status);
     op.date = field(date);
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_OFFER_SET;
-    req.offer_set = &op;
-    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_OFFER, err);
+    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_OFFER, err);
 }
 
 Folio__Response *folio_partner_add(struct folio_client *c, const Folio__Partner *partner,
@@ -1477,19 +1384,13 @@ Folio__Response *folio_partner_add(struct folio_client *c, const Folio__Partner 
 {
     Folio__PartnerAdd op = FOLIO__PARTNER_ADD__INIT;
     op.partner = (Folio__Partner *)partner;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_PARTNER_ADD;
-    req.partner_add = &op;
-    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_PARTNER, err);
+    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_PARTNER, err);
 }
 
 Folio__Response *folio_partner_list(struct folio_client *c, struct folio_error *err)
 {
     Folio__PartnerList op = FOLIO__PARTNER_LIST__INIT;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_PARTNER_LIST;
-    req.partner_list = &op;
-    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_PARTNERS, err);
+    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_PARTNERS, err);
 }
 
 Folio__Response *folio_coupon_issue(struct folio_client *c, const Folio__Coupon *coupon,
@@ -1498,10 +1399,7 @@ Folio__Response *folio_coupon_issue(struct folio_client *c, const Folio__Coupon 
     Folio__CouponIssue op = FOLIO__COUPON_ISSUE__INIT;
     op.coupon = (Folio__Coupon *)coupon;
     op.date = field(date);
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_COUPON_ISSUE;
-    req.coupon_issue = &op;
-    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_COUPON, err);
+    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_COUPON, err);
 }
 
 Folio__Response *folio_coupon_list(struct folio_client *c, const char *client_id, uint32_t limit,
@@ -1511,10 +1409,7 @@ Folio__Response *folio_coupon_list(struct folio_client *c, const char *client_id
     op.client_id = field(client_id);
     op.limit = limit;
     op.after = field(after);
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_COUPON_LIST;
-    req.coupon_list = &op;
-    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_COUPONS, err);
+    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_COUPONS, err);
 }
 
 Folio__Response *folio_coupon_redeem(struct folio_client *c, const char *code, const char *date,
@@ -1523,10 +1418,7 @@ Folio__Response *folio_coupon_redeem(struct folio_client *c, const char *code, c
     Folio__CouponRedeem op = FOLIO__COUPON_REDEEM__INIT;
     op.code = field(code);
     op.date = field(date);
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_COUPON_REDEEM;
-    req.coupon_redeem = &op;
-    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_COUPON, err);
+    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_COUPON, err);
 }
 
 Folio__Response *folio_profile_set(struct folio_client *c, const Folio__AgentCard *card,
@@ -1537,19 +1429,13 @@ Folio__Response *folio_profile_set(struct folio_client *c, const Folio__AgentCar
     op.card = (Folio__AgentCard *)card;
     op.fields = (char **)fields;
     op.n_fields = n_fields;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_PROFILE_SET;
-    req.profile_set = &op;
-    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_CARD, err);
+    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_CARD, err);
 }
 
 Folio__Response *folio_profile_get(struct folio_client *c, struct folio_error *err)
 {
     Folio__ProfileGet op = FOLIO__PROFILE_GET__INIT;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_PROFILE_GET;
-    req.profile_get = &op;
-    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_CARD, err);
+    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_CARD, err);
 }
 
 Folio__Response *folio_agenda(struct folio_client *c, const char *date, uint32_t days,
@@ -1558,10 +1444,7 @@ Folio__Response *folio_agenda(struct folio_client *c, const char *date, uint32_t
     Folio__AgendaQuery op = FOLIO__AGENDA_QUERY__INIT;
     op.date = field(date);
     op.days = days;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_AGENDA;
-    req.agenda = &op;
-    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_AGENDA, err);
+    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_AGENDA, err);
 }
 
 static const struct {

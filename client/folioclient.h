@@ -99,15 +99,19 @@ Folio__Response *folio_client_receive(struct folio_client *c, struct folio_error
 Folio__Response *folio_client_call(struct folio_client *c, Folio__Request *req,
                                    struct folio_error *err);
 /* The same, and the answer must carry the result `want` (an Empty answer
- * may carry none): anything else is a transport error. Every typed call
- * goes through here. */
+ * may carry none): anything else is a transport error. */
 Folio__Response *folio_client_call_expect(struct folio_client *c, Folio__Request *req,
                                           Folio__Response__ResultCase want,
                                           struct folio_error *err);
 
+/* The same for an op message, which goes in its Request field
+ * (envelope.h): every typed call goes through here. */
+Folio__Response *folio_client_call_op(struct folio_client *c, const ProtobufCMessage *op,
+                                      Folio__Response__ResultCase want, struct folio_error *err);
+
 void folio_response_free(Folio__Response *r);
 
-/* Typed calls: each builds its Request and goes through folio_client_call. */
+/* Typed calls: each builds its op message and goes through folio_client_call_op. */
 Folio__Response *folio_login(struct folio_client *c, const char *username, const char *password,
                              struct folio_error *err);
 Folio__Response *folio_authenticate(struct folio_client *c, const char *token,

@@ -13,8 +13,5 @@ Folio__Response *folio_client_import(struct folio_client *c, Folio__Client *cons
     op.lines = (uint32_t *)lines;
     op.n_lines = lines != NULL ? n : 0;
     op.dry_run = dry_run;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_CLIENT_IMPORT;
-    req.client_import = &op;
-    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_CLIENT_IMPORT, err);
+    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_CLIENT_IMPORT, err);
 }

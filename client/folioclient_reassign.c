@@ -13,29 +13,20 @@ Folio__Response *folio_reassign(struct folio_client *c, const char *from, const 
     op.client_ids = (char **)client_ids;
     op.n_client_ids = n_client_ids;
     op.dry_run = dry_run;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_REASSIGN;
-    req.reassign = &op;
-    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_REASSIGN, err);
+    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_REASSIGN, err);
 }
 
 Folio__Response *folio_reassign_undo(struct folio_client *c, uint64_t id, struct folio_error *err)
 {
     Folio__ReassignUndo op = FOLIO__REASSIGN_UNDO__INIT;
     op.id = id;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_REASSIGN_UNDO;
-    req.reassign_undo = &op;
-    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_REASSIGN, err);
+    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_REASSIGN, err);
 }
 
 Folio__Response *folio_watch(struct folio_client *c, struct folio_error *err)
 {
     Folio__Watch op = FOLIO__WATCH__INIT;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_WATCH;
-    req.watch = &op;
-    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_EMPTY, err);
+    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_EMPTY, err);
 }
 
 Folio__Response *folio_notice_next(struct folio_client *c, struct folio_error *err)

@@ -4,8 +4,5 @@
 Folio__Response *folio_stats_get(struct folio_client *c, struct folio_error *err)
 {
     Folio__StatsGet op = FOLIO__STATS_GET__INIT;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_STATS_GET;
-    req.stats_get = &op;
-    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_STATS, err);
+    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_STATS, err);
 }

@@ -37,10 +37,7 @@ Folio__Response *folio_export_begin(struct folio_client *c, const char *agent,
     op.client_ids = (char **)client_ids;
     op.n_client_ids = n_client_ids;
     op.release = release;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_EXPORT_BEGIN;
-    req.export_begin = &op;
-    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_TRANSFER, err);
+    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_TRANSFER, err);
 }
 
 Folio__Response *folio_export_chunk(struct folio_client *c, const char *transfer_id,
@@ -49,20 +46,14 @@ Folio__Response *folio_export_chunk(struct folio_client *c, const char *transfer
     Folio__ExportChunk op = FOLIO__EXPORT_CHUNK__INIT;
     op.transfer_id = transfer_field(transfer_id);
     op.offset = offset;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_EXPORT_CHUNK;
-    req.export_chunk = &op;
-    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_CHUNK, err);
+    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_CHUNK, err);
 }
 
 Folio__Response *folio_import_begin(struct folio_client *c, uint64_t size, struct folio_error *err)
 {
     Folio__ImportBegin op = FOLIO__IMPORT_BEGIN__INIT;
     op.size = size;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_IMPORT_BEGIN;
-    req.import_begin = &op;
-    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_TRANSFER, err);
+    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_TRANSFER, err);
 }
 
 Folio__Response *folio_import_chunk(struct folio_client *c, const char *transfer_id,
@@ -74,10 +65,7 @@ Folio__Response *folio_import_chunk(struct folio_client *c, const char *transfer
     op.offset = offset;
     op.data.data = (uint8_t *)data;
     op.data.len = len;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_IMPORT_CHUNK;
-    req.import_chunk = &op;
-    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_EMPTY, err);
+    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_EMPTY, err);
 }
 
 Folio__Response *folio_import_commit(struct folio_client *c, const char *transfer_id,
@@ -90,10 +78,7 @@ Folio__Response *folio_import_commit(struct folio_client *c, const char *transfe
     op.allow_untrusted = allow_untrusted;
     op.allow_erased = allow_erased;
     op.dry_run = dry_run;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_IMPORT_COMMIT;
-    req.import_commit = &op;
-    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_IMPORT, err);
+    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_IMPORT, err);
 }
 
 Folio__Response *folio_restore_transferred(struct folio_client *c, const char *agent,
@@ -101,10 +86,7 @@ Folio__Response *folio_restore_transferred(struct folio_client *c, const char *a
 {
     Folio__RestoreTransferred op = FOLIO__RESTORE_TRANSFERRED__INIT;
     op.agent = transfer_field(agent);
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_RESTORE_TRANSFERRED;
-    req.restore_transferred = &op;
-    return folio_client_call_expect(c, &req, FOLIO__RESPONSE__RESULT_REASSIGN, err);
+    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_REASSIGN, err);
 }
 
 static int transfer_write_all(int fd, const uint8_t *data, size_t len)

@@ -15,6 +15,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
+#include "envelope.h"
 #include "frame.h"
 #include "status.h"
 
@@ -567,9 +568,8 @@ static void bench_conn_connected(uv_connect_t *req, int status)
     Folio__Hello hello = FOLIO__HELLO__INIT;
     hello.protocol_version = 1;
     hello.client_name = (char *)(c->auth.client_name != NULL ? c->auth.client_name : "bench");
-    Folio__Request msg = FOLIO__REQUEST__INIT;
-    msg.op_case = FOLIO__REQUEST__OP_HELLO;
-    msg.hello = &hello;
+    Folio__Request msg;
+    envelope_init(&msg, &hello.base);
     rc = bench_conn_queue(c, &msg, 0, BENCH_CONN_HELLO);
     c->handshake_left = 1;
 
@@ -578,13 +578,11 @@ static void bench_conn_connected(uv_connect_t *req, int status)
     Folio__Request auth = FOLIO__REQUEST__INIT;
     if (c->auth.token != NULL && c->auth.token[0] != '\0') {
         authenticate.token = (char *)c->auth.token;
-        auth.op_case = FOLIO__REQUEST__OP_AUTHENTICATE;
-        auth.authenticate = &authenticate;
+        envelope_init(&auth, &authenticate.base);
     } else if (c->auth.user != NULL) {
         login.username = (char *)c->auth.user;
         login.password = (char *)(c->auth.password != NULL ? c->auth.password : "");
-        auth.op_case = FOLIO__REQUEST__OP_LOGIN;
-        auth.login = &login;
+        envelope_init(&auth, &login.base);
     }
     if (rc == 0 && auth.op_case != FOLIO__REQUEST__OP__NOT_SET) {
         rc = bench_conn_queue(c, &auth, 0, BENCH_CONN_AUTH);

@@ -31,6 +31,7 @@
 #include "bench_cli.h"
 #include "bench_conn.h"
 #include "bench_data.h"
+#include "envelope.h"
 #include "bench_histogram.h"
 #include "status.h"
 
@@ -394,8 +395,7 @@ static void bench_send(struct bench_conn *c, uint64_t tag)
     switch (op) {
     case OP_READ:
         get.id = B.ids[bench_pick(B.n_ids)];
-        req.op_case = FOLIO__REQUEST__OP_CLIENT_GET;
-        req.client_get = &get;
+        envelope_init(&req, &get.base);
         break;
     case OP_UPDATE: {
         bench_update_notes(notes, sizeof(notes));
@@ -404,39 +404,33 @@ static void bench_send(struct bench_conn *c, uint64_t tag)
         update.client = &changes;
         update.n_fields = 1;
         update.fields = fields;
-        req.op_case = FOLIO__REQUEST__OP_CLIENT_UPDATE;
-        req.client_update = &update;
+        envelope_init(&req, &update.base);
         break;
     }
     case OP_ADD:
         bench_synth_client(&synth);
         add.client = &synth.client;
-        req.op_case = FOLIO__REQUEST__OP_CLIENT_ADD;
-        req.client_add = &add;
+        envelope_init(&req, &add.base);
         break;
     case OP_AGENDA:
         agenda.date = B.opt.date;
         agenda.days = 7;
-        req.op_case = FOLIO__REQUEST__OP_AGENDA;
-        req.agenda = &agenda;
+        envelope_init(&req, &agenda.base);
         break;
     case OP_SEGMENT:
         segment.city = (char *)bench_data_places[bench_pick((unsigned)bench_data_n_places)].city;
         segment.count_only = true;
-        req.op_case = FOLIO__REQUEST__OP_SEGMENT;
-        req.segment = &segment;
+        envelope_init(&req, &segment.base);
         break;
     case OP_LOGIN:
         login.username = (char *)B.opt.user;
         login.password = B.opt.password;
-        req.op_case = FOLIO__REQUEST__OP_LOGIN;
-        req.login = &login;
+        envelope_init(&req, &login.base);
         break;
     case OP_LIST:
         list.limit = 100;
         list.after = B.ids[bench_pick(B.n_ids)];
-        req.op_case = FOLIO__REQUEST__OP_CLIENT_LIST;
-        req.client_list = &list;
+        envelope_init(&req, &list.base);
         break;
     case OP_MIXED:
     case OP_CONNECT: /* bench_dial's: nothing is sent */
@@ -693,9 +687,8 @@ static void bench_list_working_set(struct bench_conn *c)
         Folio__ClientList list = FOLIO__CLIENT_LIST__INIT;
         list.limit = 1000;
         list.after = after;
-        Folio__Request req = FOLIO__REQUEST__INIT;
-        req.op_case = FOLIO__REQUEST__OP_CLIENT_LIST;
-        req.client_list = &list;
+        Folio__Request req;
+        envelope_init(&req, &list.base);
         Folio__Response *resp = bench_call(c, &req, "listing the clients");
         if (resp->result_case != FOLIO__RESPONSE__RESULT_CLIENTS)
             bench_cli_fatal("setup: the answer to ClientList carries no clients");
@@ -719,9 +712,8 @@ static void bench_fill_working_set(struct bench_conn *c)
         return;
     fprintf(stderr, "folio-bench: %s has %u clients; adding %u\n", B.opt.user, B.n_ids, need);
     Folio__ClientAdd add = FOLIO__CLIENT_ADD__INIT;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_CLIENT_ADD;
-    req.client_add = &add;
+    Folio__Request req;
+    envelope_init(&req, &add.base);
     unsigned sent = 0;
     while (B.n_ids < B.opt.records) {
         while (sent < need && bench_conn_in_flight(c) < BENCH_SETUP_WINDOW) {
@@ -743,9 +735,8 @@ static void bench_measure_record(struct bench_conn *c)
         return;
     Folio__ClientGet get = FOLIO__CLIENT_GET__INIT;
     get.id = B.ids[0];
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_CLIENT_GET;
-    req.client_get = &get;
+    Folio__Request req;
+    envelope_init(&req, &get.base);
     Folio__Response *resp = bench_call(c, &req, "reading a client");
     if (resp->result_case == FOLIO__RESPONSE__RESULT_CLIENT)
         B.record_bytes = folio__client__get_packed_size(resp->client);

@@ -23,6 +23,7 @@
 #include "bench_cli.h"
 #include "bench_conn.h"
 #include "bench_data.h"
+#include "envelope.h"
 #include "status.h"
 
 #define SEED_AGENTS_MAX      100000
@@ -318,8 +319,7 @@ static void seed_pump(struct seed_job *j)
             bench_data_events(&evs, S.opt.seed, agent_no, p->index);
             Folio__EventAdd *ev = &evs.events[p->event];
             ev->client_id = p->id;
-            req.op_case = FOLIO__REQUEST__OP_EVENT_ADD;
-            req.event_add = ev;
+            envelope_init(&req, &ev->base);
             seed_send(j->conn, &req, TAG_EVENT);
             j->q_head = (j->q_head + 1) % SEED_QUEUE;
             j->q_len--;
@@ -328,8 +328,7 @@ static void seed_pump(struct seed_job *j)
             bench_data_client(&d, S.opt.seed, agent_no, j->next);
             Folio__ClientAdd add = FOLIO__CLIENT_ADD__INIT;
             add.client = &d.client;
-            req.op_case = FOLIO__REQUEST__OP_CLIENT_ADD;
-            req.client_add = &add;
+            envelope_init(&req, &add.base);
             seed_send(j->conn, &req, (uint64_t)j->next << 2 | TAG_ADD);
             j->next++;
         } else {
@@ -435,9 +434,8 @@ static void seed_admin(void)
 
     Folio__OfficeAdd office = FOLIO__OFFICE_ADD__INIT;
     office.name = (char *)S.opt.office;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_OFFICE_ADD;
-    req.office_add = &office;
+    Folio__Request req;
+    envelope_init(&req, &office.base);
     Folio__Response *resp;
     if (bench_conn_call(c, &req, &resp, SEED_CALL_MS) != 0)
         bench_cli_fatal("adding the office: %s", bench_conn_error(c));
@@ -452,9 +450,8 @@ static void seed_admin(void)
             user.role = FOLIO__ROLE__ROLE_AGENT;
             user.office = (char *)S.opt.office;
             user.password = S.opt.agent_password;
-            Folio__Request ureq = FOLIO__REQUEST__INIT;
-            ureq.op_case = FOLIO__REQUEST__OP_USER_ADD;
-            ureq.user_add = &user;
+            Folio__Request ureq;
+            envelope_init(&ureq, &user.base);
             seed_send(c, &ureq, TAG_ADMIN);
             S.admin_in_flight++;
             a++;
