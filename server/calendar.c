@@ -57,21 +57,35 @@ static bool calendar_digit(char c)
     return c >= '0' && c <= '9';
 }
 
-int calendar_parse(const char *text, int64_t *day)
+int calendar_parse_date(const char *text, int *year, int *month, int *mday)
 {
     if (text == NULL)
         return -1;
-    for (size_t i = 0; i < 10; i++) {
+    for (size_t i = 0; i < CALENDAR_DATE_TEXT; i++) {
         bool dash = i == 4 || i == 7;
         if (dash ? text[i] != '-' : !calendar_digit(text[i]))
             return -1; /* also stops at a short string's terminator */
     }
-    if (text[10] != '\0')
+    if (text[CALENDAR_DATE_TEXT] != '\0')
         return -1;
     int y = (text[0] - '0') * 1000 + (text[1] - '0') * 100 + (text[2] - '0') * 10 + (text[3] - '0');
     int m = (text[5] - '0') * 10 + (text[6] - '0');
     int d = (text[8] - '0') * 10 + (text[9] - '0');
     if (y < CALENDAR_YEAR_MIN || m < 1 || m > 12 || d < 1 || d > calendar_days_in_month(y, m))
+        return -1;
+    if (year != NULL)
+        *year = y;
+    if (month != NULL)
+        *month = m;
+    if (mday != NULL)
+        *mday = d;
+    return 0;
+}
+
+int calendar_parse(const char *text, int64_t *day)
+{
+    int y, m, d;
+    if (calendar_parse_date(text, &y, &m, &d) != 0)
         return -1;
     *day = calendar_day(y, m, d);
     return 0;
@@ -85,7 +99,7 @@ static void calendar_digits(char *out, int value, int width)
     }
 }
 
-void calendar_format(int64_t day, char out[11])
+void calendar_format(int64_t day, char out[CALENDAR_DATE_TEXT + 1])
 {
     /* Days outside the four-digit years cannot be written as YYYY-MM-DD:
      * they are held to the nearest end rather than overflowing the text. */
@@ -104,6 +118,14 @@ void calendar_format(int64_t day, char out[11])
     out[10] = '\0';
 }
 
+void calendar_today(int64_t now, char out[CALENDAR_DATE_TEXT + 1])
+{
+    int64_t day = now / 86400 - (now % 86400 < 0); /* rounded down before 1970 too */
+    int64_t lo = calendar_day(CALENDAR_YEAR_MIN, 1, 1),
+            hi = calendar_day(CALENDAR_YEAR_MAX, 12, 31);
+    calendar_format(day < lo ? lo : day > hi ? hi : day, out);
+}
+
 uint32_t calendar_key(int64_t day)
 {
     int y, m, d;
@@ -119,4 +141,12 @@ int64_t calendar_yearly(int year, int month, int mday)
     if (mday > last)
         mday = last;
     return calendar_day(year, month, mday);
+}
+
+uint32_t calendar_text_key(const char *text)
+{
+    int y, m, d;
+    if (calendar_parse_date(text, &y, &m, &d) != 0)
+        return 0;
+    return (uint32_t)y * 10000u + (uint32_t)m * 100u + (uint32_t)d;
 }

@@ -14,6 +14,8 @@
 
 #include <sodium.h>
 
+#include "array_size.h"
+#include "calendar.h"
 #include "client_summary.h"
 #include "validate.h"
 
@@ -107,7 +109,7 @@ static bool in_list(const char *s, const char *const *list, size_t n)
     return false;
 }
 
-#define IN_LIST(s, list) in_list((s), (list), sizeof(list) / sizeof((list)[0]))
+#define IN_LIST(s, list) in_list((s), (list), ARRAY_SIZE(list))
 
 /* An optional (or, when required, mandatory) one-line text field. */
 static const char *text_field(const char *text, size_t max, bool required,
@@ -207,82 +209,18 @@ void client_id_format(const uint8_t id[16], char out[CLIENT_ID_TEXT + 1])
     out[o] = '\0';
 }
 
-/* ---------------------------------------------------------------- dates */
-
-static bool leap_year(int y)
-{
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-static int month_days(int y, int m)
-{
-    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    return m == 2 && leap_year(y) ? 29 : days[m - 1];
-}
-
-int client_date_parse(const char *text, int *year, int *month, int *day)
-{
-    if (text == NULL || strnlen(text, 11) != 10 || text[4] != '-' || text[7] != '-')
-        return -1;
-    for (int i = 0; i < 10; i++) {
-        if (i != 4 && i != 7 && !is_digit(text[i]))
-            return -1;
-    }
-    int y = (text[0] - '0') * 1000 + (text[1] - '0') * 100 + (text[2] - '0') * 10 + (text[3] - '0');
-    int m = (text[5] - '0') * 10 + (text[6] - '0');
-    int d = (text[8] - '0') * 10 + (text[9] - '0');
-    if (y < CLIENT_YEAR_MIN || m < 1 || m > 12 || d < 1 || d > month_days(y, m))
-        return -1;
-    if (year != NULL)
-        *year = y;
-    if (month != NULL)
-        *month = m;
-    if (day != NULL)
-        *day = d;
-    return 0;
-}
-
-static void put_digits(char *out, int value, int width)
-{
-    for (int i = width - 1; i >= 0; i--) {
-        out[i] = (char)('0' + value % 10);
-        value /= 10;
-    }
-}
-
-void client_date_today(int64_t now, char out[11])
-{
-    time_t t = (time_t)now;
-    struct tm tm;
-    int y = CLIENT_YEAR_MIN, m = 1, d = 1;
-    if (gmtime_r(&t, &tm) != NULL) {
-        y = tm.tm_year + 1900;
-        m = tm.tm_mon + 1;
-        d = tm.tm_mday;
-    }
-    if (y < CLIENT_YEAR_MIN || y > CLIENT_YEAR_MAX) {
-        y = y < CLIENT_YEAR_MIN ? CLIENT_YEAR_MIN : CLIENT_YEAR_MAX;
-        m = y == CLIENT_YEAR_MIN ? 1 : 12;
-        d = y == CLIENT_YEAR_MIN ? 1 : 31;
-    }
-    put_digits(out, y, 4);
-    out[4] = '-';
-    put_digits(out + 5, m, 2);
-    out[7] = '-';
-    put_digits(out + 8, d, 2);
-    out[10] = '\0';
-}
+/* ---------------------------------------------------------------- ages */
 
 int client_age(const char *birth_date, const char *today)
 {
     int by, bm, bd, ty, tm, td;
-    if (client_date_parse(birth_date, &by, &bm, &bd) != 0 ||
-        client_date_parse(today, &ty, &tm, &td) != 0)
+    if (calendar_parse_date(birth_date, &by, &bm, &bd) != 0 ||
+        calendar_parse_date(today, &ty, &tm, &td) != 0)
         return -1;
     if (by > ty || (by == ty && (bm > tm || (bm == tm && bd > td))))
         return -1;
     /* In a year without 29 February the birthday is 1 March. */
-    if (bm == 2 && bd == 29 && !leap_year(ty)) {
+    if (bm == 2 && bd == 29 && !calendar_leap_year(ty)) {
         bm = 3;
         bd = 1;
     }
@@ -370,7 +308,7 @@ static const char *family_check(const Folio__Client *c)
     if (c->n_children_birth_years > c->children)
         return "children_birth_years: more years than children";
     int parent = CLIENT_YEAR_MIN;
-    client_date_parse(c->birth_date, &parent, NULL, NULL);
+    calendar_parse_date(c->birth_date, &parent, NULL, NULL);
     for (size_t i = 0; i < c->n_children_birth_years; i++) {
         uint32_t y = c->children_birth_years[i];
         if (y < (uint32_t)parent || y > CLIENT_YEAR_MAX)
@@ -393,7 +331,7 @@ static const char *income_check(Folio__Client *c)
             return "income_history: amounts are 0 to " STR(CLIENT_AMOUNT_MAX) " cents";
         if (!code_ok(h->currency, 3))
             return "income_history: currencies are three letters (ISO 4217)";
-        if (client_date_parse(h->date, NULL, NULL, NULL) != 0)
+        if (calendar_parse_date(h->date, NULL, NULL, NULL) != 0)
             return "income_history: not a real date";
     }
     return NULL;
@@ -406,7 +344,7 @@ static const char *purchases_check(const Folio__Client *c)
     for (size_t i = 0; i < c->n_purchases; i++) {
         const Folio__Purchase *p = c->purchases[i];
         const char *why = text_field(p->kind, CLIENT_TEXT_MAX, true, &purchase_kind_msgs);
-        if (why == NULL && client_date_parse(p->date, NULL, NULL, NULL) != 0)
+        if (why == NULL && calendar_parse_date(p->date, NULL, NULL, NULL) != 0)
             why = "purchases: not a real date";
         if (why == NULL)
             why = note_field(p->note, CLIENT_NOTES_MAX, false, &purchase_note_msgs);
@@ -425,7 +363,7 @@ const char *client_validate(Folio__Client *c)
         return "owner_id: no owner";
     const char *why = text_field(c->name, CLIENT_NAME_MAX, true, &name_msgs);
     if (why == NULL && c->birth_date[0] != '\0' &&
-        client_date_parse(c->birth_date, NULL, NULL, NULL) != 0)
+        calendar_parse_date(c->birth_date, NULL, NULL, NULL) != 0)
         why = "birth_date: not a real date";
     if (why == NULL)
         why = contacts_check(c);
@@ -452,7 +390,7 @@ const char *client_validate(Folio__Client *c)
     if (why == NULL)
         why = note_field(c->notes, CLIENT_NOTES_MAX, false, &notes_msgs);
     if (why == NULL && c->last_contact[0] != '\0' &&
-        client_date_parse(c->last_contact, NULL, NULL, NULL) != 0)
+        calendar_parse_date(c->last_contact, NULL, NULL, NULL) != 0)
         why = "last_contact: not a real date";
     if (why == NULL && c->contact_interval_days > CLIENT_CONTACT_INTERVAL_MAX)
         why = "contact_interval_days: 0 to " STR(CLIENT_CONTACT_INTERVAL_MAX) " days";
@@ -681,7 +619,7 @@ static const char *event_check(const Folio__EventAdd *e, const char *kind, const
     } else if (strcmp(kind, "contact") == 0) {
         if (what == NULL || !IN_LIST(what, client_contacts))
             return "what: one of call, visit, email, message, sms";
-        if (e->follow_up[0] != '\0' && client_date_parse(e->follow_up, NULL, NULL, NULL) != 0)
+        if (e->follow_up[0] != '\0' && calendar_parse_date(e->follow_up, NULL, NULL, NULL) != 0)
             return "follow_up: not a real date";
     } else if (strcmp(kind, "note") == 0) {
         if (e->note[0] == '\0')
@@ -711,7 +649,7 @@ static bool event_record(Folio__Client *c, const char *kind, const char *what, c
             if (c->n_children_birth_years > 0)
                 memcpy(years, c->children_birth_years, c->n_children_birth_years * sizeof(*years));
             int y = 0;
-            client_date_parse(date, &y, NULL, NULL);
+            calendar_parse_date(date, &y, NULL, NULL);
             years[c->n_children_birth_years] = (uint32_t)y;
             c->children_birth_years = years;
             c->n_children_birth_years++;
@@ -774,7 +712,7 @@ const char *client_apply_event(Folio__Client *client, const Folio__EventAdd *eve
     const char *why = event_check(event, kind, what, client);
     if (why != NULL)
         return why;
-    if (client_date_parse(date, NULL, NULL, NULL) != 0)
+    if (calendar_parse_date(date, NULL, NULL, NULL) != 0)
         return "date: not a real date";
     /* YYYY-MM-DD strings order as their dates do. */
     if (event->follow_up[0] != '\0' && strcmp(event->follow_up, date) < 0)
@@ -832,12 +770,12 @@ const char *client_event_validate(Folio__TimelineEvent *ev)
         why = text_field(ev->trigger, CLIENT_TEXT_MAX, false, &event_trigger_msgs);
     if (why != NULL)
         return why;
-    if (client_date_parse(ev->date, NULL, NULL, NULL) != 0)
+    if (calendar_parse_date(ev->date, NULL, NULL, NULL) != 0)
         return "date: not a real date";
     if (ev->follow_up[0] != '\0') {
         if (strcmp(ev->kind, "contact") != 0)
             return "follow_up: only for contact events";
-        if (client_date_parse(ev->follow_up, NULL, NULL, NULL) != 0)
+        if (calendar_parse_date(ev->follow_up, NULL, NULL, NULL) != 0)
             return "follow_up: not a real date";
         if (strcmp(ev->follow_up, ev->date) < 0)
             return "follow_up: before the event date";
@@ -881,7 +819,7 @@ const char *client_segment_validate(const Folio__Segment *seg)
     if (seg->age_max_filter_case == FOLIO__SEGMENT__AGE_MAX_FILTER_AGE_MAX &&
         seg->age_max < seg->age_min)
         return "age_max: below age_min";
-    if (seg->date[0] != '\0' && client_date_parse(seg->date, NULL, NULL, NULL) != 0)
+    if (seg->date[0] != '\0' && calendar_parse_date(seg->date, NULL, NULL, NULL) != 0)
         return "date: not a real date";
     if (seg->marital_status < FOLIO__MARITAL_STATUS__MARITAL_UNSPECIFIED ||
         seg->marital_status > FOLIO__MARITAL_STATUS__MARITAL_WIDOWED)
@@ -1058,7 +996,7 @@ const char *client_marital_name(Folio__MaritalStatus status)
 
 int client_marital_parse(const char *name, Folio__MaritalStatus *status)
 {
-    for (size_t i = 0; i < sizeof(client_marital_names) / sizeof(client_marital_names[0]); i++) {
+    for (size_t i = 0; i < ARRAY_SIZE(client_marital_names); i++) {
         if (strcmp(name, client_marital_names[i]) == 0) {
             *status = (Folio__MaritalStatus)(FOLIO__MARITAL_STATUS__MARITAL_SINGLE + (int)i);
             return 0;

@@ -2,7 +2,7 @@
  * dates and ages, validation, updates, events, income trend and segment
  * filters. No I/O here, so all of it is unit-tested directly.
  *
- * Dates are "YYYY-MM-DD" strings (proleptic Gregorian, years 1900-9999).
+ * Dates are "YYYY-MM-DD" strings (calendar.h).
  * Functions that validate return NULL when all is well, or a sentence for a
  * person that names the field at fault ("birth_date: not a real date"). */
 #ifndef FOLIO_CLIENT_RECORD_H
@@ -36,10 +36,6 @@ void client_id_generate(uint8_t id[16]);
 int client_id_parse(const char *text, uint8_t id[16]);
 void client_id_format(const uint8_t id[16], char out[CLIENT_ID_TEXT + 1]);
 
-/* 0 and the parts for a real date, -1 otherwise. */
-int client_date_parse(const char *text, int *year, int *month, int *day);
-/* Today's date in UTC for a unix time. */
-void client_date_today(int64_t now, char out[11]);
 /* Whole years from birth_date to today; -1 when either is not a date or the
  * birth is after today. Someone born on 29 February turns a year older on
  * 1 March in years without one. */

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "array_size.h"
 #include "client_record.h"
 
 #define SUMMARY_FORMAT 1
@@ -92,7 +93,7 @@ size_t client_summary_encode(const Folio__Client *c, uint8_t *out)
 {
     const char *trend = client_income_trend(c);
     uint8_t trend_code = 0;
-    for (uint8_t i = 0; i < sizeof(summary_trends) / sizeof(summary_trends[0]); i++)
+    for (uint8_t i = 0; i < ARRAY_SIZE(summary_trends); i++)
         if (strcmp(trend, summary_trends[i]) == 0)
             trend_code = i;
     bool income_known =
@@ -144,8 +145,7 @@ int client_summary_decode(const void *data, size_t len, struct client_summary *o
      * string runs past the end, however damaged the rest: checking each
      * string's own NUL would cost as much as the rest of the walk. */
     bool ok = offsets[0] == SUMMARY_HEADER && offsets[SUMMARY_N_OFFSETS - 1] == len &&
-              len > SUMMARY_HEADER && p[len - 1] == '\0' &&
-              p[26] < sizeof(summary_trends) / sizeof(summary_trends[0]);
+              len > SUMMARY_HEADER && p[len - 1] == '\0' && p[26] < ARRAY_SIZE(summary_trends);
     for (size_t i = 1; i < SUMMARY_N_OFFSETS; i++)
         ok &= offsets[i] >= offsets[i - 1] && offsets[i] < len + (i >= SUMMARY_N_FIELDS);
     if (!ok)

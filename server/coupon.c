@@ -6,6 +6,7 @@
 
 #include <sodium.h>
 
+#include "calendar.h"
 #include "client_record.h"
 #include "validate.h"
 
@@ -34,10 +35,10 @@ const char *coupon_validate(const Folio__Coupon *coupon)
 {
     if (validate_text(coupon->discount, COUPON_DISCOUNT_MAX) != NULL)
         return "discount: 1 to 200 bytes of printable text";
-    if (client_date_parse(coupon->valid_until, NULL, NULL, NULL) != 0)
+    if (calendar_parse_date(coupon->valid_until, NULL, NULL, NULL) != 0)
         return "valid_until: not a date (YYYY-MM-DD)";
     if (coupon->redeemed_at[0] != '\0' &&
-        client_date_parse(coupon->redeemed_at, NULL, NULL, NULL) != 0)
+        calendar_parse_date(coupon->redeemed_at, NULL, NULL, NULL) != 0)
         return "redeemed_at: not a date (YYYY-MM-DD)";
     if (coupon->partner[0] != '\0' && validate_text(coupon->partner, CLIENT_TEXT_MAX) != NULL)
         return "partner: at most 200 bytes of printable text";

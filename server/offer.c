@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "array_size.h"
+#include "calendar.h"
 #include "client_record.h"
 #include "validate.h"
 
@@ -27,9 +29,9 @@ const char *offer_validate(const Folio__Offer *offer)
         return "product: at most 200 bytes of printable text";
     if (offer->rate_bp < 0 || offer->rate_bp > OFFER_RATE_MAX_BP)
         return "rate: from 0 to 100 percent";
-    if (client_date_parse(offer->valid_from, NULL, NULL, NULL) != 0)
+    if (calendar_parse_date(offer->valid_from, NULL, NULL, NULL) != 0)
         return "valid_from: not a date (YYYY-MM-DD)";
-    if (client_date_parse(offer->valid_until, NULL, NULL, NULL) != 0)
+    if (calendar_parse_date(offer->valid_until, NULL, NULL, NULL) != 0)
         return "valid_until: not a date (YYYY-MM-DD)";
     if (strcmp(offer->valid_until, offer->valid_from) < 0)
         return "valid_until: before valid_from";
@@ -45,7 +47,7 @@ const char *offer_validate_stored(const Folio__Offer *offer)
         strcmp(offer->status, "declined") != 0)
         return "status: one of proposed, sent, accepted, declined";
     const char *channels[] = {"", "email", "phone", "sms", "post"};
-    for (size_t i = 0; i < sizeof(channels) / sizeof(channels[0]); i++)
+    for (size_t i = 0; i < ARRAY_SIZE(channels); i++)
         if (strcmp(offer->channel, channels[i]) == 0)
             return NULL;
     return "channel: one of email, phone, sms, post";
@@ -89,7 +91,7 @@ const char *offer_channel(const Folio__Client *client, const char *wanted, const
     static const char *const channels[] = {"email", "phone", "sms", "post"};
     *why = NULL;
     if (wanted != NULL && wanted[0] != '\0') {
-        for (size_t i = 0; i < sizeof(channels) / sizeof(channels[0]); i++) {
+        for (size_t i = 0; i < ARRAY_SIZE(channels); i++) {
             if (strcmp(wanted, channels[i]) != 0)
                 continue;
             if (consented(client->consent, channels[i]))
@@ -106,11 +108,11 @@ const char *offer_channel(const Folio__Client *client, const char *wanted, const
         *why = "channel: one of email, phone, sms, post";
         return NULL;
     }
-    for (size_t i = 0; i < sizeof(channels) / sizeof(channels[0]); i++)
+    for (size_t i = 0; i < ARRAY_SIZE(channels); i++)
         if (strcmp(client->preferred_channel, channels[i]) == 0 &&
             consented(client->consent, channels[i]))
             return channels[i];
-    for (size_t i = 0; i < sizeof(channels) / sizeof(channels[0]); i++)
+    for (size_t i = 0; i < ARRAY_SIZE(channels); i++)
         if (consented(client->consent, channels[i]))
             return channels[i];
     *why = "consent: the client has not agreed to marketing on any channel";

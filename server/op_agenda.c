@@ -162,7 +162,7 @@ static int agenda_add(struct agenda *ag, const struct agenda_candidate *c)
     if (e == NULL)
         return ENOMEM;
     folio__agenda_item__init(&e->item);
-    char date[11];
+    char date[CALENDAR_DATE_TEXT + 1];
     calendar_format(c->day, date);
     bool ok = true;
     e->day = c->day;
@@ -244,7 +244,7 @@ static int agenda_birthday(void *ctx, const struct store_agenda_key *key, const 
     int rc = agenda_client(ag, key->client_id, &scratch, &summary, &client);
     int born = 0;
     if (rc == 0 && client != NULL &&
-        client_date_parse(client->birth_date, &born, NULL, NULL) == 0 && born < b->year) {
+        calendar_parse_date(client->birth_date, &born, NULL, NULL) == 0 && born < b->year) {
         char id[CLIENT_ID_TEXT + 1], title[AGENDA_TEXT_MAX], call[AGENDA_TEXT_MAX];
         client_id_format(key->client_id, id);
         uint32_t age = (uint32_t)(b->year - born);
@@ -530,7 +530,7 @@ static int agenda_stay_in_touch(struct agenda *ag, const uint8_t client_id[STORE
     int64_t due = since + interval;
     if (due > ag->end)
         return 0;
-    char id[CLIENT_ID_TEXT + 1], title[AGENDA_TEXT_MAX], date[11];
+    char id[CLIENT_ID_TEXT + 1], title[AGENDA_TEXT_MAX], date[CALENDAR_DATE_TEXT + 1];
     client_id_format(client_id, id);
     calendar_format(since, date);
     snprintf(title, sizeof(title), "no contact with %s since %s", client->name, date);
@@ -558,7 +558,7 @@ static int agenda_visit(void *ctx, const uint8_t id[STORE_CLIENT_ID_BYTES],
 
 static int agenda_portfolio(struct agenda *ag)
 {
-    char from[11], to[11];
+    char from[CALENDAR_DATE_TEXT + 1], to[CALENDAR_DATE_TEXT + 1];
     calendar_format(ag->start, from);
     calendar_format(ag->end, to);
     int rc = store_alert_active(ag->store, ag->txn, from, to, &ag->req->arena, &ag->alerts,
@@ -652,9 +652,9 @@ int op_agenda_read(struct request *req, MDB_txn *txn)
         .store = &req->server->store,
         .owner_id = req->actor.user_id,
     };
-    char today[11];
+    char today[CALENDAR_DATE_TEXT + 1];
     if (ask->date[0] == '\0')
-        client_date_today(req->now, today);
+        calendar_today(req->now, today);
     else if (strlen(ask->date) == 10)
         memcpy(today, ask->date, sizeof(today));
     else

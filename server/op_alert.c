@@ -10,6 +10,7 @@
 
 #include "access.h"
 #include "audit.h"
+#include "calendar.h"
 #include "client_record.h"
 #include "client_summary.h"
 #include "connection.h"
@@ -26,30 +27,22 @@
 #define OP_ALERT_PLACE_MAX 200
 #define OP_ALERT_NOTE_MAX  2000
 #define OP_ALERT_LIST_MAX  1000
-#define OP_ALERT_DATE_LEN  10
 
 static int op_alert_oom(struct request *req)
 {
     return request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED, "out of memory");
 }
 
-static bool op_alert_is_date(const char *text)
-{
-    int y, m, d;
-    return strnlen(text, OP_ALERT_DATE_LEN + 1) == OP_ALERT_DATE_LEN &&
-           client_date_parse(text, &y, &m, &d) == 0;
-}
-
 /* The request's `date`, or the server's today when it gives none. */
-static int op_alert_today(struct request *req, const char *date, char out[OP_ALERT_DATE_LEN + 1])
+static int op_alert_today(struct request *req, const char *date, char out[CALENDAR_DATE_TEXT + 1])
 {
     if (date[0] == '\0') {
-        client_date_today(req->now, out);
+        calendar_today(req->now, out);
         return 0;
     }
-    if (!op_alert_is_date(date))
+    if (calendar_parse_date(date, NULL, NULL, NULL) != 0)
         return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "date: not a date (YYYY-MM-DD)");
-    memcpy(out, date, OP_ALERT_DATE_LEN + 1);
+    memcpy(out, date, CALENDAR_DATE_TEXT + 1);
     return 0;
 }
 
@@ -88,10 +81,10 @@ static const char *op_alert_check(Folio__Alert *alert, char buf[OP_ALERT_WHY_MAX
         snprintf(buf, OP_ALERT_WHY_MAX, "%s: %s", field, why);
         return buf;
     }
-    if (!op_alert_is_date(alert->date))
+    if (calendar_parse_date(alert->date, NULL, NULL, NULL) != 0)
         return "date: not a date (YYYY-MM-DD)";
     if (alert->until[0] != '\0') {
-        if (!op_alert_is_date(alert->until))
+        if (calendar_parse_date(alert->until, NULL, NULL, NULL) != 0)
             return "until: not a date (YYYY-MM-DD)";
         if (strcmp(alert->until, alert->date) < 0)
             return "until: before the alert's first day (date)";
@@ -239,7 +232,7 @@ void op_alert_add_finish(struct request *req)
 int op_alert_list_read(struct request *req, MDB_txn *txn)
 {
     Folio__AlertList *ask = req->msg->alert_list;
-    char today[OP_ALERT_DATE_LEN + 1];
+    char today[CALENDAR_DATE_TEXT + 1];
     int rc = op_alert_today(req, ask->date, today);
     if (rc != 0)
         return rc;
@@ -265,7 +258,7 @@ int op_alert_list_read(struct request *req, MDB_txn *txn)
 int op_alert_end_write(struct request *req, MDB_txn *txn)
 {
     Folio__AlertEnd *ask = req->msg->alert_end;
-    char today[OP_ALERT_DATE_LEN + 1];
+    char today[CALENDAR_DATE_TEXT + 1];
     int rc = op_alert_today(req, ask->date, today);
     if (rc != 0)
         return rc;

@@ -15,6 +15,7 @@
 
 #include "access.h"
 #include "audit.h"
+#include "calendar.h"
 #include "client_record.h"
 #include "client_summary.h"
 #include "op.h"
@@ -167,8 +168,8 @@ int op_client_add_write(struct request *req, MDB_txn *txn)
     char id_text[CLIENT_ID_TEXT + 1];
     client_id_generate(id);
     client_id_format(id, id_text);
-    char today[11];
-    client_date_today(req->now, today);
+    char today[CALENDAR_DATE_TEXT + 1];
+    calendar_today(req->now, today);
     client->id = arena_strdup(&req->arena, id_text);
     char *date = arena_strdup(&req->arena, today);
     if (client->id == NULL || date == NULL)
@@ -365,8 +366,8 @@ int op_client_update_write(struct request *req, MDB_txn *txn)
     Folio__Client empty = FOLIO__CLIENT__INIT;
     Folio__Client *changes = update->client != NULL ? update->client : &empty;
     op_client_strip(changes);
-    char today[11];
-    client_date_today(req->now, today);
+    char today[CALENDAR_DATE_TEXT + 1];
+    calendar_today(req->now, today);
     char *date = arena_strdup(&req->arena, today);
     if (date == NULL)
         return op_client_oom(req);
@@ -453,14 +454,6 @@ static bool op_client_event_changes_record(const char *kind)
            strcmp(kind, "purchase") == 0;
 }
 
-/* YYYYMMDD of a date client_apply_event has checked. */
-static uint32_t op_client_agenda_date(const char *date)
-{
-    int y = 0, m = 0, d = 0;
-    client_date_parse(date, &y, &m, &d);
-    return (uint32_t)y * 10000 + (uint32_t)m * 100 + (uint32_t)d;
-}
-
 /* The agenda entries an event stands behind: its follow-up and its
  * trigger. store_client_delete removes them with the timeline. */
 static int op_client_event_index(struct store *store, MDB_txn *txn,
@@ -472,12 +465,12 @@ static int op_client_event_index(struct store *store, MDB_txn *txn,
     int rc = 0;
     if (ev->follow_up[0] != '\0') {
         key.kind = STORE_AGENDA_FOLLOW_UP;
-        key.date = op_client_agenda_date(ev->follow_up);
+        key.date = calendar_text_key(ev->follow_up);
         rc = store_agenda_put(store, txn, &key, NULL, 0);
     }
     if (rc == 0 && ev->trigger[0] != '\0') {
         key.kind = STORE_AGENDA_EVENT;
-        key.date = op_client_agenda_date(ev->date);
+        key.date = calendar_text_key(ev->date);
         rc = store_agenda_put(store, txn, &key, ev->trigger, strlen(ev->trigger));
     }
     return rc;
@@ -492,8 +485,8 @@ int op_event_add_write(struct request *req, MDB_txn *txn)
     int rc = op_client_load(req, txn, event->client_id, false, id, &client);
     if (rc != 0)
         return rc;
-    char today[11];
-    client_date_today(req->now, today);
+    char today[CALENDAR_DATE_TEXT + 1];
+    calendar_today(req->now, today);
     const char *date = event->date[0] != '\0' ? event->date : arena_strdup(&req->arena, today);
     Folio__TimelineEvent *ev = request_alloc(req, sizeof(*ev));
     if (date == NULL || ev == NULL)
@@ -595,16 +588,16 @@ int op_segment_read(struct request *req, MDB_txn *txn)
     bool has_after = segment->after[0] != '\0';
     if (has_after && (rc = op_client_parse_id(req, segment->after, "after", after)) != 0)
         return rc;
-    char today[11];
+    char today[CALENDAR_DATE_TEXT + 1];
     if (segment->date[0] != '\0') {
         int y, m, d;
         if (strlen(segment->date) != sizeof(today) - 1 ||
-            client_date_parse(segment->date, &y, &m, &d) != 0)
+            calendar_parse_date(segment->date, &y, &m, &d) != 0)
             return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "date: not a real date");
         memcpy(today, segment->date, sizeof(today) - 1);
         today[sizeof(today) - 1] = '\0';
     } else {
-        client_date_today(req->now, today);
+        calendar_today(req->now, today);
     }
     struct op_segment_walk walk = {
         .req = req,

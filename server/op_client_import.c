@@ -18,6 +18,7 @@
 
 #include "access.h"
 #include "audit.h"
+#include "calendar.h"
 #include "client_record.h"
 #include "op.h"
 #include "server.h"
@@ -298,8 +299,8 @@ int op_client_import_write(struct request *req, MDB_txn *txn)
     if (res->notes == NULL)
         return ci_oom(req);
     res->dry_run = ci->dry_run;
-    char today[11];
-    client_date_today(req->now, today);
+    char today[CALENDAR_DATE_TEXT + 1];
+    calendar_today(req->now, today);
 
     struct ci_walk walk = {.items = items, .keys = keys};
     for (size_t i = 0; i < n; i++) {

@@ -15,6 +15,7 @@
 
 #include "access.h"
 #include "audit.h"
+#include "calendar.h"
 #include "client_record.h"
 #include "coupon.h"
 #include "offer.h"
@@ -26,7 +27,6 @@
 #include "store_partner.h"
 #include "validate.h"
 
-#define OP_COUPON_DATE_LEN     10
 #define OP_COUPON_DISCOUNT_MAX 200
 #define OP_COUPON_LIST_DEFAULT 100
 #define OP_COUPON_LIST_MAX     1000
@@ -38,19 +38,12 @@ static int op_coupon_oom(struct request *req)
     return request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED, "out of memory");
 }
 
-static bool op_coupon_is_date(const char *text)
-{
-    int y, m, d;
-    return strnlen(text, OP_COUPON_DATE_LEN + 1) == OP_COUPON_DATE_LEN &&
-           client_date_parse(text, &y, &m, &d) == 0;
-}
-
 /* The server's today, which decides validity and expiry, and the date the
  * change is labelled with (the request's `date`, never after today); in
  * the arena, since the stored coupon may point at them. */
 static int op_coupon_dates(struct request *req, const char *date, char **today, char **label)
 {
-    char server_today[OP_COUPON_DATE_LEN + 1], given[OP_COUPON_DATE_LEN + 1];
+    char server_today[CALENDAR_DATE_TEXT + 1], given[CALENDAR_DATE_TEXT + 1];
     int rc = request_dates(req, date, server_today, given);
     if (rc != 0)
         return rc;
@@ -191,7 +184,7 @@ int op_coupon_issue_write(struct request *req, MDB_txn *txn)
     const char *why = validate_text(given->discount, OP_COUPON_DISCOUNT_MAX);
     if (why != NULL)
         return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "discount: %s", why);
-    if (!op_coupon_is_date(given->valid_until))
+    if (calendar_parse_date(given->valid_until, NULL, NULL, NULL) != 0)
         return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,
                             "valid_until: not a date (YYYY-MM-DD)");
     if (strcmp(given->valid_until, today) < 0)

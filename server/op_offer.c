@@ -11,7 +11,9 @@
 #include <string.h>
 
 #include "access.h"
+#include "array_size.h"
 #include "audit.h"
+#include "calendar.h"
 #include "client_record.h"
 #include "offer.h"
 #include "op.h"
@@ -31,13 +33,13 @@ static int op_offer_oom(struct request *req)
 /* today: the request's date when it gives one, else the server's. For
  * listing only (offers as they stand on a day); changes go by the server's
  * today (request_dates). */
-static int op_offer_today(struct request *req, const char *date, char today[11])
+static int op_offer_today(struct request *req, const char *date, char today[CALENDAR_DATE_TEXT + 1])
 {
     if (date[0] == '\0') {
-        client_date_today(req->now, today);
+        calendar_today(req->now, today);
         return 0;
     }
-    if (client_date_parse(date, NULL, NULL, NULL) != 0)
+    if (calendar_parse_date(date, NULL, NULL, NULL) != 0)
         return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "date: not a date (YYYY-MM-DD)");
     memcpy(today, date, 11);
     return 0;
@@ -139,7 +141,7 @@ int op_offer_add_write(struct request *req, MDB_txn *txn)
                             strncmp(why, "channel:", 8) == 0 ? FOLIO__CODE__INVALID_ARGUMENT
                                                              : FOLIO__CODE__FAILED_PRECONDITION,
                             "%s", why);
-    char today[11], label[11];
+    char today[CALENDAR_DATE_TEXT + 1], label[CALENDAR_DATE_TEXT + 1];
     if ((rc = request_dates(req, req->msg->offer_add->date, today, label)) != 0)
         return rc;
     offer->id = 0;
@@ -207,7 +209,7 @@ static int op_offer_visit(void *ctx, const Folio__Offer *offer)
 static bool op_offer_status_known(const char *status)
 {
     static const char *const statuses[] = {"proposed", "sent", "accepted", "declined", "expired"};
-    for (size_t i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++)
+    for (size_t i = 0; i < ARRAY_SIZE(statuses); i++)
         if (strcmp(status, statuses[i]) == 0)
             return true;
     return false;
@@ -217,7 +219,7 @@ int op_offer_list_read(struct request *req, MDB_txn *txn)
 {
     Folio__OfferList *ask = req->msg->offer_list;
     struct store *store = &req->server->store;
-    char today[11];
+    char today[CALENDAR_DATE_TEXT + 1];
     int rc = op_offer_today(req, ask->date, today);
     if (rc != 0)
         return rc;
@@ -288,7 +290,7 @@ int op_offer_set_write(struct request *req, MDB_txn *txn)
     struct store *store = &req->server->store;
     /* Whether the offer has expired is the server's call; the request's
      * date only says when the client answered. */
-    char today[11], label[11];
+    char today[CALENDAR_DATE_TEXT + 1], label[CALENDAR_DATE_TEXT + 1];
     int rc = request_dates(req, ask->date, today, label);
     if (rc != 0)
         return rc;

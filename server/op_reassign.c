@@ -14,6 +14,7 @@
 
 #include "access.h"
 #include "audit.h"
+#include "calendar.h"
 #include "client_record.h"
 #include "client_summary.h"
 #include "connection.h"
@@ -240,8 +241,8 @@ static int op_reassign_move(struct request *req, MDB_txn *txn, Folio__Client *cl
     uint8_t id[STORE_CLIENT_ID_BYTES];
     if (client_id_parse(client->id, id) != 0)
         return EINVAL;
-    char today[11];
-    client_date_today(req->now, today);
+    char today[CALENDAR_DATE_TEXT + 1];
+    calendar_today(req->now, today);
     client->version++;
     client->updated_at = req->now;
     Folio__TimelineEvent ev = FOLIO__TIMELINE_EVENT__INIT;

@@ -19,6 +19,7 @@
 #include "access.h"
 #include "audit.h"
 #include "bundle.h"
+#include "calendar.h"
 #include "client_record.h"
 #include "connection.h"
 #include "log.h"
@@ -287,8 +288,8 @@ static int op_export_release(struct request *req, MDB_txn *txn,
 {
     struct op_export *ex = req->scratch;
     struct store *store = &req->server->store;
-    char today[11];
-    client_date_today(req->now, today);
+    char today[CALENDAR_DATE_TEXT + 1];
+    calendar_today(req->now, today);
     int rc = 0;
     for (size_t i = 0; i < sel->count && rc == 0; i++) {
         struct arena a;
@@ -764,8 +765,8 @@ int op_restore_transferred_write(struct request *req, MDB_txn *txn)
         return request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED, "too many released clients");
     if (rc != 0)
         return request_store_error(req, rc, "read the released clients");
-    char today[11];
-    client_date_today(req->now, today);
+    char today[CALENDAR_DATE_TEXT + 1];
+    calendar_today(req->now, today);
     for (size_t i = 0; i < sel.count && rc == 0; i++) {
         struct arena a;
         arena_init(&a, 0);

@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "calendar.h"
 #include "client_record.h"
 #include "log.h"
 #include "status.h"
@@ -53,14 +54,15 @@ int request_store_error(struct request *req, int rc, const char *what)
     return WRITER_ROLLBACK;
 }
 
-int request_dates(struct request *req, const char *date, char today[11], char label[11])
+int request_dates(struct request *req, const char *date, char today[CALENDAR_DATE_TEXT + 1],
+                  char label[CALENDAR_DATE_TEXT + 1])
 {
-    client_date_today(req->now, today);
+    calendar_today(req->now, today);
     if (date == NULL || date[0] == '\0') {
         memcpy(label, today, 11);
         return 0;
     }
-    if (strnlen(date, 11) != 10 || client_date_parse(date, NULL, NULL, NULL) != 0)
+    if (strnlen(date, 11) != 10 || calendar_parse_date(date, NULL, NULL, NULL) != 0)
         return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "date: not a date (YYYY-MM-DD)");
     if (strcmp(date, today) > 0)
         return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,

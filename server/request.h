@@ -23,6 +23,7 @@
 #include <uv.h>
 
 #include "arena.h"
+#include "calendar.h"
 #include "folio.pb-c.h"
 #include "hasher.h"
 #include "throttle.h"
@@ -98,12 +99,13 @@ int request_fail(struct request *req, Folio__Code code, const char *fmt, ...)
  * map and replay; anything else becomes INTERNAL or UNAVAILABLE. */
 int request_store_error(struct request *req, int rc, const char *what);
 
-/* today: the server's date (client_date_today of req->now); label: the
+/* today: the server's date (calendar_today of req->now); label: the
  * request's date (may be NULL or ""), else today. Rules (expiry, validity)
  * go by today alone: a client's date only says when something happened,
  * so one that is not a date, or is after today, is refused. Returns 0, or
  * WRITER_ROLLBACK with the reply set. */
-int request_dates(struct request *req, const char *date, char today[11], char label[11]);
+int request_dates(struct request *req, const char *date, char today[CALENDAR_DATE_TEXT + 1],
+                  char label[CALENDAR_DATE_TEXT + 1]);
 
 /* Sets an Empty result. Returns 0 (or fails the request when out of memory). */
 int request_reply_empty(struct request *req);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "array_size.h"
 #include "validate.h"
 
 #define RULE(on_, suggest_, avoid_, window_, product_)                                             \
@@ -27,7 +28,7 @@ static const Folio__Rule rule_default_set[] = {
     RULE("season", "offer consumer credit and partner coupons", "", 0, ""),
 };
 
-#define RULE_DEFAULT_COUNT (sizeof(rule_default_set) / sizeof(rule_default_set[0]))
+#define RULE_DEFAULT_COUNT (ARRAY_SIZE(rule_default_set))
 
 static const Folio__Rule *const rule_default_ptrs[RULE_DEFAULT_COUNT] = {
     &rule_default_set[0], &rule_default_set[1], &rule_default_set[2], &rule_default_set[3],

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "array_size.h"
 #include "store_audit.h"
 
 #define STORE_MAX_DBS 32 /* the tables of store.h, with room to add */
@@ -108,7 +109,7 @@ static int store_open_tables(struct store *s, MDB_txn *txn)
     int rc = mdb_dbi_open(txn, "meta", MDB_CREATE, &s->meta);
     if (rc == 0)
         rc = store_check_schema(txn, s->meta);
-    for (size_t i = 0; rc == 0 && i < sizeof(tables) / sizeof(tables[0]); i++)
+    for (size_t i = 0; rc == 0 && i < ARRAY_SIZE(tables); i++)
         rc = mdb_dbi_open(txn, tables[i].name, tables[i].flags | MDB_CREATE, tables[i].dbi);
     return rc;
 }

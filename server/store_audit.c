@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array_size.h"
 #include "client_record.h"
 #include "store_tombstone.h"
 
@@ -229,7 +230,7 @@ static const char *audit_old_client(const Folio__AuditRecord *r, char *kept, siz
     static const char *const by_target[] = {"client.add", "client.read",  "client.update",
                                             "event.add",  "coupon.issue", "coupon.redeem"};
     const char *client = NULL;
-    for (size_t i = 0; i < sizeof(by_target) / sizeof(by_target[0]); i++)
+    for (size_t i = 0; i < ARRAY_SIZE(by_target); i++)
         if (strcmp(r->action, by_target[i]) == 0)
             client = r->target;
     if (strcmp(r->action, "offer.add") == 0)

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "calendar.h"
 #include "client_record.h"
 #include "client_summary.h"
 #include "store_agenda.h"
@@ -62,7 +63,7 @@ static bool timeline_key_of(const MDB_val *k, const uint8_t id[STORE_CLIENT_ID_B
 static uint32_t agenda_date(const char *text, bool yearly)
 {
     int y, m, d;
-    if (text == NULL || client_date_parse(text, &y, &m, &d) != 0)
+    if (text == NULL || calendar_parse_date(text, &y, &m, &d) != 0)
         return 0;
     return (yearly ? 0 : (uint32_t)y * 10000) + (uint32_t)m * 100 + (uint32_t)d;
 }

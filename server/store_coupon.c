@@ -11,6 +11,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include "array_size.h"
+#include "calendar.h"
 #include "client_record.h"
 #include "store_agenda.h"
 
@@ -35,15 +37,6 @@ static size_t coupon_index_key(uint8_t out[COUPON_INDEX_MAX], const uint8_t *pre
     return prefix_len + len;
 }
 
-/* YYYYMMDD of a date, 0 when it is not one. */
-static uint32_t coupon_date_key(const char *date)
-{
-    int y, m, d;
-    if (client_date_parse(date, &y, &m, &d) != 0)
-        return 0;
-    return (uint32_t)(y * 10000 + m * 100 + d);
-}
-
 /* Adds (add true) or removes every index entry coupon stands for. */
 static int coupon_index(struct store *s, MDB_txn *txn, const Folio__Coupon *coupon, bool add)
 {
@@ -60,7 +53,7 @@ static int coupon_index(struct store *s, MDB_txn *txn, const Folio__Coupon *coup
         size_t len;
     } indexes[] = {{s->coupons_by_owner, owner, sizeof(owner)},
                    {s->coupons_by_client, client_id, sizeof(client_id)}};
-    for (size_t i = 0; i < sizeof(indexes) / sizeof(indexes[0]); i++) {
+    for (size_t i = 0; i < ARRAY_SIZE(indexes); i++) {
         MDB_val k = {coupon_index_key(key, indexes[i].prefix, indexes[i].len, coupon->code), key};
         int rc = add ? mdb_put(txn, indexes[i].dbi, &k, &empty, 0)
                      : mdb_del(txn, indexes[i].dbi, &k, NULL);
@@ -73,7 +66,7 @@ static int coupon_index(struct store *s, MDB_txn *txn, const Folio__Coupon *coup
     struct store_agenda_key agenda = {
         .owner_id = coupon->owner_id,
         .kind = STORE_AGENDA_COUPON,
-        .date = coupon_date_key(coupon->valid_until),
+        .date = calendar_text_key(coupon->valid_until),
     };
     memcpy(agenda.code, coupon->code, coupon_code_len(coupon->code));
     if (add && coupon->redeemed_at[0] == '\0')

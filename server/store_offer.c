@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "calendar.h"
 #include "client_record.h"
 #include "store_agenda.h"
 
@@ -39,7 +40,7 @@ static bool offer_open(const Folio__Offer *offer)
 static bool agenda_key(const Folio__Offer *offer, struct store_agenda_key *key)
 {
     int y, m, d;
-    if (client_date_parse(offer->valid_until, &y, &m, &d) != 0)
+    if (calendar_parse_date(offer->valid_until, &y, &m, &d) != 0)
         return false;
     memset(key, 0, sizeof(*key));
     key->owner_id = offer->owner_id;

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "calendar.h"
 #include "client_record.h"
 #include "store_agenda.h"
 #include "store_client.h"
@@ -23,15 +24,6 @@
 
 #define TIMELINE_KEY_BYTES (STORE_CLIENT_ID_BYTES + 8)
 #define COUPON_CODE_MAX    STORE_AGENDA_CODE_MAX
-
-/* YYYYMMDD of a date, 0 when it is not one: the same key op_client.c uses. */
-static uint32_t portfolio_date(const char *text)
-{
-    int y = 0, m = 0, d = 0;
-    if (client_date_parse(text, &y, &m, &d) != 0)
-        return 0;
-    return (uint32_t)y * 10000 + (uint32_t)m * 100 + (uint32_t)d;
-}
 
 /* Moves the FOLLOW_UP and EVENT entries one stored event stands behind. */
 static int portfolio_event_move(struct store *s, MDB_txn *txn, const uint8_t id[16], uint64_t from,
@@ -45,7 +37,7 @@ static int portfolio_event_move(struct store *s, MDB_txn *txn, const uint8_t id[
     int rc = 0;
     if (ev->follow_up[0] != '\0') {
         key.kind = STORE_AGENDA_FOLLOW_UP;
-        key.date = portfolio_date(ev->follow_up);
+        key.date = calendar_text_key(ev->follow_up);
         key.owner_id = from;
         if ((rc = store_agenda_delete(s, txn, &key)) == 0) {
             key.owner_id = to;
@@ -54,7 +46,7 @@ static int portfolio_event_move(struct store *s, MDB_txn *txn, const uint8_t id[
     }
     if (rc == 0 && ev->trigger[0] != '\0') {
         key.kind = STORE_AGENDA_EVENT;
-        key.date = portfolio_date(ev->date);
+        key.date = calendar_text_key(ev->date);
         key.owner_id = from;
         if ((rc = store_agenda_delete(s, txn, &key)) == 0) {
             key.owner_id = to;

@@ -20,6 +20,7 @@
 #include "agent_card.h"
 #include "arena.h"
 #include "bundle.h"
+#include "calendar.h"
 #include "client_record.h"
 #include "coupon.h"
 #include "offer.h"
@@ -593,14 +594,6 @@ int transfer_bundle_check(int fd, struct store *s, MDB_txn *txn, const struct tr
 
 /* ---------------------------------------------------------------- apply */
 
-/* YYYYMMDD of a date the shaping checked. */
-static uint32_t transfer_date_key(const char *date)
-{
-    int y = 0, m = 0, d = 0;
-    client_date_parse(date, &y, &m, &d);
-    return (uint32_t)y * 10000 + (uint32_t)m * 100 + (uint32_t)d;
-}
-
 struct transfer_apply {
     struct store *s;
     MDB_txn *txn;
@@ -716,13 +709,13 @@ static int transfer_apply_event(struct transfer_apply *ap, Folio__TimelineEvent 
     memcpy(key.client_id, ap->client, 16);
     if (ev->follow_up[0] != '\0') {
         key.kind = STORE_AGENDA_FOLLOW_UP;
-        key.date = transfer_date_key(ev->follow_up);
+        key.date = calendar_text_key(ev->follow_up);
         if ((rc = store_agenda_put(ap->s, ap->txn, &key, NULL, 0)) != 0)
             return rc;
     }
     if (ev->trigger[0] != '\0') {
         key.kind = STORE_AGENDA_EVENT;
-        key.date = transfer_date_key(ev->date);
+        key.date = calendar_text_key(ev->date);
         if ((rc = store_agenda_put(ap->s, ap->txn, &key, ev->trigger, strlen(ev->trigger))) != 0)
             return rc;
     }

@@ -4,6 +4,7 @@
 
 #include <criterion/criterion.h>
 
+#include "array_size.h"
 #include "calendar.h"
 
 Test(calendar, leap_years)
@@ -125,4 +126,48 @@ Test(calendar, year_wrap)
     cr_assert_str_eq(text, "2026-01-01");
     /* A horizon starting late in one year meets the next year's dates. */
     cr_assert_eq(calendar_yearly(2026, 1, 3) - eve, 3);
+}
+
+Test(calendar, text_dates_strictly_checked)
+{
+    int y, m, d;
+    cr_assert_eq(calendar_parse_date("2024-02-29", &y, &m, &d), 0);
+    cr_assert(y == 2024 && m == 2 && d == 29);
+    cr_assert_eq(calendar_parse_date("2000-02-29", NULL, NULL, NULL), 0);
+    cr_assert_eq(calendar_parse_date("1900-01-01", NULL, NULL, NULL), 0);
+    cr_assert_eq(calendar_parse_date("9999-12-31", NULL, NULL, NULL), 0);
+    static const char *const bad[] = {
+        "2023-02-29",  "1900-02-29", "2100-02-29", "2024-04-31", "2024-13-01",  "2024-00-10",
+        "2024-01-00",  "2024-01-32", "1899-12-31", "2024-1-01",  "2024/01/01",  "20240101",
+        "2024-01-01 ", "+024-01-01", "",           "abcd-ef-gh", "2024-01-011",
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
+        cr_assert_eq(calendar_parse_date(bad[i], &y, &m, &d), -1, "%s", bad[i]);
+}
+
+Test(calendar, today_in_utc)
+{
+    char out[CALENDAR_DATE_TEXT + 1];
+    calendar_today(0, out);
+    cr_assert_str_eq(out, "1970-01-01");
+    calendar_today(951782400, out); /* 2000-02-29T00:00:00Z */
+    cr_assert_str_eq(out, "2000-02-29");
+    calendar_today(951868799, out);
+    cr_assert_str_eq(out, "2000-02-29");
+    calendar_today(1798761599, out); /* 2026-12-31T23:59:59Z */
+    cr_assert_str_eq(out, "2026-12-31");
+    calendar_today(-1, out); /* the last second of 1969 */
+    cr_assert_str_eq(out, "1969-12-31");
+    calendar_today(-2208988801, out); /* before 1900: held to the first day */
+    cr_assert_str_eq(out, "1900-01-01");
+    calendar_today(253402300800, out); /* 10000-01-01: held to the last */
+    cr_assert_str_eq(out, "9999-12-31");
+}
+
+Test(calendar, text_key)
+{
+    cr_assert_eq(calendar_text_key("2026-11-23"), 20261123u);
+    cr_assert_eq(calendar_text_key("2026-02-30"), 0);
+    cr_assert_eq(calendar_text_key(""), 0);
+    cr_assert_eq(calendar_text_key(NULL), 0);
 }

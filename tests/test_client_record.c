@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "calendar.h"
 #include "client_record.h"
 
 static struct arena ar;
@@ -199,38 +200,6 @@ Test(client_record, id_parse_refuses_malformed)
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
         cr_assert_eq(client_id_parse(bad[i], id), -1, "%s", bad[i]);
     cr_assert_eq(client_id_parse(NULL, id), -1);
-}
-
-/* ---------------------------------------------------------------- dates */
-
-Test(client_record, dates_strictly_checked)
-{
-    int y, m, d;
-    cr_assert_eq(client_date_parse("2024-02-29", &y, &m, &d), 0);
-    cr_assert(y == 2024 && m == 2 && d == 29);
-    cr_assert_eq(client_date_parse("2000-02-29", NULL, NULL, NULL), 0);
-    cr_assert_eq(client_date_parse("1900-01-01", NULL, NULL, NULL), 0);
-    cr_assert_eq(client_date_parse("9999-12-31", NULL, NULL, NULL), 0);
-    static const char *const bad[] = {
-        "2023-02-29",  "1900-02-29", "2100-02-29", "2024-04-31", "2024-13-01",  "2024-00-10",
-        "2024-01-00",  "2024-01-32", "1899-12-31", "2024-1-01",  "2024/01/01",  "20240101",
-        "2024-01-01 ", "+024-01-01", "",           "abcd-ef-gh", "2024-01-011",
-    };
-    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-        cr_assert_eq(client_date_parse(bad[i], &y, &m, &d), -1, "%s", bad[i]);
-}
-
-Test(client_record, today_in_utc)
-{
-    char out[11];
-    client_date_today(0, out);
-    cr_assert_str_eq(out, "1970-01-01");
-    client_date_today(951782400, out); /* 2000-02-29T00:00:00Z */
-    cr_assert_str_eq(out, "2000-02-29");
-    client_date_today(951868799, out);
-    cr_assert_str_eq(out, "2000-02-29");
-    client_date_today(1798761599, out); /* 2026-12-31T23:59:59Z */
-    cr_assert_str_eq(out, "2026-12-31");
 }
 
 Test(client_record, ages)
