@@ -52,7 +52,7 @@ int op_office_add_write(struct request *req, MDB_txn *txn)
         return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "%s", why);
     Folio__Office *office = request_alloc(req, sizeof(*office));
     if (office == NULL)
-        return request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED, "out of memory");
+        return request_oom(req);
     folio__office__init(office);
     office->name = req->msg->office_add->name;
     office->created_at = req->now;
@@ -73,7 +73,7 @@ int op_office_list_read(struct request *req, MDB_txn *txn)
 {
     Folio__Offices *list = request_alloc(req, sizeof(*list));
     if (list == NULL)
-        return request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED, "out of memory");
+        return request_oom(req);
     folio__offices__init(list);
     int rc = store_office_list(&req->server->store, txn, OP_LIST_MAX, &req->arena, &list->offices,
                                &list->n_offices);
@@ -97,7 +97,7 @@ static struct user_password_state *op_user_state(struct request *req)
 {
     struct user_password_state *state = request_alloc(req, sizeof(*state));
     if (state == NULL)
-        request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED, "out of memory");
+        request_oom(req);
     req->scratch = state;
     return state;
 }
@@ -191,7 +191,7 @@ int op_user_add_write(struct request *req, MDB_txn *txn)
     struct user_password_state *state = req->scratch;
     Folio__User *user = request_alloc(req, sizeof(*user));
     if (user == NULL)
-        return request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED, "out of memory");
+        return request_oom(req);
     folio__user__init(user);
     user->name = add->name;
     user->role = add->role;
@@ -224,7 +224,7 @@ int op_user_list_read(struct request *req, MDB_txn *txn)
     Folio__UserList *ask = req->msg->user_list;
     Folio__Users *list = request_alloc(req, sizeof(*list));
     if (list == NULL)
-        return request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED, "out of memory");
+        return request_oom(req);
     folio__users__init(list);
     char *next = NULL;
     int rc = store_user_list(&req->server->store, txn, ask->after, access_office_scope(req),
@@ -392,7 +392,7 @@ int op_audit_query_read(struct request *req, MDB_txn *txn)
     };
     Folio__AuditRecords *records = request_alloc(req, sizeof(*records));
     if (records == NULL)
-        return request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED, "out of memory");
+        return request_oom(req);
     folio__audit_records__init(records);
     int rc = store_audit_query(&req->server->store, txn, &filter, &req->arena, &records->records,
                                &records->n_records, &records->next);

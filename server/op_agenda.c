@@ -682,7 +682,7 @@ int op_agenda_read(struct request *req, MDB_txn *txn)
         ag.calendar = cal;
     ag.heap = arena_calloc(&req->arena, AGENDA_ITEMS_MAX, sizeof(*ag.heap));
     if (ag.heap == NULL)
-        return request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED, "out of memory");
+        return request_oom(req);
 
     uint32_t from = calendar_key(ag.start), to = calendar_key(ag.end);
     uint32_t events_from = calendar_key(ag.start - RULE_WINDOW_MAX);
@@ -708,7 +708,7 @@ int op_agenda_read(struct request *req, MDB_txn *txn)
     Folio__AgendaItem **items = arena_calloc(&req->arena, ag.n_heap + 1, sizeof(*items));
     char *date = arena_strdup(&req->arena, today);
     if (agenda == NULL || items == NULL || date == NULL)
-        return request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED, "out of memory");
+        return request_oom(req);
     for (size_t i = 0; i < ag.n_heap; i++)
         items[i] = &ag.heap[i]->item;
     folio__agenda__init(agenda);

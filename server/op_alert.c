@@ -28,11 +28,6 @@
 #define OP_ALERT_NOTE_MAX  2000
 #define OP_ALERT_LIST_MAX  1000
 
-static int op_alert_oom(struct request *req)
-{
-    return request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED, "out of memory");
-}
-
 /* The request's `date`, or the server's today when it gives none. */
 static int op_alert_today(struct request *req, const char *date, char out[CALENDAR_DATE_TEXT + 1])
 {
@@ -108,7 +103,7 @@ int op_alert_add_write(struct request *req, MDB_txn *txn)
     int rc;
     Folio__Alert *alert = request_alloc(req, sizeof(*alert));
     if (alert == NULL)
-        return op_alert_oom(req);
+        return request_oom(req);
     if (req->msg->alert_add->alert != NULL)
         *alert = *req->msg->alert_add->alert;
     else
@@ -132,7 +127,7 @@ int op_alert_add_write(struct request *req, MDB_txn *txn)
     char *detail = arena_printf(&req->arena, "%s %s", alert->kind,
                                 alert->city[0] != '\0' ? alert->city : alert->region);
     if (target == NULL || detail == NULL)
-        return op_alert_oom(req);
+        return request_oom(req);
     if ((rc = audit_append(req, txn, "alert.add", target, detail)) != 0)
         return request_store_error(req, rc, "post the alert");
     return op_alert_reply(req, alert);
@@ -238,7 +233,7 @@ int op_alert_list_read(struct request *req, MDB_txn *txn)
         return rc;
     Folio__Alerts *list = request_alloc(req, sizeof(*list));
     if (list == NULL)
-        return op_alert_oom(req);
+        return request_oom(req);
     folio__alerts__init(list);
     struct store *store = &req->server->store;
     /* In force today or later: some day from today to the end of time. */
@@ -276,10 +271,10 @@ int op_alert_end_write(struct request *req, MDB_txn *txn)
         return request_fail(req, FOLIO__CODE__FAILED_PRECONDITION, "alert %llu ended on %s",
                             (unsigned long long)alert->id, alert->ended_on);
     if ((alert->ended_on = arena_strdup(&req->arena, today)) == NULL)
-        return op_alert_oom(req);
+        return request_oom(req);
     char *target = arena_printf(&req->arena, "%llu", (unsigned long long)alert->id);
     if (target == NULL)
-        return op_alert_oom(req);
+        return request_oom(req);
     if ((rc = store_alert_put(store, txn, alert)) != 0 ||
         (rc = audit_append(req, txn, "alert.end", target, today)) != 0)
         return request_store_error(req, rc, "end the alert");

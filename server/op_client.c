@@ -41,11 +41,6 @@ static size_t op_client_limit(uint32_t asked)
     return asked > OP_CLIENT_LIST_MAX ? OP_CLIENT_LIST_MAX : asked;
 }
 
-static int op_client_oom(struct request *req)
-{
-    return request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED, "out of memory");
-}
-
 static int op_client_parse_id(struct request *req, const char *text, const char *field,
                               uint8_t id[STORE_CLIENT_ID_BYTES])
 {
@@ -157,7 +152,7 @@ int op_client_add_write(struct request *req, MDB_txn *txn)
     struct store *store = &req->server->store;
     Folio__Client *client = request_alloc(req, sizeof(*client));
     if (client == NULL)
-        return op_client_oom(req);
+        return request_oom(req);
     if (req->msg->client_add->client != NULL)
         *client = *req->msg->client_add->client;
     else
@@ -173,7 +168,7 @@ int op_client_add_write(struct request *req, MDB_txn *txn)
     client->id = arena_strdup(&req->arena, id_text);
     char *date = arena_strdup(&req->arena, today);
     if (client->id == NULL || date == NULL)
-        return op_client_oom(req);
+        return request_oom(req);
     client->owner_id = req->actor.user_id;
     client->owner = (char *)"";
     client->income_trend = (char *)"";
@@ -186,7 +181,7 @@ int op_client_add_write(struct request *req, MDB_txn *txn)
         Folio__IncomeChange **history = arena_calloc(&req->arena, 1, sizeof(*history));
         Folio__IncomeChange *first = request_alloc(req, sizeof(*first));
         if (history == NULL || first == NULL)
-            return op_client_oom(req);
+            return request_oom(req);
         folio__income_change__init(first);
         first->amount_cents = client->income_cents;
         first->currency = client->currency;
@@ -201,7 +196,7 @@ int op_client_add_write(struct request *req, MDB_txn *txn)
 
     Folio__TimelineEvent *ev = op_client_event(req, "created", "", date);
     if (ev == NULL)
-        return op_client_oom(req);
+        return request_oom(req);
     if ((rc = store_client_put(store, txn, id, client)) != 0 ||
         (rc = store_timeline_append(store, txn, id, ev)) != 0 ||
         (rc = audit_append_client(req, txn, client->id, "client.add", client->id, "", "")) != 0)
@@ -241,7 +236,7 @@ static int op_client_get_packed(struct request *req, MDB_txn *txn,
     size_t size = wire_field_header_size(result, body) + body;
     uint8_t *packed = request_alloc(req, size);
     if (packed == NULL)
-        return op_client_oom(req);
+        return request_oom(req);
     uint8_t *p = wire_field_put_header(packed, result, body);
     memcpy(p, record.mv_data, record.mv_size);
     p = wire_field_put_string(p + record.mv_size, owner, req->actor.name);
@@ -285,7 +280,7 @@ int op_client_get_write(struct request *req, MDB_txn *txn)
     Folio__Client *client = req->scratch;
     char *detail = arena_printf(&req->arena, "firm-admin read of %s's client", client->owner);
     if (detail == NULL)
-        return op_client_oom(req);
+        return request_oom(req);
     int rc = audit_append_client(req, txn, client->id, "client.read", client->id, detail, detail);
     if (rc != 0)
         return request_store_error(req, rc, "record the read");
@@ -304,7 +299,7 @@ int op_client_list_read(struct request *req, MDB_txn *txn)
         return rc;
     Folio__Clients *list = request_alloc(req, sizeof(*list));
     if (list == NULL)
-        return op_client_oom(req);
+        return request_oom(req);
     folio__clients__init(list);
     bool more = false;
     rc = store_client_list(&req->server->store, txn, req->actor.user_id, has_after ? after : NULL,
@@ -370,7 +365,7 @@ int op_client_update_write(struct request *req, MDB_txn *txn)
     calendar_today(req->now, today);
     char *date = arena_strdup(&req->arena, today);
     if (date == NULL)
-        return op_client_oom(req);
+        return request_oom(req);
     const char *why =
         client_apply_update(client, changes, update->fields, update->n_fields, date, &req->arena);
     if (why == NULL)
@@ -380,12 +375,12 @@ int op_client_update_write(struct request *req, MDB_txn *txn)
     /* Only checked names, each once: the timeline's account stays short. */
     char *what = op_client_fields_joined(req, update->fields, update->n_fields);
     if (what == NULL)
-        return op_client_oom(req);
+        return request_oom(req);
     client->version++;
     client->updated_at = req->now;
     Folio__TimelineEvent *ev = op_client_event(req, "updated", what, date);
     if (ev == NULL)
-        return op_client_oom(req);
+        return request_oom(req);
     if ((rc = store_client_put(store, txn, id, client)) != 0 ||
         (rc = store_timeline_append(store, txn, id, ev)) != 0 ||
         (rc = audit_append_client(req, txn, client->id, "client.update", client->id, what, what)) !=
@@ -433,7 +428,7 @@ int op_client_history_read(struct request *req, MDB_txn *txn)
         return rc;
     Folio__Timeline *timeline = request_alloc(req, sizeof(*timeline));
     if (timeline == NULL)
-        return op_client_oom(req);
+        return request_oom(req);
     folio__timeline__init(timeline);
     rc = store_timeline_list(&req->server->store, txn, id, ask->before, op_client_limit(ask->limit),
                              &req->arena, &timeline->events, &timeline->n_events, &timeline->next);
@@ -490,7 +485,7 @@ int op_event_add_write(struct request *req, MDB_txn *txn)
     const char *date = event->date[0] != '\0' ? event->date : arena_strdup(&req->arena, today);
     Folio__TimelineEvent *ev = request_alloc(req, sizeof(*ev));
     if (date == NULL || ev == NULL)
-        return op_client_oom(req);
+        return request_oom(req);
     folio__timeline_event__init(ev);
     const char *last_contact = client->last_contact;
     const char *why = client_apply_event(client, event, date, ev, &req->arena);
@@ -506,7 +501,7 @@ int op_event_add_write(struct request *req, MDB_txn *txn)
     }
     char *detail = arena_printf(&req->arena, "%s%s%s", ev->kind, ev->what[0] ? " " : "", ev->what);
     if (detail == NULL)
-        return op_client_oom(req);
+        return request_oom(req);
     if ((rc = store_timeline_append(store, txn, id, ev)) != 0 ||
         (rc = op_client_event_index(store, txn, id, client->owner_id, ev)) != 0 ||
         (rc = audit_append_client(req, txn, client->id, "event.add", client->id, detail,
@@ -610,17 +605,17 @@ int op_segment_read(struct request *req, MDB_txn *txn)
     segment_buckets_init(&walk.buckets, &req->arena);
     bool listing = segment->by[0] == '\0' && !segment->count_only;
     if (listing && (walk.page = arena_calloc(&req->arena, walk.limit, sizeof(*walk.page))) == NULL)
-        return op_client_oom(req);
+        return request_oom(req);
     rc = store_client_summaries(&req->server->store, txn, req->actor.user_id, op_segment_visit,
                                 &walk);
     if (rc == ENOMEM)
-        return op_client_oom(req);
+        return request_oom(req);
     if (rc != 0)
         return request_store_error(req, rc, "walk the clients");
 
     Folio__SegmentResult *result = request_alloc(req, sizeof(*result));
     if (result == NULL)
-        return op_client_oom(req);
+        return request_oom(req);
     folio__segment_result__init(result);
     result->total = walk.total;
     if (walk.buckets.count > 0) {

@@ -182,7 +182,7 @@ static int ci_visit(void *ctx, const uint8_t id[STORE_CLIENT_ID_BYTES], const Fo
 
 static int ci_oom(struct request *req)
 {
-    return request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED, "out of memory");
+    return request_oom(req);
 }
 
 static int ci_note(struct request *req, Folio__ClientImportResult *res, uint32_t line,

@@ -33,11 +33,6 @@
 #define OP_COUPON_CODE_LEN     COUPON_CODE_LEN
 #define OP_COUPON_TRIES        8
 
-static int op_coupon_oom(struct request *req)
-{
-    return request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED, "out of memory");
-}
-
 /* The server's today, which decides validity and expiry, and the date the
  * change is labelled with (the request's `date`, never after today); in
  * the arena, since the stored coupon may point at them. */
@@ -49,7 +44,7 @@ static int op_coupon_dates(struct request *req, const char *date, char **today, 
         return rc;
     if ((*today = arena_strdup(&req->arena, server_today)) == NULL ||
         (*label = arena_strdup(&req->arena, given)) == NULL)
-        return op_coupon_oom(req);
+        return request_oom(req);
     return 0;
 }
 
@@ -134,7 +129,7 @@ static int op_coupon_record(struct request *req, MDB_txn *txn, const uint8_t id[
     char *detail =
         arena_printf(&req->arena, "partner %llu", (unsigned long long)coupon->partner_id);
     if (ev == NULL || note == NULL || detail == NULL)
-        return op_coupon_oom(req);
+        return request_oom(req);
     folio__timeline_event__init(ev);
     ev->time = req->now;
     ev->actor = (char *)req->actor.name;
@@ -196,7 +191,7 @@ int op_coupon_issue_write(struct request *req, MDB_txn *txn)
     char *code = request_alloc(req, OP_COUPON_CODE_LEN + 1);
     char *client_id = request_alloc(req, CLIENT_ID_TEXT + 1);
     if (coupon == NULL || code == NULL || client_id == NULL)
-        return op_coupon_oom(req);
+        return request_oom(req);
     /* Two codes out of 2^80 meet with no real chance, but a coupon must
      * never land on another's code. */
     for (int tries = 0;; tries++) {
@@ -248,7 +243,7 @@ int op_coupon_list_read(struct request *req, MDB_txn *txn)
                                                      : ask->limit;
     Folio__Coupons *list = request_alloc(req, sizeof(*list));
     if (list == NULL)
-        return op_coupon_oom(req);
+        return request_oom(req);
     folio__coupons__init(list);
     bool more = false;
     rc = store_coupon_list(&req->server->store, txn, req->actor.user_id, by_client ? id : NULL,

@@ -22,11 +22,6 @@
 #define OP_FIRM_BACKUP_DIR      "backups"
 #define OP_FIRM_BACKUP_ATTEMPTS 10
 
-static int op_firm_oom(struct request *req)
-{
-    return request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED, "out of memory");
-}
-
 static char *op_firm_fingerprint(struct request *req, const uint8_t *public_key)
 {
     char fp[BUNDLE_FINGERPRINT_MAX];
@@ -41,14 +36,14 @@ int op_firm_key_read(struct request *req, MDB_txn *txn)
     Folio__FirmKeyInfo *info = request_alloc(req, sizeof(*info));
     char *hex = request_alloc(req, 2 * crypto_sign_PUBLICKEYBYTES + 1);
     if (info == NULL || hex == NULL)
-        return op_firm_oom(req);
+        return request_oom(req);
     folio__firm_key_info__init(info);
     firm_key_hex(s->firm_key.public_key, hex);
     info->firm = s->firm_name;
     info->public_key = hex;
     info->fingerprint = op_firm_fingerprint(req, s->firm_key.public_key);
     if (info->fingerprint == NULL)
-        return op_firm_oom(req);
+        return request_oom(req);
     req->response.result_case = FOLIO__RESPONSE__RESULT_FIRM_KEY;
     req->response.firm_key = info;
     return 0;
@@ -63,7 +58,7 @@ int op_trust_add_write(struct request *req, MDB_txn *txn)
                             "a firm name must be 1 to 200 bytes of printable text");
     uint8_t *key = request_alloc(req, crypto_sign_PUBLICKEYBYTES);
     if (key == NULL)
-        return op_firm_oom(req);
+        return request_oom(req);
     if (firm_key_parse_hex(add->public_key, key) != 0)
         return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,
                             "a public key is 64 hex characters, as `folio admin firm-key` "
@@ -95,7 +90,7 @@ int op_trust_add_write(struct request *req, MDB_txn *txn)
 
     Folio__TrustedFirm *firm = request_alloc(req, sizeof(*firm));
     if (firm == NULL)
-        return op_firm_oom(req);
+        return request_oom(req);
     folio__trusted_firm__init(firm);
     firm->name = add->firm;
     firm->public_key.data = key;
@@ -107,7 +102,7 @@ int op_trust_add_write(struct request *req, MDB_txn *txn)
     /* The fingerprint is derived, so it is stored nowhere, only sent. */
     firm->fingerprint = op_firm_fingerprint(req, key);
     if (firm->fingerprint == NULL)
-        return op_firm_oom(req);
+        return request_oom(req);
     if ((rc = audit_append(req, txn, "trust.add", firm->name, firm->fingerprint)) != 0)
         return request_store_error(req, rc, "trust the firm");
     req->response.result_case = FOLIO__RESPONSE__RESULT_TRUSTED_FIRM;
@@ -119,7 +114,7 @@ int op_trust_list_read(struct request *req, MDB_txn *txn)
 {
     Folio__TrustedFirms *list = request_alloc(req, sizeof(*list));
     if (list == NULL)
-        return op_firm_oom(req);
+        return request_oom(req);
     folio__trusted_firms__init(list);
     int rc = store_trust_list(&req->server->store, txn, &req->arena, &list->firms, &list->n_firms);
     if (rc != 0)
@@ -128,7 +123,7 @@ int op_trust_list_read(struct request *req, MDB_txn *txn)
         Folio__TrustedFirm *f = list->firms[i];
         if (f->public_key.len == crypto_sign_PUBLICKEYBYTES &&
             (f->fingerprint = op_firm_fingerprint(req, f->public_key.data)) == NULL)
-            return op_firm_oom(req);
+            return request_oom(req);
     }
     req->response.result_case = FOLIO__RESPONSE__RESULT_TRUSTED_FIRMS;
     req->response.trusted_firms = list;
@@ -149,7 +144,7 @@ int op_trust_remove_write(struct request *req, MDB_txn *txn)
         return request_store_error(req, rc, "remove the trusted firm");
     if (firm->public_key.len == crypto_sign_PUBLICKEYBYTES &&
         (firm->fingerprint = op_firm_fingerprint(req, firm->public_key.data)) == NULL)
-        return op_firm_oom(req);
+        return request_oom(req);
     if ((rc = audit_append(req, txn, "trust.remove", firm->name, firm->fingerprint)) != 0)
         return request_store_error(req, rc, "remove the trusted firm");
     req->response.result_case = FOLIO__RESPONSE__RESULT_TRUSTED_FIRM;
@@ -235,7 +230,7 @@ void op_backup_pool(struct request *req)
              name, (unsigned long long)size);
     Folio__BackupResult *result = request_alloc(req, sizeof(*result));
     if (result == NULL) {
-        op_firm_oom(req);
+        request_oom(req);
         return;
     }
     folio__backup_result__init(result);

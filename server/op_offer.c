@@ -25,11 +25,6 @@
 #define OP_OFFER_LIST_DEFAULT 100
 #define OP_OFFER_LIST_MAX     1000
 
-static int op_offer_oom(struct request *req)
-{
-    return request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED, "out of memory");
-}
-
 /* today: the request's date when it gives one, else the server's. For
  * listing only (offers as they stand on a day); changes go by the server's
  * today (request_dates). */
@@ -92,7 +87,7 @@ static int op_offer_reply(struct request *req, MDB_txn *txn, Folio__Offer *offer
     int rc = store_profile_get(&req->server->store, txn, req->actor.user_id, &req->arena, &card);
     if (rc == MDB_NOTFOUND) {
         if ((card = request_alloc(req, sizeof(*card))) == NULL)
-            return op_offer_oom(req);
+            return request_oom(req);
         folio__agent_card__init(card);
     } else if (rc != 0) {
         return request_store_error(req, rc, "read the agent's card");
@@ -100,7 +95,7 @@ static int op_offer_reply(struct request *req, MDB_txn *txn, Folio__Offer *offer
     card->user = (char *)req->actor.name;
     char *status = arena_strdup(&req->arena, offer_status_on(offer, today));
     if (status == NULL)
-        return op_offer_oom(req);
+        return request_oom(req);
     offer->status = status;
     offer->client_name = client->name;
     offer->agent = card;
@@ -116,7 +111,7 @@ int op_offer_add_write(struct request *req, MDB_txn *txn)
     struct store *store = &req->server->store;
     Folio__Offer *offer = request_alloc(req, sizeof(*offer));
     if (offer == NULL)
-        return op_offer_oom(req);
+        return request_oom(req);
     if (req->msg->offer_add->offer != NULL)
         *offer = *req->msg->offer_add->offer;
     else
@@ -153,10 +148,10 @@ int op_offer_add_write(struct request *req, MDB_txn *txn)
 
     if ((rc = store_offer_put(store, txn, offer)) != 0 ||
         (rc = op_offer_timeline(req, txn, client_id, offer, "proposed", label)) != 0)
-        return rc == ENOMEM ? op_offer_oom(req) : request_store_error(req, rc, "add the offer");
+        return rc == ENOMEM ? request_oom(req) : request_store_error(req, rc, "add the offer");
     char *target = arena_printf(&req->arena, "%llu", (unsigned long long)offer->id);
     if (target == NULL)
-        return op_offer_oom(req);
+        return request_oom(req);
     if ((rc = audit_append_client(req, txn, client->id, "offer.add", target, client->id,
                                   client->id)) != 0)
         return request_store_error(req, rc, "add the offer");
@@ -242,10 +237,10 @@ int op_offer_list_read(struct request *req, MDB_txn *txn)
         walk.client_id = client->id;
     }
     if ((walk.page = arena_calloc(&req->arena, walk.limit, sizeof(*walk.page))) == NULL)
-        return op_offer_oom(req);
+        return request_oom(req);
     rc = store_offer_each(store, txn, req->actor.user_id, ask->after, op_offer_visit, &walk);
     if (rc == ENOMEM)
-        return op_offer_oom(req);
+        return request_oom(req);
     if (rc != 0)
         return request_store_error(req, rc, "list the offers");
 
@@ -271,7 +266,7 @@ int op_offer_list_read(struct request *req, MDB_txn *txn)
     }
     Folio__Offers *list = request_alloc(req, sizeof(*list));
     if (list == NULL)
-        return op_offer_oom(req);
+        return request_oom(req);
     folio__offers__init(list);
     list->offers = walk.page;
     list->n_offers = walk.n_page;
@@ -324,10 +319,10 @@ int op_offer_set_write(struct request *req, MDB_txn *txn)
     offer->updated_at = req->now;
     if ((rc = store_offer_put(store, txn, offer)) != 0 ||
         (rc = op_offer_timeline(req, txn, client_id, offer, ask->status, label)) != 0)
-        return rc == ENOMEM ? op_offer_oom(req) : request_store_error(req, rc, "change the offer");
+        return rc == ENOMEM ? request_oom(req) : request_store_error(req, rc, "change the offer");
     char *target = arena_printf(&req->arena, "%llu", (unsigned long long)offer->id);
     if (target == NULL)
-        return op_offer_oom(req);
+        return request_oom(req);
     if ((rc = audit_append_client(req, txn, client->id, "offer.set", target, ask->status,
                                   ask->status)) != 0)
         return request_store_error(req, rc, "change the offer");

@@ -15,11 +15,6 @@
 #define OP_PARTNER_CITY_MAX     200
 #define OP_PARTNER_WHY_MAX      128
 
-static int op_partner_oom(struct request *req)
-{
-    return request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED, "out of memory");
-}
-
 /* Names are unique ignoring ASCII case, whatever the locale. */
 static bool op_partner_same_name(const char *a, const char *b)
 {
@@ -75,7 +70,7 @@ int op_partner_add_write(struct request *req, MDB_txn *txn)
     int rc;
     Folio__Partner *partner = request_alloc(req, sizeof(*partner));
     if (partner == NULL)
-        return op_partner_oom(req);
+        return request_oom(req);
     if (req->msg->partner_add->partner != NULL)
         *partner = *req->msg->partner_add->partner;
     else
@@ -105,7 +100,7 @@ int op_partner_add_write(struct request *req, MDB_txn *txn)
         return request_store_error(req, rc, "add the partner");
     char *target = arena_printf(&req->arena, "%llu", (unsigned long long)partner->id);
     if (target == NULL)
-        return op_partner_oom(req);
+        return request_oom(req);
     if ((rc = audit_append(req, txn, "partner.add", target, partner->name)) != 0)
         return request_store_error(req, rc, "add the partner");
     req->response.result_case = FOLIO__RESPONSE__RESULT_PARTNER;
@@ -117,7 +112,7 @@ int op_partner_list_read(struct request *req, MDB_txn *txn)
 {
     Folio__Partners *list = request_alloc(req, sizeof(*list));
     if (list == NULL)
-        return op_partner_oom(req);
+        return request_oom(req);
     folio__partners__init(list);
     int rc = store_partner_list(&req->server->store, txn, &req->arena, &list->partners,
                                 &list->n_partners);

@@ -14,11 +14,6 @@
 #define OP_PROFILE_HOURS_MAX AGENT_CARD_HOURS_MAX
 #define OP_PROFILE_WHY_MAX   128
 
-static int op_profile_oom(struct request *req)
-{
-    return request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED, "out of memory");
-}
-
 static const char *op_profile_phone(const char *phone)
 {
     return agent_card_phone_check(phone);
@@ -91,7 +86,7 @@ static int op_profile_load(struct request *req, MDB_txn *txn, Folio__AgentCard *
     int rc = store_profile_get(&req->server->store, txn, req->actor.user_id, &req->arena, &card);
     if (rc == MDB_NOTFOUND) {
         if ((card = request_alloc(req, sizeof(*card))) == NULL)
-            return op_profile_oom(req);
+            return request_oom(req);
         folio__agent_card__init(card);
     } else if (rc != 0) {
         return request_store_error(req, rc, "read the card");
@@ -134,7 +129,7 @@ int op_profile_set_write(struct request *req, MDB_txn *txn)
     card->updated_at = req->now;
     char *detail = op_profile_joined(req, ask->fields, ask->n_fields);
     if (detail == NULL)
-        return op_profile_oom(req);
+        return request_oom(req);
     if ((rc = store_profile_put(&req->server->store, txn, req->actor.user_id, card)) != 0 ||
         (rc = audit_append(req, txn, "profile.set", req->actor.name, detail)) != 0)
         return request_store_error(req, rc, "set the card");

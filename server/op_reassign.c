@@ -39,11 +39,6 @@ struct op_reassign_done {
     uint64_t count;
 };
 
-static int op_reassign_oom(struct request *req)
-{
-    return request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED, "out of memory");
-}
-
 /* The agent called name, or NOT_FOUND "no agent NAME". */
 static int op_reassign_agent(struct request *req, MDB_txn *txn, const char *name, Folio__User **out)
 {
@@ -111,7 +106,7 @@ static int op_reassign_plan(struct request *req, MDB_txn *txn, const Folio__User
     size_t cap = ask->n_client_ids > 0 ? ask->n_client_ids : OP_REASSIGN_MAX;
     list->ids = malloc(cap * sizeof(*list->ids));
     if (list->ids == NULL)
-        return op_reassign_oom(req);
+        return request_oom(req);
     if (ask->n_client_ids == 0) {
         int rc = store_client_summaries(store, txn, from->id, op_reassign_collect, list);
         if (rc == -1)
@@ -184,7 +179,7 @@ static int op_reassign_name(struct request *req, Folio__ReassignResult *res, con
     Folio__ReassignedClient *c = request_alloc(req, sizeof(*c));
     if (c == NULL || (id = arena_strdup(&req->arena, id)) == NULL ||
         (name = arena_strdup(&req->arena, name)) == NULL)
-        return op_reassign_oom(req);
+        return request_oom(req);
     folio__reassigned_client__init(c);
     c->id = (char *)id;
     c->version = version;
@@ -199,7 +194,7 @@ static int op_reassign_preview(struct request *req, MDB_txn *txn, const Folio__U
 {
     Folio__ReassignResult *res = op_reassign_result(req, 0, from->name, to->name, list->count);
     if (res == NULL)
-        return op_reassign_oom(req);
+        return request_oom(req);
     res->dry_run = true;
     for (size_t i = 0; i < list->count && res->n_clients < OP_REASSIGN_REPLY_NAMES; i++) {
         struct arena scratch;
@@ -278,7 +273,7 @@ static int op_reassign_done(struct request *req, uint64_t id, uint64_t to_id, ui
 {
     struct op_reassign_done *done = request_alloc(req, sizeof(*done));
     if (done == NULL)
-        return op_reassign_oom(req);
+        return request_oom(req);
     *done = (struct op_reassign_done){.id = id, .to_id = to_id, .from_id = from_id, .count = count};
     req->scratch = done;
     return 0;
@@ -296,7 +291,7 @@ static int op_reassign_apply(struct request *req, MDB_txn *txn, const Folio__Use
     const char *what = arena_printf(&req->arena, "from %s to %s", from->name, to->name);
     Folio__ReassignResult *res = op_reassign_result(req, 0, from->name, to->name, n);
     if (r->clients == NULL || r->ptrs == NULL || r->ids == NULL || what == NULL || res == NULL)
-        return op_reassign_oom(req);
+        return request_oom(req);
     for (size_t i = 0; i < n; i++) {
         struct arena scratch;
         arena_init(&scratch, 0);
@@ -333,7 +328,7 @@ static int op_reassign_apply(struct request *req, MDB_txn *txn, const Folio__Use
     char *target = arena_printf(&req->arena, "%llu", (unsigned long long)rec.id);
     char *detail = arena_printf(&req->arena, "%zu clients from %s to %s", n, from->name, to->name);
     if (target == NULL || detail == NULL)
-        return op_reassign_oom(req);
+        return request_oom(req);
     if ((rc = audit_append(req, txn, "client.reassign", target, detail)) != 0)
         return request_store_error(req, rc, "record the reassignment");
     return op_reassign_done(req, rec.id, to->id, from->id, n);
@@ -375,7 +370,7 @@ static int op_reassign_undo_apply(struct request *req, MDB_txn *txn, Folio__Reas
     Folio__ReassignResult *res =
         op_reassign_result(req, rec->id, to->name, from->name, rec->n_clients);
     if (what == NULL || res == NULL)
-        return op_reassign_oom(req);
+        return request_oom(req);
     for (size_t i = 0; i < rec->n_clients; i++) {
         const Folio__ReassignedClient *moved = rec->clients[i];
         uint8_t id[STORE_CLIENT_ID_BYTES];
@@ -413,7 +408,7 @@ static int op_reassign_undo_apply(struct request *req, MDB_txn *txn, Folio__Reas
     char *detail = arena_printf(&req->arena, "%zu clients from %s back to %s", rec->n_clients,
                                 to->name, from->name);
     if (target == NULL || detail == NULL)
-        return op_reassign_oom(req);
+        return request_oom(req);
     if ((rc = audit_append(req, txn, "client.reassign.undo", target, detail)) != 0)
         return request_store_error(req, rc, "record the undo");
     return op_reassign_done(req, rec->id, rec->from_id, rec->to_id, rec->n_clients);

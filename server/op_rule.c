@@ -21,11 +21,6 @@
 #define OP_OCCASION_MAX      100
 #define OP_STAY_IN_TOUCH_MAX 3650
 
-static int op_rule_oom(struct request *req)
-{
-    return request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED, "out of memory");
-}
-
 /* ---------------------------------------------------------------- rules */
 
 int op_rule_add_write(struct request *req, MDB_txn *txn)
@@ -33,7 +28,7 @@ int op_rule_add_write(struct request *req, MDB_txn *txn)
     struct store *store = &req->server->store;
     Folio__Rule *rule = request_alloc(req, sizeof(*rule));
     if (rule == NULL)
-        return op_rule_oom(req);
+        return request_oom(req);
     if (req->msg->rule_add->rule != NULL)
         *rule = *req->msg->rule_add->rule;
     else
@@ -42,7 +37,7 @@ int op_rule_add_write(struct request *req, MDB_txn *txn)
      * request stays as it came for a replay. */
     rule->on = arena_strdup(&req->arena, rule->on != NULL ? rule->on : "");
     if (rule->on == NULL)
-        return op_rule_oom(req);
+        return request_oom(req);
     rule->id = 0;
     rule->created_at = req->now;
     const char *why = rule_validate(rule);
@@ -61,7 +56,7 @@ int op_rule_add_write(struct request *req, MDB_txn *txn)
         return request_store_error(req, rc, "add the rule");
     char *target = arena_printf(&req->arena, "%" PRIu64, rule->id);
     if (target == NULL)
-        return op_rule_oom(req);
+        return request_oom(req);
     rc = audit_append(req, txn, "rule.add", target, rule->on);
     if (rc != 0)
         return request_store_error(req, rc, "add the rule");
@@ -74,7 +69,7 @@ int op_rule_list_read(struct request *req, MDB_txn *txn)
 {
     Folio__Rules *list = request_alloc(req, sizeof(*list));
     if (list == NULL)
-        return op_rule_oom(req);
+        return request_oom(req);
     folio__rules__init(list);
     int rc = store_rule_list(&req->server->store, txn, &req->arena, &list->rules, &list->n_rules);
     if (rc != 0)
@@ -94,7 +89,7 @@ int op_rule_remove_write(struct request *req, MDB_txn *txn)
         return request_store_error(req, rc, "remove the rule");
     char *target = arena_printf(&req->arena, "%" PRIu64, id);
     if (target == NULL)
-        return op_rule_oom(req);
+        return request_oom(req);
     rc = audit_append(req, txn, "rule.remove", target, "");
     if (rc != 0)
         return request_store_error(req, rc, "remove the rule");
@@ -111,7 +106,7 @@ static int op_calendar_load(struct request *req, MDB_txn *txn, Folio__Calendar *
     if (rc == MDB_NOTFOUND) {
         *out = request_alloc(req, sizeof(**out));
         if (*out == NULL)
-            return op_rule_oom(req);
+            return request_oom(req);
         folio__calendar__init(*out);
         return 0;
     }
@@ -164,7 +159,7 @@ static int op_calendar_set_season(struct request *req, const Folio__Calendar *gi
     }
     uint32_t *months = NULL;
     if (n > 0 && (months = arena_calloc(&req->arena, n, sizeof(*months))) == NULL)
-        return op_rule_oom(req);
+        return request_oom(req);
     size_t k = 0;
     for (uint32_t m = 1; m <= 12; m++) {
         if (seen[m])
@@ -237,7 +232,7 @@ static char *op_occasion_name(struct request *req, const char *given)
 {
     char *name = arena_strndup(&req->arena, given, RULE_WORD_MAX + 1);
     if (name == NULL) {
-        op_rule_oom(req);
+        request_oom(req);
         return NULL;
     }
     if (!rule_word(name)) {
@@ -277,7 +272,7 @@ int op_occasion_add_write(struct request *req, MDB_txn *txn)
     Folio__Occasion *occ = request_alloc(req, sizeof(*occ));
     Folio__Occasion **list = arena_calloc(&req->arena, cal->n_occasions + 1, sizeof(*list));
     if (occ == NULL || list == NULL)
-        return op_rule_oom(req);
+        return request_oom(req);
     folio__occasion__init(occ);
     occ->name = name;
     occ->month = given->month;
@@ -293,7 +288,7 @@ int op_occasion_add_write(struct request *req, MDB_txn *txn)
     cal->n_occasions++;
     char *detail = arena_printf(&req->arena, "%02" PRIu32 "-%02" PRIu32, occ->month, occ->day);
     if (detail == NULL)
-        return op_rule_oom(req);
+        return request_oom(req);
     return op_calendar_save(req, txn, cal, "occasion.add", name, detail);
 }
 

@@ -44,7 +44,7 @@ int op_hello_read(struct request *req, MDB_txn *txn)
     }
     Folio__Welcome *welcome = request_alloc(req, sizeof(*welcome));
     if (welcome == NULL)
-        return request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED, "out of memory");
+        return request_oom(req);
     folio__welcome__init(welcome);
     welcome->server_version = (char *)FOLIO_VERSION;
     welcome->firm = req->server->firm_name;
@@ -61,7 +61,7 @@ static int op_session_reply(struct request *req, MDB_txn *txn, Folio__User *user
 {
     Folio__SessionInfo *info = request_alloc(req, sizeof(*info));
     if (info == NULL)
-        return request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED, "out of memory");
+        return request_oom(req);
     folio__session_info__init(info);
     int rc = op_user_reply(req, txn, user);
     if (rc != 0)
@@ -127,7 +127,7 @@ int op_login_read(struct request *req, MDB_txn *txn)
                             wait_s);
     struct login_state *state = request_alloc(req, sizeof(*state));
     if (state == NULL)
-        return request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED, "out of memory");
+        return request_oom(req);
     req->scratch = state;
     Folio__User *user;
     int rc = store_user_find(&s->store, txn, login->username, &req->arena, &user);
@@ -222,7 +222,7 @@ int op_login_write(struct request *req, MDB_txn *txn)
     store_session_key(state->session_key, token);
     char *hex = request_alloc(req, SESSION_TOKEN_HEX + 1);
     if (hex == NULL)
-        return request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED, "out of memory");
+        return request_oom(req);
     session_token_format(token, hex);
     sodium_memzero(token, sizeof(token));
 
@@ -370,7 +370,7 @@ int op_password_change_read(struct request *req, MDB_txn *txn)
         return request_fail(req, FOLIO__CODE__PERMISSION_DENIED, "the current password is wrong");
     struct password_state *state = request_alloc(req, sizeof(*state));
     if (state == NULL)
-        return request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED, "out of memory");
+        return request_oom(req);
     req->scratch = state;
     Folio__Credential *cred;
     int rc = store_credential_get(&req->server->store, txn, req->actor.user_id, &req->arena, &cred);

@@ -15,7 +15,7 @@ int op_stats_get_read(struct request *req, MDB_txn *txn)
     Folio__Stats *stats;
     int rc = stats_snapshot(req->server, &req->arena, &stats);
     if (rc == ENOMEM)
-        return request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED, "out of memory");
+        return request_oom(req);
     if (rc != 0)
         return request_store_error(req, rc, "read the database's figures");
     req->response.result_case = FOLIO__RESPONSE__RESULT_STATS;

@@ -40,11 +40,6 @@ static size_t op_transfer_chunk_max(const struct request *req)
     return room < TRANSFER_CHUNK_MAX ? room : TRANSFER_CHUNK_MAX;
 }
 
-static int op_transfer_oom(struct request *req)
-{
-    return request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED, "out of memory");
-}
-
 /* The agent whose portfolio moves: the caller itself when name is empty (an
  * agent), else the named agent, in the caller's scope. */
 static int op_transfer_agent(struct request *req, MDB_txn *txn, const char *name, Folio__User **out)
@@ -196,7 +191,7 @@ int op_export_begin_read(struct request *req, MDB_txn *txn)
     Folio__BundleHeader *header = request_alloc(req, sizeof(*header));
     Folio__Transfer *reply = request_alloc(req, sizeof(*reply));
     if (ex == NULL || header == NULL || reply == NULL)
-        return op_transfer_oom(req);
+        return request_oom(req);
     int rc = op_transfer_agent(req, txn, ask->agent, &ex->agent);
     if (rc != 0)
         return rc;
@@ -335,7 +330,7 @@ int op_export_begin_write(struct request *req, MDB_txn *txn)
             return rc;
         char *count = arena_printf(&req->arena, "%llu clients", (unsigned long long)h->clients);
         if (count == NULL)
-            return op_transfer_oom(req);
+            return request_oom(req);
         if (rc == 0)
             rc = audit_append(req, txn, "client.release", ex->agent->name, count);
     }
@@ -345,7 +340,7 @@ int op_export_begin_write(struct request *req, MDB_txn *txn)
         (unsigned long long)h->offers, (unsigned long long)h->coupons, release ? ", released" : "",
         ex->reason[0] != '\0' ? "; reason: " : "", ex->reason);
     if (detail == NULL)
-        return op_transfer_oom(req);
+        return request_oom(req);
     if (rc == 0)
         rc = audit_append(req, txn, "export", ex->agent->name, detail);
     if (rc != 0)
@@ -377,7 +372,7 @@ int op_export_chunk_read(struct request *req, MDB_txn *txn)
     Folio__Chunk *chunk = request_alloc(req, sizeof(*chunk));
     uint8_t *data = len > 0 ? request_alloc(req, len) : NULL;
     if (op == NULL || chunk == NULL || (len > 0 && data == NULL))
-        return op_transfer_oom(req);
+        return request_oom(req);
     folio__chunk__init(chunk);
     chunk->offset = ask->offset;
     chunk->data.data = data;
@@ -433,7 +428,7 @@ int op_import_begin_read(struct request *req, MDB_txn *txn)
                             (unsigned long long)max);
     Folio__Transfer *reply = request_alloc(req, sizeof(*reply));
     if (reply == NULL)
-        return op_transfer_oom(req);
+        return request_oom(req);
     struct transfer *t = NULL;
     struct op_transfer_usage used;
     int rc = op_transfer_open(req, TRANSFER_IMPORT, size, &used, &t);
@@ -515,7 +510,7 @@ int op_import_commit_read(struct request *req, MDB_txn *txn)
     struct op_import *im = request_alloc(req, sizeof(*im));
     Folio__ImportResult *result = request_alloc(req, sizeof(*result));
     if (im == NULL || result == NULL)
-        return op_transfer_oom(req);
+        return request_oom(req);
     int rc = op_transfer_find(req, TRANSFER_IMPORT, ask->transfer_id, &im->t);
     if (rc != 0)
         return rc;
@@ -591,7 +586,7 @@ static void op_import_check(struct request *req, const Folio__BundleHeader *head
     }
     im->rules.actor = arena_printf(&req->arena, "imported from %s", header->firm);
     if (im->rules.actor == NULL) {
-        op_transfer_oom(req);
+        request_oom(req);
         return;
     }
     im->rules.created_at = header->created_at;
@@ -624,7 +619,7 @@ void op_import_commit_pool(struct request *req)
     }
     im->result->header = header;
     if ((im->fingerprint = request_alloc(req, BUNDLE_FINGERPRINT_MAX)) == NULL) {
-        op_transfer_oom(req);
+        request_oom(req);
         return;
     }
     if (header->public_key.len == crypto_sign_PUBLICKEYBYTES)
@@ -667,7 +662,7 @@ static int op_import_audit_begin(struct request *req, MDB_txn *txn, const struct
         &req->arena, "bundle of %llu clients from firm %s, key %s, applied in batches",
         (unsigned long long)im->result->header->clients, im->result->header->firm, im->fingerprint);
     if (detail == NULL)
-        return op_transfer_oom(req);
+        return request_oom(req);
     int rc = audit_append(req, txn, "import.begin", im->agent->name, detail);
     return rc != 0 ? request_store_error(req, rc, "import the bundle") : 0;
 }
@@ -723,7 +718,7 @@ int op_import_commit_write(struct request *req, MDB_txn *txn)
         signer != NULL ? signer : "",
         req->msg->import_commit->allow_erased ? "; --allow-erased" : "");
     if (detail == NULL)
-        return op_transfer_oom(req);
+        return request_oom(req);
     if ((rc = audit_append(req, txn, "import", im->agent->name, detail)) != 0)
         return request_store_error(req, rc, "import the bundle");
     return 0;
@@ -795,7 +790,7 @@ int op_restore_transferred_write(struct request *req, MDB_txn *txn)
     Folio__ReassignResult *result = request_alloc(req, sizeof(*result));
     char *detail = arena_printf(&req->arena, "%zu clients", count);
     if (result == NULL || detail == NULL)
-        return op_transfer_oom(req);
+        return request_oom(req);
     if (rc == 0)
         rc = audit_append(req, txn, "client.restore", agent->name, detail);
     if (rc != 0)

@@ -59,25 +59,30 @@ int request_dates(struct request *req, const char *date, char today[CALENDAR_DAT
 {
     calendar_today(req->now, today);
     if (date == NULL || date[0] == '\0') {
-        memcpy(label, today, 11);
+        memcpy(label, today, CALENDAR_DATE_TEXT + 1);
         return 0;
     }
-    if (strnlen(date, 11) != 10 || calendar_parse_date(date, NULL, NULL, NULL) != 0)
+    if (calendar_parse_date(date, NULL, NULL, NULL) != 0)
         return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "date: not a date (YYYY-MM-DD)");
     if (strcmp(date, today) > 0)
         return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,
                             "date: %s is after the server's today (%s); a date says when "
                             "something happened",
                             date, today);
-    memcpy(label, date, 11);
+    memcpy(label, date, CALENDAR_DATE_TEXT + 1);
     return 0;
+}
+
+int request_oom(struct request *req)
+{
+    return request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED, "out of memory");
 }
 
 int request_reply_empty(struct request *req)
 {
     Folio__Empty *empty = request_alloc(req, sizeof(*empty));
     if (empty == NULL)
-        return request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED, "out of memory");
+        return request_oom(req);
     folio__empty__init(empty);
     req->response.result_case = FOLIO__RESPONSE__RESULT_EMPTY;
     req->response.empty = empty;

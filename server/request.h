@@ -94,6 +94,10 @@ struct request {
 int request_fail(struct request *req, Folio__Code code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* RESOURCE_EXHAUSTED "out of memory": the request's arena is spent.
+ * Returns WRITER_ROLLBACK, like request_fail. */
+int request_oom(struct request *req);
+
 /* Turns a store error into a reply status: MDB_NOTFOUND is the caller's to
  * handle; MDB_MAP_FULL is passed back unchanged so the writer can grow the
  * map and replay; anything else becomes INTERNAL or UNAVAILABLE. */
