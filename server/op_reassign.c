@@ -129,18 +129,14 @@ static int op_reassign_plan(struct request *req, MDB_txn *txn, const Folio__User
             memmove(list->ids[n++], list->ids[i], STORE_CLIENT_ID_BYTES);
     list->count = n;
     for (size_t i = 0; i < list->count; i++) {
-        MDB_val k = {STORE_CLIENT_ID_BYTES, list->ids[i]}, v;
-        int rc = mdb_get(txn, store->clients, &k, &v);
-        uint64_t owner = 0;
-        if (rc == 0) {
-            Folio__Client *c = folio__client__unpack(NULL, v.mv_size, v.mv_data);
-            if (c == NULL)
-                return request_store_error(req, EINVAL, "read a client");
-            owner = c->owner_id;
-            folio__client__free_unpacked(c, NULL);
-        } else if (rc != MDB_NOTFOUND) {
+        struct arena a;
+        arena_init(&a, 0);
+        Folio__Client *c;
+        int rc = store_client_get(store, txn, list->ids[i], &a, &c);
+        uint64_t owner = rc == 0 ? c->owner_id : 0;
+        arena_free(&a);
+        if (rc != 0 && rc != MDB_NOTFOUND)
             return request_store_error(req, rc, "read a client");
-        }
         if (owner != from->id || owner == 0) {
             char id[CLIENT_ID_TEXT + 1];
             client_id_format(list->ids[i], id);

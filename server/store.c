@@ -408,6 +408,26 @@ int store_next_id(MDB_txn *txn, MDB_dbi dbi, uint64_t *id)
     return 0;
 }
 
+int store_each_with_prefix(MDB_txn *txn, MDB_dbi dbi, const void *prefix, size_t prefix_len,
+                           store_prefix_fn fn, void *ctx)
+{
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(txn, dbi, &cur);
+    if (rc != 0)
+        return rc;
+    MDB_val k = {prefix_len, (void *)prefix}, v;
+    for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
+         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        if (k.mv_size <= prefix_len || memcmp(k.mv_data, prefix, prefix_len) != 0)
+            break;
+        rc = fn(ctx, (const uint8_t *)k.mv_data + prefix_len, k.mv_size - prefix_len, &v);
+        if (rc != 0)
+            break;
+    }
+    mdb_cursor_close(cur);
+    return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
 int store_list_messages(MDB_txn *txn, MDB_dbi dbi, const ProtobufCMessageDescriptor *desc,
                         size_t max, struct arena *arena, void ***out, size_t *count)
 {

@@ -130,6 +130,15 @@ int store_put_changed(MDB_txn *txn, MDB_dbi dbi, MDB_val *key, MDB_val *value);
 int store_list_messages(MDB_txn *txn, MDB_dbi dbi, const ProtobufCMessageDescriptor *desc,
                         size_t max, struct arena *arena, void ***out, size_t *count);
 
+/* Calls fn for each key of dbi that starts with prefix and is longer, in
+ * key order, with the rest of the key and the value (valid until the next
+ * call). Stops at the first non-zero return of fn and returns it; 0 at the
+ * end. */
+typedef int (*store_prefix_fn)(void *ctx, const uint8_t *rest, size_t rest_len,
+                               const MDB_val *value);
+int store_each_with_prefix(MDB_txn *txn, MDB_dbi dbi, const void *prefix, size_t prefix_len,
+                           store_prefix_fn fn, void *ctx);
+
 /* The largest u64 key in dbi plus one (1 for an empty table). */
 int store_next_id(MDB_txn *txn, MDB_dbi dbi, uint64_t *id);
 

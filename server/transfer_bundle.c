@@ -140,6 +140,7 @@ struct transfer_walk {
     MDB_txn *txn;
     struct bundle_writer *w;
     Folio__BundleHeader *header;
+    const uint8_t *client; /* the client whose records are being walked */
 };
 
 static int transfer_walk_add(struct transfer_walk *walk, Folio__BundleRecord *rec)
@@ -147,33 +148,11 @@ static int transfer_walk_add(struct transfer_walk *walk, Folio__BundleRecord *re
     return bundle_writer_add(walk->w, rec);
 }
 
-/* Visits each key of dbi that starts with the client id (and is longer):
- * fn gets the suffix. */
-typedef int (*transfer_key_fn)(struct transfer_walk *walk, const uint8_t id[16],
-                               const uint8_t *suffix, size_t len, const MDB_val *value);
-
-static int transfer_each_key(struct transfer_walk *walk, MDB_dbi dbi, const uint8_t id[16],
-                             transfer_key_fn fn)
+/* store_prefix_fn over the client's keys. */
+static int transfer_walk_event(void *ctx, const uint8_t *suffix, size_t len, const MDB_val *value)
 {
-    MDB_cursor *cur;
-    int rc = mdb_cursor_open(walk->txn, dbi, &cur);
-    if (rc != 0)
-        return rc;
-    MDB_val k = {16, (void *)id}, v;
-    for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
-         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-        if (k.mv_size <= 16 || memcmp(k.mv_data, id, 16) != 0)
-            break;
-        if ((rc = fn(walk, id, (const uint8_t *)k.mv_data + 16, k.mv_size - 16, &v)) != 0)
-            break;
-    }
-    mdb_cursor_close(cur);
-    return rc == MDB_NOTFOUND ? 0 : rc;
-}
-
-static int transfer_walk_event(struct transfer_walk *walk, const uint8_t id[16],
-                               const uint8_t *suffix, size_t len, const MDB_val *value)
-{
+    struct transfer_walk *walk = ctx;
+    const uint8_t *id = walk->client;
     (void)suffix;
     if (len != TRANSFER_EVENT_KEY - 16)
         return 0;
@@ -200,9 +179,11 @@ static int transfer_walk_event(struct transfer_walk *walk, const uint8_t id[16],
     return rc;
 }
 
-static int transfer_walk_offer(struct transfer_walk *walk, const uint8_t id[16],
-                               const uint8_t *suffix, size_t len, const MDB_val *value)
+/* store_prefix_fn over the client's keys. */
+static int transfer_walk_offer(void *ctx, const uint8_t *suffix, size_t len, const MDB_val *value)
 {
+    struct transfer_walk *walk = ctx;
+    const uint8_t *id = walk->client;
     (void)id;
     (void)value;
     if (len != 8)
@@ -229,9 +210,11 @@ static int transfer_walk_offer(struct transfer_walk *walk, const uint8_t id[16],
     return rc;
 }
 
-static int transfer_walk_coupon(struct transfer_walk *walk, const uint8_t id[16],
-                                const uint8_t *suffix, size_t len, const MDB_val *value)
+/* store_prefix_fn over the client's keys. */
+static int transfer_walk_coupon(void *ctx, const uint8_t *suffix, size_t len, const MDB_val *value)
 {
+    struct transfer_walk *walk = ctx;
+    const uint8_t *id = walk->client;
     (void)id;
     (void)value;
     if (len == 0 || len > TRANSFER_CODE_MAX)
@@ -290,12 +273,16 @@ static int transfer_walk_client(struct transfer_walk *walk, const uint8_t id[16]
         }
         arena_free(&a);
     }
+    walk->client = id;
     if (rc == 0)
-        rc = transfer_each_key(walk, walk->s->timeline, id, transfer_walk_event);
+        rc =
+            store_each_with_prefix(walk->txn, walk->s->timeline, id, 16, transfer_walk_event, walk);
     if (rc == 0)
-        rc = transfer_each_key(walk, walk->s->offers_by_client, id, transfer_walk_offer);
+        rc = store_each_with_prefix(walk->txn, walk->s->offers_by_client, id, 16,
+                                    transfer_walk_offer, walk);
     if (rc == 0)
-        rc = transfer_each_key(walk, walk->s->coupons_by_client, id, transfer_walk_coupon);
+        rc = store_each_with_prefix(walk->txn, walk->s->coupons_by_client, id, 16,
+                                    transfer_walk_coupon, walk);
     return rc;
 }
 
@@ -333,7 +320,7 @@ int transfer_bundle_write(struct store *s, MDB_txn *txn, int fd, const struct fi
     header->public_key.data = (uint8_t *)key->public_key;
     header->public_key.len = sizeof(key->public_key);
     header->clients = header->events = header->offers = header->coupons = 0;
-    struct transfer_walk walk = {s, txn, NULL, header};
+    struct transfer_walk walk = {.s = s, .txn = txn, .header = header};
     int rc = transfer_walk(&walk, sel);
     if (rc != 0)
         return rc;
