@@ -28,19 +28,6 @@
 #define OP_ALERT_NOTE_MAX  2000
 #define OP_ALERT_LIST_MAX  1000
 
-/* The request's `date`, or the server's today when it gives none. */
-static int op_alert_today(struct request *req, const char *date, char out[CALENDAR_DATE_TEXT + 1])
-{
-    if (date[0] == '\0') {
-        calendar_today(req->now, out);
-        return 0;
-    }
-    if (calendar_parse_date(date, NULL, NULL, NULL) != 0)
-        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "date: not a date (YYYY-MM-DD)");
-    memcpy(out, date, CALENDAR_DATE_TEXT + 1);
-    return 0;
-}
-
 /* Lower-cases kind in place (the same on a replay), then checks it. */
 static bool op_alert_kind_ok(char *kind)
 {
@@ -228,7 +215,7 @@ int op_alert_list_read(struct request *req, MDB_txn *txn)
 {
     Folio__AlertList *ask = req->msg->alert_list;
     char today[CALENDAR_DATE_TEXT + 1];
-    int rc = op_alert_today(req, ask->date, today);
+    int rc = request_listing_day(req, ask->date, today);
     if (rc != 0)
         return rc;
     Folio__Alerts *list = request_alloc(req, sizeof(*list));
@@ -254,7 +241,7 @@ int op_alert_end_write(struct request *req, MDB_txn *txn)
 {
     Folio__AlertEnd *ask = req->msg->alert_end;
     char today[CALENDAR_DATE_TEXT + 1];
-    int rc = op_alert_today(req, ask->date, today);
+    int rc = request_listing_day(req, ask->date, today);
     if (rc != 0)
         return rc;
     struct store *store = &req->server->store;

@@ -49,28 +49,6 @@ static int op_client_parse_id(struct request *req, const char *text, const char 
     return 0;
 }
 
-/* Reads the client a request names and checks that the actor may use it.
- * id receives the parsed key. */
-static int op_client_load(struct request *req, MDB_txn *txn, const char *text, bool firm_admin_read,
-                          uint8_t id[STORE_CLIENT_ID_BYTES], Folio__Client **out)
-{
-    int rc = op_client_parse_id(req, text, "id", id);
-    if (rc != 0)
-        return rc;
-    char canonical[CLIENT_ID_TEXT + 1];
-    client_id_format(id, canonical);
-    Folio__Client *client = NULL;
-    rc = store_client_get(&req->server->store, txn, id, &req->arena, &client);
-    if (rc == MDB_NOTFOUND)
-        client = NULL;
-    else if (rc != 0)
-        return request_store_error(req, rc, "read the client");
-    if ((rc = access_client(req, canonical, client, firm_admin_read)) != 0)
-        return rc;
-    *out = client;
-    return 0;
-}
-
 /* The owner's name, looked up once for a whole page of one owner's clients. */
 struct op_client_owner {
     uint64_t id;
@@ -263,7 +241,7 @@ int op_client_get_read(struct request *req, MDB_txn *txn)
     if (rc != MDB_NOTFOUND)
         return request_store_error(req, rc, "read the client");
     Folio__Client *client = NULL;
-    if ((rc = op_client_load(req, txn, get->id, get->firm_admin_read, id, &client)) != 0)
+    if ((rc = request_client(req, txn, "id", get->id, get->firm_admin_read, id, &client)) != 0)
         return rc;
     if ((rc = op_client_reply(req, txn, client, NULL)) != 0)
         return rc;
@@ -350,7 +328,7 @@ int op_client_update_write(struct request *req, MDB_txn *txn)
                             "fields: name at least one field to change");
     uint8_t id[STORE_CLIENT_ID_BYTES];
     Folio__Client *client = NULL;
-    int rc = op_client_load(req, txn, update->id, false, id, &client);
+    int rc = request_client(req, txn, "id", update->id, false, id, &client);
     if (rc != 0)
         return rc;
     if (update->if_version != 0 && update->if_version != client->version)
@@ -397,7 +375,7 @@ int op_client_erase_write(struct request *req, MDB_txn *txn)
 {
     uint8_t id[STORE_CLIENT_ID_BYTES];
     Folio__Client *client = NULL;
-    int rc = op_client_load(req, txn, req->msg->client_erase->id, false, id, &client);
+    int rc = request_client(req, txn, "id", req->msg->client_erase->id, false, id, &client);
     if (rc != 0)
         return rc;
     /* The audit keeps the kinds and ids of what was done to the client and
@@ -423,7 +401,7 @@ int op_client_history_read(struct request *req, MDB_txn *txn)
     Folio__ClientHistory *ask = req->msg->client_history;
     uint8_t id[STORE_CLIENT_ID_BYTES];
     Folio__Client *client = NULL;
-    int rc = op_client_load(req, txn, ask->id, false, id, &client);
+    int rc = request_client(req, txn, "id", ask->id, false, id, &client);
     if (rc != 0)
         return rc;
     Folio__Timeline *timeline = request_alloc(req, sizeof(*timeline));
@@ -477,7 +455,7 @@ int op_event_add_write(struct request *req, MDB_txn *txn)
     struct store *store = &req->server->store;
     uint8_t id[STORE_CLIENT_ID_BYTES];
     Folio__Client *client = NULL;
-    int rc = op_client_load(req, txn, event->client_id, false, id, &client);
+    int rc = request_client(req, txn, "id", event->client_id, false, id, &client);
     if (rc != 0)
         return rc;
     char today[CALENDAR_DATE_TEXT + 1];

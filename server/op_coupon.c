@@ -54,26 +54,6 @@ static void op_coupon_code(char out[OP_COUPON_CODE_LEN + 1])
     coupon_code_generate(out);
 }
 
-/* Reads the client a request names and checks that the actor owns it. */
-static int op_coupon_client(struct request *req, MDB_txn *txn, const char *text,
-                            uint8_t id[STORE_CLIENT_ID_BYTES], Folio__Client **out)
-{
-    if (client_id_parse(text, id) != 0)
-        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "client_id: not a client id");
-    char canonical[CLIENT_ID_TEXT + 1];
-    client_id_format(id, canonical);
-    Folio__Client *client = NULL;
-    int rc = store_client_get(&req->server->store, txn, id, &req->arena, &client);
-    if (rc == MDB_NOTFOUND)
-        client = NULL;
-    else if (rc != 0)
-        return request_store_error(req, rc, "read the client");
-    if ((rc = access_client(req, canonical, client, false)) != 0)
-        return rc;
-    *out = client;
-    return 0;
-}
-
 /* Names looked up for a page of coupons, remembered from one to the next:
  * a page is mostly one client's or one partner's. */
 struct op_coupon_names {
@@ -166,7 +146,7 @@ int op_coupon_issue_write(struct request *req, MDB_txn *txn)
     const Folio__Coupon *given = ask->coupon != NULL ? ask->coupon : &empty;
     uint8_t id[STORE_CLIENT_ID_BYTES];
     Folio__Client *client;
-    if ((rc = op_coupon_client(req, txn, given->client_id, id, &client)) != 0)
+    if ((rc = request_client(req, txn, "client_id", given->client_id, false, id, &client)) != 0)
         return rc;
     struct store *store = &req->server->store;
     Folio__Partner *partner;
@@ -233,7 +213,7 @@ int op_coupon_list_read(struct request *req, MDB_txn *txn)
     int rc;
     if (by_client) {
         Folio__Client *client;
-        if ((rc = op_coupon_client(req, txn, ask->client_id, id, &client)) != 0)
+        if ((rc = request_client(req, txn, "client_id", ask->client_id, false, id, &client)) != 0)
             return rc;
     }
     if (strnlen(ask->after, STORE_AGENDA_CODE_MAX + 1) > STORE_AGENDA_CODE_MAX)

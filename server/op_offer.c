@@ -25,41 +25,6 @@
 #define OP_OFFER_LIST_DEFAULT 100
 #define OP_OFFER_LIST_MAX     1000
 
-/* today: the request's date when it gives one, else the server's. For
- * listing only (offers as they stand on a day); changes go by the server's
- * today (request_dates). */
-static int op_offer_today(struct request *req, const char *date, char today[CALENDAR_DATE_TEXT + 1])
-{
-    if (date[0] == '\0') {
-        calendar_today(req->now, today);
-        return 0;
-    }
-    if (calendar_parse_date(date, NULL, NULL, NULL) != 0)
-        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "date: not a date (YYYY-MM-DD)");
-    memcpy(today, date, 11);
-    return 0;
-}
-
-/* Reads the client named by text and checks that the actor owns it. */
-static int op_offer_client(struct request *req, MDB_txn *txn, const char *text,
-                           uint8_t id[STORE_CLIENT_ID_BYTES], Folio__Client **out)
-{
-    if (client_id_parse(text, id) != 0)
-        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "client_id: not a client id");
-    char canonical[CLIENT_ID_TEXT + 1];
-    client_id_format(id, canonical);
-    Folio__Client *client = NULL;
-    int rc = store_client_get(&req->server->store, txn, id, &req->arena, &client);
-    if (rc == MDB_NOTFOUND)
-        client = NULL;
-    else if (rc != 0)
-        return request_store_error(req, rc, "read the client");
-    if ((rc = access_client(req, canonical, client, false)) != 0)
-        return rc;
-    *out = client;
-    return 0;
-}
-
 /* A timeline entry on the offer's client, recorded now by the actor. */
 static int op_offer_timeline(struct request *req, MDB_txn *txn, const uint8_t *client_id,
                              const Folio__Offer *offer, const char *what, const char *today)
@@ -124,7 +89,7 @@ int op_offer_add_write(struct request *req, MDB_txn *txn)
 
     uint8_t client_id[STORE_CLIENT_ID_BYTES];
     Folio__Client *client;
-    int rc = op_offer_client(req, txn, offer->client_id, client_id, &client);
+    int rc = request_client(req, txn, "client_id", offer->client_id, false, client_id, &client);
     if (rc != 0)
         return rc;
     const char *why = offer_validate(offer);
@@ -215,7 +180,7 @@ int op_offer_list_read(struct request *req, MDB_txn *txn)
     Folio__OfferList *ask = req->msg->offer_list;
     struct store *store = &req->server->store;
     char today[CALENDAR_DATE_TEXT + 1];
-    int rc = op_offer_today(req, ask->date, today);
+    int rc = request_listing_day(req, ask->date, today);
     if (rc != 0)
         return rc;
     if (ask->status[0] != '\0' && !op_offer_status_known(ask->status))
@@ -232,7 +197,7 @@ int op_offer_list_read(struct request *req, MDB_txn *txn)
     if (ask->client_id[0] != '\0') {
         uint8_t id[STORE_CLIENT_ID_BYTES];
         Folio__Client *client;
-        if ((rc = op_offer_client(req, txn, ask->client_id, id, &client)) != 0)
+        if ((rc = request_client(req, txn, "client_id", ask->client_id, false, id, &client)) != 0)
             return rc;
         walk.client_id = client->id;
     }

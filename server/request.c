@@ -5,11 +5,14 @@
 
 #include <string.h>
 
+#include "access.h"
 #include "calendar.h"
 #include "client_record.h"
 #include "log.h"
+#include "server.h"
 #include "status.h"
 #include "store.h"
+#include "store_client.h"
 
 bool request_ok(const struct request *req)
 {
@@ -76,6 +79,37 @@ int request_dates(struct request *req, const char *date, char today[CALENDAR_DAT
 int request_oom(struct request *req)
 {
     return request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED, "out of memory");
+}
+
+int request_listing_day(struct request *req, const char *date, char out[CALENDAR_DATE_TEXT + 1])
+{
+    if (date == NULL || date[0] == '\0') {
+        calendar_today(req->now, out);
+        return 0;
+    }
+    if (calendar_parse_date(date, NULL, NULL, NULL) != 0)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "date: not a date (YYYY-MM-DD)");
+    memcpy(out, date, CALENDAR_DATE_TEXT + 1);
+    return 0;
+}
+
+int request_client(struct request *req, MDB_txn *txn, const char *field, const char *text,
+                   bool firm_admin_read, uint8_t id[16], Folio__Client **out)
+{
+    if (client_id_parse(text, id) != 0)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "%s: not a client id", field);
+    char canonical[CLIENT_ID_TEXT + 1];
+    client_id_format(id, canonical);
+    Folio__Client *client = NULL;
+    int rc = store_client_get(&req->server->store, txn, id, &req->arena, &client);
+    if (rc == MDB_NOTFOUND)
+        client = NULL;
+    else if (rc != 0)
+        return request_store_error(req, rc, "read the client");
+    if ((rc = access_client(req, canonical, client, firm_admin_read)) != 0)
+        return rc;
+    *out = client;
+    return 0;
 }
 
 int request_reply_empty(struct request *req)

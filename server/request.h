@@ -111,6 +111,19 @@ int request_store_error(struct request *req, int rc, const char *what);
 int request_dates(struct request *req, const char *date, char today[CALENDAR_DATE_TEXT + 1],
                   char label[CALENDAR_DATE_TEXT + 1]);
 
+/* The day a listing is about: the request's date when it gives one, else
+ * the server's today. It decides nothing (a listing only shows things as
+ * they stand on that day). 0, or WRITER_ROLLBACK with the reply set. */
+int request_listing_day(struct request *req, const char *date, char out[CALENDAR_DATE_TEXT + 1]);
+
+/* Reads the client a request names in `field` (text: its id) and checks
+ * that the actor may use it (access_client; firm_admin_read as there). id
+ * receives the parsed key, *out the record in the request's arena. 0, or
+ * WRITER_ROLLBACK with the reply set (an id that is no client id, or no
+ * client this actor may see: NOT_FOUND, whoever holds it). */
+int request_client(struct request *req, MDB_txn *txn, const char *field, const char *text,
+                   bool firm_admin_read, uint8_t id[16], Folio__Client **out);
+
 /* Sets an Empty result. Returns 0 (or fails the request when out of memory). */
 int request_reply_empty(struct request *req);
 
