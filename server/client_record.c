@@ -16,47 +16,30 @@
 
 #include "array_size.h"
 #include "calendar.h"
-#include "client_summary.h"
+#include "client_id.h"
 #include "validate.h"
 
-#define STR_(x) #x
-#define STR(x)  STR_(x)
+#define STR(x) VALIDATE_STR(x)
 
-#define CLIENT_AMOUNT_MAX 1000000000000000 /* 10^15 cents */
-#define CLIENT_PHONE_MIN  3
-#define CLIENT_PHONE_MAX  32
-#define CLIENT_EMAIL_MAX  254
-#define CLIENT_LIFE_MAX   40
-#define CLIENT_AGE_MAX    150
-#define CLIENT_YEAR_MIN   1900
-#define CLIENT_YEAR_MAX   9999
+#define CLIENT_PHONE_MIN 3
+#define CLIENT_PHONE_MAX 32
+#define CLIENT_EMAIL_MAX 254
+#define CLIENT_LIFE_MAX  40
+#define CLIENT_YEAR_MIN  1900
+#define CLIENT_YEAR_MAX  9999
 
-/* The three ways validate_text() refuses a field, in the field's words. */
-struct text_msgs {
-    const char *empty;
-    const char *too_long;
-    const char *not_text;
-};
+#define TEXT_MSGS VALIDATE_MSGS
 
-#define TEXT_MSGS(field, max)                                                                      \
-    {                                                                                              \
-        field ": required", field ": at most " STR(max) " bytes",                                  \
-            field ": must be printable UTF-8 text"                                                 \
-    }
-
-static const struct text_msgs name_msgs = TEXT_MSGS("name", CLIENT_NAME_MAX);
-static const struct text_msgs street_msgs = TEXT_MSGS("street", CLIENT_TEXT_MAX);
-static const struct text_msgs city_msgs = TEXT_MSGS("city", CLIENT_TEXT_MAX);
-static const struct text_msgs region_msgs = TEXT_MSGS("region", CLIENT_TEXT_MAX);
-static const struct text_msgs employment_msgs = TEXT_MSGS("employment", CLIENT_TEXT_MAX);
-static const struct text_msgs notes_msgs = TEXT_MSGS("notes", CLIENT_NOTES_MAX);
-static const struct text_msgs purchase_kind_msgs = TEXT_MSGS("purchases", CLIENT_TEXT_MAX);
-static const struct text_msgs purchase_note_msgs = TEXT_MSGS("purchases", CLIENT_NOTES_MAX);
-static const struct text_msgs event_note_msgs = TEXT_MSGS("note", CLIENT_NOTES_MAX);
-static const struct text_msgs purchase_what_msgs = TEXT_MSGS("what", CLIENT_TEXT_MAX);
-static const struct text_msgs seg_city_msgs = TEXT_MSGS("city", CLIENT_TEXT_MAX);
-static const struct text_msgs seg_region_msgs = TEXT_MSGS("region", CLIENT_TEXT_MAX);
-static const struct text_msgs seg_purchased_msgs = TEXT_MSGS("purchased", CLIENT_TEXT_MAX);
+static const struct validate_msgs name_msgs = TEXT_MSGS("name", CLIENT_NAME_MAX);
+static const struct validate_msgs street_msgs = TEXT_MSGS("street", CLIENT_TEXT_MAX);
+static const struct validate_msgs city_msgs = TEXT_MSGS("city", CLIENT_TEXT_MAX);
+static const struct validate_msgs region_msgs = TEXT_MSGS("region", CLIENT_TEXT_MAX);
+static const struct validate_msgs employment_msgs = TEXT_MSGS("employment", CLIENT_TEXT_MAX);
+static const struct validate_msgs notes_msgs = TEXT_MSGS("notes", CLIENT_NOTES_MAX);
+static const struct validate_msgs purchase_kind_msgs = TEXT_MSGS("purchases", CLIENT_TEXT_MAX);
+static const struct validate_msgs purchase_note_msgs = TEXT_MSGS("purchases", CLIENT_NOTES_MAX);
+static const struct validate_msgs event_note_msgs = TEXT_MSGS("note", CLIENT_NOTES_MAX);
+static const struct validate_msgs purchase_what_msgs = TEXT_MSGS("what", CLIENT_TEXT_MAX);
 
 static const char *const client_channels[] = {"email", "phone", "sms", "post"};
 static const char *const client_contacts[] = {"call", "visit", "email", "message", "sms"};
@@ -111,20 +94,9 @@ static bool in_list(const char *s, const char *const *list, size_t n)
 
 #define IN_LIST(s, list) in_list((s), (list), ARRAY_SIZE(list))
 
-/* An optional (or, when required, mandatory) one-line text field. */
-static const char *text_field(const char *text, size_t max, bool required,
-                              const struct text_msgs *msgs)
-{
-    if (text == NULL || text[0] == '\0')
-        return required ? msgs->empty : NULL;
-    if (validate_text(text, max) == NULL)
-        return NULL;
-    return strnlen(text, max + 1) > max ? msgs->too_long : msgs->not_text;
-}
-
-/* Like text_field, for notes: line breaks and tabs are allowed too. */
+/* Like validate_field, for notes: line breaks and tabs are allowed too. */
 static const char *note_field(const char *text, size_t max, bool required,
-                              const struct text_msgs *msgs)
+                              const struct validate_msgs *msgs)
 {
     if (text == NULL || text[0] == '\0')
         return required ? msgs->empty : NULL;
@@ -153,60 +125,9 @@ static bool code_ok(char *code, size_t n)
     return true;
 }
 
-static bool amount_ok(int64_t cents)
+bool client_amount_ok(int64_t cents)
 {
     return cents >= 0 && cents <= CLIENT_AMOUNT_MAX;
-}
-
-/* ---------------------------------------------------------------- ids */
-
-void client_id_generate(uint8_t id[16])
-{
-    randombytes_buf(id, 16);
-    id[6] = (uint8_t)((id[6] & 0x0f) | 0x40); /* version 4 */
-    id[8] = (uint8_t)((id[8] & 0x3f) | 0x80); /* RFC 4122 variant */
-}
-
-static int hex_value(char c)
-{
-    if (is_digit(c))
-        return c - '0';
-    c = to_lower(c);
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
-}
-
-int client_id_parse(const char *text, uint8_t id[16])
-{
-    if (text == NULL || strnlen(text, CLIENT_ID_TEXT + 1) != CLIENT_ID_TEXT)
-        return -1;
-    uint8_t out[16];
-    const char *p = text;
-    for (size_t i = 0; i < 16; i++) {
-        if ((i == 4 || i == 6 || i == 8 || i == 10) && *p++ != '-')
-            return -1;
-        int hi = hex_value(p[0]), lo = hex_value(p[1]);
-        if (hi < 0 || lo < 0)
-            return -1;
-        out[i] = (uint8_t)(hi << 4 | lo);
-        p += 2;
-    }
-    memcpy(id, out, 16);
-    return 0;
-}
-
-void client_id_format(const uint8_t id[16], char out[CLIENT_ID_TEXT + 1])
-{
-    static const char hex[] = "0123456789abcdef";
-    size_t o = 0;
-    for (size_t i = 0; i < 16; i++) {
-        if (i == 4 || i == 6 || i == 8 || i == 10)
-            out[o++] = '-';
-        out[o++] = hex[id[i] >> 4];
-        out[o++] = hex[id[i] & 0x0f];
-    }
-    out[o] = '\0';
 }
 
 /* ---------------------------------------------------------------- ages */
@@ -261,7 +182,7 @@ static const char *email_check(char *e)
     return NULL;
 }
 
-static const char *tag_check(char *t)
+const char *client_tag_check(char *t)
 {
     size_t len = strnlen(t, CLIENT_TAG_MAX + 1);
     if (len < 1 || len > CLIENT_TAG_MAX)
@@ -319,7 +240,7 @@ static const char *family_check(const Folio__Client *c)
 
 static const char *income_check(Folio__Client *c)
 {
-    if (!amount_ok(c->income_cents))
+    if (!client_amount_ok(c->income_cents))
         return "income_cents: 0 to " STR(CLIENT_AMOUNT_MAX) " cents";
     if (!code_ok(c->currency, 3))
         return "currency: three letters (ISO 4217)";
@@ -327,7 +248,7 @@ static const char *income_check(Folio__Client *c)
         return "income_history: at most " STR(CLIENT_HISTORY_MAX);
     for (size_t i = 0; i < c->n_income_history; i++) {
         Folio__IncomeChange *h = c->income_history[i];
-        if (!amount_ok(h->amount_cents))
+        if (!client_amount_ok(h->amount_cents))
             return "income_history: amounts are 0 to " STR(CLIENT_AMOUNT_MAX) " cents";
         if (!code_ok(h->currency, 3))
             return "income_history: currencies are three letters (ISO 4217)";
@@ -343,7 +264,7 @@ static const char *purchases_check(const Folio__Client *c)
         return "purchases: at most " STR(CLIENT_PURCHASES_MAX);
     for (size_t i = 0; i < c->n_purchases; i++) {
         const Folio__Purchase *p = c->purchases[i];
-        const char *why = text_field(p->kind, CLIENT_TEXT_MAX, true, &purchase_kind_msgs);
+        const char *why = validate_field(p->kind, CLIENT_TEXT_MAX, true, &purchase_kind_msgs);
         if (why == NULL && calendar_parse_date(p->date, NULL, NULL, NULL) != 0)
             why = "purchases: not a real date";
         if (why == NULL)
@@ -361,18 +282,18 @@ const char *client_validate(Folio__Client *c)
         return "id: not a client id";
     if (c->owner_id == 0)
         return "owner_id: no owner";
-    const char *why = text_field(c->name, CLIENT_NAME_MAX, true, &name_msgs);
+    const char *why = validate_field(c->name, CLIENT_NAME_MAX, true, &name_msgs);
     if (why == NULL && c->birth_date[0] != '\0' &&
         calendar_parse_date(c->birth_date, NULL, NULL, NULL) != 0)
         why = "birth_date: not a real date";
     if (why == NULL)
         why = contacts_check(c);
     if (why == NULL)
-        why = text_field(c->street, CLIENT_TEXT_MAX, false, &street_msgs);
+        why = validate_field(c->street, CLIENT_TEXT_MAX, false, &street_msgs);
     if (why == NULL)
-        why = text_field(c->city, CLIENT_TEXT_MAX, false, &city_msgs);
+        why = validate_field(c->city, CLIENT_TEXT_MAX, false, &city_msgs);
     if (why == NULL)
-        why = text_field(c->region, CLIENT_TEXT_MAX, false, &region_msgs);
+        why = validate_field(c->region, CLIENT_TEXT_MAX, false, &region_msgs);
     if (why == NULL && !code_ok(c->country, 2))
         why = "country: two letters (ISO 3166-1)";
     if (why == NULL)
@@ -380,13 +301,13 @@ const char *client_validate(Folio__Client *c)
     if (why == NULL)
         why = income_check(c);
     if (why == NULL)
-        why = text_field(c->employment, CLIENT_TEXT_MAX, false, &employment_msgs);
+        why = validate_field(c->employment, CLIENT_TEXT_MAX, false, &employment_msgs);
     if (why == NULL)
         why = purchases_check(c);
     if (why == NULL && c->n_tags > CLIENT_TAGS_MAX)
         why = "tags: at most " STR(CLIENT_TAGS_MAX);
     for (size_t i = 0; why == NULL && i < c->n_tags; i++)
-        why = tag_check(c->tags[i]);
+        why = client_tag_check(c->tags[i]);
     if (why == NULL)
         why = note_field(c->notes, CLIENT_NOTES_MAX, false, &notes_msgs);
     if (why == NULL && c->last_contact[0] != '\0' &&
@@ -611,7 +532,7 @@ static const char *event_check(const Folio__EventAdd *e, const char *kind, const
         if (strcmp(what, "child-born") == 0 && c->children >= CLIENT_CHILDREN_MAX)
             return "children: at most " STR(CLIENT_CHILDREN_MAX);
     } else if (strcmp(kind, "purchase") == 0) {
-        const char *why = text_field(what, CLIENT_TEXT_MAX, true, &purchase_what_msgs);
+        const char *why = validate_field(what, CLIENT_TEXT_MAX, true, &purchase_what_msgs);
         if (why != NULL)
             return what == NULL ? purchase_what_msgs.too_long : why;
         if (c->n_purchases >= CLIENT_PURCHASES_MAX)
@@ -756,18 +677,18 @@ static const char *const client_event_kinds[] = {
     "income",  "life",  "purchase", "contact",    "note",        "created",
     "updated", "offer", "coupon",   "reassigned", "transferred",
 };
-static const struct text_msgs event_what_msgs = TEXT_MSGS("what", CLIENT_NOTES_MAX);
-static const struct text_msgs event_trigger_msgs = TEXT_MSGS("trigger", CLIENT_TEXT_MAX);
+static const struct validate_msgs event_what_msgs = TEXT_MSGS("what", CLIENT_NOTES_MAX);
+static const struct validate_msgs event_trigger_msgs = TEXT_MSGS("trigger", CLIENT_TEXT_MAX);
 
 const char *client_event_validate(Folio__TimelineEvent *ev)
 {
     if (ev->kind == NULL || !IN_LIST(ev->kind, client_event_kinds))
         return "kind: not a kind of timeline event";
-    const char *why = text_field(ev->what, CLIENT_NOTES_MAX, false, &event_what_msgs);
+    const char *why = validate_field(ev->what, CLIENT_NOTES_MAX, false, &event_what_msgs);
     if (why == NULL)
         why = note_field(ev->note, CLIENT_NOTES_MAX, false, &event_note_msgs);
     if (why == NULL)
-        why = text_field(ev->trigger, CLIENT_TEXT_MAX, false, &event_trigger_msgs);
+        why = validate_field(ev->trigger, CLIENT_TEXT_MAX, false, &event_trigger_msgs);
     if (why != NULL)
         return why;
     if (calendar_parse_date(ev->date, NULL, NULL, NULL) != 0)
@@ -797,193 +718,9 @@ const char *client_income_trend(const Folio__Client *client)
     return last > prev ? "up" : last < prev ? "down" : "flat";
 }
 
-/* ---------------------------------------------------------------- segments */
-
-static const char *const client_trends[] = {"up", "down", "flat"};
-static const char *const client_breakdowns[] = {"city", "region", "marital", "age-band",
-                                                "income-band"};
-
-const char *client_segment_validate(const Folio__Segment *seg)
+bool client_channel_known(const char *channel)
 {
-    const char *why = text_field(seg->city, CLIENT_TEXT_MAX, false, &seg_city_msgs);
-    if (why == NULL)
-        why = text_field(seg->region, CLIENT_TEXT_MAX, false, &seg_region_msgs);
-    if (why != NULL)
-        return why;
-    if (seg->country[0] != '\0' &&
-        (strnlen(seg->country, 3) != 2 || !is_upper(to_upper(seg->country[0])) ||
-         !is_upper(to_upper(seg->country[1]))))
-        return "country: two letters (ISO 3166-1)";
-    if (seg->age_min > CLIENT_AGE_MAX)
-        return "age_min: at most " STR(CLIENT_AGE_MAX);
-    if (seg->age_max_filter_case == FOLIO__SEGMENT__AGE_MAX_FILTER_AGE_MAX &&
-        seg->age_max < seg->age_min)
-        return "age_max: below age_min";
-    if (seg->date[0] != '\0' && calendar_parse_date(seg->date, NULL, NULL, NULL) != 0)
-        return "date: not a real date";
-    if (seg->marital_status < FOLIO__MARITAL_STATUS__MARITAL_UNSPECIFIED ||
-        seg->marital_status > FOLIO__MARITAL_STATUS__MARITAL_WIDOWED)
-        return "marital_status: not a marital status";
-    if (seg->children_min > CLIENT_CHILDREN_MAX)
-        return "children_min: at most " STR(CLIENT_CHILDREN_MAX);
-    if (!amount_ok(seg->income_min_cents))
-        return "income_min_cents: 0 to " STR(CLIENT_AMOUNT_MAX) " cents";
-    if (seg->income_max_filter_case == FOLIO__SEGMENT__INCOME_MAX_FILTER_INCOME_MAX_CENTS) {
-        if (!amount_ok(seg->income_max_cents))
-            return "income_max_cents: 0 to " STR(CLIENT_AMOUNT_MAX) " cents";
-        if (seg->income_max_cents < seg->income_min_cents)
-            return "income_max_cents: below income_min_cents";
-    }
-    if (seg->income_trend[0] != '\0' && !IN_LIST(seg->income_trend, client_trends))
-        return "income_trend: one of up, down, flat";
-    why = text_field(seg->purchased, CLIENT_TEXT_MAX, false, &seg_purchased_msgs);
-    if (why != NULL)
-        return why;
-    if (seg->tag[0] != '\0') {
-        char tag[CLIENT_TAG_MAX + 1];
-        size_t len = strnlen(seg->tag, CLIENT_TAG_MAX + 1);
-        if (len > CLIENT_TAG_MAX)
-            return "tag: 1 to " STR(CLIENT_TAG_MAX) " characters";
-        memcpy(tag, seg->tag, len + 1);
-        if (tag_check(tag) != NULL)
-            return "tag: only a-z, 0-9, - and _";
-    }
-    if (seg->consent[0] != '\0' && !IN_LIST(seg->consent, client_channels))
-        return "consent: one of email, phone, sms, post";
-    if (seg->by[0] != '\0' && !IN_LIST(seg->by, client_breakdowns))
-        return "by: one of city, region, marital, age-band, income-band";
-    uint8_t id[16];
-    if (seg->after[0] != '\0' && client_id_parse(seg->after, id) != 0)
-        return "after: not a client id";
-    return NULL;
-}
-
-static bool has_consent(const struct client_summary *s, const char *channel)
-{
-    if (strcmp(channel, "email") == 0)
-        return s->consent_email;
-    if (strcmp(channel, "phone") == 0)
-        return s->consent_phone;
-    if (strcmp(channel, "sms") == 0)
-        return s->consent_sms;
-    return strcmp(channel, "post") == 0 && s->consent_post;
-}
-
-static bool place_matches(const Folio__Segment *seg, const struct client_summary *c)
-{
-    return (seg->city[0] == '\0' || strcasecmp(seg->city, c->city) == 0) &&
-           (seg->region[0] == '\0' || strcasecmp(seg->region, c->region) == 0) &&
-           (seg->country[0] == '\0' || strcasecmp(seg->country, c->country) == 0);
-}
-
-bool client_segment_matches_summary(const Folio__Segment *seg, const struct client_summary *c,
-                                    const char *today)
-{
-    if (!place_matches(seg, c))
-        return false;
-    bool age_max = seg->age_max_filter_case == FOLIO__SEGMENT__AGE_MAX_FILTER_AGE_MAX;
-    if (seg->age_min > 0 || age_max) {
-        int age = client_age(c->birth_date, today);
-        if (age < 0 || (uint32_t)age < seg->age_min || (age_max && (uint32_t)age > seg->age_max))
-            return false;
-    }
-    if (seg->marital_status != FOLIO__MARITAL_STATUS__MARITAL_UNSPECIFIED &&
-        c->marital_status != seg->marital_status)
-        return false;
-    if (c->children < seg->children_min)
-        return false;
-    bool income_max =
-        seg->income_max_filter_case == FOLIO__SEGMENT__INCOME_MAX_FILTER_INCOME_MAX_CENTS;
-    if (seg->income_min_cents > 0 || income_max) {
-        if (!c->income_known || c->income_cents < seg->income_min_cents ||
-            (income_max && c->income_cents > seg->income_max_cents))
-            return false;
-    }
-    if (seg->income_trend[0] != '\0' && strcmp(c->income_trend, seg->income_trend) != 0)
-        return false;
-    if (seg->purchased[0] != '\0' && !client_summary_purchased(c, seg->purchased))
-        return false;
-    if (seg->tag[0] != '\0' && !client_summary_has_tag(c, seg->tag))
-        return false;
-    return seg->consent[0] == '\0' || has_consent(c, seg->consent);
-}
-
-static const char *income_band(int64_t cents)
-{
-    int64_t units = cents / 100;
-    if (units < 10000)
-        return "0-9999";
-    if (units < 25000)
-        return "10000-24999";
-    if (units < 50000)
-        return "25000-49999";
-    if (units < 100000)
-        return "50000-99999";
-    if (units < 250000)
-        return "100000-249999";
-    return "250000+";
-}
-
-const char *client_segment_bucket_summary(const char *by, const struct client_summary *client,
-                                          const char *today, char *buf, size_t size)
-{
-    const char *key = "unknown";
-    if (strcmp(by, "city") == 0 && client->city[0] != '\0') {
-        key = client->city;
-    } else if (strcmp(by, "region") == 0 && client->region[0] != '\0') {
-        key = client->region;
-    } else if (strcmp(by, "marital") == 0 &&
-               client->marital_status != FOLIO__MARITAL_STATUS__MARITAL_UNSPECIFIED) {
-        key = client_marital_name(client->marital_status);
-    } else if (strcmp(by, "age-band") == 0) {
-        int age = client_age(client->birth_date, today);
-        if (age >= 0) {
-            snprintf(buf, size, "%d-%d", age / 10 * 10, age / 10 * 10 + 9);
-            return buf;
-        }
-    } else if (strcmp(by, "income-band") == 0 && client->income_known) {
-        key = income_band(client->income_cents);
-    }
-    snprintf(buf, size, "%s", key);
-    return buf;
-}
-
-/* The record's summary, in a buffer the caller frees; NULL without memory. */
-static uint8_t *summary_of(const Folio__Client *client, struct client_summary *out)
-{
-    uint8_t *buf = malloc(client_summary_size(client));
-    if (buf == NULL)
-        return NULL;
-    size_t len = client_summary_encode(client, buf);
-    if (client_summary_decode(buf, len, out) != 0) {
-        free(buf);
-        return NULL;
-    }
-    return buf;
-}
-
-bool client_segment_matches(const Folio__Segment *segment, const Folio__Client *client,
-                            const char *today)
-{
-    struct client_summary s;
-    uint8_t *buf = summary_of(client, &s);
-    bool match = buf != NULL && client_segment_matches_summary(segment, &s, today);
-    free(buf);
-    return match;
-}
-
-const char *client_segment_bucket(const char *by, const Folio__Client *client, const char *today,
-                                  char *buf, size_t size)
-{
-    struct client_summary s;
-    uint8_t *encoded = summary_of(client, &s);
-    if (encoded == NULL) {
-        snprintf(buf, size, "unknown");
-        return buf;
-    }
-    client_segment_bucket_summary(by, &s, today, buf, size);
-    free(encoded);
-    return buf;
+    return IN_LIST(channel, client_channels);
 }
 
 const char *client_marital_name(Folio__MaritalStatus status)

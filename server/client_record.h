@@ -1,6 +1,6 @@
 /* client_record.h - what a client record means, as pure functions: ids,
- * dates and ages, validation, updates, events, income trend and segment
- * filters. No I/O here, so all of it is unit-tested directly.
+ * ages, validation, updates, events and income trend. No I/O here, so all
+ * of it is unit-tested directly.
  *
  * Dates are "YYYY-MM-DD" strings (calendar.h).
  * Functions that validate return NULL when all is well, or a sentence for a
@@ -13,11 +13,8 @@
 #include <stdint.h>
 
 #include "arena.h"
+#include "client_id.h"
 #include "folio.pb-c.h"
-
-struct client_summary;
-
-#define CLIENT_ID_TEXT 36 /* canonical UUID text, without the NUL */
 
 #define CLIENT_NAME_MAX             200
 #define CLIENT_TEXT_MAX             200 /* street, city, region, employment, kinds */
@@ -29,12 +26,9 @@ struct client_summary;
 #define CLIENT_CHILDREN_MAX         30
 #define CLIENT_HISTORY_MAX          240 /* income changes kept */
 #define CLIENT_PURCHASES_MAX        500
-#define CLIENT_CONTACT_INTERVAL_MAX 3650 /* days */
-
-/* Random version-4 UUIDs, and their canonical lower-case text. */
-void client_id_generate(uint8_t id[16]);
-int client_id_parse(const char *text, uint8_t id[16]);
-void client_id_format(const uint8_t id[16], char out[CLIENT_ID_TEXT + 1]);
+#define CLIENT_CONTACT_INTERVAL_MAX 3650             /* days */
+#define CLIENT_AMOUNT_MAX           1000000000000000 /* 10^15 cents */
+#define CLIENT_AGE_MAX              150
 
 /* Whole years from birth_date to today; -1 when either is not a date or the
  * birth is after today. Someone born on 29 February turns a year older on
@@ -73,22 +67,11 @@ const char *client_event_validate(Folio__TimelineEvent *event);
 /* "up", "down" or "flat", from the last two entries of income_history. */
 const char *client_income_trend(const Folio__Client *client);
 
-/* Checks a segment request's filters. */
-const char *client_segment_validate(const Folio__Segment *segment);
-/* Does the client pass every filter of segment, ages as of today? The
- * summary forms are what portfolio walks use; the record forms summarise the
- * record first, so both answer alike. */
-bool client_segment_matches_summary(const Folio__Segment *segment,
-                                    const struct client_summary *client, const char *today);
-bool client_segment_matches(const Folio__Segment *segment, const Folio__Client *client,
-                            const char *today);
-/* The breakdown key of client for segment->by ("city", "region", "marital",
- * "age-band" as "30-39", "income-band" as "50000-99999" in whole currency
- * units; "unknown" when the field is empty). Writes into buf. */
-const char *client_segment_bucket_summary(const char *by, const struct client_summary *client,
-                                          const char *today, char *buf, size_t size);
-const char *client_segment_bucket(const char *by, const Folio__Client *client, const char *today,
-                                  char *buf, size_t size);
+/* The rules of single fields, for filters on them (segment.c). */
+bool client_amount_ok(int64_t cents);
+bool client_channel_known(const char *channel);
+/* Lower-cases tag in place, then checks it. */
+const char *client_tag_check(char *tag);
 
 const char *client_marital_name(Folio__MaritalStatus status);
 int client_marital_parse(const char *name, Folio__MaritalStatus *status);

@@ -19,6 +19,7 @@
 #include "client_record.h"
 #include "client_summary.h"
 #include "op.h"
+#include "segment.h"
 #include "segment_buckets.h"
 #include "server.h"
 #include "store_agenda.h"
@@ -510,7 +511,7 @@ static int op_segment_count(struct op_segment_walk *walk, const struct client_su
 {
     char buf[OP_CLIENT_BUCKET_KEY];
     const char *key =
-        client_segment_bucket_summary(walk->segment->by, client, walk->today, buf, sizeof(buf));
+        segment_bucket_summary(walk->segment->by, client, walk->today, buf, sizeof(buf));
     return segment_buckets_add(&walk->buckets, key);
 }
 
@@ -520,7 +521,7 @@ static int op_segment_visit(void *ctx, const uint8_t id[STORE_CLIENT_ID_BYTES],
 {
     struct op_segment_walk *walk = ctx;
     const Folio__Segment *segment = walk->segment;
-    if (!client_segment_matches_summary(segment, client, walk->today))
+    if (!segment_matches_summary(segment, client, walk->today))
         return 0;
     walk->total++;
     if (segment->by[0] != '\0')
@@ -553,7 +554,7 @@ static int op_segment_bucket_order(const void *a, const void *b)
 int op_segment_read(struct request *req, MDB_txn *txn)
 {
     Folio__Segment *segment = req->msg->segment;
-    const char *why = client_segment_validate(segment);
+    const char *why = segment_validate(segment);
     if (why != NULL)
         return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "%s", why);
     uint8_t after[STORE_CLIENT_ID_BYTES];

@@ -104,3 +104,13 @@ const char *validate_password(const char *password)
         return "a password has at most 1024 bytes";
     return NULL;
 }
+
+const char *validate_field(const char *text, size_t max, bool required,
+                           const struct validate_msgs *msgs)
+{
+    if (text == NULL || text[0] == '\0')
+        return required ? msgs->empty : NULL;
+    if (validate_text(text, max) == NULL)
+        return NULL;
+    return strnlen(text, max + 1) > max ? msgs->too_long : msgs->not_text;
+}

@@ -7,6 +7,7 @@
 
 #include "calendar.h"
 #include "client_record.h"
+#include "segment.h"
 
 static struct arena ar;
 
@@ -503,81 +504,81 @@ Test(client_record, segment_each_filter_alone)
 {
     Folio__Client *c = full_client(); /* 46 today, Lima, PE, 52000.50 PEN, up */
     Folio__Segment *s = segment();
-    cr_assert(client_segment_matches(s, c, TODAY), "no filter matches all");
+    cr_assert(segment_matches(s, c, TODAY), "no filter matches all");
 
     s = segment(), s->city = S("lima");
-    cr_assert(client_segment_matches(s, c, TODAY));
+    cr_assert(segment_matches(s, c, TODAY));
     s->city = S("Cusco");
-    cr_assert_not(client_segment_matches(s, c, TODAY));
+    cr_assert_not(segment_matches(s, c, TODAY));
 
     s = segment(), s->region = S("LIMA");
-    cr_assert(client_segment_matches(s, c, TODAY));
+    cr_assert(segment_matches(s, c, TODAY));
     s->region = S("Arequipa");
-    cr_assert_not(client_segment_matches(s, c, TODAY));
+    cr_assert_not(segment_matches(s, c, TODAY));
 
     s = segment(), s->country = S("pe");
-    cr_assert(client_segment_matches(s, c, TODAY));
+    cr_assert(segment_matches(s, c, TODAY));
     s->country = S("CL");
-    cr_assert_not(client_segment_matches(s, c, TODAY));
+    cr_assert_not(segment_matches(s, c, TODAY));
 
     s = segment(), s->age_min = 46;
-    cr_assert(client_segment_matches(s, c, TODAY));
+    cr_assert(segment_matches(s, c, TODAY));
     s->age_min = 47;
-    cr_assert_not(client_segment_matches(s, c, TODAY));
+    cr_assert_not(segment_matches(s, c, TODAY));
 
     s = segment(), s->age_max_filter_case = FOLIO__SEGMENT__AGE_MAX_FILTER_AGE_MAX;
     s->age_max = 46;
-    cr_assert(client_segment_matches(s, c, TODAY));
+    cr_assert(segment_matches(s, c, TODAY));
     s->age_max = 45;
-    cr_assert_not(client_segment_matches(s, c, TODAY));
-    cr_assert(client_segment_matches(s, c, "2026-05-16"), "45 the day before");
+    cr_assert_not(segment_matches(s, c, TODAY));
+    cr_assert(segment_matches(s, c, "2026-05-16"), "45 the day before");
     s->age_max = 0; /* present: only babies */
-    cr_assert_not(client_segment_matches(s, c, TODAY));
+    cr_assert_not(segment_matches(s, c, TODAY));
     s->age_max_filter_case = FOLIO__SEGMENT__AGE_MAX_FILTER__NOT_SET;
-    cr_assert(client_segment_matches(s, c, TODAY), "absent age_max is no filter");
+    cr_assert(segment_matches(s, c, TODAY), "absent age_max is no filter");
 
     s = segment(), s->marital_status = FOLIO__MARITAL_STATUS__MARITAL_MARRIED;
-    cr_assert(client_segment_matches(s, c, TODAY));
+    cr_assert(segment_matches(s, c, TODAY));
     s->marital_status = FOLIO__MARITAL_STATUS__MARITAL_SINGLE;
-    cr_assert_not(client_segment_matches(s, c, TODAY));
+    cr_assert_not(segment_matches(s, c, TODAY));
 
     s = segment(), s->children_min = 2;
-    cr_assert(client_segment_matches(s, c, TODAY));
+    cr_assert(segment_matches(s, c, TODAY));
     s->children_min = 3;
-    cr_assert_not(client_segment_matches(s, c, TODAY));
+    cr_assert_not(segment_matches(s, c, TODAY));
 
     s = segment(), s->income_min_cents = 5200050;
-    cr_assert(client_segment_matches(s, c, TODAY));
+    cr_assert(segment_matches(s, c, TODAY));
     s->income_min_cents = 5200051;
-    cr_assert_not(client_segment_matches(s, c, TODAY));
+    cr_assert_not(segment_matches(s, c, TODAY));
 
     s = segment(), s->income_max_filter_case = FOLIO__SEGMENT__INCOME_MAX_FILTER_INCOME_MAX_CENTS;
     s->income_max_cents = 5200050;
-    cr_assert(client_segment_matches(s, c, TODAY));
+    cr_assert(segment_matches(s, c, TODAY));
     s->income_max_cents = 0; /* present: zero is a bound */
-    cr_assert_not(client_segment_matches(s, c, TODAY));
+    cr_assert_not(segment_matches(s, c, TODAY));
     s->income_max_filter_case = FOLIO__SEGMENT__INCOME_MAX_FILTER__NOT_SET;
-    cr_assert(client_segment_matches(s, c, TODAY), "absent income max is no filter");
+    cr_assert(segment_matches(s, c, TODAY), "absent income max is no filter");
 
     s = segment(), s->income_trend = S("up");
-    cr_assert(client_segment_matches(s, c, TODAY));
+    cr_assert(segment_matches(s, c, TODAY));
     s->income_trend = S("down");
-    cr_assert_not(client_segment_matches(s, c, TODAY));
+    cr_assert_not(segment_matches(s, c, TODAY));
 
     s = segment(), s->purchased = S("Vehicle");
-    cr_assert(client_segment_matches(s, c, TODAY));
+    cr_assert(segment_matches(s, c, TODAY));
     s->purchased = S("boat");
-    cr_assert_not(client_segment_matches(s, c, TODAY));
+    cr_assert_not(segment_matches(s, c, TODAY));
 
     s = segment(), s->tag = S("golf_club");
-    cr_assert(client_segment_matches(s, c, TODAY));
+    cr_assert(segment_matches(s, c, TODAY));
     s->tag = S("golf");
-    cr_assert_not(client_segment_matches(s, c, TODAY));
+    cr_assert_not(segment_matches(s, c, TODAY));
 
     s = segment(), s->consent = S("sms");
-    cr_assert(client_segment_matches(s, c, TODAY));
+    cr_assert(segment_matches(s, c, TODAY));
     s->consent = S("phone");
-    cr_assert_not(client_segment_matches(s, c, TODAY));
+    cr_assert_not(segment_matches(s, c, TODAY));
 }
 
 Test(client_record, segment_filters_combine)
@@ -598,17 +599,17 @@ Test(client_record, segment_filters_combine)
     s->purchased = S("vehicle");
     s->tag = S("vip");
     s->consent = S("email");
-    cr_assert_null(client_segment_validate(s));
-    cr_assert(client_segment_matches(s, c, TODAY));
+    cr_assert_null(segment_validate(s));
+    cr_assert(segment_matches(s, c, TODAY));
     /* Any one failing filter fails the whole. */
     s->consent = S("post");
-    cr_assert_not(client_segment_matches(s, c, TODAY));
+    cr_assert_not(segment_matches(s, c, TODAY));
     s->consent = S("email");
     s->age_max = 45;
-    cr_assert_not(client_segment_matches(s, c, TODAY));
+    cr_assert_not(segment_matches(s, c, TODAY));
     s->age_max = 49;
     c->city = S("Cusco");
-    cr_assert_not(client_segment_matches(s, c, TODAY));
+    cr_assert_not(segment_matches(s, c, TODAY));
 }
 
 Test(client_record, segment_unknown_age_and_income)
@@ -620,49 +621,49 @@ Test(client_record, segment_unknown_age_and_income)
     c->currency = S("");
     Folio__Segment *s = segment();
     s->age_min = 1;
-    cr_assert_not(client_segment_matches(s, c, TODAY), "no birth date, no age");
+    cr_assert_not(segment_matches(s, c, TODAY), "no birth date, no age");
     s = segment();
     s->income_max_filter_case = FOLIO__SEGMENT__INCOME_MAX_FILTER_INCOME_MAX_CENTS;
     s->income_max_cents = 100;
-    cr_assert_not(client_segment_matches(s, c, TODAY), "no income is not below 100");
+    cr_assert_not(segment_matches(s, c, TODAY), "no income is not below 100");
     s = segment();
     s->income_trend = S("flat");
-    cr_assert(client_segment_matches(s, c, TODAY));
+    cr_assert(segment_matches(s, c, TODAY));
 }
 
 Test(client_record, segment_validate)
 {
-    cr_assert_null(client_segment_validate(segment()));
+    cr_assert_null(segment_validate(segment()));
     Folio__Segment *s = segment();
     s->country = S("PER");
-    cr_assert_str_eq(client_segment_validate(s), "country: two letters (ISO 3166-1)");
+    cr_assert_str_eq(segment_validate(s), "country: two letters (ISO 3166-1)");
     s = segment(), s->age_min = 30;
     s->age_max_filter_case = FOLIO__SEGMENT__AGE_MAX_FILTER_AGE_MAX;
     s->age_max = 20;
-    cr_assert_str_eq(client_segment_validate(s), "age_max: below age_min");
+    cr_assert_str_eq(segment_validate(s), "age_max: below age_min");
     s = segment(), s->date = S("2026-02-29");
-    cr_assert_str_eq(client_segment_validate(s), "date: not a real date");
+    cr_assert_str_eq(segment_validate(s), "date: not a real date");
     s = segment(), s->marital_status = (Folio__MaritalStatus)42;
-    cr_assert_str_eq(client_segment_validate(s), "marital_status: not a marital status");
+    cr_assert_str_eq(segment_validate(s), "marital_status: not a marital status");
     s = segment(), s->income_min_cents = -5;
-    cr_assert_str_eq(client_segment_validate(s), "income_min_cents: 0 to 1000000000000000 cents");
+    cr_assert_str_eq(segment_validate(s), "income_min_cents: 0 to 1000000000000000 cents");
     s = segment(), s->income_min_cents = 500;
     s->income_max_filter_case = FOLIO__SEGMENT__INCOME_MAX_FILTER_INCOME_MAX_CENTS;
     s->income_max_cents = 100;
-    cr_assert_str_eq(client_segment_validate(s), "income_max_cents: below income_min_cents");
+    cr_assert_str_eq(segment_validate(s), "income_max_cents: below income_min_cents");
     s = segment(), s->income_trend = S("sideways");
-    cr_assert_str_eq(client_segment_validate(s), "income_trend: one of up, down, flat");
+    cr_assert_str_eq(segment_validate(s), "income_trend: one of up, down, flat");
     s = segment(), s->tag = S("no spaces");
-    cr_assert_str_eq(client_segment_validate(s), "tag: only a-z, 0-9, - and _");
+    cr_assert_str_eq(segment_validate(s), "tag: only a-z, 0-9, - and _");
     s = segment(), s->consent = S("fax");
-    cr_assert_str_eq(client_segment_validate(s), "consent: one of email, phone, sms, post");
+    cr_assert_str_eq(segment_validate(s), "consent: one of email, phone, sms, post");
     s = segment(), s->by = S("shoe-size");
-    cr_assert_str_eq(client_segment_validate(s),
+    cr_assert_str_eq(segment_validate(s),
                      "by: one of city, region, marital, age-band, income-band");
     s = segment(), s->after = S("nope");
-    cr_assert_str_eq(client_segment_validate(s), "after: not a client id");
+    cr_assert_str_eq(segment_validate(s), "after: not a client id");
     s = segment(), s->city = repeat('c', CLIENT_TEXT_MAX + 1);
-    cr_assert_str_eq(client_segment_validate(s), "city: at most 200 bytes");
+    cr_assert_str_eq(segment_validate(s), "city: at most 200 bytes");
 }
 
 /* ---------------------------------------------------------------- buckets */
@@ -671,12 +672,11 @@ Test(client_record, buckets)
 {
     char buf[64];
     Folio__Client *c = full_client();
-    cr_assert_str_eq(client_segment_bucket("city", c, TODAY, buf, sizeof(buf)), "Lima");
-    cr_assert_str_eq(client_segment_bucket("region", c, TODAY, buf, sizeof(buf)), "Lima");
-    cr_assert_str_eq(client_segment_bucket("marital", c, TODAY, buf, sizeof(buf)), "married");
-    cr_assert_str_eq(client_segment_bucket("age-band", c, TODAY, buf, sizeof(buf)), "40-49");
-    cr_assert_str_eq(client_segment_bucket("income-band", c, TODAY, buf, sizeof(buf)),
-                     "50000-99999");
+    cr_assert_str_eq(segment_bucket("city", c, TODAY, buf, sizeof(buf)), "Lima");
+    cr_assert_str_eq(segment_bucket("region", c, TODAY, buf, sizeof(buf)), "Lima");
+    cr_assert_str_eq(segment_bucket("marital", c, TODAY, buf, sizeof(buf)), "married");
+    cr_assert_str_eq(segment_bucket("age-band", c, TODAY, buf, sizeof(buf)), "40-49");
+    cr_assert_str_eq(segment_bucket("income-band", c, TODAY, buf, sizeof(buf)), "50000-99999");
 
     c->city = S("");
     c->region = S("");
@@ -687,7 +687,7 @@ Test(client_record, buckets)
     c->currency = S("");
     static const char *const bys[] = {"city", "region", "marital", "age-band", "income-band"};
     for (size_t i = 0; i < 5; i++)
-        cr_assert_str_eq(client_segment_bucket(bys[i], c, TODAY, buf, sizeof(buf)), "unknown", "%s",
+        cr_assert_str_eq(segment_bucket(bys[i], c, TODAY, buf, sizeof(buf)), "unknown", "%s",
                          bys[i]);
 
     static const struct {
@@ -700,8 +700,8 @@ Test(client_record, buckets)
                 {"1926-05-17", "100-109"}};
     for (size_t i = 0; i < sizeof(ages) / sizeof(ages[0]); i++) {
         c->birth_date = S(ages[i].birth);
-        cr_assert_str_eq(client_segment_bucket("age-band", c, TODAY, buf, sizeof(buf)),
-                         ages[i].band, "%s", ages[i].birth);
+        cr_assert_str_eq(segment_bucket("age-band", c, TODAY, buf, sizeof(buf)), ages[i].band, "%s",
+                         ages[i].birth);
     }
 
     static const struct {
@@ -722,8 +722,8 @@ Test(client_record, buckets)
     c->currency = S("PEN");
     for (size_t i = 0; i < sizeof(incomes) / sizeof(incomes[0]); i++) {
         c->income_cents = incomes[i].cents;
-        cr_assert_str_eq(client_segment_bucket("income-band", c, TODAY, buf, sizeof(buf)),
-                         incomes[i].band, "%lld", (long long)incomes[i].cents);
+        cr_assert_str_eq(segment_bucket("income-band", c, TODAY, buf, sizeof(buf)), incomes[i].band,
+                         "%lld", (long long)incomes[i].cents);
     }
 }
 

@@ -13,6 +13,7 @@
 
 #include "client_record.h"
 #include "client_summary.h"
+#include "segment.h"
 #include "store.h"
 #include "store_client.h"
 
@@ -152,14 +153,14 @@ Test(client_summary, segment_forms_agree)
     seg.age_min = 40;
     seg.tag = "golf";
     seg.income_trend = "down";
-    cr_assert(client_segment_matches_summary(&seg, &s, "2026-05-17"));
-    cr_assert(client_segment_matches(&seg, &c, "2026-05-17"));
+    cr_assert(segment_matches_summary(&seg, &s, "2026-05-17"));
+    cr_assert(segment_matches(&seg, &c, "2026-05-17"));
     seg.age_min = 47;
-    cr_assert_not(client_segment_matches_summary(&seg, &s, "2026-05-17"));
-    cr_assert_not(client_segment_matches(&seg, &c, "2026-05-17"));
+    cr_assert_not(segment_matches_summary(&seg, &s, "2026-05-17"));
+    cr_assert_not(segment_matches(&seg, &c, "2026-05-17"));
     char a[64], b[64];
-    cr_assert_str_eq(client_segment_bucket_summary("age-band", &s, "2026-05-17", a, sizeof(a)),
-                     client_segment_bucket("age-band", &c, "2026-05-17", b, sizeof(b)));
+    cr_assert_str_eq(segment_bucket_summary("age-band", &s, "2026-05-17", a, sizeof(a)),
+                     segment_bucket("age-band", &c, "2026-05-17", b, sizeof(b)));
     cr_assert_str_eq(a, "40-49");
     free(buf);
 }
