@@ -13,6 +13,9 @@
 #include <stdint.h>
 
 #include "folioclient.h"
+#include "folioclient_account.h"
+#include "folioclient_loyalty.h"
+#include "folioclient_portfolio.h"
 #include "session_file.h"
 
 enum cli_exit {

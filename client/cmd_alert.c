@@ -4,11 +4,6 @@
 #include "output.h"
 #include "records.h"
 
-static char *or_empty(const char *s)
-{
-    return (char *)(s != NULL ? s : "");
-}
-
 int cmd_alert_add(struct cli *cli)
 {
     Folio__Alert alert = FOLIO__ALERT__INIT;
@@ -21,12 +16,12 @@ int cmd_alert_add(struct cli *cli)
     if (cli_opt_day(cli, "--date", &date) != CLI_OK ||
         cli_opt_day(cli, "--until", &until) != CLI_OK)
         return CLI_USAGE;
-    alert.kind = or_empty(cli_opt(cli, "--kind"));
-    alert.city = or_empty(city);
-    alert.region = or_empty(region);
-    alert.date = or_empty(date);
-    alert.until = or_empty(until);
-    alert.note = or_empty(cli_opt(cli, "--note"));
+    alert.kind = folio_text(cli_opt(cli, "--kind"));
+    alert.city = folio_text(city);
+    alert.region = folio_text(region);
+    alert.date = folio_text(date);
+    alert.until = folio_text(until);
+    alert.note = folio_text(cli_opt(cli, "--note"));
     int rc = cli_connect_session(cli, NULL);
     if (rc != CLI_OK)
         return rc;

@@ -5,11 +5,6 @@
 #include "output.h"
 #include "records.h"
 
-static char *or_empty(const char *s)
-{
-    return (char *)(s != NULL ? s : "");
-}
-
 int cmd_offer_add(struct cli *cli)
 {
     Folio__Offer offer = FOLIO__OFFER__INIT;
@@ -24,11 +19,11 @@ int cmd_offer_add(struct cli *cli)
     if (rate != NULL && cli_parse_percent(cli, "--rate", rate, &offer.rate_bp) != CLI_OK)
         return CLI_USAGE;
     offer.client_id = (char *)cli->args[0];
-    offer.title = or_empty(cli_opt(cli, "--title"));
-    offer.product = or_empty(cli_opt(cli, "--product"));
-    offer.valid_from = or_empty(from);
-    offer.valid_until = or_empty(until);
-    offer.channel = or_empty(cli_opt(cli, "--channel"));
+    offer.title = folio_text(cli_opt(cli, "--title"));
+    offer.product = folio_text(cli_opt(cli, "--product"));
+    offer.valid_from = folio_text(from);
+    offer.valid_until = folio_text(until);
+    offer.channel = folio_text(cli_opt(cli, "--channel"));
     int rc = cli_connect_session(cli, NULL);
     if (rc != CLI_OK)
         return rc;

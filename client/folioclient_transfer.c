@@ -22,18 +22,13 @@ static void transfer_error(struct folio_error *err, Folio__Code code, bool trans
     va_end(ap);
 }
 
-static char *transfer_field(const char *s)
-{
-    return (char *)(s != NULL ? s : "");
-}
-
 Folio__Response *folio_export_begin(struct folio_client *c, const char *agent,
                                     const char *const *client_ids, size_t n_client_ids,
                                     bool release, const char *reason, struct folio_error *err)
 {
     Folio__ExportBegin op = FOLIO__EXPORT_BEGIN__INIT;
-    op.reason = transfer_field(reason);
-    op.agent = transfer_field(agent);
+    op.reason = folio_text(reason);
+    op.agent = folio_text(agent);
     op.client_ids = (char **)client_ids;
     op.n_client_ids = n_client_ids;
     op.release = release;
@@ -44,7 +39,7 @@ Folio__Response *folio_export_chunk(struct folio_client *c, const char *transfer
                                     uint64_t offset, struct folio_error *err)
 {
     Folio__ExportChunk op = FOLIO__EXPORT_CHUNK__INIT;
-    op.transfer_id = transfer_field(transfer_id);
+    op.transfer_id = folio_text(transfer_id);
     op.offset = offset;
     return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_CHUNK, err);
 }
@@ -61,7 +56,7 @@ Folio__Response *folio_import_chunk(struct folio_client *c, const char *transfer
                                     struct folio_error *err)
 {
     Folio__ImportChunk op = FOLIO__IMPORT_CHUNK__INIT;
-    op.transfer_id = transfer_field(transfer_id);
+    op.transfer_id = folio_text(transfer_id);
     op.offset = offset;
     op.data.data = (uint8_t *)data;
     op.data.len = len;
@@ -73,8 +68,8 @@ Folio__Response *folio_import_commit(struct folio_client *c, const char *transfe
                                      bool dry_run, struct folio_error *err)
 {
     Folio__ImportCommit op = FOLIO__IMPORT_COMMIT__INIT;
-    op.transfer_id = transfer_field(transfer_id);
-    op.agent = transfer_field(agent);
+    op.transfer_id = folio_text(transfer_id);
+    op.agent = folio_text(agent);
     op.allow_untrusted = allow_untrusted;
     op.allow_erased = allow_erased;
     op.dry_run = dry_run;
@@ -85,7 +80,7 @@ Folio__Response *folio_restore_transferred(struct folio_client *c, const char *a
                                            struct folio_error *err)
 {
     Folio__RestoreTransferred op = FOLIO__RESTORE_TRANSFERRED__INIT;
-    op.agent = transfer_field(agent);
+    op.agent = folio_text(agent);
     return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_REASSIGN, err);
 }
 

@@ -3,7 +3,8 @@
 
 #include <stdio.h>
 
-#include "folioclient.h"
+#include "folioclient_account.h"
+#include "folioclient_portfolio.h"
 
 size_t rec_user(const Folio__User *u, struct out_field *f)
 {

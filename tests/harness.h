@@ -31,6 +31,9 @@
 
 #include "folio.pb-c.h"
 #include "folioclient.h"
+#include "folioclient_account.h"
+#include "folioclient_loyalty.h"
+#include "folioclient_portfolio.h"
 #include "tls_fingerprint.h"
 
 #define HARNESS_FIRM           "Test Firm"
