@@ -21,7 +21,6 @@ hold; the corpus directories are emptied of *.seed files first, and other
 files (minimised crashes, kept as regression inputs) are left alone.
 """
 import argparse
-import importlib
 import os
 import struct
 import subprocess
@@ -30,6 +29,10 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(SOURCE, "tools"))
+import folio_wire  # noqa: E402  (found through the line above)
+
+frame = folio_wire.frame
 CORPUS = os.path.join(HERE, "corpus")
 PASSWORD = "fuzz-password-1"  # FUZZ_ADMIN_PASSWORD, every user's password
 # Another firm's public key: the first test key of RFC 8032.
@@ -47,38 +50,18 @@ verbose = False
 
 def load_proto(tmp):
     global pb
-    subprocess.run(["protoc", "--python_out=" + tmp, "-I" + os.path.join(SOURCE, "proto"),
-                    os.path.join(SOURCE, "proto", "folio.proto")], check=True)
-    sys.path.insert(0, tmp)
-    pb = importlib.import_module("folio_pb2")
-
-
-def frame(payload):
-    return struct.pack(">I", len(payload)) + payload
+    pb = folio_wire.compile_proto(tmp)
 
 
 def request(op, **fields):
     """A Request frame whose op is `op`, built from fields."""
-    req = pb.Request(id=request.next_id)
+    message = getattr(pb, type(getattr(pb.Request(), op)).__name__)(**fields)
+    data = folio_wire.request_frame(pb, request.next_id, **{op: message})
     request.next_id += 1
-    getattr(req, op).SetInParent()
-    getattr(req, op).MergeFrom(getattr(pb, type(getattr(req, op)).__name__)(**fields))
-    return frame(req.SerializeToString())
+    return data
 
 
 request.next_id = 1
-
-
-def parse_replies(data):
-    replies = []
-    pos = 0
-    while pos + 4 <= len(data):
-        (n,) = struct.unpack(">I", data[pos:pos + 4])
-        resp = pb.Response()
-        resp.ParseFromString(data[pos + 4:pos + 4 + n])
-        replies.append(resp)
-        pos += 4 + n
-    return replies
 
 
 class Server:
@@ -98,7 +81,7 @@ class Server:
         env = dict(os.environ, FOLIO_FUZZ_REPLIES=replies)
         subprocess.run([self.replay, path], check=True, env=env, stdout=subprocess.DEVNULL)
         with open(replies, "rb") as f:
-            got = parse_replies(f.read())
+            got = folio_wire.responses(pb, f.read())
         return got[2:] if first & 3 else got  # the harness's own Hello and Login
 
 
