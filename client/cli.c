@@ -75,7 +75,16 @@ int cli_usage(const struct cli *cli, const char *fmt, ...)
         snprintf(hint, sizeof(hint), "run 'folio --help' for usage");
     va_list ap;
     va_start(ap, fmt);
-    int rc = vreport(CLI_USAGE, "INVALID_ARGUMENT", hint, fmt, ap);
+    int rc = vreport(CLI_USAGE, "USAGE", hint, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+int cli_local(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = vreport(CLI_LOCAL, "LOCAL", NULL, fmt, ap);
     va_end(ap);
     return rc;
 }
@@ -85,7 +94,9 @@ int cli_fail(const struct folio_error *err)
     if (err->transport)
         return cli_error(CLI_UNAVAILABLE, status_name(err->code), "%s", err->message);
     out_error(status_name(err->code), true, "%s", err->message);
-    return CLI_REFUSED;
+    /* A bad value is a usage error wherever it was caught: the same flag
+     * out of range exits alike whether folio or the server noticed. */
+    return err->code == FOLIO__CODE__INVALID_ARGUMENT ? CLI_USAGE : CLI_REFUSED;
 }
 
 int cli_pick_server(struct cli *cli, const char *stored)
@@ -232,7 +243,7 @@ static int cli_trust_pinned(struct cli *cli, struct folio_tls *tls, const char *
         return cli_fail(&err);
     char msg[512];
     if (known_servers_store(cli->server, trust_fp, msg, sizeof(msg)) < 0)
-        return cli_error(CLI_REFUSED, "INTERNAL", "cannot remember the new certificate: %s", msg);
+        return cli_local("cannot remember the new certificate: %s", msg);
     out_note("the trusted certificate for %s was replaced (it was %s)", cli->server, pin);
     return CLI_OK;
 }
@@ -290,7 +301,7 @@ static int cli_trust_first_use(struct cli *cli, struct folio_tls *tls, const cha
         return rc;
     char msg[512];
     if (known_servers_store(cli->server, fingerprint, msg, sizeof(msg)) < 0)
-        return cli_error(CLI_REFUSED, "INTERNAL", "cannot remember the certificate: %s", msg);
+        return cli_local("cannot remember the certificate: %s", msg);
     out_note("the certificate of %s is trusted from now on", cli->server);
     return CLI_OK;
 }

@@ -18,11 +18,14 @@
 #include "folioclient_portfolio.h"
 #include "session_file.h"
 
+/* The exit codes are a contract with scripts (README, "Exit codes"). */
 enum cli_exit {
     CLI_OK = 0,
-    CLI_REFUSED = 1,     /* the server refused, or a local failure */
-    CLI_USAGE = 2,       /* the command line is wrong */
+    CLI_REFUSED = 1,     /* the server refused (its code says why) */
+    CLI_USAGE = 2,       /* a bad flag or value, caught here or by the server */
     CLI_UNAVAILABLE = 3, /* cannot connect, or not logged in */
+    CLI_LOCAL = 4,       /* a local file or terminal problem */
+    CLI_PARTIAL = 5,     /* done in part (with --strict): some rows were refused */
 };
 
 #define CLI_MAX_ARGS 4
@@ -80,9 +83,12 @@ size_t cli_opt_all(const struct cli *cli, const char *name, const char **out, si
 /* Prints an error and returns exit_code. */
 int cli_error(int exit_code, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-/* A usage error, with a pointer to --help. Returns CLI_USAGE. */
+/* A usage error (code USAGE), with a pointer to --help. Returns CLI_USAGE. */
 int cli_usage(const struct cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Reports a failed call: transport failures exit 3, refusals exit 1. */
+/* A local file or terminal problem (code LOCAL). Returns CLI_LOCAL. */
+int cli_local(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Reports a failed call: transport failures exit 3, a value the server
+ * found invalid 2, other refusals 1. */
 int cli_fail(const struct folio_error *err);
 
 /* The connect functions return CLI_OK or the exit code after printing why.

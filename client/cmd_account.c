@@ -37,7 +37,7 @@ static int read_password(struct cli *cli, prompt_password password, bool *typed)
     int rc = *typed ? prompt_hidden("Password: ", password, msg, sizeof(msg))
                     : prompt_stdin_line(password, "password", msg, sizeof(msg));
     if (rc < 0)
-        return cli_error(CLI_USAGE, "INVALID_ARGUMENT", "%s", msg);
+        return cli_error(CLI_USAGE, "USAGE", "%s", msg);
     return CLI_OK;
 }
 
@@ -109,7 +109,7 @@ int cmd_login(struct cli *cli)
     if (rc < 0) {
         abandon_session(cli);
         folio_response_free(r);
-        return cli_error(CLI_REFUSED, "INTERNAL", "logged in, but %s; logged out again", msg);
+        return cli_local("logged in, but %s; logged out again", msg);
     }
     out_note("logged in to %s as %s", folio_client_welcome(cli->client)->firm, name);
     rec_print_session(info);
@@ -125,7 +125,7 @@ int cmd_logout(struct cli *cli)
     if (ended) {
         /* Nothing left to end on the server; forgetting it is all there is. */
         if (session_remove(msg, sizeof(msg)) < 0)
-            return cli_error(CLI_REFUSED, "INTERNAL", "%s", msg);
+            return cli_local("%s", msg);
         out_note("the session had already ended; forgot it");
         return CLI_OK;
     }
@@ -137,7 +137,7 @@ int cmd_logout(struct cli *cli)
         return cli_fail(&err);
     folio_response_free(r);
     if (session_remove(msg, sizeof(msg)) < 0)
-        return cli_error(CLI_REFUSED, "INTERNAL", "logged out, but %s", msg);
+        return cli_local("logged out, but %s", msg);
     out_note("logged out");
     return CLI_OK;
 }
@@ -176,7 +176,7 @@ int cmd_passwd(struct cli *cli)
     }
     if (rc < 0) {
         explicit_bzero(old_password, sizeof(old_password));
-        return cli_error(CLI_USAGE, "INVALID_ARGUMENT", "%s", msg);
+        return cli_error(CLI_USAGE, "USAGE", "%s", msg);
     }
     struct folio_error err;
     Folio__Response *r = folio_password_change(cli->client, old_password, new_password, &err);

@@ -17,15 +17,15 @@ static int new_user_password(struct cli *cli, const char *name, prompt_password 
     *generated = false;
     if (cli_opt(cli, "--password-stdin") != NULL) {
         if (prompt_stdin_line(out, "password", msg, sizeof(msg)) < 0)
-            return cli_error(CLI_USAGE, "INVALID_ARGUMENT", "%s", msg);
+            return cli_error(CLI_USAGE, "USAGE", "%s", msg);
     } else if (prompt_interactive()) {
         char prompt[128];
         snprintf(prompt, sizeof(prompt), "Password for %.64s: ", name);
         if (prompt_hidden_twice(prompt, out, msg, sizeof(msg)) < 0)
-            return cli_error(CLI_USAGE, "INVALID_ARGUMENT", "%s", msg);
+            return cli_error(CLI_USAGE, "USAGE", "%s", msg);
     } else {
         if (prompt_generate(out, msg, sizeof(msg)) < 0)
-            return cli_error(CLI_REFUSED, "INTERNAL", "%s", msg);
+            return cli_local("%s", msg);
         *generated = true;
     }
     return CLI_OK;

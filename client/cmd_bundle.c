@@ -15,17 +15,17 @@
 static int bundle_open_verified(const char *path, struct arena *arena, Folio__BundleHeader **h)
 {
     if (sodium_init() < 0) {
-        cli_error(CLI_REFUSED, "INTERNAL", "cannot initialise libsodium");
+        cli_local("cannot initialise libsodium");
         return -1;
     }
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
-        cli_error(CLI_REFUSED, "NOT_FOUND", "cannot open %s: %s", path, strerror(errno));
+        cli_local("cannot open %s: %s", path, strerror(errno));
         return -1;
     }
     char why[256];
     if (bundle_verify(fd, arena, h, why, sizeof(why)) != 0) {
-        cli_error(CLI_REFUSED, "INVALID_ARGUMENT", "%s: %s", path, why);
+        cli_local("%s: %s", path, why);
         close(fd);
         return -1;
     }
@@ -61,7 +61,7 @@ int cmd_bundle_verify(struct cli *cli)
     int fd = bundle_open_verified(cli->args[0], &arena, &h);
     if (fd < 0) {
         arena_free(&arena);
-        return CLI_REFUSED;
+        return CLI_LOCAL;
     }
     close(fd);
     bundle_print_header(h, true);
@@ -103,7 +103,7 @@ int cmd_bundle_show(struct cli *cli)
     int fd = bundle_open_verified(path, &header_arena, &h);
     if (fd < 0) {
         arena_free(&header_arena);
-        return CLI_REFUSED;
+        return CLI_LOCAL;
     }
     bundle_print_header(h, true);
 
@@ -112,7 +112,7 @@ int cmd_bundle_show(struct cli *cli)
     if (bundle_reader_open(&r, fd, why, sizeof(why)) != 0) {
         close(fd);
         arena_free(&header_arena);
-        return cli_error(CLI_REFUSED, "INVALID_ARGUMENT", "%s: %s", path, why);
+        return cli_local("%s: %s", path, why);
     }
     struct out_table *t = out_table_begin("clients", "no clients");
     struct bundle_row row = {0};
@@ -174,6 +174,6 @@ int cmd_bundle_show(struct cli *cli)
     arena_free(&card_arena);
     arena_free(&header_arena);
     if (rc != 0)
-        return cli_error(CLI_REFUSED, "INVALID_ARGUMENT", "%s: %s", path, why);
+        return cli_local("%s: %s", path, why);
     return CLI_OK;
 }

@@ -43,12 +43,11 @@ int cmd_export_interchange(struct cli *cli, const char *format)
     struct safe_file file;
     char why[PATH_MAX + 256];
     if (safe_file_open(&file, path, why, sizeof(why)) < 0)
-        return cli_error(CLI_REFUSED, "FAILED_PRECONDITION", "%s", why);
+        return cli_local("%s", why);
     FILE *out = safe_file_stream(&file);
     if (out == NULL) {
         safe_file_abort(&file);
-        return cli_error(CLI_REFUSED, "FAILED_PRECONDITION", "cannot write %s: out of memory",
-                         path);
+        return cli_local("cannot write %s: out of memory", path);
     }
     bool failed = csv && interchange_csv_header(out) != 0;
     uint64_t count = 0;
@@ -75,11 +74,10 @@ int cmd_export_interchange(struct cli *cli, const char *format)
     }
     if (failed) {
         safe_file_abort(&file);
-        return cli_error(CLI_REFUSED, "FAILED_PRECONDITION", "cannot write %s: %s", path,
-                         strerror(errno));
+        return cli_local("cannot write %s: %s", path, strerror(errno));
     }
     if (safe_file_commit(&file, why, sizeof(why)) < 0)
-        return cli_error(CLI_REFUSED, "FAILED_PRECONDITION", "%s", why);
+        return cli_local("%s", why);
     const struct out_field f[] = {OUT_S("format", NULL, format), OUT_S("out", NULL, path),
                                   OUT_U("clients", NULL, count)};
     out_fields(f, 3);
@@ -164,7 +162,7 @@ int cmd_import_interchange(struct cli *cli, const char *format)
     size_t len = 0;
     char *data = cmd_ix_slurp(path, &len, why, sizeof(why));
     if (data == NULL)
-        return cli_error(CLI_REFUSED, "FAILED_PRECONDITION", "%s", why);
+        return cli_local("%s", why);
     struct interchange ix;
     interchange_init(&ix);
     int rc = csv ? interchange_read_csv(&ix, data, len, why, sizeof(why))
@@ -172,7 +170,7 @@ int cmd_import_interchange(struct cli *cli, const char *format)
     free(data);
     if (rc != 0) {
         interchange_free(&ix);
-        return cli_error(CLI_REFUSED, "INVALID_ARGUMENT", "%s: %s", path, why);
+        return cli_local("%s: %s", path, why);
     }
     struct cmd_ix_notes all = {0};
     uint64_t created = 0, skipped = 0, refused = 0;
@@ -210,7 +208,7 @@ int cmd_import_interchange(struct cli *cli, const char *format)
         start += n;
     }
     if (!ok)
-        rc = cli_error(CLI_REFUSED, "RESOURCE_EXHAUSTED", "out of memory");
+        rc = cli_local("out of memory");
     if (rc == CLI_OK) {
         const struct out_field f[] = {
             OUT_U("created", NULL, created),
@@ -239,5 +237,7 @@ int cmd_import_interchange(struct cli *cli, const char *format)
     }
     free(all.notes);
     interchange_free(&ix);
+    if (rc == CLI_OK && refused > 0 && cli_opt(cli, "--strict") != NULL)
+        return CLI_PARTIAL;
     return rc;
 }

@@ -13,6 +13,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
+#include "arena.h"
+#include "bundle.h"
 #include "cli.h"
 #include "folioclient_transfer.h"
 #include "output.h"
@@ -95,7 +99,7 @@ int cmd_export(struct cli *cli)
     struct safe_file file;
     char why[PATH_MAX + 256];
     if (safe_file_open(&file, out, why, sizeof(why)) < 0)
-        return cli_error(CLI_REFUSED, "INTERNAL", "%s", why);
+        return cli_local("%s", why);
     struct transfer_progress progress = {"exporting", false};
     struct folio_error err;
     Folio__Response *r = folio_export_to_fd(
@@ -108,7 +112,7 @@ int cmd_export(struct cli *cli)
     }
     if (safe_file_commit(&file, why, sizeof(why)) < 0) {
         folio_response_free(r);
-        return cli_error(CLI_REFUSED, "INTERNAL", "%s", why);
+        return cli_local("%s", why);
     }
     const Folio__Transfer *t = r->transfer;
     struct out_field f[12];
@@ -137,8 +141,21 @@ int cmd_import(struct cli *cli)
         int e = fd < 0 ? errno : EINVAL;
         if (fd >= 0)
             close(fd);
-        return cli_error(CLI_REFUSED, "INVALID_ARGUMENT", "cannot read %s: %s", path,
+        return cli_local("cannot read %s: %s", path,
                          e == EINVAL ? "not a regular file" : strerror(e));
+    }
+    /* A damaged bundle is a local file problem, found before any of it is
+     * sent (the server checks it again). */
+    char why[256];
+    struct arena arena;
+    arena_init(&arena, 0);
+    Folio__BundleHeader *header;
+    int verified = sodium_init() >= 0 ? bundle_verify(fd, &arena, &header, why, sizeof(why))
+                                      : (snprintf(why, sizeof(why), "cannot use libsodium"), -1);
+    arena_free(&arena);
+    if (verified != 0) {
+        close(fd);
+        return cli_local("%s: %s", path, why);
     }
     int rc = cli_connect_session(cli, NULL);
     if (rc != CLI_OK) {

@@ -263,6 +263,7 @@ static const struct cli_opt import_opts[] = {
      false, false},
     {"--format", "FORMAT", "bundle (the default), csv or vcard", false, false},
     {"--dry-run", NULL, "check and count, change nothing", false, false},
+    {"--strict", NULL, "CSV and vCard: exit 5 when some rows were refused", false, false},
     {NULL, NULL, NULL, false, false},
 };
 
@@ -355,10 +356,12 @@ static const struct cli_cmd commands[] = {
      "and vCard carry the client records only, for spreadsheets and phones.\n",
      export_opts, cmd_export},
     {"import", "FILE", 1, 0, "import a bundle, a CSV file or vCards into a portfolio",
-     "A bundle is checked whole (digest and signature) before anything\n"
-     "changes, then applied in one transaction; importing it again changes\n"
-     "nothing. CSV rows and vCards become new clients; likely duplicates\n"
-     "are reported and exact ones skipped.\n",
+     "A bundle is checked whole (digest, signature, every record) before\n"
+     "anything changes, then applied in batches, each client whole; if it\n"
+     "stops midway, importing it again adds the rest and changes nothing\n"
+     "else. CSV rows and vCards become new clients; likely duplicates are\n"
+     "reported and exact ones skipped; refused rows are listed, and exit 5\n"
+     "with --strict.\n",
      import_opts, cmd_import},
     {"bundle verify", "FILE", 1, 0, "check a bundle's digest and signature (offline)", NULL, NULL,
      cmd_bundle_verify},
@@ -600,8 +603,10 @@ static void print_main_help(const char *prefix)
              "fingerprint and remembers it once trusted (folio login --help); every\n"
              "command then refuses a server presenting another certificate. --ca\n"
              "verifies the server against a certificate authority instead.\n"
-             "\nexit status: 0 done, 1 the server refused, 2 usage error,\n"
-             "3 cannot connect, server not trusted, or not logged in.\n"
+             "\nexit status: 0 done, 1 the server refused, 2 a bad flag or value\n"
+             "(caught by folio or by the server), 3 cannot connect, server not\n"
+             "trusted, or not logged in, 4 a local file or terminal problem, 5 done\n"
+             "in part (with --strict).\n"
              "Run 'folio COMMAND --help' for the flags of a command.\n");
 }
 

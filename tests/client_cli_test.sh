@@ -35,7 +35,7 @@ for args in "client add" "client add --name X --income 1.234" "client add --name
 done
 run "" "$FOLIO" --json client add --name X --income 1.234
 expect "usage error --json exits 2" 2
-json_check "usage error is JSON on stderr" "$ERR" 'd["error"]["code"] == "INVALID_ARGUMENT"'
+json_check "usage error is JSON on stderr, code USAGE" "$ERR" 'd["error"]["code"] == "USAGE"'
 for cmd in "client add" "client update" "client show" "client list" "client erase" \
   "client history" "event add" "segment"; do
   # shellcheck disable=SC2086
@@ -117,7 +117,7 @@ expect "client show" 0 "Ana Pérez"
 run "" "$FOLIO" client show "$ana" --json
 json_check "client show --json" "$OUT" "set(d) == {'client'} and set(d['client']) == $CLIENT_KEYS"
 run "" "$FOLIO" client show not-an-id --json
-expect "client show of a malformed id exits 1" 1
+expect "client show of a malformed id exits 2" 2
 json_check "malformed id is INVALID_ARGUMENT" "$ERR" 'd["error"]["code"] == "INVALID_ARGUMENT"'
 run "" "$FOLIO" client show 00000000-0000-4000-8000-000000000000 --json
 expect "client show of an unknown id exits 1" 1
@@ -188,7 +188,7 @@ json_check "update consent, marital, income" "$OUT" '
 c["consent"] == [] and c["marital_status"] == "divorced" and c["income"] == 48000 and
 c["income_trend"] == "down" and c["version"] == 3'
 run "" "$FOLIO" --json client update "$ana" --country Peru
-expect "a bad country is refused by the server" 1
+expect "a bad country is refused by the server" 2
 json_check "bad country is INVALID_ARGUMENT naming the field" "$ERR" \
   'd["error"]["code"] == "INVALID_ARGUMENT" and "country" in d["error"]["message"]'
 
@@ -211,7 +211,7 @@ json_check "a note event's text is its note" "$OUT" 'd["event"]["note"] == "aske
 run "" "$FOLIO" --json event add "$ana" note --note "second note"
 expect "event add note with --note" 0
 run "" "$FOLIO" --json event add "$ana" wizardry summon
-expect "an unknown event kind is refused by the server" 1
+expect "an unknown event kind is refused by the server" 2
 json_check "unknown event kind is INVALID_ARGUMENT" "$ERR" 'd["error"]["code"] == "INVALID_ARGUMENT"'
 run "" "$FOLIO" --json client show "$ana"
 json_check "events change the record" "$OUT" '
@@ -290,7 +290,7 @@ expect "segment --by human" 0 "KEY"
 [[ $OUT == *COUNT* && $OUT == *widowed* ]] && pass "segment --by prints KEY COUNT" ||
   fail "segment --by prints KEY COUNT" "$OUT"
 run "" "$FOLIO" --json segment --by colour
-expect "segment --by an unknown key is refused by the server" 1
+expect "segment --by an unknown key is refused by the server" 2
 json_check "unknown --by is INVALID_ARGUMENT" "$ERR" 'd["error"]["code"] == "INVALID_ARGUMENT"'
 run "" "$FOLIO" segment --city Nowhere
 expect "segment with no match" 0 "0 matching"

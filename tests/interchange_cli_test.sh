@@ -59,7 +59,7 @@ expect "import with an unknown format is a usage error" 2
 run "" "$FOLIO" export --format csv
 expect "export --format csv without --out is a usage error" 2
 run "" "$FOLIO" --json import --format csv "$tmp/missing.csv"
-expect "importing a missing file exits 1" 1
+expect "importing a missing file exits 4" 4
 json_check "a missing file is named" "$ERR" '"missing.csv" in d["error"]["message"]'
 
 # ---------------------------------------------------------------- a firm with three agents
@@ -91,6 +91,9 @@ json_check "the dry run counts what would happen" "$OUT" "
 d['dry_run'] is True and d['created'] == 3 and d['skipped'] == 0 and d['refused'] == 2"
 run "" "$FOLIO" --json client list
 json_check "the dry run changed nothing" "$OUT" 'd["clients"] == []'
+run "" "$FOLIO" --json import --format csv --dry-run --strict "$csv"
+expect "--strict: refused rows make it done in part, exit 5" 5
+json_check "--strict still prints the whole result" "$OUT" "d['created'] == 3 and d['refused'] == 2"
 
 run "" "$FOLIO" --json import --format csv "$csv"
 expect "csv import" 0
@@ -163,9 +166,9 @@ not any(n['client_id'] in ('$jose', '$maria', '$ana') or '$jose' in n['message']
 printf 'first,last\r\nAna,Pérez\r\n' >"$tmp/noname.csv"
 as alice
 run "" "$FOLIO" --json import --format csv "$tmp/noname.csv"
-expect "a CSV without a name column exits 1" 1
+expect "a CSV without a name column exits 4" 4
 json_check "the missing name column is named, with its line" "$ERR" "
-d['error']['code'] == 'INVALID_ARGUMENT' and 'name' in d['error']['message'] and
+d['error']['code'] == 'LOCAL' and 'name' in d['error']['message'] and
 'line 1' in d['error']['message']"
 
 # ---------------------------------------------------------------- a phone's vCards

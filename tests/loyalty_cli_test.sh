@@ -52,7 +52,7 @@ for args in "agenda --days 0" "agenda --days x" "agenda --date 2026-02-30" "agen
 done
 run "" "$FOLIO" --json offer set 1 bogus
 expect "usage error --json exits 2" 2
-json_check "usage error is JSON on stderr" "$ERR" 'd["error"]["code"] == "INVALID_ARGUMENT"'
+json_check "usage error is JSON on stderr, code USAGE" "$ERR" 'd["error"]["code"] == "USAGE"'
 for cmd in "agenda" "admin rule add" "admin rule list" "admin rule remove" "admin calendar" \
   "admin calendar set" "admin occasion add" "admin occasion remove" "admin alert add" \
   "alert list" "admin alert end" "offer add" "offer list" "offer set" "admin partner add" \
@@ -116,7 +116,7 @@ retired_rule=$(json_get "$OUT" 'd["rule"]["id"]')
 run "" "$FOLIO" admin rule add --on holiday:mothers-day --suggest "offer partner coupons"
 expect "rule add human" 0 "holiday:mothers-day"
 run "" "$FOLIO" --json admin rule add --on "lottery" --suggest "celebrate"
-expect "a rule on an unknown trigger exits 1" 1
+expect "a rule on an unknown trigger exits 2" 2
 json_check "unknown on is INVALID_ARGUMENT naming the field" "$ERR" \
   'd["error"]["code"] == "INVALID_ARGUMENT" and "on" in d["error"]["message"]'
 run "" "$FOLIO" --json admin rule remove "$retired_rule"
@@ -141,7 +141,7 @@ expect "calendar set" 0
 json_check "calendar set stores months ascending" "$OUT" '
 d["calendar"]["season_months"] == [7, 12] and d["calendar"]["stay_in_touch_days"] == 60'
 run "" "$FOLIO" --json admin calendar set --season 7,7
-expect "repeated months exit 1" 1
+expect "repeated months exit 2" 2
 json_check "repeated months are INVALID_ARGUMENT" "$ERR" 'd["error"]["code"] == "INVALID_ARGUMENT"'
 run "" "$FOLIO" --json admin occasion add Mothers-Day --date 05-10
 expect "occasion add" 0
@@ -212,7 +212,7 @@ json_check "profile set returns the card" "$OUT" '
 d["profile"] == {"user": "alice", "display_name": "Alice Agent", "phone": "+51 1 555 0000",
                  "email": "", "hours": "Mon-Fri 9-18"}'
 run "" "$FOLIO" --json profile set --email "not-an-address"
-expect "a bad e-mail exits 1" 1
+expect "a bad e-mail exits 2" 2
 json_check "bad e-mail is INVALID_ARGUMENT" "$ERR" 'd["error"]["code"] == "INVALID_ARGUMENT"'
 run "" "$FOLIO" profile show
 expect "profile show human" 0 "Alice Agent"
@@ -240,7 +240,7 @@ expect "event add contact --follow-up" 0
 json_check "the contact event keeps its follow-up" "$OUT" '
 d["event"]["follow_up"] == "2026-03-12" and d["event"]["kind"] == "contact"'
 run "" "$FOLIO" --json event add "$ana" purchase home --follow-up 2026-03-12
-expect "--follow-up on a non-contact event exits 1" 1
+expect "--follow-up on a non-contact event exits 2" 2
 json_check "follow-up on other events is INVALID_ARGUMENT" "$ERR" \
   'd["error"]["code"] == "INVALID_ARGUMENT" and "follow_up" in d["error"]["message"]'
 run "" "$FOLIO" --json client show "$ana"
@@ -264,7 +264,7 @@ run "" "$FOLIO" admin alert add --kind flood --region Piura --date 2026-02-01 --
 expect "alert add human" 0 "flood"
 run "" "$FOLIO" --json admin alert add --kind flood --region Piura --date 2026-02-10 \
   --until 2026-02-01
-expect "an alert ending before it starts exits 1" 1
+expect "an alert ending before it starts exits 2" 2
 json_check "until before date is INVALID_ARGUMENT" "$ERR" 'd["error"]["code"] == "INVALID_ARGUMENT"'
 
 export FOLIO_CONFIG=$alice_cfg
@@ -339,7 +339,7 @@ run "" "$FOLIO" --json agenda --date 2026-06-01 --days 1
 agenda_has "no contact for longer than the client's interval" "$OUT" "
 i['kind'] == 'stay_in_touch' and i['client_id'] == '$ana' and '2026-03-05' in i['title']"
 run "" "$FOLIO" --json agenda --date 2026-05-15 --days 400
-expect "agenda --days over 366 exits 1" 1
+expect "agenda --days over 366 exits 2" 2
 json_check "agenda --days 400 is INVALID_ARGUMENT" "$ERR" 'd["error"]["code"] == "INVALID_ARGUMENT"'
 
 export FOLIO_CONFIG=$bob_cfg
@@ -413,7 +413,7 @@ json_check "an offer expires on its own" "$OUT" "
 run "" "$FOLIO" --json offer list --date 2026-03-20 --status sent --client "$ana"
 json_check "offer list --status --client" "$OUT" "[o['id'] for o in d['offers']] == [$offer]"
 run "" "$FOLIO" --json offer list --date 2026-04-01 --status lost
-expect "an unknown status exits 1" 1
+expect "an unknown status exits 2" 2
 json_check "unknown status is INVALID_ARGUMENT" "$ERR" 'd["error"]["code"] == "INVALID_ARGUMENT"'
 run "" "$FOLIO" --json offer list --limit 1 --date 2026-03-05
 json_check "offer list --limit pages" "$OUT" "len(d['offers']) == 1 and d['next'] == $offer"
@@ -426,7 +426,7 @@ header=$(head -1 <<<"$OUT" | tr -s ' ')
 [[ $header == "ID CLIENT TITLE RATE % VALID UNTIL STATUS" ]] && pass "offer list table columns" ||
   fail "offer list table columns" "$header"
 run "" "$FOLIO" --json offer set "$offer" accepted --date 2026-04-02
-expect "a date after the server's today is refused" 1
+expect "a date after the server's today is refused" 2
 json_check "a date after the server's today is INVALID_ARGUMENT" "$ERR" \
   'd["error"]["code"] == "INVALID_ARGUMENT" and "2026-03-21" in d["error"]["message"]'
 run "" "$FOLIO" --json agenda --date 2026-03-29 --days 7
@@ -509,7 +509,7 @@ expect "a coupon redeems once" 1
 json_check "the second redemption is FAILED_PRECONDITION" "$ERR" \
   'd["error"]["code"] == "FAILED_PRECONDITION" and "2026-03-06" in d["error"]["message"]'
 run "" "$FOLIO" coupon redeem "$code2" --date 2026-04-01
-expect "a redemption dated after the server's today is refused" 1 "" "INVALID_ARGUMENT"
+expect "a redemption dated after the server's today is refused" 2 "" "INVALID_ARGUMENT"
 run "" "$FOLIO" coupon redeem "ZZZZ-ZZZZ-ZZZZ-ZZZZ" --date 2026-03-06
 expect "an unknown code exits 1" 1 "" "NOT_FOUND"
 run "" "$FOLIO" --json client history "$ana"

@@ -18,7 +18,7 @@ expect "export with an unknown format is a usage error" 2
 run "" "$FOLIO" import
 expect "import without a file is a usage error" 2
 run "" "$FOLIO" import "$tmp/missing.bundle"
-expect "import of a missing file fails" 1 "" "missing.bundle"
+expect "import of a missing file fails" 4 "" "missing.bundle"
 
 # ---------------------------------------------------------------- two firms
 
@@ -121,7 +121,7 @@ json_check "re-import changes nothing" "$OUT" \
 cp "$tmp/a.bundle" "$tmp/cut.bundle"
 truncate -s -10 "$tmp/cut.bundle"
 run "" "$FOLIO" import "$tmp/cut.bundle"
-expect "a cut bundle is refused with the reason" 1 "" "bundle:"
+expect "a cut bundle is refused with the reason" 4 "" "bundle:"
 "$PY" -c '
 import sys
 p = sys.argv[1]
@@ -129,7 +129,7 @@ b = bytearray(open(p, "rb").read())
 b[len(b) // 2] ^= 1
 open(p, "wb").write(b)' "$tmp/a2.bundle"
 run "" "$FOLIO" --json import "$tmp/a2.bundle"
-expect "a flipped byte is refused" 1 "" "bundle:"
+expect "a flipped byte is refused" 4 "" "bundle:"
 
 # ---------------------------------------------------------------- firm-admin decisions
 
@@ -165,7 +165,7 @@ expect "the client is back" 0
 # An admin exporting an agent's whole book says why.
 as boss-a "$A"
 run "" "$FOLIO" export --out "$tmp/boss.bundle" --agent agenta
-expect "an admin export of a whole book needs --reason" 1 "" "--reason"
+expect "an admin export of a whole book needs --reason" 2 "" "--reason"
 run "" "$FOLIO" export --out "$tmp/boss.bundle" --agent agenta --reason "agent leaves the firm"
 expect "with --reason it goes" 0
 run "" "$FOLIO" --json admin audit
