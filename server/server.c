@@ -29,39 +29,6 @@
 #define SERVER_LISTEN_BACKLOG   511
 #define SERVER_CERT_WARN_DAYS   30
 
-void server_config_defaults(struct server_config *config)
-{
-    memset(config, 0, sizeof(*config));
-    snprintf(config->host, sizeof(config->host), "127.0.0.1");
-    config->port = 7070;
-    config->max_connections = 1024;
-    config->max_frame = FRAME_DEFAULT_MAX;
-    config->max_import_bytes = 1ull << 30;
-    config->transfer_quota_user = 1ull << 30;
-    config->transfer_quota_firm = 4ull << 30;
-    config->import_max_events = 250000;
-    config->import_max_client_events = 100000;
-    config->import_batch_records = 5000;
-    config->idle_timeout_s = 600;
-    config->session_ttl_s = 7 * 24 * 3600;
-    config->lockout_after = 5;
-    config->address_lockout_after = 20;
-    config->lockout_seconds = 300;
-    config->hash_cost = HASHER_COST_INTERACTIVE;
-    config->max_connections_per_address = 256;
-    config->login_timeout_s = 30;
-    config->handshake_timeout_s = 10;
-    config->max_unauthenticated_per_address = 32;
-    config->max_connections_per_user = 32;
-    config->frame_timeout_s = 30;
-    config->max_in_flight = 128;
-    config->max_output_bytes = 4u * 1024u * 1024u;
-    config->max_queued_hashes = 256;
-    config->max_hashes_per_address = 8;
-    config->max_transfers = 2;
-    config->max_heavy_reads = 2;
-}
-
 static void server_close_handles(struct server *s)
 {
     writer_stop(&s->writer);

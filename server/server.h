@@ -16,6 +16,7 @@
 #include "conn_budget.h"
 #include "firm_key.h"
 #include "hasher.h"
+#include "log.h"
 #include "peer_limit.h"
 #include "stats.h"
 #include "store.h"
@@ -25,6 +26,8 @@
 
 #define SERVER_PROTOCOL_VERSION 1
 
+/* What `foliod serve` was asked for. server_options.c fills it (defaults
+ * and flags, from one table); the comments say what each means. */
 struct server_config {
     const char *data_dir;
     char host[256];
@@ -62,9 +65,8 @@ struct server_config {
     const char *tls_cert_file;       /* NULL: DATA/tls-cert.pem, made when missing */
     const char *tls_key_file;        /* NULL: DATA/tls-key.pem */
     const char *tls_client_ca_file;  /* peers must present a certificate it signed */
+    enum log_level log_level;        /* main.c sets the process's level from it */
 };
-
-void server_config_defaults(struct server_config *config);
 
 struct connection;
 

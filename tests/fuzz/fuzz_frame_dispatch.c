@@ -55,6 +55,7 @@
 #include "fuzz_support.h"
 #include "fuzz_target.h"
 #include "server.h"
+#include "server_options.h"
 #include "store_meta.h"
 
 #define FUZZ_DEADLINE_MS      20000
