@@ -450,7 +450,7 @@ static int main_init(int argc, char **argv)
 
 /* Data directories made before rules existed get the default rules and
  * calendar, once, before anyone is served. A directory without a firm is
- * left alone for server_run to refuse. */
+ * left alone for server_open to refuse. */
 static int main_seed(const char *dir)
 {
     struct store store;
@@ -504,6 +504,18 @@ static int main_check_tls(const struct server_config *config)
     return 0;
 }
 
+/* Serves until a signal has drained the server; the exit status. */
+static int main_run(const struct server_config *config)
+{
+    struct server *s = server_open(config);
+    if (s == NULL)
+        return MAIN_EXIT_FAILURE;
+    int rc = server_serve(s);
+    if (server_close(s) != 0)
+        rc = -1;
+    return rc == 0 ? 0 : MAIN_EXIT_FAILURE;
+}
+
 static int main_serve(int argc, char **argv)
 {
     struct server_config config;
@@ -536,7 +548,7 @@ static int main_serve(int argc, char **argv)
     log_set_level(config.log_level);
     /* Held until the process ends: `foliod compact` and a second serve of
      * the same directory are refused meanwhile. A missing directory is left
-     * for server_run to refuse in its own words. */
+     * for server_open to refuse in its own words. */
     int lock = data_lock_take(config.data_dir);
     if (lock < 0 && errno == EWOULDBLOCK) {
         fprintf(stderr, "foliod: another foliod serves %s (it holds %s/%s)\n", config.data_dir,
@@ -548,7 +560,7 @@ static int main_serve(int argc, char **argv)
                 strerror(errno));
         return MAIN_EXIT_FAILURE;
     }
-    rc = main_seed(config.data_dir) != 0 ? MAIN_EXIT_FAILURE : server_run(&config);
+    rc = main_seed(config.data_dir) != 0 ? MAIN_EXIT_FAILURE : main_run(&config);
     data_lock_release(lock);
     return rc;
 }

@@ -2,8 +2,17 @@
  *
  * One libuv loop thread accepts, reads, checks sessions and serves every
  * read; the writer thread (writer.h) commits writes; the thread pool hashes
- * passwords (hasher.h). server_run returns when a signal has stopped the
- * server and every queued write has been committed and answered. */
+ * passwords (hasher.h).
+ *
+ * A server lives in three calls, as libuv's loop and LMDB's environment do:
+ *
+ *     struct server *s = server_open(&config);   NULL: failed, logged
+ *     int rc = server_serve(s);                   until a signal drains it
+ *     server_close(s);
+ *
+ * Everything that starts a server (foliod, the fuzzer) goes through
+ * server_open, so that a step added to it is never missing from one of
+ * them. All three run on the thread that owns s->loop. */
 #ifndef FOLIO_SERVER_H
 #define FOLIO_SERVER_H
 
@@ -89,6 +98,7 @@ struct server {
     struct tls_server *tls;       /* NULL with --plaintext */
     uint8_t tls_input[64 * 1024]; /* ciphertext of one read, any connection (connection.c) */
     char *firm_name;
+    bool loop_open;                 /* server_close closes it */
     struct connection *connections; /* every open connection */
     struct peer_limit peers;        /* how many of them each address holds */
     struct peer_limit hash_peers;   /* password checks in the pool, per address */
@@ -105,8 +115,37 @@ struct server {
     uint64_t drain_started_ms;
 };
 
-/* Returns the process exit status. */
-int server_run(const struct server_config *config);
+/* Makes everything a request needs, short of a listener: opens the store in
+ * config->data_dir and reads the firm, loads the firm key (made when
+ * missing, and its public half written to the firm record), sets up TLS
+ * (unless config->plaintext; the firm's certificate is made when missing),
+ * removes transfer files a crash left, and starts the loop with the
+ * connection budget, the login throttle, the pool and its lanes, the
+ * writer thread and the turns idle handle. Nothing is listening, no signal
+ * is caught and nothing runs until the loop does.
+ *
+ * Copies *config; the strings it points to (data_dir, port_file, the TLS
+ * files) must outlive the server. Returns the server, owned by the caller
+ * until server_close; or NULL, with the reason logged and all it had made
+ * undone. */
+struct server *server_open(const struct server_config *config);
+
+/* Catches SIGINT and SIGTERM, listens on config's host and port (and
+ * writes config->port_file), and runs the loop until a signal has stopped
+ * the server: every queued write committed and answered, every connection
+ * closed, the writer thread joined. Returns 0 then, or -1 (logged) when it
+ * cannot listen. Once per server. A harness that brings its own peers
+ * instead puts its listener in s->listener, where connection_accept takes
+ * connections from, and runs s->loop itself. */
+int server_serve(struct server *s);
+
+/* The one cleanup: stops the writer thread if it still runs, closes every
+ * handle left on the loop and the loop, then TLS and the store, and frees
+ * s. Safe on whatever a failed server_open left, and on NULL. Connections
+ * must be gone by then (as they are when server_serve returns): their
+ * memory is freed by their own close callbacks. Returns 0, or -1 (logged)
+ * when the loop could not be closed. */
+int server_close(struct server *s);
 
 /* Called whenever work finishes: completes the shutdown once draining and
  * nothing is left in flight. */
