@@ -28,7 +28,6 @@
 #include "server_options.h"
 #include "store.h"
 #include "store_meta.h"
-#include "store_rule.h"
 #include "tls_cert.h"
 #include "validate.h"
 
@@ -448,37 +447,6 @@ static int main_init(int argc, char **argv)
     return 0;
 }
 
-/* Data directories made before rules existed get the default rules and
- * calendar, once, before anyone is served. A directory without a firm is
- * left alone for server_open to refuse. */
-static int main_seed(const char *dir)
-{
-    struct store store;
-    if (store_open(&store, dir, 0) != 0)
-        return 0;
-    MDB_txn *txn;
-    int rc = mdb_txn_begin(store.env, NULL, 0, &txn);
-    if (rc == 0) {
-        struct arena arena;
-        arena_init(&arena, 0);
-        Folio__Firm *firm;
-        rc = store_meta_firm_get(&store, txn, &arena, &firm);
-        arena_free(&arena);
-        if (rc == 0)
-            rc = store_rule_seed(&store, txn, (int64_t)time(NULL));
-        if (rc == 0)
-            rc = mdb_txn_commit(txn);
-        else
-            mdb_txn_abort(txn);
-        if (rc == MDB_NOTFOUND)
-            rc = 0;
-    }
-    store_close(&store);
-    if (rc != 0)
-        log_error("cannot store the default rules in %s: %s", dir, store_strerror(rc));
-    return rc;
-}
-
 static bool main_is_loopback(const char *host)
 {
     unsigned char addr[16];
@@ -560,7 +528,7 @@ static int main_serve(int argc, char **argv)
                 strerror(errno));
         return MAIN_EXIT_FAILURE;
     }
-    rc = main_seed(config.data_dir) != 0 ? MAIN_EXIT_FAILURE : main_run(&config);
+    rc = main_run(&config);
     data_lock_release(lock);
     return rc;
 }

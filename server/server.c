@@ -20,6 +20,7 @@
 #include "connection.h"
 #include "log.h"
 #include "store_meta.h"
+#include "store_rule.h"
 #include "tls_cert.h"
 #include "transfer.h"
 
@@ -241,6 +242,26 @@ static int server_load_firm(struct server *s)
     return rc;
 }
 
+/* Data directories made before rules existed get the default rules and
+ * calendar, once, before anyone is served. Runs before the writer thread
+ * starts, so it writes directly. */
+static int server_seed_rules(struct server *s)
+{
+    MDB_txn *txn;
+    int rc = mdb_txn_begin(s->store.env, NULL, 0, &txn);
+    if (rc == 0) {
+        rc = store_rule_seed(&s->store, txn, (int64_t)time(NULL));
+        if (rc == 0)
+            rc = mdb_txn_commit(txn);
+        else
+            mdb_txn_abort(txn);
+    }
+    if (rc != 0)
+        log_error("cannot store the default rules in %s: %s", s->config.data_dir,
+                  store_strerror(rc));
+    return rc;
+}
+
 /* Loads DATA/firm.key, or makes one for a data directory from before keys
  * existed (or restored from a backup, which holds no key), and makes the
  * Firm record's public key the one that signs. Runs before the writer
@@ -435,7 +456,8 @@ struct server *server_open(const struct server_config *config)
         return NULL;
     }
     s->config = *config;
-    if (server_open_store(s) != 0 || server_load_key(s) != 0 || server_load_tls(s) != 0) {
+    if (server_open_store(s) != 0 || server_seed_rules(s) != 0 || server_load_key(s) != 0 ||
+        server_load_tls(s) != 0) {
         server_close(s);
         return NULL;
     }

@@ -116,7 +116,8 @@ struct server {
 };
 
 /* Makes everything a request needs, short of a listener: opens the store in
- * config->data_dir and reads the firm, loads the firm key (made when
+ * config->data_dir and reads the firm, stores the default rules in a
+ * directory from before rules (once), loads the firm key (made when
  * missing, and its public half written to the firm record), sets up TLS
  * (unless config->plaintext; the firm's certificate is made when missing),
  * removes transfer files a crash left, and starts the loop with the
