@@ -475,12 +475,18 @@ static int main_check_tls(const struct server_config *config)
 /* Serves until a signal has drained the server; the exit status. */
 static int main_run(const struct server_config *config)
 {
-    struct server *s = server_open(config);
-    if (s == NULL)
+    /* Big (the login throttle's tables): not on the stack. */
+    struct server *s = malloc(sizeof(*s));
+    if (s == NULL) {
+        log_error("out of memory");
         return MAIN_EXIT_FAILURE;
-    int rc = server_serve(s);
+    }
+    int rc = server_open(s, config);
+    if (rc == 0)
+        rc = server_serve(s);
     if (server_close(s) != 0)
         rc = -1;
+    free(s);
     return rc == 0 ? 0 : MAIN_EXIT_FAILURE;
 }
 

@@ -448,26 +448,16 @@ static int server_open_loop(struct server *s)
     return 0;
 }
 
-struct server *server_open(const struct server_config *config)
+int server_open(struct server *s, const struct server_config *config)
 {
-    struct server *s = calloc(1, sizeof(*s));
-    if (s == NULL) {
-        log_error("out of memory");
-        return NULL;
-    }
+    memset(s, 0, sizeof(*s));
     s->config = *config;
     if (server_open_store(s) != 0 || server_seed_rules(s) != 0 || server_load_key(s) != 0 ||
-        server_load_tls(s) != 0) {
-        server_close(s);
-        return NULL;
-    }
+        server_load_tls(s) != 0)
+        return -1;
     /* Files of transfers a crash cut short: no connection holds them now. */
     transfer_clean(config->data_dir);
-    if (server_open_loop(s) != 0) {
-        server_close(s);
-        return NULL;
-    }
-    return s;
+    return server_open_loop(s) != 0 ? -1 : 0;
 }
 
 int server_serve(struct server *s)
@@ -494,8 +484,6 @@ int server_serve(struct server *s)
 
 int server_close(struct server *s)
 {
-    if (s == NULL)
-        return 0;
     int rc = 0;
     if (s->loop_open) {
         /* First: it closes its own handle, which the walk would close
@@ -507,14 +495,16 @@ int server_close(struct server *s)
             log_error("handles were left open at exit");
             rc = -1;
         }
+        s->loop_open = false;
     }
     peer_limit_free(&s->peers);
     peer_limit_free(&s->hash_peers);
     conn_budget_free(&s->budget);
     tls_server_close(s->tls);
+    s->tls = NULL;
     store_close(&s->store);
     free(s->firm_name);
+    s->firm_name = NULL;
     sodium_memzero(&s->firm_key, sizeof(s->firm_key));
-    free(s);
     return rc;
 }

@@ -6,9 +6,11 @@
  *
  * A server lives in three calls, as libuv's loop and LMDB's environment do:
  *
- *     struct server *s = server_open(&config);   NULL: failed, logged
- *     int rc = server_serve(s);                   until a signal drains it
- *     server_close(s);
+ *     struct server *s = malloc(sizeof(*s));      the caller's memory
+ *     if (server_open(s, &config) == 0)           everything short of a listener
+ *         server_serve(s);                        until a signal drains it
+ *     server_close(s);                            always: it undoes a partial open
+ *     free(s);
  *
  * Everything that starts a server (foliod, the fuzzer) goes through
  * server_open, so that a step added to it is never missing from one of
@@ -115,21 +117,21 @@ struct server {
     uint64_t drain_started_ms;
 };
 
-/* Makes everything a request needs, short of a listener: opens the store in
- * config->data_dir and reads the firm, stores the default rules in a
- * directory from before rules (once), loads the firm key (made when
- * missing, and its public half written to the firm record), sets up TLS
- * (unless config->plaintext; the firm's certificate is made when missing),
- * removes transfer files a crash left, and starts the loop with the
- * connection budget, the login throttle, the pool and its lanes, the
- * writer thread and the turns idle handle. Nothing is listening, no signal
- * is caught and nothing runs until the loop does.
+/* Makes everything a request needs, short of a listener, in *s (the
+ * caller's memory, whatever it holds): opens the store in config->data_dir
+ * and reads the firm, stores the default rules in a directory from before
+ * rules (once), loads the firm key (made when missing, and its public half
+ * written to the firm record), sets up TLS (unless config->plaintext; the
+ * firm's certificate is made when missing), removes transfer files a crash
+ * left, and starts the loop with the connection budget, the login
+ * throttle, the pool and its lanes, the writer thread and the turns idle
+ * handle. Nothing is listening, no signal is caught and nothing runs until
+ * the loop does.
  *
  * Copies *config; the strings it points to (data_dir, port_file, the TLS
- * files) must outlive the server. Returns the server, owned by the caller
- * until server_close; or NULL, with the reason logged and all it had made
- * undone. */
-struct server *server_open(const struct server_config *config);
+ * files) must outlive the server. Returns 0, or -1 with the reason logged;
+ * either way server_close(s) is due, and undoes what was made. */
+int server_open(struct server *s, const struct server_config *config);
 
 /* Catches SIGINT and SIGTERM, listens on config's host and port (and
  * writes config->port_file), and runs the loop until a signal has stopped
@@ -140,12 +142,12 @@ struct server *server_open(const struct server_config *config);
  * connections from, and runs s->loop itself. */
 int server_serve(struct server *s);
 
-/* The one cleanup: stops the writer thread if it still runs, closes every
- * handle left on the loop and the loop, then TLS and the store, and frees
- * s. Safe on whatever a failed server_open left, and on NULL. Connections
- * must be gone by then (as they are when server_serve returns): their
- * memory is freed by their own close callbacks. Returns 0, or -1 (logged)
- * when the loop could not be closed. */
+/* The one cleanup, after server_open whether it failed or not: stops the
+ * writer thread if it still runs, closes every handle left on the loop and
+ * the loop, then TLS and the store. The memory of s stays the caller's, to
+ * free or to open again. Connections must be gone by then (as they are
+ * when server_serve returns): their memory is freed by their own close
+ * callbacks. Returns 0, or -1 (logged) when the loop could not be closed. */
 int server_close(struct server *s);
 
 /* Called whenever work finishes: completes the shutdown once draining and
