@@ -34,6 +34,8 @@
 #define MAIN_EXIT_FAILURE              1
 #define MAIN_EXIT_USAGE                2
 #define MAIN_GENERATED_PASSWORD_LENGTH 20
+/* Not an exit status: the command goes on. */
+#define MAIN_GO_ON (-1)
 
 static const char main_usage[] =
     "usage: foliod init --data DIR --firm NAME --admin USER [--password-stdin]\n"
@@ -268,28 +270,41 @@ static void main_restore_undo(const char *dir, int made)
         rmdir(dir);
 }
 
-static int main_restore(int argc, char **argv)
+/* The options of restore and compact: --data DIR and --help. MAIN_GO_ON
+ * with *dir (NULL when not given) and optind at the first argument left;
+ * else the exit status, the help or the refusal printed. */
+static int main_data_options(int argc, char **argv, const char *usage, const char **dir)
 {
     static const struct option options[] = {
         {"data", required_argument, NULL, OPT_DATA},
         {"help", no_argument, NULL, OPT_HELP},
         {NULL, 0, NULL, 0},
     };
-    const char *dir = NULL;
+    *dir = NULL;
     int opt;
     opterr = 0;
     while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
         switch (opt) {
         case OPT_DATA:
-            dir = optarg;
+            *dir = optarg;
             break;
         case OPT_HELP:
-            fputs(main_restore_usage, stdout);
+            fputs(usage, stdout);
             return 0;
         default:
-            return main_usage_error("restore: unknown or incomplete option %s", argv[optind - 1]);
+            return main_usage_error("%s: unknown or incomplete option %s", argv[0],
+                                    argv[optind - 1]);
         }
     }
+    return MAIN_GO_ON;
+}
+
+static int main_restore(int argc, char **argv)
+{
+    const char *dir;
+    int rc = main_data_options(argc, argv, main_restore_usage, &dir);
+    if (rc != MAIN_GO_ON)
+        return rc;
     if (dir == NULL || optind >= argc)
         return main_usage_error("%s", "restore needs --data DIR and a backup FILE");
     if (optind + 1 < argc)
@@ -319,26 +334,10 @@ static int main_restore(int argc, char **argv)
 
 static int main_compact(int argc, char **argv)
 {
-    static const struct option options[] = {
-        {"data", required_argument, NULL, OPT_DATA},
-        {"help", no_argument, NULL, OPT_HELP},
-        {NULL, 0, NULL, 0},
-    };
-    const char *dir = NULL;
-    int opt;
-    opterr = 0;
-    while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
-        switch (opt) {
-        case OPT_DATA:
-            dir = optarg;
-            break;
-        case OPT_HELP:
-            fputs(main_compact_usage, stdout);
-            return 0;
-        default:
-            return main_usage_error("compact: unknown or incomplete option %s", argv[optind - 1]);
-        }
-    }
+    const char *dir;
+    int rc = main_data_options(argc, argv, main_compact_usage, &dir);
+    if (rc != MAIN_GO_ON)
+        return rc;
     if (dir == NULL)
         return main_usage_error("%s", "compact needs --data DIR");
     if (optind < argc)
@@ -354,7 +353,7 @@ static int main_compact(int argc, char **argv)
     }
     long long before, after;
     char why[PATH_MAX + 128];
-    int rc = compact_data_dir(dir, &before, &after, why, sizeof(why));
+    rc = compact_data_dir(dir, &before, &after, why, sizeof(why));
     data_lock_release(lock);
     if (rc != 0) {
         fprintf(stderr, "foliod: %s\n", why);
