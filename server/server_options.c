@@ -155,7 +155,7 @@ static const struct server_option server_options[] = {
     NUMBER_COMPUTED("max-hashes", "N", max_hashes, 1, 64,
                     "one per core but one, within a quarter of memory",
                     "password checks run at once; each takes its cost's memory (interactive "
-                    "64 MiB, moderate 256 MiB), and N of them must fit in half the machine's"),
+                    "64 MiB, moderate 256 MiB), and all N must fit in half the machine's memory"),
     NUMBER("max-queued-hashes", "N", max_queued_hashes, 1, 65536, 256,
            "password checks waiting for their turn; more are refused at once"),
     NUMBER("max-hashes-per-address", "N", max_hashes_per_address, 1, 65536, 8,
