@@ -89,7 +89,8 @@ static const char main_init_usage[] =
 static const char main_serve_usage[] =
     "usage: foliod serve --data DIR [options]\n"
     "\n"
-    "Serves the firm in DIR until SIGINT or SIGTERM, which finish queued writes first.\n"
+    "Serves the firm in DIR until SIGINT or SIGTERM, which finish the queued writes\n"
+    "first. Numbers are whole and decimal; each comes with its range and default.\n"
     "\n";
 
 __attribute__((format(printf, 1, 2))) static int main_usage_error(const char *fmt, ...)

@@ -154,8 +154,8 @@ static const struct server_option server_options[] = {
             "password hashing cost for new passwords: min, interactive or moderate"),
     NUMBER_COMPUTED("max-hashes", "N", max_hashes, 1, 64,
                     "one per core but one, within a quarter of memory",
-                    "password checks run at once; each takes its cost's memory (interactive "
-                    "64 MiB, moderate 256 MiB), and all N must fit in half the machine's memory"),
+                    "password checks run at once, all within half the machine's memory: "
+                    "each takes that of its cost, 64 MiB at interactive, 256 MiB at moderate"),
     NUMBER("max-queued-hashes", "N", max_queued_hashes, 1, 65536, 256,
            "password checks waiting for their turn; more are refused at once"),
     NUMBER("max-hashes-per-address", "N", max_hashes_per_address, 1, 65536, 8,
