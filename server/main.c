@@ -23,18 +23,19 @@
 #include "data_lock.h"
 #include "firm.h"
 #include "firm_key.h"
-#include "frame.h"
 #include "log.h"
 #include "server.h"
+#include "server_options.h"
 #include "store.h"
 #include "store_meta.h"
-#include "store_rule.h"
 #include "tls_cert.h"
 #include "validate.h"
 
 #define MAIN_EXIT_FAILURE              1
 #define MAIN_EXIT_USAGE                2
 #define MAIN_GENERATED_PASSWORD_LENGTH 20
+/* Not an exit status: the command goes on. */
+#define MAIN_GO_ON (-1)
 
 static const char main_usage[] =
     "usage: foliod init --data DIR --firm NAME --admin USER [--password-stdin]\n"
@@ -88,76 +89,9 @@ static const char main_init_usage[] =
 static const char main_serve_usage[] =
     "usage: foliod serve --data DIR [options]\n"
     "\n"
-    "Serves the firm in DIR until SIGINT or SIGTERM, which finish queued writes first.\n"
-    "\n"
-    "  --data DIR                    the data directory (made by foliod init)\n"
-    "  --listen HOST:PORT            address to listen on (default 127.0.0.1:7070);\n"
-    "                                port 0 picks a free port; [::1]:PORT for IPv6\n"
-    "  --port-file FILE              write the bound port to FILE once listening\n"
-    "  --max-connections N           connections served at once (default 1024)\n"
-    "  --max-connections-per-address N\n"
-    "                                ...of them from one address (default 256)\n"
-    "  --max-unauthenticated N       connections not logged in yet (default a quarter\n"
-    "                                of --max-connections); when full, a newcomer takes\n"
-    "                                the place of the oldest of its own address, else of\n"
-    "                                the busiest, if that holds many; else it is refused\n"
-    "  --max-unauthenticated-per-address N\n"
-    "                                ...of them from one address (default 32); a newcomer\n"
-    "                                takes the place of that address's oldest\n"
-    "  --max-connections-per-user N  connections logged in as one user, folio watch\n"
-    "                                included (default 32); a login beyond is refused\n"
-    "  --handshake-timeout S         close TLS connections that do not finish the\n"
-    "                                handshake within S seconds (default 10; 0 never)\n"
-    "  --login-timeout S             close connections that do not log in within S\n"
-    "                                seconds (default 30; 0 never)\n"
-    "  --frame-timeout S             close connections that leave a frame half sent for\n"
-    "                                S seconds (default 30; 0 never)\n"
-    "  --max-in-flight N             requests read from one connection ahead of their\n"
-    "                                answers (default 128)\n"
-    "  --max-output-bytes BYTES      answers waiting for a connection to read them before\n"
-    "                                the server stops reading it (default 4194304)\n"
-    "  --max-frame BYTES             largest request frame accepted (default 1048576)\n"
-    "  --max-import-bytes BYTES      largest bundle an import may send (default 1073741824)\n"
-    "  --transfer-quota-user BYTES   export and import files one user may hold on the\n"
-    "                                server at once (default 1073741824)\n"
-    "  --transfer-quota-firm BYTES   ...all users together (default 4294967296)\n"
-    "  --import-max-events N         events in one imported bundle (default 250000)\n"
-    "  --import-max-client-events N  events of one client in an imported bundle\n"
-    "                                (default 100000)\n"
-    "  --import-batch-records N      records an import applies per write transaction;\n"
-    "                                other writes go between batches (default 5000)\n"
-    "  --idle-timeout S              close connections idle for S seconds (default 600;\n"
-    "                                0 never); connections that watch are spared\n"
-    "  --session-ttl S               sessions expire S seconds after login (default 604800)\n"
-    "  --login-lockout-after N       lock a user name after N failed logins in a row\n"
-    "                                from addresses it never logged in from (default 5)\n"
-    "  --login-address-lockout-after N\n"
-    "                                lock an address (IPv6: its /64) after N failed\n"
-    "                                logins, whatever the names (default 20)\n"
-    "  --login-lockout-seconds S     ...for S seconds (default 300)\n"
-    "  --hash-cost COST              password hashing cost for new passwords: min,\n"
-    "                                interactive (default), moderate\n"
-    "  --max-hashes N                password checks run at once (default: one per core\n"
-    "                                but one, within a quarter of memory); each takes\n"
-    "                                the cost's memory (interactive 64 MiB, moderate\n"
-    "                                256 MiB), so N of them must fit in half of it\n"
-    "  --max-queued-hashes N         password checks waiting for their turn; more are\n"
-    "                                refused at once (default 256)\n"
-    "  --max-hashes-per-address N    password checks running or waiting for one address;\n"
-    "                                more are refused at once (default 8)\n"
-    "  --max-transfers N             exports, imports and backups run at once; more wait\n"
-    "                                (default 2)\n"
-    "  --max-heavy-reads N           agenda, segment, offer list and audit queries run\n"
-    "                                at once, off the loop; more wait (default 2)\n"
-    "  --tls-cert FILE               TLS certificate chain (PEM) to serve, with\n"
-    "  --tls-key FILE                ...its key; default the firm's own, DIR/tls-cert.pem\n"
-    "                                and DIR/tls-key.pem (made when both are missing)\n"
-    "  --tls-client-ca FILE          mutual TLS: clients must present a certificate\n"
-    "                                signed by a CA in FILE (PEM)\n"
-    "  --plaintext                   serve without TLS; refused unless --listen is a\n"
-    "                                loopback address (127.0.0.0/8 or ::1)\n"
-    "  --log-level LEVEL             error, warn, info (default) or debug\n"
-    "  --help                        show this help\n";
+    "Serves the firm in DIR until SIGINT or SIGTERM, which finish the queued writes\n"
+    "first. Numbers are whole and decimal; each comes with its range and default.\n"
+    "\n";
 
 __attribute__((format(printf, 1, 2))) static int main_usage_error(const char *fmt, ...)
 {
@@ -168,50 +102,6 @@ __attribute__((format(printf, 1, 2))) static int main_usage_error(const char *fm
     fprintf(stderr, "\nrun `foliod --help` for usage\n");
     va_end(ap);
     return MAIN_EXIT_USAGE;
-}
-
-/* Parses a whole decimal number in [min, max]. */
-static int main_parse_number(const char *text, unsigned long long min, unsigned long long max,
-                             unsigned long long *out)
-{
-    if (text[0] < '0' || text[0] > '9')
-        return -1;
-    errno = 0;
-    char *end;
-    unsigned long long v = strtoull(text, &end, 10);
-    if (errno != 0 || *end != '\0' || v < min || v > max)
-        return -1;
-    *out = v;
-    return 0;
-}
-
-/* "HOST:PORT" or "[IPV6]:PORT". */
-static int main_parse_listen(const char *text, struct server_config *config)
-{
-    const char *colon;
-    size_t host_len;
-    const char *host = text;
-    if (text[0] == '[') {
-        const char *close = strchr(text, ']');
-        if (close == NULL || close[1] != ':')
-            return -1;
-        host = text + 1;
-        host_len = (size_t)(close - host);
-        colon = close + 1;
-    } else {
-        colon = strrchr(text, ':');
-        if (colon == NULL)
-            return -1;
-        host_len = (size_t)(colon - text);
-    }
-    unsigned long long port;
-    if (host_len == 0 || host_len >= sizeof(config->host) ||
-        main_parse_number(colon + 1, 0, 65535, &port) != 0)
-        return -1;
-    memcpy(config->host, host, host_len);
-    config->host[host_len] = '\0';
-    config->port = (int)port;
-    return 0;
 }
 
 static int main_read_password(char *buf, size_t size)
@@ -237,46 +127,13 @@ static void main_generate_password(char *out, size_t len)
     out[len] = '\0';
 }
 
+/* The options of init, restore and compact; serve's are in server_options.c. */
 enum main_option {
     OPT_DATA = 256,
     OPT_FIRM,
     OPT_ADMIN,
     OPT_PASSWORD_STDIN,
     OPT_HASH_COST,
-    OPT_MAX_HASHES,
-    OPT_MAX_PER_ADDRESS,
-    OPT_LOGIN_TIMEOUT,
-    OPT_HANDSHAKE_TIMEOUT,
-    OPT_MAX_UNAUTHENTICATED,
-    OPT_MAX_UNAUTHENTICATED_PER_ADDRESS,
-    OPT_MAX_PER_USER,
-    OPT_FRAME_TIMEOUT,
-    OPT_MAX_IN_FLIGHT,
-    OPT_MAX_OUTPUT_BYTES,
-    OPT_MAX_QUEUED_HASHES,
-    OPT_MAX_HASHES_PER_ADDRESS,
-    OPT_MAX_TRANSFERS,
-    OPT_MAX_HEAVY_READS,
-    OPT_LISTEN,
-    OPT_PORT_FILE,
-    OPT_MAX_CONNECTIONS,
-    OPT_MAX_FRAME,
-    OPT_MAX_IMPORT_BYTES,
-    OPT_TRANSFER_QUOTA_USER,
-    OPT_TRANSFER_QUOTA_FIRM,
-    OPT_IMPORT_MAX_EVENTS,
-    OPT_IMPORT_MAX_CLIENT_EVENTS,
-    OPT_IMPORT_BATCH_RECORDS,
-    OPT_IDLE_TIMEOUT,
-    OPT_SESSION_TTL,
-    OPT_LOCKOUT_AFTER,
-    OPT_LOCKOUT_SECONDS,
-    OPT_ADDRESS_LOCKOUT_AFTER,
-    OPT_LOG_LEVEL,
-    OPT_TLS_CERT,
-    OPT_TLS_KEY,
-    OPT_TLS_CLIENT_CA,
-    OPT_PLAINTEXT,
     OPT_HELP,
 };
 
@@ -414,28 +271,41 @@ static void main_restore_undo(const char *dir, int made)
         rmdir(dir);
 }
 
-static int main_restore(int argc, char **argv)
+/* The options of restore and compact: --data DIR and --help. MAIN_GO_ON
+ * with *dir (NULL when not given) and optind at the first argument left;
+ * else the exit status, the help or the refusal printed. */
+static int main_data_options(int argc, char **argv, const char *usage, const char **dir)
 {
     static const struct option options[] = {
         {"data", required_argument, NULL, OPT_DATA},
         {"help", no_argument, NULL, OPT_HELP},
         {NULL, 0, NULL, 0},
     };
-    const char *dir = NULL;
+    *dir = NULL;
     int opt;
     opterr = 0;
     while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
         switch (opt) {
         case OPT_DATA:
-            dir = optarg;
+            *dir = optarg;
             break;
         case OPT_HELP:
-            fputs(main_restore_usage, stdout);
+            fputs(usage, stdout);
             return 0;
         default:
-            return main_usage_error("restore: unknown or incomplete option %s", argv[optind - 1]);
+            return main_usage_error("%s: unknown or incomplete option %s", argv[0],
+                                    argv[optind - 1]);
         }
     }
+    return MAIN_GO_ON;
+}
+
+static int main_restore(int argc, char **argv)
+{
+    const char *dir;
+    int rc = main_data_options(argc, argv, main_restore_usage, &dir);
+    if (rc != MAIN_GO_ON)
+        return rc;
     if (dir == NULL || optind >= argc)
         return main_usage_error("%s", "restore needs --data DIR and a backup FILE");
     if (optind + 1 < argc)
@@ -465,26 +335,10 @@ static int main_restore(int argc, char **argv)
 
 static int main_compact(int argc, char **argv)
 {
-    static const struct option options[] = {
-        {"data", required_argument, NULL, OPT_DATA},
-        {"help", no_argument, NULL, OPT_HELP},
-        {NULL, 0, NULL, 0},
-    };
-    const char *dir = NULL;
-    int opt;
-    opterr = 0;
-    while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
-        switch (opt) {
-        case OPT_DATA:
-            dir = optarg;
-            break;
-        case OPT_HELP:
-            fputs(main_compact_usage, stdout);
-            return 0;
-        default:
-            return main_usage_error("compact: unknown or incomplete option %s", argv[optind - 1]);
-        }
-    }
+    const char *dir;
+    int rc = main_data_options(argc, argv, main_compact_usage, &dir);
+    if (rc != MAIN_GO_ON)
+        return rc;
     if (dir == NULL)
         return main_usage_error("%s", "compact needs --data DIR");
     if (optind < argc)
@@ -500,7 +354,7 @@ static int main_compact(int argc, char **argv)
     }
     long long before, after;
     char why[PATH_MAX + 128];
-    int rc = compact_data_dir(dir, &before, &after, why, sizeof(why));
+    rc = compact_data_dir(dir, &before, &after, why, sizeof(why));
     data_lock_release(lock);
     if (rc != 0) {
         fprintf(stderr, "foliod: %s\n", why);
@@ -593,37 +447,6 @@ static int main_init(int argc, char **argv)
     return 0;
 }
 
-/* Data directories made before rules existed get the default rules and
- * calendar, once, before anyone is served. A directory without a firm is
- * left alone for server_run to refuse. */
-static int main_seed(const char *dir)
-{
-    struct store store;
-    if (store_open(&store, dir, 0) != 0)
-        return 0;
-    MDB_txn *txn;
-    int rc = mdb_txn_begin(store.env, NULL, 0, &txn);
-    if (rc == 0) {
-        struct arena arena;
-        arena_init(&arena, 0);
-        Folio__Firm *firm;
-        rc = store_meta_firm_get(&store, txn, &arena, &firm);
-        arena_free(&arena);
-        if (rc == 0)
-            rc = store_rule_seed(&store, txn, (int64_t)time(NULL));
-        if (rc == 0)
-            rc = mdb_txn_commit(txn);
-        else
-            mdb_txn_abort(txn);
-        if (rc == MDB_NOTFOUND)
-            rc = 0;
-    }
-    store_close(&store);
-    if (rc != 0)
-        log_error("cannot store the default rules in %s: %s", dir, store_strerror(rc));
-    return rc;
-}
-
 static bool main_is_loopback(const char *host)
 {
     unsigned char addr[16];
@@ -649,244 +472,39 @@ static int main_check_tls(const struct server_config *config)
     return 0;
 }
 
+/* Serves until a signal has drained the server; the exit status. */
+static int main_run(const struct server_config *config)
+{
+    /* Big (the login throttle's tables): not on the stack. */
+    struct server *s = malloc(sizeof(*s));
+    if (s == NULL) {
+        log_error("out of memory");
+        return MAIN_EXIT_FAILURE;
+    }
+    int rc = server_open(s, config);
+    if (rc == 0)
+        rc = server_serve(s);
+    if (server_close(s) != 0)
+        rc = -1;
+    free(s);
+    return rc == 0 ? 0 : MAIN_EXIT_FAILURE;
+}
+
 static int main_serve(int argc, char **argv)
 {
-    static const struct option options[] = {
-        {"data", required_argument, NULL, OPT_DATA},
-        {"listen", required_argument, NULL, OPT_LISTEN},
-        {"port-file", required_argument, NULL, OPT_PORT_FILE},
-        {"max-connections", required_argument, NULL, OPT_MAX_CONNECTIONS},
-        {"max-frame", required_argument, NULL, OPT_MAX_FRAME},
-        {"max-import-bytes", required_argument, NULL, OPT_MAX_IMPORT_BYTES},
-        {"transfer-quota-user", required_argument, NULL, OPT_TRANSFER_QUOTA_USER},
-        {"transfer-quota-firm", required_argument, NULL, OPT_TRANSFER_QUOTA_FIRM},
-        {"import-max-events", required_argument, NULL, OPT_IMPORT_MAX_EVENTS},
-        {"import-max-client-events", required_argument, NULL, OPT_IMPORT_MAX_CLIENT_EVENTS},
-        {"import-batch-records", required_argument, NULL, OPT_IMPORT_BATCH_RECORDS},
-        {"idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT},
-        {"session-ttl", required_argument, NULL, OPT_SESSION_TTL},
-        {"login-lockout-after", required_argument, NULL, OPT_LOCKOUT_AFTER},
-        {"login-lockout-seconds", required_argument, NULL, OPT_LOCKOUT_SECONDS},
-        {"login-address-lockout-after", required_argument, NULL, OPT_ADDRESS_LOCKOUT_AFTER},
-        {"hash-cost", required_argument, NULL, OPT_HASH_COST},
-        {"max-hashes", required_argument, NULL, OPT_MAX_HASHES},
-        {"max-connections-per-address", required_argument, NULL, OPT_MAX_PER_ADDRESS},
-        {"login-timeout", required_argument, NULL, OPT_LOGIN_TIMEOUT},
-        {"handshake-timeout", required_argument, NULL, OPT_HANDSHAKE_TIMEOUT},
-        {"max-unauthenticated", required_argument, NULL, OPT_MAX_UNAUTHENTICATED},
-        {"max-unauthenticated-per-address", required_argument, NULL,
-         OPT_MAX_UNAUTHENTICATED_PER_ADDRESS},
-        {"max-connections-per-user", required_argument, NULL, OPT_MAX_PER_USER},
-        {"frame-timeout", required_argument, NULL, OPT_FRAME_TIMEOUT},
-        {"max-in-flight", required_argument, NULL, OPT_MAX_IN_FLIGHT},
-        {"max-output-bytes", required_argument, NULL, OPT_MAX_OUTPUT_BYTES},
-        {"max-queued-hashes", required_argument, NULL, OPT_MAX_QUEUED_HASHES},
-        {"max-hashes-per-address", required_argument, NULL, OPT_MAX_HASHES_PER_ADDRESS},
-        {"max-transfers", required_argument, NULL, OPT_MAX_TRANSFERS},
-        {"max-heavy-reads", required_argument, NULL, OPT_MAX_HEAVY_READS},
-        {"log-level", required_argument, NULL, OPT_LOG_LEVEL},
-        {"tls-cert", required_argument, NULL, OPT_TLS_CERT},
-        {"tls-key", required_argument, NULL, OPT_TLS_KEY},
-        {"tls-client-ca", required_argument, NULL, OPT_TLS_CLIENT_CA},
-        {"plaintext", no_argument, NULL, OPT_PLAINTEXT},
-        {"help", no_argument, NULL, OPT_HELP},
-        {NULL, 0, NULL, 0},
-    };
     struct server_config config;
     server_config_defaults(&config);
-    enum log_level level = LOG_INFO;
-    unsigned long long n;
-    int opt;
-    opterr = 0;
-    while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
-        switch (opt) {
-        case OPT_DATA:
-            config.data_dir = optarg;
-            break;
-        case OPT_LISTEN:
-            if (main_parse_listen(optarg, &config) != 0)
-                return main_usage_error("--listen wants HOST:PORT, not %s", optarg);
-            break;
-        case OPT_PORT_FILE:
-            config.port_file = optarg;
-            break;
-        case OPT_MAX_CONNECTIONS:
-            if (main_parse_number(optarg, 1, 1000000, &n) != 0)
-                return main_usage_error("--max-connections wants 1 to 1000000, not %s", optarg);
-            config.max_connections = (unsigned)n;
-            break;
-        case OPT_MAX_FRAME:
-            if (main_parse_number(optarg, 1024, FRAME_ABSOLUTE_MAX, &n) != 0)
-                return main_usage_error("--max-frame wants 1024 to 67108864 bytes, not %s", optarg);
-            config.max_frame = (size_t)n;
-            break;
-        case OPT_MAX_IMPORT_BYTES:
-            if (main_parse_number(optarg, 1, 4ull << 30, &n) != 0)
-                return main_usage_error("--max-import-bytes wants 1 to 4294967296 bytes, not %s",
-                                        optarg);
-            config.max_import_bytes = n;
-            break;
-        case OPT_TRANSFER_QUOTA_USER:
-            if (main_parse_number(optarg, 1, 1ull << 40, &n) != 0)
-                return main_usage_error(
-                    "--transfer-quota-user wants 1 to 1099511627776 bytes, not %s", optarg);
-            config.transfer_quota_user = n;
-            break;
-        case OPT_TRANSFER_QUOTA_FIRM:
-            if (main_parse_number(optarg, 1, 1ull << 40, &n) != 0)
-                return main_usage_error(
-                    "--transfer-quota-firm wants 1 to 1099511627776 bytes, not %s", optarg);
-            config.transfer_quota_firm = n;
-            break;
-        case OPT_IMPORT_MAX_EVENTS:
-            if (main_parse_number(optarg, 1, 10000000, &n) != 0)
-                return main_usage_error("--import-max-events wants 1 to 10000000, not %s", optarg);
-            config.import_max_events = n;
-            break;
-        case OPT_IMPORT_MAX_CLIENT_EVENTS:
-            if (main_parse_number(optarg, 1, 10000000, &n) != 0)
-                return main_usage_error("--import-max-client-events wants 1 to 10000000, not %s",
-                                        optarg);
-            config.import_max_client_events = n;
-            break;
-        case OPT_IMPORT_BATCH_RECORDS:
-            if (main_parse_number(optarg, 1, 1000000, &n) != 0)
-                return main_usage_error("--import-batch-records wants 1 to 1000000, not %s",
-                                        optarg);
-            config.import_batch_records = n;
-            break;
-        case OPT_IDLE_TIMEOUT:
-            if (main_parse_number(optarg, 0, 7 * 24 * 3600, &n) != 0)
-                return main_usage_error("--idle-timeout wants 0 to 604800 seconds, not %s", optarg);
-            config.idle_timeout_s = (unsigned)n;
-            break;
-        case OPT_SESSION_TTL:
-            if (main_parse_number(optarg, 1, 366ULL * 24 * 3600, &n) != 0)
-                return main_usage_error("--session-ttl wants 1 to 31622400 seconds, not %s",
-                                        optarg);
-            config.session_ttl_s = (int64_t)n;
-            break;
-        case OPT_LOCKOUT_AFTER:
-            if (main_parse_number(optarg, 1, 1000, &n) != 0)
-                return main_usage_error("--login-lockout-after wants 1 to 1000, not %s", optarg);
-            config.lockout_after = (unsigned)n;
-            break;
-        case OPT_ADDRESS_LOCKOUT_AFTER:
-            if (main_parse_number(optarg, 1, 100000, &n) != 0)
-                return main_usage_error("--login-address-lockout-after wants 1 to 100000, not %s",
-                                        optarg);
-            config.address_lockout_after = (unsigned)n;
-            break;
-        case OPT_LOCKOUT_SECONDS:
-            if (main_parse_number(optarg, 0, 24 * 3600, &n) != 0)
-                return main_usage_error("--login-lockout-seconds wants 0 to 86400, not %s", optarg);
-            config.lockout_seconds = (unsigned)n;
-            break;
-        case OPT_HASH_COST:
-            if (hasher_cost_parse(optarg, &config.hash_cost) != 0)
-                return main_usage_error("unknown --hash-cost %s", optarg);
-            break;
-        case OPT_MAX_PER_ADDRESS:
-            if (main_parse_number(optarg, 1, 1000000, &n) != 0)
-                return main_usage_error("--max-connections-per-address wants 1 to 1000000, not %s",
-                                        optarg);
-            config.max_connections_per_address = (unsigned)n;
-            break;
-        case OPT_LOGIN_TIMEOUT:
-            if (main_parse_number(optarg, 0, 3600, &n) != 0)
-                return main_usage_error("--login-timeout wants 0 to 3600 seconds, not %s", optarg);
-            config.login_timeout_s = (unsigned)n;
-            break;
-        case OPT_HANDSHAKE_TIMEOUT:
-            if (main_parse_number(optarg, 0, 3600, &n) != 0)
-                return main_usage_error("--handshake-timeout wants 0 to 3600 seconds, not %s",
-                                        optarg);
-            config.handshake_timeout_s = (unsigned)n;
-            break;
-        case OPT_MAX_UNAUTHENTICATED:
-            if (main_parse_number(optarg, 1, 1000000, &n) != 0)
-                return main_usage_error("--max-unauthenticated wants 1 to 1000000, not %s", optarg);
-            config.max_unauthenticated = (unsigned)n;
-            break;
-        case OPT_MAX_UNAUTHENTICATED_PER_ADDRESS:
-            if (main_parse_number(optarg, 1, 1000000, &n) != 0)
-                return main_usage_error(
-                    "--max-unauthenticated-per-address wants 1 to 1000000, not %s", optarg);
-            config.max_unauthenticated_per_address = (unsigned)n;
-            break;
-        case OPT_MAX_PER_USER:
-            if (main_parse_number(optarg, 1, 1000000, &n) != 0)
-                return main_usage_error("--max-connections-per-user wants 1 to 1000000, not %s",
-                                        optarg);
-            config.max_connections_per_user = (unsigned)n;
-            break;
-        case OPT_FRAME_TIMEOUT:
-            if (main_parse_number(optarg, 0, 3600, &n) != 0)
-                return main_usage_error("--frame-timeout wants 0 to 3600 seconds, not %s", optarg);
-            config.frame_timeout_s = (unsigned)n;
-            break;
-        case OPT_MAX_IN_FLIGHT:
-            if (main_parse_number(optarg, 1, 4096, &n) != 0)
-                return main_usage_error("--max-in-flight wants 1 to 4096, not %s", optarg);
-            config.max_in_flight = (unsigned)n;
-            break;
-        case OPT_MAX_OUTPUT_BYTES:
-            if (main_parse_number(optarg, 65536, 1ull << 30, &n) != 0)
-                return main_usage_error("--max-output-bytes wants 65536 to 1073741824, not %s",
-                                        optarg);
-            config.max_output_bytes = (size_t)n;
-            break;
-        case OPT_MAX_QUEUED_HASHES:
-            if (main_parse_number(optarg, 1, 65536, &n) != 0)
-                return main_usage_error("--max-queued-hashes wants 1 to 65536, not %s", optarg);
-            config.max_queued_hashes = (unsigned)n;
-            break;
-        case OPT_MAX_HASHES_PER_ADDRESS:
-            if (main_parse_number(optarg, 1, 65536, &n) != 0)
-                return main_usage_error("--max-hashes-per-address wants 1 to 65536, not %s",
-                                        optarg);
-            config.max_hashes_per_address = (unsigned)n;
-            break;
-        case OPT_MAX_TRANSFERS:
-            if (main_parse_number(optarg, 1, 64, &n) != 0)
-                return main_usage_error("--max-transfers wants 1 to 64, not %s", optarg);
-            config.max_transfers = (unsigned)n;
-            break;
-        case OPT_MAX_HEAVY_READS:
-            if (main_parse_number(optarg, 1, 64, &n) != 0)
-                return main_usage_error("--max-heavy-reads wants 1 to 64, not %s", optarg);
-            config.max_heavy_reads = (unsigned)n;
-            break;
-        case OPT_MAX_HASHES:
-            if (main_parse_number(optarg, 1, 64, &n) != 0)
-                return main_usage_error("--max-hashes wants 1 to 64, not %s", optarg);
-            config.max_hashes = (unsigned)n;
-            break;
-        case OPT_LOG_LEVEL:
-            if (log_level_parse(optarg, &level) != 0)
-                return main_usage_error("unknown --log-level %s", optarg);
-            break;
-        case OPT_TLS_CERT:
-            config.tls_cert_file = optarg;
-            break;
-        case OPT_TLS_KEY:
-            config.tls_key_file = optarg;
-            break;
-        case OPT_TLS_CLIENT_CA:
-            config.tls_client_ca_file = optarg;
-            break;
-        case OPT_PLAINTEXT:
-            config.plaintext = true;
-            break;
-        case OPT_HELP:
-            fputs(main_serve_usage, stdout);
-            return 0;
-        default:
-            return main_usage_error("serve: unknown or incomplete option %s", argv[optind - 1]);
-        }
+    char why[512];
+    switch (server_options_parse(argc, argv, &config, why, sizeof(why))) {
+    case SERVER_OPTIONS_OK:
+        break;
+    case SERVER_OPTIONS_HELP:
+        fputs(main_serve_usage, stdout);
+        server_options_help(stdout);
+        return 0;
+    case SERVER_OPTIONS_USAGE:
+        return main_usage_error("%s", why);
     }
-    if (optind < argc)
-        return main_usage_error("serve: unexpected argument %s", argv[optind]);
     if (config.max_hashes > 0) {
         uint64_t need = (uint64_t)config.max_hashes * hasher_memory(config.hash_cost);
         uint64_t have = uv_get_total_memory();
@@ -901,10 +519,10 @@ static int main_serve(int argc, char **argv)
     int rc = main_check_tls(&config);
     if (rc != 0)
         return rc;
-    log_set_level(level);
+    log_set_level(config.log_level);
     /* Held until the process ends: `foliod compact` and a second serve of
      * the same directory are refused meanwhile. A missing directory is left
-     * for server_run to refuse in its own words. */
+     * for server_open to refuse in its own words. */
     int lock = data_lock_take(config.data_dir);
     if (lock < 0 && errno == EWOULDBLOCK) {
         fprintf(stderr, "foliod: another foliod serves %s (it holds %s/%s)\n", config.data_dir,
@@ -916,7 +534,7 @@ static int main_serve(int argc, char **argv)
                 strerror(errno));
         return MAIN_EXIT_FAILURE;
     }
-    rc = main_seed(config.data_dir) != 0 ? MAIN_EXIT_FAILURE : server_run(&config);
+    rc = main_run(&config);
     data_lock_release(lock);
     return rc;
 }

@@ -20,6 +20,7 @@
 #include "connection.h"
 #include "log.h"
 #include "store_meta.h"
+#include "store_rule.h"
 #include "tls_cert.h"
 #include "transfer.h"
 
@@ -28,39 +29,6 @@
 #define SERVER_CLOSING_GRACE_MS 10000
 #define SERVER_LISTEN_BACKLOG   511
 #define SERVER_CERT_WARN_DAYS   30
-
-void server_config_defaults(struct server_config *config)
-{
-    memset(config, 0, sizeof(*config));
-    snprintf(config->host, sizeof(config->host), "127.0.0.1");
-    config->port = 7070;
-    config->max_connections = 1024;
-    config->max_frame = FRAME_DEFAULT_MAX;
-    config->max_import_bytes = 1ull << 30;
-    config->transfer_quota_user = 1ull << 30;
-    config->transfer_quota_firm = 4ull << 30;
-    config->import_max_events = 250000;
-    config->import_max_client_events = 100000;
-    config->import_batch_records = 5000;
-    config->idle_timeout_s = 600;
-    config->session_ttl_s = 7 * 24 * 3600;
-    config->lockout_after = 5;
-    config->address_lockout_after = 20;
-    config->lockout_seconds = 300;
-    config->hash_cost = HASHER_COST_INTERACTIVE;
-    config->max_connections_per_address = 256;
-    config->login_timeout_s = 30;
-    config->handshake_timeout_s = 10;
-    config->max_unauthenticated_per_address = 32;
-    config->max_connections_per_user = 32;
-    config->frame_timeout_s = 30;
-    config->max_in_flight = 128;
-    config->max_output_bytes = 4u * 1024u * 1024u;
-    config->max_queued_hashes = 256;
-    config->max_hashes_per_address = 8;
-    config->max_transfers = 2;
-    config->max_heavy_reads = 2;
-}
 
 static void server_close_handles(struct server *s)
 {
@@ -274,6 +242,26 @@ static int server_load_firm(struct server *s)
     return rc;
 }
 
+/* Data directories made before rules existed get the default rules and
+ * calendar, once, before anyone is served. Runs before the writer thread
+ * starts, so it writes directly. */
+static int server_seed_rules(struct server *s)
+{
+    MDB_txn *txn;
+    int rc = mdb_txn_begin(s->store.env, NULL, 0, &txn);
+    if (rc == 0) {
+        rc = store_rule_seed(&s->store, txn, (int64_t)time(NULL));
+        if (rc == 0)
+            rc = mdb_txn_commit(txn);
+        else
+            mdb_txn_abort(txn);
+    }
+    if (rc != 0)
+        log_error("cannot store the default rules in %s: %s", s->config.data_dir,
+                  store_strerror(rc));
+    return rc;
+}
+
 /* Loads DATA/firm.key, or makes one for a data directory from before keys
  * existed (or restored from a backup, which holds no key), and makes the
  * Firm record's public key the one that signs. Runs before the writer
@@ -395,51 +383,35 @@ static void server_walk_close(uv_handle_t *handle, void *arg)
         uv_close(handle, NULL);
 }
 
-int server_run(const struct server_config *config)
+static int server_open_store(struct server *s)
 {
-    struct server *s = calloc(1, sizeof(*s));
-    if (s == NULL) {
-        log_error("out of memory");
-        return 1;
-    }
-    s->config = *config;
-    int status = 1;
-    int rc = store_open(&s->store, config->data_dir, 0);
+    const char *dir = s->config.data_dir;
+    int rc = store_open(&s->store, dir, 0);
     if (rc != 0) {
         if (rc == ENOENT)
-            log_error("no firm in %s: run foliod init first", config->data_dir);
+            log_error("no firm in %s: run foliod init first", dir);
         else
-            log_error("cannot open the data directory %s: %s", config->data_dir,
-                      store_strerror(rc));
-        free(s);
-        return 1;
+            log_error("cannot open the data directory %s: %s", dir, store_strerror(rc));
+        return rc;
     }
     rc = server_load_firm(s);
+    if (rc == MDB_NOTFOUND)
+        log_error("no firm in %s: run foliod init first", dir);
+    else if (rc != 0)
+        log_error("cannot read the firm record: %s", store_strerror(rc));
+    return rc;
+}
+
+/* The loop and what runs beside it: the limits, the pool, the writer. */
+static int server_open_loop(struct server *s)
+{
+    const struct server_config *config = &s->config;
+    int rc = uv_loop_init(&s->loop);
     if (rc != 0) {
-        if (rc == MDB_NOTFOUND)
-            log_error("no firm in %s: run foliod init first", config->data_dir);
-        else
-            log_error("cannot read the firm record: %s", store_strerror(rc));
-        store_close(&s->store);
-        free(s);
-        return 1;
+        log_error("cannot start the event loop: %s", uv_strerror(rc));
+        return rc;
     }
-    if (server_load_key(s) != 0) {
-        store_close(&s->store);
-        free(s->firm_name);
-        sodium_memzero(&s->firm_key, sizeof(s->firm_key));
-        free(s);
-        return 1;
-    }
-    if (server_load_tls(s) != 0) {
-        store_close(&s->store);
-        free(s->firm_name);
-        sodium_memzero(&s->firm_key, sizeof(s->firm_key));
-        free(s);
-        return 1;
-    }
-    transfer_clean(config->data_dir);
-    uv_loop_init(&s->loop);
+    s->loop_open = true;
     peer_limit_init(&s->peers);
     peer_limit_init(&s->hash_peers);
     throttle_init(&s->throttle, config->lockout_after, config->address_lockout_after,
@@ -463,14 +435,33 @@ int server_run(const struct server_config *config)
     /* Before the loop serves anyone, so no request waits for it. */
     if (hasher_make_dummy(config->hash_cost, s->dummy_hash) != 0) {
         log_error("not enough memory to hash a password at the configured --hash-cost");
-        rc = ENOMEM;
-        goto out;
+        return ENOMEM;
     }
     rc = writer_start(&s->writer, &s->store, &s->loop);
     if (rc != 0) {
         log_error("cannot start the writer thread: %s", strerror(rc));
-        goto out;
+        return rc;
     }
+    uv_idle_init(&s->loop, &s->turns);
+    s->turns.data = s;
+    stats_init(&s->stats, uv_now(&s->loop));
+    return 0;
+}
+
+int server_open(struct server *s, const struct server_config *config)
+{
+    memset(s, 0, sizeof(*s));
+    s->config = *config;
+    if (server_open_store(s) != 0 || server_seed_rules(s) != 0 || server_load_key(s) != 0 ||
+        server_load_tls(s) != 0)
+        return -1;
+    /* Files of transfers a crash cut short: no connection holds them now. */
+    transfer_clean(config->data_dir);
+    return server_open_loop(s) != 0 ? -1 : 0;
+}
+
+int server_serve(struct server *s)
+{
     /* Handlers first: the port file tells the world we are up, and a SIGTERM
      * sent the moment it appears must drain, not kill. */
     uv_signal_init(&s->loop, &s->sigint);
@@ -478,37 +469,42 @@ int server_run(const struct server_config *config)
     s->sigint.data = s->sigterm.data = s;
     uv_signal_start(&s->sigint, server_on_signal, SIGINT);
     uv_signal_start(&s->sigterm, server_on_signal, SIGTERM);
-    if (server_listen(s) != 0) {
-        writer_stop(&s->writer);
-        goto out;
-    }
-    uv_idle_init(&s->loop, &s->turns);
-    s->turns.data = s;
+    if (server_listen(s) != 0)
+        return -1;
     uv_timer_init(&s->loop, &s->sweep);
     s->sweep.data = s;
     uv_timer_start(&s->sweep, server_on_sweep, SERVER_SWEEP_MS, SERVER_SWEEP_MS);
-    stats_init(&s->stats, uv_now(&s->loop));
-    log_info("serving firm \"%s\" from %s", s->firm_name, config->data_dir);
-
+    log_info("serving firm \"%s\" from %s", s->firm_name, s->config.data_dir);
     uv_run(&s->loop, UV_RUN_DEFAULT);
     log_info("stopped after %llu writes in %llu commits",
              atomic_load_explicit(&s->writer.jobs, memory_order_relaxed),
              atomic_load_explicit(&s->writer.batches, memory_order_relaxed));
-    status = 0;
-out:
-    uv_walk(&s->loop, server_walk_close, NULL);
-    uv_run(&s->loop, UV_RUN_DEFAULT);
-    if (uv_loop_close(&s->loop) != 0) {
-        log_error("handles were left open at exit");
-        status = 1;
+    return 0;
+}
+
+int server_close(struct server *s)
+{
+    int rc = 0;
+    if (s->loop_open) {
+        /* First: it closes its own handle, which the walk would close
+         * under it. A no-op after a drain, which stopped it already. */
+        writer_stop(&s->writer);
+        uv_walk(&s->loop, server_walk_close, NULL);
+        uv_run(&s->loop, UV_RUN_DEFAULT);
+        if (uv_loop_close(&s->loop) != 0) {
+            log_error("handles were left open at exit");
+            rc = -1;
+        }
+        s->loop_open = false;
     }
     peer_limit_free(&s->peers);
     peer_limit_free(&s->hash_peers);
     conn_budget_free(&s->budget);
     tls_server_close(s->tls);
+    s->tls = NULL;
     store_close(&s->store);
     free(s->firm_name);
+    s->firm_name = NULL;
     sodium_memzero(&s->firm_key, sizeof(s->firm_key));
-    free(s);
-    return status;
+    return rc;
 }

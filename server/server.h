@@ -2,8 +2,19 @@
  *
  * One libuv loop thread accepts, reads, checks sessions and serves every
  * read; the writer thread (writer.h) commits writes; the thread pool hashes
- * passwords (hasher.h). server_run returns when a signal has stopped the
- * server and every queued write has been committed and answered. */
+ * passwords (hasher.h).
+ *
+ * A server lives in three calls, as libuv's loop and LMDB's environment do:
+ *
+ *     struct server *s = malloc(sizeof(*s));      the caller's memory
+ *     if (server_open(s, &config) == 0)           everything short of a listener
+ *         server_serve(s);                        until a signal drains it
+ *     server_close(s);                            always: it undoes a partial open
+ *     free(s);
+ *
+ * Everything that starts a server (foliod, the fuzzer) goes through
+ * server_open, so that a step added to it is never missing from one of
+ * them. All three run on the thread that owns s->loop. */
 #ifndef FOLIO_SERVER_H
 #define FOLIO_SERVER_H
 
@@ -16,6 +27,7 @@
 #include "conn_budget.h"
 #include "firm_key.h"
 #include "hasher.h"
+#include "log.h"
 #include "peer_limit.h"
 #include "stats.h"
 #include "store.h"
@@ -25,6 +37,8 @@
 
 #define SERVER_PROTOCOL_VERSION 1
 
+/* What `foliod serve` was asked for. server_options.c fills it (defaults
+ * and flags, from one table); the comments say what each means. */
 struct server_config {
     const char *data_dir;
     char host[256];
@@ -62,9 +76,8 @@ struct server_config {
     const char *tls_cert_file;       /* NULL: DATA/tls-cert.pem, made when missing */
     const char *tls_key_file;        /* NULL: DATA/tls-key.pem */
     const char *tls_client_ca_file;  /* peers must present a certificate it signed */
+    enum log_level log_level;        /* main.c sets the process's level from it */
 };
-
-void server_config_defaults(struct server_config *config);
 
 struct connection;
 
@@ -87,6 +100,7 @@ struct server {
     struct tls_server *tls;       /* NULL with --plaintext */
     uint8_t tls_input[64 * 1024]; /* ciphertext of one read, any connection (connection.c) */
     char *firm_name;
+    bool loop_open;                 /* server_close closes it */
     struct connection *connections; /* every open connection */
     struct peer_limit peers;        /* how many of them each address holds */
     struct peer_limit hash_peers;   /* password checks in the pool, per address */
@@ -103,8 +117,38 @@ struct server {
     uint64_t drain_started_ms;
 };
 
-/* Returns the process exit status. */
-int server_run(const struct server_config *config);
+/* Makes everything a request needs, short of a listener, in *s (the
+ * caller's memory, whatever it holds): opens the store in config->data_dir
+ * and reads the firm, stores the default rules in a directory from before
+ * rules (once), loads the firm key (made when missing, and its public half
+ * written to the firm record), sets up TLS (unless config->plaintext; the
+ * firm's certificate is made when missing), removes transfer files a crash
+ * left, and starts the loop with the connection budget, the login
+ * throttle, the pool and its lanes, the writer thread and the turns idle
+ * handle. Nothing is listening, no signal is caught and nothing runs until
+ * the loop does.
+ *
+ * Copies *config; the strings it points to (data_dir, port_file, the TLS
+ * files) must outlive the server. Returns 0, or -1 with the reason logged;
+ * either way server_close(s) is due, and undoes what was made. */
+int server_open(struct server *s, const struct server_config *config);
+
+/* Catches SIGINT and SIGTERM, listens on config's host and port (and
+ * writes config->port_file), and runs the loop until a signal has stopped
+ * the server: every queued write committed and answered, every connection
+ * closed, the writer thread joined. Returns 0 then, or -1 (logged) when it
+ * cannot listen. Once per server. A harness that brings its own peers
+ * instead puts its listener in s->listener, where connection_accept takes
+ * connections from, and runs s->loop itself. */
+int server_serve(struct server *s);
+
+/* The one cleanup, after server_open whether it failed or not: stops the
+ * writer thread if it still runs, closes every handle left on the loop and
+ * the loop, then TLS and the store. The memory of s stays the caller's, to
+ * free or to open again. Connections must be gone by then (as they are
+ * when server_serve returns): their memory is freed by their own close
+ * callbacks. Returns 0, or -1 (logged) when the loop could not be closed. */
+int server_close(struct server *s);
 
 /* Called whenever work finishes: completes the shutdown once draining and
  * nothing is left in flight. */

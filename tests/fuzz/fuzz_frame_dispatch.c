@@ -3,13 +3,13 @@
  * back-pressure of connection.c, every stage of dispatch.c and the op
  * handlers, against a real store, writer thread and password hasher.
  *
- * Each input is served as server_run serves, from a fresh copy of a firm
- * made once per process, with fresh server state (only the loop and the
- * writer thread are kept, idle, from one input to the next), so nothing an
- * input changes is seen by the next; and the random source starts over for
- * each input, so an input replays the same way. The server listens on a
- * Unix socket rather than TCP: no network is involved, and
- * connection_accept runs unchanged.
+ * Each input is served by a server of its own, made by server_open as
+ * foliod's is (server.h), from a fresh copy of a firm made once per
+ * process, so nothing an input changes is seen by the next; and the random
+ * source starts over once the server is open, so an input replays the same
+ * way. In place of server_serve, the server listens on a Unix socket rather
+ * than TCP (no network is involved, and connection_accept runs unchanged)
+ * and serves without TLS, and the harness runs the loop.
  *
  * The firm is made by firm_init, then given, through a connection of the
  * harness's own, an office "Main" with an office-admin "manager" and two
@@ -55,7 +55,7 @@
 #include "fuzz_support.h"
 #include "fuzz_target.h"
 #include "server.h"
-#include "store_meta.h"
+#include "server_options.h"
 
 #define FUZZ_DEADLINE_MS      20000
 #define FUZZ_READ_CHUNK       (64u * 1024u)
@@ -177,8 +177,10 @@ static void fuzz_frames_client(struct fuzz_frames *f, const char *name, const ch
     fuzz_frames_add(f, &req);
 }
 
-static void fuzz_serve(const char *dir, const struct server_config *config, const uint8_t *out,
-                       size_t out_len, unsigned own_replies, bool hang_up);
+static struct server *fuzz_server_open(const char *dir, const struct server_config *config);
+static void fuzz_server_close(struct server *s);
+static void fuzz_serve(struct server *s, const uint8_t *out, size_t out_len, unsigned own_replies,
+                       bool hang_up);
 
 /* The office, its people, a partner and two clients, added as any client
  * would. */
@@ -213,7 +215,9 @@ static void fuzz_firm_populate(void)
     server_config_defaults(&config);
     config.hash_cost = HASHER_COST_MIN;
     config.max_hashes = FUZZ_MAX_HASHES;
-    fuzz_serve(fuzz_pristine, &config, f.data, f.len, f.count, false);
+    struct server *s = fuzz_server_open(fuzz_pristine, &config);
+    fuzz_serve(s, f.data, f.len, f.count, false);
+    fuzz_server_close(s);
     free(f.data);
 }
 
@@ -221,8 +225,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    /* The pool runs password hashes and exports; libuv reads this once. */
-    setenv("UV_THREADPOOL_SIZE", "2", 0);
     fuzz_init();
     const char *scratch = fuzz_scratch_dir();
     if ((size_t)snprintf(fuzz_pristine, sizeof(fuzz_pristine), "%s/pristine", scratch) >=
@@ -289,60 +291,20 @@ static void fuzz_listen(struct server *s)
         fuzz_fail("cannot listen on the server's socket: %s", uv_strerror(rc));
 }
 
-/* What server_run does before serving, but for the listener. The loop and
- * the writer thread are made by the first input and kept: a thread made and
- * joined per input would cost more than the input under ASan. They hold
- * nothing between inputs (fuzz_server_stop checks), and the writer is idle
- * while the store under it is closed and opened again. */
-static struct server *fuzz_server_start(const struct server_config *config)
+/* A server as server_open makes foliod's, from dir, without TLS and
+ * listening on a Unix socket. Its memory is kept from one input to the
+ * next: the login throttle's tables make it big, and pages mapped afresh
+ * for every input cost more than many an input. */
+static struct server *fuzz_server_open(const char *dir, const struct server_config *config)
 {
     static struct server server;
-    static bool running;
-    struct server *s = &server;
-    s->config = *config;
-    int rc = store_open(&s->store, config->data_dir, 0);
-    if (rc != 0)
-        fuzz_fail("cannot open the store: %s", store_strerror(rc));
-    MDB_txn *txn;
-    struct arena arena;
-    arena_init(&arena, 0);
-    Folio__Firm *firm;
-    if ((rc = store_read_begin(&s->store, &txn)) != 0 ||
-        (rc = store_meta_firm_get(&s->store, txn, &arena, &firm)) != 0)
-        fuzz_fail("cannot read the firm: %s", store_strerror(rc));
-    s->firm_name = strdup(firm->name);
-    arena_free(&arena);
-    store_read_end(&s->store, txn);
-    char why[512];
-    if (s->firm_name == NULL || firm_key_load(config->data_dir, &s->firm_key, why, sizeof(why)))
-        fuzz_fail("cannot load the firm: %s", s->firm_name == NULL ? "out of memory" : why);
-    if (!running) {
-        uv_loop_init(&s->loop);
-        if ((rc = writer_start(&s->writer, &s->store, &s->loop)) != 0)
-            fuzz_fail("cannot start the writer thread: %s", strerror(rc));
-        uv_idle_init(&s->loop, &s->turns);
-        s->turns.data = s;
-        running = true;
-    }
-    s->connections = NULL;
-    s->connection_count = 0;
-    s->requests_running = 0;
-    s->draining = false;
-    s->turns_head = s->turns_tail = NULL;
-    s->turns_waiting = 0;
-    peer_limit_init(&s->peers);
-    peer_limit_init(&s->hash_peers);
-    throttle_init(&s->throttle, config->lockout_after, config->address_lockout_after,
-                  (uint64_t)config->lockout_seconds * 1000);
-    conn_budget_init(&s->budget, config->max_connections, config->max_unauthenticated,
-                     config->max_unauthenticated_per_address, config->max_connections_per_user);
-    hasher_init(&s->hasher, &s->loop, config->hash_cost, config->max_hashes);
-    if (s->dummy_hash[0] == '\0' && hasher_make_dummy(config->hash_cost, s->dummy_hash) != 0)
-        fuzz_fail("cannot make the dummy password hash");
-    uv_update_time(&s->loop);
-    stats_init(&s->stats, uv_now(&s->loop));
-    fuzz_listen(s);
-    return s;
+    struct server_config fuzz_config = *config;
+    fuzz_config.data_dir = dir;
+    fuzz_config.plaintext = true;
+    if (server_open(&server, &fuzz_config) != 0)
+        fuzz_fail("cannot open the server on %s (FOLIO_FUZZ_LOG=info tells why)", dir);
+    fuzz_listen(&server);
+    return &server;
 }
 
 /* ---------------------------------------------------------------- the peer */
@@ -498,29 +460,22 @@ static void fuzz_report_open(uv_handle_t *handle, void *arg)
                   uv_handle_type_name(handle->type));
 }
 
-/* Closes what fuzz_server_start opened; the loop and the writer stay. */
-static void fuzz_server_stop(struct server *s)
+/* Checks that nothing of the connection is left, then closes the server. */
+static void fuzz_server_close(struct server *s)
 {
     uv_close((uv_handle_t *)&s->listener, NULL);
     uv_run(&s->loop, UV_RUN_NOWAIT);
     uv_walk(&s->loop, fuzz_report_open, s);
-    peer_limit_free(&s->peers);
-    peer_limit_free(&s->hash_peers);
-    conn_budget_free(&s->budget);
-    store_close(&s->store);
-    free(s->firm_name);
-    s->firm_name = NULL;
+    if (server_close(s) != 0)
+        fuzz_fail("the server's loop could not be closed");
 }
 
-/* Serves one connection that sends out and half-closes (or hangs up), from
- * dir, until every reply is read and nothing of the connection is left. The
- * first own_replies replies must say OK. */
-static void fuzz_serve(const char *dir, const struct server_config *config, const uint8_t *out,
-                       size_t out_len, unsigned own_replies, bool hang_up)
+/* Serves one connection that sends out and half-closes (or hangs up) until
+ * every reply is read and the server holds nothing more of it. The first
+ * own_replies replies must say OK. */
+static void fuzz_serve(struct server *s, const uint8_t *out, size_t out_len, unsigned own_replies,
+                       bool hang_up)
 {
-    struct server_config with_dir = *config;
-    with_dir.data_dir = dir;
-    struct server *s = fuzz_server_start(&with_dir);
     struct fuzz_peer peer = {
         .out = out,
         .out_len = out_len,
@@ -542,7 +497,7 @@ static void fuzz_serve(const char *dir, const struct server_config *config, cons
                   peer.replies, peer.own_replies);
     uv_close((uv_handle_t *)&peer.poll, NULL);
     uv_close((uv_handle_t *)&deadline, NULL);
-    fuzz_server_stop(s);
+    uv_run(&s->loop, UV_RUN_NOWAIT); /* both live in this frame: closed before it ends */
     if (peer.fd >= 0)
         close(peer.fd);
     free(peer.in);
@@ -555,7 +510,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size == 0)
         return 0;
     unsigned flags = data[0];
-    fuzz_random_reset();
     fuzz_work_reset();
     struct server_config config;
     server_config_defaults(&config);
@@ -576,8 +530,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (prefix->len > 0)
         memcpy(out, prefix->data, prefix->len);
     memcpy(out + prefix->len, data + 1, size - 1);
-    fuzz_serve(fuzz_work, &config, out, prefix->len + size - 1, prefix->count,
-               (flags & FUZZ_FLAG_HANG_UP) != 0);
+    struct server *s = fuzz_server_open(fuzz_work, &config);
+    /* Opening draws from the random source (the dummy password hash): the
+     * input's draws start after it, the same on every run. */
+    fuzz_random_reset();
+    fuzz_serve(s, out, prefix->len + size - 1, prefix->count, (flags & FUZZ_FLAG_HANG_UP) != 0);
+    fuzz_server_close(s);
     free(out);
     return 0;
 }

@@ -1,0 +1,38 @@
+/* server_options.h - the options of `foliod serve`, in one table.
+ *
+ * Each option is one row of server_options.c: its flag, what it takes,
+ * where its value goes in struct server_config, its range, its default and
+ * its help. The defaults, the parser, its refusals and --help are all read
+ * from that table, so an option is spelled once and they cannot disagree.
+ * What an option means to the server is in server.h, beside its field. */
+#ifndef FOLIO_SERVER_OPTIONS_H
+#define FOLIO_SERVER_OPTIONS_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "server.h"
+
+enum server_options_result {
+    SERVER_OPTIONS_OK,
+    SERVER_OPTIONS_HELP,  /* --help was given: print server_options_help */
+    SERVER_OPTIONS_USAGE, /* the command line is wrong; why says how */
+};
+
+/* Fills config with every option's default: the one place defaults are set.
+ * Fields without an option (none today) are zero. */
+void server_config_defaults(struct server_config *config);
+
+/* Reads the options of `foliod serve` into config, which
+ * server_config_defaults has filled. argv[0] is the command's name
+ * ("serve"); getopt_long's state is used, so call it once per process.
+ * Checks each value against its row (range, form), not the options against
+ * each other: that is the caller's. On SERVER_OPTIONS_USAGE, why holds one
+ * sentence naming the flag and what it wants. */
+enum server_options_result server_options_parse(int argc, char **argv, struct server_config *config,
+                                                char *why, size_t why_size);
+
+/* Writes one entry per option to out, with its range and default. */
+void server_options_help(FILE *out);
+
+#endif
