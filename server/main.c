@@ -420,6 +420,18 @@ static int main_init(int argc, char **argv)
     } else {
         main_generate_password(password, MAIN_GENERATED_PASSWORD_LENGTH);
     }
+    /* What the operator typed is a usage error (exit 2), named by its flag;
+     * firm_init checks the same again. */
+    const char *bad = validate_firm_name(firm);
+    const char *flag = "--firm";
+    if (bad == NULL && (bad = validate_user_name(admin)) != NULL)
+        flag = "--admin";
+    if (bad == NULL && (bad = validate_password(password)) != NULL)
+        flag = "the password";
+    if (bad != NULL) {
+        sodium_memzero(password, sizeof(password));
+        return main_usage_error("%s: %s", flag, bad);
+    }
     char why[512];
     int rc = firm_init(data, firm, admin, password, cost, why, sizeof(why));
     if (rc != 0) {

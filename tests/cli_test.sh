@@ -52,6 +52,10 @@ run "another-password" "$FOLIOD" init --data "$data" --firm "Other" --admin eve 
 expect "second foliod init on the same directory exits 1" 1 "" \
   "already holds firm \"CLI Firm\"; refusing to initialise it again"
 
+run "boss-password-1" "$FOLIOD" init --data "$tmp/nameless" --firm "" --admin boss --password-stdin
+expect "foliod init --firm \"\" is a usage error naming the flag" 2 "" "--firm:"
+[[ ! -e $tmp/nameless ]] && pass "a refused init leaves no directory" ||
+  fail "a refused init leaves no directory"
 run "short" "$FOLIOD" init --data "$tmp/short" --firm "Short" --admin boss --password-stdin
 [[ $RC != 0 ]] && pass "foliod init refuses a password under 8 characters" ||
   fail "foliod init refuses a password under 8 characters"
