@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "output.h"
+#include "suggest.h"
 
 static const struct cli_opt password_stdin_opt[] = {
     {"--password-stdin", NULL, "read the password from the first line of standard input", false,
@@ -691,6 +692,21 @@ static int global_flag(struct cli *cli, const char *name, const char *inline_val
     return 1;
 }
 
+/* "unknown flag NAME", and the closest flag of cmd (NULL: global flags
+ * only) when one is close. */
+static int unknown_flag(const struct cli *cli, const struct cli_cmd *cmd, const char *name)
+{
+    struct suggest s;
+    suggest_begin(&s, name);
+    for (size_t k = 0; global_opts[k].name != NULL; k++)
+        suggest_offer(&s, global_opts[k].name);
+    for (size_t k = 0; cmd != NULL && cmd->opts != NULL && cmd->opts[k].name != NULL; k++)
+        suggest_offer(&s, cmd->opts[k].name);
+    if (s.best[0] != '\0')
+        return cli_usage(cli, "unknown flag %s; did you mean %s?", name, s.best);
+    return cli_usage(cli, "unknown flag %s", name);
+}
+
 static int parse_cmd_args(struct cli *cli, int argc, char **argv, int i)
 {
     const struct cli_cmd *cmd = cli->cmd;
@@ -722,7 +738,7 @@ static int parse_cmd_args(struct cli *cli, int argc, char **argv, int i)
         while (cmd->opts != NULL && cmd->opts[k].name != NULL && strcmp(cmd->opts[k].name, name))
             k++;
         if (cmd->opts == NULL || cmd->opts[k].name == NULL)
-            return cli_usage(cli, "unknown flag %s", name);
+            return unknown_flag(cli, cmd, name);
         if (cli->opt_values[k] != NULL && !cmd->opts[k].repeat)
             return cli_usage(cli, "%s given twice", name);
         if (cmd->opts[k].repeat) {
@@ -777,6 +793,25 @@ static size_t match_command(int argc, char **argv, int i, const struct cli_cmd *
     return best;
 }
 
+/* "unknown command WORD", and the closest command word that may follow
+ * the words matched so far (prefix, `words` of them) when one is close. */
+static int unknown_command(const struct cli *cli, const char *prefix, size_t words,
+                           const char *typed)
+{
+    struct suggest s;
+    suggest_begin(&s, typed);
+    for (size_t c = 0; c < COMMAND_COUNT; c++) {
+        char path[WORDS_MAX][32];
+        size_t n = path_words(commands[c].path, path);
+        if (n > words && (words == 0 || in_group(&commands[c], prefix)))
+            suggest_offer(&s, path[words]);
+    }
+    if (s.best[0] != '\0')
+        return cli_usage(cli, "unknown command \"%.40s\"; did you mean \"%s%s%s\"?", typed, prefix,
+                         prefix[0] ? " " : "", s.best);
+    return cli_usage(cli, "unknown command \"%.40s\"", typed);
+}
+
 static int run(int argc, char **argv)
 {
     struct cli cli;
@@ -805,7 +840,7 @@ static int run(int argc, char **argv)
             return cli_usage(&cli, "unknown flag %.40s", argv[i]);
         int rc = global_flag(&cli, name, inline_value, argc, argv, &i);
         if (rc == 1)
-            return cli_usage(&cli, "unknown flag %s", name);
+            return unknown_flag(&cli, NULL, name);
         if (rc != CLI_OK)
             return rc;
     }
@@ -827,7 +862,7 @@ static int run(int argc, char **argv)
         if (words > 0 && next >= argc)
             return cli_usage(&cli, "'folio %s' needs a subcommand: %s", prefix,
                              group_members(prefix, list, sizeof(list)));
-        return cli_usage(&cli, "unknown command \"%.40s\"", argv[next < argc ? next : i]);
+        return unknown_command(&cli, prefix, words, argv[next < argc ? next : i]);
     }
     i += (int)words;
     for (int k = i; k < argc && strcmp(argv[k], "--") != 0; k++) {

@@ -222,6 +222,20 @@ run "" "$FOLIO" --bogus whoami
 expect "unknown global flag exits 2" 2
 run "" "$FOLIO" frobnicate
 expect "unknown command exits 2" 2
+run "" "$FOLIO" frobnicate
+[[ $ERR != *"did you mean"* ]] && pass "nothing close: no suggestion" ||
+  fail "nothing close: no suggestion" "$ERR"
+run "" "$FOLIO" clinet list
+expect "a mistyped command: did you mean" 2 "" 'did you mean "client"?'
+run "" "$FOLIO" admin usr add
+expect "a mistyped subcommand: did you mean, in its group" 2 "" 'did you mean "admin user"?'
+run "" "$FOLIO" client list --limt 3
+expect "a mistyped flag: did you mean" 2 "" "did you mean --limit?"
+run "" "$FOLIO" --sever 127.0.0.1:1 whoami
+expect "a mistyped global flag: did you mean" 2 "" "did you mean --server?"
+run "" "$FOLIO" --json clinet list
+json_check "a mistyped command in JSON: code USAGE, with the suggestion" "$ERR" \
+  'd["error"]["code"] == "USAGE" and "did you mean" in d["error"]["message"]'
 run "" "$FOLIO" admin office add
 expect "missing argument exits 2" 2
 run "" "$FOLIO" --help
