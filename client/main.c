@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "array_size.h"
 #include "cli.h"
 #include "output.h"
 #include "suggest.h"
@@ -533,12 +534,39 @@ static size_t path_words(const char *path, char words[WORDS_MAX][32])
     return n;
 }
 
+/* Short flags for the most common long ones: the same flag, spelled short. */
+static const struct {
+    const char *letter; /* "-j" */
+    const char *name;   /* "--json" */
+} short_flags[] = {
+    {"-j", "--json"},
+    {"-s", "--server"},
+    {"-n", "--limit"},
+};
+
+static const char *short_flag_of(const char *name)
+{
+    for (size_t k = 0; k < ARRAY_SIZE(short_flags); k++)
+        if (strcmp(short_flags[k].name, name) == 0)
+            return short_flags[k].letter;
+    return NULL;
+}
+
+static const char *long_flag_of(const char *arg)
+{
+    for (size_t k = 0; k < ARRAY_SIZE(short_flags); k++)
+        if (strcmp(short_flags[k].letter, arg) == 0)
+            return short_flags[k].name;
+    return NULL;
+}
+
 static void print_opts(const struct cli_opt *opts)
 {
     for (size_t i = 0; opts != NULL && opts[i].name != NULL; i++) {
         char left[64];
-        snprintf(left, sizeof(left), "%s%s%s", opts[i].name, opts[i].arg ? " " : "",
-                 opts[i].arg ? opts[i].arg : "");
+        const char *letter = short_flag_of(opts[i].name);
+        snprintf(left, sizeof(left), "%s%s%s%s%s", letter ? letter : "", letter ? ", " : "",
+                 opts[i].name, opts[i].arg ? " " : "", opts[i].arg ? opts[i].arg : "");
         /* A long flag gets a line of its own so the help column stays aligned. */
         if (strlen(left) > 19)
             out_text("  %s\n  %-19s", left, "");
@@ -631,9 +659,16 @@ static bool is_help(const char *arg)
     return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;
 }
 
-/* Splits "--name=value". Returns false when the name does not fit. */
+/* Splits "--name=value", and spells a short flag ("-j") long. Returns
+ * false when the name does not fit. */
 static bool split_flag(const char *arg, char name[64], const char **value)
 {
+    const char *long_name = long_flag_of(arg);
+    if (long_name != NULL) {
+        snprintf(name, 64, "%s", long_name);
+        *value = NULL;
+        return true;
+    }
     const char *eq = strncmp(arg, "--", 2) == 0 ? strchr(arg, '=') : NULL;
     size_t len = eq != NULL ? (size_t)(eq - arg) : strlen(arg);
     if (len >= 64)
@@ -737,6 +772,8 @@ static int parse_cmd_args(struct cli *cli, int argc, char **argv, int i)
         size_t k = 0;
         while (cmd->opts != NULL && cmd->opts[k].name != NULL && strcmp(cmd->opts[k].name, name))
             k++;
+        if ((cmd->opts == NULL || cmd->opts[k].name == NULL) && long_flag_of(arg) != NULL)
+            return cli_usage(cli, "%s (%s) is not a flag of 'folio %s'", arg, name, cmd->path);
         if (cmd->opts == NULL || cmd->opts[k].name == NULL)
             return unknown_flag(cli, cmd, name);
         if (cli->opt_values[k] != NULL && !cmd->opts[k].repeat)
@@ -883,7 +920,7 @@ int main(int argc, char **argv)
     /* Errors found while parsing are already JSON if --json is anywhere. */
     bool json = false;
     for (int k = 1; k < argc && strcmp(argv[k], "--") != 0; k++)
-        if (strcmp(argv[k], "--json") == 0)
+        if (strcmp(argv[k], "--json") == 0 || strcmp(argv[k], "-j") == 0)
             json = true;
     out_init(json);
     int rc = run(argc, argv);

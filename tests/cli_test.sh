@@ -233,6 +233,14 @@ run "" "$FOLIO" client list --limt 3
 expect "a mistyped flag: did you mean" 2 "" "did you mean --limit?"
 run "" "$FOLIO" --sever 127.0.0.1:1 whoami
 expect "a mistyped global flag: did you mean" 2 "" "did you mean --server?"
+run "" "$FOLIO" -j clinet list
+json_check "-j is --json" "$ERR" 'd["error"]["code"] == "USAGE"'
+run "" "$FOLIO" -s 127.0.0.1:1 whoami
+expect "-s is --server" 3 "" "127.0.0.1:1"
+run "" "$FOLIO" whoami -n 3
+expect "-n on a command without --limit names both spellings" 2 "" "-n (--limit) is not a flag"
+run "" "$FOLIO" client list --help
+expect "help shows the short spelling" 0 "-n, --limit N"
 run "" "$FOLIO" --json clinet list
 json_check "a mistyped command in JSON: code USAGE, with the suggestion" "$ERR" \
   'd["error"]["code"] == "USAGE" and "did you mean" in d["error"]["message"]'

@@ -135,6 +135,8 @@ all(set(x) == $CLIENT_KEYS for x in d['clients']) and
 [x['id'] for x in d['clients']] == sorted(x['id'] for x in d['clients'])"
 run "" "$FOLIO" client list --limit 2 --json
 json_check "client list --limit 2 pages" "$OUT" 'len(d["clients"]) == 2 and d["next"] == d["clients"][1]["id"]'
+run "" "$FOLIO" -j client list -n 2
+json_check "-j and -n are --json and --limit" "$OUT" 'len(d["clients"]) == 2'
 next=$(json_get "$OUT" 'd["next"]')
 run "" "$FOLIO" client list --limit 2
 expect "client list notes the next page" 0 "more follow: add --after $next"
