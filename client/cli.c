@@ -244,7 +244,7 @@ static int cli_trust_pinned(struct cli *cli, struct folio_tls *tls, const char *
     char msg[512];
     if (known_servers_store(cli->server, trust_fp, msg, sizeof(msg)) < 0)
         return cli_local("cannot remember the new certificate: %s", msg);
-    out_note("the trusted certificate for %s was replaced (it was %s)", cli->server, pin);
+    out_hint("the trusted certificate for %s was replaced (it was %s)", cli->server, pin);
     return CLI_OK;
 }
 
@@ -302,7 +302,7 @@ static int cli_trust_first_use(struct cli *cli, struct folio_tls *tls, const cha
     char msg[512];
     if (known_servers_store(cli->server, fingerprint, msg, sizeof(msg)) < 0)
         return cli_local("cannot remember the certificate: %s", msg);
-    out_note("the certificate of %s is trusted from now on", cli->server);
+    out_hint("the certificate of %s is trusted from now on", cli->server);
     return CLI_OK;
 }
 

@@ -126,7 +126,7 @@ int cmd_user_list(struct cli *cli)
     const struct out_field next[] = {OUT_S("next", NULL, users->next)};
     out_fields(next, 1);
     if (users->next[0] != '\0')
-        out_note("more follow: add --after %s", users->next);
+        out_hint("more follow: add --after %s", users->next);
     folio_response_free(r);
     return CLI_OK;
 }
@@ -217,7 +217,7 @@ int cmd_audit(struct cli *cli)
     const struct out_field next[] = {OUT_U("next", NULL, audit->next)};
     out_fields(next, 1);
     if (audit->next != 0)
-        out_note("more follow: add --before %llu", (unsigned long long)audit->next);
+        out_hint("more follow: add --before %llu", (unsigned long long)audit->next);
     folio_response_free(r);
     return CLI_OK;
 }

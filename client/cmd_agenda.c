@@ -36,7 +36,7 @@ int cmd_agenda(struct cli *cli)
     const struct out_field tail[] = {OUT_B("truncated", NULL, agenda->truncated)};
     out_fields(tail, 1);
     if (agenda->truncated)
-        out_note("more items than fit in one answer: ask for fewer --days");
+        out_hint("more items than fit in one answer: ask for fewer --days");
     folio_response_free(r);
     return CLI_OK;
 }

@@ -18,7 +18,7 @@ int cmd_backup(struct cli *cli)
         OUT_U("size", "size (bytes)", r->backup->size),
     };
     out_object("backup", f, sizeof(f) / sizeof(f[0]));
-    out_note("written under the data directory's backups/; `foliod restore --data DIR FILE` "
+    out_hint("written under the data directory's backups/; `foliod restore --data DIR FILE` "
              "turns it into a data directory");
     folio_response_free(r);
     return CLI_OK;
@@ -41,7 +41,7 @@ int cmd_compact(struct cli *cli)
         out_text("compaction is offline: foliod cannot compact the database it serves\n");
         for (size_t i = 0; i < n; i++)
             out_text("%zu. %s\n", i + 1, steps[i]);
-        out_note("erased records stay in data.mdb's free pages until then; a backup holds "
+        out_hint("erased records stay in data.mdb's free pages until then; a backup holds "
                  "none, nor does a directory `foliod restore` makes from it");
         return CLI_OK;
     }

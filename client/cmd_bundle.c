@@ -65,7 +65,7 @@ int cmd_bundle_verify(struct cli *cli)
     }
     close(fd);
     bundle_print_header(h, true);
-    out_note("the bundle is intact and signed by the key above; compare its fingerprint with "
+    out_hint("the bundle is intact and signed by the key above; compare its fingerprint with "
              "the one the source firm gives you");
     arena_free(&arena);
     return CLI_OK;

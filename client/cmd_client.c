@@ -202,7 +202,7 @@ int cmd_client_list(struct cli *cli)
     const struct out_field next[] = {OUT_S("next", NULL, clients->next)};
     out_fields(next, 1);
     if (clients->next[0] != '\0')
-        out_note("more follow: add --after %s", clients->next);
+        out_hint("more follow: add --after %s", clients->next);
     folio_response_free(r);
     return CLI_OK;
 }
@@ -274,7 +274,7 @@ int cmd_client_history(struct cli *cli)
     const struct out_field next[] = {OUT_U("next", NULL, timeline->next)};
     out_fields(next, 1);
     if (timeline->next != 0)
-        out_note("more follow: add --before %llu", (unsigned long long)timeline->next);
+        out_hint("more follow: add --before %llu", (unsigned long long)timeline->next);
     folio_response_free(r);
     return CLI_OK;
 }

@@ -59,7 +59,7 @@ int cmd_coupon_list(struct cli *cli)
     const struct out_field next[] = {OUT_S("next", NULL, coupons->next)};
     out_fields(next, 1);
     if (coupons->next[0] != '\0')
-        out_note("more follow: add --after %s", coupons->next);
+        out_hint("more follow: add --after %s", coupons->next);
     folio_response_free(r);
     return CLI_OK;
 }

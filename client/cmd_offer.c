@@ -62,7 +62,7 @@ int cmd_offer_list(struct cli *cli)
     const struct out_field next[] = {OUT_U("next", NULL, offers->next)};
     out_fields(next, 1);
     if (offers->next != 0)
-        out_note("more follow: add --after %llu", (unsigned long long)offers->next);
+        out_hint("more follow: add --after %llu", (unsigned long long)offers->next);
     folio_response_free(r);
     return CLI_OK;
 }

@@ -110,7 +110,7 @@ int cmd_watch(struct cli *cli)
         return cli_fail(&err);
     folio_response_free(r);
     if (!out_json())
-        out_note("watching; notices follow as they come");
+        out_hint("watching; notices follow as they come");
     fflush(stdout);
 
     struct out_table *t = out_json() ? out_table_begin("notices", NULL) : NULL;

@@ -106,7 +106,7 @@ int cmd_segment(struct cli *cli)
         rec_print_clients(result->clients, result->n_clients, NULL);
         out_note("%llu matching", (unsigned long long)result->total);
         if (result->next[0] != '\0')
-            out_note("more follow: add --after %s", result->next);
+            out_hint("more follow: add --after %s", result->next);
     }
     folio_response_free(r);
     return CLI_OK;

@@ -199,13 +199,13 @@ int cmd_import(struct cli *cli)
         out_object("header", h, transfer_header_fields(res->header, h));
     }
     if (res->signer[0] == '\0')
-        out_note("imported from a firm this firm does not trust (--allow-untrusted)");
+        out_hint("imported from a firm this firm does not trust (--allow-untrusted)");
     if (skipped > 0)
-        out_note("%llu clients were erased here and were skipped: a firm-admin may bring them "
+        out_hint("%llu clients were erased here and were skipped: a firm-admin may bring them "
                  "back with --allow-erased",
                  (unsigned long long)skipped);
     if (res->dry_run)
-        out_note("dry run: nothing was changed");
+        out_hint("dry run: nothing was changed");
     folio_response_free(r);
     return CLI_OK;
 }

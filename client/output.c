@@ -507,18 +507,33 @@ void out_table_end(struct out_table *t)
     free(t);
 }
 
+static void out_sentence(FILE *f, const char *fmt, va_list ap)
+{
+    char buf[NOTE_MAX];
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    char *clean = human_clean(buf, NULL);
+    fprintf(f, "%s\n", clean);
+    free(clean);
+}
+
 void out_note(const char *fmt, ...)
 {
     if (out.json)
         return;
-    char buf[NOTE_MAX];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(buf, sizeof(buf), fmt, ap);
+    out_sentence(stdout, fmt, ap);
     va_end(ap);
-    char *clean = human_clean(buf, NULL);
-    printf("%s\n", clean);
-    free(clean);
+}
+
+void out_hint(const char *fmt, ...)
+{
+    if (out.json)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    out_sentence(stderr, fmt, ap);
+    va_end(ap);
 }
 
 void out_error(const char *code, bool show_code, const char *fmt, ...)

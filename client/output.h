@@ -86,8 +86,13 @@ struct out_table *out_table_begin(const char *key, const char *empty_note);
 void out_table_row(struct out_table *t, const struct out_field *f, size_t n);
 void out_table_end(struct out_table *t);
 
-/* A sentence for a person on stdout; nothing in JSON mode. */
+/* A sentence for a person on stdout, part of the answer ("logged out",
+ * "rule 4 removed"); nothing in JSON mode, where fields say it. */
 void out_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Advice beside the answer (the next page, what a dry run did not do, how to
+ * check a fingerprint) on stderr, so that stdout carries the answer alone
+ * for `| wc -l` and the like; nothing in JSON mode. */
+void out_hint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* An error on stderr; code is a status name such as "NOT_FOUND". Human
  * output names the code only when show_code is set (server refusals). */
