@@ -210,10 +210,37 @@ void harness_server_clock(struct harness_server *s, const char *when)
     cr_assert(n >= 0 && (size_t)n < sizeof(s->clock), "clock %s is too long", when);
 }
 
+/* libfaketime reads where foliod's clock starts from ROOT/faketime (not from
+ * FAKETIME, which would take precedence over the file), so that a running
+ * foliod's clock can be moved. Written whole under a temporary name and
+ * renamed: foliod never reads half of it. */
+static void server_clock_write(const struct harness_server *s)
+{
+    char path[PATH_MAX + 16], tmp[PATH_MAX + 16];
+    snprintf(path, sizeof(path), "%s/faketime", s->root);
+    snprintf(tmp, sizeof(tmp), "%s/faketime.new", s->root);
+    FILE *f = fopen(tmp, "w");
+    cr_assert_not_null(f, "cannot write %s: %s", tmp, strerror(errno));
+    bool written = fprintf(f, "@%s\n", s->clock) > 0;
+    cr_assert(fclose(f) == 0 && written, "cannot write %s", tmp);
+    cr_assert_eq(rename(tmp, path), 0, "rename to %s: %s", path, strerror(errno));
+}
+
+void harness_server_clock_move(struct harness_server *s, const char *when)
+{
+    cr_assert_neq(s->pid, 0, "foliod is not running");
+    cr_assert_neq(s->clock[0], '\0', "foliod was started on the real clock");
+    cr_assert_not_null(when);
+    harness_server_clock(s, when);
+    server_clock_write(s);
+}
+
 /* In the child about to run foliod: libfaketime starts its clock at
- * s->clock. Monotonic time stays real, so timeouts and timers behave. ASan
- * wants its runtime first among the libraries loaded, which a preload is
- * not; it is told not to mind. */
+ * s->clock, read from the file server_clock_write wrote, and reads the file
+ * again at most once a second (harness_server_clock_move). Monotonic time
+ * stays real, so timeouts and timers behave. ASan wants its runtime first
+ * among the libraries loaded, which a preload is not; it is told not to
+ * mind. */
 static void server_clock_env(const struct harness_server *s)
 {
     if (s->clock[0] == '\0')
@@ -223,8 +250,10 @@ static void server_clock_env(const struct harness_server *s)
         _exit(126);
     }
     char value[PATH_MAX + 256];
-    snprintf(value, sizeof(value), "@%s", s->clock);
-    setenv("FAKETIME", value, 1);
+    snprintf(value, sizeof(value), "%s/faketime", s->root);
+    unsetenv("FAKETIME");
+    setenv("FAKETIME_TIMESTAMP_FILE", value, 1);
+    setenv("FAKETIME_CACHE_DURATION", "1", 1);
     setenv("FAKETIME_DONT_FAKE_MONOTONIC", "1", 1);
     setenv("TZ", "UTC", 1);
     const char *preload = getenv("LD_PRELOAD");
@@ -294,6 +323,8 @@ static void server_spawn(struct harness_server *s)
     server_count_start(s);
 
     unlink(s->port_file);
+    if (s->clock[0] != '\0')
+        server_clock_write(s);
     int log = open(s->log_file, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
     int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
     cr_assert(log >= 0 && null >= 0, "cannot open %s: %s", s->log_file, strerror(errno));

@@ -73,6 +73,12 @@ void harness_sleep_ms(int ms);
  * before harness_server_restart to move the clock (it only goes where the
  * test says; time runs on from there). NULL: the real clock again. */
 void harness_server_clock(struct harness_server *s, const char *when);
+/* Moves the clock of a running foliod started with harness_server_clock to
+ * when (forward, to make something expire, or back), and lets it run on from
+ * there. foliod sees the new time within about two seconds (libfaketime
+ * rereads it at most once a second): the test waits, bounded, for what the
+ * move should change, never for a number of seconds. */
+void harness_server_clock_move(struct harness_server *s, const char *when);
 void harness_server_start(struct harness_server *s, const char *const *extra_flags);
 /* Sends sig without waiting. */
 void harness_server_signal(const struct harness_server *s, int sig);
