@@ -11,11 +11,17 @@
  * or the one given with --tls-cert), unless the server was started with
  * --plaintext: tests exercise what users run.
  *
- * Criterion runs each test in its own process. Start the server in the test
- * (or a per-test .init fixture), end the test with harness_server_finish so
- * the exit status is asserted, and call harness_server_cleanup from .fini:
- * assertions made in .fini are printed but do not fail the test. The server
- * is killed with the test process if that process dies.
+ * Criterion runs each test in its own process. Tests that do not disturb
+ * one another share their suite's server (harness_shared_start, below).
+ * Otherwise start the server in the test (or a per-test .init fixture), end
+ * the test with harness_server_finish so the exit status is asserted, and
+ * call harness_server_cleanup from .fini: assertions made in .fini are
+ * printed but do not fail the test. The server is killed with the test
+ * process if that process dies.
+ *
+ * With FOLIO_TEST_START_LOG naming a file, every foliod start appends a line
+ * (the test program, the server's directory) to it: how a run's starts are
+ * counted.
  *
  * Every helper asserts: a failing call ends the test with a message saying
  * which call, what code and what the server said.
