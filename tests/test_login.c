@@ -406,29 +406,49 @@ Test(login, logout_ends_the_session_everywhere)
     harness_server_finish(&srv);
 }
 
+/* The session's server runs on a clock the test moves (libfaketime): its
+ * sessions end when the test says, not while a busy machine is still
+ * logging in. */
+#define TTL_CLOCK_START   "2030-06-10 12:00:00"
+#define TTL_CLOCK_EXPIRED "2030-06-10 14:00:00"
+#define TTL_CLOCK_EPOCH   INT64_C(1907323200) /* TTL_CLOCK_START, in seconds since 1970 (UTC) */
+
 Test(login, sessions_expire_after_the_ttl)
 {
-    const int ttl = harness_valgrind() ? 15 : 2;
-    char seconds[16];
-    snprintf(seconds, sizeof(seconds), "%d", ttl);
-    const char *const flags[] = {"--session-ttl", seconds, NULL};
+    const int ttl = 3600;
+    const char *const flags[] = {"--session-ttl", "3600", NULL};
+    harness_server_clock(&srv, TTL_CLOCK_START);
+    int64_t started_ms = harness_now_ms();
     harness_server_start(&srv, flags);
     struct folio_client *c = harness_connect(&srv);
     struct folio_error err = {0};
-    int64_t before = now();
     Folio__Response *r =
         harness_ok(folio_login(c, HARNESS_ADMIN, HARNESS_ADMIN_PASSWORD, &err), &err);
-    cr_assert(r->session->expires_at >= before + ttl && r->session->expires_at <= now() + ttl + 1,
-              "expires_at %lld is not %d seconds from now", (long long)r->session->expires_at, ttl);
-    int64_t expires = r->session->expires_at;
+    /* The server's now is its clock's start plus what has run since. */
+    int64_t ran = (harness_now_ms() - started_ms) / 1000 + 1;
+    cr_assert(r->session->expires_at >= TTL_CLOCK_EPOCH + ttl &&
+                  r->session->expires_at <= TTL_CLOCK_EPOCH + ran + ttl + 1,
+              "expires_at %lld is not %d seconds from the server's now",
+              (long long)r->session->expires_at, ttl);
     char token[65];
     memcpy(token, r->session->token, sizeof(token));
     folio_response_free(r);
     folio_response_free(harness_ok(folio_whoami(c, &err), &err));
-    for (int i = 0; i < 100 && now() <= expires; i++)
-        sleep(1);
-    sleep(1);
-    harness_refused(folio_whoami(c, &err), &err, FOLIO__CODE__UNAUTHENTICATED);
+
+    /* Past the end of the session: libfaketime rereads the clock within
+     * about two seconds, and from then on the session is over. */
+    harness_server_clock_move(&srv, TTL_CLOCK_EXPIRED);
+    int64_t deadline = harness_now_ms() + harness_timeout_ms();
+    for (;;) {
+        r = folio_whoami(c, &err);
+        if (r == NULL)
+            break;
+        folio_response_free(r);
+        cr_assert(harness_now_ms() < deadline, "the session outlived a clock moved to %s",
+                  TTL_CLOCK_EXPIRED);
+        harness_sleep_ms(100);
+    }
+    harness_refused(r, &err, FOLIO__CODE__UNAUTHENTICATED);
     struct folio_client *d = harness_connect(&srv);
     harness_refused(folio_authenticate(d, token, &err), &err, FOLIO__CODE__UNAUTHENTICATED);
     folio_client_close(c);
