@@ -210,10 +210,39 @@ void harness_server_clock(struct harness_server *s, const char *when)
     cr_assert(n >= 0 && (size_t)n < sizeof(s->clock), "clock %s is too long", when);
 }
 
+/* libfaketime reads where foliod's clock starts from ROOT/faketime (not from
+ * FAKETIME, which would take precedence over the file), so that a running
+ * foliod's clock can be moved. Written whole under a temporary name and
+ * renamed: foliod never reads half of it. */
+static void server_clock_write(const struct harness_server *s)
+{
+    char path[PATH_MAX + 16], tmp[PATH_MAX + 16];
+    snprintf(path, sizeof(path), "%s/faketime", s->root);
+    snprintf(tmp, sizeof(tmp), "%s/faketime.new", s->root);
+    FILE *f = fopen(tmp, "w");
+    cr_assert_not_null(f, "cannot write %s: %s", tmp, strerror(errno));
+    bool written = fprintf(f, "@%s\n", s->clock) > 0;
+    cr_assert(fclose(f) == 0 && written, "cannot write %s", tmp);
+    cr_assert_eq(rename(tmp, path), 0, "rename to %s: %s", path, strerror(errno));
+}
+
+void harness_server_clock_move(struct harness_server *s, const char *when)
+{
+    cr_assert(!s->shared,
+              "the suite shares this foliod: a test that moves its clock starts its own");
+    cr_assert_neq(s->pid, 0, "foliod is not running");
+    cr_assert_neq(s->clock[0], '\0', "foliod was started on the real clock");
+    cr_assert_not_null(when);
+    harness_server_clock(s, when);
+    server_clock_write(s);
+}
+
 /* In the child about to run foliod: libfaketime starts its clock at
- * s->clock. Monotonic time stays real, so timeouts and timers behave. ASan
- * wants its runtime first among the libraries loaded, which a preload is
- * not; it is told not to mind. */
+ * s->clock, read from the file server_clock_write wrote, and reads the file
+ * again at most once a second (harness_server_clock_move). Monotonic time
+ * stays real, so timeouts and timers behave. ASan wants its runtime first
+ * among the libraries loaded, which a preload is not; it is told not to
+ * mind. */
 static void server_clock_env(const struct harness_server *s)
 {
     if (s->clock[0] == '\0')
@@ -223,8 +252,10 @@ static void server_clock_env(const struct harness_server *s)
         _exit(126);
     }
     char value[PATH_MAX + 256];
-    snprintf(value, sizeof(value), "@%s", s->clock);
-    setenv("FAKETIME", value, 1);
+    snprintf(value, sizeof(value), "%s/faketime", s->root);
+    unsetenv("FAKETIME");
+    setenv("FAKETIME_TIMESTAMP_FILE", value, 1);
+    setenv("FAKETIME_CACHE_DURATION", "1", 1);
     setenv("FAKETIME_DONT_FAKE_MONOTONIC", "1", 1);
     setenv("TZ", "UTC", 1);
     const char *preload = getenv("LD_PRELOAD");
@@ -235,6 +266,29 @@ static void server_clock_env(const struct harness_server *s)
     snprintf(value, sizeof(value), "%s%sverify_asan_link_order=0", asan ? asan : "",
              asan && asan[0] ? ":" : "");
     setenv("ASAN_OPTIONS", value, 1);
+}
+
+/* With FOLIO_TEST_START_LOG set, every foliod start appends a line naming
+ * the suite to that file: how the cost of a test run is counted. */
+static void server_count_start(const struct harness_server *s)
+{
+    const char *path = getenv("FOLIO_TEST_START_LOG");
+    if (path == NULL || *path == '\0')
+        return;
+    int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return;
+    /* Criterion's workers are renamed: the executable names the suite. */
+    char exe[PATH_MAX] = "?";
+    ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    if (len > 0)
+        exe[len] = '\0';
+    const char *slash = strrchr(exe, '/');
+    char line[PATH_MAX + 512];
+    int n = snprintf(line, sizeof(line), "%s %s\n", slash != NULL ? slash + 1 : exe, s->root);
+    if (n > 0 && write(fd, line, (size_t)n) < 0)
+        fprintf(stderr, "harness: cannot count a start in %s\n", path);
+    close(fd);
 }
 
 static void server_spawn(struct harness_server *s)
@@ -268,8 +322,11 @@ static void server_spawn(struct harness_server *s)
         argv[n++] = (char *)s->flags[i];
     }
     argv[n] = NULL;
+    server_count_start(s);
 
     unlink(s->port_file);
+    if (s->clock[0] != '\0')
+        server_clock_write(s);
     int log = open(s->log_file, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
     int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
     cr_assert(log >= 0 && null >= 0, "cannot open %s: %s", s->log_file, strerror(errno));
@@ -351,12 +408,14 @@ void harness_server_start(struct harness_server *s, const char *const *extra_fla
 
 void harness_server_signal(const struct harness_server *s, int sig)
 {
+    cr_assert(!s->shared, "the suite shares this foliod: a test that signals it starts its own");
     cr_assert_neq(s->pid, 0, "foliod is not running");
     cr_assert_eq(kill(s->pid, sig), 0, "kill: %s", strerror(errno));
 }
 
 int harness_server_wait(struct harness_server *s)
 {
+    cr_assert(!s->shared, "the suite shares this foliod: a test that stops it starts its own");
     cr_assert_neq(s->pid, 0, "foliod is not running");
     int64_t deadline = harness_now_ms() + (s->valgrind ? 180000 : 30000);
     int status;
@@ -390,6 +449,7 @@ int harness_server_stop(struct harness_server *s)
 
 void harness_server_restart(struct harness_server *s)
 {
+    cr_assert(!s->shared, "the suite shares this foliod: a test that restarts it starts its own");
     if (s->pid != 0) {
         int code = harness_server_stop(s);
         cr_assert_eq(code, 0, "foliod exited %d on SIGTERM", code);
@@ -397,8 +457,29 @@ void harness_server_restart(struct harness_server *s)
     server_spawn(s);
 }
 
+/* True while pid runs (a process that has exited but not been waited for
+ * does not). */
+static bool process_runs(pid_t pid)
+{
+    char path[64];
+    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+    char *stat = read_file_all(path, 1024);
+    const char *paren = strrchr(stat, ')');
+    bool runs = paren != NULL && paren[1] == ' ' && paren[2] != 'Z' && paren[2] != 'X';
+    free(stat);
+    return runs;
+}
+
 void harness_server_finish(struct harness_server *s)
 {
+    if (s->shared) {
+        bool runs = process_runs(s->pid);
+        if (!runs)
+            dump_log(s);
+        cr_assert(runs, "foliod, shared by the suite, no longer runs");
+        memset(s, 0, sizeof(*s));
+        return;
+    }
     if (s->pid != 0) {
         int code = harness_server_stop(s);
         cr_assert_eq(code, 0, "foliod exited %d on SIGTERM, not 0", code);
@@ -417,6 +498,10 @@ static int remove_entry(const char *path, const struct stat *sb, int type, struc
 
 void harness_server_cleanup(struct harness_server *s)
 {
+    if (s->shared) {
+        memset(s, 0, sizeof(*s));
+        return;
+    }
     if (s->pid != 0) {
         kill(s->pid, SIGKILL);
         waitpid(s->pid, NULL, 0);
@@ -425,6 +510,215 @@ void harness_server_cleanup(struct harness_server *s)
     if (s->root[0] != '\0' && getenv("FOLIO_KEEP_TEST_DIRS") == NULL)
         nftw(s->root, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
     s->root[0] = '\0';
+}
+
+/* ---------------------------------------------------------------- shared servers */
+
+/* A shared foliod is not a child of the runner: Criterion's runner spins for
+ * ever once a child it did not start exits while it waits for a test. The
+ * runner forks a keeper, which starts foliod as its own child and holds it,
+ * dead or alive, until the runner asks for the stop on the control pipe;
+ * the keeper exits only then, in the runner's POST_SUITE hook, which reaps
+ * it. The keeper dies with the runner, and foliod with the keeper. */
+struct shared {
+    char name[64];
+    struct harness_server server; /* as the keeper started it */
+    pid_t keeper;
+    int control; /* to the keeper: one byte asks for the stop */
+    int report;  /* from the keeper: the server, then its exit code */
+};
+
+#define SHARED_MAX 8
+static struct shared shared_servers[SHARED_MAX];
+
+/* The environment variable that tells a suite's tests where its server's
+ * state is: FOLIO_TEST_SHARED_NAME. */
+static void shared_variable(const char *name, char *out, size_t size)
+{
+    int n = snprintf(out, size, "FOLIO_TEST_SHARED_%s", name);
+    if (n < 0 || (size_t)n >= size) {
+        fprintf(stderr, "harness: shared server name %s is too long\n", name);
+        exit(1);
+    }
+    for (char *p = out; *p != '\0'; p++)
+        if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')))
+            *p = '_';
+}
+
+static struct shared *shared_find(const char *name)
+{
+    for (size_t i = 0; i < SHARED_MAX; i++)
+        if (strcmp(shared_servers[i].name, name) == 0)
+            return &shared_servers[i];
+    return NULL;
+}
+
+static bool read_whole(int fd, void *buf, size_t len)
+{
+    uint8_t *p = buf;
+    while (len > 0) {
+        ssize_t n = read(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return false;
+        p += n;
+        len -= (size_t)n;
+    }
+    return true;
+}
+
+static void write_whole(int fd, const void *buf, size_t len)
+{
+    const uint8_t *p = buf;
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return;
+        p += n;
+        len -= (size_t)n;
+    }
+}
+
+/* The keeper: starts the server (an assertion that fails there ends the
+ * keeper, and the runner reads the end of the report pipe), reports it, and
+ * stops it when asked. */
+static void shared_keeper(struct shared *sh, const char *when, const char *const *flags,
+                          int control, int report)
+{
+    struct harness_server *s = &sh->server;
+    harness_server_clock(s, when);
+    harness_server_start(s, flags);
+    write_whole(report, s, sizeof(*s));
+    char byte;
+    bool asked = read_whole(control, &byte, 1);
+    int code = -1;
+    if (asked && kill(s->pid, SIGTERM) == 0) {
+        int64_t deadline = harness_now_ms() + (s->valgrind ? 180000 : 30000);
+        int status;
+        pid_t r;
+        while ((r = waitpid(s->pid, &status, WNOHANG)) == 0 && harness_now_ms() < deadline)
+            harness_sleep_ms(10);
+        if (r == s->pid)
+            code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    }
+    if (code < 0) {
+        kill(s->pid, SIGKILL);
+        waitpid(s->pid, NULL, 0);
+    }
+    write_whole(report, &code, sizeof(code));
+    _exit(0);
+}
+
+void harness_shared_start(const char *name, const char *when, const char *const *flags)
+{
+    struct shared *sh = shared_find("");
+    if (name[0] == '\0' || shared_find(name) != NULL || sh == NULL) {
+        fprintf(stderr, "harness: cannot share a server as \"%s\"\n", name);
+        exit(1);
+    }
+    int control[2], report[2];
+    if (pipe(control) != 0 || pipe(report) != 0) {
+        fprintf(stderr, "harness: pipe: %s\n", strerror(errno));
+        exit(1);
+    }
+    /* Not for the tests' processes, nor for foliod. */
+    for (int i = 0; i < 2; i++) {
+        fcntl(control[i], F_SETFD, FD_CLOEXEC);
+        fcntl(report[i], F_SETFD, FD_CLOEXEC);
+    }
+    fflush(NULL);
+    pid_t runner = getpid();
+    pid_t keeper = fork();
+    if (keeper == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != runner)
+            _exit(1);
+        /* Only its pipes and standard streams: the runner's own (to its
+         * tests' processes) must end when the runner ends them. */
+        for (int fd = 3; fd < 1024; fd++)
+            if (fd != control[0] && fd != report[1])
+                close(fd);
+        shared_keeper(sh, when, flags, control[0], report[1]);
+    }
+    close(control[0]);
+    close(report[1]);
+    snprintf(sh->name, sizeof(sh->name), "%s", name);
+    sh->keeper = keeper;
+    sh->control = control[1];
+    sh->report = report[0];
+    if (keeper < 0 || !read_whole(sh->report, &sh->server, sizeof(sh->server))) {
+        if (keeper > 0)
+            waitpid(keeper, NULL, 0);
+        fprintf(stderr, "harness: the foliod %s shares did not start (see above)\n", name);
+        exit(1);
+    }
+    /* The tests read the server from a file: they are new processes of
+     * this program, so the layout is the same. */
+    char path[PATH_MAX + 16], variable[128];
+    snprintf(path, sizeof(path), "%s/shared", sh->server.root);
+    FILE *f = fopen(path, "wb");
+    bool written = f != NULL && fwrite(&sh->server, sizeof(sh->server), 1, f) == 1;
+    if (f == NULL || fclose(f) != 0 || !written) {
+        fprintf(stderr, "harness: cannot write %s\n", path);
+        exit(1);
+    }
+    shared_variable(name, variable, sizeof(variable));
+    setenv(variable, path, 1);
+}
+
+void harness_shared_attach(struct harness_server *s, const char *name)
+{
+    char variable[128];
+    shared_variable(name, variable, sizeof(variable));
+    const char *path = getenv(variable);
+    cr_assert_not_null(path, "no shared server %s: its suite starts it in a PRE_SUITE hook", name);
+    FILE *f = fopen(path, "rb");
+    cr_assert_not_null(f, "cannot read %s: %s", path, strerror(errno));
+    bool read = fread(s, sizeof(*s), 1, f) == 1;
+    fclose(f);
+    cr_assert(read, "cannot read %s", path);
+    s->flags = NULL;
+    s->shared = true;
+    signal(SIGPIPE, SIG_IGN);
+    bool runs = process_runs(s->pid);
+    if (!runs)
+        dump_log(s);
+    cr_assert(runs, "foliod, shared by the suite, no longer runs");
+}
+
+void harness_shared_stop(const char *name)
+{
+    struct shared *sh = shared_find(name);
+    if (sh == NULL)
+        return;
+    char variable[128];
+    shared_variable(name, variable, sizeof(variable));
+    unsetenv(variable);
+    struct harness_server *s = &sh->server;
+    int code = -1;
+    write_whole(sh->control, "S", 1);
+    if (!read_whole(sh->report, &code, sizeof(code)))
+        code = -1;
+    close(sh->control);
+    close(sh->report);
+    waitpid(sh->keeper, NULL, 0);
+    if (code != 0) {
+        dump_log(s);
+        fprintf(stderr, "harness: foliod shared by %s %s\n", name,
+                code == 99 && s->valgrind ? "exited with valgrind's errors (see log above)"
+                : code < 0                ? "did not exit on SIGTERM in time, or crashed"
+                                          : "did not exit 0 on SIGTERM (see log above)");
+        if (code > 0)
+            fprintf(stderr, "harness: exit status %d\n", code);
+        fflush(stderr);
+        exit(1);
+    }
+    s->pid = 0;
+    harness_server_cleanup(s);
+    memset(sh, 0, sizeof(*sh));
 }
 
 /* ---------------------------------------------------------------- client helpers */

@@ -11,11 +11,17 @@
  * or the one given with --tls-cert), unless the server was started with
  * --plaintext: tests exercise what users run.
  *
- * Criterion runs each test in its own process. Start the server in the test
- * (or a per-test .init fixture), end the test with harness_server_finish so
- * the exit status is asserted, and call harness_server_cleanup from .fini:
- * assertions made in .fini are printed but do not fail the test. The server
- * is killed with the test process if that process dies.
+ * Criterion runs each test in its own process. Tests that do not disturb
+ * one another share their suite's server (harness_shared_start, below).
+ * Otherwise start the server in the test (or a per-test .init fixture), end
+ * the test with harness_server_finish so the exit status is asserted, and
+ * call harness_server_cleanup from .fini: assertions made in .fini are
+ * printed but do not fail the test. The server is killed with the test
+ * process if that process dies.
+ *
+ * With FOLIO_TEST_START_LOG naming a file, every foliod start appends a line
+ * (the test program, the server's directory) to it: how a run's starts are
+ * counted.
  *
  * Every helper asserts: a failing call ends the test with a message saying
  * which call, what code and what the server said.
@@ -58,6 +64,9 @@ struct harness_server {
     char clock[32];
     /* What foliod init printed as the firm certificate's fingerprint. */
     char init_fingerprint[TLS_FINGERPRINT_SIZE];
+    /* Attached with harness_shared_attach: the suite's server, which the
+     * test neither stops nor restarts. */
+    bool shared;
 };
 
 /* True when foliod runs under valgrind (FOLIO_VALGRIND=1): everything it
@@ -76,6 +85,12 @@ void harness_sleep_ms(int ms);
  * before harness_server_restart to move the clock (it only goes where the
  * test says; time runs on from there). NULL: the real clock again. */
 void harness_server_clock(struct harness_server *s, const char *when);
+/* Moves the clock of a running foliod started with harness_server_clock to
+ * when (forward, to make something expire, or back), and lets it run on from
+ * there. foliod sees the new time within about two seconds (libfaketime
+ * rereads it at most once a second): the test waits, bounded, for what the
+ * move should change, never for a number of seconds. */
+void harness_server_clock_move(struct harness_server *s, const char *when);
 void harness_server_start(struct harness_server *s, const char *const *extra_flags);
 /* Sends sig without waiting. */
 void harness_server_signal(const struct harness_server *s, int sig);
@@ -95,6 +110,34 @@ void harness_server_cleanup(struct harness_server *s);
 char *harness_server_log(const struct harness_server *s);
 /* Resident memory of foliod in KiB, from /proc. */
 long harness_server_rss_kib(const struct harness_server *s);
+
+/* Servers shared by the tests of a suite, as Redis's test suite shares one
+ * per block: starting foliod, and under valgrind above all, costs more than
+ * most tests. Criterion runs every test in a new process of the test binary
+ * (not a fork: it inherits the runner's environment, not its memory), and
+ * runs report hooks in the runner. So a suite starts its server in
+ *
+ *     ReportHook(PRE_SUITE)(struct criterion_suite_set *set)
+ *
+ * with harness_shared_start, when set->suite.name is its own, each test
+ * attaches to it with harness_shared_attach, and the suite stops it in
+ * ReportHook(POST_SUITE) with harness_shared_stop. Tests of a shared server
+ * make their own users, offices and clients, named after the test, so that
+ * none depends on another or on their order. A test that stops, restarts,
+ * signals or floods its server, moves its clock or needs other flags starts
+ * one of its own.
+ *
+ * harness_shared_start and harness_shared_stop run in the runner, outside any
+ * test: a server that fails to start, or that exits other than 0 (or with
+ * valgrind's errors) when stopped, ends the runner with exit status 1 after
+ * printing foliod's log, which fails the ctest. when is the clock
+ * (harness_server_clock), NULL for the real one; flags live until the stop. */
+void harness_shared_start(const char *name, const char *when, const char *const *flags);
+/* s becomes the suite's server name. harness_server_finish on it asserts that
+ * it still runs; harness_server_cleanup forgets it; stop, restart, signal and
+ * clock moves refuse. */
+void harness_shared_attach(struct harness_server *s, const char *name);
+void harness_shared_stop(const char *name);
 
 /* Runs argv (argv[0] a path) with stdin_text (may be NULL) on standard input;
  * returns the exit code and, when out is not NULL, stdout+stderr (free()). */

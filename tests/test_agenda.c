@@ -2,7 +2,10 @@
  * fixed dates.
  *
  * The firm: office North with agents alice and bob, and the default rules
- * and calendar a new firm starts with. Clients are added with a contact
+ * and calendar a new firm starts with. The tests share one server
+ * (harness_shared_start), each with an office and agents of its own, named
+ * after its process (North-PID, alice-PID, bob-PID); those that change the
+ * firm's rules or alerts, or restart the server, start their own. Clients are added with a contact
  * event dated in the tests whenever the stay-in-touch check could
  * otherwise depend on the day the test runs; tests that do not look at
  * stay_in_touch items ignore them. */
@@ -12,6 +15,7 @@
 #include <unistd.h>
 
 #include <criterion/criterion.h>
+#include <criterion/hooks.h>
 
 #include "harness.h"
 
@@ -26,16 +30,48 @@ static struct folio_client *root, *alice, *bob;
  * queries name their own dates. */
 #define CLOCK "2030-06-03 12:00:00"
 
+/* This test's office and agents. */
+static char north[32], alice_name[32], bob_name[32];
+
+ReportHook(PRE_SUITE)(struct criterion_suite_set *set)
+{
+    if (strcmp(set->suite.name, "agenda") == 0)
+        harness_shared_start("agenda", CLOCK, NULL);
+}
+
+ReportHook(POST_SUITE)(struct criterion_suite_stats *stats)
+{
+    if (strcmp(stats->suite->name, "agenda") == 0)
+        harness_shared_stop("agenda");
+}
+
+static void people(void)
+{
+    int pid = (int)getpid();
+    snprintf(north, sizeof(north), "North-%d", pid);
+    snprintf(alice_name, sizeof(alice_name), "alice-%d", pid);
+    snprintf(bob_name, sizeof(bob_name), "bob-%d", pid);
+    root = harness_admin(&srv);
+    harness_add_office(root, north);
+    harness_add_user(root, alice_name, FOLIO__ROLE__ROLE_AGENT, north, PW_ALICE);
+    harness_add_user(root, bob_name, FOLIO__ROLE__ROLE_AGENT, north, PW_BOB);
+    alice = harness_user(&srv, alice_name, PW_ALICE);
+    bob = harness_user(&srv, bob_name, PW_BOB);
+}
+
 static void setup(void)
+{
+    harness_shared_attach(&srv, "agenda");
+    people();
+}
+
+/* For the tests that change what every agent's agenda follows (rules,
+ * alerts) or restart the server. */
+static void setup_own(void)
 {
     harness_server_clock(&srv, CLOCK);
     harness_server_start(&srv, NULL);
-    root = harness_admin(&srv);
-    harness_add_office(root, "North");
-    harness_add_user(root, "alice", FOLIO__ROLE__ROLE_AGENT, "North", PW_ALICE);
-    harness_add_user(root, "bob", FOLIO__ROLE__ROLE_AGENT, "North", PW_BOB);
-    alice = harness_user(&srv, "alice", PW_ALICE);
-    bob = harness_user(&srv, "bob", PW_BOB);
+    people();
 }
 
 static void teardown(void)
@@ -63,8 +99,8 @@ static void at(const char *when)
     harness_server_clock(&srv, when);
     harness_server_restart(&srv);
     root = harness_admin(&srv);
-    alice = harness_user(&srv, "alice", PW_ALICE);
-    bob = harness_user(&srv, "bob", PW_BOB);
+    alice = harness_user(&srv, alice_name, PW_ALICE);
+    bob = harness_user(&srv, bob_name, PW_BOB);
 }
 
 /* ---------------------------------------------------------------- requests */
@@ -214,7 +250,7 @@ Test(agenda, birthday_with_the_age_turned)
     finish();
 }
 
-Test(agenda, birthday_without_a_rule_says_to_call)
+Test(agenda, birthday_without_a_rule_says_to_call, .init = setup_own)
 {
     char *ana = add_client(alice, "Ana", "1980-05-17", NULL, 0);
     struct folio_error err = {0};
@@ -399,7 +435,7 @@ static uint64_t add_alert(const char *kind, const char *city, const char *date, 
     return id;
 }
 
-Test(agenda, earthquake_in_the_clients_city_suggests_a_loan)
+Test(agenda, earthquake_in_the_clients_city_suggests_a_loan, .init = setup_own)
 {
     char *ana = add_client(alice, "Ana", NULL, "Lima", 0);
     char *carl = add_client(alice, "Carl", NULL, "Cusco", 0);
@@ -713,7 +749,7 @@ Test(agenda, sorted_by_date_priority_and_name)
     finish();
 }
 
-Test(agenda, erasing_a_client_removes_its_items)
+Test(agenda, erasing_a_client_removes_its_items, .init = setup_own)
 {
     at("2026-06-01 12:00:00");
     char *ana = add_client(alice, "Ana", "1980-06-02", "Lima", 0);

@@ -1,18 +1,22 @@
 /* test_client.c - client records, timelines, events and segments, against a
  * real foliod.
  *
- * Every test starts from the same firm: offices North and South, and
+ * The tests share one server (harness_shared_start); each starts with offices
+ * and people of its own, named after its process (North-PID, alice-PID, ...):
  *   olga   office-admin of North
  *   alice  agent in North            carl   agent in North
  *   bob    agent in South
- * next to the firm-admin root. Requests are built here and sent with
+ * next to the firm-admin root. The test that restarts its server has one of
+ * its own. Requests are built here and sent with
  * folio_client_call, so these tests depend on the wire alone. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <criterion/criterion.h>
+#include <criterion/hooks.h>
 
 #include "harness.h"
 
@@ -25,18 +29,51 @@
 
 static struct harness_server srv;
 static struct folio_client *root, *alice;
+/* This test's offices and people. */
+static char north[32], south[32], olga_name[32], alice_name[32], carl_name[32], bob_name[32];
+
+ReportHook(PRE_SUITE)(struct criterion_suite_set *set)
+{
+    if (strcmp(set->suite.name, "client") == 0)
+        harness_shared_start("client", NULL, NULL);
+}
+
+ReportHook(POST_SUITE)(struct criterion_suite_stats *stats)
+{
+    if (strcmp(stats->suite->name, "client") == 0)
+        harness_shared_stop("client");
+}
+
+static void people(void)
+{
+    int pid = (int)getpid();
+    snprintf(north, sizeof(north), "North-%d", pid);
+    snprintf(south, sizeof(south), "South-%d", pid);
+    snprintf(olga_name, sizeof(olga_name), "olga-%d", pid);
+    snprintf(alice_name, sizeof(alice_name), "alice-%d", pid);
+    snprintf(carl_name, sizeof(carl_name), "carl-%d", pid);
+    snprintf(bob_name, sizeof(bob_name), "bob-%d", pid);
+    root = harness_admin(&srv);
+    harness_add_office(root, north);
+    harness_add_office(root, south);
+    harness_add_user(root, olga_name, FOLIO__ROLE__ROLE_OFFICE_ADMIN, north, PW_OLGA);
+    harness_add_user(root, alice_name, FOLIO__ROLE__ROLE_AGENT, north, PW_ALICE);
+    harness_add_user(root, carl_name, FOLIO__ROLE__ROLE_AGENT, north, PW_CARL);
+    harness_add_user(root, bob_name, FOLIO__ROLE__ROLE_AGENT, south, PW_BOB);
+    alice = harness_user(&srv, alice_name, PW_ALICE);
+}
 
 static void setup(void)
 {
+    harness_shared_attach(&srv, "client");
+    people();
+}
+
+/* For the test that restarts its server. */
+static void setup_own(void)
+{
     harness_server_start(&srv, NULL);
-    root = harness_admin(&srv);
-    harness_add_office(root, "North");
-    harness_add_office(root, "South");
-    harness_add_user(root, "olga", FOLIO__ROLE__ROLE_OFFICE_ADMIN, "North", PW_OLGA);
-    harness_add_user(root, "alice", FOLIO__ROLE__ROLE_AGENT, "North", PW_ALICE);
-    harness_add_user(root, "carl", FOLIO__ROLE__ROLE_AGENT, "North", PW_CARL);
-    harness_add_user(root, "bob", FOLIO__ROLE__ROLE_AGENT, "South", PW_BOB);
-    alice = harness_user(&srv, "alice", PW_ALICE);
+    people();
 }
 
 static void teardown(void)
@@ -277,7 +314,7 @@ Test(client, an_agent_adds_and_reads_a_full_record)
     cr_assert_eq(r->result_case, FOLIO__RESPONSE__RESULT_CLIENT);
     Folio__Client *c = r->client;
     cr_assert_eq(strlen(c->id), 36);
-    cr_assert_str_eq(c->owner, "alice");
+    cr_assert_str_eq(c->owner, alice_name);
     cr_assert_neq(c->owner_id, 4242);
     cr_assert_eq(c->version, 1);
     cr_assert(c->created_at >= before - 5 && c->created_at <= time(NULL) + 5);
@@ -298,7 +335,7 @@ Test(client, an_agent_adds_and_reads_a_full_record)
 
     r = harness_ok(get_client(alice, id, false, &err), &err);
     cr_assert_str_eq(r->client->id, id);
-    cr_assert_str_eq(r->client->owner, "alice");
+    cr_assert_str_eq(r->client->owner, alice_name);
     cr_assert_str_eq(r->client->birth_date, "1985-03-14");
     cr_assert_str_eq(r->client->street, "Av. Arequipa 123");
     cr_assert_eq(r->client->marital_status, FOLIO__MARITAL_STATUS__MARITAL_SINGLE);
@@ -316,7 +353,7 @@ Test(client, an_agent_adds_and_reads_a_full_record)
     cr_assert_eq(r->result_case, FOLIO__RESPONSE__RESULT_TIMELINE);
     cr_assert_eq(r->timeline->n_events, 1);
     cr_assert_str_eq(r->timeline->events[0]->kind, "created");
-    cr_assert_str_eq(r->timeline->events[0]->actor, "alice");
+    cr_assert_str_eq(r->timeline->events[0]->actor, alice_name);
     folio_response_free(r);
     free(id);
     finish();
@@ -326,9 +363,9 @@ Test(client, only_the_owner_sees_a_client)
 {
     struct folio_error err = {0};
     char *id = add_named(alice, "Rosa Huamán");
-    struct folio_client *carl = harness_user(&srv, "carl", PW_CARL); /* same office */
-    struct folio_client *bob = harness_user(&srv, "bob", PW_BOB);    /* other office */
-    struct folio_client *olga = harness_user(&srv, "olga", PW_OLGA); /* office-admin */
+    struct folio_client *carl = harness_user(&srv, carl_name, PW_CARL); /* same office */
+    struct folio_client *bob = harness_user(&srv, bob_name, PW_BOB);    /* other office */
+    struct folio_client *olga = harness_user(&srv, olga_name, PW_OLGA); /* office-admin */
     assert_all_hidden(carl, id, "carl");
     assert_all_hidden(bob, id, "bob");
     assert_all_hidden(olga, id, "olga");
@@ -397,11 +434,13 @@ Test(client, a_firm_admin_reads_explicitly_and_is_audited)
     Folio__Response *r = harness_ok(get_client(root, id, true, &err), &err);
     cr_assert_str_eq(r->client->id, id);
     cr_assert_str_eq(r->client->name, "Jorge Salas");
-    cr_assert_str_eq(r->client->owner, "alice");
+    cr_assert_str_eq(r->client->owner, alice_name);
     folio_response_free(r);
-    cr_assert(audit_has(root, "client.read", id, "firm-admin read of alice's client"));
+    char detail[64];
+    snprintf(detail, sizeof(detail), "firm-admin read of %s's client", alice_name);
+    cr_assert(audit_has(root, "client.read", id, detail));
     /* The flag means nothing to anyone else. */
-    struct folio_client *olga = harness_user(&srv, "olga", PW_OLGA);
+    struct folio_client *olga = harness_user(&srv, olga_name, PW_OLGA);
     assert_hidden(get_client(olga, id, true, &err), &err, id, "olga");
     folio_client_close(olga);
     /* The owner's own reads are not audited. */
@@ -434,7 +473,7 @@ Test(client, the_owner_and_a_firm_admin_read_the_same_record)
     Folio__Response *own = harness_ok(get_client(alice, id, false, &err), &err);
     Folio__Response *admin = harness_ok(get_client(root, id, true, &err), &err);
     cr_assert_eq(own->result_case, FOLIO__RESPONSE__RESULT_CLIENT);
-    cr_assert_str_eq(own->client->owner, "alice");
+    cr_assert_str_eq(own->client->owner, alice_name);
     cr_assert_str_eq(own->client->income_trend, "up");
     cr_assert_eq(own->client->n_income_history, 2);
     cr_assert_eq(own->client->base.n_unknown_fields, 0);
@@ -452,7 +491,7 @@ Test(client, only_agents_keep_clients)
     client.name = (char *)"Ana Torres";
     harness_refused(add_client(root, &client, &err), &err, FOLIO__CODE__PERMISSION_DENIED);
     cr_assert_str_eq(err.message, "only agents keep clients");
-    struct folio_client *olga = harness_user(&srv, "olga", PW_OLGA);
+    struct folio_client *olga = harness_user(&srv, olga_name, PW_OLGA);
     harness_refused(add_client(olga, &client, &err), &err, FOLIO__CODE__PERMISSION_DENIED);
     folio_client_close(olga);
     finish();
@@ -518,7 +557,7 @@ Test(client, updates_use_optimistic_concurrency)
     Folio__Response *r = harness_ok(update_client(alice, id, &changes, "city", 1, &err), &err);
     cr_assert_eq(r->client->version, 2);
     cr_assert_str_eq(r->client->city, "Arequipa");
-    cr_assert_str_eq(r->client->owner, "alice");
+    cr_assert_str_eq(r->client->owner, alice_name);
     cr_assert_geq(r->client->updated_at, r->client->created_at);
     folio_response_free(r);
 
@@ -602,7 +641,7 @@ Test(client, events_change_the_record_and_land_on_the_timeline)
     r = harness_ok(add_income(alice, id, 5500000, "PEN", &err), &err);
     cr_assert_eq(r->result_case, FOLIO__RESPONSE__RESULT_EVENT);
     cr_assert_str_eq(r->event->kind, "income");
-    cr_assert_str_eq(r->event->actor, "alice");
+    cr_assert_str_eq(r->event->actor, alice_name);
     cr_assert_eq(r->event->amount_cents, 5500000);
     char today[11];
     cr_assert_str_eq(r->event->date, today_utc(today));
@@ -654,7 +693,7 @@ Test(client, events_change_the_record_and_land_on_the_timeline)
     for (size_t i = 0; i < 7; i++) {
         const Folio__TimelineEvent *ev = r->timeline->events[i];
         cr_assert_str_eq(ev->kind, kinds[i], "event %zu", i);
-        cr_assert_str_eq(ev->actor, "alice");
+        cr_assert_str_eq(ev->actor, alice_name);
         cr_assert(ev->time >= before - 5 && ev->time <= time(NULL) + 5);
         if (i > 0)
             cr_assert_lt(ev->seq, r->timeline->events[i - 1]->seq, "newest first");
@@ -713,7 +752,7 @@ Test(client, a_thousand_clients_page_exactly_once)
             cr_assert_lt(seen, TOTAL, "more clients listed than added");
             cr_assert_str_eq(r->clients->clients[i]->id, added[seen], "id order, position %zu",
                              seen);
-            cr_assert_str_eq(r->clients->clients[i]->owner, "alice");
+            cr_assert_str_eq(r->clients->clients[i]->owner, alice_name);
             seen++;
         }
         free(after);
@@ -741,7 +780,7 @@ Test(client, a_thousand_clients_page_exactly_once)
     cr_assert_eq(r->segment->total, TOTAL);
     folio_response_free(r);
 
-    struct folio_client *bob = harness_user(&srv, "bob", PW_BOB);
+    struct folio_client *bob = harness_user(&srv, bob_name, PW_BOB);
     r = harness_ok(list_clients(bob, 1000, NULL, &err), &err);
     cr_assert_eq(r->clients->n_clients, 0);
     folio_response_free(r);
@@ -805,7 +844,7 @@ Test(client, segments_answer_the_seed_question)
     for (size_t i = 0; i < N_SEEDS; i++)
         ids[i] = add_seed(alice, &seeds[i]);
     /* Bob's rich Lima vehicle owner is not alice's business. */
-    struct folio_client *bob = harness_user(&srv, "bob", PW_BOB);
+    struct folio_client *bob = harness_user(&srv, bob_name, PW_BOB);
     struct seed bobs = {"Bob's Lima Client", "Lima", "1985-05-05", 9900000, "vehicle"};
     char *bob_id = add_seed(bob, &bobs);
 
@@ -821,7 +860,7 @@ Test(client, segments_answer_the_seed_question)
     cr_assert(result_has(r->segment, ids[0]));
     cr_assert(result_has(r->segment, ids[4]));
     cr_assert(!result_has(r->segment, bob_id));
-    cr_assert_str_eq(r->segment->clients[0]->owner, "alice");
+    cr_assert_str_eq(r->segment->clients[0]->owner, alice_name);
     cr_assert_str_eq(r->segment->next, "");
     folio_response_free(r);
 
@@ -905,7 +944,7 @@ Test(client, segments_answer_the_seed_question)
 
 /* ---------------------------------------------------------------- restart */
 
-Test(client, records_and_timelines_survive_a_restart)
+Test(client, records_and_timelines_survive_a_restart, .init = setup_own)
 {
     struct folio_error err = {0};
     char *id = add_named(alice, "Persistent Pilar");
@@ -916,7 +955,7 @@ Test(client, records_and_timelines_survive_a_restart)
     folio_client_close(root);
     harness_server_restart(&srv);
     root = harness_admin(&srv);
-    alice = harness_user(&srv, "alice", PW_ALICE);
+    alice = harness_user(&srv, alice_name, PW_ALICE);
 
     Folio__Response *r = harness_ok(get_client(alice, id, false, &err), &err);
     cr_assert_str_eq(r->client->name, "Persistent Pilar");

@@ -8,10 +8,26 @@
 #include <unistd.h>
 
 #include <criterion/criterion.h>
+#include <criterion/hooks.h>
 
 #include "harness.h"
 
 static struct harness_server srv;
+
+/* Tests that log in, fail to, or change one user of their own share one
+ * server; those that count the firm's offices, need other flags, lock names
+ * out, restart the server or read its whole log start their own. */
+ReportHook(PRE_SUITE)(struct criterion_suite_set *set)
+{
+    if (strcmp(set->suite.name, "login") == 0)
+        harness_shared_start("login", NULL, NULL);
+}
+
+ReportHook(POST_SUITE)(struct criterion_suite_stats *stats)
+{
+    if (strcmp(stats->suite->name, "login") == 0)
+        harness_shared_stop("login");
+}
 
 static void teardown(void)
 {
@@ -91,7 +107,7 @@ static void add_agent(const char *name, const char *password)
 
 Test(login, hello_answers_welcome)
 {
-    harness_server_start(&srv, NULL);
+    harness_shared_attach(&srv, "login");
     struct harness_raw *raw = harness_raw_connect(&srv);
     Folio__Hello hello = FOLIO__HELLO__INIT;
     hello.protocol_version = 1;
@@ -116,7 +132,7 @@ Test(login, hello_answers_welcome)
 
 Test(login, requests_before_hello_are_refused_and_the_connection_stays)
 {
-    harness_server_start(&srv, NULL);
+    harness_shared_attach(&srv, "login");
     struct harness_raw *raw = harness_raw_connect(&srv);
     Folio__WhoAmI who = FOLIO__WHO_AM_I__INIT;
     expect_raw(raw_call(raw, 1, FOLIO__REQUEST__OP_WHOAMI, &who), FOLIO__CODE__FAILED_PRECONDITION,
@@ -136,7 +152,7 @@ Test(login, requests_before_hello_are_refused_and_the_connection_stays)
 
 Test(login, wrong_protocol_version_is_refused_and_closed)
 {
-    harness_server_start(&srv, NULL);
+    harness_shared_attach(&srv, "login");
     struct harness_raw *raw = harness_raw_connect(&srv);
     Folio__Hello hello = FOLIO__HELLO__INIT;
     hello.protocol_version = 2;
@@ -189,7 +205,7 @@ Test(login, every_session_op_needs_a_login)
 
 Test(login, right_password_opens_a_session)
 {
-    harness_server_start(&srv, NULL);
+    harness_shared_attach(&srv, "login");
     struct folio_client *c = harness_connect(&srv);
     struct folio_error err = {0};
     int64_t before = now();
@@ -231,7 +247,7 @@ Test(login, right_password_opens_a_session)
 
 Test(login, user_names_are_case_insensitive)
 {
-    harness_server_start(&srv, NULL);
+    harness_shared_attach(&srv, "login");
     struct folio_client *c = harness_connect(&srv);
     struct folio_error err = {0};
     Folio__Response *r = harness_ok(folio_login(c, "ROOT", HARNESS_ADMIN_PASSWORD, &err), &err);
@@ -243,7 +259,7 @@ Test(login, user_names_are_case_insensitive)
 
 Test(login, wrong_password_and_unknown_user_look_the_same)
 {
-    harness_server_start(&srv, NULL);
+    harness_shared_attach(&srv, "login");
     struct folio_client *c = harness_connect(&srv);
     struct folio_error err = {0};
     harness_refused(folio_login(c, HARNESS_ADMIN, "not-the-password", &err), &err,
@@ -346,7 +362,7 @@ Test(login, token_survives_a_restart)
 
 Test(login, unknown_token_is_refused)
 {
-    harness_server_start(&srv, NULL);
+    harness_shared_attach(&srv, "login");
     struct folio_client *c = harness_connect(&srv);
     struct folio_error err = {0};
     char token[65];
@@ -390,29 +406,49 @@ Test(login, logout_ends_the_session_everywhere)
     harness_server_finish(&srv);
 }
 
+/* The session's server runs on a clock the test moves (libfaketime): its
+ * sessions end when the test says, not while a busy machine is still
+ * logging in. */
+#define TTL_CLOCK_START   "2030-06-10 12:00:00"
+#define TTL_CLOCK_EXPIRED "2030-06-10 14:00:00"
+#define TTL_CLOCK_EPOCH   INT64_C(1907323200) /* TTL_CLOCK_START, in seconds since 1970 (UTC) */
+
 Test(login, sessions_expire_after_the_ttl)
 {
-    const int ttl = harness_valgrind() ? 15 : 2;
-    char seconds[16];
-    snprintf(seconds, sizeof(seconds), "%d", ttl);
-    const char *const flags[] = {"--session-ttl", seconds, NULL};
+    const int ttl = 3600;
+    const char *const flags[] = {"--session-ttl", "3600", NULL};
+    harness_server_clock(&srv, TTL_CLOCK_START);
+    int64_t started_ms = harness_now_ms();
     harness_server_start(&srv, flags);
     struct folio_client *c = harness_connect(&srv);
     struct folio_error err = {0};
-    int64_t before = now();
     Folio__Response *r =
         harness_ok(folio_login(c, HARNESS_ADMIN, HARNESS_ADMIN_PASSWORD, &err), &err);
-    cr_assert(r->session->expires_at >= before + ttl && r->session->expires_at <= now() + ttl + 1,
-              "expires_at %lld is not %d seconds from now", (long long)r->session->expires_at, ttl);
-    int64_t expires = r->session->expires_at;
+    /* The server's now is its clock's start plus what has run since. */
+    int64_t ran = (harness_now_ms() - started_ms) / 1000 + 1;
+    cr_assert(r->session->expires_at >= TTL_CLOCK_EPOCH + ttl &&
+                  r->session->expires_at <= TTL_CLOCK_EPOCH + ran + ttl + 1,
+              "expires_at %lld is not %d seconds from the server's now",
+              (long long)r->session->expires_at, ttl);
     char token[65];
     memcpy(token, r->session->token, sizeof(token));
     folio_response_free(r);
     folio_response_free(harness_ok(folio_whoami(c, &err), &err));
-    for (int i = 0; i < 100 && now() <= expires; i++)
-        sleep(1);
-    sleep(1);
-    harness_refused(folio_whoami(c, &err), &err, FOLIO__CODE__UNAUTHENTICATED);
+
+    /* Past the end of the session: libfaketime rereads the clock within
+     * about two seconds, and from then on the session is over. */
+    harness_server_clock_move(&srv, TTL_CLOCK_EXPIRED);
+    int64_t deadline = harness_now_ms() + harness_timeout_ms();
+    for (;;) {
+        r = folio_whoami(c, &err);
+        if (r == NULL)
+            break;
+        folio_response_free(r);
+        cr_assert(harness_now_ms() < deadline, "the session outlived a clock moved to %s",
+                  TTL_CLOCK_EXPIRED);
+        harness_sleep_ms(100);
+    }
+    harness_refused(r, &err, FOLIO__CODE__UNAUTHENTICATED);
     struct folio_client *d = harness_connect(&srv);
     harness_refused(folio_authenticate(d, token, &err), &err, FOLIO__CODE__UNAUTHENTICATED);
     folio_client_close(c);
@@ -422,14 +458,14 @@ Test(login, sessions_expire_after_the_ttl)
 
 Test(login, disabled_user_is_locked_out_at_once)
 {
-    harness_server_start(&srv, NULL);
-    add_agent("alice", "alice-password");
-    struct folio_client *alice = harness_user(&srv, "alice", "alice-password");
+    harness_shared_attach(&srv, "login");
+    add_agent("alice-disabled", "alice-password");
+    struct folio_client *alice = harness_user(&srv, "alice-disabled", "alice-password");
     struct folio_error err = {0};
     folio_response_free(harness_ok(folio_whoami(alice, &err), &err));
 
     struct folio_client *admin = harness_admin(&srv);
-    Folio__Response *r = harness_ok(folio_user_disable(admin, "alice", &err), &err);
+    Folio__Response *r = harness_ok(folio_user_disable(admin, "alice-disabled", &err), &err);
     cr_assert_eq(r->result_case, FOLIO__RESPONSE__RESULT_USER);
     cr_assert(r->user->disabled);
     folio_response_free(r);
@@ -437,7 +473,7 @@ Test(login, disabled_user_is_locked_out_at_once)
     harness_refused(folio_whoami(alice, &err), &err, FOLIO__CODE__UNAUTHENTICATED);
     struct folio_client *again = harness_connect(&srv);
     /* Answered as a wrong password: the answer does not confirm a guess. */
-    harness_refused(folio_login(again, "alice", "alice-password", &err), &err,
+    harness_refused(folio_login(again, "alice-disabled", "alice-password", &err), &err,
                     FOLIO__CODE__UNAUTHENTICATED);
     cr_assert_str_eq(err.message, "wrong user name or password");
     folio_client_close(again);
@@ -477,26 +513,26 @@ Test(login, own_password_change)
 
 Test(login, admin_sets_a_password_and_ends_the_sessions)
 {
-    harness_server_start(&srv, NULL);
-    add_agent("alice", "alice-password");
-    struct folio_client *alice = harness_user(&srv, "alice", "alice-password");
+    harness_shared_attach(&srv, "login");
+    add_agent("alice-reset", "alice-password");
+    struct folio_client *alice = harness_user(&srv, "alice-reset", "alice-password");
     struct folio_client *admin = harness_admin(&srv);
     struct folio_error err = {0};
     folio_response_free(harness_ok(folio_whoami(alice, &err), &err));
-    harness_refused(folio_user_passwd(admin, "alice", "short", &err), &err,
+    harness_refused(folio_user_passwd(admin, "alice-reset", "short", &err), &err,
                     FOLIO__CODE__INVALID_ARGUMENT);
     harness_refused(folio_user_passwd(admin, "nobody", "long-enough-1", &err), &err,
                     FOLIO__CODE__NOT_FOUND);
     Folio__Response *r =
-        harness_ok(folio_user_passwd(admin, "alice", "reset-password-1", &err), &err);
+        harness_ok(folio_user_passwd(admin, "alice-reset", "reset-password-1", &err), &err);
     cr_assert_eq(r->result_case, FOLIO__RESPONSE__RESULT_EMPTY);
     folio_response_free(r);
 
     harness_refused(folio_whoami(alice, &err), &err, FOLIO__CODE__UNAUTHENTICATED);
     struct folio_client *c = harness_connect(&srv);
-    harness_refused(folio_login(c, "alice", "alice-password", &err), &err,
+    harness_refused(folio_login(c, "alice-reset", "alice-password", &err), &err,
                     FOLIO__CODE__UNAUTHENTICATED);
-    harness_login(c, "alice", "reset-password-1");
+    harness_login(c, "alice-reset", "reset-password-1");
     folio_client_close(c);
     /* The admin's own session is untouched. */
     folio_response_free(harness_ok(folio_whoami(admin, &err), &err));

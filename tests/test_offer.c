@@ -7,8 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <criterion/criterion.h>
+#include <criterion/hooks.h>
 
 #include "harness.h"
 #include "offer.h"
@@ -158,18 +160,52 @@ static char *add_client(struct folio_client *c, const char *name, bool consent)
  * with, and its today decides expiry. */
 #define CLOCK "2026-06-01 12:00:00"
 
+/* This test's office and agents. */
+static char north[32], alice_name[32], bob_name[32];
+
+/* The offers tests share one server at CLOCK, each with an office and agents
+ * of its own, named after its process (North-PID, alice-PID, bob-PID); the
+ * test that moves the clock starts its own. */
+ReportHook(PRE_SUITE)(struct criterion_suite_set *set)
+{
+    if (strcmp(set->suite.name, "offers") == 0)
+        harness_shared_start("offers", CLOCK, NULL);
+}
+
+ReportHook(POST_SUITE)(struct criterion_suite_stats *stats)
+{
+    if (strcmp(stats->suite->name, "offers") == 0)
+        harness_shared_stop("offers");
+}
+
+static void people(void)
+{
+    int pid = (int)getpid();
+    snprintf(north, sizeof(north), "North-%d", pid);
+    snprintf(alice_name, sizeof(alice_name), "alice-%d", pid);
+    snprintf(bob_name, sizeof(bob_name), "bob-%d", pid);
+    root = harness_admin(&srv);
+    harness_add_office(root, north);
+    harness_add_user(root, alice_name, FOLIO__ROLE__ROLE_AGENT, north, PW_ALICE);
+    harness_add_user(root, bob_name, FOLIO__ROLE__ROLE_AGENT, north, PW_BOB);
+    alice = harness_user(&srv, alice_name, PW_ALICE);
+    bob = harness_user(&srv, bob_name, PW_BOB);
+    ana = add_client(alice, "Ana", true);
+    nemo = add_client(alice, "Nemo", false);
+}
+
 static void setup(void)
+{
+    harness_shared_attach(&srv, "offers");
+    people();
+}
+
+/* For the test that restarts the server at other dates. */
+static void setup_own(void)
 {
     harness_server_clock(&srv, CLOCK);
     harness_server_start(&srv, NULL);
-    root = harness_admin(&srv);
-    harness_add_office(root, "North");
-    harness_add_user(root, "alice", FOLIO__ROLE__ROLE_AGENT, "North", PW_ALICE);
-    harness_add_user(root, "bob", FOLIO__ROLE__ROLE_AGENT, "North", PW_BOB);
-    alice = harness_user(&srv, "alice", PW_ALICE);
-    bob = harness_user(&srv, "bob", PW_BOB);
-    ana = add_client(alice, "Ana", true);
-    nemo = add_client(alice, "Nemo", false);
+    people();
 }
 
 static void teardown(void)
@@ -200,8 +236,8 @@ static void at(const char *when)
     harness_server_clock(&srv, when);
     harness_server_restart(&srv);
     root = harness_admin(&srv);
-    alice = harness_user(&srv, "alice", PW_ALICE);
-    bob = harness_user(&srv, "bob", PW_BOB);
+    alice = harness_user(&srv, alice_name, PW_ALICE);
+    bob = harness_user(&srv, bob_name, PW_BOB);
 }
 
 static Folio__Response *offer_add(struct folio_client *c, const char *client_id, const char *title,
@@ -294,7 +330,7 @@ Test(offers, add_fills_the_offer_and_lands_on_the_timeline)
     cr_assert_eq(o->rate_bp, 450);
     cr_assert_str_eq(o->product, "car loan");
     cr_assert_not_null(o->agent);
-    cr_assert_str_eq(o->agent->user, "alice");
+    cr_assert_str_eq(o->agent->user, alice_name);
     folio_response_free(r);
 
     r = harness_ok(offer_add(alice, ana, "SMS offer", "2999-12-31", "sms", &err), &err);
@@ -337,7 +373,7 @@ Test(offers, add_refusals)
     finish();
 }
 
-Test(offers, expiry_goes_by_the_server_date)
+Test(offers, expiry_goes_by_the_server_date, .init = setup_own)
 {
     struct folio_error err = {0};
     uint64_t id = offer_add_ok(alice, ana, "Spring offer", "2030-03-31");
@@ -435,7 +471,7 @@ Test(offers, set_moves_through_the_lifecycle)
 
     Folio__Response *r = harness_ok(offer_set(alice, id, "sent", "2026-05-01", &err), &err);
     cr_assert_str_eq(r->offer->status, "sent");
-    cr_assert_str_eq(r->offer->agent->user, "alice");
+    cr_assert_str_eq(r->offer->agent->user, alice_name);
     cr_assert_str_eq(r->offer->client_name, "Ana");
     folio_response_free(r);
     assert_refused(offer_set(alice, id, "sent", "2026-05-02", &err), &err,

@@ -1,12 +1,17 @@
 /* test_profile.c - agents' cards, against a real foliod.
  *
  * The firm: office North, alice and carl agents in it, next to the
- * firm-admin root. Every user keeps its own card. */
+ * firm-admin root. Every user keeps its own card. The tests share one
+ * server (harness_shared_start), each with an office and agents of its own,
+ * named after its process (North-PID, alice-PID, carl-PID); the test that
+ * restarts the server starts its own. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <criterion/criterion.h>
+#include <criterion/hooks.h>
 
 #include "harness.h"
 
@@ -16,14 +21,45 @@
 static struct harness_server srv;
 static struct folio_client *root, *alice;
 
+/* This test's office and agents. */
+static char north[32], alice_name[32], carl_name[32];
+
+ReportHook(PRE_SUITE)(struct criterion_suite_set *set)
+{
+    if (strcmp(set->suite.name, "profile") == 0)
+        harness_shared_start("profile", NULL, NULL);
+}
+
+ReportHook(POST_SUITE)(struct criterion_suite_stats *stats)
+{
+    if (strcmp(stats->suite->name, "profile") == 0)
+        harness_shared_stop("profile");
+}
+
+static void people(void)
+{
+    int pid = (int)getpid();
+    snprintf(north, sizeof(north), "North-%d", pid);
+    snprintf(alice_name, sizeof(alice_name), "alice-%d", pid);
+    snprintf(carl_name, sizeof(carl_name), "carl-%d", pid);
+    root = harness_admin(&srv);
+    harness_add_office(root, north);
+    harness_add_user(root, alice_name, FOLIO__ROLE__ROLE_AGENT, north, PW_ALICE);
+    harness_add_user(root, carl_name, FOLIO__ROLE__ROLE_AGENT, north, PW_CARL);
+    alice = harness_user(&srv, alice_name, PW_ALICE);
+}
+
 static void setup(void)
 {
+    harness_shared_attach(&srv, "profile");
+    people();
+}
+
+/* For the test that restarts its server. */
+static void setup_own(void)
+{
     harness_server_start(&srv, NULL);
-    root = harness_admin(&srv);
-    harness_add_office(root, "North");
-    harness_add_user(root, "alice", FOLIO__ROLE__ROLE_AGENT, "North", PW_ALICE);
-    harness_add_user(root, "carl", FOLIO__ROLE__ROLE_AGENT, "North", PW_CARL);
-    alice = harness_user(&srv, "alice", PW_ALICE);
+    people();
 }
 
 static void teardown(void)
@@ -94,7 +130,7 @@ Test(profile, a_user_without_a_card_gets_an_empty_one)
     struct folio_error err = {0};
     Folio__Response *r = harness_ok(profile_get(alice, &err), &err);
     cr_assert_eq(r->result_case, FOLIO__RESPONSE__RESULT_CARD);
-    cr_assert_str_eq(r->card->user, "alice");
+    cr_assert_str_eq(r->card->user, alice_name);
     cr_assert_str_eq(r->card->display_name, "");
     cr_assert_str_eq(r->card->phone, "");
     folio_response_free(r);
@@ -117,14 +153,14 @@ Test(profile, each_user_sets_its_own_card_field_by_field)
     card.hours = (char *)"Mon-Fri 9-18";
     const char *all[] = {"display_name", "phone", "email", "hours", NULL};
     Folio__Response *r = harness_ok(profile_set(alice, &card, all, &err), &err);
-    cr_assert_str_eq(r->card->user, "alice");
+    cr_assert_str_eq(r->card->user, alice_name);
     cr_assert_str_eq(r->card->display_name, "Alice Ramos");
     cr_assert_str_eq(r->card->phone, "+51 (1) 555-0101");
     cr_assert_str_eq(r->card->email, "alice@example.com");
     cr_assert_str_eq(r->card->hours, "Mon-Fri 9-18");
     cr_assert_gt(r->card->updated_at, 0);
     folio_response_free(r);
-    cr_assert(audit_has("profile.set", "alice", "display_name,phone,email,hours"));
+    cr_assert(audit_has("profile.set", alice_name, "display_name,phone,email,hours"));
 
     /* Only the fields named change; an empty value clears. */
     Folio__AgentCard change = FOLIO__AGENT_CARD__INIT;
@@ -141,9 +177,9 @@ Test(profile, each_user_sets_its_own_card_field_by_field)
     folio_response_free(r);
 
     /* Another user sees only its own card; admins keep one too. */
-    struct folio_client *carl = harness_user(&srv, "carl", PW_CARL);
+    struct folio_client *carl = harness_user(&srv, carl_name, PW_CARL);
     r = harness_ok(profile_get(carl, &err), &err);
-    cr_assert_str_eq(r->card->user, "carl");
+    cr_assert_str_eq(r->card->user, carl_name);
     cr_assert_str_eq(r->card->display_name, "");
     folio_response_free(r);
     folio_client_close(carl);
@@ -197,7 +233,7 @@ Test(profile, cards_are_validated_field_by_field)
     finish();
 }
 
-Test(profile, cards_survive_a_restart)
+Test(profile, cards_survive_a_restart, .init = setup_own)
 {
     struct folio_error err = {0};
     Folio__AgentCard card = FOLIO__AGENT_CARD__INIT;
@@ -209,9 +245,9 @@ Test(profile, cards_survive_a_restart)
     folio_client_close(root);
     harness_server_restart(&srv);
     root = harness_admin(&srv);
-    alice = harness_user(&srv, "alice", PW_ALICE);
+    alice = harness_user(&srv, alice_name, PW_ALICE);
     Folio__Response *r = harness_ok(profile_get(alice, &err), &err);
-    cr_assert_str_eq(r->card->user, "alice");
+    cr_assert_str_eq(r->card->user, alice_name);
     cr_assert_str_eq(r->card->display_name, "Alice Ramos");
     cr_assert_str_eq(r->card->email, "alice@example.com");
     folio_response_free(r);

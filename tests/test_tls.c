@@ -8,6 +8,7 @@
  * directory; a server is then restarted with flags naming them. The only
  * clock these tests lean on: a certificate valid from an hour ago for ten
  * years is valid now, and one that ended in 2001 has expired. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 #include <sys/stat.h>
 
 #include <criterion/criterion.h>
+#include <criterion/hooks.h>
 #include <openssl/bio.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
@@ -33,6 +35,27 @@
 #define YEAR_2001 INT64_C(978307200) /* 2001-01-01T00:00:00Z */
 
 static struct harness_server srv;
+/* Where this test's part of the log begins: a shared server's log holds
+ * the tests before it too. */
+static size_t log_from;
+/* Where this test's certificates go: on a shared server, a directory of the
+ * test's own in the server's; else the server's. */
+static char cert_dir[PATH_MAX];
+
+/* The tests that trust, refuse and mangle connections to the firm's own
+ * certificate share one server; those that serve other certificates or
+ * flags, or stop the server, start their own. */
+ReportHook(PRE_SUITE)(struct criterion_suite_set *set)
+{
+    if (strcmp(set->suite.name, "tls") == 0)
+        harness_shared_start("tls", NULL, NULL);
+}
+
+ReportHook(POST_SUITE)(struct criterion_suite_stats *stats)
+{
+    if (strcmp(stats->suite->name, "tls") == 0)
+        harness_shared_stop("tls");
+}
 
 static void teardown(void)
 {
@@ -40,6 +63,17 @@ static void teardown(void)
 }
 
 TestSuite(tls, .fini = teardown);
+
+static void attach_shared(void)
+{
+    harness_shared_attach(&srv, "tls");
+    int n = snprintf(cert_dir, sizeof(cert_dir), "%s/test-XXXXXX", srv.root);
+    cr_assert(n > 0 && (size_t)n < sizeof(cert_dir), "the test directory's path is too long");
+    cr_assert_not_null(mkdtemp(cert_dir), "mkdtemp: %s", strerror(errno));
+    char *log = harness_server_log(&srv);
+    log_from = strlen(log);
+    free(log);
+}
 
 /* ---------------------------------------------------------------- helpers */
 
@@ -53,8 +87,9 @@ struct test_cert {
 
 static void cert_paths(struct test_cert *c, const char *name)
 {
-    int n = snprintf(c->cert, sizeof(c->cert), "%s/%s-cert.pem", srv.root, name);
-    int m = snprintf(c->key, sizeof(c->key), "%s/%s-key.pem", srv.root, name);
+    const char *dir = cert_dir[0] != '\0' ? cert_dir : srv.root;
+    int n = snprintf(c->cert, sizeof(c->cert), "%s/%s-cert.pem", dir, name);
+    int m = snprintf(c->key, sizeof(c->key), "%s/%s-key.pem", dir, name);
     cr_assert(n > 0 && (size_t)n < sizeof(c->cert) && m > 0 && (size_t)m < sizeof(c->key),
               "the test directory's path is too long");
 }
@@ -111,7 +146,7 @@ static void serve_with(const char *const *flags)
 static bool log_says(const char *words)
 {
     char *log = harness_server_log(&srv);
-    bool found = strstr(log, words) != NULL;
+    bool found = strlen(log) >= log_from && strstr(log + log_from, words) != NULL;
     free(log);
     return found;
 }
@@ -190,7 +225,8 @@ static size_t client_hello(uint8_t *out, size_t cap)
 
 Test(tls, init_makes_the_firm_certificate_and_serve_names_its_fingerprint)
 {
-    harness_server_start(&srv, NULL);
+    attach_shared();
+    log_from = 0; /* serve names it when it starts */
     char path[PATH_MAX + 32];
     const char *files[] = {TLS_CERT_FILE, TLS_KEY_FILE};
     for (size_t i = 0; i < 2; i++) {
@@ -213,7 +249,7 @@ Test(tls, init_makes_the_firm_certificate_and_serve_names_its_fingerprint)
 
 Test(tls, the_firm_certificate_as_ca_file_is_trusted)
 {
-    harness_server_start(&srv, NULL);
+    attach_shared();
     struct folio_tls tls = {.ca_file = srv.cert_file};
     logs_in_with(&tls);
     harness_server_finish(&srv);
@@ -221,7 +257,7 @@ Test(tls, the_firm_certificate_as_ca_file_is_trusted)
 
 Test(tls, another_certificate_as_ca_file_is_refused)
 {
-    harness_server_start(&srv, NULL);
+    attach_shared();
     struct test_cert other;
     make_valid_cert(&other, "other", false, NULL);
     struct folio_tls tls = {.ca_file = other.cert};
@@ -238,7 +274,7 @@ Test(tls, another_certificate_as_ca_file_is_refused)
 
 Test(tls, the_pinned_fingerprint_connects)
 {
-    harness_server_start(&srv, NULL);
+    attach_shared();
     struct folio_tls tls = {.fingerprint = srv.init_fingerprint};
     logs_in_with(&tls);
     harness_server_finish(&srv);
@@ -246,7 +282,7 @@ Test(tls, the_pinned_fingerprint_connects)
 
 Test(tls, a_different_pinned_fingerprint_is_refused_naming_both)
 {
-    harness_server_start(&srv, NULL);
+    attach_shared();
     struct test_cert other;
     make_valid_cert(&other, "other", false, NULL);
     struct folio_tls tls = {.fingerprint = other.fingerprint};
@@ -311,7 +347,7 @@ Test(tls, an_expired_certificate_is_refused_every_way_and_the_log_warns)
 
 Test(tls, cleartext_on_the_tls_port_is_told_the_server_speaks_tls)
 {
-    harness_server_start(&srv, NULL);
+    attach_shared();
     struct harness_raw *raw = harness_raw_connect_plain(&srv);
     Folio__Hello hello = FOLIO__HELLO__INIT;
     hello.protocol_version = FOLIO_PROTOCOL_VERSION;
@@ -330,7 +366,7 @@ Test(tls, cleartext_on_the_tls_port_is_told_the_server_speaks_tls)
 
 Test(tls, a_plaintext_client_on_the_tls_port_reports_why)
 {
-    harness_server_start(&srv, NULL);
+    attach_shared();
     struct folio_tls tls = {.plaintext = true};
     struct folio_error err;
     connect_fails(&tls, &err);
@@ -468,7 +504,7 @@ Test(tls, mutual_tls_refuses_a_certificate_from_another_ca)
 
 Test(tls, a_stalled_handshake_does_not_hold_up_others)
 {
-    harness_server_start(&srv, NULL);
+    attach_shared();
     uint8_t hello[4096];
     size_t len = client_hello(hello, sizeof(hello));
     struct harness_raw *half = harness_raw_connect_plain(&srv);
@@ -504,7 +540,7 @@ Test(tls, a_handshake_not_finished_within_the_login_timeout_is_closed)
 
 Test(tls, garbage_in_a_handshake_record_closes_the_connection)
 {
-    harness_server_start(&srv, NULL);
+    attach_shared();
     /* A handshake record of 32 bytes whose message is no ClientHello. */
     uint8_t garbage[5 + 32] = {0x16, 0x03, 0x01, 0x00, 0x20};
     for (size_t i = 5; i < sizeof(garbage); i++)
@@ -520,7 +556,7 @@ Test(tls, garbage_in_a_handshake_record_closes_the_connection)
 
 Test(tls, a_forged_record_after_the_handshake_closes_the_connection)
 {
-    harness_server_start(&srv, NULL);
+    attach_shared();
     struct harness_raw *raw = harness_raw_connect(&srv);
     harness_raw_hello(raw, 1);
     /* Application data that was never encrypted with the session's keys:
@@ -594,7 +630,7 @@ static void tls_read_exact(SSL *ssl, int fd, uint8_t *buf, size_t len)
 
 Test(tls, a_handshake_and_a_frame_arriving_a_byte_at_a_time_are_served)
 {
-    harness_server_start(&srv, NULL);
+    attach_shared();
     struct harness_raw *raw = harness_raw_connect_plain(&srv);
     int fd = harness_raw_fd(raw);
     /* TLS writes into memory, sent from there a byte at a time; it reads

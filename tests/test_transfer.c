@@ -4,8 +4,15 @@
  * Firm A: offices North and South; alice (agent, North), olga (office-admin,
  * North), bob (agent, South). alice has Mia (every kind of field, two
  * events, an offer, a coupon at a partner) and Noel, and an agent card.
- * Firm B: office East with agents carol and dave. */
+ * Firm B: office East with agents carol and dave.
+ *
+ * The transfer tests share one server per firm (harness_shared_start): each
+ * test makes its offices, people and partner, named after its process
+ * (North-PID, alice-PID, ...), writes its files in a directory of its own
+ * and looks only at audit records written since it began. The test that
+ * needs firm B not to trust firm A starts a pair of its own. */
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -15,6 +22,7 @@
 #include <unistd.h>
 
 #include <criterion/criterion.h>
+#include <criterion/hooks.h>
 
 #include "bundle.h"
 #include "folioclient_transfer.h"
@@ -27,6 +35,51 @@
 static struct harness_server a, b;
 static struct folio_client *root_a, *root_b, *alice, *carol;
 static char mia[37], noel[37], coupon_code[32];
+/* This test's offices, people and partner, and where its files go. */
+static char north[32], south[32], east[32], alice_name[32], olga_name[32], bob_name[32],
+    carol_name[32], dave_name[32], partner_name[32], files[PATH_MAX];
+/* The newest audit record of each firm when the test began. */
+static uint64_t audit_from_a, audit_from_b;
+
+ReportHook(PRE_SUITE)(struct criterion_suite_set *set)
+{
+    if (strcmp(set->suite.name, "transfer") == 0) {
+        harness_shared_start("transfer_a", TODAY " 12:00:00", NULL);
+        harness_shared_start("transfer_b", TODAY " 12:00:00", NULL);
+    }
+}
+
+ReportHook(POST_SUITE)(struct criterion_suite_stats *stats)
+{
+    if (strcmp(stats->suite->name, "transfer") == 0) {
+        harness_shared_stop("transfer_a");
+        harness_shared_stop("transfer_b");
+    }
+}
+
+static void names(void)
+{
+    int pid = (int)getpid();
+    snprintf(north, sizeof(north), "North-%d", pid);
+    snprintf(south, sizeof(south), "South-%d", pid);
+    snprintf(east, sizeof(east), "East-%d", pid);
+    snprintf(alice_name, sizeof(alice_name), "alice-%d", pid);
+    snprintf(olga_name, sizeof(olga_name), "olga-%d", pid);
+    snprintf(bob_name, sizeof(bob_name), "bob-%d", pid);
+    snprintf(carol_name, sizeof(carol_name), "carol-%d", pid);
+    snprintf(dave_name, sizeof(dave_name), "dave-%d", pid);
+    snprintf(partner_name, sizeof(partner_name), "Cine Sol %d", pid);
+}
+
+/* The seq of root's firm's newest audit record. */
+static uint64_t audit_newest(struct folio_client *root)
+{
+    struct folio_error err = {0};
+    Folio__Response *r = harness_ok(folio_audit_query(root, NULL, 0, 1, 0, &err), &err);
+    uint64_t seq = r->audit->n_records > 0 ? r->audit->records[0]->seq : 0;
+    folio_response_free(r);
+    return seq;
+}
 
 static Folio__Response *call(struct folio_client *c, Folio__Request *req, struct folio_error *err)
 {
@@ -59,18 +112,17 @@ static void add_event(struct folio_client *c, const char *id, const char *kind, 
     folio_response_free(harness_ok(folio_event_add(c, &ev, &err), &err));
 }
 
-static void setup_a(void)
+/* Firm A's people and alice's portfolio, on a running server a. */
+static void people_a(void)
 {
     struct folio_error err = {0};
-    harness_server_clock(&a, TODAY " 12:00:00");
-    harness_server_start(&a, NULL);
     root_a = harness_admin(&a);
-    harness_add_office(root_a, "North");
-    harness_add_office(root_a, "South");
-    harness_add_user(root_a, "alice", FOLIO__ROLE__ROLE_AGENT, "North", PW);
-    harness_add_user(root_a, "olga", FOLIO__ROLE__ROLE_OFFICE_ADMIN, "North", PW);
-    harness_add_user(root_a, "bob", FOLIO__ROLE__ROLE_AGENT, "South", PW);
-    alice = harness_user(&a, "alice", PW);
+    harness_add_office(root_a, north);
+    harness_add_office(root_a, south);
+    harness_add_user(root_a, alice_name, FOLIO__ROLE__ROLE_AGENT, north, PW);
+    harness_add_user(root_a, olga_name, FOLIO__ROLE__ROLE_OFFICE_ADMIN, north, PW);
+    harness_add_user(root_a, bob_name, FOLIO__ROLE__ROLE_AGENT, south, PW);
+    alice = harness_user(&a, alice_name, PW);
 
     Folio__Consent consent = FOLIO__CONSENT__INIT;
     consent.email = true;
@@ -107,7 +159,7 @@ static void setup_a(void)
     folio_response_free(harness_ok(folio_offer_add(alice, &offer, TODAY, &err), &err));
 
     Folio__Partner partner = FOLIO__PARTNER__INIT;
-    partner.name = "Cine Sol";
+    partner.name = partner_name;
     partner.category = "cinema";
     Folio__Response *p = harness_ok(folio_partner_add(root_a, &partner, &err), &err);
     Folio__Coupon coupon = FOLIO__COUPON__INIT;
@@ -127,16 +179,41 @@ static void setup_a(void)
     folio_response_free(harness_ok(folio_profile_set(alice, &card, fields, 2, &err), &err));
 }
 
+/* Firm B's people, on a running server b; then where the test's files go
+ * and where its audit begins. */
+static void people_b(void)
+{
+    root_b = harness_admin(&b);
+    harness_add_office(root_b, east);
+    harness_add_user(root_b, carol_name, FOLIO__ROLE__ROLE_AGENT, east, PW);
+    harness_add_user(root_b, dave_name, FOLIO__ROLE__ROLE_AGENT, east, PW);
+    carol = harness_user(&b, carol_name, PW);
+    int n = snprintf(files, sizeof(files), "%s/test-XXXXXX", a.root);
+    cr_assert(n > 0 && (size_t)n < sizeof(files), "the test directory's path is too long");
+    cr_assert_not_null(mkdtemp(files), "mkdtemp: %s", strerror(errno));
+    audit_from_a = audit_newest(root_a);
+    audit_from_b = audit_newest(root_b);
+}
+
 static void setup(void)
 {
-    setup_a();
+    names();
+    harness_shared_attach(&a, "transfer_a");
+    harness_shared_attach(&b, "transfer_b");
+    people_a();
+    people_b();
+}
+
+/* Two firms of the test's own: B trusts nobody yet. */
+static void setup_own(void)
+{
+    names();
+    harness_server_clock(&a, TODAY " 12:00:00");
+    harness_server_start(&a, NULL);
     harness_server_clock(&b, TODAY " 12:00:00");
     harness_server_start(&b, NULL);
-    root_b = harness_admin(&b);
-    harness_add_office(root_b, "East");
-    harness_add_user(root_b, "carol", FOLIO__ROLE__ROLE_AGENT, "East", PW);
-    harness_add_user(root_b, "dave", FOLIO__ROLE__ROLE_AGENT, "East", PW);
-    carol = harness_user(&b, "carol", PW);
+    people_a();
+    people_b();
 }
 
 static void teardown(void)
@@ -159,14 +236,14 @@ TestSuite(transfer, .init = setup, .fini = teardown, .timeout = 120);
 
 /* ---------------------------------------------------------------- helpers */
 
-/* Exports into a file under server a's directory; returns its path. */
+/* Exports into a file in the test's directory; returns its path. */
 static char *export_file(struct folio_client *c, const char *agent, const char *const *ids,
                          size_t n, bool release, const char *name)
 {
-    size_t len = strlen(a.root) + strlen(name) + 2;
+    size_t len = strlen(files) + strlen(name) + 2;
     char *path = malloc(len);
     cr_assert_not_null(path);
-    snprintf(path, len, "%s/%s", a.root, name);
+    snprintf(path, len, "%s/%s", files, name);
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
     cr_assert(fd >= 0);
     struct folio_error err = {0};
@@ -226,19 +303,25 @@ static void trust_a_at_b(void)
     Folio__Request req2 = FOLIO__REQUEST__INIT;
     req2.op_case = FOLIO__REQUEST__OP_TRUST_ADD;
     req2.trust_add = &add;
-    folio_response_free(harness_ok(call(root_b, &req2, &err), &err));
+    /* Firm B is shared: an earlier test may have trusted firm A already. */
+    Folio__Response *r = call(root_b, &req2, &err);
+    if (r != NULL || err.transport || err.code != FOLIO__CODE__ALREADY_EXISTS)
+        folio_response_free(harness_ok(r, &err));
     folio_response_free(key);
 }
 
-/* Is there an audit record with this action whose detail contains part? */
+/* Is there an audit record, written since the test began, with this
+ * action and whose detail contains part? */
 static bool audited(struct folio_client *root, const char *action, const char *part)
 {
     struct folio_error err = {0};
+    uint64_t from = root == root_b ? audit_from_b : audit_from_a;
     Folio__Response *r = harness_ok(folio_audit_query(root, NULL, 0, 1000, 0, &err), &err);
     bool found = false;
     for (size_t i = 0; i < r->audit->n_records && !found; i++) {
         const Folio__AuditRecord *rec = r->audit->records[i];
-        found = strcmp(rec->action, action) == 0 && strstr(rec->detail, part) != NULL;
+        found = rec->seq > from && strcmp(rec->action, action) == 0 &&
+                strstr(rec->detail, part) != NULL;
     }
     folio_response_free(r);
     return found;
@@ -331,7 +414,7 @@ Test(transfer, trusted_round_trip_keeps_everything_and_reimport_changes_nothing)
     cr_assert_eq(res->offers, 1);
     cr_assert_eq(res->coupons, 1);
     cr_assert(res->events >= 2);
-    cr_assert_str_eq(res->header->agent, "alice");
+    cr_assert_str_eq(res->header->agent, alice_name);
     cr_assert_eq(res->header->clients, 2);
     folio_response_free(r);
     check_mia_at(carol);
@@ -361,7 +444,7 @@ Test(transfer, trusted_round_trip_keeps_everything_and_reimport_changes_nothing)
     finish();
 }
 
-Test(transfer, untrusted_signer_refused_unless_allowed_and_audited)
+Test(transfer, untrusted_signer_refused_unless_allowed_and_audited, .init = setup_own)
 {
     char *path = export_file(alice, NULL, NULL, 0, false, "alice.bundle");
     struct folio_error err = {0};
@@ -377,7 +460,7 @@ Test(transfer, untrusted_signer_refused_unless_allowed_and_audited)
                     FOLIO__CODE__PERMISSION_DENIED);
     cr_assert(strstr(err.message, "--allow-untrusted") != NULL, "%s", err.message);
     cr_assert_eq(count_clients(carol), 0);
-    r = harness_ok(import_file(root_b, path, "carol", true, false, &err), &err);
+    r = harness_ok(import_file(root_b, path, carol_name, true, false, &err), &err);
     cr_assert_str_eq(r->import->signer, "");
     cr_assert_eq(r->import->clients_added, 2);
     folio_response_free(r);
@@ -438,7 +521,7 @@ Test(transfer, client_owned_by_another_agent_refused_whole)
     struct folio_error err = {0};
     trust_a_at_b();
     folio_response_free(harness_ok(import_file(carol, mia_path, NULL, false, false, &err), &err));
-    struct folio_client *dave = harness_user(&b, "dave", PW);
+    struct folio_client *dave = harness_user(&b, dave_name, PW);
     Folio__Response *r = import_file(dave, path, NULL, false, false, &err);
     cr_assert_null(r);
     cr_assert_eq(err.code, FOLIO__CODE__ALREADY_EXISTS, "%s", err.message);
@@ -449,7 +532,7 @@ Test(transfer, client_owned_by_another_agent_refused_whole)
     cr_assert_eq(count_clients(dave), 0);
     cr_assert_eq(count_clients(carol), 1);
     /* An admin importing into dave gets the same answer. */
-    r = import_file(root_b, path, "dave", false, false, &err);
+    r = import_file(root_b, path, dave_name, false, false, &err);
     cr_assert_null(r);
     cr_assert_eq(err.code, FOLIO__CODE__ALREADY_EXISTS, "%s", err.message);
     folio_client_close(dave);
@@ -478,19 +561,19 @@ Test(transfer, release_hides_clients_and_restore_brings_them_back)
     /* At firm A, another agent cannot take the released clients by their
      * ids, with or without --allow-untrusted, nor can an admin put them
      * in its portfolio: they stay alice's to restore. */
-    struct folio_client *bob = harness_user(&a, "bob", PW);
+    struct folio_client *bob = harness_user(&a, bob_name, PW);
     harness_refused(import_file(bob, path, NULL, true, false, &err), &err,
                     FOLIO__CODE__PERMISSION_DENIED);
     harness_refused(import_file(bob, path, NULL, false, false, &err), &err,
                     FOLIO__CODE__ALREADY_EXISTS);
     cr_assert(strstr(err.message, "cannot be imported here") != NULL, "%s", err.message);
-    harness_refused(import_file(root_a, path, "bob", true, false, &err), &err,
+    harness_refused(import_file(root_a, path, bob_name, true, false, &err), &err,
                     FOLIO__CODE__ALREADY_EXISTS);
     cr_assert_eq(count_clients(bob), 0);
-    harness_refused(folio_restore_transferred(bob, "alice", &err), &err,
+    harness_refused(folio_restore_transferred(bob, alice_name, &err), &err,
                     FOLIO__CODE__PERMISSION_DENIED);
     folio_client_close(bob);
-    Folio__Response *r = harness_ok(folio_restore_transferred(root_a, "alice", &err), &err);
+    Folio__Response *r = harness_ok(folio_restore_transferred(root_a, alice_name, &err), &err);
     cr_assert_eq(r->reassign->count, 2);
     folio_response_free(r);
     cr_assert_eq(count_clients(alice), 2);
@@ -503,44 +586,44 @@ Test(transfer, release_hides_clients_and_restore_brings_them_back)
 Test(transfer, roles_decide_whose_portfolio_moves)
 {
     struct folio_error err = {0};
-    struct folio_client *bob = harness_user(&a, "bob", PW);
-    struct folio_client *olga = harness_user(&a, "olga", PW);
-    harness_refused(folio_export_begin(bob, "alice", NULL, 0, false, "why", &err), &err,
+    struct folio_client *bob = harness_user(&a, bob_name, PW);
+    struct folio_client *olga = harness_user(&a, olga_name, PW);
+    harness_refused(folio_export_begin(bob, alice_name, NULL, 0, false, "why", &err), &err,
                     FOLIO__CODE__PERMISSION_DENIED);
-    harness_refused(folio_export_begin(olga, "bob", NULL, 0, false, "why", &err), &err,
+    harness_refused(folio_export_begin(olga, bob_name, NULL, 0, false, "why", &err), &err,
                     FOLIO__CODE__PERMISSION_DENIED);
     harness_refused(folio_export_begin(olga, NULL, NULL, 0, false, NULL, &err), &err,
                     FOLIO__CODE__INVALID_ARGUMENT);
     harness_refused(folio_export_begin(root_a, "nobody", NULL, 0, false, "why", &err), &err,
                     FOLIO__CODE__NOT_FOUND);
-    harness_refused(folio_export_begin(root_a, "olga", NULL, 0, false, "why", &err), &err,
+    harness_refused(folio_export_begin(root_a, olga_name, NULL, 0, false, "why", &err), &err,
                     FOLIO__CODE__NOT_FOUND);
     const char *not_bobs[] = {mia};
-    harness_refused(folio_export_begin(root_a, "bob", not_bobs, 1, false, NULL, &err), &err,
+    harness_refused(folio_export_begin(root_a, bob_name, not_bobs, 1, false, NULL, &err), &err,
                     FOLIO__CODE__NOT_FOUND);
     /* An admin taking another agent's whole book says why, within bounds,
      * and the audit keeps it. */
-    harness_refused(folio_export_begin(olga, "alice", NULL, 0, false, NULL, &err), &err,
+    harness_refused(folio_export_begin(olga, alice_name, NULL, 0, false, NULL, &err), &err,
                     FOLIO__CODE__INVALID_ARGUMENT);
     cr_assert(strstr(err.message, "--reason") != NULL, "%s", err.message);
-    harness_refused(folio_export_begin(olga, "alice", NULL, 0, false, "bad\x1b[31m", &err), &err,
+    harness_refused(folio_export_begin(olga, alice_name, NULL, 0, false, "bad\x1b[31m", &err), &err,
                     FOLIO__CODE__INVALID_ARGUMENT);
     char long_reason[300];
     memset(long_reason, 'r', sizeof(long_reason) - 1);
     long_reason[sizeof(long_reason) - 1] = '\0';
-    harness_refused(folio_export_begin(olga, "alice", NULL, 0, false, long_reason, &err), &err,
+    harness_refused(folio_export_begin(olga, alice_name, NULL, 0, false, long_reason, &err), &err,
                     FOLIO__CODE__INVALID_ARGUMENT);
-    free(export_file(olga, "alice", NULL, 0, false, "olga.bundle"));
+    free(export_file(olga, alice_name, NULL, 0, false, "olga.bundle"));
     cr_assert(audited(root_a, "export", "reason: handover"));
-    free(export_file(root_a, "bob", NULL, 0, false, "bob.bundle"));
-    free(export_file(alice, "alice", NULL, 0, false, "self.bundle"));
+    free(export_file(root_a, bob_name, NULL, 0, false, "bob.bundle"));
+    free(export_file(alice, alice_name, NULL, 0, false, "self.bundle"));
     /* The answer names the header's counts. */
     Folio__Response *r =
         harness_ok(folio_export_begin(alice, NULL, NULL, 0, false, NULL, &err), &err);
     cr_assert_eq(r->transfer->header->clients, 2);
     cr_assert_eq(r->transfer->header->offers, 1);
     cr_assert_eq(r->transfer->header->coupons, 1);
-    cr_assert_str_eq(r->transfer->header->agent, "alice");
+    cr_assert_str_eq(r->transfer->header->agent, alice_name);
     folio_response_free(r);
     folio_client_close(bob);
     folio_client_close(olga);
@@ -711,10 +794,10 @@ static void forged_event(Folio__TimelineEvent *ev)
  * trusted at firm B). */
 static Folio__Response *import_forged(const struct forged *f, struct folio_error *err)
 {
-    char path[PATH_MAX];
-    snprintf(path, sizeof(path), "%s/forged.bundle", b.root);
+    char path[PATH_MAX + 32];
+    snprintf(path, sizeof(path), "%s/forged.bundle", files);
     write_forged(path, f);
-    return import_file(root_b, path, "carol", true, false, err);
+    return import_file(root_b, path, carol_name, true, false, err);
 }
 
 static void forged_refused(const struct forged *f, const char *what, const char *part)

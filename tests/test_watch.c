@@ -2,13 +2,17 @@
  *
  * alice and anna are agents; alice has two clients in Lima and one in
  * Cusco. Watching connections get notices with id 0; the others get
- * nothing, and replies keep their order around notices. */
+ * nothing, and replies keep their order around notices. The tests share one
+ * server (harness_shared_start), each with an office and agents of its own,
+ * named after its process (North-PID, alice-PID, anna-PID); the test that
+ * restarts the server with other flags starts its own. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <criterion/criterion.h>
+#include <criterion/hooks.h>
 
 #include "folioclient_reassign.h"
 #include "harness.h"
@@ -63,18 +67,49 @@ static uint64_t post_alert(const char *city)
     return id;
 }
 
-static void setup(void)
+/* This test's office and agents. */
+static char north[32], alice_name[32], anna_name[32];
+
+ReportHook(PRE_SUITE)(struct criterion_suite_set *set)
 {
-    harness_server_start(&srv, NULL);
+    if (strcmp(set->suite.name, "watch") == 0)
+        harness_shared_start("watch", NULL, NULL);
+}
+
+ReportHook(POST_SUITE)(struct criterion_suite_stats *stats)
+{
+    if (strcmp(stats->suite->name, "watch") == 0)
+        harness_shared_stop("watch");
+}
+
+static void people(void)
+{
+    int pid = (int)getpid();
+    snprintf(north, sizeof(north), "North-%d", pid);
+    snprintf(alice_name, sizeof(alice_name), "alice-%d", pid);
+    snprintf(anna_name, sizeof(anna_name), "anna-%d", pid);
     root = harness_admin(&srv);
-    harness_add_office(root, "North");
-    harness_add_user(root, "alice", FOLIO__ROLE__ROLE_AGENT, "North", PW_ALICE);
-    harness_add_user(root, "anna", FOLIO__ROLE__ROLE_AGENT, "North", PW_ANNA);
-    struct folio_client *alice = harness_user(&srv, "alice", PW_ALICE);
+    harness_add_office(root, north);
+    harness_add_user(root, alice_name, FOLIO__ROLE__ROLE_AGENT, north, PW_ALICE);
+    harness_add_user(root, anna_name, FOLIO__ROLE__ROLE_AGENT, north, PW_ANNA);
+    struct folio_client *alice = harness_user(&srv, alice_name, PW_ALICE);
     add_client(alice, "Mia Torres", "Lima");
     add_client(alice, "Noel Ruiz", "lima");
     add_client(alice, "Zoe Diaz", "Cusco");
     folio_client_close(alice);
+}
+
+static void setup(void)
+{
+    harness_shared_attach(&srv, "watch");
+    people();
+}
+
+/* For the test that restarts its server. */
+static void setup_own(void)
+{
+    harness_server_start(&srv, NULL);
+    people();
 }
 
 static void teardown(void)
@@ -93,11 +128,11 @@ static void finish(void)
 
 Test(watch, reassignment_notices)
 {
-    struct folio_client *alice = watcher("alice", PW_ALICE);
-    struct folio_client *anna = watcher("anna", PW_ANNA);
+    struct folio_client *alice = watcher(alice_name, PW_ALICE);
+    struct folio_client *anna = watcher(anna_name, PW_ANNA);
     struct folio_error err = {0};
     Folio__Response *r =
-        harness_ok(folio_reassign(root, "alice", "anna", NULL, 0, false, &err), &err);
+        harness_ok(folio_reassign(root, alice_name, anna_name, NULL, 0, false, &err), &err);
     char ref[24];
     snprintf(ref, sizeof(ref), "%llu", (unsigned long long)r->reassign->id);
     folio_response_free(r);
@@ -115,7 +150,7 @@ Test(watch, reassignment_notices)
 
     /* A watching connection still makes calls; notices are skipped there. */
     r = harness_ok(folio_whoami(anna, &err), &err);
-    cr_assert_str_eq(r->session->user->name, "anna");
+    cr_assert_str_eq(r->session->user->name, anna_name);
     folio_response_free(r);
     folio_client_close(alice);
     folio_client_close(anna);
@@ -124,8 +159,8 @@ Test(watch, reassignment_notices)
 
 Test(watch, alert_notices_the_agents_it_concerns)
 {
-    struct folio_client *alice = watcher("alice", PW_ALICE);
-    struct folio_client *anna = watcher("anna", PW_ANNA);
+    struct folio_client *alice = watcher(alice_name, PW_ALICE);
+    struct folio_client *anna = watcher(anna_name, PW_ANNA);
     uint64_t id = post_alert("LIMA");
     Folio__Response *r = next_notice(alice);
     cr_assert_str_eq(r->notice->kind, "alert");
@@ -140,7 +175,7 @@ Test(watch, alert_notices_the_agents_it_concerns)
      * reassignment that follows, not the alert. */
     struct folio_error err = {0};
     folio_response_free(
-        harness_ok(folio_reassign(root, "alice", "anna", NULL, 0, false, &err), &err));
+        harness_ok(folio_reassign(root, alice_name, anna_name, NULL, 0, false, &err), &err));
     r = next_notice(anna);
     cr_assert_str_eq(r->notice->kind, "reassigned_to");
     folio_response_free(r);
@@ -153,10 +188,10 @@ Test(watch, nothing_without_watch_and_replies_keep_their_order)
 {
     struct harness_raw *quiet = harness_raw_connect(&srv);
     harness_raw_hello(quiet, 1);
-    harness_raw_login(quiet, 2, "alice", PW_ALICE);
+    harness_raw_login(quiet, 2, alice_name, PW_ALICE);
     struct harness_raw *loud = harness_raw_connect(&srv);
     harness_raw_hello(loud, 1);
-    harness_raw_login(loud, 2, "alice", PW_ALICE);
+    harness_raw_login(loud, 2, alice_name, PW_ALICE);
     Folio__Watch watch = FOLIO__WATCH__INIT;
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.id = 3;
@@ -209,13 +244,13 @@ Test(watch, nothing_without_watch_and_replies_keep_their_order)
     finish();
 }
 
-Test(watch, watchers_outlive_the_idle_timeout)
+Test(watch, watchers_outlive_the_idle_timeout, .init = setup_own)
 {
     folio_client_close(root);
     static const char *const flags[] = {"--idle-timeout", "1", NULL};
     srv.flags = flags;
     harness_server_restart(&srv);
-    struct folio_client *alice = watcher("alice", PW_ALICE);
+    struct folio_client *alice = watcher(alice_name, PW_ALICE);
     struct harness_raw *idle = harness_raw_connect(&srv);
     harness_raw_hello(idle, 1);
     cr_assert(harness_raw_closed(idle, 5000), "an idle connection outlived --idle-timeout 1");

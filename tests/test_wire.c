@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include <criterion/criterion.h>
+#include <criterion/hooks.h>
 
 #include "frame.h"
 #include "harness.h"
@@ -21,6 +22,21 @@
 #endif
 
 static struct harness_server srv;
+
+/* The tests that only talk to foliod share one (harness_shared_start); those
+ * that count the firm's offices, need other flags or flood it start their
+ * own. */
+ReportHook(PRE_SUITE)(struct criterion_suite_set *set)
+{
+    if (strcmp(set->suite.name, "wire") == 0)
+        harness_shared_start("wire", NULL, NULL);
+}
+
+ReportHook(POST_SUITE)(struct criterion_suite_stats *stats)
+{
+    if (strcmp(stats->suite->name, "wire") == 0)
+        harness_shared_stop("wire");
+}
 
 static void teardown(void)
 {
@@ -113,7 +129,7 @@ Test(wire, hundred_pipelined_requests_in_one_write)
 
 Test(wire, pipelined_read_sees_the_write_before_it)
 {
-    harness_server_start(&srv, NULL);
+    harness_shared_attach(&srv, "wire");
     struct harness_raw *raw = harness_raw_connect(&srv);
     harness_raw_hello(raw, 1);
     harness_raw_login(raw, 2, HARNESS_ADMIN, HARNESS_ADMIN_PASSWORD);
@@ -148,7 +164,7 @@ Test(wire, pipelined_read_sees_the_write_before_it)
 
 Test(wire, frames_split_byte_by_byte)
 {
-    harness_server_start(&srv, NULL);
+    harness_shared_attach(&srv, "wire");
     struct harness_raw *raw = harness_raw_connect(&srv);
     Folio__Hello hello = FOLIO__HELLO__INIT;
     hello.protocol_version = 1;
@@ -221,7 +237,7 @@ Test(wire, frame_of_max_size_is_served_and_one_more_byte_is_refused)
 
 Test(wire, huge_announced_length_is_refused)
 {
-    harness_server_start(&srv, NULL);
+    harness_shared_attach(&srv, "wire");
     struct harness_raw *raw = harness_raw_connect(&srv);
     uint8_t header[FRAME_HEADER_SIZE];
     frame_length_put(header, UINT32_MAX);
@@ -241,7 +257,7 @@ Test(wire, huge_announced_length_is_refused)
 
 Test(wire, zero_length_frame_is_refused_and_closed)
 {
-    harness_server_start(&srv, NULL);
+    harness_shared_attach(&srv, "wire");
     struct harness_raw *raw = harness_raw_connect(&srv);
     harness_raw_hello(raw, 1);
     static const uint8_t zero[FRAME_HEADER_SIZE] = {0, 0, 0, 0};
@@ -260,7 +276,7 @@ Test(wire, zero_length_frame_is_refused_and_closed)
 
 Test(wire, undecodable_frame_is_refused_and_closed)
 {
-    harness_server_start(&srv, NULL);
+    harness_shared_attach(&srv, "wire");
     static const uint8_t garbage[][FRAME_HEADER_SIZE + 4] = {
         {0, 0, 0, 2, 0x08, 0xff},             /* truncated varint */
         {0, 0, 0, 3, 0x52, 0x10, 0x01},       /* Hello longer than the frame */
@@ -284,7 +300,7 @@ Test(wire, undecodable_frame_is_refused_and_closed)
 
 Test(wire, request_without_op_is_refused_and_the_connection_stays)
 {
-    harness_server_start(&srv, NULL);
+    harness_shared_attach(&srv, "wire");
     struct harness_raw *raw = harness_raw_connect(&srv);
     harness_raw_hello(raw, 1);
     Folio__Request req = FOLIO__REQUEST__INIT;
@@ -304,7 +320,7 @@ Test(wire, request_without_op_is_refused_and_the_connection_stays)
 
 Test(wire, a_bad_peer_does_not_hurt_the_others)
 {
-    harness_server_start(&srv, NULL);
+    harness_shared_attach(&srv, "wire");
     struct folio_client *good = harness_admin(&srv);
     struct harness_raw *idle = harness_raw_connect(&srv);
     harness_raw_hello(idle, 1);
