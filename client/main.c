@@ -606,9 +606,68 @@ static const char *group_members(const char *prefix, char *buf, size_t cap)
     return buf;
 }
 
+/* Help text as one line for JSON: the line breaks and indents that align it
+ * for people become single spaces. */
+static const char *help_line(const char *text, char *buf, size_t cap)
+{
+    size_t o = 0;
+    for (const char *p = text; *p != '\0' && o + 1 < cap; p++) {
+        if (*p == '\n') {
+            while (p[1] == ' ')
+                p++;
+            buf[o++] = ' ';
+        } else {
+            buf[o++] = *p;
+        }
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
+/* JSON help: every flag of opts as a row of the table key. */
+static void help_json_flags(const char *key, const struct cli_opt *opts)
+{
+    struct out_table *t = out_table_begin(key, NULL);
+    for (size_t i = 0; opts != NULL && opts[i].name != NULL; i++) {
+        char help[512];
+        const struct out_field f[] = {
+            OUT_S("name", NULL, opts[i].name),
+            {.key = "short", .type = OUT_NSTR, .s = short_flag_of(opts[i].name)},
+            {.key = "value", .type = OUT_NSTR, .s = opts[i].arg},
+            OUT_S("help", NULL, help_line(opts[i].help, help, sizeof(help))),
+            OUT_B("required", NULL, opts[i].required),
+            OUT_B("repeatable", NULL, opts[i].repeat),
+        };
+        out_table_row(t, f, ARRAY_SIZE(f));
+    }
+    out_table_end(t);
+}
+
+/* folio --help --json: the commands (of a group) and the global flags. */
+static void help_json_main(const char *prefix)
+{
+    struct out_table *t = out_table_begin("commands", NULL);
+    for (size_t i = 0; i < COMMAND_COUNT; i++) {
+        if (!in_group(&commands[i], prefix))
+            continue;
+        const struct out_field f[] = {
+            OUT_S("command", NULL, commands[i].path),
+            OUT_S("arguments", NULL, commands[i].args),
+            OUT_S("summary", NULL, commands[i].summary),
+        };
+        out_table_row(t, f, ARRAY_SIZE(f));
+    }
+    out_table_end(t);
+    help_json_flags("global_flags", global_opts);
+}
+
 /* folio --help, or the help of a group of commands ("admin user"). */
 static void print_main_help(const char *prefix)
 {
+    if (out_json()) {
+        help_json_main(prefix);
+        return;
+    }
     out_text("usage: folio [--server HOST:PORT] [--json] %s%sCOMMAND [ARGS]\n\n"
              "folio talks to a foliod server: log in once, then run commands as that user.\n\n"
              "commands:\n",
@@ -641,6 +700,21 @@ static void print_main_help(const char *prefix)
 
 static void print_cmd_help(const struct cli_cmd *cmd)
 {
+    if (out_json()) {
+        char about[2048];
+        const struct out_field f[] = {
+            OUT_S("command", NULL, cmd->path),
+            OUT_S("arguments", NULL, cmd->args),
+            OUT_S("summary", NULL, cmd->summary),
+            {.key = "about",
+             .type = OUT_NSTR,
+             .s = cmd->about != NULL ? help_line(cmd->about, about, sizeof(about)) : NULL},
+        };
+        out_fields(f, ARRAY_SIZE(f));
+        help_json_flags("flags", cmd->opts);
+        help_json_flags("global_flags", global_opts);
+        return;
+    }
     out_text("usage: folio [--server HOST:PORT] [--json] ");
     print_synopsis(cmd);
     out_text("\n\n%c%s.\n", toupper((unsigned char)cmd->summary[0]), cmd->summary + 1);
@@ -870,7 +944,11 @@ static int run(int argc, char **argv)
             return CLI_OK;
         }
         if (strcmp(argv[i], "--version") == 0) {
-            out_text("folio %s\n", FOLIO_VERSION);
+            const struct out_field f[] = {OUT_S("version", NULL, FOLIO_VERSION)};
+            if (out_json())
+                out_fields(f, 1);
+            else
+                out_text("folio %s\n", FOLIO_VERSION);
             return CLI_OK;
         }
         if (!split_flag(argv[i], name, &inline_value))

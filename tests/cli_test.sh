@@ -241,6 +241,15 @@ run "" "$FOLIO" whoami -n 3
 expect "-n on a command without --limit names both spellings" 2 "" "-n (--limit) is not a flag"
 run "" "$FOLIO" client list --help
 expect "help shows the short spelling" 0 "-n, --limit N"
+run "" "$FOLIO" --json --version
+json_check "--version --json is one JSON document" "$OUT" 'd["version"] != ""'
+run "" "$FOLIO" --json --help
+json_check "--help --json lists every command and the global flags" "$OUT" \
+  'any(c["command"] == "admin user add" for c in d["commands"]) and
+   any(f["name"] == "--json" and f["short"] == "-j" for f in d["global_flags"])'
+run "" "$FOLIO" -j client list --help
+json_check "a command's --help --json has its flags" "$OUT" \
+  'd["command"] == "client list" and any(f["name"] == "--limit" and f["value"] == "N" for f in d["flags"])'
 run "" "$FOLIO" --json clinet list
 json_check "a mistyped command in JSON: code USAGE, with the suggestion" "$ERR" \
   'd["error"]["code"] == "USAGE" and "did you mean" in d["error"]["message"]'
