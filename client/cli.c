@@ -181,8 +181,9 @@ static void cli_how_to_verify(char *buf, size_t cap, const char *user)
 static int cli_open(struct cli *cli, const struct folio_tls *tls, const char *user)
 {
     struct folio_error err;
-    cli->client = folio_client_connect(cli->server, CLI_CLIENT_NAME, tls, CLI_TIMEOUT_MS, &err);
-    if (cli->client != NULL)
+    cli->connection =
+        folio_connection_connect(cli->server, CLI_CLIENT_NAME, tls, CLI_TIMEOUT_MS, &err);
+    if (cli->connection != NULL)
         return CLI_OK;
     if (tls->fingerprint != NULL && err.presented[0] != '\0' &&
         strcmp(err.presented, tls->fingerprint) != 0) {
@@ -224,13 +225,14 @@ static int cli_trust_pinned(struct cli *cli, struct folio_tls *tls, const char *
     if (strcmp(tls->fingerprint, pin) == 0)
         return cli_open(cli, tls, user);
     struct folio_error err;
-    cli->client = folio_client_connect(cli->server, CLI_CLIENT_NAME, tls, CLI_TIMEOUT_MS, &err);
-    if (cli->client == NULL && strcmp(err.presented, pin) == 0)
+    cli->connection =
+        folio_connection_connect(cli->server, CLI_CLIENT_NAME, tls, CLI_TIMEOUT_MS, &err);
+    if (cli->connection == NULL && strcmp(err.presented, pin) == 0)
         return cli_error(CLI_UNAVAILABLE, "UNAVAILABLE",
                          "server %s still presents the certificate trusted for it, not the one "
                          "given with --trust-fingerprint; nothing was changed",
                          cli->server);
-    if (cli->client == NULL && err.presented[0] != '\0' && strcmp(err.presented, trust_fp) != 0)
+    if (cli->connection == NULL && err.presented[0] != '\0' && strcmp(err.presented, trust_fp) != 0)
         return cli_error(CLI_UNAVAILABLE, "UNAVAILABLE",
                          "WARNING: server %s presents a certificate that is neither the one "
                          "trusted for it nor the one given with --trust-fingerprint.\n"
@@ -239,7 +241,7 @@ static int cli_trust_pinned(struct cli *cli, struct folio_tls *tls, const char *
                          "presented now: %s\n"
                          "This may be someone between you and the server.",
                          cli->server, pin, trust_fp, err.presented);
-    if (cli->client == NULL)
+    if (cli->connection == NULL)
         return cli_fail(&err);
     char msg[512];
     if (known_servers_store(cli->server, trust_fp, msg, sizeof(msg)) < 0)
@@ -287,7 +289,7 @@ static int cli_trust_first_use(struct cli *cli, struct folio_tls *tls, const cha
     int rc = cli_open(cli, tls, user);
     if (rc != CLI_OK)
         return rc;
-    const char *fingerprint = folio_client_fingerprint(cli->client);
+    const char *fingerprint = folio_connection_fingerprint(cli->connection);
     if (trust_fp != NULL && strcmp(trust_fp, fingerprint) != 0)
         return cli_error(CLI_UNAVAILABLE, "UNAVAILABLE",
                          "not trusted: server %s presents a certificate other than the one given "
@@ -331,7 +333,7 @@ int cli_connect_trusting(struct cli *cli, const char *user, const char *trust_fp
 
 const char *cli_connection_cert(const struct cli *cli)
 {
-    const char *fingerprint = folio_client_fingerprint(cli->client);
+    const char *fingerprint = folio_connection_fingerprint(cli->connection);
     return fingerprint[0] != '\0' ? fingerprint : SESSION_PLAINTEXT;
 }
 
@@ -374,8 +376,8 @@ static int cli_session_cert_matches(struct cli *cli)
     char now[SESSION_VALUE_MAX + 64];
     cli_describe_cert(cli->session.cert, was, sizeof(was));
     cli_describe_cert(presented, now, sizeof(now));
-    folio_client_close(cli->client);
-    cli->client = NULL;
+    folio_connection_close(cli->connection);
+    cli->connection = NULL;
     return cli_error(CLI_UNAVAILABLE, "UNAUTHENTICATED",
                      "not logged in to %s as it is now: your session was issued over %s, and the "
                      "server now answers with %s; the session was not sent. Run folio login %s "
@@ -401,7 +403,7 @@ int cli_connect_session(struct cli *cli, bool *ended)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    Folio__Response *r = folio_authenticate(cli->client, cli->session.token, &err);
+    Folio__Response *r = folio_authenticate(cli->connection, cli->session.token, &err);
     if (r == NULL && !err.transport && err.code == FOLIO__CODE__UNAUTHENTICATED && ended != NULL) {
         *ended = true;
         return CLI_UNAVAILABLE;
@@ -419,8 +421,8 @@ int cli_connect_session(struct cli *cli, bool *ended)
 
 void cli_close(struct cli *cli)
 {
-    folio_client_close(cli->client);
-    cli->client = NULL;
+    folio_connection_close(cli->connection);
+    cli->connection = NULL;
     session_wipe(&cli->session);
 }
 

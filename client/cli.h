@@ -69,7 +69,7 @@ struct cli {
     size_t repeat_opt[CLI_MAX_REPEATS];   /* the cmd->opts index of each */
     size_t n_repeats;
     char server[SESSION_VALUE_MAX + 1]; /* set by cli_pick_server */
-    struct folio_client *client;
+    struct folio_connection *connection;
     struct session session; /* loaded by cli_connect_session */
 };
 

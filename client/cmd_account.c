@@ -25,7 +25,7 @@ static bool token_usable(const char *t)
 static void abandon_session(struct cli *cli)
 {
     struct folio_error err;
-    folio_response_free(folio_logout(cli->client, &err));
+    folio_response_free(folio_logout(cli->connection, &err));
 }
 
 /* The password, typed at the terminal or from standard input; *typed says
@@ -76,8 +76,8 @@ int cmd_login(struct cli *cli)
      * (foliod --login-timeout): after asking anything, connect again, to the
      * server as now trusted. */
     if (asked || typed) {
-        folio_client_close(cli->client);
-        cli->client = NULL;
+        folio_connection_close(cli->connection);
+        cli->connection = NULL;
         rc = cli_connect(cli, user);
     }
     if (rc != CLI_OK) {
@@ -86,7 +86,7 @@ int cmd_login(struct cli *cli)
     }
 
     struct folio_error err;
-    Folio__Response *r = folio_login(cli->client, user, password, &err);
+    Folio__Response *r = folio_login(cli->connection, user, password, &err);
     explicit_bzero(password, sizeof(password));
     if (r == NULL)
         return cli_fail(&err);
@@ -111,7 +111,7 @@ int cmd_login(struct cli *cli)
         folio_response_free(r);
         return cli_local("logged in, but %s; logged out again", msg);
     }
-    out_note("logged in to %s as %s", folio_client_welcome(cli->client)->firm, name);
+    out_note("logged in to %s as %s", folio_connection_welcome(cli->connection)->firm, name);
     rec_print_session(info);
     folio_response_free(r);
     return CLI_OK;
@@ -132,7 +132,7 @@ int cmd_logout(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    Folio__Response *r = folio_logout(cli->client, &err);
+    Folio__Response *r = folio_logout(cli->connection, &err);
     if (r == NULL)
         return cli_fail(&err);
     folio_response_free(r);
@@ -148,10 +148,10 @@ int cmd_whoami(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    Folio__Response *r = folio_whoami(cli->client, &err);
+    Folio__Response *r = folio_whoami(cli->connection, &err);
     if (r == NULL)
         return cli_fail(&err);
-    out_note("firm %s at %s", folio_client_welcome(cli->client)->firm, cli->server);
+    out_note("firm %s at %s", folio_connection_welcome(cli->connection)->firm, cli->server);
     rec_print_session(r->session);
     folio_response_free(r);
     return CLI_OK;
@@ -179,7 +179,7 @@ int cmd_passwd(struct cli *cli)
         return cli_error(CLI_USAGE, "USAGE", "%s", msg);
     }
     struct folio_error err;
-    Folio__Response *r = folio_password_change(cli->client, old_password, new_password, &err);
+    Folio__Response *r = folio_password_change(cli->connection, old_password, new_password, &err);
     explicit_bzero(old_password, sizeof(old_password));
     explicit_bzero(new_password, sizeof(new_password));
     if (r == NULL)

@@ -43,7 +43,7 @@ int cmd_office_add(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    Folio__Response *r = folio_office_add(cli->client, cli->args[0], &err);
+    Folio__Response *r = folio_office_add(cli->connection, cli->args[0], &err);
     if (r == NULL)
         return cli_fail(&err);
     struct out_field f[REC_FIELDS_MAX];
@@ -58,7 +58,7 @@ int cmd_office_list(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    Folio__Response *r = folio_office_list(cli->client, &err);
+    Folio__Response *r = folio_office_list(cli->connection, &err);
     if (r == NULL)
         return cli_fail(&err);
     struct out_table *t = out_table_begin("offices", "no offices");
@@ -89,7 +89,7 @@ int cmd_user_add(struct cli *cli)
         return rc;
     struct folio_error err;
     Folio__Response *r =
-        folio_user_add(cli->client, name, role, cli_opt(cli, "--office"), password, &err);
+        folio_user_add(cli->connection, name, role, cli_opt(cli, "--office"), password, &err);
     if (r == NULL) {
         explicit_bzero(password, sizeof(password));
         return cli_fail(&err);
@@ -113,7 +113,7 @@ int cmd_user_list(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    Folio__Response *r = folio_user_list(cli->client, limit, cli_opt(cli, "--after"), &err);
+    Folio__Response *r = folio_user_list(cli->connection, limit, cli_opt(cli, "--after"), &err);
     if (r == NULL)
         return cli_fail(&err);
     const Folio__Users *users = r->users;
@@ -137,7 +137,7 @@ int cmd_user_disable(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    Folio__Response *r = folio_user_disable(cli->client, cli->args[0], &err);
+    Folio__Response *r = folio_user_disable(cli->connection, cli->args[0], &err);
     if (r == NULL)
         return cli_fail(&err);
     struct out_field f[REC_FIELDS_MAX];
@@ -158,7 +158,7 @@ int cmd_user_passwd(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    Folio__Response *r = folio_user_passwd(cli->client, name, password, &err);
+    Folio__Response *r = folio_user_passwd(cli->connection, name, password, &err);
     if (r == NULL) {
         explicit_bzero(password, sizeof(password));
         return cli_fail(&err);
@@ -177,7 +177,7 @@ int cmd_user_unlock(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    Folio__Response *r = folio_user_unlock(cli->client, cli->args[0], &err);
+    Folio__Response *r = folio_user_unlock(cli->connection, cli->args[0], &err);
     if (r == NULL)
         return cli_fail(&err);
     folio_response_free(r);
@@ -204,7 +204,7 @@ int cmd_audit(struct cli *cli)
         return rc;
     struct folio_error err;
     Folio__Response *r =
-        folio_audit_query(cli->client, cli_opt(cli, "--actor"), since, limit, before, &err);
+        folio_audit_query(cli->connection, cli_opt(cli, "--actor"), since, limit, before, &err);
     if (r == NULL)
         return cli_fail(&err);
     const Folio__AuditRecords *audit = r->audit;

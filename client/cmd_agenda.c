@@ -16,7 +16,7 @@ int cmd_agenda(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    Folio__Response *r = folio_agenda(cli->client, date, days, &err);
+    Folio__Response *r = folio_agenda(cli->connection, date, days, &err);
     if (r == NULL)
         return cli_fail(&err);
     const Folio__Agenda *agenda = r->agenda;

@@ -26,7 +26,7 @@ int cmd_alert_add(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    Folio__Response *r = folio_alert_add(cli->client, &alert, &err);
+    Folio__Response *r = folio_alert_add(cli->connection, &alert, &err);
     if (r == NULL)
         return cli_fail(&err);
     struct out_field f[REC_FIELDS_MAX];
@@ -44,7 +44,8 @@ int cmd_alert_list(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    Folio__Response *r = folio_alert_list(cli->client, date, cli_opt(cli, "--all") != NULL, &err);
+    Folio__Response *r =
+        folio_alert_list(cli->connection, date, cli_opt(cli, "--all") != NULL, &err);
     if (r == NULL)
         return cli_fail(&err);
     struct out_table *t = out_table_begin("alerts", "no alerts");
@@ -68,7 +69,7 @@ int cmd_alert_end(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    Folio__Response *r = folio_alert_end(cli->client, id, date, &err);
+    Folio__Response *r = folio_alert_end(cli->connection, id, date, &err);
     if (r == NULL)
         return cli_fail(&err);
     struct out_field f[REC_FIELDS_MAX];

@@ -10,7 +10,7 @@ int cmd_backup(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    Folio__Response *r = folio_backup(cli->client, &err);
+    Folio__Response *r = folio_backup(cli->connection, &err);
     if (r == NULL)
         return cli_fail(&err);
     struct out_field f[] = {

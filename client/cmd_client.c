@@ -161,7 +161,7 @@ int cmd_client_add(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    Folio__Response *r = folio_client_add(cli->client, &form.client, &err);
+    Folio__Response *r = folio_client_add(cli->connection, &form.client, &err);
     if (r == NULL)
         return cli_fail(&err);
     rec_print_client(r->client);
@@ -175,7 +175,7 @@ int cmd_client_show(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    Folio__Response *r = folio_client_get(cli->client, cli->args[0],
+    Folio__Response *r = folio_client_get(cli->connection, cli->args[0],
                                           cli_opt(cli, "--firm-admin-read") != NULL, &err);
     if (r == NULL)
         return cli_fail(&err);
@@ -194,7 +194,7 @@ int cmd_client_list(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    Folio__Response *r = folio_client_list(cli->client, limit, cli_opt(cli, "--after"), &err);
+    Folio__Response *r = folio_client_list(cli->connection, limit, cli_opt(cli, "--after"), &err);
     if (r == NULL)
         return cli_fail(&err);
     const Folio__Clients *clients = r->clients;
@@ -224,8 +224,8 @@ int cmd_client_update(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    Folio__Response *r = folio_client_update(cli->client, cli->args[0], &form.client, form.fields,
-                                             form.n_fields, if_version, &err);
+    Folio__Response *r = folio_client_update(cli->connection, cli->args[0], &form.client,
+                                             form.fields, form.n_fields, if_version, &err);
     if (r == NULL)
         return cli_fail(&err);
     rec_print_client(r->client);
@@ -239,7 +239,7 @@ int cmd_client_erase(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    Folio__Response *r = folio_client_erase(cli->client, cli->args[0], &err);
+    Folio__Response *r = folio_client_erase(cli->connection, cli->args[0], &err);
     if (r == NULL)
         return cli_fail(&err);
     folio_response_free(r);
@@ -261,7 +261,7 @@ int cmd_client_history(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    Folio__Response *r = folio_client_history(cli->client, cli->args[0], limit, before, &err);
+    Folio__Response *r = folio_client_history(cli->connection, cli->args[0], limit, before, &err);
     if (r == NULL)
         return cli_fail(&err);
     const Folio__Timeline *timeline = r->timeline;

@@ -32,7 +32,7 @@ int cmd_coupon_issue(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    return print_coupon(folio_coupon_issue(cli->client, &coupon, date, &err), &err);
+    return print_coupon(folio_coupon_issue(cli->connection, &coupon, date, &err), &err);
 }
 
 int cmd_coupon_list(struct cli *cli)
@@ -45,7 +45,7 @@ int cmd_coupon_list(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    Folio__Response *r = folio_coupon_list(cli->client, cli_opt(cli, "--client"), limit,
+    Folio__Response *r = folio_coupon_list(cli->connection, cli_opt(cli, "--client"), limit,
                                            cli_opt(cli, "--after"), &err);
     if (r == NULL)
         return cli_fail(&err);
@@ -73,5 +73,5 @@ int cmd_coupon_redeem(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    return print_coupon(folio_coupon_redeem(cli->client, cli->args[0], date, &err), &err);
+    return print_coupon(folio_coupon_redeem(cli->connection, cli->args[0], date, &err), &err);
 }

@@ -50,7 +50,7 @@ int cmd_event_add(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    Folio__Response *r = folio_event_add(cli->client, &event, &err);
+    Folio__Response *r = folio_event_add(cli->connection, &event, &err);
     if (r == NULL)
         return cli_fail(&err);
     struct out_field f[REC_FIELDS_MAX];

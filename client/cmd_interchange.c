@@ -54,7 +54,7 @@ int cmd_export_interchange(struct cli *cli, const char *format)
     char after[64] = "";
     struct folio_error err;
     while (!failed) {
-        Folio__Response *r = folio_client_list(cli->client, 1000, after, &err);
+        Folio__Response *r = folio_client_list(cli->connection, 1000, after, &err);
         if (r == NULL) {
             safe_file_abort(&file);
             return cli_fail(&err);
@@ -191,8 +191,8 @@ int cmd_import_interchange(struct cli *cli, const char *format)
             n++;
         }
         struct folio_error err;
-        Folio__Response *r = folio_client_import(cli->client, ix.clients + start, ix.lines + start,
-                                                 n, dry_run, &err);
+        Folio__Response *r = folio_client_import(cli->connection, ix.clients + start,
+                                                 ix.lines + start, n, dry_run, &err);
         if (r == NULL) {
             rc = cli_fail(&err);
             break;

@@ -28,7 +28,7 @@ int cmd_offer_add(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    Folio__Response *r = folio_offer_add(cli->client, &offer, date, &err);
+    Folio__Response *r = folio_offer_add(cli->connection, &offer, date, &err);
     if (r == NULL)
         return cli_fail(&err);
     rec_print_offer(r->offer);
@@ -53,7 +53,7 @@ int cmd_offer_list(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    Folio__Response *r = folio_offer_list(cli->client, cli_opt(cli, "--client"),
+    Folio__Response *r = folio_offer_list(cli->connection, cli_opt(cli, "--client"),
                                           cli_opt(cli, "--status"), date, limit, after, &err);
     if (r == NULL)
         return cli_fail(&err);
@@ -82,7 +82,7 @@ int cmd_offer_set(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    Folio__Response *r = folio_offer_set(cli->client, id, status, date, &err);
+    Folio__Response *r = folio_offer_set(cli->connection, id, status, date, &err);
     if (r == NULL)
         return cli_fail(&err);
     rec_print_offer(r->offer);

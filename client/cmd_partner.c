@@ -14,7 +14,7 @@ int cmd_partner_add(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    Folio__Response *r = folio_partner_add(cli->client, &partner, &err);
+    Folio__Response *r = folio_partner_add(cli->connection, &partner, &err);
     if (r == NULL)
         return cli_fail(&err);
     struct out_field f[REC_FIELDS_MAX];
@@ -29,7 +29,7 @@ int cmd_partner_list(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    Folio__Response *r = folio_partner_list(cli->client, &err);
+    Folio__Response *r = folio_partner_list(cli->connection, &err);
     if (r == NULL)
         return cli_fail(&err);
     struct out_table *t = out_table_begin("partners", "no partners");

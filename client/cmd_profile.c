@@ -41,7 +41,7 @@ int cmd_profile_set(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    return print_card(folio_profile_set(cli->client, &card, fields, n_fields, &err), &err);
+    return print_card(folio_profile_set(cli->connection, &card, fields, n_fields, &err), &err);
 }
 
 int cmd_profile_show(struct cli *cli)
@@ -50,5 +50,5 @@ int cmd_profile_show(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    return print_card(folio_profile_get(cli->client, &err), &err);
+    return print_card(folio_profile_get(cli->connection, &err), &err);
 }

@@ -44,8 +44,9 @@ int cmd_reassign(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    Folio__Response *r = folio_reassign(cli->client, cli_opt(cli, "--from"), cli_opt(cli, "--to"),
-                                        ids, n, cli_opt(cli, "--dry-run") != NULL, &err);
+    Folio__Response *r =
+        folio_reassign(cli->connection, cli_opt(cli, "--from"), cli_opt(cli, "--to"), ids, n,
+                       cli_opt(cli, "--dry-run") != NULL, &err);
     if (r == NULL)
         return cli_fail(&err);
     reassign_print(r->reassign);
@@ -62,7 +63,7 @@ int cmd_reassign_undo(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    Folio__Response *r = folio_reassign_undo(cli->client, id, &err);
+    Folio__Response *r = folio_reassign_undo(cli->connection, id, &err);
     if (r == NULL)
         return cli_fail(&err);
     reassign_print(r->reassign);
@@ -105,7 +106,7 @@ int cmd_watch(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    Folio__Response *r = folio_watch(cli->client, &err);
+    Folio__Response *r = folio_watch(cli->connection, &err);
     if (r == NULL)
         return cli_fail(&err);
     folio_response_free(r);
@@ -120,8 +121,8 @@ int cmd_watch(struct cli *cli)
         int64_t left = deadline > 0 ? deadline - watch_now_ms() : 0;
         if (deadline > 0 && left <= 0)
             break;
-        folio_client_set_timeout(cli->client, (int)left);
-        r = folio_notice_next(cli->client, &err);
+        folio_connection_set_timeout(cli->connection, (int)left);
+        r = folio_notice_next(cli->connection, &err);
         if (r == NULL) {
             if (deadline == 0 || watch_now_ms() < deadline)
                 rc = cli_fail(&err);

@@ -26,7 +26,7 @@ int cmd_rule_add(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    Folio__Response *r = folio_rule_add(cli->client, &rule, &err);
+    Folio__Response *r = folio_rule_add(cli->connection, &rule, &err);
     if (r == NULL)
         return cli_fail(&err);
     struct out_field f[REC_FIELDS_MAX];
@@ -41,7 +41,7 @@ int cmd_rule_list(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    Folio__Response *r = folio_rule_list(cli->client, &err);
+    Folio__Response *r = folio_rule_list(cli->connection, &err);
     if (r == NULL)
         return cli_fail(&err);
     struct out_table *t = out_table_begin("rules", "no rules");
@@ -63,7 +63,7 @@ int cmd_rule_remove(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    Folio__Response *r = folio_rule_remove(cli->client, id, &err);
+    Folio__Response *r = folio_rule_remove(cli->connection, id, &err);
     if (r == NULL)
         return cli_fail(&err);
     folio_response_free(r);
@@ -89,7 +89,7 @@ int cmd_calendar_show(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    return print_calendar(folio_calendar_get(cli->client, &err), &err);
+    return print_calendar(folio_calendar_get(cli->connection, &err), &err);
 }
 
 int cmd_calendar_set(struct cli *cli)
@@ -117,7 +117,8 @@ int cmd_calendar_set(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    return print_calendar(folio_calendar_set(cli->client, &calendar, fields, n_fields, &err), &err);
+    return print_calendar(folio_calendar_set(cli->connection, &calendar, fields, n_fields, &err),
+                          &err);
 }
 
 int cmd_occasion_add(struct cli *cli)
@@ -130,7 +131,8 @@ int cmd_occasion_add(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    return print_calendar(folio_occasion_add(cli->client, cli->args[0], month, day, &err), &err);
+    return print_calendar(folio_occasion_add(cli->connection, cli->args[0], month, day, &err),
+                          &err);
 }
 
 int cmd_occasion_remove(struct cli *cli)
@@ -139,5 +141,5 @@ int cmd_occasion_remove(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    return print_calendar(folio_occasion_remove(cli->client, cli->args[0], &err), &err);
+    return print_calendar(folio_occasion_remove(cli->connection, cli->args[0], &err), &err);
 }

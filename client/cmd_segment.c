@@ -85,7 +85,7 @@ int cmd_segment(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    Folio__Response *r = folio_segment(cli->client, &segment, &err);
+    Folio__Response *r = folio_segment(cli->connection, &segment, &err);
     if (r == NULL)
         return cli_fail(&err);
     const Folio__SegmentResult *result = r->segment;

@@ -27,7 +27,7 @@ int cmd_stats(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    Folio__Response *r = folio_stats_get(cli->client, &err);
+    Folio__Response *r = folio_stats_get(cli->connection, &err);
     if (r == NULL)
         return cli_fail(&err);
     const Folio__Stats *s = r->stats;

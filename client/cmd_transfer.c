@@ -103,7 +103,7 @@ int cmd_export(struct cli *cli)
     struct transfer_progress progress = {"exporting", false};
     struct folio_error err;
     Folio__Response *r = folio_export_to_fd(
-        cli->client, cli_opt(cli, "--agent"), ids, n_ids, cli_opt(cli, "--release") != NULL,
+        cli->connection, cli_opt(cli, "--agent"), ids, n_ids, cli_opt(cli, "--release") != NULL,
         cli_opt(cli, "--reason"), file.fd, transfer_progress_fn(), &progress, &err);
     transfer_progress_end(&progress);
     if (r == NULL) {
@@ -165,7 +165,7 @@ int cmd_import(struct cli *cli)
     struct transfer_progress progress = {"uploading", false};
     struct folio_error err;
     Folio__Response *r = folio_import_from_fd(
-        cli->client, fd, (uint64_t)st.st_size, cli_opt(cli, "--agent"),
+        cli->connection, fd, (uint64_t)st.st_size, cli_opt(cli, "--agent"),
         cli_opt(cli, "--allow-untrusted") != NULL, cli_opt(cli, "--allow-erased") != NULL,
         cli_opt(cli, "--dry-run") != NULL, transfer_progress_fn(), &progress, &err);
     transfer_progress_end(&progress);
@@ -216,7 +216,7 @@ int cmd_restore_transferred(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    Folio__Response *r = folio_restore_transferred(cli->client, cli->args[0], &err);
+    Folio__Response *r = folio_restore_transferred(cli->connection, cli->args[0], &err);
     if (r == NULL)
         return cli_fail(&err);
     const struct out_field f[] = {OUT_S("agent", "agent", r->reassign->to),

@@ -39,7 +39,7 @@ int cmd_firm_key(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    Folio__Response *r = folio_firm_key(cli->client, &err);
+    Folio__Response *r = folio_firm_key(cli->connection, &err);
     if (r == NULL)
         return cli_fail(&err);
     const Folio__FirmKeyInfo *k = r->firm_key;
@@ -59,7 +59,7 @@ int cmd_trust_add(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    Folio__Response *r = folio_trust_add(cli->client, cli->args[0], cli->args[1], &err);
+    Folio__Response *r = folio_trust_add(cli->connection, cli->args[0], cli->args[1], &err);
     if (r == NULL)
         return cli_fail(&err);
     return trust_print(r);
@@ -71,7 +71,7 @@ int cmd_trust_list(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    Folio__Response *r = folio_trust_list(cli->client, &err);
+    Folio__Response *r = folio_trust_list(cli->connection, &err);
     if (r == NULL)
         return cli_fail(&err);
     struct out_table *t = out_table_begin("firms", "no trusted firms");
@@ -91,7 +91,7 @@ int cmd_trust_remove(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    Folio__Response *r = folio_trust_remove(cli->client, cli->args[0], &err);
+    Folio__Response *r = folio_trust_remove(cli->connection, cli->args[0], &err);
     if (r == NULL)
         return cli_fail(&err);
     return trust_print(r);

@@ -45,7 +45,7 @@
 _Static_assert(sizeof(((struct folio_error *)0)->presented) == TLS_FINGERPRINT_SIZE,
                "folio_error.presented holds one fingerprint");
 
-struct folio_client {
+struct folio_connection {
     int fd;
     int timeout_ms;
     size_t max_frame;
@@ -82,10 +82,11 @@ static void set_error(struct folio_error *err, Folio__Code code, bool transport,
 
 /* A transport failure leaves the byte stream in an unknown state, so the
  * connection is not used again. */
-static void transport_error(struct folio_client *c, struct folio_error *err, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+static void transport_error(struct folio_connection *c, struct folio_error *err, const char *fmt,
+                            ...) __attribute__((format(printf, 3, 4)));
 
-static void transport_error(struct folio_client *c, struct folio_error *err, const char *fmt, ...)
+static void transport_error(struct folio_connection *c, struct folio_error *err, const char *fmt,
+                            ...)
 {
     c->broken = true;
     if (err == NULL)
@@ -158,12 +159,12 @@ bool folio_server_valid(const char *server)
     return split_server(server, host, port) == 0;
 }
 
-void folio_client_set_timeout(struct folio_client *c, int timeout_ms)
+void folio_connection_set_timeout(struct folio_connection *c, int timeout_ms)
 {
     c->timeout_ms = timeout_ms > 0 ? timeout_ms : 0;
 }
 
-static void deadline_start(const struct folio_client *c, struct timespec *deadline)
+static void deadline_start(const struct folio_connection *c, struct timespec *deadline)
 {
     clock_gettime(CLOCK_MONOTONIC, deadline);
     if (c->timeout_ms > 0) {
@@ -177,7 +178,7 @@ static void deadline_start(const struct folio_client *c, struct timespec *deadli
 }
 
 /* Milliseconds left before the deadline, -1 for no limit, 0 when past. */
-static int deadline_left(const struct folio_client *c, const struct timespec *deadline)
+static int deadline_left(const struct folio_connection *c, const struct timespec *deadline)
 {
     if (c->timeout_ms <= 0)
         return -1;
@@ -192,7 +193,7 @@ static int deadline_left(const struct folio_client *c, const struct timespec *de
 
 /* Waits until fd is ready for events. Returns 0, -1 with errno set, or 1 on
  * timeout. */
-static int wait_ready(const struct folio_client *c, int fd, short events,
+static int wait_ready(const struct folio_connection *c, int fd, short events,
                       const struct timespec *deadline)
 {
     for (;;) {
@@ -212,7 +213,7 @@ static int wait_ready(const struct folio_client *c, int fd, short events,
 
 /* Non-blocking connect to one address, bounded by the deadline. Returns the
  * socket, or -1 with errno set (ETIMEDOUT when the deadline passed). */
-static int connect_one(const struct folio_client *c, const struct addrinfo *ai,
+static int connect_one(const struct folio_connection *c, const struct addrinfo *ai,
                        const struct timespec *deadline)
 {
     int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, ai->ai_protocol);
@@ -271,8 +272,8 @@ static bool all_loopback(const struct addrinfo *list)
     return true;
 }
 
-static int open_socket(struct folio_client *c, const char *host, const char *port, bool plaintext,
-                       struct folio_error *err)
+static int open_socket(struct folio_connection *c, const char *host, const char *port,
+                       bool plaintext, struct folio_error *err)
 {
     struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM};
     hints.ai_flags = AI_NUMERICSERV;
@@ -384,7 +385,7 @@ static void tls_reason(char *why, size_t cap)
 }
 
 /* What an SSL_read, SSL_write or SSL_connect that returned rc means. */
-static enum io_result tls_result(struct folio_client *c, int rc, short *events, char *why,
+static enum io_result tls_result(struct folio_connection *c, int rc, short *events, char *why,
                                  size_t cap)
 {
     switch (SSL_get_error(c->ssl, rc)) {
@@ -411,8 +412,8 @@ static enum io_result tls_result(struct folio_client *c, int rc, short *events, 
     }
 }
 
-static enum io_result sock_send(struct folio_client *c, const uint8_t *buf, size_t len, size_t *n,
-                                short *events, char *why, size_t cap)
+static enum io_result sock_send(struct folio_connection *c, const uint8_t *buf, size_t len,
+                                size_t *n, short *events, char *why, size_t cap)
 {
     ssize_t sent;
     do
@@ -430,7 +431,7 @@ static enum io_result sock_send(struct folio_client *c, const uint8_t *buf, size
     return IO_FAILED;
 }
 
-static enum io_result sock_recv(struct folio_client *c, uint8_t *buf, size_t cap, size_t *n,
+static enum io_result sock_recv(struct folio_connection *c, uint8_t *buf, size_t cap, size_t *n,
                                 short *events, char *why, size_t why_cap)
 {
     ssize_t got;
@@ -456,8 +457,8 @@ static int io_len(size_t len)
     return len > INT_MAX ? INT_MAX : (int)len;
 }
 
-static enum io_result conn_send(struct folio_client *c, const uint8_t *buf, size_t len, size_t *n,
-                                short *events, char *why, size_t cap)
+static enum io_result conn_send(struct folio_connection *c, const uint8_t *buf, size_t len,
+                                size_t *n, short *events, char *why, size_t cap)
 {
     if (c->ssl == NULL)
         return sock_send(c, buf, len, n, events, why, cap);
@@ -474,7 +475,7 @@ static enum io_result conn_send(struct folio_client *c, const uint8_t *buf, size
 /* Under TLS a whole record may already sit decrypted in OpenSSL while the
  * socket has nothing more: callers call this until it says IO_WAIT, and
  * only then poll. */
-static enum io_result conn_recv(struct folio_client *c, uint8_t *buf, size_t cap, size_t *n,
+static enum io_result conn_recv(struct folio_connection *c, uint8_t *buf, size_t cap, size_t *n,
                                 short *events, char *why, size_t why_cap)
 {
     if (c->ssl == NULL)
@@ -489,7 +490,7 @@ static enum io_result conn_recv(struct folio_client *c, uint8_t *buf, size_t cap
     return tls_result(c, rc, events, why, why_cap);
 }
 
-static int write_all(struct folio_client *c, const uint8_t *buf, size_t len,
+static int write_all(struct folio_connection *c, const uint8_t *buf, size_t len,
                      struct folio_error *err)
 {
     struct timespec deadline;
@@ -524,7 +525,7 @@ static int write_all(struct folio_client *c, const uint8_t *buf, size_t len,
     return 0;
 }
 
-int folio_client_send(struct folio_client *c, Folio__Request *req, struct folio_error *err)
+int folio_connection_send(struct folio_connection *c, Folio__Request *req, struct folio_error *err)
 {
     if (c->broken) {
         set_error(err, FOLIO__CODE__UNAVAILABLE, true, "connection to %s is closed", c->server);
@@ -544,7 +545,7 @@ int folio_client_send(struct folio_client *c, Folio__Request *req, struct folio_
     return rc;
 }
 
-Folio__Response *folio_client_receive(struct folio_client *c, struct folio_error *err)
+Folio__Response *folio_connection_receive(struct folio_connection *c, struct folio_error *err)
 {
     if (c->broken) {
         set_error(err, FOLIO__CODE__UNAVAILABLE, true, "connection to %s is closed", c->server);
@@ -620,13 +621,13 @@ static void server_error(struct folio_error *err, const Folio__Response *r)
     set_error(err, code, false, "%s", msg);
 }
 
-Folio__Response *folio_client_call(struct folio_client *c, Folio__Request *req,
-                                   struct folio_error *err)
+Folio__Response *folio_connection_call(struct folio_connection *c, Folio__Request *req,
+                                       struct folio_error *err)
 {
-    if (folio_client_send(c, req, err) < 0)
+    if (folio_connection_send(c, req, err) < 0)
         return NULL;
     for (;;) {
-        Folio__Response *r = folio_client_receive(c, err);
+        Folio__Response *r = folio_connection_receive(c, err);
         if (r == NULL)
             return NULL;
         /* Id 0 is the server speaking on its own: a notice for subscribers,
@@ -650,10 +651,11 @@ Folio__Response *folio_client_call(struct folio_client *c, Folio__Request *req,
     }
 }
 
-Folio__Response *folio_client_call_expect(struct folio_client *c, Folio__Request *req,
-                                          Folio__Response__ResultCase want, struct folio_error *err)
+Folio__Response *folio_connection_call_expect(struct folio_connection *c, Folio__Request *req,
+                                              Folio__Response__ResultCase want,
+                                              struct folio_error *err)
 {
-    Folio__Response *r = folio_client_call(c, req, err);
+    Folio__Response *r = folio_connection_call(c, req, err);
     if (r == NULL)
         return NULL;
     if (r->result_case == want)
@@ -665,15 +667,15 @@ Folio__Response *folio_client_call_expect(struct folio_client *c, Folio__Request
     return NULL;
 }
 
-Folio__Response *folio_client_call_op(struct folio_client *c, const ProtobufCMessage *op,
-                                      Folio__Response__ResultCase want, struct folio_error *err)
+Folio__Response *folio_connection_call_op(struct folio_connection *c, const ProtobufCMessage *op,
+                                          Folio__Response__ResultCase want, struct folio_error *err)
 {
     Folio__Request req;
     if (envelope_init(&req, op) != 0) {
         transport_error(c, err, "%s is no request of this protocol", op->descriptor->name);
         return NULL;
     }
-    return folio_client_call_expect(c, &req, want, err);
+    return folio_connection_call_expect(c, &req, want, err);
 }
 
 void folio_response_free(Folio__Response *r)
@@ -690,7 +692,7 @@ void folio_response_free(Folio__Response *r)
  * does, and notes end of file and errno for the messages. */
 static int tls_bio_write(BIO *bio, const char *buf, int len)
 {
-    struct folio_client *c = BIO_get_data(bio);
+    struct folio_connection *c = BIO_get_data(bio);
     BIO_clear_retry_flags(bio);
     ssize_t n;
     do
@@ -705,7 +707,7 @@ static int tls_bio_write(BIO *bio, const char *buf, int len)
 
 static int tls_bio_read(BIO *bio, char *buf, int len)
 {
-    struct folio_client *c = BIO_get_data(bio);
+    struct folio_connection *c = BIO_get_data(bio);
     BIO_clear_retry_flags(bio);
     ssize_t n;
     do
@@ -724,7 +726,7 @@ static long tls_bio_ctrl(BIO *bio, int cmd, long num, void *ptr)
 {
     (void)num;
     (void)ptr;
-    const struct folio_client *c = BIO_get_data(bio);
+    const struct folio_connection *c = BIO_get_data(bio);
     if (cmd == BIO_CTRL_FLUSH)
         return 1; /* send() keeps nothing back */
     if (cmd == BIO_CTRL_EOF)
@@ -751,7 +753,7 @@ static void set_presented(struct folio_error *err, const char *fingerprint)
 
 /* Checks that tls names exactly one way to trust the server and writes the
  * canonical form of a pinned fingerprint to expected. */
-static int tls_settings_check(const struct folio_client *c, const struct folio_tls *tls,
+static int tls_settings_check(const struct folio_connection *c, const struct folio_tls *tls,
                               char expected[TLS_FINGERPRINT_SIZE], struct folio_error *err)
 {
     int ways = 0;
@@ -779,7 +781,8 @@ static int tls_settings_check(const struct folio_client *c, const struct folio_t
 /* The context holds what is read from files - trusted certificates, the
  * client's certificate and key - so that their errors come before any
  * connection is made. */
-static int tls_context(struct folio_client *c, const struct folio_tls *tls, struct folio_error *err)
+static int tls_context(struct folio_connection *c, const struct folio_tls *tls,
+                       struct folio_error *err)
 {
     char why[REASON_MAX];
     const char *what = "cannot set up TLS for";
@@ -823,7 +826,7 @@ static bool host_is_ip(const char *host)
 /* The SSL object over c->fd. With a CA file the certificate must also name
  * the host or IP address connected to; SNI names a host for servers that
  * have several (an address is never sent as a name). */
-static int tls_session(struct folio_client *c, const struct folio_tls *tls, const char *host,
+static int tls_session(struct folio_connection *c, const struct folio_tls *tls, const char *host,
                        struct folio_error *err)
 {
     ERR_clear_error();
@@ -855,7 +858,7 @@ static int tls_session(struct folio_client *c, const struct folio_tls *tls, cons
     return -1;
 }
 
-static void tls_handshake_failed(struct folio_client *c, const struct folio_tls *tls,
+static void tls_handshake_failed(struct folio_connection *c, const struct folio_tls *tls,
                                  struct folio_error *err)
 {
     long verify = SSL_get_verify_result(c->ssl);
@@ -892,7 +895,7 @@ static void tls_handshake_failed(struct folio_client *c, const struct folio_tls 
               why);
 }
 
-static int tls_handshake(struct folio_client *c, const struct folio_tls *tls,
+static int tls_handshake(struct folio_connection *c, const struct folio_tls *tls,
                          struct folio_error *err)
 {
     struct timespec deadline;
@@ -931,7 +934,7 @@ static void asn1_time_text(const ASN1_TIME *t, char *out, size_t cap)
 
 /* OpenSSL checks the dates of a certificate it verifies against a CA; one
  * recognised by its fingerprint, or shown to a person, is checked here. */
-static int tls_check_dates(struct folio_client *c, X509 *cert, struct folio_error *err)
+static int tls_check_dates(struct folio_connection *c, X509 *cert, struct folio_error *err)
 {
     const ASN1_TIME *not_before = X509_get0_notBefore(cert);
     const ASN1_TIME *not_after = X509_get0_notAfter(cert);
@@ -957,8 +960,8 @@ static int tls_check_dates(struct folio_client *c, X509 *cert, struct folio_erro
 }
 
 /* After the handshake: the server is the one trusted, as tls says. */
-static int tls_check_peer(struct folio_client *c, const struct folio_tls *tls, const char *expected,
-                          struct folio_error *err)
+static int tls_check_peer(struct folio_connection *c, const struct folio_tls *tls,
+                          const char *expected, struct folio_error *err)
 {
     X509 *cert = SSL_get0_peer_certificate(c->ssl);
     if (cert == NULL || tls_fingerprint_of(cert, c->fingerprint) < 0) {
@@ -982,7 +985,7 @@ static int tls_check_peer(struct folio_client *c, const struct folio_tls *tls, c
     return tls_check_dates(c, cert, err);
 }
 
-static int tls_start(struct folio_client *c, const struct folio_tls *tls, const char *host,
+static int tls_start(struct folio_connection *c, const struct folio_tls *tls, const char *host,
                      const char *expected, struct folio_error *err)
 {
     if (tls_session(c, tls, host, err) < 0 || tls_handshake(c, tls, err) < 0)
@@ -990,11 +993,11 @@ static int tls_start(struct folio_client *c, const struct folio_tls *tls, const 
     return tls_check_peer(c, tls, expected, err);
 }
 
-struct folio_client *folio_client_connect(const char *server, const char *client_name,
-                                          const struct folio_tls *tls, int timeout_ms,
-                                          struct folio_error *err)
+struct folio_connection *folio_connection_connect(const char *server, const char *client_name,
+                                                  const struct folio_tls *tls, int timeout_ms,
+                                                  struct folio_error *err)
 {
-    struct folio_client *c = calloc(1, sizeof(*c));
+    struct folio_connection *c = calloc(1, sizeof(*c));
     if (c == NULL) {
         set_error(err, FOLIO__CODE__UNAVAILABLE, true, "out of memory");
         return NULL;
@@ -1024,7 +1027,7 @@ struct folio_client *folio_client_connect(const char *server, const char *client
     Folio__Hello hello = FOLIO__HELLO__INIT;
     hello.protocol_version = FOLIO_PROTOCOL_VERSION;
     hello.client_name = (char *)(client_name != NULL ? client_name : "");
-    c->hello = folio_client_call_op(c, &hello.base, FOLIO__RESPONSE__RESULT_WELCOME, err);
+    c->hello = folio_connection_call_op(c, &hello.base, FOLIO__RESPONSE__RESULT_WELCOME, err);
     if (c->hello == NULL)
         goto fail;
     if (c->hello->welcome->protocol_version != FOLIO_PROTOCOL_VERSION) {
@@ -1035,16 +1038,16 @@ struct folio_client *folio_client_connect(const char *server, const char *client
     }
     return c;
 fail:
-    folio_client_close(c);
+    folio_connection_close(c);
     return NULL;
 }
 
-const char *folio_client_fingerprint(const struct folio_client *c)
+const char *folio_connection_fingerprint(const struct folio_connection *c)
 {
     return c->fingerprint;
 }
 
-void folio_client_close(struct folio_client *c)
+void folio_connection_close(struct folio_connection *c)
 {
     if (c == NULL)
         return;
@@ -1065,12 +1068,12 @@ void folio_client_close(struct folio_client *c)
     free(c);
 }
 
-const Folio__Welcome *folio_client_welcome(const struct folio_client *c)
+const Folio__Welcome *folio_connection_welcome(const struct folio_connection *c)
 {
     return c->hello->welcome;
 }
 
-void folio_client_set_max_frame(struct folio_client *c, size_t max_frame)
+void folio_connection_set_max_frame(struct folio_connection *c, size_t max_frame)
 {
     if (max_frame == 0)
         max_frame = CLIENT_DEFAULT_MAX_FRAME;

@@ -1,34 +1,34 @@
 /* folioclient_account.h - typed calls for the firm's people: logging in
  * and out, passwords, offices, users and the audit, and the names of roles.
- * Each builds its op message and goes through folio_client_call_op. */
+ * Each builds its op message and goes through folio_connection_call_op. */
 #ifndef FOLIO_FOLIOCLIENT_ACCOUNT_H
 #define FOLIO_FOLIOCLIENT_ACCOUNT_H
 
 #include "folioclient.h"
 
-Folio__Response *folio_login(struct folio_client *c, const char *username, const char *password,
+Folio__Response *folio_login(struct folio_connection *c, const char *username, const char *password,
                              struct folio_error *err);
-Folio__Response *folio_authenticate(struct folio_client *c, const char *token,
+Folio__Response *folio_authenticate(struct folio_connection *c, const char *token,
                                     struct folio_error *err);
-Folio__Response *folio_logout(struct folio_client *c, struct folio_error *err);
-Folio__Response *folio_whoami(struct folio_client *c, struct folio_error *err);
-Folio__Response *folio_password_change(struct folio_client *c, const char *old_password,
+Folio__Response *folio_logout(struct folio_connection *c, struct folio_error *err);
+Folio__Response *folio_whoami(struct folio_connection *c, struct folio_error *err);
+Folio__Response *folio_password_change(struct folio_connection *c, const char *old_password,
                                        const char *new_password, struct folio_error *err);
-Folio__Response *folio_office_add(struct folio_client *c, const char *name,
+Folio__Response *folio_office_add(struct folio_connection *c, const char *name,
                                   struct folio_error *err);
-Folio__Response *folio_office_list(struct folio_client *c, struct folio_error *err);
-Folio__Response *folio_user_add(struct folio_client *c, const char *name, Folio__Role role,
+Folio__Response *folio_office_list(struct folio_connection *c, struct folio_error *err);
+Folio__Response *folio_user_add(struct folio_connection *c, const char *name, Folio__Role role,
                                 const char *office, const char *password, struct folio_error *err);
-Folio__Response *folio_user_list(struct folio_client *c, uint32_t limit, const char *after,
+Folio__Response *folio_user_list(struct folio_connection *c, uint32_t limit, const char *after,
                                  struct folio_error *err);
-Folio__Response *folio_user_disable(struct folio_client *c, const char *name,
+Folio__Response *folio_user_disable(struct folio_connection *c, const char *name,
                                     struct folio_error *err);
 /* Lifts the lock failed logins put on name. */
-Folio__Response *folio_user_unlock(struct folio_client *c, const char *name,
+Folio__Response *folio_user_unlock(struct folio_connection *c, const char *name,
                                    struct folio_error *err);
-Folio__Response *folio_user_passwd(struct folio_client *c, const char *name, const char *password,
-                                   struct folio_error *err);
-Folio__Response *folio_audit_query(struct folio_client *c, const char *actor, int64_t since,
+Folio__Response *folio_user_passwd(struct folio_connection *c, const char *name,
+                                   const char *password, struct folio_error *err);
+Folio__Response *folio_audit_query(struct folio_connection *c, const char *actor, int64_t since,
                                    uint32_t limit, uint64_t before, struct folio_error *err);
 /* "agent" -> FOLIO__ROLE__ROLE_AGENT etc.; -1 for an unknown name. */
 int folio_role_from_name(const char *name, Folio__Role *role);

@@ -3,37 +3,37 @@
 
 #include <stdio.h>
 
-Folio__Response *folio_firm_key(struct folio_client *c, struct folio_error *err)
+Folio__Response *folio_firm_key(struct folio_connection *c, struct folio_error *err)
 {
     Folio__FirmKey op = FOLIO__FIRM_KEY__INIT;
-    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_FIRM_KEY, err);
+    return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_FIRM_KEY, err);
 }
 
-Folio__Response *folio_trust_add(struct folio_client *c, const char *firm, const char *public_key,
-                                 struct folio_error *err)
+Folio__Response *folio_trust_add(struct folio_connection *c, const char *firm,
+                                 const char *public_key, struct folio_error *err)
 {
     Folio__TrustAdd op = FOLIO__TRUST_ADD__INIT;
     op.firm = (char *)firm;
     op.public_key = (char *)public_key;
-    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_TRUSTED_FIRM, err);
+    return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_TRUSTED_FIRM, err);
 }
 
-Folio__Response *folio_trust_list(struct folio_client *c, struct folio_error *err)
+Folio__Response *folio_trust_list(struct folio_connection *c, struct folio_error *err)
 {
     Folio__TrustList op = FOLIO__TRUST_LIST__INIT;
-    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_TRUSTED_FIRMS, err);
+    return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_TRUSTED_FIRMS, err);
 }
 
-Folio__Response *folio_trust_remove(struct folio_client *c, const char *firm,
+Folio__Response *folio_trust_remove(struct folio_connection *c, const char *firm,
                                     struct folio_error *err)
 {
     Folio__TrustRemove op = FOLIO__TRUST_REMOVE__INIT;
     op.firm = (char *)firm;
-    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_TRUSTED_FIRM, err);
+    return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_TRUSTED_FIRM, err);
 }
 
-Folio__Response *folio_backup(struct folio_client *c, struct folio_error *err)
+Folio__Response *folio_backup(struct folio_connection *c, struct folio_error *err)
 {
     Folio__Backup op = FOLIO__BACKUP__INIT;
-    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_BACKUP, err);
+    return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_BACKUP, err);
 }

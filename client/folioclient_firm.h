@@ -1,22 +1,22 @@
 /* folioclient_firm.h - typed calls for the firm's key, the firms it trusts,
  * and backups. Each returns the response (with the result named) or NULL
- * with err set, as folio_client_call. */
+ * with err set, as folio_connection_call. */
 #ifndef FOLIOCLIENT_FIRM_H
 #define FOLIOCLIENT_FIRM_H
 
 #include "folioclient.h"
 
 /* Result firm_key. */
-Folio__Response *folio_firm_key(struct folio_client *c, struct folio_error *err);
+Folio__Response *folio_firm_key(struct folio_connection *c, struct folio_error *err);
 /* public_key: 64 hex characters. Result trusted_firm. */
-Folio__Response *folio_trust_add(struct folio_client *c, const char *firm, const char *public_key,
-                                 struct folio_error *err);
+Folio__Response *folio_trust_add(struct folio_connection *c, const char *firm,
+                                 const char *public_key, struct folio_error *err);
 /* Result trusted_firms. */
-Folio__Response *folio_trust_list(struct folio_client *c, struct folio_error *err);
+Folio__Response *folio_trust_list(struct folio_connection *c, struct folio_error *err);
 /* Result trusted_firm: the one no longer trusted. */
-Folio__Response *folio_trust_remove(struct folio_client *c, const char *firm,
+Folio__Response *folio_trust_remove(struct folio_connection *c, const char *firm,
                                     struct folio_error *err);
 /* Result backup. */
-Folio__Response *folio_backup(struct folio_client *c, struct folio_error *err);
+Folio__Response *folio_backup(struct folio_connection *c, struct folio_error *err);
 
 #endif

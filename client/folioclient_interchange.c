@@ -3,7 +3,7 @@
 
 #include <stdio.h>
 
-Folio__Response *folio_client_import(struct folio_client *c, Folio__Client *const *clients,
+Folio__Response *folio_client_import(struct folio_connection *c, Folio__Client *const *clients,
                                      const uint32_t *lines, size_t n, bool dry_run,
                                      struct folio_error *err)
 {
@@ -13,5 +13,5 @@ Folio__Response *folio_client_import(struct folio_client *c, Folio__Client *cons
     op.lines = (uint32_t *)lines;
     op.n_lines = lines != NULL ? n : 0;
     op.dry_run = dry_run;
-    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_CLIENT_IMPORT, err);
+    return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_CLIENT_IMPORT, err);
 }

@@ -17,8 +17,8 @@
 
 /* ClientImport of clients[0..n) with the lines they came from (lines may be
  * NULL). Returns the response (result client_import) or NULL with err set,
- * as folio_client_call. */
-Folio__Response *folio_client_import(struct folio_client *c, Folio__Client *const *clients,
+ * as folio_connection_call. */
+Folio__Response *folio_client_import(struct folio_connection *c, Folio__Client *const *clients,
                                      const uint32_t *lines, size_t n, bool dry_run,
                                      struct folio_error *err);
 

@@ -4,33 +4,33 @@
 #include <string.h>
 
 /* The record travels as given; protobuf-c only reads it when packing. */
-Folio__Response *folio_client_add(struct folio_client *c, const Folio__Client *client,
+Folio__Response *folio_client_add(struct folio_connection *c, const Folio__Client *client,
                                   struct folio_error *err)
 {
     Folio__ClientAdd op = FOLIO__CLIENT_ADD__INIT;
     op.client = (Folio__Client *)client;
-    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_CLIENT, err);
+    return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_CLIENT, err);
 }
 
-Folio__Response *folio_client_get(struct folio_client *c, const char *id, bool firm_admin_read,
+Folio__Response *folio_client_get(struct folio_connection *c, const char *id, bool firm_admin_read,
                                   struct folio_error *err)
 {
     Folio__ClientGet op = FOLIO__CLIENT_GET__INIT;
     op.id = folio_text(id);
     op.firm_admin_read = firm_admin_read;
-    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_CLIENT, err);
+    return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_CLIENT, err);
 }
 
-Folio__Response *folio_client_list(struct folio_client *c, uint32_t limit, const char *after,
+Folio__Response *folio_client_list(struct folio_connection *c, uint32_t limit, const char *after,
                                    struct folio_error *err)
 {
     Folio__ClientList op = FOLIO__CLIENT_LIST__INIT;
     op.limit = limit;
     op.after = folio_text(after);
-    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_CLIENTS, err);
+    return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_CLIENTS, err);
 }
 
-Folio__Response *folio_client_update(struct folio_client *c, const char *id,
+Folio__Response *folio_client_update(struct folio_connection *c, const char *id,
                                      const Folio__Client *changes, const char *const *fields,
                                      size_t n_fields, uint64_t if_version, struct folio_error *err)
 {
@@ -40,45 +40,46 @@ Folio__Response *folio_client_update(struct folio_client *c, const char *id,
     op.fields = (char **)fields;
     op.n_fields = n_fields;
     op.if_version = if_version;
-    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_CLIENT, err);
+    return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_CLIENT, err);
 }
 
-Folio__Response *folio_client_erase(struct folio_client *c, const char *id, struct folio_error *err)
+Folio__Response *folio_client_erase(struct folio_connection *c, const char *id,
+                                    struct folio_error *err)
 {
     Folio__ClientErase op = FOLIO__CLIENT_ERASE__INIT;
     op.id = folio_text(id);
-    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_EMPTY, err);
+    return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_EMPTY, err);
 }
 
-Folio__Response *folio_client_history(struct folio_client *c, const char *id, uint32_t limit,
+Folio__Response *folio_client_history(struct folio_connection *c, const char *id, uint32_t limit,
                                       uint64_t before, struct folio_error *err)
 {
     Folio__ClientHistory op = FOLIO__CLIENT_HISTORY__INIT;
     op.id = folio_text(id);
     op.limit = limit;
     op.before = before;
-    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_TIMELINE, err);
+    return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_TIMELINE, err);
 }
 
-Folio__Response *folio_event_add(struct folio_client *c, const Folio__EventAdd *event,
+Folio__Response *folio_event_add(struct folio_connection *c, const Folio__EventAdd *event,
                                  struct folio_error *err)
 {
-    return folio_client_call_op(c, &event->base, FOLIO__RESPONSE__RESULT_EVENT, err);
+    return folio_connection_call_op(c, &event->base, FOLIO__RESPONSE__RESULT_EVENT, err);
 }
 
-Folio__Response *folio_segment(struct folio_client *c, const Folio__Segment *segment,
+Folio__Response *folio_segment(struct folio_connection *c, const Folio__Segment *segment,
                                struct folio_error *err)
 {
-    return folio_client_call_op(c, &segment->base, FOLIO__RESPONSE__RESULT_SEGMENT, err);
+    return folio_connection_call_op(c, &segment->base, FOLIO__RESPONSE__RESULT_SEGMENT, err);
 }
 
-Folio__Response *folio_agenda(struct folio_client *c, const char *date, uint32_t days,
+Folio__Response *folio_agenda(struct folio_connection *c, const char *date, uint32_t days,
                               struct folio_error *err)
 {
     Folio__AgendaQuery op = FOLIO__AGENDA_QUERY__INIT;
     op.date = folio_text(date);
     op.days = days;
-    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_AGENDA, err);
+    return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_AGENDA, err);
 }
 
 static const struct {

@@ -1,6 +1,6 @@
 /* folioclient_portfolio.h - typed calls for an agent's clients: records,
  * timelines, segments and the agenda, and the names of marital statuses.
- * Each builds its op message and goes through folio_client_call_op. */
+ * Each builds its op message and goes through folio_connection_call_op. */
 #ifndef FOLIO_FOLIOCLIENT_PORTFOLIO_H
 #define FOLIO_FOLIOCLIENT_PORTFOLIO_H
 
@@ -9,25 +9,25 @@
 /* Clients. add and update send the record as given: the server fills id,
  * owner, times and version, and checks every field. update changes only the
  * named fields (Client field names); if_version 0 means any version. */
-Folio__Response *folio_client_add(struct folio_client *c, const Folio__Client *client,
+Folio__Response *folio_client_add(struct folio_connection *c, const Folio__Client *client,
                                   struct folio_error *err);
-Folio__Response *folio_client_get(struct folio_client *c, const char *id, bool firm_admin_read,
+Folio__Response *folio_client_get(struct folio_connection *c, const char *id, bool firm_admin_read,
                                   struct folio_error *err);
-Folio__Response *folio_client_list(struct folio_client *c, uint32_t limit, const char *after,
+Folio__Response *folio_client_list(struct folio_connection *c, uint32_t limit, const char *after,
                                    struct folio_error *err);
-Folio__Response *folio_client_update(struct folio_client *c, const char *id,
+Folio__Response *folio_client_update(struct folio_connection *c, const char *id,
                                      const Folio__Client *changes, const char *const *fields,
                                      size_t n_fields, uint64_t if_version, struct folio_error *err);
-Folio__Response *folio_client_erase(struct folio_client *c, const char *id,
+Folio__Response *folio_client_erase(struct folio_connection *c, const char *id,
                                     struct folio_error *err);
-Folio__Response *folio_client_history(struct folio_client *c, const char *id, uint32_t limit,
+Folio__Response *folio_client_history(struct folio_connection *c, const char *id, uint32_t limit,
                                       uint64_t before, struct folio_error *err);
-Folio__Response *folio_event_add(struct folio_client *c, const Folio__EventAdd *event,
+Folio__Response *folio_event_add(struct folio_connection *c, const Folio__EventAdd *event,
                                  struct folio_error *err);
-Folio__Response *folio_segment(struct folio_client *c, const Folio__Segment *segment,
+Folio__Response *folio_segment(struct folio_connection *c, const Folio__Segment *segment,
                                struct folio_error *err);
 /* days 0: the server's default (7). */
-Folio__Response *folio_agenda(struct folio_client *c, const char *date, uint32_t days,
+Folio__Response *folio_agenda(struct folio_connection *c, const char *date, uint32_t days,
                               struct folio_error *err);
 /* "married" -> FOLIO__MARITAL_STATUS__MARITAL_MARRIED etc.; -1 for an unknown
  * name ("unspecified" is not a name). The name of MARITAL_UNSPECIFIED or of

@@ -3,7 +3,7 @@
 
 #include <stdio.h>
 
-Folio__Response *folio_reassign(struct folio_client *c, const char *from, const char *to,
+Folio__Response *folio_reassign(struct folio_connection *c, const char *from, const char *to,
                                 const char *const *client_ids, size_t n_client_ids, bool dry_run,
                                 struct folio_error *err)
 {
@@ -13,25 +13,26 @@ Folio__Response *folio_reassign(struct folio_client *c, const char *from, const 
     op.client_ids = (char **)client_ids;
     op.n_client_ids = n_client_ids;
     op.dry_run = dry_run;
-    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_REASSIGN, err);
+    return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_REASSIGN, err);
 }
 
-Folio__Response *folio_reassign_undo(struct folio_client *c, uint64_t id, struct folio_error *err)
+Folio__Response *folio_reassign_undo(struct folio_connection *c, uint64_t id,
+                                     struct folio_error *err)
 {
     Folio__ReassignUndo op = FOLIO__REASSIGN_UNDO__INIT;
     op.id = id;
-    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_REASSIGN, err);
+    return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_REASSIGN, err);
 }
 
-Folio__Response *folio_watch(struct folio_client *c, struct folio_error *err)
+Folio__Response *folio_watch(struct folio_connection *c, struct folio_error *err)
 {
     Folio__Watch op = FOLIO__WATCH__INIT;
-    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_EMPTY, err);
+    return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_EMPTY, err);
 }
 
-Folio__Response *folio_notice_next(struct folio_client *c, struct folio_error *err)
+Folio__Response *folio_notice_next(struct folio_connection *c, struct folio_error *err)
 {
-    Folio__Response *r = folio_client_receive(c, err);
+    Folio__Response *r = folio_connection_receive(c, err);
     if (r == NULL)
         return NULL;
     if (r->id == 0 && r->result_case == FOLIO__RESPONSE__RESULT_NOTICE && r->notice != NULL)

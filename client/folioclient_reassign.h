@@ -1,7 +1,7 @@
 /* folioclient_reassign.h - typed calls for reassignment and notices.
  *
  * Notices are Responses with id 0 and result `notice` that the server pushes
- * to a connection that sent Watch. folio_client_call skips them, so a
+ * to a connection that sent Watch. folio_connection_call skips them, so a
  * connection may watch and still make calls; folio_notice_next waits for
  * the next one. */
 #ifndef FOLIOCLIENT_REASSIGN_H
@@ -14,16 +14,17 @@
 #include "folioclient.h"
 
 /* n_client_ids 0: every client of from. Answer: result reassign. */
-Folio__Response *folio_reassign(struct folio_client *c, const char *from, const char *to,
+Folio__Response *folio_reassign(struct folio_connection *c, const char *from, const char *to,
                                 const char *const *client_ids, size_t n_client_ids, bool dry_run,
                                 struct folio_error *err);
-Folio__Response *folio_reassign_undo(struct folio_client *c, uint64_t id, struct folio_error *err);
+Folio__Response *folio_reassign_undo(struct folio_connection *c, uint64_t id,
+                                     struct folio_error *err);
 /* Subscribes this connection to notices. */
-Folio__Response *folio_watch(struct folio_client *c, struct folio_error *err);
+Folio__Response *folio_watch(struct folio_connection *c, struct folio_error *err);
 
 /* The next notice (result notice), waiting at most the connection's timeout.
  * Anything else the server sends in between (a refusal of the connection,
  * a stray answer) is an error: NULL with err set. */
-Folio__Response *folio_notice_next(struct folio_client *c, struct folio_error *err);
+Folio__Response *folio_notice_next(struct folio_connection *c, struct folio_error *err);
 
 #endif

@@ -1,8 +1,8 @@
 /* folioclient_stats.c - see folioclient_stats.h. */
 #include "folioclient_stats.h"
 
-Folio__Response *folio_stats_get(struct folio_client *c, struct folio_error *err)
+Folio__Response *folio_stats_get(struct folio_connection *c, struct folio_error *err)
 {
     Folio__StatsGet op = FOLIO__STATS_GET__INIT;
-    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_STATS, err);
+    return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_STATS, err);
 }

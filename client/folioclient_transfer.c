@@ -22,7 +22,7 @@ static void transfer_error(struct folio_error *err, Folio__Code code, bool trans
     va_end(ap);
 }
 
-Folio__Response *folio_export_begin(struct folio_client *c, const char *agent,
+Folio__Response *folio_export_begin(struct folio_connection *c, const char *agent,
                                     const char *const *client_ids, size_t n_client_ids,
                                     bool release, const char *reason, struct folio_error *err)
 {
@@ -32,26 +32,27 @@ Folio__Response *folio_export_begin(struct folio_client *c, const char *agent,
     op.client_ids = (char **)client_ids;
     op.n_client_ids = n_client_ids;
     op.release = release;
-    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_TRANSFER, err);
+    return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_TRANSFER, err);
 }
 
-Folio__Response *folio_export_chunk(struct folio_client *c, const char *transfer_id,
+Folio__Response *folio_export_chunk(struct folio_connection *c, const char *transfer_id,
                                     uint64_t offset, struct folio_error *err)
 {
     Folio__ExportChunk op = FOLIO__EXPORT_CHUNK__INIT;
     op.transfer_id = folio_text(transfer_id);
     op.offset = offset;
-    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_CHUNK, err);
+    return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_CHUNK, err);
 }
 
-Folio__Response *folio_import_begin(struct folio_client *c, uint64_t size, struct folio_error *err)
+Folio__Response *folio_import_begin(struct folio_connection *c, uint64_t size,
+                                    struct folio_error *err)
 {
     Folio__ImportBegin op = FOLIO__IMPORT_BEGIN__INIT;
     op.size = size;
-    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_TRANSFER, err);
+    return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_TRANSFER, err);
 }
 
-Folio__Response *folio_import_chunk(struct folio_client *c, const char *transfer_id,
+Folio__Response *folio_import_chunk(struct folio_connection *c, const char *transfer_id,
                                     uint64_t offset, const uint8_t *data, size_t len,
                                     struct folio_error *err)
 {
@@ -60,10 +61,10 @@ Folio__Response *folio_import_chunk(struct folio_client *c, const char *transfer
     op.offset = offset;
     op.data.data = (uint8_t *)data;
     op.data.len = len;
-    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_EMPTY, err);
+    return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_EMPTY, err);
 }
 
-Folio__Response *folio_import_commit(struct folio_client *c, const char *transfer_id,
+Folio__Response *folio_import_commit(struct folio_connection *c, const char *transfer_id,
                                      const char *agent, bool allow_untrusted, bool allow_erased,
                                      bool dry_run, struct folio_error *err)
 {
@@ -73,15 +74,15 @@ Folio__Response *folio_import_commit(struct folio_client *c, const char *transfe
     op.allow_untrusted = allow_untrusted;
     op.allow_erased = allow_erased;
     op.dry_run = dry_run;
-    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_IMPORT, err);
+    return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_IMPORT, err);
 }
 
-Folio__Response *folio_restore_transferred(struct folio_client *c, const char *agent,
+Folio__Response *folio_restore_transferred(struct folio_connection *c, const char *agent,
                                            struct folio_error *err)
 {
     Folio__RestoreTransferred op = FOLIO__RESTORE_TRANSFERRED__INIT;
     op.agent = folio_text(agent);
-    return folio_client_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_REASSIGN, err);
+    return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_REASSIGN, err);
 }
 
 static int transfer_write_all(int fd, const uint8_t *data, size_t len)
@@ -98,7 +99,7 @@ static int transfer_write_all(int fd, const uint8_t *data, size_t len)
     return 0;
 }
 
-Folio__Response *folio_export_to_fd(struct folio_client *c, const char *agent,
+Folio__Response *folio_export_to_fd(struct folio_connection *c, const char *agent,
                                     const char *const *client_ids, size_t n_client_ids,
                                     bool release, const char *reason, int fd,
                                     folio_progress_fn progress, void *ctx, struct folio_error *err)
@@ -138,7 +139,7 @@ Folio__Response *folio_export_to_fd(struct folio_client *c, const char *agent,
     return NULL;
 }
 
-Folio__Response *folio_import_from_fd(struct folio_client *c, int fd, uint64_t size,
+Folio__Response *folio_import_from_fd(struct folio_connection *c, int fd, uint64_t size,
                                       const char *agent, bool allow_untrusted, bool allow_erased,
                                       bool dry_run, folio_progress_fn progress, void *ctx,
                                       struct folio_error *err)

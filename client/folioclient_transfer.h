@@ -19,25 +19,26 @@
 /* ExportBegin -> Transfer; agent NULL or "": the caller's own portfolio;
  * no client_ids: the whole portfolio. reason (NULL: none) says why an
  * admin takes another agent's whole portfolio: required then. */
-Folio__Response *folio_export_begin(struct folio_client *c, const char *agent,
+Folio__Response *folio_export_begin(struct folio_connection *c, const char *agent,
                                     const char *const *client_ids, size_t n_client_ids,
                                     bool release, const char *reason, struct folio_error *err);
 /* ExportChunk -> Chunk. */
-Folio__Response *folio_export_chunk(struct folio_client *c, const char *transfer_id,
+Folio__Response *folio_export_chunk(struct folio_connection *c, const char *transfer_id,
                                     uint64_t offset, struct folio_error *err);
 /* ImportBegin -> Transfer. */
-Folio__Response *folio_import_begin(struct folio_client *c, uint64_t size, struct folio_error *err);
+Folio__Response *folio_import_begin(struct folio_connection *c, uint64_t size,
+                                    struct folio_error *err);
 /* ImportChunk -> Empty. */
-Folio__Response *folio_import_chunk(struct folio_client *c, const char *transfer_id,
+Folio__Response *folio_import_chunk(struct folio_connection *c, const char *transfer_id,
                                     uint64_t offset, const uint8_t *data, size_t len,
                                     struct folio_error *err);
 /* ImportCommit -> ImportResult; agent NULL or "": the caller.
  * allow_untrusted and allow_erased are a firm-admin's. */
-Folio__Response *folio_import_commit(struct folio_client *c, const char *transfer_id,
+Folio__Response *folio_import_commit(struct folio_connection *c, const char *transfer_id,
                                      const char *agent, bool allow_untrusted, bool allow_erased,
                                      bool dry_run, struct folio_error *err);
 /* RestoreTransferred -> ReassignResult (the count). */
-Folio__Response *folio_restore_transferred(struct folio_client *c, const char *agent,
+Folio__Response *folio_restore_transferred(struct folio_connection *c, const char *agent,
                                            struct folio_error *err);
 
 /* Called after each chunk with the bytes done so far and the total. */
@@ -47,14 +48,14 @@ typedef void (*folio_progress_fn)(void *ctx, uint64_t done, uint64_t total);
  * answer of ExportBegin (the header and size) once every byte is written,
  * or NULL with err set; a local write failure is INTERNAL with errno's
  * words. */
-Folio__Response *folio_export_to_fd(struct folio_client *c, const char *agent,
+Folio__Response *folio_export_to_fd(struct folio_connection *c, const char *agent,
                                     const char *const *client_ids, size_t n_client_ids,
                                     bool release, const char *reason, int fd,
                                     folio_progress_fn progress, void *ctx, struct folio_error *err);
 
 /* Uploads the whole of fd (size bytes, read from offset 0) and commits.
  * Returns the ImportResult answer or NULL with err set. */
-Folio__Response *folio_import_from_fd(struct folio_client *c, int fd, uint64_t size,
+Folio__Response *folio_import_from_fd(struct folio_connection *c, int fd, uint64_t size,
                                       const char *agent, bool allow_untrusted, bool allow_erased,
                                       bool dry_run, folio_progress_fn progress, void *ctx,
                                       struct folio_error *err);

@@ -751,23 +751,23 @@ struct folio_tls harness_tls(const struct harness_server *s)
     return (struct folio_tls){.ca_file = s->cert_file};
 }
 
-struct folio_client *harness_connect_with(const struct harness_server *s,
-                                          const struct folio_tls *tls, struct folio_error *err)
+struct folio_connection *harness_connect_with(const struct harness_server *s,
+                                              const struct folio_tls *tls, struct folio_error *err)
 {
-    return folio_client_connect(s->addr, "folio-tests", tls, harness_timeout_ms(), err);
+    return folio_connection_connect(s->addr, "folio-tests", tls, harness_timeout_ms(), err);
 }
 
-struct folio_client *harness_connect(const struct harness_server *s)
+struct folio_connection *harness_connect(const struct harness_server *s)
 {
     struct folio_error err = {0};
     struct folio_tls tls = harness_tls(s);
-    struct folio_client *c = harness_connect_with(s, &tls, &err);
+    struct folio_connection *c = harness_connect_with(s, &tls, &err);
     cr_assert_not_null(c, "cannot connect to foliod at %s%s: %s: %s", s->addr,
                        s->plaintext ? " (plaintext)" : "", status_name(err.code), err.message);
     return c;
 }
 
-void harness_login_token(struct folio_client *c, const char *user, const char *password,
+void harness_login_token(struct folio_connection *c, const char *user, const char *password,
                          char token[65])
 {
     struct folio_error err = {0};
@@ -782,33 +782,33 @@ void harness_login_token(struct folio_client *c, const char *user, const char *p
     folio_response_free(r);
 }
 
-void harness_login(struct folio_client *c, const char *user, const char *password)
+void harness_login(struct folio_connection *c, const char *user, const char *password)
 {
     harness_login_token(c, user, password, NULL);
 }
 
-struct folio_client *harness_user(const struct harness_server *s, const char *user,
-                                  const char *password)
+struct folio_connection *harness_user(const struct harness_server *s, const char *user,
+                                      const char *password)
 {
-    struct folio_client *c = harness_connect(s);
+    struct folio_connection *c = harness_connect(s);
     harness_login(c, user, password);
     return c;
 }
 
-struct folio_client *harness_admin(const struct harness_server *s)
+struct folio_connection *harness_admin(const struct harness_server *s)
 {
     return harness_user(s, HARNESS_ADMIN, HARNESS_ADMIN_PASSWORD);
 }
 
 void harness_assert_serves(const struct harness_server *s)
 {
-    struct folio_client *c = harness_admin(s);
+    struct folio_connection *c = harness_admin(s);
     struct folio_error err = {0};
     folio_response_free(harness_ok(folio_whoami(c, &err), &err));
-    folio_client_close(c);
+    folio_connection_close(c);
 }
 
-uint64_t harness_add_user(struct folio_client *admin, const char *name, Folio__Role role,
+uint64_t harness_add_user(struct folio_connection *admin, const char *name, Folio__Role role,
                           const char *office, const char *password)
 {
     struct folio_error err = {0};
@@ -821,7 +821,7 @@ uint64_t harness_add_user(struct folio_client *admin, const char *name, Folio__R
     return id;
 }
 
-uint64_t harness_add_office(struct folio_client *admin, const char *name)
+uint64_t harness_add_office(struct folio_connection *admin, const char *name)
 {
     struct folio_error err = {0};
     Folio__Response *r = folio_office_add(admin, name, &err);

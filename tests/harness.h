@@ -147,27 +147,27 @@ int harness_run(char *const argv[], const char *stdin_text, char **out);
 /* How a client trusts s: its certificate as the CA file, or plaintext. */
 struct folio_tls harness_tls(const struct harness_server *s);
 /* Connects with harness_tls. */
-struct folio_client *harness_connect(const struct harness_server *s);
+struct folio_connection *harness_connect(const struct harness_server *s);
 /* Connects with tls; NULL with err set when that fails (never asserts). */
-struct folio_client *harness_connect_with(const struct harness_server *s,
-                                          const struct folio_tls *tls, struct folio_error *err);
-void harness_login(struct folio_client *c, const char *user, const char *password);
+struct folio_connection *harness_connect_with(const struct harness_server *s,
+                                              const struct folio_tls *tls, struct folio_error *err);
+void harness_login(struct folio_connection *c, const char *user, const char *password);
 /* As harness_login; copies the session token into token (65 bytes). */
-void harness_login_token(struct folio_client *c, const char *user, const char *password,
+void harness_login_token(struct folio_connection *c, const char *user, const char *password,
                          char token[65]);
 /* A new connection logged in as the firm-admin. */
-struct folio_client *harness_admin(const struct harness_server *s);
+struct folio_connection *harness_admin(const struct harness_server *s);
 /* A new connection logged in as user. */
-struct folio_client *harness_user(const struct harness_server *s, const char *user,
-                                  const char *password);
+struct folio_connection *harness_user(const struct harness_server *s, const char *user,
+                                      const char *password);
 /* A new connection logs in as the firm-admin and is answered: the server
  * still serves, whatever a test did to it. */
 void harness_assert_serves(const struct harness_server *s);
 /* UserAdd through admin; office may be NULL. Returns the new user's id. */
-uint64_t harness_add_user(struct folio_client *admin, const char *name, Folio__Role role,
+uint64_t harness_add_user(struct folio_connection *admin, const char *name, Folio__Role role,
                           const char *office, const char *password);
 /* OfficeAdd through admin. Returns the office id. */
-uint64_t harness_add_office(struct folio_client *admin, const char *name);
+uint64_t harness_add_office(struct folio_connection *admin, const char *name);
 
 /* Asserts that a typed call succeeded: resp non-NULL. */
 #define harness_ok(resp, err) harness_ok_at((resp), (err), #resp, __FILE__, __LINE__)

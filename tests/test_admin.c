@@ -19,7 +19,7 @@
 #define PW_BOB   "bob-password"
 
 static struct harness_server srv;
-static struct folio_client *root;
+static struct folio_connection *root;
 static uint64_t north_id, south_id;
 
 static void setup(void)
@@ -43,7 +43,7 @@ TestSuite(admin, .init = setup, .fini = teardown);
 
 static void finish(void)
 {
-    folio_client_close(root);
+    folio_connection_close(root);
     root = NULL;
     harness_server_finish(&srv);
 }
@@ -88,11 +88,11 @@ Test(admin, offices_are_added_and_listed)
     folio_response_free(r);
 
     /* An office-admin may list them too. */
-    struct folio_client *olga = harness_user(&srv, "olga", PW_OLGA);
+    struct folio_connection *olga = harness_user(&srv, "olga", PW_OLGA);
     r = harness_ok(folio_office_list(olga, &err), &err);
     cr_assert_eq(r->offices->n_offices, 3);
     folio_response_free(r);
-    folio_client_close(olga);
+    folio_connection_close(olga);
     finish();
 }
 
@@ -147,14 +147,14 @@ Test(admin, firm_admin_adds_users_of_every_role)
     folio_response_free(r);
 
     /* Each of them can log in with the role given. */
-    struct folio_client *c = harness_connect(&srv);
+    struct folio_connection *c = harness_connect(&srv);
     r = harness_ok(folio_login(c, "carol.smith", "carol-password", &err), &err);
     cr_assert_str_eq(r->session->user->office, "North");
     folio_response_free(r);
-    folio_client_close(c);
+    folio_connection_close(c);
     c = harness_user(&srv, "fiona", "fiona-password");
     harness_add_office(c, "East");
-    folio_client_close(c);
+    folio_connection_close(c);
     finish();
 }
 
@@ -207,8 +207,8 @@ Test(admin, user_add_checks_its_arguments)
     char *pw1024 = repeat('p', 1024);
     folio_response_free(harness_ok(
         folio_user_add(root, "carol", FOLIO__ROLE__ROLE_AGENT, "North", pw1024, &err), &err));
-    struct folio_client *c = harness_user(&srv, "carol", pw1024);
-    folio_client_close(c);
+    struct folio_connection *c = harness_user(&srv, "carol", pw1024);
+    folio_connection_close(c);
     free(pw1024);
     folio_response_free(harness_ok(
         folio_user_add(root, "dave", FOLIO__ROLE__ROLE_AGENT, "North", "8chars!!", &err), &err));
@@ -217,7 +217,7 @@ Test(admin, user_add_checks_its_arguments)
 
 Test(admin, agent_is_refused_every_admin_op)
 {
-    struct folio_client *alice = harness_user(&srv, "alice", PW_ALICE);
+    struct folio_connection *alice = harness_user(&srv, "alice", PW_ALICE);
     struct folio_error err = {0};
     harness_refused(folio_office_add(alice, "West", &err), &err, FOLIO__CODE__PERMISSION_DENIED);
     harness_refused(folio_office_list(alice, &err), &err, FOLIO__CODE__PERMISSION_DENIED);
@@ -235,11 +235,11 @@ Test(admin, agent_is_refused_every_admin_op)
                     FOLIO__CODE__PERMISSION_DENIED);
     harness_refused(folio_audit_query(alice, "alice", 0, 0, 0, &err), &err,
                     FOLIO__CODE__PERMISSION_DENIED);
-    folio_client_close(alice);
+    folio_connection_close(alice);
 
     /* Nothing changed: bob and root still log in with their passwords. */
-    folio_client_close(harness_user(&srv, "bob", PW_BOB));
-    folio_client_close(harness_user(&srv, HARNESS_ADMIN, HARNESS_ADMIN_PASSWORD));
+    folio_connection_close(harness_user(&srv, "bob", PW_BOB));
+    folio_connection_close(harness_user(&srv, HARNESS_ADMIN, HARNESS_ADMIN_PASSWORD));
     Folio__Response *r = harness_ok(folio_office_list(root, &err), &err);
     cr_assert_eq(r->offices->n_offices, 2);
     folio_response_free(r);
@@ -248,7 +248,7 @@ Test(admin, agent_is_refused_every_admin_op)
 
 Test(admin, office_admin_manages_its_own_office_only)
 {
-    struct folio_client *olga = harness_user(&srv, "olga", PW_OLGA);
+    struct folio_connection *olga = harness_user(&srv, "olga", PW_OLGA);
     struct folio_error err = {0};
     const char *pw = "carol-password";
 
@@ -299,9 +299,9 @@ Test(admin, office_admin_manages_its_own_office_only)
     folio_response_free(r);
 
     /* Refused changes changed nothing. */
-    folio_client_close(harness_user(&srv, "bob", PW_BOB));
-    folio_client_close(harness_user(&srv, "sam", PW_SAM));
-    folio_client_close(olga);
+    folio_connection_close(harness_user(&srv, "bob", PW_BOB));
+    folio_connection_close(harness_user(&srv, "sam", PW_SAM));
+    folio_connection_close(olga);
     finish();
 }
 
@@ -315,7 +315,7 @@ Test(admin, disabling_self_or_unknown_is_refused)
     /* With a second firm-admin, either may disable the other, but then the
      * one left is the last firm-admin and cannot be disabled. */
     harness_add_user(root, "fiona", FOLIO__ROLE__ROLE_FIRM_ADMIN, NULL, "fiona-password");
-    struct folio_client *fiona = harness_user(&srv, "fiona", "fiona-password");
+    struct folio_connection *fiona = harness_user(&srv, "fiona", "fiona-password");
     Folio__Response *r = harness_ok(folio_user_disable(fiona, HARNESS_ADMIN, &err), &err);
     cr_assert(r->user->disabled);
     folio_response_free(r);
@@ -323,7 +323,7 @@ Test(admin, disabling_self_or_unknown_is_refused)
                     FOLIO__CODE__FAILED_PRECONDITION);
     harness_refused(folio_whoami(root, &err), &err, FOLIO__CODE__UNAUTHENTICATED);
     folio_response_free(harness_ok(folio_whoami(fiona, &err), &err));
-    folio_client_close(fiona);
+    folio_connection_close(fiona);
     finish();
 }
 
@@ -373,7 +373,7 @@ Test(admin, user_list_pages_in_name_order)
 }
 
 /* The audit records, newest first, all of them. */
-static Folio__Response *audit_all(struct folio_client *c)
+static Folio__Response *audit_all(struct folio_connection *c)
 {
     struct folio_error err = {0};
     Folio__Response *r = harness_ok(folio_audit_query(c, NULL, 0, 1000, 0, &err), &err);
@@ -409,7 +409,7 @@ static void print_audit(const Folio__AuditRecords *a)
 Test(admin, audit_records_every_account_change_without_secrets)
 {
     struct folio_error err = {0};
-    struct folio_client *c = harness_connect(&srv);
+    struct folio_connection *c = harness_connect(&srv);
     harness_refused(folio_login(c, HARNESS_ADMIN, "wrong-secret-1", &err), &err,
                     FOLIO__CODE__UNAUTHENTICATED);
     harness_refused(folio_login(c, "nobody", "wrong-secret-2", &err), &err,
@@ -419,7 +419,7 @@ Test(admin, audit_records_every_account_change_without_secrets)
     folio_response_free(
         harness_ok(folio_password_change(c, PW_ALICE, "alice-secret-3", &err), &err));
     folio_response_free(harness_ok(folio_logout(c, &err), &err));
-    folio_client_close(c);
+    folio_connection_close(c);
     folio_response_free(harness_ok(folio_user_passwd(root, "bob", "bob-secret-4", &err), &err));
     folio_response_free(harness_ok(folio_user_disable(root, "bob", &err), &err));
 
@@ -474,8 +474,8 @@ Test(admin, audit_records_every_account_change_without_secrets)
 Test(admin, audit_query_filters_and_pages)
 {
     struct folio_error err = {0};
-    folio_client_close(harness_user(&srv, "alice", PW_ALICE));
-    folio_client_close(harness_user(&srv, "alice", PW_ALICE));
+    folio_connection_close(harness_user(&srv, "alice", PW_ALICE));
+    folio_connection_close(harness_user(&srv, "alice", PW_ALICE));
 
     Folio__Response *r = harness_ok(folio_audit_query(root, "alice", 0, 0, 0, &err), &err);
     cr_assert_eq(r->audit->n_records, 2);
@@ -521,9 +521,9 @@ Test(admin, audit_query_filters_and_pages)
 Test(admin, office_admin_reads_the_audit_of_its_office)
 {
     struct folio_error err = {0};
-    folio_client_close(harness_user(&srv, "alice", PW_ALICE));
-    folio_client_close(harness_user(&srv, "bob", PW_BOB));
-    struct folio_client *olga = harness_user(&srv, "olga", PW_OLGA);
+    folio_connection_close(harness_user(&srv, "alice", PW_ALICE));
+    folio_connection_close(harness_user(&srv, "bob", PW_BOB));
+    struct folio_connection *olga = harness_user(&srv, "olga", PW_OLGA);
     Folio__Response *r = harness_ok(folio_audit_query(olga, NULL, 0, 1000, 0, &err), &err);
     bool saw_alice = false;
     for (size_t i = 0; i < r->audit->n_records; i++) {
@@ -539,7 +539,7 @@ Test(admin, office_admin_reads_the_audit_of_its_office)
     r = harness_ok(folio_audit_query(olga, "bob", 0, 0, 0, &err), &err);
     cr_assert_eq(r->audit->n_records, 0, "olga reads bob's records");
     folio_response_free(r);
-    folio_client_close(olga);
+    folio_connection_close(olga);
     finish();
 }
 
@@ -547,7 +547,7 @@ Test(admin, changes_survive_a_restart)
 {
     struct folio_error err = {0};
     folio_response_free(harness_ok(folio_user_disable(root, "bob", &err), &err));
-    folio_client_close(root);
+    folio_connection_close(root);
     root = NULL;
     harness_server_restart(&srv);
     root = harness_admin(&srv);
@@ -559,9 +559,9 @@ Test(admin, changes_survive_a_restart)
     for (size_t i = 0; i < r->users->n_users; i++)
         cr_assert_eq(r->users->users[i]->disabled, strcmp(r->users->users[i]->name, "bob") == 0);
     folio_response_free(r);
-    struct folio_client *c = harness_connect(&srv);
+    struct folio_connection *c = harness_connect(&srv);
     /* Still disabled: answered as a wrong password. */
     harness_refused(folio_login(c, "bob", PW_BOB, &err), &err, FOLIO__CODE__UNAUTHENTICATED);
-    folio_client_close(c);
+    folio_connection_close(c);
     finish();
 }

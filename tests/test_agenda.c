@@ -23,7 +23,7 @@
 #define PW_BOB   "bob-password"
 
 static struct harness_server srv;
-static struct folio_client *root, *alice, *bob;
+static struct folio_connection *root, *alice, *bob;
 
 /* foliod's clock: on or after every date a change is labelled with, and on
  * or before the validity of the offers and coupons the tests make. Agenda
@@ -81,9 +81,9 @@ static void teardown(void)
 
 static void finish(void)
 {
-    folio_client_close(alice);
-    folio_client_close(bob);
-    folio_client_close(root);
+    folio_connection_close(alice);
+    folio_connection_close(bob);
+    folio_connection_close(root);
     alice = bob = root = NULL;
     harness_server_finish(&srv);
 }
@@ -93,9 +93,9 @@ TestSuite(agenda, .init = setup, .fini = teardown);
 /* Restarts foliod with its clock at when; everyone logs in again. */
 static void at(const char *when)
 {
-    folio_client_close(alice);
-    folio_client_close(bob);
-    folio_client_close(root);
+    folio_connection_close(alice);
+    folio_connection_close(bob);
+    folio_connection_close(root);
     harness_server_clock(&srv, when);
     harness_server_restart(&srv);
     root = harness_admin(&srv);
@@ -105,14 +105,15 @@ static void at(const char *when)
 
 /* ---------------------------------------------------------------- requests */
 
-static Folio__Response *call(struct folio_client *c, Folio__Request *req, struct folio_error *err)
+static Folio__Response *call(struct folio_connection *c, Folio__Request *req,
+                             struct folio_error *err)
 {
-    return folio_client_call(c, req, err);
+    return folio_connection_call(c, req, err);
 }
 
 /* A client with consent to email; birth and city may be NULL. Returns its
  * id (free()). */
-static char *add_client(struct folio_client *c, const char *name, const char *birth,
+static char *add_client(struct folio_connection *c, const char *name, const char *birth,
                         const char *city, uint32_t interval)
 {
     struct folio_error err = {0};
@@ -135,7 +136,7 @@ static char *add_client(struct folio_client *c, const char *name, const char *bi
     return id;
 }
 
-static Folio__Response *event(struct folio_client *c, const char *id, const char *kind,
+static Folio__Response *event(struct folio_connection *c, const char *id, const char *kind,
                               const char *what, const char *date, const char *follow_up,
                               const char *note, struct folio_error *err)
 {
@@ -152,14 +153,14 @@ static Folio__Response *event(struct folio_client *c, const char *id, const char
     return call(c, &req, err);
 }
 
-static void event_ok(struct folio_client *c, const char *id, const char *kind, const char *what,
+static void event_ok(struct folio_connection *c, const char *id, const char *kind, const char *what,
                      const char *date, const char *follow_up, const char *note)
 {
     struct folio_error err = {0};
     folio_response_free(harness_ok(event(c, id, kind, what, date, follow_up, note, &err), &err));
 }
 
-static Folio__Response *agenda_call(struct folio_client *c, const char *date, uint32_t days,
+static Folio__Response *agenda_call(struct folio_connection *c, const char *date, uint32_t days,
                                     struct folio_error *err)
 {
     Folio__AgendaQuery op = FOLIO__AGENDA_QUERY__INIT;
@@ -171,7 +172,7 @@ static Folio__Response *agenda_call(struct folio_client *c, const char *date, ui
     return call(c, &req, err);
 }
 
-static Folio__Agenda *agenda(struct folio_client *c, const char *date, uint32_t days,
+static Folio__Agenda *agenda(struct folio_connection *c, const char *date, uint32_t days,
                              Folio__Response **keep)
 {
     struct folio_error err = {0};

@@ -17,7 +17,7 @@
 #define PW_ALICE "alice-password"
 
 static struct harness_server srv;
-static struct folio_client *root, *olga, *alice;
+static struct folio_connection *root, *olga, *alice;
 
 static void setup(void)
 {
@@ -41,16 +41,16 @@ TestSuite(alert, .init = setup, .fini = teardown);
 
 static void finish(void)
 {
-    folio_client_close(alice);
-    folio_client_close(olga);
-    folio_client_close(root);
+    folio_connection_close(alice);
+    folio_connection_close(olga);
+    folio_connection_close(root);
     alice = olga = root = NULL;
     harness_server_finish(&srv);
 }
 
 /* ---------------------------------------------------------------- requests */
 
-static Folio__Response *alert_add(struct folio_client *c, const char *kind, const char *city,
+static Folio__Response *alert_add(struct folio_connection *c, const char *kind, const char *city,
                                   const char *region, const char *date, const char *until,
                                   const char *note, struct folio_error *err)
 {
@@ -66,10 +66,10 @@ static Folio__Response *alert_add(struct folio_client *c, const char *kind, cons
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_ALERT_ADD;
     req.alert_add = &op;
-    return folio_client_call(c, &req, err);
+    return folio_connection_call(c, &req, err);
 }
 
-static Folio__Response *alert_list(struct folio_client *c, const char *date, bool include_ended,
+static Folio__Response *alert_list(struct folio_connection *c, const char *date, bool include_ended,
                                    struct folio_error *err)
 {
     Folio__AlertList op = FOLIO__ALERT_LIST__INIT;
@@ -78,10 +78,10 @@ static Folio__Response *alert_list(struct folio_client *c, const char *date, boo
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_ALERT_LIST;
     req.alert_list = &op;
-    return folio_client_call(c, &req, err);
+    return folio_connection_call(c, &req, err);
 }
 
-static Folio__Response *alert_end(struct folio_client *c, uint64_t id, const char *date,
+static Folio__Response *alert_end(struct folio_connection *c, uint64_t id, const char *date,
                                   struct folio_error *err)
 {
     Folio__AlertEnd op = FOLIO__ALERT_END__INIT;
@@ -90,10 +90,10 @@ static Folio__Response *alert_end(struct folio_client *c, uint64_t id, const cha
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_ALERT_END;
     req.alert_end = &op;
-    return folio_client_call(c, &req, err);
+    return folio_connection_call(c, &req, err);
 }
 
-static uint64_t add_ok(struct folio_client *c, const char *kind, const char *city,
+static uint64_t add_ok(struct folio_connection *c, const char *kind, const char *city,
                        const char *region, const char *date, const char *until)
 {
     struct folio_error err = {0};
@@ -172,13 +172,13 @@ Test(alert, admins_post_alerts_and_agents_may_not)
 
     harness_refused(alert_add(alice, "flood", "Piura", NULL, "2030-03-01", NULL, NULL, &err), &err,
                     FOLIO__CODE__PERMISSION_DENIED);
-    struct folio_client *anon = harness_connect(&srv);
+    struct folio_connection *anon = harness_connect(&srv);
     harness_refused(alert_add(anon, "flood", "Piura", NULL, "2030-03-01", NULL, NULL, &err), &err,
                     FOLIO__CODE__UNAUTHENTICATED);
     harness_refused(alert_list(anon, "2030-03-01", false, &err), &err,
                     FOLIO__CODE__UNAUTHENTICATED);
     harness_refused(alert_end(anon, 1, "2030-03-01", &err), &err, FOLIO__CODE__UNAUTHENTICATED);
-    folio_client_close(anon);
+    folio_connection_close(anon);
     finish();
 }
 
@@ -278,7 +278,7 @@ Test(alert, admins_end_alerts_of_their_own_office_once)
     struct folio_error err = {0};
     uint64_t north = add_ok(olga, "flood", "Piura", NULL, "2030-03-01", NULL);
     uint64_t firm = add_ok(root, "flood", NULL, "Ica", "2030-03-01", NULL);
-    struct folio_client *sam = harness_user(&srv, "sam", PW_SAM);
+    struct folio_connection *sam = harness_user(&srv, "sam", PW_SAM);
 
     harness_refused(alert_end(alice, north, "2030-03-05", &err), &err,
                     FOLIO__CODE__PERMISSION_DENIED);
@@ -310,7 +310,7 @@ Test(alert, admins_end_alerts_of_their_own_office_once)
     r = harness_ok(alert_list(alice, "2030-03-07", false, &err), &err);
     cr_assert_eq(r->alerts->n_alerts, 0);
     folio_response_free(r);
-    folio_client_close(sam);
+    folio_connection_close(sam);
     finish();
 }
 
@@ -322,9 +322,9 @@ Test(alert, alerts_survive_a_restart)
     uint64_t first = add_ok(olga, "flood", "Piura", NULL, "2030-03-01", NULL);
     folio_response_free(harness_ok(alert_end(olga, first, "2030-03-04", &err), &err));
     uint64_t second = add_ok(olga, "storm", "Tumbes", NULL, "2030-03-02", NULL);
-    folio_client_close(alice);
-    folio_client_close(olga);
-    folio_client_close(root);
+    folio_connection_close(alice);
+    folio_connection_close(olga);
+    folio_connection_close(root);
     harness_server_restart(&srv);
     root = harness_admin(&srv);
     olga = harness_user(&srv, "olga", PW_OLGA);

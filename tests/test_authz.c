@@ -117,11 +117,11 @@ static const char *const authz_unauthenticated[AS_COUNT] = {
 
 /* Everything the rows name, made once. */
 static struct {
-    struct harness_server srv;          /* the matrix */
-    struct harness_server late;         /* its clock moves: the expired role's */
-    struct folio_client *conn[AS_LIVE]; /* each live role's own, for setting up */
+    struct harness_server srv;              /* the matrix */
+    struct harness_server late;             /* its clock moves: the expired role's */
+    struct folio_connection *conn[AS_LIVE]; /* each live role's own, for setting up */
     char token[AS_LIVE][65];
-    struct folio_client *expired[AUTHZ_ROWS_MAX]; /* one per row, bound before expiry */
+    struct folio_connection *expired[AUTHZ_ROWS_MAX]; /* one per row, bound before expiry */
     char expired_token[65];
     char client_id[40]; /* the owner's client, with an offer and a coupon */
     char coupon_code[32];
@@ -137,8 +137,8 @@ static struct {
 
 struct authz_cell {
     enum authz_role role;
-    struct folio_client *conn; /* where the request goes */
-    struct folio_client *close[CELL_CLOSE_MAX];
+    struct folio_connection *conn; /* where the request goes */
+    struct folio_connection *close[CELL_CLOSE_MAX];
     size_t n_close;
     const char *user, *password, *token; /* the role's own */
     char fresh_user[32];                 /* the disabled user made for this cell */
@@ -196,7 +196,7 @@ static char *cell_fresh(struct authz_cell *c, const char *prefix)
     return cell_printf(c, "%s-%u", prefix, ++fx.serial);
 }
 
-static void cell_close_after(struct authz_cell *c, struct folio_client *conn)
+static void cell_close_after(struct authz_cell *c, struct folio_connection *conn)
 {
     cr_assert_lt(c->n_close, CELL_CLOSE_MAX);
     c->close[c->n_close++] = conn;
@@ -226,9 +226,9 @@ static void cell_no_transfer(struct authz_cell *c, const char *id)
 /* ---------------------------------------------------------------- setting up */
 
 /* A new connection bound to a live role's session. */
-static struct folio_client *authz_connect_as(enum authz_role role)
+static struct folio_connection *authz_connect_as(enum authz_role role)
 {
-    struct folio_client *conn = harness_connect(&fx.srv);
+    struct folio_connection *conn = harness_connect(&fx.srv);
     struct folio_error err = {0};
     folio_response_free(harness_ok(folio_authenticate(conn, fx.token[role], &err), &err));
     return conn;
@@ -293,7 +293,7 @@ static void authz_issue_coupon(char code[32])
 }
 
 /* Opens an export of the owner's client on conn (the owner's); its id. */
-static char *cell_export(struct authz_cell *c, struct folio_client *conn)
+static char *cell_export(struct authz_cell *c, struct folio_connection *conn)
 {
     const char *ids[] = {fx.client_id};
     struct folio_error err = {0};
@@ -305,7 +305,7 @@ static char *cell_export(struct authz_cell *c, struct folio_client *conn)
 }
 
 /* Opens an import on conn; its id. */
-static char *cell_import_begin(struct authz_cell *c, struct folio_client *conn)
+static char *cell_import_begin(struct authz_cell *c, struct folio_connection *conn)
 {
     struct folio_error err = {0};
     Folio__Response *r = harness_ok(folio_import_begin(conn, fx.bundle_len, &err), &err);
@@ -315,7 +315,7 @@ static char *cell_import_begin(struct authz_cell *c, struct folio_client *conn)
 }
 
 /* Uploads the owner's bundle on conn, whole; the transfer's id. */
-static char *cell_upload(struct authz_cell *c, struct folio_client *conn)
+static char *cell_upload(struct authz_cell *c, struct folio_connection *conn)
 {
     char *id = cell_import_begin(c, conn);
     struct folio_error err = {0};
@@ -1022,7 +1022,7 @@ static void build_export_begin_release(struct authz_cell *c)
  * there; anyone else asks for it by id on its own. */
 static void build_export_chunk(struct authz_cell *c)
 {
-    struct folio_client *holder = c->conn;
+    struct folio_connection *holder = c->conn;
     if (c->role != AS_OWNER) {
         holder = authz_connect_as(AS_OWNER);
         cell_close_after(c, holder);
@@ -1045,7 +1045,7 @@ static void build_import_begin(struct authz_cell *c)
 /* The owner's import, open on the owner's connection, as build_export_chunk. */
 static void build_import_chunk(struct authz_cell *c)
 {
-    struct folio_client *holder = c->conn;
+    struct folio_connection *holder = c->conn;
     if (c->role != AS_OWNER) {
         holder = authz_connect_as(AS_OWNER);
         cell_close_after(c, holder);
@@ -1090,7 +1090,7 @@ static void build_import_commit_allow_erased(struct authz_cell *c)
  * be committed. */
 static void build_import_commit_owners_upload(struct authz_cell *c)
 {
-    struct folio_client *holder = c->conn;
+    struct folio_connection *holder = c->conn;
     if (c->role != AS_OWNER) {
         holder = authz_connect_as(AS_OWNER);
         cell_close_after(c, holder);
@@ -1393,7 +1393,7 @@ Test(authz, every_row_names_a_request_type)
 
 static void authz_fetch_bundle(void)
 {
-    struct folio_client *owner = fx.conn[AS_OWNER];
+    struct folio_connection *owner = fx.conn[AS_OWNER];
     const char *ids[] = {fx.client_id};
     struct folio_error err = {0};
     Folio__Response *r =
@@ -1423,7 +1423,7 @@ static void authz_setup_firm(void)
 {
     harness_server_clock(&fx.srv, TODAY " 12:00:00");
     harness_server_start(&fx.srv, NULL);
-    struct folio_client *root = harness_connect(&fx.srv);
+    struct folio_connection *root = harness_connect(&fx.srv);
     harness_login_token(root, HARNESS_ADMIN, HARNESS_ADMIN_PASSWORD, fx.token[AS_FIRM]);
     fx.conn[AS_FIRM] = root;
     harness_add_office(root, OFFICE_A);
@@ -1472,13 +1472,13 @@ static void authz_setup_late(void)
                                   NULL};
     harness_server_clock(&fx.late, TODAY " 12:00:00");
     harness_server_start(&fx.late, flags);
-    struct folio_client *root = harness_connect(&fx.late);
+    struct folio_connection *root = harness_connect(&fx.late);
     struct folio_error err = {0};
     Folio__Response *r =
         harness_ok(folio_login(root, HARNESS_ADMIN, HARNESS_ADMIN_PASSWORD, &err), &err);
     snprintf(fx.expired_token, sizeof(fx.expired_token), "%s", r->session->token);
     folio_response_free(r);
-    folio_client_close(root);
+    folio_connection_close(root);
     cr_assert_leq(AUTHZ_ROW_COUNT, AUTHZ_ROWS_MAX);
     for (size_t i = 0; i < AUTHZ_ROW_COUNT; i++) {
         fx.expired[i] = harness_connect(&fx.late);
@@ -1498,10 +1498,10 @@ static void authz_teardown(void)
 {
     for (size_t i = 0; i < AUTHZ_ROWS_MAX; i++)
         if (fx.expired[i] != NULL)
-            folio_client_close(fx.expired[i]);
+            folio_connection_close(fx.expired[i]);
     for (int role = 0; role < AS_LIVE; role++)
         if (fx.conn[role] != NULL)
-            folio_client_close(fx.conn[role]);
+            folio_connection_close(fx.conn[role]);
     free(fx.bundle);
     harness_server_cleanup(&fx.srv);
     harness_server_cleanup(&fx.late);
@@ -1549,7 +1549,7 @@ static void cell_open(struct authz_cell *c, size_t row)
 static void cell_free(struct authz_cell *c)
 {
     for (size_t i = 0; i < c->n_close; i++)
-        folio_client_close(c->close[i]);
+        folio_connection_close(c->close[i]);
     for (size_t i = 0; i < c->n_owned; i++)
         free(c->owned[i]);
 }
@@ -1604,7 +1604,7 @@ static void authz_run_cell(size_t row_index, enum authz_role role)
                  (unsigned)c.req.op_case, row->op);
 
     struct folio_error err = {0};
-    Folio__Response *r = folio_client_call(c.conn, &c.req, &err);
+    Folio__Response *r = folio_connection_call(c.conn, &c.req, &err);
     cr_assert(r != NULL || !err.transport, "%s as %s: the connection failed: %s", name,
               authz_role_names[role], err.message);
     Folio__Code got = r != NULL ? FOLIO__CODE__OK : err.code;
@@ -1642,10 +1642,10 @@ static void authz_expire(void)
     harness_server_clock_move(&fx.late, AUTHZ_LATE_EXPIRED);
     int64_t deadline = harness_now_ms() + harness_timeout_ms();
     for (;;) {
-        struct folio_client *c = harness_connect(&fx.late);
+        struct folio_connection *c = harness_connect(&fx.late);
         struct folio_error err = {0};
         Folio__Response *r = folio_authenticate(c, fx.expired_token, &err);
-        folio_client_close(c);
+        folio_connection_close(c);
         if (r == NULL && !err.transport && err.code == FOLIO__CODE__UNAUTHENTICATED)
             return;
         if (r != NULL)
@@ -1677,7 +1677,7 @@ Test(authz, every_request_type_as_every_role, .init = authz_setup, .fini = authz
     authz_run_cell(login, AS_EXPIRED);
 
     for (int role = 0; role < AS_LIVE; role++) {
-        folio_client_close(fx.conn[role]);
+        folio_connection_close(fx.conn[role]);
         fx.conn[role] = NULL;
     }
     harness_server_finish(&fx.late);

@@ -41,13 +41,13 @@ static void fresh_server_dir(void)
 Test(backup, backup_while_serving_then_restore_and_serve)
 {
     harness_server_start(&srv, NULL);
-    struct folio_client *root = harness_admin(&srv);
+    struct folio_connection *root = harness_admin(&srv);
     harness_add_office(root, "North");
     harness_add_user(root, "alice", FOLIO__ROLE__ROLE_AGENT, "North", PW_ALICE);
-    struct folio_client *alice = harness_user(&srv, "alice", PW_ALICE);
+    struct folio_connection *alice = harness_user(&srv, "alice", PW_ALICE);
     struct folio_error err = {0};
     harness_refused(folio_backup(alice, &err), &err, FOLIO__CODE__PERMISSION_DENIED);
-    folio_client_close(alice);
+    folio_connection_close(alice);
 
     Folio__Response *r = harness_ok(folio_backup(root, &err), &err);
     char name[128];
@@ -76,7 +76,7 @@ Test(backup, backup_while_serving_then_restore_and_serve)
     cr_assert_str_neq(r->backup->name, name);
     folio_response_free(r);
     harness_add_user(root, "later", FOLIO__ROLE__ROLE_AGENT, "North", "later-password");
-    folio_client_close(root);
+    folio_connection_close(root);
 
     fresh_server_dir();
     char *out = NULL;
@@ -96,18 +96,18 @@ Test(backup, backup_while_serving_then_restore_and_serve)
     r = harness_ok(folio_firm_key(alice, &err), &err);
     cr_assert_str_eq(r->firm_key->firm, HARNESS_FIRM);
     folio_response_free(r);
-    folio_client_close(alice);
+    folio_connection_close(alice);
     root = harness_admin(&restored);
     r = harness_ok(folio_office_list(root, &err), &err);
     cr_assert_eq(r->offices->n_offices, 1);
     cr_assert_str_eq(r->offices->offices[0]->name, "North");
     folio_response_free(r);
     /* Made after the backup: not in it. */
-    struct folio_client *c = harness_connect(&restored);
+    struct folio_connection *c = harness_connect(&restored);
     folio_response_free(folio_login(c, "later", "later-password", &err));
     cr_assert_eq(err.code, FOLIO__CODE__UNAUTHENTICATED);
-    folio_client_close(c);
-    folio_client_close(root);
+    folio_connection_close(c);
+    folio_connection_close(root);
     harness_server_finish(&restored);
     harness_server_finish(&srv);
 }
@@ -115,13 +115,13 @@ Test(backup, backup_while_serving_then_restore_and_serve)
 Test(backup, restore_refuses_a_non_empty_dir_and_a_non_folio_file)
 {
     harness_server_start(&srv, NULL);
-    struct folio_client *root = harness_admin(&srv);
+    struct folio_connection *root = harness_admin(&srv);
     struct folio_error err = {0};
     Folio__Response *r = harness_ok(folio_backup(root, &err), &err);
     char file[PATH_MAX + 160];
     snprintf(file, sizeof(file), "%s/backups/%s", srv.data, r->backup->name);
     folio_response_free(r);
-    folio_client_close(root);
+    folio_connection_close(root);
 
     char *out = NULL;
     /* The live data directory is not empty. */

@@ -62,7 +62,7 @@ static bool silent_closed(int fd, int timeout_ms)
     return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
 }
 
-static void expect_whoami(struct folio_client *c, const char *name)
+static void expect_whoami(struct folio_connection *c, const char *name)
 {
     struct folio_error err = {0};
     Folio__Response *r = harness_ok(folio_whoami(c, &err), &err);
@@ -95,7 +95,7 @@ Test(budget, a_flood_of_silent_connections_leaves_room_for_a_login)
     /* The newest flood connections hold the whole budget of connections not
      * logged in; a newcomer from another address takes the place of the
      * oldest of the busiest, logs in and is served. */
-    struct folio_client *root = harness_admin(&srv);
+    struct folio_connection *root = harness_admin(&srv);
     expect_whoami(root, HARNESS_ADMIN);
 
     /* Each address kept only its newest: the first flood connection of each
@@ -113,7 +113,7 @@ Test(budget, a_flood_of_silent_connections_leaves_room_for_a_login)
     char *log = harness_server_log(&srv);
     cr_assert(strstr(log, "closed to make room") != NULL, "the evictions are not logged");
     free(log);
-    folio_client_close(root);
+    folio_connection_close(root);
     harness_server_finish(&srv);
 }
 
@@ -158,14 +158,14 @@ Test(budget, one_user_holds_only_so_many_connections_and_disabling_ends_them)
 {
     static const char *const flags[] = {"--max-connections-per-user", "3", NULL};
     harness_server_start(&srv, flags);
-    struct folio_client *root = harness_admin(&srv);
+    struct folio_connection *root = harness_admin(&srv);
     harness_add_office(root, "North");
     harness_add_user(root, "bob", FOLIO__ROLE__ROLE_AGENT, "North", PW_BOB);
     harness_add_user(root, "carla", FOLIO__ROLE__ROLE_AGENT, "North", PW_CARLA);
 
     /* Two watchers and a connection that works count alike. */
     struct harness_raw *watchers[2] = {raw_watcher("bob", PW_BOB), raw_watcher("bob", PW_BOB)};
-    struct folio_client *bob = harness_connect(&srv);
+    struct folio_connection *bob = harness_connect(&srv);
     char token[65];
     harness_login_token(bob, "bob", PW_BOB, token);
     expect_login("bob", PW_BOB, FOLIO__CODE__RESOURCE_EXHAUSTED, "--max-connections-per-user");
@@ -173,24 +173,24 @@ Test(budget, one_user_holds_only_so_many_connections_and_disabling_ends_them)
      * right password from a wrong one. */
     expect_login("bob", "not-bobs-password", FOLIO__CODE__RESOURCE_EXHAUSTED,
                  "--max-connections-per-user");
-    struct folio_client *again = harness_connect(&srv);
+    struct folio_connection *again = harness_connect(&srv);
     struct folio_error err = {0};
     harness_refused(folio_authenticate(again, token, &err), &err, FOLIO__CODE__RESOURCE_EXHAUSTED);
-    folio_client_close(again);
+    folio_connection_close(again);
     /* Another user is not held back by bob's. */
-    struct folio_client *carla = harness_user(&srv, "carla", PW_CARLA);
+    struct folio_connection *carla = harness_user(&srv, "carla", PW_CARLA);
     expect_whoami(carla, "carla");
     expect_whoami(bob, "bob");
 
     /* A place bob gives up is bob's again (once the server saw the close). */
-    folio_client_close(bob);
+    folio_connection_close(bob);
     bool served = false;
     for (int i = 0; i < 100 && !served; i++) {
         bob = harness_connect(&srv);
         served = folio_authenticate(bob, token, &err) != NULL;
         if (!served) {
             cr_assert_eq(err.code, FOLIO__CODE__RESOURCE_EXHAUSTED, "%s", err.message);
-            folio_client_close(bob);
+            folio_connection_close(bob);
             harness_sleep_ms(50);
         }
     }
@@ -205,10 +205,10 @@ Test(budget, one_user_holds_only_so_many_connections_and_disabling_ends_them)
         harness_raw_close(watchers[i]);
     }
     harness_refused(folio_whoami(bob, &err), &err, FOLIO__CODE__UNAUTHENTICATED);
-    folio_client_close(bob);
+    folio_connection_close(bob);
     expect_whoami(carla, "carla");
-    folio_client_close(carla);
-    folio_client_close(root);
+    folio_connection_close(carla);
+    folio_connection_close(root);
 
     /* A watcher sends nothing that would find its session over, and the idle
      * timeout spares it: the sweep closes it when the session expires. */
@@ -305,11 +305,11 @@ Test(budget, a_new_password_ends_the_connections_of_the_sessions_it_ends)
 {
     static const char *const flags[] = {"--max-connections-per-user", "3", NULL};
     harness_server_start(&srv, flags);
-    struct folio_client *root = harness_admin(&srv);
+    struct folio_connection *root = harness_admin(&srv);
     harness_add_office(root, "North");
     harness_add_user(root, "bob", FOLIO__ROLE__ROLE_AGENT, "North", PW_BOB);
     struct harness_raw *stolen[2] = {raw_watcher("bob", PW_BOB), raw_watcher("bob", PW_BOB)};
-    struct folio_client *bob = harness_user(&srv, "bob", PW_BOB);
+    struct folio_connection *bob = harness_user(&srv, "bob", PW_BOB);
 
     /* Bob's own change keeps his session; the others' watchers go... */
     struct folio_error err = {0};
@@ -329,8 +329,8 @@ Test(budget, a_new_password_ends_the_connections_of_the_sessions_it_ends)
     harness_raw_refused_and_closed(mine, FOLIO__CODE__UNAUTHENTICATED, "set by an admin");
     harness_raw_close(mine);
     harness_refused(folio_whoami(bob, &err), &err, FOLIO__CODE__UNAUTHENTICATED);
-    folio_client_close(bob);
-    folio_client_close(root);
+    folio_connection_close(bob);
+    folio_connection_close(root);
     harness_server_finish(&srv);
 }
 

@@ -8,7 +8,7 @@
  *   bob    agent in South
  * next to the firm-admin root. The test that restarts its server has one of
  * its own. Requests are built here and sent with
- * folio_client_call, so these tests depend on the wire alone. */
+ * folio_connection_call, so these tests depend on the wire alone. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +28,7 @@
 #define A_STRANGER_ID "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9"
 
 static struct harness_server srv;
-static struct folio_client *root, *alice;
+static struct folio_connection *root, *alice;
 /* This test's offices and people. */
 static char north[32], south[32], olga_name[32], alice_name[32], carl_name[32], bob_name[32];
 
@@ -85,15 +85,15 @@ TestSuite(client, .init = setup, .fini = teardown);
 
 static void finish(void)
 {
-    folio_client_close(alice);
-    folio_client_close(root);
+    folio_connection_close(alice);
+    folio_connection_close(root);
     alice = root = NULL;
     harness_server_finish(&srv);
 }
 
 /* ---------------------------------------------------------------- requests */
 
-static Folio__Response *add_client(struct folio_client *c, Folio__Client *client,
+static Folio__Response *add_client(struct folio_connection *c, Folio__Client *client,
                                    struct folio_error *err)
 {
     Folio__ClientAdd op = FOLIO__CLIENT_ADD__INIT;
@@ -101,10 +101,10 @@ static Folio__Response *add_client(struct folio_client *c, Folio__Client *client
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_CLIENT_ADD;
     req.client_add = &op;
-    return folio_client_call(c, &req, err);
+    return folio_connection_call(c, &req, err);
 }
 
-static Folio__Response *get_client(struct folio_client *c, const char *id, bool firm_admin_read,
+static Folio__Response *get_client(struct folio_connection *c, const char *id, bool firm_admin_read,
                                    struct folio_error *err)
 {
     Folio__ClientGet op = FOLIO__CLIENT_GET__INIT;
@@ -113,10 +113,10 @@ static Folio__Response *get_client(struct folio_client *c, const char *id, bool 
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_CLIENT_GET;
     req.client_get = &op;
-    return folio_client_call(c, &req, err);
+    return folio_connection_call(c, &req, err);
 }
 
-static Folio__Response *list_clients(struct folio_client *c, uint32_t limit, const char *after,
+static Folio__Response *list_clients(struct folio_connection *c, uint32_t limit, const char *after,
                                      struct folio_error *err)
 {
     Folio__ClientList op = FOLIO__CLIENT_LIST__INIT;
@@ -125,11 +125,11 @@ static Folio__Response *list_clients(struct folio_client *c, uint32_t limit, con
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_CLIENT_LIST;
     req.client_list = &op;
-    return folio_client_call(c, &req, err);
+    return folio_connection_call(c, &req, err);
 }
 
 /* Sets one field, named as in folio.proto, to its value in changes. */
-static Folio__Response *update_client(struct folio_client *c, const char *id,
+static Folio__Response *update_client(struct folio_connection *c, const char *id,
                                       Folio__Client *changes, const char *field,
                                       uint64_t if_version, struct folio_error *err)
 {
@@ -143,10 +143,10 @@ static Folio__Response *update_client(struct folio_client *c, const char *id,
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_CLIENT_UPDATE;
     req.client_update = &op;
-    return folio_client_call(c, &req, err);
+    return folio_connection_call(c, &req, err);
 }
 
-static Folio__Response *erase_client(struct folio_client *c, const char *id,
+static Folio__Response *erase_client(struct folio_connection *c, const char *id,
                                      struct folio_error *err)
 {
     Folio__ClientErase op = FOLIO__CLIENT_ERASE__INIT;
@@ -154,10 +154,10 @@ static Folio__Response *erase_client(struct folio_client *c, const char *id,
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_CLIENT_ERASE;
     req.client_erase = &op;
-    return folio_client_call(c, &req, err);
+    return folio_connection_call(c, &req, err);
 }
 
-static Folio__Response *client_history(struct folio_client *c, const char *id,
+static Folio__Response *client_history(struct folio_connection *c, const char *id,
                                        struct folio_error *err)
 {
     Folio__ClientHistory op = FOLIO__CLIENT_HISTORY__INIT;
@@ -165,10 +165,10 @@ static Folio__Response *client_history(struct folio_client *c, const char *id,
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_CLIENT_HISTORY;
     req.client_history = &op;
-    return folio_client_call(c, &req, err);
+    return folio_connection_call(c, &req, err);
 }
 
-static Folio__Response *add_event(struct folio_client *c, const char *id, const char *kind,
+static Folio__Response *add_event(struct folio_connection *c, const char *id, const char *kind,
                                   const char *what, const char *date, struct folio_error *err)
 {
     Folio__EventAdd op = FOLIO__EVENT_ADD__INIT;
@@ -179,10 +179,10 @@ static Folio__Response *add_event(struct folio_client *c, const char *id, const 
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_EVENT_ADD;
     req.event_add = &op;
-    return folio_client_call(c, &req, err);
+    return folio_connection_call(c, &req, err);
 }
 
-static Folio__Response *add_income(struct folio_client *c, const char *id, int64_t cents,
+static Folio__Response *add_income(struct folio_connection *c, const char *id, int64_t cents,
                                    const char *currency, struct folio_error *err)
 {
     Folio__EventAdd op = FOLIO__EVENT_ADD__INIT;
@@ -193,20 +193,20 @@ static Folio__Response *add_income(struct folio_client *c, const char *id, int64
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_EVENT_ADD;
     req.event_add = &op;
-    return folio_client_call(c, &req, err);
+    return folio_connection_call(c, &req, err);
 }
 
-static Folio__Response *segment(struct folio_client *c, Folio__Segment *seg,
+static Folio__Response *segment(struct folio_connection *c, Folio__Segment *seg,
                                 struct folio_error *err)
 {
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_SEGMENT;
     req.segment = seg;
-    return folio_client_call(c, &req, err);
+    return folio_connection_call(c, &req, err);
 }
 
 /* Adds a client with just a name; returns its id (free()). */
-static char *add_named(struct folio_client *c, const char *name)
+static char *add_named(struct folio_connection *c, const char *name)
 {
     struct folio_error err = {0};
     Folio__Client client = FOLIO__CLIENT__INIT;
@@ -232,7 +232,7 @@ static void assert_hidden(Folio__Response *r, const struct folio_error *err, con
 }
 
 /* Every op on client id, by c, answered NOT_FOUND the same way. */
-static void assert_all_hidden(struct folio_client *c, const char *id, const char *who)
+static void assert_all_hidden(struct folio_connection *c, const char *id, const char *who)
 {
     struct folio_error err = {0};
     char what[128];
@@ -253,7 +253,7 @@ static void assert_all_hidden(struct folio_client *c, const char *id, const char
     assert_hidden(erase_client(c, id, &err), &err, id, what);
 }
 
-static bool audit_has(struct folio_client *admin, const char *action, const char *target,
+static bool audit_has(struct folio_connection *admin, const char *action, const char *target,
                       const char *detail)
 {
     struct folio_error err = {0};
@@ -363,9 +363,9 @@ Test(client, only_the_owner_sees_a_client)
 {
     struct folio_error err = {0};
     char *id = add_named(alice, "Rosa Huamán");
-    struct folio_client *carl = harness_user(&srv, carl_name, PW_CARL); /* same office */
-    struct folio_client *bob = harness_user(&srv, bob_name, PW_BOB);    /* other office */
-    struct folio_client *olga = harness_user(&srv, olga_name, PW_OLGA); /* office-admin */
+    struct folio_connection *carl = harness_user(&srv, carl_name, PW_CARL); /* same office */
+    struct folio_connection *bob = harness_user(&srv, bob_name, PW_BOB);    /* other office */
+    struct folio_connection *olga = harness_user(&srv, olga_name, PW_OLGA); /* office-admin */
     assert_all_hidden(carl, id, "carl");
     assert_all_hidden(bob, id, "bob");
     assert_all_hidden(olga, id, "olga");
@@ -375,7 +375,7 @@ Test(client, only_the_owner_sees_a_client)
     assert_all_hidden(bob, A_STRANGER_ID, "bob (unknown id)");
 
     /* Nor does the client show up in anybody else's list or segment. */
-    struct folio_client *others[] = {carl, bob, olga, root};
+    struct folio_connection *others[] = {carl, bob, olga, root};
     for (size_t i = 0; i < 4; i++) {
         Folio__Response *r = harness_ok(list_clients(others[i], 0, NULL, &err), &err);
         cr_assert_eq(r->clients->n_clients, 0);
@@ -403,7 +403,7 @@ Test(client, only_the_owner_sees_a_client)
     folio_response_free(r);
 
     /* Without a session nothing is answered at all. */
-    struct folio_client *anon = harness_connect(&srv);
+    struct folio_connection *anon = harness_connect(&srv);
     Folio__Client client = FOLIO__CLIENT__INIT;
     client.name = (char *)"Someone";
     harness_refused(add_client(anon, &client, &err), &err, FOLIO__CODE__UNAUTHENTICATED);
@@ -417,11 +417,11 @@ Test(client, only_the_owner_sees_a_client)
     Folio__Segment seg = FOLIO__SEGMENT__INIT;
     harness_refused(segment(anon, &seg, &err), &err, FOLIO__CODE__UNAUTHENTICATED);
     harness_refused(erase_client(anon, id, &err), &err, FOLIO__CODE__UNAUTHENTICATED);
-    folio_client_close(anon);
+    folio_connection_close(anon);
 
-    folio_client_close(carl);
-    folio_client_close(bob);
-    folio_client_close(olga);
+    folio_connection_close(carl);
+    folio_connection_close(bob);
+    folio_connection_close(olga);
     free(id);
     finish();
 }
@@ -440,9 +440,9 @@ Test(client, a_firm_admin_reads_explicitly_and_is_audited)
     snprintf(detail, sizeof(detail), "firm-admin read of %s's client", alice_name);
     cr_assert(audit_has(root, "client.read", id, detail));
     /* The flag means nothing to anyone else. */
-    struct folio_client *olga = harness_user(&srv, olga_name, PW_OLGA);
+    struct folio_connection *olga = harness_user(&srv, olga_name, PW_OLGA);
     assert_hidden(get_client(olga, id, true, &err), &err, id, "olga");
-    folio_client_close(olga);
+    folio_connection_close(olga);
     /* The owner's own reads are not audited. */
     folio_response_free(harness_ok(get_client(alice, id, true, &err), &err));
     free(id);
@@ -491,9 +491,9 @@ Test(client, only_agents_keep_clients)
     client.name = (char *)"Ana Torres";
     harness_refused(add_client(root, &client, &err), &err, FOLIO__CODE__PERMISSION_DENIED);
     cr_assert_str_eq(err.message, "only agents keep clients");
-    struct folio_client *olga = harness_user(&srv, olga_name, PW_OLGA);
+    struct folio_connection *olga = harness_user(&srv, olga_name, PW_OLGA);
     harness_refused(add_client(olga, &client, &err), &err, FOLIO__CODE__PERMISSION_DENIED);
-    folio_client_close(olga);
+    folio_connection_close(olga);
     finish();
 }
 
@@ -730,10 +730,10 @@ Test(client, a_thousand_clients_page_exactly_once)
             Folio__Request req = FOLIO__REQUEST__INIT;
             req.op_case = FOLIO__REQUEST__OP_CLIENT_ADD;
             req.client_add = &op;
-            cr_assert_eq(folio_client_send(alice, &req, &err), 0, "%s", err.message);
+            cr_assert_eq(folio_connection_send(alice, &req, &err), 0, "%s", err.message);
         }
         for (int i = 0; i < BATCH; i++) {
-            Folio__Response *r = folio_client_receive(alice, &err);
+            Folio__Response *r = folio_connection_receive(alice, &err);
             cr_assert_not_null(r, "%s", err.message);
             cr_assert_eq(harness_code(r), FOLIO__CODE__OK, "%s", harness_message(r));
             added[done + i] = strdup(r->client->id);
@@ -780,11 +780,11 @@ Test(client, a_thousand_clients_page_exactly_once)
     cr_assert_eq(r->segment->total, TOTAL);
     folio_response_free(r);
 
-    struct folio_client *bob = harness_user(&srv, bob_name, PW_BOB);
+    struct folio_connection *bob = harness_user(&srv, bob_name, PW_BOB);
     r = harness_ok(list_clients(bob, 1000, NULL, &err), &err);
     cr_assert_eq(r->clients->n_clients, 0);
     folio_response_free(r);
-    folio_client_close(bob);
+    folio_connection_close(bob);
     for (int i = 0; i < TOTAL; i++)
         free(added[i]);
     free(added);
@@ -800,7 +800,7 @@ struct seed {
 };
 
 /* Adds the client and, when it has one, records its purchase as an event. */
-static char *add_seed(struct folio_client *c, const struct seed *s)
+static char *add_seed(struct folio_connection *c, const struct seed *s)
 {
     struct folio_error err = {0};
     Folio__Client client = FOLIO__CLIENT__INIT;
@@ -844,7 +844,7 @@ Test(client, segments_answer_the_seed_question)
     for (size_t i = 0; i < N_SEEDS; i++)
         ids[i] = add_seed(alice, &seeds[i]);
     /* Bob's rich Lima vehicle owner is not alice's business. */
-    struct folio_client *bob = harness_user(&srv, bob_name, PW_BOB);
+    struct folio_connection *bob = harness_user(&srv, bob_name, PW_BOB);
     struct seed bobs = {"Bob's Lima Client", "Lima", "1985-05-05", 9900000, "vehicle"};
     char *bob_id = add_seed(bob, &bobs);
 
@@ -938,7 +938,7 @@ Test(client, segments_answer_the_seed_question)
     for (size_t i = 0; i < N_SEEDS; i++)
         free(ids[i]);
     free(bob_id);
-    folio_client_close(bob);
+    folio_connection_close(bob);
     finish();
 }
 
@@ -951,8 +951,8 @@ Test(client, records_and_timelines_survive_a_restart, .init = setup_own)
     folio_response_free(
         harness_ok(add_event(alice, id, "life", "married", "2023-11-11", &err), &err));
     folio_response_free(harness_ok(add_event(alice, id, "contact", "visit", NULL, &err), &err));
-    folio_client_close(alice);
-    folio_client_close(root);
+    folio_connection_close(alice);
+    folio_connection_close(root);
     harness_server_restart(&srv);
     root = harness_admin(&srv);
     alice = harness_user(&srv, alice_name, PW_ALICE);

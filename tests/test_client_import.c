@@ -25,7 +25,7 @@
 #define A_STRANGER_ID "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9"
 
 static struct harness_server srv;
-static struct folio_client *root, *alice;
+static struct folio_connection *root, *alice;
 /* This test's office and people. */
 static char north[32], olga_name[32], alice_name[32], bob_name[32];
 
@@ -74,8 +74,8 @@ TestSuite(client_import, .init = setup, .fini = teardown);
 
 static void finish(void)
 {
-    folio_client_close(alice);
-    folio_client_close(root);
+    folio_connection_close(alice);
+    folio_connection_close(root);
     alice = root = NULL;
     harness_server_finish(&srv);
 }
@@ -105,8 +105,9 @@ static void row_init(struct row *r, const char *name, const char *birth_date, co
 }
 
 /* ClientImport of rows[0..n) with these lines (NULL: none). */
-static Folio__Response *import_rows(struct folio_client *c, struct row *rows, const uint32_t *lines,
-                                    size_t n, bool dry_run, struct folio_error *err)
+static Folio__Response *import_rows(struct folio_connection *c, struct row *rows,
+                                    const uint32_t *lines, size_t n, bool dry_run,
+                                    struct folio_error *err)
 {
     Folio__Client **clients = calloc(n + 1, sizeof(*clients));
     cr_assert_not_null(clients);
@@ -118,7 +119,7 @@ static Folio__Response *import_rows(struct folio_client *c, struct row *rows, co
 }
 
 /* Adds a client through ClientAdd; returns its id (free()). */
-static char *add_row(struct folio_client *c, struct row *row)
+static char *add_row(struct folio_connection *c, struct row *row)
 {
     struct folio_error err = {0};
     Folio__Response *r = harness_ok(folio_client_add(c, &row->client, &err), &err);
@@ -131,7 +132,7 @@ static char *add_row(struct folio_client *c, struct row *row)
 
 /* The caller's whole portfolio (at most 1000 clients): free with
  * folio_response_free. */
-static Folio__Response *list_all(struct folio_client *c)
+static Folio__Response *list_all(struct folio_connection *c)
 {
     struct folio_error err = {0};
     Folio__Response *r = harness_ok(folio_client_list(c, 1000, "", &err), &err);
@@ -140,7 +141,7 @@ static Folio__Response *list_all(struct folio_client *c)
     return r;
 }
 
-static size_t portfolio_size(struct folio_client *c)
+static size_t portfolio_size(struct folio_connection *c)
 {
     Folio__Response *r = list_all(c);
     size_t n = r->clients->n_clients;
@@ -149,7 +150,7 @@ static size_t portfolio_size(struct folio_client *c)
 }
 
 /* The id of the client of c called name; asserts there is exactly one. */
-static char *id_of(struct folio_client *c, const char *name)
+static char *id_of(struct folio_connection *c, const char *name)
 {
     Folio__Response *r = list_all(c);
     char *id = NULL;
@@ -386,7 +387,7 @@ Test(client_import, a_likely_duplicate_is_imported_and_named)
 Test(client_import, another_agents_clients_are_never_consulted)
 {
     struct folio_error err = {0};
-    struct folio_client *bob = harness_user(&srv, bob_name, PW_BOB);
+    struct folio_connection *bob = harness_user(&srv, bob_name, PW_BOB);
     struct row ana;
     row_init(&ana, "Ana Pérez", "1980-01-15", "+51 999 888 777", "ana@example.com", "Lima");
     char *bobs = add_row(bob, &ana);
@@ -414,7 +415,7 @@ Test(client_import, another_agents_clients_are_never_consulted)
     }
     cr_assert_eq(portfolio_size(alice), 4);
     cr_assert_eq(portfolio_size(bob), 1, "bob's portfolio is untouched");
-    folio_client_close(bob);
+    folio_connection_close(bob);
     free(bobs);
     finish();
 }
@@ -504,7 +505,7 @@ Test(client_import, a_dry_run_reports_the_same_and_changes_nothing)
 Test(client_import, only_agents_import)
 {
     struct folio_error err = {0};
-    struct folio_client *olga = harness_user(&srv, olga_name, PW_OLGA);
+    struct folio_connection *olga = harness_user(&srv, olga_name, PW_OLGA);
     struct row rows[1];
     row_init(&rows[0], "Nobody's Client", NULL, NULL, NULL, NULL);
     harness_refused(import_rows(root, rows, NULL, 1, false, &err), &err,
@@ -516,12 +517,12 @@ Test(client_import, only_agents_import)
     cr_assert_eq(audit_count("client.import"), 0);
 
     /* Without a session at all. */
-    struct folio_client *anon = harness_connect(&srv);
+    struct folio_connection *anon = harness_connect(&srv);
     Folio__Response *r = import_rows(anon, rows, NULL, 1, false, &err);
     cr_assert_null(r, "an import without a session succeeded");
     cr_assert_eq(err.code, FOLIO__CODE__UNAUTHENTICATED, "code %d (%s)", err.code, err.message);
-    folio_client_close(anon);
-    folio_client_close(olga);
+    folio_connection_close(anon);
+    folio_connection_close(olga);
     finish();
 }
 

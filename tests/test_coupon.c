@@ -24,19 +24,20 @@
 #define CLOCK    TODAY " 12:00:00"
 
 static struct harness_server srv;
-static struct folio_client *root, *alice;
+static struct folio_connection *root, *alice;
 static uint64_t partner_id;
 static char mia[37], noel[37];
 
 /* ---------------------------------------------------------------- requests */
 
-static Folio__Response *call(struct folio_client *c, Folio__Request *req, struct folio_error *err)
+static Folio__Response *call(struct folio_connection *c, Folio__Request *req,
+                             struct folio_error *err)
 {
-    return folio_client_call(c, req, err);
+    return folio_connection_call(c, req, err);
 }
 
-static Folio__Response *partner_add(struct folio_client *c, const char *name, const char *category,
-                                    const char *city, struct folio_error *err)
+static Folio__Response *partner_add(struct folio_connection *c, const char *name,
+                                    const char *category, const char *city, struct folio_error *err)
 {
     Folio__Partner partner = FOLIO__PARTNER__INIT;
     partner.name = (char *)name;
@@ -50,7 +51,7 @@ static Folio__Response *partner_add(struct folio_client *c, const char *name, co
     return call(c, &req, err);
 }
 
-static Folio__Response *partner_list(struct folio_client *c, struct folio_error *err)
+static Folio__Response *partner_list(struct folio_connection *c, struct folio_error *err)
 {
     Folio__PartnerList op = FOLIO__PARTNER_LIST__INIT;
     Folio__Request req = FOLIO__REQUEST__INIT;
@@ -59,7 +60,7 @@ static Folio__Response *partner_list(struct folio_client *c, struct folio_error 
     return call(c, &req, err);
 }
 
-static Folio__Response *issue(struct folio_client *c, const char *client_id, uint64_t partner,
+static Folio__Response *issue(struct folio_connection *c, const char *client_id, uint64_t partner,
                               const char *discount, const char *valid_until, const char *date,
                               struct folio_error *err)
 {
@@ -77,8 +78,8 @@ static Folio__Response *issue(struct folio_client *c, const char *client_id, uin
     return call(c, &req, err);
 }
 
-static Folio__Response *coupon_list(struct folio_client *c, const char *client_id, uint32_t limit,
-                                    const char *after, struct folio_error *err)
+static Folio__Response *coupon_list(struct folio_connection *c, const char *client_id,
+                                    uint32_t limit, const char *after, struct folio_error *err)
 {
     Folio__CouponList op = FOLIO__COUPON_LIST__INIT;
     op.client_id = (char *)(client_id ? client_id : "");
@@ -90,7 +91,7 @@ static Folio__Response *coupon_list(struct folio_client *c, const char *client_i
     return call(c, &req, err);
 }
 
-static Folio__Response *redeem(struct folio_client *c, const char *code, const char *date,
+static Folio__Response *redeem(struct folio_connection *c, const char *code, const char *date,
                                struct folio_error *err)
 {
     Folio__CouponRedeem op = FOLIO__COUPON_REDEEM__INIT;
@@ -102,7 +103,8 @@ static Folio__Response *redeem(struct folio_client *c, const char *code, const c
     return call(c, &req, err);
 }
 
-static void add_client(struct folio_client *c, const char *name, bool email_consent, char out[37])
+static void add_client(struct folio_connection *c, const char *name, bool email_consent,
+                       char out[37])
 {
     struct folio_error err = {0};
     Folio__Consent consent = FOLIO__CONSENT__INIT;
@@ -120,7 +122,7 @@ static void add_client(struct folio_client *c, const char *name, bool email_cons
     folio_response_free(r);
 }
 
-static Folio__Response *history(struct folio_client *c, const char *id, struct folio_error *err)
+static Folio__Response *history(struct folio_connection *c, const char *id, struct folio_error *err)
 {
     Folio__ClientHistory op = FOLIO__CLIENT_HISTORY__INIT;
     op.id = (char *)id;
@@ -130,7 +132,7 @@ static Folio__Response *history(struct folio_client *c, const char *id, struct f
     return call(c, &req, err);
 }
 
-static Folio__Response *erase(struct folio_client *c, const char *id, struct folio_error *err)
+static Folio__Response *erase(struct folio_connection *c, const char *id, struct folio_error *err)
 {
     Folio__ClientErase op = FOLIO__CLIENT_ERASE__INIT;
     op.id = (char *)id;
@@ -210,8 +212,8 @@ TestSuite(coupon, .init = setup, .fini = teardown);
 
 static void finish(void)
 {
-    folio_client_close(alice);
-    folio_client_close(root);
+    folio_connection_close(alice);
+    folio_connection_close(root);
     alice = root = NULL;
     harness_server_finish(&srv);
 }
@@ -219,8 +221,8 @@ static void finish(void)
 /* Restarts foliod with its clock at when, and logs root and alice in again. */
 static void at(const char *when)
 {
-    folio_client_close(alice);
-    folio_client_close(root);
+    folio_connection_close(alice);
+    folio_connection_close(root);
     harness_server_clock(&srv, when);
     harness_server_restart(&srv);
     root = harness_admin(&srv);
@@ -256,7 +258,7 @@ Test(coupon, the_firm_admin_adds_partners_and_everyone_lists_them)
     snprintf(target, sizeof(target), "%llu", (unsigned long long)gym);
     cr_assert(audit_has("partner.add", target, "Gym Uno"));
 
-    struct folio_client *olga = harness_user(&srv, "olga", PW_OLGA);
+    struct folio_connection *olga = harness_user(&srv, "olga", PW_OLGA);
     harness_refused(partner_add(olga, "Spa", "spa", NULL, &err), &err,
                     FOLIO__CODE__PERMISSION_DENIED);
     harness_refused(partner_add(alice, "Spa", "spa", NULL, &err), &err,
@@ -287,12 +289,12 @@ Test(coupon, the_firm_admin_adds_partners_and_everyone_lists_them)
     cr_assert_eq(r->partners->n_partners, 2);
     folio_response_free(r);
 
-    struct folio_client *anon = harness_connect(&srv);
+    struct folio_connection *anon = harness_connect(&srv);
     harness_refused(partner_list(anon, &err), &err, FOLIO__CODE__UNAUTHENTICATED);
     harness_refused(partner_add(anon, "Spa", "spa", NULL, &err), &err,
                     FOLIO__CODE__UNAUTHENTICATED);
-    folio_client_close(anon);
-    folio_client_close(olga);
+    folio_connection_close(anon);
+    folio_connection_close(olga);
     finish();
 }
 
@@ -366,21 +368,21 @@ Test(coupon, only_the_owning_agent_issues_with_consent_and_valid_fields)
     /* Roles: admins keep no clients. */
     harness_refused(issue(root, mia, partner_id, "10%", "2030-07-01", TODAY, &err), &err,
                     FOLIO__CODE__PERMISSION_DENIED);
-    struct folio_client *olga = harness_user(&srv, "olga", PW_OLGA);
+    struct folio_connection *olga = harness_user(&srv, "olga", PW_OLGA);
     harness_refused(issue(olga, mia, partner_id, "10%", "2030-07-01", TODAY, &err), &err,
                     FOLIO__CODE__PERMISSION_DENIED);
-    folio_client_close(olga);
-    struct folio_client *anon = harness_connect(&srv);
+    folio_connection_close(olga);
+    struct folio_connection *anon = harness_connect(&srv);
     harness_refused(issue(anon, mia, partner_id, "10%", "2030-07-01", TODAY, &err), &err,
                     FOLIO__CODE__UNAUTHENTICATED);
-    folio_client_close(anon);
+    folio_connection_close(anon);
     /* Another agent: the client does not exist for it. */
-    struct folio_client *bob = harness_user(&srv, "bob", PW_BOB);
+    struct folio_connection *bob = harness_user(&srv, "bob", PW_BOB);
     char no_client[64];
     snprintf(no_client, sizeof(no_client), "no client %s", mia);
     assert_refused_naming(issue(bob, mia, partner_id, "10%", "2030-07-01", TODAY, &err), &err,
                           FOLIO__CODE__NOT_FOUND, no_client);
-    folio_client_close(bob);
+    folio_connection_close(bob);
     /* Consent. */
     assert_refused_naming(issue(alice, noel, partner_id, "10%", "2030-07-01", TODAY, &err), &err,
                           FOLIO__CODE__FAILED_PRECONDITION, "consent");
@@ -460,18 +462,18 @@ Test(coupon, agents_list_their_own_coupons_in_code_order)
     folio_response_free(r);
 
     /* Nobody else sees them, not even by naming the client. */
-    struct folio_client *bob = harness_user(&srv, "bob", PW_BOB);
+    struct folio_connection *bob = harness_user(&srv, "bob", PW_BOB);
     r = harness_ok(coupon_list(bob, NULL, 0, NULL, &err), &err);
     cr_assert_eq(r->coupons->n_coupons, 0);
     folio_response_free(r);
     harness_refused(coupon_list(bob, mia, 0, NULL, &err), &err, FOLIO__CODE__NOT_FOUND);
-    folio_client_close(bob);
+    folio_connection_close(bob);
     r = harness_ok(coupon_list(root, NULL, 0, NULL, &err), &err);
     cr_assert_eq(r->coupons->n_coupons, 0);
     folio_response_free(r);
-    struct folio_client *anon = harness_connect(&srv);
+    struct folio_connection *anon = harness_connect(&srv);
     harness_refused(coupon_list(anon, NULL, 0, NULL, &err), &err, FOLIO__CODE__UNAUTHENTICATED);
-    folio_client_close(anon);
+    folio_connection_close(anon);
 
     for (size_t i = 0; i < 5; i++)
         free(codes[i]);
@@ -487,19 +489,19 @@ Test(coupon, a_coupon_is_redeemed_once_by_its_owner)
     char *code = issue_ok("2030-07-01");
     at("2030-06-21 09:00:00");
     /* Another agent, an admin and an unknown code: all "no coupon". */
-    struct folio_client *bob = harness_user(&srv, "bob", PW_BOB);
+    struct folio_connection *bob = harness_user(&srv, "bob", PW_BOB);
     char no_coupon[64];
     snprintf(no_coupon, sizeof(no_coupon), "no coupon %s", code);
     assert_refused_naming(redeem(bob, code, "2030-06-20", &err), &err, FOLIO__CODE__NOT_FOUND,
                           no_coupon);
-    folio_client_close(bob);
+    folio_connection_close(bob);
     assert_refused_naming(redeem(root, code, "2030-06-20", &err), &err, FOLIO__CODE__NOT_FOUND,
                           no_coupon);
     assert_refused_naming(redeem(alice, "2222-2222-2222-2222", "2030-06-20", &err), &err,
                           FOLIO__CODE__NOT_FOUND, "no coupon 2222-2222-2222-2222");
-    struct folio_client *anon = harness_connect(&srv);
+    struct folio_connection *anon = harness_connect(&srv);
     harness_refused(redeem(anon, code, "2030-06-20", &err), &err, FOLIO__CODE__UNAUTHENTICATED);
-    folio_client_close(anon);
+    folio_connection_close(anon);
     assert_refused_naming(redeem(alice, code, "2030-6-20", &err), &err,
                           FOLIO__CODE__INVALID_ARGUMENT, "date");
     assert_refused_naming(redeem(alice, "", "2030-06-20", &err), &err,

@@ -118,7 +118,7 @@ static void send_agenda_flood(struct harness_raw *raw, uint64_t first)
     free(buf);
 }
 
-static uint64_t stat_of(struct folio_client *admin, const char *op, Folio__Stats *out)
+static uint64_t stat_of(struct folio_connection *admin, const char *op, Folio__Stats *out)
 {
     struct folio_error err;
     Folio__Response *r = harness_ok(folio_stats_get(admin, &err), &err);
@@ -166,7 +166,7 @@ Test(fairness, heavy_reads_neither_freeze_others_nor_grow_memory_for_peers_that_
     snprintf(limit, sizeof(limit), "%u", OUTPUT_LIMIT);
     const char *const flags[] = {"--max-output-bytes", limit, NULL};
     harness_server_start(&srv, flags);
-    struct folio_client *admin = harness_admin(&srv);
+    struct folio_connection *admin = harness_admin(&srv);
     harness_add_office(admin, "North");
     harness_add_user(admin, "alice", FOLIO__ROLE__ROLE_AGENT, "North", PW_ALICE);
     struct harness_raw *flood = agent(NULL);
@@ -234,7 +234,7 @@ Test(fairness, heavy_reads_neither_freeze_others_nor_grow_memory_for_peers_that_
         harness_raw_close(hogs[i]);
     harness_raw_close(flood);
     harness_raw_close(other);
-    folio_client_close(admin);
+    folio_connection_close(admin);
     harness_server_finish(&srv);
 }
 
@@ -264,7 +264,7 @@ Test(fairness, a_login_flood_from_one_address_gets_its_share_and_closing_cancels
         "--hash-cost", "interactive", "--max-hashes", "1", "--max-unauthenticated-per-address",
         "64",          NULL};
     harness_server_start(&srv, flags);
-    struct folio_client *admin = harness_admin(&srv);
+    struct folio_connection *admin = harness_admin(&srv);
 
     struct harness_raw *flooders[FLOODERS];
     for (int i = 0; i < FLOODERS; i++) {
@@ -319,6 +319,6 @@ Test(fairness, a_login_flood_from_one_address_gets_its_share_and_closing_cancels
     cr_assert_geq(stats.pool_cancelled, 1, "closing connections cancelled no queued check");
 
     harness_raw_close(other);
-    folio_client_close(admin);
+    folio_connection_close(admin);
     harness_server_finish(&srv);
 }

@@ -91,7 +91,7 @@ static Folio__Code login_from(const char *source, const char *user, const char *
 /* Adds office "North" and an agent in it. */
 static void add_agent(const char *name, const char *password)
 {
-    struct folio_client *admin = harness_admin(&srv);
+    struct folio_connection *admin = harness_admin(&srv);
     struct folio_error err = {0};
     Folio__Response *r = folio_office_list(admin, &err);
     harness_ok(r, &err);
@@ -102,7 +102,7 @@ static void add_agent(const char *name, const char *password)
     if (!have_north)
         harness_add_office(admin, "North");
     harness_add_user(admin, name, FOLIO__ROLE__ROLE_AGENT, "North", password);
-    folio_client_close(admin);
+    folio_connection_close(admin);
 }
 
 Test(login, hello_answers_welcome)
@@ -121,12 +121,12 @@ Test(login, hello_answers_welcome)
     folio__response__free_unpacked(r, NULL);
     harness_raw_close(raw);
 
-    struct folio_client *c = harness_connect(&srv);
-    const Folio__Welcome *w = folio_client_welcome(c);
+    struct folio_connection *c = harness_connect(&srv);
+    const Folio__Welcome *w = folio_connection_welcome(c);
     cr_assert_not_null(w);
     cr_assert_str_eq(w->firm, HARNESS_FIRM);
     cr_assert_str_eq(w->server_version, "0.1.0");
-    folio_client_close(c);
+    folio_connection_close(c);
     harness_server_finish(&srv);
 }
 
@@ -176,7 +176,7 @@ Test(login, wrong_protocol_version_is_refused_and_closed)
 Test(login, every_session_op_needs_a_login)
 {
     harness_server_start(&srv, NULL);
-    struct folio_client *c = harness_connect(&srv);
+    struct folio_connection *c = harness_connect(&srv);
     struct folio_error err = {0};
     harness_refused(folio_whoami(c, &err), &err, FOLIO__CODE__UNAUTHENTICATED);
     cr_assert_str_eq(err.message, "log in first");
@@ -192,21 +192,21 @@ Test(login, every_session_op_needs_a_login)
     harness_refused(folio_user_passwd(c, HARNESS_ADMIN, "password-2", &err), &err,
                     FOLIO__CODE__UNAUTHENTICATED);
     harness_refused(folio_audit_query(c, NULL, 0, 0, 0, &err), &err, FOLIO__CODE__UNAUTHENTICATED);
-    folio_client_close(c);
+    folio_connection_close(c);
 
     /* Nothing was changed by the refused requests. */
     c = harness_admin(&srv);
     Folio__Response *r = harness_ok(folio_office_list(c, &err), &err);
     cr_assert_eq(r->offices->n_offices, 0);
     folio_response_free(r);
-    folio_client_close(c);
+    folio_connection_close(c);
     harness_server_finish(&srv);
 }
 
 Test(login, right_password_opens_a_session)
 {
     harness_shared_attach(&srv, "login");
-    struct folio_client *c = harness_connect(&srv);
+    struct folio_connection *c = harness_connect(&srv);
     struct folio_error err = {0};
     int64_t before = now();
     Folio__Response *r =
@@ -234,33 +234,33 @@ Test(login, right_password_opens_a_session)
     cr_assert_str_eq(r->session->token, "", "WhoAmI must not repeat the token");
     cr_assert_eq(r->session->expires_at, expires);
     folio_response_free(r);
-    folio_client_close(c);
+    folio_connection_close(c);
 
     /* Two logins give two different sessions. */
     c = harness_connect(&srv);
     char token2[65];
     harness_login_token(c, HARNESS_ADMIN, HARNESS_ADMIN_PASSWORD, token2);
     cr_assert_str_neq(token, token2);
-    folio_client_close(c);
+    folio_connection_close(c);
     harness_server_finish(&srv);
 }
 
 Test(login, user_names_are_case_insensitive)
 {
     harness_shared_attach(&srv, "login");
-    struct folio_client *c = harness_connect(&srv);
+    struct folio_connection *c = harness_connect(&srv);
     struct folio_error err = {0};
     Folio__Response *r = harness_ok(folio_login(c, "ROOT", HARNESS_ADMIN_PASSWORD, &err), &err);
     cr_assert_str_eq(r->session->user->name, "root");
     folio_response_free(r);
-    folio_client_close(c);
+    folio_connection_close(c);
     harness_server_finish(&srv);
 }
 
 Test(login, wrong_password_and_unknown_user_look_the_same)
 {
     harness_shared_attach(&srv, "login");
-    struct folio_client *c = harness_connect(&srv);
+    struct folio_connection *c = harness_connect(&srv);
     struct folio_error err = {0};
     harness_refused(folio_login(c, HARNESS_ADMIN, "not-the-password", &err), &err,
                     FOLIO__CODE__UNAUTHENTICATED);
@@ -273,7 +273,7 @@ Test(login, wrong_password_and_unknown_user_look_the_same)
     /* A failed login leaves the connection unauthenticated but usable. */
     harness_refused(folio_whoami(c, &err), &err, FOLIO__CODE__UNAUTHENTICATED);
     harness_login(c, HARNESS_ADMIN, HARNESS_ADMIN_PASSWORD);
-    folio_client_close(c);
+    folio_connection_close(c);
     harness_server_finish(&srv);
 }
 
@@ -284,7 +284,7 @@ Test(login, repeated_failures_lock_the_name_out)
     harness_server_start(&srv, flags);
     /* Alice never logged in: this address is unknown to her account. */
     add_agent("alice", "alice-password");
-    struct folio_client *c = harness_connect(&srv);
+    struct folio_connection *c = harness_connect(&srv);
     struct folio_error err = {0};
     for (int i = 0; i < 3; i++) {
         harness_refused(folio_login(c, "alice", "wrong-password", &err), &err,
@@ -297,13 +297,13 @@ Test(login, repeated_failures_lock_the_name_out)
     cr_assert_str_eq(err.message + strlen(err.message) - 2, " s", "lockout message \"%s\"",
                      err.message);
     /* Still locked on a new connection, and with any spelling of the name. */
-    folio_client_close(c);
+    folio_connection_close(c);
     c = harness_connect(&srv);
     harness_refused(folio_login(c, "Alice", "alice-password", &err), &err,
                     FOLIO__CODE__RESOURCE_EXHAUSTED);
     /* The lockout is for that name only. */
     harness_login(c, HARNESS_ADMIN, HARNESS_ADMIN_PASSWORD);
-    folio_client_close(c);
+    folio_connection_close(c);
     harness_server_finish(&srv);
 }
 
@@ -339,10 +339,10 @@ Test(login, lockout_ends_and_only_consecutive_failures_count)
 Test(login, token_survives_a_restart)
 {
     harness_server_start(&srv, NULL);
-    struct folio_client *c = harness_connect(&srv);
+    struct folio_connection *c = harness_connect(&srv);
     char token[65];
     harness_login_token(c, HARNESS_ADMIN, HARNESS_ADMIN_PASSWORD, token);
-    folio_client_close(c);
+    folio_connection_close(c);
 
     harness_server_restart(&srv);
     c = harness_connect(&srv);
@@ -356,31 +356,31 @@ Test(login, token_survives_a_restart)
     r = harness_ok(folio_whoami(c, &err), &err);
     cr_assert_str_eq(r->session->user->name, HARNESS_ADMIN);
     folio_response_free(r);
-    folio_client_close(c);
+    folio_connection_close(c);
     harness_server_finish(&srv);
 }
 
 Test(login, unknown_token_is_refused)
 {
     harness_shared_attach(&srv, "login");
-    struct folio_client *c = harness_connect(&srv);
+    struct folio_connection *c = harness_connect(&srv);
     struct folio_error err = {0};
     char token[65];
     memset(token, '0', 64);
     token[64] = '\0';
     harness_refused(folio_authenticate(c, token, &err), &err, FOLIO__CODE__UNAUTHENTICATED);
     harness_refused(folio_whoami(c, &err), &err, FOLIO__CODE__UNAUTHENTICATED);
-    folio_client_close(c);
+    folio_connection_close(c);
     harness_server_finish(&srv);
 }
 
 Test(login, logout_ends_the_session_everywhere)
 {
     harness_server_start(&srv, NULL);
-    struct folio_client *a = harness_connect(&srv);
+    struct folio_connection *a = harness_connect(&srv);
     char token[65];
     harness_login_token(a, HARNESS_ADMIN, HARNESS_ADMIN_PASSWORD, token);
-    struct folio_client *b = harness_connect(&srv);
+    struct folio_connection *b = harness_connect(&srv);
     struct folio_error err = {0};
     folio_response_free(harness_ok(folio_authenticate(b, token, &err), &err));
     /* Both have used the session since it was checked last. */
@@ -392,17 +392,17 @@ Test(login, logout_ends_the_session_everywhere)
     folio_response_free(r);
     harness_refused(folio_whoami(a, &err), &err, FOLIO__CODE__UNAUTHENTICATED);
     harness_refused(folio_whoami(b, &err), &err, FOLIO__CODE__UNAUTHENTICATED);
-    struct folio_client *c = harness_connect(&srv);
+    struct folio_connection *c = harness_connect(&srv);
     harness_refused(folio_authenticate(c, token, &err), &err, FOLIO__CODE__UNAUTHENTICATED);
-    folio_client_close(a);
-    folio_client_close(b);
-    folio_client_close(c);
+    folio_connection_close(a);
+    folio_connection_close(b);
+    folio_connection_close(c);
 
     /* And it stays ended across a restart. */
     harness_server_restart(&srv);
     c = harness_connect(&srv);
     harness_refused(folio_authenticate(c, token, &err), &err, FOLIO__CODE__UNAUTHENTICATED);
-    folio_client_close(c);
+    folio_connection_close(c);
     harness_server_finish(&srv);
 }
 
@@ -420,7 +420,7 @@ Test(login, sessions_expire_after_the_ttl)
     harness_server_clock(&srv, TTL_CLOCK_START);
     int64_t started_ms = harness_now_ms();
     harness_server_start(&srv, flags);
-    struct folio_client *c = harness_connect(&srv);
+    struct folio_connection *c = harness_connect(&srv);
     struct folio_error err = {0};
     Folio__Response *r =
         harness_ok(folio_login(c, HARNESS_ADMIN, HARNESS_ADMIN_PASSWORD, &err), &err);
@@ -449,10 +449,10 @@ Test(login, sessions_expire_after_the_ttl)
         harness_sleep_ms(100);
     }
     harness_refused(r, &err, FOLIO__CODE__UNAUTHENTICATED);
-    struct folio_client *d = harness_connect(&srv);
+    struct folio_connection *d = harness_connect(&srv);
     harness_refused(folio_authenticate(d, token, &err), &err, FOLIO__CODE__UNAUTHENTICATED);
-    folio_client_close(c);
-    folio_client_close(d);
+    folio_connection_close(c);
+    folio_connection_close(d);
     harness_server_finish(&srv);
 }
 
@@ -460,25 +460,25 @@ Test(login, disabled_user_is_locked_out_at_once)
 {
     harness_shared_attach(&srv, "login");
     add_agent("alice-disabled", "alice-password");
-    struct folio_client *alice = harness_user(&srv, "alice-disabled", "alice-password");
+    struct folio_connection *alice = harness_user(&srv, "alice-disabled", "alice-password");
     struct folio_error err = {0};
     folio_response_free(harness_ok(folio_whoami(alice, &err), &err));
 
-    struct folio_client *admin = harness_admin(&srv);
+    struct folio_connection *admin = harness_admin(&srv);
     Folio__Response *r = harness_ok(folio_user_disable(admin, "alice-disabled", &err), &err);
     cr_assert_eq(r->result_case, FOLIO__RESPONSE__RESULT_USER);
     cr_assert(r->user->disabled);
     folio_response_free(r);
 
     harness_refused(folio_whoami(alice, &err), &err, FOLIO__CODE__UNAUTHENTICATED);
-    struct folio_client *again = harness_connect(&srv);
+    struct folio_connection *again = harness_connect(&srv);
     /* Answered as a wrong password: the answer does not confirm a guess. */
     harness_refused(folio_login(again, "alice-disabled", "alice-password", &err), &err,
                     FOLIO__CODE__UNAUTHENTICATED);
     cr_assert_str_eq(err.message, "wrong user name or password");
-    folio_client_close(again);
-    folio_client_close(alice);
-    folio_client_close(admin);
+    folio_connection_close(again);
+    folio_connection_close(alice);
+    folio_connection_close(admin);
     harness_server_finish(&srv);
 }
 
@@ -486,7 +486,7 @@ Test(login, own_password_change)
 {
     harness_server_start(&srv, NULL);
     add_agent("alice", "alice-password");
-    struct folio_client *alice = harness_user(&srv, "alice", "alice-password");
+    struct folio_connection *alice = harness_user(&srv, "alice", "alice-password");
     struct folio_error err = {0};
     harness_refused(folio_password_change(alice, "not-my-password", "alice-new-password", &err),
                     &err, FOLIO__CODE__PERMISSION_DENIED);
@@ -496,18 +496,18 @@ Test(login, own_password_change)
         folio_password_change(alice, "alice-password", "alice-new-password", &err), &err);
     cr_assert_eq(r->result_case, FOLIO__RESPONSE__RESULT_EMPTY);
     folio_response_free(r);
-    folio_client_close(alice);
+    folio_connection_close(alice);
 
-    struct folio_client *c = harness_connect(&srv);
+    struct folio_connection *c = harness_connect(&srv);
     harness_refused(folio_login(c, "alice", "alice-password", &err), &err,
                     FOLIO__CODE__UNAUTHENTICATED);
     harness_login(c, "alice", "alice-new-password");
-    folio_client_close(c);
+    folio_connection_close(c);
 
     /* The new password survives a restart. */
     harness_server_restart(&srv);
     c = harness_user(&srv, "alice", "alice-new-password");
-    folio_client_close(c);
+    folio_connection_close(c);
     harness_server_finish(&srv);
 }
 
@@ -515,8 +515,8 @@ Test(login, admin_sets_a_password_and_ends_the_sessions)
 {
     harness_shared_attach(&srv, "login");
     add_agent("alice-reset", "alice-password");
-    struct folio_client *alice = harness_user(&srv, "alice-reset", "alice-password");
-    struct folio_client *admin = harness_admin(&srv);
+    struct folio_connection *alice = harness_user(&srv, "alice-reset", "alice-password");
+    struct folio_connection *admin = harness_admin(&srv);
     struct folio_error err = {0};
     folio_response_free(harness_ok(folio_whoami(alice, &err), &err));
     harness_refused(folio_user_passwd(admin, "alice-reset", "short", &err), &err,
@@ -529,15 +529,15 @@ Test(login, admin_sets_a_password_and_ends_the_sessions)
     folio_response_free(r);
 
     harness_refused(folio_whoami(alice, &err), &err, FOLIO__CODE__UNAUTHENTICATED);
-    struct folio_client *c = harness_connect(&srv);
+    struct folio_connection *c = harness_connect(&srv);
     harness_refused(folio_login(c, "alice-reset", "alice-password", &err), &err,
                     FOLIO__CODE__UNAUTHENTICATED);
     harness_login(c, "alice-reset", "reset-password-1");
-    folio_client_close(c);
+    folio_connection_close(c);
     /* The admin's own session is untouched. */
     folio_response_free(harness_ok(folio_whoami(admin, &err), &err));
-    folio_client_close(alice);
-    folio_client_close(admin);
+    folio_connection_close(alice);
+    folio_connection_close(admin);
     harness_server_finish(&srv);
 }
 
@@ -545,7 +545,7 @@ Test(login, no_password_or_token_in_the_log)
 {
     const char *const flags[] = {"--log-level", "debug", NULL};
     harness_server_start(&srv, flags);
-    struct folio_client *c = harness_connect(&srv);
+    struct folio_connection *c = harness_connect(&srv);
     struct folio_error err = {0};
     harness_refused(folio_login(c, HARNESS_ADMIN, "wrong-secret-77", &err), &err,
                     FOLIO__CODE__UNAUTHENTICATED);
@@ -556,7 +556,7 @@ Test(login, no_password_or_token_in_the_log)
     folio_response_free(harness_ok(folio_user_passwd(c, "alice", "alice-secret-66", &err), &err));
     folio_response_free(
         harness_ok(folio_password_change(c, HARNESS_ADMIN_PASSWORD, "root-secret-88", &err), &err));
-    folio_client_close(c);
+    folio_connection_close(c);
     int code = harness_server_stop(&srv);
     cr_assert_eq(code, 0);
 

@@ -74,10 +74,10 @@ static void expect_login(const char *source, const char *user, const char *passw
 
 static void add_agent(const char *name, const char *password)
 {
-    struct folio_client *admin = harness_admin(&srv);
+    struct folio_connection *admin = harness_admin(&srv);
     harness_add_office(admin, "North");
     harness_add_user(admin, name, FOLIO__ROLE__ROLE_AGENT, "North", password);
-    folio_client_close(admin);
+    folio_connection_close(admin);
 }
 
 /* How many times text occurs in foliod's log. */
@@ -92,7 +92,7 @@ static int log_count(const char *text)
 }
 
 /* True when the audit holds action on target. */
-static bool audit_has(struct folio_client *admin, const char *action, const char *target)
+static bool audit_has(struct folio_connection *admin, const char *action, const char *target)
 {
     struct folio_error err = {0};
     Folio__Response *r = harness_ok(folio_audit_query(admin, NULL, 0, 1000, 0, &err), &err);
@@ -163,7 +163,7 @@ Test(login_throttle, parallel_guesses_are_counted_before_hashing)
 /* Waits (bounded) until no password check runs or waits. */
 static void wait_for_idle_hasher(void)
 {
-    struct folio_client *admin = harness_admin(&srv);
+    struct folio_connection *admin = harness_admin(&srv);
     bool idle = false;
     for (int i = 0; i < 600 && !idle; i++) {
         struct folio_error err = {0};
@@ -174,18 +174,18 @@ static void wait_for_idle_hasher(void)
             harness_sleep_ms(100);
     }
     cr_assert(idle, "password checks still run");
-    folio_client_close(admin);
+    folio_connection_close(admin);
 }
 
 /* The pool's count of jobs taken back from connections that went away. */
 static uint64_t pool_cancelled(void)
 {
-    struct folio_client *admin = harness_admin(&srv);
+    struct folio_connection *admin = harness_admin(&srv);
     struct folio_error err = {0};
     Folio__Response *r = harness_ok(folio_stats_get(admin, &err), &err);
     uint64_t n = r->stats->pool_cancelled;
     folio_response_free(r);
-    folio_client_close(admin);
+    folio_connection_close(admin);
     return n;
 }
 
@@ -203,7 +203,7 @@ Test(login_throttle, a_guess_whose_connection_hangs_up_is_counted_or_never_check
                                  NULL};
     harness_server_start(&srv, flags);
     /* Root works from 127.0.0.1, where the test asks for the server's figures. */
-    folio_client_close(harness_admin(&srv));
+    folio_connection_close(harness_admin(&srv));
     uint64_t cancelled_before = pool_cancelled();
     struct harness_raw *raw = harness_raw_connect_from(&srv, "127.0.0.2");
     harness_raw_hello(raw, 1);
@@ -251,7 +251,7 @@ Test(login_throttle, an_admin_unlocks_and_a_new_password_unlocks)
                                  NULL};
     harness_server_start(&srv, flags);
     add_agent("alice", "alice-password");
-    struct folio_client *admin = harness_admin(&srv);
+    struct folio_connection *admin = harness_admin(&srv);
     harness_add_user(admin, "bob", FOLIO__ROLE__ROLE_AGENT, "North", "bob-password");
     for (int i = 0; i < 2; i++) {
         cr_assert_eq(login_from("127.0.0.2", "alice", "wrong"), FOLIO__CODE__UNAUTHENTICATED);
@@ -262,7 +262,7 @@ Test(login_throttle, an_admin_unlocks_and_a_new_password_unlocks)
 
     /* An agent may not unlock anyone. */
     struct folio_error err = {0};
-    struct folio_client *carol = NULL;
+    struct folio_connection *carol = NULL;
     harness_add_user(admin, "carol", FOLIO__ROLE__ROLE_AGENT, "North", "carol-password");
     carol = harness_user(&srv, "carol", "carol-password");
     harness_refused(folio_user_unlock(carol, "alice", &err), &err, FOLIO__CODE__PERMISSION_DENIED);
@@ -277,8 +277,8 @@ Test(login_throttle, an_admin_unlocks_and_a_new_password_unlocks)
     folio_response_free(
         harness_ok(folio_user_passwd(admin, "bob", "bob-new-password", &err), &err));
     expect_login("127.0.0.2", "bob", "bob-new-password", FOLIO__CODE__OK, NULL);
-    folio_client_close(carol);
-    folio_client_close(admin);
+    folio_connection_close(carol);
+    folio_connection_close(admin);
     harness_server_finish(&srv);
 }
 
@@ -286,8 +286,8 @@ Test(login_throttle, a_password_change_ends_the_other_sessions)
 {
     harness_server_start(&srv, NULL);
     add_agent("alice", "alice-password");
-    struct folio_client *here = harness_connect(&srv);
-    struct folio_client *there = harness_connect(&srv);
+    struct folio_connection *here = harness_connect(&srv);
+    struct folio_connection *there = harness_connect(&srv);
     char there_token[65];
     harness_login(here, "alice", "alice-password");
     harness_login_token(there, "alice", "alice-password", there_token);
@@ -299,15 +299,15 @@ Test(login_throttle, a_password_change_ends_the_other_sessions)
     /* The open connection on the other session is cut off... */
     harness_refused(folio_whoami(there, &err), &err, FOLIO__CODE__UNAUTHENTICATED);
     /* ...its token is gone... */
-    struct folio_client *later = harness_connect(&srv);
+    struct folio_connection *later = harness_connect(&srv);
     harness_refused(folio_authenticate(later, there_token, &err), &err,
                     FOLIO__CODE__UNAUTHENTICATED);
     /* ...and the session that changed the password goes on. */
     folio_response_free(harness_ok(folio_whoami(here, &err), &err));
     harness_login(later, "alice", "alice-new-password");
-    folio_client_close(later);
-    folio_client_close(there);
-    folio_client_close(here);
+    folio_connection_close(later);
+    folio_connection_close(there);
+    folio_connection_close(here);
     harness_server_finish(&srv);
 }
 
@@ -315,7 +315,7 @@ Test(login_throttle, a_disabled_account_answers_as_a_wrong_password)
 {
     harness_server_start(&srv, NULL);
     add_agent("alice", "alice-password");
-    struct folio_client *admin = harness_admin(&srv);
+    struct folio_connection *admin = harness_admin(&srv);
     struct folio_error err = {0};
     folio_response_free(harness_ok(folio_user_disable(admin, "alice", &err), &err));
     Folio__Response *right = login_answer_from("127.0.0.1", "alice", "alice-password");
@@ -325,7 +325,7 @@ Test(login_throttle, a_disabled_account_answers_as_a_wrong_password)
     cr_assert_str_eq(harness_message(right), harness_message(wrong));
     folio__response__free_unpacked(right, NULL);
     folio__response__free_unpacked(wrong, NULL);
-    folio_client_close(admin);
+    folio_connection_close(admin);
     harness_server_finish(&srv);
 }
 

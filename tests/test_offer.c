@@ -130,10 +130,10 @@ Test(offer, channel_follows_consent)
 #define PW_BOB   "bob-password"
 
 static struct harness_server srv;
-static struct folio_client *root, *alice, *bob;
+static struct folio_connection *root, *alice, *bob;
 static char *ana, *nemo;
 
-static char *add_client(struct folio_client *c, const char *name, bool consent)
+static char *add_client(struct folio_connection *c, const char *name, bool consent)
 {
     struct folio_error err = {0};
     Folio__Client client = FOLIO__CLIENT__INIT;
@@ -150,7 +150,7 @@ static char *add_client(struct folio_client *c, const char *name, bool consent)
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_CLIENT_ADD;
     req.client_add = &op;
-    Folio__Response *r = harness_ok(folio_client_call(c, &req, &err), &err);
+    Folio__Response *r = harness_ok(folio_connection_call(c, &req, &err), &err);
     char *id = strdup(r->client->id);
     folio_response_free(r);
     return id;
@@ -218,9 +218,9 @@ static void teardown(void)
 
 static void finish(void)
 {
-    folio_client_close(alice);
-    folio_client_close(bob);
-    folio_client_close(root);
+    folio_connection_close(alice);
+    folio_connection_close(bob);
+    folio_connection_close(root);
     alice = bob = root = NULL;
     harness_server_finish(&srv);
 }
@@ -230,9 +230,9 @@ TestSuite(offers, .init = setup, .fini = teardown);
 /* Restarts foliod with its clock at when; alice logs in again. */
 static void at(const char *when)
 {
-    folio_client_close(alice);
-    folio_client_close(bob);
-    folio_client_close(root);
+    folio_connection_close(alice);
+    folio_connection_close(bob);
+    folio_connection_close(root);
     harness_server_clock(&srv, when);
     harness_server_restart(&srv);
     root = harness_admin(&srv);
@@ -240,8 +240,9 @@ static void at(const char *when)
     bob = harness_user(&srv, bob_name, PW_BOB);
 }
 
-static Folio__Response *offer_add(struct folio_client *c, const char *client_id, const char *title,
-                                  const char *until, const char *channel, struct folio_error *err)
+static Folio__Response *offer_add(struct folio_connection *c, const char *client_id,
+                                  const char *title, const char *until, const char *channel,
+                                  struct folio_error *err)
 {
     Folio__Offer offer = FOLIO__OFFER__INIT;
     offer.client_id = (char *)client_id;
@@ -256,10 +257,10 @@ static Folio__Response *offer_add(struct folio_client *c, const char *client_id,
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_OFFER_ADD;
     req.offer_add = &op;
-    return folio_client_call(c, &req, err);
+    return folio_connection_call(c, &req, err);
 }
 
-static uint64_t offer_add_ok(struct folio_client *c, const char *client_id, const char *title,
+static uint64_t offer_add_ok(struct folio_connection *c, const char *client_id, const char *title,
                              const char *until)
 {
     struct folio_error err = {0};
@@ -269,7 +270,7 @@ static uint64_t offer_add_ok(struct folio_client *c, const char *client_id, cons
     return id;
 }
 
-static Folio__Response *offer_list(struct folio_client *c, const char *client_id,
+static Folio__Response *offer_list(struct folio_connection *c, const char *client_id,
                                    const char *status, const char *date, uint32_t limit,
                                    uint64_t after, struct folio_error *err)
 {
@@ -282,10 +283,10 @@ static Folio__Response *offer_list(struct folio_client *c, const char *client_id
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_OFFER_LIST;
     req.offer_list = &op;
-    return folio_client_call(c, &req, err);
+    return folio_connection_call(c, &req, err);
 }
 
-static Folio__Response *offer_set(struct folio_client *c, uint64_t id, const char *status,
+static Folio__Response *offer_set(struct folio_connection *c, uint64_t id, const char *status,
                                   const char *date, struct folio_error *err)
 {
     Folio__OfferSet op = FOLIO__OFFER_SET__INIT;
@@ -295,17 +296,17 @@ static Folio__Response *offer_set(struct folio_client *c, uint64_t id, const cha
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_OFFER_SET;
     req.offer_set = &op;
-    return folio_client_call(c, &req, err);
+    return folio_connection_call(c, &req, err);
 }
 
-static Folio__Response *history(struct folio_client *c, const char *id, struct folio_error *err)
+static Folio__Response *history(struct folio_connection *c, const char *id, struct folio_error *err)
 {
     Folio__ClientHistory op = FOLIO__CLIENT_HISTORY__INIT;
     op.id = (char *)id;
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_CLIENT_HISTORY;
     req.client_history = &op;
-    return folio_client_call(c, &req, err);
+    return folio_connection_call(c, &req, err);
 }
 
 static void assert_refused(Folio__Response *r, const struct folio_error *err, Folio__Code code,
@@ -514,7 +515,7 @@ Test(offers, sending_needs_the_consent_still_held)
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_CLIENT_UPDATE;
     req.client_update = &op;
-    folio_response_free(harness_ok(folio_client_call(alice, &req, &err), &err));
+    folio_response_free(harness_ok(folio_connection_call(alice, &req, &err), &err));
 
     assert_refused(offer_set(alice, id, "sent", "2026-05-01", &err), &err,
                    FOLIO__CODE__FAILED_PRECONDITION, "consent");
@@ -533,7 +534,7 @@ Test(offers, erasing_the_client_removes_its_offers)
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_CLIENT_ERASE;
     req.client_erase = &op;
-    folio_response_free(harness_ok(folio_client_call(alice, &req, &err), &err));
+    folio_response_free(harness_ok(folio_connection_call(alice, &req, &err), &err));
 
     Folio__Response *r = harness_ok(offer_list(alice, NULL, NULL, "2026-01-01", 0, 0, &err), &err);
     cr_assert_eq(r->offers->n_offers, 0);

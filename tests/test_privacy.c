@@ -25,7 +25,7 @@ static void teardown(void)
 TestSuite(privacy, .fini = teardown);
 
 /* Adds a client with just a name to c's portfolio; returns its id (free()). */
-static char *add_named(struct folio_client *c, const char *name)
+static char *add_named(struct folio_connection *c, const char *name)
 {
     struct folio_error err = {0};
     Folio__Client client = FOLIO__CLIENT__INIT;
@@ -37,7 +37,8 @@ static char *add_named(struct folio_client *c, const char *name)
     return id;
 }
 
-static void add_event(struct folio_client *c, const char *id, const char *kind, const char *what)
+static void add_event(struct folio_connection *c, const char *id, const char *kind,
+                      const char *what)
 {
     struct folio_error err = {0};
     Folio__EventAdd ev = FOLIO__EVENT_ADD__INIT;
@@ -49,7 +50,7 @@ static void add_event(struct folio_client *c, const char *id, const char *kind, 
 
 /* How many of the audit records (the newest 1000) hold words in their
  * detail; how many name target with action and have exactly detail. */
-static size_t audit_count(struct folio_client *c, const char *words, const char *target,
+static size_t audit_count(struct folio_connection *c, const char *words, const char *target,
                           const char *action, const char *detail)
 {
     struct folio_error err = {0};
@@ -69,8 +70,8 @@ static size_t audit_count(struct folio_client *c, const char *words, const char 
 
 static void check_erase_scrubs_the_audit(void)
 {
-    struct folio_client *olga = harness_user(&srv, "olga", PW_OLGA);
-    struct folio_client *alice = harness_user(&srv, "alice", PW_ALICE);
+    struct folio_connection *olga = harness_user(&srv, "olga", PW_OLGA);
+    struct folio_connection *alice = harness_user(&srv, "alice", PW_ALICE);
     char *gone = add_named(alice, "Erased Person");
     char *kept = add_named(alice, "Kept Person");
     add_event(alice, gone, "purchase", "insulin pump");
@@ -96,8 +97,8 @@ static void check_erase_scrubs_the_audit(void)
     cr_assert_eq(audit_count(olga, NULL, kept, "event.add", "purchase wheelchair"), 1);
     free(gone);
     free(kept);
-    folio_client_close(alice);
-    folio_client_close(olga);
+    folio_connection_close(alice);
+    folio_connection_close(olga);
 }
 
 /* A refusal that quotes a name the peer sent carries printable, valid
@@ -142,11 +143,11 @@ static void check_messages_are_sanitised(void)
 Test(privacy, erasure_and_echoed_bytes)
 {
     harness_server_start(&srv, NULL);
-    struct folio_client *root = harness_admin(&srv);
+    struct folio_connection *root = harness_admin(&srv);
     harness_add_office(root, "North");
     harness_add_user(root, "olga", FOLIO__ROLE__ROLE_OFFICE_ADMIN, "North", PW_OLGA);
     harness_add_user(root, "alice", FOLIO__ROLE__ROLE_AGENT, "North", PW_ALICE);
-    folio_client_close(root);
+    folio_connection_close(root);
     check_erase_scrubs_the_audit();
     check_messages_are_sanitised();
     harness_server_finish(&srv);

@@ -19,7 +19,7 @@
 #define PW_CARL  "carl-password"
 
 static struct harness_server srv;
-static struct folio_client *root, *alice;
+static struct folio_connection *root, *alice;
 
 /* This test's office and agents. */
 static char north[32], alice_name[32], carl_name[32];
@@ -71,14 +71,14 @@ TestSuite(profile, .init = setup, .fini = teardown);
 
 static void finish(void)
 {
-    folio_client_close(alice);
-    folio_client_close(root);
+    folio_connection_close(alice);
+    folio_connection_close(root);
     alice = root = NULL;
     harness_server_finish(&srv);
 }
 
 /* Sets the named fields (NULL-terminated) from card. */
-static Folio__Response *profile_set(struct folio_client *c, Folio__AgentCard *card,
+static Folio__Response *profile_set(struct folio_connection *c, Folio__AgentCard *card,
                                     const char *const *fields, struct folio_error *err)
 {
     size_t n = 0;
@@ -91,16 +91,16 @@ static Folio__Response *profile_set(struct folio_client *c, Folio__AgentCard *ca
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_PROFILE_SET;
     req.profile_set = &op;
-    return folio_client_call(c, &req, err);
+    return folio_connection_call(c, &req, err);
 }
 
-static Folio__Response *profile_get(struct folio_client *c, struct folio_error *err)
+static Folio__Response *profile_get(struct folio_connection *c, struct folio_error *err)
 {
     Folio__ProfileGet op = FOLIO__PROFILE_GET__INIT;
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_PROFILE_GET;
     req.profile_get = &op;
-    return folio_client_call(c, &req, err);
+    return folio_connection_call(c, &req, err);
 }
 
 static void assert_invalid(Folio__AgentCard *card, const char *field)
@@ -134,12 +134,12 @@ Test(profile, a_user_without_a_card_gets_an_empty_one)
     cr_assert_str_eq(r->card->display_name, "");
     cr_assert_str_eq(r->card->phone, "");
     folio_response_free(r);
-    struct folio_client *anon = harness_connect(&srv);
+    struct folio_connection *anon = harness_connect(&srv);
     harness_refused(profile_get(anon, &err), &err, FOLIO__CODE__UNAUTHENTICATED);
     const char *fields[] = {"phone", NULL};
     Folio__AgentCard card = FOLIO__AGENT_CARD__INIT;
     harness_refused(profile_set(anon, &card, fields, &err), &err, FOLIO__CODE__UNAUTHENTICATED);
-    folio_client_close(anon);
+    folio_connection_close(anon);
     finish();
 }
 
@@ -177,12 +177,12 @@ Test(profile, each_user_sets_its_own_card_field_by_field)
     folio_response_free(r);
 
     /* Another user sees only its own card; admins keep one too. */
-    struct folio_client *carl = harness_user(&srv, carl_name, PW_CARL);
+    struct folio_connection *carl = harness_user(&srv, carl_name, PW_CARL);
     r = harness_ok(profile_get(carl, &err), &err);
     cr_assert_str_eq(r->card->user, carl_name);
     cr_assert_str_eq(r->card->display_name, "");
     folio_response_free(r);
-    folio_client_close(carl);
+    folio_connection_close(carl);
     const char *phone[] = {"phone", NULL};
     card.phone = (char *)"555 0000";
     r = harness_ok(profile_set(root, &card, phone, &err), &err);
@@ -241,8 +241,8 @@ Test(profile, cards_survive_a_restart, .init = setup_own)
     card.email = (char *)"alice@example.com";
     const char *fields[] = {"display_name", "email", NULL};
     folio_response_free(harness_ok(profile_set(alice, &card, fields, &err), &err));
-    folio_client_close(alice);
-    folio_client_close(root);
+    folio_connection_close(alice);
+    folio_connection_close(root);
     harness_server_restart(&srv);
     root = harness_admin(&srv);
     alice = harness_user(&srv, alice_name, PW_ALICE);

@@ -22,11 +22,12 @@
 #define TODAY "2030-06-10"
 
 static struct harness_server srv;
-static struct folio_client *root, *olga, *alice, *anna, *bob;
+static struct folio_connection *root, *olga, *alice, *anna, *bob;
 static char mia[37], noel[37], zoe[37];
 static char *coupon_code;
 
-static void add_client(struct folio_client *c, const char *name, const char *birth, char out[37])
+static void add_client(struct folio_connection *c, const char *name, const char *birth,
+                       char out[37])
 {
     struct folio_error err = {0};
     Folio__Consent consent = FOLIO__CONSENT__INIT;
@@ -40,12 +41,12 @@ static void add_client(struct folio_client *c, const char *name, const char *bir
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_CLIENT_ADD;
     req.client_add = &op;
-    Folio__Response *r = harness_ok(folio_client_call(c, &req, &err), &err);
+    Folio__Response *r = harness_ok(folio_connection_call(c, &req, &err), &err);
     snprintf(out, 37, "%s", r->client->id);
     folio_response_free(r);
 }
 
-static void add_offer(struct folio_client *c, const char *client_id)
+static void add_offer(struct folio_connection *c, const char *client_id)
 {
     struct folio_error err = {0};
     Folio__Offer offer = FOLIO__OFFER__INIT;
@@ -59,7 +60,7 @@ static void add_offer(struct folio_client *c, const char *client_id)
     folio_response_free(r);
 }
 
-static char *add_coupon(struct folio_client *c, const char *client_id, uint64_t partner)
+static char *add_coupon(struct folio_connection *c, const char *client_id, uint64_t partner)
 {
     struct folio_error err = {0};
     Folio__Coupon coupon = FOLIO__COUPON__INIT;
@@ -74,7 +75,7 @@ static char *add_coupon(struct folio_client *c, const char *client_id, uint64_t 
 }
 
 /* How many clients c sees in its own portfolio. */
-static size_t portfolio_size(struct folio_client *c)
+static size_t portfolio_size(struct folio_connection *c)
 {
     struct folio_error err = {0};
     Folio__Response *r = harness_ok(folio_client_list(c, 1000, NULL, &err), &err);
@@ -83,7 +84,7 @@ static size_t portfolio_size(struct folio_client *c)
     return n;
 }
 
-static bool sees_client(struct folio_client *c, const char *id)
+static bool sees_client(struct folio_connection *c, const char *id)
 {
     struct folio_error err = {0};
     Folio__Response *r = folio_client_get(c, id, false, &err);
@@ -94,7 +95,7 @@ static bool sees_client(struct folio_client *c, const char *id)
     return yes;
 }
 
-static uint64_t client_version(struct folio_client *c, const char *id)
+static uint64_t client_version(struct folio_connection *c, const char *id)
 {
     struct folio_error err = {0};
     Folio__Response *r = harness_ok(folio_client_get(c, id, false, &err), &err);
@@ -104,7 +105,7 @@ static uint64_t client_version(struct folio_client *c, const char *id)
 }
 
 /* How many agenda items of kind about client_id (or ref) c sees from TODAY. */
-static size_t agenda_items(struct folio_client *c, const char *kind, const char *client_id)
+static size_t agenda_items(struct folio_connection *c, const char *kind, const char *client_id)
 {
     struct folio_error err = {0};
     Folio__Response *r = harness_ok(folio_agenda(c, TODAY, 7, &err), &err);
@@ -118,7 +119,7 @@ static size_t agenda_items(struct folio_client *c, const char *kind, const char 
     return n;
 }
 
-static size_t offers_of(struct folio_client *c)
+static size_t offers_of(struct folio_connection *c)
 {
     struct folio_error err = {0};
     Folio__Response *r = harness_ok(folio_offer_list(c, NULL, NULL, TODAY, 100, 0, &err), &err);
@@ -127,7 +128,7 @@ static size_t offers_of(struct folio_client *c)
     return n;
 }
 
-static size_t coupons_of(struct folio_client *c)
+static size_t coupons_of(struct folio_connection *c)
 {
     struct folio_error err = {0};
     Folio__Response *r = harness_ok(folio_coupon_list(c, NULL, 100, NULL, &err), &err);
@@ -137,7 +138,7 @@ static size_t coupons_of(struct folio_client *c)
 }
 
 /* Does the timeline of id (seen by c) hold a "reassigned" event saying what? */
-static size_t reassigned_events(struct folio_client *c, const char *id, const char *what)
+static size_t reassigned_events(struct folio_connection *c, const char *id, const char *what)
 {
     struct folio_error err = {0};
     Folio__Response *r = harness_ok(folio_client_history(c, id, 100, 0, &err), &err);
@@ -205,9 +206,9 @@ TestSuite(reassign, .init = setup, .fini = teardown);
 
 static void finish(void)
 {
-    struct folio_client **all[] = {&root, &olga, &alice, &anna, &bob};
+    struct folio_connection **all[] = {&root, &olga, &alice, &anna, &bob};
     for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
-        folio_client_close(*all[i]);
+        folio_connection_close(*all[i]);
         *all[i] = NULL;
     }
     harness_server_finish(&srv);

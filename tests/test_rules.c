@@ -4,7 +4,7 @@
  *   olga   office-admin of North
  *   alice  agent in North
  * next to the firm-admin root. Requests are built here and sent with
- * folio_client_call, so these tests depend on the wire alone. */
+ * folio_connection_call, so these tests depend on the wire alone. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +21,7 @@
 #define DEFAULT_RULES 10
 
 static struct harness_server srv;
-static struct folio_client *root, *olga, *alice;
+static struct folio_connection *root, *olga, *alice;
 
 static void setup(void)
 {
@@ -43,9 +43,9 @@ TestSuite(rules, .init = setup, .fini = teardown);
 
 static void close_all(void)
 {
-    folio_client_close(alice);
-    folio_client_close(olga);
-    folio_client_close(root);
+    folio_connection_close(alice);
+    folio_connection_close(olga);
+    folio_connection_close(root);
     alice = olga = root = NULL;
 }
 
@@ -64,46 +64,48 @@ static void reconnect(void)
 
 /* ---------------------------------------------------------------- requests */
 
-static Folio__Response *rule_add(struct folio_client *c, Folio__Rule *rule, struct folio_error *err)
+static Folio__Response *rule_add(struct folio_connection *c, Folio__Rule *rule,
+                                 struct folio_error *err)
 {
     Folio__RuleAdd op = FOLIO__RULE_ADD__INIT;
     op.rule = rule;
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_RULE_ADD;
     req.rule_add = &op;
-    return folio_client_call(c, &req, err);
+    return folio_connection_call(c, &req, err);
 }
 
-static Folio__Response *rule_list(struct folio_client *c, struct folio_error *err)
+static Folio__Response *rule_list(struct folio_connection *c, struct folio_error *err)
 {
     Folio__RuleList op = FOLIO__RULE_LIST__INIT;
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_RULE_LIST;
     req.rule_list = &op;
-    return folio_client_call(c, &req, err);
+    return folio_connection_call(c, &req, err);
 }
 
-static Folio__Response *rule_remove(struct folio_client *c, uint64_t id, struct folio_error *err)
+static Folio__Response *rule_remove(struct folio_connection *c, uint64_t id,
+                                    struct folio_error *err)
 {
     Folio__RuleRemove op = FOLIO__RULE_REMOVE__INIT;
     op.id = id;
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_RULE_REMOVE;
     req.rule_remove = &op;
-    return folio_client_call(c, &req, err);
+    return folio_connection_call(c, &req, err);
 }
 
-static Folio__Response *calendar_get(struct folio_client *c, struct folio_error *err)
+static Folio__Response *calendar_get(struct folio_connection *c, struct folio_error *err)
 {
     Folio__CalendarGet op = FOLIO__CALENDAR_GET__INIT;
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_CALENDAR_GET;
     req.calendar_get = &op;
-    return folio_client_call(c, &req, err);
+    return folio_connection_call(c, &req, err);
 }
 
 /* CalendarSet with these values and field names. */
-static Folio__Response *calendar_set(struct folio_client *c, uint32_t *months, size_t n_months,
+static Folio__Response *calendar_set(struct folio_connection *c, uint32_t *months, size_t n_months,
                                      uint32_t stay, const char *const *fields, size_t n_fields,
                                      struct folio_error *err)
 {
@@ -118,10 +120,10 @@ static Folio__Response *calendar_set(struct folio_client *c, uint32_t *months, s
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_CALENDAR_SET;
     req.calendar_set = &op;
-    return folio_client_call(c, &req, err);
+    return folio_connection_call(c, &req, err);
 }
 
-static Folio__Response *occasion_add(struct folio_client *c, const char *name, uint32_t month,
+static Folio__Response *occasion_add(struct folio_connection *c, const char *name, uint32_t month,
                                      uint32_t day, struct folio_error *err)
 {
     Folio__Occasion occ = FOLIO__OCCASION__INIT;
@@ -133,10 +135,10 @@ static Folio__Response *occasion_add(struct folio_client *c, const char *name, u
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_OCCASION_ADD;
     req.occasion_add = &op;
-    return folio_client_call(c, &req, err);
+    return folio_connection_call(c, &req, err);
 }
 
-static Folio__Response *occasion_remove(struct folio_client *c, const char *name,
+static Folio__Response *occasion_remove(struct folio_connection *c, const char *name,
                                         struct folio_error *err)
 {
     Folio__OccasionRemove op = FOLIO__OCCASION_REMOVE__INIT;
@@ -144,7 +146,7 @@ static Folio__Response *occasion_remove(struct folio_client *c, const char *name
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_OCCASION_REMOVE;
     req.occasion_remove = &op;
-    return folio_client_call(c, &req, err);
+    return folio_connection_call(c, &req, err);
 }
 
 static Folio__Rule make_rule(const char *on, const char *suggest, uint32_t window)
@@ -197,7 +199,7 @@ Test(rules, a_new_firm_has_the_default_rules_and_calendar)
 {
     struct folio_error err = {0};
     /* Anyone with a session reads them. */
-    struct folio_client *readers[] = {root, olga, alice};
+    struct folio_connection *readers[] = {root, olga, alice};
     for (size_t k = 0; k < 3; k++) {
         Folio__Response *r = harness_ok(rule_list(readers[k], &err), &err);
         cr_assert_eq(r->result_case, FOLIO__RESPONSE__RESULT_RULES);
@@ -230,10 +232,10 @@ Test(rules, a_new_firm_has_the_default_rules_and_calendar)
         folio_response_free(r);
     }
     /* Without a session nothing is answered. */
-    struct folio_client *anon = harness_connect(&srv);
+    struct folio_connection *anon = harness_connect(&srv);
     harness_refused(rule_list(anon, &err), &err, FOLIO__CODE__UNAUTHENTICATED);
     harness_refused(calendar_get(anon, &err), &err, FOLIO__CODE__UNAUTHENTICATED);
-    folio_client_close(anon);
+    folio_connection_close(anon);
     finish();
 }
 
@@ -290,7 +292,7 @@ Test(rules, only_a_firm_admin_changes_rules)
 {
     struct folio_error err = {0};
     Folio__Rule rule = make_rule("life:retired", "offer an annuity", 0);
-    struct folio_client *others[] = {olga, alice};
+    struct folio_connection *others[] = {olga, alice};
     for (size_t i = 0; i < 2; i++) {
         harness_refused(rule_add(others[i], &rule, &err), &err, FOLIO__CODE__PERMISSION_DENIED);
         harness_refused(rule_remove(others[i], 1, &err), &err, FOLIO__CODE__PERMISSION_DENIED);
@@ -426,7 +428,7 @@ Test(rules, calendar_changes_are_checked)
                     FOLIO__CODE__INVALID_ARGUMENT);
 
     uint32_t july[] = {7};
-    struct folio_client *others[] = {olga, alice};
+    struct folio_connection *others[] = {olga, alice};
     for (size_t i = 0; i < 2; i++) {
         harness_refused(calendar_set(others[i], july, 1, 0, season, 1, &err), &err,
                         FOLIO__CODE__PERMISSION_DENIED);

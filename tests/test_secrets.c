@@ -83,7 +83,7 @@ static size_t tls_key_secret(const char *path, uint8_t out[66])
 }
 
 /* Every text of every audit record, one after the other. */
-static char *audit_text(struct folio_client *admin)
+static char *audit_text(struct folio_connection *admin)
 {
     struct folio_error err = {0};
     Folio__Response *r = harness_ok(folio_audit_query(admin, "", 0, 0, 1000, &err), &err);
@@ -113,7 +113,7 @@ Test(secrets, no_password_token_or_firm_key_where_it_should_not_be)
 {
     harness_server_start(&srv, NULL);
     struct folio_error err = {0};
-    struct folio_client *admin = harness_connect(&srv);
+    struct folio_connection *admin = harness_connect(&srv);
     harness_refused(folio_login(admin, HARNESS_ADMIN, "wrong-secret-71", &err), &err,
                     FOLIO__CODE__UNAUTHENTICATED);
     char admin_token[65];
@@ -122,17 +122,17 @@ Test(secrets, no_password_token_or_firm_key_where_it_should_not_be)
     harness_add_user(admin, "alice", FOLIO__ROLE__ROLE_AGENT, "North", "alice-secret-72");
     folio_response_free(
         harness_ok(folio_user_passwd(admin, "alice", "alice-secret-73", &err), &err));
-    struct folio_client *alice = harness_connect(&srv);
+    struct folio_connection *alice = harness_connect(&srv);
     char alice_token[65];
     harness_login_token(alice, "alice", "alice-secret-73", alice_token);
     folio_response_free(
         harness_ok(folio_password_change(alice, "alice-secret-73", "alice-secret-74", &err), &err));
-    folio_client_close(alice);
+    folio_connection_close(alice);
     alice = harness_connect(&srv);
     harness_login_token(alice, "alice", "alice-secret-74", alice_token);
     char *audit = audit_text(admin);
-    folio_client_close(alice);
-    folio_client_close(admin);
+    folio_connection_close(alice);
+    folio_connection_close(admin);
 
     /* A bundle of alice's portfolio, signed with the firm key. */
     char bundle[PATH_MAX + 32], config[PATH_MAX + 32];

@@ -44,7 +44,7 @@ static uint8_t *office_adds(size_t *len)
 /* Asserts that the offices acknowledged (acked[i]) are all stored. */
 static void check_after_restart(const bool acked[WRITES], int expected_min)
 {
-    struct folio_client *c = harness_admin(&srv);
+    struct folio_connection *c = harness_admin(&srv);
     struct folio_error err = {0};
     Folio__Response *r = harness_ok(folio_office_list(c, &err), &err);
     int acknowledged = 0;
@@ -60,7 +60,7 @@ static void check_after_restart(const bool acked[WRITES], int expected_min)
     cr_assert_geq(acknowledged, expected_min);
     cr_assert_leq(r->offices->n_offices, WRITES);
     folio_response_free(r);
-    folio_client_close(c);
+    folio_connection_close(c);
 }
 
 Test(shutdown, sigterm_after_acknowledgement_keeps_every_write)
@@ -147,7 +147,7 @@ Test(shutdown, sigint_while_writes_are_queued)
 Test(shutdown, sigterm_with_idle_clients_connected)
 {
     harness_server_start(&srv, NULL);
-    struct folio_client *a = harness_admin(&srv);
+    struct folio_connection *a = harness_admin(&srv);
     struct harness_raw *raw = harness_raw_connect(&srv);
     harness_raw_hello(raw, 1);
     struct harness_raw *silent = harness_raw_connect(&srv);
@@ -163,19 +163,19 @@ Test(shutdown, sigterm_with_idle_clients_connected)
     harness_raw_close(raw);
     harness_raw_close(silent);
     harness_raw_close(mute);
-    folio_client_close(a);
+    folio_connection_close(a);
     harness_server_cleanup(&srv);
 }
 
 Test(shutdown, stopped_server_starts_again_and_keeps_sessions)
 {
     harness_server_start(&srv, NULL);
-    struct folio_client *a = harness_connect(&srv);
+    struct folio_connection *a = harness_connect(&srv);
     char token[65];
     harness_login_token(a, HARNESS_ADMIN, HARNESS_ADMIN_PASSWORD, token);
     harness_add_office(a, "Kept");
     for (int round = 0; round < 3; round++) {
-        folio_client_close(a);
+        folio_connection_close(a);
         harness_server_restart(&srv);
         a = harness_connect(&srv);
         struct folio_error err = {0};
@@ -185,7 +185,7 @@ Test(shutdown, stopped_server_starts_again_and_keeps_sessions)
         cr_assert_str_eq(r->offices->offices[0]->name, "Kept");
         folio_response_free(r);
     }
-    folio_client_close(a);
+    folio_connection_close(a);
     harness_server_finish(&srv);
 }
 

@@ -15,7 +15,7 @@
 #define PW_ALICE "alice-password"
 
 static struct harness_server srv;
-static struct folio_client *root;
+static struct folio_connection *root;
 
 static void setup(void)
 {
@@ -35,7 +35,7 @@ TestSuite(stats, .init = setup, .fini = teardown);
 
 static void finish(void)
 {
-    folio_client_close(root);
+    folio_connection_close(root);
     root = NULL;
     harness_server_finish(&srv);
 }
@@ -54,7 +54,7 @@ static uint64_t op_count(const Folio__Stats *s, const char *op)
     return c != NULL ? c->count : 0;
 }
 
-static void add_client(struct folio_client *c, const char *name)
+static void add_client(struct folio_connection *c, const char *name)
 {
     Folio__Client client = FOLIO__CLIENT__INIT;
     client.name = (char *)name;
@@ -64,7 +64,7 @@ static void add_client(struct folio_client *c, const char *name)
 
 Test(stats, the_firm_admin_sees_connections_requests_commits_and_the_database)
 {
-    struct folio_client *alice = harness_user(&srv, "alice", PW_ALICE);
+    struct folio_connection *alice = harness_user(&srv, "alice", PW_ALICE);
     add_client(alice, "Ana Quispe");
     add_client(alice, "Luis Mamani");
     struct folio_error err;
@@ -114,7 +114,7 @@ Test(stats, the_firm_admin_sees_connections_requests_commits_and_the_database)
     cr_assert_eq(op_count(r->stats, "stats_get"), 2);
     folio_response_free(r);
 
-    folio_client_close(alice);
+    folio_connection_close(alice);
     finish();
 }
 
@@ -125,12 +125,12 @@ Test(stats, a_closed_connection_is_no_longer_open_but_was_accepted)
     uint64_t accepted = r->stats->connections_accepted;
     folio_response_free(r);
 
-    struct folio_client *extra = harness_user(&srv, "alice", PW_ALICE);
+    struct folio_connection *extra = harness_user(&srv, "alice", PW_ALICE);
     r = harness_ok(folio_stats_get(root, &err), &err);
     cr_assert_eq(r->stats->connections_accepted, accepted + 1);
     uint64_t open = r->stats->connections;
     folio_response_free(r);
-    folio_client_close(extra);
+    folio_connection_close(extra);
 
     /* The server sees the close when it next reads that socket: ask until
      * it has (bounded), without asserting how long it takes. */
@@ -149,20 +149,20 @@ Test(stats, a_closed_connection_is_no_longer_open_but_was_accepted)
 Test(stats, agents_and_office_admins_are_refused)
 {
     struct folio_error err;
-    struct folio_client *alice = harness_user(&srv, "alice", PW_ALICE);
+    struct folio_connection *alice = harness_user(&srv, "alice", PW_ALICE);
     harness_refused(folio_stats_get(alice, &err), &err, FOLIO__CODE__PERMISSION_DENIED);
-    struct folio_client *olga = harness_user(&srv, "olga", PW_OLGA);
+    struct folio_connection *olga = harness_user(&srv, "olga", PW_OLGA);
     harness_refused(folio_stats_get(olga, &err), &err, FOLIO__CODE__PERMISSION_DENIED);
-    folio_client_close(alice);
-    folio_client_close(olga);
+    folio_connection_close(alice);
+    folio_connection_close(olga);
     finish();
 }
 
 Test(stats, without_a_session_it_asks_for_a_login)
 {
     struct folio_error err;
-    struct folio_client *anon = harness_connect(&srv);
+    struct folio_connection *anon = harness_connect(&srv);
     harness_refused(folio_stats_get(anon, &err), &err, FOLIO__CODE__UNAUTHENTICATED);
-    folio_client_close(anon);
+    folio_connection_close(anon);
     finish();
 }

@@ -156,26 +156,26 @@ static bool log_says(const char *words)
 static void logs_in_with(const struct folio_tls *tls)
 {
     struct folio_error err = {0};
-    struct folio_client *c = harness_connect_with(&srv, tls, &err);
+    struct folio_connection *c = harness_connect_with(&srv, tls, &err);
     cr_assert_not_null(c, "connect failed: %s: %s", status_name(err.code), err.message);
     if (!srv.plaintext) {
         char served[TLS_FINGERPRINT_SIZE];
         file_fingerprint(srv.cert_file, served);
-        cr_assert_str_eq(folio_client_fingerprint(c), served,
+        cr_assert_str_eq(folio_connection_fingerprint(c), served,
                          "the client saw another certificate than the one served");
     }
     harness_login(c, HARNESS_ADMIN, HARNESS_ADMIN_PASSWORD);
     folio_response_free(harness_ok(folio_whoami(c, &err), &err));
-    folio_client_close(c);
+    folio_connection_close(c);
 }
 
 /* A connection trusting as tls is not made; err says why. */
 static void connect_fails(const struct folio_tls *tls, struct folio_error *err)
 {
     *err = (struct folio_error){0};
-    struct folio_client *c = harness_connect_with(&srv, tls, err);
+    struct folio_connection *c = harness_connect_with(&srv, tls, err);
     if (c != NULL) {
-        folio_client_close(c);
+        folio_connection_close(c);
         cr_assert_fail("connected to %s; expected a refusal", srv.addr);
     }
     cr_log_info("refused: %s%s: %s", err->transport ? "transport " : "", status_name(err->code),
@@ -395,9 +395,9 @@ Test(tls, a_tls_client_to_a_plaintext_server_fails_and_it_keeps_serving)
     harness_raw_refused_and_closed(raw, FOLIO__CODE__FAILED_PRECONDITION, "runs without TLS");
     harness_raw_close(raw);
 
-    struct folio_client *plain = harness_admin(&srv);
-    cr_assert_str_eq(folio_client_fingerprint(plain), "");
-    folio_client_close(plain);
+    struct folio_connection *plain = harness_admin(&srv);
+    cr_assert_str_eq(folio_connection_fingerprint(plain), "");
+    folio_connection_close(plain);
     harness_server_finish(&srv);
 }
 
@@ -696,7 +696,7 @@ Test(tls, a_client_over_the_connection_limit_reads_why_after_its_handshake)
 {
     static const char *const flags[] = {"--max-connections", "1", NULL};
     harness_server_start(&srv, flags);
-    struct folio_client *held = harness_admin(&srv);
+    struct folio_connection *held = harness_admin(&srv);
     struct folio_tls tls = harness_tls(&srv);
     struct folio_error err;
     connect_fails(&tls, &err);
@@ -705,6 +705,6 @@ Test(tls, a_client_over_the_connection_limit_reads_why_after_its_handshake)
     cr_assert(strstr(err.message, "limit of 1 connections") != NULL, "%s", err.message);
     /* The one held is unaffected. */
     folio_response_free(harness_ok(folio_whoami(held, &err), &err));
-    folio_client_close(held);
+    folio_connection_close(held);
     harness_server_finish(&srv);
 }

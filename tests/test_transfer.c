@@ -33,7 +33,7 @@
 #define TODAY "2030-06-10"
 
 static struct harness_server a, b;
-static struct folio_client *root_a, *root_b, *alice, *carol;
+static struct folio_connection *root_a, *root_b, *alice, *carol;
 static char mia[37], noel[37], coupon_code[32];
 /* This test's offices, people and partner, and where its files go. */
 static char north[32], south[32], east[32], alice_name[32], olga_name[32], bob_name[32],
@@ -72,7 +72,7 @@ static void names(void)
 }
 
 /* The seq of root's firm's newest audit record. */
-static uint64_t audit_newest(struct folio_client *root)
+static uint64_t audit_newest(struct folio_connection *root)
 {
     struct folio_error err = {0};
     Folio__Response *r = harness_ok(folio_audit_query(root, NULL, 0, 1, 0, &err), &err);
@@ -81,12 +81,13 @@ static uint64_t audit_newest(struct folio_client *root)
     return seq;
 }
 
-static Folio__Response *call(struct folio_client *c, Folio__Request *req, struct folio_error *err)
+static Folio__Response *call(struct folio_connection *c, Folio__Request *req,
+                             struct folio_error *err)
 {
-    return folio_client_call(c, req, err);
+    return folio_connection_call(c, req, err);
 }
 
-static void add_client(struct folio_client *c, Folio__Client *client, char out[37])
+static void add_client(struct folio_connection *c, Folio__Client *client, char out[37])
 {
     struct folio_error err = {0};
     Folio__ClientAdd op = FOLIO__CLIENT_ADD__INIT;
@@ -99,8 +100,8 @@ static void add_client(struct folio_client *c, Folio__Client *client, char out[3
     folio_response_free(r);
 }
 
-static void add_event(struct folio_client *c, const char *id, const char *kind, const char *what,
-                      const char *date, const char *follow_up)
+static void add_event(struct folio_connection *c, const char *id, const char *kind,
+                      const char *what, const char *date, const char *follow_up)
 {
     struct folio_error err = {0};
     Folio__EventAdd ev = FOLIO__EVENT_ADD__INIT;
@@ -218,10 +219,10 @@ static void setup_own(void)
 
 static void teardown(void)
 {
-    folio_client_close(root_a);
-    folio_client_close(root_b);
-    folio_client_close(alice);
-    folio_client_close(carol);
+    folio_connection_close(root_a);
+    folio_connection_close(root_b);
+    folio_connection_close(alice);
+    folio_connection_close(carol);
     harness_server_cleanup(&a);
     harness_server_cleanup(&b);
 }
@@ -237,7 +238,7 @@ TestSuite(transfer, .init = setup, .fini = teardown, .timeout = 120);
 /* ---------------------------------------------------------------- helpers */
 
 /* Exports into a file in the test's directory; returns its path. */
-static char *export_file(struct folio_client *c, const char *agent, const char *const *ids,
+static char *export_file(struct folio_connection *c, const char *agent, const char *const *ids,
                          size_t n, bool release, const char *name)
 {
     size_t len = strlen(files) + strlen(name) + 2;
@@ -260,7 +261,7 @@ static char *export_file(struct folio_client *c, const char *agent, const char *
     return path;
 }
 
-static Folio__Response *import_file_with(struct folio_client *c, const char *path,
+static Folio__Response *import_file_with(struct folio_connection *c, const char *path,
                                          const char *agent, bool allow_untrusted, bool allow_erased,
                                          bool dry_run, struct folio_error *err)
 {
@@ -274,13 +275,13 @@ static Folio__Response *import_file_with(struct folio_client *c, const char *pat
     return r;
 }
 
-static Folio__Response *import_file(struct folio_client *c, const char *path, const char *agent,
+static Folio__Response *import_file(struct folio_connection *c, const char *path, const char *agent,
                                     bool allow_untrusted, bool dry_run, struct folio_error *err)
 {
     return import_file_with(c, path, agent, allow_untrusted, false, dry_run, err);
 }
 
-static size_t count_clients(struct folio_client *c)
+static size_t count_clients(struct folio_connection *c)
 {
     struct folio_error err = {0};
     Folio__Response *r = harness_ok(folio_client_list(c, 1000, NULL, &err), &err);
@@ -312,7 +313,7 @@ static void trust_a_at_b(void)
 
 /* Is there an audit record, written since the test began, with this
  * action and whose detail contains part? */
-static bool audited(struct folio_client *root, const char *action, const char *part)
+static bool audited(struct folio_connection *root, const char *action, const char *part)
 {
     struct folio_error err = {0};
     uint64_t from = root == root_b ? audit_from_b : audit_from_a;
@@ -343,7 +344,7 @@ static bool code_shaped(const char *code)
 
 /* Mia with everything she had at firm A. An import gives her coupon a code
  * of the importing firm's own making (imported); at A it keeps its own. */
-static void check_mia(struct folio_client *c, bool imported)
+static void check_mia(struct folio_connection *c, bool imported)
 {
     struct folio_error err = {0};
     Folio__Response *r = harness_ok(folio_client_get(c, mia, false, &err), &err);
@@ -394,7 +395,7 @@ static void check_mia(struct folio_client *c, bool imported)
     folio_response_free(r);
 }
 
-static void check_mia_at(struct folio_client *c)
+static void check_mia_at(struct folio_connection *c)
 {
     check_mia(c, true);
 }
@@ -521,7 +522,7 @@ Test(transfer, client_owned_by_another_agent_refused_whole)
     struct folio_error err = {0};
     trust_a_at_b();
     folio_response_free(harness_ok(import_file(carol, mia_path, NULL, false, false, &err), &err));
-    struct folio_client *dave = harness_user(&b, dave_name, PW);
+    struct folio_connection *dave = harness_user(&b, dave_name, PW);
     Folio__Response *r = import_file(dave, path, NULL, false, false, &err);
     cr_assert_null(r);
     cr_assert_eq(err.code, FOLIO__CODE__ALREADY_EXISTS, "%s", err.message);
@@ -535,7 +536,7 @@ Test(transfer, client_owned_by_another_agent_refused_whole)
     r = import_file(root_b, path, dave_name, false, false, &err);
     cr_assert_null(r);
     cr_assert_eq(err.code, FOLIO__CODE__ALREADY_EXISTS, "%s", err.message);
-    folio_client_close(dave);
+    folio_connection_close(dave);
     free(path);
     free(mia_path);
     finish();
@@ -561,7 +562,7 @@ Test(transfer, release_hides_clients_and_restore_brings_them_back)
     /* At firm A, another agent cannot take the released clients by their
      * ids, with or without --allow-untrusted, nor can an admin put them
      * in its portfolio: they stay alice's to restore. */
-    struct folio_client *bob = harness_user(&a, bob_name, PW);
+    struct folio_connection *bob = harness_user(&a, bob_name, PW);
     harness_refused(import_file(bob, path, NULL, true, false, &err), &err,
                     FOLIO__CODE__PERMISSION_DENIED);
     harness_refused(import_file(bob, path, NULL, false, false, &err), &err,
@@ -572,7 +573,7 @@ Test(transfer, release_hides_clients_and_restore_brings_them_back)
     cr_assert_eq(count_clients(bob), 0);
     harness_refused(folio_restore_transferred(bob, alice_name, &err), &err,
                     FOLIO__CODE__PERMISSION_DENIED);
-    folio_client_close(bob);
+    folio_connection_close(bob);
     Folio__Response *r = harness_ok(folio_restore_transferred(root_a, alice_name, &err), &err);
     cr_assert_eq(r->reassign->count, 2);
     folio_response_free(r);
@@ -586,8 +587,8 @@ Test(transfer, release_hides_clients_and_restore_brings_them_back)
 Test(transfer, roles_decide_whose_portfolio_moves)
 {
     struct folio_error err = {0};
-    struct folio_client *bob = harness_user(&a, bob_name, PW);
-    struct folio_client *olga = harness_user(&a, olga_name, PW);
+    struct folio_connection *bob = harness_user(&a, bob_name, PW);
+    struct folio_connection *olga = harness_user(&a, olga_name, PW);
     harness_refused(folio_export_begin(bob, alice_name, NULL, 0, false, "why", &err), &err,
                     FOLIO__CODE__PERMISSION_DENIED);
     harness_refused(folio_export_begin(olga, bob_name, NULL, 0, false, "why", &err), &err,
@@ -625,8 +626,8 @@ Test(transfer, roles_decide_whose_portfolio_moves)
     cr_assert_eq(r->transfer->header->coupons, 1);
     cr_assert_str_eq(r->transfer->header->agent, alice_name);
     folio_response_free(r);
-    folio_client_close(bob);
-    folio_client_close(olga);
+    folio_connection_close(bob);
+    folio_connection_close(olga);
     finish();
 }
 
@@ -892,11 +893,11 @@ static const char *const lim_flags[] = {
 static void lim_setup(void)
 {
     harness_server_start(&lim, lim_flags);
-    struct folio_client *root = harness_admin(&lim);
+    struct folio_connection *root = harness_admin(&lim);
     harness_add_office(root, "Main");
     harness_add_user(root, "lena", FOLIO__ROLE__ROLE_AGENT, "Main", PW);
     harness_add_user(root, "max", FOLIO__ROLE__ROLE_AGENT, "Main", PW);
-    folio_client_close(root);
+    folio_connection_close(root);
 }
 
 static void lim_teardown(void)
@@ -918,7 +919,7 @@ static size_t count_files(const char *dir)
 }
 
 /* ImportBegin of size on c: the code it is answered with. */
-static Folio__Code lim_begin(struct folio_client *c, uint64_t size, char *message, size_t len)
+static Folio__Code lim_begin(struct folio_connection *c, uint64_t size, char *message, size_t len)
 {
     struct folio_error err = {0};
     Folio__Response *r = folio_import_begin(c, size, &err);
@@ -933,9 +934,9 @@ static Folio__Code lim_begin(struct folio_client *c, uint64_t size, char *messag
 Test(transfer_limits, quotas_bound_transfer_files_and_follow_their_cleanup)
 {
     char why[512];
-    struct folio_client *lena1 = harness_user(&lim, "lena", PW);
-    struct folio_client *lena2 = harness_user(&lim, "lena", PW);
-    struct folio_client *max1 = harness_user(&lim, "max", PW);
+    struct folio_connection *lena1 = harness_user(&lim, "lena", PW);
+    struct folio_connection *lena2 = harness_user(&lim, "lena", PW);
+    struct folio_connection *max1 = harness_user(&lim, "max", PW);
     cr_assert_eq(lim_begin(lena1, 10001, why, sizeof(why)), FOLIO__CODE__RESOURCE_EXHAUSTED);
     cr_assert(strstr(why, "--transfer-quota-user") != NULL, "%s", why);
     struct folio_error err = {0};
@@ -971,13 +972,13 @@ Test(transfer_limits, quotas_bound_transfer_files_and_follow_their_cleanup)
     harness_refused(folio_import_commit(lena1, held_id, NULL, false, false, false, &err), &err,
                     FOLIO__CODE__INVALID_ARGUMENT);
     folio_response_free(held);
-    folio_client_close(lena1);
+    folio_connection_close(lena1);
     Folio__Response *ex =
         harness_ok(folio_export_begin(lena2, NULL, NULL, 0, false, NULL, &err), &err);
     cr_assert_gt(ex->transfer->size, 3000);
     folio_response_free(ex);
-    folio_client_close(lena2);
-    folio_client_close(max1);
+    folio_connection_close(lena2);
+    folio_connection_close(max1);
 
     /* Files a crash leaves are removed at start, and nothing of them is
      * counted. */
@@ -990,18 +991,18 @@ Test(transfer_limits, quotas_bound_transfer_files_and_follow_their_cleanup)
     harness_server_wait(&lim);
     harness_server_restart(&lim);
     cr_assert_eq(count_files(dir), 0);
-    folio_client_close(lena1);
+    folio_connection_close(lena1);
     lena1 = harness_user(&lim, "lena", PW);
     cr_assert_eq(lim_begin(lena1, 10000, why, sizeof(why)), FOLIO__CODE__OK, "%s", why);
-    folio_client_close(lena1);
+    folio_connection_close(lena1);
     harness_server_finish(&lim);
 }
 
 Test(transfer_limits, events_per_bundle_and_per_client_are_bounded_before_applying)
 {
     struct folio_error err = {0};
-    struct folio_client *root = harness_admin(&lim);
-    struct folio_client *lena = harness_user(&lim, "lena", PW);
+    struct folio_connection *root = harness_admin(&lim);
+    struct folio_connection *lena = harness_user(&lim, "lena", PW);
     char path[PATH_MAX];
     snprintf(path, sizeof(path), "%s/forged.bundle", lim.root);
     Folio__TimelineEvent ev;
@@ -1027,8 +1028,8 @@ Test(transfer_limits, events_per_bundle_and_per_client_are_bounded_before_applyi
     cr_assert_eq(r->import->clients_added, 2);
     cr_assert_eq(r->import->events, 4);
     folio_response_free(r);
-    folio_client_close(root);
-    folio_client_close(lena);
+    folio_connection_close(root);
+    folio_connection_close(lena);
     harness_server_finish(&lim);
 }
 
@@ -1054,12 +1055,12 @@ static unsigned bat_clients(void)
 static void bat_setup(void)
 {
     harness_server_start(&bat, bat_flags);
-    struct folio_client *root = harness_admin(&bat);
+    struct folio_connection *root = harness_admin(&bat);
     harness_add_office(root, "Main");
     harness_add_user(root, "lena", FOLIO__ROLE__ROLE_AGENT, "Main", PW);
     harness_add_user(root, "max", FOLIO__ROLE__ROLE_AGENT, "Main", PW);
     harness_add_user(root, "nora", FOLIO__ROLE__ROLE_AGENT, "Main", PW);
-    folio_client_close(root);
+    folio_connection_close(root);
 }
 
 static void bat_teardown(void)
@@ -1084,7 +1085,7 @@ static void bat_forge(unsigned set, char ids[][37], const char **id_ptrs, const 
 }
 
 /* Uploads path without committing: the transfer id, to free(). */
-static char *bat_upload(struct folio_client *c, const char *path)
+static char *bat_upload(struct folio_connection *c, const char *path)
 {
     struct folio_error err = {0};
     int fd = open(path, O_RDONLY);
@@ -1105,7 +1106,7 @@ static char *bat_upload(struct folio_client *c, const char *path)
 
 /* Sends the commit of an uploaded bundle to agent, forged signer allowed,
  * without waiting for the answer. */
-static void bat_send_commit(struct folio_client *c, const char *transfer_id, const char *agent)
+static void bat_send_commit(struct folio_connection *c, const char *transfer_id, const char *agent)
 {
     struct folio_error err = {0};
     Folio__ImportCommit commit = FOLIO__IMPORT_COMMIT__INIT;
@@ -1115,12 +1116,12 @@ static void bat_send_commit(struct folio_client *c, const char *transfer_id, con
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_IMPORT_COMMIT;
     req.import_commit = &commit;
-    cr_assert_eq(folio_client_send(c, &req, &err), 0, "%s", err.message);
+    cr_assert_eq(folio_connection_send(c, &req, &err), 0, "%s", err.message);
 }
 
 /* Is client id there for c, with every one of its events? Fails the test
  * on a client there without them (an import cut a client in two). */
-static bool bat_whole(struct folio_client *c, const char *id)
+static bool bat_whole(struct folio_connection *c, const char *id)
 {
     struct folio_error err = {0};
     Folio__Response *r = folio_client_get(c, id, false, &err);
@@ -1137,7 +1138,7 @@ static bool bat_whole(struct folio_client *c, const char *id)
 }
 
 /* Waits (bounded) until the import has written its first client. */
-static void bat_wait_first(struct folio_client *c, const char *id)
+static void bat_wait_first(struct folio_connection *c, const char *id)
 {
     int64_t deadline = harness_now_ms() + harness_timeout_ms();
     while (!bat_whole(c, id)) {
@@ -1146,7 +1147,7 @@ static void bat_wait_first(struct folio_client *c, const char *id)
     }
 }
 
-static size_t bat_count_whole(struct folio_client *c, char ids[][37])
+static size_t bat_count_whole(struct folio_connection *c, char ids[][37])
 {
     size_t n = 0;
     for (unsigned i = 0; i < bat_clients(); i++)
@@ -1162,9 +1163,9 @@ Test(transfer_batches, other_writes_go_between_the_batches_of_a_large_import)
     snprintf(path, sizeof(path), "%s/lena.bundle", bat.root);
     bat_forge(1, ids, id_ptrs, path);
     struct folio_error err = {0};
-    struct folio_client *root = harness_admin(&bat);
-    struct folio_client *lena = harness_user(&bat, "lena", PW);
-    struct folio_client *max = harness_user(&bat, "max", PW);
+    struct folio_connection *root = harness_admin(&bat);
+    struct folio_connection *lena = harness_user(&bat, "lena", PW);
+    struct folio_connection *max = harness_user(&bat, "max", PW);
 
     /* A dry run goes through every batch and keeps none. */
     Folio__Response *dry = harness_ok(import_file(root, path, "lena", true, true, &err), &err);
@@ -1184,7 +1185,7 @@ Test(transfer_batches, other_writes_go_between_the_batches_of_a_large_import)
     folio_response_free(harness_ok(folio_client_add(max, &c, &err), &err));
     cr_assert_not(bat_whole(lena, ids[bat_clients() - 1]),
                   "the import was over before a write sent during it was answered");
-    Folio__Response *r = harness_ok(folio_client_receive(root, &err), &err);
+    Folio__Response *r = harness_ok(folio_connection_receive(root, &err), &err);
     cr_assert_eq(r->import->clients_added, bat_clients());
     cr_assert_eq(r->import->events, bat_clients() * BAT_EVENTS);
     folio_response_free(r);
@@ -1194,9 +1195,9 @@ Test(transfer_batches, other_writes_go_between_the_batches_of_a_large_import)
     char added[64];
     snprintf(added, sizeof(added), "%u clients added", bat_clients());
     cr_assert(audited(root, "import", added));
-    folio_client_close(root);
-    folio_client_close(lena);
-    folio_client_close(max);
+    folio_connection_close(root);
+    folio_connection_close(lena);
+    folio_connection_close(max);
     harness_server_finish(&bat);
 }
 
@@ -1208,8 +1209,8 @@ Test(transfer_batches, a_refused_client_stops_the_import_before_its_first_batch)
     snprintf(path, sizeof(path), "%s/max.bundle", bat.root);
     bat_forge(2, ids, id_ptrs, path);
     struct folio_error err = {0};
-    struct folio_client *root = harness_admin(&bat);
-    struct folio_client *max = harness_user(&bat, "max", PW);
+    struct folio_connection *root = harness_admin(&bat);
+    struct folio_connection *max = harness_user(&bat, "max", PW);
     /* nora holds the bundle's last client. */
     struct forged last = {&id_ptrs[bat_clients() - 1], 1, NULL, 0, NULL, NULL, NULL};
     char one[PATH_MAX];
@@ -1220,8 +1221,8 @@ Test(transfer_batches, a_refused_client_stops_the_import_before_its_first_batch)
                     FOLIO__CODE__ALREADY_EXISTS);
     cr_assert(strstr(err.message, ids[bat_clients() - 1]) != NULL, "%s", err.message);
     cr_assert_not(bat_whole(max, ids[0]), "the first batch was written");
-    folio_client_close(root);
-    folio_client_close(max);
+    folio_connection_close(root);
+    folio_connection_close(max);
     harness_server_finish(&bat);
 }
 
@@ -1235,8 +1236,8 @@ Test(transfer_batches, a_stopped_import_keeps_whole_clients_and_importing_again_
     struct folio_error err = {0};
     static const int signals[] = {SIGTERM, SIGKILL};
     for (size_t s = 0; s < sizeof(signals) / sizeof(signals[0]); s++) {
-        struct folio_client *root = harness_admin(&bat);
-        struct folio_client *nora = harness_user(&bat, "nora", PW);
+        struct folio_connection *root = harness_admin(&bat);
+        struct folio_connection *nora = harness_user(&bat, "nora", PW);
         size_t before = bat_count_whole(nora, ids);
         cr_assert_lt(before, bat_clients());
         char *transfer = bat_upload(root, path);
@@ -1246,7 +1247,7 @@ Test(transfer_batches, a_stopped_import_keeps_whole_clients_and_importing_again_
         harness_server_signal(&bat, signals[s]);
         if (signals[s] == SIGTERM) {
             /* A stopping server ends the import at a batch and says so. */
-            Folio__Response *r = folio_client_receive(root, &err);
+            Folio__Response *r = folio_connection_receive(root, &err);
             cr_assert_not_null(r, "%s", err.message);
             cr_assert_eq(r->status->code, FOLIO__CODE__UNAVAILABLE, "%s", harness_message(r));
             cr_assert(strstr(harness_message(r), "importing the same bundle again adds the rest") !=
@@ -1257,24 +1258,24 @@ Test(transfer_batches, a_stopped_import_keeps_whole_clients_and_importing_again_
         } else {
             harness_server_wait(&bat);
         }
-        folio_client_close(root);
-        folio_client_close(nora);
+        folio_connection_close(root);
+        folio_connection_close(nora);
         harness_server_restart(&bat);
         nora = harness_user(&bat, "nora", PW);
         size_t landed = bat_count_whole(nora, ids);
         cr_assert_gt(landed, before, "signal %d: nothing landed", signals[s]);
         cr_assert_lt(landed, bat_clients(), "signal %d: the import was not stopped", signals[s]);
-        folio_client_close(nora);
+        folio_connection_close(nora);
     }
-    struct folio_client *root = harness_admin(&bat);
-    struct folio_client *nora = harness_user(&bat, "nora", PW);
+    struct folio_connection *root = harness_admin(&bat);
+    struct folio_connection *nora = harness_user(&bat, "nora", PW);
     size_t landed = bat_count_whole(nora, ids);
     Folio__Response *r = harness_ok(import_file(root, path, "nora", true, false, &err), &err);
     cr_assert_eq(r->import->clients_unchanged, landed);
     cr_assert_eq(r->import->clients_added, bat_clients() - landed);
     folio_response_free(r);
     cr_assert_eq(bat_count_whole(nora, ids), bat_clients());
-    folio_client_close(root);
-    folio_client_close(nora);
+    folio_connection_close(root);
+    folio_connection_close(nora);
     harness_server_finish(&bat);
 }

@@ -16,7 +16,7 @@
 #define PW_ALICE "alice-password"
 
 static struct harness_server srv, other;
-static struct folio_client *root;
+static struct folio_connection *root;
 
 static void setup(void)
 {
@@ -29,7 +29,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-    folio_client_close(root);
+    folio_connection_close(root);
     root = NULL;
     harness_server_cleanup(&other);
     harness_server_cleanup(&srv);
@@ -37,7 +37,7 @@ static void teardown(void)
 
 static void done(void)
 {
-    folio_client_close(root);
+    folio_connection_close(root);
     root = NULL;
     if (other.pid != 0)
         harness_server_finish(&other);
@@ -48,13 +48,13 @@ static void done(void)
 static void other_key(char hex[65], char fp[64])
 {
     harness_server_start(&other, NULL);
-    struct folio_client *c = harness_admin(&other);
+    struct folio_connection *c = harness_admin(&other);
     struct folio_error err = {0};
     Folio__Response *r = harness_ok(folio_firm_key(c, &err), &err);
     snprintf(hex, 65, "%s", r->firm_key->public_key);
     snprintf(fp, 64, "%s", r->firm_key->fingerprint);
     folio_response_free(r);
-    folio_client_close(c);
+    folio_connection_close(c);
 }
 
 static bool audit_has(const char *action, const char *target)
@@ -75,7 +75,7 @@ TestSuite(trust, .init = setup, .fini = teardown, .timeout = 120);
 
 Test(trust, firm_key_has_shape_and_is_stable_across_restart)
 {
-    struct folio_client *alice = harness_user(&srv, "alice", PW_ALICE);
+    struct folio_connection *alice = harness_user(&srv, "alice", PW_ALICE);
     struct folio_error err = {0};
     Folio__Response *r = harness_ok(folio_firm_key(alice, &err), &err);
     const Folio__FirmKeyInfo *k = r->firm_key;
@@ -87,7 +87,7 @@ Test(trust, firm_key_has_shape_and_is_stable_across_restart)
     snprintf(hex, sizeof(hex), "%s", k->public_key);
     snprintf(fp, sizeof(fp), "%s", k->fingerprint);
     folio_response_free(r);
-    folio_client_close(alice);
+    folio_connection_close(alice);
 
     char path[PATH_MAX + 16];
     snprintf(path, sizeof(path), "%s/firm.key", srv.data);
@@ -96,7 +96,7 @@ Test(trust, firm_key_has_shape_and_is_stable_across_restart)
     cr_assert_eq(st.st_mode & 0777, 0600);
     cr_assert_eq(st.st_size, 64);
 
-    folio_client_close(root);
+    folio_connection_close(root);
     harness_server_restart(&srv);
     root = harness_admin(&srv);
     r = harness_ok(folio_firm_key(root, &err), &err);
@@ -111,7 +111,7 @@ Test(trust, firm_key_has_shape_and_is_stable_across_restart)
 
 Test(trust, a_key_readable_by_others_is_refused_at_start)
 {
-    folio_client_close(root);
+    folio_connection_close(root);
     root = NULL;
     cr_assert_eq(harness_server_stop(&srv), 0);
     char path[PATH_MAX + 16];
@@ -135,7 +135,7 @@ Test(trust, a_data_directory_without_a_key_gets_one)
     char before[65];
     snprintf(before, sizeof(before), "%s", r->firm_key->public_key);
     folio_response_free(r);
-    folio_client_close(root);
+    folio_connection_close(root);
     cr_assert_eq(harness_server_stop(&srv), 0);
     char path[PATH_MAX + 16];
     snprintf(path, sizeof(path), "%s/firm.key", srv.data);
@@ -155,8 +155,8 @@ Test(trust, add_list_remove_with_roles_and_audit)
 {
     char hex[65], fp[64];
     other_key(hex, fp);
-    struct folio_client *olga = harness_user(&srv, "olga", PW_OLGA);
-    struct folio_client *alice = harness_user(&srv, "alice", PW_ALICE);
+    struct folio_connection *olga = harness_user(&srv, "olga", PW_OLGA);
+    struct folio_connection *alice = harness_user(&srv, "alice", PW_ALICE);
     struct folio_error err = {0};
 
     harness_refused(folio_trust_add(olga, "Other Firm", hex, &err), &err,
@@ -197,8 +197,8 @@ Test(trust, add_list_remove_with_roles_and_audit)
 
     cr_assert(audit_has("trust.add", "Other Firm"));
     cr_assert(audit_has("trust.remove", "Other Firm"));
-    folio_client_close(olga);
-    folio_client_close(alice);
+    folio_connection_close(olga);
+    folio_connection_close(alice);
     done();
 }
 

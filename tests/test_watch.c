@@ -21,9 +21,9 @@
 #define PW_ANNA  "anna-password"
 
 static struct harness_server srv;
-static struct folio_client *root;
+static struct folio_connection *root;
 
-static void add_client(struct folio_client *c, const char *name, const char *city)
+static void add_client(struct folio_connection *c, const char *name, const char *city)
 {
     struct folio_error err = {0};
     Folio__Client client = FOLIO__CLIENT__INIT;
@@ -34,19 +34,19 @@ static void add_client(struct folio_client *c, const char *name, const char *cit
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.op_case = FOLIO__REQUEST__OP_CLIENT_ADD;
     req.client_add = &op;
-    folio_response_free(harness_ok(folio_client_call(c, &req, &err), &err));
+    folio_response_free(harness_ok(folio_connection_call(c, &req, &err), &err));
 }
 
 /* A new connection of user that sent Watch. */
-static struct folio_client *watcher(const char *user, const char *password)
+static struct folio_connection *watcher(const char *user, const char *password)
 {
-    struct folio_client *c = harness_user(&srv, user, password);
+    struct folio_connection *c = harness_user(&srv, user, password);
     struct folio_error err = {0};
     folio_response_free(harness_ok(folio_watch(c, &err), &err));
     return c;
 }
 
-static Folio__Response *next_notice(struct folio_client *c)
+static Folio__Response *next_notice(struct folio_connection *c)
 {
     struct folio_error err = {0};
     Folio__Response *r = folio_notice_next(c, &err);
@@ -92,11 +92,11 @@ static void people(void)
     harness_add_office(root, north);
     harness_add_user(root, alice_name, FOLIO__ROLE__ROLE_AGENT, north, PW_ALICE);
     harness_add_user(root, anna_name, FOLIO__ROLE__ROLE_AGENT, north, PW_ANNA);
-    struct folio_client *alice = harness_user(&srv, alice_name, PW_ALICE);
+    struct folio_connection *alice = harness_user(&srv, alice_name, PW_ALICE);
     add_client(alice, "Mia Torres", "Lima");
     add_client(alice, "Noel Ruiz", "lima");
     add_client(alice, "Zoe Diaz", "Cusco");
-    folio_client_close(alice);
+    folio_connection_close(alice);
 }
 
 static void setup(void)
@@ -121,15 +121,15 @@ TestSuite(watch, .init = setup, .fini = teardown);
 
 static void finish(void)
 {
-    folio_client_close(root);
+    folio_connection_close(root);
     root = NULL;
     harness_server_finish(&srv);
 }
 
 Test(watch, reassignment_notices)
 {
-    struct folio_client *alice = watcher(alice_name, PW_ALICE);
-    struct folio_client *anna = watcher(anna_name, PW_ANNA);
+    struct folio_connection *alice = watcher(alice_name, PW_ALICE);
+    struct folio_connection *anna = watcher(anna_name, PW_ANNA);
     struct folio_error err = {0};
     Folio__Response *r =
         harness_ok(folio_reassign(root, alice_name, anna_name, NULL, 0, false, &err), &err);
@@ -152,15 +152,15 @@ Test(watch, reassignment_notices)
     r = harness_ok(folio_whoami(anna, &err), &err);
     cr_assert_str_eq(r->session->user->name, anna_name);
     folio_response_free(r);
-    folio_client_close(alice);
-    folio_client_close(anna);
+    folio_connection_close(alice);
+    folio_connection_close(anna);
     finish();
 }
 
 Test(watch, alert_notices_the_agents_it_concerns)
 {
-    struct folio_client *alice = watcher(alice_name, PW_ALICE);
-    struct folio_client *anna = watcher(anna_name, PW_ANNA);
+    struct folio_connection *alice = watcher(alice_name, PW_ALICE);
+    struct folio_connection *anna = watcher(anna_name, PW_ANNA);
     uint64_t id = post_alert("LIMA");
     Folio__Response *r = next_notice(alice);
     cr_assert_str_eq(r->notice->kind, "alert");
@@ -179,8 +179,8 @@ Test(watch, alert_notices_the_agents_it_concerns)
     r = next_notice(anna);
     cr_assert_str_eq(r->notice->kind, "reassigned_to");
     folio_response_free(r);
-    folio_client_close(alice);
-    folio_client_close(anna);
+    folio_connection_close(alice);
+    folio_connection_close(anna);
     finish();
 }
 
@@ -246,11 +246,11 @@ Test(watch, nothing_without_watch_and_replies_keep_their_order)
 
 Test(watch, watchers_outlive_the_idle_timeout, .init = setup_own)
 {
-    folio_client_close(root);
+    folio_connection_close(root);
     static const char *const flags[] = {"--idle-timeout", "1", NULL};
     srv.flags = flags;
     harness_server_restart(&srv);
-    struct folio_client *alice = watcher(alice_name, PW_ALICE);
+    struct folio_connection *alice = watcher(alice_name, PW_ALICE);
     struct harness_raw *idle = harness_raw_connect(&srv);
     harness_raw_hello(idle, 1);
     cr_assert(harness_raw_closed(idle, 5000), "an idle connection outlived --idle-timeout 1");
@@ -261,6 +261,6 @@ Test(watch, watchers_outlive_the_idle_timeout, .init = setup_own)
     cr_assert_str_eq(r->notice->kind, "alert");
     folio_response_free(r);
     harness_raw_close(idle);
-    folio_client_close(alice);
+    folio_connection_close(alice);
     finish();
 }

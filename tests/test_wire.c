@@ -321,7 +321,7 @@ Test(wire, request_without_op_is_refused_and_the_connection_stays)
 Test(wire, a_bad_peer_does_not_hurt_the_others)
 {
     harness_shared_attach(&srv, "wire");
-    struct folio_client *good = harness_admin(&srv);
+    struct folio_connection *good = harness_admin(&srv);
     struct harness_raw *idle = harness_raw_connect(&srv);
     harness_raw_hello(idle, 1);
     /* Half a frame, left hanging. */
@@ -346,7 +346,7 @@ Test(wire, a_bad_peer_does_not_hurt_the_others)
     folio_response_free(r);
     harness_add_office(good, "After the storm");
     harness_assert_serves(&srv);
-    folio_client_close(good);
+    folio_connection_close(good);
     harness_raw_close(idle);
     harness_server_finish(&srv);
 }
