@@ -4,9 +4,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-int envelope_init(Folio__Request *req, const ProtobufCMessage *op)
+int envelope_set(Folio__Request *req, const ProtobufCMessage *op)
 {
-    folio__request__init(req);
     const ProtobufCMessageDescriptor *d = &folio__request__descriptor;
     for (unsigned i = 0; i < d->n_fields; i++) {
         const ProtobufCFieldDescriptor *f = &d->fields[i];
@@ -19,4 +18,10 @@ int envelope_init(Folio__Request *req, const ProtobufCMessage *op)
         return 0;
     }
     return -1;
+}
+
+int envelope_init(Folio__Request *req, const ProtobufCMessage *op)
+{
+    folio__request__init(req);
+    return envelope_set(req, op);
 }

@@ -9,9 +9,12 @@
 
 #include "folio.pb-c.h"
 
-/* Makes *req a fresh Request (id 0) whose op is `op`, which is not copied
- * and must outlive req's use. 0, or -1 when no op of Request has op's
- * message type (req is then left with no op). */
+/* Points req's op at `op`, replacing any op it had; its id and the rest
+ * stay. op is not copied and must outlive req's use. 0, or -1 when no op
+ * of Request has op's message type (req is then unchanged). */
+int envelope_set(Folio__Request *req, const ProtobufCMessage *op);
+
+/* Makes *req a fresh Request (id 0) and sets its op (envelope_set). */
 int envelope_init(Folio__Request *req, const ProtobufCMessage *op);
 
 #endif

@@ -26,6 +26,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
 
+#include "envelope.h"
 #include "frame.h"
 #include "status.h"
 #include "tls_cert.h"
@@ -1247,8 +1248,7 @@ static Folio__Request hello_request(uint64_t id, Folio__Hello *hello)
     hello->client_name = "folio-tests-raw";
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.id = id;
-    req.op_case = FOLIO__REQUEST__OP_HELLO;
-    req.hello = hello;
+    envelope_set(&req, &hello->base);
     return req;
 }
 
@@ -1269,8 +1269,7 @@ void harness_raw_login(struct harness_raw *raw, uint64_t id, const char *user, c
     login.password = (char *)password;
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.id = id;
-    req.op_case = FOLIO__REQUEST__OP_LOGIN;
-    req.login = &login;
+    envelope_set(&req, &login.base);
     harness_raw_send(raw, &req);
     harness_raw_expect(raw, id, FOLIO__CODE__OK, NULL);
 }
@@ -1320,8 +1319,7 @@ Folio__Request harness_whoami_request(uint64_t id)
     static Folio__WhoAmI whoami = FOLIO__WHO_AM_I__INIT;
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.id = id;
-    req.op_case = FOLIO__REQUEST__OP_WHOAMI;
-    req.whoami = &whoami;
+    envelope_set(&req, &whoami.base);
     return req;
 }
 

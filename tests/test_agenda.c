@@ -17,6 +17,7 @@
 #include <criterion/criterion.h>
 #include <criterion/hooks.h>
 
+#include "envelope.h"
 #include "harness.h"
 
 #define PW_ALICE "alice-password"
@@ -127,9 +128,8 @@ static char *add_client(struct folio_connection *c, const char *name, const char
     client.contact_interval_days = interval;
     Folio__ClientAdd op = FOLIO__CLIENT_ADD__INIT;
     op.client = &client;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_CLIENT_ADD;
-    req.client_add = &op;
+    Folio__Request req;
+    envelope_init(&req, &op.base);
     Folio__Response *r = harness_ok(call(c, &req, &err), &err);
     char *id = strdup(r->client->id);
     folio_response_free(r);
@@ -147,9 +147,8 @@ static Folio__Response *event(struct folio_connection *c, const char *id, const 
     op.date = (char *)date;
     op.follow_up = (char *)(follow_up ? follow_up : "");
     op.note = (char *)(note ? note : "");
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_EVENT_ADD;
-    req.event_add = &op;
+    Folio__Request req;
+    envelope_init(&req, &op.base);
     return call(c, &req, err);
 }
 
@@ -166,9 +165,8 @@ static Folio__Response *agenda_call(struct folio_connection *c, const char *date
     Folio__AgendaQuery op = FOLIO__AGENDA_QUERY__INIT;
     op.date = (char *)date;
     op.days = days;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_AGENDA;
-    req.agenda = &op;
+    Folio__Request req;
+    envelope_init(&req, &op.base);
     return call(c, &req, err);
 }
 
@@ -256,18 +254,16 @@ Test(agenda, birthday_without_a_rule_says_to_call, .init = setup_own)
     char *ana = add_client(alice, "Ana", "1980-05-17", NULL, 0);
     struct folio_error err = {0};
     Folio__RuleList list = FOLIO__RULE_LIST__INIT;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_RULE_LIST;
-    req.rule_list = &list;
+    Folio__Request req;
+    envelope_init(&req, &list.base);
     Folio__Response *rules = harness_ok(call(root, &req, &err), &err);
     for (size_t i = 0; i < rules->rules->n_rules; i++) {
         if (strcmp(rules->rules->rules[i]->on, "birthday") != 0)
             continue;
         Folio__RuleRemove rm = FOLIO__RULE_REMOVE__INIT;
         rm.id = rules->rules->rules[i]->id;
-        Folio__Request rreq = FOLIO__REQUEST__INIT;
-        rreq.op_case = FOLIO__REQUEST__OP_RULE_REMOVE;
-        rreq.rule_remove = &rm;
+        Folio__Request rreq;
+        envelope_init(&rreq, &rm.base);
         folio_response_free(harness_ok(call(root, &rreq, &err), &err));
     }
     folio_response_free(rules);
@@ -393,9 +389,8 @@ Test(agenda, income_and_life_events_trigger_their_rules)
     op.currency = (char *)"EUR";
     op.date = (char *)"2026-06-02";
     op.amount_cents = 100000;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_EVENT_ADD;
-    req.event_add = &op;
+    Folio__Request req;
+    envelope_init(&req, &op.base);
     Folio__Response *e = harness_ok(call(alice, &req, &err), &err);
     cr_assert_str_eq(e->event->trigger, "", "the first income compares with nothing");
     folio_response_free(e);
@@ -427,9 +422,8 @@ static uint64_t add_alert(const char *kind, const char *city, const char *date, 
     alert.until = (char *)until;
     Folio__AlertAdd op = FOLIO__ALERT_ADD__INIT;
     op.alert = &alert;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_ALERT_ADD;
-    req.alert_add = &op;
+    Folio__Request req;
+    envelope_init(&req, &op.base);
     Folio__Response *r = harness_ok(call(root, &req, &err), &err);
     uint64_t id = r->alert->id;
     folio_response_free(r);
@@ -520,9 +514,8 @@ static uint64_t add_offer(const char *client, const char *title, const char *unt
     offer.valid_until = (char *)until;
     Folio__OfferAdd op = FOLIO__OFFER_ADD__INIT;
     op.offer = &offer;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_OFFER_ADD;
-    req.offer_add = &op;
+    Folio__Request req;
+    envelope_init(&req, &op.base);
     Folio__Response *r = harness_ok(call(alice, &req, &err), &err);
     uint64_t id = r->offer->id;
     folio_response_free(r);
@@ -536,9 +529,8 @@ static void set_offer(uint64_t id, const char *status, const char *date)
     op.id = id;
     op.status = (char *)status;
     op.date = (char *)date;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_OFFER_SET;
-    req.offer_set = &op;
+    Folio__Request req;
+    envelope_init(&req, &op.base);
     folio_response_free(harness_ok(call(alice, &req, &err), &err));
 }
 
@@ -550,9 +542,8 @@ static uint64_t add_partner(const char *name)
     partner.category = (char *)"restaurant";
     Folio__PartnerAdd op = FOLIO__PARTNER_ADD__INIT;
     op.partner = &partner;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_PARTNER_ADD;
-    req.partner_add = &op;
+    Folio__Request req;
+    envelope_init(&req, &op.base);
     Folio__Response *r = harness_ok(call(root, &req, &err), &err);
     uint64_t id = r->partner->id;
     folio_response_free(r);
@@ -572,9 +563,8 @@ static char *issue_coupon(const char *client, uint64_t partner, const char *disc
     Folio__CouponIssue op = FOLIO__COUPON_ISSUE__INIT;
     op.coupon = &coupon;
     op.date = (char *)date;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_COUPON_ISSUE;
-    req.coupon_issue = &op;
+    Folio__Request req;
+    envelope_init(&req, &op.base);
     Folio__Response *r = harness_ok(call(alice, &req, &err), &err);
     char *code = strdup(r->coupon->code);
     folio_response_free(r);
@@ -587,9 +577,8 @@ static void redeem_coupon(const char *code, const char *date)
     Folio__CouponRedeem op = FOLIO__COUPON_REDEEM__INIT;
     op.code = (char *)code;
     op.date = (char *)date;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_COUPON_REDEEM;
-    req.coupon_redeem = &op;
+    Folio__Request req;
+    envelope_init(&req, &op.base);
     folio_response_free(harness_ok(call(alice, &req, &err), &err));
 }
 
@@ -771,9 +760,8 @@ Test(agenda, erasing_a_client_removes_its_items, .init = setup_own)
     struct folio_error err = {0};
     Folio__ClientErase op = FOLIO__CLIENT_ERASE__INIT;
     op.id = ana;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_CLIENT_ERASE;
-    req.client_erase = &op;
+    Folio__Request req;
+    envelope_init(&req, &op.base);
     folio_response_free(harness_ok(call(alice, &req, &err), &err));
 
     a = agenda(alice, "2026-06-01", 7, &r);
@@ -806,8 +794,7 @@ Test(agenda, refusals)
     op.date = (char *)"2026-01-01";
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.id = 2;
-    req.op_case = FOLIO__REQUEST__OP_AGENDA;
-    req.agenda = &op;
+    envelope_set(&req, &op.base);
     harness_raw_send(raw, &req);
     Folio__Response *resp = harness_raw_receive(raw);
     cr_assert_eq(harness_code(resp), FOLIO__CODE__UNAUTHENTICATED);

@@ -10,6 +10,7 @@
 
 #include <criterion/criterion.h>
 
+#include "envelope.h"
 #include "harness.h"
 
 #define PW_OLGA  "olga-password"
@@ -63,9 +64,8 @@ static Folio__Response *alert_add(struct folio_connection *c, const char *kind, 
     alert.note = (char *)(note ? note : "");
     Folio__AlertAdd op = FOLIO__ALERT_ADD__INIT;
     op.alert = &alert;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_ALERT_ADD;
-    req.alert_add = &op;
+    Folio__Request req;
+    envelope_init(&req, &op.base);
     return folio_connection_call(c, &req, err);
 }
 
@@ -75,9 +75,8 @@ static Folio__Response *alert_list(struct folio_connection *c, const char *date,
     Folio__AlertList op = FOLIO__ALERT_LIST__INIT;
     op.date = (char *)date;
     op.include_ended = include_ended;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_ALERT_LIST;
-    req.alert_list = &op;
+    Folio__Request req;
+    envelope_init(&req, &op.base);
     return folio_connection_call(c, &req, err);
 }
 
@@ -87,9 +86,8 @@ static Folio__Response *alert_end(struct folio_connection *c, uint64_t id, const
     Folio__AlertEnd op = FOLIO__ALERT_END__INIT;
     op.id = id;
     op.date = (char *)date;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_ALERT_END;
-    req.alert_end = &op;
+    Folio__Request req;
+    envelope_init(&req, &op.base);
     return folio_connection_call(c, &req, err);
 }
 

@@ -48,6 +48,7 @@
 #include "folioclient_reassign.h"
 #include "folioclient_stats.h"
 #include "folioclient_transfer.h"
+#include "envelope.h"
 #include "harness.h"
 #include "status.h"
 
@@ -207,11 +208,9 @@ static bool cell_live(const struct authz_cell *c)
     return c->role < AS_LIVE;
 }
 
-#define CELL_SET(c, CASE, field, msg)                                                              \
-    do {                                                                                           \
-        (c)->req.op_case = FOLIO__REQUEST__OP_##CASE;                                              \
-        (c)->req.field = (msg);                                                                    \
-    } while (0)
+/* The cell's request asks for msg, an op message (envelope.h). */
+#define CELL_SET(c, msg)                                                                           \
+    cr_assert_eq(envelope_set(&(c)->req, &(msg)->base), 0, "no Request op takes this message")
 
 static void cell_no_client(struct authz_cell *c, const char *id)
 {
@@ -343,7 +342,7 @@ static void build_hello(struct authz_cell *c)
     folio__hello__init(m);
     m->protocol_version = FOLIO_PROTOCOL_VERSION;
     m->client_name = "folio-tests-authz";
-    CELL_SET(c, HELLO, hello, m);
+    CELL_SET(c, m);
 }
 
 static void build_login(struct authz_cell *c)
@@ -352,7 +351,7 @@ static void build_login(struct authz_cell *c)
     folio__login__init(m);
     m->username = (char *)c->user;
     m->password = (char *)c->password;
-    CELL_SET(c, LOGIN, login, m);
+    CELL_SET(c, m);
 }
 
 static void build_authenticate(struct authz_cell *c)
@@ -360,7 +359,7 @@ static void build_authenticate(struct authz_cell *c)
     Folio__Authenticate *m = cell_alloc(c, sizeof(*m));
     folio__authenticate__init(m);
     m->token = (char *)c->token;
-    CELL_SET(c, AUTHENTICATE, authenticate, m);
+    CELL_SET(c, m);
 }
 
 /* A live role logs out of a session of its own, not the one the other cells
@@ -373,14 +372,14 @@ static void build_logout(struct authz_cell *c)
     }
     Folio__Logout *m = cell_alloc(c, sizeof(*m));
     folio__logout__init(m);
-    CELL_SET(c, LOGOUT, logout, m);
+    CELL_SET(c, m);
 }
 
 static void build_whoami(struct authz_cell *c)
 {
     Folio__WhoAmI *m = cell_alloc(c, sizeof(*m));
     folio__who_am_i__init(m);
-    CELL_SET(c, WHOAMI, whoami, m);
+    CELL_SET(c, m);
 }
 
 /* To the same password: the sessions of later cells stay valid. */
@@ -390,7 +389,7 @@ static void build_password_change(struct authz_cell *c)
     folio__password_change__init(m);
     m->old_password = (char *)c->password;
     m->new_password = (char *)c->password;
-    CELL_SET(c, PASSWORD_CHANGE, password_change, m);
+    CELL_SET(c, m);
 }
 
 /* ---------------------------------------------------------------- rows: administration */
@@ -400,14 +399,14 @@ static void build_office_add(struct authz_cell *c)
     Folio__OfficeAdd *m = cell_alloc(c, sizeof(*m));
     folio__office_add__init(m);
     m->name = cell_fresh(c, "Office");
-    CELL_SET(c, OFFICE_ADD, office_add, m);
+    CELL_SET(c, m);
 }
 
 static void build_office_list(struct authz_cell *c)
 {
     Folio__OfficeList *m = cell_alloc(c, sizeof(*m));
     folio__office_list__init(m);
-    CELL_SET(c, OFFICE_LIST, office_list, m);
+    CELL_SET(c, m);
 }
 
 /* A new agent of Office A. */
@@ -419,7 +418,7 @@ static void build_user_add(struct authz_cell *c)
     m->role = FOLIO__ROLE__ROLE_AGENT;
     m->office = OFFICE_A;
     m->password = PW_FRESH;
-    CELL_SET(c, USER_ADD, user_add, m);
+    CELL_SET(c, m);
 }
 
 /* A new office-admin of Office A: an office-admin adds agents only. */
@@ -440,7 +439,7 @@ static void build_user_list(struct authz_cell *c)
 {
     Folio__UserList *m = cell_alloc(c, sizeof(*m));
     folio__user_list__init(m);
-    CELL_SET(c, USER_LIST, user_list, m);
+    CELL_SET(c, m);
 }
 
 /* A fresh user of Office A with this role, enabled. */
@@ -451,7 +450,7 @@ static void build_user_disable_of(struct authz_cell *c, Folio__Role role)
     Folio__UserDisable *m = cell_alloc(c, sizeof(*m));
     folio__user_disable__init(m);
     m->name = name;
-    CELL_SET(c, USER_DISABLE, user_disable, m);
+    CELL_SET(c, m);
 }
 
 static void build_user_disable(struct authz_cell *c)
@@ -469,7 +468,7 @@ static void build_user_disable_nobody(struct authz_cell *c)
     Folio__UserDisable *m = cell_alloc(c, sizeof(*m));
     folio__user_disable__init(m);
     m->name = cell_fresh(c, "nobody");
-    CELL_SET(c, USER_DISABLE, user_disable, m);
+    CELL_SET(c, m);
 }
 
 /* Peer, an agent of Office A, to the password it has. */
@@ -479,7 +478,7 @@ static void build_user_passwd(struct authz_cell *c)
     folio__user_passwd__init(m);
     m->name = "peer";
     m->password = PW_PEER;
-    CELL_SET(c, USER_PASSWD, user_passwd, m);
+    CELL_SET(c, m);
 }
 
 static void build_user_passwd_nobody(struct authz_cell *c)
@@ -502,7 +501,7 @@ static void build_user_unlock(struct authz_cell *c)
     Folio__UserUnlock *m = cell_alloc(c, sizeof(*m));
     folio__user_unlock__init(m);
     m->name = "peer";
-    CELL_SET(c, USER_UNLOCK, user_unlock, m);
+    CELL_SET(c, m);
 }
 
 static void build_user_unlock_office_admin(struct authz_cell *c)
@@ -522,7 +521,7 @@ static void build_audit_query(struct authz_cell *c)
     Folio__AuditQuery *m = cell_alloc(c, sizeof(*m));
     folio__audit_query__init(m);
     m->limit = 1000;
-    CELL_SET(c, AUDIT_QUERY, audit_query, m);
+    CELL_SET(c, m);
 }
 
 /* ---------------------------------------------------------------- rows: clients */
@@ -535,7 +534,7 @@ static void build_client_add(struct authz_cell *c)
     Folio__ClientAdd *m = cell_alloc(c, sizeof(*m));
     folio__client_add__init(m);
     m->client = client;
-    CELL_SET(c, CLIENT_ADD, client_add, m);
+    CELL_SET(c, m);
 }
 
 static void build_client_get(struct authz_cell *c)
@@ -543,7 +542,7 @@ static void build_client_get(struct authz_cell *c)
     Folio__ClientGet *m = cell_alloc(c, sizeof(*m));
     folio__client_get__init(m);
     m->id = fx.client_id;
-    CELL_SET(c, CLIENT_GET, client_get, m);
+    CELL_SET(c, m);
     cell_no_client(c, fx.client_id);
 }
 
@@ -557,7 +556,7 @@ static void build_client_list(struct authz_cell *c)
 {
     Folio__ClientList *m = cell_alloc(c, sizeof(*m));
     folio__client_list__init(m);
-    CELL_SET(c, CLIENT_LIST, client_list, m);
+    CELL_SET(c, m);
 }
 
 static void build_client_update(struct authz_cell *c)
@@ -573,7 +572,7 @@ static void build_client_update(struct authz_cell *c)
     m->client = changes;
     m->n_fields = 1;
     m->fields = fields;
-    CELL_SET(c, CLIENT_UPDATE, client_update, m);
+    CELL_SET(c, m);
     cell_no_client(c, fx.client_id);
 }
 
@@ -583,7 +582,7 @@ static void build_client_erase(struct authz_cell *c)
     Folio__ClientErase *m = cell_alloc(c, sizeof(*m));
     folio__client_erase__init(m);
     m->id = cell_fresh_client(c);
-    CELL_SET(c, CLIENT_ERASE, client_erase, m);
+    CELL_SET(c, m);
     cell_no_client(c, m->id);
 }
 
@@ -592,7 +591,7 @@ static void build_client_history(struct authz_cell *c)
     Folio__ClientHistory *m = cell_alloc(c, sizeof(*m));
     folio__client_history__init(m);
     m->id = fx.client_id;
-    CELL_SET(c, CLIENT_HISTORY, client_history, m);
+    CELL_SET(c, m);
     cell_no_client(c, fx.client_id);
 }
 
@@ -603,7 +602,7 @@ static void build_event_add(struct authz_cell *c)
     m->client_id = fx.client_id;
     m->kind = "note";
     m->note = "called about the plan";
-    CELL_SET(c, EVENT_ADD, event_add, m);
+    CELL_SET(c, m);
     cell_no_client(c, fx.client_id);
 }
 
@@ -611,7 +610,7 @@ static void build_segment(struct authz_cell *c)
 {
     Folio__Segment *m = cell_alloc(c, sizeof(*m));
     folio__segment__init(m);
-    CELL_SET(c, SEGMENT, segment, m);
+    CELL_SET(c, m);
 }
 
 static void build_client_import(struct authz_cell *c)
@@ -625,7 +624,7 @@ static void build_client_import(struct authz_cell *c)
     folio__client_import__init(m);
     m->n_clients = 1;
     m->clients = clients;
-    CELL_SET(c, CLIENT_IMPORT, client_import, m);
+    CELL_SET(c, m);
 }
 
 /* ---------------------------------------------------------------- rows: rules, calendar, alerts */
@@ -639,14 +638,14 @@ static void build_rule_add(struct authz_cell *c)
     Folio__RuleAdd *m = cell_alloc(c, sizeof(*m));
     folio__rule_add__init(m);
     m->rule = rule;
-    CELL_SET(c, RULE_ADD, rule_add, m);
+    CELL_SET(c, m);
 }
 
 static void build_rule_list(struct authz_cell *c)
 {
     Folio__RuleList *m = cell_alloc(c, sizeof(*m));
     folio__rule_list__init(m);
-    CELL_SET(c, RULE_LIST, rule_list, m);
+    CELL_SET(c, m);
 }
 
 /* A fresh rule. */
@@ -661,14 +660,14 @@ static void build_rule_remove(struct authz_cell *c)
     folio__rule_remove__init(m);
     m->id = r->rule->id;
     folio_response_free(r);
-    CELL_SET(c, RULE_REMOVE, rule_remove, m);
+    CELL_SET(c, m);
 }
 
 static void build_calendar_get(struct authz_cell *c)
 {
     Folio__CalendarGet *m = cell_alloc(c, sizeof(*m));
     folio__calendar_get__init(m);
-    CELL_SET(c, CALENDAR_GET, calendar_get, m);
+    CELL_SET(c, m);
 }
 
 static void build_calendar_set(struct authz_cell *c)
@@ -683,7 +682,7 @@ static void build_calendar_set(struct authz_cell *c)
     m->calendar = cal;
     m->n_fields = 1;
     m->fields = fields;
-    CELL_SET(c, CALENDAR_SET, calendar_set, m);
+    CELL_SET(c, m);
 }
 
 static void build_occasion_add(struct authz_cell *c)
@@ -696,7 +695,7 @@ static void build_occasion_add(struct authz_cell *c)
     Folio__OccasionAdd *m = cell_alloc(c, sizeof(*m));
     folio__occasion_add__init(m);
     m->occasion = occ;
-    CELL_SET(c, OCCASION_ADD, occasion_add, m);
+    CELL_SET(c, m);
 }
 
 /* A fresh occasion. */
@@ -708,7 +707,7 @@ static void build_occasion_remove(struct authz_cell *c)
     Folio__OccasionRemove *m = cell_alloc(c, sizeof(*m));
     folio__occasion_remove__init(m);
     m->name = name;
-    CELL_SET(c, OCCASION_REMOVE, occasion_remove, m);
+    CELL_SET(c, m);
 }
 
 static void build_alert_add(struct authz_cell *c)
@@ -721,7 +720,7 @@ static void build_alert_add(struct authz_cell *c)
     Folio__AlertAdd *m = cell_alloc(c, sizeof(*m));
     folio__alert_add__init(m);
     m->alert = alert;
-    CELL_SET(c, ALERT_ADD, alert_add, m);
+    CELL_SET(c, m);
 }
 
 static void build_alert_list(struct authz_cell *c)
@@ -729,7 +728,7 @@ static void build_alert_list(struct authz_cell *c)
     Folio__AlertList *m = cell_alloc(c, sizeof(*m));
     folio__alert_list__init(m);
     m->date = TODAY;
-    CELL_SET(c, ALERT_LIST, alert_list, m);
+    CELL_SET(c, m);
 }
 
 /* A fresh alert, posted by the office-admin of Office A. */
@@ -746,7 +745,7 @@ static void build_alert_end(struct authz_cell *c)
     m->id = r->alert->id;
     m->date = TODAY;
     folio_response_free(r);
-    CELL_SET(c, ALERT_END, alert_end, m);
+    CELL_SET(c, m);
 }
 
 /* ---------------------------------------------------------------- rows: offers, coupons, cards */
@@ -764,7 +763,7 @@ static void build_offer_add(struct authz_cell *c)
     folio__offer_add__init(m);
     m->offer = offer;
     m->date = TODAY;
-    CELL_SET(c, OFFER_ADD, offer_add, m);
+    CELL_SET(c, m);
     cell_no_client(c, fx.client_id);
 }
 
@@ -774,7 +773,7 @@ static void build_offer_list_client(struct authz_cell *c)
     folio__offer_list__init(m);
     m->client_id = fx.client_id;
     m->date = TODAY;
-    CELL_SET(c, OFFER_LIST, offer_list, m);
+    CELL_SET(c, m);
     cell_no_client(c, fx.client_id);
 }
 
@@ -792,7 +791,7 @@ static void build_offer_set(struct authz_cell *c)
     m->id = authz_add_offer();
     m->status = "sent";
     m->date = TODAY;
-    CELL_SET(c, OFFER_SET, offer_set, m);
+    CELL_SET(c, m);
     snprintf(c->not_found, sizeof(c->not_found), "no offer %llu", (unsigned long long)m->id);
 }
 
@@ -805,14 +804,14 @@ static void build_partner_add(struct authz_cell *c)
     Folio__PartnerAdd *m = cell_alloc(c, sizeof(*m));
     folio__partner_add__init(m);
     m->partner = partner;
-    CELL_SET(c, PARTNER_ADD, partner_add, m);
+    CELL_SET(c, m);
 }
 
 static void build_partner_list(struct authz_cell *c)
 {
     Folio__PartnerList *m = cell_alloc(c, sizeof(*m));
     folio__partner_list__init(m);
-    CELL_SET(c, PARTNER_LIST, partner_list, m);
+    CELL_SET(c, m);
 }
 
 static void build_coupon_issue(struct authz_cell *c)
@@ -827,7 +826,7 @@ static void build_coupon_issue(struct authz_cell *c)
     folio__coupon_issue__init(m);
     m->coupon = coupon;
     m->date = TODAY;
-    CELL_SET(c, COUPON_ISSUE, coupon_issue, m);
+    CELL_SET(c, m);
     cell_no_client(c, fx.client_id);
 }
 
@@ -836,7 +835,7 @@ static void build_coupon_list_client(struct authz_cell *c)
     Folio__CouponList *m = cell_alloc(c, sizeof(*m));
     folio__coupon_list__init(m);
     m->client_id = fx.client_id;
-    CELL_SET(c, COUPON_LIST, coupon_list, m);
+    CELL_SET(c, m);
     cell_no_client(c, fx.client_id);
 }
 
@@ -855,7 +854,7 @@ static void build_coupon_redeem(struct authz_cell *c)
     folio__coupon_redeem__init(m);
     m->code = code;
     m->date = TODAY;
-    CELL_SET(c, COUPON_REDEEM, coupon_redeem, m);
+    CELL_SET(c, m);
     snprintf(c->not_found, sizeof(c->not_found), "no coupon %s", code);
 }
 
@@ -871,14 +870,14 @@ static void build_profile_set(struct authz_cell *c)
     m->card = card;
     m->n_fields = 1;
     m->fields = fields;
-    CELL_SET(c, PROFILE_SET, profile_set, m);
+    CELL_SET(c, m);
 }
 
 static void build_profile_get(struct authz_cell *c)
 {
     Folio__ProfileGet *m = cell_alloc(c, sizeof(*m));
     folio__profile_get__init(m);
-    CELL_SET(c, PROFILE_GET, profile_get, m);
+    CELL_SET(c, m);
 }
 
 /* The owner's agenda holds its client's birthday on 2030-01-20. */
@@ -888,7 +887,7 @@ static void build_agenda(struct authz_cell *c)
     folio__agenda_query__init(m);
     m->date = TODAY;
     m->days = 30;
-    CELL_SET(c, AGENDA, agenda, m);
+    CELL_SET(c, m);
 }
 
 /* ---------------------------------------------------------------- rows: reassignment, firm */
@@ -904,7 +903,7 @@ static void build_reassign_to(struct authz_cell *c, const char *to)
     m->to = (char *)to;
     m->n_client_ids = 1;
     m->client_ids = ids;
-    CELL_SET(c, REASSIGN, reassign, m);
+    CELL_SET(c, m);
 }
 
 static void build_reassign_in_office(struct authz_cell *c)
@@ -928,21 +927,21 @@ static void build_reassign_undo(struct authz_cell *c)
     folio__reassign_undo__init(m);
     m->id = r->reassign->id;
     folio_response_free(r);
-    CELL_SET(c, REASSIGN_UNDO, reassign_undo, m);
+    CELL_SET(c, m);
 }
 
 static void build_watch(struct authz_cell *c)
 {
     Folio__Watch *m = cell_alloc(c, sizeof(*m));
     folio__watch__init(m);
-    CELL_SET(c, WATCH, watch, m);
+    CELL_SET(c, m);
 }
 
 static void build_firm_key(struct authz_cell *c)
 {
     Folio__FirmKey *m = cell_alloc(c, sizeof(*m));
     folio__firm_key__init(m);
-    CELL_SET(c, FIRM_KEY, firm_key, m);
+    CELL_SET(c, m);
 }
 
 static void build_trust_add(struct authz_cell *c)
@@ -951,14 +950,14 @@ static void build_trust_add(struct authz_cell *c)
     folio__trust_add__init(m);
     m->firm = cell_fresh(c, "Firm");
     m->public_key = cell_fresh_key(c);
-    CELL_SET(c, TRUST_ADD, trust_add, m);
+    CELL_SET(c, m);
 }
 
 static void build_trust_list(struct authz_cell *c)
 {
     Folio__TrustList *m = cell_alloc(c, sizeof(*m));
     folio__trust_list__init(m);
-    CELL_SET(c, TRUST_LIST, trust_list, m);
+    CELL_SET(c, m);
 }
 
 /* A firm trusted for this cell. */
@@ -971,21 +970,21 @@ static void build_trust_remove(struct authz_cell *c)
     Folio__TrustRemove *m = cell_alloc(c, sizeof(*m));
     folio__trust_remove__init(m);
     m->firm = firm;
-    CELL_SET(c, TRUST_REMOVE, trust_remove, m);
+    CELL_SET(c, m);
 }
 
 static void build_backup(struct authz_cell *c)
 {
     Folio__Backup *m = cell_alloc(c, sizeof(*m));
     folio__backup__init(m);
-    CELL_SET(c, BACKUP, backup, m);
+    CELL_SET(c, m);
 }
 
 static void build_stats_get(struct authz_cell *c)
 {
     Folio__StatsGet *m = cell_alloc(c, sizeof(*m));
     folio__stats_get__init(m);
-    CELL_SET(c, STATS_GET, stats_get, m);
+    CELL_SET(c, m);
 }
 
 /* ---------------------------------------------------------------- rows: transfers */
@@ -997,7 +996,7 @@ static void build_export_begin(struct authz_cell *c)
     folio__export_begin__init(m);
     m->agent = "owner";
     m->reason = "authorisation matrix";
-    CELL_SET(c, EXPORT_BEGIN, export_begin, m);
+    CELL_SET(c, m);
 }
 
 static void build_export_begin_nobody(struct authz_cell *c)
@@ -1030,7 +1029,7 @@ static void build_export_chunk(struct authz_cell *c)
     Folio__ExportChunk *m = cell_alloc(c, sizeof(*m));
     folio__export_chunk__init(m);
     m->transfer_id = cell_export(c, holder);
-    CELL_SET(c, EXPORT_CHUNK, export_chunk, m);
+    CELL_SET(c, m);
     cell_no_transfer(c, m->transfer_id);
 }
 
@@ -1039,7 +1038,7 @@ static void build_import_begin(struct authz_cell *c)
     Folio__ImportBegin *m = cell_alloc(c, sizeof(*m));
     folio__import_begin__init(m);
     m->size = fx.bundle_len;
-    CELL_SET(c, IMPORT_BEGIN, import_begin, m);
+    CELL_SET(c, m);
 }
 
 /* The owner's import, open on the owner's connection, as build_export_chunk. */
@@ -1055,7 +1054,7 @@ static void build_import_chunk(struct authz_cell *c)
     m->transfer_id = cell_import_begin(c, holder);
     m->data.data = fx.bundle;
     m->data.len = fx.bundle_len;
-    CELL_SET(c, IMPORT_CHUNK, import_chunk, m);
+    CELL_SET(c, m);
     cell_no_transfer(c, m->transfer_id);
 }
 
@@ -1069,7 +1068,7 @@ static void build_import_commit_into_owner(struct authz_cell *c)
     m->transfer_id = cell_live(c) ? cell_upload(c, c->conn) : "0123456789abcdef0123456789abcdef";
     m->agent = "owner";
     m->dry_run = true;
-    CELL_SET(c, IMPORT_COMMIT, import_commit, m);
+    CELL_SET(c, m);
 }
 
 /* Letting in an untrusted signer or erased clients is a firm-admin's
@@ -1099,7 +1098,7 @@ static void build_import_commit_owners_upload(struct authz_cell *c)
     folio__import_commit__init(m);
     m->transfer_id = cell_upload(c, holder);
     m->dry_run = true;
-    CELL_SET(c, IMPORT_COMMIT, import_commit, m);
+    CELL_SET(c, m);
     cell_no_transfer(c, m->transfer_id);
 }
 
@@ -1108,7 +1107,7 @@ static void build_restore_transferred(struct authz_cell *c)
     Folio__RestoreTransferred *m = cell_alloc(c, sizeof(*m));
     folio__restore_transferred__init(m);
     m->agent = "owner";
-    CELL_SET(c, RESTORE_TRANSFERRED, restore_transferred, m);
+    CELL_SET(c, m);
 }
 
 /* ---------------------------------------------------------------- the table */

@@ -17,6 +17,7 @@
 #include <criterion/criterion.h>
 
 #include "conn_budget.h"
+#include "envelope.h"
 #include "harness.h"
 #include "peer_limit.h"
 
@@ -126,8 +127,7 @@ static struct harness_raw *raw_watcher(const char *user, const char *password)
     Folio__Watch watch = FOLIO__WATCH__INIT;
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.id = 3;
-    req.op_case = FOLIO__REQUEST__OP_WATCH;
-    req.watch = &watch;
+    envelope_set(&req, &watch.base);
     harness_raw_send(raw, &req);
     harness_raw_expect(raw, 3, FOLIO__CODE__OK, NULL);
     return raw;
@@ -144,8 +144,7 @@ static void expect_login(const char *user, const char *password, Folio__Code cod
     login.password = (char *)password;
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.id = 2;
-    req.op_case = FOLIO__REQUEST__OP_LOGIN;
-    req.login = &login;
+    envelope_set(&req, &login.base);
     harness_raw_send(raw, &req);
     Folio__Response *r = harness_raw_answer(raw, 2, code, words);
     if (code != FOLIO__CODE__OK)

@@ -18,6 +18,7 @@
 #include <criterion/criterion.h>
 #include <criterion/hooks.h>
 
+#include "envelope.h"
 #include "harness.h"
 
 #define PW_OLGA  "olga-password"
@@ -98,9 +99,8 @@ static Folio__Response *add_client(struct folio_connection *c, Folio__Client *cl
 {
     Folio__ClientAdd op = FOLIO__CLIENT_ADD__INIT;
     op.client = client;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_CLIENT_ADD;
-    req.client_add = &op;
+    Folio__Request req;
+    envelope_init(&req, &op.base);
     return folio_connection_call(c, &req, err);
 }
 
@@ -110,9 +110,8 @@ static Folio__Response *get_client(struct folio_connection *c, const char *id, b
     Folio__ClientGet op = FOLIO__CLIENT_GET__INIT;
     op.id = (char *)id;
     op.firm_admin_read = firm_admin_read;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_CLIENT_GET;
-    req.client_get = &op;
+    Folio__Request req;
+    envelope_init(&req, &op.base);
     return folio_connection_call(c, &req, err);
 }
 
@@ -122,9 +121,8 @@ static Folio__Response *list_clients(struct folio_connection *c, uint32_t limit,
     Folio__ClientList op = FOLIO__CLIENT_LIST__INIT;
     op.limit = limit;
     op.after = (char *)(after ? after : "");
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_CLIENT_LIST;
-    req.client_list = &op;
+    Folio__Request req;
+    envelope_init(&req, &op.base);
     return folio_connection_call(c, &req, err);
 }
 
@@ -140,9 +138,8 @@ static Folio__Response *update_client(struct folio_connection *c, const char *id
     op.fields = fields;
     op.n_fields = field != NULL ? 1 : 0;
     op.if_version = if_version;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_CLIENT_UPDATE;
-    req.client_update = &op;
+    Folio__Request req;
+    envelope_init(&req, &op.base);
     return folio_connection_call(c, &req, err);
 }
 
@@ -151,9 +148,8 @@ static Folio__Response *erase_client(struct folio_connection *c, const char *id,
 {
     Folio__ClientErase op = FOLIO__CLIENT_ERASE__INIT;
     op.id = (char *)id;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_CLIENT_ERASE;
-    req.client_erase = &op;
+    Folio__Request req;
+    envelope_init(&req, &op.base);
     return folio_connection_call(c, &req, err);
 }
 
@@ -162,9 +158,8 @@ static Folio__Response *client_history(struct folio_connection *c, const char *i
 {
     Folio__ClientHistory op = FOLIO__CLIENT_HISTORY__INIT;
     op.id = (char *)id;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_CLIENT_HISTORY;
-    req.client_history = &op;
+    Folio__Request req;
+    envelope_init(&req, &op.base);
     return folio_connection_call(c, &req, err);
 }
 
@@ -176,9 +171,8 @@ static Folio__Response *add_event(struct folio_connection *c, const char *id, co
     op.kind = (char *)kind;
     op.what = (char *)(what ? what : "");
     op.date = (char *)(date ? date : "");
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_EVENT_ADD;
-    req.event_add = &op;
+    Folio__Request req;
+    envelope_init(&req, &op.base);
     return folio_connection_call(c, &req, err);
 }
 
@@ -190,18 +184,16 @@ static Folio__Response *add_income(struct folio_connection *c, const char *id, i
     op.kind = (char *)"income";
     op.amount_cents = cents;
     op.currency = (char *)currency;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_EVENT_ADD;
-    req.event_add = &op;
+    Folio__Request req;
+    envelope_init(&req, &op.base);
     return folio_connection_call(c, &req, err);
 }
 
 static Folio__Response *segment(struct folio_connection *c, Folio__Segment *seg,
                                 struct folio_error *err)
 {
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_SEGMENT;
-    req.segment = seg;
+    Folio__Request req;
+    envelope_init(&req, &seg->base);
     return folio_connection_call(c, &req, err);
 }
 
@@ -727,9 +719,8 @@ Test(client, a_thousand_clients_page_exactly_once)
             client.name = name;
             Folio__ClientAdd op = FOLIO__CLIENT_ADD__INIT;
             op.client = &client;
-            Folio__Request req = FOLIO__REQUEST__INIT;
-            req.op_case = FOLIO__REQUEST__OP_CLIENT_ADD;
-            req.client_add = &op;
+            Folio__Request req;
+            envelope_init(&req, &op.base);
             cr_assert_eq(folio_connection_send(alice, &req, &err), 0, "%s", err.message);
         }
         for (int i = 0; i < BATCH; i++) {

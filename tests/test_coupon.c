@@ -15,6 +15,7 @@
 
 #include <criterion/criterion.h>
 
+#include "envelope.h"
 #include "harness.h"
 
 #define PW_OLGA  "olga-password"
@@ -45,18 +46,16 @@ static Folio__Response *partner_add(struct folio_connection *c, const char *name
     partner.city = (char *)(city ? city : "");
     Folio__PartnerAdd op = FOLIO__PARTNER_ADD__INIT;
     op.partner = &partner;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_PARTNER_ADD;
-    req.partner_add = &op;
+    Folio__Request req;
+    envelope_init(&req, &op.base);
     return call(c, &req, err);
 }
 
 static Folio__Response *partner_list(struct folio_connection *c, struct folio_error *err)
 {
     Folio__PartnerList op = FOLIO__PARTNER_LIST__INIT;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_PARTNER_LIST;
-    req.partner_list = &op;
+    Folio__Request req;
+    envelope_init(&req, &op.base);
     return call(c, &req, err);
 }
 
@@ -72,9 +71,8 @@ static Folio__Response *issue(struct folio_connection *c, const char *client_id,
     Folio__CouponIssue op = FOLIO__COUPON_ISSUE__INIT;
     op.coupon = &coupon;
     op.date = (char *)date;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_COUPON_ISSUE;
-    req.coupon_issue = &op;
+    Folio__Request req;
+    envelope_init(&req, &op.base);
     return call(c, &req, err);
 }
 
@@ -85,9 +83,8 @@ static Folio__Response *coupon_list(struct folio_connection *c, const char *clie
     op.client_id = (char *)(client_id ? client_id : "");
     op.limit = limit;
     op.after = (char *)(after ? after : "");
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_COUPON_LIST;
-    req.coupon_list = &op;
+    Folio__Request req;
+    envelope_init(&req, &op.base);
     return call(c, &req, err);
 }
 
@@ -97,9 +94,8 @@ static Folio__Response *redeem(struct folio_connection *c, const char *code, con
     Folio__CouponRedeem op = FOLIO__COUPON_REDEEM__INIT;
     op.code = (char *)code;
     op.date = (char *)date;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_COUPON_REDEEM;
-    req.coupon_redeem = &op;
+    Folio__Request req;
+    envelope_init(&req, &op.base);
     return call(c, &req, err);
 }
 
@@ -114,9 +110,8 @@ static void add_client(struct folio_connection *c, const char *name, bool email_
     client.consent = &consent;
     Folio__ClientAdd op = FOLIO__CLIENT_ADD__INIT;
     op.client = &client;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_CLIENT_ADD;
-    req.client_add = &op;
+    Folio__Request req;
+    envelope_init(&req, &op.base);
     Folio__Response *r = harness_ok(call(c, &req, &err), &err);
     snprintf(out, 37, "%s", r->client->id);
     folio_response_free(r);
@@ -126,9 +121,8 @@ static Folio__Response *history(struct folio_connection *c, const char *id, stru
 {
     Folio__ClientHistory op = FOLIO__CLIENT_HISTORY__INIT;
     op.id = (char *)id;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_CLIENT_HISTORY;
-    req.client_history = &op;
+    Folio__Request req;
+    envelope_init(&req, &op.base);
     return call(c, &req, err);
 }
 
@@ -136,9 +130,8 @@ static Folio__Response *erase(struct folio_connection *c, const char *id, struct
 {
     Folio__ClientErase op = FOLIO__CLIENT_ERASE__INIT;
     op.id = (char *)id;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_CLIENT_ERASE;
-    req.client_erase = &op;
+    Folio__Request req;
+    envelope_init(&req, &op.base);
     return call(c, &req, err);
 }
 
@@ -168,9 +161,8 @@ static size_t agenda_coupon_items(const char *code)
     Folio__AgendaQuery op = FOLIO__AGENDA_QUERY__INIT;
     op.date = (char *)TODAY;
     op.days = 30;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_AGENDA;
-    req.agenda = &op;
+    Folio__Request req;
+    envelope_init(&req, &op.base);
     Folio__Response *r = harness_ok(call(alice, &req, &err), &err);
     size_t n = 0;
     for (size_t i = 0; i < r->agenda->n_items; i++) {

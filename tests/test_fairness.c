@@ -11,6 +11,7 @@
 #include <criterion/criterion.h>
 
 #include "arena.h"
+#include "envelope.h"
 #include "folioclient_stats.h"
 #include "harness.h"
 #include "segment_buckets.h"
@@ -88,8 +89,7 @@ static void fill_portfolio(struct harness_raw *raw)
             add.client = &client;
             Folio__Request req = FOLIO__REQUEST__INIT;
             req.id = 100 + i;
-            req.op_case = FOLIO__REQUEST__OP_CLIENT_ADD;
-            req.client_add = &add;
+            envelope_set(&req, &add.base);
             harness_raw_append(&buf, &len, &req);
         }
         harness_raw_write(raw, buf, len);
@@ -110,8 +110,7 @@ static void send_agenda_flood(struct harness_raw *raw, uint64_t first)
     for (uint64_t id = first; id < first + FLOOD; id++) {
         Folio__Request req = FOLIO__REQUEST__INIT;
         req.id = id;
-        req.op_case = FOLIO__REQUEST__OP_AGENDA;
-        req.agenda = &query;
+        envelope_set(&req, &query.base);
         harness_raw_append(&buf, &len, &req);
     }
     harness_raw_write(raw, buf, len);
@@ -249,8 +248,7 @@ static void send_login(struct harness_raw *raw, uint64_t id, const char *user)
     login.password = (char *)"not-the-password";
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.id = id;
-    req.op_case = FOLIO__REQUEST__OP_LOGIN;
-    req.login = &login;
+    envelope_set(&req, &login.base);
     harness_raw_send(raw, &req);
 }
 

@@ -5,6 +5,7 @@
 
 #include <criterion/criterion.h>
 
+#include "envelope.h"
 #include "folio.pb-c.h"
 #include "frame.h"
 
@@ -41,8 +42,7 @@ static void append_office_add(struct bytes *b, uint64_t i)
     add.name = name;
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.id = i;
-    req.op_case = FOLIO__REQUEST__OP_OFFICE_ADD;
-    req.office_add = &add;
+    envelope_set(&req, &add.base);
     append_request(b, &req);
 }
 
@@ -146,8 +146,7 @@ Test(frame, large_frame_grows_the_buffer_only_as_needed)
     add.name = name;
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.id = 9;
-    req.op_case = FOLIO__REQUEST__OP_OFFICE_ADD;
-    req.office_add = &add;
+    envelope_set(&req, &add.base);
     struct bytes b = {0};
     append_request(&b, &req);
 
@@ -380,8 +379,7 @@ Test(frame, encode_respects_max_frame)
     login.password = password;
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.id = 77;
-    req.op_case = FOLIO__REQUEST__OP_LOGIN;
-    req.login = &login;
+    envelope_set(&req, &login.base);
     size_t size = protobuf_c_message_get_packed_size(&req.base);
 
     uint8_t *out = NULL;

@@ -7,6 +7,7 @@
 
 #include <criterion/criterion.h>
 
+#include "envelope.h"
 #include "frame.h"
 #include "harness.h"
 
@@ -191,8 +192,7 @@ Test(limits, a_request_too_costly_to_unpack_is_refused_and_others_go_on)
     add.client = &client;
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.id = 2;
-    req.op_case = FOLIO__REQUEST__OP_CLIENT_ADD;
-    req.client_add = &add;
+    envelope_set(&req, &add.base);
     cr_assert_lt(protobuf_c_message_get_packed_size(&req.base), FRAME_DEFAULT_MAX);
     harness_raw_send(raw, &req);
     free(tags);

@@ -7,6 +7,7 @@
 
 #include <criterion/criterion.h>
 
+#include "envelope.h"
 #include "folioclient_stats.h"
 #include "harness.h"
 #include "throttle.h"
@@ -30,8 +31,7 @@ static Folio__Request login_request(uint64_t id, Folio__Login *login, const char
     login->password = (char *)password;
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.id = id;
-    req.op_case = FOLIO__REQUEST__OP_LOGIN;
-    req.login = login;
+    envelope_set(&req, &login->base);
     return req;
 }
 

@@ -12,6 +12,7 @@
 #include <criterion/criterion.h>
 #include <criterion/hooks.h>
 
+#include "envelope.h"
 #include "harness.h"
 #include "offer.h"
 
@@ -147,9 +148,8 @@ static char *add_client(struct folio_connection *c, const char *name, bool conse
     }
     Folio__ClientAdd op = FOLIO__CLIENT_ADD__INIT;
     op.client = &client;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_CLIENT_ADD;
-    req.client_add = &op;
+    Folio__Request req;
+    envelope_init(&req, &op.base);
     Folio__Response *r = harness_ok(folio_connection_call(c, &req, &err), &err);
     char *id = strdup(r->client->id);
     folio_response_free(r);
@@ -254,9 +254,8 @@ static Folio__Response *offer_add(struct folio_connection *c, const char *client
     offer.channel = (char *)(channel ? channel : "");
     Folio__OfferAdd op = FOLIO__OFFER_ADD__INIT;
     op.offer = &offer;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_OFFER_ADD;
-    req.offer_add = &op;
+    Folio__Request req;
+    envelope_init(&req, &op.base);
     return folio_connection_call(c, &req, err);
 }
 
@@ -280,9 +279,8 @@ static Folio__Response *offer_list(struct folio_connection *c, const char *clien
     op.date = (char *)date;
     op.limit = limit;
     op.after = after;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_OFFER_LIST;
-    req.offer_list = &op;
+    Folio__Request req;
+    envelope_init(&req, &op.base);
     return folio_connection_call(c, &req, err);
 }
 
@@ -293,9 +291,8 @@ static Folio__Response *offer_set(struct folio_connection *c, uint64_t id, const
     op.id = id;
     op.status = (char *)status;
     op.date = (char *)date;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_OFFER_SET;
-    req.offer_set = &op;
+    Folio__Request req;
+    envelope_init(&req, &op.base);
     return folio_connection_call(c, &req, err);
 }
 
@@ -303,9 +300,8 @@ static Folio__Response *history(struct folio_connection *c, const char *id, stru
 {
     Folio__ClientHistory op = FOLIO__CLIENT_HISTORY__INIT;
     op.id = (char *)id;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_CLIENT_HISTORY;
-    req.client_history = &op;
+    Folio__Request req;
+    envelope_init(&req, &op.base);
     return folio_connection_call(c, &req, err);
 }
 
@@ -512,9 +508,8 @@ Test(offers, sending_needs_the_consent_still_held)
     op.client = &changes;
     op.fields = fields;
     op.n_fields = 1;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_CLIENT_UPDATE;
-    req.client_update = &op;
+    Folio__Request req;
+    envelope_init(&req, &op.base);
     folio_response_free(harness_ok(folio_connection_call(alice, &req, &err), &err));
 
     assert_refused(offer_set(alice, id, "sent", "2026-05-01", &err), &err,
@@ -531,9 +526,8 @@ Test(offers, erasing_the_client_removes_its_offers)
     uint64_t id = offer_add_ok(alice, ana, "Gone soon", "2999-12-31");
     Folio__ClientErase op = FOLIO__CLIENT_ERASE__INIT;
     op.id = ana;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_CLIENT_ERASE;
-    req.client_erase = &op;
+    Folio__Request req;
+    envelope_init(&req, &op.base);
     folio_response_free(harness_ok(folio_connection_call(alice, &req, &err), &err));
 
     Folio__Response *r = harness_ok(offer_list(alice, NULL, NULL, "2026-01-01", 0, 0, &err), &err);

@@ -9,6 +9,7 @@
 #include <criterion/criterion.h>
 
 #include "csv_file.h"
+#include "envelope.h"
 #include "harness.h"
 #include "status.h"
 
@@ -121,8 +122,7 @@ static void check_messages_are_sanitised(void)
     add.password = (char *)"mallory-password";
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.id = 3;
-    req.op_case = FOLIO__REQUEST__OP_USER_ADD;
-    req.user_add = &add;
+    envelope_set(&req, &add.base);
     harness_raw_send(raw, &req);
     Folio__Response *r = harness_raw_answer(raw, 3, FOLIO__CODE__NOT_FOUND, "no office named");
     const char *m = harness_message(r);

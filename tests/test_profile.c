@@ -13,6 +13,7 @@
 #include <criterion/criterion.h>
 #include <criterion/hooks.h>
 
+#include "envelope.h"
 #include "harness.h"
 
 #define PW_ALICE "alice-password"
@@ -88,18 +89,16 @@ static Folio__Response *profile_set(struct folio_connection *c, Folio__AgentCard
     op.card = card;
     op.fields = (char **)fields;
     op.n_fields = n;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_PROFILE_SET;
-    req.profile_set = &op;
+    Folio__Request req;
+    envelope_init(&req, &op.base);
     return folio_connection_call(c, &req, err);
 }
 
 static Folio__Response *profile_get(struct folio_connection *c, struct folio_error *err)
 {
     Folio__ProfileGet op = FOLIO__PROFILE_GET__INIT;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_PROFILE_GET;
-    req.profile_get = &op;
+    Folio__Request req;
+    envelope_init(&req, &op.base);
     return folio_connection_call(c, &req, err);
 }
 

@@ -11,6 +11,7 @@
 
 #include <criterion/criterion.h>
 
+#include "envelope.h"
 #include "folioclient_reassign.h"
 #include "harness.h"
 
@@ -38,9 +39,8 @@ static void add_client(struct folio_connection *c, const char *name, const char 
     client.consent = &consent;
     Folio__ClientAdd op = FOLIO__CLIENT_ADD__INIT;
     op.client = &client;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_CLIENT_ADD;
-    req.client_add = &op;
+    Folio__Request req;
+    envelope_init(&req, &op.base);
     Folio__Response *r = harness_ok(folio_connection_call(c, &req, &err), &err);
     snprintf(out, 37, "%s", r->client->id);
     folio_response_free(r);

@@ -11,6 +11,7 @@
 
 #include <criterion/criterion.h>
 
+#include "envelope.h"
 #include "harness.h"
 #include "rule.h"
 #include "store.h"
@@ -69,18 +70,16 @@ static Folio__Response *rule_add(struct folio_connection *c, Folio__Rule *rule,
 {
     Folio__RuleAdd op = FOLIO__RULE_ADD__INIT;
     op.rule = rule;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_RULE_ADD;
-    req.rule_add = &op;
+    Folio__Request req;
+    envelope_init(&req, &op.base);
     return folio_connection_call(c, &req, err);
 }
 
 static Folio__Response *rule_list(struct folio_connection *c, struct folio_error *err)
 {
     Folio__RuleList op = FOLIO__RULE_LIST__INIT;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_RULE_LIST;
-    req.rule_list = &op;
+    Folio__Request req;
+    envelope_init(&req, &op.base);
     return folio_connection_call(c, &req, err);
 }
 
@@ -89,18 +88,16 @@ static Folio__Response *rule_remove(struct folio_connection *c, uint64_t id,
 {
     Folio__RuleRemove op = FOLIO__RULE_REMOVE__INIT;
     op.id = id;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_RULE_REMOVE;
-    req.rule_remove = &op;
+    Folio__Request req;
+    envelope_init(&req, &op.base);
     return folio_connection_call(c, &req, err);
 }
 
 static Folio__Response *calendar_get(struct folio_connection *c, struct folio_error *err)
 {
     Folio__CalendarGet op = FOLIO__CALENDAR_GET__INIT;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_CALENDAR_GET;
-    req.calendar_get = &op;
+    Folio__Request req;
+    envelope_init(&req, &op.base);
     return folio_connection_call(c, &req, err);
 }
 
@@ -117,9 +114,8 @@ static Folio__Response *calendar_set(struct folio_connection *c, uint32_t *month
     op.calendar = &cal;
     op.fields = (char **)fields;
     op.n_fields = n_fields;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_CALENDAR_SET;
-    req.calendar_set = &op;
+    Folio__Request req;
+    envelope_init(&req, &op.base);
     return folio_connection_call(c, &req, err);
 }
 
@@ -132,9 +128,8 @@ static Folio__Response *occasion_add(struct folio_connection *c, const char *nam
     occ.day = day;
     Folio__OccasionAdd op = FOLIO__OCCASION_ADD__INIT;
     op.occasion = &occ;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_OCCASION_ADD;
-    req.occasion_add = &op;
+    Folio__Request req;
+    envelope_init(&req, &op.base);
     return folio_connection_call(c, &req, err);
 }
 
@@ -143,9 +138,8 @@ static Folio__Response *occasion_remove(struct folio_connection *c, const char *
 {
     Folio__OccasionRemove op = FOLIO__OCCASION_REMOVE__INIT;
     op.name = (char *)name;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_OCCASION_REMOVE;
-    req.occasion_remove = &op;
+    Folio__Request req;
+    envelope_init(&req, &op.base);
     return folio_connection_call(c, &req, err);
 }
 

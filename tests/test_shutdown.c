@@ -7,6 +7,7 @@
 
 #include <criterion/criterion.h>
 
+#include "envelope.h"
 #include "harness.h"
 
 #define WRITES 300
@@ -34,8 +35,7 @@ static uint8_t *office_adds(size_t *len)
         adds[i].name = names[i];
         Folio__Request req = FOLIO__REQUEST__INIT;
         req.id = 100 + (uint64_t)i;
-        req.op_case = FOLIO__REQUEST__OP_OFFICE_ADD;
-        req.office_add = &adds[i];
+        envelope_set(&req, &adds[i].base);
         harness_raw_append(&buf, len, &req);
     }
     return buf;

@@ -26,6 +26,7 @@
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
 
+#include "envelope.h"
 #include "frame.h"
 #include "harness.h"
 #include "status.h"
@@ -354,8 +355,7 @@ Test(tls, cleartext_on_the_tls_port_is_told_the_server_speaks_tls)
     hello.client_name = "cleartext";
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.id = 1;
-    req.op_case = FOLIO__REQUEST__OP_HELLO;
-    req.hello = &hello;
+    envelope_set(&req, &hello.base);
     harness_raw_send(raw, &req);
     /* In cleartext, so that such a client can show why. */
     harness_raw_refused_and_closed(raw, FOLIO__CODE__FAILED_PRECONDITION, "speaks TLS");
@@ -661,8 +661,7 @@ Test(tls, a_handshake_and_a_frame_arriving_a_byte_at_a_time_are_served)
     hello.client_name = "one byte at a time";
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.id = 7;
-    req.op_case = FOLIO__REQUEST__OP_HELLO;
-    req.hello = &hello;
+    envelope_set(&req, &hello.base);
     uint8_t *frame = NULL;
     size_t frame_len = 0;
     harness_raw_append(&frame, &frame_len, &req);

@@ -25,6 +25,7 @@
 #include <criterion/hooks.h>
 
 #include "bundle.h"
+#include "envelope.h"
 #include "folioclient_transfer.h"
 #include "harness.h"
 
@@ -92,9 +93,8 @@ static void add_client(struct folio_connection *c, Folio__Client *client, char o
     struct folio_error err = {0};
     Folio__ClientAdd op = FOLIO__CLIENT_ADD__INIT;
     op.client = client;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_CLIENT_ADD;
-    req.client_add = &op;
+    Folio__Request req;
+    envelope_init(&req, &op.base);
     Folio__Response *r = harness_ok(call(c, &req, &err), &err);
     snprintf(out, 37, "%s", r->client->id);
     folio_response_free(r);
@@ -294,16 +294,14 @@ static void trust_a_at_b(void)
 {
     struct folio_error err = {0};
     Folio__FirmKey fk = FOLIO__FIRM_KEY__INIT;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_FIRM_KEY;
-    req.firm_key = &fk;
+    Folio__Request req;
+    envelope_init(&req, &fk.base);
     Folio__Response *key = harness_ok(call(root_a, &req, &err), &err);
     Folio__TrustAdd add = FOLIO__TRUST_ADD__INIT;
     add.firm = "Firm A";
     add.public_key = key->firm_key->public_key;
-    Folio__Request req2 = FOLIO__REQUEST__INIT;
-    req2.op_case = FOLIO__REQUEST__OP_TRUST_ADD;
-    req2.trust_add = &add;
+    Folio__Request req2;
+    envelope_init(&req2, &add.base);
     /* Firm B is shared: an earlier test may have trusted firm A already. */
     Folio__Response *r = call(root_b, &req2, &err);
     if (r != NULL || err.transport || err.code != FOLIO__CODE__ALREADY_EXISTS)
@@ -1113,9 +1111,8 @@ static void bat_send_commit(struct folio_connection *c, const char *transfer_id,
     commit.transfer_id = (char *)transfer_id;
     commit.agent = (char *)agent;
     commit.allow_untrusted = true;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_IMPORT_COMMIT;
-    req.import_commit = &commit;
+    Folio__Request req;
+    envelope_init(&req, &commit.base);
     cr_assert_eq(folio_connection_send(c, &req, &err), 0, "%s", err.message);
 }
 

@@ -14,6 +14,7 @@
 #include <criterion/criterion.h>
 #include <criterion/hooks.h>
 
+#include "envelope.h"
 #include "folioclient_reassign.h"
 #include "harness.h"
 
@@ -31,9 +32,8 @@ static void add_client(struct folio_connection *c, const char *name, const char 
     client.city = (char *)city;
     Folio__ClientAdd op = FOLIO__CLIENT_ADD__INIT;
     op.client = &client;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_CLIENT_ADD;
-    req.client_add = &op;
+    Folio__Request req;
+    envelope_init(&req, &op.base);
     folio_response_free(harness_ok(folio_connection_call(c, &req, &err), &err));
 }
 
@@ -195,8 +195,7 @@ Test(watch, nothing_without_watch_and_replies_keep_their_order)
     Folio__Watch watch = FOLIO__WATCH__INIT;
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.id = 3;
-    req.op_case = FOLIO__REQUEST__OP_WATCH;
-    req.watch = &watch;
+    envelope_set(&req, &watch.base);
     harness_raw_send(loud, &req);
     Folio__Response *r = harness_raw_receive(loud);
     cr_assert_eq(r->id, 3);

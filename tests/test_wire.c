@@ -7,6 +7,7 @@
 #include <criterion/criterion.h>
 #include <criterion/hooks.h>
 
+#include "envelope.h"
 #include "frame.h"
 #include "harness.h"
 
@@ -51,8 +52,7 @@ static Folio__Request office_list_request(uint64_t id)
 {
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.id = id;
-    req.op_case = FOLIO__REQUEST__OP_OFFICE_LIST;
-    req.office_list = &office_list_msg;
+    envelope_set(&req, &office_list_msg.base);
     return req;
 }
 
@@ -86,17 +86,14 @@ Test(wire, hundred_pipelined_requests_in_one_write)
          * the id they answer, not a counter. */
         req.id = 1000 + 7 * (uint64_t)i;
         if (i == 0) {
-            req.op_case = FOLIO__REQUEST__OP_HELLO;
-            req.hello = &hello;
+            envelope_set(&req, &hello.base);
         } else if (i == 1) {
-            req.op_case = FOLIO__REQUEST__OP_LOGIN;
-            req.login = &login;
+            envelope_set(&req, &login.base);
         } else if (i % 3 == 0) {
             snprintf(names[i], sizeof(names[i]), "office-%02d", i);
             folio__office_add__init(&adds[i]);
             adds[i].name = names[i];
-            req.op_case = FOLIO__REQUEST__OP_OFFICE_ADD;
-            req.office_add = &adds[i];
+            envelope_set(&req, &adds[i].base);
         } else if (i % 3 == 1) {
             req = office_list_request(req.id);
         } else {
@@ -143,8 +140,7 @@ Test(wire, pipelined_read_sees_the_write_before_it)
         adds[i].name = names[i];
         Folio__Request req = FOLIO__REQUEST__INIT;
         req.id = 100 + 2 * (uint64_t)i;
-        req.op_case = FOLIO__REQUEST__OP_OFFICE_ADD;
-        req.office_add = &adds[i];
+        envelope_set(&req, &adds[i].base);
         harness_raw_append(&buf, &len, &req);
         req = office_list_request(101 + 2 * (uint64_t)i);
         harness_raw_append(&buf, &len, &req);
@@ -171,8 +167,7 @@ Test(wire, frames_split_byte_by_byte)
     hello.client_name = "one byte at a time";
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.id = 11;
-    req.op_case = FOLIO__REQUEST__OP_HELLO;
-    req.hello = &hello;
+    envelope_set(&req, &hello.base);
     uint8_t *buf = NULL;
     size_t len = 0;
     harness_raw_append(&buf, &len, &req);
@@ -213,8 +208,7 @@ Test(wire, frame_of_max_size_is_served_and_one_more_byte_is_refused)
     hello.protocol_version = 1;
     Folio__Request req = FOLIO__REQUEST__INIT;
     req.id = 5;
-    req.op_case = FOLIO__REQUEST__OP_HELLO;
-    req.hello = &hello;
+    envelope_set(&req, &hello.base);
 
     struct harness_raw *raw = harness_raw_connect(&srv);
     hello_of_size(&req, &hello, name, 1024);

@@ -51,6 +51,7 @@
 #include <uv.h>
 
 #include "connection.h"
+#include "envelope.h"
 #include "frame.h"
 #include "fuzz_support.h"
 #include "fuzz_target.h"
@@ -132,9 +133,8 @@ static void fuzz_frames_hello(struct fuzz_frames *f)
     Folio__Hello hello = FOLIO__HELLO__INIT;
     hello.protocol_version = SERVER_PROTOCOL_VERSION;
     hello.client_name = (char *)"fuzz";
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_HELLO;
-    req.hello = &hello;
+    Folio__Request req;
+    envelope_init(&req, &hello.base);
     fuzz_frames_add(f, &req);
 }
 
@@ -143,9 +143,8 @@ static void fuzz_frames_login(struct fuzz_frames *f, const char *name)
     Folio__Login login = FOLIO__LOGIN__INIT;
     login.username = (char *)name;
     login.password = (char *)FUZZ_ADMIN_PASSWORD;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_LOGIN;
-    req.login = &login;
+    Folio__Request req;
+    envelope_init(&req, &login.base);
     fuzz_frames_add(f, &req);
 }
 
@@ -156,9 +155,8 @@ static void fuzz_frames_user(struct fuzz_frames *f, const char *name, Folio__Rol
     add.role = role;
     add.office = (char *)"Main";
     add.password = (char *)FUZZ_ADMIN_PASSWORD;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_USER_ADD;
-    req.user_add = &add;
+    Folio__Request req;
+    envelope_init(&req, &add.base);
     fuzz_frames_add(f, &req);
 }
 
@@ -171,9 +169,8 @@ static void fuzz_frames_client(struct fuzz_frames *f, const char *name, const ch
     client.birth_date = (char *)birth_date;
     Folio__ClientAdd add = FOLIO__CLIENT_ADD__INIT;
     add.client = &client;
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_CLIENT_ADD;
-    req.client_add = &add;
+    Folio__Request req;
+    envelope_init(&req, &add.base);
     fuzz_frames_add(f, &req);
 }
 
@@ -191,9 +188,8 @@ static void fuzz_firm_populate(void)
     fuzz_frames_login(&f, FUZZ_ADMIN_NAME);
     Folio__OfficeAdd office = FOLIO__OFFICE_ADD__INIT;
     office.name = (char *)"Main";
-    Folio__Request req = FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_OFFICE_ADD;
-    req.office_add = &office;
+    Folio__Request req;
+    envelope_init(&req, &office.base);
     fuzz_frames_add(&f, &req);
     fuzz_frames_user(&f, "manager", FOLIO__ROLE__ROLE_OFFICE_ADMIN);
     fuzz_frames_user(&f, "agent", FOLIO__ROLE__ROLE_AGENT);
@@ -204,9 +200,7 @@ static void fuzz_firm_populate(void)
     partner.city = (char *)"Turin";
     Folio__PartnerAdd partner_add = FOLIO__PARTNER_ADD__INIT;
     partner_add.partner = &partner;
-    req = (Folio__Request)FOLIO__REQUEST__INIT;
-    req.op_case = FOLIO__REQUEST__OP_PARTNER_ADD;
-    req.partner_add = &partner_add;
+    envelope_init(&req, &partner_add.base);
     fuzz_frames_add(&f, &req);
     fuzz_frames_login(&f, "agent");
     fuzz_frames_client(&f, "Maria Rossi", "Turin", "1985-12-10");
