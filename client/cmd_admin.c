@@ -123,8 +123,7 @@ int cmd_user_list(struct cli *cli)
         out_table_row(t, f, rec_user(users->users[i], f));
     }
     out_table_end(t);
-    const struct out_field next[] = {OUT_S("next", NULL, users->next)};
-    out_fields(next, 1);
+    out_next(users->next);
     if (users->next[0] != '\0')
         out_hint("more follow: add --after %s", users->next);
     folio_response_free(r);
@@ -214,8 +213,7 @@ int cmd_audit(struct cli *cli)
         out_table_row(t, f, rec_audit(audit->records[i], f));
     }
     out_table_end(t);
-    const struct out_field next[] = {OUT_U("next", NULL, audit->next)};
-    out_fields(next, 1);
+    out_next_number(audit->next);
     if (audit->next != 0)
         out_hint("more follow: add --before %llu", (unsigned long long)audit->next);
     folio_response_free(r);

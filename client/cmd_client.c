@@ -199,8 +199,7 @@ int cmd_client_list(struct cli *cli)
         return cli_fail(&err);
     const Folio__Clients *clients = r->clients;
     rec_print_clients(clients->clients, clients->n_clients, "no clients");
-    const struct out_field next[] = {OUT_S("next", NULL, clients->next)};
-    out_fields(next, 1);
+    out_next(clients->next);
     if (clients->next[0] != '\0')
         out_hint("more follow: add --after %s", clients->next);
     folio_response_free(r);
@@ -271,8 +270,7 @@ int cmd_client_history(struct cli *cli)
         out_table_row(t, f, rec_event(timeline->events[i], f));
     }
     out_table_end(t);
-    const struct out_field next[] = {OUT_U("next", NULL, timeline->next)};
-    out_fields(next, 1);
+    out_next_number(timeline->next);
     if (timeline->next != 0)
         out_hint("more follow: add --before %llu", (unsigned long long)timeline->next);
     folio_response_free(r);

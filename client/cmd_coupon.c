@@ -56,8 +56,7 @@ int cmd_coupon_list(struct cli *cli)
         out_table_row(t, f, rec_coupon(coupons->coupons[i], f));
     }
     out_table_end(t);
-    const struct out_field next[] = {OUT_S("next", NULL, coupons->next)};
-    out_fields(next, 1);
+    out_next(coupons->next);
     if (coupons->next[0] != '\0')
         out_hint("more follow: add --after %s", coupons->next);
     folio_response_free(r);

@@ -59,8 +59,7 @@ int cmd_offer_list(struct cli *cli)
         return cli_fail(&err);
     const Folio__Offers *offers = r->offers;
     rec_print_offers(offers->offers, offers->n_offers, "no offers");
-    const struct out_field next[] = {OUT_U("next", NULL, offers->next)};
-    out_fields(next, 1);
+    out_next_number(offers->next);
     if (offers->next != 0)
         out_hint("more follow: add --after %llu", (unsigned long long)offers->next);
     folio_response_free(r);

@@ -105,6 +105,7 @@ int cmd_segment(struct cli *cli)
     } else {
         rec_print_clients(result->clients, result->n_clients, NULL);
         out_note("%llu matching", (unsigned long long)result->total);
+        out_next(result->next);
         if (result->next[0] != '\0')
             out_hint("more follow: add --after %s", result->next);
     }

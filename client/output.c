@@ -507,6 +507,20 @@ void out_table_end(struct out_table *t)
     free(t);
 }
 
+void out_next(const char *next)
+{
+    const struct out_field f[] = {
+        {.key = "next", .type = OUT_NSTR, .s = next != NULL && next[0] != '\0' ? next : NULL}};
+    out_fields(f, 1);
+}
+
+void out_next_number(uint64_t next)
+{
+    char text[24];
+    snprintf(text, sizeof(text), "%llu", (unsigned long long)next);
+    out_next(next != 0 ? text : NULL);
+}
+
 static void out_sentence(FILE *f, const char *fmt, va_list ap)
 {
     char buf[NOTE_MAX];

@@ -86,6 +86,13 @@ struct out_table *out_table_begin(const char *key, const char *empty_note);
 void out_table_row(struct out_table *t, const struct out_field *f, size_t n);
 void out_table_end(struct out_table *t);
 
+/* The page cursor of a list: JSON "next", the value to pass back with
+ * --after or --before for the next page, or null at the end (NULL, "" or
+ * 0); a string whatever the cursor is made of. Nothing for people, who get
+ * an out_hint. */
+void out_next(const char *next);
+void out_next_number(uint64_t next);
+
 /* A sentence for a person on stdout, part of the answer ("logged out",
  * "rule 4 removed"); nothing in JSON mode, where fields say it. */
 void out_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -400,7 +400,7 @@ json_check "offer without consent is FAILED_PRECONDITION" "$ERR" \
 run "" "$FOLIO" --json offer list --date 2026-03-05
 expect "offer list" 0
 json_check "offer list on a day within validity" "$OUT" "
-set(d) == {'offers', 'next'} and d['next'] == 0 and len(d['offers']) == 2 and
+set(d) == {'offers', 'next'} and d['next'] is None and len(d['offers']) == 2 and
 all(o['status'] == 'proposed' for o in d['offers']) and
 {'id', 'client_id', 'title', 'product', 'rate', 'valid_from', 'valid_until',
  'status'} <= set(d['offers'][0])"
@@ -416,7 +416,7 @@ run "" "$FOLIO" --json offer list --date 2026-04-01 --status lost
 expect "an unknown status exits 2" 2
 json_check "unknown status is INVALID_ARGUMENT" "$ERR" 'd["error"]["code"] == "INVALID_ARGUMENT"'
 run "" "$FOLIO" --json offer list --limit 1 --date 2026-03-05
-json_check "offer list --limit pages" "$OUT" "len(d['offers']) == 1 and d['next'] == $offer"
+json_check "offer list --limit pages" "$OUT" "len(d['offers']) == 1 and d['next'] == '$offer'"
 run "" "$FOLIO" --json offer list --after "$offer" --date 2026-03-05
 json_check "offer list --after gives the rest" "$OUT" \
   "len(d['offers']) == 1 and d['offers'][0]['id'] > $offer"
