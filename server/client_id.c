@@ -12,32 +12,22 @@ void client_id_generate(uint8_t id[16])
     id[8] = (uint8_t)((id[8] & 0x3f) | 0x80); /* RFC 4122 variant */
 }
 
-static int client_id_hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 int client_id_parse(const char *text, uint8_t id[16])
 {
+    /* libsodium decodes the hex and skips a dash only between two digits;
+     * the dashes must also stand exactly where a UUID has them. */
+    static const size_t dashes[] = {8, 13, 18, 23};
     if (text == NULL || strnlen(text, CLIENT_ID_TEXT + 1) != CLIENT_ID_TEXT)
         return -1;
+    for (size_t k = 0; k < sizeof(dashes) / sizeof(dashes[0]); k++)
+        if (text[dashes[k]] != '-')
+            return -1;
     uint8_t out[16];
-    const char *p = text;
-    for (size_t i = 0; i < 16; i++) {
-        if ((i == 4 || i == 6 || i == 8 || i == 10) && *p++ != '-')
-            return -1;
-        int hi = client_id_hex_value(p[0]), lo = client_id_hex_value(p[1]);
-        if (hi < 0 || lo < 0)
-            return -1;
-        out[i] = (uint8_t)(hi << 4 | lo);
-        p += 2;
-    }
+    size_t len = 0;
+    const char *end = NULL;
+    if (sodium_hex2bin(out, sizeof(out), text, CLIENT_ID_TEXT, "-", &len, &end) != 0 ||
+        len != sizeof(out) || end != text + CLIENT_ID_TEXT)
+        return -1;
     memcpy(id, out, 16);
     return 0;
 }

@@ -196,6 +196,8 @@ Test(client_record, id_parse_refuses_malformed)
         "0f1e2d3c4b5a-4978-8695-a4b3c2d1e0f9-",
         "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0fg",
         "0f1e2d3c+4b5a-4978-8695-a4b3c2d1e0f9",
+        "0f1e2d3c-4b5a-4978-8695-a4b3c2d1-0f9", /* a dash where a digit belongs */
+        "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e-f9",
         "../../etc/passwd",
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
