@@ -42,14 +42,6 @@ static size_t op_client_limit(uint32_t asked)
     return asked > OP_CLIENT_LIST_MAX ? OP_CLIENT_LIST_MAX : asked;
 }
 
-static int op_client_parse_id(struct request *req, const char *text, const char *field,
-                              uint8_t id[STORE_CLIENT_ID_BYTES])
-{
-    if (client_id_parse(text, id) != 0)
-        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "%s: not a client id", field);
-    return 0;
-}
-
 /* The owner's name, looked up once for a whole page of one owner's clients. */
 struct op_client_owner {
     uint64_t id;
@@ -230,7 +222,7 @@ int op_client_get_read(struct request *req, MDB_txn *txn)
 {
     Folio__ClientGet *get = req->msg->client_get;
     uint8_t id[STORE_CLIENT_ID_BYTES];
-    int rc = op_client_parse_id(req, get->id, "id", id);
+    int rc = request_client_id(req, "id", get->id, id);
     if (rc != 0)
         return rc;
     /* Found in the actor's own portfolio index: the actor owns it (access.h). */
@@ -274,7 +266,7 @@ int op_client_list_read(struct request *req, MDB_txn *txn)
     uint8_t after[STORE_CLIENT_ID_BYTES];
     bool has_after = ask->after[0] != '\0';
     int rc;
-    if (has_after && (rc = op_client_parse_id(req, ask->after, "after", after)) != 0)
+    if (has_after && (rc = request_client_id(req, "after", ask->after, after)) != 0)
         return rc;
     Folio__Clients *list = request_alloc(req, sizeof(*list));
     if (list == NULL)
@@ -560,7 +552,7 @@ int op_segment_read(struct request *req, MDB_txn *txn)
     uint8_t after[STORE_CLIENT_ID_BYTES];
     int rc;
     bool has_after = segment->after[0] != '\0';
-    if (has_after && (rc = op_client_parse_id(req, segment->after, "after", after)) != 0)
+    if (has_after && (rc = request_client_id(req, "after", segment->after, after)) != 0)
         return rc;
     char today[CALENDAR_DATE_TEXT + 1];
     if (segment->date[0] != '\0') {

@@ -93,15 +93,23 @@ int request_listing_day(struct request *req, const char *date, char out[CALENDAR
     return 0;
 }
 
-int request_client(struct request *req, MDB_txn *txn, const char *field, const char *text,
-                   bool firm_admin_read, uint8_t id[16], Folio__Client **out)
+int request_client_id(struct request *req, const char *field, const char *text, uint8_t id[16])
 {
     if (client_id_parse(text, id) != 0)
         return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "%s: not a client id", field);
+    return 0;
+}
+
+int request_client(struct request *req, MDB_txn *txn, const char *field, const char *text,
+                   bool firm_admin_read, uint8_t id[16], Folio__Client **out)
+{
+    int rc = request_client_id(req, field, text, id);
+    if (rc != 0)
+        return rc;
     char canonical[CLIENT_ID_TEXT + 1];
     client_id_format(id, canonical);
     Folio__Client *client = NULL;
-    int rc = store_client_get(&req->server->store, txn, id, &req->arena, &client);
+    rc = store_client_get(&req->server->store, txn, id, &req->arena, &client);
     if (rc == MDB_NOTFOUND)
         client = NULL;
     else if (rc != 0)

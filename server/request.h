@@ -116,6 +116,10 @@ int request_dates(struct request *req, const char *date, char today[CALENDAR_DAT
  * they stand on that day). 0, or WRITER_ROLLBACK with the reply set. */
 int request_listing_day(struct request *req, const char *date, char out[CALENDAR_DATE_TEXT + 1]);
 
+/* Parses the client id a request gives in `field`: 0, or WRITER_ROLLBACK
+ * with INVALID_ARGUMENT "FIELD: not a client id". */
+int request_client_id(struct request *req, const char *field, const char *text, uint8_t id[16]);
+
 /* Reads the client a request names in `field` (text: its id) and checks
  * that the actor may use it (access_client; firm_admin_read as there). id
  * receives the parsed key, *out the record in the request's arena. 0, or
