@@ -110,11 +110,10 @@ int cmd_watch(struct cli *cli)
     if (r == NULL)
         return cli_fail(&err);
     folio_response_free(r);
-    if (!out_json())
-        out_hint("watching; notices follow as they come");
+    out_stream_begin();
+    out_hint("watching; notices follow as they come");
     fflush(stdout);
 
-    struct out_table *t = out_json() ? out_table_begin("notices", NULL) : NULL;
     int64_t deadline = timeout_s > 0 ? watch_now_ms() + (int64_t)timeout_s * 1000 : 0;
     rc = CLI_OK;
     for (uint32_t seen = 0; count == 0 || seen < count; seen++) {
@@ -129,14 +128,12 @@ int cmd_watch(struct cli *cli)
             break;
         }
         struct out_field f[4];
-        if (t != NULL)
-            out_table_row(t, f, notice_record(r->notice, f));
+        if (out_json())
+            out_stream(f, notice_record(r->notice, f));
         else
             out_note("%s: %s", r->notice->kind, r->notice->message);
         fflush(stdout);
         folio_response_free(r);
     }
-    if (t != NULL)
-        out_table_end(t);
     return rc;
 }

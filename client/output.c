@@ -1,20 +1,27 @@
-/* output.c - see output.h. */
+/* output.c - see output.h.
+ *
+ * JSON is built with jansson and written whole by out_finish, or a line a
+ * record by out_stream. Terminal widths come from utf8proc's tables, so
+ * that wide (CJK) characters and combining marks line up in tables. */
 #include "output.h"
 
+#include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include <utf8proc.h>
+
 #define CARD_LABEL_MIN 9
 #define NOTE_MAX       2048
 
 static struct {
     bool json;
-    bool opened;  /* the top-level JSON object has been started */
-    bool members; /* it has at least one member */
-    bool text;    /* plain text was printed instead of a document */
+    json_t *doc;   /* the top-level JSON object; NULL until something is added */
+    bool streamed; /* records went out as NDJSON lines (out_stream) */
+    bool text;     /* plain text was printed instead of a document */
 } out;
 
 struct out_cell {
@@ -24,7 +31,7 @@ struct out_cell {
 
 struct out_table {
     const char *empty_note;
-    bool json_first;
+    json_t *json_rows; /* JSON mode: the array in the document */
     size_t ncols;
     size_t nrows;
     size_t cap;
@@ -55,48 +62,25 @@ bool out_json(void)
     return out.json;
 }
 
-/* Length of the valid UTF-8 sequence at s and its code point, or 0 when the
- * bytes there are not valid UTF-8 (overlong forms and surrogates included). */
-static size_t utf8_decode(const unsigned char *s, uint32_t *cp)
-{
-    unsigned char c = s[0];
-    size_t n;
-    uint32_t v;
-    uint32_t min;
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    if (c >= 0xc2 && c <= 0xdf) {
-        n = 2, v = c & 0x1fu, min = 0x80;
-    } else if (c >= 0xe0 && c <= 0xef) {
-        n = 3, v = c & 0x0fu, min = 0x800;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-        n = 4, v = c & 0x07u, min = 0x10000;
-    } else {
-        return 0;
-    }
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xc0) != 0x80) /* also stops at the terminating NUL */
-            return 0;
-        v = v << 6 | (s[i] & 0x3fu);
-    }
-    if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
-        return 0;
-    *cp = v;
-    return n;
-}
-
 /* Code points that would let a hostile string drive the terminal or reorder
  * what is shown: C0 and C1 controls, DEL, bidirectional overrides. */
-static bool unsafe_on_terminal(uint32_t cp)
+static bool unsafe_on_terminal(int32_t cp)
 {
     return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||
            (cp >= 0x2066 && cp <= 0x2069);
 }
 
-/* A copy of s safe to print on a terminal, and its width in columns
- * (one per code point: good enough for the names folio shows). */
+/* The columns cp takes on a terminal: 2 for wide (CJK) characters, 0 for
+ * combining marks, from utf8proc's tables rather than the C library's,
+ * which depend on the locale. */
+static size_t columns_of(int32_t cp)
+{
+    int w = utf8proc_charwidth(cp);
+    return w > 0 ? (size_t)w : 0;
+}
+
+/* A copy of s safe to print on a terminal, and its width in columns.
+ * Invalid UTF-8 and unsafe code points become '?'. */
 static char *human_clean(const char *s, size_t *width)
 {
     if (s == NULL)
@@ -105,19 +89,20 @@ static char *human_clean(const char *s, size_t *width)
     char *dst = xrealloc(NULL, len + 1, 1);
     size_t o = 0;
     size_t w = 0;
-    const unsigned char *p = (const unsigned char *)s;
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
     while (*p != '\0') {
-        uint32_t cp;
-        size_t n = utf8_decode(p, &cp);
-        if (n == 0 || unsafe_on_terminal(cp)) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t n = utf8proc_iterate(p, -1, &cp);
+        if (n <= 0 || unsafe_on_terminal(cp)) {
             dst[o++] = '?';
-            p += n == 0 ? 1 : n;
+            w++;
+            p += n <= 0 ? 1 : n;
         } else {
-            memcpy(dst + o, p, n);
-            o += n;
+            memcpy(dst + o, p, (size_t)n);
+            o += (size_t)n;
+            w += columns_of(cp);
             p += n;
         }
-        w++;
     }
     dst[o] = '\0';
     if (width != NULL)
@@ -125,37 +110,35 @@ static char *human_clean(const char *s, size_t *width)
     return dst;
 }
 
-static void json_string(FILE *f, const char *s)
+/* A JSON string of s, its invalid UTF-8 bytes replaced by U+FFFD (jansson
+ * accepts valid UTF-8 only); null for NULL or "", the absent value. */
+static json_t *json_text(const char *s)
 {
-    if (s == NULL)
-        s = "";
-    putc('"', f);
-    const unsigned char *p = (const unsigned char *)s;
+    if (s == NULL || s[0] == '\0')
+        return json_null();
+    size_t len = strlen(s);
+    if (utf8proc_decompose((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, NULL, 0, 0) >= 0)
+        return json_stringn(s, len);
+    /* Each bad byte grows to three. */
+    char *fixed = xrealloc(NULL, len, 3);
+    size_t o = 0;
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
     while (*p != '\0') {
-        uint32_t cp;
-        size_t n = utf8_decode(p, &cp);
-        if (n == 0) {
-            fputs("\\ufffd", f);
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t n = utf8proc_iterate(p, -1, &cp);
+        if (n <= 0) {
+            memcpy(fixed + o, "\xef\xbf\xbd", 3);
+            o += 3;
             p++;
-            continue;
-        }
-        if (cp == '"' || cp == '\\') {
-            putc('\\', f);
-            putc((int)cp, f);
-        } else if (cp == '\n') {
-            fputs("\\n", f);
-        } else if (cp == '\t') {
-            fputs("\\t", f);
-        } else if (cp == '\r') {
-            fputs("\\r", f);
-        } else if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f)) {
-            fprintf(f, "\\u%04x", (unsigned)cp);
         } else {
-            fwrite(p, 1, n, f);
+            memcpy(fixed + o, p, (size_t)n);
+            o += (size_t)n;
+            p += n;
         }
-        p += n;
     }
-    putc('"', f);
+    json_t *j = json_stringn(fixed, o);
+    free(fixed);
+    return j;
 }
 
 /* Hundredths as the shortest decimal: 52000, 52000.5, -0.05. */
@@ -175,118 +158,118 @@ static void format_cents(int64_t cents, bool all_digits, char *buf, size_t cap)
         snprintf(buf, cap, "%s%llu.%02u", sign, whole, frac);
 }
 
-static void json_object(FILE *f, const struct out_field *fld, size_t n);
-
-static void json_value(FILE *f, const struct out_field *fld)
-{
-    char buf[32];
-    switch (fld->type) {
-    case OUT_STR:
-        json_string(f, fld->s);
-        break;
-    case OUT_NSTR:
-        if (fld->s == NULL)
-            fputs("null", f);
-        else
-            json_string(f, fld->s);
-        break;
-    case OUT_CENTS:
-        format_cents(fld->i, false, buf, sizeof(buf));
-        fputs(buf, f);
-        break;
-    case OUT_STRS:
-        putc('[', f);
-        for (size_t k = 0; k < fld->n; k++) {
-            if (k > 0)
-                putc(',', f);
-            json_string(f, fld->strs[k]);
-        }
-        putc(']', f);
-        break;
-    case OUT_UINTS:
-        putc('[', f);
-        for (size_t k = 0; k < fld->n; k++)
-            fprintf(f, k > 0 ? ",%u" : "%u", (unsigned)fld->uints[k]);
-        putc(']', f);
-        break;
-    case OUT_LIST:
-        putc('[', f);
-        for (size_t k = 0; k < fld->n; k++) {
-            struct out_field item[OUT_ITEM_FIELDS_MAX];
-            if (k > 0)
-                putc(',', f);
-            json_object(f, item, fld->item(fld->list, k, item));
-        }
-        putc(']', f);
-        break;
-    case OUT_OBJECT:
-        if (fld->n == 0) {
-            fputs("null", f);
-        } else {
-            struct out_field item[OUT_ITEM_FIELDS_MAX];
-            json_object(f, item, fld->item(fld->list, 0, item));
-        }
-        break;
-    case OUT_UINT:
-        fprintf(f, "%llu", (unsigned long long)fld->u);
-        break;
-    case OUT_INT:
-    case OUT_TIME:
-        fprintf(f, "%lld", (long long)fld->i);
-        break;
-    case OUT_BOOL:
-        fputs(fld->b ? "true" : "false", f);
-        break;
-    }
-}
-
-static void json_members(FILE *f, const struct out_field *fld, size_t n, bool first)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (!first || i > 0)
-            putc(',', f);
-        json_string(f, fld[i].key);
-        putc(':', f);
-        json_value(f, &fld[i]);
-    }
-}
-
-static void json_object(FILE *f, const struct out_field *fld, size_t n)
-{
-    putc('{', f);
-    json_members(f, fld, n, true);
-    putc('}', f);
-}
-
-/* Starts the next member of the top-level object. */
-static void json_member(const char *key)
-{
-    if (!out.opened) {
-        putc('{', stdout);
-        out.opened = true;
-    }
-    if (out.members)
-        putc(',', stdout);
-    out.members = true;
-    if (key != NULL) {
-        json_string(stdout, key);
-        putc(':', stdout);
-    }
-}
-
-static void format_time(int64_t t, char *buf, size_t cap)
+/* RFC 3339 in UTC ("2026-12-03T11:24:50Z"); false when t has no such form. */
+static bool format_time(int64_t t, char *buf, size_t cap)
 {
     struct tm tm;
     time_t tt = (time_t)t;
-    if (t == 0) {
-        snprintf(buf, cap, "-");
-    } else if ((int64_t)tt != t || gmtime_r(&tt, &tm) == NULL || tm.tm_year > 9999 - 1900 ||
-               tm.tm_year < -1900) {
-        snprintf(buf, cap, "%lld", (long long)t);
-    } else {
-        strftime(buf, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    }
+    if ((int64_t)tt != t || gmtime_r(&tt, &tm) == NULL || tm.tm_year > 9999 - 1900 ||
+        tm.tm_year < 0 - 1900)
+        return false;
+    strftime(buf, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return true;
 }
+
+/* ---------------------------------------------------------------- JSON */
+
+static json_t *json_record(const struct out_field *fld, size_t n);
+
+/* Amounts of money are JSON numbers: whole ones integers, others reals
+ * printed with JSON_REAL_PRECISION(16), enough for every amount the server
+ * allows (10^15 hundredths) to read back as written. */
+static json_t *json_cents(int64_t cents)
+{
+    if (cents % 100 == 0)
+        return json_integer(cents / 100);
+    return json_real((double)cents / 100.0);
+}
+
+static json_t *json_time(int64_t t)
+{
+    char buf[32];
+    if (t == 0)
+        return json_null();
+    if (!format_time(t, buf, sizeof(buf)))
+        return json_integer(t);
+    return json_string(buf);
+}
+
+static json_t *json_value(const struct out_field *fld)
+{
+    json_t *a;
+    switch (fld->type) {
+    case OUT_STR:
+    case OUT_NSTR:
+        return json_text(fld->s);
+    case OUT_CENTS:
+        return json_cents(fld->i);
+    case OUT_STRS:
+        a = json_array();
+        for (size_t k = 0; k < fld->n; k++)
+            json_array_append_new(a, json_text(fld->strs[k]));
+        return a;
+    case OUT_UINTS:
+        a = json_array();
+        for (size_t k = 0; k < fld->n; k++)
+            json_array_append_new(a, json_integer(fld->uints[k]));
+        return a;
+    case OUT_LIST:
+        a = json_array();
+        for (size_t k = 0; k < fld->n; k++) {
+            struct out_field item[OUT_ITEM_FIELDS_MAX];
+            json_array_append_new(a, json_record(item, fld->item(fld->list, k, item)));
+        }
+        return a;
+    case OUT_OBJECT:
+        if (fld->n == 0)
+            return json_null();
+        struct out_field item[OUT_ITEM_FIELDS_MAX];
+        return json_record(item, fld->item(fld->list, 0, item));
+    case OUT_UINT:
+        /* jansson's integers are signed: ids and counts never reach 2^63. */
+        return json_integer(fld->u > INT64_MAX ? INT64_MAX : (json_int_t)fld->u);
+    case OUT_INT:
+        return json_integer(fld->i);
+    case OUT_TIME:
+        return json_time(fld->i);
+    case OUT_BOOL:
+        return json_boolean(fld->b);
+    }
+    return json_null();
+}
+
+static void json_add(json_t *object, const struct out_field *fld, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        json_object_set_new(object, fld[i].key, json_value(&fld[i]));
+}
+
+static json_t *json_record(const struct out_field *fld, size_t n)
+{
+    json_t *o = json_object();
+    json_add(o, fld, n);
+    return o;
+}
+
+/* The top-level object, made by the first thing printed. */
+static json_t *json_document(void)
+{
+    if (out.doc == NULL)
+        out.doc = json_object();
+    return out.doc;
+}
+
+/* Writes j as one line and frees it. */
+static int json_line(json_t *j, FILE *f)
+{
+    int rc = json_dumpf(j, f, JSON_COMPACT | JSON_REAL_PRECISION(16));
+    json_decref(j);
+    if (rc == 0 && putc('\n', f) == EOF)
+        rc = -1;
+    return rc;
+}
+
+/* ---------------------------------------------------------------- people */
 
 static char *human_value(const struct out_field *fld, size_t *width);
 
@@ -370,7 +353,10 @@ static char *human_value(const struct out_field *fld, size_t *width)
         snprintf(buf, sizeof(buf), "%s", fld->b ? "yes" : "no");
         break;
     case OUT_TIME:
-        format_time(fld->i, buf, sizeof(buf));
+        if (fld->i == 0)
+            snprintf(buf, sizeof(buf), "-");
+        else if (!format_time(fld->i, buf, sizeof(buf)))
+            snprintf(buf, sizeof(buf), "%lld", (long long)fld->i);
         break;
     }
     return human_clean(buf, width);
@@ -391,26 +377,37 @@ static void human_card(const struct out_field *fld, size_t n)
     }
 }
 
+/* ---------------------------------------------------------------- the API */
+
 void out_object(const char *key, const struct out_field *f, size_t n)
 {
-    if (out.json) {
-        json_member(key);
-        json_object(stdout, f, n);
-    } else {
+    if (out.json)
+        json_object_set_new(json_document(), key, json_record(f, n));
+    else
         human_card(f, n);
-    }
 }
 
 void out_fields(const struct out_field *f, size_t n)
 {
+    if (out.json)
+        json_add(json_document(), f, n);
+    else
+        human_card(f, n);
+}
+
+void out_stream_begin(void)
+{
+    out.streamed = true;
+}
+
+void out_stream(const struct out_field *f, size_t n)
+{
     if (out.json) {
-        for (size_t i = 0; i < n; i++) {
-            json_member(f[i].key);
-            json_value(stdout, &f[i]);
-        }
+        json_line(json_record(f, n), stdout);
     } else {
         human_card(f, n);
     }
+    fflush(stdout);
 }
 
 struct out_table *out_table_begin(const char *key, const char *empty_note)
@@ -418,10 +415,10 @@ struct out_table *out_table_begin(const char *key, const char *empty_note)
     struct out_table *t = xrealloc(NULL, 1, sizeof(*t));
     memset(t, 0, sizeof(*t));
     t->empty_note = empty_note;
-    t->json_first = true;
     if (out.json) {
-        json_member(key);
-        putc('[', stdout);
+        /* The document holds a reference: rows added later show in it. */
+        t->json_rows = json_array();
+        json_object_set(json_document(), key, t->json_rows);
     }
     return t;
 }
@@ -444,10 +441,7 @@ static struct out_cell *table_add_row(struct out_table *t)
 void out_table_row(struct out_table *t, const struct out_field *f, size_t n)
 {
     if (out.json) {
-        if (!t->json_first)
-            putc(',', stdout);
-        t->json_first = false;
-        json_object(stdout, f, n);
+        json_array_append_new(t->json_rows, json_record(f, n));
         return;
     }
     size_t ncols = 0;
@@ -485,7 +479,7 @@ void out_table_row(struct out_table *t, const struct out_field *f, size_t n)
 void out_table_end(struct out_table *t)
 {
     if (out.json) {
-        putc(']', stdout);
+        json_decref(t->json_rows);
     } else if (t->nrows <= 1) {
         if (t->empty_note != NULL)
             printf("%s\n", t->empty_note);
@@ -509,8 +503,7 @@ void out_table_end(struct out_table *t)
 
 void out_next(const char *next)
 {
-    const struct out_field f[] = {
-        {.key = "next", .type = OUT_NSTR, .s = next != NULL && next[0] != '\0' ? next : NULL}};
+    const struct out_field f[] = {{.key = "next", .type = OUT_STR, .s = next}};
     out_fields(f, 1);
 }
 
@@ -521,7 +514,7 @@ void out_next_number(uint64_t next)
     out_next(next != 0 ? text : NULL);
 }
 
-static void out_sentence(FILE *f, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void out_sentence(FILE *f, const char *fmt, va_list ap)
 {
     char buf[NOTE_MAX];
     vsnprintf(buf, sizeof(buf), fmt, ap);
@@ -558,11 +551,12 @@ void out_error(const char *code, bool show_code, const char *fmt, ...)
     vsnprintf(buf, sizeof(buf), fmt, ap);
     va_end(ap);
     if (out.json) {
-        fputs("{\"error\":{\"code\":", stderr);
-        json_string(stderr, code);
-        fputs(",\"message\":", stderr);
-        json_string(stderr, buf);
-        fputs("}}\n", stderr);
+        json_t *error = json_object();
+        json_object_set_new(error, "code", json_text(code));
+        json_object_set_new(error, "message", json_text(buf));
+        json_t *doc = json_object();
+        json_object_set_new(doc, "error", error);
+        json_line(doc, stderr);
         return;
     }
     /* Multi-line messages (a hint after the error) keep their newlines. */
@@ -594,14 +588,15 @@ void out_text(const char *fmt, ...)
 
 int out_finish(bool ok)
 {
-    if (out.json && (out.opened || (ok && !out.text))) {
-        if (!out.opened)
-            putc('{', stdout);
-        fputs("}\n", stdout);
-        out.opened = false;
-        out.members = false;
+    int rc = 0;
+    if (out.json && out.doc != NULL) {
+        /* Printed even after a failure: what was done in part (--strict). */
+        rc = json_line(out.doc, stdout);
+        out.doc = NULL;
+    } else if (out.json && ok && !out.text && !out.streamed) {
+        rc = json_line(json_object(), stdout);
     }
     if (fflush(stdout) != 0 || ferror(stdout))
         return -1;
-    return 0;
+    return rc;
 }

@@ -1,11 +1,13 @@
 /* output.h - everything folio prints goes through here.
  *
  * In JSON mode a command's output is exactly one JSON object on stdout,
- * opened by the first thing printed and closed by out_finish(); errors are
- * {"error":{"code":...,"message":...}} on stderr. In human mode records are
- * key/value cards, lists are aligned tables, times are ISO-8601 UTC, and
- * every string from outside is stripped of control characters and invalid
- * UTF-8 before it reaches the terminal.
+ * written by out_finish(), or, for a stream (folio watch), one object a line
+ * (NDJSON) as records come; errors are {"error":{"code":...,"message":...}}
+ * on stderr. Times are RFC 3339 UTC ("2026-12-03T11:24:50Z") and an absent
+ * value (a NULL or empty string, an unset time) is null. In human mode
+ * records are key/value cards, lists are tables aligned by terminal columns,
+ * and every string from outside is stripped of control characters and
+ * invalid UTF-8 before it reaches the terminal.
  *
  * A record is described once as an array of out_field; the same description
  * serves JSON (key), cards and tables (label). */
@@ -17,12 +19,12 @@
 #include <stdint.h>
 
 enum out_type {
-    OUT_STR,
+    OUT_STR, /* s; JSON null when s is NULL or "" */
     OUT_UINT,
     OUT_INT,
     OUT_BOOL,
-    OUT_TIME,
-    OUT_NSTR,   /* s, or JSON null when s is NULL */
+    OUT_TIME,   /* i: unix seconds, 0 unset; an RFC 3339 string in JSON */
+    OUT_NSTR,   /* as OUT_STR */
     OUT_CENTS,  /* i in hundredths: a decimal number, 52000.5 in JSON */
     OUT_STRS,   /* strs[0..n): a JSON array; joined by ", " for people */
     OUT_UINTS,  /* uints[0..n): a JSON array of numbers; joined by ", " */
@@ -78,6 +80,13 @@ bool out_json(void);
 void out_object(const char *key, const struct out_field *f, size_t n);
 /* JSON: members of the top-level object; human: card lines. */
 void out_fields(const struct out_field *f, size_t n);
+
+/* Streams: records that come one by one for as long as the command runs.
+ * out_stream_begin says the answer is a stream (no "{}" when no record
+ * comes); out_stream writes one, in JSON as a line {fields} at once, for
+ * people as a card. */
+void out_stream_begin(void);
+void out_stream(const struct out_field *f, size_t n);
 
 /* JSON: "key": [ {row}, ... ]; human: a table with a header taken from the
  * labels, or the empty note when there are no rows. */

@@ -78,21 +78,31 @@ expect() {
   fi
 }
 
-# json_check NAME TEXT PYTHON-EXPR: TEXT must be exactly one JSON document and
-# the expression (over d, the document, and c, its "client" member) true. The
-# expression may span lines.
-json_check() {
-  local name=$1 text=$2 expr=$3 why
+# json_check NAME TEXT PYTHON-EXPR: TEXT is one JSON document and the
+# expression over it (d; c is d["client"]) is true. is_time(x) says x is an
+# RFC 3339 UTC time ("2026-12-03T11:24:50Z").
+json_check() { json_eval document "$@"; }
+# ndjson_check NAME TEXT PYTHON-EXPR: TEXT is a stream of JSON documents, one
+# a line (d is their list, [] for no output), and the expression is true.
+ndjson_check() { json_eval lines "$@"; }
+json_eval() {
+  local mode=$1 name=$2 text=$3 expr=$4 why
   if why=$("$PY" -c '
-import json, sys
+import json, re, sys
+text = sys.stdin.read()
 try:
-    d = json.loads(sys.stdin.read())
+    if sys.argv[2] == "lines":
+        d = [json.loads(line) for line in text.splitlines() if line.strip()]
+    else:
+        d = json.loads(text)
 except ValueError as e:
-    sys.exit("not one JSON document: %s" % e)
+    sys.exit("not %s: %s" % ("JSON lines" if sys.argv[2] == "lines" else "one JSON document", e))
+def is_time(x):
+    return isinstance(x, str) and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", x) is not None
 c = d.get("client") if isinstance(d, dict) else None
-if not eval("(" + sys.argv[1] + "\n)", {"d": d, "c": c}):
+if not eval("(" + sys.argv[1] + "\n)", {"d": d, "c": c, "is_time": is_time}):
     sys.exit("false: %s" % sys.argv[1])
-' "$expr" <<<"$text" 2>&1); then
+' "$expr" "$mode" <<<"$text" 2>&1); then
     pass "$name"
   else
     fail "$name" "$why" "text: ${text:0:400}"

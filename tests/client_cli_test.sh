@@ -91,7 +91,7 @@ c["children"] == 2 and c["income"] == 52000.5 and c["currency"] == "PEN" and
 c["tags"] == ["vip", "gold"] and c["consent"] == ["email", "sms"] and
 c["notes"] == "prefers mornings" and c["version"] == 1 and c["purchases"] == [] and
 c["preferred_channel"] == "email" and c["children_birth_years"] == [] and
-c["created_at"] > 0 and c["created_at"] == c["updated_at"] and len(c["id"]) == 36'
+is_time(c["created_at"]) and c["created_at"] == c["updated_at"] and len(c["id"]) == 36'
 ana=$(json_get "$ana_json" 'd["client"]["id"]')
 [[ $ana =~ ^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$ ]] &&
   pass "client ids are random UUIDs" || fail "client ids are random UUIDs" "id \"$ana\""
@@ -162,6 +162,27 @@ run "" "$FOLIO" --json client erase "$ana"
 json_check "another agent cannot erase: NOT_FOUND" "$ERR" 'd["error"]["code"] == "NOT_FOUND"'
 run "" "$FOLIO" --json segment --count
 json_check "another agent's segment is empty" "$OUT" 'd == {"total": 0}'
+
+# Columns line up by what a terminal shows: CJK characters take two columns,
+# a combining mark none.
+run "" "$FOLIO" client add --name "王小明" --city Lima
+run "" "$FOLIO" client add --name $'Zoe\u0308 Ruiz' --city Cusco
+run "" "$FOLIO" client add --name "Al" --city Puno
+run "" "$FOLIO" client list
+aligned=$("$PY" -c '
+import sys, unicodedata
+def columns(s):
+    return sum(0 if unicodedata.combining(ch) else
+               2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
+starts = set()
+for line in sys.stdin.read().splitlines():
+    for city in ("CITY", "Lima", "Cusco", "Puno"):
+        at = line.find(city)
+        if at >= 0:
+            starts.add(columns(line[:at]))
+print(len(starts))' <<<"$OUT")
+[[ $aligned == 1 ]] && pass "table columns line up with wide and combining characters" ||
+  fail "table columns line up with wide and combining characters" "$OUT"
 
 export FOLIO_CONFIG=$boss_cfg
 run "" "$FOLIO" --json client show "$ana"
@@ -314,7 +335,7 @@ export FOLIO_CONFIG=$boss_cfg
 run "" "$FOLIO" --json admin audit --limit 1000
 json_check "erase is audited by id only" "$OUT" "
 [r for r in d['records'] if r['action'] == 'client.erase'] and
-all('Ana' not in r['detail'] and 'Ana' not in r['target']
+all('Ana' not in (r['detail'] or '') and 'Ana' not in r['target']
     for r in d['records'] if r['action'] == 'client.erase')"
 
 stop_server

@@ -204,13 +204,13 @@ header=$(head -1 <<<"$OUT" | tr -s ' ')
 run "" "$FOLIO" --json profile show
 expect "profile show before any" 0
 json_check "an empty card names the user" "$OUT" '
-d == {"profile": {"user": "alice", "display_name": "", "phone": "", "email": "", "hours": ""}}'
+d == {"profile": {"user": "alice", "display_name": None, "phone": None, "email": None, "hours": None}}'
 run "" "$FOLIO" --json profile set --display-name "Alice Agent" --phone "+51 1 555 0000" \
   --hours "Mon-Fri 9-18"
 expect "profile set" 0
 json_check "profile set returns the card" "$OUT" '
 d["profile"] == {"user": "alice", "display_name": "Alice Agent", "phone": "+51 1 555 0000",
-                 "email": "", "hours": "Mon-Fri 9-18"}'
+                 "email": None, "hours": "Mon-Fri 9-18"}'
 run "" "$FOLIO" --json profile set --email "not-an-address"
 expect "a bad e-mail exits 2" 2
 json_check "bad e-mail is INVALID_ARGUMENT" "$ERR" 'd["error"]["code"] == "INVALID_ARGUMENT"'
@@ -257,7 +257,7 @@ expect "alert add" 0
 json_check "alert add returns the alert" "$OUT" '
 set(d["alert"]) == {"id", "kind", "city", "region", "date", "until", "note", "posted_by",
   "ended_on"} and d["alert"]["kind"] == "earthquake" and d["alert"]["city"] == "lima" and
-d["alert"]["region"] == "" and d["alert"]["until"] == "2026-03-20" and
+d["alert"]["region"] is None and d["alert"]["until"] == "2026-03-20" and
 d["alert"]["posted_by"] == "boss" and d["alert"]["ended_on"] is None'
 quake=$(json_get "$OUT" 'd["alert"]["id"]')
 run "" "$FOLIO" admin alert add --kind flood --region Piura --date 2026-02-01 --until 2026-02-10

@@ -127,7 +127,7 @@ has_names "the preview moved nothing (bob)" bob "[\"Bob's Own\"]"
 as bob
 run "" "$FOLIO" --json watch --timeout 2
 expect "a quiet watch ends at its timeout with exit 0" 0
-json_check "a quiet --json watch prints an empty list of notices" "$OUT" 'd == {"notices": []}'
+ndjson_check "a quiet --json watch prints nothing" "$OUT" 'd == []'
 
 # alice watches in JSON, bob for one notice in human form; the move happens
 # once bob's watch says it is listening (alice's started first).
@@ -158,14 +158,19 @@ wait_pid "$watch_bob" 15
 grep -q "reassigned_to" "$tmp/watch-bob" && grep -q "3 clients reassigned to you" "$tmp/watch-bob" &&
   pass "the receiving agent's watch prints reassigned_to" ||
   fail "the receiving agent's watch prints reassigned_to" "$(cat "$tmp/watch-bob")"
+# NDJSON: each notice is written when it comes, not when the watch ends.
+if wait_for "$tmp/watch-alice" "reassigned_from" 5 && kill -0 "$watch_alice" 2>/dev/null; then
+  pass "--json watch writes a notice while it still watches"
+else
+  fail "--json watch writes a notice while it still watches" "$(cat "$tmp/watch-alice")"
+fi
 wait_pid "$watch_alice" 15
 [[ $RC == 0 ]] && pass "watch --timeout ends at its timeout, exit 0" ||
   fail "watch --timeout ends at its timeout, exit 0" "exit $RC" "$(cat "$tmp/watch-alice")"
-json_check "--json watch prints {\"notices\": [...]} with the reassigned_from notice" \
+ndjson_check "--json watch prints the reassigned_from notice as one JSON line" \
   "$(cat "$tmp/watch-alice")" "
-list(d) == ['notices'] and len(d['notices']) == 1 and d['notices'][0]['kind'] == 'reassigned_from'
-and d['notices'][0]['count'] == 3 and d['notices'][0]['ref'] == '$moved' and
-'3 clients reassigned from you' in d['notices'][0]['message']"
+len(d) == 1 and d[0]['kind'] == 'reassigned_from' and d[0]['count'] == 3 and
+d[0]['ref'] == '$moved' and '3 clients reassigned from you' in d[0]['message']"
 
 as bob
 run "" "$FOLIO" --json client history "$ana"
