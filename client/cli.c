@@ -16,6 +16,8 @@
 /* Long enough for the server's growing delay after failed logins. */
 #define CLI_TIMEOUT_MS  60000
 #define CLI_MESSAGE_MAX 2048
+/* The port of a server named without one: foliod's default. */
+#define CLI_DEFAULT_PORT "7070"
 
 const char *cli_opt(const struct cli *cli, const char *name)
 {
@@ -99,10 +101,25 @@ int cli_fail(const struct folio_error *err)
     return err->code == FOLIO__CODE__INVALID_ARGUMENT ? CLI_USAGE : CLI_REFUSED;
 }
 
+/* server with the default port when it names none: "HOST" and "[V6]"
+ * become "HOST:7070" and "[V6]:7070". Anything else is left for
+ * folio_server_valid to judge, an unbracketed IPv6 address included:
+ * whether "::1:7070" ends in a port cannot be told. */
+static void cli_server_with_port(const char *server, char *out, size_t cap)
+{
+    size_t len = strlen(server);
+    bool bracketed = server[0] == '[' && len > 0 && server[len - 1] == ']';
+    if (bracketed || (server[0] != '[' && strchr(server, ':') == NULL))
+        snprintf(out, cap, "%s:%s", server, CLI_DEFAULT_PORT);
+    else
+        snprintf(out, cap, "%s", server);
+}
+
 int cli_pick_server(struct cli *cli, const char *stored)
 {
     const char *server = cli->server_flag;
     const char *source = "--server";
+    char context_source[SESSION_CONTEXT_MAX + 16];
     if (server == NULL) {
         const char *env = getenv("FOLIO_SERVER");
         if (env != NULL && env[0] != '\0') {
@@ -110,16 +127,49 @@ int cli_pick_server(struct cli *cli, const char *stored)
             source = "FOLIO_SERVER";
         } else if (stored != NULL && stored[0] != '\0') {
             server = stored;
-            source = "the stored session";
+            snprintf(context_source, sizeof(context_source), "context %s", cli->context);
+            source = context_source;
         } else {
             server = FOLIO_DEFAULT_SERVER;
             source = "the default";
         }
     }
-    if (strlen(server) > SESSION_VALUE_MAX || !folio_server_valid(server))
-        return cli_usage(cli, "server \"%.100s\" from %s is not HOST:PORT ([::1]:PORT for IPv6)",
+    char full[SESSION_VALUE_MAX + 2];
+    if (strlen(server) <= SESSION_VALUE_MAX)
+        cli_server_with_port(server, full, sizeof(full));
+    if (strlen(server) > SESSION_VALUE_MAX || strlen(full) > SESSION_VALUE_MAX ||
+        !folio_server_valid(full))
+        return cli_usage(cli,
+                         "server \"%.100s\" from %s is not HOST, HOST:PORT or [IPV6]:PORT (the "
+                         "port defaults to " CLI_DEFAULT_PORT ")",
                          server, source);
-    snprintf(cli->server, sizeof(cli->server), "%s", server);
+    snprintf(cli->server, sizeof(cli->server), "%s", full);
+    return CLI_OK;
+}
+
+int cli_pick_context(struct cli *cli)
+{
+    const char *name = cli->context_flag;
+    const char *source = "--context";
+    if (name == NULL && getenv("FOLIO_CONTEXT") != NULL && getenv("FOLIO_CONTEXT")[0] != '\0') {
+        name = getenv("FOLIO_CONTEXT");
+        source = "FOLIO_CONTEXT";
+    }
+    if (name != NULL) {
+        if (!session_context_name_ok(name))
+            return cli_usage(cli,
+                             "%s wants a context name: 1 to %d letters, digits, '.', '_' or "
+                             "'-', starting with a letter or digit, not \"%.80s\"",
+                             source, SESSION_CONTEXT_MAX, name);
+        snprintf(cli->context, sizeof(cli->context), "%s", name);
+        return CLI_OK;
+    }
+    char msg[512];
+    int rc = session_current_load(cli->context, msg, sizeof(msg));
+    if (rc < 0)
+        return cli_local("%s", msg);
+    if (rc == 1)
+        snprintf(cli->context, sizeof(cli->context), "%s", SESSION_CONTEXT_DEFAULT);
     return CLI_OK;
 }
 
@@ -132,16 +182,20 @@ static const char *cli_env(const char *name)
 
 /* How to secure the connection, from the global flags, else their
  * environment variables (a flag wins over any variable). The way to trust
- * the server is set only when --plaintext or --ca decides it. */
-static int cli_tls_options(const struct cli *cli, struct folio_tls *tls)
+ * the server is set only when --plaintext or --ca decides it. Returns NULL,
+ * or what is wrong with the flags (in buf). */
+static const char *cli_tls_problem(const struct cli *cli, struct folio_tls *tls, char *buf,
+                                   size_t cap)
 {
     memset(tls, 0, sizeof(*tls));
     tls->plaintext = cli->plaintext_flag;
     const char *plain = cli_env("FOLIO_PLAINTEXT");
     /* A flag wins over the environment, --ca over FOLIO_PLAINTEXT too. */
     if (!cli->plaintext_flag && cli->ca_flag == NULL && plain != NULL) {
-        if (strcmp(plain, "1") != 0 && strcmp(plain, "0") != 0)
-            return cli_usage(cli, "FOLIO_PLAINTEXT wants 1 or 0, not \"%.20s\"", plain);
+        if (strcmp(plain, "1") != 0 && strcmp(plain, "0") != 0) {
+            snprintf(buf, cap, "FOLIO_PLAINTEXT wants 1 or 0, not \"%.20s\"", plain);
+            return buf;
+        }
         tls->plaintext = strcmp(plain, "1") == 0;
     }
     tls->ca_file = cli->ca_flag;
@@ -150,14 +204,19 @@ static int cli_tls_options(const struct cli *cli, struct folio_tls *tls)
     tls->cert_file = cli->tls_cert_flag != NULL ? cli->tls_cert_flag : cli_env("FOLIO_TLS_CERT");
     tls->key_file = cli->tls_key_flag != NULL ? cli->tls_key_flag : cli_env("FOLIO_TLS_KEY");
     if (tls->plaintext && tls->ca_file != NULL)
-        return cli_usage(cli,
-                         "--plaintext and --ca (FOLIO_PLAINTEXT, FOLIO_CA) exclude each other");
+        return "--plaintext and --ca (FOLIO_PLAINTEXT, FOLIO_CA) exclude each other";
     if ((tls->cert_file == NULL) != (tls->key_file == NULL))
-        return cli_usage(cli,
-                         "--tls-cert and --tls-key (FOLIO_TLS_CERT, FOLIO_TLS_KEY) go together");
+        return "--tls-cert and --tls-key (FOLIO_TLS_CERT, FOLIO_TLS_KEY) go together";
     if (tls->plaintext && tls->cert_file != NULL)
-        return cli_usage(cli, "a client certificate (--tls-cert) needs TLS, not --plaintext");
-    return CLI_OK;
+        return "a client certificate (--tls-cert) needs TLS, not --plaintext";
+    return NULL;
+}
+
+static int cli_tls_options(const struct cli *cli, struct folio_tls *tls)
+{
+    char buf[128];
+    const char *problem = cli_tls_problem(cli, tls, buf, sizeof(buf));
+    return problem != NULL ? cli_usage(cli, "%s", problem) : CLI_OK;
 }
 
 /* How to check a fingerprint, for a person about to trust one. It names the
@@ -176,6 +235,25 @@ static void cli_how_to_verify(char *buf, size_t cap, const char *user)
              user);
 }
 
+/* What to do about a certificate other than the pinned one. Like
+ * cli_how_to_verify it never offers a command carrying the new
+ * fingerprint: the old pin goes first, and the next login shows the
+ * certificate presented then, for the person to compare once more. */
+static void cli_how_to_replace(char *buf, size_t cap, const struct cli *cli, const char *user)
+{
+    char context[SESSION_CONTEXT_MAX + 32] = "";
+    if (strcmp(cli->context, SESSION_CONTEXT_DEFAULT) != 0 && cli->context[0] != '\0')
+        snprintf(context, sizeof(context), " --context %s", cli->context);
+    snprintf(buf, cap,
+             "Nothing was sent. If your firm says it replaced its certificate, ask its admin to "
+             "read you the new fingerprint over a channel you trust (in person or by phone, not "
+             "a message sent over this network) and compare all 32 pairs with the one presented "
+             "now. Only if they are the same, forget the old one with 'folio%s --server %s "
+             "context trust --reset' and log in again with 'folio%s --server %s login %.100s', "
+             "which shows the new fingerprint to check once more.",
+             context, cli->server, context, cli->server, user);
+}
+
 /* Connects as tls says. A certificate other than the pinned one is
  * reported with how user can check whether the firm really replaced it. */
 static int cli_open(struct cli *cli, const struct folio_tls *tls, const char *user)
@@ -187,10 +265,9 @@ static int cli_open(struct cli *cli, const struct folio_tls *tls, const char *us
         return CLI_OK;
     if (tls->fingerprint != NULL && err.presented[0] != '\0' &&
         strcmp(err.presented, tls->fingerprint) != 0) {
-        char how[CLI_MESSAGE_MAX / 2];
-        cli_how_to_verify(how, sizeof(how), user);
-        return cli_error(CLI_UNAVAILABLE, "UNAVAILABLE",
-                         "%s\nIf your firm says it replaced its certificate, %s", err.message, how);
+        char how[CLI_MESSAGE_MAX];
+        cli_how_to_replace(how, sizeof(how), cli, user);
+        return cli_error(CLI_UNAVAILABLE, "UNAVAILABLE", "%s\n%s", err.message, how);
     }
     return cli_fail(&err);
 }
@@ -346,6 +423,16 @@ static void cli_describe_cert(const char *cert, char *buf, size_t cap)
         snprintf(buf, cap, "the certificate %s", cert);
 }
 
+/* "", or " --context NAME" when the context is not the default one: for
+ * advice that names commands. */
+static const char *cli_context_words(const struct cli *cli, char *buf, size_t cap)
+{
+    buf[0] = '\0';
+    if (strcmp(cli->context, SESSION_CONTEXT_DEFAULT) != 0)
+        snprintf(buf, cap, " --context %s", cli->context);
+    return buf;
+}
+
 /* The token goes to the server and certificate that issued it and nowhere
  * else: anyone can name any address with --server or FOLIO_SERVER, and with
  * --ca any certificate the CA signed is accepted. Checked before the
@@ -354,16 +441,21 @@ static void cli_describe_cert(const char *cert, char *buf, size_t cap)
 static int cli_session_address_matches(const struct cli *cli)
 {
     const struct session *s = &cli->session;
+    char ctx[SESSION_CONTEXT_MAX + 16];
+    cli_context_words(cli, ctx, sizeof(ctx));
     if (s->cert[0] == '\0')
         return cli_error(CLI_UNAVAILABLE, "UNAUTHENTICATED",
                          "not logged in to %s: the session file was written by an older folio "
                          "and does not say which server certificate issued it, so it is not "
-                         "used; run folio login %s",
-                         cli->server, s->user);
+                         "used; run folio%s login %s",
+                         cli->server, ctx, s->user);
     if (strcmp(cli->server, s->server) != 0)
         return cli_error(CLI_UNAVAILABLE, "UNAUTHENTICATED",
-                         "not logged in to %s: your session is for %s; run folio login %s",
-                         cli->server, s->server, s->user);
+                         "not logged in to %s: your session is for %s; run folio%s login %s. "
+                         "Nothing was sent. For another firm's server, use its context "
+                         "(--context NAME, FOLIO_CONTEXT or folio context use NAME; this is "
+                         "context %s)",
+                         cli->server, s->server, ctx, s->user, cli->context);
     return CLI_OK;
 }
 
@@ -374,25 +466,40 @@ static int cli_session_cert_matches(struct cli *cli)
         return CLI_OK;
     char was[SESSION_VALUE_MAX + 64];
     char now[SESSION_VALUE_MAX + 64];
+    char ctx[SESSION_CONTEXT_MAX + 16];
     cli_describe_cert(cli->session.cert, was, sizeof(was));
     cli_describe_cert(presented, now, sizeof(now));
     folio_connection_close(cli->connection);
     cli->connection = NULL;
     return cli_error(CLI_UNAVAILABLE, "UNAUTHENTICATED",
                      "not logged in to %s as it is now: your session was issued over %s, and the "
-                     "server now answers with %s; the session was not sent. Run folio login %s "
+                     "server now answers with %s; the session was not sent. Run folio%s login %s "
                      "if this is the right server",
-                     cli->server, was, now, cli->session.user);
+                     cli->server, was, now, cli_context_words(cli, ctx, sizeof(ctx)),
+                     cli->session.user);
 }
 
 int cli_connect_session(struct cli *cli, bool *ended)
 {
+    int rc = cli_pick_context(cli);
+    if (rc != CLI_OK)
+        return rc;
     char msg[512];
-    int rc = session_load(&cli->session, msg, sizeof(msg));
-    if (rc == 1)
+    char ctx[SESSION_CONTEXT_MAX + 16];
+    cli_context_words(cli, ctx, sizeof(ctx));
+    rc = session_load(cli->context, &cli->session, msg, sizeof(msg));
+    if (rc == 1 && ctx[0] == '\0')
         return cli_error(CLI_UNAVAILABLE, "UNAUTHENTICATED", "not logged in: run folio login USER");
+    if (rc == 1)
+        return cli_error(CLI_UNAVAILABLE, "UNAUTHENTICATED",
+                         "no context %s: run folio%s login USER, or folio context list",
+                         cli->context, ctx);
     if (rc < 0)
         return cli_error(CLI_UNAVAILABLE, "UNAUTHENTICATED", "%s", msg);
+    if (cli->session.token[0] == '\0')
+        return cli_error(CLI_UNAVAILABLE, "UNAUTHENTICATED",
+                         "not logged in (context %s, %s at %s): run folio%s login %s", cli->context,
+                         cli->session.user, cli->session.server, ctx, cli->session.user);
     rc = cli_pick_server(cli, cli->session.server);
     if (rc == CLI_OK)
         rc = cli_session_address_matches(cli);
@@ -411,12 +518,75 @@ int cli_connect_session(struct cli *cli, bool *ended)
     if (r == NULL && !err.transport && err.code == FOLIO__CODE__UNAUTHENTICATED)
         return cli_error(CLI_UNAVAILABLE, "UNAUTHENTICATED",
                          "the session of %s has ended (expired, logged out, or the account was "
-                         "disabled or its password reset): run folio login %s",
-                         cli->session.user, cli->session.user);
+                         "disabled or its password reset): run folio%s login %s",
+                         cli->session.user, ctx, cli->session.user);
     if (r == NULL)
         return cli_fail(&err);
     folio_response_free(r);
     return CLI_OK;
+}
+
+/* The first line of a message, for a one-line report. */
+static void cli_first_line(char *buf, size_t cap, const char *message)
+{
+    snprintf(buf, cap, "%.*s", (int)strcspn(message, "\n"), message);
+}
+
+bool cli_end_session(const struct cli *cli, const struct session *s, char *why, size_t cap)
+{
+    if (s->token[0] == '\0')
+        return true;
+    if (s->cert[0] == '\0') {
+        snprintf(why, cap, "its file does not say which certificate issued it");
+        return false;
+    }
+    struct folio_tls tls;
+    char buf[128];
+    const char *problem = cli_tls_problem(cli, &tls, buf, sizeof(buf));
+    if (problem != NULL) {
+        snprintf(why, cap, "%s", problem);
+        return false;
+    }
+    char pin[TLS_FINGERPRINT_SIZE];
+    if (!tls.plaintext && tls.ca_file == NULL) {
+        int rc = known_servers_lookup(s->server, pin, why, cap);
+        if (rc == 1)
+            snprintf(why, cap, "no certificate is trusted for %s any more", s->server);
+        if (rc != 0)
+            return false;
+        tls.fingerprint = pin;
+    }
+    struct folio_error err;
+    struct folio_connection *c =
+        folio_connection_connect(s->server, CLI_CLIENT_NAME, &tls, CLI_TIMEOUT_MS, &err);
+    if (c == NULL) {
+        cli_first_line(why, cap, err.message);
+        return false;
+    }
+    const char *fp = folio_connection_fingerprint(c);
+    const char *presented = fp[0] != '\0' ? fp : SESSION_PLAINTEXT;
+    if (strcmp(presented, s->cert) != 0) {
+        folio_connection_close(c);
+        snprintf(why, cap,
+                 "%s no longer presents the certificate the session was issued over, so the "
+                 "token was not sent",
+                 s->server);
+        return false;
+    }
+    Folio__Response *r = folio_authenticate(c, s->token, &err);
+    if (r != NULL) {
+        folio_response_free(r);
+        r = folio_logout(c, &err);
+    }
+    folio_connection_close(c);
+    if (r != NULL) {
+        folio_response_free(r);
+        return true;
+    }
+    if (!err.transport && err.code == FOLIO__CODE__UNAUTHENTICATED)
+        return true; /* it had ended already */
+    cli_first_line(why, cap, err.message);
+    return false;
 }
 
 void cli_close(struct cli *cli)

@@ -59,6 +59,7 @@ struct cli_cmd {
 struct cli {
     const struct cli_cmd *cmd;
     const char *server_flag;   /* --server, or NULL */
+    const char *context_flag;  /* --context, or NULL */
     const char *ca_flag;       /* --ca, or NULL */
     bool plaintext_flag;       /* --plaintext */
     const char *tls_cert_flag; /* --tls-cert, or NULL */
@@ -68,7 +69,8 @@ struct cli {
     const char *repeats[CLI_MAX_REPEATS]; /* every value of repeatable flags, in order */
     size_t repeat_opt[CLI_MAX_REPEATS];   /* the cmd->opts index of each */
     size_t n_repeats;
-    char server[SESSION_VALUE_MAX + 1]; /* set by cli_pick_server */
+    char server[SESSION_VALUE_MAX + 1];    /* set by cli_pick_server */
+    char context[SESSION_CONTEXT_MAX + 1]; /* set by cli_pick_context */
     struct folio_connection *connection;
     struct session session; /* loaded by cli_connect_session */
 };
@@ -102,8 +104,12 @@ int cli_fail(const struct folio_error *err);
  * A flag wins over its variable. A certificate that is not the trusted one
  * is refused with exit 3. */
 
-/* Sets cli->server from --server, else $FOLIO_SERVER, else stored (may be
- * NULL), else the default. */
+/* Sets cli->context from --context, else $FOLIO_CONTEXT, else the current
+ * context (folio context use), else "default" (session_file.h). */
+int cli_pick_context(struct cli *cli);
+/* Sets cli->server from --server, else $FOLIO_SERVER, else stored (the
+ * context's server; may be NULL), else the default. A server named without
+ * a port ("HOST", "[::1]") gets foliod's, 7070. */
 int cli_pick_server(struct cli *cli, const char *stored);
 /* Connects to cli->server as trusted already; user (who is logging in, or
  * the session's user) is named in the advice of errors. */
@@ -118,13 +124,20 @@ int cli_connect_trusting(struct cli *cli, const char *user, const char *trust_fp
 /* What the session file records for the open connection: the fingerprint
  * of the server's certificate, or SESSION_PLAINTEXT. */
 const char *cli_connection_cert(const struct cli *cli);
-/* Loads the stored session, connects and authenticates with its token, which
+/* Loads the session of the context (cli_pick_context), connects and
+ * authenticates with its token, which
  * is sent only when cli->server is the session's server and presents the
  * certificate it was issued over (session_file.h); otherwise it exits 3
  * saying so, having sent nothing of the session. When the server says the
  * session has ended and ended is not NULL, sets *ended and returns
  * CLI_UNAVAILABLE without printing anything. */
 int cli_connect_session(struct cli *cli, bool *ended);
+/* Ends the session s on the server that issued it, on a connection of its
+ * own secured as the global flags say; the token is sent only where
+ * cli_connect_session would send it. Prints nothing: returns true when the
+ * session ended (or had ended already, or s holds none), else false with
+ * why in why (cap bytes), for the caller to report and go on. */
+bool cli_end_session(const struct cli *cli, const struct session *s, char *why, size_t cap);
 void cli_close(struct cli *cli);
 
 /* Strict number and date arguments; on failure they print a usage error
@@ -203,6 +216,11 @@ int cmd_profile_show(struct cli *cli);
 int cmd_reassign(struct cli *cli);
 int cmd_reassign_undo(struct cli *cli);
 int cmd_watch(struct cli *cli);
+/* cmd_context.c */
+int cmd_context_list(struct cli *cli);
+int cmd_context_use(struct cli *cli);
+int cmd_context_remove(struct cli *cli);
+int cmd_context_trust(struct cli *cli);
 /* cmd_trust.c, cmd_bundle.c, cmd_backup.c */
 int cmd_firm_key(struct cli *cli);
 int cmd_trust_add(struct cli *cli);

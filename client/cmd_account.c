@@ -1,4 +1,5 @@
-/* cmd_account.c - login, logout, whoami, passwd: the user's own account. */
+/* cmd_account.c - login, logout, whoami, passwd: the user's own account,
+ * in the context cli_pick_context names (session_file.h). */
 #include <stdio.h>
 #include <string.h>
 
@@ -52,26 +53,31 @@ int cmd_login(struct cli *cli)
                          "AB:CD:..., not \"%.100s\"",
                          trust);
 
-    /* A stored session remembers its server; a damaged file is replaced. */
-    struct session stored;
-    char err_text[512];
-    if (session_load(&stored, err_text, sizeof(err_text)) != 0)
-        memset(&stored, 0, sizeof(stored));
-    int rc = cli_pick_server(cli, stored.server);
-    session_wipe(&stored);
+    /* The context remembers its server; a damaged file is replaced. */
+    int rc = cli_pick_context(cli);
     if (rc != CLI_OK)
         return rc;
+    struct session stored;
+    char err_text[512];
+    if (session_load(cli->context, &stored, err_text, sizeof(err_text)) != 0)
+        memset(&stored, 0, sizeof(stored));
+    rc = cli_pick_server(cli, stored.server);
+    if (rc != CLI_OK) {
+        session_wipe(&stored);
+        return rc;
+    }
 
     /* The server is trusted before a password is read, let alone sent. */
     bool asked = false;
-    rc = cli_connect_trusting(cli, user, trust != NULL ? trust_fp : NULL, &asked);
-    if (rc != CLI_OK)
-        return rc;
     prompt_password password;
     bool typed = false;
-    rc = read_password(cli, password, &typed);
-    if (rc != CLI_OK)
+    rc = cli_connect_trusting(cli, user, trust != NULL ? trust_fp : NULL, &asked);
+    if (rc == CLI_OK)
+        rc = read_password(cli, password, &typed);
+    if (rc != CLI_OK) {
+        session_wipe(&stored);
         return rc;
+    }
     /* A person may take longer to answer than the server waits for a login
      * (foliod --login-timeout): after asking anything, connect again, to the
      * server as now trusted. */
@@ -80,23 +86,35 @@ int cmd_login(struct cli *cli)
         cli->connection = NULL;
         rc = cli_connect(cli, user);
     }
+    struct folio_error err;
+    Folio__Response *r = NULL;
+    if (rc == CLI_OK)
+        r = folio_login(cli->connection, user, password, &err);
+    explicit_bzero(password, sizeof(password));
+    if (rc == CLI_OK && r == NULL)
+        rc = cli_fail(&err);
+    if (r != NULL && !token_usable(r->session->token)) {
+        folio_response_free(r);
+        rc = cli_error(CLI_UNAVAILABLE, "UNAVAILABLE", "server %s sent an unusable session token",
+                       cli->server);
+    }
     if (rc != CLI_OK) {
-        explicit_bzero(password, sizeof(password));
+        session_wipe(&stored);
         return rc;
     }
-
-    struct folio_error err;
-    Folio__Response *r = folio_login(cli->connection, user, password, &err);
-    explicit_bzero(password, sizeof(password));
-    if (r == NULL)
-        return cli_fail(&err);
     const Folio__SessionInfo *info = r->session;
     char msg[256];
-    if (!token_usable(info->token)) {
-        folio_response_free(r);
-        return cli_error(CLI_UNAVAILABLE, "UNAVAILABLE", "server %s sent an unusable session token",
-                         cli->server);
-    }
+    /* The session this one replaces would otherwise stay valid on its
+     * server until it expires, known to nobody. Only once the new one is
+     * in hand: a failed login keeps the old. */
+    bool had_old = stored.token[0] != '\0';
+    char why[512] = "";
+    bool old_ended = cli_end_session(cli, &stored, why, sizeof(why));
+    if (!old_ended)
+        out_hint("could not end the previous session of %s at %s (context %s): %s; it stays "
+                 "valid there until it expires",
+                 stored.user, stored.server, cli->context, why);
+    session_wipe(&stored);
     struct session s;
     memset(&s, 0, sizeof(s));
     const char *name = info->user != NULL && info->user->name[0] != '\0' ? info->user->name : user;
@@ -104,17 +122,36 @@ int cmd_login(struct cli *cli)
     snprintf(s.user, sizeof(s.user), "%.*s", SESSION_VALUE_MAX, name);
     snprintf(s.token, sizeof(s.token), "%s", info->token);
     snprintf(s.cert, sizeof(s.cert), "%s", cli_connection_cert(cli));
-    rc = session_save(&s, msg, sizeof(msg));
+    rc = session_save(cli->context, &s, msg, sizeof(msg));
     session_wipe(&s);
     if (rc < 0) {
         abandon_session(cli);
         folio_response_free(r);
         return cli_local("logged in, but %s; logged out again", msg);
     }
-    out_note("logged in to %s as %s", folio_connection_welcome(cli->connection)->firm, name);
+    out_note("logged in to %s as %s (context %s)", folio_connection_welcome(cli->connection)->firm,
+             name, cli->context);
+    const struct out_field f[] = {
+        OUT_S("context", NULL, cli->context),
+        {.key = "previous_session",
+         .type = OUT_NSTR,
+         .s = !had_old    ? NULL
+              : old_ended ? "ended"
+                          : "not ended"},
+    };
+    if (out_json())
+        out_fields(f, sizeof(f) / sizeof(f[0]));
     rec_print_session(info);
     folio_response_free(r);
     return CLI_OK;
+}
+
+/* A logged-out context keeps its server and user for the next login. */
+static int forget_token(struct cli *cli, char *msg, size_t cap)
+{
+    explicit_bzero(cli->session.token, sizeof(cli->session.token));
+    cli->session.cert[0] = '\0';
+    return session_save(cli->context, &cli->session, msg, cap);
 }
 
 int cmd_logout(struct cli *cli)
@@ -124,7 +161,7 @@ int cmd_logout(struct cli *cli)
     char msg[512];
     if (ended) {
         /* Nothing left to end on the server; forgetting it is all there is. */
-        if (session_remove(msg, sizeof(msg)) < 0)
+        if (forget_token(cli, msg, sizeof(msg)) < 0)
             return cli_local("%s", msg);
         out_note("the session had already ended; forgot it");
         return CLI_OK;
@@ -136,9 +173,9 @@ int cmd_logout(struct cli *cli)
     if (r == NULL)
         return cli_fail(&err);
     folio_response_free(r);
-    if (session_remove(msg, sizeof(msg)) < 0)
+    if (forget_token(cli, msg, sizeof(msg)) < 0)
         return cli_local("logged out, but %s", msg);
-    out_note("logged out");
+    out_note("logged out (context %s)", cli->context);
     return CLI_OK;
 }
 
@@ -151,7 +188,15 @@ int cmd_whoami(struct cli *cli)
     Folio__Response *r = folio_whoami(cli->connection, &err);
     if (r == NULL)
         return cli_fail(&err);
-    out_note("firm %s at %s", folio_connection_welcome(cli->connection)->firm, cli->server);
+    const char *firm = folio_connection_welcome(cli->connection)->firm;
+    out_note("firm %s at %s (context %s)", firm, cli->server, cli->context);
+    const struct out_field f[] = {
+        OUT_S("context", NULL, cli->context),
+        OUT_S("server", NULL, cli->server),
+        OUT_S("firm", NULL, firm),
+    };
+    if (out_json())
+        out_fields(f, sizeof(f) / sizeof(f[0]));
     rec_print_session(r->session);
     folio_response_free(r);
     return CLI_OK;

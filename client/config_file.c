@@ -15,8 +15,7 @@
 
 #define MKDIR_DEPTH_MAX 64
 
-/* The configuration directory, from the environment. */
-static int config_dir(char *buf, size_t cap, char *err, size_t errlen)
+int config_file_dir(char *buf, size_t cap, char *err, size_t errlen)
 {
     const char *dir = getenv("FOLIO_CONFIG");
     int n;
@@ -51,7 +50,7 @@ static int config_dir(char *buf, size_t cap, char *err, size_t errlen)
 int config_file_path(const char *name, char *buf, size_t cap, char *err, size_t errlen)
 {
     char dir[PATH_MAX];
-    if (config_dir(dir, sizeof(dir), err, errlen) < 0)
+    if (config_file_dir(dir, sizeof(dir), err, errlen) < 0)
         return -1;
     int n = snprintf(buf, cap, "%s/%s", dir, name);
     if (n < 0 || (size_t)n >= cap) {
@@ -129,7 +128,7 @@ int config_file_replace(const char *name, const char *text, size_t len, char *er
 {
     char dir[PATH_MAX];
     char path[PATH_MAX];
-    if (config_dir(dir, sizeof(dir), err, errlen) < 0)
+    if (config_file_dir(dir, sizeof(dir), err, errlen) < 0)
         return -1;
     if (snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path)) {
         snprintf(err, errlen, "configuration directory path is too long");

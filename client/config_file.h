@@ -1,4 +1,4 @@
-/* config_file.h - folio's small private files: the session, known servers.
+/* config_file.h - folio's small private files: contexts, known servers.
  *
  * They live in the folio configuration directory: $FOLIO_CONFIG, else
  * $XDG_CONFIG_HOME/folio, else ~/.config/folio, made with mode 0700 when
@@ -11,6 +11,9 @@
 #define FOLIO_CONFIG_FILE_H
 
 #include <stddef.h>
+
+/* The configuration directory itself, which may not exist yet. */
+int config_file_dir(char *buf, size_t cap, char *err, size_t errlen);
 
 /* The path of file name in the configuration directory. */
 int config_file_path(const char *name, char *buf, size_t cap, char *err, size_t errlen);

@@ -128,7 +128,8 @@ static bool known_servers_append(char *buf, size_t *len, const char *s, size_t n
 }
 
 /* The new file: every line of old but the entries for server, then its
- * new entry. Returns false when that does not fit. */
+ * new entry unless fingerprint is NULL. Returns false when that does not
+ * fit. */
 static bool known_servers_rewrite(const char *old, size_t old_len, const char *server,
                                   const char *fingerprint, char *out, size_t *len)
 {
@@ -146,18 +147,18 @@ static bool known_servers_rewrite(const char *old, size_t old_len, const char *s
         ok = known_servers_append(out, len, line, line_len) &&
              known_servers_append(out, len, "\n", 1);
     }
+    if (fingerprint == NULL)
+        return ok;
     char entry[SESSION_VALUE_MAX + TLS_FINGERPRINT_SIZE + 2];
     int n = snprintf(entry, sizeof(entry), "%s %s\n", server, fingerprint);
     return ok && known_servers_append(out, len, entry, (size_t)n);
 }
 
-int known_servers_store(const char *server, const char *fingerprint, char *err, size_t errlen)
+/* Rewrites the file with server's entry replaced by fingerprint, or
+ * removed when fingerprint is NULL. */
+static int known_servers_update(const char *server, const char *fingerprint, char *err,
+                                size_t errlen)
 {
-    char canonical[TLS_FINGERPRINT_SIZE];
-    if (!known_servers_server_ok(server) || tls_fingerprint_parse(fingerprint, canonical) < 0) {
-        snprintf(err, errlen, "refusing to remember an unusable server name or fingerprint");
-        return -1;
-    }
     char *old = NULL;
     size_t old_len = 0;
     size_t len = 0;
@@ -168,7 +169,7 @@ int known_servers_store(const char *server, const char *fingerprint, char *err, 
     if (text == NULL) {
         snprintf(err, errlen, "out of memory");
         rc = -1;
-    } else if (!known_servers_rewrite(old, old_len, server, canonical, text, &len)) {
+    } else if (!known_servers_rewrite(old, old_len, server, fingerprint, text, &len)) {
         snprintf(err, errlen,
                  "the known-servers file is full (%d bytes): remove the servers no longer used "
                  "from it",
@@ -180,4 +181,23 @@ int known_servers_store(const char *server, const char *fingerprint, char *err, 
     free(old);
     free(text);
     return rc;
+}
+
+int known_servers_store(const char *server, const char *fingerprint, char *err, size_t errlen)
+{
+    char canonical[TLS_FINGERPRINT_SIZE];
+    if (!known_servers_server_ok(server) || tls_fingerprint_parse(fingerprint, canonical) < 0) {
+        snprintf(err, errlen, "refusing to remember an unusable server name or fingerprint");
+        return -1;
+    }
+    return known_servers_update(server, canonical, err, errlen);
+}
+
+int known_servers_forget(const char *server, char *err, size_t errlen)
+{
+    char pin[TLS_FINGERPRINT_SIZE];
+    int rc = known_servers_lookup(server, pin, err, errlen);
+    if (rc != 0)
+        return rc;
+    return known_servers_update(server, NULL, err, errlen);
 }

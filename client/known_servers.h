@@ -2,7 +2,8 @@
  *
  * First-use pinning: folio login shows a server's certificate fingerprint
  * once, a person (or --trust-fingerprint) trusts it, and from then on every
- * command insists on exactly that certificate for that server. The pins are
+ * command, in every context, insists on exactly that certificate for that
+ * server, until folio context trust --reset forgets it. The pins are
  * kept in "known-servers" in the configuration directory (config_file.h:
  * directory 0700, file 0600, replaced atomically). Format, one a line:
  *
@@ -31,5 +32,9 @@ int known_servers_lookup(const char *server, char fingerprint[TLS_FINGERPRINT_SI
 /* Trusts fingerprint for server from now on, in place of any earlier one.
  * Returns 0 or -1. */
 int known_servers_store(const char *server, const char *fingerprint, char *err, size_t errlen);
+
+/* Forgets the fingerprint trusted for server, so that the next folio login
+ * to it trusts one anew. Returns 0, 1 when server had none, or -1. */
+int known_servers_forget(const char *server, char *err, size_t errlen);
 
 #endif

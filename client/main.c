@@ -29,6 +29,12 @@ static const struct cli_opt login_opts[] = {
     {NULL, NULL, NULL, false, false},
 };
 
+static const struct cli_opt context_trust_opts[] = {
+    {"--reset", NULL, "forget the trusted certificate, so that the next login trusts one anew",
+     false, false},
+    {NULL, NULL, NULL, false, false},
+};
+
 static const struct cli_opt passwd_opts[] = {
     {"--password-stdin", NULL,
      "read the current password from the first line of standard input and the new one from "
@@ -313,16 +319,46 @@ static const struct cli_cmd commands[] = {
      "With --ca or --plaintext nothing is remembered.\n"
      "Then, on a terminal, asks for the password without echo; otherwise, or\n"
      "with --password-stdin, reads it from the first line of standard input.\n"
-     "The session (server, user, token) is kept in $FOLIO_CONFIG/session and\n"
-     "the trusted certificates in $FOLIO_CONFIG/known-servers (\"SERVER\n"
-     "FINGERPRINT\" lines), mode 0600; FOLIO_CONFIG defaults to\n"
-     "$XDG_CONFIG_HOME/folio or ~/.config/folio.\n",
+     "The session (server, user, token and the certificate it was issued\n"
+     "over) is kept in a context: \"default\", or the one --context NAME,\n"
+     "FOLIO_CONTEXT or folio context use names. Logging in again in a context\n"
+     "ends its previous session on its server first (if it cannot be reached,\n"
+     "folio says so and goes on). The token is only ever sent to the server\n"
+     "and certificate that issued it. Contexts are kept in $FOLIO_CONFIG\n"
+     "(session, session.NAME) and the trusted certificates in\n"
+     "$FOLIO_CONFIG/known-servers (\"SERVER FINGERPRINT\" lines), mode 0600;\n"
+     "FOLIO_CONFIG defaults to $XDG_CONFIG_HOME/folio or ~/.config/folio.\n",
      login_opts, cmd_login},
-    {"logout", "", 0, 0, "end the session and forget it", NULL, NULL, cmd_logout},
+    {"logout", "", 0, 0, "end the session on the server; the context stays",
+     "The context keeps its server and user for the next folio login;\n"
+     "folio context remove forgets it too.\n",
+     NULL, cmd_logout},
     {"whoami", "", 0, 0, "show who is logged in, and until when", NULL, NULL, cmd_whoami},
     {"passwd", "", 0, 0, "change your own password",
      "On a terminal asks for the current password, then the new one twice.\n", passwd_opts,
      cmd_passwd},
+    {"context list", "", 0, 0, "list the contexts: server, user, which one is current",
+     "A context is one login kept under a name, e.g. one per firm you work\n"
+     "for: folio login USER --context NAME --server HOST makes it. Commands\n"
+     "use --context NAME, else FOLIO_CONTEXT, else the one folio context use\n"
+     "chose, else \"default\". A context's token is only ever sent to the\n"
+     "server and certificate that issued it.\n",
+     NULL, cmd_context_list},
+    {"context use", "NAME", 1, 0, "make NAME the current context",
+     "Later commands use it unless --context or FOLIO_CONTEXT says otherwise.\n", NULL,
+     cmd_context_use},
+    {"context remove", "NAME", 1, 0, "end a context's session on its server and forget it",
+     "If its server cannot be reached (or no longer presents the certificate\n"
+     "the session was issued over), folio says so and forgets it anyway.\n",
+     NULL, cmd_context_remove},
+    {"context trust", "", 0, 0, "show or reset the pinned certificate of the context's server",
+     "A server that presents a certificate other than the trusted one is\n"
+     "refused, with both fingerprints. If your firm says it replaced its\n"
+     "certificate, have its admin read you the new fingerprint over a channel\n"
+     "you trust (in person, by phone), then forget the old one with --reset\n"
+     "and log in again: folio login shows the new fingerprint to compare.\n"
+     "The server is --server, else FOLIO_SERVER, else the context's.\n",
+     context_trust_opts, cmd_context_trust},
     {"client add", "", 0, 0, "add a client to your portfolio (agents)",
      "Prints the new client, with the id the server gave it.\n", client_add_opts, cmd_client_add},
     {"client show", "ID", 1, 0, "show one of your clients", NULL, client_show_opts,
@@ -498,8 +534,13 @@ _Static_assert(OPTS_FIT(client_update_opts) && OPTS_FIT(segment_opts), "CLI_MAX_
 
 static const struct cli_opt global_opts[] = {
     {"--server", "HOST:PORT",
-     "the server ([::1]:PORT for IPv6); default $FOLIO_SERVER, else the\n"
-     "                      logged-in session's server, else " FOLIO_DEFAULT_SERVER,
+     "the server, by name or address ([::1]:PORT for IPv6; the port\n"
+     "                      defaults to 7070); default $FOLIO_SERVER, else the\n"
+     "                      context's server, else " FOLIO_DEFAULT_SERVER,
+     false, false},
+    {"--context", "NAME",
+     "the context (login) to use; default $FOLIO_CONTEXT, else the one\n"
+     "                      folio context use chose, else \"default\"",
      false, false},
     {"--ca", "FILE",
      "trust the server if its certificate chains to one in FILE (PEM) and\n"
@@ -792,6 +833,8 @@ static int global_flag(struct cli *cli, const char *name, const char *inline_val
     }
     if (strcmp(name, "--server") == 0)
         return global_value(cli, name, inline_value, argc, argv, i, &cli->server_flag);
+    if (strcmp(name, "--context") == 0)
+        return global_value(cli, name, inline_value, argc, argv, i, &cli->context_flag);
     if (strcmp(name, "--ca") == 0)
         return global_value(cli, name, inline_value, argc, argv, i, &cli->ca_flag);
     if (strcmp(name, "--tls-cert") == 0)

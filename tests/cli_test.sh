@@ -214,7 +214,7 @@ expect "unreachable server exits 3" 3
 run "" "$FOLIO" whoami --server 127.0.0.1:1 --json
 expect "unreachable server --json exits 3" 3
 json_check "unreachable server error is JSON" "$ERR" '"code" in d["error"]'
-run "" "$FOLIO" --server nonsense whoami
+run "" "$FOLIO" --server nonsense:http whoami
 expect "malformed --server exits 2" 2
 run "" "$FOLIO" whoami --bogus
 expect "unknown flag exits 2" 2

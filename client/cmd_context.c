@@ -1,0 +1,191 @@
+/* cmd_context.c - folio context list, use, remove and trust: the named
+ * logins kept by session_file.h, and the certificate pins of their servers
+ * (known_servers.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "array_size.h"
+#include "cli.h"
+#include "known_servers.h"
+#include "output.h"
+
+static void context_row(struct out_table *t, const char *name, const struct session *s,
+                        bool current)
+{
+    const struct out_field f[] = {
+        OUT_S("name", "context", name),
+        OUT_S("server", "server", s->server),
+        OUT_S("user", "user", s->user),
+        OUT_B("current", "current", current),
+        OUT_B("logged_in", "logged in", s->token[0] != '\0'),
+    };
+    out_table_row(t, f, ARRAY_SIZE(f));
+}
+
+int cmd_context_list(struct cli *cli)
+{
+    int rc = cli_pick_context(cli);
+    if (rc != CLI_OK)
+        return rc;
+    static char names[SESSION_CONTEXTS_MAX][SESSION_CONTEXT_MAX + 1];
+    size_t n = 0;
+    char msg[512];
+    if (session_list(names, SESSION_CONTEXTS_MAX, &n, msg, sizeof(msg)) < 0)
+        return cli_local("%s", msg);
+    bool current_listed = false;
+    struct out_table *t = out_table_begin("contexts", "no contexts");
+    for (size_t i = 0; i < n; i++) {
+        struct session s;
+        if (session_load(names[i], &s, msg, sizeof(msg)) != 0) {
+            memset(&s, 0, sizeof(s));
+            out_hint("%s", msg);
+        }
+        bool current = strcmp(names[i], cli->context) == 0;
+        current_listed |= current;
+        context_row(t, names[i], &s, current);
+        session_wipe(&s);
+    }
+    /* Where the next command would look, even before anyone logged in there. */
+    if (!current_listed) {
+        struct session none;
+        memset(&none, 0, sizeof(none));
+        context_row(t, cli->context, &none, true);
+    }
+    out_table_end(t);
+    return CLI_OK;
+}
+
+/* A context named on the command line: checked for the flag it came in. */
+static int context_arg(struct cli *cli, const char *name)
+{
+    if (!session_context_name_ok(name))
+        return cli_usage(cli,
+                         "NAME wants a context name: 1 to %d letters, digits, '.', '_' or '-', "
+                         "starting with a letter or digit, not \"%.80s\"",
+                         SESSION_CONTEXT_MAX, name);
+    return CLI_OK;
+}
+
+int cmd_context_use(struct cli *cli)
+{
+    const char *name = cli->args[0];
+    int rc = context_arg(cli, name);
+    if (rc != CLI_OK)
+        return rc;
+    struct session s;
+    char msg[512];
+    rc = session_load(name, &s, msg, sizeof(msg));
+    bool exists = rc != 1;
+    if (rc != 0)
+        memset(&s, 0, sizeof(s));
+    session_wipe(&s);
+    if (!exists && strcmp(name, SESSION_CONTEXT_DEFAULT) != 0)
+        return cli_usage(cli,
+                         "no context %s (folio context list shows them): folio login USER "
+                         "--context %s makes it",
+                         name, name);
+    if (session_current_save(name, msg, sizeof(msg)) < 0)
+        return cli_local("%s", msg);
+    const char *env = getenv("FOLIO_CONTEXT");
+    if (env != NULL && env[0] != '\0' && strcmp(env, name) != 0)
+        out_hint("FOLIO_CONTEXT=%.80s still picks the context wherever it is set", env);
+    out_note("the current context is %s", name);
+    const struct out_field f[] = {OUT_S("context", NULL, name)};
+    if (out_json())
+        out_fields(f, ARRAY_SIZE(f));
+    return CLI_OK;
+}
+
+int cmd_context_remove(struct cli *cli)
+{
+    const char *name = cli->args[0];
+    int rc = context_arg(cli, name);
+    if (rc != CLI_OK)
+        return rc;
+    struct session s;
+    char msg[512];
+    rc = session_load(name, &s, msg, sizeof(msg));
+    if (rc == 1)
+        return cli_usage(cli, "no context %s (folio context list shows them)", name);
+    if (rc < 0) {
+        memset(&s, 0, sizeof(s));
+        out_hint("%s", msg);
+    }
+    /* Forgetting a token leaves its session valid on the server until it
+     * expires: end it first, where it is safe to send it. */
+    bool had_session = s.token[0] != '\0';
+    char why[512] = "";
+    bool ended = cli_end_session(cli, &s, why, sizeof(why));
+    if (!ended)
+        out_hint("could not end the session of %s at %s: %s; it stays valid there until it "
+                 "expires",
+                 s.user, s.server, why);
+    session_wipe(&s);
+    if (session_remove(name, msg, sizeof(msg)) < 0)
+        return cli_local("%s", msg);
+    char current[SESSION_CONTEXT_MAX + 1];
+    if (session_current_load(current, msg, sizeof(msg)) == 0 && strcmp(current, name) == 0 &&
+        session_current_save(NULL, msg, sizeof(msg)) < 0)
+        return cli_local("removed context %s, but %s", name, msg);
+    out_note("removed context %s%s", name,
+             !had_session ? ""
+             : ended      ? "; its session was ended on the server"
+                          : "");
+    const struct out_field f[] = {
+        OUT_S("context", NULL, name),
+        {.key = "session",
+         .type = OUT_NSTR,
+         .s = !had_session ? NULL
+              : ended      ? "ended"
+                           : "not ended"},
+    };
+    if (out_json())
+        out_fields(f, ARRAY_SIZE(f));
+    return CLI_OK;
+}
+
+int cmd_context_trust(struct cli *cli)
+{
+    int rc = cli_pick_context(cli);
+    if (rc != CLI_OK)
+        return rc;
+    struct session s;
+    char msg[512];
+    if (session_load(cli->context, &s, msg, sizeof(msg)) != 0)
+        memset(&s, 0, sizeof(s));
+    rc = cli_pick_server(cli, s.server);
+    session_wipe(&s);
+    if (rc != CLI_OK)
+        return rc;
+    char pin[TLS_FINGERPRINT_SIZE];
+    rc = known_servers_lookup(cli->server, pin, msg, sizeof(msg));
+    if (rc < 0)
+        return cli_local("%s", msg);
+    bool reset = cli_opt(cli, "--reset") != NULL;
+    if (rc == 0 && reset && known_servers_forget(cli->server, msg, sizeof(msg)) < 0)
+        return cli_local("%s", msg);
+    const struct out_field f[] = {
+        OUT_S("context", "context", cli->context),
+        OUT_S("server", "server", cli->server),
+        {.key = "fingerprint", .label = "fingerprint", .type = OUT_NSTR, .s = rc == 0 ? pin : NULL},
+        OUT_B("reset", NULL, reset && rc == 0),
+    };
+    if (!reset) {
+        out_object("trust", f, ARRAY_SIZE(f));
+        if (rc == 1)
+            out_hint("no certificate is trusted for %s: folio login shows the one it presents",
+                     cli->server);
+        return CLI_OK;
+    }
+    if (out_json())
+        out_object("trust", f, ARRAY_SIZE(f));
+    else if (rc == 1)
+        out_note("no certificate was trusted for %s; nothing to forget", cli->server);
+    else
+        out_note("forgot the certificate trusted for %s (%s). The next folio login to it shows "
+                 "the certificate it presents: compare it with the fingerprint your firm's admin "
+                 "read you before answering.",
+                 cli->server, pin);
+    return CLI_OK;
+}
