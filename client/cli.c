@@ -615,3 +615,50 @@ int cli_parse_months(const struct cli *cli, const char *flag, const char *s, uin
     }
     return CLI_OK;
 }
+
+int cli_opt_u32(const struct cli *cli, const char *flag, uint32_t min, uint32_t *out)
+{
+    const char *value = cli_opt(cli, flag);
+    return value != NULL ? cli_parse_u32(cli, flag, value, min, out) : CLI_OK;
+}
+
+int cli_opt_u64(const struct cli *cli, const char *flag, uint64_t min, uint64_t *out)
+{
+    const char *value = cli_opt(cli, flag);
+    return value != NULL ? cli_parse_u64(cli, flag, value, min, out) : CLI_OK;
+}
+
+int cli_answer(Folio__Response *r, const struct folio_error *err, cli_show_fn *show)
+{
+    if (r == NULL)
+        return cli_fail(err);
+    if (show != NULL)
+        show(r);
+    folio_response_free(r);
+    return CLI_OK;
+}
+
+int cli_session_call(struct cli *cli,
+                     Folio__Response *(*call)(struct folio_connection *c, struct folio_error *err),
+                     cli_show_fn *show)
+{
+    int rc = cli_connect_session(cli, NULL);
+    if (rc != CLI_OK)
+        return rc;
+    struct folio_error err;
+    return cli_answer(call(cli->connection, &err), &err, show);
+}
+
+void cli_page_next(const char *flag, const char *next)
+{
+    out_next(next);
+    if (next != NULL && next[0] != '\0')
+        out_hint("more follow: add %s %s", flag, next);
+}
+
+void cli_page_next_number(const char *flag, uint64_t next)
+{
+    char text[24];
+    snprintf(text, sizeof(text), "%llu", (unsigned long long)next);
+    cli_page_next(flag, next != 0 ? text : NULL);
+}

@@ -221,4 +221,28 @@ int cmd_restore_transferred(struct cli *cli);
 int cmd_export_interchange(struct cli *cli, const char *format);
 int cmd_import_interchange(struct cli *cli, const char *format);
 
+/* ---- What commands that ask the server share (cli.c, after the parsers). */
+
+/* The value of an optional number flag, checked as cli_parse_u32 and
+ * cli_parse_u64; *out is left as it is when the flag is not given. */
+int cli_opt_u32(const struct cli *cli, const char *flag, uint32_t min, uint32_t *out);
+int cli_opt_u64(const struct cli *cli, const char *flag, uint64_t min, uint64_t *out);
+
+/* Shows an answer; r belongs to the caller. */
+typedef void cli_show_fn(const Folio__Response *r);
+/* How a command ends once it has called: r NULL reports err (cli_fail);
+ * otherwise show (NULL: nothing to show) prints r, which is then freed.
+ * Returns the exit code. */
+int cli_answer(Folio__Response *r, const struct folio_error *err, cli_show_fn *show);
+/* A call that takes nothing but the connection: opens the session
+ * (cli_connect_session), calls and ends as cli_answer. */
+int cli_session_call(struct cli *cli,
+                     Folio__Response *(*call)(struct folio_connection *c, struct folio_error *err),
+                     cli_show_fn *show);
+
+/* The cursor of a page of a list: JSON "next" (out_next), and for a person
+ * the flag to add for the next page; nothing more at the end ("" or 0). */
+void cli_page_next(const char *flag, const char *next);
+void cli_page_next_number(const char *flag, uint64_t next);
+
 #endif

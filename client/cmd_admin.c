@@ -37,38 +37,33 @@ static void print_generated(const char *password)
     out_fields(f, 1);
 }
 
+static void show_office(const Folio__Response *r)
+{
+    rec_object("office", &r->office, rec_office);
+}
+
+static void show_offices(const Folio__Response *r)
+{
+    rec_table("offices", "no offices", r->offices->offices, r->offices->n_offices, rec_office);
+}
+
+static void show_user(const Folio__Response *r)
+{
+    rec_object("user", &r->user, rec_user);
+}
+
 int cmd_office_add(struct cli *cli)
 {
     int rc = cli_connect_session(cli, NULL);
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    Folio__Response *r = folio_office_add(cli->connection, cli->args[0], &err);
-    if (r == NULL)
-        return cli_fail(&err);
-    struct out_field f[REC_FIELDS_MAX];
-    out_object("office", f, rec_office(r->office, f));
-    folio_response_free(r);
-    return CLI_OK;
+    return cli_answer(folio_office_add(cli->connection, cli->args[0], &err), &err, show_office);
 }
 
 int cmd_office_list(struct cli *cli)
 {
-    int rc = cli_connect_session(cli, NULL);
-    if (rc != CLI_OK)
-        return rc;
-    struct folio_error err;
-    Folio__Response *r = folio_office_list(cli->connection, &err);
-    if (r == NULL)
-        return cli_fail(&err);
-    struct out_table *t = out_table_begin("offices", "no offices");
-    for (size_t i = 0; i < r->offices->n_offices; i++) {
-        struct out_field f[REC_FIELDS_MAX];
-        out_table_row(t, f, rec_office(r->offices->offices[i], f));
-    }
-    out_table_end(t);
-    folio_response_free(r);
-    return CLI_OK;
+    return cli_session_call(cli, folio_office_list, show_offices);
 }
 
 int cmd_user_add(struct cli *cli)
@@ -94,8 +89,7 @@ int cmd_user_add(struct cli *cli)
         explicit_bzero(password, sizeof(password));
         return cli_fail(&err);
     }
-    struct out_field f[REC_FIELDS_MAX];
-    out_object("user", f, rec_user(r->user, f));
+    show_user(r);
     if (generated)
         print_generated(password);
     explicit_bzero(password, sizeof(password));
@@ -103,31 +97,23 @@ int cmd_user_add(struct cli *cli)
     return CLI_OK;
 }
 
+static void show_users(const Folio__Response *r)
+{
+    rec_table("users", "no users", r->users->users, r->users->n_users, rec_user);
+    cli_page_next("--after", r->users->next);
+}
+
 int cmd_user_list(struct cli *cli)
 {
     uint32_t limit = 0;
-    const char *limit_arg = cli_opt(cli, "--limit");
-    if (limit_arg != NULL && cli_parse_u32(cli, "--limit", limit_arg, 1, &limit) != CLI_OK)
+    if (cli_opt_u32(cli, "--limit", 1, &limit) != CLI_OK)
         return CLI_USAGE;
     int rc = cli_connect_session(cli, NULL);
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
     Folio__Response *r = folio_user_list(cli->connection, limit, cli_opt(cli, "--after"), &err);
-    if (r == NULL)
-        return cli_fail(&err);
-    const Folio__Users *users = r->users;
-    struct out_table *t = out_table_begin("users", "no users");
-    for (size_t i = 0; i < users->n_users; i++) {
-        struct out_field f[REC_FIELDS_MAX];
-        out_table_row(t, f, rec_user(users->users[i], f));
-    }
-    out_table_end(t);
-    out_next(users->next);
-    if (users->next[0] != '\0')
-        out_hint("more follow: add --after %s", users->next);
-    folio_response_free(r);
-    return CLI_OK;
+    return cli_answer(r, &err, show_users);
 }
 
 int cmd_user_disable(struct cli *cli)
@@ -136,13 +122,7 @@ int cmd_user_disable(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    Folio__Response *r = folio_user_disable(cli->connection, cli->args[0], &err);
-    if (r == NULL)
-        return cli_fail(&err);
-    struct out_field f[REC_FIELDS_MAX];
-    out_object("user", f, rec_user(r->user, f));
-    folio_response_free(r);
-    return CLI_OK;
+    return cli_answer(folio_user_disable(cli->connection, cli->args[0], &err), &err, show_user);
 }
 
 int cmd_user_passwd(struct cli *cli)
@@ -176,27 +156,28 @@ int cmd_user_unlock(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    Folio__Response *r = folio_user_unlock(cli->connection, cli->args[0], &err);
-    if (r == NULL)
-        return cli_fail(&err);
-    folio_response_free(r);
-    out_note("%s may log in again from anywhere", cli->args[0]);
-    return CLI_OK;
+    rc = cli_answer(folio_user_unlock(cli->connection, cli->args[0], &err), &err, NULL);
+    if (rc == CLI_OK)
+        out_note("%s may log in again from anywhere", cli->args[0]);
+    return rc;
+}
+
+static void show_audit(const Folio__Response *r)
+{
+    rec_table("records", "no audit records", r->audit->records, r->audit->n_records, rec_audit);
+    cli_page_next_number("--before", r->audit->next);
 }
 
 int cmd_audit(struct cli *cli)
 {
-    const char *since_arg = cli_opt(cli, "--since");
-    const char *limit_arg = cli_opt(cli, "--limit");
-    const char *before_arg = cli_opt(cli, "--before");
     int64_t since = 0;
     uint32_t limit = 0;
     uint64_t before = 0;
+    const char *since_arg = cli_opt(cli, "--since");
     if (since_arg != NULL && cli_parse_date(cli, "--since", since_arg, &since) != CLI_OK)
         return CLI_USAGE;
-    if (limit_arg != NULL && cli_parse_u32(cli, "--limit", limit_arg, 1, &limit) != CLI_OK)
-        return CLI_USAGE;
-    if (before_arg != NULL && cli_parse_u64(cli, "--before", before_arg, 1, &before) != CLI_OK)
+    if (cli_opt_u32(cli, "--limit", 1, &limit) != CLI_OK ||
+        cli_opt_u64(cli, "--before", 1, &before) != CLI_OK)
         return CLI_USAGE;
     int rc = cli_connect_session(cli, NULL);
     if (rc != CLI_OK)
@@ -204,18 +185,5 @@ int cmd_audit(struct cli *cli)
     struct folio_error err;
     Folio__Response *r =
         folio_audit_query(cli->connection, cli_opt(cli, "--actor"), since, limit, before, &err);
-    if (r == NULL)
-        return cli_fail(&err);
-    const Folio__AuditRecords *audit = r->audit;
-    struct out_table *t = out_table_begin("records", "no audit records");
-    for (size_t i = 0; i < audit->n_records; i++) {
-        struct out_field f[REC_FIELDS_MAX];
-        out_table_row(t, f, rec_audit(audit->records[i], f));
-    }
-    out_table_end(t);
-    out_next_number(audit->next);
-    if (audit->next != 0)
-        out_hint("more follow: add --before %llu", (unsigned long long)audit->next);
-    folio_response_free(r);
-    return CLI_OK;
+    return cli_answer(r, &err, show_audit);
 }

@@ -4,6 +4,16 @@
 #include "output.h"
 #include "records.h"
 
+static void show_alert(const Folio__Response *r)
+{
+    rec_object("alert", &r->alert, rec_alert);
+}
+
+static void show_alerts(const Folio__Response *r)
+{
+    rec_table("alerts", "no alerts", r->alerts->alerts, r->alerts->n_alerts, rec_alert);
+}
+
 int cmd_alert_add(struct cli *cli)
 {
     Folio__Alert alert = FOLIO__ALERT__INIT;
@@ -26,13 +36,7 @@ int cmd_alert_add(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    Folio__Response *r = folio_alert_add(cli->connection, &alert, &err);
-    if (r == NULL)
-        return cli_fail(&err);
-    struct out_field f[REC_FIELDS_MAX];
-    out_object("alert", f, rec_alert(r->alert, f));
-    folio_response_free(r);
-    return CLI_OK;
+    return cli_answer(folio_alert_add(cli->connection, &alert, &err), &err, show_alert);
 }
 
 int cmd_alert_list(struct cli *cli)
@@ -46,16 +50,7 @@ int cmd_alert_list(struct cli *cli)
     struct folio_error err;
     Folio__Response *r =
         folio_alert_list(cli->connection, date, cli_opt(cli, "--all") != NULL, &err);
-    if (r == NULL)
-        return cli_fail(&err);
-    struct out_table *t = out_table_begin("alerts", "no alerts");
-    for (size_t i = 0; i < r->alerts->n_alerts; i++) {
-        struct out_field f[REC_FIELDS_MAX];
-        out_table_row(t, f, rec_alert(r->alerts->alerts[i], f));
-    }
-    out_table_end(t);
-    folio_response_free(r);
-    return CLI_OK;
+    return cli_answer(r, &err, show_alerts);
 }
 
 int cmd_alert_end(struct cli *cli)
@@ -69,11 +64,5 @@ int cmd_alert_end(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    Folio__Response *r = folio_alert_end(cli->connection, id, date, &err);
-    if (r == NULL)
-        return cli_fail(&err);
-    struct out_field f[REC_FIELDS_MAX];
-    out_object("alert", f, rec_alert(r->alert, f));
-    folio_response_free(r);
-    return CLI_OK;
+    return cli_answer(folio_alert_end(cli->connection, id, date, &err), &err, show_alert);
 }

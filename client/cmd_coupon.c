@@ -5,14 +5,15 @@
 #include "output.h"
 #include "records.h"
 
-static int print_coupon(Folio__Response *r, const struct folio_error *err)
+static void show_coupon(const Folio__Response *r)
 {
-    if (r == NULL)
-        return cli_fail(err);
-    struct out_field f[REC_FIELDS_MAX];
-    out_object("coupon", f, rec_coupon(r->coupon, f));
-    folio_response_free(r);
-    return CLI_OK;
+    rec_object("coupon", &r->coupon, rec_coupon);
+}
+
+static void show_coupons(const Folio__Response *r)
+{
+    rec_table("coupons", "no coupons", r->coupons->coupons, r->coupons->n_coupons, rec_coupon);
+    cli_page_next("--after", r->coupons->next);
 }
 
 int cmd_coupon_issue(struct cli *cli)
@@ -32,14 +33,13 @@ int cmd_coupon_issue(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    return print_coupon(folio_coupon_issue(cli->connection, &coupon, date, &err), &err);
+    return cli_answer(folio_coupon_issue(cli->connection, &coupon, date, &err), &err, show_coupon);
 }
 
 int cmd_coupon_list(struct cli *cli)
 {
     uint32_t limit = 0;
-    const char *limit_arg = cli_opt(cli, "--limit");
-    if (limit_arg != NULL && cli_parse_u32(cli, "--limit", limit_arg, 1, &limit) != CLI_OK)
+    if (cli_opt_u32(cli, "--limit", 1, &limit) != CLI_OK)
         return CLI_USAGE;
     int rc = cli_connect_session(cli, NULL);
     if (rc != CLI_OK)
@@ -47,20 +47,7 @@ int cmd_coupon_list(struct cli *cli)
     struct folio_error err;
     Folio__Response *r = folio_coupon_list(cli->connection, cli_opt(cli, "--client"), limit,
                                            cli_opt(cli, "--after"), &err);
-    if (r == NULL)
-        return cli_fail(&err);
-    const Folio__Coupons *coupons = r->coupons;
-    struct out_table *t = out_table_begin("coupons", "no coupons");
-    for (size_t i = 0; i < coupons->n_coupons; i++) {
-        struct out_field f[REC_FIELDS_MAX];
-        out_table_row(t, f, rec_coupon(coupons->coupons[i], f));
-    }
-    out_table_end(t);
-    out_next(coupons->next);
-    if (coupons->next[0] != '\0')
-        out_hint("more follow: add --after %s", coupons->next);
-    folio_response_free(r);
-    return CLI_OK;
+    return cli_answer(r, &err, show_coupons);
 }
 
 int cmd_coupon_redeem(struct cli *cli)
@@ -72,5 +59,6 @@ int cmd_coupon_redeem(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    return print_coupon(folio_coupon_redeem(cli->connection, cli->args[0], date, &err), &err);
+    return cli_answer(folio_coupon_redeem(cli->connection, cli->args[0], date, &err), &err,
+                      show_coupon);
 }

@@ -5,6 +5,11 @@
 #include "output.h"
 #include "records.h"
 
+static void show_event(const Folio__Response *r)
+{
+    rec_object("event", &r->event, rec_event);
+}
+
 int cmd_event_add(struct cli *cli)
 {
     Folio__EventAdd event = FOLIO__EVENT_ADD__INIT;
@@ -50,11 +55,5 @@ int cmd_event_add(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    Folio__Response *r = folio_event_add(cli->connection, &event, &err);
-    if (r == NULL)
-        return cli_fail(&err);
-    struct out_field f[REC_FIELDS_MAX];
-    out_object("event", f, rec_event(r->event, f));
-    folio_response_free(r);
-    return CLI_OK;
+    return cli_answer(folio_event_add(cli->connection, &event, &err), &err, show_event);
 }

@@ -15,8 +15,9 @@ static size_t reassign_client_item(const void *list, size_t i, struct out_field 
     return 3;
 }
 
-static void reassign_print(const Folio__ReassignResult *res)
+static void show_reassign(const Folio__Response *r)
 {
+    const Folio__ReassignResult *res = r->reassign;
     struct out_field f[] = {
         OUT_U("id", "id", res->id),
         OUT_S("from", "from", res->from),
@@ -47,11 +48,7 @@ int cmd_reassign(struct cli *cli)
     Folio__Response *r =
         folio_reassign(cli->connection, cli_opt(cli, "--from"), cli_opt(cli, "--to"), ids, n,
                        cli_opt(cli, "--dry-run") != NULL, &err);
-    if (r == NULL)
-        return cli_fail(&err);
-    reassign_print(r->reassign);
-    folio_response_free(r);
-    return CLI_OK;
+    return cli_answer(r, &err, show_reassign);
 }
 
 int cmd_reassign_undo(struct cli *cli)
@@ -63,12 +60,7 @@ int cmd_reassign_undo(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    Folio__Response *r = folio_reassign_undo(cli->connection, id, &err);
-    if (r == NULL)
-        return cli_fail(&err);
-    reassign_print(r->reassign);
-    folio_response_free(r);
-    return CLI_OK;
+    return cli_answer(folio_reassign_undo(cli->connection, id, &err), &err, show_reassign);
 }
 
 static size_t notice_record(const Folio__Notice *n, struct out_field *f)
@@ -94,11 +86,8 @@ int cmd_watch(struct cli *cli)
 {
     uint32_t count = 0;
     uint32_t timeout_s = 0;
-    const char *count_text = cli_opt(cli, "--count");
-    const char *timeout_text = cli_opt(cli, "--timeout");
-    if ((count_text != NULL && cli_parse_u32(cli, "--count", count_text, 1, &count) != CLI_OK) ||
-        (timeout_text != NULL &&
-         cli_parse_u32(cli, "--timeout", timeout_text, 1, &timeout_s) != CLI_OK))
+    if (cli_opt_u32(cli, "--count", 1, &count) != CLI_OK ||
+        cli_opt_u32(cli, "--timeout", 1, &timeout_s) != CLI_OK)
         return CLI_USAGE;
     if (timeout_s > 7 * 24 * 3600)
         return cli_usage(cli, "--timeout: at most a week");
@@ -106,23 +95,21 @@ int cmd_watch(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    Folio__Response *r = folio_watch(cli->connection, &err);
-    if (r == NULL)
-        return cli_fail(&err);
-    folio_response_free(r);
+    rc = cli_answer(folio_watch(cli->connection, &err), &err, NULL);
+    if (rc != CLI_OK)
+        return rc;
     if (!out_json())
         out_hint("watching; notices follow as they come");
     fflush(stdout);
 
     struct out_table *t = out_json() ? out_table_begin("notices", NULL) : NULL;
     int64_t deadline = timeout_s > 0 ? watch_now_ms() + (int64_t)timeout_s * 1000 : 0;
-    rc = CLI_OK;
     for (uint32_t seen = 0; count == 0 || seen < count; seen++) {
         int64_t left = deadline > 0 ? deadline - watch_now_ms() : 0;
         if (deadline > 0 && left <= 0)
             break;
         folio_connection_set_timeout(cli->connection, (int)left);
-        r = folio_notice_next(cli->connection, &err);
+        Folio__Response *r = folio_notice_next(cli->connection, &err);
         if (r == NULL) {
             if (deadline == 0 || watch_now_ms() < deadline)
                 rc = cli_fail(&err);

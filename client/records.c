@@ -3,11 +3,44 @@
 
 #include <stdio.h>
 
+#include "array_size.h"
 #include "folioclient_account.h"
 #include "folioclient_portfolio.h"
 
-size_t rec_user(const Folio__User *u, struct out_field *f)
+void rec_object(const char *key, const void *record, rec_item_fn *item)
 {
+    struct out_field f[REC_FIELDS_MAX];
+    out_object(key, f, item(record, 0, f));
+}
+
+void rec_table(const char *key, const char *empty_note, const void *list, size_t n,
+               rec_item_fn *item)
+{
+    struct out_table *t = out_table_begin(key, empty_note);
+    for (size_t i = 0; i < n; i++) {
+        struct out_field f[REC_FIELDS_MAX];
+        out_table_row(t, f, item(list, i, f));
+    }
+    out_table_end(t);
+}
+
+static size_t copy_fields(const struct out_field *fields, size_t n, struct out_field *f)
+{
+    for (size_t i = 0; i < n; i++)
+        f[i] = fields[i];
+    return n;
+}
+
+/* Text that may not be set (a date not reached yet, a trigger): JSON null
+ * until it is. */
+static const char *maybe(const char *text)
+{
+    return text != NULL && text[0] != '\0' ? text : NULL;
+}
+
+size_t rec_user(const void *list, size_t i, struct out_field *f)
+{
+    const Folio__User *u = ((const Folio__User *const *)list)[i];
     const struct out_field fields[] = {
         {.key = "id", .label = "id", .card_only = true, .type = OUT_UINT, .u = u->id},
         OUT_S("name", "name", u->name),
@@ -21,41 +54,38 @@ size_t rec_user(const Folio__User *u, struct out_field *f)
          .type = OUT_TIME,
          .i = u->updated_at},
     };
-    _Static_assert(sizeof(fields) / sizeof(fields[0]) <= REC_FIELDS_MAX, "REC_FIELDS_MAX");
-    for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
-        f[i] = fields[i];
-    return sizeof(fields) / sizeof(fields[0]);
+    _Static_assert(ARRAY_SIZE(fields) <= REC_FIELDS_MAX, "REC_FIELDS_MAX");
+    return copy_fields(fields, ARRAY_SIZE(fields), f);
 }
 
-size_t rec_office(const Folio__Office *o, struct out_field *f)
+size_t rec_office(const void *list, size_t i, struct out_field *f)
 {
+    const Folio__Office *o = ((const Folio__Office *const *)list)[i];
     const struct out_field fields[] = {
         OUT_U("id", "id", o->id),
         OUT_S("name", "name", o->name),
         OUT_T("created_at", "created", o->created_at),
     };
-    _Static_assert(sizeof(fields) / sizeof(fields[0]) <= REC_FIELDS_MAX, "REC_FIELDS_MAX");
-    for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
-        f[i] = fields[i];
-    return sizeof(fields) / sizeof(fields[0]);
+    _Static_assert(ARRAY_SIZE(fields) <= REC_FIELDS_MAX, "REC_FIELDS_MAX");
+    return copy_fields(fields, ARRAY_SIZE(fields), f);
 }
 
-size_t rec_audit(const Folio__AuditRecord *r, struct out_field *f)
+size_t rec_audit(const void *list, size_t i, struct out_field *f)
 {
+    const Folio__AuditRecord *r = ((const Folio__AuditRecord *const *)list)[i];
     const struct out_field fields[] = {
         OUT_U("seq", "seq", r->seq),          OUT_T("time", "time", r->time),
         OUT_S("actor", "actor", r->actor),    OUT_U("actor_office_id", NULL, r->actor_office_id),
         OUT_S("action", "action", r->action), OUT_S("target", "target", r->target),
         OUT_S("detail", "detail", r->detail),
     };
-    _Static_assert(sizeof(fields) / sizeof(fields[0]) <= REC_FIELDS_MAX, "REC_FIELDS_MAX");
-    for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
-        f[i] = fields[i];
-    return sizeof(fields) / sizeof(fields[0]);
+    _Static_assert(ARRAY_SIZE(fields) <= REC_FIELDS_MAX, "REC_FIELDS_MAX");
+    return copy_fields(fields, ARRAY_SIZE(fields), f);
 }
 
-size_t rec_event(const Folio__TimelineEvent *e, struct out_field *f)
+size_t rec_event(const void *list, size_t i, struct out_field *f)
 {
+    const Folio__TimelineEvent *e = ((const Folio__TimelineEvent *const *)list)[i];
     const struct out_field fields[] = {
         OUT_U("seq", "seq", e->seq),
         OUT_S("date", "date", e->date),
@@ -78,21 +108,20 @@ size_t rec_event(const Folio__TimelineEvent *e, struct out_field *f)
          .label = "follow up",
          .card_only = true,
          .type = OUT_NSTR,
-         .s = e->follow_up[0] != '\0' ? e->follow_up : NULL},
+         .s = maybe(e->follow_up)},
         {.key = "trigger",
          .label = "trigger",
          .card_only = true,
          .type = OUT_NSTR,
-         .s = e->trigger[0] != '\0' ? e->trigger : NULL},
+         .s = maybe(e->trigger)},
     };
-    _Static_assert(sizeof(fields) / sizeof(fields[0]) <= REC_FIELDS_MAX, "REC_FIELDS_MAX");
-    for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
-        f[i] = fields[i];
-    return sizeof(fields) / sizeof(fields[0]);
+    _Static_assert(ARRAY_SIZE(fields) <= REC_FIELDS_MAX, "REC_FIELDS_MAX");
+    return copy_fields(fields, ARRAY_SIZE(fields), f);
 }
 
-size_t rec_bucket(const Folio__SegmentBucket *b, struct out_field *f)
+size_t rec_bucket(const void *list, size_t i, struct out_field *f)
 {
+    const Folio__SegmentBucket *b = ((const Folio__SegmentBucket *const *)list)[i];
     f[0] = (struct out_field)OUT_S("key", "key", b->key);
     f[1] = (struct out_field)OUT_U("count", "count", b->count);
     return 2;
@@ -107,18 +136,22 @@ static size_t purchase_item(const void *list, size_t i, struct out_field *f)
     return 3;
 }
 
-size_t rec_client(const Folio__Client *c, struct rec_client_scratch *scratch, struct out_field *f)
+/* The consent names live in one buffer, as the out_* functions are done
+ * with a record before they ask for the next. */
+size_t rec_client(const void *list, size_t i, struct out_field *f)
 {
+    static const char *consent_names[4];
+    const Folio__Client *c = ((const Folio__Client *const *)list)[i];
     size_t n_consent = 0;
     const Folio__Consent *consent = c->consent;
     if (consent != NULL && consent->email)
-        scratch->consent[n_consent++] = "email";
+        consent_names[n_consent++] = "email";
     if (consent != NULL && consent->phone)
-        scratch->consent[n_consent++] = "phone";
+        consent_names[n_consent++] = "phone";
     if (consent != NULL && consent->sms)
-        scratch->consent[n_consent++] = "sms";
+        consent_names[n_consent++] = "sms";
     if (consent != NULL && consent->post)
-        scratch->consent[n_consent++] = "post";
+        consent_names[n_consent++] = "post";
     const struct out_field fields[] = {
         OUT_S("id", "id", c->id),
         {.key = "owner", .label = "owner", .card_only = true, .type = OUT_STR, .s = c->owner},
@@ -147,7 +180,7 @@ size_t rec_client(const Folio__Client *c, struct rec_client_scratch *scratch, st
          .label = "channel",
          .card_only = true,
          .type = OUT_NSTR,
-         .s = c->preferred_channel[0] != '\0' ? c->preferred_channel : NULL},
+         .s = maybe(c->preferred_channel)},
         {.key = "marital_status",
          .label = "marital",
          .card_only = true,
@@ -201,7 +234,7 @@ size_t rec_client(const Folio__Client *c, struct rec_client_scratch *scratch, st
          .label = "consent",
          .card_only = true,
          .type = OUT_STRS,
-         .strs = scratch->consent,
+         .strs = consent_names,
          .n = n_consent},
         {.key = "notes", .label = "notes", .card_only = true, .type = OUT_STR, .s = c->notes},
         {.key = "created_at",
@@ -218,7 +251,7 @@ size_t rec_client(const Folio__Client *c, struct rec_client_scratch *scratch, st
          .label = "last contact",
          .card_only = true,
          .type = OUT_NSTR,
-         .s = c->last_contact[0] != '\0' ? c->last_contact : NULL},
+         .s = maybe(c->last_contact)},
         {.key = "contact_interval_days",
          .label = "contact every",
          .card_only = true,
@@ -226,55 +259,21 @@ size_t rec_client(const Folio__Client *c, struct rec_client_scratch *scratch, st
          .u = c->contact_interval_days},
         OUT_U("version", "version", c->version),
     };
-    _Static_assert(sizeof(fields) / sizeof(fields[0]) <= REC_CLIENT_FIELDS, "REC_CLIENT_FIELDS");
-    for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
-        f[i] = fields[i];
-    return sizeof(fields) / sizeof(fields[0]);
-}
-
-void rec_print_client(const Folio__Client *c)
-{
-    struct rec_client_scratch scratch;
-    struct out_field f[REC_CLIENT_FIELDS];
-    out_object("client", f, rec_client(c, &scratch, f));
-}
-
-void rec_print_clients(Folio__Client *const *clients, size_t n, const char *empty_note)
-{
-    struct out_table *t = out_table_begin("clients", empty_note);
-    for (size_t i = 0; i < n; i++) {
-        struct rec_client_scratch scratch;
-        struct out_field f[REC_CLIENT_FIELDS];
-        out_table_row(t, f, rec_client(clients[i], &scratch, f));
-    }
-    out_table_end(t);
+    _Static_assert(ARRAY_SIZE(fields) <= REC_FIELDS_MAX, "REC_FIELDS_MAX");
+    return copy_fields(fields, ARRAY_SIZE(fields), f);
 }
 
 void rec_print_session(const Folio__SessionInfo *s)
 {
-    if (s->user != NULL) {
-        struct out_field f[REC_FIELDS_MAX];
-        out_object("user", f, rec_user(s->user, f));
-    }
+    if (s->user != NULL)
+        rec_object("user", &s->user, rec_user);
     const struct out_field expires[] = {OUT_T("expires_at", "expires", s->expires_at)};
     out_fields(expires, 1);
 }
 
-/* A date that may not be set yet: JSON null until it is. */
-static const char *maybe(const char *date)
+size_t rec_rule(const void *list, size_t i, struct out_field *f)
 {
-    return date != NULL && date[0] != '\0' ? date : NULL;
-}
-
-static size_t copy_fields(const struct out_field *fields, size_t n, struct out_field *f)
-{
-    for (size_t i = 0; i < n; i++)
-        f[i] = fields[i];
-    return n;
-}
-
-size_t rec_rule(const Folio__Rule *r, struct out_field *f)
-{
+    const Folio__Rule *r = ((const Folio__Rule *const *)list)[i];
     const struct out_field fields[] = {
         OUT_U("id", "id", r->id),
         OUT_S("on", "on", r->on),
@@ -283,12 +282,13 @@ size_t rec_rule(const Folio__Rule *r, struct out_field *f)
         OUT_U("window", "window", r->window_days),
         OUT_S("product", "product", r->product),
     };
-    _Static_assert(sizeof(fields) / sizeof(fields[0]) <= REC_FIELDS_MAX, "REC_FIELDS_MAX");
-    return copy_fields(fields, sizeof(fields) / sizeof(fields[0]), f);
+    _Static_assert(ARRAY_SIZE(fields) <= REC_FIELDS_MAX, "REC_FIELDS_MAX");
+    return copy_fields(fields, ARRAY_SIZE(fields), f);
 }
 
-size_t rec_alert(const Folio__Alert *a, struct out_field *f)
+size_t rec_alert(const void *list, size_t i, struct out_field *f)
 {
+    const Folio__Alert *a = ((const Folio__Alert *const *)list)[i];
     const struct out_field fields[] = {
         OUT_U("id", "id", a->id),
         OUT_S("kind", "kind", a->kind),
@@ -300,24 +300,26 @@ size_t rec_alert(const Folio__Alert *a, struct out_field *f)
         OUT_S("posted_by", "posted by", a->posted_by),
         {.key = "ended_on", .label = "ended on", .type = OUT_NSTR, .s = maybe(a->ended_on)},
     };
-    _Static_assert(sizeof(fields) / sizeof(fields[0]) <= REC_FIELDS_MAX, "REC_FIELDS_MAX");
-    return copy_fields(fields, sizeof(fields) / sizeof(fields[0]), f);
+    _Static_assert(ARRAY_SIZE(fields) <= REC_FIELDS_MAX, "REC_FIELDS_MAX");
+    return copy_fields(fields, ARRAY_SIZE(fields), f);
 }
 
-size_t rec_partner(const Folio__Partner *p, struct out_field *f)
+size_t rec_partner(const void *list, size_t i, struct out_field *f)
 {
+    const Folio__Partner *p = ((const Folio__Partner *const *)list)[i];
     const struct out_field fields[] = {
         OUT_U("id", "id", p->id),
         OUT_S("name", "name", p->name),
         OUT_S("category", "category", p->category),
         OUT_S("city", "city", p->city),
     };
-    _Static_assert(sizeof(fields) / sizeof(fields[0]) <= REC_FIELDS_MAX, "REC_FIELDS_MAX");
-    return copy_fields(fields, sizeof(fields) / sizeof(fields[0]), f);
+    _Static_assert(ARRAY_SIZE(fields) <= REC_FIELDS_MAX, "REC_FIELDS_MAX");
+    return copy_fields(fields, ARRAY_SIZE(fields), f);
 }
 
-size_t rec_coupon(const Folio__Coupon *c, struct out_field *f)
+size_t rec_coupon(const void *list, size_t i, struct out_field *f)
 {
+    const Folio__Coupon *c = ((const Folio__Coupon *const *)list)[i];
     const struct out_field fields[] = {
         OUT_S("code", "code", c->code),
         {.key = "client_id",
@@ -336,24 +338,25 @@ size_t rec_coupon(const Folio__Coupon *c, struct out_field *f)
         OUT_S("valid_until", "valid until", c->valid_until),
         {.key = "redeemed_at", .label = "redeemed", .type = OUT_NSTR, .s = maybe(c->redeemed_at)},
     };
-    _Static_assert(sizeof(fields) / sizeof(fields[0]) <= REC_FIELDS_MAX, "REC_FIELDS_MAX");
-    return copy_fields(fields, sizeof(fields) / sizeof(fields[0]), f);
+    _Static_assert(ARRAY_SIZE(fields) <= REC_FIELDS_MAX, "REC_FIELDS_MAX");
+    return copy_fields(fields, ARRAY_SIZE(fields), f);
 }
 
-size_t rec_card(const Folio__AgentCard *card, struct out_field *f)
+size_t rec_card(const void *list, size_t i, struct out_field *f)
 {
+    const Folio__AgentCard *card = ((const Folio__AgentCard *const *)list)[i];
     const struct out_field fields[] = {
         OUT_S("user", "user", card->user),    OUT_S("display_name", "name", card->display_name),
         OUT_S("phone", "phone", card->phone), OUT_S("email", "email", card->email),
         OUT_S("hours", "hours", card->hours),
     };
-    _Static_assert(sizeof(fields) / sizeof(fields[0]) <= OUT_ITEM_FIELDS_MAX,
-                   "OUT_ITEM_FIELDS_MAX");
-    return copy_fields(fields, sizeof(fields) / sizeof(fields[0]), f);
+    _Static_assert(ARRAY_SIZE(fields) <= OUT_ITEM_FIELDS_MAX, "OUT_ITEM_FIELDS_MAX");
+    return copy_fields(fields, ARRAY_SIZE(fields), f);
 }
 
-size_t rec_agenda_item(const Folio__AgendaItem *item, struct out_field *f)
+size_t rec_agenda_item(const void *list, size_t i, struct out_field *f)
 {
+    const Folio__AgendaItem *item = ((const Folio__AgendaItem *const *)list)[i];
     const struct out_field fields[] = {
         OUT_S("date", "date", item->date),
         OUT_S("kind", "kind", item->kind),
@@ -371,18 +374,13 @@ size_t rec_agenda_item(const Folio__AgendaItem *item, struct out_field *f)
         OUT_U("age", NULL, item->age),
         OUT_S("ref", NULL, item->ref),
     };
-    _Static_assert(sizeof(fields) / sizeof(fields[0]) <= REC_FIELDS_MAX, "REC_FIELDS_MAX");
-    return copy_fields(fields, sizeof(fields) / sizeof(fields[0]), f);
+    _Static_assert(ARRAY_SIZE(fields) <= REC_FIELDS_MAX, "REC_FIELDS_MAX");
+    return copy_fields(fields, ARRAY_SIZE(fields), f);
 }
 
-static size_t card_item(const void *list, size_t i, struct out_field *f)
+size_t rec_offer(const void *list, size_t i, struct out_field *f)
 {
-    (void)i;
-    return rec_card(list, f);
-}
-
-size_t rec_offer(const Folio__Offer *o, struct out_field *f)
-{
+    const Folio__Offer *o = ((const Folio__Offer *const *)list)[i];
     const struct out_field fields[] = {
         OUT_U("id", "id", o->id),
         {.key = "client_id",
@@ -405,11 +403,11 @@ size_t rec_offer(const Folio__Offer *o, struct out_field *f)
         {.key = "agent",
          .type = OUT_OBJECT,
          .n = o->agent != NULL,
-         .list = o->agent,
-         .item = card_item},
+         .list = &o->agent,
+         .item = rec_card},
     };
-    _Static_assert(sizeof(fields) / sizeof(fields[0]) <= REC_FIELDS_MAX, "REC_FIELDS_MAX");
-    return copy_fields(fields, sizeof(fields) / sizeof(fields[0]), f);
+    _Static_assert(ARRAY_SIZE(fields) <= REC_FIELDS_MAX, "REC_FIELDS_MAX");
+    return copy_fields(fields, ARRAY_SIZE(fields), f);
 }
 
 /* "your agent: NAME, PHONE, HOURS" from the parts of the card that are
@@ -421,7 +419,7 @@ static void agent_line(const Folio__AgentCard *card)
     const char *parts[] = {card->display_name, card->phone, card->email, card->hours};
     char line[1024] = "";
     size_t used = 0;
-    for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+    for (size_t i = 0; i < ARRAY_SIZE(parts); i++) {
         if (parts[i] == NULL || parts[i][0] == '\0' || used >= sizeof(line))
             continue;
         int n = snprintf(line + used, sizeof(line) - used, "%s%s", used > 0 ? ", " : "", parts[i]);
@@ -433,19 +431,13 @@ static void agent_line(const Folio__AgentCard *card)
 
 void rec_print_offer(const Folio__Offer *o)
 {
-    struct out_field f[REC_FIELDS_MAX];
-    out_object("offer", f, rec_offer(o, f));
+    rec_object("offer", &o, rec_offer);
     agent_line(o->agent);
 }
 
 void rec_print_offers(Folio__Offer *const *offers, size_t n, const char *empty_note)
 {
-    struct out_table *t = out_table_begin("offers", empty_note);
-    for (size_t i = 0; i < n; i++) {
-        struct out_field f[REC_FIELDS_MAX];
-        out_table_row(t, f, rec_offer(offers[i], f));
-    }
-    out_table_end(t);
+    rec_table("offers", empty_note, offers, n, rec_offer);
     /* Every offer listed is the caller's own: one agent, one line. */
     if (n > 0)
         agent_line(offers[0]->agent);
@@ -479,5 +471,5 @@ void rec_print_calendar(const Folio__Calendar *cal)
          .n = cal->n_season_months},
         OUT_U("stay_in_touch_days", "stay in touch (days)", cal->stay_in_touch_days),
     };
-    out_object("calendar", f, sizeof(f) / sizeof(f[0]));
+    out_object("calendar", f, ARRAY_SIZE(f));
 }
