@@ -649,6 +649,21 @@ int cli_session_call(struct cli *cli,
     return cli_answer(call(cli->connection, &err), &err, show);
 }
 
+int cli_session_list(struct cli *cli,
+                     Folio__Response *(*list)(struct folio_connection *c, uint32_t limit,
+                                              const char *after, struct folio_error *err),
+                     cli_show_fn *show)
+{
+    uint32_t limit = 0;
+    if (cli_opt_u32(cli, "--limit", 1, &limit) != CLI_OK)
+        return CLI_USAGE;
+    int rc = cli_connect_session(cli, NULL);
+    if (rc != CLI_OK)
+        return rc;
+    struct folio_error err;
+    return cli_answer(list(cli->connection, limit, cli_opt(cli, "--after"), &err), &err, show);
+}
+
 void cli_page_next(const char *flag, const char *next)
 {
     out_next(next);

@@ -240,6 +240,12 @@ int cli_session_call(struct cli *cli,
                      Folio__Response *(*call)(struct folio_connection *c, struct folio_error *err),
                      cli_show_fn *show);
 
+/* The same for a list paged by --limit and --after, which it reads. */
+int cli_session_list(struct cli *cli,
+                     Folio__Response *(*list)(struct folio_connection *c, uint32_t limit,
+                                              const char *after, struct folio_error *err),
+                     cli_show_fn *show);
+
 /* The cursor of a page of a list: JSON "next" (out_next), and for a person
  * the flag to add for the next page; nothing more at the end ("" or 0). */
 void cli_page_next(const char *flag, const char *next);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "folioclient_names.h"
 #include "output.h"
 #include "prompt.h"
 #include "records.h"
@@ -105,15 +106,7 @@ static void show_users(const Folio__Response *r)
 
 int cmd_user_list(struct cli *cli)
 {
-    uint32_t limit = 0;
-    if (cli_opt_u32(cli, "--limit", 1, &limit) != CLI_OK)
-        return CLI_USAGE;
-    int rc = cli_connect_session(cli, NULL);
-    if (rc != CLI_OK)
-        return rc;
-    struct folio_error err;
-    Folio__Response *r = folio_user_list(cli->connection, limit, cli_opt(cli, "--after"), &err);
-    return cli_answer(r, &err, show_users);
+    return cli_session_list(cli, folio_user_list, show_users);
 }
 
 int cmd_user_disable(struct cli *cli)

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "folioclient_names.h"
 #include "output.h"
 #include "records.h"
 
@@ -194,15 +195,7 @@ int cmd_client_show(struct cli *cli)
 
 int cmd_client_list(struct cli *cli)
 {
-    uint32_t limit = 0;
-    if (cli_opt_u32(cli, "--limit", 1, &limit) != CLI_OK)
-        return CLI_USAGE;
-    int rc = cli_connect_session(cli, NULL);
-    if (rc != CLI_OK)
-        return rc;
-    struct folio_error err;
-    Folio__Response *r = folio_client_list(cli->connection, limit, cli_opt(cli, "--after"), &err);
-    return cli_answer(r, &err, show_clients);
+    return cli_session_list(cli, folio_client_list, show_clients);
 }
 
 int cmd_client_update(struct cli *cli)

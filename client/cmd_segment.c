@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "folioclient_names.h"
 #include "output.h"
 #include "records.h"
 

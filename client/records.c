@@ -4,8 +4,7 @@
 #include <stdio.h>
 
 #include "array_size.h"
-#include "folioclient_account.h"
-#include "folioclient_portfolio.h"
+#include "folioclient_names.h"
 
 void rec_object(const char *key, const void *record, rec_item_fn *item)
 {
