@@ -5,34 +5,11 @@
 #include "cli.h"
 #include "folioclient_reassign.h"
 #include "output.h"
-
-static size_t reassign_client_item(const void *list, size_t i, struct out_field *f)
-{
-    const Folio__ReassignedClient *c = ((Folio__ReassignedClient *const *)list)[i];
-    f[0] = (struct out_field)OUT_S("id", "id", c->id);
-    f[1] = (struct out_field)OUT_S("name", "name", c->name);
-    f[2] = (struct out_field)OUT_U("version", "version", c->version);
-    return 3;
-}
+#include "records.h"
 
 static void show_reassign(const Folio__Response *r)
 {
-    const Folio__ReassignResult *res = r->reassign;
-    struct out_field f[] = {
-        OUT_U("id", "id", res->id),
-        OUT_S("from", "from", res->from),
-        OUT_S("to", "to", res->to),
-        OUT_U("count", "clients", res->count),
-        OUT_B("dry_run", "dry run", res->dry_run),
-        {.key = "clients",
-         .label = "moved",
-         .card_only = true,
-         .type = OUT_LIST,
-         .n = res->n_clients,
-         .list = res->clients,
-         .item = reassign_client_item},
-    };
-    out_object("reassignment", f, sizeof(f) / sizeof(f[0]));
+    rec_object("reassignment", &r->reassign, rec_reassign);
 }
 
 int cmd_reassign(struct cli *cli)
@@ -61,15 +38,6 @@ int cmd_reassign_undo(struct cli *cli)
         return rc;
     struct folio_error err;
     return cli_answer(folio_reassign_undo(cli->connection, id, &err), &err, show_reassign);
-}
-
-static size_t notice_record(const Folio__Notice *n, struct out_field *f)
-{
-    f[0] = (struct out_field)OUT_S("kind", "kind", n->kind);
-    f[1] = (struct out_field)OUT_S("message", "message", n->message);
-    f[2] = (struct out_field)OUT_U("count", NULL, n->count);
-    f[3] = (struct out_field)OUT_S("ref", NULL, n->ref);
-    return 4;
 }
 
 static int64_t watch_now_ms(void)
@@ -115,9 +83,9 @@ int cmd_watch(struct cli *cli)
                 rc = cli_fail(&err);
             break;
         }
-        struct out_field f[4];
+        struct out_field f[REC_FIELDS_MAX];
         if (t != NULL)
-            out_table_row(t, f, notice_record(r->notice, f));
+            out_table_row(t, f, rec_notice(&r->notice, 0, f));
         else
             out_note("%s: %s", r->notice->kind, r->notice->message);
         fflush(stdout);

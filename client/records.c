@@ -409,6 +409,46 @@ size_t rec_offer(const void *list, size_t i, struct out_field *f)
     return copy_fields(fields, ARRAY_SIZE(fields), f);
 }
 
+static size_t reassigned_client_item(const void *list, size_t i, struct out_field *f)
+{
+    const Folio__ReassignedClient *c = ((const Folio__ReassignedClient *const *)list)[i];
+    f[0] = (struct out_field)OUT_S("id", "id", c->id);
+    f[1] = (struct out_field)OUT_S("name", "name", c->name);
+    f[2] = (struct out_field)OUT_U("version", "version", c->version);
+    return 3;
+}
+
+size_t rec_reassign(const void *list, size_t i, struct out_field *f)
+{
+    const Folio__ReassignResult *res = ((const Folio__ReassignResult *const *)list)[i];
+    const struct out_field fields[] = {
+        OUT_U("id", "id", res->id),
+        OUT_S("from", "from", res->from),
+        OUT_S("to", "to", res->to),
+        OUT_U("count", "clients", res->count),
+        OUT_B("dry_run", "dry run", res->dry_run),
+        {.key = "clients",
+         .label = "moved",
+         .card_only = true,
+         .type = OUT_LIST,
+         .n = res->n_clients,
+         .list = res->clients,
+         .item = reassigned_client_item},
+    };
+    _Static_assert(ARRAY_SIZE(fields) <= REC_FIELDS_MAX, "REC_FIELDS_MAX");
+    return copy_fields(fields, ARRAY_SIZE(fields), f);
+}
+
+size_t rec_notice(const void *list, size_t i, struct out_field *f)
+{
+    const Folio__Notice *n = ((const Folio__Notice *const *)list)[i];
+    f[0] = (struct out_field)OUT_S("kind", "kind", n->kind);
+    f[1] = (struct out_field)OUT_S("message", "message", n->message);
+    f[2] = (struct out_field)OUT_U("count", NULL, n->count);
+    f[3] = (struct out_field)OUT_S("ref", NULL, n->ref);
+    return 4;
+}
+
 /* "your agent: NAME, PHONE, HOURS" from the parts of the card that are
  * set; nothing when none is. */
 static void agent_line(const Folio__AgentCard *card)

@@ -49,6 +49,11 @@ rec_item_fn rec_agenda_item;
  * as the object "agent" (JSON only). */
 rec_item_fn rec_offer;
 
+/* A reassignment of clients to another agent, the clients moved as a list. */
+rec_item_fn rec_reassign;
+/* A notice pushed to a watch. */
+rec_item_fn rec_notice;
+
 /* {"calendar":{"occasions":[{"name","date":"MM-DD"}],"season_months":[..],
  * "stay_in_touch_days":N}}; a card in human mode. */
 void rec_print_calendar(const Folio__Calendar *cal);
