@@ -663,17 +663,3 @@ int cli_session_list(struct cli *cli,
     struct folio_error err;
     return cli_answer(list(cli->connection, limit, cli_opt(cli, "--after"), &err), &err, show);
 }
-
-void cli_page_next(const char *flag, const char *next)
-{
-    out_next(next);
-    if (next != NULL && next[0] != '\0')
-        out_hint("more follow: add %s %s", flag, next);
-}
-
-void cli_page_next_number(const char *flag, uint64_t next)
-{
-    char text[24];
-    snprintf(text, sizeof(text), "%llu", (unsigned long long)next);
-    cli_page_next(flag, next != 0 ? text : NULL);
-}

@@ -246,9 +246,4 @@ int cli_session_list(struct cli *cli,
                                               const char *after, struct folio_error *err),
                      cli_show_fn *show);
 
-/* The cursor of a page of a list: JSON "next" (out_next), and for a person
- * the flag to add for the next page; nothing more at the end ("" or 0). */
-void cli_page_next(const char *flag, const char *next);
-void cli_page_next_number(const char *flag, uint64_t next);
-
 #endif

@@ -38,33 +38,19 @@ static void print_generated(const char *password)
     out_fields(f, 1);
 }
 
-static void show_office(const Folio__Response *r)
-{
-    rec_object("office", &r->office, rec_office);
-}
-
-static void show_offices(const Folio__Response *r)
-{
-    rec_table("offices", "no offices", r->offices->offices, r->offices->n_offices, rec_office);
-}
-
-static void show_user(const Folio__Response *r)
-{
-    rec_object("user", &r->user, rec_user);
-}
-
 int cmd_office_add(struct cli *cli)
 {
     int rc = cli_connect_session(cli, NULL);
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    return cli_answer(folio_office_add(cli->connection, cli->args[0], &err), &err, show_office);
+    return cli_answer(folio_office_add(cli->connection, cli->args[0], &err), &err,
+                      rec_print_answer);
 }
 
 int cmd_office_list(struct cli *cli)
 {
-    return cli_session_call(cli, folio_office_list, show_offices);
+    return cli_session_call(cli, folio_office_list, rec_print_answer);
 }
 
 int cmd_user_add(struct cli *cli)
@@ -90,7 +76,7 @@ int cmd_user_add(struct cli *cli)
         explicit_bzero(password, sizeof(password));
         return cli_fail(&err);
     }
-    show_user(r);
+    rec_print_answer(r);
     if (generated)
         print_generated(password);
     explicit_bzero(password, sizeof(password));
@@ -98,15 +84,9 @@ int cmd_user_add(struct cli *cli)
     return CLI_OK;
 }
 
-static void show_users(const Folio__Response *r)
-{
-    rec_table("users", "no users", r->users->users, r->users->n_users, rec_user);
-    cli_page_next("--after", r->users->next);
-}
-
 int cmd_user_list(struct cli *cli)
 {
-    return cli_session_list(cli, folio_user_list, show_users);
+    return cli_session_list(cli, folio_user_list, rec_print_answer);
 }
 
 int cmd_user_disable(struct cli *cli)
@@ -115,7 +95,8 @@ int cmd_user_disable(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    return cli_answer(folio_user_disable(cli->connection, cli->args[0], &err), &err, show_user);
+    return cli_answer(folio_user_disable(cli->connection, cli->args[0], &err), &err,
+                      rec_print_answer);
 }
 
 int cmd_user_passwd(struct cli *cli)
@@ -155,12 +136,6 @@ int cmd_user_unlock(struct cli *cli)
     return rc;
 }
 
-static void show_audit(const Folio__Response *r)
-{
-    rec_table("records", "no audit records", r->audit->records, r->audit->n_records, rec_audit);
-    cli_page_next_number("--before", r->audit->next);
-}
-
 int cmd_audit(struct cli *cli)
 {
     int64_t since = 0;
@@ -178,5 +153,5 @@ int cmd_audit(struct cli *cli)
     struct folio_error err;
     Folio__Response *r =
         folio_audit_query(cli->connection, cli_opt(cli, "--actor"), since, limit, before, &err);
-    return cli_answer(r, &err, show_audit);
+    return cli_answer(r, &err, rec_print_answer);
 }

@@ -4,16 +4,6 @@
 #include "output.h"
 #include "records.h"
 
-static void show_alert(const Folio__Response *r)
-{
-    rec_object("alert", &r->alert, rec_alert);
-}
-
-static void show_alerts(const Folio__Response *r)
-{
-    rec_table("alerts", "no alerts", r->alerts->alerts, r->alerts->n_alerts, rec_alert);
-}
-
 int cmd_alert_add(struct cli *cli)
 {
     Folio__Alert alert = FOLIO__ALERT__INIT;
@@ -36,7 +26,7 @@ int cmd_alert_add(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    return cli_answer(folio_alert_add(cli->connection, &alert, &err), &err, show_alert);
+    return cli_answer(folio_alert_add(cli->connection, &alert, &err), &err, rec_print_answer);
 }
 
 int cmd_alert_list(struct cli *cli)
@@ -50,7 +40,7 @@ int cmd_alert_list(struct cli *cli)
     struct folio_error err;
     Folio__Response *r =
         folio_alert_list(cli->connection, date, cli_opt(cli, "--all") != NULL, &err);
-    return cli_answer(r, &err, show_alerts);
+    return cli_answer(r, &err, rec_print_answer);
 }
 
 int cmd_alert_end(struct cli *cli)
@@ -64,5 +54,5 @@ int cmd_alert_end(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    return cli_answer(folio_alert_end(cli->connection, id, date, &err), &err, show_alert);
+    return cli_answer(folio_alert_end(cli->connection, id, date, &err), &err, rec_print_answer);
 }

@@ -152,23 +152,6 @@ static int form_fill(struct cli *cli, struct client_form *form)
     return CLI_OK;
 }
 
-static void show_client(const Folio__Response *r)
-{
-    rec_object("client", &r->client, rec_client);
-}
-
-static void show_clients(const Folio__Response *r)
-{
-    rec_table("clients", "no clients", r->clients->clients, r->clients->n_clients, rec_client);
-    cli_page_next("--after", r->clients->next);
-}
-
-static void show_timeline(const Folio__Response *r)
-{
-    rec_table("events", "no events", r->timeline->events, r->timeline->n_events, rec_event);
-    cli_page_next_number("--before", r->timeline->next);
-}
-
 int cmd_client_add(struct cli *cli)
 {
     struct client_form form;
@@ -179,7 +162,8 @@ int cmd_client_add(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    return cli_answer(folio_client_add(cli->connection, &form.client, &err), &err, show_client);
+    return cli_answer(folio_client_add(cli->connection, &form.client, &err), &err,
+                      rec_print_answer);
 }
 
 int cmd_client_show(struct cli *cli)
@@ -190,12 +174,12 @@ int cmd_client_show(struct cli *cli)
     struct folio_error err;
     Folio__Response *r = folio_client_get(cli->connection, cli->args[0],
                                           cli_opt(cli, "--firm-admin-read") != NULL, &err);
-    return cli_answer(r, &err, show_client);
+    return cli_answer(r, &err, rec_print_answer);
 }
 
 int cmd_client_list(struct cli *cli)
 {
-    return cli_session_list(cli, folio_client_list, show_clients);
+    return cli_session_list(cli, folio_client_list, rec_print_answer);
 }
 
 int cmd_client_update(struct cli *cli)
@@ -215,7 +199,7 @@ int cmd_client_update(struct cli *cli)
     struct folio_error err;
     Folio__Response *r = folio_client_update(cli->connection, cli->args[0], &form.client,
                                              form.fields, form.n_fields, if_version, &err);
-    return cli_answer(r, &err, show_client);
+    return cli_answer(r, &err, rec_print_answer);
 }
 
 int cmd_client_erase(struct cli *cli)
@@ -242,5 +226,5 @@ int cmd_client_history(struct cli *cli)
         return rc;
     struct folio_error err;
     Folio__Response *r = folio_client_history(cli->connection, cli->args[0], limit, before, &err);
-    return cli_answer(r, &err, show_timeline);
+    return cli_answer(r, &err, rec_print_answer);
 }

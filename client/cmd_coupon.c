@@ -5,17 +5,6 @@
 #include "output.h"
 #include "records.h"
 
-static void show_coupon(const Folio__Response *r)
-{
-    rec_object("coupon", &r->coupon, rec_coupon);
-}
-
-static void show_coupons(const Folio__Response *r)
-{
-    rec_table("coupons", "no coupons", r->coupons->coupons, r->coupons->n_coupons, rec_coupon);
-    cli_page_next("--after", r->coupons->next);
-}
-
 int cmd_coupon_issue(struct cli *cli)
 {
     Folio__Coupon coupon = FOLIO__COUPON__INIT;
@@ -33,7 +22,8 @@ int cmd_coupon_issue(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    return cli_answer(folio_coupon_issue(cli->connection, &coupon, date, &err), &err, show_coupon);
+    return cli_answer(folio_coupon_issue(cli->connection, &coupon, date, &err), &err,
+                      rec_print_answer);
 }
 
 int cmd_coupon_list(struct cli *cli)
@@ -47,7 +37,7 @@ int cmd_coupon_list(struct cli *cli)
     struct folio_error err;
     Folio__Response *r = folio_coupon_list(cli->connection, cli_opt(cli, "--client"), limit,
                                            cli_opt(cli, "--after"), &err);
-    return cli_answer(r, &err, show_coupons);
+    return cli_answer(r, &err, rec_print_answer);
 }
 
 int cmd_coupon_redeem(struct cli *cli)
@@ -60,5 +50,5 @@ int cmd_coupon_redeem(struct cli *cli)
         return rc;
     struct folio_error err;
     return cli_answer(folio_coupon_redeem(cli->connection, cli->args[0], date, &err), &err,
-                      show_coupon);
+                      rec_print_answer);
 }

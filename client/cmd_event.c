@@ -5,11 +5,6 @@
 #include "output.h"
 #include "records.h"
 
-static void show_event(const Folio__Response *r)
-{
-    rec_object("event", &r->event, rec_event);
-}
-
 int cmd_event_add(struct cli *cli)
 {
     Folio__EventAdd event = FOLIO__EVENT_ADD__INIT;
@@ -55,5 +50,5 @@ int cmd_event_add(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    return cli_answer(folio_event_add(cli->connection, &event, &err), &err, show_event);
+    return cli_answer(folio_event_add(cli->connection, &event, &err), &err, rec_print_answer);
 }

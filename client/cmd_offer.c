@@ -5,17 +5,6 @@
 #include "output.h"
 #include "records.h"
 
-static void show_offer(const Folio__Response *r)
-{
-    rec_print_offer(r->offer);
-}
-
-static void show_offers(const Folio__Response *r)
-{
-    rec_print_offers(r->offers->offers, r->offers->n_offers, "no offers");
-    cli_page_next_number("--after", r->offers->next);
-}
-
 int cmd_offer_add(struct cli *cli)
 {
     Folio__Offer offer = FOLIO__OFFER__INIT;
@@ -39,7 +28,7 @@ int cmd_offer_add(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    return cli_answer(folio_offer_add(cli->connection, &offer, date, &err), &err, show_offer);
+    return cli_answer(folio_offer_add(cli->connection, &offer, date, &err), &err, rec_print_answer);
 }
 
 int cmd_offer_list(struct cli *cli)
@@ -57,7 +46,7 @@ int cmd_offer_list(struct cli *cli)
     struct folio_error err;
     Folio__Response *r = folio_offer_list(cli->connection, cli_opt(cli, "--client"),
                                           cli_opt(cli, "--status"), date, limit, after, &err);
-    return cli_answer(r, &err, show_offers);
+    return cli_answer(r, &err, rec_print_answer);
 }
 
 int cmd_offer_set(struct cli *cli)
@@ -75,5 +64,6 @@ int cmd_offer_set(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    return cli_answer(folio_offer_set(cli->connection, id, status, date, &err), &err, show_offer);
+    return cli_answer(folio_offer_set(cli->connection, id, status, date, &err), &err,
+                      rec_print_answer);
 }

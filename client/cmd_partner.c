@@ -3,17 +3,6 @@
 #include "output.h"
 #include "records.h"
 
-static void show_partner(const Folio__Response *r)
-{
-    rec_object("partner", &r->partner, rec_partner);
-}
-
-static void show_partners(const Folio__Response *r)
-{
-    rec_table("partners", "no partners", r->partners->partners, r->partners->n_partners,
-              rec_partner);
-}
-
 int cmd_partner_add(struct cli *cli)
 {
     Folio__Partner partner = FOLIO__PARTNER__INIT;
@@ -25,10 +14,10 @@ int cmd_partner_add(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    return cli_answer(folio_partner_add(cli->connection, &partner, &err), &err, show_partner);
+    return cli_answer(folio_partner_add(cli->connection, &partner, &err), &err, rec_print_answer);
 }
 
 int cmd_partner_list(struct cli *cli)
 {
-    return cli_session_call(cli, folio_partner_list, show_partners);
+    return cli_session_call(cli, folio_partner_list, rec_print_answer);
 }

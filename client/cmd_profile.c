@@ -3,11 +3,6 @@
 #include "output.h"
 #include "records.h"
 
-static void show_card(const Folio__Response *r)
-{
-    rec_object("profile", &r->card, rec_card);
-}
-
 int cmd_profile_set(struct cli *cli)
 {
     Folio__AgentCard card = FOLIO__AGENT_CARD__INIT;
@@ -37,10 +32,10 @@ int cmd_profile_set(struct cli *cli)
         return rc;
     struct folio_error err;
     Folio__Response *r = folio_profile_set(cli->connection, &card, fields, n_fields, &err);
-    return cli_answer(r, &err, show_card);
+    return cli_answer(r, &err, rec_print_answer);
 }
 
 int cmd_profile_show(struct cli *cli)
 {
-    return cli_session_call(cli, folio_profile_get, show_card);
+    return cli_session_call(cli, folio_profile_get, rec_print_answer);
 }

@@ -7,11 +7,6 @@
 #include "output.h"
 #include "records.h"
 
-static void show_reassign(const Folio__Response *r)
-{
-    rec_object("reassignment", &r->reassign, rec_reassign);
-}
-
 int cmd_reassign(struct cli *cli)
 {
     const char *ids[CLI_MAX_REPEATS];
@@ -25,7 +20,7 @@ int cmd_reassign(struct cli *cli)
     Folio__Response *r =
         folio_reassign(cli->connection, cli_opt(cli, "--from"), cli_opt(cli, "--to"), ids, n,
                        cli_opt(cli, "--dry-run") != NULL, &err);
-    return cli_answer(r, &err, show_reassign);
+    return cli_answer(r, &err, rec_print_answer);
 }
 
 int cmd_reassign_undo(struct cli *cli)
@@ -37,7 +32,7 @@ int cmd_reassign_undo(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    return cli_answer(folio_reassign_undo(cli->connection, id, &err), &err, show_reassign);
+    return cli_answer(folio_reassign_undo(cli->connection, id, &err), &err, rec_print_answer);
 }
 
 static int64_t watch_now_ms(void)

@@ -12,16 +12,6 @@ static const char *or_empty(const char *s)
     return s != NULL ? s : "";
 }
 
-static void show_rule(const Folio__Response *r)
-{
-    rec_object("rule", &r->rule, rec_rule);
-}
-
-static void show_rules(const Folio__Response *r)
-{
-    rec_table("rules", "no rules", r->rules->rules, r->rules->n_rules, rec_rule);
-}
-
 int cmd_rule_add(struct cli *cli)
 {
     Folio__Rule rule = FOLIO__RULE__INIT;
@@ -35,12 +25,12 @@ int cmd_rule_add(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    return cli_answer(folio_rule_add(cli->connection, &rule, &err), &err, show_rule);
+    return cli_answer(folio_rule_add(cli->connection, &rule, &err), &err, rec_print_answer);
 }
 
 int cmd_rule_list(struct cli *cli)
 {
-    return cli_session_call(cli, folio_rule_list, show_rules);
+    return cli_session_call(cli, folio_rule_list, rec_print_answer);
 }
 
 int cmd_rule_remove(struct cli *cli)
@@ -58,17 +48,11 @@ int cmd_rule_remove(struct cli *cli)
     return rc;
 }
 
-/* The answer of every calendar request is the whole calendar. */
-static void show_calendar(const Folio__Response *r)
-{
-    rec_print_calendar(r->calendar);
-}
-
 int cmd_calendar_show(struct cli *cli)
 {
     if (cli->args[0] != NULL && strcmp(cli->args[0], "show") != 0)
         return cli_usage(cli, "unexpected argument \"%.40s\"", cli->args[0]);
-    return cli_session_call(cli, folio_calendar_get, show_calendar);
+    return cli_session_call(cli, folio_calendar_get, rec_print_answer);
 }
 
 int cmd_calendar_set(struct cli *cli)
@@ -97,7 +81,7 @@ int cmd_calendar_set(struct cli *cli)
         return rc;
     struct folio_error err;
     Folio__Response *r = folio_calendar_set(cli->connection, &calendar, fields, n_fields, &err);
-    return cli_answer(r, &err, show_calendar);
+    return cli_answer(r, &err, rec_print_answer);
 }
 
 int cmd_occasion_add(struct cli *cli)
@@ -111,7 +95,7 @@ int cmd_occasion_add(struct cli *cli)
         return rc;
     struct folio_error err;
     Folio__Response *r = folio_occasion_add(cli->connection, cli->args[0], month, day, &err);
-    return cli_answer(r, &err, show_calendar);
+    return cli_answer(r, &err, rec_print_answer);
 }
 
 int cmd_occasion_remove(struct cli *cli)
@@ -121,5 +105,5 @@ int cmd_occasion_remove(struct cli *cli)
         return rc;
     struct folio_error err;
     Folio__Response *r = folio_occasion_remove(cli->connection, cli->args[0], &err);
-    return cli_answer(r, &err, show_calendar);
+    return cli_answer(r, &err, rec_print_answer);
 }

@@ -98,7 +98,7 @@ int cmd_segment(struct cli *cli)
     } else {
         rec_table("clients", NULL, result->clients, result->n_clients, rec_client);
         out_note("%llu matching", (unsigned long long)result->total);
-        cli_page_next("--after", result->next);
+        rec_page_next("--after", result->next);
     }
     folio_response_free(r);
     return CLI_OK;

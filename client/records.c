@@ -512,3 +512,98 @@ void rec_print_calendar(const Folio__Calendar *cal)
     };
     out_object("calendar", f, ARRAY_SIZE(f));
 }
+
+void rec_page_next(const char *flag, const char *next)
+{
+    out_next(next);
+    if (next != NULL && next[0] != '\0')
+        out_hint("more follow: add %s %s", flag, next);
+}
+
+void rec_page_next_number(const char *flag, uint64_t next)
+{
+    char text[24];
+    snprintf(text, sizeof(text), "%llu", (unsigned long long)next);
+    rec_page_next(flag, next != 0 ? text : NULL);
+}
+
+void rec_print_answer(const Folio__Response *r)
+{
+    switch (r->result_case) {
+    case FOLIO__RESPONSE__RESULT_OFFICE:
+        rec_object("office", &r->office, rec_office);
+        break;
+    case FOLIO__RESPONSE__RESULT_OFFICES:
+        rec_table("offices", "no offices", r->offices->offices, r->offices->n_offices, rec_office);
+        break;
+    case FOLIO__RESPONSE__RESULT_USER:
+        rec_object("user", &r->user, rec_user);
+        break;
+    case FOLIO__RESPONSE__RESULT_USERS:
+        rec_table("users", "no users", r->users->users, r->users->n_users, rec_user);
+        rec_page_next("--after", r->users->next);
+        break;
+    case FOLIO__RESPONSE__RESULT_AUDIT:
+        rec_table("records", "no audit records", r->audit->records, r->audit->n_records, rec_audit);
+        rec_page_next_number("--before", r->audit->next);
+        break;
+    case FOLIO__RESPONSE__RESULT_CLIENT:
+        rec_object("client", &r->client, rec_client);
+        break;
+    case FOLIO__RESPONSE__RESULT_CLIENTS:
+        rec_table("clients", "no clients", r->clients->clients, r->clients->n_clients, rec_client);
+        rec_page_next("--after", r->clients->next);
+        break;
+    case FOLIO__RESPONSE__RESULT_TIMELINE:
+        rec_table("events", "no events", r->timeline->events, r->timeline->n_events, rec_event);
+        rec_page_next_number("--before", r->timeline->next);
+        break;
+    case FOLIO__RESPONSE__RESULT_EVENT:
+        rec_object("event", &r->event, rec_event);
+        break;
+    case FOLIO__RESPONSE__RESULT_RULE:
+        rec_object("rule", &r->rule, rec_rule);
+        break;
+    case FOLIO__RESPONSE__RESULT_RULES:
+        rec_table("rules", "no rules", r->rules->rules, r->rules->n_rules, rec_rule);
+        break;
+    case FOLIO__RESPONSE__RESULT_CALENDAR:
+        rec_print_calendar(r->calendar);
+        break;
+    case FOLIO__RESPONSE__RESULT_ALERT:
+        rec_object("alert", &r->alert, rec_alert);
+        break;
+    case FOLIO__RESPONSE__RESULT_ALERTS:
+        rec_table("alerts", "no alerts", r->alerts->alerts, r->alerts->n_alerts, rec_alert);
+        break;
+    case FOLIO__RESPONSE__RESULT_OFFER:
+        rec_print_offer(r->offer);
+        break;
+    case FOLIO__RESPONSE__RESULT_OFFERS:
+        rec_print_offers(r->offers->offers, r->offers->n_offers, "no offers");
+        rec_page_next_number("--after", r->offers->next);
+        break;
+    case FOLIO__RESPONSE__RESULT_PARTNER:
+        rec_object("partner", &r->partner, rec_partner);
+        break;
+    case FOLIO__RESPONSE__RESULT_PARTNERS:
+        rec_table("partners", "no partners", r->partners->partners, r->partners->n_partners,
+                  rec_partner);
+        break;
+    case FOLIO__RESPONSE__RESULT_COUPON:
+        rec_object("coupon", &r->coupon, rec_coupon);
+        break;
+    case FOLIO__RESPONSE__RESULT_COUPONS:
+        rec_table("coupons", "no coupons", r->coupons->coupons, r->coupons->n_coupons, rec_coupon);
+        rec_page_next("--after", r->coupons->next);
+        break;
+    case FOLIO__RESPONSE__RESULT_CARD:
+        rec_object("profile", &r->card, rec_card);
+        break;
+    case FOLIO__RESPONSE__RESULT_REASSIGN:
+        rec_object("reassignment", &r->reassign, rec_reassign);
+        break;
+    default:
+        break;
+    }
+}

@@ -4,6 +4,7 @@
 #define FOLIO_RECORDS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "folio.pb-c.h"
 #include "output.h"
@@ -61,5 +62,14 @@ void rec_print_calendar(const Folio__Calendar *cal);
 void rec_print_offer(const Folio__Offer *o);
 /* {"offers":[...]}; in human mode a table, then the agent's line. */
 void rec_print_offers(Folio__Offer *const *offers, size_t n, const char *empty_note);
+/* The cursor of a page of a list: JSON "next" (out_next), and for a person
+ * the flag to add for the next page; nothing more at the end ("" or 0). */
+void rec_page_next(const char *flag, const char *next);
+void rec_page_next_number(const char *flag, uint64_t next);
+
+/* An answer, shown as its kind of result is: records as cards, lists as
+ * tables with their page cursor. Nothing for Empty and for the answers
+ * their commands show themselves (agenda, stats, backup, segment, ...). */
+void rec_print_answer(const Folio__Response *r);
 
 #endif
