@@ -649,6 +649,18 @@ int cli_session_call(struct cli *cli,
     return cli_answer(call(cli->connection, &err), &err, show);
 }
 
+int cli_session_call_arg(struct cli *cli,
+                         Folio__Response *(*call)(struct folio_connection *c, const char *arg,
+                                                  struct folio_error *err),
+                         cli_show_fn *show)
+{
+    int rc = cli_connect_session(cli, NULL);
+    if (rc != CLI_OK)
+        return rc;
+    struct folio_error err;
+    return cli_answer(call(cli->connection, cli->args[0], &err), &err, show);
+}
+
 int cli_session_list(struct cli *cli,
                      Folio__Response *(*list)(struct folio_connection *c, uint32_t limit,
                                               const char *after, struct folio_error *err),

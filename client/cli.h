@@ -240,6 +240,12 @@ int cli_session_call(struct cli *cli,
                      Folio__Response *(*call)(struct folio_connection *c, struct folio_error *err),
                      cli_show_fn *show);
 
+/* The same for a call that takes the command's first argument (a name, an
+ * id) as it is. */
+int cli_session_call_arg(struct cli *cli,
+                         Folio__Response *(*call)(struct folio_connection *c, const char *arg,
+                                                  struct folio_error *err),
+                         cli_show_fn *show);
 /* The same for a list paged by --limit and --after, which it reads. */
 int cli_session_list(struct cli *cli,
                      Folio__Response *(*list)(struct folio_connection *c, uint32_t limit,

@@ -40,12 +40,7 @@ static void print_generated(const char *password)
 
 int cmd_office_add(struct cli *cli)
 {
-    int rc = cli_connect_session(cli, NULL);
-    if (rc != CLI_OK)
-        return rc;
-    struct folio_error err;
-    return cli_answer(folio_office_add(cli->connection, cli->args[0], &err), &err,
-                      rec_print_answer);
+    return cli_session_call_arg(cli, folio_office_add, rec_print_answer);
 }
 
 int cmd_office_list(struct cli *cli)
@@ -91,12 +86,7 @@ int cmd_user_list(struct cli *cli)
 
 int cmd_user_disable(struct cli *cli)
 {
-    int rc = cli_connect_session(cli, NULL);
-    if (rc != CLI_OK)
-        return rc;
-    struct folio_error err;
-    return cli_answer(folio_user_disable(cli->connection, cli->args[0], &err), &err,
-                      rec_print_answer);
+    return cli_session_call_arg(cli, folio_user_disable, rec_print_answer);
 }
 
 int cmd_user_passwd(struct cli *cli)
@@ -126,11 +116,7 @@ int cmd_user_passwd(struct cli *cli)
 
 int cmd_user_unlock(struct cli *cli)
 {
-    int rc = cli_connect_session(cli, NULL);
-    if (rc != CLI_OK)
-        return rc;
-    struct folio_error err;
-    rc = cli_answer(folio_user_unlock(cli->connection, cli->args[0], &err), &err, NULL);
+    int rc = cli_session_call_arg(cli, folio_user_unlock, NULL);
     if (rc == CLI_OK)
         out_note("%s may log in again from anywhere", cli->args[0]);
     return rc;

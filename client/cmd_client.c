@@ -204,11 +204,7 @@ int cmd_client_update(struct cli *cli)
 
 int cmd_client_erase(struct cli *cli)
 {
-    int rc = cli_connect_session(cli, NULL);
-    if (rc != CLI_OK)
-        return rc;
-    struct folio_error err;
-    rc = cli_answer(folio_client_erase(cli->connection, cli->args[0], &err), &err, NULL);
+    int rc = cli_session_call_arg(cli, folio_client_erase, NULL);
     if (rc == CLI_OK)
         out_note("client %s erased, with its history", cli->args[0]);
     return rc;

@@ -100,10 +100,5 @@ int cmd_occasion_add(struct cli *cli)
 
 int cmd_occasion_remove(struct cli *cli)
 {
-    int rc = cli_connect_session(cli, NULL);
-    if (rc != CLI_OK)
-        return rc;
-    struct folio_error err;
-    Folio__Response *r = folio_occasion_remove(cli->connection, cli->args[0], &err);
-    return cli_answer(r, &err, rec_print_answer);
+    return cli_session_call_arg(cli, folio_occasion_remove, rec_print_answer);
 }
