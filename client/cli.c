@@ -785,3 +785,63 @@ int cli_parse_months(const struct cli *cli, const char *flag, const char *s, uin
     }
     return CLI_OK;
 }
+
+int cli_opt_u32(const struct cli *cli, const char *flag, uint32_t min, uint32_t *out)
+{
+    const char *value = cli_opt(cli, flag);
+    return value != NULL ? cli_parse_u32(cli, flag, value, min, out) : CLI_OK;
+}
+
+int cli_opt_u64(const struct cli *cli, const char *flag, uint64_t min, uint64_t *out)
+{
+    const char *value = cli_opt(cli, flag);
+    return value != NULL ? cli_parse_u64(cli, flag, value, min, out) : CLI_OK;
+}
+
+int cli_answer(Folio__Response *r, const struct folio_error *err, cli_show_fn *show)
+{
+    if (r == NULL)
+        return cli_fail(err);
+    if (show != NULL)
+        show(r);
+    folio_response_free(r);
+    return CLI_OK;
+}
+
+int cli_session_call(struct cli *cli,
+                     Folio__Response *(*call)(struct folio_connection *c, struct folio_error *err),
+                     cli_show_fn *show)
+{
+    int rc = cli_connect_session(cli, NULL);
+    if (rc != CLI_OK)
+        return rc;
+    struct folio_error err;
+    return cli_answer(call(cli->connection, &err), &err, show);
+}
+
+int cli_session_call_arg(struct cli *cli,
+                         Folio__Response *(*call)(struct folio_connection *c, const char *arg,
+                                                  struct folio_error *err),
+                         cli_show_fn *show)
+{
+    int rc = cli_connect_session(cli, NULL);
+    if (rc != CLI_OK)
+        return rc;
+    struct folio_error err;
+    return cli_answer(call(cli->connection, cli->args[0], &err), &err, show);
+}
+
+int cli_session_list(struct cli *cli,
+                     Folio__Response *(*list)(struct folio_connection *c, uint32_t limit,
+                                              const char *after, struct folio_error *err),
+                     cli_show_fn *show)
+{
+    uint32_t limit = 0;
+    if (cli_opt_u32(cli, "--limit", 1, &limit) != CLI_OK)
+        return CLI_USAGE;
+    int rc = cli_connect_session(cli, NULL);
+    if (rc != CLI_OK)
+        return rc;
+    struct folio_error err;
+    return cli_answer(list(cli->connection, limit, cli_opt(cli, "--after"), &err), &err, show);
+}

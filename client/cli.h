@@ -239,4 +239,35 @@ int cmd_restore_transferred(struct cli *cli);
 int cmd_export_interchange(struct cli *cli, const char *format);
 int cmd_import_interchange(struct cli *cli, const char *format);
 
+/* ---- What commands that ask the server share (cli.c, after the parsers). */
+
+/* The value of an optional number flag, checked as cli_parse_u32 and
+ * cli_parse_u64; *out is left as it is when the flag is not given. */
+int cli_opt_u32(const struct cli *cli, const char *flag, uint32_t min, uint32_t *out);
+int cli_opt_u64(const struct cli *cli, const char *flag, uint64_t min, uint64_t *out);
+
+/* Shows an answer; r belongs to the caller. */
+typedef void cli_show_fn(const Folio__Response *r);
+/* How a command ends once it has called: r NULL reports err (cli_fail);
+ * otherwise show (NULL: nothing to show) prints r, which is then freed.
+ * Returns the exit code. */
+int cli_answer(Folio__Response *r, const struct folio_error *err, cli_show_fn *show);
+/* A call that takes nothing but the connection: opens the session
+ * (cli_connect_session), calls and ends as cli_answer. */
+int cli_session_call(struct cli *cli,
+                     Folio__Response *(*call)(struct folio_connection *c, struct folio_error *err),
+                     cli_show_fn *show);
+
+/* The same for a call that takes the command's first argument (a name, an
+ * id) as it is. */
+int cli_session_call_arg(struct cli *cli,
+                         Folio__Response *(*call)(struct folio_connection *c, const char *arg,
+                                                  struct folio_error *err),
+                         cli_show_fn *show);
+/* The same for a list paged by --limit and --after, which it reads. */
+int cli_session_list(struct cli *cli,
+                     Folio__Response *(*list)(struct folio_connection *c, uint32_t limit,
+                                              const char *after, struct folio_error *err),
+                     cli_show_fn *show);
+
 #endif

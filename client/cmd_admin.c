@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "folioclient_names.h"
 #include "output.h"
 #include "prompt.h"
 #include "records.h"
@@ -39,36 +40,12 @@ static void print_generated(const char *password)
 
 int cmd_office_add(struct cli *cli)
 {
-    int rc = cli_connect_session(cli, NULL);
-    if (rc != CLI_OK)
-        return rc;
-    struct folio_error err;
-    Folio__Response *r = folio_office_add(cli->connection, cli->args[0], &err);
-    if (r == NULL)
-        return cli_fail(&err);
-    struct out_field f[REC_FIELDS_MAX];
-    out_object("office", f, rec_office(r->office, f));
-    folio_response_free(r);
-    return CLI_OK;
+    return cli_session_call_arg(cli, folio_office_add, rec_print_answer);
 }
 
 int cmd_office_list(struct cli *cli)
 {
-    int rc = cli_connect_session(cli, NULL);
-    if (rc != CLI_OK)
-        return rc;
-    struct folio_error err;
-    Folio__Response *r = folio_office_list(cli->connection, &err);
-    if (r == NULL)
-        return cli_fail(&err);
-    struct out_table *t = out_table_begin("offices", "no offices");
-    for (size_t i = 0; i < r->offices->n_offices; i++) {
-        struct out_field f[REC_FIELDS_MAX];
-        out_table_row(t, f, rec_office(r->offices->offices[i], f));
-    }
-    out_table_end(t);
-    folio_response_free(r);
-    return CLI_OK;
+    return cli_session_call(cli, folio_office_list, rec_print_answer);
 }
 
 int cmd_user_add(struct cli *cli)
@@ -94,8 +71,7 @@ int cmd_user_add(struct cli *cli)
         explicit_bzero(password, sizeof(password));
         return cli_fail(&err);
     }
-    struct out_field f[REC_FIELDS_MAX];
-    out_object("user", f, rec_user(r->user, f));
+    rec_print_answer(r);
     if (generated)
         print_generated(password);
     explicit_bzero(password, sizeof(password));
@@ -105,44 +81,12 @@ int cmd_user_add(struct cli *cli)
 
 int cmd_user_list(struct cli *cli)
 {
-    uint32_t limit = 0;
-    const char *limit_arg = cli_opt(cli, "--limit");
-    if (limit_arg != NULL && cli_parse_u32(cli, "--limit", limit_arg, 1, &limit) != CLI_OK)
-        return CLI_USAGE;
-    int rc = cli_connect_session(cli, NULL);
-    if (rc != CLI_OK)
-        return rc;
-    struct folio_error err;
-    Folio__Response *r = folio_user_list(cli->connection, limit, cli_opt(cli, "--after"), &err);
-    if (r == NULL)
-        return cli_fail(&err);
-    const Folio__Users *users = r->users;
-    struct out_table *t = out_table_begin("users", "no users");
-    for (size_t i = 0; i < users->n_users; i++) {
-        struct out_field f[REC_FIELDS_MAX];
-        out_table_row(t, f, rec_user(users->users[i], f));
-    }
-    out_table_end(t);
-    out_next(users->next);
-    if (users->next[0] != '\0')
-        out_hint("more follow: add --after %s", users->next);
-    folio_response_free(r);
-    return CLI_OK;
+    return cli_session_list(cli, folio_user_list, rec_print_answer);
 }
 
 int cmd_user_disable(struct cli *cli)
 {
-    int rc = cli_connect_session(cli, NULL);
-    if (rc != CLI_OK)
-        return rc;
-    struct folio_error err;
-    Folio__Response *r = folio_user_disable(cli->connection, cli->args[0], &err);
-    if (r == NULL)
-        return cli_fail(&err);
-    struct out_field f[REC_FIELDS_MAX];
-    out_object("user", f, rec_user(r->user, f));
-    folio_response_free(r);
-    return CLI_OK;
+    return cli_session_call_arg(cli, folio_user_disable, rec_print_answer);
 }
 
 int cmd_user_passwd(struct cli *cli)
@@ -172,31 +116,22 @@ int cmd_user_passwd(struct cli *cli)
 
 int cmd_user_unlock(struct cli *cli)
 {
-    int rc = cli_connect_session(cli, NULL);
-    if (rc != CLI_OK)
-        return rc;
-    struct folio_error err;
-    Folio__Response *r = folio_user_unlock(cli->connection, cli->args[0], &err);
-    if (r == NULL)
-        return cli_fail(&err);
-    folio_response_free(r);
-    out_note("%s may log in again from anywhere", cli->args[0]);
-    return CLI_OK;
+    int rc = cli_session_call_arg(cli, folio_user_unlock, NULL);
+    if (rc == CLI_OK)
+        out_note("%s may log in again from anywhere", cli->args[0]);
+    return rc;
 }
 
 int cmd_audit(struct cli *cli)
 {
-    const char *since_arg = cli_opt(cli, "--since");
-    const char *limit_arg = cli_opt(cli, "--limit");
-    const char *before_arg = cli_opt(cli, "--before");
     int64_t since = 0;
     uint32_t limit = 0;
     uint64_t before = 0;
+    const char *since_arg = cli_opt(cli, "--since");
     if (since_arg != NULL && cli_parse_date(cli, "--since", since_arg, &since) != CLI_OK)
         return CLI_USAGE;
-    if (limit_arg != NULL && cli_parse_u32(cli, "--limit", limit_arg, 1, &limit) != CLI_OK)
-        return CLI_USAGE;
-    if (before_arg != NULL && cli_parse_u64(cli, "--before", before_arg, 1, &before) != CLI_OK)
+    if (cli_opt_u32(cli, "--limit", 1, &limit) != CLI_OK ||
+        cli_opt_u64(cli, "--before", 1, &before) != CLI_OK)
         return CLI_USAGE;
     int rc = cli_connect_session(cli, NULL);
     if (rc != CLI_OK)
@@ -204,18 +139,5 @@ int cmd_audit(struct cli *cli)
     struct folio_error err;
     Folio__Response *r =
         folio_audit_query(cli->connection, cli_opt(cli, "--actor"), since, limit, before, &err);
-    if (r == NULL)
-        return cli_fail(&err);
-    const Folio__AuditRecords *audit = r->audit;
-    struct out_table *t = out_table_begin("records", "no audit records");
-    for (size_t i = 0; i < audit->n_records; i++) {
-        struct out_field f[REC_FIELDS_MAX];
-        out_table_row(t, f, rec_audit(audit->records[i], f));
-    }
-    out_table_end(t);
-    out_next_number(audit->next);
-    if (audit->next != 0)
-        out_hint("more follow: add --before %llu", (unsigned long long)audit->next);
-    folio_response_free(r);
-    return CLI_OK;
+    return cli_answer(r, &err, rec_print_answer);
 }

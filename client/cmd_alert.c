@@ -26,13 +26,7 @@ int cmd_alert_add(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    Folio__Response *r = folio_alert_add(cli->connection, &alert, &err);
-    if (r == NULL)
-        return cli_fail(&err);
-    struct out_field f[REC_FIELDS_MAX];
-    out_object("alert", f, rec_alert(r->alert, f));
-    folio_response_free(r);
-    return CLI_OK;
+    return cli_answer(folio_alert_add(cli->connection, &alert, &err), &err, rec_print_answer);
 }
 
 int cmd_alert_list(struct cli *cli)
@@ -46,16 +40,7 @@ int cmd_alert_list(struct cli *cli)
     struct folio_error err;
     Folio__Response *r =
         folio_alert_list(cli->connection, date, cli_opt(cli, "--all") != NULL, &err);
-    if (r == NULL)
-        return cli_fail(&err);
-    struct out_table *t = out_table_begin("alerts", "no alerts");
-    for (size_t i = 0; i < r->alerts->n_alerts; i++) {
-        struct out_field f[REC_FIELDS_MAX];
-        out_table_row(t, f, rec_alert(r->alerts->alerts[i], f));
-    }
-    out_table_end(t);
-    folio_response_free(r);
-    return CLI_OK;
+    return cli_answer(r, &err, rec_print_answer);
 }
 
 int cmd_alert_end(struct cli *cli)
@@ -69,11 +54,5 @@ int cmd_alert_end(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    Folio__Response *r = folio_alert_end(cli->connection, id, date, &err);
-    if (r == NULL)
-        return cli_fail(&err);
-    struct out_field f[REC_FIELDS_MAX];
-    out_object("alert", f, rec_alert(r->alert, f));
-    folio_response_free(r);
-    return CLI_OK;
+    return cli_answer(folio_alert_end(cli->connection, id, date, &err), &err, rec_print_answer);
 }

@@ -4,15 +4,8 @@
 #include "folioclient_firm.h"
 #include "output.h"
 
-int cmd_backup(struct cli *cli)
+static void show_backup(const Folio__Response *r)
 {
-    int rc = cli_connect_session(cli, NULL);
-    if (rc != CLI_OK)
-        return rc;
-    struct folio_error err;
-    Folio__Response *r = folio_backup(cli->connection, &err);
-    if (r == NULL)
-        return cli_fail(&err);
     struct out_field f[] = {
         OUT_S("name", "name", r->backup->name),
         OUT_U("size", "size (bytes)", r->backup->size),
@@ -20,8 +13,11 @@ int cmd_backup(struct cli *cli)
     out_object("backup", f, sizeof(f) / sizeof(f[0]));
     out_hint("written under the data directory's backups/; `foliod restore --data DIR FILE` "
              "turns it into a data directory");
-    folio_response_free(r);
-    return CLI_OK;
+}
+
+int cmd_backup(struct cli *cli)
+{
+    return cli_session_call(cli, folio_backup, show_backup);
 }
 
 /* LMDB cannot swap a live database file for a compacted one while the

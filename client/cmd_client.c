@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "folioclient_names.h"
 #include "output.h"
 #include "records.h"
 
@@ -161,12 +162,8 @@ int cmd_client_add(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    Folio__Response *r = folio_client_add(cli->connection, &form.client, &err);
-    if (r == NULL)
-        return cli_fail(&err);
-    rec_print_client(r->client);
-    folio_response_free(r);
-    return CLI_OK;
+    return cli_answer(folio_client_add(cli->connection, &form.client, &err), &err,
+                      rec_print_answer);
 }
 
 int cmd_client_show(struct cli *cli)
@@ -177,47 +174,24 @@ int cmd_client_show(struct cli *cli)
     struct folio_error err;
     Folio__Response *r = folio_client_get(cli->connection, cli->args[0],
                                           cli_opt(cli, "--firm-admin-read") != NULL, &err);
-    if (r == NULL)
-        return cli_fail(&err);
-    rec_print_client(r->client);
-    folio_response_free(r);
-    return CLI_OK;
+    return cli_answer(r, &err, rec_print_answer);
 }
 
 int cmd_client_list(struct cli *cli)
 {
-    uint32_t limit = 0;
-    const char *limit_arg = cli_opt(cli, "--limit");
-    if (limit_arg != NULL && cli_parse_u32(cli, "--limit", limit_arg, 1, &limit) != CLI_OK)
-        return CLI_USAGE;
-    int rc = cli_connect_session(cli, NULL);
-    if (rc != CLI_OK)
-        return rc;
-    struct folio_error err;
-    Folio__Response *r = folio_client_list(cli->connection, limit, cli_opt(cli, "--after"), &err);
-    if (r == NULL)
-        return cli_fail(&err);
-    const Folio__Clients *clients = r->clients;
-    rec_print_clients(clients->clients, clients->n_clients, "no clients");
-    out_next(clients->next);
-    if (clients->next[0] != '\0')
-        out_hint("more follow: add --after %s", clients->next);
-    folio_response_free(r);
-    return CLI_OK;
+    return cli_session_list(cli, folio_client_list, rec_print_answer);
 }
 
 int cmd_client_update(struct cli *cli)
 {
     struct client_form form;
+    uint64_t if_version = 0;
     int rc = form_fill(cli, &form);
     if (rc != CLI_OK)
         return rc;
     if (form.n_fields == 0)
         return cli_usage(cli, "nothing to change: give at least one field flag");
-    uint64_t if_version = 0;
-    const char *version_arg = cli_opt(cli, "--if-version");
-    if (version_arg != NULL &&
-        cli_parse_u64(cli, "--if-version", version_arg, 1, &if_version) != CLI_OK)
+    if (cli_opt_u64(cli, "--if-version", 1, &if_version) != CLI_OK)
         return CLI_USAGE;
     rc = cli_connect_session(cli, NULL);
     if (rc != CLI_OK)
@@ -225,54 +199,28 @@ int cmd_client_update(struct cli *cli)
     struct folio_error err;
     Folio__Response *r = folio_client_update(cli->connection, cli->args[0], &form.client,
                                              form.fields, form.n_fields, if_version, &err);
-    if (r == NULL)
-        return cli_fail(&err);
-    rec_print_client(r->client);
-    folio_response_free(r);
-    return CLI_OK;
+    return cli_answer(r, &err, rec_print_answer);
 }
 
 int cmd_client_erase(struct cli *cli)
 {
-    int rc = cli_connect_session(cli, NULL);
-    if (rc != CLI_OK)
-        return rc;
-    struct folio_error err;
-    Folio__Response *r = folio_client_erase(cli->connection, cli->args[0], &err);
-    if (r == NULL)
-        return cli_fail(&err);
-    folio_response_free(r);
-    out_note("client %s erased, with its history", cli->args[0]);
-    return CLI_OK;
+    int rc = cli_session_call_arg(cli, folio_client_erase, NULL);
+    if (rc == CLI_OK)
+        out_note("client %s erased, with its history", cli->args[0]);
+    return rc;
 }
 
 int cmd_client_history(struct cli *cli)
 {
     uint32_t limit = 0;
     uint64_t before = 0;
-    const char *limit_arg = cli_opt(cli, "--limit");
-    const char *before_arg = cli_opt(cli, "--before");
-    if (limit_arg != NULL && cli_parse_u32(cli, "--limit", limit_arg, 1, &limit) != CLI_OK)
-        return CLI_USAGE;
-    if (before_arg != NULL && cli_parse_u64(cli, "--before", before_arg, 1, &before) != CLI_OK)
+    if (cli_opt_u32(cli, "--limit", 1, &limit) != CLI_OK ||
+        cli_opt_u64(cli, "--before", 1, &before) != CLI_OK)
         return CLI_USAGE;
     int rc = cli_connect_session(cli, NULL);
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
     Folio__Response *r = folio_client_history(cli->connection, cli->args[0], limit, before, &err);
-    if (r == NULL)
-        return cli_fail(&err);
-    const Folio__Timeline *timeline = r->timeline;
-    struct out_table *t = out_table_begin("events", "no events");
-    for (size_t i = 0; i < timeline->n_events; i++) {
-        struct out_field f[REC_FIELDS_MAX];
-        out_table_row(t, f, rec_event(timeline->events[i], f));
-    }
-    out_table_end(t);
-    out_next_number(timeline->next);
-    if (timeline->next != 0)
-        out_hint("more follow: add --before %llu", (unsigned long long)timeline->next);
-    folio_response_free(r);
-    return CLI_OK;
+    return cli_answer(r, &err, rec_print_answer);
 }

@@ -5,16 +5,6 @@
 #include "output.h"
 #include "records.h"
 
-static int print_coupon(Folio__Response *r, const struct folio_error *err)
-{
-    if (r == NULL)
-        return cli_fail(err);
-    struct out_field f[REC_FIELDS_MAX];
-    out_object("coupon", f, rec_coupon(r->coupon, f));
-    folio_response_free(r);
-    return CLI_OK;
-}
-
 int cmd_coupon_issue(struct cli *cli)
 {
     Folio__Coupon coupon = FOLIO__COUPON__INIT;
@@ -32,14 +22,14 @@ int cmd_coupon_issue(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    return print_coupon(folio_coupon_issue(cli->connection, &coupon, date, &err), &err);
+    return cli_answer(folio_coupon_issue(cli->connection, &coupon, date, &err), &err,
+                      rec_print_answer);
 }
 
 int cmd_coupon_list(struct cli *cli)
 {
     uint32_t limit = 0;
-    const char *limit_arg = cli_opt(cli, "--limit");
-    if (limit_arg != NULL && cli_parse_u32(cli, "--limit", limit_arg, 1, &limit) != CLI_OK)
+    if (cli_opt_u32(cli, "--limit", 1, &limit) != CLI_OK)
         return CLI_USAGE;
     int rc = cli_connect_session(cli, NULL);
     if (rc != CLI_OK)
@@ -47,20 +37,7 @@ int cmd_coupon_list(struct cli *cli)
     struct folio_error err;
     Folio__Response *r = folio_coupon_list(cli->connection, cli_opt(cli, "--client"), limit,
                                            cli_opt(cli, "--after"), &err);
-    if (r == NULL)
-        return cli_fail(&err);
-    const Folio__Coupons *coupons = r->coupons;
-    struct out_table *t = out_table_begin("coupons", "no coupons");
-    for (size_t i = 0; i < coupons->n_coupons; i++) {
-        struct out_field f[REC_FIELDS_MAX];
-        out_table_row(t, f, rec_coupon(coupons->coupons[i], f));
-    }
-    out_table_end(t);
-    out_next(coupons->next);
-    if (coupons->next[0] != '\0')
-        out_hint("more follow: add --after %s", coupons->next);
-    folio_response_free(r);
-    return CLI_OK;
+    return cli_answer(r, &err, rec_print_answer);
 }
 
 int cmd_coupon_redeem(struct cli *cli)
@@ -72,5 +49,6 @@ int cmd_coupon_redeem(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    return print_coupon(folio_coupon_redeem(cli->connection, cli->args[0], date, &err), &err);
+    return cli_answer(folio_coupon_redeem(cli->connection, cli->args[0], date, &err), &err,
+                      rec_print_answer);
 }

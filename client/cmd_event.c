@@ -50,11 +50,5 @@ int cmd_event_add(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    Folio__Response *r = folio_event_add(cli->connection, &event, &err);
-    if (r == NULL)
-        return cli_fail(&err);
-    struct out_field f[REC_FIELDS_MAX];
-    out_object("event", f, rec_event(r->event, f));
-    folio_response_free(r);
-    return CLI_OK;
+    return cli_answer(folio_event_add(cli->connection, &event, &err), &err, rec_print_answer);
 }

@@ -28,12 +28,7 @@ int cmd_offer_add(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    Folio__Response *r = folio_offer_add(cli->connection, &offer, date, &err);
-    if (r == NULL)
-        return cli_fail(&err);
-    rec_print_offer(r->offer);
-    folio_response_free(r);
-    return CLI_OK;
+    return cli_answer(folio_offer_add(cli->connection, &offer, date, &err), &err, rec_print_answer);
 }
 
 int cmd_offer_list(struct cli *cli)
@@ -41,13 +36,9 @@ int cmd_offer_list(struct cli *cli)
     const char *date;
     uint32_t limit = 0;
     uint64_t after = 0;
-    const char *limit_arg = cli_opt(cli, "--limit");
-    const char *after_arg = cli_opt(cli, "--after");
-    if (cli_opt_day(cli, "--date", &date) != CLI_OK)
-        return CLI_USAGE;
-    if (limit_arg != NULL && cli_parse_u32(cli, "--limit", limit_arg, 1, &limit) != CLI_OK)
-        return CLI_USAGE;
-    if (after_arg != NULL && cli_parse_u64(cli, "--after", after_arg, 1, &after) != CLI_OK)
+    if (cli_opt_day(cli, "--date", &date) != CLI_OK ||
+        cli_opt_u32(cli, "--limit", 1, &limit) != CLI_OK ||
+        cli_opt_u64(cli, "--after", 1, &after) != CLI_OK)
         return CLI_USAGE;
     int rc = cli_connect_session(cli, NULL);
     if (rc != CLI_OK)
@@ -55,15 +46,7 @@ int cmd_offer_list(struct cli *cli)
     struct folio_error err;
     Folio__Response *r = folio_offer_list(cli->connection, cli_opt(cli, "--client"),
                                           cli_opt(cli, "--status"), date, limit, after, &err);
-    if (r == NULL)
-        return cli_fail(&err);
-    const Folio__Offers *offers = r->offers;
-    rec_print_offers(offers->offers, offers->n_offers, "no offers");
-    out_next_number(offers->next);
-    if (offers->next != 0)
-        out_hint("more follow: add --after %llu", (unsigned long long)offers->next);
-    folio_response_free(r);
-    return CLI_OK;
+    return cli_answer(r, &err, rec_print_answer);
 }
 
 int cmd_offer_set(struct cli *cli)
@@ -81,10 +64,6 @@ int cmd_offer_set(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    Folio__Response *r = folio_offer_set(cli->connection, id, status, date, &err);
-    if (r == NULL)
-        return cli_fail(&err);
-    rec_print_offer(r->offer);
-    folio_response_free(r);
-    return CLI_OK;
+    return cli_answer(folio_offer_set(cli->connection, id, status, date, &err), &err,
+                      rec_print_answer);
 }

@@ -14,30 +14,10 @@ int cmd_partner_add(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    Folio__Response *r = folio_partner_add(cli->connection, &partner, &err);
-    if (r == NULL)
-        return cli_fail(&err);
-    struct out_field f[REC_FIELDS_MAX];
-    out_object("partner", f, rec_partner(r->partner, f));
-    folio_response_free(r);
-    return CLI_OK;
+    return cli_answer(folio_partner_add(cli->connection, &partner, &err), &err, rec_print_answer);
 }
 
 int cmd_partner_list(struct cli *cli)
 {
-    int rc = cli_connect_session(cli, NULL);
-    if (rc != CLI_OK)
-        return rc;
-    struct folio_error err;
-    Folio__Response *r = folio_partner_list(cli->connection, &err);
-    if (r == NULL)
-        return cli_fail(&err);
-    struct out_table *t = out_table_begin("partners", "no partners");
-    for (size_t i = 0; i < r->partners->n_partners; i++) {
-        struct out_field f[REC_FIELDS_MAX];
-        out_table_row(t, f, rec_partner(r->partners->partners[i], f));
-    }
-    out_table_end(t);
-    folio_response_free(r);
-    return CLI_OK;
+    return cli_session_call(cli, folio_partner_list, rec_print_answer);
 }

@@ -3,16 +3,6 @@
 #include "output.h"
 #include "records.h"
 
-static int print_card(Folio__Response *r, const struct folio_error *err)
-{
-    if (r == NULL)
-        return cli_fail(err);
-    struct out_field f[REC_FIELDS_MAX];
-    out_object("profile", f, rec_card(r->card, f));
-    folio_response_free(r);
-    return CLI_OK;
-}
-
 int cmd_profile_set(struct cli *cli)
 {
     Folio__AgentCard card = FOLIO__AGENT_CARD__INIT;
@@ -41,14 +31,11 @@ int cmd_profile_set(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    return print_card(folio_profile_set(cli->connection, &card, fields, n_fields, &err), &err);
+    Folio__Response *r = folio_profile_set(cli->connection, &card, fields, n_fields, &err);
+    return cli_answer(r, &err, rec_print_answer);
 }
 
 int cmd_profile_show(struct cli *cli)
 {
-    int rc = cli_connect_session(cli, NULL);
-    if (rc != CLI_OK)
-        return rc;
-    struct folio_error err;
-    return print_card(folio_profile_get(cli->connection, &err), &err);
+    return cli_session_call(cli, folio_profile_get, rec_print_answer);
 }

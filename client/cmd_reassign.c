@@ -5,34 +5,7 @@
 #include "cli.h"
 #include "folioclient_reassign.h"
 #include "output.h"
-
-static size_t reassign_client_item(const void *list, size_t i, struct out_field *f)
-{
-    const Folio__ReassignedClient *c = ((Folio__ReassignedClient *const *)list)[i];
-    f[0] = (struct out_field)OUT_S("id", "id", c->id);
-    f[1] = (struct out_field)OUT_S("name", "name", c->name);
-    f[2] = (struct out_field)OUT_U("version", "version", c->version);
-    return 3;
-}
-
-static void reassign_print(const Folio__ReassignResult *res)
-{
-    struct out_field f[] = {
-        OUT_U("id", "id", res->id),
-        OUT_S("from", "from", res->from),
-        OUT_S("to", "to", res->to),
-        OUT_U("count", "clients", res->count),
-        OUT_B("dry_run", "dry run", res->dry_run),
-        {.key = "clients",
-         .label = "moved",
-         .card_only = true,
-         .type = OUT_LIST,
-         .n = res->n_clients,
-         .list = res->clients,
-         .item = reassign_client_item},
-    };
-    out_object("reassignment", f, sizeof(f) / sizeof(f[0]));
-}
+#include "records.h"
 
 int cmd_reassign(struct cli *cli)
 {
@@ -47,11 +20,7 @@ int cmd_reassign(struct cli *cli)
     Folio__Response *r =
         folio_reassign(cli->connection, cli_opt(cli, "--from"), cli_opt(cli, "--to"), ids, n,
                        cli_opt(cli, "--dry-run") != NULL, &err);
-    if (r == NULL)
-        return cli_fail(&err);
-    reassign_print(r->reassign);
-    folio_response_free(r);
-    return CLI_OK;
+    return cli_answer(r, &err, rec_print_answer);
 }
 
 int cmd_reassign_undo(struct cli *cli)
@@ -63,21 +32,7 @@ int cmd_reassign_undo(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    Folio__Response *r = folio_reassign_undo(cli->connection, id, &err);
-    if (r == NULL)
-        return cli_fail(&err);
-    reassign_print(r->reassign);
-    folio_response_free(r);
-    return CLI_OK;
-}
-
-static size_t notice_record(const Folio__Notice *n, struct out_field *f)
-{
-    f[0] = (struct out_field)OUT_S("kind", "kind", n->kind);
-    f[1] = (struct out_field)OUT_S("message", "message", n->message);
-    f[2] = (struct out_field)OUT_U("count", NULL, n->count);
-    f[3] = (struct out_field)OUT_S("ref", NULL, n->ref);
-    return 4;
+    return cli_answer(folio_reassign_undo(cli->connection, id, &err), &err, rec_print_answer);
 }
 
 static int64_t watch_now_ms(void)
@@ -94,11 +49,8 @@ int cmd_watch(struct cli *cli)
 {
     uint32_t count = 0;
     uint32_t timeout_s = 0;
-    const char *count_text = cli_opt(cli, "--count");
-    const char *timeout_text = cli_opt(cli, "--timeout");
-    if ((count_text != NULL && cli_parse_u32(cli, "--count", count_text, 1, &count) != CLI_OK) ||
-        (timeout_text != NULL &&
-         cli_parse_u32(cli, "--timeout", timeout_text, 1, &timeout_s) != CLI_OK))
+    if (cli_opt_u32(cli, "--count", 1, &count) != CLI_OK ||
+        cli_opt_u32(cli, "--timeout", 1, &timeout_s) != CLI_OK)
         return CLI_USAGE;
     if (timeout_s > 7 * 24 * 3600)
         return cli_usage(cli, "--timeout: at most a week");
@@ -106,30 +58,28 @@ int cmd_watch(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    Folio__Response *r = folio_watch(cli->connection, &err);
-    if (r == NULL)
-        return cli_fail(&err);
-    folio_response_free(r);
+    rc = cli_answer(folio_watch(cli->connection, &err), &err, NULL);
+    if (rc != CLI_OK)
+        return rc;
     out_stream_begin();
     out_hint("watching; notices follow as they come");
     fflush(stdout);
 
     int64_t deadline = timeout_s > 0 ? watch_now_ms() + (int64_t)timeout_s * 1000 : 0;
-    rc = CLI_OK;
     for (uint32_t seen = 0; count == 0 || seen < count; seen++) {
         int64_t left = deadline > 0 ? deadline - watch_now_ms() : 0;
         if (deadline > 0 && left <= 0)
             break;
         folio_connection_set_timeout(cli->connection, (int)left);
-        r = folio_notice_next(cli->connection, &err);
+        Folio__Response *r = folio_notice_next(cli->connection, &err);
         if (r == NULL) {
             if (deadline == 0 || watch_now_ms() < deadline)
                 rc = cli_fail(&err);
             break;
         }
-        struct out_field f[4];
+        struct out_field f[REC_FIELDS_MAX];
         if (out_json())
-            out_stream(f, notice_record(r->notice, f));
+            out_stream(f, rec_notice(&r->notice, 0, f));
         else
             out_note("%s: %s", r->notice->kind, r->notice->message);
         fflush(stdout);

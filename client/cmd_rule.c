@@ -19,39 +19,18 @@ int cmd_rule_add(struct cli *cli)
     rule.suggest = (char *)cli_opt(cli, "--suggest");
     rule.avoid = (char *)or_empty(cli_opt(cli, "--avoid"));
     rule.product = (char *)or_empty(cli_opt(cli, "--product"));
-    const char *window = cli_opt(cli, "--window");
-    if (window != NULL && cli_parse_u32(cli, "--window", window, 0, &rule.window_days) != CLI_OK)
+    if (cli_opt_u32(cli, "--window", 0, &rule.window_days) != CLI_OK)
         return CLI_USAGE;
     int rc = cli_connect_session(cli, NULL);
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    Folio__Response *r = folio_rule_add(cli->connection, &rule, &err);
-    if (r == NULL)
-        return cli_fail(&err);
-    struct out_field f[REC_FIELDS_MAX];
-    out_object("rule", f, rec_rule(r->rule, f));
-    folio_response_free(r);
-    return CLI_OK;
+    return cli_answer(folio_rule_add(cli->connection, &rule, &err), &err, rec_print_answer);
 }
 
 int cmd_rule_list(struct cli *cli)
 {
-    int rc = cli_connect_session(cli, NULL);
-    if (rc != CLI_OK)
-        return rc;
-    struct folio_error err;
-    Folio__Response *r = folio_rule_list(cli->connection, &err);
-    if (r == NULL)
-        return cli_fail(&err);
-    struct out_table *t = out_table_begin("rules", "no rules");
-    for (size_t i = 0; i < r->rules->n_rules; i++) {
-        struct out_field f[REC_FIELDS_MAX];
-        out_table_row(t, f, rec_rule(r->rules->rules[i], f));
-    }
-    out_table_end(t);
-    folio_response_free(r);
-    return CLI_OK;
+    return cli_session_call(cli, folio_rule_list, rec_print_answer);
 }
 
 int cmd_rule_remove(struct cli *cli)
@@ -63,33 +42,17 @@ int cmd_rule_remove(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    Folio__Response *r = folio_rule_remove(cli->connection, id, &err);
-    if (r == NULL)
-        return cli_fail(&err);
-    folio_response_free(r);
-    out_note("rule %llu removed", (unsigned long long)id);
-    return CLI_OK;
-}
-
-/* The answer of every calendar request is the whole calendar. */
-static int print_calendar(Folio__Response *r, const struct folio_error *err)
-{
-    if (r == NULL)
-        return cli_fail(err);
-    rec_print_calendar(r->calendar);
-    folio_response_free(r);
-    return CLI_OK;
+    rc = cli_answer(folio_rule_remove(cli->connection, id, &err), &err, NULL);
+    if (rc == CLI_OK)
+        out_note("rule %llu removed", (unsigned long long)id);
+    return rc;
 }
 
 int cmd_calendar_show(struct cli *cli)
 {
     if (cli->args[0] != NULL && strcmp(cli->args[0], "show") != 0)
         return cli_usage(cli, "unexpected argument \"%.40s\"", cli->args[0]);
-    int rc = cli_connect_session(cli, NULL);
-    if (rc != CLI_OK)
-        return rc;
-    struct folio_error err;
-    return print_calendar(folio_calendar_get(cli->connection, &err), &err);
+    return cli_session_call(cli, folio_calendar_get, rec_print_answer);
 }
 
 int cmd_calendar_set(struct cli *cli)
@@ -117,8 +80,8 @@ int cmd_calendar_set(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    return print_calendar(folio_calendar_set(cli->connection, &calendar, fields, n_fields, &err),
-                          &err);
+    Folio__Response *r = folio_calendar_set(cli->connection, &calendar, fields, n_fields, &err);
+    return cli_answer(r, &err, rec_print_answer);
 }
 
 int cmd_occasion_add(struct cli *cli)
@@ -131,15 +94,11 @@ int cmd_occasion_add(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    return print_calendar(folio_occasion_add(cli->connection, cli->args[0], month, day, &err),
-                          &err);
+    Folio__Response *r = folio_occasion_add(cli->connection, cli->args[0], month, day, &err);
+    return cli_answer(r, &err, rec_print_answer);
 }
 
 int cmd_occasion_remove(struct cli *cli)
 {
-    int rc = cli_connect_session(cli, NULL);
-    if (rc != CLI_OK)
-        return rc;
-    struct folio_error err;
-    return print_calendar(folio_occasion_remove(cli->connection, cli->args[0], &err), &err);
+    return cli_session_call_arg(cli, folio_occasion_remove, rec_print_answer);
 }

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "folioclient_names.h"
 #include "output.h"
 #include "records.h"
 
@@ -69,10 +70,7 @@ static int segment_from_flags(struct cli *cli, Folio__Segment *s)
         return CLI_USAGE;
     if (cli_opt(cli, "--income-max") != NULL)
         s->income_max_filter_case = FOLIO__SEGMENT__INCOME_MAX_FILTER_INCOME_MAX_CENTS;
-    const char *limit = cli_opt(cli, "--limit");
-    if (limit != NULL && cli_parse_u32(cli, "--limit", limit, 1, &s->limit) != CLI_OK)
-        return CLI_USAGE;
-    return CLI_OK;
+    return cli_opt_u32(cli, "--limit", 1, &s->limit);
 }
 
 int cmd_segment(struct cli *cli)
@@ -92,22 +90,15 @@ int cmd_segment(struct cli *cli)
     const struct out_field total[] = {OUT_U("total", NULL, result->total)};
     out_fields(total, 1);
     if (segment.by[0] != '\0') {
-        struct out_table *t = out_table_begin("buckets", "no matching clients");
-        for (size_t i = 0; i < result->n_buckets; i++) {
-            struct out_field f[REC_FIELDS_MAX];
-            out_table_row(t, f, rec_bucket(result->buckets[i], f));
-        }
-        out_table_end(t);
+        rec_table("buckets", "no matching clients", result->buckets, result->n_buckets, rec_bucket);
         if (result->n_buckets > 0)
             out_note("%llu matching", (unsigned long long)result->total);
     } else if (segment.count_only) {
         out_note("%llu", (unsigned long long)result->total);
     } else {
-        rec_print_clients(result->clients, result->n_clients, NULL);
+        rec_table("clients", NULL, result->clients, result->n_clients, rec_client);
         out_note("%llu matching", (unsigned long long)result->total);
-        out_next(result->next);
-        if (result->next[0] != '\0')
-            out_hint("more follow: add --after %s", result->next);
+        rec_page_next("--after", result->next);
     }
     folio_response_free(r);
     return CLI_OK;

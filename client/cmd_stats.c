@@ -21,15 +21,8 @@ static size_t stats_op(const void *list, size_t i, struct out_field *f)
     return 3;
 }
 
-int cmd_stats(struct cli *cli)
+static void show_stats(const Folio__Response *r)
 {
-    int rc = cli_connect_session(cli, NULL);
-    if (rc != CLI_OK)
-        return rc;
-    struct folio_error err;
-    Folio__Response *r = folio_stats_get(cli->connection, &err);
-    if (r == NULL)
-        return cli_fail(&err);
     const Folio__Stats *s = r->stats;
     struct out_field f[] = {
         OUT_U("uptime_s", "uptime (s)", s->uptime_s),
@@ -74,6 +67,9 @@ int cmd_stats(struct cli *cli)
         }
         out_table_end(t);
     }
-    folio_response_free(r);
-    return CLI_OK;
+}
+
+int cmd_stats(struct cli *cli)
+{
+    return cli_session_call(cli, folio_stats_get, show_stats);
 }

@@ -1,8 +1,6 @@
 /* folioclient_account.c - see folioclient_account.h. */
 #include "folioclient_account.h"
 
-#include <string.h>
-
 Folio__Response *folio_login(struct folio_connection *c, const char *username, const char *password,
                              struct folio_error *err)
 {
@@ -109,32 +107,4 @@ Folio__Response *folio_audit_query(struct folio_connection *c, const char *actor
     op.limit = limit;
     op.before = before;
     return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_AUDIT, err);
-}
-
-static const struct {
-    Folio__Role role;
-    const char *name;
-} role_names[] = {
-    {FOLIO__ROLE__ROLE_AGENT, "agent"},
-    {FOLIO__ROLE__ROLE_OFFICE_ADMIN, "office-admin"},
-    {FOLIO__ROLE__ROLE_FIRM_ADMIN, "firm-admin"},
-};
-
-int folio_role_from_name(const char *name, Folio__Role *role)
-{
-    for (size_t i = 0; i < sizeof(role_names) / sizeof(role_names[0]); i++) {
-        if (name != NULL && strcmp(name, role_names[i].name) == 0) {
-            *role = role_names[i].role;
-            return 0;
-        }
-    }
-    return -1;
-}
-
-const char *folio_role_name(Folio__Role role)
-{
-    for (size_t i = 0; i < sizeof(role_names) / sizeof(role_names[0]); i++)
-        if (role_names[i].role == role)
-            return role_names[i].name;
-    return role == FOLIO__ROLE__ROLE_UNSPECIFIED ? "unspecified" : "unknown";
 }

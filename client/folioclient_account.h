@@ -1,5 +1,5 @@
 /* folioclient_account.h - typed calls for the firm's people: logging in
- * and out, passwords, offices, users and the audit, and the names of roles.
+ * and out, passwords, offices, users and the audit.
  * Each builds its op message and goes through folio_connection_call_op. */
 #ifndef FOLIO_FOLIOCLIENT_ACCOUNT_H
 #define FOLIO_FOLIOCLIENT_ACCOUNT_H
@@ -30,8 +30,5 @@ Folio__Response *folio_user_passwd(struct folio_connection *c, const char *name,
                                    const char *password, struct folio_error *err);
 Folio__Response *folio_audit_query(struct folio_connection *c, const char *actor, int64_t since,
                                    uint32_t limit, uint64_t before, struct folio_error *err);
-/* "agent" -> FOLIO__ROLE__ROLE_AGENT etc.; -1 for an unknown name. */
-int folio_role_from_name(const char *name, Folio__Role *role);
-const char *folio_role_name(Folio__Role role);
 
 #endif

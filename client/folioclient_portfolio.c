@@ -1,8 +1,6 @@
 /* folioclient_portfolio.c - see folioclient_portfolio.h. */
 #include "folioclient_portfolio.h"
 
-#include <string.h>
-
 /* The record travels as given; protobuf-c only reads it when packing. */
 Folio__Response *folio_client_add(struct folio_connection *c, const Folio__Client *client,
                                   struct folio_error *err)
@@ -80,34 +78,4 @@ Folio__Response *folio_agenda(struct folio_connection *c, const char *date, uint
     op.date = folio_text(date);
     op.days = days;
     return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_AGENDA, err);
-}
-
-static const struct {
-    Folio__MaritalStatus status;
-    const char *name;
-} marital_names[] = {
-    {FOLIO__MARITAL_STATUS__MARITAL_SINGLE, "single"},
-    {FOLIO__MARITAL_STATUS__MARITAL_MARRIED, "married"},
-    {FOLIO__MARITAL_STATUS__MARITAL_PARTNERED, "partnered"},
-    {FOLIO__MARITAL_STATUS__MARITAL_DIVORCED, "divorced"},
-    {FOLIO__MARITAL_STATUS__MARITAL_WIDOWED, "widowed"},
-};
-
-int folio_marital_from_name(const char *name, Folio__MaritalStatus *status)
-{
-    for (size_t i = 0; i < sizeof(marital_names) / sizeof(marital_names[0]); i++) {
-        if (name != NULL && strcmp(name, marital_names[i].name) == 0) {
-            *status = marital_names[i].status;
-            return 0;
-        }
-    }
-    return -1;
-}
-
-const char *folio_marital_name(Folio__MaritalStatus status)
-{
-    for (size_t i = 0; i < sizeof(marital_names) / sizeof(marital_names[0]); i++)
-        if (marital_names[i].status == status)
-            return marital_names[i].name;
-    return NULL;
 }

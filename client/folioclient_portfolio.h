@@ -1,5 +1,5 @@
 /* folioclient_portfolio.h - typed calls for an agent's clients: records,
- * timelines, segments and the agenda, and the names of marital statuses.
+ * timelines, segments and the agenda.
  * Each builds its op message and goes through folio_connection_call_op. */
 #ifndef FOLIO_FOLIOCLIENT_PORTFOLIO_H
 #define FOLIO_FOLIOCLIENT_PORTFOLIO_H
@@ -29,10 +29,5 @@ Folio__Response *folio_segment(struct folio_connection *c, const Folio__Segment 
 /* days 0: the server's default (7). */
 Folio__Response *folio_agenda(struct folio_connection *c, const char *date, uint32_t days,
                               struct folio_error *err);
-/* "married" -> FOLIO__MARITAL_STATUS__MARITAL_MARRIED etc.; -1 for an unknown
- * name ("unspecified" is not a name). The name of MARITAL_UNSPECIFIED or of
- * an unknown value is NULL. */
-int folio_marital_from_name(const char *name, Folio__MaritalStatus *status);
-const char *folio_marital_name(Folio__MaritalStatus status);
 
 #endif

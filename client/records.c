@@ -3,11 +3,43 @@
 
 #include <stdio.h>
 
-#include "folioclient_account.h"
-#include "folioclient_portfolio.h"
+#include "array_size.h"
+#include "folioclient_names.h"
 
-size_t rec_user(const Folio__User *u, struct out_field *f)
+void rec_object(const char *key, const void *record, rec_item_fn *item)
 {
+    struct out_field f[REC_FIELDS_MAX];
+    out_object(key, f, item(record, 0, f));
+}
+
+void rec_table(const char *key, const char *empty_note, const void *list, size_t n,
+               rec_item_fn *item)
+{
+    struct out_table *t = out_table_begin(key, empty_note);
+    for (size_t i = 0; i < n; i++) {
+        struct out_field f[REC_FIELDS_MAX];
+        out_table_row(t, f, item(list, i, f));
+    }
+    out_table_end(t);
+}
+
+static size_t copy_fields(const struct out_field *fields, size_t n, struct out_field *f)
+{
+    for (size_t i = 0; i < n; i++)
+        f[i] = fields[i];
+    return n;
+}
+
+/* Text that may not be set (a date not reached yet, a trigger): JSON null
+ * until it is. */
+static const char *maybe(const char *text)
+{
+    return text != NULL && text[0] != '\0' ? text : NULL;
+}
+
+size_t rec_user(const void *list, size_t i, struct out_field *f)
+{
+    const Folio__User *u = ((const Folio__User *const *)list)[i];
     const struct out_field fields[] = {
         {.key = "id", .label = "id", .card_only = true, .type = OUT_UINT, .u = u->id},
         OUT_S("name", "name", u->name),
@@ -21,41 +53,38 @@ size_t rec_user(const Folio__User *u, struct out_field *f)
          .type = OUT_TIME,
          .i = u->updated_at},
     };
-    _Static_assert(sizeof(fields) / sizeof(fields[0]) <= REC_FIELDS_MAX, "REC_FIELDS_MAX");
-    for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
-        f[i] = fields[i];
-    return sizeof(fields) / sizeof(fields[0]);
+    _Static_assert(ARRAY_SIZE(fields) <= REC_FIELDS_MAX, "REC_FIELDS_MAX");
+    return copy_fields(fields, ARRAY_SIZE(fields), f);
 }
 
-size_t rec_office(const Folio__Office *o, struct out_field *f)
+size_t rec_office(const void *list, size_t i, struct out_field *f)
 {
+    const Folio__Office *o = ((const Folio__Office *const *)list)[i];
     const struct out_field fields[] = {
         OUT_U("id", "id", o->id),
         OUT_S("name", "name", o->name),
         OUT_T("created_at", "created", o->created_at),
     };
-    _Static_assert(sizeof(fields) / sizeof(fields[0]) <= REC_FIELDS_MAX, "REC_FIELDS_MAX");
-    for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
-        f[i] = fields[i];
-    return sizeof(fields) / sizeof(fields[0]);
+    _Static_assert(ARRAY_SIZE(fields) <= REC_FIELDS_MAX, "REC_FIELDS_MAX");
+    return copy_fields(fields, ARRAY_SIZE(fields), f);
 }
 
-size_t rec_audit(const Folio__AuditRecord *r, struct out_field *f)
+size_t rec_audit(const void *list, size_t i, struct out_field *f)
 {
+    const Folio__AuditRecord *r = ((const Folio__AuditRecord *const *)list)[i];
     const struct out_field fields[] = {
         OUT_U("seq", "seq", r->seq),          OUT_T("time", "time", r->time),
         OUT_S("actor", "actor", r->actor),    OUT_U("actor_office_id", NULL, r->actor_office_id),
         OUT_S("action", "action", r->action), OUT_S("target", "target", r->target),
         OUT_S("detail", "detail", r->detail),
     };
-    _Static_assert(sizeof(fields) / sizeof(fields[0]) <= REC_FIELDS_MAX, "REC_FIELDS_MAX");
-    for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
-        f[i] = fields[i];
-    return sizeof(fields) / sizeof(fields[0]);
+    _Static_assert(ARRAY_SIZE(fields) <= REC_FIELDS_MAX, "REC_FIELDS_MAX");
+    return copy_fields(fields, ARRAY_SIZE(fields), f);
 }
 
-size_t rec_event(const Folio__TimelineEvent *e, struct out_field *f)
+size_t rec_event(const void *list, size_t i, struct out_field *f)
 {
+    const Folio__TimelineEvent *e = ((const Folio__TimelineEvent *const *)list)[i];
     const struct out_field fields[] = {
         OUT_U("seq", "seq", e->seq),
         OUT_S("date", "date", e->date),
@@ -78,21 +107,20 @@ size_t rec_event(const Folio__TimelineEvent *e, struct out_field *f)
          .label = "follow up",
          .card_only = true,
          .type = OUT_NSTR,
-         .s = e->follow_up[0] != '\0' ? e->follow_up : NULL},
+         .s = maybe(e->follow_up)},
         {.key = "trigger",
          .label = "trigger",
          .card_only = true,
          .type = OUT_NSTR,
-         .s = e->trigger[0] != '\0' ? e->trigger : NULL},
+         .s = maybe(e->trigger)},
     };
-    _Static_assert(sizeof(fields) / sizeof(fields[0]) <= REC_FIELDS_MAX, "REC_FIELDS_MAX");
-    for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
-        f[i] = fields[i];
-    return sizeof(fields) / sizeof(fields[0]);
+    _Static_assert(ARRAY_SIZE(fields) <= REC_FIELDS_MAX, "REC_FIELDS_MAX");
+    return copy_fields(fields, ARRAY_SIZE(fields), f);
 }
 
-size_t rec_bucket(const Folio__SegmentBucket *b, struct out_field *f)
+size_t rec_bucket(const void *list, size_t i, struct out_field *f)
 {
+    const Folio__SegmentBucket *b = ((const Folio__SegmentBucket *const *)list)[i];
     f[0] = (struct out_field)OUT_S("key", "key", b->key);
     f[1] = (struct out_field)OUT_U("count", "count", b->count);
     return 2;
@@ -107,18 +135,22 @@ static size_t purchase_item(const void *list, size_t i, struct out_field *f)
     return 3;
 }
 
-size_t rec_client(const Folio__Client *c, struct rec_client_scratch *scratch, struct out_field *f)
+/* The consent names live in one buffer, as the out_* functions are done
+ * with a record before they ask for the next. */
+size_t rec_client(const void *list, size_t i, struct out_field *f)
 {
+    static const char *consent_names[4];
+    const Folio__Client *c = ((const Folio__Client *const *)list)[i];
     size_t n_consent = 0;
     const Folio__Consent *consent = c->consent;
     if (consent != NULL && consent->email)
-        scratch->consent[n_consent++] = "email";
+        consent_names[n_consent++] = "email";
     if (consent != NULL && consent->phone)
-        scratch->consent[n_consent++] = "phone";
+        consent_names[n_consent++] = "phone";
     if (consent != NULL && consent->sms)
-        scratch->consent[n_consent++] = "sms";
+        consent_names[n_consent++] = "sms";
     if (consent != NULL && consent->post)
-        scratch->consent[n_consent++] = "post";
+        consent_names[n_consent++] = "post";
     const struct out_field fields[] = {
         OUT_S("id", "id", c->id),
         {.key = "owner", .label = "owner", .card_only = true, .type = OUT_STR, .s = c->owner},
@@ -147,7 +179,7 @@ size_t rec_client(const Folio__Client *c, struct rec_client_scratch *scratch, st
          .label = "channel",
          .card_only = true,
          .type = OUT_NSTR,
-         .s = c->preferred_channel[0] != '\0' ? c->preferred_channel : NULL},
+         .s = maybe(c->preferred_channel)},
         {.key = "marital_status",
          .label = "marital",
          .card_only = true,
@@ -201,7 +233,7 @@ size_t rec_client(const Folio__Client *c, struct rec_client_scratch *scratch, st
          .label = "consent",
          .card_only = true,
          .type = OUT_STRS,
-         .strs = scratch->consent,
+         .strs = consent_names,
          .n = n_consent},
         {.key = "notes", .label = "notes", .card_only = true, .type = OUT_STR, .s = c->notes},
         {.key = "created_at",
@@ -218,7 +250,7 @@ size_t rec_client(const Folio__Client *c, struct rec_client_scratch *scratch, st
          .label = "last contact",
          .card_only = true,
          .type = OUT_NSTR,
-         .s = c->last_contact[0] != '\0' ? c->last_contact : NULL},
+         .s = maybe(c->last_contact)},
         {.key = "contact_interval_days",
          .label = "contact every",
          .card_only = true,
@@ -226,55 +258,21 @@ size_t rec_client(const Folio__Client *c, struct rec_client_scratch *scratch, st
          .u = c->contact_interval_days},
         OUT_U("version", "version", c->version),
     };
-    _Static_assert(sizeof(fields) / sizeof(fields[0]) <= REC_CLIENT_FIELDS, "REC_CLIENT_FIELDS");
-    for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
-        f[i] = fields[i];
-    return sizeof(fields) / sizeof(fields[0]);
-}
-
-void rec_print_client(const Folio__Client *c)
-{
-    struct rec_client_scratch scratch;
-    struct out_field f[REC_CLIENT_FIELDS];
-    out_object("client", f, rec_client(c, &scratch, f));
-}
-
-void rec_print_clients(Folio__Client *const *clients, size_t n, const char *empty_note)
-{
-    struct out_table *t = out_table_begin("clients", empty_note);
-    for (size_t i = 0; i < n; i++) {
-        struct rec_client_scratch scratch;
-        struct out_field f[REC_CLIENT_FIELDS];
-        out_table_row(t, f, rec_client(clients[i], &scratch, f));
-    }
-    out_table_end(t);
+    _Static_assert(ARRAY_SIZE(fields) <= REC_FIELDS_MAX, "REC_FIELDS_MAX");
+    return copy_fields(fields, ARRAY_SIZE(fields), f);
 }
 
 void rec_print_session(const Folio__SessionInfo *s)
 {
-    if (s->user != NULL) {
-        struct out_field f[REC_FIELDS_MAX];
-        out_object("user", f, rec_user(s->user, f));
-    }
+    if (s->user != NULL)
+        rec_object("user", &s->user, rec_user);
     const struct out_field expires[] = {OUT_T("expires_at", "expires", s->expires_at)};
     out_fields(expires, 1);
 }
 
-/* A date that may not be set yet: JSON null until it is. */
-static const char *maybe(const char *date)
+size_t rec_rule(const void *list, size_t i, struct out_field *f)
 {
-    return date != NULL && date[0] != '\0' ? date : NULL;
-}
-
-static size_t copy_fields(const struct out_field *fields, size_t n, struct out_field *f)
-{
-    for (size_t i = 0; i < n; i++)
-        f[i] = fields[i];
-    return n;
-}
-
-size_t rec_rule(const Folio__Rule *r, struct out_field *f)
-{
+    const Folio__Rule *r = ((const Folio__Rule *const *)list)[i];
     const struct out_field fields[] = {
         OUT_U("id", "id", r->id),
         OUT_S("on", "on", r->on),
@@ -283,12 +281,13 @@ size_t rec_rule(const Folio__Rule *r, struct out_field *f)
         OUT_U("window", "window", r->window_days),
         OUT_S("product", "product", r->product),
     };
-    _Static_assert(sizeof(fields) / sizeof(fields[0]) <= REC_FIELDS_MAX, "REC_FIELDS_MAX");
-    return copy_fields(fields, sizeof(fields) / sizeof(fields[0]), f);
+    _Static_assert(ARRAY_SIZE(fields) <= REC_FIELDS_MAX, "REC_FIELDS_MAX");
+    return copy_fields(fields, ARRAY_SIZE(fields), f);
 }
 
-size_t rec_alert(const Folio__Alert *a, struct out_field *f)
+size_t rec_alert(const void *list, size_t i, struct out_field *f)
 {
+    const Folio__Alert *a = ((const Folio__Alert *const *)list)[i];
     const struct out_field fields[] = {
         OUT_U("id", "id", a->id),
         OUT_S("kind", "kind", a->kind),
@@ -300,24 +299,26 @@ size_t rec_alert(const Folio__Alert *a, struct out_field *f)
         OUT_S("posted_by", "posted by", a->posted_by),
         {.key = "ended_on", .label = "ended on", .type = OUT_NSTR, .s = maybe(a->ended_on)},
     };
-    _Static_assert(sizeof(fields) / sizeof(fields[0]) <= REC_FIELDS_MAX, "REC_FIELDS_MAX");
-    return copy_fields(fields, sizeof(fields) / sizeof(fields[0]), f);
+    _Static_assert(ARRAY_SIZE(fields) <= REC_FIELDS_MAX, "REC_FIELDS_MAX");
+    return copy_fields(fields, ARRAY_SIZE(fields), f);
 }
 
-size_t rec_partner(const Folio__Partner *p, struct out_field *f)
+size_t rec_partner(const void *list, size_t i, struct out_field *f)
 {
+    const Folio__Partner *p = ((const Folio__Partner *const *)list)[i];
     const struct out_field fields[] = {
         OUT_U("id", "id", p->id),
         OUT_S("name", "name", p->name),
         OUT_S("category", "category", p->category),
         OUT_S("city", "city", p->city),
     };
-    _Static_assert(sizeof(fields) / sizeof(fields[0]) <= REC_FIELDS_MAX, "REC_FIELDS_MAX");
-    return copy_fields(fields, sizeof(fields) / sizeof(fields[0]), f);
+    _Static_assert(ARRAY_SIZE(fields) <= REC_FIELDS_MAX, "REC_FIELDS_MAX");
+    return copy_fields(fields, ARRAY_SIZE(fields), f);
 }
 
-size_t rec_coupon(const Folio__Coupon *c, struct out_field *f)
+size_t rec_coupon(const void *list, size_t i, struct out_field *f)
 {
+    const Folio__Coupon *c = ((const Folio__Coupon *const *)list)[i];
     const struct out_field fields[] = {
         OUT_S("code", "code", c->code),
         {.key = "client_id",
@@ -336,24 +337,25 @@ size_t rec_coupon(const Folio__Coupon *c, struct out_field *f)
         OUT_S("valid_until", "valid until", c->valid_until),
         {.key = "redeemed_at", .label = "redeemed", .type = OUT_NSTR, .s = maybe(c->redeemed_at)},
     };
-    _Static_assert(sizeof(fields) / sizeof(fields[0]) <= REC_FIELDS_MAX, "REC_FIELDS_MAX");
-    return copy_fields(fields, sizeof(fields) / sizeof(fields[0]), f);
+    _Static_assert(ARRAY_SIZE(fields) <= REC_FIELDS_MAX, "REC_FIELDS_MAX");
+    return copy_fields(fields, ARRAY_SIZE(fields), f);
 }
 
-size_t rec_card(const Folio__AgentCard *card, struct out_field *f)
+size_t rec_card(const void *list, size_t i, struct out_field *f)
 {
+    const Folio__AgentCard *card = ((const Folio__AgentCard *const *)list)[i];
     const struct out_field fields[] = {
         OUT_S("user", "user", card->user),    OUT_S("display_name", "name", card->display_name),
         OUT_S("phone", "phone", card->phone), OUT_S("email", "email", card->email),
         OUT_S("hours", "hours", card->hours),
     };
-    _Static_assert(sizeof(fields) / sizeof(fields[0]) <= OUT_ITEM_FIELDS_MAX,
-                   "OUT_ITEM_FIELDS_MAX");
-    return copy_fields(fields, sizeof(fields) / sizeof(fields[0]), f);
+    _Static_assert(ARRAY_SIZE(fields) <= OUT_ITEM_FIELDS_MAX, "OUT_ITEM_FIELDS_MAX");
+    return copy_fields(fields, ARRAY_SIZE(fields), f);
 }
 
-size_t rec_agenda_item(const Folio__AgendaItem *item, struct out_field *f)
+size_t rec_agenda_item(const void *list, size_t i, struct out_field *f)
 {
+    const Folio__AgendaItem *item = ((const Folio__AgendaItem *const *)list)[i];
     const struct out_field fields[] = {
         OUT_S("date", "date", item->date),
         OUT_S("kind", "kind", item->kind),
@@ -371,18 +373,13 @@ size_t rec_agenda_item(const Folio__AgendaItem *item, struct out_field *f)
         OUT_U("age", NULL, item->age),
         OUT_S("ref", NULL, item->ref),
     };
-    _Static_assert(sizeof(fields) / sizeof(fields[0]) <= REC_FIELDS_MAX, "REC_FIELDS_MAX");
-    return copy_fields(fields, sizeof(fields) / sizeof(fields[0]), f);
+    _Static_assert(ARRAY_SIZE(fields) <= REC_FIELDS_MAX, "REC_FIELDS_MAX");
+    return copy_fields(fields, ARRAY_SIZE(fields), f);
 }
 
-static size_t card_item(const void *list, size_t i, struct out_field *f)
+size_t rec_offer(const void *list, size_t i, struct out_field *f)
 {
-    (void)i;
-    return rec_card(list, f);
-}
-
-size_t rec_offer(const Folio__Offer *o, struct out_field *f)
-{
+    const Folio__Offer *o = ((const Folio__Offer *const *)list)[i];
     const struct out_field fields[] = {
         OUT_U("id", "id", o->id),
         {.key = "client_id",
@@ -405,11 +402,51 @@ size_t rec_offer(const Folio__Offer *o, struct out_field *f)
         {.key = "agent",
          .type = OUT_OBJECT,
          .n = o->agent != NULL,
-         .list = o->agent,
-         .item = card_item},
+         .list = &o->agent,
+         .item = rec_card},
     };
-    _Static_assert(sizeof(fields) / sizeof(fields[0]) <= REC_FIELDS_MAX, "REC_FIELDS_MAX");
-    return copy_fields(fields, sizeof(fields) / sizeof(fields[0]), f);
+    _Static_assert(ARRAY_SIZE(fields) <= REC_FIELDS_MAX, "REC_FIELDS_MAX");
+    return copy_fields(fields, ARRAY_SIZE(fields), f);
+}
+
+static size_t reassigned_client_item(const void *list, size_t i, struct out_field *f)
+{
+    const Folio__ReassignedClient *c = ((const Folio__ReassignedClient *const *)list)[i];
+    f[0] = (struct out_field)OUT_S("id", "id", c->id);
+    f[1] = (struct out_field)OUT_S("name", "name", c->name);
+    f[2] = (struct out_field)OUT_U("version", "version", c->version);
+    return 3;
+}
+
+size_t rec_reassign(const void *list, size_t i, struct out_field *f)
+{
+    const Folio__ReassignResult *res = ((const Folio__ReassignResult *const *)list)[i];
+    const struct out_field fields[] = {
+        OUT_U("id", "id", res->id),
+        OUT_S("from", "from", res->from),
+        OUT_S("to", "to", res->to),
+        OUT_U("count", "clients", res->count),
+        OUT_B("dry_run", "dry run", res->dry_run),
+        {.key = "clients",
+         .label = "moved",
+         .card_only = true,
+         .type = OUT_LIST,
+         .n = res->n_clients,
+         .list = res->clients,
+         .item = reassigned_client_item},
+    };
+    _Static_assert(ARRAY_SIZE(fields) <= REC_FIELDS_MAX, "REC_FIELDS_MAX");
+    return copy_fields(fields, ARRAY_SIZE(fields), f);
+}
+
+size_t rec_notice(const void *list, size_t i, struct out_field *f)
+{
+    const Folio__Notice *n = ((const Folio__Notice *const *)list)[i];
+    f[0] = (struct out_field)OUT_S("kind", "kind", n->kind);
+    f[1] = (struct out_field)OUT_S("message", "message", n->message);
+    f[2] = (struct out_field)OUT_U("count", NULL, n->count);
+    f[3] = (struct out_field)OUT_S("ref", NULL, n->ref);
+    return 4;
 }
 
 /* "your agent: NAME, PHONE, HOURS" from the parts of the card that are
@@ -421,7 +458,7 @@ static void agent_line(const Folio__AgentCard *card)
     const char *parts[] = {card->display_name, card->phone, card->email, card->hours};
     char line[1024] = "";
     size_t used = 0;
-    for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+    for (size_t i = 0; i < ARRAY_SIZE(parts); i++) {
         if (parts[i] == NULL || parts[i][0] == '\0' || used >= sizeof(line))
             continue;
         int n = snprintf(line + used, sizeof(line) - used, "%s%s", used > 0 ? ", " : "", parts[i]);
@@ -433,19 +470,13 @@ static void agent_line(const Folio__AgentCard *card)
 
 void rec_print_offer(const Folio__Offer *o)
 {
-    struct out_field f[REC_FIELDS_MAX];
-    out_object("offer", f, rec_offer(o, f));
+    rec_object("offer", &o, rec_offer);
     agent_line(o->agent);
 }
 
 void rec_print_offers(Folio__Offer *const *offers, size_t n, const char *empty_note)
 {
-    struct out_table *t = out_table_begin("offers", empty_note);
-    for (size_t i = 0; i < n; i++) {
-        struct out_field f[REC_FIELDS_MAX];
-        out_table_row(t, f, rec_offer(offers[i], f));
-    }
-    out_table_end(t);
+    rec_table("offers", empty_note, offers, n, rec_offer);
     /* Every offer listed is the caller's own: one agent, one line. */
     if (n > 0)
         agent_line(offers[0]->agent);
@@ -479,5 +510,100 @@ void rec_print_calendar(const Folio__Calendar *cal)
          .n = cal->n_season_months},
         OUT_U("stay_in_touch_days", "stay in touch (days)", cal->stay_in_touch_days),
     };
-    out_object("calendar", f, sizeof(f) / sizeof(f[0]));
+    out_object("calendar", f, ARRAY_SIZE(f));
+}
+
+void rec_page_next(const char *flag, const char *next)
+{
+    out_next(next);
+    if (next != NULL && next[0] != '\0')
+        out_hint("more follow: add %s %s", flag, next);
+}
+
+void rec_page_next_number(const char *flag, uint64_t next)
+{
+    char text[24];
+    snprintf(text, sizeof(text), "%llu", (unsigned long long)next);
+    rec_page_next(flag, next != 0 ? text : NULL);
+}
+
+void rec_print_answer(const Folio__Response *r)
+{
+    switch (r->result_case) {
+    case FOLIO__RESPONSE__RESULT_OFFICE:
+        rec_object("office", &r->office, rec_office);
+        break;
+    case FOLIO__RESPONSE__RESULT_OFFICES:
+        rec_table("offices", "no offices", r->offices->offices, r->offices->n_offices, rec_office);
+        break;
+    case FOLIO__RESPONSE__RESULT_USER:
+        rec_object("user", &r->user, rec_user);
+        break;
+    case FOLIO__RESPONSE__RESULT_USERS:
+        rec_table("users", "no users", r->users->users, r->users->n_users, rec_user);
+        rec_page_next("--after", r->users->next);
+        break;
+    case FOLIO__RESPONSE__RESULT_AUDIT:
+        rec_table("records", "no audit records", r->audit->records, r->audit->n_records, rec_audit);
+        rec_page_next_number("--before", r->audit->next);
+        break;
+    case FOLIO__RESPONSE__RESULT_CLIENT:
+        rec_object("client", &r->client, rec_client);
+        break;
+    case FOLIO__RESPONSE__RESULT_CLIENTS:
+        rec_table("clients", "no clients", r->clients->clients, r->clients->n_clients, rec_client);
+        rec_page_next("--after", r->clients->next);
+        break;
+    case FOLIO__RESPONSE__RESULT_TIMELINE:
+        rec_table("events", "no events", r->timeline->events, r->timeline->n_events, rec_event);
+        rec_page_next_number("--before", r->timeline->next);
+        break;
+    case FOLIO__RESPONSE__RESULT_EVENT:
+        rec_object("event", &r->event, rec_event);
+        break;
+    case FOLIO__RESPONSE__RESULT_RULE:
+        rec_object("rule", &r->rule, rec_rule);
+        break;
+    case FOLIO__RESPONSE__RESULT_RULES:
+        rec_table("rules", "no rules", r->rules->rules, r->rules->n_rules, rec_rule);
+        break;
+    case FOLIO__RESPONSE__RESULT_CALENDAR:
+        rec_print_calendar(r->calendar);
+        break;
+    case FOLIO__RESPONSE__RESULT_ALERT:
+        rec_object("alert", &r->alert, rec_alert);
+        break;
+    case FOLIO__RESPONSE__RESULT_ALERTS:
+        rec_table("alerts", "no alerts", r->alerts->alerts, r->alerts->n_alerts, rec_alert);
+        break;
+    case FOLIO__RESPONSE__RESULT_OFFER:
+        rec_print_offer(r->offer);
+        break;
+    case FOLIO__RESPONSE__RESULT_OFFERS:
+        rec_print_offers(r->offers->offers, r->offers->n_offers, "no offers");
+        rec_page_next_number("--after", r->offers->next);
+        break;
+    case FOLIO__RESPONSE__RESULT_PARTNER:
+        rec_object("partner", &r->partner, rec_partner);
+        break;
+    case FOLIO__RESPONSE__RESULT_PARTNERS:
+        rec_table("partners", "no partners", r->partners->partners, r->partners->n_partners,
+                  rec_partner);
+        break;
+    case FOLIO__RESPONSE__RESULT_COUPON:
+        rec_object("coupon", &r->coupon, rec_coupon);
+        break;
+    case FOLIO__RESPONSE__RESULT_COUPONS:
+        rec_table("coupons", "no coupons", r->coupons->coupons, r->coupons->n_coupons, rec_coupon);
+        rec_page_next("--after", r->coupons->next);
+        break;
+    case FOLIO__RESPONSE__RESULT_CARD:
+        rec_object("profile", &r->card, rec_card);
+        break;
+    case FOLIO__RESPONSE__RESULT_REASSIGN:
+        rec_object("reassignment", &r->reassign, rec_reassign);
+        break;
+    default:
+        break;
+    }
 }
