@@ -1,7 +1,8 @@
 /* main.c - the folio command: global flags, the command table, dispatch.
  *
  * The table below is the only list of commands and flags: parsing, folio
- * --help and folio CMD --help are all generated from it. */
+ * --help and folio CMD --help are all generated from it, and so are folio
+ * help, the manual pages and the completion scripts (help.h). */
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -336,7 +337,7 @@ static const struct cli_cmd commands[] = {
      help_opts, cmd_help},
     {"completion", "SHELL", 1, 0, "print the completion script for bash, zsh or fish",
      "Completes commands, flags, files, and client ids from your own\n"
-     "portfolio (asked of the server, for at most 2 seconds). For one shell:\n"
+     "portfolio (asked of the server, with a 2-second timeout). For one shell:\n"
      "  source <(folio completion bash)\n"
      "  folio completion zsh > ~/.zfunc/_folio     (a directory in $fpath)\n"
      "  folio completion fish | source\n",
@@ -949,7 +950,8 @@ static int unknown_command(const struct cli *cli, const char *prefix, size_t wor
     for (size_t c = 0; c < COMMAND_COUNT; c++) {
         char path[WORDS_MAX][32];
         size_t n = path_words(commands[c].path, path);
-        if (n > words && (words == 0 || in_group(&commands[c], prefix)))
+        if (n > words && !cli_cmd_hidden(&commands[c]) &&
+            (words == 0 || in_group(&commands[c], prefix)))
             suggest_offer(&s, path[words]);
     }
     if (s.best[0] != '\0')
