@@ -112,19 +112,31 @@ grep -q -- '--server HOST:PORT' <<<"$folio_man" && pass "man folio shows --serve
 grep -q -- '--phone PHONE' <<<"$(render "$man_dir/folio-client.1")" &&
   pass "man folio-client shows --phone" || fail "man folio-client shows --phone"
 # Every flag of every command is on the page of the command.
-lacking=
+declare -A rendered
+for page in "$man_dir"/*.1; do
+  rendered[$page]=$(render "$page")
+done
+# "COMMAND<TAB>FLAG" for every flag of every command, from one JSON help a line.
 while IFS= read -r cmd; do
-  word=${cmd%% *}
-  page=$man_dir/folio.1
-  [[ $cmd == *" "* ]] && page=$man_dir/folio-$word.1
-  text=$(render "$page")
   # shellcheck disable=SC2086
-  flags=$("$FOLIO" $cmd --help --json | "$PY" -c 'import json, sys; print("\n".join(f["name"] for f in json.load(sys.stdin)["flags"]))')
+  "$FOLIO" $cmd --help --json
+  echo
+done <<<"$commands" >"$tmp/help.jsonl"
+cmd_flags=$("$PY" -c '
+import json, sys
+for line in open(sys.argv[1]):
+    d = json.loads(line)
+    print(d["command"] + "\t")
+    for f in d["flags"]:
+        print(d["command"] + "\t" + f["name"])' "$tmp/help.jsonl")
+lacking=
+while IFS=$'\t' read -r cmd f; do
+  page=$man_dir/folio.1
+  [[ $cmd == *" "* ]] && page=$man_dir/folio-${cmd%% *}.1
+  text=${rendered[$page]:-}
   grep -qF -- "folio $cmd" <<<"$text" || lacking+=" '$cmd'"
-  for f in $flags; do
-    grep -qF -- "$f" <<<"$text" || lacking+=" '$cmd $f'"
-  done
-done <<<"$commands"
+  [[ -z $f ]] || grep -qF -- "$f" <<<"$text" || lacking+=" '$cmd $f'"
+done <<<"$cmd_flags"
 [[ -z $lacking ]] && pass "every command and flag is in its manual page" ||
   fail "every command and flag is in its manual page" "lacking:$lacking"
 # Every variable folio reads is in ENVIRONMENT.
