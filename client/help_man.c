@@ -183,8 +183,8 @@ static void roff_global_flags(void)
 {
     out_text(".SH GLOBAL FLAGS\n"
              "They go before or after the command. A flag's value follows it, or is\n"
-             "joined to it with = (\\fB\\-\\-name=\\fR\\fIVALUE\\fR); a value that starts\n"
-             "with \\-\\- must be joined, as it is taken for a forgotten value otherwise.\n"
+             "joined to it with = (\\fB\\-\\-name=\\fR\\fIVALUE\\fR); join a value that\n"
+             "starts with \\-, which apart folio may take for a flag.\n"
              "\\fB\\-\\-\\fR ends the flags: what follows is arguments.\n");
     roff_flags(cli_global_opts());
     out_text(".TP\n\\fB\\-\\-version\\fR\nprint the version\n");

@@ -276,6 +276,8 @@ run "" "$FOLIO" client add --name --dash
 expect "--name --dash is refused: --dash looks like a flag" 2 "" "--name needs a value"
 run "" "$FOLIO" client add --name X --note=--draft--
 expect "--note=--draft-- is a value" 3 "" "not logged in"
+run "" "$FOLIO" client add --name X --note=-h
+expect "--note=-h is a value, not help" 3 "" "not logged in"
 run "" "$FOLIO" client add --name=--help
 expect "--name=--help is a value, not help" 3 "" "not logged in"
 run "" "$FOLIO" client show -abc
