@@ -254,13 +254,18 @@ static void cli_how_to_replace(char *buf, size_t cap, const struct cli *cli, con
              context, cli->server, context, cli->server, user);
 }
 
+static int cli_timeout_ms(const struct cli *cli)
+{
+    return cli->timeout_ms > 0 ? cli->timeout_ms : CLI_TIMEOUT_MS;
+}
+
 /* Connects as tls says. A certificate other than the pinned one is
  * reported with how user can check whether the firm really replaced it. */
 static int cli_open(struct cli *cli, const struct folio_tls *tls, const char *user)
 {
     struct folio_error err;
     cli->connection =
-        folio_connection_connect(cli->server, CLI_CLIENT_NAME, tls, CLI_TIMEOUT_MS, &err);
+        folio_connection_connect(cli->server, CLI_CLIENT_NAME, tls, cli_timeout_ms(cli), &err);
     if (cli->connection != NULL)
         return CLI_OK;
     if (tls->fingerprint != NULL && err.presented[0] != '\0' &&
@@ -303,7 +308,7 @@ static int cli_trust_pinned(struct cli *cli, struct folio_tls *tls, const char *
         return cli_open(cli, tls, user);
     struct folio_error err;
     cli->connection =
-        folio_connection_connect(cli->server, CLI_CLIENT_NAME, tls, CLI_TIMEOUT_MS, &err);
+        folio_connection_connect(cli->server, CLI_CLIENT_NAME, tls, cli_timeout_ms(cli), &err);
     if (cli->connection == NULL && strcmp(err.presented, pin) == 0)
         return cli_error(CLI_UNAVAILABLE, "UNAVAILABLE",
                          "server %s still presents the certificate trusted for it, not the one "

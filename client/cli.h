@@ -56,6 +56,14 @@ struct cli_cmd {
     int (*run)(struct cli *cli);
 };
 
+/* A command whose path begins with "__" is folio's own, run by the
+ * completion scripts: it runs, but no help, manual page or completion
+ * lists it. */
+static inline bool cli_cmd_hidden(const struct cli_cmd *cmd)
+{
+    return cmd->path[0] == '_' && cmd->path[1] == '_';
+}
+
 struct cli {
     const struct cli_cmd *cmd;
     const char *server_flag;   /* --server, or NULL */
@@ -71,6 +79,7 @@ struct cli {
     size_t n_repeats;
     char server[SESSION_VALUE_MAX + 1];    /* set by cli_pick_server */
     char context[SESSION_CONTEXT_MAX + 1]; /* set by cli_pick_context */
+    int timeout_ms; /* bounds connecting and each answer; 0: a minute */
     struct folio_connection *connection;
     struct session session; /* loaded by cli_connect_session */
 };
@@ -238,6 +247,10 @@ int cmd_import(struct cli *cli);
 int cmd_restore_transferred(struct cli *cli);
 int cmd_export_interchange(struct cli *cli, const char *format);
 int cmd_import_interchange(struct cli *cli, const char *format);
+/* help.c, completion.c */
+int cmd_help(struct cli *cli);
+int cmd_completion(struct cli *cli);
+int cmd_complete(struct cli *cli);
 
 /* ---- What commands that ask the server share (cli.c, after the parsers). */
 

@@ -1,13 +1,15 @@
 /* main.c - the folio command: global flags, the command table, dispatch.
  *
  * The table below is the only list of commands and flags: parsing, folio
- * --help and folio CMD --help are all generated from it. */
+ * --help and folio CMD --help are all generated from it, and so are folio
+ * help, the manual pages and the completion scripts (help.h). */
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "array_size.h"
 #include "cli.h"
+#include "help.h"
 #include "output.h"
 #include "suggest.h"
 
@@ -304,6 +306,12 @@ static const struct cli_opt profile_set_opts[] = {
     {NULL, NULL, NULL, false, false},
 };
 
+static const struct cli_opt help_opts[] = {
+    {"--man", NULL, "print the manual page (roff) of folio, or of the command group given", false,
+     false},
+    {NULL, NULL, NULL, false, false},
+};
+
 #define NEW_PASSWORD_ABOUT                                                                         \
     "Without --password-stdin: on a terminal asks for the password twice;\n"                       \
     "otherwise makes up a random 20-character password and prints it once\n"                       \
@@ -337,6 +345,19 @@ static const struct cli_cmd commands[] = {
     {"passwd", "", 0, 0, "change your own password",
      "On a terminal asks for the current password, then the new one twice.\n", passwd_opts,
      cmd_passwd},
+    {"help", "[COMMAND...]", 0, CLI_MAX_ARGS, "show the help of folio, a group or a command",
+     "folio help COMMAND is folio COMMAND --help; folio help exit-codes lists\n"
+     "the exit codes.\n",
+     help_opts, cmd_help},
+    {"completion", "SHELL", 1, 0, "print the completion script for bash, zsh or fish",
+     "Completes commands, flags, files, and client ids from your own\n"
+     "portfolio (asked of the server, with a 2-second timeout). For one shell:\n"
+     "  source <(folio completion bash)\n"
+     "  folio completion zsh > ~/.zfunc/_folio     (a directory in $fpath)\n"
+     "  folio completion fish | source\n",
+     NULL, cmd_completion},
+    {"__complete", "WHAT", 1, 0, "completion candidates, for the completion scripts", NULL, NULL,
+     cmd_complete},
     {"context list", "", 0, 0, "list the contexts: server, user, which one is current",
      "A context is one login kept under a name, e.g. one per firm you work\n"
      "for: folio login USER --context NAME --server HOST makes it. Commands\n"
@@ -361,21 +382,21 @@ static const struct cli_cmd commands[] = {
      context_trust_opts, cmd_context_trust},
     {"client add", "", 0, 0, "add a client to your portfolio (agents)",
      "Prints the new client, with the id the server gave it.\n", client_add_opts, cmd_client_add},
-    {"client show", "ID", 1, 0, "show one of your clients", NULL, client_show_opts,
+    {"client show", "CLIENT", 1, 0, "show one of your clients", NULL, client_show_opts,
      cmd_client_show},
     {"client list", "", 0, 0, "list your clients in id order", NULL, client_list_opts,
      cmd_client_list},
-    {"client update", "ID", 1, 0, "change the fields given of a client",
+    {"client update", "CLIENT", 1, 0, "change the fields given of a client",
      "Only the fields given change. An empty --phone, --email or --tag (\"\")\n"
      "empties that list; an empty --consent withdraws every consent.\n"
      "With --if-version the change is refused (ABORTED) when someone changed\n"
      "the client since you read version N.\n",
      client_update_opts, cmd_client_update},
-    {"client erase", "ID", 1, 0, "erase a client and its history for good", NULL, NULL,
+    {"client erase", "CLIENT", 1, 0, "erase a client and its history for good", NULL, NULL,
      cmd_client_erase},
-    {"client history", "ID", 1, 0, "show what happened to a client, newest first", NULL,
+    {"client history", "CLIENT", 1, 0, "show what happened to a client, newest first", NULL,
      client_history_opts, cmd_client_history},
-    {"event add", "ID KIND [ARG]", 2, 1, "record something that happened to a client",
+    {"event add", "CLIENT KIND [ARG]", 2, 1, "record something that happened to a client",
      "KIND and ARG:\n"
      "  income AMOUNT       a new income, e.g. 52000.50 (with --currency)\n"
      "  life WHAT           married, divorced, widowed, partnered, child-born,\n"
@@ -562,6 +583,17 @@ static const struct cli_opt global_opts[] = {
     {NULL, NULL, NULL, false, false},
 };
 
+const struct cli_cmd *cli_commands(size_t *n)
+{
+    *n = COMMAND_COUNT;
+    return commands;
+}
+
+const struct cli_opt *cli_global_opts(void)
+{
+    return global_opts;
+}
+
 /* Splits a command path into its words. */
 static size_t path_words(const char *path, char words[WORDS_MAX][32])
 {
@@ -591,6 +623,11 @@ static const char *short_flag_of(const char *name)
         if (strcmp(short_flags[k].name, name) == 0)
             return short_flags[k].letter;
     return NULL;
+}
+
+const char *cli_short_flag(const char *name)
+{
+    return short_flag_of(name);
 }
 
 static const char *long_flag_of(const char *arg)
@@ -630,6 +667,8 @@ static void print_synopsis(const struct cli_cmd *cmd)
 static bool in_group(const struct cli_cmd *cmd, const char *prefix)
 {
     size_t len = strlen(prefix);
+    if (cli_cmd_hidden(cmd))
+        return false;
     return len == 0 || (strncmp(cmd->path, prefix, len) == 0 && cmd->path[len] == ' ');
 }
 
@@ -703,13 +742,13 @@ static void help_json_main(const char *prefix)
 }
 
 /* folio --help, or the help of a group of commands ("admin user"). */
-static void print_main_help(const char *prefix)
+void print_main_help(const char *prefix)
 {
     if (out_json()) {
         help_json_main(prefix);
         return;
     }
-    out_text("usage: folio [--server HOST:PORT] [--json] %s%sCOMMAND [ARGS]\n\n"
+    out_text("usage: folio [--context NAME] [--server HOST[:PORT]] [--json] %s%sCOMMAND [ARGS]\n\n"
              "folio talks to a foliod server: log in once, then run commands as that user.\n\n"
              "commands:\n",
              prefix, prefix[0] ? " " : "");
@@ -732,14 +771,11 @@ static void print_main_help(const char *prefix)
              "fingerprint and remembers it once trusted (folio login --help); every\n"
              "command then refuses a server presenting another certificate. --ca\n"
              "verifies the server against a certificate authority instead.\n"
-             "\nexit status: 0 done, 1 the server refused, 2 a bad flag or value\n"
-             "(caught by folio or by the server), 3 cannot connect, server not\n"
-             "trusted, or not logged in, 4 a local file or terminal problem, 5 done\n"
-             "in part (with --strict).\n"
-             "Run 'folio COMMAND --help' for the flags of a command.\n");
+             "\nexit status: 0 done, 1 to 5 as 'folio help exit-codes' lists.\n"
+             "Run 'folio help COMMAND' or 'folio COMMAND --help' for the flags of a command.\n");
 }
 
-static void print_cmd_help(const struct cli_cmd *cmd)
+void print_cmd_help(const struct cli_cmd *cmd)
 {
     if (out_json()) {
         char about[2048];
@@ -756,7 +792,7 @@ static void print_cmd_help(const struct cli_cmd *cmd)
         help_json_flags("global_flags", global_opts);
         return;
     }
-    out_text("usage: folio [--server HOST:PORT] [--json] ");
+    out_text("usage: folio [--context NAME] [--server HOST[:PORT]] [--json] ");
     print_synopsis(cmd);
     out_text("\n\n%c%s.\n", toupper((unsigned char)cmd->summary[0]), cmd->summary + 1);
     if (cmd->about != NULL)
@@ -957,7 +993,8 @@ static int unknown_command(const struct cli *cli, const char *prefix, size_t wor
     for (size_t c = 0; c < COMMAND_COUNT; c++) {
         char path[WORDS_MAX][32];
         size_t n = path_words(commands[c].path, path);
-        if (n > words && (words == 0 || in_group(&commands[c], prefix)))
+        if (n > words && !cli_cmd_hidden(&commands[c]) &&
+            (words == 0 || in_group(&commands[c], prefix)))
             suggest_offer(&s, path[words]);
     }
     if (s.best[0] != '\0')

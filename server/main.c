@@ -23,6 +23,7 @@
 #include "data_lock.h"
 #include "firm.h"
 #include "firm_key.h"
+#include "foliod_man.h"
 #include "log.h"
 #include "server.h"
 #include "server_options.h"
@@ -42,11 +43,12 @@ static const char main_usage[] =
     "       foliod serve --data DIR [--listen HOST:PORT] [options]\n"
     "       foliod restore --data DIR FILE\n"
     "       foliod compact --data DIR\n"
-    "       foliod --help | --version\n"
+    "       foliod --help | --help-man | --version\n"
     "\n"
     "foliod keeps a firm's client portfolios and serves them to folio clients.\n"
     "Run `foliod init --help`, `foliod serve --help`, `foliod restore --help` or\n"
-    "`foliod compact --help` for each command's options.\n";
+    "`foliod compact --help` for each command's options; `foliod --help-man`\n"
+    "prints the manual page, foliod(8), in roff.\n";
 
 static const char main_compact_usage[] =
     "usage: foliod compact --data DIR\n"
@@ -567,6 +569,16 @@ int main(int argc, char **argv)
     const char *command = argv[1];
     if (strcmp(command, "--help") == 0 || strcmp(command, "help") == 0) {
         fputs(main_usage, stdout);
+        return 0;
+    }
+    if (strcmp(command, "--help-man") == 0) {
+        const struct foliod_man_command commands[] = {
+            {"init", main_init_usage, false},
+            {"serve", main_serve_usage, true},
+            {"restore", main_restore_usage, false},
+            {"compact", main_compact_usage, false},
+        };
+        foliod_man(stdout, main_usage, commands, sizeof(commands) / sizeof(commands[0]));
         return 0;
     }
     if (strcmp(command, "--version") == 0) {

@@ -416,3 +416,13 @@ void server_options_help(FILE *out)
         server_options_entry(out, &server_options[i], text);
     }
 }
+
+bool server_options_row(size_t i, const char **name, const char **arg, char *text, size_t size)
+{
+    if (i >= SERVER_OPTIONS_COUNT)
+        return false;
+    *name = server_options[i].name;
+    *arg = server_options[i].arg;
+    server_options_describe(&server_options[i], text, size);
+    return true;
+}

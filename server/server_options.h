@@ -8,6 +8,7 @@
 #ifndef FOLIO_SERVER_OPTIONS_H
 #define FOLIO_SERVER_OPTIONS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -34,5 +35,10 @@ enum server_options_result server_options_parse(int argc, char **argv, struct se
 
 /* Writes one entry per option to out, with its range and default. */
 void server_options_help(FILE *out);
+
+/* Option i (from 0) as server_options_help lists it: its name without the
+ * dashes, what it takes (NULL for a switch) and its help with range and
+ * default, into text. false past the last option. */
+bool server_options_row(size_t i, const char **name, const char **arg, char *text, size_t size);
 
 #endif
