@@ -428,6 +428,74 @@ int store_each_with_prefix(MDB_txn *txn, MDB_dbi dbi, const void *prefix, size_t
     return rc == MDB_NOTFOUND ? 0 : rc;
 }
 
+/* Puts the cursor on the walk's first entry. */
+static int store_page_seek(MDB_cursor *cur, const struct store_page_walk *walk, MDB_val *k,
+                           MDB_val *v)
+{
+    if (walk->start == NULL)
+        return mdb_cursor_get(cur, k, v, walk->backwards ? MDB_LAST : MDB_FIRST);
+    *k = *walk->start;
+    int rc = mdb_cursor_get(cur, k, v, MDB_SET_RANGE);
+    if (!walk->backwards)
+        return rc;
+    if (rc == 0)
+        return mdb_cursor_get(cur, k, v, MDB_PREV);
+    if (rc == MDB_NOTFOUND)
+        return mdb_cursor_get(cur, k, v, MDB_LAST);
+    return rc;
+}
+
+int store_page_read(MDB_txn *txn, const struct store_page_walk *walk, size_t limit,
+                    struct arena *arena, void ***records, size_t *count, bool *more)
+{
+    *records = NULL;
+    *count = 0;
+    if (more != NULL)
+        *more = false;
+    void **page = arena_calloc(arena, limit > 0 ? limit : 1, sizeof(*page));
+    if (page == NULL)
+        return ENOMEM;
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(txn, walk->dbi, &cur);
+    if (rc != 0)
+        return rc;
+    MDB_cursor_op step = walk->backwards ? MDB_PREV : MDB_NEXT;
+    MDB_val k, v;
+    size_t n = 0;
+    for (rc = store_page_seek(cur, walk, &k, &v); rc == 0 && (n < limit || more != NULL);
+         rc = mdb_cursor_get(cur, &k, &v, step)) {
+        if (walk->belongs != NULL) {
+            rc = walk->belongs(walk->ctx, txn, &k, &v);
+            if (rc == STORE_PAGE_SKIP)
+                continue;
+            if (rc != 0)
+                break;
+        }
+        if (n == limit) {
+            *more = true;
+            break;
+        }
+        if (walk->read != NULL) {
+            rc = walk->read(walk->ctx, txn, &k, &v, arena, &page[n]);
+        } else {
+            page[n] =
+                protobuf_c_message_unpack(walk->desc, &arena->allocator, v.mv_size, v.mv_data);
+            rc = page[n] == NULL ? EINVAL : 0;
+        }
+        if (rc != 0) {
+            rc = rc == MDB_NOTFOUND ? EINVAL : rc;
+            break;
+        }
+        n++;
+    }
+    mdb_cursor_close(cur);
+    if (rc != 0 && rc != MDB_NOTFOUND)
+        return rc;
+    *records = page;
+    *count = n;
+    return 0;
+}
+
 int store_list_messages(MDB_txn *txn, MDB_dbi dbi, const ProtobufCMessageDescriptor *desc,
                         size_t max, struct arena *arena, void ***out, size_t *count)
 {

@@ -139,6 +139,34 @@ typedef int (*store_prefix_fn)(void *ctx, const uint8_t *rest, size_t rest_len,
 int store_each_with_prefix(MDB_txn *txn, MDB_dbi dbi, const void *prefix, size_t prefix_len,
                            store_prefix_fn fn, void *ctx);
 
+/* One page of a list: which entries of which table belong to it, and how
+ * an entry becomes a record in the caller's arena. */
+#define STORE_PAGE_SKIP (-1) /* from belongs: not this entry, but maybe a later one */
+struct store_page_walk {
+    MDB_dbi dbi;
+    /* Forwards from the first key >= start, or backwards from the last key
+     * < start; NULL starts at the first (last) entry. */
+    const MDB_val *start;
+    bool backwards;
+    /* 0 when the entry belongs to the page, STORE_PAGE_SKIP when it does
+     * not, MDB_NOTFOUND when no later entry does either, or an error.
+     * NULL: every entry belongs. */
+    int (*belongs)(void *ctx, MDB_txn *txn, const MDB_val *key, const MDB_val *value);
+    /* Unpacks the entry into arena. MDB_NOTFOUND (an index entry whose
+     * record is gone) is damage, and the walk answers EINVAL. NULL: the
+     * value is the record, a desc message. */
+    int (*read)(void *ctx, MDB_txn *txn, const MDB_val *key, const MDB_val *value,
+                struct arena *arena, void **record);
+    const ProtobufCMessageDescriptor *desc;
+    void *ctx;
+};
+
+/* Reads up to limit records, in walk order, into an arena array. With more,
+ * also says whether another entry belongs, that is whether this page is not
+ * the last; more NULL stops at limit without looking. */
+int store_page_read(MDB_txn *txn, const struct store_page_walk *walk, size_t limit,
+                    struct arena *arena, void ***records, size_t *count, bool *more);
+
 /* The largest u64 key in dbi plus one (1 for an empty table). */
 int store_next_id(MDB_txn *txn, MDB_dbi dbi, uint64_t *id);
 

@@ -257,44 +257,54 @@ static int owner_seek(MDB_cursor *cur, uint64_t owner_id, const uint8_t *after, 
     return rc;
 }
 
+struct client_page {
+    struct store *s;
+    uint64_t owner_id;
+    const uint8_t *after;
+};
+
+static int client_page_belongs(void *ctx, MDB_txn *txn, const MDB_val *key, const MDB_val *value)
+{
+    (void)txn;
+    (void)value;
+    const struct client_page *page = ctx;
+    if (!owner_key_of(key, page->owner_id))
+        return MDB_NOTFOUND;
+    if (page->after != NULL &&
+        memcmp((const uint8_t *)key->mv_data + 8, page->after, STORE_CLIENT_ID_BYTES) == 0)
+        return STORE_PAGE_SKIP;
+    return 0;
+}
+
+static int client_page_read(void *ctx, MDB_txn *txn, const MDB_val *key, const MDB_val *value,
+                            struct arena *arena, void **record)
+{
+    (void)value;
+    const struct client_page *page = ctx;
+    return store_client_get(page->s, txn, (const uint8_t *)key->mv_data + 8, arena,
+                            (Folio__Client **)record);
+}
+
 int store_client_list(struct store *s, MDB_txn *txn, uint64_t owner_id, const uint8_t *after,
                       size_t limit, struct arena *arena, Folio__Client ***out, size_t *count,
                       bool *more)
 {
-    *out = NULL;
-    *count = 0;
-    *more = false;
     if (limit == 0 || limit > CLIENT_LIST_MAX)
         limit = CLIENT_LIST_MAX;
-    Folio__Client **clients = arena_calloc(arena, limit, sizeof(*clients));
-    if (clients == NULL)
-        return ENOMEM;
-    MDB_cursor *cur;
-    int rc = mdb_cursor_open(txn, s->clients_by_owner, &cur);
-    if (rc != 0)
-        return rc;
-    MDB_val k, v;
-    size_t n = 0;
-    for (rc = owner_seek(cur, owner_id, after, &k, &v); rc == 0 && owner_key_of(&k, owner_id);
-         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-        if (n == limit) {
-            *more = true;
-            break;
-        }
-        rc = store_client_get(s, txn, (const uint8_t *)k.mv_data + 8, arena, &clients[n]);
-        if (rc != 0) {
-            /* The index names a missing client: damage, not the end. */
-            rc = rc == MDB_NOTFOUND ? EINVAL : rc;
-            break;
-        }
-        n++;
-    }
-    mdb_cursor_close(cur);
-    if (rc != 0 && rc != MDB_NOTFOUND)
-        return rc;
-    *out = clients;
-    *count = n;
-    return 0;
+    uint8_t key[OWNER_KEY_BYTES];
+    store_key_u64(key, owner_id);
+    if (after != NULL)
+        memcpy(key + 8, after, STORE_CLIENT_ID_BYTES);
+    MDB_val start = {after != NULL ? sizeof(key) : 8, key};
+    struct client_page page = {s, owner_id, after};
+    struct store_page_walk walk = {
+        .dbi = s->clients_by_owner,
+        .start = &start,
+        .belongs = client_page_belongs,
+        .read = client_page_read,
+        .ctx = &page,
+    };
+    return store_page_read(txn, &walk, limit, arena, (void ***)out, count, more);
 }
 
 int store_client_each(struct store *s, MDB_txn *txn, uint64_t owner_id, const uint8_t *after,
@@ -458,53 +468,55 @@ int store_timeline_put(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLI
     return 0;
 }
 
+struct timeline_page {
+    const uint8_t *id;
+    uint64_t last; /* the seq of the last event read */
+};
+
+static int timeline_page_belongs(void *ctx, MDB_txn *txn, const MDB_val *key, const MDB_val *value)
+{
+    (void)txn;
+    (void)value;
+    const struct timeline_page *page = ctx;
+    return timeline_key_of(key, page->id) ? 0 : MDB_NOTFOUND;
+}
+
+static int timeline_page_read(void *ctx, MDB_txn *txn, const MDB_val *key, const MDB_val *value,
+                              struct arena *arena, void **record)
+{
+    (void)txn;
+    struct timeline_page *page = ctx;
+    *record = folio__timeline_event__unpack(&arena->allocator, value->mv_size, value->mv_data);
+    if (*record == NULL)
+        return EINVAL;
+    page->last = store_u64_from_key((const uint8_t *)key->mv_data + STORE_CLIENT_ID_BYTES);
+    return 0;
+}
+
 int store_timeline_list(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLIENT_ID_BYTES],
                         uint64_t before, size_t limit, struct arena *arena,
                         Folio__TimelineEvent ***out, size_t *count, uint64_t *next)
 {
-    *out = NULL;
-    *count = 0;
     *next = 0;
     if (limit == 0 || limit > TIMELINE_LIST_MAX)
         limit = TIMELINE_LIST_MAX;
-    Folio__TimelineEvent **events = arena_calloc(arena, limit, sizeof(*events));
-    if (events == NULL)
-        return ENOMEM;
-    MDB_cursor *cur;
-    int rc = mdb_cursor_open(txn, s->timeline, &cur);
-    if (rc != 0)
-        return rc;
     /* Sequence numbers stop below UINT64_MAX, so "from the newest" is
      * "before UINT64_MAX". */
     uint8_t key[TIMELINE_KEY_BYTES];
     timeline_key(key, id, before == 0 ? UINT64_MAX : before);
-    MDB_val k = {sizeof(key), key};
-    MDB_val v;
-    rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
-    if (rc == 0)
-        rc = mdb_cursor_get(cur, &k, &v, MDB_PREV);
-    else if (rc == MDB_NOTFOUND)
-        rc = mdb_cursor_get(cur, &k, &v, MDB_LAST);
-
-    size_t n = 0;
-    uint64_t last = 0;
-    for (; rc == 0 && timeline_key_of(&k, id); rc = mdb_cursor_get(cur, &k, &v, MDB_PREV)) {
-        if (n == limit) {
-            *next = last;
-            break;
-        }
-        events[n] = folio__timeline_event__unpack(&arena->allocator, v.mv_size, v.mv_data);
-        if (events[n] == NULL) {
-            rc = EINVAL;
-            break;
-        }
-        last = store_u64_from_key((const uint8_t *)k.mv_data + STORE_CLIENT_ID_BYTES);
-        n++;
-    }
-    mdb_cursor_close(cur);
-    if (rc != 0 && rc != MDB_NOTFOUND)
-        return rc;
-    *out = events;
-    *count = n;
-    return 0;
+    MDB_val start = {sizeof(key), key};
+    struct timeline_page page = {id, 0};
+    struct store_page_walk walk = {
+        .dbi = s->timeline,
+        .start = &start,
+        .backwards = true,
+        .belongs = timeline_page_belongs,
+        .read = timeline_page_read,
+        .ctx = &page,
+    };
+    bool more;
+    int rc = store_page_read(txn, &walk, limit, arena, (void ***)out, count, &more);
+    if (rc == 0 && more)
+        *next = page.last;
+    return rc;
 }

@@ -61,40 +61,22 @@ int store_office_add(struct store *s, MDB_txn *txn, Folio__Office *office)
     return 0;
 }
 
+/* An offices_by_name entry: the office its value names. */
+static int office_read(void *ctx, MDB_txn *txn, const MDB_val *key, const MDB_val *value,
+                       struct arena *arena, void **record)
+{
+    (void)key;
+    if (value->mv_size != 8)
+        return EINVAL;
+    return store_office_get(ctx, txn, store_u64_from_key(value->mv_data), arena,
+                            (Folio__Office **)record);
+}
+
 int store_office_list(struct store *s, MDB_txn *txn, size_t limit, struct arena *arena,
                       Folio__Office ***out, size_t *count)
 {
-    *out = NULL;
-    *count = 0;
     if (limit == 0 || limit > OFFICE_LIST_MAX)
         limit = OFFICE_LIST_MAX;
-    Folio__Office **offices = arena_calloc(arena, limit, sizeof(*offices));
-    if (offices == NULL)
-        return ENOMEM;
-    MDB_cursor *cur;
-    int rc = mdb_cursor_open(txn, s->offices_by_name, &cur);
-    if (rc != 0)
-        return rc;
-    MDB_val k, v;
-    size_t n = 0;
-    for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0 && n < limit;
-         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-        if (v.mv_size != 8) {
-            rc = EINVAL;
-            break;
-        }
-        rc = store_office_get(s, txn, store_u64_from_key(v.mv_data), arena, &offices[n]);
-        if (rc != 0) {
-            /* The index names a missing office: damage, not the end. */
-            rc = rc == MDB_NOTFOUND ? EINVAL : rc;
-            break;
-        }
-        n++;
-    }
-    mdb_cursor_close(cur);
-    if (rc != 0 && rc != MDB_NOTFOUND)
-        return rc;
-    *out = offices;
-    *count = n;
-    return 0;
+    struct store_page_walk walk = {.dbi = s->offices_by_name, .read = office_read, .ctx = s};
+    return store_page_read(txn, &walk, limit, arena, (void ***)out, count, NULL);
 }
