@@ -358,8 +358,8 @@ int store_get_message(MDB_txn *txn, MDB_dbi dbi, const void *key, size_t key_len
     int rc = mdb_get(txn, dbi, &k, &v);
     if (rc != 0)
         return rc;
-    ProtobufCMessage *msg =
-        protobuf_c_message_unpack(desc, &arena->allocator, v.mv_size, v.mv_data);
+    ProtobufCMessage *msg = protobuf_c_message_unpack(
+        desc, arena != NULL ? &arena->allocator : NULL, v.mv_size, v.mv_data);
     if (msg == NULL)
         return EINVAL;
     *out = msg;
@@ -382,6 +382,22 @@ int store_put_message(MDB_txn *txn, MDB_dbi dbi, const void *key, size_t key_len
     if (protobuf_c_message_pack(msg, v.mv_data) != size)
         return EINVAL;
     return 0;
+}
+
+int store_get_by_id(MDB_txn *txn, MDB_dbi dbi, uint64_t id, const ProtobufCMessageDescriptor *desc,
+                    struct arena *arena, void **out)
+{
+    uint8_t key[8];
+    store_key_u64(key, id);
+    return store_get_message(txn, dbi, key, sizeof(key), desc, arena, out);
+}
+
+int store_put_by_id(MDB_txn *txn, MDB_dbi dbi, uint64_t id, const ProtobufCMessage *msg,
+                    unsigned flags)
+{
+    uint8_t key[8];
+    store_key_u64(key, id);
+    return store_put_message(txn, dbi, key, sizeof(key), msg, flags);
 }
 
 int store_next_id(MDB_txn *txn, MDB_dbi dbi, uint64_t *id)

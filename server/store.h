@@ -110,13 +110,21 @@ const char *store_strerror(int rc);
 void store_key_u64(uint8_t out[8], uint64_t v);
 uint64_t store_u64_from_key(const void *key);
 
-/* Reads the record under key and unpacks it into the arena. MDB_NOTFOUND
- * when absent, EINVAL when the stored bytes do not unpack (corruption). */
+/* Reads the record under key and unpacks it into the arena, or with the
+ * default allocator when arena is NULL (free with protobuf_c_message_free_unpacked).
+ * MDB_NOTFOUND when absent, EINVAL when the stored bytes do not unpack
+ * (corruption). */
 int store_get_message(MDB_txn *txn, MDB_dbi dbi, const void *key, size_t key_len,
                       const ProtobufCMessageDescriptor *desc, struct arena *arena, void **out);
 /* Packs msg straight into the database page (MDB_RESERVE). */
 int store_put_message(MDB_txn *txn, MDB_dbi dbi, const void *key, size_t key_len,
                       const ProtobufCMessage *msg, unsigned flags);
+
+/* The same two under a u64 key (store_key_u64), for tables keyed by id. */
+int store_get_by_id(MDB_txn *txn, MDB_dbi dbi, uint64_t id, const ProtobufCMessageDescriptor *desc,
+                    struct arena *arena, void **out);
+int store_put_by_id(MDB_txn *txn, MDB_dbi dbi, uint64_t id, const ProtobufCMessage *msg,
+                    unsigned flags);
 
 /* Puts value under key unless those very bytes are there already: LMDB
  * copies a page into the commit, and so into its disk sync, even for a put

@@ -66,18 +66,13 @@ int store_alert_put(struct store *s, MDB_txn *txn, Folio__Alert *alert)
         if (rc != 0)
             return rc;
     }
-    uint8_t key[8];
-    store_key_u64(key, alert->id);
-    return store_put_message(txn, s->alerts, key, sizeof(key), &alert->base, 0);
+    return store_put_by_id(txn, s->alerts, alert->id, &alert->base, 0);
 }
 
 int store_alert_get(struct store *s, MDB_txn *txn, uint64_t id, struct arena *arena,
                     Folio__Alert **out)
 {
-    uint8_t key[8];
-    store_key_u64(key, id);
-    return store_get_message(txn, s->alerts, key, sizeof(key), &folio__alert__descriptor, arena,
-                             (void **)out);
+    return store_get_by_id(txn, s->alerts, id, &folio__alert__descriptor, arena, (void **)out);
 }
 
 int store_alert_active(struct store *s, MDB_txn *txn, const char *from, const char *to,

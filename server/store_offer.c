@@ -84,14 +84,7 @@ static int offer_index(struct store *s, MDB_txn *txn, const Folio__Offer *offer,
  * with folio__offer__free_unpacked). */
 static int offer_load(struct store *s, MDB_txn *txn, uint64_t id, Folio__Offer **out)
 {
-    uint8_t key[8];
-    store_key_u64(key, id);
-    MDB_val k = {sizeof(key), key}, v;
-    int rc = mdb_get(txn, s->offers, &k, &v);
-    if (rc != 0)
-        return rc;
-    *out = folio__offer__unpack(NULL, v.mv_size, v.mv_data);
-    return *out == NULL ? EINVAL : 0;
+    return store_get_by_id(txn, s->offers, id, &folio__offer__descriptor, NULL, (void **)out);
 }
 
 int store_offer_put(struct store *s, MDB_txn *txn, Folio__Offer *offer)
@@ -117,18 +110,13 @@ int store_offer_put(struct store *s, MDB_txn *txn, Folio__Offer *offer)
     Folio__Offer rec = *offer;
     rec.agent = NULL;
     rec.client_name = (char *)protobuf_c_empty_string;
-    uint8_t key[8];
-    store_key_u64(key, offer->id);
-    return store_put_message(txn, s->offers, key, sizeof(key), &rec.base, 0);
+    return store_put_by_id(txn, s->offers, offer->id, &rec.base, 0);
 }
 
 int store_offer_get(struct store *s, MDB_txn *txn, uint64_t id, struct arena *arena,
                     Folio__Offer **out)
 {
-    uint8_t key[8];
-    store_key_u64(key, id);
-    return store_get_message(txn, s->offers, key, sizeof(key), &folio__offer__descriptor, arena,
-                             (void **)out);
+    return store_get_by_id(txn, s->offers, id, &folio__offer__descriptor, arena, (void **)out);
 }
 
 int store_offer_each(struct store *s, MDB_txn *txn, uint64_t owner_id, uint64_t after,

@@ -14,10 +14,7 @@
 int store_office_get(struct store *s, MDB_txn *txn, uint64_t id, struct arena *arena,
                      Folio__Office **out)
 {
-    uint8_t key[8];
-    store_key_u64(key, id);
-    return store_get_message(txn, s->offices, key, sizeof(key), &folio__office__descriptor, arena,
-                             (void **)out);
+    return store_get_by_id(txn, s->offices, id, &folio__office__descriptor, arena, (void **)out);
 }
 
 int store_office_find(struct store *s, MDB_txn *txn, const char *name, struct arena *arena,

@@ -48,11 +48,9 @@ int store_rule_add(struct store *s, MDB_txn *txn, Folio__Rule *rule)
         id = remembered;
     if (id == UINT64_MAX)
         return EOVERFLOW;
-    uint8_t key[8];
-    store_key_u64(key, id);
     Folio__Rule rec = *rule;
     rec.id = id;
-    rc = store_put_message(txn, s->rules, key, sizeof(key), &rec.base, MDB_NOOVERWRITE);
+    rc = store_put_by_id(txn, s->rules, id, &rec.base, MDB_NOOVERWRITE);
     if (rc == 0)
         rc = store_rule_meta_put_u64(s, txn, RULE_NEXT_KEY, id + 1);
     if (rc != 0)

@@ -76,15 +76,7 @@ static int user_id_by_name(struct store *s, MDB_txn *txn, const char *key, size_
  * folio__user__free_unpacked(*out, NULL). */
 static int user_peek(struct store *s, MDB_txn *txn, uint64_t id, Folio__User **out)
 {
-    uint8_t key[8];
-    store_key_u64(key, id);
-    MDB_val k = {sizeof(key), key};
-    MDB_val v;
-    int rc = mdb_get(txn, s->users, &k, &v);
-    if (rc != 0)
-        return rc;
-    *out = folio__user__unpack(NULL, v.mv_size, v.mv_data);
-    return *out == NULL ? EINVAL : 0;
+    return store_get_by_id(txn, s->users, id, &folio__user__descriptor, NULL, (void **)out);
 }
 
 /* Drops the index entry of the name user id has now, when it is about to
@@ -112,10 +104,7 @@ static int user_release_old_name(struct store *s, MDB_txn *txn, uint64_t id, con
 int store_user_get(struct store *s, MDB_txn *txn, uint64_t id, struct arena *arena,
                    Folio__User **out)
 {
-    uint8_t key[8];
-    store_key_u64(key, id);
-    return store_get_message(txn, s->users, key, sizeof(key), &folio__user__descriptor, arena,
-                             (void **)out);
+    return store_get_by_id(txn, s->users, id, &folio__user__descriptor, arena, (void **)out);
 }
 
 int store_user_find(struct store *s, MDB_txn *txn, const char *name, struct arena *arena,
@@ -272,16 +261,12 @@ int store_user_count_active_firm_admins(struct store *s, MDB_txn *txn, size_t *c
 int store_credential_get(struct store *s, MDB_txn *txn, uint64_t user_id, struct arena *arena,
                          Folio__Credential **out)
 {
-    uint8_t key[8];
-    store_key_u64(key, user_id);
-    return store_get_message(txn, s->credentials, key, sizeof(key), &folio__credential__descriptor,
-                             arena, (void **)out);
+    return store_get_by_id(txn, s->credentials, user_id, &folio__credential__descriptor, arena,
+                           (void **)out);
 }
 
 int store_credential_put(struct store *s, MDB_txn *txn, uint64_t user_id,
                          const Folio__Credential *cred)
 {
-    uint8_t key[8];
-    store_key_u64(key, user_id);
-    return store_put_message(txn, s->credentials, key, sizeof(key), &cred->base, 0);
+    return store_put_by_id(txn, s->credentials, user_id, &cred->base, 0);
 }
