@@ -427,11 +427,17 @@ int store_next_id(MDB_txn *txn, MDB_dbi dbi, uint64_t *id)
 int store_each_with_prefix(MDB_txn *txn, MDB_dbi dbi, const void *prefix, size_t prefix_len,
                            store_prefix_fn fn, void *ctx)
 {
+    return store_each_with_prefix_from(txn, dbi, prefix, prefix_len, prefix, prefix_len, fn, ctx);
+}
+
+int store_each_with_prefix_from(MDB_txn *txn, MDB_dbi dbi, const void *prefix, size_t prefix_len,
+                                const void *start, size_t start_len, store_prefix_fn fn, void *ctx)
+{
     MDB_cursor *cur;
     int rc = mdb_cursor_open(txn, dbi, &cur);
     if (rc != 0)
         return rc;
-    MDB_val k = {prefix_len, (void *)prefix}, v;
+    MDB_val k = {start_len, (void *)start}, v;
     for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
          rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
         if (k.mv_size <= prefix_len || memcmp(k.mv_data, prefix, prefix_len) != 0)
@@ -523,27 +529,6 @@ int store_list_messages(MDB_txn *txn, MDB_dbi dbi, const ProtobufCMessageDescrip
         return rc;
     if (st.ms_entries > max)
         return EINVAL;
-    void **records = arena_calloc(arena, st.ms_entries + 1, sizeof(*records));
-    if (records == NULL)
-        return ENOMEM;
-    MDB_cursor *cur;
-    if ((rc = mdb_cursor_open(txn, dbi, &cur)) != 0)
-        return rc;
-    MDB_val k, v;
-    size_t n = 0;
-    for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0 && n < st.ms_entries;
-         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-        records[n] = protobuf_c_message_unpack(desc, &arena->allocator, v.mv_size, v.mv_data);
-        if (records[n] == NULL) {
-            rc = EINVAL;
-            break;
-        }
-        n++;
-    }
-    mdb_cursor_close(cur);
-    if (rc != 0 && rc != MDB_NOTFOUND)
-        return rc;
-    *out = records;
-    *count = n;
-    return 0;
+    struct store_page_walk walk = {.dbi = dbi, .desc = desc};
+    return store_page_read(txn, &walk, st.ms_entries, arena, out, count, NULL);
 }

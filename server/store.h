@@ -146,6 +146,10 @@ typedef int (*store_prefix_fn)(void *ctx, const uint8_t *rest, size_t rest_len,
                                const MDB_val *value);
 int store_each_with_prefix(MDB_txn *txn, MDB_dbi dbi, const void *prefix, size_t prefix_len,
                            store_prefix_fn fn, void *ctx);
+/* The same from the first such key >= start, which begins with prefix: to
+ * go on from where an earlier walk stopped. */
+int store_each_with_prefix_from(MDB_txn *txn, MDB_dbi dbi, const void *prefix, size_t prefix_len,
+                                const void *start, size_t start_len, store_prefix_fn fn, void *ctx);
 
 /* One page of a list: which entries of which table belong to it, and how
  * an entry becomes a record in the caller's arena. */

@@ -237,26 +237,6 @@ int store_client_delete(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CL
 
 /* Puts the cursor on owner's first index entry after `after` (NULL: the
  * first of all). MDB_NOTFOUND when there is none. */
-static int owner_seek(MDB_cursor *cur, uint64_t owner_id, const uint8_t *after, MDB_val *k,
-                      MDB_val *v)
-{
-    uint8_t key[OWNER_KEY_BYTES];
-    store_key_u64(key, owner_id);
-    k->mv_data = key;
-    k->mv_size = 8;
-    if (after != NULL) {
-        memcpy(key + 8, after, STORE_CLIENT_ID_BYTES);
-        k->mv_size = sizeof(key);
-    }
-    int rc = mdb_cursor_get(cur, k, v, MDB_SET_RANGE);
-    if (rc == 0 && after != NULL && k->mv_size == sizeof(key) &&
-        memcmp(k->mv_data, key, sizeof(key)) == 0)
-        rc = mdb_cursor_get(cur, k, v, MDB_NEXT);
-    if (rc == 0 && !owner_key_of(k, owner_id))
-        rc = MDB_NOTFOUND;
-    return rc;
-}
-
 struct client_page {
     struct store *s;
     uint64_t owner_id;
@@ -307,38 +287,45 @@ int store_client_list(struct store *s, MDB_txn *txn, uint64_t owner_id, const ui
     return store_page_read(txn, &walk, limit, arena, (void ***)out, count, more);
 }
 
+/* One walk over an owner's clients_by_owner entries, for either kind of fn.
+ * A key of another length ends the walk. */
+struct client_each_walk {
+    struct store *s;
+    MDB_txn *txn;
+    const uint8_t *after;
+    store_client_fn fn;
+    store_client_summary_fn summary_fn;
+    void *ctx;
+};
+
+static int client_each_visit(void *ctx, const uint8_t *rest, size_t rest_len, const MDB_val *value)
+{
+    (void)value;
+    const struct client_each_walk *walk = ctx;
+    if (rest_len != STORE_CLIENT_ID_BYTES)
+        return 1;
+    if (walk->after != NULL && memcmp(rest, walk->after, STORE_CLIENT_ID_BYTES) == 0)
+        return 0;
+    Folio__Client *c;
+    int rc = store_client_get(walk->s, walk->txn, rest, NULL, &c);
+    if (rc != 0)
+        return rc == MDB_NOTFOUND ? EINVAL : rc;
+    rc = walk->fn(walk->ctx, rest, c);
+    folio__client__free_unpacked(c, NULL);
+    return rc;
+}
+
 int store_client_each(struct store *s, MDB_txn *txn, uint64_t owner_id, const uint8_t *after,
                       store_client_fn fn, void *ctx)
 {
-    MDB_cursor *cur;
-    int rc = mdb_cursor_open(txn, s->clients_by_owner, &cur);
-    if (rc != 0)
-        return rc;
-    MDB_val k, v;
-    for (rc = owner_seek(cur, owner_id, after, &k, &v); rc == 0 && owner_key_of(&k, owner_id);
-         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-        const uint8_t *id = (const uint8_t *)k.mv_data + 8;
-        MDB_val ck = {STORE_CLIENT_ID_BYTES, (void *)id};
-        MDB_val cv;
-        rc = mdb_get(txn, s->clients, &ck, &cv);
-        if (rc != 0) {
-            rc = rc == MDB_NOTFOUND ? EINVAL : rc;
-            break;
-        }
-        Folio__Client *c = folio__client__unpack(NULL, cv.mv_size, cv.mv_data);
-        if (c == NULL) {
-            rc = EINVAL;
-            break;
-        }
-        rc = fn(ctx, id, c);
-        folio__client__free_unpacked(c, NULL);
-        if (rc != 0)
-            break;
-    }
-    mdb_cursor_close(cur);
-    if (rc == 1 || rc == MDB_NOTFOUND)
-        return 0;
-    return rc;
+    uint8_t key[OWNER_KEY_BYTES];
+    store_key_u64(key, owner_id);
+    if (after != NULL)
+        memcpy(key + 8, after, STORE_CLIENT_ID_BYTES);
+    struct client_each_walk walk = {.s = s, .txn = txn, .after = after, .fn = fn, .ctx = ctx};
+    int rc = store_each_with_prefix_from(txn, s->clients_by_owner, key, 8, key,
+                                         after != NULL ? sizeof(key) : 8, client_each_visit, &walk);
+    return rc == 1 ? 0 : rc;
 }
 
 /* The summary behind index value v of client id. An entry from before
@@ -366,34 +353,31 @@ static int summary_read(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CL
     return rc;
 }
 
+static int client_summary_visit(void *ctx, const uint8_t *rest, size_t rest_len,
+                                const MDB_val *value)
+{
+    const struct client_each_walk *walk = ctx;
+    if (rest_len != STORE_CLIENT_ID_BYTES)
+        return 1;
+    struct client_summary summary;
+    uint8_t *buf;
+    size_t len;
+    int rc = summary_read(walk->s, walk->txn, rest, value, &buf, &len, &summary);
+    if (rc == 0)
+        rc = walk->summary_fn(walk->ctx, rest, &summary);
+    free(buf);
+    return rc;
+}
+
 int store_client_summaries(struct store *s, MDB_txn *txn, uint64_t owner_id,
                            store_client_summary_fn fn, void *ctx)
 {
-    MDB_cursor *cur;
-    int rc = mdb_cursor_open(txn, s->clients_by_owner, &cur);
-    if (rc != 0)
-        return rc;
     uint8_t prefix[8];
     store_key_u64(prefix, owner_id);
-    MDB_val k, v;
-    for (rc = owner_seek(cur, owner_id, NULL, &k, &v);
-         rc == 0 && k.mv_size == OWNER_KEY_BYTES && memcmp(k.mv_data, prefix, 8) == 0;
-         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-        const uint8_t *id = (const uint8_t *)k.mv_data + 8;
-        struct client_summary summary;
-        uint8_t *buf;
-        size_t len;
-        rc = summary_read(s, txn, id, &v, &buf, &len, &summary);
-        if (rc == 0)
-            rc = fn(ctx, id, &summary);
-        free(buf);
-        if (rc != 0)
-            break;
-    }
-    mdb_cursor_close(cur);
-    if (rc == 1 || rc == MDB_NOTFOUND)
-        return 0;
-    return rc;
+    struct client_each_walk walk = {.s = s, .txn = txn, .summary_fn = fn, .ctx = ctx};
+    int rc = store_each_with_prefix(txn, s->clients_by_owner, prefix, sizeof(prefix),
+                                    client_summary_visit, &walk);
+    return rc == 1 ? 0 : rc;
 }
 
 int store_client_summary_get(struct store *s, MDB_txn *txn, uint64_t owner_id,
