@@ -291,27 +291,6 @@ int op_client_list_read(struct request *req, MDB_txn *txn)
 
 /* ---------------------------------------------------------------- update */
 
-/* The field names of an update, joined by ",", for timeline and audit. */
-static char *op_client_fields_joined(struct request *req, char **fields, size_t n)
-{
-    size_t len = 1;
-    for (size_t i = 0; i < n; i++)
-        len += strlen(fields[i]) + 1;
-    char *out = request_alloc(req, len);
-    if (out == NULL)
-        return NULL;
-    char *p = out;
-    for (size_t i = 0; i < n; i++) {
-        if (i > 0)
-            *p++ = ',';
-        size_t l = strlen(fields[i]);
-        memcpy(p, fields[i], l);
-        p += l;
-    }
-    *p = '\0';
-    return out;
-}
-
 int op_client_update_write(struct request *req, MDB_txn *txn)
 {
     Folio__ClientUpdate *update = req->msg->client_update;
@@ -344,7 +323,7 @@ int op_client_update_write(struct request *req, MDB_txn *txn)
     if (why != NULL)
         return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "%s", why);
     /* Only checked names, each once: the timeline's account stays short. */
-    char *what = op_client_fields_joined(req, update->fields, update->n_fields);
+    char *what = request_joined(req, update->fields, update->n_fields);
     if (what == NULL)
         return request_oom(req);
     client->version++;

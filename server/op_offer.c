@@ -20,7 +20,6 @@
 #include "server.h"
 #include "store_client.h"
 #include "store_offer.h"
-#include "store_profile.h"
 
 #define OP_OFFER_LIST_DEFAULT 100
 #define OP_OFFER_LIST_MAX     1000
@@ -49,15 +48,9 @@ static int op_offer_reply(struct request *req, MDB_txn *txn, Folio__Offer *offer
                           const Folio__Client *client, const char *today)
 {
     Folio__AgentCard *card = NULL;
-    int rc = store_profile_get(&req->server->store, txn, req->actor.user_id, &req->arena, &card);
-    if (rc == MDB_NOTFOUND) {
-        if ((card = request_alloc(req, sizeof(*card))) == NULL)
-            return request_oom(req);
-        folio__agent_card__init(card);
-    } else if (rc != 0) {
-        return request_store_error(req, rc, "read the agent's card");
-    }
-    card->user = (char *)req->actor.name;
+    int rc = request_actor_card(req, txn, &card);
+    if (rc != 0)
+        return rc;
     char *status = arena_strdup(&req->arena, offer_status_on(offer, today));
     if (status == NULL)
         return request_oom(req);

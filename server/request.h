@@ -128,6 +128,14 @@ int request_client_id(struct request *req, const char *field, const char *text, 
 int request_client(struct request *req, MDB_txn *txn, const char *field, const char *text,
                    bool firm_admin_read, uint8_t id[16], Folio__Client **out);
 
+/* The actor's agent card, or an empty one when none is set; its user name
+ * filled either way, for a reply. 0, or WRITER_ROLLBACK with the reply set. */
+int request_actor_card(struct request *req, MDB_txn *txn, Folio__AgentCard **out);
+
+/* The n strings joined by ",", in the request's arena (a field list for the
+ * timeline and the audit); NULL when out of memory. */
+char *request_joined(struct request *req, char **strings, size_t n);
+
 /* Sets an Empty result. Returns 0 (or fails the request when out of memory). */
 int request_reply_empty(struct request *req);
 
