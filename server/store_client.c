@@ -84,14 +84,10 @@ static int birthday_entry(struct store *s, MDB_txn *txn, const uint8_t id[STORE_
 static int client_owner(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLIENT_ID_BYTES],
                         uint64_t *owner_id, uint32_t *birthday)
 {
-    MDB_val k = {STORE_CLIENT_ID_BYTES, (void *)id};
-    MDB_val v;
-    int rc = mdb_get(txn, s->clients, &k, &v);
+    Folio__Client *old;
+    int rc = store_client_get(s, txn, id, NULL, &old);
     if (rc != 0)
         return rc;
-    Folio__Client *old = folio__client__unpack(NULL, v.mv_size, v.mv_data);
-    if (old == NULL)
-        return EINVAL;
     *owner_id = old->owner_id;
     *birthday = agenda_date(old->birth_date, true);
     folio__client__free_unpacked(old, NULL);
@@ -336,14 +332,10 @@ static int summary_read(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CL
     *buf = NULL;
     if (v->mv_size > 0)
         return client_summary_decode(v->mv_data, v->mv_size, out) == 0 ? 0 : EINVAL;
-    MDB_val ck = {STORE_CLIENT_ID_BYTES, (void *)id};
-    MDB_val cv;
-    int rc = mdb_get(txn, s->clients, &ck, &cv);
+    Folio__Client *c;
+    int rc = store_client_get(s, txn, id, NULL, &c);
     if (rc != 0)
         return rc == MDB_NOTFOUND ? EINVAL : rc;
-    Folio__Client *c = folio__client__unpack(NULL, cv.mv_size, cv.mv_data);
-    if (c == NULL)
-        return EINVAL;
     *len = client_summary_size(c);
     *buf = malloc(*len);
     rc = *buf == NULL ? ENOMEM : 0;

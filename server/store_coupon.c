@@ -79,13 +79,11 @@ static int coupon_index(struct store *s, MDB_txn *txn, const Folio__Coupon *coup
 static int coupon_delete(struct store *s, MDB_txn *txn, const char *code)
 {
     MDB_val k = {coupon_code_len(code), (void *)code};
-    MDB_val v;
-    int rc = mdb_get(txn, s->coupons, &k, &v);
+    Folio__Coupon *old;
+    int rc = store_get_message(txn, s->coupons, k.mv_data, k.mv_size, &folio__coupon__descriptor,
+                               NULL, (void **)&old);
     if (rc != 0)
         return rc;
-    Folio__Coupon *old = folio__coupon__unpack(NULL, v.mv_size, v.mv_data);
-    if (old == NULL)
-        return EINVAL;
     rc = coupon_index(s, txn, old, false);
     folio__coupon__free_unpacked(old, NULL);
     if (rc != 0)

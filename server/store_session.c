@@ -23,14 +23,11 @@ void store_session_key(uint8_t key[STORE_SESSION_KEY_BYTES],
 static int session_peek(struct store *s, MDB_txn *txn, const uint8_t *key, uint64_t *user_id,
                         int64_t *expires_at)
 {
-    MDB_val k = {STORE_SESSION_KEY_BYTES, (void *)key};
-    MDB_val v;
-    int rc = mdb_get(txn, s->sessions, &k, &v);
+    Folio__Session *session;
+    int rc = store_get_message(txn, s->sessions, key, STORE_SESSION_KEY_BYTES,
+                               &folio__session__descriptor, NULL, (void **)&session);
     if (rc != 0)
         return rc;
-    Folio__Session *session = folio__session__unpack(NULL, v.mv_size, v.mv_data);
-    if (session == NULL)
-        return EINVAL;
     *user_id = session->user_id;
     *expires_at = session->expires_at;
     folio__session__free_unpacked(session, NULL);
