@@ -400,6 +400,29 @@ int store_put_by_id(MDB_txn *txn, MDB_dbi dbi, uint64_t id, const ProtobufCMessa
     return store_put_message(txn, dbi, key, sizeof(key), msg, flags);
 }
 
+int store_get_u64(MDB_txn *txn, MDB_dbi dbi, const void *key, size_t key_len, uint64_t *out)
+{
+    MDB_val k = {key_len, (void *)key};
+    MDB_val v;
+    int rc = mdb_get(txn, dbi, &k, &v);
+    if (rc != 0)
+        return rc;
+    if (v.mv_size != 8)
+        return EINVAL;
+    *out = store_u64_from_key(v.mv_data);
+    return 0;
+}
+
+int store_put_u64(MDB_txn *txn, MDB_dbi dbi, const void *key, size_t key_len, uint64_t value,
+                  unsigned flags)
+{
+    uint8_t bytes[8];
+    store_key_u64(bytes, value);
+    MDB_val k = {key_len, (void *)key};
+    MDB_val v = {sizeof(bytes), bytes};
+    return mdb_put(txn, dbi, &k, &v, flags);
+}
+
 int store_next_id(MDB_txn *txn, MDB_dbi dbi, uint64_t *id)
 {
     MDB_cursor *cur;

@@ -126,6 +126,13 @@ int store_get_by_id(MDB_txn *txn, MDB_dbi dbi, uint64_t id, const ProtobufCMessa
 int store_put_by_id(MDB_txn *txn, MDB_dbi dbi, uint64_t id, const ProtobufCMessage *msg,
                     unsigned flags);
 
+/* A u64 stored as the value under key, big-endian as keys are: what a
+ * name index says of its record's id, or a counter. EINVAL when the value
+ * has another size. */
+int store_get_u64(MDB_txn *txn, MDB_dbi dbi, const void *key, size_t key_len, uint64_t *out);
+int store_put_u64(MDB_txn *txn, MDB_dbi dbi, const void *key, size_t key_len, uint64_t value,
+                  unsigned flags);
+
 /* Puts value under key unless those very bytes are there already: LMDB
  * copies a page into the commit, and so into its disk sync, even for a put
  * that changes nothing. For index entries rewritten on every change of

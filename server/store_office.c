@@ -24,14 +24,11 @@ int store_office_find(struct store *s, MDB_txn *txn, const char *name, struct ar
     size_t len = strnlen(name, max + 1);
     if (len == 0 || len > max)
         return MDB_NOTFOUND;
-    MDB_val k = {len, (void *)name};
-    MDB_val v;
-    int rc = mdb_get(txn, s->offices_by_name, &k, &v);
+    uint64_t id;
+    int rc = store_get_u64(txn, s->offices_by_name, name, len, &id);
     if (rc != 0)
         return rc;
-    if (v.mv_size != 8)
-        return EINVAL;
-    return store_office_get(s, txn, store_u64_from_key(v.mv_data), arena, out);
+    return store_office_get(s, txn, id, arena, out);
 }
 
 int store_office_add(struct store *s, MDB_txn *txn, Folio__Office *office)
@@ -42,16 +39,13 @@ int store_office_add(struct store *s, MDB_txn *txn, Folio__Office *office)
     int rc = store_next_id(txn, s->offices, &id);
     if (rc != 0)
         return rc;
-    uint8_t key[8];
-    store_key_u64(key, id);
-    MDB_val k = {strlen(office->name), office->name};
-    MDB_val v = {sizeof(key), key};
-    rc = mdb_put(txn, s->offices_by_name, &k, &v, MDB_NOOVERWRITE);
+    rc = store_put_u64(txn, s->offices_by_name, office->name, strlen(office->name), id,
+                       MDB_NOOVERWRITE);
     if (rc != 0)
         return rc;
     Folio__Office rec = *office;
     rec.id = id;
-    rc = store_put_message(txn, s->offices, key, sizeof(key), &rec.base, MDB_NOOVERWRITE);
+    rc = store_put_by_id(txn, s->offices, id, &rec.base, MDB_NOOVERWRITE);
     if (rc != 0)
         return rc;
     office->id = id;

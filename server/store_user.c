@@ -61,15 +61,7 @@ static int user_key_cmp(const MDB_val *key, const char *name)
 
 static int user_id_by_name(struct store *s, MDB_txn *txn, const char *key, size_t len, uint64_t *id)
 {
-    MDB_val k = {len, (void *)key};
-    MDB_val v;
-    int rc = mdb_get(txn, s->users_by_name, &k, &v);
-    if (rc != 0)
-        return rc;
-    if (v.mv_size != 8)
-        return EINVAL;
-    *id = store_u64_from_key(v.mv_data);
-    return 0;
+    return store_get_u64(txn, s->users_by_name, key, len, id);
 }
 
 /* Reads the record of id without the caller's arena; free with
@@ -143,22 +135,15 @@ int store_user_put(struct store *s, MDB_txn *txn, Folio__User *user)
     if (rc != 0)
         return rc;
 
-    uint8_t key[8];
-    store_key_u64(key, id);
-    if (claim) {
-        MDB_val k = {name_len, user->name};
-        MDB_val v = {sizeof(key), key};
-        rc = mdb_put(txn, s->users_by_name, &k, &v, MDB_NOOVERWRITE);
-        if (rc != 0)
-            return rc;
-    }
+    if (claim &&
+        (rc = store_put_u64(txn, s->users_by_name, user->name, name_len, id, MDB_NOOVERWRITE)) != 0)
+        return rc;
     /* The office name is filled in for replies; storing it would only let
      * it go stale. */
     Folio__User rec = *user;
     rec.id = id;
     rec.office = (char *)protobuf_c_empty_string;
-    rc = store_put_message(txn, s->users, key, sizeof(key), &rec.base,
-                           user->id == 0 ? MDB_NOOVERWRITE : 0);
+    rc = store_put_by_id(txn, s->users, id, &rec.base, user->id == 0 ? MDB_NOOVERWRITE : 0);
     if (rc != 0)
         return rc;
     user->id = id;
