@@ -31,16 +31,7 @@
 #include "store_user.h"
 #include "wire_field.h"
 
-#define OP_CLIENT_LIST_DEFAULT 100
-#define OP_CLIENT_LIST_MAX     1000
-#define OP_CLIENT_BUCKET_KEY   256
-
-static size_t op_client_limit(uint32_t asked)
-{
-    if (asked == 0)
-        return OP_CLIENT_LIST_DEFAULT;
-    return asked > OP_CLIENT_LIST_MAX ? OP_CLIENT_LIST_MAX : asked;
-}
+#define OP_CLIENT_BUCKET_KEY 256
 
 /* The owner's name, looked up once for a whole page of one owner's clients. */
 struct op_client_owner {
@@ -274,7 +265,7 @@ int op_client_list_read(struct request *req, MDB_txn *txn)
     folio__clients__init(list);
     bool more = false;
     rc = store_client_list(&req->server->store, txn, req->actor.user_id, has_after ? after : NULL,
-                           op_client_limit(ask->limit), &req->arena, &list->clients,
+                           request_page_size(ask->limit), &req->arena, &list->clients,
                            &list->n_clients, &more);
     if (rc != 0)
         return request_store_error(req, rc, "list the clients");
@@ -380,8 +371,9 @@ int op_client_history_read(struct request *req, MDB_txn *txn)
     if (timeline == NULL)
         return request_oom(req);
     folio__timeline__init(timeline);
-    rc = store_timeline_list(&req->server->store, txn, id, ask->before, op_client_limit(ask->limit),
-                             &req->arena, &timeline->events, &timeline->n_events, &timeline->next);
+    rc = store_timeline_list(&req->server->store, txn, id, ask->before,
+                             request_page_size(ask->limit), &req->arena, &timeline->events,
+                             &timeline->n_events, &timeline->next);
     if (rc != 0)
         return request_store_error(req, rc, "read the client's history");
     req->response.result_case = FOLIO__RESPONSE__RESULT_TIMELINE;
@@ -550,7 +542,7 @@ int op_segment_read(struct request *req, MDB_txn *txn)
         .segment = segment,
         .today = today,
         .after = has_after ? after : NULL,
-        .limit = op_client_limit(segment->limit),
+        .limit = request_page_size(segment->limit),
     };
     segment_buckets_init(&walk.buckets, &req->arena);
     bool listing = segment->by[0] == '\0' && !segment->count_only;

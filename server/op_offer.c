@@ -21,9 +21,6 @@
 #include "store_client.h"
 #include "store_offer.h"
 
-#define OP_OFFER_LIST_DEFAULT 100
-#define OP_OFFER_LIST_MAX     1000
-
 /* A timeline entry on the offer's client, recorded now by the actor. */
 static int op_offer_timeline(struct request *req, MDB_txn *txn, const uint8_t *client_id,
                              const Folio__Offer *offer, const char *what, const char *today)
@@ -183,9 +180,7 @@ int op_offer_list_read(struct request *req, MDB_txn *txn)
         .req = req,
         .status = ask->status[0] != '\0' ? ask->status : NULL,
         .today = today,
-        .limit = ask->limit == 0                  ? OP_OFFER_LIST_DEFAULT
-                 : ask->limit > OP_OFFER_LIST_MAX ? OP_OFFER_LIST_MAX
-                                                  : ask->limit,
+        .limit = request_page_size(ask->limit),
     };
     if (ask->client_id[0] != '\0') {
         uint8_t id[STORE_CLIENT_ID_BYTES];

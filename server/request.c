@@ -132,6 +132,13 @@ int request_reply_empty(struct request *req)
     return 0;
 }
 
+size_t request_page_size(uint32_t asked)
+{
+    if (asked == 0)
+        return REQUEST_PAGE_DEFAULT;
+    return asked > REQUEST_PAGE_MAX ? REQUEST_PAGE_MAX : asked;
+}
+
 int request_actor_card(struct request *req, MDB_txn *txn, Folio__AgentCard **out)
 {
     Folio__AgentCard *card = NULL;

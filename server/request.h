@@ -128,6 +128,12 @@ int request_client_id(struct request *req, const char *field, const char *text, 
 int request_client(struct request *req, MDB_txn *txn, const char *field, const char *text,
                    bool firm_admin_read, uint8_t id[16], Folio__Client **out);
 
+/* How many entries a page of a list reply holds: what the request asks
+ * for, REQUEST_PAGE_DEFAULT when it asks for 0, at most REQUEST_PAGE_MAX. */
+#define REQUEST_PAGE_DEFAULT 100
+#define REQUEST_PAGE_MAX     1000
+size_t request_page_size(uint32_t asked);
+
 /* The actor's agent card, or an empty one when none is set; its user name
  * filled either way, for a reply. 0, or WRITER_ROLLBACK with the reply set. */
 int request_actor_card(struct request *req, MDB_txn *txn, Folio__AgentCard **out);
