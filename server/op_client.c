@@ -112,13 +112,10 @@ int op_client_add_write(struct request *req, MDB_txn *txn)
 {
     int rc;
     struct store *store = &req->server->store;
-    Folio__Client *client = request_alloc(req, sizeof(*client));
+    Folio__Client *client =
+        request_record(req, &folio__client__descriptor, req->msg->client_add->client);
     if (client == NULL)
         return request_oom(req);
-    if (req->msg->client_add->client != NULL)
-        *client = *req->msg->client_add->client;
-    else
-        folio__client__init(client);
     op_client_strip(client);
 
     uint8_t id[STORE_CLIENT_ID_BYTES];

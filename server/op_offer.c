@@ -64,16 +64,11 @@ static int op_offer_reply(struct request *req, MDB_txn *txn, Folio__Offer *offer
 int op_offer_add_write(struct request *req, MDB_txn *txn)
 {
     struct store *store = &req->server->store;
-    Folio__Offer *offer = request_alloc(req, sizeof(*offer));
+    Folio__Offer *offer =
+        request_record(req, &folio__offer__descriptor, req->msg->offer_add->offer);
     if (offer == NULL)
         return request_oom(req);
-    if (req->msg->offer_add->offer != NULL)
-        *offer = *req->msg->offer_add->offer;
-    else
-        folio__offer__init(offer);
-    /* Unknown fields would be stored unchecked; the card is the server's. */
-    offer->base.n_unknown_fields = 0;
-    offer->base.unknown_fields = NULL;
+    /* The card is the server's. */
     offer->agent = NULL;
     offer->client_name = (char *)"";
 

@@ -139,6 +139,20 @@ size_t request_page_size(uint32_t asked)
     return asked > REQUEST_PAGE_MAX ? REQUEST_PAGE_MAX : asked;
 }
 
+void *request_record(struct request *req, const ProtobufCMessageDescriptor *desc, const void *sent)
+{
+    ProtobufCMessage *record = request_alloc(req, desc->sizeof_message);
+    if (record == NULL)
+        return NULL;
+    if (sent != NULL)
+        memcpy(record, sent, desc->sizeof_message);
+    else
+        protobuf_c_message_init(desc, record);
+    record->n_unknown_fields = 0;
+    record->unknown_fields = NULL;
+    return record;
+}
+
 int request_actor_card(struct request *req, MDB_txn *txn, Folio__AgentCard **out)
 {
     Folio__AgentCard *card = NULL;

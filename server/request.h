@@ -134,6 +134,12 @@ int request_client(struct request *req, MDB_txn *txn, const char *field, const c
 #define REQUEST_PAGE_MAX     1000
 size_t request_page_size(uint32_t asked);
 
+/* The record an add request sends, copied into the arena (a shallow copy:
+ * its strings and sub-messages are still the request's), or a new empty
+ * desc when it sends none. Its own unknown fields are dropped, since they
+ * would be stored and sent back unchecked. NULL when out of memory. */
+void *request_record(struct request *req, const ProtobufCMessageDescriptor *desc, const void *sent);
+
 /* The actor's agent card, or an empty one when none is set; its user name
  * filled either way, for a reply. 0, or WRITER_ROLLBACK with the reply set. */
 int request_actor_card(struct request *req, MDB_txn *txn, Folio__AgentCard **out);
