@@ -19,16 +19,6 @@
 #include "store_user.h"
 #include "validate.h"
 
-#define OP_LIST_DEFAULT 100
-#define OP_LIST_MAX     1000
-
-static size_t op_list_limit(uint32_t asked)
-{
-    if (asked == 0)
-        return OP_LIST_DEFAULT;
-    return asked > OP_LIST_MAX ? OP_LIST_MAX : asked;
-}
-
 int op_user_reply(struct request *req, MDB_txn *txn, Folio__User *user)
 {
     if (user->office_id == 0)
@@ -75,8 +65,8 @@ int op_office_list_read(struct request *req, MDB_txn *txn)
     if (list == NULL)
         return request_oom(req);
     folio__offices__init(list);
-    int rc = store_office_list(&req->server->store, txn, OP_LIST_MAX, &req->arena, &list->offices,
-                               &list->n_offices);
+    int rc = store_office_list(&req->server->store, txn, REQUEST_PAGE_MAX, &req->arena,
+                               &list->offices, &list->n_offices);
     if (rc != 0)
         return request_store_error(req, rc, "list the offices");
     req->response.result_case = FOLIO__RESPONSE__RESULT_OFFICES;
@@ -228,8 +218,8 @@ int op_user_list_read(struct request *req, MDB_txn *txn)
     folio__users__init(list);
     char *next = NULL;
     int rc = store_user_list(&req->server->store, txn, ask->after, access_office_scope(req),
-                             op_list_limit(ask->limit), &req->arena, &list->users, &list->n_users,
-                             &next);
+                             request_page_size(ask->limit), &req->arena, &list->users,
+                             &list->n_users, &next);
     if (rc != 0)
         return request_store_error(req, rc, "list the users");
     for (size_t i = 0; i < list->n_users; i++)
@@ -388,7 +378,7 @@ int op_audit_query_read(struct request *req, MDB_txn *txn)
         .office_id = access_office_scope(req),
         .since = query->since,
         .before = query->before,
-        .limit = op_list_limit(query->limit),
+        .limit = request_page_size(query->limit),
     };
     Folio__AuditRecords *records = request_alloc(req, sizeof(*records));
     if (records == NULL)

@@ -201,17 +201,26 @@ static int64_t agenda_day_of_key(uint32_t key)
     return calendar_day((int)(key / 10000), (int)(key / 100 % 100), (int)(key % 100));
 }
 
-/* The summary of the client behind an index entry (client_summary.h: no
- * record is unpacked), with a scratch arena the caller frees: entries are
- * many, and only the kept ones are copied. *out is NULL when the index
- * outlived its client. */
+/* The client behind an index entry: its summary (client_summary.h: no
+ * record is unpacked) and its id in words, in a scratch arena the caller
+ * frees: entries are many, and only the kept ones are copied. summary is
+ * NULL when the index outlived its client. */
+struct agenda_client {
+    struct arena scratch;
+    struct client_summary found;
+    const struct client_summary *summary;
+    char id[CLIENT_ID_TEXT + 1];
+};
+
 static int agenda_client(struct agenda *ag, const uint8_t id[STORE_CLIENT_ID_BYTES],
-                         struct arena *scratch, struct client_summary *summary,
-                         const struct client_summary **out)
+                         struct agenda_client *client)
 {
-    arena_init(scratch, 0);
-    int rc = store_client_summary_get(ag->store, ag->txn, ag->owner_id, id, scratch, summary);
-    *out = rc == 0 ? summary : NULL;
+    arena_init(&client->scratch, 0);
+    int rc = store_client_summary_get(ag->store, ag->txn, ag->owner_id, id, &client->scratch,
+                                      &client->found);
+    client->summary = rc == 0 ? &client->found : NULL;
+    if (rc == 0)
+        client_id_format(id, client->id);
     return rc == MDB_NOTFOUND ? 0 : rc;
 }
 
@@ -238,15 +247,13 @@ static int agenda_birthday(void *ctx, const struct store_agenda_key *key, const 
     int64_t day = calendar_yearly(b->year, (int)(key->date / 100), (int)(key->date % 100));
     if (day < ag->start || day > ag->end)
         return 0;
-    struct arena scratch;
-    struct client_summary summary;
-    const struct client_summary *client;
-    int rc = agenda_client(ag, key->client_id, &scratch, &summary, &client);
+    struct agenda_client found;
+    int rc = agenda_client(ag, key->client_id, &found);
+    const struct client_summary *client = found.summary;
     int born = 0;
     if (rc == 0 && client != NULL &&
         calendar_parse_date(client->birth_date, &born, NULL, NULL) == 0 && born < b->year) {
-        char id[CLIENT_ID_TEXT + 1], title[AGENDA_TEXT_MAX], call[AGENDA_TEXT_MAX];
-        client_id_format(key->client_id, id);
+        char title[AGENDA_TEXT_MAX], call[AGENDA_TEXT_MAX];
         uint32_t age = (uint32_t)(b->year - born);
         snprintf(title, sizeof(title), "birthday: %s turns %u", client->name, age);
         snprintf(call, sizeof(call), "call %s to congratulate", client->name);
@@ -254,7 +261,7 @@ static int agenda_birthday(void *ctx, const struct store_agenda_key *key, const 
             .kind = "birthday",
             .day = day,
             .priority = AGENDA_BIRTHDAY,
-            .client_id = id,
+            .client_id = found.id,
             .client_name = client->name,
             .title = title,
             .suggestion = b->advice->suggestion[0] != '\0' ? b->advice->suggestion : call,
@@ -264,7 +271,7 @@ static int agenda_birthday(void *ctx, const struct store_agenda_key *key, const 
         };
         rc = agenda_add(ag, &c);
     }
-    arena_free(&scratch);
+    arena_free(&found.scratch);
     return rc;
 }
 
@@ -315,28 +322,26 @@ static int agenda_follow_up(void *ctx, const struct store_agenda_key *key, const
     (void)value;
     (void)value_len;
     struct agenda *ag = ctx;
-    struct arena scratch;
-    struct client_summary summary;
-    const struct client_summary *client;
-    int rc = agenda_client(ag, key->client_id, &scratch, &summary, &client);
+    struct agenda_client found;
+    int rc = agenda_client(ag, key->client_id, &found);
+    const struct client_summary *client = found.summary;
     if (rc == 0 && client != NULL) {
-        Folio__TimelineEvent *ev = agenda_event(ag, key, &scratch);
+        Folio__TimelineEvent *ev = agenda_event(ag, key, &found.scratch);
         const char *note = ev != NULL ? ev->note : "";
-        char id[CLIENT_ID_TEXT + 1], title[AGENDA_TEXT_MAX];
-        client_id_format(key->client_id, id);
+        char title[AGENDA_TEXT_MAX];
         snprintf(title, sizeof(title), "follow up with %s%s%s", client->name,
                  note[0] != '\0' ? ": " : "", note);
         struct agenda_candidate c = {
             .kind = "follow_up",
             .day = agenda_day_of_key(key->date),
             .priority = AGENDA_FOLLOW_UP,
-            .client_id = id,
+            .client_id = found.id,
             .client_name = client->name,
             .title = title,
         };
         rc = agenda_add(ag, &c);
     }
-    arena_free(&scratch);
+    arena_free(&found.scratch);
     return rc;
 }
 
@@ -448,13 +453,11 @@ static int agenda_opportunity(void *ctx, const struct store_agenda_key *key, con
     struct rule_advice advice;
     if (rule_advise(open, n_open, trigger, &ag->req->arena, &advice) < 0)
         return ENOMEM;
-    struct arena scratch;
-    struct client_summary summary;
-    const struct client_summary *client;
-    int rc = agenda_client(ag, key->client_id, &scratch, &summary, &client);
+    struct agenda_client found;
+    int rc = agenda_client(ag, key->client_id, &found);
+    const struct client_summary *client = found.summary;
     if (rc == 0 && client != NULL) {
-        char id[CLIENT_ID_TEXT + 1], title[AGENDA_TEXT_MAX];
-        client_id_format(key->client_id, id);
+        char title[AGENDA_TEXT_MAX];
         char *colon = strchr(trigger, ':');
         if (colon != NULL)
             *colon = ' ';
@@ -463,7 +466,7 @@ static int agenda_opportunity(void *ctx, const struct store_agenda_key *key, con
             .kind = "opportunity",
             .day = agenda_max(day, ag->start),
             .priority = AGENDA_OPPORTUNITY,
-            .client_id = id,
+            .client_id = found.id,
             .client_name = client->name,
             .title = title,
             .suggestion = advice.suggestion,
@@ -472,7 +475,7 @@ static int agenda_opportunity(void *ctx, const struct store_agenda_key *key, con
         };
         rc = agenda_add(ag, &c);
     }
-    arena_free(&scratch);
+    arena_free(&found.scratch);
     return rc;
 }
 

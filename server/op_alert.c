@@ -88,16 +88,10 @@ static int op_alert_reply(struct request *req, Folio__Alert *alert)
 int op_alert_add_write(struct request *req, MDB_txn *txn)
 {
     int rc;
-    Folio__Alert *alert = request_alloc(req, sizeof(*alert));
+    Folio__Alert *alert =
+        request_record(req, &folio__alert__descriptor, req->msg->alert_add->alert);
     if (alert == NULL)
         return request_oom(req);
-    if (req->msg->alert_add->alert != NULL)
-        *alert = *req->msg->alert_add->alert;
-    else
-        folio__alert__init(alert);
-    /* Unknown fields would be stored and sent back unchecked. */
-    alert->base.n_unknown_fields = 0;
-    alert->base.unknown_fields = NULL;
     char buf[OP_ALERT_WHY_MAX];
     const char *why = op_alert_check(alert, buf);
     if (why != NULL)

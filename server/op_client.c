@@ -31,16 +31,7 @@
 #include "store_user.h"
 #include "wire_field.h"
 
-#define OP_CLIENT_LIST_DEFAULT 100
-#define OP_CLIENT_LIST_MAX     1000
-#define OP_CLIENT_BUCKET_KEY   256
-
-static size_t op_client_limit(uint32_t asked)
-{
-    if (asked == 0)
-        return OP_CLIENT_LIST_DEFAULT;
-    return asked > OP_CLIENT_LIST_MAX ? OP_CLIENT_LIST_MAX : asked;
-}
+#define OP_CLIENT_BUCKET_KEY 256
 
 /* The owner's name, looked up once for a whole page of one owner's clients. */
 struct op_client_owner {
@@ -121,13 +112,10 @@ int op_client_add_write(struct request *req, MDB_txn *txn)
 {
     int rc;
     struct store *store = &req->server->store;
-    Folio__Client *client = request_alloc(req, sizeof(*client));
+    Folio__Client *client =
+        request_record(req, &folio__client__descriptor, req->msg->client_add->client);
     if (client == NULL)
         return request_oom(req);
-    if (req->msg->client_add->client != NULL)
-        *client = *req->msg->client_add->client;
-    else
-        folio__client__init(client);
     op_client_strip(client);
 
     uint8_t id[STORE_CLIENT_ID_BYTES];
@@ -274,7 +262,7 @@ int op_client_list_read(struct request *req, MDB_txn *txn)
     folio__clients__init(list);
     bool more = false;
     rc = store_client_list(&req->server->store, txn, req->actor.user_id, has_after ? after : NULL,
-                           op_client_limit(ask->limit), &req->arena, &list->clients,
+                           request_page_size(ask->limit), &req->arena, &list->clients,
                            &list->n_clients, &more);
     if (rc != 0)
         return request_store_error(req, rc, "list the clients");
@@ -290,27 +278,6 @@ int op_client_list_read(struct request *req, MDB_txn *txn)
 }
 
 /* ---------------------------------------------------------------- update */
-
-/* The field names of an update, joined by ",", for timeline and audit. */
-static char *op_client_fields_joined(struct request *req, char **fields, size_t n)
-{
-    size_t len = 1;
-    for (size_t i = 0; i < n; i++)
-        len += strlen(fields[i]) + 1;
-    char *out = request_alloc(req, len);
-    if (out == NULL)
-        return NULL;
-    char *p = out;
-    for (size_t i = 0; i < n; i++) {
-        if (i > 0)
-            *p++ = ',';
-        size_t l = strlen(fields[i]);
-        memcpy(p, fields[i], l);
-        p += l;
-    }
-    *p = '\0';
-    return out;
-}
 
 int op_client_update_write(struct request *req, MDB_txn *txn)
 {
@@ -344,7 +311,7 @@ int op_client_update_write(struct request *req, MDB_txn *txn)
     if (why != NULL)
         return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "%s", why);
     /* Only checked names, each once: the timeline's account stays short. */
-    char *what = op_client_fields_joined(req, update->fields, update->n_fields);
+    char *what = request_joined(req, update->fields, update->n_fields);
     if (what == NULL)
         return request_oom(req);
     client->version++;
@@ -401,8 +368,9 @@ int op_client_history_read(struct request *req, MDB_txn *txn)
     if (timeline == NULL)
         return request_oom(req);
     folio__timeline__init(timeline);
-    rc = store_timeline_list(&req->server->store, txn, id, ask->before, op_client_limit(ask->limit),
-                             &req->arena, &timeline->events, &timeline->n_events, &timeline->next);
+    rc = store_timeline_list(&req->server->store, txn, id, ask->before,
+                             request_page_size(ask->limit), &req->arena, &timeline->events,
+                             &timeline->n_events, &timeline->next);
     if (rc != 0)
         return request_store_error(req, rc, "read the client's history");
     req->response.result_case = FOLIO__RESPONSE__RESULT_TIMELINE;
@@ -571,7 +539,7 @@ int op_segment_read(struct request *req, MDB_txn *txn)
         .segment = segment,
         .today = today,
         .after = has_after ? after : NULL,
-        .limit = op_client_limit(segment->limit),
+        .limit = request_page_size(segment->limit),
     };
     segment_buckets_init(&walk.buckets, &req->arena);
     bool listing = segment->by[0] == '\0' && !segment->count_only;

@@ -28,8 +28,6 @@
 #include "validate.h"
 
 #define OP_COUPON_DISCOUNT_MAX 200
-#define OP_COUPON_LIST_DEFAULT 100
-#define OP_COUPON_LIST_MAX     1000
 #define OP_COUPON_CODE_LEN     COUPON_CODE_LEN
 #define OP_COUPON_TRIES        8
 
@@ -218,9 +216,7 @@ int op_coupon_list_read(struct request *req, MDB_txn *txn)
     }
     if (strnlen(ask->after, STORE_AGENDA_CODE_MAX + 1) > STORE_AGENDA_CODE_MAX)
         return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "after: not a coupon code");
-    size_t limit = ask->limit == 0                   ? OP_COUPON_LIST_DEFAULT
-                   : ask->limit > OP_COUPON_LIST_MAX ? OP_COUPON_LIST_MAX
-                                                     : ask->limit;
+    size_t limit = request_page_size(ask->limit);
     Folio__Coupons *list = request_alloc(req, sizeof(*list));
     if (list == NULL)
         return request_oom(req);

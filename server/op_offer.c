@@ -20,10 +20,6 @@
 #include "server.h"
 #include "store_client.h"
 #include "store_offer.h"
-#include "store_profile.h"
-
-#define OP_OFFER_LIST_DEFAULT 100
-#define OP_OFFER_LIST_MAX     1000
 
 /* A timeline entry on the offer's client, recorded now by the actor. */
 static int op_offer_timeline(struct request *req, MDB_txn *txn, const uint8_t *client_id,
@@ -49,15 +45,9 @@ static int op_offer_reply(struct request *req, MDB_txn *txn, Folio__Offer *offer
                           const Folio__Client *client, const char *today)
 {
     Folio__AgentCard *card = NULL;
-    int rc = store_profile_get(&req->server->store, txn, req->actor.user_id, &req->arena, &card);
-    if (rc == MDB_NOTFOUND) {
-        if ((card = request_alloc(req, sizeof(*card))) == NULL)
-            return request_oom(req);
-        folio__agent_card__init(card);
-    } else if (rc != 0) {
-        return request_store_error(req, rc, "read the agent's card");
-    }
-    card->user = (char *)req->actor.name;
+    int rc = request_actor_card(req, txn, &card);
+    if (rc != 0)
+        return rc;
     char *status = arena_strdup(&req->arena, offer_status_on(offer, today));
     if (status == NULL)
         return request_oom(req);
@@ -74,16 +64,11 @@ static int op_offer_reply(struct request *req, MDB_txn *txn, Folio__Offer *offer
 int op_offer_add_write(struct request *req, MDB_txn *txn)
 {
     struct store *store = &req->server->store;
-    Folio__Offer *offer = request_alloc(req, sizeof(*offer));
+    Folio__Offer *offer =
+        request_record(req, &folio__offer__descriptor, req->msg->offer_add->offer);
     if (offer == NULL)
         return request_oom(req);
-    if (req->msg->offer_add->offer != NULL)
-        *offer = *req->msg->offer_add->offer;
-    else
-        folio__offer__init(offer);
-    /* Unknown fields would be stored unchecked; the card is the server's. */
-    offer->base.n_unknown_fields = 0;
-    offer->base.unknown_fields = NULL;
+    /* The card is the server's. */
     offer->agent = NULL;
     offer->client_name = (char *)"";
 
@@ -190,9 +175,7 @@ int op_offer_list_read(struct request *req, MDB_txn *txn)
         .req = req,
         .status = ask->status[0] != '\0' ? ask->status : NULL,
         .today = today,
-        .limit = ask->limit == 0                  ? OP_OFFER_LIST_DEFAULT
-                 : ask->limit > OP_OFFER_LIST_MAX ? OP_OFFER_LIST_MAX
-                                                  : ask->limit,
+        .limit = request_page_size(ask->limit),
     };
     if (ask->client_id[0] != '\0') {
         uint8_t id[STORE_CLIENT_ID_BYTES];

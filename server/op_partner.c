@@ -68,15 +68,10 @@ static const char *op_partner_check(Folio__Partner *partner, char buf[OP_PARTNER
 int op_partner_add_write(struct request *req, MDB_txn *txn)
 {
     int rc;
-    Folio__Partner *partner = request_alloc(req, sizeof(*partner));
+    Folio__Partner *partner =
+        request_record(req, &folio__partner__descriptor, req->msg->partner_add->partner);
     if (partner == NULL)
         return request_oom(req);
-    if (req->msg->partner_add->partner != NULL)
-        *partner = *req->msg->partner_add->partner;
-    else
-        folio__partner__init(partner);
-    partner->base.n_unknown_fields = 0;
-    partner->base.unknown_fields = NULL;
     char buf[OP_PARTNER_WHY_MAX];
     const char *why = op_partner_check(partner, buf);
     if (why != NULL)

@@ -57,45 +57,6 @@ static const char *op_profile_apply(Folio__AgentCard *card, const Folio__AgentCa
     return NULL;
 }
 
-/* The fields' names joined by ",", for the audit. Call after every name
- * was checked (they are short). */
-static char *op_profile_joined(struct request *req, char **fields, size_t n)
-{
-    size_t len = 1;
-    for (size_t i = 0; i < n; i++)
-        len += strlen(fields[i]) + 1;
-    char *out = request_alloc(req, len);
-    if (out == NULL)
-        return NULL;
-    char *p = out;
-    for (size_t i = 0; i < n; i++) {
-        if (i > 0)
-            *p++ = ',';
-        size_t l = strlen(fields[i]);
-        memcpy(p, fields[i], l);
-        p += l;
-    }
-    *p = '\0';
-    return out;
-}
-
-/* The actor's card, or an empty one; user filled either way. */
-static int op_profile_load(struct request *req, MDB_txn *txn, Folio__AgentCard **out)
-{
-    Folio__AgentCard *card = NULL;
-    int rc = store_profile_get(&req->server->store, txn, req->actor.user_id, &req->arena, &card);
-    if (rc == MDB_NOTFOUND) {
-        if ((card = request_alloc(req, sizeof(*card))) == NULL)
-            return request_oom(req);
-        folio__agent_card__init(card);
-    } else if (rc != 0) {
-        return request_store_error(req, rc, "read the card");
-    }
-    card->user = (char *)req->actor.name;
-    *out = card;
-    return 0;
-}
-
 static int op_profile_reply(struct request *req, Folio__AgentCard *card)
 {
     req->response.result_case = FOLIO__RESPONSE__RESULT_CARD;
@@ -112,7 +73,7 @@ int op_profile_set_write(struct request *req, MDB_txn *txn)
     Folio__AgentCard empty = FOLIO__AGENT_CARD__INIT;
     const Folio__AgentCard *set = ask->card != NULL ? ask->card : &empty;
     Folio__AgentCard *card = NULL;
-    int rc = op_profile_load(req, txn, &card);
+    int rc = request_actor_card(req, txn, &card);
     if (rc != 0)
         return rc;
     char buf[OP_PROFILE_WHY_MAX];
@@ -127,7 +88,7 @@ int op_profile_set_write(struct request *req, MDB_txn *txn)
                                     ask->fields[i]);
     }
     card->updated_at = req->now;
-    char *detail = op_profile_joined(req, ask->fields, ask->n_fields);
+    char *detail = request_joined(req, ask->fields, ask->n_fields);
     if (detail == NULL)
         return request_oom(req);
     if ((rc = store_profile_put(&req->server->store, txn, req->actor.user_id, card)) != 0 ||
@@ -139,7 +100,7 @@ int op_profile_set_write(struct request *req, MDB_txn *txn)
 int op_profile_get_read(struct request *req, MDB_txn *txn)
 {
     Folio__AgentCard *card = NULL;
-    int rc = op_profile_load(req, txn, &card);
+    int rc = request_actor_card(req, txn, &card);
     if (rc != 0)
         return rc;
     return op_profile_reply(req, card);

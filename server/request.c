@@ -13,6 +13,7 @@
 #include "status.h"
 #include "store.h"
 #include "store_client.h"
+#include "store_profile.h"
 
 bool request_ok(const struct request *req)
 {
@@ -129,4 +130,61 @@ int request_reply_empty(struct request *req)
     req->response.result_case = FOLIO__RESPONSE__RESULT_EMPTY;
     req->response.empty = empty;
     return 0;
+}
+
+size_t request_page_size(uint32_t asked)
+{
+    if (asked == 0)
+        return REQUEST_PAGE_DEFAULT;
+    return asked > REQUEST_PAGE_MAX ? REQUEST_PAGE_MAX : asked;
+}
+
+void *request_record(struct request *req, const ProtobufCMessageDescriptor *desc, const void *sent)
+{
+    ProtobufCMessage *record = request_alloc(req, desc->sizeof_message);
+    if (record == NULL)
+        return NULL;
+    if (sent != NULL)
+        memcpy(record, sent, desc->sizeof_message);
+    else
+        protobuf_c_message_init(desc, record);
+    record->n_unknown_fields = 0;
+    record->unknown_fields = NULL;
+    return record;
+}
+
+int request_actor_card(struct request *req, MDB_txn *txn, Folio__AgentCard **out)
+{
+    Folio__AgentCard *card = NULL;
+    int rc = store_profile_get(&req->server->store, txn, req->actor.user_id, &req->arena, &card);
+    if (rc == MDB_NOTFOUND) {
+        if ((card = request_alloc(req, sizeof(*card))) == NULL)
+            return request_oom(req);
+        folio__agent_card__init(card);
+    } else if (rc != 0) {
+        return request_store_error(req, rc, "read the agent's card");
+    }
+    card->user = (char *)req->actor.name;
+    *out = card;
+    return 0;
+}
+
+char *request_joined(struct request *req, char **strings, size_t n)
+{
+    size_t len = 1;
+    for (size_t i = 0; i < n; i++)
+        len += strlen(strings[i]) + 1;
+    char *out = request_alloc(req, len);
+    if (out == NULL)
+        return NULL;
+    char *p = out;
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0)
+            *p++ = ',';
+        size_t l = strlen(strings[i]);
+        memcpy(p, strings[i], l);
+        p += l;
+    }
+    *p = '\0';
+    return out;
 }

@@ -128,6 +128,26 @@ int request_client_id(struct request *req, const char *field, const char *text, 
 int request_client(struct request *req, MDB_txn *txn, const char *field, const char *text,
                    bool firm_admin_read, uint8_t id[16], Folio__Client **out);
 
+/* How many entries a page of a list reply holds: what the request asks
+ * for, REQUEST_PAGE_DEFAULT when it asks for 0, at most REQUEST_PAGE_MAX. */
+#define REQUEST_PAGE_DEFAULT 100
+#define REQUEST_PAGE_MAX     1000
+size_t request_page_size(uint32_t asked);
+
+/* The record an add request sends, copied into the arena (a shallow copy:
+ * its strings and sub-messages are still the request's), or a new empty
+ * desc when it sends none. Its own unknown fields are dropped, since they
+ * would be stored and sent back unchecked. NULL when out of memory. */
+void *request_record(struct request *req, const ProtobufCMessageDescriptor *desc, const void *sent);
+
+/* The actor's agent card, or an empty one when none is set; its user name
+ * filled either way, for a reply. 0, or WRITER_ROLLBACK with the reply set. */
+int request_actor_card(struct request *req, MDB_txn *txn, Folio__AgentCard **out);
+
+/* The n strings joined by ",", in the request's arena (a field list for the
+ * timeline and the audit); NULL when out of memory. */
+char *request_joined(struct request *req, char **strings, size_t n);
+
 /* Sets an Empty result. Returns 0 (or fails the request when out of memory). */
 int request_reply_empty(struct request *req);
 

@@ -358,8 +358,8 @@ int store_get_message(MDB_txn *txn, MDB_dbi dbi, const void *key, size_t key_len
     int rc = mdb_get(txn, dbi, &k, &v);
     if (rc != 0)
         return rc;
-    ProtobufCMessage *msg =
-        protobuf_c_message_unpack(desc, &arena->allocator, v.mv_size, v.mv_data);
+    ProtobufCMessage *msg = protobuf_c_message_unpack(
+        desc, arena != NULL ? &arena->allocator : NULL, v.mv_size, v.mv_data);
     if (msg == NULL)
         return EINVAL;
     *out = msg;
@@ -382,6 +382,45 @@ int store_put_message(MDB_txn *txn, MDB_dbi dbi, const void *key, size_t key_len
     if (protobuf_c_message_pack(msg, v.mv_data) != size)
         return EINVAL;
     return 0;
+}
+
+int store_get_by_id(MDB_txn *txn, MDB_dbi dbi, uint64_t id, const ProtobufCMessageDescriptor *desc,
+                    struct arena *arena, void **out)
+{
+    uint8_t key[8];
+    store_key_u64(key, id);
+    return store_get_message(txn, dbi, key, sizeof(key), desc, arena, out);
+}
+
+int store_put_by_id(MDB_txn *txn, MDB_dbi dbi, uint64_t id, const ProtobufCMessage *msg,
+                    unsigned flags)
+{
+    uint8_t key[8];
+    store_key_u64(key, id);
+    return store_put_message(txn, dbi, key, sizeof(key), msg, flags);
+}
+
+int store_get_u64(MDB_txn *txn, MDB_dbi dbi, const void *key, size_t key_len, uint64_t *out)
+{
+    MDB_val k = {key_len, (void *)key};
+    MDB_val v;
+    int rc = mdb_get(txn, dbi, &k, &v);
+    if (rc != 0)
+        return rc;
+    if (v.mv_size != 8)
+        return EINVAL;
+    *out = store_u64_from_key(v.mv_data);
+    return 0;
+}
+
+int store_put_u64(MDB_txn *txn, MDB_dbi dbi, const void *key, size_t key_len, uint64_t value,
+                  unsigned flags)
+{
+    uint8_t bytes[8];
+    store_key_u64(bytes, value);
+    MDB_val k = {key_len, (void *)key};
+    MDB_val v = {sizeof(bytes), bytes};
+    return mdb_put(txn, dbi, &k, &v, flags);
 }
 
 int store_next_id(MDB_txn *txn, MDB_dbi dbi, uint64_t *id)
@@ -411,11 +450,17 @@ int store_next_id(MDB_txn *txn, MDB_dbi dbi, uint64_t *id)
 int store_each_with_prefix(MDB_txn *txn, MDB_dbi dbi, const void *prefix, size_t prefix_len,
                            store_prefix_fn fn, void *ctx)
 {
+    return store_each_with_prefix_from(txn, dbi, prefix, prefix_len, prefix, prefix_len, fn, ctx);
+}
+
+int store_each_with_prefix_from(MDB_txn *txn, MDB_dbi dbi, const void *prefix, size_t prefix_len,
+                                const void *start, size_t start_len, store_prefix_fn fn, void *ctx)
+{
     MDB_cursor *cur;
     int rc = mdb_cursor_open(txn, dbi, &cur);
     if (rc != 0)
         return rc;
-    MDB_val k = {prefix_len, (void *)prefix}, v;
+    MDB_val k = {start_len, (void *)start}, v;
     for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
          rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
         if (k.mv_size <= prefix_len || memcmp(k.mv_data, prefix, prefix_len) != 0)
@@ -426,6 +471,74 @@ int store_each_with_prefix(MDB_txn *txn, MDB_dbi dbi, const void *prefix, size_t
     }
     mdb_cursor_close(cur);
     return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+/* Puts the cursor on the walk's first entry. */
+static int store_page_seek(MDB_cursor *cur, const struct store_page_walk *walk, MDB_val *k,
+                           MDB_val *v)
+{
+    if (walk->start == NULL)
+        return mdb_cursor_get(cur, k, v, walk->backwards ? MDB_LAST : MDB_FIRST);
+    *k = *walk->start;
+    int rc = mdb_cursor_get(cur, k, v, MDB_SET_RANGE);
+    if (!walk->backwards)
+        return rc;
+    if (rc == 0)
+        return mdb_cursor_get(cur, k, v, MDB_PREV);
+    if (rc == MDB_NOTFOUND)
+        return mdb_cursor_get(cur, k, v, MDB_LAST);
+    return rc;
+}
+
+int store_page_read(MDB_txn *txn, const struct store_page_walk *walk, size_t limit,
+                    struct arena *arena, void ***records, size_t *count, bool *more)
+{
+    *records = NULL;
+    *count = 0;
+    if (more != NULL)
+        *more = false;
+    void **page = arena_calloc(arena, limit > 0 ? limit : 1, sizeof(*page));
+    if (page == NULL)
+        return ENOMEM;
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(txn, walk->dbi, &cur);
+    if (rc != 0)
+        return rc;
+    MDB_cursor_op step = walk->backwards ? MDB_PREV : MDB_NEXT;
+    MDB_val k, v;
+    size_t n = 0;
+    for (rc = store_page_seek(cur, walk, &k, &v); rc == 0 && (n < limit || more != NULL);
+         rc = mdb_cursor_get(cur, &k, &v, step)) {
+        if (walk->belongs != NULL) {
+            rc = walk->belongs(walk->ctx, txn, &k, &v);
+            if (rc == STORE_PAGE_SKIP)
+                continue;
+            if (rc != 0)
+                break;
+        }
+        if (n == limit) {
+            *more = true;
+            break;
+        }
+        if (walk->read != NULL) {
+            rc = walk->read(walk->ctx, txn, &k, &v, arena, &page[n]);
+        } else {
+            page[n] =
+                protobuf_c_message_unpack(walk->desc, &arena->allocator, v.mv_size, v.mv_data);
+            rc = page[n] == NULL ? EINVAL : 0;
+        }
+        if (rc != 0) {
+            rc = rc == MDB_NOTFOUND ? EINVAL : rc;
+            break;
+        }
+        n++;
+    }
+    mdb_cursor_close(cur);
+    if (rc != 0 && rc != MDB_NOTFOUND)
+        return rc;
+    *records = page;
+    *count = n;
+    return 0;
 }
 
 int store_list_messages(MDB_txn *txn, MDB_dbi dbi, const ProtobufCMessageDescriptor *desc,
@@ -439,27 +552,6 @@ int store_list_messages(MDB_txn *txn, MDB_dbi dbi, const ProtobufCMessageDescrip
         return rc;
     if (st.ms_entries > max)
         return EINVAL;
-    void **records = arena_calloc(arena, st.ms_entries + 1, sizeof(*records));
-    if (records == NULL)
-        return ENOMEM;
-    MDB_cursor *cur;
-    if ((rc = mdb_cursor_open(txn, dbi, &cur)) != 0)
-        return rc;
-    MDB_val k, v;
-    size_t n = 0;
-    for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0 && n < st.ms_entries;
-         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-        records[n] = protobuf_c_message_unpack(desc, &arena->allocator, v.mv_size, v.mv_data);
-        if (records[n] == NULL) {
-            rc = EINVAL;
-            break;
-        }
-        n++;
-    }
-    mdb_cursor_close(cur);
-    if (rc != 0 && rc != MDB_NOTFOUND)
-        return rc;
-    *out = records;
-    *count = n;
-    return 0;
+    struct store_page_walk walk = {.dbi = dbi, .desc = desc};
+    return store_page_read(txn, &walk, st.ms_entries, arena, out, count, NULL);
 }

@@ -110,13 +110,28 @@ const char *store_strerror(int rc);
 void store_key_u64(uint8_t out[8], uint64_t v);
 uint64_t store_u64_from_key(const void *key);
 
-/* Reads the record under key and unpacks it into the arena. MDB_NOTFOUND
- * when absent, EINVAL when the stored bytes do not unpack (corruption). */
+/* Reads the record under key and unpacks it into the arena, or with the
+ * default allocator when arena is NULL (free with protobuf_c_message_free_unpacked).
+ * MDB_NOTFOUND when absent, EINVAL when the stored bytes do not unpack
+ * (corruption). */
 int store_get_message(MDB_txn *txn, MDB_dbi dbi, const void *key, size_t key_len,
                       const ProtobufCMessageDescriptor *desc, struct arena *arena, void **out);
 /* Packs msg straight into the database page (MDB_RESERVE). */
 int store_put_message(MDB_txn *txn, MDB_dbi dbi, const void *key, size_t key_len,
                       const ProtobufCMessage *msg, unsigned flags);
+
+/* The same two under a u64 key (store_key_u64), for tables keyed by id. */
+int store_get_by_id(MDB_txn *txn, MDB_dbi dbi, uint64_t id, const ProtobufCMessageDescriptor *desc,
+                    struct arena *arena, void **out);
+int store_put_by_id(MDB_txn *txn, MDB_dbi dbi, uint64_t id, const ProtobufCMessage *msg,
+                    unsigned flags);
+
+/* A u64 stored as the value under key, big-endian as keys are: what a
+ * name index says of its record's id, or a counter. EINVAL when the value
+ * has another size. */
+int store_get_u64(MDB_txn *txn, MDB_dbi dbi, const void *key, size_t key_len, uint64_t *out);
+int store_put_u64(MDB_txn *txn, MDB_dbi dbi, const void *key, size_t key_len, uint64_t value,
+                  unsigned flags);
 
 /* Puts value under key unless those very bytes are there already: LMDB
  * copies a page into the commit, and so into its disk sync, even for a put
@@ -138,6 +153,38 @@ typedef int (*store_prefix_fn)(void *ctx, const uint8_t *rest, size_t rest_len,
                                const MDB_val *value);
 int store_each_with_prefix(MDB_txn *txn, MDB_dbi dbi, const void *prefix, size_t prefix_len,
                            store_prefix_fn fn, void *ctx);
+/* The same from the first such key >= start, which begins with prefix: to
+ * go on from where an earlier walk stopped. */
+int store_each_with_prefix_from(MDB_txn *txn, MDB_dbi dbi, const void *prefix, size_t prefix_len,
+                                const void *start, size_t start_len, store_prefix_fn fn, void *ctx);
+
+/* One page of a list: which entries of which table belong to it, and how
+ * an entry becomes a record in the caller's arena. */
+#define STORE_PAGE_SKIP (-1) /* from belongs: not this entry, but maybe a later one */
+struct store_page_walk {
+    MDB_dbi dbi;
+    /* Forwards from the first key >= start, or backwards from the last key
+     * < start; NULL starts at the first (last) entry. */
+    const MDB_val *start;
+    bool backwards;
+    /* 0 when the entry belongs to the page, STORE_PAGE_SKIP when it does
+     * not, MDB_NOTFOUND when no later entry does either, or an error.
+     * NULL: every entry belongs. */
+    int (*belongs)(void *ctx, MDB_txn *txn, const MDB_val *key, const MDB_val *value);
+    /* Unpacks the entry into arena. MDB_NOTFOUND (an index entry whose
+     * record is gone) is damage, and the walk answers EINVAL. NULL: the
+     * value is the record, a desc message. */
+    int (*read)(void *ctx, MDB_txn *txn, const MDB_val *key, const MDB_val *value,
+                struct arena *arena, void **record);
+    const ProtobufCMessageDescriptor *desc;
+    void *ctx;
+};
+
+/* Reads up to limit records, in walk order, into an arena array. With more,
+ * also says whether another entry belongs, that is whether this page is not
+ * the last; more NULL stops at limit without looking. */
+int store_page_read(MDB_txn *txn, const struct store_page_walk *walk, size_t limit,
+                    struct arena *arena, void ***records, size_t *count, bool *more);
 
 /* The largest u64 key in dbi plus one (1 for an empty table). */
 int store_next_id(MDB_txn *txn, MDB_dbi dbi, uint64_t *id);

@@ -27,48 +27,36 @@ static bool store_alert_overlaps(const Folio__Alert *a, const char *from, const 
     return true;
 }
 
-/* Walks newest first, keeping up to limit alerts that pass (all when from
+struct store_alert_range {
+    const char *from, *to;
+};
+
+static int store_alert_in_range(void *ctx, MDB_txn *txn, const MDB_val *key, const MDB_val *value)
+{
+    (void)txn;
+    (void)key;
+    const struct store_alert_range *range = ctx;
+    Folio__Alert *probe = folio__alert__unpack(NULL, value->mv_size, value->mv_data);
+    if (probe == NULL)
+        return EINVAL;
+    bool keep = store_alert_overlaps(probe, range->from, range->to);
+    folio__alert__free_unpacked(probe, NULL);
+    return keep ? 0 : STORE_PAGE_SKIP;
+}
+
+/* Walks newest first, keeping up to limit alerts that pass (all when range
  * is NULL). */
-static int store_alert_walk(struct store *s, MDB_txn *txn, const char *from, const char *to,
+static int store_alert_walk(struct store *s, MDB_txn *txn, struct store_alert_range *range,
                             size_t limit, struct arena *arena, Folio__Alert ***out, size_t *count)
 {
-    *out = NULL;
-    *count = 0;
-    Folio__Alert **alerts = arena_calloc(arena, limit > 0 ? limit : 1, sizeof(*alerts));
-    if (alerts == NULL)
-        return ENOMEM;
-    MDB_cursor *cur;
-    int rc = mdb_cursor_open(txn, s->alerts, &cur);
-    if (rc != 0)
-        return rc;
-    MDB_val k, v;
-    size_t n = 0;
-    for (rc = mdb_cursor_get(cur, &k, &v, MDB_LAST); rc == 0 && n < limit;
-         rc = mdb_cursor_get(cur, &k, &v, MDB_PREV)) {
-        if (from != NULL) {
-            Folio__Alert *probe = folio__alert__unpack(NULL, v.mv_size, v.mv_data);
-            if (probe == NULL) {
-                rc = EINVAL;
-                break;
-            }
-            bool keep = store_alert_overlaps(probe, from, to);
-            folio__alert__free_unpacked(probe, NULL);
-            if (!keep)
-                continue;
-        }
-        alerts[n] = folio__alert__unpack(&arena->allocator, v.mv_size, v.mv_data);
-        if (alerts[n] == NULL) {
-            rc = EINVAL;
-            break;
-        }
-        n++;
-    }
-    mdb_cursor_close(cur);
-    if (rc != 0 && rc != MDB_NOTFOUND)
-        return rc;
-    *out = alerts;
-    *count = n;
-    return 0;
+    struct store_page_walk walk = {
+        .dbi = s->alerts,
+        .backwards = true,
+        .belongs = range != NULL ? store_alert_in_range : NULL,
+        .desc = &folio__alert__descriptor,
+        .ctx = range,
+    };
+    return store_page_read(txn, &walk, limit, arena, (void ***)out, count, NULL);
 }
 
 int store_alert_put(struct store *s, MDB_txn *txn, Folio__Alert *alert)
@@ -78,28 +66,25 @@ int store_alert_put(struct store *s, MDB_txn *txn, Folio__Alert *alert)
         if (rc != 0)
             return rc;
     }
-    uint8_t key[8];
-    store_key_u64(key, alert->id);
-    return store_put_message(txn, s->alerts, key, sizeof(key), &alert->base, 0);
+    return store_put_by_id(txn, s->alerts, alert->id, &alert->base, 0);
 }
 
 int store_alert_get(struct store *s, MDB_txn *txn, uint64_t id, struct arena *arena,
                     Folio__Alert **out)
 {
-    uint8_t key[8];
-    store_key_u64(key, id);
-    return store_get_message(txn, s->alerts, key, sizeof(key), &folio__alert__descriptor, arena,
-                             (void **)out);
+    return store_get_by_id(txn, s->alerts, id, &folio__alert__descriptor, arena, (void **)out);
 }
 
 int store_alert_active(struct store *s, MDB_txn *txn, const char *from, const char *to,
                        struct arena *arena, Folio__Alert ***out, size_t *count)
 {
-    return store_alert_walk(s, txn, from, to, STORE_ALERT_ACTIVE_MAX, arena, out, count);
+    struct store_alert_range range = {from, to};
+    return store_alert_walk(s, txn, from != NULL ? &range : NULL, STORE_ALERT_ACTIVE_MAX, arena,
+                            out, count);
 }
 
 int store_alert_list(struct store *s, MDB_txn *txn, size_t limit, struct arena *arena,
                      Folio__Alert ***out, size_t *count)
 {
-    return store_alert_walk(s, txn, NULL, NULL, limit, arena, out, count);
+    return store_alert_walk(s, txn, NULL, limit, arena, out, count);
 }

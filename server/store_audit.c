@@ -280,11 +280,9 @@ static int audit_backfill_one(struct store *s, MDB_txn *txn, uint64_t seq,
         return audit_index(s, txn, client, seq, kept);
     if (rc != MDB_NOTFOUND || strcmp(r->detail, kept) == 0)
         return rc == MDB_NOTFOUND ? 0 : rc;
-    uint8_t key[8];
-    store_key_u64(key, seq);
     Folio__AuditRecord scrubbed = *r;
     scrubbed.detail = kept;
-    return store_put_message(txn, s->audit, key, sizeof(key), &scrubbed.base, 0);
+    return store_put_by_id(txn, s->audit, seq, &scrubbed.base, 0);
 }
 
 int store_audit_backfill(struct store *s, MDB_txn *txn, bool *done)

@@ -84,14 +84,10 @@ static int birthday_entry(struct store *s, MDB_txn *txn, const uint8_t id[STORE_
 static int client_owner(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLIENT_ID_BYTES],
                         uint64_t *owner_id, uint32_t *birthday)
 {
-    MDB_val k = {STORE_CLIENT_ID_BYTES, (void *)id};
-    MDB_val v;
-    int rc = mdb_get(txn, s->clients, &k, &v);
+    Folio__Client *old;
+    int rc = store_client_get(s, txn, id, NULL, &old);
     if (rc != 0)
         return rc;
-    Folio__Client *old = folio__client__unpack(NULL, v.mv_size, v.mv_data);
-    if (old == NULL)
-        return EINVAL;
     *owner_id = old->owner_id;
     *birthday = agenda_date(old->birth_date, true);
     folio__client__free_unpacked(old, NULL);
@@ -237,98 +233,95 @@ int store_client_delete(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CL
 
 /* Puts the cursor on owner's first index entry after `after` (NULL: the
  * first of all). MDB_NOTFOUND when there is none. */
-static int owner_seek(MDB_cursor *cur, uint64_t owner_id, const uint8_t *after, MDB_val *k,
-                      MDB_val *v)
+struct client_page {
+    struct store *s;
+    uint64_t owner_id;
+    const uint8_t *after;
+};
+
+static int client_page_belongs(void *ctx, MDB_txn *txn, const MDB_val *key, const MDB_val *value)
 {
-    uint8_t key[OWNER_KEY_BYTES];
-    store_key_u64(key, owner_id);
-    k->mv_data = key;
-    k->mv_size = 8;
-    if (after != NULL) {
-        memcpy(key + 8, after, STORE_CLIENT_ID_BYTES);
-        k->mv_size = sizeof(key);
-    }
-    int rc = mdb_cursor_get(cur, k, v, MDB_SET_RANGE);
-    if (rc == 0 && after != NULL && k->mv_size == sizeof(key) &&
-        memcmp(k->mv_data, key, sizeof(key)) == 0)
-        rc = mdb_cursor_get(cur, k, v, MDB_NEXT);
-    if (rc == 0 && !owner_key_of(k, owner_id))
-        rc = MDB_NOTFOUND;
-    return rc;
+    (void)txn;
+    (void)value;
+    const struct client_page *page = ctx;
+    if (!owner_key_of(key, page->owner_id))
+        return MDB_NOTFOUND;
+    if (page->after != NULL &&
+        memcmp((const uint8_t *)key->mv_data + 8, page->after, STORE_CLIENT_ID_BYTES) == 0)
+        return STORE_PAGE_SKIP;
+    return 0;
+}
+
+static int client_page_read(void *ctx, MDB_txn *txn, const MDB_val *key, const MDB_val *value,
+                            struct arena *arena, void **record)
+{
+    (void)value;
+    const struct client_page *page = ctx;
+    return store_client_get(page->s, txn, (const uint8_t *)key->mv_data + 8, arena,
+                            (Folio__Client **)record);
 }
 
 int store_client_list(struct store *s, MDB_txn *txn, uint64_t owner_id, const uint8_t *after,
                       size_t limit, struct arena *arena, Folio__Client ***out, size_t *count,
                       bool *more)
 {
-    *out = NULL;
-    *count = 0;
-    *more = false;
     if (limit == 0 || limit > CLIENT_LIST_MAX)
         limit = CLIENT_LIST_MAX;
-    Folio__Client **clients = arena_calloc(arena, limit, sizeof(*clients));
-    if (clients == NULL)
-        return ENOMEM;
-    MDB_cursor *cur;
-    int rc = mdb_cursor_open(txn, s->clients_by_owner, &cur);
+    uint8_t key[OWNER_KEY_BYTES];
+    store_key_u64(key, owner_id);
+    if (after != NULL)
+        memcpy(key + 8, after, STORE_CLIENT_ID_BYTES);
+    MDB_val start = {after != NULL ? sizeof(key) : 8, key};
+    struct client_page page = {s, owner_id, after};
+    struct store_page_walk walk = {
+        .dbi = s->clients_by_owner,
+        .start = &start,
+        .belongs = client_page_belongs,
+        .read = client_page_read,
+        .ctx = &page,
+    };
+    return store_page_read(txn, &walk, limit, arena, (void ***)out, count, more);
+}
+
+/* One walk over an owner's clients_by_owner entries, for either kind of fn.
+ * A key of another length ends the walk. */
+struct client_each_walk {
+    struct store *s;
+    MDB_txn *txn;
+    const uint8_t *after;
+    store_client_fn fn;
+    store_client_summary_fn summary_fn;
+    void *ctx;
+};
+
+static int client_each_visit(void *ctx, const uint8_t *rest, size_t rest_len, const MDB_val *value)
+{
+    (void)value;
+    const struct client_each_walk *walk = ctx;
+    if (rest_len != STORE_CLIENT_ID_BYTES)
+        return 1;
+    if (walk->after != NULL && memcmp(rest, walk->after, STORE_CLIENT_ID_BYTES) == 0)
+        return 0;
+    Folio__Client *c;
+    int rc = store_client_get(walk->s, walk->txn, rest, NULL, &c);
     if (rc != 0)
-        return rc;
-    MDB_val k, v;
-    size_t n = 0;
-    for (rc = owner_seek(cur, owner_id, after, &k, &v); rc == 0 && owner_key_of(&k, owner_id);
-         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-        if (n == limit) {
-            *more = true;
-            break;
-        }
-        rc = store_client_get(s, txn, (const uint8_t *)k.mv_data + 8, arena, &clients[n]);
-        if (rc != 0) {
-            /* The index names a missing client: damage, not the end. */
-            rc = rc == MDB_NOTFOUND ? EINVAL : rc;
-            break;
-        }
-        n++;
-    }
-    mdb_cursor_close(cur);
-    if (rc != 0 && rc != MDB_NOTFOUND)
-        return rc;
-    *out = clients;
-    *count = n;
-    return 0;
+        return rc == MDB_NOTFOUND ? EINVAL : rc;
+    rc = walk->fn(walk->ctx, rest, c);
+    folio__client__free_unpacked(c, NULL);
+    return rc;
 }
 
 int store_client_each(struct store *s, MDB_txn *txn, uint64_t owner_id, const uint8_t *after,
                       store_client_fn fn, void *ctx)
 {
-    MDB_cursor *cur;
-    int rc = mdb_cursor_open(txn, s->clients_by_owner, &cur);
-    if (rc != 0)
-        return rc;
-    MDB_val k, v;
-    for (rc = owner_seek(cur, owner_id, after, &k, &v); rc == 0 && owner_key_of(&k, owner_id);
-         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-        const uint8_t *id = (const uint8_t *)k.mv_data + 8;
-        MDB_val ck = {STORE_CLIENT_ID_BYTES, (void *)id};
-        MDB_val cv;
-        rc = mdb_get(txn, s->clients, &ck, &cv);
-        if (rc != 0) {
-            rc = rc == MDB_NOTFOUND ? EINVAL : rc;
-            break;
-        }
-        Folio__Client *c = folio__client__unpack(NULL, cv.mv_size, cv.mv_data);
-        if (c == NULL) {
-            rc = EINVAL;
-            break;
-        }
-        rc = fn(ctx, id, c);
-        folio__client__free_unpacked(c, NULL);
-        if (rc != 0)
-            break;
-    }
-    mdb_cursor_close(cur);
-    if (rc == 1 || rc == MDB_NOTFOUND)
-        return 0;
-    return rc;
+    uint8_t key[OWNER_KEY_BYTES];
+    store_key_u64(key, owner_id);
+    if (after != NULL)
+        memcpy(key + 8, after, STORE_CLIENT_ID_BYTES);
+    struct client_each_walk walk = {.s = s, .txn = txn, .after = after, .fn = fn, .ctx = ctx};
+    int rc = store_each_with_prefix_from(txn, s->clients_by_owner, key, 8, key,
+                                         after != NULL ? sizeof(key) : 8, client_each_visit, &walk);
+    return rc == 1 ? 0 : rc;
 }
 
 /* The summary behind index value v of client id. An entry from before
@@ -339,14 +332,10 @@ static int summary_read(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CL
     *buf = NULL;
     if (v->mv_size > 0)
         return client_summary_decode(v->mv_data, v->mv_size, out) == 0 ? 0 : EINVAL;
-    MDB_val ck = {STORE_CLIENT_ID_BYTES, (void *)id};
-    MDB_val cv;
-    int rc = mdb_get(txn, s->clients, &ck, &cv);
+    Folio__Client *c;
+    int rc = store_client_get(s, txn, id, NULL, &c);
     if (rc != 0)
         return rc == MDB_NOTFOUND ? EINVAL : rc;
-    Folio__Client *c = folio__client__unpack(NULL, cv.mv_size, cv.mv_data);
-    if (c == NULL)
-        return EINVAL;
     *len = client_summary_size(c);
     *buf = malloc(*len);
     rc = *buf == NULL ? ENOMEM : 0;
@@ -356,34 +345,31 @@ static int summary_read(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CL
     return rc;
 }
 
+static int client_summary_visit(void *ctx, const uint8_t *rest, size_t rest_len,
+                                const MDB_val *value)
+{
+    const struct client_each_walk *walk = ctx;
+    if (rest_len != STORE_CLIENT_ID_BYTES)
+        return 1;
+    struct client_summary summary;
+    uint8_t *buf;
+    size_t len;
+    int rc = summary_read(walk->s, walk->txn, rest, value, &buf, &len, &summary);
+    if (rc == 0)
+        rc = walk->summary_fn(walk->ctx, rest, &summary);
+    free(buf);
+    return rc;
+}
+
 int store_client_summaries(struct store *s, MDB_txn *txn, uint64_t owner_id,
                            store_client_summary_fn fn, void *ctx)
 {
-    MDB_cursor *cur;
-    int rc = mdb_cursor_open(txn, s->clients_by_owner, &cur);
-    if (rc != 0)
-        return rc;
     uint8_t prefix[8];
     store_key_u64(prefix, owner_id);
-    MDB_val k, v;
-    for (rc = owner_seek(cur, owner_id, NULL, &k, &v);
-         rc == 0 && k.mv_size == OWNER_KEY_BYTES && memcmp(k.mv_data, prefix, 8) == 0;
-         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-        const uint8_t *id = (const uint8_t *)k.mv_data + 8;
-        struct client_summary summary;
-        uint8_t *buf;
-        size_t len;
-        rc = summary_read(s, txn, id, &v, &buf, &len, &summary);
-        if (rc == 0)
-            rc = fn(ctx, id, &summary);
-        free(buf);
-        if (rc != 0)
-            break;
-    }
-    mdb_cursor_close(cur);
-    if (rc == 1 || rc == MDB_NOTFOUND)
-        return 0;
-    return rc;
+    struct client_each_walk walk = {.s = s, .txn = txn, .summary_fn = fn, .ctx = ctx};
+    int rc = store_each_with_prefix(txn, s->clients_by_owner, prefix, sizeof(prefix),
+                                    client_summary_visit, &walk);
+    return rc == 1 ? 0 : rc;
 }
 
 int store_client_summary_get(struct store *s, MDB_txn *txn, uint64_t owner_id,
@@ -458,53 +444,55 @@ int store_timeline_put(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLI
     return 0;
 }
 
+struct timeline_page {
+    const uint8_t *id;
+    uint64_t last; /* the seq of the last event read */
+};
+
+static int timeline_page_belongs(void *ctx, MDB_txn *txn, const MDB_val *key, const MDB_val *value)
+{
+    (void)txn;
+    (void)value;
+    const struct timeline_page *page = ctx;
+    return timeline_key_of(key, page->id) ? 0 : MDB_NOTFOUND;
+}
+
+static int timeline_page_read(void *ctx, MDB_txn *txn, const MDB_val *key, const MDB_val *value,
+                              struct arena *arena, void **record)
+{
+    (void)txn;
+    struct timeline_page *page = ctx;
+    *record = folio__timeline_event__unpack(&arena->allocator, value->mv_size, value->mv_data);
+    if (*record == NULL)
+        return EINVAL;
+    page->last = store_u64_from_key((const uint8_t *)key->mv_data + STORE_CLIENT_ID_BYTES);
+    return 0;
+}
+
 int store_timeline_list(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLIENT_ID_BYTES],
                         uint64_t before, size_t limit, struct arena *arena,
                         Folio__TimelineEvent ***out, size_t *count, uint64_t *next)
 {
-    *out = NULL;
-    *count = 0;
     *next = 0;
     if (limit == 0 || limit > TIMELINE_LIST_MAX)
         limit = TIMELINE_LIST_MAX;
-    Folio__TimelineEvent **events = arena_calloc(arena, limit, sizeof(*events));
-    if (events == NULL)
-        return ENOMEM;
-    MDB_cursor *cur;
-    int rc = mdb_cursor_open(txn, s->timeline, &cur);
-    if (rc != 0)
-        return rc;
     /* Sequence numbers stop below UINT64_MAX, so "from the newest" is
      * "before UINT64_MAX". */
     uint8_t key[TIMELINE_KEY_BYTES];
     timeline_key(key, id, before == 0 ? UINT64_MAX : before);
-    MDB_val k = {sizeof(key), key};
-    MDB_val v;
-    rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
-    if (rc == 0)
-        rc = mdb_cursor_get(cur, &k, &v, MDB_PREV);
-    else if (rc == MDB_NOTFOUND)
-        rc = mdb_cursor_get(cur, &k, &v, MDB_LAST);
-
-    size_t n = 0;
-    uint64_t last = 0;
-    for (; rc == 0 && timeline_key_of(&k, id); rc = mdb_cursor_get(cur, &k, &v, MDB_PREV)) {
-        if (n == limit) {
-            *next = last;
-            break;
-        }
-        events[n] = folio__timeline_event__unpack(&arena->allocator, v.mv_size, v.mv_data);
-        if (events[n] == NULL) {
-            rc = EINVAL;
-            break;
-        }
-        last = store_u64_from_key((const uint8_t *)k.mv_data + STORE_CLIENT_ID_BYTES);
-        n++;
-    }
-    mdb_cursor_close(cur);
-    if (rc != 0 && rc != MDB_NOTFOUND)
-        return rc;
-    *out = events;
-    *count = n;
-    return 0;
+    MDB_val start = {sizeof(key), key};
+    struct timeline_page page = {id, 0};
+    struct store_page_walk walk = {
+        .dbi = s->timeline,
+        .start = &start,
+        .backwards = true,
+        .belongs = timeline_page_belongs,
+        .read = timeline_page_read,
+        .ctx = &page,
+    };
+    bool more;
+    int rc = store_page_read(txn, &walk, limit, arena, (void ***)out, count, &more);
+    if (rc == 0 && more)
+        *next = page.last;
+    return rc;
 }

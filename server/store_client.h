@@ -19,6 +19,7 @@ struct client_summary;
 
 #define STORE_CLIENT_ID_BYTES 16
 
+/* arena NULL unpacks with the default allocator (store_get_message). */
 int store_client_get(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLIENT_ID_BYTES],
                      struct arena *arena, Folio__Client **out);
 

@@ -79,13 +79,11 @@ static int coupon_index(struct store *s, MDB_txn *txn, const Folio__Coupon *coup
 static int coupon_delete(struct store *s, MDB_txn *txn, const char *code)
 {
     MDB_val k = {coupon_code_len(code), (void *)code};
-    MDB_val v;
-    int rc = mdb_get(txn, s->coupons, &k, &v);
+    Folio__Coupon *old;
+    int rc = store_get_message(txn, s->coupons, k.mv_data, k.mv_size, &folio__coupon__descriptor,
+                               NULL, (void **)&old);
     if (rc != 0)
         return rc;
-    Folio__Coupon *old = folio__coupon__unpack(NULL, v.mv_size, v.mv_data);
-    if (old == NULL)
-        return EINVAL;
     rc = coupon_index(s, txn, old, false);
     folio__coupon__free_unpacked(old, NULL);
     if (rc != 0)
@@ -127,72 +125,84 @@ static bool coupon_key_of(const MDB_val *k, const uint8_t *prefix, size_t prefix
            memcmp(k->mv_data, prefix, prefix_len) == 0;
 }
 
+struct coupon_page {
+    struct store *s;
+    uint64_t owner_id;
+    const uint8_t *prefix;
+    size_t prefix_len;
+    const MDB_val *after; /* prefix + the code the page starts after, or NULL */
+};
+
+/* The coupon an index entry names, unpacked into arena (NULL: the default
+ * allocator). A missing one is damage, not the end of the list. */
+static int coupon_page_get(const struct coupon_page *page, MDB_txn *txn, const MDB_val *key,
+                           struct arena *arena, Folio__Coupon **out)
+{
+    char code[COUPON_CODE_MAX + 1];
+    size_t len = key->mv_size - page->prefix_len;
+    memcpy(code, (const uint8_t *)key->mv_data + page->prefix_len, len);
+    code[len] = '\0';
+    int rc = store_coupon_get(page->s, txn, code, arena, out);
+    return rc == MDB_NOTFOUND ? EINVAL : rc;
+}
+
+/* A client's coupons come from its own index; the owner is still checked,
+ * so a coupon never shows up for anyone but its owner. */
+static int coupon_page_belongs(void *ctx, MDB_txn *txn, const MDB_val *key, const MDB_val *value)
+{
+    (void)value;
+    const struct coupon_page *page = ctx;
+    if (!coupon_key_of(key, page->prefix, page->prefix_len))
+        return MDB_NOTFOUND;
+    if (page->after != NULL && key->mv_size == page->after->mv_size &&
+        memcmp(key->mv_data, page->after->mv_data, key->mv_size) == 0)
+        return STORE_PAGE_SKIP;
+    Folio__Coupon *coupon;
+    int rc = coupon_page_get(page, txn, key, NULL, &coupon);
+    if (rc != 0)
+        return rc;
+    bool mine = coupon->owner_id == page->owner_id;
+    folio__coupon__free_unpacked(coupon, NULL);
+    return mine ? 0 : STORE_PAGE_SKIP;
+}
+
+static int coupon_page_read(void *ctx, MDB_txn *txn, const MDB_val *key, const MDB_val *value,
+                            struct arena *arena, void **record)
+{
+    (void)value;
+    return coupon_page_get(ctx, txn, key, arena, (Folio__Coupon **)record);
+}
+
 int store_coupon_list(struct store *s, MDB_txn *txn, uint64_t owner_id, const uint8_t *client_id,
                       const char *after, size_t limit, struct arena *arena, Folio__Coupon ***out,
                       size_t *count, bool *more)
 {
-    *out = NULL;
-    *count = 0;
-    *more = false;
     if (limit == 0 || limit > COUPON_LIST_MAX)
         limit = COUPON_LIST_MAX;
-    Folio__Coupon **coupons = arena_calloc(arena, limit, sizeof(*coupons));
-    if (coupons == NULL)
-        return ENOMEM;
-    /* A client's coupons come from its own index; the owner is still
-     * checked, so a coupon never shows up for anyone but its owner. */
     uint8_t prefix[16];
-    size_t prefix_len;
+    struct coupon_page page = {.s = s, .owner_id = owner_id, .prefix = prefix};
     MDB_dbi dbi;
     if (client_id != NULL) {
         memcpy(prefix, client_id, 16);
-        prefix_len = 16;
+        page.prefix_len = 16;
         dbi = s->coupons_by_client;
     } else {
         store_key_u64(prefix, owner_id);
-        prefix_len = 8;
+        page.prefix_len = 8;
         dbi = s->coupons_by_owner;
     }
-    uint8_t start[COUPON_INDEX_MAX];
-    MDB_val k = {coupon_index_key(start, prefix, prefix_len, after != NULL ? after : ""), start};
-    MDB_val v;
-    MDB_cursor *cur;
-    int rc = mdb_cursor_open(txn, dbi, &cur);
-    if (rc != 0)
-        return rc;
-    size_t seek_len = k.mv_size;
-    rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
-    if (rc == 0 && after != NULL && k.mv_size == seek_len &&
-        memcmp(k.mv_data, start, seek_len) == 0)
-        rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
-    size_t n = 0;
-    for (; rc == 0 && coupon_key_of(&k, prefix, prefix_len);
-         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-        char code[COUPON_CODE_MAX + 1];
-        size_t len = k.mv_size - prefix_len;
-        memcpy(code, (const uint8_t *)k.mv_data + prefix_len, len);
-        code[len] = '\0';
-        Folio__Coupon *coupon;
-        rc = store_coupon_get(s, txn, code, arena, &coupon);
-        if (rc != 0) {
-            /* The index names a missing coupon: damage, not the end. */
-            rc = rc == MDB_NOTFOUND ? EINVAL : rc;
-            break;
-        }
-        if (coupon->owner_id != owner_id)
-            continue;
-        if (n == limit) {
-            *more = true;
-            break;
-        }
-        coupons[n++] = coupon;
-    }
-    mdb_cursor_close(cur);
-    if (rc != 0 && rc != MDB_NOTFOUND)
-        return rc;
-    *out = coupons;
-    *count = n;
-    return 0;
+    uint8_t key[COUPON_INDEX_MAX];
+    MDB_val start = {coupon_index_key(key, prefix, page.prefix_len, after != NULL ? after : ""),
+                     key};
+    page.after = after != NULL ? &start : NULL;
+    struct store_page_walk walk = {
+        .dbi = dbi,
+        .start = &start,
+        .belongs = coupon_page_belongs,
+        .read = coupon_page_read,
+        .ctx = &page,
+    };
+    return store_page_read(txn, &walk, limit, arena, (void ***)out, count, more);
 }
 
 int store_coupon_delete_client(struct store *s, MDB_txn *txn, const uint8_t client_id[16])

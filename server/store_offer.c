@@ -84,14 +84,7 @@ static int offer_index(struct store *s, MDB_txn *txn, const Folio__Offer *offer,
  * with folio__offer__free_unpacked). */
 static int offer_load(struct store *s, MDB_txn *txn, uint64_t id, Folio__Offer **out)
 {
-    uint8_t key[8];
-    store_key_u64(key, id);
-    MDB_val k = {sizeof(key), key}, v;
-    int rc = mdb_get(txn, s->offers, &k, &v);
-    if (rc != 0)
-        return rc;
-    *out = folio__offer__unpack(NULL, v.mv_size, v.mv_data);
-    return *out == NULL ? EINVAL : 0;
+    return store_get_by_id(txn, s->offers, id, &folio__offer__descriptor, NULL, (void **)out);
 }
 
 int store_offer_put(struct store *s, MDB_txn *txn, Folio__Offer *offer)
@@ -117,18 +110,38 @@ int store_offer_put(struct store *s, MDB_txn *txn, Folio__Offer *offer)
     Folio__Offer rec = *offer;
     rec.agent = NULL;
     rec.client_name = (char *)protobuf_c_empty_string;
-    uint8_t key[8];
-    store_key_u64(key, offer->id);
-    return store_put_message(txn, s->offers, key, sizeof(key), &rec.base, 0);
+    return store_put_by_id(txn, s->offers, offer->id, &rec.base, 0);
 }
 
 int store_offer_get(struct store *s, MDB_txn *txn, uint64_t id, struct arena *arena,
                     Folio__Offer **out)
 {
-    uint8_t key[8];
-    store_key_u64(key, id);
-    return store_get_message(txn, s->offers, key, sizeof(key), &folio__offer__descriptor, arena,
-                             (void **)out);
+    return store_get_by_id(txn, s->offers, id, &folio__offer__descriptor, arena, (void **)out);
+}
+
+struct offer_each_walk {
+    struct store *s;
+    MDB_txn *txn;
+    store_offer_fn fn;
+    void *ctx;
+};
+
+/* An offers_by_owner entry; a key of another length ends the walk. */
+static int offer_each_visit(void *ctx, const uint8_t *rest, size_t rest_len, const MDB_val *value)
+{
+    (void)value;
+    const struct offer_each_walk *walk = ctx;
+    if (rest_len != 8)
+        return 1;
+    Folio__Offer *offer;
+    int rc = offer_load(walk->s, walk->txn, store_u64_from_key(rest), &offer);
+    if (rc != 0) {
+        /* The index names a missing offer: damage, not the end. */
+        return rc == MDB_NOTFOUND ? EINVAL : rc;
+    }
+    rc = walk->fn(walk->ctx, offer);
+    folio__offer__free_unpacked(offer, NULL);
+    return rc;
 }
 
 int store_offer_each(struct store *s, MDB_txn *txn, uint64_t owner_id, uint64_t after,
@@ -136,33 +149,12 @@ int store_offer_each(struct store *s, MDB_txn *txn, uint64_t owner_id, uint64_t 
 {
     if (after == UINT64_MAX)
         return 0;
-    MDB_cursor *cur;
-    int rc = mdb_cursor_open(txn, s->offers_by_owner, &cur);
-    if (rc != 0)
-        return rc;
     uint8_t start[OFFER_OWNER_KEY_BYTES];
     owner_key(start, owner_id, after + 1);
-    MDB_val k = {sizeof(start), start}, v;
-    for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
-         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-        if (k.mv_size != OFFER_OWNER_KEY_BYTES || memcmp(k.mv_data, start, 8) != 0)
-            break;
-        Folio__Offer *offer;
-        rc = offer_load(s, txn, store_u64_from_key((const uint8_t *)k.mv_data + 8), &offer);
-        if (rc != 0) {
-            /* The index names a missing offer: damage, not the end. */
-            rc = rc == MDB_NOTFOUND ? EINVAL : rc;
-            break;
-        }
-        rc = fn(ctx, offer);
-        folio__offer__free_unpacked(offer, NULL);
-        if (rc != 0)
-            break;
-    }
-    mdb_cursor_close(cur);
-    if (rc == 1 || rc == MDB_NOTFOUND)
-        return 0;
-    return rc;
+    struct offer_each_walk walk = {s, txn, fn, ctx};
+    int rc = store_each_with_prefix_from(txn, s->offers_by_owner, start, 8, start, sizeof(start),
+                                         offer_each_visit, &walk);
+    return rc == 1 ? 0 : rc;
 }
 
 int store_offer_delete_client(struct store *s, MDB_txn *txn, const uint8_t client_id[16])

@@ -14,10 +14,7 @@
 int store_office_get(struct store *s, MDB_txn *txn, uint64_t id, struct arena *arena,
                      Folio__Office **out)
 {
-    uint8_t key[8];
-    store_key_u64(key, id);
-    return store_get_message(txn, s->offices, key, sizeof(key), &folio__office__descriptor, arena,
-                             (void **)out);
+    return store_get_by_id(txn, s->offices, id, &folio__office__descriptor, arena, (void **)out);
 }
 
 int store_office_find(struct store *s, MDB_txn *txn, const char *name, struct arena *arena,
@@ -27,14 +24,11 @@ int store_office_find(struct store *s, MDB_txn *txn, const char *name, struct ar
     size_t len = strnlen(name, max + 1);
     if (len == 0 || len > max)
         return MDB_NOTFOUND;
-    MDB_val k = {len, (void *)name};
-    MDB_val v;
-    int rc = mdb_get(txn, s->offices_by_name, &k, &v);
+    uint64_t id;
+    int rc = store_get_u64(txn, s->offices_by_name, name, len, &id);
     if (rc != 0)
         return rc;
-    if (v.mv_size != 8)
-        return EINVAL;
-    return store_office_get(s, txn, store_u64_from_key(v.mv_data), arena, out);
+    return store_office_get(s, txn, id, arena, out);
 }
 
 int store_office_add(struct store *s, MDB_txn *txn, Folio__Office *office)
@@ -45,56 +39,35 @@ int store_office_add(struct store *s, MDB_txn *txn, Folio__Office *office)
     int rc = store_next_id(txn, s->offices, &id);
     if (rc != 0)
         return rc;
-    uint8_t key[8];
-    store_key_u64(key, id);
-    MDB_val k = {strlen(office->name), office->name};
-    MDB_val v = {sizeof(key), key};
-    rc = mdb_put(txn, s->offices_by_name, &k, &v, MDB_NOOVERWRITE);
+    rc = store_put_u64(txn, s->offices_by_name, office->name, strlen(office->name), id,
+                       MDB_NOOVERWRITE);
     if (rc != 0)
         return rc;
     Folio__Office rec = *office;
     rec.id = id;
-    rc = store_put_message(txn, s->offices, key, sizeof(key), &rec.base, MDB_NOOVERWRITE);
+    rc = store_put_by_id(txn, s->offices, id, &rec.base, MDB_NOOVERWRITE);
     if (rc != 0)
         return rc;
     office->id = id;
     return 0;
 }
 
+/* An offices_by_name entry: the office its value names. */
+static int office_read(void *ctx, MDB_txn *txn, const MDB_val *key, const MDB_val *value,
+                       struct arena *arena, void **record)
+{
+    (void)key;
+    if (value->mv_size != 8)
+        return EINVAL;
+    return store_office_get(ctx, txn, store_u64_from_key(value->mv_data), arena,
+                            (Folio__Office **)record);
+}
+
 int store_office_list(struct store *s, MDB_txn *txn, size_t limit, struct arena *arena,
                       Folio__Office ***out, size_t *count)
 {
-    *out = NULL;
-    *count = 0;
     if (limit == 0 || limit > OFFICE_LIST_MAX)
         limit = OFFICE_LIST_MAX;
-    Folio__Office **offices = arena_calloc(arena, limit, sizeof(*offices));
-    if (offices == NULL)
-        return ENOMEM;
-    MDB_cursor *cur;
-    int rc = mdb_cursor_open(txn, s->offices_by_name, &cur);
-    if (rc != 0)
-        return rc;
-    MDB_val k, v;
-    size_t n = 0;
-    for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0 && n < limit;
-         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-        if (v.mv_size != 8) {
-            rc = EINVAL;
-            break;
-        }
-        rc = store_office_get(s, txn, store_u64_from_key(v.mv_data), arena, &offices[n]);
-        if (rc != 0) {
-            /* The index names a missing office: damage, not the end. */
-            rc = rc == MDB_NOTFOUND ? EINVAL : rc;
-            break;
-        }
-        n++;
-    }
-    mdb_cursor_close(cur);
-    if (rc != 0 && rc != MDB_NOTFOUND)
-        return rc;
-    *out = offices;
-    *count = n;
-    return 0;
+    struct store_page_walk walk = {.dbi = s->offices_by_name, .read = office_read, .ctx = s};
+    return store_page_read(txn, &walk, limit, arena, (void ***)out, count, NULL);
 }

@@ -8,18 +8,13 @@ int store_partner_add(struct store *s, MDB_txn *txn, Folio__Partner *partner)
     int rc = store_next_id(txn, s->partners, &partner->id);
     if (rc != 0)
         return rc;
-    uint8_t key[8];
-    store_key_u64(key, partner->id);
-    return store_put_message(txn, s->partners, key, sizeof(key), &partner->base, MDB_NOOVERWRITE);
+    return store_put_by_id(txn, s->partners, partner->id, &partner->base, MDB_NOOVERWRITE);
 }
 
 int store_partner_get(struct store *s, MDB_txn *txn, uint64_t id, struct arena *arena,
                       Folio__Partner **out)
 {
-    uint8_t key[8];
-    store_key_u64(key, id);
-    return store_get_message(txn, s->partners, key, sizeof(key), &folio__partner__descriptor, arena,
-                             (void **)out);
+    return store_get_by_id(txn, s->partners, id, &folio__partner__descriptor, arena, (void **)out);
 }
 
 int store_partner_list(struct store *s, MDB_txn *txn, struct arena *arena, Folio__Partner ***out,

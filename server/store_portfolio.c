@@ -57,28 +57,6 @@ static int portfolio_event_move(struct store *s, MDB_txn *txn, const uint8_t id[
     return rc;
 }
 
-static int portfolio_timeline_move(struct store *s, MDB_txn *txn, const uint8_t id[16],
-                                   uint64_t from, uint64_t to)
-{
-    MDB_cursor *cur;
-    int rc = mdb_cursor_open(txn, s->timeline, &cur);
-    if (rc != 0)
-        return rc;
-    uint8_t start[TIMELINE_KEY_BYTES];
-    memcpy(start, id, 16);
-    store_key_u64(start + 16, 0);
-    MDB_val k = {sizeof(start), start}, v;
-    for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
-         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-        if (k.mv_size != TIMELINE_KEY_BYTES || memcmp(k.mv_data, id, 16) != 0)
-            break;
-        if ((rc = portfolio_event_move(s, txn, id, from, to, &v)) != 0)
-            break;
-    }
-    mdb_cursor_close(cur);
-    return rc == MDB_NOTFOUND ? 0 : rc;
-}
-
 /* A growing list of fixed-size keys (offer ids, coupon codes). */
 struct portfolio_keys {
     uint8_t *data;
@@ -104,63 +82,86 @@ static int portfolio_keys_add(struct portfolio_keys *keys, const void *key, size
     return 0;
 }
 
-/* Collects the suffixes (after the client id) of the client's entries in a
- * by-client index. */
-static int portfolio_collect(MDB_txn *txn, MDB_dbi dbi, const uint8_t id[16], size_t max_suffix,
-                             struct portfolio_keys *keys)
+struct portfolio_move {
+    struct store *s;
+    MDB_txn *txn;
+    const uint8_t *id;
+    uint64_t from, to;
+    struct portfolio_keys *keys;
+    size_t max_suffix;
+};
+
+/* store_prefix_fn over the client's timeline; a key of another length ends
+ * the walk. */
+static int portfolio_timeline_visit(void *ctx, const uint8_t *rest, size_t rest_len,
+                                    const MDB_val *value)
 {
-    MDB_cursor *cur;
-    int rc = mdb_cursor_open(txn, dbi, &cur);
-    if (rc != 0)
-        return rc;
-    MDB_val k = {16, (void *)id}, v;
-    for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
-         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-        if (k.mv_size <= 16 || memcmp(k.mv_data, id, 16) != 0)
-            break;
-        if (k.mv_size - 16 > max_suffix)
-            continue;
-        if ((rc = portfolio_keys_add(keys, (const uint8_t *)k.mv_data + 16, k.mv_size - 16)) != 0)
-            break;
-    }
-    mdb_cursor_close(cur);
-    return rc == MDB_NOTFOUND ? 0 : rc;
+    (void)rest;
+    const struct portfolio_move *m = ctx;
+    if (rest_len != TIMELINE_KEY_BYTES - 16)
+        return 1;
+    return portfolio_event_move(m->s, m->txn, m->id, m->from, m->to, value);
 }
 
-static int portfolio_offers_move(struct store *s, MDB_txn *txn, const uint8_t id[16], uint64_t to)
+static int portfolio_timeline_move(struct store *s, MDB_txn *txn, const uint8_t id[16],
+                                   uint64_t from, uint64_t to)
 {
-    struct portfolio_keys keys = {.size = 8};
-    int rc = portfolio_collect(txn, s->offers_by_client, id, 8, &keys);
-    for (size_t i = 0; rc == 0 && i < keys.count; i++) {
-        struct arena arena;
-        arena_init(&arena, 0);
-        Folio__Offer *offer;
-        rc = store_offer_get(s, txn, store_u64_from_key(keys.data + i * keys.size), &arena, &offer);
-        if (rc == 0 && offer->owner_id != to) {
-            offer->owner_id = to;
-            rc = store_offer_put(s, txn, offer);
-        }
-        arena_free(&arena);
-        if (rc == MDB_NOTFOUND)
-            rc = 0; /* a stale index entry: nothing to move */
+    struct portfolio_move m = {.s = s, .txn = txn, .id = id, .from = from, .to = to};
+    int rc = store_each_with_prefix(txn, s->timeline, id, 16, portfolio_timeline_visit, &m);
+    return rc == 1 ? 0 : rc;
+}
+
+/* store_prefix_fn collecting the suffixes of a by-client index that can
+ * name a record. */
+static int portfolio_collect_visit(void *ctx, const uint8_t *rest, size_t rest_len,
+                                   const MDB_val *value)
+{
+    (void)value;
+    const struct portfolio_move *m = ctx;
+    return rest_len > m->max_suffix ? 0 : portfolio_keys_add(m->keys, rest, rest_len);
+}
+
+/* Gives one offer or coupon, named by its collected key, to its new owner. */
+typedef int (*portfolio_record_move_fn)(struct store *s, MDB_txn *txn, const uint8_t *key,
+                                        uint64_t to, struct arena *arena);
+
+static int portfolio_offer_move(struct store *s, MDB_txn *txn, const uint8_t *key, uint64_t to,
+                                struct arena *arena)
+{
+    Folio__Offer *offer;
+    int rc = store_offer_get(s, txn, store_u64_from_key(key), arena, &offer);
+    if (rc == 0 && offer->owner_id != to) {
+        offer->owner_id = to;
+        rc = store_offer_put(s, txn, offer);
     }
-    free(keys.data);
     return rc;
 }
 
-static int portfolio_coupons_move(struct store *s, MDB_txn *txn, const uint8_t id[16], uint64_t to)
+static int portfolio_coupon_move(struct store *s, MDB_txn *txn, const uint8_t *key, uint64_t to,
+                                 struct arena *arena)
 {
-    struct portfolio_keys keys = {.size = COUPON_CODE_MAX + 1};
-    int rc = portfolio_collect(txn, s->coupons_by_client, id, COUPON_CODE_MAX, &keys);
+    Folio__Coupon *coupon;
+    int rc = store_coupon_get(s, txn, (const char *)key, arena, &coupon);
+    if (rc == 0 && coupon->owner_id != to) {
+        coupon->owner_id = to;
+        rc = store_coupon_put(s, txn, coupon);
+    }
+    return rc;
+}
+
+/* Collects the client's entries in a by-client index (keys of key_size,
+ * suffixes up to max_suffix), then moves each record they name. */
+static int portfolio_index_move(struct store *s, MDB_txn *txn, MDB_dbi dbi, const uint8_t id[16],
+                                size_t key_size, size_t max_suffix, portfolio_record_move_fn move,
+                                uint64_t to)
+{
+    struct portfolio_keys keys = {.size = key_size};
+    struct portfolio_move m = {.keys = &keys, .max_suffix = max_suffix};
+    int rc = store_each_with_prefix(txn, dbi, id, 16, portfolio_collect_visit, &m);
     for (size_t i = 0; rc == 0 && i < keys.count; i++) {
         struct arena arena;
         arena_init(&arena, 0);
-        Folio__Coupon *coupon;
-        rc = store_coupon_get(s, txn, (const char *)keys.data + i * keys.size, &arena, &coupon);
-        if (rc == 0 && coupon->owner_id != to) {
-            coupon->owner_id = to;
-            rc = store_coupon_put(s, txn, coupon);
-        }
+        rc = move(s, txn, keys.data + i * keys.size, to, &arena);
         arena_free(&arena);
         if (rc == MDB_NOTFOUND)
             rc = 0; /* a stale index entry: nothing to move */
@@ -178,8 +179,10 @@ int store_portfolio_move(struct store *s, MDB_txn *txn, Folio__Client *client, u
     int rc;
     if (from != to_owner_id &&
         ((rc = portfolio_timeline_move(s, txn, id, from, to_owner_id)) != 0 ||
-         (rc = portfolio_offers_move(s, txn, id, to_owner_id)) != 0 ||
-         (rc = portfolio_coupons_move(s, txn, id, to_owner_id)) != 0))
+         (rc = portfolio_index_move(s, txn, s->offers_by_client, id, 8, 8, portfolio_offer_move,
+                                    to_owner_id)) != 0 ||
+         (rc = portfolio_index_move(s, txn, s->coupons_by_client, id, COUPON_CODE_MAX + 1,
+                                    COUPON_CODE_MAX, portfolio_coupon_move, to_owner_id)) != 0))
         return rc;
     /* store_client_put moves clients_by_owner and the BIRTHDAY entry. */
     client->owner_id = to_owner_id;

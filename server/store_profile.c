@@ -4,18 +4,14 @@
 int store_profile_get(struct store *s, MDB_txn *txn, uint64_t user_id, struct arena *arena,
                       Folio__AgentCard **out)
 {
-    uint8_t key[8];
-    store_key_u64(key, user_id);
-    return store_get_message(txn, s->profiles, key, sizeof(key), &folio__agent_card__descriptor,
-                             arena, (void **)out);
+    return store_get_by_id(txn, s->profiles, user_id, &folio__agent_card__descriptor, arena,
+                           (void **)out);
 }
 
 int store_profile_put(struct store *s, MDB_txn *txn, uint64_t user_id, const Folio__AgentCard *card)
 {
-    uint8_t key[8];
-    store_key_u64(key, user_id);
     /* The user name is filled in replies; storing it would let it go stale. */
     Folio__AgentCard rec = *card;
     rec.user = (char *)protobuf_c_empty_string;
-    return store_put_message(txn, s->profiles, key, sizeof(key), &rec.base, 0);
+    return store_put_by_id(txn, s->profiles, user_id, &rec.base, 0);
 }

@@ -15,24 +15,12 @@
 
 static int store_rule_meta_u64(struct store *s, MDB_txn *txn, const char *name, uint64_t *out)
 {
-    MDB_val k = {strlen(name), (void *)name};
-    MDB_val v;
-    int rc = mdb_get(txn, s->meta, &k, &v);
-    if (rc != 0)
-        return rc;
-    if (v.mv_size != 8)
-        return EINVAL;
-    *out = store_u64_from_key(v.mv_data);
-    return 0;
+    return store_get_u64(txn, s->meta, name, strlen(name), out);
 }
 
 static int store_rule_meta_put_u64(struct store *s, MDB_txn *txn, const char *name, uint64_t value)
 {
-    uint8_t buf[8];
-    store_key_u64(buf, value);
-    MDB_val k = {strlen(name), (void *)name};
-    MDB_val v = {sizeof(buf), buf};
-    return mdb_put(txn, s->meta, &k, &v, 0);
+    return store_put_u64(txn, s->meta, name, strlen(name), value, 0);
 }
 
 int store_rule_add(struct store *s, MDB_txn *txn, Folio__Rule *rule)
@@ -48,11 +36,9 @@ int store_rule_add(struct store *s, MDB_txn *txn, Folio__Rule *rule)
         id = remembered;
     if (id == UINT64_MAX)
         return EOVERFLOW;
-    uint8_t key[8];
-    store_key_u64(key, id);
     Folio__Rule rec = *rule;
     rec.id = id;
-    rc = store_put_message(txn, s->rules, key, sizeof(key), &rec.base, MDB_NOOVERWRITE);
+    rc = store_put_by_id(txn, s->rules, id, &rec.base, MDB_NOOVERWRITE);
     if (rc == 0)
         rc = store_rule_meta_put_u64(s, txn, RULE_NEXT_KEY, id + 1);
     if (rc != 0)

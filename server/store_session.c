@@ -23,14 +23,11 @@ void store_session_key(uint8_t key[STORE_SESSION_KEY_BYTES],
 static int session_peek(struct store *s, MDB_txn *txn, const uint8_t *key, uint64_t *user_id,
                         int64_t *expires_at)
 {
-    MDB_val k = {STORE_SESSION_KEY_BYTES, (void *)key};
-    MDB_val v;
-    int rc = mdb_get(txn, s->sessions, &k, &v);
+    Folio__Session *session;
+    int rc = store_get_message(txn, s->sessions, key, STORE_SESSION_KEY_BYTES,
+                               &folio__session__descriptor, NULL, (void **)&session);
     if (rc != 0)
         return rc;
-    Folio__Session *session = folio__session__unpack(NULL, v.mv_size, v.mv_data);
-    if (session == NULL)
-        return EINVAL;
     *user_id = session->user_id;
     *expires_at = session->expires_at;
     folio__session__free_unpacked(session, NULL);
@@ -99,6 +96,24 @@ int store_session_delete(struct store *s, MDB_txn *txn, const uint8_t key[STORE_
     return session_unindex(s, txn, user_id, key);
 }
 
+/* Moves the cursor over sessions_by_user as op says (MDB_SET: the user's
+ * first entry; MDB_NEXT_DUP; MDB_GET_BOTH_RANGE: the first from hash on)
+ * and copies out the hash it stands on: values point into pages a write
+ * may move. */
+static int session_index_get(MDB_cursor *cur, const uint8_t ukey[8], MDB_cursor_op op,
+                             uint8_t hash[STORE_SESSION_KEY_BYTES])
+{
+    MDB_val k = {8, (void *)ukey};
+    MDB_val v = {STORE_SESSION_KEY_BYTES, hash};
+    int rc = mdb_cursor_get(cur, &k, &v, op);
+    if (rc != 0)
+        return rc;
+    if (v.mv_size != STORE_SESSION_KEY_BYTES)
+        return EINVAL;
+    memcpy(hash, v.mv_data, STORE_SESSION_KEY_BYTES);
+    return 0;
+}
+
 int store_session_delete_user(struct store *s, MDB_txn *txn, uint64_t user_id, size_t *ended)
 {
     store_auth_changed(s);
@@ -112,18 +127,10 @@ int store_session_delete_user(struct store *s, MDB_txn *txn, uint64_t user_id, s
         return rc;
     /* Only the sessions table changes while the cursor walks the index;
      * the index entries go in one delete afterwards. */
-    MDB_val k = {sizeof(ukey), ukey};
-    MDB_val v;
     size_t n = 0;
-    for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET); rc == 0;
-         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT_DUP)) {
-        if (v.mv_size != STORE_SESSION_KEY_BYTES) {
-            rc = EINVAL;
-            break;
-        }
-        /* Values point into pages a write may move; copy before deleting. */
-        uint8_t hash[STORE_SESSION_KEY_BYTES];
-        memcpy(hash, v.mv_data, sizeof(hash));
+    uint8_t hash[STORE_SESSION_KEY_BYTES];
+    for (rc = session_index_get(cur, ukey, MDB_SET, hash); rc == 0;
+         rc = session_index_get(cur, ukey, MDB_NEXT_DUP, hash)) {
         MDB_val sk = {sizeof(hash), hash};
         rc = mdb_del(txn, s->sessions, &sk, NULL);
         if (rc == 0)
@@ -134,8 +141,7 @@ int store_session_delete_user(struct store *s, MDB_txn *txn, uint64_t user_id, s
     mdb_cursor_close(cur);
     if (rc != MDB_NOTFOUND)
         return rc;
-    k.mv_size = sizeof(ukey);
-    k.mv_data = ukey;
+    MDB_val k = {sizeof(ukey), ukey};
     rc = mdb_del(txn, s->sessions_by_user, &k, NULL);
     if (rc != 0 && rc != MDB_NOTFOUND)
         return rc;
@@ -153,16 +159,9 @@ int store_session_purge_expired(struct store *s, MDB_txn *txn, uint64_t user_id,
     int rc = mdb_cursor_open(txn, s->sessions_by_user, &cur);
     if (rc != 0)
         return rc;
-    MDB_val k = {sizeof(ukey), ukey};
-    MDB_val v;
-    rc = mdb_cursor_get(cur, &k, &v, MDB_SET);
+    uint8_t hash[STORE_SESSION_KEY_BYTES];
+    rc = session_index_get(cur, ukey, MDB_SET, hash);
     while (rc == 0) {
-        if (v.mv_size != STORE_SESSION_KEY_BYTES) {
-            rc = EINVAL;
-            break;
-        }
-        uint8_t hash[STORE_SESSION_KEY_BYTES];
-        memcpy(hash, v.mv_data, sizeof(hash));
         uint64_t owner;
         int64_t expires_at;
         rc = session_peek(s, txn, hash, &owner, &expires_at);
@@ -179,7 +178,7 @@ int store_session_purge_expired(struct store *s, MDB_txn *txn, uint64_t user_id,
             break;
         }
         if (!unindex) {
-            rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT_DUP);
+            rc = session_index_get(cur, ukey, MDB_NEXT_DUP, hash);
             continue;
         }
         if (expired) {
@@ -190,11 +189,7 @@ int store_session_purge_expired(struct store *s, MDB_txn *txn, uint64_t user_id,
         if ((rc = session_unindex(s, txn, user_id, hash)) != 0)
             break;
         /* Seek to the first hash after the one just removed. */
-        k.mv_size = sizeof(ukey);
-        k.mv_data = ukey;
-        v.mv_size = sizeof(hash);
-        v.mv_data = hash;
-        rc = mdb_cursor_get(cur, &k, &v, MDB_GET_BOTH_RANGE);
+        rc = session_index_get(cur, ukey, MDB_GET_BOTH_RANGE, hash);
     }
     mdb_cursor_close(cur);
     return rc == MDB_NOTFOUND ? 0 : rc;

@@ -61,30 +61,14 @@ static int user_key_cmp(const MDB_val *key, const char *name)
 
 static int user_id_by_name(struct store *s, MDB_txn *txn, const char *key, size_t len, uint64_t *id)
 {
-    MDB_val k = {len, (void *)key};
-    MDB_val v;
-    int rc = mdb_get(txn, s->users_by_name, &k, &v);
-    if (rc != 0)
-        return rc;
-    if (v.mv_size != 8)
-        return EINVAL;
-    *id = store_u64_from_key(v.mv_data);
-    return 0;
+    return store_get_u64(txn, s->users_by_name, key, len, id);
 }
 
 /* Reads the record of id without the caller's arena; free with
  * folio__user__free_unpacked(*out, NULL). */
 static int user_peek(struct store *s, MDB_txn *txn, uint64_t id, Folio__User **out)
 {
-    uint8_t key[8];
-    store_key_u64(key, id);
-    MDB_val k = {sizeof(key), key};
-    MDB_val v;
-    int rc = mdb_get(txn, s->users, &k, &v);
-    if (rc != 0)
-        return rc;
-    *out = folio__user__unpack(NULL, v.mv_size, v.mv_data);
-    return *out == NULL ? EINVAL : 0;
+    return store_get_by_id(txn, s->users, id, &folio__user__descriptor, NULL, (void **)out);
 }
 
 /* Drops the index entry of the name user id has now, when it is about to
@@ -112,10 +96,7 @@ static int user_release_old_name(struct store *s, MDB_txn *txn, uint64_t id, con
 int store_user_get(struct store *s, MDB_txn *txn, uint64_t id, struct arena *arena,
                    Folio__User **out)
 {
-    uint8_t key[8];
-    store_key_u64(key, id);
-    return store_get_message(txn, s->users, key, sizeof(key), &folio__user__descriptor, arena,
-                             (void **)out);
+    return store_get_by_id(txn, s->users, id, &folio__user__descriptor, arena, (void **)out);
 }
 
 int store_user_find(struct store *s, MDB_txn *txn, const char *name, struct arena *arena,
@@ -154,98 +135,85 @@ int store_user_put(struct store *s, MDB_txn *txn, Folio__User *user)
     if (rc != 0)
         return rc;
 
-    uint8_t key[8];
-    store_key_u64(key, id);
-    if (claim) {
-        MDB_val k = {name_len, user->name};
-        MDB_val v = {sizeof(key), key};
-        rc = mdb_put(txn, s->users_by_name, &k, &v, MDB_NOOVERWRITE);
-        if (rc != 0)
-            return rc;
-    }
+    if (claim &&
+        (rc = store_put_u64(txn, s->users_by_name, user->name, name_len, id, MDB_NOOVERWRITE)) != 0)
+        return rc;
     /* The office name is filled in for replies; storing it would only let
      * it go stale. */
     Folio__User rec = *user;
     rec.id = id;
     rec.office = (char *)protobuf_c_empty_string;
-    rc = store_put_message(txn, s->users, key, sizeof(key), &rec.base,
-                           user->id == 0 ? MDB_NOOVERWRITE : 0);
+    rc = store_put_by_id(txn, s->users, id, &rec.base, user->id == 0 ? MDB_NOOVERWRITE : 0);
     if (rc != 0)
         return rc;
     user->id = id;
     return 0;
 }
 
+struct user_page {
+    struct store *s;
+    const char *after;
+    uint64_t office_id;
+};
+
+/* A users_by_name entry is on the page when its name sorts after the full
+ * `after` (the seek was to the truncated one) and the user is of the office
+ * asked for. A peeked user that is gone is damage, not the end of the list. */
+static int user_page_belongs(void *ctx, MDB_txn *txn, const MDB_val *key, const MDB_val *value)
+{
+    const struct user_page *page = ctx;
+    if (page->after != NULL && user_key_cmp(key, page->after) <= 0)
+        return STORE_PAGE_SKIP;
+    if (value->mv_size != 8)
+        return EINVAL;
+    if (page->office_id == 0)
+        return 0;
+    Folio__User *u;
+    int rc = user_peek(page->s, txn, store_u64_from_key(value->mv_data), &u);
+    if (rc != 0)
+        return rc == MDB_NOTFOUND ? EINVAL : rc;
+    bool match = u->office_id == page->office_id;
+    folio__user__free_unpacked(u, NULL);
+    return match ? 0 : STORE_PAGE_SKIP;
+}
+
+static int user_page_read(void *ctx, MDB_txn *txn, const MDB_val *key, const MDB_val *value,
+                          struct arena *arena, void **record)
+{
+    (void)key;
+    const struct user_page *page = ctx;
+    return store_user_get(page->s, txn, store_u64_from_key(value->mv_data), arena,
+                          (Folio__User **)record);
+}
+
 int store_user_list(struct store *s, MDB_txn *txn, const char *after, uint64_t office_id,
                     size_t limit, struct arena *arena, Folio__User ***out, size_t *count,
                     char **next)
 {
-    *out = NULL;
-    *count = 0;
     *next = NULL;
     if (limit == 0 || limit > USER_LIST_MAX)
         limit = USER_LIST_MAX;
-    Folio__User **users = arena_calloc(arena, limit, sizeof(*users));
-    if (users == NULL)
-        return ENOMEM;
-    MDB_cursor *cur;
-    int rc = mdb_cursor_open(txn, s->users_by_name, &cur);
-    if (rc != 0)
-        return rc;
-
-    MDB_val k, v;
+    struct user_page page = {s, after != NULL && after[0] != '\0' ? after : NULL, office_id};
     char buf[USER_NAME_MAX];
-    if (after != NULL && after[0] != '\0') {
-        /* Seek to the (possibly truncated) name, then step past every key
-         * that does not sort after the full one. */
-        k.mv_size = user_name_key(buf, after);
-        k.mv_data = buf;
-        rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
-        while (rc == 0 && user_key_cmp(&k, after) <= 0)
-            rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
-    } else {
-        rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
+    MDB_val start = {page.after != NULL ? user_name_key(buf, page.after) : 0, buf};
+    struct store_page_walk walk = {
+        .dbi = s->users_by_name,
+        .start = page.after != NULL ? &start : NULL,
+        .belongs = user_page_belongs,
+        .read = user_page_read,
+        .ctx = &page,
+    };
+    bool more;
+    int rc = store_page_read(txn, &walk, limit, arena, (void ***)out, count, &more);
+    if (rc == 0 && more) {
+        *next = arena_strdup(arena, (*out)[*count - 1]->name);
+        if (*next == NULL) {
+            *out = NULL;
+            *count = 0;
+            rc = ENOMEM;
+        }
     }
-
-    size_t n = 0;
-    for (; rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-        /* Below, MDB_NOTFOUND means the index names a missing user: that is
-         * damage, not the end of the list, so it becomes EINVAL. */
-        if (v.mv_size != 8) {
-            rc = EINVAL;
-            break;
-        }
-        uint64_t id = store_u64_from_key(v.mv_data);
-        if (office_id != 0) {
-            Folio__User *u;
-            rc = user_peek(s, txn, id, &u);
-            if (rc != 0) {
-                rc = rc == MDB_NOTFOUND ? EINVAL : rc;
-                break;
-            }
-            bool match = u->office_id == office_id;
-            folio__user__free_unpacked(u, NULL);
-            if (!match)
-                continue;
-        }
-        if (n == limit) {
-            *next = arena_strdup(arena, users[n - 1]->name);
-            rc = *next == NULL ? ENOMEM : 0;
-            break;
-        }
-        rc = store_user_get(s, txn, id, arena, &users[n]);
-        if (rc != 0) {
-            rc = rc == MDB_NOTFOUND ? EINVAL : rc;
-            break;
-        }
-        n++;
-    }
-    mdb_cursor_close(cur);
-    if (rc != 0 && rc != MDB_NOTFOUND)
-        return rc;
-    *out = users;
-    *count = n;
-    return 0;
+    return rc;
 }
 
 int store_user_count_active_firm_admins(struct store *s, MDB_txn *txn, size_t *count)
@@ -278,16 +246,12 @@ int store_user_count_active_firm_admins(struct store *s, MDB_txn *txn, size_t *c
 int store_credential_get(struct store *s, MDB_txn *txn, uint64_t user_id, struct arena *arena,
                          Folio__Credential **out)
 {
-    uint8_t key[8];
-    store_key_u64(key, user_id);
-    return store_get_message(txn, s->credentials, key, sizeof(key), &folio__credential__descriptor,
-                             arena, (void **)out);
+    return store_get_by_id(txn, s->credentials, user_id, &folio__credential__descriptor, arena,
+                           (void **)out);
 }
 
 int store_credential_put(struct store *s, MDB_txn *txn, uint64_t user_id,
                          const Folio__Credential *cred)
 {
-    uint8_t key[8];
-    store_key_u64(key, user_id);
-    return store_put_message(txn, s->credentials, key, sizeof(key), &cred->base, 0);
+    return store_put_by_id(txn, s->credentials, user_id, &cred->base, 0);
 }

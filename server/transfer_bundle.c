@@ -19,6 +19,7 @@
 
 #include "agent_card.h"
 #include "arena.h"
+#include "array_size.h"
 #include "bundle.h"
 #include "calendar.h"
 #include "client_record.h"
@@ -148,141 +149,147 @@ static int transfer_walk_add(struct transfer_walk *walk, Folio__BundleRecord *re
     return bundle_writer_add(walk->w, rec);
 }
 
-/* store_prefix_fn over the client's keys. */
-static int transfer_walk_event(void *ctx, const uint8_t *suffix, size_t len, const MDB_val *value)
+/* Reads one record into the scratch arena a, in the form it travels in,
+ * and points rec at it. */
+typedef int (*transfer_read_fn)(struct transfer_walk *walk, const uint8_t *key, size_t key_len,
+                                const MDB_val *value, struct arena *a, Folio__BundleRecord *rec);
+
+/* One record: counted in *count on the counting pass (count is NULL for
+ * the card, which is only written), read and written on the other. */
+static int transfer_walk_one(struct transfer_walk *walk, uint64_t *count, transfer_read_fn read,
+                             const uint8_t *key, size_t key_len, const MDB_val *value)
 {
-    struct transfer_walk *walk = ctx;
-    const uint8_t *id = walk->client;
-    (void)suffix;
-    if (len != TRANSFER_EVENT_KEY - 16)
-        return 0;
     if (walk->w == NULL) {
-        walk->header->events++;
+        if (count != NULL)
+            (*count)++;
         return 0;
     }
     struct arena a;
     arena_init(&a, 0);
+    Folio__BundleRecord rec = FOLIO__BUNDLE_RECORD__INIT;
+    int rc = read(walk, key, key_len, value, &a, &rec);
+    if (rc == 0)
+        rc = transfer_walk_add(walk, &rec);
+    arena_free(&a);
+    return rc;
+}
+
+static int transfer_read_event(struct transfer_walk *walk, const uint8_t *key, size_t key_len,
+                               const MDB_val *value, struct arena *a, Folio__BundleRecord *rec)
+{
+    (void)key;
+    (void)key_len;
     Folio__TimelineEvent *ev =
-        folio__timeline_event__unpack(&a.allocator, value->mv_size, value->mv_data);
-    char text[CLIENT_ID_TEXT + 1];
-    int rc = EINVAL;
-    if (ev != NULL) {
-        client_id_format(id, text);
-        ev->client_id = text;
-        ev->seq = 0;
-        Folio__BundleRecord rec = FOLIO__BUNDLE_RECORD__INIT;
-        rec.item_case = FOLIO__BUNDLE_RECORD__ITEM_EVENT;
-        rec.event = ev;
-        rc = transfer_walk_add(walk, &rec);
-    }
-    arena_free(&a);
-    return rc;
+        folio__timeline_event__unpack(&a->allocator, value->mv_size, value->mv_data);
+    if (ev == NULL)
+        return EINVAL;
+    char *text = arena_alloc(a, CLIENT_ID_TEXT + 1);
+    if (text == NULL)
+        return ENOMEM;
+    client_id_format(walk->client, text);
+    ev->client_id = text;
+    ev->seq = 0;
+    rec->item_case = FOLIO__BUNDLE_RECORD__ITEM_EVENT;
+    rec->event = ev;
+    return 0;
 }
 
-/* store_prefix_fn over the client's keys. */
-static int transfer_walk_offer(void *ctx, const uint8_t *suffix, size_t len, const MDB_val *value)
+static int transfer_read_offer(struct transfer_walk *walk, const uint8_t *key, size_t key_len,
+                               const MDB_val *value, struct arena *a, Folio__BundleRecord *rec)
 {
-    struct transfer_walk *walk = ctx;
-    const uint8_t *id = walk->client;
-    (void)id;
+    (void)key_len;
     (void)value;
-    if (len != 8)
-        return 0;
-    if (walk->w == NULL) {
-        walk->header->offers++;
-        return 0;
-    }
-    struct arena a;
-    arena_init(&a, 0);
     Folio__Offer *offer;
-    int rc = store_offer_get(walk->s, walk->txn, store_u64_from_key(suffix), &a, &offer);
-    if (rc == 0) {
-        offer->id = 0;
-        offer->owner_id = 0;
-        offer->agent = NULL;
-        offer->client_name = (char *)"";
-        Folio__BundleRecord rec = FOLIO__BUNDLE_RECORD__INIT;
-        rec.item_case = FOLIO__BUNDLE_RECORD__ITEM_OFFER;
-        rec.offer = offer;
-        rc = transfer_walk_add(walk, &rec);
-    }
-    arena_free(&a);
-    return rc;
+    int rc = store_offer_get(walk->s, walk->txn, store_u64_from_key(key), a, &offer);
+    if (rc != 0)
+        return rc;
+    offer->id = 0;
+    offer->owner_id = 0;
+    offer->agent = NULL;
+    offer->client_name = (char *)"";
+    rec->item_case = FOLIO__BUNDLE_RECORD__ITEM_OFFER;
+    rec->offer = offer;
+    return 0;
 }
 
-/* store_prefix_fn over the client's keys. */
-static int transfer_walk_coupon(void *ctx, const uint8_t *suffix, size_t len, const MDB_val *value)
+static int transfer_read_coupon(struct transfer_walk *walk, const uint8_t *key, size_t key_len,
+                                const MDB_val *value, struct arena *a, Folio__BundleRecord *rec)
 {
-    struct transfer_walk *walk = ctx;
-    const uint8_t *id = walk->client;
-    (void)id;
     (void)value;
-    if (len == 0 || len > TRANSFER_CODE_MAX)
-        return 0;
-    if (walk->w == NULL) {
-        walk->header->coupons++;
-        return 0;
-    }
     char code[TRANSFER_CODE_MAX + 1];
-    memcpy(code, suffix, len);
-    code[len] = '\0';
-    struct arena a;
-    arena_init(&a, 0);
+    memcpy(code, key, key_len);
+    code[key_len] = '\0';
     Folio__Coupon *coupon;
     Folio__Partner *partner;
-    int rc = store_coupon_get(walk->s, walk->txn, code, &a, &coupon);
-    if (rc == 0) {
-        rc = store_partner_get(walk->s, walk->txn, coupon->partner_id, &a, &partner);
-        if (rc == 0)
-            coupon->partner = partner->name;
-        rc = rc == MDB_NOTFOUND ? 0 : rc;
-    }
-    if (rc == 0) {
-        coupon->partner_id = 0;
-        coupon->owner_id = 0;
-        coupon->client_name = (char *)"";
-        Folio__BundleRecord rec = FOLIO__BUNDLE_RECORD__INIT;
-        rec.item_case = FOLIO__BUNDLE_RECORD__ITEM_COUPON;
-        rec.coupon = coupon;
-        rc = transfer_walk_add(walk, &rec);
-    }
-    arena_free(&a);
-    return rc;
+    int rc = store_coupon_get(walk->s, walk->txn, code, a, &coupon);
+    if (rc != 0)
+        return rc;
+    rc = store_partner_get(walk->s, walk->txn, coupon->partner_id, a, &partner);
+    if (rc == 0)
+        coupon->partner = partner->name;
+    else if (rc != MDB_NOTFOUND)
+        return rc;
+    coupon->partner_id = 0;
+    coupon->owner_id = 0;
+    coupon->client_name = (char *)"";
+    rec->item_case = FOLIO__BUNDLE_RECORD__ITEM_COUPON;
+    rec->coupon = coupon;
+    return 0;
+}
+
+static int transfer_read_client(struct transfer_walk *walk, const uint8_t *key, size_t key_len,
+                                const MDB_val *value, struct arena *a, Folio__BundleRecord *rec)
+{
+    (void)key_len;
+    (void)value;
+    Folio__Client *client;
+    int rc = store_client_get(walk->s, walk->txn, key, a, &client);
+    if (rc != 0)
+        return rc;
+    client->owner_id = 0;
+    client->owner = (char *)"";
+    client->income_trend = (char *)"";
+    client->transferred_from = 0;
+    client->transferred_at = 0;
+    rec->item_case = FOLIO__BUNDLE_RECORD__ITEM_CLIENT;
+    rec->client = client;
+    return 0;
+}
+
+/* One index of a client's records (timeline, offers, coupons): the key
+ * lengths after the client id that name a record, where the records are
+ * counted and how one is read. */
+struct transfer_index {
+    struct transfer_walk *walk;
+    MDB_dbi dbi;
+    size_t min_len, max_len;
+    uint64_t *count;
+    transfer_read_fn read;
+};
+
+/* store_prefix_fn over the client's keys in one index. */
+static int transfer_walk_entry(void *ctx, const uint8_t *suffix, size_t len, const MDB_val *value)
+{
+    const struct transfer_index *index = ctx;
+    if (len < index->min_len || len > index->max_len)
+        return 0;
+    return transfer_walk_one(index->walk, index->count, index->read, suffix, len, value);
 }
 
 static int transfer_walk_client(struct transfer_walk *walk, const uint8_t id[16])
 {
-    int rc = 0;
-    if (walk->w == NULL) {
-        walk->header->clients++;
-    } else {
-        struct arena a;
-        arena_init(&a, 0);
-        Folio__Client *client;
-        rc = store_client_get(walk->s, walk->txn, id, &a, &client);
-        if (rc == 0) {
-            client->owner_id = 0;
-            client->owner = (char *)"";
-            client->income_trend = (char *)"";
-            client->transferred_from = 0;
-            client->transferred_at = 0;
-            Folio__BundleRecord rec = FOLIO__BUNDLE_RECORD__INIT;
-            rec.item_case = FOLIO__BUNDLE_RECORD__ITEM_CLIENT;
-            rec.client = client;
-            rc = transfer_walk_add(walk, &rec);
-        }
-        arena_free(&a);
-    }
+    int rc = transfer_walk_one(walk, &walk->header->clients, transfer_read_client, id, 16, NULL);
     walk->client = id;
-    if (rc == 0)
-        rc =
-            store_each_with_prefix(walk->txn, walk->s->timeline, id, 16, transfer_walk_event, walk);
-    if (rc == 0)
-        rc = store_each_with_prefix(walk->txn, walk->s->offers_by_client, id, 16,
-                                    transfer_walk_offer, walk);
-    if (rc == 0)
-        rc = store_each_with_prefix(walk->txn, walk->s->coupons_by_client, id, 16,
-                                    transfer_walk_coupon, walk);
+    Folio__BundleHeader *h = walk->header;
+    struct transfer_index indexes[] = {
+        {walk, walk->s->timeline, TRANSFER_EVENT_KEY - 16, TRANSFER_EVENT_KEY - 16, &h->events,
+         transfer_read_event},
+        {walk, walk->s->offers_by_client, 8, 8, &h->offers, transfer_read_offer},
+        {walk, walk->s->coupons_by_client, 1, TRANSFER_CODE_MAX, &h->coupons, transfer_read_coupon},
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(indexes) && rc == 0; i++)
+        rc = store_each_with_prefix(walk->txn, indexes[i].dbi, id, 16, transfer_walk_entry,
+                                    &indexes[i]);
     return rc;
 }
 
@@ -294,20 +301,27 @@ static int transfer_walk(struct transfer_walk *walk, const struct transfer_selec
     return rc;
 }
 
+/* The agent's card, keyed by the agent's id. */
+static int transfer_read_card(struct transfer_walk *walk, const uint8_t *key, size_t key_len,
+                              const MDB_val *value, struct arena *a, Folio__BundleRecord *rec)
+{
+    (void)key_len;
+    (void)value;
+    Folio__AgentCard *card;
+    int rc = store_profile_get(walk->s, walk->txn, store_u64_from_key(key), a, &card);
+    if (rc != 0)
+        return rc;
+    card->user = (char *)"";
+    rec->item_case = FOLIO__BUNDLE_RECORD__ITEM_CARD;
+    rec->card = card;
+    return 0;
+}
+
 static int transfer_walk_card(struct transfer_walk *walk, uint64_t agent_id)
 {
-    struct arena a;
-    arena_init(&a, 0);
-    Folio__AgentCard *card;
-    int rc = store_profile_get(walk->s, walk->txn, agent_id, &a, &card);
-    if (rc == 0) {
-        card->user = (char *)"";
-        Folio__BundleRecord rec = FOLIO__BUNDLE_RECORD__INIT;
-        rec.item_case = FOLIO__BUNDLE_RECORD__ITEM_CARD;
-        rec.card = card;
-        rc = transfer_walk_add(walk, &rec);
-    }
-    arena_free(&a);
+    uint8_t key[8];
+    store_key_u64(key, agent_id);
+    int rc = transfer_walk_one(walk, NULL, transfer_read_card, key, sizeof(key), NULL);
     return rc == MDB_NOTFOUND ? 0 : rc;
 }
 
