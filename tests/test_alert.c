@@ -1,14 +1,23 @@
 /* test_alert.c - regional alerts, against a real foliod.
  *
- * Every test starts from the same firm: offices North and South, and
+ * Every test has the same people, next to the firm-admin root: offices North
+ * and South, and
  *   olga   office-admin of North     sam    office-admin of South
  *   alice  agent in North
- * next to the firm-admin root. Every request that takes a date gets one. */
+ * Every request that takes a date gets one.
+ *
+ * The tests share one server (harness_shared_start), each with offices and
+ * people of its own, named after its process (North-PID, olga-PID, ...).
+ * Alerts are firm-wide: every test sees the others' too, so its assertions
+ * look at the alerts it posted (by id, or by its own olga), in the order the
+ * server lists them. The test that restarts the server starts its own. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <criterion/criterion.h>
+#include <criterion/hooks.h>
 
 #include "envelope.h"
 #include "harness.h"
@@ -20,17 +29,58 @@
 static struct harness_server srv;
 static struct folio_connection *root, *olga, *alice;
 
+/* This test's offices and people. */
+static char north_name[32], south_name[32], olga_name[32], sam_name[32], alice_name[32];
+
+ReportHook(PRE_SUITE)(struct criterion_suite_set *set)
+{
+    if (strcmp(set->suite.name, "alert") == 0)
+        harness_shared_start("alert", NULL, NULL);
+}
+
+/* Stopped once every test has ended: Criterion reports POST_SUITE when it
+ * looks for the test after the suite's last one, which with --jobs above 1
+ * is while the suite's last tests still run. */
+ReportHook(POST_ALL)(struct criterion_global_stats *stats)
+{
+    (void)stats;
+    harness_shared_stop("alert");
+}
+
+static void people(void)
+{
+    int pid = (int)getpid();
+    snprintf(north_name, sizeof(north_name), "North-%d", pid);
+    snprintf(south_name, sizeof(south_name), "South-%d", pid);
+    snprintf(olga_name, sizeof(olga_name), "olga-%d", pid);
+    snprintf(sam_name, sizeof(sam_name), "sam-%d", pid);
+    snprintf(alice_name, sizeof(alice_name), "alice-%d", pid);
+    root = harness_admin(&srv);
+    harness_add_office(root, north_name);
+    harness_add_office(root, south_name);
+    harness_add_user(root, olga_name, FOLIO__ROLE__ROLE_OFFICE_ADMIN, north_name, PW_OLGA);
+    harness_add_user(root, sam_name, FOLIO__ROLE__ROLE_OFFICE_ADMIN, south_name, PW_SAM);
+    harness_add_user(root, alice_name, FOLIO__ROLE__ROLE_AGENT, north_name, PW_ALICE);
+    olga = harness_user(&srv, olga_name, PW_OLGA);
+    alice = harness_user(&srv, alice_name, PW_ALICE);
+}
+
 static void setup(void)
 {
+    harness_shared_attach(&srv, "alert");
+    people();
+}
+
+/* For the test that restarts the server. Criterion runs the suite's .init
+ * (setup) before the test's: the test leaves the shared server first. */
+static void setup_own(void)
+{
+    folio_connection_close(alice);
+    folio_connection_close(olga);
+    folio_connection_close(root);
+    harness_server_cleanup(&srv);
     harness_server_start(&srv, NULL);
-    root = harness_admin(&srv);
-    harness_add_office(root, "North");
-    harness_add_office(root, "South");
-    harness_add_user(root, "olga", FOLIO__ROLE__ROLE_OFFICE_ADMIN, "North", PW_OLGA);
-    harness_add_user(root, "sam", FOLIO__ROLE__ROLE_OFFICE_ADMIN, "South", PW_SAM);
-    harness_add_user(root, "alice", FOLIO__ROLE__ROLE_AGENT, "North", PW_ALICE);
-    olga = harness_user(&srv, "olga", PW_OLGA);
-    alice = harness_user(&srv, "alice", PW_ALICE);
+    people();
 }
 
 static void teardown(void)
@@ -124,14 +174,35 @@ static bool audit_has(const char *action, const char *target, const char *detail
     return found;
 }
 
-/* The ids a list returned, in its order, as "3,1" for short asserts. */
-static char *ids_of(Folio__Response *r, char *out, size_t size)
+/* The ids a list returned that are among mine (this test's alerts; the
+ * others' are not its business), in the list's order, as "3,1" for short
+ * asserts. */
+static char *ids_of(Folio__Response *r, const uint64_t *mine, size_t n_mine, char *out, size_t size)
 {
     out[0] = '\0';
     for (size_t i = 0; i < r->alerts->n_alerts; i++) {
+        uint64_t id = r->alerts->alerts[i]->id;
+        bool is_mine = false;
+        for (size_t j = 0; j < n_mine && !is_mine; j++)
+            is_mine = mine[j] == id;
+        if (!is_mine)
+            continue;
         size_t len = strlen(out);
-        snprintf(out + len, size - len, "%s%llu", i ? "," : "",
-                 (unsigned long long)r->alerts->alerts[i]->id);
+        snprintf(out + len, size - len, "%s%llu", len ? "," : "", (unsigned long long)id);
+    }
+    return out;
+}
+
+/* The ids, in the list's order, of the alerts this test's olga posted. */
+static char *olgas_of(Folio__Response *r, char *out, size_t size)
+{
+    out[0] = '\0';
+    for (size_t i = 0; i < r->alerts->n_alerts; i++) {
+        const Folio__Alert *a = r->alerts->alerts[i];
+        if (strcmp(a->posted_by, olga_name) != 0)
+            continue;
+        size_t len = strlen(out);
+        snprintf(out + len, size - len, "%s%llu", len ? "," : "", (unsigned long long)a->id);
     }
     return out;
 }
@@ -153,7 +224,7 @@ Test(alert, admins_post_alerts_and_agents_may_not)
     cr_assert_str_eq(a->date, "2030-03-01");
     cr_assert_str_eq(a->until, "2030-03-10");
     cr_assert_str_eq(a->note, "river overflow");
-    cr_assert_str_eq(a->posted_by, "olga");
+    cr_assert_str_eq(a->posted_by, olga_name);
     cr_assert_neq(a->posted_by_office_id, 0);
     cr_assert_gt(a->created_at, 0);
     cr_assert_str_eq(a->ended_on, "");
@@ -221,9 +292,12 @@ Test(alert, alerts_are_validated_field_by_field)
                           FOLIO__CODE__INVALID_ARGUMENT, "note");
     free(note);
     /* A one-day alert is fine. */
-    add_ok(olga, "flood", "Piura", NULL, d, d);
+    uint64_t one_day = add_ok(olga, "flood", "Piura", NULL, d, d);
+    /* Nothing refused was stored: olga's only alert is that one. */
     Folio__Response *r = harness_ok(alert_list(alice, d, true, &err), &err);
-    cr_assert_eq(r->alerts->n_alerts, 1);
+    char want[32], got[64];
+    snprintf(want, sizeof(want), "%llu", (unsigned long long)one_day);
+    cr_assert_str_eq(olgas_of(r, got, sizeof(got)), want);
     folio_response_free(r);
     finish();
 }
@@ -237,31 +311,33 @@ Test(alert, everyone_lists_the_alerts_in_force_newest_first)
     uint64_t april = add_ok(root, "earthquake", NULL, "Ica", "2030-04-01", NULL);
     uint64_t ended = add_ok(olga, "fire", "Cusco", NULL, "2030-02-01", NULL);
     folio_response_free(harness_ok(alert_end(olga, ended, "2030-02-15", &err), &err));
+    const uint64_t mine[] = {march, april, ended};
+    const size_t n_mine = sizeof(mine) / sizeof(mine[0]);
     char want[64], got[64];
 
     Folio__Response *r = harness_ok(alert_list(alice, "2030-03-05", false, &err), &err);
     snprintf(want, sizeof(want), "%llu,%llu", (unsigned long long)april, (unsigned long long)march);
-    cr_assert_str_eq(ids_of(r, got, sizeof(got)), want);
+    cr_assert_str_eq(ids_of(r, mine, n_mine, got, sizeof(got)), want);
     folio_response_free(r);
 
     /* The flood's last day still counts; the day after, it is gone. */
     r = harness_ok(alert_list(olga, "2030-03-10", false, &err), &err);
-    cr_assert_eq(r->alerts->n_alerts, 2);
+    cr_assert_str_eq(ids_of(r, mine, n_mine, got, sizeof(got)), want);
     folio_response_free(r);
     r = harness_ok(alert_list(root, "2030-03-11", false, &err), &err);
     snprintf(want, sizeof(want), "%llu", (unsigned long long)april);
-    cr_assert_str_eq(ids_of(r, got, sizeof(got)), want);
+    cr_assert_str_eq(ids_of(r, mine, n_mine, got, sizeof(got)), want);
     folio_response_free(r);
 
     /* Before the fire was ended it was in force. */
     r = harness_ok(alert_list(alice, "2030-02-14", false, &err), &err);
     snprintf(want, sizeof(want), "%llu,%llu,%llu", (unsigned long long)ended,
              (unsigned long long)april, (unsigned long long)march);
-    cr_assert_str_eq(ids_of(r, got, sizeof(got)), want);
+    cr_assert_str_eq(ids_of(r, mine, n_mine, got, sizeof(got)), want);
     folio_response_free(r);
 
     r = harness_ok(alert_list(alice, "2030-12-01", true, &err), &err);
-    cr_assert_str_eq(ids_of(r, got, sizeof(got)), want);
+    cr_assert_str_eq(ids_of(r, mine, n_mine, got, sizeof(got)), want);
     folio_response_free(r);
 
     assert_refused_naming(alert_list(alice, "2030-3-5", false, &err), &err,
@@ -276,7 +352,7 @@ Test(alert, admins_end_alerts_of_their_own_office_once)
     struct folio_error err = {0};
     uint64_t north = add_ok(olga, "flood", "Piura", NULL, "2030-03-01", NULL);
     uint64_t firm = add_ok(root, "flood", NULL, "Ica", "2030-03-01", NULL);
-    struct folio_connection *sam = harness_user(&srv, "sam", PW_SAM);
+    struct folio_connection *sam = harness_user(&srv, sam_name, PW_SAM);
 
     harness_refused(alert_end(alice, north, "2030-03-05", &err), &err,
                     FOLIO__CODE__PERMISSION_DENIED);
@@ -305,8 +381,11 @@ Test(alert, admins_end_alerts_of_their_own_office_once)
     cr_assert_str_eq(r->alert->ended_on, "2030-03-07");
     folio_response_free(r);
 
+    /* Neither is in force any more. */
+    const uint64_t mine[] = {north, firm};
+    char got[64];
     r = harness_ok(alert_list(alice, "2030-03-07", false, &err), &err);
-    cr_assert_eq(r->alerts->n_alerts, 0);
+    cr_assert_str_eq(ids_of(r, mine, 2, got, sizeof(got)), "");
     folio_response_free(r);
     folio_connection_close(sam);
     finish();
@@ -314,7 +393,9 @@ Test(alert, admins_end_alerts_of_their_own_office_once)
 
 /* ---------------------------------------------------------------- restart */
 
-Test(alert, alerts_survive_a_restart)
+/* Its own server: it restarts it, and counts on the numbering of a firm
+ * nobody else posts in. */
+Test(alert, alerts_survive_a_restart, .init = setup_own)
 {
     struct folio_error err = {0};
     uint64_t first = add_ok(olga, "flood", "Piura", NULL, "2030-03-01", NULL);
@@ -325,8 +406,8 @@ Test(alert, alerts_survive_a_restart)
     folio_connection_close(root);
     harness_server_restart(&srv);
     root = harness_admin(&srv);
-    olga = harness_user(&srv, "olga", PW_OLGA);
-    alice = harness_user(&srv, "alice", PW_ALICE);
+    olga = harness_user(&srv, olga_name, PW_OLGA);
+    alice = harness_user(&srv, alice_name, PW_ALICE);
 
     Folio__Response *r = harness_ok(alert_list(alice, "2030-03-05", true, &err), &err);
     cr_assert_eq(r->alerts->n_alerts, 2);
