@@ -81,7 +81,9 @@ class Checker:
     def validator(self, name):
         if name not in self.validators:
             schema = self.schemas[name]
-            resolver = jsonschema.RefResolver.from_schema(schema, store=self.store)
+            # Every schema is in the store; nothing is ever fetched.
+            resolver = jsonschema.RefResolver.from_schema(
+                schema, store=self.store, handlers={"http": no_fetch, "https": no_fetch})
             self.validators[name] = jsonschema.Draft202012Validator(schema, resolver=resolver)
         return self.validators[name]
 
@@ -90,10 +92,19 @@ class Checker:
         if name not in self.schemas:
             self.fail(what, "no schema %s in %s" % (name, self.schema_dir))
             return False
-        errors = sorted(self.validator(name).iter_errors(document), key=lambda e: list(e.path))
+        try:
+            errors = sorted(self.validator(name).iter_errors(document),
+                            key=lambda e: [str(p) for p in e.path])
+        except jsonschema.exceptions.RefResolutionError as e:
+            self.fail(what, "schema %s: a $ref does not resolve: %s" % (name, one_line(e)))
+            return False
         for e in errors:
             self.fail(what, describe(name, e))
         return not errors
+
+
+def no_fetch(uri):
+    raise jsonschema.exceptions.RefResolutionError("%s is not a schema in the directory" % uri)
 
 
 def one_line(x):
@@ -117,7 +128,7 @@ def describe(name, error):
     value = json.dumps(deepest.instance, ensure_ascii=False)
     if len(value) > 200:
         value = value[:200] + "..."
-    return "at %s, schema %s#/%s: %s (value %s)" % (
+    return "at %s, schema %s, rule %s: %s (value %s)" % (
         json_path(deepest.absolute_path), name, rule, one_line(deepest.message)[:300], value)
 
 
