@@ -36,9 +36,9 @@ import sys
 
 import jsonschema
 
-# Global flags: those that take a value, and those that do not.
+# The global flags that take a value (the others, --json, -j and
+# --plaintext, stand alone).
 GLOBAL_VALUE = {"--server", "-s", "--context", "--ca", "--tls-cert", "--tls-key"}
-GLOBAL_SWITCH = {"--json", "-j", "--plaintext"}
 # Schema files that are not the output of a command.
 NOT_COMMANDS = {"defs.json", "error.json", "help.json", "version.json"}
 
