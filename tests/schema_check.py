@@ -24,9 +24,8 @@ the schema directory (draft 2020-12):
 Every schema is itself checked against the draft 2020-12 metaschema first.
 Each problem is one line on stdout, "FAIL<TAB>what<TAB>why", and the last
 line is "OK<TAB>summary" when there was none; the exit status is 1 after a
-problem. With --covered FILE the commands whose stdout validated are written
-to FILE (one a line); with --require-all every command folio --help --json
-(--help-json FILE) lists must be among them. With --check-files the schema
+problem. With --require-all every command folio --help --json (--help-json
+FILE) lists must have had its stdout validated. With --check-files the schema
 directory must hold exactly one schema per command listed, and no other.
 """
 import argparse
@@ -174,7 +173,6 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--schemas", required=True, help="the schema directory (docs/schema)")
     ap.add_argument("--runs", help="the directory of recorded runs")
-    ap.add_argument("--covered", help="write the commands whose output validated to this file")
     ap.add_argument("--help-json", required=True, help="the output of folio --help --json")
     ap.add_argument("--check-files", action="store_true",
                     help="one schema per command of --help-json, and no orphaned one")
@@ -251,10 +249,6 @@ def main():
         for command in listed:
             if command not in covered:
                 ck.fail("folio %s" % command, "no --json run of it validated against %s" % schema_file(command))
-    if opts.covered:
-        with open(opts.covered, "a", encoding="utf-8") as f:
-            for command in sorted(covered):
-                f.write(command + "\n")
     for what, why in ck.problems:
         print("FAIL\t%s\t%s" % (one_line(what), one_line(why)))
     if ck.problems:
