@@ -10,6 +10,10 @@
 # script ends with cli_summary, which prints "N passed, N failed" and returns
 # non-zero on failure.
 #
+# Every run of folio with --json (or -j) is kept, and cli_summary checks what
+# it printed against the JSON Schemas in docs/schema (tests/schema_check.py):
+# stdout against the command's schema, stderr against error.json.
+#
 # foliod serves TLS: every server start_server starts adds the certificate it
 # serves to $tmp/ca.pem, and FOLIO_CA names that file from then on, so folio
 # (and anything else that reads FOLIO_CA) trusts exactly the servers the
@@ -22,6 +26,7 @@ set -uo pipefail
 FOLIOD=${FOLIOD:?set FOLIOD to the foliod binary}
 FOLIO=${FOLIO:?set FOLIO to the folio binary}
 PY=/usr/bin/python3
+schema_src=${FOLIO_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/folio-$1.XXXXXX")
 server_pid=
@@ -37,6 +42,9 @@ trap 'exit 130' INT TERM
 
 passed=0
 failed=0
+schema_runs=$tmp/schema-runs
+schema_count=0
+schema_flags=() # more schema_check.py flags (schema_cli_test.sh)
 pass() {
   passed=$((passed + 1))
   echo "ok   $1"
@@ -61,6 +69,61 @@ run() {
   ERR=$(<"$tmp/stderr")
   if [[ $ERR == *"Sanitizer"* || $ERR == *"runtime error:"* ]]; then
     fail "no sanitizer report from: ${*:1:6}" "${ERR:0:2000}"
+  fi
+  schema_record "$RC" "$OUT" "$ERR" "$@"
+}
+
+# schema_record RC STDOUT STDERR CMD...: keeps a run of folio for cli_summary
+# to check against docs/schema, when CMD runs "$FOLIO" (after env, timeout,
+# ...) with --json or -j. run does it; a script records a folio it ran in the
+# background itself, once it is done.
+schema_record() {
+  local rc=$1 out=$2 err=$3 arg json=
+  shift 3
+  while (($# > 0)) && [[ $1 != "$FOLIO" ]]; do
+    shift
+  done
+  (($# > 0)) || return 0
+  shift
+  for arg in "$@"; do
+    [[ $arg == -- ]] && break
+    [[ $arg == --json || $arg == -j ]] && json=1
+  done
+  [[ -n $json ]] || return 0
+  # Unique even for a run in a subshell, whose count does not come back.
+  schema_count=$((schema_count + 1))
+  local dir=$schema_runs/$BASHPID.$schema_count
+  mkdir -p "$dir"
+  printf '%s\0' "$@" >"$dir/args"
+  printf '%s\n' "$rc" >"$dir/rc"
+  printf '%s' "$out" >"$dir/out"
+  printf '%s' "$err" >"$dir/err"
+}
+
+# schema_check: every recorded run against docs/schema, in one python
+# process; each document that does not match is a failure.
+schema_check() {
+  local report line kind what why rc
+  mkdir -p "$schema_runs"
+  if ! "$FOLIO" --help --json >"$tmp/schema-help.json" 2>&1; then
+    fail "folio --help --json lists the commands" "$(head -c 400 "$tmp/schema-help.json")"
+    return
+  fi
+  report=$("$PY" "$schema_src/tests/schema_check.py" --schemas "$schema_src/docs/schema" \
+    --runs "$schema_runs" --help-json "$tmp/schema-help.json" "${schema_flags[@]}" 2>&1)
+  rc=$?
+  while IFS= read -r line; do
+    IFS=$'\t' read -r kind what why <<<"$line"
+    case $kind in
+    OK) ;;
+    FAIL) fail "schema: $what" "$why" ;;
+    *) fail "schema_check.py: $line" ;;
+    esac
+  done <<<"$report"
+  if ((rc == 0)) && [[ $report == *$'OK\t'* ]]; then
+    pass "every --json output matches docs/schema: ${report##*$'OK\t'}"
+  elif ((rc == 0)); then
+    fail "schema_check.py reports" "$report"
   fi
 }
 
@@ -237,6 +300,7 @@ as() {
 }
 
 cli_summary() {
+  schema_check
   echo "$passed passed, $failed failed"
   ((failed == 0))
 }

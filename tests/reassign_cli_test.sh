@@ -165,6 +165,8 @@ else
   fail "--json watch writes a notice while it still watches" "$(cat "$tmp/watch-alice")"
 fi
 wait_pid "$watch_alice" 15
+# Its stderr went to the same file: with --json there is none on exit 0.
+schema_record "$RC" "$(<"$tmp/watch-alice")" "" "$FOLIO" --json watch --timeout 8
 [[ $RC == 0 ]] && pass "watch --timeout ends at its timeout, exit 0" ||
   fail "watch --timeout ends at its timeout, exit 0" "exit $RC" "$(cat "$tmp/watch-alice")"
 ndjson_check "--json watch prints the reassigned_from notice as one JSON line" \

@@ -1,0 +1,194 @@
+#!/usr/bin/env bash
+# schema_cli_test.sh - docs/schema covers every folio command: one schema file
+# per command folio --help --json lists and no other, each a valid draft
+# 2020-12 schema, and each command run here at least once with --json, its
+# output checked against its schema (cli_summary, tests/schema_check.py).
+# The other CLI scripts check their --json runs against the same schemas.
+#
+# Needs FOLIOD and FOLIO (paths of the built binaries; ctest sets them).
+# Starts its own foliod on an ephemeral loopback port, keeps every file in a
+# temporary directory, and prints "N passed, N failed"; exits 1 on failure.
+. "$(dirname "$0")/cli_lib.sh" schema-cli-test
+
+# Besides the runs' documents: one schema file per command and no other,
+# and every command's output checked at least once, here.
+schema_flags=(--check-files --require-all)
+
+# j NAME ARG...: folio --json ARG... exits 0.
+j() {
+  local name=$1
+  shift
+  run "" "$FOLIO" --json "$@"
+  expect "$name" 0
+}
+
+# ---------------------------------------------------------------- no server
+
+export FOLIO_CONFIG=$tmp/cfg-none
+export FOLIO_SERVER=127.0.0.1:1
+j "folio --help --json" --help
+j "folio COMMAND --help --json" client add --help
+j "folio GROUP --help --json" admin user --help
+j "folio --version --json" --version
+j "admin compact" admin compact
+run "" "$FOLIO" --json client list
+expect "no session: exit 3" 3
+json_check "the error is JSON, code UNAUTHENTICATED" "$ERR" 'd["error"]["code"] == "UNAUTHENTICATED"'
+run "" "$FOLIO" --json client lst
+expect "a mistyped command: exit 2" 2
+json_check "the error is JSON, code USAGE" "$ERR" 'd["error"]["code"] == "USAGE"'
+
+# ---------------------------------------------------------------- another firm's key
+
+# foliod's today is fixed; every --date below is that day.
+export FOLIOD_CLOCK="2026-03-02 09:00:00"
+run "other-password-1" "$FOLIOD" init --data "$tmp/other" --firm "Other Firm" --admin other \
+  --password-stdin --hash-cost min
+expect "foliod init (another firm)" 0
+if start_server "$tmp/other" --hash-cost min; then
+  as other "127.0.0.1:$port"
+  run "other-password-1" "$FOLIO" login other --password-stdin
+  expect "the other firm's admin logs in" 0
+  run "" "$FOLIO" --json admin firm-key
+  expect "the other firm's key" 0
+  other_key=$(json_get "$OUT" 'd["firm_key"]["public_key"]')
+  stop_server
+else
+  fail "foliod serve (another firm) writes its port file" "$(tail -5 "$tmp/foliod.log")"
+fi
+
+# ---------------------------------------------------------------- the firm: boss
+
+new_firm "Schema Firm"
+j "admin office add" admin office add North
+j "admin office list" admin office list
+run "alice-password-1" "$FOLIO" --json admin user add alice --role agent --office North \
+  --password-stdin
+expect "admin user add (password from stdin)" 0
+# Off a terminal and without --password-stdin folio makes one up and prints it.
+j "admin user add (password made up)" admin user add bob --role agent --office North
+json_check "a made-up password is printed" "$OUT" 'len(d["password"]) >= 20'
+bob_password=$(json_get "$OUT" 'd["password"]')
+j "admin user add carol" admin user add carol --role agent --office North
+j "admin user list" admin user list --limit 1
+json_check "admin user list pages" "$OUT" 'd["next"] is not None'
+j "admin user passwd" admin user passwd carol
+j "admin user unlock" admin user unlock carol
+j "admin user disable" admin user disable carol
+j "admin rule add" admin rule add --on purchase:vehicle --suggest "vehicle insurance" \
+  --avoid "loans" --window 30 --product insurance
+j "admin rule add (another)" admin rule add --on birthday --suggest "a card"
+rule=$(json_get "$OUT" 'd["rule"]["id"]')
+j "admin rule list" admin rule list
+j "admin rule remove" admin rule remove "$rule"
+j "admin calendar set" admin calendar set --season 12,1 --stay-in-touch 90
+j "admin occasion add" admin occasion add mothers-day --date 05-10
+j "admin occasion add (another)" admin occasion add founders-day --date 09-01
+j "admin occasion remove" admin occasion remove founders-day
+j "admin calendar" admin calendar
+j "admin calendar show" admin calendar show
+j "admin alert add" admin alert add --kind flood --city Lima --date 2026-03-01 --note "river"
+j "admin alert add (another)" admin alert add --kind quake --region Cusco --date 2026-03-01 \
+  --until 2026-03-09
+alert=$(json_get "$OUT" 'd["alert"]["id"]')
+j "admin alert end" admin alert end "$alert" --date 2026-03-02
+j "admin partner add" admin partner add "Cafe Sol" --category restaurant --city Lima
+partner=$(json_get "$OUT" 'd["partner"]["id"]')
+j "admin firm-key" admin firm-key
+j "admin trust add" admin trust add "Other Firm" "${other_key:-}"
+j "admin trust list" admin trust list
+j "admin trust remove" admin trust remove "Other Firm"
+j "admin backup" admin backup
+j "admin stats" admin stats
+j "admin audit" admin audit --limit 2
+json_check "admin audit pages" "$OUT" 'd["next"] is not None'
+
+# ---------------------------------------------------------------- alice, an agent
+
+as alice
+run "alice-password-1" "$FOLIO" --json login alice --password-stdin
+expect "login" 0
+j "whoami" whoami
+j "context list" context list
+j "context use" context use default
+j "context trust" context trust
+j "profile set" profile set --display-name "Alice A." --phone "+51 1 555 0100" \
+  --hours "Mon-Fri 9-18"
+j "profile show" profile show
+j "client add" client add --name "Ana Pérez" --birth-date 1980-05-15 --phone "+51 999 111 222" \
+  --email ana@example.com --preferred-channel email --street "Av. Sol 1" --city Lima \
+  --region Lima --country PE --marital married --children 2 --income 52000.50 --currency PEN \
+  --employment teacher --tag vip --consent email,sms --note "likes tea" --contact-every 60
+ana=$(json_get "$OUT" 'd["client"]["id"]')
+j "client add (another)" client add --name "Luis Ñahui" --city Cusco
+luis=$(json_get "$OUT" 'd["client"]["id"]')
+j "client show" client show "$ana"
+j "client update" client update "$ana" --street "Av. Luna 2" --if-version 1
+j "client list" client list --limit 1
+json_check "client list pages" "$OUT" 'd["next"] is not None'
+j "event add" event add "$ana" purchase vehicle --date 2026-03-01 --note "a new car"
+j "event add (contact)" event add "$ana" contact call --date 2026-03-01 --follow-up 2026-03-04
+j "event add (income)" event add "$ana" income 54000 --currency PEN --date 2026-03-01
+j "client history" client history "$ana" --limit 2
+json_check "client history pages" "$OUT" 'd["next"] is not None'
+j "segment" segment --city Lima --date 2026-03-02
+j "segment --count" segment --count
+j "segment --by" segment --by city
+j "agenda" agenda --date 2026-03-01 --days 30
+j "alert list" alert list --date 2026-03-02 --all
+j "offer add" offer add "$ana" --title "Car insurance, 10% off" --product insurance --rate 4.5 \
+  --valid-from 2026-03-02 --valid-until 2026-03-31 --channel email --date 2026-03-02
+offer=$(json_get "$OUT" 'd["offer"]["id"]')
+j "offer set" offer set "$offer" sent --date 2026-03-02
+j "offer list" offer list --date 2026-03-02
+j "partner list" partner list
+j "coupon issue" coupon issue "$ana" --partner "$partner" --discount "20% off dinner" \
+  --valid-until 2026-04-30 --date 2026-03-02
+code=$(json_get "$OUT" 'd["coupon"]["code"]')
+j "coupon list" coupon list
+j "coupon redeem" coupon redeem "$code" --date 2026-03-02
+j "export" export --out "$tmp/alice.bundle"
+j "bundle verify" bundle verify "$tmp/alice.bundle"
+j "bundle show" bundle show "$tmp/alice.bundle"
+j "import" import "$tmp/alice.bundle" --dry-run
+j "export --format csv" export --format csv --out "$tmp/alice.csv"
+j "import --format csv" import --format csv "$tmp/alice.csv" --dry-run
+j "client erase" client erase "$luis"
+
+# ---------------------------------------------------------------- reassign, watch
+
+as bob
+run "$bob_password" "$FOLIO" login bob --password-stdin
+expect "bob logs in" 0
+FOLIO_CONFIG=$tmp/cfg-bob "$FOLIO" --json watch --count 1 --timeout 20 >"$tmp/watch.out" \
+  2>"$tmp/watch.err" &
+watch_pid=$!
+sleep 1
+as boss
+j "admin reassign --dry-run" admin reassign --from alice --to bob --dry-run
+j "admin reassign" admin reassign --from alice --to bob --client "$ana"
+moved=$(json_get "$OUT" 'd["reassignment"]["id"]')
+wait "$watch_pid"
+RC=$?
+expect "watch ends after its notice" 0
+schema_record "$RC" "$(<"$tmp/watch.out")" "$(<"$tmp/watch.err")" \
+  "$FOLIO" --json watch --count 1 --timeout 20
+ndjson_check "watch prints the notice" "$(<"$tmp/watch.out")" \
+  'len(d) == 1 and d[0]["kind"] == "reassigned_to"'
+j "admin reassign undo" admin reassign undo "$moved"
+as alice
+j "export --release" export --out "$tmp/released.bundle" --release
+as boss
+j "admin restore-transferred" admin restore-transferred alice
+
+# ---------------------------------------------------------------- the account, contexts
+
+as alice
+run $'alice-password-1\nalice-password-2' "$FOLIO" --json passwd --password-stdin
+expect "passwd" 0
+run "alice-password-2" "$FOLIO" --json login alice --context spare --password-stdin
+expect "login (another context)" 0
+j "context remove" context remove spare
+j "logout" logout
+
+cli_summary
