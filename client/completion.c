@@ -459,7 +459,10 @@ bool completion_script(const char *shell)
 
 int cmd_completion(struct cli *cli)
 {
-    if (!completion_script(cli->args[0]))
+    out_capture_begin();
+    bool known = completion_script(cli->args[0]);
+    out_capture_end(known ? "script" : NULL);
+    if (!known)
         return cli_usage(cli, "no completion for \"%.40s\": bash, zsh or fish", cli->args[0]);
     return CLI_OK;
 }

@@ -22,6 +22,9 @@ static struct {
     json_t *doc;   /* the top-level JSON object; NULL until something is added */
     bool streamed; /* records went out as NDJSON lines (out_stream) */
     bool text;     /* plain text was printed instead of a document */
+    FILE *capture; /* out_capture_begin: where out_text writes meanwhile */
+    char *captured;
+    size_t captured_len;
 } out;
 
 struct out_cell {
@@ -579,11 +582,37 @@ void out_error(const char *code, bool show_code, const char *fmt, ...)
 
 void out_text(const char *fmt, ...)
 {
-    out.text = true;
+    if (out.capture == NULL)
+        out.text = true;
     va_list ap;
     va_start(ap, fmt);
-    vfprintf(stdout, fmt, ap);
+    vfprintf(out.capture != NULL ? out.capture : stdout, fmt, ap);
     va_end(ap);
+}
+
+void out_capture_begin(void)
+{
+    if (!out.json)
+        return;
+    out.capture = open_memstream(&out.captured, &out.captured_len);
+    if (out.capture == NULL) {
+        fputs("folio: out of memory\n", stderr);
+        exit(1);
+    }
+}
+
+void out_capture_end(const char *key)
+{
+    if (out.capture == NULL)
+        return;
+    fclose(out.capture);
+    out.capture = NULL;
+    if (key != NULL) {
+        const struct out_field f[] = {{.key = key, .type = OUT_STR, .s = out.captured}};
+        out_fields(f, 1);
+    }
+    free(out.captured);
+    out.captured = NULL;
 }
 
 int out_finish(bool ok)

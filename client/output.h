@@ -115,8 +115,13 @@ void out_hint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void out_error(const char *code, bool show_code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* Plain text on stdout, as is: help and version, which are never JSON. */
+/* Plain text on stdout, as is: help pages, man pages, scripts. */
 void out_text(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* In JSON mode, what out_text prints between the two calls becomes the
+ * string member key of the document instead (folio completion --json), or
+ * nothing when key is NULL; for people both do nothing. */
+void out_capture_begin(void);
+void out_capture_end(const char *key);
 
 /* Closes the JSON document ("{}" when nothing was printed and ok is set) and
  * flushes stdout. Returns -1 when stdout could not be written. */

@@ -30,6 +30,9 @@ j "folio --help --json" --help
 j "folio COMMAND --help --json" client add --help
 j "folio GROUP --help --json" admin user --help
 j "folio --version --json" --version
+j "folio help exit-codes --json" help exit-codes
+j "folio help COMMAND --json" help client add
+j "folio completion --json" completion fish
 j "admin compact" admin compact
 run "" "$FOLIO" --json client list
 expect "no session: exit 3" 3
