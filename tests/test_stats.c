@@ -7,7 +7,9 @@
  * one server (harness_shared_start), each with an office and people of its
  * own, named after its process (North-PID, olga-PID, alice-PID). The
  * counters are the server's, firm-wide: the tests that check them exactly
- * start servers of their own, which no other test connects to. */
+ * start servers of their own, which no other test connects to, and make a
+ * suite of their own (stats_own): Criterion runs a suite's .init before a
+ * test's, so a test of the stats suite always attaches to its server. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,6 +79,7 @@ static void teardown(void)
 }
 
 TestSuite(stats, .init = setup, .fini = teardown);
+TestSuite(stats_own, .init = setup_own, .fini = teardown);
 
 static void finish(void)
 {
@@ -107,7 +110,7 @@ static void add_client(struct folio_connection *c, const char *name)
     folio_response_free(harness_ok(folio_client_add(c, &client, &err), &err));
 }
 
-Test(stats, the_firm_admin_sees_connections_requests_commits_and_the_database, .init = setup_own)
+Test(stats_own, the_firm_admin_sees_connections_requests_commits_and_the_database)
 {
     struct folio_connection *alice = harness_user(&srv, alice_name, PW_ALICE);
     add_client(alice, "Ana Quispe");
@@ -163,7 +166,7 @@ Test(stats, the_firm_admin_sees_connections_requests_commits_and_the_database, .
     finish();
 }
 
-Test(stats, a_closed_connection_is_no_longer_open_but_was_accepted, .init = setup_own)
+Test(stats_own, a_closed_connection_is_no_longer_open_but_was_accepted)
 {
     struct folio_error err;
     Folio__Response *r = harness_ok(folio_stats_get(root, &err), &err);
