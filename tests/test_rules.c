@@ -6,7 +6,7 @@
  * next to the firm-admin root. Requests are built here and sent with
  * folio_connection_call, so these tests depend on the wire alone.
  *
- * The rules and the calendar are the firm's, so the tests go in two suites.
+ * The rules and the calendar are the firm's, so the tests go in three suites.
  * The tests of `rules` change neither (every change they ask for is
  * refused): they share one server (harness_shared_start) and check the rules
  * and calendar of a new firm exactly. The tests of `rule_changes` change
@@ -14,7 +14,9 @@
  * after their process, share a second server, where the one that sets the
  * season months and the stay-in-touch days is the only test to touch them.
  * Those that fill a firm-wide bound, remove the defaults or restart their
- * server start servers of their own. On both shared servers each test makes
+ * server start servers of their own, in suite rules_own (Criterion runs a
+ * suite's .init before a test's, so a test of a shared suite always
+ * attaches to its server). On both shared servers each test makes
  * its own office and people, named after its process (North-PID, olga-PID,
  * alice-PID). */
 #include <stdio.h>
@@ -101,6 +103,7 @@ static void teardown(void)
 
 TestSuite(rules, .init = setup, .fini = teardown);
 TestSuite(rule_changes, .init = setup_changes, .fini = teardown);
+TestSuite(rules_own, .init = setup_own, .fini = teardown);
 
 static void close_all(void)
 {
@@ -434,7 +437,7 @@ Test(rules, invalid_rules_are_refused_naming_the_field)
 }
 
 /* Fills the firm's rules: no other test could add one meanwhile. */
-Test(rule_changes, a_firm_holds_a_bounded_number_of_rules, .init = setup_own)
+Test(rules_own, a_firm_holds_a_bounded_number_of_rules)
 {
     struct folio_error err = {0};
     Folio__Rule rule = make_rule("birthday", "send a card", 0);
@@ -601,7 +604,7 @@ Test(rule_changes, occasions_are_added_and_removed)
 }
 
 /* Fills the firm's calendar: no other test could add an occasion meanwhile. */
-Test(rule_changes, a_calendar_holds_a_bounded_number_of_occasions, .init = setup_own)
+Test(rules_own, a_calendar_holds_a_bounded_number_of_occasions)
 {
     struct folio_error err = {0};
     char name[16];
@@ -626,7 +629,7 @@ Test(rule_changes, a_calendar_holds_a_bounded_number_of_occasions, .init = setup
 /* ---------------------------------------------------------------- seeding */
 
 /* Removes default rules and restarts: a server of its own. */
-Test(rule_changes, seeding_does_not_bring_removed_rules_back, .init = setup_own)
+Test(rules_own, seeding_does_not_bring_removed_rules_back)
 {
     struct folio_error err = {0};
     folio_response_free(harness_ok(rule_remove(root, 1, &err), &err));
@@ -663,7 +666,7 @@ static void forget_seeding(const char *data)
 }
 
 /* Stops its server, rewrites its data and restarts it: a server of its own. */
-Test(rule_changes, serving_an_older_directory_seeds_it_once, .init = setup_own)
+Test(rules_own, serving_an_older_directory_seeds_it_once)
 {
     struct folio_error err = {0};
     close_all();
