@@ -4,12 +4,19 @@
  *   olga   office-admin of North
  *   alice  agent in North     anna  agent in North     bob  agent in South
  * next to the firm-admin root, one partner and two clients of alice: Mia
- * (born on 12 June, with an offer and a coupon) and Noel; bob has Zoe. */
+ * (born on 12 June, with an offer and a coupon) and Noel; bob has Zoe.
+ *
+ * The tests share one server at TODAY (harness_shared_start), each with
+ * offices, people and a partner of its own, named after its process
+ * (North-PID, alice-PID, ..., "Cine Sol PID"). Reassignments and the audit
+ * log are firm-wide: a test counts the records naming its own agents. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <criterion/criterion.h>
+#include <criterion/hooks.h>
 
 #include "envelope.h"
 #include "folioclient_reassign.h"
@@ -24,6 +31,9 @@
 
 static struct harness_server srv;
 static struct folio_connection *root, *olga, *alice, *anna, *bob;
+/* This test's offices, people and partner. */
+static char north[32], south[32], olga_name[32], alice_name[32], anna_name[32], bob_name[32],
+    partner_name[32];
 static char mia[37], noel[37], zoe[37];
 static char *coupon_code;
 
@@ -151,13 +161,32 @@ static size_t reassigned_events(struct folio_connection *c, const char *id, cons
     return n;
 }
 
+/* Does detail ("2 clients from alice-PID to anna-PID") name one of this
+ * test's agents, word for word? */
+static bool names_our_agent(const char *detail)
+{
+    const char *agents[] = {alice_name, anna_name, bob_name};
+    char copy[256];
+    snprintf(copy, sizeof(copy), "%s", detail);
+    char *save = NULL;
+    for (char *w = strtok_r(copy, " ", &save); w != NULL; w = strtok_r(NULL, " ", &save))
+        for (size_t i = 0; i < sizeof(agents) / sizeof(agents[0]); i++)
+            if (strcmp(w, agents[i]) == 0)
+                return true;
+    return false;
+}
+
+/* How many audit records of action name this test's agents: the log is the
+ * firm's, other tests reassign their own. */
 static size_t audit_count(const char *action)
 {
     struct folio_error err = {0};
     Folio__Response *r = harness_ok(folio_audit_query(root, NULL, 0, 1000, 0, &err), &err);
+    cr_assert_eq(r->audit->next, 0, "the audit log outgrew one page");
     size_t n = 0;
     for (size_t i = 0; i < r->audit->n_records; i++)
-        if (strcmp(r->audit->records[i]->action, action) == 0)
+        if (strcmp(r->audit->records[i]->action, action) == 0 &&
+            names_our_agent(r->audit->records[i]->detail))
             n++;
     folio_response_free(r);
     return n;
@@ -165,24 +194,46 @@ static size_t audit_count(const char *action)
 
 /* ---------------------------------------------------------------- fixture */
 
+ReportHook(PRE_SUITE)(struct criterion_suite_set *set)
+{
+    if (strcmp(set->suite.name, "reassign") == 0)
+        harness_shared_start("reassign", TODAY " 12:00:00", NULL);
+}
+
+/* Not at POST_SUITE: Criterion reports a suite's end as soon as it has
+ * started the suite's last test, while that test and others may still run.
+ * POST_ALL comes once every test has ended. */
+ReportHook(POST_ALL)(struct criterion_global_stats *stats)
+{
+    (void)stats;
+    harness_shared_stop("reassign");
+}
+
 static void setup(void)
 {
-    harness_server_clock(&srv, TODAY " 12:00:00");
-    harness_server_start(&srv, NULL);
+    harness_shared_attach(&srv, "reassign");
+    int pid = (int)getpid();
+    snprintf(north, sizeof(north), "North-%d", pid);
+    snprintf(south, sizeof(south), "South-%d", pid);
+    snprintf(olga_name, sizeof(olga_name), "olga-%d", pid);
+    snprintf(alice_name, sizeof(alice_name), "alice-%d", pid);
+    snprintf(anna_name, sizeof(anna_name), "anna-%d", pid);
+    snprintf(bob_name, sizeof(bob_name), "bob-%d", pid);
+    snprintf(partner_name, sizeof(partner_name), "Cine Sol %d", pid);
     root = harness_admin(&srv);
-    harness_add_office(root, "North");
-    harness_add_office(root, "South");
-    harness_add_user(root, "olga", FOLIO__ROLE__ROLE_OFFICE_ADMIN, "North", PW_OLGA);
-    harness_add_user(root, "alice", FOLIO__ROLE__ROLE_AGENT, "North", PW_ALICE);
-    harness_add_user(root, "anna", FOLIO__ROLE__ROLE_AGENT, "North", PW_ANNA);
-    harness_add_user(root, "bob", FOLIO__ROLE__ROLE_AGENT, "South", PW_BOB);
-    olga = harness_user(&srv, "olga", PW_OLGA);
-    alice = harness_user(&srv, "alice", PW_ALICE);
-    anna = harness_user(&srv, "anna", PW_ANNA);
-    bob = harness_user(&srv, "bob", PW_BOB);
+    harness_add_office(root, north);
+    harness_add_office(root, south);
+    harness_add_user(root, olga_name, FOLIO__ROLE__ROLE_OFFICE_ADMIN, north, PW_OLGA);
+    harness_add_user(root, alice_name, FOLIO__ROLE__ROLE_AGENT, north, PW_ALICE);
+    harness_add_user(root, anna_name, FOLIO__ROLE__ROLE_AGENT, north, PW_ANNA);
+    harness_add_user(root, bob_name, FOLIO__ROLE__ROLE_AGENT, south, PW_BOB);
+    olga = harness_user(&srv, olga_name, PW_OLGA);
+    alice = harness_user(&srv, alice_name, PW_ALICE);
+    anna = harness_user(&srv, anna_name, PW_ANNA);
+    bob = harness_user(&srv, bob_name, PW_BOB);
     struct folio_error err = {0};
     Folio__Partner partner = FOLIO__PARTNER__INIT;
-    partner.name = (char *)"Cine Sol";
+    partner.name = partner_name;
     partner.category = (char *)"cinema";
     partner.city = (char *)"Lima";
     Folio__Response *r = harness_ok(folio_partner_add(root, &partner, &err), &err);
@@ -219,23 +270,23 @@ static void finish(void)
 Test(reassign, roles)
 {
     struct folio_error err = {0};
-    harness_refused(folio_reassign(alice, "alice", "anna", NULL, 0, false, &err), &err,
+    harness_refused(folio_reassign(alice, alice_name, anna_name, NULL, 0, false, &err), &err,
                     FOLIO__CODE__PERMISSION_DENIED);
-    harness_refused(folio_reassign(olga, "alice", "bob", NULL, 0, false, &err), &err,
+    harness_refused(folio_reassign(olga, alice_name, bob_name, NULL, 0, false, &err), &err,
                     FOLIO__CODE__PERMISSION_DENIED);
-    harness_refused(folio_reassign(olga, "bob", "alice", NULL, 0, false, &err), &err,
+    harness_refused(folio_reassign(olga, bob_name, alice_name, NULL, 0, false, &err), &err,
                     FOLIO__CODE__PERMISSION_DENIED);
-    harness_refused(folio_reassign(root, "alice", "nobody", NULL, 0, false, &err), &err,
+    harness_refused(folio_reassign(root, alice_name, "nobody", NULL, 0, false, &err), &err,
                     FOLIO__CODE__NOT_FOUND);
     cr_assert_str_eq(err.message, "no agent nobody");
-    harness_refused(folio_reassign(root, "olga", "alice", NULL, 0, false, &err), &err,
+    harness_refused(folio_reassign(root, olga_name, alice_name, NULL, 0, false, &err), &err,
                     FOLIO__CODE__NOT_FOUND);
     cr_assert_eq(portfolio_size(alice), 2, "nothing moved");
     cr_assert_eq(audit_count("client.reassign"), 0);
 
     /* An office-admin within its office. */
     Folio__Response *r =
-        harness_ok(folio_reassign(olga, "alice", "anna", NULL, 0, false, &err), &err);
+        harness_ok(folio_reassign(olga, alice_name, anna_name, NULL, 0, false, &err), &err);
     cr_assert_eq(r->reassign->count, 2);
     cr_assert_neq(r->reassign->id, 0);
     folio_response_free(r);
@@ -243,7 +294,7 @@ Test(reassign, roles)
     cr_assert_eq(portfolio_size(alice), 0);
 
     /* A firm-admin across offices. */
-    r = harness_ok(folio_reassign(root, "bob", "alice", NULL, 0, false, &err), &err);
+    r = harness_ok(folio_reassign(root, bob_name, alice_name, NULL, 0, false, &err), &err);
     cr_assert_eq(r->reassign->count, 1);
     folio_response_free(r);
     cr_assert(sees_client(alice, zoe));
@@ -257,10 +308,10 @@ Test(reassign, everything_moves_with_the_client)
     cr_assert_eq(agenda_items(alice, "birthday", mia), 1);
     uint64_t version = client_version(alice, mia);
     Folio__Response *r =
-        harness_ok(folio_reassign(root, "alice", "anna", NULL, 0, false, &err), &err);
+        harness_ok(folio_reassign(root, alice_name, anna_name, NULL, 0, false, &err), &err);
     uint64_t id = r->reassign->id;
-    cr_assert_str_eq(r->reassign->from, "alice");
-    cr_assert_str_eq(r->reassign->to, "anna");
+    cr_assert_str_eq(r->reassign->from, alice_name);
+    cr_assert_str_eq(r->reassign->to, anna_name);
     cr_assert_eq(r->reassign->n_clients, 2);
     folio_response_free(r);
 
@@ -269,7 +320,9 @@ Test(reassign, everything_moves_with_the_client)
     cr_assert_not(sees_client(alice, mia));
     cr_assert_eq(portfolio_size(alice), 0);
     cr_assert_eq(client_version(anna, mia), version + 1);
-    cr_assert_eq(reassigned_events(anna, mia, "from alice to anna"), 1);
+    char moved[96];
+    snprintf(moved, sizeof(moved), "from %s to %s", alice_name, anna_name);
+    cr_assert_eq(reassigned_events(anna, mia, moved), 1);
     cr_assert_eq(offers_of(anna), 1);
     cr_assert_eq(offers_of(alice), 0);
     cr_assert_eq(coupons_of(anna), 1);
@@ -288,10 +341,12 @@ Test(reassign, everything_moves_with_the_client)
     cr_assert_eq(offers_of(alice), 1);
     cr_assert_eq(coupons_of(alice), 1);
     cr_assert_eq(agenda_items(alice, "birthday", mia), 1);
-    cr_assert_eq(reassigned_events(alice, mia, "from anna to alice"), 1);
+    snprintf(moved, sizeof(moved), "from %s to %s", anna_name, alice_name);
+    cr_assert_eq(reassigned_events(alice, mia, moved), 1);
     cr_assert_eq(audit_count("client.reassign.undo"), 1);
     harness_refused(folio_reassign_undo(root, id, &err), &err, FOLIO__CODE__FAILED_PRECONDITION);
-    harness_refused(folio_reassign_undo(root, id + 100, &err), &err, FOLIO__CODE__NOT_FOUND);
+    /* Reassignment ids are the firm's: far past any the suite makes. */
+    harness_refused(folio_reassign_undo(root, id + 1000000, &err), &err, FOLIO__CODE__NOT_FOUND);
     finish();
 }
 
@@ -300,7 +355,7 @@ Test(reassign, chosen_clients)
     struct folio_error err = {0};
     const char *ids[] = {noel};
     Folio__Response *r =
-        harness_ok(folio_reassign(root, "alice", "anna", ids, 1, false, &err), &err);
+        harness_ok(folio_reassign(root, alice_name, anna_name, ids, 1, false, &err), &err);
     cr_assert_eq(r->reassign->count, 1);
     cr_assert_str_eq(r->reassign->clients[0]->name, "Noel Ruiz");
     folio_response_free(r);
@@ -310,7 +365,7 @@ Test(reassign, chosen_clients)
     /* Zoe is bob's: the same answer as an id that does not exist, and
      * nothing moves, not even the valid one listed with it. */
     const char *mixed[] = {mia, zoe};
-    harness_refused(folio_reassign(root, "alice", "anna", mixed, 2, false, &err), &err,
+    harness_refused(folio_reassign(root, alice_name, anna_name, mixed, 2, false, &err), &err,
                     FOLIO__CODE__NOT_FOUND);
     char want[64];
     snprintf(want, sizeof(want), "no client %s", zoe);
@@ -324,7 +379,7 @@ Test(reassign, dry_run_changes_nothing)
 {
     struct folio_error err = {0};
     Folio__Response *r =
-        harness_ok(folio_reassign(olga, "alice", "anna", NULL, 0, true, &err), &err);
+        harness_ok(folio_reassign(olga, alice_name, anna_name, NULL, 0, true, &err), &err);
     cr_assert(r->reassign->dry_run);
     cr_assert_eq(r->reassign->id, 0);
     cr_assert_eq(r->reassign->count, 2);
@@ -344,7 +399,7 @@ Test(reassign, undo_refused_after_a_change)
 {
     struct folio_error err = {0};
     Folio__Response *r =
-        harness_ok(folio_reassign(root, "alice", "anna", NULL, 0, false, &err), &err);
+        harness_ok(folio_reassign(root, alice_name, anna_name, NULL, 0, false, &err), &err);
     uint64_t id = r->reassign->id;
     folio_response_free(r);
     Folio__Client changes = FOLIO__CLIENT__INIT;
@@ -360,7 +415,7 @@ Test(reassign, undo_refused_after_a_change)
     cr_assert_eq(portfolio_size(anna), 2, "nothing moved back");
     cr_assert_eq(portfolio_size(alice), 0);
     /* bob's office-admin scope: olga may not undo a move to bob. */
-    r = harness_ok(folio_reassign(root, "anna", "bob", NULL, 0, false, &err), &err);
+    r = harness_ok(folio_reassign(root, anna_name, bob_name, NULL, 0, false, &err), &err);
     uint64_t to_bob = r->reassign->id;
     folio_response_free(r);
     harness_refused(folio_reassign_undo(olga, to_bob, &err), &err, FOLIO__CODE__PERMISSION_DENIED);

@@ -4,12 +4,28 @@
  *   olga   office-admin of North
  *   alice  agent in North
  * next to the firm-admin root. Requests are built here and sent with
- * folio_connection_call, so these tests depend on the wire alone. */
+ * folio_connection_call, so these tests depend on the wire alone.
+ *
+ * The rules and the calendar are the firm's, so the tests go in three suites.
+ * The tests of `rules` change neither (every change they ask for is
+ * refused): they share one server (harness_shared_start) and check the rules
+ * and calendar of a new firm exactly. The tests of `rule_changes` change
+ * them. Those that add and remove rules and occasions of their own, named
+ * after their process, share a second server, where the one that sets the
+ * season months and the stay-in-touch days is the only test to touch them.
+ * Those that fill a firm-wide bound, remove the defaults or restart their
+ * server start servers of their own, in suite rules_own (Criterion runs a
+ * suite's .init before a test's, so a test of a shared suite always
+ * attaches to its server). On both shared servers each test makes
+ * its own office and people, named after its process (North-PID, olga-PID,
+ * alice-PID). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <criterion/criterion.h>
+#include <criterion/hooks.h>
 
 #include "envelope.h"
 #include "harness.h"
@@ -24,15 +40,60 @@
 static struct harness_server srv;
 static struct folio_connection *root, *olga, *alice;
 
+/* This test's process id, office and people. */
+static int pid;
+static char north[32], olga_name[32], alice_name[32];
+
+ReportHook(PRE_SUITE)(struct criterion_suite_set *set)
+{
+    if (strcmp(set->suite.name, "rules") == 0)
+        harness_shared_start("rules", NULL, NULL);
+    else if (strcmp(set->suite.name, "rule_changes") == 0)
+        harness_shared_start("rule_changes", NULL, NULL);
+}
+
+/* Not at POST_SUITE: Criterion reports a suite's end as soon as it has
+ * started the suite's last test, while that test and others may still run.
+ * POST_ALL comes once every test has ended. */
+ReportHook(POST_ALL)(struct criterion_global_stats *stats)
+{
+    (void)stats;
+    harness_shared_stop("rules");
+    harness_shared_stop("rule_changes");
+}
+
+static void people(void)
+{
+    pid = (int)getpid();
+    snprintf(north, sizeof(north), "North-%d", pid);
+    snprintf(olga_name, sizeof(olga_name), "olga-%d", pid);
+    snprintf(alice_name, sizeof(alice_name), "alice-%d", pid);
+    root = harness_admin(&srv);
+    harness_add_office(root, north);
+    harness_add_user(root, olga_name, FOLIO__ROLE__ROLE_OFFICE_ADMIN, north, PW_OLGA);
+    harness_add_user(root, alice_name, FOLIO__ROLE__ROLE_AGENT, north, PW_ALICE);
+    olga = harness_user(&srv, olga_name, PW_OLGA);
+    alice = harness_user(&srv, alice_name, PW_ALICE);
+}
+
 static void setup(void)
 {
+    harness_shared_attach(&srv, "rules");
+    people();
+}
+
+static void setup_changes(void)
+{
+    harness_shared_attach(&srv, "rule_changes");
+    people();
+}
+
+/* For the tests that need the whole firm to themselves: filling a bound,
+ * removing defaults, restarting. */
+static void setup_own(void)
+{
     harness_server_start(&srv, NULL);
-    root = harness_admin(&srv);
-    harness_add_office(root, "North");
-    harness_add_user(root, "olga", FOLIO__ROLE__ROLE_OFFICE_ADMIN, "North", PW_OLGA);
-    harness_add_user(root, "alice", FOLIO__ROLE__ROLE_AGENT, "North", PW_ALICE);
-    olga = harness_user(&srv, "olga", PW_OLGA);
-    alice = harness_user(&srv, "alice", PW_ALICE);
+    people();
 }
 
 static void teardown(void)
@@ -41,6 +102,8 @@ static void teardown(void)
 }
 
 TestSuite(rules, .init = setup, .fini = teardown);
+TestSuite(rule_changes, .init = setup_changes, .fini = teardown);
+TestSuite(rules_own, .init = setup_own, .fini = teardown);
 
 static void close_all(void)
 {
@@ -59,8 +122,8 @@ static void finish(void)
 static void reconnect(void)
 {
     root = harness_admin(&srv);
-    olga = harness_user(&srv, "olga", PW_OLGA);
-    alice = harness_user(&srv, "alice", PW_ALICE);
+    olga = harness_user(&srv, olga_name, PW_OLGA);
+    alice = harness_user(&srv, alice_name, PW_ALICE);
 }
 
 /* ---------------------------------------------------------------- requests */
@@ -187,8 +250,29 @@ static bool has_occasion(const Folio__Calendar *cal, const char *name, uint32_t 
     return false;
 }
 
+/* How many occasions of the calendar are called name. */
+static size_t occasions_named(const Folio__Calendar *cal, const char *name)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < cal->n_occasions; i++)
+        n += strcmp(cal->occasions[i]->name, name) == 0;
+    return n;
+}
+
+/* The occasions come in date order. */
+static void assert_date_order(const Folio__Calendar *cal)
+{
+    for (size_t i = 1; i < cal->n_occasions; i++) {
+        const Folio__Occasion *a = cal->occasions[i - 1], *b = cal->occasions[i];
+        cr_assert(a->month < b->month || (a->month == b->month && a->day <= b->day),
+                  "%s before %s is not date order", a->name, b->name);
+    }
+}
+
 /* ---------------------------------------------------------------- defaults */
 
+/* No test of the rules suite changes the rules or the calendar: its shared
+ * server keeps a new firm's. */
 Test(rules, a_new_firm_has_the_default_rules_and_calendar)
 {
     struct folio_error err = {0};
@@ -235,48 +319,60 @@ Test(rules, a_new_firm_has_the_default_rules_and_calendar)
 
 /* ---------------------------------------------------------------- rules */
 
-Test(rules, a_firm_admin_adds_lists_and_removes_rules)
+/* On the shared rule_changes server: other tests add rules of their own
+ * meanwhile, so this one looks for its own rule, named after its process,
+ * instead of counting the list or its positions. */
+Test(rule_changes, a_firm_admin_adds_lists_and_removes_rules)
 {
     struct folio_error err = {0};
-    Folio__Rule rule = make_rule("Purchase:Boat", "offer boat insurance", 0);
+    char on[64], on_lower[64], id_text[32];
+    snprintf(on, sizeof(on), "Purchase:Boat-%d", pid);
+    snprintf(on_lower, sizeof(on_lower), "purchase:boat-%d", pid);
+    Folio__Rule rule = make_rule(on, "offer boat insurance", 0);
     rule.avoid = (char *)"car loans";
     rule.product = (char *)"boat insurance";
     rule.id = 999;
     Folio__Response *r = harness_ok(rule_add(root, &rule, &err), &err);
     cr_assert_eq(r->result_case, FOLIO__RESPONSE__RESULT_RULE);
     uint64_t id = r->rule->id;
-    cr_assert_eq(id, DEFAULT_RULES + 1, "the server gives the id");
-    cr_assert_str_eq(r->rule->on, "purchase:boat");
+    cr_assert(id > DEFAULT_RULES && id != 999, "the server gives the id, not %llu",
+              (unsigned long long)id);
+    cr_assert_str_eq(r->rule->on, on_lower);
     cr_assert_eq(r->rule->window_days, RULE_WINDOW_DEFAULT);
     cr_assert_str_eq(r->rule->avoid, "car loans");
     cr_assert_str_eq(r->rule->product, "boat insurance");
     cr_assert_neq(r->rule->created_at, 0);
     folio_response_free(r);
-    cr_assert(audit_has("rule.add", "11", "purchase:boat"));
+    snprintf(id_text, sizeof(id_text), "%llu", (unsigned long long)id);
+    cr_assert(audit_has("rule.add", id_text, on_lower));
 
     r = harness_ok(rule_list(alice, &err), &err);
-    cr_assert_eq(r->rules->n_rules, DEFAULT_RULES + 1);
-    cr_assert_eq(r->rules->rules[DEFAULT_RULES]->id, id);
-    cr_assert_str_eq(r->rules->rules[DEFAULT_RULES]->suggest, "offer boat insurance");
+    for (size_t i = 1; i < r->rules->n_rules; i++)
+        cr_assert_lt(r->rules->rules[i - 1]->id, r->rules->rules[i]->id, "not in id order");
+    const Folio__Rule *listed = find_rule(r->rules, on_lower);
+    cr_assert_not_null(listed, "%s is not listed", on_lower);
+    cr_assert_eq(listed->id, id);
+    cr_assert_str_eq(listed->suggest, "offer boat insurance");
     folio_response_free(r);
 
     r = harness_ok(rule_remove(root, id, &err), &err);
     cr_assert_eq(r->result_case, FOLIO__RESPONSE__RESULT_EMPTY);
     folio_response_free(r);
-    cr_assert(audit_has("rule.remove", "11", NULL));
+    cr_assert(audit_has("rule.remove", id_text, NULL));
     harness_refused(rule_remove(root, id, &err), &err, FOLIO__CODE__NOT_FOUND);
-    cr_assert_str_eq(err.message, "no rule 11");
+    char no_rule[64];
+    snprintf(no_rule, sizeof(no_rule), "no rule %s", id_text);
+    cr_assert_str_eq(err.message, no_rule);
     harness_refused(rule_remove(root, 0, &err), &err, FOLIO__CODE__NOT_FOUND);
 
     r = harness_ok(rule_list(root, &err), &err);
-    cr_assert_eq(r->rules->n_rules, DEFAULT_RULES);
-    cr_assert_null(find_rule(r->rules, "purchase:boat"));
+    cr_assert_null(find_rule(r->rules, on_lower));
     folio_response_free(r);
 
     /* Ids are not reused: an audit record keeps naming the rule it named. */
     Folio__Rule again = make_rule("season", "plan the winter campaign", 0);
     r = harness_ok(rule_add(root, &again, &err), &err);
-    cr_assert_eq(r->rule->id, DEFAULT_RULES + 2);
+    cr_assert_gt(r->rule->id, id, "id %llu came again", (unsigned long long)r->rule->id);
     cr_assert_eq(r->rule->window_days, 0, "season rules keep window 0");
     folio_response_free(r);
     finish();
@@ -340,7 +436,8 @@ Test(rules, invalid_rules_are_refused_naming_the_field)
     finish();
 }
 
-Test(rules, a_firm_holds_a_bounded_number_of_rules)
+/* Fills the firm's rules: no other test could add one meanwhile. */
+Test(rules_own, a_firm_holds_a_bounded_number_of_rules)
 {
     struct folio_error err = {0};
     Folio__Rule rule = make_rule("birthday", "send a card", 0);
@@ -358,7 +455,9 @@ Test(rules, a_firm_holds_a_bounded_number_of_rules)
 
 /* ---------------------------------------------------------------- calendar */
 
-Test(rules, a_firm_admin_sets_the_calendar)
+/* The only test of the shared rule_changes server to set the season months
+ * and the stay-in-touch days. */
+Test(rule_changes, a_firm_admin_sets_the_calendar)
 {
     struct folio_error err = {0};
     uint32_t months[] = {12, 7, 3};
@@ -441,24 +540,35 @@ Test(rules, calendar_changes_are_checked)
     finish();
 }
 
-Test(rules, occasions_are_added_and_removed)
+/* On the shared rule_changes server: other tests add occasions of their own
+ * meanwhile, so this one looks for its own, named after its process. */
+Test(rule_changes, occasions_are_added_and_removed)
 {
     struct folio_error err = {0};
-    Folio__Response *r = harness_ok(occasion_add(root, "New-Year", 1, 1, &err), &err);
+    char new_year[48], new_year_lower[48], new_year_upper[48], leap_day[48], no_occasion[64];
+    snprintf(new_year, sizeof(new_year), "New-Year-%d", pid);
+    snprintf(new_year_lower, sizeof(new_year_lower), "new-year-%d", pid);
+    snprintf(new_year_upper, sizeof(new_year_upper), "NEW-YEAR-%d", pid);
+    snprintf(leap_day, sizeof(leap_day), "leap-day-%d", pid);
+    Folio__Response *r = harness_ok(occasion_add(root, new_year, 1, 1, &err), &err);
     cr_assert_eq(r->result_case, FOLIO__RESPONSE__RESULT_CALENDAR);
-    cr_assert_eq(r->calendar->n_occasions, 2);
-    cr_assert_str_eq(r->calendar->occasions[0]->name, "new-year", "lower-cased, in date order");
-    cr_assert_str_eq(r->calendar->occasions[1]->name, "christmas");
+    cr_assert_eq(occasions_named(r->calendar, new_year_lower), 1, "lower-cased, once");
+    cr_assert(has_occasion(r->calendar, new_year_lower, 1, 1));
+    cr_assert_eq(occasions_named(r->calendar, new_year), 0);
+    cr_assert(has_occasion(r->calendar, "christmas", 12, 25));
+    assert_date_order(r->calendar);
     folio_response_free(r);
-    cr_assert(audit_has("occasion.add", "new-year", "01-01"));
+    cr_assert(audit_has("occasion.add", new_year_lower, "01-01"));
 
     /* 29 February is a day of the year (it falls on the 28th without one). */
-    r = harness_ok(occasion_add(root, "leap-day", 2, 29, &err), &err);
-    cr_assert_eq(r->calendar->n_occasions, 3);
-    cr_assert_str_eq(r->calendar->occasions[1]->name, "leap-day");
+    r = harness_ok(occasion_add(root, leap_day, 2, 29, &err), &err);
+    cr_assert(has_occasion(r->calendar, leap_day, 2, 29));
+    cr_assert(has_occasion(r->calendar, new_year_lower, 1, 1));
+    assert_date_order(r->calendar);
     folio_response_free(r);
 
-    harness_refused(occasion_add(root, "NEW-YEAR", 1, 2, &err), &err, FOLIO__CODE__ALREADY_EXISTS);
+    harness_refused(occasion_add(root, new_year_upper, 1, 2, &err), &err,
+                    FOLIO__CODE__ALREADY_EXISTS);
     harness_refused(occasion_add(root, "bad", 2, 30, &err), &err, FOLIO__CODE__INVALID_ARGUMENT);
     cr_assert_eq(strncmp(err.message, "day:", 4), 0, "%s", err.message);
     harness_refused(occasion_add(root, "bad", 4, 31, &err), &err, FOLIO__CODE__INVALID_ARGUMENT);
@@ -472,25 +582,29 @@ Test(rules, occasions_are_added_and_removed)
     harness_refused(occasion_add(root, "a-name-far-longer-than-forty-characters-x", 1, 1, &err),
                     &err, FOLIO__CODE__INVALID_ARGUMENT);
 
-    r = harness_ok(occasion_remove(root, "New-Year", &err), &err);
-    cr_assert_eq(r->calendar->n_occasions, 2);
-    cr_assert_str_eq(r->calendar->occasions[0]->name, "leap-day");
-    cr_assert_str_eq(r->calendar->occasions[1]->name, "christmas");
+    r = harness_ok(occasion_remove(root, new_year, &err), &err);
+    cr_assert_eq(occasions_named(r->calendar, new_year_lower), 0);
+    cr_assert(has_occasion(r->calendar, leap_day, 2, 29));
+    cr_assert(has_occasion(r->calendar, "christmas", 12, 25));
+    assert_date_order(r->calendar);
     folio_response_free(r);
-    cr_assert(audit_has("occasion.remove", "new-year", NULL));
-    harness_refused(occasion_remove(root, "new-year", &err), &err, FOLIO__CODE__NOT_FOUND);
-    cr_assert_str_eq(err.message, "no occasion new-year");
+    cr_assert(audit_has("occasion.remove", new_year_lower, NULL));
+    harness_refused(occasion_remove(root, new_year_lower, &err), &err, FOLIO__CODE__NOT_FOUND);
+    snprintf(no_occasion, sizeof(no_occasion), "no occasion %s", new_year_lower);
+    cr_assert_str_eq(err.message, no_occasion);
     harness_refused(occasion_remove(root, "no such day", &err), &err,
                     FOLIO__CODE__INVALID_ARGUMENT);
 
     r = harness_ok(calendar_get(alice, &err), &err);
-    cr_assert_eq(r->calendar->n_occasions, 2);
-    cr_assert(has_occasion(r->calendar, "leap-day", 2, 29));
+    cr_assert_eq(occasions_named(r->calendar, new_year_lower), 0);
+    cr_assert_eq(occasions_named(r->calendar, leap_day), 1);
+    cr_assert(has_occasion(r->calendar, leap_day, 2, 29));
     folio_response_free(r);
     finish();
 }
 
-Test(rules, a_calendar_holds_a_bounded_number_of_occasions)
+/* Fills the firm's calendar: no other test could add an occasion meanwhile. */
+Test(rules_own, a_calendar_holds_a_bounded_number_of_occasions)
 {
     struct folio_error err = {0};
     char name[16];
@@ -514,7 +628,8 @@ Test(rules, a_calendar_holds_a_bounded_number_of_occasions)
 
 /* ---------------------------------------------------------------- seeding */
 
-Test(rules, seeding_does_not_bring_removed_rules_back)
+/* Removes default rules and restarts: a server of its own. */
+Test(rules_own, seeding_does_not_bring_removed_rules_back)
 {
     struct folio_error err = {0};
     folio_response_free(harness_ok(rule_remove(root, 1, &err), &err));
@@ -550,7 +665,8 @@ static void forget_seeding(const char *data)
     store_close(&st);
 }
 
-Test(rules, serving_an_older_directory_seeds_it_once)
+/* Stops its server, rewrites its data and restarts it: a server of its own. */
+Test(rules_own, serving_an_older_directory_seeds_it_once)
 {
     struct folio_error err = {0};
     close_all();

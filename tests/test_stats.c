@@ -1,12 +1,23 @@
 /* test_stats.c - StatsGet against a real foliod: what it counts, and who may
  * ask. Only counts are checked, never rates or times: the machine's speed is
- * not the test's business. */
+ * not the test's business.
+ *
+ * The firm: office North with olga, its office-admin, and alice, an agent,
+ * next to the firm-admin root. The tests that only ask and are refused share
+ * one server (harness_shared_start), each with an office and people of its
+ * own, named after its process (North-PID, olga-PID, alice-PID). The
+ * counters are the server's, firm-wide: the tests that check them exactly
+ * start servers of their own, which no other test connects to, and make a
+ * suite of their own (stats_own): Criterion runs a suite's .init before a
+ * test's, so a test of the stats suite always attaches to its server. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <criterion/criterion.h>
+#include <criterion/hooks.h>
 
 #include "folioclient_stats.h"
 #include "harness.h"
@@ -17,13 +28,49 @@
 static struct harness_server srv;
 static struct folio_connection *root;
 
+/* This test's office and people. */
+static char north[32], olga_name[32], alice_name[32];
+
+ReportHook(PRE_SUITE)(struct criterion_suite_set *set)
+{
+    if (strcmp(set->suite.name, "stats") == 0)
+        harness_shared_start("stats", NULL, NULL);
+}
+
+/* Not at POST_SUITE: Criterion reports a suite's end as soon as it has
+ * started the suite's last test, while that test and others may still run.
+ * POST_ALL comes once every test has ended. */
+ReportHook(POST_ALL)(struct criterion_global_stats *stats)
+{
+    (void)stats;
+    harness_shared_stop("stats");
+}
+
+static void people(void)
+{
+    int pid = (int)getpid();
+    snprintf(north, sizeof(north), "North-%d", pid);
+    snprintf(olga_name, sizeof(olga_name), "olga-%d", pid);
+    snprintf(alice_name, sizeof(alice_name), "alice-%d", pid);
+    root = harness_admin(&srv);
+    harness_add_office(root, north);
+    harness_add_user(root, olga_name, FOLIO__ROLE__ROLE_OFFICE_ADMIN, north, PW_OLGA);
+    harness_add_user(root, alice_name, FOLIO__ROLE__ROLE_AGENT, north, PW_ALICE);
+}
+
 static void setup(void)
 {
+    harness_shared_attach(&srv, "stats");
+    people();
+}
+
+/* For the tests that count exactly what the server did: requests of every
+ * op, connections accepted and open. Another test's requests or connections
+ * would be counted with theirs. */
+static void setup_own(void)
+{
     harness_server_start(&srv, NULL);
-    root = harness_admin(&srv);
-    harness_add_office(root, "North");
-    harness_add_user(root, "olga", FOLIO__ROLE__ROLE_OFFICE_ADMIN, "North", PW_OLGA);
-    harness_add_user(root, "alice", FOLIO__ROLE__ROLE_AGENT, "North", PW_ALICE);
+    people();
 }
 
 static void teardown(void)
@@ -32,6 +79,7 @@ static void teardown(void)
 }
 
 TestSuite(stats, .init = setup, .fini = teardown);
+TestSuite(stats_own, .init = setup_own, .fini = teardown);
 
 static void finish(void)
 {
@@ -62,9 +110,9 @@ static void add_client(struct folio_connection *c, const char *name)
     folio_response_free(harness_ok(folio_client_add(c, &client, &err), &err));
 }
 
-Test(stats, the_firm_admin_sees_connections_requests_commits_and_the_database)
+Test(stats_own, the_firm_admin_sees_connections_requests_commits_and_the_database)
 {
-    struct folio_connection *alice = harness_user(&srv, "alice", PW_ALICE);
+    struct folio_connection *alice = harness_user(&srv, alice_name, PW_ALICE);
     add_client(alice, "Ana Quispe");
     add_client(alice, "Luis Mamani");
     struct folio_error err;
@@ -118,14 +166,14 @@ Test(stats, the_firm_admin_sees_connections_requests_commits_and_the_database)
     finish();
 }
 
-Test(stats, a_closed_connection_is_no_longer_open_but_was_accepted)
+Test(stats_own, a_closed_connection_is_no_longer_open_but_was_accepted)
 {
     struct folio_error err;
     Folio__Response *r = harness_ok(folio_stats_get(root, &err), &err);
     uint64_t accepted = r->stats->connections_accepted;
     folio_response_free(r);
 
-    struct folio_connection *extra = harness_user(&srv, "alice", PW_ALICE);
+    struct folio_connection *extra = harness_user(&srv, alice_name, PW_ALICE);
     r = harness_ok(folio_stats_get(root, &err), &err);
     cr_assert_eq(r->stats->connections_accepted, accepted + 1);
     uint64_t open = r->stats->connections;
@@ -149,9 +197,9 @@ Test(stats, a_closed_connection_is_no_longer_open_but_was_accepted)
 Test(stats, agents_and_office_admins_are_refused)
 {
     struct folio_error err;
-    struct folio_connection *alice = harness_user(&srv, "alice", PW_ALICE);
+    struct folio_connection *alice = harness_user(&srv, alice_name, PW_ALICE);
     harness_refused(folio_stats_get(alice, &err), &err, FOLIO__CODE__PERMISSION_DENIED);
-    struct folio_connection *olga = harness_user(&srv, "olga", PW_OLGA);
+    struct folio_connection *olga = harness_user(&srv, olga_name, PW_OLGA);
     harness_refused(folio_stats_get(olga, &err), &err, FOLIO__CODE__PERMISSION_DENIED);
     folio_connection_close(alice);
     folio_connection_close(olga);
