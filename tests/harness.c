@@ -519,7 +519,7 @@ void harness_server_cleanup(struct harness_server *s)
  * ever once a child it did not start exits while it waits for a test. The
  * runner forks a keeper, which starts foliod as its own child and holds it,
  * dead or alive, until the runner asks for the stop on the control pipe;
- * the keeper exits only then, in the runner's POST_SUITE hook, which reaps
+ * the keeper exits only then, in the runner's POST_ALL hook, which reaps
  * it. The keeper dies with the runner, and foliod with the keeper. */
 struct shared {
     char name[64];

@@ -120,12 +120,15 @@ long harness_server_rss_kib(const struct harness_server *s);
  *     ReportHook(PRE_SUITE)(struct criterion_suite_set *set)
  *
  * with harness_shared_start, when set->suite.name is its own, each test
- * attaches to it with harness_shared_attach, and the suite stops it in
- * ReportHook(POST_SUITE) with harness_shared_stop. Tests of a shared server
+ * attaches to it with harness_shared_attach, and the file stops it in
+ * ReportHook(POST_ALL) with harness_shared_stop: not in POST_SUITE, which
+ * Criterion reports once it has started the suite's last test, while that
+ * test and others may still run (--jobs above 1). Tests of a shared server
  * make their own users, offices and clients, named after the test, so that
  * none depends on another or on their order. A test that stops, restarts,
  * signals or floods its server, moves its clock or needs other flags starts
- * one of its own.
+ * one of its own, in a suite of its own: Criterion runs the suite's .init
+ * before the test's, so a test's .init cannot undo its suite's attach.
  *
  * harness_shared_start and harness_shared_stop run in the runner, outside any
  * test: a server that fails to start, or that exits other than 0 (or with

@@ -76,10 +76,12 @@ ReportHook(PRE_SUITE)(struct criterion_suite_set *set)
         harness_shared_start("watch", NULL, NULL);
 }
 
-ReportHook(POST_SUITE)(struct criterion_suite_stats *stats)
+/* After every test has ended: Criterion reports POST_SUITE once it has
+ * started the suite's last test, which may still run (--jobs above 1). */
+ReportHook(POST_ALL)(struct criterion_global_stats *stats)
 {
-    if (strcmp(stats->suite->name, "watch") == 0)
-        harness_shared_stop("watch");
+    (void)stats;
+    harness_shared_stop("watch");
 }
 
 static void people(void)
@@ -118,6 +120,7 @@ static void teardown(void)
 }
 
 TestSuite(watch, .init = setup, .fini = teardown);
+TestSuite(watch_own, .init = setup_own, .fini = teardown);
 
 static void finish(void)
 {
@@ -243,7 +246,7 @@ Test(watch, nothing_without_watch_and_replies_keep_their_order)
     finish();
 }
 
-Test(watch, watchers_outlive_the_idle_timeout, .init = setup_own)
+Test(watch_own, watchers_outlive_the_idle_timeout)
 {
     folio_connection_close(root);
     static const char *const flags[] = {"--idle-timeout", "1", NULL};
