@@ -79,7 +79,7 @@ struct cli {
     size_t n_repeats;
     char server[SESSION_VALUE_MAX + 1];    /* set by cli_pick_server */
     char context[SESSION_CONTEXT_MAX + 1]; /* set by cli_pick_context */
-    int timeout_ms; /* bounds connecting and each answer; 0: a minute */
+    int timeout_ms;                        /* bounds connecting and each answer; 0: a minute */
     struct folio_connection *connection;
     struct session session; /* loaded by cli_connect_session */
 };

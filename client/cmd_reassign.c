@@ -42,9 +42,8 @@ static int64_t watch_now_ms(void)
     return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
-/* Notices print as they come for a person; JSON gathers them into one
- * document, written when the watch ends. Running out of --timeout is the
- * normal end, not an error. */
+/* Notices print as they come, in JSON one document a line (NDJSON).
+ * Running out of --timeout is the normal end, not an error. */
 int cmd_watch(struct cli *cli)
 {
     uint32_t count = 0;

@@ -190,16 +190,17 @@ static json_t *json_cents(int64_t cents)
 static json_t *json_time(int64_t t)
 {
     char buf[32];
-    if (t == 0)
+    /* A time beyond year 9999 has no RFC 3339 form: no server makes one. */
+    if (t == 0 || !format_time(t, buf, sizeof(buf)))
         return json_null();
-    if (!format_time(t, buf, sizeof(buf)))
-        return json_integer(t);
     return json_string(buf);
 }
 
 static json_t *json_value(const struct out_field *fld)
 {
     json_t *a;
+    if (fld->zero_null && fld->u == 0 && fld->i == 0)
+        return json_null();
     switch (fld->type) {
     case OUT_STR:
     case OUT_NSTR:

@@ -38,6 +38,7 @@ struct out_field {
     const char *key;   /* JSON member name: the proto field name */
     const char *label; /* human heading; NULL: JSON only */
     bool card_only;    /* left out of tables */
+    bool zero_null;    /* OUT_UINT, OUT_INT, OUT_CENTS: 0 is "not set", JSON null */
     enum out_type type;
     const char *s;           /* OUT_STR; NULL prints as "" */
     uint64_t u;              /* OUT_UINT */

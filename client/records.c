@@ -95,6 +95,7 @@ size_t rec_event(const void *list, size_t i, struct out_field *f)
         {.key = "amount",
          .label = "amount",
          .card_only = true,
+         .zero_null = e->currency[0] == '\0', /* not an income event */
          .type = OUT_CENTS,
          .i = e->amount_cents},
         {.key = "currency",
@@ -335,7 +336,7 @@ size_t rec_coupon(const void *list, size_t i, struct out_field *f)
         OUT_S("partner", "partner", c->partner),
         OUT_S("discount", "discount", c->discount),
         OUT_S("valid_until", "valid until", c->valid_until),
-        {.key = "redeemed_at", .label = "redeemed", .type = OUT_NSTR, .s = maybe(c->redeemed_at)},
+        {.key = "redeemed_on", .label = "redeemed", .type = OUT_NSTR, .s = maybe(c->redeemed_at)},
     };
     _Static_assert(ARRAY_SIZE(fields) <= REC_FIELDS_MAX, "REC_FIELDS_MAX");
     return copy_fields(fields, ARRAY_SIZE(fields), f);
@@ -422,7 +423,8 @@ size_t rec_reassign(const void *list, size_t i, struct out_field *f)
 {
     const Folio__ReassignResult *res = ((const Folio__ReassignResult *const *)list)[i];
     const struct out_field fields[] = {
-        OUT_U("id", "id", res->id),
+        /* A dry run moves nothing and has no id. */
+        {.key = "id", .label = "id", .zero_null = true, .type = OUT_UINT, .u = res->id},
         OUT_S("from", "from", res->from),
         OUT_S("to", "to", res->to),
         OUT_U("count", "clients", res->count),

@@ -34,11 +34,11 @@ rec_item_fn rec_bucket;
  * tables show ID NAME CITY PHONE VERSION. */
 rec_item_fn rec_client;
 
-/* {"user":{...},"expires_at":N}; a card in human mode. Never the token. */
+/* {"user":{...},"expires_at":TIME}; a card in human mode. Never the token. */
 void rec_print_session(const Folio__SessionInfo *s);
 
 /* Loyalty records. Dates are YYYY-MM-DD text; a date that is not set yet
- * (an alert's until and ended_on, a coupon's redeemed_at, an agenda item's
+ * (an alert's until and ended_on, a coupon's redeemed_on, an agenda item's
  * client_id) is JSON null. */
 rec_item_fn rec_rule;
 rec_item_fn rec_alert;

@@ -460,7 +460,7 @@ json_check "coupon issue returns the coupon" "$OUT" "
 d['coupon']['client_id'] == '$ana' and d['coupon']['partner_id'] == $partner and
 d['coupon']['partner'] == 'Café Sol' and d['coupon']['client_name'] == 'Ana Pérez' and
 d['coupon']['discount'] == '20% off dinner' and d['coupon']['valid_until'] == '2026-04-30' and
-d['coupon']['redeemed_at'] is None"
+d['coupon']['redeemed_on'] is None"
 code=$(json_get "$OUT" 'd["coupon"]["code"]')
 [[ $code =~ ^[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}$ ]] &&
   pass "coupon codes are XXXX-XXXX-XXXX-XXXX" || fail "coupon codes are XXXX-XXXX-XXXX-XXXX" "$code"
@@ -484,7 +484,7 @@ run "" "$FOLIO" --json coupon list
 expect "coupon list" 0
 json_check "coupon list in code order, none redeemed" "$OUT" "
 len(d['coupons']) == 2 and [c['code'] for c in d['coupons']] == sorted(c['code'] for c in d['coupons'])
-and all(c['redeemed_at'] is None for c in d['coupons'])"
+and all(c['redeemed_on'] is None for c in d['coupons'])"
 run "" "$FOLIO" --json coupon list --client "$rosa"
 json_check "coupon list --client" "$OUT" 'd["coupons"] == []'
 run "" "$FOLIO" coupon list
@@ -503,7 +503,7 @@ export FOLIO_CONFIG=$alice_cfg
 run "" "$FOLIO" --json coupon redeem "${code,,}" --date 2026-03-06
 expect "coupon redeem (code typed in lower case)" 0
 json_check "a redeemed coupon says when" "$OUT" "
-d['coupon']['code'] == '$code' and d['coupon']['redeemed_at'] == '2026-03-06'"
+d['coupon']['code'] == '$code' and d['coupon']['redeemed_on'] == '2026-03-06'"
 run "" "$FOLIO" --json coupon redeem "$code" --date 2026-03-07
 expect "a coupon redeems once" 1
 json_check "the second redemption is FAILED_PRECONDITION" "$ERR" \

@@ -111,7 +111,7 @@ as olga
 run "" "$FOLIO" --json admin reassign --from alice --to bob --dry-run
 expect "reassign --dry-run" 0
 json_check "the preview gives the count and the names" "$OUT" "
-d['reassignment']['dry_run'] is True and d['reassignment']['count'] == 3 and d['reassignment']['id'] == 0 and d['reassignment']['from'] == 'alice' and
+d['reassignment']['dry_run'] is True and d['reassignment']['count'] == 3 and d['reassignment']['id'] is None and d['reassignment']['from'] == 'alice' and
 d['reassignment']['to'] == 'bob' and sorted(x['name'] for x in d['reassignment']['clients']) == ['Ana Pérez', 'Luis Ñahui', 'Rosa Díaz']
 "
 run "" "$FOLIO" admin reassign --from alice --to bob --dry-run
