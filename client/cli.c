@@ -619,12 +619,12 @@ static int parse_decimal(const char *s, unsigned long long *out)
 }
 
 int cli_parse_u32(const struct cli *cli, const char *flag, const char *s, uint32_t min,
-                  uint32_t *out)
+                  uint32_t max, uint32_t *out)
 {
     unsigned long long v;
-    if (parse_decimal(s, &v) < 0 || v < min || v > UINT32_MAX)
+    if (parse_decimal(s, &v) < 0 || v < min || v > max)
         return cli_usage(cli, "%s wants a whole number from %u to %u, not \"%.40s\"", flag, min,
-                         UINT32_MAX, s);
+                         max, s);
     *out = (uint32_t)v;
     return CLI_OK;
 }
@@ -791,10 +791,10 @@ int cli_parse_months(const struct cli *cli, const char *flag, const char *s, uin
     return CLI_OK;
 }
 
-int cli_opt_u32(const struct cli *cli, const char *flag, uint32_t min, uint32_t *out)
+int cli_opt_u32(const struct cli *cli, const char *flag, uint32_t min, uint32_t max, uint32_t *out)
 {
     const char *value = cli_opt(cli, flag);
-    return value != NULL ? cli_parse_u32(cli, flag, value, min, out) : CLI_OK;
+    return value != NULL ? cli_parse_u32(cli, flag, value, min, max, out) : CLI_OK;
 }
 
 int cli_opt_u64(const struct cli *cli, const char *flag, uint64_t min, uint64_t *out)
@@ -842,7 +842,7 @@ int cli_session_list(struct cli *cli,
                      cli_show_fn *show)
 {
     uint32_t limit = 0;
-    if (cli_opt_u32(cli, "--limit", 1, &limit) != CLI_OK)
+    if (cli_opt_u32(cli, "--limit", 1, FOLIO_PAGE_MAX, &limit) != CLI_OK)
         return CLI_USAGE;
     int rc = cli_connect_session(cli, NULL);
     if (rc != CLI_OK)

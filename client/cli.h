@@ -17,6 +17,7 @@
 #include "folioclient_loyalty.h"
 #include "folioclient_portfolio.h"
 #include "session_file.h"
+#include "wire_limits.h"
 
 /* The exit codes are a contract with scripts (README, "Exit codes"). */
 enum cli_exit {
@@ -152,7 +153,7 @@ void cli_close(struct cli *cli);
 /* Strict number and date arguments; on failure they print a usage error
  * naming flag and return CLI_USAGE. */
 int cli_parse_u32(const struct cli *cli, const char *flag, const char *s, uint32_t min,
-                  uint32_t *out);
+                  uint32_t max, uint32_t *out);
 int cli_parse_u64(const struct cli *cli, const char *flag, const char *s, uint64_t min,
                   uint64_t *out);
 /* YYYY-MM-DD (1970-01-01 to 9999-12-31) to its UTC midnight in unix seconds. */
@@ -256,7 +257,7 @@ int cmd_complete(struct cli *cli);
 
 /* The value of an optional number flag, checked as cli_parse_u32 and
  * cli_parse_u64; *out is left as it is when the flag is not given. */
-int cli_opt_u32(const struct cli *cli, const char *flag, uint32_t min, uint32_t *out);
+int cli_opt_u32(const struct cli *cli, const char *flag, uint32_t min, uint32_t max, uint32_t *out);
 int cli_opt_u64(const struct cli *cli, const char *flag, uint64_t min, uint64_t *out);
 
 /* Shows an answer; r belongs to the caller. */

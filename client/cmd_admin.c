@@ -130,7 +130,7 @@ int cmd_audit(struct cli *cli)
     const char *since_arg = cli_opt(cli, "--since");
     if (since_arg != NULL && cli_parse_date(cli, "--since", since_arg, &since) != CLI_OK)
         return CLI_USAGE;
-    if (cli_opt_u32(cli, "--limit", 1, &limit) != CLI_OK ||
+    if (cli_opt_u32(cli, "--limit", 1, FOLIO_PAGE_MAX, &limit) != CLI_OK ||
         cli_opt_u64(cli, "--before", 1, &before) != CLI_OK)
         return CLI_USAGE;
     int rc = cli_connect_session(cli, NULL);

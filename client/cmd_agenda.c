@@ -25,7 +25,7 @@ int cmd_agenda(struct cli *cli)
     const char *date;
     uint32_t days = 0;
     if (cli_opt_day(cli, "--date", &date) != CLI_OK ||
-        cli_opt_u32(cli, "--days", 1, &days) != CLI_OK)
+        cli_opt_u32(cli, "--days", 1, FOLIO_AGENDA_DAYS_MAX, &days) != CLI_OK)
         return CLI_USAGE;
     int rc = cli_connect_session(cli, NULL);
     if (rc != CLI_OK)

@@ -126,7 +126,8 @@ static int form_fill(struct cli *cli, struct client_form *form)
     }
     const char *children = cli_opt(cli, "--children");
     if (children != NULL) {
-        if (cli_parse_u32(cli, "--children", children, 0, &c->children) != CLI_OK)
+        if (cli_parse_u32(cli, "--children", children, 0, FOLIO_CHILDREN_MAX, &c->children) !=
+            CLI_OK)
             return CLI_USAGE;
         form_field(form, "children");
     }
@@ -138,7 +139,8 @@ static int form_fill(struct cli *cli, struct client_form *form)
     }
     const char *every = cli_opt(cli, "--contact-every");
     if (every != NULL) {
-        if (cli_parse_u32(cli, "--contact-every", every, 0, &c->contact_interval_days) != CLI_OK)
+        if (cli_parse_u32(cli, "--contact-every", every, 0, FOLIO_CONTACT_EVERY_MAX,
+                          &c->contact_interval_days) != CLI_OK)
             return CLI_USAGE;
         form_field(form, "contact_interval_days");
     }
@@ -214,7 +216,7 @@ int cmd_client_history(struct cli *cli)
 {
     uint32_t limit = 0;
     uint64_t before = 0;
-    if (cli_opt_u32(cli, "--limit", 1, &limit) != CLI_OK ||
+    if (cli_opt_u32(cli, "--limit", 1, FOLIO_PAGE_MAX, &limit) != CLI_OK ||
         cli_opt_u64(cli, "--before", 1, &before) != CLI_OK)
         return CLI_USAGE;
     int rc = cli_connect_session(cli, NULL);

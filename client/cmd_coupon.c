@@ -29,7 +29,7 @@ int cmd_coupon_issue(struct cli *cli)
 int cmd_coupon_list(struct cli *cli)
 {
     uint32_t limit = 0;
-    if (cli_opt_u32(cli, "--limit", 1, &limit) != CLI_OK)
+    if (cli_opt_u32(cli, "--limit", 1, FOLIO_PAGE_MAX, &limit) != CLI_OK)
         return CLI_USAGE;
     int rc = cli_connect_session(cli, NULL);
     if (rc != CLI_OK)

@@ -37,7 +37,7 @@ int cmd_offer_list(struct cli *cli)
     uint32_t limit = 0;
     uint64_t after = 0;
     if (cli_opt_day(cli, "--date", &date) != CLI_OK ||
-        cli_opt_u32(cli, "--limit", 1, &limit) != CLI_OK ||
+        cli_opt_u32(cli, "--limit", 1, FOLIO_PAGE_MAX, &limit) != CLI_OK ||
         cli_opt_u64(cli, "--after", 1, &after) != CLI_OK)
         return CLI_USAGE;
     int rc = cli_connect_session(cli, NULL);

@@ -19,7 +19,7 @@ int cmd_rule_add(struct cli *cli)
     rule.suggest = (char *)cli_opt(cli, "--suggest");
     rule.avoid = (char *)or_empty(cli_opt(cli, "--avoid"));
     rule.product = (char *)or_empty(cli_opt(cli, "--product"));
-    if (cli_opt_u32(cli, "--window", 0, &rule.window_days) != CLI_OK)
+    if (cli_opt_u32(cli, "--window", 0, FOLIO_RULE_WINDOW_MAX, &rule.window_days) != CLI_OK)
         return CLI_USAGE;
     int rc = cli_connect_session(cli, NULL);
     if (rc != CLI_OK)
@@ -70,7 +70,8 @@ int cmd_calendar_set(struct cli *cli)
         fields[n_fields++] = "season_months";
     }
     if (stay != NULL) {
-        if (cli_parse_u32(cli, "--stay-in-touch", stay, 1, &calendar.stay_in_touch_days) != CLI_OK)
+        if (cli_parse_u32(cli, "--stay-in-touch", stay, 1, FOLIO_STAY_IN_TOUCH_MAX,
+                          &calendar.stay_in_touch_days) != CLI_OK)
             return CLI_USAGE;
         fields[n_fields++] = "stay_in_touch_days";
     }

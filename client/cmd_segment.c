@@ -28,7 +28,7 @@ static int parse_u32_opt(struct cli *cli, const char *flag, uint32_t *out, bool 
         *given = value != NULL;
     if (value == NULL)
         return CLI_OK;
-    return cli_parse_u32(cli, flag, value, 0, out);
+    return cli_parse_u32(cli, flag, value, 0, UINT32_MAX, out);
 }
 
 static int segment_from_flags(struct cli *cli, Folio__Segment *s)
@@ -70,7 +70,7 @@ static int segment_from_flags(struct cli *cli, Folio__Segment *s)
         return CLI_USAGE;
     if (cli_opt(cli, "--income-max") != NULL)
         s->income_max_filter_case = FOLIO__SEGMENT__INCOME_MAX_FILTER_INCOME_MAX_CENTS;
-    return cli_opt_u32(cli, "--limit", 1, &s->limit);
+    return cli_opt_u32(cli, "--limit", 1, FOLIO_PAGE_MAX, &s->limit);
 }
 
 int cmd_segment(struct cli *cli)

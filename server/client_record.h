@@ -15,6 +15,7 @@
 #include "arena.h"
 #include "client_id.h"
 #include "folio.pb-c.h"
+#include "wire_limits.h"
 
 #define CLIENT_NAME_MAX             200
 #define CLIENT_TEXT_MAX             200 /* street, city, region, employment, kinds */
@@ -23,11 +24,11 @@
 #define CLIENT_EMAILS_MAX           8
 #define CLIENT_TAGS_MAX             32
 #define CLIENT_TAG_MAX              64
-#define CLIENT_CHILDREN_MAX         30
+#define CLIENT_CHILDREN_MAX         FOLIO_CHILDREN_MAX
 #define CLIENT_HISTORY_MAX          240 /* income changes kept */
 #define CLIENT_PURCHASES_MAX        500
-#define CLIENT_CONTACT_INTERVAL_MAX 3650             /* days */
-#define CLIENT_AMOUNT_MAX           1000000000000000 /* 10^15 cents */
+#define CLIENT_CONTACT_INTERVAL_MAX FOLIO_CONTACT_EVERY_MAX /* days */
+#define CLIENT_AMOUNT_MAX           1000000000000000        /* 10^15 cents */
 #define CLIENT_AGE_MAX              150
 
 /* Whole years from birth_date to today; -1 when either is not a date or the

@@ -30,7 +30,7 @@
 #include "store_rule.h"
 
 #define AGENDA_DAYS_DEFAULT 7
-#define AGENDA_DAYS_MAX     366
+#define AGENDA_DAYS_MAX     FOLIO_AGENDA_DAYS_MAX
 #define AGENDA_ITEMS_MAX    5000
 /* Longest title: a follow-up's name and note, with room to spare. */
 #define AGENDA_TEXT_MAX (CLIENT_NAME_MAX + CLIENT_NOTES_MAX + 64)

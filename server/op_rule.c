@@ -19,7 +19,7 @@
 #include "store_rule.h"
 
 #define OP_OCCASION_MAX      100
-#define OP_STAY_IN_TOUCH_MAX 3650
+#define OP_STAY_IN_TOUCH_MAX FOLIO_STAY_IN_TOUCH_MAX
 
 /* ---------------------------------------------------------------- rules */
 

@@ -27,6 +27,7 @@
 #include "folio.pb-c.h"
 #include "hasher.h"
 #include "throttle.h"
+#include "wire_limits.h"
 #include "writer.h"
 
 struct connection;
@@ -131,7 +132,7 @@ int request_client(struct request *req, MDB_txn *txn, const char *field, const c
 /* How many entries a page of a list reply holds: what the request asks
  * for, REQUEST_PAGE_DEFAULT when it asks for 0, at most REQUEST_PAGE_MAX. */
 #define REQUEST_PAGE_DEFAULT 100
-#define REQUEST_PAGE_MAX     1000
+#define REQUEST_PAGE_MAX     FOLIO_PAGE_MAX
 size_t request_page_size(uint32_t asked);
 
 /* The record an add request sends, copied into the arena (a shallow copy:

@@ -12,13 +12,14 @@
 #include <stdint.h>
 
 #include "arena.h"
+#include "wire_limits.h"
 #include "folio.pb-c.h"
 
 #define RULE_COUNT_MAX      500
 #define RULE_ON_MAX         80
 #define RULE_TEXT_MAX       500 /* suggest, avoid */
 #define RULE_PRODUCT_MAX    200
-#define RULE_WINDOW_MAX     3650
+#define RULE_WINDOW_MAX     FOLIO_RULE_WINDOW_MAX
 #define RULE_WINDOW_DEFAULT 30
 
 /* Lower-cases on, checks every field, and gives purchase, life and income

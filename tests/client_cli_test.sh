@@ -33,6 +33,14 @@ for args in "client add" "client add --name X --income 1.234" "client add --name
   run "" "$FOLIO" $args
   expect "usage error exits 2: folio $args" 2
 done
+# Ranges are the server's (proto/wire_limits.h), checked before asking.
+for args in "client list --limit 1001:1 to 1000" "agenda --days 400:1 to 366" \
+  "client add --name X --children 31:0 to 30" "client add --name X --contact-every 3651:0 to 3650" \
+  "watch --timeout 604801:1 to 604800"; do
+  # shellcheck disable=SC2086
+  run "" "$FOLIO" ${args%%:*}
+  expect "folio ${args%%:*} states the server's range" 2 "" "${args#*:}"
+done
 run "" "$FOLIO" --json client add --name X --income 1.234
 expect "usage error --json exits 2" 2
 json_check "usage error is JSON on stderr, code USAGE" "$ERR" 'd["error"]["code"] == "USAGE"'

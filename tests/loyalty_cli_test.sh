@@ -340,7 +340,7 @@ agenda_has "no contact for longer than the client's interval" "$OUT" "
 i['kind'] == 'stay_in_touch' and i['client_id'] == '$ana' and '2026-03-05' in i['title']"
 run "" "$FOLIO" --json agenda --date 2026-05-15 --days 400
 expect "agenda --days over 366 exits 2" 2
-json_check "agenda --days 400 is INVALID_ARGUMENT" "$ERR" 'd["error"]["code"] == "INVALID_ARGUMENT"'
+json_check "agenda --days 400 is refused by folio, with the server's range" "$ERR" 'd["error"]["code"] == "USAGE" and "1 to 366" in d["error"]["message"]'
 
 export FOLIO_CONFIG=$bob_cfg
 run "" "$FOLIO" --json agenda --date 2026-03-10 --days 1

@@ -1,0 +1,17 @@
+/* wire_limits.h - the bounds of request values that both sides check.
+ *
+ * The server refuses a value outside them (INVALID_ARGUMENT); folio checks
+ * its flags against the same numbers first, so that a usage message states
+ * the range the server really allows. A number here is part of the wire
+ * contract: raising one needs a server that accepts it. */
+#ifndef FOLIO_WIRE_LIMITS_H
+#define FOLIO_WIRE_LIMITS_H
+
+#define FOLIO_PAGE_MAX          1000 /* records in one page of a list (--limit) */
+#define FOLIO_AGENDA_DAYS_MAX   366  /* days an agenda looks ahead (--days) */
+#define FOLIO_RULE_WINDOW_MAX   3650 /* days a rule looks back (--window) */
+#define FOLIO_STAY_IN_TOUCH_MAX 3650 /* days (--stay-in-touch) */
+#define FOLIO_CONTACT_EVERY_MAX 3650 /* days between contacts (--contact-every) */
+#define FOLIO_CHILDREN_MAX      30   /* --children */
+
+#endif
