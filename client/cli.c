@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array_size.h"
+#include "help.h"
 #include "known_servers.h"
 #include "output.h"
 #include "prompt.h"
@@ -91,11 +93,68 @@ int cli_local(const char *fmt, ...)
     return rc;
 }
 
+/* The server names the request field a refusal is about ("income_cents:
+ * 0 to ..."); a person typed a flag. Fields whose flag is not the field's
+ * name with dashes; the rest are found among the flags of the table. */
+static const struct {
+    const char *field;
+    const char *flag;
+} cli_field_flags[] = {
+    {"phones", "--phone"},
+    {"emails", "--email"},
+    {"tags", "--tag"},
+    {"income_cents", "--income"},
+    {"income_min_cents", "--income-min"},
+    {"income_max_cents", "--income-max"},
+    {"contact_interval_days", "--contact-every"},
+    {"window_days", "--window"},
+    {"stay_in_touch_days", "--stay-in-touch"},
+    {"season_months", "--season"},
+    {"marital_status", "--marital"},
+    {"client_ids", "--client"},
+    {"partner_id", "--partner"},
+    {"rate_bp", "--rate"},
+};
+
+/* The flag for field, or NULL when no command has one. */
+static const char *cli_flag_of_field(const char *field, char *buf, size_t cap)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(cli_field_flags); i++)
+        if (strcmp(cli_field_flags[i].field, field) == 0)
+            return cli_field_flags[i].flag;
+    int n = snprintf(buf, cap, "--%s", field);
+    if (n < 0 || (size_t)n >= cap)
+        return NULL;
+    for (char *p = buf; *p != '\0'; p++)
+        if (*p == '_')
+            *p = '-';
+    size_t ncmds;
+    const struct cli_cmd *cmds = cli_commands(&ncmds);
+    for (size_t c = 0; c < ncmds; c++)
+        for (const struct cli_opt *o = cmds[c].opts; o != NULL && o->name != NULL; o++)
+            if (strcmp(o->name, buf) == 0)
+                return buf;
+    return NULL;
+}
+
 int cli_fail(const struct folio_error *err)
 {
     if (err->transport)
         return cli_error(CLI_UNAVAILABLE, status_name(err->code), "%s", err->message);
-    out_error(status_name(err->code), true, "%s", err->message);
+    /* "field: why" becomes "--flag: why" when a flag sets that field. */
+    char field[48], flag_buf[64];
+    size_t len = strspn(err->message, "abcdefghijklmnopqrstuvwxyz_");
+    const char *flag = NULL;
+    if (err->code == FOLIO__CODE__INVALID_ARGUMENT && len > 0 && len < sizeof(field) &&
+        strncmp(err->message + len, ": ", 2) == 0) {
+        memcpy(field, err->message, len);
+        field[len] = '\0';
+        flag = cli_flag_of_field(field, flag_buf, sizeof(flag_buf));
+    }
+    if (flag != NULL)
+        out_error(status_name(err->code), true, "%s%s", flag, err->message + len);
+    else
+        out_error(status_name(err->code), true, "%s", err->message);
     /* A bad value is a usage error wherever it was caught: the same flag
      * out of range exits alike whether folio or the server noticed. */
     return err->code == FOLIO__CODE__INVALID_ARGUMENT ? CLI_USAGE : CLI_REFUSED;

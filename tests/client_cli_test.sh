@@ -117,6 +117,12 @@ expect "client add human output" 0 "Rosa Díaz"
 [[ $OUT == *"id:"* && $OUT == *"version:"* ]] && pass "client add prints a card" ||
   fail "client add prints a card" "$OUT"
 
+# The server's refusals name the flag typed, not the request's field.
+run "" "$FOLIO" --json client add --name X --income 20000000000000
+expect "an income over the server's bound exits 2" 2
+json_check "the server's refusal names --income, not income_cents" "$ERR" \
+  'd["error"]["code"] == "INVALID_ARGUMENT" and d["error"]["message"].startswith("--income: ")'
+
 run "" "$FOLIO" client show "$ana"
 expect "client show" 0 "Ana Pérez"
 [[ $OUT == *"52000.50"* && $OUT == *"email, sms"* && $OUT == *"+51 1 555 0101"* ]] &&

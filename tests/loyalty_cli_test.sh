@@ -242,7 +242,7 @@ d["event"]["follow_up"] == "2026-03-12" and d["event"]["kind"] == "contact"'
 run "" "$FOLIO" --json event add "$ana" purchase home --follow-up 2026-03-12
 expect "--follow-up on a non-contact event exits 2" 2
 json_check "follow-up on other events is INVALID_ARGUMENT" "$ERR" \
-  'd["error"]["code"] == "INVALID_ARGUMENT" and "follow_up" in d["error"]["message"]'
+  'd["error"]["code"] == "INVALID_ARGUMENT" and d["error"]["message"].startswith("--follow-up: ")'
 run "" "$FOLIO" --json client show "$ana"
 json_check "a contact event sets last_contact" "$OUT" 'c["last_contact"] == "2026-03-05"'
 run "" "$FOLIO" client show "$ana"
@@ -478,8 +478,8 @@ run "" "$FOLIO" --json coupon issue "$ana" --partner 9999 --discount "10%" \
 json_check "coupon at an unknown partner is NOT_FOUND" "$ERR" 'd["error"]["code"] == "NOT_FOUND"'
 run "" "$FOLIO" --json coupon issue "$ana" --partner "$partner" --discount "10%" \
   --valid-until 2026-03-01 --date 2026-03-05
-json_check "a coupon already past is INVALID_ARGUMENT" "$ERR" \
-  'd["error"]["code"] == "INVALID_ARGUMENT" and "valid_until" in d["error"]["message"]'
+json_check "a coupon already past is INVALID_ARGUMENT, naming --valid-until" "$ERR" \
+  'd["error"]["code"] == "INVALID_ARGUMENT" and d["error"]["message"].startswith("--valid-until: ")'
 run "" "$FOLIO" --json coupon list
 expect "coupon list" 0
 json_check "coupon list in code order, none redeemed" "$OUT" "
