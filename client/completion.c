@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "array_size.h"
 #include "folioclient_portfolio.h"
 #include "help.h"
 #include "output.h"
@@ -389,31 +390,44 @@ static const char fish_logic[] =
     "\n"
     "complete -c folio -f -a '(__folio_candidates)'\n";
 
+/* Each script: its opening comment, then the data, then its logic. */
+static const struct {
+    const char *name;
+    enum shell shell;
+    const char *head;
+    const char *logic[5];
+} scripts[] = {
+    {"bash",
+     SHELL_BASH,
+     "# bash completion for folio, printed by `folio completion bash` from\n"
+     "# folio's command table. Load it with: source <(folio completion bash)\n\n",
+     {bash_is_command, sh_helpers, bash_main, sh_walk, bash_end}},
+    {"zsh",
+     SHELL_ZSH,
+     "#compdef folio\n"
+     "# zsh completion for folio, printed by `folio completion zsh` from\n"
+     "# folio's command table. Save it as _folio in a directory of $fpath.\n\n",
+     {zsh_is_command, sh_helpers, zsh_main, sh_walk, zsh_end}},
+    {"fish",
+     SHELL_FISH,
+     "# fish completion for folio, printed by `folio completion fish` from\n"
+     "# folio's command table. Load it with: folio completion fish | source\n\n",
+     {fish_logic}},
+};
+
 bool completion_script(const char *shell)
 {
-    if (strcmp(shell, "bash") == 0) {
-        out_text("# bash completion for folio, printed by `folio completion bash` from\n"
-                 "# folio's command table. Load it with: source <(folio completion bash)\n\n");
-        data_commands(SHELL_BASH);
-        data_spec(SHELL_BASH);
-        out_text("%s%s%s%s%s", bash_is_command, sh_helpers, bash_main, sh_walk, bash_end);
-    } else if (strcmp(shell, "zsh") == 0) {
-        out_text("#compdef folio\n"
-                 "# zsh completion for folio, printed by `folio completion zsh` from\n"
-                 "# folio's command table. Save it as _folio in a directory of $fpath.\n\n");
-        data_commands(SHELL_ZSH);
-        data_spec(SHELL_ZSH);
-        out_text("%s%s%s%s%s", zsh_is_command, sh_helpers, zsh_main, sh_walk, zsh_end);
-    } else if (strcmp(shell, "fish") == 0) {
-        out_text("# fish completion for folio, printed by `folio completion fish` from\n"
-                 "# folio's command table. Load it with: folio completion fish | source\n\n");
-        data_commands(SHELL_FISH);
-        data_spec(SHELL_FISH);
-        out_text("%s", fish_logic);
-    } else {
-        return false;
+    for (size_t i = 0; i < ARRAY_SIZE(scripts); i++) {
+        if (strcmp(shell, scripts[i].name) != 0)
+            continue;
+        out_text("%s", scripts[i].head);
+        data_commands(scripts[i].shell);
+        data_spec(scripts[i].shell);
+        for (size_t k = 0; k < ARRAY_SIZE(scripts[i].logic) && scripts[i].logic[k] != NULL; k++)
+            out_text("%s", scripts[i].logic[k]);
+        return true;
     }
-    return true;
+    return false;
 }
 
 int cmd_completion(struct cli *cli)
