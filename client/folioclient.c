@@ -66,17 +66,26 @@ struct folio_connection {
 static void set_error(struct folio_error *err, Folio__Code code, bool transport, const char *fmt,
                       ...) __attribute__((format(printf, 4, 5)));
 
-static void set_error(struct folio_error *err, Folio__Code code, bool transport, const char *fmt,
-                      ...)
+static void set_error_v(struct folio_error *err, Folio__Code code, bool transport, const char *fmt,
+                        va_list ap) __attribute__((format(printf, 4, 0)));
+
+static void set_error_v(struct folio_error *err, Folio__Code code, bool transport, const char *fmt,
+                        va_list ap)
 {
     if (err == NULL)
         return;
     err->code = code;
     err->transport = transport;
     err->presented[0] = '\0';
+    vsnprintf(err->message, sizeof(err->message), fmt, ap);
+}
+
+static void set_error(struct folio_error *err, Folio__Code code, bool transport, const char *fmt,
+                      ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(err->message, sizeof(err->message), fmt, ap);
+    set_error_v(err, code, transport, fmt, ap);
     va_end(ap);
 }
 
@@ -89,14 +98,9 @@ static void transport_error(struct folio_connection *c, struct folio_error *err,
                             ...)
 {
     c->broken = true;
-    if (err == NULL)
-        return;
-    err->code = FOLIO__CODE__UNAVAILABLE;
-    err->transport = true;
-    err->presented[0] = '\0';
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(err->message, sizeof(err->message), fmt, ap);
+    set_error_v(err, FOLIO__CODE__UNAVAILABLE, true, fmt, ap);
     va_end(ap);
 }
 
