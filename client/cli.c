@@ -173,6 +173,21 @@ int cli_pick_context(struct cli *cli)
     return CLI_OK;
 }
 
+int cli_pick_context_server(struct cli *cli, struct session *stored)
+{
+    memset(stored, 0, sizeof(*stored));
+    int rc = cli_pick_context(cli);
+    if (rc != CLI_OK)
+        return rc;
+    char msg[512];
+    if (session_load(cli->context, stored, msg, sizeof(msg)) != 0)
+        memset(stored, 0, sizeof(*stored));
+    rc = cli_pick_server(cli, stored->server);
+    if (rc != CLI_OK)
+        session_wipe(stored);
+    return rc;
+}
+
 /* An environment variable, NULL when unset or empty. */
 static const char *cli_env(const char *name)
 {
@@ -592,6 +607,20 @@ bool cli_end_session(const struct cli *cli, const struct session *s, char *why, 
         return true; /* it had ended already */
     cli_first_line(why, cap, err.message);
     return false;
+}
+
+void cli_print_session_end(const char *context, const char *key, bool had, bool ended)
+{
+    const struct out_field f[] = {
+        OUT_S("context", NULL, context),
+        {.key = key,
+         .type = OUT_NSTR,
+         .s = !had    ? NULL
+              : ended ? "ended"
+                      : "not ended"},
+    };
+    if (out_json())
+        out_fields(f, sizeof(f) / sizeof(f[0]));
 }
 
 void cli_close(struct cli *cli)

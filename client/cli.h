@@ -79,7 +79,7 @@ struct cli {
     size_t n_repeats;
     char server[SESSION_VALUE_MAX + 1];    /* set by cli_pick_server */
     char context[SESSION_CONTEXT_MAX + 1]; /* set by cli_pick_context */
-    int timeout_ms; /* bounds connecting and each answer; 0: a minute */
+    int timeout_ms;                        /* bounds connecting and each answer; 0: a minute */
     struct folio_connection *connection;
     struct session session; /* loaded by cli_connect_session */
 };
@@ -120,6 +120,11 @@ int cli_pick_context(struct cli *cli);
  * context's server; may be NULL), else the default. A server named without
  * a port ("HOST", "[::1]") gets foliod's, 7070. */
 int cli_pick_server(struct cli *cli, const char *stored);
+/* Both, for a command that runs without a session (login, context trust):
+ * the server defaults to that of the context's session, which is left in
+ * stored, zeroed where there is none or it cannot be read; wiped when this
+ * fails. */
+int cli_pick_context_server(struct cli *cli, struct session *stored);
 /* Connects to cli->server as trusted already; user (who is logging in, or
  * the session's user) is named in the advice of errors. */
 int cli_connect(struct cli *cli, const char *user);
@@ -147,6 +152,10 @@ int cli_connect_session(struct cli *cli, bool *ended);
  * session ended (or had ended already, or s holds none), else false with
  * why in why (cap bytes), for the caller to report and go on. */
 bool cli_end_session(const struct cli *cli, const struct session *s, char *why, size_t cap);
+/* For JSON, after cli_end_session: {"context":context, key:...}, key saying
+ * what became of the session, null where there was none (had false), else
+ * "ended" or "not ended". Prints nothing for people. */
+void cli_print_session_end(const char *context, const char *key, bool had, bool ended);
 void cli_close(struct cli *cli);
 
 /* Strict number and date arguments; on failure they print a usage error

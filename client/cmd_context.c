@@ -134,32 +134,18 @@ int cmd_context_remove(struct cli *cli)
              !had_session ? ""
              : ended      ? "; its session was ended on the server"
                           : "");
-    const struct out_field f[] = {
-        OUT_S("context", NULL, c.name),
-        {.key = "session",
-         .type = OUT_NSTR,
-         .s = !had_session ? NULL
-              : ended      ? "ended"
-                           : "not ended"},
-    };
-    if (out_json())
-        out_fields(f, ARRAY_SIZE(f));
+    cli_print_session_end(c.name, "session", had_session, ended);
     return CLI_OK;
 }
 
 int cmd_context_trust(struct cli *cli)
 {
-    int rc = cli_pick_context(cli);
-    if (rc != CLI_OK)
-        return rc;
     struct session s;
-    char msg[512];
-    if (session_load(cli->context, &s, msg, sizeof(msg)) != 0)
-        memset(&s, 0, sizeof(s));
-    rc = cli_pick_server(cli, s.server);
-    session_wipe(&s);
+    int rc = cli_pick_context_server(cli, &s);
     if (rc != CLI_OK)
         return rc;
+    session_wipe(&s);
+    char msg[512];
     char pin[TLS_FINGERPRINT_SIZE];
     rc = known_servers_lookup(cli->server, pin, msg, sizeof(msg));
     if (rc < 0)
