@@ -832,6 +832,15 @@ int cli_opt_u64(const struct cli *cli, const char *flag, uint64_t min, uint64_t 
     return value != NULL ? cli_parse_u64(cli, flag, value, min, out) : CLI_OK;
 }
 
+int cli_opt_page_before(const struct cli *cli, uint32_t *limit, uint64_t *before)
+{
+    *limit = 0;
+    *before = 0;
+    if (cli_opt_u32(cli, "--limit", 1, limit) != CLI_OK)
+        return CLI_USAGE;
+    return cli_opt_u64(cli, "--before", 1, before);
+}
+
 int cli_answer(Folio__Response *r, const struct folio_error *err, cli_show_fn *show)
 {
     if (r == NULL)

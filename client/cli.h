@@ -267,6 +267,10 @@ int cmd_complete(struct cli *cli);
  * cli_parse_u64; *out is left as it is when the flag is not given. */
 int cli_opt_u32(const struct cli *cli, const char *flag, uint32_t min, uint32_t *out);
 int cli_opt_u64(const struct cli *cli, const char *flag, uint64_t min, uint64_t *out);
+/* --limit and --before of a list paged back in time by number (the audit
+ * log, a client's history), checked as cli_opt_u32 and cli_opt_u64; 0 when
+ * not given. */
+int cli_opt_page_before(const struct cli *cli, uint32_t *limit, uint64_t *before);
 
 /* Shows an answer; r belongs to the caller. */
 typedef void cli_show_fn(const Folio__Response *r);

@@ -116,13 +116,12 @@ int cmd_user_unlock(struct cli *cli)
 int cmd_audit(struct cli *cli)
 {
     int64_t since = 0;
-    uint32_t limit = 0;
-    uint64_t before = 0;
+    uint32_t limit;
+    uint64_t before;
     const char *since_arg = cli_opt(cli, "--since");
     if (since_arg != NULL && cli_parse_date(cli, "--since", since_arg, &since) != CLI_OK)
         return CLI_USAGE;
-    if (cli_opt_u32(cli, "--limit", 1, &limit) != CLI_OK ||
-        cli_opt_u64(cli, "--before", 1, &before) != CLI_OK)
+    if (cli_opt_page_before(cli, &limit, &before) != CLI_OK)
         return CLI_USAGE;
     int rc = cli_connect_session(cli, NULL);
     if (rc != CLI_OK)
