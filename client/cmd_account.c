@@ -152,10 +152,9 @@ int cmd_logout(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    Folio__Response *r = folio_logout(cli->connection, &err);
-    if (r == NULL)
-        return cli_fail(&err);
-    folio_response_free(r);
+    rc = cli_answer(folio_logout(cli->connection, &err), &err, NULL);
+    if (rc != CLI_OK)
+        return rc;
     if (forget_token(cli, msg, sizeof(msg)) < 0)
         return cli_local("logged out, but %s", msg);
     out_note("logged out (context %s)", cli->context);
