@@ -232,6 +232,21 @@ int cli_pick_context(struct cli *cli)
     return CLI_OK;
 }
 
+int cli_pick_context_server(struct cli *cli, struct session *stored)
+{
+    memset(stored, 0, sizeof(*stored));
+    int rc = cli_pick_context(cli);
+    if (rc != CLI_OK)
+        return rc;
+    char msg[512];
+    if (session_load(cli->context, stored, msg, sizeof(msg)) != 0)
+        memset(stored, 0, sizeof(*stored));
+    rc = cli_pick_server(cli, stored->server);
+    if (rc != CLI_OK)
+        session_wipe(stored);
+    return rc;
+}
+
 /* An environment variable, NULL when unset or empty. */
 static const char *cli_env(const char *name)
 {
@@ -653,6 +668,20 @@ bool cli_end_session(const struct cli *cli, const struct session *s, char *why, 
     return false;
 }
 
+void cli_print_session_end(const char *context, const char *key, bool had, bool ended)
+{
+    const struct out_field f[] = {
+        OUT_S("context", NULL, context),
+        {.key = key,
+         .type = OUT_NSTR,
+         .s = !had    ? NULL
+              : ended ? "ended"
+                      : "not ended"},
+    };
+    if (out_json())
+        out_fields(f, sizeof(f) / sizeof(f[0]));
+}
+
 void cli_close(struct cli *cli)
 {
     folio_connection_close(cli->connection);
@@ -860,6 +889,15 @@ int cli_opt_u64(const struct cli *cli, const char *flag, uint64_t min, uint64_t 
 {
     const char *value = cli_opt(cli, flag);
     return value != NULL ? cli_parse_u64(cli, flag, value, min, out) : CLI_OK;
+}
+
+int cli_opt_page_before(const struct cli *cli, uint32_t *limit, uint64_t *before)
+{
+    *limit = 0;
+    *before = 0;
+    if (cli_opt_u32(cli, "--limit", 1, FOLIO_PAGE_MAX, limit) != CLI_OK)
+        return CLI_USAGE;
+    return cli_opt_u64(cli, "--before", 1, before);
 }
 
 int cli_answer(Folio__Response *r, const struct folio_error *err, cli_show_fn *show)

@@ -121,6 +121,11 @@ int cli_pick_context(struct cli *cli);
  * context's server; may be NULL), else the default. A server named without
  * a port ("HOST", "[::1]") gets foliod's, 7070. */
 int cli_pick_server(struct cli *cli, const char *stored);
+/* Both, for a command that runs without a session (login, context trust):
+ * the server defaults to that of the context's session, which is left in
+ * stored, zeroed where there is none or it cannot be read; wiped when this
+ * fails. */
+int cli_pick_context_server(struct cli *cli, struct session *stored);
 /* Connects to cli->server as trusted already; user (who is logging in, or
  * the session's user) is named in the advice of errors. */
 int cli_connect(struct cli *cli, const char *user);
@@ -148,6 +153,10 @@ int cli_connect_session(struct cli *cli, bool *ended);
  * session ended (or had ended already, or s holds none), else false with
  * why in why (cap bytes), for the caller to report and go on. */
 bool cli_end_session(const struct cli *cli, const struct session *s, char *why, size_t cap);
+/* For JSON, after cli_end_session: {"context":context, key:...}, key saying
+ * what became of the session, null where there was none (had false), else
+ * "ended" or "not ended". Prints nothing for people. */
+void cli_print_session_end(const char *context, const char *key, bool had, bool ended);
 void cli_close(struct cli *cli);
 
 /* Strict number and date arguments; on failure they print a usage error
@@ -259,6 +268,10 @@ int cmd_complete(struct cli *cli);
  * cli_parse_u64; *out is left as it is when the flag is not given. */
 int cli_opt_u32(const struct cli *cli, const char *flag, uint32_t min, uint32_t max, uint32_t *out);
 int cli_opt_u64(const struct cli *cli, const char *flag, uint64_t min, uint64_t *out);
+/* --limit and --before of a list paged back in time by number (the audit
+ * log, a client's history), checked as cli_opt_u32 and cli_opt_u64; 0 when
+ * not given. */
+int cli_opt_page_before(const struct cli *cli, uint32_t *limit, uint64_t *before);
 
 /* Shows an answer; r belongs to the caller. */
 typedef void cli_show_fn(const Folio__Response *r);

@@ -54,18 +54,10 @@ int cmd_login(struct cli *cli)
                          trust);
 
     /* The context remembers its server; a damaged file is replaced. */
-    int rc = cli_pick_context(cli);
+    struct session stored;
+    int rc = cli_pick_context_server(cli, &stored);
     if (rc != CLI_OK)
         return rc;
-    struct session stored;
-    char err_text[512];
-    if (session_load(cli->context, &stored, err_text, sizeof(err_text)) != 0)
-        memset(&stored, 0, sizeof(stored));
-    rc = cli_pick_server(cli, stored.server);
-    if (rc != CLI_OK) {
-        session_wipe(&stored);
-        return rc;
-    }
 
     /* The server is trusted before a password is read, let alone sent. */
     bool asked = false;
@@ -131,16 +123,7 @@ int cmd_login(struct cli *cli)
     }
     out_note("logged in to %s as %s (context %s)", folio_connection_welcome(cli->connection)->firm,
              name, cli->context);
-    const struct out_field f[] = {
-        OUT_S("context", NULL, cli->context),
-        {.key = "previous_session",
-         .type = OUT_NSTR,
-         .s = !had_old    ? NULL
-              : old_ended ? "ended"
-                          : "not ended"},
-    };
-    if (out_json())
-        out_fields(f, sizeof(f) / sizeof(f[0]));
+    cli_print_session_end(cli->context, "previous_session", had_old, old_ended);
     rec_print_session(info);
     folio_response_free(r);
     return CLI_OK;
@@ -169,10 +152,9 @@ int cmd_logout(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    Folio__Response *r = folio_logout(cli->connection, &err);
-    if (r == NULL)
-        return cli_fail(&err);
-    folio_response_free(r);
+    rc = cli_answer(folio_logout(cli->connection, &err), &err, NULL);
+    if (rc != CLI_OK)
+        return rc;
     if (forget_token(cli, msg, sizeof(msg)) < 0)
         return cli_local("logged out, but %s", msg);
     out_note("logged out (context %s)", cli->context);

@@ -8,34 +8,50 @@
 #include "prompt.h"
 #include "records.h"
 
-/* A password for another user: from stdin when asked, typed twice on a
- * terminal, otherwise made up (and *generated set, so it can be shown once).
+/* A password set for another user; one folio made up is shown once. */
+struct user_password {
+    prompt_password text;
+    bool generated;
+};
+
+/* Opens the session, then gets the password of the user the command names:
+ * from stdin when asked, typed twice on a terminal, otherwise made up.
  * Returns CLI_OK or the exit code after printing why. */
-static int new_user_password(struct cli *cli, const char *name, prompt_password out,
-                             bool *generated)
+static int session_and_password(struct cli *cli, struct user_password *pw)
 {
+    int rc = cli_connect_session(cli, NULL);
+    if (rc != CLI_OK)
+        return rc;
     char msg[256];
-    *generated = false;
+    pw->generated = false;
     if (cli_opt(cli, "--password-stdin") != NULL) {
-        if (prompt_stdin_line(out, "password", msg, sizeof(msg)) < 0)
+        if (prompt_stdin_line(pw->text, "password", msg, sizeof(msg)) < 0)
             return cli_error(CLI_USAGE, "USAGE", "%s", msg);
     } else if (prompt_interactive()) {
         char prompt[128];
-        snprintf(prompt, sizeof(prompt), "Password for %.64s: ", name);
-        if (prompt_hidden_twice(prompt, out, msg, sizeof(msg)) < 0)
+        snprintf(prompt, sizeof(prompt), "Password for %.64s: ", cli->args[0]);
+        if (prompt_hidden_twice(prompt, pw->text, msg, sizeof(msg)) < 0)
             return cli_error(CLI_USAGE, "USAGE", "%s", msg);
     } else {
-        if (prompt_generate(out, msg, sizeof(msg)) < 0)
+        if (prompt_generate(pw->text, msg, sizeof(msg)) < 0)
             return cli_local("%s", msg);
-        *generated = true;
+        pw->generated = true;
     }
     return CLI_OK;
 }
 
-static void print_generated(const char *password)
+/* Ends a call that set pw as cli_answer does, then shows pw if folio made
+ * it up; wipes it either way. */
+static int password_answer(Folio__Response *r, const struct folio_error *err, cli_show_fn *show,
+                           struct user_password *pw)
 {
-    const struct out_field f[] = {OUT_S("password", "password", password)};
-    out_fields(f, 1);
+    int rc = cli_answer(r, err, show);
+    if (rc == CLI_OK && pw->generated) {
+        const struct out_field f[] = {OUT_S("password", "password", pw->text)};
+        out_fields(f, 1);
+    }
+    explicit_bzero(pw->text, sizeof(pw->text));
+    return rc;
 }
 
 int cmd_office_add(struct cli *cli)
@@ -50,33 +66,19 @@ int cmd_office_list(struct cli *cli)
 
 int cmd_user_add(struct cli *cli)
 {
-    const char *name = cli->args[0];
     const char *role_name = cli_opt(cli, "--role");
     Folio__Role role;
     if (folio_role_from_name(role_name, &role) < 0)
         return cli_usage(cli, "--role wants agent, office-admin or firm-admin, not \"%.40s\"",
                          role_name);
-    int rc = cli_connect_session(cli, NULL);
-    if (rc != CLI_OK)
-        return rc;
-    prompt_password password;
-    bool generated;
-    rc = new_user_password(cli, name, password, &generated);
+    struct user_password pw;
+    int rc = session_and_password(cli, &pw);
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    Folio__Response *r =
-        folio_user_add(cli->connection, name, role, cli_opt(cli, "--office"), password, &err);
-    if (r == NULL) {
-        explicit_bzero(password, sizeof(password));
-        return cli_fail(&err);
-    }
-    rec_print_answer(r);
-    if (generated)
-        print_generated(password);
-    explicit_bzero(password, sizeof(password));
-    folio_response_free(r);
-    return CLI_OK;
+    Folio__Response *r = folio_user_add(cli->connection, cli->args[0], role,
+                                        cli_opt(cli, "--office"), pw.text, &err);
+    return password_answer(r, &err, rec_print_answer, &pw);
 }
 
 int cmd_user_list(struct cli *cli)
@@ -92,26 +94,15 @@ int cmd_user_disable(struct cli *cli)
 int cmd_user_passwd(struct cli *cli)
 {
     const char *name = cli->args[0];
-    int rc = cli_connect_session(cli, NULL);
-    if (rc != CLI_OK)
-        return rc;
-    prompt_password password;
-    bool generated;
-    rc = new_user_password(cli, name, password, &generated);
+    struct user_password pw;
+    int rc = session_and_password(cli, &pw);
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    Folio__Response *r = folio_user_passwd(cli->connection, name, password, &err);
-    if (r == NULL) {
-        explicit_bzero(password, sizeof(password));
-        return cli_fail(&err);
-    }
-    folio_response_free(r);
-    out_note("password of %s changed; their sessions have ended", name);
-    if (generated)
-        print_generated(password);
-    explicit_bzero(password, sizeof(password));
-    return CLI_OK;
+    Folio__Response *r = folio_user_passwd(cli->connection, name, pw.text, &err);
+    if (r != NULL)
+        out_note("password of %s changed; their sessions have ended", name);
+    return password_answer(r, &err, NULL, &pw);
 }
 
 int cmd_user_unlock(struct cli *cli)
@@ -125,13 +116,12 @@ int cmd_user_unlock(struct cli *cli)
 int cmd_audit(struct cli *cli)
 {
     int64_t since = 0;
-    uint32_t limit = 0;
-    uint64_t before = 0;
+    uint32_t limit;
+    uint64_t before;
     const char *since_arg = cli_opt(cli, "--since");
     if (since_arg != NULL && cli_parse_date(cli, "--since", since_arg, &since) != CLI_OK)
         return CLI_USAGE;
-    if (cli_opt_u32(cli, "--limit", 1, FOLIO_PAGE_MAX, &limit) != CLI_OK ||
-        cli_opt_u64(cli, "--before", 1, &before) != CLI_OK)
+    if (cli_opt_page_before(cli, &limit, &before) != CLI_OK)
         return CLI_USAGE;
     int rc = cli_connect_session(cli, NULL);
     if (rc != CLI_OK)

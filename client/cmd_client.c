@@ -214,10 +214,9 @@ int cmd_client_erase(struct cli *cli)
 
 int cmd_client_history(struct cli *cli)
 {
-    uint32_t limit = 0;
-    uint64_t before = 0;
-    if (cli_opt_u32(cli, "--limit", 1, FOLIO_PAGE_MAX, &limit) != CLI_OK ||
-        cli_opt_u64(cli, "--before", 1, &before) != CLI_OK)
+    uint32_t limit;
+    uint64_t before;
+    if (cli_opt_page_before(cli, &limit, &before) != CLI_OK)
         return CLI_USAGE;
     int rc = cli_connect_session(cli, NULL);
     if (rc != CLI_OK)

@@ -56,42 +56,49 @@ int cmd_context_list(struct cli *cli)
     return CLI_OK;
 }
 
-/* A context named on the command line: checked for the flag it came in. */
-static int context_arg(struct cli *cli, const char *name)
+/* The context named on the command line and what session_load made of it:
+ * loaded is its result (0, 1 for none, -1 with why in msg); s is zeroed
+ * unless it is 0. */
+struct named_context {
+    const char *name;
+    struct session s;
+    int loaded;
+    char msg[512];
+};
+
+static int context_named(struct cli *cli, struct named_context *c)
 {
-    if (!session_context_name_ok(name))
+    c->name = cli->args[0];
+    if (!session_context_name_ok(c->name))
         return cli_usage(cli,
                          "NAME wants a context name: 1 to %d letters, digits, '.', '_' or '-', "
                          "starting with a letter or digit, not \"%.80s\"",
-                         SESSION_CONTEXT_MAX, name);
+                         SESSION_CONTEXT_MAX, c->name);
+    c->loaded = session_load(c->name, &c->s, c->msg, sizeof(c->msg));
+    if (c->loaded != 0)
+        memset(&c->s, 0, sizeof(c->s));
     return CLI_OK;
 }
 
 int cmd_context_use(struct cli *cli)
 {
-    const char *name = cli->args[0];
-    int rc = context_arg(cli, name);
+    struct named_context c;
+    int rc = context_named(cli, &c);
     if (rc != CLI_OK)
         return rc;
-    struct session s;
-    char msg[512];
-    rc = session_load(name, &s, msg, sizeof(msg));
-    bool exists = rc != 1;
-    if (rc != 0)
-        memset(&s, 0, sizeof(s));
-    session_wipe(&s);
-    if (!exists && strcmp(name, SESSION_CONTEXT_DEFAULT) != 0)
+    session_wipe(&c.s);
+    if (c.loaded == 1 && strcmp(c.name, SESSION_CONTEXT_DEFAULT) != 0)
         return cli_usage(cli,
                          "no context %s (folio context list shows them): folio login USER "
                          "--context %s makes it",
-                         name, name);
-    if (session_current_save(name, msg, sizeof(msg)) < 0)
-        return cli_local("%s", msg);
+                         c.name, c.name);
+    if (session_current_save(c.name, c.msg, sizeof(c.msg)) < 0)
+        return cli_local("%s", c.msg);
     const char *env = getenv("FOLIO_CONTEXT");
-    if (env != NULL && env[0] != '\0' && strcmp(env, name) != 0)
+    if (env != NULL && env[0] != '\0' && strcmp(env, c.name) != 0)
         out_hint("FOLIO_CONTEXT=%.80s still picks the context wherever it is set", env);
-    out_note("the current context is %s", name);
-    const struct out_field f[] = {OUT_S("context", NULL, name)};
+    out_note("the current context is %s", c.name);
+    const struct out_field f[] = {OUT_S("context", NULL, c.name)};
     if (out_json())
         out_fields(f, ARRAY_SIZE(f));
     return CLI_OK;
@@ -99,65 +106,46 @@ int cmd_context_use(struct cli *cli)
 
 int cmd_context_remove(struct cli *cli)
 {
-    const char *name = cli->args[0];
-    int rc = context_arg(cli, name);
+    struct named_context c;
+    int rc = context_named(cli, &c);
     if (rc != CLI_OK)
         return rc;
-    struct session s;
-    char msg[512];
-    rc = session_load(name, &s, msg, sizeof(msg));
-    if (rc == 1)
-        return cli_usage(cli, "no context %s (folio context list shows them)", name);
-    if (rc < 0) {
-        memset(&s, 0, sizeof(s));
-        out_hint("%s", msg);
-    }
+    if (c.loaded == 1)
+        return cli_usage(cli, "no context %s (folio context list shows them)", c.name);
+    if (c.loaded < 0)
+        out_hint("%s", c.msg);
     /* Forgetting a token leaves its session valid on the server until it
      * expires: end it first, where it is safe to send it. */
-    bool had_session = s.token[0] != '\0';
+    bool had_session = c.s.token[0] != '\0';
     char why[512] = "";
-    bool ended = cli_end_session(cli, &s, why, sizeof(why));
+    bool ended = cli_end_session(cli, &c.s, why, sizeof(why));
     if (!ended)
         out_hint("could not end the session of %s at %s: %s; it stays valid there until it "
                  "expires",
-                 s.user, s.server, why);
-    session_wipe(&s);
-    if (session_remove(name, msg, sizeof(msg)) < 0)
-        return cli_local("%s", msg);
+                 c.s.user, c.s.server, why);
+    session_wipe(&c.s);
+    if (session_remove(c.name, c.msg, sizeof(c.msg)) < 0)
+        return cli_local("%s", c.msg);
     char current[SESSION_CONTEXT_MAX + 1];
-    if (session_current_load(current, msg, sizeof(msg)) == 0 && strcmp(current, name) == 0 &&
-        session_current_save(NULL, msg, sizeof(msg)) < 0)
-        return cli_local("removed context %s, but %s", name, msg);
-    out_note("removed context %s%s", name,
+    if (session_current_load(current, c.msg, sizeof(c.msg)) == 0 && strcmp(current, c.name) == 0 &&
+        session_current_save(NULL, c.msg, sizeof(c.msg)) < 0)
+        return cli_local("removed context %s, but %s", c.name, c.msg);
+    out_note("removed context %s%s", c.name,
              !had_session ? ""
              : ended      ? "; its session was ended on the server"
                           : "");
-    const struct out_field f[] = {
-        OUT_S("context", NULL, name),
-        {.key = "session",
-         .type = OUT_NSTR,
-         .s = !had_session ? NULL
-              : ended      ? "ended"
-                           : "not ended"},
-    };
-    if (out_json())
-        out_fields(f, ARRAY_SIZE(f));
+    cli_print_session_end(c.name, "session", had_session, ended);
     return CLI_OK;
 }
 
 int cmd_context_trust(struct cli *cli)
 {
-    int rc = cli_pick_context(cli);
-    if (rc != CLI_OK)
-        return rc;
     struct session s;
-    char msg[512];
-    if (session_load(cli->context, &s, msg, sizeof(msg)) != 0)
-        memset(&s, 0, sizeof(s));
-    rc = cli_pick_server(cli, s.server);
-    session_wipe(&s);
+    int rc = cli_pick_context_server(cli, &s);
     if (rc != CLI_OK)
         return rc;
+    session_wipe(&s);
+    char msg[512];
     char pin[TLS_FINGERPRINT_SIZE];
     rc = known_servers_lookup(cli->server, pin, msg, sizeof(msg));
     if (rc < 0)

@@ -2,6 +2,7 @@
 #include "cli.h"
 #include "folioclient_stats.h"
 #include "output.h"
+#include "records.h"
 
 /* Rates and means travel as doubles; people and JSON get two decimals. */
 static int64_t stats_hundredths(double x)
@@ -60,12 +61,7 @@ static void show_stats(const Folio__Response *r)
     out_object("stats", f, sizeof(f) / sizeof(f[0]));
     if (!out_json()) {
         out_note("%s", "");
-        struct out_table *t = out_table_begin("requests", "no requests yet");
-        for (size_t i = 0; i < s->n_requests; i++) {
-            struct out_field row[3];
-            out_table_row(t, row, stats_op(s->requests, i, row));
-        }
-        out_table_end(t);
+        rec_table("requests", "no requests yet", s->requests, s->n_requests, stats_op);
     }
 }
 

@@ -210,18 +210,14 @@ int cmd_import(struct cli *cli)
     return CLI_OK;
 }
 
-int cmd_restore_transferred(struct cli *cli)
+static void show_restore(const Folio__Response *r)
 {
-    int rc = cli_connect_session(cli, NULL);
-    if (rc != CLI_OK)
-        return rc;
-    struct folio_error err;
-    Folio__Response *r = folio_restore_transferred(cli->connection, cli->args[0], &err);
-    if (r == NULL)
-        return cli_fail(&err);
     const struct out_field f[] = {OUT_S("agent", "agent", r->reassign->to),
                                   OUT_U("count", "clients restored", r->reassign->count)};
     out_object("restore", f, 2);
-    folio_response_free(r);
-    return CLI_OK;
+}
+
+int cmd_restore_transferred(struct cli *cli)
+{
+    return cli_session_call_arg(cli, folio_restore_transferred, show_restore);
 }

@@ -24,24 +24,26 @@ static size_t trust_fields(const Folio__TrustedFirm *t, char hex[65], struct out
     return n;
 }
 
-static int trust_print(Folio__Response *r)
+static void show_trusted_firm(const Folio__Response *r)
 {
     char hex[65];
     struct out_field f[TRUST_FIELDS];
     out_object("trusted_firm", f, trust_fields(r->trusted_firm, hex, f));
-    folio_response_free(r);
-    return CLI_OK;
 }
 
-int cmd_firm_key(struct cli *cli)
+static void show_trusted_firms(const Folio__Response *r)
 {
-    int rc = cli_connect_session(cli, NULL);
-    if (rc != CLI_OK)
-        return rc;
-    struct folio_error err;
-    Folio__Response *r = folio_firm_key(cli->connection, &err);
-    if (r == NULL)
-        return cli_fail(&err);
+    struct out_table *t = out_table_begin("firms", "no trusted firms");
+    for (size_t i = 0; i < r->trusted_firms->n_firms; i++) {
+        char hex[65];
+        struct out_field f[TRUST_FIELDS];
+        out_table_row(t, f, trust_fields(r->trusted_firms->firms[i], hex, f));
+    }
+    out_table_end(t);
+}
+
+static void show_firm_key(const Folio__Response *r)
+{
     const Folio__FirmKeyInfo *k = r->firm_key;
     struct out_field f[] = {
         OUT_S("firm", "firm", k->firm),
@@ -49,8 +51,11 @@ int cmd_firm_key(struct cli *cli)
         OUT_S("fingerprint", "fingerprint", k->fingerprint),
     };
     out_object("firm_key", f, sizeof(f) / sizeof(f[0]));
-    folio_response_free(r);
-    return CLI_OK;
+}
+
+int cmd_firm_key(struct cli *cli)
+{
+    return cli_session_call(cli, folio_firm_key, show_firm_key);
 }
 
 int cmd_trust_add(struct cli *cli)
@@ -59,40 +64,16 @@ int cmd_trust_add(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    Folio__Response *r = folio_trust_add(cli->connection, cli->args[0], cli->args[1], &err);
-    if (r == NULL)
-        return cli_fail(&err);
-    return trust_print(r);
+    return cli_answer(folio_trust_add(cli->connection, cli->args[0], cli->args[1], &err), &err,
+                      show_trusted_firm);
 }
 
 int cmd_trust_list(struct cli *cli)
 {
-    int rc = cli_connect_session(cli, NULL);
-    if (rc != CLI_OK)
-        return rc;
-    struct folio_error err;
-    Folio__Response *r = folio_trust_list(cli->connection, &err);
-    if (r == NULL)
-        return cli_fail(&err);
-    struct out_table *t = out_table_begin("firms", "no trusted firms");
-    for (size_t i = 0; i < r->trusted_firms->n_firms; i++) {
-        char hex[65];
-        struct out_field f[TRUST_FIELDS];
-        out_table_row(t, f, trust_fields(r->trusted_firms->firms[i], hex, f));
-    }
-    out_table_end(t);
-    folio_response_free(r);
-    return CLI_OK;
+    return cli_session_call(cli, folio_trust_list, show_trusted_firms);
 }
 
 int cmd_trust_remove(struct cli *cli)
 {
-    int rc = cli_connect_session(cli, NULL);
-    if (rc != CLI_OK)
-        return rc;
-    struct folio_error err;
-    Folio__Response *r = folio_trust_remove(cli->connection, cli->args[0], &err);
-    if (r == NULL)
-        return cli_fail(&err);
-    return trust_print(r);
+    return cli_session_call_arg(cli, folio_trust_remove, show_trusted_firm);
 }

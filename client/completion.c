@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "array_size.h"
 #include "folioclient_portfolio.h"
 #include "help.h"
 #include "output.h"
@@ -120,15 +121,10 @@ static void data_spec(enum shell shell)
     out_text(shell == SHELL_FISH ? "    end\nend\n\n" : "    esac\n}\n\n");
 }
 
-static const char bash_logic[] =
-    "_folio_is_command() {\n"
-    "    local p\n"
-    "    for p in \"${_folio_commands[@]}\"; do\n"
-    "        [[ $p == \"$1\" ]] && return 0\n"
-    "    done\n"
-    "    return 1\n"
-    "}\n"
-    "\n"
+/* bash and zsh share their helper functions and the walk over the words
+ * typed so far; both call the command path cpath, as zsh ties $path to
+ * $PATH. */
+static const char sh_helpers[] =
     "# _folio_next PREFIX: the words that may follow PREFIX in a command path,\n"
     "# each once.\n"
     "_folio_next() {\n"
@@ -156,42 +152,56 @@ static const char bash_logic[] =
     "        fi\n"
     "    done\n"
     "}\n"
-    "\n"
+    "\n";
+
+static const char sh_walk[] = "        if [[ -n $expect ]]; then\n"
+                              "            expect=\n"
+                              "            continue\n"
+                              "        fi\n"
+                              "        if [[ -z $only_args && $w == -?* ]]; then\n"
+                              "            if [[ -n $cmd && $w == -- ]]; then\n"
+                              "                only_args=1\n"
+                              "            elif [[ $w != *=* ]]; then\n"
+                              "                expect=$(_folio_kind \"$w\")\n"
+                              "            fi\n"
+                              "            continue\n"
+                              "        fi\n"
+                              "        if [[ -z $cmd ]]; then\n"
+                              "            cpath=${cpath:+$cpath }$w\n"
+                              "            if _folio_is_command \"$cpath\"; then\n"
+                              "                cmd=$cpath\n"
+                              "                _folio_spec \"$cmd\"\n"
+                              "            fi\n"
+                              "        elif ((nargs == 0)) && _folio_is_command \"$cmd $w\"; then\n"
+                              "            cmd=\"$cmd $w\"\n"
+                              "            _folio_spec \"$cmd\"\n"
+                              "        else\n"
+                              "            args+=(\"$w\")\n"
+                              "            ((nargs++))\n"
+                              "        fi\n"
+                              "    done\n";
+
+static const char bash_is_command[] = "_folio_is_command() {\n"
+                                      "    local p\n"
+                                      "    for p in \"${_folio_commands[@]}\"; do\n"
+                                      "        [[ $p == \"$1\" ]] && return 0\n"
+                                      "    done\n"
+                                      "    return 1\n"
+                                      "}\n"
+                                      "\n";
+
+static const char bash_main[] =
     "_folio() {\n"
     "    local cur=${COMP_WORDS[COMP_CWORD]} prog=${COMP_WORDS[0]}\n"
-    "    local path= cmd= expect= only_args= w i t nargs=0 kind= words=\n"
+    "    local cpath= cmd= expect= only_args= w i t nargs=0 kind= words=\n"
     "    local -a args=() _folio_flags=() _folio_args=()\n"
     "    COMPREPLY=()\n"
     "    for ((i = 1; i < COMP_CWORD; i++)); do\n"
     "        w=${COMP_WORDS[i]}\n"
     "        # bash splits --flag=value at the =.\n"
-    "        [[ $w == = ]] && continue\n"
-    "        if [[ -n $expect ]]; then\n"
-    "            expect=\n"
-    "            continue\n"
-    "        fi\n"
-    "        if [[ -z $only_args && $w == -?* ]]; then\n"
-    "            if [[ -n $cmd && $w == -- ]]; then\n"
-    "                only_args=1\n"
-    "            elif [[ $w != *=* ]]; then\n"
-    "                expect=$(_folio_kind \"$w\")\n"
-    "            fi\n"
-    "            continue\n"
-    "        fi\n"
-    "        if [[ -z $cmd ]]; then\n"
-    "            path=${path:+$path }$w\n"
-    "            if _folio_is_command \"$path\"; then\n"
-    "                cmd=$path\n"
-    "                _folio_spec \"$cmd\"\n"
-    "            fi\n"
-    "        elif ((nargs == 0)) && _folio_is_command \"$cmd $w\"; then\n"
-    "            cmd=\"$cmd $w\"\n"
-    "            _folio_spec \"$cmd\"\n"
-    "        else\n"
-    "            args+=(\"$w\")\n"
-    "            ((nargs++))\n"
-    "        fi\n"
-    "    done\n"
+    "        [[ $w == = ]] && continue\n";
+
+static const char bash_end[] =
     "    [[ $cur == = ]] && cur=\n"
     "    if [[ -z $expect && -z $only_args && $cur == -* ]]; then\n"
     "        for t in \"${_folio_flags[@]}\" \"${_folio_global[@]}\"; do\n"
@@ -201,7 +211,7 @@ static const char bash_logic[] =
     "        return\n"
     "    fi\n"
     "    if [[ -z $expect && -z $cmd ]]; then\n"
-    "        COMPREPLY=($(compgen -W \"$(_folio_next \"$path\")\" -- \"$cur\"))\n"
+    "        COMPREPLY=($(compgen -W \"$(_folio_next \"$cpath\")\" -- \"$cur\"))\n"
     "        return\n"
     "    fi\n"
     "    kind=$expect\n"
@@ -225,72 +235,21 @@ static const char bash_logic[] =
     "}\n"
     "\n"
     "complete -F _folio folio\n";
-static const char zsh_logic[] =
-    "_folio_is_command() {\n"
-    "    (( ${_folio_commands[(Ie)$1]} ))\n"
-    "}\n"
-    "\n"
-    "# _folio_next PREFIX: the words that may follow PREFIX in a command path,\n"
-    "# each once.\n"
-    "_folio_next() {\n"
-    "    local p seen=' '\n"
-    "    for p in \"${_folio_commands[@]}\"; do\n"
-    "        if [[ -n $1 && $p != \"$1 \"* ]]; then\n"
-    "            continue\n"
-    "        fi\n"
-    "        p=${p#\"$1 \"}\n"
-    "        p=${p%% *}\n"
-    "        [[ $seen == *\" $p \"* ]] && continue\n"
-    "        seen+=\"$p \"\n"
-    "        print -r -- \"$p\"\n"
-    "    done\n"
-    "}\n"
-    "\n"
-    "# _folio_kind FLAG: what FLAG takes, for the command or globally; nothing\n"
-    "# for a switch or an unknown flag.\n"
-    "_folio_kind() {\n"
-    "    local t\n"
-    "    for t in \"${_folio_flags[@]}\" \"${_folio_global[@]}\"; do\n"
-    "        if [[ $t == \"$1:\"* ]]; then\n"
-    "            print -rn -- \"${t#*:}\"\n"
-    "            return\n"
-    "        fi\n"
-    "    done\n"
-    "}\n"
-    "\n"
-    "_folio() {\n"
-    "    local cur=$words[CURRENT] prog=$words[1]\n"
-    "    local cpath= cmd= expect= only_args= w t kind= line\n"
-    "    integer i nargs=0\n"
-    "    local -a args cands ids descr _folio_flags _folio_args\n"
-    "    for ((i = 2; i < CURRENT; i++)); do\n"
-    "        w=$words[i]\n"
-    "        if [[ -n $expect ]]; then\n"
-    "            expect=\n"
-    "            continue\n"
-    "        fi\n"
-    "        if [[ -z $only_args && $w == -?* ]]; then\n"
-    "            if [[ -n $cmd && $w == -- ]]; then\n"
-    "                only_args=1\n"
-    "            elif [[ $w != *=* ]]; then\n"
-    "                expect=$(_folio_kind \"$w\")\n"
-    "            fi\n"
-    "            continue\n"
-    "        fi\n"
-    "        if [[ -z $cmd ]]; then\n"
-    "            cpath=${cpath:+$cpath }$w\n"
-    "            if _folio_is_command \"$cpath\"; then\n"
-    "                cmd=$cpath\n"
-    "                _folio_spec \"$cmd\"\n"
-    "            fi\n"
-    "        elif ((nargs == 0)) && _folio_is_command \"$cmd $w\"; then\n"
-    "            cmd=\"$cmd $w\"\n"
-    "            _folio_spec \"$cmd\"\n"
-    "        else\n"
-    "            args+=(\"$w\")\n"
-    "            ((nargs++))\n"
-    "        fi\n"
-    "    done\n"
+
+static const char zsh_is_command[] = "_folio_is_command() {\n"
+                                     "    (( ${_folio_commands[(Ie)$1]} ))\n"
+                                     "}\n"
+                                     "\n";
+
+static const char zsh_main[] = "_folio() {\n"
+                               "    local cur=$words[CURRENT] prog=$words[1]\n"
+                               "    local cpath= cmd= expect= only_args= w t kind= line\n"
+                               "    integer i nargs=0\n"
+                               "    local -a args cands ids descr _folio_flags _folio_args\n"
+                               "    for ((i = 2; i < CURRENT; i++)); do\n"
+                               "        w=$words[i]\n";
+
+static const char zsh_end[] =
     "    if [[ -z $expect && -z $only_args && $cur == -* ]]; then\n"
     "        for t in \"${_folio_flags[@]}\" \"${_folio_global[@]}\"; do\n"
     "            cands+=(\"${t%%:*}\")\n"
@@ -331,6 +290,7 @@ static const char zsh_logic[] =
     "else\n"
     "    compdef _folio folio\n"
     "fi\n";
+;
 
 static const char fish_logic[] =
     "function __folio_is_command\n"
@@ -430,31 +390,44 @@ static const char fish_logic[] =
     "\n"
     "complete -c folio -f -a '(__folio_candidates)'\n";
 
+/* Each script: its opening comment, then the data, then its logic. */
+static const struct {
+    const char *name;
+    enum shell shell;
+    const char *head;
+    const char *logic[5];
+} scripts[] = {
+    {"bash",
+     SHELL_BASH,
+     "# bash completion for folio, printed by `folio completion bash` from\n"
+     "# folio's command table. Load it with: source <(folio completion bash)\n\n",
+     {bash_is_command, sh_helpers, bash_main, sh_walk, bash_end}},
+    {"zsh",
+     SHELL_ZSH,
+     "#compdef folio\n"
+     "# zsh completion for folio, printed by `folio completion zsh` from\n"
+     "# folio's command table. Save it as _folio in a directory of $fpath.\n\n",
+     {zsh_is_command, sh_helpers, zsh_main, sh_walk, zsh_end}},
+    {"fish",
+     SHELL_FISH,
+     "# fish completion for folio, printed by `folio completion fish` from\n"
+     "# folio's command table. Load it with: folio completion fish | source\n\n",
+     {fish_logic}},
+};
+
 bool completion_script(const char *shell)
 {
-    if (strcmp(shell, "bash") == 0) {
-        out_text("# bash completion for folio, printed by `folio completion bash` from\n"
-                 "# folio's command table. Load it with: source <(folio completion bash)\n\n");
-        data_commands(SHELL_BASH);
-        data_spec(SHELL_BASH);
-        out_text("%s", bash_logic);
-    } else if (strcmp(shell, "zsh") == 0) {
-        out_text("#compdef folio\n"
-                 "# zsh completion for folio, printed by `folio completion zsh` from\n"
-                 "# folio's command table. Save it as _folio in a directory of $fpath.\n\n");
-        data_commands(SHELL_ZSH);
-        data_spec(SHELL_ZSH);
-        out_text("%s", zsh_logic);
-    } else if (strcmp(shell, "fish") == 0) {
-        out_text("# fish completion for folio, printed by `folio completion fish` from\n"
-                 "# folio's command table. Load it with: folio completion fish | source\n\n");
-        data_commands(SHELL_FISH);
-        data_spec(SHELL_FISH);
-        out_text("%s", fish_logic);
-    } else {
-        return false;
+    for (size_t i = 0; i < ARRAY_SIZE(scripts); i++) {
+        if (strcmp(shell, scripts[i].name) != 0)
+            continue;
+        out_text("%s", scripts[i].head);
+        data_commands(scripts[i].shell);
+        data_spec(scripts[i].shell);
+        for (size_t k = 0; k < ARRAY_SIZE(scripts[i].logic) && scripts[i].logic[k] != NULL; k++)
+            out_text("%s", scripts[i].logic[k]);
+        return true;
     }
-    return true;
+    return false;
 }
 
 int cmd_completion(struct cli *cli)

@@ -66,17 +66,26 @@ struct folio_connection {
 static void set_error(struct folio_error *err, Folio__Code code, bool transport, const char *fmt,
                       ...) __attribute__((format(printf, 4, 5)));
 
-static void set_error(struct folio_error *err, Folio__Code code, bool transport, const char *fmt,
-                      ...)
+static void set_error_v(struct folio_error *err, Folio__Code code, bool transport, const char *fmt,
+                        va_list ap) __attribute__((format(printf, 4, 0)));
+
+static void set_error_v(struct folio_error *err, Folio__Code code, bool transport, const char *fmt,
+                        va_list ap)
 {
     if (err == NULL)
         return;
     err->code = code;
     err->transport = transport;
     err->presented[0] = '\0';
+    vsnprintf(err->message, sizeof(err->message), fmt, ap);
+}
+
+static void set_error(struct folio_error *err, Folio__Code code, bool transport, const char *fmt,
+                      ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(err->message, sizeof(err->message), fmt, ap);
+    set_error_v(err, code, transport, fmt, ap);
     va_end(ap);
 }
 
@@ -89,14 +98,9 @@ static void transport_error(struct folio_connection *c, struct folio_error *err,
                             ...)
 {
     c->broken = true;
-    if (err == NULL)
-        return;
-    err->code = FOLIO__CODE__UNAVAILABLE;
-    err->transport = true;
-    err->presented[0] = '\0';
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(err->message, sizeof(err->message), fmt, ap);
+    set_error_v(err, FOLIO__CODE__UNAVAILABLE, true, fmt, ap);
     va_end(ap);
 }
 
@@ -384,10 +388,22 @@ static void tls_reason(char *why, size_t cap)
         snprintf(why, cap, "%s%s", reason != NULL ? reason : "TLS protocol error", tls_hint(e));
 }
 
-/* What an SSL_read, SSL_write or SSL_connect that returned rc means. */
-static enum io_result tls_result(struct folio_connection *c, int rc, short *events, char *why,
-                                 size_t cap)
+/* Before each SSL_read, SSL_write or SSL_connect: what tls_result and
+ * tls_reason read must be what that call left. */
+static void tls_call_begin(struct folio_connection *c)
 {
+    ERR_clear_error();
+    c->io_errno = 0;
+}
+
+/* What an SSL_read or SSL_write that returned rc means; *n is what it moved. */
+static enum io_result tls_result(struct folio_connection *c, int rc, size_t *n, short *events,
+                                 char *why, size_t cap)
+{
+    if (rc > 0) {
+        *n = (size_t)rc;
+        return IO_DONE;
+    }
     switch (SSL_get_error(c->ssl, rc)) {
     case SSL_ERROR_WANT_READ:
         *events = POLLIN;
@@ -462,14 +478,8 @@ static enum io_result conn_send(struct folio_connection *c, const uint8_t *buf, 
 {
     if (c->ssl == NULL)
         return sock_send(c, buf, len, n, events, why, cap);
-    ERR_clear_error();
-    c->io_errno = 0;
-    int rc = SSL_write(c->ssl, buf, io_len(len));
-    if (rc > 0) {
-        *n = (size_t)rc;
-        return IO_DONE;
-    }
-    return tls_result(c, rc, events, why, cap);
+    tls_call_begin(c);
+    return tls_result(c, SSL_write(c->ssl, buf, io_len(len)), n, events, why, cap);
 }
 
 /* Under TLS a whole record may already sit decrypted in OpenSSL while the
@@ -480,14 +490,8 @@ static enum io_result conn_recv(struct folio_connection *c, uint8_t *buf, size_t
 {
     if (c->ssl == NULL)
         return sock_recv(c, buf, cap, n, events, why, why_cap);
-    ERR_clear_error();
-    c->io_errno = 0;
-    int rc = SSL_read(c->ssl, buf, io_len(cap));
-    if (rc > 0) {
-        *n = (size_t)rc;
-        return IO_DONE;
-    }
-    return tls_result(c, rc, events, why, why_cap);
+    tls_call_begin(c);
+    return tls_result(c, SSL_read(c->ssl, buf, io_len(cap)), n, events, why, why_cap);
 }
 
 static int write_all(struct folio_connection *c, const uint8_t *buf, size_t len,
@@ -901,8 +905,7 @@ static int tls_handshake(struct folio_connection *c, const struct folio_tls *tls
     struct timespec deadline;
     deadline_start(c, &deadline);
     for (;;) {
-        ERR_clear_error();
-        c->io_errno = 0;
+        tls_call_begin(c);
         int rc = SSL_connect(c->ssl);
         if (rc == 1)
             return 0;

@@ -135,13 +135,13 @@ static void each_group(void (*fn)(const char *group, const struct cli_cmd *first
     }
 }
 
-static void group_entry(const char *group, const struct cli_cmd *first)
+/* The words after GROUP of each of its commands, lead before the first and
+ * ", " between the others. */
+static void group_words(const char *group, const char *lead)
 {
-    (void)first;
     size_t n;
     const struct cli_cmd *cmds = cli_commands(&n);
-    out_text(".TP\n\\fBfolio %s\\fR ", group);
-    const char *sep = "";
+    const char *sep = lead;
     for (size_t i = 0; i < n; i++) {
         if (!in_group(&cmds[i], group))
             continue;
@@ -149,6 +149,13 @@ static void group_entry(const char *group, const struct cli_cmd *first)
         roff(cmds[i].path + strlen(group) + 1, true);
         sep = ", ";
     }
+}
+
+static void group_entry(const char *group, const struct cli_cmd *first)
+{
+    (void)first;
+    out_text(".TP\n\\fBfolio %s\\fR ", group);
+    group_words(group, "");
     out_text("\nSee\n.BR folio\\-");
     roff(group, true);
     out_text(" (1).\n");
@@ -277,16 +284,9 @@ static void man_group(const char *group)
     size_t n;
     const struct cli_cmd *cmds = cli_commands(&n);
     out_text(" \\- folio %s:", group);
-    const char *sep = " ";
-    for (size_t i = 0; i < n; i++) {
-        if (!in_group(&cmds[i], group))
-            continue;
-        out_text("%s", sep);
-        roff(cmds[i].path + strlen(group) + 1, true);
-        sep = ", ";
-    }
+    group_words(group, " ");
     out_text("\n.SH SYNOPSIS\n");
-    sep = "";
+    const char *sep = "";
     for (size_t i = 0; i < n; i++) {
         if (!in_group(&cmds[i], group))
             continue;
