@@ -257,6 +257,21 @@ int cmd_import(struct cli *cli);
 int cmd_restore_transferred(struct cli *cli);
 int cmd_export_interchange(struct cli *cli, const char *format);
 int cmd_import_interchange(struct cli *cli, const char *format);
+/* What export and import print, one shape whatever the format (README):
+ * the bundle's own fields are null for csv and vcard, the interchange
+ * formats' own fields null for a bundle. t, res: the bundle's answer, or
+ * NULL for csv and vcard, which pass their counts and notes instead. For
+ * people, a bundle's answer is a card; csv and vcard print their notes. */
+void cmd_transfer_print_export(const char *format, const char *file, uint64_t clients,
+                               const Folio__Transfer *t, bool released);
+struct cmd_transfer_counts {
+    uint64_t added, skipped, refused;
+    const Folio__ImportNote *const *notes;
+    size_t n_notes;
+};
+void cmd_transfer_print_import(const char *format, const char *file, bool dry_run,
+                               const Folio__ImportResult *res,
+                               const struct cmd_transfer_counts *counts);
 /* help.c, completion.c */
 int cmd_help(struct cli *cli);
 int cmd_completion(struct cli *cli);

@@ -170,6 +170,8 @@ int cmd_bundle_show(struct cli *cli)
             OUT_S("email", "email", card->email),
         };
         out_object("card", f, sizeof(f) / sizeof(f[0]));
+    } else if (rc == 0) {
+        out_null("card");
     }
     arena_free(&card_arena);
     arena_free(&header_arena);

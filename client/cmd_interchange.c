@@ -78,9 +78,7 @@ int cmd_export_interchange(struct cli *cli, const char *format)
     }
     if (safe_file_commit(&file, why, sizeof(why)) < 0)
         return cli_local("%s", why);
-    const struct out_field f[] = {OUT_S("format", NULL, format), OUT_S("out", NULL, path),
-                                  OUT_U("clients", NULL, count)};
-    out_fields(f, 3);
+    cmd_transfer_print_export(format, path, count, NULL, false);
     out_note("exported %llu clients to %s (%s)", (unsigned long long)count, path, format);
     return CLI_OK;
 }
@@ -133,18 +131,6 @@ static int cmd_ix_keep(struct cmd_ix_notes *all, struct arena *a, const Folio__I
         return -1;
     all->notes[all->n++] = copy;
     return 0;
-}
-
-static size_t cmd_ix_note_item(const void *list, size_t i, struct out_field *f)
-{
-    const Folio__ImportNote *const *notes = list;
-    const Folio__ImportNote *n = notes[i];
-    f[0] = (struct out_field)OUT_U("line", "line", n->line);
-    f[1] = (struct out_field)OUT_S("kind", "kind", n->kind);
-    f[2] = (struct out_field)OUT_S("message", "message", n->message);
-    f[3] = (struct out_field){
-        .key = "client_id", .type = OUT_NSTR, .s = n->client_id[0] != '\0' ? n->client_id : NULL};
-    return 4;
 }
 
 int cmd_import_interchange(struct cli *cli, const char *format)
@@ -210,30 +196,12 @@ int cmd_import_interchange(struct cli *cli, const char *format)
     if (!ok)
         rc = cli_local("out of memory");
     if (rc == CLI_OK) {
-        const struct out_field f[] = {
-            OUT_U("created", NULL, created),
-            OUT_U("skipped", NULL, skipped),
-            OUT_U("refused", NULL, refused),
-            OUT_B("dry_run", NULL, dry_run),
-            {.key = "notes",
-             .type = OUT_LIST,
-             .n = all.n,
-             .list = all.notes,
-             .item = cmd_ix_note_item},
-        };
-        if (out_json()) {
-            out_fields(f, 5);
-        } else {
-            struct out_table *t = out_table_begin("notes", NULL);
-            for (size_t i = 0; i < all.n; i++) {
-                struct out_field row[OUT_ITEM_FIELDS_MAX];
-                out_table_row(t, row, cmd_ix_note_item(all.notes, i, row));
-            }
-            out_table_end(t);
-            out_note("%s%llu created, %llu skipped as duplicates, %llu refused",
-                     dry_run ? "dry run, nothing changed: " : "", (unsigned long long)created,
-                     (unsigned long long)skipped, (unsigned long long)refused);
-        }
+        const struct cmd_transfer_counts counts = {
+            created, skipped, refused, (const Folio__ImportNote *const *)all.notes, all.n};
+        cmd_transfer_print_import(format, path, dry_run, NULL, &counts);
+        out_note("%s%llu created, %llu skipped as duplicates, %llu refused",
+                 dry_run ? "dry run, nothing changed: " : "", (unsigned long long)created,
+                 (unsigned long long)skipped, (unsigned long long)refused);
     }
     free(all.notes);
     interchange_free(&ix);

@@ -16,6 +16,7 @@
 #include <sodium.h>
 
 #include "arena.h"
+#include "array_size.h"
 #include "bundle.h"
 #include "cli.h"
 #include "folioclient_transfer.h"
@@ -63,8 +64,9 @@ static void transfer_progress_end(const struct transfer_progress *p)
         fputc('\n', stderr);
 }
 
-static size_t transfer_header_fields(const Folio__BundleHeader *h, struct out_field *f)
+static size_t transfer_header_item(const void *list, size_t i, struct out_field *f)
 {
+    const Folio__BundleHeader *h = ((const Folio__BundleHeader *const *)list)[i];
     size_t n = 0;
     f[n++] = (struct out_field)OUT_S("firm", "firm", h->firm);
     f[n++] = (struct out_field)OUT_S("agent", "agent", h->agent);
@@ -75,6 +77,125 @@ static size_t transfer_header_fields(const Folio__BundleHeader *h, struct out_fi
     f[n++] = (struct out_field)OUT_U("coupons", "coupons", h->coupons);
     f[n++] = (struct out_field)OUT_U("format_version", "format version", h->format_version);
     return n;
+}
+
+/* For people, a bundle's header goes on the card after the answer. */
+static void transfer_header_card(const Folio__BundleHeader *h)
+{
+    if (h == NULL || out_json())
+        return;
+    const Folio__BundleHeader *const header[] = {h};
+    struct out_field f[OUT_ITEM_FIELDS_MAX];
+    out_fields(f, transfer_header_item(header, 0, f));
+}
+
+/* A number that only one kind of format has: null in the other. */
+static struct out_field transfer_count(const char *key, const char *label, bool has, uint64_t value)
+{
+    return (struct out_field){.key = key,
+                              .label = has ? label : NULL,
+                              .zero_null = !has,
+                              .type = OUT_UINT,
+                              .u = has ? value : 0};
+}
+
+void cmd_transfer_print_export(const char *format, const char *file, uint64_t clients,
+                               const Folio__Transfer *t, bool released)
+{
+    bool bundle = t != NULL;
+    const Folio__BundleHeader *const header[] = {bundle ? t->header : NULL};
+    const struct out_field f[] = {
+        OUT_S("format", NULL, format),
+        {.key = "file", .label = bundle ? "file" : NULL, .type = OUT_STR, .s = file},
+        {.key = "clients", .label = NULL, .type = OUT_UINT, .u = clients},
+        transfer_count("size", "size", bundle, bundle ? t->size : 0),
+        {.key = "released", .label = bundle ? "released" : NULL, .type = OUT_BOOL, .b = released},
+        {.key = "header",
+         .type = OUT_OBJECT,
+         .n = header[0] != NULL,
+         .list = header,
+         .item = transfer_header_item},
+    };
+    out_object("export", f, ARRAY_SIZE(f));
+    transfer_header_card(header[0]);
+}
+
+static size_t transfer_note_item(const void *list, size_t i, struct out_field *f)
+{
+    const Folio__ImportNote *n = ((const Folio__ImportNote *const *)list)[i];
+    f[0] = (struct out_field)OUT_U("line", "line", n->line);
+    f[1] = (struct out_field)OUT_S("kind", "kind", n->kind);
+    f[2] = (struct out_field)OUT_S("message", "message", n->message);
+    f[3] = (struct out_field){.key = "client_id", .type = OUT_STR, .s = n->client_id};
+    return 4;
+}
+
+void cmd_transfer_print_import(const char *format, const char *file, bool dry_run,
+                               const Folio__ImportResult *res,
+                               const struct cmd_transfer_counts *counts)
+{
+    bool bundle = res != NULL;
+    /* What a bundle held and was neither added, left as it was, nor
+     * brought back: erased here, and skipped. */
+    uint64_t held = bundle && res->header != NULL ? res->header->clients : 0;
+    uint64_t placed =
+        bundle ? res->clients_added + res->clients_unchanged + res->clients_unerased : 0;
+    uint64_t skipped_erased = held > placed ? held - placed : 0;
+    const Folio__BundleHeader *const header[] = {bundle ? res->header : NULL};
+    const struct out_field f[] = {
+        OUT_S("format", NULL, format),
+        {.key = "file", .label = bundle ? "file" : NULL, .type = OUT_STR, .s = file},
+        {.key = "dry_run", .label = bundle ? "dry run" : NULL, .type = OUT_BOOL, .b = dry_run},
+        {.key = "signer",
+         .label = bundle ? "trusted signer" : NULL,
+         .type = OUT_STR,
+         .s = bundle ? res->signer : NULL},
+        {.key = "clients_added",
+         .label = bundle ? "clients added" : NULL,
+         .type = OUT_UINT,
+         .u = bundle ? res->clients_added : counts->added},
+        transfer_count("clients_skipped", "clients skipped", !bundle, bundle ? 0 : counts->skipped),
+        transfer_count("clients_refused", "clients refused", !bundle, bundle ? 0 : counts->refused),
+        transfer_count("clients_unchanged", "clients unchanged", bundle,
+                       bundle ? res->clients_unchanged : 0),
+        transfer_count("clients_unerased", "clients erased here, brought back", bundle,
+                       bundle ? res->clients_unerased : 0),
+        transfer_count("clients_skipped_erased", "clients erased here, skipped", bundle,
+                       skipped_erased),
+        transfer_count("events", "events added", bundle, bundle ? res->events : 0),
+        transfer_count("offers", "offers added", bundle, bundle ? res->offers : 0),
+        transfer_count("coupons", "coupons added", bundle, bundle ? res->coupons : 0),
+        {.key = "header",
+         .label = NULL,
+         .type = OUT_OBJECT,
+         .n = header[0] != NULL,
+         .list = header,
+         .item = transfer_header_item},
+        {.key = "notes",
+         .type = OUT_LIST,
+         .n = bundle ? 0 : counts->n_notes,
+         .list = bundle ? NULL : counts->notes,
+         .item = transfer_note_item},
+    };
+    if (bundle || out_json()) {
+        out_object("import", f, ARRAY_SIZE(f));
+    } else {
+        struct out_table *t = out_table_begin("notes", NULL);
+        for (size_t i = 0; i < counts->n_notes; i++) {
+            struct out_field row[OUT_ITEM_FIELDS_MAX];
+            out_table_row(t, row, transfer_note_item(counts->notes, i, row));
+        }
+        out_table_end(t);
+    }
+    transfer_header_card(header[0]);
+    if (bundle && res->signer[0] == '\0')
+        out_hint("imported from a firm this firm does not trust (--allow-untrusted)");
+    if (skipped_erased > 0)
+        out_hint("%llu clients were erased here and were skipped: a firm-admin may bring them "
+                 "back with --allow-erased",
+                 (unsigned long long)skipped_erased);
+    if (bundle && dry_run)
+        out_hint("dry run: nothing was changed");
 }
 
 int cmd_export(struct cli *cli)
@@ -114,14 +235,9 @@ int cmd_export(struct cli *cli)
         folio_response_free(r);
         return cli_local("%s", why);
     }
-    const Folio__Transfer *t = r->transfer;
-    struct out_field f[12];
-    size_t n = 0;
-    f[n++] = (struct out_field)OUT_S("file", "file", out);
-    f[n++] = (struct out_field)OUT_U("size", "size", t->size);
-    f[n++] = (struct out_field)OUT_B("released", "released", cli_opt(cli, "--release") != NULL);
-    n += transfer_header_fields(t->header, f + n);
-    out_object("export", f, n);
+    const Folio__BundleHeader *h = r->transfer->header;
+    cmd_transfer_print_export("bundle", out, h != NULL ? h->clients : 0, r->transfer,
+                              cli_opt(cli, "--release") != NULL);
     folio_response_free(r);
     return CLI_OK;
 }
@@ -172,40 +288,7 @@ int cmd_import(struct cli *cli)
     close(fd);
     if (r == NULL)
         return cli_fail(&err);
-    const Folio__ImportResult *res = r->import;
-    /* What the bundle held and was neither added, left as it was, nor
-     * brought back: erased here, and skipped. */
-    uint64_t held = res->header != NULL ? res->header->clients : 0;
-    uint64_t placed = res->clients_added + res->clients_unchanged + res->clients_unerased;
-    uint64_t skipped = held > placed ? held - placed : 0;
-    struct out_field f[18];
-    size_t n = 0;
-    f[n++] = (struct out_field)OUT_S("file", "file", path);
-    f[n++] = (struct out_field)OUT_B("dry_run", "dry run", res->dry_run);
-    f[n++] = (struct out_field)OUT_S("signer", "trusted signer", res->signer);
-    f[n++] = (struct out_field)OUT_U("clients_added", "clients added", res->clients_added);
-    f[n++] =
-        (struct out_field)OUT_U("clients_unchanged", "clients unchanged", res->clients_unchanged);
-    f[n++] = (struct out_field)OUT_U("clients_unerased", "clients erased here, brought back",
-                                     res->clients_unerased);
-    f[n++] =
-        (struct out_field)OUT_U("clients_skipped_erased", "clients erased here, skipped", skipped);
-    f[n++] = (struct out_field)OUT_U("events", "events added", res->events);
-    f[n++] = (struct out_field)OUT_U("offers", "offers added", res->offers);
-    f[n++] = (struct out_field)OUT_U("coupons", "coupons added", res->coupons);
-    out_object("import", f, n);
-    if (res->header != NULL) {
-        struct out_field h[8];
-        out_object("header", h, transfer_header_fields(res->header, h));
-    }
-    if (res->signer[0] == '\0')
-        out_hint("imported from a firm this firm does not trust (--allow-untrusted)");
-    if (skipped > 0)
-        out_hint("%llu clients were erased here and were skipped: a firm-admin may bring them "
-                 "back with --allow-erased",
-                 (unsigned long long)skipped);
-    if (res->dry_run)
-        out_hint("dry run: nothing was changed");
+    cmd_transfer_print_import("bundle", path, r->import->dry_run, r->import, NULL);
     folio_response_free(r);
     return CLI_OK;
 }

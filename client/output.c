@@ -399,6 +399,12 @@ void out_fields(const struct out_field *f, size_t n)
         human_card(f, n);
 }
 
+void out_null(const char *key)
+{
+    if (out.json)
+        json_object_set_new(json_document(), key, json_null());
+}
+
 void out_stream_begin(void)
 {
     out.streamed = true;

@@ -81,6 +81,8 @@ bool out_json(void);
 void out_object(const char *key, const struct out_field *f, size_t n);
 /* JSON: members of the top-level object; human: card lines. */
 void out_fields(const struct out_field *f, size_t n);
+/* JSON: "key": null, a record that is not there; human: nothing. */
+void out_null(const char *key);
 
 /* Streams: records that come one by one for as long as the command runs.
  * out_stream_begin says the answer is a stream (no "{}" when no record

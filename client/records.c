@@ -267,6 +267,8 @@ void rec_print_session(const Folio__SessionInfo *s)
 {
     if (s->user != NULL)
         rec_object("user", &s->user, rec_user);
+    else
+        out_null("user");
     const struct out_field expires[] = {OUT_T("expires_at", "expires", s->expires_at)};
     out_fields(expires, 1);
 }

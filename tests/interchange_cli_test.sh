@@ -88,29 +88,29 @@ as alice
 run "" "$FOLIO" --json import --format csv --dry-run "$csv"
 expect "csv import --dry-run" 0
 json_check "the dry run counts what would happen" "$OUT" "
-d['dry_run'] is True and d['created'] == 3 and d['skipped'] == 0 and d['refused'] == 2"
+d['import']['dry_run'] is True and d['import']['clients_added'] == 3 and d['import']['clients_skipped'] == 0 and d['import']['clients_refused'] == 2"
 run "" "$FOLIO" --json client list
 json_check "the dry run changed nothing" "$OUT" 'd["clients"] == []'
 run "" "$FOLIO" --json import --format csv --dry-run --strict "$csv"
 expect "--strict: refused rows make it done in part, exit 5" 5
-json_check "--strict still prints the whole result" "$OUT" "d['created'] == 3 and d['refused'] == 2"
+json_check "--strict still prints the whole result" "$OUT" "d['import']['clients_added'] == 3 and d['import']['clients_refused'] == 2"
 
 run "" "$FOLIO" --json import --format csv "$csv"
 expect "csv import" 0
 json_check "csv import: 3 created, 2 refused" "$OUT" "
-d['dry_run'] is False and d['created'] == 3 and d['skipped'] == 0 and d['refused'] == 2"
+d['import']['dry_run'] is False and d['import']['clients_added'] == 3 and d['import']['clients_skipped'] == 0 and d['import']['clients_refused'] == 2"
 json_check "the unknown column is reported, not fatal" "$OUT" "
 any(n['kind'] == 'unknown_column' and 'favourite_colour' in n['message'] and n['line'] == 1
-    for n in d['notes'])"
+    for n in d['import']['notes'])"
 json_check "the id column is not reported as unknown" "$OUT" "
-not any('\"id\"' in n['message'] for n in d['notes'])"
+not any('\"id\"' in n['message'] for n in d['import']['notes'])"
 json_check "a date that does not exist names its line" "$OUT" "
 any(n['kind'] == 'error' and n['line'] == 5 and n['message'].startswith('line 5: ') and
-    'birth_date' in n['message'] for n in d['notes'])"
+    'birth_date' in n['message'] for n in d['import']['notes'])"
 json_check "a row with a field too many names its line" "$OUT" "
 any(n['kind'] == 'error' and n['line'] == 6 and n['message'].startswith('line 6: ')
-    for n in d['notes'])"
-json_check "nothing else is noted" "$OUT" "len(d['notes']) == 3"
+    for n in d['import']['notes'])"
+json_check "nothing else is noted" "$OUT" "len(d['import']['notes']) == 3"
 
 run "" "$FOLIO" --json client list
 json_check "three clients, none under the file's id" "$OUT" "
@@ -149,8 +149,8 @@ run "" "$FOLIO" --json import --format csv "$tmp/likely.csv"
 expect "csv import of a likely duplicate" 0
 ana=$(json_get "$("$FOLIO" --json client list)" "[c['id'] for c in d['clients'] if c['name'] == 'Ana Pérez'][0]")
 json_check "a likely duplicate is imported and names the client it resembles" "$OUT" "
-d['created'] == 1 and d['skipped'] == 0 and
-[(n['kind'], n['line'], n['client_id']) for n in d['notes']] == [('likely_duplicate', 2, '$ana')]"
+d['import']['clients_added'] == 1 and d['import']['clients_skipped'] == 0 and
+[(n['kind'], n['line'], n['client_id']) for n in d['import']['notes']] == [('likely_duplicate', 2, '$ana')]"
 
 # The same rows in another agent's portfolio are not duplicates there, and
 # alice's ids never show.
@@ -158,9 +158,9 @@ as bob
 run "" "$FOLIO" --json import --format csv "$csv"
 expect "another agent imports the same CSV" 0
 json_check "another agent's import sees nothing of alice's" "$OUT" "
-d['created'] == 3 and d['skipped'] == 0 and
+d['import']['clients_added'] == 3 and d['import']['clients_skipped'] == 0 and
 not any(n['client_id'] in ('$jose', '$maria', '$ana') or '$jose' in n['message']
-        for n in d['notes'])"
+        for n in d['import']['notes'])"
 
 # A file that is not a usable CSV at all.
 printf 'first,last\r\nAna,Pérez\r\n' >"$tmp/noname.csv"
@@ -208,14 +208,14 @@ vcf=$tmp/phone.vcf
 as carl
 run "" "$FOLIO" --json import --format vcard --dry-run "$vcf"
 expect "vcard import --dry-run" 0
-json_check "the vCard dry run counts" "$OUT" "d['dry_run'] is True and d['created'] == 2"
+json_check "the vCard dry run counts" "$OUT" "d['import']['dry_run'] is True and d['import']['clients_added'] == 2"
 run "" "$FOLIO" --json client list
 json_check "the vCard dry run changed nothing" "$OUT" 'd["clients"] == []'
 run "" "$FOLIO" --json import --format vcard "$vcf"
 expect "vcard import" 0
 json_check "two cards imported, the third refused by its line" "$OUT" "
-d['created'] == 2 and d['refused'] == 1 and
-any(n['kind'] == 'error' and n['line'] == 23 and 'line 23' in n['message'] for n in d['notes'])"
+d['import']['clients_added'] == 2 and d['import']['clients_refused'] == 1 and
+any(n['kind'] == 'error' and n['line'] == 23 and 'line 23' in n['message'] for n in d['import']['notes'])"
 run "" "$FOLIO" --json client list
 json_check "the folded, accented name comes in whole" "$OUT" "
 sorted(c['name'] for c in d['clients']) == ['Begoña Núñez', 'Renée Çelik']"
@@ -248,7 +248,7 @@ portfolio "$tmp/alice.json"
 
 run "" "$FOLIO" --json export --format csv --out "$tmp/out.csv"
 expect "export --format csv" 0
-json_check "export --format csv counts" "$OUT" "d['clients'] == 7 and d['format'] == 'csv'"
+json_check "export --format csv counts" "$OUT" "d['export']['clients'] == 7 and d['export']['format'] == 'csv' and d['export']['header'] is None"
 if grep -q "^\"'=HYPERLINK" "$tmp/out.csv" && grep -q ",'@SUM(A1)," "$tmp/out.csv" &&
   grep -q "''quoted on purpose" "$tmp/out.csv" && ! grep -q '^"=' "$tmp/out.csv"; then
   pass "formula-like cells are exported behind a '"
@@ -270,14 +270,14 @@ done
 as dave
 run "" "$FOLIO" --json import --format csv "$tmp/out.csv"
 expect "the exported CSV imports" 0
-json_check "every exported row comes in" "$OUT" "d['created'] == 7 and d['refused'] == 0"
+json_check "every exported row comes in" "$OUT" "d['import']['clients_added'] == 7 and d['import']['clients_refused'] == 0"
 portfolio "$tmp/dave.json"
 same_records "CSV round trip: name, birth date, phones, emails, city, country, notes" \
   "$tmp/alice.json" "$tmp/dave.json"
 as erin
 run "" "$FOLIO" --json import --format vcard "$tmp/out.vcf"
 expect "the exported vCards import" 0
-json_check "every exported card comes in" "$OUT" "d['created'] == 7 and d['refused'] == 0"
+json_check "every exported card comes in" "$OUT" "d['import']['clients_added'] == 7 and d['import']['clients_refused'] == 0"
 portfolio "$tmp/erin.json"
 same_records "vCard round trip: name, birth date, phones, emails, city, country, notes" \
   "$tmp/alice.json" "$tmp/erin.json"

@@ -76,7 +76,7 @@ expect "export (human)" 0 "clients"
 run "" "$FOLIO" --json export --out "$tmp/a2.bundle"
 expect "export (json)" 0
 json_check "export json counts" "$OUT" "d['export']['clients'] == 2 and d['export']['size'] > 0 \
-  and d['export']['agent'] == 'agenta'"
+  and d['export']['format'] == 'bundle' and d['export']['header']['agent'] == 'agenta'"
 
 run "" "$FOLIO" bundle verify "$tmp/a.bundle"
 expect "bundle verify accepts the export" 0
