@@ -264,6 +264,8 @@ int cmd_import_interchange(struct cli *cli, const char *format);
  * people, a bundle's answer is a card; csv and vcard print their notes. */
 void cmd_transfer_print_export(const char *format, const char *file, uint64_t clients,
                                const Folio__Transfer *t, bool released);
+/* With --progress-json, a line {"progress":{"phase","done","total"}}. */
+void cmd_transfer_progress(const struct cli *cli, const char *phase, uint64_t done, uint64_t total);
 struct cmd_transfer_counts {
     uint64_t added, skipped, refused;
     const Folio__ImportNote *const *notes;

@@ -192,6 +192,7 @@ int cmd_import_interchange(struct cli *cli, const char *format)
         }
         folio_response_free(r);
         start += n;
+        cmd_transfer_progress(cli, "importing", start, ix.n_clients);
     }
     if (!ok)
         rc = cli_local("out of memory");

@@ -37,10 +37,12 @@ static const char *transfer_format(const struct cli *cli, bool *bad)
     return NULL;
 }
 
-/* Progress on a terminal only: scripts and pipes get the result alone. */
+/* Progress on a terminal, or as JSON lines with --progress-json; scripts
+ * and pipes otherwise get the result alone. */
 struct transfer_progress {
     const char *what;
     bool shown;
+    uint64_t done, total;
 };
 
 static void transfer_progress_show(void *ctx, uint64_t done, uint64_t total)
@@ -53,8 +55,42 @@ static void transfer_progress_show(void *ctx, uint64_t done, uint64_t total)
     p->shown = true;
 }
 
-static folio_progress_fn transfer_progress_fn(void)
+static size_t transfer_progress_item(const void *list, size_t i, struct out_field *f)
 {
+    const struct transfer_progress *p = ((const struct transfer_progress *const *)list)[i];
+    f[0] = (struct out_field)OUT_S("phase", "phase", p->what);
+    f[1] = (struct out_field)OUT_U("done", "done", p->done);
+    f[2] = (struct out_field)OUT_U("total", "total", p->total);
+    return 3;
+}
+
+static void transfer_progress_json(void *ctx, uint64_t done, uint64_t total)
+{
+    struct transfer_progress *p = ctx;
+    p->done = done;
+    p->total = total;
+    const struct transfer_progress *const list[] = {p};
+    const struct out_field f[] = {
+        {.key = "progress",
+         .type = OUT_OBJECT,
+         .n = 1,
+         .list = list,
+         .item = transfer_progress_item},
+    };
+    out_stream(f, 1);
+}
+
+void cmd_transfer_progress(const struct cli *cli, const char *phase, uint64_t done, uint64_t total)
+{
+    struct transfer_progress p = {phase, false, 0, 0};
+    if (cli_opt(cli, "--progress-json") != NULL)
+        transfer_progress_json(&p, done, total);
+}
+
+static folio_progress_fn transfer_progress_fn(const struct cli *cli)
+{
+    if (cli_opt(cli, "--progress-json") != NULL)
+        return transfer_progress_json;
     return isatty(STDERR_FILENO) && !out_json() ? transfer_progress_show : NULL;
 }
 
@@ -221,11 +257,11 @@ int cmd_export(struct cli *cli)
     char why[PATH_MAX + 256];
     if (safe_file_open(&file, out, why, sizeof(why)) < 0)
         return cli_local("%s", why);
-    struct transfer_progress progress = {"exporting", false};
+    struct transfer_progress progress = {"exporting", false, 0, 0};
     struct folio_error err;
     Folio__Response *r = folio_export_to_fd(
         cli->connection, cli_opt(cli, "--agent"), ids, n_ids, cli_opt(cli, "--release") != NULL,
-        cli_opt(cli, "--reason"), file.fd, transfer_progress_fn(), &progress, &err);
+        cli_opt(cli, "--reason"), file.fd, transfer_progress_fn(cli), &progress, &err);
     transfer_progress_end(&progress);
     if (r == NULL) {
         safe_file_abort(&file);
@@ -244,6 +280,8 @@ int cmd_export(struct cli *cli)
 
 int cmd_import(struct cli *cli)
 {
+    if (cli_opt(cli, "--progress-json") != NULL)
+        out_init(true);
     bool bad;
     const char *format = transfer_format(cli, &bad);
     if (bad)
@@ -278,12 +316,12 @@ int cmd_import(struct cli *cli)
         close(fd);
         return rc;
     }
-    struct transfer_progress progress = {"uploading", false};
+    struct transfer_progress progress = {"uploading", false, 0, 0};
     struct folio_error err;
     Folio__Response *r = folio_import_from_fd(
         cli->connection, fd, (uint64_t)st.st_size, cli_opt(cli, "--agent"),
         cli_opt(cli, "--allow-untrusted") != NULL, cli_opt(cli, "--allow-erased") != NULL,
-        cli_opt(cli, "--dry-run") != NULL, transfer_progress_fn(), &progress, &err);
+        cli_opt(cli, "--dry-run") != NULL, transfer_progress_fn(cli), &progress, &err);
     transfer_progress_end(&progress);
     close(fd);
     if (r == NULL)

@@ -274,6 +274,10 @@ static const struct cli_opt import_opts[] = {
     {"--format", "FORMAT", "bundle (the default), csv or vcard", false, false},
     {"--dry-run", NULL, "check and count, change nothing", false, false},
     {"--strict", NULL, "CSV and vCard: exit 5 when some rows were refused", false, false},
+    {"--progress-json", NULL,
+     "JSON lines on stdout as the import goes, {\"progress\":{...}},\n"
+     "                      then the answer on a line of its own (implies --json)",
+     false, false},
     {NULL, NULL, NULL, false, false},
 };
 

@@ -87,7 +87,7 @@ schema_record() {
   shift
   for arg in "$@"; do
     [[ $arg == -- ]] && break
-    [[ $arg == --json || $arg == -j ]] && json=1
+    [[ $arg == --json || $arg == -j || $arg == --progress-json ]] && json=1
   done
   [[ -n $json ]] || return 0
   # Unique even for a run in a subshell, whose count does not come back.

@@ -209,6 +209,10 @@ as carl
 run "" "$FOLIO" --json import --format vcard --dry-run "$vcf"
 expect "vcard import --dry-run" 0
 json_check "the vCard dry run counts" "$OUT" "d['import']['dry_run'] is True and d['import']['clients_added'] == 2"
+run "" "$FOLIO" import --format vcard --dry-run --progress-json "$vcf"
+ndjson_check "--progress-json: a line a batch, then the answer" "$OUT" "
+len(d) == 2 and d[0] == {'progress': {'phase': 'importing', 'done': 3, 'total': 3}} and
+d[1]['import']['clients_added'] == 2"
 run "" "$FOLIO" --json client list
 json_check "the vCard dry run changed nothing" "$OUT" 'd["clients"] == []'
 run "" "$FOLIO" --json import --format vcard "$vcf"

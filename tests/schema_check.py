@@ -39,7 +39,7 @@ import jsonschema
 # --plaintext, stand alone).
 GLOBAL_VALUE = {"--server", "-s", "--context", "--ca", "--tls-cert", "--tls-key"}
 # Schema files that are not the output of a command.
-NOT_COMMANDS = {"defs.json", "error.json", "help.json", "version.json"}
+NOT_COMMANDS = {"defs.json", "error.json", "help.json", "version.json", "progress.json"}
 
 
 def schema_file(command):
@@ -134,7 +134,7 @@ def describe(name, error):
 def command_of(args, commands):
     """The schema file for one run of folio, and a name for it in messages."""
     upto = args.index("--") if "--" in args else len(args)
-    json_mode = any(a in ("--json", "-j") for a in args[:upto])
+    json_mode = any(a in ("--json", "-j", "--progress-json") for a in args[:upto])
     i = 0
     while i < len(args) and args[i].startswith("-"):
         a = args[i]
@@ -210,11 +210,13 @@ def main():
             if out.strip():
                 ck.fail(what, "printed on stdout, but names no command: %s" % out[:200])
         elif out.strip():
-            if name == "watch.json":
+            # Streams: watch's notices, and --progress-json's lines before
+            # the answer, which comes last.
+            progress = "--progress-json" in args
+            if name == "watch.json" or progress:
                 ok = True
-                for k, line in enumerate(out.splitlines()):
-                    if not line.strip():
-                        continue
+                lines = [x for x in out.splitlines() if x.strip()]
+                for k, line in enumerate(lines):
                     try:
                         doc = json.loads(line)
                     except ValueError as e:
@@ -222,7 +224,8 @@ def main():
                         ok = False
                         continue
                     documents += 1
-                    ok &= ck.validate(what + " stdout line %d" % (k + 1), name, doc)
+                    schema = "progress.json" if progress and k + 1 < len(lines) else name
+                    ok &= ck.validate(what + " stdout line %d" % (k + 1), schema, doc)
             else:
                 try:
                     doc = json.loads(out)

@@ -104,6 +104,12 @@ json_check "dry run counts, changes nothing" "$OUT" \
   "d['import']['dry_run'] and d['import']['clients_added'] == 2"
 run "" "$FOLIO" --json client list
 json_check "the dry run left nothing" "$OUT" "len(d['clients']) == 0"
+run "" "$FOLIO" import "$tmp/a.bundle" --dry-run --progress-json
+expect "import --progress-json" 0
+ndjson_check "--progress-json: upload progress lines, then the answer" "$OUT" "
+len(d) >= 2 and all(x['progress']['phase'] == 'uploading' for x in d[:-1]) and
+d[-2]['progress']['done'] == d[-2]['progress']['total'] > 0 and
+d[-1]['import']['dry_run'] is True and d[-1]['import']['clients_added'] == 2"
 
 run "" "$FOLIO" import "$tmp/a.bundle"
 expect "import (human)" 0 "Firm A"
