@@ -198,9 +198,10 @@ foliod_clock() {
 # start_server DATA [FOLIOD-SERVE-FLAGS...]: serves DATA on an ephemeral
 # loopback port (unless the flags say --listen); sets server_pid and port.
 # With FOLIOD_CLOCK set, foliod runs at that date (foliod_clock).
-# Fails when no port shows up within 10 s. Unless the flags say --plaintext,
-# folio trusts the certificate served (the one --tls-cert names, else
-# DATA/tls-cert.pem, which foliod may have just made).
+# Fails, leaving no foliod behind, when no port shows up within 30 s.
+# Unless the flags say --plaintext, folio trusts the certificate served (the
+# one --tls-cert names, else DATA/tls-cert.pem, which foliod may have just
+# made).
 start_server() {
   local data=$1
   shift
@@ -215,7 +216,7 @@ start_server() {
   server_pid=$!
   port=
   local i
-  for ((i = 0; i < 200; i++)); do
+  for ((i = 0; i < 600; i++)); do
     if [[ -s $tmp/port ]]; then
       port=$(<"$tmp/port")
       break
@@ -223,7 +224,13 @@ start_server() {
     kill -0 "$server_pid" 2>/dev/null || break
     sleep 0.05
   done
-  [[ $port =~ ^[0-9]+$ ]] || return 1
+  if [[ ! $port =~ ^[0-9]+$ ]]; then
+    # Not left behind: it would hold ctest's pipe open and the run with it.
+    kill -KILL "$server_pid" 2>/dev/null
+    wait "$server_pid" 2>/dev/null
+    server_pid=
+    return 1
+  fi
   local cert=$data/tls-cert.pem arg next=
   for arg in "$@"; do
     [[ $arg == --plaintext ]] && return 0
