@@ -120,8 +120,9 @@ static json_t *json_text(const char *s)
     if (s == NULL || s[0] == '\0')
         return json_null();
     size_t len = strlen(s);
-    if (utf8proc_decompose((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, NULL, 0, 0) >= 0)
-        return json_stringn(s, len);
+    json_t *valid = json_stringn(s, len);
+    if (valid != NULL)
+        return valid;
     /* Each bad byte grows to three. */
     char *fixed = xrealloc(NULL, len, 3);
     size_t o = 0;
