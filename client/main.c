@@ -397,16 +397,16 @@ static const struct cli_cmd commands[] = {
      cmd_client_list},
     {"client find", "TEXT", 1, 0, "find your clients by name, phone or e-mail",
      "TEXT matches the start of any word of a name, whatever the case and\n"
-     "accents (\"bjorn odeg\" finds Bjørn Ødegård; each character of a Chinese\n"
-     "or Japanese name starts a word, and romanised spellings are not matched),\n"
+     "accents (\"jose\" finds the accented spelling too; each character of a\n"
+     "Chinese or Japanese name starts a word; romanised spellings are not matched),\n"
      "the last digits of a phone (at least 4, formatting aside), or the start of\n"
      "an e-mail. Best matches first: the exact name, then names matching word by\n"
      "word, then phones and e-mails; then by name.\n",
      client_find_opts, cmd_client_find},
     {"client search", "TEXT", 1, 0, "the same as client find",
      "TEXT matches the start of any word of a name, whatever the case and\n"
-     "accents (\"bjorn odeg\" finds Bjørn Ødegård; each character of a Chinese\n"
-     "or Japanese name starts a word, and romanised spellings are not matched),\n"
+     "accents (\"jose\" finds the accented spelling too; each character of a\n"
+     "Chinese or Japanese name starts a word; romanised spellings are not matched),\n"
      "the last digits of a phone (at least 4, formatting aside), or the start of\n"
      "an e-mail. Best matches first: the exact name, then names matching word by\n"
      "word, then phones and e-mails; then by name.\n",
