@@ -205,6 +205,7 @@ int cmd_audit(struct cli *cli);
 int cmd_client_add(struct cli *cli);
 int cmd_client_show(struct cli *cli);
 int cmd_client_list(struct cli *cli);
+int cmd_client_find(struct cli *cli);
 int cmd_client_update(struct cli *cli);
 int cmd_client_erase(struct cli *cli);
 int cmd_client_history(struct cli *cli);

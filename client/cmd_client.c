@@ -184,6 +184,28 @@ int cmd_client_list(struct cli *cli)
     return cli_session_list(cli, folio_client_list, rec_print_answer);
 }
 
+int cmd_client_find(struct cli *cli)
+{
+    uint32_t limit = 0;
+    if (cli_opt_u32(cli, "--limit", 1, FOLIO_PAGE_MAX, &limit) != CLI_OK)
+        return CLI_USAGE;
+    const char *text = cli->args[0];
+    size_t len = strlen(text);
+    if (len == 0 || len > FOLIO_FIND_TEXT_MAX)
+        return cli_usage(cli, "TEXT: give 1 to %d bytes to search for", FOLIO_FIND_TEXT_MAX);
+    bool firm = cli_opt(cli, "--firm") != NULL;
+    bool firm_admin_read = cli_opt(cli, "--firm-admin-read") != NULL;
+    if (firm_admin_read && !firm)
+        return cli_usage(cli, "--firm-admin-read goes with --firm");
+    int rc = cli_connect_session(cli, NULL);
+    if (rc != CLI_OK)
+        return rc;
+    struct folio_error err;
+    Folio__Response *r = folio_client_find(cli->connection, text, limit, cli_opt(cli, "--after"),
+                                           firm, firm_admin_read, &err);
+    return cli_answer(r, &err, rec_print_found);
+}
+
 int cmd_client_update(struct cli *cli)
 {
     struct client_form form;

@@ -28,6 +28,19 @@ Folio__Response *folio_client_list(struct folio_connection *c, uint32_t limit, c
     return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_CLIENTS, err);
 }
 
+Folio__Response *folio_client_find(struct folio_connection *c, const char *text, uint32_t limit,
+                                   const char *after, bool firm, bool firm_admin_read,
+                                   struct folio_error *err)
+{
+    Folio__ClientFind op = FOLIO__CLIENT_FIND__INIT;
+    op.text = folio_text(text);
+    op.limit = limit;
+    op.after = folio_text(after);
+    op.firm = firm;
+    op.firm_admin_read = firm_admin_read;
+    return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_CLIENTS, err);
+}
+
 Folio__Response *folio_client_update(struct folio_connection *c, const char *id,
                                      const Folio__Client *changes, const char *const *fields,
                                      size_t n_fields, uint64_t if_version, struct folio_error *err)

@@ -15,6 +15,11 @@ Folio__Response *folio_client_get(struct folio_connection *c, const char *id, bo
                                   struct folio_error *err);
 Folio__Response *folio_client_list(struct folio_connection *c, uint32_t limit, const char *after,
                                    struct folio_error *err);
+/* client find: text 1 to 200 bytes; firm (a firm-admin) searches every
+ * agent's clients, answered with ids and owners unless firm_admin_read. */
+Folio__Response *folio_client_find(struct folio_connection *c, const char *text, uint32_t limit,
+                                   const char *after, bool firm, bool firm_admin_read,
+                                   struct folio_error *err);
 Folio__Response *folio_client_update(struct folio_connection *c, const char *id,
                                      const Folio__Client *changes, const char *const *fields,
                                      size_t n_fields, uint64_t if_version, struct folio_error *err);

@@ -117,6 +117,15 @@ static const struct cli_opt client_list_opts[] = {
     {NULL, NULL, NULL, false, false},
 };
 
+static const struct cli_opt client_find_opts[] = {
+    {"--limit", "N", "at most N clients (default: the server's, 100)", false, false},
+    {"--after", "CURSOR", "start after this cursor (the next page)", false, false},
+    {"--firm", NULL, "search every agent's clients, as a firm-admin (audited)", false, false},
+    {"--firm-admin-read", NULL, "with --firm: show the clients' records, not only ids (audited)",
+     false, false},
+    {NULL, NULL, NULL, false, false},
+};
+
 static const struct cli_opt client_history_opts[] = {
     {"--limit", "N", "at most N events (default: the server's, 100)", false, false},
     {"--before", "SEQ", "only events older than SEQ (the next page)", false, false},
@@ -390,6 +399,22 @@ static const struct cli_cmd commands[] = {
      cmd_client_show},
     {"client list", "", 0, 0, "list your clients in id order", NULL, client_list_opts,
      cmd_client_list},
+    {"client find", "TEXT", 1, 0, "find your clients by name, phone or e-mail",
+     "TEXT matches the start of any word of a name, whatever the case and\n"
+     "accents (\"jose\" finds the accented spelling too; each character of a\n"
+     "Chinese or Japanese name starts a word; romanised spellings are not matched),\n"
+     "the last digits of a phone (at least 4, formatting aside), or the start of\n"
+     "an e-mail. Best matches first: the exact name, then names matching word by\n"
+     "word, then phones and e-mails; then by name.\n",
+     client_find_opts, cmd_client_find},
+    {"client search", "TEXT", 1, 0, "the same as client find",
+     "TEXT matches the start of any word of a name, whatever the case and\n"
+     "accents (\"jose\" finds the accented spelling too; each character of a\n"
+     "Chinese or Japanese name starts a word; romanised spellings are not matched),\n"
+     "the last digits of a phone (at least 4, formatting aside), or the start of\n"
+     "an e-mail. Best matches first: the exact name, then names matching word by\n"
+     "word, then phones and e-mails; then by name.\n",
+     client_find_opts, cmd_client_find},
     {"client update", "CLIENT", 1, 0, "change the fields given of a client",
      "Only the fields given change. An empty --phone, --email or --tag (\"\")\n"
      "empties that list; an empty --consent withdraws every consent.\n"

@@ -611,3 +611,27 @@ void rec_print_answer(const Folio__Response *r)
         break;
     }
 }
+
+/* A client of a firm-wide search without --firm-admin-read: the server sent
+ * no record, only where it is. */
+static size_t rec_client_ref(const void *list, size_t i, struct out_field *f)
+{
+    const Folio__Client *c = ((const Folio__Client *const *)list)[i];
+    f[0] = (struct out_field)OUT_S("id", "id", c->id);
+    f[1] = (struct out_field)OUT_S("owner", "owner", c->owner);
+    return 2;
+}
+
+void rec_print_found(const Folio__Response *r)
+{
+    if (r->result_case != FOLIO__RESPONSE__RESULT_CLIENTS) {
+        rec_print_answer(r);
+        return;
+    }
+    const Folio__Clients *found = r->clients;
+    /* Every record has a creation time; a redacted answer has none. */
+    bool whole = found->n_clients == 0 || found->clients[0]->created_at != 0;
+    rec_table("clients", "no clients found", found->clients, found->n_clients,
+              whole ? rec_client : rec_client_ref);
+    rec_page_next("--after", found->next);
+}

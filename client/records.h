@@ -72,4 +72,8 @@ void rec_page_next_number(const char *flag, uint64_t next);
  * their commands show themselves (agenda, stats, backup, segment, ...). */
 void rec_print_answer(const Folio__Response *r);
 
+/* The answer to client find: whole clients, or, for a firm-admin's search
+ * without --firm-admin-read, their ids and owners only. */
+void rec_print_found(const Folio__Response *r);
+
 #endif

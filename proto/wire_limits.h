@@ -13,5 +13,6 @@
 #define FOLIO_STAY_IN_TOUCH_MAX 3650 /* days (--stay-in-touch) */
 #define FOLIO_CONTACT_EVERY_MAX 3650 /* days between contacts (--contact-every) */
 #define FOLIO_CHILDREN_MAX      30   /* --children */
+#define FOLIO_FIND_TEXT_MAX     200  /* bytes of a client find text */
 
 #endif

@@ -75,6 +75,20 @@ int access_client(struct request *req, const char *id, const Folio__Client *clie
     return request_fail(req, FOLIO__CODE__NOT_FOUND, "no client %s", id);
 }
 
+int access_client_find(struct request *req, bool firm, bool firm_admin_read)
+{
+    if (firm_admin_read && !firm)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,
+                            "--firm-admin-read goes with --firm: an agent reads its own clients");
+    if (firm)
+        return req->actor.role == FOLIO__ROLE__ROLE_FIRM_ADMIN
+                   ? 0
+                   : access_deny(req, "--firm: only a firm-admin may search the whole firm");
+    return req->actor.role == FOLIO__ROLE__ROLE_AGENT
+               ? 0
+               : access_deny(req, "only agents keep clients; a firm-admin searches with --firm");
+}
+
 int access_import(struct request *req, bool allow_untrusted, bool allow_erased)
 {
     if (req->actor.role == FOLIO__ROLE__ROLE_FIRM_ADMIN)

@@ -48,6 +48,11 @@ uint64_t access_office_scope(const struct request *req);
 int access_client(struct request *req, const char *id, const Folio__Client *client,
                   bool firm_admin_read);
 
+/* client find: an agent searches its own clients; a firm-admin searches
+ * every agent's with firm (audited), and reads their records only with
+ * firm_admin_read as well. */
+int access_client_find(struct request *req, bool firm, bool firm_admin_read);
+
 /* Before an agent named in a request is looked up: an agent may name only
  * itself, and is refused before the lookup, so that the refusal does not
  * tell which names exist. Admins pass (access_portfolio decides later). */

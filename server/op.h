@@ -103,7 +103,9 @@
     X(RESTORE_TRANSFERRED, restore_transferred, FIRM_ADMIN, NONE, NULL, \
       NULL, op_restore_transferred_write, NULL) \
     X(CLIENT_IMPORT, client_import, AGENT, NONE, NULL, NULL, op_client_import_write, NULL) \
-    X(STATS_GET, stats_get, FIRM_ADMIN, NONE, op_stats_get_read, NULL, NULL, NULL)
+    X(STATS_GET, stats_get, FIRM_ADMIN, NONE, op_stats_get_read, NULL, NULL, NULL) \
+    X(CLIENT_FIND, client_find, SESSION, HEAVY_READ, op_client_find_read, \
+      NULL, op_client_find_write, NULL)
 // clang-format on
 
 struct op {
@@ -160,6 +162,15 @@ void op_user_unlock_finish(struct request *req);
 int op_audit_query_read(struct request *req, MDB_txn *txn);
 
 /* op_client.c */
+/* The owner's name, looked up once for a whole page of one owner's clients. */
+struct op_client_owner {
+    uint64_t id;
+    char *name;
+};
+/* Fills what a reply carries beyond the stored record: the owner's name
+ * (owner: a cache for a page, or NULL) and the income trend. */
+int op_client_reply(struct request *req, MDB_txn *txn, Folio__Client *client,
+                    struct op_client_owner *owner);
 int op_client_add_write(struct request *req, MDB_txn *txn);
 int op_client_get_read(struct request *req, MDB_txn *txn);
 int op_client_get_write(struct request *req, MDB_txn *txn);
@@ -242,6 +253,11 @@ void op_transfer_finish(struct request *req);
 
 /* op_client_import.c */
 int op_client_import_write(struct request *req, MDB_txn *txn);
+
+/* op_find.c */
+int op_client_find_read(struct request *req, MDB_txn *txn);
+/* A firm-wide search: its audit record, before the answer goes out. */
+int op_client_find_write(struct request *req, MDB_txn *txn);
 
 /* op_stats.c */
 int op_stats_get_read(struct request *req, MDB_txn *txn);

@@ -33,16 +33,10 @@
 
 #define OP_CLIENT_BUCKET_KEY 256
 
-/* The owner's name, looked up once for a whole page of one owner's clients. */
-struct op_client_owner {
-    uint64_t id;
-    char *name;
-};
-
 /* Fills what a reply carries beyond the stored record: the owner's name and
  * the income trend. Every Client sent back goes through here. */
-static int op_client_reply(struct request *req, MDB_txn *txn, Folio__Client *client,
-                           struct op_client_owner *owner)
+int op_client_reply(struct request *req, MDB_txn *txn, Folio__Client *client,
+                    struct op_client_owner *owner)
 {
     struct op_client_owner single = {0};
     if (owner == NULL)

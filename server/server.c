@@ -21,6 +21,7 @@
 #include "log.h"
 #include "store_meta.h"
 #include "store_rule.h"
+#include "store_search.h"
 #include "tls_cert.h"
 #include "transfer.h"
 
@@ -262,6 +263,39 @@ static int server_seed_rules(struct server *s)
     return rc;
 }
 
+/* Data directories made before the search index existed get it built,
+ * once, before anyone is served: a batch per transaction, growing the map
+ * when it fills. Runs before the writer thread starts, so it writes
+ * directly. */
+static int server_build_search(struct server *s)
+{
+    size_t batches = 0;
+    for (bool done = false; !done;) {
+        MDB_txn *txn;
+        int rc = mdb_txn_begin(s->store.env, NULL, 0, &txn);
+        if (rc == 0) {
+            rc = store_search_build(&s->store, txn, &done);
+            if (rc == 0)
+                rc = mdb_txn_commit(txn);
+            else
+                mdb_txn_abort(txn);
+        }
+        if (rc == MDB_MAP_FULL && (rc = store_grow(&s->store)) == 0) {
+            done = false;
+            continue;
+        }
+        if (rc != 0) {
+            log_error("cannot build the client search index in %s: %s", s->config.data_dir,
+                      store_strerror(rc));
+            return rc;
+        }
+        batches++;
+    }
+    if (batches > 1)
+        log_info("built the client search index in %s", s->config.data_dir);
+    return 0;
+}
+
 /* Loads DATA/firm.key, or makes one for a data directory from before keys
  * existed (or restored from a backup, which holds no key), and makes the
  * Firm record's public key the one that signs. Runs before the writer
@@ -452,8 +486,8 @@ int server_open(struct server *s, const struct server_config *config)
 {
     memset(s, 0, sizeof(*s));
     s->config = *config;
-    if (server_open_store(s) != 0 || server_seed_rules(s) != 0 || server_load_key(s) != 0 ||
-        server_load_tls(s) != 0)
+    if (server_open_store(s) != 0 || server_seed_rules(s) != 0 || server_build_search(s) != 0 ||
+        server_load_key(s) != 0 || server_load_tls(s) != 0)
         return -1;
     /* Files of transfers a crash cut short: no connection holds them now. */
     transfer_clean(config->data_dir);

@@ -105,6 +105,7 @@ static int store_open_tables(struct store *s, MDB_txn *txn)
         {"trusted_firms", &s->trusted_firms, 0},
         {"reassignments", &s->reassignments, 0},
         {"tombstones", &s->tombstones, 0},
+        {"client_search", &s->client_search, 0},
     };
     int rc = mdb_dbi_open(txn, "meta", MDB_CREATE, &s->meta);
     if (rc == 0)

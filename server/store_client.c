@@ -8,7 +8,8 @@
  * existed are empty: the walks summarise the record itself for those, and the
  * next put of the client fills the entry in.
  *
- * They also keep the client's BIRTHDAY agenda entry in step, and erasure
+ * They also keep the client's search entries (store_search.h) and its
+ * BIRTHDAY agenda entry in step, and erasure
  * removes the FOLLOW_UP and EVENT entries its timeline stands behind
  * (store_agenda.h).
  *
@@ -26,6 +27,7 @@
 #include "client_record.h"
 #include "client_summary.h"
 #include "store_agenda.h"
+#include "store_search.h"
 
 #define CLIENT_LIST_MAX    1000
 #define TIMELINE_LIST_MAX  1000
@@ -79,21 +81,6 @@ static int birthday_entry(struct store *s, MDB_txn *txn, const uint8_t id[STORE_
     return put ? store_agenda_put(s, txn, &key, NULL, 0) : store_agenda_delete(s, txn, &key);
 }
 
-/* The stored owner and birthday (month * 100 + day, 0 for none) of id,
- * without touching any arena. */
-static int client_owner(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLIENT_ID_BYTES],
-                        uint64_t *owner_id, uint32_t *birthday)
-{
-    Folio__Client *old;
-    int rc = store_client_get(s, txn, id, NULL, &old);
-    if (rc != 0)
-        return rc;
-    *owner_id = old->owner_id;
-    *birthday = agenda_date(old->birth_date, true);
-    folio__client__free_unpacked(old, NULL);
-    return 0;
-}
-
 int store_client_get(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLIENT_ID_BYTES],
                      struct arena *arena, Folio__Client **out)
 {
@@ -128,15 +115,15 @@ static int summary_put(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLI
     return rc;
 }
 
-int store_client_put(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLIENT_ID_BYTES],
-                     const Folio__Client *client)
+/* store_client_put with the stored record (NULL: none) read. */
+static int client_put_indexed(struct store *s, MDB_txn *txn,
+                              const uint8_t id[STORE_CLIENT_ID_BYTES], const Folio__Client *old,
+                              const Folio__Client *client)
 {
-    uint64_t old_owner;
-    uint32_t old_birthday = 0;
-    int rc = client_owner(s, txn, id, &old_owner, &old_birthday);
-    if (rc != 0 && rc != MDB_NOTFOUND)
-        return rc;
-    bool existed = rc == 0;
+    bool existed = old != NULL;
+    uint64_t old_owner = existed ? old->owner_id : 0;
+    uint32_t old_birthday = existed ? agenda_date(old->birth_date, true) : 0;
+    int rc;
     uint32_t birthday = agenda_date(client->birth_date, true);
     if (existed && (old_owner != client->owner_id || old_birthday != birthday) &&
         (rc = birthday_entry(s, txn, id, old_owner, old_birthday, false)) != 0)
@@ -151,7 +138,8 @@ int store_client_put(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLIEN
         if (rc != 0 && rc != MDB_NOTFOUND)
             return rc;
     }
-    if ((rc = summary_put(s, txn, id, client)) != 0)
+    if ((rc = summary_put(s, txn, id, client)) != 0 ||
+        (rc = store_search_update(s, txn, id, old, client)) != 0)
         return rc;
     /* The owner's name and the trend are filled in for replies; storing
      * them would only let them go stale. */
@@ -159,6 +147,19 @@ int store_client_put(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLIEN
     rec.owner = (char *)protobuf_c_empty_string;
     rec.income_trend = (char *)protobuf_c_empty_string;
     return store_put_message(txn, s->clients, id, STORE_CLIENT_ID_BYTES, &rec.base, 0);
+}
+
+int store_client_put(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLIENT_ID_BYTES],
+                     const Folio__Client *client)
+{
+    Folio__Client *old = NULL;
+    int rc = store_client_get(s, txn, id, NULL, &old);
+    if (rc != 0 && rc != MDB_NOTFOUND)
+        return rc;
+    rc = client_put_indexed(s, txn, id, old, client);
+    if (old != NULL)
+        folio__client__free_unpacked(old, NULL);
+    return rc;
 }
 
 /* Removes the FOLLOW_UP and EVENT agenda entries a stored timeline event
@@ -189,12 +190,15 @@ static int timeline_entries_delete(struct store *s, MDB_txn *txn,
 
 int store_client_delete(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLIENT_ID_BYTES])
 {
-    uint64_t owner_id;
-    uint32_t birthday;
-    int rc = client_owner(s, txn, id, &owner_id, &birthday);
+    Folio__Client *old;
+    int rc = store_client_get(s, txn, id, NULL, &old);
     if (rc != 0)
         return rc;
-    if ((rc = birthday_entry(s, txn, id, owner_id, birthday, false)) != 0)
+    uint64_t owner_id = old->owner_id;
+    uint32_t birthday = agenda_date(old->birth_date, true);
+    rc = store_search_update(s, txn, id, old, NULL);
+    folio__client__free_unpacked(old, NULL);
+    if (rc != 0 || (rc = birthday_entry(s, txn, id, owner_id, birthday, false)) != 0)
         return rc;
     MDB_val k = {STORE_CLIENT_ID_BYTES, (void *)id};
     rc = mdb_del(txn, s->clients, &k, NULL);

@@ -93,7 +93,7 @@ run "alice-password-1" "$FOLIO" login alice --password-stdin
 run "" "$FOLIO" --json client list --limit 1000
 json_check "alice has exactly 50 clients" "$OUT" 'len(d["clients"]) == 50'
 
-for op in update agenda segment login mixed list add; do
+for op in update agenda segment login mixed list find add; do
   run "alice-password-1" "${bench[@]}" --op "$op" --records 50 --connections 2 --pipeline 2 \
     --date 2026-03-01 --json
   expect "$op runs" 0

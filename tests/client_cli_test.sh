@@ -352,6 +352,44 @@ json_check "erase is audited by id only" "$OUT" "
 all('Ana' not in (r['detail'] or '') and 'Ana' not in r['target']
     for r in d['records'] if r['action'] == 'client.erase')"
 
+# ---------------------------------------------------------------- find
+
+export FOLIO_CONFIG=$alice_cfg
+run "" "$FOLIO" --json client add --name "Bjørn Ødegård" --phone "+47 22 33 44 55" \
+  --email Bjorn.O@Example.NO
+expect "client add (to find)" 0
+bjorn=$(json_get "$OUT" 'd["client"]["id"]')
+run "" "$FOLIO" --json client find "bjorn odeg"
+expect "client find by folded word starts" 0
+json_check "client find finds Bjørn" "$OUT" '[c["id"] for c in d["clients"]] == ["'"$bjorn"'"]'
+run "" "$FOLIO" --json client search 22334455
+json_check "client search (the alias) finds by phone digits" "$OUT" \
+  '[c["id"] for c in d["clients"]] == ["'"$bjorn"'"]'
+run "" "$FOLIO" --json client find BJORN.O@
+json_check "client find by e-mail prefix" "$OUT" '[c["name"] for c in d["clients"]] == ["Bjørn Ødegård"]'
+run "" "$FOLIO" client find "bjørn"
+expect "client find prints a table" 0 "Ødegård"
+run "" "$FOLIO" client find nobody-at-all
+expect "client find with no match" 0 "no clients found"
+run "" "$FOLIO" --json client find ""
+expect "an empty TEXT is a usage error" 2
+run "" "$FOLIO" --json client find x --limit 1001
+expect "--limit over the server's bound is a usage error" 2
+run "" "$FOLIO" --json client find x --after nonsense
+expect "a bad cursor is refused by the server" 2
+json_check "a bad cursor is INVALID_ARGUMENT" "$ERR" 'd["error"]["code"] == "INVALID_ARGUMENT"'
+run "" "$FOLIO" --json client find x --firm
+expect "an agent's --firm is refused" 1
+json_check "an agent's --firm is PERMISSION_DENIED" "$ERR" 'd["error"]["code"] == "PERMISSION_DENIED"'
+export FOLIO_CONFIG=$boss_cfg
+run "" "$FOLIO" --json client find "bjorn" --firm
+json_check "a firm search shows id and owner" "$OUT" \
+  'd["clients"] == [{"id": "'"$bjorn"'", "owner": "alice"}]'
+run "" "$FOLIO" --json admin audit --limit 5
+json_check "a firm search is audited without its text" "$OUT" "
+[r for r in d['records'] if r['action'] == 'client.find'] and
+all('bjorn' not in (r['detail'] or '') for r in d['records'] if r['action'] == 'client.find')"
+
 stop_server
 [[ $RC == 0 ]] && pass "foliod exits 0 on SIGTERM" ||
   fail "foliod exits 0 on SIGTERM" "exit $RC" "$(tail -5 "$tmp/foliod.log")"

@@ -129,6 +129,10 @@ j "client show" client show "$ana"
 j "client update" client update "$ana" --street "Av. Luna 2" --if-version 1
 j "client list" client list --limit 1
 json_check "client list pages" "$OUT" 'd["next"] is not None'
+j "client find" client find "ANA pere" --limit 1
+json_check "client find finds by word starts" "$OUT" 'd["clients"][0]["id"] == "'"$ana"'"'
+j "client search" client search 999111222
+json_check "client search finds by phone digits" "$OUT" 'len(d["clients"]) == 1'
 j "event add" event add "$ana" purchase vehicle --date 2026-03-01 --note "a new car"
 j "event add (contact)" event add "$ana" contact call --date 2026-03-01 --follow-up 2026-03-04
 j "event add (income)" event add "$ana" income 54000 --currency PEN --date 2026-03-01
@@ -183,6 +187,11 @@ as alice
 j "export --release" export --out "$tmp/released.bundle" --release
 as boss
 j "admin restore-transferred" admin restore-transferred alice
+j "client find --firm" client find "ana pérez" --firm
+json_check "a firm search shows ids and owners only" "$OUT" \
+  'd["clients"] == [{"id": "'"$ana"'", "owner": "alice"}]'
+j "client find --firm --firm-admin-read" client find "ana pérez" --firm --firm-admin-read
+json_check "with --firm-admin-read, the records" "$OUT" 'd["clients"][0]["name"] == "Ana Pérez"'
 
 # ---------------------------------------------------------------- the account, contexts
 

@@ -559,6 +559,28 @@ static void build_client_list(struct authz_cell *c)
     CELL_SET(c, m);
 }
 
+/* Found by its name, in the caller's own portfolio. */
+static void build_client_find(struct authz_cell *c)
+{
+    Folio__ClientFind *m = cell_alloc(c, sizeof(*m));
+    folio__client_find__init(m);
+    m->text = "zafiro quispe";
+    CELL_SET(c, m);
+}
+
+/* Every agent's portfolio: ids and owners only. */
+static void build_client_find_firm(struct authz_cell *c)
+{
+    build_client_find(c);
+    c->req.client_find->firm = true;
+}
+
+static void build_client_find_firm_admin_read(struct authz_cell *c)
+{
+    build_client_find_firm(c);
+    c->req.client_find->firm_admin_read = true;
+}
+
 static void build_client_update(struct authz_cell *c)
 {
     Folio__Client *changes = cell_alloc(c, sizeof(*changes));
@@ -1195,6 +1217,15 @@ static const struct authz_row authz_rows[] = {
     /* Everyone lists its own clients: none of them the owner's. */
     {"client_list", NULL, build_client_list,
      {OK, OK, OK, OK, OK, UNAUTH, UNAUTH, UNAUTH}, 0, SHOWS_CLIENT},
+    /* Agents search their own portfolios: only the owner finds the client. */
+    {"client_find", NULL, build_client_find,
+     {OK, OK, DENIED, DENIED, DENIED, UNAUTH, UNAUTH, UNAUTH}, 0, SHOWS_CLIENT},
+    /* The firm-admin searches every portfolio (audited): its answer names
+     * the owner's client, by id alone or, asked for, whole. */
+    {"client_find", "firm", build_client_find_firm,
+     {DENIED, DENIED, DENIED, DENIED, OK, UNAUTH, UNAUTH, UNAUTH}, SEEN_BY(AS_FIRM), 0},
+    {"client_find", "firm_admin_read", build_client_find_firm_admin_read,
+     {DENIED, DENIED, DENIED, DENIED, OK, UNAUTH, UNAUTH, UNAUTH}, SEEN_BY(AS_FIRM), 0},
     {"client_update", NULL, build_client_update,
      {OK, NOTFOUND, NOTFOUND, NOTFOUND, NOTFOUND, UNAUTH, UNAUTH, UNAUTH}, 0, SHOWS_CLIENT},
     {"client_erase", NULL, build_client_erase,

@@ -44,6 +44,11 @@ static const char *const last_names[] = {
     "Vargas", "Castillo", "Ramírez", "Huamán",    "Chávez",  "Gutiérrez", "Salazar", "Paredes",
     "Mamani", "Condori",  "Díaz",    "Espinoza",  "Ramos",   "Cruz",      "Vásquez", "Romero",
     "Reyes",  "Morales",  "Ortiz",   "Delgado",   "Cáceres", "Aguilar",   "Medina",  "Herrera"};
+const char *const *const bench_data_first_names = first_names;
+const size_t bench_data_n_first_names = COUNT(first_names);
+const char *const *const bench_data_last_names = last_names;
+const size_t bench_data_n_last_names = COUNT(last_names);
+
 static const char *const streets[] = {
     "Avenida Arequipa", "Jirón de la Unión", "Calle Las Begonias", "Avenida Larco",
     "Calle Mercaderes", "Avenida Grau",      "Pasaje Los Olivos",  "Avenida Ejército",

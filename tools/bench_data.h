@@ -29,6 +29,12 @@ struct bench_data_place {
     const char *region;
 };
 
+/* The given and family names synthetic clients are made of. */
+extern const char *const *const bench_data_first_names;
+extern const size_t bench_data_n_first_names;
+extern const char *const *const bench_data_last_names;
+extern const size_t bench_data_n_last_names;
+
 extern const struct bench_data_place bench_data_places[];
 extern const size_t bench_data_n_places;
 

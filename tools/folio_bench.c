@@ -59,10 +59,11 @@ enum bench_op {
     OP_MIXED,
     OP_LIST,
     OP_CONNECT,
+    OP_FIND,
 };
 
-static const char *const bench_op_names[] = {"read",  "update", "add",  "agenda", "segment",
-                                             "login", "mixed",  "list", "connect"};
+static const char *const bench_op_names[] = {"read",  "update", "add",  "agenda",  "segment",
+                                             "login", "mixed",  "list", "connect", "find"};
 
 struct bench_options {
     const char *server;
@@ -165,6 +166,10 @@ static void bench_usage(FILE *to)
           "               Login: the password hash would hide the rest), timed to the\n"
           "               answer and closed; each of --connections makes one at a time\n"
           "               (--pipeline 1, no --rate)\n"
+          "      find     ClientFind of a synthetic given name and the first three\n"
+          "               letters of a family name (\"María Qui\"), a page of 100;\n"
+          "               its cost is what it finds, so measure it on the portfolio\n"
+          "               size of interest (a million clients: not measured yet)\n"
           "  --connections N     connections, 1 to 20000 (default 1); the open-file soft\n"
           "                      limit is raised to the hard limit when N needs it;\n"
           "                      foliod serves 1024 unless given --max-connections\n"
@@ -274,7 +279,7 @@ static void bench_parse_args(int argc, char **argv, struct bench_options *o)
                 }
             if (!have_op)
                 bench_cli_usage_error("--op is one of read, update, add, agenda, segment, login, "
-                                      "mixed, list, connect; not %s",
+                                      "mixed, list, connect, find; not %s",
                                       optarg);
             break;
         case OPT_CONNECTIONS:
@@ -369,6 +374,19 @@ static void bench_update_notes(char *out, size_t cap)
              ++B.updates);
 }
 
+/* A given name and the first three letters (not bytes: UTF-8 stays whole)
+ * of a family name, as someone looking a client up types them. */
+static void bench_find_text(char *out, size_t cap)
+{
+    const char *first = bench_data_first_names[bench_pick((unsigned)bench_data_n_first_names)];
+    const char *last = bench_data_last_names[bench_pick((unsigned)bench_data_n_last_names)];
+    size_t n = 0;
+    for (int letters = 0; last[n] != '\0' && letters < 3; letters++)
+        for (n++; ((unsigned char)last[n] & 0xC0) == 0x80; n++)
+            ;
+    snprintf(out, cap, "%s %.*s", first, (int)n, last);
+}
+
 /* ---------------------------------------------------------------- requests */
 
 /* Builds and queues one request of the op on c; tag is its intended send
@@ -389,6 +407,8 @@ static void bench_send(struct bench_conn *c, uint64_t tag)
     Folio__Segment segment = FOLIO__SEGMENT__INIT;
     Folio__Login login = FOLIO__LOGIN__INIT;
     Folio__ClientList list = FOLIO__CLIENT_LIST__INIT;
+    Folio__ClientFind find = FOLIO__CLIENT_FIND__INIT;
+    char text[64];
     struct bench_data_client synth;
     char notes[512];
     char *fields[] = {(char *)"notes"};
@@ -431,6 +451,12 @@ static void bench_send(struct bench_conn *c, uint64_t tag)
         list.limit = 100;
         list.after = B.ids[bench_pick(B.n_ids)];
         envelope_init(&req, &list.base);
+        break;
+    case OP_FIND:
+        bench_find_text(text, sizeof(text));
+        find.text = text;
+        find.limit = 100;
+        envelope_init(&req, &find.base);
         break;
     case OP_MIXED:
     case OP_CONNECT: /* bench_dial's: nothing is sent */

@@ -1,0 +1,196 @@
+/* store_search.c - see store_search.h.
+ *
+ * An update deletes every entry of the old record and puts every entry of
+ * the new one rather than working out the difference: it runs only when a
+ * searched field or the owner changed, and a put of an unchanged entry
+ * leaves its page alone (store_put_changed).
+ *
+ * The build walks clients in key order and remembers, in meta, the id it
+ * got to, so a build cut short (a full map, a stop) goes on from there. */
+#include "store_search.h"
+
+#include <errno.h>
+#include <string.h>
+
+#define SEARCH_KEY_MAX     (8 + 1 + CLIENT_SEARCH_TOKEN_MAX + 16)
+#define SEARCH_BUILD_BATCH 2000
+#define SEARCH_BUILT_KEY   "search_index_built"
+#define SEARCH_NEXT_KEY    "search_index_next"
+
+static size_t search_key(uint8_t out[SEARCH_KEY_MAX], uint64_t owner_id,
+                         enum client_search_kind kind, const char *token, size_t len,
+                         const uint8_t id[16])
+{
+    if (len > CLIENT_SEARCH_TOKEN_MAX)
+        len = CLIENT_SEARCH_TOKEN_MAX;
+    store_key_u64(out, owner_id);
+    out[8] = (uint8_t)kind;
+    memcpy(out + 9, token, len);
+    memcpy(out + 9 + len, id, 16);
+    return 9 + len + 16;
+}
+
+struct search_change {
+    struct store *s;
+    MDB_txn *txn;
+    const uint8_t *id;
+    uint64_t owner_id;
+    const char *name;
+    bool put;
+};
+
+static int search_change_token(void *ctx, enum client_search_kind kind, const char *token,
+                               size_t len)
+{
+    const struct search_change *c = ctx;
+    uint8_t buf[SEARCH_KEY_MAX];
+    MDB_val k = {search_key(buf, c->owner_id, kind, token, len, c->id), buf};
+    if (!c->put) {
+        int rc = mdb_del(c->txn, c->s->client_search, &k, NULL);
+        return rc == MDB_NOTFOUND ? 0 : rc;
+    }
+    MDB_val v = {strlen(c->name), (void *)c->name};
+    return store_put_changed(c->txn, c->s->client_search, &k, &v);
+}
+
+static int search_change(struct store *s, MDB_txn *txn, const uint8_t id[16],
+                         const Folio__Client *client, bool put)
+{
+    if (client == NULL || client->owner_id == 0)
+        return 0;
+    struct search_change c = {s, txn, id, client->owner_id, client->name, put};
+    return client_search_tokens(client->name, client->phones, client->n_phones, client->emails,
+                                client->n_emails, search_change_token, &c);
+}
+
+static bool search_same_strings(char *const *a, size_t na, char *const *b, size_t nb)
+{
+    if (na != nb)
+        return false;
+    for (size_t i = 0; i < na; i++)
+        if (strcmp(a[i], b[i]) != 0)
+            return false;
+    return true;
+}
+
+int store_search_update(struct store *s, MDB_txn *txn, const uint8_t id[16],
+                        const Folio__Client *old, const Folio__Client *new)
+{
+    if (old != NULL && new != NULL &&
+        old->owner_id == new->owner_id &&strcmp(old->name, new->name) == 0 &&
+        search_same_strings(old->phones, old->n_phones, new->phones, new->n_phones) &&
+        search_same_strings(old->emails, old->n_emails, new->emails, new->n_emails))
+        return 0;
+    int rc = search_change(s, txn, id, old, false);
+    return rc != 0 ? rc : search_change(s, txn, id, new, true);
+}
+
+int store_search_walk(struct store *s, MDB_txn *txn, uint64_t owner_id,
+                      enum client_search_kind kind, const char *prefix, size_t len,
+                      store_search_fn fn, void *ctx)
+{
+    if (len > CLIENT_SEARCH_TOKEN_MAX)
+        len = CLIENT_SEARCH_TOKEN_MAX;
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(txn, s->client_search, &cur);
+    if (rc != 0)
+        return rc;
+    bool all = owner_id == STORE_SEARCH_ALL_OWNERS;
+    uint64_t owner = all ? 1 : owner_id; /* owner 0 is never indexed */
+    uint8_t start[9 + CLIENT_SEARCH_TOKEN_MAX];
+    for (;;) {
+        store_key_u64(start, owner);
+        start[8] = (uint8_t)kind;
+        memcpy(start + 9, prefix, len);
+        MDB_val k = {9 + len, start}, v;
+        for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
+             rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+            if (k.mv_size < 9 + len + 16 || memcmp(k.mv_data, start, 9 + len) != 0)
+                break;
+            const uint8_t *key = k.mv_data;
+            rc = fn(ctx, owner, key + k.mv_size - 16, v.mv_data, v.mv_size);
+            if (rc != 0)
+                break;
+        }
+        if (rc != 0 && rc != MDB_NOTFOUND)
+            break; /* fn stopped the walk, or an error */
+        if (rc == MDB_NOTFOUND || !all) {
+            rc = 0;
+            break;
+        }
+        /* Skip to the next owner that has any entry at all: one seek per
+         * owner, whatever their portfolios hold. */
+        uint64_t next = store_u64_from_key(k.mv_data);
+        if (k.mv_size < 8 || next < owner) {
+            rc = EINVAL;
+            break;
+        }
+        if (next == owner) {
+            if (owner == UINT64_MAX)
+                break;
+            next = owner + 1;
+        }
+        owner = next;
+    }
+    mdb_cursor_close(cur);
+    return rc;
+}
+
+int store_search_build(struct store *s, MDB_txn *txn, bool *done)
+{
+    *done = false;
+    MDB_val k = {sizeof(SEARCH_BUILT_KEY) - 1, SEARCH_BUILT_KEY}, v;
+    int rc = mdb_get(txn, s->meta, &k, &v);
+    if (rc == 0) {
+        *done = true;
+        return 0;
+    }
+    if (rc != MDB_NOTFOUND)
+        return rc;
+    uint8_t from[16] = {0};
+    MDB_val nk = {sizeof(SEARCH_NEXT_KEY) - 1, SEARCH_NEXT_KEY};
+    rc = mdb_get(txn, s->meta, &nk, &v);
+    if (rc == 0 && v.mv_size == sizeof(from))
+        memcpy(from, v.mv_data, sizeof(from));
+    else if (rc != 0 && rc != MDB_NOTFOUND)
+        return rc;
+
+    MDB_cursor *cur;
+    if ((rc = mdb_cursor_open(txn, s->clients, &cur)) != 0)
+        return rc;
+    MDB_val ck = {sizeof(from), from}, cv;
+    size_t n = 0;
+    for (rc = mdb_cursor_get(cur, &ck, &cv, MDB_SET_RANGE); rc == 0 && n < SEARCH_BUILD_BATCH;
+         rc = mdb_cursor_get(cur, &ck, &cv, MDB_NEXT), n++) {
+        if (ck.mv_size != 16)
+            continue;
+        Folio__Client *c = folio__client__unpack(NULL, cv.mv_size, cv.mv_data);
+        if (c == NULL) {
+            rc = EINVAL;
+            break;
+        }
+        memcpy(from, ck.mv_data, sizeof(from));
+        rc = store_search_update(s, txn, from, NULL, c);
+        folio__client__free_unpacked(c, NULL);
+        if (rc != 0)
+            break;
+    }
+    bool finished = rc == MDB_NOTFOUND;
+    if (rc == 0) {
+        /* Stopped at the batch's end, on the first client of the next. */
+        memcpy(from, ck.mv_data, ck.mv_size == sizeof(from) ? sizeof(from) : 0);
+        MDB_val fv = {sizeof(from), from};
+        rc = mdb_put(txn, s->meta, &nk, &fv, 0);
+    }
+    mdb_cursor_close(cur);
+    if (!finished)
+        return rc;
+    rc = mdb_del(txn, s->meta, &nk, NULL);
+    if (rc != 0 && rc != MDB_NOTFOUND)
+        return rc;
+    MDB_val one = {1, "1"};
+    if ((rc = mdb_put(txn, s->meta, &k, &one, 0)) != 0)
+        return rc;
+    *done = true;
+    return 0;
+}
