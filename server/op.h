@@ -7,10 +7,10 @@
  * handler reads req->msg, fills req->response (allocating from req->arena)
  * or fails with request_fail.
  *
- * An op in the HEAVY_READ lane walks a whole portfolio or log: its read
- * stage runs in the pool, in a read transaction of its own, rather than on
- * the loop thread, so that other connections are served meanwhile; the
- * session and the caller are still checked on the loop first. */
+ * An op in the HEAVY_READ lane (client list and find among them) walks a whole portfolio or log:
+ * its read stage runs in the pool, in a read transaction of its own, rather than on the loop
+ * thread, so that other connections are served meanwhile; the session and the caller are still
+ * checked on the loop first. */
 #ifndef FOLIO_OP_H
 #define FOLIO_OP_H
 
@@ -53,7 +53,7 @@
     X(AUDIT_QUERY, audit_query, ADMIN, HEAVY_READ, op_audit_query_read, NULL, NULL, NULL) \
     X(CLIENT_ADD, client_add, AGENT, NONE, NULL, NULL, op_client_add_write, NULL) \
     X(CLIENT_GET, client_get, SESSION, NONE, op_client_get_read, NULL, op_client_get_write, NULL) \
-    X(CLIENT_LIST, client_list, SESSION, NONE, op_client_list_read, NULL, NULL, NULL) \
+    X(CLIENT_LIST, client_list, SESSION, HEAVY_READ, op_client_list_read, NULL, NULL, NULL) \
     X(CLIENT_UPDATE, client_update, SESSION, NONE, NULL, NULL, op_client_update_write, NULL) \
     X(CLIENT_ERASE, client_erase, SESSION, NONE, NULL, NULL, op_client_erase_write, NULL) \
     X(CLIENT_HISTORY, client_history, SESSION, NONE, op_client_history_read, NULL, NULL, NULL) \
@@ -174,7 +174,6 @@ int op_client_reply(struct request *req, MDB_txn *txn, Folio__Client *client,
 int op_client_add_write(struct request *req, MDB_txn *txn);
 int op_client_get_read(struct request *req, MDB_txn *txn);
 int op_client_get_write(struct request *req, MDB_txn *txn);
-int op_client_list_read(struct request *req, MDB_txn *txn);
 int op_client_update_write(struct request *req, MDB_txn *txn);
 int op_client_erase_write(struct request *req, MDB_txn *txn);
 int op_client_history_read(struct request *req, MDB_txn *txn);
@@ -253,6 +252,9 @@ void op_transfer_finish(struct request *req);
 
 /* op_client_import.c */
 int op_client_import_write(struct request *req, MDB_txn *txn);
+
+/* op_client_list.c */
+int op_client_list_read(struct request *req, MDB_txn *txn);
 
 /* op_find.c */
 int op_client_find_read(struct request *req, MDB_txn *txn);

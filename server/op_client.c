@@ -204,7 +204,7 @@ int op_client_get_read(struct request *req, MDB_txn *txn)
 {
     Folio__ClientGet *get = req->msg->client_get;
     uint8_t id[STORE_CLIENT_ID_BYTES];
-    int rc = request_client_id(req, "id", get->id, id);
+    int rc = request_client_resolve(req, txn, "id", get->id, get->firm_admin_read, id);
     if (rc != 0)
         return rc;
     /* Found in the actor's own portfolio index: the actor owns it (access.h). */
@@ -238,37 +238,6 @@ int op_client_get_write(struct request *req, MDB_txn *txn)
     if (rc != 0)
         return request_store_error(req, rc, "record the read");
     return op_client_set_reply(req, client);
-}
-
-/* ---------------------------------------------------------------- list */
-
-int op_client_list_read(struct request *req, MDB_txn *txn)
-{
-    Folio__ClientList *ask = req->msg->client_list;
-    uint8_t after[STORE_CLIENT_ID_BYTES];
-    bool has_after = ask->after[0] != '\0';
-    int rc;
-    if (has_after && (rc = request_client_id(req, "after", ask->after, after)) != 0)
-        return rc;
-    Folio__Clients *list = request_alloc(req, sizeof(*list));
-    if (list == NULL)
-        return request_oom(req);
-    folio__clients__init(list);
-    bool more = false;
-    rc = store_client_list(&req->server->store, txn, req->actor.user_id, has_after ? after : NULL,
-                           request_page_size(ask->limit), &req->arena, &list->clients,
-                           &list->n_clients, &more);
-    if (rc != 0)
-        return request_store_error(req, rc, "list the clients");
-    struct op_client_owner owner = {0};
-    for (size_t i = 0; i < list->n_clients; i++)
-        if ((rc = op_client_reply(req, txn, list->clients[i], &owner)) != 0)
-            return rc;
-    if (more && list->n_clients > 0)
-        list->next = list->clients[list->n_clients - 1]->id;
-    req->response.result_case = FOLIO__RESPONSE__RESULT_CLIENTS;
-    req->response.clients = list;
-    return 0;
 }
 
 /* ---------------------------------------------------------------- update */

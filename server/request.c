@@ -7,6 +7,7 @@
 
 #include "access.h"
 #include "calendar.h"
+#include "client_id.h"
 #include "client_record.h"
 #include "log.h"
 #include "server.h"
@@ -101,10 +102,83 @@ int request_client_id(struct request *req, const char *field, const char *text, 
     return 0;
 }
 
+/* At most `max` bytes of s, cut before a UTF-8 continuation byte. */
+static int request_name_cut(const char *s, int max)
+{
+    int n = (int)strnlen(s, (size_t)max + 1);
+    if (n <= max)
+        return n;
+    n = max;
+    while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+        n--;
+    return n;
+}
+
+/* INVALID_ARGUMENT naming the first candidates (ids in id order) by id and
+ * name, so that the caller can type one of them. */
+static int request_client_ambiguous(struct request *req, MDB_txn *txn, const char *field,
+                                    const char *text, uint8_t (*ids)[16], size_t shown,
+                                    size_t count)
+{
+    enum { NAME_SHOWN = 40 };
+    char *list = arena_strdup(&req->arena, "");
+    for (size_t i = 0; i < shown && list != NULL; i++) {
+        char canonical[CLIENT_ID_TEXT + 1];
+        client_id_format(ids[i], canonical);
+        Folio__Client *c = NULL;
+        int rc = store_client_get(&req->server->store, txn, ids[i], &req->arena, &c);
+        if (rc != 0 && rc != MDB_NOTFOUND)
+            return request_store_error(req, rc, "read the clients an id names");
+        const char *name = c != NULL ? c->name : "";
+        list = arena_printf(&req->arena, "%s%s%s (%.*s)", list, i > 0 ? ", " : "", canonical,
+                            request_name_cut(name, NAME_SHOWN), name);
+    }
+    if (list == NULL)
+        return request_oom(req);
+    return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,
+                        "%s: %s is the start of %s%zu clients' ids: %s; type more of the id", field,
+                        text, count > shown ? "more than " : "", shown, list);
+}
+
+int request_client_resolve(struct request *req, MDB_txn *txn, const char *field, const char *text,
+                           bool firm_admin_read, uint8_t id[16])
+{
+    if (client_id_parse(text, id) == 0)
+        return 0;
+    uint8_t prefix[16];
+    size_t nibbles;
+    if (client_id_prefix_parse(text, prefix, &nibbles) != 0)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,
+                            "%s: not a client id, nor its first %d to 32 hex digits", field,
+                            CLIENT_ID_PREFIX_MIN);
+    if (nibbles == 32) {
+        memcpy(id, prefix, 16);
+        return 0;
+    }
+    /* The ids the actor may see (access_client): a prefix of anyone else's
+     * must not even count as a match, or it would tell that they exist. */
+    bool firm = firm_admin_read && req->actor.role == FOLIO__ROLE__ROLE_FIRM_ADMIN;
+    uint8_t found[REQUEST_CLIENT_CANDIDATES][16];
+    size_t count = 0;
+    int rc = store_client_prefix(&req->server->store, txn,
+                                 firm ? STORE_CLIENT_ANY_OWNER : req->actor.user_id, prefix,
+                                 nibbles, found, REQUEST_CLIENT_CANDIDATES, &count);
+    if (rc != 0)
+        return request_store_error(req, rc, "look the client id up");
+    if (count == 0)
+        return request_fail(req, FOLIO__CODE__NOT_FOUND, "no client %s", text);
+    if (count > 1) {
+        size_t shown = count < REQUEST_CLIENT_CANDIDATES ? count : REQUEST_CLIENT_CANDIDATES;
+        return request_client_ambiguous(req, txn, field, text, found, shown, count);
+    }
+    memcpy(id, found[0], 16);
+    return 0;
+}
+
 int request_client(struct request *req, MDB_txn *txn, const char *field, const char *text,
                    bool firm_admin_read, uint8_t id[16], Folio__Client **out)
 {
-    int rc = request_client_id(req, field, text, id);
+    int rc = request_client_resolve(req, txn, field, text, firm_admin_read, id);
     if (rc != 0)
         return rc;
     char canonical[CLIENT_ID_TEXT + 1];

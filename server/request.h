@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <lmdb.h>
 #include <uv.h>
 
 #include "arena.h"
@@ -121,7 +122,23 @@ int request_listing_day(struct request *req, const char *date, char out[CALENDAR
  * with INVALID_ARGUMENT "FIELD: not a client id". */
 int request_client_id(struct request *req, const char *field, const char *text, uint8_t id[16]);
 
-/* Reads the client a request names in `field` (text: its id) and checks
+/* The client a request names in `field`, as a person may type it: a whole
+ * id, or a unique start of one, 8 to 32 hex digits with or without the
+ * dashes (client_id_prefix_parse). A prefix is looked for among the clients
+ * the actor may see alone: its own, or every client for a firm-admin with
+ * firm_admin_read (access_client's rule), so another agent's clients are
+ * neither found nor counted. No match: NOT_FOUND "no client TEXT", as for a
+ * whole id nobody uses. Several: INVALID_ARGUMENT (the text given does not
+ * name one client; more digits will), naming up to
+ * REQUEST_CLIENT_CANDIDATES of them by id and name. A whole id is returned
+ * as it is, unchecked: access_client decides. 0, or WRITER_ROLLBACK with the
+ * reply set. */
+#define REQUEST_CLIENT_CANDIDATES 4
+int request_client_resolve(struct request *req, MDB_txn *txn, const char *field, const char *text,
+                           bool firm_admin_read, uint8_t id[16]);
+
+/* Reads the client a request names in `field` (text: its id or a prefix,
+ * request_client_resolve) and checks
  * that the actor may use it (access_client; firm_admin_read as there). id
  * receives the parsed key, *out the record in the request's arena. 0, or
  * WRITER_ROLLBACK with the reply set (an id that is no client id, or no

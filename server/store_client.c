@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "calendar.h"
+#include "client_id.h"
 #include "client_record.h"
 #include "client_summary.h"
 #include "store_agenda.h"
@@ -400,6 +401,55 @@ int store_client_summary_get(struct store *s, MDB_txn *txn, uint64_t owner_id,
         rc = ENOMEM;
     free(buf);
     return rc;
+}
+
+struct client_prefix_walk {
+    const uint8_t *prefix;
+    size_t nibbles;
+    uint8_t (*ids)[STORE_CLIENT_ID_BYTES];
+    size_t max, count;
+};
+
+static int client_prefix_visit(void *ctx, const uint8_t *rest, size_t rest_len,
+                               const MDB_val *value)
+{
+    (void)value;
+    struct client_prefix_walk *walk = ctx;
+    /* rest is the client id less the whole bytes of the prefix, which the
+     * walk's own prefix matched. */
+    size_t whole = walk->nibbles / 2;
+    if (rest_len != STORE_CLIENT_ID_BYTES - whole)
+        return 1;
+    uint8_t id[STORE_CLIENT_ID_BYTES];
+    memcpy(id, walk->prefix, whole);
+    memcpy(id + whole, rest, rest_len);
+    if (!client_id_has_prefix(id, walk->prefix, walk->nibbles))
+        return 1; /* past the odd digit's range: keys are in order */
+    if (walk->count < walk->max)
+        memcpy(walk->ids[walk->count], id, STORE_CLIENT_ID_BYTES);
+    return ++walk->count > walk->max ? 1 : 0;
+}
+
+int store_client_prefix(struct store *s, MDB_txn *txn, uint64_t owner_id, const uint8_t prefix[16],
+                        size_t nibbles, uint8_t (*ids)[STORE_CLIENT_ID_BYTES], size_t max,
+                        size_t *count)
+{
+    *count = 0;
+    if (nibbles == 0 || nibbles >= 2 * STORE_CLIENT_ID_BYTES)
+        return EINVAL;
+    bool any = owner_id == STORE_CLIENT_ANY_OWNER;
+    size_t head = any ? 0 : 8;
+    size_t whole = nibbles / 2;
+    uint8_t key[OWNER_KEY_BYTES] = {0};
+    if (!any)
+        store_key_u64(key, owner_id);
+    memcpy(key + head, prefix, (nibbles + 1) / 2);
+    struct client_prefix_walk walk = {prefix, nibbles, ids, max, 0};
+    int rc =
+        store_each_with_prefix_from(txn, any ? s->clients : s->clients_by_owner, key, head + whole,
+                                    key, head + (nibbles + 1) / 2, client_prefix_visit, &walk);
+    *count = walk.count;
+    return rc == 1 ? 0 : rc;
 }
 
 int store_timeline_append(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLIENT_ID_BYTES],

@@ -66,6 +66,17 @@ int store_client_summary_get(struct store *s, MDB_txn *txn, uint64_t owner_id,
                              const uint8_t id[STORE_CLIENT_ID_BYTES], struct arena *arena,
                              struct client_summary *out);
 
+/* The clients whose id starts with the first nibbles (8 to 31) hex digits
+ * of prefix (client_id.h), in id order: those of owner_id, or with
+ * STORE_CLIENT_ANY_OWNER every client there is. Up to max ids go into ids,
+ * *count says how many matched, counting one past max at most (so max + 1
+ * means "more than max"). A seek and a walk over the matches alone: it
+ * costs what it finds. */
+#define STORE_CLIENT_ANY_OWNER UINT64_MAX
+int store_client_prefix(struct store *s, MDB_txn *txn, uint64_t owner_id, const uint8_t prefix[16],
+                        size_t nibbles, uint8_t (*ids)[STORE_CLIENT_ID_BYTES], size_t max,
+                        size_t *count);
+
 /* Appends ev to the client's timeline, assigning ev->seq. */
 int store_timeline_append(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLIENT_ID_BYTES],
                           Folio__TimelineEvent *ev);

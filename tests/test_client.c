@@ -18,8 +18,11 @@
 #include <criterion/criterion.h>
 #include <criterion/hooks.h>
 
+#include "client_id.h"
 #include "envelope.h"
 #include "harness.h"
+#include "store.h"
+#include "store_client.h"
 
 #define PW_OLGA  "olga-password"
 #define PW_ALICE "alice-password"
@@ -32,6 +35,7 @@ static struct harness_server srv;
 static struct folio_connection *root, *alice;
 /* This test's offices and people. */
 static char north[32], south[32], olga_name[32], alice_name[32], carl_name[32], bob_name[32];
+static uint64_t alice_uid, carl_uid, bob_uid;
 
 ReportHook(PRE_SUITE)(struct criterion_suite_set *set)
 {
@@ -60,9 +64,9 @@ static void people(void)
     harness_add_office(root, north);
     harness_add_office(root, south);
     harness_add_user(root, olga_name, FOLIO__ROLE__ROLE_OFFICE_ADMIN, north, PW_OLGA);
-    harness_add_user(root, alice_name, FOLIO__ROLE__ROLE_AGENT, north, PW_ALICE);
-    harness_add_user(root, carl_name, FOLIO__ROLE__ROLE_AGENT, north, PW_CARL);
-    harness_add_user(root, bob_name, FOLIO__ROLE__ROLE_AGENT, south, PW_BOB);
+    alice_uid = harness_add_user(root, alice_name, FOLIO__ROLE__ROLE_AGENT, north, PW_ALICE);
+    carl_uid = harness_add_user(root, carl_name, FOLIO__ROLE__ROLE_AGENT, north, PW_CARL);
+    bob_uid = harness_add_user(root, bob_name, FOLIO__ROLE__ROLE_AGENT, south, PW_BOB);
     alice = harness_user(&srv, alice_name, PW_ALICE);
 }
 
@@ -118,15 +122,23 @@ static Folio__Response *get_client(struct folio_connection *c, const char *id, b
     return folio_connection_call(c, &req, err);
 }
 
-static Folio__Response *list_clients(struct folio_connection *c, uint32_t limit, const char *after,
-                                     struct folio_error *err)
+static Folio__Response *list_sorted(struct folio_connection *c, uint32_t limit, const char *after,
+                                    const char *sort, bool reverse, struct folio_error *err)
 {
     Folio__ClientList op = FOLIO__CLIENT_LIST__INIT;
     op.limit = limit;
     op.after = (char *)(after ? after : "");
+    op.sort = (char *)(sort ? sort : "");
+    op.reverse = reverse;
     Folio__Request req;
     envelope_init(&req, &op.base);
     return folio_connection_call(c, &req, err);
+}
+
+static Folio__Response *list_clients(struct folio_connection *c, uint32_t limit, const char *after,
+                                     struct folio_error *err)
+{
+    return list_sorted(c, limit, after, NULL, false, err);
 }
 
 /* Sets one field, named as in folio.proto, to its value in changes. */
@@ -385,7 +397,7 @@ Test(client, only_the_owner_sees_a_client)
     /* Malformed ids are refused as such. */
     harness_refused(get_client(alice, "not-an-id", false, &err), &err,
                     FOLIO__CODE__INVALID_ARGUMENT);
-    cr_assert_str_eq(err.message, "id: not a client id");
+    cr_assert_str_eq(err.message, "id: not a client id, nor its first 8 to 32 hex digits");
     harness_refused(erase_client(bob, "", &err), &err, FOLIO__CODE__INVALID_ARGUMENT);
 
     /* Nothing the others tried changed the record. */
@@ -703,11 +715,6 @@ Test(client, events_change_the_record_and_land_on_the_timeline)
 
 /* ---------------------------------------------------------------- lists */
 
-static int compare_ids(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 Test(client, a_thousand_clients_page_exactly_once)
 {
     enum { TOTAL = 1000, BATCH = 100 };
@@ -734,7 +741,7 @@ Test(client, a_thousand_clients_page_exactly_once)
             folio_response_free(r);
         }
     }
-    qsort(added, TOTAL, sizeof(*added), compare_ids);
+    /* Listed by name, the default: "Client 0000" on, the order they came. */
 
     size_t seen = 0, pages = 0;
     char *after = NULL;
@@ -744,7 +751,7 @@ Test(client, a_thousand_clients_page_exactly_once)
         cr_assert_leq(r->clients->n_clients, 100);
         for (size_t i = 0; i < r->clients->n_clients; i++) {
             cr_assert_lt(seen, TOTAL, "more clients listed than added");
-            cr_assert_str_eq(r->clients->clients[i]->id, added[seen], "id order, position %zu",
+            cr_assert_str_eq(r->clients->clients[i]->id, added[seen], "name order, position %zu",
                              seen);
             cr_assert_str_eq(r->clients->clients[i]->owner, alice_name);
             seen++;
@@ -969,5 +976,356 @@ Test(client_own, records_and_timelines_survive_a_restart)
     folio_response_free(r);
     free(second);
     free(id);
+    finish();
+}
+
+/* ---------------------------------------------------------------- typed ids */
+
+/* The first n characters of id, in a static buffer. */
+static const char *first(const char *id, size_t n)
+{
+    static char buf[4][CLIENT_ID_TEXT + 1];
+    static int turn;
+    char *out = buf[turn++ % 4];
+    snprintf(out, sizeof(buf[0]), "%.*s", (int)n, id);
+    return out;
+}
+
+static void assert_named(struct folio_connection *c, const char *typed, bool firm_admin_read,
+                         const char *id)
+{
+    struct folio_error err = {0};
+    Folio__Response *r = harness_ok(get_client(c, typed, firm_admin_read, &err), &err);
+    cr_assert_str_eq(r->client->id, id, "%s", typed);
+    folio_response_free(r);
+}
+
+Test(client, a_unique_prefix_of_8_hex_digits_or_more_names_a_client)
+{
+    struct folio_error err = {0};
+    char *id = add_named(alice, "Prefixed Paz");
+    char *other = add_named(alice, "Other Olivia");
+    /* 8 digits, 9 (half a byte), the canonical start with its dash, the
+     * same run together, upper case, and the whole id without dashes. */
+    char hex[33], upper[CLIENT_ID_TEXT + 1];
+    size_t n = 0;
+    for (const char *p = id; *p != '\0'; p++)
+        if (*p != '-')
+            hex[n++] = *p;
+    hex[n] = '\0';
+    for (size_t i = 0; i <= CLIENT_ID_TEXT; i++)
+        upper[i] = (char)(id[i] >= 'a' && id[i] <= 'f' ? id[i] - 'a' + 'A' : id[i]);
+    assert_named(alice, first(id, 8), false, id);
+    assert_named(alice, first(id, 9), false, id);
+    assert_named(alice, first(id, 10), false, id);
+    assert_named(alice, first(id, 14), false, id);
+    assert_named(alice, first(hex, 13), false, id);
+    assert_named(alice, first(upper, 11), false, id);
+    assert_named(alice, hex, false, id);
+    /* Wherever a client is asked for: an update, an event, the history. */
+    Folio__Client changes = FOLIO__CLIENT__INIT;
+    changes.city = (char *)"Cusco";
+    Folio__Response *r =
+        harness_ok(update_client(alice, first(id, 8), &changes, "city", 1, &err), &err);
+    cr_assert_str_eq(r->client->id, id);
+    cr_assert_str_eq(r->client->city, "Cusco");
+    folio_response_free(r);
+    folio_response_free(
+        harness_ok(add_event(alice, first(id, 10), "contact", "call", NULL, &err), &err));
+    r = harness_ok(client_history(alice, first(hex, 12), &err), &err);
+    cr_assert_eq(r->timeline->n_events, 3);
+    folio_response_free(r);
+
+    /* Too short, a dash out of place, something not hex: refused as such. */
+    const char *bad[] = {first(id, 7), "-", "", "1234567g", "12345678--", "1234-5678"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        harness_refused(get_client(alice, bad[i], false, &err), &err,
+                        FOLIO__CODE__INVALID_ARGUMENT);
+        cr_assert_str_eq(err.message, "id: not a client id, nor its first 8 to 32 hex digits", "%s",
+                         bad[i]);
+    }
+    char dashed[CLIENT_ID_TEXT + 1];
+    snprintf(dashed, sizeof(dashed), "%.4s-%.4s", id, id + 4);
+    harness_refused(get_client(alice, dashed, false, &err), &err, FOLIO__CODE__INVALID_ARGUMENT);
+
+    /* Another agent, an office-admin and a firm-admin not reading
+     * explicitly find nothing under that prefix: the very answer for a
+     * prefix nobody's id has. */
+    struct folio_connection *carl = harness_user(&srv, carl_name, PW_CARL);
+    struct folio_connection *olga = harness_user(&srv, olga_name, PW_OLGA);
+    struct folio_connection *who[] = {carl, olga, root};
+    for (size_t i = 0; i < 3; i++) {
+        harness_refused(get_client(who[i], first(id, 8), false, &err), &err,
+                        FOLIO__CODE__NOT_FOUND);
+        char expected[64];
+        snprintf(expected, sizeof(expected), "no client %s", first(id, 8));
+        cr_assert_str_eq(err.message, expected);
+    }
+    harness_refused(get_client(carl, first(id, 8), true, &err), &err, FOLIO__CODE__NOT_FOUND);
+    Folio__Client change = FOLIO__CLIENT__INIT;
+    change.city = (char *)"Nowhere";
+    harness_refused(update_client(carl, first(id, 8), &change, "city", 0, &err), &err,
+                    FOLIO__CODE__NOT_FOUND);
+    /* A prefix none of alice's ids has. */
+    char miss[9];
+    snprintf(miss, sizeof(miss), "%s", first(id, 8));
+    while (strncmp(miss, id, 8) == 0 || strncmp(miss, other, 8) == 0)
+        miss[7] = miss[7] == 'f' ? '0' : (char)(miss[7] == '9' ? 'a' : miss[7] + 1);
+    harness_refused(get_client(alice, miss, false, &err), &err, FOLIO__CODE__NOT_FOUND);
+
+    /* A firm-admin reading explicitly finds any agent's client, audited. */
+    assert_named(root, first(id, 8), true, id);
+    cr_assert(audit_has(root, "client.read", id, NULL));
+
+    folio_connection_close(carl);
+    folio_connection_close(olga);
+    free(other);
+    free(id);
+    finish();
+}
+
+/* Puts a copy of the client `from` under the id `from` has with byte 4
+ * xor flip (the first 8 hex digits kept), named name, owned by owner. */
+static void put_twin(struct store *st, const char *from, uint8_t flip, uint8_t last,
+                     const char *name, uint64_t owner, char out[CLIENT_ID_TEXT + 1])
+{
+    uint8_t id[16], twin[16];
+    cr_assert_eq(client_id_parse(from, id), 0);
+    memcpy(twin, id, 16);
+    twin[4] ^= flip;
+    twin[15] ^= last;
+    client_id_format(twin, out);
+    MDB_txn *txn;
+    cr_assert_eq(mdb_txn_begin(st->env, NULL, 0, &txn), 0);
+    Folio__Client *c;
+    cr_assert_eq(store_client_get(st, txn, id, NULL, &c), 0);
+    Folio__Client copy = *c;
+    copy.id = out;
+    copy.name = (char *)name;
+    copy.owner_id = owner;
+    cr_assert_eq(store_client_put(st, txn, twin, &copy), 0);
+    folio__client__free_unpacked(c, NULL);
+    cr_assert_eq(mdb_txn_commit(txn), 0);
+}
+
+Test(client_own, an_ambiguous_prefix_is_refused_naming_the_candidates)
+{
+    struct folio_error err = {0};
+    char *a = add_named(alice, "Ana Uno");
+    folio_connection_close(alice);
+    folio_connection_close(root);
+    alice = root = NULL;
+    cr_assert_eq(harness_server_stop(&srv), 0);
+    /* Random ids share 8 hex digits once in some 65,000 clients: make
+     * twins in the store. b differs from a at digit 9, c at digit 10;
+     * carl and bob hold one each under the same 8 digits. */
+    char b[CLIENT_ID_TEXT + 1], c[CLIENT_ID_TEXT + 1], d[CLIENT_ID_TEXT + 1], e[CLIENT_ID_TEXT + 1];
+    struct store st;
+    cr_assert_eq(store_open(&st, srv.data, 0), 0);
+    put_twin(&st, a, 0x10, 0, "Beto Dos", alice_uid, b);
+    put_twin(&st, a, 0x01, 0, "Carla Tres", alice_uid, c);
+    put_twin(&st, a, 0x10, 1, "Dora de Carl", carl_uid, d);
+    put_twin(&st, a, 0x01, 1, "Eva de Bob", bob_uid, e);
+    store_close(&st);
+    harness_server_restart(&srv);
+    root = harness_admin(&srv);
+    alice = harness_user(&srv, alice_name, PW_ALICE);
+
+    harness_refused(get_client(alice, first(a, 8), false, &err), &err,
+                    FOLIO__CODE__INVALID_ARGUMENT);
+    cr_assert(strstr(err.message, "is the start of 3 clients' ids") != NULL, "%s", err.message);
+    const char *mine[][2] = {{a, "(Ana Uno)"}, {b, "(Beto Dos)"}, {c, "(Carla Tres)"}};
+    for (size_t i = 0; i < 3; i++) {
+        cr_assert(strstr(err.message, mine[i][0]) != NULL, "%s", err.message);
+        cr_assert(strstr(err.message, mine[i][1]) != NULL, "%s", err.message);
+    }
+    /* The others' clients are neither named nor counted. */
+    cr_assert(strstr(err.message, d) == NULL && strstr(err.message, "Dora") == NULL);
+    cr_assert(strstr(err.message, e) == NULL && strstr(err.message, "Eva") == NULL);
+    /* The same for a change: nothing happens to any of them. */
+    Folio__Client changes = FOLIO__CLIENT__INIT;
+    changes.city = (char *)"Ica";
+    harness_refused(update_client(alice, first(a, 8), &changes, "city", 0, &err), &err,
+                    FOLIO__CODE__INVALID_ARGUMENT);
+    /* More digits settle it: 9 for b, 10 for a and c (one more character
+     * each for the dash). */
+    assert_named(alice, first(b, 10), false, b);
+    assert_named(alice, first(a, 11), false, a);
+    assert_named(alice, first(c, 12), false, c);
+    harness_refused(get_client(alice, first(a, 10), false, &err), &err,
+                    FOLIO__CODE__INVALID_ARGUMENT);
+    /* Carl's one client under those 8 digits is his alone. */
+    struct folio_connection *carl = harness_user(&srv, carl_name, PW_CARL);
+    assert_named(carl, first(a, 8), false, d);
+    folio_connection_close(carl);
+    /* A firm-admin reading explicitly sees all five: four are named. */
+    harness_refused(get_client(root, first(a, 8), true, &err), &err, FOLIO__CODE__INVALID_ARGUMENT);
+    cr_assert(strstr(err.message, "is the start of more than 4 clients' ids") != NULL, "%s",
+              err.message);
+    free(a);
+    finish();
+}
+
+/* ---------------------------------------------------------------- sorted lists */
+
+/* Every page of alice's list in this order, limit a page, with each
+ * `next` passed back: the ids, in the order they came (n_out of them). */
+static char **list_pages(const char *sort, bool reverse, uint32_t limit, size_t *n_out)
+{
+    struct folio_error err = {0};
+    char **ids = NULL;
+    size_t n = 0;
+    char *after = NULL;
+    for (int pages = 0;; pages++) {
+        cr_assert(pages < 100, "the pages do not end");
+        Folio__Response *r =
+            harness_ok(list_sorted(alice, limit, after, sort, reverse, &err), &err);
+        ids = realloc(ids, (n + r->clients->n_clients) * sizeof(*ids) + 1);
+        cr_assert_not_null(ids);
+        for (size_t i = 0; i < r->clients->n_clients; i++)
+            ids[n++] = strdup(r->clients->clients[i]->id);
+        free(after);
+        after = r->clients->next[0] != '\0' ? strdup(r->clients->next) : NULL;
+        if (after != NULL)
+            cr_assert_eq(r->clients->n_clients, limit);
+        folio_response_free(r);
+        if (after == NULL)
+            break;
+    }
+    *n_out = n;
+    return ids;
+}
+
+static void free_ids(char **ids, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(ids[i]);
+    free(ids);
+}
+
+/* Paged by 2 or 3, either way round, the order of one whole page. */
+static void assert_pages_agree(const char *sort, size_t expected_n)
+{
+    size_t n_all, n_back;
+    char **all = list_pages(sort, false, 1000, &n_all);
+    char **back = list_pages(sort, true, 1000, &n_back);
+    cr_assert_eq(n_all, expected_n, "%s", sort);
+    cr_assert_eq(n_back, expected_n, "%s", sort);
+    for (size_t i = 0; i < n_all; i++)
+        cr_assert_str_eq(back[i], all[n_all - 1 - i], "%s --reverse, %zu", sort, i);
+    for (uint32_t limit = 2; limit <= 3; limit++) {
+        for (int reverse = 0; reverse <= 1; reverse++) {
+            size_t n;
+            char **paged = list_pages(sort, reverse, limit, &n);
+            cr_assert_eq(n, n_all, "%s by %u", sort, limit);
+            for (size_t i = 0; i < n; i++)
+                cr_assert_str_eq(paged[i], reverse ? back[i] : all[i], "%s by %u, %zu", sort, limit,
+                                 i);
+            free_ids(paged, n);
+        }
+    }
+    free_ids(all, n_all);
+    free_ids(back, n_back);
+}
+
+static size_t index_of(char **ids, size_t n, const char *id)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(ids[i], id) == 0)
+            return i;
+    cr_assert_fail("%s is not listed", id);
+    return n;
+}
+
+Test(client, lists_sort_by_name_contact_creation_or_change_both_ways_page_by_page)
+{
+    struct folio_error err = {0};
+    /* Added out of order; case and accents aside by name. */
+    const char *names[] = {"delta Díaz", "Álvaro Alba", "bravo Bea", "Charlie Cruz", "Echo Eco"};
+    const size_t order[] = {1, 2, 3, 0, 4}; /* by name */
+    char *ids[5];
+    for (size_t i = 0; i < 5; i++)
+        ids[i] = add_named(alice, names[i]);
+    folio_response_free(
+        harness_ok(add_event(alice, ids[4], "contact", "call", "2024-01-10", &err), &err));
+    folio_response_free(
+        harness_ok(add_event(alice, ids[1], "contact", "call", "2023-05-02", &err), &err));
+    folio_response_free(
+        harness_ok(add_event(alice, ids[2], "contact", "visit", "2024-06-30", &err), &err));
+
+    /* The default is by name. */
+    size_t n;
+    char **by_name = list_pages(NULL, false, 2, &n);
+    cr_assert_eq(n, 5);
+    for (size_t i = 0; i < 5; i++)
+        cr_assert_str_eq(by_name[i], ids[order[i]], "%zu: %s", i, names[order[i]]);
+    free_ids(by_name, n);
+    /* Never contacted first (between themselves by id), then the longest
+     * since; --reverse: the most recent first. */
+    char **by_contact = list_pages("last-contact", false, 2, &n);
+    cr_assert_eq(n, 5);
+    cr_assert_lt(index_of(by_contact, 5, ids[0]), 2);
+    cr_assert_lt(index_of(by_contact, 5, ids[3]), 2);
+    cr_assert_str_eq(by_contact[2], ids[1]);
+    cr_assert_str_eq(by_contact[3], ids[4]);
+    cr_assert_str_eq(by_contact[4], ids[2]);
+    free_ids(by_contact, n);
+    /* Created and updated: by time, then id; a change moves to the end. */
+    Folio__Client changes = FOLIO__CLIENT__INIT;
+    changes.city = (char *)"Tacna";
+    harness_sleep_ms(1100);
+    folio_response_free(harness_ok(update_client(alice, ids[1], &changes, "city", 0, &err), &err));
+    char **by_update = list_pages("updated", false, 2, &n);
+    cr_assert_eq(n, 5);
+    cr_assert_str_eq(by_update[4], ids[1]);
+    free_ids(by_update, n);
+    Folio__Response *r = harness_ok(list_sorted(alice, 1000, NULL, "created", false, &err), &err);
+    for (size_t i = 1; i < r->clients->n_clients; i++) {
+        const Folio__Client *p = r->clients->clients[i - 1], *q = r->clients->clients[i];
+        cr_assert(p->created_at < q->created_at ||
+                  (p->created_at == q->created_at && strcmp(p->id, q->id) < 0));
+    }
+    folio_response_free(r);
+
+    const char *sorts[] = {"name", "last-contact", "created", "updated"};
+    for (size_t i = 0; i < 4; i++)
+        assert_pages_agree(sorts[i], 5);
+
+    /* A sort the server does not know; cursors checked strictly, and
+     * only for the sort that made them. */
+    harness_refused(list_sorted(alice, 0, NULL, "size", false, &err), &err,
+                    FOLIO__CODE__INVALID_ARGUMENT);
+    cr_assert(strstr(err.message, "sort:") != NULL, "%s", err.message);
+    r = harness_ok(list_sorted(alice, 1, NULL, "created", false, &err), &err);
+    char *created_next = strdup(r->clients->next);
+    folio_response_free(r);
+    r = harness_ok(list_sorted(alice, 1, NULL, "last-contact", false, &err), &err);
+    char *contact_next = strdup(r->clients->next);
+    folio_response_free(r);
+    harness_refused(list_sorted(alice, 1, created_next, "updated", false, &err), &err,
+                    FOLIO__CODE__INVALID_ARGUMENT);
+    harness_refused(list_sorted(alice, 1, contact_next, "created", false, &err), &err,
+                    FOLIO__CODE__INVALID_ARGUMENT);
+    char cursor[128];
+    const char *bad[] = {ids[0], "n0.", "nZZ.", "n6a6f", "n6A6F.", "n6a..", "c6a.", "6a."};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        snprintf(cursor, sizeof(cursor), "%s%s", bad[i], i == 0 ? "" : ids[0]);
+        harness_refused(list_sorted(alice, 1, cursor, "name", false, &err), &err,
+                        FOLIO__CODE__INVALID_ARGUMENT);
+        cr_assert(strstr(err.message, "after:") != NULL, "%s", err.message);
+    }
+    snprintf(cursor, sizeof(cursor), "l323032342d31332d3031.%s", ids[0]); /* 2024-13-01 */
+    harness_refused(list_sorted(alice, 1, cursor, "last-contact", false, &err), &err,
+                    FOLIO__CODE__INVALID_ARGUMENT);
+    /* A well-formed cursor of a place nobody holds is just a place. */
+    snprintf(cursor, sizeof(cursor), "n63.%s", A_STRANGER_ID); /* "c" */
+    r = harness_ok(list_sorted(alice, 1000, cursor, "name", false, &err), &err);
+    cr_assert_eq(r->clients->n_clients, 3);
+    cr_assert_str_eq(r->clients->clients[0]->id, ids[3]);
+    folio_response_free(r);
+    free(created_next);
+    free(contact_next);
+    for (size_t i = 0; i < 5; i++)
+        free(ids[i]);
     finish();
 }
