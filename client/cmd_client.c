@@ -181,7 +181,23 @@ int cmd_client_show(struct cli *cli)
 
 int cmd_client_list(struct cli *cli)
 {
-    return cli_session_list(cli, folio_client_list, rec_print_answer);
+    static const char *const sorts[] = {"name", "last-contact", "created", "updated"};
+    uint32_t limit = 0;
+    if (cli_opt_u32(cli, "--limit", 1, FOLIO_PAGE_MAX, &limit) != CLI_OK)
+        return CLI_USAGE;
+    const char *sort = cli_opt(cli, "--sort");
+    bool known = sort == NULL;
+    for (size_t i = 0; !known && i < sizeof(sorts) / sizeof(sorts[0]); i++)
+        known = strcmp(sort, sorts[i]) == 0;
+    if (!known)
+        return cli_usage(cli, "--sort wants name, last-contact, created or updated");
+    int rc = cli_connect_session(cli, NULL);
+    if (rc != CLI_OK)
+        return rc;
+    struct folio_error err;
+    Folio__Response *r = folio_client_list_sorted(cli->connection, limit, cli_opt(cli, "--after"),
+                                                  sort, cli_opt(cli, "--reverse") != NULL, &err);
+    return cli_answer(r, &err, rec_print_answer);
 }
 
 int cmd_client_find(struct cli *cli)

@@ -22,9 +22,18 @@ Folio__Response *folio_client_get(struct folio_connection *c, const char *id, bo
 Folio__Response *folio_client_list(struct folio_connection *c, uint32_t limit, const char *after,
                                    struct folio_error *err)
 {
+    return folio_client_list_sorted(c, limit, after, NULL, false, err);
+}
+
+Folio__Response *folio_client_list_sorted(struct folio_connection *c, uint32_t limit,
+                                          const char *after, const char *sort, bool reverse,
+                                          struct folio_error *err)
+{
     Folio__ClientList op = FOLIO__CLIENT_LIST__INIT;
     op.limit = limit;
     op.after = folio_text(after);
+    op.sort = folio_text(sort);
+    op.reverse = reverse;
     return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_CLIENTS, err);
 }
 

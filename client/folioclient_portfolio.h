@@ -13,8 +13,14 @@ Folio__Response *folio_client_add(struct folio_connection *c, const Folio__Clien
                                   struct folio_error *err);
 Folio__Response *folio_client_get(struct folio_connection *c, const char *id, bool firm_admin_read,
                                   struct folio_error *err);
+/* Sorted by name, after the cursor `after` (NULL: from the start). */
 Folio__Response *folio_client_list(struct folio_connection *c, uint32_t limit, const char *after,
                                    struct folio_error *err);
+/* sort: name, last-contact, created or updated (NULL: name); reverse turns
+ * the order round. `after` is the `next` of a page of the same order. */
+Folio__Response *folio_client_list_sorted(struct folio_connection *c, uint32_t limit,
+                                          const char *after, const char *sort, bool reverse,
+                                          struct folio_error *err);
 /* client find: text 1 to 200 bytes; firm (a firm-admin) searches every
  * agent's clients, answered with ids and owners unless firm_admin_read. */
 Folio__Response *folio_client_find(struct folio_connection *c, const char *text, uint32_t limit,

@@ -112,8 +112,10 @@ static const struct cli_opt client_show_opts[] = {
 };
 
 static const struct cli_opt client_list_opts[] = {
+    {"--sort", "KEY", "name (default), last-contact, created or updated", false, false},
+    {"--reverse", NULL, "the other way round (last-contact: most recent first)", false, false},
     {"--limit", "N", "at most N clients (default: the server's, 100)", false, false},
-    {"--after", "ID", "start after this client id (the next page)", false, false},
+    {"--after", "CURSOR", "start after this cursor (the next page, same --sort)", false, false},
     {NULL, NULL, NULL, false, false},
 };
 
@@ -397,8 +399,14 @@ static const struct cli_cmd commands[] = {
      "Prints the new client, with the id the server gave it.\n", client_add_opts, cmd_client_add},
     {"client show", "CLIENT", 1, 0, "show one of your clients", NULL, client_show_opts,
      cmd_client_show},
-    {"client list", "", 0, 0, "list your clients in id order", NULL, client_list_opts,
-     cmd_client_list},
+    {"client list", "", 0, 0, "list your clients, by name or as --sort says",
+     "--sort name orders names whatever their case and accents; last-contact\n"
+     "puts the clients never contacted first, then the longest since;\n"
+     "created and updated go oldest first. --reverse turns any of them round.\n"
+     "Ties go by id. The ID column shows an id's first 8 hex digits, which every\n"
+     "command taking a CLIENT accepts, as it does any unique start of an id\n"
+     "of at least 8 hex digits, with or without its dashes.\n",
+     client_list_opts, cmd_client_list},
     {"client find", "TEXT", 1, 0, "find your clients by name, phone or e-mail",
      "TEXT matches the start of any word of a name, whatever the case and\n"
      "accents (\"jose\" finds the accented spelling too; each character of a\n"

@@ -439,6 +439,22 @@ static bool in_table(const struct out_field *fld)
     return fld->label != NULL && !fld->card_only;
 }
 
+/* A cell: the value, cut to table_chars when the field asks. */
+static char *table_value(const struct out_field *fld, size_t *width)
+{
+    if (fld->table_chars == 0 || fld->type != OUT_STR || fld->s == NULL ||
+        strlen(fld->s) <= fld->table_chars)
+        return human_value(fld, width);
+    struct out_field cut = *fld;
+    char *s = xrealloc(NULL, fld->table_chars + 1, 1);
+    memcpy(s, fld->s, fld->table_chars);
+    s[fld->table_chars] = '\0';
+    cut.s = s;
+    char *text = human_value(&cut, width);
+    free(s);
+    return text;
+}
+
 /* Room for one more row; its cells follow the returned pointer. */
 static struct out_cell *table_add_row(struct out_table *t)
 {
@@ -480,7 +496,7 @@ void out_table_row(struct out_table *t, const struct out_field *f, size_t n)
     for (size_t i = 0, c = 0; i < n; i++) {
         if (!in_table(&f[i]))
             continue;
-        row[c].text = human_value(&f[i], &row[c].width);
+        row[c].text = table_value(&f[i], &row[c].width);
         if (row[c].width > t->width[c])
             t->width[c] = row[c].width;
         c++;

@@ -39,6 +39,10 @@ struct out_field {
     const char *label; /* human heading; NULL: JSON only */
     bool card_only;    /* left out of tables */
     bool zero_null;    /* OUT_UINT, OUT_INT, OUT_CENTS: 0 is "not set", JSON null */
+    /* OUT_STR of ASCII text: a table shows its first table_chars characters
+     * alone (0: all), as the id column shows the short form people type;
+     * JSON and cards carry it whole. */
+    unsigned table_chars;
     enum out_type type;
     const char *s;           /* OUT_STR; NULL prints as "" */
     uint64_t u;              /* OUT_UINT */

@@ -153,7 +153,8 @@ size_t rec_client(const void *list, size_t i, struct out_field *f)
     if (consent != NULL && consent->post)
         consent_names[n_consent++] = "post";
     const struct out_field fields[] = {
-        OUT_S("id", "id", c->id),
+        /* An id's first 8 hex digits name it wherever a client is asked for. */
+        {.key = "id", .label = "id", .type = OUT_STR, .s = c->id, .table_chars = 8},
         {.key = "owner", .label = "owner", .card_only = true, .type = OUT_STR, .s = c->owner},
         OUT_S("name", "name", c->name),
         {.key = "birth_date",
@@ -171,8 +172,7 @@ size_t rec_client(const void *list, size_t i, struct out_field *f)
          .strs = (const char *const *)c->phones,
          .n = c->n_phones},
         {.key = "emails",
-         .label = "email",
-         .card_only = true,
+         .label = "e-mail",
          .type = OUT_STRS,
          .strs = (const char *const *)c->emails,
          .n = c->n_emails},
@@ -249,7 +249,6 @@ size_t rec_client(const void *list, size_t i, struct out_field *f)
          .i = c->updated_at},
         {.key = "last_contact",
          .label = "last contact",
-         .card_only = true,
          .type = OUT_NSTR,
          .s = maybe(c->last_contact)},
         {.key = "contact_interval_days",
@@ -257,7 +256,12 @@ size_t rec_client(const void *list, size_t i, struct out_field *f)
          .card_only = true,
          .type = OUT_UINT,
          .u = c->contact_interval_days},
-        OUT_U("version", "version", c->version),
+        /* For --if-version: in cards and JSON, not worth a column. */
+        {.key = "version",
+         .label = "version",
+         .card_only = true,
+         .type = OUT_UINT,
+         .u = c->version},
     };
     _Static_assert(ARRAY_SIZE(fields) <= REC_FIELDS_MAX, "REC_FIELDS_MAX");
     return copy_fields(fields, ARRAY_SIZE(fields), f);

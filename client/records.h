@@ -31,7 +31,8 @@ rec_item_fn rec_event;
 rec_item_fn rec_bucket;
 /* A client: the flat JSON of the portfolio spec (income as a decimal,
  * consent as a list of channel names, marital_status null when unknown);
- * tables show ID NAME CITY PHONE VERSION. */
+ * tables show ID (its first 8 hex digits) NAME CITY PHONE E-MAIL
+ * LAST CONTACT. */
 rec_item_fn rec_client;
 
 /* {"user":{...},"expires_at":TIME}; a card in human mode. Never the token. */

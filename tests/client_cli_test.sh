@@ -140,15 +140,16 @@ json_check "unknown id is NOT_FOUND" "$ERR" 'd["error"]["code"] == "NOT_FOUND"'
 run "" "$FOLIO" client list
 expect "client list" 0 "Ana Pérez"
 header=$(head -1 <<<"$OUT" | tr -s ' ')
-[[ $header == "ID NAME CITY PHONE VERSION" ]] && pass "client list table columns" ||
+[[ $header == "ID NAME CITY PHONE E-MAIL LAST CONTACT" ]] && pass "client list table columns" ||
   fail "client list table columns" "$header"
 run "" "$FOLIO" client list --json
 json_check "client list --json" "$OUT" "
 set(d) == {'clients', 'next'} and len(d['clients']) == 3 and d['next'] is None and
 all(set(x) == $CLIENT_KEYS for x in d['clients']) and
-[x['id'] for x in d['clients']] == sorted(x['id'] for x in d['clients'])"
+[x['name'] for x in d['clients']] == sorted((x['name'] for x in d['clients']), key=str.casefold)"
 run "" "$FOLIO" client list --limit 2 --json
-json_check "client list --limit 2 pages" "$OUT" 'len(d["clients"]) == 2 and d["next"] == d["clients"][1]["id"]'
+json_check "client list --limit 2 pages" "$OUT" \
+  'len(d["clients"]) == 2 and d["next"].endswith("." + d["clients"][1]["id"])'
 run "" "$FOLIO" -j client list -n 2
 json_check "-j and -n are --json and --limit" "$OUT" 'len(d["clients"]) == 2'
 next=$(json_get "$OUT" 'd["next"]')
@@ -158,6 +159,39 @@ expect "client list notes the next page, on stderr" 0 "" "more follow: add --aft
   fail "stdout carries the answer alone" "$OUT"
 run "" "$FOLIO" client list --after "$next" --json
 json_check "client list --after gives the rest" "$OUT" 'len(d["clients"]) == 1 and d["next"] is None'
+
+# Typed ids: the ID column's 8 hex digits, or any unique start of an id.
+run "" "$FOLIO" client list
+row=$(grep -F "Ana Pérez" <<<"$OUT" | head -1)
+[[ ${row%% *} == "${ana:0:8}" ]] && pass "the ID column shows an id's first 8 hex digits" ||
+  fail "the ID column shows an id's first 8 hex digits" "$row"
+run "" "$FOLIO" client show "${ana:0:8}"
+expect "client show takes an id's first 8 hex digits" 0 "Ana Pérez"
+run "" "$FOLIO" --json client show "${ana:0:13}"
+json_check "client show takes the start of the canonical form" "$OUT" "d['client']['id'] == '$ana'"
+run "" "$FOLIO" --json client show "$(tr -d - <<<"${ana:0:18}")"
+json_check "client show takes hex digits without the dashes" "$OUT" "d['client']['id'] == '$ana'"
+run "" "$FOLIO" --json client show "${ana:0:7}"
+expect "7 hex digits are too few" 2
+json_check "too short a prefix is INVALID_ARGUMENT" "$ERR" \
+  'd["error"]["code"] == "INVALID_ARGUMENT" and "8 to 32 hex digits" in d["error"]["message"]'
+run "" "$FOLIO" --json event add "${luis:0:8}" contact call --date 2024-02-03
+expect "event add takes a prefix too" 0
+run "" "$FOLIO" --json client list --sort last-contact --reverse
+json_check "client list --sort last-contact --reverse: the latest contact first" "$OUT" \
+  'd["clients"][0]["id"] == "'"$luis"'" and d["clients"][0]["last_contact"] == "2024-02-03"'
+run "" "$FOLIO" --json client list --sort created --limit 1
+json_check "client list --sort created pages with a KEY.ID cursor" "$OUT" \
+  'len(d["clients"]) == 1 and d["next"].endswith("." + d["clients"][0]["id"])'
+created_next=$(json_get "$OUT" 'd["next"]')
+run "" "$FOLIO" --json client list --sort created --after "$created_next"
+json_check "client list --sort created --after: the rest" "$OUT" 'len(d["clients"]) == 2'
+run "" "$FOLIO" --json client list --sort name --after "$created_next"
+expect "a cursor of another sort is refused" 2
+json_check "a cursor of another sort is INVALID_ARGUMENT" "$ERR" \
+  'd["error"]["code"] == "INVALID_ARGUMENT" and "after" in d["error"]["message"]'
+run "" "$FOLIO" client list --sort size
+expect "client list --sort size is a usage error naming the flag" 2 "" "--sort"
 
 # ---------------------------------------------------------------- another agent sees nothing
 
