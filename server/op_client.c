@@ -531,6 +531,32 @@ static int op_correction_finish(struct request *req, MDB_txn *txn, struct op_cor
     return rc == 0 ? 0 : request_store_error(req, rc, "correct the record");
 }
 
+/* An income event's trigger (income:up, income:down) compares it with the
+ * entry before it: correcting or withdrawing one income changes what the
+ * next says. Rewrites each other income event whose trigger the corrected
+ * record no longer bears out, with its agenda entry. */
+static int op_correction_triggers(struct request *req, MDB_txn *txn, struct op_correction *c,
+                                  const Folio__TimelineEvent *skip)
+{
+    struct store *store = &req->server->store;
+    for (size_t i = 0; i < c->n_now; i++) {
+        Folio__TimelineEvent *ev = c->now[i];
+        if (ev == skip || strcmp(ev->kind, "income") != 0)
+            continue;
+        char *trigger = client_event_trigger_of(c->client, ev, &req->arena);
+        if (trigger == NULL)
+            return request_oom(req);
+        if (strcmp(trigger, ev->trigger) == 0)
+            continue;
+        int rc = op_client_event_unindex(store, txn, c->id, c->client->owner_id, ev);
+        ev->trigger = trigger;
+        if (rc != 0 || (rc = store_timeline_replace(store, txn, c->id, ev)) != 0 ||
+            (rc = op_client_event_index(store, txn, c->id, c->client->owner_id, ev)) != 0)
+            return request_store_error(req, rc, "correct the timeline");
+    }
+    return 0;
+}
+
 int op_event_edit_write(struct request *req, MDB_txn *txn)
 {
     Folio__EventEdit *edit = req->msg->event_edit;
@@ -554,7 +580,8 @@ int op_event_edit_write(struct request *req, MDB_txn *txn)
     ev->corrected_by = (char *)req->actor.name;
     ev->corrected_at = req->now;
     c.now[c.at] = ev;
-    if ((rc = op_correction_finish(req, txn, &c)) != 0)
+    if ((rc = op_correction_finish(req, txn, &c)) != 0 ||
+        (rc = op_correction_triggers(req, txn, &c, ev)) != 0)
         return rc;
     ev->trigger = client_event_trigger_of(c.client, ev, &req->arena);
     char *diff = client_event_diff(old, ev, &req->arena);
@@ -588,7 +615,8 @@ int op_event_remove_write(struct request *req, MDB_txn *txn)
     const Folio__TimelineEvent *old = c.was[c.at];
     memmove(c.now + c.at, c.now + c.at + 1, (c.n_now - c.at - 1) * sizeof(*c.now));
     c.n_now--;
-    if ((rc = op_correction_finish(req, txn, &c)) != 0)
+    if ((rc = op_correction_finish(req, txn, &c)) != 0 ||
+        (rc = op_correction_triggers(req, txn, &c, NULL)) != 0)
         return rc;
     /* The audit keeps what the timeline no longer shows. */
     Folio__TimelineEvent blank = FOLIO__TIMELINE_EVENT__INIT;

@@ -333,6 +333,17 @@ Test(timeline, a_wrong_income_is_corrected_then_withdrawn)
     cr_assert_not(opportunity(ben, "income up"), "the income did not go up after all");
     cr_assert(opportunity(ben, "income down"), "it went down");
 
+    /* A later income compares with the corrected one. */
+    uint64_t next = event_ok(ben, "income", NULL, "2026-02-10", 95000, NULL);
+    cr_assert(opportunity(ben, "income up"), "95,000 after 90,000");
+    edit_ok(ben, inc, "amount_cents", NULL, 99000);
+    cr_assert_not(opportunity(ben, "income up"), "the next income's trigger follows");
+    r = history(ben);
+    cr_assert_str_eq(history_find(r->timeline, next)->trigger, "income:down");
+    folio_response_free(r);
+    remove_ok(ben, next);
+    edit_ok(ben, inc, "amount_cents", NULL, 90000);
+
     edit_ok(ben, inc, "currency", "usd", 0);
     r = record(ben);
     cr_assert_str_eq(r->client->currency, "USD");
