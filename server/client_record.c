@@ -1029,6 +1029,8 @@ static const char *const client_event_kinds[] = {
 };
 static const struct validate_msgs event_what_msgs = TEXT_MSGS("what", CLIENT_NOTES_MAX);
 static const struct validate_msgs event_trigger_msgs = TEXT_MSGS("trigger", CLIENT_TEXT_MAX);
+static const struct validate_msgs event_corrected_by_msgs =
+    TEXT_MSGS("corrected_by", CLIENT_NAME_MAX);
 
 const char *client_event_validate(Folio__TimelineEvent *ev)
 {
@@ -1053,6 +1055,11 @@ const char *client_event_validate(Folio__TimelineEvent *ev)
     }
     if (ev->amount_cents < 0 || ev->amount_cents > CLIENT_AMOUNT_MAX)
         return "amount_cents: 0 to " STR(CLIENT_AMOUNT_MAX) " cents";
+    if (ev->corrected_at < 0)
+        return "corrected_at: not a time";
+    why = validate_field(ev->corrected_by, CLIENT_NAME_MAX, false, &event_corrected_by_msgs);
+    if (why != NULL)
+        return why;
     if (!code_ok(ev->currency, 3))
         return "currency: three letters (ISO 4217)";
     return NULL;

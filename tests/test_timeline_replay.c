@@ -310,7 +310,7 @@ static Folio__TimelineEvent *stored(const char *kind, const char *what, const ch
     ev->trigger = (char *)"";
     if (strcmp(kind, "income") == 0) {
         ev->amount_cents = 5000;
-        ev->currency = (char *)"EUR";
+        ev->currency = arena_strdup(&ar, "EUR"); /* validation upper-cases it in place */
     }
     return ev;
 }
@@ -409,4 +409,17 @@ Test(timeline_replay, withdrawing_the_last_income_goes_back_to_the_typed_one)
     cr_assert_eq(c->income_cents, 0);
     cr_assert_str_eq(c->currency, "");
     cr_assert_eq(c->n_income_history, 0);
+}
+
+Test(timeline_replay, a_stored_correction_is_checked)
+{
+    Folio__TimelineEvent *ev = stored("income", "", "2024-01-01");
+    ev->corrected_by = (char *)"alice";
+    ev->corrected_at = 1700000000;
+    cr_assert_null(client_event_validate(ev));
+    ev->corrected_at = -1;
+    cr_assert_str_eq(client_event_validate(ev), "corrected_at: not a time");
+    ev->corrected_at = 0;
+    ev->corrected_by = (char *)"bad\x01name";
+    cr_assert_not_null(client_event_validate(ev));
 }
