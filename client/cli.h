@@ -210,6 +210,8 @@ int cmd_client_update(struct cli *cli);
 int cmd_client_erase(struct cli *cli);
 int cmd_client_history(struct cli *cli);
 int cmd_event_add(struct cli *cli);
+int cmd_event_edit(struct cli *cli);
+int cmd_event_remove(struct cli *cli);
 int cmd_segment(struct cli *cli);
 int cmd_agenda(struct cli *cli);
 int cmd_rule_add(struct cli *cli);

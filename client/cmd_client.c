@@ -1,6 +1,7 @@
 /* cmd_client.c - folio client: the records of an agent's portfolio. */
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -250,6 +251,28 @@ int cmd_client_erase(struct cli *cli)
     return rc;
 }
 
+/* Newest date first; on the same date, the later recorded first. */
+static int history_order(const void *a, const void *b)
+{
+    const Folio__TimelineEvent *x = *(Folio__TimelineEvent *const *)a;
+    const Folio__TimelineEvent *y = *(Folio__TimelineEvent *const *)b;
+    int c = strcmp(y->date, x->date);
+    if (c != 0)
+        return c;
+    return x->seq < y->seq ? 1 : x->seq > y->seq ? -1 : 0;
+}
+
+/* A page of the timeline is a range of seqs (so pages never overlap); it
+ * is shown in the order things happened, which a back-dated event or a
+ * corrected date makes differ from the order they were recorded. */
+static void history_print(const Folio__Response *r)
+{
+    if (r->result_case == FOLIO__RESPONSE__RESULT_TIMELINE && r->timeline->n_events > 1)
+        qsort(r->timeline->events, r->timeline->n_events, sizeof(*r->timeline->events),
+              history_order);
+    rec_print_answer(r);
+}
+
 int cmd_client_history(struct cli *cli)
 {
     uint32_t limit;
@@ -261,5 +284,5 @@ int cmd_client_history(struct cli *cli)
         return rc;
     struct folio_error err;
     Folio__Response *r = folio_client_history(cli->connection, cli->args[0], limit, before, &err);
-    return cli_answer(r, &err, rec_print_answer);
+    return cli_answer(r, &err, history_print);
 }

@@ -1,4 +1,7 @@
-/* cmd_event.c - folio event add: something that happened to a client. */
+/* cmd_event.c - folio event add, edit and remove: something that happened
+ * to a client, and its correction or withdrawal by the owner. */
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -51,4 +54,70 @@ int cmd_event_add(struct cli *cli)
         return rc;
     struct folio_error err;
     return cli_answer(folio_event_add(cli->connection, &event, &err), &err, rec_print_answer);
+}
+
+/* SEQ as the timeline numbers events: a positive decimal. */
+static int event_seq(struct cli *cli, const char *text, uint64_t *seq)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = text[0] >= '0' && text[0] <= '9' ? strtoull(text, &end, 10) : 0;
+    if (v == 0 || errno != 0 || *end != '\0')
+        return cli_usage(cli, "SEQ: an event's number, as client history shows it");
+    *seq = v;
+    return CLI_OK;
+}
+
+int cmd_event_edit(struct cli *cli)
+{
+    Folio__EventEdit edit = FOLIO__EVENT_EDIT__INIT;
+    edit.client_id = (char *)cli->args[0];
+    if (event_seq(cli, cli->args[1], &edit.seq) != CLI_OK)
+        return CLI_USAGE;
+    char *fields[6];
+    edit.fields = fields;
+    const char *v;
+    if ((v = cli_opt(cli, "--date")) != NULL) {
+        if (cli_parse_day(cli, "--date", v) != CLI_OK)
+            return CLI_USAGE;
+        fields[edit.n_fields++] = (char *)"date", edit.date = (char *)v;
+    }
+    if ((v = cli_opt(cli, "--note")) != NULL)
+        fields[edit.n_fields++] = (char *)"note", edit.note = (char *)v;
+    if ((v = cli_opt(cli, "--amount")) != NULL) {
+        if (cli_parse_amount(cli, "--amount", v, &edit.amount_cents) != CLI_OK)
+            return CLI_USAGE;
+        fields[edit.n_fields++] = (char *)"amount_cents";
+    }
+    if ((v = cli_opt(cli, "--currency")) != NULL)
+        fields[edit.n_fields++] = (char *)"currency", edit.currency = (char *)v;
+    if ((v = cli_opt(cli, "--what")) != NULL)
+        fields[edit.n_fields++] = (char *)"what", edit.what = (char *)v;
+    /* An empty --follow-up ("") takes the follow-up away. */
+    if ((v = cli_opt(cli, "--follow-up")) != NULL) {
+        if (v[0] != '\0' && cli_parse_day(cli, "--follow-up", v) != CLI_OK)
+            return CLI_USAGE;
+        fields[edit.n_fields++] = (char *)"follow_up", edit.follow_up = (char *)v;
+    }
+    if (edit.n_fields == 0)
+        return cli_usage(cli, "say what to correct: --date, --note, --amount, --currency, "
+                              "--what or --follow-up");
+    int rc = cli_connect_session(cli, NULL);
+    if (rc != CLI_OK)
+        return rc;
+    struct folio_error err;
+    return cli_answer(folio_event_edit(cli->connection, &edit, &err), &err, rec_print_answer);
+}
+
+int cmd_event_remove(struct cli *cli)
+{
+    Folio__EventRemove op = FOLIO__EVENT_REMOVE__INIT;
+    op.client_id = (char *)cli->args[0];
+    if (event_seq(cli, cli->args[1], &op.seq) != CLI_OK)
+        return CLI_USAGE;
+    int rc = cli_connect_session(cli, NULL);
+    if (rc != CLI_OK)
+        return rc;
+    struct folio_error err;
+    return cli_answer(folio_event_remove(cli->connection, &op, &err), &err, rec_print_answer);
 }

@@ -87,6 +87,18 @@ Folio__Response *folio_event_add(struct folio_connection *c, const Folio__EventA
     return folio_connection_call_op(c, &event->base, FOLIO__RESPONSE__RESULT_EVENT, err);
 }
 
+Folio__Response *folio_event_edit(struct folio_connection *c, const Folio__EventEdit *edit,
+                                  struct folio_error *err)
+{
+    return folio_connection_call_op(c, &edit->base, FOLIO__RESPONSE__RESULT_EVENT, err);
+}
+
+Folio__Response *folio_event_remove(struct folio_connection *c, const Folio__EventRemove *op,
+                                    struct folio_error *err)
+{
+    return folio_connection_call_op(c, &op->base, FOLIO__RESPONSE__RESULT_EMPTY, err);
+}
+
 Folio__Response *folio_segment(struct folio_connection *c, const Folio__Segment *segment,
                                struct folio_error *err)
 {

@@ -35,6 +35,12 @@ Folio__Response *folio_client_history(struct folio_connection *c, const char *id
                                       uint64_t before, struct folio_error *err);
 Folio__Response *folio_event_add(struct folio_connection *c, const Folio__EventAdd *event,
                                  struct folio_error *err);
+/* The owner corrects an event (the reply: the corrected event) or
+ * withdraws it (an Empty reply). */
+Folio__Response *folio_event_edit(struct folio_connection *c, const Folio__EventEdit *edit,
+                                  struct folio_error *err);
+Folio__Response *folio_event_remove(struct folio_connection *c, const Folio__EventRemove *op,
+                                    struct folio_error *err);
 Folio__Response *folio_segment(struct folio_connection *c, const Folio__Segment *segment,
                                struct folio_error *err);
 /* days 0: the server's default (7). */

@@ -143,6 +143,16 @@ static const struct cli_opt event_add_opts[] = {
     {NULL, NULL, NULL, false, false},
 };
 
+static const struct cli_opt event_edit_opts[] = {
+    {"--date", "DATE", "when it happened, YYYY-MM-DD", false, false},
+    {"--note", "TEXT", "the note (\"\" empties it)", false, false},
+    {"--amount", "AMOUNT", "income events: the amount, e.g. 52000.50", false, false},
+    {"--currency", "CUR", "income events: the currency, ISO 4217", false, false},
+    {"--what", "WHAT", "life, purchase and contact events: what happened", false, false},
+    {"--follow-up", "DATE", "contact events: follow up on DATE (\"\" for none)", false, false},
+    {NULL, NULL, NULL, false, false},
+};
+
 static const struct cli_opt segment_opts[] = {
     {"--city", "CITY", "clients in this city", false, false},
     {"--region", "REGION", "clients in this region", false, false},
@@ -437,11 +447,22 @@ static const struct cli_cmd commands[] = {
      "KIND and ARG:\n"
      "  income AMOUNT       a new income, e.g. 52000.50 (with --currency)\n"
      "  life WHAT           married, divorced, widowed, partnered, child-born,\n"
-     "                      retired, moved, ...\n"
+     "                      retired or moved\n"
      "  purchase WHAT       vehicle, home, boat, ...\n"
      "  contact WHAT        call, visit, email, message, sms\n"
      "  note TEXT           a note (or give it with --note)\n",
      event_add_opts, cmd_event_add},
+    {"event edit", "CLIENT SEQ", 2, 0, "correct an event of your client",
+     "SEQ is the event's number in client history. Only the fields given\n"
+     "change; the client's record (income, marital status, children,\n"
+     "purchases, last contact) is worked out again from the corrected history,\n"
+     "and the history marks the event as corrected. The audit keeps what it\n"
+     "was and what it became.\n",
+     event_edit_opts, cmd_event_edit},
+    {"event remove", "CLIENT SEQ", 2, 0, "withdraw an event of your client",
+     "The event leaves the client's history and the record is worked out\n"
+     "again without it; the audit keeps what it was.\n",
+     NULL, cmd_event_remove},
     {"segment", "", 0, 0, "find the clients that match every filter given",
      "Prints the matching clients and how many match; with --count only how\n"
      "many; with --by how many for each value of KEY.\n",

@@ -341,7 +341,12 @@ static char *human_value(const struct out_field *fld, size_t *width)
         snprintf(buf, sizeof(buf), "-");
         break;
     case OUT_CENTS:
-        format_cents(fld->i, true, buf, sizeof(buf));
+        /* Not set, as JSON's null: a table of events shows amounts of
+         * income events only. */
+        if (fld->zero_null && fld->i == 0)
+            snprintf(buf, sizeof(buf), "-");
+        else
+            format_cents(fld->i, true, buf, sizeof(buf));
         break;
     case OUT_STRS:
     case OUT_UINTS:

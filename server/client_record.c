@@ -222,6 +222,9 @@ static const char *family_check(const Folio__Client *c)
     if (c->marital_status < FOLIO__MARITAL_STATUS__MARITAL_UNSPECIFIED ||
         c->marital_status > FOLIO__MARITAL_STATUS__MARITAL_WIDOWED)
         return "marital_status: not a marital status";
+    if (c->marital_status_typed < FOLIO__MARITAL_STATUS__MARITAL_UNSPECIFIED ||
+        c->marital_status_typed > FOLIO__MARITAL_STATUS__MARITAL_WIDOWED)
+        return "marital_status_typed: not a marital status";
     if (c->children > CLIENT_CHILDREN_MAX)
         return "children: at most " STR(CLIENT_CHILDREN_MAX);
     if (c->n_children_birth_years > CLIENT_CHILDREN_MAX)
@@ -420,6 +423,7 @@ static bool apply_field(Folio__Client *s, const Folio__Client *ch, const char *f
         s->country = copy_string(ch->country, arena, &ok);
     } else if (strcmp(f, "marital_status") == 0) {
         s->marital_status = ch->marital_status;
+        s->marital_status_typed = ch->marital_status;
     } else if (strcmp(f, "children") == 0) {
         s->children = ch->children;
     } else if (strcmp(f, "children_birth_years") == 0) {
@@ -509,17 +513,25 @@ static char *event_word(const char *what, size_t max, struct arena *arena, bool 
     return w;
 }
 
-static bool life_word_ok(const char *w)
+/* The closed sets the server checks event words against: a typo is
+ * refused with the list rather than kept as a new word. */
+static const char *const client_life_words[] = {
+    "married", "divorced", "widowed", "partnered", "child-born", "retired", "moved",
+};
+#define LIFE_WORDS_MSG                                                                             \
+    "what: one of married, divorced, widowed, partnered, child-born, retired, moved"
+
+/* The kinds agents add, and so may correct or withdraw. */
+static const char *const client_agent_kinds[] = {"income", "life", "purchase", "contact", "note"};
+
+bool client_event_correctable(const char *kind)
 {
-    if (w == NULL || w[0] == '\0')
-        return false;
-    for (; *w != '\0'; w++) {
-        if (!is_lower(*w) && *w != '-')
-            return false;
-    }
-    return true;
+    return kind != NULL && IN_LIST(kind, client_agent_kinds);
 }
 
+/* Checks an event's values; c, when given, is the record it is added to,
+ * for room (a correction never adds a child or a purchase by itself: the
+ * replay checks children). */
 static const char *event_check(const Folio__EventAdd *e, const char *kind, const char *what,
                                const Folio__Client *c)
 {
@@ -527,15 +539,15 @@ static const char *event_check(const Folio__EventAdd *e, const char *kind, const
         if (e->amount_cents <= 0 || e->amount_cents > CLIENT_AMOUNT_MAX)
             return "amount_cents: more than 0 and at most " STR(CLIENT_AMOUNT_MAX);
     } else if (strcmp(kind, "life") == 0) {
-        if (!life_word_ok(what))
-            return "what: 1 to " STR(CLIENT_LIFE_MAX) " characters of a-z and -";
-        if (strcmp(what, "child-born") == 0 && c->children >= CLIENT_CHILDREN_MAX)
+        if (what == NULL || !IN_LIST(what, client_life_words))
+            return LIFE_WORDS_MSG;
+        if (c != NULL && strcmp(what, "child-born") == 0 && c->children >= CLIENT_CHILDREN_MAX)
             return "children: at most " STR(CLIENT_CHILDREN_MAX);
     } else if (strcmp(kind, "purchase") == 0) {
         const char *why = validate_field(what, CLIENT_TEXT_MAX, true, &purchase_what_msgs);
         if (why != NULL)
             return what == NULL ? purchase_what_msgs.too_long : why;
-        if (c->n_purchases >= CLIENT_PURCHASES_MAX)
+        if (c != NULL && c->n_purchases >= CLIENT_PURCHASES_MAX)
             return "purchases: at most " STR(CLIENT_PURCHASES_MAX);
     } else if (strcmp(kind, "contact") == 0) {
         if (what == NULL || !IN_LIST(what, client_contacts))
@@ -553,49 +565,97 @@ static const char *event_check(const Folio__EventAdd *e, const char *kind, const
     return note_field(e->note, CLIENT_NOTES_MAX, false, &event_note_msgs);
 }
 
-static bool event_record(Folio__Client *c, const char *kind, const char *what, const char *currency,
-                         const Folio__EventAdd *e, const char *date, struct arena *arena)
+const char *client_event_date_check(const char *kind, const char *date, const char *today)
 {
-    if (strcmp(kind, "income") == 0) {
-        if (!history_append(c, e->amount_cents, currency, date, arena))
-            return false;
-        c->income_cents = e->amount_cents;
+    if (strcmp(kind, "note") == 0)
+        return NULL;
+    int64_t day, now;
+    if (calendar_parse(date, &day) != 0 || calendar_parse(today, &now) != 0)
+        return "date: not a real date";
+    if (day > now + CLIENT_EVENT_AHEAD_DAYS)
+        return "date: more than " STR(CLIENT_EVENT_AHEAD_DAYS) " days ahead; an event that "
+                                                               "happened has a date up to today (a "
+                                                               "follow_up may lie further ahead)";
+    return NULL;
+}
+
+static bool marital_word(const char *what, Folio__MaritalStatus *status)
+{
+    return strcmp(what, "single") != 0 && client_marital_parse(what, status) == 0;
+}
+
+/* Adds a child born in the year of date. */
+static bool child_add(Folio__Client *c, const char *date, struct arena *arena)
+{
+    uint32_t *years = arena_calloc(arena, c->n_children_birth_years + 1, sizeof(*years));
+    if (years == NULL)
+        return false;
+    if (c->n_children_birth_years > 0)
+        memcpy(years, c->children_birth_years, c->n_children_birth_years * sizeof(*years));
+    int y = 0;
+    calendar_parse_date(date, &y, NULL, NULL);
+    years[c->n_children_birth_years] = (uint32_t)y;
+    c->children_birth_years = years;
+    c->n_children_birth_years++;
+    c->children++;
+    return true;
+}
+
+static bool purchase_append(Folio__Client *c, const Folio__TimelineEvent *ev, struct arena *arena)
+{
+    Folio__Purchase *p = arena_alloc(arena, sizeof(*p));
+    Folio__Purchase **list = arena_calloc(arena, c->n_purchases + 1, sizeof(*list));
+    char *kind = arena_strdup(arena, ev->what);
+    char *d = arena_strdup(arena, ev->date);
+    char *note = arena_strdup(arena, ev->note);
+    if (p == NULL || list == NULL || kind == NULL || d == NULL || note == NULL)
+        return false;
+    folio__purchase__init(p);
+    p->kind = kind;
+    p->date = d;
+    p->note = note;
+    p->seq = ev->seq;
+    if (c->n_purchases > 0)
+        memcpy(list, c->purchases, c->n_purchases * sizeof(*list));
+    list[c->n_purchases] = p;
+    c->purchases = list;
+    c->n_purchases++;
+    return true;
+}
+
+/* One event's share of the record: the single step both adding an event
+ * and replaying a timeline take. in_lists: its income or purchase entry is
+ * already in the record's lists (a replay keeps those in place). */
+static const char *event_step(Folio__Client *c, const Folio__TimelineEvent *ev, bool in_lists,
+                              struct arena *arena)
+{
+    if (strcmp(ev->kind, "income") == 0 && !in_lists) {
+        if (!history_append(c, ev->amount_cents, ev->currency, ev->date, arena))
+            return NO_MEMORY;
+        c->income_history[c->n_income_history - 1]->seq = ev->seq;
+        c->income_cents = ev->amount_cents;
         c->currency = c->income_history[c->n_income_history - 1]->currency;
-    } else if (strcmp(kind, "life") == 0) {
+    } else if (strcmp(ev->kind, "life") == 0) {
         Folio__MaritalStatus status;
-        if (strcmp(what, "child-born") == 0) {
-            uint32_t *years = arena_calloc(arena, c->n_children_birth_years + 1, sizeof(*years));
-            if (years == NULL)
-                return false;
-            if (c->n_children_birth_years > 0)
-                memcpy(years, c->children_birth_years, c->n_children_birth_years * sizeof(*years));
-            int y = 0;
-            calendar_parse_date(date, &y, NULL, NULL);
-            years[c->n_children_birth_years] = (uint32_t)y;
-            c->children_birth_years = years;
-            c->n_children_birth_years++;
-            c->children++;
-        } else if (strcmp(what, "single") != 0 && client_marital_parse(what, &status) == 0) {
+        if (strcmp(ev->what, "child-born") == 0) {
+            if (c->children >= CLIENT_CHILDREN_MAX)
+                return "children: at most " STR(CLIENT_CHILDREN_MAX);
+            if (!child_add(c, ev->date, arena))
+                return NO_MEMORY;
+        } else if (marital_word(ev->what, &status)) {
             c->marital_status = status;
         }
-    } else if (strcmp(kind, "purchase") == 0) {
-        Folio__Purchase *p = arena_alloc(arena, sizeof(*p));
-        Folio__Purchase **list = arena_calloc(arena, c->n_purchases + 1, sizeof(*list));
-        char *d = arena_strdup(arena, date);
-        char *note = arena_strdup(arena, e->note);
-        if (p == NULL || list == NULL || d == NULL || note == NULL)
-            return false;
-        folio__purchase__init(p);
-        p->kind = (char *)what;
-        p->date = d;
-        p->note = note;
-        if (c->n_purchases > 0)
-            memcpy(list, c->purchases, c->n_purchases * sizeof(*list));
-        list[c->n_purchases] = p;
-        c->purchases = list;
-        c->n_purchases++;
+    } else if (strcmp(ev->kind, "purchase") == 0 && !in_lists) {
+        if (c->n_purchases >= CLIENT_PURCHASES_MAX)
+            return "purchases: at most " STR(CLIENT_PURCHASES_MAX);
+        if (!purchase_append(c, ev, arena))
+            return NO_MEMORY;
+    } else if (strcmp(ev->kind, "contact") == 0) {
+        /* YYYY-MM-DD strings order as their dates do. */
+        if (strcmp(ev->date, c->last_contact) > 0)
+            c->last_contact = ev->date;
     }
-    return true;
+    return NULL;
 }
 
 /* What rules see in an event, worked out before the event changes the
@@ -614,8 +674,12 @@ static char *event_trigger(const Folio__Client *c, const char *kind, const char 
     return (char *)(prev->amount_cents < cents ? "income:up" : "income:down");
 }
 
-const char *client_apply_event(Folio__Client *client, const Folio__EventAdd *event,
-                               const char *date, Folio__TimelineEvent *ev, struct arena *arena)
+/* Checks an event's words, dates and currency (defaulting to fallback) and
+ * fills ev's kind, what, date, note, amount, currency and follow_up, all
+ * copied into arena. c: the record for room checks, or NULL. */
+static const char *event_fill(const Folio__EventAdd *event, const char *date,
+                              const char *fallback_currency, const Folio__Client *c,
+                              Folio__TimelineEvent *ev, struct arena *arena)
 {
     bool ok = true;
     char *kind = event_word(event->kind, 16, arena, &ok);
@@ -630,41 +694,327 @@ const char *client_apply_event(Folio__Client *client, const Folio__EventAdd *eve
                                 : event_word(event->what, what_max, arena, &ok);
     if (!ok)
         return NO_MEMORY;
-    const char *why = event_check(event, kind, what, client);
+    if (strcmp(kind, "life") == 0 && what == NULL)
+        return LIFE_WORDS_MSG;
+    const char *why = event_check(event, kind, what, c);
     if (why != NULL)
         return why;
     if (calendar_parse_date(date, NULL, NULL, NULL) != 0)
         return "date: not a real date";
-    /* YYYY-MM-DD strings order as their dates do. */
     if (event->follow_up[0] != '\0' && strcmp(event->follow_up, date) < 0)
         return "follow_up: before the event date";
-
     char *currency = (char *)protobuf_c_empty_string;
     if (income) {
-        currency = copy_string(event->currency[0] != '\0' ? event->currency : client->currency,
+        currency = copy_string(event->currency[0] != '\0' ? event->currency : fallback_currency,
                                arena, &ok);
         if (!ok)
             return NO_MEMORY;
         if (!code_ok(currency, 3))
             return "currency: three letters (ISO 4217)";
     }
-    char *day = copy_string(date, arena, &ok);
-    char *text = copy_string(event->note, arena, &ok);
-    char *follow_up = copy_string(event->follow_up, arena, &ok);
-    char *trigger =
-        ok ? event_trigger(client, kind, what, event->amount_cents, currency, arena) : NULL;
-    if (trigger == NULL || !event_record(client, kind, what, currency, event, day, arena))
-        return NO_MEMORY;
-    if (strcmp(kind, "contact") == 0 && strcmp(day, client->last_contact) > 0)
-        client->last_contact = day;
     ev->kind = kind;
     ev->what = what;
-    ev->date = day;
-    ev->note = text;
+    ev->date = copy_string(date, arena, &ok);
+    ev->note = copy_string(event->note, arena, &ok);
+    ev->follow_up = copy_string(event->follow_up, arena, &ok);
     ev->amount_cents = income ? event->amount_cents : 0;
     ev->currency = currency;
-    ev->follow_up = follow_up;
-    ev->trigger = trigger;
+    return ok ? NULL : NO_MEMORY;
+}
+
+const char *client_apply_event(Folio__Client *client, const Folio__EventAdd *event,
+                               const char *date, Folio__TimelineEvent *ev, struct arena *arena)
+{
+    const char *why = event_fill(event, date, client->currency, client, ev, arena);
+    if (why != NULL)
+        return why;
+    ev->trigger = event_trigger(client, ev->kind, ev->what, ev->amount_cents, ev->currency, arena);
+    if (ev->trigger == NULL)
+        return NO_MEMORY;
+    return event_step(client, ev, false, arena);
+}
+
+/* ---------------------------------------------------------------- corrections */
+
+static const char *const client_edit_fields[] = {"date",     "note", "amount_cents",
+                                                 "currency", "what", "follow_up"};
+
+/* Whether fields names name, after checking each is known and named once. */
+static bool edit_names(char **fields, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(fields[i], name) == 0)
+            return true;
+    }
+    return false;
+}
+
+const char *client_event_edit(const Folio__TimelineEvent *old, const Folio__EventEdit *edit,
+                              Folio__TimelineEvent *ev, struct arena *arena)
+{
+    if (!client_event_correctable(old->kind))
+        return "seq: a server's own entry (created, updated, offer...) cannot be corrected";
+    if (edit->n_fields == 0)
+        return "fields: name at least one field to change";
+    for (size_t i = 0; i < edit->n_fields; i++) {
+        if (!IN_LIST(edit->fields[i], client_edit_fields))
+            return "fields: one or more of date, note, amount_cents, currency, what, follow_up";
+        for (size_t j = 0; j < i; j++) {
+            if (strcmp(edit->fields[i], edit->fields[j]) == 0)
+                return "fields: a field named twice";
+        }
+    }
+    bool income = strcmp(old->kind, "income") == 0;
+    if (!income && (edit_names(edit->fields, edit->n_fields, "amount_cents") ||
+                    edit_names(edit->fields, edit->n_fields, "currency")))
+        return "fields: amount_cents and currency belong to income events";
+    if ((income || strcmp(old->kind, "note") == 0) &&
+        edit_names(edit->fields, edit->n_fields, "what"))
+        return "fields: what belongs to life, purchase and contact events";
+    /* The corrected event goes through the checks of a new one. */
+    Folio__EventAdd e = FOLIO__EVENT_ADD__INIT;
+#define PICK(f) (edit_names(edit->fields, edit->n_fields, #f) ? edit->f : old->f)
+    e.kind = old->kind;
+    e.what = PICK(what);
+    e.note = PICK(note);
+    e.amount_cents = PICK(amount_cents);
+    e.currency = PICK(currency);
+    e.follow_up = PICK(follow_up);
+    const char *date = PICK(date);
+#undef PICK
+    *ev = *old;
+    const char *why = event_fill(&e, date, old->currency, NULL, ev, arena);
+    if (why != NULL)
+        return why;
+    ev->seq = old->seq;
+    return NULL;
+}
+
+char *client_event_trigger_of(const Folio__Client *c, const Folio__TimelineEvent *ev,
+                              struct arena *arena)
+{
+    if (strcmp(ev->kind, "income") != 0)
+        return event_trigger(c, ev->kind, ev->what, 0, "", arena);
+    /* Income compares with the entry before its own. */
+    for (size_t i = 1; i < c->n_income_history; i++) {
+        if (c->income_history[i]->seq == ev->seq) {
+            Folio__Client before = *c;
+            before.n_income_history = i;
+            return event_trigger(&before, ev->kind, ev->what, ev->amount_cents, ev->currency,
+                                 arena);
+        }
+    }
+    return (char *)protobuf_c_empty_string;
+}
+
+/* Appends "name: old -> new" to the audit detail, values cut short. */
+static bool diff_add(char **out, const char *name, const char *was, const char *now,
+                     struct arena *arena)
+{
+    if (strcmp(was, now) == 0)
+        return true;
+    char *d = arena_printf(arena, "%s%s%s: %.*s -> %.*s", *out, (*out)[0] ? "; " : "", name,
+                           CLIENT_DIFF_VALUE_MAX, was, CLIENT_DIFF_VALUE_MAX, now);
+    if (d == NULL)
+        return false;
+    *out = d;
+    return true;
+}
+
+char *client_event_diff(const Folio__TimelineEvent *was, const Folio__TimelineEvent *now,
+                        struct arena *arena)
+{
+    char *out = (char *)protobuf_c_empty_string;
+    char a[24], b[24];
+    snprintf(a, sizeof(a), "%lld", (long long)was->amount_cents);
+    snprintf(b, sizeof(b), "%lld", (long long)now->amount_cents);
+    if (!diff_add(&out, "date", was->date, now->date, arena) ||
+        !diff_add(&out, "what", was->what, now->what, arena) ||
+        !diff_add(&out, "amount_cents", a, b, arena) ||
+        !diff_add(&out, "currency", was->currency, now->currency, arena) ||
+        !diff_add(&out, "follow_up", was->follow_up, now->follow_up, arena) ||
+        !diff_add(&out, "note", was->note, now->note, arena))
+        return NULL;
+    return out;
+}
+
+/* ---------------------------------------------------------------- replay */
+
+/* Whether an entry of the timeline sets the marital status: a life event
+ * that names one, or a person typing it (created, updated naming it). */
+enum marital_setter { SETS_NOTHING, SETS_BY_EVENT, SETS_BY_TYPING };
+
+static enum marital_setter marital_setter(const Folio__TimelineEvent *ev)
+{
+    Folio__MaritalStatus status;
+    if (strcmp(ev->kind, "life") == 0)
+        return marital_word(ev->what, &status) ? SETS_BY_EVENT : SETS_NOTHING;
+    if (strcmp(ev->kind, "created") == 0)
+        return SETS_BY_TYPING;
+    if (strcmp(ev->kind, "updated") != 0)
+        return SETS_NOTHING;
+    /* what: the field names, joined by commas. */
+    const char *name = "marital_status";
+    size_t len = strlen(name);
+    for (const char *p = ev->what; (p = strstr(p, name)) != NULL; p += len) {
+        if ((p == ev->what || p[-1] == ',') && (p[len] == '\0' || p[len] == ','))
+            return SETS_BY_TYPING;
+    }
+    return SETS_NOTHING;
+}
+
+static const Folio__TimelineEvent *timeline_find(Folio__TimelineEvent *const *events, size_t n,
+                                                 uint64_t seq)
+{
+    /* Timelines are in seq order: a binary search. */
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (events[mid]->seq == seq)
+            return events[mid];
+        if (events[mid]->seq < seq)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+static bool is_birth(const Folio__TimelineEvent *ev)
+{
+    return strcmp(ev->kind, "life") == 0 && strcmp(ev->what, "child-born") == 0;
+}
+
+/* Takes back the children the old timeline's births added, and their years
+ * (the last matching year for each). */
+static void births_strip(Folio__Client *c, Folio__TimelineEvent *const *was, size_t n_was)
+{
+    for (size_t i = 0; i < n_was; i++) {
+        if (!is_birth(was[i]))
+            continue;
+        if (c->children > 0)
+            c->children--;
+        int y = 0;
+        calendar_parse_date(was[i]->date, &y, NULL, NULL);
+        for (size_t j = c->n_children_birth_years; j-- > 0;) {
+            if (c->children_birth_years[j] == (uint32_t)y) {
+                memmove(c->children_birth_years + j, c->children_birth_years + j + 1,
+                        (c->n_children_birth_years - j - 1) * sizeof(uint32_t));
+                c->n_children_birth_years--;
+                break;
+            }
+        }
+    }
+}
+
+/* Income entries an old event made: corrected in place from the new
+ * timeline, or dropped when it is withdrawn. Returns false on no memory. */
+static bool history_rebuild(Folio__Client *c, Folio__TimelineEvent *const *now, size_t n_now,
+                            bool *dropped, struct arena *arena)
+{
+    Folio__IncomeChange **list = arena_calloc(arena, c->n_income_history + 1, sizeof(*list));
+    if (list == NULL)
+        return false;
+    size_t n = 0;
+    for (size_t i = 0; i < c->n_income_history; i++) {
+        Folio__IncomeChange *h = c->income_history[i];
+        const Folio__TimelineEvent *ev = h->seq != 0 ? timeline_find(now, n_now, h->seq) : NULL;
+        if (h->seq != 0 && (ev == NULL || strcmp(ev->kind, "income") != 0)) {
+            *dropped = true;
+            continue;
+        }
+        if (ev != NULL) {
+            Folio__IncomeChange *copy = arena_alloc(arena, sizeof(*copy));
+            if (copy == NULL)
+                return false;
+            folio__income_change__init(copy);
+            copy->amount_cents = ev->amount_cents;
+            copy->currency = ev->currency;
+            copy->date = ev->date;
+            copy->seq = ev->seq;
+            h = copy;
+        }
+        list[n++] = h;
+    }
+    c->income_history = list;
+    c->n_income_history = n;
+    return true;
+}
+
+/* The same for purchases. */
+static bool purchases_rebuild(Folio__Client *c, Folio__TimelineEvent *const *now, size_t n_now,
+                              struct arena *arena)
+{
+    Folio__Purchase **list = arena_calloc(arena, c->n_purchases + 1, sizeof(*list));
+    if (list == NULL)
+        return false;
+    size_t n = 0;
+    for (size_t i = 0; i < c->n_purchases; i++) {
+        Folio__Purchase *p = c->purchases[i];
+        const Folio__TimelineEvent *ev = p->seq != 0 ? timeline_find(now, n_now, p->seq) : NULL;
+        if (p->seq != 0 && (ev == NULL || strcmp(ev->kind, "purchase") != 0))
+            continue;
+        if (ev != NULL) {
+            Folio__Purchase *copy = arena_alloc(arena, sizeof(*copy));
+            if (copy == NULL)
+                return false;
+            folio__purchase__init(copy);
+            copy->kind = ev->what;
+            copy->date = ev->date;
+            copy->note = ev->note;
+            copy->seq = ev->seq;
+            p = copy;
+        }
+        list[n++] = p;
+    }
+    c->purchases = list;
+    c->n_purchases = n;
+    return true;
+}
+
+/* The last marital setter of a timeline. */
+static enum marital_setter marital_last(Folio__TimelineEvent *const *events, size_t n)
+{
+    for (size_t i = n; i-- > 0;) {
+        enum marital_setter s = marital_setter(events[i]);
+        if (s != SETS_NOTHING)
+            return s;
+    }
+    return SETS_NOTHING;
+}
+
+const char *client_timeline_replay(Folio__Client *c, Folio__TimelineEvent *const *was, size_t n_was,
+                                   Folio__TimelineEvent *const *now, size_t n_now,
+                                   struct arena *arena)
+{
+    /* A record that agrees with was shows what was last typed unless a
+     * life event came after it: then the typed value is the one kept. */
+    if (marital_last(was, n_was) != SETS_BY_EVENT)
+        c->marital_status_typed = c->marital_status;
+    births_strip(c, was, n_was);
+    bool dropped = false;
+    if (!history_rebuild(c, now, n_now, &dropped, arena) ||
+        !purchases_rebuild(c, now, n_now, arena))
+        return NO_MEMORY;
+    c->marital_status = c->marital_status_typed;
+    c->last_contact = (char *)protobuf_c_empty_string;
+    for (size_t i = 0; i < n_now; i++) {
+        const Folio__TimelineEvent *ev = now[i];
+        if (marital_setter(ev) == SETS_BY_TYPING)
+            c->marital_status = c->marital_status_typed;
+        /* An old event's entries stay where they are (or were cut by the
+         * history's bound); a new one's are appended. */
+        const char *why = event_step(c, ev, timeline_find(was, n_was, ev->seq) != NULL, arena);
+        if (why != NULL)
+            return why;
+    }
+    if (c->n_income_history > 0) {
+        c->income_cents = c->income_history[c->n_income_history - 1]->amount_cents;
+        c->currency = c->income_history[c->n_income_history - 1]->currency;
+    } else if (dropped) {
+        c->income_cents = 0;
+        c->currency = (char *)protobuf_c_empty_string;
+    }
     return NULL;
 }
 
@@ -679,6 +1029,8 @@ static const char *const client_event_kinds[] = {
 };
 static const struct validate_msgs event_what_msgs = TEXT_MSGS("what", CLIENT_NOTES_MAX);
 static const struct validate_msgs event_trigger_msgs = TEXT_MSGS("trigger", CLIENT_TEXT_MAX);
+static const struct validate_msgs event_corrected_by_msgs =
+    TEXT_MSGS("corrected_by", CLIENT_NAME_MAX);
 
 const char *client_event_validate(Folio__TimelineEvent *ev)
 {
@@ -703,6 +1055,11 @@ const char *client_event_validate(Folio__TimelineEvent *ev)
     }
     if (ev->amount_cents < 0 || ev->amount_cents > CLIENT_AMOUNT_MAX)
         return "amount_cents: 0 to " STR(CLIENT_AMOUNT_MAX) " cents";
+    if (ev->corrected_at < 0)
+        return "corrected_at: not a time";
+    why = validate_field(ev->corrected_by, CLIENT_NAME_MAX, false, &event_corrected_by_msgs);
+    if (why != NULL)
+        return why;
     if (!code_ok(ev->currency, 3))
         return "currency: three letters (ISO 4217)";
     return NULL;

@@ -30,6 +30,8 @@
 #define CLIENT_CONTACT_INTERVAL_MAX FOLIO_CONTACT_EVERY_MAX /* days */
 #define CLIENT_AMOUNT_MAX           1000000000000000        /* 10^15 cents */
 #define CLIENT_AGE_MAX              150
+#define CLIENT_EVENT_AHEAD_DAYS     7  /* an event that happened: dated up to today + this */
+#define CLIENT_DIFF_VALUE_MAX       64 /* bytes of each value an audit detail quotes */
 
 /* Whole years from birth_date to today; -1 when either is not a date or the
  * birth is after today. Someone born on 29 February turns a year older on
@@ -51,14 +53,56 @@ const char *client_apply_update(Folio__Client *stored, const Folio__Client *chan
 /* Checks an event and applies what it says to the record: income sets
  * income and appends to the history; life married/divorced/widowed/
  * partnered sets marital status, child-born adds a child (birth year from
- * the event date); purchase appends a purchase; contact moves last_contact
- * forward to the event date (never back) and may carry a follow_up date,
- * not before the event's. note changes nothing in the record. Fills ev (a
- * new timeline entry) from it, with its trigger: "purchase:KIND",
- * "life:WHAT", "income:up"/"income:down" against the previous amount in the
- * same currency, else empty. */
+ * the event date), retired and moved change nothing; purchase appends a
+ * purchase; contact moves last_contact forward to the event date (never
+ * back) and may carry a follow_up date, not before the event's. note
+ * changes nothing in the record. Words are a closed set (a typo is refused
+ * with the list). Fills ev (a new timeline entry) from it, with its
+ * trigger: "purchase:KIND", "life:WHAT", "income:up"/"income:down" against
+ * the previous amount in the same currency, else empty. The income and
+ * purchase entries it adds carry ev->seq, so set ev->seq first when known
+ * (the replay below finds them by it); 0 is read as "typed". */
 const char *client_apply_event(Folio__Client *client, const Folio__EventAdd *event,
                                const char *date, Folio__TimelineEvent *ev, struct arena *arena);
+
+/* NULL when an event of kind (income, life, purchase, contact) may be
+ * dated date given the server's today: at most CLIENT_EVENT_AHEAD_DAYS
+ * ahead, for what already happened. Notes are not checked. */
+const char *client_event_date_check(const char *kind, const char *date, const char *today);
+
+/* Whether agents add (and so may correct or withdraw) events of kind. */
+bool client_event_correctable(const char *kind);
+
+/* The event old corrected by edit (EventEdit: the named fields replace
+ * old's), checked as a new event would be, into ev (strings in arena;
+ * seq, time, actor and trigger as old's). NULL or why not. */
+const char *client_event_edit(const Folio__TimelineEvent *old, const Folio__EventEdit *edit,
+                              Folio__TimelineEvent *ev, struct arena *arena);
+
+/* "date: A -> B; amount_cents: 1 -> 2", the fields that differ, each value
+ * cut to CLIENT_DIFF_VALUE_MAX bytes (so at most six such); empty when
+ * none differ, NULL when out of memory. */
+char *client_event_diff(const Folio__TimelineEvent *was, const Folio__TimelineEvent *now,
+                        struct arena *arena);
+
+/* The trigger of ev as it lies in the (replayed) record c: income compares
+ * with the history entry before its own. NULL when out of memory. */
+char *client_event_trigger_of(const Folio__Client *c, const Folio__TimelineEvent *ev,
+                              struct arena *arena);
+
+/* The one way a record's derived fields (income, currency and income
+ * history, marital status, children and their years, purchases,
+ * last_contact) follow its timeline. c agrees with the timeline was (both
+ * in seq order); afterwards it agrees with now, as if now's events had
+ * been added one by one (client_apply_event) on top of what people typed:
+ * history and purchase entries of events in both stay in place, corrected;
+ * those of events gone from now are dropped; those of new events are
+ * appended in seq order; births and marital life events are replayed in
+ * order against marital_status_typed. A fresh replay passes was empty.
+ * NULL, or why not (children over their bound). Allocates from arena. */
+const char *client_timeline_replay(Folio__Client *c, Folio__TimelineEvent *const *was, size_t n_was,
+                                   Folio__TimelineEvent *const *now, size_t n_now,
+                                   struct arena *arena);
 
 /* Checks a timeline event as stored (from a bundle, say): a known kind,
  * printable bounded text, real dates, a follow-up only on a contact and not

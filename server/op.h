@@ -105,7 +105,9 @@
     X(CLIENT_IMPORT, client_import, AGENT, NONE, NULL, NULL, op_client_import_write, NULL) \
     X(STATS_GET, stats_get, FIRM_ADMIN, NONE, op_stats_get_read, NULL, NULL, NULL) \
     X(CLIENT_FIND, client_find, SESSION, HEAVY_READ, op_client_find_read, \
-      NULL, op_client_find_write, NULL)
+      NULL, op_client_find_write, NULL) \
+    X(EVENT_EDIT, event_edit, SESSION, NONE, NULL, NULL, op_event_edit_write, NULL) \
+    X(EVENT_REMOVE, event_remove, SESSION, NONE, NULL, NULL, op_event_remove_write, NULL)
 // clang-format on
 
 struct op {
@@ -178,6 +180,11 @@ int op_client_update_write(struct request *req, MDB_txn *txn);
 int op_client_erase_write(struct request *req, MDB_txn *txn);
 int op_client_history_read(struct request *req, MDB_txn *txn);
 int op_event_add_write(struct request *req, MDB_txn *txn);
+/* The owner corrects (edit) or withdraws (remove) an event agents add; the
+ * record is replayed from the new timeline in the same transaction, and
+ * the audit keeps what the event was and became. */
+int op_event_edit_write(struct request *req, MDB_txn *txn);
+int op_event_remove_write(struct request *req, MDB_txn *txn);
 int op_segment_read(struct request *req, MDB_txn *txn);
 
 /* op_rule.c */

@@ -128,6 +128,7 @@ int op_client_add_write(struct request *req, MDB_txn *txn)
     client->created_at = client->updated_at = req->now;
     client->version = 1;
     client->last_contact = (char *)"";
+    client->marital_status_typed = client->marital_status;
     client->n_income_history = 0;
     client->income_history = NULL;
     if (client->income_cents != 0 || client->currency[0] != '\0') {
@@ -389,8 +390,13 @@ int op_event_add_write(struct request *req, MDB_txn *txn)
     if (date == NULL || ev == NULL)
         return request_oom(req);
     folio__timeline_event__init(ev);
+    /* The record's entries name the event by its seq (client_record.h). */
+    if ((rc = store_timeline_next_seq(store, txn, id, &ev->seq)) != 0)
+        return request_store_error(req, rc, "record the event");
     const char *last_contact = client->last_contact;
     const char *why = client_apply_event(client, event, date, ev, &req->arena);
+    if (why == NULL)
+        why = client_event_date_check(ev->kind, ev->date, today);
     if (why != NULL)
         return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "%s", why);
     ev->time = req->now;
@@ -404,7 +410,7 @@ int op_event_add_write(struct request *req, MDB_txn *txn)
     char *detail = arena_printf(&req->arena, "%s%s%s", ev->kind, ev->what[0] ? " " : "", ev->what);
     if (detail == NULL)
         return request_oom(req);
-    if ((rc = store_timeline_append(store, txn, id, ev)) != 0 ||
+    if ((rc = store_timeline_put(store, txn, id, ev->seq, ev)) != 0 ||
         (rc = op_client_event_index(store, txn, id, client->owner_id, ev)) != 0 ||
         (rc = audit_append_client(req, txn, client->id, "event.add", client->id, detail,
                                   ev->kind)) != 0)
@@ -412,6 +418,191 @@ int op_event_add_write(struct request *req, MDB_txn *txn)
     req->response.result_case = FOLIO__RESPONSE__RESULT_EVENT;
     req->response.event = ev;
     return 0;
+}
+
+/* Removes the agenda entries op_client_event_index made for ev. */
+static int op_client_event_unindex(struct store *store, MDB_txn *txn,
+                                   const uint8_t id[STORE_CLIENT_ID_BYTES], uint64_t owner_id,
+                                   const Folio__TimelineEvent *ev)
+{
+    struct store_agenda_key key = {.owner_id = owner_id, .seq = ev->seq};
+    memcpy(key.client_id, id, STORE_CLIENT_ID_BYTES);
+    int rc = 0;
+    if (ev->follow_up[0] != '\0') {
+        key.kind = STORE_AGENDA_FOLLOW_UP;
+        key.date = calendar_text_key(ev->follow_up);
+        rc = store_agenda_delete(store, txn, &key);
+    }
+    if (rc == 0 && ev->trigger[0] != '\0') {
+        key.kind = STORE_AGENDA_EVENT;
+        key.date = calendar_text_key(ev->date);
+        rc = store_agenda_delete(store, txn, &key);
+    }
+    return rc;
+}
+
+/* A correction in the making: the client, its timeline before (was) and
+ * after (now), and the event at stake. */
+struct op_correction {
+    uint8_t id[STORE_CLIENT_ID_BYTES];
+    Folio__Client *client;
+    Folio__TimelineEvent **was;
+    size_t n_was;
+    size_t at; /* was[at] is the event corrected or withdrawn */
+    Folio__TimelineEvent **now;
+    size_t n_now;
+};
+
+/* Finds the owner's client and its event seq, one agents add; reads the
+ * whole timeline for the replay. */
+static int op_correction_start(struct request *req, MDB_txn *txn, const char *client_id,
+                               uint64_t seq, struct op_correction *c)
+{
+    int rc = request_client(req, txn, "client_id", client_id, false, c->id, &c->client);
+    if (rc != 0)
+        return rc;
+    rc = store_timeline_all(&req->server->store, txn, c->id, &req->arena, &c->was, &c->n_was);
+    if (rc == ENOMEM)
+        return request_oom(req);
+    if (rc != 0)
+        return request_store_error(req, rc, "read the client's history");
+    for (c->at = 0; c->at < c->n_was && c->was[c->at]->seq != seq; c->at++)
+        ;
+    if (seq == 0 || c->at == c->n_was)
+        return request_fail(req, FOLIO__CODE__NOT_FOUND, "client %s has no event %llu",
+                            c->client->id, (unsigned long long)seq);
+    if (!client_event_correctable(c->was[c->at]->kind))
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,
+                            "seq: event %llu is the server's own %s entry, kept as it is",
+                            (unsigned long long)seq, c->was[c->at]->kind);
+    c->now = arena_calloc(&req->arena, c->n_was, sizeof(*c->now));
+    if (c->now == NULL)
+        return request_oom(req);
+    memcpy(c->now, c->was, c->n_was * sizeof(*c->now));
+    c->n_now = c->n_was;
+    return 0;
+}
+
+/* Replays the new timeline into the record and stores the record, in the
+ * transaction of the timeline's change. */
+static int op_correction_finish(struct request *req, MDB_txn *txn, struct op_correction *c)
+{
+    const char *why =
+        client_timeline_replay(c->client, c->was, c->n_was, c->now, c->n_now, &req->arena);
+    if (why != NULL)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "%s", why);
+    why = client_validate(c->client);
+    if (why != NULL)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "%s", why);
+    c->client->version++;
+    c->client->updated_at = req->now;
+    int rc = store_client_put(&req->server->store, txn, c->id, c->client);
+    return rc == 0 ? 0 : request_store_error(req, rc, "correct the record");
+}
+
+/* An income event's trigger (income:up, income:down) compares it with the
+ * entry before it: correcting or withdrawing one income changes what the
+ * next says. Rewrites each other income event whose trigger the corrected
+ * record no longer bears out, with its agenda entry. */
+static int op_correction_triggers(struct request *req, MDB_txn *txn, struct op_correction *c,
+                                  const Folio__TimelineEvent *skip)
+{
+    struct store *store = &req->server->store;
+    for (size_t i = 0; i < c->n_now; i++) {
+        Folio__TimelineEvent *ev = c->now[i];
+        if (ev == skip || strcmp(ev->kind, "income") != 0)
+            continue;
+        char *trigger = client_event_trigger_of(c->client, ev, &req->arena);
+        if (trigger == NULL)
+            return request_oom(req);
+        if (strcmp(trigger, ev->trigger) == 0)
+            continue;
+        int rc = op_client_event_unindex(store, txn, c->id, c->client->owner_id, ev);
+        ev->trigger = trigger;
+        if (rc != 0 || (rc = store_timeline_replace(store, txn, c->id, ev)) != 0 ||
+            (rc = op_client_event_index(store, txn, c->id, c->client->owner_id, ev)) != 0)
+            return request_store_error(req, rc, "correct the timeline");
+    }
+    return 0;
+}
+
+int op_event_edit_write(struct request *req, MDB_txn *txn)
+{
+    Folio__EventEdit *edit = req->msg->event_edit;
+    struct store *store = &req->server->store;
+    struct op_correction c = {0};
+    int rc = op_correction_start(req, txn, edit->client_id, edit->seq, &c);
+    if (rc != 0)
+        return rc;
+    const Folio__TimelineEvent *old = c.was[c.at];
+    Folio__TimelineEvent *ev = request_alloc(req, sizeof(*ev));
+    if (ev == NULL)
+        return request_oom(req);
+    const char *why = client_event_edit(old, edit, ev, &req->arena);
+    char today[CALENDAR_DATE_TEXT + 1];
+    calendar_today(req->now, today);
+    /* An old entry dated ahead is left as it is unless its date changes. */
+    if (why == NULL && strcmp(ev->date, old->date) != 0)
+        why = client_event_date_check(ev->kind, ev->date, today);
+    if (why != NULL)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "%s", why);
+    ev->corrected_by = (char *)req->actor.name;
+    ev->corrected_at = req->now;
+    c.now[c.at] = ev;
+    if ((rc = op_correction_finish(req, txn, &c)) != 0 ||
+        (rc = op_correction_triggers(req, txn, &c, ev)) != 0)
+        return rc;
+    ev->trigger = client_event_trigger_of(c.client, ev, &req->arena);
+    char *diff = client_event_diff(old, ev, &req->arena);
+    if (ev->trigger == NULL || diff == NULL)
+        return request_oom(req);
+    char *detail = arena_printf(&req->arena, "seq %llu %s: %s", (unsigned long long)ev->seq,
+                                ev->kind, diff[0] != '\0' ? diff : "no change");
+    char *kept = arena_printf(&req->arena, "seq %llu %s", (unsigned long long)ev->seq, ev->kind);
+    if (detail == NULL || kept == NULL)
+        return request_oom(req);
+    uint64_t owner = c.client->owner_id;
+    if ((rc = op_client_event_unindex(store, txn, c.id, owner, old)) != 0 ||
+        (rc = store_timeline_replace(store, txn, c.id, ev)) != 0 ||
+        (rc = op_client_event_index(store, txn, c.id, owner, ev)) != 0 ||
+        (rc = audit_append_client(req, txn, c.client->id, "event.edit", c.client->id, detail,
+                                  kept)) != 0)
+        return request_store_error(req, rc, "correct the event");
+    req->response.result_case = FOLIO__RESPONSE__RESULT_EVENT;
+    req->response.event = ev;
+    return 0;
+}
+
+int op_event_remove_write(struct request *req, MDB_txn *txn)
+{
+    Folio__EventRemove *remove = req->msg->event_remove;
+    struct store *store = &req->server->store;
+    struct op_correction c = {0};
+    int rc = op_correction_start(req, txn, remove->client_id, remove->seq, &c);
+    if (rc != 0)
+        return rc;
+    const Folio__TimelineEvent *old = c.was[c.at];
+    memmove(c.now + c.at, c.now + c.at + 1, (c.n_now - c.at - 1) * sizeof(*c.now));
+    c.n_now--;
+    if ((rc = op_correction_finish(req, txn, &c)) != 0 ||
+        (rc = op_correction_triggers(req, txn, &c, NULL)) != 0)
+        return rc;
+    /* The audit keeps what the timeline no longer shows. */
+    Folio__TimelineEvent blank = FOLIO__TIMELINE_EVENT__INIT;
+    char *diff = client_event_diff(old, &blank, &req->arena);
+    char *detail = diff == NULL ? NULL
+                                : arena_printf(&req->arena, "seq %llu %s withdrawn: %s",
+                                               (unsigned long long)old->seq, old->kind, diff);
+    char *kept =
+        arena_printf(&req->arena, "seq %llu %s withdrawn", (unsigned long long)old->seq, old->kind);
+    if (detail == NULL || kept == NULL)
+        return request_oom(req);
+    if ((rc = op_client_event_unindex(store, txn, c.id, c.client->owner_id, old)) != 0 ||
+        (rc = store_timeline_delete(store, txn, c.id, old->seq)) != 0 ||
+        (rc = audit_append_client(req, txn, c.client->id, "event.remove", c.client->id, detail,
+                                  kept)) != 0)
+        return request_store_error(req, rc, "withdraw the event");
+    return request_reply_empty(req);
 }
 
 /* ---------------------------------------------------------------- segment */

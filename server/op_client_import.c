@@ -233,6 +233,7 @@ static Folio__Client *ci_prepare(struct request *req, const Folio__Client *in)
     c->owner = (char *)"";
     c->income_trend = (char *)"";
     c->last_contact = (char *)"";
+    c->marital_status_typed = c->marital_status; /* typed, as in client add */
     c->created_at = c->updated_at = req->now;
     c->version = 1;
     c->n_income_history = 0;

@@ -452,8 +452,8 @@ int store_client_prefix(struct store *s, MDB_txn *txn, uint64_t owner_id, const 
     return rc == 1 ? 0 : rc;
 }
 
-int store_timeline_append(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLIENT_ID_BYTES],
-                          Folio__TimelineEvent *ev)
+int store_timeline_next_seq(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLIENT_ID_BYTES],
+                            uint64_t *next)
 {
     MDB_cursor *cur;
     int rc = mdb_cursor_open(txn, s->timeline, &cur);
@@ -479,6 +479,15 @@ int store_timeline_append(struct store *s, MDB_txn *txn, const uint8_t id[STORE_
         rc = 0;
     }
     mdb_cursor_close(cur);
+    *next = seq;
+    return rc;
+}
+
+int store_timeline_append(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLIENT_ID_BYTES],
+                          Folio__TimelineEvent *ev)
+{
+    uint64_t seq;
+    int rc = store_timeline_next_seq(s, txn, id, &seq);
     if (rc != 0)
         return rc;
     return store_timeline_put(s, txn, id, seq, ev);
@@ -496,6 +505,80 @@ int store_timeline_put(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLI
         return rc;
     ev->seq = seq;
     return 0;
+}
+
+int store_timeline_get(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLIENT_ID_BYTES],
+                       uint64_t seq, struct arena *arena, Folio__TimelineEvent **out)
+{
+    uint8_t key[TIMELINE_KEY_BYTES];
+    timeline_key(key, id, seq);
+    return store_get_message(txn, s->timeline, key, sizeof(key), &folio__timeline_event__descriptor,
+                             arena, (void **)out);
+}
+
+int store_timeline_replace(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLIENT_ID_BYTES],
+                           const Folio__TimelineEvent *ev)
+{
+    uint8_t key[TIMELINE_KEY_BYTES];
+    timeline_key(key, id, ev->seq);
+    MDB_val k = {sizeof(key), key};
+    MDB_val v;
+    int rc = mdb_get(txn, s->timeline, &k, &v);
+    if (rc != 0)
+        return rc;
+    return store_put_message(txn, s->timeline, key, sizeof(key), &ev->base, 0);
+}
+
+int store_timeline_delete(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLIENT_ID_BYTES],
+                          uint64_t seq)
+{
+    uint8_t key[TIMELINE_KEY_BYTES];
+    timeline_key(key, id, seq);
+    MDB_val k = {sizeof(key), key};
+    return mdb_del(txn, s->timeline, &k, NULL);
+}
+
+int store_timeline_all(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLIENT_ID_BYTES],
+                       struct arena *arena, Folio__TimelineEvent ***out, size_t *count)
+{
+    *out = NULL;
+    *count = 0;
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(txn, s->timeline, &cur);
+    if (rc != 0)
+        return rc;
+    uint8_t key[TIMELINE_KEY_BYTES];
+    timeline_key(key, id, 0);
+    MDB_val k = {sizeof(key), key};
+    MDB_val v;
+    size_t cap = 0;
+    Folio__TimelineEvent **list = NULL;
+    for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0 && timeline_key_of(&k, id);
+         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        if (*count == cap) {
+            /* Doubling in the arena leaves the old arrays behind: at most
+             * as much again as the final one. */
+            size_t grown = cap == 0 ? 64 : cap * 2;
+            Folio__TimelineEvent **bigger = arena_calloc(arena, grown, sizeof(*bigger));
+            if (bigger == NULL) {
+                rc = ENOMEM;
+                break;
+            }
+            if (*count > 0)
+                memcpy(bigger, list, *count * sizeof(*list));
+            list = bigger;
+            cap = grown;
+        }
+        list[*count] = folio__timeline_event__unpack(&arena->allocator, v.mv_size, v.mv_data);
+        if (list[*count] == NULL) {
+            rc = arena->exhausted ? ENOMEM : EINVAL;
+            break;
+        }
+        (*count)++;
+    }
+    mdb_cursor_close(cur);
+    *out = list;
+    return rc == 0 || rc == MDB_NOTFOUND ? 0 : rc;
 }
 
 struct timeline_page {

@@ -76,6 +76,9 @@ int store_client_summary_get(struct store *s, MDB_txn *txn, uint64_t owner_id,
 int store_client_prefix(struct store *s, MDB_txn *txn, uint64_t owner_id, const uint8_t prefix[16],
                         size_t nibbles, uint8_t (*ids)[STORE_CLIENT_ID_BYTES], size_t max,
                         size_t *count);
+/* The seq the client's next appended event will get. */
+int store_timeline_next_seq(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLIENT_ID_BYTES],
+                            uint64_t *next);
 
 /* Appends ev to the client's timeline, assigning ev->seq. */
 int store_timeline_append(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLIENT_ID_BYTES],
@@ -86,6 +89,26 @@ int store_timeline_append(struct store *s, MDB_txn *txn, const uint8_t id[STORE_
  * client's timeline in order. MDB_KEYEXIST when that number is taken. */
 int store_timeline_put(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLIENT_ID_BYTES],
                        uint64_t seq, Folio__TimelineEvent *ev);
+
+/* The client's event number seq, unpacked into arena. MDB_NOTFOUND when
+ * there is none. */
+int store_timeline_get(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLIENT_ID_BYTES],
+                       uint64_t seq, struct arena *arena, Folio__TimelineEvent **out);
+
+/* Rewrites the client's event number ev->seq (a correction); MDB_NOTFOUND
+ * when there is none. The caller keeps the agenda entries in step. */
+int store_timeline_replace(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLIENT_ID_BYTES],
+                           const Folio__TimelineEvent *ev);
+
+/* Removes the client's event number seq (a withdrawal); MDB_NOTFOUND when
+ * there is none. The caller keeps the agenda entries in step. */
+int store_timeline_delete(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLIENT_ID_BYTES],
+                          uint64_t seq);
+
+/* The client's whole timeline, oldest first, unpacked into arena (whose cap
+ * bounds it: ENOMEM when it does not fit), for a replay. */
+int store_timeline_all(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLIENT_ID_BYTES],
+                       struct arena *arena, Folio__TimelineEvent ***out, size_t *count);
 
 /* Newest first, seq < before (0: from the newest), at most limit (clamped to
  * 1000). *next is the seq to pass as before for the next page, or 0. */

@@ -299,13 +299,14 @@ expect "the card shows purchases" 0 "vehicle 2025-06-30 red car"
 run "" "$FOLIO" client history "$ana"
 expect "client history" 0 "child-born"
 header=$(head -1 <<<"$OUT" | tr -s ' ')
-[[ $header == "SEQ DATE KIND WHAT ACTOR NOTE" ]] && pass "client history table columns" ||
+[[ $header == "SEQ DATE KIND WHAT ACTOR NOTE AMOUNT CURRENCY CORRECTED BY" ]] && pass "client history table columns" ||
   fail "client history table columns" "$header"
 run "" "$FOLIO" client history "$ana" --json
-json_check "client history --json newest first" "$OUT" '
+json_check "client history --json newest date first, then the later recorded" "$OUT" '
 set(d) == {"events", "next"} and d["next"] is None and
-[e["seq"] for e in d["events"]] == sorted((e["seq"] for e in d["events"]), reverse=True) and
-d["events"][-1]["kind"] == "created" and
+[(e["date"], e["seq"]) for e in d["events"]] ==
+  sorted(((e["date"], e["seq"]) for e in d["events"]), reverse=True) and
+[e["kind"] for e in d["events"]].count("created") == 1 and
 [e["kind"] for e in d["events"]].count("updated") == 2'
 run "" "$FOLIO" client history "$ana" --limit 2 --json
 json_check "client history --limit pages" "$OUT" 'len(d["events"]) == 2 and d["next"].isdigit()'
@@ -314,7 +315,8 @@ run "" "$FOLIO" client history "$ana" --limit 2
 expect "client history notes the next page, on stderr" 0 "" "more follow: add --before $before"
 run "" "$FOLIO" client history "$ana" --before "$before" --limit 1000 --json
 json_check "client history --before gives older events" "$OUT" \
-  "all(e['seq'] < $before for e in d['events']) and d['events'][-1]['kind'] == 'created'"
+  "all(e['seq'] < $before for e in d['events']) and
+   any(e['kind'] == 'created' for e in d['events'])"
 
 # ---------------------------------------------------------------- segment
 
@@ -423,6 +425,80 @@ run "" "$FOLIO" --json admin audit --limit 5
 json_check "a firm search is audited without its text" "$OUT" "
 [r for r in d['records'] if r['action'] == 'client.find'] and
 all('bjorn' not in (r['detail'] or '') for r in d['records'] if r['action'] == 'client.find')"
+
+
+# ---------------------------------------------------------------- correcting the timeline
+
+export FOLIO_CONFIG=$alice_cfg
+for args in "event edit" "event edit abc" "event edit abc 0 --note x" "event edit abc x --note x" \
+  "event edit abc 3" "event edit abc 3 --amount 1.234" "event edit abc 3 --date 2026-02-30" \
+  "event remove abc" "event remove abc -1" "event remove abc 3 4"; do
+  # shellcheck disable=SC2086
+  run "" "$FOLIO" $args
+  expect "usage error exits 2: folio $args" 2
+done
+for cmd in "event edit" "event remove"; do
+  # shellcheck disable=SC2086
+  run "" "$FOLIO" $cmd --help
+  expect "folio $cmd --help" 0 "usage: folio"
+done
+run "" "$FOLIO" --json client add --name "Timeline Tess" --income 1000 --currency EUR
+tess=$(json_get "$OUT" 'd["client"]["id"]')
+run "" "$FOLIO" --json event add "$tess" income 5000 --currency EUR --date 2026-01-10
+inc=$(json_get "$OUT" 'd["event"]["seq"]')
+run "" "$FOLIO" --json event add "$tess" life maried
+expect "a typo in a life event is refused" 2
+json_check "the refusal lists the words" "$ERR" '"child-born, retired, moved" in d["error"]["message"]'
+run "" "$FOLIO" --json event add "$tess" life divorced --date 2026-01-05
+life=$(json_get "$OUT" 'd["event"]["seq"]')
+run "" "$FOLIO" --json event add "$tess" contact call --date 2026-01-20
+call=$(json_get "$OUT" 'd["event"]["seq"]')
+run "" "$FOLIO" --json event add "$tess" contact visit --date 2099-01-01
+expect "an event far ahead of the server's today is refused" 2 "" "days ahead"
+run "" "$FOLIO" --json event edit "$tess" "$inc" --amount 500
+expect "event edit an income" 0
+json_check "event edit returns the corrected event, marked" "$OUT" '
+d["event"]["amount"] == 500 and d["event"]["corrected_by"] == "alice" and d["event"]["corrected_at"]'
+run "" "$FOLIO" --json client show "$tess"
+json_check "the record follows the corrected income" "$OUT" '
+d["client"]["income"] == 500 and d["client"]["income_trend"] == "down"'
+run "" "$FOLIO" --json event edit "$tess" "$life" --what married
+run "" "$FOLIO" --json event edit "$tess" "$call" --date 2026-01-02
+run "" "$FOLIO" --json client show "$tess"
+json_check "the record follows the corrected life and contact events" "$OUT" '
+d["client"]["marital_status"] == "married" and d["client"]["last_contact"] == "2026-01-02"'
+run "" "$FOLIO" --json event edit "$tess" "$life" --amount 5
+expect "an amount on a life event is refused" 2 "" "income events"
+run "" "$FOLIO" --json event edit "$tess" 1 --note x
+expect "the server's own entries stay as they are" 2 "" "server's own"
+run "" "$FOLIO" --json event edit "$tess" 999 --note x
+expect "no such event" 1
+json_check "no such event is NOT_FOUND" "$ERR" 'd["error"]["code"] == "NOT_FOUND"'
+run "" "$FOLIO" client history "$tess"
+expect "client history marks corrected events and shows amounts" 0 "alice"
+[[ $OUT == *"EUR"* && $OUT == *"CORRECTED BY"* ]] &&
+  pass "client history shows currencies and a corrected column" ||
+  fail "client history shows currencies and a corrected column" "$OUT"
+run "" "$FOLIO" --json client history "$tess"
+json_check "client history sorts by event date, newest first" "$OUT" '
+[e["date"] for e in d["events"]] == sorted([e["date"] for e in d["events"]], reverse=True)'
+run "" "$FOLIO" --json event remove "$tess" "$inc"
+expect "event remove" 0
+run "" "$FOLIO" --json client show "$tess"
+json_check "a withdrawn income leaves the typed one" "$OUT" '
+d["client"]["income"] == 1000 and d["client"]["currency"] == "EUR"'
+run "" "$FOLIO" --json client history "$tess"
+json_check "a withdrawn event is gone from the history" "$OUT" "
+all(e['seq'] != $inc for e in d['events'])"
+export FOLIO_CONFIG=$bob_cfg
+run "" "$FOLIO" --json event remove "$tess" "$call"
+expect "another agent cannot withdraw the event" 1
+json_check "another agent gets NOT_FOUND" "$ERR" 'd["error"]["code"] == "NOT_FOUND"'
+export FOLIO_CONFIG=$boss_cfg
+run "" "$FOLIO" --json admin audit --limit 20
+json_check "the audit keeps what the events were and became" "$OUT" "
+any(r['action'] == 'event.edit' and 'amount_cents: 500000 -> 50000' in r['detail'] for r in d['records']) and
+any(r['action'] == 'event.remove' and 'withdrawn' in r['detail'] for r in d['records'])"
 
 stop_server
 [[ $RC == 0 ]] && pass "foliod exits 0 on SIGTERM" ||

@@ -136,6 +136,10 @@ json_check "client search finds by phone digits" "$OUT" 'len(d["clients"]) == 1'
 j "event add" event add "$ana" purchase vehicle --date 2026-03-01 --note "a new car"
 j "event add (contact)" event add "$ana" contact call --date 2026-03-01 --follow-up 2026-03-04
 j "event add (income)" event add "$ana" income 54000 --currency PEN --date 2026-03-01
+income_seq=$(json_get "$OUT" 'd["event"]["seq"]')
+j "event edit" event edit "$ana" "$income_seq" --amount 55000 --note "a typo"
+j "event add (to withdraw)" event add "$ana" note "by mistake"
+j "event remove" event remove "$ana" "$(json_get "$OUT" 'd["event"]["seq"]')"
 j "client history" client history "$ana" --limit 2
 json_check "client history pages" "$OUT" 'd["next"] is not None'
 j "segment" segment --city Lima --date 2026-03-02

@@ -114,7 +114,7 @@ static const char *const authz_unauthenticated[AS_COUNT] = {
     [AS_EXPIRED] = "your session has expired; log in again",
 };
 
-#define AUTHZ_ROWS_MAX 80
+#define AUTHZ_ROWS_MAX 96
 
 /* Everything the rows name, made once. */
 static struct {
@@ -624,6 +624,45 @@ static void build_event_add(struct authz_cell *c)
     m->client_id = fx.client_id;
     m->kind = "note";
     m->note = "called about the plan";
+    CELL_SET(c, m);
+    cell_no_client(c, fx.client_id);
+}
+
+/* A note of the owner's on the fixture's client, for one cell to correct
+ * or withdraw: its seq. */
+static uint64_t authz_add_note(void)
+{
+    Folio__EventAdd event = FOLIO__EVENT_ADD__INIT;
+    event.client_id = fx.client_id;
+    event.kind = "note";
+    event.note = "a note to correct";
+    struct folio_error err = {0};
+    Folio__Response *r = harness_ok(folio_event_add(fx.conn[AS_OWNER], &event, &err), &err);
+    uint64_t seq = r->event->seq;
+    folio_response_free(r);
+    return seq;
+}
+
+static void build_event_edit(struct authz_cell *c)
+{
+    static char *fields[] = {"note"};
+    Folio__EventEdit *m = cell_alloc(c, sizeof(*m));
+    folio__event_edit__init(m);
+    m->client_id = fx.client_id;
+    m->seq = authz_add_note();
+    m->fields = fields;
+    m->n_fields = 1;
+    m->note = "corrected";
+    CELL_SET(c, m);
+    cell_no_client(c, fx.client_id);
+}
+
+static void build_event_remove(struct authz_cell *c)
+{
+    Folio__EventRemove *m = cell_alloc(c, sizeof(*m));
+    folio__event_remove__init(m);
+    m->client_id = fx.client_id;
+    m->seq = authz_add_note();
     CELL_SET(c, m);
     cell_no_client(c, fx.client_id);
 }
@@ -1233,6 +1272,11 @@ static const struct authz_row authz_rows[] = {
     {"client_history", NULL, build_client_history,
      {OK, NOTFOUND, NOTFOUND, NOTFOUND, NOTFOUND, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
     {"event_add", NULL, build_event_add,
+     {OK, NOTFOUND, NOTFOUND, NOTFOUND, NOTFOUND, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
+    /* Only the owner corrects or withdraws an event. */
+    {"event_edit", NULL, build_event_edit,
+     {OK, NOTFOUND, NOTFOUND, NOTFOUND, NOTFOUND, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
+    {"event_remove", NULL, build_event_remove,
      {OK, NOTFOUND, NOTFOUND, NOTFOUND, NOTFOUND, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
     /* Everyone segments its own portfolio. */
     {"segment", NULL, build_segment,

@@ -27,9 +27,9 @@
 
 static char *tags[] = {"vip", "Golf"};
 static Folio__IncomeChange inc1 = {PROTOBUF_C_MESSAGE_INIT(&folio__income_change__descriptor),
-                                   300000, "EUR", "2020-01-01"};
+                                   300000, "EUR", "2020-01-01", 0};
 static Folio__IncomeChange inc2 = {PROTOBUF_C_MESSAGE_INIT(&folio__income_change__descriptor),
-                                   200000, "EUR", "2021-01-01"};
+                                   200000, "EUR", "2021-01-01", 0};
 static Folio__IncomeChange *history[] = {&inc1, &inc2};
 
 /* A record with every summarised field set. */
