@@ -9,12 +9,16 @@
 #include "vcard.h"
 
 #include "csv_file.h" /* csv_file_utf8_valid */
+#include "wire_limits.h"
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#define VCARD_TEXT_(x) #x
+#define VCARD_TEXT(x)  VCARD_TEXT_(x)
 
 struct vcard_reader {
     struct arena *arena;
@@ -220,7 +224,14 @@ static void vcard_property(struct vcard_reader *r, const char *name, char *value
         char *part[1];
         vcard_split(value, part, 1);
         const char *note = vcard_keep(r, part[0]);
-        if (note != NULL)
+        /* NOTEs are joined into the client's notes, which hold what the
+         * server takes: unbounded, they would also make an export whose one
+         * NOTE is too long to read back. */
+        size_t had = c->note != NULL ? strlen(c->note) + 1 : 0;
+        if (note != NULL && had + strlen(note) > FOLIO_NOTES_MAX)
+            vcard_card_note(r,
+                            "NOTE beyond " VCARD_TEXT(FOLIO_NOTES_MAX) " bytes in all: left out");
+        else if (note != NULL)
             c->note = c->note == NULL ? note : arena_printf(r->arena, "%s\n%s", c->note, note);
     }
 }

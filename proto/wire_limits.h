@@ -14,5 +14,6 @@
 #define FOLIO_CONTACT_EVERY_MAX 3650 /* days between contacts (--contact-every) */
 #define FOLIO_CHILDREN_MAX      30   /* --children */
 #define FOLIO_FIND_TEXT_MAX     200  /* bytes of a client find text */
+#define FOLIO_NOTES_MAX         4000 /* bytes of a client's notes */
 
 #endif

@@ -19,7 +19,7 @@
 
 #define CLIENT_NAME_MAX             200
 #define CLIENT_TEXT_MAX             200 /* street, city, region, employment, kinds */
-#define CLIENT_NOTES_MAX            4000
+#define CLIENT_NOTES_MAX            FOLIO_NOTES_MAX
 #define CLIENT_PHONES_MAX           8
 #define CLIENT_EMAILS_MAX           8
 #define CLIENT_TAGS_MAX             32
