@@ -310,7 +310,7 @@ int op_client_import_write(struct request *req, MDB_txn *txn)
         if (ci->clients[i] != NULL) {
             if ((items[i].client = ci_prepare(req, ci->clients[i])) == NULL)
                 return ci_oom(req);
-            why = client_validate(items[i].client);
+            why = op_client_validate_typed(req, items[i].client, today);
         }
         if (why != NULL) {
             items[i].state = CI_INVALID;
