@@ -30,7 +30,7 @@ enum cli_exit {
 };
 
 #define CLI_MAX_ARGS 4
-#define CLI_MAX_OPTS 24
+#define CLI_MAX_OPTS 32
 /* Values of repeatable flags (--phone, --tag, ...), all together. */
 #define CLI_MAX_REPEATS 64
 /* No argument folio passes on is longer: names, offices, server addresses. */

@@ -1,4 +1,5 @@
 /* cmd_client.c - folio client: the records of an agent's portfolio. */
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,7 +94,9 @@ static int parse_consent(struct cli *cli, const char *value, Folio__Consent *con
     return CLI_OK;
 }
 
-static int form_fill(struct cli *cli, struct client_form *form)
+/* update: the whole lists are --set-phones, --set-emails and --set-tags
+ * (client add's --phone, --email and --tag would read as adding one). */
+static int form_fill(struct cli *cli, struct client_form *form, bool update)
 {
     memset(form, 0, sizeof(*form));
     folio__client__init(&form->client);
@@ -109,11 +112,14 @@ static int form_fill(struct cli *cli, struct client_form *form)
         form_field(form, text_flags[i].field);
     }
     Folio__Client *c = &form->client;
-    int rc = form_list(cli, form, "--phone", "phones", form->phones, &c->phones, &c->n_phones);
+    int rc = form_list(cli, form, update ? "--set-phones" : "--phone", "phones", form->phones,
+                       &c->phones, &c->n_phones);
     if (rc == CLI_OK)
-        rc = form_list(cli, form, "--email", "emails", form->emails, &c->emails, &c->n_emails);
+        rc = form_list(cli, form, update ? "--set-emails" : "--email", "emails", form->emails,
+                       &c->emails, &c->n_emails);
     if (rc == CLI_OK)
-        rc = form_list(cli, form, "--tag", "tags", form->tags, &c->tags, &c->n_tags);
+        rc = form_list(cli, form, update ? "--set-tags" : "--tag", "tags", form->tags, &c->tags,
+                       &c->n_tags);
     if (rc != CLI_OK)
         return rc;
     const char *marital = cli_opt(cli, "--marital");
@@ -158,7 +164,7 @@ static int form_fill(struct cli *cli, struct client_form *form)
 int cmd_client_add(struct cli *cli)
 {
     struct client_form form;
-    int rc = form_fill(cli, &form);
+    int rc = form_fill(cli, &form, false);
     if (rc != CLI_OK)
         return rc;
     rc = cli_connect_session(cli, NULL);
@@ -223,23 +229,67 @@ int cmd_client_find(struct cli *cli)
     return cli_answer(r, &err, rec_print_found);
 }
 
+/* The element edits of client update: each flag's values, empty ones
+ * refused (an empty element means nothing to add or remove). */
+struct element_flags {
+    const char *values[6][CLI_MAX_REPEATS];
+    size_t n[6];
+};
+
+static const char *const element_flag_names[6] = {
+    "--add-tag", "--remove-tag", "--add-phone", "--remove-phone", "--add-email", "--remove-email",
+};
+
+static int element_fill(struct cli *cli, struct element_flags *e, Folio__ClientUpdate *op)
+{
+    for (size_t k = 0; k < 6; k++) {
+        e->n[k] = cli_opt_all(cli, element_flag_names[k], e->values[k], CLI_MAX_REPEATS);
+        for (size_t i = 0; i < e->n[k]; i++)
+            if (e->values[k][i][0] == '\0')
+                return cli_usage(cli, "%s wants a value, not \"\"", element_flag_names[k]);
+    }
+    /* protobuf-c only reads the strings when packing. */
+    op->add_tags = (char **)e->values[0];
+    op->n_add_tags = e->n[0];
+    op->remove_tags = (char **)e->values[1];
+    op->n_remove_tags = e->n[1];
+    op->add_phones = (char **)e->values[2];
+    op->n_add_phones = e->n[2];
+    op->remove_phones = (char **)e->values[3];
+    op->n_remove_phones = e->n[3];
+    op->add_emails = (char **)e->values[4];
+    op->n_add_emails = e->n[4];
+    op->remove_emails = (char **)e->values[5];
+    op->n_remove_emails = e->n[5];
+    return CLI_OK;
+}
+
 int cmd_client_update(struct cli *cli)
 {
     struct client_form form;
-    uint64_t if_version = 0;
-    int rc = form_fill(cli, &form);
+    struct element_flags elements;
+    Folio__ClientUpdate op = FOLIO__CLIENT_UPDATE__INIT;
+    int rc = form_fill(cli, &form, true);
+    if (rc == CLI_OK)
+        rc = element_fill(cli, &elements, &op);
     if (rc != CLI_OK)
         return rc;
-    if (form.n_fields == 0)
+    size_t n_elements = 0;
+    for (size_t k = 0; k < 6; k++)
+        n_elements += elements.n[k];
+    if (form.n_fields == 0 && n_elements == 0)
         return cli_usage(cli, "nothing to change: give at least one field flag");
-    if (cli_opt_u64(cli, "--if-version", 1, &if_version) != CLI_OK)
+    if (cli_opt_u64(cli, "--if-version", 1, &op.if_version) != CLI_OK)
         return CLI_USAGE;
     rc = cli_connect_session(cli, NULL);
     if (rc != CLI_OK)
         return rc;
+    op.id = (char *)cli->args[0];
+    op.client = &form.client;
+    op.fields = (char **)form.fields;
+    op.n_fields = form.n_fields;
     struct folio_error err;
-    Folio__Response *r = folio_client_update(cli->connection, cli->args[0], &form.client,
-                                             form.fields, form.n_fields, if_version, &err);
+    Folio__Response *r = folio_client_update_op(cli->connection, &op, &err);
     return cli_answer(r, &err, rec_print_answer);
 }
 

@@ -15,6 +15,7 @@ int cmd_profile_set(struct cli *cli)
         {"--phone", "phone", &card.phone},
         {"--email", "email", &card.email},
         {"--hours", "hours", &card.hours},
+        {"--currency", "currency", &card.currency},
     };
     const char *fields[sizeof(flags) / sizeof(flags[0])];
     size_t n_fields = 0;

@@ -48,7 +48,7 @@ Folio__Response *folio_coupon_list(struct folio_connection *c, const char *clien
                                    uint32_t limit, const char *after, struct folio_error *err);
 Folio__Response *folio_coupon_redeem(struct folio_connection *c, const char *code, const char *date,
                                      struct folio_error *err);
-/* Sets the named fields (display_name, phone, email, hours) of one's own
+/* Sets the named fields (display_name, phone, email, hours, currency) of one's own
  * card; an empty value clears one. */
 Folio__Response *folio_profile_set(struct folio_connection *c, const Folio__AgentCard *card,
                                    const char *const *fields, size_t n_fields,

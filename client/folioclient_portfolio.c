@@ -60,7 +60,15 @@ Folio__Response *folio_client_update(struct folio_connection *c, const char *id,
     op.fields = (char **)fields;
     op.n_fields = n_fields;
     op.if_version = if_version;
-    return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_CLIENT, err);
+    return folio_client_update_op(c, &op, err);
+}
+
+Folio__Response *folio_client_update_op(struct folio_connection *c, const Folio__ClientUpdate *op,
+                                        struct folio_error *err)
+{
+    Folio__ClientUpdate copy = *op;
+    copy.id = folio_text(op->id);
+    return folio_connection_call_op(c, &copy.base, FOLIO__RESPONSE__RESULT_CLIENT, err);
 }
 
 Folio__Response *folio_client_erase(struct folio_connection *c, const char *id,

@@ -29,6 +29,10 @@ Folio__Response *folio_client_find(struct folio_connection *c, const char *text,
 Folio__Response *folio_client_update(struct folio_connection *c, const char *id,
                                      const Folio__Client *changes, const char *const *fields,
                                      size_t n_fields, uint64_t if_version, struct folio_error *err);
+/* The whole ClientUpdate, element edits (add_tags, remove_phones, ...)
+ * included; op's strings are only read. */
+Folio__Response *folio_client_update_op(struct folio_connection *c, const Folio__ClientUpdate *op,
+                                        struct folio_error *err);
 Folio__Response *folio_client_erase(struct folio_connection *c, const char *id,
                                     struct folio_error *err);
 Folio__Response *folio_client_history(struct folio_connection *c, const char *id, uint32_t limit,

@@ -72,8 +72,6 @@ static const struct cli_opt audit_opts[] = {
 // clang-format off
 #define CLIENT_FIELD_OPTS                                                                          \
     {"--birth-date", "DATE", "date of birth, YYYY-MM-DD", false, false},                           \
-    {"--phone", "PHONE", "a phone number (repeat for more)", false, true},                         \
-    {"--email", "EMAIL", "an e-mail address (repeat for more)", false, true},                      \
     {"--preferred-channel", "CHANNEL", "email, phone, sms or post", false, false},                 \
     {"--street", "STREET", "street address", false, false},                                        \
     {"--city", "CITY", "city", false, false},                                                      \
@@ -84,7 +82,6 @@ static const struct cli_opt audit_opts[] = {
     {"--income", "AMOUNT", "income, e.g. 52000 or 52000.50", false, false},                        \
     {"--currency", "CUR", "currency of the income, ISO 4217 (e.g. PEN)", false, false},            \
     {"--employment", "TEXT", "employment", false, false},                                          \
-    {"--tag", "TAG", "a tag (repeat for more)", false, true},                                      \
     {"--consent", "CHANNELS", "marketing consent: a comma list of email,phone,sms,post", false,    \
      false},                                                                                       \
     {"--note", "TEXT", "notes about the client", false, false},                                   \
@@ -94,6 +91,9 @@ static const struct cli_opt audit_opts[] = {
 
 static const struct cli_opt client_add_opts[] = {
     {"--name", "NAME", "the client's name", true, false},
+    {"--phone", "PHONE", "a phone number (repeat for more)", false, true},
+    {"--email", "EMAIL", "an e-mail address (repeat for more)", false, true},
+    {"--tag", "TAG", "a tag (repeat for more)", false, true},
     CLIENT_FIELD_OPTS,
     {NULL, NULL, NULL, false, false},
 };
@@ -101,6 +101,15 @@ static const struct cli_opt client_add_opts[] = {
 static const struct cli_opt client_update_opts[] = {
     {"--name", "NAME", "the client's name", false, false},
     CLIENT_FIELD_OPTS,
+    {"--add-tag", "TAG", "add a tag (repeat for more)", false, true},
+    {"--remove-tag", "TAG", "remove a tag (repeat for more)", false, true},
+    {"--set-tags", "TAG", "replace every tag with these (repeat for more)", false, true},
+    {"--add-phone", "PHONE", "add a phone number (repeat for more)", false, true},
+    {"--remove-phone", "PHONE", "remove a phone number (repeat for more)", false, true},
+    {"--set-phones", "PHONE", "replace every phone number with these (repeat)", false, true},
+    {"--add-email", "EMAIL", "add an e-mail address (repeat for more)", false, true},
+    {"--remove-email", "EMAIL", "remove an e-mail address (repeat for more)", false, true},
+    {"--set-emails", "EMAIL", "replace every e-mail address with these (repeat)", false, true},
     {"--if-version", "N", "only if the client is still at version N", false, false},
     {NULL, NULL, NULL, false, false},
 };
@@ -328,6 +337,9 @@ static const struct cli_opt profile_set_opts[] = {
     {"--phone", "PHONE", "the phone clients call", false, false},
     {"--email", "EMAIL", "the e-mail clients write to", false, false},
     {"--hours", "TEXT", "when you can be reached, e.g. \"Mon-Fri 9-18\"", false, false},
+    {"--currency", "CUR",
+     "your default currency, ISO 4217 (e.g. PEN): an income typed without one is in it", false,
+     false},
     {NULL, NULL, NULL, false, false},
 };
 
@@ -434,8 +446,14 @@ static const struct cli_cmd commands[] = {
      "word, then phones and e-mails; then by name.\n",
      client_find_opts, cmd_client_find},
     {"client update", "CLIENT", 1, 0, "change the fields given of a client",
-     "Only the fields given change. An empty --phone, --email or --tag (\"\")\n"
-     "empties that list; an empty --consent withdraws every consent.\n"
+     "Only the fields given change. --add-tag, --remove-tag, --add-phone,\n"
+     "--remove-phone, --add-email and --remove-email change one element of a\n"
+     "list, on the server, so edits made at the same time by someone else are\n"
+     "kept; removing an element that is not there is not an error. --set-tags,\n"
+     "--set-phones and --set-emails replace the whole list; an empty one (\"\")\n"
+     "empties it. An empty --consent withdraws every consent. An --income\n"
+     "without --currency, on a client without one, is in your default currency\n"
+     "(folio profile set --currency).\n"
      "With --if-version the change is refused (ABORTED) when someone changed\n"
      "the client since you read version N.\n",
      client_update_opts, cmd_client_update},
@@ -942,6 +960,20 @@ static int global_flag(struct cli *cli, const char *name, const char *inline_val
  * only) when one is close. */
 static int unknown_flag(const struct cli *cli, const struct cli_cmd *cmd, const char *name)
 {
+    /* client update's whole-list flags were renamed: the old spelling would
+     * now read as adding one element, so it is refused with the new ones. */
+    static const struct {
+        const char *flag, *list;
+    } renamed[] = {{"--tag", "tag"}, {"--phone", "phone"}, {"--email", "email"}};
+    for (size_t k = 0; cmd != NULL && strcmp(cmd->path, "client update") == 0 &&
+                       k < sizeof(renamed) / sizeof(renamed[0]);
+         k++) {
+        if (strcmp(name, renamed[k].flag) == 0)
+            return cli_usage(cli,
+                             "client update %s is gone: use --add-%s or --remove-%s for one, "
+                             "--set-%ss for the whole list",
+                             name, renamed[k].list, renamed[k].list, renamed[k].list);
+    }
     struct suggest s;
     suggest_begin(&s, name);
     for (size_t k = 0; global_opts[k].name != NULL; k++)

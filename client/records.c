@@ -356,7 +356,7 @@ size_t rec_card(const void *list, size_t i, struct out_field *f)
     const struct out_field fields[] = {
         OUT_S("user", "user", card->user),    OUT_S("display_name", "name", card->display_name),
         OUT_S("phone", "phone", card->phone), OUT_S("email", "email", card->email),
-        OUT_S("hours", "hours", card->hours),
+        OUT_S("hours", "hours", card->hours), OUT_S("currency", "currency", card->currency),
     };
     _Static_assert(ARRAY_SIZE(fields) <= OUT_ITEM_FIELDS_MAX, "OUT_ITEM_FIELDS_MAX");
     return copy_fields(fields, ARRAY_SIZE(fields), f);

@@ -1,6 +1,7 @@
 /* agent_card.c - see agent_card.h. */
 #include "agent_card.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #include "validate.h"
@@ -27,6 +28,24 @@ const char *agent_card_email_check(const char *email)
     return NULL;
 }
 
+const char *agent_card_currency_check(char *currency, const struct iso_codes *iso)
+{
+    if (currency[0] == '\0')
+        return NULL;
+    if (strnlen(currency, 4) != 3)
+        return "currency: three letters (ISO 4217), such as PEN or EUR";
+    for (size_t i = 0; i < 3; i++) {
+        char c = currency[i];
+        if (c >= 'a' && c <= 'z')
+            currency[i] = (char)(c - 'a' + 'A');
+        else if (c < 'A' || c > 'Z')
+            return "currency: three letters (ISO 4217), such as PEN or EUR";
+    }
+    if (iso != NULL && !iso_codes_currency(iso, currency))
+        return "currency: not an ISO 4217 currency code (three letters, such as PEN or EUR)";
+    return NULL;
+}
+
 const char *agent_card_validate(const Folio__AgentCard *card)
 {
     if (card->display_name[0] != '\0' &&
@@ -38,5 +57,14 @@ const char *agent_card_validate(const Folio__AgentCard *card)
     if (why == NULL && card->hours[0] != '\0' &&
         validate_text(card->hours, AGENT_CARD_HOURS_MAX) != NULL)
         why = "hours: at most 200 bytes of printable text";
+    /* The shape only, as stored (upper-case): the sending firm's lists
+     * may differ from ours. */
+    if (why == NULL && card->currency[0] != '\0') {
+        bool ok = strnlen(card->currency, 4) == 3;
+        for (size_t i = 0; ok && i < 3; i++)
+            ok = card->currency[i] >= 'A' && card->currency[i] <= 'Z';
+        if (!ok)
+            why = "currency: three upper-case letters (ISO 4217)";
+    }
     return why;
 }

@@ -30,6 +30,8 @@
 
 #define TEXT_MSGS VALIDATE_MSGS
 
+#define NO_MEMORY "the request needs more memory than it may use"
+
 static const struct validate_msgs name_msgs = TEXT_MSGS("name", CLIENT_NAME_MAX);
 static const struct validate_msgs street_msgs = TEXT_MSGS("street", CLIENT_TEXT_MAX);
 static const struct validate_msgs city_msgs = TEXT_MSGS("city", CLIENT_TEXT_MAX);
@@ -321,6 +323,161 @@ const char *client_validate(Folio__Client *c)
     return why;
 }
 
+/* ---------------------------------------------------------------- typed records */
+
+/* Only blanks: ASCII spaces and tabs, and U+00A0 (C2 A0 in UTF-8), the
+ * ones that reach a form by paste; other Unicode spaces would need tables. */
+static bool only_blanks(const char *s)
+{
+    while (*s != '\0') {
+        if (*s == ' ' || *s == '\t')
+            s++;
+        else if ((unsigned char)s[0] == 0xC2 && (unsigned char)s[1] == 0xA0)
+            s += 2;
+        else
+            return false;
+    }
+    return true;
+}
+
+/* The domain of an address email_check passed: a dot between two labels
+ * somewhere, and none at either end (a trailing dot leaves nothing after). */
+static bool email_domain_ok(const char *email)
+{
+    const char *domain = strchr(email, '@');
+    if (domain == NULL)
+        return false;
+    domain++;
+    size_t len = strlen(domain);
+    const char *dot = strchr(domain, '.');
+    return dot != NULL && domain[0] != '.' && domain[len - 1] != '.' &&
+           strstr(domain, "..") == NULL;
+}
+
+const char *client_validate_typed(const Folio__Client *c, const struct client_rules *rules)
+{
+    if (only_blanks(c->name))
+        return "name: more than spaces";
+    int age = c->birth_date[0] != '\0' ? client_age(c->birth_date, rules->today) : 0;
+    if (age < 0)
+        return "birth_date: after today";
+    for (size_t i = 0; i < c->n_emails; i++) {
+        if (!email_domain_ok(c->emails[i]))
+            return "emails: the domain needs a dot (name@example.com)";
+    }
+    if (c->country[0] != '\0' && !iso_codes_country(rules->iso, c->country))
+        return "country: not an ISO 3166-1 country code (two letters, such as PE or DE)";
+    if (c->currency[0] != '\0' && !iso_codes_currency(rules->iso, c->currency))
+        return "currency: not an ISO 4217 currency code (three letters, such as PEN or EUR)";
+    return NULL;
+}
+
+/* ---------------------------------------------------------------- element edits */
+
+/* One list of strings the element edits work on. */
+struct element_list {
+    char ***items;
+    size_t *n;
+    bool fold; /* compared and stored lower-cased */
+};
+
+static bool element_same(const char *a, const char *b, bool fold)
+{
+    return fold ? strcasecmp(a, b) == 0 : strcmp(a, b) == 0;
+}
+
+/* Removes every element of rm, then appends each of add not yet there.
+ * The new list is always a fresh arena array: the stored one may lie in
+ * the request's message. */
+static const char *element_edit(struct element_list l, char **add, size_t n_add, char **rm,
+                                size_t n_rm, bool *changed, struct arena *arena)
+{
+    if (n_add == 0 && n_rm == 0)
+        return NULL;
+    size_t n = *l.n;
+    char **out = arena_calloc(arena, n + n_add + 1, sizeof(*out));
+    if (out == NULL)
+        return NO_MEMORY;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        bool gone = false;
+        for (size_t j = 0; !gone && j < n_rm; j++)
+            gone = element_same((*l.items)[i], rm[j], l.fold);
+        if (!gone)
+            out[k++] = (*l.items)[i];
+    }
+    for (size_t j = 0; j < n_add; j++) {
+        bool there = false;
+        for (size_t i = 0; !there && i < k; i++)
+            there = element_same(out[i], add[j], l.fold);
+        if (!there) {
+            if (l.fold)
+                str_lower(add[j]);
+            out[k++] = add[j];
+        }
+    }
+    *changed = true;
+    *l.items = out;
+    *l.n = k;
+    return NULL;
+}
+
+bool client_update_has_elements(const Folio__ClientUpdate *u)
+{
+    return u->n_add_tags + u->n_remove_tags + u->n_add_phones + u->n_remove_phones +
+               u->n_add_emails + u->n_remove_emails !=
+           0;
+}
+
+const char *client_apply_elements(Folio__Client *c, Folio__ClientUpdate *u, const char **edited,
+                                  struct arena *arena)
+{
+    *edited = "";
+    /* Each list given at most as long as the list it edits may be: bounds
+     * the work below, quadratic in them, whatever the request. */
+    if (u->n_add_tags > CLIENT_TAGS_MAX || u->n_remove_tags > CLIENT_TAGS_MAX)
+        return "tags: at most " STR(CLIENT_TAGS_MAX) " added or removed at once";
+    if (u->n_add_phones > CLIENT_PHONES_MAX || u->n_remove_phones > CLIENT_PHONES_MAX)
+        return "phones: at most " STR(CLIENT_PHONES_MAX) " added or removed at once";
+    if (u->n_add_emails > CLIENT_EMAILS_MAX || u->n_remove_emails > CLIENT_EMAILS_MAX)
+        return "emails: at most " STR(CLIENT_EMAILS_MAX) " added or removed at once";
+    /* Added elements are checked as stored ones are (client_validate does
+     * it again, over the whole list); removed ones need only be text. */
+    for (size_t i = 0; i < u->n_add_tags; i++) {
+        const char *why = client_tag_check(u->add_tags[i]);
+        if (why != NULL)
+            return why;
+    }
+    for (size_t i = 0; i < u->n_add_phones; i++) {
+        const char *why = phone_check(u->add_phones[i]);
+        if (why != NULL)
+            return why;
+    }
+    for (size_t i = 0; i < u->n_add_emails; i++) {
+        const char *why = email_check(u->add_emails[i]);
+        if (why != NULL)
+            return why;
+    }
+    bool tags = false, phones = false, emails = false;
+    const char *why = element_edit((struct element_list){&c->tags, &c->n_tags, true}, u->add_tags,
+                                   u->n_add_tags, u->remove_tags, u->n_remove_tags, &tags, arena);
+    if (why == NULL)
+        why = element_edit((struct element_list){&c->phones, &c->n_phones, false}, u->add_phones,
+                           u->n_add_phones, u->remove_phones, u->n_remove_phones, &phones, arena);
+    if (why == NULL)
+        why = element_edit((struct element_list){&c->emails, &c->n_emails, true}, u->add_emails,
+                           u->n_add_emails, u->remove_emails, u->n_remove_emails, &emails, arena);
+    if (why != NULL)
+        return why;
+    char *names =
+        arena_printf(arena, "%s%s%s%s%s", tags ? "tags" : "", tags && (phones || emails) ? "," : "",
+                     phones ? "phones" : "", phones && emails ? "," : "", emails ? "emails" : "");
+    if (names == NULL)
+        return NO_MEMORY;
+    *edited = names;
+    return NULL;
+}
+
 /* ---------------------------------------------------------------- updates */
 
 static const char *const client_settable[] = {
@@ -344,8 +501,6 @@ static const char *const client_settable[] = {
     "notes",
     "contact_interval_days",
 };
-
-#define NO_MEMORY "the request needs more memory than it may use"
 
 static char **copy_strings(char *const *src, size_t n, struct arena *arena, bool *ok)
 {

@@ -15,6 +15,7 @@
 #include "arena.h"
 #include "client_id.h"
 #include "folio.pb-c.h"
+#include "iso_codes.h"
 #include "wire_limits.h"
 
 #define CLIENT_NAME_MAX             200
@@ -42,6 +43,33 @@ int client_age(const char *birth_date, const char *today);
  * filled id, owner and times). Lower-cases emails and tags, upper-cases
  * country and currency in place. */
 const char *client_validate(Folio__Client *client);
+
+/* What typed records are held to beyond client_validate: rules added after
+ * records were first stored, so they judge what people type (client add,
+ * update, CSV import) and not records as stored or moved between firms. */
+struct client_rules {
+    const struct iso_codes *iso; /* the country and currency codes known */
+    const char *today;           /* the server's today, never the client's */
+};
+
+/* A name of more than blanks (ASCII spaces, tabs, U+00A0), a birth date not
+ * after rules->today, e-mail domains with a dot and nothing empty after it,
+ * and a country and currency (already upper-cased by client_validate) in
+ * the ISO lists. Call after client_validate. */
+const char *client_validate_typed(const Folio__Client *client, const struct client_rules *rules);
+
+/* Applies update's element edits (add_tags, remove_tags, add_phones, ...)
+ * to stored: removals, then additions not already there. Tags and e-mails
+ * are compared lower-cased, phones as typed; removing what is not there is
+ * no error. Each list given is bounded by its CLIENT_*_MAX; the result is
+ * left to client_validate. *edited names the lists changed ("tags",
+ * "phones", "emails", in that order, comma-separated; "" when none), for
+ * the timeline. Allocates from arena; NULL or why not. */
+const char *client_apply_elements(Folio__Client *stored, Folio__ClientUpdate *update,
+                                  const char **edited, struct arena *arena);
+
+/* Whether update carries any element edit. */
+bool client_update_has_elements(const Folio__ClientUpdate *update);
 
 /* Copies the named fields (Client field names as in folio.proto: "name",
  * "phones", "city", "consent", "income_cents", ...) from changes into stored.

@@ -173,6 +173,13 @@ struct op_client_owner {
  * (owner: a cache for a page, or NULL) and the income trend. */
 int op_client_reply(struct request *req, MDB_txn *txn, Folio__Client *client,
                     struct op_client_owner *owner);
+/* client_validate, then client_validate_typed with the server's ISO codes
+ * and today (the request's day, "YYYY-MM-DD"): for records people typed. */
+const char *op_client_validate_typed(struct request *req, Folio__Client *client, const char *today);
+/* The actor's default currency (its card's) into *currency, for an income
+ * typed without one: 0, or WRITER_ROLLBACK with the reply set, naming
+ * --currency, when the actor has none. */
+int op_client_default_currency(struct request *req, MDB_txn *txn, char **currency);
 int op_client_add_write(struct request *req, MDB_txn *txn);
 int op_client_get_read(struct request *req, MDB_txn *txn);
 int op_client_get_write(struct request *req, MDB_txn *txn);

@@ -100,6 +100,37 @@ static int op_client_set_reply(struct request *req, Folio__Client *client)
     return 0;
 }
 
+/* ---------------------------------------------------------------- typed rules */
+
+/* client_validate and then the rules of typed records (client_record.h),
+ * with the server's code lists and today. */
+const char *op_client_validate_typed(struct request *req, Folio__Client *client, const char *today)
+{
+    const char *why = client_validate(client);
+    if (why == NULL) {
+        struct client_rules rules = {.iso = &req->server->iso, .today = today};
+        why = client_validate_typed(client, &rules);
+    }
+    return why;
+}
+
+/* The currency an income typed without one is in: the actor's default, from
+ * its card, into *currency. 0, or WRITER_ROLLBACK with the reply set (also
+ * when the agent has none: the income is refused naming --currency). */
+int op_client_default_currency(struct request *req, MDB_txn *txn, char **currency)
+{
+    Folio__AgentCard *card = NULL;
+    int rc = request_actor_card(req, txn, &card);
+    if (rc != 0)
+        return rc;
+    if (card->currency[0] == '\0')
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,
+                            "currency: an income needs one; give it, or set your default with "
+                            "folio profile set --currency");
+    *currency = card->currency;
+    return 0;
+}
+
 /* ---------------------------------------------------------------- add */
 
 int op_client_add_write(struct request *req, MDB_txn *txn)
@@ -131,6 +162,9 @@ int op_client_add_write(struct request *req, MDB_txn *txn)
     client->marital_status_typed = client->marital_status;
     client->n_income_history = 0;
     client->income_history = NULL;
+    if (client->income_cents != 0 && client->currency[0] == '\0' &&
+        (rc = op_client_default_currency(req, txn, &client->currency)) != 0)
+        return rc;
     if (client->income_cents != 0 || client->currency[0] != '\0') {
         Folio__IncomeChange **history = arena_calloc(&req->arena, 1, sizeof(*history));
         Folio__IncomeChange *first = request_alloc(req, sizeof(*first));
@@ -144,7 +178,7 @@ int op_client_add_write(struct request *req, MDB_txn *txn)
         client->income_history = history;
         client->n_income_history = 1;
     }
-    const char *why = client_validate(client);
+    const char *why = op_client_validate_typed(req, client, date);
     if (why != NULL)
         return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "%s", why);
 
@@ -243,11 +277,41 @@ int op_client_get_write(struct request *req, MDB_txn *txn)
 
 /* ---------------------------------------------------------------- update */
 
+/* An update that sets an income and leaves the record without a currency
+ * takes the actor's default: it is set in changes, and "currency" added to
+ * the fields (*fields and *n, fresh in the arena then) so that the history
+ * records the income once, in it. */
+static int op_client_update_currency(struct request *req, MDB_txn *txn, const Folio__Client *stored,
+                                     Folio__Client *changes, char ***fields, size_t *n)
+{
+    bool income = false, currency = false;
+    for (size_t i = 0; i < *n; i++) {
+        income |= strcmp((*fields)[i], "income_cents") == 0;
+        currency |= strcmp((*fields)[i], "currency") == 0;
+    }
+    const char *after = currency ? changes->currency : stored->currency;
+    if (!income || changes->income_cents == 0 || after[0] != '\0')
+        return 0;
+    int rc = op_client_default_currency(req, txn, &changes->currency);
+    if (rc != 0 || currency)
+        return rc;
+    /* Bounded: client_apply_update refuses a list longer than the fields
+     * that can be set, and this one grows by one only. */
+    char **more = arena_calloc(&req->arena, *n + 1, sizeof(*more));
+    if (more == NULL)
+        return request_oom(req);
+    memcpy(more, *fields, *n * sizeof(*more));
+    more[(*n)++] = (char *)"currency";
+    *fields = more;
+    return 0;
+}
+
 int op_client_update_write(struct request *req, MDB_txn *txn)
 {
     Folio__ClientUpdate *update = req->msg->client_update;
     struct store *store = &req->server->store;
-    if (update->n_fields == 0)
+    bool elements = client_update_has_elements(update);
+    if (update->n_fields == 0 && !elements)
         return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,
                             "fields: name at least one field to change");
     uint8_t id[STORE_CLIENT_ID_BYTES];
@@ -268,14 +332,24 @@ int op_client_update_write(struct request *req, MDB_txn *txn)
     char *date = arena_strdup(&req->arena, today);
     if (date == NULL)
         return request_oom(req);
-    const char *why =
-        client_apply_update(client, changes, update->fields, update->n_fields, date, &req->arena);
+    char **fields = update->fields;
+    size_t n_fields = update->n_fields;
+    if ((rc = op_client_update_currency(req, txn, client, changes, &fields, &n_fields)) != 0)
+        return rc;
+    const char *why = NULL;
+    if (n_fields != 0)
+        why = client_apply_update(client, changes, fields, n_fields, date, &req->arena);
+    const char *edited = "";
     if (why == NULL)
-        why = client_validate(client);
+        why = client_apply_elements(client, update, &edited, &req->arena);
+    if (why == NULL)
+        why = op_client_validate_typed(req, client, date);
     if (why != NULL)
         return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "%s", why);
     /* Only checked names, each once: the timeline's account stays short. */
-    char *what = request_joined(req, update->fields, update->n_fields);
+    char *what = request_joined(req, fields, n_fields);
+    if (what != NULL && edited[0] != '\0')
+        what = arena_printf(&req->arena, "%s%s%s", what, what[0] != '\0' ? "," : "", edited);
     if (what == NULL)
         return request_oom(req);
     client->version++;

@@ -304,13 +304,26 @@ int op_client_import_write(struct request *req, MDB_txn *txn)
     calendar_today(req->now, today);
 
     struct ci_walk walk = {.items = items, .keys = keys};
+    Folio__AgentCard *card = NULL; /* read at the first income without a currency */
     for (size_t i = 0; i < n; i++) {
         uint32_t line = ci->n_lines != 0 ? ci->lines[i] : (uint32_t)i + 1;
         const char *why = "client: missing";
         if (ci->clients[i] != NULL) {
-            if ((items[i].client = ci_prepare(req, ci->clients[i])) == NULL)
+            Folio__Client *c = ci_prepare(req, ci->clients[i]);
+            if ((items[i].client = c) == NULL)
                 return ci_oom(req);
-            why = client_validate(items[i].client);
+            /* As in client add: an income without a currency is in the
+             * agent's default, and refused (this row) when there is none. */
+            if (c->income_cents != 0 && c->currency[0] == '\0') {
+                int got = card == NULL ? request_actor_card(req, txn, &card) : 0;
+                if (got != 0)
+                    return got;
+                c->currency = card->currency;
+            }
+            why = op_client_validate_typed(req, c, today);
+            if (why == NULL && c->income_cents != 0 && c->currency[0] == '\0')
+                why = "currency: an income needs one; give it, or set your default with "
+                      "folio profile set --currency";
         }
         if (why != NULL) {
             items[i].state = CI_INVALID;

@@ -25,8 +25,9 @@ static const char *op_profile_email(const char *email)
 }
 
 /* Sets one field of card from set; NULL or a sentence naming the field. */
-static const char *op_profile_apply(Folio__AgentCard *card, const Folio__AgentCard *set,
-                                    const char *field, char buf[OP_PROFILE_WHY_MAX])
+static const char *op_profile_apply(Folio__AgentCard *card, Folio__AgentCard *set,
+                                    const char *field, const struct iso_codes *iso,
+                                    char buf[OP_PROFILE_WHY_MAX])
 {
     const char *why = NULL;
     if (strcmp(field, "display_name") == 0) {
@@ -51,8 +52,12 @@ static const char *op_profile_apply(Folio__AgentCard *card, const Folio__AgentCa
             return buf;
         }
         card->hours = set->hours;
+    } else if (strcmp(field, "currency") == 0) {
+        if ((why = agent_card_currency_check(set->currency, iso)) != NULL)
+            return why;
+        card->currency = set->currency;
     } else {
-        return "fields: each one of display_name, phone, email, hours";
+        return "fields: each one of display_name, phone, email, hours, currency";
     }
     return NULL;
 }
@@ -71,14 +76,14 @@ int op_profile_set_write(struct request *req, MDB_txn *txn)
         return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,
                             "fields: name at least one field to change");
     Folio__AgentCard empty = FOLIO__AGENT_CARD__INIT;
-    const Folio__AgentCard *set = ask->card != NULL ? ask->card : &empty;
+    Folio__AgentCard *set = ask->card != NULL ? ask->card : &empty;
     Folio__AgentCard *card = NULL;
     int rc = request_actor_card(req, txn, &card);
     if (rc != 0)
         return rc;
     char buf[OP_PROFILE_WHY_MAX];
     for (size_t i = 0; i < ask->n_fields; i++) {
-        const char *why = op_profile_apply(card, set, ask->fields[i], buf);
+        const char *why = op_profile_apply(card, set, ask->fields[i], &req->server->iso, buf);
         if (why != NULL)
             return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "%s", why);
         /* Each name once: the audit's list of fields stays as short as the card. */

@@ -436,6 +436,20 @@ static int server_open_store(struct server *s)
     return rc;
 }
 
+/* The code lists, first: without them no record can be checked, and a
+ * missing package is the likeliest reason for a refused start. */
+static int server_load_iso(struct server *s)
+{
+    const char *dir =
+        s->config.iso_codes_dir != NULL ? s->config.iso_codes_dir : ISO_CODES_DEFAULT_DIR;
+    char why[512];
+    if (iso_codes_load(&s->iso, dir, why, sizeof(why)) != 0) {
+        log_error("cannot load the ISO codes: %s", why);
+        return -1;
+    }
+    return 0;
+}
+
 /* The loop and what runs beside it: the limits, the pool, the writer. */
 static int server_open_loop(struct server *s)
 {
@@ -486,8 +500,8 @@ int server_open(struct server *s, const struct server_config *config)
 {
     memset(s, 0, sizeof(*s));
     s->config = *config;
-    if (server_open_store(s) != 0 || server_seed_rules(s) != 0 || server_build_search(s) != 0 ||
-        server_load_key(s) != 0 || server_load_tls(s) != 0)
+    if (server_load_iso(s) != 0 || server_open_store(s) != 0 || server_seed_rules(s) != 0 ||
+        server_build_search(s) != 0 || server_load_key(s) != 0 || server_load_tls(s) != 0)
         return -1;
     /* Files of transfers a crash cut short: no connection holds them now. */
     transfer_clean(config->data_dir);

@@ -27,6 +27,7 @@
 #include "conn_budget.h"
 #include "firm_key.h"
 #include "hasher.h"
+#include "iso_codes.h"
 #include "log.h"
 #include "peer_limit.h"
 #include "stats.h"
@@ -77,6 +78,7 @@ struct server_config {
     const char *tls_key_file;        /* NULL: DATA/tls-key.pem */
     const char *tls_client_ca_file;  /* peers must present a certificate it signed */
     enum log_level log_level;        /* main.c sets the process's level from it */
+    const char *iso_codes_dir;       /* NULL: ISO_CODES_DEFAULT_DIR (iso_codes.h) */
 };
 
 struct connection;
@@ -100,7 +102,8 @@ struct server {
     struct tls_server *tls;       /* NULL with --plaintext */
     uint8_t tls_input[64 * 1024]; /* ciphertext of one read, any connection (connection.c) */
     char *firm_name;
-    bool loop_open;                 /* server_close closes it */
+    struct iso_codes iso; /* loaded at start: the country and currency codes records may hold */
+    bool loop_open;       /* server_close closes it */
     struct connection *connections; /* every open connection */
     struct peer_limit peers;        /* how many of them each address holds */
     struct peer_limit hash_peers;   /* password checks in the pool, per address */
@@ -132,6 +135,9 @@ struct server {
  * files) must outlive the server. Returns 0, or -1 with the reason logged;
  * either way server_close(s) is due, and undoes what was made. */
 int server_open(struct server *s, const struct server_config *config);
+/* (server_open also loads the ISO country and currency codes from
+ * config->iso_codes_dir, and fails, logging which file is missing and
+ * which package brings it, when they cannot be read.) */
 
 /* Catches SIGINT and SIGTERM, listens on config's host and port (and
  * writes config->port_file), and runs the loop until a signal has stopped

@@ -14,6 +14,7 @@
 
 #include "frame.h"
 #include "hasher.h"
+#include "iso_codes.h"
 #include "log.h"
 
 #define SERVER_OPTIONS_HELP_COLUMN 32
@@ -173,6 +174,9 @@ static const struct server_option server_options[] = {
     SWITCH("plaintext", plaintext,
            "serve without TLS; refused unless --listen is a loopback address (127.0.0.0/8 or "
            "::1)"),
+    TEXT("iso-codes", "DIR", iso_codes_dir,
+         "the iso-codes package's JSON lists (iso_3166-1.json, iso_4217.json) that country and "
+         "currency codes are checked against; default " ISO_CODES_DEFAULT_DIR),
     SPECIAL("log-level", "LEVEL", server_options_log_level, NULL, "info",
             "error, warn, info or debug"),
     {.name = "help", .kind = SERVER_OPTION_HELP, .help = "show this help"},

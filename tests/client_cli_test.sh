@@ -80,6 +80,19 @@ json_check "firm-admin client add is PERMISSION_DENIED" "$ERR" \
   'd["error"]["code"] == "PERMISSION_DENIED"'
 export FOLIO_CONFIG=$alice_cfg
 
+# ---------------------------------------------------------------- a default currency
+# An income typed without a currency is in the agent's default, or refused.
+
+run "" "$FOLIO" --json client add --name "No Currency" --income 100
+expect "an income without a currency and no default exits 2" 2
+json_check "the refusal names --currency" "$ERR" '
+d["error"]["code"] == "INVALID_ARGUMENT" and d["error"]["message"].startswith("--currency: ")'
+run "" "$FOLIO" --json profile set --currency xyz
+expect "profile set --currency of no ISO 4217 code exits 2" 2
+run "" "$FOLIO" --json profile set --currency pen
+expect "profile set --currency" 0
+json_check "the default currency is stored upper-case" "$OUT" 'd["profile"]["currency"] == "PEN"'
+
 # ---------------------------------------------------------------- client add, show, list
 
 run "" "$FOLIO" --json client add --name "Ana Pérez" --birth-date 1980-05-17 --phone "+51 1 555 0101" \
@@ -246,7 +259,8 @@ export FOLIO_CONFIG=$alice_cfg
 
 # ---------------------------------------------------------------- update
 
-run "" "$FOLIO" --json client update "$ana" --city Arequipa --phone "" --tag family --if-version 1
+run "" "$FOLIO" --json client update "$ana" --city Arequipa --set-phones "" --set-tags family \
+  --if-version 1
 expect "client update --if-version" 0
 json_check "client update changes only what was given" "$OUT" '
 c["city"] == "Arequipa" and c["phones"] == [] and c["tags"] == ["family"] and c["version"] == 2 and
@@ -499,6 +513,60 @@ run "" "$FOLIO" --json admin audit --limit 20
 json_check "the audit keeps what the events were and became" "$OUT" "
 any(r['action'] == 'event.edit' and 'amount_cents: 500000 -> 50000' in r['detail'] for r in d['records']) and
 any(r['action'] == 'event.remove' and 'withdrawn' in r['detail'] for r in d['records'])"
+
+# ---------------------------------------------------------------- data that stays clean
+
+export FOLIO_CONFIG=$alice_cfg
+run "" "$FOLIO" --json client add --name "Clean Carla" --income 900 --country de --tag a --phone 111 \
+  --email carla@example.de
+expect "client add with the default currency" 0
+carla=$(json_get "$OUT" 'd["client"]["id"]')
+json_check "an income without a currency takes the agent's default; codes upper-cased" "$OUT" '
+d["client"]["currency"] == "PEN" and d["client"]["country"] == "DE"'
+for bad in "--country XX:--country: " "--currency ABC:--currency: " "--birth-date 2999-01-01:--birth-date: " \
+  "--email a@b:--email: " "--email a@b.:--email: "; do
+  args=${bad%%:*} want=${bad#*:}
+  # shellcheck disable=SC2086 # a flag and its value
+  run "" "$FOLIO" --json client add --name "Bad One" $args
+  expect "client add $args exits 2" 2
+  json_check "client add $args is refused naming ${want% }" "$ERR" "
+d['error']['code'] == 'INVALID_ARGUMENT' and d['error']['message'].startswith('$want')"
+done
+run "" "$FOLIO" --json client add --name $' \u00a0\t'
+expect "a name of spaces exits 2" 2
+json_check "a name of spaces names --name" "$ERR" 'd["error"]["message"].startswith("--name: ")'
+run "" "$FOLIO" --json client update "$carla" --add-tag B --add-tag c --remove-tag a \
+  --remove-tag never-there --add-phone "222 333" --remove-phone 111 --add-email Second@Example.de
+expect "client update by element" 0
+json_check "elements added and removed, absent ones ignored" "$OUT" '
+c["tags"] == ["b", "c"] and c["phones"] == ["222 333"] and
+c["emails"] == ["carla@example.de", "second@example.de"]'
+run "" "$FOLIO" --json client update "$carla" --remove-email CARLA@example.de --add-tag b
+expect "removing by element again" 0
+json_check "an element already there is not added twice; e-mails match in any case" "$OUT" '
+d["client"]["tags"] == ["b", "c"] and d["client"]["emails"] == ["second@example.de"]'
+run "" "$FOLIO" --json client update "$carla" --set-tags x --set-tags y
+expect "client update --set-tags" 0
+json_check "--set-tags replaces the list" "$OUT" 'd["client"]["tags"] == ["x", "y"]'
+for old in --tag --phone --email; do
+  run "" "$FOLIO" client update "$carla" $old x
+  expect "client update $old is a usage error" 2
+  [[ $ERR == *"--add-${old#--}"* && $ERR == *"--set-${old#--}s"* ]] &&
+    pass "client update $old names the new flags" ||
+    fail "client update $old names the new flags" "$ERR"
+done
+add_args=()
+for i in $(seq 1 9); do add_args+=(--add-phone "55$i"); done
+run "" "$FOLIO" --json client update "$carla" "${add_args[@]}"
+expect "more phones than a client may hold exits 2" 2
+json_check "the bound names --phone" "$ERR" 'd["error"]["message"].startswith("--phone: ")'
+run "" "$FOLIO" client update --help
+[[ $OUT == *"--add-tag TAG"* && $OUT == *"--set-emails EMAIL"* && $OUT == *"not an error"* ]] &&
+  pass "client update --help lists the element flags" ||
+  fail "client update --help lists the element flags" "$OUT"
+export FOLIO_CONFIG=$bob_cfg
+run "" "$FOLIO" --json client add --name "Bob's Client" --income 10
+expect "another agent without a default currency is refused" 2
 
 stop_server
 [[ $RC == 0 ]] && pass "foliod exits 0 on SIGTERM" ||

@@ -204,13 +204,14 @@ header=$(head -1 <<<"$OUT" | tr -s ' ')
 run "" "$FOLIO" --json profile show
 expect "profile show before any" 0
 json_check "an empty card names the user" "$OUT" '
-d == {"profile": {"user": "alice", "display_name": None, "phone": None, "email": None, "hours": None}}'
+d == {"profile": {"user": "alice", "display_name": None, "phone": None, "email": None, "hours": None,
+                          "currency": None}}'
 run "" "$FOLIO" --json profile set --display-name "Alice Agent" --phone "+51 1 555 0000" \
   --hours "Mon-Fri 9-18"
 expect "profile set" 0
 json_check "profile set returns the card" "$OUT" '
 d["profile"] == {"user": "alice", "display_name": "Alice Agent", "phone": "+51 1 555 0000",
-                 "email": None, "hours": "Mon-Fri 9-18"}'
+                 "email": None, "hours": "Mon-Fri 9-18", "currency": None}'
 run "" "$FOLIO" --json profile set --email "not-an-address"
 expect "a bad e-mail exits 2" 2
 json_check "bad e-mail is INVALID_ARGUMENT" "$ERR" 'd["error"]["code"] == "INVALID_ARGUMENT"'

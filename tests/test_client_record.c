@@ -7,6 +7,7 @@
 
 #include "calendar.h"
 #include "client_record.h"
+#include "iso_codes.h"
 #include "segment.h"
 
 static struct arena ar;
@@ -1213,4 +1214,83 @@ Test(client_record, stored_events_checked_field_by_field)
     stored_event(&ev);
     ev.currency = "EURO";
     stored_event_refused(&ev, "currency");
+}
+
+/* ---------------------------------------------------------------- typed records */
+
+/* The 3-entry fixture lists: PE, DE, AW; PEN, EUR, AED. */
+static struct iso_codes fixture_iso;
+
+static const struct client_rules *typed_rules(void)
+{
+    static struct client_rules rules;
+    char why[256];
+    cr_assert_eq(
+        iso_codes_load(&fixture_iso, FOLIO_SOURCE_DIR "/tests/iso-codes", why, sizeof(why)), 0,
+        "%s", why);
+    rules.iso = &fixture_iso;
+    rules.today = TODAY;
+    return &rules;
+}
+
+Test(client_record, typed_records_meet_the_newer_rules)
+{
+    const struct client_rules *rules = typed_rules();
+    Folio__Client c = FOLIO__CLIENT__INIT;
+    c.name = S("Ana");
+    cr_assert_null(client_validate_typed(&c, rules));
+    c.name = S(" \t\xc2\xa0 ");
+    cr_assert_str_eq(client_validate_typed(&c, rules), "name: more than spaces");
+    c.name = S("\xc2\xa0"
+               "Ana");
+    cr_assert_null(client_validate_typed(&c, rules));
+    c.birth_date = S("2026-05-18");
+    cr_assert_str_eq(client_validate_typed(&c, rules), "birth_date: after today");
+    c.birth_date = S(TODAY);
+    cr_assert_null(client_validate_typed(&c, rules));
+    const char *bad[] = {"a@b", "a@b.", "a@.b", "a@b..c"};
+    c.n_emails = 1;
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        c.emails = strings(1, &bad[i]);
+        cr_assert_not_null(client_validate_typed(&c, rules), "%s", bad[i]);
+    }
+    const char *good = "a@b.pe";
+    c.emails = strings(1, &good);
+    cr_assert_null(client_validate_typed(&c, rules));
+    c.country = S("US"); /* real, but not in the fixture */
+    cr_assert_not_null(client_validate_typed(&c, rules));
+    c.country = S("AW");
+    c.currency = S("USD");
+    cr_assert_not_null(client_validate_typed(&c, rules));
+    c.currency = S("AED");
+    cr_assert_null(client_validate_typed(&c, rules));
+}
+
+Test(client_record, element_edits_remove_then_add)
+{
+    Folio__Client c = FOLIO__CLIENT__INIT;
+    const char *tags[] = {"a", "b"};
+    c.tags = strings(2, tags);
+    c.n_tags = 2;
+    Folio__ClientUpdate u = FOLIO__CLIENT_UPDATE__INIT;
+    const char *add[] = {"B", "C"}, *rm[] = {"A", "zzz"};
+    u.add_tags = strings(2, add);
+    u.n_add_tags = 2;
+    u.remove_tags = strings(2, rm);
+    u.n_remove_tags = 2;
+    cr_assert(client_update_has_elements(&u));
+    const char *edited = NULL;
+    cr_assert_null(client_apply_elements(&c, &u, &edited, &ar));
+    cr_assert_eq(c.n_tags, 2);
+    cr_assert_str_eq(c.tags[0], "b");
+    cr_assert_str_eq(c.tags[1], "c");
+    cr_assert_str_eq(edited, "tags");
+    Folio__ClientUpdate none = FOLIO__CLIENT_UPDATE__INIT;
+    cr_assert_not(client_update_has_elements(&none));
+    cr_assert_null(client_apply_elements(&c, &none, &edited, &ar));
+    cr_assert_str_eq(edited, "");
+    const char *phone[] = {"not a phone"};
+    none.add_phones = strings(1, phone);
+    none.n_add_phones = 1;
+    cr_assert_not_null(client_apply_elements(&c, &none, &edited, &ar));
 }
