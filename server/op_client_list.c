@@ -22,6 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "calendar.h"
 #include "client_id.h"
 #include "client_search.h"
@@ -160,15 +162,6 @@ static int list_visit_record(void *ctx, const uint8_t id[STORE_CLIENT_ID_BYTES],
     return 0;
 }
 
-static int list_hex(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
-}
-
 /* KEY.ID, as list_cursor writes it for this sort: the sort's letter, the
  * key in lower-case hex, of the length and form the sort's keys have; the
  * canonical id. */
@@ -183,14 +176,11 @@ static int list_cursor_parse(enum list_sort sort, const char *text, struct list_
         return EINVAL;
     const char *hex = text + 1;
     size_t hex_len = len - CLIENT_ID_TEXT - 2;
-    if (hex_len % 2 != 0)
+    const char *end = NULL;
+    if (hex_len % 2 != 0 || strspn(hex, "0123456789abcdef") < hex_len ||
+        sodium_hex2bin(out->key, sizeof(out->key), hex, hex_len, NULL, &out->key_len, &end) != 0 ||
+        end != hex + hex_len)
         return EINVAL;
-    for (size_t i = 0; i < hex_len; i += 2) {
-        int hi = list_hex(hex[i]), lo = list_hex(hex[i + 1]);
-        if (hi < 0 || lo < 0)
-            return EINVAL;
-        out->key[out->key_len++] = (uint8_t)(hi << 4 | lo);
-    }
     switch (sort) {
     case LIST_NAME:
         return 0;

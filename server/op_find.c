@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "access.h"
 #include "audit.h"
 #include "client_id.h"
@@ -108,15 +110,6 @@ static int find_visit(void *ctx, uint64_t owner_id, const uint8_t id[16], const 
     return 0;
 }
 
-static int find_hex(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
-}
-
 /* RANK.ID.HEX: where the page before ended. */
 static int find_cursor_parse(const char *text, struct find_hit *out)
 {
@@ -133,14 +126,12 @@ static int find_cursor_parse(const char *text, struct find_hit *out)
         return EINVAL;
     const char *hex = text + 2 + CLIENT_ID_TEXT + 1;
     size_t hex_len = len - (2 + CLIENT_ID_TEXT + 1);
-    if (hex_len % 2 != 0)
+    const char *end = NULL;
+    if (hex_len % 2 != 0 || strspn(hex, "0123456789abcdef") < hex_len ||
+        sodium_hex2bin((unsigned char *)out->key, sizeof(out->key), hex, hex_len, NULL,
+                       &out->key_len, &end) != 0 ||
+        end != hex + hex_len)
         return EINVAL;
-    for (size_t i = 0; i < hex_len; i += 2) {
-        int hi = find_hex(hex[i]), lo = find_hex(hex[i + 1]);
-        if (hi < 0 || lo < 0)
-            return EINVAL;
-        out->key[out->key_len++] = (char)(hi << 4 | lo);
-    }
     return 0;
 }
 
