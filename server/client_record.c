@@ -720,17 +720,30 @@ static const char *event_check(const Folio__EventAdd *e, const char *kind, const
     return note_field(e->note, CLIENT_NOTES_MAX, false, &event_note_msgs);
 }
 
-const char *client_event_date_check(const char *kind, const char *date, const char *today)
+/* Whether a typed event's field is new: in a new event (was NULL), or
+ * changed by a correction. Old entries keep what they said. */
+static bool event_typed(const char *now, const char *was_value)
 {
-    if (strcmp(kind, "note") == 0)
-        return NULL;
-    int64_t day, now;
-    if (calendar_parse(date, &day) != 0 || calendar_parse(today, &now) != 0)
-        return "date: not a real date";
-    if (day > now + CLIENT_EVENT_AHEAD_DAYS)
-        return "date: more than " STR(CLIENT_EVENT_AHEAD_DAYS) " days ahead; an event that "
-                                                               "happened has a date up to today (a "
-                                                               "follow_up may lie further ahead)";
+    return was_value == NULL || strcmp(now, was_value) != 0;
+}
+
+const char *client_event_validate_typed(const Folio__TimelineEvent *ev,
+                                        const Folio__TimelineEvent *was,
+                                        const struct client_rules *rules)
+{
+    if (strcmp(ev->kind, "note") != 0 && event_typed(ev->date, was != NULL ? was->date : NULL)) {
+        int64_t day, now;
+        if (calendar_parse(ev->date, &day) != 0 || calendar_parse(rules->today, &now) != 0)
+            return "date: not a real date";
+        if (day > now + CLIENT_EVENT_AHEAD_DAYS)
+            return "date: more than " STR(
+                CLIENT_EVENT_AHEAD_DAYS) " days ahead; an event that "
+                                         "happened has a date up to today (a follow_up may lie "
+                                         "further ahead)";
+    }
+    if (ev->currency[0] != '\0' && event_typed(ev->currency, was != NULL ? was->currency : NULL) &&
+        !iso_codes_currency(rules->iso, ev->currency))
+        return "currency: not an ISO 4217 currency code (three letters, such as PEN or EUR)";
     return NULL;
 }
 

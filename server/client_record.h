@@ -93,10 +93,15 @@ const char *client_apply_update(Folio__Client *stored, const Folio__Client *chan
 const char *client_apply_event(Folio__Client *client, const Folio__EventAdd *event,
                                const char *date, Folio__TimelineEvent *ev, struct arena *arena);
 
-/* NULL when an event of kind (income, life, purchase, contact) may be
- * dated date given the server's today: at most CLIENT_EVENT_AHEAD_DAYS
- * ahead, for what already happened. Notes are not checked. */
-const char *client_event_date_check(const char *kind, const char *date, const char *today);
+/* What a typed event is held to beyond client_apply_event, as
+ * client_validate_typed is for records: a date at most
+ * CLIENT_EVENT_AHEAD_DAYS after rules->today for what already happened
+ * (contact, purchase, income, life; not notes), and an income's currency in
+ * the ISO list. was: the entry a correction replaces, whose unchanged
+ * fields are not judged again; NULL for a new event. */
+const char *client_event_validate_typed(const Folio__TimelineEvent *ev,
+                                        const Folio__TimelineEvent *was,
+                                        const struct client_rules *rules);
 
 /* Whether agents add (and so may correct or withdraw) events of kind. */
 bool client_event_correctable(const char *kind);

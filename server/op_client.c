@@ -467,10 +467,22 @@ int op_event_add_write(struct request *req, MDB_txn *txn)
     /* The record's entries name the event by its seq (client_record.h). */
     if ((rc = store_timeline_next_seq(store, txn, id, &ev->seq)) != 0)
         return request_store_error(req, rc, "record the event");
+    /* An income without a currency is in the client's, else in the agent's
+     * default, else refused naming --currency. The request stays as it came
+     * (the writer may replay it). */
+    Folio__EventAdd with_currency;
+    if (strcmp(event->kind, "income") == 0 && event->currency[0] == '\0' &&
+        client->currency[0] == '\0') {
+        with_currency = *event;
+        if ((rc = op_client_default_currency(req, txn, &with_currency.currency)) != 0)
+            return rc;
+        event = &with_currency;
+    }
     const char *last_contact = client->last_contact;
     const char *why = client_apply_event(client, event, date, ev, &req->arena);
+    struct client_rules rules = {.iso = &req->server->iso, .today = today};
     if (why == NULL)
-        why = client_event_date_check(ev->kind, ev->date, today);
+        why = client_event_validate_typed(ev, NULL, &rules);
     if (why != NULL)
         return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "%s", why);
     ev->time = req->now;
@@ -615,9 +627,9 @@ int op_event_edit_write(struct request *req, MDB_txn *txn)
     const char *why = client_event_edit(old, edit, ev, &req->arena);
     char today[CALENDAR_DATE_TEXT + 1];
     calendar_today(req->now, today);
-    /* An old entry dated ahead is left as it is unless its date changes. */
-    if (why == NULL && strcmp(ev->date, old->date) != 0)
-        why = client_event_date_check(ev->kind, ev->date, today);
+    struct client_rules rules = {.iso = &req->server->iso, .today = today};
+    if (why == NULL)
+        why = client_event_validate_typed(ev, old, &rules);
     if (why != NULL)
         return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "%s", why);
     ev->corrected_by = (char *)req->actor.name;

@@ -337,6 +337,49 @@ Test(clean, an_income_takes_the_agents_default_currency)
     cr_assert_not_null(strstr(err.message, "--currency"), "%s", err.message);
 }
 
+static Folio__Response *add_income(struct folio_connection *c, const char *id, int64_t cents,
+                                   const char *currency, struct folio_error *err)
+{
+    Folio__EventAdd op = FOLIO__EVENT_ADD__INIT;
+    op.client_id = (char *)id;
+    op.kind = (char *)"income";
+    op.amount_cents = cents;
+    op.currency = (char *)currency;
+    op.date = (char *)"2030-06-01";
+    Folio__Request req;
+    envelope_init(&req, &op.base);
+    return folio_connection_call(c, &req, err);
+}
+
+/* An income event is held to the same codes, and one without a currency
+ * is in the client's, else the agent's default, else refused. */
+Test(clean, income_events_take_iso_codes_and_the_default_currency)
+{
+    struct folio_error err = {0};
+    Folio__Client c = FOLIO__CLIENT__INIT;
+    c.name = (char *)"Event Earner";
+    Folio__Response *r = harness_ok(add_client(bob, &c, &err), &err);
+    char id[37];
+    snprintf(id, sizeof(id), "%s", r->client->id);
+    folio__response__free_unpacked(r, NULL);
+
+    harness_refused(add_income(bob, id, 100, "", &err), &err, FOLIO__CODE__INVALID_ARGUMENT);
+    cr_assert_eq(strncmp(err.message, "currency: ", 10), 0, "%s", err.message);
+    harness_refused(add_income(bob, id, 100, "USX", &err), &err, FOLIO__CODE__INVALID_ARGUMENT);
+    cr_assert_str_eq(err.message,
+                     "currency: not an ISO 4217 currency code (three letters, such as PEN or EUR)");
+    folio__response__free_unpacked(harness_ok(set_currency(bob, "EUR", &err), &err), NULL);
+    r = harness_ok(add_income(bob, id, 100, "", &err), &err);
+    cr_assert_str_eq(r->event->currency, "EUR");
+    folio__response__free_unpacked(r, NULL);
+    /* Now the client has a currency: the next income without one is in it,
+     * whatever the default has become. */
+    folio__response__free_unpacked(harness_ok(set_currency(bob, "AED", &err), &err), NULL);
+    r = harness_ok(add_income(bob, id, 200, "", &err), &err);
+    cr_assert_str_eq(r->event->currency, "EUR");
+    folio__response__free_unpacked(r, NULL);
+}
+
 /* A CSV import follows the same rules, row by row: a bad code refuses its
  * row, and an income without a currency is in the default, or refused. */
 Test(clean, imported_rows_follow_the_rules)

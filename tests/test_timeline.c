@@ -115,6 +115,7 @@ static Folio__Response *add_event(struct folio_connection *c, const char *id, co
     op.what = (char *)(what ? what : "");
     op.date = (char *)date;
     op.amount_cents = cents;
+    op.currency = (char *)(strcmp(kind, "income") == 0 ? "EUR" : "");
     op.follow_up = (char *)(follow_up ? follow_up : "");
     op.note = (char *)(strcmp(kind, "note") == 0 ? "a note" : "");
     return call_op(c, &op.base, err);

@@ -361,15 +361,43 @@ Test(timeline_replay, corrections_are_checked_as_new_events)
                      "seq: a server's own entry (created, updated, offer...) cannot be corrected");
 }
 
-Test(timeline_replay, dates_ahead)
+/* The 3-entry ISO fixture (PEN, EUR, AED) and a fixed today. */
+static const char *typed(const char *kind, const char *date, const char *currency,
+                         const Folio__TimelineEvent *was)
 {
-    cr_assert_null(client_event_date_check("contact", "2026-05-24", "2026-05-17"));
-    cr_assert_str_eq(client_event_date_check("income", "2026-05-25", "2026-05-17"),
+    static struct iso_codes iso;
+    char why[256];
+    cr_assert_eq(iso_codes_load(&iso, FOLIO_SOURCE_DIR "/tests/iso-codes", why, sizeof(why)), 0,
+                 "%s", why);
+    Folio__TimelineEvent *ev = stored(kind, "", date);
+    ev->currency = (char *)currency;
+    struct client_rules rules = {.iso = &iso, .today = "2026-05-17"};
+    return client_event_validate_typed(ev, was, &rules);
+}
+
+Test(timeline_replay, typed_events_are_dated_up_to_a_week_ahead)
+{
+    cr_assert_null(typed("contact", "2026-05-24", "", NULL));
+    cr_assert_str_eq(typed("income", "2026-05-25", "EUR", NULL),
                      "date: more than 7 days ahead; an event that happened has a date up to "
                      "today (a follow_up may lie further ahead)");
-    cr_assert_not_null(client_event_date_check("life", "2027-01-01", "2026-05-17"));
-    cr_assert_not_null(client_event_date_check("purchase", "2027-01-01", "2026-05-17"));
-    cr_assert_null(client_event_date_check("note", "2027-01-01", "2026-05-17"));
+    cr_assert_not_null(typed("life", "2027-01-01", "", NULL));
+    cr_assert_not_null(typed("purchase", "2027-01-01", "", NULL));
+    cr_assert_null(typed("note", "2027-01-01", "", NULL));
+    /* A correction that leaves an old entry's date alone is not judged on it. */
+    cr_assert_null(typed("contact", "2027-01-01", "", stored("contact", "", "2027-01-01")));
+    cr_assert_not_null(typed("contact", "2027-01-02", "", stored("contact", "", "2027-01-01")));
+}
+
+Test(timeline_replay, an_income_currency_is_an_iso_4217_code)
+{
+    cr_assert_null(typed("income", "2026-05-01", "PEN", NULL));
+    cr_assert_str_eq(typed("income", "2026-05-01", "USX", NULL),
+                     "currency: not an ISO 4217 currency code (three letters, such as PEN or EUR)");
+    /* An entry stored before the check keeps its code until corrected. */
+    Folio__TimelineEvent *old = stored("income", "", "2026-05-01");
+    old->currency = (char *)"USX";
+    cr_assert_null(typed("income", "2026-05-01", "USX", old));
 }
 
 Test(timeline_replay, audit_diff_is_bounded)
