@@ -171,8 +171,14 @@ int cmd_client_add(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    return cli_answer(folio_client_add(cli->connection, &form.client, &err), &err,
-                      rec_print_answer);
+    Folio__Response *r = folio_client_add(cli->connection, &form.client,
+                                          cli_opt(cli, "--allow-duplicate") != NULL, &err);
+    if (r == NULL && !err.transport && err.code == FOLIO__CODE__ALREADY_EXISTS) {
+        size_t len = strlen(err.message);
+        snprintf(err.message + len, sizeof(err.message) - len,
+                 "; --allow-duplicate adds it anyway");
+    }
+    return cli_answer(r, &err, rec_print_answer);
 }
 
 int cmd_client_show(struct cli *cli)

@@ -3,10 +3,11 @@
 
 /* The record travels as given; protobuf-c only reads it when packing. */
 Folio__Response *folio_client_add(struct folio_connection *c, const Folio__Client *client,
-                                  struct folio_error *err)
+                                  bool allow_duplicate, struct folio_error *err)
 {
     Folio__ClientAdd op = FOLIO__CLIENT_ADD__INIT;
     op.client = (Folio__Client *)client;
+    op.allow_duplicate = allow_duplicate;
     return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_CLIENT, err);
 }
 

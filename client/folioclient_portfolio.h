@@ -7,10 +7,12 @@
 #include "folioclient.h"
 
 /* Clients. add and update send the record as given: the server fills id,
- * owner, times and version, and checks every field. update changes only the
- * named fields (Client field names); if_version 0 means any version. */
+ * owner, times and version, and checks every field. add refuses
+ * (ALREADY_EXISTS, naming it) a likely duplicate of one of the agent's
+ * clients unless allow_duplicate. update changes only the named fields
+ * (Client field names); if_version 0 means any version. */
 Folio__Response *folio_client_add(struct folio_connection *c, const Folio__Client *client,
-                                  struct folio_error *err);
+                                  bool allow_duplicate, struct folio_error *err);
 Folio__Response *folio_client_get(struct folio_connection *c, const char *id, bool firm_admin_read,
                                   struct folio_error *err);
 /* Sorted by name, after the cursor `after` (NULL: from the start). */

@@ -95,6 +95,7 @@ static const struct cli_opt client_add_opts[] = {
     {"--email", "EMAIL", "an e-mail address (repeat for more)", false, true},
     {"--tag", "TAG", "a tag (repeat for more)", false, true},
     CLIENT_FIELD_OPTS,
+    {"--allow-duplicate", NULL, "add it even if it looks like a client you have", false, false},
     {NULL, NULL, NULL, false, false},
 };
 
@@ -418,7 +419,11 @@ static const struct cli_cmd commands[] = {
      "The server is --server, else FOLIO_SERVER, else the context's.\n",
      context_trust_opts, cmd_context_trust},
     {"client add", "", 0, 0, "add a client to your portfolio (agents)",
-     "Prints the new client, with the id the server gave it.\n", client_add_opts, cmd_client_add},
+     "Prints the new client, with the id the server gave it. A client that\n"
+     "looks like one you have (the same e-mail, the same phone number, or the\n"
+     "same name and birth date) is refused naming that client, whom you most\n"
+     "likely meant; --allow-duplicate adds it anyway.\n",
+     client_add_opts, cmd_client_add},
     {"client show", "CLIENT", 1, 0, "show one of your clients", NULL, client_show_opts,
      cmd_client_show},
     {"client list", "", 0, 0, "list your clients, by name or as --sort says",

@@ -25,6 +25,7 @@
 #include "store_agenda.h"
 #include "store_audit.h"
 #include "store_client.h"
+#include "store_duplicate.h"
 #include "store_tombstone.h"
 #include "store_coupon.h"
 #include "store_offer.h"
@@ -133,6 +134,23 @@ int op_client_default_currency(struct request *req, MDB_txn *txn, char **currenc
 
 /* ---------------------------------------------------------------- add */
 
+/* A new client that looks like one of the agent's is refused, naming it:
+ * the agent most likely meant that one. 0 when it does not. */
+static int op_client_refuse_duplicate(struct request *req, MDB_txn *txn,
+                                      const Folio__Client *client)
+{
+    struct store_duplicate dup;
+    int rc = store_duplicate_find(&req->server->store, txn, req->actor.user_id, client, NULL, &dup);
+    if (rc == ENOMEM)
+        return request_oom(req);
+    if (rc != 0)
+        return request_store_error(req, rc, "look for duplicates");
+    if (dup.kind == STORE_DUPLICATE_NONE)
+        return 0;
+    return request_fail(req, FOLIO__CODE__ALREADY_EXISTS, "likely a duplicate of %s (%s): %s",
+                        dup.id, dup.name, dup.why);
+}
+
 int op_client_add_write(struct request *req, MDB_txn *txn)
 {
     int rc;
@@ -181,6 +199,9 @@ int op_client_add_write(struct request *req, MDB_txn *txn)
     const char *why = op_client_validate_typed(req, client, date);
     if (why != NULL)
         return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "%s", why);
+    if (!req->msg->client_add->allow_duplicate &&
+        (rc = op_client_refuse_duplicate(req, txn, client)) != 0)
+        return rc;
 
     Folio__TimelineEvent *ev = op_client_event(req, "created", "", date);
     if (ev == NULL)

@@ -3,13 +3,12 @@
  *
  * Rows of a spreadsheet are not identities, so every client imported gets a
  * new id. What the agent most needs to know is whether a row is already in
- * its portfolio: an exact copy (same name, birth date, phones, emails and
- * city) is skipped, a likely one (same email or phone, or same name and
- * birth date) is imported and reported. Duplicates are looked for in the
- * agent's own portfolio only, so an import never says anything about other
- * agents' clients. The portfolio is walked once; each stored client's keys
- * are hashed and looked up among the batch's sorted keys, so the walk costs
- * the portfolio's size times a binary search, not times the batch. */
+ * its portfolio: an exact copy is skipped, a likely one is imported and
+ * reported, both as store_duplicate.h finds them (in the agent's own
+ * portfolio only, through the search index, so an import never says
+ * anything about other agents' clients and costs what resembles its rows).
+ * Rows are stored one by one in the request's transaction, so a row
+ * earlier in the batch counts as portfolio for the rows after it. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -23,162 +22,17 @@
 #include "op.h"
 #include "server.h"
 #include "store_client.h"
+#include "store_duplicate.h"
 
 #define CI_BATCH_MAX 1000
 #define CI_OOM       (-2) /* ci_store ran out of memory: no LMDB code is -2 */
 
-enum ci_state { CI_NEW, CI_INVALID, CI_SKIPPED };
+enum ci_state { CI_NEW, CI_INVALID };
 
 struct ci_item {
     Folio__Client *client;
     enum ci_state state;
-    char exact[CLIENT_ID_TEXT + 1];  /* the client it copies, or "" */
-    char likely[CLIENT_ID_TEXT + 1]; /* a client it resembles, or "" */
-    const char *likely_why;
 };
-
-struct ci_key {
-    uint64_t hash;
-    size_t item;
-};
-
-struct ci_walk {
-    struct ci_item *items;
-    struct ci_key *keys;
-    size_t n_keys;
-};
-
-static uint64_t ci_hash(uint64_t h, const char *s, bool fold)
-{
-    for (; *s != '\0'; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (fold && c >= 'A' && c <= 'Z')
-            c = (unsigned char)(c - 'A' + 'a');
-        h = (h ^ c) * 0x100000001b3ULL;
-    }
-    return (h ^ 0xff) * 0x100000001b3ULL;
-}
-
-#define CI_SEED 0xcbf29ce484222325ULL
-
-/* Phones compare by their digits: "+51 999-888" is "+51999888". */
-static void ci_phone(const char *in, char *out, size_t size)
-{
-    size_t n = 0;
-    for (; *in != '\0' && n + 1 < size; in++)
-        if ((*in >= '0' && *in <= '9') || (*in == '+' && n == 0))
-            out[n++] = *in;
-    out[n] = '\0';
-}
-
-static bool ci_same_phone(const char *a, const char *b)
-{
-    char x[64], y[64];
-    ci_phone(a, x, sizeof(x));
-    ci_phone(b, y, sizeof(y));
-    return x[0] != '\0' && strcmp(x, y) == 0;
-}
-
-/* The same strings, in any order. */
-static bool ci_same_set(char **a, size_t na, char **b, size_t nb, bool phones)
-{
-    if (na != nb)
-        return false;
-    for (size_t i = 0; i < na; i++) {
-        bool found = false;
-        for (size_t k = 0; k < nb && !found; k++)
-            found = phones ? ci_same_phone(a[i], b[k]) : strcasecmp(a[i], b[k]) == 0;
-        if (!found)
-            return false;
-    }
-    return true;
-}
-
-static bool ci_exact(const Folio__Client *a, const Folio__Client *b)
-{
-    return strcasecmp(a->name, b->name) == 0 && strcmp(a->birth_date, b->birth_date) == 0 &&
-           strcasecmp(a->city, b->city) == 0 &&
-           ci_same_set(a->phones, a->n_phones, b->phones, b->n_phones, true) &&
-           ci_same_set(a->emails, a->n_emails, b->emails, b->n_emails, false);
-}
-
-/* Why b looks like a, or NULL. */
-static const char *ci_likely(const Folio__Client *a, const Folio__Client *b)
-{
-    for (size_t i = 0; i < a->n_emails; i++)
-        for (size_t k = 0; k < b->n_emails; k++)
-            if (strcasecmp(a->emails[i], b->emails[k]) == 0)
-                return "same email";
-    for (size_t i = 0; i < a->n_phones; i++)
-        for (size_t k = 0; k < b->n_phones; k++)
-            if (ci_same_phone(a->phones[i], b->phones[k]))
-                return "same phone";
-    if (a->birth_date[0] != '\0' && strcmp(a->birth_date, b->birth_date) == 0 &&
-        strcasecmp(a->name, b->name) == 0)
-        return "same name and birth date";
-    return NULL;
-}
-
-/* Every key a client can be found by: its emails, its phones, its name with
- * its birth date. An exact copy shares its name and birth date, or (with no
- * birth date) its first phone or email, or it has none of those and then
- * its name alone is the key. */
-static size_t ci_keys(const Folio__Client *c, uint64_t *out)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < c->n_emails; i++)
-        out[n++] = ci_hash(ci_hash(CI_SEED, "e", false), c->emails[i], true);
-    for (size_t i = 0; i < c->n_phones; i++) {
-        char digits[64];
-        ci_phone(c->phones[i], digits, sizeof(digits));
-        if (digits[0] != '\0')
-            out[n++] = ci_hash(ci_hash(CI_SEED, "p", false), digits, false);
-    }
-    uint64_t h = ci_hash(ci_hash(CI_SEED, "n", false), c->name, true);
-    out[n++] = ci_hash(h, c->birth_date, false);
-    return n;
-}
-
-#define CI_KEYS_MAX (CLIENT_EMAILS_MAX + CLIENT_PHONES_MAX + 1)
-
-static int ci_key_order(const void *a, const void *b)
-{
-    const struct ci_key *x = a, *y = b;
-    return x->hash < y->hash ? -1 : x->hash > y->hash;
-}
-
-static void ci_compare(struct ci_item *item, const Folio__Client *other, const char *other_id)
-{
-    if (item->exact[0] == '\0' && ci_exact(item->client, other)) {
-        memcpy(item->exact, other_id, CLIENT_ID_TEXT + 1);
-    } else if (item->likely[0] == '\0') {
-        const char *why = ci_likely(item->client, other);
-        if (why != NULL) {
-            memcpy(item->likely, other_id, CLIENT_ID_TEXT + 1);
-            item->likely_why = why;
-        }
-    }
-}
-
-static int ci_visit(void *ctx, const uint8_t id[STORE_CLIENT_ID_BYTES], const Folio__Client *client)
-{
-    struct ci_walk *w = ctx;
-    char id_text[CLIENT_ID_TEXT + 1];
-    client_id_format(id, id_text);
-    uint64_t keys[CI_KEYS_MAX];
-    size_t n = ci_keys(client, keys);
-    for (size_t k = 0; k < n; k++) {
-        struct ci_key probe = {.hash = keys[k]};
-        struct ci_key *hit = bsearch(&probe, w->keys, w->n_keys, sizeof(*hit), ci_key_order);
-        if (hit == NULL)
-            continue;
-        while (hit > w->keys && hit[-1].hash == keys[k])
-            hit--;
-        for (; hit < w->keys + w->n_keys && hit->hash == keys[k]; hit++)
-            ci_compare(&w->items[hit->item], client, id_text);
-    }
-    return 0;
-}
 
 static int ci_oom(struct request *req)
 {
@@ -292,8 +146,7 @@ int op_client_import_write(struct request *req, MDB_txn *txn)
                             "lines: one for each client, or none");
     Folio__ClientImportResult *res = request_alloc(req, sizeof(*res));
     struct ci_item *items = arena_calloc(&req->arena, n + 1, sizeof(*items));
-    struct ci_key *keys = arena_calloc(&req->arena, n * CI_KEYS_MAX + 1, sizeof(*keys));
-    if (res == NULL || items == NULL || keys == NULL)
+    if (res == NULL || items == NULL)
         return ci_oom(req);
     folio__client_import_result__init(res);
     res->notes = arena_calloc(&req->arena, 2 * n + 1, sizeof(*res->notes));
@@ -303,7 +156,6 @@ int op_client_import_write(struct request *req, MDB_txn *txn)
     char today[CALENDAR_DATE_TEXT + 1];
     calendar_today(req->now, today);
 
-    struct ci_walk walk = {.items = items, .keys = keys};
     Folio__AgentCard *card = NULL; /* read at the first income without a currency */
     for (size_t i = 0; i < n; i++) {
         uint32_t line = ci->n_lines != 0 ? ci->lines[i] : (uint32_t)i + 1;
@@ -332,32 +184,27 @@ int op_client_import_write(struct request *req, MDB_txn *txn)
                 return ci_oom(req);
             continue;
         }
-        uint64_t hashes[CI_KEYS_MAX];
-        size_t k = ci_keys(items[i].client, hashes);
-        for (size_t j = 0; j < k; j++)
-            keys[walk.n_keys++] = (struct ci_key){.hash = hashes[j], .item = i};
     }
-    qsort(keys, walk.n_keys, sizeof(*keys), ci_key_order);
-    int rc = store_client_each(&req->server->store, txn, req->actor.user_id, NULL, ci_visit, &walk);
-    if (rc != 0)
-        return request_store_error(req, rc, "read the portfolio");
 
+    int rc;
     for (size_t i = 0; i < n; i++) {
         struct ci_item *item = &items[i];
         if (item->state == CI_INVALID)
             continue;
         uint32_t line = ci->n_lines != 0 ? ci->lines[i] : (uint32_t)i + 1;
-        /* Rows earlier in the same batch count as portfolio too. */
-        for (size_t j = 0; j < i && item->exact[0] == '\0'; j++)
-            if (items[j].state == CI_NEW)
-                ci_compare(item, items[j].client, items[j].client->id);
-        if (item->exact[0] != '\0') {
-            item->state = CI_SKIPPED;
+        struct store_duplicate dup;
+        rc = store_duplicate_find(&req->server->store, txn, req->actor.user_id, item->client, NULL,
+                                  &dup);
+        if (rc == ENOMEM)
+            return ci_oom(req);
+        if (rc != 0)
+            return request_store_error(req, rc, "read the portfolio");
+        if (dup.kind == STORE_DUPLICATE_EXACT) {
             res->skipped++;
-            if (ci_note(req, res, line, "duplicate", item->exact,
+            if (ci_note(req, res, line, "duplicate", arena_strdup(&req->arena, dup.id),
                         arena_printf(&req->arena,
                                      "line %u: already in the portfolio as %s: skipped", line,
-                                     item->exact)) != 0)
+                                     dup.id)) != 0)
                 return ci_oom(req);
             continue;
         }
@@ -366,10 +213,10 @@ int op_client_import_write(struct request *req, MDB_txn *txn)
         if (rc != 0)
             return request_store_error(req, rc, "import the clients");
         res->created++;
-        if (item->likely[0] != '\0' &&
-            ci_note(req, res, line, "likely_duplicate", item->likely,
-                    arena_printf(&req->arena, "line %u: looks like %s (%s): imported", line,
-                                 item->likely, item->likely_why)) != 0)
+        if (dup.kind == STORE_DUPLICATE_LIKELY &&
+            ci_note(req, res, line, "likely_duplicate", arena_strdup(&req->arena, dup.id),
+                    arena_printf(&req->arena, "line %u: looks like %s (%s): imported", line, dup.id,
+                                 dup.why)) != 0)
             return ci_oom(req);
     }
     char detail[96];

@@ -117,6 +117,21 @@ ana=$(json_get "$ana_json" 'd["client"]["id"]')
 [[ $ana =~ ^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$ ]] &&
   pass "client ids are random UUIDs" || fail "client ids are random UUIDs" "id \"$ana\""
 
+# A likely duplicate is refused naming the client it resembles.
+ana_id=$(json_get "$ana_json" 'd["client"]["id"]')
+run "" "$FOLIO" --json client add --name "Anita" --phone "999000111"
+expect "client add of a likely duplicate exits 1" 1
+json_check "the refusal names the client, why and --allow-duplicate" "$ERR" "
+d['error']['code'] == 'ALREADY_EXISTS' and '$ana_id' in d['error']['message'] and
+'Ana Pérez' in d['error']['message'] and 'same phone' in d['error']['message'] and
+'--allow-duplicate' in d['error']['message']"
+run "" "$FOLIO" --json client add --name "Anita" --phone "999000111" --allow-duplicate
+expect "client add --allow-duplicate" 0
+json_check "the duplicate is added when asked" "$OUT" 'd["client"]["name"] == "Anita"'
+anita_id=$(json_get "$OUT" 'd["client"]["id"]')
+run "" "$FOLIO" client erase "$anita_id"
+expect "the allowed duplicate is erased again" 0
+
 run "" "$FOLIO" --json client add --name "Luis Quispe" --city Cusco --birth-date 1995-01-10 \
   --tag gold
 expect "client add with few fields" 0

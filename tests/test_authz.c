@@ -234,7 +234,8 @@ static struct folio_connection *authz_connect_as(enum authz_role role)
 }
 
 /* A client of the owner's, with consent to e-mail and a birthday in the
- * agenda's window; its id into id. */
+ * agenda's window; its id into id. They share an e-mail, so each after the
+ * first is added as an allowed duplicate. */
 static void authz_add_client(const char *name, char id[40])
 {
     char *emails[] = {"client@example.com"};
@@ -248,7 +249,7 @@ static void authz_add_client(const char *name, char id[40])
     client.emails = emails;
     client.consent = &consent;
     struct folio_error err = {0};
-    Folio__Response *r = harness_ok(folio_client_add(fx.conn[AS_OWNER], &client, &err), &err);
+    Folio__Response *r = harness_ok(folio_client_add(fx.conn[AS_OWNER], &client, true, &err), &err);
     snprintf(id, 40, "%s", r->client->id);
     folio_response_free(r);
 }

@@ -288,6 +288,73 @@ Test(clean, element_edits_keep_the_bounds)
     harness_refused(update(alice, &badtag, &err), &err, FOLIO__CODE__INVALID_ARGUMENT);
 }
 
+/* ---------------------------------------------------------------- duplicates */
+
+static Folio__Response *add_person(struct folio_connection *conn, const char *name,
+                                   const char *birth_date, const char *phone, const char *email,
+                                   bool allow, struct folio_error *err)
+{
+    Folio__Client c = FOLIO__CLIENT__INIT;
+    char *phones[] = {(char *)phone}, *emails[] = {(char *)email};
+    c.name = (char *)name;
+    c.birth_date = (char *)birth_date;
+    c.phones = phones;
+    c.n_phones = phone != NULL;
+    c.emails = emails;
+    c.n_emails = email != NULL;
+    return folio_client_add(conn, &c, allow, err);
+}
+
+/* The add is refused as a likely duplicate of first, for why. */
+static void assert_duplicate(Folio__Response *r, const struct folio_error *err, const char *first,
+                             const char *why)
+{
+    cr_assert_null(r, "added; expected a duplicate of %s (%s)", first, why);
+    cr_assert_eq(err->code, FOLIO__CODE__ALREADY_EXISTS, "%s", err->message);
+    cr_assert_not_null(strstr(err->message, first), "%s", err->message);
+    cr_assert_not_null(strstr(err->message, why), "%s", err->message);
+}
+
+Test(clean, a_likely_duplicate_is_refused_naming_the_client)
+{
+    struct folio_error err = {0};
+    Folio__Response *r = harness_ok(add_person(alice, "José García Núñez", "1980-04-02",
+                                               "+51 999-111-222", "Jose@Example.pe", false, &err),
+                                    &err);
+    char first[37];
+    snprintf(first, sizeof(first), "%s", r->client->id);
+    cr_assert_str_eq(r->client->name, "José García Núñez");
+    folio__response__free_unpacked(r, NULL);
+
+    assert_duplicate(add_person(alice, "Pepe", NULL, NULL, "jose@example.PE", false, &err), &err,
+                     first, "same e-mail");
+    cr_assert_not_null(strstr(err.message, "José García Núñez"), "%s", err.message);
+    /* The same number, written without the country code. */
+    assert_duplicate(add_person(alice, "Pepe", NULL, "999 111 222", NULL, false, &err), &err, first,
+                     "same phone");
+    /* The same name, folded, and the same birth date. */
+    assert_duplicate(add_person(alice, "JOSE garcia nunez", "1980-04-02", NULL, NULL, false, &err),
+                     &err, first, "same name and birth date");
+
+    /* Not a duplicate: another birth date, a number that only ends alike
+     * in fewer digits, someone else's client. */
+    folio__response__free_unpacked(
+        harness_ok(add_person(alice, "Jose Garcia Nunez", "1981-04-02", NULL, NULL, false, &err),
+                   &err),
+        NULL);
+    folio__response__free_unpacked(
+        harness_ok(add_person(alice, "Other", NULL, "+44 1 222", NULL, false, &err), &err), NULL);
+    folio__response__free_unpacked(
+        harness_ok(add_person(bob, "José García Núñez", "1980-04-02", "+51 999-111-222",
+                              "jose@example.pe", false, &err),
+                   &err),
+        NULL);
+    /* Asked for, the duplicate is added. */
+    folio__response__free_unpacked(
+        harness_ok(add_person(alice, "Pepe", NULL, NULL, "jose@example.pe", true, &err), &err),
+        NULL);
+}
+
 /* ---------------------------------------------------------------- default currency */
 
 Test(clean, an_income_takes_the_agents_default_currency)

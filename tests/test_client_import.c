@@ -124,7 +124,7 @@ static Folio__Response *import_rows(struct folio_connection *c, struct row *rows
 static char *add_row(struct folio_connection *c, struct row *row)
 {
     struct folio_error err = {0};
-    Folio__Response *r = harness_ok(folio_client_add(c, &row->client, &err), &err);
+    Folio__Response *r = harness_ok(folio_client_add(c, &row->client, false, &err), &err);
     cr_assert_eq(r->result_case, FOLIO__RESPONSE__RESULT_CLIENT);
     char *id = strdup(r->client->id);
     cr_assert_not_null(id);

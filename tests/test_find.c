@@ -101,7 +101,7 @@ static char *add(struct folio_connection *c, const char *name, const char *phone
         client.n_emails = 1;
     }
     struct folio_error err = {0};
-    Folio__Response *r = harness_ok(folio_client_add(c, &client, &err), &err);
+    Folio__Response *r = harness_ok(folio_client_add(c, &client, false, &err), &err);
     char *id = strdup(r->client->id);
     cr_assert_not_null(id);
     folio_response_free(r);

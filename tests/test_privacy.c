@@ -31,7 +31,7 @@ static char *add_named(struct folio_connection *c, const char *name)
     struct folio_error err = {0};
     Folio__Client client = FOLIO__CLIENT__INIT;
     client.name = (char *)name;
-    Folio__Response *r = harness_ok(folio_client_add(c, &client, &err), &err);
+    Folio__Response *r = harness_ok(folio_client_add(c, &client, false, &err), &err);
     char *id = strdup(r->client->id);
     cr_assert_not_null(id);
     folio_response_free(r);

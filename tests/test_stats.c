@@ -107,7 +107,7 @@ static void add_client(struct folio_connection *c, const char *name)
     Folio__Client client = FOLIO__CLIENT__INIT;
     client.name = (char *)name;
     struct folio_error err;
-    folio_response_free(harness_ok(folio_client_add(c, &client, &err), &err));
+    folio_response_free(harness_ok(folio_client_add(c, &client, false, &err), &err));
 }
 
 Test(stats_own, the_firm_admin_sees_connections_requests_commits_and_the_database)

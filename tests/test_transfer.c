@@ -1181,7 +1181,7 @@ Test(transfer_batches, other_writes_go_between_the_batches_of_a_large_import)
      * ends, and lena sees the clients landed so far, each whole. */
     Folio__Client c = FOLIO__CLIENT__INIT;
     c.name = "Written meanwhile";
-    folio_response_free(harness_ok(folio_client_add(max, &c, &err), &err));
+    folio_response_free(harness_ok(folio_client_add(max, &c, false, &err), &err));
     cr_assert_not(bat_whole(lena, ids[bat_clients() - 1]),
                   "the import was over before a write sent during it was answered");
     Folio__Response *r = harness_ok(folio_connection_receive(root, &err), &err);
