@@ -307,6 +307,18 @@ int cmd_client_erase(struct cli *cli)
     return rc;
 }
 
+int cmd_client_merge(struct cli *cli)
+{
+    int rc = cli_connect_session(cli, NULL);
+    if (rc != CLI_OK)
+        return rc;
+    struct folio_error err;
+    Folio__Response *r = folio_client_merge(cli->connection, cli->args[0], cli->args[1], &err);
+    if (r != NULL)
+        out_note("client %s merged into %s and erased", cli->args[1], r->client->id);
+    return cli_answer(r, &err, rec_print_answer);
+}
+
 /* Newest date first; on the same date, the later recorded first. */
 static int history_order(const void *a, const void *b)
 {

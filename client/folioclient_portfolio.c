@@ -122,3 +122,12 @@ Folio__Response *folio_agenda(struct folio_connection *c, const char *date, uint
     op.days = days;
     return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_AGENDA, err);
 }
+
+Folio__Response *folio_client_merge(struct folio_connection *c, const char *keep_id,
+                                    const char *other_id, struct folio_error *err)
+{
+    Folio__ClientMerge op = FOLIO__CLIENT_MERGE__INIT;
+    op.keep_id = folio_text(keep_id);
+    op.other_id = folio_text(other_id);
+    return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_CLIENT, err);
+}

@@ -53,4 +53,10 @@ Folio__Response *folio_segment(struct folio_connection *c, const Folio__Segment 
 Folio__Response *folio_agenda(struct folio_connection *c, const char *date, uint32_t days,
                               struct folio_error *err);
 
+/* One client from two records of the same person: other's timeline,
+ * offers, coupons and the fields keep leaves empty go to keep, and other is
+ * erased. Answers the merged client. */
+Folio__Response *folio_client_merge(struct folio_connection *c, const char *keep_id,
+                                    const char *other_id, struct folio_error *err);
+
 #endif

@@ -464,6 +464,14 @@ static const struct cli_cmd commands[] = {
      client_update_opts, cmd_client_update},
     {"client erase", "CLIENT", 1, 0, "erase a client and its history for good", NULL, NULL,
      cmd_client_erase},
+    {"client merge", "KEEP OTHER", 2, 0, "merge two records of the same person into KEEP",
+     "KEEP takes OTHER's history (joined in date order), offers and coupons,\n"
+     "the phones, e-mails and tags it lacks, and every field it leaves empty\n"
+     "(birth date, address, employment, notes...); what KEEP says wins. The\n"
+     "income, marital status, children and last contact follow the joined\n"
+     "history. OTHER is then erased; the audit keeps both ids. Prints the\n"
+     "merged client.\n",
+     NULL, cmd_client_merge},
     {"client history", "CLIENT", 1, 0, "show what happened to a client, newest first", NULL,
      client_history_opts, cmd_client_history},
     {"event add", "CLIENT KIND [ARG]", 2, 1, "record something that happened to a client",

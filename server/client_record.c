@@ -1186,6 +1186,109 @@ const char *client_timeline_replay(Folio__Client *c, Folio__TimelineEvent *const
     return NULL;
 }
 
+/* ---------------------------------------------------------------- merge */
+
+/* keep's list with other's values it lacks appended (same: how two values
+ * compare). Over max, a sentence naming the field. */
+static const char *merge_list(char ***list, size_t *n, char *const *other, size_t n_other,
+                              size_t max, const char *field,
+                              int (*same)(const char *, const char *), struct arena *arena)
+{
+    char **out = arena_calloc(arena, *n + n_other + 1, sizeof(*out));
+    if (out == NULL)
+        return NO_MEMORY;
+    if (*n > 0)
+        memcpy(out, *list, *n * sizeof(*out));
+    size_t count = *n;
+    for (size_t i = 0; i < n_other; i++) {
+        bool found = false;
+        for (size_t k = 0; k < count && !found; k++)
+            found = same(out[k], other[i]) == 0;
+        if (!found)
+            out[count++] = other[i];
+    }
+    if (count > max)
+        return arena_printf(arena,
+                            "%s: the two clients hold %zu between them, more than %zu; remove "
+                            "some from one of them first",
+                            field, count, max);
+    *list = out;
+    *n = count;
+    return NULL;
+}
+
+/* A string field of keep left empty takes other's. */
+#define MERGE_FILL(keep, other, field)                                                             \
+    do {                                                                                           \
+        if ((keep)->field[0] == '\0')                                                              \
+            (keep)->field = (other)->field;                                                        \
+    } while (0)
+
+static bool consent_any(const Folio__Consent *c)
+{
+    return c != NULL && (c->email || c->phone || c->sms || c->post);
+}
+
+const char *client_merge_fill(Folio__Client *keep, const Folio__Client *other, struct arena *arena)
+{
+    const char *why = merge_list(&keep->phones, &keep->n_phones, other->phones, other->n_phones,
+                                 CLIENT_PHONES_MAX, "phones", strcmp, arena);
+    if (why == NULL)
+        why = merge_list(&keep->emails, &keep->n_emails, other->emails, other->n_emails,
+                         CLIENT_EMAILS_MAX, "emails", strcasecmp, arena);
+    if (why == NULL)
+        why = merge_list(&keep->tags, &keep->n_tags, other->tags, other->n_tags, CLIENT_TAGS_MAX,
+                         "tags", strcasecmp, arena);
+    if (why != NULL)
+        return why;
+    MERGE_FILL(keep, other, birth_date);
+    MERGE_FILL(keep, other, preferred_channel);
+    MERGE_FILL(keep, other, employment);
+    MERGE_FILL(keep, other, notes);
+    /* An address is one thing: half of one and half of another is nobody's. */
+    if (keep->street[0] == '\0' && keep->city[0] == '\0' && keep->region[0] == '\0' &&
+        keep->country[0] == '\0') {
+        keep->street = other->street;
+        keep->city = other->city;
+        keep->region = other->region;
+        keep->country = other->country;
+    }
+    if (keep->marital_status_typed == FOLIO__MARITAL_STATUS__MARITAL_UNSPECIFIED)
+        keep->marital_status = keep->marital_status_typed = other->marital_status_typed;
+    if (keep->children == 0 && keep->n_children_birth_years == 0) {
+        keep->children = other->children;
+        keep->children_birth_years = other->children_birth_years;
+        keep->n_children_birth_years = other->n_children_birth_years;
+    }
+    if (keep->contact_interval_days == 0)
+        keep->contact_interval_days = other->contact_interval_days;
+    if (!consent_any(keep->consent) && consent_any(other->consent))
+        keep->consent = other->consent;
+    if (keep->n_income_history == 0 && keep->income_cents == 0 && keep->currency[0] == '\0') {
+        keep->income_history = other->income_history;
+        keep->n_income_history = other->n_income_history;
+        keep->income_cents = other->income_cents;
+        keep->currency = other->currency;
+    }
+    if (other->n_purchases > 0) {
+        size_t n = keep->n_purchases + other->n_purchases;
+        if (n > CLIENT_PURCHASES_MAX)
+            return "purchases: the two clients hold more than " STR(
+                CLIENT_PURCHASES_MAX) " between them";
+        Folio__Purchase **all = arena_calloc(arena, n, sizeof(*all));
+        if (all == NULL)
+            return NO_MEMORY;
+        if (keep->n_purchases > 0)
+            memcpy(all, keep->purchases, keep->n_purchases * sizeof(*all));
+        memcpy(all + keep->n_purchases, other->purchases, other->n_purchases * sizeof(*all));
+        keep->purchases = all;
+        keep->n_purchases = n;
+    }
+    if (other->created_at != 0 && other->created_at < keep->created_at)
+        keep->created_at = other->created_at;
+    return NULL;
+}
+
 /* ---------------------------------------------------------------- stored events */
 
 /* Every kind a timeline holds: the ones agents add, and the ones the server

@@ -137,6 +137,17 @@ const char *client_timeline_replay(Folio__Client *c, Folio__TimelineEvent *const
                                    Folio__TimelineEvent *const *now, size_t n_now,
                                    struct arena *arena);
 
+/* One record from two of the same person (client merge): keep takes
+ * other's phones, e-mails and tags it lacks, its typed purchases, and every
+ * field keep leaves empty (birth date, channel, employment, notes, the
+ * address as a whole, typed marital status, children, contact interval,
+ * consent when keep gives none, typed income); keep's created_at becomes
+ * the earlier. Call with both stripped of what their timelines derive
+ * (client_timeline_replay to an empty timeline), then replay the joined
+ * timeline. NULL, or why not (a list over its bound, naming the field).
+ * keep shares other's strings; allocates from arena. */
+const char *client_merge_fill(Folio__Client *keep, const Folio__Client *other, struct arena *arena);
+
 /* Checks a timeline event as stored (from a bundle, say): a known kind,
  * printable bounded text, real dates, a follow-up only on a contact and not
  * before it, a plausible amount. Upper-cases the currency in place. */

@@ -107,7 +107,8 @@
     X(CLIENT_FIND, client_find, SESSION, HEAVY_READ, op_client_find_read, \
       NULL, op_client_find_write, NULL) \
     X(EVENT_EDIT, event_edit, SESSION, NONE, NULL, NULL, op_event_edit_write, NULL) \
-    X(EVENT_REMOVE, event_remove, SESSION, NONE, NULL, NULL, op_event_remove_write, NULL)
+    X(EVENT_REMOVE, event_remove, SESSION, NONE, NULL, NULL, op_event_remove_write, NULL) \
+    X(CLIENT_MERGE, client_merge, SESSION, NONE, NULL, NULL, op_client_merge_write, NULL)
 // clang-format on
 
 struct op {
@@ -193,6 +194,15 @@ int op_event_add_write(struct request *req, MDB_txn *txn);
 int op_event_edit_write(struct request *req, MDB_txn *txn);
 int op_event_remove_write(struct request *req, MDB_txn *txn);
 int op_segment_read(struct request *req, MDB_txn *txn);
+/* The agenda entries (follow-up, rule trigger) of one timeline event of a
+ * client of owner_id's, written (index) or removed (unindex). */
+int op_client_event_index(struct store *store, MDB_txn *txn, const uint8_t id[16],
+                          uint64_t owner_id, const Folio__TimelineEvent *ev);
+int op_client_event_unindex(struct store *store, MDB_txn *txn, const uint8_t id[16],
+                            uint64_t owner_id, const Folio__TimelineEvent *ev);
+
+/* op_client_merge.c */
+int op_client_merge_write(struct request *req, MDB_txn *txn);
 
 /* op_rule.c */
 int op_rule_add_write(struct request *req, MDB_txn *txn);

@@ -449,9 +449,9 @@ static bool op_client_event_changes_record(const char *kind)
 
 /* The agenda entries an event stands behind: its follow-up and its
  * trigger. store_client_delete removes them with the timeline. */
-static int op_client_event_index(struct store *store, MDB_txn *txn,
-                                 const uint8_t id[STORE_CLIENT_ID_BYTES], uint64_t owner_id,
-                                 const Folio__TimelineEvent *ev)
+int op_client_event_index(struct store *store, MDB_txn *txn,
+                          const uint8_t id[STORE_CLIENT_ID_BYTES], uint64_t owner_id,
+                          const Folio__TimelineEvent *ev)
 {
     struct store_agenda_key key = {.owner_id = owner_id, .seq = ev->seq};
     memcpy(key.client_id, id, STORE_CLIENT_ID_BYTES);
@@ -528,9 +528,9 @@ int op_event_add_write(struct request *req, MDB_txn *txn)
 }
 
 /* Removes the agenda entries op_client_event_index made for ev. */
-static int op_client_event_unindex(struct store *store, MDB_txn *txn,
-                                   const uint8_t id[STORE_CLIENT_ID_BYTES], uint64_t owner_id,
-                                   const Folio__TimelineEvent *ev)
+int op_client_event_unindex(struct store *store, MDB_txn *txn,
+                            const uint8_t id[STORE_CLIENT_ID_BYTES], uint64_t owner_id,
+                            const Folio__TimelineEvent *ev)
 {
     struct store_agenda_key key = {.owner_id = owner_id, .seq = ev->seq};
     memcpy(key.client_id, id, STORE_CLIENT_ID_BYTES);

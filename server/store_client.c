@@ -212,14 +212,19 @@ int store_client_delete(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CL
     rc = mdb_del(txn, s->clients_by_owner, &k, NULL);
     if (rc != 0 && rc != MDB_NOTFOUND)
         return rc;
+    return store_timeline_clear(s, txn, id, owner_id);
+}
 
+int store_timeline_clear(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLIENT_ID_BYTES],
+                         uint64_t owner_id)
+{
     MDB_cursor *cur;
-    rc = mdb_cursor_open(txn, s->timeline, &cur);
+    int rc = mdb_cursor_open(txn, s->timeline, &cur);
     if (rc != 0)
         return rc;
     uint8_t tkey[TIMELINE_KEY_BYTES];
     timeline_key(tkey, id, 0);
-    MDB_val v;
+    MDB_val k, v;
     for (;;) {
         k.mv_size = sizeof(tkey);
         k.mv_data = tkey;

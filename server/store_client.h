@@ -105,6 +105,12 @@ int store_timeline_replace(struct store *s, MDB_txn *txn, const uint8_t id[STORE
 int store_timeline_delete(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLIENT_ID_BYTES],
                           uint64_t seq);
 
+/* Removes every entry of the client's timeline with the agenda entries
+ * they stand behind (owner_id: the client's owner, whose agenda holds
+ * them). */
+int store_timeline_clear(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLIENT_ID_BYTES],
+                         uint64_t owner_id);
+
 /* The client's whole timeline, oldest first, unpacked into arena (whose cap
  * bounds it: ENOMEM when it does not fit), for a replay. */
 int store_timeline_all(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLIENT_ID_BYTES],

@@ -19,6 +19,9 @@ int store_coupon_get(struct store *s, MDB_txn *txn, const char *code, struct are
 int store_coupon_list(struct store *s, MDB_txn *txn, uint64_t owner_id, const uint8_t *client_id,
                       const char *after, size_t limit, struct arena *arena, Folio__Coupon ***out,
                       size_t *count, bool *more);
+/* Gives every coupon of client from to client to (a merge), with their
+ * index entries. */
+int store_coupon_move_client(struct store *s, MDB_txn *txn, const uint8_t from[16], const char *to);
 /* Removes every coupon of a client (erasure), with its index entries. */
 int store_coupon_delete_client(struct store *s, MDB_txn *txn, const uint8_t client_id[16]);
 

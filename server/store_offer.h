@@ -18,6 +18,9 @@ int store_offer_get(struct store *s, MDB_txn *txn, uint64_t id, struct arena *ar
 typedef int (*store_offer_fn)(void *ctx, const Folio__Offer *offer);
 int store_offer_each(struct store *s, MDB_txn *txn, uint64_t owner_id, uint64_t after,
                      store_offer_fn fn, void *ctx);
+/* Gives every offer of client from to client to (a merge), with their
+ * index entries. */
+int store_offer_move_client(struct store *s, MDB_txn *txn, const uint8_t from[16], const char *to);
 /* Removes every offer of a client (erasure), with its index entries. */
 int store_offer_delete_client(struct store *s, MDB_txn *txn, const uint8_t client_id[16]);
 

@@ -164,6 +164,10 @@ j "bundle show" bundle show "$tmp/alice.bundle"
 j "import" import "$tmp/alice.bundle" --dry-run
 j "export --format csv" export --format csv --out "$tmp/alice.csv"
 j "import --format csv" import --format csv "$tmp/alice.csv" --dry-run
+j "client add (a duplicate)" client add --name "Ana P." --phone "+51 988 000 333" --allow-duplicate
+j "client merge" client merge "$ana" "$(json_get "$OUT" 'd["client"]["id"]')"
+json_check "client merge keeps the first and takes the second's phone" "$OUT" \
+  'd["client"]["id"] == "'"$ana"'" and "+51 988 000 333" in d["client"]["phones"]'
 j "client erase" client erase "$luis"
 
 # ---------------------------------------------------------------- reassign, watch
