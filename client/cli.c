@@ -114,6 +114,7 @@ static const struct {
     {"client_ids", "--client"},
     {"partner_id", "--partner"},
     {"rate_bp", "--rate"},
+    {"relation", "--as"},
 };
 
 /* The flag for field, or NULL when no command has one. */

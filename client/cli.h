@@ -209,6 +209,8 @@ int cmd_client_find(struct cli *cli);
 int cmd_client_update(struct cli *cli);
 int cmd_client_erase(struct cli *cli);
 int cmd_client_merge(struct cli *cli);
+int cmd_client_link(struct cli *cli);
+int cmd_client_unlink(struct cli *cli);
 int cmd_client_history(struct cli *cli);
 int cmd_event_add(struct cli *cli);
 int cmd_event_edit(struct cli *cli);

@@ -319,6 +319,28 @@ int cmd_client_merge(struct cli *cli)
     return cli_answer(r, &err, rec_print_answer);
 }
 
+int cmd_client_link(struct cli *cli)
+{
+    const char *relation = cli_opt(cli, "--as");
+    int rc = cli_connect_session(cli, NULL);
+    if (rc != CLI_OK)
+        return rc;
+    struct folio_error err;
+    return cli_answer(
+        folio_client_link(cli->connection, cli->args[0], cli->args[1], relation, &err), &err,
+        rec_print_answer);
+}
+
+int cmd_client_unlink(struct cli *cli)
+{
+    int rc = cli_connect_session(cli, NULL);
+    if (rc != CLI_OK)
+        return rc;
+    struct folio_error err;
+    return cli_answer(folio_client_unlink(cli->connection, cli->args[0], cli->args[1], &err), &err,
+                      rec_print_answer);
+}
+
 /* Newest date first; on the same date, the later recorded first. */
 static int history_order(const void *a, const void *b)
 {

@@ -61,7 +61,8 @@ static int segment_from_flags(struct cli *cli, Folio__Segment *s)
     bool age_max = false;
     if (parse_u32_opt(cli, "--age-min", &s->age_min, NULL) != CLI_OK ||
         parse_u32_opt(cli, "--age-max", &s->age_max, &age_max) != CLI_OK ||
-        parse_u32_opt(cli, "--children-min", &s->children_min, NULL) != CLI_OK)
+        parse_u32_opt(cli, "--children-min", &s->children_min, NULL) != CLI_OK ||
+        parse_u32_opt(cli, "--household-size-min", &s->household_size_min, NULL) != CLI_OK)
         return CLI_USAGE;
     if (age_max)
         s->age_max_filter_case = FOLIO__SEGMENT__AGE_MAX_FILTER_AGE_MAX;

@@ -131,3 +131,23 @@ Folio__Response *folio_client_merge(struct folio_connection *c, const char *keep
     op.other_id = folio_text(other_id);
     return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_CLIENT, err);
 }
+
+Folio__Response *folio_client_link(struct folio_connection *c, const char *client_id,
+                                   const char *other_id, const char *relation,
+                                   struct folio_error *err)
+{
+    Folio__ClientLink op = FOLIO__CLIENT_LINK__INIT;
+    op.client_id = folio_text(client_id);
+    op.other_id = folio_text(other_id);
+    op.relation = folio_text(relation);
+    return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_CLIENT, err);
+}
+
+Folio__Response *folio_client_unlink(struct folio_connection *c, const char *client_id,
+                                     const char *other_id, struct folio_error *err)
+{
+    Folio__ClientUnlink op = FOLIO__CLIENT_UNLINK__INIT;
+    op.client_id = folio_text(client_id);
+    op.other_id = folio_text(other_id);
+    return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_CLIENT, err);
+}

@@ -59,4 +59,12 @@ Folio__Response *folio_agenda(struct folio_connection *c, const char *date, uint
 Folio__Response *folio_client_merge(struct folio_connection *c, const char *keep_id,
                                     const char *other_id, struct folio_error *err);
 
+/* Households: other is client's relation (spouse, partner, child, parent,
+ * sibling, other); both records keep the link. Answers client's record. */
+Folio__Response *folio_client_link(struct folio_connection *c, const char *client_id,
+                                   const char *other_id, const char *relation,
+                                   struct folio_error *err);
+Folio__Response *folio_client_unlink(struct folio_connection *c, const char *client_id,
+                                     const char *other_id, struct folio_error *err);
+
 #endif

@@ -115,6 +115,12 @@ static const struct cli_opt client_update_opts[] = {
     {NULL, NULL, NULL, false, false},
 };
 
+static const struct cli_opt client_link_opts[] = {
+    {"--as", "RELATION",
+     "what OTHER is to CLIENT: spouse, partner, child, parent, sibling or other", true, false},
+    {NULL, NULL, NULL, false, false},
+};
+
 static const struct cli_opt client_show_opts[] = {
     {"--firm-admin-read", NULL, "read another agent's client as a firm-admin (audited)", false,
      false},
@@ -172,6 +178,10 @@ static const struct cli_opt segment_opts[] = {
     {"--date", "DATE", "count ages on DATE, YYYY-MM-DD (default: today, UTC)", false, false},
     {"--marital", "STATUS", "single, married, partnered, divorced or widowed", false, false},
     {"--children-min", "N", "with at least N children", false, false},
+    {"--household-size-min", "N",
+     "in a household of at least N linked clients (themselves "
+     "included)",
+     false, false},
     {"--income-min", "N", "income at least N whole units", false, false},
     {"--income-max", "N", "income at most N whole units", false, false},
     {"--income-trend", "TREND", "up, down or flat", false, false},
@@ -472,6 +482,17 @@ static const struct cli_cmd commands[] = {
      "history. OTHER is then erased; the audit keeps both ids. Prints the\n"
      "merged client.\n",
      NULL, cmd_client_merge},
+    {"client link", "CLIENT OTHER", 2, 0, "link two clients of one household",
+     "OTHER is CLIENT's --as: spouse, partner, child, parent, sibling or\n"
+     "other; OTHER's record gets the other side (CLIENT is OTHER's parent\n"
+     "when OTHER is CLIENT's child). client show lists the household, and\n"
+     "segment --household-size-min finds the clients of large ones. Links\n"
+     "move with their clients when both are reassigned or exported\n"
+     "together, and are dropped, with a note on each timeline, when only one\n"
+     "moves. Prints CLIENT.\n",
+     client_link_opts, cmd_client_link},
+    {"client unlink", "CLIENT OTHER", 2, 0, "end the link between two clients", "Prints CLIENT.\n",
+     NULL, cmd_client_unlink},
     {"client history", "CLIENT", 1, 0, "show what happened to a client, newest first", NULL,
      client_history_opts, cmd_client_history},
     {"event add", "CLIENT KIND [ARG]", 2, 1, "record something that happened to a client",

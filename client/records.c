@@ -138,6 +138,17 @@ static size_t purchase_item(const void *list, size_t i, struct out_field *f)
     return 3;
 }
 
+static size_t household_item(const void *list, size_t i, struct out_field *f)
+{
+    const Folio__HouseholdLink *l = ((Folio__HouseholdLink *const *)list)[i];
+    f[0] = (struct out_field){
+        .key = "id", .label = "id", .type = OUT_STR, .s = l->client_id, .table_chars = 8};
+    f[1] = (struct out_field)OUT_S("relation", "relation", l->relation);
+    f[2] =
+        (struct out_field){.key = "name", .label = "name", .type = OUT_NSTR, .s = maybe(l->name)};
+    return 3;
+}
+
 /* The consent names live in one buffer, as the out_* functions are done
  * with a record before they ask for the next. */
 size_t rec_client(const void *list, size_t i, struct out_field *f)
@@ -232,6 +243,13 @@ size_t rec_client(const void *list, size_t i, struct out_field *f)
          .type = OUT_STRS,
          .strs = (const char *const *)c->tags,
          .n = c->n_tags},
+        {.key = "household",
+         .label = "household",
+         .card_only = true,
+         .type = OUT_LIST,
+         .n = c->n_household,
+         .list = c->household,
+         .item = household_item},
         {.key = "consent",
          .label = "consent",
          .card_only = true,

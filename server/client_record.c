@@ -280,6 +280,29 @@ static const char *purchases_check(const Folio__Client *c)
     return NULL;
 }
 
+static const char *household_check(const Folio__Client *c)
+{
+    if (c->n_household > CLIENT_HOUSEHOLD_MAX)
+        return "household: at most " STR(CLIENT_HOUSEHOLD_MAX) " links";
+    for (size_t i = 0; i < c->n_household; i++) {
+        const Folio__HouseholdLink *link = c->household[i];
+        uint8_t id[16];
+        if (client_id_parse(link->client_id, id) != 0)
+            return "household: not a client id";
+        if (strcmp(link->client_id, c->id) == 0)
+            return "household: a client is not linked to itself";
+        if (client_relation_inverse(link->relation) == NULL)
+            return "household: a relation is one of spouse, partner, child, parent, sibling, "
+                   "other";
+        if (link->name[0] != '\0')
+            return "household: names are filled in replies only";
+        for (size_t k = 0; k < i; k++)
+            if (strcmp(c->household[k]->client_id, link->client_id) == 0)
+                return "household: a client linked twice";
+    }
+    return NULL;
+}
+
 const char *client_validate(Folio__Client *c)
 {
     uint8_t id[16];
@@ -320,6 +343,8 @@ const char *client_validate(Folio__Client *c)
         why = "last_contact: not a real date";
     if (why == NULL && c->contact_interval_days > CLIENT_CONTACT_INTERVAL_MAX)
         why = "contact_interval_days: 0 to " STR(CLIENT_CONTACT_INTERVAL_MAX) " days";
+    if (why == NULL)
+        why = household_check(c);
     return why;
 }
 
@@ -1184,6 +1209,69 @@ const char *client_timeline_replay(Folio__Client *c, Folio__TimelineEvent *const
         c->currency = (char *)protobuf_c_empty_string;
     }
     return NULL;
+}
+
+/* ---------------------------------------------------------------- households */
+
+static const struct {
+    const char *relation, *inverse;
+} client_relations[] = {
+    {"spouse", "spouse"}, {"partner", "partner"}, {"child", "parent"},
+    {"parent", "child"},  {"sibling", "sibling"}, {"other", "other"},
+};
+
+const char *client_relation_inverse(const char *relation)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(client_relations); i++)
+        if (strcmp(relation, client_relations[i].relation) == 0)
+            return client_relations[i].inverse;
+    return NULL;
+}
+
+int client_household_find(const Folio__Client *c, const char *other_id)
+{
+    for (size_t i = 0; i < c->n_household; i++)
+        if (strcmp(c->household[i]->client_id, other_id) == 0)
+            return (int)i;
+    return -1;
+}
+
+const char *client_household_set(Folio__Client *c, const char *other_id, const char *relation,
+                                 struct arena *arena)
+{
+    bool ok = true;
+    char *rel = copy_string(relation, arena, &ok);
+    int at = client_household_find(c, other_id);
+    if (at >= 0) {
+        c->household[at]->relation = rel;
+        return ok ? NULL : NO_MEMORY;
+    }
+    if (c->n_household >= CLIENT_HOUSEHOLD_MAX)
+        return "household: at most " STR(CLIENT_HOUSEHOLD_MAX) " links; unlink one first";
+    Folio__HouseholdLink **all = arena_calloc(arena, c->n_household + 1, sizeof(*all));
+    Folio__HouseholdLink *link = arena_calloc(arena, 1, sizeof(*link));
+    if (all == NULL || link == NULL || !ok)
+        return NO_MEMORY;
+    folio__household_link__init(link);
+    link->client_id = copy_string(other_id, arena, &ok);
+    link->relation = rel;
+    if (c->n_household > 0)
+        memcpy(all, c->household, c->n_household * sizeof(*all));
+    all[c->n_household] = link;
+    c->household = all;
+    c->n_household++;
+    return ok ? NULL : NO_MEMORY;
+}
+
+bool client_household_remove(Folio__Client *c, const char *other_id)
+{
+    int at = client_household_find(c, other_id);
+    if (at < 0)
+        return false;
+    memmove(c->household + at, c->household + at + 1,
+            (c->n_household - (size_t)at - 1) * sizeof(*c->household));
+    c->n_household--;
+    return true;
 }
 
 /* ---------------------------------------------------------------- merge */

@@ -33,6 +33,7 @@
 #define CLIENT_AGE_MAX              150
 #define CLIENT_EVENT_AHEAD_DAYS     7  /* an event that happened: dated up to today + this */
 #define CLIENT_DIFF_VALUE_MAX       64 /* bytes of each value an audit detail quotes */
+#define CLIENT_HOUSEHOLD_MAX        16 /* links of one client */
 
 /* Whole years from birth_date to today; -1 when either is not a date or the
  * birth is after today. Someone born on 29 February turns a year older on
@@ -136,6 +137,21 @@ char *client_event_trigger_of(const Folio__Client *c, const Folio__TimelineEvent
 const char *client_timeline_replay(Folio__Client *c, Folio__TimelineEvent *const *was, size_t n_was,
                                    Folio__TimelineEvent *const *now, size_t n_now,
                                    struct arena *arena);
+
+/* Households (client link). A relation is what the linked client is to the
+ * one whose record holds the link; its inverse is what the record's client
+ * is to the other: child and parent swap, the rest are symmetric. NULL
+ * when relation is not one of spouse, partner, child, parent, sibling,
+ * other. */
+const char *client_relation_inverse(const char *relation);
+/* The index of c's link to the client other_id (canonical text), or -1. */
+int client_household_find(const Folio__Client *c, const char *other_id);
+/* Links c to other_id as relation (replacing an earlier relation). NULL, or
+ * why not (a full household, naming the bound). Allocates from arena. */
+const char *client_household_set(Folio__Client *c, const char *other_id, const char *relation,
+                                 struct arena *arena);
+/* Removes c's link to other_id; whether there was one. */
+bool client_household_remove(Folio__Client *c, const char *other_id);
 
 /* One record from two of the same person (client merge): keep takes
  * other's phones, e-mails and tags it lacks, its typed purchases, and every

@@ -7,14 +7,20 @@
 #include "array_size.h"
 #include "client_record.h"
 
-#define SUMMARY_FORMAT 1
+/* Format 2 adds the household's size after format 1's fixed part; format 1
+ * summaries (written before households) are still read, as households of
+ * one: a record with links has been written since. */
+#define SUMMARY_FORMAT    2
+#define SUMMARY_FORMAT_V1 1
 /* The fixed part: format, created_at, income_cents, interval, children,
  * marital, trend, flags, n_tags, n_kinds, then the offset of each string
- * field, of the tags, of the kinds, and the total length. */
+ * field, of the tags, of the kinds, and the total length; then (format 2)
+ * the number of household links. */
 #define SUMMARY_N_FIELDS  6
 #define SUMMARY_N_OFFSETS (SUMMARY_N_FIELDS + 3)
 #define SUMMARY_OFFSETS   (1 + 8 + 8 + 4 + 4 + 1 + 1 + 1 + 4 + 4)
-#define SUMMARY_HEADER    (SUMMARY_OFFSETS + 4 * SUMMARY_N_OFFSETS)
+#define SUMMARY_HEADER_V1 (SUMMARY_OFFSETS + 4 * SUMMARY_N_OFFSETS)
+#define SUMMARY_HEADER    (SUMMARY_HEADER_V1 + 4)
 
 enum {
     SUMMARY_INCOME_KNOWN = 1,
@@ -128,7 +134,8 @@ size_t client_summary_encode(const Folio__Client *c, uint8_t *out)
     offsets = put_u32(offsets, (uint32_t)(p - out));
     for (size_t i = 0; i < c->n_purchases; i++)
         p = put_text(p, summary_text(c->purchases[i]->kind));
-    put_u32(offsets, (uint32_t)(p - out));
+    offsets = put_u32(offsets, (uint32_t)(p - out));
+    put_u32(offsets, (uint32_t)c->n_household);
     return (size_t)(p - out);
 }
 
@@ -136,16 +143,18 @@ size_t client_summary_encode(const Folio__Client *c, uint8_t *out)
 int client_summary_decode(const void *data, size_t len, struct client_summary *out)
 {
     const uint8_t *p = data;
-    if (len < SUMMARY_HEADER || len > UINT32_MAX || p[0] != SUMMARY_FORMAT)
+    if (len < SUMMARY_HEADER_V1 || len > UINT32_MAX ||
+        (p[0] != SUMMARY_FORMAT && p[0] != SUMMARY_FORMAT_V1))
         return -1;
+    size_t header = p[0] == SUMMARY_FORMAT ? SUMMARY_HEADER : SUMMARY_HEADER_V1;
     uint32_t offsets[SUMMARY_N_OFFSETS];
     for (size_t i = 0; i < SUMMARY_N_OFFSETS; i++)
         offsets[i] = get_u32(p + SUMMARY_OFFSETS + 4 * i);
     /* The value ends in a NUL and every string starts inside it, so no
      * string runs past the end, however damaged the rest: checking each
      * string's own NUL would cost as much as the rest of the walk. */
-    bool ok = offsets[0] == SUMMARY_HEADER && offsets[SUMMARY_N_OFFSETS - 1] == len &&
-              len > SUMMARY_HEADER && p[len - 1] == '\0' && p[26] < ARRAY_SIZE(summary_trends);
+    bool ok = offsets[0] == header && offsets[SUMMARY_N_OFFSETS - 1] == len && len > header &&
+              p[len - 1] == '\0' && p[26] < ARRAY_SIZE(summary_trends);
     for (size_t i = 1; i < SUMMARY_N_OFFSETS; i++)
         ok &= offsets[i] >= offsets[i - 1] && offsets[i] < len + (i >= SUMMARY_N_FIELDS);
     if (!ok)
@@ -164,6 +173,7 @@ int client_summary_decode(const void *data, size_t len, struct client_summary *o
     out->consent_post = flags & SUMMARY_POST;
     out->n_tags = get_u32(p + 28);
     out->n_kinds = get_u32(p + 32);
+    out->household = header == SUMMARY_HEADER ? get_u32(p + SUMMARY_HEADER_V1) : 0;
     const char *base = data;
     out->name = base + offsets[0];
     out->city = base + offsets[1];

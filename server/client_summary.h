@@ -9,7 +9,8 @@
  * outlive the view (an LMDB value is valid until its transaction ends).
  *
  * The encoding is one format byte, fixed-width big-endian numbers and the
- * offset of every string, then the strings each followed by a NUL
+ * offset of every string (format 2: and the household's size), then the
+ * strings each followed by a NUL
  * (protobuf-c strings never hold one): name, city, region, country,
  * birth_date, last_contact, the tags, then the kind of every purchase.
  * Decoding reads the fixed part alone and scans no string. Pure functions,
@@ -32,6 +33,7 @@ struct client_summary {
     const char *income_trend;
     uint32_t contact_interval_days;
     uint32_t children;
+    uint32_t household; /* links to other clients (client link) */
     Folio__MaritalStatus marital_status;
     bool consent_email, consent_phone, consent_sms, consent_post;
     size_t n_tags, n_kinds;

@@ -108,7 +108,9 @@
       NULL, op_client_find_write, NULL) \
     X(EVENT_EDIT, event_edit, SESSION, NONE, NULL, NULL, op_event_edit_write, NULL) \
     X(EVENT_REMOVE, event_remove, SESSION, NONE, NULL, NULL, op_event_remove_write, NULL) \
-    X(CLIENT_MERGE, client_merge, SESSION, NONE, NULL, NULL, op_client_merge_write, NULL)
+    X(CLIENT_MERGE, client_merge, SESSION, NONE, NULL, NULL, op_client_merge_write, NULL) \
+    X(CLIENT_LINK, client_link, SESSION, NONE, NULL, NULL, op_client_link_write, NULL) \
+    X(CLIENT_UNLINK, client_unlink, SESSION, NONE, NULL, NULL, op_client_unlink_write, NULL)
 // clang-format on
 
 struct op {
@@ -203,6 +205,29 @@ int op_client_event_unindex(struct store *store, MDB_txn *txn, const uint8_t id[
 
 /* op_client_merge.c */
 int op_client_merge_write(struct request *req, MDB_txn *txn);
+
+/* op_household.c: links between two clients of one owner, stored on both
+ * records. Each helper works in the caller's write transaction. */
+int op_client_link_write(struct request *req, MDB_txn *txn);
+int op_client_unlink_write(struct request *req, MDB_txn *txn);
+/* Drops every link of the stored client id that no longer holds (the other
+ * client gone, with another owner, or not linking back), from both ends,
+ * with a timeline note on each. Call for every client a change may have
+ * parted from its household, once the whole change is made. *version (when
+ * not NULL) gets the client's version afterwards if it has links, and is
+ * left alone otherwise. 0 or a store error (ENOMEM). */
+int op_household_settle(struct request *req, MDB_txn *txn, const uint8_t id[16], uint64_t *version);
+/* Removes the links back to client, which is about to go (erasure), from
+ * the clients it links, noting why on theirs. */
+int op_household_detach(struct request *req, MDB_txn *txn, Folio__Client *client,
+                        const char *why);
+/* Merge: other's links become keep's (keep is changed, the caller stores
+ * it); the linked clients now link keep. */
+int op_household_rehome(struct request *req, MDB_txn *txn, Folio__Client *keep,
+                        const Folio__Client *other);
+/* Fills each link's name for a reply (a link to a client gone: left empty).
+ * 0, or WRITER_ROLLBACK with the reply set. */
+int op_household_names(struct request *req, MDB_txn *txn, Folio__Client *client);
 
 /* op_rule.c */
 int op_rule_add_write(struct request *req, MDB_txn *txn);

@@ -180,6 +180,8 @@ int op_client_add_write(struct request *req, MDB_txn *txn)
     client->marital_status_typed = client->marital_status;
     client->n_income_history = 0;
     client->income_history = NULL;
+    client->n_household = 0; /* links are made by client link */
+    client->household = NULL;
     if (client->income_cents != 0 && client->currency[0] == '\0' &&
         (rc = op_client_default_currency(req, txn, &client->currency)) != 0)
         return rc;
@@ -267,15 +269,21 @@ int op_client_get_read(struct request *req, MDB_txn *txn)
     struct client_summary summary;
     rc = store_client_summary_get(&req->server->store, txn, req->actor.user_id, id, &req->arena,
                                   &summary);
-    if (rc == 0)
+    /* A household's names are read from the other records. */
+    if (rc == 0 && summary.household == 0)
         return op_client_get_packed(req, txn, id, &summary);
-    if (rc != MDB_NOTFOUND)
+    if (rc != 0 && rc != MDB_NOTFOUND)
         return request_store_error(req, rc, "read the client");
+    bool own = rc == 0;
     Folio__Client *client = NULL;
-    if ((rc = request_client(req, txn, "id", get->id, get->firm_admin_read, id, &client)) != 0)
+    if ((rc = request_client(req, txn, "id", get->id, get->firm_admin_read, id, &client)) != 0 ||
+        (rc = op_client_reply(req, txn, client, NULL)) != 0 ||
+        (rc = op_household_names(req, txn, client)) != 0)
         return rc;
-    if ((rc = op_client_reply(req, txn, client, NULL)) != 0)
-        return rc;
+    if (own) {
+        req->skip_write = true;
+        return op_client_set_reply(req, client);
+    }
     /* Someone else's client, read by a firm-admin: audited in the write
      * stage before it is sent. */
     req->scratch = client;
@@ -403,7 +411,8 @@ int op_client_erase_write(struct request *req, MDB_txn *txn)
      * (store_tombstone.h) so that an older bundle cannot bring the client
      * back without a firm-admin deciding so. */
     struct store *store = &req->server->store;
-    if ((rc = store_client_delete(store, txn, id)) != 0 ||
+    if ((rc = op_household_detach(req, txn, client, "the client was erased")) != 0 ||
+        (rc = store_client_delete(store, txn, id)) != 0 ||
         (rc = store_audit_scrub_client(store, txn, client->id)) != 0 ||
         (rc = store_offer_delete_client(store, txn, id)) != 0 ||
         (rc = store_coupon_delete_client(store, txn, id)) != 0 ||

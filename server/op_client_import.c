@@ -94,6 +94,8 @@ static Folio__Client *ci_prepare(struct request *req, const Folio__Client *in)
     c->income_history = NULL;
     c->n_purchases = 0;
     c->purchases = NULL;
+    c->n_household = 0;
+    c->household = NULL;
     c->transferred_from = 0;
     c->transferred_at = 0;
     return c;

@@ -168,6 +168,7 @@ int op_client_merge_write(struct request *req, MDB_txn *txn)
     if (detail == NULL)
         return request_oom(req);
     if ((rc = store_timeline_clear(store, txn, keep.id, c->owner_id)) != 0 ||
+        (rc = op_household_rehome(req, txn, c, other.client)) != 0 ||
         (rc = store_client_delete(store, txn, other.id)) != 0 ||
         (rc = merge_timeline_store(req, txn, &keep, events, n)) != 0 ||
         (rc = store_client_put(store, txn, keep.id, c)) != 0 ||

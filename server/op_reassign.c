@@ -310,6 +310,16 @@ static int op_reassign_apply(struct request *req, MDB_txn *txn, const Folio__Use
         if (rc != 0)
             return rc;
     }
+    /* Once all have moved: a link to a client left behind is dropped, which
+     * changes the version an undo checks. */
+    for (size_t i = 0; i < n; i++) {
+        int rc = op_household_settle(req, txn, list->ids[i], &r->clients[i].version);
+        if (rc != 0)
+            return rc == ENOMEM ? request_oom(req)
+                                : request_store_error(req, rc, "reassign a client");
+        if (i < res->n_clients)
+            res->clients[i]->version = r->clients[i].version;
+    }
     Folio__Reassignment rec = FOLIO__REASSIGNMENT__INIT;
     rec.from_id = from->id;
     rec.to_id = to->id;
@@ -395,6 +405,15 @@ static int op_reassign_undo_apply(struct request *req, MDB_txn *txn, Folio__Reas
         arena_free(&scratch);
         if (rc != 0)
             return rc;
+    }
+    for (size_t i = 0; i < rec->n_clients; i++) {
+        uint8_t id[STORE_CLIENT_ID_BYTES];
+        int rc = client_id_parse(rec->clients[i]->id, id) == 0
+                     ? op_household_settle(req, txn, id, NULL)
+                     : 0;
+        if (rc != 0)
+            return rc == ENOMEM ? request_oom(req)
+                                : request_store_error(req, rc, "move a client back");
     }
     rec->undone_at = req->now;
     int rc = store_reassign_put(store, txn, rec);

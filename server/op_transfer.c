@@ -309,6 +309,10 @@ static int op_export_release(struct request *req, MDB_txn *txn,
         }
         arena_free(&a);
     }
+    /* Released together, a household stays one; a link to a client kept
+     * here is dropped. */
+    for (size_t i = 0; i < sel->count && rc == 0; i++)
+        rc = op_household_settle(req, txn, sel->ids[i], NULL);
     return rc;
 }
 
@@ -785,6 +789,8 @@ int op_restore_transferred_write(struct request *req, MDB_txn *txn)
         }
         arena_free(&a);
     }
+    for (size_t i = 0; i < sel.count && rc == 0; i++)
+        rc = op_household_settle(req, txn, sel.ids[i], NULL);
     size_t count = sel.count;
     transfer_selection_free(&sel);
     Folio__ReassignResult *result = request_alloc(req, sizeof(*result));

@@ -59,6 +59,8 @@ const char *segment_validate(const Folio__Segment *seg)
         return "marital_status: not a marital status";
     if (seg->children_min > CLIENT_CHILDREN_MAX)
         return "children_min: at most " VALIDATE_STR(CLIENT_CHILDREN_MAX);
+    if (seg->household_size_min > CLIENT_HOUSEHOLD_MAX + 1)
+        return "household_size_min: at most " VALIDATE_STR(CLIENT_HOUSEHOLD_MAX) " + 1";
     if (!client_amount_ok(seg->income_min_cents))
         return "income_min_cents: 0 to " VALIDATE_STR(CLIENT_AMOUNT_MAX) " cents";
     if (seg->income_max_filter_case == FOLIO__SEGMENT__INCOME_MAX_FILTER_INCOME_MAX_CENTS) {
@@ -124,6 +126,9 @@ bool segment_matches_summary(const Folio__Segment *seg, const struct client_summ
         c->marital_status != seg->marital_status)
         return false;
     if (c->children < seg->children_min)
+        return false;
+    /* The client counts in its own household. */
+    if (c->household + 1 < seg->household_size_min)
         return false;
     bool income_max =
         seg->income_max_filter_case == FOLIO__SEGMENT__INCOME_MAX_FILTER_INCOME_MAX_CENTS;

@@ -142,7 +142,28 @@ struct transfer_walk {
     struct bundle_writer *w;
     Folio__BundleHeader *header;
     const uint8_t *client; /* the client whose records are being walked */
+    uint8_t (*sorted)[16]; /* the selection's ids in order, to tell who goes along */
+    size_t n_sorted;
 };
+
+static int transfer_id_order(const void *a, const void *b)
+{
+    return memcmp(a, b, 16);
+}
+
+/* A household link travels only to a client exported with it: a bundle
+ * links nobody it does not hold. */
+static void transfer_keep_household(const struct transfer_walk *walk, Folio__Client *client)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < client->n_household; i++) {
+        uint8_t other[16];
+        if (client_id_parse(client->household[i]->client_id, other) == 0 &&
+            bsearch(other, walk->sorted, walk->n_sorted, 16, transfer_id_order) != NULL)
+            client->household[kept++] = client->household[i];
+    }
+    client->n_household = kept;
+}
 
 static int transfer_walk_add(struct transfer_walk *walk, Folio__BundleRecord *rec)
 {
@@ -251,6 +272,7 @@ static int transfer_read_client(struct transfer_walk *walk, const uint8_t *key, 
     client->income_trend = (char *)"";
     client->transferred_from = 0;
     client->transferred_at = 0;
+    transfer_keep_household(walk, client);
     rec->item_case = FOLIO__BUNDLE_RECORD__ITEM_CLIENT;
     rec->client = client;
     return 0;
@@ -334,20 +356,24 @@ int transfer_bundle_write(struct store *s, MDB_txn *txn, int fd, const struct fi
     header->public_key.data = (uint8_t *)key->public_key;
     header->public_key.len = sizeof(key->public_key);
     header->clients = header->events = header->offers = header->coupons = 0;
-    struct transfer_walk walk = {.s = s, .txn = txn, .header = header};
+    struct transfer_walk walk = {.s = s, .txn = txn, .header = header, .n_sorted = sel->count};
+    if ((walk.sorted = malloc((sel->count > 0 ? sel->count : 1) * 16)) == NULL)
+        return ENOMEM;
+    memcpy(walk.sorted, sel->ids, sel->count * 16);
+    qsort(walk.sorted, sel->count, 16, transfer_id_order);
     int rc = transfer_walk(&walk, sel);
+    if (rc == 0 && (ftruncate(fd, 0) != 0 || lseek(fd, 0, SEEK_SET) != 0))
+        rc = errno;
+    struct bundle_writer w;
+    if (rc == 0 && (rc = bundle_writer_open(&w, fd, header)) == 0) {
+        walk.w = &w;
+        if ((rc = transfer_walk(&walk, sel)) != 0 ||
+            (rc = transfer_walk_card(&walk, agent_id)) != 0)
+            bundle_writer_abandon(&w);
+    }
+    free(walk.sorted);
     if (rc != 0)
         return rc;
-    if (ftruncate(fd, 0) != 0 || lseek(fd, 0, SEEK_SET) != 0)
-        return errno;
-    struct bundle_writer w;
-    if ((rc = bundle_writer_open(&w, fd, header)) != 0)
-        return rc;
-    walk.w = &w;
-    if ((rc = transfer_walk(&walk, sel)) != 0 || (rc = transfer_walk_card(&walk, agent_id)) != 0) {
-        bundle_writer_abandon(&w);
-        return rc;
-    }
     if ((rc = bundle_writer_finish(&w, key->secret_key)) != 0)
         return rc;
     struct stat st;
@@ -640,6 +666,33 @@ static int transfer_refuse_taken(struct transfer_shape *sh)
                            sh->client_text);
 }
 
+/* A link to a client already here holds only if that client is the
+ * agent's and links back; a link to one not here yet stays, for the client
+ * later in the bundle that links back (a bundle links only clients it
+ * holds: transfer_keep_household). */
+static int transfer_household_check(struct transfer_apply *ap, Folio__Client *c)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < c->n_household; i++) {
+        uint8_t other[16];
+        if (client_id_parse(c->household[i]->client_id, other) != 0)
+            continue;
+        struct arena a;
+        arena_init(&a, 0);
+        Folio__Client *here;
+        int rc = store_client_get(ap->s, ap->txn, other, &a, &here);
+        bool holds = rc == MDB_NOTFOUND || (rc == 0 && here->owner_id == ap->rules->agent_id &&
+                                            client_household_find(here, c->id) >= 0);
+        arena_free(&a);
+        if (rc != 0 && rc != MDB_NOTFOUND)
+            return rc;
+        if (holds)
+            c->household[kept++] = c->household[i];
+    }
+    c->n_household = kept;
+    return 0;
+}
+
 static int transfer_apply_client(struct transfer_apply *ap, struct transfer_shape *sh,
                                  Folio__Client *c)
 {
@@ -692,6 +745,8 @@ static int transfer_apply_client(struct transfer_apply *ap, struct transfer_shap
         ap->counts->added++;
         break;
     }
+    if ((rc = transfer_household_check(ap, c)) != 0)
+        return rc;
     return store_client_put(ap->s, ap->txn, ap->client, c);
 }
 

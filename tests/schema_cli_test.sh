@@ -168,6 +168,12 @@ j "client add (a duplicate)" client add --name "Ana P." --phone "+51 988 000 333
 j "client merge" client merge "$ana" "$(json_get "$OUT" 'd["client"]["id"]')"
 json_check "client merge keeps the first and takes the second's phone" "$OUT" \
   'd["client"]["id"] == "'"$ana"'" and "+51 988 000 333" in d["client"]["phones"]'
+j "client link" client link "$ana" "$luis" --as spouse
+json_check "client link shows the household" "$OUT" \
+  'd["client"]["household"] == [{"id": "'"$luis"'", "relation": "spouse", "name": "Luis Ñahui"}]'
+j "segment --household-size-min" segment --household-size-min 2
+json_check "both spouses are in a household of two" "$OUT" 'len(d["clients"]) == 2'
+j "client unlink" client unlink "$ana" "$luis"
 j "client erase" client erase "$luis"
 
 # ---------------------------------------------------------------- reassign, watch

@@ -668,6 +668,41 @@ static void build_event_remove(struct authz_cell *c)
     cell_no_client(c, fx.client_id);
 }
 
+static void build_client_merge(struct authz_cell *c)
+{
+    Folio__ClientMerge *m = cell_alloc(c, sizeof(*m));
+    folio__client_merge__init(m);
+    m->keep_id = cell_fresh_client(c);
+    m->other_id = cell_fresh_client(c);
+    CELL_SET(c, m);
+    cell_no_client(c, m->keep_id);
+}
+
+static void build_client_link(struct authz_cell *c)
+{
+    Folio__ClientLink *m = cell_alloc(c, sizeof(*m));
+    folio__client_link__init(m);
+    m->client_id = cell_fresh_client(c);
+    m->other_id = cell_fresh_client(c);
+    m->relation = "sibling";
+    CELL_SET(c, m);
+    cell_no_client(c, m->client_id);
+}
+
+/* Two fresh clients, linked by the owner first. */
+static void build_client_unlink(struct authz_cell *c)
+{
+    Folio__ClientUnlink *m = cell_alloc(c, sizeof(*m));
+    folio__client_unlink__init(m);
+    m->client_id = cell_fresh_client(c);
+    m->other_id = cell_fresh_client(c);
+    struct folio_error err = {0};
+    folio_response_free(harness_ok(
+        folio_client_link(fx.conn[AS_OWNER], m->client_id, m->other_id, "sibling", &err), &err));
+    CELL_SET(c, m);
+    cell_no_client(c, m->client_id);
+}
+
 static void build_segment(struct authz_cell *c)
 {
     Folio__Segment *m = cell_alloc(c, sizeof(*m));
@@ -1278,6 +1313,13 @@ static const struct authz_row authz_rows[] = {
     {"event_edit", NULL, build_event_edit,
      {OK, NOTFOUND, NOTFOUND, NOTFOUND, NOTFOUND, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
     {"event_remove", NULL, build_event_remove,
+     {OK, NOTFOUND, NOTFOUND, NOTFOUND, NOTFOUND, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
+    /* Only the owner merges, links and unlinks its clients. */
+    {"client_merge", NULL, build_client_merge,
+     {OK, NOTFOUND, NOTFOUND, NOTFOUND, NOTFOUND, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
+    {"client_link", NULL, build_client_link,
+     {OK, NOTFOUND, NOTFOUND, NOTFOUND, NOTFOUND, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
+    {"client_unlink", NULL, build_client_unlink,
      {OK, NOTFOUND, NOTFOUND, NOTFOUND, NOTFOUND, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
     /* Everyone segments its own portfolio. */
     {"segment", NULL, build_segment,

@@ -135,9 +135,56 @@ Test(client_summary, damage_is_refused)
     buf[len - 1] = '\0';
     buf[0] = 99;
     cr_assert_eq(client_summary_decode(buf, len, &s), -1, "unknown format");
-    buf[0] = 1;
+    buf[0] = 2;
     cr_assert_eq(client_summary_decode(buf, len, &s), 0);
     free(buf);
+}
+
+Test(client_summary, household_size_travels)
+{
+    Folio__Client c = full_client(NULL, 0, NULL);
+    Folio__HouseholdLink a = FOLIO__HOUSEHOLD_LINK__INIT, b = FOLIO__HOUSEHOLD_LINK__INIT;
+    Folio__HouseholdLink *links[] = {&a, &b};
+    c.household = links;
+    c.n_household = 2;
+    size_t len;
+    uint8_t *buf = encode(&c, &len);
+    struct client_summary s;
+    cr_assert_eq(client_summary_decode(buf, len, &s), 0);
+    cr_assert_eq(s.household, 2);
+    free(buf);
+}
+
+/* Summaries written before households (format 1: no count after the
+ * offsets) still read, as households of one. */
+Test(client_summary, format_1_reads_as_no_household)
+{
+    Folio__Client c = full_client(NULL, 0, NULL);
+    size_t len;
+    uint8_t *v2 = encode(&c, &len);
+    enum { OFFSETS = 36, N_OFFSETS = 9, HEADER_V1 = OFFSETS + 4 * N_OFFSETS };
+    uint8_t *v1 = malloc(len - 4);
+    memcpy(v1, v2, HEADER_V1);
+    memcpy(v1 + HEADER_V1, v2 + HEADER_V1 + 4, len - HEADER_V1 - 4);
+    v1[0] = 1;
+    for (size_t i = 0; i < N_OFFSETS; i++) {
+        uint8_t *p = v1 + OFFSETS + 4 * i;
+        uint32_t off = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+        off -= 4;
+        p[0] = (uint8_t)(off >> 24);
+        p[1] = (uint8_t)(off >> 16);
+        p[2] = (uint8_t)(off >> 8);
+        p[3] = (uint8_t)off;
+    }
+    struct client_summary a, b;
+    cr_assert_eq(client_summary_decode(v2, len, &a), 0);
+    cr_assert_eq(client_summary_decode(v1, len - 4, &b), 0);
+    cr_assert_str_eq(a.name, b.name);
+    cr_assert_str_eq(b.last_contact, a.last_contact);
+    cr_assert_eq(a.n_kinds, b.n_kinds);
+    cr_assert_eq(b.household, 0);
+    free(v1);
+    free(v2);
 }
 
 /* The record forms summarise first: both forms answer alike. */

@@ -1278,3 +1278,61 @@ Test(transfer_batches, a_stopped_import_keeps_whole_clients_and_importing_again_
     folio_connection_close(nora);
     harness_server_finish(&bat);
 }
+
+/* ---------------------------------------------------------------- households */
+
+static void link_clients(struct folio_connection *c, const char *x, const char *y,
+                         const char *relation)
+{
+    struct folio_error err = {0};
+    folio_response_free(harness_ok(folio_client_link(c, x, y, relation, &err), &err));
+}
+
+static Folio__Client *show_at(struct folio_connection *c, const char *id)
+{
+    struct folio_error err = {0};
+    Folio__Response *r = harness_ok(folio_client_get(c, id, false, &err), &err);
+    Folio__Client *client = r->client;
+    r->client = NULL;
+    folio_response_free(r);
+    return client;
+}
+
+/* A couple exported together arrives linked; a link to a client left
+ * behind does not travel, and the one left behind keeps its record whole. */
+Test(transfer, households_travel_when_both_ends_do)
+{
+    char lea[37], max[37], kid[37];
+    Folio__Client c = FOLIO__CLIENT__INIT;
+    c.name = (char *)"Lea Household";
+    add_client(alice, &c, lea);
+    c.name = (char *)"Max Household";
+    add_client(alice, &c, max);
+    c.name = (char *)"Kid Household";
+    add_client(alice, &c, kid);
+    link_clients(alice, lea, max, "spouse");
+    link_clients(alice, lea, kid, "child");
+
+    const char *ids[] = {lea, max};
+    char *path = export_file(alice, NULL, ids, 2, false, "household.bundle");
+    trust_a_at_b();
+    struct folio_error err = {0};
+    folio_response_free(harness_ok(import_file(carol, path, NULL, false, false, &err), &err));
+    free(path);
+
+    Folio__Client *at_b = show_at(carol, lea);
+    cr_assert_eq(at_b->n_household, 1, "the child stayed behind: its link did not travel");
+    cr_assert_str_eq(at_b->household[0]->client_id, max);
+    cr_assert_str_eq(at_b->household[0]->relation, "spouse");
+    cr_assert_str_eq(at_b->household[0]->name, "Max Household");
+    folio__client__free_unpacked(at_b, NULL);
+    at_b = show_at(carol, max);
+    cr_assert_eq(at_b->n_household, 1);
+    cr_assert_str_eq(at_b->household[0]->client_id, lea);
+    folio__client__free_unpacked(at_b, NULL);
+
+    /* At A, where nothing moved, the household is whole. */
+    Folio__Client *at_a = show_at(alice, lea);
+    cr_assert_eq(at_a->n_household, 2);
+    folio__client__free_unpacked(at_a, NULL);
+}
