@@ -115,6 +115,13 @@ static const struct {
     {"partner_id", "--partner"},
     {"rate_bp", "--rate"},
     {"relation", "--as"},
+    {"premium_cents", "--premium"},
+    {"premium_period", "--per"},
+    {"value_cents", "--value"},
+    {"start_date", "--start"},
+    {"renews_on", "--renews"},
+    {"ends_on", "--ends"},
+    {"renews_before", "--renews-before"},
 };
 
 /* The flag for field, or NULL when no command has one. */

@@ -111,6 +111,7 @@ static size_t transfer_header_item(const void *list, size_t i, struct out_field 
     f[n++] = (struct out_field)OUT_U("events", "events", h->events);
     f[n++] = (struct out_field)OUT_U("offers", "offers", h->offers);
     f[n++] = (struct out_field)OUT_U("coupons", "coupons", h->coupons);
+    f[n++] = (struct out_field)OUT_U("holdings", "holdings", h->holdings);
     f[n++] = (struct out_field)OUT_U("format_version", "format version", h->format_version);
     return n;
 }
@@ -201,6 +202,7 @@ void cmd_transfer_print_import(const char *format, const char *file, bool dry_ru
         transfer_count("events", "events added", bundle, bundle ? res->events : 0),
         transfer_count("offers", "offers added", bundle, bundle ? res->offers : 0),
         transfer_count("coupons", "coupons added", bundle, bundle ? res->coupons : 0),
+        transfer_count("holdings", "holdings added", bundle, bundle ? res->holdings : 0),
         {.key = "header",
          .label = NULL,
          .type = OUT_OBJECT,

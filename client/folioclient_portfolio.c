@@ -151,3 +151,42 @@ Folio__Response *folio_client_unlink(struct folio_connection *c, const char *cli
     op.other_id = folio_text(other_id);
     return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_CLIENT, err);
 }
+
+Folio__Response *folio_holding_add(struct folio_connection *c, const Folio__Holding *holding,
+                                   struct folio_error *err)
+{
+    Folio__HoldingAdd op = FOLIO__HOLDING_ADD__INIT;
+    op.holding = (Folio__Holding *)holding;
+    return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_HOLDING, err);
+}
+
+Folio__Response *folio_holding_get(struct folio_connection *c, uint64_t id, struct folio_error *err)
+{
+    Folio__HoldingGet op = FOLIO__HOLDING_GET__INIT;
+    op.id = id;
+    return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_HOLDING, err);
+}
+
+Folio__Response *folio_holding_list(struct folio_connection *c, const Folio__HoldingList *query,
+                                    struct folio_error *err)
+{
+    Folio__HoldingList op = *query;
+    return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_HOLDINGS, err);
+}
+
+Folio__Response *folio_holding_edit(struct folio_connection *c, const Folio__HoldingEdit *edit,
+                                    struct folio_error *err)
+{
+    Folio__HoldingEdit op = *edit;
+    return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_HOLDING, err);
+}
+
+Folio__Response *folio_holding_end(struct folio_connection *c, uint64_t id, const char *date,
+                                   const char *reason, struct folio_error *err)
+{
+    Folio__HoldingEnd op = FOLIO__HOLDING_END__INIT;
+    op.id = id;
+    op.date = folio_text(date);
+    op.reason = folio_text(reason);
+    return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_HOLDING, err);
+}

@@ -67,4 +67,18 @@ Folio__Response *folio_client_link(struct folio_connection *c, const char *clien
 Folio__Response *folio_client_unlink(struct folio_connection *c, const char *client_id,
                                      const char *other_id, struct folio_error *err);
 
+/* Holdings: a client's policies, accounts and contracts, its owner's.
+ * list's query and edit's request are sent as given (strings only read);
+ * end's reason is lapsed, cancelled, replaced or ended. */
+Folio__Response *folio_holding_add(struct folio_connection *c, const Folio__Holding *holding,
+                                   struct folio_error *err);
+Folio__Response *folio_holding_get(struct folio_connection *c, uint64_t id,
+                                   struct folio_error *err);
+Folio__Response *folio_holding_list(struct folio_connection *c, const Folio__HoldingList *query,
+                                    struct folio_error *err);
+Folio__Response *folio_holding_edit(struct folio_connection *c, const Folio__HoldingEdit *edit,
+                                    struct folio_error *err);
+Folio__Response *folio_holding_end(struct folio_connection *c, uint64_t id, const char *date,
+                                   const char *reason, struct folio_error *err);
+
 #endif

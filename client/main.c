@@ -247,6 +247,54 @@ static const struct cli_opt date_opt[] = {
     {NULL, NULL, NULL, false, false},
 };
 
+#define HOLDING_FIELD_OPTS                                                                         \
+    {"--number", "NUMBER", "the provider's policy or account number", false, false},               \
+        {"--premium", "AMOUNT", "premium or instalment, per --per", false, false},                 \
+        {"--per", "PERIOD", "month, quarter or year (with --premium)", false, false},              \
+        {"--value", "AMOUNT", "value, sum insured or balance", false, false},                      \
+        {"--currency", "CODE", "ISO 4217 currency of premium and value", false, false},            \
+        {"--start", "DATE", "when it started, YYYY-MM-DD", false, false},                          \
+        {"--renews", "DATE", "when it renews next, YYYY-MM-DD", false, false},                     \
+        {"--ends", "DATE", "when it ends (a fixed end: no renewal), YYYY-MM-DD", false, false},    \
+        {"--status", "STATUS", "quoted or active (default active)", false, false},                 \
+    {                                                                                              \
+        "--note", "TEXT", "a note, in a line", false, false                                        \
+    }
+
+static const struct cli_opt holding_add_opts[] = {
+    {"--kind", "KIND",
+     "auto, home, life, health, travel, pet, business, loan, mortgage,\n"
+     "                      credit-card, savings, investment, pension or other",
+     true, false},
+    {"--provider", "NAME", "the carrier, bank or fund", true, false},
+    HOLDING_FIELD_OPTS,
+    {NULL, NULL, NULL, false, false},
+};
+
+static const struct cli_opt holding_edit_opts[] = {
+    {"--kind", "KIND", "what kind of holding (as for holding add)", false, false},
+    {"--provider", "NAME", "the carrier, bank or fund", false, false},
+    HOLDING_FIELD_OPTS,
+    {"--if-version", "N", "only if the holding is still at version N", false, false},
+    {NULL, NULL, NULL, false, false},
+};
+
+static const struct cli_opt holding_list_opts[] = {
+    {"--client", "CLIENT", "one client's holdings", false, false},
+    {"--kind", "KIND", "of this kind", false, false},
+    {"--status", "STATUS", "quoted, active, lapsed, cancelled or ended", false, false},
+    {"--renews-before", "DATE", "running and renewing before DATE, YYYY-MM-DD", false, false},
+    {"--limit", "N", "at most N holdings (default: the server's, 100)", false, false},
+    {"--after", "ID", "the holdings after this id (the next page)", false, false},
+    {NULL, NULL, NULL, false, false},
+};
+
+static const struct cli_opt holding_end_opts[] = {
+    {"--date", "DATE", "when it ended, YYYY-MM-DD", true, false},
+    {"--reason", "REASON", "lapsed, cancelled, replaced or ended", true, false},
+    {NULL, NULL, NULL, false, false},
+};
+
 static const struct cli_opt offer_add_opts[] = {
     {"--title", "TEXT", "what is offered, in a line", true, false},
     {"--product", "NAME", "the product", false, false},
@@ -551,6 +599,23 @@ static const struct cli_cmd commands[] = {
      agenda_opts, cmd_agenda},
     {"alert list", "", 0, 0, "list the alerts in force on a day or later", NULL, alert_list_opts,
      cmd_alert_list},
+    {"holding add", "CLIENT", 1, 0, "record what one of your clients holds: a policy, account...",
+     "A holding is a policy, account or contract the client holds with you,\n"
+     "from a provider: an active one renews on --renews or ends on --ends.\n"
+     "It lands on the client's history and in the audit, and moves with the\n"
+     "client (reassignment, bundles, merge); erasing the client erases it.\n"
+     "Prints the holding with its id.\n",
+     holding_add_opts, cmd_holding_add},
+    {"holding show", "ID", 1, 0, "show one holding", NULL, NULL, cmd_holding_show},
+    {"holding list", "", 0, 0, "list your clients' holdings", "Paged: --limit, then --after.\n",
+     holding_list_opts, cmd_holding_list},
+    {"holding edit", "ID", 1, 0, "correct or update a running holding",
+     "Changes what the flags given say; an ended holding stays as it was.\n", holding_edit_opts,
+     cmd_holding_edit},
+    {"holding end", "ID", 1, 0, "end a holding: lapsed, cancelled, replaced or ended",
+     "Keeps the holding, ended on --date for --reason (replaced ends it as\n"
+     "\"ended\", for one that took its place).\n",
+     holding_end_opts, cmd_holding_end},
     {"offer add", "CLIENT", 1, 0, "propose a time-limited offer to one of your clients",
      "The client must have consented to marketing on the offer's channel.\n"
      "The answer ends with your agent card (folio profile set).\n",

@@ -32,7 +32,7 @@ enum out_type {
     OUT_OBJECT, /* record 0 from item() when n is 1: a JSON object; null when n is 0 */
 };
 
-#define OUT_ITEM_FIELDS_MAX 8
+#define OUT_ITEM_FIELDS_MAX 16
 
 struct out_field {
     const char *key;   /* JSON member name: the proto field name */

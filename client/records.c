@@ -436,6 +436,67 @@ size_t rec_offer(const void *list, size_t i, struct out_field *f)
     return copy_fields(fields, ARRAY_SIZE(fields), f);
 }
 
+size_t rec_holding(const void *list, size_t i, struct out_field *f)
+{
+    const Folio__Holding *h = ((const Folio__Holding *const *)list)[i];
+    const struct out_field fields[] = {
+        OUT_U("id", "id", h->id),
+        {.key = "client_id",
+         .label = "client id",
+         .card_only = true,
+         .type = OUT_STR,
+         .s = h->client_id},
+        OUT_S("client_name", "client", h->client_name),
+        OUT_S("kind", "kind", h->kind),
+        OUT_S("provider", "provider", h->provider),
+        {.key = "number", .label = "number", .card_only = true, .type = OUT_STR, .s = h->number},
+        OUT_S("status", "status", h->status),
+        {.key = "premium",
+         .label = "premium",
+         .type = OUT_CENTS,
+         .i = h->premium_cents,
+         .zero_null = true},
+        {.key = "per", .label = "per", .type = OUT_NSTR, .s = maybe(h->premium_period)},
+        {.key = "value",
+         .label = "value",
+         .card_only = true,
+         .type = OUT_CENTS,
+         .i = h->value_cents,
+         .zero_null = true},
+        {.key = "currency", .label = "currency", .type = OUT_STR, .s = h->currency},
+        {.key = "start_date",
+         .label = "start",
+         .card_only = true,
+         .type = OUT_STR,
+         .s = h->start_date},
+        OUT_S("renews_on", "renews", h->renews_on),
+        {.key = "ends_on", .label = "ends", .card_only = true, .type = OUT_STR, .s = h->ends_on},
+        {.key = "end_reason",
+         .label = "ended as",
+         .card_only = true,
+         .type = OUT_NSTR,
+         .s = maybe(h->end_reason)},
+        {.key = "note", .label = "note", .card_only = true, .type = OUT_STR, .s = h->note},
+        {.key = "created_at",
+         .label = "created",
+         .card_only = true,
+         .type = OUT_TIME,
+         .i = h->created_at},
+        {.key = "updated_at",
+         .label = "updated",
+         .card_only = true,
+         .type = OUT_TIME,
+         .i = h->updated_at},
+        {.key = "version",
+         .label = "version",
+         .card_only = true,
+         .type = OUT_UINT,
+         .u = h->version},
+    };
+    _Static_assert(ARRAY_SIZE(fields) <= REC_FIELDS_MAX, "REC_FIELDS_MAX");
+    return copy_fields(fields, ARRAY_SIZE(fields), f);
+}
+
 static size_t reassigned_client_item(const void *list, size_t i, struct out_field *f)
 {
     const Folio__ReassignedClient *c = ((const Folio__ReassignedClient *const *)list)[i];
@@ -630,6 +691,14 @@ void rec_print_answer(const Folio__Response *r)
         break;
     case FOLIO__RESPONSE__RESULT_REASSIGN:
         rec_object("reassignment", &r->reassign, rec_reassign);
+        break;
+    case FOLIO__RESPONSE__RESULT_HOLDING:
+        rec_object("holding", &r->holding, rec_holding);
+        break;
+    case FOLIO__RESPONSE__RESULT_HOLDINGS:
+        rec_table("holdings", "no holdings", r->holdings->holdings, r->holdings->n_holdings,
+                  rec_holding);
+        rec_page_next_number("--after", r->holdings->next);
         break;
     default:
         break;

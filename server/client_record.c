@@ -1381,10 +1381,11 @@ const char *client_merge_fill(Folio__Client *keep, const Folio__Client *other, s
 
 /* Every kind a timeline holds: the ones agents add, and the ones the server
  * writes itself (op_client.c, op_client_import.c, op_offer.c, op_coupon.c,
- * op_reassign.c, op_transfer.c). A new kind written anywhere goes here too. */
+ * op_reassign.c, op_transfer.c, op_holding.c). A new kind written anywhere
+ * goes here too. */
 static const char *const client_event_kinds[] = {
     "income",  "life",  "purchase", "contact",    "note",        "created",
-    "updated", "offer", "coupon",   "reassigned", "transferred",
+    "updated", "offer", "coupon",   "reassigned", "transferred", "holding",
 };
 static const struct validate_msgs event_what_msgs = TEXT_MSGS("what", CLIENT_NOTES_MAX);
 static const struct validate_msgs event_trigger_msgs = TEXT_MSGS("trigger", CLIENT_TEXT_MAX);

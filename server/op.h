@@ -110,7 +110,12 @@
     X(EVENT_REMOVE, event_remove, SESSION, NONE, NULL, NULL, op_event_remove_write, NULL) \
     X(CLIENT_MERGE, client_merge, SESSION, NONE, NULL, NULL, op_client_merge_write, NULL) \
     X(CLIENT_LINK, client_link, SESSION, NONE, NULL, NULL, op_client_link_write, NULL) \
-    X(CLIENT_UNLINK, client_unlink, SESSION, NONE, NULL, NULL, op_client_unlink_write, NULL)
+    X(CLIENT_UNLINK, client_unlink, SESSION, NONE, NULL, NULL, op_client_unlink_write, NULL) \
+    X(HOLDING_ADD, holding_add, SESSION, NONE, NULL, NULL, op_holding_add_write, NULL) \
+    X(HOLDING_GET, holding_get, SESSION, NONE, op_holding_get_read, NULL, NULL, NULL) \
+    X(HOLDING_LIST, holding_list, SESSION, HEAVY_READ, op_holding_list_read, NULL, NULL, NULL) \
+    X(HOLDING_EDIT, holding_edit, SESSION, NONE, NULL, NULL, op_holding_edit_write, NULL) \
+    X(HOLDING_END, holding_end, SESSION, NONE, NULL, NULL, op_holding_end_write, NULL)
 // clang-format on
 
 struct op {
@@ -206,6 +211,13 @@ int op_client_event_unindex(struct store *store, MDB_txn *txn, const uint8_t id[
 /* op_client_merge.c */
 int op_client_merge_write(struct request *req, MDB_txn *txn);
 
+/* op_holding.c: a client's policies, accounts and contracts; its owner's */
+int op_holding_add_write(struct request *req, MDB_txn *txn);
+int op_holding_get_read(struct request *req, MDB_txn *txn);
+int op_holding_list_read(struct request *req, MDB_txn *txn);
+int op_holding_edit_write(struct request *req, MDB_txn *txn);
+int op_holding_end_write(struct request *req, MDB_txn *txn);
+
 /* op_household.c: links between two clients of one owner, stored on both
  * records. Each helper works in the caller's write transaction. */
 int op_client_link_write(struct request *req, MDB_txn *txn);
@@ -219,8 +231,7 @@ int op_client_unlink_write(struct request *req, MDB_txn *txn);
 int op_household_settle(struct request *req, MDB_txn *txn, const uint8_t id[16], uint64_t *version);
 /* Removes the links back to client, which is about to go (erasure), from
  * the clients it links, noting why on theirs. */
-int op_household_detach(struct request *req, MDB_txn *txn, Folio__Client *client,
-                        const char *why);
+int op_household_detach(struct request *req, MDB_txn *txn, Folio__Client *client, const char *why);
 /* Merge: other's links become keep's (keep is changed, the caller stores
  * it); the linked clients now link keep. */
 int op_household_rehome(struct request *req, MDB_txn *txn, Folio__Client *keep,

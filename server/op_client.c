@@ -26,6 +26,7 @@
 #include "store_audit.h"
 #include "store_client.h"
 #include "store_duplicate.h"
+#include "store_holding.h"
 #include "store_tombstone.h"
 #include "store_coupon.h"
 #include "store_offer.h"
@@ -416,6 +417,7 @@ int op_client_erase_write(struct request *req, MDB_txn *txn)
         (rc = store_audit_scrub_client(store, txn, client->id)) != 0 ||
         (rc = store_offer_delete_client(store, txn, id)) != 0 ||
         (rc = store_coupon_delete_client(store, txn, id)) != 0 ||
+        (rc = store_holding_delete_client(store, txn, id)) != 0 ||
         (rc = store_tombstone_put(store, txn, id, req->now)) != 0 ||
         (rc = audit_append(req, txn, "client.erase", client->id, "")) != 0)
         return request_store_error(req, rc, "erase the client");

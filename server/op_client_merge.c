@@ -7,8 +7,8 @@
  * replayed into the result:
  * so income, marital status, children, purchases and last contact come out
  * as if every event had been recorded on one client, and the record agrees
- * with its history as after any correction. other's offers and coupons move
- * to keep; other is erased with a tombstone (an older bundle cannot bring
+ * with its history as after any correction. other's offers, coupons and
+ * holdings move to keep; other is erased with a tombstone (an older bundle cannot bring
  * it back unasked) and the audit keeps both ids. */
 #include <errno.h>
 #include <stdbool.h>
@@ -22,6 +22,7 @@
 #include "server.h"
 #include "store_client.h"
 #include "store_coupon.h"
+#include "store_holding.h"
 #include "store_offer.h"
 #include "store_tombstone.h"
 
@@ -174,6 +175,7 @@ int op_client_merge_write(struct request *req, MDB_txn *txn)
         (rc = store_client_put(store, txn, keep.id, c)) != 0 ||
         (rc = store_offer_move_client(store, txn, other.id, c->id)) != 0 ||
         (rc = store_coupon_move_client(store, txn, other.id, c->id)) != 0 ||
+        (rc = store_holding_move_client(store, txn, other.id, c->id, c->owner_id)) != 0 ||
         (rc = store_tombstone_put(store, txn, other.id, req->now)) != 0 ||
         (rc = audit_append_client(req, txn, c->id, "client.merge", c->id, detail, detail)) != 0)
         return rc == ENOMEM ? request_oom(req) : request_store_error(req, rc, "merge the clients");

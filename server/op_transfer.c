@@ -702,6 +702,7 @@ int op_import_commit_write(struct request *req, MDB_txn *txn)
     result->events = n.events;
     result->offers = n.offers;
     result->coupons = n.coupons;
+    result->holdings = n.holdings;
     result->clients_unerased = n.unerased;
     req->response.result_case = FOLIO__RESPONSE__RESULT_IMPORT;
     req->response.import = result;

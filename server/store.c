@@ -18,7 +18,7 @@
 #include "array_size.h"
 #include "store_audit.h"
 
-#define STORE_MAX_DBS 32 /* the tables of store.h, with room to add */
+#define STORE_MAX_DBS 64 /* the tables of store.h, with room to add */
 
 #define STORE_SCHEMA_KEY "schema_version"
 
@@ -106,6 +106,9 @@ static int store_open_tables(struct store *s, MDB_txn *txn)
         {"reassignments", &s->reassignments, 0},
         {"tombstones", &s->tombstones, 0},
         {"client_search", &s->client_search, 0},
+        {"holdings", &s->holdings, 0},
+        {"holdings_by_owner", &s->holdings_by_owner, 0},
+        {"holdings_by_client", &s->holdings_by_client, 0},
     };
     int rc = mdb_dbi_open(txn, "meta", MDB_CREATE, &s->meta);
     if (rc == 0)

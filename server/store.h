@@ -68,6 +68,9 @@ struct store {
     MDB_dbi reassignments;     /* reassignment id (u64 BE) -> Reassignment */
     MDB_dbi tombstones;        /* erased client id (16 bytes) -> erased at (i64 BE) */
     MDB_dbi client_search;     /* owner id + kind + token + client id -> name (store_search.h) */
+    MDB_dbi holdings;           /* holding id (u64 BE) -> Holding */
+    MDB_dbi holdings_by_owner;  /* owner id + holding id -> empty: one agent's holdings */
+    MDB_dbi holdings_by_client; /* client id + holding id -> empty: one client's holdings */
     size_t map_size;
     pthread_rwlock_t resize_lock;
     _Atomic(MDB_txn *) idle_read; /* a reset read transaction, or NULL */

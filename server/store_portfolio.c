@@ -20,6 +20,7 @@
 #include "store_agenda.h"
 #include "store_client.h"
 #include "store_coupon.h"
+#include "store_holding.h"
 #include "store_offer.h"
 
 #define TIMELINE_KEY_BYTES (STORE_CLIENT_ID_BYTES + 8)
@@ -182,7 +183,8 @@ int store_portfolio_move(struct store *s, MDB_txn *txn, Folio__Client *client, u
          (rc = portfolio_index_move(s, txn, s->offers_by_client, id, 8, 8, portfolio_offer_move,
                                     to_owner_id)) != 0 ||
          (rc = portfolio_index_move(s, txn, s->coupons_by_client, id, COUPON_CODE_MAX + 1,
-                                    COUPON_CODE_MAX, portfolio_coupon_move, to_owner_id)) != 0))
+                                    COUPON_CODE_MAX, portfolio_coupon_move, to_owner_id)) != 0 ||
+         (rc = store_holding_move_client(s, txn, id, NULL, to_owner_id)) != 0))
         return rc;
     /* store_client_put moves clients_by_owner and the BIRTHDAY entry. */
     client->owner_id = to_owner_id;

@@ -3,7 +3,8 @@
  *
  * A client's owner appears in many keys: clients_by_owner, its birthday,
  * follow-up and event entries in agenda, its offers (offers_by_owner, OFFER
- * agenda entries) and coupons (coupons_by_owner, COUPON agenda entries). This
+ * agenda entries), coupons (coupons_by_owner, COUPON agenda entries) and
+ * holdings (holdings_by_owner). This
  * is the one place that moves all of them together, inside the caller's
  * transaction: reassignment, release of an export (to owner 0, with
  * transferred_from set) and restore-transferred use it. */

@@ -24,10 +24,12 @@
 #include "calendar.h"
 #include "client_record.h"
 #include "coupon.h"
+#include "holding.h"
 #include "offer.h"
 #include "store_agenda.h"
 #include "store_client.h"
 #include "store_coupon.h"
+#include "store_holding.h"
 #include "store_offer.h"
 #include "store_partner.h"
 #include "store_profile.h"
@@ -233,6 +235,23 @@ static int transfer_read_offer(struct transfer_walk *walk, const uint8_t *key, s
     return 0;
 }
 
+static int transfer_read_holding(struct transfer_walk *walk, const uint8_t *key, size_t key_len,
+                                 const MDB_val *value, struct arena *a, Folio__BundleRecord *rec)
+{
+    (void)key_len;
+    (void)value;
+    Folio__Holding *holding;
+    int rc = store_holding_get(walk->s, walk->txn, store_u64_from_key(key), a, &holding);
+    if (rc != 0)
+        return rc;
+    holding->id = 0;
+    holding->owner_id = 0;
+    holding->client_name = (char *)"";
+    rec->item_case = FOLIO__BUNDLE_RECORD__ITEM_HOLDING;
+    rec->holding = holding;
+    return 0;
+}
+
 static int transfer_read_coupon(struct transfer_walk *walk, const uint8_t *key, size_t key_len,
                                 const MDB_val *value, struct arena *a, Folio__BundleRecord *rec)
 {
@@ -307,6 +326,7 @@ static int transfer_walk_client(struct transfer_walk *walk, const uint8_t id[16]
         {walk, walk->s->timeline, TRANSFER_EVENT_KEY - 16, TRANSFER_EVENT_KEY - 16, &h->events,
          transfer_read_event},
         {walk, walk->s->offers_by_client, 8, 8, &h->offers, transfer_read_offer},
+        {walk, walk->s->holdings_by_client, 8, 8, &h->holdings, transfer_read_holding},
         {walk, walk->s->coupons_by_client, 1, TRANSFER_CODE_MAX, &h->coupons, transfer_read_coupon},
     };
     for (size_t i = 0; i < ARRAY_SIZE(indexes) && rc == 0; i++)
@@ -355,7 +375,7 @@ int transfer_bundle_write(struct store *s, MDB_txn *txn, int fd, const struct fi
     header->format_version = BUNDLE_VERSION;
     header->public_key.data = (uint8_t *)key->public_key;
     header->public_key.len = sizeof(key->public_key);
-    header->clients = header->events = header->offers = header->coupons = 0;
+    header->clients = header->events = header->offers = header->coupons = header->holdings = 0;
     struct transfer_walk walk = {.s = s, .txn = txn, .header = header, .n_sorted = sel->count};
     if ((walk.sorted = malloc((sel->count > 0 ? sel->count : 1) * 16)) == NULL)
         return ENOMEM;
@@ -490,6 +510,22 @@ static int transfer_shape_offer(struct transfer_shape *sh, Folio__Offer *offer)
     return 0;
 }
 
+static int transfer_shape_holding(struct transfer_shape *sh, Folio__Holding *holding)
+{
+    int rc = transfer_shape_owned(sh, holding->client_id, "a holding");
+    if (rc != 0)
+        return rc;
+    holding->id = 0;
+    holding->owner_id = sh->rules->agent_id;
+    holding->client_id = sh->client_text;
+    holding->client_name = (char *)"";
+    const char *why = holding_validate(holding);
+    if (why != NULL)
+        return transfer_refuse(sh, FOLIO__CODE__INVALID_ARGUMENT,
+                               "bundle: a holding of client %s: %s", sh->client_text, why);
+    return 0;
+}
+
 static int transfer_shape_coupon(struct transfer_shape *sh, Folio__Coupon *coupon)
 {
     int rc = transfer_shape_owned(sh, coupon->client_id, "a coupon");
@@ -531,6 +567,8 @@ static int transfer_shape_record(struct transfer_shape *sh, Folio__BundleRecord 
         return transfer_shape_offer(sh, rec->offer);
     case FOLIO__BUNDLE_RECORD__ITEM_COUPON:
         return transfer_shape_coupon(sh, rec->coupon);
+    case FOLIO__BUNDLE_RECORD__ITEM_HOLDING:
+        return transfer_shape_holding(sh, rec->holding);
     case FOLIO__BUNDLE_RECORD__ITEM_CARD:
         return transfer_shape_card(sh, rec->card);
     default: /* the header and the end: bundle_verify checked them */
@@ -727,6 +765,7 @@ static int transfer_apply_client(struct transfer_apply *ap, struct transfer_shap
         /* Released from this agent earlier: the old record goes. */
         if ((rc = store_client_delete(ap->s, ap->txn, ap->client)) != 0 ||
             (rc = store_offer_delete_client(ap->s, ap->txn, ap->client)) != 0 ||
+            (rc = store_holding_delete_client(ap->s, ap->txn, ap->client)) != 0 ||
             (rc = store_coupon_delete_client(ap->s, ap->txn, ap->client)) != 0)
             return rc;
         ap->counts->added++;
@@ -837,6 +876,10 @@ static int transfer_apply_one(void *ctx, struct transfer_shape *sh, Folio__Bundl
         return rc;
     case FOLIO__BUNDLE_RECORD__ITEM_COUPON:
         return transfer_apply_coupon(ap, rec->coupon);
+    case FOLIO__BUNDLE_RECORD__ITEM_HOLDING:
+        if ((rc = store_holding_put(ap->s, ap->txn, rec->holding)) == 0)
+            ap->counts->holdings++;
+        return rc;
     case FOLIO__BUNDLE_RECORD__ITEM_CARD:
         return transfer_apply_card(ap, rec->card);
     default:

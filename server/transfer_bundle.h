@@ -85,7 +85,7 @@ int transfer_bundle_write(struct store *s, MDB_txn *txn, int fd, const struct fi
                           Folio__BundleHeader *header, uint64_t *size);
 
 struct transfer_counts {
-    uint64_t added, unchanged, events, offers, coupons;
+    uint64_t added, unchanged, events, offers, coupons, holdings;
     uint64_t unerased; /* erased here, brought back (rules.allow_erased) */
     uint64_t erased;   /* erased here, skipped */
 };

@@ -157,6 +157,15 @@ j "coupon issue" coupon issue "$ana" --partner "$partner" --discount "20% off di
   --valid-until 2026-04-30 --date 2026-03-02
 code=$(json_get "$OUT" 'd["coupon"]["code"]')
 j "coupon list" coupon list
+j "holding add" holding add "$ana" --kind auto --provider "Rimac" --number "AU-1" --premium 120.50 \
+  --per month --value 30000 --currency PEN --start 2025-04-01 --renews 2026-04-01 --note "red car"
+holding=$(json_get "$OUT" 'd["holding"]["id"]')
+j "holding show" holding show "$holding"
+j "holding edit" holding edit "$holding" --premium 130 --if-version 1
+j "holding list" holding list --renews-before 2026-05-01 --limit 1
+j "holding end" holding end "$holding" --date 2026-03-02 --reason replaced
+json_check "holding end: ended, replaced" "$OUT" \
+  'd["holding"]["status"] == "ended" and d["holding"]["end_reason"] == "replaced"'
 j "coupon redeem" coupon redeem "$code" --date 2026-03-02
 j "export" export --out "$tmp/alice.bundle"
 j "bundle verify" bundle verify "$tmp/alice.bundle"

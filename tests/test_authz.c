@@ -892,6 +892,78 @@ static void build_offer_set(struct authz_cell *c)
     snprintf(c->not_found, sizeof(c->not_found), "no offer %llu", (unsigned long long)m->id);
 }
 
+static uint64_t authz_add_holding(void)
+{
+    Folio__Holding h = FOLIO__HOLDING__INIT;
+    h.client_id = fx.client_id;
+    h.kind = "auto";
+    h.provider = "Rimac";
+    struct folio_error err = {0};
+    Folio__Response *r = harness_ok(folio_holding_add(fx.conn[AS_OWNER], &h, &err), &err);
+    uint64_t id = r->holding->id;
+    folio_response_free(r);
+    return id;
+}
+
+static void build_holding_add(struct authz_cell *c)
+{
+    Folio__Holding *h = cell_alloc(c, sizeof(*h));
+    folio__holding__init(h);
+    h->client_id = fx.client_id;
+    h->kind = "home";
+    h->provider = "Pacifico";
+    Folio__HoldingAdd *m = cell_alloc(c, sizeof(*m));
+    folio__holding_add__init(m);
+    m->holding = h;
+    CELL_SET(c, m);
+    cell_no_client(c, fx.client_id);
+}
+
+static void build_holding_get(struct authz_cell *c)
+{
+    Folio__HoldingGet *m = cell_alloc(c, sizeof(*m));
+    folio__holding_get__init(m);
+    m->id = authz_add_holding();
+    CELL_SET(c, m);
+    snprintf(c->not_found, sizeof(c->not_found), "no holding %llu", (unsigned long long)m->id);
+}
+
+static void build_holding_list(struct authz_cell *c)
+{
+    Folio__HoldingList *m = cell_alloc(c, sizeof(*m));
+    folio__holding_list__init(m);
+    m->client_id = fx.client_id;
+    CELL_SET(c, m);
+    cell_no_client(c, fx.client_id);
+}
+
+static void build_holding_edit(struct authz_cell *c)
+{
+    static char *fields[] = {"note"};
+    Folio__Holding *changes = cell_alloc(c, sizeof(*changes));
+    folio__holding__init(changes);
+    changes->note = "edited";
+    Folio__HoldingEdit *m = cell_alloc(c, sizeof(*m));
+    folio__holding_edit__init(m);
+    m->id = authz_add_holding();
+    m->changes = changes;
+    m->fields = fields;
+    m->n_fields = 1;
+    CELL_SET(c, m);
+    snprintf(c->not_found, sizeof(c->not_found), "no holding %llu", (unsigned long long)m->id);
+}
+
+static void build_holding_end(struct authz_cell *c)
+{
+    Folio__HoldingEnd *m = cell_alloc(c, sizeof(*m));
+    folio__holding_end__init(m);
+    m->id = authz_add_holding();
+    m->date = TODAY;
+    m->reason = "lapsed";
+    CELL_SET(c, m);
+    snprintf(c->not_found, sizeof(c->not_found), "no holding %llu", (unsigned long long)m->id);
+}
+
 static void build_partner_add(struct authz_cell *c)
 {
     Folio__Partner *partner = cell_alloc(c, sizeof(*partner));
@@ -1355,6 +1427,17 @@ static const struct authz_row authz_rows[] = {
     {"offer_list", "all", build_offer_list_all,
      {OK, OK, OK, OK, OK, UNAUTH, UNAUTH, UNAUTH}, 0, SHOWS_CLIENT},
     {"offer_set", NULL, build_offer_set,
+     {OK, NOTFOUND, NOTFOUND, NOTFOUND, NOTFOUND, UNAUTH, UNAUTH, UNAUTH}, 0, SHOWS_CLIENT},
+    /* Holdings follow their client: only its owner sees or changes them. */
+    {"holding_add", NULL, build_holding_add,
+     {OK, NOTFOUND, NOTFOUND, NOTFOUND, NOTFOUND, UNAUTH, UNAUTH, UNAUTH}, 0, SHOWS_CLIENT},
+    {"holding_get", NULL, build_holding_get,
+     {OK, NOTFOUND, NOTFOUND, NOTFOUND, NOTFOUND, UNAUTH, UNAUTH, UNAUTH}, 0, SHOWS_CLIENT},
+    {"holding_list", NULL, build_holding_list,
+     {OK, NOTFOUND, NOTFOUND, NOTFOUND, NOTFOUND, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
+    {"holding_edit", NULL, build_holding_edit,
+     {OK, NOTFOUND, NOTFOUND, NOTFOUND, NOTFOUND, UNAUTH, UNAUTH, UNAUTH}, 0, SHOWS_CLIENT},
+    {"holding_end", NULL, build_holding_end,
      {OK, NOTFOUND, NOTFOUND, NOTFOUND, NOTFOUND, UNAUTH, UNAUTH, UNAUTH}, 0, SHOWS_CLIENT},
     {"partner_add", NULL, build_partner_add,
      {DENIED, DENIED, DENIED, DENIED, OK, UNAUTH, UNAUTH, UNAUTH}, 0, 0},

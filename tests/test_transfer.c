@@ -1336,3 +1336,41 @@ Test(transfer, households_travel_when_both_ends_do)
     cr_assert_eq(at_a->n_household, 2);
     folio__client__free_unpacked(at_a, NULL);
 }
+
+/* A client's holdings travel with it; the header counts them. */
+Test(transfer, holdings_travel_with_their_client)
+{
+    char ida[37];
+    Folio__Client c = FOLIO__CLIENT__INIT;
+    c.name = (char *)"Ida Holdings";
+    add_client(alice, &c, ida);
+    Folio__Holding h = FOLIO__HOLDING__INIT;
+    h.client_id = ida;
+    h.kind = (char *)"home";
+    h.provider = (char *)"Pacifico";
+    h.premium_cents = 9900;
+    h.premium_period = (char *)"year";
+    h.currency = (char *)"PEN";
+    h.renews_on = (char *)"2030-05-01";
+    struct folio_error err = {0};
+    folio_response_free(harness_ok(folio_holding_add(alice, &h, &err), &err));
+
+    const char *ids[] = {ida};
+    char *path = export_file(alice, NULL, ids, 1, false, "holdings.bundle");
+    trust_a_at_b();
+    Folio__Response *r = harness_ok(import_file(carol, path, NULL, false, false, &err), &err);
+    cr_assert_eq(r->import->holdings, 1);
+    cr_assert_eq(r->import->header->holdings, 1);
+    folio_response_free(r);
+    free(path);
+
+    Folio__HoldingList q = FOLIO__HOLDING_LIST__INIT;
+    q.client_id = ida;
+    r = harness_ok(folio_holding_list(carol, &q, &err), &err);
+    cr_assert_eq(r->holdings->n_holdings, 1);
+    Folio__Holding *got = r->holdings->holdings[0];
+    cr_assert_str_eq(got->kind, "home");
+    cr_assert_eq(got->premium_cents, 9900);
+    cr_assert_str_eq(got->renews_on, "2030-05-01");
+    folio_response_free(r);
+}

@@ -1,0 +1,307 @@
+/* test_holding.c - what clients hold, against a real foliod: holding add,
+ * show, list, edit and end, each on the client's timeline and in the
+ * audit; the refusals that change nothing; and holdings going wherever
+ * their client goes (reassignment and its undo, merge, erasure). Bundles
+ * between firms are in test_transfer.c.
+ *
+ * The tests share one server whose clock is CLOCK; each test has an office
+ * and agents of its own, named after its process. */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <criterion/criterion.h>
+#include <criterion/hooks.h>
+
+#include "folioclient_reassign.h"
+#include "harness.h"
+
+#define CLOCK "2026-06-10 12:00:00"
+#define PW    "holding-password"
+
+static struct harness_server srv;
+static struct folio_connection *root, *alice, *bob;
+static char alice_name[32], bob_name[32];
+
+ReportHook(PRE_SUITE)(struct criterion_suite_set *set)
+{
+    if (strcmp(set->suite.name, "holding") == 0)
+        harness_shared_start("holding", CLOCK, NULL);
+}
+
+/* After every test has ended (see test_client.c). */
+ReportHook(POST_ALL)(struct criterion_global_stats *stats)
+{
+    (void)stats;
+    harness_shared_stop("holding");
+}
+
+static void setup(void)
+{
+    harness_shared_attach(&srv, "holding");
+    int pid = (int)getpid();
+    char office[32];
+    snprintf(office, sizeof(office), "Hold-%d", pid);
+    snprintf(alice_name, sizeof(alice_name), "alice-%d", pid);
+    snprintf(bob_name, sizeof(bob_name), "bob-%d", pid);
+    root = harness_admin(&srv);
+    harness_add_office(root, office);
+    harness_add_user(root, alice_name, FOLIO__ROLE__ROLE_AGENT, office, PW);
+    harness_add_user(root, bob_name, FOLIO__ROLE__ROLE_AGENT, office, PW);
+    alice = harness_user(&srv, alice_name, PW);
+    bob = harness_user(&srv, bob_name, PW);
+}
+
+static void teardown(void)
+{
+    folio_connection_close(bob);
+    folio_connection_close(alice);
+    folio_connection_close(root);
+    bob = alice = root = NULL;
+    harness_server_finish(&srv);
+    harness_server_cleanup(&srv);
+}
+
+TestSuite(holding, .init = setup, .fini = teardown);
+
+/* ---------------------------------------------------------------- helpers */
+
+static void add_client(struct folio_connection *c, const char *name, char id[37])
+{
+    struct folio_error err = {0};
+    Folio__Client client = FOLIO__CLIENT__INIT;
+    client.name = (char *)name;
+    Folio__Response *r = harness_ok(folio_client_add(c, &client, true, &err), &err);
+    snprintf(id, 37, "%s", r->client->id);
+    folio_response_free(r);
+}
+
+/* An active car policy of client's: 120.50 PEN a month, renewing on renews. */
+static Folio__Holding car(const char *client, const char *renews)
+{
+    Folio__Holding h = FOLIO__HOLDING__INIT;
+    h.client_id = (char *)client;
+    h.kind = (char *)"auto";
+    h.provider = (char *)"Rimac";
+    h.number = (char *)"AU-778";
+    h.premium_cents = 12050;
+    h.premium_period = (char *)"month";
+    h.value_cents = 3000000;
+    h.currency = (char *)"pen";
+    h.start_date = (char *)"2025-07-01";
+    h.renews_on = (char *)renews;
+    return h;
+}
+
+static uint64_t add_holding(struct folio_connection *c, const Folio__Holding *h)
+{
+    struct folio_error err = {0};
+    Folio__Response *r = harness_ok(folio_holding_add(c, h, &err), &err);
+    uint64_t id = r->holding->id;
+    folio_response_free(r);
+    return id;
+}
+
+static size_t holdings_of(struct folio_connection *c, const char *client)
+{
+    struct folio_error err = {0};
+    Folio__HoldingList q = FOLIO__HOLDING_LIST__INIT;
+    q.client_id = (char *)client;
+    Folio__Response *r = harness_ok(folio_holding_list(c, &q, &err), &err);
+    size_t n = r->holdings->n_holdings;
+    folio_response_free(r);
+    return n;
+}
+
+/* The client's history's entries of kind holding, their what joined by
+ * "|", newest first. */
+static char *holding_history(const char *client)
+{
+    static char out[512];
+    struct folio_error err = {0};
+    Folio__Response *r = harness_ok(folio_client_history(alice, client, 100, 0, &err), &err);
+    out[0] = '\0';
+    for (size_t i = 0; i < r->timeline->n_events; i++) {
+        const Folio__TimelineEvent *ev = r->timeline->events[i];
+        if (strcmp(ev->kind, "holding") == 0)
+            snprintf(out + strlen(out), sizeof(out) - strlen(out), "%s%s", out[0] ? "|" : "",
+                     ev->what);
+    }
+    folio_response_free(r);
+    return out;
+}
+
+/* ---------------------------------------------------------------- the life of a holding */
+
+Test(holding, add_show_edit_end_each_on_the_timeline_and_in_the_audit)
+{
+    struct folio_error err = {0};
+    char ana[37];
+    add_client(alice, "Ana Holder", ana);
+    Folio__Holding h = car(ana, "2026-07-01");
+    Folio__Response *r = harness_ok(folio_holding_add(alice, &h, &err), &err);
+    Folio__Holding *got = r->holding;
+    uint64_t id = got->id;
+    cr_assert_str_eq(got->status, "active", "active unless said otherwise");
+    cr_assert_str_eq(got->currency, "PEN");
+    cr_assert_str_eq(got->client_name, "Ana Holder");
+    cr_assert_eq(got->version, 1);
+    folio_response_free(r);
+
+    r = harness_ok(folio_holding_get(alice, id, &err), &err);
+    cr_assert_eq(r->holding->premium_cents, 12050);
+    cr_assert_str_eq(r->holding->renews_on, "2026-07-01");
+    folio_response_free(r);
+
+    /* The premium goes up at renewal. */
+    Folio__Holding changes = FOLIO__HOLDING__INIT;
+    changes.premium_cents = 13000;
+    changes.renews_on = (char *)"2027-07-01";
+    char *fields[] = {(char *)"premium_cents", (char *)"renews_on"};
+    Folio__HoldingEdit edit = FOLIO__HOLDING_EDIT__INIT;
+    edit.id = id;
+    edit.changes = &changes;
+    edit.fields = fields;
+    edit.n_fields = 2;
+    edit.if_version = 1;
+    r = harness_ok(folio_holding_edit(alice, &edit, &err), &err);
+    cr_assert_eq(r->holding->premium_cents, 13000);
+    cr_assert_eq(r->holding->version, 2);
+    folio_response_free(r);
+    /* A stale version is refused. */
+    harness_refused(folio_holding_edit(alice, &edit, &err), &err, FOLIO__CODE__ABORTED);
+
+    /* Lists filter by kind, status and renewal. */
+    Folio__Holding home = FOLIO__HOLDING__INIT;
+    home.client_id = ana;
+    home.kind = (char *)"home";
+    home.provider = (char *)"Pacifico";
+    home.status = (char *)"quoted";
+    add_holding(alice, &home);
+    Folio__HoldingList q = FOLIO__HOLDING_LIST__INIT;
+    q.kind = (char *)"auto";
+    r = harness_ok(folio_holding_list(alice, &q, &err), &err);
+    cr_assert_eq(r->holdings->n_holdings, 1);
+    folio_response_free(r);
+    q.kind = (char *)"";
+    q.renews_before = (char *)"2027-08-01";
+    r = harness_ok(folio_holding_list(alice, &q, &err), &err);
+    cr_assert_eq(r->holdings->n_holdings, 1);
+    cr_assert_eq(r->holdings->holdings[0]->id, id);
+    folio_response_free(r);
+    q.renews_before = (char *)"";
+    q.status = (char *)"quoted";
+    r = harness_ok(folio_holding_list(alice, &q, &err), &err);
+    cr_assert_eq(r->holdings->n_holdings, 1);
+    cr_assert_str_eq(r->holdings->holdings[0]->kind, "home");
+    folio_response_free(r);
+
+    r = harness_ok(folio_holding_end(alice, id, "2026-06-09", "lapsed", &err), &err);
+    cr_assert_str_eq(r->holding->status, "lapsed");
+    cr_assert_str_eq(r->holding->ends_on, "2026-06-09");
+    cr_assert_str_eq(r->holding->end_reason, "lapsed");
+    folio_response_free(r);
+    /* Ended is history. */
+    harness_refused(folio_holding_end(alice, id, "2026-06-10", "cancelled", &err), &err,
+                    FOLIO__CODE__FAILED_PRECONDITION);
+    edit.if_version = 0;
+    harness_refused(folio_holding_edit(alice, &edit, &err), &err, FOLIO__CODE__FAILED_PRECONDITION);
+
+    cr_assert_str_eq(holding_history(ana), "ended auto|added home|edited auto|added auto");
+    r = harness_ok(folio_audit_query(root, alice_name, 0, 100, 0, &err), &err);
+    size_t adds = 0, edits = 0, ends = 0;
+    for (size_t i = 0; i < r->audit->n_records; i++) {
+        const char *a = r->audit->records[i]->action;
+        adds += strcmp(a, "holding.add") == 0;
+        edits += strcmp(a, "holding.edit") == 0;
+        ends += strcmp(a, "holding.end") == 0;
+    }
+    cr_assert(adds == 2 && edits == 1 && ends == 1, "%zu adds, %zu edits, %zu ends", adds, edits,
+              ends);
+    folio_response_free(r);
+}
+
+Test(holding, refusals_change_nothing)
+{
+    struct folio_error err = {0};
+    char ana[37], theirs[37];
+    add_client(alice, "Ana Refused", ana);
+    add_client(bob, "Bob's Client", theirs);
+
+    Folio__Holding h = car(ana, "2026-07-01");
+    h.kind = (char *)"spaceship";
+    harness_refused(folio_holding_add(alice, &h, &err), &err, FOLIO__CODE__INVALID_ARGUMENT);
+    cr_assert_eq(strncmp(err.message, "kind: ", 6), 0, "%s", err.message);
+    h = car(ana, "2026-07-01");
+    h.currency = (char *)"XYZ";
+    harness_refused(folio_holding_add(alice, &h, &err), &err, FOLIO__CODE__INVALID_ARGUMENT);
+    cr_assert_eq(strncmp(err.message, "currency: ", 10), 0, "%s", err.message);
+    h = car(ana, "2025-01-01");
+    harness_refused(folio_holding_add(alice, &h, &err), &err, FOLIO__CODE__INVALID_ARGUMENT);
+    cr_assert_str_eq(err.message, "renews_on: before start_date");
+    h = car(ana, "2026-07-01");
+    h.ends_on = (char *)"2027-01-01";
+    harness_refused(folio_holding_add(alice, &h, &err), &err, FOLIO__CODE__INVALID_ARGUMENT);
+    h = car(ana, "2026-07-01");
+    h.premium_period = (char *)"";
+    harness_refused(folio_holding_add(alice, &h, &err), &err, FOLIO__CODE__INVALID_ARGUMENT);
+    cr_assert_eq(strncmp(err.message, "premium_period: ", 16), 0, "%s", err.message);
+    h = car(ana, "2026-07-01");
+    h.status = (char *)"lapsed";
+    harness_refused(folio_holding_add(alice, &h, &err), &err, FOLIO__CODE__INVALID_ARGUMENT);
+    cr_assert_eq(strncmp(err.message, "status: ", 8), 0, "%s", err.message);
+
+    /* Someone else's client, or holding, does not exist. */
+    h = car(theirs, "2026-07-01");
+    harness_refused(folio_holding_add(alice, &h, &err), &err, FOLIO__CODE__NOT_FOUND);
+    h = car(theirs, "2026-07-01");
+    uint64_t bobs = add_holding(bob, &h);
+    harness_refused(folio_holding_get(alice, bobs, &err), &err, FOLIO__CODE__NOT_FOUND);
+    harness_refused(folio_holding_end(alice, bobs, "2026-06-10", "lapsed", &err), &err,
+                    FOLIO__CODE__NOT_FOUND);
+    cr_assert_eq(holdings_of(alice, ana), 0);
+    cr_assert_eq(holdings_of(bob, theirs), 1);
+}
+
+/* ---------------------------------------------------------------- where clients go */
+
+Test(holding, holdings_follow_their_client)
+{
+    struct folio_error err = {0};
+    char ana[37], twin[37], gone[37];
+    add_client(alice, "Ana Moves", ana);
+    add_client(alice, "Ana M.", twin);
+    add_client(alice, "Gone Client", gone);
+    Folio__Holding h = car(ana, "2026-07-01");
+    add_holding(alice, &h);
+    h = car(twin, "2026-08-01");
+    h.kind = (char *)"life";
+    uint64_t twin_life = add_holding(alice, &h);
+    h = car(gone, "2026-08-01");
+    uint64_t gone_car = add_holding(alice, &h);
+
+    /* Merge: the twin's holding goes to the client kept. */
+    folio_response_free(harness_ok(folio_client_merge(alice, ana, twin, &err), &err));
+    cr_assert_eq(holdings_of(alice, ana), 2);
+    Folio__Response *r = harness_ok(folio_holding_get(alice, twin_life, &err), &err);
+    cr_assert_str_eq(r->holding->client_id, ana);
+    folio_response_free(r);
+
+    /* Erasure: the holding goes with the client. */
+    folio_response_free(harness_ok(folio_client_erase(alice, gone, &err), &err));
+    harness_refused(folio_holding_get(alice, gone_car, &err), &err, FOLIO__CODE__NOT_FOUND);
+
+    /* Reassignment and its undo: the new owner has them, then the old one. */
+    const char *ids[] = {ana};
+    r = harness_ok(folio_reassign(root, alice_name, bob_name, ids, 1, false, &err), &err);
+    uint64_t reassignment = r->reassign->id;
+    folio_response_free(r);
+    cr_assert_eq(holdings_of(bob, ana), 2);
+    harness_refused(folio_holding_get(alice, twin_life, &err), &err, FOLIO__CODE__NOT_FOUND);
+    Folio__HoldingList all = FOLIO__HOLDING_LIST__INIT;
+    r = harness_ok(folio_holding_list(alice, &all, &err), &err);
+    cr_assert_eq(r->holdings->n_holdings, 0);
+    folio_response_free(r);
+    folio_response_free(harness_ok(folio_reassign_undo(root, reassignment, &err), &err));
+    cr_assert_eq(holdings_of(alice, ana), 2);
+}
