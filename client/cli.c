@@ -122,6 +122,7 @@ static const struct {
     {"renews_on", "--renews"},
     {"ends_on", "--ends"},
     {"renews_before", "--renews-before"},
+    {"premium_min_cents", "--premium-min"},
 };
 
 /* The flag for field, or NULL when no command has one. */

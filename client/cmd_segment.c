@@ -66,9 +66,16 @@ static int segment_from_flags(struct cli *cli, Folio__Segment *s)
         return CLI_USAGE;
     if (age_max)
         s->age_max_filter_case = FOLIO__SEGMENT__AGE_MAX_FILTER_AGE_MAX;
+    const char *renews;
     if (parse_units(cli, "--income-min", &s->income_min_cents) != CLI_OK ||
-        parse_units(cli, "--income-max", &s->income_max_cents) != CLI_OK)
+        parse_units(cli, "--income-max", &s->income_max_cents) != CLI_OK ||
+        parse_units(cli, "--premium-min", &s->premium_min_cents) != CLI_OK ||
+        cli_opt_day(cli, "--renews-before", &renews) != CLI_OK)
         return CLI_USAGE;
+    s->holds = folio_text(cli_opt(cli, "--holds"));
+    s->lacks = folio_text(cli_opt(cli, "--lacks"));
+    s->provider = folio_text(cli_opt(cli, "--provider"));
+    s->renews_before = folio_text(renews);
     if (cli_opt(cli, "--income-max") != NULL)
         s->income_max_filter_case = FOLIO__SEGMENT__INCOME_MAX_FILTER_INCOME_MAX_CENTS;
     return cli_opt_u32(cli, "--limit", 1, FOLIO_PAGE_MAX, &s->limit);

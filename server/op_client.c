@@ -737,6 +737,7 @@ struct op_segment_walk {
     size_t n_page;
     bool more;
     struct segment_buckets buckets;
+    struct segment_holdings holdings; /* of the client being visited */
 };
 
 static int op_segment_count(struct op_segment_walk *walk, const struct client_summary *client)
@@ -747,7 +748,15 @@ static int op_segment_count(struct op_segment_walk *walk, const struct client_su
     return segment_buckets_add(&walk->buckets, key);
 }
 
-/* Filters run on summaries; only the clients of the page are read whole. */
+static int op_segment_holding(void *ctx, const Folio__Holding *holding)
+{
+    struct op_segment_walk *walk = ctx;
+    segment_holdings_add(walk->segment, holding, &walk->holdings);
+    return 0;
+}
+
+/* Filters run on summaries, then on holdings when the segment asks about
+ * them; only the clients of the page are read whole. */
 static int op_segment_visit(void *ctx, const uint8_t id[STORE_CLIENT_ID_BYTES],
                             const struct client_summary *client)
 {
@@ -755,6 +764,15 @@ static int op_segment_visit(void *ctx, const uint8_t id[STORE_CLIENT_ID_BYTES],
     const Folio__Segment *segment = walk->segment;
     if (!segment_matches_summary(segment, client, walk->today))
         return 0;
+    if (segment_wants_holdings(segment)) {
+        segment_holdings_start(segment, &walk->holdings);
+        int rc = store_holding_each(&walk->req->server->store, walk->txn, 0, id, 0,
+                                    op_segment_holding, walk);
+        if (rc != 0)
+            return rc;
+        if (!segment_holdings_match(segment, &walk->holdings))
+            return 0;
+    }
     walk->total++;
     if (segment->by[0] != '\0')
         return op_segment_count(walk, client);

@@ -10,6 +10,7 @@
 #include "calendar.h"
 #include "client_id.h"
 #include "client_record.h"
+#include "holding.h"
 #include "validate.h"
 
 static const struct validate_msgs segment_city_msgs = VALIDATE_MSGS("city", CLIENT_TEXT_MAX);
@@ -35,6 +36,27 @@ static bool segment_letter(char c)
 static const char *const segment_trends[] = {"up", "down", "flat"};
 static const char *const segment_breakdowns[] = {"city", "region", "marital", "age-band",
                                                  "income-band"};
+
+static const struct validate_msgs segment_provider_msgs =
+    VALIDATE_MSGS("provider", HOLDING_PROVIDER_MAX);
+
+static const char *segment_holdings_validate(const Folio__Segment *seg)
+{
+    if (seg->holds[0] != '\0' && !holding_kind_known(seg->holds))
+        return "holds: one of " HOLDING_KINDS;
+    if (seg->lacks[0] != '\0' && !holding_kind_known(seg->lacks))
+        return "lacks: one of " HOLDING_KINDS;
+    const char *why =
+        validate_field(seg->provider, HOLDING_PROVIDER_MAX, false, &segment_provider_msgs);
+    if (why != NULL)
+        return why;
+    if (seg->renews_before[0] != '\0' &&
+        calendar_parse_date(seg->renews_before, NULL, NULL, NULL) != 0)
+        return "renews_before: not a date (YYYY-MM-DD)";
+    if (!client_amount_ok(seg->premium_min_cents))
+        return "premium_min_cents: 0 to " VALIDATE_STR(CLIENT_AMOUNT_MAX) " cents";
+    return NULL;
+}
 
 const char *segment_validate(const Folio__Segment *seg)
 {
@@ -90,7 +112,7 @@ const char *segment_validate(const Folio__Segment *seg)
     uint8_t id[16];
     if (seg->after[0] != '\0' && client_id_parse(seg->after, id) != 0)
         return "after: not a client id";
-    return NULL;
+    return segment_holdings_validate(seg);
 }
 
 static bool segment_has_consent(const struct client_summary *s, const char *channel)
@@ -221,4 +243,45 @@ const char *segment_bucket(const char *by, const Folio__Client *client, const ch
     segment_bucket_summary(by, &s, today, buf, size);
     free(encoded);
     return buf;
+}
+
+/* ---------------------------------------------------------------- holdings */
+
+/* A filter on what is held, beyond lacks. */
+static bool segment_holds_asked(const Folio__Segment *seg)
+{
+    return seg->holds[0] != '\0' || seg->provider[0] != '\0' || seg->renews_before[0] != '\0' ||
+           seg->premium_min_cents > 0;
+}
+
+bool segment_wants_holdings(const Folio__Segment *seg)
+{
+    return segment_holds_asked(seg) || seg->lacks[0] != '\0';
+}
+
+void segment_holdings_start(const Folio__Segment *seg, struct segment_holdings *acc)
+{
+    (void)seg;
+    acc->held = false;
+    acc->lacked = true;
+}
+
+void segment_holdings_add(const Folio__Segment *seg, const Folio__Holding *h,
+                          struct segment_holdings *acc)
+{
+    if (strcmp(h->status, "active") != 0)
+        return;
+    if (seg->lacks[0] != '\0' && strcmp(h->kind, seg->lacks) == 0)
+        acc->lacked = false;
+    if ((seg->holds[0] == '\0' || strcmp(h->kind, seg->holds) == 0) &&
+        (seg->provider[0] == '\0' || strcasecmp(h->provider, seg->provider) == 0) &&
+        (seg->renews_before[0] == '\0' ||
+         (h->renews_on[0] != '\0' && strcmp(h->renews_on, seg->renews_before) < 0)) &&
+        h->premium_cents >= seg->premium_min_cents)
+        acc->held = true;
+}
+
+bool segment_holdings_match(const Folio__Segment *seg, const struct segment_holdings *acc)
+{
+    return (!segment_holds_asked(seg) || acc->held) && (seg->lacks[0] == '\0' || acc->lacked);
 }

@@ -21,6 +21,20 @@ bool segment_matches_summary(const Folio__Segment *segment, const struct client_
                              const char *today);
 bool segment_matches(const Folio__Segment *segment, const Folio__Client *client, const char *today);
 
+/* Holdings filters (holds, lacks, provider, renews_before,
+ * premium_min_cents): the walk reads a client's holdings only when
+ * segment_wants_holdings, adds each with segment_holdings_add, and asks
+ * segment_holdings_match at the end. */
+struct segment_holdings {
+    bool held;   /* an active holding matches holds and the rest */
+    bool lacked; /* no active holding of the kind lacks names */
+};
+bool segment_wants_holdings(const Folio__Segment *segment);
+void segment_holdings_start(const Folio__Segment *segment, struct segment_holdings *acc);
+void segment_holdings_add(const Folio__Segment *segment, const Folio__Holding *holding,
+                          struct segment_holdings *acc);
+bool segment_holdings_match(const Folio__Segment *segment, const struct segment_holdings *acc);
+
 /* The breakdown key of client for segment->by ("city", "region", "marital",
  * "age-band" as "30-39", "income-band" as "50000-99999" in whole currency
  * units; "unknown" when the field is empty). Writes into buf. */

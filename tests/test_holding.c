@@ -305,3 +305,65 @@ Test(holding, holdings_follow_their_client)
     folio_response_free(harness_ok(folio_reassign_undo(root, reassignment, &err), &err));
     cr_assert_eq(holdings_of(alice, ana), 2);
 }
+
+/* ---------------------------------------------------------------- segments */
+
+static size_t segment_count(Folio__Segment *seg)
+{
+    struct folio_error err = {0};
+    seg->count_only = true;
+    Folio__Response *r = harness_ok(folio_segment(alice, seg, &err), &err);
+    size_t n = r->segment->total;
+    folio_response_free(r);
+    return n;
+}
+
+/* "Married, with children, no life insurance": who to call. */
+Test(holding, segments_see_what_clients_hold)
+{
+    struct folio_error err = {0};
+    char names[3][37];
+    const char *who[] = {"Family Insured", "Family Uninsured", "Family Lapsed"};
+    for (int i = 0; i < 3; i++) {
+        Folio__Client c = FOLIO__CLIENT__INIT;
+        c.name = (char *)who[i];
+        c.marital_status = FOLIO__MARITAL_STATUS__MARITAL_MARRIED;
+        c.children = 1;
+        Folio__Response *r = harness_ok(folio_client_add(alice, &c, false, &err), &err);
+        snprintf(names[i], sizeof(names[i]), "%s", r->client->id);
+        folio_response_free(r);
+    }
+    Folio__Holding h = car(names[0], "2026-07-01");
+    h.kind = (char *)"life";
+    add_holding(alice, &h);
+    h = car(names[0], "2026-07-15");
+    add_holding(alice, &h);
+    h = car(names[2], "2026-09-01");
+    h.kind = (char *)"life";
+    uint64_t lapsing = add_holding(alice, &h);
+    folio_response_free(
+        harness_ok(folio_holding_end(alice, lapsing, "2026-06-01", "lapsed", &err), &err));
+
+    Folio__Segment seg = FOLIO__SEGMENT__INIT;
+    seg.marital_status = FOLIO__MARITAL_STATUS__MARITAL_MARRIED;
+    seg.children_min = 1;
+    seg.lacks = (char *)"life";
+    cr_assert_eq(segment_count(&seg), 2, "a lapsed policy is not held");
+    seg.lacks = (char *)"";
+    seg.holds = (char *)"life";
+    cr_assert_eq(segment_count(&seg), 1);
+    seg.holds = (char *)"auto";
+    seg.provider = (char *)"rimac";
+    seg.renews_before = (char *)"2026-08-01";
+    cr_assert_eq(segment_count(&seg), 1);
+    seg.renews_before = (char *)"2026-07-10";
+    cr_assert_eq(segment_count(&seg), 0, "the car renews on 07-15");
+    seg.renews_before = (char *)"";
+    seg.premium_min_cents = 20000;
+    cr_assert_eq(segment_count(&seg), 0, "its premium is 120.50");
+
+    Folio__Segment bad = FOLIO__SEGMENT__INIT;
+    bad.lacks = (char *)"yacht";
+    harness_refused(folio_segment(alice, &bad, &err), &err, FOLIO__CODE__INVALID_ARGUMENT);
+    cr_assert_eq(strncmp(err.message, "lacks: ", 7), 0, "%s", err.message);
+}
