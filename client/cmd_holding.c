@@ -1,5 +1,6 @@
 /* cmd_holding.c - folio holding: what one's clients hold (policies,
- * accounts, contracts), when it renews, and how it ended. */
+ * accounts, contracts), when it renews, and how it ended; folio book: all
+ * of it added up. */
 #include <string.h>
 
 #include "cli.h"
@@ -147,4 +148,23 @@ int cmd_holding_end(struct cli *cli)
     struct folio_error err;
     return cli_answer(folio_holding_end(cli->connection, id, date, cli_opt(cli, "--reason"), &err),
                       &err, rec_print_answer);
+}
+
+int cmd_book(struct cli *cli)
+{
+    Folio__BookQuery q = FOLIO__BOOK_QUERY__INIT;
+    const char *date;
+    if (cli_opt_day(cli, "--date", &date) != CLI_OK)
+        return CLI_USAGE;
+    q.agent = folio_text(cli_opt(cli, "--agent"));
+    q.office = folio_text(cli_opt(cli, "--office"));
+    q.firm = cli_opt(cli, "--firm") != NULL;
+    q.date = folio_text(date);
+    if ((q.agent[0] != '\0') + (q.office[0] != '\0') + q.firm > 1)
+        return cli_usage(cli, "--agent, --office and --firm: one of them at most");
+    int rc = cli_connect_session(cli, NULL);
+    if (rc != CLI_OK)
+        return rc;
+    struct folio_error err;
+    return cli_answer(folio_book(cli->connection, &q, &err), &err, rec_print_answer);
 }

@@ -190,3 +190,10 @@ Folio__Response *folio_holding_end(struct folio_connection *c, uint64_t id, cons
     op.reason = folio_text(reason);
     return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_HOLDING, err);
 }
+
+Folio__Response *folio_book(struct folio_connection *c, const Folio__BookQuery *query,
+                            struct folio_error *err)
+{
+    Folio__BookQuery op = *query;
+    return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_BOOK, err);
+}

@@ -81,4 +81,8 @@ Folio__Response *folio_holding_edit(struct folio_connection *c, const Folio__Hol
 Folio__Response *folio_holding_end(struct folio_connection *c, uint64_t id, const char *date,
                                    const char *reason, struct folio_error *err);
 
+/* The book of business: query's agent, office or firm (none: one's own). */
+Folio__Response *folio_book(struct folio_connection *c, const Folio__BookQuery *query,
+                            struct folio_error *err);
+
 #endif

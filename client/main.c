@@ -300,6 +300,15 @@ static const struct cli_opt holding_end_opts[] = {
     {NULL, NULL, NULL, false, false},
 };
 
+static const struct cli_opt book_opts[] = {
+    {"--agent", "NAME", "an agent's book (admins: of agents they manage)", false, false},
+    {"--office", "NAME", "an office's book (its admins, firm-admins)", false, false},
+    {"--firm", NULL, "the firm's book (firm-admins)", false, false},
+    {"--date", "DATE", "the day it is about, YYYY-MM-DD (default: the server's today)", false,
+     false},
+    {NULL, NULL, NULL, false, false},
+};
+
 static const struct cli_opt offer_add_opts[] = {
     {"--title", "TEXT", "what is offered, in a line", true, false},
     {"--product", "NAME", "the product", false, false},
@@ -621,6 +630,15 @@ static const struct cli_cmd commands[] = {
      "Keeps the holding, ended on --date for --reason (replaced ends it as\n"
      "\"ended\", for one that took its place).\n",
      holding_end_opts, cmd_holding_end},
+    {"book", "", 0, 0, "the book of business: clients, holdings, premium, renewals",
+     "Clients and active holdings, with their premium over a year by kind and\n"
+     "by provider (per currency: never summed across currencies), what renews\n"
+     "within 30, 60 and 90 days, retention over the last 12 months (holdings\n"
+     "running a year ago that still run, against those lapsed or cancelled\n"
+     "since), and new clients and ended holdings by month. An agent's own by\n"
+     "default; an office-admin's office (--office) or one of its agents\n"
+     "(--agent); a firm-admin's anything (--firm). An admin's read is audited.\n",
+     book_opts, cmd_book},
     {"offer add", "CLIENT", 1, 0, "propose a time-limited offer to one of your clients",
      "The client must have consented to marketing on the offer's channel.\n"
      "The answer ends with your agent card (folio profile set).\n",

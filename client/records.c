@@ -602,6 +602,64 @@ void rec_print_calendar(const Folio__Calendar *cal)
     out_object("calendar", f, ARRAY_SIZE(f));
 }
 
+static size_t book_line_item(const void *list, size_t i, struct out_field *f)
+{
+    const Folio__BookLine *l = ((Folio__BookLine *const *)list)[i];
+    f[0] = (struct out_field)OUT_S("key", "what", l->key);
+    f[1] = (struct out_field)OUT_S("currency", "currency", l->currency);
+    f[2] = (struct out_field)OUT_U("count", "count", l->count);
+    f[3] = (struct out_field){
+        .key = "premium", .label = "premium a year", .type = OUT_CENTS, .i = l->premium_cents};
+    return 4;
+}
+
+static size_t book_month_item(const void *list, size_t i, struct out_field *f)
+{
+    const Folio__BookMonth *m = ((Folio__BookMonth *const *)list)[i];
+    f[0] = (struct out_field)OUT_S("month", "month", m->month);
+    f[1] = (struct out_field)OUT_U("new_clients", "new clients", m->new_clients);
+    f[2] = (struct out_field)OUT_U("ended_holdings", "holdings ended", m->ended_holdings);
+    return 3;
+}
+
+void rec_print_book(const Folio__Book *b)
+{
+    const struct out_field f[] = {
+        OUT_S("scope", "book of", b->scope),
+        OUT_S("date", "on", b->date),
+        OUT_U("agents", "agents", b->agents),
+        OUT_U("clients", "clients", b->clients),
+        OUT_U("active_holdings", "active holdings", b->active_holdings),
+        OUT_U("retained", "running a year ago, still running", b->retained),
+        OUT_U("lost", "lapsed or cancelled in the year", b->lost),
+        {.key = "by_kind",
+         .label = "by kind",
+         .type = OUT_LIST,
+         .n = b->n_by_kind,
+         .list = b->by_kind,
+         .item = book_line_item},
+        {.key = "by_provider",
+         .label = "by provider",
+         .type = OUT_LIST,
+         .n = b->n_by_provider,
+         .list = b->by_provider,
+         .item = book_line_item},
+        {.key = "renewals",
+         .label = "renewing within (days)",
+         .type = OUT_LIST,
+         .n = b->n_renewals,
+         .list = b->renewals,
+         .item = book_line_item},
+        {.key = "months",
+         .label = "months",
+         .type = OUT_LIST,
+         .n = b->n_months,
+         .list = b->months,
+         .item = book_month_item},
+    };
+    out_object("book", f, ARRAY_SIZE(f));
+}
+
 void rec_page_next(const char *flag, const char *next)
 {
     out_next(next);
@@ -691,6 +749,9 @@ void rec_print_answer(const Folio__Response *r)
         break;
     case FOLIO__RESPONSE__RESULT_REASSIGN:
         rec_object("reassignment", &r->reassign, rec_reassign);
+        break;
+    case FOLIO__RESPONSE__RESULT_BOOK:
+        rec_print_book(r->book);
         break;
     case FOLIO__RESPONSE__RESULT_HOLDING:
         rec_object("holding", &r->holding, rec_holding);

@@ -62,6 +62,8 @@ rec_item_fn rec_notice;
 void rec_print_calendar(const Folio__Calendar *cal);
 /* {"offer":{...}}; in human mode a card, then the agent's line. */
 void rec_print_offer(const Folio__Offer *o);
+/* The book of business: its figures, then each list as a table. */
+void rec_print_book(const Folio__Book *b);
 /* {"offers":[...]}; in human mode a table, then the agent's line. */
 void rec_print_offers(Folio__Offer *const *offers, size_t n, const char *empty_note);
 /* The cursor of a page of a list: JSON "next" (out_next), and for a person

@@ -115,7 +115,8 @@
     X(HOLDING_GET, holding_get, SESSION, NONE, op_holding_get_read, NULL, NULL, NULL) \
     X(HOLDING_LIST, holding_list, SESSION, HEAVY_READ, op_holding_list_read, NULL, NULL, NULL) \
     X(HOLDING_EDIT, holding_edit, SESSION, NONE, NULL, NULL, op_holding_edit_write, NULL) \
-    X(HOLDING_END, holding_end, SESSION, NONE, NULL, NULL, op_holding_end_write, NULL)
+    X(HOLDING_END, holding_end, SESSION, NONE, NULL, NULL, op_holding_end_write, NULL) \
+    X(BOOK_QUERY, book_query, SESSION, HEAVY_READ, op_book_read, NULL, op_book_write, NULL)
 // clang-format on
 
 struct op {
@@ -217,6 +218,10 @@ int op_holding_get_read(struct request *req, MDB_txn *txn);
 int op_holding_list_read(struct request *req, MDB_txn *txn);
 int op_holding_edit_write(struct request *req, MDB_txn *txn);
 int op_holding_end_write(struct request *req, MDB_txn *txn);
+
+/* op_book.c: the book of business; an admin's read audited */
+int op_book_read(struct request *req, MDB_txn *txn);
+int op_book_write(struct request *req, MDB_txn *txn);
 
 /* op_household.c: links between two clients of one owner, stored on both
  * records. Each helper works in the caller's write transaction. */

@@ -964,6 +964,24 @@ static void build_holding_end(struct authz_cell *c)
     snprintf(c->not_found, sizeof(c->not_found), "no holding %llu", (unsigned long long)m->id);
 }
 
+static void build_book(struct authz_cell *c)
+{
+    Folio__BookQuery *m = cell_alloc(c, sizeof(*m));
+    folio__book_query__init(m);
+    m->agent = "owner";
+    m->date = TODAY;
+    CELL_SET(c, m);
+}
+
+static void build_book_firm(struct authz_cell *c)
+{
+    Folio__BookQuery *m = cell_alloc(c, sizeof(*m));
+    folio__book_query__init(m);
+    m->firm = true;
+    m->date = TODAY;
+    CELL_SET(c, m);
+}
+
 static void build_partner_add(struct authz_cell *c)
 {
     Folio__Partner *partner = cell_alloc(c, sizeof(*partner));
@@ -1439,6 +1457,11 @@ static const struct authz_row authz_rows[] = {
      {OK, NOTFOUND, NOTFOUND, NOTFOUND, NOTFOUND, UNAUTH, UNAUTH, UNAUTH}, 0, SHOWS_CLIENT},
     {"holding_end", NULL, build_holding_end,
      {OK, NOTFOUND, NOTFOUND, NOTFOUND, NOTFOUND, UNAUTH, UNAUTH, UNAUTH}, 0, SHOWS_CLIENT},
+    /* The owner's book: the owner, its office's admin and the firm-admin. */
+    {"book_query", NULL, build_book,
+     {OK, DENIED, OK, DENIED, OK, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
+    {"book_query", "firm", build_book_firm,
+     {DENIED, DENIED, DENIED, DENIED, OK, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
     {"partner_add", NULL, build_partner_add,
      {DENIED, DENIED, DENIED, DENIED, OK, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
     {"partner_list", NULL, build_partner_list,

@@ -367,3 +367,94 @@ Test(holding, segments_see_what_clients_hold)
     harness_refused(folio_segment(alice, &bad, &err), &err, FOLIO__CODE__INVALID_ARGUMENT);
     cr_assert_eq(strncmp(err.message, "lacks: ", 7), 0, "%s", err.message);
 }
+
+/* ---------------------------------------------------------------- the book */
+
+static const Folio__BookLine *book_line(Folio__BookLine **lines, size_t n, const char *key,
+                                        const char *currency)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(lines[i]->key, key) == 0 && strcmp(lines[i]->currency, currency) == 0)
+            return lines[i];
+    return NULL;
+}
+
+Test(holding, the_book_adds_up_per_currency_and_is_read_by_who_may)
+{
+    struct folio_error err = {0};
+    char ana[37], luis[37];
+    add_client(alice, "Ana Book", ana);
+    add_client(alice, "Luis Book", luis);
+    /* 120.50 a month: 1446 a year; renews in 21 days. */
+    Folio__Holding h = car(ana, "2026-07-01");
+    add_holding(alice, &h);
+    /* 300 a quarter in EUR: 1200 a year; renews in 80 days; started in
+     * 2024, so running a year ago. */
+    h = car(luis, "2026-08-29");
+    h.kind = (char *)"home";
+    h.provider = (char *)"Mapfre";
+    h.premium_cents = 30000;
+    h.premium_period = (char *)"quarter";
+    h.currency = (char *)"EUR";
+    h.start_date = (char *)"2024-01-01";
+    add_holding(alice, &h);
+    /* Lapsed last month. */
+    h = car(luis, "2026-09-01");
+    h.kind = (char *)"life";
+    uint64_t lapsed = add_holding(alice, &h);
+    folio_response_free(
+        harness_ok(folio_holding_end(alice, lapsed, "2026-05-20", "lapsed", &err), &err));
+
+    Folio__BookQuery q = FOLIO__BOOK_QUERY__INIT;
+    q.date = (char *)"2026-06-10";
+    Folio__Response *r = harness_ok(folio_book(alice, &q, &err), &err);
+    Folio__Book *b = r->book;
+    cr_assert_eq(b->clients, 2);
+    cr_assert_eq(b->active_holdings, 2);
+    const Folio__BookLine *l = book_line(b->by_kind, b->n_by_kind, "auto", "PEN");
+    cr_assert(l != NULL && l->count == 1 && l->premium_cents == 144600);
+    l = book_line(b->by_kind, b->n_by_kind, "home", "EUR");
+    cr_assert(l != NULL && l->premium_cents == 120000);
+    cr_assert_null(book_line(b->by_kind, b->n_by_kind, "life", "PEN"), "lapsed: not active");
+    cr_assert_not_null(book_line(b->by_provider, b->n_by_provider, "Mapfre", "EUR"));
+    cr_assert_not_null(book_line(b->renewals, b->n_renewals, "30", "PEN"));
+    cr_assert_null(book_line(b->renewals, b->n_renewals, "30", "EUR"));
+    cr_assert_not_null(book_line(b->renewals, b->n_renewals, "90", "EUR"));
+    cr_assert_eq(b->retained, 1);
+    cr_assert_eq(b->lost, 1);
+    cr_assert_eq(b->n_months, 12);
+    cr_assert_str_eq(b->months[11]->month, "2026-06");
+    cr_assert_eq(b->months[11]->new_clients, 2);
+    cr_assert_eq(b->months[10]->ended_holdings, 1);
+    folio_response_free(r);
+
+    /* An agent reads no one else's book, nor an office's. */
+    q.agent = bob_name;
+    harness_refused(folio_book(alice, &q, &err), &err, FOLIO__CODE__PERMISSION_DENIED);
+    q.agent = (char *)"";
+    q.firm = true;
+    harness_refused(folio_book(alice, &q, &err), &err, FOLIO__CODE__PERMISSION_DENIED);
+
+    /* The office's admin reads the office's book, audited; not another's. */
+    char olga[32], office[32];
+    snprintf(olga, sizeof(olga), "olga-%d", (int)getpid());
+    snprintf(office, sizeof(office), "Hold-%d", (int)getpid());
+    harness_add_user(root, olga, FOLIO__ROLE__ROLE_OFFICE_ADMIN, office, PW);
+    struct folio_connection *admin = harness_user(&srv, olga, PW);
+    q.firm = false;
+    q.office = office;
+    r = harness_ok(folio_book(admin, &q, &err), &err);
+    cr_assert_eq(r->book->agents, 2);
+    cr_assert_eq(r->book->clients, 2);
+    folio_response_free(r);
+    q.office = (char *)"";
+    q.firm = true;
+    harness_refused(folio_book(admin, &q, &err), &err, FOLIO__CODE__PERMISSION_DENIED);
+    folio_connection_close(admin);
+    r = harness_ok(folio_audit_query(root, olga, 0, 10, 0, &err), &err);
+    bool audited = false;
+    for (size_t i = 0; i < r->audit->n_records; i++)
+        audited |= strcmp(r->audit->records[i]->action, "book.read") == 0;
+    cr_assert(audited);
+    folio_response_free(r);
+}
