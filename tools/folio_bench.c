@@ -740,6 +740,7 @@ static void bench_fill_working_set(struct bench_conn *c)
         return;
     fprintf(stderr, "folio-bench: %s has %u clients; adding %u\n", B.opt.user, B.n_ids, need);
     Folio__ClientAdd add = FOLIO__CLIENT_ADD__INIT;
+    add.allow_duplicate = true; /* synthetic people may look alike */
     Folio__Request req;
     envelope_init(&req, &add.base);
     unsigned sent = 0;
