@@ -431,6 +431,7 @@ static void bench_send(struct bench_conn *c, uint64_t tag)
     case OP_ADD:
         bench_synth_client(&synth);
         add.client = &synth.client;
+        add.allow_duplicate = true;
         envelope_init(&req, &add.base);
         break;
     case OP_AGENDA:
