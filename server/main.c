@@ -92,7 +92,9 @@ static const char main_serve_usage[] =
     "usage: foliod serve --data DIR [options]\n"
     "\n"
     "Serves the firm in DIR until SIGINT or SIGTERM, which finish the queued writes\n"
-    "first. Numbers are whole and decimal; each comes with its range and default.\n"
+    "first. SIGHUP reads the TLS certificate and key again (a renewed pair put in\n"
+    "place) for the connections that follow; a pair that does not load leaves the\n"
+    "one served. Numbers are whole and decimal; each comes with its range and default.\n"
     "\n";
 
 __attribute__((format(printf, 1, 2))) static int main_usage_error(const char *fmt, ...)

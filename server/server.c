@@ -36,6 +36,7 @@ static void server_close_handles(struct server *s)
     writer_stop(&s->writer);
     uv_close((uv_handle_t *)&s->sigint, NULL);
     uv_close((uv_handle_t *)&s->sigterm, NULL);
+    uv_close((uv_handle_t *)&s->sighup, NULL);
     uv_close((uv_handle_t *)&s->sweep, NULL);
     uv_close((uv_handle_t *)&s->turns, NULL);
 }
@@ -375,18 +376,21 @@ static int server_load_tls(struct server *s)
         log_warn("serving without TLS (--plaintext): only this machine can connect");
         return 0;
     }
-    char cert[4096], key[4096], why[512];
-    const char *cert_file = config->tls_cert_file, *key_file = config->tls_key_file;
-    if (cert_file == NULL) {
-        if ((size_t)snprintf(cert, sizeof(cert), "%s/%s", config->data_dir, TLS_CERT_FILE) >=
-                sizeof(cert) ||
-            (size_t)snprintf(key, sizeof(key), "%s/%s", config->data_dir, TLS_KEY_FILE) >=
-                sizeof(key)) {
+    char why[512];
+    char *cert = s->tls_cert_path, *key = s->tls_key_path;
+    size_t cap = sizeof(s->tls_cert_path);
+    if (config->tls_cert_file != NULL) {
+        if ((size_t)snprintf(cert, cap, "%s", config->tls_cert_file) >= cap ||
+            (size_t)snprintf(key, cap, "%s", config->tls_key_file) >= cap) {
+            log_error("--tls-cert or --tls-key: the path is too long");
+            return -1;
+        }
+    } else {
+        if ((size_t)snprintf(cert, cap, "%s/%s", config->data_dir, TLS_CERT_FILE) >= cap ||
+            (size_t)snprintf(key, cap, "%s/%s", config->data_dir, TLS_KEY_FILE) >= cap) {
             log_error("the data directory path is too long");
             return -1;
         }
-        cert_file = cert;
-        key_file = key;
         if (access(cert, F_OK) != 0 && errno == ENOENT && access(key, F_OK) != 0 &&
             errno == ENOENT) {
             if (tls_cert_make_firm(config->data_dir, s->firm_name, (int64_t)time(NULL), NULL, why,
@@ -397,17 +401,46 @@ static int server_load_tls(struct server *s)
             log_info("made the firm's TLS certificate %s; agents must trust it anew", cert);
         }
     }
-    s->tls = tls_server_open(cert_file, key_file, config->tls_client_ca_file, why, sizeof(why));
+    s->tls = tls_server_open(cert, key, config->tls_client_ca_file, why, sizeof(why));
     if (s->tls == NULL) {
         log_error("%s", why);
         return -1;
     }
-    log_info("TLS certificate %s, SHA-256 fingerprint %s", cert_file,
-             tls_server_fingerprint(s->tls));
-    server_warn_expiry(cert_file, tls_server_not_after(s->tls));
+    log_info("TLS certificate %s, SHA-256 fingerprint %s", cert, tls_server_fingerprint(s->tls));
+    server_warn_expiry(cert, tls_server_not_after(s->tls));
     if (config->tls_client_ca_file != NULL)
         log_info("clients must present a certificate signed by %s", config->tls_client_ca_file);
     return 0;
+}
+
+/* SIGHUP: the certificate and key are read again from where they were read
+ * at start (a renewed certificate put in place), for the connections that
+ * come next; those open keep the session they have. A pair that does not
+ * load leaves the one served. Two small files, read on the loop: a reload
+ * is rare and costs less than handing it to the pool. */
+static void server_on_hangup(uv_signal_t *handle, int signum)
+{
+    (void)signum;
+    struct server *s = handle->data;
+    if (s->tls == NULL) {
+        log_info("SIGHUP: serving without TLS, nothing to reload");
+        return;
+    }
+    char why[512];
+    struct tls_server *fresh = tls_server_open(s->tls_cert_path, s->tls_key_path,
+                                               s->config.tls_client_ca_file, why, sizeof(why));
+    if (fresh == NULL) {
+        log_error("SIGHUP: the certificate was not reloaded, still serving %s: %s",
+                  tls_server_fingerprint(s->tls), why);
+        return;
+    }
+    /* Each open connection's TLS session holds its own reference to the
+     * old context, so it goes when the last of them closes. */
+    tls_server_close(s->tls);
+    s->tls = fresh;
+    log_info("SIGHUP: reloaded the TLS certificate %s, SHA-256 fingerprint %s", s->tls_cert_path,
+             tls_server_fingerprint(s->tls));
+    server_warn_expiry(s->tls_cert_path, tls_server_not_after(s->tls));
 }
 
 static void server_walk_close(uv_handle_t *handle, void *arg)
@@ -514,9 +547,11 @@ int server_serve(struct server *s)
      * sent the moment it appears must drain, not kill. */
     uv_signal_init(&s->loop, &s->sigint);
     uv_signal_init(&s->loop, &s->sigterm);
-    s->sigint.data = s->sigterm.data = s;
+    uv_signal_init(&s->loop, &s->sighup);
+    s->sigint.data = s->sigterm.data = s->sighup.data = s;
     uv_signal_start(&s->sigint, server_on_signal, SIGINT);
     uv_signal_start(&s->sigterm, server_on_signal, SIGTERM);
+    uv_signal_start(&s->sighup, server_on_hangup, SIGHUP);
     if (server_listen(s) != 0)
         return -1;
     uv_timer_init(&s->loop, &s->sweep);

@@ -87,7 +87,7 @@ struct server {
     struct server_config config;
     uv_loop_t loop;
     uv_tcp_t listener;
-    uv_signal_t sigint, sigterm;
+    uv_signal_t sigint, sigterm, sighup;
     uv_timer_t sweep;
     struct store store;
     struct writer writer;
@@ -97,9 +97,10 @@ struct server {
      * an unknown name (or a stored hash of an older, cheaper cost) is
      * checked against, so it takes as long as a real check. */
     char dummy_hash[crypto_pwhash_STRBYTES];
-    struct stats stats;           /* loop thread only; the writer counts its own */
-    struct firm_key firm_key;     /* loaded at start: signs bundles */
-    struct tls_server *tls;       /* NULL with --plaintext */
+    struct stats stats;       /* loop thread only; the writer counts its own */
+    struct firm_key firm_key; /* loaded at start: signs bundles */
+    struct tls_server *tls;   /* NULL with --plaintext; replaced by a reload (SIGHUP) */
+    char tls_cert_path[4096], tls_key_path[4096]; /* what tls was read from */
     uint8_t tls_input[64 * 1024]; /* ciphertext of one read, any connection (connection.c) */
     char *firm_name;
     struct iso_codes iso; /* loaded at start: the country and currency codes records may hold */

@@ -9,6 +9,7 @@
  * clock these tests lean on: a certificate valid from an hour ago for ten
  * years is valid now, and one that ended in 2001 has expired. */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -318,6 +319,76 @@ Test(tls, a_new_certificate_breaks_the_old_pin)
     /* Whoever trusts the new certificate gets in. */
     struct folio_tls renewed_pin = {.fingerprint = renewed.fingerprint};
     logs_in_with(&renewed_pin);
+    harness_assert_serves(&srv);
+    harness_server_finish(&srv);
+}
+
+/* ---------------------------------------------------------------- SIGHUP */
+
+/* Copies file from to to through a temporary name, as a renewal tool puts a
+ * certificate in place, readable by its owner only. */
+static void put_in_place(const char *from, const char *to)
+{
+    char tmp[PATH_MAX + 8];
+    snprintf(tmp, sizeof(tmp), "%s.new", to);
+    FILE *in = fopen(from, "rb"), *out = fopen(tmp, "wb");
+    cr_assert(in != NULL && out != NULL, "cannot copy %s", from);
+    char buf[8192];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+        cr_assert_eq(fwrite(buf, 1, n, out), n);
+    fclose(in);
+    cr_assert_eq(fclose(out), 0);
+    cr_assert_eq(chmod(tmp, 0600), 0); /* foliod refuses a key others may read */
+    cr_assert_eq(rename(tmp, to), 0, "rename %s: %s", to, strerror(errno));
+}
+
+/* Waits (bounded) until the log says words after what it said before. */
+static void log_waits_for(const char *words)
+{
+    int64_t deadline = harness_now_ms() + sweep_bound_ms();
+    while (!log_says(words) && harness_now_ms() < deadline)
+        harness_sleep_ms(20);
+    cr_assert(log_says(words), "the log never said \"%s\"", words);
+}
+
+Test(tls, sighup_serves_a_renewed_certificate_and_keeps_open_connections)
+{
+    harness_server_start(&srv, NULL);
+    static struct test_cert first, renewed, served;
+    make_valid_cert(&first, "first", false, NULL);
+    make_valid_cert(&renewed, "renewed", false, NULL);
+    cert_paths(&served, "served");
+    put_in_place(first.cert, served.cert);
+    put_in_place(first.key, served.key);
+    static const char *flags[5];
+    flags[0] = "--tls-cert", flags[1] = served.cert, flags[2] = "--tls-key", flags[3] = served.key;
+    serve_with(flags);
+
+    /* A connection made before the renewal, logged in. */
+    struct folio_tls first_pin = {.fingerprint = first.fingerprint};
+    struct folio_error err = {0};
+    struct folio_connection *before = harness_connect_with(&srv, &first_pin, &err);
+    cr_assert_not_null(before, "%s", err.message);
+    harness_login(before, HARNESS_ADMIN, HARNESS_ADMIN_PASSWORD);
+
+    /* A pair that does not load is refused and the old one kept. */
+    put_in_place(first.cert, served.cert);
+    put_in_place(renewed.key, served.key);
+    harness_server_signal(&srv, SIGHUP);
+    log_waits_for("the certificate was not reloaded");
+    logs_in_with(&first_pin);
+
+    put_in_place(renewed.cert, served.cert);
+    put_in_place(renewed.key, served.key);
+    harness_server_signal(&srv, SIGHUP);
+    log_waits_for("reloaded the TLS certificate");
+    struct folio_tls renewed_pin = {.fingerprint = renewed.fingerprint};
+    logs_in_with(&renewed_pin);
+    refused_with(&first_pin, "has changed", &err);
+    /* The connection from before goes on with its session. */
+    folio_response_free(harness_ok(folio_whoami(before, &err), &err));
+    folio_connection_close(before);
     harness_assert_serves(&srv);
     harness_server_finish(&srv);
 }
