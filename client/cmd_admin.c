@@ -91,6 +91,42 @@ int cmd_user_disable(struct cli *cli)
     return cli_session_call_arg(cli, folio_user_disable, rec_print_answer);
 }
 
+int cmd_user_enable(struct cli *cli)
+{
+    return cli_session_call_arg(cli, folio_user_enable, rec_print_answer);
+}
+
+int cmd_user_set(struct cli *cli)
+{
+    Folio__Role role = FOLIO__ROLE__ROLE_UNSPECIFIED;
+    const char *role_name = cli_opt(cli, "--role");
+    const char *office = cli_opt(cli, "--office");
+    if (role_name != NULL && folio_role_from_name(role_name, &role) < 0)
+        return cli_usage(cli, "--role wants agent, office-admin or firm-admin, not \"%.40s\"",
+                         role_name);
+    if (role_name == NULL && office == NULL)
+        return cli_usage(cli, "give --role, --office or both");
+    int rc = cli_connect_session(cli, NULL);
+    if (rc != CLI_OK)
+        return rc;
+    struct folio_error err;
+    return cli_answer(folio_user_set(cli->connection, cli->args[0], role, office, &err), &err,
+                      rec_print_answer);
+}
+
+/* The user, then how many clients it keeps: only show counts them. */
+static void user_show_print(const Folio__Response *r)
+{
+    rec_object("user", &r->user, rec_user);
+    const struct out_field f[] = {OUT_U("clients", "clients", r->user->clients)};
+    out_fields(f, 1);
+}
+
+int cmd_user_show(struct cli *cli)
+{
+    return cli_session_call_arg(cli, folio_user_show, user_show_print);
+}
+
 int cmd_user_passwd(struct cli *cli)
 {
     const char *name = cli->args[0];

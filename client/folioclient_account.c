@@ -108,3 +108,29 @@ Folio__Response *folio_audit_query(struct folio_connection *c, const char *actor
     op.before = before;
     return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_AUDIT, err);
 }
+
+Folio__Response *folio_user_enable(struct folio_connection *c, const char *name,
+                                   struct folio_error *err)
+{
+    Folio__UserEnable op = FOLIO__USER_ENABLE__INIT;
+    op.name = folio_text(name);
+    return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_USER, err);
+}
+
+Folio__Response *folio_user_set(struct folio_connection *c, const char *name, Folio__Role role,
+                                const char *office, struct folio_error *err)
+{
+    Folio__UserSet op = FOLIO__USER_SET__INIT;
+    op.name = folio_text(name);
+    op.role = role;
+    op.office = folio_text(office);
+    return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_USER, err);
+}
+
+Folio__Response *folio_user_show(struct folio_connection *c, const char *name,
+                                 struct folio_error *err)
+{
+    Folio__UserShow op = FOLIO__USER_SHOW__INIT;
+    op.name = folio_text(name);
+    return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_USER, err);
+}

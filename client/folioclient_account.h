@@ -31,4 +31,14 @@ Folio__Response *folio_user_passwd(struct folio_connection *c, const char *name,
 Folio__Response *folio_audit_query(struct folio_connection *c, const char *actor, int64_t since,
                                    uint32_t limit, uint64_t before, struct folio_error *err);
 
+/* A disabled user enabled again; a user's role (ROLE_UNSPECIFIED: kept)
+ * or office (NULL or "": kept) changed; a user shown with its last login
+ * and the clients it keeps. */
+Folio__Response *folio_user_enable(struct folio_connection *c, const char *name,
+                                   struct folio_error *err);
+Folio__Response *folio_user_set(struct folio_connection *c, const char *name, Folio__Role role,
+                                const char *office, struct folio_error *err);
+Folio__Response *folio_user_show(struct folio_connection *c, const char *name,
+                                 struct folio_error *err);
+
 #endif

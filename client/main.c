@@ -309,6 +309,12 @@ static const struct cli_opt book_opts[] = {
     {NULL, NULL, NULL, false, false},
 };
 
+static const struct cli_opt user_set_opts[] = {
+    {"--role", "ROLE", "agent, office-admin or firm-admin", false, false},
+    {"--office", "OFFICE", "the office it belongs to from now on", false, false},
+    {NULL, NULL, NULL, false, false},
+};
+
 static const struct cli_opt offer_add_opts[] = {
     {"--title", "TEXT", "what is offered, in a line", true, false},
     {"--product", "NAME", "the product", false, false},
@@ -673,6 +679,16 @@ static const struct cli_cmd commands[] = {
      cmd_user_list},
     {"admin user disable", "NAME", 1, 0, "disable a user and end their sessions", NULL, NULL,
      cmd_user_disable},
+    {"admin user enable", "NAME", 1, 0, "let a disabled user log in again", NULL, NULL,
+     cmd_user_enable},
+    {"admin user set", "NAME", 1, 0, "change a user's role or office",
+     "An agent who moves office keeps its clients. An agent who still keeps\n"
+     "clients does not become an admin (reassign them first), and the last\n"
+     "firm-admin stays one. An office-admin manages the agents of its office\n"
+     "and may not make admins. Audited, saying who moved whom.\n",
+     user_set_opts, cmd_user_set},
+    {"admin user show", "NAME", 1, 0, "show a user: role, office, state, last login, clients", NULL,
+     NULL, cmd_user_show},
     {"admin user passwd", "NAME", 1, 0, "set a user's password and end their sessions",
      NEW_PASSWORD_ABOUT, password_stdin_opt, cmd_user_passwd},
     {"admin user unlock", "NAME", 1, 0, "lift the lock failed logins put on a user (admins)",

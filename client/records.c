@@ -52,6 +52,11 @@ size_t rec_user(const void *list, size_t i, struct out_field *f)
          .card_only = true,
          .type = OUT_TIME,
          .i = u->updated_at},
+        {.key = "last_login_at",
+         .label = "last login",
+         .card_only = true,
+         .type = OUT_TIME,
+         .i = u->last_login_at},
     };
     _Static_assert(ARRAY_SIZE(fields) <= REC_FIELDS_MAX, "REC_FIELDS_MAX");
     return copy_fields(fields, ARRAY_SIZE(fields), f);

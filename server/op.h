@@ -116,7 +116,10 @@
     X(HOLDING_LIST, holding_list, SESSION, HEAVY_READ, op_holding_list_read, NULL, NULL, NULL) \
     X(HOLDING_EDIT, holding_edit, SESSION, NONE, NULL, NULL, op_holding_edit_write, NULL) \
     X(HOLDING_END, holding_end, SESSION, NONE, NULL, NULL, op_holding_end_write, NULL) \
-    X(BOOK_QUERY, book_query, SESSION, HEAVY_READ, op_book_read, NULL, op_book_write, NULL)
+    X(BOOK_QUERY, book_query, SESSION, HEAVY_READ, op_book_read, NULL, op_book_write, NULL) \
+    X(USER_ENABLE, user_enable, ADMIN, NONE, NULL, NULL, op_user_enable_write, NULL) \
+    X(USER_SET, user_set, ADMIN, NONE, NULL, NULL, op_user_set_write, NULL) \
+    X(USER_SHOW, user_show, ADMIN, HEAVY_READ, op_user_show_read, NULL, NULL, NULL)
 // clang-format on
 
 struct op {
@@ -171,6 +174,12 @@ void op_user_passwd_finish(struct request *req);
 int op_user_unlock_write(struct request *req, MDB_txn *txn);
 void op_user_unlock_finish(struct request *req);
 int op_audit_query_read(struct request *req, MDB_txn *txn);
+/* A disabled user enabled again; a user's role or office changed (who may
+ * make such a user, and the last firm-admin and an agent's clients
+ * permitting); a user shown with its last login and client count. */
+int op_user_enable_write(struct request *req, MDB_txn *txn);
+int op_user_set_write(struct request *req, MDB_txn *txn);
+int op_user_show_read(struct request *req, MDB_txn *txn);
 
 /* op_client.c */
 /* The owner's name, looked up once for a whole page of one owner's clients. */

@@ -14,6 +14,7 @@
 #include "op.h"
 #include "server.h"
 #include "store_audit.h"
+#include "store_client.h"
 #include "store_office.h"
 #include "store_session.h"
 #include "store_user.h"
@@ -265,6 +266,141 @@ int op_user_disable_write(struct request *req, MDB_txn *txn)
     }
     if ((rc = op_user_reply(req, txn, user)) != 0)
         return rc;
+    req->response.result_case = FOLIO__RESPONSE__RESULT_USER;
+    req->response.user = user;
+    return 0;
+}
+
+static const char *op_role_name(Folio__Role role)
+{
+    switch (role) {
+    case FOLIO__ROLE__ROLE_AGENT:
+        return "agent";
+    case FOLIO__ROLE__ROLE_OFFICE_ADMIN:
+        return "office-admin";
+    case FOLIO__ROLE__ROLE_FIRM_ADMIN:
+        return "firm-admin";
+    default:
+        return "none";
+    }
+}
+
+int op_user_enable_write(struct request *req, MDB_txn *txn)
+{
+    Folio__User *user;
+    int rc = op_user_target(req, txn, req->msg->user_enable->name, &user);
+    if (rc != 0 || (rc = access_user_manage(req, user)) != 0)
+        return rc;
+    if (user->disabled) {
+        user->disabled = false;
+        user->updated_at = req->now;
+        if ((rc = store_user_put(&req->server->store, txn, user)) != 0 ||
+            (rc = audit_append(req, txn, "user.enable", user->name, "")) != 0)
+            return request_store_error(req, rc, "enable the user");
+    }
+    if ((rc = op_user_reply(req, txn, user)) != 0)
+        return rc;
+    req->response.result_case = FOLIO__RESPONSE__RESULT_USER;
+    req->response.user = user;
+    return 0;
+}
+
+/* The refusals of a role change that the store decides: the last firm-admin
+ * stays one, and an agent keeping clients stays an agent (admins keep
+ * none). */
+static int op_user_set_role_check(struct request *req, MDB_txn *txn, const Folio__User *user,
+                                  Folio__Role role)
+{
+    struct store *store = &req->server->store;
+    int rc;
+    if (user->role == FOLIO__ROLE__ROLE_FIRM_ADMIN && role != FOLIO__ROLE__ROLE_FIRM_ADMIN &&
+        !user->disabled) {
+        size_t admins = 0;
+        if ((rc = store_user_count_active_firm_admins(store, txn, &admins)) != 0)
+            return request_store_error(req, rc, "change the user");
+        if (admins <= 1)
+            return request_fail(req, FOLIO__CODE__FAILED_PRECONDITION,
+                                "%s is the last firm-admin; make another one first", user->name);
+    }
+    if (user->role == FOLIO__ROLE__ROLE_AGENT && role != FOLIO__ROLE__ROLE_AGENT) {
+        uint64_t clients = 0;
+        if ((rc = store_client_count(store, txn, user->id, &clients)) != 0)
+            return request_store_error(req, rc, "change the user");
+        if (clients > 0)
+            return request_fail(req, FOLIO__CODE__FAILED_PRECONDITION,
+                                "%s keeps %llu clients, and admins keep none: reassign them first",
+                                user->name, (unsigned long long)clients);
+    }
+    return 0;
+}
+
+int op_user_set_write(struct request *req, MDB_txn *txn)
+{
+    const Folio__UserSet *ask = req->msg->user_set;
+    struct store *store = &req->server->store;
+    Folio__User *user;
+    int rc = op_user_target(req, txn, ask->name, &user);
+    if (rc != 0 || (rc = access_user_manage(req, user)) != 0)
+        return rc;
+    if (ask->role == FOLIO__ROLE__ROLE_UNSPECIFIED && ask->office[0] == '\0')
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,
+                            "role: give a new role, a new office, or both");
+    Folio__Role role = ask->role != FOLIO__ROLE__ROLE_UNSPECIFIED ? ask->role : user->role;
+    if (role != FOLIO__ROLE__ROLE_AGENT && role != FOLIO__ROLE__ROLE_OFFICE_ADMIN &&
+        role != FOLIO__ROLE__ROLE_FIRM_ADMIN)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,
+                            "role: one of agent, office-admin, firm-admin");
+    uint64_t office_id = user->office_id;
+    char *office_name = user->office;
+    if (ask->office[0] != '\0') {
+        Folio__Office *office;
+        rc = store_office_find(store, txn, ask->office, &req->arena, &office);
+        if (rc == MDB_NOTFOUND)
+            return request_fail(req, FOLIO__CODE__NOT_FOUND, "no office named %s", ask->office);
+        if (rc != 0)
+            return request_store_error(req, rc, "read the office");
+        office_id = office->id;
+        office_name = office->name;
+    }
+    if ((rc = op_user_reply(req, txn, user)) != 0)
+        return rc;
+    /* The user as it becomes must be one the actor may make. */
+    if ((rc = access_user_create(req, role, office_id)) != 0 ||
+        (rc = op_user_set_role_check(req, txn, user, role)) != 0)
+        return rc;
+    /* Already so: nothing to write, as for enable and disable. */
+    if (role == user->role && office_id == user->office_id) {
+        req->response.result_case = FOLIO__RESPONSE__RESULT_USER;
+        req->response.user = user;
+        return 0;
+    }
+    char *detail =
+        arena_printf(&req->arena, "role %s -> %s, office %s -> %s", op_role_name(user->role),
+                     op_role_name(role), user->office[0] != '\0' ? user->office : "none",
+                     office_name[0] != '\0' ? office_name : "none");
+    if (detail == NULL)
+        return request_oom(req);
+    user->role = role;
+    user->office_id = office_id;
+    user->office = office_name;
+    user->updated_at = req->now;
+    if ((rc = store_user_put(store, txn, user)) != 0 ||
+        (rc = audit_append(req, txn, "user.set", user->name, detail)) != 0)
+        return request_store_error(req, rc, "change the user");
+    req->response.result_case = FOLIO__RESPONSE__RESULT_USER;
+    req->response.user = user;
+    return 0;
+}
+
+int op_user_show_read(struct request *req, MDB_txn *txn)
+{
+    Folio__User *user;
+    int rc = op_user_target(req, txn, req->msg->user_show->name, &user);
+    if (rc != 0 || (rc = access_user_manage(req, user)) != 0 ||
+        (rc = op_user_reply(req, txn, user)) != 0)
+        return rc;
+    if ((rc = store_client_count(&req->server->store, txn, user->id, &user->clients)) != 0)
+        return request_store_error(req, rc, "count the user's clients");
     req->response.result_case = FOLIO__RESPONSE__RESULT_USER;
     req->response.user = user;
     return 0;

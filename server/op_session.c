@@ -217,6 +217,9 @@ int op_login_write(struct request *req, MDB_txn *txn)
     }
     if (state->rehashed && (rc = op_login_rehash(req, txn, user->id)) != 0)
         return request_store_error(req, rc, "log in");
+    user->last_login_at = req->now;
+    if ((rc = store_user_put(store, txn, user)) != 0)
+        return request_store_error(req, rc, "log in");
     uint8_t token[STORE_SESSION_TOKEN_BYTES];
     randombytes_buf(token, sizeof(token));
     store_session_key(state->session_key, token);

@@ -638,3 +638,22 @@ int store_timeline_list(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CL
         *next = page.last;
     return rc;
 }
+
+static int client_count_visit(void *ctx, const uint8_t *rest, size_t rest_len, const MDB_val *value)
+{
+    (void)rest;
+    (void)value;
+    uint64_t *count = ctx;
+    if (rest_len == STORE_CLIENT_ID_BYTES)
+        (*count)++;
+    return 0;
+}
+
+int store_client_count(struct store *s, MDB_txn *txn, uint64_t owner_id, uint64_t *count)
+{
+    uint8_t prefix[8];
+    store_key_u64(prefix, owner_id);
+    *count = 0;
+    return store_each_with_prefix(txn, s->clients_by_owner, prefix, sizeof(prefix),
+                                  client_count_visit, count);
+}

@@ -60,6 +60,9 @@ typedef int (*store_client_summary_fn)(void *ctx, const uint8_t id[STORE_CLIENT_
 int store_client_summaries(struct store *s, MDB_txn *txn, uint64_t owner_id,
                            store_client_summary_fn fn, void *ctx);
 
+/* How many clients owner keeps, into *count: one walk of its index range. */
+int store_client_count(struct store *s, MDB_txn *txn, uint64_t owner_id, uint64_t *count);
+
 /* The summary of owner's client id, valid as long as both the transaction
  * and the arena. MDB_NOTFOUND when owner has no such client. */
 int store_client_summary_get(struct store *s, MDB_txn *txn, uint64_t owner_id,

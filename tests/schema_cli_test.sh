@@ -78,6 +78,12 @@ json_check "admin user list pages" "$OUT" 'd["next"] is not None'
 j "admin user passwd" admin user passwd carol
 j "admin user unlock" admin user unlock carol
 j "admin user disable" admin user disable carol
+j "admin user enable" admin user enable carol
+json_check "carol is enabled again" "$OUT" 'd["user"]["disabled"] is False'
+j "admin user set" admin user set carol --role office-admin
+j "admin user show" admin user show carol
+json_check "admin user show: the role, the client count" "$OUT" '
+d["user"]["role"] == "office-admin" and d["clients"] == 0 and d["user"]["last_login_at"] is None'
 j "admin rule add" admin rule add --on purchase:vehicle --suggest "vehicle insurance" \
   --avoid "loans" --window 30 --product insurance
 j "admin rule add (another)" admin rule add --on birthday --suggest "a card"

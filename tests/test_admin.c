@@ -710,3 +710,76 @@ Test(admin_own, changes_survive_a_restart)
     folio_connection_close(c);
     finish();
 }
+
+/* A disabled user comes back; roles and offices change as who may manage
+ * whom says; show counts a user's clients. */
+Test(admin, users_are_enabled_moved_and_shown)
+{
+    struct folio_connection *olga = harness_user(&srv, olga_name, PW_OLGA);
+    struct folio_error err = {0};
+    folio_response_free(harness_ok(folio_user_disable(olga, alice_name, &err), &err));
+    Folio__Response *r = harness_ok(folio_user_enable(olga, alice_name, &err), &err);
+    cr_assert(!r->user->disabled);
+    folio_response_free(r);
+    struct folio_connection *alice = harness_user(&srv, alice_name, PW_ALICE);
+    Folio__Client c = FOLIO__CLIENT__INIT;
+    c.name = (char *)"Kept Client";
+    folio_response_free(harness_ok(folio_client_add(alice, &c, false, &err), &err));
+    folio_connection_close(alice);
+
+    r = harness_ok(folio_user_show(olga, alice_name, &err), &err);
+    cr_assert_eq(r->user->clients, 1);
+    cr_assert_neq(r->user->last_login_at, 0, "alice logged in");
+    cr_assert_str_eq(r->user->office, north);
+    folio_response_free(r);
+
+    /* Olga manages North's agents only, and makes no admins. */
+    harness_refused(folio_user_set(olga, alice_name, FOLIO__ROLE__ROLE_OFFICE_ADMIN, NULL, &err),
+                    &err, FOLIO__CODE__PERMISSION_DENIED);
+    harness_refused(folio_user_set(olga, alice_name, FOLIO__ROLE__ROLE_UNSPECIFIED, south, &err),
+                    &err, FOLIO__CODE__PERMISSION_DENIED);
+    harness_refused(folio_user_set(olga, bob_name, FOLIO__ROLE__ROLE_UNSPECIFIED, north, &err),
+                    &err, FOLIO__CODE__PERMISSION_DENIED);
+    harness_refused(folio_user_show(olga, bob_name, &err), &err, FOLIO__CODE__PERMISSION_DENIED);
+    folio_connection_close(olga);
+
+    /* The firm-admin moves alice to South: she keeps her client. */
+    r = harness_ok(folio_user_set(root, alice_name, FOLIO__ROLE__ROLE_UNSPECIFIED, south, &err),
+                   &err);
+    cr_assert_eq(r->user->office_id, south_id);
+    cr_assert_eq(r->user->role, FOLIO__ROLE__ROLE_AGENT);
+    folio_response_free(r);
+    r = harness_ok(folio_user_show(root, alice_name, &err), &err);
+    cr_assert_eq(r->user->clients, 1);
+    folio_response_free(r);
+    /* An agent keeping clients does not become an admin. */
+    harness_refused(folio_user_set(root, alice_name, FOLIO__ROLE__ROLE_OFFICE_ADMIN, NULL, &err),
+                    &err, FOLIO__CODE__FAILED_PRECONDITION);
+    cr_assert(strstr(err.message, "reassign") != NULL, "%s", err.message);
+    /* Bob, with none, does. */
+    r = harness_ok(folio_user_set(root, bob_name, FOLIO__ROLE__ROLE_OFFICE_ADMIN, NULL, &err),
+                   &err);
+    cr_assert_eq(r->user->role, FOLIO__ROLE__ROLE_OFFICE_ADMIN);
+    folio_response_free(r);
+    harness_refused(folio_user_set(root, bob_name, FOLIO__ROLE__ROLE_UNSPECIFIED, "Nowhere", &err),
+                    &err, FOLIO__CODE__NOT_FOUND);
+
+    r = audit_all(root);
+    const Folio__AuditRecord *a = find_record(r->audit, "user.set", HARNESS_ADMIN, alice_name);
+    cr_assert_not_null(a);
+    cr_assert_not_null(strstr(a->detail, south), "%s", a->detail);
+    cr_assert_not_null(find_record(r->audit, "user.enable", olga_name, alice_name));
+    folio_response_free(r);
+    finish();
+}
+
+/* The last firm-admin stays one. */
+Test(admin_own, the_last_firm_admin_is_not_demoted)
+{
+    struct folio_error err = {0};
+    harness_refused(
+        folio_user_set(root, HARNESS_ADMIN, FOLIO__ROLE__ROLE_OFFICE_ADMIN, north, &err), &err,
+        FOLIO__CODE__FAILED_PRECONDITION);
+    cr_assert(strstr(err.message, "last firm-admin") != NULL, "%s", err.message);
+    finish();
+}

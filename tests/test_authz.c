@@ -472,6 +472,44 @@ static void build_user_disable_nobody(struct authz_cell *c)
     CELL_SET(c, m);
 }
 
+/* A fresh agent of Office A: disabled first for enable. */
+static char *authz_fresh_agent(struct authz_cell *c, bool disabled)
+{
+    char *name = cell_fresh(c, "mover");
+    harness_add_user(fx.conn[AS_FIRM], name, FOLIO__ROLE__ROLE_AGENT, OFFICE_A, PW_FRESH);
+    struct folio_error err = {0};
+    if (disabled)
+        folio_response_free(harness_ok(folio_user_disable(fx.conn[AS_FIRM], name, &err), &err));
+    return name;
+}
+
+static void build_user_enable(struct authz_cell *c)
+{
+    Folio__UserEnable *m = cell_alloc(c, sizeof(*m));
+    folio__user_enable__init(m);
+    m->name = authz_fresh_agent(c, true);
+    CELL_SET(c, m);
+}
+
+/* Moves a fresh agent within Office A: what an office-admin of A may do. */
+static void build_user_set(struct authz_cell *c)
+{
+    Folio__UserSet *m = cell_alloc(c, sizeof(*m));
+    folio__user_set__init(m);
+    m->name = authz_fresh_agent(c, false);
+    m->office = OFFICE_A;
+    m->role = FOLIO__ROLE__ROLE_AGENT;
+    CELL_SET(c, m);
+}
+
+static void build_user_show(struct authz_cell *c)
+{
+    Folio__UserShow *m = cell_alloc(c, sizeof(*m));
+    folio__user_show__init(m);
+    m->name = "owner";
+    CELL_SET(c, m);
+}
+
 /* Peer, an agent of Office A, to the password it has. */
 static void build_user_passwd(struct authz_cell *c)
 {
@@ -1370,6 +1408,12 @@ static const struct authz_row authz_rows[] = {
     /* As user_add to an office nobody has. */
     {"user_unlock", "a name nobody has", build_user_unlock_nobody,
      {DENIED, DENIED, NOTFOUND, NOTFOUND, NOTFOUND, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
+    {"user_enable", NULL, build_user_enable,
+     {DENIED, DENIED, OK, DENIED, OK, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
+    {"user_set", NULL, build_user_set,
+     {DENIED, DENIED, OK, DENIED, OK, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
+    {"user_show", NULL, build_user_show,
+     {DENIED, DENIED, OK, DENIED, OK, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
     /* Only agents keep clients; the other agent adds one of its own. */
     {"client_add", NULL, build_client_add,
      {OK, OK, DENIED, DENIED, DENIED, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
