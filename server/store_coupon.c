@@ -205,13 +205,17 @@ int store_coupon_list(struct store *s, MDB_txn *txn, uint64_t owner_id, const ui
     return store_page_read(txn, &walk, limit, arena, (void ***)out, count, more);
 }
 
-int store_coupon_move_client(struct store *s, MDB_txn *txn, const uint8_t from[16], const char *to)
+/* Every coupon of client from goes to client to, or (to NULL) is deleted.
+ * Each pass seeks the client's first remaining entry afresh; the entry goes
+ * whatever its coupon says (none, or one that thinks it belongs elsewhere),
+ * or the loop would not end. */
+static int coupon_client_rehome(struct store *s, MDB_txn *txn, const uint8_t from[16],
+                                const char *to)
 {
     MDB_cursor *cur;
     int rc = mdb_cursor_open(txn, s->coupons_by_client, &cur);
     if (rc != 0)
         return rc;
-    /* Each put moves the entry the cursor found out of from's range. */
     for (;;) {
         MDB_val k = {16, (void *)from};
         MDB_val v;
@@ -222,24 +226,24 @@ int store_coupon_move_client(struct store *s, MDB_txn *txn, const uint8_t from[1
         size_t len = k.mv_size - 16;
         memcpy(code, (const uint8_t *)k.mv_data + 16, len);
         code[len] = '\0';
-        Folio__Coupon *coupon;
-        rc = store_get_message(txn, s->coupons, code, len, &folio__coupon__descriptor, NULL,
-                               (void **)&coupon);
-        if (rc == MDB_NOTFOUND) {
-            /* An entry that names no coupon goes, or this loop would not end. */
-            rc = mdb_cursor_del(cur, 0);
-        } else if (rc == 0) {
-            char *was = coupon->client_id;
-            coupon->client_id = (char *)to;
-            rc = store_coupon_put(s, txn, coupon);
-            coupon->client_id = was;
-            folio__coupon__free_unpacked(coupon, NULL);
-            /* The put removed from's entry, unless the coupon thought it
-             * belonged elsewhere: then it goes here, or the loop would not
-             * end. */
+        if (to == NULL) {
+            rc = coupon_delete(s, txn, code);
+        } else {
+            Folio__Coupon *coupon;
+            rc = store_get_message(txn, s->coupons, code, len, &folio__coupon__descriptor, NULL,
+                                   (void **)&coupon);
+            if (rc == 0) {
+                char *was = coupon->client_id;
+                coupon->client_id = (char *)to;
+                rc = store_coupon_put(s, txn, coupon);
+                coupon->client_id = was;
+                folio__coupon__free_unpacked(coupon, NULL);
+            }
+        }
+        if (rc == 0 || rc == MDB_NOTFOUND) {
             uint8_t key[COUPON_INDEX_MAX];
             MDB_val entry = {coupon_index_key(key, from, 16, code), key};
-            if (rc == 0 && (rc = mdb_del(txn, s->coupons_by_client, &entry, NULL)) == MDB_NOTFOUND)
+            if ((rc = mdb_del(txn, s->coupons_by_client, &entry, NULL)) == MDB_NOTFOUND)
                 rc = 0;
         }
         if (rc != 0)
@@ -249,36 +253,12 @@ int store_coupon_move_client(struct store *s, MDB_txn *txn, const uint8_t from[1
     return rc == MDB_NOTFOUND ? 0 : rc;
 }
 
+int store_coupon_move_client(struct store *s, MDB_txn *txn, const uint8_t from[16], const char *to)
+{
+    return coupon_client_rehome(s, txn, from, to);
+}
+
 int store_coupon_delete_client(struct store *s, MDB_txn *txn, const uint8_t client_id[16])
 {
-    MDB_cursor *cur;
-    int rc = mdb_cursor_open(txn, s->coupons_by_client, &cur);
-    if (rc != 0)
-        return rc;
-    /* Each deletion removes the entry the cursor stands on, so seek the
-     * client's first remaining entry afresh every time. */
-    for (;;) {
-        MDB_val k = {16, (void *)client_id};
-        MDB_val v;
-        rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
-        if (rc != 0 || !coupon_key_of(&k, client_id, 16))
-            break;
-        char code[COUPON_CODE_MAX + 1];
-        size_t len = k.mv_size - 16;
-        memcpy(code, (const uint8_t *)k.mv_data + 16, len);
-        code[len] = '\0';
-        uint8_t key[COUPON_INDEX_MAX];
-        MDB_val entry = {coupon_index_key(key, client_id, 16, code), key};
-        rc = coupon_delete(s, txn, code);
-        /* The entry goes even when it named no coupon, or a coupon that
-         * thinks it belongs elsewhere: otherwise this loop would not end. */
-        if (rc == 0 || rc == MDB_NOTFOUND)
-            rc = mdb_del(txn, s->coupons_by_client, &entry, NULL);
-        if (rc == MDB_NOTFOUND)
-            rc = 0;
-        if (rc != 0)
-            break;
-    }
-    mdb_cursor_close(cur);
-    return rc == 0 || rc == MDB_NOTFOUND ? 0 : rc;
+    return coupon_client_rehome(s, txn, client_id, NULL);
 }

@@ -157,7 +157,12 @@ int store_offer_each(struct store *s, MDB_txn *txn, uint64_t owner_id, uint64_t 
     return rc == 1 ? 0 : rc;
 }
 
-int store_offer_move_client(struct store *s, MDB_txn *txn, const uint8_t from[16], const char *to)
+/* Every offer of client from goes to client to, or (to NULL) is deleted.
+ * Each pass takes the client's first remaining entry, so the next search
+ * finds the one after it; the entry goes whatever its offer says (a stale
+ * one, or one that thinks it belongs elsewhere), or the loop would not end. */
+static int offer_client_rehome(struct store *s, MDB_txn *txn, const uint8_t from[16],
+                               const char *to)
 {
     MDB_cursor *cur;
     int rc = mdb_cursor_open(txn, s->offers_by_client, &cur);
@@ -165,8 +170,6 @@ int store_offer_move_client(struct store *s, MDB_txn *txn, const uint8_t from[16
         return rc;
     uint8_t start[OFFER_CLIENT_KEY_BYTES];
     client_key(start, from, 0);
-    /* Each put moves the client's first offer out of the range, so the
-     * next search finds the one after it. */
     for (;;) {
         MDB_val k = {sizeof(start), start}, v;
         rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
@@ -175,20 +178,25 @@ int store_offer_move_client(struct store *s, MDB_txn *txn, const uint8_t from[16
         uint64_t id = store_u64_from_key((const uint8_t *)k.mv_data + 16);
         Folio__Offer *offer;
         rc = offer_load(s, txn, id, &offer);
-        if (rc == MDB_NOTFOUND) {
-            rc = mdb_cursor_del(cur, 0);
-        } else if (rc == 0) {
+        if (rc == 0) {
             char *was = offer->client_id;
-            offer->client_id = (char *)to;
-            rc = store_offer_put(s, txn, offer);
+            if (to != NULL) {
+                offer->client_id = (char *)to;
+                rc = store_offer_put(s, txn, offer);
+            } else if ((rc = offer_index(s, txn, offer, false)) == 0) {
+                uint8_t key[8];
+                store_key_u64(key, id);
+                MDB_val ok = {sizeof(key), key};
+                rc = mdb_del(txn, s->offers, &ok, NULL);
+            }
             offer->client_id = was;
             folio__offer__free_unpacked(offer, NULL);
-            /* As in store_coupon_move_client: from's entry goes whatever the
-             * offer said, so the loop ends. */
+        }
+        if (rc == 0 || rc == MDB_NOTFOUND) {
             uint8_t key[OFFER_CLIENT_KEY_BYTES];
             client_key(key, from, id);
             MDB_val entry = {sizeof(key), key};
-            if (rc == 0 && (rc = mdb_del(txn, s->offers_by_client, &entry, NULL)) == MDB_NOTFOUND)
+            if ((rc = mdb_del(txn, s->offers_by_client, &entry, NULL)) == MDB_NOTFOUND)
                 rc = 0;
         }
         if (rc != 0)
@@ -198,38 +206,12 @@ int store_offer_move_client(struct store *s, MDB_txn *txn, const uint8_t from[16
     return rc == MDB_NOTFOUND ? 0 : rc;
 }
 
+int store_offer_move_client(struct store *s, MDB_txn *txn, const uint8_t from[16], const char *to)
+{
+    return offer_client_rehome(s, txn, from, to);
+}
+
 int store_offer_delete_client(struct store *s, MDB_txn *txn, const uint8_t client_id[16])
 {
-    MDB_cursor *cur;
-    int rc = mdb_cursor_open(txn, s->offers_by_client, &cur);
-    if (rc != 0)
-        return rc;
-    uint8_t start[OFFER_CLIENT_KEY_BYTES];
-    client_key(start, client_id, 0);
-    /* Each pass removes the client's first offer, so the next search finds
-     * the one after it. */
-    for (;;) {
-        MDB_val k = {sizeof(start), start}, v;
-        rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
-        if (rc != 0 || k.mv_size != OFFER_CLIENT_KEY_BYTES || memcmp(k.mv_data, client_id, 16) != 0)
-            break;
-        uint64_t id = store_u64_from_key((const uint8_t *)k.mv_data + 16);
-        Folio__Offer *offer;
-        rc = offer_load(s, txn, id, &offer);
-        if (rc == MDB_NOTFOUND) {
-            rc = mdb_cursor_del(cur, 0);
-        } else if (rc == 0) {
-            rc = offer_index(s, txn, offer, false);
-            folio__offer__free_unpacked(offer, NULL);
-            uint8_t key[8];
-            store_key_u64(key, id);
-            MDB_val ok = {sizeof(key), key};
-            if (rc == 0)
-                rc = mdb_del(txn, s->offers, &ok, NULL);
-        }
-        if (rc != 0)
-            break;
-    }
-    mdb_cursor_close(cur);
-    return rc == MDB_NOTFOUND ? 0 : rc;
+    return offer_client_rehome(s, txn, client_id, NULL);
 }
