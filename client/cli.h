@@ -196,6 +196,8 @@ int cmd_whoami(struct cli *cli);
 int cmd_passwd(struct cli *cli);
 int cmd_office_add(struct cli *cli);
 int cmd_office_list(struct cli *cli);
+int cmd_office_rename(struct cli *cli);
+int cmd_office_remove(struct cli *cli);
 int cmd_user_add(struct cli *cli);
 int cmd_user_list(struct cli *cli);
 int cmd_user_enable(struct cli *cli);

@@ -59,6 +59,24 @@ int cmd_office_add(struct cli *cli)
     return cli_session_call_arg(cli, folio_office_add, rec_print_answer);
 }
 
+int cmd_office_rename(struct cli *cli)
+{
+    int rc = cli_connect_session(cli, NULL);
+    if (rc != CLI_OK)
+        return rc;
+    struct folio_error err;
+    return cli_answer(folio_office_rename(cli->connection, cli->args[0], cli->args[1], &err), &err,
+                      rec_print_answer);
+}
+
+int cmd_office_remove(struct cli *cli)
+{
+    int rc = cli_session_call_arg(cli, folio_office_remove, NULL);
+    if (rc == CLI_OK)
+        out_note("office %s removed", cli->args[0]);
+    return rc;
+}
+
 int cmd_office_list(struct cli *cli)
 {
     return cli_session_call(cli, folio_office_list, rec_print_answer);

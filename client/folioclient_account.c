@@ -47,6 +47,23 @@ Folio__Response *folio_office_add(struct folio_connection *c, const char *name,
     return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_OFFICE, err);
 }
 
+Folio__Response *folio_office_rename(struct folio_connection *c, const char *name,
+                                     const char *new_name, struct folio_error *err)
+{
+    Folio__OfficeRename op = FOLIO__OFFICE_RENAME__INIT;
+    op.name = folio_text(name);
+    op.new_name = folio_text(new_name);
+    return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_OFFICE, err);
+}
+
+Folio__Response *folio_office_remove(struct folio_connection *c, const char *name,
+                                     struct folio_error *err)
+{
+    Folio__OfficeRemove op = FOLIO__OFFICE_REMOVE__INIT;
+    op.name = folio_text(name);
+    return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_EMPTY, err);
+}
+
 Folio__Response *folio_office_list(struct folio_connection *c, struct folio_error *err)
 {
     Folio__OfficeList op = FOLIO__OFFICE_LIST__INIT;

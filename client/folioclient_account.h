@@ -41,4 +41,11 @@ Folio__Response *folio_user_set(struct folio_connection *c, const char *name, Fo
 Folio__Response *folio_user_show(struct folio_connection *c, const char *name,
                                  struct folio_error *err);
 
+/* A firm-admin's: users keep their office through a rename; an office
+ * with users is not removed. */
+Folio__Response *folio_office_rename(struct folio_connection *c, const char *name,
+                                     const char *new_name, struct folio_error *err);
+Folio__Response *folio_office_remove(struct folio_connection *c, const char *name,
+                                     struct folio_error *err);
+
 #endif

@@ -671,6 +671,12 @@ static const struct cli_cmd commands[] = {
     {"profile show", "", 0, 0, "show your agent card", NULL, NULL, cmd_profile_show},
     {"admin office add", "NAME", 1, 0, "add an office (firm-admin)", NULL, NULL, cmd_office_add},
     {"admin office list", "", 0, 0, "list the offices (admins)", NULL, NULL, cmd_office_list},
+    {"admin office rename", "NAME NEW-NAME", 2, 0, "rename an office (firm-admin)",
+     "Its users keep their office; the audit keeps both names.\n", NULL, cmd_office_rename},
+    {"admin office remove", "NAME", 1, 0, "remove an office without users (firm-admin)",
+     "Refused while any user, enabled or not, belongs to it: move them first\n"
+     "with admin user set --office.\n",
+     NULL, cmd_office_remove},
     {"admin user add", "NAME", 1, 0, "add a user",
      "A firm-admin adds any user; an office-admin adds agents to its own "
      "office.\n" NEW_PASSWORD_ABOUT,

@@ -119,7 +119,9 @@
     X(BOOK_QUERY, book_query, SESSION, HEAVY_READ, op_book_read, NULL, op_book_write, NULL) \
     X(USER_ENABLE, user_enable, ADMIN, NONE, NULL, NULL, op_user_enable_write, NULL) \
     X(USER_SET, user_set, ADMIN, NONE, NULL, NULL, op_user_set_write, NULL) \
-    X(USER_SHOW, user_show, ADMIN, HEAVY_READ, op_user_show_read, NULL, NULL, NULL)
+    X(USER_SHOW, user_show, ADMIN, HEAVY_READ, op_user_show_read, NULL, NULL, NULL) \
+    X(OFFICE_RENAME, office_rename, FIRM_ADMIN, NONE, NULL, NULL, op_office_rename_write, NULL) \
+    X(OFFICE_REMOVE, office_remove, FIRM_ADMIN, NONE, NULL, NULL, op_office_remove_write, NULL)
 // clang-format on
 
 struct op {
@@ -161,6 +163,10 @@ void op_password_change_finish(struct request *req);
 int op_user_reply(struct request *req, MDB_txn *txn, Folio__User *user);
 int op_office_add_write(struct request *req, MDB_txn *txn);
 int op_office_list_read(struct request *req, MDB_txn *txn);
+/* A firm-admin's: users keep their office through a rename; an office with
+ * users is not removed. */
+int op_office_rename_write(struct request *req, MDB_txn *txn);
+int op_office_remove_write(struct request *req, MDB_txn *txn);
 int op_user_add_read(struct request *req, MDB_txn *txn);
 void op_user_add_hash(struct request *req);
 int op_user_add_write(struct request *req, MDB_txn *txn);

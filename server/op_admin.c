@@ -60,6 +60,65 @@ int op_office_add_write(struct request *req, MDB_txn *txn)
     return 0;
 }
 
+/* The office named by a request, or NOT_FOUND. */
+static int op_office_named(struct request *req, MDB_txn *txn, const char *name, Folio__Office **out)
+{
+    int rc = store_office_find(&req->server->store, txn, name, &req->arena, out);
+    if (rc == MDB_NOTFOUND)
+        return request_fail(req, FOLIO__CODE__NOT_FOUND, "no office named %s", name);
+    return rc == 0 ? 0 : request_store_error(req, rc, "read the office");
+}
+
+int op_office_rename_write(struct request *req, MDB_txn *txn)
+{
+    const Folio__OfficeRename *ask = req->msg->office_rename;
+    const char *why = validate_office_name(ask->new_name);
+    if (why != NULL)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "new_name: %s", why);
+    Folio__Office *office;
+    int rc = op_office_named(req, txn, ask->name, &office);
+    if (rc != 0)
+        return rc;
+    char *detail = arena_printf(&req->arena, "%s -> %s", office->name, ask->new_name);
+    if (detail == NULL)
+        return request_oom(req);
+    rc = store_office_rename(&req->server->store, txn, office, ask->new_name);
+    if (rc == MDB_KEYEXIST)
+        return request_fail(req, FOLIO__CODE__ALREADY_EXISTS,
+                            "an office named \"%s\" already exists", ask->new_name);
+    if (rc == 0)
+        rc = audit_append(req, txn, "office.rename", ask->new_name, detail);
+    if (rc != 0)
+        return request_store_error(req, rc, "rename the office");
+    req->response.result_case = FOLIO__RESPONSE__RESULT_OFFICE;
+    req->response.office = office;
+    return 0;
+}
+
+int op_office_remove_write(struct request *req, MDB_txn *txn)
+{
+    Folio__Office *office;
+    int rc = op_office_named(req, txn, req->msg->office_remove->name, &office);
+    if (rc != 0)
+        return rc;
+    Folio__User **users;
+    size_t n;
+    char *next;
+    rc = store_user_list(&req->server->store, txn, NULL, office->id, 1, &req->arena, &users, &n,
+                         &next);
+    if (rc != 0)
+        return request_store_error(req, rc, "read the office's users");
+    if (n > 0)
+        return request_fail(req, FOLIO__CODE__FAILED_PRECONDITION,
+                            "office %s still has users (%s%s): move them with admin user set "
+                            "--office first",
+                            office->name, users[0]->name, next != NULL ? ", ..." : "");
+    if ((rc = store_office_remove(&req->server->store, txn, office)) != 0 ||
+        (rc = audit_append(req, txn, "office.remove", office->name, "")) != 0)
+        return request_store_error(req, rc, "remove the office");
+    return request_reply_empty(req);
+}
+
 int op_office_list_read(struct request *req, MDB_txn *txn)
 {
     Folio__Offices *list = request_alloc(req, sizeof(*list));

@@ -1,8 +1,7 @@
 /* store_office.c - see store_office.h.
  *
- * offices_by_name maps the name, byte for byte, to the 8-byte id. Offices are
- * only ever added, so the index is written once per office, together with
- * the record.
+ * offices_by_name maps the name, byte for byte, to the 8-byte id; a rename
+ * moves the entry, a removal takes it with the record.
  */
 #include "store_office.h"
 
@@ -70,4 +69,31 @@ int store_office_list(struct store *s, MDB_txn *txn, size_t limit, struct arena 
         limit = OFFICE_LIST_MAX;
     struct store_page_walk walk = {.dbi = s->offices_by_name, .read = office_read, .ctx = s};
     return store_page_read(txn, &walk, limit, arena, (void ***)out, count, NULL);
+}
+
+int store_office_rename(struct store *s, MDB_txn *txn, Folio__Office *office, const char *name)
+{
+    if (name == NULL || name[0] == '\0')
+        return EINVAL;
+    int rc =
+        store_put_u64(txn, s->offices_by_name, name, strlen(name), office->id, MDB_NOOVERWRITE);
+    if (rc != 0)
+        return rc;
+    MDB_val old = {strlen(office->name), office->name};
+    if ((rc = mdb_del(txn, s->offices_by_name, &old, NULL)) != 0 && rc != MDB_NOTFOUND)
+        return rc;
+    office->name = (char *)name;
+    return store_put_by_id(txn, s->offices, office->id, &office->base, 0);
+}
+
+int store_office_remove(struct store *s, MDB_txn *txn, const Folio__Office *office)
+{
+    MDB_val name = {strlen(office->name), office->name};
+    int rc = mdb_del(txn, s->offices_by_name, &name, NULL);
+    if (rc != 0 && rc != MDB_NOTFOUND)
+        return rc;
+    uint8_t key[8];
+    store_key_u64(key, office->id);
+    MDB_val k = {sizeof(key), key};
+    return mdb_del(txn, s->offices, &k, NULL);
 }

@@ -65,6 +65,10 @@ fi
 new_firm "Schema Firm"
 j "admin office add" admin office add North
 j "admin office list" admin office list
+j "admin office add (to rename)" admin office add Spare
+j "admin office rename" admin office rename Spare Reserve
+json_check "the office has its new name" "$OUT" 'd["office"]["name"] == "Reserve"'
+j "admin office remove" admin office remove Reserve
 run "alice-password-1" "$FOLIO" --json admin user add alice --role agent --office North \
   --password-stdin
 expect "admin user add (password from stdin)" 0

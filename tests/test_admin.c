@@ -783,3 +783,39 @@ Test(admin_own, the_last_firm_admin_is_not_demoted)
     cr_assert(strstr(err.message, "last firm-admin") != NULL, "%s", err.message);
     finish();
 }
+
+/* Users keep their office through a rename; an office with users stays. */
+Test(admin, offices_are_renamed_and_removed_when_empty)
+{
+    struct folio_error err = {0};
+    char east[32], west[32];
+    own(east, sizeof(east), "East");
+    own(west, sizeof(west), "West");
+    Folio__Response *r = harness_ok(folio_office_rename(root, north, east, &err), &err);
+    cr_assert_str_eq(r->office->name, east);
+    cr_assert_eq(r->office->id, north_id);
+    folio_response_free(r);
+    struct folio_connection *olga = harness_user(&srv, olga_name, PW_OLGA);
+    r = harness_ok(folio_user_show(olga, alice_name, &err), &err);
+    cr_assert_str_eq(r->user->office, east, "alice's office has its new name");
+    folio_response_free(r);
+    /* Renaming is a firm-admin's; names stay unique. */
+    harness_refused(folio_office_rename(olga, east, west, &err), &err,
+                    FOLIO__CODE__PERMISSION_DENIED);
+    folio_connection_close(olga);
+    harness_refused(folio_office_rename(root, east, south, &err), &err,
+                    FOLIO__CODE__ALREADY_EXISTS);
+    harness_refused(folio_office_rename(root, north, west, &err), &err, FOLIO__CODE__NOT_FOUND);
+
+    harness_refused(folio_office_remove(root, east, &err), &err, FOLIO__CODE__FAILED_PRECONDITION);
+    cr_assert(strstr(err.message, "still has users") != NULL, "%s", err.message);
+    harness_add_office(root, west);
+    folio_response_free(harness_ok(folio_office_remove(root, west, &err), &err));
+    harness_refused(folio_office_remove(root, west, &err), &err, FOLIO__CODE__NOT_FOUND);
+    /* The name is free again. */
+    harness_add_office(root, west);
+    r = audit_all(root);
+    cr_assert_not_null(find_record(r->audit, "office.rename", HARNESS_ADMIN, east));
+    cr_assert_not_null(find_record(r->audit, "office.remove", HARNESS_ADMIN, west));
+    folio_response_free(r);
+}

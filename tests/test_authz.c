@@ -472,6 +472,27 @@ static void build_user_disable_nobody(struct authz_cell *c)
     CELL_SET(c, m);
 }
 
+static void build_office_rename(struct authz_cell *c)
+{
+    char *name = cell_fresh(c, "Renamed");
+    harness_add_office(fx.conn[AS_FIRM], name);
+    Folio__OfficeRename *m = cell_alloc(c, sizeof(*m));
+    folio__office_rename__init(m);
+    m->name = name;
+    m->new_name = cell_fresh(c, "Renamed-new");
+    CELL_SET(c, m);
+}
+
+static void build_office_remove(struct authz_cell *c)
+{
+    char *name = cell_fresh(c, "Removed");
+    harness_add_office(fx.conn[AS_FIRM], name);
+    Folio__OfficeRemove *m = cell_alloc(c, sizeof(*m));
+    folio__office_remove__init(m);
+    m->name = name;
+    CELL_SET(c, m);
+}
+
 /* A fresh agent of Office A: disabled first for enable. */
 static char *authz_fresh_agent(struct authz_cell *c, bool disabled)
 {
@@ -1408,6 +1429,10 @@ static const struct authz_row authz_rows[] = {
     /* As user_add to an office nobody has. */
     {"user_unlock", "a name nobody has", build_user_unlock_nobody,
      {DENIED, DENIED, NOTFOUND, NOTFOUND, NOTFOUND, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
+    {"office_rename", NULL, build_office_rename,
+     {DENIED, DENIED, DENIED, DENIED, OK, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
+    {"office_remove", NULL, build_office_remove,
+     {DENIED, DENIED, DENIED, DENIED, OK, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
     {"user_enable", NULL, build_user_enable,
      {DENIED, DENIED, OK, DENIED, OK, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
     {"user_set", NULL, build_user_set,
