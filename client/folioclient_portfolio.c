@@ -121,3 +121,15 @@ Folio__Response *folio_agenda(struct folio_connection *c, const char *date, uint
     op.days = days;
     return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_AGENDA, err);
 }
+
+Folio__Response *folio_agenda_query(struct folio_connection *c, const Folio__AgendaQuery *query,
+                                    struct folio_error *err)
+{
+    return folio_connection_call_op(c, &query->base, FOLIO__RESPONSE__RESULT_AGENDA, err);
+}
+
+Folio__Response *folio_agenda_mark(struct folio_connection *c, const Folio__AgendaMark *mark,
+                                   struct folio_error *err)
+{
+    return folio_connection_call_op(c, &mark->base, FOLIO__RESPONSE__RESULT_AGENDA_STATE, err);
+}

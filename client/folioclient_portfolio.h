@@ -50,5 +50,12 @@ Folio__Response *folio_segment(struct folio_connection *c, const Folio__Segment 
 /* days 0: the server's default (7). */
 Folio__Response *folio_agenda(struct folio_connection *c, const char *date, uint32_t days,
                               struct folio_error *err);
+/* The agenda with every choice of the query (state ...). */
+Folio__Response *folio_agenda_query(struct folio_connection *c, const Folio__AgendaQuery *query,
+                                    struct folio_error *err);
+/* Marks an agenda item done, snoozed, dismissed or open again; the reply
+ * is the mark (an AgendaState). */
+Folio__Response *folio_agenda_mark(struct folio_connection *c, const Folio__AgendaMark *mark,
+                                   struct folio_error *err);
 
 #endif

@@ -187,6 +187,29 @@ static const struct cli_opt segment_opts[] = {
 static const struct cli_opt agenda_opts[] = {
     {"--date", "DATE", "the first day, YYYY-MM-DD (default: today, UTC)", false, false},
     {"--days", "N", "how many days, 1-366 (default: 7)", false, false},
+    {"--state", "STATE",
+     "open (default: open items, and snoozed ones from the day they come\n"
+     "                      back), done, snoozed, dismissed or all",
+     false, false},
+    {NULL, NULL, NULL, false, false},
+};
+
+#define AGENDA_MARK_OPTS                                                                           \
+    {"--note", "TEXT", "a note, kept with the mark (done: also on the call recorded)", false,      \
+     false},                                                                                       \
+    {                                                                                              \
+        "--date", "DATE", "today, YYYY-MM-DD (default: the server's)", false, false                \
+    }
+
+static const struct cli_opt done_opts[] = {
+    AGENDA_MARK_OPTS,
+    {NULL, NULL, NULL, false, false},
+};
+
+static const struct cli_opt snooze_opts[] = {
+    {"--until", "DATE", "the day it comes back on the agenda, YYYY-MM-DD (at most 366 days on)",
+     true, false},
+    AGENDA_MARK_OPTS,
     {NULL, NULL, NULL, false, false},
 };
 
@@ -513,8 +536,24 @@ static const struct cli_cmd commands[] = {
      "city or region, offers and coupons about to expire, opportunities the\n"
      "firm's rules see in recent events, clients to stay in touch with,\n"
      "holidays and high-spending months. Each comes with what to suggest\n"
-     "and what to avoid.\n",
+     "and what to avoid.\n"
+     "Every item has an id, derived from what it is about (the same birthday\n"
+     "on the same day is always the same item), which folio done, snooze and\n"
+     "dismiss take, or its first 4 or more hex digits. Follow-ups whose day\n"
+     "passed and that are still open come first on the first day, as overdue,\n"
+     "with the days late, until done, snoozed or dismissed. A snoozed item\n"
+     "comes back on its --until day. Marks are kept with the client, so they\n"
+     "move with it (reassignment, bundles).\n",
      agenda_opts, cmd_agenda},
+    {"done", "ITEM", 1, 0, "mark an agenda item done",
+     "A birthday, follow-up or stay-in-touch item done records a call on the\n"
+     "client's timeline (dated --date, noted with --note, else the item's\n"
+     "title), so stay-in-touch counts from it.\n",
+     done_opts, cmd_done},
+    {"snooze", "ITEM", 1, 0, "put an agenda item off until a later day",
+     "The item leaves the agenda and comes back on --until, as it was.\n", snooze_opts, cmd_snooze},
+    {"dismiss", "ITEM", 1, 0, "take an agenda item off the agenda for good",
+     "folio agenda --state dismissed lists what was dismissed.\n", done_opts, cmd_dismiss},
     {"alert list", "", 0, 0, "list the alerts in force on a day or later", NULL, alert_list_opts,
      cmd_alert_list},
     {"offer add", "CLIENT", 1, 0, "propose a time-limited offer to one of your clients",

@@ -366,6 +366,7 @@ size_t rec_agenda_item(const void *list, size_t i, struct out_field *f)
 {
     const Folio__AgendaItem *item = ((const Folio__AgendaItem *const *)list)[i];
     const struct out_field fields[] = {
+        OUT_S("id", "id", item->id),
         OUT_S("date", "date", item->date),
         OUT_S("kind", "kind", item->kind),
         {.key = "client_id",
@@ -381,6 +382,40 @@ size_t rec_agenda_item(const void *list, size_t i, struct out_field *f)
         OUT_U("priority", NULL, item->priority),
         OUT_U("age", NULL, item->age),
         OUT_S("ref", NULL, item->ref),
+        OUT_S("state", "state", item->state),
+        {.key = "until",
+         .label = "until",
+         .card_only = true,
+         .type = OUT_NSTR,
+         .s = maybe(item->until)},
+        {.key = "note",
+         .label = "note",
+         .card_only = true,
+         .type = OUT_NSTR,
+         .s = maybe(item->note)},
+        OUT_B("overdue", NULL, item->overdue),
+        OUT_U("days_late", NULL, item->days_late),
+        {.key = "due", .label = "due", .card_only = true, .type = OUT_NSTR, .s = maybe(item->due)},
+    };
+    _Static_assert(ARRAY_SIZE(fields) <= REC_FIELDS_MAX, "REC_FIELDS_MAX");
+    return copy_fields(fields, ARRAY_SIZE(fields), f);
+}
+
+size_t rec_agenda_mark(const void *list, size_t i, struct out_field *f)
+{
+    const Folio__AgendaState *mark = ((const Folio__AgendaState *const *)list)[i];
+    static const Folio__AgendaItem none = FOLIO__AGENDA_ITEM__INIT;
+    const Folio__AgendaItem *item = mark->item != NULL ? mark->item : &none;
+    const struct out_field fields[] = {
+        OUT_S("id", "id", mark->item_id),
+        OUT_S("state", "state", mark->state),
+        {.key = "until", .label = "until", .type = OUT_NSTR, .s = maybe(mark->until)},
+        {.key = "note", .label = "note", .type = OUT_NSTR, .s = maybe(mark->note)},
+        OUT_S("kind", "kind", item->kind),
+        OUT_S("date", "date", item->date),
+        {.key = "client_id", .label = "client id", .type = OUT_NSTR, .s = maybe(item->client_id)},
+        OUT_S("client_name", "client", item->client_name),
+        OUT_S("title", "title", item->title),
     };
     _Static_assert(ARRAY_SIZE(fields) <= REC_FIELDS_MAX, "REC_FIELDS_MAX");
     return copy_fields(fields, ARRAY_SIZE(fields), f);

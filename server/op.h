@@ -107,7 +107,9 @@
     X(CLIENT_FIND, client_find, SESSION, HEAVY_READ, op_client_find_read, \
       NULL, op_client_find_write, NULL) \
     X(EVENT_EDIT, event_edit, SESSION, NONE, NULL, NULL, op_event_edit_write, NULL) \
-    X(EVENT_REMOVE, event_remove, SESSION, NONE, NULL, NULL, op_event_remove_write, NULL)
+    X(EVENT_REMOVE, event_remove, SESSION, NONE, NULL, NULL, op_event_remove_write, NULL) \
+    X(AGENDA_MARK, agenda_mark, SESSION, HEAVY_READ, op_agenda_mark_read, \
+      NULL, op_agenda_mark_write, NULL)
 // clang-format on
 
 struct op {
@@ -186,6 +188,10 @@ int op_client_get_write(struct request *req, MDB_txn *txn);
 int op_client_update_write(struct request *req, MDB_txn *txn);
 int op_client_erase_write(struct request *req, MDB_txn *txn);
 int op_client_history_read(struct request *req, MDB_txn *txn);
+/* Records event on its client's timeline (the owner's client only), as
+ * event add does, with its audit record; *out is the event recorded. */
+int op_client_event_add(struct request *req, MDB_txn *txn, const Folio__EventAdd *event,
+                        Folio__TimelineEvent **out);
 int op_event_add_write(struct request *req, MDB_txn *txn);
 /* The owner corrects (edit) or withdraws (remove) an event agents add; the
  * record is replayed from the new timeline in the same transaction, and
@@ -230,6 +236,11 @@ int op_offer_set_write(struct request *req, MDB_txn *txn);
 
 /* op_agenda.c */
 int op_agenda_read(struct request *req, MDB_txn *txn);
+/* done, snooze, dismiss: the read finds the item by its id (or a prefix)
+ * among the items of a year either side of today; the write stores the mark
+ * and, for a call item done, records the call. */
+int op_agenda_mark_read(struct request *req, MDB_txn *txn);
+int op_agenda_mark_write(struct request *req, MDB_txn *txn);
 
 /* op_reassign.c */
 int op_reassign_read(struct request *req, MDB_txn *txn);

@@ -8,8 +8,21 @@
  * checked before anything is copied for it, so a huge portfolio costs a
  * walk, not memory: the request arena holds at most AGENDA_ITEMS_MAX items
  * however many qualify. Clients are read as summaries (client_summary.h),
- * never unpacked whole: the walk reads one index range and nothing else. */
+ * never unpacked whole: the walk reads one index range and nothing else.
+ *
+ * Every item has an id derived from what it is about (agenda_item_id), and
+ * the agent's mark on it, if any, is looked up by that id under its client
+ * (store_agenda_state.h) before it is kept: the state asked for decides
+ * whether it is shown. A snoozed item is not shown where it was but on the
+ * day it comes back, from the copy its mark keeps (the SNOOZED walk). Open
+ * follow-ups whose day passed before the first day come first, as overdue.
+ *
+ * Marking (done, snooze, dismiss) finds an item by its id the same way: the
+ * same walks over a year either side of today, with agenda_add matching ids
+ * instead of keeping items. */
 #include <errno.h>
+#include <inttypes.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +33,9 @@
 #include "op.h"
 #include "rule.h"
 #include "server.h"
+#include "audit.h"
 #include "store_agenda.h"
+#include "store_agenda_state.h"
 #include "store_alert.h"
 #include "store_client.h"
 #include "store_coupon.h"
@@ -30,12 +45,17 @@
 #include "store_rule.h"
 
 #define AGENDA_DAYS_DEFAULT 7
-#define AGENDA_DAYS_MAX     FOLIO_AGENDA_DAYS_MAX
-#define AGENDA_ITEMS_MAX    5000
+/* How far either side of today a mark looks for the item it names: as far
+ * as an agenda looks ahead, and as far back as overdue items are kept. */
+#define AGENDA_MARK_REACH FOLIO_AGENDA_DAYS_MAX
+#define AGENDA_ID_TEXT    FOLIO_AGENDA_ID_TEXT
+#define AGENDA_DAYS_MAX   FOLIO_AGENDA_DAYS_MAX
+#define AGENDA_ITEMS_MAX  5000
 /* Longest title: a follow-up's name and note, with room to spare. */
 #define AGENDA_TEXT_MAX (CLIENT_NAME_MAX + CLIENT_NOTES_MAX + 64)
 
 enum agenda_priority {
+    AGENDA_OVERDUE = 0,
     AGENDA_FOLLOW_UP = 1,
     AGENDA_ALERT = 1,
     AGENDA_BIRTHDAY = 2,
@@ -50,6 +70,24 @@ enum agenda_priority {
 struct agenda_entry {
     int64_t day;
     Folio__AgendaItem item;
+};
+
+/* Which marks an agenda shows (AgendaQuery.state). */
+enum agenda_view {
+    AGENDA_VIEW_OPEN, /* open items, and snoozed ones on the day they come back */
+    AGENDA_VIEW_DONE,
+    AGENDA_VIEW_SNOOZED,
+    AGENDA_VIEW_DISMISSED,
+    AGENDA_VIEW_ALL,
+};
+
+/* Marking: the items whose id starts with prefix. */
+struct agenda_match {
+    const char *prefix;
+    size_t len;
+    size_t count; /* distinct ids seen, counting up to 2 */
+    char id[AGENDA_ID_TEXT + 1];
+    Folio__AgendaItem *item; /* the first one's, in the arena */
 };
 
 struct agenda {
@@ -67,6 +105,8 @@ struct agenda {
     struct agenda_entry **heap;       /* max-heap: the last in reply order on top */
     size_t n_heap;
     bool truncated;
+    enum agenda_view view;
+    struct agenda_match *match; /* marking: match ids rather than keep items */
 };
 
 /* ---------------------------------------------------------------- the heap */
@@ -136,6 +176,16 @@ struct agenda_candidate {
     const char *product;
     uint32_t age;
     const char *ref;
+    /* What the id is derived from beside kind and client: the day the item
+     * is about (0: day) and a word on what it is about that stays the same
+     * when the item moves (to another agent, or another firm in a bundle). */
+    int64_t origin;
+    const char *about;
+    /* Overdue items: the day they were due. */
+    int64_t due;
+    /* A snoozed item's copy: its id and mark, read already. */
+    const char *id;
+    const Folio__AgendaState *mark;
 };
 
 static char *agenda_dup(struct agenda *ag, const char *s, bool *ok)
@@ -146,27 +196,137 @@ static char *agenda_dup(struct agenda *ag, const char *s, bool *ok)
     return out;
 }
 
-/* Keeps c when it is among the first AGENDA_ITEMS_MAX in reply order. */
+/* The item's id: the first 8 bytes of a BLAKE2b digest of its kind, client,
+ * origin day and what it is about, in hex. Derived, never stored alone, so
+ * the same item has the same id on every agenda that shows it. */
+static uint64_t agenda_item_id(const struct agenda_candidate *c, char out[AGENDA_ID_TEXT + 1])
+{
+    char date[CALENDAR_DATE_TEXT + 1];
+    calendar_format(c->origin != 0 ? c->origin : c->day, date);
+    const char *about = c->about != NULL ? c->about : "";
+    crypto_generichash_state st;
+    uint8_t digest[8];
+    crypto_generichash_init(&st, NULL, 0, sizeof(digest));
+    crypto_generichash_update(&st, (const uint8_t *)c->kind, strlen(c->kind) + 1);
+    crypto_generichash_update(&st, (const uint8_t *)c->client_id, strlen(c->client_id) + 1);
+    crypto_generichash_update(&st, (const uint8_t *)date, sizeof(date));
+    crypto_generichash_update(&st, (const uint8_t *)about, strlen(about));
+    crypto_generichash_final(&st, digest, sizeof(digest));
+    sodium_bin2hex(out, AGENDA_ID_TEXT + 1, digest, sizeof(digest));
+    return store_u64_from_key(digest);
+}
+
+/* The subject a mark on an item of client_id (text; "" for none) is kept
+ * under (store_agenda_state.h). */
+static void agenda_subject(const struct agenda *ag, const char *client_id,
+                           uint8_t out[STORE_AGENDA_SUBJECT_BYTES])
+{
+    if (client_id[0] == '\0' || client_id_parse(client_id, out) != 0)
+        store_agenda_state_agent_subject(ag->owner_id, out);
+}
+
+static bool agenda_shows(const struct agenda *ag, const char *state, bool snoozed_copy)
+{
+    switch (ag->view) {
+    case AGENDA_VIEW_OPEN:
+        return strcmp(state, "open") == 0 || snoozed_copy;
+    case AGENDA_VIEW_DONE:
+        return strcmp(state, "done") == 0;
+    case AGENDA_VIEW_SNOOZED:
+        return snoozed_copy;
+    case AGENDA_VIEW_DISMISSED:
+        return strcmp(state, "dismissed") == 0;
+    case AGENDA_VIEW_ALL:
+        return true;
+    }
+    return false;
+}
+
+/* Marking: notes an item whose id starts with the prefix. */
+static int agenda_match_add(struct agenda *ag, const char *id, Folio__AgendaItem *item)
+{
+    struct agenda_match *m = ag->match;
+    if (m->count > 0 && strcmp(m->id, id) == 0)
+        return 0;
+    if (m->count++ > 0)
+        return 0;
+    memcpy(m->id, id, sizeof(m->id));
+    m->item = item;
+    return 0;
+}
+
+/* Keeps c when its mark is one the agenda shows and it is among the first
+ * AGENDA_ITEMS_MAX in reply order. */
 static int agenda_add(struct agenda *ag, const struct agenda_candidate *c)
 {
+    char id[AGENDA_ID_TEXT + 1];
+    uint64_t id_value;
+    if (c->id != NULL) {
+        snprintf(id, sizeof(id), "%s", c->id);
+        id_value = strtoull(id, NULL, 16);
+    } else {
+        id_value = agenda_item_id(c, id);
+    }
+    if (ag->match != NULL && strncmp(id, ag->match->prefix, ag->match->len) != 0)
+        return 0;
     struct agenda_entry probe = {.day = c->day};
     probe.item.priority = c->priority;
     probe.item.client_name = (char *)c->client_name;
     probe.item.client_id = (char *)c->client_id;
-    if (ag->n_heap == AGENDA_ITEMS_MAX) {
+    if (ag->match == NULL && ag->n_heap == AGENDA_ITEMS_MAX &&
+        agenda_order(&probe, ag->heap[0]) >= 0) {
         ag->truncated = true;
-        if (agenda_order(&probe, ag->heap[0]) >= 0)
-            return 0;
+        return 0;
     }
+    struct arena scratch;
+    arena_init(&scratch, 0);
+    const Folio__AgendaState *mark = c->mark;
+    if (mark == NULL) {
+        uint8_t subject[STORE_AGENDA_SUBJECT_BYTES];
+        agenda_subject(ag, c->client_id, subject);
+        Folio__AgendaState *found = NULL;
+        int rc = store_agenda_state_get(ag->store, ag->txn, subject, id_value, &scratch, &found);
+        if (rc != 0 && rc != MDB_NOTFOUND) {
+            arena_free(&scratch);
+            return rc;
+        }
+        mark = found;
+    }
+    const char *state = mark != NULL ? mark->state : "open";
+    /* A snoozed item is shown from its mark's copy, on the day it comes back. */
+    bool keep = (c->mark != NULL || strcmp(state, "snoozed") != 0) &&
+                (ag->match != NULL || agenda_shows(ag, state, c->mark != NULL));
+    if (!keep) {
+        arena_free(&scratch);
+        return 0;
+    }
+    if (ag->match == NULL && ag->n_heap == AGENDA_ITEMS_MAX)
+        ag->truncated = true;
     struct agenda_entry *e = arena_alloc(&ag->req->arena, sizeof(*e));
-    if (e == NULL)
+    if (e == NULL) {
+        arena_free(&scratch);
         return ENOMEM;
+    }
     folio__agenda_item__init(&e->item);
     char date[CALENDAR_DATE_TEXT + 1];
     calendar_format(c->day, date);
     bool ok = true;
+    e->item.id = agenda_dup(ag, id, &ok);
+    e->item.state = agenda_dup(ag, state, &ok);
+    e->item.until = agenda_dup(ag, mark != NULL ? mark->until : "", &ok);
+    e->item.note = agenda_dup(ag, mark != NULL ? mark->note : "", &ok);
+    arena_free(&scratch);
+    if (c->due != 0) {
+        char due[CALENDAR_DATE_TEXT + 1];
+        calendar_format(c->due, due);
+        e->item.overdue = true;
+        e->item.days_late = (uint32_t)(c->day - c->due);
+        e->item.due = agenda_dup(ag, due, &ok);
+    } else {
+        e->item.due = agenda_dup(ag, "", &ok);
+    }
     e->day = c->day;
-    e->item.kind = (char *)c->kind;
+    e->item.kind = agenda_dup(ag, c->kind, &ok);
     e->item.date = agenda_dup(ag, date, &ok);
     e->item.client_id = agenda_dup(ag, c->client_id, &ok);
     e->item.client_name = agenda_dup(ag, c->client_name, &ok);
@@ -179,6 +339,8 @@ static int agenda_add(struct agenda *ag, const struct agenda_candidate *c)
     e->item.ref = agenda_dup(ag, c->ref, &ok);
     if (!ok)
         return ENOMEM;
+    if (ag->match != NULL)
+        return agenda_match_add(ag, id, &e->item);
     if (ag->n_heap == AGENDA_ITEMS_MAX) {
         ag->heap[0] = e;
         agenda_sift_down(ag, 0);
@@ -328,16 +490,23 @@ static int agenda_follow_up(void *ctx, const struct store_agenda_key *key, const
     if (rc == 0 && client != NULL) {
         Folio__TimelineEvent *ev = agenda_event(ag, key, &found.scratch);
         const char *note = ev != NULL ? ev->note : "";
-        char title[AGENDA_TEXT_MAX];
+        char title[AGENDA_TEXT_MAX], about[24];
         snprintf(title, sizeof(title), "follow up with %s%s%s", client->name,
                  note[0] != '\0' ? ": " : "", note);
+        /* The event's time, not its seq: a bundle numbers events anew. */
+        snprintf(about, sizeof(about), "%" PRId64, ev != NULL ? ev->time : (int64_t)key->seq);
+        int64_t day = agenda_day_of_key(key->date);
+        bool overdue = day < ag->start;
         struct agenda_candidate c = {
             .kind = "follow_up",
-            .day = agenda_day_of_key(key->date),
-            .priority = AGENDA_FOLLOW_UP,
+            .day = overdue ? ag->start : day,
+            .priority = overdue ? AGENDA_OVERDUE : AGENDA_FOLLOW_UP,
             .client_id = found.id,
             .client_name = client->name,
             .title = title,
+            .origin = day,
+            .about = about,
+            .due = overdue ? day : 0,
         };
         rc = agenda_add(ag, &c);
     }
@@ -363,9 +532,11 @@ static int agenda_offer(void *ctx, const struct store_agenda_key *key, const voi
         client_id_parse(offer->client_id, client_id) == 0) {
         rc = store_client_get(ag->store, ag->txn, client_id, &scratch, &client);
         if (rc == 0) {
-            char title[AGENDA_TEXT_MAX], ref[24];
+            char title[AGENDA_TEXT_MAX], ref[24], about[24];
             snprintf(title, sizeof(title), "offer expires: %s", offer->title);
             snprintf(ref, sizeof(ref), "%llu", (unsigned long long)offer->id);
+            /* Its creation, not its id: a bundle gives offers new ids. */
+            snprintf(about, sizeof(about), "%" PRId64, offer->created_at);
             struct agenda_candidate c = {
                 .kind = "offer_expiring",
                 .day = agenda_day_of_key(key->date),
@@ -374,6 +545,7 @@ static int agenda_offer(void *ctx, const struct store_agenda_key *key, const voi
                 .client_name = client->name,
                 .title = title,
                 .ref = ref,
+                .about = about,
             };
             rc = agenda_add(ag, &c);
         }
@@ -406,9 +578,11 @@ static int agenda_coupon(void *ctx, const struct store_agenda_key *key, const vo
                 client = NULL;
         }
         if (client != NULL) {
-            char title[AGENDA_TEXT_MAX];
+            char title[AGENDA_TEXT_MAX], about[24];
             snprintf(title, sizeof(title), "coupon expires: %s at %s", coupon->discount,
                      partner != NULL ? partner->name : "a partner");
+            /* Its creation, not its code: a bundle gives coupons new codes. */
+            snprintf(about, sizeof(about), "%" PRId64, coupon->created_at);
             struct agenda_candidate c = {
                 .kind = "coupon_expiring",
                 .day = agenda_day_of_key(key->date),
@@ -417,6 +591,7 @@ static int agenda_coupon(void *ctx, const struct store_agenda_key *key, const vo
                 .client_name = client->name,
                 .title = title,
                 .ref = coupon->code,
+                .about = about,
             };
             rc = agenda_add(ag, &c);
         }
@@ -457,7 +632,8 @@ static int agenda_opportunity(void *ctx, const struct store_agenda_key *key, con
     int rc = agenda_client(ag, key->client_id, &found);
     const struct client_summary *client = found.summary;
     if (rc == 0 && client != NULL) {
-        char title[AGENDA_TEXT_MAX];
+        char title[AGENDA_TEXT_MAX], about[sizeof(trigger)];
+        memcpy(about, trigger, sizeof(about));
         char *colon = strchr(trigger, ':');
         if (colon != NULL)
             *colon = ' ';
@@ -472,6 +648,8 @@ static int agenda_opportunity(void *ctx, const struct store_agenda_key *key, con
             .suggestion = advice.suggestion,
             .avoid = advice.avoid,
             .product = advice.product,
+            .origin = day,
+            .about = about,
         };
         rc = agenda_add(ag, &c);
     }
@@ -507,6 +685,8 @@ static int agenda_alerts_for(struct agenda *ag, const uint8_t client_id[STORE_CL
             .avoid = ag->alert_advice[i].avoid,
             .product = ag->alert_advice[i].product,
             .ref = ref,
+            .origin = from,
+            .about = ref,
         };
         int rc = agenda_add(ag, &c);
         if (rc != 0)
@@ -544,6 +724,7 @@ static int agenda_stay_in_touch(struct agenda *ag, const uint8_t client_id[STORE
         .client_id = id,
         .client_name = client->name,
         .title = title,
+        .origin = due,
     };
     return agenda_add(ag, &c);
 }
@@ -600,6 +781,7 @@ static int agenda_dated(struct agenda *ag, const char *kind, uint32_t priority, 
         .suggestion = advice->suggestion,
         .avoid = advice->avoid,
         .product = advice->product,
+        .about = title,
     };
     return agenda_add(ag, &c);
 }
@@ -644,6 +826,133 @@ static int agenda_calendar(struct agenda *ag)
     return rc;
 }
 
+/* ---------------------------------------------------------------- snoozed items */
+
+/* A snoozed item comes back on its day from the copy its mark keeps; one
+ * whose day passed before the first day is overdue since then. */
+static int agenda_snoozed(void *ctx, const struct store_agenda_key *key, const void *value,
+                          size_t value_len)
+{
+    (void)value;
+    (void)value_len;
+    struct agenda *ag = ctx;
+    struct arena scratch;
+    arena_init(&scratch, 0);
+    Folio__AgendaState *mark;
+    int rc = store_agenda_state_get(ag->store, ag->txn, key->client_id, key->seq, &scratch, &mark);
+    if (rc == 0 && mark->item != NULL && strcmp(mark->state, "snoozed") == 0) {
+        const Folio__AgendaItem *it = mark->item;
+        int64_t until = agenda_day_of_key(key->date);
+        bool overdue = until < ag->start;
+        char id[AGENDA_ID_TEXT + 1];
+        snprintf(id, sizeof(id), "%016" PRIx64, key->seq);
+        struct agenda_candidate c = {
+            .kind = it->kind,
+            .day = overdue ? ag->start : until,
+            .priority = overdue ? AGENDA_OVERDUE : it->priority,
+            .client_id = it->client_id,
+            .client_name = it->client_name,
+            .title = it->title,
+            .suggestion = it->suggestion,
+            .avoid = it->avoid,
+            .product = it->product,
+            .age = it->age,
+            .ref = it->ref,
+            .due = overdue ? until : 0,
+            .id = id,
+            .mark = mark,
+        };
+        rc = agenda_add(ag, &c);
+    }
+    arena_free(&scratch);
+    return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+/* ---------------------------------------------------------------- the walks */
+
+/* The firm's rules and calendar, which every walk reads. */
+static int agenda_setup(struct agenda *ag)
+{
+    struct request *req = ag->req;
+    int rc = store_rule_list(ag->store, ag->txn, &req->arena, &ag->rules, &ag->n_rules);
+    if (rc != 0)
+        return request_store_error(req, rc, "read the rules");
+    Folio__Calendar *cal = NULL;
+    rc = store_meta_calendar_get(ag->store, ag->txn, &req->arena, &cal);
+    if (rc == MDB_NOTFOUND)
+        ag->calendar = rule_default_calendar();
+    else if (rc != 0)
+        return request_store_error(req, rc, "read the calendar");
+    else
+        ag->calendar = cal;
+    return 0;
+}
+
+/* Every walk over the horizon, then what comes before it: overdue
+ * follow-ups and snoozed items that came back. */
+static int agenda_walk(struct agenda *ag)
+{
+    struct request *req = ag->req;
+    MDB_txn *txn = ag->txn;
+    uint32_t from = calendar_key(ag->start), to = calendar_key(ag->end);
+    uint32_t events_from = calendar_key(ag->start - RULE_WINDOW_MAX);
+    bool open = ag->match != NULL || ag->view == AGENDA_VIEW_OPEN || ag->view == AGENDA_VIEW_ALL;
+    int rc;
+    if ((rc = agenda_birthdays(ag)) == 0 &&
+        (rc = store_agenda_each(ag->store, txn, ag->owner_id, STORE_AGENDA_FOLLOW_UP,
+                                open ? 0 : from, to, agenda_follow_up, ag)) == 0 &&
+        (rc = store_agenda_each(ag->store, txn, ag->owner_id, STORE_AGENDA_OFFER, from, to,
+                                agenda_offer, ag)) == 0 &&
+        (rc = store_agenda_each(ag->store, txn, ag->owner_id, STORE_AGENDA_COUPON, from, to,
+                                agenda_coupon, ag)) == 0 &&
+        (rc = store_agenda_each(ag->store, txn, ag->owner_id, STORE_AGENDA_EVENT, events_from, to,
+                                agenda_opportunity, ag)) == 0 &&
+        (rc = store_agenda_each(ag->store, txn, ag->owner_id, STORE_AGENDA_SNOOZED, 0, to,
+                                agenda_snoozed, ag)) == 0 &&
+        (rc = agenda_portfolio(ag)) == 0)
+        rc = agenda_calendar(ag);
+    if (rc == ENOMEM)
+        return request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED,
+                            "the agenda needs more memory than a request may use");
+    if (rc != 0)
+        return request_store_error(req, rc, "read the agenda");
+    return 0;
+}
+
+/* "YYYY-MM-DD" into *day, or today (the request's clock) when text is empty. */
+static int agenda_today(struct request *req, const char *text, int64_t *day,
+                        char out[CALENDAR_DATE_TEXT + 1])
+{
+    if (text[0] == '\0')
+        calendar_today(req->now, out);
+    else if (strlen(text) == CALENDAR_DATE_TEXT)
+        memcpy(out, text, CALENDAR_DATE_TEXT + 1);
+    else
+        out[0] = '\0';
+    return calendar_parse(out, day);
+}
+
+static int agenda_view_parse(const char *text, enum agenda_view *view)
+{
+    static const struct {
+        const char *name;
+        enum agenda_view view;
+    } views[] = {
+        {"", AGENDA_VIEW_OPEN},
+        {"open", AGENDA_VIEW_OPEN},
+        {"done", AGENDA_VIEW_DONE},
+        {"snoozed", AGENDA_VIEW_SNOOZED},
+        {"dismissed", AGENDA_VIEW_DISMISSED},
+        {"all", AGENDA_VIEW_ALL},
+    };
+    for (size_t i = 0; i < sizeof(views) / sizeof(views[0]); i++)
+        if (strcmp(text, views[i].name) == 0) {
+            *view = views[i].view;
+            return 0;
+        }
+    return -1;
+}
+
 /* ---------------------------------------------------------------- the op */
 
 int op_agenda_read(struct request *req, MDB_txn *txn)
@@ -656,55 +965,27 @@ int op_agenda_read(struct request *req, MDB_txn *txn)
         .owner_id = req->actor.user_id,
     };
     char today[CALENDAR_DATE_TEXT + 1];
-    if (ask->date[0] == '\0')
-        calendar_today(req->now, today);
-    else if (strlen(ask->date) == 10)
-        memcpy(today, ask->date, sizeof(today));
-    else
-        today[0] = '\0';
-    if (calendar_parse(today, &ag.start) != 0)
+    if (agenda_today(req, ask->date, &ag.start, today) != 0)
         return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "date: not a date (YYYY-MM-DD)");
     uint32_t days = ask->days == 0 ? AGENDA_DAYS_DEFAULT : ask->days;
     if (days > AGENDA_DAYS_MAX)
         return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "days: 1 to %d", AGENDA_DAYS_MAX);
+    if (agenda_view_parse(ask->state, &ag.view) != 0)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,
+                            "state: open, done, snoozed, dismissed or all");
     ag.end = ag.start + days - 1;
     int64_t last = calendar_day(9999, 12, 31);
     if (ag.end > last)
         ag.end = last;
 
-    int rc = store_rule_list(ag.store, txn, &req->arena, &ag.rules, &ag.n_rules);
+    int rc = agenda_setup(&ag);
     if (rc != 0)
-        return request_store_error(req, rc, "read the rules");
-    Folio__Calendar *cal = NULL;
-    rc = store_meta_calendar_get(ag.store, txn, &req->arena, &cal);
-    if (rc == MDB_NOTFOUND)
-        ag.calendar = rule_default_calendar();
-    else if (rc != 0)
-        return request_store_error(req, rc, "read the calendar");
-    else
-        ag.calendar = cal;
+        return rc;
     ag.heap = arena_calloc(&req->arena, AGENDA_ITEMS_MAX, sizeof(*ag.heap));
     if (ag.heap == NULL)
         return request_oom(req);
-
-    uint32_t from = calendar_key(ag.start), to = calendar_key(ag.end);
-    uint32_t events_from = calendar_key(ag.start - RULE_WINDOW_MAX);
-    if ((rc = agenda_birthdays(&ag)) == 0 &&
-        (rc = store_agenda_each(ag.store, txn, ag.owner_id, STORE_AGENDA_FOLLOW_UP, from, to,
-                                agenda_follow_up, &ag)) == 0 &&
-        (rc = store_agenda_each(ag.store, txn, ag.owner_id, STORE_AGENDA_OFFER, from, to,
-                                agenda_offer, &ag)) == 0 &&
-        (rc = store_agenda_each(ag.store, txn, ag.owner_id, STORE_AGENDA_COUPON, from, to,
-                                agenda_coupon, &ag)) == 0 &&
-        (rc = store_agenda_each(ag.store, txn, ag.owner_id, STORE_AGENDA_EVENT, events_from, to,
-                                agenda_opportunity, &ag)) == 0 &&
-        (rc = agenda_portfolio(&ag)) == 0)
-        rc = agenda_calendar(&ag);
-    if (rc == ENOMEM)
-        return request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED,
-                            "the agenda needs more memory than a request may use");
-    if (rc != 0)
-        return request_store_error(req, rc, "read the agenda");
+    if ((rc = agenda_walk(&ag)) != 0)
+        return rc;
 
     qsort(ag.heap, ag.n_heap, sizeof(*ag.heap), agenda_sort);
     Folio__Agenda *agenda = request_alloc(req, sizeof(*agenda));
@@ -722,5 +1003,164 @@ int op_agenda_read(struct request *req, MDB_txn *txn)
     agenda->truncated = ag.truncated;
     req->response.result_case = FOLIO__RESPONSE__RESULT_AGENDA;
     req->response.agenda = agenda;
+    return 0;
+}
+
+/* ---------------------------------------------------------------- marks */
+
+/* What the read found for the write. */
+struct agenda_marking {
+    Folio__AgendaItem *item;
+    char today[CALENDAR_DATE_TEXT + 1];
+};
+
+/* The request's own checks: nothing is looked up for a bad one. */
+static int agenda_mark_check(struct request *req, const Folio__AgendaMark *ask, int64_t today)
+{
+    size_t len = strlen(ask->item_id);
+    if (len < FOLIO_AGENDA_ID_MIN || len > AGENDA_ID_TEXT ||
+        strspn(ask->item_id, "0123456789abcdef") != len)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,
+                            "item: an agenda item id, or its first %d to %d hex digits",
+                            FOLIO_AGENDA_ID_MIN, AGENDA_ID_TEXT);
+    bool snooze = strcmp(ask->state, "snoozed") == 0;
+    if (!snooze && strcmp(ask->state, "done") != 0 && strcmp(ask->state, "dismissed") != 0 &&
+        strcmp(ask->state, "open") != 0)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,
+                            "state: done, snoozed, dismissed or open");
+    int64_t until;
+    if (snooze && calendar_parse(ask->until, &until) != 0)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,
+                            "until: the day it comes back, YYYY-MM-DD");
+    if (snooze && (until <= today || until > today + FOLIO_SNOOZE_DAYS_MAX))
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,
+                            "until: a day after today, at most %d days ahead",
+                            FOLIO_SNOOZE_DAYS_MAX);
+    if (!snooze && ask->until[0] != '\0')
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "until: only for snooze");
+    if (strlen(ask->note) > FOLIO_AGENDA_NOTE_MAX)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "note: at most %d bytes",
+                            FOLIO_AGENDA_NOTE_MAX);
+    return 0;
+}
+
+int op_agenda_mark_read(struct request *req, MDB_txn *txn)
+{
+    const Folio__AgendaMark *ask = req->msg->agenda_mark;
+    struct agenda_marking *marking = request_alloc(req, sizeof(*marking));
+    if (marking == NULL)
+        return request_oom(req);
+    req->scratch = NULL;
+    int64_t today;
+    if (agenda_today(req, ask->date, &today, marking->today) != 0)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "date: not a date (YYYY-MM-DD)");
+    int rc = agenda_mark_check(req, ask, today);
+    if (rc != 0)
+        return rc;
+    struct agenda_match match = {.prefix = ask->item_id, .len = strlen(ask->item_id)};
+    struct agenda ag = {
+        .req = req,
+        .txn = txn,
+        .store = &req->server->store,
+        .owner_id = req->actor.user_id,
+        .start = today - AGENDA_MARK_REACH,
+        .end = today + AGENDA_MARK_REACH,
+        .view = AGENDA_VIEW_ALL,
+        .match = &match,
+    };
+    if ((rc = agenda_setup(&ag)) != 0 || (rc = agenda_walk(&ag)) != 0)
+        return rc;
+    if (match.count == 0)
+        return request_fail(req, FOLIO__CODE__NOT_FOUND,
+                            "item: no agenda item %s within %d days of %s", ask->item_id,
+                            AGENDA_MARK_REACH, marking->today);
+    if (match.count > 1)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,
+                            "item: %s starts the ids of more than one item; type more of it",
+                            ask->item_id);
+    marking->item = match.item;
+    req->scratch = marking;
+    return 0;
+}
+
+/* Done on a call item records the call, so that stay-in-touch counts from
+ * it; the event's own checks (the client is still the agent's) apply. */
+static int agenda_mark_call(struct request *req, MDB_txn *txn, const Folio__AgendaItem *item,
+                            const char *today)
+{
+    static const char *const calls[] = {"birthday", "follow_up", "stay_in_touch"};
+    bool call = false;
+    for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++)
+        call = call || strcmp(item->kind, calls[i]) == 0;
+    if (!call || item->client_id[0] == '\0')
+        return 0;
+    const char *note = req->msg->agenda_mark->note;
+    Folio__EventAdd event = FOLIO__EVENT_ADD__INIT;
+    event.client_id = item->client_id;
+    event.kind = (char *)"contact";
+    event.what = (char *)"call";
+    event.date = (char *)today;
+    event.note = note[0] != '\0' ? (char *)note : item->title;
+    Folio__TimelineEvent *ev;
+    return op_client_event_add(req, txn, &event, &ev);
+}
+
+int op_agenda_mark_write(struct request *req, MDB_txn *txn)
+{
+    const Folio__AgendaMark *ask = req->msg->agenda_mark;
+    const struct agenda_marking *marking = req->scratch;
+    if (marking == NULL)
+        return request_fail(req, FOLIO__CODE__INTERNAL, "the item was not looked up");
+    Folio__AgendaItem *item = marking->item;
+    struct store *store = &req->server->store;
+    uint64_t owner_id = req->actor.user_id;
+    uint8_t subject[STORE_AGENDA_SUBJECT_BYTES];
+    int rc;
+    if (item->client_id[0] != '\0') {
+        /* The client may have moved since the read: only its owner marks. */
+        Folio__Client *client;
+        if ((rc = request_client(req, txn, "item", item->client_id, false, subject, &client)) != 0)
+            return rc;
+    } else {
+        store_agenda_state_agent_subject(owner_id, subject);
+    }
+    uint64_t id_value = strtoull(item->id, NULL, 16);
+    if (strcmp(ask->state, "done") == 0 &&
+        (rc = agenda_mark_call(req, txn, item, marking->today)) != 0)
+        return rc;
+    Folio__AgendaState *mark = request_alloc(req, sizeof(*mark));
+    if (mark == NULL)
+        return request_oom(req);
+    folio__agenda_state__init(mark);
+    mark->item_id = item->id;
+    mark->state = ask->state;
+    mark->until = ask->until;
+    mark->note = ask->note;
+    mark->updated_at = req->now;
+    mark->actor = (char *)req->actor.name;
+    /* The copy keeps the item as it was, without the mark's own fields. */
+    item->state = (char *)"";
+    item->until = (char *)"";
+    item->note = (char *)"";
+    mark->item = item;
+    if (strcmp(ask->state, "open") == 0)
+        rc = store_agenda_state_delete(store, txn, subject, owner_id, id_value);
+    else
+        rc = store_agenda_state_put(store, txn, subject, owner_id, id_value, mark);
+    if (rc != 0)
+        return request_store_error(req, rc, "record the mark");
+    char *detail = arena_printf(&req->arena, "%s %s %s", ask->state, item->kind, item->date);
+    if (detail == NULL)
+        return request_oom(req);
+    rc = item->client_id[0] != '\0' ? audit_append_client(req, txn, item->client_id, "agenda.mark",
+                                                          item->id, detail, ask->state)
+                                    : audit_append(req, txn, "agenda.mark", item->id, detail);
+    if (rc != 0)
+        return request_store_error(req, rc, "record the mark");
+    item->state = mark->state;
+    item->until = mark->until;
+    item->note = mark->note;
+    req->response.result_case = FOLIO__RESPONSE__RESULT_AGENDA_STATE;
+    req->response.agenda_state = mark;
     return 0;
 }

@@ -448,9 +448,9 @@ static int op_client_event_index(struct store *store, MDB_txn *txn,
     return rc;
 }
 
-int op_event_add_write(struct request *req, MDB_txn *txn)
+int op_client_event_add(struct request *req, MDB_txn *txn, const Folio__EventAdd *event,
+                        Folio__TimelineEvent **out)
 {
-    Folio__EventAdd *event = req->msg->event_add;
     struct store *store = &req->server->store;
     uint8_t id[STORE_CLIENT_ID_BYTES];
     Folio__Client *client = NULL;
@@ -489,6 +489,16 @@ int op_event_add_write(struct request *req, MDB_txn *txn)
         (rc = audit_append_client(req, txn, client->id, "event.add", client->id, detail,
                                   ev->kind)) != 0)
         return request_store_error(req, rc, "record the event");
+    *out = ev;
+    return 0;
+}
+
+int op_event_add_write(struct request *req, MDB_txn *txn)
+{
+    Folio__TimelineEvent *ev;
+    int rc = op_client_event_add(req, txn, req->msg->event_add, &ev);
+    if (rc != 0)
+        return rc;
     req->response.result_case = FOLIO__RESPONSE__RESULT_EVENT;
     req->response.event = ev;
     return 0;

@@ -106,6 +106,7 @@ static int store_open_tables(struct store *s, MDB_txn *txn)
         {"reassignments", &s->reassignments, 0},
         {"tombstones", &s->tombstones, 0},
         {"client_search", &s->client_search, 0},
+        {"agenda_states", &s->agenda_states, 0},
     };
     int rc = mdb_dbi_open(txn, "meta", MDB_CREATE, &s->meta);
     if (rc == 0)

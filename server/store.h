@@ -68,6 +68,7 @@ struct store {
     MDB_dbi reassignments;     /* reassignment id (u64 BE) -> Reassignment */
     MDB_dbi tombstones;        /* erased client id (16 bytes) -> erased at (i64 BE) */
     MDB_dbi client_search;     /* owner id + kind + token + client id -> name (store_search.h) */
+    MDB_dbi agenda_states;     /* subject + item id -> AgendaState (store_agenda_state.h) */
     size_t map_size;
     pthread_rwlock_t resize_lock;
     _Atomic(MDB_txn *) idle_read; /* a reset read transaction, or NULL */

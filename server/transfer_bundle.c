@@ -23,10 +23,12 @@
 #include "bundle.h"
 #include "calendar.h"
 #include "client_record.h"
+#include "agenda_mark.h"
 #include "coupon.h"
 #include "offer.h"
 #include "store_agenda.h"
 #include "store_client.h"
+#include "store_agenda_state.h"
 #include "store_coupon.h"
 #include "store_offer.h"
 #include "store_partner.h"
@@ -237,6 +239,23 @@ static int transfer_read_coupon(struct transfer_walk *walk, const uint8_t *key, 
     return 0;
 }
 
+static int transfer_read_state(struct transfer_walk *walk, const uint8_t *key, size_t key_len,
+                               const MDB_val *value, struct arena *a, Folio__BundleRecord *rec)
+{
+    (void)key;
+    (void)key_len;
+    Folio__AgendaState *state =
+        folio__agenda_state__unpack(&a->allocator, value->mv_size, value->mv_data);
+    char *text = arena_alloc(a, CLIENT_ID_TEXT + 1);
+    if (state == NULL || text == NULL)
+        return state == NULL ? EINVAL : ENOMEM;
+    client_id_format(walk->client, text);
+    state->client_id = text;
+    rec->item_case = FOLIO__BUNDLE_RECORD__ITEM_AGENDA_STATE;
+    rec->agenda_state = state;
+    return 0;
+}
+
 static int transfer_read_client(struct transfer_walk *walk, const uint8_t *key, size_t key_len,
                                 const MDB_val *value, struct arena *a, Folio__BundleRecord *rec)
 {
@@ -286,6 +305,7 @@ static int transfer_walk_client(struct transfer_walk *walk, const uint8_t id[16]
          transfer_read_event},
         {walk, walk->s->offers_by_client, 8, 8, &h->offers, transfer_read_offer},
         {walk, walk->s->coupons_by_client, 1, TRANSFER_CODE_MAX, &h->coupons, transfer_read_coupon},
+        {walk, walk->s->agenda_states, 8, 8, &h->agenda_states, transfer_read_state},
     };
     for (size_t i = 0; i < ARRAY_SIZE(indexes) && rc == 0; i++)
         rc = store_each_with_prefix(walk->txn, indexes[i].dbi, id, 16, transfer_walk_entry,
@@ -334,6 +354,7 @@ int transfer_bundle_write(struct store *s, MDB_txn *txn, int fd, const struct fi
     header->public_key.data = (uint8_t *)key->public_key;
     header->public_key.len = sizeof(key->public_key);
     header->clients = header->events = header->offers = header->coupons = 0;
+    header->agenda_states = 0;
     struct transfer_walk walk = {.s = s, .txn = txn, .header = header};
     int rc = transfer_walk(&walk, sel);
     if (rc != 0)
@@ -483,6 +504,22 @@ static int transfer_shape_coupon(struct transfer_shape *sh, Folio__Coupon *coupo
     return 0;
 }
 
+/* A mark stays the client's: its id and copy are the source's, which the
+ * agenda here derives alike (op_agenda.c). */
+static int transfer_shape_state(struct transfer_shape *sh, Folio__AgendaState *state)
+{
+    int rc = transfer_shape_owned(sh, state->client_id, "an agenda mark");
+    if (rc != 0)
+        return rc;
+    const char *why = agenda_mark_validate(state, sh->client_text);
+    if (why != NULL)
+        return transfer_refuse(sh, FOLIO__CODE__INVALID_ARGUMENT,
+                               "bundle: an agenda mark of client %s: %s", sh->client_text, why);
+    state->actor = (char *)sh->rules->actor;
+    state->client_id = (char *)"";
+    return 0;
+}
+
 static int transfer_shape_card(struct transfer_shape *sh, Folio__AgentCard *card)
 {
     const char *why = agent_card_validate(card);
@@ -507,6 +544,8 @@ static int transfer_shape_record(struct transfer_shape *sh, Folio__BundleRecord 
         return transfer_shape_coupon(sh, rec->coupon);
     case FOLIO__BUNDLE_RECORD__ITEM_CARD:
         return transfer_shape_card(sh, rec->card);
+    case FOLIO__BUNDLE_RECORD__ITEM_AGENDA_STATE:
+        return transfer_shape_state(sh, rec->agenda_state);
     default: /* the header and the end: bundle_verify checked them */
         return 0;
     }
@@ -784,6 +823,10 @@ static int transfer_apply_one(void *ctx, struct transfer_shape *sh, Folio__Bundl
         return transfer_apply_coupon(ap, rec->coupon);
     case FOLIO__BUNDLE_RECORD__ITEM_CARD:
         return transfer_apply_card(ap, rec->card);
+    case FOLIO__BUNDLE_RECORD__ITEM_AGENDA_STATE:
+        return store_agenda_state_put(ap->s, ap->txn, ap->client, ap->rules->agent_id,
+                                      strtoull(rec->agenda_state->item_id, NULL, 16),
+                                      rec->agenda_state);
     default:
         return 0;
     }

@@ -951,6 +951,47 @@ static void build_agenda(struct authz_cell *c)
     CELL_SET(c, m);
 }
 
+/* A follow-up of the owner's client on TODAY, and its agenda item's id,
+ * made once: every cell marks the same item. */
+static char *authz_follow_up_item(void)
+{
+    static char *made;
+    if (made != NULL)
+        return strdup(made);
+    Folio__EventAdd event = FOLIO__EVENT_ADD__INIT;
+    event.client_id = fx.client_id;
+    event.kind = "contact";
+    event.what = "call";
+    event.date = TODAY;
+    event.follow_up = TODAY;
+    struct folio_error err = {0};
+    folio_response_free(harness_ok(folio_event_add(fx.conn[AS_OWNER], &event, &err), &err));
+    Folio__Response *r = harness_ok(folio_agenda(fx.conn[AS_OWNER], TODAY, 1, &err), &err);
+    char *id = NULL;
+    for (size_t i = 0; i < r->agenda->n_items && id == NULL; i++)
+        if (strcmp(r->agenda->items[i]->kind, "follow_up") == 0)
+            id = strdup(r->agenda->items[i]->id);
+    folio_response_free(r);
+    cr_assert_not_null(id);
+    made = strdup(id);
+    return id;
+}
+
+/* Only the owner marks the items of its clients: to anyone else the item
+ * is not there. */
+static void build_agenda_mark(struct authz_cell *c)
+{
+    Folio__AgendaMark *m = cell_alloc(c, sizeof(*m));
+    folio__agenda_mark__init(m);
+    char *id = authz_follow_up_item();
+    m->item_id = cell_alloc(c, strlen(id) + 1);
+    memcpy(m->item_id, id, strlen(id) + 1);
+    free(id);
+    m->state = "dismissed";
+    m->date = TODAY;
+    CELL_SET(c, m);
+}
+
 /* ---------------------------------------------------------------- rows: reassignment, firm */
 
 /* A fresh client of the owner's, to the agent `to`. */
@@ -1338,6 +1379,8 @@ static const struct authz_row authz_rows[] = {
     /* Everyone reads its own agenda: the owner's alone has the birthday. */
     {"agenda", NULL, build_agenda,
      {OK, OK, OK, OK, OK, UNAUTH, UNAUTH, UNAUTH}, 0, SHOWS_CLIENT},
+    {"agenda_mark", NULL, build_agenda_mark,
+     {OK, NOTFOUND, NOTFOUND, NOTFOUND, NOTFOUND, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
     /* Both agents in Office A: its office-admin may. */
     {"reassign", "within Office A", build_reassign_in_office,
      {DENIED, DENIED, OK, DENIED, OK, UNAUTH, UNAUTH, UNAUTH}, 0, 0},

@@ -1,0 +1,533 @@
+/* test_agenda_marks.c - agenda item ids and the agent's marks on them
+ * (done, snoozed, dismissed, open again), overdue follow-ups, and marks
+ * surviving a restart, a reassignment and its undo, a bundle, and erasure.
+ *
+ * foliod's clock stands at CLOCK; every agenda query and mark names its own
+ * day. Clients are added with a contact event dated in the tests, so no
+ * stay-in-touch item depends on the day the test runs. Tests that restart
+ * the server, reassign or move bundles start their own (agenda_marks_own);
+ * the rest share one, each with agents of its own named after its process. */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <criterion/criterion.h>
+#include <criterion/hooks.h>
+
+#include "envelope.h"
+#include "folioclient_reassign.h"
+#include "folioclient_transfer.h"
+#include "harness.h"
+
+#define PW_ALICE "alice-password"
+#define PW_BOB   "bob-password"
+#define CLOCK    "2030-06-03 12:00:00"
+#define TODAY    "2030-06-03"
+
+static struct harness_server srv;
+static struct folio_connection *root, *alice, *bob;
+static char north[32], alice_name[32], bob_name[32];
+
+ReportHook(PRE_SUITE)(struct criterion_suite_set *set)
+{
+    if (strcmp(set->suite.name, "agenda_marks") == 0)
+        harness_shared_start("agenda_marks", CLOCK, NULL);
+}
+
+ReportHook(POST_ALL)(struct criterion_global_stats *stats)
+{
+    (void)stats;
+    harness_shared_stop("agenda_marks");
+}
+
+static void people(void)
+{
+    int pid = (int)getpid();
+    snprintf(north, sizeof(north), "North-%d", pid);
+    snprintf(alice_name, sizeof(alice_name), "alice-%d", pid);
+    snprintf(bob_name, sizeof(bob_name), "bob-%d", pid);
+    root = harness_admin(&srv);
+    harness_add_office(root, north);
+    harness_add_user(root, alice_name, FOLIO__ROLE__ROLE_AGENT, north, PW_ALICE);
+    harness_add_user(root, bob_name, FOLIO__ROLE__ROLE_AGENT, north, PW_BOB);
+    alice = harness_user(&srv, alice_name, PW_ALICE);
+    bob = harness_user(&srv, bob_name, PW_BOB);
+}
+
+static void setup(void)
+{
+    harness_shared_attach(&srv, "agenda_marks");
+    people();
+}
+
+static void setup_own(void)
+{
+    harness_server_clock(&srv, CLOCK);
+    harness_server_start(&srv, NULL);
+    people();
+}
+
+static void teardown(void)
+{
+    harness_server_cleanup(&srv);
+}
+
+static void finish(void)
+{
+    folio_connection_close(alice);
+    folio_connection_close(bob);
+    folio_connection_close(root);
+    alice = bob = root = NULL;
+    harness_server_finish(&srv);
+}
+
+TestSuite(agenda_marks, .init = setup, .fini = teardown);
+TestSuite(agenda_marks_own, .init = setup_own, .fini = teardown, .timeout = 120);
+
+/* ---------------------------------------------------------------- requests */
+
+/* A client with consent to email, born on birth (or NULL), contacted on
+ * contacted (with a follow-up on follow_up, or NULL). Returns its id (free()). */
+static char *add_client(struct folio_connection *c, const char *name, const char *birth,
+                        const char *contacted, const char *follow_up)
+{
+    struct folio_error err = {0};
+    Folio__Client client = FOLIO__CLIENT__INIT;
+    Folio__Consent yes = FOLIO__CONSENT__INIT;
+    yes.email = true;
+    client.consent = &yes;
+    client.name = (char *)name;
+    client.birth_date = (char *)(birth ? birth : "");
+    Folio__ClientAdd op = FOLIO__CLIENT_ADD__INIT;
+    op.client = &client;
+    Folio__Request req;
+    envelope_init(&req, &op.base);
+    Folio__Response *r = harness_ok(folio_connection_call(c, &req, &err), &err);
+    char *id = strdup(r->client->id);
+    folio_response_free(r);
+    Folio__EventAdd ev = FOLIO__EVENT_ADD__INIT;
+    ev.client_id = id;
+    ev.kind = (char *)"contact";
+    ev.what = (char *)"call";
+    ev.date = (char *)contacted;
+    ev.follow_up = (char *)(follow_up ? follow_up : "");
+    ev.note = (char *)"";
+    folio_response_free(harness_ok(folio_event_add(c, &ev, &err), &err));
+    return id;
+}
+
+static Folio__Agenda *agenda(struct folio_connection *c, const char *date, uint32_t days,
+                             const char *state, Folio__Response **keep)
+{
+    struct folio_error err = {0};
+    Folio__AgendaQuery q = FOLIO__AGENDA_QUERY__INIT;
+    q.date = (char *)date;
+    q.days = days;
+    q.state = (char *)(state ? state : "");
+    *keep = harness_ok(folio_agenda_query(c, &q, &err), &err);
+    return (*keep)->agenda;
+}
+
+/* The first item of kind about client (NULL: any), or NULL. */
+static const Folio__AgendaItem *find(const Folio__Agenda *a, const char *kind, const char *client)
+{
+    for (size_t i = 0; i < a->n_items; i++) {
+        const Folio__AgendaItem *it = a->items[i];
+        if (strcmp(it->kind, kind) == 0 && (client == NULL || strcmp(it->client_id, client) == 0))
+            return it;
+    }
+    return NULL;
+}
+
+/* The id of the item of kind about client on the agenda from date for days
+ * (free()); the item must be there. */
+static char *item_id(struct folio_connection *c, const char *date, uint32_t days, const char *kind,
+                     const char *client)
+{
+    Folio__Response *r;
+    const Folio__AgendaItem *it = find(agenda(c, date, days, NULL, &r), kind, client);
+    cr_assert_not_null(it, "no %s item for %s", kind, client);
+    cr_assert_eq(strlen(it->id), 16, "id %s", it->id);
+    cr_assert_eq(strspn(it->id, "0123456789abcdef"), 16, "id %s", it->id);
+    cr_assert_str_eq(it->state, "open");
+    char *id = strdup(it->id);
+    folio_response_free(r);
+    return id;
+}
+
+static Folio__Response *mark_call(struct folio_connection *c, const char *item, const char *state,
+                                  const char *until, const char *note, struct folio_error *err)
+{
+    Folio__AgendaMark m = FOLIO__AGENDA_MARK__INIT;
+    m.item_id = (char *)item;
+    m.state = (char *)state;
+    m.until = (char *)(until ? until : "");
+    m.note = (char *)(note ? note : "");
+    m.date = (char *)TODAY;
+    return folio_agenda_mark(c, &m, err);
+}
+
+static void mark(struct folio_connection *c, const char *item, const char *state, const char *until,
+                 const char *note)
+{
+    struct folio_error err = {0};
+    Folio__Response *r = harness_ok(mark_call(c, item, state, until, note, &err), &err);
+    cr_assert_eq(r->result_case, FOLIO__RESPONSE__RESULT_AGENDA_STATE);
+    cr_assert_eq(strncmp(r->agenda_state->item_id, item, strlen(item)), 0);
+    cr_assert_str_eq(r->agenda_state->state, state);
+    cr_assert_not_null(r->agenda_state->item);
+    folio_response_free(r);
+}
+
+static void mark_refused(struct folio_connection *c, const char *item, const char *state,
+                         const char *until, Folio__Code code, const char *words)
+{
+    struct folio_error err = {0};
+    harness_refused(mark_call(c, item, state, until, NULL, &err), &err, code);
+    cr_assert(strstr(err.message, words) != NULL, "\"%s\" is not in \"%s\"", words, err.message);
+}
+
+static char *last_contact(struct folio_connection *c, const char *id)
+{
+    struct folio_error err = {0};
+    Folio__Response *r = harness_ok(folio_client_get(c, id, false, &err), &err);
+    char *d = strdup(r->client->last_contact);
+    folio_response_free(r);
+    return d;
+}
+
+/* The item with id on the agenda from date for days in state (NULL: open),
+ * or NULL; *keep holds the answer. */
+static const Folio__AgendaItem *by_id(struct folio_connection *c, const char *date, uint32_t days,
+                                      const char *state, const char *id, Folio__Response **keep)
+{
+    const Folio__Agenda *a = agenda(c, date, days, state, keep);
+    for (size_t i = 0; i < a->n_items; i++)
+        if (strcmp(a->items[i]->id, id) == 0)
+            return a->items[i];
+    return NULL;
+}
+
+static bool shown(struct folio_connection *c, const char *date, uint32_t days, const char *state,
+                  const char *id)
+{
+    Folio__Response *r;
+    bool yes = by_id(c, date, days, state, id, &r) != NULL;
+    folio_response_free(r);
+    return yes;
+}
+
+/* ---------------------------------------------------------------- ids and marks */
+
+Test(agenda_marks, an_item_keeps_its_id_from_one_agenda_to_the_next)
+{
+    char *ana = add_client(alice, "Ana", "1990-06-05", "2030-06-01", NULL);
+    char *a = item_id(alice, TODAY, 7, "birthday", ana);
+    char *b = item_id(alice, "2030-06-05", 1, "birthday", ana);
+    cr_assert_str_eq(a, b);
+    /* Next year's birthday is another item. */
+    char *c = item_id(alice, "2031-06-01", 7, "birthday", ana);
+    cr_assert_str_neq(a, c);
+    free(a);
+    free(b);
+    free(c);
+    free(ana);
+    finish();
+}
+
+Test(agenda_marks, snooze_moves_an_item_to_the_day_it_comes_back)
+{
+    char *ana = add_client(alice, "Ana", "1990-06-05", "2030-06-01", NULL);
+    char *id = item_id(alice, TODAY, 7, "birthday", ana);
+    char prefix[8];
+    snprintf(prefix, sizeof(prefix), "%.6s", id);
+    mark(alice, prefix, "snoozed", "2030-06-08", "after the trip");
+    /* Gone from its day, back on the 8th, as it was, marked. */
+    cr_assert_not(shown(alice, TODAY, 3, NULL, id));
+    Folio__Response *r;
+    const Folio__AgendaItem *it = by_id(alice, TODAY, 7, NULL, id, &r);
+    cr_assert_not_null(it);
+    cr_assert_str_eq(it->date, "2030-06-08");
+    cr_assert_str_eq(it->state, "snoozed");
+    cr_assert_str_eq(it->until, "2030-06-08");
+    cr_assert_str_eq(it->note, "after the trip");
+    cr_assert_str_eq(it->kind, "birthday");
+    cr_assert_eq(it->age, 40);
+    folio_response_free(r);
+    cr_assert(shown(alice, TODAY, 7, "snoozed", id));
+    cr_assert_not(shown(alice, TODAY, 7, "done", id));
+    /* A day that passed with it still snoozed: overdue since then. */
+    it = by_id(alice, "2030-06-10", 1, NULL, id, &r);
+    cr_assert_not_null(it);
+    cr_assert(it->overdue);
+    cr_assert_eq(it->days_late, 2);
+    cr_assert_str_eq(it->date, "2030-06-10");
+    folio_response_free(r);
+    free(id);
+    free(ana);
+    finish();
+}
+
+Test(agenda_marks, done_on_a_birthday_records_the_call)
+{
+    char *ana = add_client(alice, "Ana", "1990-06-05", "2030-05-01", NULL);
+    char *id = item_id(alice, TODAY, 7, "birthday", ana);
+    mark(alice, id, "done", NULL, "sang happy birthday");
+    char *contact = last_contact(alice, ana);
+    cr_assert_str_eq(contact, TODAY);
+    free(contact);
+    cr_assert_not(shown(alice, TODAY, 7, NULL, id));
+    Folio__Response *r;
+    const Folio__AgendaItem *it = by_id(alice, TODAY, 7, "done", id, &r);
+    cr_assert_not_null(it);
+    cr_assert_str_eq(it->state, "done");
+    cr_assert_str_eq(it->note, "sang happy birthday");
+    folio_response_free(r);
+    cr_assert(shown(alice, TODAY, 7, "all", id));
+    /* The call is on the timeline, with the note. */
+    struct folio_error err = {0};
+    r = harness_ok(folio_client_history(alice, ana, 10, 0, &err), &err);
+    bool call = false;
+    for (size_t i = 0; i < r->timeline->n_events; i++) {
+        const Folio__TimelineEvent *ev = r->timeline->events[i];
+        call = call || (strcmp(ev->kind, "contact") == 0 && strcmp(ev->what, "call") == 0 &&
+                        strcmp(ev->note, "sang happy birthday") == 0);
+    }
+    cr_assert(call);
+    folio_response_free(r);
+    /* Opened again, it is back where it was. */
+    mark(alice, id, "open", NULL, NULL);
+    cr_assert(shown(alice, TODAY, 7, NULL, id));
+    free(id);
+    free(ana);
+    finish();
+}
+
+Test(agenda_marks, dismiss_takes_an_item_off_for_good)
+{
+    char *ben = add_client(alice, "Ben", NULL, "2030-05-20", "2030-06-04");
+    char *id = item_id(alice, TODAY, 7, "follow_up", ben);
+    mark(alice, id, "dismissed", NULL, NULL);
+    cr_assert_not(shown(alice, TODAY, 7, NULL, id));
+    cr_assert(shown(alice, TODAY, 7, "dismissed", id));
+    cr_assert_not(shown(alice, "2030-07-01", 7, NULL, id));
+    /* Dismissed, not done: no call was recorded. */
+    char *contact = last_contact(alice, ben);
+    cr_assert_str_eq(contact, "2030-05-20");
+    free(contact);
+    free(id);
+    free(ben);
+    finish();
+}
+
+Test(agenda_marks, stay_in_touch_done_counts_from_the_call)
+{
+    char *cleo = add_client(alice, "Cleo", NULL, "2029-01-10", NULL);
+    char *id = item_id(alice, TODAY, 7, "stay_in_touch", cleo);
+    mark(alice, id, "done", NULL, NULL);
+    Folio__Response *r;
+    cr_assert_null(find(agenda(alice, TODAY, 7, NULL, &r), "stay_in_touch", cleo));
+    folio_response_free(r);
+    char *contact = last_contact(alice, cleo);
+    cr_assert_str_eq(contact, TODAY);
+    free(contact);
+    free(id);
+    free(cleo);
+    finish();
+}
+
+Test(agenda_marks, refusals)
+{
+    char *ana = add_client(alice, "Ana", "1990-06-05", "2030-06-01", NULL);
+    char *id = item_id(alice, TODAY, 7, "birthday", ana);
+    mark_refused(alice, "xyz1", "done", NULL, FOLIO__CODE__INVALID_ARGUMENT, "item:");
+    mark_refused(alice, "abc", "done", NULL, FOLIO__CODE__INVALID_ARGUMENT, "item:");
+    mark_refused(alice, "0123456789abcdef0", "done", NULL, FOLIO__CODE__INVALID_ARGUMENT, "item:");
+    mark_refused(alice, id, "finished", NULL, FOLIO__CODE__INVALID_ARGUMENT, "state:");
+    mark_refused(alice, id, "snoozed", NULL, FOLIO__CODE__INVALID_ARGUMENT, "until:");
+    mark_refused(alice, id, "snoozed", TODAY, FOLIO__CODE__INVALID_ARGUMENT, "until:");
+    mark_refused(alice, id, "snoozed", "2031-06-05", FOLIO__CODE__INVALID_ARGUMENT, "until:");
+    mark_refused(alice, id, "done", "2030-06-08", FOLIO__CODE__INVALID_ARGUMENT, "until:");
+    /* Another agent's item is no item at all. */
+    mark_refused(bob, id, "done", NULL, FOLIO__CODE__NOT_FOUND, "item:");
+    mark_refused(alice, "ffff", "done", NULL, FOLIO__CODE__NOT_FOUND, "item:");
+    struct folio_error err = {0};
+    Folio__AgendaQuery q = FOLIO__AGENDA_QUERY__INIT;
+    q.date = (char *)TODAY;
+    q.state = (char *)"later";
+    harness_refused(folio_agenda_query(alice, &q, &err), &err, FOLIO__CODE__INVALID_ARGUMENT);
+    cr_assert(strstr(err.message, "state:") != NULL, "%s", err.message);
+    /* Nothing changed. */
+    cr_assert(shown(alice, TODAY, 7, NULL, id));
+    free(id);
+    free(ana);
+    finish();
+}
+
+/* ---------------------------------------------------------------- overdue */
+
+Test(agenda_marks, a_missed_follow_up_stays_as_overdue_until_done)
+{
+    char *dan = add_client(alice, "Dan", NULL, "2030-05-20", "2030-06-01");
+    char *eve = add_client(alice, "Eve", NULL, "2030-05-20", "2030-06-03");
+    Folio__Response *r;
+    const Folio__Agenda *a = agenda(alice, TODAY, 7, NULL, &r);
+    cr_assert(a->n_items >= 2);
+    const Folio__AgendaItem *first = a->items[0];
+    cr_assert_str_eq(first->kind, "follow_up");
+    cr_assert_str_eq(first->client_id, dan);
+    cr_assert(first->overdue);
+    cr_assert_eq(first->days_late, 2);
+    cr_assert_str_eq(first->due, "2030-06-01");
+    cr_assert_str_eq(first->date, TODAY);
+    const Folio__AgendaItem *due = find(a, "follow_up", eve);
+    cr_assert_not_null(due);
+    cr_assert_not(due->overdue);
+    char *id = strdup(first->id);
+    folio_response_free(r);
+    /* A week on, still there, later still, the same item. */
+    const Folio__AgendaItem *it = by_id(alice, "2030-06-10", 1, NULL, id, &r);
+    cr_assert_not_null(it);
+    cr_assert_eq(it->days_late, 9);
+    folio_response_free(r);
+    mark(alice, id, "done", NULL, "called back");
+    cr_assert_not(shown(alice, "2030-06-10", 1, NULL, id));
+    cr_assert(shown(alice, "2030-06-01", 1, "done", id));
+    free(id);
+    free(dan);
+    free(eve);
+    finish();
+}
+
+/* ---------------------------------------------------------------- marks move */
+
+/* Restarts foliod; everyone logs in again. */
+static void restart(void)
+{
+    folio_connection_close(alice);
+    folio_connection_close(bob);
+    folio_connection_close(root);
+    harness_server_restart(&srv);
+    root = harness_admin(&srv);
+    alice = harness_user(&srv, alice_name, PW_ALICE);
+    bob = harness_user(&srv, bob_name, PW_BOB);
+}
+
+/* Ana's birthday snoozed to the 8th and Ben's follow-up done. */
+struct marked {
+    char *ana, *ben, *birthday, *follow_up;
+};
+
+static struct marked mark_two(void)
+{
+    struct marked m;
+    m.ana = add_client(alice, "Ana", "1990-06-05", "2030-06-01", NULL);
+    m.ben = add_client(alice, "Ben", NULL, "2030-05-20", "2030-06-04");
+    m.birthday = item_id(alice, TODAY, 7, "birthday", m.ana);
+    m.follow_up = item_id(alice, TODAY, 7, "follow_up", m.ben);
+    mark(alice, m.birthday, "snoozed", "2030-06-08", NULL);
+    mark(alice, m.follow_up, "done", NULL, NULL);
+    return m;
+}
+
+static void assert_marked(struct folio_connection *c, const struct marked *m)
+{
+    Folio__Response *r;
+    const Folio__AgendaItem *it = by_id(c, TODAY, 7, NULL, m->birthday, &r);
+    cr_assert_not_null(it, "the snoozed birthday is back on the 8th");
+    cr_assert_str_eq(it->date, "2030-06-08");
+    cr_assert_str_eq(it->state, "snoozed");
+    folio_response_free(r);
+    cr_assert_not(shown(c, TODAY, 7, NULL, m->follow_up));
+    cr_assert(shown(c, TODAY, 7, "done", m->follow_up));
+}
+
+static void assert_unmarked(struct folio_connection *c, const struct marked *m)
+{
+    cr_assert_not(shown(c, TODAY, 7, "all", m->birthday));
+    cr_assert_not(shown(c, TODAY, 7, "all", m->follow_up));
+}
+
+static void marked_free(struct marked *m)
+{
+    free(m->ana);
+    free(m->ben);
+    free(m->birthday);
+    free(m->follow_up);
+}
+
+Test(agenda_marks_own, marks_survive_a_restart)
+{
+    struct marked m = mark_two();
+    restart();
+    assert_marked(alice, &m);
+    marked_free(&m);
+    finish();
+}
+
+Test(agenda_marks_own, marks_move_with_the_client_and_back_with_the_undo)
+{
+    struct marked m = mark_two();
+    struct folio_error err = {0};
+    const char *ids[] = {m.ana, m.ben};
+    Folio__Response *r =
+        harness_ok(folio_reassign(root, alice_name, bob_name, ids, 2, false, &err), &err);
+    uint64_t move = r->reassign->id;
+    folio_response_free(r);
+    assert_marked(bob, &m);
+    assert_unmarked(alice, &m);
+    /* Bob works the item he was given. */
+    mark(bob, m.birthday, "dismissed", NULL, NULL);
+    cr_assert(shown(bob, TODAY, 7, "dismissed", m.birthday));
+    mark(bob, m.birthday, "snoozed", "2030-06-08", NULL);
+    folio_response_free(harness_ok(folio_reassign_undo(root, move, &err), &err));
+    assert_marked(alice, &m);
+    assert_unmarked(bob, &m);
+    marked_free(&m);
+    finish();
+}
+
+Test(agenda_marks_own, marks_travel_in_a_bundle)
+{
+    struct marked m = mark_two();
+    char path[PATH_MAX + 16];
+    snprintf(path, sizeof(path), "%s/marks.bundle", srv.root);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    cr_assert(fd >= 0);
+    struct folio_error err = {0};
+    const char *ids[] = {m.ana, m.ben};
+    Folio__Response *r =
+        harness_ok(folio_export_to_fd(alice, NULL, ids, 2, true, NULL, fd, NULL, NULL, &err), &err);
+    cr_assert_eq(r->transfer->header->agenda_states, 2);
+    folio_response_free(r);
+    close(fd);
+    /* Released: gone from the agenda with their clients. */
+    assert_unmarked(alice, &m);
+    fd = open(path, O_RDONLY);
+    cr_assert(fd >= 0);
+    struct stat st;
+    cr_assert(fstat(fd, &st) == 0);
+    r = harness_ok(folio_import_from_fd(alice, fd, (uint64_t)st.st_size, NULL, false, false, false,
+                                        NULL, NULL, &err),
+                   &err);
+    close(fd);
+    cr_assert_eq(r->import->clients_added, 2);
+    folio_response_free(r);
+    assert_marked(alice, &m);
+    marked_free(&m);
+    finish();
+}
+
+Test(agenda_marks_own, erasing_a_client_erases_its_marks)
+{
+    struct marked m = mark_two();
+    struct folio_error err = {0};
+    folio_response_free(harness_ok(folio_client_erase(alice, m.ana, &err), &err));
+    folio_response_free(harness_ok(folio_client_erase(alice, m.ben, &err), &err));
+    assert_unmarked(alice, &m);
+    marked_free(&m);
+    finish();
+}
