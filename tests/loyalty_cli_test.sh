@@ -18,6 +18,8 @@ export FOLIO_CONFIG=$tmp/cfg-none
 export FOLIO_SERVER=127.0.0.1:1
 U=00000000-0000-4000-8000-000000000000
 for args in "agenda --days 0" "agenda --days x" "agenda --date 2026-02-30" "agenda extra" \
+  "agenda --state later" "done" "done xyz1" "done abc" "done 0123456789abcdef0" \
+  "snooze abcd" "snooze abcd --until 2026-02-30" "dismiss" "done abcd --date x" \
   "admin rule add --on birthday" "admin rule add --suggest x" \
   "admin rule add --on birthday --suggest x --window -1" "admin rule remove" \
   "admin rule remove abc" "admin rule remove 0" "admin calendar set" \
@@ -302,7 +304,7 @@ i['kind'] == 'birthday' and i['date'] == '2026-05-17' and i['client_id'] == '$an
 run "" "$FOLIO" agenda --date 2026-05-15 --days 7
 expect "agenda human shows the birthday with the age" 0 "Ana Pérez turns 46"
 header=$(head -2 <<<"$OUT" | tail -1 | tr -s ' ')
-[[ $header == "DATE KIND CLIENT TITLE SUGGESTION AVOID" ]] && pass "agenda table columns" ||
+[[ $header == "ID DATE KIND CLIENT TITLE SUGGESTION AVOID STATE" ]] && pass "agenda table columns" ||
   fail "agenda table columns" "$OUT"
 
 run "" "$FOLIO" --json agenda --date 2026-03-02 --days 7
@@ -342,6 +344,47 @@ i['kind'] == 'stay_in_touch' and i['client_id'] == '$ana' and '2026-03-05' in i[
 run "" "$FOLIO" --json agenda --date 2026-05-15 --days 400
 expect "agenda --days over 366 exits 2" 2
 json_check "agenda --days 400 is refused by folio, with the server's range" "$ERR" 'd["error"]["code"] == "USAGE" and "1 to 366" in d["error"]["message"]'
+
+# ---------------------------------------------------------------- working the agenda
+
+# foliod's today is 2026-03-21: the follow-up of the 12th was missed.
+run "" "$FOLIO" --json agenda --date 2026-03-21 --days 1
+agenda_has "a missed follow-up is overdue, first, with the days late" "$OUT" "
+i is d['items'][0] and i['kind'] == 'follow_up' and i['client_id'] == '$ana' and
+i['overdue'] is True and i['days_late'] == 9 and i['due'] == '2026-03-12' and
+i['date'] == '2026-03-21' and i['state'] == 'open' and len(i['id']) == 16"
+follow_up=$(json_get "$OUT" "[i['id'] for i in d['items'] if i['kind'] == 'follow_up'][0]")
+run "" "$FOLIO" dismiss "${follow_up:0:5}"
+expect "dismiss by the first digits of the id" 0 "dismissed"
+run "" "$FOLIO" --json agenda --date 2026-03-21 --days 1
+json_check "a dismissed item is off the agenda" "$OUT" "
+all(i['id'] != '$follow_up' for i in d['items'])"
+run "" "$FOLIO" --json agenda --date 2026-03-12 --days 1 --state dismissed
+agenda_has "agenda --state dismissed lists it on its day" "$OUT" "
+i['id'] == '$follow_up' and i['state'] == 'dismissed'"
+run "" "$FOLIO" --json agenda --date 2026-07-01 --days 1
+season=$(json_get "$OUT" "[i['id'] for i in d['items'] if i['kind'] == 'season'][0]")
+run "" "$FOLIO" --json snooze "$season" --until 2026-07-06 --note "after the holidays"
+expect "snooze" 0
+json_check "snooze answers with the mark" "$OUT" "
+d['mark']['id'] == '$season' and d['mark']['state'] == 'snoozed' and
+d['mark']['until'] == '2026-07-06' and d['mark']['note'] == 'after the holidays'"
+run "" "$FOLIO" --json agenda --date 2026-07-01 --days 7
+agenda_has "a snoozed item comes back on its day" "$OUT" "
+i['id'] == '$season' and i['date'] == '2026-07-06' and i['state'] == 'snoozed'"
+run "" "$FOLIO" --json agenda --date 2026-05-10 --days 1
+holiday=$(json_get "$OUT" "[i['id'] for i in d['items'] if i['kind'] == 'holiday'][0]")
+run "" "$FOLIO" done "$holiday" --note "coupons sent"
+expect "done" 0 "coupons sent"
+run "" "$FOLIO" --json agenda --date 2026-05-10 --days 1 --state done
+agenda_has "agenda --state done lists it" "$OUT" "
+i['id'] == '$holiday' and i['state'] == 'done' and i['note'] == 'coupons sent'"
+run "" "$FOLIO" --json done ffffffff
+expect "done of no item exits 1" 1
+json_check "done of no item: NOT_FOUND" "$ERR" 'd["error"]["code"] == "NOT_FOUND"'
+run "" "$FOLIO" --json snooze "$holiday" --until 2026-03-21
+expect "snooze until today exits 2" 2
+json_check "snooze until today names --until" "$ERR" '"--until" in d["error"]["message"]'
 
 export FOLIO_CONFIG=$bob_cfg
 run "" "$FOLIO" --json agenda --date 2026-03-10 --days 1
