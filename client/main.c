@@ -149,6 +149,10 @@ static const struct cli_opt event_add_opts[] = {
     {"--note", "TEXT", "a note", false, false},
     {"--follow-up", "DATE", "contact events: follow up on DATE, YYYY-MM-DD (on the agenda then)",
      false, false},
+    {"--keep-follow-ups", NULL,
+     "contact events: keep the client's follow-ups due by --date open\n"
+     "                      (by default the contact closes them)",
+     false, false},
     {NULL, NULL, NULL, false, false},
 };
 

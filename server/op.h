@@ -241,6 +241,11 @@ int op_agenda_read(struct request *req, MDB_txn *txn);
  * and, for a call item done, records the call. */
 int op_agenda_mark_read(struct request *req, MDB_txn *txn);
 int op_agenda_mark_write(struct request *req, MDB_txn *txn);
+/* A contact (contact, the event just recorded) closes the client's open or
+ * snoozed follow-ups due on or before its date: each is marked done, and
+ * the close is noted on the timeline. 0 or a store error. */
+int op_agenda_close_follow_ups(struct request *req, MDB_txn *txn, const uint8_t client_id[16],
+                               const Folio__Client *client, const Folio__TimelineEvent *contact);
 
 /* op_reassign.c */
 int op_reassign_read(struct request *req, MDB_txn *txn);

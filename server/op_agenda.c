@@ -1164,3 +1164,104 @@ int op_agenda_mark_write(struct request *req, MDB_txn *txn)
     req->response.agenda_state = mark;
     return 0;
 }
+
+/* ---------------------------------------------------------------- a contact closes follow-ups */
+
+struct agenda_close {
+    struct request *req;
+    MDB_txn *txn;
+    const uint8_t *client;
+    char client_text[CLIENT_ID_TEXT + 1];
+    const Folio__TimelineEvent *contact;
+    const char *name;
+    uint64_t owner_id;
+};
+
+/* One follow-up entry of the owner: the client's, set before the contact,
+ * and still open (or snoozed) gets a done mark and a note on the timeline. */
+static int agenda_close_one(void *ctx, const struct store_agenda_key *key, const void *value,
+                            size_t value_len)
+{
+    (void)value;
+    (void)value_len;
+    struct agenda_close *cl = ctx;
+    if (memcmp(key->client_id, cl->client, STORE_CLIENT_ID_BYTES) != 0 ||
+        key->seq == cl->contact->seq)
+        return 0;
+    struct store *store = &cl->req->server->store;
+    struct arena *arena = &cl->req->arena;
+    struct agenda ag = {.req = cl->req, .txn = cl->txn, .store = store};
+    Folio__TimelineEvent *ev = agenda_event(&ag, key, arena);
+    if (ev == NULL)
+        return 0;
+    char about[24], id[AGENDA_ID_TEXT + 1];
+    snprintf(about, sizeof(about), "%" PRId64, ev->time);
+    struct agenda_candidate c = {
+        .kind = "follow_up",
+        .client_id = cl->client_text,
+        .origin = agenda_day_of_key(key->date),
+        .about = about,
+    };
+    uint64_t id_value = agenda_item_id(&c, id);
+    Folio__AgendaState *mark = NULL;
+    int rc = store_agenda_state_get(store, cl->txn, cl->client, id_value, arena, &mark);
+    if (rc == 0 && strcmp(mark->state, "snoozed") != 0)
+        return 0;
+    if (rc != 0 && rc != MDB_NOTFOUND)
+        return rc;
+    Folio__AgendaItem *item = arena_alloc(arena, sizeof(*item));
+    Folio__AgendaState *done = arena_alloc(arena, sizeof(*done));
+    char *title = arena_printf(arena, "follow up with %s%s%s", cl->name,
+                               ev->note[0] != '\0' ? ": " : "", ev->note);
+    char *note =
+        arena_printf(arena, "closed by the %s of %s", cl->contact->what, cl->contact->date);
+    char *item_id = arena_strdup(arena, id);
+    if (item == NULL || done == NULL || title == NULL || note == NULL || item_id == NULL)
+        return ENOMEM;
+    folio__agenda_item__init(item);
+    item->id = item_id;
+    item->kind = (char *)"follow_up";
+    item->date = ev->follow_up;
+    item->client_id = cl->client_text;
+    item->client_name = (char *)cl->name;
+    item->title = title;
+    item->priority = AGENDA_FOLLOW_UP;
+    folio__agenda_state__init(done);
+    done->item_id = item_id;
+    done->state = (char *)"done";
+    done->note = note;
+    done->updated_at = cl->req->now;
+    done->actor = (char *)cl->req->actor.name;
+    done->item = item;
+    if ((rc = store_agenda_state_put(store, cl->txn, cl->client, cl->owner_id, id_value, done)) !=
+        0)
+        return rc;
+    Folio__TimelineEvent closed = FOLIO__TIMELINE_EVENT__INIT;
+    closed.time = cl->req->now;
+    closed.actor = (char *)cl->req->actor.name;
+    closed.kind = (char *)"note";
+    closed.date = cl->contact->date;
+    closed.note = arena_printf(arena, "follow-up of %s %s", ev->follow_up, note);
+    if (closed.note == NULL)
+        return ENOMEM;
+    return store_timeline_append(store, cl->txn, cl->client, &closed);
+}
+
+int op_agenda_close_follow_ups(struct request *req, MDB_txn *txn, const uint8_t client_id[16],
+                               const Folio__Client *client, const Folio__TimelineEvent *contact)
+{
+    struct agenda_close cl = {
+        .req = req,
+        .txn = txn,
+        .client = client_id,
+        .contact = contact,
+        .name = client->name,
+        .owner_id = client->owner_id,
+    };
+    client_id_format(client_id, cl.client_text);
+    uint32_t to = calendar_text_key(contact->date);
+    if (to == 0)
+        return 0;
+    return store_agenda_each(&req->server->store, txn, client->owner_id, STORE_AGENDA_FOLLOW_UP, 0,
+                             to, agenda_close_one, &cl);
+}

@@ -489,6 +489,9 @@ int op_client_event_add(struct request *req, MDB_txn *txn, const Folio__EventAdd
         (rc = audit_append_client(req, txn, client->id, "event.add", client->id, detail,
                                   ev->kind)) != 0)
         return request_store_error(req, rc, "record the event");
+    if (strcmp(ev->kind, "contact") == 0 && !event->keep_follow_ups &&
+        (rc = op_agenda_close_follow_ups(req, txn, id, client, ev)) != 0)
+        return request_store_error(req, rc, "close the follow-ups");
     *out = ev;
     return 0;
 }

@@ -531,3 +531,62 @@ Test(agenda_marks_own, erasing_a_client_erases_its_marks)
     marked_free(&m);
     finish();
 }
+
+/* ---------------------------------------------------------------- a contact closes follow-ups */
+
+static void contact(struct folio_connection *c, const char *id, const char *date, bool keep)
+{
+    struct folio_error err = {0};
+    Folio__EventAdd ev = FOLIO__EVENT_ADD__INIT;
+    ev.client_id = (char *)id;
+    ev.kind = (char *)"contact";
+    ev.what = (char *)"visit";
+    ev.date = (char *)date;
+    ev.keep_follow_ups = keep;
+    folio_response_free(harness_ok(folio_event_add(c, &ev, &err), &err));
+}
+
+Test(agenda_marks, a_contact_closes_the_follow_ups_due_by_its_day)
+{
+    char *fay = add_client(alice, "Fay", NULL, "2030-05-20", "2030-06-01");
+    struct folio_error err = {0};
+    Folio__EventAdd later = FOLIO__EVENT_ADD__INIT;
+    later.client_id = fay;
+    later.kind = (char *)"contact";
+    later.what = (char *)"call";
+    later.date = (char *)"2030-05-21";
+    later.follow_up = (char *)"2030-06-20";
+    later.keep_follow_ups = true;
+    folio_response_free(harness_ok(folio_event_add(alice, &later, &err), &err));
+    char *missed = item_id(alice, TODAY, 1, "follow_up", fay);
+    /* On the 20th the missed one comes first, overdue: the other is last. */
+    Folio__Response *r;
+    const Folio__Agenda *a = agenda(alice, "2030-06-20", 1, NULL, &r);
+    cr_assert_eq(a->n_items, 2);
+    cr_assert_str_eq(a->items[0]->id, missed);
+    cr_assert_str_eq(a->items[1]->kind, "follow_up");
+    cr_assert_not(a->items[1]->overdue);
+    char *ahead = strdup(a->items[1]->id);
+    folio_response_free(r);
+    /* Kept: both stay open. */
+    contact(alice, fay, "2030-06-02", true);
+    cr_assert(shown(alice, TODAY, 1, NULL, missed));
+    /* The visit of the 3rd closes the one due on the 1st, not the one ahead. */
+    contact(alice, fay, TODAY, false);
+    cr_assert_not(shown(alice, TODAY, 1, NULL, missed));
+    const Folio__AgendaItem *it = by_id(alice, "2030-06-01", 1, "done", missed, &r);
+    cr_assert_not_null(it);
+    cr_assert_str_eq(it->note, "closed by the visit of " TODAY);
+    folio_response_free(r);
+    cr_assert(shown(alice, "2030-06-20", 1, NULL, ahead));
+    r = harness_ok(folio_client_history(alice, fay, 1, 0, &err), &err);
+    cr_assert_eq(r->timeline->n_events, 1);
+    cr_assert_str_eq(r->timeline->events[0]->kind, "note");
+    cr_assert_str_eq(r->timeline->events[0]->note,
+                     "follow-up of 2030-06-01 closed by the visit of " TODAY);
+    folio_response_free(r);
+    free(missed);
+    free(ahead);
+    free(fay);
+    finish();
+}
