@@ -57,5 +57,15 @@ Folio__Response *folio_agenda_query(struct folio_connection *c, const Folio__Age
  * is the mark (an AgendaState). */
 Folio__Response *folio_agenda_mark(struct folio_connection *c, const Folio__AgendaMark *mark,
                                    struct folio_error *err);
+/* The agent's own tasks: add, edit (the reply: the task), list (tasks),
+ * remove (Empty). */
+Folio__Response *folio_task_add(struct folio_connection *c, const Folio__TaskAdd *op,
+                                struct folio_error *err);
+Folio__Response *folio_task_list(struct folio_connection *c, const Folio__TaskList *op,
+                                 struct folio_error *err);
+Folio__Response *folio_task_edit(struct folio_connection *c, const Folio__TaskEdit *op,
+                                 struct folio_error *err);
+Folio__Response *folio_task_remove(struct folio_connection *c, const Folio__TaskRemove *op,
+                                   struct folio_error *err);
 
 #endif

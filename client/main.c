@@ -217,6 +217,27 @@ static const struct cli_opt snooze_opts[] = {
     {NULL, NULL, NULL, false, false},
 };
 
+static const struct cli_opt task_add_opts[] = {
+    {"--due", "DATE", "the day it is due, YYYY-MM-DD (on the agenda then)", true, false},
+    {"--title", "TEXT", "what to do, in a line", true, false},
+    {"--note", "TEXT", "a note", false, false},
+    {NULL, NULL, NULL, false, false},
+};
+
+static const struct cli_opt task_list_opts[] = {
+    {"--client", "ID", "only the tasks about this client", false, false},
+    {"--limit", "N", "at most N tasks (default: the server's, 100)", false, false},
+    {"--after", "CURSOR", "start after this cursor (the next page)", false, false},
+    {NULL, NULL, NULL, false, false},
+};
+
+static const struct cli_opt task_edit_opts[] = {
+    {"--due", "DATE", "the day it is due, YYYY-MM-DD", false, false},
+    {"--title", "TEXT", "what to do, in a line", false, false},
+    {"--note", "TEXT", "the note (\"\" empties it)", false, false},
+    {NULL, NULL, NULL, false, false},
+};
+
 static const struct cli_opt rule_add_opts[] = {
     {"--on", "ON",
      "what fires it: purchase:KIND, life:WHAT, income:up, income:down,\n"
@@ -556,6 +577,15 @@ static const struct cli_cmd commands[] = {
      done_opts, cmd_done},
     {"snooze", "ITEM", 1, 0, "put an agenda item off until a later day",
      "The item leaves the agenda and comes back on --until, as it was.\n", snooze_opts, cmd_snooze},
+    {"task add", "[CLIENT]", 0, 1, "add a task of your own, maybe about one of your clients",
+     "The task is on your agenda on its --due day, and after it, as overdue,\n"
+     "until it is done, snoozed or dismissed (folio done ITEM ...). A task\n"
+     "about a client goes with the client (reassignment, bundles).\n",
+     task_add_opts, cmd_task_add},
+    {"task list", "", 0, 0, "list your tasks by due day", NULL, task_list_opts, cmd_task_list},
+    {"task edit", "ID", 1, 0, "change a task's due day, title or note", NULL, task_edit_opts,
+     cmd_task_edit},
+    {"task remove", "ID", 1, 0, "remove a task", NULL, NULL, cmd_task_remove},
     {"dismiss", "ITEM", 1, 0, "take an agenda item off the agenda for good",
      "folio agenda --state dismissed lists what was dismissed.\n", done_opts, cmd_dismiss},
     {"alert list", "", 0, 0, "list the alerts in force on a day or later", NULL, alert_list_opts,

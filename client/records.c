@@ -401,6 +401,27 @@ size_t rec_agenda_item(const void *list, size_t i, struct out_field *f)
     return copy_fields(fields, ARRAY_SIZE(fields), f);
 }
 
+size_t rec_task(const void *list, size_t i, struct out_field *f)
+{
+    const Folio__Task *t = ((const Folio__Task *const *)list)[i];
+    const struct out_field fields[] = {
+        OUT_U("id", "id", t->id),
+        OUT_S("due", "due", t->due),
+        {.key = "client_id",
+         .label = "client id",
+         .card_only = true,
+         .type = OUT_NSTR,
+         .s = maybe(t->client_id)},
+        {.key = "client_name", .label = "client", .type = OUT_NSTR, .s = maybe(t->client_name)},
+        OUT_S("title", "title", t->title),
+        {.key = "note", .label = "note", .type = OUT_NSTR, .s = maybe(t->note)},
+        OUT_T("created_at", NULL, t->created_at),
+        OUT_T("updated_at", NULL, t->updated_at),
+    };
+    _Static_assert(ARRAY_SIZE(fields) <= REC_FIELDS_MAX, "REC_FIELDS_MAX");
+    return copy_fields(fields, ARRAY_SIZE(fields), f);
+}
+
 size_t rec_agenda_mark(const void *list, size_t i, struct out_field *f)
 {
     const Folio__AgendaState *mark = ((const Folio__AgendaState *const *)list)[i];
@@ -647,6 +668,13 @@ void rec_print_answer(const Folio__Response *r)
         break;
     case FOLIO__RESPONSE__RESULT_REASSIGN:
         rec_object("reassignment", &r->reassign, rec_reassign);
+        break;
+    case FOLIO__RESPONSE__RESULT_TASK:
+        rec_object("task", &r->task, rec_task);
+        break;
+    case FOLIO__RESPONSE__RESULT_TASKS:
+        rec_table("tasks", "no tasks", r->tasks->tasks, r->tasks->n_tasks, rec_task);
+        rec_page_next("--after", r->tasks->next);
         break;
     default:
         break;

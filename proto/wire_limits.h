@@ -19,5 +19,7 @@
 #define FOLIO_AGENDA_ID_MIN     4    /* hex digits that may name an item (done, snooze ...) */
 #define FOLIO_AGENDA_NOTE_MAX   1000 /* bytes of the note a mark is made with (--note) */
 #define FOLIO_SNOOZE_DAYS_MAX   366  /* days an item may be snoozed for (--until) */
+#define FOLIO_TASK_TITLE_MAX    200  /* bytes of a task's title (--title) */
+#define FOLIO_TASK_NOTE_MAX     1000 /* bytes of a task's note (--note) */
 
 #endif

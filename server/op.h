@@ -109,7 +109,11 @@
     X(EVENT_EDIT, event_edit, SESSION, NONE, NULL, NULL, op_event_edit_write, NULL) \
     X(EVENT_REMOVE, event_remove, SESSION, NONE, NULL, NULL, op_event_remove_write, NULL) \
     X(AGENDA_MARK, agenda_mark, SESSION, HEAVY_READ, op_agenda_mark_read, \
-      NULL, op_agenda_mark_write, NULL)
+      NULL, op_agenda_mark_write, NULL) \
+    X(TASK_ADD, task_add, AGENT, NONE, NULL, NULL, op_task_add_write, NULL) \
+    X(TASK_LIST, task_list, SESSION, HEAVY_READ, op_task_list_read, NULL, NULL, NULL) \
+    X(TASK_EDIT, task_edit, SESSION, NONE, NULL, NULL, op_task_edit_write, NULL) \
+    X(TASK_REMOVE, task_remove, SESSION, NONE, NULL, NULL, op_task_remove_write, NULL)
 // clang-format on
 
 struct op {
@@ -246,6 +250,12 @@ int op_agenda_mark_write(struct request *req, MDB_txn *txn);
  * the close is noted on the timeline. 0 or a store error. */
 int op_agenda_close_follow_ups(struct request *req, MDB_txn *txn, const uint8_t client_id[16],
                                const Folio__Client *client, const Folio__TimelineEvent *contact);
+
+/* op_task.c */
+int op_task_add_write(struct request *req, MDB_txn *txn);
+int op_task_list_read(struct request *req, MDB_txn *txn);
+int op_task_edit_write(struct request *req, MDB_txn *txn);
+int op_task_remove_write(struct request *req, MDB_txn *txn);
 
 /* op_reassign.c */
 int op_reassign_read(struct request *req, MDB_txn *txn);

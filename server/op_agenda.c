@@ -15,7 +15,8 @@
  * (store_agenda_state.h) before it is kept: the state asked for decides
  * whether it is shown. A snoozed item is not shown where it was but on the
  * day it comes back, from the copy its mark keeps (the SNOOZED walk). Open
- * follow-ups whose day passed before the first day come first, as overdue.
+ * follow-ups and tasks whose day passed before the first day come first, as
+ * overdue.
  *
  * Marking (done, snooze, dismiss) finds an item by its id the same way: the
  * same walks over a year either side of today, with agenda_add matching ids
@@ -43,6 +44,7 @@
 #include "store_offer.h"
 #include "store_partner.h"
 #include "store_rule.h"
+#include "store_task.h"
 
 #define AGENDA_DAYS_DEFAULT 7
 /* How far either side of today a mark looks for the item it names: as far
@@ -826,6 +828,51 @@ static int agenda_calendar(struct agenda *ag)
     return rc;
 }
 
+/* ---------------------------------------------------------------- tasks */
+
+/* A task is on its due day; an open one whose day passed is overdue. */
+static int agenda_task(void *ctx, const struct store_agenda_key *key, const void *value,
+                       size_t value_len)
+{
+    (void)value;
+    (void)value_len;
+    struct agenda *ag = ctx;
+    struct arena scratch;
+    arena_init(&scratch, 0);
+    Folio__Task *task;
+    Folio__Client *client = NULL;
+    uint8_t client_id[STORE_CLIENT_ID_BYTES];
+    int rc = store_task_get(ag->store, ag->txn, key->seq, &scratch, &task);
+    if (rc == 0 && task->client_id[0] != '\0' &&
+        (client_id_parse(task->client_id, client_id) != 0 ||
+         store_client_get(ag->store, ag->txn, client_id, &scratch, &client) != 0))
+        rc = MDB_NOTFOUND; /* the index outlived its client */
+    if (rc == 0) {
+        char ref[24], about[24];
+        snprintf(ref, sizeof(ref), "%" PRIu64, task->id);
+        /* Its creation, not its id: a bundle gives tasks new ids. */
+        snprintf(about, sizeof(about), "%" PRId64, task->created_at);
+        int64_t day = agenda_day_of_key(key->date);
+        bool overdue = day < ag->start;
+        struct agenda_candidate c = {
+            .kind = "task",
+            .day = overdue ? ag->start : day,
+            .priority = overdue ? AGENDA_OVERDUE : AGENDA_FOLLOW_UP,
+            .client_id = task->client_id,
+            .client_name = client != NULL ? client->name : "",
+            .title = task->title,
+            .suggestion = task->note,
+            .ref = ref,
+            .origin = day,
+            .about = about,
+            .due = overdue ? day : 0,
+        };
+        rc = agenda_add(ag, &c);
+    }
+    arena_free(&scratch);
+    return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
 /* ---------------------------------------------------------------- snoozed items */
 
 /* A snoozed item comes back on its day from the copy its mark keeps; one
@@ -901,6 +948,8 @@ static int agenda_walk(struct agenda *ag)
     if ((rc = agenda_birthdays(ag)) == 0 &&
         (rc = store_agenda_each(ag->store, txn, ag->owner_id, STORE_AGENDA_FOLLOW_UP,
                                 open ? 0 : from, to, agenda_follow_up, ag)) == 0 &&
+        (rc = store_agenda_each(ag->store, txn, ag->owner_id, STORE_AGENDA_TASK, open ? 0 : from,
+                                to, agenda_task, ag)) == 0 &&
         (rc = store_agenda_each(ag->store, txn, ag->owner_id, STORE_AGENDA_OFFER, from, to,
                                 agenda_offer, ag)) == 0 &&
         (rc = store_agenda_each(ag->store, txn, ag->owner_id, STORE_AGENDA_COUPON, from, to,

@@ -18,7 +18,7 @@
 #include "array_size.h"
 #include "store_audit.h"
 
-#define STORE_MAX_DBS 32 /* the tables of store.h, with room to add */
+#define STORE_MAX_DBS 48 /* the tables of store.h, with room to add */
 
 #define STORE_SCHEMA_KEY "schema_version"
 
@@ -107,6 +107,8 @@ static int store_open_tables(struct store *s, MDB_txn *txn)
         {"tombstones", &s->tombstones, 0},
         {"client_search", &s->client_search, 0},
         {"agenda_states", &s->agenda_states, 0},
+        {"tasks", &s->tasks, 0},
+        {"tasks_by_client", &s->tasks_by_client, 0},
     };
     int rc = mdb_dbi_open(txn, "meta", MDB_CREATE, &s->meta);
     if (rc == 0)

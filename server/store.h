@@ -69,6 +69,8 @@ struct store {
     MDB_dbi tombstones;        /* erased client id (16 bytes) -> erased at (i64 BE) */
     MDB_dbi client_search;     /* owner id + kind + token + client id -> name (store_search.h) */
     MDB_dbi agenda_states;     /* subject + item id -> AgendaState (store_agenda_state.h) */
+    MDB_dbi tasks;             /* task id (u64 BE) -> Task (store_task.h) */
+    MDB_dbi tasks_by_client;   /* client id + task id -> empty: one client's tasks */
     size_t map_size;
     pthread_rwlock_t resize_lock;
     _Atomic(MDB_txn *) idle_read; /* a reset read transaction, or NULL */

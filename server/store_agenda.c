@@ -70,6 +70,7 @@ static size_t agenda_key(uint8_t out[AGENDA_KEY_MAX], const struct store_agenda_
         n += 8;
         break;
     case STORE_AGENDA_OFFER:
+    case STORE_AGENDA_TASK:
         store_key_u64(out + n, key->seq);
         n += 8;
         break;
@@ -112,6 +113,7 @@ static bool agenda_key_parse(const MDB_val *k, enum store_agenda_kind kind,
         key->seq = store_u64_from_key(p + 16);
         return true;
     case STORE_AGENDA_OFFER:
+    case STORE_AGENDA_TASK:
         if (rest != 8)
             return false;
         key->seq = store_u64_from_key(p);

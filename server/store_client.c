@@ -11,7 +11,8 @@
  * They also keep the client's search entries (store_search.h) and its
  * BIRTHDAY agenda entry in step, and erasure
  * removes the FOLLOW_UP and EVENT entries its timeline stands behind
- * (store_agenda.h) and its agenda marks (store_agenda_state.h).
+ * (store_agenda.h), its agenda marks (store_agenda_state.h) and the tasks
+ * about it (store_task.h).
  *
  * Walks over a portfolio unpack each record with the default allocator and
  * free it at once, so a walk costs one record's memory however big the
@@ -29,6 +30,7 @@
 #include "client_summary.h"
 #include "store_agenda.h"
 #include "store_agenda_state.h"
+#include "store_task.h"
 #include "store_search.h"
 
 #define CLIENT_LIST_MAX    1000
@@ -201,7 +203,8 @@ int store_client_delete(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CL
     rc = store_search_update(s, txn, id, old, NULL);
     folio__client__free_unpacked(old, NULL);
     if (rc != 0 || (rc = birthday_entry(s, txn, id, owner_id, birthday, false)) != 0 ||
-        (rc = store_agenda_state_delete_client(s, txn, id, owner_id)) != 0)
+        (rc = store_agenda_state_delete_client(s, txn, id, owner_id)) != 0 ||
+        (rc = store_task_delete_client(s, txn, id)) != 0)
         return rc;
     MDB_val k = {STORE_CLIENT_ID_BYTES, (void *)id};
     rc = mdb_del(txn, s->clients, &k, NULL);

@@ -6,7 +6,8 @@
  * entries of the timeline have no such writer, so they are moved here the
  * way op_client.c writes them. The client's agenda marks are keyed by the
  * client and stay put; only their SNOOZED entries move
- * (store_agenda_state.h).
+ * (store_agenda_state.h). Tasks about the client go to its new owner
+ * (store_task.h).
  *
  * Offers and coupons are collected first and rewritten after the walk: the
  * puts delete and re-add the very index entries the walk would stand on.
@@ -21,6 +22,7 @@
 #include "client_record.h"
 #include "store_agenda.h"
 #include "store_agenda_state.h"
+#include "store_task.h"
 #include "store_client.h"
 #include "store_coupon.h"
 #include "store_offer.h"
@@ -186,7 +188,8 @@ int store_portfolio_move(struct store *s, MDB_txn *txn, Folio__Client *client, u
                                     to_owner_id)) != 0 ||
          (rc = portfolio_index_move(s, txn, s->coupons_by_client, id, COUPON_CODE_MAX + 1,
                                     COUPON_CODE_MAX, portfolio_coupon_move, to_owner_id)) != 0 ||
-         (rc = store_agenda_state_move(s, txn, id, from, to_owner_id)) != 0))
+         (rc = store_agenda_state_move(s, txn, id, from, to_owner_id)) != 0 ||
+         (rc = store_task_move_client(s, txn, id, to_owner_id)) != 0))
         return rc;
     /* store_client_put moves clients_by_owner and the BIRTHDAY entry. */
     client->owner_id = to_owner_id;

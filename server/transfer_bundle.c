@@ -24,11 +24,13 @@
 #include "calendar.h"
 #include "client_record.h"
 #include "agenda_mark.h"
+#include "task.h"
 #include "coupon.h"
 #include "offer.h"
 #include "store_agenda.h"
 #include "store_client.h"
 #include "store_agenda_state.h"
+#include "store_task.h"
 #include "store_coupon.h"
 #include "store_offer.h"
 #include "store_partner.h"
@@ -256,6 +258,22 @@ static int transfer_read_state(struct transfer_walk *walk, const uint8_t *key, s
     return 0;
 }
 
+static int transfer_read_task(struct transfer_walk *walk, const uint8_t *key, size_t key_len,
+                              const MDB_val *value, struct arena *a, Folio__BundleRecord *rec)
+{
+    (void)value;
+    (void)key_len;
+    Folio__Task *task;
+    int rc = store_task_get(walk->s, walk->txn, store_u64_from_key(key), a, &task);
+    if (rc != 0)
+        return rc;
+    task->id = 0;
+    task->owner_id = 0;
+    rec->item_case = FOLIO__BUNDLE_RECORD__ITEM_TASK;
+    rec->task = task;
+    return 0;
+}
+
 static int transfer_read_client(struct transfer_walk *walk, const uint8_t *key, size_t key_len,
                                 const MDB_val *value, struct arena *a, Folio__BundleRecord *rec)
 {
@@ -306,6 +324,7 @@ static int transfer_walk_client(struct transfer_walk *walk, const uint8_t id[16]
         {walk, walk->s->offers_by_client, 8, 8, &h->offers, transfer_read_offer},
         {walk, walk->s->coupons_by_client, 1, TRANSFER_CODE_MAX, &h->coupons, transfer_read_coupon},
         {walk, walk->s->agenda_states, 8, 8, &h->agenda_states, transfer_read_state},
+        {walk, walk->s->tasks_by_client, 8, 8, &h->tasks, transfer_read_task},
     };
     for (size_t i = 0; i < ARRAY_SIZE(indexes) && rc == 0; i++)
         rc = store_each_with_prefix(walk->txn, indexes[i].dbi, id, 16, transfer_walk_entry,
@@ -354,7 +373,7 @@ int transfer_bundle_write(struct store *s, MDB_txn *txn, int fd, const struct fi
     header->public_key.data = (uint8_t *)key->public_key;
     header->public_key.len = sizeof(key->public_key);
     header->clients = header->events = header->offers = header->coupons = 0;
-    header->agenda_states = 0;
+    header->agenda_states = header->tasks = 0;
     struct transfer_walk walk = {.s = s, .txn = txn, .header = header};
     int rc = transfer_walk(&walk, sel);
     if (rc != 0)
@@ -520,6 +539,22 @@ static int transfer_shape_state(struct transfer_shape *sh, Folio__AgendaState *s
     return 0;
 }
 
+static int transfer_shape_task(struct transfer_shape *sh, Folio__Task *task)
+{
+    int rc = transfer_shape_owned(sh, task->client_id, "a task");
+    if (rc != 0)
+        return rc;
+    const char *why = task_validate(task);
+    if (why != NULL)
+        return transfer_refuse(sh, FOLIO__CODE__INVALID_ARGUMENT,
+                               "bundle: a task about client %s: %s", sh->client_text, why);
+    task->id = 0;
+    task->owner_id = sh->rules->agent_id;
+    task->client_id = sh->client_text;
+    task->client_name = (char *)"";
+    return 0;
+}
+
 static int transfer_shape_card(struct transfer_shape *sh, Folio__AgentCard *card)
 {
     const char *why = agent_card_validate(card);
@@ -546,6 +581,8 @@ static int transfer_shape_record(struct transfer_shape *sh, Folio__BundleRecord 
         return transfer_shape_card(sh, rec->card);
     case FOLIO__BUNDLE_RECORD__ITEM_AGENDA_STATE:
         return transfer_shape_state(sh, rec->agenda_state);
+    case FOLIO__BUNDLE_RECORD__ITEM_TASK:
+        return transfer_shape_task(sh, rec->task);
     default: /* the header and the end: bundle_verify checked them */
         return 0;
     }
@@ -827,6 +864,8 @@ static int transfer_apply_one(void *ctx, struct transfer_shape *sh, Folio__Bundl
         return store_agenda_state_put(ap->s, ap->txn, ap->client, ap->rules->agent_id,
                                       strtoull(rec->agenda_state->item_id, NULL, 16),
                                       rec->agenda_state);
+    case FOLIO__BUNDLE_RECORD__ITEM_TASK:
+        return store_task_put(ap->s, ap->txn, rec->task);
     default:
         return 0;
     }

@@ -20,6 +20,9 @@ U=00000000-0000-4000-8000-000000000000
 for args in "agenda --days 0" "agenda --days x" "agenda --date 2026-02-30" "agenda extra" \
   "agenda --state later" "done" "done xyz1" "done abc" "done 0123456789abcdef0" \
   "snooze abcd" "snooze abcd --until 2026-02-30" "dismiss" "done abcd --date x" \
+  "task add" "task add --due 2026-03-01" "task add --title x" "task add --due x --title x" \
+  "task add a b --due 2026-03-01 --title x" "task list --limit 0" "task edit" "task edit 1" \
+  "task edit x --title y" "task edit 1 --due 2026-02-30" "task remove" "task remove 0" \
   "admin rule add --on birthday" "admin rule add --suggest x" \
   "admin rule add --on birthday --suggest x --window -1" "admin rule remove" \
   "admin rule remove abc" "admin rule remove 0" "admin calendar set" \
@@ -385,6 +388,43 @@ json_check "done of no item: NOT_FOUND" "$ERR" 'd["error"]["code"] == "NOT_FOUND
 run "" "$FOLIO" --json snooze "$holiday" --until 2026-03-21
 expect "snooze until today exits 2" 2
 json_check "snooze until today names --until" "$ERR" '"--until" in d["error"]["message"]'
+
+# ---------------------------------------------------------------- tasks
+
+run "" "$FOLIO" task add "${ana:0:8}" --due 2026-03-24 --title "bring the contract" --note "two copies"
+expect "task add about a client (by a prefix of its id)" 0 "bring the contract"
+run "" "$FOLIO" --json task add --due 2026-03-20 --title "renew the licence"
+expect "task add of one's own" 0
+own=$(json_get "$OUT" 'd["task"]["id"]')
+json_check "a task of one's own has no client" "$OUT" 'd["task"]["client_id"] is None'
+run "" "$FOLIO" --json agenda --date 2026-03-21 --days 7
+agenda_has "the missed task is overdue, first" "$OUT" "
+i is d['items'][0] and i['kind'] == 'task' and i['title'] == 'renew the licence' and
+i['days_late'] == 1 and i['client_id'] is None"
+agenda_has "the task about a client is on its day" "$OUT" "
+i['kind'] == 'task' and i['date'] == '2026-03-24' and i['client_id'] == '$ana' and
+i['suggestion'] == 'two copies'"
+run "" "$FOLIO" task list
+expect "task list human" 0 "bring the contract"
+header=$(head -1 <<<"$OUT" | tr -s ' ')
+[[ $header == "ID DUE CLIENT TITLE NOTE" ]] && pass "task list table columns" ||
+  fail "task list table columns" "$header"
+run "" "$FOLIO" --json task list --limit 1
+json_check "task list pages by due day" "$OUT" "
+[t['id'] for t in d['tasks']] == [$own] and d['next'] is not None"
+run "" "$FOLIO" --json task list --after "$(json_get "$OUT" 'd["next"]')"
+json_check "the next page" "$OUT" "
+[t['title'] for t in d['tasks']] == ['bring the contract'] and d['next'] is None"
+run "" "$FOLIO" --json task edit "$own" --title "renew the driving licence"
+expect "task edit" 0
+json_check "task edit answers with the task" "$OUT" 'd["task"]["title"] == "renew the driving licence"'
+run "" "$FOLIO" task remove "$own"
+expect "task remove" 0
+run "" "$FOLIO" --json task list --client "$ana"
+json_check "task list --client" "$OUT" "len(d['tasks']) == 1"
+run "" "$FOLIO" --json task edit "$own" --title x
+expect "a removed task is gone" 1
+json_check "NOT_FOUND" "$ERR" 'd["error"]["code"] == "NOT_FOUND"'
 
 export FOLIO_CONFIG=$bob_cfg
 run "" "$FOLIO" --json agenda --date 2026-03-10 --days 1

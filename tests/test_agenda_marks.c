@@ -21,6 +21,7 @@
 #include "folioclient_reassign.h"
 #include "folioclient_transfer.h"
 #include "harness.h"
+#include "wire_limits.h"
 
 #define PW_ALICE "alice-password"
 #define PW_BOB   "bob-password"
@@ -588,5 +589,222 @@ Test(agenda_marks, a_contact_closes_the_follow_ups_due_by_its_day)
     free(missed);
     free(ahead);
     free(fay);
+    finish();
+}
+
+/* ---------------------------------------------------------------- tasks */
+
+static uint64_t task_add(struct folio_connection *c, const char *client, const char *due,
+                         const char *title, const char *note)
+{
+    struct folio_error err = {0};
+    Folio__Task task = FOLIO__TASK__INIT;
+    task.client_id = (char *)(client ? client : "");
+    task.due = (char *)due;
+    task.title = (char *)title;
+    task.note = (char *)(note ? note : "");
+    Folio__TaskAdd op = FOLIO__TASK_ADD__INIT;
+    op.task = &task;
+    Folio__Response *r = harness_ok(folio_task_add(c, &op, &err), &err);
+    cr_assert_eq(r->result_case, FOLIO__RESPONSE__RESULT_TASK);
+    uint64_t id = r->task->id;
+    cr_assert(id > 0);
+    folio_response_free(r);
+    return id;
+}
+
+static Folio__Response *task_list(struct folio_connection *c, const char *client, uint32_t limit,
+                                  const char *after)
+{
+    struct folio_error err = {0};
+    Folio__TaskList op = FOLIO__TASK_LIST__INIT;
+    op.client_id = (char *)(client ? client : "");
+    op.limit = limit;
+    op.after = (char *)(after ? after : "");
+    Folio__Response *r = harness_ok(folio_task_list(c, &op, &err), &err);
+    cr_assert_eq(r->result_case, FOLIO__RESPONSE__RESULT_TASKS);
+    return r;
+}
+
+static Folio__Response *task_remove(struct folio_connection *c, uint64_t id,
+                                    struct folio_error *err)
+{
+    Folio__TaskRemove op = FOLIO__TASK_REMOVE__INIT;
+    op.id = id;
+    return folio_task_remove(c, &op, err);
+}
+
+static size_t tasks_of(struct folio_connection *c)
+{
+    Folio__Response *r = task_list(c, NULL, 100, NULL);
+    size_t n = r->tasks->n_tasks;
+    folio_response_free(r);
+    return n;
+}
+
+static Folio__Response *task_edit(struct folio_connection *c, uint64_t id, const char *field,
+                                  const char *value, struct folio_error *err)
+{
+    char *fields[] = {(char *)field};
+    Folio__TaskEdit op = FOLIO__TASK_EDIT__INIT;
+    op.id = id;
+    op.fields = fields;
+    op.n_fields = field != NULL;
+    op.due = op.title = op.note = (char *)value;
+    return folio_task_edit(c, &op, err);
+}
+
+Test(agenda_marks, tasks_sit_on_the_agenda_and_go_overdue)
+{
+    char *gil = add_client(alice, "Gil", NULL, "2030-06-01", NULL);
+    uint64_t mine = task_add(alice, NULL, "2030-06-02", "renew the licence", NULL);
+    uint64_t his = task_add(alice, gil, "2030-06-04", "send the policy", "by post");
+    Folio__Response *r;
+    const Folio__Agenda *a = agenda(alice, TODAY, 7, NULL, &r);
+    cr_assert_str_eq(a->items[0]->kind, "task");
+    cr_assert_str_eq(a->items[0]->title, "renew the licence");
+    cr_assert(a->items[0]->overdue);
+    cr_assert_eq(a->items[0]->days_late, 1);
+    const Folio__AgendaItem *it = find(a, "task", gil);
+    cr_assert_not_null(it);
+    cr_assert_str_eq(it->date, "2030-06-04");
+    cr_assert_str_eq(it->client_name, "Gil");
+    cr_assert_str_eq(it->suggestion, "by post");
+    char *id = strdup(it->id);
+    folio_response_free(r);
+
+    /* Listed by due day, in pages. */
+    r = task_list(alice, NULL, 1, NULL);
+    cr_assert_eq(r->tasks->n_tasks, 1);
+    cr_assert_eq(r->tasks->tasks[0]->id, mine);
+    cr_assert_str_neq(r->tasks->next, "");
+    char *next = strdup(r->tasks->next);
+    folio_response_free(r);
+    r = task_list(alice, NULL, 1, next);
+    cr_assert_eq(r->tasks->n_tasks, 1);
+    cr_assert_eq(r->tasks->tasks[0]->id, his);
+    cr_assert_str_eq(r->tasks->tasks[0]->client_name, "Gil");
+    cr_assert_str_eq(r->tasks->next, "");
+    folio_response_free(r);
+    free(next);
+    r = task_list(alice, gil, 0, NULL);
+    cr_assert_eq(r->tasks->n_tasks, 1);
+    folio_response_free(r);
+
+    /* Moved to the 5th, it is on the 5th: another day, another item. */
+    struct folio_error err = {0};
+    folio_response_free(harness_ok(task_edit(alice, his, "due", "2030-06-05", &err), &err));
+    a = agenda(alice, TODAY, 7, NULL, &r);
+    it = find(a, "task", gil);
+    cr_assert_str_eq(it->date, "2030-06-05");
+    free(id);
+    id = strdup(it->id);
+    folio_response_free(r);
+    /* Done: off the agenda, and no call recorded. */
+    mark(alice, id, "done", NULL, NULL);
+    cr_assert_not(shown(alice, TODAY, 7, NULL, id));
+    char *contact = last_contact(alice, gil);
+    cr_assert_str_eq(contact, "2030-06-01");
+    free(contact);
+    /* Removed: off the list and the agenda. */
+    folio_response_free(harness_ok(task_remove(alice, mine, &err), &err));
+    cr_assert_eq(tasks_of(alice), 1);
+    a = agenda(alice, TODAY, 7, NULL, &r);
+    cr_assert_null(find(a, "task", NULL));
+    folio_response_free(r);
+    free(id);
+    free(gil);
+    finish();
+}
+
+Test(agenda_marks, task_refusals)
+{
+    char *gil = add_client(alice, "Gil", NULL, "2030-06-01", NULL);
+    uint64_t id = task_add(alice, gil, "2030-06-04", "send the policy", NULL);
+    struct folio_error err = {0};
+    Folio__Task task = FOLIO__TASK__INIT;
+    task.due = (char *)"2030-02-30";
+    task.title = (char *)"x";
+    Folio__TaskAdd op = FOLIO__TASK_ADD__INIT;
+    op.task = &task;
+    harness_refused(folio_task_add(alice, &op, &err), &err, FOLIO__CODE__INVALID_ARGUMENT);
+    cr_assert(strstr(err.message, "due:") != NULL, "%s", err.message);
+    task.due = (char *)"2030-06-04";
+    task.title = (char *)"";
+    harness_refused(folio_task_add(alice, &op, &err), &err, FOLIO__CODE__INVALID_ARGUMENT);
+    cr_assert(strstr(err.message, "title:") != NULL, "%s", err.message);
+    char long_title[FOLIO_TASK_TITLE_MAX + 2];
+    memset(long_title, 'a', sizeof(long_title) - 1);
+    long_title[sizeof(long_title) - 1] = '\0';
+    task.title = long_title;
+    harness_refused(folio_task_add(alice, &op, &err), &err, FOLIO__CODE__INVALID_ARGUMENT);
+    cr_assert(strstr(err.message, "title:") != NULL, "%s", err.message);
+    /* Another agent's client, another agent's task: not there. */
+    task.title = (char *)"x";
+    task.client_id = gil;
+    harness_refused(folio_task_add(bob, &op, &err), &err, FOLIO__CODE__NOT_FOUND);
+    harness_refused(task_edit(bob, id, "title", "mine now", &err), &err, FOLIO__CODE__NOT_FOUND);
+    harness_refused(task_remove(bob, id, &err), &err, FOLIO__CODE__NOT_FOUND);
+    harness_refused(task_edit(alice, id, NULL, NULL, &err), &err, FOLIO__CODE__INVALID_ARGUMENT);
+    harness_refused(task_edit(alice, id, "owner", "bob", &err), &err,
+                    FOLIO__CODE__INVALID_ARGUMENT);
+    harness_refused(task_edit(alice, id, "due", "soon", &err), &err, FOLIO__CODE__INVALID_ARGUMENT);
+    Folio__TaskList list = FOLIO__TASK_LIST__INIT;
+    list.after = (char *)"not-a-cursor";
+    harness_refused(folio_task_list(alice, &list, &err), &err, FOLIO__CODE__INVALID_ARGUMENT);
+    /* Nothing changed. */
+    cr_assert_eq(tasks_of(alice), 1);
+    cr_assert_eq(tasks_of(bob), 0);
+    Folio__Response *r = task_list(alice, NULL, 0, NULL);
+    cr_assert_str_eq(r->tasks->tasks[0]->title, "send the policy");
+    cr_assert_str_eq(r->tasks->tasks[0]->due, "2030-06-04");
+    folio_response_free(r);
+    free(gil);
+    finish();
+}
+
+Test(agenda_marks_own, tasks_move_with_their_client_travel_in_bundles_and_go_with_erasure)
+{
+    char *gil = add_client(alice, "Gil", NULL, "2030-06-01", NULL);
+    task_add(alice, gil, "2030-06-04", "send the policy", NULL);
+    task_add(alice, NULL, "2030-06-04", "my own", NULL);
+    struct folio_error err = {0};
+    const char *ids[] = {gil};
+    Folio__Response *r =
+        harness_ok(folio_reassign(root, alice_name, bob_name, ids, 1, false, &err), &err);
+    uint64_t move = r->reassign->id;
+    folio_response_free(r);
+    cr_assert_eq(tasks_of(alice), 1, "her own task stays");
+    cr_assert_eq(tasks_of(bob), 1);
+    Folio__Agenda *a = agenda(bob, TODAY, 7, NULL, &r);
+    cr_assert_not_null(find(a, "task", gil));
+    folio_response_free(r);
+    folio_response_free(harness_ok(folio_reassign_undo(root, move, &err), &err));
+    cr_assert_eq(tasks_of(alice), 2);
+    cr_assert_eq(tasks_of(bob), 0);
+
+    char path[PATH_MAX + 16];
+    snprintf(path, sizeof(path), "%s/tasks.bundle", srv.root);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    cr_assert(fd >= 0);
+    r = harness_ok(folio_export_to_fd(alice, NULL, ids, 1, true, NULL, fd, NULL, NULL, &err), &err);
+    cr_assert_eq(r->transfer->header->tasks, 1);
+    folio_response_free(r);
+    close(fd);
+    cr_assert_eq(tasks_of(alice), 1, "released with its client");
+    fd = open(path, O_RDONLY);
+    struct stat st;
+    cr_assert(fstat(fd, &st) == 0);
+    folio_response_free(harness_ok(folio_import_from_fd(alice, fd, (uint64_t)st.st_size, NULL,
+                                                        false, false, false, NULL, NULL, &err),
+                                   &err));
+    close(fd);
+    cr_assert_eq(tasks_of(alice), 2, "back with its client");
+    a = agenda(alice, TODAY, 7, NULL, &r);
+    cr_assert_not_null(find(a, "task", gil));
+    folio_response_free(r);
+    folio_response_free(harness_ok(folio_client_erase(alice, gil, &err), &err));
+    cr_assert_eq(tasks_of(alice), 1, "erased with its client");
+    free(gil);
     finish();
 }

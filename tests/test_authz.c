@@ -992,6 +992,73 @@ static void build_agenda_mark(struct authz_cell *c)
     CELL_SET(c, m);
 }
 
+static void build_task_add(struct authz_cell *c)
+{
+    Folio__Task *task = cell_alloc(c, sizeof(*task));
+    folio__task__init(task);
+    task->client_id = fx.client_id;
+    task->due = TODAY;
+    task->title = "call about the renewal";
+    Folio__TaskAdd *m = cell_alloc(c, sizeof(*m));
+    folio__task_add__init(m);
+    m->task = task;
+    CELL_SET(c, m);
+    cell_no_client(c, fx.client_id);
+}
+
+static void build_task_list_client(struct authz_cell *c)
+{
+    Folio__TaskList *m = cell_alloc(c, sizeof(*m));
+    folio__task_list__init(m);
+    m->client_id = fx.client_id;
+    CELL_SET(c, m);
+    cell_no_client(c, fx.client_id);
+}
+
+static void build_task_list_all(struct authz_cell *c)
+{
+    build_task_list_client(c);
+    c->req.task_list->client_id = "";
+}
+
+/* A fresh task of the owner's, about its client. */
+static uint64_t authz_add_task(void)
+{
+    Folio__Task task = FOLIO__TASK__INIT;
+    task.client_id = fx.client_id;
+    task.due = TODAY;
+    task.title = "a task to change";
+    Folio__TaskAdd op = FOLIO__TASK_ADD__INIT;
+    op.task = &task;
+    struct folio_error err = {0};
+    Folio__Response *r = harness_ok(folio_task_add(fx.conn[AS_OWNER], &op, &err), &err);
+    uint64_t id = r->task->id;
+    folio_response_free(r);
+    return id;
+}
+
+static void build_task_edit(struct authz_cell *c)
+{
+    static char *fields[] = {"title"};
+    Folio__TaskEdit *m = cell_alloc(c, sizeof(*m));
+    folio__task_edit__init(m);
+    m->id = authz_add_task();
+    m->fields = fields;
+    m->n_fields = 1;
+    m->title = "changed";
+    CELL_SET(c, m);
+    snprintf(c->not_found, sizeof(c->not_found), "no task %llu", (unsigned long long)m->id);
+}
+
+static void build_task_remove(struct authz_cell *c)
+{
+    Folio__TaskRemove *m = cell_alloc(c, sizeof(*m));
+    folio__task_remove__init(m);
+    m->id = authz_add_task();
+    CELL_SET(c, m);
+    snprintf(c->not_found, sizeof(c->not_found), "no task %llu", (unsigned long long)m->id);
+}
+
 /* ---------------------------------------------------------------- rows: reassignment, firm */
 
 /* A fresh client of the owner's, to the agent `to`. */
@@ -1380,6 +1447,18 @@ static const struct authz_row authz_rows[] = {
     {"agenda", NULL, build_agenda,
      {OK, OK, OK, OK, OK, UNAUTH, UNAUTH, UNAUTH}, 0, SHOWS_CLIENT},
     {"agenda_mark", NULL, build_agenda_mark,
+     {OK, NOTFOUND, NOTFOUND, NOTFOUND, NOTFOUND, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
+    /* Agents add tasks, about their own clients only. */
+    {"task_add", NULL, build_task_add,
+     {OK, NOTFOUND, DENIED, DENIED, DENIED, UNAUTH, UNAUTH, UNAUTH}, 0, SHOWS_CLIENT},
+    {"task_list", "the client's", build_task_list_client,
+     {OK, NOTFOUND, NOTFOUND, NOTFOUND, NOTFOUND, UNAUTH, UNAUTH, UNAUTH}, 0, SHOWS_CLIENT},
+    /* Everyone lists its own tasks: none of them the owner's. */
+    {"task_list", "all", build_task_list_all,
+     {OK, OK, OK, OK, OK, UNAUTH, UNAUTH, UNAUTH}, 0, SHOWS_CLIENT},
+    {"task_edit", NULL, build_task_edit,
+     {OK, NOTFOUND, NOTFOUND, NOTFOUND, NOTFOUND, UNAUTH, UNAUTH, UNAUTH}, 0, SHOWS_CLIENT},
+    {"task_remove", NULL, build_task_remove,
      {OK, NOTFOUND, NOTFOUND, NOTFOUND, NOTFOUND, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
     /* Both agents in Office A: its office-admin may. */
     {"reassign", "within Office A", build_reassign_in_office,
