@@ -1,5 +1,6 @@
 /* cmd_agenda.c - folio agenda: what to do, day by day, and marking its
  * items done, snoozed or dismissed. */
+#include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
@@ -19,8 +20,31 @@ static void show_agenda(const Folio__Response *r)
     rec_table("items", "nothing to do", agenda->items, agenda->n_items, rec_agenda_item);
     const struct out_field tail[] = {OUT_B("truncated", NULL, agenda->truncated)};
     out_fields(tail, 1);
-    if (agenda->truncated)
-        out_hint("more items than fit in one answer: ask for fewer --days");
+    rec_page_next("--after", agenda->next);
+}
+
+/* --kind: a comma list, split in place into kinds (at most max). */
+static int agenda_kinds(struct cli *cli, char *list, char **kinds, size_t max, size_t *n)
+{
+    static const char *const known[] = {"birthday", "follow-up", "task",        "offer",
+                                        "coupon",   "alert",     "opportunity", "stay-in-touch",
+                                        "holiday",  "season"};
+    *n = 0;
+    for (char *save = NULL, *k = strtok_r(list, ",", &save); k != NULL;
+         k = strtok_r(NULL, ",", &save)) {
+        size_t i = 0;
+        while (i < sizeof(known) / sizeof(known[0]) && strcmp(k, known[i]) != 0)
+            i++;
+        if (i == sizeof(known) / sizeof(known[0]) || *n == max)
+            return cli_usage(cli,
+                             "--kind: a comma list of birthday, follow-up, task, offer, coupon, "
+                             "alert, opportunity, stay-in-touch, holiday or season, not \"%.40s\"",
+                             k);
+        kinds[(*n)++] = k;
+    }
+    if (*n == 0)
+        return cli_usage(cli, "--kind: name at least one kind");
+    return CLI_OK;
 }
 
 int cmd_agenda(struct cli *cli)
@@ -36,6 +60,19 @@ int cmd_agenda(struct cli *cli)
         strcmp(state, "all") != 0)
         return cli_usage(cli, "--state: open, done, snoozed, dismissed or all, not \"%.40s\"",
                          state);
+    char kind_list[256], *kinds[16];
+    const char *kind = cli_opt(cli, "--kind");
+    if (kind != NULL) {
+        snprintf(kind_list, sizeof(kind_list), "%s", kind);
+        if (agenda_kinds(cli, kind_list, kinds, sizeof(kinds) / sizeof(kinds[0]), &query.n_kinds) !=
+            CLI_OK)
+            return CLI_USAGE;
+        query.kinds = kinds;
+    }
+    if (cli_opt_u32(cli, "--limit", 1, FOLIO_PAGE_MAX, &query.limit) != CLI_OK ||
+        cli_opt_u64(cli, "--alert", 1, &query.alert) != CLI_OK)
+        return CLI_USAGE;
+    query.after = folio_text(cli_opt(cli, "--after"));
     query.date = folio_text(date);
     query.state = folio_text(state);
     int rc = cli_connect_session(cli, NULL);

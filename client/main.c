@@ -195,6 +195,14 @@ static const struct cli_opt agenda_opts[] = {
      "open (default: open items, and snoozed ones from the day they come\n"
      "                      back), done, snoozed, dismissed or all",
      false, false},
+    {"--kind", "KINDS",
+     "only these kinds, a comma list of birthday, follow-up, task, offer,\n"
+     "                      coupon, alert, opportunity, stay-in-touch, holiday, season",
+     false, false},
+    {"--limit", "N", "at most N items (default: the server's, 100)", false, false},
+    {"--after", "CURSOR", "start after this cursor (the next page)", false, false},
+    {"--alert", "ID", "the clients of this alert, one item each, instead of the agenda", false,
+     false},
     {NULL, NULL, NULL, false, false},
 };
 
@@ -296,6 +304,10 @@ static const struct cli_opt offer_add_opts[] = {
      false, false},
     {"--date", "DATE", "today, YYYY-MM-DD, for the status shown (default: the server's)", false,
      false},
+    {"--despite-alert", NULL,
+     "offer it even though an alert where the client lives says to avoid\n"
+     "                      the product (refused otherwise)",
+     false, false},
     {NULL, NULL, NULL, false, false},
 };
 
@@ -562,6 +574,14 @@ static const struct cli_cmd commands[] = {
      "firm's rules see in recent events, clients to stay in touch with,\n"
      "holidays and high-spending months. Each comes with what to suggest\n"
      "and what to avoid.\n"
+     "Priority on a day, first to last: overdue follow-ups and tasks, the\n"
+     "day's follow-ups and tasks, birthdays, offers and coupons about to\n"
+     "expire, alerts, opportunities, stay-in-touch, holidays, high-spending\n"
+     "months. An alert is one item for all the clients it covers (--alert ID\n"
+     "lists them); an opportunity whose product an alert in force where the\n"
+     "client lives says to avoid is held back, naming the alert. The answer\n"
+     "comes in pages of --limit items: any horizon up to 366 days, however\n"
+     "many clients; --after takes the cursor a page ends with.\n"
      "Every item has an id, derived from what it is about (the same birthday\n"
      "on the same day is always the same item), which folio done, snooze and\n"
      "dismiss take, or its first 4 or more hex digits. Follow-ups whose day\n"

@@ -396,6 +396,12 @@ size_t rec_agenda_item(const void *list, size_t i, struct out_field *f)
         OUT_B("overdue", NULL, item->overdue),
         OUT_U("days_late", NULL, item->days_late),
         {.key = "due", .label = "due", .card_only = true, .type = OUT_NSTR, .s = maybe(item->due)},
+        OUT_U("clients", NULL, item->clients),
+        {.key = "held_back",
+         .label = "held back",
+         .card_only = true,
+         .type = OUT_NSTR,
+         .s = maybe(item->held_back)},
     };
     _Static_assert(ARRAY_SIZE(fields) <= REC_FIELDS_MAX, "REC_FIELDS_MAX");
     return copy_fields(fields, ARRAY_SIZE(fields), f);

@@ -1,22 +1,25 @@
-/* op_agenda.c - `folio agenda`: what an agent should do over the next days.
+/* op_agenda.c - `folio agenda`: what an agent should do over the next days,
+ * as a worked list.
  *
  * Everything dated comes from the agenda index (store_agenda.h), one short
  * cursor walk per kind over the horizon's dates; only alerts and the
  * stay-in-touch check need the whole portfolio, and they share one walk.
- * Items are kept in a bounded max-heap ordered as the reply is (date,
- * priority, client name, client id), and the order of a candidate is
- * checked before anything is copied for it, so a huge portfolio costs a
- * walk, not memory: the request arena holds at most AGENDA_ITEMS_MAX items
- * however many qualify. Clients are read as summaries (client_summary.h),
- * never unpacked whole: the walk reads one index range and nothing else.
+ * The reply is one page: items are kept in a max-heap of the page's size
+ * (and one more, to know whether more follow) ordered as the reply is (day,
+ * priority, client name, client id, item id: a total order, so a page
+ * starts right after the cursor of the page before), each in memory of its
+ * own that is freed as soon as the heap drops it. So a horizon of any
+ * length over a portfolio of any size costs a walk and a page of memory,
+ * and is never refused for its size. Clients are read as summaries
+ * (client_summary.h), never unpacked whole.
  *
  * Every item has an id derived from what it is about (agenda_item_id), and
  * the agent's mark on it, if any, is looked up by that id under its client
- * (store_agenda_state.h) before it is kept: the state asked for decides
- * whether it is shown. A snoozed item is not shown where it was but on the
- * day it comes back, from the copy its mark keeps (the SNOOZED walk). Open
- * follow-ups and tasks whose day passed before the first day come first, as
- * overdue.
+ * (store_agenda_state.h) once the item is known to fall in the page: the
+ * state asked for decides whether it is shown. A snoozed item is not shown
+ * where it was but on the day it comes back, from the copy its mark keeps
+ * (the SNOOZED walk). Open follow-ups and tasks whose day passed before the
+ * first day come first, as overdue.
  *
  * Marking (done, snooze, dismiss) finds an item by its id the same way: the
  * same walks over a year either side of today, with agenda_add matching ids
@@ -52,26 +55,32 @@
 #define AGENDA_MARK_REACH FOLIO_AGENDA_DAYS_MAX
 #define AGENDA_ID_TEXT    FOLIO_AGENDA_ID_TEXT
 #define AGENDA_DAYS_MAX   FOLIO_AGENDA_DAYS_MAX
-#define AGENDA_ITEMS_MAX  5000
 /* Longest title: a follow-up's name and note, with room to spare. */
 #define AGENDA_TEXT_MAX (CLIENT_NAME_MAX + CLIENT_NOTES_MAX + 64)
 
+/* The order of items on one day, first to last (README "Loyalty work"):
+ * what is late, what is due today, the people, then the firm's occasions. */
 enum agenda_priority {
     AGENDA_OVERDUE = 0,
-    AGENDA_FOLLOW_UP = 1,
-    AGENDA_ALERT = 1,
+    AGENDA_FOLLOW_UP = 1, /* follow-ups and tasks */
     AGENDA_BIRTHDAY = 2,
-    AGENDA_OPPORTUNITY = 3,
-    AGENDA_OFFER = 3,
-    AGENDA_COUPON = 4,
-    AGENDA_STAY = 5,
-    AGENDA_HOLIDAY = 6,
-    AGENDA_SEASON = 7,
+    AGENDA_OFFER = 3, /* offers and coupons about to expire */
+    AGENDA_COUPON = 3,
+    AGENDA_ALERT = 4,
+    AGENDA_OPPORTUNITY = 5,
+    AGENDA_STAY = 6,
+    AGENDA_HOLIDAY = 7,
+    AGENDA_SEASON = 8,
 };
 
+/* One kept item, in memory of its own: an item the heap drops is freed at
+ * once, so a walk over a big portfolio holds at most a page of items
+ * however many it meets; the page is copied into the request's arena at
+ * the end. */
 struct agenda_entry {
     int64_t day;
-    Folio__AgendaItem item;
+    Folio__AgendaItem item; /* its strings point into text */
+    char text[];
 };
 
 /* Which marks an agenda shows (AgendaQuery.state). */
@@ -83,13 +92,35 @@ enum agenda_view {
     AGENDA_VIEW_ALL,
 };
 
+/* The kinds of item, as --kind names them and as items say them. */
+// clang-format off
+#define AGENDA_KINDS(X) \
+    X(BIRTHDAY, "birthday", "birthday") \
+    X(FOLLOW_UP, "follow-up", "follow_up") \
+    X(TASK, "task", "task") \
+    X(OFFER, "offer", "offer_expiring") \
+    X(COUPON, "coupon", "coupon_expiring") \
+    X(ALERT, "alert", "alert") \
+    X(OPPORTUNITY, "opportunity", "opportunity") \
+    X(STAY, "stay-in-touch", "stay_in_touch") \
+    X(HOLIDAY, "holiday", "holiday") \
+    X(SEASON, "season", "season")
+// clang-format on
+#define AGENDA_KIND_ENUM(name, flag, item) AGENDA_KIND_##name,
+enum agenda_kind { AGENDA_KINDS(AGENDA_KIND_ENUM) AGENDA_KIND_COUNT };
+#define AGENDA_KIND_ROW(name, flag, item) {flag, item},
+static const struct {
+    const char *flag; /* --kind */
+    const char *item; /* AgendaItem.kind */
+} agenda_kinds[] = {AGENDA_KINDS(AGENDA_KIND_ROW)};
+
 /* Marking: the items whose id starts with prefix. */
 struct agenda_match {
     const char *prefix;
     size_t len;
     size_t count; /* distinct ids seen, counting up to 2 */
     char id[AGENDA_ID_TEXT + 1];
-    Folio__AgendaItem *item; /* the first one's, in the arena */
+    struct agenda_entry *entry; /* the first one's, freed by agenda_free */
 };
 
 struct agenda {
@@ -104,15 +135,20 @@ struct agenda {
     Folio__Alert **alerts;
     size_t n_alerts;
     struct rule_advice *alert_advice; /* one per alert */
+    uint64_t *alert_clients;          /* one per alert: the clients it covers */
+    uint64_t alert_id;                /* AgendaQuery.alert: its clients, one item each */
     struct agenda_entry **heap;       /* max-heap: the last in reply order on top */
-    size_t n_heap;
-    bool truncated;
+    size_t n_heap, cap;               /* cap: the page and one more, to know more follow */
+    struct agenda_entry *after;       /* the page starts after this item (NULL: the first) */
+    bool kinds[AGENDA_KIND_COUNT];    /* the kinds asked for */
     enum agenda_view view;
     struct agenda_match *match; /* marking: match ids rather than keep items */
 };
 
 /* ---------------------------------------------------------------- the heap */
 
+/* The reply order, a total one: day, priority, client name, client id,
+ * then the item's id, so a page can start right after any item. */
 static int agenda_order(const struct agenda_entry *a, const struct agenda_entry *b)
 {
     if (a->day != b->day)
@@ -122,17 +158,14 @@ static int agenda_order(const struct agenda_entry *a, const struct agenda_entry 
     int c = strcmp(a->item.client_name, b->item.client_name);
     if (c == 0)
         c = strcmp(a->item.client_id, b->item.client_id);
+    if (c == 0)
+        c = strcmp(a->item.id, b->item.id);
     return c;
 }
 
-/* The full reply order: titles decide between items alike in all else, so
- * the same agenda always comes out the same way. */
 static int agenda_sort(const void *x, const void *y)
 {
-    const struct agenda_entry *a = *(struct agenda_entry *const *)x;
-    const struct agenda_entry *b = *(struct agenda_entry *const *)y;
-    int c = agenda_order(a, b);
-    return c != 0 ? c : strcmp(a->item.title, b->item.title);
+    return agenda_order(*(struct agenda_entry *const *)x, *(struct agenda_entry *const *)y);
 }
 
 static void agenda_swap(struct agenda *ag, size_t i, size_t j)
@@ -165,7 +198,23 @@ static void agenda_sift_down(struct agenda *ag, size_t i)
     }
 }
 
-/* What an item says, before it is copied into the arena. */
+/* Frees every entry the agenda holds. */
+static void agenda_free(struct agenda *ag)
+{
+    for (size_t i = 0; i < ag->n_heap; i++)
+        free(ag->heap[i]);
+    ag->n_heap = 0;
+    free(ag->heap);
+    ag->heap = NULL;
+    free(ag->after);
+    ag->after = NULL;
+    if (ag->match != NULL) {
+        free(ag->match->entry);
+        ag->match->entry = NULL;
+    }
+}
+
+/* What an item says, before it is copied. */
 struct agenda_candidate {
     const char *kind;
     int64_t day;
@@ -188,14 +237,85 @@ struct agenda_candidate {
     /* A snoozed item's copy: its id and mark, read already. */
     const char *id;
     const Folio__AgendaState *mark;
+    uint64_t clients;      /* alert */
+    const char *held_back; /* opportunity */
 };
 
-static char *agenda_dup(struct agenda *ag, const char *s, bool *ok)
+/* The strings of an entry, laid one after the other in its text. */
+struct agenda_text {
+    char *at;
+};
+
+static char *agenda_text_put(struct agenda_text *t, const char *s)
 {
-    char *out = arena_strdup(&ag->req->arena, s != NULL ? s : "");
-    if (out == NULL)
-        *ok = false;
+    char *out = t->at;
+    size_t len = strlen(s != NULL ? s : "");
+    memcpy(out, s != NULL ? s : "", len + 1);
+    t->at += len + 1;
     return out;
+}
+
+/* The item c stands for, with its id and mark, in memory of its own; NULL
+ * when out of memory. */
+static struct agenda_entry *agenda_entry_make(const struct agenda_candidate *c, const char *id,
+                                              const char *state, const Folio__AgendaState *mark)
+{
+    char date[CALENDAR_DATE_TEXT + 1], due[CALENDAR_DATE_TEXT + 1] = "";
+    calendar_format(c->day, date);
+    if (c->due != 0)
+        calendar_format(c->due, due);
+    const char *until = mark != NULL ? mark->until : "";
+    const char *note = mark != NULL ? mark->note : "";
+    const char *texts[] = {id,       c->kind,       date,     c->client_id, c->client_name,
+                           c->title, c->suggestion, c->avoid, c->product,   c->ref,
+                           state,    until,         note,     due,          c->held_back};
+    size_t size = sizeof(struct agenda_entry);
+    for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+        size += strlen(texts[i] != NULL ? texts[i] : "") + 1;
+    struct agenda_entry *e = malloc(size);
+    if (e == NULL)
+        return NULL;
+    struct agenda_text t = {e->text};
+    folio__agenda_item__init(&e->item);
+    e->day = c->day;
+    e->item.id = agenda_text_put(&t, id);
+    e->item.kind = agenda_text_put(&t, c->kind);
+    e->item.date = agenda_text_put(&t, date);
+    e->item.client_id = agenda_text_put(&t, c->client_id);
+    e->item.client_name = agenda_text_put(&t, c->client_name);
+    e->item.title = agenda_text_put(&t, c->title);
+    e->item.suggestion = agenda_text_put(&t, c->suggestion);
+    e->item.avoid = agenda_text_put(&t, c->avoid);
+    e->item.product = agenda_text_put(&t, c->product);
+    e->item.ref = agenda_text_put(&t, c->ref);
+    e->item.state = agenda_text_put(&t, state);
+    e->item.until = agenda_text_put(&t, until);
+    e->item.note = agenda_text_put(&t, note);
+    e->item.due = agenda_text_put(&t, due);
+    e->item.held_back = agenda_text_put(&t, c->held_back);
+    e->item.clients = c->clients;
+    e->item.priority = c->priority;
+    e->item.age = c->age;
+    e->item.overdue = c->due != 0;
+    e->item.days_late = c->due != 0 ? (uint32_t)(c->day - c->due) : 0;
+    return e;
+}
+
+/* A copy of e's item in the request's arena; NULL when out of memory. */
+static Folio__AgendaItem *agenda_item_copy(struct request *req, const struct agenda_entry *e)
+{
+    Folio__AgendaItem *item = arena_alloc(&req->arena, sizeof(*item));
+    if (item == NULL)
+        return NULL;
+    *item = e->item;
+    char **texts[] = {&item->id,          &item->kind,  &item->date,       &item->client_id,
+                      &item->client_name, &item->title, &item->suggestion, &item->avoid,
+                      &item->product,     &item->ref,   &item->state,      &item->until,
+                      &item->note,        &item->due,   &item->held_back};
+    for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+        if ((*texts[i] = arena_strdup(&req->arena, *texts[i])) == NULL)
+            return NULL;
+    return item;
 }
 
 /* The item's id: the first 8 bytes of a BLAKE2b digest of its kind, client,
@@ -244,23 +364,52 @@ static bool agenda_shows(const struct agenda *ag, const char *state, bool snooze
     return false;
 }
 
-/* Marking: notes an item whose id starts with the prefix. */
-static int agenda_match_add(struct agenda *ag, const char *id, Folio__AgendaItem *item)
+static bool agenda_kind_wanted(const struct agenda *ag, const char *kind)
 {
-    struct agenda_match *m = ag->match;
-    if (m->count > 0 && strcmp(m->id, id) == 0)
-        return 0;
-    if (m->count++ > 0)
-        return 0;
-    memcpy(m->id, id, sizeof(m->id));
-    m->item = item;
-    return 0;
+    for (size_t i = 0; i < AGENDA_KIND_COUNT; i++)
+        if (strcmp(agenda_kinds[i].item, kind) == 0)
+            return ag->kinds[i];
+    return false;
 }
 
-/* Keeps c when its mark is one the agenda shows and it is among the first
- * AGENDA_ITEMS_MAX in reply order. */
+/* Marking: notes an item whose id starts with the prefix; takes e. */
+static void agenda_match_add(struct agenda *ag, struct agenda_entry *e)
+{
+    struct agenda_match *m = ag->match;
+    bool first = m->count == 0;
+    if (first || strcmp(m->id, e->item.id) != 0)
+        m->count++;
+    if (!first) {
+        free(e);
+        return;
+    }
+    memcpy(m->id, e->item.id, sizeof(m->id));
+    m->entry = e;
+}
+
+/* Keeps e when it is among the first ag->cap in reply order; takes e. */
+static void agenda_keep(struct agenda *ag, struct agenda_entry *e)
+{
+    if (ag->n_heap < ag->cap) {
+        ag->heap[ag->n_heap++] = e;
+        agenda_sift_up(ag, ag->n_heap - 1);
+        return;
+    }
+    if (agenda_order(e, ag->heap[0]) >= 0) {
+        free(e);
+        return;
+    }
+    free(ag->heap[0]);
+    ag->heap[0] = e;
+    agenda_sift_down(ag, 0);
+}
+
+/* Keeps c when its kind was asked for, its mark is one the agenda shows,
+ * it comes after the page's start and it is among the first of the page. */
 static int agenda_add(struct agenda *ag, const struct agenda_candidate *c)
 {
+    if (!agenda_kind_wanted(ag, c->kind))
+        return 0;
     char id[AGENDA_ID_TEXT + 1];
     uint64_t id_value;
     if (c->id != NULL) {
@@ -271,85 +420,44 @@ static int agenda_add(struct agenda *ag, const struct agenda_candidate *c)
     }
     if (ag->match != NULL && strncmp(id, ag->match->prefix, ag->match->len) != 0)
         return 0;
+    /* The order is decided before the mark is read: most items of a big
+     * walk fall outside the page. */
     struct agenda_entry probe = {.day = c->day};
     probe.item.priority = c->priority;
     probe.item.client_name = (char *)c->client_name;
     probe.item.client_id = (char *)c->client_id;
-    if (ag->match == NULL && ag->n_heap == AGENDA_ITEMS_MAX &&
-        agenda_order(&probe, ag->heap[0]) >= 0) {
-        ag->truncated = true;
+    probe.item.id = id;
+    if (ag->match == NULL && ((ag->after != NULL && agenda_order(&probe, ag->after) <= 0) ||
+                              (ag->n_heap == ag->cap && agenda_order(&probe, ag->heap[0]) >= 0)))
         return 0;
-    }
     struct arena scratch;
     arena_init(&scratch, 0);
     const Folio__AgendaState *mark = c->mark;
+    int rc = 0;
     if (mark == NULL) {
         uint8_t subject[STORE_AGENDA_SUBJECT_BYTES];
         agenda_subject(ag, c->client_id, subject);
         Folio__AgendaState *found = NULL;
-        int rc = store_agenda_state_get(ag->store, ag->txn, subject, id_value, &scratch, &found);
-        if (rc != 0 && rc != MDB_NOTFOUND) {
-            arena_free(&scratch);
-            return rc;
-        }
+        rc = store_agenda_state_get(ag->store, ag->txn, subject, id_value, &scratch, &found);
         mark = found;
     }
     const char *state = mark != NULL ? mark->state : "open";
     /* A snoozed item is shown from its mark's copy, on the day it comes back. */
-    bool keep = (c->mark != NULL || strcmp(state, "snoozed") != 0) &&
+    bool keep = (rc == 0 || rc == MDB_NOTFOUND) &&
+                (c->mark != NULL || strcmp(state, "snoozed") != 0) &&
                 (ag->match != NULL || agenda_shows(ag, state, c->mark != NULL));
-    if (!keep) {
-        arena_free(&scratch);
-        return 0;
-    }
-    if (ag->match == NULL && ag->n_heap == AGENDA_ITEMS_MAX)
-        ag->truncated = true;
-    struct agenda_entry *e = arena_alloc(&ag->req->arena, sizeof(*e));
-    if (e == NULL) {
-        arena_free(&scratch);
-        return ENOMEM;
-    }
-    folio__agenda_item__init(&e->item);
-    char date[CALENDAR_DATE_TEXT + 1];
-    calendar_format(c->day, date);
-    bool ok = true;
-    e->item.id = agenda_dup(ag, id, &ok);
-    e->item.state = agenda_dup(ag, state, &ok);
-    e->item.until = agenda_dup(ag, mark != NULL ? mark->until : "", &ok);
-    e->item.note = agenda_dup(ag, mark != NULL ? mark->note : "", &ok);
+    struct agenda_entry *e = keep ? agenda_entry_make(c, id, state, mark) : NULL;
     arena_free(&scratch);
-    if (c->due != 0) {
-        char due[CALENDAR_DATE_TEXT + 1];
-        calendar_format(c->due, due);
-        e->item.overdue = true;
-        e->item.days_late = (uint32_t)(c->day - c->due);
-        e->item.due = agenda_dup(ag, due, &ok);
-    } else {
-        e->item.due = agenda_dup(ag, "", &ok);
-    }
-    e->day = c->day;
-    e->item.kind = agenda_dup(ag, c->kind, &ok);
-    e->item.date = agenda_dup(ag, date, &ok);
-    e->item.client_id = agenda_dup(ag, c->client_id, &ok);
-    e->item.client_name = agenda_dup(ag, c->client_name, &ok);
-    e->item.title = agenda_dup(ag, c->title, &ok);
-    e->item.suggestion = agenda_dup(ag, c->suggestion, &ok);
-    e->item.avoid = agenda_dup(ag, c->avoid, &ok);
-    e->item.product = agenda_dup(ag, c->product, &ok);
-    e->item.priority = c->priority;
-    e->item.age = c->age;
-    e->item.ref = agenda_dup(ag, c->ref, &ok);
-    if (!ok)
+    if (rc != 0 && rc != MDB_NOTFOUND)
+        return rc;
+    if (!keep)
+        return 0;
+    if (e == NULL)
         return ENOMEM;
     if (ag->match != NULL)
-        return agenda_match_add(ag, id, &e->item);
-    if (ag->n_heap == AGENDA_ITEMS_MAX) {
-        ag->heap[0] = e;
-        agenda_sift_down(ag, 0);
-    } else {
-        ag->heap[ag->n_heap++] = e;
-        agenda_sift_up(ag, ag->n_heap - 1);
-    }
+        agenda_match_add(ag, e);
+    else
+        agenda_keep(ag, e);
     return 0;
 }
 
@@ -391,6 +499,13 @@ static int agenda_client(struct agenda *ag, const uint8_t id[STORE_CLIENT_ID_BYT
 static int agenda_advise(struct agenda *ag, const char *trigger, struct rule_advice *advice)
 {
     return rule_advise(ag->rules, ag->n_rules, trigger, &ag->req->arena, advice) < 0 ? ENOMEM : 0;
+}
+
+/* "flood in Lima" */
+static void agenda_alert_name(const Folio__Alert *alert, char *out, size_t size)
+{
+    snprintf(out, size, "%s in %s", alert->kind,
+             alert->city[0] != '\0' ? alert->city : alert->region);
 }
 
 /* ---------------------------------------------------------------- birthdays */
@@ -604,6 +719,26 @@ static int agenda_coupon(void *ctx, const struct store_agenda_key *key, const vo
 
 /* ---------------------------------------------------------------- opportunities */
 
+/* "Avoid" wins: an alert in force over the horizon where the client lives,
+ * whose rules say to avoid what the opportunity would offer, holds it back;
+ * held gets the alert in words ("flood in Lima, alert 3: avoid insurance"),
+ * or "" when none does. */
+static void agenda_held_back(const struct agenda *ag, const struct client_summary *client,
+                             const struct rule_advice *advice, char *held, size_t size)
+{
+    held[0] = '\0';
+    for (size_t i = 0; i < ag->n_alerts; i++) {
+        const char *avoid = ag->alert_advice[i].avoid;
+        if (!client_summary_in_alert(client, ag->alerts[i]) ||
+            !rule_avoids(avoid, advice->product, advice->suggestion))
+            continue;
+        char name[2 * RULE_ON_MAX + CLIENT_TEXT_MAX];
+        agenda_alert_name(ag->alerts[i], name, sizeof(name));
+        snprintf(held, size, "%s, alert %" PRIu64 ": avoid %s", name, ag->alerts[i]->id, avoid);
+        return;
+    }
+}
+
 /* An event opens an opportunity for each rule on its trigger, for the
  * rule's window; the item says what the rules open on some day of the
  * horizon advise together. */
@@ -627,11 +762,12 @@ static int agenda_opportunity(void *ctx, const struct store_agenda_key *key, con
     }
     if (n_open == 0)
         return 0;
-    struct rule_advice advice;
-    if (rule_advise(open, n_open, trigger, &ag->req->arena, &advice) < 0)
-        return ENOMEM;
+    /* Advice per event, in the scratch arena: the request's holds a page. */
     struct agenda_client found;
     int rc = agenda_client(ag, key->client_id, &found);
+    struct rule_advice advice;
+    if (rc == 0 && rule_advise(open, n_open, trigger, &found.scratch, &advice) < 0)
+        rc = ENOMEM;
     const struct client_summary *client = found.summary;
     if (rc == 0 && client != NULL) {
         char title[AGENDA_TEXT_MAX], about[sizeof(trigger)];
@@ -640,7 +776,14 @@ static int agenda_opportunity(void *ctx, const struct store_agenda_key *key, con
         if (colon != NULL)
             *colon = ' ';
         snprintf(title, sizeof(title), "%s: %s", client->name, trigger);
+        char held[AGENDA_TEXT_MAX];
+        agenda_held_back(ag, client, &advice, held, sizeof(held));
+        if (held[0] != '\0') {
+            size_t len = strlen(title);
+            snprintf(title + len, sizeof(title) - len, " (held back: %s)", held);
+        }
         struct agenda_candidate c = {
+            .held_back = held,
             .kind = "opportunity",
             .day = agenda_max(day, ag->start),
             .priority = AGENDA_OPPORTUNITY,
@@ -667,6 +810,9 @@ static int agenda_alerts_for(struct agenda *ag, const uint8_t client_id[STORE_CL
     for (size_t i = 0; i < ag->n_alerts; i++) {
         const Folio__Alert *alert = ag->alerts[i];
         if (!client_summary_in_alert(client, alert))
+            continue;
+        ag->alert_clients[i]++;
+        if (alert->id != ag->alert_id)
             continue;
         char id[CLIENT_ID_TEXT + 1];
         client_id_format(client_id, id);
@@ -737,33 +883,80 @@ static int agenda_visit(void *ctx, const uint8_t id[STORE_CLIENT_ID_BYTES],
 {
     struct agenda *ag = ctx;
     int rc = agenda_alerts_for(ag, id, client);
-    if (rc == 0)
+    if (rc == 0 && ag->kinds[AGENDA_KIND_STAY] && ag->alert_id == 0)
         rc = agenda_stay_in_touch(ag, id, client);
     return rc;
 }
 
+/* One item per alert that covers some of the agent's clients: how many, and
+ * what the firm's rules say; `agenda --alert ID` lists them. */
+static int agenda_alert_items(struct agenda *ag)
+{
+    for (size_t i = 0; i < ag->n_alerts; i++) {
+        const Folio__Alert *alert = ag->alerts[i];
+        uint64_t n = ag->alert_clients[i];
+        if (n == 0)
+            continue;
+        int64_t from = ag->start;
+        calendar_parse(alert->date, &from);
+        char name[2 * RULE_ON_MAX + CLIENT_TEXT_MAX], title[AGENDA_TEXT_MAX], ref[24];
+        agenda_alert_name(alert, name, sizeof(name));
+        snprintf(title, sizeof(title), "%s: %" PRIu64 " of your clients live%s there", name, n,
+                 n == 1 ? "s" : "");
+        snprintf(ref, sizeof(ref), "%" PRIu64, alert->id);
+        struct agenda_candidate c = {
+            .kind = "alert",
+            .day = agenda_max(from, ag->start),
+            .priority = AGENDA_ALERT,
+            .client_id = "",
+            .client_name = "",
+            .title = title,
+            .suggestion = ag->alert_advice[i].suggestion,
+            .avoid = ag->alert_advice[i].avoid,
+            .product = ag->alert_advice[i].product,
+            .ref = ref,
+            .origin = from,
+            .about = ref,
+            .clients = n,
+        };
+        int rc = agenda_add(ag, &c);
+        if (rc != 0)
+            return rc;
+    }
+    return 0;
+}
+
 static int agenda_portfolio(struct agenda *ag)
+{
+    bool stay = ag->kinds[AGENDA_KIND_STAY] && ag->alert_id == 0;
+    if (!stay && (!ag->kinds[AGENDA_KIND_ALERT] || ag->n_alerts == 0))
+        return 0;
+    int rc = store_client_summaries(ag->store, ag->txn, ag->owner_id, agenda_visit, ag);
+    if (rc == 0 && ag->alert_id == 0 && ag->kinds[AGENDA_KIND_ALERT])
+        rc = agenda_alert_items(ag);
+    return rc;
+}
+
+/* The alerts in force over the horizon and what the rules say of each. */
+static int agenda_alerts(struct agenda *ag)
 {
     char from[CALENDAR_DATE_TEXT + 1], to[CALENDAR_DATE_TEXT + 1];
     calendar_format(ag->start, from);
     calendar_format(ag->end, to);
     int rc = store_alert_active(ag->store, ag->txn, from, to, &ag->req->arena, &ag->alerts,
                                 &ag->n_alerts);
-    if (rc != 0)
+    if (rc != 0 || ag->n_alerts == 0)
         return rc;
-    if (ag->n_alerts > 0) {
-        ag->alert_advice = arena_calloc(&ag->req->arena, ag->n_alerts, sizeof(*ag->alert_advice));
-        if (ag->alert_advice == NULL)
-            return ENOMEM;
-        for (size_t i = 0; i < ag->n_alerts && rc == 0; i++) {
-            char trigger[RULE_ON_MAX + 8];
-            snprintf(trigger, sizeof(trigger), "alert:%s", ag->alerts[i]->kind);
-            rc = agenda_advise(ag, trigger, &ag->alert_advice[i]);
-        }
-        if (rc != 0)
-            return rc;
+    ag->alert_advice = arena_calloc(&ag->req->arena, ag->n_alerts, sizeof(*ag->alert_advice));
+    ag->alert_clients = arena_calloc(&ag->req->arena, ag->n_alerts, sizeof(*ag->alert_clients));
+    if (ag->alert_advice == NULL || ag->alert_clients == NULL)
+        return ENOMEM;
+    for (size_t i = 0; i < ag->n_alerts && rc == 0; i++) {
+        char trigger[RULE_ON_MAX + 8];
+        snprintf(trigger, sizeof(trigger), "alert:%s", ag->alerts[i]->kind);
+        rc = agenda_advise(ag, trigger, &ag->alert_advice[i]);
     }
-    return store_client_summaries(ag->store, ag->txn, ag->owner_id, agenda_visit, ag);
+    return rc;
 }
 
 /* ---------------------------------------------------------------- the calendar */
@@ -932,6 +1125,10 @@ static int agenda_setup(struct agenda *ag)
         return request_store_error(req, rc, "read the calendar");
     else
         ag->calendar = cal;
+    if ((rc = agenda_alerts(ag)) == ENOMEM)
+        return request_oom(req);
+    if (rc != 0)
+        return request_store_error(req, rc, "read the alerts");
     return 0;
 }
 
@@ -945,24 +1142,27 @@ static int agenda_walk(struct agenda *ag)
     uint32_t events_from = calendar_key(ag->start - RULE_WINDOW_MAX);
     bool open = ag->match != NULL || ag->view == AGENDA_VIEW_OPEN || ag->view == AGENDA_VIEW_ALL;
     int rc;
-    if ((rc = agenda_birthdays(ag)) == 0 &&
-        (rc = store_agenda_each(ag->store, txn, ag->owner_id, STORE_AGENDA_FOLLOW_UP,
-                                open ? 0 : from, to, agenda_follow_up, ag)) == 0 &&
-        (rc = store_agenda_each(ag->store, txn, ag->owner_id, STORE_AGENDA_TASK, open ? 0 : from,
-                                to, agenda_task, ag)) == 0 &&
-        (rc = store_agenda_each(ag->store, txn, ag->owner_id, STORE_AGENDA_OFFER, from, to,
-                                agenda_offer, ag)) == 0 &&
-        (rc = store_agenda_each(ag->store, txn, ag->owner_id, STORE_AGENDA_COUPON, from, to,
-                                agenda_coupon, ag)) == 0 &&
-        (rc = store_agenda_each(ag->store, txn, ag->owner_id, STORE_AGENDA_EVENT, events_from, to,
-                                agenda_opportunity, ag)) == 0 &&
-        (rc = store_agenda_each(ag->store, txn, ag->owner_id, STORE_AGENDA_SNOOZED, 0, to,
-                                agenda_snoozed, ag)) == 0 &&
-        (rc = agenda_portfolio(ag)) == 0)
+    if (ag->alert_id != 0)
+        rc = agenda_portfolio(ag);
+    else if ((rc = agenda_birthdays(ag)) == 0 &&
+             (rc = store_agenda_each(ag->store, txn, ag->owner_id, STORE_AGENDA_FOLLOW_UP,
+                                     open ? 0 : from, to, agenda_follow_up, ag)) == 0 &&
+             (rc = store_agenda_each(ag->store, txn, ag->owner_id, STORE_AGENDA_TASK,
+                                     open ? 0 : from, to, agenda_task, ag)) == 0 &&
+             (rc = store_agenda_each(ag->store, txn, ag->owner_id, STORE_AGENDA_OFFER, from, to,
+                                     agenda_offer, ag)) == 0 &&
+             (rc = store_agenda_each(ag->store, txn, ag->owner_id, STORE_AGENDA_COUPON, from, to,
+                                     agenda_coupon, ag)) == 0 &&
+             (rc = store_agenda_each(ag->store, txn, ag->owner_id, STORE_AGENDA_EVENT, events_from,
+                                     to, agenda_opportunity, ag)) == 0 &&
+             (rc = store_agenda_each(ag->store, txn, ag->owner_id, STORE_AGENDA_SNOOZED, 0, to,
+                                     agenda_snoozed, ag)) == 0 &&
+             (rc = agenda_portfolio(ag)) == 0)
         rc = agenda_calendar(ag);
     if (rc == ENOMEM)
         return request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED,
-                            "the agenda needs more memory than a request may use");
+                            "the agenda needs more memory than a request may use: ask for "
+                            "fewer items in a page (--limit)");
     if (rc != 0)
         return request_store_error(req, rc, "read the agenda");
     return 0;
@@ -1002,57 +1202,181 @@ static int agenda_view_parse(const char *text, enum agenda_view *view)
     return -1;
 }
 
+/* ---------------------------------------------------------------- pages */
+
+/* A cursor is the sort key of a page's last item, in hex: its day (8 bytes
+ * BE), priority (4), id (16 hex digits), client id and a NUL, client name. */
+#define AGENDA_CURSOR_BYTES (8 + 4 + AGENDA_ID_TEXT + CLIENT_ID_TEXT + 1 + CLIENT_NAME_MAX)
+
+static char *agenda_cursor(struct request *req, const struct agenda_entry *e)
+{
+    uint8_t raw[AGENDA_CURSOR_BYTES];
+    size_t n = 0;
+    store_key_u64(raw, (uint64_t)e->day);
+    n += 8;
+    raw[n++] = (uint8_t)(e->item.priority >> 24);
+    raw[n++] = (uint8_t)(e->item.priority >> 16);
+    raw[n++] = (uint8_t)(e->item.priority >> 8);
+    raw[n++] = (uint8_t)e->item.priority;
+    memcpy(raw + n, e->item.id, AGENDA_ID_TEXT);
+    n += AGENDA_ID_TEXT;
+    size_t id_len = strnlen(e->item.client_id, CLIENT_ID_TEXT);
+    memcpy(raw + n, e->item.client_id, id_len);
+    n += id_len;
+    raw[n++] = '\0';
+    size_t name_len = strnlen(e->item.client_name, CLIENT_NAME_MAX);
+    memcpy(raw + n, e->item.client_name, name_len);
+    n += name_len;
+    char *out = arena_alloc(&req->arena, 2 * n + 1);
+    if (out != NULL)
+        sodium_bin2hex(out, 2 * n + 1, raw, n);
+    return out;
+}
+
+/* The entry a cursor names, as an order probe; -1 for no cursor of ours. */
+static int agenda_cursor_parse(const char *text, struct agenda_entry **out)
+{
+    size_t len = strlen(text);
+    uint8_t raw[AGENDA_CURSOR_BYTES];
+    size_t n;
+    if (len > 2 * sizeof(raw) || sodium_hex2bin(raw, sizeof(raw), text, len, NULL, &n, NULL) != 0 ||
+        2 * n != len || n < 8 + 4 + AGENDA_ID_TEXT + 1)
+        return -1;
+    const uint8_t *id = raw + 12, *client = id + AGENDA_ID_TEXT;
+    const uint8_t *nul = memchr(client, '\0', n - 12 - AGENDA_ID_TEXT);
+    if (nul == NULL || nul - client > CLIENT_ID_TEXT || memchr(nul + 1, '\0', raw + n - nul - 1))
+        return -1;
+    for (size_t i = 0; i < AGENDA_ID_TEXT; i++)
+        if (strchr("0123456789abcdef", id[i]) == NULL || id[i] == '\0')
+            return -1;
+    struct agenda_entry *e = malloc(sizeof(*e) + n + 2);
+    if (e == NULL)
+        return ENOMEM;
+    folio__agenda_item__init(&e->item);
+    e->day = (int64_t)store_u64_from_key(raw);
+    e->item.priority =
+        (uint32_t)raw[8] << 24 | (uint32_t)raw[9] << 16 | (uint32_t)raw[10] << 8 | raw[11];
+    char *t = e->text;
+    memcpy(t, id, AGENDA_ID_TEXT);
+    t[AGENDA_ID_TEXT] = '\0';
+    e->item.id = t;
+    t += AGENDA_ID_TEXT + 1;
+    size_t rest = (size_t)(raw + n - client);
+    memcpy(t, client, rest);
+    t[rest] = '\0';
+    e->item.client_id = t;
+    e->item.client_name = t + (nul - client) + 1;
+    *out = e;
+    return 0;
+}
+
+/* The kinds asked for (--kind); none: every kind. */
+static int agenda_kinds_parse(struct agenda *ag, char **kinds, size_t n)
+{
+    for (size_t k = 0; k < AGENDA_KIND_COUNT; k++)
+        ag->kinds[k] = n == 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t k = 0;
+        while (k < AGENDA_KIND_COUNT && strcmp(kinds[i], agenda_kinds[k].flag) != 0)
+            k++;
+        if (k == AGENDA_KIND_COUNT)
+            return -1;
+        ag->kinds[k] = true;
+    }
+    return 0;
+}
+
 /* ---------------------------------------------------------------- the op */
+
+/* The page, sorted, in the reply. */
+static int agenda_reply(struct agenda *ag, const char *today, uint32_t days, size_t limit)
+{
+    struct request *req = ag->req;
+    qsort(ag->heap, ag->n_heap, sizeof(*ag->heap), agenda_sort);
+    size_t n = ag->n_heap < limit ? ag->n_heap : limit;
+    Folio__Agenda *agenda = request_alloc(req, sizeof(*agenda));
+    Folio__AgendaItem **items = arena_calloc(&req->arena, n + 1, sizeof(*items));
+    char *date = arena_strdup(&req->arena, today);
+    if (agenda == NULL || items == NULL || date == NULL)
+        return request_oom(req);
+    for (size_t i = 0; i < n; i++)
+        if ((items[i] = agenda_item_copy(req, ag->heap[i])) == NULL)
+            return request_oom(req);
+    folio__agenda__init(agenda);
+    agenda->date = date;
+    agenda->days = days;
+    agenda->items = items;
+    agenda->n_items = n;
+    agenda->next = (char *)"";
+    if (ag->n_heap > limit && (agenda->next = agenda_cursor(req, ag->heap[n - 1])) == NULL)
+        return request_oom(req);
+    agenda->truncated = ag->n_heap > limit;
+    req->response.result_case = FOLIO__RESPONSE__RESULT_AGENDA;
+    req->response.agenda = agenda;
+    return 0;
+}
+
+static int agenda_read(struct agenda *ag, const Folio__AgendaQuery *ask)
+{
+    struct request *req = ag->req;
+    char today[CALENDAR_DATE_TEXT + 1];
+    if (agenda_today(req, ask->date, &ag->start, today) != 0)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "date: not a date (YYYY-MM-DD)");
+    uint32_t days = ask->days == 0 ? AGENDA_DAYS_DEFAULT : ask->days;
+    if (days > AGENDA_DAYS_MAX)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "days: 1 to %d", AGENDA_DAYS_MAX);
+    if (agenda_view_parse(ask->state, &ag->view) != 0)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,
+                            "state: open, done, snoozed, dismissed or all");
+    if (ask->n_kinds > AGENDA_KIND_COUNT || agenda_kinds_parse(ag, ask->kinds, ask->n_kinds) != 0)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,
+                            "kinds: birthday, follow-up, task, offer, coupon, alert, "
+                            "opportunity, stay-in-touch, holiday or season");
+    if (ask->limit > FOLIO_PAGE_MAX)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "limit: 1 to %d items in a page",
+                            FOLIO_PAGE_MAX);
+    size_t limit = request_page_size(ask->limit);
+    int rc = ask->after[0] != '\0' ? agenda_cursor_parse(ask->after, &ag->after) : 0;
+    if (rc == ENOMEM)
+        return request_oom(req);
+    if (rc != 0)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,
+                            "after: the next cursor of a page before");
+    ag->end = ag->start + days - 1;
+    int64_t last = calendar_day(9999, 12, 31);
+    if (ag->end > last)
+        ag->end = last;
+    ag->cap = limit + 1;
+    ag->heap = calloc(ag->cap, sizeof(*ag->heap));
+    if (ag->heap == NULL)
+        return request_oom(req);
+    if ((rc = agenda_setup(ag)) != 0)
+        return rc;
+    if ((ag->alert_id = ask->alert) != 0) {
+        size_t i = 0;
+        while (i < ag->n_alerts && ag->alerts[i]->id != ask->alert)
+            i++;
+        if (i == ag->n_alerts)
+            return request_fail(req, FOLIO__CODE__NOT_FOUND,
+                                "alert: no alert %" PRIu64 " in force from %s for %u days",
+                                ask->alert, today, days);
+    }
+    if ((rc = agenda_walk(ag)) != 0)
+        return rc;
+    return agenda_reply(ag, today, days, limit);
+}
 
 int op_agenda_read(struct request *req, MDB_txn *txn)
 {
-    Folio__AgendaQuery *ask = req->msg->agenda;
     struct agenda ag = {
         .req = req,
         .txn = txn,
         .store = &req->server->store,
         .owner_id = req->actor.user_id,
     };
-    char today[CALENDAR_DATE_TEXT + 1];
-    if (agenda_today(req, ask->date, &ag.start, today) != 0)
-        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "date: not a date (YYYY-MM-DD)");
-    uint32_t days = ask->days == 0 ? AGENDA_DAYS_DEFAULT : ask->days;
-    if (days > AGENDA_DAYS_MAX)
-        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "days: 1 to %d", AGENDA_DAYS_MAX);
-    if (agenda_view_parse(ask->state, &ag.view) != 0)
-        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,
-                            "state: open, done, snoozed, dismissed or all");
-    ag.end = ag.start + days - 1;
-    int64_t last = calendar_day(9999, 12, 31);
-    if (ag.end > last)
-        ag.end = last;
-
-    int rc = agenda_setup(&ag);
-    if (rc != 0)
-        return rc;
-    ag.heap = arena_calloc(&req->arena, AGENDA_ITEMS_MAX, sizeof(*ag.heap));
-    if (ag.heap == NULL)
-        return request_oom(req);
-    if ((rc = agenda_walk(&ag)) != 0)
-        return rc;
-
-    qsort(ag.heap, ag.n_heap, sizeof(*ag.heap), agenda_sort);
-    Folio__Agenda *agenda = request_alloc(req, sizeof(*agenda));
-    Folio__AgendaItem **items = arena_calloc(&req->arena, ag.n_heap + 1, sizeof(*items));
-    char *date = arena_strdup(&req->arena, today);
-    if (agenda == NULL || items == NULL || date == NULL)
-        return request_oom(req);
-    for (size_t i = 0; i < ag.n_heap; i++)
-        items[i] = &ag.heap[i]->item;
-    folio__agenda__init(agenda);
-    agenda->date = date;
-    agenda->days = days;
-    agenda->items = items;
-    agenda->n_items = ag.n_heap;
-    agenda->truncated = ag.truncated;
-    req->response.result_case = FOLIO__RESPONSE__RESULT_AGENDA;
-    req->response.agenda = agenda;
-    return 0;
+    int rc = agenda_read(&ag, req->msg->agenda);
+    agenda_free(&ag);
+    return rc;
 }
 
 /* ---------------------------------------------------------------- marks */
@@ -1117,7 +1441,13 @@ int op_agenda_mark_read(struct request *req, MDB_txn *txn)
         .view = AGENDA_VIEW_ALL,
         .match = &match,
     };
-    if ((rc = agenda_setup(&ag)) != 0 || (rc = agenda_walk(&ag)) != 0)
+    for (size_t k = 0; k < AGENDA_KIND_COUNT; k++)
+        ag.kinds[k] = true;
+    if ((rc = agenda_setup(&ag)) == 0 && (rc = agenda_walk(&ag)) == 0 && match.count == 1 &&
+        (marking->item = agenda_item_copy(req, match.entry)) == NULL)
+        rc = request_oom(req);
+    agenda_free(&ag);
+    if (rc != 0)
         return rc;
     if (match.count == 0)
         return request_fail(req, FOLIO__CODE__NOT_FOUND,
@@ -1127,7 +1457,6 @@ int op_agenda_mark_read(struct request *req, MDB_txn *txn)
         return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,
                             "item: %s starts the ids of more than one item; type more of it",
                             ask->item_id);
-    marking->item = match.item;
     req->scratch = marking;
     return 0;
 }

@@ -18,7 +18,9 @@ export FOLIO_CONFIG=$tmp/cfg-none
 export FOLIO_SERVER=127.0.0.1:1
 U=00000000-0000-4000-8000-000000000000
 for args in "agenda --days 0" "agenda --days x" "agenda --date 2026-02-30" "agenda extra" \
-  "agenda --state later" "done" "done xyz1" "done abc" "done 0123456789abcdef0" \
+  "agenda --state later" "agenda --kind birthdays" "agenda --kind ," "agenda --limit 0" \
+  "agenda --limit 1001" "agenda --alert 0" "agenda --alert x" \
+  "done" "done xyz1" "done abc" "done 0123456789abcdef0" \
   "snooze abcd" "snooze abcd --until 2026-02-30" "dismiss" "done abcd --date x" \
   "task add" "task add --due 2026-03-01" "task add --title x" "task add --due x --title x" \
   "task add a b --due 2026-03-01 --title x" "task list --limit 0" "task edit" "task edit 1" \
@@ -297,7 +299,7 @@ expect "alert list with none" 0 "no alerts"
 run "" "$FOLIO" --json agenda --date 2026-05-15 --days 7
 expect "agenda --json" 0
 json_check "agenda shape" "$OUT" '
-set(d) == {"date", "days", "items", "truncated"} and d["date"] == "2026-05-15" and
+set(d) == {"date", "days", "items", "truncated", "next"} and d["date"] == "2026-05-15" and
 d["days"] == 7 and d["truncated"] is False and
 all({"kind", "date", "client_id", "client_name", "title", "suggestion", "avoid"} <= set(i)
     for i in d["items"])'
@@ -318,12 +320,21 @@ run "" "$FOLIO" agenda --date 2026-03-02 --days 7
 expect "agenda human shows the opportunity" 0 "offer vehicle insurance"
 
 run "" "$FOLIO" --json agenda --date 2026-03-10 --days 1
-agenda_has "the earthquake: a loan, and no insurance" "$OUT" "
-i['kind'] == 'alert' and i['client_id'] == '$ana' and 'earthquake' in i['title'] and
+agenda_has "the earthquake: one item, a loan, and no insurance" "$OUT" "
+i['kind'] == 'alert' and i['client_id'] is None and
+i['title'] == 'earthquake in lima: 2 of your clients live there' and i['clients'] == 2 and
 i['suggestion'] == 'offer low-rate flexible loans' and i['avoid'] == 'insurance' and
 i['ref'] == '$quake'"
-json_check "the alert covers every client in the city" "$OUT" "
-sorted(i['client_name'] for i in d['items'] if i['kind'] == 'alert') == ['Ana Pérez', 'Rosa Díaz']"
+json_check "one item for the alert" "$OUT" "len([i for i in d['items'] if i['kind'] == 'alert']) == 1"
+run "" "$FOLIO" --json agenda --date 2026-03-10 --days 1 --alert "$quake" --limit 1
+json_check "agenda --alert: its clients, in pages" "$OUT" "
+[i['client_name'] for i in d['items']] == ['Ana Pérez'] and d['next'] is not None"
+run "" "$FOLIO" --json agenda --date 2026-03-10 --days 1 --alert "$quake" --after "$(json_get "$OUT" 'd["next"]')"
+json_check "agenda --alert: the next page" "$OUT" "
+[i['client_name'] for i in d['items']] == ['Rosa Díaz'] and d['next'] is None"
+run "" "$FOLIO" --json agenda --date 2026-03-10 --days 7 --kind alert,follow-up
+json_check "agenda --kind" "$OUT" "
+{i['kind'] for i in d['items']} == {'alert', 'follow_up'}"
 run "" "$FOLIO" agenda --date 2026-03-10 --days 1
 expect "agenda human shows the loan suggestion" 0 "offer low-rate flexible loans"
 [[ $OUT == *insurance* ]] && pass "agenda human shows what to avoid" ||

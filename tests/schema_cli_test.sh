@@ -160,7 +160,8 @@ j "task edit" task edit "$task" --due 2026-03-06
 j "task remove" task remove "$task"
 j "alert list" alert list --date 2026-03-02 --all
 j "offer add" offer add "$ana" --title "Car insurance, 10% off" --product insurance --rate 4.5 \
-  --valid-from 2026-03-02 --valid-until 2026-03-31 --channel email --date 2026-03-02
+  --valid-from 2026-03-02 --valid-until 2026-03-31 --channel email --date 2026-03-02 \
+  --despite-alert
 offer=$(json_get "$OUT" 'd["offer"]["id"]')
 j "offer set" offer set "$offer" sent --date 2026-03-02
 j "offer list" offer list --date 2026-03-02
