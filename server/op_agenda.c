@@ -843,13 +843,17 @@ static int agenda_alerts_for(struct agenda *ag, const uint8_t client_id[STORE_CL
     return 0;
 }
 
-/* The day the client is due a contact: the last one (else the day the
- * record was made) plus the client's interval, else the firm's. */
+/* The day the client is due a contact: the last one plus the client's
+ * interval, else the firm's. A client never contacted is first due some day
+ * within an interval of the day it was added, the same day for the same
+ * client (its id decides which), so that a portfolio imported in one day
+ * does not all fall due on one day. */
 static int agenda_stay_in_touch(struct agenda *ag, const uint8_t client_id[STORE_CLIENT_ID_BYTES],
                                 const struct client_summary *client)
 {
     int64_t since;
-    if (calendar_parse(client->last_contact, &since) != 0) {
+    bool never = calendar_parse(client->last_contact, &since) != 0;
+    if (never) {
         int64_t t = client->created_at;
         since = (t >= 0 ? t : t - 86399) / 86400;
     }
@@ -859,12 +863,17 @@ static int agenda_stay_in_touch(struct agenda *ag, const uint8_t client_id[STORE
     if (interval == 0)
         interval = RULE_STAY_IN_TOUCH_DEFAULT;
     int64_t due = since + interval;
+    if (never)
+        due = since + 1 + (int64_t)(store_u64_from_key(client_id + 8) % interval);
     if (due > ag->end)
         return 0;
     char id[CLIENT_ID_TEXT + 1], title[AGENDA_TEXT_MAX], date[CALENDAR_DATE_TEXT + 1];
     client_id_format(client_id, id);
     calendar_format(since, date);
-    snprintf(title, sizeof(title), "no contact with %s since %s", client->name, date);
+    if (never)
+        snprintf(title, sizeof(title), "no contact with %s: never contacted", client->name);
+    else
+        snprintf(title, sizeof(title), "no contact with %s since %s", client->name, date);
     struct agenda_candidate c = {
         .kind = "stay_in_touch",
         .day = agenda_max(due, ag->start),

@@ -363,3 +363,28 @@ Test(agenda_pages, avoid_wins_over_an_opportunity_and_an_offer)
     free(ana);
     free(ben);
 }
+
+/* ---------------------------------------------------------------- stay in touch */
+
+Test(agenda_pages, clients_never_contacted_fall_due_spread_over_the_interval)
+{
+    char name[32];
+    for (int i = 0; i < 30; i++) {
+        snprintf(name, sizeof(name), "New %02d", i);
+        free(add_client(name, NULL, NULL));
+    }
+    char *kinds[] = {"stay-in-touch"};
+    struct folio_error err = {0};
+    Folio__Response *r = harness_ok(query(TODAY, 366, 0, NULL, kinds, 1, &err), &err);
+    cr_assert_eq(r->agenda->n_items, 30);
+    size_t days = 0;
+    for (size_t i = 0; i < r->agenda->n_items; i++) {
+        const Folio__AgendaItem *it = r->agenda->items[i];
+        cr_assert(strstr(it->title, "never contacted") != NULL, "%s", it->title);
+        cr_assert(strcmp(it->date, TODAY) > 0 && strcmp(it->date, "2030-09-01") <= 0, "%s",
+                  it->date);
+        days += i == 0 || strcmp(it->date, r->agenda->items[i - 1]->date) != 0;
+    }
+    cr_assert(days >= 10, "30 clients added on one day fall due on %zu days", days);
+    folio_response_free(r);
+}
