@@ -263,6 +263,10 @@ static const struct cli_opt calendar_set_opts[] = {
      false},
     {"--stay-in-touch", "DAYS", "contact every client at least every DAYS days (1-3650)", false,
      false},
+    {"--time-zone", "ZONE",
+     "the firm's time zone, an IANA name such as America/Lima (\"\": UTC):\n"
+     "                      today for agents whose card names none",
+     false, false},
     {NULL, NULL, NULL, false, false},
 };
 
@@ -400,6 +404,10 @@ static const struct cli_opt profile_set_opts[] = {
     {"--currency", "CUR",
      "your default currency, ISO 4217 (e.g. PEN): an income typed without one is in it", false,
      false},
+    {"--time-zone", "ZONE",
+     "your time zone, an IANA name such as America/Lima (\"\": the firm's):\n"
+     "                      today on your agenda, the day events are dated by default",
+     false, false},
     {NULL, NULL, NULL, false, false},
 };
 
@@ -661,8 +669,9 @@ static const struct cli_cmd commands[] = {
     {"admin rule list", "", 0, 0, "list the firm's rules", NULL, NULL, cmd_rule_list},
     {"admin rule remove", "ID", 1, 0, "remove a rule (firm-admin)", NULL, NULL, cmd_rule_remove},
     /* Before "admin calendar", which would otherwise take "set" as its argument. */
-    {"admin calendar set", "", 0, 0, "set the season or the contact interval (firm-admin)", NULL,
-     calendar_set_opts, cmd_calendar_set},
+    {"admin calendar set", "", 0, 0,
+     "set the season, the contact interval or the time zone (firm-admin)", NULL, calendar_set_opts,
+     cmd_calendar_set},
     {"admin calendar", "[show]", 0, 1,
      "show the firm's calendar: occasions, season, contact "
      "interval",

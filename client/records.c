@@ -354,9 +354,13 @@ size_t rec_card(const void *list, size_t i, struct out_field *f)
 {
     const Folio__AgentCard *card = ((const Folio__AgentCard *const *)list)[i];
     const struct out_field fields[] = {
-        OUT_S("user", "user", card->user),    OUT_S("display_name", "name", card->display_name),
-        OUT_S("phone", "phone", card->phone), OUT_S("email", "email", card->email),
-        OUT_S("hours", "hours", card->hours), OUT_S("currency", "currency", card->currency),
+        OUT_S("user", "user", card->user),
+        OUT_S("display_name", "name", card->display_name),
+        OUT_S("phone", "phone", card->phone),
+        OUT_S("email", "email", card->email),
+        OUT_S("hours", "hours", card->hours),
+        OUT_S("currency", "currency", card->currency),
+        {.key = "time_zone", .label = "time zone", .type = OUT_NSTR, .s = maybe(card->time_zone)},
     };
     _Static_assert(ARRAY_SIZE(fields) <= OUT_ITEM_FIELDS_MAX, "OUT_ITEM_FIELDS_MAX");
     return copy_fields(fields, ARRAY_SIZE(fields), f);
@@ -581,6 +585,7 @@ void rec_print_calendar(const Folio__Calendar *cal)
          .uints = cal->season_months,
          .n = cal->n_season_months},
         OUT_U("stay_in_touch_days", "stay in touch (days)", cal->stay_in_touch_days),
+        {.key = "time_zone", .label = "time zone", .type = OUT_NSTR, .s = maybe(cal->time_zone)},
     };
     out_object("calendar", f, ARRAY_SIZE(f));
 }

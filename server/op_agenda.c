@@ -31,13 +31,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit.h"
 #include "calendar.h"
 #include "client_record.h"
 #include "client_summary.h"
 #include "op.h"
 #include "rule.h"
 #include "server.h"
-#include "audit.h"
 #include "store_agenda.h"
 #include "store_agenda_state.h"
 #include "store_alert.h"
@@ -1177,13 +1177,15 @@ static int agenda_walk(struct agenda *ag)
     return 0;
 }
 
-/* "YYYY-MM-DD" into *day, or today (the request's clock) when text is empty. */
-static int agenda_today(struct request *req, const char *text, int64_t *day,
+/* "YYYY-MM-DD" into *day, or the actor's today (request_today: in its time
+ * zone) when text is empty. */
+static int agenda_today(struct request *req, MDB_txn *txn, const char *text, int64_t *day,
                         char out[CALENDAR_DATE_TEXT + 1])
 {
-    if (text[0] == '\0')
-        calendar_today(req->now, out);
-    else if (strlen(text) == CALENDAR_DATE_TEXT)
+    if (text[0] == '\0') {
+        if (request_today(req, txn, out) != 0)
+            out[0] = '\0';
+    } else if (strlen(text) == CALENDAR_DATE_TEXT)
         memcpy(out, text, CALENDAR_DATE_TEXT + 1);
     else
         out[0] = '\0';
@@ -1329,7 +1331,7 @@ static int agenda_read(struct agenda *ag, const Folio__AgendaQuery *ask)
 {
     struct request *req = ag->req;
     char today[CALENDAR_DATE_TEXT + 1];
-    if (agenda_today(req, ask->date, &ag->start, today) != 0)
+    if (agenda_today(req, ag->txn, ask->date, &ag->start, today) != 0)
         return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "date: not a date (YYYY-MM-DD)");
     uint32_t days = ask->days == 0 ? AGENDA_DAYS_DEFAULT : ask->days;
     if (days > AGENDA_DAYS_MAX)
@@ -1434,7 +1436,7 @@ int op_agenda_mark_read(struct request *req, MDB_txn *txn)
         return request_oom(req);
     req->scratch = NULL;
     int64_t today;
-    if (agenda_today(req, ask->date, &today, marking->today) != 0)
+    if (agenda_today(req, txn, ask->date, &today, marking->today) != 0)
         return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "date: not a date (YYYY-MM-DD)");
     int rc = agenda_mark_check(req, ask, today);
     if (rc != 0)

@@ -458,7 +458,8 @@ int op_client_event_add(struct request *req, MDB_txn *txn, const Folio__EventAdd
     if (rc != 0)
         return rc;
     char today[CALENDAR_DATE_TEXT + 1];
-    calendar_today(req->now, today);
+    if ((rc = request_today(req, txn, today)) != 0)
+        return request_store_error(req, rc, "read the time zone");
     const char *date = event->date[0] != '\0' ? event->date : arena_strdup(&req->arena, today);
     Folio__TimelineEvent *ev = request_alloc(req, sizeof(*ev));
     if (date == NULL || ev == NULL)

@@ -165,7 +165,8 @@ const Folio__Calendar *rule_default_calendar(void)
                                        occasions,
                                        1,
                                        season,
-                                       RULE_STAY_IN_TOUCH_DEFAULT};
+                                       RULE_STAY_IN_TOUCH_DEFAULT,
+                                       (char *)""};
     return &calendar;
 }
 

@@ -30,8 +30,8 @@
 #include "client_summary.h"
 #include "store_agenda.h"
 #include "store_agenda_state.h"
-#include "store_task.h"
 #include "store_search.h"
+#include "store_task.h"
 
 #define CLIENT_LIST_MAX    1000
 #define TIMELINE_LIST_MAX  1000

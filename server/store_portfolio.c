@@ -22,10 +22,10 @@
 #include "client_record.h"
 #include "store_agenda.h"
 #include "store_agenda_state.h"
-#include "store_task.h"
 #include "store_client.h"
 #include "store_coupon.h"
 #include "store_offer.h"
+#include "store_task.h"
 
 #define TIMELINE_KEY_BYTES (STORE_CLIENT_ID_BYTES + 8)
 #define COUPON_CODE_MAX    STORE_AGENDA_CODE_MAX

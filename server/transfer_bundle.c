@@ -17,25 +17,25 @@
 
 #include <sodium.h>
 
+#include "agenda_mark.h"
 #include "agent_card.h"
 #include "arena.h"
 #include "array_size.h"
 #include "bundle.h"
 #include "calendar.h"
 #include "client_record.h"
-#include "agenda_mark.h"
-#include "task.h"
 #include "coupon.h"
 #include "offer.h"
 #include "store_agenda.h"
-#include "store_client.h"
 #include "store_agenda_state.h"
-#include "store_task.h"
+#include "store_client.h"
 #include "store_coupon.h"
 #include "store_offer.h"
 #include "store_partner.h"
 #include "store_profile.h"
+#include "store_task.h"
 #include "store_tombstone.h"
+#include "task.h"
 
 #define TRANSFER_EVENT_KEY  (16 + 8) /* timeline: client id + seq */
 #define TRANSFER_CODE_MAX   STORE_AGENDA_CODE_MAX

@@ -140,7 +140,7 @@ run "" "$FOLIO" --json admin calendar
 expect "calendar show" 0
 json_check "the default calendar" "$OUT" '
 d == {"calendar": {"occasions": [{"name": "christmas", "date": "12-25"}],
-                   "season_months": [12], "stay_in_touch_days": 90}}'
+                   "season_months": [12], "stay_in_touch_days": 90, "time_zone": None}}'
 run "" "$FOLIO" admin calendar show
 expect "calendar show human" 0 "christmas 12-25"
 run "" "$FOLIO" --json admin calendar set --season 12,7 --stay-in-touch 60
@@ -212,13 +212,13 @@ run "" "$FOLIO" --json profile show
 expect "profile show before any" 0
 json_check "an empty card names the user" "$OUT" '
 d == {"profile": {"user": "alice", "display_name": None, "phone": None, "email": None, "hours": None,
-                          "currency": None}}'
+                          "currency": None, "time_zone": None}}'
 run "" "$FOLIO" --json profile set --display-name "Alice Agent" --phone "+51 1 555 0000" \
   --hours "Mon-Fri 9-18"
 expect "profile set" 0
 json_check "profile set returns the card" "$OUT" '
 d["profile"] == {"user": "alice", "display_name": "Alice Agent", "phone": "+51 1 555 0000",
-                 "email": None, "hours": "Mon-Fri 9-18", "currency": None}'
+                 "email": None, "hours": "Mon-Fri 9-18", "currency": None, "time_zone": None}'
 run "" "$FOLIO" --json profile set --email "not-an-address"
 expect "a bad e-mail exits 2" 2
 json_check "bad e-mail is INVALID_ARGUMENT" "$ERR" 'd["error"]["code"] == "INVALID_ARGUMENT"'
