@@ -91,7 +91,7 @@ static void seed(void)
 {
     static Folio__Client clients[SEED_BATCH];
     static Folio__Client *ptrs[SEED_BATCH];
-    static char names[SEED_BATCH][32], births[SEED_BATCH][16];
+    static char names[SEED_BATCH][32], births[SEED_BATCH][32];
     for (int done = 0; done < SEED_CLIENTS; done += SEED_BATCH) {
         for (int i = 0; i < SEED_BATCH; i++) {
             int n = done + i;
