@@ -1564,31 +1564,24 @@ struct agenda_close {
     const Folio__TimelineEvent *contact;
     const char *name;
     uint64_t owner_id;
+    struct arena *arena;
 };
 
-/* One follow-up entry of the owner: the client's, set before the contact,
- * and still open (or snoozed) gets a done mark and a note on the timeline. */
-static int agenda_close_one(void *ctx, const struct store_agenda_key *key, const void *value,
-                            size_t value_len)
+/* One follow-up the client was set before the contact: still open (or
+ * snoozed), it gets a done mark and a note on the timeline. */
+static int agenda_close_one(struct agenda_close *cl, const Folio__TimelineEvent *ev)
 {
-    (void)value;
-    (void)value_len;
-    struct agenda_close *cl = ctx;
-    if (memcmp(key->client_id, cl->client, STORE_CLIENT_ID_BYTES) != 0 ||
-        key->seq == cl->contact->seq)
-        return 0;
     struct store *store = &cl->req->server->store;
-    struct arena *arena = &cl->req->arena;
-    struct agenda ag = {.req = cl->req, .txn = cl->txn, .store = store};
-    Folio__TimelineEvent *ev = agenda_event(&ag, key, arena);
-    if (ev == NULL)
+    struct arena *arena = cl->arena;
+    int64_t day;
+    if (calendar_parse(ev->follow_up, &day) != 0)
         return 0;
     char about[24], id[AGENDA_ID_TEXT + 1];
     snprintf(about, sizeof(about), "%" PRId64, ev->time);
     struct agenda_candidate c = {
         .kind = "follow_up",
         .client_id = cl->client_text,
-        .origin = agenda_day_of_key(key->date),
+        .origin = day,
         .about = about,
     };
     uint64_t id_value = agenda_item_id(&c, id);
@@ -1636,9 +1629,13 @@ static int agenda_close_one(void *ctx, const struct store_agenda_key *key, const
     return store_timeline_append(store, cl->txn, cl->client, &closed);
 }
 
+/* The client's own timeline says which follow-ups it was set: a contact
+ * costs a walk of one client's events, never of the agent's agenda. */
 int op_agenda_close_follow_ups(struct request *req, MDB_txn *txn, const uint8_t client_id[16],
                                const Folio__Client *client, const Folio__TimelineEvent *contact)
 {
+    struct arena scratch;
+    arena_init(&scratch, 0);
     struct agenda_close cl = {
         .req = req,
         .txn = txn,
@@ -1646,11 +1643,18 @@ int op_agenda_close_follow_ups(struct request *req, MDB_txn *txn, const uint8_t 
         .contact = contact,
         .name = client->name,
         .owner_id = client->owner_id,
+        .arena = &scratch,
     };
     client_id_format(client_id, cl.client_text);
-    uint32_t to = calendar_text_key(contact->date);
-    if (to == 0)
-        return 0;
-    return store_agenda_each(&req->server->store, txn, client->owner_id, STORE_AGENDA_FOLLOW_UP, 0,
-                             to, agenda_close_one, &cl);
+    Folio__TimelineEvent **events;
+    size_t n;
+    int rc = store_timeline_all(&req->server->store, txn, client_id, &scratch, &events, &n);
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        const Folio__TimelineEvent *ev = events[i];
+        if (ev->seq != contact->seq && ev->follow_up[0] != '\0' &&
+            strcmp(ev->follow_up, contact->date) <= 0)
+            rc = agenda_close_one(&cl, ev);
+    }
+    arena_free(&scratch);
+    return rc;
 }
