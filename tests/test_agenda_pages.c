@@ -86,13 +86,20 @@ static size_t count(const Folio__Agenda *a, const char *kind)
 #define SEED_CLIENTS 20000
 #define SEED_BATCH   1000
 
+/* The portfolio's size: under valgrind, which makes every walk of it some
+ * fifty times slower, a tenth, enough for the same pages and paths. */
+static int seed_clients(void)
+{
+    return harness_valgrind() ? SEED_CLIENTS / 10 : SEED_CLIENTS;
+}
+
 /* Clients born on every day of a year in turn, in batches of an import. */
 static void seed(void)
 {
     static Folio__Client clients[SEED_BATCH];
     static Folio__Client *ptrs[SEED_BATCH];
     static char names[SEED_BATCH][32], births[SEED_BATCH][32];
-    for (int done = 0; done < SEED_CLIENTS; done += SEED_BATCH) {
+    for (int done = 0; done < seed_clients(); done += SEED_BATCH) {
         for (int i = 0; i < SEED_BATCH; i++) {
             int n = done + i;
             int day = n % 365;
@@ -154,12 +161,12 @@ Test(agenda_pages, a_year_of_twenty_thousand_clients_pages_to_the_end)
     /* Every client's birthday comes in 366 days, those born on 3 June (day
      * 153 of the year) twice, and every client is due a first contact. */
     size_t twice = 0;
-    for (int n = 0; n < SEED_CLIENTS; n++)
+    for (int n = 0; n < seed_clients(); n++)
         twice += n % 365 == 153;
-    cr_assert_eq(birthdays, SEED_CLIENTS + twice, "%zu birthdays in %zu items, %zu pages",
+    cr_assert_eq(birthdays, (size_t)seed_clients() + twice, "%zu birthdays in %zu items, %zu pages",
                  birthdays, items, pages);
-    cr_assert(items >= 2 * SEED_CLIENTS, "%zu items", items);
-    cr_assert(pages >= 40);
+    cr_assert(items >= 2 * (size_t)seed_clients(), "%zu items", items);
+    cr_assert(pages >= 2 * (size_t)seed_clients() / 1000);
 }
 
 /* ---------------------------------------------------------------- kinds */
