@@ -43,6 +43,9 @@ int cmd_event_add(struct cli *cli)
         return CLI_USAGE;
     if (follow_up != NULL)
         event.follow_up = (char *)follow_up;
+    event.keep_follow_ups = cli_opt(cli, "--keep-follow-ups") != NULL;
+    if (event.keep_follow_ups && strcmp(kind, "contact") != 0)
+        return cli_usage(cli, "--keep-follow-ups goes with contact events only");
     if (currency != NULL)
         event.currency = (char *)currency;
     if (date != NULL)

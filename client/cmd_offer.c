@@ -28,7 +28,11 @@ int cmd_offer_add(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    return cli_answer(folio_offer_add(cli->connection, &offer, date, &err), &err, rec_print_answer);
+    Folio__OfferAdd op = FOLIO__OFFER_ADD__INIT;
+    op.offer = &offer;
+    op.date = folio_text(date);
+    op.despite_alert = cli_opt(cli, "--despite-alert") != NULL;
+    return cli_answer(folio_offer_add_op(cli->connection, &op, &err), &err, rec_print_answer);
 }
 
 int cmd_offer_list(struct cli *cli)

@@ -16,6 +16,7 @@ int cmd_profile_set(struct cli *cli)
         {"--email", "email", &card.email},
         {"--hours", "hours", &card.hours},
         {"--currency", "currency", &card.currency},
+        {"--time-zone", "time_zone", &card.time_zone},
     };
     const char *fields[sizeof(flags) / sizeof(flags[0])];
     size_t n_fields = 0;

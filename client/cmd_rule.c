@@ -59,10 +59,11 @@ int cmd_calendar_set(struct cli *cli)
 {
     Folio__Calendar calendar = FOLIO__CALENDAR__INIT;
     uint32_t months[CLI_MONTHS_MAX];
-    const char *fields[2];
+    const char *fields[3];
     size_t n_fields = 0;
     const char *season = cli_opt(cli, "--season");
     const char *stay = cli_opt(cli, "--stay-in-touch");
+    const char *zone = cli_opt(cli, "--time-zone");
     if (season != NULL) {
         if (cli_parse_months(cli, "--season", season, months, &calendar.n_season_months) != CLI_OK)
             return CLI_USAGE;
@@ -75,8 +76,12 @@ int cmd_calendar_set(struct cli *cli)
             return CLI_USAGE;
         fields[n_fields++] = "stay_in_touch_days";
     }
+    if (zone != NULL) {
+        calendar.time_zone = (char *)zone;
+        fields[n_fields++] = "time_zone";
+    }
     if (n_fields == 0)
-        return cli_usage(cli, "nothing to change: give --season or --stay-in-touch");
+        return cli_usage(cli, "nothing to change: give --season, --stay-in-touch or --time-zone");
     int rc = cli_connect_session(cli, NULL);
     if (rc != CLI_OK)
         return rc;

@@ -96,6 +96,12 @@ Folio__Response *folio_offer_add(struct folio_connection *c, const Folio__Offer 
     return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_OFFER, err);
 }
 
+Folio__Response *folio_offer_add_op(struct folio_connection *c, const Folio__OfferAdd *op,
+                                    struct folio_error *err)
+{
+    return folio_connection_call_op(c, &op->base, FOLIO__RESPONSE__RESULT_OFFER, err);
+}
+
 Folio__Response *folio_offer_list(struct folio_connection *c, const char *client_id,
                                   const char *status, const char *date, uint32_t limit,
                                   uint64_t after, struct folio_error *err)

@@ -33,6 +33,9 @@ Folio__Response *folio_alert_end(struct folio_connection *c, uint64_t id, const 
 /* date: today, for the status in the reply; NULL: the server's. */
 Folio__Response *folio_offer_add(struct folio_connection *c, const Folio__Offer *offer,
                                  const char *date, struct folio_error *err);
+/* The same with every choice of the request (despite_alert ...). */
+Folio__Response *folio_offer_add_op(struct folio_connection *c, const Folio__OfferAdd *op,
+                                    struct folio_error *err);
 /* client_id and status NULL: no filter. */
 Folio__Response *folio_offer_list(struct folio_connection *c, const char *client_id,
                                   const char *status, const char *date, uint32_t limit,

@@ -197,3 +197,39 @@ Folio__Response *folio_book(struct folio_connection *c, const Folio__BookQuery *
     Folio__BookQuery op = *query;
     return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_BOOK, err);
 }
+
+Folio__Response *folio_agenda_query(struct folio_connection *c, const Folio__AgendaQuery *query,
+                                    struct folio_error *err)
+{
+    return folio_connection_call_op(c, &query->base, FOLIO__RESPONSE__RESULT_AGENDA, err);
+}
+
+Folio__Response *folio_agenda_mark(struct folio_connection *c, const Folio__AgendaMark *mark,
+                                   struct folio_error *err)
+{
+    return folio_connection_call_op(c, &mark->base, FOLIO__RESPONSE__RESULT_AGENDA_STATE, err);
+}
+
+Folio__Response *folio_task_add(struct folio_connection *c, const Folio__TaskAdd *op,
+                                struct folio_error *err)
+{
+    return folio_connection_call_op(c, &op->base, FOLIO__RESPONSE__RESULT_TASK, err);
+}
+
+Folio__Response *folio_task_list(struct folio_connection *c, const Folio__TaskList *op,
+                                 struct folio_error *err)
+{
+    return folio_connection_call_op(c, &op->base, FOLIO__RESPONSE__RESULT_TASKS, err);
+}
+
+Folio__Response *folio_task_edit(struct folio_connection *c, const Folio__TaskEdit *op,
+                                 struct folio_error *err)
+{
+    return folio_connection_call_op(c, &op->base, FOLIO__RESPONSE__RESULT_TASK, err);
+}
+
+Folio__Response *folio_task_remove(struct folio_connection *c, const Folio__TaskRemove *op,
+                                   struct folio_error *err)
+{
+    return folio_connection_call_op(c, &op->base, FOLIO__RESPONSE__RESULT_EMPTY, err);
+}

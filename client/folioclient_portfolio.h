@@ -52,6 +52,23 @@ Folio__Response *folio_segment(struct folio_connection *c, const Folio__Segment 
 /* days 0: the server's default (7). */
 Folio__Response *folio_agenda(struct folio_connection *c, const char *date, uint32_t days,
                               struct folio_error *err);
+/* The agenda with every choice of the query (state ...). */
+Folio__Response *folio_agenda_query(struct folio_connection *c, const Folio__AgendaQuery *query,
+                                    struct folio_error *err);
+/* Marks an agenda item done, snoozed, dismissed or open again; the reply
+ * is the mark (an AgendaState). */
+Folio__Response *folio_agenda_mark(struct folio_connection *c, const Folio__AgendaMark *mark,
+                                   struct folio_error *err);
+/* The agent's own tasks: add, edit (the reply: the task), list (tasks),
+ * remove (Empty). */
+Folio__Response *folio_task_add(struct folio_connection *c, const Folio__TaskAdd *op,
+                                struct folio_error *err);
+Folio__Response *folio_task_list(struct folio_connection *c, const Folio__TaskList *op,
+                                 struct folio_error *err);
+Folio__Response *folio_task_edit(struct folio_connection *c, const Folio__TaskEdit *op,
+                                 struct folio_error *err);
+Folio__Response *folio_task_remove(struct folio_connection *c, const Folio__TaskRemove *op,
+                                   struct folio_error *err);
 
 /* One client from two records of the same person: other's timeline,
  * offers, coupons and the fields keep leaves empty go to keep, and other is

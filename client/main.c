@@ -156,6 +156,10 @@ static const struct cli_opt event_add_opts[] = {
     {"--note", "TEXT", "a note", false, false},
     {"--follow-up", "DATE", "contact events: follow up on DATE, YYYY-MM-DD (on the agenda then)",
      false, false},
+    {"--keep-follow-ups", NULL,
+     "contact events: keep the client's follow-ups due by --date open\n"
+     "                      (by default the contact closes them)",
+     false, false},
     {NULL, NULL, NULL, false, false},
 };
 
@@ -203,6 +207,58 @@ static const struct cli_opt segment_opts[] = {
 static const struct cli_opt agenda_opts[] = {
     {"--date", "DATE", "the first day, YYYY-MM-DD (default: today, UTC)", false, false},
     {"--days", "N", "how many days, 1-366 (default: 7)", false, false},
+    {"--state", "STATE",
+     "open (default: open items, and snoozed ones from the day they come\n"
+     "                      back), done, snoozed, dismissed or all",
+     false, false},
+    {"--kind", "KINDS",
+     "only these kinds, a comma list of birthday, follow-up, task, offer,\n"
+     "                      coupon, alert, opportunity, stay-in-touch, holiday, season",
+     false, false},
+    {"--limit", "N", "at most N items (default: the server's, 100)", false, false},
+    {"--after", "CURSOR", "start after this cursor (the next page)", false, false},
+    {"--alert", "ID", "the clients of this alert, one item each, instead of the agenda", false,
+     false},
+    {NULL, NULL, NULL, false, false},
+};
+
+#define AGENDA_MARK_OPTS                                                                           \
+    {"--note", "TEXT", "a note, kept with the mark (done: also on the call recorded)", false,      \
+     false},                                                                                       \
+    {                                                                                              \
+        "--date", "DATE", "today, YYYY-MM-DD (default: the server's)", false, false                \
+    }
+
+static const struct cli_opt done_opts[] = {
+    AGENDA_MARK_OPTS,
+    {NULL, NULL, NULL, false, false},
+};
+
+static const struct cli_opt snooze_opts[] = {
+    {"--until", "DATE", "the day it comes back on the agenda, YYYY-MM-DD (at most 366 days on)",
+     true, false},
+    AGENDA_MARK_OPTS,
+    {NULL, NULL, NULL, false, false},
+};
+
+static const struct cli_opt task_add_opts[] = {
+    {"--due", "DATE", "the day it is due, YYYY-MM-DD (on the agenda then)", true, false},
+    {"--title", "TEXT", "what to do, in a line", true, false},
+    {"--note", "TEXT", "a note", false, false},
+    {NULL, NULL, NULL, false, false},
+};
+
+static const struct cli_opt task_list_opts[] = {
+    {"--client", "ID", "only the tasks about this client", false, false},
+    {"--limit", "N", "at most N tasks (default: the server's, 100)", false, false},
+    {"--after", "CURSOR", "start after this cursor (the next page)", false, false},
+    {NULL, NULL, NULL, false, false},
+};
+
+static const struct cli_opt task_edit_opts[] = {
+    {"--due", "DATE", "the day it is due, YYYY-MM-DD", false, false},
+    {"--title", "TEXT", "what to do, in a line", false, false},
+    {"--note", "TEXT", "the note (\"\" empties it)", false, false},
     {NULL, NULL, NULL, false, false},
 };
 
@@ -223,6 +279,10 @@ static const struct cli_opt calendar_set_opts[] = {
      false},
     {"--stay-in-touch", "DAYS", "contact every client at least every DAYS days (1-3650)", false,
      false},
+    {"--time-zone", "ZONE",
+     "the firm's time zone, an IANA name such as America/Lima (\"\": UTC):\n"
+     "                      today for agents whose card names none",
+     false, false},
     {NULL, NULL, NULL, false, false},
 };
 
@@ -327,6 +387,10 @@ static const struct cli_opt offer_add_opts[] = {
      false, false},
     {"--date", "DATE", "today, YYYY-MM-DD, for the status shown (default: the server's)", false,
      false},
+    {"--despite-alert", NULL,
+     "offer it even though an alert where the client lives says to avoid\n"
+     "                      the product (refused otherwise)",
+     false, false},
     {NULL, NULL, NULL, false, false},
 };
 
@@ -419,6 +483,10 @@ static const struct cli_opt profile_set_opts[] = {
     {"--currency", "CUR",
      "your default currency, ISO 4217 (e.g. PEN): an income typed without one is in it", false,
      false},
+    {"--time-zone", "ZONE",
+     "your time zone, an IANA name such as America/Lima (\"\": the firm's):\n"
+     "                      today on your agenda, the day events are dated by default",
+     false, false},
     {NULL, NULL, NULL, false, false},
 };
 
@@ -615,8 +683,41 @@ static const struct cli_cmd commands[] = {
      "city or region, offers and coupons about to expire, opportunities the\n"
      "firm's rules see in recent events, clients to stay in touch with,\n"
      "holidays and high-spending months. Each comes with what to suggest\n"
-     "and what to avoid.\n",
+     "and what to avoid.\n"
+     "Priority on a day, first to last: overdue follow-ups and tasks, the\n"
+     "day's follow-ups and tasks, birthdays, offers and coupons about to\n"
+     "expire, alerts, opportunities, stay-in-touch, holidays, high-spending\n"
+     "months. An alert is one item for all the clients it covers (--alert ID\n"
+     "lists them); an opportunity whose product an alert in force where the\n"
+     "client lives says to avoid is held back, naming the alert. The answer\n"
+     "comes in pages of --limit items: any horizon up to 366 days, however\n"
+     "many clients; --after takes the cursor a page ends with.\n"
+     "Every item has an id, derived from what it is about (the same birthday\n"
+     "on the same day is always the same item), which folio done, snooze and\n"
+     "dismiss take, or its first 4 or more hex digits. Follow-ups whose day\n"
+     "passed and that are still open come first on the first day, as overdue,\n"
+     "with the days late, until done, snoozed or dismissed. A snoozed item\n"
+     "comes back on its --until day. Marks are kept with the client, so they\n"
+     "move with it (reassignment, bundles).\n",
      agenda_opts, cmd_agenda},
+    {"done", "ITEM", 1, 0, "mark an agenda item done",
+     "A birthday, follow-up or stay-in-touch item done records a call on the\n"
+     "client's timeline (dated --date, noted with --note, else the item's\n"
+     "title), so stay-in-touch counts from it.\n",
+     done_opts, cmd_done},
+    {"snooze", "ITEM", 1, 0, "put an agenda item off until a later day",
+     "The item leaves the agenda and comes back on --until, as it was.\n", snooze_opts, cmd_snooze},
+    {"task add", "[CLIENT]", 0, 1, "add a task of your own, maybe about one of your clients",
+     "The task is on your agenda on its --due day, and after it, as overdue,\n"
+     "until it is done, snoozed or dismissed (folio done ITEM ...). A task\n"
+     "about a client goes with the client (reassignment, bundles).\n",
+     task_add_opts, cmd_task_add},
+    {"task list", "", 0, 0, "list your tasks by due day", NULL, task_list_opts, cmd_task_list},
+    {"task edit", "ID", 1, 0, "change a task's due day, title or note", NULL, task_edit_opts,
+     cmd_task_edit},
+    {"task remove", "ID", 1, 0, "remove a task", NULL, NULL, cmd_task_remove},
+    {"dismiss", "ITEM", 1, 0, "take an agenda item off the agenda for good",
+     "folio agenda --state dismissed lists what was dismissed.\n", done_opts, cmd_dismiss},
     {"alert list", "", 0, 0, "list the alerts in force on a day or later", NULL, alert_list_opts,
      cmd_alert_list},
     {"holding add", "CLIENT", 1, 0, "record what one of your clients holds: a policy, account...",
@@ -712,8 +813,9 @@ static const struct cli_cmd commands[] = {
     {"admin rule list", "", 0, 0, "list the firm's rules", NULL, NULL, cmd_rule_list},
     {"admin rule remove", "ID", 1, 0, "remove a rule (firm-admin)", NULL, NULL, cmd_rule_remove},
     /* Before "admin calendar", which would otherwise take "set" as its argument. */
-    {"admin calendar set", "", 0, 0, "set the season or the contact interval (firm-admin)", NULL,
-     calendar_set_opts, cmd_calendar_set},
+    {"admin calendar set", "", 0, 0,
+     "set the season, the contact interval or the time zone (firm-admin)", NULL, calendar_set_opts,
+     cmd_calendar_set},
     {"admin calendar", "[show]", 0, 1,
      "show the firm's calendar: occasions, season, contact "
      "interval",

@@ -377,9 +377,13 @@ size_t rec_card(const void *list, size_t i, struct out_field *f)
 {
     const Folio__AgentCard *card = ((const Folio__AgentCard *const *)list)[i];
     const struct out_field fields[] = {
-        OUT_S("user", "user", card->user),    OUT_S("display_name", "name", card->display_name),
-        OUT_S("phone", "phone", card->phone), OUT_S("email", "email", card->email),
-        OUT_S("hours", "hours", card->hours), OUT_S("currency", "currency", card->currency),
+        OUT_S("user", "user", card->user),
+        OUT_S("display_name", "name", card->display_name),
+        OUT_S("phone", "phone", card->phone),
+        OUT_S("email", "email", card->email),
+        OUT_S("hours", "hours", card->hours),
+        OUT_S("currency", "currency", card->currency),
+        {.key = "time_zone", .label = "time zone", .type = OUT_NSTR, .s = maybe(card->time_zone)},
     };
     _Static_assert(ARRAY_SIZE(fields) <= OUT_ITEM_FIELDS_MAX, "OUT_ITEM_FIELDS_MAX");
     return copy_fields(fields, ARRAY_SIZE(fields), f);
@@ -389,6 +393,7 @@ size_t rec_agenda_item(const void *list, size_t i, struct out_field *f)
 {
     const Folio__AgendaItem *item = ((const Folio__AgendaItem *const *)list)[i];
     const struct out_field fields[] = {
+        OUT_S("id", "id", item->id),
         OUT_S("date", "date", item->date),
         OUT_S("kind", "kind", item->kind),
         {.key = "client_id",
@@ -404,6 +409,67 @@ size_t rec_agenda_item(const void *list, size_t i, struct out_field *f)
         OUT_U("priority", NULL, item->priority),
         OUT_U("age", NULL, item->age),
         OUT_S("ref", NULL, item->ref),
+        OUT_S("state", "state", item->state),
+        {.key = "until",
+         .label = "until",
+         .card_only = true,
+         .type = OUT_NSTR,
+         .s = maybe(item->until)},
+        {.key = "note",
+         .label = "note",
+         .card_only = true,
+         .type = OUT_NSTR,
+         .s = maybe(item->note)},
+        OUT_B("overdue", NULL, item->overdue),
+        OUT_U("days_late", NULL, item->days_late),
+        {.key = "due", .label = "due", .card_only = true, .type = OUT_NSTR, .s = maybe(item->due)},
+        OUT_U("clients", NULL, item->clients),
+        {.key = "held_back",
+         .label = "held back",
+         .card_only = true,
+         .type = OUT_NSTR,
+         .s = maybe(item->held_back)},
+    };
+    _Static_assert(ARRAY_SIZE(fields) <= REC_FIELDS_MAX, "REC_FIELDS_MAX");
+    return copy_fields(fields, ARRAY_SIZE(fields), f);
+}
+
+size_t rec_task(const void *list, size_t i, struct out_field *f)
+{
+    const Folio__Task *t = ((const Folio__Task *const *)list)[i];
+    const struct out_field fields[] = {
+        OUT_U("id", "id", t->id),
+        OUT_S("due", "due", t->due),
+        {.key = "client_id",
+         .label = "client id",
+         .card_only = true,
+         .type = OUT_NSTR,
+         .s = maybe(t->client_id)},
+        {.key = "client_name", .label = "client", .type = OUT_NSTR, .s = maybe(t->client_name)},
+        OUT_S("title", "title", t->title),
+        {.key = "note", .label = "note", .type = OUT_NSTR, .s = maybe(t->note)},
+        OUT_T("created_at", NULL, t->created_at),
+        OUT_T("updated_at", NULL, t->updated_at),
+    };
+    _Static_assert(ARRAY_SIZE(fields) <= REC_FIELDS_MAX, "REC_FIELDS_MAX");
+    return copy_fields(fields, ARRAY_SIZE(fields), f);
+}
+
+size_t rec_agenda_mark(const void *list, size_t i, struct out_field *f)
+{
+    const Folio__AgendaState *mark = ((const Folio__AgendaState *const *)list)[i];
+    static const Folio__AgendaItem none = FOLIO__AGENDA_ITEM__INIT;
+    const Folio__AgendaItem *item = mark->item != NULL ? mark->item : &none;
+    const struct out_field fields[] = {
+        OUT_S("id", "id", mark->item_id),
+        OUT_S("state", "state", mark->state),
+        {.key = "until", .label = "until", .type = OUT_NSTR, .s = maybe(mark->until)},
+        {.key = "note", .label = "note", .type = OUT_NSTR, .s = maybe(mark->note)},
+        OUT_S("kind", "kind", item->kind),
+        OUT_S("date", "date", item->date),
+        {.key = "client_id", .label = "client id", .type = OUT_NSTR, .s = maybe(item->client_id)},
+        OUT_S("client_name", "client", item->client_name),
+        OUT_S("title", "title", item->title),
     };
     _Static_assert(ARRAY_SIZE(fields) <= REC_FIELDS_MAX, "REC_FIELDS_MAX");
     return copy_fields(fields, ARRAY_SIZE(fields), f);
@@ -603,6 +669,7 @@ void rec_print_calendar(const Folio__Calendar *cal)
          .uints = cal->season_months,
          .n = cal->n_season_months},
         OUT_U("stay_in_touch_days", "stay in touch (days)", cal->stay_in_touch_days),
+        {.key = "time_zone", .label = "time zone", .type = OUT_NSTR, .s = maybe(cal->time_zone)},
     };
     out_object("calendar", f, ARRAY_SIZE(f));
 }
@@ -765,6 +832,13 @@ void rec_print_answer(const Folio__Response *r)
         rec_table("holdings", "no holdings", r->holdings->holdings, r->holdings->n_holdings,
                   rec_holding);
         rec_page_next_number("--after", r->holdings->next);
+        break;
+    case FOLIO__RESPONSE__RESULT_TASK:
+        rec_object("task", &r->task, rec_task);
+        break;
+    case FOLIO__RESPONSE__RESULT_TASKS:
+        rec_table("tasks", "no tasks", r->tasks->tasks, r->tasks->n_tasks, rec_task);
+        rec_page_next("--after", r->tasks->next);
         break;
     default:
         break;

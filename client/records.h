@@ -46,6 +46,8 @@ rec_item_fn rec_alert;
 rec_item_fn rec_partner;
 rec_item_fn rec_coupon;
 rec_item_fn rec_card;
+rec_item_fn rec_agenda_mark;
+rec_item_fn rec_task;
 rec_item_fn rec_agenda_item;
 /* An offer: rate as a percent number (rate_bp 450 is 4.5), the agent's card
  * as the object "agent" (JSON only). */

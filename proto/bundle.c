@@ -318,6 +318,10 @@ static const char *record_kind(Folio__BundleRecord__ItemCase c)
         return "holding";
     case FOLIO__BUNDLE_RECORD__ITEM_CARD:
         return "card";
+    case FOLIO__BUNDLE_RECORD__ITEM_AGENDA_STATE:
+        return "agenda mark";
+    case FOLIO__BUNDLE_RECORD__ITEM_TASK:
+        return "task";
     case FOLIO__BUNDLE_RECORD__ITEM_END:
         return "end";
     default:
@@ -326,7 +330,7 @@ static const char *record_kind(Folio__BundleRecord__ItemCase c)
 }
 
 struct bundle_counts {
-    uint64_t clients, events, offers, coupons, holdings, cards;
+    uint64_t clients, events, offers, coupons, holdings, cards, agenda_states, tasks;
 };
 
 /* Checks one decoded record's place in the sequence. */
@@ -369,6 +373,12 @@ static int verify_record(const Folio__BundleRecord *rec, uint64_t index,
     case FOLIO__BUNDLE_RECORD__ITEM_HOLDING:
         counts->holdings++;
         return 0;
+    case FOLIO__BUNDLE_RECORD__ITEM_AGENDA_STATE:
+        counts->agenda_states++;
+        return 0;
+    case FOLIO__BUNDLE_RECORD__ITEM_TASK:
+        counts->tasks++;
+        return 0;
     case FOLIO__BUNDLE_RECORD__ITEM_CARD:
         if (++counts->cards > 1) {
             say(why, why_size, "the bundle holds more than one agent card");
@@ -402,7 +412,9 @@ static int verify_counts(const Folio__BundleHeader *h, const struct bundle_count
                 {"events", h->events, c->events},
                 {"offers", h->offers, c->offers},
                 {"coupons", h->coupons, c->coupons},
-                {"holdings", h->holdings, c->holdings}};
+                {"holdings", h->holdings, c->holdings},
+                {"agenda marks", h->agenda_states, c->agenda_states},
+                {"tasks", h->tasks, c->tasks}};
     for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
         if (rows[i].announced != rows[i].found) {
             say(why, why_size, "the header announces %" PRIu64 " %s but the bundle holds %" PRIu64,

@@ -15,5 +15,11 @@
 #define FOLIO_CHILDREN_MAX      30   /* --children */
 #define FOLIO_FIND_TEXT_MAX     200  /* bytes of a client find text */
 #define FOLIO_NOTES_MAX         4000 /* bytes of a client's notes */
+#define FOLIO_AGENDA_ID_TEXT    16   /* hex digits of an agenda item's id */
+#define FOLIO_AGENDA_ID_MIN     4    /* hex digits that may name an item (done, snooze ...) */
+#define FOLIO_AGENDA_NOTE_MAX   1000 /* bytes of the note a mark is made with (--note) */
+#define FOLIO_SNOOZE_DAYS_MAX   366  /* days an item may be snoozed for (--until) */
+#define FOLIO_TASK_TITLE_MAX    200  /* bytes of a task's title (--title) */
+#define FOLIO_TASK_NOTE_MAX     1000 /* bytes of a task's note (--note) */
 
 #endif

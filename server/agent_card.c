@@ -1,5 +1,6 @@
 /* agent_card.c - see agent_card.h. */
 #include "agent_card.h"
+#include "time_zone.h"
 
 #include <stdbool.h>
 #include <string.h>
@@ -66,5 +67,7 @@ const char *agent_card_validate(const Folio__AgentCard *card)
         if (!ok)
             why = "currency: three upper-case letters (ISO 4217)";
     }
+    if (why == NULL)
+        why = time_zone_check(card->time_zone);
     return why;
 }

@@ -12,10 +12,12 @@
 
 #include "audit.h"
 #include "firm_key.h"
+#include "rule.h"
 #include "store.h"
 #include "store_meta.h"
 #include "store_rule.h"
 #include "store_user.h"
+#include "time_zone.h"
 #include "validate.h"
 
 /* Undoes firm_key_create when the firm it was made for was not saved. */
@@ -27,8 +29,19 @@ static void firm_key_remove(const char *dir, struct firm_key *key)
     sodium_memzero(key, sizeof(*key));
 }
 
+/* The default calendar with the firm's time zone, when it has one. */
+static int firm_time_zone(struct store *store, MDB_txn *txn, const char *time_zone)
+{
+    if (time_zone == NULL || time_zone[0] == '\0')
+        return 0;
+    Folio__Calendar calendar = *rule_default_calendar();
+    calendar.time_zone = (char *)time_zone;
+    return store_meta_calendar_put(store, txn, &calendar);
+}
+
 static int firm_write(struct store *store, const char *dir, const char *firm_name,
-                      const char *admin_name, const char *hash, char *why, size_t why_size)
+                      const char *admin_name, const char *hash, const char *time_zone, char *why,
+                      size_t why_size)
 {
     MDB_txn *txn;
     int rc = mdb_txn_begin(store->env, NULL, 0, &txn);
@@ -77,6 +90,7 @@ static int firm_write(struct store *store, const char *dir, const char *firm_nam
         (rc = store_user_put(store, txn, &admin)) != 0 ||
         (rc = store_credential_put(store, txn, admin.id, &cred)) != 0 ||
         (rc = store_rule_seed(store, txn, now)) != 0 ||
+        (rc = firm_time_zone(store, txn, time_zone)) != 0 ||
         (rc = audit_append_as(store, txn, now, admin_name, 0, "firm.init", firm_name,
                               "first firm-admin created")) != 0) {
         snprintf(why, why_size, "cannot create the firm: %s", store_strerror(rc));
@@ -95,13 +109,15 @@ static int firm_write(struct store *store, const char *dir, const char *firm_nam
 }
 
 int firm_init(const char *dir, const char *firm_name, char *admin_name, const char *password,
-              enum hasher_cost cost, char *why, size_t why_size)
+              const char *time_zone, enum hasher_cost cost, char *why, size_t why_size)
 {
     const char *bad = validate_firm_name(firm_name);
     if (bad == NULL)
         bad = validate_user_name(admin_name);
     if (bad == NULL)
         bad = validate_password(password);
+    if (bad == NULL && time_zone != NULL)
+        bad = time_zone_check(time_zone);
     if (bad != NULL) {
         snprintf(why, why_size, "%s", bad);
         return -1;
@@ -121,7 +137,7 @@ int firm_init(const char *dir, const char *firm_name, char *admin_name, const ch
         snprintf(why, why_size, "cannot open the store in %s: %s", dir, store_strerror(rc));
         return -1;
     }
-    rc = firm_write(&store, dir, firm_name, admin_name, hash, why, why_size);
+    rc = firm_write(&store, dir, firm_name, admin_name, hash, time_zone, why, why_size);
     store_close(&store);
     return rc;
 }

@@ -11,8 +11,9 @@
 
 #include "hasher.h"
 
-/* Returns 0, or -1 with a sentence for the user in why. */
+/* time_zone: the firm's (IANA name; NULL or "" for UTC), kept in its
+ * calendar. Returns 0, or -1 with a sentence for the user in why. */
 int firm_init(const char *dir, const char *firm_name, char *admin_name, const char *password,
-              enum hasher_cost cost, char *why, size_t why_size);
+              const char *time_zone, enum hasher_cost cost, char *why, size_t why_size);
 
 #endif

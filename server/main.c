@@ -29,6 +29,7 @@
 #include "server_options.h"
 #include "store.h"
 #include "store_meta.h"
+#include "time_zone.h"
 #include "tls_cert.h"
 #include "validate.h"
 
@@ -86,6 +87,8 @@ static const char main_init_usage[] =
     "  --password-stdin    read the admin's password from the first line of standard\n"
     "                      input; without it a password is generated and printed once\n"
     "  --hash-cost COST    password hashing cost: min, interactive (default), moderate\n"
+    "  --time-zone ZONE    the firm's time zone, an IANA name such as America/Lima\n"
+    "                      (default UTC): \"today\" for agents whose card names none\n"
     "  --help              show this help\n";
 
 static const char main_serve_usage[] =
@@ -138,6 +141,7 @@ enum main_option {
     OPT_ADMIN,
     OPT_PASSWORD_STDIN,
     OPT_HASH_COST,
+    OPT_TIME_ZONE,
     OPT_HELP,
 };
 
@@ -376,10 +380,11 @@ static int main_init(int argc, char **argv)
         {"admin", required_argument, NULL, OPT_ADMIN},
         {"password-stdin", no_argument, NULL, OPT_PASSWORD_STDIN},
         {"hash-cost", required_argument, NULL, OPT_HASH_COST},
+        {"time-zone", required_argument, NULL, OPT_TIME_ZONE},
         {"help", no_argument, NULL, OPT_HELP},
         {NULL, 0, NULL, 0},
     };
-    const char *data = NULL, *firm = NULL;
+    const char *data = NULL, *firm = NULL, *time_zone = NULL;
     char *admin = NULL;
     int password_stdin = 0;
     enum hasher_cost cost = HASHER_COST_INTERACTIVE;
@@ -402,6 +407,9 @@ static int main_init(int argc, char **argv)
         case OPT_HASH_COST:
             if (hasher_cost_parse(optarg, &cost) != 0)
                 return main_usage_error("unknown --hash-cost %s", optarg);
+            break;
+        case OPT_TIME_ZONE:
+            time_zone = optarg;
             break;
         case OPT_HELP:
             fputs(main_init_usage, stdout);
@@ -432,12 +440,14 @@ static int main_init(int argc, char **argv)
         flag = "--admin";
     if (bad == NULL && (bad = validate_password(password)) != NULL)
         flag = "the password";
+    if (bad == NULL && time_zone != NULL && (bad = time_zone_check(time_zone)) != NULL)
+        flag = "--time-zone";
     if (bad != NULL) {
         sodium_memzero(password, sizeof(password));
         return main_usage_error("%s: %s", flag, bad);
     }
     char why[512];
-    int rc = firm_init(data, firm, admin, password, cost, why, sizeof(why));
+    int rc = firm_init(data, firm, admin, password, time_zone, cost, why, sizeof(why));
     if (rc != 0) {
         sodium_memzero(password, sizeof(password));
         fprintf(stderr, "foliod: %s\n", why);

@@ -111,6 +111,12 @@
     X(CLIENT_MERGE, client_merge, SESSION, NONE, NULL, NULL, op_client_merge_write, NULL) \
     X(CLIENT_LINK, client_link, SESSION, NONE, NULL, NULL, op_client_link_write, NULL) \
     X(CLIENT_UNLINK, client_unlink, SESSION, NONE, NULL, NULL, op_client_unlink_write, NULL) \
+    X(AGENDA_MARK, agenda_mark, SESSION, HEAVY_READ, op_agenda_mark_read, \
+      NULL, op_agenda_mark_write, NULL) \
+    X(TASK_ADD, task_add, AGENT, NONE, NULL, NULL, op_task_add_write, NULL) \
+    X(TASK_LIST, task_list, SESSION, HEAVY_READ, op_task_list_read, NULL, NULL, NULL) \
+    X(TASK_EDIT, task_edit, SESSION, NONE, NULL, NULL, op_task_edit_write, NULL) \
+    X(TASK_REMOVE, task_remove, SESSION, NONE, NULL, NULL, op_task_remove_write, NULL) \
     X(HOLDING_ADD, holding_add, SESSION, NONE, NULL, NULL, op_holding_add_write, NULL) \
     X(HOLDING_GET, holding_get, SESSION, NONE, op_holding_get_read, NULL, NULL, NULL) \
     X(HOLDING_LIST, holding_list, SESSION, HEAVY_READ, op_holding_list_read, NULL, NULL, NULL) \
@@ -210,6 +216,10 @@ int op_client_get_write(struct request *req, MDB_txn *txn);
 int op_client_update_write(struct request *req, MDB_txn *txn);
 int op_client_erase_write(struct request *req, MDB_txn *txn);
 int op_client_history_read(struct request *req, MDB_txn *txn);
+/* Records event on its client's timeline (the owner's client only), as
+ * event add does, with its audit record; *out is the event recorded. */
+int op_client_event_add(struct request *req, MDB_txn *txn, const Folio__EventAdd *event,
+                        Folio__TimelineEvent **out);
 int op_event_add_write(struct request *req, MDB_txn *txn);
 /* The owner corrects (edit) or withdraws (remove) an event agents add; the
  * record is replayed from the new timeline in the same transaction, and
@@ -296,6 +306,22 @@ int op_offer_set_write(struct request *req, MDB_txn *txn);
 
 /* op_agenda.c */
 int op_agenda_read(struct request *req, MDB_txn *txn);
+/* done, snooze, dismiss: the read finds the item by its id (or a prefix)
+ * among the items of a year either side of today; the write stores the mark
+ * and, for a call item done, records the call. */
+int op_agenda_mark_read(struct request *req, MDB_txn *txn);
+int op_agenda_mark_write(struct request *req, MDB_txn *txn);
+/* A contact (contact, the event just recorded) closes the client's open or
+ * snoozed follow-ups due on or before its date: each is marked done, and
+ * the close is noted on the timeline. 0 or a store error. */
+int op_agenda_close_follow_ups(struct request *req, MDB_txn *txn, const uint8_t client_id[16],
+                               const Folio__Client *client, const Folio__TimelineEvent *contact);
+
+/* op_task.c */
+int op_task_add_write(struct request *req, MDB_txn *txn);
+int op_task_list_read(struct request *req, MDB_txn *txn);
+int op_task_edit_write(struct request *req, MDB_txn *txn);
+int op_task_remove_write(struct request *req, MDB_txn *txn);
 
 /* op_reassign.c */
 int op_reassign_read(struct request *req, MDB_txn *txn);

@@ -1,19 +1,37 @@
-/* op_agenda.c - `folio agenda`: what an agent should do over the next days.
+/* op_agenda.c - `folio agenda`: what an agent should do over the next days,
+ * as a worked list.
  *
  * Everything dated comes from the agenda index (store_agenda.h), one short
  * cursor walk per kind over the horizon's dates; only alerts and the
  * stay-in-touch check need the whole portfolio, and they share one walk.
- * Items are kept in a bounded max-heap ordered as the reply is (date,
- * priority, client name, client id), and the order of a candidate is
- * checked before anything is copied for it, so a huge portfolio costs a
- * walk, not memory: the request arena holds at most AGENDA_ITEMS_MAX items
- * however many qualify. Clients are read as summaries (client_summary.h),
- * never unpacked whole: the walk reads one index range and nothing else. */
+ * The reply is one page: items are kept in a max-heap of the page's size
+ * (and one more, to know whether more follow) ordered as the reply is (day,
+ * priority, client name, client id, item id: a total order, so a page
+ * starts right after the cursor of the page before), each in memory of its
+ * own that is freed as soon as the heap drops it. So a horizon of any
+ * length over a portfolio of any size costs a walk and a page of memory,
+ * and is never refused for its size. Clients are read as summaries
+ * (client_summary.h), never unpacked whole.
+ *
+ * Every item has an id derived from what it is about (agenda_item_id), and
+ * the agent's mark on it, if any, is looked up by that id under its client
+ * (store_agenda_state.h) once the item is known to fall in the page: the
+ * state asked for decides whether it is shown. A snoozed item is not shown
+ * where it was but on the day it comes back, from the copy its mark keeps
+ * (the SNOOZED walk). Open follow-ups and tasks whose day passed before the
+ * first day come first, as overdue.
+ *
+ * Marking (done, snooze, dismiss) finds an item by its id the same way: the
+ * same walks over a year either side of today, with agenda_add matching ids
+ * instead of keeping items. */
 #include <errno.h>
+#include <inttypes.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit.h"
 #include "calendar.h"
 #include "client_record.h"
 #include "client_summary.h"
@@ -21,6 +39,7 @@
 #include "rule.h"
 #include "server.h"
 #include "store_agenda.h"
+#include "store_agenda_state.h"
 #include "store_alert.h"
 #include "store_client.h"
 #include "store_coupon.h"
@@ -28,28 +47,80 @@
 #include "store_offer.h"
 #include "store_partner.h"
 #include "store_rule.h"
+#include "store_task.h"
 
 #define AGENDA_DAYS_DEFAULT 7
-#define AGENDA_DAYS_MAX     FOLIO_AGENDA_DAYS_MAX
-#define AGENDA_ITEMS_MAX    5000
+/* How far either side of today a mark looks for the item it names: as far
+ * as an agenda looks ahead, and as far back as overdue items are kept. */
+#define AGENDA_MARK_REACH FOLIO_AGENDA_DAYS_MAX
+#define AGENDA_ID_TEXT    FOLIO_AGENDA_ID_TEXT
+#define AGENDA_DAYS_MAX   FOLIO_AGENDA_DAYS_MAX
 /* Longest title: a follow-up's name and note, with room to spare. */
 #define AGENDA_TEXT_MAX (CLIENT_NAME_MAX + CLIENT_NOTES_MAX + 64)
 
+/* The order of items on one day, first to last (README "Loyalty work"):
+ * what is late, what is due today, the people, then the firm's occasions. */
 enum agenda_priority {
-    AGENDA_FOLLOW_UP = 1,
-    AGENDA_ALERT = 1,
+    AGENDA_OVERDUE = 0,
+    AGENDA_FOLLOW_UP = 1, /* follow-ups and tasks */
     AGENDA_BIRTHDAY = 2,
-    AGENDA_OPPORTUNITY = 3,
-    AGENDA_OFFER = 3,
-    AGENDA_COUPON = 4,
-    AGENDA_STAY = 5,
-    AGENDA_HOLIDAY = 6,
-    AGENDA_SEASON = 7,
+    AGENDA_OFFER = 3, /* offers and coupons about to expire */
+    AGENDA_COUPON = 3,
+    AGENDA_ALERT = 4,
+    AGENDA_OPPORTUNITY = 5,
+    AGENDA_STAY = 6,
+    AGENDA_HOLIDAY = 7,
+    AGENDA_SEASON = 8,
 };
 
+/* One kept item, in memory of its own: an item the heap drops is freed at
+ * once, so a walk over a big portfolio holds at most a page of items
+ * however many it meets; the page is copied into the request's arena at
+ * the end. */
 struct agenda_entry {
     int64_t day;
-    Folio__AgendaItem item;
+    Folio__AgendaItem item; /* its strings point into text */
+    char text[];
+};
+
+/* Which marks an agenda shows (AgendaQuery.state). */
+enum agenda_view {
+    AGENDA_VIEW_OPEN, /* open items, and snoozed ones on the day they come back */
+    AGENDA_VIEW_DONE,
+    AGENDA_VIEW_SNOOZED,
+    AGENDA_VIEW_DISMISSED,
+    AGENDA_VIEW_ALL,
+};
+
+/* The kinds of item, as --kind names them and as items say them. */
+// clang-format off
+#define AGENDA_KINDS(X) \
+    X(BIRTHDAY, "birthday", "birthday") \
+    X(FOLLOW_UP, "follow-up", "follow_up") \
+    X(TASK, "task", "task") \
+    X(OFFER, "offer", "offer_expiring") \
+    X(COUPON, "coupon", "coupon_expiring") \
+    X(ALERT, "alert", "alert") \
+    X(OPPORTUNITY, "opportunity", "opportunity") \
+    X(STAY, "stay-in-touch", "stay_in_touch") \
+    X(HOLIDAY, "holiday", "holiday") \
+    X(SEASON, "season", "season")
+// clang-format on
+#define AGENDA_KIND_ENUM(name, flag, item) AGENDA_KIND_##name,
+enum agenda_kind { AGENDA_KINDS(AGENDA_KIND_ENUM) AGENDA_KIND_COUNT };
+#define AGENDA_KIND_ROW(name, flag, item) {flag, item},
+static const struct {
+    const char *flag; /* --kind */
+    const char *item; /* AgendaItem.kind */
+} agenda_kinds[] = {AGENDA_KINDS(AGENDA_KIND_ROW)};
+
+/* Marking: the items whose id starts with prefix. */
+struct agenda_match {
+    const char *prefix;
+    size_t len;
+    size_t count; /* distinct ids seen, counting up to 2 */
+    char id[AGENDA_ID_TEXT + 1];
+    struct agenda_entry *entry; /* the first one's, freed by agenda_free */
 };
 
 struct agenda {
@@ -64,13 +135,20 @@ struct agenda {
     Folio__Alert **alerts;
     size_t n_alerts;
     struct rule_advice *alert_advice; /* one per alert */
+    uint64_t *alert_clients;          /* one per alert: the clients it covers */
+    uint64_t alert_id;                /* AgendaQuery.alert: its clients, one item each */
     struct agenda_entry **heap;       /* max-heap: the last in reply order on top */
-    size_t n_heap;
-    bool truncated;
+    size_t n_heap, cap;               /* cap: the page and one more, to know more follow */
+    struct agenda_entry *after;       /* the page starts after this item (NULL: the first) */
+    bool kinds[AGENDA_KIND_COUNT];    /* the kinds asked for */
+    enum agenda_view view;
+    struct agenda_match *match; /* marking: match ids rather than keep items */
 };
 
 /* ---------------------------------------------------------------- the heap */
 
+/* The reply order, a total one: day, priority, client name, client id,
+ * then the item's id, so a page can start right after any item. */
 static int agenda_order(const struct agenda_entry *a, const struct agenda_entry *b)
 {
     if (a->day != b->day)
@@ -80,17 +158,14 @@ static int agenda_order(const struct agenda_entry *a, const struct agenda_entry 
     int c = strcmp(a->item.client_name, b->item.client_name);
     if (c == 0)
         c = strcmp(a->item.client_id, b->item.client_id);
+    if (c == 0)
+        c = strcmp(a->item.id, b->item.id);
     return c;
 }
 
-/* The full reply order: titles decide between items alike in all else, so
- * the same agenda always comes out the same way. */
 static int agenda_sort(const void *x, const void *y)
 {
-    const struct agenda_entry *a = *(struct agenda_entry *const *)x;
-    const struct agenda_entry *b = *(struct agenda_entry *const *)y;
-    int c = agenda_order(a, b);
-    return c != 0 ? c : strcmp(a->item.title, b->item.title);
+    return agenda_order(*(struct agenda_entry *const *)x, *(struct agenda_entry *const *)y);
 }
 
 static void agenda_swap(struct agenda *ag, size_t i, size_t j)
@@ -123,7 +198,23 @@ static void agenda_sift_down(struct agenda *ag, size_t i)
     }
 }
 
-/* What an item says, before it is copied into the arena. */
+/* Frees every entry the agenda holds. */
+static void agenda_free(struct agenda *ag)
+{
+    for (size_t i = 0; i < ag->n_heap; i++)
+        free(ag->heap[i]);
+    ag->n_heap = 0;
+    free(ag->heap);
+    ag->heap = NULL;
+    free(ag->after);
+    ag->after = NULL;
+    if (ag->match != NULL) {
+        free(ag->match->entry);
+        ag->match->entry = NULL;
+    }
+}
+
+/* What an item says, before it is copied. */
 struct agenda_candidate {
     const char *kind;
     int64_t day;
@@ -136,56 +227,237 @@ struct agenda_candidate {
     const char *product;
     uint32_t age;
     const char *ref;
+    /* What the id is derived from beside kind and client: the day the item
+     * is about (0: day) and a word on what it is about that stays the same
+     * when the item moves (to another agent, or another firm in a bundle). */
+    int64_t origin;
+    const char *about;
+    /* Overdue items: the day they were due. */
+    int64_t due;
+    /* A snoozed item's copy: its id and mark, read already. */
+    const char *id;
+    const Folio__AgendaState *mark;
+    uint64_t clients;      /* alert */
+    const char *held_back; /* opportunity */
 };
 
-static char *agenda_dup(struct agenda *ag, const char *s, bool *ok)
+/* The strings of an entry, laid one after the other in its text. */
+struct agenda_text {
+    char *at;
+};
+
+static char *agenda_text_put(struct agenda_text *t, const char *s)
 {
-    char *out = arena_strdup(&ag->req->arena, s != NULL ? s : "");
-    if (out == NULL)
-        *ok = false;
+    char *out = t->at;
+    size_t len = strlen(s != NULL ? s : "");
+    memcpy(out, s != NULL ? s : "", len + 1);
+    t->at += len + 1;
     return out;
 }
 
-/* Keeps c when it is among the first AGENDA_ITEMS_MAX in reply order. */
+/* The item c stands for, with its id and mark, in memory of its own; NULL
+ * when out of memory. */
+static struct agenda_entry *agenda_entry_make(const struct agenda_candidate *c, const char *id,
+                                              const char *state, const Folio__AgendaState *mark)
+{
+    char date[CALENDAR_DATE_TEXT + 1], due[CALENDAR_DATE_TEXT + 1] = "";
+    calendar_format(c->day, date);
+    if (c->due != 0)
+        calendar_format(c->due, due);
+    const char *until = mark != NULL ? mark->until : "";
+    const char *note = mark != NULL ? mark->note : "";
+    const char *texts[] = {id,       c->kind,       date,     c->client_id, c->client_name,
+                           c->title, c->suggestion, c->avoid, c->product,   c->ref,
+                           state,    until,         note,     due,          c->held_back};
+    size_t size = sizeof(struct agenda_entry);
+    for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+        size += strlen(texts[i] != NULL ? texts[i] : "") + 1;
+    struct agenda_entry *e = malloc(size);
+    if (e == NULL)
+        return NULL;
+    struct agenda_text t = {e->text};
+    folio__agenda_item__init(&e->item);
+    e->day = c->day;
+    e->item.id = agenda_text_put(&t, id);
+    e->item.kind = agenda_text_put(&t, c->kind);
+    e->item.date = agenda_text_put(&t, date);
+    e->item.client_id = agenda_text_put(&t, c->client_id);
+    e->item.client_name = agenda_text_put(&t, c->client_name);
+    e->item.title = agenda_text_put(&t, c->title);
+    e->item.suggestion = agenda_text_put(&t, c->suggestion);
+    e->item.avoid = agenda_text_put(&t, c->avoid);
+    e->item.product = agenda_text_put(&t, c->product);
+    e->item.ref = agenda_text_put(&t, c->ref);
+    e->item.state = agenda_text_put(&t, state);
+    e->item.until = agenda_text_put(&t, until);
+    e->item.note = agenda_text_put(&t, note);
+    e->item.due = agenda_text_put(&t, due);
+    e->item.held_back = agenda_text_put(&t, c->held_back);
+    e->item.clients = c->clients;
+    e->item.priority = c->priority;
+    e->item.age = c->age;
+    e->item.overdue = c->due != 0;
+    e->item.days_late = c->due != 0 ? (uint32_t)(c->day - c->due) : 0;
+    return e;
+}
+
+/* A copy of e's item in the request's arena; NULL when out of memory. */
+static Folio__AgendaItem *agenda_item_copy(struct request *req, const struct agenda_entry *e)
+{
+    Folio__AgendaItem *item = arena_alloc(&req->arena, sizeof(*item));
+    if (item == NULL)
+        return NULL;
+    *item = e->item;
+    char **texts[] = {&item->id,          &item->kind,  &item->date,       &item->client_id,
+                      &item->client_name, &item->title, &item->suggestion, &item->avoid,
+                      &item->product,     &item->ref,   &item->state,      &item->until,
+                      &item->note,        &item->due,   &item->held_back};
+    for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+        if ((*texts[i] = arena_strdup(&req->arena, *texts[i])) == NULL)
+            return NULL;
+    return item;
+}
+
+/* The item's id: the first 8 bytes of a BLAKE2b digest of its kind, client,
+ * origin day and what it is about, in hex. Derived, never stored alone, so
+ * the same item has the same id on every agenda that shows it. */
+static uint64_t agenda_item_id(const struct agenda_candidate *c, char out[AGENDA_ID_TEXT + 1])
+{
+    char date[CALENDAR_DATE_TEXT + 1];
+    calendar_format(c->origin != 0 ? c->origin : c->day, date);
+    const char *about = c->about != NULL ? c->about : "";
+    crypto_generichash_state st;
+    uint8_t digest[8];
+    crypto_generichash_init(&st, NULL, 0, sizeof(digest));
+    crypto_generichash_update(&st, (const uint8_t *)c->kind, strlen(c->kind) + 1);
+    crypto_generichash_update(&st, (const uint8_t *)c->client_id, strlen(c->client_id) + 1);
+    crypto_generichash_update(&st, (const uint8_t *)date, sizeof(date));
+    crypto_generichash_update(&st, (const uint8_t *)about, strlen(about));
+    crypto_generichash_final(&st, digest, sizeof(digest));
+    sodium_bin2hex(out, AGENDA_ID_TEXT + 1, digest, sizeof(digest));
+    return store_u64_from_key(digest);
+}
+
+/* The subject a mark on an item of client_id (text; "" for none) is kept
+ * under (store_agenda_state.h). */
+static void agenda_subject(const struct agenda *ag, const char *client_id,
+                           uint8_t out[STORE_AGENDA_SUBJECT_BYTES])
+{
+    if (client_id[0] == '\0' || client_id_parse(client_id, out) != 0)
+        store_agenda_state_agent_subject(ag->owner_id, out);
+}
+
+static bool agenda_shows(const struct agenda *ag, const char *state, bool snoozed_copy)
+{
+    switch (ag->view) {
+    case AGENDA_VIEW_OPEN:
+        return strcmp(state, "open") == 0 || snoozed_copy;
+    case AGENDA_VIEW_DONE:
+        return strcmp(state, "done") == 0;
+    case AGENDA_VIEW_SNOOZED:
+        return snoozed_copy;
+    case AGENDA_VIEW_DISMISSED:
+        return strcmp(state, "dismissed") == 0;
+    case AGENDA_VIEW_ALL:
+        return true;
+    }
+    return false;
+}
+
+static bool agenda_kind_wanted(const struct agenda *ag, const char *kind)
+{
+    for (size_t i = 0; i < AGENDA_KIND_COUNT; i++)
+        if (strcmp(agenda_kinds[i].item, kind) == 0)
+            return ag->kinds[i];
+    return false;
+}
+
+/* Marking: notes an item whose id starts with the prefix; takes e. */
+static void agenda_match_add(struct agenda *ag, struct agenda_entry *e)
+{
+    struct agenda_match *m = ag->match;
+    bool first = m->count == 0;
+    if (first || strcmp(m->id, e->item.id) != 0)
+        m->count++;
+    if (!first) {
+        free(e);
+        return;
+    }
+    memcpy(m->id, e->item.id, sizeof(m->id));
+    m->entry = e;
+}
+
+/* Keeps e when it is among the first ag->cap in reply order; takes e. */
+static void agenda_keep(struct agenda *ag, struct agenda_entry *e)
+{
+    if (ag->n_heap < ag->cap) {
+        ag->heap[ag->n_heap++] = e;
+        agenda_sift_up(ag, ag->n_heap - 1);
+        return;
+    }
+    if (agenda_order(e, ag->heap[0]) >= 0) {
+        free(e);
+        return;
+    }
+    free(ag->heap[0]);
+    ag->heap[0] = e;
+    agenda_sift_down(ag, 0);
+}
+
+/* Keeps c when its kind was asked for, its mark is one the agenda shows,
+ * it comes after the page's start and it is among the first of the page. */
 static int agenda_add(struct agenda *ag, const struct agenda_candidate *c)
 {
+    if (!agenda_kind_wanted(ag, c->kind))
+        return 0;
+    char id[AGENDA_ID_TEXT + 1];
+    uint64_t id_value;
+    if (c->id != NULL) {
+        snprintf(id, sizeof(id), "%s", c->id);
+        id_value = strtoull(id, NULL, 16);
+    } else {
+        id_value = agenda_item_id(c, id);
+    }
+    if (ag->match != NULL && strncmp(id, ag->match->prefix, ag->match->len) != 0)
+        return 0;
+    /* The order is decided before the mark is read: most items of a big
+     * walk fall outside the page. */
     struct agenda_entry probe = {.day = c->day};
     probe.item.priority = c->priority;
     probe.item.client_name = (char *)c->client_name;
     probe.item.client_id = (char *)c->client_id;
-    if (ag->n_heap == AGENDA_ITEMS_MAX) {
-        ag->truncated = true;
-        if (agenda_order(&probe, ag->heap[0]) >= 0)
-            return 0;
+    probe.item.id = id;
+    if (ag->match == NULL && ((ag->after != NULL && agenda_order(&probe, ag->after) <= 0) ||
+                              (ag->n_heap == ag->cap && agenda_order(&probe, ag->heap[0]) >= 0)))
+        return 0;
+    struct arena scratch;
+    arena_init(&scratch, 0);
+    const Folio__AgendaState *mark = c->mark;
+    int rc = 0;
+    if (mark == NULL) {
+        uint8_t subject[STORE_AGENDA_SUBJECT_BYTES];
+        agenda_subject(ag, c->client_id, subject);
+        Folio__AgendaState *found = NULL;
+        rc = store_agenda_state_get(ag->store, ag->txn, subject, id_value, &scratch, &found);
+        mark = found;
     }
-    struct agenda_entry *e = arena_alloc(&ag->req->arena, sizeof(*e));
+    const char *state = mark != NULL ? mark->state : "open";
+    /* A snoozed item is shown from its mark's copy, on the day it comes back. */
+    bool keep = (rc == 0 || rc == MDB_NOTFOUND) &&
+                (c->mark != NULL || strcmp(state, "snoozed") != 0) &&
+                (ag->match != NULL || agenda_shows(ag, state, c->mark != NULL));
+    struct agenda_entry *e = keep ? agenda_entry_make(c, id, state, mark) : NULL;
+    arena_free(&scratch);
+    if (rc != 0 && rc != MDB_NOTFOUND)
+        return rc;
+    if (!keep)
+        return 0;
     if (e == NULL)
         return ENOMEM;
-    folio__agenda_item__init(&e->item);
-    char date[CALENDAR_DATE_TEXT + 1];
-    calendar_format(c->day, date);
-    bool ok = true;
-    e->day = c->day;
-    e->item.kind = (char *)c->kind;
-    e->item.date = agenda_dup(ag, date, &ok);
-    e->item.client_id = agenda_dup(ag, c->client_id, &ok);
-    e->item.client_name = agenda_dup(ag, c->client_name, &ok);
-    e->item.title = agenda_dup(ag, c->title, &ok);
-    e->item.suggestion = agenda_dup(ag, c->suggestion, &ok);
-    e->item.avoid = agenda_dup(ag, c->avoid, &ok);
-    e->item.product = agenda_dup(ag, c->product, &ok);
-    e->item.priority = c->priority;
-    e->item.age = c->age;
-    e->item.ref = agenda_dup(ag, c->ref, &ok);
-    if (!ok)
-        return ENOMEM;
-    if (ag->n_heap == AGENDA_ITEMS_MAX) {
-        ag->heap[0] = e;
-        agenda_sift_down(ag, 0);
-    } else {
-        ag->heap[ag->n_heap++] = e;
-        agenda_sift_up(ag, ag->n_heap - 1);
-    }
+    if (ag->match != NULL)
+        agenda_match_add(ag, e);
+    else
+        agenda_keep(ag, e);
     return 0;
 }
 
@@ -227,6 +499,13 @@ static int agenda_client(struct agenda *ag, const uint8_t id[STORE_CLIENT_ID_BYT
 static int agenda_advise(struct agenda *ag, const char *trigger, struct rule_advice *advice)
 {
     return rule_advise(ag->rules, ag->n_rules, trigger, &ag->req->arena, advice) < 0 ? ENOMEM : 0;
+}
+
+/* "flood in Lima" */
+static void agenda_alert_name(const Folio__Alert *alert, char *out, size_t size)
+{
+    snprintf(out, size, "%s in %s", alert->kind,
+             alert->city[0] != '\0' ? alert->city : alert->region);
 }
 
 /* ---------------------------------------------------------------- birthdays */
@@ -328,16 +607,23 @@ static int agenda_follow_up(void *ctx, const struct store_agenda_key *key, const
     if (rc == 0 && client != NULL) {
         Folio__TimelineEvent *ev = agenda_event(ag, key, &found.scratch);
         const char *note = ev != NULL ? ev->note : "";
-        char title[AGENDA_TEXT_MAX];
+        char title[AGENDA_TEXT_MAX], about[24];
         snprintf(title, sizeof(title), "follow up with %s%s%s", client->name,
                  note[0] != '\0' ? ": " : "", note);
+        /* The event's time, not its seq: a bundle numbers events anew. */
+        snprintf(about, sizeof(about), "%" PRId64, ev != NULL ? ev->time : (int64_t)key->seq);
+        int64_t day = agenda_day_of_key(key->date);
+        bool overdue = day < ag->start;
         struct agenda_candidate c = {
             .kind = "follow_up",
-            .day = agenda_day_of_key(key->date),
-            .priority = AGENDA_FOLLOW_UP,
+            .day = overdue ? ag->start : day,
+            .priority = overdue ? AGENDA_OVERDUE : AGENDA_FOLLOW_UP,
             .client_id = found.id,
             .client_name = client->name,
             .title = title,
+            .origin = day,
+            .about = about,
+            .due = overdue ? day : 0,
         };
         rc = agenda_add(ag, &c);
     }
@@ -363,9 +649,11 @@ static int agenda_offer(void *ctx, const struct store_agenda_key *key, const voi
         client_id_parse(offer->client_id, client_id) == 0) {
         rc = store_client_get(ag->store, ag->txn, client_id, &scratch, &client);
         if (rc == 0) {
-            char title[AGENDA_TEXT_MAX], ref[24];
+            char title[AGENDA_TEXT_MAX], ref[24], about[24];
             snprintf(title, sizeof(title), "offer expires: %s", offer->title);
             snprintf(ref, sizeof(ref), "%llu", (unsigned long long)offer->id);
+            /* Its creation, not its id: a bundle gives offers new ids. */
+            snprintf(about, sizeof(about), "%" PRId64, offer->created_at);
             struct agenda_candidate c = {
                 .kind = "offer_expiring",
                 .day = agenda_day_of_key(key->date),
@@ -374,6 +662,7 @@ static int agenda_offer(void *ctx, const struct store_agenda_key *key, const voi
                 .client_name = client->name,
                 .title = title,
                 .ref = ref,
+                .about = about,
             };
             rc = agenda_add(ag, &c);
         }
@@ -406,9 +695,11 @@ static int agenda_coupon(void *ctx, const struct store_agenda_key *key, const vo
                 client = NULL;
         }
         if (client != NULL) {
-            char title[AGENDA_TEXT_MAX];
+            char title[AGENDA_TEXT_MAX], about[24];
             snprintf(title, sizeof(title), "coupon expires: %s at %s", coupon->discount,
                      partner != NULL ? partner->name : "a partner");
+            /* Its creation, not its code: a bundle gives coupons new codes. */
+            snprintf(about, sizeof(about), "%" PRId64, coupon->created_at);
             struct agenda_candidate c = {
                 .kind = "coupon_expiring",
                 .day = agenda_day_of_key(key->date),
@@ -417,6 +708,7 @@ static int agenda_coupon(void *ctx, const struct store_agenda_key *key, const vo
                 .client_name = client->name,
                 .title = title,
                 .ref = coupon->code,
+                .about = about,
             };
             rc = agenda_add(ag, &c);
         }
@@ -426,6 +718,26 @@ static int agenda_coupon(void *ctx, const struct store_agenda_key *key, const vo
 }
 
 /* ---------------------------------------------------------------- opportunities */
+
+/* "Avoid" wins: an alert in force over the horizon where the client lives,
+ * whose rules say to avoid what the opportunity would offer, holds it back;
+ * held gets the alert in words ("flood in Lima, alert 3: avoid insurance"),
+ * or "" when none does. */
+static void agenda_held_back(const struct agenda *ag, const struct client_summary *client,
+                             const struct rule_advice *advice, char *held, size_t size)
+{
+    held[0] = '\0';
+    for (size_t i = 0; i < ag->n_alerts; i++) {
+        const char *avoid = ag->alert_advice[i].avoid;
+        if (!client_summary_in_alert(client, ag->alerts[i]) ||
+            !rule_avoids(avoid, advice->product, advice->suggestion))
+            continue;
+        char name[2 * RULE_ON_MAX + CLIENT_TEXT_MAX];
+        agenda_alert_name(ag->alerts[i], name, sizeof(name));
+        snprintf(held, size, "%s, alert %" PRIu64 ": avoid %s", name, ag->alerts[i]->id, avoid);
+        return;
+    }
+}
 
 /* An event opens an opportunity for each rule on its trigger, for the
  * rule's window; the item says what the rules open on some day of the
@@ -450,19 +762,28 @@ static int agenda_opportunity(void *ctx, const struct store_agenda_key *key, con
     }
     if (n_open == 0)
         return 0;
-    struct rule_advice advice;
-    if (rule_advise(open, n_open, trigger, &ag->req->arena, &advice) < 0)
-        return ENOMEM;
+    /* Advice per event, in the scratch arena: the request's holds a page. */
     struct agenda_client found;
     int rc = agenda_client(ag, key->client_id, &found);
+    struct rule_advice advice;
+    if (rc == 0 && rule_advise(open, n_open, trigger, &found.scratch, &advice) < 0)
+        rc = ENOMEM;
     const struct client_summary *client = found.summary;
     if (rc == 0 && client != NULL) {
-        char title[AGENDA_TEXT_MAX];
+        char title[AGENDA_TEXT_MAX], about[sizeof(trigger)];
+        memcpy(about, trigger, sizeof(about));
         char *colon = strchr(trigger, ':');
         if (colon != NULL)
             *colon = ' ';
         snprintf(title, sizeof(title), "%s: %s", client->name, trigger);
+        char held[AGENDA_TEXT_MAX];
+        agenda_held_back(ag, client, &advice, held, sizeof(held));
+        if (held[0] != '\0') {
+            size_t len = strlen(title);
+            snprintf(title + len, sizeof(title) - len, " (held back: %s)", held);
+        }
         struct agenda_candidate c = {
+            .held_back = held,
             .kind = "opportunity",
             .day = agenda_max(day, ag->start),
             .priority = AGENDA_OPPORTUNITY,
@@ -472,6 +793,8 @@ static int agenda_opportunity(void *ctx, const struct store_agenda_key *key, con
             .suggestion = advice.suggestion,
             .avoid = advice.avoid,
             .product = advice.product,
+            .origin = day,
+            .about = about,
         };
         rc = agenda_add(ag, &c);
     }
@@ -487,6 +810,9 @@ static int agenda_alerts_for(struct agenda *ag, const uint8_t client_id[STORE_CL
     for (size_t i = 0; i < ag->n_alerts; i++) {
         const Folio__Alert *alert = ag->alerts[i];
         if (!client_summary_in_alert(client, alert))
+            continue;
+        ag->alert_clients[i]++;
+        if (alert->id != ag->alert_id)
             continue;
         char id[CLIENT_ID_TEXT + 1];
         client_id_format(client_id, id);
@@ -507,6 +833,8 @@ static int agenda_alerts_for(struct agenda *ag, const uint8_t client_id[STORE_CL
             .avoid = ag->alert_advice[i].avoid,
             .product = ag->alert_advice[i].product,
             .ref = ref,
+            .origin = from,
+            .about = ref,
         };
         int rc = agenda_add(ag, &c);
         if (rc != 0)
@@ -515,13 +843,17 @@ static int agenda_alerts_for(struct agenda *ag, const uint8_t client_id[STORE_CL
     return 0;
 }
 
-/* The day the client is due a contact: the last one (else the day the
- * record was made) plus the client's interval, else the firm's. */
+/* The day the client is due a contact: the last one plus the client's
+ * interval, else the firm's. A client never contacted is first due some day
+ * within an interval of the day it was added, the same day for the same
+ * client (its id decides which), so that a portfolio imported in one day
+ * does not all fall due on one day. */
 static int agenda_stay_in_touch(struct agenda *ag, const uint8_t client_id[STORE_CLIENT_ID_BYTES],
                                 const struct client_summary *client)
 {
     int64_t since;
-    if (calendar_parse(client->last_contact, &since) != 0) {
+    bool never = calendar_parse(client->last_contact, &since) != 0;
+    if (never) {
         int64_t t = client->created_at;
         since = (t >= 0 ? t : t - 86399) / 86400;
     }
@@ -531,12 +863,17 @@ static int agenda_stay_in_touch(struct agenda *ag, const uint8_t client_id[STORE
     if (interval == 0)
         interval = RULE_STAY_IN_TOUCH_DEFAULT;
     int64_t due = since + interval;
+    if (never)
+        due = since + 1 + (int64_t)(store_u64_from_key(client_id + 8) % interval);
     if (due > ag->end)
         return 0;
     char id[CLIENT_ID_TEXT + 1], title[AGENDA_TEXT_MAX], date[CALENDAR_DATE_TEXT + 1];
     client_id_format(client_id, id);
     calendar_format(since, date);
-    snprintf(title, sizeof(title), "no contact with %s since %s", client->name, date);
+    if (never)
+        snprintf(title, sizeof(title), "no contact with %s: never contacted", client->name);
+    else
+        snprintf(title, sizeof(title), "no contact with %s since %s", client->name, date);
     struct agenda_candidate c = {
         .kind = "stay_in_touch",
         .day = agenda_max(due, ag->start),
@@ -544,6 +881,7 @@ static int agenda_stay_in_touch(struct agenda *ag, const uint8_t client_id[STORE
         .client_id = id,
         .client_name = client->name,
         .title = title,
+        .origin = due,
     };
     return agenda_add(ag, &c);
 }
@@ -554,33 +892,80 @@ static int agenda_visit(void *ctx, const uint8_t id[STORE_CLIENT_ID_BYTES],
 {
     struct agenda *ag = ctx;
     int rc = agenda_alerts_for(ag, id, client);
-    if (rc == 0)
+    if (rc == 0 && ag->kinds[AGENDA_KIND_STAY] && ag->alert_id == 0)
         rc = agenda_stay_in_touch(ag, id, client);
     return rc;
 }
 
+/* One item per alert that covers some of the agent's clients: how many, and
+ * what the firm's rules say; `agenda --alert ID` lists them. */
+static int agenda_alert_items(struct agenda *ag)
+{
+    for (size_t i = 0; i < ag->n_alerts; i++) {
+        const Folio__Alert *alert = ag->alerts[i];
+        uint64_t n = ag->alert_clients[i];
+        if (n == 0)
+            continue;
+        int64_t from = ag->start;
+        calendar_parse(alert->date, &from);
+        char name[2 * RULE_ON_MAX + CLIENT_TEXT_MAX], title[AGENDA_TEXT_MAX], ref[24];
+        agenda_alert_name(alert, name, sizeof(name));
+        snprintf(title, sizeof(title), "%s: %" PRIu64 " of your clients live%s there", name, n,
+                 n == 1 ? "s" : "");
+        snprintf(ref, sizeof(ref), "%" PRIu64, alert->id);
+        struct agenda_candidate c = {
+            .kind = "alert",
+            .day = agenda_max(from, ag->start),
+            .priority = AGENDA_ALERT,
+            .client_id = "",
+            .client_name = "",
+            .title = title,
+            .suggestion = ag->alert_advice[i].suggestion,
+            .avoid = ag->alert_advice[i].avoid,
+            .product = ag->alert_advice[i].product,
+            .ref = ref,
+            .origin = from,
+            .about = ref,
+            .clients = n,
+        };
+        int rc = agenda_add(ag, &c);
+        if (rc != 0)
+            return rc;
+    }
+    return 0;
+}
+
 static int agenda_portfolio(struct agenda *ag)
+{
+    bool stay = ag->kinds[AGENDA_KIND_STAY] && ag->alert_id == 0;
+    if (!stay && (!ag->kinds[AGENDA_KIND_ALERT] || ag->n_alerts == 0))
+        return 0;
+    int rc = store_client_summaries(ag->store, ag->txn, ag->owner_id, agenda_visit, ag);
+    if (rc == 0 && ag->alert_id == 0 && ag->kinds[AGENDA_KIND_ALERT])
+        rc = agenda_alert_items(ag);
+    return rc;
+}
+
+/* The alerts in force over the horizon and what the rules say of each. */
+static int agenda_alerts(struct agenda *ag)
 {
     char from[CALENDAR_DATE_TEXT + 1], to[CALENDAR_DATE_TEXT + 1];
     calendar_format(ag->start, from);
     calendar_format(ag->end, to);
     int rc = store_alert_active(ag->store, ag->txn, from, to, &ag->req->arena, &ag->alerts,
                                 &ag->n_alerts);
-    if (rc != 0)
+    if (rc != 0 || ag->n_alerts == 0)
         return rc;
-    if (ag->n_alerts > 0) {
-        ag->alert_advice = arena_calloc(&ag->req->arena, ag->n_alerts, sizeof(*ag->alert_advice));
-        if (ag->alert_advice == NULL)
-            return ENOMEM;
-        for (size_t i = 0; i < ag->n_alerts && rc == 0; i++) {
-            char trigger[RULE_ON_MAX + 8];
-            snprintf(trigger, sizeof(trigger), "alert:%s", ag->alerts[i]->kind);
-            rc = agenda_advise(ag, trigger, &ag->alert_advice[i]);
-        }
-        if (rc != 0)
-            return rc;
+    ag->alert_advice = arena_calloc(&ag->req->arena, ag->n_alerts, sizeof(*ag->alert_advice));
+    ag->alert_clients = arena_calloc(&ag->req->arena, ag->n_alerts, sizeof(*ag->alert_clients));
+    if (ag->alert_advice == NULL || ag->alert_clients == NULL)
+        return ENOMEM;
+    for (size_t i = 0; i < ag->n_alerts && rc == 0; i++) {
+        char trigger[RULE_ON_MAX + 8];
+        snprintf(trigger, sizeof(trigger), "alert:%s", ag->alerts[i]->kind);
+        rc = agenda_advise(ag, trigger, &ag->alert_advice[i]);
     }
-    return store_client_summaries(ag->store, ag->txn, ag->owner_id, agenda_visit, ag);
+    return rc;
 }
 
 /* ---------------------------------------------------------------- the calendar */
@@ -600,6 +985,7 @@ static int agenda_dated(struct agenda *ag, const char *kind, uint32_t priority, 
         .suggestion = advice->suggestion,
         .avoid = advice->avoid,
         .product = advice->product,
+        .about = title,
     };
     return agenda_add(ag, &c);
 }
@@ -644,83 +1030,631 @@ static int agenda_calendar(struct agenda *ag)
     return rc;
 }
 
+/* ---------------------------------------------------------------- tasks */
+
+/* A task is on its due day; an open one whose day passed is overdue. */
+static int agenda_task(void *ctx, const struct store_agenda_key *key, const void *value,
+                       size_t value_len)
+{
+    (void)value;
+    (void)value_len;
+    struct agenda *ag = ctx;
+    struct arena scratch;
+    arena_init(&scratch, 0);
+    Folio__Task *task;
+    Folio__Client *client = NULL;
+    uint8_t client_id[STORE_CLIENT_ID_BYTES];
+    int rc = store_task_get(ag->store, ag->txn, key->seq, &scratch, &task);
+    if (rc == 0 && task->client_id[0] != '\0' &&
+        (client_id_parse(task->client_id, client_id) != 0 ||
+         store_client_get(ag->store, ag->txn, client_id, &scratch, &client) != 0))
+        rc = MDB_NOTFOUND; /* the index outlived its client */
+    if (rc == 0) {
+        char ref[24], about[24];
+        snprintf(ref, sizeof(ref), "%" PRIu64, task->id);
+        /* Its creation, not its id: a bundle gives tasks new ids. */
+        snprintf(about, sizeof(about), "%" PRId64, task->created_at);
+        int64_t day = agenda_day_of_key(key->date);
+        bool overdue = day < ag->start;
+        struct agenda_candidate c = {
+            .kind = "task",
+            .day = overdue ? ag->start : day,
+            .priority = overdue ? AGENDA_OVERDUE : AGENDA_FOLLOW_UP,
+            .client_id = task->client_id,
+            .client_name = client != NULL ? client->name : "",
+            .title = task->title,
+            .suggestion = task->note,
+            .ref = ref,
+            .origin = day,
+            .about = about,
+            .due = overdue ? day : 0,
+        };
+        rc = agenda_add(ag, &c);
+    }
+    arena_free(&scratch);
+    return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+/* ---------------------------------------------------------------- snoozed items */
+
+/* A snoozed item comes back on its day from the copy its mark keeps; one
+ * whose day passed before the first day is overdue since then. */
+static int agenda_snoozed(void *ctx, const struct store_agenda_key *key, const void *value,
+                          size_t value_len)
+{
+    (void)value;
+    (void)value_len;
+    struct agenda *ag = ctx;
+    struct arena scratch;
+    arena_init(&scratch, 0);
+    Folio__AgendaState *mark;
+    int rc = store_agenda_state_get(ag->store, ag->txn, key->client_id, key->seq, &scratch, &mark);
+    if (rc == 0 && mark->item != NULL && strcmp(mark->state, "snoozed") == 0) {
+        const Folio__AgendaItem *it = mark->item;
+        int64_t until = agenda_day_of_key(key->date);
+        bool overdue = until < ag->start;
+        char id[AGENDA_ID_TEXT + 1];
+        snprintf(id, sizeof(id), "%016" PRIx64, key->seq);
+        struct agenda_candidate c = {
+            .kind = it->kind,
+            .day = overdue ? ag->start : until,
+            .priority = overdue ? AGENDA_OVERDUE : it->priority,
+            .client_id = it->client_id,
+            .client_name = it->client_name,
+            .title = it->title,
+            .suggestion = it->suggestion,
+            .avoid = it->avoid,
+            .product = it->product,
+            .age = it->age,
+            .ref = it->ref,
+            .due = overdue ? until : 0,
+            .id = id,
+            .mark = mark,
+        };
+        rc = agenda_add(ag, &c);
+    }
+    arena_free(&scratch);
+    return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+/* ---------------------------------------------------------------- the walks */
+
+/* The firm's rules and calendar, which every walk reads. */
+static int agenda_setup(struct agenda *ag)
+{
+    struct request *req = ag->req;
+    int rc = store_rule_list(ag->store, ag->txn, &req->arena, &ag->rules, &ag->n_rules);
+    if (rc != 0)
+        return request_store_error(req, rc, "read the rules");
+    Folio__Calendar *cal = NULL;
+    rc = store_meta_calendar_get(ag->store, ag->txn, &req->arena, &cal);
+    if (rc == MDB_NOTFOUND)
+        ag->calendar = rule_default_calendar();
+    else if (rc != 0)
+        return request_store_error(req, rc, "read the calendar");
+    else
+        ag->calendar = cal;
+    if ((rc = agenda_alerts(ag)) == ENOMEM)
+        return request_oom(req);
+    if (rc != 0)
+        return request_store_error(req, rc, "read the alerts");
+    return 0;
+}
+
+/* Every walk over the horizon, then what comes before it: overdue
+ * follow-ups and snoozed items that came back. */
+static int agenda_walk(struct agenda *ag)
+{
+    struct request *req = ag->req;
+    MDB_txn *txn = ag->txn;
+    uint32_t from = calendar_key(ag->start), to = calendar_key(ag->end);
+    uint32_t events_from = calendar_key(ag->start - RULE_WINDOW_MAX);
+    bool open = ag->match != NULL || ag->view == AGENDA_VIEW_OPEN || ag->view == AGENDA_VIEW_ALL;
+    int rc;
+    if (ag->alert_id != 0)
+        rc = agenda_portfolio(ag);
+    else if ((rc = agenda_birthdays(ag)) == 0 &&
+             (rc = store_agenda_each(ag->store, txn, ag->owner_id, STORE_AGENDA_FOLLOW_UP,
+                                     open ? 0 : from, to, agenda_follow_up, ag)) == 0 &&
+             (rc = store_agenda_each(ag->store, txn, ag->owner_id, STORE_AGENDA_TASK,
+                                     open ? 0 : from, to, agenda_task, ag)) == 0 &&
+             (rc = store_agenda_each(ag->store, txn, ag->owner_id, STORE_AGENDA_OFFER, from, to,
+                                     agenda_offer, ag)) == 0 &&
+             (rc = store_agenda_each(ag->store, txn, ag->owner_id, STORE_AGENDA_COUPON, from, to,
+                                     agenda_coupon, ag)) == 0 &&
+             (rc = store_agenda_each(ag->store, txn, ag->owner_id, STORE_AGENDA_EVENT, events_from,
+                                     to, agenda_opportunity, ag)) == 0 &&
+             (rc = store_agenda_each(ag->store, txn, ag->owner_id, STORE_AGENDA_SNOOZED, 0, to,
+                                     agenda_snoozed, ag)) == 0 &&
+             (rc = agenda_portfolio(ag)) == 0)
+        rc = agenda_calendar(ag);
+    if (rc == ENOMEM)
+        return request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED,
+                            "the agenda needs more memory than a request may use: ask for "
+                            "fewer items in a page (--limit)");
+    if (rc != 0)
+        return request_store_error(req, rc, "read the agenda");
+    return 0;
+}
+
+/* "YYYY-MM-DD" into *day, or the actor's today (request_today: in its time
+ * zone) when text is empty. */
+static int agenda_today(struct request *req, MDB_txn *txn, const char *text, int64_t *day,
+                        char out[CALENDAR_DATE_TEXT + 1])
+{
+    if (text[0] == '\0') {
+        if (request_today(req, txn, out) != 0)
+            out[0] = '\0';
+    } else if (strlen(text) == CALENDAR_DATE_TEXT)
+        memcpy(out, text, CALENDAR_DATE_TEXT + 1);
+    else
+        out[0] = '\0';
+    return calendar_parse(out, day);
+}
+
+static int agenda_view_parse(const char *text, enum agenda_view *view)
+{
+    static const struct {
+        const char *name;
+        enum agenda_view view;
+    } views[] = {
+        {"", AGENDA_VIEW_OPEN},
+        {"open", AGENDA_VIEW_OPEN},
+        {"done", AGENDA_VIEW_DONE},
+        {"snoozed", AGENDA_VIEW_SNOOZED},
+        {"dismissed", AGENDA_VIEW_DISMISSED},
+        {"all", AGENDA_VIEW_ALL},
+    };
+    for (size_t i = 0; i < sizeof(views) / sizeof(views[0]); i++)
+        if (strcmp(text, views[i].name) == 0) {
+            *view = views[i].view;
+            return 0;
+        }
+    return -1;
+}
+
+/* ---------------------------------------------------------------- pages */
+
+/* A cursor is the sort key of a page's last item, in hex: its day (8 bytes
+ * BE), priority (4), id (16 hex digits), client id and a NUL, client name. */
+#define AGENDA_CURSOR_BYTES (8 + 4 + AGENDA_ID_TEXT + CLIENT_ID_TEXT + 1 + CLIENT_NAME_MAX)
+
+static char *agenda_cursor(struct request *req, const struct agenda_entry *e)
+{
+    uint8_t raw[AGENDA_CURSOR_BYTES];
+    size_t n = 0;
+    store_key_u64(raw, (uint64_t)e->day);
+    n += 8;
+    raw[n++] = (uint8_t)(e->item.priority >> 24);
+    raw[n++] = (uint8_t)(e->item.priority >> 16);
+    raw[n++] = (uint8_t)(e->item.priority >> 8);
+    raw[n++] = (uint8_t)e->item.priority;
+    memcpy(raw + n, e->item.id, AGENDA_ID_TEXT);
+    n += AGENDA_ID_TEXT;
+    size_t id_len = strnlen(e->item.client_id, CLIENT_ID_TEXT);
+    memcpy(raw + n, e->item.client_id, id_len);
+    n += id_len;
+    raw[n++] = '\0';
+    size_t name_len = strnlen(e->item.client_name, CLIENT_NAME_MAX);
+    memcpy(raw + n, e->item.client_name, name_len);
+    n += name_len;
+    char *out = arena_alloc(&req->arena, 2 * n + 1);
+    if (out != NULL)
+        sodium_bin2hex(out, 2 * n + 1, raw, n);
+    return out;
+}
+
+/* The entry a cursor names, as an order probe; -1 for no cursor of ours. */
+static int agenda_cursor_parse(const char *text, struct agenda_entry **out)
+{
+    size_t len = strlen(text);
+    uint8_t raw[AGENDA_CURSOR_BYTES];
+    size_t n;
+    if (len > 2 * sizeof(raw) || sodium_hex2bin(raw, sizeof(raw), text, len, NULL, &n, NULL) != 0 ||
+        2 * n != len || n < 8 + 4 + AGENDA_ID_TEXT + 1)
+        return -1;
+    const uint8_t *id = raw + 12, *client = id + AGENDA_ID_TEXT;
+    const uint8_t *nul = memchr(client, '\0', n - 12 - AGENDA_ID_TEXT);
+    if (nul == NULL || nul - client > CLIENT_ID_TEXT || memchr(nul + 1, '\0', raw + n - nul - 1))
+        return -1;
+    for (size_t i = 0; i < AGENDA_ID_TEXT; i++)
+        if (strchr("0123456789abcdef", id[i]) == NULL || id[i] == '\0')
+            return -1;
+    struct agenda_entry *e = malloc(sizeof(*e) + n + 2);
+    if (e == NULL)
+        return ENOMEM;
+    folio__agenda_item__init(&e->item);
+    e->day = (int64_t)store_u64_from_key(raw);
+    e->item.priority =
+        (uint32_t)raw[8] << 24 | (uint32_t)raw[9] << 16 | (uint32_t)raw[10] << 8 | raw[11];
+    char *t = e->text;
+    memcpy(t, id, AGENDA_ID_TEXT);
+    t[AGENDA_ID_TEXT] = '\0';
+    e->item.id = t;
+    t += AGENDA_ID_TEXT + 1;
+    size_t rest = (size_t)(raw + n - client);
+    memcpy(t, client, rest);
+    t[rest] = '\0';
+    e->item.client_id = t;
+    e->item.client_name = t + (nul - client) + 1;
+    *out = e;
+    return 0;
+}
+
+/* The kinds asked for (--kind); none: every kind. */
+static int agenda_kinds_parse(struct agenda *ag, char **kinds, size_t n)
+{
+    for (size_t k = 0; k < AGENDA_KIND_COUNT; k++)
+        ag->kinds[k] = n == 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t k = 0;
+        while (k < AGENDA_KIND_COUNT && strcmp(kinds[i], agenda_kinds[k].flag) != 0)
+            k++;
+        if (k == AGENDA_KIND_COUNT)
+            return -1;
+        ag->kinds[k] = true;
+    }
+    return 0;
+}
+
 /* ---------------------------------------------------------------- the op */
+
+/* The page, sorted, in the reply. */
+static int agenda_reply(struct agenda *ag, const char *today, uint32_t days, size_t limit)
+{
+    struct request *req = ag->req;
+    qsort(ag->heap, ag->n_heap, sizeof(*ag->heap), agenda_sort);
+    size_t n = ag->n_heap < limit ? ag->n_heap : limit;
+    Folio__Agenda *agenda = request_alloc(req, sizeof(*agenda));
+    Folio__AgendaItem **items = arena_calloc(&req->arena, n + 1, sizeof(*items));
+    char *date = arena_strdup(&req->arena, today);
+    if (agenda == NULL || items == NULL || date == NULL)
+        return request_oom(req);
+    for (size_t i = 0; i < n; i++)
+        if ((items[i] = agenda_item_copy(req, ag->heap[i])) == NULL)
+            return request_oom(req);
+    folio__agenda__init(agenda);
+    agenda->date = date;
+    agenda->days = days;
+    agenda->items = items;
+    agenda->n_items = n;
+    agenda->next = (char *)"";
+    if (ag->n_heap > limit && (agenda->next = agenda_cursor(req, ag->heap[n - 1])) == NULL)
+        return request_oom(req);
+    agenda->truncated = ag->n_heap > limit;
+    req->response.result_case = FOLIO__RESPONSE__RESULT_AGENDA;
+    req->response.agenda = agenda;
+    return 0;
+}
+
+static int agenda_read(struct agenda *ag, const Folio__AgendaQuery *ask)
+{
+    struct request *req = ag->req;
+    char today[CALENDAR_DATE_TEXT + 1];
+    if (agenda_today(req, ag->txn, ask->date, &ag->start, today) != 0)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "date: not a date (YYYY-MM-DD)");
+    uint32_t days = ask->days == 0 ? AGENDA_DAYS_DEFAULT : ask->days;
+    if (days > AGENDA_DAYS_MAX)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "days: 1 to %d", AGENDA_DAYS_MAX);
+    if (agenda_view_parse(ask->state, &ag->view) != 0)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,
+                            "state: open, done, snoozed, dismissed or all");
+    if (ask->n_kinds > AGENDA_KIND_COUNT || agenda_kinds_parse(ag, ask->kinds, ask->n_kinds) != 0)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,
+                            "kinds: birthday, follow-up, task, offer, coupon, alert, "
+                            "opportunity, stay-in-touch, holiday or season");
+    if (ask->limit > FOLIO_PAGE_MAX)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "limit: 1 to %d items in a page",
+                            FOLIO_PAGE_MAX);
+    size_t limit = request_page_size(ask->limit);
+    int rc = ask->after[0] != '\0' ? agenda_cursor_parse(ask->after, &ag->after) : 0;
+    if (rc == ENOMEM)
+        return request_oom(req);
+    if (rc != 0)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,
+                            "after: the next cursor of a page before");
+    ag->end = ag->start + days - 1;
+    int64_t last = calendar_day(9999, 12, 31);
+    if (ag->end > last)
+        ag->end = last;
+    ag->cap = limit + 1;
+    ag->heap = calloc(ag->cap, sizeof(*ag->heap));
+    if (ag->heap == NULL)
+        return request_oom(req);
+    if ((rc = agenda_setup(ag)) != 0)
+        return rc;
+    if ((ag->alert_id = ask->alert) != 0) {
+        size_t i = 0;
+        while (i < ag->n_alerts && ag->alerts[i]->id != ask->alert)
+            i++;
+        if (i == ag->n_alerts)
+            return request_fail(req, FOLIO__CODE__NOT_FOUND,
+                                "alert: no alert %" PRIu64 " in force from %s for %u days",
+                                ask->alert, today, days);
+    }
+    if ((rc = agenda_walk(ag)) != 0)
+        return rc;
+    return agenda_reply(ag, today, days, limit);
+}
 
 int op_agenda_read(struct request *req, MDB_txn *txn)
 {
-    Folio__AgendaQuery *ask = req->msg->agenda;
     struct agenda ag = {
         .req = req,
         .txn = txn,
         .store = &req->server->store,
         .owner_id = req->actor.user_id,
     };
+    int rc = agenda_read(&ag, req->msg->agenda);
+    agenda_free(&ag);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- marks */
+
+/* What the read found for the write. */
+struct agenda_marking {
+    Folio__AgendaItem *item;
     char today[CALENDAR_DATE_TEXT + 1];
-    if (ask->date[0] == '\0')
-        calendar_today(req->now, today);
-    else if (strlen(ask->date) == 10)
-        memcpy(today, ask->date, sizeof(today));
-    else
-        today[0] = '\0';
-    if (calendar_parse(today, &ag.start) != 0)
-        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "date: not a date (YYYY-MM-DD)");
-    uint32_t days = ask->days == 0 ? AGENDA_DAYS_DEFAULT : ask->days;
-    if (days > AGENDA_DAYS_MAX)
-        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "days: 1 to %d", AGENDA_DAYS_MAX);
-    ag.end = ag.start + days - 1;
-    int64_t last = calendar_day(9999, 12, 31);
-    if (ag.end > last)
-        ag.end = last;
+};
 
-    int rc = store_rule_list(ag.store, txn, &req->arena, &ag.rules, &ag.n_rules);
-    if (rc != 0)
-        return request_store_error(req, rc, "read the rules");
-    Folio__Calendar *cal = NULL;
-    rc = store_meta_calendar_get(ag.store, txn, &req->arena, &cal);
-    if (rc == MDB_NOTFOUND)
-        ag.calendar = rule_default_calendar();
-    else if (rc != 0)
-        return request_store_error(req, rc, "read the calendar");
-    else
-        ag.calendar = cal;
-    ag.heap = arena_calloc(&req->arena, AGENDA_ITEMS_MAX, sizeof(*ag.heap));
-    if (ag.heap == NULL)
-        return request_oom(req);
-
-    uint32_t from = calendar_key(ag.start), to = calendar_key(ag.end);
-    uint32_t events_from = calendar_key(ag.start - RULE_WINDOW_MAX);
-    if ((rc = agenda_birthdays(&ag)) == 0 &&
-        (rc = store_agenda_each(ag.store, txn, ag.owner_id, STORE_AGENDA_FOLLOW_UP, from, to,
-                                agenda_follow_up, &ag)) == 0 &&
-        (rc = store_agenda_each(ag.store, txn, ag.owner_id, STORE_AGENDA_OFFER, from, to,
-                                agenda_offer, &ag)) == 0 &&
-        (rc = store_agenda_each(ag.store, txn, ag.owner_id, STORE_AGENDA_COUPON, from, to,
-                                agenda_coupon, &ag)) == 0 &&
-        (rc = store_agenda_each(ag.store, txn, ag.owner_id, STORE_AGENDA_EVENT, events_from, to,
-                                agenda_opportunity, &ag)) == 0 &&
-        (rc = agenda_portfolio(&ag)) == 0)
-        rc = agenda_calendar(&ag);
-    if (rc == ENOMEM)
-        return request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED,
-                            "the agenda needs more memory than a request may use");
-    if (rc != 0)
-        return request_store_error(req, rc, "read the agenda");
-
-    qsort(ag.heap, ag.n_heap, sizeof(*ag.heap), agenda_sort);
-    Folio__Agenda *agenda = request_alloc(req, sizeof(*agenda));
-    Folio__AgendaItem **items = arena_calloc(&req->arena, ag.n_heap + 1, sizeof(*items));
-    char *date = arena_strdup(&req->arena, today);
-    if (agenda == NULL || items == NULL || date == NULL)
-        return request_oom(req);
-    for (size_t i = 0; i < ag.n_heap; i++)
-        items[i] = &ag.heap[i]->item;
-    folio__agenda__init(agenda);
-    agenda->date = date;
-    agenda->days = days;
-    agenda->items = items;
-    agenda->n_items = ag.n_heap;
-    agenda->truncated = ag.truncated;
-    req->response.result_case = FOLIO__RESPONSE__RESULT_AGENDA;
-    req->response.agenda = agenda;
+/* The request's own checks: nothing is looked up for a bad one. */
+static int agenda_mark_check(struct request *req, const Folio__AgendaMark *ask, int64_t today)
+{
+    size_t len = strlen(ask->item_id);
+    if (len < FOLIO_AGENDA_ID_MIN || len > AGENDA_ID_TEXT ||
+        strspn(ask->item_id, "0123456789abcdef") != len)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,
+                            "item: an agenda item id, or its first %d to %d hex digits",
+                            FOLIO_AGENDA_ID_MIN, AGENDA_ID_TEXT);
+    bool snooze = strcmp(ask->state, "snoozed") == 0;
+    if (!snooze && strcmp(ask->state, "done") != 0 && strcmp(ask->state, "dismissed") != 0 &&
+        strcmp(ask->state, "open") != 0)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,
+                            "state: done, snoozed, dismissed or open");
+    int64_t until;
+    if (snooze && calendar_parse(ask->until, &until) != 0)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,
+                            "until: the day it comes back, YYYY-MM-DD");
+    if (snooze && (until <= today || until > today + FOLIO_SNOOZE_DAYS_MAX))
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,
+                            "until: a day after today, at most %d days ahead",
+                            FOLIO_SNOOZE_DAYS_MAX);
+    if (!snooze && ask->until[0] != '\0')
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "until: only for snooze");
+    if (strlen(ask->note) > FOLIO_AGENDA_NOTE_MAX)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "note: at most %d bytes",
+                            FOLIO_AGENDA_NOTE_MAX);
     return 0;
+}
+
+int op_agenda_mark_read(struct request *req, MDB_txn *txn)
+{
+    const Folio__AgendaMark *ask = req->msg->agenda_mark;
+    struct agenda_marking *marking = request_alloc(req, sizeof(*marking));
+    if (marking == NULL)
+        return request_oom(req);
+    req->scratch = NULL;
+    int64_t today;
+    if (agenda_today(req, txn, ask->date, &today, marking->today) != 0)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "date: not a date (YYYY-MM-DD)");
+    int rc = agenda_mark_check(req, ask, today);
+    if (rc != 0)
+        return rc;
+    struct agenda_match match = {.prefix = ask->item_id, .len = strlen(ask->item_id)};
+    struct agenda ag = {
+        .req = req,
+        .txn = txn,
+        .store = &req->server->store,
+        .owner_id = req->actor.user_id,
+        .start = today - AGENDA_MARK_REACH,
+        .end = today + AGENDA_MARK_REACH,
+        .view = AGENDA_VIEW_ALL,
+        .match = &match,
+    };
+    for (size_t k = 0; k < AGENDA_KIND_COUNT; k++)
+        ag.kinds[k] = true;
+    if ((rc = agenda_setup(&ag)) == 0 && (rc = agenda_walk(&ag)) == 0 && match.count == 1 &&
+        (marking->item = agenda_item_copy(req, match.entry)) == NULL)
+        rc = request_oom(req);
+    agenda_free(&ag);
+    if (rc != 0)
+        return rc;
+    if (match.count == 0)
+        return request_fail(req, FOLIO__CODE__NOT_FOUND,
+                            "item: no agenda item %s within %d days of %s", ask->item_id,
+                            AGENDA_MARK_REACH, marking->today);
+    if (match.count > 1)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,
+                            "item: %s starts the ids of more than one item; type more of it",
+                            ask->item_id);
+    req->scratch = marking;
+    return 0;
+}
+
+/* Done on a call item records the call, so that stay-in-touch counts from
+ * it; the event's own checks (the client is still the agent's) apply. */
+static int agenda_mark_call(struct request *req, MDB_txn *txn, const Folio__AgendaItem *item,
+                            const char *today)
+{
+    static const char *const calls[] = {"birthday", "follow_up", "stay_in_touch"};
+    bool call = false;
+    for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++)
+        call = call || strcmp(item->kind, calls[i]) == 0;
+    if (!call || item->client_id[0] == '\0')
+        return 0;
+    const char *note = req->msg->agenda_mark->note;
+    Folio__EventAdd event = FOLIO__EVENT_ADD__INIT;
+    event.client_id = item->client_id;
+    event.kind = (char *)"contact";
+    event.what = (char *)"call";
+    event.date = (char *)today;
+    event.note = note[0] != '\0' ? (char *)note : item->title;
+    Folio__TimelineEvent *ev;
+    return op_client_event_add(req, txn, &event, &ev);
+}
+
+int op_agenda_mark_write(struct request *req, MDB_txn *txn)
+{
+    const Folio__AgendaMark *ask = req->msg->agenda_mark;
+    const struct agenda_marking *marking = req->scratch;
+    if (marking == NULL)
+        return request_fail(req, FOLIO__CODE__INTERNAL, "the item was not looked up");
+    Folio__AgendaItem *item = marking->item;
+    struct store *store = &req->server->store;
+    uint64_t owner_id = req->actor.user_id;
+    uint8_t subject[STORE_AGENDA_SUBJECT_BYTES];
+    int rc;
+    if (item->client_id[0] != '\0') {
+        /* The client may have moved since the read: only its owner marks. */
+        Folio__Client *client;
+        if ((rc = request_client(req, txn, "item", item->client_id, false, subject, &client)) != 0)
+            return rc;
+    } else {
+        store_agenda_state_agent_subject(owner_id, subject);
+    }
+    uint64_t id_value = strtoull(item->id, NULL, 16);
+    if (strcmp(ask->state, "done") == 0 &&
+        (rc = agenda_mark_call(req, txn, item, marking->today)) != 0)
+        return rc;
+    Folio__AgendaState *mark = request_alloc(req, sizeof(*mark));
+    if (mark == NULL)
+        return request_oom(req);
+    folio__agenda_state__init(mark);
+    mark->item_id = item->id;
+    mark->state = ask->state;
+    mark->until = ask->until;
+    mark->note = ask->note;
+    mark->updated_at = req->now;
+    mark->actor = (char *)req->actor.name;
+    /* The copy keeps the item as it was, without the mark's own fields. */
+    item->state = (char *)"";
+    item->until = (char *)"";
+    item->note = (char *)"";
+    mark->item = item;
+    if (strcmp(ask->state, "open") == 0)
+        rc = store_agenda_state_delete(store, txn, subject, owner_id, id_value);
+    else
+        rc = store_agenda_state_put(store, txn, subject, owner_id, id_value, mark);
+    if (rc != 0)
+        return request_store_error(req, rc, "record the mark");
+    char *detail = arena_printf(&req->arena, "%s %s %s", ask->state, item->kind, item->date);
+    if (detail == NULL)
+        return request_oom(req);
+    rc = item->client_id[0] != '\0' ? audit_append_client(req, txn, item->client_id, "agenda.mark",
+                                                          item->id, detail, ask->state)
+                                    : audit_append(req, txn, "agenda.mark", item->id, detail);
+    if (rc != 0)
+        return request_store_error(req, rc, "record the mark");
+    item->state = mark->state;
+    item->until = mark->until;
+    item->note = mark->note;
+    req->response.result_case = FOLIO__RESPONSE__RESULT_AGENDA_STATE;
+    req->response.agenda_state = mark;
+    return 0;
+}
+
+/* ---------------------------------------------------------------- a contact closes follow-ups */
+
+struct agenda_close {
+    struct request *req;
+    MDB_txn *txn;
+    const uint8_t *client;
+    char client_text[CLIENT_ID_TEXT + 1];
+    const Folio__TimelineEvent *contact;
+    const char *name;
+    uint64_t owner_id;
+    struct arena *arena;
+};
+
+/* One follow-up the client was set before the contact: still open (or
+ * snoozed), it gets a done mark and a note on the timeline. */
+static int agenda_close_one(struct agenda_close *cl, const Folio__TimelineEvent *ev)
+{
+    struct store *store = &cl->req->server->store;
+    struct arena *arena = cl->arena;
+    int64_t day;
+    if (calendar_parse(ev->follow_up, &day) != 0)
+        return 0;
+    char about[24], id[AGENDA_ID_TEXT + 1];
+    snprintf(about, sizeof(about), "%" PRId64, ev->time);
+    struct agenda_candidate c = {
+        .kind = "follow_up",
+        .client_id = cl->client_text,
+        .origin = day,
+        .about = about,
+    };
+    uint64_t id_value = agenda_item_id(&c, id);
+    Folio__AgendaState *mark = NULL;
+    int rc = store_agenda_state_get(store, cl->txn, cl->client, id_value, arena, &mark);
+    if (rc == 0 && strcmp(mark->state, "snoozed") != 0)
+        return 0;
+    if (rc != 0 && rc != MDB_NOTFOUND)
+        return rc;
+    Folio__AgendaItem *item = arena_alloc(arena, sizeof(*item));
+    Folio__AgendaState *done = arena_alloc(arena, sizeof(*done));
+    char *title = arena_printf(arena, "follow up with %s%s%s", cl->name,
+                               ev->note[0] != '\0' ? ": " : "", ev->note);
+    char *note =
+        arena_printf(arena, "closed by the %s of %s", cl->contact->what, cl->contact->date);
+    char *item_id = arena_strdup(arena, id);
+    if (item == NULL || done == NULL || title == NULL || note == NULL || item_id == NULL)
+        return ENOMEM;
+    folio__agenda_item__init(item);
+    item->id = item_id;
+    item->kind = (char *)"follow_up";
+    item->date = ev->follow_up;
+    item->client_id = cl->client_text;
+    item->client_name = (char *)cl->name;
+    item->title = title;
+    item->priority = AGENDA_FOLLOW_UP;
+    folio__agenda_state__init(done);
+    done->item_id = item_id;
+    done->state = (char *)"done";
+    done->note = note;
+    done->updated_at = cl->req->now;
+    done->actor = (char *)cl->req->actor.name;
+    done->item = item;
+    if ((rc = store_agenda_state_put(store, cl->txn, cl->client, cl->owner_id, id_value, done)) !=
+        0)
+        return rc;
+    Folio__TimelineEvent closed = FOLIO__TIMELINE_EVENT__INIT;
+    closed.time = cl->req->now;
+    closed.actor = (char *)cl->req->actor.name;
+    closed.kind = (char *)"note";
+    closed.date = cl->contact->date;
+    closed.note = arena_printf(arena, "follow-up of %s %s", ev->follow_up, note);
+    if (closed.note == NULL)
+        return ENOMEM;
+    return store_timeline_append(store, cl->txn, cl->client, &closed);
+}
+
+/* The client's own timeline says which follow-ups it was set: a contact
+ * costs a walk of one client's events, never of the agent's agenda. */
+int op_agenda_close_follow_ups(struct request *req, MDB_txn *txn, const uint8_t client_id[16],
+                               const Folio__Client *client, const Folio__TimelineEvent *contact)
+{
+    struct arena scratch;
+    arena_init(&scratch, 0);
+    struct agenda_close cl = {
+        .req = req,
+        .txn = txn,
+        .client = client_id,
+        .contact = contact,
+        .name = client->name,
+        .owner_id = client->owner_id,
+        .arena = &scratch,
+    };
+    client_id_format(client_id, cl.client_text);
+    Folio__TimelineEvent **events;
+    size_t n;
+    int rc = store_timeline_all(&req->server->store, txn, client_id, &scratch, &events, &n);
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        const Folio__TimelineEvent *ev = events[i];
+        if (ev->seq != contact->seq && ev->follow_up[0] != '\0' &&
+            strcmp(ev->follow_up, contact->date) <= 0)
+            rc = agenda_close_one(&cl, ev);
+    }
+    arena_free(&scratch);
+    return rc;
 }

@@ -480,9 +480,9 @@ int op_client_event_index(struct store *store, MDB_txn *txn,
     return rc;
 }
 
-int op_event_add_write(struct request *req, MDB_txn *txn)
+int op_client_event_add(struct request *req, MDB_txn *txn, const Folio__EventAdd *event,
+                        Folio__TimelineEvent **out)
 {
-    Folio__EventAdd *event = req->msg->event_add;
     struct store *store = &req->server->store;
     uint8_t id[STORE_CLIENT_ID_BYTES];
     Folio__Client *client = NULL;
@@ -490,7 +490,8 @@ int op_event_add_write(struct request *req, MDB_txn *txn)
     if (rc != 0)
         return rc;
     char today[CALENDAR_DATE_TEXT + 1];
-    calendar_today(req->now, today);
+    if ((rc = request_today(req, txn, today)) != 0)
+        return request_store_error(req, rc, "read the time zone");
     const char *date = event->date[0] != '\0' ? event->date : arena_strdup(&req->arena, today);
     Folio__TimelineEvent *ev = request_alloc(req, sizeof(*ev));
     if (date == NULL || ev == NULL)
@@ -533,6 +534,19 @@ int op_event_add_write(struct request *req, MDB_txn *txn)
         (rc = audit_append_client(req, txn, client->id, "event.add", client->id, detail,
                                   ev->kind)) != 0)
         return request_store_error(req, rc, "record the event");
+    if (strcmp(ev->kind, "contact") == 0 && !event->keep_follow_ups &&
+        (rc = op_agenda_close_follow_ups(req, txn, id, client, ev)) != 0)
+        return request_store_error(req, rc, "close the follow-ups");
+    *out = ev;
+    return 0;
+}
+
+int op_event_add_write(struct request *req, MDB_txn *txn)
+{
+    Folio__TimelineEvent *ev;
+    int rc = op_client_event_add(req, txn, req->msg->event_add, &ev);
+    if (rc != 0)
+        return rc;
     req->response.result_case = FOLIO__RESPONSE__RESULT_EVENT;
     req->response.event = ev;
     return 0;

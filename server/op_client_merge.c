@@ -7,8 +7,9 @@
  * replayed into the result:
  * so income, marital status, children, purchases and last contact come out
  * as if every event had been recorded on one client, and the record agrees
- * with its history as after any correction. other's offers, coupons and
- * holdings move to keep; other is erased with a tombstone (an older bundle cannot bring
+ * with its history as after any correction. other's offers, coupons,
+ * holdings and tasks move to keep (its agenda marks go: they name items of
+ * other's); other is erased with a tombstone (an older bundle cannot bring
  * it back unasked) and the audit keeps both ids. */
 #include <errno.h>
 #include <stdbool.h>
@@ -24,6 +25,7 @@
 #include "store_coupon.h"
 #include "store_holding.h"
 #include "store_offer.h"
+#include "store_task.h"
 #include "store_tombstone.h"
 
 struct merge_side {
@@ -170,6 +172,7 @@ int op_client_merge_write(struct request *req, MDB_txn *txn)
         return request_oom(req);
     if ((rc = store_timeline_clear(store, txn, keep.id, c->owner_id)) != 0 ||
         (rc = op_household_rehome(req, txn, c, other.client)) != 0 ||
+        (rc = store_task_rehome_client(store, txn, other.id, c->id)) != 0 ||
         (rc = store_client_delete(store, txn, other.id)) != 0 ||
         (rc = merge_timeline_store(req, txn, &keep, events, n)) != 0 ||
         (rc = store_client_put(store, txn, keep.id, c)) != 0 ||

@@ -8,6 +8,7 @@
  * to the client's timeline and writes its audit record in the same
  * transaction. */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "access.h"
@@ -15,11 +16,16 @@
 #include "audit.h"
 #include "calendar.h"
 #include "client_record.h"
+#include "client_summary.h"
 #include "offer.h"
 #include "op.h"
+#include "rule.h"
 #include "server.h"
+#include "store_alert.h"
 #include "store_client.h"
 #include "store_offer.h"
+#include "store_rule.h"
+#include "writer.h"
 
 /* A timeline entry on the offer's client, recorded now by the actor. */
 static int op_offer_timeline(struct request *req, MDB_txn *txn, const uint8_t *client_id,
@@ -61,6 +67,55 @@ static int op_offer_reply(struct request *req, MDB_txn *txn, Folio__Offer *offer
 
 /* ---------------------------------------------------------------- add */
 
+/* "Avoid" wins: an alert in force during the offer's validity where the
+ * client lives, whose rules say to avoid what is offered, refuses the offer
+ * unless the agent says --despite-alert (the agenda holds such an
+ * opportunity back the same way, rule_avoids). */
+static int op_offer_alert_check(struct request *req, MDB_txn *txn,
+                                const uint8_t client_id[STORE_CLIENT_ID_BYTES],
+                                const Folio__Offer *offer, const char *today)
+{
+    if (req->msg->offer_add->despite_alert)
+        return 0;
+    struct store *store = &req->server->store;
+    struct arena scratch;
+    arena_init(&scratch, 0);
+    Folio__Rule **rules;
+    Folio__Alert **alerts;
+    size_t n_rules, n_alerts;
+    struct client_summary client;
+    const char *from = strcmp(offer->valid_from, today) > 0 ? offer->valid_from : today;
+    int rc = store_rule_list(store, txn, &scratch, &rules, &n_rules);
+    if (rc == 0)
+        rc = store_alert_active(store, txn, from, offer->valid_until, &scratch, &alerts, &n_alerts);
+    if (rc == 0)
+        rc = store_client_summary_get(store, txn, req->actor.user_id, client_id, &scratch, &client);
+    for (size_t i = 0; rc == 0 && i < n_alerts; i++) {
+        const Folio__Alert *alert = alerts[i];
+        char trigger[RULE_ON_MAX + 8];
+        struct rule_advice advice;
+        snprintf(trigger, sizeof(trigger), "alert:%s", alert->kind);
+        if (!client_summary_in_alert(&client, alert))
+            continue;
+        if (rule_advise(rules, n_rules, trigger, &scratch, &advice) < 0) {
+            rc = ENOMEM;
+        } else if (rule_avoids(advice.avoid, offer->product, offer->title)) {
+            rc = request_fail(req, FOLIO__CODE__FAILED_PRECONDITION,
+                              "product: %s in %s (alert %llu) says to avoid %s for clients "
+                              "there; add --despite-alert to offer it anyway",
+                              alert->kind, alert->city[0] != '\0' ? alert->city : alert->region,
+                              (unsigned long long)alert->id, advice.avoid);
+            break;
+        }
+    }
+    arena_free(&scratch);
+    if (rc == ENOMEM)
+        return request_oom(req);
+    if (rc == MDB_NOTFOUND || (rc != 0 && rc != WRITER_ROLLBACK))
+        return request_store_error(req, rc, "read the alerts");
+    return rc;
+}
+
 int op_offer_add_write(struct request *req, MDB_txn *txn)
 {
     struct store *store = &req->server->store;
@@ -87,7 +142,8 @@ int op_offer_add_write(struct request *req, MDB_txn *txn)
                                                              : FOLIO__CODE__FAILED_PRECONDITION,
                             "%s", why);
     char today[CALENDAR_DATE_TEXT + 1], label[CALENDAR_DATE_TEXT + 1];
-    if ((rc = request_dates(req, req->msg->offer_add->date, today, label)) != 0)
+    if ((rc = request_dates(req, req->msg->offer_add->date, today, label)) != 0 ||
+        (rc = op_offer_alert_check(req, txn, client_id, offer, today)) != 0)
         return rc;
     offer->id = 0;
     offer->client_id = client->id;

@@ -8,6 +8,7 @@
 #include "op.h"
 #include "server.h"
 #include "store_profile.h"
+#include "time_zone.h"
 #include "validate.h"
 
 #define OP_PROFILE_NAME_MAX  AGENT_CARD_NAME_MAX
@@ -56,8 +57,12 @@ static const char *op_profile_apply(Folio__AgentCard *card, Folio__AgentCard *se
         if ((why = agent_card_currency_check(set->currency, iso)) != NULL)
             return why;
         card->currency = set->currency;
+    } else if (strcmp(field, "time_zone") == 0) {
+        if ((why = time_zone_check(set->time_zone)) != NULL)
+            return why;
+        card->time_zone = set->time_zone;
     } else {
-        return "fields: each one of display_name, phone, email, hours, currency";
+        return "fields: each one of display_name, phone, email, hours, currency, time_zone";
     }
     return NULL;
 }

@@ -17,6 +17,7 @@
 #include "server.h"
 #include "store_meta.h"
 #include "store_rule.h"
+#include "time_zone.h"
 
 #define OP_OCCASION_MAX      100
 #define OP_STAY_IN_TOUCH_MAX FOLIO_STAY_IN_TOUCH_MAX
@@ -178,17 +179,21 @@ int op_calendar_set_write(struct request *req, MDB_txn *txn)
     const Folio__Calendar *given = set->calendar != NULL ? set->calendar : &none;
     if (set->n_fields == 0)
         return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,
-                            "fields: name what to change: season_months, stay_in_touch_days");
-    bool season = false, stay = false;
+                            "fields: name what to change: season_months, stay_in_touch_days, "
+                            "time_zone");
+    bool season = false, stay = false, zone = false;
     for (size_t i = 0; i < set->n_fields; i++) {
         const char *f = set->fields[i];
         if (strcmp(f, "season_months") == 0)
             season = true;
         else if (strcmp(f, "stay_in_touch_days") == 0)
             stay = true;
+        else if (strcmp(f, "time_zone") == 0)
+            zone = true;
         else
             return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,
-                                "fields: unknown field (season_months or stay_in_touch_days)");
+                                "fields: unknown field (season_months, stay_in_touch_days or "
+                                "time_zone)");
     }
     Folio__Calendar *cal;
     if ((rc = op_calendar_load(req, txn, &cal)) != 0)
@@ -201,9 +206,15 @@ int op_calendar_set_write(struct request *req, MDB_txn *txn)
                                 "stay_in_touch_days: must be 1 to %d", OP_STAY_IN_TOUCH_MAX);
         cal->stay_in_touch_days = given->stay_in_touch_days;
     }
-    const char *detail = season && stay ? "season_months,stay_in_touch_days"
-                         : season       ? "season_months"
-                                        : "stay_in_touch_days";
+    if (zone) {
+        const char *why = time_zone_check(given->time_zone);
+        if (why != NULL)
+            return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "%s", why);
+        cal->time_zone = given->time_zone;
+    }
+    char *detail = request_joined(req, set->fields, set->n_fields);
+    if (detail == NULL)
+        return request_oom(req);
     return op_calendar_save(req, txn, cal, "calendar.set", "calendar", detail);
 }
 

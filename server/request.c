@@ -14,7 +14,9 @@
 #include "status.h"
 #include "store.h"
 #include "store_client.h"
+#include "store_meta.h"
 #include "store_profile.h"
+#include "time_zone.h"
 
 bool request_ok(const struct request *req)
 {
@@ -76,6 +78,27 @@ int request_dates(struct request *req, const char *date, char today[CALENDAR_DAT
                             date, today);
     memcpy(label, date, CALENDAR_DATE_TEXT + 1);
     return 0;
+}
+
+int request_today(struct request *req, MDB_txn *txn, char out[CALENDAR_DATE_TEXT + 1])
+{
+    struct store *store = &req->server->store;
+    struct arena a;
+    arena_init(&a, 0);
+    const char *zone = "";
+    Folio__AgentCard *card;
+    Folio__Calendar *calendar;
+    int rc = store_profile_get(store, txn, req->actor.user_id, &a, &card);
+    if (rc == 0 && card->time_zone[0] != '\0') {
+        zone = card->time_zone;
+    } else if (rc == 0 || rc == MDB_NOTFOUND) {
+        rc = store_meta_calendar_get(store, txn, &a, &calendar);
+        if (rc == 0)
+            zone = calendar->time_zone;
+    }
+    time_zone_today(zone, req->now, out);
+    arena_free(&a);
+    return rc == MDB_NOTFOUND ? 0 : rc;
 }
 
 int request_oom(struct request *req)

@@ -1,6 +1,7 @@
 /* rule.c - see rule.h. */
 #include "rule.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -164,6 +165,30 @@ const Folio__Calendar *rule_default_calendar(void)
                                        occasions,
                                        1,
                                        season,
-                                       RULE_STAY_IN_TOUCH_DEFAULT};
+                                       RULE_STAY_IN_TOUCH_DEFAULT,
+                                       (char *)""};
     return &calendar;
+}
+
+/* haystack contains needle, ASCII letters compared without case. */
+static bool rule_contains(const char *haystack, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (; *haystack != '\0'; haystack++) {
+        size_t i = 0;
+        while (i < n && haystack[i] != '\0' &&
+               tolower((unsigned char)haystack[i]) == tolower((unsigned char)needle[i]))
+            i++;
+        if (i == n)
+            return true;
+    }
+    return false;
+}
+
+bool rule_avoids(const char *avoid, const char *product, const char *suggestion)
+{
+    if (avoid == NULL || avoid[0] == '\0')
+        return false;
+    const char *what = product != NULL && product[0] != '\0' ? product : suggestion;
+    return what != NULL && rule_contains(what, avoid);
 }

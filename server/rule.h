@@ -48,6 +48,11 @@ struct rule_advice {
 int rule_advise(Folio__Rule *const *rules, size_t n, const char *trigger, struct arena *arena,
                 struct rule_advice *out);
 
+/* Whether advice to avoid `avoid` (an alert rule's --avoid) holds back an
+ * offer of `product` (or, without one, of what `suggestion` says): avoid's
+ * text found in it, in any case. An empty avoid holds nothing back. */
+bool rule_avoids(const char *avoid, const char *product, const char *suggestion);
+
 /* A word of a trigger (the KIND of purchase:KIND, an occasion's name): 1-40
  * of a-z, 0-9 and -. Lower-cases it in place first. */
 #define RULE_WORD_MAX 40

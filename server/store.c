@@ -109,6 +109,9 @@ static int store_open_tables(struct store *s, MDB_txn *txn)
         {"holdings", &s->holdings, 0},
         {"holdings_by_owner", &s->holdings_by_owner, 0},
         {"holdings_by_client", &s->holdings_by_client, 0},
+        {"agenda_states", &s->agenda_states, 0},
+        {"tasks", &s->tasks, 0},
+        {"tasks_by_client", &s->tasks_by_client, 0},
     };
     int rc = mdb_dbi_open(txn, "meta", MDB_CREATE, &s->meta);
     if (rc == 0)

@@ -71,6 +71,9 @@ struct store {
     MDB_dbi holdings;           /* holding id (u64 BE) -> Holding */
     MDB_dbi holdings_by_owner;  /* owner id + holding id -> empty: one agent's holdings */
     MDB_dbi holdings_by_client; /* client id + holding id -> empty: one client's holdings */
+    MDB_dbi agenda_states;     /* subject + item id -> AgendaState (store_agenda_state.h) */
+    MDB_dbi tasks;             /* task id (u64 BE) -> Task (store_task.h) */
+    MDB_dbi tasks_by_client;   /* client id + task id -> empty: one client's tasks */
     size_t map_size;
     pthread_rwlock_t resize_lock;
     _Atomic(MDB_txn *) idle_read; /* a reset read transaction, or NULL */

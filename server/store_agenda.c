@@ -63,12 +63,14 @@ static size_t agenda_key(uint8_t out[AGENDA_KEY_MAX], const struct store_agenda_
         break;
     case STORE_AGENDA_FOLLOW_UP:
     case STORE_AGENDA_EVENT:
+    case STORE_AGENDA_SNOOZED:
         memcpy(out + n, key->client_id, 16);
         n += 16;
         store_key_u64(out + n, key->seq);
         n += 8;
         break;
     case STORE_AGENDA_OFFER:
+    case STORE_AGENDA_TASK:
         store_key_u64(out + n, key->seq);
         n += 8;
         break;
@@ -104,12 +106,14 @@ static bool agenda_key_parse(const MDB_val *k, enum store_agenda_kind kind,
         return true;
     case STORE_AGENDA_FOLLOW_UP:
     case STORE_AGENDA_EVENT:
+    case STORE_AGENDA_SNOOZED:
         if (rest != 24)
             return false;
         memcpy(key->client_id, p, 16);
         key->seq = store_u64_from_key(p + 16);
         return true;
     case STORE_AGENDA_OFFER:
+    case STORE_AGENDA_TASK:
         if (rest != 8)
             return false;
         key->seq = store_u64_from_key(p);

@@ -8,9 +8,12 @@
  *   EVENT     date + client id + event seq     -> the trigger ("purchase:vehicle")
  *   OFFER     valid_until + offer id                          -> empty (open offers)
  *   COUPON    valid_until + code                              -> empty (unredeemed)
+ *   SNOOZED   until + subject (client id) + item id           -> empty (snoozed marks)
+ *   TASK      due + task id                                   -> empty (the agent's tasks)
  * Whoever changes the record an entry stands for keeps the entry in step in
  * the same transaction: store_client.c (birthdays; follow-ups and events on
- * erasure), op_client.c (follow-ups, events), store_offer.c, store_coupon.c. */
+ * erasure), op_client.c (follow-ups, events), store_offer.c, store_coupon.c, store_agenda_state.c
+ * (SNOOZED). */
 #ifndef FOLIO_STORE_AGENDA_H
 #define FOLIO_STORE_AGENDA_H
 
@@ -25,6 +28,8 @@ enum store_agenda_kind {
     STORE_AGENDA_EVENT = 'E',
     STORE_AGENDA_OFFER = 'O',
     STORE_AGENDA_COUPON = 'C',
+    STORE_AGENDA_SNOOZED = 'S',
+    STORE_AGENDA_TASK = 'T',
 };
 
 #define STORE_AGENDA_CODE_MAX 32
@@ -32,9 +37,10 @@ enum store_agenda_kind {
 struct store_agenda_key {
     uint64_t owner_id;
     enum store_agenda_kind kind;
-    uint32_t date;                        /* YYYYMMDD; BIRTHDAY: month * 100 + day */
-    uint8_t client_id[16];                /* BIRTHDAY, FOLLOW_UP, EVENT */
-    uint64_t seq;                         /* FOLLOW_UP, EVENT: timeline seq; OFFER: offer id */
+    uint32_t date;         /* YYYYMMDD; BIRTHDAY: month * 100 + day */
+    uint8_t client_id[16]; /* BIRTHDAY, FOLLOW_UP, EVENT, SNOOZED */
+    uint64_t seq;          /* FOLLOW_UP, EVENT: timeline seq; OFFER: offer id; SNOOZED: item id;
+                   TASK: task id */
     char code[STORE_AGENDA_CODE_MAX + 1]; /* COUPON */
 };
 

@@ -11,7 +11,8 @@
  * They also keep the client's search entries (store_search.h) and its
  * BIRTHDAY agenda entry in step, and erasure
  * removes the FOLLOW_UP and EVENT entries its timeline stands behind
- * (store_agenda.h).
+ * (store_agenda.h), its agenda marks (store_agenda_state.h) and the tasks
+ * about it (store_task.h).
  *
  * Walks over a portfolio unpack each record with the default allocator and
  * free it at once, so a walk costs one record's memory however big the
@@ -28,7 +29,9 @@
 #include "client_record.h"
 #include "client_summary.h"
 #include "store_agenda.h"
+#include "store_agenda_state.h"
 #include "store_search.h"
+#include "store_task.h"
 
 #define CLIENT_LIST_MAX    1000
 #define TIMELINE_LIST_MAX  1000
@@ -199,7 +202,9 @@ int store_client_delete(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CL
     uint32_t birthday = agenda_date(old->birth_date, true);
     rc = store_search_update(s, txn, id, old, NULL);
     folio__client__free_unpacked(old, NULL);
-    if (rc != 0 || (rc = birthday_entry(s, txn, id, owner_id, birthday, false)) != 0)
+    if (rc != 0 || (rc = birthday_entry(s, txn, id, owner_id, birthday, false)) != 0 ||
+        (rc = store_agenda_state_delete_client(s, txn, id, owner_id)) != 0 ||
+        (rc = store_task_delete_client(s, txn, id)) != 0)
         return rc;
     MDB_val k = {STORE_CLIENT_ID_BYTES, (void *)id};
     rc = mdb_del(txn, s->clients, &k, NULL);

@@ -4,7 +4,10 @@
  * store_offer_put, store_coupon_put), which drop the entries of the stored
  * record before writing the new ones; only the FOLLOW_UP and EVENT agenda
  * entries of the timeline have no such writer, so they are moved here the
- * way op_client.c writes them.
+ * way op_client.c writes them. The client's agenda marks are keyed by the
+ * client and stay put; only their SNOOZED entries move
+ * (store_agenda_state.h). Tasks about the client go to its new owner
+ * (store_task.h).
  *
  * Offers and coupons are collected first and rewritten after the walk: the
  * puts delete and re-add the very index entries the walk would stand on.
@@ -18,10 +21,12 @@
 #include "calendar.h"
 #include "client_record.h"
 #include "store_agenda.h"
+#include "store_agenda_state.h"
 #include "store_client.h"
 #include "store_coupon.h"
 #include "store_holding.h"
 #include "store_offer.h"
+#include "store_task.h"
 
 #define TIMELINE_KEY_BYTES (STORE_CLIENT_ID_BYTES + 8)
 #define COUPON_CODE_MAX    STORE_AGENDA_CODE_MAX
@@ -184,7 +189,9 @@ int store_portfolio_move(struct store *s, MDB_txn *txn, Folio__Client *client, u
                                     to_owner_id)) != 0 ||
          (rc = portfolio_index_move(s, txn, s->coupons_by_client, id, COUPON_CODE_MAX + 1,
                                     COUPON_CODE_MAX, portfolio_coupon_move, to_owner_id)) != 0 ||
-         (rc = store_holding_move_client(s, txn, id, NULL, to_owner_id)) != 0))
+         (rc = store_holding_move_client(s, txn, id, NULL, to_owner_id)) != 0 ||
+         (rc = store_agenda_state_move(s, txn, id, from, to_owner_id)) != 0 ||
+         (rc = store_task_move_client(s, txn, id, to_owner_id)) != 0))
         return rc;
     /* store_client_put moves clients_by_owner and the BIRTHDAY entry. */
     client->owner_id = to_owner_id;

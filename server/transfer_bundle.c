@@ -17,6 +17,7 @@
 
 #include <sodium.h>
 
+#include "agenda_mark.h"
 #include "agent_card.h"
 #include "arena.h"
 #include "array_size.h"
@@ -27,13 +28,16 @@
 #include "holding.h"
 #include "offer.h"
 #include "store_agenda.h"
+#include "store_agenda_state.h"
 #include "store_client.h"
 #include "store_coupon.h"
 #include "store_holding.h"
 #include "store_offer.h"
 #include "store_partner.h"
 #include "store_profile.h"
+#include "store_task.h"
 #include "store_tombstone.h"
+#include "task.h"
 
 #define TRANSFER_EVENT_KEY  (16 + 8) /* timeline: client id + seq */
 #define TRANSFER_CODE_MAX   STORE_AGENDA_CODE_MAX
@@ -277,6 +281,39 @@ static int transfer_read_coupon(struct transfer_walk *walk, const uint8_t *key, 
     return 0;
 }
 
+static int transfer_read_state(struct transfer_walk *walk, const uint8_t *key, size_t key_len,
+                               const MDB_val *value, struct arena *a, Folio__BundleRecord *rec)
+{
+    (void)key;
+    (void)key_len;
+    Folio__AgendaState *state =
+        folio__agenda_state__unpack(&a->allocator, value->mv_size, value->mv_data);
+    char *text = arena_alloc(a, CLIENT_ID_TEXT + 1);
+    if (state == NULL || text == NULL)
+        return state == NULL ? EINVAL : ENOMEM;
+    client_id_format(walk->client, text);
+    state->client_id = text;
+    rec->item_case = FOLIO__BUNDLE_RECORD__ITEM_AGENDA_STATE;
+    rec->agenda_state = state;
+    return 0;
+}
+
+static int transfer_read_task(struct transfer_walk *walk, const uint8_t *key, size_t key_len,
+                              const MDB_val *value, struct arena *a, Folio__BundleRecord *rec)
+{
+    (void)value;
+    (void)key_len;
+    Folio__Task *task;
+    int rc = store_task_get(walk->s, walk->txn, store_u64_from_key(key), a, &task);
+    if (rc != 0)
+        return rc;
+    task->id = 0;
+    task->owner_id = 0;
+    rec->item_case = FOLIO__BUNDLE_RECORD__ITEM_TASK;
+    rec->task = task;
+    return 0;
+}
+
 static int transfer_read_client(struct transfer_walk *walk, const uint8_t *key, size_t key_len,
                                 const MDB_val *value, struct arena *a, Folio__BundleRecord *rec)
 {
@@ -328,6 +365,8 @@ static int transfer_walk_client(struct transfer_walk *walk, const uint8_t id[16]
         {walk, walk->s->offers_by_client, 8, 8, &h->offers, transfer_read_offer},
         {walk, walk->s->holdings_by_client, 8, 8, &h->holdings, transfer_read_holding},
         {walk, walk->s->coupons_by_client, 1, TRANSFER_CODE_MAX, &h->coupons, transfer_read_coupon},
+        {walk, walk->s->agenda_states, 8, 8, &h->agenda_states, transfer_read_state},
+        {walk, walk->s->tasks_by_client, 8, 8, &h->tasks, transfer_read_task},
     };
     for (size_t i = 0; i < ARRAY_SIZE(indexes) && rc == 0; i++)
         rc = store_each_with_prefix(walk->txn, indexes[i].dbi, id, 16, transfer_walk_entry,
@@ -376,6 +415,7 @@ int transfer_bundle_write(struct store *s, MDB_txn *txn, int fd, const struct fi
     header->public_key.data = (uint8_t *)key->public_key;
     header->public_key.len = sizeof(key->public_key);
     header->clients = header->events = header->offers = header->coupons = header->holdings = 0;
+    header->agenda_states = header->tasks = 0;
     struct transfer_walk walk = {.s = s, .txn = txn, .header = header, .n_sorted = sel->count};
     if ((walk.sorted = malloc((sel->count > 0 ? sel->count : 1) * 16)) == NULL)
         return ENOMEM;
@@ -545,6 +585,38 @@ static int transfer_shape_coupon(struct transfer_shape *sh, Folio__Coupon *coupo
     return 0;
 }
 
+/* A mark stays the client's: its id and copy are the source's, which the
+ * agenda here derives alike (op_agenda.c). */
+static int transfer_shape_state(struct transfer_shape *sh, Folio__AgendaState *state)
+{
+    int rc = transfer_shape_owned(sh, state->client_id, "an agenda mark");
+    if (rc != 0)
+        return rc;
+    const char *why = agenda_mark_validate(state, sh->client_text);
+    if (why != NULL)
+        return transfer_refuse(sh, FOLIO__CODE__INVALID_ARGUMENT,
+                               "bundle: an agenda mark of client %s: %s", sh->client_text, why);
+    state->actor = (char *)sh->rules->actor;
+    state->client_id = (char *)"";
+    return 0;
+}
+
+static int transfer_shape_task(struct transfer_shape *sh, Folio__Task *task)
+{
+    int rc = transfer_shape_owned(sh, task->client_id, "a task");
+    if (rc != 0)
+        return rc;
+    const char *why = task_validate(task);
+    if (why != NULL)
+        return transfer_refuse(sh, FOLIO__CODE__INVALID_ARGUMENT,
+                               "bundle: a task about client %s: %s", sh->client_text, why);
+    task->id = 0;
+    task->owner_id = sh->rules->agent_id;
+    task->client_id = sh->client_text;
+    task->client_name = (char *)"";
+    return 0;
+}
+
 static int transfer_shape_card(struct transfer_shape *sh, Folio__AgentCard *card)
 {
     const char *why = agent_card_validate(card);
@@ -571,6 +643,10 @@ static int transfer_shape_record(struct transfer_shape *sh, Folio__BundleRecord 
         return transfer_shape_holding(sh, rec->holding);
     case FOLIO__BUNDLE_RECORD__ITEM_CARD:
         return transfer_shape_card(sh, rec->card);
+    case FOLIO__BUNDLE_RECORD__ITEM_AGENDA_STATE:
+        return transfer_shape_state(sh, rec->agenda_state);
+    case FOLIO__BUNDLE_RECORD__ITEM_TASK:
+        return transfer_shape_task(sh, rec->task);
     default: /* the header and the end: bundle_verify checked them */
         return 0;
     }
@@ -882,6 +958,12 @@ static int transfer_apply_one(void *ctx, struct transfer_shape *sh, Folio__Bundl
         return rc;
     case FOLIO__BUNDLE_RECORD__ITEM_CARD:
         return transfer_apply_card(ap, rec->card);
+    case FOLIO__BUNDLE_RECORD__ITEM_AGENDA_STATE:
+        return store_agenda_state_put(ap->s, ap->txn, ap->client, ap->rules->agent_id,
+                                      strtoull(rec->agenda_state->item_id, NULL, 16),
+                                      rec->agenda_state);
+    case FOLIO__BUNDLE_RECORD__ITEM_TASK:
+        return store_task_put(ap->s, ap->txn, rec->task);
     default:
         return 0;
     }

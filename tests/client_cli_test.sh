@@ -28,6 +28,7 @@ for args in "client add" "client add --name X --income 1.234" "client add --name
   "event add abc income 12.345" "event add abc life" "event add abc contact call --currency PEN" \
   "event add abc life married --date 2026-13-01" "event add abc note" \
   "event add abc note text --note more" "event add abc life married extra" \
+  "event add abc note text --keep-follow-ups" \
   "segment --date 2026-02-29" "segment --age-min x" "segment --income-min 1.5" \
   "segment --marital engaged" "segment --limit 0"; do
   # shellcheck disable=SC2086
@@ -308,6 +309,8 @@ run "" "$FOLIO" --json event add "$ana" life child-born --date 2025-03-01
 expect "event add life" 0
 run "" "$FOLIO" event add "$ana" contact call
 expect "event add contact" 0 "call"
+run "" "$FOLIO" --json event add "$ana" contact visit --keep-follow-ups
+expect "event add contact --keep-follow-ups" 0
 run "" "$FOLIO" --json event add "$ana" note "asked about a loan"
 expect "event add note" 0
 json_check "a note event's text is its note" "$OUT" 'd["event"]["note"] == "asked about a loan"'

@@ -18,6 +18,13 @@ export FOLIO_CONFIG=$tmp/cfg-none
 export FOLIO_SERVER=127.0.0.1:1
 U=00000000-0000-4000-8000-000000000000
 for args in "agenda --days 0" "agenda --days x" "agenda --date 2026-02-30" "agenda extra" \
+  "agenda --state later" "agenda --kind birthdays" "agenda --kind ," "agenda --limit 0" \
+  "agenda --limit 1001" "agenda --alert 0" "agenda --alert x" \
+  "done" "done xyz1" "done abc" "done 0123456789abcdef0" \
+  "snooze abcd" "snooze abcd --until 2026-02-30" "dismiss" "done abcd --date x" \
+  "task add" "task add --due 2026-03-01" "task add --title x" "task add --due x --title x" \
+  "task add a b --due 2026-03-01 --title x" "task list --limit 0" "task edit" "task edit 1" \
+  "task edit x --title y" "task edit 1 --due 2026-02-30" "task remove" "task remove 0" \
   "admin rule add --on birthday" "admin rule add --suggest x" \
   "admin rule add --on birthday --suggest x --window -1" "admin rule remove" \
   "admin rule remove abc" "admin rule remove 0" "admin calendar set" \
@@ -133,7 +140,7 @@ run "" "$FOLIO" --json admin calendar
 expect "calendar show" 0
 json_check "the default calendar" "$OUT" '
 d == {"calendar": {"occasions": [{"name": "christmas", "date": "12-25"}],
-                   "season_months": [12], "stay_in_touch_days": 90}}'
+                   "season_months": [12], "stay_in_touch_days": 90, "time_zone": None}}'
 run "" "$FOLIO" admin calendar show
 expect "calendar show human" 0 "christmas 12-25"
 run "" "$FOLIO" --json admin calendar set --season 12,7 --stay-in-touch 60
@@ -205,13 +212,13 @@ run "" "$FOLIO" --json profile show
 expect "profile show before any" 0
 json_check "an empty card names the user" "$OUT" '
 d == {"profile": {"user": "alice", "display_name": None, "phone": None, "email": None, "hours": None,
-                          "currency": None}}'
+                          "currency": None, "time_zone": None}}'
 run "" "$FOLIO" --json profile set --display-name "Alice Agent" --phone "+51 1 555 0000" \
   --hours "Mon-Fri 9-18"
 expect "profile set" 0
 json_check "profile set returns the card" "$OUT" '
 d["profile"] == {"user": "alice", "display_name": "Alice Agent", "phone": "+51 1 555 0000",
-                 "email": None, "hours": "Mon-Fri 9-18", "currency": None}'
+                 "email": None, "hours": "Mon-Fri 9-18", "currency": None, "time_zone": None}'
 run "" "$FOLIO" --json profile set --email "not-an-address"
 expect "a bad e-mail exits 2" 2
 json_check "bad e-mail is INVALID_ARGUMENT" "$ERR" 'd["error"]["code"] == "INVALID_ARGUMENT"'
@@ -292,7 +299,7 @@ expect "alert list with none" 0 "no alerts"
 run "" "$FOLIO" --json agenda --date 2026-05-15 --days 7
 expect "agenda --json" 0
 json_check "agenda shape" "$OUT" '
-set(d) == {"date", "days", "items", "truncated"} and d["date"] == "2026-05-15" and
+set(d) == {"date", "days", "items", "truncated", "next"} and d["date"] == "2026-05-15" and
 d["days"] == 7 and d["truncated"] is False and
 all({"kind", "date", "client_id", "client_name", "title", "suggestion", "avoid"} <= set(i)
     for i in d["items"])'
@@ -302,7 +309,7 @@ i['kind'] == 'birthday' and i['date'] == '2026-05-17' and i['client_id'] == '$an
 run "" "$FOLIO" agenda --date 2026-05-15 --days 7
 expect "agenda human shows the birthday with the age" 0 "Ana Pérez turns 46"
 header=$(head -2 <<<"$OUT" | tail -1 | tr -s ' ')
-[[ $header == "DATE KIND CLIENT TITLE SUGGESTION AVOID" ]] && pass "agenda table columns" ||
+[[ $header == "ID DATE KIND CLIENT TITLE SUGGESTION AVOID STATE" ]] && pass "agenda table columns" ||
   fail "agenda table columns" "$OUT"
 
 run "" "$FOLIO" --json agenda --date 2026-03-02 --days 7
@@ -313,12 +320,21 @@ run "" "$FOLIO" agenda --date 2026-03-02 --days 7
 expect "agenda human shows the opportunity" 0 "offer vehicle insurance"
 
 run "" "$FOLIO" --json agenda --date 2026-03-10 --days 1
-agenda_has "the earthquake: a loan, and no insurance" "$OUT" "
-i['kind'] == 'alert' and i['client_id'] == '$ana' and 'earthquake' in i['title'] and
+agenda_has "the earthquake: one item, a loan, and no insurance" "$OUT" "
+i['kind'] == 'alert' and i['client_id'] is None and
+i['title'] == 'earthquake in lima: 2 of your clients live there' and i['clients'] == 2 and
 i['suggestion'] == 'offer low-rate flexible loans' and i['avoid'] == 'insurance' and
 i['ref'] == '$quake'"
-json_check "the alert covers every client in the city" "$OUT" "
-sorted(i['client_name'] for i in d['items'] if i['kind'] == 'alert') == ['Ana Pérez', 'Rosa Díaz']"
+json_check "one item for the alert" "$OUT" "len([i for i in d['items'] if i['kind'] == 'alert']) == 1"
+run "" "$FOLIO" --json agenda --date 2026-03-10 --days 1 --alert "$quake" --limit 1
+json_check "agenda --alert: its clients, in pages" "$OUT" "
+[i['client_name'] for i in d['items']] == ['Ana Pérez'] and d['next'] is not None"
+run "" "$FOLIO" --json agenda --date 2026-03-10 --days 1 --alert "$quake" --after "$(json_get "$OUT" 'd["next"]')"
+json_check "agenda --alert: the next page" "$OUT" "
+[i['client_name'] for i in d['items']] == ['Rosa Díaz'] and d['next'] is None"
+run "" "$FOLIO" --json agenda --date 2026-03-10 --days 7 --kind alert,follow-up
+json_check "agenda --kind" "$OUT" "
+{i['kind'] for i in d['items']} == {'alert', 'follow_up'}"
 run "" "$FOLIO" agenda --date 2026-03-10 --days 1
 expect "agenda human shows the loan suggestion" 0 "offer low-rate flexible loans"
 [[ $OUT == *insurance* ]] && pass "agenda human shows what to avoid" ||
@@ -342,6 +358,84 @@ i['kind'] == 'stay_in_touch' and i['client_id'] == '$ana' and '2026-03-05' in i[
 run "" "$FOLIO" --json agenda --date 2026-05-15 --days 400
 expect "agenda --days over 366 exits 2" 2
 json_check "agenda --days 400 is refused by folio, with the server's range" "$ERR" 'd["error"]["code"] == "USAGE" and "1 to 366" in d["error"]["message"]'
+
+# ---------------------------------------------------------------- working the agenda
+
+# foliod's today is 2026-03-21: the follow-up of the 12th was missed.
+run "" "$FOLIO" --json agenda --date 2026-03-21 --days 1
+agenda_has "a missed follow-up is overdue, first, with the days late" "$OUT" "
+i is d['items'][0] and i['kind'] == 'follow_up' and i['client_id'] == '$ana' and
+i['overdue'] is True and i['days_late'] == 9 and i['due'] == '2026-03-12' and
+i['date'] == '2026-03-21' and i['state'] == 'open' and len(i['id']) == 16"
+follow_up=$(json_get "$OUT" "[i['id'] for i in d['items'] if i['kind'] == 'follow_up'][0]")
+run "" "$FOLIO" dismiss "${follow_up:0:5}"
+expect "dismiss by the first digits of the id" 0 "dismissed"
+run "" "$FOLIO" --json agenda --date 2026-03-21 --days 1
+json_check "a dismissed item is off the agenda" "$OUT" "
+all(i['id'] != '$follow_up' for i in d['items'])"
+run "" "$FOLIO" --json agenda --date 2026-03-12 --days 1 --state dismissed
+agenda_has "agenda --state dismissed lists it on its day" "$OUT" "
+i['id'] == '$follow_up' and i['state'] == 'dismissed'"
+run "" "$FOLIO" --json agenda --date 2026-07-01 --days 1
+season=$(json_get "$OUT" "[i['id'] for i in d['items'] if i['kind'] == 'season'][0]")
+run "" "$FOLIO" --json snooze "$season" --until 2026-07-06 --note "after the holidays"
+expect "snooze" 0
+json_check "snooze answers with the mark" "$OUT" "
+d['mark']['id'] == '$season' and d['mark']['state'] == 'snoozed' and
+d['mark']['until'] == '2026-07-06' and d['mark']['note'] == 'after the holidays'"
+run "" "$FOLIO" --json agenda --date 2026-07-01 --days 7
+agenda_has "a snoozed item comes back on its day" "$OUT" "
+i['id'] == '$season' and i['date'] == '2026-07-06' and i['state'] == 'snoozed'"
+run "" "$FOLIO" --json agenda --date 2026-05-10 --days 1
+holiday=$(json_get "$OUT" "[i['id'] for i in d['items'] if i['kind'] == 'holiday'][0]")
+run "" "$FOLIO" done "$holiday" --note "coupons sent"
+expect "done" 0 "coupons sent"
+run "" "$FOLIO" --json agenda --date 2026-05-10 --days 1 --state done
+agenda_has "agenda --state done lists it" "$OUT" "
+i['id'] == '$holiday' and i['state'] == 'done' and i['note'] == 'coupons sent'"
+run "" "$FOLIO" --json done ffffffff
+expect "done of no item exits 1" 1
+json_check "done of no item: NOT_FOUND" "$ERR" 'd["error"]["code"] == "NOT_FOUND"'
+run "" "$FOLIO" --json snooze "$holiday" --until 2026-03-21
+expect "snooze until today exits 2" 2
+json_check "snooze until today names --until" "$ERR" '"--until" in d["error"]["message"]'
+
+# ---------------------------------------------------------------- tasks
+
+run "" "$FOLIO" task add "${ana:0:8}" --due 2026-03-24 --title "bring the contract" --note "two copies"
+expect "task add about a client (by a prefix of its id)" 0 "bring the contract"
+run "" "$FOLIO" --json task add --due 2026-03-20 --title "renew the licence"
+expect "task add of one's own" 0
+own=$(json_get "$OUT" 'd["task"]["id"]')
+json_check "a task of one's own has no client" "$OUT" 'd["task"]["client_id"] is None'
+run "" "$FOLIO" --json agenda --date 2026-03-21 --days 7
+agenda_has "the missed task is overdue, first" "$OUT" "
+i is d['items'][0] and i['kind'] == 'task' and i['title'] == 'renew the licence' and
+i['days_late'] == 1 and i['client_id'] is None"
+agenda_has "the task about a client is on its day" "$OUT" "
+i['kind'] == 'task' and i['date'] == '2026-03-24' and i['client_id'] == '$ana' and
+i['suggestion'] == 'two copies'"
+run "" "$FOLIO" task list
+expect "task list human" 0 "bring the contract"
+header=$(head -1 <<<"$OUT" | tr -s ' ')
+[[ $header == "ID DUE CLIENT TITLE NOTE" ]] && pass "task list table columns" ||
+  fail "task list table columns" "$header"
+run "" "$FOLIO" --json task list --limit 1
+json_check "task list pages by due day" "$OUT" "
+[t['id'] for t in d['tasks']] == [$own] and d['next'] is not None"
+run "" "$FOLIO" --json task list --after "$(json_get "$OUT" 'd["next"]')"
+json_check "the next page" "$OUT" "
+[t['title'] for t in d['tasks']] == ['bring the contract'] and d['next'] is None"
+run "" "$FOLIO" --json task edit "$own" --title "renew the driving licence"
+expect "task edit" 0
+json_check "task edit answers with the task" "$OUT" 'd["task"]["title"] == "renew the driving licence"'
+run "" "$FOLIO" task remove "$own"
+expect "task remove" 0
+run "" "$FOLIO" --json task list --client "$ana"
+json_check "task list --client" "$OUT" "len(d['tasks']) == 1"
+run "" "$FOLIO" --json task edit "$own" --title x
+expect "a removed task is gone" 1
+json_check "NOT_FOUND" "$ERR" 'd["error"]["code"] == "NOT_FOUND"'
 
 export FOLIO_CONFIG=$bob_cfg
 run "" "$FOLIO" --json agenda --date 2026-03-10 --days 1

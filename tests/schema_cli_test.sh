@@ -156,9 +156,22 @@ j "segment" segment --city Lima --date 2026-03-02
 j "segment --count" segment --count
 j "segment --by" segment --by city
 j "agenda" agenda --date 2026-03-01 --days 30
+item() { json_get "$OUT" "[i['id'] for i in d['items'] if i['client_id']][$1]"; }
+first=$(item 0) second=$(item 1) third=$(item 2)
+j "done" done "$first" --note "called" --date 2026-03-02
+j "snooze" snooze "${second:0:6}" --until 2026-03-10 --date 2026-03-02
+j "dismiss" dismiss "$third" --date 2026-03-02
+j "agenda --state all" agenda --date 2026-03-01 --days 30 --state all
+j "task add" task add "$ana" --due 2026-03-05 --title "send the quote" --note "by e-mail"
+task=$(json_get "$OUT" 'd["task"]["id"]')
+j "task add (own)" task add --due 2026-03-04 --title "renew the licence"
+j "task list" task list --limit 1
+j "task edit" task edit "$task" --due 2026-03-06
+j "task remove" task remove "$task"
 j "alert list" alert list --date 2026-03-02 --all
 j "offer add" offer add "$ana" --title "Car insurance, 10% off" --product insurance --rate 4.5 \
-  --valid-from 2026-03-02 --valid-until 2026-03-31 --channel email --date 2026-03-02
+  --valid-from 2026-03-02 --valid-until 2026-03-31 --channel email --date 2026-03-02 \
+  --despite-alert
 offer=$(json_get "$OUT" 'd["offer"]["id"]')
 j "offer set" offer set "$offer" sent --date 2026-03-02
 j "offer list" offer list --date 2026-03-02

@@ -358,7 +358,7 @@ Test(agenda, vehicle_purchase_opens_an_insurance_opportunity)
     const Folio__AgendaItem *it = find(a, "opportunity", ana, 0);
     cr_assert_not_null(it);
     cr_assert_str_eq(it->date, "2026-03-10");
-    cr_assert_eq(it->priority, 3);
+    cr_assert_eq(it->priority, 5);
     cr_assert_str_eq(it->title, "Ana: purchase vehicle");
     cr_assert_str_eq(it->suggestion, "offer vehicle insurance");
     folio_response_free(r);
@@ -442,29 +442,48 @@ Test(agenda_own, earthquake_in_the_clients_city_suggests_a_loan)
 
     Folio__Response *r;
     Folio__Agenda *a = agenda(alice, "2026-05-30", 7, &r);
-    cr_assert_eq(count(a, "alert", NULL), 1);
-    const Folio__AgendaItem *it = find(a, "alert", ana, 0);
+    cr_assert_eq(count(a, "alert", NULL), 1, "one item for the agent, not one per client");
+    const Folio__AgendaItem *it = find(a, "alert", "", 0);
     cr_assert_not_null(it);
     cr_assert_str_eq(it->date, "2026-06-01");
-    cr_assert_eq(it->priority, 1);
-    cr_assert_str_eq(it->title, "earthquake in lima");
+    cr_assert_eq(it->priority, 4);
+    cr_assert_str_eq(it->title, "earthquake in lima: 1 of your clients lives there");
+    cr_assert_eq(it->clients, 1);
     cr_assert_str_eq(it->suggestion, "offer low-rate flexible loans");
     cr_assert_str_eq(it->avoid, "insurance");
     char ref[32];
     snprintf(ref, sizeof(ref), "%llu", (unsigned long long)id);
     cr_assert_str_eq(it->ref, ref);
+    folio_response_free(r);
+
+    /* Expanded, it is its clients: alice's in Lima only. */
+    struct folio_error err = {0};
+    Folio__AgendaQuery q = FOLIO__AGENDA_QUERY__INIT;
+    q.date = (char *)"2026-05-30";
+    q.days = 7;
+    q.alert = id;
+    r = harness_ok(folio_agenda_query(alice, &q, &err), &err);
+    a = r->agenda;
+    cr_assert_eq(a->n_items, 1);
+    it = find(a, "alert", ana, 0);
+    cr_assert_not_null(it);
+    cr_assert_str_eq(it->title, "earthquake in lima");
+    cr_assert_str_eq(it->suggestion, "offer low-rate flexible loans");
     cr_assert_null(find(a, "alert", carl, 0));
     cr_assert_null(find(a, "alert", bea, 0), "bob's client is not on alice's agenda");
     folio_response_free(r);
+    q.alert = id + 1000;
+    harness_refused(folio_agenda_query(alice, &q, &err), &err, FOLIO__CODE__NOT_FOUND);
+    cr_assert(strncmp(err.message, "alert:", 6) == 0, "%s", err.message);
 
     a = agenda(alice, "2026-06-10", 3, &r);
-    cr_assert_str_eq(find(a, "alert", ana, 0)->date, "2026-06-10");
+    cr_assert_str_eq(find(a, "alert", "", 0)->date, "2026-06-10");
     folio_response_free(r);
     a = agenda(alice, "2026-07-01", 7, &r);
     cr_assert_eq(count(a, "alert", NULL), 0, "the alert ran out");
     folio_response_free(r);
     a = agenda(bob, "2026-06-01", 1, &r);
-    cr_assert_not_null(find(a, "alert", bea, 0), "cities compare ignoring case");
+    cr_assert_eq(find(a, "alert", "", 0)->clients, 1, "cities compare ignoring case");
     folio_response_free(r);
     free(ana);
     free(carl);
@@ -497,8 +516,15 @@ Test(agenda, follow_ups)
     cr_assert_str_eq(it->title, "follow up with Ana: discuss the mortgage");
     cr_assert_str_eq(find(a, "follow_up", NULL, 1)->title, "follow up with Ben");
     folio_response_free(r);
+    /* Missed, they stay, first, as overdue (test_agenda_marks.c works them). */
     a = agenda(alice, "2026-07-11", 7, &r);
-    cr_assert_eq(count(a, "follow_up", NULL), 0);
+    cr_assert_eq(count(a, "follow_up", NULL), 2);
+    it = find(a, "follow_up", NULL, 0);
+    cr_assert(it->overdue);
+    cr_assert_eq(it->days_late, 1);
+    cr_assert_str_eq(it->date, "2026-07-11");
+    cr_assert_str_eq(it->due, "2026-07-10");
+    cr_assert_eq(it->priority, 0);
     folio_response_free(r);
     free(ana);
     free(ben);
@@ -610,7 +636,7 @@ Test(agenda, offers_and_coupons_expiring)
     cr_assert_eq(count(a, "coupon_expiring", NULL), 1, "redeemed coupons do not expire");
     it = find(a, "coupon_expiring", ana, 0);
     cr_assert_str_eq(it->date, "2030-06-29");
-    cr_assert_eq(it->priority, 4);
+    cr_assert_eq(it->priority, 3);
     cr_assert_str_eq(it->title, "coupon expires: 10% off at Cafe Sol");
     cr_assert_str_eq(it->ref, code);
     cr_assert_str_eq(it->client_name, "Ana");
@@ -652,7 +678,7 @@ Test(agenda, stay_in_touch)
     const Folio__AgendaItem *it = find(a, "stay_in_touch", ana, 0);
     cr_assert_not_null(it, "30 days after the last contact");
     cr_assert_str_eq(it->date, "2026-02-09");
-    cr_assert_eq(it->priority, 5);
+    cr_assert_eq(it->priority, 6);
     cr_assert_str_eq(it->title, "no contact with Ana since 2026-01-10");
     cr_assert_null(find(a, "stay_in_touch", ben, 0));
     folio_response_free(r);
@@ -686,13 +712,13 @@ Test(agenda, christmas_and_the_season)
     cr_assert_str_eq(s->title, "high-spending month: December");
     cr_assert_str_eq(s->suggestion, "offer consumer credit and partner coupons");
     cr_assert_str_eq(s->client_id, "");
-    cr_assert_eq(s->priority, 7);
+    cr_assert_eq(s->priority, 8);
     const Folio__AgendaItem *h = find(a, "holiday", NULL, 0);
     cr_assert_not_null(h);
     cr_assert_str_eq(h->date, "2026-12-25");
     cr_assert_str_eq(h->title, "christmas");
     cr_assert_str_eq(h->suggestion, "offer consumer credit and partner coupons");
-    cr_assert_eq(h->priority, 6);
+    cr_assert_eq(h->priority, 7);
     cr_assert_eq(count(a, "season", NULL), 1);
     cr_assert_eq(count(a, "holiday", NULL), 1);
     folio_response_free(r);
@@ -754,10 +780,11 @@ Test(agenda_own, erasing_a_client_removes_its_items)
 
     Folio__Response *r;
     Folio__Agenda *a = agenda(alice, "2026-06-01", 7, &r);
-    static const char *const kinds[] = {"birthday",       "follow_up",       "opportunity",
-                                        "offer_expiring", "coupon_expiring", "alert"};
+    static const char *const kinds[] = {"birthday", "follow_up", "opportunity", "offer_expiring",
+                                        "coupon_expiring"};
     for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
         cr_assert_eq(count(a, kinds[i], ana), 1, "%s", kinds[i]);
+    cr_assert_eq(find(a, "alert", "", 0)->clients, 1);
     folio_response_free(r);
 
     struct folio_error err = {0};

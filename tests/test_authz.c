@@ -114,7 +114,7 @@ static const char *const authz_unauthenticated[AS_COUNT] = {
     [AS_EXPIRED] = "your session has expired; log in again",
 };
 
-#define AUTHZ_ROWS_MAX 96
+#define AUTHZ_ROWS_MAX 128
 
 /* Everything the rows name, made once. */
 static struct {
@@ -919,6 +919,8 @@ static void build_offer_add(struct authz_cell *c)
     folio__offer_add__init(m);
     m->offer = offer;
     m->date = TODAY;
+    /* Who may offer, not what an alert says of it (test_agenda_pages.c). */
+    m->despite_alert = true;
     CELL_SET(c, m);
     cell_no_client(c, fx.client_id);
 }
@@ -1134,6 +1136,114 @@ static void build_agenda(struct authz_cell *c)
     m->date = TODAY;
     m->days = 30;
     CELL_SET(c, m);
+}
+
+/* A follow-up of the owner's client on TODAY, and its agenda item's id,
+ * made once: every cell marks the same item. */
+static char *authz_follow_up_item(void)
+{
+    static char *made;
+    if (made != NULL)
+        return strdup(made);
+    Folio__EventAdd event = FOLIO__EVENT_ADD__INIT;
+    event.client_id = fx.client_id;
+    event.kind = "contact";
+    event.what = "call";
+    event.date = TODAY;
+    event.follow_up = TODAY;
+    struct folio_error err = {0};
+    folio_response_free(harness_ok(folio_event_add(fx.conn[AS_OWNER], &event, &err), &err));
+    Folio__Response *r = harness_ok(folio_agenda(fx.conn[AS_OWNER], TODAY, 1, &err), &err);
+    char *id = NULL;
+    for (size_t i = 0; i < r->agenda->n_items && id == NULL; i++)
+        if (strcmp(r->agenda->items[i]->kind, "follow_up") == 0)
+            id = strdup(r->agenda->items[i]->id);
+    folio_response_free(r);
+    cr_assert_not_null(id);
+    made = strdup(id);
+    return id;
+}
+
+/* Only the owner marks the items of its clients: to anyone else the item
+ * is not there. */
+static void build_agenda_mark(struct authz_cell *c)
+{
+    Folio__AgendaMark *m = cell_alloc(c, sizeof(*m));
+    folio__agenda_mark__init(m);
+    char *id = authz_follow_up_item();
+    m->item_id = cell_alloc(c, strlen(id) + 1);
+    memcpy(m->item_id, id, strlen(id) + 1);
+    free(id);
+    m->state = "dismissed";
+    m->date = TODAY;
+    CELL_SET(c, m);
+}
+
+static void build_task_add(struct authz_cell *c)
+{
+    Folio__Task *task = cell_alloc(c, sizeof(*task));
+    folio__task__init(task);
+    task->client_id = fx.client_id;
+    task->due = TODAY;
+    task->title = "call about the renewal";
+    Folio__TaskAdd *m = cell_alloc(c, sizeof(*m));
+    folio__task_add__init(m);
+    m->task = task;
+    CELL_SET(c, m);
+    cell_no_client(c, fx.client_id);
+}
+
+static void build_task_list_client(struct authz_cell *c)
+{
+    Folio__TaskList *m = cell_alloc(c, sizeof(*m));
+    folio__task_list__init(m);
+    m->client_id = fx.client_id;
+    CELL_SET(c, m);
+    cell_no_client(c, fx.client_id);
+}
+
+static void build_task_list_all(struct authz_cell *c)
+{
+    build_task_list_client(c);
+    c->req.task_list->client_id = "";
+}
+
+/* A fresh task of the owner's, about its client. */
+static uint64_t authz_add_task(void)
+{
+    Folio__Task task = FOLIO__TASK__INIT;
+    task.client_id = fx.client_id;
+    task.due = TODAY;
+    task.title = "a task to change";
+    Folio__TaskAdd op = FOLIO__TASK_ADD__INIT;
+    op.task = &task;
+    struct folio_error err = {0};
+    Folio__Response *r = harness_ok(folio_task_add(fx.conn[AS_OWNER], &op, &err), &err);
+    uint64_t id = r->task->id;
+    folio_response_free(r);
+    return id;
+}
+
+static void build_task_edit(struct authz_cell *c)
+{
+    static char *fields[] = {"title"};
+    Folio__TaskEdit *m = cell_alloc(c, sizeof(*m));
+    folio__task_edit__init(m);
+    m->id = authz_add_task();
+    m->fields = fields;
+    m->n_fields = 1;
+    m->title = "changed";
+    CELL_SET(c, m);
+    snprintf(c->not_found, sizeof(c->not_found), "no task %llu", (unsigned long long)m->id);
+}
+
+static void build_task_remove(struct authz_cell *c)
+{
+    Folio__TaskRemove *m = cell_alloc(c, sizeof(*m));
+    folio__task_remove__init(m);
+    m->id = authz_add_task();
+    CELL_SET(c, m);
+    snprintf(c->not_found, sizeof(c->not_found), "no task %llu", (unsigned long long)m->id);
 }
 
 /* ---------------------------------------------------------------- rows: reassignment, firm */
@@ -1556,6 +1666,20 @@ static const struct authz_row authz_rows[] = {
     /* Everyone reads its own agenda: the owner's alone has the birthday. */
     {"agenda", NULL, build_agenda,
      {OK, OK, OK, OK, OK, UNAUTH, UNAUTH, UNAUTH}, 0, SHOWS_CLIENT},
+    {"agenda_mark", NULL, build_agenda_mark,
+     {OK, NOTFOUND, NOTFOUND, NOTFOUND, NOTFOUND, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
+    /* Agents add tasks, about their own clients only. */
+    {"task_add", NULL, build_task_add,
+     {OK, NOTFOUND, DENIED, DENIED, DENIED, UNAUTH, UNAUTH, UNAUTH}, 0, SHOWS_CLIENT},
+    {"task_list", "the client's", build_task_list_client,
+     {OK, NOTFOUND, NOTFOUND, NOTFOUND, NOTFOUND, UNAUTH, UNAUTH, UNAUTH}, 0, SHOWS_CLIENT},
+    /* Everyone lists its own tasks: none of them the owner's. */
+    {"task_list", "all", build_task_list_all,
+     {OK, OK, OK, OK, OK, UNAUTH, UNAUTH, UNAUTH}, 0, SHOWS_CLIENT},
+    {"task_edit", NULL, build_task_edit,
+     {OK, NOTFOUND, NOTFOUND, NOTFOUND, NOTFOUND, UNAUTH, UNAUTH, UNAUTH}, 0, SHOWS_CLIENT},
+    {"task_remove", NULL, build_task_remove,
+     {OK, NOTFOUND, NOTFOUND, NOTFOUND, NOTFOUND, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
     /* Both agents in Office A: its office-admin may. */
     {"reassign", "within Office A", build_reassign_in_office,
      {DENIED, DENIED, OK, DENIED, OK, UNAUTH, UNAUTH, UNAUTH}, 0, 0},

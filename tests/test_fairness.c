@@ -105,6 +105,7 @@ static void send_agenda_flood(struct harness_raw *raw, uint64_t first)
     static Folio__AgendaQuery query = FOLIO__AGENDA_QUERY__INIT;
     query.date = (char *)"2026-01-01";
     query.days = 366;
+    query.limit = 1000; /* the largest page: big replies */
     uint8_t *buf = NULL;
     size_t len = 0;
     for (uint64_t id = first; id < first + FLOOD; id++) {

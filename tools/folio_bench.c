@@ -34,6 +34,7 @@
 #include "envelope.h"
 #include "bench_histogram.h"
 #include "status.h"
+#include "wire_limits.h"
 
 #define BENCH_DURATION_MAX    3600
 #define BENCH_CONNECTIONS_MAX 20000
@@ -78,6 +79,7 @@ struct bench_options {
     double rate;
     bool json;
     char date[16];
+    unsigned days; /* --op agenda: the horizon */
 };
 
 enum bench_phase {
@@ -155,7 +157,7 @@ static void bench_usage(FILE *to)
           "      read     ClientGet of a random working-set client\n"
           "      update   ClientUpdate of its notes: a durable write\n"
           "      add      ClientAdd of a new synthetic client (the portfolio grows)\n"
-          "      agenda   AgendaQuery from --date over 7 days\n"
+          "      agenda   AgendaQuery from --date over --days days: its first page (100)\n"
           "      segment  Segment of the clients in a random city, count only\n"
           "      login    Login as U again on an already open connection: times the\n"
           "               password check and the new session, not the TCP handshake\n"
@@ -183,6 +185,7 @@ static void bench_usage(FILE *to)
           "                      request's intended send time; requests wait when every\n"
           "                      pipeline is full (default: closed loop)\n"
           "  --date YYYY-MM-DD   the agenda's first day (default: today, UTC)\n"
+          "  --days N            the agenda's horizon, 1-366 days (default 7)\n"
           "  --json              print one JSON object instead of lines of text\n"
           "  --help              print this and exit\n"
           "\n"
@@ -234,6 +237,7 @@ static void bench_parse_args(int argc, char **argv, struct bench_options *o)
         OPT_RATE,
         OPT_JSON,
         OPT_DATE,
+        OPT_DAYS,
         OPT_CA,
         OPT_PLAINTEXT,
         OPT_HELP
@@ -250,6 +254,7 @@ static void bench_parse_args(int argc, char **argv, struct bench_options *o)
         {"rate", required_argument, NULL, OPT_RATE},
         {"json", no_argument, NULL, OPT_JSON},
         {"date", required_argument, NULL, OPT_DATE},
+        {"days", required_argument, NULL, OPT_DAYS},
         {"ca", required_argument, NULL, OPT_CA},
         {"plaintext", no_argument, NULL, OPT_PLAINTEXT},
         {"help", no_argument, NULL, OPT_HELP},
@@ -257,7 +262,8 @@ static void bench_parse_args(int argc, char **argv, struct bench_options *o)
     };
     bool password_stdin = false, have_op = false, have_records = false, plaintext = false;
     const char *ca_file = NULL;
-    *o = (struct bench_options){.connections = 1, .pipeline = 1, .duration_s = 10, .records = 1000};
+    *o = (struct bench_options){
+        .connections = 1, .pipeline = 1, .duration_s = 10, .records = 1000, .days = 7};
     int ch;
     opterr = 0;
     while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -307,6 +313,9 @@ static void bench_parse_args(int argc, char **argv, struct bench_options *o)
             if (!bench_date_ok(optarg))
                 bench_cli_usage_error("--date wants YYYY-MM-DD, not %s", optarg);
             snprintf(o->date, sizeof(o->date), "%s", optarg);
+            break;
+        case OPT_DAYS:
+            o->days = (unsigned)bench_cli_parse_uint("days", optarg, 1, FOLIO_AGENDA_DAYS_MAX);
             break;
         case OPT_CA:
             ca_file = optarg;
@@ -436,7 +445,7 @@ static void bench_send(struct bench_conn *c, uint64_t tag)
         break;
     case OP_AGENDA:
         agenda.date = B.opt.date;
-        agenda.days = 7;
+        agenda.days = B.opt.days;
         envelope_init(&req, &agenda.base);
         break;
     case OP_SEGMENT:

@@ -186,7 +186,7 @@ void fuzz_firm_create(const char *dir)
 {
     char admin[] = FUZZ_ADMIN_NAME;
     char why[512];
-    if (firm_init(dir, FUZZ_FIRM_NAME, admin, FUZZ_ADMIN_PASSWORD, HASHER_COST_MIN, why,
+    if (firm_init(dir, FUZZ_FIRM_NAME, admin, FUZZ_ADMIN_PASSWORD, NULL, HASHER_COST_MIN, why,
                   sizeof(why)) != 0)
         fuzz_fail("cannot make the firm in %s: %s", dir, why);
 }
