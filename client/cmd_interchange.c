@@ -62,7 +62,7 @@ int cmd_export_interchange(struct cli *cli, const char *format)
         const Folio__Clients *page = r->clients;
         for (size_t i = 0; i < page->n_clients && !failed; i++) {
             failed = (csv ? interchange_csv_write(out, page->clients[i])
-                          : interchange_vcard_write(out, page->clients[i])) != 0;
+                          : interchange_vcard_write(out, page->clients[i], 4)) != 0;
             count++;
         }
         bool more = page->next[0] != '\0' && strlen(page->next) < sizeof(after);

@@ -2,6 +2,8 @@
 #include "interchange.h"
 
 #include "csv_file.h"
+#include "phone.h"
+#include "wire_limits.h"
 #include <ctype.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -32,6 +34,9 @@ enum ix_col {
     IX_CONSENT,
     IX_CONTACT_INTERVAL_DAYS,
     IX_NOTES,
+    IX_POSTAL_CODE,
+    IX_ORGANISATION,
+    IX_TITLE,
     IX_COLS,
 };
 
@@ -55,7 +60,13 @@ static const char *const ix_col_names[IX_COLS] = {
     [IX_CONSENT] = "consent",
     [IX_CONTACT_INTERVAL_DAYS] = "contact_interval_days",
     [IX_NOTES] = "notes",
+    [IX_POSTAL_CODE] = "postal_code",
+    [IX_ORGANISATION] = "organisation",
+    [IX_TITLE] = "title",
 };
+
+#define IX_TEXT_(x) #x
+#define IX_TEXT(x)  IX_TEXT_(x)
 
 static const char *const ix_marital[] = {"",          "single",   "married",
                                          "partnered", "divorced", "widowed"};
@@ -104,6 +115,7 @@ static int ix_note(struct interchange *ix, uint32_t line, const char *kind, cons
     return 0;
 }
 
+/* A client with room for the most phones, e-mails and tags it may hold. */
 static Folio__Client *ix_new_client(struct interchange *ix)
 {
     Folio__Client *c = arena_alloc(&ix->arena, sizeof(*c));
@@ -113,7 +125,228 @@ static Folio__Client *ix_new_client(struct interchange *ix)
     folio__client__init(c);
     folio__consent__init(consent);
     c->consent = consent;
+    c->phones = arena_calloc(&ix->arena, FOLIO_PHONES_MAX, sizeof(char *));
+    c->phone_details = arena_calloc(&ix->arena, FOLIO_PHONES_MAX, sizeof(*c->phone_details));
+    c->emails = arena_calloc(&ix->arena, FOLIO_EMAILS_MAX, sizeof(char *));
+    c->tags = arena_calloc(&ix->arena, FOLIO_TAGS_MAX, sizeof(char *));
+    if (c->phones == NULL || c->phone_details == NULL || c->emails == NULL || c->tags == NULL)
+        return NULL;
     return c;
+}
+
+/* ---------------------------------------------------------------- fields
+ *
+ * The rules a value must meet for the server to keep its record, checked
+ * here so that a value that cannot be kept is left out with a note and the
+ * rest of the person is imported. `where` names the row or card: "line 7",
+ * "card 3 (line 20)". Each returns 0, or -1 when memory ran out. */
+
+static int ix_drop(struct interchange *ix, uint32_t line, const char *where, const char *field,
+                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static int ix_drop(struct interchange *ix, uint32_t line, const char *where, const char *field,
+                   const char *fmt, ...)
+{
+    char why[160];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, sizeof(why), fmt, ap);
+    va_end(ap);
+    return ix_note(ix, line, "note", "%s: %s: %s: left out", where, field, why);
+}
+
+/* Cuts s to at most max bytes without splitting a UTF-8 sequence. */
+static void ix_cut_utf8(char *s, size_t max)
+{
+    size_t len = strlen(s);
+    if (len <= max)
+        return;
+    while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
+        max--;
+    s[max] = '\0';
+}
+
+/* A copy of s on one line: line breaks and tabs become spaces, other
+ * control characters (C0, DEL, C1) go; a spreadsheet cell may hold them,
+ * a one-line field may not. */
+static char *ix_one_line(struct interchange *ix, const char *s)
+{
+    char *out = arena_alloc(&ix->arena, strlen(s) + 1);
+    if (out == NULL)
+        return NULL;
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
+        if (*p == '\r' || *p == '\n' || *p == '\t') {
+            if (n > 0 && out[n - 1] != ' ')
+                out[n++] = ' ';
+        } else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+            p++;
+        } else if (*p >= 0x20 && *p != 0x7f) {
+            out[n++] = (char)*p;
+        }
+    }
+    while (n > 0 && out[n - 1] == ' ')
+        n--;
+    out[n] = '\0';
+    return out;
+}
+
+/* A one-line text field of at most max bytes: *out is a copy, or "" with
+ * a note when it is longer. */
+static int ix_text(struct interchange *ix, uint32_t line, const char *where, const char *field,
+                   const char *value, size_t max, char **out)
+{
+    *out = (char *)"";
+    if (value == NULL || value[0] == '\0')
+        return 0;
+    char *text = ix_one_line(ix, value);
+    if (text == NULL)
+        return -1;
+    if (strlen(text) > max)
+        return ix_drop(ix, line, where, field, "longer than %zu bytes", max);
+    *out = text;
+    return 0;
+}
+
+/* The name, cut to what the server keeps: a person is never left out for a
+ * long name. */
+static int ix_name(struct interchange *ix, uint32_t line, const char *where, const char *name,
+                   Folio__Client *c)
+{
+    if ((c->name = ix_one_line(ix, name)) == NULL)
+        return -1;
+    if (strlen(c->name) <= FOLIO_NAME_MAX)
+        return 0;
+    ix_cut_utf8(c->name, FOLIO_NAME_MAX);
+    return ix_note(ix, line, "note", "%s: name: longer than %d bytes: cut", where, FOLIO_NAME_MAX);
+}
+
+/* A phone as a person would dial it, its type and extension kept beside it
+ * when it has them; the same number twice is kept once. A CSV cell may
+ * start with its type ("mobile: +1 555 0100"). */
+static int ix_phone(struct interchange *ix, uint32_t line, const char *where, Folio__Client *c,
+                    const char *text, const char *type)
+{
+    const char *colon = strchr(text, ':');
+    if (type == NULL && colon != NULL && phone_type_word(text, (size_t)(colon - text)) != NULL) {
+        type = phone_type_word(text, (size_t)(colon - text));
+        text = colon + 1;
+    }
+    struct phone ph;
+    const char *why = phone_read(text, &ph);
+    if (why != NULL)
+        return ix_drop(ix, line, where, "phones", "\"%.40s\": %s", text, why);
+    for (size_t i = 0; i < c->n_phones; i++)
+        if (strcmp(c->phones[i], ph.number) == 0)
+            return 0;
+    if (c->n_phones == FOLIO_PHONES_MAX)
+        return ix_drop(ix, line, where, "phones", "\"%.40s\": more than %d phones", text,
+                       FOLIO_PHONES_MAX);
+    char *number = arena_strdup(&ix->arena, ph.number);
+    if (number == NULL)
+        return -1;
+    c->phones[c->n_phones++] = number;
+    if (type == NULL && ph.extension[0] == '\0')
+        return 0;
+    Folio__PhoneDetail *d = arena_alloc(&ix->arena, sizeof(*d));
+    if (d == NULL)
+        return -1;
+    folio__phone_detail__init(d);
+    d->number = number;
+    d->type = (char *)(type != NULL ? type : "");
+    if ((d->extension = arena_strdup(&ix->arena, ph.extension)) == NULL)
+        return -1;
+    c->phone_details[c->n_phone_details++] = d;
+    return 0;
+}
+
+/* The shape the server holds an address to: one @ with text on both sides,
+ * a dot in the domain, no spaces, at most FOLIO_EMAIL_MAX bytes. */
+static const char *ix_email_why(const char *e)
+{
+    const char *at = strchr(e, '@');
+    if (strlen(e) > FOLIO_EMAIL_MAX)
+        return "too long";
+    if (at == NULL || at == e || strchr(at + 1, '@') != NULL || strpbrk(e, " \t,;<>") != NULL)
+        return "not an e-mail address";
+    const char *dot = strchr(at + 1, '.');
+    size_t len = strlen(at + 1);
+    if (dot == NULL || at[1] == '.' || at[len] == '.' || strstr(at, "..") != NULL)
+        return "the domain needs a dot";
+    return NULL;
+}
+
+static int ix_email(struct interchange *ix, uint32_t line, const char *where, Folio__Client *c,
+                    const char *text)
+{
+    const char *why = ix_email_why(text);
+    if (why != NULL)
+        return ix_drop(ix, line, where, "emails", "\"%.60s\": %s", text, why);
+    for (size_t i = 0; i < c->n_emails; i++)
+        if (strcasecmp(c->emails[i], text) == 0)
+            return 0;
+    if (c->n_emails == FOLIO_EMAILS_MAX)
+        return ix_drop(ix, line, where, "emails", "\"%.60s\": more than %d addresses", text,
+                       FOLIO_EMAILS_MAX);
+    return (c->emails[c->n_emails++] = arena_strdup(&ix->arena, text)) == NULL ? -1 : 0;
+}
+
+/* A category or label as a tag: ASCII letters lower-cased, spaces and
+ * punctuation as '-', so "VIP Clients" is "vip-clients". */
+static int ix_tag(struct interchange *ix, uint32_t line, const char *where, Folio__Client *c,
+                  const char *text)
+{
+    char tag[FOLIO_TAG_MAX + 1];
+    size_t n = 0;
+    bool dash = false;
+    for (const unsigned char *p = (const unsigned char *)text; *p != '\0'; p++) {
+        if (*p >= 0x80)
+            return ix_drop(ix, line, where, "tags", "\"%.40s\": only a-z, 0-9, - and _", text);
+        char ch = (char)tolower(*p);
+        bool word = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_';
+        if (!word) {
+            dash = n > 0;
+            continue;
+        }
+        if (n + (dash ? 2 : 1) > FOLIO_TAG_MAX)
+            return ix_drop(ix, line, where, "tags", "\"%.40s\": longer than %d characters", text,
+                           FOLIO_TAG_MAX);
+        if (dash)
+            tag[n++] = '-';
+        dash = false;
+        tag[n++] = ch;
+    }
+    tag[n] = '\0';
+    if (n == 0)
+        return 0;
+    for (size_t i = 0; i < c->n_tags; i++)
+        if (strcmp(c->tags[i], tag) == 0)
+            return 0;
+    if (c->n_tags == FOLIO_TAGS_MAX)
+        return ix_drop(ix, line, where, "tags", "\"%.40s\": more than %d tags", text,
+                       FOLIO_TAGS_MAX);
+    return (c->tags[c->n_tags++] = arena_strdup(&ix->arena, tag)) == NULL ? -1 : 0;
+}
+
+/* A birth date YYYY-MM-DD or --MM-DD, checked for a real day. */
+static bool ix_date_ok(const char *d)
+{
+    static const int days[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool yearless = strncmp(d, "--", 2) == 0 && strlen(d) == 7;
+    const char *md = yearless ? d + 2 : d + 5;
+    if (!yearless && (strlen(d) != 10 || d[4] != '-'))
+        return false;
+    for (size_t i = 0; i < (yearless ? 0u : 4u); i++)
+        if (!isdigit((unsigned char)d[i]))
+            return false;
+    if (!isdigit((unsigned char)md[0]) || !isdigit((unsigned char)md[1]) || md[2] != '-' ||
+        !isdigit((unsigned char)md[3]) || !isdigit((unsigned char)md[4]))
+        return false;
+    int y = yearless ? 2000 : atoi(d), m = (md[0] - '0') * 10 + (md[1] - '0'),
+        day = (md[3] - '0') * 10 + (md[4] - '0');
+    if (y < 1900 || m < 1 || m > 12 || day < 1 || day > days[m - 1])
+        return false;
+    return !(m == 2 && day == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
 }
 
 static int ix_add_client(struct interchange *ix, Folio__Client *c, uint32_t line)
@@ -257,33 +490,49 @@ static bool ix_amount(const char *s, int64_t *cents)
     return true;
 }
 
-/* One value into its field; NULL, or what is wrong with it. */
-static const char *ix_csv_value(struct interchange *ix, Folio__Client *c, enum ix_col col, char *v)
+/* One value into its field; NULL, or what is wrong with it (the field is
+ * then left out). Lists are read entry by entry: a bad entry is left out
+ * with its own note. */
+static const char *ix_csv_value(struct interchange *ix, uint32_t line, const char *where,
+                                Folio__Client *c, enum ix_col col, char *v, int *rc)
 {
     char **list;
     size_t n;
     const char *why;
+    *rc = 0;
     switch (col) {
     case IX_IGNORED:
     case IX_COLS:
-        return NULL;
     case IX_NAME:
-        c->name = v;
         return NULL;
     case IX_BIRTH_DATE:
+        if (v[0] != '\0' && !ix_date_ok(v))
+            return "not a real day (YYYY-MM-DD, or --MM-DD without the year)";
         c->birth_date = v;
         return NULL;
     case IX_PREFERRED_CHANNEL:
         c->preferred_channel = v;
         return NULL;
     case IX_STREET:
-        c->street = v;
+        *rc = ix_text(ix, line, where, "street", v, FOLIO_TEXT_MAX, &c->street);
         return NULL;
     case IX_CITY:
-        c->city = v;
+        *rc = ix_text(ix, line, where, "city", v, FOLIO_TEXT_MAX, &c->city);
         return NULL;
     case IX_REGION:
-        c->region = v;
+        *rc = ix_text(ix, line, where, "region", v, FOLIO_TEXT_MAX, &c->region);
+        return NULL;
+    case IX_POSTAL_CODE:
+        *rc = ix_text(ix, line, where, "postal_code", v, FOLIO_POSTAL_CODE_MAX, &c->postal_code);
+        return NULL;
+    case IX_ORGANISATION:
+        *rc = ix_text(ix, line, where, "organisation", v, FOLIO_TEXT_MAX, &c->organisation);
+        return NULL;
+    case IX_TITLE:
+        *rc = ix_text(ix, line, where, "title", v, FOLIO_TEXT_MAX, &c->title);
+        return NULL;
+    case IX_EMPLOYMENT:
+        *rc = ix_text(ix, line, where, "employment", v, FOLIO_TEXT_MAX, &c->employment);
         return NULL;
     case IX_COUNTRY:
         c->country = v;
@@ -291,19 +540,29 @@ static const char *ix_csv_value(struct interchange *ix, Folio__Client *c, enum i
     case IX_CURRENCY:
         c->currency = v;
         return NULL;
-    case IX_EMPLOYMENT:
-        c->employment = v;
-        return NULL;
     case IX_NOTES:
+        if (strlen(v) > FOLIO_NOTES_MAX)
+            return "longer than " IX_TEXT(FOLIO_NOTES_MAX) " bytes";
         c->notes = v;
         return NULL;
     case IX_PHONES:
-        why = ix_list(ix, v, &c->phones, &c->n_phones);
-        return why;
+        if ((why = ix_list(ix, v, &list, &n)) != NULL)
+            return why;
+        for (size_t i = 0; i < n && *rc == 0; i++)
+            *rc = ix_phone(ix, line, where, c, list[i], NULL);
+        return NULL;
     case IX_EMAILS:
-        return ix_list(ix, v, &c->emails, &c->n_emails);
+        if ((why = ix_list(ix, v, &list, &n)) != NULL)
+            return why;
+        for (size_t i = 0; i < n && *rc == 0; i++)
+            *rc = ix_email(ix, line, where, c, list[i]);
+        return NULL;
     case IX_TAGS:
-        return ix_list(ix, v, &c->tags, &c->n_tags);
+        if ((why = ix_list(ix, v, &list, &n)) != NULL)
+            return why;
+        for (size_t i = 0; i < n && *rc == 0; i++)
+            *rc = ix_tag(ix, line, where, c, list[i]);
+        return NULL;
     case IX_MARITAL_STATUS:
         for (size_t i = 0; i < sizeof(ix_marital) / sizeof(ix_marital[0]); i++) {
             if (strcasecmp(v, ix_marital[i]) == 0) {
@@ -354,18 +613,28 @@ static int ix_csv_row(void *ctx, char *const *fields, size_t n, uint32_t line)
         if (ix_trim(fields[i])[0] != '\0')
             return ix_note(ix, line, "error", "line %u: %zu fields, the header has %zu: left out",
                            line, n, x->n_cols);
+    char where[32];
+    snprintf(where, sizeof(where), "line %u", line);
+    const char *name = NULL;
+    for (size_t i = 0; i < n && i < x->n_cols; i++)
+        if (x->cols[i] == IX_NAME && fields[i][0] != '\0')
+            name = fields[i];
+    if (name == NULL)
+        return ix_note(ix, line, "error", "line %u: no name: left out", line);
     Folio__Client *c = ix_new_client(ix);
-    if (c == NULL)
+    if (c == NULL || ix_name(ix, line, where, name, c) != 0)
         return -1;
     for (size_t i = 0; i < n && i < x->n_cols; i++) {
         /* The reader's buffer is reused for the next row: keep a copy. */
         char *v = arena_strdup(&ix->arena, ix_trim(fields[i]));
         if (v == NULL)
             return -1;
-        const char *why = ix_csv_value(ix, c, x->cols[i], v);
-        if (why != NULL)
-            return ix_note(ix, line, "error", "line %u: %s: %s: left out", line,
-                           ix_col_names[x->cols[i]], why);
+        int rc;
+        const char *why = ix_csv_value(ix, line, where, c, x->cols[i], v, &rc);
+        if (rc != 0)
+            return -1;
+        if (why != NULL && ix_drop(ix, line, where, ix_col_names[x->cols[i]], "%s", why) != 0)
+            return -1;
     }
     return ix_add_client(ix, c, line);
 }
@@ -393,47 +662,75 @@ static char *ix_dup(struct interchange *ix, const char *s)
     return arena_strdup(&ix->arena, s != NULL ? s : "");
 }
 
+/* The parts of a card a client record has no place for: ADR's parts. */
+static int ix_vcard_address(struct interchange *ix, const struct vcard *card, const char *where,
+                            Folio__Client *c)
+{
+    uint32_t l = card->line;
+    if (ix_text(ix, l, where, "street", card->street, FOLIO_TEXT_MAX, &c->street) != 0 ||
+        ix_text(ix, l, where, "city", card->city, FOLIO_TEXT_MAX, &c->city) != 0 ||
+        ix_text(ix, l, where, "region", card->region, FOLIO_TEXT_MAX, &c->region) != 0 ||
+        ix_text(ix, l, where, "postal_code", card->postal_code, FOLIO_POSTAL_CODE_MAX,
+                &c->postal_code) != 0)
+        return -1;
+    c->country = (char *)"";
+    if (card->country == NULL)
+        return 0;
+    if (strlen(card->country) == 2 && isalpha((unsigned char)card->country[0]) &&
+        isalpha((unsigned char)card->country[1])) {
+        if ((c->country = ix_dup(ix, card->country)) == NULL)
+            return -1;
+        c->country[0] = (char)toupper((unsigned char)c->country[0]);
+        c->country[1] = (char)toupper((unsigned char)c->country[1]);
+        return 0;
+    }
+    return ix_drop(ix, l, where, "country", "\"%.40s\" is not a country folio knows",
+                   card->country);
+}
+
 static int ix_vcard_card(void *ctx, const struct vcard *card)
 {
     struct interchange *ix = ctx;
     if (card->error != NULL)
         return ix_note(ix, card->line, "error", "%s: left out", card->error);
+    char where[64];
+    snprintf(where, sizeof(where), "card %u (line %u)", card->number, card->line);
+    uint32_t l = card->line;
     for (size_t i = 0; i < card->n_notes; i++)
-        if (ix_note(ix, card->line, "note", "card %u (line %u): %s", card->number, card->line,
-                    card->notes[i]) != 0)
+        if (ix_note(ix, l, "note", "%s: %s", where, card->notes[i]) != 0)
             return -1;
     Folio__Client *c = ix_new_client(ix);
     if (c == NULL)
         return -1;
-    if (card->fn != NULL)
-        c->name = ix_dup(ix, card->fn);
-    else if (card->given != NULL && card->family != NULL)
-        c->name = arena_printf(&ix->arena, "%s %s", card->given, card->family);
-    else
-        c->name = ix_dup(ix, card->given != NULL ? card->given : card->family);
-    c->birth_date = ix_dup(ix, card->bday);
-    c->street = ix_dup(ix, card->street);
-    c->city = ix_dup(ix, card->city);
-    c->region = ix_dup(ix, card->region);
-    c->notes = ix_dup(ix, card->note);
-    if (card->country != NULL && strlen(card->country) == 2)
-        c->country = ix_dup(ix, card->country);
-    else if (card->country != NULL &&
-             ix_note(ix, card->line, "note",
-                     "card %u (line %u): country \"%s\" is not a two-letter code: left out",
-                     card->number, card->line, card->country) != 0)
+    const char *name = card->fn;
+    if (name == NULL && card->given != NULL && card->family != NULL)
+        name = arena_printf(&ix->arena, "%s %s", card->given, card->family);
+    else if (name == NULL)
+        name = card->given != NULL ? card->given : card->family;
+    if (name == NULL)
+        name = card->org; /* a company's card */
+    if (name == NULL || ix_name(ix, l, where, name, c) != 0)
         return -1;
-    c->phones = arena_calloc(&ix->arena, VCARD_VALUES_MAX, sizeof(char *));
-    c->emails = arena_calloc(&ix->arena, VCARD_VALUES_MAX, sizeof(char *));
-    if (c->name == NULL || c->birth_date == NULL || c->street == NULL || c->city == NULL ||
-        c->region == NULL || c->notes == NULL || c->phones == NULL || c->emails == NULL)
+    if (card->bday != NULL && ix_date_ok(card->bday))
+        c->birth_date = ix_dup(ix, card->bday);
+    else if (card->bday != NULL &&
+             ix_drop(ix, l, where, "birth_date", "\"%s\" is not a real day", card->bday) != 0)
         return -1;
     for (size_t i = 0; i < card->n_tels; i++)
-        if ((c->phones[c->n_phones++] = ix_dup(ix, card->tels[i])) == NULL)
+        if (ix_phone(ix, l, where, c, card->tels[i].number, card->tels[i].type) != 0)
             return -1;
     for (size_t i = 0; i < card->n_emails; i++)
-        if ((c->emails[c->n_emails++] = ix_dup(ix, card->emails[i])) == NULL)
+        if (ix_email(ix, l, where, c, card->emails[i]) != 0)
             return -1;
+    for (size_t i = 0; i < card->n_categories; i++)
+        if (ix_tag(ix, l, where, c, card->categories[i]) != 0)
+            return -1;
+    if (ix_vcard_address(ix, card, where, c) != 0 ||
+        ix_text(ix, l, where, "organisation", card->org, FOLIO_TEXT_MAX, &c->organisation) != 0 ||
+        ix_text(ix, l, where, "title", card->title, FOLIO_TEXT_MAX, &c->title) != 0)
+        return -1;
+    if (card->note != NULL && (c->notes = ix_dup(ix, card->note)) == NULL)
+        return -1;
     return ix_add_client(ix, c, card->line);
 }
 
@@ -469,6 +766,33 @@ static char *ix_join(struct arena *a, char *const *list, size_t n)
     return s;
 }
 
+/* The detail of one of c's phones, or NULL. */
+static const Folio__PhoneDetail *ix_detail(const Folio__Client *c, const char *number)
+{
+    for (size_t i = 0; i < c->n_phone_details; i++)
+        if (c->phone_details[i]->number != NULL && strcmp(c->phone_details[i]->number, number) == 0)
+            return c->phone_details[i];
+    return NULL;
+}
+
+/* The phones as "mobile: +15550100 x12; +15550199": what ix_phone reads. */
+static char *ix_phones_cell(struct arena *a, const Folio__Client *c)
+{
+    char **list = arena_calloc(a, c->n_phones + 1, sizeof(*list));
+    if (list == NULL)
+        return NULL;
+    for (size_t i = 0; i < c->n_phones; i++) {
+        const Folio__PhoneDetail *d = ix_detail(c, c->phones[i]);
+        bool type = d != NULL && d->type != NULL && d->type[0] != '\0';
+        bool ext = d != NULL && d->extension != NULL && d->extension[0] != '\0';
+        list[i] = arena_printf(a, "%s%s%s%s%s", type ? d->type : "", type ? ": " : "", c->phones[i],
+                               ext ? " x" : "", ext ? d->extension : "");
+        if (list[i] == NULL)
+            return NULL;
+    }
+    return ix_join(a, list, c->n_phones);
+}
+
 int interchange_csv_write(FILE *out, const Folio__Client *c)
 {
     struct arena a;
@@ -488,7 +812,7 @@ int interchange_csv_write(FILE *out, const Folio__Client *c)
     }
     v[IX_NAME] = c->name;
     v[IX_BIRTH_DATE] = c->birth_date;
-    v[IX_PHONES] = ix_join(&a, c->phones, c->n_phones);
+    v[IX_PHONES] = ix_phones_cell(&a, c);
     v[IX_EMAILS] = ix_join(&a, c->emails, c->n_emails);
     v[IX_PREFERRED_CHANNEL] = c->preferred_channel;
     v[IX_STREET] = c->street;
@@ -512,6 +836,9 @@ int interchange_csv_write(FILE *out, const Folio__Client *c)
     v[IX_CONTACT_INTERVAL_DAYS] =
         c->contact_interval_days != 0 ? arena_printf(&a, "%" PRIu32, c->contact_interval_days) : "";
     v[IX_NOTES] = c->notes;
+    v[IX_POSTAL_CODE] = c->postal_code;
+    v[IX_ORGANISATION] = c->organisation;
+    v[IX_TITLE] = c->title;
     int rc = -1;
     if (v[IX_PHONES] != NULL && v[IX_EMAILS] != NULL && v[IX_TAGS] != NULL &&
         v[IX_CONSENT] != NULL && v[IX_CHILDREN] != NULL && v[IX_CONTACT_INTERVAL_DAYS] != NULL)
@@ -525,19 +852,42 @@ static const char *ix_or_null(const char *s)
     return s != NULL && s[0] != '\0' ? s : NULL;
 }
 
-int interchange_vcard_write(FILE *out, const Folio__Client *c)
+int interchange_vcard_write(FILE *out, const Folio__Client *c, int version)
 {
     struct vcard card = {0};
     card.fn = c->name;
+    /* N from the name: the last word is the family name, as most of the
+     * world's address books guess it too. */
+    char given[FOLIO_NAME_MAX + 1] = "";
+    const char *space = c->name != NULL ? strrchr(c->name, ' ') : NULL;
+    if (space != NULL && (size_t)(space - c->name) < sizeof(given)) {
+        memcpy(given, c->name, (size_t)(space - c->name));
+        given[space - c->name] = '\0';
+        card.given = given;
+        card.family = ix_or_null(space + 1);
+    } else {
+        card.family = ix_or_null(c->name);
+    }
     card.bday = ix_or_null(c->birth_date);
-    for (size_t i = 0; i < c->n_phones && i < VCARD_VALUES_MAX; i++)
-        card.tels[card.n_tels++] = c->phones[i];
+    for (size_t i = 0; i < c->n_phones && i < VCARD_VALUES_MAX; i++) {
+        const Folio__PhoneDetail *d = ix_detail(c, c->phones[i]);
+        card.tels[card.n_tels++] = (struct vcard_tel){
+            .number = c->phones[i],
+            .extension = d != NULL ? ix_or_null(d->extension) : NULL,
+            .type = d != NULL ? ix_or_null(d->type) : NULL,
+        };
+    }
     for (size_t i = 0; i < c->n_emails && i < VCARD_VALUES_MAX; i++)
         card.emails[card.n_emails++] = c->emails[i];
+    for (size_t i = 0; i < c->n_tags && i < VCARD_CATEGORIES_MAX; i++)
+        card.categories[card.n_categories++] = c->tags[i];
     card.street = ix_or_null(c->street);
     card.city = ix_or_null(c->city);
     card.region = ix_or_null(c->region);
+    card.postal_code = ix_or_null(c->postal_code);
     card.country = ix_or_null(c->country);
+    card.org = ix_or_null(c->organisation);
+    card.title = ix_or_null(c->title);
     card.note = ix_or_null(c->notes);
-    return vcard_write(out, &card);
+    return vcard_write(out, &card, version);
 }

@@ -57,7 +57,7 @@ int interchange_read_vcard(struct interchange *ix, const char *data, size_t len,
 /* CSV export: the header row once, then one row per client (CRLF ends). */
 int interchange_csv_header(FILE *out);
 int interchange_csv_write(FILE *out, const Folio__Client *client);
-/* vCard 4.0 export of one client. */
-int interchange_vcard_write(FILE *out, const Folio__Client *client);
+/* vCard export of one client, version 3 (3.0) or 4 (4.0). */
+int interchange_vcard_write(FILE *out, const Folio__Client *client, int version);
 
 #endif

@@ -11,6 +11,7 @@
  * are hashed and looked up among the batch's sorted keys, so the walk costs
  * the portfolio's size times a binary search, not times the batch. */
 #include <errno.h>
+#include <stddef.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -245,6 +246,80 @@ static Folio__Client *ci_prepare(struct request *req, const Folio__Client *in)
     return c;
 }
 
+/* The most fields ci_drop_field takes off one record before it is refused. */
+#define CI_DROPS_MAX 8
+
+/* Clears the field a validation message names (the words before its
+ * first ':') when the person can be kept without it: an address book's
+ * birth date in the future, a country folio does not know, a text too
+ * long. True when it cleared one; never for the name. */
+static bool ci_drop_field(Folio__Client *c, const char *why)
+{
+    size_t n = strcspn(why, ":");
+    static const struct {
+        const char *field;
+        size_t offset;
+    } texts[] = {
+        {"birth_date", offsetof(Folio__Client, birth_date)},
+        {"street", offsetof(Folio__Client, street)},
+        {"city", offsetof(Folio__Client, city)},
+        {"region", offsetof(Folio__Client, region)},
+        {"country", offsetof(Folio__Client, country)},
+        {"postal_code", offsetof(Folio__Client, postal_code)},
+        {"organisation", offsetof(Folio__Client, organisation)},
+        {"title", offsetof(Folio__Client, title)},
+        {"employment", offsetof(Folio__Client, employment)},
+        {"notes", offsetof(Folio__Client, notes)},
+        {"preferred_channel", offsetof(Folio__Client, preferred_channel)},
+    };
+    for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+        if (strlen(texts[i].field) == n && strncmp(why, texts[i].field, n) == 0) {
+            *(char **)((char *)c + texts[i].offset) = (char *)"";
+            return true;
+        }
+    }
+    if (strncmp(why, "phones:", 7) == 0 || strncmp(why, "phone_details:", 14) == 0) {
+        c->n_phones = c->n_phone_details = 0;
+        return true;
+    }
+    if (strncmp(why, "emails:", 7) == 0) {
+        c->n_emails = 0;
+        return true;
+    }
+    if (strncmp(why, "tags:", 5) == 0) {
+        c->n_tags = 0;
+        return true;
+    }
+    if (strncmp(why, "currency:", 9) == 0 || strncmp(why, "income_cents:", 13) == 0) {
+        c->currency = (char *)"";
+        c->income_cents = 0;
+        return true;
+    }
+    return false;
+}
+
+/* Validates c as a typed record, leaving out (with a note each) the fields
+ * that keep it from being kept. NULL when it may be stored, or why not. */
+static const char *ci_validate(struct request *req, Folio__ClientImportResult *res, uint32_t line,
+                               Folio__Client *c, const char *today, int *oom)
+{
+    const char *why = NULL;
+    for (int drops = 0; drops <= CI_DROPS_MAX; drops++) {
+        why = op_client_validate_typed(req, c, today);
+        if (why == NULL && c->income_cents != 0 && c->currency[0] == '\0')
+            why = "currency: an income needs one; give it, or set your default with "
+                  "folio profile set --currency";
+        if (why == NULL || drops == CI_DROPS_MAX || !ci_drop_field(c, why))
+            return why;
+        if (ci_note(req, res, line, "note", NULL,
+                    arena_printf(&req->arena, "line %u: %s: left out", line, why)) != 0) {
+            *oom = 1;
+            return NULL;
+        }
+    }
+    return why;
+}
+
 /* Stores one new client as ClientAdd would, with a "created" event noted
  * "imported". */
 static int ci_store(struct request *req, MDB_txn *txn, Folio__Client *c, const char *today)
@@ -296,7 +371,7 @@ int op_client_import_write(struct request *req, MDB_txn *txn)
     if (res == NULL || items == NULL || keys == NULL)
         return ci_oom(req);
     folio__client_import_result__init(res);
-    res->notes = arena_calloc(&req->arena, 2 * n + 1, sizeof(*res->notes));
+    res->notes = arena_calloc(&req->arena, (2 + CI_DROPS_MAX) * n + 1, sizeof(*res->notes));
     if (res->notes == NULL)
         return ci_oom(req);
     res->dry_run = ci->dry_run;
@@ -320,10 +395,10 @@ int op_client_import_write(struct request *req, MDB_txn *txn)
                     return got;
                 c->currency = card->currency;
             }
-            why = op_client_validate_typed(req, c, today);
-            if (why == NULL && c->income_cents != 0 && c->currency[0] == '\0')
-                why = "currency: an income needs one; give it, or set your default with "
-                      "folio profile set --currency";
+            int oom = 0;
+            why = ci_validate(req, res, line, c, today, &oom);
+            if (oom)
+                return ci_oom(req);
         }
         if (why != NULL) {
             items[i].state = CI_INVALID;

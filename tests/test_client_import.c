@@ -422,36 +422,44 @@ Test(client_import, another_agents_clients_are_never_consulted)
     finish();
 }
 
-Test(client_import, invalid_rows_are_reported_by_line_and_the_rest_imported)
+Test(client_import, a_row_is_refused_only_without_a_name_and_bad_fields_are_left_out)
 {
     struct folio_error err = {0};
-    struct row rows[4];
+    struct row rows[5];
     row_init(&rows[0], "Valid One", "1970-05-05", NULL, NULL, "Lima");
     row_init(&rows[1], "Bad Date", "1980-02-30", NULL, NULL, "Lima");
     row_init(&rows[2], "Bad Email", NULL, NULL, "not-an-address", "Lima");
     row_init(&rows[3], "Valid Two", NULL, "+51 1 234 5678", NULL, "Lima");
     rows[3].client.country = (char *)"PE";
-    uint32_t lines[4] = {2, 3, 6, 8};
-    Folio__Response *r = harness_ok(import_rows(alice, rows, lines, 4, false, &err), &err);
-    cr_assert_eq(r->client_import->created, 2, "%s", notes_text(r->client_import));
-    cr_assert_eq(r->client_import->skipped, 0);
-    cr_assert_eq(r->client_import->n_notes, 2);
-    assert_note(r->client_import, 3, "error", NULL);
-    assert_note(r->client_import, 6, "error", NULL);
-    cr_assert_not_null(strstr(note_for(r->client_import, 3)->message, "birth_date"), "%s",
-                       note_for(r->client_import, 3)->message);
-    cr_assert_not_null(strstr(note_for(r->client_import, 6)->message, "emails"), "%s",
-                       note_for(r->client_import, 6)->message);
+    row_init(&rows[4], "", NULL, "+51 1 234 0000", NULL, "Lima");
+    rows[1].client.country = (char *)"XX"; /* no such country: left out too */
+    uint32_t lines[5] = {2, 3, 6, 8, 9};
+    Folio__Response *r = harness_ok(import_rows(alice, rows, lines, 5, false, &err), &err);
+    const Folio__ClientImportResult *res = r->client_import;
+    cr_assert_eq(res->created, 4, "%s", notes_text(res));
+    cr_assert_eq(res->skipped, 0);
+    cr_assert_eq(res->n_notes, 4, "%s", notes_text(res));
+    cr_assert_str_eq(res->notes[0]->message,
+                     "line 3: birth_date: not a real date (YYYY-MM-DD, or --MM-DD without the "
+                     "year): left out");
+    cr_assert_str_eq(res->notes[0]->kind, "note");
+    cr_assert_not_null(strstr(res->notes[1]->message, "line 3: country: "), "%s",
+                       res->notes[1]->message);
+    cr_assert_str_eq(res->notes[2]->message, "line 6: emails: not an email address: left out");
+    assert_note(res, 9, "error", NULL);
+    cr_assert_not_null(strstr(note_for(res, 9)->message, "name"), "%s", note_for(res, 9)->message);
     folio_response_free(r);
 
     r = list_all(alice);
-    cr_assert_eq(r->clients->n_clients, 2);
-    bool one = false, two = false;
-    for (size_t i = 0; i < 2; i++) {
-        one |= strcmp(r->clients->clients[i]->name, "Valid One") == 0;
-        two |= strcmp(r->clients->clients[i]->name, "Valid Two") == 0;
+    cr_assert_eq(r->clients->n_clients, 4);
+    for (size_t i = 0; i < 4; i++) {
+        const Folio__Client *c = r->clients->clients[i];
+        if (strcmp(c->name, "Bad Date") == 0)
+            cr_assert(c->birth_date[0] == '\0' && c->country[0] == '\0' &&
+                      strcmp(c->city, "Lima") == 0);
+        if (strcmp(c->name, "Bad Email") == 0)
+            cr_assert_eq(c->n_emails, 0);
     }
-    cr_assert(one && two, "the valid rows are in");
     folio_response_free(r);
     finish();
 }
@@ -468,7 +476,7 @@ Test(client_import, a_dry_run_reports_the_same_and_changes_nothing)
     struct row rows[4];
     row_init(&rows[0], "Ana Pérez", "1980-01-15", "+51 999 888 777", "ana@example.com", "Lima");
     row_init(&rows[1], "Ana P. Torres", NULL, NULL, "ana@example.com", NULL);
-    row_init(&rows[2], "Broken", "not a date", NULL, NULL, NULL);
+    row_init(&rows[2], "", "1970-01-01", NULL, NULL, NULL);
     row_init(&rows[3], "Brand New", NULL, NULL, NULL, "Tacna");
     uint32_t lines[4] = {2, 3, 4, 5};
     Folio__Response *r = harness_ok(import_rows(alice, rows, lines, 4, true, &err), &err);

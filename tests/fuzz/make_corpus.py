@@ -437,6 +437,10 @@ def csv_seeds():
 
 # ---------------------------------------------------------------- vCard
 
+def crlf(data):
+    return data.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+
+
 def vcard_seeds():
     t = "vcard"
     write(t, "v3", (
@@ -469,6 +473,28 @@ def vcard_seeds():
     write(t, "no_card", b"FN:Nobody\n")
     # A CR that trimming leaves in, and that an export drops.
     write(t, "cr_in_values", b"BEGIN:VCARD\nFN:\rAna\nADR:;;a;b;c;d;\rP\nEND:VCARD\n")
+    # The charsets 2.1 names per property, and a value in none of them.
+    write(t, "v21_charsets", crlf(
+        "BEGIN:VCARD\nVERSION:2.1\n".encode() +
+        "N;CHARSET=SHIFT_JIS:\u5c71\u7530;\u592a\u90ce\n".encode("shift_jis") +
+        "FN;CHARSET=ISO-8859-1:Jos\u00e9 M\u00fcller\n".encode("latin-1") +
+        "ORG;CHARSET=windows-1252:Caf\u00e9 \u20ac\n".encode("cp1252") +
+        b"TITLE;CHARSET=NO-SUCH-CHARSET:x\nNOTE:C:\\Users\\ana\nX-BIN:\xff\xfe\nEND:VCARD\n"))
+    # Quoted-printable soft line breaks, a =0D=0A inside an ADR street.
+    write(t, "v21_qp_soft_breaks", crlf(
+        b"BEGIN:VCARD\nVERSION:2.1\n"
+        b"FN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:Michael Br=\n=C3=BCning\n"
+        b"ADR;HOME;ENCODING=QUOTED-PRINTABLE:;;Street 1=0D=0A=\nBack house;Town;;12345;DE\n"
+        b"TEL;WORK;FAX:+49 (0)30 1234-5,,12\nEND:VCARD\n"))
+    card = ("BEGIN:VCARD\nVERSION:3.0\nFN:\u0410\u043d\u043d\u0430\nTEL;TYPE=CELL:+7 912 345\n"
+            "BDAY;X-APPLE-OMIT-YEAR=1604:1604-04-15\nCATEGORIES:VIP,Family\nEND:VCARD\n")
+    write(t, "utf16le_bom", b"\xff\xfe" + card.encode("utf-16-le"))
+    write(t, "utf16be_no_bom", card.encode("utf-16-be"))
+    write(t, "cr_line_ends", card.replace("\n", "\r").encode())
+    write(t, "photo_and_tel_uri", (
+        "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Photo\r\nPHOTO:data:image/jpeg;base64," + "QUJD" * 5000 +
+        "\r\nTEL;VALUE=uri;TYPE=\"voice,work\":tel:+1-418-656-9254;ext=102\r\n"
+        "TEL:+1-800-FLOWERS\r\nBDAY:--0229\r\nEND:VCARD\r\n").encode())
 
 
 def main():
