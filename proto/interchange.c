@@ -535,7 +535,7 @@ static const char *ix_csv_value(struct interchange *ix, uint32_t line, const cha
         *rc = ix_text(ix, line, where, "employment", v, FOLIO_TEXT_MAX, &c->employment);
         return NULL;
     case IX_COUNTRY:
-        c->country = v;
+        *rc = ix_text(ix, line, where, "country", v, FOLIO_TEXT_MAX, &c->country);
         return NULL;
     case IX_CURRENCY:
         c->currency = v;
@@ -673,19 +673,8 @@ static int ix_vcard_address(struct interchange *ix, const struct vcard *card, co
         ix_text(ix, l, where, "postal_code", card->postal_code, FOLIO_POSTAL_CODE_MAX,
                 &c->postal_code) != 0)
         return -1;
-    c->country = (char *)"";
-    if (card->country == NULL)
-        return 0;
-    if (strlen(card->country) == 2 && isalpha((unsigned char)card->country[0]) &&
-        isalpha((unsigned char)card->country[1])) {
-        if ((c->country = ix_dup(ix, card->country)) == NULL)
-            return -1;
-        c->country[0] = (char)toupper((unsigned char)c->country[0]);
-        c->country[1] = (char)toupper((unsigned char)c->country[1]);
-        return 0;
-    }
-    return ix_drop(ix, l, where, "country", "\"%.40s\" is not a country folio knows",
-                   card->country);
+    /* A name ("Deutschland") is the server's to map: it holds iso-codes. */
+    return ix_text(ix, l, where, "country", card->country, FOLIO_TEXT_MAX, &c->country);
 }
 
 static int ix_vcard_card(void *ctx, const struct vcard *card)

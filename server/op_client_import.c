@@ -235,6 +235,14 @@ static Folio__Client *ci_prepare(struct request *req, const Folio__Client *in)
     c->income_trend = (char *)"";
     c->last_contact = (char *)"";
     c->marital_status_typed = c->marital_status; /* typed, as in client add */
+    /* Address books write the country's name, in the language of whoever
+     * typed it ("Norway", "Deutschland"): the server holds the names with
+     * the codes it checks against, so the name becomes its code here. */
+    const char *code = c->country[0] != '\0' && !iso_codes_country(&req->server->iso, c->country)
+                           ? iso_codes_country_find(&req->server->iso, c->country)
+                           : NULL;
+    if (code != NULL)
+        c->country = (char *)code;
     c->created_at = c->updated_at = req->now;
     c->version = 1;
     c->n_income_history = 0;

@@ -464,6 +464,32 @@ Test(client_import, a_row_is_refused_only_without_a_name_and_bad_fields_are_left
     finish();
 }
 
+Test(client_import, country_names_in_any_language_become_codes)
+{
+    struct folio_error err = {0};
+    struct row rows[4];
+    static const char *const countries[] = {"Deutschland", "norway", "Per\xc3\xba", "Atlantis"};
+    static const char *const names[] = {"Karl", "Ola", "Rosa", "Nemo"};
+    for (size_t i = 0; i < 4; i++) {
+        row_init(&rows[i], names[i], NULL, NULL, NULL, NULL);
+        rows[i].client.country = (char *)countries[i];
+    }
+    Folio__Response *r = harness_ok(import_rows(alice, rows, NULL, 4, false, &err), &err);
+    cr_assert_eq(r->client_import->created, 4, "%s", notes_text(r->client_import));
+    cr_assert_eq(r->client_import->n_notes, 1, "%s", notes_text(r->client_import));
+    cr_assert_not_null(strstr(r->client_import->notes[0]->message, "line 4: country: "));
+    cr_assert_not_null(strstr(r->client_import->notes[0]->message, ": left out"));
+    folio_response_free(r);
+    r = list_all(alice);
+    static const char *const want[] = {"DE", "NO", "PE", ""};
+    for (size_t i = 0; i < r->clients->n_clients; i++)
+        for (size_t k = 0; k < 4; k++)
+            if (strcmp(r->clients->clients[i]->name, names[k]) == 0)
+                cr_assert_str_eq(r->clients->clients[i]->country, want[k], "%s", names[k]);
+    folio_response_free(r);
+    finish();
+}
+
 Test(client_import, a_dry_run_reports_the_same_and_changes_nothing)
 {
     struct folio_error err = {0};
