@@ -143,6 +143,14 @@ int cmd_import_interchange(struct cli *cli, const char *format)
         return cli_usage(cli, "--agent, --allow-untrusted and --allow-erased go with the bundle "
                               "format only");
     bool dry_run = cli_opt(cli, "--dry-run") != NULL;
+    struct interchange_csv_options csv_opt = {.map = cli_opt(cli, "--map")};
+    const char *order = cli_opt(cli, "--date-order");
+    if (order != NULL && strcmp(order, "mdy") != 0 && strcmp(order, "dmy") != 0)
+        return cli_usage(cli, "--date-order: mdy or dmy, not \"%.20s\"", order);
+    if (order != NULL)
+        csv_opt.date_order = order[0];
+    if (!csv && (csv_opt.map != NULL || order != NULL))
+        return cli_usage(cli, "--map and --date-order go with the csv format only");
     const char *path = cli->args[0];
     char why[512];
     size_t len = 0;
@@ -151,11 +159,13 @@ int cmd_import_interchange(struct cli *cli, const char *format)
         return cli_local("%s", why);
     struct interchange ix;
     interchange_init(&ix);
-    int rc = csv ? interchange_read_csv(&ix, data, len, why, sizeof(why))
+    int rc = csv ? interchange_read_csv(&ix, data, len, &csv_opt, why, sizeof(why))
                  : interchange_read_vcard(&ix, data, len, why, sizeof(why));
     free(data);
     if (rc != 0) {
         interchange_free(&ix);
+        if (strncmp(why, "--map: ", 7) == 0)
+            return cli_usage(cli, "%s", why);
         return cli_local("%s: %s", path, why);
     }
     struct cmd_ix_notes all = {0};

@@ -288,6 +288,8 @@ int cmd_import(struct cli *cli)
         return cli_usage(cli, "--format: bundle, csv or vcard");
     if (format != NULL)
         return cmd_import_interchange(cli, format);
+    if (cli_opt(cli, "--map") != NULL || cli_opt(cli, "--date-order") != NULL)
+        return cli_usage(cli, "--map and --date-order go with the csv format only");
     const char *path = cli->args[0];
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     struct stat st;

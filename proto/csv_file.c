@@ -155,8 +155,36 @@ static int csv_file_no_space(unsigned char c)
     return 0;
 }
 
+char csv_file_delimiter(const char *data, size_t len)
+{
+    size_t counts[3] = {0, 0, 0};
+    static const char delims[3] = {',', ';', '\t'};
+    bool quoted = false;
+    unsigned lines = 0;
+    for (size_t i = 0; i < len && i < 16384 && lines < 8; i++) {
+        char c = data[i];
+        if (c == '"')
+            quoted = !quoted;
+        else if (c == '\n' && !quoted)
+            lines++;
+        for (size_t k = 0; k < 3 && !quoted; k++)
+            counts[k] += c == delims[k];
+    }
+    size_t best = 0;
+    for (size_t k = 1; k < 3; k++)
+        if (counts[k] > counts[best])
+            best = k;
+    return delims[best];
+}
+
 int csv_file_read(const char *data, size_t len, csv_file_row_fn fn, void *ctx, char *err,
                   size_t err_size)
+{
+    return csv_file_read_delim(data, len, ',', fn, ctx, err, err_size);
+}
+
+int csv_file_read_delim(const char *data, size_t len, char delim, csv_file_row_fn fn, void *ctx,
+                        char *err, size_t err_size)
 {
     struct csv_file_reader r = {.fn = fn, .ctx = ctx, .line = 1, .err = err, .err_size = err_size};
     if (err_size > 0)
@@ -169,6 +197,7 @@ int csv_file_read(const char *data, size_t len, csv_file_row_fn fn, void *ctx, c
         return -1;
     }
     csv_set_space_func(&p, csv_file_no_space);
+    csv_set_delim(&p, (unsigned char)delim);
     size_t i = 0;
     if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
         i = 3;

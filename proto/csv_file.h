@@ -33,6 +33,14 @@ typedef int (*csv_file_row_fn)(void *ctx, char *const *fields, size_t n, uint32_
  * err ("line 12: field is not valid UTF-8"). */
 int csv_file_read(const char *data, size_t len, csv_file_row_fn fn, void *ctx, char *err,
                   size_t err_size);
+/* The same with another field delimiter (';' from a spreadsheet in a
+ * locale with decimal commas, '\t'). */
+int csv_file_read_delim(const char *data, size_t len, char delim, csv_file_row_fn fn, void *ctx,
+                        char *err, size_t err_size);
+
+/* The delimiter a file uses: of ',', ';' and tab, the one found most often
+ * outside quotes in its first lines (',' when none is). */
+char csv_file_delimiter(const char *data, size_t len);
 
 /* Written before a cell a spreadsheet would take for a formula (one that
  * starts with =, +, -, @, tab or CR) and before a cell that starts with it

@@ -1,7 +1,9 @@
 /* interchange.c - CSV rows and vCards to client records and back. */
 #include "interchange.h"
 
+#include "charset.h"
 #include "csv_file.h"
+#include "csv_headers.h"
 #include "phone.h"
 #include "wire_limits.h"
 #include <ctype.h>
@@ -169,14 +171,35 @@ static void ix_cut_utf8(char *s, size_t max)
 /* A copy of s on one line: line breaks and tabs become spaces, other
  * control characters (C0, DEL, C1) go; a spreadsheet cell may hold them,
  * a one-line field may not. */
+static char *ix_one_line_join(struct interchange *ix, const char *s, const char *joiner);
+
 static char *ix_one_line(struct interchange *ix, const char *s)
 {
-    char *out = arena_alloc(&ix->arena, strlen(s) + 1);
+    return ix_one_line_join(ix, s, " ");
+}
+
+/* The same, with `joiner` for each run of line breaks (", " in a street). */
+static char *ix_one_line_join(struct interchange *ix, const char *s, const char *joiner)
+{
+    size_t jl = strlen(joiner);
+    char *out = arena_alloc(&ix->arena, strlen(s) * (jl > 1 ? jl : 1) + 1);
     if (out == NULL)
         return NULL;
     size_t n = 0;
+    bool brk = false;
     for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
-        if (*p == '\r' || *p == '\n' || *p == '\t') {
+        if (*p == '\r' || *p == '\n') {
+            brk = true;
+            continue;
+        }
+        if (brk && n > 0) {
+            while (n > 0 && out[n - 1] == ' ')
+                n--;
+            memcpy(out + n, joiner, jl);
+            n += jl;
+        }
+        brk = false;
+        if (*p == '\t') {
             if (n > 0 && out[n - 1] != ' ')
                 out[n++] = ' ';
         } else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
@@ -381,74 +404,39 @@ static char *ix_trim(char *s)
 
 /* ---------------------------------------------------------------- CSV in */
 
-struct ix_csv {
-    struct interchange *ix;
-    enum ix_col cols[CSV_FILE_FIELDS_MAX];
-    size_t n_cols;
-    bool header_done;
-    char *err;
-    size_t err_size;
-};
-
-static int ix_csv_header(struct ix_csv *x, char *const *fields, size_t n, uint32_t line)
-{
-    bool seen[IX_COLS] = {false};
-    x->n_cols = n;
-    for (size_t i = 0; i < n; i++) {
-        char *name = ix_trim(fields[i]);
-        for (char *p = name; *p != '\0'; p++)
-            *p = (char)tolower((unsigned char)*p);
-        x->cols[i] = IX_IGNORED;
-        if (strcmp(name, "id") == 0)
-            continue;
-        enum ix_col col = IX_IGNORED;
-        for (size_t k = 1; k < IX_COLS; k++)
-            if (strcmp(name, ix_col_names[k]) == 0)
-                col = (enum ix_col)k;
-        int rc = 0;
-        if (col == IX_IGNORED)
-            rc = ix_note(x->ix, line, "unknown_column",
-                         "line %u: column \"%s\" is not a client field: ignored", line, name);
-        else if (seen[col])
-            rc = ix_note(x->ix, line, "unknown_column",
-                         "line %u: column \"%s\" appears twice: the first one is used", line, name);
-        else
-            x->cols[i] = col;
-        seen[col] = true;
-        if (rc != 0)
-            return -1;
-    }
-    if (!seen[IX_NAME]) {
-        snprintf(x->err, x->err_size, "line %u: no \"name\" column in the header row", line);
-        return -1;
-    }
-    x->header_done = true;
-    return 0;
-}
-
-/* Splits "a; b;c" into a list of trimmed, non-empty strings. */
-static const char *ix_list(struct interchange *ix, char *value, char ***out, size_t *n)
+/* Splits value on sep (";", " ::: ") into a list of trimmed, non-empty
+ * strings, in place. */
+static const char *ix_split(struct interchange *ix, char *value, const char *sep, char ***out,
+                            size_t *n)
 {
     *n = 0;
     *out = NULL;
     if (value[0] == '\0')
         return NULL;
-    size_t count = 1;
-    for (const char *p = value; *p != '\0'; p++)
-        count += *p == ';';
+    size_t count = 1, sl = strlen(sep);
+    for (const char *p = strstr(value, sep); p != NULL; p = strstr(p + sl, sep))
+        count++;
     if (count > INTERCHANGE_LIST_MAX)
-        return "more than 64 entries";
+        return "more than " IX_TEXT(INTERCHANGE_LIST_MAX) " entries";
     char **list = arena_calloc(&ix->arena, count, sizeof(*list));
     if (list == NULL)
         return "out of memory";
-    char *save = NULL;
-    for (char *tok = strtok_r(value, ";", &save); tok != NULL; tok = strtok_r(NULL, ";", &save)) {
+    for (char *tok = value; tok != NULL;) {
+        char *end = strstr(tok, sep);
+        if (end != NULL)
+            *end = '\0';
         tok = ix_trim(tok);
         if (tok[0] != '\0')
             list[(*n)++] = tok;
+        tok = end != NULL ? end + sl : NULL;
     }
     *out = list;
     return NULL;
+}
+
+static const char *ix_list(struct interchange *ix, char *value, char ***out, size_t *n)
+{
+    return ix_split(ix, value, ";", out, n);
 }
 
 static bool ix_uint(const char *s, uint32_t *out)
@@ -490,80 +478,250 @@ static bool ix_amount(const char *s, int64_t *cents)
     return true;
 }
 
-/* One value into its field; NULL, or what is wrong with it (the field is
- * then left out). Lists are read entry by entry: a bad entry is left out
- * with its own note. */
-static const char *ix_csv_value(struct interchange *ix, uint32_t line, const char *where,
-                                Folio__Client *c, enum ix_col col, char *v, int *rc)
+/* How a file's rows are read: its columns (from the header row and --map)
+ * and what the options say. */
+struct ix_csv {
+    struct interchange *ix;
+    struct csv_header cols[CSV_FILE_FIELDS_MAX];
+    size_t n_cols;
+    bool header_done;
+    uint32_t rows_before; /* rows skipped looking for the header (LinkedIn's notes) */
+    uint32_t first_line;  /* of the first row */
+    const struct interchange_csv_options *opt;
+    char *err;
+    size_t err_size;
+};
+
+/* --map's entry for header, if any: "Given Name=first_name,Tel=phone". */
+static int ix_csv_mapped(struct ix_csv *x, const char *header, struct csv_header *out)
 {
+    const char *map = x->opt != NULL ? x->opt->map : NULL;
+    for (const char *p = map; p != NULL && *p != '\0';) {
+        const char *end = strchr(p, ',');
+        size_t len = end != NULL ? (size_t)(end - p) : strlen(p);
+        const char *eq = memchr(p, '=', len);
+        char from[128], to[64];
+        if (eq == NULL || (size_t)(eq - p) >= sizeof(from) || len - (size_t)(eq - p) > sizeof(to)) {
+            snprintf(x->err, x->err_size, "--map: \"%.*s\" is not HEADER=FIELD", (int)len, p);
+            return -1;
+        }
+        snprintf(from, sizeof(from), "%.*s", (int)(eq - p), p);
+        snprintf(to, sizeof(to), "%.*s", (int)(len - (size_t)(eq - p) - 1), eq + 1);
+        struct csv_header spec;
+        if (!csv_headers_field(ix_trim(to), &spec)) {
+            snprintf(x->err, x->err_size, "--map: \"%s\" is not a field folio reads", to);
+            return -1;
+        }
+        if (strcasecmp(ix_trim(from), header) == 0) {
+            *out = spec;
+            return 1;
+        }
+        p = end != NULL ? end + 1 : NULL;
+    }
+    return 0;
+}
+
+static int ix_csv_no_header(struct ix_csv *x)
+{
+    snprintf(x->err, x->err_size,
+             "line %u: no \"name\" column in the header row (name, or first and last name; "
+             "--map names others)",
+             x->first_line);
+    return -1;
+}
+
+/* A name column of any kind: what makes a row the header row. */
+static bool ix_csv_names_someone(enum csv_target t)
+{
+    return t == CSV_T_NAME || t == CSV_T_GIVEN || t == CSV_T_FAMILY || t == CSV_T_ORGANISATION;
+}
+
+/* The header row: every column's target. Rows before one that names a
+ * name column are skipped (LinkedIn writes notes above its header), up to
+ * IX_CSV_PREAMBLE_MAX. The columns not read are listed in one note. */
+#define IX_CSV_PREAMBLE_MAX 10
+
+static int ix_csv_header(struct ix_csv *x, char *const *fields, size_t n, uint32_t line)
+{
+    bool named = false, job_title = false;
+    char unread[512] = "";
+    size_t n_unread = 0;
+    x->n_cols = n;
+    for (size_t i = 0; i < n; i++) {
+        const char *header = ix_trim(fields[i]);
+        int mapped = ix_csv_mapped(x, header, &x->cols[i]);
+        if (mapped < 0)
+            return -1;
+        if (mapped == 0)
+            csv_headers_find(header, &x->cols[i]);
+        /* A column named twice is read once: the first. */
+        for (size_t k = 0; k < i && x->cols[i].target != CSV_T_NONE; k++)
+            if (x->cols[k].target == x->cols[i].target && x->cols[k].slot == x->cols[i].slot &&
+                x->cols[k].group == x->cols[i].group && x->cols[i].target != CSV_T_PHONE &&
+                x->cols[i].target != CSV_T_EMAIL && x->cols[i].target != CSV_T_STREET2)
+                x->cols[i].target = CSV_T_NONE;
+        named |= ix_csv_names_someone(x->cols[i].target);
+        job_title |= x->cols[i].target == CSV_T_JOB_TITLE;
+        if (x->cols[i].target == CSV_T_NONE && header[0] != '\0' && mapped == 0) {
+            size_t used = strlen(unread);
+            if (n_unread < 12 && used + strlen(header) + 8 < sizeof(unread))
+                snprintf(unread + used, sizeof(unread) - used, "%s\"%s\"", used > 0 ? ", " : "",
+                         header);
+            n_unread++;
+        }
+    }
+    if (x->rows_before == 0)
+        x->first_line = line;
+    if (!named) {
+        if (++x->rows_before <= IX_CSV_PREAMBLE_MAX)
+            return 0;
+        return ix_csv_no_header(x);
+    }
+    /* Outlook's "Title" is Mr or Dr when a "Job Title" is there too. */
+    for (size_t i = 0; i < n && job_title; i++)
+        if (x->cols[i].target == CSV_T_TITLE)
+            x->cols[i].target = CSV_T_NONE;
+    x->header_done = true;
+    if (n_unread > 0)
+        return ix_note(x->ix, line, "unknown_column", "line %u: %zu column%s not read: %s%s", line,
+                       n_unread, n_unread == 1 ? "" : "s", unread, n_unread > 12 ? ", ..." : "");
+    return 0;
+}
+/* What the columns of one row gather before they become a client. */
+struct ix_csv_row {
+    const char *given, *middle, *family, *department, *title;
+    const char *street[CSV_HEADERS_SLOTS], *street2[CSV_HEADERS_SLOTS], *city[CSV_HEADERS_SLOTS],
+        *region[CSV_HEADERS_SLOTS], *postal[CSV_HEADERS_SLOTS], *country[CSV_HEADERS_SLOTS];
+    const char *types[CSV_HEADERS_GROUPS + 1]; /* Google's "Phone N - Type" */
+    const char *year, *month, *day;
+};
+
+static int ix_csv_num(const char *s, size_t n)
+{
+    int v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!isdigit((unsigned char)s[i]))
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return n > 0 ? v : -1;
+}
+
+/* YYYY-MM-DD or --MM-DD from y, m, d; NULL, or why not. A year before
+ * 1900 is left out (exporters write 1604 or 0001 for "none"). */
+static const char *ix_csv_ymd(struct interchange *ix, int y, int m, int d, char **out)
+{
+    char text[16];
+    if (y >= 0 && y < 1900)
+        y = -1;
+    if (y < 0)
+        snprintf(text, sizeof(text), "--%02d-%02d", m < 100 ? m : 0, d < 100 ? d : 0);
+    else
+        snprintf(text, sizeof(text), "%04d-%02d-%02d", y < 10000 ? y : 0, m < 100 ? m : 0,
+                 d < 100 ? d : 0);
+    if (!ix_date_ok(text))
+        return "not a real day";
+    return (*out = arena_strdup(&ix->arena, text)) == NULL ? "out of memory" : NULL;
+}
+
+/* A birth date as exporters write it: ISO (with a time after it), --MM-DD,
+ * or three numbers with / . or - between them: 12/28/1969 is month first
+ * unless --date-order dmy says otherwise or the first number is over 12;
+ * 28.12.1969 is day first unless --date-order mdy. Outlook's 0/0/00 is no
+ * date. Two-digit years are 1930-2029. */
+static const char *ix_csv_date(struct interchange *ix, const char *v, char order, char **out)
+{
+    *out = (char *)"";
+    size_t len = strcspn(v, "T ");
+    if (len == 0)
+        return NULL;
+    if (len == 10 && v[4] == '-' && v[7] == '-')
+        return ix_csv_ymd(ix, ix_csv_num(v, 4), ix_csv_num(v + 5, 2), ix_csv_num(v + 8, 2), out);
+    if (len == 7 && v[0] == '-' && v[1] == '-' && v[4] == '-')
+        return ix_csv_ymd(ix, -1, ix_csv_num(v + 2, 2), ix_csv_num(v + 5, 2), out);
+    size_t a = strspn(v, "0123456789");
+    char sep = v[a];
+    if (a == 0 || a > 4 || (sep != '/' && sep != '.' && sep != '-'))
+        return "not a date (YYYY-MM-DD, 12/28/1969 or 28.12.1969)";
+    size_t b = strspn(v + a + 1, "0123456789");
+    if (b == 0 || b > 2 || v[a + 1 + b] != sep)
+        return "not a date (YYYY-MM-DD, 12/28/1969 or 28.12.1969)";
+    size_t c = strspn(v + a + 2 + b, "0123456789");
+    if (a + b + c + 2 != len || c == 0 || c > 4)
+        return "not a date (YYYY-MM-DD, 12/28/1969 or 28.12.1969)";
+    int n1 = ix_csv_num(v, a), n2 = ix_csv_num(v + a + 1, b), n3 = ix_csv_num(v + a + 2 + b, c);
+    if (a == 4) /* 1969/12/28 */
+        return ix_csv_ymd(ix, n1, n2, n3, out);
+    if (n1 == 0 && n2 == 0)
+        return NULL; /* Outlook's 0/0/00 */
+    int year = c <= 2 ? (n3 < 30 ? 2000 + n3 : 1900 + n3) : n3;
+    bool day_first = order == 'd' || (order != 'm' && (sep == '.' || n1 > 12));
+    return day_first ? ix_csv_ymd(ix, year, n2, n1, out) : ix_csv_ymd(ix, year, n1, n2, out);
+}
+
+/* One value of a simple field into c; NULL, or what is wrong with it (the
+ * field is then left out). Lists are read entry by entry: a bad entry is
+ * left out with its own note. *rc is -1 when memory ran out. */
+static const char *ix_csv_value(struct ix_csv *x, uint32_t line, const char *where,
+                                Folio__Client *c, const struct csv_header *col, char *v, int *rc)
+{
+    struct interchange *ix = x->ix;
     char **list;
     size_t n;
     const char *why;
     *rc = 0;
-    switch (col) {
-    case IX_IGNORED:
-    case IX_COLS:
-    case IX_NAME:
-        return NULL;
-    case IX_BIRTH_DATE:
-        if (v[0] != '\0' && !ix_date_ok(v))
-            return "not a real day (YYYY-MM-DD, or --MM-DD without the year)";
-        c->birth_date = v;
-        return NULL;
-    case IX_PREFERRED_CHANNEL:
+    switch (col->target) {
+    case CSV_T_BIRTH_DATE:
+        return ix_csv_date(ix, v, x->opt != NULL ? x->opt->date_order : 0, &c->birth_date);
+    case CSV_T_PREFERRED_CHANNEL:
         c->preferred_channel = v;
         return NULL;
-    case IX_STREET:
-        *rc = ix_text(ix, line, where, "street", v, FOLIO_TEXT_MAX, &c->street);
-        return NULL;
-    case IX_CITY:
-        *rc = ix_text(ix, line, where, "city", v, FOLIO_TEXT_MAX, &c->city);
-        return NULL;
-    case IX_REGION:
-        *rc = ix_text(ix, line, where, "region", v, FOLIO_TEXT_MAX, &c->region);
-        return NULL;
-    case IX_POSTAL_CODE:
-        *rc = ix_text(ix, line, where, "postal_code", v, FOLIO_POSTAL_CODE_MAX, &c->postal_code);
-        return NULL;
-    case IX_ORGANISATION:
+    case CSV_T_ORGANISATION:
         *rc = ix_text(ix, line, where, "organisation", v, FOLIO_TEXT_MAX, &c->organisation);
         return NULL;
-    case IX_TITLE:
-        *rc = ix_text(ix, line, where, "title", v, FOLIO_TEXT_MAX, &c->title);
-        return NULL;
-    case IX_EMPLOYMENT:
+    case CSV_T_EMPLOYMENT:
         *rc = ix_text(ix, line, where, "employment", v, FOLIO_TEXT_MAX, &c->employment);
         return NULL;
-    case IX_COUNTRY:
-        *rc = ix_text(ix, line, where, "country", v, FOLIO_TEXT_MAX, &c->country);
-        return NULL;
-    case IX_CURRENCY:
+    case CSV_T_CURRENCY:
         c->currency = v;
         return NULL;
-    case IX_NOTES:
+    case CSV_T_NOTES:
         if (strlen(v) > FOLIO_NOTES_MAX)
             return "longer than " IX_TEXT(FOLIO_NOTES_MAX) " bytes";
         c->notes = v;
         return NULL;
-    case IX_PHONES:
-        if ((why = ix_list(ix, v, &list, &n)) != NULL)
+    case CSV_T_PHONES:
+    case CSV_T_PHONE:
+        if ((why = ix_split(ix, v, col->target == CSV_T_PHONES ? ";" : ":::", &list, &n)) != NULL)
             return why;
         for (size_t i = 0; i < n && *rc == 0; i++)
-            *rc = ix_phone(ix, line, where, c, list[i], NULL);
+            *rc = ix_phone(ix, line, where, c, list[i], col->phone_type);
         return NULL;
-    case IX_EMAILS:
-        if ((why = ix_list(ix, v, &list, &n)) != NULL)
+    case CSV_T_EMAILS:
+    case CSV_T_EMAIL:
+        if ((why = ix_split(ix, v, col->target == CSV_T_EMAILS ? ";" : ":::", &list, &n)) != NULL)
             return why;
         for (size_t i = 0; i < n && *rc == 0; i++)
             *rc = ix_email(ix, line, where, c, list[i]);
         return NULL;
-    case IX_TAGS:
-        if ((why = ix_list(ix, v, &list, &n)) != NULL)
+    case CSV_T_TAGS:
+    case CSV_T_CATEGORIES:
+    case CSV_T_GROUPS:
+        why = ix_split(ix, v,
+                       col->target == CSV_T_GROUPS                                 ? ":::"
+                       : col->target == CSV_T_CATEGORIES && strchr(v, ';') == NULL ? ","
+                                                                                   : ";",
+                       &list, &n);
+        if (why != NULL)
             return why;
-        for (size_t i = 0; i < n && *rc == 0; i++)
-            *rc = ix_tag(ix, line, where, c, list[i]);
+        for (size_t i = 0; i < n && *rc == 0; i++) {
+            /* Google's own groups ("* myContacts", "* starred") are not
+             * the person's. */
+            if (col->target != CSV_T_GROUPS || list[i][0] != '*')
+                *rc = ix_tag(ix, line, where, c, list[i]);
+        }
         return NULL;
-    case IX_MARITAL_STATUS:
+    case CSV_T_MARITAL_STATUS:
         for (size_t i = 0; i < sizeof(ix_marital) / sizeof(ix_marital[0]); i++) {
             if (strcasecmp(v, ix_marital[i]) == 0) {
                 c->marital_status = (Folio__MaritalStatus)i;
@@ -571,13 +729,13 @@ static const char *ix_csv_value(struct interchange *ix, uint32_t line, const cha
             }
         }
         return "not one of single, married, partnered, divorced, widowed";
-    case IX_CHILDREN:
+    case CSV_T_CHILDREN:
         return v[0] == '\0' || ix_uint(v, &c->children) ? NULL : "not a whole number";
-    case IX_CONTACT_INTERVAL_DAYS:
+    case CSV_T_CONTACT_INTERVAL_DAYS:
         return v[0] == '\0' || ix_uint(v, &c->contact_interval_days) ? NULL : "not a whole number";
-    case IX_INCOME:
+    case CSV_T_INCOME:
         return v[0] == '\0' || ix_amount(v, &c->income_cents) ? NULL : "not an amount (52000.50)";
-    case IX_CONSENT:
+    case CSV_T_CONSENT:
         if ((why = ix_list(ix, v, &list, &n)) != NULL)
             return why;
         for (size_t i = 0; i < n; i++) {
@@ -593,11 +751,161 @@ static const char *ix_csv_value(struct interchange *ix, uint32_t line, const cha
                 return "not a list of email, phone, sms, post";
         }
         return NULL;
+    default:
+        return NULL; /* gathered in the row, or not read */
     }
-    return NULL;
 }
 
-static int ix_csv_row(void *ctx, char *const *fields, size_t n, uint32_t line)
+static const char *const ix_csv_field_names[] = {
+    [CSV_T_BIRTH_DATE] = "birth_date",
+    [CSV_T_PREFERRED_CHANNEL] = "preferred_channel",
+    [CSV_T_NOTES] = "notes",
+    [CSV_T_PHONES] = "phones",
+    [CSV_T_PHONE] = "phones",
+    [CSV_T_EMAILS] = "emails",
+    [CSV_T_EMAIL] = "emails",
+    [CSV_T_TAGS] = "tags",
+    [CSV_T_CATEGORIES] = "tags",
+    [CSV_T_GROUPS] = "tags",
+    [CSV_T_MARITAL_STATUS] = "marital_status",
+    [CSV_T_CHILDREN] = "children",
+    [CSV_T_CONTACT_INTERVAL_DAYS] = "contact_interval_days",
+    [CSV_T_INCOME] = "income",
+    [CSV_T_CONSENT] = "consent",
+};
+
+/* The parts of one row that several columns make: the name, the address,
+ * the job title, the birthday of Thunderbird's three columns, the type of
+ * Google's numbered phones. */
+static void ix_csv_gather(struct ix_csv_row *g, const struct csv_header *col, const char *v)
+{
+    unsigned s = col->slot < CSV_HEADERS_SLOTS ? col->slot : 0;
+    switch (col->target) {
+    case CSV_T_NAME:
+        break;
+    case CSV_T_GIVEN:
+        g->given = v;
+        break;
+    case CSV_T_MIDDLE:
+        g->middle = v;
+        break;
+    case CSV_T_FAMILY:
+        g->family = v;
+        break;
+    case CSV_T_DEPARTMENT:
+        g->department = v;
+        break;
+    case CSV_T_TITLE:
+    case CSV_T_JOB_TITLE:
+        g->title = v;
+        break;
+    case CSV_T_STREET:
+        g->street[s] = v;
+        break;
+    case CSV_T_STREET2:
+        if (g->street2[s] == NULL)
+            g->street2[s] = v;
+        break;
+    case CSV_T_CITY:
+        g->city[s] = v;
+        break;
+    case CSV_T_REGION:
+        g->region[s] = v;
+        break;
+    case CSV_T_POSTAL_CODE:
+        g->postal[s] = v;
+        break;
+    case CSV_T_COUNTRY:
+        g->country[s] = v;
+        break;
+    case CSV_T_PHONE_TYPE:
+        if (col->group <= CSV_HEADERS_GROUPS)
+            g->types[col->group] = v;
+        break;
+    case CSV_T_BIRTH_YEAR:
+        g->year = v;
+        break;
+    case CSV_T_BIRTH_MONTH:
+        g->month = v;
+        break;
+    case CSV_T_BIRTH_DAY:
+        g->day = v;
+        break;
+    default:
+        break;
+    }
+}
+
+/* The type of a Google phone from its group's Type column ("* Mobile",
+ * "Work Fax"): the strongest word in it. */
+static const char *ix_csv_phone_type(const char *text)
+{
+    const char *type = NULL;
+    for (const char *w = text; w != NULL && *w != '\0';) {
+        size_t n = strcspn(w, " *,");
+        const char *t = n > 0 ? phone_type_word(w, n) : NULL;
+        if (t != NULL && (type == NULL || strcmp(t, "fax") == 0 ||
+                          (strcmp(t, "mobile") == 0 && strcmp(type, "fax") != 0)))
+            type = t;
+        w += n + (w[n] != '\0');
+    }
+    return type;
+}
+
+static int ix_csv_address(struct ix_csv *x, uint32_t line, const char *where,
+                          const struct ix_csv_row *g, Folio__Client *c)
+{
+    struct interchange *ix = x->ix;
+    for (unsigned s = 0; s < CSV_HEADERS_SLOTS; s++) {
+        if (g->street[s] == NULL && g->street2[s] == NULL && g->city[s] == NULL &&
+            g->region[s] == NULL && g->postal[s] == NULL && g->country[s] == NULL)
+            continue;
+        const char *street = g->street[s];
+        if (street != NULL && g->street2[s] != NULL)
+            street = arena_printf(&ix->arena, "%s, %s", street, g->street2[s]);
+        else if (street == NULL)
+            street = g->street2[s];
+        char *joined = street != NULL ? ix_one_line_join(ix, street, ", ") : NULL;
+        if (street != NULL && joined == NULL)
+            return -1;
+        if (ix_text(ix, line, where, "street", joined, FOLIO_TEXT_MAX, &c->street) != 0 ||
+            ix_text(ix, line, where, "city", g->city[s], FOLIO_TEXT_MAX, &c->city) != 0 ||
+            ix_text(ix, line, where, "region", g->region[s], FOLIO_TEXT_MAX, &c->region) != 0 ||
+            ix_text(ix, line, where, "postal_code", g->postal[s], FOLIO_POSTAL_CODE_MAX,
+                    &c->postal_code) != 0 ||
+            ix_text(ix, line, where, "country", g->country[s], FOLIO_TEXT_MAX, &c->country) != 0)
+            return -1;
+        return 0;
+    }
+    return 0;
+}
+
+/* The name of a row: its name column, else its name's parts, else its
+ * company (a company's row). NULL when it has none. */
+static const char *ix_csv_name(struct ix_csv *x, char *const *fields, size_t n,
+                               const struct ix_csv_row *g, const char **company)
+{
+    *company = NULL;
+    for (size_t i = 0; i < n && i < x->n_cols; i++) {
+        if (x->cols[i].target == CSV_T_NAME && fields[i][0] != '\0')
+            return fields[i];
+        if (x->cols[i].target == CSV_T_ORGANISATION && fields[i][0] != '\0' && *company == NULL)
+            *company = fields[i];
+    }
+    const char *parts[3] = {g->given, g->middle, g->family};
+    char *name = NULL;
+    for (size_t i = 0; i < 3; i++) {
+        if (parts[i] == NULL || parts[i][0] == '\0')
+            continue;
+        name = name == NULL ? arena_strdup(&x->ix->arena, parts[i])
+                            : arena_printf(&x->ix->arena, "%s %s", name, parts[i]);
+        if (name == NULL)
+            return NULL;
+    }
+    return name != NULL ? name : *company;
+}
+
+static int ix_csv_row_in(void *ctx, char *const *fields, size_t n, uint32_t line)
 {
     struct ix_csv *x = ctx;
     struct interchange *ix = x->ix;
@@ -615,41 +923,91 @@ static int ix_csv_row(void *ctx, char *const *fields, size_t n, uint32_t line)
                            line, n, x->n_cols);
     char where[32];
     snprintf(where, sizeof(where), "line %u", line);
-    const char *name = NULL;
-    for (size_t i = 0; i < n && i < x->n_cols; i++)
-        if (x->cols[i] == IX_NAME && fields[i][0] != '\0')
-            name = fields[i];
+    struct ix_csv_row g = {0};
+    char *copies[CSV_FILE_FIELDS_MAX];
+    for (size_t i = 0; i < n && i < x->n_cols; i++) {
+        /* The reader's buffer is reused for the next row: keep a copy. */
+        if ((copies[i] = arena_strdup(&ix->arena, fields[i])) == NULL)
+            return -1;
+        if (copies[i][0] != '\0')
+            ix_csv_gather(&g, &x->cols[i], copies[i]);
+    }
+    const char *company;
+    const char *name = ix_csv_name(x, copies, n < x->n_cols ? n : x->n_cols, &g, &company);
     if (name == NULL)
         return ix_note(ix, line, "error", "line %u: no name: left out", line);
     Folio__Client *c = ix_new_client(ix);
     if (c == NULL || ix_name(ix, line, where, name, c) != 0)
         return -1;
     for (size_t i = 0; i < n && i < x->n_cols; i++) {
-        /* The reader's buffer is reused for the next row: keep a copy. */
-        char *v = arena_strdup(&ix->arena, ix_trim(fields[i]));
-        if (v == NULL)
-            return -1;
         int rc;
-        const char *why = ix_csv_value(ix, line, where, c, x->cols[i], v, &rc);
+        struct csv_header col = x->cols[i];
+        if (copies[i][0] == '\0' || col.target == CSV_T_NONE)
+            continue;
+        if (col.target == CSV_T_PHONE && col.phone_type == NULL && col.group > 0 &&
+            g.types[col.group] != NULL)
+            col.phone_type = ix_csv_phone_type(g.types[col.group]);
+        const char *why = ix_csv_value(x, line, where, c, &col, copies[i], &rc);
         if (rc != 0)
             return -1;
-        if (why != NULL && ix_drop(ix, line, where, ix_col_names[x->cols[i]], "%s", why) != 0)
+        if (why != NULL && ix_drop(ix, line, where, ix_csv_field_names[col.target], "\"%.40s\": %s",
+                                   copies[i], why) != 0)
+            return -1;
+    }
+    if (ix_csv_address(x, line, where, &g, c) != 0)
+        return -1;
+    const char *org = c->organisation;
+    if (org[0] != '\0' && g.department != NULL)
+        org = arena_printf(&ix->arena, "%s, %s", org, g.department);
+    if (org == NULL ||
+        ix_text(ix, line, where, "organisation", org, FOLIO_TEXT_MAX, &c->organisation) != 0 ||
+        ix_text(ix, line, where, "title", g.title, FOLIO_TEXT_MAX, &c->title) != 0)
+        return -1;
+    if (g.month != NULL && g.day != NULL) {
+        int y = g.year != NULL ? ix_csv_num(g.year, strlen(g.year)) : -1;
+        const char *why = ix_csv_ymd(ix, y, ix_csv_num(g.month, strlen(g.month)),
+                                     ix_csv_num(g.day, strlen(g.day)), &c->birth_date);
+        if (why != NULL && ix_drop(ix, line, where, "birth_date", "%s", why) != 0)
             return -1;
     }
     return ix_add_client(ix, c, line);
 }
 
-int interchange_read_csv(struct interchange *ix, const char *data, size_t len, char *err,
-                         size_t err_size)
+int interchange_read_csv(struct interchange *ix, const char *data, size_t len,
+                         const struct interchange_csv_options *opt, char *err, size_t err_size)
 {
-    struct ix_csv x = {.ix = ix, .err = err, .err_size = err_size};
+    struct ix_csv x = {.ix = ix, .opt = opt, .err = err, .err_size = err_size};
     if (err_size > 0)
         err[0] = '\0';
-    int rc = csv_file_read(data, len, ix_csv_row, &x, err, err_size);
-    if (rc == 0 && !x.header_done) {
-        snprintf(err, err_size, "empty file: a header row of field names comes first");
-        return -1;
+    /* Excel and Outlook write UTF-16 or windows-1252 without saying so. */
+    size_t skip;
+    const char *utf16 = charset_utf16(data, len, &skip);
+    char *converted = NULL;
+    if (utf16 != NULL || !csv_file_utf8_valid(data, len)) {
+        size_t n;
+        converted = utf16 != NULL ? charset_to_utf8(utf16, data + skip, len - skip, &n)
+                                  : charset_to_utf8("WINDOWS-1252", data, len, &n);
+        if (converted == NULL) {
+            snprintf(err, err_size, "out of memory");
+            return -1;
+        }
+        if (utf16 == NULL &&
+            ix_note(ix, 1, "note", "line 1: the file is not UTF-8: read as windows-1252") != 0) {
+            free(converted);
+            snprintf(err, err_size, "out of memory");
+            return -1;
+        }
+        data = converted;
+        len = n;
     }
+    int rc = csv_file_read_delim(data, len, csv_file_delimiter(data, len), ix_csv_row_in, &x, err,
+                                 err_size);
+    free(converted);
+    if (rc == 0 && !x.header_done)
+        return x.rows_before > 0 ? ix_csv_no_header(&x)
+                                 : (snprintf(err, err_size,
+                                             "empty file: a header row of field names comes first"),
+                                    -1);
     if (rc != 0 && err[0] == '\0')
         snprintf(err, err_size, "out of memory");
     return rc == 0 ? 0 : -1;

@@ -49,8 +49,12 @@ void interchange_free(struct interchange *ix);
 /* Read a whole file. Return 0 (with clients and notes filled), or -1 with
  * a sentence in err when the file as a whole is unusable: not CSV, no name
  * column, no vCard in it, a limit passed, out of memory. */
-int interchange_read_csv(struct interchange *ix, const char *data, size_t len, char *err,
-                         size_t err_size);
+struct interchange_csv_options {
+    const char *map; /* --map: "Header=field,..." (csv_headers_field), or NULL */
+    char date_order; /* 'm' (12/28/1969), 'd' (28/12/1969), or 0: see interchange.c */
+};
+int interchange_read_csv(struct interchange *ix, const char *data, size_t len,
+                         const struct interchange_csv_options *opt, char *err, size_t err_size);
 int interchange_read_vcard(struct interchange *ix, const char *data, size_t len, char *err,
                            size_t err_size);
 

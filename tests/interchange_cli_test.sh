@@ -241,6 +241,53 @@ c['emails'] == ['renee@example.com'] and c['city'] == 'Arequipa' and c['country'
 run "" "$FOLIO" import --format vcard "$vcf"
 expect "vcard import again (human)" 0 "0 created, 3 skipped"
 
+# ---------------------------------------------------------------- other programs' exports
+
+contacts=$schema_src/tests/contacts
+run "" "$FOLIO" import --format csv --map 'Vorname' "$contacts/outlook_de.csv"
+expect "--map without =FIELD is a usage error" 2 "" "--map"
+run "" "$FOLIO" import --format csv --map 'Vorname=given' "$contacts/outlook_de.csv"
+expect "--map to a field folio does not read is a usage error" 2 "" "given"
+run "" "$FOLIO" import --format csv --date-order ymd "$contacts/outlook_de.csv"
+expect "--date-order other than mdy or dmy is a usage error" 2 "" "--date-order"
+run "" "$FOLIO" import --format vcard --date-order mdy "$contacts/android.vcf"
+expect "--date-order goes with CSV only" 2 "" "csv"
+run "" "$FOLIO" import --map 'a=name' "$contacts/android.vcf"
+expect "--map goes with CSV only, not a bundle" 2 "" "csv"
+
+as carl
+run "" "$FOLIO" --json import --format csv "$contacts/outlook_de.csv"
+expect "a German Outlook export (;, windows-1252) imports" 0
+json_check "its one row comes in, noted as windows-1252" "$OUT" "
+d['import']['clients_added'] == 1 and d['import']['clients_refused'] == 0 and
+any('windows-1252' in n['message'] for n in d['import']['notes'])"
+joerg=$(json_get "$("$FOLIO" --json client list)" "[c['id'] for c in d['clients'] if c['name'] == 'Jörg Schröder'][0]")
+run "" "$FOLIO" --json client show "$joerg"
+json_check "Outlook's columns, the country's German name as its code" "$OUT" "
+c['birth_date'] == '1969-12-28' and c['country'] == 'DE' and c['city'] == 'München' and
+c['postal_code'] == '80331' and c['organisation'] == 'Bäckerei Schröder' and c['title'] == 'Inhaber' and
+c['tags'] == ['kunden'] and
+c['phone_details'] == [{'number': '089123456', 'type': 'work', 'extension': None},
+                       {'number': '01701234567', 'type': 'mobile', 'extension': None},
+                       {'number': '089123457', 'type': 'fax', 'extension': None}]"
+run "" "$FOLIO" --json import --format vcard "$contacts/iphone.vcf"
+expect "an iPhone's vCard with a 20 KB photo imports" 0
+json_check "its card comes in" "$OUT" "d['import']['clients_added'] == 1 and d['import']['clients_refused'] == 0"
+michael=$(json_get "$("$FOLIO" --json client list)" "[c['id'] for c in d['clients'] if c['name'] == 'Michael Brüning'][0]")
+run "" "$FOLIO" --json client show "$michael"
+json_check "a birthday without a year, Deutschland as DE, phones as dialled with types" "$OUT" "
+c['birth_date'] == '--04-15' and c['country'] == 'DE' and c['postal_code'] == '04109' and
+c['phones'] == ['+491712345678', '03444122267', '+18003569377'] and
+[p['type'] for p in c['phone_details']] == ['mobile', 'fax', 'home']"
+run $'Nom complet,Tél,Né le\r\nAna Lima,+51 999 000 111,05/04/1980\r' \
+  "$FOLIO" --json import --format csv --date-order dmy \
+  --map 'Nom complet=name,Tél=mobile,Né le=birth_date' /dev/stdin
+expect "--map and --date-order" 0
+ana_lima=$(json_get "$("$FOLIO" --json client list)" "[c['id'] for c in d['clients'] if c['name'] == 'Ana Lima'][0]")
+run "" "$FOLIO" --json client show "$ana_lima"
+json_check "the mapped columns, the date day first" "$OUT" "
+d['client']['birth_date'] == '1980-04-05' and d['client']['phones'] == ['+51999000111']"
+
 # ---------------------------------------------------------------- export, and back in at another agent
 
 # alice's book: the CSV's four, the likely duplicate, and the phone's three.

@@ -208,3 +208,206 @@ Test(contacts, lotus_notes_keeps_people_and_says_what_it_left_out)
     cr_assert_eq(errors, 1);
     interchange_free(&ix);
 }
+
+/* ---------------------------------------------------------------- CSV */
+
+static void read_csv_file(const char *name, const struct interchange_csv_options *opt,
+                          struct interchange *ix)
+{
+    size_t len;
+    char *data = slurp(name, &len);
+    char err[256];
+    interchange_init(ix);
+    cr_assert_eq(interchange_read_csv(ix, data, len, opt, err, sizeof(err)), 0, "%s: %s", name,
+                 err);
+    free(data);
+}
+
+Test(contacts, google_old_export)
+{
+    struct interchange ix;
+    read_csv_file("google_old.csv", NULL, &ix);
+    cr_assert_eq(ix.n_clients, 1);
+    const Folio__Client *c = ix.clients[0];
+    cr_assert_str_eq(c->name, "Ana Torres");
+    cr_assert_str_eq(c->birth_date, "1980-04-15");
+    cr_assert_str_eq(joined(c->emails, c->n_emails), "ana@example.com|ana.t@example.org");
+    cr_assert_str_eq(joined(c->phones, c->n_phones), "+51999888777|+51999888778|+5115550100");
+    cr_assert_str_eq(details(c), "+51999888777=mobile/|+51999888778=mobile/|+5115550100=fax/");
+    cr_assert_str_eq(c->street, "Av. Sol 1");
+    cr_assert_str_eq(c->city, "Lima");
+    cr_assert_str_eq(c->postal_code, "15001");
+    cr_assert_str_eq(c->country, "Peru");
+    cr_assert_str_eq(c->organisation, "Acme");
+    cr_assert_str_eq(c->title, "CFO");
+    cr_assert_str_eq(joined(c->tags, c->n_tags), "golf-club");
+    cr_assert_str_eq(c->notes, "met at the fair");
+    /* The second row (its first field spans two lines) has a birthday and an e-mail but no
+     * name. */
+    cr_assert(has_note(&ix, "error", "line 4: no name: left out"));
+    interchange_free(&ix);
+}
+
+Test(contacts, google_new_export)
+{
+    struct interchange ix;
+    read_csv_file("google_new.csv", NULL, &ix);
+    cr_assert_eq(ix.n_clients, 1);
+    const Folio__Client *c = ix.clients[0];
+    cr_assert_str_eq(c->name, "J\xc3\xbcrgen M\xc3\xbcller");
+    cr_assert_str_eq(c->organisation, "M\xc3\xbcller AG, Zentrale");
+    cr_assert_str_eq(c->title, "Einkauf");
+    cr_assert_str_eq(details(c), "01712345678=mobile/");
+    cr_assert_str_eq(joined(c->tags, c->n_tags), "vip");
+    cr_assert_str_eq(c->country, "Deutschland");
+    interchange_free(&ix);
+}
+
+Test(contacts, outlook_english_two_addresses_and_a_company)
+{
+    struct interchange ix;
+    read_csv_file("outlook_en.csv", NULL, &ix);
+    cr_assert_eq(ix.n_clients, 2);
+    const Folio__Client *c = ix.clients[0];
+    cr_assert_str_eq(c->name, "John Q. Public");
+    cr_assert_str_eq(c->title, "Manager", "the Job Title, not Mr.");
+    cr_assert_str_eq(c->organisation, "Contoso, Sales");
+    cr_assert_str_eq(c->street, "22 Elm St, Apt 4", "the home address first");
+    cr_assert_str_eq(c->city, "Redmond");
+    cr_assert_str_eq(c->postal_code, "98052");
+    cr_assert_str_eq(c->birth_date, "1969-12-28");
+    cr_assert_str_eq(details(c), "4255550199=fax/|4255550100=work/123|+12065550111=mobile/");
+    cr_assert_str_eq(joined(c->tags, c->n_tags), "clients|golf");
+    c = ix.clients[1];
+    cr_assert_str_eq(c->name, "Fabrikam Inc.", "a company's row is named by the company");
+    cr_assert_str_eq(c->birth_date, "");
+    cr_assert_str_eq(joined(c->phones, c->n_phones), "+14255550000");
+    interchange_free(&ix);
+}
+
+Test(contacts, outlook_german_semicolons_windows_1252)
+{
+    struct interchange ix;
+    read_csv_file("outlook_de.csv", NULL, &ix);
+    cr_assert_eq(ix.n_clients, 1);
+    const Folio__Client *c = ix.clients[0];
+    cr_assert_str_eq(c->name, "J\xc3\xb6rg Schr\xc3\xb6"
+                              "der");
+    cr_assert_str_eq(c->organisation, "B\xc3\xa4"
+                                      "ckerei Schr\xc3\xb6"
+                                      "der");
+    cr_assert_str_eq(c->title, "Inhaber");
+    cr_assert_str_eq(c->street, "Kirchstra\xc3\x9f"
+                                "e 7");
+    cr_assert_str_eq(c->city, "M\xc3\xbcnchen");
+    cr_assert_str_eq(c->birth_date, "1969-12-28");
+    cr_assert_str_eq(details(c), "089123456=work/|01701234567=mobile/|089123457=fax/");
+    cr_assert_str_eq(c->notes, "R\xc3\xbc"
+                               "ckruf erbeten");
+    cr_assert(has_note(&ix, "note", "read as windows-1252"));
+    interchange_free(&ix);
+}
+
+Test(contacts, outlook_spanish_norwegian_french)
+{
+    struct interchange ix;
+    read_csv_file("outlook_es.csv", NULL, &ix);
+    cr_assert_eq(ix.n_clients, 1);
+    cr_assert_str_eq(ix.clients[0]->name, "Mar\xc3\xad"
+                                          "a Jos\xc3\xa9 Garc\xc3\xad"
+                                          "a L\xc3\xb3pez");
+    cr_assert_str_eq(ix.clients[0]->birth_date, "1980-04-15");
+    cr_assert_str_eq(details(ix.clients[0]), "+34600123456=mobile/|911234567=work/");
+    cr_assert_str_eq(ix.clients[0]->country, "Espa\xc3\xb1"
+                                             "a");
+    interchange_free(&ix);
+    read_csv_file("outlook_no.csv", NULL, &ix);
+    cr_assert_eq(ix.n_clients, 1);
+    cr_assert_str_eq(ix.clients[0]->name, "Ola Nordmann");
+    cr_assert_str_eq(ix.clients[0]->birth_date, "1970-05-17");
+    cr_assert_str_eq(ix.clients[0]->title, "Daglig leder");
+    cr_assert_str_eq(ix.clients[0]->postal_code, "0155");
+    interchange_free(&ix);
+    read_csv_file("outlook_fr.csv", NULL, &ix);
+    cr_assert_eq(ix.n_clients, 1);
+    cr_assert_str_eq(ix.clients[0]->name, "H\xc3\xa9l\xc3\xa8ne Lef\xc3\xa8vre");
+    cr_assert_str_eq(ix.clients[0]->birth_date, "1975-03-15");
+    cr_assert_str_eq(details(ix.clients[0]), "0612345678=mobile/|0123456790=fax/");
+    interchange_free(&ix);
+}
+
+Test(contacts, thunderbird_birthday_columns_and_work_address)
+{
+    struct interchange ix;
+    read_csv_file("thunderbird.csv", NULL, &ix);
+    cr_assert_eq(ix.n_clients, 1);
+    const Folio__Client *c = ix.clients[0];
+    cr_assert_str_eq(c->name, "Kari Hansen");
+    cr_assert_str_eq(c->birth_date, "--05-17");
+    cr_assert_str_eq(c->street, "Storgata 1, Postboks 12");
+    cr_assert_str_eq(c->city, "Oslo");
+    cr_assert_str_eq(c->country, "NO");
+    cr_assert_str_eq(joined(c->emails, c->n_emails), "kari@example.no");
+    cr_assert_str_eq(details(c), "+4722000000=work/");
+    interchange_free(&ix);
+}
+
+Test(contacts, linkedin_notes_above_the_header)
+{
+    struct interchange ix;
+    read_csv_file("linkedin.csv", NULL, &ix);
+    cr_assert_eq(ix.n_clients, 2);
+    cr_assert_str_eq(ix.clients[0]->name, "Wei Zhang");
+    cr_assert_str_eq(ix.clients[0]->organisation, "Example Ltd");
+    cr_assert_str_eq(ix.clients[0]->title, "Engineer");
+    cr_assert_eq(ix.lines[0], 5);
+    /* A formula in a name is text, kept as typed. */
+    cr_assert_str_eq(ix.clients[1]->name, "=HYPERLINK(\"http://evil.example\",\"x\") Attacker");
+    cr_assert(has_note(&ix, "unknown_column",
+                       "line 4: 2 columns not read: \"URL\", "
+                       "\"Connected On\""));
+    interchange_free(&ix);
+}
+
+Test(contacts, excel_utf16_tabs_and_apple_headers)
+{
+    struct interchange ix;
+    read_csv_file("excel_utf16_tab.csv", NULL, &ix);
+    cr_assert_eq(ix.n_clients, 1);
+    const Folio__Client *c = ix.clients[0];
+    cr_assert_str_eq(c->name, "\xe5\xb1\xb1\xe7\x94\xb0 \xe5\xa4\xaa\xe9\x83\x8e");
+    cr_assert_str_eq(details(c), "09012345678=mobile/");
+    cr_assert_str_eq(joined(c->emails, c->n_emails), "taro@example.jp");
+    cr_assert_str_eq(c->city, "\xe6\x9d\xb1\xe4\xba\xac");
+    cr_assert_str_eq(c->birth_date, "1985-07-04");
+    interchange_free(&ix);
+}
+
+Test(contacts, map_and_date_order)
+{
+    const char *in = "Nom complet,T\xc3\xa9l,N\xc3\xa9(e) le,Ville\r\n"
+                     "Ana Torres,+51 999 888 777,05/04/1980,Lima\r\n";
+    struct interchange ix;
+    char err[256];
+    const struct interchange_csv_options dmy = {
+        .map = "Nom complet=name, T\xc3\xa9l=mobile,N\xc3\xa9(e) le=birth_date,Ville=city",
+        .date_order = 'd'};
+    interchange_init(&ix);
+    cr_assert_eq(interchange_read_csv(&ix, in, strlen(in), &dmy, err, sizeof(err)), 0, "%s", err);
+    cr_assert_eq(ix.n_clients, 1);
+    cr_assert_str_eq(ix.clients[0]->birth_date, "1980-04-05");
+    cr_assert_str_eq(details(ix.clients[0]), "+51999888777=mobile/");
+    cr_assert_str_eq(ix.clients[0]->city, "Lima");
+    cr_assert_eq(ix.n_notes, 0);
+    interchange_free(&ix);
+    const struct interchange_csv_options mdy = {.map = dmy.map, .date_order = 'm'};
+    interchange_init(&ix);
+    cr_assert_eq(interchange_read_csv(&ix, in, strlen(in), &mdy, err, sizeof(err)), 0, "%s", err);
+    cr_assert_str_eq(ix.clients[0]->birth_date, "1980-05-04");
+    interchange_free(&ix);
+    const struct interchange_csv_options bad = {.map = "Ville=town"};
+    interchange_init(&ix);
+    cr_assert_eq(interchange_read_csv(&ix, in, strlen(in), &bad, err, sizeof(err)), -1);
+    cr_assert_str_eq(err, "--map: \"town\" is not a field folio reads");
+    interchange_free(&ix);
+}

@@ -113,7 +113,7 @@ Test(csv, interchange_maps_rows_and_reports)
     struct interchange ix;
     interchange_init(&ix);
     char err[256];
-    cr_assert_eq(interchange_read_csv(&ix, in, strlen(in), err, sizeof(err)), 0, "%s", err);
+    cr_assert_eq(interchange_read_csv(&ix, in, strlen(in), NULL, err, sizeof(err)), 0, "%s", err);
     cr_assert_eq(ix.n_clients, 3);
     Folio__Client *c = ix.clients[0];
     cr_assert_str_eq(c->name, "P\xc3\xa9rez, Ana");
@@ -134,7 +134,7 @@ Test(csv, interchange_maps_rows_and_reports)
     cr_assert_str_eq(ix.notes[0]->kind, "unknown_column");
     cr_assert(strstr(ix.notes[0]->message, "favourite_colour") != NULL);
     cr_assert_str_eq(ix.notes[1]->kind, "note");
-    cr_assert_str_eq(ix.notes[1]->message, "line 3: income: not an amount (52000.50): left out");
+    cr_assert_str_eq(ix.notes[1]->message, "line 3: income: \"12.345\": not an amount (52000.50): left out");
     cr_assert_str_eq(ix.notes[2]->kind, "error");
     cr_assert(strstr(ix.notes[2]->message, "line 4:") != NULL);
 
@@ -147,7 +147,7 @@ Test(csv, interchange_maps_rows_and_reports)
     fclose(f);
     struct interchange back;
     interchange_init(&back);
-    cr_assert_eq(interchange_read_csv(&back, buf, len, err, sizeof(err)), 0, "%s", err);
+    cr_assert_eq(interchange_read_csv(&back, buf, len, NULL, err, sizeof(err)), 0, "%s", err);
     cr_assert_eq(back.n_clients, 1);
     cr_assert_eq(back.n_notes, 0);
     cr_assert_str_eq(back.clients[0]->name, c->name);
@@ -164,7 +164,7 @@ Test(csv, interchange_needs_a_name_column)
     struct interchange ix;
     interchange_init(&ix);
     char err[256];
-    cr_assert_eq(interchange_read_csv(&ix, "city\nLima\n", 10, err, sizeof(err)), -1);
+    cr_assert_eq(interchange_read_csv(&ix, "city\nLima\n", 10, NULL, err, sizeof(err)), -1);
     cr_assert(strstr(err, "line 1: no \"name\" column") != NULL, "%s", err);
     interchange_free(&ix);
 }

@@ -433,6 +433,30 @@ def csv_seeds():
     write(t, "cr_line_ends", b"name,city\rAna,Lima\rLuis,Cu\"sco\r")
     write(t, "long_list", ("name,tags\nAna," + "; ".join("t%d" % i for i in range(70)) +
                            "\n").encode())
+    # Other programs' exports: Google's numbered columns and " ::: ", Outlook
+    # in German (";", windows-1252, dates day first), Thunderbird's birthday
+    # columns, LinkedIn's notes above the header, Excel's UTF-16 with tabs.
+    write(t, "google", (
+        "Name,Given Name,Family Name,Birthday,Group Membership,E-mail 1 - Value,Phone 1 - Type,"
+        "Phone 1 - Value,Address 1 - Street,Address 1 - City,Address 1 - Country,"
+        "Organization 1 - Name\r\n"
+        "Ana Torres,Ana,Torres,--04-15,* myContacts ::: Golf,a@x.pe ::: b@x.pe,Work Fax,"
+        "+51 1 555 0100 ::: tel:+1-418-656-9254;ext=102,\"Av. Sol 1\nDpto 2\",Lima,Peru,Acme\r\n"
+        ",,,12/28/1969,,,,,,,,\r\n").encode())
+    write(t, "outlook_de", (
+        "Anrede;Vorname;Nachname;Position;Job Title;Telefon gesch\u00e4ftlich;Mobiltelefon;"
+        "Geburtstag;Kategorien;Stra\u00dfe privat;Land/Region privat\r\n"
+        "Herr;J\u00f6rg;Schr\u00f6der;Inhaber;;089/12 34-56;+49 170 1234567 x12;28.12.1969;"
+        "Kunden,VIP;Kirchstr. 7;Deutschland\r\n").encode("cp1252"))
+    write(t, "thunderbird", (
+        "First Name,Last Name,Display Name,Birth Year,Birth Month,Birth Day,Work Address,"
+        "Work Address 2,Work City\nKari,Hansen,,1890,2,29,Storgata 1,Postboks 12,Oslo\n").encode())
+    write(t, "linkedin", (
+        "Notes:\n\"Some e-mail addresses are missing.\"\n\nFirst Name,Last Name,Company,"
+        "Position,Connected On\nWei,Zhang,Example,Engineer,12 Jan 2023\n").encode())
+    write(t, "excel_utf16_tab", b"\xff\xfe" + (
+        "name\tPhone : mobile\tbirth_date\n\u5c71\u7530\t\uff10\uff19\uff10-1234\t05/04/1980\n")
+        .encode("utf-16-le"))
 
 
 # ---------------------------------------------------------------- vCard
