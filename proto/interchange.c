@@ -232,12 +232,15 @@ static int ix_text(struct interchange *ix, uint32_t line, const char *where, con
 }
 
 /* The name, cut to what the server keeps: a person is never left out for a
- * long name. */
+ * long name. 1 when nothing is left of it on one line (control
+ * characters only). */
 static int ix_name(struct interchange *ix, uint32_t line, const char *where, const char *name,
                    Folio__Client *c)
 {
     if ((c->name = ix_one_line(ix, name)) == NULL)
         return -1;
+    if (c->name[0] == '\0')
+        return 1;
     if (strlen(c->name) <= FOLIO_NAME_MAX)
         return 0;
     ix_cut_utf8(c->name, FOLIO_NAME_MAX);
@@ -937,8 +940,11 @@ static int ix_csv_row_in(void *ctx, char *const *fields, size_t n, uint32_t line
     if (name == NULL)
         return ix_note(ix, line, "error", "line %u: no name: left out", line);
     Folio__Client *c = ix_new_client(ix);
-    if (c == NULL || ix_name(ix, line, where, name, c) != 0)
+    int named = c != NULL ? ix_name(ix, line, where, name, c) : -1;
+    if (named < 0)
         return -1;
+    if (named > 0)
+        return ix_note(ix, line, "error", "line %u: no name: left out", line);
     for (size_t i = 0; i < n && i < x->n_cols; i++) {
         int rc;
         struct csv_header col = x->cols[i];
@@ -1056,8 +1062,11 @@ static int ix_vcard_card(void *ctx, const struct vcard *card)
         name = card->given != NULL ? card->given : card->family;
     if (name == NULL)
         name = card->org; /* a company's card */
-    if (name == NULL || ix_name(ix, l, where, name, c) != 0)
+    int named = name != NULL ? ix_name(ix, l, where, name, c) : -1;
+    if (named < 0)
         return -1;
+    if (named > 0)
+        return ix_note(ix, l, "error", "%s: no name: left out", where);
     if (card->bday != NULL && ix_date_ok(card->bday))
         c->birth_date = ix_dup(ix, card->bday);
     else if (card->bday != NULL &&
