@@ -260,6 +260,11 @@ int cmd_import(struct cli *cli);
 int cmd_restore_transferred(struct cli *cli);
 int cmd_export_interchange(struct cli *cli, const char *format);
 int cmd_import_interchange(struct cli *cli, const char *format);
+/* The format of the file at path, when --format does not say: "bundle"
+ * for a bundle's magic, "vcard" for a BEGIN:VCARD in its first 4 KiB (in
+ * UTF-8 or UTF-16), then by extension (.vcf, .vcard; .csv, .tsv, .txt),
+ * then "csv" for text whose first line has a , ; or tab, else "bundle". */
+const char *cmd_ix_detect(const char *path);
 /* What export and import print, one shape whatever the format (README):
  * the bundle's own fields are null for csv and vcard, the interchange
  * formats' own fields null for a bundle. t, res: the bundle's answer, or

@@ -7,12 +7,16 @@
  * accept. The server decides what is valid and what is a duplicate. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "charset.h"
 #include "cli.h"
+#include "csv_file.h"
 #include "folioclient_interchange.h"
 #include "interchange.h"
 #include "output.h"
@@ -83,6 +87,61 @@ int cmd_export_interchange(struct cli *cli, const char *format)
     return CLI_OK;
 }
 
+/* Whether head (NUL-terminated) holds word, ignoring ASCII case. */
+static bool cmd_ix_has(const char *head, const char *word)
+{
+    size_t n = strlen(word);
+    for (const char *p = head; *p != '\0'; p++)
+        if (strncasecmp(p, word, n) == 0)
+            return true;
+    return false;
+}
+
+static bool cmd_ix_ext(const char *path, const char *const *exts)
+{
+    const char *dot = strrchr(path, '.');
+    for (size_t i = 0; dot != NULL && exts[i] != NULL; i++)
+        if (strcasecmp(dot + 1, exts[i]) == 0)
+            return true;
+    return false;
+}
+
+const char *cmd_ix_detect(const char *path)
+{
+    static const char *const vcard_exts[] = {"vcf", "vcard", NULL};
+    static const char *const csv_exts[] = {"csv", "tsv", "txt", NULL};
+    char raw[4096];
+    FILE *in = fopen(path, "rb");
+    size_t n = in != NULL ? fread(raw, 1, sizeof(raw), in) : 0;
+    if (in != NULL)
+        fclose(in);
+    if (n >= 8 && memcmp(raw, "FOLIOBND", 8) == 0)
+        return "bundle";
+    /* The start of the file as text: UTF-16 as address books write it. */
+    size_t skip, len = n;
+    const char *utf16 = charset_utf16(raw, n, &skip);
+    char *text =
+        utf16 != NULL ? charset_to_utf8(utf16, raw + skip, (n - skip) & ~(size_t)1, &len) : NULL;
+    char head[sizeof(raw) * 3 + 4];
+    memcpy(head, text != NULL ? text : raw, len < sizeof(head) - 1 ? len : sizeof(head) - 1);
+    head[len < sizeof(head) - 1 ? len : sizeof(head) - 1] = '\0';
+    free(text);
+    bool nul = memchr(head, '\0', len < sizeof(head) - 1 ? len : 0) != NULL;
+    if (!nul && cmd_ix_has(head, "BEGIN:VCARD"))
+        return "vcard";
+    if (cmd_ix_ext(path, vcard_exts))
+        return "vcard";
+    if (cmd_ix_ext(path, csv_exts))
+        return "csv";
+    /* Text whose first line has a delimiter in it reads as a table. */
+    size_t first = strcspn(head, "\r\n");
+    if (!nul && n > 0 && first < len && memchr(head, ',', first) != NULL)
+        return "csv";
+    if (!nul && n > 0 && (memchr(head, ';', first) != NULL || memchr(head, '\t', first) != NULL))
+        return "csv";
+    return "bundle";
+}
+
 /* The whole file, at most CMD_IX_FILE_MAX bytes. */
 static char *cmd_ix_slurp(const char *path, size_t *len, char *why, size_t why_size)
 {
@@ -133,6 +192,56 @@ static int cmd_ix_keep(struct cmd_ix_notes *all, struct arena *a, const Folio__I
     return 0;
 }
 
+/* Notes printed on a terminal before the summary; --errors has them all. */
+#define CMD_IX_NOTES_SHOWN 20
+
+/* A bar on a terminal's stderr as batches go: rows sent, created,
+ * skipped, refused. Scripts and --json get the answer alone. */
+static void cmd_ix_progress(const struct cli *cli, bool *shown, uint64_t done, uint64_t total,
+                            uint64_t created, uint64_t skipped, uint64_t refused)
+{
+    if (!isatty(STDERR_FILENO) || out_json() || cli_opt(cli, "--progress-json") != NULL ||
+        total == 0)
+        return;
+    char bar[21];
+    size_t filled = (size_t)(done * 20 / total);
+    for (size_t i = 0; i < 20; i++)
+        bar[i] = i < filled ? '#' : '.';
+    bar[20] = '\0';
+    fprintf(stderr, "\rimporting [%s] %llu of %llu rows: %llu created, %llu skipped, %llu refused",
+            bar, (unsigned long long)done, (unsigned long long)total, (unsigned long long)created,
+            (unsigned long long)skipped, (unsigned long long)refused);
+    fflush(stderr);
+    *shown = true;
+}
+
+/* Every note of the import as CSV (line, kind, message, client_id), for a
+ * spreadsheet. */
+static int cmd_ix_write_notes(const char *path, const struct cmd_ix_notes *all)
+{
+    struct safe_file file;
+    char why[PATH_MAX + 256];
+    if (safe_file_open(&file, path, why, sizeof(why)) < 0)
+        return cli_local("%s", why);
+    FILE *out = safe_file_stream(&file);
+    static const char *const header[] = {"line", "kind", "message", "client_id"};
+    bool failed = out == NULL || csv_file_write_row(out, header, 4) != 0;
+    for (size_t i = 0; i < all->n && !failed; i++) {
+        char line[16];
+        snprintf(line, sizeof(line), "%u", all->notes[i]->line);
+        const char *row[] = {line, all->notes[i]->kind, all->notes[i]->message,
+                             all->notes[i]->client_id};
+        failed = csv_file_write_row(out, row, 4) != 0;
+    }
+    if (failed) {
+        safe_file_abort(&file);
+        return cli_local("cannot write %s: %s", path, strerror(errno));
+    }
+    if (safe_file_commit(&file, why, sizeof(why)) < 0)
+        return cli_local("%s", why);
+    return CLI_OK;
+}
+
 int cmd_import_interchange(struct cli *cli, const char *format)
 {
     bool csv;
@@ -170,6 +279,7 @@ int cmd_import_interchange(struct cli *cli, const char *format)
     }
     struct cmd_ix_notes all = {0};
     uint64_t created = 0, skipped = 0, refused = 0;
+    bool bar = false;
     bool ok = true;
     for (size_t i = 0; i < ix.n_notes && ok; i++) {
         ok = cmd_ix_keep(&all, &ix.arena, ix.notes[i]) == 0;
@@ -203,13 +313,28 @@ int cmd_import_interchange(struct cli *cli, const char *format)
         folio_response_free(r);
         start += n;
         cmd_transfer_progress(cli, "importing", start, ix.n_clients);
+        cmd_ix_progress(cli, &bar, start, ix.n_clients, created, skipped, refused);
     }
+    if (bar)
+        fputc('\n', stderr);
     if (!ok)
         rc = cli_local("out of memory");
+    const char *errors = cli_opt(cli, "--errors");
+    if (rc == CLI_OK && errors != NULL)
+        rc = cmd_ix_write_notes(errors, &all);
     if (rc == CLI_OK) {
+        /* On a terminal a long list drowns the summary: the first notes,
+         * then where the rest are (or how to get them). */
+        size_t shown = all.n;
+        if (!out_json() && (errors != NULL || shown > CMD_IX_NOTES_SHOWN))
+            shown = errors != NULL ? 0 : CMD_IX_NOTES_SHOWN;
         const struct cmd_transfer_counts counts = {
-            created, skipped, refused, (const Folio__ImportNote *const *)all.notes, all.n};
+            created, skipped, refused, (const Folio__ImportNote *const *)all.notes, shown};
         cmd_transfer_print_import(format, path, dry_run, NULL, &counts);
+        if (errors != NULL)
+            out_note("%zu notes written to %s", all.n, errors);
+        else if (shown < all.n)
+            out_hint("%zu more notes: --errors FILE writes them all", all.n - shown);
         out_note("%s%llu created, %llu skipped as duplicates, %llu refused",
                  dry_run ? "dry run, nothing changed: " : "", (unsigned long long)created,
                  (unsigned long long)skipped, (unsigned long long)refused);

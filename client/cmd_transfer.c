@@ -286,10 +286,14 @@ int cmd_import(struct cli *cli)
     const char *format = transfer_format(cli, &bad);
     if (bad)
         return cli_usage(cli, "--format: bundle, csv or vcard");
+    /* Without --format, the file says what it is. */
+    if (cli_opt(cli, "--format") == NULL && strcmp(cmd_ix_detect(cli->args[0]), "bundle") != 0)
+        format = cmd_ix_detect(cli->args[0]);
     if (format != NULL)
         return cmd_import_interchange(cli, format);
-    if (cli_opt(cli, "--map") != NULL || cli_opt(cli, "--date-order") != NULL)
-        return cli_usage(cli, "--map and --date-order go with the csv format only");
+    if (cli_opt(cli, "--map") != NULL || cli_opt(cli, "--date-order") != NULL ||
+        cli_opt(cli, "--errors") != NULL)
+        return cli_usage(cli, "--map, --date-order and --errors go with csv and vcard only");
     const char *path = cli->args[0];
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     struct stat st;

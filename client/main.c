@@ -301,8 +301,15 @@ static const struct cli_opt import_opts[] = {
      "bring back clients erased here (firm-admin, audited; default:\n"
      "                      skip them)",
      false, false},
-    {"--format", "FORMAT", "bundle (the default), csv or vcard", false, false},
+    {"--format", "FORMAT",
+     "bundle, csv or vcard (default: what the file holds, then its\n"
+     "                      extension)",
+     false, false},
     {"--dry-run", NULL, "check and count, change nothing", false, false},
+    {"--errors", "FILE",
+     "CSV and vCard: write every note (refused rows, fields left out,\n"
+     "                      duplicates) to FILE as CSV; print the summary only",
+     false, false},
     {"--strict", NULL, "CSV and vCard: exit 5 when some rows were refused", false, false},
     {"--map", "HEADER=FIELD,...",
      "CSV: read these columns as these fields (first_name, last_name,\n"

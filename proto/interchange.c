@@ -599,9 +599,13 @@ struct ix_csv_row {
     const char *year, *month, *day;
 };
 
+/* The number of the n digits at s; -1 for anything else, or more than 6
+ * digits (no year, month or day has them). */
 static int ix_csv_num(const char *s, size_t n)
 {
     int v = 0;
+    if (n > 6)
+        return -1;
     for (size_t i = 0; i < n; i++) {
         if (!isdigit((unsigned char)s[i]))
             return -1;

@@ -252,8 +252,10 @@ run "" "$FOLIO" import --format csv --date-order ymd "$contacts/outlook_de.csv"
 expect "--date-order other than mdy or dmy is a usage error" 2 "" "--date-order"
 run "" "$FOLIO" import --format vcard --date-order mdy "$contacts/android.vcf"
 expect "--date-order goes with CSV only" 2 "" "csv"
-run "" "$FOLIO" import --map 'a=name' "$contacts/android.vcf"
+run "" "$FOLIO" import --map 'a=name' "$tmp/missing.bundle"
 expect "--map goes with CSV only, not a bundle" 2 "" "csv"
+run "" "$FOLIO" import --errors "$tmp/e.csv" "$tmp/missing.bundle"
+expect "--errors goes with CSV and vCard only" 2 "" "--errors"
 
 as carl
 run "" "$FOLIO" --json import --format csv "$contacts/outlook_de.csv"
@@ -287,6 +289,42 @@ ana_lima=$(json_get "$("$FOLIO" --json client list)" "[c['id'] for c in d['clien
 run "" "$FOLIO" --json client show "$ana_lima"
 json_check "the mapped columns, the date day first" "$OUT" "
 d['client']['birth_date'] == '1980-04-05' and d['client']['phones'] == ['+51999000111']"
+
+# Without --format the file says what it is: content first, then extension.
+as bob
+run "" "$FOLIO" --json import --dry-run "$contacts/outlook_en.csv"
+json_check "a .csv is read as CSV" "$OUT" "d['import']['format'] == 'csv' and d['import']['clients_added'] == 2"
+cp "$contacts/google_utf16.vcf" "$tmp/contacts.dat"
+run "" "$FOLIO" --json import --dry-run "$tmp/contacts.dat"
+json_check "BEGIN:VCARD in UTF-16 is read as vCard whatever the name" "$OUT" "
+d['import']['format'] == 'vcard' and d['import']['clients_added'] == 1"
+printf 'name;city\r\nEva Ruiz;Lima\r\n' >"$tmp/semicolons.dat"
+run "" "$FOLIO" --json import --dry-run "$tmp/semicolons.dat"
+json_check "text with a delimiter in its first line is read as CSV" "$OUT" "
+d['import']['format'] == 'csv' and d['import']['clients_added'] == 1"
+
+# A long list of notes: the first on a terminal, all of them with --errors.
+{
+  printf 'name,city\r\n'
+  for i in $(seq 1 25); do printf ',Lima %s\r\n' "$i"; done
+  printf 'Rosa Quispe,Cusco\r\n'
+} >"$tmp/nameless.csv"
+run "" "$FOLIO" import --dry-run "$tmp/nameless.csv"
+expect "25 nameless rows: the first 20 shown" 0 "line 21:"
+[[ $OUT != *"line 22:"* && $ERR == *"5 more notes: --errors FILE writes them all"* ]] &&
+  pass "then how many more, and how to get them" ||
+  fail "then how many more, and how to get them" "$OUT" "$ERR"
+run "" "$FOLIO" import --dry-run --strict --errors "$tmp/errors.csv" "$tmp/nameless.csv"
+expect "--errors with --strict: refused rows exit 5" 5
+[[ $OUT != *"line 2: no name"* && $OUT == *"25 notes written to $tmp/errors.csv"* ]] &&
+  pass "--errors: the summary only on the terminal" ||
+  fail "--errors: the summary only on the terminal" "$OUT" "$ERR"
+"$PY" - "$tmp/errors.csv" <<'PYEOF' && pass "--errors FILE: every note, as CSV" || fail "--errors FILE: every note, as CSV" "$(head -3 "$tmp/errors.csv")"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8")))
+assert len(rows) == 25, len(rows)
+assert rows[0] == {"line": "2", "kind": "error", "message": "line 2: no name: left out", "client_id": ""}, rows[0]
+PYEOF
 
 # ---------------------------------------------------------------- export, and back in at another agent
 
