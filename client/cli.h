@@ -275,7 +275,7 @@ void cmd_transfer_print_export(const char *format, const char *file, uint64_t cl
 /* With --progress-json, a line {"progress":{"phase","done","total"}}. */
 void cmd_transfer_progress(const struct cli *cli, const char *phase, uint64_t done, uint64_t total);
 struct cmd_transfer_counts {
-    uint64_t added, skipped, refused;
+    uint64_t added, updated, skipped, refused;
     const Folio__ImportNote *const *notes;
     size_t n_notes;
 };

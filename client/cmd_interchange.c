@@ -278,7 +278,7 @@ int cmd_import_interchange(struct cli *cli, const char *format)
         return cli_local("%s: %s", path, why);
     }
     struct cmd_ix_notes all = {0};
-    uint64_t created = 0, skipped = 0, refused = 0;
+    uint64_t created = 0, updated = 0, skipped = 0, refused = 0;
     bool bar = false;
     bool ok = true;
     for (size_t i = 0; i < ix.n_notes && ok; i++) {
@@ -297,14 +297,16 @@ int cmd_import_interchange(struct cli *cli, const char *format)
             n++;
         }
         struct folio_error err;
-        Folio__Response *r = folio_client_import(cli->connection, ix.clients + start,
-                                                 ix.lines + start, n, dry_run, &err);
+        Folio__Response *r =
+            folio_client_import_fields(cli->connection, ix.clients + start, ix.lines + start, n,
+                                       ix.fields, ix.n_fields, dry_run, &err);
         if (r == NULL) {
             rc = cli_fail(&err);
             break;
         }
         const Folio__ClientImportResult *res = r->client_import;
         created += res->created;
+        updated += res->updated;
         skipped += res->skipped;
         for (size_t i = 0; i < res->n_notes && ok; i++) {
             ok = cmd_ix_keep(&all, &ix.arena, res->notes[i]) == 0;
@@ -329,15 +331,16 @@ int cmd_import_interchange(struct cli *cli, const char *format)
         if (!out_json() && (errors != NULL || shown > CMD_IX_NOTES_SHOWN))
             shown = errors != NULL ? 0 : CMD_IX_NOTES_SHOWN;
         const struct cmd_transfer_counts counts = {
-            created, skipped, refused, (const Folio__ImportNote *const *)all.notes, shown};
+            created, updated, skipped, refused, (const Folio__ImportNote *const *)all.notes, shown};
         cmd_transfer_print_import(format, path, dry_run, NULL, &counts);
         if (errors != NULL)
             out_note("%zu notes written to %s", all.n, errors);
         else if (shown < all.n)
             out_hint("%zu more notes: --errors FILE writes them all", all.n - shown);
-        out_note("%s%llu created, %llu skipped as duplicates, %llu refused",
+        out_note("%s%llu created, %llu updated, %llu skipped as duplicates, %llu refused",
                  dry_run ? "dry run, nothing changed: " : "", (unsigned long long)created,
-                 (unsigned long long)skipped, (unsigned long long)refused);
+                 (unsigned long long)updated, (unsigned long long)skipped,
+                 (unsigned long long)refused);
     }
     free(all.notes);
     interchange_free(&ix);

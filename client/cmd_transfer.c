@@ -190,6 +190,7 @@ void cmd_transfer_print_import(const char *format, const char *file, bool dry_ru
          .label = bundle ? "clients added" : NULL,
          .type = OUT_UINT,
          .u = bundle ? res->clients_added : counts->added},
+        transfer_count("clients_updated", "clients updated", !bundle, bundle ? 0 : counts->updated),
         transfer_count("clients_skipped", "clients skipped", !bundle, bundle ? 0 : counts->skipped),
         transfer_count("clients_refused", "clients refused", !bundle, bundle ? 0 : counts->refused),
         transfer_count("clients_unchanged", "clients unchanged", bundle,

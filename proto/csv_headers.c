@@ -55,6 +55,10 @@ static const struct csv_headers_entry csv_headers_table[] = {
     T("notes", NOTES),
     T("organisation", ORGANISATION),
     T("title", TITLE),
+    T("owner", READ_ONLY),
+    T("created_at", READ_ONLY),
+    T("updated_at", READ_ONLY),
+    T("last_contact", READ_ONLY),
     /* names: Google, Outlook (en, de, es, no, fr), Thunderbird, LinkedIn */
     T("display name", NAME),
     T("full name", NAME),
@@ -424,7 +428,8 @@ bool csv_headers_field(const char *field, struct csv_header *out)
         const struct csv_headers_entry *e = &csv_headers_table[i];
         if (strcmp(e->header, "display name") == 0)
             break;
-        if (strcmp(field, e->header) == 0 && e->target != CSV_T_ID) {
+        if (strcmp(field, e->header) == 0 && e->target != CSV_T_ID &&
+            e->target != CSV_T_READ_ONLY) {
             *out = (struct csv_header){e->target, NULL, 0, 0};
             return true;
         }

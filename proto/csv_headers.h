@@ -56,6 +56,7 @@ enum csv_target {
     CSV_T_EMPLOYMENT,
     CSV_T_CONSENT,
     CSV_T_CONTACT_INTERVAL_DAYS,
+    CSV_T_READ_ONLY, /* folio's export writes it, nothing reads it: owner, created_at, ... */
 };
 
 #define CSV_HEADERS_SLOTS  3 /* address slots */

@@ -13,11 +13,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "vcard.h"
 
+/* The columns of folio's CSV export, in order. */
 enum ix_col {
-    IX_IGNORED, /* id, and columns already reported */
+    IX_IGNORED,
+    IX_ID,
     IX_NAME,
     IX_BIRTH_DATE,
     IX_PHONES,
@@ -39,11 +42,16 @@ enum ix_col {
     IX_POSTAL_CODE,
     IX_ORGANISATION,
     IX_TITLE,
+    IX_OWNER,
+    IX_CREATED_AT,
+    IX_UPDATED_AT,
+    IX_LAST_CONTACT,
     IX_COLS,
 };
 
 /* Export order; names are the client JSON keys. */
 static const char *const ix_col_names[IX_COLS] = {
+    [IX_ID] = "id",
     [IX_NAME] = "name",
     [IX_BIRTH_DATE] = "birth_date",
     [IX_PHONES] = "phones",
@@ -65,6 +73,10 @@ static const char *const ix_col_names[IX_COLS] = {
     [IX_POSTAL_CODE] = "postal_code",
     [IX_ORGANISATION] = "organisation",
     [IX_TITLE] = "title",
+    [IX_OWNER] = "owner",
+    [IX_CREATED_AT] = "created_at",
+    [IX_UPDATED_AT] = "updated_at",
+    [IX_LAST_CONTACT] = "last_contact",
 };
 
 #define IX_TEXT_(x) #x
@@ -539,6 +551,67 @@ static bool ix_csv_names_someone(enum csv_target t)
     return t == CSV_T_NAME || t == CSV_T_GIVEN || t == CSV_T_FAMILY || t == CSV_T_ORGANISATION;
 }
 
+/* The Client fields each target fills: what an update by id sets. */
+static const char *const ix_csv_client_fields[][2] = {
+    [CSV_T_NAME] = {"name"},
+    [CSV_T_GIVEN] = {"name"},
+    [CSV_T_MIDDLE] = {"name"},
+    [CSV_T_FAMILY] = {"name"},
+    [CSV_T_ORGANISATION] = {"organisation"},
+    [CSV_T_DEPARTMENT] = {"organisation"},
+    [CSV_T_TITLE] = {"title"},
+    [CSV_T_JOB_TITLE] = {"title"},
+    [CSV_T_PHONES] = {"phones", "phone_details"},
+    [CSV_T_PHONE] = {"phones", "phone_details"},
+    [CSV_T_PHONE_TYPE] = {"phones", "phone_details"},
+    [CSV_T_EMAILS] = {"emails"},
+    [CSV_T_EMAIL] = {"emails"},
+    [CSV_T_STREET] = {"street"},
+    [CSV_T_STREET2] = {"street"},
+    [CSV_T_CITY] = {"city"},
+    [CSV_T_REGION] = {"region"},
+    [CSV_T_POSTAL_CODE] = {"postal_code"},
+    [CSV_T_COUNTRY] = {"country"},
+    [CSV_T_BIRTH_DATE] = {"birth_date"},
+    [CSV_T_BIRTH_YEAR] = {"birth_date"},
+    [CSV_T_BIRTH_MONTH] = {"birth_date"},
+    [CSV_T_BIRTH_DAY] = {"birth_date"},
+    [CSV_T_NOTES] = {"notes"},
+    [CSV_T_TAGS] = {"tags"},
+    [CSV_T_CATEGORIES] = {"tags"},
+    [CSV_T_GROUPS] = {"tags"},
+    [CSV_T_PREFERRED_CHANNEL] = {"preferred_channel"},
+    [CSV_T_MARITAL_STATUS] = {"marital_status"},
+    [CSV_T_CHILDREN] = {"children"},
+    [CSV_T_INCOME] = {"income_cents"},
+    [CSV_T_CURRENCY] = {"currency"},
+    [CSV_T_EMPLOYMENT] = {"employment"},
+    [CSV_T_CONSENT] = {"consent"},
+    [CSV_T_CONTACT_INTERVAL_DAYS] = {"contact_interval_days"},
+};
+
+/* ix->fields: each Client field the columns fill, once. */
+static int ix_csv_fields(struct ix_csv *x)
+{
+    struct interchange *ix = x->ix;
+    size_t max = sizeof(ix_csv_client_fields) / sizeof(ix_csv_client_fields[0]) * 2;
+    if ((ix->fields = arena_calloc(&ix->arena, max, sizeof(*ix->fields))) == NULL)
+        return -1;
+    for (size_t i = 0; i < x->n_cols; i++) {
+        enum csv_target t = x->cols[i].target;
+        for (size_t k = 0;
+             k < 2 && t < sizeof(ix_csv_client_fields) / sizeof(ix_csv_client_fields[0]); k++) {
+            const char *f = ix_csv_client_fields[t][k];
+            bool had = f == NULL;
+            for (size_t j = 0; j < ix->n_fields && !had; j++)
+                had = strcmp(ix->fields[j], f) == 0;
+            if (!had && ix->n_fields < max)
+                ix->fields[ix->n_fields++] = (char *)f;
+        }
+    }
+    return 0;
+}
+
 /* The header row: every column's target. Rows before one that names a
  * name column are skipped (LinkedIn writes notes above its header), up to
  * IX_CSV_PREAMBLE_MAX. The columns not read are listed in one note. */
@@ -561,7 +634,8 @@ static int ix_csv_header(struct ix_csv *x, char *const *fields, size_t n, uint32
         for (size_t k = 0; k < i && x->cols[i].target != CSV_T_NONE; k++)
             if (x->cols[k].target == x->cols[i].target && x->cols[k].slot == x->cols[i].slot &&
                 x->cols[k].group == x->cols[i].group && x->cols[i].target != CSV_T_PHONE &&
-                x->cols[i].target != CSV_T_EMAIL && x->cols[i].target != CSV_T_STREET2)
+                x->cols[i].target != CSV_T_EMAIL && x->cols[i].target != CSV_T_STREET2 &&
+                x->cols[i].target != CSV_T_READ_ONLY)
                 x->cols[i].target = CSV_T_NONE;
         named |= ix_csv_names_someone(x->cols[i].target);
         job_title |= x->cols[i].target == CSV_T_JOB_TITLE;
@@ -585,6 +659,8 @@ static int ix_csv_header(struct ix_csv *x, char *const *fields, size_t n, uint32
         if (x->cols[i].target == CSV_T_TITLE)
             x->cols[i].target = CSV_T_NONE;
     x->header_done = true;
+    if (ix_csv_fields(x) != 0)
+        return -1;
     if (n_unread > 0)
         return ix_note(x->ix, line, "unknown_column", "line %u: %zu column%s not read: %s%s", line,
                        n_unread, n_unread == 1 ? "" : "s", unread, n_unread > 12 ? ", ..." : "");
@@ -954,6 +1030,10 @@ static int ix_csv_row_in(void *ctx, char *const *fields, size_t n, uint32_t line
         struct csv_header col = x->cols[i];
         if (copies[i][0] == '\0' || col.target == CSV_T_NONE)
             continue;
+        if (col.target == CSV_T_ID) {
+            c->id = ix_trim(copies[i]);
+            continue;
+        }
         if (col.target == CSV_T_PHONE && col.phone_type == NULL && col.group > 0 &&
             g.types[col.group] != NULL)
             col.phone_type = ix_csv_phone_type(g.types[col.group]);
@@ -1135,6 +1215,18 @@ static const Folio__PhoneDetail *ix_detail(const Folio__Client *c, const char *n
     return NULL;
 }
 
+/* A time as RFC 3339 UTC ("2026-12-03T11:24:50Z"), "" for none. */
+static const char *ix_time(struct arena *a, int64_t t)
+{
+    struct tm tm;
+    time_t tt = (time_t)t;
+    char text[32];
+    if (t <= 0 || (int64_t)tt != t || gmtime_r(&tt, &tm) == NULL || tm.tm_year > 9999 - 1900 ||
+        strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+        return "";
+    return arena_strdup(a, text);
+}
+
 /* The phones as "mobile: +15550100 x12; +15550199": what ix_phone reads. */
 static char *ix_phones_cell(struct arena *a, const Folio__Client *c)
 {
@@ -1170,7 +1262,12 @@ int interchange_csv_write(FILE *out, const Folio__Client *c)
         if (c->consent->post)
             consent[n_consent++] = "post";
     }
+    v[IX_ID] = c->id;
     v[IX_NAME] = c->name;
+    v[IX_OWNER] = c->owner;
+    v[IX_CREATED_AT] = ix_time(&a, c->created_at);
+    v[IX_UPDATED_AT] = ix_time(&a, c->updated_at);
+    v[IX_LAST_CONTACT] = c->last_contact;
     v[IX_BIRTH_DATE] = c->birth_date;
     v[IX_PHONES] = ix_phones_cell(&a, c);
     v[IX_EMAILS] = ix_join(&a, c->emails, c->n_emails);
@@ -1201,7 +1298,8 @@ int interchange_csv_write(FILE *out, const Folio__Client *c)
     v[IX_TITLE] = c->title;
     int rc = -1;
     if (v[IX_PHONES] != NULL && v[IX_EMAILS] != NULL && v[IX_TAGS] != NULL &&
-        v[IX_CONSENT] != NULL && v[IX_CHILDREN] != NULL && v[IX_CONTACT_INTERVAL_DAYS] != NULL)
+        v[IX_CONSENT] != NULL && v[IX_CHILDREN] != NULL && v[IX_CONTACT_INTERVAL_DAYS] != NULL &&
+        v[IX_CREATED_AT] != NULL && v[IX_UPDATED_AT] != NULL)
         rc = csv_file_write_row(out, v + 1, IX_COLS - 1);
     arena_free(&a);
     return rc;

@@ -6,8 +6,9 @@
  * rest go on), "unknown_column" for a CSV column that is not a client field
  * (ignored), "note" for a part of a card that was left out. Every message
  * names its place: "line 7: income: not an amount" or "card 3 (line 20):
- * ...". The ids of the file are never kept: an `id` column is ignored, and
- * the server gives each client a new id.
+ * ...". A CSV's `id` column is kept in each client's id: the server
+ * updates a client of the agent's own that it names, and gives every other
+ * row a new id.
  *
  * CSV: a header row of client JSON field names (name required; birth_date,
  * phones, emails, preferred_channel, street, city, region, country,
@@ -41,6 +42,8 @@ struct interchange {
     Folio__ImportNote **notes;
     size_t n_notes;
     size_t cap_clients, cap_notes;
+    char **fields; /* the Client fields the file's columns hold (CSV), for ClientImport */
+    size_t n_fields;
 };
 
 void interchange_init(struct interchange *ix);

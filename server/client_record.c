@@ -566,6 +566,10 @@ static const char *const client_settable[] = {
     "consent",
     "notes",
     "contact_interval_days",
+    "postal_code",
+    "organisation",
+    "title",
+    "phone_details",
 };
 
 static char **copy_strings(char *const *src, size_t n, struct arena *arena, bool *ok)
@@ -616,6 +620,27 @@ static bool history_append(Folio__Client *c, int64_t cents, const char *currency
     c->income_history = list;
     c->n_income_history = keep + 1;
     return true;
+}
+
+static bool copy_phone_details(Folio__Client *s, const Folio__Client *ch, struct arena *arena)
+{
+    size_t n = ch->n_phone_details;
+    Folio__PhoneDetail **out = n == 0 ? NULL : arena_calloc(arena, n, sizeof(*out));
+    if (n > 0 && out == NULL)
+        return false;
+    bool ok = true;
+    for (size_t i = 0; i < n && ok; i++) {
+        out[i] = arena_alloc(arena, sizeof(*out[i]));
+        if (out[i] == NULL)
+            return false;
+        folio__phone_detail__init(out[i]);
+        out[i]->number = copy_string(ch->phone_details[i]->number, arena, &ok);
+        out[i]->type = copy_string(ch->phone_details[i]->type, arena, &ok);
+        out[i]->extension = copy_string(ch->phone_details[i]->extension, arena, &ok);
+    }
+    s->phone_details = out;
+    s->n_phone_details = ok ? n : 0;
+    return ok;
 }
 
 static bool apply_field(Folio__Client *s, const Folio__Client *ch, const char *f,
@@ -681,6 +706,14 @@ static bool apply_field(Folio__Client *s, const Folio__Client *ch, const char *f
         s->notes = copy_string(ch->notes, arena, &ok);
     } else if (strcmp(f, "contact_interval_days") == 0) {
         s->contact_interval_days = ch->contact_interval_days;
+    } else if (strcmp(f, "postal_code") == 0) {
+        s->postal_code = copy_string(ch->postal_code, arena, &ok);
+    } else if (strcmp(f, "organisation") == 0) {
+        s->organisation = copy_string(ch->organisation, arena, &ok);
+    } else if (strcmp(f, "title") == 0) {
+        s->title = copy_string(ch->title, arena, &ok);
+    } else if (strcmp(f, "phone_details") == 0) {
+        ok = copy_phone_details(s, ch, arena);
     }
     return ok;
 }

@@ -1,5 +1,7 @@
 /* op_client_import.c - clients from a CSV file or vCards, parsed by the
- * client, become new clients of the agent that sends them.
+ * client, become new clients of the agent that sends them; a row whose id
+ * names one of the agent's own clients updates the fields the file holds
+ * (folio's own CSV, edited in a spreadsheet and brought back).
  *
  * Rows of a spreadsheet are not identities, so every client imported gets a
  * new id. What the agent most needs to know is whether a row is already in
@@ -25,16 +27,19 @@
 #include "server.h"
 #include "store_client.h"
 
-#define CI_BATCH_MAX 1000
-#define CI_OOM       (-2) /* ci_store ran out of memory: no LMDB code is -2 */
+#define CI_BATCH_MAX  1000
+#define CI_FIELDS_MAX 32   /* Client fields a file may name: every settable one fits */
+#define CI_OOM        (-2) /* ci_store ran out of memory: no LMDB code is -2 */
 
-enum ci_state { CI_NEW, CI_INVALID, CI_SKIPPED };
+enum ci_state { CI_NEW, CI_INVALID, CI_SKIPPED, CI_UPDATE, CI_UNCHANGED };
 
 struct ci_item {
-    Folio__Client *client;
+    Folio__Client *client; /* the new client, or for CI_UPDATE the stored one updated */
     enum ci_state state;
-    char exact[CLIENT_ID_TEXT + 1];  /* the client it copies, or "" */
-    char likely[CLIENT_ID_TEXT + 1]; /* a client it resembles, or "" */
+    uint8_t id[STORE_CLIENT_ID_BYTES]; /* CI_UPDATE: the client's */
+    const char *what;                  /* CI_UPDATE: the fields set, for the timeline */
+    char exact[CLIENT_ID_TEXT + 1];    /* the client it copies, or "" */
+    char likely[CLIENT_ID_TEXT + 1];   /* a client it resembles, or "" */
     const char *likely_why;
 };
 
@@ -260,8 +265,9 @@ static Folio__Client *ci_prepare(struct request *req, const Folio__Client *in)
 /* Clears the field a validation message names (the words before its
  * first ':') when the person can be kept without it: an address book's
  * birth date in the future, a country folio does not know, a text too
- * long. True when it cleared one; never for the name. */
-static bool ci_drop_field(Folio__Client *c, const char *why)
+ * long. The Client fields cleared (for an update, which then leaves them
+ * as they were), or NULL; never the name. */
+static const char *ci_drop_field(Folio__Client *c, const char *why)
 {
     size_t n = strcspn(why, ":");
     static const struct {
@@ -283,42 +289,50 @@ static bool ci_drop_field(Folio__Client *c, const char *why)
     for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
         if (strlen(texts[i].field) == n && strncmp(why, texts[i].field, n) == 0) {
             *(char **)((char *)c + texts[i].offset) = (char *)"";
-            return true;
+            return texts[i].field;
         }
     }
     if (strncmp(why, "phones:", 7) == 0 || strncmp(why, "phone_details:", 14) == 0) {
         c->n_phones = c->n_phone_details = 0;
-        return true;
+        return "phones,phone_details";
     }
     if (strncmp(why, "emails:", 7) == 0) {
         c->n_emails = 0;
-        return true;
+        return "emails";
     }
     if (strncmp(why, "tags:", 5) == 0) {
         c->n_tags = 0;
-        return true;
+        return "tags";
     }
     if (strncmp(why, "currency:", 9) == 0 || strncmp(why, "income_cents:", 13) == 0) {
         c->currency = (char *)"";
         c->income_cents = 0;
-        return true;
+        return "income_cents,currency";
     }
-    return false;
+    return NULL;
 }
 
 /* Validates c as a typed record, leaving out (with a note each) the fields
- * that keep it from being kept. NULL when it may be stored, or why not. */
+ * that keep it from being kept; *dropped lists them ("city,phones,...").
+ * NULL when it may be stored, or why not. */
 static const char *ci_validate(struct request *req, Folio__ClientImportResult *res, uint32_t line,
-                               Folio__Client *c, const char *today, int *oom)
+                               Folio__Client *c, const char *today, const char **dropped, int *oom)
 {
     const char *why = NULL;
+    *dropped = "";
     for (int drops = 0; drops <= CI_DROPS_MAX; drops++) {
         why = op_client_validate_typed(req, c, today);
         if (why == NULL && c->income_cents != 0 && c->currency[0] == '\0')
             why = "currency: an income needs one; give it, or set your default with "
                   "folio profile set --currency";
-        if (why == NULL || drops == CI_DROPS_MAX || !ci_drop_field(c, why))
+        const char *field = why != NULL && drops < CI_DROPS_MAX ? ci_drop_field(c, why) : NULL;
+        if (field == NULL)
             return why;
+        *dropped = arena_printf(&req->arena, "%s,%s", *dropped, field);
+        if (*dropped == NULL) {
+            *oom = 1;
+            return NULL;
+        }
         if (ci_note(req, res, line, "note", NULL,
                     arena_printf(&req->arena, "line %u: %s: left out", line, why)) != 0) {
             *oom = 1;
@@ -326,6 +340,117 @@ static const char *ci_validate(struct request *req, Folio__ClientImportResult *r
         }
     }
     return why;
+}
+
+/* The stored client a row's id names, when it is the agent's own: 1 and
+ * *out, 0 for any other row (no id, not an id, no such client, another
+ * agent's: each becomes a new client, and says nothing of the others), or
+ * an LMDB error. */
+static int ci_own(struct request *req, MDB_txn *txn, const Folio__Client *row,
+                  uint8_t id[STORE_CLIENT_ID_BYTES], Folio__Client **out)
+{
+    *out = NULL;
+    if (row->id[0] == '\0' || client_id_parse(row->id, id) != 0)
+        return 0;
+    int rc = store_client_get(&req->server->store, txn, id, &req->arena, out);
+    if (rc == MDB_NOTFOUND || (rc == 0 && (*out)->owner_id != req->actor.user_id)) {
+        *out = NULL;
+        return 0;
+    }
+    return rc != 0 ? rc : 1;
+}
+
+/* Whether field is in the comma-separated list. */
+static bool ci_listed(const char *list, const char *field)
+{
+    size_t n = strlen(field);
+    for (const char *p = list; (p = strstr(p, field)) != NULL; p += n)
+        if ((p == list || p[-1] == ',') && (p[n] == ',' || p[n] == '\0'))
+            return true;
+    return false;
+}
+
+/* Whether field is the same in a and b: 1, 0, or -1 out of memory. Each
+ * side is that one field copied onto an empty record, packed. */
+static int ci_same_field(struct request *req, const Folio__Client *a, const Folio__Client *b,
+                         char *field, const char *today)
+{
+    Folio__Client one[2] = {FOLIO__CLIENT__INIT, FOLIO__CLIENT__INIT};
+    const Folio__Client *from[2] = {a, b};
+    uint8_t *packed[2];
+    size_t len[2];
+    for (size_t k = 0; k < 2; k++) {
+        if (client_apply_update(&one[k], from[k], &field, 1, today, &req->arena) != NULL)
+            return -1;
+        len[k] = folio__client__get_packed_size(&one[k]);
+        if ((packed[k] = arena_alloc(&req->arena, len[k] + 1)) == NULL)
+            return -1;
+        folio__client__pack(&one[k], packed[k]);
+    }
+    return len[0] == len[1] && memcmp(packed[0], packed[1], len[0]) == 0;
+}
+
+/* Sets the fields the file holds (ci->fields, but those validation left
+ * out) of stored from row, as ClientUpdate would. NULL, or why not (NULL
+ * with item->state unset: out of memory). */
+static const char *ci_update(struct request *req, const Folio__ClientImport *ci,
+                             struct ci_item *item, Folio__Client *stored, const Folio__Client *row,
+                             const char *dropped, const char *today)
+{
+    char **fields = arena_calloc(&req->arena, ci->n_fields + 1, sizeof(*fields));
+    char **changed = arena_calloc(&req->arena, ci->n_fields + 1, sizeof(*changed));
+    if (fields == NULL || changed == NULL)
+        return NULL;
+    const Folio__Client before = *stored;
+    size_t n = 0, n_changed = 0;
+    for (size_t i = 0; i < ci->n_fields; i++)
+        if (!ci_listed(dropped, ci->fields[i]))
+            fields[n++] = ci->fields[i];
+    const char *why =
+        n > 0 ? client_apply_update(stored, row, fields, n, today, &req->arena) : NULL;
+    if (why == NULL)
+        why = op_client_validate_typed(req, stored, today);
+    if (why != NULL)
+        return why;
+    for (size_t i = 0; i < n; i++) {
+        int same = ci_same_field(req, &before, stored, fields[i], today);
+        if (same < 0)
+            return NULL;
+        if (!same)
+            changed[n_changed++] = fields[i];
+    }
+    item->client = stored;
+    /* A row as the client already is (most of a spreadsheet brought back)
+     * changes nothing: no new version, no event. */
+    if (n_changed == 0) {
+        item->state = CI_UNCHANGED;
+        return NULL;
+    }
+    stored->version++;
+    stored->updated_at = req->now;
+    item->state = CI_UPDATE;
+    item->what = request_joined(req, changed, n_changed);
+    return NULL;
+}
+
+/* Stores an updated client, with an "updated" event noted "imported". */
+static int ci_store_update(struct request *req, MDB_txn *txn, const struct ci_item *item,
+                           const char *today)
+{
+    Folio__TimelineEvent *ev = request_alloc(req, sizeof(*ev));
+    if (ev == NULL || item->what == NULL)
+        return CI_OOM;
+    folio__timeline_event__init(ev);
+    ev->time = req->now;
+    ev->actor = (char *)req->actor.name;
+    ev->kind = (char *)"updated";
+    ev->what = (char *)item->what;
+    ev->date = (char *)today;
+    ev->note = (char *)"imported";
+    int rc = store_client_put(&req->server->store, txn, item->id, item->client);
+    if (rc == 0)
+        rc = store_timeline_append(&req->server->store, txn, item->id, ev);
+    return rc;
 }
 
 /* Stores one new client as ClientAdd would, with a "created" event noted
@@ -373,6 +498,9 @@ int op_client_import_write(struct request *req, MDB_txn *txn)
     if (ci->n_lines != 0 && ci->n_lines != n)
         return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,
                             "lines: one for each client, or none");
+    if (ci->n_fields > CI_FIELDS_MAX)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "fields: at most %d",
+                            CI_FIELDS_MAX);
     Folio__ClientImportResult *res = request_alloc(req, sizeof(*res));
     struct ci_item *items = arena_calloc(&req->arena, n + 1, sizeof(*items));
     struct ci_key *keys = arena_calloc(&req->arena, n * CI_KEYS_MAX + 1, sizeof(*keys));
@@ -404,9 +532,26 @@ int op_client_import_write(struct request *req, MDB_txn *txn)
                 c->currency = card->currency;
             }
             int oom = 0;
-            why = ci_validate(req, res, line, c, today, &oom);
+            const char *dropped = "";
+            why = ci_validate(req, res, line, c, today, &dropped, &oom);
             if (oom)
                 return ci_oom(req);
+            Folio__Client *stored = NULL;
+            int own = why == NULL ? ci_own(req, txn, ci->clients[i], items[i].id, &stored) : 0;
+            if (own < 0 || own > 1)
+                return request_store_error(req, own, "read the clients the file names");
+            /* One row per client: a second would undo the first. */
+            for (size_t j = 0; own == 1 && j < i; j++)
+                if ((items[j].state == CI_UPDATE || items[j].state == CI_UNCHANGED) &&
+                    memcmp(items[j].id, items[i].id, STORE_CLIENT_ID_BYTES) == 0)
+                    why = "id: the same client as an earlier row";
+            if (own == 1 && why == NULL) {
+                why = ci_update(req, ci, &items[i], stored, c, dropped, today);
+                if (why == NULL && items[i].state != CI_UPDATE && items[i].state != CI_UNCHANGED)
+                    return ci_oom(req);
+                if (why == NULL)
+                    continue;
+            }
         }
         if (why != NULL) {
             items[i].state = CI_INVALID;
@@ -429,6 +574,28 @@ int op_client_import_write(struct request *req, MDB_txn *txn)
         struct ci_item *item = &items[i];
         if (item->state == CI_INVALID)
             continue;
+        if (item->state == CI_UNCHANGED) {
+            uint32_t line = ci->n_lines != 0 ? ci->lines[i] : (uint32_t)i + 1;
+            res->skipped++;
+            if (ci_note(req, res, line, "duplicate", item->client->id,
+                        arena_printf(&req->arena, "line %u: %s as it is: unchanged", line,
+                                     item->client->id)) != 0)
+                return ci_oom(req);
+            continue;
+        }
+        if (item->state == CI_UPDATE) {
+            if ((rc = ci_store_update(req, txn, item, today)) == CI_OOM)
+                return ci_oom(req);
+            if (rc != 0)
+                return request_store_error(req, rc, "update the clients");
+            res->updated++;
+            uint32_t line = ci->n_lines != 0 ? ci->lines[i] : (uint32_t)i + 1;
+            if (ci_note(req, res, line, "updated", item->client->id,
+                        arena_printf(&req->arena, "line %u: %s updated: %s", line, item->client->id,
+                                     item->what)) != 0)
+                return ci_oom(req);
+            continue;
+        }
         uint32_t line = ci->n_lines != 0 ? ci->lines[i] : (uint32_t)i + 1;
         /* Rows earlier in the same batch count as portfolio too. */
         for (size_t j = 0; j < i && item->exact[0] == '\0'; j++)
@@ -455,9 +622,11 @@ int op_client_import_write(struct request *req, MDB_txn *txn)
                                  item->likely, item->likely_why)) != 0)
             return ci_oom(req);
     }
-    char detail[96];
-    snprintf(detail, sizeof(detail), "%" PRIu64 " imported, %" PRIu64 " skipped, %zu refused",
-             res->created, res->skipped, n - (size_t)res->created - (size_t)res->skipped);
+    char detail[128];
+    snprintf(detail, sizeof(detail),
+             "%" PRIu64 " imported, %" PRIu64 " updated, %" PRIu64 " skipped, %zu refused",
+             res->created, res->updated, res->skipped,
+             n - (size_t)res->created - (size_t)res->updated - (size_t)res->skipped);
     if ((rc = audit_append(req, txn, "client.import", "", detail)) != 0)
         return request_store_error(req, rc, "import the clients");
     req->response.result_case = FOLIO__RESPONSE__RESULT_CLIENT_IMPORT;

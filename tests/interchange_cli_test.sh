@@ -136,7 +136,7 @@ json_check "the timeline says the client was imported" "$OUT" "
 
 # The same file again: every client in it is an exact copy now.
 run "" "$FOLIO" import --format csv "$csv"
-expect "csv import again (human)" 0 "0 created, 4 skipped"
+expect "csv import again (human)" 0 "0 created, 0 updated, 4 skipped"
 [[ $OUT == *"$jose"* && $OUT == *"$maria"* ]] && pass "the skipped rows name the existing clients" ||
   fail "the skipped rows name the existing clients" "$OUT"
 [[ $OUT == *"line 6"* ]] && pass "human output names the refused line" ||
@@ -239,7 +239,7 @@ json_check "vCard 4.0 in lower case: basic-form BDAY, tel: URI" "$OUT" "
 c['birth_date'] == '1992-11-07' and c['phones'] == ['+5115550199'] and
 c['emails'] == ['renee@example.com'] and c['city'] == 'Arequipa' and c['country'] == 'PE'"
 run "" "$FOLIO" import --format vcard "$vcf"
-expect "vcard import again (human)" 0 "0 created, 3 skipped"
+expect "vcard import again (human)" 0 "0 created, 0 updated, 3 skipped"
 
 # ---------------------------------------------------------------- other programs' exports
 
@@ -342,19 +342,44 @@ portfolio "$tmp/alice.json"
 run "" "$FOLIO" --json export --format csv --out "$tmp/out.csv"
 expect "export --format csv" 0
 json_check "export --format csv counts" "$OUT" "d['export']['clients'] == 9 and d['export']['format'] == 'csv' and d['export']['header'] is None"
-if grep -q "^\"'=HYPERLINK" "$tmp/out.csv" && grep -q ",'@SUM(A1)," "$tmp/out.csv" &&
+if grep -q ",\"'=HYPERLINK" "$tmp/out.csv" && grep -q ",'@SUM(A1)," "$tmp/out.csv" &&
   grep -q "''quoted on purpose" "$tmp/out.csv" && ! grep -q '^"=' "$tmp/out.csv"; then
   pass "formula-like cells are exported behind a '"
 else
   fail "formula-like cells are exported behind a '" "$(grep -a "HYPERLINK" "$tmp/out.csv")"
 fi
-head -1 "$tmp/out.csv" | grep -q '^name,birth_date,phones,emails' &&
+head -1 "$tmp/out.csv" | grep -q '^id,name,birth_date,phones,emails' &&
   pass "the exported CSV has a header row of field names" ||
   fail "the exported CSV has a header row of field names" "$(head -1 "$tmp/out.csv")"
 run "" "$FOLIO" export --format vcard --out "$tmp/out.vcf"
 expect "export --format vcard (human)" 0 "9"
 [[ $(grep -c '^BEGIN:VCARD' "$tmp/out.vcf") == 9 ]] && pass "nine vCards exported" ||
   fail "nine vCards exported" "$(head -20 "$tmp/out.vcf")"
+
+# Edited in a spreadsheet and brought back: the rows name alice's clients by
+# id, so the one edited is updated and the others are left as they are.
+"$PY" - "$tmp/out.csv" "$tmp/edited.csv" <<'PYEOF'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline="", encoding="utf-8")))
+head = rows[0]
+for r in rows[1:]:
+    if r[head.index("name")] == "Bad Date":
+        r[head.index("city")] = "Trujillo"
+        r[head.index("phones")] = "mobile: +51 944 000 111"
+with open(sys.argv[2], "w", newline="", encoding="utf-8") as f:
+    csv.writer(f, lineterminator="\r\n").writerows(rows)
+PYEOF
+run "" "$FOLIO" --json import "$tmp/edited.csv"
+expect "alice brings her edited export back" 0
+json_check "the edited row updates its client, the others are unchanged" "$OUT" "
+d['import']['clients_updated'] == 1 and d['import']['clients_added'] == 0 and
+d['import']['clients_skipped'] == 8 and d['import']['clients_refused'] == 0"
+bad_date=$(json_get "$("$FOLIO" --json client list)" "[c['id'] for c in d['clients'] if c['name'] == 'Bad Date'][0]")
+run "" "$FOLIO" --json client show "$bad_date"
+json_check "the client carries the edit, a new version" "$OUT" "
+c['city'] == 'Trujillo' and c['phones'] == ['+51944000111'] and
+c['phone_details'] == [{'number': '+51944000111', 'type': 'mobile', 'extension': None}] and
+c['version'] == 2"
 
 # dave takes the CSV, erin the vCards: both must get alice's records back.
 for agent in dave erin; do

@@ -490,6 +490,63 @@ Test(client_import, country_names_in_any_language_become_codes)
     finish();
 }
 
+Test(client_import, a_row_naming_a_client_of_ones_own_by_id_updates_the_fields_of_the_file)
+{
+    struct folio_error err = {0};
+    struct row ana, bobs_row;
+    row_init(&ana, "Ana Torres", "1980-01-15", "+51 999 888 777", "ana@example.com", "Lima");
+    ana.client.notes = (char *)"kept: no notes column";
+    char *id = add_row(alice, &ana);
+    struct folio_connection *bob = harness_user(&srv, bob_name, PW_BOB);
+    row_init(&bobs_row, "Bob's Client", NULL, NULL, NULL, "Cusco");
+    char *bobs = add_row(bob, &bobs_row);
+
+    struct row rows[4];
+    row_init(&rows[0], "Ana Torres Vega", "1980-01-15", NULL, NULL, "Arequipa");
+    rows[0].client.id = id;
+    rows[0].client.country = (char *)"Per\xc3\xba";
+    row_init(&rows[1], "Not Bob's", NULL, NULL, NULL, "Tacna");
+    rows[1].client.id = bobs; /* another agent's: a new client, bob's untouched */
+    row_init(&rows[2], "Ana Again", NULL, NULL, NULL, "Puno");
+    rows[2].client.id = id; /* the same client twice: refused */
+    row_init(&rows[3], "Bad Country", NULL, NULL, NULL, "Ica");
+    rows[3].client.id = (char *)"not-an-id";
+    rows[3].client.country = (char *)"Atlantis";
+    Folio__Client *clients[4] = {&rows[0].client, &rows[1].client, &rows[2].client,
+                                 &rows[3].client};
+    char *fields[] = {"name", "birth_date", "city", "country"};
+    uint32_t lines[4] = {2, 3, 4, 5};
+    Folio__Response *r = harness_ok(
+        folio_client_import_fields(alice, clients, lines, 4, fields, 4, false, &err), &err);
+    const Folio__ClientImportResult *res = r->client_import;
+    cr_assert_eq(res->updated, 1, "%s", notes_text(res));
+    cr_assert_eq(res->created, 2, "%s", notes_text(res));
+    assert_note(res, 4, "error", NULL);
+    cr_assert_not_null(strstr(note_for(res, 4)->message, "id: the same client as an earlier row"));
+    cr_assert_not_null(strstr(note_for(res, 5)->message, "country"), "%s",
+                       note_for(res, 5)->message);
+    folio_response_free(r);
+
+    r = harness_ok(folio_client_get(alice, id, false, &err), &err);
+    const Folio__Client *c = r->client;
+    cr_assert_str_eq(c->name, "Ana Torres Vega");
+    cr_assert_str_eq(c->city, "Arequipa");
+    cr_assert_str_eq(c->country, "PE");
+    cr_assert_str_eq(c->notes, "kept: no notes column");
+    cr_assert_eq(c->n_phones, 1, "phones are not among the file's fields");
+    cr_assert_eq(c->version, 2);
+    folio_response_free(r);
+    cr_assert_eq(portfolio_size(alice), 3);
+    r = harness_ok(folio_client_get(bob, bobs, false, &err), &err);
+    cr_assert_str_eq(r->client->name, "Bob's Client");
+    cr_assert_eq(r->client->version, 1);
+    folio_response_free(r);
+    folio_connection_close(bob);
+    free(id);
+    free(bobs);
+    finish();
+}
+
 Test(client_import, a_dry_run_reports_the_same_and_changes_nothing)
 {
     struct folio_error err = {0};
