@@ -31,6 +31,52 @@ static bool cmd_ix_format(const char *format, bool *csv)
     return *csv || strcmp(format, "vcard") == 0;
 }
 
+/* Where an export goes: a file written whole (safe_file), or standard
+ * output for --out -. */
+struct cmd_ix_out {
+    struct safe_file file;
+    FILE *stream;
+    bool stdout_;
+};
+
+static int cmd_ix_open(struct cli *cli, const char *path, struct cmd_ix_out *o)
+{
+    o->stdout_ = strcmp(path, "-") == 0;
+    if (o->stdout_) {
+        o->stream = stdout;
+        return CLI_OK;
+    }
+    /* An export replaces a file only when told to: the file may be the
+     * only copy of something. */
+    struct stat st;
+    if (cli_opt(cli, "--force") == NULL && lstat(path, &st) == 0)
+        return cli_usage(cli, "--out: %s exists; --force replaces it", path);
+    char why[PATH_MAX + 256];
+    if (safe_file_open(&o->file, path, why, sizeof(why)) < 0)
+        return cli_local("%s", why);
+    if ((o->stream = safe_file_stream(&o->file)) == NULL) {
+        safe_file_abort(&o->file);
+        return cli_local("cannot write %s: out of memory", path);
+    }
+    return CLI_OK;
+}
+
+static void cmd_ix_abort(struct cmd_ix_out *o)
+{
+    if (!o->stdout_)
+        safe_file_abort(&o->file);
+}
+
+static int cmd_ix_commit(struct cmd_ix_out *o)
+{
+    char why[PATH_MAX + 256];
+    if (o->stdout_)
+        return fflush(stdout) == 0 ? CLI_OK : cli_local("cannot write: %s", strerror(errno));
+    if (safe_file_commit(&o->file, why, sizeof(why)) < 0)
+        return cli_local("%s", why);
+    return CLI_OK;
+}
+
 int cmd_export_interchange(struct cli *cli, const char *format)
 {
     bool csv;
@@ -40,33 +86,42 @@ int cmd_export_interchange(struct cli *cli, const char *format)
         cli_opt(cli, "--release") != NULL || cli_opt(cli, "--reason") != NULL)
         return cli_usage(
             cli, "--agent, --client, --release and --reason go with the bundle format only");
+    bool excel = cli_opt(cli, "--excel") != NULL;
+    const char *version = cli_opt(cli, "--vcard-version");
+    if (excel && !csv)
+        return cli_usage(cli, "--excel goes with the csv format only");
+    if (version != NULL && csv)
+        return cli_usage(cli, "--vcard-version goes with the vcard format only");
+    if (version != NULL && strcmp(version, "3.0") != 0 && strcmp(version, "4.0") != 0)
+        return cli_usage(cli, "--vcard-version: 3.0 or 4.0, not \"%.20s\"", version);
+    int vcard_version = version != NULL && strcmp(version, "3.0") == 0 ? 3 : 4;
+    /* Excel opens a CSV in the user's locale: where the decimal mark is a
+     * comma the list separator is ';', and only a byte order mark tells it
+     * the file is UTF-8. */
+    char delim = excel ? ';' : ',';
     const char *path = cli_opt(cli, "--out");
     int rc = cli_connect_session(cli, NULL);
     if (rc != CLI_OK)
         return rc;
-    struct safe_file file;
-    char why[PATH_MAX + 256];
-    if (safe_file_open(&file, path, why, sizeof(why)) < 0)
-        return cli_local("%s", why);
-    FILE *out = safe_file_stream(&file);
-    if (out == NULL) {
-        safe_file_abort(&file);
-        return cli_local("cannot write %s: out of memory", path);
-    }
-    bool failed = csv && interchange_csv_header(out) != 0;
+    struct cmd_ix_out o;
+    if ((rc = cmd_ix_open(cli, path, &o)) != CLI_OK)
+        return rc;
+    FILE *out = o.stream;
+    bool failed = excel && fputs("\xef\xbb\xbf", out) == EOF;
+    failed = failed || (csv && interchange_csv_header(out, delim) != 0);
     uint64_t count = 0;
     char after[64] = "";
     struct folio_error err;
     while (!failed) {
         Folio__Response *r = folio_client_list(cli->connection, 1000, after, &err);
         if (r == NULL) {
-            safe_file_abort(&file);
+            cmd_ix_abort(&o);
             return cli_fail(&err);
         }
         const Folio__Clients *page = r->clients;
         for (size_t i = 0; i < page->n_clients && !failed; i++) {
-            failed = (csv ? interchange_csv_write(out, page->clients[i])
-                          : interchange_vcard_write(out, page->clients[i], 4)) != 0;
+            failed = (csv ? interchange_csv_write(out, delim, page->clients[i])
+                          : interchange_vcard_write(out, page->clients[i], vcard_version)) != 0;
             count++;
         }
         bool more = page->next[0] != '\0' && strlen(page->next) < sizeof(after);
@@ -77,11 +132,17 @@ int cmd_export_interchange(struct cli *cli, const char *format)
             break;
     }
     if (failed) {
-        safe_file_abort(&file);
+        cmd_ix_abort(&o);
         return cli_local("cannot write %s: %s", path, strerror(errno));
     }
-    if (safe_file_commit(&file, why, sizeof(why)) < 0)
-        return cli_local("%s", why);
+    if ((rc = cmd_ix_commit(&o)) != CLI_OK)
+        return rc;
+    /* With --out -, standard output is the export: the count goes to
+     * stderr. */
+    if (o.stdout_) {
+        fprintf(stderr, "exported %llu clients (%s)\n", (unsigned long long)count, format);
+        return CLI_OK;
+    }
     cmd_transfer_print_export(format, path, count, NULL, false);
     out_note("exported %llu clients to %s (%s)", (unsigned long long)count, path, format);
     return CLI_OK;

@@ -243,6 +243,9 @@ int cmd_export(struct cli *cli)
         return cli_usage(cli, "--format: bundle, csv or vcard");
     if (format != NULL)
         return cmd_export_interchange(cli, format);
+    if (cli_opt(cli, "--force") != NULL || cli_opt(cli, "--excel") != NULL ||
+        cli_opt(cli, "--vcard-version") != NULL)
+        return cli_usage(cli, "--force, --excel and --vcard-version go with csv and vcard only");
     const char *out = cli_opt(cli, "--out");
     const char *ids[CLI_MAX_REPEATS];
     size_t n_ids = cli_opt_all(cli, "--client", ids, CLI_MAX_REPEATS);

@@ -275,7 +275,7 @@ static const struct cli_opt watch_opts[] = {
 };
 
 static const struct cli_opt export_opts[] = {
-    {"--out", "FILE", "where to write the export", true, false},
+    {"--out", "FILE", "where to write the export; - for standard output (CSV, vCard)", true, false},
     {"--agent", "NAME", "export this agent's portfolio (admins; default: your own)", false, false},
     {"--client", "ID", "export only this client (repeat for more; default: all)", false, true},
     {"--release", NULL,
@@ -287,6 +287,13 @@ static const struct cli_opt export_opts[] = {
      "                      then; kept in the audit)",
      false, false},
     {"--format", "FORMAT", "bundle (signed, the default), csv or vcard", false, false},
+    {"--force", NULL, "CSV and vCard: replace FILE when it exists", false, false},
+    {"--excel", NULL,
+     "CSV for Excel: a byte order mark and ; between fields (the list\n"
+     "                      separator where the decimal mark is a comma)",
+     false, false},
+    {"--vcard-version", "VERSION", "vCard: 4.0 (the default) or 3.0, what most phones read", false,
+     false},
     {NULL, NULL, NULL, false, false},
 };
 

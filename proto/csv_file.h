@@ -49,10 +49,14 @@ char csv_file_delimiter(const char *data, size_t len);
 #define CSV_FILE_GUARD '\''
 
 /* Writes one row ending in CRLF, quoting a field only when it needs it
- * (comma, quote, CR, LF, or leading/trailing space) and doubling its quotes,
- * and guarding formula-like cells with CSV_FILE_GUARD. NULL fields are
- * empty. Returns 0, or -1 when the stream failed. */
+ * (comma, quote, CR, LF, or leading/trailing space; libcsv's csv_fwrite2
+ * quotes it and doubles its quotes), and guarding formula-like cells with
+ * CSV_FILE_GUARD. NULL fields are empty. Returns 0, or -1 when the stream
+ * failed. */
 int csv_file_write_row(FILE *out, const char *const *fields, size_t n);
+/* The same with another delimiter (';' for a spreadsheet in a locale with
+ * decimal commas), quoting a field that holds it. */
+int csv_file_write_row_delim(FILE *out, char delim, const char *const *fields, size_t n);
 
 /* True when s[0..len) is valid UTF-8 (no overlong forms, no surrogates). */
 bool csv_file_utf8_valid(const char *s, size_t len);

@@ -694,7 +694,7 @@ static int ix_csv_num(const char *s, size_t n)
  * 1900 is left out (exporters write 1604 or 0001 for "none"). */
 static const char *ix_csv_ymd(struct interchange *ix, int y, int m, int d, char **out)
 {
-    char text[16];
+    char text[48]; /* room for any int, though a date needs 11 bytes */
     if (y >= 0 && y < 1900)
         y = -1;
     if (y < 0)
@@ -1185,9 +1185,9 @@ int interchange_read_vcard(struct interchange *ix, const char *data, size_t len,
 
 /* ---------------------------------------------------------------- out */
 
-int interchange_csv_header(FILE *out)
+int interchange_csv_header(FILE *out, char delim)
 {
-    return csv_file_write_row(out, ix_col_names + 1, IX_COLS - 1);
+    return csv_file_write_row_delim(out, delim, ix_col_names + 1, IX_COLS - 1);
 }
 
 static char *ix_join(struct arena *a, char *const *list, size_t n)
@@ -1245,7 +1245,7 @@ static char *ix_phones_cell(struct arena *a, const Folio__Client *c)
     return ix_join(a, list, c->n_phones);
 }
 
-int interchange_csv_write(FILE *out, const Folio__Client *c)
+int interchange_csv_write(FILE *out, char delim, const Folio__Client *c)
 {
     struct arena a;
     arena_init(&a, 0);
@@ -1300,7 +1300,7 @@ int interchange_csv_write(FILE *out, const Folio__Client *c)
     if (v[IX_PHONES] != NULL && v[IX_EMAILS] != NULL && v[IX_TAGS] != NULL &&
         v[IX_CONSENT] != NULL && v[IX_CHILDREN] != NULL && v[IX_CONTACT_INTERVAL_DAYS] != NULL &&
         v[IX_CREATED_AT] != NULL && v[IX_UPDATED_AT] != NULL)
-        rc = csv_file_write_row(out, v + 1, IX_COLS - 1);
+        rc = csv_file_write_row_delim(out, delim, v + 1, IX_COLS - 1);
     arena_free(&a);
     return rc;
 }

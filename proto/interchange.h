@@ -61,9 +61,10 @@ int interchange_read_csv(struct interchange *ix, const char *data, size_t len,
 int interchange_read_vcard(struct interchange *ix, const char *data, size_t len, char *err,
                            size_t err_size);
 
-/* CSV export: the header row once, then one row per client (CRLF ends). */
-int interchange_csv_header(FILE *out);
-int interchange_csv_write(FILE *out, const Folio__Client *client);
+/* CSV export: the header row once, then one row per client (CRLF ends),
+ * fields between `delim` (',' or, for Excel in many locales, ';'). */
+int interchange_csv_header(FILE *out, char delim);
+int interchange_csv_write(FILE *out, char delim, const Folio__Client *client);
 /* vCard export of one client, version 3 (3.0) or 4 (4.0). */
 int interchange_vcard_write(FILE *out, const Folio__Client *client, int version);
 

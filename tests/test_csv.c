@@ -134,7 +134,8 @@ Test(csv, interchange_maps_rows_and_reports)
     cr_assert_str_eq(ix.notes[0]->kind, "unknown_column");
     cr_assert(strstr(ix.notes[0]->message, "favourite_colour") != NULL);
     cr_assert_str_eq(ix.notes[1]->kind, "note");
-    cr_assert_str_eq(ix.notes[1]->message, "line 3: income: \"12.345\": not an amount (52000.50): left out");
+    cr_assert_str_eq(ix.notes[1]->message,
+                     "line 3: income: \"12.345\": not an amount (52000.50): left out");
     cr_assert_str_eq(ix.notes[2]->kind, "error");
     cr_assert(strstr(ix.notes[2]->message, "line 4:") != NULL);
 
@@ -142,8 +143,8 @@ Test(csv, interchange_maps_rows_and_reports)
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
-    cr_assert_eq(interchange_csv_header(f), 0);
-    cr_assert_eq(interchange_csv_write(f, c), 0);
+    cr_assert_eq(interchange_csv_header(f, ','), 0);
+    cr_assert_eq(interchange_csv_write(f, ',', c), 0);
     fclose(f);
     struct interchange back;
     interchange_init(&back);

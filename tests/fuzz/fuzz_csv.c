@@ -74,9 +74,9 @@ static char *fuzz_csv_export(const struct interchange *ix, size_t *len)
     FILE *out = open_memstream(&text, len);
     if (out == NULL)
         fuzz_csv_fail("out of memory");
-    int rc = interchange_csv_header(out);
+    int rc = interchange_csv_header(out, ',');
     for (size_t i = 0; i < ix->n_clients && rc == 0; i++)
-        rc = interchange_csv_write(out, ix->clients[i]);
+        rc = interchange_csv_write(out, ',', ix->clients[i]);
     if (fclose(out) != 0 || rc != 0)
         fuzz_csv_fail("cannot export %zu clients", ix->n_clients);
     return text;
