@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "vcard.h"
+#include <utf8proc.h>
 
 /* The columns of folio's CSV export, in order. */
 enum ix_col {
@@ -329,7 +330,7 @@ static int ix_email(struct interchange *ix, uint32_t line, const char *where, Fo
     return (c->emails[c->n_emails++] = arena_strdup(&ix->arena, text)) == NULL ? -1 : 0;
 }
 
-/* A category or label as a tag: ASCII letters lower-cased, spaces and
+/* A category or label as a tag: letters lower-cased, spaces and
  * punctuation as '-', so "VIP Clients" is "vip-clients". */
 static int ix_tag(struct interchange *ix, uint32_t line, const char *where, Folio__Client *c,
                   const char *text)
@@ -337,24 +338,36 @@ static int ix_tag(struct interchange *ix, uint32_t line, const char *where, Foli
     char tag[FOLIO_TAG_MAX + 1];
     size_t n = 0;
     bool dash = false;
-    for (const unsigned char *p = (const unsigned char *)text; *p != '\0'; p++) {
-        if (*p >= 0x80)
+    /* Accents go ("Família" is "familia"); a letter with no ASCII base
+     * (Cyrillic, kana) cannot be a tag. */
+    utf8proc_uint8_t *folded = NULL;
+    if (utf8proc_map((const utf8proc_uint8_t *)text, 0, &folded,
+                     UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE |
+                         UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK) < 0)
+        return ix_drop(ix, line, where, "tags", "\"%.40s\": not text", text);
+    for (const unsigned char *p = folded; *p != '\0'; p++) {
+        if (*p >= 0x80) {
+            free(folded);
             return ix_drop(ix, line, where, "tags", "\"%.40s\": only a-z, 0-9, - and _", text);
+        }
         char ch = (char)tolower(*p);
         bool word = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_';
         if (!word) {
             dash = n > 0;
             continue;
         }
-        if (n + (dash ? 2 : 1) > FOLIO_TAG_MAX)
+        if (n + (dash ? 2 : 1) > FOLIO_TAG_MAX) {
+            free(folded);
             return ix_drop(ix, line, where, "tags", "\"%.40s\": longer than %d characters", text,
                            FOLIO_TAG_MAX);
+        }
         if (dash)
             tag[n++] = '-';
         dash = false;
         tag[n++] = ch;
     }
     tag[n] = '\0';
+    free(folded);
     if (n == 0)
         return 0;
     for (size_t i = 0; i < c->n_tags; i++)

@@ -282,3 +282,26 @@ Test(vcard, interchange_maps_cards)
     cr_assert_eq(ix.n_notes, 0);
     interchange_free(&ix);
 }
+
+Test(vcard, categories_become_tags_without_accents)
+{
+    const char *in = "BEGIN:VCARD\nVERSION:3.0\nFN:Tagged\n"
+                     "CATEGORIES:Fam\xc3\xadlia,B\xc3\xbcrokunden,VIP Clients,"
+                     "\xd0\x9a\xd0\xbb\xd0\xb8\xd0\xb5\xd0\xbd\xd1\x82\xd1\x8b,vip clients\n"
+                     "END:VCARD\n";
+    struct interchange ix;
+    interchange_init(&ix);
+    char err[256];
+    cr_assert_eq(interchange_read_vcard(&ix, in, strlen(in), err, sizeof(err)), 0, "%s", err);
+    cr_assert_eq(ix.n_clients, 1);
+    const Folio__Client *c = ix.clients[0];
+    cr_assert_eq(c->n_tags, 3);
+    cr_assert_str_eq(c->tags[0], "familia");
+    cr_assert_str_eq(c->tags[1], "burokunden");
+    cr_assert_str_eq(c->tags[2], "vip-clients");
+    cr_assert_eq(ix.n_notes, 1);
+    cr_assert(strstr(ix.notes[0]->message, "card 1 (line 1): tags: \"\xd0\x9a") != NULL, "%s",
+              ix.notes[0]->message);
+    cr_assert(strstr(ix.notes[0]->message, "only a-z, 0-9, - and _: left out") != NULL);
+    interchange_free(&ix);
+}
