@@ -308,10 +308,9 @@ int cmd_import_interchange(struct cli *cli, const char *format)
     bool csv;
     if (!cmd_ix_format(format, &csv))
         return cli_usage(cli, "--format: bundle, csv or vcard");
-    if (cli_opt(cli, "--agent") != NULL || cli_opt(cli, "--allow-untrusted") != NULL ||
-        cli_opt(cli, "--allow-erased") != NULL)
-        return cli_usage(cli, "--agent, --allow-untrusted and --allow-erased go with the bundle "
-                              "format only");
+    if (cli_opt(cli, "--allow-untrusted") != NULL || cli_opt(cli, "--allow-erased") != NULL)
+        return cli_usage(cli,
+                         "--allow-untrusted and --allow-erased go with the bundle format only");
     bool dry_run = cli_opt(cli, "--dry-run") != NULL;
     struct interchange_csv_options csv_opt = {.map = cli_opt(cli, "--map")};
     const char *order = cli_opt(cli, "--date-order");
@@ -358,9 +357,9 @@ int cmd_import_interchange(struct cli *cli, const char *format)
             n++;
         }
         struct folio_error err;
-        Folio__Response *r =
-            folio_client_import_fields(cli->connection, ix.clients + start, ix.lines + start, n,
-                                       ix.fields, ix.n_fields, dry_run, &err);
+        Folio__Response *r = folio_client_import_fields(cli->connection, ix.clients + start,
+                                                        ix.lines + start, n, ix.fields, ix.n_fields,
+                                                        cli_opt(cli, "--agent"), dry_run, &err);
         if (r == NULL) {
             rc = cli_fail(&err);
             break;

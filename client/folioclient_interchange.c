@@ -7,13 +7,14 @@ Folio__Response *folio_client_import(struct folio_connection *c, Folio__Client *
                                      const uint32_t *lines, size_t n, bool dry_run,
                                      struct folio_error *err)
 {
-    return folio_client_import_fields(c, clients, lines, n, NULL, 0, dry_run, err);
+    return folio_client_import_fields(c, clients, lines, n, NULL, 0, NULL, dry_run, err);
 }
 
 Folio__Response *folio_client_import_fields(struct folio_connection *c,
                                             Folio__Client *const *clients, const uint32_t *lines,
                                             size_t n, char *const *fields, size_t n_fields,
-                                            bool dry_run, struct folio_error *err)
+                                            const char *agent, bool dry_run,
+                                            struct folio_error *err)
 {
     Folio__ClientImport op = FOLIO__CLIENT_IMPORT__INIT;
     op.clients = (Folio__Client **)clients;
@@ -23,5 +24,6 @@ Folio__Response *folio_client_import_fields(struct folio_connection *c,
     op.dry_run = dry_run;
     op.fields = (char **)fields;
     op.n_fields = n_fields;
+    op.agent = (char *)(agent != NULL ? agent : "");
     return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_CLIENT_IMPORT, err);
 }

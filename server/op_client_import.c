@@ -210,7 +210,7 @@ static int ci_note(struct request *req, Folio__ClientImportResult *res, uint32_t
 
 /* A copy of a record from the wire with everything the server decides
  * cleared; the request itself is left as it came (the writer may replay). */
-static Folio__Client *ci_prepare(struct request *req, const Folio__Client *in)
+static Folio__Client *ci_prepare(struct request *req, const Folio__Client *in, uint64_t owner)
 {
     Folio__Client *c = request_alloc(req, sizeof(*c));
     if (c == NULL)
@@ -235,7 +235,7 @@ static Folio__Client *ci_prepare(struct request *req, const Folio__Client *in)
     client_id_format(id, id_text);
     if ((c->id = arena_strdup(&req->arena, id_text)) == NULL)
         return NULL;
-    c->owner_id = req->actor.user_id;
+    c->owner_id = owner;
     c->owner = (char *)"";
     c->income_trend = (char *)"";
     c->last_contact = (char *)"";
@@ -346,14 +346,14 @@ static const char *ci_validate(struct request *req, Folio__ClientImportResult *r
  * *out, 0 for any other row (no id, not an id, no such client, another
  * agent's: each becomes a new client, and says nothing of the others), or
  * an LMDB error. */
-static int ci_own(struct request *req, MDB_txn *txn, const Folio__Client *row,
+static int ci_own(struct request *req, MDB_txn *txn, const Folio__Client *row, uint64_t owner,
                   uint8_t id[STORE_CLIENT_ID_BYTES], Folio__Client **out)
 {
     *out = NULL;
     if (row->id[0] == '\0' || client_id_parse(row->id, id) != 0)
         return 0;
     int rc = store_client_get(&req->server->store, txn, id, &req->arena, out);
-    if (rc == MDB_NOTFOUND || (rc == 0 && (*out)->owner_id != req->actor.user_id)) {
+    if (rc == MDB_NOTFOUND || (rc == 0 && (*out)->owner_id != owner)) {
         *out = NULL;
         return 0;
     }
@@ -501,6 +501,13 @@ int op_client_import_write(struct request *req, MDB_txn *txn)
     if (ci->n_fields > CI_FIELDS_MAX)
         return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "fields: at most %d",
                             CI_FIELDS_MAX);
+    /* Whose portfolio: the caller's own, or (admins) an agent of theirs. */
+    Folio__User *agent = NULL;
+    int rc = op_transfer_agent(req, txn, ci->agent, &agent);
+    if (rc != 0)
+        return rc;
+    uint64_t owner = agent->id;
+    bool own_book = owner == req->actor.user_id;
     Folio__ClientImportResult *res = request_alloc(req, sizeof(*res));
     struct ci_item *items = arena_calloc(&req->arena, n + 1, sizeof(*items));
     struct ci_key *keys = arena_calloc(&req->arena, n * CI_KEYS_MAX + 1, sizeof(*keys));
@@ -520,12 +527,13 @@ int op_client_import_write(struct request *req, MDB_txn *txn)
         uint32_t line = ci->n_lines != 0 ? ci->lines[i] : (uint32_t)i + 1;
         const char *why = "client: missing";
         if (ci->clients[i] != NULL) {
-            Folio__Client *c = ci_prepare(req, ci->clients[i]);
+            Folio__Client *c = ci_prepare(req, ci->clients[i], owner);
             if ((items[i].client = c) == NULL)
                 return ci_oom(req);
             /* As in client add: an income without a currency is in the
-             * agent's default, and refused (this row) when there is none. */
-            if (c->income_cents != 0 && c->currency[0] == '\0') {
+             * agent's default, and left out when there is none (or, for an
+             * admin, when the agent's default is the agent's to apply). */
+            if (own_book && c->income_cents != 0 && c->currency[0] == '\0') {
                 int got = card == NULL ? request_actor_card(req, txn, &card) : 0;
                 if (got != 0)
                     return got;
@@ -537,7 +545,8 @@ int op_client_import_write(struct request *req, MDB_txn *txn)
             if (oom)
                 return ci_oom(req);
             Folio__Client *stored = NULL;
-            int own = why == NULL ? ci_own(req, txn, ci->clients[i], items[i].id, &stored) : 0;
+            int own =
+                why == NULL ? ci_own(req, txn, ci->clients[i], owner, items[i].id, &stored) : 0;
             if (own < 0 || own > 1)
                 return request_store_error(req, own, "read the clients the file names");
             /* One row per client: a second would undo the first. */
@@ -566,7 +575,7 @@ int op_client_import_write(struct request *req, MDB_txn *txn)
             keys[walk.n_keys++] = (struct ci_key){.hash = hashes[j], .item = i};
     }
     qsort(keys, walk.n_keys, sizeof(*keys), ci_key_order);
-    int rc = store_client_each(&req->server->store, txn, req->actor.user_id, NULL, ci_visit, &walk);
+    rc = store_client_each(&req->server->store, txn, owner, NULL, ci_visit, &walk);
     if (rc != 0)
         return request_store_error(req, rc, "read the portfolio");
 
@@ -627,7 +636,8 @@ int op_client_import_write(struct request *req, MDB_txn *txn)
              "%" PRIu64 " imported, %" PRIu64 " updated, %" PRIu64 " skipped, %zu refused",
              res->created, res->updated, res->skipped,
              n - (size_t)res->created - (size_t)res->updated - (size_t)res->skipped);
-    if ((rc = audit_append(req, txn, "client.import", "", detail)) != 0)
+    /* The target names the agent when the importer is someone else. */
+    if ((rc = audit_append(req, txn, "client.import", own_book ? "" : agent->name, detail)) != 0)
         return request_store_error(req, rc, "import the clients");
     req->response.result_case = FOLIO__RESPONSE__RESULT_CLIENT_IMPORT;
     req->response.client_import = res;

@@ -207,6 +207,23 @@ for f in v3-vobject.vcf v4-vobject.vcf all-python.csv; do
   same_records "$f round trip through Python: every address-book field" "$tmp/ana.json" "$tmp/$agent.json"
 done
 
+# ---------------------------------------------------------------- an admin imports for an agent
+
+as boss
+run "" "$FOLIO" --json import "$contacts/outlook_no.csv"
+expect "an admin's import names an agent" 2 "" "--agent"
+printf 'name,city\r\nNew Person,Oslo\r\n' >"$tmp/new.csv"
+run "" "$FOLIO" --json import --agent eve "$tmp/new.csv"
+expect "boss imports a CSV into eve's portfolio" 0
+json_check "the row comes in, at eve's" "$OUT" "d['import']['clients_added'] == 1"
+run "" "$FOLIO" --json admin audit
+json_check "the audit names boss and eve" "$OUT" "
+any(r['action'] == 'client.import' and r['actor'] == 'boss' and r['target'] == 'eve'
+    for r in d['records'])"
+as eve
+run "" "$FOLIO" --json import --agent ana "$tmp/new.csv"
+expect "an agent imports into no other agent's portfolio" 1 "" "own portfolio"
+
 # ---------------------------------------------------------------- where an export goes
 
 as ana

@@ -688,6 +688,12 @@ static void build_client_import(struct authz_cell *c)
     CELL_SET(c, m);
 }
 
+static void build_client_import_for_owner(struct authz_cell *c)
+{
+    build_client_import(c);
+    c->req.client_import->agent = "owner";
+}
+
 /* ---------------------------------------------------------------- rows: rules, calendar, alerts */
 
 static void build_rule_add(struct authz_cell *c)
@@ -1177,6 +1183,7 @@ static void build_restore_transferred(struct authz_cell *c)
 #define DENIED   FOLIO__CODE__PERMISSION_DENIED
 #define NOTFOUND FOLIO__CODE__NOT_FOUND
 #define UNAUTH   FOLIO__CODE__UNAUTHENTICATED
+#define INVALID  FOLIO__CODE__INVALID_ARGUMENT
 #define PRECOND  FOLIO__CODE__FAILED_PRECONDITION
 
 /* Columns: owner, other, admin-a, admin-b, firm | disabled, anon, expired.
@@ -1281,8 +1288,13 @@ static const struct authz_row authz_rows[] = {
     /* Everyone segments its own portfolio. */
     {"segment", NULL, build_segment,
      {OK, OK, OK, OK, OK, UNAUTH, UNAUTH, UNAUTH}, 0, SHOWS_CLIENT},
+    /* An agent imports into its own portfolio; an admin must name whose. */
     {"client_import", NULL, build_client_import,
-     {OK, OK, DENIED, DENIED, DENIED, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
+     {OK, OK, INVALID, INVALID, INVALID, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
+    /* For an agent: the agent itself, or an admin of its scope, as
+     * export_begin. */
+    {"client_import", "for the owner", build_client_import_for_owner,
+     {OK, DENIED, OK, DENIED, OK, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
     {"rule_add", NULL, build_rule_add,
      {DENIED, DENIED, DENIED, DENIED, OK, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
     {"rule_list", NULL, build_rule_list,

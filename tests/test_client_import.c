@@ -517,7 +517,7 @@ Test(client_import, a_row_naming_a_client_of_ones_own_by_id_updates_the_fields_o
     char *fields[] = {"name", "birth_date", "city", "country"};
     uint32_t lines[4] = {2, 3, 4, 5};
     Folio__Response *r = harness_ok(
-        folio_client_import_fields(alice, clients, lines, 4, fields, 4, false, &err), &err);
+        folio_client_import_fields(alice, clients, lines, 4, fields, 4, NULL, false, &err), &err);
     const Folio__ClientImportResult *res = r->client_import;
     cr_assert_eq(res->updated, 1, "%s", notes_text(res));
     cr_assert_eq(res->created, 2, "%s", notes_text(res));
@@ -544,6 +544,37 @@ Test(client_import, a_row_naming_a_client_of_ones_own_by_id_updates_the_fields_o
     folio_connection_close(bob);
     free(id);
     free(bobs);
+    finish();
+}
+
+Test(client_import, an_office_admin_imports_for_an_agent_of_its_office_audited)
+{
+    struct folio_error err = {0};
+    struct folio_connection *olga = harness_user(&srv, olga_name, PW_OLGA);
+    struct row rows[1];
+    row_init(&rows[0], "For Alice", NULL, "+51 1 555 0123", NULL, "Lima");
+    Folio__Client *clients[1] = {&rows[0].client};
+    size_t audits = audit_count("client.import");
+    Folio__Response *r = harness_ok(
+        folio_client_import_fields(olga, clients, NULL, 1, NULL, 0, alice_name, false, &err), &err);
+    cr_assert_eq(r->client_import->created, 1, "%s", notes_text(r->client_import));
+    folio_response_free(r);
+    cr_assert_eq(portfolio_size(alice), 1, "in alice's portfolio");
+    cr_assert_eq(audit_count("client.import"), audits + 1);
+    Folio__Response *a = harness_ok(folio_audit_query(root, NULL, 0, 1000, 0, &err), &err);
+    bool named = false;
+    for (size_t i = 0; i < a->audit->n_records; i++)
+        named |= strcmp(a->audit->records[i]->action, "client.import") == 0 &&
+                 strcmp(a->audit->records[i]->actor, olga_name) == 0 &&
+                 strcmp(a->audit->records[i]->target, alice_name) == 0;
+    folio_response_free(a);
+    cr_assert(named, "the audit names the importer and the agent");
+    /* Without a name, an admin's import has no portfolio. */
+    r = folio_client_import_fields(olga, clients, NULL, 1, NULL, 0, NULL, false, &err);
+    cr_assert_null(r);
+    cr_assert_eq(err.code, FOLIO__CODE__INVALID_ARGUMENT);
+    cr_assert_not_null(strstr(err.message, "agent"), "%s", err.message);
+    folio_connection_close(olga);
     finish();
 }
 
@@ -595,18 +626,27 @@ Test(client_import, a_dry_run_reports_the_same_and_changes_nothing)
     finish();
 }
 
-Test(client_import, only_agents_import)
+Test(client_import, into_an_agents_portfolio_only)
 {
     struct folio_error err = {0};
     struct folio_connection *olga = harness_user(&srv, olga_name, PW_OLGA);
     struct row rows[1];
     row_init(&rows[0], "Nobody's Client", NULL, NULL, NULL, NULL);
+    /* Admins keep no clients: an import of theirs names an agent. */
     harness_refused(import_rows(root, rows, NULL, 1, false, &err), &err,
-                    FOLIO__CODE__PERMISSION_DENIED);
+                    FOLIO__CODE__INVALID_ARGUMENT);
     harness_refused(import_rows(olga, rows, NULL, 1, false, &err), &err,
-                    FOLIO__CODE__PERMISSION_DENIED);
+                    FOLIO__CODE__INVALID_ARGUMENT);
     harness_refused(import_rows(olga, rows, NULL, 1, true, &err), &err,
-                    FOLIO__CODE__PERMISSION_DENIED);
+                    FOLIO__CODE__INVALID_ARGUMENT);
+    /* An agent names only itself, and learns nothing of other names. */
+    Folio__Client *clients[1] = {&rows[0].client};
+    harness_refused(
+        folio_client_import_fields(alice, clients, NULL, 1, NULL, 0, bob_name, false, &err), &err,
+        FOLIO__CODE__PERMISSION_DENIED);
+    harness_refused(
+        folio_client_import_fields(alice, clients, NULL, 1, NULL, 0, "nobody", false, &err), &err,
+        FOLIO__CODE__PERMISSION_DENIED);
     cr_assert_eq(audit_count("client.import"), 0);
 
     /* Without a session at all. */
