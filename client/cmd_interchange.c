@@ -18,6 +18,7 @@
 #include "cli.h"
 #include "csv_file.h"
 #include "folioclient_interchange.h"
+#include "folioclient_portfolio.h"
 #include "interchange.h"
 #include "output.h"
 #include "safe_file.h"
@@ -82,10 +83,9 @@ int cmd_export_interchange(struct cli *cli, const char *format)
     bool csv;
     if (!cmd_ix_format(format, &csv))
         return cli_usage(cli, "--format: bundle, csv or vcard");
-    if (cli_opt(cli, "--agent") != NULL || cli_opt(cli, "--client") != NULL ||
-        cli_opt(cli, "--release") != NULL || cli_opt(cli, "--reason") != NULL)
-        return cli_usage(
-            cli, "--agent, --client, --release and --reason go with the bundle format only");
+    if (cli_opt(cli, "--client") != NULL || cli_opt(cli, "--release") != NULL)
+        return cli_usage(cli, "--client and --release go with the bundle format only");
+    const char *agent = cli_opt(cli, "--agent"), *reason = cli_opt(cli, "--reason");
     bool excel = cli_opt(cli, "--excel") != NULL;
     const char *version = cli_opt(cli, "--vcard-version");
     if (excel && !csv)
@@ -113,7 +113,10 @@ int cmd_export_interchange(struct cli *cli, const char *format)
     char after[64] = "";
     struct folio_error err;
     while (!failed) {
-        Folio__Response *r = folio_client_list(cli->connection, 1000, after, &err);
+        Folio__Response *r =
+            agent != NULL || reason != NULL
+                ? folio_client_list_agent(cli->connection, 1000, after, agent, reason, &err)
+                : folio_client_list(cli->connection, 1000, after, &err);
         if (r == NULL) {
             cmd_ix_abort(&o);
             return cli_fail(&err);

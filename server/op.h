@@ -53,7 +53,8 @@
     X(AUDIT_QUERY, audit_query, ADMIN, HEAVY_READ, op_audit_query_read, NULL, NULL, NULL) \
     X(CLIENT_ADD, client_add, AGENT, NONE, NULL, NULL, op_client_add_write, NULL) \
     X(CLIENT_GET, client_get, SESSION, NONE, op_client_get_read, NULL, op_client_get_write, NULL) \
-    X(CLIENT_LIST, client_list, SESSION, HEAVY_READ, op_client_list_read, NULL, NULL, NULL) \
+    X(CLIENT_LIST, client_list, SESSION, HEAVY_READ, op_client_list_read, NULL, \
+      op_client_list_write, NULL) \
     X(CLIENT_UPDATE, client_update, SESSION, NONE, NULL, NULL, op_client_update_write, NULL) \
     X(CLIENT_ERASE, client_erase, SESSION, NONE, NULL, NULL, op_client_erase_write, NULL) \
     X(CLIENT_HISTORY, client_history, SESSION, NONE, op_client_history_read, NULL, NULL, NULL) \
@@ -273,6 +274,7 @@ int op_client_import_write(struct request *req, MDB_txn *txn);
 
 /* op_client_list.c */
 int op_client_list_read(struct request *req, MDB_txn *txn);
+int op_client_list_write(struct request *req, MDB_txn *txn);
 
 /* op_find.c */
 int op_client_find_read(struct request *req, MDB_txn *txn);

@@ -220,9 +220,21 @@ run "" "$FOLIO" --json admin audit
 json_check "the audit names boss and eve" "$OUT" "
 any(r['action'] == 'client.import' and r['actor'] == 'boss' and r['target'] == 'eve'
     for r in d['records'])"
+run "" "$FOLIO" --json export --format csv --agent eve --out "$tmp/eve.csv"
+expect "an admin's export of an agent's portfolio needs a reason" 2 "" "--reason"
+run "" "$FOLIO" --json export --format vcard --agent eve --reason "eve moves office" \
+  --out "$tmp/eve.vcf"
+expect "boss exports eve's portfolio as vCards" 0
+json_check "all of eve's clients" "$OUT" "d['export']['clients'] == 24"
+run "" "$FOLIO" --json admin audit
+json_check "the audit names boss, eve and the reason" "$OUT" "
+any(r['action'] == 'client.export' and r['actor'] == 'boss' and r['target'] == 'eve' and
+    'eve moves office' in r['detail'] for r in d['records'])"
 as eve
 run "" "$FOLIO" --json import --agent ana "$tmp/new.csv"
 expect "an agent imports into no other agent's portfolio" 1 "" "own portfolio"
+run "" "$FOLIO" --json export --format csv --agent ana --reason x --out "$tmp/ana.csv"
+expect "an agent exports no other agent's portfolio" 1 "" "own portfolio"
 
 # ---------------------------------------------------------------- where an export goes
 

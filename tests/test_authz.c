@@ -559,6 +559,13 @@ static void build_client_list(struct authz_cell *c)
     CELL_SET(c, m);
 }
 
+static void build_client_list_owner(struct authz_cell *c)
+{
+    build_client_list(c);
+    c->req.client_list->agent = "owner";
+    c->req.client_list->reason = "authorisation matrix";
+}
+
 /* Found by its name, in the caller's own portfolio. */
 static void build_client_find(struct authz_cell *c)
 {
@@ -1263,6 +1270,11 @@ static const struct authz_row authz_rows[] = {
     /* Everyone lists its own clients: none of them the owner's. */
     {"client_list", NULL, build_client_list,
      {OK, OK, OK, OK, OK, UNAUTH, UNAUTH, UNAUTH}, 0, SHOWS_CLIENT},
+    /* The owner's portfolio for an export: the owner, or an admin of its
+     * scope, as export_begin; they see its clients. */
+    {"client_list", "the owner's, for an export", build_client_list_owner,
+     {OK, DENIED, OK, DENIED, OK, UNAUTH, UNAUTH, UNAUTH}, SEEN_BY(AS_ADMIN_A) | SEEN_BY(AS_FIRM),
+     SHOWS_CLIENT},
     /* Agents search their own portfolios: only the owner finds the client. */
     {"client_find", NULL, build_client_find,
      {OK, OK, DENIED, DENIED, DENIED, UNAUTH, UNAUTH, UNAUTH}, 0, SHOWS_CLIENT},
