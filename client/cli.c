@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "array_size.h"
 #include "help.h"
@@ -955,4 +956,12 @@ int cli_session_list(struct cli *cli,
         return rc;
     struct folio_error err;
     return cli_answer(list(cli->connection, limit, cli_opt(cli, "--after"), &err), &err, show);
+}
+
+int cli_out_may_write(const struct cli *cli, const char *path)
+{
+    struct stat st;
+    if (cli_opt(cli, "--force") == NULL && lstat(path, &st) == 0)
+        return cli_usage(cli, "--out: %s exists; --force replaces it", path);
+    return CLI_OK;
 }

@@ -92,6 +92,10 @@ const char *cli_opt(const struct cli *cli, const char *name);
  * of them in out and returns how many there are. */
 size_t cli_opt_all(const struct cli *cli, const char *name, const char **out, size_t cap);
 
+/* An export replaces a file only when told to (--force): the file may be
+ * the only copy of something. CLI_OK, or a usage error naming the file. */
+int cli_out_may_write(const struct cli *cli, const char *path);
+
 /* Prints an error and returns exit_code. */
 int cli_error(int exit_code, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -281,6 +285,11 @@ int cmd_import(struct cli *cli);
 int cmd_restore_transferred(struct cli *cli);
 int cmd_export_interchange(struct cli *cli, const char *format);
 int cmd_import_interchange(struct cli *cli, const char *format);
+/* The format of the file at path, when --format does not say: "bundle"
+ * for a bundle's magic, "vcard" for a BEGIN:VCARD in its first 4 KiB (in
+ * UTF-8 or UTF-16), then by extension (.vcf, .vcard; .csv, .tsv, .txt),
+ * then "csv" for text whose first line has a , ; or tab, else "bundle". */
+const char *cmd_ix_detect(const char *path);
 /* What export and import print, one shape whatever the format (README):
  * the bundle's own fields are null for csv and vcard, the interchange
  * formats' own fields null for a bundle. t, res: the bundle's answer, or
@@ -291,7 +300,7 @@ void cmd_transfer_print_export(const char *format, const char *file, uint64_t cl
 /* With --progress-json, a line {"progress":{"phase","done","total"}}. */
 void cmd_transfer_progress(const struct cli *cli, const char *phase, uint64_t done, uint64_t total);
 struct cmd_transfer_counts {
-    uint64_t added, skipped, refused;
+    uint64_t added, updated, skipped, refused;
     const Folio__ImportNote *const *notes;
     size_t n_notes;
 };

@@ -7,13 +7,18 @@
  * accept. The server decides what is valid and what is a duplicate. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "charset.h"
 #include "cli.h"
+#include "csv_file.h"
 #include "folioclient_interchange.h"
+#include "folioclient_portfolio.h"
 #include "interchange.h"
 #include "output.h"
 #include "safe_file.h"
@@ -27,42 +32,96 @@ static bool cmd_ix_format(const char *format, bool *csv)
     return *csv || strcmp(format, "vcard") == 0;
 }
 
+/* Where an export goes: a file written whole (safe_file), or standard
+ * output for --out -. */
+struct cmd_ix_out {
+    struct safe_file file;
+    FILE *stream;
+    bool stdout_;
+};
+
+static int cmd_ix_open(struct cli *cli, const char *path, struct cmd_ix_out *o)
+{
+    o->stdout_ = strcmp(path, "-") == 0;
+    if (o->stdout_) {
+        o->stream = stdout;
+        return CLI_OK;
+    }
+    if (cli_out_may_write(cli, path) != CLI_OK)
+        return CLI_USAGE;
+    char why[PATH_MAX + 256];
+    if (safe_file_open(&o->file, path, why, sizeof(why)) < 0)
+        return cli_local("%s", why);
+    if ((o->stream = safe_file_stream(&o->file)) == NULL) {
+        safe_file_abort(&o->file);
+        return cli_local("cannot write %s: out of memory", path);
+    }
+    return CLI_OK;
+}
+
+static void cmd_ix_abort(struct cmd_ix_out *o)
+{
+    if (!o->stdout_)
+        safe_file_abort(&o->file);
+}
+
+static int cmd_ix_commit(struct cmd_ix_out *o)
+{
+    char why[PATH_MAX + 256];
+    if (o->stdout_)
+        return fflush(stdout) == 0 ? CLI_OK : cli_local("cannot write: %s", strerror(errno));
+    if (safe_file_commit(&o->file, why, sizeof(why)) < 0)
+        return cli_local("%s", why);
+    return CLI_OK;
+}
+
 int cmd_export_interchange(struct cli *cli, const char *format)
 {
     bool csv;
     if (!cmd_ix_format(format, &csv))
         return cli_usage(cli, "--format: bundle, csv or vcard");
-    if (cli_opt(cli, "--agent") != NULL || cli_opt(cli, "--client") != NULL ||
-        cli_opt(cli, "--release") != NULL || cli_opt(cli, "--reason") != NULL)
-        return cli_usage(
-            cli, "--agent, --client, --release and --reason go with the bundle format only");
+    if (cli_opt(cli, "--client") != NULL || cli_opt(cli, "--release") != NULL)
+        return cli_usage(cli, "--client and --release go with the bundle format only");
+    const char *agent = cli_opt(cli, "--agent"), *reason = cli_opt(cli, "--reason");
+    bool excel = cli_opt(cli, "--excel") != NULL;
+    const char *version = cli_opt(cli, "--vcard-version");
+    if (excel && !csv)
+        return cli_usage(cli, "--excel goes with the csv format only");
+    if (version != NULL && csv)
+        return cli_usage(cli, "--vcard-version goes with the vcard format only");
+    if (version != NULL && strcmp(version, "3.0") != 0 && strcmp(version, "4.0") != 0)
+        return cli_usage(cli, "--vcard-version: 3.0 or 4.0, not \"%.20s\"", version);
+    int vcard_version = version != NULL && strcmp(version, "3.0") == 0 ? 3 : 4;
+    /* Excel opens a CSV in the user's locale: where the decimal mark is a
+     * comma the list separator is ';', and only a byte order mark tells it
+     * the file is UTF-8. */
+    char delim = excel ? ';' : ',';
     const char *path = cli_opt(cli, "--out");
     int rc = cli_connect_session(cli, NULL);
     if (rc != CLI_OK)
         return rc;
-    struct safe_file file;
-    char why[PATH_MAX + 256];
-    if (safe_file_open(&file, path, why, sizeof(why)) < 0)
-        return cli_local("%s", why);
-    FILE *out = safe_file_stream(&file);
-    if (out == NULL) {
-        safe_file_abort(&file);
-        return cli_local("cannot write %s: out of memory", path);
-    }
-    bool failed = csv && interchange_csv_header(out) != 0;
+    struct cmd_ix_out o;
+    if ((rc = cmd_ix_open(cli, path, &o)) != CLI_OK)
+        return rc;
+    FILE *out = o.stream;
+    bool failed = excel && fputs("\xef\xbb\xbf", out) == EOF;
+    failed = failed || (csv && interchange_csv_header(out, delim) != 0);
     uint64_t count = 0;
     char after[64] = "";
     struct folio_error err;
     while (!failed) {
-        Folio__Response *r = folio_client_list(cli->connection, 1000, after, &err);
+        Folio__Response *r =
+            agent != NULL || reason != NULL
+                ? folio_client_list_agent(cli->connection, 1000, after, agent, reason, &err)
+                : folio_client_list(cli->connection, 1000, after, &err);
         if (r == NULL) {
-            safe_file_abort(&file);
+            cmd_ix_abort(&o);
             return cli_fail(&err);
         }
         const Folio__Clients *page = r->clients;
         for (size_t i = 0; i < page->n_clients && !failed; i++) {
-            failed = (csv ? interchange_csv_write(out, page->clients[i])
-                          : interchange_vcard_write(out, page->clients[i])) != 0;
+            failed = (csv ? interchange_csv_write(out, delim, page->clients[i])
+                          : interchange_vcard_write(out, page->clients[i], vcard_version)) != 0;
             count++;
         }
         bool more = page->next[0] != '\0' && strlen(page->next) < sizeof(after);
@@ -73,14 +132,75 @@ int cmd_export_interchange(struct cli *cli, const char *format)
             break;
     }
     if (failed) {
-        safe_file_abort(&file);
+        cmd_ix_abort(&o);
         return cli_local("cannot write %s: %s", path, strerror(errno));
     }
-    if (safe_file_commit(&file, why, sizeof(why)) < 0)
-        return cli_local("%s", why);
+    if ((rc = cmd_ix_commit(&o)) != CLI_OK)
+        return rc;
+    /* With --out -, standard output is the export: the count goes to
+     * stderr. */
+    if (o.stdout_) {
+        fprintf(stderr, "exported %llu clients (%s)\n", (unsigned long long)count, format);
+        return CLI_OK;
+    }
     cmd_transfer_print_export(format, path, count, NULL, false);
     out_note("exported %llu clients to %s (%s)", (unsigned long long)count, path, format);
     return CLI_OK;
+}
+
+/* Whether head (NUL-terminated) holds word, ignoring ASCII case. */
+static bool cmd_ix_has(const char *head, const char *word)
+{
+    size_t n = strlen(word);
+    for (const char *p = head; *p != '\0'; p++)
+        if (strncasecmp(p, word, n) == 0)
+            return true;
+    return false;
+}
+
+static bool cmd_ix_ext(const char *path, const char *const *exts)
+{
+    const char *dot = strrchr(path, '.');
+    for (size_t i = 0; dot != NULL && exts[i] != NULL; i++)
+        if (strcasecmp(dot + 1, exts[i]) == 0)
+            return true;
+    return false;
+}
+
+const char *cmd_ix_detect(const char *path)
+{
+    static const char *const vcard_exts[] = {"vcf", "vcard", NULL};
+    static const char *const csv_exts[] = {"csv", "tsv", "txt", NULL};
+    char raw[4096];
+    FILE *in = fopen(path, "rb");
+    size_t n = in != NULL ? fread(raw, 1, sizeof(raw), in) : 0;
+    if (in != NULL)
+        fclose(in);
+    if (n >= 8 && memcmp(raw, "FOLIOBND", 8) == 0)
+        return "bundle";
+    /* The start of the file as text: UTF-16 as address books write it. */
+    size_t skip, len = n;
+    const char *utf16 = charset_utf16(raw, n, &skip);
+    char *text =
+        utf16 != NULL ? charset_to_utf8(utf16, raw + skip, (n - skip) & ~(size_t)1, &len) : NULL;
+    char head[sizeof(raw) * 3 + 4];
+    memcpy(head, text != NULL ? text : raw, len < sizeof(head) - 1 ? len : sizeof(head) - 1);
+    head[len < sizeof(head) - 1 ? len : sizeof(head) - 1] = '\0';
+    free(text);
+    bool nul = memchr(head, '\0', len < sizeof(head) - 1 ? len : 0) != NULL;
+    if (!nul && cmd_ix_has(head, "BEGIN:VCARD"))
+        return "vcard";
+    if (cmd_ix_ext(path, vcard_exts))
+        return "vcard";
+    if (cmd_ix_ext(path, csv_exts))
+        return "csv";
+    /* Text whose first line has a delimiter in it reads as a table. */
+    size_t first = strcspn(head, "\r\n");
+    if (!nul && n > 0 && first < len && memchr(head, ',', first) != NULL)
+        return "csv";
+    if (!nul && n > 0 && (memchr(head, ';', first) != NULL || memchr(head, '\t', first) != NULL))
+        return "csv";
+    return "bundle";
 }
 
 /* The whole file, at most CMD_IX_FILE_MAX bytes. */
@@ -133,16 +253,73 @@ static int cmd_ix_keep(struct cmd_ix_notes *all, struct arena *a, const Folio__I
     return 0;
 }
 
+/* Notes printed on a terminal before the summary; --errors has them all. */
+#define CMD_IX_NOTES_SHOWN 20
+
+/* A bar on a terminal's stderr as batches go: rows sent, created,
+ * skipped, refused. Scripts and --json get the answer alone. */
+static void cmd_ix_progress(const struct cli *cli, bool *shown, uint64_t done, uint64_t total,
+                            uint64_t created, uint64_t skipped, uint64_t refused)
+{
+    if (!isatty(STDERR_FILENO) || out_json() || cli_opt(cli, "--progress-json") != NULL ||
+        total == 0)
+        return;
+    char bar[21];
+    size_t filled = (size_t)(done * 20 / total);
+    for (size_t i = 0; i < 20; i++)
+        bar[i] = i < filled ? '#' : '.';
+    bar[20] = '\0';
+    fprintf(stderr, "\rimporting [%s] %llu of %llu rows: %llu created, %llu skipped, %llu refused",
+            bar, (unsigned long long)done, (unsigned long long)total, (unsigned long long)created,
+            (unsigned long long)skipped, (unsigned long long)refused);
+    fflush(stderr);
+    *shown = true;
+}
+
+/* Every note of the import as CSV (line, kind, message, client_id), for a
+ * spreadsheet. */
+static int cmd_ix_write_notes(const char *path, const struct cmd_ix_notes *all)
+{
+    struct safe_file file;
+    char why[PATH_MAX + 256];
+    if (safe_file_open(&file, path, why, sizeof(why)) < 0)
+        return cli_local("%s", why);
+    FILE *out = safe_file_stream(&file);
+    static const char *const header[] = {"line", "kind", "message", "client_id"};
+    bool failed = out == NULL || csv_file_write_row(out, header, 4) != 0;
+    for (size_t i = 0; i < all->n && !failed; i++) {
+        char line[16];
+        snprintf(line, sizeof(line), "%u", all->notes[i]->line);
+        const char *row[] = {line, all->notes[i]->kind, all->notes[i]->message,
+                             all->notes[i]->client_id};
+        failed = csv_file_write_row(out, row, 4) != 0;
+    }
+    if (failed) {
+        safe_file_abort(&file);
+        return cli_local("cannot write %s: %s", path, strerror(errno));
+    }
+    if (safe_file_commit(&file, why, sizeof(why)) < 0)
+        return cli_local("%s", why);
+    return CLI_OK;
+}
+
 int cmd_import_interchange(struct cli *cli, const char *format)
 {
     bool csv;
     if (!cmd_ix_format(format, &csv))
         return cli_usage(cli, "--format: bundle, csv or vcard");
-    if (cli_opt(cli, "--agent") != NULL || cli_opt(cli, "--allow-untrusted") != NULL ||
-        cli_opt(cli, "--allow-erased") != NULL)
-        return cli_usage(cli, "--agent, --allow-untrusted and --allow-erased go with the bundle "
-                              "format only");
+    if (cli_opt(cli, "--allow-untrusted") != NULL || cli_opt(cli, "--allow-erased") != NULL)
+        return cli_usage(cli,
+                         "--allow-untrusted and --allow-erased go with the bundle format only");
     bool dry_run = cli_opt(cli, "--dry-run") != NULL;
+    struct interchange_csv_options csv_opt = {.map = cli_opt(cli, "--map")};
+    const char *order = cli_opt(cli, "--date-order");
+    if (order != NULL && strcmp(order, "mdy") != 0 && strcmp(order, "dmy") != 0)
+        return cli_usage(cli, "--date-order: mdy or dmy, not \"%.20s\"", order);
+    if (order != NULL)
+        csv_opt.date_order = order[0];
+    if (!csv && (csv_opt.map != NULL || order != NULL))
+        return cli_usage(cli, "--map and --date-order go with the csv format only");
     const char *path = cli->args[0];
     char why[512];
     size_t len = 0;
@@ -151,15 +328,18 @@ int cmd_import_interchange(struct cli *cli, const char *format)
         return cli_local("%s", why);
     struct interchange ix;
     interchange_init(&ix);
-    int rc = csv ? interchange_read_csv(&ix, data, len, why, sizeof(why))
+    int rc = csv ? interchange_read_csv(&ix, data, len, &csv_opt, why, sizeof(why))
                  : interchange_read_vcard(&ix, data, len, why, sizeof(why));
     free(data);
     if (rc != 0) {
         interchange_free(&ix);
+        if (strncmp(why, "--map: ", 7) == 0)
+            return cli_usage(cli, "%s", why);
         return cli_local("%s: %s", path, why);
     }
     struct cmd_ix_notes all = {0};
-    uint64_t created = 0, skipped = 0, refused = 0;
+    uint64_t created = 0, updated = 0, skipped = 0, refused = 0;
+    bool bar = false;
     bool ok = true;
     for (size_t i = 0; i < ix.n_notes && ok; i++) {
         ok = cmd_ix_keep(&all, &ix.arena, ix.notes[i]) == 0;
@@ -177,14 +357,16 @@ int cmd_import_interchange(struct cli *cli, const char *format)
             n++;
         }
         struct folio_error err;
-        Folio__Response *r = folio_client_import(cli->connection, ix.clients + start,
-                                                 ix.lines + start, n, dry_run, &err);
+        Folio__Response *r = folio_client_import_fields(cli->connection, ix.clients + start,
+                                                        ix.lines + start, n, ix.fields, ix.n_fields,
+                                                        cli_opt(cli, "--agent"), dry_run, &err);
         if (r == NULL) {
             rc = cli_fail(&err);
             break;
         }
         const Folio__ClientImportResult *res = r->client_import;
         created += res->created;
+        updated += res->updated;
         skipped += res->skipped;
         for (size_t i = 0; i < res->n_notes && ok; i++) {
             ok = cmd_ix_keep(&all, &ix.arena, res->notes[i]) == 0;
@@ -193,16 +375,32 @@ int cmd_import_interchange(struct cli *cli, const char *format)
         folio_response_free(r);
         start += n;
         cmd_transfer_progress(cli, "importing", start, ix.n_clients);
+        cmd_ix_progress(cli, &bar, start, ix.n_clients, created, skipped, refused);
     }
+    if (bar)
+        fputc('\n', stderr);
     if (!ok)
         rc = cli_local("out of memory");
+    const char *errors = cli_opt(cli, "--errors");
+    if (rc == CLI_OK && errors != NULL)
+        rc = cmd_ix_write_notes(errors, &all);
     if (rc == CLI_OK) {
+        /* On a terminal a long list drowns the summary: the first notes,
+         * then where the rest are (or how to get them). */
+        size_t shown = all.n;
+        if (!out_json() && (errors != NULL || shown > CMD_IX_NOTES_SHOWN))
+            shown = errors != NULL ? 0 : CMD_IX_NOTES_SHOWN;
         const struct cmd_transfer_counts counts = {
-            created, skipped, refused, (const Folio__ImportNote *const *)all.notes, all.n};
+            created, updated, skipped, refused, (const Folio__ImportNote *const *)all.notes, shown};
         cmd_transfer_print_import(format, path, dry_run, NULL, &counts);
-        out_note("%s%llu created, %llu skipped as duplicates, %llu refused",
+        if (errors != NULL)
+            out_note("%zu notes written to %s", all.n, errors);
+        else if (shown < all.n)
+            out_hint("%zu more notes: --errors FILE writes them all", all.n - shown);
+        out_note("%s%llu created, %llu updated, %llu skipped as duplicates, %llu refused",
                  dry_run ? "dry run, nothing changed: " : "", (unsigned long long)created,
-                 (unsigned long long)skipped, (unsigned long long)refused);
+                 (unsigned long long)updated, (unsigned long long)skipped,
+                 (unsigned long long)refused);
     }
     free(all.notes);
     interchange_free(&ix);

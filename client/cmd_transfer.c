@@ -191,6 +191,7 @@ void cmd_transfer_print_import(const char *format, const char *file, bool dry_ru
          .label = bundle ? "clients added" : NULL,
          .type = OUT_UINT,
          .u = bundle ? res->clients_added : counts->added},
+        transfer_count("clients_updated", "clients updated", !bundle, bundle ? 0 : counts->updated),
         transfer_count("clients_skipped", "clients skipped", !bundle, bundle ? 0 : counts->skipped),
         transfer_count("clients_refused", "clients refused", !bundle, bundle ? 0 : counts->refused),
         transfer_count("clients_unchanged", "clients unchanged", bundle,
@@ -244,6 +245,8 @@ int cmd_export(struct cli *cli)
         return cli_usage(cli, "--format: bundle, csv or vcard");
     if (format != NULL)
         return cmd_export_interchange(cli, format);
+    if (cli_opt(cli, "--excel") != NULL || cli_opt(cli, "--vcard-version") != NULL)
+        return cli_usage(cli, "--excel and --vcard-version go with csv and vcard only");
     const char *out = cli_opt(cli, "--out");
     const char *ids[CLI_MAX_REPEATS];
     size_t n_ids = cli_opt_all(cli, "--client", ids, CLI_MAX_REPEATS);
@@ -252,6 +255,8 @@ int cmd_export(struct cli *cli)
     size_t len = strlen(out);
     if (len == 0 || len > CLI_ARG_MAX)
         return cli_usage(cli, "--out: a file name");
+    if (cli_out_may_write(cli, out) != CLI_OK)
+        return CLI_USAGE;
     int rc = cli_connect_session(cli, NULL);
     if (rc != CLI_OK)
         return rc;
@@ -288,8 +293,14 @@ int cmd_import(struct cli *cli)
     const char *format = transfer_format(cli, &bad);
     if (bad)
         return cli_usage(cli, "--format: bundle, csv or vcard");
+    /* Without --format, the file says what it is. */
+    if (cli_opt(cli, "--format") == NULL && strcmp(cmd_ix_detect(cli->args[0]), "bundle") != 0)
+        format = cmd_ix_detect(cli->args[0]);
     if (format != NULL)
         return cmd_import_interchange(cli, format);
+    if (cli_opt(cli, "--map") != NULL || cli_opt(cli, "--date-order") != NULL ||
+        cli_opt(cli, "--errors") != NULL)
+        return cli_usage(cli, "--map, --date-order and --errors go with csv and vcard only");
     const char *path = cli->args[0];
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     struct stat st;

@@ -21,5 +21,13 @@
 Folio__Response *folio_client_import(struct folio_connection *c, Folio__Client *const *clients,
                                      const uint32_t *lines, size_t n, bool dry_run,
                                      struct folio_error *err);
+/* The same, with the Client fields the file holds (what a row naming a
+ * client of the portfolio by id updates) and the agent whose portfolio it
+ * is (NULL: the caller's own; admins name an agent of theirs). */
+Folio__Response *folio_client_import_fields(struct folio_connection *c,
+                                            Folio__Client *const *clients, const uint32_t *lines,
+                                            size_t n, char *const *fields, size_t n_fields,
+                                            const char *agent, bool dry_run,
+                                            struct folio_error *err);
 
 #endif

@@ -38,6 +38,18 @@ Folio__Response *folio_client_list_sorted(struct folio_connection *c, uint32_t l
     return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_CLIENTS, err);
 }
 
+Folio__Response *folio_client_list_agent(struct folio_connection *c, uint32_t limit,
+                                         const char *after, const char *agent, const char *reason,
+                                         struct folio_error *err)
+{
+    Folio__ClientList op = FOLIO__CLIENT_LIST__INIT;
+    op.limit = limit;
+    op.after = folio_text(after);
+    op.agent = folio_text(agent);
+    op.reason = folio_text(reason);
+    return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_CLIENTS, err);
+}
+
 Folio__Response *folio_client_find(struct folio_connection *c, const char *text, uint32_t limit,
                                    const char *after, bool firm, bool firm_admin_read,
                                    struct folio_error *err)

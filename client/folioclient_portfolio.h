@@ -23,6 +23,11 @@ Folio__Response *folio_client_list(struct folio_connection *c, uint32_t limit, c
 Folio__Response *folio_client_list_sorted(struct folio_connection *c, uint32_t limit,
                                           const char *after, const char *sort, bool reverse,
                                           struct folio_error *err);
+/* An agent's portfolio, for an admin's export of it (name order): agent
+ * names it, reason says why (audited with the first page). */
+Folio__Response *folio_client_list_agent(struct folio_connection *c, uint32_t limit,
+                                         const char *after, const char *agent, const char *reason,
+                                         struct folio_error *err);
 /* client find: text 1 to 200 bytes; firm (a firm-admin) searches every
  * agent's clients, answered with ids and owners unless firm_admin_read. */
 Folio__Response *folio_client_find(struct folio_connection *c, const char *text, uint32_t limit,

@@ -418,7 +418,7 @@ static const struct cli_opt watch_opts[] = {
 };
 
 static const struct cli_opt export_opts[] = {
-    {"--out", "FILE", "where to write the export", true, false},
+    {"--out", "FILE", "where to write the export; - for standard output (CSV, vCard)", true, false},
     {"--agent", "NAME", "export this agent's portfolio (admins; default: your own)", false, false},
     {"--client", "ID", "export only this client (repeat for more; default: all)", false, true},
     {"--release", NULL,
@@ -430,6 +430,13 @@ static const struct cli_opt export_opts[] = {
      "                      then; kept in the audit)",
      false, false},
     {"--format", "FORMAT", "bundle (signed, the default), csv or vcard", false, false},
+    {"--force", NULL, "replace FILE when it exists", false, false},
+    {"--excel", NULL,
+     "CSV for Excel: a byte order mark and ; between fields (the list\n"
+     "                      separator where the decimal mark is a comma)",
+     false, false},
+    {"--vcard-version", "VERSION", "vCard: 4.0 (the default) or 3.0, what most phones read", false,
+     false},
     {NULL, NULL, NULL, false, false},
 };
 
@@ -444,9 +451,24 @@ static const struct cli_opt import_opts[] = {
      "bring back clients erased here (firm-admin, audited; default:\n"
      "                      skip them)",
      false, false},
-    {"--format", "FORMAT", "bundle (the default), csv or vcard", false, false},
+    {"--format", "FORMAT",
+     "bundle, csv or vcard (default: what the file holds, then its\n"
+     "                      extension)",
+     false, false},
     {"--dry-run", NULL, "check and count, change nothing", false, false},
+    {"--errors", "FILE",
+     "CSV and vCard: write every note (refused rows, fields left out,\n"
+     "                      duplicates) to FILE as CSV; print the summary only",
+     false, false},
     {"--strict", NULL, "CSV and vCard: exit 5 when some rows were refused", false, false},
+    {"--map", "HEADER=FIELD,...",
+     "CSV: read these columns as these fields (first_name, last_name,\n"
+     "                      phone, mobile, email, birth_date, city, ... or - to skip)",
+     false, false},
+    {"--date-order", "ORDER",
+     "CSV: mdy (12/28/1969) or dmy (28/12/1969) for dates with / . or -\n"
+     "                      (default: day first after a day over 12 or with dots)",
+     false, false},
     {"--progress-json", NULL,
      "JSON lines on stdout as the import goes, {\"progress\":{...}},\n"
      "                      then the answer on a line of its own (implies --json)",
@@ -665,8 +687,13 @@ static const struct cli_cmd commands[] = {
      "anything changes, then applied in batches, each client whole; if it\n"
      "stops midway, importing it again adds the rest and changes nothing\n"
      "else. CSV rows and vCards become new clients; likely duplicates are\n"
-     "reported and exact ones skipped; refused rows are listed, and exit 5\n"
-     "with --strict.\n",
+     "reported and exact ones skipped. A row or card is refused only when it\n"
+     "has no name; a value that cannot be kept is left out with a note. CSV\n"
+     "exports of Google Contacts, Outlook (English, German, Spanish,\n"
+     "Norwegian, French), Thunderbird, Apple and LinkedIn are read by their\n"
+     "headers, with , ; or tab between fields, in UTF-8, UTF-16 or\n"
+     "windows-1252; vCard 2.1, 3.0 and 4.0 as phones and mail programs\n"
+     "write them. Refused rows are listed, and exit 5 with --strict.\n",
      import_opts, cmd_import},
     {"bundle verify", "FILE", 1, 0, "check a bundle's digest and signature (offline)", NULL, NULL,
      cmd_bundle_verify},

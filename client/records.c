@@ -134,6 +134,17 @@ size_t rec_bucket(const void *list, size_t i, struct out_field *f)
     return 2;
 }
 
+static size_t phone_detail_item(const void *list, size_t i, struct out_field *f)
+{
+    const Folio__PhoneDetail *d = ((Folio__PhoneDetail *const *)list)[i];
+    f[0] = (struct out_field)OUT_S("number", "number", d->number);
+    f[1] =
+        (struct out_field){.key = "type", .label = "type", .type = OUT_NSTR, .s = maybe(d->type)};
+    f[2] = (struct out_field){
+        .key = "extension", .label = "extension", .type = OUT_NSTR, .s = maybe(d->extension)};
+    return 3;
+}
+
 static size_t purchase_item(const void *list, size_t i, struct out_field *f)
 {
     const Folio__Purchase *p = ((Folio__Purchase *const *)list)[i];
@@ -184,11 +195,23 @@ size_t rec_client(const void *list, size_t i, struct out_field *f)
         OUT_S("city", "city", c->city),
         {.key = "region", .label = "region", .card_only = true, .type = OUT_STR, .s = c->region},
         {.key = "country", .label = "country", .card_only = true, .type = OUT_STR, .s = c->country},
+        {.key = "postal_code",
+         .label = "postal code",
+         .card_only = true,
+         .type = OUT_STR,
+         .s = c->postal_code},
         {.key = "phones",
          .label = "phone",
          .type = OUT_STRS,
          .strs = (const char *const *)c->phones,
          .n = c->n_phones},
+        {.key = "phone_details",
+         .label = "phone details",
+         .card_only = true,
+         .type = OUT_LIST,
+         .n = c->n_phone_details,
+         .list = c->phone_details,
+         .item = phone_detail_item},
         {.key = "emails",
          .label = "e-mail",
          .type = OUT_STRS,
@@ -235,6 +258,12 @@ size_t rec_client(const void *list, size_t i, struct out_field *f)
          .card_only = true,
          .type = OUT_STR,
          .s = c->employment},
+        {.key = "organisation",
+         .label = "organisation",
+         .card_only = true,
+         .type = OUT_STR,
+         .s = c->organisation},
+        {.key = "title", .label = "title", .card_only = true, .type = OUT_STR, .s = c->title},
         {.key = "purchases",
          .label = "purchases",
          .card_only = true,

@@ -155,8 +155,36 @@ static int csv_file_no_space(unsigned char c)
     return 0;
 }
 
+char csv_file_delimiter(const char *data, size_t len)
+{
+    size_t counts[3] = {0, 0, 0};
+    static const char delims[3] = {',', ';', '\t'};
+    bool quoted = false;
+    unsigned lines = 0;
+    for (size_t i = 0; i < len && i < 16384 && lines < 8; i++) {
+        char c = data[i];
+        if (c == '"')
+            quoted = !quoted;
+        else if (c == '\n' && !quoted)
+            lines++;
+        for (size_t k = 0; k < 3 && !quoted; k++)
+            counts[k] += c == delims[k];
+    }
+    size_t best = 0;
+    for (size_t k = 1; k < 3; k++)
+        if (counts[k] > counts[best])
+            best = k;
+    return delims[best];
+}
+
 int csv_file_read(const char *data, size_t len, csv_file_row_fn fn, void *ctx, char *err,
                   size_t err_size)
+{
+    return csv_file_read_delim(data, len, ',', fn, ctx, err, err_size);
+}
+
+int csv_file_read_delim(const char *data, size_t len, char delim, csv_file_row_fn fn, void *ctx,
+                        char *err, size_t err_size)
 {
     struct csv_file_reader r = {.fn = fn, .ctx = ctx, .line = 1, .err = err, .err_size = err_size};
     if (err_size > 0)
@@ -169,6 +197,7 @@ int csv_file_read(const char *data, size_t len, csv_file_row_fn fn, void *ctx, c
         return -1;
     }
     csv_set_space_func(&p, csv_file_no_space);
+    csv_set_delim(&p, (unsigned char)delim);
     size_t i = 0;
     if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
         i = 3;
@@ -198,12 +227,12 @@ int csv_file_read(const char *data, size_t len, csv_file_row_fn fn, void *ctx, c
     return r.stop;
 }
 
-static bool csv_file_needs_quotes(const char *s)
+static bool csv_file_needs_quotes(const char *s, char delim)
 {
     size_t len = strlen(s);
     if (len > 0 && (s[0] == ' ' || s[0] == '\t' || s[len - 1] == ' ' || s[len - 1] == '\t'))
         return true;
-    return strpbrk(s, ",\"\r\n") != NULL;
+    return strpbrk(s, "\"\r\n") != NULL || strchr(s, delim) != NULL;
 }
 
 /* A spreadsheet runs a cell that starts with one of these as a formula
@@ -213,31 +242,43 @@ static bool csv_file_needs_quotes(const char *s)
  * reader can take exactly one off and every value reads back unchanged. */
 static bool csv_file_needs_guard(const char *s)
 {
-    return s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL;
+    return s[0] != '\0' && (strchr("=+-@\t\r", s[0]) != NULL || s[0] == CSV_FILE_GUARD);
 }
 
-static int csv_file_write_field(FILE *out, const char *s)
+static int csv_file_write_field(FILE *out, const char *s, char delim)
 {
-    bool quoted = csv_file_needs_quotes(s);
-    if (quoted && fputc('"', out) == EOF)
-        return -1;
-    if ((csv_file_needs_guard(s) || s[0] == CSV_FILE_GUARD) && fputc(CSV_FILE_GUARD, out) == EOF)
-        return -1;
-    for (; *s != '\0'; s++)
-        if ((quoted && *s == '"' && fputc('"', out) == EOF) || fputc(*s, out) == EOF)
+    bool guard = csv_file_needs_guard(s);
+    if (!csv_file_needs_quotes(s, delim)) {
+        if (guard && fputc(CSV_FILE_GUARD, out) == EOF)
             return -1;
-    if (quoted && fputc('"', out) == EOF)
+        return fputs(s, out) == EOF ? -1 : 0;
+    }
+    if (!guard)
+        return csv_fwrite2(out, s, strlen(s), '"') == 0 ? 0 : -1;
+    /* The guard goes inside the quotes, where the reader looks for it. */
+    size_t len = strlen(s);
+    char *guarded = malloc(len + 2);
+    if (guarded == NULL)
         return -1;
-    return 0;
+    guarded[0] = CSV_FILE_GUARD;
+    memcpy(guarded + 1, s, len + 1);
+    int rc = csv_fwrite2(out, guarded, len + 1, '"') == 0 ? 0 : -1;
+    free(guarded);
+    return rc;
+}
+
+int csv_file_write_row_delim(FILE *out, char delim, const char *const *fields, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0 && fputc(delim, out) == EOF)
+            return -1;
+        if (csv_file_write_field(out, fields[i] != NULL ? fields[i] : "", delim) != 0)
+            return -1;
+    }
+    return fputs("\r\n", out) == EOF ? -1 : 0;
 }
 
 int csv_file_write_row(FILE *out, const char *const *fields, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        if (i > 0 && fputc(',', out) == EOF)
-            return -1;
-        if (csv_file_write_field(out, fields[i] != NULL ? fields[i] : "") != 0)
-            return -1;
-    }
-    return fputs("\r\n", out) == EOF ? -1 : 0;
+    return csv_file_write_row_delim(out, ',', fields, n);
 }

@@ -33,6 +33,14 @@ typedef int (*csv_file_row_fn)(void *ctx, char *const *fields, size_t n, uint32_
  * err ("line 12: field is not valid UTF-8"). */
 int csv_file_read(const char *data, size_t len, csv_file_row_fn fn, void *ctx, char *err,
                   size_t err_size);
+/* The same with another field delimiter (';' from a spreadsheet in a
+ * locale with decimal commas, '\t'). */
+int csv_file_read_delim(const char *data, size_t len, char delim, csv_file_row_fn fn, void *ctx,
+                        char *err, size_t err_size);
+
+/* The delimiter a file uses: of ',', ';' and tab, the one found most often
+ * outside quotes in its first lines (',' when none is). */
+char csv_file_delimiter(const char *data, size_t len);
 
 /* Written before a cell a spreadsheet would take for a formula (one that
  * starts with =, +, -, @, tab or CR) and before a cell that starts with it
@@ -41,10 +49,14 @@ int csv_file_read(const char *data, size_t len, csv_file_row_fn fn, void *ctx, c
 #define CSV_FILE_GUARD '\''
 
 /* Writes one row ending in CRLF, quoting a field only when it needs it
- * (comma, quote, CR, LF, or leading/trailing space) and doubling its quotes,
- * and guarding formula-like cells with CSV_FILE_GUARD. NULL fields are
- * empty. Returns 0, or -1 when the stream failed. */
+ * (comma, quote, CR, LF, or leading/trailing space; libcsv's csv_fwrite2
+ * quotes it and doubles its quotes), and guarding formula-like cells with
+ * CSV_FILE_GUARD. NULL fields are empty. Returns 0, or -1 when the stream
+ * failed. */
 int csv_file_write_row(FILE *out, const char *const *fields, size_t n);
+/* The same with another delimiter (';' for a spreadsheet in a locale with
+ * decimal commas), quoting a field that holds it. */
+int csv_file_write_row_delim(FILE *out, char delim, const char *const *fields, size_t n);
 
 /* True when s[0..len) is valid UTF-8 (no overlong forms, no surrogates). */
 bool csv_file_utf8_valid(const char *s, size_t len);

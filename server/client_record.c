@@ -21,12 +21,13 @@
 
 #define STR(x) VALIDATE_STR(x)
 
-#define CLIENT_PHONE_MIN 3
-#define CLIENT_PHONE_MAX 32
-#define CLIENT_EMAIL_MAX 254
-#define CLIENT_LIFE_MAX  40
-#define CLIENT_YEAR_MIN  1900
-#define CLIENT_YEAR_MAX  9999
+#define CLIENT_PHONE_MIN     3
+#define CLIENT_PHONE_MAX     FOLIO_PHONE_MAX
+#define CLIENT_EMAIL_MAX     FOLIO_EMAIL_MAX
+#define CLIENT_PHONE_EXT_MAX FOLIO_PHONE_EXT_MAX
+#define CLIENT_LIFE_MAX      40
+#define CLIENT_YEAR_MIN      1900
+#define CLIENT_YEAR_MAX      9999
 
 #define TEXT_MSGS VALIDATE_MSGS
 
@@ -37,6 +38,10 @@ static const struct validate_msgs street_msgs = TEXT_MSGS("street", CLIENT_TEXT_
 static const struct validate_msgs city_msgs = TEXT_MSGS("city", CLIENT_TEXT_MAX);
 static const struct validate_msgs region_msgs = TEXT_MSGS("region", CLIENT_TEXT_MAX);
 static const struct validate_msgs employment_msgs = TEXT_MSGS("employment", CLIENT_TEXT_MAX);
+static const struct validate_msgs postal_code_msgs =
+    TEXT_MSGS("postal_code", CLIENT_POSTAL_CODE_MAX);
+static const struct validate_msgs organisation_msgs = TEXT_MSGS("organisation", CLIENT_TEXT_MAX);
+static const struct validate_msgs title_msgs = TEXT_MSGS("title", CLIENT_TEXT_MAX);
 static const struct validate_msgs notes_msgs = TEXT_MSGS("notes", CLIENT_NOTES_MAX);
 static const struct validate_msgs purchase_kind_msgs = TEXT_MSGS("purchases", CLIENT_TEXT_MAX);
 static const struct validate_msgs purchase_note_msgs = TEXT_MSGS("purchases", CLIENT_NOTES_MAX);
@@ -153,6 +158,24 @@ int client_age(const char *birth_date, const char *today)
     return age;
 }
 
+bool client_birthday_yearless(const char *birth_date, int *month, int *day)
+{
+    if (birth_date == NULL || strlen(birth_date) != 7 || birth_date[0] != '-' ||
+        birth_date[1] != '-' || birth_date[4] != '-' || !is_digit(birth_date[2]) ||
+        !is_digit(birth_date[3]) || !is_digit(birth_date[5]) || !is_digit(birth_date[6]))
+        return false;
+    int m = (birth_date[2] - '0') * 10 + (birth_date[3] - '0');
+    int d = (birth_date[5] - '0') * 10 + (birth_date[6] - '0');
+    /* A leap year holds every month-day there is. */
+    if (m < 1 || m > 12 || d < 1 || d > calendar_days_in_month(2000, m))
+        return false;
+    if (month != NULL)
+        *month = m;
+    if (day != NULL)
+        *day = d;
+    return true;
+}
+
 /* ---------------------------------------------------------------- validation */
 
 static const char *phone_check(const char *p)
@@ -169,6 +192,40 @@ static const char *phone_check(const char *p)
             return "phones: only digits, spaces and + - ( )";
     }
     return digit ? NULL : "phones: a number needs digits";
+}
+
+/* Details of phones the record has, one per number, of a known type, with
+ * an extension of digits. Details of numbers not among the phones are
+ * dropped (in place) rather than refused: element edits remove phones
+ * without knowing about details. */
+static const char *phone_details_check(Folio__Client *c)
+{
+    if (c->n_phone_details > CLIENT_PHONES_MAX)
+        return "phone_details: at most " STR(CLIENT_PHONES_MAX);
+    size_t kept = 0;
+    for (size_t i = 0; i < c->n_phone_details; i++) {
+        Folio__PhoneDetail *d = c->phone_details[i];
+        bool known = false;
+        for (size_t k = 0; k < c->n_phones && !known; k++)
+            known = strcmp(c->phones[k], d->number) == 0;
+        if (!known)
+            continue;
+        for (size_t k = 0; k < kept; k++)
+            if (strcmp(c->phone_details[k]->number, d->number) == 0)
+                return "phone_details: one for each phone";
+        if (d->type[0] != '\0' && strcmp(d->type, "mobile") != 0 && strcmp(d->type, "home") != 0 &&
+            strcmp(d->type, "work") != 0 && strcmp(d->type, "fax") != 0)
+            return "phone_details: a type is mobile, home, work or fax";
+        size_t len = strnlen(d->extension, CLIENT_PHONE_EXT_MAX + 1);
+        if (len > CLIENT_PHONE_EXT_MAX)
+            return "phone_details: an extension has at most " STR(CLIENT_PHONE_EXT_MAX) " digits";
+        for (size_t k = 0; k < len; k++)
+            if (!is_digit(d->extension[k]))
+                return "phone_details: an extension is digits";
+        c->phone_details[kept++] = d;
+    }
+    c->n_phone_details = kept;
+    return NULL;
 }
 
 static const char *email_check(char *e)
@@ -216,7 +273,7 @@ static const char *contacts_check(Folio__Client *c)
     }
     if (c->preferred_channel[0] != '\0' && !IN_LIST(c->preferred_channel, client_channels))
         return "preferred_channel: one of email, phone, sms, post";
-    return NULL;
+    return phone_details_check(c);
 }
 
 static const char *family_check(const Folio__Client *c)
@@ -312,8 +369,9 @@ const char *client_validate(Folio__Client *c)
         return "owner_id: no owner";
     const char *why = validate_field(c->name, CLIENT_NAME_MAX, true, &name_msgs);
     if (why == NULL && c->birth_date[0] != '\0' &&
-        calendar_parse_date(c->birth_date, NULL, NULL, NULL) != 0)
-        why = "birth_date: not a real date";
+        calendar_parse_date(c->birth_date, NULL, NULL, NULL) != 0 &&
+        !client_birthday_yearless(c->birth_date, NULL, NULL))
+        why = "birth_date: not a real date (YYYY-MM-DD, or --MM-DD without the year)";
     if (why == NULL)
         why = contacts_check(c);
     if (why == NULL)
@@ -330,6 +388,12 @@ const char *client_validate(Folio__Client *c)
         why = income_check(c);
     if (why == NULL)
         why = validate_field(c->employment, CLIENT_TEXT_MAX, false, &employment_msgs);
+    if (why == NULL)
+        why = validate_field(c->postal_code, CLIENT_POSTAL_CODE_MAX, false, &postal_code_msgs);
+    if (why == NULL)
+        why = validate_field(c->organisation, CLIENT_TEXT_MAX, false, &organisation_msgs);
+    if (why == NULL)
+        why = validate_field(c->title, CLIENT_TEXT_MAX, false, &title_msgs);
     if (why == NULL)
         why = purchases_check(c);
     if (why == NULL && c->n_tags > CLIENT_TAGS_MAX)
@@ -383,7 +447,9 @@ const char *client_validate_typed(const Folio__Client *c, const struct client_ru
 {
     if (only_blanks(c->name))
         return "name: more than spaces";
-    int age = c->birth_date[0] != '\0' ? client_age(c->birth_date, rules->today) : 0;
+    int age = c->birth_date[0] != '\0' && !client_birthday_yearless(c->birth_date, NULL, NULL)
+                  ? client_age(c->birth_date, rules->today)
+                  : 0;
     if (age < 0)
         return "birth_date: after today";
     for (size_t i = 0; i < c->n_emails; i++) {
@@ -525,6 +591,10 @@ static const char *const client_settable[] = {
     "consent",
     "notes",
     "contact_interval_days",
+    "postal_code",
+    "organisation",
+    "title",
+    "phone_details",
 };
 
 static char **copy_strings(char *const *src, size_t n, struct arena *arena, bool *ok)
@@ -575,6 +645,27 @@ static bool history_append(Folio__Client *c, int64_t cents, const char *currency
     c->income_history = list;
     c->n_income_history = keep + 1;
     return true;
+}
+
+static bool copy_phone_details(Folio__Client *s, const Folio__Client *ch, struct arena *arena)
+{
+    size_t n = ch->n_phone_details;
+    Folio__PhoneDetail **out = n == 0 ? NULL : arena_calloc(arena, n, sizeof(*out));
+    if (n > 0 && out == NULL)
+        return false;
+    bool ok = true;
+    for (size_t i = 0; i < n && ok; i++) {
+        out[i] = arena_alloc(arena, sizeof(*out[i]));
+        if (out[i] == NULL)
+            return false;
+        folio__phone_detail__init(out[i]);
+        out[i]->number = copy_string(ch->phone_details[i]->number, arena, &ok);
+        out[i]->type = copy_string(ch->phone_details[i]->type, arena, &ok);
+        out[i]->extension = copy_string(ch->phone_details[i]->extension, arena, &ok);
+    }
+    s->phone_details = out;
+    s->n_phone_details = ok ? n : 0;
+    return ok;
 }
 
 static bool apply_field(Folio__Client *s, const Folio__Client *ch, const char *f,
@@ -640,6 +731,14 @@ static bool apply_field(Folio__Client *s, const Folio__Client *ch, const char *f
         s->notes = copy_string(ch->notes, arena, &ok);
     } else if (strcmp(f, "contact_interval_days") == 0) {
         s->contact_interval_days = ch->contact_interval_days;
+    } else if (strcmp(f, "postal_code") == 0) {
+        s->postal_code = copy_string(ch->postal_code, arena, &ok);
+    } else if (strcmp(f, "organisation") == 0) {
+        s->organisation = copy_string(ch->organisation, arena, &ok);
+    } else if (strcmp(f, "title") == 0) {
+        s->title = copy_string(ch->title, arena, &ok);
+    } else if (strcmp(f, "phone_details") == 0) {
+        ok = copy_phone_details(s, ch, arena);
     }
     return ok;
 }
@@ -1332,14 +1431,37 @@ const char *client_merge_fill(Folio__Client *keep, const Folio__Client *other, s
     MERGE_FILL(keep, other, birth_date);
     MERGE_FILL(keep, other, preferred_channel);
     MERGE_FILL(keep, other, employment);
+    MERGE_FILL(keep, other, organisation);
+    MERGE_FILL(keep, other, title);
     MERGE_FILL(keep, other, notes);
     /* An address is one thing: half of one and half of another is nobody's. */
     if (keep->street[0] == '\0' && keep->city[0] == '\0' && keep->region[0] == '\0' &&
-        keep->country[0] == '\0') {
+        keep->country[0] == '\0' && keep->postal_code[0] == '\0') {
         keep->street = other->street;
         keep->city = other->city;
         keep->region = other->region;
         keep->country = other->country;
+        keep->postal_code = other->postal_code;
+    }
+    /* The details of other's phones come along with them, unless keep says
+     * something of the same number. */
+    if (other->n_phone_details > 0) {
+        Folio__PhoneDetail **all =
+            arena_calloc(arena, keep->n_phone_details + other->n_phone_details, sizeof(*all));
+        if (all == NULL)
+            return NO_MEMORY;
+        size_t n = keep->n_phone_details;
+        if (n > 0)
+            memcpy(all, keep->phone_details, n * sizeof(*all));
+        for (size_t i = 0; i < other->n_phone_details; i++) {
+            bool known = false;
+            for (size_t k = 0; k < n && !known; k++)
+                known = strcmp(all[k]->number, other->phone_details[i]->number) == 0;
+            if (!known)
+                all[n++] = other->phone_details[i];
+        }
+        keep->phone_details = all;
+        keep->n_phone_details = n;
     }
     if (keep->marital_status_typed == FOLIO__MARITAL_STATUS__MARITAL_UNSPECIFIED)
         keep->marital_status = keep->marital_status_typed = other->marital_status_typed;

@@ -18,13 +18,14 @@
 #include "iso_codes.h"
 #include "wire_limits.h"
 
-#define CLIENT_NAME_MAX             200
-#define CLIENT_TEXT_MAX             200 /* street, city, region, employment, kinds */
+#define CLIENT_NAME_MAX             FOLIO_NAME_MAX
+#define CLIENT_TEXT_MAX             FOLIO_TEXT_MAX /* street, city, region, employment, kinds */
 #define CLIENT_NOTES_MAX            FOLIO_NOTES_MAX
-#define CLIENT_PHONES_MAX           8
-#define CLIENT_EMAILS_MAX           8
-#define CLIENT_TAGS_MAX             32
-#define CLIENT_TAG_MAX              64
+#define CLIENT_POSTAL_CODE_MAX      FOLIO_POSTAL_CODE_MAX
+#define CLIENT_PHONES_MAX           FOLIO_PHONES_MAX
+#define CLIENT_EMAILS_MAX           FOLIO_EMAILS_MAX
+#define CLIENT_TAGS_MAX             FOLIO_TAGS_MAX
+#define CLIENT_TAG_MAX              FOLIO_TAG_MAX
 #define CLIENT_CHILDREN_MAX         FOLIO_CHILDREN_MAX
 #define CLIENT_HISTORY_MAX          240 /* income changes kept */
 #define CLIENT_PURCHASES_MAX        500
@@ -40,9 +41,14 @@
  * 1 March in years without one. */
 int client_age(const char *birth_date, const char *today);
 
+/* Whether birth_date is a birthday without its year, "--MM-DD" (a real
+ * month-day; 29 February included), and its parts (each may be NULL). */
+bool client_birthday_yearless(const char *birth_date, int *month, int *day);
+
 /* Checks every field of a record the way it will be stored (after the server
  * filled id, owner and times). Lower-cases emails and tags, upper-cases
- * country and currency in place. */
+ * country and currency in place, and drops the phone details of numbers the
+ * record no longer has (a phone removed takes its details with it). */
 const char *client_validate(Folio__Client *client);
 
 /* What typed records are held to beyond client_validate: rules added after
@@ -154,10 +160,11 @@ const char *client_household_set(Folio__Client *c, const char *other_id, const c
 bool client_household_remove(Folio__Client *c, const char *other_id);
 
 /* One record from two of the same person (client merge): keep takes
- * other's phones, e-mails and tags it lacks, its typed purchases, and every
- * field keep leaves empty (birth date, channel, employment, notes, the
- * address as a whole, typed marital status, children, contact interval,
- * consent when keep gives none, typed income); keep's created_at becomes
+ * other's phones (with their details), e-mails and tags it lacks, its
+ * typed purchases, and every field keep leaves empty (birth date, channel,
+ * employment, organisation, title, notes, the address as a whole, typed
+ * marital status, children, contact interval, consent when keep gives
+ * none, typed income); keep's created_at becomes
  * the earlier. Call with both stripped of what their timelines derive
  * (client_timeline_replay to an empty timeline), then replay the joined
  * timeline. NULL, or why not (a list over its bound, naming the field).

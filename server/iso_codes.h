@@ -20,19 +20,45 @@
 #define ISO_CODES_FILE_MAX    (1024 * 1024)
 #define ISO_CODES_ENTRIES_MAX 1024
 
+/* Country names, as address books and spreadsheets write them: the
+ * English name, official and common names and alpha-3 code of the JSON
+ * list, and the names of the package's translations (iso_3166-1.mo of
+ * ISO_CODES_LANGUAGES under the locale directory beside it), folded for
+ * comparison (case, accents, spaces and punctuation do not count). */
+#define ISO_CODES_NAMES_MAX 16384
+#define ISO_CODES_NAME_MAX  63 /* bytes of a folded name kept */
+#define ISO_CODES_LANGUAGES                                                                        \
+    "de", "es", "fr", "nb", "nn", "da", "sv", "fi", "it", "pt", "pt_BR", "nl", "pl", "cs", "tr",   \
+        "el", "ru", "uk", "ja", "zh_CN", "zh_TW", "ko", "ar", "he"
+
+struct iso_country_name {
+    char name[ISO_CODES_NAME_MAX + 1]; /* folded */
+    char code[3];
+};
+
 struct iso_codes {
     char countries[ISO_CODES_ENTRIES_MAX][3]; /* upper-case, sorted, unique */
     size_t n_countries;
+    struct iso_country_name names[ISO_CODES_NAMES_MAX]; /* sorted by name */
+    size_t n_names;
     char currencies[ISO_CODES_ENTRIES_MAX][4];
     size_t n_currencies;
 };
 
-/* Fills *t from the two files in dir. 0, or -1 with why (naming the file
- * and, when it is missing, the package) in why[why_len]. */
+/* Fills *t from the two files in dir, and the names of countries from the
+ * country file and the translations found in dir/../../locale (the
+ * package's layout: /usr/share/iso-codes/json, /usr/share/locale); a
+ * translation that is missing or damaged is skipped. 0, or -1 with why
+ * (naming the file and, when it is missing, the package) in why[why_len]. */
 int iso_codes_load(struct iso_codes *t, const char *dir, char *why, size_t why_len);
 
 /* Whether code (upper-case, as stored) is a known country or currency. */
 bool iso_codes_country(const struct iso_codes *t, const char *code);
 bool iso_codes_currency(const struct iso_codes *t, const char *code);
+
+/* The alpha-2 code of a country as people write it: its code (any case,
+ * alpha-2 or alpha-3) or a name in English or one of the languages loaded
+ * ("Norway", "Norwegen", "Noruega", "NOR", "no"). NULL when none. */
+const char *iso_codes_country_find(const struct iso_codes *t, const char *text);
 
 #endif

@@ -53,7 +53,8 @@
     X(AUDIT_QUERY, audit_query, ADMIN, HEAVY_READ, op_audit_query_read, NULL, NULL, NULL) \
     X(CLIENT_ADD, client_add, AGENT, NONE, NULL, NULL, op_client_add_write, NULL) \
     X(CLIENT_GET, client_get, SESSION, NONE, op_client_get_read, NULL, op_client_get_write, NULL) \
-    X(CLIENT_LIST, client_list, SESSION, HEAVY_READ, op_client_list_read, NULL, NULL, NULL) \
+    X(CLIENT_LIST, client_list, SESSION, HEAVY_READ, op_client_list_read, NULL, \
+      op_client_list_write, NULL) \
     X(CLIENT_UPDATE, client_update, SESSION, NONE, NULL, NULL, op_client_update_write, NULL) \
     X(CLIENT_ERASE, client_erase, SESSION, NONE, NULL, NULL, op_client_erase_write, NULL) \
     X(CLIENT_HISTORY, client_history, SESSION, NONE, op_client_history_read, NULL, NULL, NULL) \
@@ -102,7 +103,7 @@
       op_import_commit_pool, op_import_commit_write, op_import_commit_finish) \
     X(RESTORE_TRANSFERRED, restore_transferred, FIRM_ADMIN, NONE, NULL, \
       NULL, op_restore_transferred_write, NULL) \
-    X(CLIENT_IMPORT, client_import, AGENT, NONE, NULL, NULL, op_client_import_write, NULL) \
+    X(CLIENT_IMPORT, client_import, SESSION, NONE, NULL, NULL, op_client_import_write, NULL) \
     X(STATS_GET, stats_get, FIRM_ADMIN, NONE, op_stats_get_read, NULL, NULL, NULL) \
     X(CLIENT_FIND, client_find, SESSION, HEAVY_READ, op_client_find_read, \
       NULL, op_client_find_write, NULL) \
@@ -340,6 +341,10 @@ void op_backup_pool(struct request *req);
 int op_backup_write(struct request *req, MDB_txn *txn);
 
 /* op_transfer.c */
+/* The agent whose portfolio an export or import concerns: the caller itself
+ * when name is empty (an agent), else the named agent, in the caller's
+ * scope (access_portfolio). 0 with *out, or the request failed. */
+int op_transfer_agent(struct request *req, MDB_txn *txn, const char *name, Folio__User **out);
 int op_export_begin_read(struct request *req, MDB_txn *txn);
 void op_export_begin_pool(struct request *req);
 int op_export_begin_write(struct request *req, MDB_txn *txn);
@@ -361,6 +366,7 @@ int op_client_import_write(struct request *req, MDB_txn *txn);
 
 /* op_client_list.c */
 int op_client_list_read(struct request *req, MDB_txn *txn);
+int op_client_list_write(struct request *req, MDB_txn *txn);
 
 /* op_find.c */
 int op_client_find_read(struct request *req, MDB_txn *txn);

@@ -530,11 +530,17 @@ static int agenda_birthday(void *ctx, const struct store_agenda_key *key, const 
     int rc = agenda_client(ag, key->client_id, &found);
     const struct client_summary *client = found.summary;
     int born = 0;
+    /* A birthday without its year (--MM-DD) is shown without an age. */
+    bool yearless = client != NULL && client_birthday_yearless(client->birth_date, NULL, NULL);
     if (rc == 0 && client != NULL &&
-        calendar_parse_date(client->birth_date, &born, NULL, NULL) == 0 && born < b->year) {
+        (yearless ||
+         (calendar_parse_date(client->birth_date, &born, NULL, NULL) == 0 && born < b->year))) {
         char title[AGENDA_TEXT_MAX], call[AGENDA_TEXT_MAX];
-        uint32_t age = (uint32_t)(b->year - born);
-        snprintf(title, sizeof(title), "birthday: %s turns %u", client->name, age);
+        uint32_t age = yearless ? 0 : (uint32_t)(b->year - born);
+        if (yearless)
+            snprintf(title, sizeof(title), "birthday: %s", client->name);
+        else
+            snprintf(title, sizeof(title), "birthday: %s turns %u", client->name, age);
         snprintf(call, sizeof(call), "call %s to congratulate", client->name);
         struct agenda_candidate c = {
             .kind = "birthday",

@@ -1,5 +1,6 @@
 /* op_client_list.c - `client list`: an agent's clients, sorted by name,
- * last contact, creation or last change, a page at a time.
+ * last contact, creation or last change, a page at a time; for an admin
+ * exporting an agent's portfolio as CSV or vCard, that agent's, audited.
  *
  * What it costs: every page walks the agent's whole clients_by_owner range
  * once, reading the summaries in place (client_summary.h) and unpacking no
@@ -28,6 +29,7 @@
 #include "client_id.h"
 #include "client_search.h"
 #include "client_summary.h"
+#include "audit.h"
 #include "op.h"
 #include "server.h"
 #include "store_client.h"
@@ -249,6 +251,12 @@ static int list_reply(struct request *req, MDB_txn *txn, const struct list_walk 
     return 0;
 }
 
+/* What the write stage audits: whose portfolio, and the page it answers. */
+struct list_audit {
+    const Folio__User *agent;
+    Folio__Clients *list;
+};
+
 int op_client_list_read(struct request *req, MDB_txn *txn)
 {
     Folio__ClientList *ask = req->msg->client_list;
@@ -263,12 +271,23 @@ int op_client_list_read(struct request *req, MDB_txn *txn)
                                 list_sort_names[w.sort]);
         w.has_after = true;
     }
+    /* Whose: the caller's own, or (admins, for an export) an agent's. */
+    uint64_t owner = req->actor.user_id;
+    Folio__User *agent = NULL;
+    if (ask->agent[0] != '\0') {
+        int got = op_transfer_agent(req, txn, ask->agent, &agent);
+        if (got != 0)
+            return got;
+        owner = agent->id;
+        if (owner != req->actor.user_id && ask->reason[0] == '\0')
+            return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,
+                                "reason: say why you read another agent's portfolio");
+    }
     if ((w.hits = malloc(w.cap * sizeof(*w.hits))) == NULL)
         return request_oom(req);
     struct store *s = &req->server->store;
-    int rc = w.sort == LIST_UPDATED
-                 ? store_client_each(s, txn, req->actor.user_id, NULL, list_visit_record, &w)
-                 : store_client_summaries(s, txn, req->actor.user_id, list_visit_summary, &w);
+    int rc = w.sort == LIST_UPDATED ? store_client_each(s, txn, owner, NULL, list_visit_record, &w)
+                                    : store_client_summaries(s, txn, owner, list_visit_summary, &w);
     Folio__Clients *list = NULL;
     if (rc != 0) {
         request_store_error(req, rc, "list the clients");
@@ -286,5 +305,31 @@ int op_client_list_read(struct request *req, MDB_txn *txn)
         return -1;
     req->response.result_case = FOLIO__RESPONSE__RESULT_CLIENTS;
     req->response.clients = list;
+    /* Another agent's portfolio is audited once, with its first page. */
+    if (owner != req->actor.user_id && ask->after[0] == '\0') {
+        struct list_audit *audit = request_alloc(req, sizeof(*audit));
+        if (audit == NULL)
+            return request_oom(req);
+        *audit = (struct list_audit){agent, list};
+        req->scratch = audit;
+    } else {
+        req->skip_write = true;
+    }
+    return 0;
+}
+
+int op_client_list_write(struct request *req, MDB_txn *txn)
+{
+    const Folio__ClientList *ask = req->msg->client_list;
+    const struct list_audit *audit = req->scratch;
+    const Folio__User *agent = audit->agent;
+    char *detail = arena_printf(&req->arena, "read for an export: %.200s", ask->reason);
+    if (detail == NULL)
+        return request_oom(req);
+    int rc = audit_append(req, txn, "client.export", agent->name, detail);
+    if (rc != 0)
+        return request_store_error(req, rc, "record the read");
+    req->response.result_case = FOLIO__RESPONSE__RESULT_CLIENTS;
+    req->response.clients = audit->list;
     return 0;
 }

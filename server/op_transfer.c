@@ -40,9 +40,8 @@ static size_t op_transfer_chunk_max(const struct request *req)
     return room < TRANSFER_CHUNK_MAX ? room : TRANSFER_CHUNK_MAX;
 }
 
-/* The agent whose portfolio moves: the caller itself when name is empty (an
- * agent), else the named agent, in the caller's scope. */
-static int op_transfer_agent(struct request *req, MDB_txn *txn, const char *name, Folio__User **out)
+/* See op.h. */
+int op_transfer_agent(struct request *req, MDB_txn *txn, const char *name, Folio__User **out)
 {
     struct store *store = &req->server->store;
     const struct actor *me = &req->actor;

@@ -65,10 +65,12 @@ static bool timeline_key_of(const MDB_val *k, const uint8_t id[STORE_CLIENT_ID_B
 }
 
 /* YYYYMMDD for a real date, 0 otherwise; with yearly, month * 100 + day
- * (the BIRTHDAY key). */
+ * (the BIRTHDAY key), also of a birthday without its year. */
 static uint32_t agenda_date(const char *text, bool yearly)
 {
     int y, m, d;
+    if (yearly && client_birthday_yearless(text, &m, &d))
+        return (uint32_t)m * 100 + (uint32_t)d;
     if (text == NULL || calendar_parse_date(text, &y, &m, &d) != 0)
         return 0;
     return (yearly ? 0 : (uint32_t)y * 10000) + (uint32_t)m * 100 + (uint32_t)d;

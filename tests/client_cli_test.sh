@@ -9,8 +9,8 @@
 CLIENT_KEYS='{"id", "owner", "name", "birth_date", "phones", "emails", "street", "city",
   "region", "country", "preferred_channel", "marital_status", "children", "children_birth_years",
   "income", "currency", "income_trend", "last_contact", "contact_interval_days",
-  "employment", "purchases", "tags", "household", "consent", "notes", "created_at", "updated_at",
-  "version"}'
+  "employment", "organisation", "title", "postal_code", "phone_details", "purchases", "tags",
+  "household", "consent", "notes", "created_at", "updated_at", "version"}'
 
 # ---------------------------------------------------------------- usage errors, no server
 

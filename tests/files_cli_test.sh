@@ -43,7 +43,9 @@ for format in bundle csv vcard; do
   chmod 644 "$out/victim-$format"
   ln -s "$out/victim-$format" "$out/link-$format"
   run "" "$FOLIO" export --format "$format" --out "$out/link-$format"
-  expect "export --format $format --out onto a symlink" 0
+  expect "export --format $format --out onto an existing name, without --force" 2
+  run "" "$FOLIO" export --format "$format" --out "$out/link-$format" --force
+  expect "export --format $format --out onto a symlink, with --force" 0
   check "... does not write through the link" "$([[ $(<"$out/victim-$format") == "not yours" ]])$?" \
     "$(head -c 200 "$out/victim-$format")"
   regular_0600 "$out/link-$format"
@@ -62,7 +64,7 @@ regular_0600 "$out/planted"
 check "... and writes FILE, 0600" $? "$(ls -l "$out/planted")"
 
 ln -s "$out/created-through-link" "$out/dangling"
-run "" "$FOLIO" export --out "$out/dangling"
+run "" "$FOLIO" export --out "$out/dangling" --force
 expect "export --out onto a dangling symlink" 0
 check "... does not create the link's target" "$([[ ! -e $out/created-through-link ]])$?"
 regular_0600 "$out/dangling"
@@ -73,7 +75,7 @@ check "... and puts a 0600 file in place of the link" $? "$(ls -l "$out/dangling
 for format in bundle csv; do
   echo "old" >"$out/open-$format"
   chmod 666 "$out/open-$format"
-  run "" "$FOLIO" export --format "$format" --out "$out/open-$format"
+  run "" "$FOLIO" export --format "$format" --out "$out/open-$format" --force
   expect "export --format $format over a 0666 file" 0
   regular_0600 "$out/open-$format"
   check "... leaves a 0600 file" $? "$(stat -c %a "$out/open-$format")"
@@ -86,7 +88,7 @@ check "no temporary file is left after the exports" $? "$(ls -A "$out")"
 
 echo "the old export" >"$out/kept"
 chmod 640 "$out/kept"
-run "" "$FOLIO" export --client no-such-client --out "$out/kept"
+run "" "$FOLIO" export --client no-such-client --out "$out/kept" --force
 [[ $RC != 0 ]] && pass "an export the server refuses fails" || fail "an export the server refuses fails"
 check "... and leaves the old file as it was" \
   "$([[ $(<"$out/kept") == "the old export" && $(stat -c %a "$out/kept") == 640 ]])$?" \
@@ -100,14 +102,14 @@ chmod 500 "$tmp/locked"
 if [[ -w $tmp/locked ]]; then
   pass "a directory folio cannot write to (skipped: running as root)"
 else
-  run "" "$FOLIO" export --out "$tmp/locked/file"
+  run "" "$FOLIO" export --out "$tmp/locked/file" --force
   expect "an export into a directory folio cannot write to fails" 1 "" "$tmp/locked"
   check "... and leaves the old file as it was" "$([[ $(<"$tmp/locked/file") == "locked in" ]])$?"
 fi
 chmod 700 "$tmp/locked"
 
 mkdir -p "$out/a-directory"
-run "" "$FOLIO" export --out "$out/a-directory"
+run "" "$FOLIO" export --out "$out/a-directory" --force
 [[ $RC != 0 && -d $out/a-directory ]] && pass "an export onto a directory fails and keeps it" ||
   fail "an export onto a directory fails and keeps it" "exit $RC"
 no_temporary "$out"

@@ -281,6 +281,27 @@ Test(agenda_own, birthday_without_a_rule_says_to_call)
     finish();
 }
 
+Test(agenda, birthday_without_a_year_has_no_age)
+{
+    /* As address books keep it (--MM-DD, imported from a vCard). */
+    char *eva = add_client(alice, "Eva", "--05-17", NULL, 0);
+    char *leo = add_client(alice, "Leo", "--02-29", NULL, 0);
+    Folio__Response *r;
+    Folio__Agenda *a = agenda(alice, "2026-05-15", 7, &r);
+    const Folio__AgendaItem *it = find(a, "birthday", eva, 0);
+    cr_assert_not_null(it);
+    cr_assert_str_eq(it->date, "2026-05-17");
+    cr_assert_eq(it->age, 0);
+    cr_assert_str_eq(it->title, "birthday: Eva");
+    folio_response_free(r);
+    a = agenda(alice, "2027-02-28", 1, &r);
+    cr_assert_not_null(find(a, "birthday", leo, 0), "29 February falls on 28 February in 2027");
+    folio_response_free(r);
+    free(eva);
+    free(leo);
+    finish();
+}
+
 Test(agenda, leap_day_birthday_in_a_common_year)
 {
     char *leo = add_client(alice, "Leo", "2000-02-29", NULL, 0);

@@ -619,6 +619,13 @@ static void build_client_list(struct authz_cell *c)
     CELL_SET(c, m);
 }
 
+static void build_client_list_owner(struct authz_cell *c)
+{
+    build_client_list(c);
+    c->req.client_list->agent = "owner";
+    c->req.client_list->reason = "authorisation matrix";
+}
+
 /* Found by its name, in the caller's own portfolio. */
 static void build_client_find(struct authz_cell *c)
 {
@@ -781,6 +788,12 @@ static void build_client_import(struct authz_cell *c)
     m->n_clients = 1;
     m->clients = clients;
     CELL_SET(c, m);
+}
+
+static void build_client_import_for_owner(struct authz_cell *c)
+{
+    build_client_import(c);
+    c->req.client_import->agent = "owner";
 }
 
 /* ---------------------------------------------------------------- rows: rules, calendar, alerts */
@@ -1472,6 +1485,7 @@ static void build_restore_transferred(struct authz_cell *c)
 #define DENIED   FOLIO__CODE__PERMISSION_DENIED
 #define NOTFOUND FOLIO__CODE__NOT_FOUND
 #define UNAUTH   FOLIO__CODE__UNAUTHENTICATED
+#define INVALID  FOLIO__CODE__INVALID_ARGUMENT
 #define PRECOND  FOLIO__CODE__FAILED_PRECONDITION
 
 /* Columns: owner, other, admin-a, admin-b, firm | disabled, anon, expired.
@@ -1561,6 +1575,11 @@ static const struct authz_row authz_rows[] = {
     /* Everyone lists its own clients: none of them the owner's. */
     {"client_list", NULL, build_client_list,
      {OK, OK, OK, OK, OK, UNAUTH, UNAUTH, UNAUTH}, 0, SHOWS_CLIENT},
+    /* The owner's portfolio for an export: the owner, or an admin of its
+     * scope, as export_begin; they see its clients. */
+    {"client_list", "the owner's, for an export", build_client_list_owner,
+     {OK, DENIED, OK, DENIED, OK, UNAUTH, UNAUTH, UNAUTH}, SEEN_BY(AS_ADMIN_A) | SEEN_BY(AS_FIRM),
+     SHOWS_CLIENT},
     /* Agents search their own portfolios: only the owner finds the client. */
     {"client_find", NULL, build_client_find,
      {OK, OK, DENIED, DENIED, DENIED, UNAUTH, UNAUTH, UNAUTH}, 0, SHOWS_CLIENT},
@@ -1593,8 +1612,13 @@ static const struct authz_row authz_rows[] = {
     /* Everyone segments its own portfolio. */
     {"segment", NULL, build_segment,
      {OK, OK, OK, OK, OK, UNAUTH, UNAUTH, UNAUTH}, 0, SHOWS_CLIENT},
+    /* An agent imports into its own portfolio; an admin must name whose. */
     {"client_import", NULL, build_client_import,
-     {OK, OK, DENIED, DENIED, DENIED, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
+     {OK, OK, INVALID, INVALID, INVALID, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
+    /* For an agent: the agent itself, or an admin of its scope, as
+     * export_begin. */
+    {"client_import", "for the owner", build_client_import_for_owner,
+     {OK, DENIED, OK, DENIED, OK, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
     {"rule_add", NULL, build_rule_add,
      {DENIED, DENIED, DENIED, DENIED, OK, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
     {"rule_list", NULL, build_rule_list,

@@ -422,37 +422,159 @@ Test(client_import, another_agents_clients_are_never_consulted)
     finish();
 }
 
-Test(client_import, invalid_rows_are_reported_by_line_and_the_rest_imported)
+Test(client_import, a_row_is_refused_only_without_a_name_and_bad_fields_are_left_out)
 {
     struct folio_error err = {0};
-    struct row rows[4];
+    struct row rows[5];
     row_init(&rows[0], "Valid One", "1970-05-05", NULL, NULL, "Lima");
     row_init(&rows[1], "Bad Date", "1980-02-30", NULL, NULL, "Lima");
     row_init(&rows[2], "Bad Email", NULL, NULL, "not-an-address", "Lima");
     row_init(&rows[3], "Valid Two", NULL, "+51 1 234 5678", NULL, "Lima");
     rows[3].client.country = (char *)"PE";
-    uint32_t lines[4] = {2, 3, 6, 8};
-    Folio__Response *r = harness_ok(import_rows(alice, rows, lines, 4, false, &err), &err);
-    cr_assert_eq(r->client_import->created, 2, "%s", notes_text(r->client_import));
-    cr_assert_eq(r->client_import->skipped, 0);
-    cr_assert_eq(r->client_import->n_notes, 2);
-    assert_note(r->client_import, 3, "error", NULL);
-    assert_note(r->client_import, 6, "error", NULL);
-    cr_assert_not_null(strstr(note_for(r->client_import, 3)->message, "birth_date"), "%s",
-                       note_for(r->client_import, 3)->message);
-    cr_assert_not_null(strstr(note_for(r->client_import, 6)->message, "emails"), "%s",
-                       note_for(r->client_import, 6)->message);
+    row_init(&rows[4], "", NULL, "+51 1 234 0000", NULL, "Lima");
+    rows[1].client.country = (char *)"XX"; /* no such country: left out too */
+    uint32_t lines[5] = {2, 3, 6, 8, 9};
+    Folio__Response *r = harness_ok(import_rows(alice, rows, lines, 5, false, &err), &err);
+    const Folio__ClientImportResult *res = r->client_import;
+    cr_assert_eq(res->created, 4, "%s", notes_text(res));
+    cr_assert_eq(res->skipped, 0);
+    cr_assert_eq(res->n_notes, 4, "%s", notes_text(res));
+    cr_assert_str_eq(res->notes[0]->message,
+                     "line 3: birth_date: not a real date (YYYY-MM-DD, or --MM-DD without the "
+                     "year): left out");
+    cr_assert_str_eq(res->notes[0]->kind, "note");
+    cr_assert_not_null(strstr(res->notes[1]->message, "line 3: country: "), "%s",
+                       res->notes[1]->message);
+    cr_assert_str_eq(res->notes[2]->message, "line 6: emails: not an email address: left out");
+    assert_note(res, 9, "error", NULL);
+    cr_assert_not_null(strstr(note_for(res, 9)->message, "name"), "%s", note_for(res, 9)->message);
     folio_response_free(r);
 
     r = list_all(alice);
-    cr_assert_eq(r->clients->n_clients, 2);
-    bool one = false, two = false;
-    for (size_t i = 0; i < 2; i++) {
-        one |= strcmp(r->clients->clients[i]->name, "Valid One") == 0;
-        two |= strcmp(r->clients->clients[i]->name, "Valid Two") == 0;
+    cr_assert_eq(r->clients->n_clients, 4);
+    for (size_t i = 0; i < 4; i++) {
+        const Folio__Client *c = r->clients->clients[i];
+        if (strcmp(c->name, "Bad Date") == 0)
+            cr_assert(c->birth_date[0] == '\0' && c->country[0] == '\0' &&
+                      strcmp(c->city, "Lima") == 0);
+        if (strcmp(c->name, "Bad Email") == 0)
+            cr_assert_eq(c->n_emails, 0);
     }
-    cr_assert(one && two, "the valid rows are in");
     folio_response_free(r);
+    finish();
+}
+
+Test(client_import, country_names_in_any_language_become_codes)
+{
+    struct folio_error err = {0};
+    struct row rows[4];
+    static const char *const countries[] = {"Deutschland", "norway", "Per\xc3\xba", "Atlantis"};
+    static const char *const names[] = {"Karl", "Ola", "Rosa", "Nemo"};
+    for (size_t i = 0; i < 4; i++) {
+        row_init(&rows[i], names[i], NULL, NULL, NULL, NULL);
+        rows[i].client.country = (char *)countries[i];
+    }
+    Folio__Response *r = harness_ok(import_rows(alice, rows, NULL, 4, false, &err), &err);
+    cr_assert_eq(r->client_import->created, 4, "%s", notes_text(r->client_import));
+    cr_assert_eq(r->client_import->n_notes, 1, "%s", notes_text(r->client_import));
+    cr_assert_not_null(strstr(r->client_import->notes[0]->message, "line 4: country: "));
+    cr_assert_not_null(strstr(r->client_import->notes[0]->message, ": left out"));
+    folio_response_free(r);
+    r = list_all(alice);
+    static const char *const want[] = {"DE", "NO", "PE", ""};
+    for (size_t i = 0; i < r->clients->n_clients; i++)
+        for (size_t k = 0; k < 4; k++)
+            if (strcmp(r->clients->clients[i]->name, names[k]) == 0)
+                cr_assert_str_eq(r->clients->clients[i]->country, want[k], "%s", names[k]);
+    folio_response_free(r);
+    finish();
+}
+
+Test(client_import, a_row_naming_a_client_of_ones_own_by_id_updates_the_fields_of_the_file)
+{
+    struct folio_error err = {0};
+    struct row ana, bobs_row;
+    row_init(&ana, "Ana Torres", "1980-01-15", "+51 999 888 777", "ana@example.com", "Lima");
+    ana.client.notes = (char *)"kept: no notes column";
+    char *id = add_row(alice, &ana);
+    struct folio_connection *bob = harness_user(&srv, bob_name, PW_BOB);
+    row_init(&bobs_row, "Bob's Client", NULL, NULL, NULL, "Cusco");
+    char *bobs = add_row(bob, &bobs_row);
+
+    struct row rows[4];
+    row_init(&rows[0], "Ana Torres Vega", "1980-01-15", NULL, NULL, "Arequipa");
+    rows[0].client.id = id;
+    rows[0].client.country = (char *)"Per\xc3\xba";
+    row_init(&rows[1], "Not Bob's", NULL, NULL, NULL, "Tacna");
+    rows[1].client.id = bobs; /* another agent's: a new client, bob's untouched */
+    row_init(&rows[2], "Ana Again", NULL, NULL, NULL, "Puno");
+    rows[2].client.id = id; /* the same client twice: refused */
+    row_init(&rows[3], "Bad Country", NULL, NULL, NULL, "Ica");
+    rows[3].client.id = (char *)"not-an-id";
+    rows[3].client.country = (char *)"Atlantis";
+    Folio__Client *clients[4] = {&rows[0].client, &rows[1].client, &rows[2].client,
+                                 &rows[3].client};
+    char *fields[] = {"name", "birth_date", "city", "country"};
+    uint32_t lines[4] = {2, 3, 4, 5};
+    Folio__Response *r = harness_ok(
+        folio_client_import_fields(alice, clients, lines, 4, fields, 4, NULL, false, &err), &err);
+    const Folio__ClientImportResult *res = r->client_import;
+    cr_assert_eq(res->updated, 1, "%s", notes_text(res));
+    cr_assert_eq(res->created, 2, "%s", notes_text(res));
+    assert_note(res, 4, "error", NULL);
+    cr_assert_not_null(strstr(note_for(res, 4)->message, "id: the same client as an earlier row"));
+    cr_assert_not_null(strstr(note_for(res, 5)->message, "country"), "%s",
+                       note_for(res, 5)->message);
+    folio_response_free(r);
+
+    r = harness_ok(folio_client_get(alice, id, false, &err), &err);
+    const Folio__Client *c = r->client;
+    cr_assert_str_eq(c->name, "Ana Torres Vega");
+    cr_assert_str_eq(c->city, "Arequipa");
+    cr_assert_str_eq(c->country, "PE");
+    cr_assert_str_eq(c->notes, "kept: no notes column");
+    cr_assert_eq(c->n_phones, 1, "phones are not among the file's fields");
+    cr_assert_eq(c->version, 2);
+    folio_response_free(r);
+    cr_assert_eq(portfolio_size(alice), 3);
+    r = harness_ok(folio_client_get(bob, bobs, false, &err), &err);
+    cr_assert_str_eq(r->client->name, "Bob's Client");
+    cr_assert_eq(r->client->version, 1);
+    folio_response_free(r);
+    folio_connection_close(bob);
+    free(id);
+    free(bobs);
+    finish();
+}
+
+Test(client_import, an_office_admin_imports_for_an_agent_of_its_office_audited)
+{
+    struct folio_error err = {0};
+    struct folio_connection *olga = harness_user(&srv, olga_name, PW_OLGA);
+    struct row rows[1];
+    row_init(&rows[0], "For Alice", NULL, "+51 1 555 0123", NULL, "Lima");
+    Folio__Client *clients[1] = {&rows[0].client};
+    size_t audits = audit_count("client.import");
+    Folio__Response *r = harness_ok(
+        folio_client_import_fields(olga, clients, NULL, 1, NULL, 0, alice_name, false, &err), &err);
+    cr_assert_eq(r->client_import->created, 1, "%s", notes_text(r->client_import));
+    folio_response_free(r);
+    cr_assert_eq(portfolio_size(alice), 1, "in alice's portfolio");
+    cr_assert_eq(audit_count("client.import"), audits + 1);
+    Folio__Response *a = harness_ok(folio_audit_query(root, NULL, 0, 1000, 0, &err), &err);
+    bool named = false;
+    for (size_t i = 0; i < a->audit->n_records; i++)
+        named |= strcmp(a->audit->records[i]->action, "client.import") == 0 &&
+                 strcmp(a->audit->records[i]->actor, olga_name) == 0 &&
+                 strcmp(a->audit->records[i]->target, alice_name) == 0;
+    folio_response_free(a);
+    cr_assert(named, "the audit names the importer and the agent");
+    /* Without a name, an admin's import has no portfolio. */
+    r = folio_client_import_fields(olga, clients, NULL, 1, NULL, 0, NULL, false, &err);
+    cr_assert_null(r);
+    cr_assert_eq(err.code, FOLIO__CODE__INVALID_ARGUMENT);
+    cr_assert_not_null(strstr(err.message, "agent"), "%s", err.message);
+    folio_connection_close(olga);
     finish();
 }
 
@@ -468,7 +590,7 @@ Test(client_import, a_dry_run_reports_the_same_and_changes_nothing)
     struct row rows[4];
     row_init(&rows[0], "Ana Pérez", "1980-01-15", "+51 999 888 777", "ana@example.com", "Lima");
     row_init(&rows[1], "Ana P. Torres", NULL, NULL, "ana@example.com", NULL);
-    row_init(&rows[2], "Broken", "not a date", NULL, NULL, NULL);
+    row_init(&rows[2], "", "1970-01-01", NULL, NULL, NULL);
     row_init(&rows[3], "Brand New", NULL, NULL, NULL, "Tacna");
     uint32_t lines[4] = {2, 3, 4, 5};
     Folio__Response *r = harness_ok(import_rows(alice, rows, lines, 4, true, &err), &err);
@@ -504,18 +626,27 @@ Test(client_import, a_dry_run_reports_the_same_and_changes_nothing)
     finish();
 }
 
-Test(client_import, only_agents_import)
+Test(client_import, into_an_agents_portfolio_only)
 {
     struct folio_error err = {0};
     struct folio_connection *olga = harness_user(&srv, olga_name, PW_OLGA);
     struct row rows[1];
     row_init(&rows[0], "Nobody's Client", NULL, NULL, NULL, NULL);
+    /* Admins keep no clients: an import of theirs names an agent. */
     harness_refused(import_rows(root, rows, NULL, 1, false, &err), &err,
-                    FOLIO__CODE__PERMISSION_DENIED);
+                    FOLIO__CODE__INVALID_ARGUMENT);
     harness_refused(import_rows(olga, rows, NULL, 1, false, &err), &err,
-                    FOLIO__CODE__PERMISSION_DENIED);
+                    FOLIO__CODE__INVALID_ARGUMENT);
     harness_refused(import_rows(olga, rows, NULL, 1, true, &err), &err,
-                    FOLIO__CODE__PERMISSION_DENIED);
+                    FOLIO__CODE__INVALID_ARGUMENT);
+    /* An agent names only itself, and learns nothing of other names. */
+    Folio__Client *clients[1] = {&rows[0].client};
+    harness_refused(
+        folio_client_import_fields(alice, clients, NULL, 1, NULL, 0, bob_name, false, &err), &err,
+        FOLIO__CODE__PERMISSION_DENIED);
+    harness_refused(
+        folio_client_import_fields(alice, clients, NULL, 1, NULL, 0, "nobody", false, &err), &err,
+        FOLIO__CODE__PERMISSION_DENIED);
     cr_assert_eq(audit_count("client.import"), 0);
 
     /* Without a session at all. */

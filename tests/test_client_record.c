@@ -249,7 +249,7 @@ static const struct bad_case bad_cases[] = {
     {"name: at most 200 bytes"},
     {"name: must be printable UTF-8 text"},
     {"name: must be printable UTF-8 text"},
-    {"birth_date: not a real date"},
+    {"birth_date: not a real date (YYYY-MM-DD, or --MM-DD without the year)"},
     {"phones: at most 8"},
     {"phones: only digits, spaces and + - ( )"},
     {"phones: 3 to 32 characters each"},
@@ -453,6 +453,75 @@ Test(client_record, validation_accepts_minimal_and_edge_records)
     c->phones[0] = S("123");
     c->income_cents = 1000000000000000LL;
     cr_assert_null(client_validate(c));
+}
+
+Test(client_record, address_book_fields)
+{
+    Folio__Client *c = full_client();
+    c->birth_date = S("--02-29");
+    c->postal_code = S("04109");
+    c->organisation = S("Br\xc3\xbcning GmbH");
+    c->title = S("CEO");
+    Folio__PhoneDetail *d[3];
+    for (size_t i = 0; i < 3; i++) {
+        d[i] = arena_alloc(&ar, sizeof(*d[i]));
+        folio__phone_detail__init(d[i]);
+    }
+    d[0]->number = c->phones[0];
+    d[0]->type = S("mobile");
+    d[1]->number = S("+1 555 0100"); /* a phone removed since: its detail goes */
+    d[1]->type = S("fax");
+    d[2]->number = c->phones[1];
+    d[2]->extension = S("102");
+    c->phone_details = d;
+    c->n_phone_details = 3;
+    cr_assert_null(client_validate(c));
+    cr_assert_eq(c->n_phone_details, 2);
+    cr_assert_eq(c->phone_details[1], d[2]);
+    cr_assert(client_birthday_yearless("--02-29", NULL, NULL));
+    int m, day;
+    cr_assert(client_birthday_yearless("--12-31", &m, &day) && m == 12 && day == 31);
+
+    static const struct {
+        const char *birth, *type, *extension, *postal, *want;
+    } bad[] = {
+        {"--02-30", "", "", "",
+         "birth_date: not a real date (YYYY-MM-DD, or --MM-DD without "
+         "the year)"},
+        {"--13-01", "", "", "",
+         "birth_date: not a real date (YYYY-MM-DD, or --MM-DD without "
+         "the year)"},
+        {"", "pager", "", "", "phone_details: a type is mobile, home, work or fax"},
+        {"", "", "1a", "", "phone_details: an extension is digits"},
+        {"", "", "12345678901234567", "", "phone_details: an extension has at most 16 digits"},
+        {"", "", "", "123456789012345678901", "postal_code: at most 20 bytes"},
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        c = full_client();
+        c->birth_date = S(bad[i].birth);
+        c->postal_code = S(bad[i].postal);
+        Folio__PhoneDetail *one = arena_alloc(&ar, sizeof(*one));
+        folio__phone_detail__init(one);
+        one->number = c->phones[0];
+        one->type = S(bad[i].type);
+        one->extension = S(bad[i].extension);
+        c->phone_details = arena_alloc(&ar, sizeof(*c->phone_details));
+        c->phone_details[0] = one;
+        c->n_phone_details = 1;
+        const char *why = client_validate(c);
+        cr_assert_not_null(why, "case %zu", i);
+        cr_assert_str_eq(why, bad[i].want, "case %zu", i);
+    }
+    /* One detail per phone. */
+    c = full_client();
+    c->phone_details = arena_alloc(&ar, 2 * sizeof(*c->phone_details));
+    for (size_t i = 0; i < 2; i++) {
+        c->phone_details[i] = arena_alloc(&ar, sizeof(Folio__PhoneDetail));
+        folio__phone_detail__init(c->phone_details[i]);
+        c->phone_details[i]->number = c->phones[0];
+    }
+    c->n_phone_details = 2;
+    cr_assert_str_eq(client_validate(c), "phone_details: one for each phone");
 }
 
 Test(client_record, validation_normalises_case)

@@ -113,35 +113,42 @@ Test(csv, interchange_maps_rows_and_reports)
     struct interchange ix;
     interchange_init(&ix);
     char err[256];
-    cr_assert_eq(interchange_read_csv(&ix, in, strlen(in), err, sizeof(err)), 0, "%s", err);
-    cr_assert_eq(ix.n_clients, 2);
+    cr_assert_eq(interchange_read_csv(&ix, in, strlen(in), NULL, err, sizeof(err)), 0, "%s", err);
+    cr_assert_eq(ix.n_clients, 3);
     Folio__Client *c = ix.clients[0];
     cr_assert_str_eq(c->name, "P\xc3\xa9rez, Ana");
     cr_assert_eq(c->n_emails, 2);
     cr_assert_str_eq(c->emails[1], "b@x.pe");
+    cr_assert_str_eq(c->phones[0], "+511");
     cr_assert_eq(c->income_cents, 5200050);
     cr_assert(c->consent->email && c->consent->sms && !c->consent->post);
     cr_assert_eq(c->marital_status, FOLIO__MARITAL_STATUS__MARITAL_MARRIED);
-    cr_assert_str_eq(ix.clients[1]->name, "Multi\nLine");
+    /* A bad value leaves out that field, not the person. */
+    cr_assert_str_eq(ix.clients[1]->name, "Bad Income");
+    cr_assert_eq(ix.clients[1]->income_cents, 0);
+    cr_assert_str_eq(ix.clients[2]->name, "Multi Line");
     cr_assert_eq(ix.lines[0], 2);
-    cr_assert_eq(ix.lines[1], 6);
+    cr_assert_eq(ix.lines[1], 3);
+    cr_assert_eq(ix.lines[2], 6);
     cr_assert_eq(ix.n_notes, 3);
     cr_assert_str_eq(ix.notes[0]->kind, "unknown_column");
     cr_assert(strstr(ix.notes[0]->message, "favourite_colour") != NULL);
-    cr_assert_str_eq(ix.notes[1]->kind, "error");
-    cr_assert(strstr(ix.notes[1]->message, "line 3: income") != NULL, "%s", ix.notes[1]->message);
+    cr_assert_str_eq(ix.notes[1]->kind, "note");
+    cr_assert_str_eq(ix.notes[1]->message,
+                     "line 3: income: \"12.345\": not an amount (52000.50): left out");
+    cr_assert_str_eq(ix.notes[2]->kind, "error");
     cr_assert(strstr(ix.notes[2]->message, "line 4:") != NULL);
 
     /* writer -> reader */
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
-    cr_assert_eq(interchange_csv_header(f), 0);
-    cr_assert_eq(interchange_csv_write(f, c), 0);
+    cr_assert_eq(interchange_csv_header(f, ','), 0);
+    cr_assert_eq(interchange_csv_write(f, ',', c), 0);
     fclose(f);
     struct interchange back;
     interchange_init(&back);
-    cr_assert_eq(interchange_read_csv(&back, buf, len, err, sizeof(err)), 0, "%s", err);
+    cr_assert_eq(interchange_read_csv(&back, buf, len, NULL, err, sizeof(err)), 0, "%s", err);
     cr_assert_eq(back.n_clients, 1);
     cr_assert_eq(back.n_notes, 0);
     cr_assert_str_eq(back.clients[0]->name, c->name);
@@ -158,7 +165,7 @@ Test(csv, interchange_needs_a_name_column)
     struct interchange ix;
     interchange_init(&ix);
     char err[256];
-    cr_assert_eq(interchange_read_csv(&ix, "city\nLima\n", 10, err, sizeof(err)), -1);
+    cr_assert_eq(interchange_read_csv(&ix, "city\nLima\n", 10, NULL, err, sizeof(err)), -1);
     cr_assert(strstr(err, "line 1: no \"name\" column") != NULL, "%s", err);
     interchange_free(&ix);
 }

@@ -74,9 +74,9 @@ static char *fuzz_csv_export(const struct interchange *ix, size_t *len)
     FILE *out = open_memstream(&text, len);
     if (out == NULL)
         fuzz_csv_fail("out of memory");
-    int rc = interchange_csv_header(out);
+    int rc = interchange_csv_header(out, ',');
     for (size_t i = 0; i < ix->n_clients && rc == 0; i++)
-        rc = interchange_csv_write(out, ix->clients[i]);
+        rc = interchange_csv_write(out, ',', ix->clients[i]);
     if (fclose(out) != 0 || rc != 0)
         fuzz_csv_fail("cannot export %zu clients", ix->n_clients);
     return text;
@@ -87,7 +87,7 @@ static void fuzz_csv_reread(struct interchange *ix, const char *text, size_t len
 {
     char err[FUZZ_ERR_SIZE];
     interchange_init(ix);
-    if (interchange_read_csv(ix, text, len, err, sizeof(err)) != 0)
+    if (interchange_read_csv(ix, text, len, NULL, err, sizeof(err)) != 0)
         fuzz_csv_fail("the %s export does not read back: %s\n%s", what, err, text);
     if (ix->n_notes > 0)
         fuzz_csv_fail("the %s export reads back with a note: %s\n%s", what, ix->notes[0]->message,
@@ -104,7 +104,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     struct interchange ix;
     interchange_init(&ix);
-    if (interchange_read_csv(&ix, text, size, err, sizeof(err)) != 0) {
+    /* The options too: a --map and a date order, chosen by the input. */
+    const struct interchange_csv_options opt = {
+        .map = "Tel=phone,Given=first_name,Surname=last_name,Geb=birth_date,X=-",
+        .date_order = size % 3 == 0   ? 'm'
+                      : size % 3 == 1 ? 'd'
+                                      : 0,
+    };
+    if (interchange_read_csv(&ix, text, size, &opt, err, sizeof(err)) != 0) {
         if (err[0] == '\0')
             fuzz_csv_fail("interchange_read_csv failed without saying why");
         interchange_free(&ix);

@@ -433,9 +433,37 @@ def csv_seeds():
     write(t, "cr_line_ends", b"name,city\rAna,Lima\rLuis,Cu\"sco\r")
     write(t, "long_list", ("name,tags\nAna," + "; ".join("t%d" % i for i in range(70)) +
                            "\n").encode())
+    # Other programs' exports: Google's numbered columns and " ::: ", Outlook
+    # in German (";", windows-1252, dates day first), Thunderbird's birthday
+    # columns, LinkedIn's notes above the header, Excel's UTF-16 with tabs.
+    write(t, "google", (
+        "Name,Given Name,Family Name,Birthday,Group Membership,E-mail 1 - Value,Phone 1 - Type,"
+        "Phone 1 - Value,Address 1 - Street,Address 1 - City,Address 1 - Country,"
+        "Organization 1 - Name\r\n"
+        "Ana Torres,Ana,Torres,--04-15,* myContacts ::: Golf,a@x.pe ::: b@x.pe,Work Fax,"
+        "+51 1 555 0100 ::: tel:+1-418-656-9254;ext=102,\"Av. Sol 1\nDpto 2\",Lima,Peru,Acme\r\n"
+        ",,,12/28/1969,,,,,,,,\r\n").encode())
+    write(t, "outlook_de", (
+        "Anrede;Vorname;Nachname;Position;Job Title;Telefon gesch\u00e4ftlich;Mobiltelefon;"
+        "Geburtstag;Kategorien;Stra\u00dfe privat;Land/Region privat\r\n"
+        "Herr;J\u00f6rg;Schr\u00f6der;Inhaber;;089/12 34-56;+49 170 1234567 x12;28.12.1969;"
+        "Kunden,VIP;Kirchstr. 7;Deutschland\r\n").encode("cp1252"))
+    write(t, "thunderbird", (
+        "First Name,Last Name,Display Name,Birth Year,Birth Month,Birth Day,Work Address,"
+        "Work Address 2,Work City\nKari,Hansen,,1890,2,29,Storgata 1,Postboks 12,Oslo\n").encode())
+    write(t, "linkedin", (
+        "Notes:\n\"Some e-mail addresses are missing.\"\n\nFirst Name,Last Name,Company,"
+        "Position,Connected On\nWei,Zhang,Example,Engineer,12 Jan 2023\n").encode())
+    write(t, "excel_utf16_tab", b"\xff\xfe" + (
+        "name\tPhone : mobile\tbirth_date\n\u5c71\u7530\t\uff10\uff19\uff10-1234\t05/04/1980\n")
+        .encode("utf-16-le"))
 
 
 # ---------------------------------------------------------------- vCard
+
+def crlf(data):
+    return data.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+
 
 def vcard_seeds():
     t = "vcard"
@@ -469,6 +497,28 @@ def vcard_seeds():
     write(t, "no_card", b"FN:Nobody\n")
     # A CR that trimming leaves in, and that an export drops.
     write(t, "cr_in_values", b"BEGIN:VCARD\nFN:\rAna\nADR:;;a;b;c;d;\rP\nEND:VCARD\n")
+    # The charsets 2.1 names per property, and a value in none of them.
+    write(t, "v21_charsets", crlf(
+        "BEGIN:VCARD\nVERSION:2.1\n".encode() +
+        "N;CHARSET=SHIFT_JIS:\u5c71\u7530;\u592a\u90ce\n".encode("shift_jis") +
+        "FN;CHARSET=ISO-8859-1:Jos\u00e9 M\u00fcller\n".encode("latin-1") +
+        "ORG;CHARSET=windows-1252:Caf\u00e9 \u20ac\n".encode("cp1252") +
+        b"TITLE;CHARSET=NO-SUCH-CHARSET:x\nNOTE:C:\\Users\\ana\nX-BIN:\xff\xfe\nEND:VCARD\n"))
+    # Quoted-printable soft line breaks, a =0D=0A inside an ADR street.
+    write(t, "v21_qp_soft_breaks", crlf(
+        b"BEGIN:VCARD\nVERSION:2.1\n"
+        b"FN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:Michael Br=\n=C3=BCning\n"
+        b"ADR;HOME;ENCODING=QUOTED-PRINTABLE:;;Street 1=0D=0A=\nBack house;Town;;12345;DE\n"
+        b"TEL;WORK;FAX:+49 (0)30 1234-5,,12\nEND:VCARD\n"))
+    card = ("BEGIN:VCARD\nVERSION:3.0\nFN:\u0410\u043d\u043d\u0430\nTEL;TYPE=CELL:+7 912 345\n"
+            "BDAY;X-APPLE-OMIT-YEAR=1604:1604-04-15\nCATEGORIES:VIP,Family\nEND:VCARD\n")
+    write(t, "utf16le_bom", b"\xff\xfe" + card.encode("utf-16-le"))
+    write(t, "utf16be_no_bom", card.encode("utf-16-be"))
+    write(t, "cr_line_ends", card.replace("\n", "\r").encode())
+    write(t, "photo_and_tel_uri", (
+        "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Photo\r\nPHOTO:data:image/jpeg;base64," + "QUJD" * 5000 +
+        "\r\nTEL;VALUE=uri;TYPE=\"voice,work\":tel:+1-418-656-9254;ext=102\r\n"
+        "TEL:+1-800-FLOWERS\r\nBDAY:--0229\r\nEND:VCARD\r\n").encode())
 
 
 def main():

@@ -1,0 +1,25 @@
+/* charset.h - text in other encodings to UTF-8, through iconv.
+ *
+ * Address books write vCards and CSV in the encoding of their platform:
+ * vCard 2.1 names it per property (CHARSET=ISO-8859-1, Shift_JIS), Outlook
+ * and Excel write windows-1252 or UTF-16 files without saying so. Bytes the
+ * encoding does not define become U+FFFD, so a damaged file still yields
+ * the rest of its text. */
+#ifndef FOLIO_CHARSET_H
+#define FOLIO_CHARSET_H
+
+#include <stddef.h>
+
+/* The text of in[0..len) in charset (any name iconv knows: "ISO-8859-1",
+ * "windows-1252", "SHIFT_JIS", "UTF-16LE", ...) as UTF-8, in a new
+ * NUL-terminated buffer of at most 3 * len + 4 bytes (free() it), its
+ * length in *out_len. NULL when iconv does not know charset or memory runs
+ * out. */
+char *charset_to_utf8(const char *charset, const char *in, size_t len, size_t *out_len);
+
+/* "UTF-16LE" or "UTF-16BE" when data looks like UTF-16 text: a byte order
+ * mark (skipped: *skip is 2), or, without one, a NUL in every other byte of
+ * the first ones, as ASCII text in UTF-16 has. NULL (and *skip 0) when not. */
+const char *charset_utf16(const char *data, size_t len, size_t *skip);
+
+#endif
