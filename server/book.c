@@ -139,7 +139,8 @@ static Folio__BookLine **book_lines_out(struct book_lines *lines, size_t max,
                                         int (*order)(const void *, const void *),
                                         struct arena *arena, size_t *n)
 {
-    qsort(lines->lines, lines->n, sizeof(*lines->lines), order);
+    if (lines->n > 0)
+        qsort(lines->lines, lines->n, sizeof(*lines->lines), order);
     *n = lines->n < max ? lines->n : max;
     Folio__BookLine **out = arena_calloc(arena, *n + 1, sizeof(*out));
     for (size_t i = 0; out != NULL && i < *n; i++) {

@@ -419,8 +419,10 @@ int transfer_bundle_write(struct store *s, MDB_txn *txn, int fd, const struct fi
     struct transfer_walk walk = {.s = s, .txn = txn, .header = header, .n_sorted = sel->count};
     if ((walk.sorted = malloc((sel->count > 0 ? sel->count : 1) * 16)) == NULL)
         return ENOMEM;
-    memcpy(walk.sorted, sel->ids, sel->count * 16);
-    qsort(walk.sorted, sel->count, 16, transfer_id_order);
+    if (sel->count > 0) {
+        memcpy(walk.sorted, sel->ids, sel->count * 16);
+        qsort(walk.sorted, sel->count, 16, transfer_id_order);
+    }
     int rc = transfer_walk(&walk, sel);
     if (rc == 0 && (ftruncate(fd, 0) != 0 || lseek(fd, 0, SEEK_SET) != 0))
         rc = errno;

@@ -136,7 +136,7 @@ Test(household, a_link_is_on_both_records_with_its_inverse)
     link_as(ana, luis, "spouse");
     /* Sofia is Ana's child: Ana is Sofia's parent. By id prefix, too. */
     char prefix[9];
-    snprintf(prefix, sizeof(prefix), "%s", sofia);
+    snprintf(prefix, sizeof(prefix), "%.8s", sofia);
     Folio__Response *r = harness_ok(folio_client_link(alice, ana, prefix, "child", &err), &err);
     cr_assert_eq(r->client->n_household, 2);
     cr_assert_str_eq(relation_of(r->client, sofia), "child");

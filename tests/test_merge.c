@@ -159,8 +159,8 @@ Test(merge, two_records_become_one_with_everything_of_both)
 
     /* By prefix, as everywhere a client id is taken. */
     char keep_prefix[9], other_prefix[9];
-    snprintf(keep_prefix, sizeof(keep_prefix), "%s", keep);
-    snprintf(other_prefix, sizeof(other_prefix), "%s", other);
+    snprintf(keep_prefix, sizeof(keep_prefix), "%.8s", keep);
+    snprintf(other_prefix, sizeof(other_prefix), "%.8s", other);
     r = harness_ok(folio_client_merge(alice, keep_prefix, other_prefix, &err), &err);
     Folio__Client *m = r->client;
     cr_assert_str_eq(m->id, keep);

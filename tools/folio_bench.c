@@ -717,10 +717,11 @@ static Folio__Response *bench_call(struct bench_conn *c, Folio__Request *req, co
     return resp;
 }
 
-/* Collects up to --records ids of the user's clients, in id order. */
+/* Collects up to --records ids of the user's clients, in name order. A
+ * page's cursor is the server's (its sort key and an id), not an id. */
 static void bench_list_working_set(struct bench_conn *c)
 {
-    char after[BENCH_ID_LEN + 1] = "";
+    char after[1024] = "";
     while (B.n_ids < B.opt.records) {
         Folio__ClientList list = FOLIO__CLIENT_LIST__INIT;
         list.limit = 1000;
@@ -734,8 +735,8 @@ static void bench_list_working_set(struct bench_conn *c)
         for (size_t i = 0; i < got->n_clients && B.n_ids < B.opt.records; i++)
             snprintf(B.ids[B.n_ids++], BENCH_ID_LEN + 1, "%s", got->clients[i]->id);
         bool more = got->next[0] != '\0' && got->n_clients > 0;
-        if (more)
-            snprintf(after, sizeof(after), "%s", got->next);
+        if (more && (size_t)snprintf(after, sizeof(after), "%s", got->next) >= sizeof(after))
+            bench_cli_fatal("setup: a ClientList cursor longer than %zu bytes", sizeof(after) - 1);
         folio__response__free_unpacked(resp, NULL);
         if (!more)
             break;
