@@ -1,12 +1,13 @@
 /* store_duplicate.c - see store_duplicate.h.
  *
- * Walks of the index gather candidates (the e-mails, the name's longest
+ * Walks of the index gather candidates (the e-mails, the name's rarest
  * word, the phones' last digits); only then is each candidate read
  * and compared, so no record is read twice and none that shares nothing. */
 #include "store_duplicate.h"
 
 #include <errno.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 #include "store_search.h"
 
 #define DUPLICATE_CANDIDATES_MAX 64 /* records read and compared, in all */
+#define DUPLICATE_PROBE          64 /* entries a name's word is counted to */
 
 struct duplicate_candidate {
     uint8_t id[16];
@@ -172,8 +174,27 @@ static enum store_duplicate_kind duplicate_compare(const Folio__Client *c,
 
 /* ---------------------------------------------------------------- finding */
 
-/* The candidates of c's name: clients whose folded name equals it, found
- * by its longest word. */
+/* Counts index entries, up to a bound (the walk stops there). */
+struct duplicate_count {
+    size_t n, cap;
+};
+
+static int duplicate_count_visit(void *ctx, uint64_t owner_id, const uint8_t id[16],
+                                 const char *name, size_t name_len)
+{
+    (void)owner_id;
+    (void)id;
+    (void)name;
+    (void)name_len;
+    struct duplicate_count *count = ctx;
+    return ++count->n >= count->cap;
+}
+
+/* The candidates of c's name: clients whose folded name equals it, found by
+ * the word of the name fewest clients share (each word's entries counted up
+ * to DUPLICATE_PROBE first): "Client 00417" is looked up by "00417", not by
+ * the "client" every row of a spreadsheet may share. A word nobody has means
+ * nobody has the name. */
 static int duplicate_gather_name(struct store *s, MDB_txn *txn, uint64_t owner_id,
                                  const Folio__Client *c, struct duplicate_walk *w)
 {
@@ -183,12 +204,21 @@ static int duplicate_gather_name(struct store *s, MDB_txn *txn, uint64_t owner_i
         return 0;
     if (rc != 0)
         return rc;
-    size_t best = words.n;
-    for (size_t i = 0; i < words.n; i++)
-        if (words.run[i] && (best == words.n ||
-                             words.end[i] - words.start[i] > words.end[best] - words.start[best]))
+    size_t best = words.n, best_count = SIZE_MAX;
+    for (size_t i = 0; rc == 0 && i < words.n && best_count > 0; i++) {
+        if (!words.run[i])
+            continue;
+        struct duplicate_count count = {.cap = DUPLICATE_PROBE};
+        rc = store_search_walk(s, txn, owner_id, CLIENT_SEARCH_NAME, words.norm + words.start[i],
+                               words.end[i] - words.start[i], duplicate_count_visit, &count);
+        if (rc == 1)
+            rc = 0;
+        if (rc == 0 && count.n < best_count) {
             best = i;
-    if (best < words.n) {
+            best_count = count.n;
+        }
+    }
+    if (rc == 0 && best < words.n && best_count > 0) {
         w->name = &words;
         rc = duplicate_walk(s, txn, owner_id, CLIENT_SEARCH_NAME, words.norm + words.start[best],
                             words.end[best] - words.start[best], w);
