@@ -40,40 +40,40 @@
 
 struct store {
     MDB_env *env;
-    MDB_dbi meta;              /* "schema_version" -> u32 BE, "firm" -> Firm */
-    MDB_dbi users;             /* user id (u64 BE) -> User */
-    MDB_dbi users_by_name;     /* user name -> user id (u64 BE) */
-    MDB_dbi credentials;       /* user id (u64 BE) -> Credential */
-    MDB_dbi offices;           /* office id (u64 BE) -> Office */
-    MDB_dbi offices_by_name;   /* office name -> office id (u64 BE) */
-    MDB_dbi sessions;          /* token hash (32 bytes) -> Session */
-    MDB_dbi sessions_by_user;  /* user id (u64 BE) -> token hash, DUPSORT */
-    MDB_dbi audit;             /* seq (u64 BE) -> AuditRecord */
-    MDB_dbi audit_by_client;   /* client id (text) + seq (u64 BE) -> empty: one client's audit */
-    MDB_dbi clients;           /* client id (16 UUID bytes) -> Client */
-    MDB_dbi clients_by_owner;  /* owner id (u64 BE) + client id -> client_summary: a portfolio */
-    MDB_dbi timeline;          /* client id + seq (u64 BE) -> TimelineEvent */
-    MDB_dbi rules;             /* rule id (u64 BE) -> Rule */
-    MDB_dbi alerts;            /* alert id (u64 BE) -> Alert */
-    MDB_dbi offers;            /* offer id (u64 BE) -> Offer */
-    MDB_dbi offers_by_owner;   /* owner id + offer id -> empty: one agent's offers */
-    MDB_dbi offers_by_client;  /* client id + offer id -> empty: one client's offers */
-    MDB_dbi partners;          /* partner id (u64 BE) -> Partner */
-    MDB_dbi coupons;           /* code -> Coupon */
-    MDB_dbi coupons_by_owner;  /* owner id + code -> empty: one agent's coupons */
-    MDB_dbi coupons_by_client; /* client id + code -> empty: one client's coupons */
-    MDB_dbi profiles;          /* user id (u64 BE) -> AgentCard */
-    MDB_dbi agenda;            /* owner id + kind + ...: dated index entries (store_agenda.h) */
-    MDB_dbi trusted_firms;     /* firm name -> TrustedFirm */
-    MDB_dbi reassignments;     /* reassignment id (u64 BE) -> Reassignment */
-    MDB_dbi tombstones;        /* erased client id (16 bytes) -> erased at (i64 BE) */
-    MDB_dbi client_search;     /* owner id + kind + token + client id -> name (store_search.h) */
+    MDB_dbi meta;               /* "schema_version" -> u32 BE, "firm" -> Firm */
+    MDB_dbi users;              /* user id (u64 BE) -> User */
+    MDB_dbi users_by_name;      /* user name -> user id (u64 BE) */
+    MDB_dbi credentials;        /* user id (u64 BE) -> Credential */
+    MDB_dbi offices;            /* office id (u64 BE) -> Office */
+    MDB_dbi offices_by_name;    /* office name -> office id (u64 BE) */
+    MDB_dbi sessions;           /* token hash (32 bytes) -> Session */
+    MDB_dbi sessions_by_user;   /* user id (u64 BE) -> token hash, DUPSORT */
+    MDB_dbi audit;              /* seq (u64 BE) -> AuditRecord */
+    MDB_dbi audit_by_client;    /* client id (text) + seq (u64 BE) -> empty: one client's audit */
+    MDB_dbi clients;            /* client id (16 UUID bytes) -> Client */
+    MDB_dbi clients_by_owner;   /* owner id (u64 BE) + client id -> client_summary: a portfolio */
+    MDB_dbi timeline;           /* client id + seq (u64 BE) -> TimelineEvent */
+    MDB_dbi rules;              /* rule id (u64 BE) -> Rule */
+    MDB_dbi alerts;             /* alert id (u64 BE) -> Alert */
+    MDB_dbi offers;             /* offer id (u64 BE) -> Offer */
+    MDB_dbi offers_by_owner;    /* owner id + offer id -> empty: one agent's offers */
+    MDB_dbi offers_by_client;   /* client id + offer id -> empty: one client's offers */
+    MDB_dbi partners;           /* partner id (u64 BE) -> Partner */
+    MDB_dbi coupons;            /* code -> Coupon */
+    MDB_dbi coupons_by_owner;   /* owner id + code -> empty: one agent's coupons */
+    MDB_dbi coupons_by_client;  /* client id + code -> empty: one client's coupons */
+    MDB_dbi profiles;           /* user id (u64 BE) -> AgentCard */
+    MDB_dbi agenda;             /* owner id + kind + ...: dated index entries (store_agenda.h) */
+    MDB_dbi trusted_firms;      /* firm name -> TrustedFirm */
+    MDB_dbi reassignments;      /* reassignment id (u64 BE) -> Reassignment */
+    MDB_dbi tombstones;         /* erased client id (16 bytes) -> erased at (i64 BE) */
+    MDB_dbi client_search;      /* owner id + kind + token + client id -> name (store_search.h) */
     MDB_dbi holdings;           /* holding id (u64 BE) -> Holding */
     MDB_dbi holdings_by_owner;  /* owner id + holding id -> empty: one agent's holdings */
     MDB_dbi holdings_by_client; /* client id + holding id -> empty: one client's holdings */
-    MDB_dbi agenda_states;     /* subject + item id -> AgendaState (store_agenda_state.h) */
-    MDB_dbi tasks;             /* task id (u64 BE) -> Task (store_task.h) */
-    MDB_dbi tasks_by_client;   /* client id + task id -> empty: one client's tasks */
+    MDB_dbi agenda_states;      /* subject + item id -> AgendaState (store_agenda_state.h) */
+    MDB_dbi tasks;              /* task id (u64 BE) -> Task (store_task.h) */
+    MDB_dbi tasks_by_client;    /* client id + task id -> empty: one client's tasks */
     size_t map_size;
     pthread_rwlock_t resize_lock;
     _Atomic(MDB_txn *) idle_read; /* a reset read transaction, or NULL */

@@ -53,8 +53,14 @@ Test(time_zone, names_outside_the_database_are_refused)
     cr_assert_null(time_zone_check(""));
     cr_assert_null(time_zone_check("America/Lima"));
     cr_assert_null(time_zone_check("UTC"));
-    const char *bad[] = {"Mars/Olympus", "../../etc/passwd", "/etc/passwd", "America//Lima",
-                         "America/", ".hidden", "America/Lima ", "zone.tab",
+    const char *bad[] = {"Mars/Olympus",
+                         "../../etc/passwd",
+                         "/etc/passwd",
+                         "America//Lima",
+                         "America/",
+                         ".hidden",
+                         "America/Lima ",
+                         "zone.tab",
                          "A23456789012345678901234567890123456789012345678901234567890123456"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         const char *why = time_zone_check(bad[i]);
