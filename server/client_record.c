@@ -1373,6 +1373,24 @@ bool client_household_remove(Folio__Client *c, const char *other_id)
     return true;
 }
 
+char *client_note_add(struct arena *arena, char *note, const char *part, size_t *left_out)
+{
+    /* Room is kept for client_note_close's ending. */
+    size_t used = note != NULL ? strlen(note) + 2 : 0;
+    if (used + strlen(part) > CLIENT_NOTES_MAX - 32) {
+        (*left_out)++;
+        return note != NULL ? note : arena_printf(arena, "%s", "");
+    }
+    return arena_printf(arena, "%s%s%s", note != NULL ? note : "", note != NULL ? "; " : "", part);
+}
+
+char *client_note_close(struct arena *arena, char *note, size_t left_out)
+{
+    if (note == NULL || left_out == 0)
+        return note;
+    return arena_printf(arena, "%s%sand %zu more", note, note[0] != '\0' ? "; " : "", left_out);
+}
+
 /* ---------------------------------------------------------------- merge */
 
 /* keep's list with other's values it lacks appended (same: how two values

@@ -158,6 +158,13 @@ const char *client_household_set(Folio__Client *c, const char *other_id, const c
                                  struct arena *arena);
 /* Removes c's link to other_id; whether there was one. */
 bool client_household_remove(Folio__Client *c, const char *other_id);
+/* A timeline note of several parts (links dropped at once), "; " between
+ * them, kept within an event note's bound: a part that does not fit is
+ * counted in *left_out, and client_note_close ends the note with "and N
+ * more". note is NULL before the first part. Both allocate from arena and
+ * return NULL when out of memory. */
+char *client_note_add(struct arena *arena, char *note, const char *part, size_t *left_out);
+char *client_note_close(struct arena *arena, char *note, size_t left_out);
 
 /* One record from two of the same person (client merge): keep takes
  * other's phones (with their details), e-mails and tags it lacks, its

@@ -166,6 +166,7 @@ int op_household_settle(struct request *req, MDB_txn *txn, const uint8_t id[16],
         rc = 0;
     else if (rc == 0 && c->n_household > 0) {
         char *notes = NULL;
+        size_t left_out = 0;
         for (size_t i = 0; rc == 0 && i < c->n_household;) {
             const char *other_id = c->household[i]->client_id;
             uint8_t other[16];
@@ -184,15 +185,17 @@ int op_household_settle(struct request *req, MDB_txn *txn, const uint8_t id[16],
                 i++;
                 continue;
             }
-            notes = arena_printf(&scratch, "%s%slink to %s (%s) dropped: %s",
-                                 notes != NULL ? notes : "", notes != NULL ? "; " : "",
-                                 o != NULL ? o->name : "a client", other_id, why);
-            if (notes == NULL)
+            char *part = arena_printf(&scratch, "link to %s (%s) dropped: %s",
+                                      o != NULL ? o->name : "a client", other_id, why);
+            if (part == NULL || (notes = client_note_add(&scratch, notes, part, &left_out)) == NULL)
                 rc = ENOMEM;
             else if (o != NULL)
                 rc = household_drop(req, txn, c, other_id, why, &scratch);
             client_household_remove(c, other_id);
         }
+        if (rc == 0 && notes != NULL &&
+            (notes = client_note_close(&scratch, notes, left_out)) == NULL)
+            rc = ENOMEM;
         if (rc == 0 && notes != NULL)
             rc = household_store(req, txn, id, c, notes);
         if (rc == 0 && version != NULL)

@@ -530,6 +530,7 @@ int op_import_commit_read(struct request *req, MDB_txn *txn)
     im->rules.agent_id = im->agent->id;
     im->rules.allow_erased = ask->allow_erased;
     im->rules.max_client_events = req->server->config.import_max_client_events;
+    im->rules.now = req->now;
     /* The store grows by about two and a half times the bundle's bytes
      * (records, timelines, indexes): ask for four. */
     req->write_job.room = im->t->size > SIZE_MAX / 4 ? SIZE_MAX : (size_t)im->t->size * 4;

@@ -157,17 +157,22 @@ static int transfer_id_order(const void *a, const void *b)
     return memcmp(a, b, 16);
 }
 
+static bool transfer_selected(const struct transfer_walk *walk, const char *client_id)
+{
+    uint8_t id[16];
+    return client_id_parse(client_id, id) == 0 &&
+           bsearch(id, walk->sorted, walk->n_sorted, 16, transfer_id_order) != NULL;
+}
+
 /* A household link travels only to a client exported with it: a bundle
- * links nobody it does not hold. */
+ * links nobody it does not hold (transfer_walk_household says which
+ * stayed behind). */
 static void transfer_keep_household(const struct transfer_walk *walk, Folio__Client *client)
 {
     size_t kept = 0;
-    for (size_t i = 0; i < client->n_household; i++) {
-        uint8_t other[16];
-        if (client_id_parse(client->household[i]->client_id, other) == 0 &&
-            bsearch(other, walk->sorted, walk->n_sorted, 16, transfer_id_order) != NULL)
+    for (size_t i = 0; i < client->n_household; i++)
+        if (transfer_selected(walk, client->household[i]->client_id))
             client->household[kept++] = client->household[i];
-    }
     client->n_household = kept;
 }
 
@@ -334,6 +339,63 @@ static int transfer_read_client(struct transfer_walk *walk, const uint8_t *key, 
     return 0;
 }
 
+/* The links a client leaves behind in this bundle, as a note at the end of
+ * its timeline there, so that the agent who imports it knows who the
+ * spouse or child was; NULL when every link goes along. */
+static char *transfer_household_left(struct transfer_walk *walk, const uint8_t id[16],
+                                     struct arena *a)
+{
+    Folio__Client *client;
+    if (store_client_get(walk->s, walk->txn, id, a, &client) != 0)
+        return NULL;
+    char *note = NULL;
+    size_t left_out = 0;
+    for (size_t i = 0; i < client->n_household; i++) {
+        const Folio__HouseholdLink *link = client->household[i];
+        if (transfer_selected(walk, link->client_id))
+            continue;
+        uint8_t other_id[16];
+        Folio__Client *other = NULL;
+        if (client_id_parse(link->client_id, other_id) == 0)
+            (void)store_client_get(walk->s, walk->txn, other_id, a, &other);
+        char *part =
+            arena_printf(a, "link to %s (%s) as %s dropped: not exported with this client",
+                         other != NULL ? other->name : "a client", link->client_id, link->relation);
+        if (part == NULL || (note = client_note_add(a, note, part, &left_out)) == NULL)
+            return NULL;
+    }
+    return client_note_close(a, note, left_out);
+}
+
+static int transfer_walk_household(struct transfer_walk *walk, const uint8_t id[16])
+{
+    struct arena a;
+    arena_init(&a, 0);
+    char *note = transfer_household_left(walk, id, &a);
+    int rc = 0;
+    if (note != NULL && walk->w == NULL)
+        walk->header->events++;
+    else if (note != NULL) {
+        char today[CALENDAR_DATE_TEXT + 1];
+        char client_text[CLIENT_ID_TEXT + 1];
+        calendar_today(walk->header->created_at, today);
+        client_id_format(id, client_text);
+        Folio__TimelineEvent ev = FOLIO__TIMELINE_EVENT__INIT;
+        ev.client_id = client_text;
+        ev.time = walk->header->created_at;
+        ev.kind = (char *)"updated";
+        ev.what = (char *)"household";
+        ev.date = today;
+        ev.note = note;
+        Folio__BundleRecord rec = FOLIO__BUNDLE_RECORD__INIT;
+        rec.item_case = FOLIO__BUNDLE_RECORD__ITEM_EVENT;
+        rec.event = &ev;
+        rc = transfer_walk_add(walk, &rec);
+    }
+    arena_free(&a);
+    return rc;
+}
+
 /* One index of a client's records (timeline, offers, coupons): the key
  * lengths after the client id that name a record, where the records are
  * counted and how one is read. */
@@ -368,9 +430,12 @@ static int transfer_walk_client(struct transfer_walk *walk, const uint8_t id[16]
         {walk, walk->s->agenda_states, 8, 8, &h->agenda_states, transfer_read_state},
         {walk, walk->s->tasks_by_client, 8, 8, &h->tasks, transfer_read_task},
     };
-    for (size_t i = 0; i < ARRAY_SIZE(indexes) && rc == 0; i++)
+    for (size_t i = 0; i < ARRAY_SIZE(indexes) && rc == 0; i++) {
         rc = store_each_with_prefix(walk->txn, indexes[i].dbi, id, 16, transfer_walk_entry,
                                     &indexes[i]);
+        if (rc == 0 && indexes[i].dbi == walk->s->timeline)
+            rc = transfer_walk_household(walk, id);
+    }
     return rc;
 }
 
@@ -747,6 +812,11 @@ struct transfer_apply {
     uint8_t client[16]; /* the client the records that follow belong to */
     bool skip;          /* that client stays as it is here: leave its records alone */
     uint64_t next_seq;  /* the number of its next event: it was added with none */
+    /* The links of that client dropped on the way in, for a note at the end
+     * of its timeline once its events are in (transfer_apply_note). */
+    char *household_note;
+    size_t household_left_out;
+    struct arena scratch; /* the note's */
 };
 
 static int transfer_client_fate(struct store *s, MDB_txn *txn, const uint8_t id[16],
@@ -782,28 +852,88 @@ static int transfer_refuse_taken(struct transfer_shape *sh)
                            sh->client_text);
 }
 
+/* A household note on the timeline of a client here. */
+static int transfer_household_note(struct transfer_apply *ap, const uint8_t id[16],
+                                   const char *note)
+{
+    char today[CALENDAR_DATE_TEXT + 1];
+    calendar_today(ap->rules->now, today);
+    Folio__TimelineEvent ev = FOLIO__TIMELINE_EVENT__INIT;
+    ev.time = ap->rules->now;
+    ev.actor = (char *)ap->rules->actor;
+    ev.kind = (char *)"updated";
+    ev.what = (char *)"household";
+    ev.date = today;
+    ev.note = (char *)note;
+    return store_timeline_append(ap->s, ap->txn, id, &ev);
+}
+
+/* Writes the note of the links the last client lost on the way in, now
+ * that its timeline is complete. */
+static int transfer_apply_note(struct transfer_apply *ap)
+{
+    int rc = 0;
+    if (ap->household_note != NULL) {
+        char *note = client_note_close(&ap->scratch, ap->household_note, ap->household_left_out);
+        rc = note != NULL ? transfer_household_note(ap, ap->client, note) : ENOMEM;
+    }
+    ap->household_note = NULL;
+    ap->household_left_out = 0;
+    arena_free(&ap->scratch);
+    arena_init(&ap->scratch, 0);
+    return rc;
+}
+
+/* Whether a link to other (not here) may wait for it later in the bundle:
+ * not when it was erased here and the import skips erased clients. */
+static int transfer_household_may_come(struct transfer_apply *ap, const uint8_t other[16],
+                                       bool *may)
+{
+    bool erased = false;
+    int rc = store_tombstone_has(ap->s, ap->txn, other, &erased);
+    *may = !erased || ap->rules->allow_erased;
+    return rc;
+}
+
 /* A link to a client already here holds only if that client is the
  * agent's and links back; a link to one not here yet stays, for the client
  * later in the bundle that links back (a bundle links only clients it
- * holds: transfer_keep_household). */
+ * holds: transfer_keep_household). A link that does not hold is dropped,
+ * with a note. */
 static int transfer_household_check(struct transfer_apply *ap, Folio__Client *c)
 {
     size_t kept = 0;
     for (size_t i = 0; i < c->n_household; i++) {
+        const Folio__HouseholdLink *link = c->household[i];
         uint8_t other[16];
-        if (client_id_parse(c->household[i]->client_id, other) != 0)
+        if (client_id_parse(link->client_id, other) != 0)
             continue;
-        struct arena a;
-        arena_init(&a, 0);
-        Folio__Client *here;
-        int rc = store_client_get(ap->s, ap->txn, other, &a, &here);
-        bool holds = rc == MDB_NOTFOUND || (rc == 0 && here->owner_id == ap->rules->agent_id &&
-                                            client_household_find(here, c->id) >= 0);
-        arena_free(&a);
-        if (rc != 0 && rc != MDB_NOTFOUND)
+        Folio__Client *here = NULL;
+        int rc = store_client_get(ap->s, ap->txn, other, &ap->scratch, &here);
+        const char *why = NULL;
+        bool may_come = true;
+        if (rc == MDB_NOTFOUND) {
+            rc = transfer_household_may_come(ap, other, &may_come);
+            why = may_come ? NULL : "that client was erased here";
+        } else if (rc == 0 && here->owner_id != ap->rules->agent_id)
+            why = "that client is not the agent's here";
+        else if (rc == 0 && client_household_find(here, c->id) < 0)
+            why = "that client does not link back here";
+        if (rc != 0)
             return rc;
-        if (holds)
+        if (why == NULL) {
             c->household[kept++] = c->household[i];
+            continue;
+        }
+        /* Another agent's client is not named. */
+        bool named = here != NULL && rc == 0 && here->owner_id == ap->rules->agent_id;
+        char *part =
+            arena_printf(&ap->scratch, "link to %s (%s) as %s dropped: %s",
+                         named ? here->name : "a client", link->client_id, link->relation, why);
+        if (part == NULL ||
+            (ap->household_note = client_note_add(&ap->scratch, ap->household_note, part,
+                                                  &ap->household_left_out)) == NULL)
+            return ENOMEM;
     }
     c->n_household = kept;
     return 0;
@@ -819,12 +949,14 @@ static int transfer_apply_client(struct transfer_apply *ap, struct transfer_shap
         return TRANSFER_BATCH_END;
     }
     ap->records++;
+    int rc = transfer_apply_note(ap);
+    if (rc != 0)
+        return rc;
     if (ap->counts->added + ap->counts->unchanged + ap->counts->unerased + ap->counts->erased >=
         TRANSFER_CLIENTS_MAX)
         return transfer_refuse(sh, FOLIO__CODE__INVALID_ARGUMENT, "bundle: more than %u clients",
                                TRANSFER_CLIENTS_MAX);
-    int rc = transfer_shape_client(sh, c, ap->client);
-    if (rc != 0)
+    if ((rc = transfer_shape_client(sh, c, ap->client)) != 0)
         return rc;
     ap->skip = false;
     ap->next_seq = 1;
@@ -978,8 +1110,15 @@ int transfer_bundle_apply(struct store *s, MDB_txn *txn, int fd, const struct tr
     struct transfer_shape sh = {.rules = rules, .code = code, .why = why, .why_size = why_size};
     struct transfer_apply ap = {
         .s = s, .txn = txn, .rules = rules, .counts = counts, .batch = batch};
+    arena_init(&ap.scratch, 0);
     uint64_t from = batch->offset;
     batch->offset = 0;
     int rc = transfer_each_record(fd, from, &sh, transfer_apply_one, &ap);
-    return rc == TRANSFER_BATCH_END ? 0 : rc;
+    /* A batch ends before a client: the last one is whole. */
+    if (rc == 0 || rc == TRANSFER_BATCH_END) {
+        int note_rc = transfer_apply_note(&ap);
+        rc = note_rc != 0 ? note_rc : 0;
+    }
+    arena_free(&ap.scratch);
+    return rc;
 }

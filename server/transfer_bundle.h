@@ -97,6 +97,7 @@ struct transfer_rules {
     int64_t created_at;         /* the bundle's: no event was recorded after it */
     uint64_t max_client_events; /* --import-max-client-events */
     bool allow_erased;          /* clients erased here come back (else skipped) */
+    int64_t now;                /* the import's: for the notes it writes */
 };
 
 /* What transfer_bundle_check and _apply refuse: the import as a whole, with

@@ -1298,6 +1298,20 @@ static Folio__Client *show_at(struct folio_connection *c, const char *id)
     return client;
 }
 
+/* Whether the client's history holds a household note containing words. */
+static bool household_noted(struct folio_connection *c, const char *id, const char *words)
+{
+    struct folio_error err = {0};
+    Folio__Response *r = harness_ok(folio_client_history(c, id, 100, 0, &err), &err);
+    bool found = false;
+    for (size_t i = 0; i < r->timeline->n_events && !found; i++) {
+        const Folio__TimelineEvent *ev = r->timeline->events[i];
+        found = strcmp(ev->what, "household") == 0 && strstr(ev->note, words) != NULL;
+    }
+    folio_response_free(r);
+    return found;
+}
+
 /* A couple exported together arrives linked; a link to a client left
  * behind does not travel, and the one left behind keeps its record whole. */
 Test(transfer, households_travel_when_both_ends_do)
@@ -1331,10 +1345,49 @@ Test(transfer, households_travel_when_both_ends_do)
     cr_assert_str_eq(at_b->household[0]->client_id, lea);
     folio__client__free_unpacked(at_b, NULL);
 
+    /* The link left behind is named on the timeline that travelled. */
+    cr_assert(household_noted(carol, lea, "link to Kid Household"));
+    cr_assert(household_noted(carol, lea, "not exported with this client"));
+    cr_assert(!household_noted(carol, max, "dropped"));
+
     /* At A, where nothing moved, the household is whole. */
     Folio__Client *at_a = show_at(alice, lea);
     cr_assert_eq(at_a->n_household, 2);
     folio__client__free_unpacked(at_a, NULL);
+}
+
+/* A couple exported together, one of whom was erased at the importing
+ * firm: the import skips that one, and the other arrives without a link to
+ * nobody, saying why. */
+Test(transfer, a_link_to_a_client_erased_here_is_dropped_with_a_note)
+{
+    char eva[37], ian[37];
+    Folio__Client c = FOLIO__CLIENT__INIT;
+    c.name = (char *)"Eva Erased Spouse";
+    add_client(alice, &c, eva);
+    c.name = (char *)"Ian Erased";
+    add_client(alice, &c, ian);
+    link_clients(alice, eva, ian, "spouse");
+    trust_a_at_b();
+    struct folio_error err = {0};
+
+    const char *ian_only[] = {ian};
+    char *path = export_file(alice, NULL, ian_only, 1, false, "ian.bundle");
+    folio_response_free(harness_ok(import_file(carol, path, NULL, false, false, &err), &err));
+    free(path);
+    folio_response_free(harness_ok(folio_client_erase(carol, ian, &err), &err));
+
+    const char *both[] = {ian, eva};
+    path = export_file(alice, NULL, both, 2, false, "couple.bundle");
+    Folio__Response *r = harness_ok(import_file(carol, path, NULL, false, false, &err), &err);
+    cr_assert_eq(r->import->clients_added, 1, "Ian, erased here, is skipped");
+    cr_assert_eq(r->import->clients_unerased, 0);
+    folio_response_free(r);
+    free(path);
+    Folio__Client *at_b = show_at(carol, eva);
+    cr_assert_eq(at_b->n_household, 0);
+    folio__client__free_unpacked(at_b, NULL);
+    cr_assert(household_noted(carol, eva, "that client was erased here"));
 }
 
 /* A client's holdings travel with it; the header counts them. */
