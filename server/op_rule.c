@@ -44,9 +44,8 @@ int op_rule_add_write(struct request *req, MDB_txn *txn)
     const char *why = rule_validate(rule);
     if (why != NULL)
         return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "%s", why);
-    Folio__Rule **rules;
     size_t count;
-    int rc = store_rule_list(store, txn, &req->arena, &rules, &count);
+    int rc = store_rule_count(store, txn, &count);
     if (rc != 0)
         return request_store_error(req, rc, "read the rules");
     if (count >= RULE_COUNT_MAX)
