@@ -213,7 +213,8 @@ static const struct cli_opt agenda_opts[] = {
      false, false},
     {"--kind", "KINDS",
      "only these kinds, a comma list of birthday, follow-up, task, offer,\n"
-     "                      coupon, alert, opportunity, stay-in-touch, holiday, season",
+     "                      coupon, renewal, win-back, alert, opportunity, stay-in-touch,\n"
+     "                      holiday, season",
      false, false},
     {"--limit", "N", "at most N items (default: the server's, 100)", false, false},
     {"--after", "CURSOR", "start after this cursor (the next page)", false, false},
@@ -271,6 +272,10 @@ static const struct cli_opt rule_add_opts[] = {
     {"--avoid", "TEXT", "what not to offer then", false, false},
     {"--window", "DAYS", "event rules: days the opportunity stays open (default 30)", false, false},
     {"--product", "NAME", "the product it is about", false, false},
+    {"--unless-holds", "KIND",
+     "event rules: not for a client with an active holding of this kind\n"
+     "                      (auto, home, life, ...)",
+     false, false},
     {NULL, NULL, NULL, false, false},
 };
 
@@ -279,6 +284,10 @@ static const struct cli_opt calendar_set_opts[] = {
      false},
     {"--stay-in-touch", "DAYS", "contact every client at least every DAYS days (1-3650)", false,
      false},
+    {"--renewal-notice-days", "DAYS",
+     "put a holding's renewal on the agenda DAYS days before it renews\n"
+     "                      (1-365; default 30)",
+     false, false},
     {"--time-zone", "ZONE",
      "the firm's time zone, an IANA name such as America/Lima (\"\": UTC):\n"
      "                      today for agents whose card names none",
