@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "folioclient_portfolio.h"
 #include "output.h"
+#include "report_chart.h"
 #include "report_page.h"
 #include "safe_file.h"
 
@@ -75,5 +76,6 @@ int cmd_report(struct cli *cli)
              ? report_write(path, r->report)
              : cli_local("the server's answer holds no report");
     folio_response_free(r);
+    report_chart_done();
     return rc;
 }

@@ -3,6 +3,7 @@
 
 #include <cairo-svg.h>
 #include <cairo.h>
+#include <fontconfig/fontconfig.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,4 +129,10 @@ int report_chart_bars(const struct report_bar *bars, size_t n, char **svg, size_
     *svg = buf.data;
     *len = buf.len;
     return 0;
+}
+
+void report_chart_done(void)
+{
+    cairo_debug_reset_static_data();
+    FcFini();
 }

@@ -23,4 +23,9 @@ struct report_bar {
  * 0, or -1 when out of memory or cairo failed. */
 int report_chart_bars(const struct report_bar *bars, size_t n, char **svg, size_t *len);
 
+/* Releases what drawing left cached for the process (cairo's font caches
+ * and fontconfig's configuration), once the last chart is drawn, so that
+ * a leak checker sees only real leaks. */
+void report_chart_done(void);
+
 #endif

@@ -10,6 +10,8 @@
 
 #include "report_chart.h"
 
+#define PAGE_MONEY_MAX 48 /* "-" and 26 characters of whole units, ".", 2 digits */
+
 /* One line of a chart and its table. */
 struct page_row {
     const char *key;
@@ -78,7 +80,7 @@ static void page_money(int64_t cents, char *buf, size_t size)
     char digits[32];
     snprintf(digits, sizeof(digits), "%" PRIu64, abs / 100);
     size_t n = strlen(digits), at = 0;
-    char whole[48];
+    char whole[32]; /* 20 digits and 6 commas at most */
     for (size_t i = 0; i < n; i++) {
         if (i > 0 && (n - i) % 3 == 0)
             whole[at++] = ',';
@@ -95,8 +97,8 @@ static int page_chart(FILE *out, const struct page_section *sec, const struct pa
     if (n > REPORT_CHART_BARS)
         n = REPORT_CHART_BARS;
     struct report_bar *bars = calloc(n + 1, sizeof(*bars));
-    char(*labels)[160] = calloc(n + 1, sizeof(*labels));
-    char(*texts)[64] = calloc(n + 1, sizeof(*texts));
+    char(*labels)[512] = calloc(n + 1, sizeof(*labels));
+    char(*texts)[PAGE_MONEY_MAX + 8] = calloc(n + 1, sizeof(*texts));
     int rc = bars != NULL && labels != NULL && texts != NULL ? 0 : -1;
     for (size_t i = 0; rc == 0 && i < n; i++) {
         const struct page_row *r = &rows[i];
@@ -105,7 +107,7 @@ static int page_chart(FILE *out, const struct page_section *sec, const struct pa
         else
             snprintf(labels[i], sizeof(labels[i]), "%s", r->key);
         if (sec->chart_premium) {
-            char money[48];
+            char money[PAGE_MONEY_MAX];
             page_money(r->premium_cents, money, sizeof(money));
             snprintf(texts[i], sizeof(texts[i]), "%s %s", money, r->currency);
             bars[i].value = (double)r->premium_cents;
@@ -200,7 +202,7 @@ static int page_section(FILE *out, const struct page_section *sec, const struct 
         }
         fprintf(out, "</td><td class=\"n\">%" PRIu64, r->count);
         if (sec->money) {
-            char money[48];
+            char money[PAGE_MONEY_MAX];
             page_money(r->premium_cents, money, sizeof(money));
             fprintf(out, "</td><td class=\"n\">%s", money);
         }
