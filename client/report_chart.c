@@ -8,11 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CHART_WIDTH     640.0
+#define CHART_WIDTH     680.0
 #define CHART_ROW       22.0
 #define CHART_BAR       14.0
 #define CHART_PAD       8.0
-#define CHART_LABEL_W   190.0
+#define CHART_LABEL_W   240.0
 #define CHART_VALUE_W   150.0
 #define CHART_FONT_SIZE 11.0
 #define CHART_LABEL_MAX 256 /* bytes of a label drawn */

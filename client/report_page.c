@@ -104,6 +104,8 @@ static int page_chart(FILE *out, const struct page_section *sec, const struct pa
         const struct page_row *r = &rows[i];
         if (r->currency != NULL && !sec->chart_premium)
             snprintf(labels[i], sizeof(labels[i]), "%s (%s)", r->key, r->currency);
+        else if (r->label != NULL && r->label[0] != '\0')
+            snprintf(labels[i], sizeof(labels[i]), "%s: %s", r->key, r->label);
         else
             snprintf(labels[i], sizeof(labels[i]), "%s", r->key);
         if (sec->chart_premium) {
