@@ -38,12 +38,7 @@ int report_init(struct report *r, const char *today, Folio__Rule *const *rules, 
         calendar_parse_date(today, &r->year, &r->month, &r->mday) != 0)
         return -1;
     r->month_first = r->book.today - (r->mday - 1);
-    char next[CALENDAR_DATE_TEXT + 1];
-    snprintf(next, sizeof(next), "%04d-%02d-01", r->month == 12 ? r->year + 1 : r->year,
-             r->month == 12 ? 1 : r->month + 1);
-    if (calendar_parse(next, &r->month_last) != 0)
-        return -1;
-    r->month_last--;
+    r->month_last = r->month_first + calendar_days_in_month(r->year, r->month) - 1;
     r->rules = rules;
     r->n_rules = n_rules;
     r->cities = calloc(REPORT_CITY_TABLE, sizeof(*r->cities));
@@ -90,6 +85,26 @@ static size_t report_city_hash(const char *name)
     return (size_t)(h % REPORT_CITY_TABLE);
 }
 
+/* Whether a spelling reads as a name: a capital first and a small letter
+ * after it ("Lima", not "LIMA" or "lima"). */
+static bool report_city_cased(const char *name)
+{
+    if (!(name[0] >= 'A' && name[0] <= 'Z'))
+        return false;
+    for (const char *p = name + 1; *p != '\0'; p++)
+        if (*p >= 'a' && *p <= 'z')
+            return true;
+    return false;
+}
+
+/* Which spelling of one city is shown, whatever order the clients come in:
+ * one that reads as a name, else the first in byte order. */
+static bool report_city_better(const char *candidate, const char *kept)
+{
+    bool a = report_city_cased(candidate), b = report_city_cased(kept);
+    return a != b ? a : strcmp(candidate, kept) < 0;
+}
+
 static int report_add_city(struct report *r, const char *city)
 {
     const char *name = city[0] != '\0' ? city : "no city";
@@ -106,6 +121,12 @@ static int report_add_city(struct report *r, const char *city)
         if ((r->cities[i].name = strdup(name)) == NULL)
             return ENOMEM;
         r->n_cities++;
+    } else if (report_city_better(name, r->cities[i].name)) {
+        char *better = strdup(name);
+        if (better == NULL)
+            return ENOMEM;
+        free(r->cities[i].name);
+        r->cities[i].name = better;
     }
     r->cities[i].count++;
     return 0;

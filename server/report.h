@@ -31,8 +31,11 @@
 #define REPORT_INCOME_BANDS 6
 #define REPORT_LIFE_STAGES  12
 
+/* A city, told apart from others ignoring ASCII case; its name is the
+ * spelling that reads as a name ("Lima" over "LIMA"), else the first in
+ * byte order, whatever order the clients come in. */
 struct report_city {
-    char *name; /* the first spelling seen; NULL: a free slot */
+    char *name; /* NULL: a free slot */
     uint64_t count;
 };
 

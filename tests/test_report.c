@@ -155,7 +155,7 @@ Test(report, the_book_in_it_is_the_book_and_the_pictures_fall_by_date)
     add_client(alice, &c, ana);
     c = (Folio__Client)FOLIO__CLIENT__INIT;
     c.name = (char *)"Luis Report";
-    c.city = (char *)"LIMA"; /* the same city */
+    c.city = (char *)"LIMA"; /* the same city, however typed */
     c.birth_date = (char *)"--03-04";
     add_client(alice, &c, luis);
     add_named(alice, "Eva Report", "", eva);
@@ -208,7 +208,8 @@ Test(report, the_book_in_it_is_the_book_and_the_pictures_fall_by_date)
     cr_assert_eq(count_of(rep->income_bands, rep->n_income_bands, "20k-50k"), 1);
     cr_assert_eq(count_of(rep->income_bands, rep->n_income_bands, "unknown"), 2);
     cr_assert_eq(rep->n_cities, 2);
-    cr_assert_str_eq(rep->cities[0]->key, "Lima", "the first spelling, both counted");
+    cr_assert_str_eq(rep->cities[0]->key, "Lima",
+                     "the spelling that reads as a name, both counted");
     cr_assert_eq(rep->cities[0]->count, 2);
     cr_assert_str_eq(rep->cities[1]->key, "no city");
 
