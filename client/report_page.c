@@ -143,7 +143,9 @@ static int page_chart(FILE *out, const struct page_section *sec, const struct pa
     sodium_bin2base64(b64, b64_len, (const unsigned char *)svg, len,
                       sodium_base64_VARIANT_ORIGINAL);
     free(svg);
-    fprintf(out, "<figure><img class=\"chart\" data-chart=\"%s\" alt=\"", sec->id);
+    fputs("<figure><img class=\"chart\" data-chart=\"", out);
+    page_text(out, sec->id); /* a currency's chart's id holds the server's text */
+    fputs("\" alt=\"", out);
     page_text(out, sec->title);
     fputs(": bar chart; the table below gives its numbers\" src=\"data:image/svg+xml;base64,", out);
     fputs(b64, out);
@@ -155,7 +157,9 @@ static int page_chart(FILE *out, const struct page_section *sec, const struct pa
 static int page_section(FILE *out, const struct page_section *sec, const struct page_row *rows,
                         size_t n)
 {
-    fprintf(out, "<section id=\"%s\">\n<h2>", sec->id);
+    fputs("<section id=\"", out);
+    page_text(out, sec->id);
+    fputs("\">\n<h2>", out);
     page_text(out, sec->title);
     fputs("</h2>\n", out);
     if (sec->note != NULL) {
@@ -169,7 +173,9 @@ static int page_section(FILE *out, const struct page_section *sec, const struct 
     }
     if (page_chart(out, sec, rows, n) != 0)
         return -1;
-    fprintf(out, "<table class=\"numbers\" data-table=\"%s\">\n<tr><th>", sec->id);
+    fputs("<table class=\"numbers\" data-table=\"", out);
+    page_text(out, sec->id);
+    fputs("\">\n<tr><th>", out);
     page_text(out, sec->key_head);
     if (sec->label_head != NULL) {
         fputs("</th><th>", out);
