@@ -791,7 +791,8 @@ static const struct cli_cmd commands[] = {
      "opportunities open this month by rule; contacts by month over the last\n"
      "12; and the book's own numbers. Each chart has a table of its numbers\n"
      "beside it. Scoped and audited as book. An existing FILE is replaced only\n"
-     "with --force.\n",
+     "with --force; --out - writes the page to standard output (and so takes\n"
+     "no --json).\n",
      report_opts, cmd_report},
     {"offer add", "CLIENT", 1, 0, "propose a time-limited offer to one of your clients",
      "The client must have consented to marketing on the offer's channel.\n"
