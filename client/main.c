@@ -378,6 +378,17 @@ static const struct cli_opt book_opts[] = {
     {NULL, NULL, NULL, false, false},
 };
 
+static const struct cli_opt report_opts[] = {
+    {"--out", "FILE", "where to write the page (FILE.html); - for standard output", true, false},
+    {"--agent", "NAME", "an agent's report (admins: of agents they manage)", false, false},
+    {"--office", "NAME", "an office's report (its admins, firm-admins)", false, false},
+    {"--firm", NULL, "the firm's report (firm-admins)", false, false},
+    {"--date", "DATE", "the day it is about, YYYY-MM-DD (default: the server's today)", false,
+     false},
+    {"--force", NULL, "replace FILE when it exists", false, false},
+    {NULL, NULL, NULL, false, false},
+};
+
 static const struct cli_opt user_set_opts[] = {
     {"--role", "ROLE", "agent, office-admin or firm-admin", false, false},
     {"--office", "OFFICE", "the office it belongs to from now on", false, false},
@@ -782,6 +793,16 @@ static const struct cli_cmd commands[] = {
      "default; an office-admin's office (--office) or one of its agents\n"
      "(--agent); a firm-admin's anything (--firm). An admin's read is audited.\n",
      book_opts, cmd_book},
+    {"report", "", 0, 0, "the book and the portfolio in pictures, as one HTML page",
+     "One self-contained page (it needs no network and no script to read):\n"
+     "clients by age, life stage, income and city; active holdings and their\n"
+     "premium by kind (per currency); renewals by week over the next 13 weeks;\n"
+     "opportunities open this month by rule; contacts by month over the last\n"
+     "12; and the book's own numbers. Each chart has a table of its numbers\n"
+     "beside it. Scoped and audited as book. An existing FILE is replaced only\n"
+     "with --force; --out - writes the page to standard output (and so takes\n"
+     "no --json).\n",
+     report_opts, cmd_report},
     {"offer add", "CLIENT", 1, 0, "propose a time-limited offer to one of your clients",
      "The client must have consented to marketing on the offer's channel.\n"
      "The answer ends with your agent card (folio profile set).\n",
