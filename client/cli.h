@@ -304,6 +304,8 @@ struct cmd_transfer_counts {
     uint64_t added, updated, skipped, refused;
     const Folio__ImportNote *const *notes;
     size_t n_notes;
+    bool holdings_read; /* a file of holdings came with the clients */
+    uint64_t holdings;  /* of it, added */
 };
 void cmd_transfer_print_import(const char *format, const char *file, bool dry_run,
                                const Folio__ImportResult *res,

@@ -4,7 +4,10 @@
  * the caller's own portfolio (ClientList) and writes each record as it
  * comes; import reads the whole file (bounded), turns it into records with
  * interchange.h and sends them in batches the server and the frame limit
- * accept. The server decides what is valid and what is a duplicate. */
+ * accept. The server decides what is valid and what is a duplicate. A CSV
+ * of the clients' holdings may go beside the clients' (--holdings,
+ * holding_csv.h): exported from HoldingList pages, imported after the
+ * clients, each row's client found by the id its client row has now. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -19,6 +22,7 @@
 #include "csv_file.h"
 #include "folioclient_interchange.h"
 #include "folioclient_portfolio.h"
+#include "holding_csv.h"
 #include "interchange.h"
 #include "output.h"
 #include "safe_file.h"
@@ -75,6 +79,40 @@ static int cmd_ix_commit(struct cmd_ix_out *o)
     return CLI_OK;
 }
 
+/* The caller's holdings, a page at a time, into path (written whole). */
+static int cmd_ix_export_holdings(struct cli *cli, const char *path, char delim, bool excel,
+                                  uint64_t *count)
+{
+    struct cmd_ix_out o;
+    int rc = cmd_ix_open(cli, path, &o);
+    if (rc != CLI_OK)
+        return rc;
+    bool failed = (excel && fputs("\xef\xbb\xbf", o.stream) == EOF) ||
+                  holding_csv_header(o.stream, delim) != 0;
+    Folio__HoldingList q = FOLIO__HOLDING_LIST__INIT;
+    q.limit = 1000;
+    while (!failed) {
+        struct folio_error err;
+        Folio__Response *r = folio_holding_list(cli->connection, &q, &err);
+        if (r == NULL) {
+            cmd_ix_abort(&o);
+            return cli_fail(&err);
+        }
+        const Folio__Holdings *page = r->holdings;
+        for (size_t i = 0; i < page->n_holdings && !failed; i++, (*count)++)
+            failed = holding_csv_write(o.stream, delim, page->holdings[i]) != 0;
+        q.after = page->next;
+        folio_response_free(r);
+        if (q.after == 0)
+            break;
+    }
+    if (failed) {
+        cmd_ix_abort(&o);
+        return cli_local("cannot write %s: %s", path, strerror(errno));
+    }
+    return cmd_ix_commit(&o);
+}
+
 int cmd_export_interchange(struct cli *cli, const char *format)
 {
     bool csv;
@@ -92,6 +130,13 @@ int cmd_export_interchange(struct cli *cli, const char *format)
     if (version != NULL && strcmp(version, "3.0") != 0 && strcmp(version, "4.0") != 0)
         return cli_usage(cli, "--vcard-version: 3.0 or 4.0, not \"%.20s\"", version);
     int vcard_version = version != NULL && strcmp(version, "3.0") == 0 ? 3 : 4;
+    const char *holdings = cli_opt(cli, "--holdings");
+    if (holdings != NULL && !csv)
+        return cli_usage(cli, "--holdings goes with the csv format only");
+    if (holdings != NULL && (agent != NULL || reason != NULL))
+        return cli_usage(cli, "--holdings exports your own clients' holdings: not with --agent");
+    if (holdings != NULL && strcmp(holdings, "-") == 0)
+        return cli_usage(cli, "--holdings: a file, not standard output");
     /* Excel opens a CSV in the user's locale: where the decimal mark is a
      * comma the list separator is ';', and only a byte order mark tells it
      * the file is UTF-8. */
@@ -135,8 +180,16 @@ int cmd_export_interchange(struct cli *cli, const char *format)
         cmd_ix_abort(&o);
         return cli_local("cannot write %s: %s", path, strerror(errno));
     }
+    uint64_t n_holdings = 0;
+    if (holdings != NULL &&
+        (rc = cmd_ix_export_holdings(cli, holdings, delim, excel, &n_holdings)) != 0) {
+        cmd_ix_abort(&o);
+        return rc;
+    }
     if ((rc = cmd_ix_commit(&o)) != CLI_OK)
         return rc;
+    if (holdings != NULL)
+        out_note("exported %llu holdings to %s", (unsigned long long)n_holdings, holdings);
     /* With --out -, standard output is the export: the count goes to
      * stderr. */
     if (o.stdout_) {
@@ -303,6 +356,140 @@ static int cmd_ix_write_notes(const char *path, const struct cmd_ix_notes *all)
     return CLI_OK;
 }
 
+/* ---------------------------------------------------------------- holdings in */
+
+/* The id each client row of the file has now (ClientImportResult.ids), to
+ * find a holding's client by the id its row had in the file. */
+struct cmd_ix_row_id {
+    const char *id; /* as the file wrote it */
+    size_t row;
+};
+
+struct cmd_ix_ids {
+    size_t n;
+    char (*now)[40];             /* now[row]: "" when the row was refused */
+    struct cmd_ix_row_id *by_id; /* in the order of the rows' ids */
+};
+
+static int cmd_ix_id_order(const void *a, const void *b)
+{
+    return strcmp(((const struct cmd_ix_row_id *)a)->id, ((const struct cmd_ix_row_id *)b)->id);
+}
+
+static int cmd_ix_ids_init(struct cmd_ix_ids *ids, const struct interchange *ix)
+{
+    ids->n = ix->n_clients;
+    ids->now = calloc(ids->n + 1, sizeof(*ids->now));
+    ids->by_id = calloc(ids->n + 1, sizeof(*ids->by_id));
+    if (ids->now == NULL || ids->by_id == NULL)
+        return -1;
+    for (size_t i = 0; i < ids->n; i++)
+        ids->by_id[i] =
+            (struct cmd_ix_row_id){ix->clients[i]->id != NULL ? ix->clients[i]->id : "", i};
+    if (ids->n > 0)
+        qsort(ids->by_id, ids->n, sizeof(*ids->by_id), cmd_ix_id_order);
+    return 0;
+}
+
+static void cmd_ix_ids_free(struct cmd_ix_ids *ids)
+{
+    free(ids->now);
+    free(ids->by_id);
+}
+
+/* The id a holding's client has now: its row's, when the file of clients
+ * held it; the id as written otherwise (a client already in the
+ * portfolio). NULL when its row was refused. */
+static const char *cmd_ix_client_now(const struct cmd_ix_ids *ids, const char *written)
+{
+    size_t lo = 0, hi = ids->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int cmp = strcmp(ids->by_id[mid].id, written);
+        size_t row = ids->by_id[mid].row;
+        if (cmp == 0)
+            return ids->now[row][0] != '\0' ? ids->now[row] : NULL;
+        if (cmp < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return written;
+}
+
+/* Adds one holding of the file; a holding that had ended goes in running
+ * and is ended as it was (holding add takes running holdings only). NULL,
+ * or why the server refused it (in a). */
+static const char *cmd_ix_add_holding(struct cli *cli, Folio__Holding *h, struct arena *a)
+{
+    bool ended = h->status[0] != '\0' && strcmp(h->status, "quoted") != 0 &&
+                 strcmp(h->status, "active") != 0;
+    const char *end_date = h->ends_on,
+               *reason = h->end_reason[0] != '\0' ? h->end_reason : h->status;
+    Folio__Holding add = *h;
+    add.client_name = (char *)"";
+    add.end_reason = (char *)"";
+    if (ended) {
+        add.status = (char *)"active";
+        add.ends_on = (char *)"";
+    }
+    struct folio_error err;
+    Folio__Response *r = folio_holding_add(cli->connection, &add, &err);
+    if (r == NULL)
+        return arena_strdup(a, err.message);
+    uint64_t id = r->holding->id;
+    folio_response_free(r);
+    if (!ended)
+        return NULL;
+    r = folio_holding_end(cli->connection, id, end_date, reason, &err);
+    if (r == NULL)
+        return arena_printf(a, "added as holding %llu, but not ended: %s", (unsigned long long)id,
+                            err.message);
+    folio_response_free(r);
+    return NULL;
+}
+
+/* The holdings of the file at path, after the clients: each to the client
+ * its row names, a refusal noted. */
+static int cmd_ix_import_holdings(struct cli *cli, struct holding_csv *hc,
+                                  const struct cmd_ix_ids *ids, bool dry_run,
+                                  struct cmd_ix_notes *all, uint64_t *added, uint64_t *refused)
+{
+    for (size_t i = 0; i < hc->n_errors; i++) {
+        Folio__ImportNote note = FOLIO__IMPORT_NOTE__INIT;
+        note.kind = (char *)"error";
+        note.message = arena_printf(&hc->arena, "holdings %s", hc->errors[i]);
+        if (note.message == NULL || cmd_ix_keep(all, &hc->arena, &note) != 0)
+            return cli_local("out of memory");
+        (*refused)++;
+    }
+    for (size_t i = 0; i < hc->n; i++) {
+        Folio__Holding *h = hc->holdings[i];
+        const char *client = cmd_ix_client_now(ids, h->client_id);
+        const char *why = client == NULL ? "its client's row was refused" : NULL;
+        if (why == NULL && dry_run) {
+            (*added)++;
+            continue;
+        }
+        if (why == NULL) {
+            h->client_id = (char *)client;
+            why = cmd_ix_add_holding(cli, h, &hc->arena);
+        }
+        if (why == NULL) {
+            (*added)++;
+            continue;
+        }
+        Folio__ImportNote note = FOLIO__IMPORT_NOTE__INIT;
+        note.line = hc->lines[i];
+        note.kind = (char *)"error";
+        note.message = arena_printf(&hc->arena, "holdings line %u: %s", hc->lines[i], why);
+        if (note.message == NULL || cmd_ix_keep(all, &hc->arena, &note) != 0)
+            return cli_local("out of memory");
+        (*refused)++;
+    }
+    return CLI_OK;
+}
+
 int cmd_import_interchange(struct cli *cli, const char *format)
 {
     bool csv;
@@ -320,18 +507,41 @@ int cmd_import_interchange(struct cli *cli, const char *format)
         csv_opt.date_order = order[0];
     if (!csv && (csv_opt.map != NULL || order != NULL))
         return cli_usage(cli, "--map and --date-order go with the csv format only");
+    const char *holdings = cli_opt(cli, "--holdings");
+    if (holdings != NULL && !csv)
+        return cli_usage(cli, "--holdings goes with the csv format only");
     const char *path = cli->args[0];
     char why[512];
     size_t len = 0;
+    struct holding_csv hc;
+    holding_csv_init(&hc);
+    if (holdings != NULL) {
+        char *text = cmd_ix_slurp(holdings, &len, why, sizeof(why));
+        int read = text != NULL ? holding_csv_read(&hc, text, len, why, sizeof(why)) : -1;
+        free(text);
+        if (read != 0) {
+            holding_csv_free(&hc);
+            return text != NULL ? cli_local("%s: %s", holdings, why) : cli_local("%s", why);
+        }
+    }
     char *data = cmd_ix_slurp(path, &len, why, sizeof(why));
-    if (data == NULL)
+    if (data == NULL) {
+        holding_csv_free(&hc);
         return cli_local("%s", why);
+    }
     struct interchange ix;
     interchange_init(&ix);
     int rc = csv ? interchange_read_csv(&ix, data, len, &csv_opt, why, sizeof(why))
                  : interchange_read_vcard(&ix, data, len, why, sizeof(why));
     free(data);
+    struct cmd_ix_ids ids = {0};
+    if (rc == 0 && cmd_ix_ids_init(&ids, &ix) != 0) {
+        snprintf(why, sizeof(why), "out of memory");
+        rc = -1;
+    }
     if (rc != 0) {
+        cmd_ix_ids_free(&ids);
+        holding_csv_free(&hc);
         interchange_free(&ix);
         if (strncmp(why, "--map: ", 7) == 0)
             return cli_usage(cli, "%s", why);
@@ -345,7 +555,7 @@ int cmd_import_interchange(struct cli *cli, const char *format)
         ok = cmd_ix_keep(&all, &ix.arena, ix.notes[i]) == 0;
         refused += strcmp(ix.notes[i]->kind, "error") == 0;
     }
-    if (ok && ix.n_clients > 0)
+    if (ok && (ix.n_clients > 0 || hc.n > 0))
         rc = cli_connect_session(cli, NULL);
     for (size_t start = 0; ok && rc == CLI_OK && start < ix.n_clients;) {
         size_t n = 0, bytes = 0;
@@ -365,6 +575,8 @@ int cmd_import_interchange(struct cli *cli, const char *format)
             break;
         }
         const Folio__ClientImportResult *res = r->client_import;
+        for (size_t k = 0; k < n && res->n_ids == n; k++)
+            snprintf(ids.now[start + k], sizeof(ids.now[0]), "%s", res->ids[k]);
         created += res->created;
         updated += res->updated;
         skipped += res->skipped;
@@ -381,6 +593,10 @@ int cmd_import_interchange(struct cli *cli, const char *format)
         fputc('\n', stderr);
     if (!ok)
         rc = cli_local("out of memory");
+    uint64_t holdings_added = 0, holdings_refused = 0;
+    if (rc == CLI_OK && holdings != NULL)
+        rc = cmd_ix_import_holdings(cli, &hc, &ids, dry_run, &all, &holdings_added,
+                                    &holdings_refused);
     const char *errors = cli_opt(cli, "--errors");
     if (rc == CLI_OK && errors != NULL)
         rc = cmd_ix_write_notes(errors, &all);
@@ -390,8 +606,14 @@ int cmd_import_interchange(struct cli *cli, const char *format)
         size_t shown = all.n;
         if (!out_json() && (errors != NULL || shown > CMD_IX_NOTES_SHOWN))
             shown = errors != NULL ? 0 : CMD_IX_NOTES_SHOWN;
-        const struct cmd_transfer_counts counts = {
-            created, updated, skipped, refused, (const Folio__ImportNote *const *)all.notes, shown};
+        const struct cmd_transfer_counts counts = {created,
+                                                   updated,
+                                                   skipped,
+                                                   refused,
+                                                   (const Folio__ImportNote *const *)all.notes,
+                                                   shown,
+                                                   holdings != NULL,
+                                                   holdings_added};
         cmd_transfer_print_import(format, path, dry_run, NULL, &counts);
         if (errors != NULL)
             out_note("%zu notes written to %s", all.n, errors);
@@ -401,9 +623,15 @@ int cmd_import_interchange(struct cli *cli, const char *format)
                  dry_run ? "dry run, nothing changed: " : "", (unsigned long long)created,
                  (unsigned long long)updated, (unsigned long long)skipped,
                  (unsigned long long)refused);
+        if (holdings != NULL)
+            out_note("holdings: %s%llu added, %llu refused", dry_run ? "would be " : "",
+                     (unsigned long long)holdings_added, (unsigned long long)holdings_refused);
     }
     free(all.notes);
+    cmd_ix_ids_free(&ids);
+    holding_csv_free(&hc);
     interchange_free(&ix);
+    refused += holdings_refused;
     if (rc == CLI_OK && refused > 0 && cli_opt(cli, "--strict") != NULL)
         return CLI_PARTIAL;
     return rc;

@@ -457,6 +457,10 @@ static const struct cli_opt export_opts[] = {
      false, false},
     {"--vcard-version", "VERSION", "vCard: 4.0 (the default) or 3.0, what most phones read", false,
      false},
+    {"--holdings", "FILE",
+     "CSV: the clients' holdings too, one per row, in FILE (your own\n"
+     "                      portfolio)",
+     false, false},
     {NULL, NULL, NULL, false, false},
 };
 
@@ -481,6 +485,10 @@ static const struct cli_opt import_opts[] = {
      "                      duplicates) to FILE as CSV; print the summary only",
      false, false},
     {"--strict", NULL, "CSV and vCard: exit 5 when some rows were refused", false, false},
+    {"--holdings", "FILE",
+     "CSV: then the holdings in FILE (folio export --holdings), each to\n"
+     "                      the client its row names, by the id that row has now",
+     false, false},
     {"--map", "HEADER=FIELD,...",
      "CSV: read these columns as these fields (first_name, last_name,\n"
      "                      phone, mobile, email, birth_date, city, ... or - to skip)",

@@ -373,6 +373,11 @@ int op_client_import_write(struct request *req, MDB_txn *txn)
     if (res->notes == NULL)
         return ci_oom(req);
     res->dry_run = ci->dry_run;
+    res->n_ids = n;
+    if ((res->ids = arena_calloc(&req->arena, n + 1, sizeof(*res->ids))) == NULL)
+        return ci_oom(req);
+    for (size_t i = 0; i < n; i++)
+        res->ids[i] = (char *)"";
     char today[CALENDAR_DATE_TEXT + 1];
     calendar_today(req->now, today);
 
@@ -431,6 +436,7 @@ int op_client_import_write(struct request *req, MDB_txn *txn)
             continue;
         if (item->state == CI_UNCHANGED) {
             uint32_t line = ci->n_lines != 0 ? ci->lines[i] : (uint32_t)i + 1;
+            res->ids[i] = item->client->id;
             res->skipped++;
             if (ci_note(req, res, line, "duplicate", item->client->id,
                         arena_printf(&req->arena, "line %u: %s as it is: unchanged", line,
@@ -444,6 +450,7 @@ int op_client_import_write(struct request *req, MDB_txn *txn)
             if (rc != 0)
                 return request_store_error(req, rc, "update the clients");
             res->updated++;
+            res->ids[i] = item->client->id;
             uint32_t line = ci->n_lines != 0 ? ci->lines[i] : (uint32_t)i + 1;
             if (ci_note(req, res, line, "updated", item->client->id,
                         arena_printf(&req->arena, "line %u: %s updated: %s", line, item->client->id,
@@ -460,6 +467,8 @@ int op_client_import_write(struct request *req, MDB_txn *txn)
             return request_store_error(req, rc, "read the portfolio");
         if (dup.kind == STORE_DUPLICATE_EXACT) {
             res->skipped++;
+            if ((res->ids[i] = arena_strdup(&req->arena, dup.id)) == NULL)
+                return ci_oom(req);
             if (ci_note(req, res, line, "duplicate", arena_strdup(&req->arena, dup.id),
                         arena_printf(&req->arena,
                                      "line %u: already in the portfolio as %s: skipped", line,
@@ -472,6 +481,7 @@ int op_client_import_write(struct request *req, MDB_txn *txn)
         if (rc != 0)
             return request_store_error(req, rc, "import the clients");
         res->created++;
+        res->ids[i] = item->client->id;
         if (dup.kind == STORE_DUPLICATE_LIKELY &&
             ci_note(req, res, line, "likely_duplicate", arena_strdup(&req->arena, dup.id),
                     arena_printf(&req->arena, "line %u: looks like %s (%s): imported", line, dup.id,

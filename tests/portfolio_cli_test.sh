@@ -4,7 +4,8 @@
 # accents, by phone digits and by e-mail; a wrong contact date, a wrong
 # income and a mistaken life event corrected or withdrawn, with the record
 # and the agenda following; a duplicate refused, then merged; a couple
-# linked. The server's clock is fixed (FOLIOD_CLOCK), so "today" is the
+# linked; their holdings exported beside the CSV and imported by another
+# agent. The server's clock is fixed (FOLIOD_CLOCK), so "today" is the
 # script's. Prints "N passed, N failed"; exits 1 on failure.
 . "$(dirname "$0")/cli_lib.sh" portfolio-cli-test
 
@@ -129,5 +130,56 @@ run "" "$FOLIO" client show "$maria"
 [[ $OUT == *"José Pérez García"* && $OUT == *spouse* ]] &&
   pass "client show's card lists the household" ||
   fail "client show's card lists the household" "$OUT"
+
+# ---------------------------------------------------------------- holdings beside the CSV
+
+run "" "$FOLIO" --json holding add "$jose" --kind auto --provider Rimac --number "=AU-1" \
+  --premium 120.50 --per month --currency PEN --start 2025-07-01 --renews 2026-07-01
+expect "holding add (auto)" 0
+run "" "$FOLIO" --json holding add "$maria" --kind life --provider "Pacífico, Vida" \
+  --premium 80 --per month --currency PEN --start 2024-01-01 --renews 2027-01-01
+expect "holding add (life)" 0
+lapsed=$(json_get "$OUT" 'd["holding"]["id"]')
+run "" "$FOLIO" --json holding end "$lapsed" --date 2026-05-01 --reason lapsed
+expect "holding end" 0
+run "" "$FOLIO" --json export --format csv --out "$tmp/clients.csv" --holdings "$tmp/holdings.csv"
+expect "export --holdings" 0
+if why=$("$PY" - "$tmp/holdings.csv" "$jose" <<'PYEOF' 2>&1
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8", newline="")))
+assert len(rows) == 2, rows
+auto = [r for r in rows if r["kind"] == "auto"][0]
+assert auto["client_id"] == sys.argv[2] and auto["premium"] == "120.50", auto
+assert auto["number"] == "'=AU-1", auto   # a formula-like cell is guarded
+life = [r for r in rows if r["kind"] == "life"][0]
+assert life["status"] == "lapsed" and life["ends"] == "2026-05-01", life
+assert life["provider"] == "Pacífico, Vida", life
+PYEOF
+); then pass "the holdings file reads in Python's csv"; else fail "the holdings file reads in Python's csv" "$why"; fi
+run "" "$FOLIO" export --format vcard --out "$tmp/x.vcf" --holdings "$tmp/h.csv"
+expect "--holdings with vcard is a usage error" 2 "" "--holdings"
+
+add_user beto agent Lima
+as beto
+run "" "$FOLIO" --json import "$tmp/clients.csv" --holdings "$tmp/holdings.csv"
+expect "import --holdings" 0
+json_check "the holdings follow their clients" "$OUT" '
+d["import"]["clients_added"] == 20 and d["import"]["holdings"] == 2'
+run "" "$FOLIO" --json holding list
+json_check "beto holds them, ended as they were" "$OUT" '
+sorted((h["kind"], h["status"], h["client_name"]) for h in d["holdings"]) ==
+[("auto", "active", "José Pérez García"), ("life", "lapsed", "María Fernanda Núñez")] and
+[h["number"] for h in d["holdings"] if h["kind"] == "auto"] == ["=AU-1"]'
+printf 'client_id,kind,provider,premium\n%s,auto,X,12.3.4\n00000000-0000-4000-8000-000000000000,home,Y,5\n' \
+  "$jose" >"$tmp/bad.csv"
+printf 'name\n' >"$tmp/none.csv"
+run "" "$FOLIO" --json import "$tmp/none.csv" --holdings "$tmp/bad.csv" --strict
+expect "refused holdings exit 5 with --strict" 5
+json_check "each refusal is a note naming its line" "$OUT" '
+any("holdings line 2: premium" in n["message"] for n in d["import"]["notes"]) and
+any("holdings line 3:" in n["message"] for n in d["import"]["notes"])'
+printf 'client_id,kind,rocket\n' >"$tmp/cols.csv"
+run "" "$FOLIO" import "$tmp/none.csv" --holdings "$tmp/cols.csv"
+expect "an unknown column refuses the file" 4 "" "rocket"
 
 cli_summary
