@@ -237,7 +237,7 @@ static void iso_translations(struct iso_codes *t, size_t n_english, const char *
     uint32_t n = iso_mo_u32(mo + 8, swap), orig = iso_mo_u32(mo + 12, swap),
              trans = iso_mo_u32(mo + 16, swap);
     for (uint32_t i = 0; i < n && i < ISO_CODES_NAMES_MAX; i++) {
-        size_t id_len, str_len;
+        size_t id_len = 0, str_len = 0;
         const char *id = iso_mo_string(mo, size, orig, i, swap, &id_len);
         const char *str = iso_mo_string(mo, size, trans, i, swap, &str_len);
         if (id == NULL || str == NULL || id_len == 0 || str_len == 0)
