@@ -79,6 +79,10 @@ json_check "the clients look real: names, birth dates, cities" "$LIST" \
 json_check "some incomes have a history, some clients purchases" "$LIST" \
   'any(c["income_trend"] != "flat" for c in d["clients"]) and
    any(c["purchases"] for c in d["clients"])'
+run "" "$FOLIO" --json holding list --limit 1000
+json_check "about half the clients hold something, active and renewing" "$OUT" '
+10 <= len({h["client_id"] for h in d["holdings"]}) <= 40 and
+all(h["status"] == "active" and h["renews_on"] and h["premium"] for h in d["holdings"])'
 names rep0002
 first_b=$NAMES
 json_check "rep0002 has exactly 50 clients" "$LIST" 'len(d["clients"]) == 50'

@@ -81,7 +81,7 @@ static const char *const purchase_kinds[] = {"vehicle", "home", "motorcycle",
 static const unsigned month_days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 
 /* Streams, one per kind of value, so adding a field never shifts another. */
-enum { STREAM_CLIENT = 1, STREAM_EVENTS = 2 };
+enum { STREAM_CLIENT = 1, STREAM_EVENTS = 2, STREAM_HOLDINGS = 3 };
 
 /* Lima holds about a third of the clients, the other cities share the rest:
  * segments by city then range from large to small. */
@@ -220,5 +220,35 @@ void bench_data_events(struct bench_data_events *e, uint64_t seed, uint32_t agen
             ev->date = bench_data_date(&r, e->dates[e->n], sizeof(e->dates[0]), 2015, 10);
             e->n++;
         }
+    }
+}
+
+static const char *const holding_kinds[] = {"auto",    "home",        "life", "health",
+                                            "savings", "credit-card", "loan", "investment"};
+static const char *const providers[] = {"Rimac",       "Pacífico", "La Positiva", "Mapfre",
+                                        "Interseguro", "BCP",      "BBVA",        "Interbank"};
+
+void bench_data_holdings(struct bench_data_holdings *h, uint64_t seed, uint32_t agent,
+                         uint32_t index)
+{
+    struct bench_data_rng r = bench_data_rng_for(seed, agent, index, STREAM_HOLDINGS);
+    h->n = 0;
+    if (bench_data_pick(&r, 2) != 0)
+        return;
+    unsigned n = bench_data_pick(&r, 10) == 0 ? 2 : 1;
+    for (unsigned i = 0; i < n; i++) {
+        Folio__Holding *x = &h->holdings[h->n];
+        folio__holding__init(x);
+        x->kind = (char *)PICK(&r, holding_kinds);
+        x->provider = (char *)PICK(&r, providers);
+        snprintf(h->numbers[h->n], sizeof(h->numbers[0]), "P-%u-%u-%u", agent, index, i);
+        x->number = h->numbers[h->n];
+        x->status = (char *)"active";
+        x->premium_cents = 2000 + 100 * (int64_t)bench_data_pick(&r, 280);
+        x->premium_period = (char *)(bench_data_pick(&r, 3) == 0 ? "year" : "month");
+        x->currency = (char *)"PEN";
+        x->start_date = bench_data_date(&r, h->dates[h->n][0], sizeof(h->dates[0][0]), 2018, 8);
+        x->renews_on = bench_data_date(&r, h->dates[h->n][1], sizeof(h->dates[0][1]), 2026, 1);
+        h->n++;
     }
 }

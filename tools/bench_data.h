@@ -11,7 +11,8 @@
  * Lima far the largest), birth dates spread over every day of the year,
  * marital status, children, an income, an employment, tags, consent and a
  * note, about half a KiB packed. Some clients also get follow-up events: a
- * later income change (so incomes have a history and a trend) and purchases.
+ * later income change (so incomes have a history and a trend) and purchases;
+ * and holdings: policies and accounts, active, renewing in 2026.
  */
 #ifndef FOLIO_BENCH_DATA_H
 #define FOLIO_BENCH_DATA_H
@@ -21,7 +22,8 @@
 
 #include "folio.pb-c.h"
 
-#define BENCH_DATA_MAX_EVENTS 3
+#define BENCH_DATA_MAX_EVENTS   3
+#define BENCH_DATA_MAX_HOLDINGS 2
 
 /* A city and its region. */
 struct bench_data_place {
@@ -74,5 +76,16 @@ struct bench_data_events {
  * `agent`: about a third get an income change, a quarter one purchase and a
  * tenth of those a second one. */
 void bench_data_events(struct bench_data_events *e, uint64_t seed, uint32_t agent, uint32_t index);
+
+/* The holdings of the same client, client_id left NULL as for events:
+ * about half the clients hold one, a tenth of those two. */
+struct bench_data_holdings {
+    Folio__Holding holdings[BENCH_DATA_MAX_HOLDINGS];
+    char dates[BENCH_DATA_MAX_HOLDINGS][2][32]; /* start, renews */
+    char numbers[BENCH_DATA_MAX_HOLDINGS][24];
+    size_t n;
+};
+void bench_data_holdings(struct bench_data_holdings *h, uint64_t seed, uint32_t agent,
+                         uint32_t index);
 
 #endif

@@ -7,9 +7,9 @@
  * one libuv loop, each on its own connection logged in as the agent (the
  * first with the password, the rest with that login's session, so an agent
  * costs one password hash), keeping --window requests in flight. A client's
- * follow-up events (income change, purchases) go out as soon as its
- * ClientAdd answers with the id, ahead of further adds, so the queue of
- * events stays short. The data come from bench_data: client i of agent a
+ * follow-up events (income change, purchases) and holdings go out as soon
+ * as its ClientAdd answers with the id, ahead of further adds, so the queue
+ * of them stays short. The data come from bench_data: client i of agent a
  * under one --seed is the same record in every run, whatever the order. */
 #include <getopt.h>
 #include <inttypes.h>
@@ -31,7 +31,8 @@
 #define SEED_CONNECTIONS_MAX 256
 #define SEED_JOB_CLIENTS     5000 /* clients per job: spreads a big agent over connections */
 #define SEED_ADMIN_WINDOW    16   /* UserAdds in flight: each hashes a password */
-#define SEED_QUEUE           (BENCH_CONN_MAX_IN_FLIGHT * BENCH_DATA_MAX_EVENTS)
+#define SEED_FOLLOW_UPS      (BENCH_DATA_MAX_EVENTS + BENCH_DATA_MAX_HOLDINGS)
+#define SEED_QUEUE           (BENCH_CONN_MAX_IN_FLIGHT * SEED_FOLLOW_UPS)
 #define SEED_PROGRESS_MS     5000
 #define SEED_CALL_MS         60000
 #define SEED_ID_LEN          36
@@ -61,11 +62,12 @@ struct seed_agent {
     bool logging_in; /* its first job is logging in with the password */
 };
 
-/* A follow-up event waiting for room in the window. */
+/* A follow-up waiting for room in the window: the client's event number
+ * `follow_up`, or past its events, holding number follow_up - events. */
 struct seed_pending {
     char id[SEED_ID_LEN + 1];
     uint32_t index;
-    uint8_t event;
+    uint8_t follow_up;
 };
 
 struct seed_job {
@@ -77,7 +79,7 @@ struct seed_job {
     unsigned q_head, q_len;
 };
 
-enum { TAG_ADD = 0, TAG_EVENT = 1, TAG_ADMIN = 2 };
+enum { TAG_ADD = 0, TAG_EVENT = 1, TAG_ADMIN = 2, TAG_HOLDING = 3 };
 
 static struct {
     struct seed_options opt;
@@ -87,7 +89,7 @@ static struct {
     struct seed_job *jobs;
     unsigned n_jobs, next_job, running;
     uint64_t total_clients;
-    uint64_t clients, events, users_added, users_existing;
+    uint64_t clients, events, holdings, users_added, users_existing;
     unsigned admin_in_flight;
     uint64_t start_ns, last_progress_clients;
     uv_timer_t progress, deadline;
@@ -317,10 +319,21 @@ static void seed_pump(struct seed_job *j)
             struct seed_pending *p = &j->queue[j->q_head];
             struct bench_data_events evs;
             bench_data_events(&evs, S.opt.seed, agent_no, p->index);
-            Folio__EventAdd *ev = &evs.events[p->event];
-            ev->client_id = p->id;
-            envelope_init(&req, &ev->base);
-            seed_send(j->conn, &req, TAG_EVENT);
+            if (p->follow_up < evs.n) {
+                Folio__EventAdd *ev = &evs.events[p->follow_up];
+                ev->client_id = p->id;
+                envelope_init(&req, &ev->base);
+                seed_send(j->conn, &req, TAG_EVENT);
+            } else {
+                struct bench_data_holdings hs;
+                bench_data_holdings(&hs, S.opt.seed, agent_no, p->index);
+                Folio__Holding *h = &hs.holdings[p->follow_up - evs.n];
+                h->client_id = p->id;
+                Folio__HoldingAdd add = FOLIO__HOLDING_ADD__INIT;
+                add.holding = h;
+                envelope_init(&req, &add.base);
+                seed_send(j->conn, &req, TAG_HOLDING);
+            }
             j->q_head = (j->q_head + 1) % SEED_QUEUE;
             j->q_len--;
         } else if (j->next < j->hi) {
@@ -347,6 +360,9 @@ static void seed_job_response(struct seed_job *j, const Folio__Response *resp, u
     if ((tag & 3) == TAG_EVENT) {
         seed_check(resp, "adding an event", who);
         S.events++;
+    } else if ((tag & 3) == TAG_HOLDING) {
+        seed_check(resp, "adding a holding", who);
+        S.holdings++;
     } else {
         seed_check(resp, "adding a client", who);
         if (resp->result_case != FOLIO__RESPONSE__RESULT_CLIENT)
@@ -354,14 +370,16 @@ static void seed_job_response(struct seed_job *j, const Folio__Response *resp, u
         S.clients++;
         uint32_t index = (uint32_t)(tag >> 2);
         struct bench_data_events evs;
+        struct bench_data_holdings hs;
         bench_data_events(&evs, S.opt.seed, j->agent + 1, index);
-        for (size_t k = 0; k < evs.n; k++) {
+        bench_data_holdings(&hs, S.opt.seed, j->agent + 1, index);
+        for (size_t k = 0; k < evs.n + hs.n; k++) {
             if (j->q_len == SEED_QUEUE)
                 bench_cli_fatal("internal: event queue full");
             struct seed_pending *p = &j->queue[(j->q_head + j->q_len) % SEED_QUEUE];
             snprintf(p->id, sizeof(p->id), "%s", resp->client->id);
             p->index = index;
-            p->event = (uint8_t)k;
+            p->follow_up = (uint8_t)k;
             j->q_len++;
         }
     }
@@ -541,10 +559,11 @@ int main(int argc, char **argv)
                         S.total_clients);
 
     double secs = (double)(uv_hrtime() - clients_start_ns) / 1e9;
-    printf("folio-seed: %u agents, %" PRIu64 " clients, %" PRIu64 " events in %.2f s "
-           "(%.0f clients/s, %.0f requests/s; %.2f s in all)\n",
-           S.n_agents, S.clients, S.events, secs, secs > 0 ? (double)S.clients / secs : 0,
-           secs > 0 ? (double)(S.clients + S.events) / secs : 0, seed_elapsed());
+    printf("folio-seed: %u agents, %" PRIu64 " clients, %" PRIu64 " events, %" PRIu64
+           " holdings in %.2f s (%.0f clients/s, %.0f requests/s; %.2f s in all)\n",
+           S.n_agents, S.clients, S.events, S.holdings, secs,
+           secs > 0 ? (double)S.clients / secs : 0,
+           secs > 0 ? (double)(S.clients + S.events + S.holdings) / secs : 0, seed_elapsed());
 
     uv_close((uv_handle_t *)&S.progress, NULL);
     uv_close((uv_handle_t *)&S.deadline, NULL);
