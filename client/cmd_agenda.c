@@ -26,9 +26,9 @@ static void show_agenda(const Folio__Response *r)
 /* --kind: a comma list, split in place into kinds (at most max). */
 static int agenda_kinds(struct cli *cli, char *list, char **kinds, size_t max, size_t *n)
 {
-    static const char *const known[] = {"birthday", "follow-up", "task",        "offer",
-                                        "coupon",   "alert",     "opportunity", "stay-in-touch",
-                                        "holiday",  "season"};
+    static const char *const known[] = {"birthday",    "follow-up",     "task",     "offer",
+                                        "coupon",      "renewal",       "win-back", "alert",
+                                        "opportunity", "stay-in-touch", "holiday",  "season"};
     *n = 0;
     for (char *save = NULL, *k = strtok_r(list, ",", &save); k != NULL;
          k = strtok_r(NULL, ",", &save)) {
@@ -38,7 +38,8 @@ static int agenda_kinds(struct cli *cli, char *list, char **kinds, size_t max, s
         if (i == sizeof(known) / sizeof(known[0]) || *n == max)
             return cli_usage(cli,
                              "--kind: a comma list of birthday, follow-up, task, offer, coupon, "
-                             "alert, opportunity, stay-in-touch, holiday or season, not \"%.40s\"",
+                             "renewal, win-back, alert, opportunity, stay-in-touch, holiday or "
+                             "season, not \"%.40s\"",
                              k);
         kinds[(*n)++] = k;
     }

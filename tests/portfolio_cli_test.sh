@@ -142,6 +142,11 @@ expect "holding add (life)" 0
 lapsed=$(json_get "$OUT" 'd["holding"]["id"]')
 run "" "$FOLIO" --json holding end "$lapsed" --date 2026-05-01 --reason lapsed
 expect "holding end" 0
+run "" "$FOLIO" --json agenda --date 2026-06-10 --days 7 --kind renewal,win-back
+expect "agenda --kind renewal,win-back" 0
+json_check "the car's renewal is on it, from 30 days ahead" "$OUT" "
+[(i['kind'], i['client_id']) for i in d['items']] == [('renewal', '$jose')] and
+isinstance(d['items'][0]['talking_points'], list)"
 run "" "$FOLIO" --json export --format csv --out "$tmp/clients.csv" --holdings "$tmp/holdings.csv"
 expect "export --holdings" 0
 if why=$("$PY" - "$tmp/holdings.csv" "$jose" <<'PYEOF' 2>&1
