@@ -67,6 +67,22 @@ static int op_offer_reply(struct request *req, MDB_txn *txn, Folio__Offer *offer
 
 /* ---------------------------------------------------------------- add */
 
+int op_offer_record_new(struct request *req, MDB_txn *txn, const uint8_t client_id[16],
+                        Folio__Offer *offer, const char *label)
+{
+    int rc;
+    if ((rc = store_offer_put(&req->server->store, txn, offer)) != 0 ||
+        (rc = op_offer_timeline(req, txn, client_id, offer, "proposed", label)) != 0)
+        return rc;
+    char *target = arena_printf(&req->arena, "%llu", (unsigned long long)offer->id);
+    char *detail = offer->campaign_id == 0 ? offer->client_id
+                                           : arena_printf(&req->arena, "campaign %llu",
+                                                          (unsigned long long)offer->campaign_id);
+    if (target == NULL || detail == NULL)
+        return ENOMEM;
+    return audit_append_client(req, txn, offer->client_id, "offer.add", target, detail, detail);
+}
+
 /* "Avoid" wins: an alert in force during the offer's validity where the
  * client lives, whose rules say to avoid what is offered, refuses the offer
  * unless the agent says --despite-alert (the agenda holds such an
@@ -118,7 +134,6 @@ static int op_offer_alert_check(struct request *req, MDB_txn *txn,
 
 int op_offer_add_write(struct request *req, MDB_txn *txn)
 {
-    struct store *store = &req->server->store;
     Folio__Offer *offer =
         request_record(req, &folio__offer__descriptor, req->msg->offer_add->offer);
     if (offer == NULL)
@@ -151,16 +166,10 @@ int op_offer_add_write(struct request *req, MDB_txn *txn)
     offer->status = (char *)"proposed";
     offer->channel = (char *)channel;
     offer->created_at = offer->updated_at = req->now;
-
-    if ((rc = store_offer_put(store, txn, offer)) != 0 ||
-        (rc = op_offer_timeline(req, txn, client_id, offer, "proposed", label)) != 0)
+    offer->campaign_id = 0;
+    offer->coupon_code = (char *)"";
+    if ((rc = op_offer_record_new(req, txn, client_id, offer, label)) != 0)
         return rc == ENOMEM ? request_oom(req) : request_store_error(req, rc, "add the offer");
-    char *target = arena_printf(&req->arena, "%llu", (unsigned long long)offer->id);
-    if (target == NULL)
-        return request_oom(req);
-    if ((rc = audit_append_client(req, txn, client->id, "offer.add", target, client->id,
-                                  client->id)) != 0)
-        return request_store_error(req, rc, "add the offer");
     return op_offer_reply(req, txn, offer, client, today);
 }
 
@@ -209,7 +218,8 @@ static int op_offer_visit(void *ctx, const Folio__Offer *offer)
 
 static bool op_offer_status_known(const char *status)
 {
-    static const char *const statuses[] = {"proposed", "sent", "accepted", "declined", "expired"};
+    static const char *const statuses[] = {"proposed", "sent",    "accepted",
+                                           "declined", "expired", "withdrawn"};
     for (size_t i = 0; i < ARRAY_SIZE(statuses); i++)
         if (strcmp(status, statuses[i]) == 0)
             return true;
@@ -226,7 +236,8 @@ int op_offer_list_read(struct request *req, MDB_txn *txn)
         return rc;
     if (ask->status[0] != '\0' && !op_offer_status_known(ask->status))
         return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,
-                            "status: one of proposed, sent, accepted, declined, expired");
+                            "status: one of proposed, sent, accepted, declined, expired, "
+                            "withdrawn");
     struct op_offer_walk walk = {
         .req = req,
         .status = ask->status[0] != '\0' ? ask->status : NULL,
@@ -283,6 +294,24 @@ int op_offer_list_read(struct request *req, MDB_txn *txn)
 
 /* ---------------------------------------------------------------- set */
 
+int op_offer_withdraw(struct request *req, MDB_txn *txn, Folio__Offer *offer, const char *label)
+{
+    uint8_t client_id[STORE_CLIENT_ID_BYTES];
+    if (client_id_parse(offer->client_id, client_id) != 0)
+        return EINVAL;
+    offer->status = (char *)"withdrawn";
+    offer->updated_at = req->now;
+    int rc;
+    if ((rc = store_offer_put(&req->server->store, txn, offer)) != 0 ||
+        (rc = op_offer_timeline(req, txn, client_id, offer, "withdrawn", label)) != 0)
+        return rc;
+    char *target = arena_printf(&req->arena, "%llu", (unsigned long long)offer->id);
+    if (target == NULL)
+        return ENOMEM;
+    return audit_append_client(req, txn, offer->client_id, "offer.withdraw", target, "withdrawn",
+                               "withdrawn");
+}
+
 int op_offer_set_write(struct request *req, MDB_txn *txn)
 {
     Folio__OfferSet *ask = req->msg->offer_set;
@@ -319,6 +348,12 @@ int op_offer_set_write(struct request *req, MDB_txn *txn)
     /* Consent can be withdrawn after the offer was proposed. */
     if (strcmp(ask->status, "sent") == 0 && offer_channel(client, offer->channel, &why) == NULL)
         return request_fail(req, FOLIO__CODE__FAILED_PRECONDITION, "%s", why);
+    if (strcmp(ask->status, "withdrawn") == 0) {
+        if ((rc = op_offer_withdraw(req, txn, offer, label)) != 0)
+            return rc == ENOMEM ? request_oom(req)
+                                : request_store_error(req, rc, "withdraw the offer");
+        return op_offer_reply(req, txn, offer, client, today);
+    }
     offer->status = ask->status;
     offer->updated_at = req->now;
     if ((rc = store_offer_put(store, txn, offer)) != 0 ||

@@ -610,6 +610,9 @@ static int transfer_shape_offer(struct transfer_shape *sh, Folio__Offer *offer)
     offer->client_id = sh->client_text;
     offer->agent = NULL;
     offer->client_name = (char *)"";
+    /* Campaigns stay at their firm, and coupons get fresh codes here. */
+    offer->campaign_id = 0;
+    offer->coupon_code = (char *)"";
     const char *why = offer_validate_stored(offer);
     if (why != NULL)
         return transfer_refuse(sh, FOLIO__CODE__INVALID_ARGUMENT,
@@ -647,6 +650,7 @@ static int transfer_shape_coupon(struct transfer_shape *sh, Folio__Coupon *coupo
     coupon->code = (char *)"";
     coupon->owner_id = sh->rules->agent_id;
     coupon->partner_id = 0;
+    coupon->campaign_id = 0;
     coupon->client_id = sh->client_text;
     coupon->client_name = (char *)"";
     return 0;
