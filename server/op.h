@@ -341,6 +341,22 @@ int op_profile_set_write(struct request *req, MDB_txn *txn);
 int op_profile_get_read(struct request *req, MDB_txn *txn);
 
 /* op_offer.c */
+/* "Avoid" wins (offer add refuses, a campaign skips): the firm's rules and
+ * the alerts in force during an offer's validity from today, read once
+ * into arena; then, for each client, the alert in force where it lives
+ * whose rules say to avoid what the offer offers (*alert NULL: none), and
+ * the words that say so (*avoid). 0, or a store error (ENOMEM among them). */
+struct op_offer_alerts {
+    Folio__Rule **rules;
+    size_t n_rules;
+    Folio__Alert **alerts;
+    size_t n_alerts;
+};
+int op_offer_alerts_read(struct request *req, MDB_txn *txn, struct arena *arena,
+                         const Folio__Offer *offer, const char *today, struct op_offer_alerts *out);
+int op_offer_avoided(const struct op_offer_alerts *in_force, const struct client_summary *client,
+                     const Folio__Offer *offer, struct arena *arena, const Folio__Alert **alert,
+                     const char **avoid);
 int op_offer_add_write(struct request *req, MDB_txn *txn);
 int op_offer_list_read(struct request *req, MDB_txn *txn);
 int op_offer_set_write(struct request *req, MDB_txn *txn);

@@ -1,6 +1,10 @@
 /* op_campaign.c - campaigns: one offer (and coupon) for each client of a
  * segment of the agent's own portfolio, in one transaction.
  *
+ * A client is skipped, and counted, when it has not consented to the
+ * campaign's channel, or lives where an alert in force says to avoid what
+ * the campaign offers ("avoid" wins, as it refuses offer add).
+ *
  * Which clients a campaign picks is folio segment's business
  * (op_segment_each); what a campaign may hold and who it skips is
  * campaign.c's; offers and coupons are made, and withdrawn, by the same
@@ -38,6 +42,8 @@ struct op_campaign_pick {
 struct op_campaign_plan {
     struct request *req;
     const Folio__Campaign *campaign;
+    Folio__Offer offer; /* what each client is offered, for the alerts */
+    struct op_offer_alerts in_force;
     struct op_campaign_pick *picks; /* CAMPAIGN_CLIENTS_MAX of them */
     size_t count, reached;
     bool too_many;
@@ -56,21 +62,39 @@ static int op_campaign_visit(void *ctx, const uint8_t id[STORE_CLIENT_ID_BYTES],
     if ((pick->name = arena_strdup(&plan->req->arena, client->name)) == NULL)
         return ENOMEM;
     pick->skipped = campaign_skip_reason(plan->campaign, client);
+    const Folio__Alert *alert = NULL;
+    const char *avoid = NULL;
+    int rc;
+    if (pick->skipped == NULL && (rc = op_offer_avoided(&plan->in_force, client, &plan->offer,
+                                                        &plan->req->arena, &alert, &avoid)) != 0)
+        return rc;
+    if (pick->skipped == NULL && alert != NULL &&
+        (pick->skipped =
+             arena_printf(&plan->req->arena, "%s in %s (alert %llu) says to avoid %s", alert->kind,
+                          alert->city[0] != '\0' ? alert->city : alert->region,
+                          (unsigned long long)alert->id, avoid)) == NULL)
+        return ENOMEM;
     plan->reached += pick->skipped == NULL;
     plan->count++;
     return 0;
 }
 
-/* The clients of the campaign's segment, refused whole past the maximum.
- * 0, or WRITER_ROLLBACK with the reply set. */
+/* The clients of the campaign's segment, refused whole past the maximum;
+ * those without consent for its channel, or living where an alert in force
+ * says to avoid what it offers (as offer add refuses), skipped. 0, or
+ * WRITER_ROLLBACK with the reply set. */
 static int op_campaign_walk(struct request *req, MDB_txn *txn, const Folio__Campaign *campaign,
-                            struct op_campaign_plan *plan)
+                            const char *today, struct op_campaign_plan *plan)
 {
     *plan = (struct op_campaign_plan){.req = req, .campaign = campaign};
+    campaign_offer(campaign, &plan->offer);
     char ages_on[CALENDAR_DATE_TEXT + 1];
     int rc = op_segment_today(req, campaign->segment, ages_on);
     if (rc != 0)
         return rc;
+    if ((rc = op_offer_alerts_read(req, txn, &req->arena, &plan->offer, today, &plan->in_force)) !=
+        0)
+        return rc == ENOMEM ? request_oom(req) : request_store_error(req, rc, "read the alerts");
     if ((plan->picks = arena_calloc(&req->arena, CAMPAIGN_CLIENTS_MAX, sizeof(*plan->picks))) ==
         NULL)
         return request_oom(req);
@@ -190,7 +214,7 @@ int op_campaign_create_read(struct request *req, MDB_txn *txn)
     if (!req->msg->campaign_create->dry_run)
         return 0;
     struct op_campaign_plan plan;
-    if ((rc = op_campaign_walk(req, txn, campaign, &plan)) != 0)
+    if ((rc = op_campaign_walk(req, txn, campaign, today, &plan)) != 0)
         return rc;
     req->skip_write = true;
     return op_campaign_result(req, campaign, &plan, NULL, true);
@@ -239,15 +263,16 @@ int op_campaign_create_write(struct request *req, MDB_txn *txn)
     int rc;
     if ((rc = request_dates(req, req->msg->campaign_create->date, today, label_text)) != 0 ||
         (rc = op_campaign_asked(req, txn, today, &campaign, &partner)) != 0 ||
-        (rc = op_campaign_walk(req, txn, campaign, &plan)) != 0)
+        (rc = op_campaign_walk(req, txn, campaign, today, &plan)) != 0)
         return rc;
     if (plan.count == 0)
         return request_fail(req, FOLIO__CODE__FAILED_PRECONDITION,
                             "the segment holds none of your clients");
     if (plan.reached == 0)
         return request_fail(req, FOLIO__CODE__FAILED_PRECONDITION,
-                            "no client of the segment consented to marketing by %s "
-                            "(folio campaign create --dry-run shows who)",
+                            "no client of the segment can be reached: none consented to "
+                            "marketing by %s, or alerts say to avoid the product there "
+                            "(folio campaign create --dry-run shows who and why)",
                             campaign->channel);
     char *label = arena_strdup(&req->arena, label_text);
     Folio__CampaignClient **made = arena_calloc(&req->arena, plan.count, sizeof(*made));

@@ -83,6 +83,41 @@ int op_offer_record_new(struct request *req, MDB_txn *txn, const uint8_t client_
     return audit_append_client(req, txn, offer->client_id, "offer.add", target, detail, detail);
 }
 
+int op_offer_alerts_read(struct request *req, MDB_txn *txn, struct arena *arena,
+                         const Folio__Offer *offer, const char *today, struct op_offer_alerts *out)
+{
+    struct store *store = &req->server->store;
+    const char *from = strcmp(offer->valid_from, today) > 0 ? offer->valid_from : today;
+    int rc = store_rule_list(store, txn, arena, &out->rules, &out->n_rules);
+    if (rc == 0)
+        rc = store_alert_active(store, txn, from, offer->valid_until, arena, &out->alerts,
+                                &out->n_alerts);
+    return rc;
+}
+
+int op_offer_avoided(const struct op_offer_alerts *in_force, const struct client_summary *client,
+                     const Folio__Offer *offer, struct arena *arena, const Folio__Alert **alert,
+                     const char **avoid)
+{
+    *alert = NULL;
+    for (size_t i = 0; i < in_force->n_alerts; i++) {
+        const Folio__Alert *a = in_force->alerts[i];
+        char trigger[RULE_ON_MAX + 8];
+        struct rule_advice advice;
+        snprintf(trigger, sizeof(trigger), "alert:%s", a->kind);
+        if (!client_summary_in_alert(client, a))
+            continue;
+        if (rule_advise(in_force->rules, in_force->n_rules, trigger, arena, &advice) < 0)
+            return ENOMEM;
+        if (rule_avoids(advice.avoid, offer->product, offer->title)) {
+            *alert = a;
+            *avoid = advice.avoid;
+            return 0;
+        }
+    }
+    return 0;
+}
+
 /* "Avoid" wins: an alert in force during the offer's validity where the
  * client lives, whose rules say to avoid what is offered, refuses the offer
  * unless the agent says --despite-alert (the agenda holds such an
@@ -93,37 +128,24 @@ static int op_offer_alert_check(struct request *req, MDB_txn *txn,
 {
     if (req->msg->offer_add->despite_alert)
         return 0;
-    struct store *store = &req->server->store;
     struct arena scratch;
     arena_init(&scratch, 0);
-    Folio__Rule **rules;
-    Folio__Alert **alerts;
-    size_t n_rules, n_alerts;
+    struct op_offer_alerts in_force = {0};
     struct client_summary client;
-    const char *from = strcmp(offer->valid_from, today) > 0 ? offer->valid_from : today;
-    int rc = store_rule_list(store, txn, &scratch, &rules, &n_rules);
+    const Folio__Alert *alert = NULL;
+    const char *avoid = NULL;
+    int rc = op_offer_alerts_read(req, txn, &scratch, offer, today, &in_force);
     if (rc == 0)
-        rc = store_alert_active(store, txn, from, offer->valid_until, &scratch, &alerts, &n_alerts);
+        rc = store_client_summary_get(&req->server->store, txn, req->actor.user_id, client_id,
+                                      &scratch, &client);
     if (rc == 0)
-        rc = store_client_summary_get(store, txn, req->actor.user_id, client_id, &scratch, &client);
-    for (size_t i = 0; rc == 0 && i < n_alerts; i++) {
-        const Folio__Alert *alert = alerts[i];
-        char trigger[RULE_ON_MAX + 8];
-        struct rule_advice advice;
-        snprintf(trigger, sizeof(trigger), "alert:%s", alert->kind);
-        if (!client_summary_in_alert(&client, alert))
-            continue;
-        if (rule_advise(rules, n_rules, trigger, &scratch, &advice) < 0) {
-            rc = ENOMEM;
-        } else if (rule_avoids(advice.avoid, offer->product, offer->title)) {
-            rc = request_fail(req, FOLIO__CODE__FAILED_PRECONDITION,
-                              "product: %s in %s (alert %llu) says to avoid %s for clients "
-                              "there; add --despite-alert to offer it anyway",
-                              alert->kind, alert->city[0] != '\0' ? alert->city : alert->region,
-                              (unsigned long long)alert->id, advice.avoid);
-            break;
-        }
-    }
+        rc = op_offer_avoided(&in_force, &client, offer, &scratch, &alert, &avoid);
+    if (rc == 0 && alert != NULL)
+        rc = request_fail(req, FOLIO__CODE__FAILED_PRECONDITION,
+                          "product: %s in %s (alert %llu) says to avoid %s for clients "
+                          "there; add --despite-alert to offer it anyway",
+                          alert->kind, alert->city[0] != '\0' ? alert->city : alert->region,
+                          (unsigned long long)alert->id, avoid);
     arena_free(&scratch);
     if (rc == ENOMEM)
         return request_oom(req);

@@ -352,6 +352,52 @@ Test(campaign, refuses_what_it_cannot_make)
     folio_response_free(r);
 }
 
+/* "Avoid" wins: a client living where an alert in force says to avoid the
+ * product is skipped, as offer add would refuse it. */
+Test(campaign, skips_clients_an_alert_says_to_avoid)
+{
+    char city[32], flooded[37], dry[37];
+    snprintf(city, sizeof(city), "Piura-%d", (int)getpid());
+    add(alice, "Flooded Campaign", city, true, flooded);
+    add(alice, "Dry Campaign", "Lima", true, dry);
+    struct folio_error err = {0};
+    Folio__Alert alert = FOLIO__ALERT__INIT;
+    alert.kind = (char *)"flood";
+    alert.city = city;
+    alert.date = (char *)TODAY;
+    folio_response_free(harness_ok(folio_alert_add(root, &alert, &err), &err));
+
+    Folio__Campaign campaign = FOLIO__CAMPAIGN__INIT;
+    Folio__Segment segment = FOLIO__SEGMENT__INIT;
+    Folio__CampaignCreate op = FOLIO__CAMPAIGN_CREATE__INIT;
+    campaign.name = (char *)"Cover";
+    campaign.title = (char *)"Home insurance, 10 % off";
+    campaign.product = (char *)"insurance";
+    campaign.valid_from = (char *)TODAY;
+    campaign.valid_until = (char *)"2026-06-30";
+    campaign.channel = (char *)"email";
+    op.campaign = &campaign;
+    op.segment = &segment;
+    op.date = (char *)TODAY;
+    Folio__Response *r = harness_ok(folio_campaign_create(alice, &op, &err), &err);
+    const Folio__CampaignResult *res = r->campaign_result;
+    cr_assert_eq(res->reached, 1);
+    cr_assert_eq(res->skipped, 1);
+    cr_assert_str_eq(res->clients[0]->client_id, dry);
+    cr_assert_str_eq(res->clients[1]->client_id, flooded);
+    cr_assert(strstr(res->clients[1]->skipped, "flood") != NULL, "%s", res->clients[1]->skipped);
+    cr_assert(strstr(res->clients[1]->skipped, "avoid insurance") != NULL, "%s",
+              res->clients[1]->skipped);
+    folio_response_free(r);
+    /* A loan is what to offer there. */
+    campaign.title = (char *)"Flexible loan";
+    campaign.product = (char *)"loan";
+    segment.city = city;
+    r = harness_ok(folio_campaign_create(alice, &op, &err), &err);
+    cr_assert_eq(r->campaign_result->reached, 1);
+    folio_response_free(r);
+}
+
 /* A segment past CAMPAIGN_CLIENTS_MAX is refused whole, dry run or not. */
 Test(campaign, refuses_a_segment_past_the_maximum)
 {
