@@ -388,9 +388,11 @@ size_t rec_coupon(const void *list, size_t i, struct out_field *f)
          .type = OUT_STR,
          .s = c->client_id},
         OUT_S("client_name", "client", c->client_name),
+        /* 0: imported from another firm, with no partner here. */
         {.key = "partner_id",
          .label = "partner id",
          .card_only = true,
+         .zero_null = true,
          .type = OUT_UINT,
          .u = c->partner_id},
         OUT_S("partner", "partner", c->partner),

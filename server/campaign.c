@@ -95,5 +95,8 @@ uint32_t campaign_accepted_bp(const struct campaign_count *count)
 {
     if (count->total == 0)
         return 0;
-    return (uint32_t)(count->by_status[2] * 10000 / count->total);
+    for (size_t i = 0; i < CAMPAIGN_STATUSES; i++)
+        if (strcmp(campaign_statuses[i], "accepted") == 0)
+            return (uint32_t)(count->by_status[i] * 10000 / count->total);
+    return 0;
 }

@@ -526,3 +526,33 @@ Test(campaign, withdrawn_records_import)
     coupon.withdrawn_at = (char *)"yesterday";
     cr_assert_not_null(coupon_validate(&coupon));
 }
+
+/* campaign.c's rules, called directly. */
+Test(campaign, record_rules)
+{
+    Folio__Campaign c = FOLIO__CAMPAIGN__INIT;
+    c.name = (char *)"June";
+    c.title = (char *)"Loan";
+    c.valid_from = (char *)"2026-06-01";
+    c.valid_until = (char *)"2026-06-30";
+    c.channel = (char *)"post";
+    cr_assert_null(campaign_validate(&c));
+    c.name = (char *)"";
+    cr_assert_str_eq(campaign_validate(&c), "NAME: 1 to 100 bytes of printable text");
+    c.name = (char *)"June";
+    c.partner_id = 3;
+    cr_assert_not_null(campaign_validate(&c), "a coupon needs its discount");
+    c.discount = (char *)"2x1";
+    cr_assert_null(campaign_validate(&c));
+    c.valid_until = (char *)"2026-05-31";
+    cr_assert_not_null(campaign_validate(&c));
+
+    struct campaign_count count = {0};
+    cr_assert_eq(campaign_accepted_bp(&count), 0);
+    campaign_count_add(&count, "accepted");
+    campaign_count_add(&count, "declined");
+    campaign_count_add(&count, "withdrawn");
+    campaign_count_add(&count, "no such status");
+    cr_assert_eq(count.total, 3);
+    cr_assert_eq(campaign_accepted_bp(&count), 3333);
+}
