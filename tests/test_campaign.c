@@ -398,7 +398,8 @@ Test(campaign, skips_clients_an_alert_says_to_avoid)
     folio_response_free(r);
 }
 
-/* A segment past CAMPAIGN_CLIENTS_MAX is refused whole, dry run or not. */
+/* A segment past CAMPAIGN_CLIENTS_MAX is refused whole, dry run or not;
+ * one at the maximum is made whole. */
 Test(campaign, refuses_a_segment_past_the_maximum)
 {
     enum { N = CAMPAIGN_CLIENTS_MAX + 1 };
@@ -440,6 +441,21 @@ Test(campaign, refuses_a_segment_past_the_maximum)
                     FOLIO__CODE__FAILED_PRECONDITION);
     Folio__Response *r = harness_ok(folio_offer_list(alice, NULL, NULL, TODAY, 0, 0, &err), &err);
     cr_assert_eq(r->offers->n_offers, 0);
+    folio_response_free(r);
+    /* At the maximum it goes through, coupons and all, within one
+     * request's memory; and so does its cancel. */
+    r = harness_ok(folio_client_list(alice, 1, NULL, &err), &err);
+    folio_response_free(
+        harness_ok(folio_client_erase(alice, r->clients->clients[0]->id, &err), &err));
+    folio_response_free(r);
+    campaign.partner_id = partner_id;
+    campaign.discount = (char *)"2x1";
+    r = harness_ok(folio_campaign_create(alice, &op, &err), &err);
+    cr_assert_eq(r->campaign_result->reached, CAMPAIGN_CLIENTS_MAX);
+    uint64_t id = r->campaign_result->campaign->id;
+    folio_response_free(r);
+    r = harness_ok(folio_campaign_cancel(alice, id, TODAY, &err), &err);
+    cr_assert_eq(r->campaign_result->withdrawn, 2 * CAMPAIGN_CLIENTS_MAX);
     folio_response_free(r);
 }
 
