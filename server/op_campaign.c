@@ -49,6 +49,25 @@ struct op_campaign_plan {
     bool too_many;
 };
 
+/* Why the campaign skips client, into *why (NULL: it reaches it). 0 or
+ * ENOMEM. */
+static int op_campaign_skip(struct op_campaign_plan *plan, const struct client_summary *client,
+                            const char **why)
+{
+    if ((*why = campaign_skip_reason(plan->campaign, client)) != NULL)
+        return 0;
+    struct arena *arena = &plan->req->arena;
+    const Folio__Alert *alert;
+    const char *avoid;
+    int rc = op_offer_avoided(&plan->in_force, client, &plan->offer, arena, &alert, &avoid);
+    if (rc != 0 || alert == NULL)
+        return rc;
+    *why = arena_printf(arena, "%s in %s (alert %llu) says to avoid %s", alert->kind,
+                        alert->city[0] != '\0' ? alert->city : alert->region,
+                        (unsigned long long)alert->id, avoid);
+    return *why == NULL ? ENOMEM : 0;
+}
+
 static int op_campaign_visit(void *ctx, const uint8_t id[STORE_CLIENT_ID_BYTES],
                              const struct client_summary *client)
 {
@@ -61,19 +80,9 @@ static int op_campaign_visit(void *ctx, const uint8_t id[STORE_CLIENT_ID_BYTES],
     memcpy(pick->id, id, STORE_CLIENT_ID_BYTES);
     if ((pick->name = arena_strdup(&plan->req->arena, client->name)) == NULL)
         return ENOMEM;
-    pick->skipped = campaign_skip_reason(plan->campaign, client);
-    const Folio__Alert *alert = NULL;
-    const char *avoid = NULL;
-    int rc;
-    if (pick->skipped == NULL && (rc = op_offer_avoided(&plan->in_force, client, &plan->offer,
-                                                        &plan->req->arena, &alert, &avoid)) != 0)
+    int rc = op_campaign_skip(plan, client, &pick->skipped);
+    if (rc != 0)
         return rc;
-    if (pick->skipped == NULL && alert != NULL &&
-        (pick->skipped =
-             arena_printf(&plan->req->arena, "%s in %s (alert %llu) says to avoid %s", alert->kind,
-                          alert->city[0] != '\0' ? alert->city : alert->region,
-                          (unsigned long long)alert->id, avoid)) == NULL)
-        return ENOMEM;
     plan->reached += pick->skipped == NULL;
     plan->count++;
     return 0;
@@ -156,6 +165,25 @@ static int op_campaign_asked(struct request *req, MDB_txn *txn, const char *toda
     return 0;
 }
 
+/* One client's line of a create's reply: what it got (made; NULL in a dry
+ * run or when skipped) or why it was skipped. NULL when out of memory. */
+static Folio__CampaignClient *op_campaign_client(struct request *req,
+                                                 const struct op_campaign_pick *pick,
+                                                 Folio__CampaignClient *made)
+{
+    Folio__CampaignClient *c = made;
+    if (c == NULL && (c = request_alloc(req, sizeof(*c))) != NULL)
+        folio__campaign_client__init(c);
+    char *id = request_alloc(req, CLIENT_ID_TEXT + 1);
+    if (c == NULL || id == NULL)
+        return NULL;
+    client_id_format(pick->id, id);
+    c->client_id = id;
+    c->client_name = pick->name;
+    c->skipped = pick->skipped != NULL ? (char *)pick->skipped : (char *)"";
+    return c;
+}
+
 /* The reply to a create: reached clients first, then the skipped. */
 static int op_campaign_result(struct request *req, Folio__Campaign *campaign,
                               const struct op_campaign_plan *plan, Folio__CampaignClient **made,
@@ -168,23 +196,14 @@ static int op_campaign_result(struct request *req, Folio__Campaign *campaign,
         return request_oom(req);
     folio__campaign_result__init(result);
     size_t n = 0;
-    for (int skipped = 0; skipped < 2; skipped++)
+    for (int pass = 0; pass < 2; pass++)
         for (size_t i = 0; i < plan->count; i++) {
             const struct op_campaign_pick *pick = &plan->picks[i];
-            if ((pick->skipped != NULL) != skipped)
+            if ((pick->skipped != NULL) != (pass == 1))
                 continue;
-            Folio__CampaignClient *c =
-                made != NULL && made[i] != NULL ? made[i] : request_alloc(req, sizeof(*c));
-            char *id = request_alloc(req, CLIENT_ID_TEXT + 1);
-            if (c == NULL || id == NULL)
+            if ((clients[n++] = op_campaign_client(req, pick, made != NULL ? made[i] : NULL)) ==
+                NULL)
                 return request_oom(req);
-            if (made == NULL || made[i] == NULL)
-                folio__campaign_client__init(c);
-            client_id_format(pick->id, id);
-            c->client_id = id;
-            c->client_name = pick->name;
-            c->skipped = pick->skipped != NULL ? (char *)pick->skipped : (char *)"";
-            clients[n++] = c;
         }
     campaign->offers = campaign->n_offer_ids;
     result->campaign = campaign;
@@ -205,8 +224,8 @@ static int op_campaign_result(struct request *req, Folio__Campaign *campaign,
 int op_campaign_create_read(struct request *req, MDB_txn *txn)
 {
     char today[CALENDAR_DATE_TEXT + 1], label[CALENDAR_DATE_TEXT + 1];
-    Folio__Campaign *campaign;
-    Folio__Partner *partner;
+    Folio__Campaign *campaign = NULL;
+    Folio__Partner *partner = NULL;
     int rc;
     if ((rc = request_dates(req, req->msg->campaign_create->date, today, label)) != 0 ||
         (rc = op_campaign_asked(req, txn, today, &campaign, &partner)) != 0)
@@ -257,8 +276,8 @@ int op_campaign_create_write(struct request *req, MDB_txn *txn)
 {
     struct store *store = &req->server->store;
     char today[CALENDAR_DATE_TEXT + 1], label_text[CALENDAR_DATE_TEXT + 1];
-    Folio__Campaign *campaign;
-    Folio__Partner *partner;
+    Folio__Campaign *campaign = NULL;
+    Folio__Partner *partner = NULL;
     struct op_campaign_plan plan;
     int rc;
     if ((rc = request_dates(req, req->msg->campaign_create->date, today, label_text)) != 0 ||
@@ -405,7 +424,7 @@ int op_campaign_show_read(struct request *req, MDB_txn *txn)
 {
     Folio__CampaignShow *ask = req->msg->campaign_show;
     char today[CALENDAR_DATE_TEXT + 1];
-    Folio__Campaign *campaign;
+    Folio__Campaign *campaign = NULL;
     int rc;
     if ((rc = request_listing_day(req, ask->date, today)) != 0 ||
         (rc = op_campaign_get(req, txn, ask->id, &campaign)) != 0 ||
@@ -461,7 +480,7 @@ int op_campaign_cancel_write(struct request *req, MDB_txn *txn)
 {
     Folio__CampaignCancel *ask = req->msg->campaign_cancel;
     char today[CALENDAR_DATE_TEXT + 1], label_text[CALENDAR_DATE_TEXT + 1];
-    Folio__Campaign *campaign;
+    Folio__Campaign *campaign = NULL;
     int rc;
     if ((rc = request_dates(req, ask->date, today, label_text)) != 0 ||
         (rc = op_campaign_get(req, txn, ask->id, &campaign)) != 0)
