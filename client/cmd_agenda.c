@@ -188,6 +188,8 @@ int cmd_agenda(struct cli *cli)
     if (format != NULL) {
         if (out == NULL || out[0] == '\0')
             return cli_usage(cli, "--format ics needs --out FILE");
+        if (strcmp(out, "-") == 0)
+            return cli_usage(cli, "--out: a file to write the calendar to, not -");
         if (cli_opt(cli, "--after") != NULL || cli_opt(cli, "--limit") != NULL)
             return cli_usage(cli, "--format ics takes every page: no --after or --limit");
         if (cli_out_may_write(cli, out) != CLI_OK)

@@ -24,7 +24,7 @@ for args in "campaign create" "campaign create X --title T" \
   "campaign cancel 0" "campaign cancel 1 --date x" "offer withdraw" "offer withdraw x" \
   "coupon withdraw" "coupon withdraw A B" \
   "agenda --format ical --out x.ics" "agenda --format ics" "agenda --out x.ics" \
-  "agenda --force" "agenda --format ics --out x.ics --after abc"; do
+  "agenda --force" "agenda --format ics --out x.ics --after abc" "agenda --format ics --out -"; do
   # shellcheck disable=SC2086
   run "" "$FOLIO" $args
   expect "usage error exits 2: folio $args" 2
