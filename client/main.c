@@ -815,7 +815,7 @@ static const struct cli_cmd commands[] = {
      cmd_offer_list},
     {"offer set", "ID STATUS", 2, 0, "mark an offer sent, accepted or declined",
      "proposed -> sent -> accepted | declined; proposed -> accepted | declined.\n"
-     "An expired offer does not move.\n",
+     "An expired offer does not move; folio offer withdraw takes one back.\n",
      date_opt, cmd_offer_set},
     {"offer withdraw", "ID", 1, 0, "take back a proposed or sent offer",
      "The offer is kept, as withdrawn, in the client's history and bundles;\n"
@@ -826,10 +826,11 @@ static const struct cli_cmd commands[] = {
      "Takes the filters of folio segment. Each client of the segment who\n"
      "consented to marketing on --channel gets one offer, and a coupon at\n"
      "--coupon-partner when given, all in one transaction; the others are\n"
-     "skipped and counted, never offered. --dry-run lists who would get it\n"
-     "and who would be skipped, and why, changing nothing. A segment of more\n"
-     "than 500 clients is refused: narrow it. --date is today (and the day\n"
-     "ages are counted on). Every offer and coupon lands on its client's\n"
+     "skipped and counted, never offered, and so are clients living where an\n"
+     "alert in force says to avoid the product. --dry-run lists who would get\n"
+     "it and who would be skipped, and why, changing nothing. A segment of\n"
+     "more than 500 clients is refused: narrow it. --date is today (and the\n"
+     "day ages are counted on). Every offer and coupon lands on its client's\n"
      "history and in the audit, naming the campaign.\n",
      campaign_create_opts, cmd_campaign_create},
     {"campaign list", "", 0, 0, "list your campaigns in id order", NULL, campaign_list_opts,
