@@ -76,10 +76,12 @@ int store_campaign_list(struct store *s, MDB_txn *txn, uint64_t owner_id, uint64
     uint8_t prefix[8], start[CAMPAIGN_OWNER_KEY];
     store_key_u64(prefix, owner_id);
     memcpy(start, prefix, 8);
-    /* after + 1 cannot wrap: ids come from store_next_id, below UINT64_MAX. */
-    store_key_u64(start + 8, after == UINT64_MAX ? after : after + 1);
-    int rc = store_each_with_prefix_from(txn, s->campaigns_by_owner, prefix, sizeof(prefix), start,
-                                         sizeof(start), campaign_page_visit, &page);
+    store_key_u64(start + 8, after + 1);
+    /* No id comes after the largest: that page is empty. */
+    int rc = after == UINT64_MAX
+                 ? 0
+                 : store_each_with_prefix_from(txn, s->campaigns_by_owner, prefix, sizeof(prefix),
+                                               start, sizeof(start), campaign_page_visit, &page);
     if (rc != 0 && rc != 1)
         return rc;
     *out = page.list;
