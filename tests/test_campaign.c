@@ -233,6 +233,22 @@ Test(campaign, create_offers_coupons_to_the_consenting_in_one_go)
     cr_assert_str_eq(r->campaign->segment->city, "Lima");
     folio_response_free(r);
 
+    /* Listed in pages, in id order. */
+    r = harness_ok(create(alice, "June loans, again", 0, false, &err), &err);
+    uint64_t second = r->campaign_result->campaign->id;
+    folio_response_free(r);
+    r = harness_ok(folio_campaign_list(alice, 1, 0, &err), &err);
+    cr_assert_eq(r->campaigns->n_campaigns, 1);
+    cr_assert_eq(r->campaigns->campaigns[0]->id, id);
+    cr_assert_eq(r->campaigns->campaigns[0]->offers, 2);
+    cr_assert_eq(r->campaigns->next, id);
+    folio_response_free(r);
+    r = harness_ok(folio_campaign_list(alice, 1, id, &err), &err);
+    cr_assert_eq(r->campaigns->n_campaigns, 1);
+    cr_assert_eq(r->campaigns->campaigns[0]->id, second);
+    cr_assert_eq(r->campaigns->next, 0);
+    folio_response_free(r);
+
     /* The audit names the campaign. */
     r = harness_ok(folio_audit_query(root, alice_name, 0, 100, 0, &err), &err);
     bool audited = false;
