@@ -110,6 +110,8 @@ static const struct {
     {"contact_interval_days", "--contact-every"},
     {"window_days", "--window"},
     {"stay_in_touch_days", "--stay-in-touch"},
+    {"renewal_notice_days", "--renewal-notice-days"},
+    {"unless_holds", "--unless-holds"},
     {"season_months", "--season"},
     {"marital_status", "--marital"},
     {"client_ids", "--client"},

@@ -226,6 +226,7 @@ int cmd_holding_list(struct cli *cli);
 int cmd_holding_edit(struct cli *cli);
 int cmd_holding_end(struct cli *cli);
 int cmd_book(struct cli *cli);
+int cmd_report(struct cli *cli);
 int cmd_client_history(struct cli *cli);
 int cmd_event_add(struct cli *cli);
 int cmd_event_edit(struct cli *cli);

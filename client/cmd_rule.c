@@ -19,6 +19,7 @@ int cmd_rule_add(struct cli *cli)
     rule.suggest = (char *)cli_opt(cli, "--suggest");
     rule.avoid = (char *)or_empty(cli_opt(cli, "--avoid"));
     rule.product = (char *)or_empty(cli_opt(cli, "--product"));
+    rule.unless_holds = (char *)or_empty(cli_opt(cli, "--unless-holds"));
     if (cli_opt_u32(cli, "--window", 0, FOLIO_RULE_WINDOW_MAX, &rule.window_days) != CLI_OK)
         return CLI_USAGE;
     int rc = cli_connect_session(cli, NULL);
@@ -59,11 +60,12 @@ int cmd_calendar_set(struct cli *cli)
 {
     Folio__Calendar calendar = FOLIO__CALENDAR__INIT;
     uint32_t months[CLI_MONTHS_MAX];
-    const char *fields[3];
+    const char *fields[4];
     size_t n_fields = 0;
     const char *season = cli_opt(cli, "--season");
     const char *stay = cli_opt(cli, "--stay-in-touch");
     const char *zone = cli_opt(cli, "--time-zone");
+    const char *notice = cli_opt(cli, "--renewal-notice-days");
     if (season != NULL) {
         if (cli_parse_months(cli, "--season", season, months, &calendar.n_season_months) != CLI_OK)
             return CLI_USAGE;
@@ -80,8 +82,15 @@ int cmd_calendar_set(struct cli *cli)
         calendar.time_zone = (char *)zone;
         fields[n_fields++] = "time_zone";
     }
+    if (notice != NULL) {
+        if (cli_parse_u32(cli, "--renewal-notice-days", notice, 1, FOLIO_RENEWAL_NOTICE_MAX,
+                          &calendar.renewal_notice_days) != CLI_OK)
+            return CLI_USAGE;
+        fields[n_fields++] = "renewal_notice_days";
+    }
     if (n_fields == 0)
-        return cli_usage(cli, "nothing to change: give --season, --stay-in-touch or --time-zone");
+        return cli_usage(cli, "nothing to change: give --season, --stay-in-touch, --time-zone or "
+                              "--renewal-notice-days");
     int rc = cli_connect_session(cli, NULL);
     if (rc != CLI_OK)
         return rc;

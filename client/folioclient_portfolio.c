@@ -210,6 +210,13 @@ Folio__Response *folio_book(struct folio_connection *c, const Folio__BookQuery *
     return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_BOOK, err);
 }
 
+Folio__Response *folio_report(struct folio_connection *c, const Folio__ReportQuery *query,
+                              struct folio_error *err)
+{
+    Folio__ReportQuery op = *query;
+    return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_REPORT, err);
+}
+
 Folio__Response *folio_agenda_query(struct folio_connection *c, const Folio__AgendaQuery *query,
                                     struct folio_error *err)
 {

@@ -106,5 +106,9 @@ Folio__Response *folio_holding_end(struct folio_connection *c, uint64_t id, cons
 /* The book of business: query's agent, office or firm (none: one's own). */
 Folio__Response *folio_book(struct folio_connection *c, const Folio__BookQuery *query,
                             struct folio_error *err);
+/* The book and the portfolio in numbers, for `folio report`; scoped as the
+ * book. */
+Folio__Response *folio_report(struct folio_connection *c, const Folio__ReportQuery *query,
+                              struct folio_error *err);
 
 #endif

@@ -218,7 +218,8 @@ static const struct cli_opt agenda_opts[] = {
      false, false},
     {"--kind", "KINDS",
      "only these kinds, a comma list of birthday, follow-up, task, offer,\n"
-     "                      coupon, alert, opportunity, stay-in-touch, holiday, season",
+     "                      coupon, renewal, win-back, alert, opportunity, stay-in-touch,\n"
+     "                      holiday, season",
      false, false},
     {"--limit", "N", "at most N items (default: the server's, 100)", false, false},
     {"--after", "CURSOR", "start after this cursor (the next page)", false, false},
@@ -279,6 +280,10 @@ static const struct cli_opt rule_add_opts[] = {
     {"--avoid", "TEXT", "what not to offer then", false, false},
     {"--window", "DAYS", "event rules: days the opportunity stays open (default 30)", false, false},
     {"--product", "NAME", "the product it is about", false, false},
+    {"--unless-holds", "KIND",
+     "event rules: not for a client with an active holding of this kind\n"
+     "                      (auto, home, life, ...)",
+     false, false},
     {NULL, NULL, NULL, false, false},
 };
 
@@ -287,6 +292,10 @@ static const struct cli_opt calendar_set_opts[] = {
      false},
     {"--stay-in-touch", "DAYS", "contact every client at least every DAYS days (1-3650)", false,
      false},
+    {"--renewal-notice-days", "DAYS",
+     "put a holding's renewal on the agenda DAYS days before it renews\n"
+     "                      (1-365; default 30)",
+     false, false},
     {"--time-zone", "ZONE",
      "the firm's time zone, an IANA name such as America/Lima (\"\": UTC):\n"
      "                      today for agents whose card names none",
@@ -374,6 +383,17 @@ static const struct cli_opt book_opts[] = {
     {"--firm", NULL, "the firm's book (firm-admins)", false, false},
     {"--date", "DATE", "the day it is about, YYYY-MM-DD (default: the server's today)", false,
      false},
+    {NULL, NULL, NULL, false, false},
+};
+
+static const struct cli_opt report_opts[] = {
+    {"--out", "FILE", "where to write the page (FILE.html); - for standard output", true, false},
+    {"--agent", "NAME", "an agent's report (admins: of agents they manage)", false, false},
+    {"--office", "NAME", "an office's report (its admins, firm-admins)", false, false},
+    {"--firm", NULL, "the firm's report (firm-admins)", false, false},
+    {"--date", "DATE", "the day it is about, YYYY-MM-DD (default: the server's today)", false,
+     false},
+    {"--force", NULL, "replace FILE when it exists", false, false},
     {NULL, NULL, NULL, false, false},
 };
 
@@ -806,6 +826,16 @@ static const struct cli_cmd commands[] = {
      "default; an office-admin's office (--office) or one of its agents\n"
      "(--agent); a firm-admin's anything (--firm). An admin's read is audited.\n",
      book_opts, cmd_book},
+    {"report", "", 0, 0, "the book and the portfolio in pictures, as one HTML page",
+     "One self-contained page (it needs no network and no script to read):\n"
+     "clients by age, life stage, income and city; active holdings and their\n"
+     "premium by kind (per currency); renewals by week over the next 13 weeks;\n"
+     "opportunities open this month by rule; contacts by month over the last\n"
+     "12; and the book's own numbers. Each chart has a table of its numbers\n"
+     "beside it. Scoped and audited as book. An existing FILE is replaced only\n"
+     "with --force; --out - writes the page to standard output (and so takes\n"
+     "no --json).\n",
+     report_opts, cmd_report},
     {"offer add", "CLIENT", 1, 0, "propose a time-limited offer to one of your clients",
      "The client must have consented to marketing on the offer's channel.\n"
      "The answer ends with your agent card (folio profile set).\n",

@@ -341,6 +341,7 @@ size_t rec_rule(const void *list, size_t i, struct out_field *f)
         OUT_S("avoid", "avoid", r->avoid),
         OUT_U("window", "window", r->window_days),
         OUT_S("product", "product", r->product),
+        OUT_S("unless_holds", "unless holds", r->unless_holds),
     };
     _Static_assert(ARRAY_SIZE(fields) <= REC_FIELDS_MAX, "REC_FIELDS_MAX");
     return copy_fields(fields, ARRAY_SIZE(fields), f);
@@ -470,6 +471,12 @@ size_t rec_agenda_item(const void *list, size_t i, struct out_field *f)
          .card_only = true,
          .type = OUT_NSTR,
          .s = maybe(item->held_back)},
+        {.key = "talking_points",
+         .label = "since the last renewal",
+         .card_only = true,
+         .type = OUT_STRS,
+         .strs = (const char *const *)item->talking_points,
+         .n = item->n_talking_points},
     };
     _Static_assert(ARRAY_SIZE(fields) <= REC_FIELDS_MAX, "REC_FIELDS_MAX");
     return copy_fields(fields, ARRAY_SIZE(fields), f);
@@ -794,6 +801,8 @@ void rec_print_calendar(const Folio__Calendar *cal)
          .uints = cal->season_months,
          .n = cal->n_season_months},
         OUT_U("stay_in_touch_days", "stay in touch (days)", cal->stay_in_touch_days),
+        OUT_U("renewal_notice_days", "renewal notice (days)",
+              cal->renewal_notice_days > 0 ? cal->renewal_notice_days : 30),
         {.key = "time_zone", .label = "time zone", .type = OUT_NSTR, .s = maybe(cal->time_zone)},
     };
     out_object("calendar", f, ARRAY_SIZE(f));

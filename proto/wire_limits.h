@@ -11,6 +11,7 @@
 #define FOLIO_AGENDA_DAYS_MAX   366  /* days an agenda looks ahead (--days) */
 #define FOLIO_RULE_WINDOW_MAX   3650 /* days a rule looks back (--window) */
 #define FOLIO_STAY_IN_TOUCH_MAX 3650 /* days (--stay-in-touch) */
+#define FOLIO_RENEWAL_NOTICE_MAX 365 /* days (--renewal-notice-days) */
 #define FOLIO_CONTACT_EVERY_MAX 3650 /* days between contacts (--contact-every) */
 #define FOLIO_CHILDREN_MAX      30   /* --children */
 #define FOLIO_FIND_TEXT_MAX     200  /* bytes of a client find text */

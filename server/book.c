@@ -26,8 +26,7 @@ void book_free(struct book *b)
     memset(b, 0, sizeof(*b));
 }
 
-/* The month slot of a day, or -1 outside the last BOOK_MONTHS. */
-static int book_month(const struct book *b, int64_t day)
+int book_month(const struct book *b, int64_t day)
 {
     int year, month, mday;
     calendar_date(day, &year, &month, &mday);
@@ -43,9 +42,8 @@ void book_add_client(struct book *b, const struct client_summary *client)
         b->new_clients[slot]++;
 }
 
-/* Adds count and premium to the line of key and currency. */
-static int book_line_add(struct book *b, struct book_lines *lines, const char *key,
-                         const char *currency, int64_t premium)
+int book_lines_add(struct book_lines *lines, const char *key, const char *currency, int64_t premium,
+                   bool *full)
 {
     for (size_t i = 0; i < lines->n; i++) {
         struct book_line *l = &lines->lines[i];
@@ -56,7 +54,7 @@ static int book_line_add(struct book *b, struct book_lines *lines, const char *k
         }
     }
     if (lines->n == BOOK_LINES_MAX) {
-        b->full = true;
+        *full = true;
         return 0;
     }
     if (lines->n == lines->cap) {
@@ -75,9 +73,9 @@ static int book_line_add(struct book *b, struct book_lines *lines, const char *k
     return 0;
 }
 
-/* A premium over a year; amounts are bounded (client_amount_ok), so twelve
- * of them cannot overflow. */
-static int64_t book_annual(const Folio__Holding *h)
+/* Amounts are bounded (client_amount_ok), so twelve of them cannot
+ * overflow. */
+int64_t book_annual(const Folio__Holding *h)
 {
     if (strcmp(h->premium_period, "month") == 0)
         return h->premium_cents * 12;
@@ -109,13 +107,13 @@ int book_add_holding(struct book *b, const Folio__Holding *h)
     if (since <= b->today - 365)
         b->retained++;
     int64_t annual = book_annual(h);
-    int rc = book_line_add(b, &b->by_kind, h->kind, h->currency, annual);
+    int rc = book_lines_add(&b->by_kind, h->kind, h->currency, annual, &b->full);
     if (rc == 0)
-        rc = book_line_add(b, &b->by_provider, h->provider, h->currency, annual);
+        rc = book_lines_add(&b->by_provider, h->provider, h->currency, annual, &b->full);
     static const char *const within[] = {"30", "60", "90"};
     for (int i = 0; rc == 0 && i < 3; i++)
         if (has_renewal && renews > b->today && renews <= b->today + 30 * (i + 1))
-            rc = book_line_add(b, &b->renewals, within[i], h->currency, annual);
+            rc = book_lines_add(&b->renewals, within[i], h->currency, annual, &b->full);
     return rc;
 }
 
@@ -135,9 +133,9 @@ static int book_renewal_order(const void *a, const void *b)
     return c != 0 ? c : strcmp(x->currency, y->currency);
 }
 
-static Folio__BookLine **book_lines_out(struct book_lines *lines, size_t max,
-                                        int (*order)(const void *, const void *),
-                                        struct arena *arena, size_t *n)
+Folio__BookLine **book_lines_out(struct book_lines *lines, size_t max,
+                                 int (*order)(const void *, const void *), struct arena *arena,
+                                 size_t *n)
 {
     if (lines->n > 0)
         qsort(lines->lines, lines->n, sizeof(*lines->lines), order);

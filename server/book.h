@@ -51,6 +51,21 @@ void book_add_client(struct book *b, const struct client_summary *client);
 /* 0, or ENOMEM. */
 int book_add_holding(struct book *b, const Folio__Holding *holding);
 
+/* What the report (report.h) shares with the book. */
+/* The month slot of a day, or -1 outside the last BOOK_MONTHS. */
+int book_month(const struct book *b, int64_t day);
+/* A holding's premium over a year. */
+int64_t book_annual(const Folio__Holding *holding);
+/* Adds one holding of premium to the line of key and currency; a new line
+ * past BOOK_LINES_MAX is left out and sets *full. 0, or ENOMEM. */
+int book_lines_add(struct book_lines *lines, const char *key, const char *currency, int64_t premium,
+                   bool *full);
+/* The largest max lines in order (which sorts lines in place), allocated
+ * from arena, their number into *n; NULL when out of memory. */
+Folio__BookLine **book_lines_out(struct book_lines *lines, size_t max,
+                                 int (*order)(const void *, const void *), struct arena *arena,
+                                 size_t *n);
+
 /* The reply, allocated from arena; NULL when out of memory. */
 Folio__Book *book_finish(struct book *b, const char *scope, const char *date, struct arena *arena);
 

@@ -15,6 +15,7 @@
 #include "rule.h"
 #include "store.h"
 #include "store_meta.h"
+#include "store_holding.h"
 #include "store_rule.h"
 #include "store_user.h"
 #include "time_zone.h"
@@ -90,6 +91,7 @@ static int firm_write(struct store *store, const char *dir, const char *firm_nam
         (rc = store_user_put(store, txn, &admin)) != 0 ||
         (rc = store_credential_put(store, txn, admin.id, &cred)) != 0 ||
         (rc = store_rule_seed(store, txn, now)) != 0 ||
+        (rc = store_holding_agenda_seed(store, txn)) != 0 ||
         (rc = firm_time_zone(store, txn, time_zone)) != 0 ||
         (rc = audit_append_as(store, txn, now, admin_name, 0, "firm.init", firm_name,
                               "first firm-admin created")) != 0) {

@@ -267,10 +267,16 @@ static void iso_load_names(struct iso_codes *t, const char *dir)
     qsort(t->names, t->n_names, sizeof(t->names[0]), iso_name_order);
 }
 
-const char *iso_codes_country_find(const struct iso_codes *t, const char *text)
+const char *iso_codes_country_find(struct iso_codes *t, const char *text)
 {
     if (text == NULL)
         return NULL;
+    pthread_mutex_lock(&t->names_lock);
+    if (!t->names_loaded) {
+        iso_load_names(t, t->dir);
+        t->names_loaded = true;
+    }
+    pthread_mutex_unlock(&t->names_lock);
     char code[3];
     size_t len = strlen(text);
     if (len == 2) {
@@ -289,6 +295,12 @@ const char *iso_codes_country_find(const struct iso_codes *t, const char *text)
 int iso_codes_load(struct iso_codes *t, const char *dir, char *why, size_t why_len)
 {
     memset(t, 0, sizeof(*t));
+    pthread_mutex_init(&t->names_lock, NULL);
+    if (strlen(dir) > ISO_CODES_DIR_MAX) {
+        snprintf(why, why_len, "--iso-codes: a path of at most %d bytes", ISO_CODES_DIR_MAX);
+        return -1;
+    }
+    memcpy(t->dir, dir, strlen(dir) + 1);
     struct iso_list countries = {ISO_CODES_COUNTRY_FILE, "3166-1",       "alpha_2", 2,
                                  &t->countries[0][0],    &t->n_countries};
     struct iso_list currencies = {ISO_CODES_CURRENCY_FILE, "4217",          "alpha_3", 3,
@@ -298,7 +310,6 @@ int iso_codes_load(struct iso_codes *t, const char *dir, char *why, size_t why_l
         t->n_countries = t->n_currencies = 0;
         return -1;
     }
-    iso_load_names(t, dir);
     return 0;
 }
 

@@ -131,6 +131,7 @@ struct client_summary;
     X(USER_SHOW, user_show, ADMIN, HEAVY_READ, op_user_show_read, NULL, NULL, NULL) \
     X(OFFICE_RENAME, office_rename, FIRM_ADMIN, NONE, NULL, NULL, op_office_rename_write, NULL) \
     X(OFFICE_REMOVE, office_remove, FIRM_ADMIN, NONE, NULL, NULL, op_office_remove_write, NULL) \
+    X(REPORT_QUERY, report_query, SESSION, HEAVY_READ, op_report_read, NULL, op_report_write, NULL) \
     X(CAMPAIGN_CREATE, campaign_create, AGENT, HEAVY_READ, op_campaign_create_read, NULL, \
       op_campaign_create_write, NULL) \
     X(CAMPAIGN_LIST, campaign_list, SESSION, NONE, op_campaign_list_read, NULL, NULL, NULL) \
@@ -267,6 +268,20 @@ int op_holding_end_write(struct request *req, MDB_txn *txn);
 /* op_book.c: the book of business; an admin's read audited */
 int op_book_read(struct request *req, MDB_txn *txn);
 int op_book_write(struct request *req, MDB_txn *txn);
+/* The scope a book or report asks for (at most one of agent, office and
+ * firm; none: the caller's own, an agent's), checked against the caller:
+ * fn is called for each agent in it, and the scope's words ("agent alice",
+ * "office North", "firm") go into scope. fn returns 0, ENOMEM or a store
+ * error. 0, or the request failed. */
+#define OP_BOOK_SCOPE_MAX 256
+typedef int (*op_book_agent_fn)(void *ctx, struct request *req, MDB_txn *txn, uint64_t agent_id);
+int op_book_scope(struct request *req, MDB_txn *txn, const char *agent, const char *office,
+                  bool firm, op_book_agent_fn fn, void *ctx, char *scope, size_t cap);
+
+/* op_report.c: the numbers `folio report` draws, in one walk; an admin's
+ * read audited as the book's */
+int op_report_read(struct request *req, MDB_txn *txn);
+int op_report_write(struct request *req, MDB_txn *txn);
 
 /* op_household.c: links between two clients of one owner, stored on both
  * records. Each helper works in the caller's write transaction. */

@@ -35,15 +35,18 @@ static int book_holding(void *ctx, const Folio__Holding *holding)
     return book_add_holding(ctx, holding);
 }
 
-static int book_agent(struct book *b, struct store *s, MDB_txn *txn, uint64_t agent_id)
+static int book_agent(void *ctx, struct request *req, MDB_txn *txn, uint64_t agent_id)
 {
+    struct book *b = ctx;
+    struct store *s = &req->server->store;
     b->agents++;
     int rc = store_client_summaries(s, txn, agent_id, book_client, b);
     return rc != 0 ? rc : store_holding_each(s, txn, agent_id, NULL, 0, book_holding, b);
 }
 
 /* Every agent of office_id (0: of the firm). */
-static int book_agents(struct request *req, MDB_txn *txn, struct book *b, uint64_t office_id)
+static int book_agents(struct request *req, MDB_txn *txn, uint64_t office_id, op_book_agent_fn fn,
+                       void *ctx)
 {
     struct store *s = &req->server->store;
     char *after = NULL;
@@ -55,7 +58,7 @@ static int book_agents(struct request *req, MDB_txn *txn, struct book *b, uint64
                                  &next);
         for (size_t i = 0; rc == 0 && i < n; i++)
             if (users[i]->role == FOLIO__ROLE__ROLE_AGENT)
-                rc = book_agent(b, s, txn, users[i]->id);
+                rc = fn(ctx, req, txn, users[i]->id);
         if (rc != 0)
             return rc;
         after = next;
@@ -63,55 +66,53 @@ static int book_agents(struct request *req, MDB_txn *txn, struct book *b, uint64
     return 0;
 }
 
-/* The scope asked, checked against the caller, walked into b; its words
- * into scope. */
-static int book_scope(struct request *req, MDB_txn *txn, struct book *b, char *scope, size_t cap)
+int op_book_scope(struct request *req, MDB_txn *txn, const char *agent, const char *office,
+                  bool firm, op_book_agent_fn fn, void *ctx, char *scope, size_t cap)
 {
-    const Folio__BookQuery *ask = req->msg->book_query;
     struct store *s = &req->server->store;
-    int asked = (ask->agent[0] != '\0') + (ask->office[0] != '\0') + ask->firm;
+    int asked = (agent[0] != '\0') + (office[0] != '\0') + firm;
     if (asked > 1)
         return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,
                             "agent: one of agent, office and firm");
     int rc;
-    if (ask->firm) {
+    if (firm) {
         if (req->actor.role != FOLIO__ROLE__ROLE_FIRM_ADMIN)
             return request_fail(req, FOLIO__CODE__PERMISSION_DENIED,
                                 "the firm's book is a firm-admin's");
         snprintf(scope, cap, "firm");
-        rc = book_agents(req, txn, b, 0);
-    } else if (ask->office[0] != '\0') {
+        rc = book_agents(req, txn, 0, fn, ctx);
+    } else if (office[0] != '\0') {
         if (req->actor.role == FOLIO__ROLE__ROLE_AGENT)
             return request_fail(req, FOLIO__CODE__PERMISSION_DENIED,
                                 "an office's book is its admins'");
-        Folio__Office *office;
-        rc = store_office_find(s, txn, ask->office, &req->arena, &office);
+        Folio__Office *found;
+        rc = store_office_find(s, txn, office, &req->arena, &found);
         if (rc == MDB_NOTFOUND)
-            return request_fail(req, FOLIO__CODE__NOT_FOUND, "no office %s", ask->office);
+            return request_fail(req, FOLIO__CODE__NOT_FOUND, "no office %s", office);
         if (rc != 0)
             return request_store_error(req, rc, "read the office");
-        if (req->actor.role == FOLIO__ROLE__ROLE_OFFICE_ADMIN && office->id != req->actor.office_id)
+        if (req->actor.role == FOLIO__ROLE__ROLE_OFFICE_ADMIN && found->id != req->actor.office_id)
             return request_fail(req, FOLIO__CODE__PERMISSION_DENIED,
                                 "an office-admin reads its own office's book");
-        snprintf(scope, cap, "office %s", office->name);
-        rc = book_agents(req, txn, b, office->id);
+        snprintf(scope, cap, "office %s", found->name);
+        rc = book_agents(req, txn, found->id, fn, ctx);
     } else {
-        const char *name = ask->agent[0] != '\0' ? ask->agent : req->actor.name;
-        if (ask->agent[0] == '\0' && req->actor.role != FOLIO__ROLE__ROLE_AGENT)
+        const char *name = agent[0] != '\0' ? agent : req->actor.name;
+        if (agent[0] == '\0' && req->actor.role != FOLIO__ROLE__ROLE_AGENT)
             return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,
                                 "agent: name an agent, an office or the firm");
         if ((rc = access_portfolio_name(req, name)) != 0)
             return rc;
-        Folio__User *agent;
-        rc = store_user_find(s, txn, name, &req->arena, &agent);
-        if (rc == MDB_NOTFOUND || (rc == 0 && agent->role != FOLIO__ROLE__ROLE_AGENT))
+        Folio__User *user;
+        rc = store_user_find(s, txn, name, &req->arena, &user);
+        if (rc == MDB_NOTFOUND || (rc == 0 && user->role != FOLIO__ROLE__ROLE_AGENT))
             return request_fail(req, FOLIO__CODE__NOT_FOUND, "no agent %s", name);
         if (rc != 0)
             return request_store_error(req, rc, "read the agent");
-        if ((rc = access_portfolio(req, agent)) != 0)
+        if ((rc = access_portfolio(req, user)) != 0)
             return rc;
-        snprintf(scope, cap, "agent %s", agent->name);
-        rc = book_agent(b, s, txn, agent->id);
+        snprintf(scope, cap, "agent %s", user->name);
+        rc = fn(ctx, req, txn, user->id);
     }
     if (rc == ENOMEM)
         return request_oom(req);
@@ -127,8 +128,10 @@ int op_book_read(struct request *req, MDB_txn *txn)
     struct book b;
     if (book_init(&b, today) != 0)
         return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "date: not a date");
-    char scope[VALIDATE_OFFICE_NAME_MAX + 16];
-    rc = book_scope(req, txn, &b, scope, sizeof(scope));
+    const Folio__BookQuery *ask = req->msg->book_query;
+    char scope[OP_BOOK_SCOPE_MAX];
+    rc = op_book_scope(req, txn, ask->agent, ask->office, ask->firm, book_agent, &b, scope,
+                       sizeof(scope));
     Folio__Book *book = rc == 0 ? book_finish(&b, scope, today, &req->arena) : NULL;
     book_free(&b);
     if (rc != 0)

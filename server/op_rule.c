@@ -44,9 +44,8 @@ int op_rule_add_write(struct request *req, MDB_txn *txn)
     const char *why = rule_validate(rule);
     if (why != NULL)
         return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "%s", why);
-    Folio__Rule **rules;
     size_t count;
-    int rc = store_rule_list(store, txn, &req->arena, &rules, &count);
+    int rc = store_rule_count(store, txn, &count);
     if (rc != 0)
         return request_store_error(req, rc, "read the rules");
     if (count >= RULE_COUNT_MAX)
@@ -180,8 +179,8 @@ int op_calendar_set_write(struct request *req, MDB_txn *txn)
     if (set->n_fields == 0)
         return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,
                             "fields: name what to change: season_months, stay_in_touch_days, "
-                            "time_zone");
-    bool season = false, stay = false, zone = false;
+                            "time_zone, renewal_notice_days");
+    bool season = false, stay = false, zone = false, notice = false;
     for (size_t i = 0; i < set->n_fields; i++) {
         const char *f = set->fields[i];
         if (strcmp(f, "season_months") == 0)
@@ -190,10 +189,12 @@ int op_calendar_set_write(struct request *req, MDB_txn *txn)
             stay = true;
         else if (strcmp(f, "time_zone") == 0)
             zone = true;
+        else if (strcmp(f, "renewal_notice_days") == 0)
+            notice = true;
         else
             return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,
-                                "fields: unknown field (season_months, stay_in_touch_days or "
-                                "time_zone)");
+                                "fields: unknown field (season_months, stay_in_touch_days, "
+                                "time_zone or renewal_notice_days)");
     }
     Folio__Calendar *cal;
     if ((rc = op_calendar_load(req, txn, &cal)) != 0)
@@ -205,6 +206,12 @@ int op_calendar_set_write(struct request *req, MDB_txn *txn)
             return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,
                                 "stay_in_touch_days: must be 1 to %d", OP_STAY_IN_TOUCH_MAX);
         cal->stay_in_touch_days = given->stay_in_touch_days;
+    }
+    if (notice) {
+        if (given->renewal_notice_days < 1 || given->renewal_notice_days > RULE_RENEWAL_NOTICE_MAX)
+            return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,
+                                "renewal_notice_days: must be 1 to %d", RULE_RENEWAL_NOTICE_MAX);
+        cal->renewal_notice_days = given->renewal_notice_days;
     }
     if (zone) {
         const char *why = time_zone_check(given->time_zone);

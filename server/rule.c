@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "array_size.h"
+#include "holding.h"
 #include "validate.h"
 
 #define RULE(on_, suggest_, avoid_, window_, product_)                                             \
@@ -111,6 +112,12 @@ const char *rule_validate(Folio__Rule *rule)
         return "window_days: must be at most 3650";
     if (rule->window_days == 0 && event)
         rule->window_days = RULE_WINDOW_DEFAULT;
+    if (rule->unless_holds != NULL && rule->unless_holds[0] != '\0') {
+        if (!event)
+            return "unless_holds: only for rules on purchase, life or income events";
+        if (!holding_kind_known(rule->unless_holds))
+            return "unless_holds: one of " HOLDING_KINDS;
+    }
     return NULL;
 }
 
@@ -166,7 +173,8 @@ const Folio__Calendar *rule_default_calendar(void)
                                        1,
                                        season,
                                        RULE_STAY_IN_TOUCH_DEFAULT,
-                                       (char *)""};
+                                       (char *)"",
+                                       RULE_RENEWAL_NOTICE_DEFAULT};
     return &calendar;
 }
 

@@ -31,6 +31,10 @@ const char *rule_validate(Folio__Rule *rule);
  * high-spending month, and a contact at least every 90 days (static
  * storage). */
 #define RULE_STAY_IN_TOUCH_DEFAULT 90
+/* A holding's renewal is on the agenda this many days before it renews,
+ * unless the firm sets another number (Calendar.renewal_notice_days). */
+#define RULE_RENEWAL_NOTICE_DEFAULT 30
+#define RULE_RENEWAL_NOTICE_MAX     FOLIO_RENEWAL_NOTICE_MAX
 const Folio__Calendar *rule_default_calendar(void);
 
 /* The default set of rules (static storage; copy before changing). */

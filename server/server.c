@@ -20,6 +20,7 @@
 #include "connection.h"
 #include "log.h"
 #include "store_meta.h"
+#include "store_holding.h"
 #include "store_rule.h"
 #include "store_search.h"
 #include "tls_cert.h"
@@ -245,14 +246,16 @@ static int server_load_firm(struct server *s)
 }
 
 /* Data directories made before rules existed get the default rules and
- * calendar, once, before anyone is served. Runs before the writer thread
+ * calendar, and those made before holdings were on the agenda their
+ * renewals, once, before anyone is served. Runs before the writer thread
  * starts, so it writes directly. */
 static int server_seed_rules(struct server *s)
 {
     MDB_txn *txn;
     int rc = mdb_txn_begin(s->store.env, NULL, 0, &txn);
     if (rc == 0) {
-        rc = store_rule_seed(&s->store, txn, (int64_t)time(NULL));
+        if ((rc = store_rule_seed(&s->store, txn, (int64_t)time(NULL))) == 0)
+            rc = store_holding_agenda_seed(&s->store, txn);
         if (rc == 0)
             rc = mdb_txn_commit(txn);
         else

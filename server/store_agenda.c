@@ -71,6 +71,8 @@ static size_t agenda_key(uint8_t out[AGENDA_KEY_MAX], const struct store_agenda_
         break;
     case STORE_AGENDA_OFFER:
     case STORE_AGENDA_TASK:
+    case STORE_AGENDA_RENEWAL:
+    case STORE_AGENDA_LAPSE:
         store_key_u64(out + n, key->seq);
         n += 8;
         break;
@@ -114,6 +116,8 @@ static bool agenda_key_parse(const MDB_val *k, enum store_agenda_kind kind,
         return true;
     case STORE_AGENDA_OFFER:
     case STORE_AGENDA_TASK:
+    case STORE_AGENDA_RENEWAL:
+    case STORE_AGENDA_LAPSE:
         if (rest != 8)
             return false;
         key->seq = store_u64_from_key(p);

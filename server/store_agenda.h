@@ -10,10 +10,12 @@
  *   COUPON    valid_until + code                              -> empty (unredeemed)
  *   SNOOZED   until + subject (client id) + item id           -> empty (snoozed marks)
  *   TASK      due + task id                                   -> empty (the agent's tasks)
+ *   RENEWAL   renews_on + holding id                        -> empty (active holdings)
+ *   LAPSE     ends_on + holding id                -> empty (lapsed or cancelled holdings)
  * Whoever changes the record an entry stands for keeps the entry in step in
  * the same transaction: store_client.c (birthdays; follow-ups and events on
  * erasure), op_client.c (follow-ups, events), store_offer.c, store_coupon.c, store_agenda_state.c
- * (SNOOZED). */
+ * (SNOOZED), store_holding.c (RENEWAL, LAPSE). */
 #ifndef FOLIO_STORE_AGENDA_H
 #define FOLIO_STORE_AGENDA_H
 
@@ -30,6 +32,8 @@ enum store_agenda_kind {
     STORE_AGENDA_COUPON = 'C',
     STORE_AGENDA_SNOOZED = 'S',
     STORE_AGENDA_TASK = 'T',
+    STORE_AGENDA_RENEWAL = 'R',
+    STORE_AGENDA_LAPSE = 'L',
 };
 
 #define STORE_AGENDA_CODE_MAX 32
@@ -40,7 +44,7 @@ struct store_agenda_key {
     uint32_t date;         /* YYYYMMDD; BIRTHDAY: month * 100 + day */
     uint8_t client_id[16]; /* BIRTHDAY, FOLLOW_UP, EVENT, SNOOZED */
     uint64_t seq;          /* FOLLOW_UP, EVENT: timeline seq; OFFER: offer id; SNOOZED: item id;
-                   TASK: task id */
+                   TASK: task id; RENEWAL, LAPSE: holding id */
     char code[STORE_AGENDA_CODE_MAX + 1]; /* COUPON */
 };
 

@@ -646,6 +646,34 @@ int store_timeline_list(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CL
     return rc;
 }
 
+struct timeline_walk {
+    store_timeline_fn fn;
+    void *ctx;
+};
+
+static int timeline_each_visit(void *ctx, const uint8_t *rest, size_t rest_len,
+                               const MDB_val *value)
+{
+    (void)rest;
+    struct timeline_walk *walk = ctx;
+    if (rest_len != TIMELINE_KEY_BYTES - STORE_CLIENT_ID_BYTES)
+        return 0;
+    Folio__TimelineEvent *ev = folio__timeline_event__unpack(NULL, value->mv_size, value->mv_data);
+    if (ev == NULL)
+        return EINVAL; /* a stored event that does not unpack: damage */
+    int rc = walk->fn(walk->ctx, ev);
+    folio__timeline_event__free_unpacked(ev, NULL);
+    return rc;
+}
+
+int store_timeline_each(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLIENT_ID_BYTES],
+                        store_timeline_fn fn, void *ctx)
+{
+    struct timeline_walk walk = {fn, ctx};
+    return store_each_with_prefix(txn, s->timeline, id, STORE_CLIENT_ID_BYTES, timeline_each_visit,
+                                  &walk);
+}
+
 static int client_count_visit(void *ctx, const uint8_t *rest, size_t rest_len, const MDB_val *value)
 {
     (void)rest;

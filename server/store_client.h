@@ -119,6 +119,13 @@ int store_timeline_clear(struct store *s, MDB_txn *txn, const uint8_t id[STORE_C
 int store_timeline_all(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLIENT_ID_BYTES],
                        struct arena *arena, Folio__TimelineEvent ***out, size_t *count);
 
+/* Calls fn for each event of the client's timeline, oldest first, for walks
+ * that only count (the report): each event is unpacked alone and lives
+ * until fn returns. fn returns 0 to go on, or an error, which is returned. */
+typedef int (*store_timeline_fn)(void *ctx, const Folio__TimelineEvent *event);
+int store_timeline_each(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLIENT_ID_BYTES],
+                        store_timeline_fn fn, void *ctx);
+
 /* Newest first, seq < before (0: from the newest), at most limit (clamped to
  * 1000). *next is the seq to pass as before for the next page, or 0. */
 int store_timeline_list(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLIENT_ID_BYTES],

@@ -1,18 +1,48 @@
 /* store_holding.c - see store_holding.h.
  *
  * Index values are empty; the key says it all: owner id + holding id, and
- * client id + holding id. A replaced holding's old entries go before the
- * new ones are written. */
+ * client id + holding id, and the holding's agenda entry (renewal or
+ * lapse). A replaced holding's old entries go before the new ones are
+ * written. */
 #include "store_holding.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "calendar.h"
 #include "client_id.h"
+#include "store_agenda.h"
 
 #define HOLDING_OWNER_KEY  (8 + 8)
 #define HOLDING_CLIENT_KEY (16 + 8)
+/* The meta key that says the holdings of this directory have their agenda
+ * entries (store_holding_agenda_seed). */
+#define HOLDING_AGENDA_KEY "holding-agenda"
+
+/* The agenda entry a holding stands behind: its renewal while it is
+ * active, its end while it is lapsed or cancelled (an agent wins it back);
+ * false when it has none. */
+static bool holding_agenda_key(const Folio__Holding *h, struct store_agenda_key *key)
+{
+    const char *date = NULL;
+    enum store_agenda_kind kind = STORE_AGENDA_RENEWAL;
+    if (strcmp(h->status, "active") == 0)
+        date = h->renews_on;
+    else if (strcmp(h->status, "lapsed") == 0 || strcmp(h->status, "cancelled") == 0) {
+        date = h->ends_on;
+        kind = STORE_AGENDA_LAPSE;
+    }
+    int y, m, d;
+    if (date == NULL || calendar_parse_date(date, &y, &m, &d) != 0)
+        return false;
+    memset(key, 0, sizeof(*key));
+    key->owner_id = h->owner_id;
+    key->kind = kind;
+    key->date = (uint32_t)y * 10000 + (uint32_t)m * 100 + (uint32_t)d;
+    key->seq = h->id;
+    return true;
+}
 
 static int holding_index(struct store *s, MDB_txn *txn, const Folio__Holding *h, bool put)
 {
@@ -25,16 +55,20 @@ static int holding_index(struct store *s, MDB_txn *txn, const Folio__Holding *h,
     memcpy(ckey, client, 16);
     store_key_u64(ckey + 16, h->id);
     MDB_val ko = {sizeof(okey), okey}, kc = {sizeof(ckey), ckey}, empty = {0, NULL};
+    struct store_agenda_key agenda;
+    bool dated = holding_agenda_key(h, &agenda);
     int rc;
     if (put) {
-        if ((rc = mdb_put(txn, s->holdings_by_owner, &ko, &empty, 0)) == 0)
-            rc = mdb_put(txn, s->holdings_by_client, &kc, &empty, 0);
+        if ((rc = mdb_put(txn, s->holdings_by_owner, &ko, &empty, 0)) == 0 &&
+            (rc = mdb_put(txn, s->holdings_by_client, &kc, &empty, 0)) == 0 && dated)
+            rc = store_agenda_put(s, txn, &agenda, NULL, 0);
         return rc;
     }
     if ((rc = mdb_del(txn, s->holdings_by_owner, &ko, NULL)) != 0 && rc != MDB_NOTFOUND)
         return rc;
-    rc = mdb_del(txn, s->holdings_by_client, &kc, NULL);
-    return rc == MDB_NOTFOUND ? 0 : rc;
+    if ((rc = mdb_del(txn, s->holdings_by_client, &kc, NULL)) != 0 && rc != MDB_NOTFOUND)
+        return rc;
+    return dated ? store_agenda_delete(s, txn, &agenda) : 0;
 }
 
 int store_holding_get(struct store *s, MDB_txn *txn, uint64_t id, struct arena *arena,
@@ -181,4 +215,36 @@ int store_holding_move_client(struct store *s, MDB_txn *txn, const uint8_t from[
 int store_holding_delete_client(struct store *s, MDB_txn *txn, const uint8_t client[16])
 {
     return holding_client_each(s, txn, client, NULL, 0, true);
+}
+
+/* One stored holding: its agenda entry. */
+static int holding_agenda_visit(void *ctx, const uint8_t *rest, size_t rest_len,
+                                const MDB_val *value)
+{
+    (void)rest;
+    (void)rest_len;
+    struct holding_walk *walk = ctx;
+    Folio__Holding *h =
+        folio__holding__unpack(NULL, value->mv_size, (const uint8_t *)value->mv_data);
+    if (h == NULL)
+        return EINVAL;
+    struct store_agenda_key key;
+    int rc = holding_agenda_key(h, &key) ? store_agenda_put(walk->s, walk->txn, &key, NULL, 0) : 0;
+    folio__holding__free_unpacked(h, NULL);
+    return rc;
+}
+
+int store_holding_agenda_seed(struct store *s, MDB_txn *txn)
+{
+    uint64_t done;
+    int rc = store_get_u64(txn, s->meta, HOLDING_AGENDA_KEY, strlen(HOLDING_AGENDA_KEY), &done);
+    if (rc != MDB_NOTFOUND)
+        return rc; /* 0: done before */
+    static const uint8_t first[8] = {0};
+    struct holding_walk walk = {.s = s, .txn = txn};
+    rc = store_each_with_prefix_from(txn, s->holdings, first, 0, first, sizeof(first),
+                                     holding_agenda_visit, &walk);
+    if (rc != 0)
+        return rc;
+    return store_put_u64(txn, s->meta, HOLDING_AGENDA_KEY, strlen(HOLDING_AGENDA_KEY), 1, 0);
 }

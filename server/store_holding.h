@@ -24,5 +24,9 @@ int store_holding_each(struct store *s, MDB_txn *txn, uint64_t owner_id, const u
 int store_holding_move_client(struct store *s, MDB_txn *txn, const uint8_t from[16],
                               const char *to_client, uint64_t to_owner);
 int store_holding_delete_client(struct store *s, MDB_txn *txn, const uint8_t client[16]);
+/* Once per data directory: the agenda entries (renewal, lapse) of the
+ * holdings stored before holdings were on the agenda. Called at serve
+ * start and by foliod init (which only marks it done). */
+int store_holding_agenda_seed(struct store *s, MDB_txn *txn);
 
 #endif

@@ -63,6 +63,14 @@ int store_rule_list(struct store *s, MDB_txn *txn, struct arena *arena, Folio__R
                                (void ***)out, count);
 }
 
+int store_rule_count(struct store *s, MDB_txn *txn, size_t *count)
+{
+    MDB_stat st;
+    int rc = mdb_stat(txn, s->rules, &st);
+    *count = rc == 0 ? st.ms_entries : 0;
+    return rc;
+}
+
 static int store_rule_seed_calendar(struct store *s, MDB_txn *txn)
 {
     struct arena scratch;

@@ -13,6 +13,8 @@ int store_rule_remove(struct store *s, MDB_txn *txn, uint64_t id);
 /* Every rule, in id order. */
 int store_rule_list(struct store *s, MDB_txn *txn, struct arena *arena, Folio__Rule ***out,
                     size_t *count);
+/* How many rules the firm holds, without reading them. */
+int store_rule_count(struct store *s, MDB_txn *txn, size_t *count);
 
 /* Once per data directory: stores rule_defaults() and the default calendar,
  * and notes in meta that it did, so a firm that removed them does not get

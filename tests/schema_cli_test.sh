@@ -189,6 +189,7 @@ j "holding list" holding list --renews-before 2026-05-01 --limit 1
 j "book" book --date 2026-03-02
 json_check "the book counts the active car policy" "$OUT" '
 d["book"]["active_holdings"] == 1 and d["book"]["by_kind"][0]["premium"] == 1560'
+j "report" report --out "$tmp/book.html" --date 2026-03-02
 j "holding end" holding end "$holding" --date 2026-03-02 --reason replaced
 json_check "holding end: ended, replaced" "$OUT" \
   'd["holding"]["status"] == "ended" and d["holding"]["end_reason"] == "replaced"'

@@ -4,9 +4,9 @@
  *
  * foliod's clock stands at CLOCK; every agenda query and mark names its own
  * day. Clients are added with a contact event dated in the tests, so no
- * stay-in-touch item depends on the day the test runs. Tests that restart
- * the server, reassign or move bundles start their own (agenda_marks_own);
- * the rest share one, each with agents of its own named after its process. */
+ * stay-in-touch item depends on the day the test runs. The test that
+ * restarts the server starts its own (agenda_marks_own); the rest share
+ * one, each with agents of its own named after its process. */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -469,7 +469,7 @@ Test(agenda_marks_own, marks_survive_a_restart)
     finish();
 }
 
-Test(agenda_marks_own, marks_move_with_the_client_and_back_with_the_undo)
+Test(agenda_marks, marks_move_with_the_client_and_back_with_the_undo)
 {
     struct marked m = mark_two();
     struct folio_error err = {0};
@@ -491,11 +491,11 @@ Test(agenda_marks_own, marks_move_with_the_client_and_back_with_the_undo)
     finish();
 }
 
-Test(agenda_marks_own, marks_travel_in_a_bundle)
+Test(agenda_marks, marks_travel_in_a_bundle)
 {
     struct marked m = mark_two();
     char path[PATH_MAX + 16];
-    snprintf(path, sizeof(path), "%s/marks.bundle", srv.root);
+    snprintf(path, sizeof(path), "%s/marks-%d.bundle", srv.root, (int)getpid());
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
     cr_assert(fd >= 0);
     struct folio_error err = {0};
@@ -522,7 +522,7 @@ Test(agenda_marks_own, marks_travel_in_a_bundle)
     finish();
 }
 
-Test(agenda_marks_own, erasing_a_client_erases_its_marks)
+Test(agenda_marks, erasing_a_client_erases_its_marks)
 {
     struct marked m = mark_two();
     struct folio_error err = {0};
@@ -763,7 +763,7 @@ Test(agenda_marks, task_refusals)
     finish();
 }
 
-Test(agenda_marks_own, tasks_move_with_their_client_travel_in_bundles_and_go_with_erasure)
+Test(agenda_marks, tasks_move_with_their_client_travel_in_bundles_and_go_with_erasure)
 {
     char *gil = add_client(alice, "Gil", NULL, "2030-06-01", NULL);
     task_add(alice, gil, "2030-06-04", "send the policy", NULL);
@@ -784,7 +784,7 @@ Test(agenda_marks_own, tasks_move_with_their_client_travel_in_bundles_and_go_wit
     cr_assert_eq(tasks_of(bob), 0);
 
     char path[PATH_MAX + 16];
-    snprintf(path, sizeof(path), "%s/tasks.bundle", srv.root);
+    snprintf(path, sizeof(path), "%s/tasks-%d.bundle", srv.root, (int)getpid());
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
     cr_assert(fd >= 0);
     r = harness_ok(folio_export_to_fd(alice, NULL, ids, 1, true, NULL, fd, NULL, NULL, &err), &err);

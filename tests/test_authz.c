@@ -1056,6 +1056,24 @@ static void build_book_firm(struct authz_cell *c)
     CELL_SET(c, m);
 }
 
+static void build_report(struct authz_cell *c)
+{
+    Folio__ReportQuery *m = cell_alloc(c, sizeof(*m));
+    folio__report_query__init(m);
+    m->agent = "owner";
+    m->date = TODAY;
+    CELL_SET(c, m);
+}
+
+static void build_report_firm(struct authz_cell *c)
+{
+    Folio__ReportQuery *m = cell_alloc(c, sizeof(*m));
+    folio__report_query__init(m);
+    m->firm = true;
+    m->date = TODAY;
+    CELL_SET(c, m);
+}
+
 static void build_partner_add(struct authz_cell *c)
 {
     Folio__Partner *partner = cell_alloc(c, sizeof(*partner));
@@ -1753,6 +1771,11 @@ static const struct authz_row authz_rows[] = {
     {"book_query", NULL, build_book,
      {OK, DENIED, OK, DENIED, OK, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
     {"book_query", "firm", build_book_firm,
+     {DENIED, DENIED, DENIED, DENIED, OK, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
+    /* The report is scoped as the book. */
+    {"report_query", NULL, build_report,
+     {OK, DENIED, OK, DENIED, OK, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
+    {"report_query", "firm", build_report_firm,
      {DENIED, DENIED, DENIED, DENIED, OK, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
     {"partner_add", NULL, build_partner_add,
      {DENIED, DENIED, DENIED, DENIED, OK, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
