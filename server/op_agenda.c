@@ -35,6 +35,7 @@
 #include "calendar.h"
 #include "client_record.h"
 #include "client_summary.h"
+#include "holding.h"
 #include "op.h"
 #include "rule.h"
 #include "server.h"
@@ -47,6 +48,7 @@
 #include "store_offer.h"
 #include "store_partner.h"
 #include "store_rule.h"
+#include "store_holding.h"
 #include "store_task.h"
 
 #define AGENDA_DAYS_DEFAULT 7
@@ -55,6 +57,12 @@
 #define AGENDA_MARK_REACH FOLIO_AGENDA_DAYS_MAX
 #define AGENDA_ID_TEXT    FOLIO_AGENDA_ID_TEXT
 #define AGENDA_DAYS_MAX   FOLIO_AGENDA_DAYS_MAX
+/* How far back a lapsed or cancelled holding stays on the agenda as a
+ * win-back until it is done or dismissed: a month, then it is history. */
+#define AGENDA_WIN_BACK_DAYS 30
+/* The newest events a renewal's talking points are looked for in. */
+#define AGENDA_TALKING_EVENTS 50
+#define AGENDA_TALKING_POINTS 10
 /* Longest title: a follow-up's name and note, with room to spare. */
 #define AGENDA_TEXT_MAX (CLIENT_NAME_MAX + CLIENT_NOTES_MAX + 64)
 
@@ -64,8 +72,9 @@ enum agenda_priority {
     AGENDA_OVERDUE = 0,
     AGENDA_FOLLOW_UP = 1, /* follow-ups and tasks */
     AGENDA_BIRTHDAY = 2,
-    AGENDA_OFFER = 3, /* offers and coupons about to expire */
+    AGENDA_OFFER = 3, /* offers and coupons about to expire, renewals, win-backs */
     AGENDA_COUPON = 3,
+    AGENDA_RENEWAL = 3,
     AGENDA_ALERT = 4,
     AGENDA_OPPORTUNITY = 5,
     AGENDA_STAY = 6,
@@ -100,6 +109,8 @@ enum agenda_view {
     X(TASK, "task", "task") \
     X(OFFER, "offer", "offer_expiring") \
     X(COUPON, "coupon", "coupon_expiring") \
+    X(RENEWAL, "renewal", "renewal") \
+    X(WIN_BACK, "win-back", "win_back") \
     X(ALERT, "alert", "alert") \
     X(OPPORTUNITY, "opportunity", "opportunity") \
     X(STAY, "stay-in-touch", "stay_in_touch") \
@@ -723,6 +734,132 @@ static int agenda_coupon(void *ctx, const struct store_agenda_key *key, const vo
     return rc == MDB_NOTFOUND ? 0 : rc;
 }
 
+/* ---------------------------------------------------------------- holdings */
+
+/* How many days ahead of a renewal it is on the agenda. */
+static int64_t agenda_notice_days(const struct agenda *ag)
+{
+    uint32_t n = ag->calendar->renewal_notice_days;
+    return n > 0 ? n : RULE_RENEWAL_NOTICE_DEFAULT;
+}
+
+/* A holding in words: "auto at Pacífico (P-123)". */
+static void agenda_holding_name(const Folio__Holding *h, char *out, size_t size)
+{
+    snprintf(out, size, "%s at %s%s%s%s", h->kind, h->provider, h->number[0] != '\0' ? " (" : "",
+             h->number, h->number[0] != '\0' ? ")" : "");
+}
+
+/* A renewal is on the agenda from renewal_notice_days before the day it
+ * renews (and stays, once that day has come, until the renewal); a lapsed
+ * or cancelled holding is a win-back from the day it ended, overdue for a
+ * month. Both are about the holding and the day: next year's renewal is
+ * another item. */
+static int agenda_holding(void *ctx, const struct store_agenda_key *key, const void *value,
+                          size_t value_len)
+{
+    (void)value;
+    (void)value_len;
+    struct agenda *ag = ctx;
+    struct arena scratch;
+    arena_init(&scratch, 0);
+    Folio__Holding *h;
+    Folio__Client *client = NULL;
+    uint8_t client_id[STORE_CLIENT_ID_BYTES];
+    int rc = store_holding_get(ag->store, ag->txn, key->seq, &scratch, &h);
+    if (rc == 0 && (client_id_parse(h->client_id, client_id) != 0 ||
+                    store_client_get(ag->store, ag->txn, client_id, &scratch, &client) != 0))
+        rc = MDB_NOTFOUND; /* the index outlived its client */
+    if (rc == 0) {
+        bool renewal = key->kind == STORE_AGENDA_RENEWAL;
+        int64_t day = agenda_day_of_key(key->date);
+        int64_t shown = renewal ? day - agenda_notice_days(ag) : day;
+        bool overdue = !renewal && day < ag->start;
+        char name[CLIENT_TEXT_MAX * 2 + HOLDING_NUMBER_MAX + 16], title[AGENDA_TEXT_MAX];
+        char ref[24], about[48], premium[64] = "";
+        agenda_holding_name(h, name, sizeof(name));
+        if (h->premium_cents > 0)
+            snprintf(premium, sizeof(premium), ", %" PRId64 ".%02d %s a %s",
+                     h->premium_cents / 100, (int)(h->premium_cents % 100), h->currency,
+                     h->premium_period);
+        if (renewal)
+            snprintf(title, sizeof(title), "renewal: %s renews on %s%s", name, h->renews_on,
+                     premium);
+        else
+            snprintf(title, sizeof(title), "win back: %s %s on %s%s", name, h->status,
+                     h->ends_on, premium);
+        snprintf(ref, sizeof(ref), "%" PRIu64, h->id);
+        /* Its creation, not its id: a bundle gives holdings new ids. */
+        snprintf(about, sizeof(about), "%" PRId64, h->created_at);
+        struct agenda_candidate c = {
+            .kind = renewal ? "renewal" : "win_back",
+            .day = agenda_max(shown, ag->start),
+            .priority = overdue ? AGENDA_OVERDUE : AGENDA_RENEWAL,
+            .client_id = h->client_id,
+            .client_name = client->name,
+            .title = title,
+            .product = h->kind,
+            .ref = ref,
+            .origin = day,
+            .about = about,
+            .due = overdue ? day : 0,
+        };
+        rc = agenda_add(ag, &c);
+    }
+    arena_free(&scratch);
+    return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+/* What changed in the client's life since the last renewal (a year before
+ * this one, or the holding's start if later): life and income events of
+ * its newest AGENDA_TALKING_EVENTS, oldest first, into the item. Only the
+ * renewals of the page are read, so a long horizon costs no more. */
+static int agenda_talking_points(struct agenda *ag, Folio__AgendaItem *item)
+{
+    struct request *req = ag->req;
+    uint64_t holding_id = strtoull(item->ref, NULL, 10);
+    Folio__Holding *h;
+    uint8_t client_id[STORE_CLIENT_ID_BYTES];
+    int y, m, d;
+    int rc = store_holding_get(ag->store, ag->txn, holding_id, &req->arena, &h);
+    if (rc != 0 || client_id_parse(h->client_id, client_id) != 0 ||
+        calendar_parse_date(h->renews_on, &y, &m, &d) != 0)
+        return rc == MDB_NOTFOUND ? 0 : rc;
+    char since[CALENDAR_DATE_TEXT + 1];
+    calendar_format(calendar_day(y - 1, m, d > 28 && m == 2 ? 28 : d), since);
+    if (strcmp(h->start_date, since) > 0)
+        snprintf(since, sizeof(since), "%s", h->start_date);
+    Folio__TimelineEvent **events;
+    size_t n = 0;
+    uint64_t next;
+    rc = store_timeline_list(ag->store, ag->txn, client_id, 0, AGENDA_TALKING_EVENTS, &req->arena,
+                             &events, &n, &next);
+    if (rc != 0)
+        return rc;
+    char **points = arena_calloc(&req->arena, AGENDA_TALKING_POINTS, sizeof(*points));
+    if (points == NULL)
+        return ENOMEM;
+    size_t k = 0;
+    for (size_t i = n; i-- > 0 && k < AGENDA_TALKING_POINTS;) {
+        const Folio__TimelineEvent *ev = events[i];
+        if (strcmp(ev->date, since) < 0 || strcmp(ev->date, item->date) > 0)
+            continue;
+        if (strcmp(ev->kind, "life") == 0)
+            points[k] = arena_printf(&req->arena, "%s: %s", ev->date, ev->what);
+        else if (strcmp(ev->kind, "income") == 0)
+            points[k] = arena_printf(&req->arena, "%s: income %" PRId64 ".%02d %s", ev->date,
+                                     ev->amount_cents / 100, (int)(ev->amount_cents % 100),
+                                     ev->currency);
+        else
+            continue;
+        if (points[k++] == NULL)
+            return ENOMEM;
+    }
+    item->talking_points = points;
+    item->n_talking_points = k;
+    return 0;
+}
+
 /* ---------------------------------------------------------------- opportunities */
 
 /* "Avoid" wins: an alert in force over the horizon where the client lives,
@@ -745,9 +882,53 @@ static void agenda_held_back(const struct agenda *ag, const struct client_summar
     }
 }
 
+/* The kinds of holding a client has active, read once per event and only
+ * when a rule asks (--unless-holds). */
+#define AGENDA_HELD_KINDS 16 /* more than HOLDING_KINDS names */
+#define AGENDA_KIND_TEXT  16 /* bytes of the longest of them, with room */
+struct agenda_held {
+    struct agenda *ag;
+    bool read;
+    char kinds[AGENDA_HELD_KINDS][AGENDA_KIND_TEXT + 1];
+    size_t n;
+};
+
+static int agenda_held_visit(void *ctx, const Folio__Holding *h)
+{
+    struct agenda_held *held = ctx;
+    size_t len = strlen(h->kind);
+    if (strcmp(h->status, "active") != 0 || len > AGENDA_KIND_TEXT)
+        return 0;
+    for (size_t i = 0; i < held->n; i++)
+        if (strcmp(held->kinds[i], h->kind) == 0)
+            return 0;
+    if (held->n < AGENDA_HELD_KINDS)
+        memcpy(held->kinds[held->n++], h->kind, len + 1);
+    return 0;
+}
+
+static int agenda_client_holds(struct agenda_held *held, const uint8_t client[16],
+                               const char *kind, bool *holds)
+{
+    *holds = false;
+    if (kind == NULL || kind[0] == '\0')
+        return 0;
+    if (!held->read) {
+        int rc = store_holding_each(held->ag->store, held->ag->txn, held->ag->owner_id, client, 0,
+                                    agenda_held_visit, held);
+        if (rc != 0)
+            return rc;
+        held->read = true;
+    }
+    for (size_t i = 0; i < held->n && !*holds; i++)
+        *holds = strcmp(held->kinds[i], kind) == 0;
+    return 0;
+}
+
 /* An event opens an opportunity for each rule on its trigger, for the
- * rule's window; the item says what the rules open on some day of the
- * horizon advise together. */
+ * rule's window, unless the client already holds what the rule says it
+ * would not need (--unless-holds); the item says what the rules open on
+ * some day of the horizon advise together. */
 static int agenda_opportunity(void *ctx, const struct store_agenda_key *key, const void *value,
                               size_t value_len)
 {
@@ -760,10 +941,17 @@ static int agenda_opportunity(void *ctx, const struct store_agenda_key *key, con
     int64_t day = agenda_day_of_key(key->date);
     Folio__Rule *open[RULE_COUNT_MAX];
     size_t n_open = 0;
+    struct agenda_held holds = {.ag = ag};
     for (size_t i = 0; i < ag->n_rules && n_open < RULE_COUNT_MAX; i++) {
         const Folio__Rule *r = ag->rules[i];
         int64_t last = day + (r->window_days > 0 ? r->window_days : 1) - 1;
-        if (strcmp(r->on, trigger) == 0 && day <= ag->end && last >= ag->start)
+        if (strcmp(r->on, trigger) != 0 || day > ag->end || last < ag->start)
+            continue;
+        bool has = false;
+        int rc = agenda_client_holds(&holds, key->client_id, r->unless_holds, &has);
+        if (rc != 0)
+            return rc;
+        if (!has)
             open[n_open++] = ag->rules[i];
     }
     if (n_open == 0)
@@ -1168,6 +1356,12 @@ static int agenda_walk(struct agenda *ag)
                                      agenda_offer, ag)) == 0 &&
              (rc = store_agenda_each(ag->store, txn, ag->owner_id, STORE_AGENDA_COUPON, from, to,
                                      agenda_coupon, ag)) == 0 &&
+             (rc = store_agenda_each(ag->store, txn, ag->owner_id, STORE_AGENDA_RENEWAL, from,
+                                     calendar_key(ag->end + agenda_notice_days(ag)),
+                                     agenda_holding, ag)) == 0 &&
+             (rc = store_agenda_each(ag->store, txn, ag->owner_id, STORE_AGENDA_LAPSE,
+                                     open ? calendar_key(ag->start - AGENDA_WIN_BACK_DAYS) : from,
+                                     to, agenda_holding, ag)) == 0 &&
              (rc = store_agenda_each(ag->store, txn, ag->owner_id, STORE_AGENDA_EVENT, events_from,
                                      to, agenda_opportunity, ag)) == 0 &&
              (rc = store_agenda_each(ag->store, txn, ag->owner_id, STORE_AGENDA_SNOOZED, 0, to,
@@ -1316,9 +1510,15 @@ static int agenda_reply(struct agenda *ag, const char *today, uint32_t days, siz
     char *date = arena_strdup(&req->arena, today);
     if (agenda == NULL || items == NULL || date == NULL)
         return request_oom(req);
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         if ((items[i] = agenda_item_copy(req, ag->heap[i])) == NULL)
             return request_oom(req);
+        int rc = strcmp(items[i]->kind, "renewal") == 0 ? agenda_talking_points(ag, items[i]) : 0;
+        if (rc == ENOMEM)
+            return request_oom(req);
+        if (rc != 0)
+            return request_store_error(req, rc, "read the agenda");
+    }
     folio__agenda__init(agenda);
     agenda->date = date;
     agenda->days = days;

@@ -9,25 +9,26 @@
 #include "holding.h"
 #include "validate.h"
 
-#define RULE(on_, suggest_, avoid_, window_, product_)                                             \
+#define RULE(on_, suggest_, avoid_, window_, product_, unless_holds_)                              \
     {                                                                                              \
         .base = PROTOBUF_C_MESSAGE_INIT(&folio__rule__descriptor), .on = (char *)(on_),            \
         .suggest = (char *)(suggest_), .avoid = (char *)(avoid_), .window_days = (window_),        \
-        .product = (char *)(product_),                                                             \
+        .product = (char *)(product_), .unless_holds = (char *)(unless_holds_),                    \
     }
 
 static const Folio__Rule rule_default_set[] = {
-    RULE("purchase:vehicle", "offer vehicle insurance", "", 30, "vehicle insurance"),
-    RULE("life:married", "offer life insurance", "", 60, "life insurance"),
-    RULE("life:child-born", "offer life insurance and education savings", "", 60, "life insurance"),
-    RULE("income:up", "offer savings and investment products", "", 30, ""),
-    RULE("income:down", "offer debt restructuring", "", 30, ""),
-    RULE("alert:earthquake", "offer low-rate flexible loans", "insurance", 0, ""),
-    RULE("alert:flood", "offer low-rate flexible loans", "insurance", 0, ""),
-    RULE("birthday", "preferential credit rate valid on the birthday; call to congratulate", "", 0,
+    RULE("purchase:vehicle", "offer vehicle insurance", "", 30, "vehicle insurance", "auto"),
+    RULE("life:married", "offer life insurance", "", 60, "life insurance", "life"),
+    RULE("life:child-born", "offer life insurance and education savings", "", 60, "life insurance",
          ""),
-    RULE("holiday:christmas", "offer consumer credit and partner coupons", "", 0, ""),
-    RULE("season", "offer consumer credit and partner coupons", "", 0, ""),
+    RULE("income:up", "offer savings and investment products", "", 30, "", ""),
+    RULE("income:down", "offer debt restructuring", "", 30, "", ""),
+    RULE("alert:earthquake", "offer low-rate flexible loans", "insurance", 0, "", ""),
+    RULE("alert:flood", "offer low-rate flexible loans", "insurance", 0, "", ""),
+    RULE("birthday", "preferential credit rate valid on the birthday; call to congratulate", "", 0,
+         "", ""),
+    RULE("holiday:christmas", "offer consumer credit and partner coupons", "", 0, "", ""),
+    RULE("season", "offer consumer credit and partner coupons", "", 0, "", ""),
 };
 
 #define RULE_DEFAULT_COUNT (ARRAY_SIZE(rule_default_set))

@@ -102,16 +102,18 @@ export FOLIO_CONFIG=$boss_cfg
 run "" "$FOLIO" --json admin rule list
 expect "rule list" 0
 json_check "the default rules are there" "$OUT" '
-all(set(r) == {"id", "on", "suggest", "avoid", "window", "product"} for r in d["rules"]) and
+all(set(r) == {"id", "on", "suggest", "avoid", "window", "product", "unless_holds"}
+    for r in d["rules"]) and
 any(r["on"] == "purchase:vehicle" and r["suggest"] == "offer vehicle insurance" and
-    r["window"] == 30 and r["product"] == "vehicle insurance" for r in d["rules"]) and
+    r["window"] == 30 and r["product"] == "vehicle insurance" and r["unless_holds"] == "auto"
+    for r in d["rules"]) and
 any(r["on"] == "alert:earthquake" and r["avoid"] == "insurance" for r in d["rules"]) and
 any(r["on"] == "birthday" for r in d["rules"])'
 vehicle_rule=$(json_get "$OUT" '[r["id"] for r in d["rules"] if r["on"] == "purchase:vehicle"][0]')
 run "" "$FOLIO" admin rule list
 expect "rule list human" 0 "offer vehicle insurance"
 header=$(head -1 <<<"$OUT" | tr -s ' ')
-[[ $header == "ID ON SUGGEST AVOID WINDOW PRODUCT" ]] && pass "rule list table columns" ||
+[[ $header == "ID ON SUGGEST AVOID WINDOW PRODUCT UNLESS HOLDS" ]] && pass "rule list table columns" ||
   fail "rule list table columns" "$header"
 run "" "$FOLIO" --json admin rule add --on life:retired --suggest "offer an annuity" \
   --avoid "long loans" --window 90 --product annuity
@@ -140,13 +142,21 @@ run "" "$FOLIO" --json admin calendar
 expect "calendar show" 0
 json_check "the default calendar" "$OUT" '
 d == {"calendar": {"occasions": [{"name": "christmas", "date": "12-25"}],
-                   "season_months": [12], "stay_in_touch_days": 90, "time_zone": None}}'
+                   "season_months": [12], "stay_in_touch_days": 90, "time_zone": None,
+                   "renewal_notice_days": 30}}'
 run "" "$FOLIO" admin calendar show
 expect "calendar show human" 0 "christmas 12-25"
-run "" "$FOLIO" --json admin calendar set --season 12,7 --stay-in-touch 60
+run "" "$FOLIO" --json admin calendar set --season 12,7 --stay-in-touch 60 --renewal-notice-days 45
 expect "calendar set" 0
 json_check "calendar set stores months ascending" "$OUT" '
-d["calendar"]["season_months"] == [7, 12] and d["calendar"]["stay_in_touch_days"] == 60'
+d["calendar"]["season_months"] == [7, 12] and d["calendar"]["stay_in_touch_days"] == 60 and
+d["calendar"]["renewal_notice_days"] == 45'
+run "" "$FOLIO" --json admin calendar set --renewal-notice-days 0
+expect "--renewal-notice-days 0 is a usage error" 2
+json_check "the error names --renewal-notice-days" "$ERR" '"--renewal-notice-days" in d["error"]["message"]'
+run "" "$FOLIO" --json admin rule add --on birthday --suggest "call" --unless-holds auto
+expect "--unless-holds on a birthday rule exits 2" 2
+json_check "the error names --unless-holds" "$ERR" '"--unless-holds" in d["error"]["message"]'
 run "" "$FOLIO" --json admin calendar set --season 7,7
 expect "repeated months exit 2" 2
 json_check "repeated months are INVALID_ARGUMENT" "$ERR" 'd["error"]["code"] == "INVALID_ARGUMENT"'

@@ -458,3 +458,151 @@ Test(holding, the_book_adds_up_per_currency_and_is_read_by_who_may)
     cr_assert(audited);
     folio_response_free(r);
 }
+
+/* ---------------------------------------------------------------- the agenda */
+
+static void add_event(const char *client, const char *kind, const char *what, const char *date,
+                      int64_t cents, const char *currency)
+{
+    struct folio_error err = {0};
+    Folio__EventAdd ev = FOLIO__EVENT_ADD__INIT;
+    ev.client_id = (char *)client;
+    ev.kind = (char *)kind;
+    ev.what = (char *)what;
+    ev.date = (char *)date;
+    ev.amount_cents = cents;
+    ev.currency = (char *)currency;
+    folio_response_free(harness_ok(folio_event_add(alice, &ev, &err), &err));
+}
+
+/* Alice's agenda of days from date, of one kind: the response (free it)
+ * and its item about client, or NULL. */
+static const Folio__AgendaItem *agenda_item(const char *date, uint32_t days, const char *kind,
+                                            const char *client, Folio__Response **r)
+{
+    struct folio_error err = {0};
+    Folio__AgendaQuery q = FOLIO__AGENDA_QUERY__INIT;
+    q.date = (char *)date;
+    q.days = days;
+    char *kinds[] = {(char *)kind};
+    q.kinds = kinds;
+    q.n_kinds = 1;
+    *r = harness_ok(folio_agenda_query(alice, &q, &err), &err);
+    for (size_t i = 0; i < (*r)->agenda->n_items; i++)
+        if (strcmp((*r)->agenda->items[i]->client_id, client) == 0)
+            return (*r)->agenda->items[i];
+    return NULL;
+}
+
+static bool on_agenda(const char *date, uint32_t days, const char *kind, const char *client)
+{
+    Folio__Response *r;
+    bool found = agenda_item(date, days, kind, client, &r) != NULL;
+    folio_response_free(r);
+    return found;
+}
+
+static void set_notice_days(uint32_t days)
+{
+    struct folio_error err = {0};
+    Folio__Calendar cal = FOLIO__CALENDAR__INIT;
+    cal.renewal_notice_days = days;
+    const char *fields[] = {"renewal_notice_days"};
+    folio_response_free(harness_ok(folio_calendar_set(root, &cal, fields, 1, &err), &err));
+}
+
+/* A renewal is on the agenda from 30 days (the firm's number) before it
+ * renews, with the premium and what changed in the client's life since
+ * the last one; a lapsed holding is a win-back, overdue for a month. */
+Test(holding, renewals_and_win_backs_are_on_the_agenda)
+{
+    char rosa[37];
+    add_client(alice, "Rosa Renewal", rosa);
+    add_event(rosa, "life", "child-born", "2026-03-01", 0, "");
+    add_event(rosa, "income", "salary", "2026-04-01", 500000, "PEN");
+    add_event(rosa, "life", "moved", "2025-01-15", 0, ""); /* before the last renewal */
+    Folio__Holding h = car(rosa, "2026-08-01");
+    uint64_t car_id = add_holding(alice, &h);
+
+    cr_assert(!on_agenda("2026-06-25", 7, "renewal", rosa), "not before the notice");
+    Folio__Response *r;
+    const Folio__AgendaItem *item = agenda_item("2026-07-02", 1, "renewal", rosa, &r);
+    cr_assert_not_null(item, "30 days before it renews");
+    cr_assert_str_eq(item->date, "2026-07-02");
+    cr_assert_not_null(strstr(item->title, "renews on 2026-08-01"), "%s", item->title);
+    cr_assert_not_null(strstr(item->title, "120.50 PEN a month"), "%s", item->title);
+    cr_assert_str_eq(item->product, "auto");
+    cr_assert_eq(item->n_talking_points, 2);
+    cr_assert_str_eq(item->talking_points[0], "2026-03-01: child-born");
+    cr_assert_str_eq(item->talking_points[1], "2026-04-01: income 5000.00 PEN");
+    folio_response_free(r);
+    cr_assert(on_agenda("2026-07-20", 1, "renewal", rosa), "until it renews");
+    cr_assert(!on_agenda("2026-08-02", 7, "renewal", rosa), "not after");
+
+    /* The firm's number of days decides; an agent may not set it. */
+    set_notice_days(60);
+    cr_assert(on_agenda("2026-06-02", 1, "renewal", rosa));
+    struct folio_error err = {0};
+    Folio__Calendar cal = FOLIO__CALENDAR__INIT;
+    const char *fields[] = {"renewal_notice_days"};
+    cal.renewal_notice_days = 366;
+    harness_refused(folio_calendar_set(root, &cal, fields, 1, &err), &err,
+                    FOLIO__CODE__INVALID_ARGUMENT);
+    cr_assert_not_null(strstr(err.message, "renewal_notice_days"), "%s", err.message);
+    cal.renewal_notice_days = 10;
+    harness_refused(folio_calendar_set(alice, &cal, fields, 1, &err), &err,
+                    FOLIO__CODE__PERMISSION_DENIED);
+    set_notice_days(30);
+
+    /* Lapsed: no renewal, a win-back from the day it lapsed. */
+    folio_response_free(
+        harness_ok(folio_holding_end(alice, car_id, "2026-06-05", "lapsed", &err), &err));
+    cr_assert(!on_agenda("2026-07-02", 30, "renewal", rosa));
+    item = agenda_item("2026-06-10", 7, "win-back", rosa, &r);
+    cr_assert_not_null(item);
+    cr_assert(item->overdue);
+    cr_assert_str_eq(item->due, "2026-06-05");
+    cr_assert_not_null(strstr(item->title, "win back: auto at Rimac (AU-778) lapsed on 2026-06-05"),
+                       "%s", item->title);
+    folio_response_free(r);
+    cr_assert(!on_agenda("2026-07-10", 7, "win-back", rosa), "a month later it is history");
+
+    /* Moved to Bob with its client: on his agenda, off hers. */
+    const char *ids[] = {rosa};
+    folio_response_free(
+        harness_ok(folio_reassign(root, alice_name, bob_name, ids, 1, false, &err), &err));
+    cr_assert(!on_agenda("2026-06-10", 7, "win-back", rosa));
+}
+
+/* A rule with --unless-holds suggests nothing to a client who holds it:
+ * the default "bought a vehicle" rule stops once the car is insured. */
+Test(holding, a_rule_unless_holds_stops_for_a_client_who_holds_it)
+{
+    char vic[37];
+    add_client(alice, "Victor Vehicle", vic);
+    add_event(vic, "purchase", "vehicle", "2026-06-08", 0, "");
+    Folio__Response *r;
+    const Folio__AgendaItem *item = agenda_item("2026-06-10", 7, "opportunity", vic, &r);
+    cr_assert_not_null(item);
+    cr_assert_str_eq(item->product, "vehicle insurance");
+    folio_response_free(r);
+
+    Folio__Holding h = car(vic, "2027-06-08");
+    uint64_t id = add_holding(alice, &h);
+    cr_assert(!on_agenda("2026-06-10", 7, "opportunity", vic), "insured: no suggestion");
+    struct folio_error err = {0};
+    folio_response_free(
+        harness_ok(folio_holding_end(alice, id, "2026-06-09", "cancelled", &err), &err));
+    cr_assert(on_agenda("2026-06-10", 7, "opportunity", vic), "cancelled: the suggestion again");
+
+    Folio__Rule rule = FOLIO__RULE__INIT;
+    rule.on = (char *)"purchase:boat";
+    rule.suggest = (char *)"offer boat insurance";
+    rule.unless_holds = (char *)"spaceship";
+    harness_refused(folio_rule_add(root, &rule, &err), &err, FOLIO__CODE__INVALID_ARGUMENT);
+    cr_assert_not_null(strstr(err.message, "unless_holds"), "%s", err.message);
+    rule.on = (char *)"birthday";
+    rule.unless_holds = (char *)"auto";
+    harness_refused(folio_rule_add(root, &rule, &err), &err, FOLIO__CODE__INVALID_ARGUMENT);
+    cr_assert_not_null(strstr(err.message, "only for rules on purchase"), "%s", err.message);
+}
