@@ -232,6 +232,9 @@ int cmd_event_add(struct cli *cli);
 int cmd_event_edit(struct cli *cli);
 int cmd_event_remove(struct cli *cli);
 int cmd_segment(struct cli *cli);
+/* The filters of folio segment (SEGMENT_FILTER_OPTS in main.c) into s;
+ * CLI_OK or CLI_USAGE, said. Shared by segment and campaign create. */
+int cli_segment_filters(struct cli *cli, Folio__Segment *s);
 int cmd_agenda(struct cli *cli);
 int cmd_done(struct cli *cli);
 int cmd_snooze(struct cli *cli);
@@ -258,6 +261,12 @@ int cmd_partner_list(struct cli *cli);
 int cmd_coupon_issue(struct cli *cli);
 int cmd_coupon_list(struct cli *cli);
 int cmd_coupon_redeem(struct cli *cli);
+int cmd_coupon_withdraw(struct cli *cli);
+int cmd_offer_withdraw(struct cli *cli);
+int cmd_campaign_create(struct cli *cli);
+int cmd_campaign_list(struct cli *cli);
+int cmd_campaign_show(struct cli *cli);
+int cmd_campaign_cancel(struct cli *cli);
 int cmd_profile_set(struct cli *cli);
 int cmd_profile_show(struct cli *cli);
 /* cmd_reassign.c */

@@ -1,11 +1,21 @@
 /* cmd_agenda.c - folio agenda: what to do, day by day, and marking its
  * items done, snoozed or dismissed. */
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "agenda_ics.h"
 #include "cli.h"
 #include "output.h"
 #include "records.h"
+#include "safe_file.h"
+
+/* Items one iCalendar export holds at most: a year of a large portfolio's
+ * agenda, while keeping the pages in memory bounded. */
+#define AGENDA_ICS_ITEMS_MAX 100000
 
 static void show_agenda(const Folio__Response *r)
 {
@@ -48,6 +58,100 @@ static int agenda_kinds(struct cli *cli, char *list, char **kinds, size_t max, s
     return CLI_OK;
 }
 
+/* The pages of an export, held until the file is written. */
+struct agenda_pages {
+    Folio__Response **pages;
+    size_t n_pages;
+    Folio__AgendaItem **items;
+    size_t n_items;
+};
+
+static void agenda_pages_free(struct agenda_pages *p)
+{
+    for (size_t i = 0; i < p->n_pages; i++)
+        folio_response_free(p->pages[i]);
+    free(p->pages);
+    free(p->items);
+}
+
+static int agenda_pages_add(struct agenda_pages *p, Folio__Response *r)
+{
+    const Folio__Agenda *agenda = r->agenda;
+    if (p->n_items + agenda->n_items > AGENDA_ICS_ITEMS_MAX) {
+        folio_response_free(r);
+        return cli_local("the agenda holds more than %d items: export fewer --days or --kind",
+                         AGENDA_ICS_ITEMS_MAX);
+    }
+    Folio__Response **pages = realloc(p->pages, (p->n_pages + 1) * sizeof(*pages));
+    if (pages != NULL)
+        p->pages = pages;
+    Folio__AgendaItem **items =
+        pages == NULL ? NULL
+                      : realloc(p->items, (p->n_items + agenda->n_items + 1) * sizeof(*items));
+    if (items == NULL) {
+        folio_response_free(r);
+        return cli_local("out of memory");
+    }
+    p->items = items;
+    p->pages[p->n_pages++] = r;
+    for (size_t i = 0; i < agenda->n_items; i++)
+        p->items[p->n_items++] = agenda->items[i];
+    return CLI_OK;
+}
+
+/* Writes text to path whole, or leaves what was there. */
+static int agenda_ics_write(const char *path, const char *text)
+{
+    char why[PATH_MAX + 256];
+    if (safe_file_replace(path, text, strlen(text), why, sizeof(why)) < 0)
+        return cli_local("%s", why);
+    return CLI_OK;
+}
+
+/* --format ics: every page of the query, then one file. */
+static int agenda_export_ics(struct cli *cli, Folio__AgendaQuery *query, const char *path)
+{
+    int rc = cli_connect_session(cli, NULL);
+    if (rc != CLI_OK)
+        return rc;
+    struct agenda_pages pages = {0};
+    query->limit = FOLIO_PAGE_MAX;
+    do {
+        struct folio_error err;
+        Folio__Response *r = folio_agenda_query(cli->connection, query, &err);
+        if (r == NULL) {
+            agenda_pages_free(&pages);
+            return cli_fail(&err);
+        }
+        if ((rc = agenda_pages_add(&pages, r)) != CLI_OK) {
+            agenda_pages_free(&pages);
+            return rc;
+        }
+        query->after = r->agenda->next;
+    } while (query->after[0] != '\0');
+    const Folio__AgendaItem *bad;
+    char *text = agenda_ics_render(pages.items, pages.n_items, (int64_t)time(NULL), &bad);
+    if (text == NULL)
+        rc = bad != NULL ? cli_local("agenda item %.40s: no id or no real date", bad->id)
+                         : cli_local("out of memory");
+    else
+        rc = agenda_ics_write(path, text);
+    free(text);
+    if (rc == CLI_OK) {
+        const Folio__Agenda *first = pages.pages[0]->agenda;
+        const struct out_field done[] = {
+            OUT_S("file", "file", path),
+            OUT_S("date", "from", first->date),
+            OUT_U("days", "days", first->days),
+            OUT_U("events", "events", pages.n_items),
+        };
+        out_fields(done, sizeof(done) / sizeof(done[0]));
+        out_note("wrote %zu event%s to %s", pages.n_items, pages.n_items == 1 ? "" : "s", path);
+    }
+    agenda_pages_free(&pages);
+    return rc;
+}
+
 int cmd_agenda(struct cli *cli)
 {
     Folio__AgendaQuery query = FOLIO__AGENDA_QUERY__INIT;
@@ -76,6 +180,23 @@ int cmd_agenda(struct cli *cli)
     query.after = folio_text(cli_opt(cli, "--after"));
     query.date = folio_text(date);
     query.state = folio_text(state);
+    const char *format = cli_opt(cli, "--format");
+    const char *out = cli_opt(cli, "--out");
+    if (format != NULL && strcmp(format, "ics") != 0)
+        return cli_usage(cli, "--format: ics, not \"%.40s\"", format);
+    if (format == NULL && (out != NULL || cli_opt(cli, "--force") != NULL))
+        return cli_usage(cli, "--out and --force go with --format ics");
+    if (format != NULL) {
+        if (out == NULL || out[0] == '\0')
+            return cli_usage(cli, "--format ics needs --out FILE");
+        if (strcmp(out, "-") == 0)
+            return cli_usage(cli, "--out: a file to write the calendar to, not -");
+        if (cli_opt(cli, "--after") != NULL || cli_opt(cli, "--limit") != NULL)
+            return cli_usage(cli, "--format ics takes every page: no --after or --limit");
+        if (cli_out_may_write(cli, out) != CLI_OK)
+            return CLI_USAGE;
+        return agenda_export_ics(cli, &query, out);
+    }
     int rc = cli_connect_session(cli, NULL);
     if (rc != CLI_OK)
         return rc;

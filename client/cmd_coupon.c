@@ -52,3 +52,16 @@ int cmd_coupon_redeem(struct cli *cli)
     return cli_answer(folio_coupon_redeem(cli->connection, cli->args[0], date, &err), &err,
                       rec_print_answer);
 }
+
+int cmd_coupon_withdraw(struct cli *cli)
+{
+    const char *date;
+    if (cli_opt_day(cli, "--date", &date) != CLI_OK)
+        return CLI_USAGE;
+    int rc = cli_connect_session(cli, NULL);
+    if (rc != CLI_OK)
+        return rc;
+    struct folio_error err;
+    return cli_answer(folio_coupon_withdraw(cli->connection, cli->args[0], date, &err), &err,
+                      rec_print_answer);
+}

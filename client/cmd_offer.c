@@ -71,3 +71,18 @@ int cmd_offer_set(struct cli *cli)
     return cli_answer(folio_offer_set(cli->connection, id, status, date, &err), &err,
                       rec_print_answer);
 }
+
+int cmd_offer_withdraw(struct cli *cli)
+{
+    uint64_t id;
+    const char *date;
+    if (cli_parse_u64(cli, "ID", cli->args[0], 1, &id) != CLI_OK ||
+        cli_opt_day(cli, "--date", &date) != CLI_OK)
+        return CLI_USAGE;
+    int rc = cli_connect_session(cli, NULL);
+    if (rc != CLI_OK)
+        return rc;
+    struct folio_error err;
+    return cli_answer(folio_offer_set(cli->connection, id, "withdrawn", date, &err), &err,
+                      rec_print_answer);
+}

@@ -1,4 +1,5 @@
-/* cmd_segment.c - folio segment: who in the portfolio matches. */
+/* cmd_segment.c - folio segment: who in the portfolio matches; its
+ * filters are campaign create's too (cli_segment_filters). */
 #include <string.h>
 
 #include "cli.h"
@@ -31,7 +32,7 @@ static int parse_u32_opt(struct cli *cli, const char *flag, uint32_t *out, bool 
     return cli_parse_u32(cli, flag, value, 0, UINT32_MAX, out);
 }
 
-static int segment_from_flags(struct cli *cli, Folio__Segment *s)
+int cli_segment_filters(struct cli *cli, Folio__Segment *s)
 {
     s->city = (char *)cli_opt(cli, "--city");
     s->region = (char *)cli_opt(cli, "--region");
@@ -40,13 +41,10 @@ static int segment_from_flags(struct cli *cli, Folio__Segment *s)
     s->purchased = (char *)cli_opt(cli, "--purchased");
     s->tag = (char *)cli_opt(cli, "--tag");
     s->consent = (char *)cli_opt(cli, "--consent");
-    s->by = (char *)cli_opt(cli, "--by");
-    s->after = (char *)cli_opt(cli, "--after");
     s->date = (char *)cli_opt(cli, "--date");
-    s->count_only = cli_opt(cli, "--count") != NULL;
     /* protobuf-c wants "" rather than NULL for an unset string. */
-    char **strings[] = {&s->city, &s->region,  &s->country, &s->income_trend, &s->purchased,
-                        &s->tag,  &s->consent, &s->by,      &s->after,        &s->date};
+    char **strings[] = {&s->city,      &s->region, &s->country, &s->income_trend,
+                        &s->purchased, &s->tag,    &s->consent, &s->date};
     for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++)
         if (*strings[i] == NULL)
             *strings[i] = "";
@@ -78,6 +76,17 @@ static int segment_from_flags(struct cli *cli, Folio__Segment *s)
     s->renews_before = folio_text(renews);
     if (cli_opt(cli, "--income-max") != NULL)
         s->income_max_filter_case = FOLIO__SEGMENT__INCOME_MAX_FILTER_INCOME_MAX_CENTS;
+    return CLI_OK;
+}
+
+/* The filters, and what a listing adds: counting, a breakdown, paging. */
+static int segment_from_flags(struct cli *cli, Folio__Segment *s)
+{
+    if (cli_segment_filters(cli, s) != CLI_OK)
+        return CLI_USAGE;
+    s->by = folio_text(cli_opt(cli, "--by"));
+    s->after = folio_text(cli_opt(cli, "--after"));
+    s->count_only = cli_opt(cli, "--count") != NULL;
     return cli_opt_u32(cli, "--limit", 1, FOLIO_PAGE_MAX, &s->limit);
 }
 

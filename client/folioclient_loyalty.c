@@ -167,6 +167,48 @@ Folio__Response *folio_coupon_redeem(struct folio_connection *c, const char *cod
     return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_COUPON, err);
 }
 
+Folio__Response *folio_coupon_withdraw(struct folio_connection *c, const char *code,
+                                       const char *date, struct folio_error *err)
+{
+    Folio__CouponWithdraw op = FOLIO__COUPON_WITHDRAW__INIT;
+    op.code = folio_text(code);
+    op.date = folio_text(date);
+    return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_COUPON, err);
+}
+
+Folio__Response *folio_campaign_create(struct folio_connection *c, const Folio__CampaignCreate *op,
+                                       struct folio_error *err)
+{
+    return folio_connection_call_op(c, &op->base, FOLIO__RESPONSE__RESULT_CAMPAIGN_RESULT, err);
+}
+
+Folio__Response *folio_campaign_list(struct folio_connection *c, uint32_t limit, uint64_t after,
+                                     struct folio_error *err)
+{
+    Folio__CampaignList op = FOLIO__CAMPAIGN_LIST__INIT;
+    op.limit = limit;
+    op.after = after;
+    return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_CAMPAIGNS, err);
+}
+
+Folio__Response *folio_campaign_show(struct folio_connection *c, uint64_t id, const char *date,
+                                     struct folio_error *err)
+{
+    Folio__CampaignShow op = FOLIO__CAMPAIGN_SHOW__INIT;
+    op.id = id;
+    op.date = folio_text(date);
+    return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_CAMPAIGN, err);
+}
+
+Folio__Response *folio_campaign_cancel(struct folio_connection *c, uint64_t id, const char *date,
+                                       struct folio_error *err)
+{
+    Folio__CampaignCancel op = FOLIO__CAMPAIGN_CANCEL__INIT;
+    op.id = id;
+    op.date = folio_text(date);
+    return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_CAMPAIGN_RESULT, err);
+}
+
 Folio__Response *folio_profile_set(struct folio_connection *c, const Folio__AgentCard *card,
                                    const char *const *fields, size_t n_fields,
                                    struct folio_error *err)

@@ -49,6 +49,18 @@ Folio__Response *folio_coupon_issue(struct folio_connection *c, const Folio__Cou
                                     const char *date, struct folio_error *err);
 Folio__Response *folio_coupon_list(struct folio_connection *c, const char *client_id,
                                    uint32_t limit, const char *after, struct folio_error *err);
+Folio__Response *folio_coupon_withdraw(struct folio_connection *c, const char *code,
+                                       const char *date, struct folio_error *err);
+/* Campaigns: create (or a dry run) answers a CampaignResult, list
+ * Campaigns, show a Campaign, cancel a CampaignResult. */
+Folio__Response *folio_campaign_create(struct folio_connection *c, const Folio__CampaignCreate *op,
+                                       struct folio_error *err);
+Folio__Response *folio_campaign_list(struct folio_connection *c, uint32_t limit, uint64_t after,
+                                     struct folio_error *err);
+Folio__Response *folio_campaign_show(struct folio_connection *c, uint64_t id, const char *date,
+                                     struct folio_error *err);
+Folio__Response *folio_campaign_cancel(struct folio_connection *c, uint64_t id, const char *date,
+                                       struct folio_error *err);
 Folio__Response *folio_coupon_redeem(struct folio_connection *c, const char *code, const char *date,
                                      struct folio_error *err);
 /* Sets the named fields (display_name, phone, email, hours, currency) of one's own

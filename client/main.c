@@ -173,31 +173,36 @@ static const struct cli_opt event_edit_opts[] = {
     {NULL, NULL, NULL, false, false},
 };
 
-static const struct cli_opt segment_opts[] = {
-    {"--city", "CITY", "clients in this city", false, false},
-    {"--region", "REGION", "clients in this region", false, false},
-    {"--country", "CC", "clients in this country", false, false},
-    {"--age-min", "N", "aged at least N", false, false},
-    {"--age-max", "N", "aged at most N", false, false},
-    {"--date", "DATE", "count ages on DATE, YYYY-MM-DD (default: today, UTC)", false, false},
-    {"--marital", "STATUS", "single, married, partnered, divorced or widowed", false, false},
-    {"--children-min", "N", "with at least N children", false, false},
-    {"--household-size-min", "N",
-     "in a household of at least N linked clients (themselves "
-     "included)",
-     false, false},
-    {"--income-min", "N", "income at least N whole units", false, false},
-    {"--income-max", "N", "income at most N whole units", false, false},
-    {"--income-trend", "TREND", "up, down or flat", false, false},
-    {"--purchased", "KIND", "who bought this kind of thing (vehicle, home, ...)", false, false},
-    {"--tag", "TAG", "tagged TAG", false, false},
-    {"--consent", "CHANNEL", "who consented to email, phone, sms or post", false, false},
-    {"--holds", "KIND", "with an active holding of this kind (auto, home, life...)", false, false},
-    {"--lacks", "KIND", "without an active holding of this kind", false, false},
-    {"--provider", "NAME", "with an active holding from this provider", false, false},
-    {"--renews-before", "DATE", "with an active holding renewing before DATE", false, false},
+/* The filters of folio segment, shared by campaign create (cli_segment_filters). */
+// clang-format off
+#define SEGMENT_FILTER_OPTS \
+    {"--city", "CITY", "clients in this city", false, false}, \
+    {"--region", "REGION", "clients in this region", false, false}, \
+    {"--country", "CC", "clients in this country", false, false}, \
+    {"--age-min", "N", "aged at least N", false, false}, \
+    {"--age-max", "N", "aged at most N", false, false}, \
+    {"--date", "DATE", "count ages on DATE, YYYY-MM-DD (default: today, UTC)", false, false}, \
+    {"--marital", "STATUS", "single, married, partnered, divorced or widowed", false, false}, \
+    {"--children-min", "N", "with at least N children", false, false}, \
+    {"--household-size-min", "N", \
+    "in a household of at least N linked clients (themselves " \
+    "included)", \
+    false, false}, \
+    {"--income-min", "N", "income at least N whole units", false, false}, \
+    {"--income-max", "N", "income at most N whole units", false, false}, \
+    {"--income-trend", "TREND", "up, down or flat", false, false}, \
+    {"--purchased", "KIND", "who bought this kind of thing (vehicle, home, ...)", false, false}, \
+    {"--tag", "TAG", "tagged TAG", false, false}, \
+    {"--consent", "CHANNEL", "who consented to email, phone, sms or post", false, false}, \
+    {"--holds", "KIND", "with an active holding of this kind (auto, home, life...)", false, false}, \
+    {"--lacks", "KIND", "without an active holding of this kind", false, false}, \
+    {"--provider", "NAME", "with an active holding from this provider", false, false}, \
+    {"--renews-before", "DATE", "with an active holding renewing before DATE", false, false}, \
     {"--premium-min", "N", "with an active holding of a premium of at least N", false, false},
-    {"--count", NULL, "print only how many match", false, false},
+// clang-format on
+
+static const struct cli_opt segment_opts[] = {
+    SEGMENT_FILTER_OPTS{"--count", NULL, "print only how many match", false, false},
     {"--by", "KEY", "count by city, region, marital, age-band or income-band", false, false},
     {"--limit", "N", "list at most N clients (default: the server's, 100)", false, false},
     {"--after", "ID", "list the clients after this id (the next page)", false, false},
@@ -220,6 +225,9 @@ static const struct cli_opt agenda_opts[] = {
     {"--after", "CURSOR", "start after this cursor (the next page)", false, false},
     {"--alert", "ID", "the clients of this alert, one item each, instead of the agenda", false,
      false},
+    {"--format", "FORMAT", "ics: write the items as an iCalendar file (with --out)", false, false},
+    {"--out", "FILE", "with --format ics: the file to write", false, false},
+    {"--force", NULL, "with --out: replace FILE when it exists", false, false},
     {NULL, NULL, NULL, false, false},
 };
 
@@ -416,10 +424,31 @@ static const struct cli_opt offer_add_opts[] = {
 
 static const struct cli_opt offer_list_opts[] = {
     {"--client", "ID", "only this client's offers", false, false},
-    {"--status", "STATUS", "only proposed, sent, accepted, declined or expired ones", false, false},
+    {"--status", "STATUS", "only proposed, sent, accepted, declined, expired or withdrawn ones",
+     false, false},
     {"--date", "DATE", "today, for expiry, YYYY-MM-DD (default: the server's)", false, false},
     {"--limit", "N", "at most N offers (default: the server's, 100)", false, false},
     {"--after", "ID", "start after this offer id (the next page)", false, false},
+    {NULL, NULL, NULL, false, false},
+};
+
+static const struct cli_opt campaign_create_opts[] = {
+    {"--title", "TEXT", "what is offered, in a line", true, false},
+    {"--product", "NAME", "the product", false, false},
+    {"--rate", "PCT", "a rate in percent, e.g. 4.5", false, false},
+    {"--valid-from", "DATE", "first valid day, YYYY-MM-DD", true, false},
+    {"--valid-until", "DATE", "last valid day, YYYY-MM-DD; the offers expire after", true, false},
+    {"--channel", "CHANNEL", "email, sms, post or phone: clients without consent are skipped", true,
+     false},
+    {"--coupon-partner", "ID", "also issue each client a coupon at this partner", false, false},
+    {"--discount", "TEXT", "the coupon's discount, e.g. \"20% off dinner\"", false, false},
+    {"--dry-run", NULL, "show who would get it and who is skipped, change nothing", false, false},
+    SEGMENT_FILTER_OPTS{NULL, NULL, NULL, false, false},
+};
+
+static const struct cli_opt campaign_list_opts[] = {
+    {"--limit", "N", "at most N campaigns (default: the server's, 100)", false, false},
+    {"--after", "ID", "start after this campaign id (the next page)", false, false},
     {NULL, NULL, NULL, false, false},
 };
 
@@ -753,7 +782,11 @@ static const struct cli_cmd commands[] = {
      "passed and that are still open come first on the first day, as overdue,\n"
      "with the days late, until done, snoozed or dismissed. A snoozed item\n"
      "comes back on its --until day. Marks are kept with the client, so they\n"
-     "move with it (reassignment, bundles).\n",
+     "move with it (reassignment, bundles).\n"
+     "--format ics --out FILE writes every item of the --days (all pages) as\n"
+     "an iCalendar file that calendar programs import: one all-day event per\n"
+     "item, its UID made from the item's id, so importing a later export\n"
+     "updates the events instead of adding them twice.\n",
      agenda_opts, cmd_agenda},
     {"done", "ITEM", 1, 0, "mark an agenda item done",
      "A birthday, follow-up or stay-in-touch item done records a call on the\n"
@@ -820,8 +853,34 @@ static const struct cli_cmd commands[] = {
      cmd_offer_list},
     {"offer set", "ID STATUS", 2, 0, "mark an offer sent, accepted or declined",
      "proposed -> sent -> accepted | declined; proposed -> accepted | declined.\n"
-     "An expired offer does not move.\n",
+     "An expired offer does not move; folio offer withdraw takes one back.\n",
      date_opt, cmd_offer_set},
+    {"offer withdraw", "ID", 1, 0, "take back a proposed or sent offer",
+     "The offer is kept, as withdrawn, in the client's history and bundles;\n"
+     "it no longer moves.\n",
+     date_opt, cmd_offer_withdraw},
+    {"campaign create", "NAME", 1, 0,
+     "one offer (and coupon) for each client of a segment of yours",
+     "Takes the filters of folio segment. Each client of the segment who\n"
+     "consented to marketing on --channel gets one offer, and a coupon at\n"
+     "--coupon-partner when given, all in one transaction; the others are\n"
+     "skipped and counted, never offered, and so are clients living where an\n"
+     "alert in force says to avoid the product. --dry-run lists who would get\n"
+     "it and who would be skipped, and why, changing nothing. A segment of\n"
+     "more than 500 clients is refused: narrow it. --date is today (and the\n"
+     "day ages are counted on). Every offer and coupon lands on its client's\n"
+     "history and in the audit, naming the campaign.\n",
+     campaign_create_opts, cmd_campaign_create},
+    {"campaign list", "", 0, 0, "list your campaigns in id order", NULL, campaign_list_opts,
+     cmd_campaign_list},
+    {"campaign show", "ID", 1, 0, "a campaign with its offers by status and the share accepted",
+     "Offers are counted by their status on --date (an offer whose client\n"
+     "was erased or moved to another agent is not counted).\n",
+     date_opt, cmd_campaign_show},
+    {"campaign cancel", "ID", 1, 0, "cancel a campaign: its open offers and coupons withdrawn",
+     "Offers still proposed or sent, and coupons neither redeemed nor\n"
+     "withdrawn, are withdrawn; the rest stay as they are.\n",
+     date_opt, cmd_campaign_cancel},
     {"partner list", "", 0, 0, "list the partner businesses", NULL, NULL, cmd_partner_list},
     {"coupon issue", "CLIENT", 1, 0, "issue a coupon at a partner to one of your clients",
      "The client must have consented to marketing. Prints the coupon's code,\n"
@@ -831,6 +890,10 @@ static const struct cli_cmd commands[] = {
      cmd_coupon_list},
     {"coupon redeem", "CODE", 1, 0, "redeem a coupon, once, by its code", NULL, date_opt,
      cmd_coupon_redeem},
+    {"coupon withdraw", "CODE", 1, 0, "take back a coupon not yet redeemed",
+     "The coupon is kept, as withdrawn, in the client's history and bundles,\n"
+     "and can no longer be redeemed.\n",
+     date_opt, cmd_coupon_withdraw},
     {"profile set", "", 0, 0, "set your agent card, shown with your offers",
      "Only the fields given change; an empty value (\"\") clears one.\n", profile_set_opts,
      cmd_profile_set},
@@ -937,7 +1000,9 @@ static const struct cli_cmd commands[] = {
 
 /* Every command's flags must fit in struct cli (the NULL row aside). */
 #define OPTS_FIT(opts) (sizeof(opts) / sizeof(opts[0]) - 1 <= CLI_MAX_OPTS)
-_Static_assert(OPTS_FIT(client_update_opts) && OPTS_FIT(segment_opts), "CLI_MAX_OPTS");
+_Static_assert(OPTS_FIT(client_update_opts) && OPTS_FIT(segment_opts) &&
+                   OPTS_FIT(campaign_create_opts),
+               "CLI_MAX_OPTS");
 #define WORDS_MAX 4
 
 static const struct cli_opt global_opts[] = {

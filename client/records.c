@@ -389,15 +389,27 @@ size_t rec_coupon(const void *list, size_t i, struct out_field *f)
          .type = OUT_STR,
          .s = c->client_id},
         OUT_S("client_name", "client", c->client_name),
+        /* 0: imported from another firm, with no partner here. */
         {.key = "partner_id",
          .label = "partner id",
          .card_only = true,
+         .zero_null = true,
          .type = OUT_UINT,
          .u = c->partner_id},
         OUT_S("partner", "partner", c->partner),
         OUT_S("discount", "discount", c->discount),
         OUT_S("valid_until", "valid until", c->valid_until),
         {.key = "redeemed_on", .label = "redeemed", .type = OUT_NSTR, .s = maybe(c->redeemed_at)},
+        {.key = "withdrawn_on",
+         .label = "withdrawn",
+         .type = OUT_NSTR,
+         .s = maybe(c->withdrawn_at)},
+        {.key = "campaign_id",
+         .label = "campaign",
+         .card_only = true,
+         .zero_null = true,
+         .type = OUT_UINT,
+         .u = c->campaign_id},
     };
     _Static_assert(ARRAY_SIZE(fields) <= REC_FIELDS_MAX, "REC_FIELDS_MAX");
     return copy_fields(fields, ARRAY_SIZE(fields), f);
@@ -533,11 +545,95 @@ size_t rec_offer(const void *list, size_t i, struct out_field *f)
         OUT_S("valid_until", "valid until", o->valid_until),
         OUT_S("status", "status", o->status),
         {.key = "channel", .label = "channel", .card_only = true, .type = OUT_STR, .s = o->channel},
+        {.key = "campaign_id",
+         .label = "campaign",
+         .card_only = true,
+         .zero_null = true,
+         .type = OUT_UINT,
+         .u = o->campaign_id},
         {.key = "agent",
          .type = OUT_OBJECT,
          .n = o->agent != NULL,
          .list = &o->agent,
          .item = rec_card},
+    };
+    _Static_assert(ARRAY_SIZE(fields) <= REC_FIELDS_MAX, "REC_FIELDS_MAX");
+    return copy_fields(fields, ARRAY_SIZE(fields), f);
+}
+
+static size_t campaign_tally_item(const void *list, size_t i, struct out_field *f)
+{
+    const Folio__CampaignTally *t = ((const Folio__CampaignTally *const *)list)[i];
+    f[0] = (struct out_field)OUT_S("status", "status", t->status);
+    f[1] = (struct out_field)OUT_U("count", "offers", t->count);
+    return 2;
+}
+
+size_t rec_campaign(const void *list, size_t i, struct out_field *f)
+{
+    const Folio__Campaign *c = ((const Folio__Campaign *const *)list)[i];
+    const struct out_field fields[] = {
+        /* A dry run makes nothing and has no id. */
+        {.key = "id", .label = "id", .zero_null = true, .type = OUT_UINT, .u = c->id},
+        OUT_S("name", "name", c->name),
+        OUT_S("title", "title", c->title),
+        {.key = "product", .label = "product", .card_only = true, .type = OUT_STR, .s = c->product},
+        {.key = "rate", .label = "rate %", .card_only = true, .type = OUT_CENTS, .i = c->rate_bp},
+        {.key = "valid_from",
+         .label = "valid from",
+         .card_only = true,
+         .type = OUT_STR,
+         .s = c->valid_from},
+        OUT_S("valid_until", "valid until", c->valid_until),
+        OUT_S("channel", "channel", c->channel),
+        {.key = "partner",
+         .label = "coupon at",
+         .card_only = true,
+         .type = OUT_STR,
+         .s = c->partner},
+        {.key = "discount",
+         .label = "discount",
+         .card_only = true,
+         .type = OUT_STR,
+         .s = c->discount},
+        OUT_S("status", "status", c->status),
+        OUT_U("offers", "offers", c->offers),
+        OUT_U("skipped", "skipped", c->skipped),
+        {.key = "created_at",
+         .label = "created",
+         .card_only = true,
+         .type = OUT_TIME,
+         .i = c->created_at},
+        {.key = "tally",
+         .label = "by status",
+         .card_only = true,
+         .type = OUT_LIST,
+         .n = c->n_tally,
+         .list = c->tally,
+         .item = campaign_tally_item},
+        {.key = "accepted_rate",
+         .label = "accepted %",
+         .card_only = true,
+         .type = OUT_CENTS,
+         .i = c->accepted_bp},
+    };
+    _Static_assert(ARRAY_SIZE(fields) <= REC_FIELDS_MAX, "REC_FIELDS_MAX");
+    return copy_fields(fields, ARRAY_SIZE(fields), f);
+}
+
+size_t rec_campaign_client(const void *list, size_t i, struct out_field *f)
+{
+    const Folio__CampaignClient *c = ((const Folio__CampaignClient *const *)list)[i];
+    const struct out_field fields[] = {
+        OUT_S("client_id", "client id", c->client_id),
+        OUT_S("client_name", "client", c->client_name),
+        {.key = "offer_id",
+         .label = "offer",
+         .zero_null = true,
+         .type = OUT_UINT,
+         .u = c->offer_id},
+        {.key = "coupon_code", .label = "coupon", .type = OUT_NSTR, .s = maybe(c->coupon_code)},
+        {.key = "skipped", .label = "skipped because", .type = OUT_NSTR, .s = maybe(c->skipped)},
     };
     _Static_assert(ARRAY_SIZE(fields) <= REC_FIELDS_MAX, "REC_FIELDS_MAX");
     return copy_fields(fields, ARRAY_SIZE(fields), f);

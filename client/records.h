@@ -52,6 +52,8 @@ rec_item_fn rec_agenda_item;
 /* An offer: rate as a percent number (rate_bp 450 is 4.5), the agent's card
  * as the object "agent" (JSON only). */
 rec_item_fn rec_offer;
+rec_item_fn rec_campaign;
+rec_item_fn rec_campaign_client;
 rec_item_fn rec_holding;
 
 /* A reassignment of clients to another agent, the clients moved as a list. */

@@ -122,6 +122,13 @@ int access_offer(struct request *req, uint64_t id, const Folio__Offer *offer)
     return request_fail(req, FOLIO__CODE__NOT_FOUND, "no offer %llu", (unsigned long long)id);
 }
 
+int access_campaign(struct request *req, uint64_t id, const Folio__Campaign *campaign)
+{
+    if (campaign != NULL && campaign->owner_id == req->actor.user_id)
+        return 0;
+    return request_fail(req, FOLIO__CODE__NOT_FOUND, "no campaign %llu", (unsigned long long)id);
+}
+
 int access_coupon(struct request *req, const char *code, const Folio__Coupon *coupon)
 {
     if (coupon != NULL && coupon->owner_id == req->actor.user_id)

@@ -78,5 +78,8 @@ int access_alert_end(struct request *req, const Folio__Alert *alert);
  * the answer for one that does not exist. */
 int access_offer(struct request *req, uint64_t id, const Folio__Offer *offer);
 int access_coupon(struct request *req, const char *code, const Folio__Coupon *coupon);
+/* A campaign is its agent's alone, as its offers are: anyone else gets
+ * NOT_FOUND "no campaign ID". */
+int access_campaign(struct request *req, uint64_t id, const Folio__Campaign *campaign);
 
 #endif

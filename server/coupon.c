@@ -40,6 +40,9 @@ const char *coupon_validate(const Folio__Coupon *coupon)
     if (coupon->redeemed_at[0] != '\0' &&
         calendar_parse_date(coupon->redeemed_at, NULL, NULL, NULL) != 0)
         return "redeemed_at: not a date (YYYY-MM-DD)";
+    if (coupon->withdrawn_at[0] != '\0' &&
+        calendar_parse_date(coupon->withdrawn_at, NULL, NULL, NULL) != 0)
+        return "withdrawn_at: not a date (YYYY-MM-DD)";
     if (coupon->partner[0] != '\0' && validate_text(coupon->partner, CLIENT_TEXT_MAX) != NULL)
         return "partner: at most 200 bytes of printable text";
     return NULL;

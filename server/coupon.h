@@ -13,7 +13,7 @@
 void coupon_code_generate(char out[COUPON_CODE_LEN + 1]);
 
 /* Checks what a coupon carries besides its code and owner: the discount
- * text, valid_until, and redeemed_at (empty or a date). */
+ * text, valid_until, redeemed_at and withdrawn_at (each empty or a date). */
 const char *coupon_validate(const Folio__Coupon *coupon);
 
 #endif

@@ -8,7 +8,7 @@
 #include "client_record.h"
 #include "validate.h"
 
-static bool offer_open(const char *status)
+bool offer_open(const char *status)
 {
     return strcmp(status, "proposed") == 0 || strcmp(status, "sent") == 0;
 }
@@ -44,8 +44,8 @@ const char *offer_validate_stored(const Folio__Offer *offer)
     if (why != NULL)
         return why;
     if (!offer_open(offer->status) && strcmp(offer->status, "accepted") != 0 &&
-        strcmp(offer->status, "declined") != 0)
-        return "status: one of proposed, sent, accepted, declined";
+        strcmp(offer->status, "declined") != 0 && strcmp(offer->status, "withdrawn") != 0)
+        return "status: one of proposed, sent, accepted, declined, withdrawn";
     const char *channels[] = {"", "email", "phone", "sms", "post"};
     for (size_t i = 0; i < ARRAY_SIZE(channels); i++)
         if (strcmp(offer->channel, channels[i]) == 0)
@@ -57,12 +57,15 @@ const char *offer_transition(const Folio__Offer *offer, const char *to, const ch
                              bool *precondition)
 {
     *precondition = false;
-    if (strcmp(to, "sent") != 0 && strcmp(to, "accepted") != 0 && strcmp(to, "declined") != 0)
-        return "status: one of sent, accepted, declined";
+    if (strcmp(to, "sent") != 0 && strcmp(to, "accepted") != 0 && strcmp(to, "declined") != 0 &&
+        strcmp(to, "withdrawn") != 0)
+        return "status: one of sent, accepted, declined, withdrawn";
     *precondition = true;
     const char *now = offer_status_on(offer, today);
     if (strcmp(now, "expired") == 0)
         return "the offer expired: it was valid until its valid_until date";
+    if (strcmp(now, "withdrawn") == 0)
+        return "the offer was already withdrawn";
     if (!offer_open(now))
         return "the offer was already accepted or declined";
     if (strcmp(to, "sent") == 0 && strcmp(now, "sent") == 0)
@@ -71,7 +74,7 @@ const char *offer_transition(const Folio__Offer *offer, const char *to, const ch
     return NULL;
 }
 
-static bool consented(const Folio__Consent *c, const char *channel)
+bool offer_consented(const Folio__Consent *c, const char *channel)
 {
     if (c == NULL)
         return false;
@@ -94,7 +97,7 @@ const char *offer_channel(const Folio__Client *client, const char *wanted, const
         for (size_t i = 0; i < ARRAY_SIZE(channels); i++) {
             if (strcmp(wanted, channels[i]) != 0)
                 continue;
-            if (consented(client->consent, channels[i]))
+            if (offer_consented(client->consent, channels[i]))
                 return channels[i];
             static const char *const missing[] = {
                 "consent: the client has not agreed to marketing by email",
@@ -110,10 +113,10 @@ const char *offer_channel(const Folio__Client *client, const char *wanted, const
     }
     for (size_t i = 0; i < ARRAY_SIZE(channels); i++)
         if (strcmp(client->preferred_channel, channels[i]) == 0 &&
-            consented(client->consent, channels[i]))
+            offer_consented(client->consent, channels[i]))
             return channels[i];
     for (size_t i = 0; i < ARRAY_SIZE(channels); i++)
-        if (consented(client->consent, channels[i]))
+        if (offer_consented(client->consent, channels[i]))
             return channels[i];
     *why = "consent: the client has not agreed to marketing on any channel";
     return NULL;

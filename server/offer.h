@@ -1,9 +1,10 @@
 /* offer.h - an offer's lifecycle, as pure functions.
  *
  * proposed -> sent -> accepted | declined, and proposed -> accepted |
- * declined. accepted and declined are final. A proposed or sent offer is
- * expired on any day after valid_until: that status is derived from the
- * date every time it is shown, never stored. */
+ * declined; a proposed or sent offer may be withdrawn by the agent (it is
+ * kept, never deleted). accepted, declined and withdrawn are final. A
+ * proposed or sent offer is expired on any day after valid_until: that
+ * status is derived from the date every time it is shown, never stored. */
 #ifndef FOLIO_OFFER_H
 #define FOLIO_OFFER_H
 
@@ -14,6 +15,12 @@
 #define OFFER_TITLE_MAX   200
 #define OFFER_PRODUCT_MAX 200
 #define OFFER_RATE_MAX_BP 10000 /* 100 % */
+
+/* Is a stored status still open (proposed or sent)? */
+bool offer_open(const char *status);
+
+/* Has the client agreed to marketing on channel (email, phone, sms, post)? */
+bool offer_consented(const Folio__Consent *consent, const char *channel);
 
 /* The status as of today (YYYY-MM-DD). */
 const char *offer_status_on(const Folio__Offer *offer, const char *today);

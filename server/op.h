@@ -19,6 +19,8 @@
 #include "access.h"
 #include "request.h"
 
+struct client_summary;
+
 /* The request table: one row per request type, in Request field order.
  *   X(CASE, name, WHO, LANE, read, pool, write, finish)
  * CASE    the Request field, FOLIO__REQUEST__OP_<CASE>; name, the same in
@@ -129,7 +131,13 @@
     X(USER_SHOW, user_show, ADMIN, HEAVY_READ, op_user_show_read, NULL, NULL, NULL) \
     X(OFFICE_RENAME, office_rename, FIRM_ADMIN, NONE, NULL, NULL, op_office_rename_write, NULL) \
     X(OFFICE_REMOVE, office_remove, FIRM_ADMIN, NONE, NULL, NULL, op_office_remove_write, NULL) \
-    X(REPORT_QUERY, report_query, SESSION, HEAVY_READ, op_report_read, NULL, op_report_write, NULL)
+    X(REPORT_QUERY, report_query, SESSION, HEAVY_READ, op_report_read, NULL, op_report_write, NULL) \
+    X(CAMPAIGN_CREATE, campaign_create, AGENT, HEAVY_READ, op_campaign_create_read, NULL, \
+      op_campaign_create_write, NULL) \
+    X(CAMPAIGN_LIST, campaign_list, SESSION, NONE, op_campaign_list_read, NULL, NULL, NULL) \
+    X(CAMPAIGN_SHOW, campaign_show, SESSION, HEAVY_READ, op_campaign_show_read, NULL, NULL, NULL) \
+    X(CAMPAIGN_CANCEL, campaign_cancel, SESSION, NONE, NULL, NULL, op_campaign_cancel_write, NULL) \
+    X(COUPON_WITHDRAW, coupon_withdraw, SESSION, NONE, NULL, NULL, op_coupon_withdraw_write, NULL)
 // clang-format on
 
 struct op {
@@ -229,6 +237,17 @@ int op_event_add_write(struct request *req, MDB_txn *txn);
 int op_event_edit_write(struct request *req, MDB_txn *txn);
 int op_event_remove_write(struct request *req, MDB_txn *txn);
 int op_segment_read(struct request *req, MDB_txn *txn);
+/* The day a segment counts ages on: its date when it gives one (checked),
+ * else the server's today. 0, or WRITER_ROLLBACK with the reply set. */
+int op_segment_today(struct request *req, const Folio__Segment *segment,
+                     char today[CALENDAR_DATE_TEXT + 1]);
+/* Calls fn for each of the actor's clients that segment picks, by the
+ * filters of folio segment (holdings included; segment_validate first), in
+ * id order. The summary is valid during the call only. fn returns 0 to go
+ * on, 1 to stop, or an error, which is returned. */
+typedef int (*op_segment_fn)(void *ctx, const uint8_t id[16], const struct client_summary *client);
+int op_segment_each(struct request *req, MDB_txn *txn, const Folio__Segment *segment,
+                    const char *today, op_segment_fn fn, void *ctx);
 /* The agenda entries (follow-up, rule trigger) of one timeline event of a
  * client of owner_id's, written (index) or removed (unindex). */
 int op_client_event_index(struct store *store, MDB_txn *txn, const uint8_t id[16],
@@ -310,15 +329,62 @@ int op_partner_list_read(struct request *req, MDB_txn *txn);
 int op_coupon_issue_write(struct request *req, MDB_txn *txn);
 int op_coupon_list_read(struct request *req, MDB_txn *txn);
 int op_coupon_redeem_write(struct request *req, MDB_txn *txn);
+int op_coupon_withdraw_write(struct request *req, MDB_txn *txn);
+/* Issues a coupon of partner's to the actor's client (id, the record's
+ * key; client_text, its id as text), valid until valid_until, for campaign
+ * (0: none): a fresh code, stored, on the timeline dated label, audited.
+ * Consent and dates are the caller's to check. *out in the arena. 0, or
+ * WRITER_ROLLBACK with the reply set. */
+int op_coupon_issue_one(struct request *req, MDB_txn *txn, const uint8_t id[16],
+                        const char *client_text, const Folio__Partner *partner,
+                        const char *discount, const char *valid_until, uint64_t campaign,
+                        char *label, Folio__Coupon **out);
+/* Withdraws a coupon not yet redeemed nor withdrawn: withdrawn_at label,
+ * timeline, audit. 0, or WRITER_ROLLBACK with the reply set. */
+int op_coupon_withdraw_one(struct request *req, MDB_txn *txn, Folio__Coupon *coupon, char *label);
+
+/* op_campaign.c: a dry run is answered by the read stage, which sets
+ * skip_write; a real create walks the segment again in the write. */
+int op_campaign_create_read(struct request *req, MDB_txn *txn);
+int op_campaign_create_write(struct request *req, MDB_txn *txn);
+int op_campaign_list_read(struct request *req, MDB_txn *txn);
+int op_campaign_show_read(struct request *req, MDB_txn *txn);
+int op_campaign_cancel_write(struct request *req, MDB_txn *txn);
 
 /* op_profile.c */
 int op_profile_set_write(struct request *req, MDB_txn *txn);
 int op_profile_get_read(struct request *req, MDB_txn *txn);
 
 /* op_offer.c */
+/* "Avoid" wins (offer add refuses, a campaign skips): the firm's rules and
+ * the alerts in force during an offer's validity from today, read once
+ * into arena; then, for each client, the alert in force where it lives
+ * whose rules say to avoid what the offer offers (*alert NULL: none), and
+ * the words that say so (*avoid). 0, or a store error (ENOMEM among them). */
+struct op_offer_alerts {
+    Folio__Rule **rules;
+    size_t n_rules;
+    Folio__Alert **alerts;
+    size_t n_alerts;
+};
+int op_offer_alerts_read(struct request *req, MDB_txn *txn, struct arena *arena,
+                         const Folio__Offer *offer, const char *today, struct op_offer_alerts *out);
+int op_offer_avoided(const struct op_offer_alerts *in_force, const struct client_summary *client,
+                     const Folio__Offer *offer, struct arena *arena, const Folio__Alert **alert,
+                     const char **avoid);
 int op_offer_add_write(struct request *req, MDB_txn *txn);
 int op_offer_list_read(struct request *req, MDB_txn *txn);
 int op_offer_set_write(struct request *req, MDB_txn *txn);
+/* A new offer of the actor's (id 0; the caller has set status, owner,
+ * channel and times) to client_id: stored, on the client's timeline dated
+ * label, and audited, with the campaign that made it when it has one. 0
+ * or a store error (ENOMEM among them). */
+int op_offer_record_new(struct request *req, MDB_txn *txn, const uint8_t client_id[16],
+                        Folio__Offer *offer, const char *label);
+/* Withdraws an open offer (offer_transition's check is the caller's):
+ * stored as withdrawn, on the timeline dated label, audited. 0 or a store
+ * error. */
+int op_offer_withdraw(struct request *req, MDB_txn *txn, Folio__Offer *offer, const char *label);
 
 /* op_agenda.c */
 int op_agenda_read(struct request *req, MDB_txn *txn);

@@ -739,6 +739,70 @@ int op_event_remove_write(struct request *req, MDB_txn *txn)
 
 /* ---------------------------------------------------------------- segment */
 
+/* The walk under op_segment_each: the filters, then the caller's visit. */
+struct op_segment_pick {
+    struct request *req;
+    MDB_txn *txn;
+    const Folio__Segment *segment;
+    const char *today;
+    op_segment_fn fn;
+    void *ctx;
+    struct segment_holdings holdings; /* of the client being visited */
+};
+
+static int op_segment_holding(void *ctx, const Folio__Holding *holding)
+{
+    struct op_segment_pick *pick = ctx;
+    segment_holdings_add(pick->segment, holding, &pick->holdings);
+    return 0;
+}
+
+/* Filters run on summaries, then on holdings when the segment asks about
+ * them. */
+static int op_segment_pick_visit(void *ctx, const uint8_t id[STORE_CLIENT_ID_BYTES],
+                                 const struct client_summary *client)
+{
+    struct op_segment_pick *pick = ctx;
+    const Folio__Segment *segment = pick->segment;
+    if (!segment_matches_summary(segment, client, pick->today))
+        return 0;
+    if (segment_wants_holdings(segment)) {
+        segment_holdings_start(segment, &pick->holdings);
+        int rc = store_holding_each(&pick->req->server->store, pick->txn, 0, id, 0,
+                                    op_segment_holding, pick);
+        if (rc != 0)
+            return rc;
+        if (!segment_holdings_match(segment, &pick->holdings))
+            return 0;
+    }
+    return pick->fn(pick->ctx, id, client);
+}
+
+int op_segment_today(struct request *req, const Folio__Segment *segment,
+                     char today[CALENDAR_DATE_TEXT + 1])
+{
+    if (segment->date[0] == '\0') {
+        calendar_today(req->now, today);
+        return 0;
+    }
+    int y, m, d;
+    if (strlen(segment->date) != CALENDAR_DATE_TEXT ||
+        calendar_parse_date(segment->date, &y, &m, &d) != 0)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "date: not a real date");
+    memcpy(today, segment->date, CALENDAR_DATE_TEXT);
+    today[CALENDAR_DATE_TEXT] = '\0';
+    return 0;
+}
+
+int op_segment_each(struct request *req, MDB_txn *txn, const Folio__Segment *segment,
+                    const char *today, op_segment_fn fn, void *ctx)
+{
+    struct op_segment_pick pick = {
+        .req = req, .txn = txn, .segment = segment, .today = today, .fn = fn, .ctx = ctx};
+    return store_client_summaries(&req->server->store, txn, req->actor.user_id,
+                                  op_segment_pick_visit, &pick);
+}
+
 struct op_segment_walk {
     struct request *req;
     MDB_txn *txn;
@@ -751,7 +815,6 @@ struct op_segment_walk {
     size_t n_page;
     bool more;
     struct segment_buckets buckets;
-    struct segment_holdings holdings; /* of the client being visited */
 };
 
 static int op_segment_count(struct op_segment_walk *walk, const struct client_summary *client)
@@ -762,31 +825,12 @@ static int op_segment_count(struct op_segment_walk *walk, const struct client_su
     return segment_buckets_add(&walk->buckets, key);
 }
 
-static int op_segment_holding(void *ctx, const Folio__Holding *holding)
-{
-    struct op_segment_walk *walk = ctx;
-    segment_holdings_add(walk->segment, holding, &walk->holdings);
-    return 0;
-}
-
-/* Filters run on summaries, then on holdings when the segment asks about
- * them; only the clients of the page are read whole. */
+/* Only the clients of the page are read whole. */
 static int op_segment_visit(void *ctx, const uint8_t id[STORE_CLIENT_ID_BYTES],
                             const struct client_summary *client)
 {
     struct op_segment_walk *walk = ctx;
     const Folio__Segment *segment = walk->segment;
-    if (!segment_matches_summary(segment, client, walk->today))
-        return 0;
-    if (segment_wants_holdings(segment)) {
-        segment_holdings_start(segment, &walk->holdings);
-        int rc = store_holding_each(&walk->req->server->store, walk->txn, 0, id, 0,
-                                    op_segment_holding, walk);
-        if (rc != 0)
-            return rc;
-        if (!segment_holdings_match(segment, &walk->holdings))
-            return 0;
-    }
     walk->total++;
     if (segment->by[0] != '\0')
         return op_segment_count(walk, client);
@@ -827,16 +871,8 @@ int op_segment_read(struct request *req, MDB_txn *txn)
     if (has_after && (rc = request_client_id(req, "after", segment->after, after)) != 0)
         return rc;
     char today[CALENDAR_DATE_TEXT + 1];
-    if (segment->date[0] != '\0') {
-        int y, m, d;
-        if (strlen(segment->date) != sizeof(today) - 1 ||
-            calendar_parse_date(segment->date, &y, &m, &d) != 0)
-            return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "date: not a real date");
-        memcpy(today, segment->date, sizeof(today) - 1);
-        today[sizeof(today) - 1] = '\0';
-    } else {
-        calendar_today(req->now, today);
-    }
+    if ((rc = op_segment_today(req, segment, today)) != 0)
+        return rc;
     struct op_segment_walk walk = {
         .req = req,
         .txn = txn,
@@ -849,8 +885,7 @@ int op_segment_read(struct request *req, MDB_txn *txn)
     bool listing = segment->by[0] == '\0' && !segment->count_only;
     if (listing && (walk.page = arena_calloc(&req->arena, walk.limit, sizeof(*walk.page))) == NULL)
         return request_oom(req);
-    rc = store_client_summaries(&req->server->store, txn, req->actor.user_id, op_segment_visit,
-                                &walk);
+    rc = op_segment_each(req, txn, segment, today, op_segment_visit, &walk);
     if (rc == ENOMEM)
         return request_oom(req);
     if (rc != 0)

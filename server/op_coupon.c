@@ -133,6 +133,48 @@ static int op_coupon_reply(struct request *req, Folio__Coupon *coupon)
 
 /* ---------------------------------------------------------------- issue */
 
+int op_coupon_issue_one(struct request *req, MDB_txn *txn, const uint8_t id[16],
+                        const char *client_text, const Folio__Partner *partner,
+                        const char *discount, const char *valid_until, uint64_t campaign,
+                        char *label, Folio__Coupon **out)
+{
+    struct store *store = &req->server->store;
+    Folio__Coupon *coupon = request_alloc(req, sizeof(*coupon));
+    char *code = request_alloc(req, OP_COUPON_CODE_LEN + 1);
+    if (coupon == NULL || code == NULL)
+        return request_oom(req);
+    /* Two codes out of 2^80 meet with no real chance, but a coupon must
+     * never land on another's code. */
+    int rc;
+    for (int tries = 0;; tries++) {
+        if (tries == OP_COUPON_TRIES)
+            return request_fail(req, FOLIO__CODE__INTERNAL, "no free coupon code found");
+        op_coupon_code(code);
+        Folio__Coupon *taken;
+        rc = store_coupon_get(store, txn, code, &req->arena, &taken);
+        if (rc == MDB_NOTFOUND)
+            break;
+        if (rc != 0)
+            return request_store_error(req, rc, "issue the coupon");
+    }
+    folio__coupon__init(coupon);
+    coupon->code = code;
+    coupon->client_id = (char *)client_text;
+    coupon->owner_id = req->actor.user_id;
+    coupon->partner_id = partner->id;
+    coupon->discount = (char *)discount;
+    coupon->valid_until = (char *)valid_until;
+    coupon->created_at = req->now;
+    coupon->campaign_id = campaign;
+    coupon->partner = partner->name;
+    if ((rc = store_coupon_put(store, txn, coupon)) != 0)
+        return request_store_error(req, rc, "issue the coupon");
+    if ((rc = op_coupon_record(req, txn, id, coupon, "issued", label, "coupon.issue")) != 0)
+        return rc;
+    *out = coupon;
+    return 0;
+}
+
 int op_coupon_issue_write(struct request *req, MDB_txn *txn)
 {
     int rc;
@@ -165,39 +207,15 @@ int op_coupon_issue_write(struct request *req, MDB_txn *txn)
     if (offer_channel(client, "", &why) == NULL)
         return request_fail(req, FOLIO__CODE__FAILED_PRECONDITION, "%s", why);
 
-    Folio__Coupon *coupon = request_alloc(req, sizeof(*coupon));
-    char *code = request_alloc(req, OP_COUPON_CODE_LEN + 1);
-    char *client_id = request_alloc(req, CLIENT_ID_TEXT + 1);
-    if (coupon == NULL || code == NULL || client_id == NULL)
+    char *client_text = request_alloc(req, CLIENT_ID_TEXT + 1);
+    if (client_text == NULL)
         return request_oom(req);
-    /* Two codes out of 2^80 meet with no real chance, but a coupon must
-     * never land on another's code. */
-    for (int tries = 0;; tries++) {
-        if (tries == OP_COUPON_TRIES)
-            return request_fail(req, FOLIO__CODE__INTERNAL, "no free coupon code found");
-        op_coupon_code(code);
-        Folio__Coupon *taken;
-        rc = store_coupon_get(store, txn, code, &req->arena, &taken);
-        if (rc == MDB_NOTFOUND)
-            break;
-        if (rc != 0)
-            return request_store_error(req, rc, "issue the coupon");
-    }
-    client_id_format(id, client_id);
-    folio__coupon__init(coupon);
-    coupon->code = code;
-    coupon->client_id = client_id;
-    coupon->owner_id = req->actor.user_id;
-    coupon->partner_id = partner->id;
-    coupon->discount = given->discount;
-    coupon->valid_until = given->valid_until;
-    coupon->created_at = req->now;
-    coupon->partner = partner->name;
-    coupon->client_name = client->name;
-    if ((rc = store_coupon_put(store, txn, coupon)) != 0)
-        return request_store_error(req, rc, "issue the coupon");
-    if ((rc = op_coupon_record(req, txn, id, coupon, "issued", label, "coupon.issue")) != 0)
+    client_id_format(id, client_text);
+    Folio__Coupon *coupon;
+    if ((rc = op_coupon_issue_one(req, txn, id, client_text, partner, given->discount,
+                                  given->valid_until, 0, label, &coupon)) != 0)
         return rc;
+    coupon->client_name = client->name;
     return op_coupon_reply(req, coupon);
 }
 
@@ -240,6 +258,32 @@ int op_coupon_list_read(struct request *req, MDB_txn *txn)
 
 /* ---------------------------------------------------------------- redeem */
 
+/* The actor's coupon under the code typed. Users type codes by hand:
+ * compare them upper-cased. 0, or WRITER_ROLLBACK with the reply set. */
+static int op_coupon_find(struct request *req, MDB_txn *txn, const char *typed, Folio__Coupon **out)
+{
+    size_t len = strnlen(typed, STORE_AGENDA_CODE_MAX + 1);
+    if (len == 0 || len > STORE_AGENDA_CODE_MAX)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "code: not a coupon code");
+    char code[STORE_AGENDA_CODE_MAX + 1];
+    for (size_t i = 0; i <= len; i++) {
+        char c = typed[i];
+        code[i] = c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A') : c;
+    }
+    if (validate_text(code, STORE_AGENDA_CODE_MAX) != NULL)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "code: not a coupon code");
+    Folio__Coupon *coupon = NULL;
+    int rc = store_coupon_get(&req->server->store, txn, code, &req->arena, &coupon);
+    if (rc == MDB_NOTFOUND)
+        coupon = NULL;
+    else if (rc != 0)
+        return request_store_error(req, rc, "read the coupon");
+    if ((rc = access_coupon(req, code, coupon)) != 0)
+        return rc;
+    *out = coupon;
+    return 0;
+}
+
 int op_coupon_redeem_write(struct request *req, MDB_txn *txn)
 {
     Folio__CouponRedeem *ask = req->msg->coupon_redeem;
@@ -249,30 +293,17 @@ int op_coupon_redeem_write(struct request *req, MDB_txn *txn)
     int rc = op_coupon_dates(req, ask->date, &today, &label);
     if (rc != 0)
         return rc;
-    /* Users type codes by hand: compare them upper-cased. */
-    size_t len = strnlen(ask->code, STORE_AGENDA_CODE_MAX + 1);
-    if (len == 0 || len > STORE_AGENDA_CODE_MAX)
-        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "code: not a coupon code");
-    char code[STORE_AGENDA_CODE_MAX + 1];
-    for (size_t i = 0; i <= len; i++) {
-        char c = ask->code[i];
-        code[i] = c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A') : c;
-    }
-    if (validate_text(code, STORE_AGENDA_CODE_MAX) != NULL)
-        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "code: not a coupon code");
     struct store *store = &req->server->store;
-    Folio__Coupon *coupon = NULL;
-    rc = store_coupon_get(store, txn, code, &req->arena, &coupon);
-    if (rc == MDB_NOTFOUND)
-        coupon = NULL;
-    else if (rc != 0)
-        return request_store_error(req, rc, "read the coupon");
-    if ((rc = access_coupon(req, code, coupon)) != 0)
+    Folio__Coupon *coupon;
+    if ((rc = op_coupon_find(req, txn, ask->code, &coupon)) != 0)
         return rc;
     if (coupon->redeemed_at[0] != '\0')
         return request_fail(req, FOLIO__CODE__FAILED_PRECONDITION,
                             "coupon %s was already redeemed on %s", coupon->code,
                             coupon->redeemed_at);
+    if (coupon->withdrawn_at[0] != '\0')
+        return request_fail(req, FOLIO__CODE__FAILED_PRECONDITION, "coupon %s was withdrawn on %s",
+                            coupon->code, coupon->withdrawn_at);
     if (strcmp(today, coupon->valid_until) > 0)
         return request_fail(req, FOLIO__CODE__FAILED_PRECONDITION, "coupon %s expired on %s",
                             coupon->code, coupon->valid_until);
@@ -286,6 +317,48 @@ int op_coupon_redeem_write(struct request *req, MDB_txn *txn)
     if ((rc = store_coupon_put(store, txn, coupon)) != 0)
         return request_store_error(req, rc, "redeem the coupon");
     if ((rc = op_coupon_record(req, txn, id, coupon, "redeemed", label, "coupon.redeem")) != 0)
+        return rc;
+    return op_coupon_reply(req, coupon);
+}
+
+/* ---------------------------------------------------------------- withdraw */
+
+int op_coupon_withdraw_one(struct request *req, MDB_txn *txn, Folio__Coupon *coupon, char *label)
+{
+    uint8_t id[STORE_CLIENT_ID_BYTES];
+    if (client_id_parse(coupon->client_id, id) != 0)
+        return request_store_error(req, EINVAL, "read the coupon");
+    coupon->withdrawn_at = label;
+    struct op_coupon_names names = {0};
+    int rc;
+    if ((rc = op_coupon_names(req, txn, coupon, &names)) != 0)
+        return rc;
+    if ((rc = store_coupon_put(&req->server->store, txn, coupon)) != 0)
+        return request_store_error(req, rc, "withdraw the coupon");
+    return op_coupon_record(req, txn, id, coupon, "withdrawn", label, "coupon.withdraw");
+}
+
+/* A coupon is taken back, never deleted: it stays in the client's history
+ * and in bundles, and can no longer be redeemed. */
+int op_coupon_withdraw_write(struct request *req, MDB_txn *txn)
+{
+    Folio__CouponWithdraw *ask = req->msg->coupon_withdraw;
+    char *today, *label;
+    int rc = op_coupon_dates(req, ask->date, &today, &label);
+    if (rc != 0)
+        return rc;
+    Folio__Coupon *coupon;
+    if ((rc = op_coupon_find(req, txn, ask->code, &coupon)) != 0)
+        return rc;
+    if (coupon->withdrawn_at[0] != '\0')
+        return request_fail(req, FOLIO__CODE__FAILED_PRECONDITION,
+                            "coupon %s was already withdrawn on %s", coupon->code,
+                            coupon->withdrawn_at);
+    if (coupon->redeemed_at[0] != '\0')
+        return request_fail(req, FOLIO__CODE__FAILED_PRECONDITION,
+                            "coupon %s was already redeemed on %s", coupon->code,
+                            coupon->redeemed_at);
+    if ((rc = op_coupon_withdraw_one(req, txn, coupon, label)) != 0)
         return rc;
     return op_coupon_reply(req, coupon);
 }

@@ -67,6 +67,57 @@ static int op_offer_reply(struct request *req, MDB_txn *txn, Folio__Offer *offer
 
 /* ---------------------------------------------------------------- add */
 
+int op_offer_record_new(struct request *req, MDB_txn *txn, const uint8_t client_id[16],
+                        Folio__Offer *offer, const char *label)
+{
+    int rc;
+    if ((rc = store_offer_put(&req->server->store, txn, offer)) != 0 ||
+        (rc = op_offer_timeline(req, txn, client_id, offer, "proposed", label)) != 0)
+        return rc;
+    char *target = arena_printf(&req->arena, "%llu", (unsigned long long)offer->id);
+    char *detail = offer->campaign_id == 0 ? offer->client_id
+                                           : arena_printf(&req->arena, "campaign %llu",
+                                                          (unsigned long long)offer->campaign_id);
+    if (target == NULL || detail == NULL)
+        return ENOMEM;
+    return audit_append_client(req, txn, offer->client_id, "offer.add", target, detail, detail);
+}
+
+int op_offer_alerts_read(struct request *req, MDB_txn *txn, struct arena *arena,
+                         const Folio__Offer *offer, const char *today, struct op_offer_alerts *out)
+{
+    struct store *store = &req->server->store;
+    const char *from = strcmp(offer->valid_from, today) > 0 ? offer->valid_from : today;
+    int rc = store_rule_list(store, txn, arena, &out->rules, &out->n_rules);
+    if (rc == 0)
+        rc = store_alert_active(store, txn, from, offer->valid_until, arena, &out->alerts,
+                                &out->n_alerts);
+    return rc;
+}
+
+int op_offer_avoided(const struct op_offer_alerts *in_force, const struct client_summary *client,
+                     const Folio__Offer *offer, struct arena *arena, const Folio__Alert **alert,
+                     const char **avoid)
+{
+    *alert = NULL;
+    for (size_t i = 0; i < in_force->n_alerts; i++) {
+        const Folio__Alert *a = in_force->alerts[i];
+        char trigger[RULE_ON_MAX + 8];
+        struct rule_advice advice;
+        snprintf(trigger, sizeof(trigger), "alert:%s", a->kind);
+        if (!client_summary_in_alert(client, a))
+            continue;
+        if (rule_advise(in_force->rules, in_force->n_rules, trigger, arena, &advice) < 0)
+            return ENOMEM;
+        if (rule_avoids(advice.avoid, offer->product, offer->title)) {
+            *alert = a;
+            *avoid = advice.avoid;
+            return 0;
+        }
+    }
+    return 0;
+}
+
 /* "Avoid" wins: an alert in force during the offer's validity where the
  * client lives, whose rules say to avoid what is offered, refuses the offer
  * unless the agent says --despite-alert (the agenda holds such an
@@ -77,37 +128,24 @@ static int op_offer_alert_check(struct request *req, MDB_txn *txn,
 {
     if (req->msg->offer_add->despite_alert)
         return 0;
-    struct store *store = &req->server->store;
     struct arena scratch;
     arena_init(&scratch, 0);
-    Folio__Rule **rules;
-    Folio__Alert **alerts;
-    size_t n_rules, n_alerts;
+    struct op_offer_alerts in_force = {0};
     struct client_summary client;
-    const char *from = strcmp(offer->valid_from, today) > 0 ? offer->valid_from : today;
-    int rc = store_rule_list(store, txn, &scratch, &rules, &n_rules);
+    const Folio__Alert *alert = NULL;
+    const char *avoid = NULL;
+    int rc = op_offer_alerts_read(req, txn, &scratch, offer, today, &in_force);
     if (rc == 0)
-        rc = store_alert_active(store, txn, from, offer->valid_until, &scratch, &alerts, &n_alerts);
+        rc = store_client_summary_get(&req->server->store, txn, req->actor.user_id, client_id,
+                                      &scratch, &client);
     if (rc == 0)
-        rc = store_client_summary_get(store, txn, req->actor.user_id, client_id, &scratch, &client);
-    for (size_t i = 0; rc == 0 && i < n_alerts; i++) {
-        const Folio__Alert *alert = alerts[i];
-        char trigger[RULE_ON_MAX + 8];
-        struct rule_advice advice;
-        snprintf(trigger, sizeof(trigger), "alert:%s", alert->kind);
-        if (!client_summary_in_alert(&client, alert))
-            continue;
-        if (rule_advise(rules, n_rules, trigger, &scratch, &advice) < 0) {
-            rc = ENOMEM;
-        } else if (rule_avoids(advice.avoid, offer->product, offer->title)) {
-            rc = request_fail(req, FOLIO__CODE__FAILED_PRECONDITION,
-                              "product: %s in %s (alert %llu) says to avoid %s for clients "
-                              "there; add --despite-alert to offer it anyway",
-                              alert->kind, alert->city[0] != '\0' ? alert->city : alert->region,
-                              (unsigned long long)alert->id, advice.avoid);
-            break;
-        }
-    }
+        rc = op_offer_avoided(&in_force, &client, offer, &scratch, &alert, &avoid);
+    if (rc == 0 && alert != NULL)
+        rc = request_fail(req, FOLIO__CODE__FAILED_PRECONDITION,
+                          "product: %s in %s (alert %llu) says to avoid %s for clients "
+                          "there; add --despite-alert to offer it anyway",
+                          alert->kind, alert->city[0] != '\0' ? alert->city : alert->region,
+                          (unsigned long long)alert->id, avoid);
     arena_free(&scratch);
     if (rc == ENOMEM)
         return request_oom(req);
@@ -118,7 +156,6 @@ static int op_offer_alert_check(struct request *req, MDB_txn *txn,
 
 int op_offer_add_write(struct request *req, MDB_txn *txn)
 {
-    struct store *store = &req->server->store;
     Folio__Offer *offer =
         request_record(req, &folio__offer__descriptor, req->msg->offer_add->offer);
     if (offer == NULL)
@@ -151,16 +188,10 @@ int op_offer_add_write(struct request *req, MDB_txn *txn)
     offer->status = (char *)"proposed";
     offer->channel = (char *)channel;
     offer->created_at = offer->updated_at = req->now;
-
-    if ((rc = store_offer_put(store, txn, offer)) != 0 ||
-        (rc = op_offer_timeline(req, txn, client_id, offer, "proposed", label)) != 0)
+    offer->campaign_id = 0;
+    offer->coupon_code = (char *)"";
+    if ((rc = op_offer_record_new(req, txn, client_id, offer, label)) != 0)
         return rc == ENOMEM ? request_oom(req) : request_store_error(req, rc, "add the offer");
-    char *target = arena_printf(&req->arena, "%llu", (unsigned long long)offer->id);
-    if (target == NULL)
-        return request_oom(req);
-    if ((rc = audit_append_client(req, txn, client->id, "offer.add", target, client->id,
-                                  client->id)) != 0)
-        return request_store_error(req, rc, "add the offer");
     return op_offer_reply(req, txn, offer, client, today);
 }
 
@@ -209,7 +240,8 @@ static int op_offer_visit(void *ctx, const Folio__Offer *offer)
 
 static bool op_offer_status_known(const char *status)
 {
-    static const char *const statuses[] = {"proposed", "sent", "accepted", "declined", "expired"};
+    static const char *const statuses[] = {"proposed", "sent",    "accepted",
+                                           "declined", "expired", "withdrawn"};
     for (size_t i = 0; i < ARRAY_SIZE(statuses); i++)
         if (strcmp(status, statuses[i]) == 0)
             return true;
@@ -226,7 +258,8 @@ int op_offer_list_read(struct request *req, MDB_txn *txn)
         return rc;
     if (ask->status[0] != '\0' && !op_offer_status_known(ask->status))
         return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,
-                            "status: one of proposed, sent, accepted, declined, expired");
+                            "status: one of proposed, sent, accepted, declined, expired, "
+                            "withdrawn");
     struct op_offer_walk walk = {
         .req = req,
         .status = ask->status[0] != '\0' ? ask->status : NULL,
@@ -283,6 +316,24 @@ int op_offer_list_read(struct request *req, MDB_txn *txn)
 
 /* ---------------------------------------------------------------- set */
 
+int op_offer_withdraw(struct request *req, MDB_txn *txn, Folio__Offer *offer, const char *label)
+{
+    uint8_t client_id[STORE_CLIENT_ID_BYTES];
+    if (client_id_parse(offer->client_id, client_id) != 0)
+        return EINVAL;
+    offer->status = (char *)"withdrawn";
+    offer->updated_at = req->now;
+    int rc;
+    if ((rc = store_offer_put(&req->server->store, txn, offer)) != 0 ||
+        (rc = op_offer_timeline(req, txn, client_id, offer, "withdrawn", label)) != 0)
+        return rc;
+    char *target = arena_printf(&req->arena, "%llu", (unsigned long long)offer->id);
+    if (target == NULL)
+        return ENOMEM;
+    return audit_append_client(req, txn, offer->client_id, "offer.withdraw", target, "withdrawn",
+                               "withdrawn");
+}
+
 int op_offer_set_write(struct request *req, MDB_txn *txn)
 {
     Folio__OfferSet *ask = req->msg->offer_set;
@@ -319,6 +370,12 @@ int op_offer_set_write(struct request *req, MDB_txn *txn)
     /* Consent can be withdrawn after the offer was proposed. */
     if (strcmp(ask->status, "sent") == 0 && offer_channel(client, offer->channel, &why) == NULL)
         return request_fail(req, FOLIO__CODE__FAILED_PRECONDITION, "%s", why);
+    if (strcmp(ask->status, "withdrawn") == 0) {
+        if ((rc = op_offer_withdraw(req, txn, offer, label)) != 0)
+            return rc == ENOMEM ? request_oom(req)
+                                : request_store_error(req, rc, "withdraw the offer");
+        return op_offer_reply(req, txn, offer, client, today);
+    }
     offer->status = ask->status;
     offer->updated_at = req->now;
     if ((rc = store_offer_put(store, txn, offer)) != 0 ||

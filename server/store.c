@@ -112,6 +112,8 @@ static int store_open_tables(struct store *s, MDB_txn *txn)
         {"agenda_states", &s->agenda_states, 0},
         {"tasks", &s->tasks, 0},
         {"tasks_by_client", &s->tasks_by_client, 0},
+        {"campaigns", &s->campaigns, 0},
+        {"campaigns_by_owner", &s->campaigns_by_owner, 0},
     };
     int rc = mdb_dbi_open(txn, "meta", MDB_CREATE, &s->meta);
     if (rc == 0)

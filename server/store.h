@@ -74,6 +74,8 @@ struct store {
     MDB_dbi agenda_states;      /* subject + item id -> AgendaState (store_agenda_state.h) */
     MDB_dbi tasks;              /* task id (u64 BE) -> Task (store_task.h) */
     MDB_dbi tasks_by_client;    /* client id + task id -> empty: one client's tasks */
+    MDB_dbi campaigns;          /* campaign id (u64 BE) -> Campaign (store_campaign.h) */
+    MDB_dbi campaigns_by_owner; /* owner id + campaign id -> empty: one agent's campaigns */
     size_t map_size;
     pthread_rwlock_t resize_lock;
     _Atomic(MDB_txn *) idle_read; /* a reset read transaction, or NULL */

@@ -62,14 +62,14 @@ static int coupon_index(struct store *s, MDB_txn *txn, const Folio__Coupon *coup
     }
 
     /* The agenda shows a coupon about to expire only while it can still be
-     * used. */
+     * used: neither redeemed nor withdrawn. */
     struct store_agenda_key agenda = {
         .owner_id = coupon->owner_id,
         .kind = STORE_AGENDA_COUPON,
         .date = calendar_text_key(coupon->valid_until),
     };
     memcpy(agenda.code, coupon->code, coupon_code_len(coupon->code));
-    if (add && coupon->redeemed_at[0] == '\0')
+    if (add && coupon->redeemed_at[0] == '\0' && coupon->withdrawn_at[0] == '\0')
         return store_agenda_put(s, txn, &agenda, NULL, 0);
     return add ? 0 : store_agenda_delete(s, txn, &agenda);
 }

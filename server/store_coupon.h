@@ -1,6 +1,6 @@
 /* store_coupon.h - coupons, keyed by code, with an index per owner and per
  * client. store_coupon_put keeps both indexes and the COUPON agenda entry
- * (present until redeemed) in step. */
+ * (present until redeemed or withdrawn) in step. */
 #ifndef FOLIO_STORE_COUPON_H
 #define FOLIO_STORE_COUPON_H
 

@@ -1,9 +1,9 @@
 /* transfer_bundle.c - see transfer_bundle.h.
  *
  * A bundle lists each client followed by its timeline (oldest first), its
- * offers and its coupons, then the agent's card. Owner ids mean nothing at
- * another firm, so they travel as 0 and a coupon carries its partner's name
- * instead of the partner's id. Memory stays bounded by one record at a time:
+ * offers and its coupons, then the agent's card. Owner and campaign ids
+ * mean nothing at another firm, so they travel as 0 and a coupon carries
+ * its partner's name instead of the partner's id. Memory stays bounded by one record at a time:
  * every record is read into a scratch arena dropped right after it. */
 #include "transfer_bundle.h"
 
@@ -237,6 +237,7 @@ static int transfer_read_offer(struct transfer_walk *walk, const uint8_t *key, s
         return rc;
     offer->id = 0;
     offer->owner_id = 0;
+    offer->campaign_id = 0;
     offer->agent = NULL;
     offer->client_name = (char *)"";
     rec->item_case = FOLIO__BUNDLE_RECORD__ITEM_OFFER;
@@ -280,6 +281,7 @@ static int transfer_read_coupon(struct transfer_walk *walk, const uint8_t *key, 
         return rc;
     coupon->partner_id = 0;
     coupon->owner_id = 0;
+    coupon->campaign_id = 0;
     coupon->client_name = (char *)"";
     rec->item_case = FOLIO__BUNDLE_RECORD__ITEM_COUPON;
     rec->coupon = coupon;
@@ -610,6 +612,9 @@ static int transfer_shape_offer(struct transfer_shape *sh, Folio__Offer *offer)
     offer->client_id = sh->client_text;
     offer->agent = NULL;
     offer->client_name = (char *)"";
+    /* Campaigns stay at their firm, and coupons get fresh codes here. */
+    offer->campaign_id = 0;
+    offer->coupon_code = (char *)"";
     const char *why = offer_validate_stored(offer);
     if (why != NULL)
         return transfer_refuse(sh, FOLIO__CODE__INVALID_ARGUMENT,
@@ -647,6 +652,7 @@ static int transfer_shape_coupon(struct transfer_shape *sh, Folio__Coupon *coupo
     coupon->code = (char *)"";
     coupon->owner_id = sh->rules->agent_id;
     coupon->partner_id = 0;
+    coupon->campaign_id = 0;
     coupon->client_id = sh->client_text;
     coupon->client_name = (char *)"";
     return 0;

@@ -194,6 +194,20 @@ j "holding end" holding end "$holding" --date 2026-03-02 --reason replaced
 json_check "holding end: ended, replaced" "$OUT" \
   'd["holding"]["status"] == "ended" and d["holding"]["end_reason"] == "replaced"'
 j "coupon redeem" coupon redeem "$code" --date 2026-03-02
+C=(--title "Savings at 5 %" --valid-from 2026-03-02 --valid-until 2026-03-31 --channel email
+  --city Lima --date 2026-03-02)
+j "campaign create --dry-run" campaign create "Spring" "${C[@]}" --dry-run
+j "campaign create" campaign create "Spring" "${C[@]}" --coupon-partner "$partner" \
+  --discount "2x1 tickets"
+campaign=$(json_get "$OUT" 'd["campaign"]["id"]')
+j "campaign list" campaign list
+j "campaign show" campaign show "$campaign" --date 2026-03-02
+j "campaign cancel" campaign cancel "$campaign" --date 2026-03-02
+j "offer withdraw" offer withdraw "$offer" --date 2026-03-02
+j "coupon issue (to withdraw)" coupon issue "$ana" --partner "$partner" --discount "popcorn" \
+  --valid-until 2026-04-30 --date 2026-03-02
+j "coupon withdraw" coupon withdraw "$(json_get "$OUT" 'd["coupon"]["code"]')" --date 2026-03-02
+j "agenda --format ics" agenda --date 2026-03-01 --days 30 --format ics --out "$tmp/agenda.ics"
 j "export" export --out "$tmp/alice.bundle"
 j "bundle verify" bundle verify "$tmp/alice.bundle"
 j "bundle show" bundle show "$tmp/alice.bundle"

@@ -1137,6 +1137,95 @@ static void build_coupon_redeem(struct authz_cell *c)
     snprintf(c->not_found, sizeof(c->not_found), "no coupon %s", code);
 }
 
+static void build_coupon_withdraw(struct authz_cell *c)
+{
+    char *code = cell_alloc(c, 32);
+    authz_issue_coupon(code);
+    Folio__CouponWithdraw *m = cell_alloc(c, sizeof(*m));
+    folio__coupon_withdraw__init(m);
+    m->code = code;
+    m->date = TODAY;
+    CELL_SET(c, m);
+    snprintf(c->not_found, sizeof(c->not_found), "no coupon %s", code);
+}
+
+/* A campaign (a dry run: it writes nothing) over the caller's own
+ * portfolio, all of it. */
+static void build_campaign_create(struct authz_cell *c)
+{
+    Folio__Campaign *campaign = cell_alloc(c, sizeof(*campaign));
+    folio__campaign__init(campaign);
+    campaign->name = "Authz";
+    campaign->title = "Savings plan";
+    campaign->valid_from = "2030-01-01";
+    campaign->valid_until = "2030-12-31";
+    campaign->channel = "email";
+    Folio__Segment *segment = cell_alloc(c, sizeof(*segment));
+    folio__segment__init(segment);
+    Folio__CampaignCreate *m = cell_alloc(c, sizeof(*m));
+    folio__campaign_create__init(m);
+    m->campaign = campaign;
+    m->segment = segment;
+    m->dry_run = true;
+    m->date = TODAY;
+    CELL_SET(c, m);
+}
+
+/* A campaign of the owner's, reaching the owner's client alone. */
+static uint64_t authz_add_campaign(void)
+{
+    Folio__Campaign campaign = FOLIO__CAMPAIGN__INIT;
+    campaign.name = "Authz";
+    campaign.title = "Savings plan";
+    campaign.valid_from = "2030-01-01";
+    campaign.valid_until = "2030-12-31";
+    campaign.channel = "email";
+    Folio__Segment segment = FOLIO__SEGMENT__INIT;
+    segment.tag = "authz-campaign";
+    char *tags[] = {"authz-campaign"};
+    Folio__ClientUpdate update = FOLIO__CLIENT_UPDATE__INIT;
+    update.id = fx.client_id;
+    update.add_tags = tags;
+    update.n_add_tags = 1;
+    struct folio_error err = {0};
+    folio_response_free(harness_ok(folio_client_update_op(fx.conn[AS_OWNER], &update, &err), &err));
+    Folio__CampaignCreate op = FOLIO__CAMPAIGN_CREATE__INIT;
+    op.campaign = &campaign;
+    op.segment = &segment;
+    op.date = TODAY;
+    Folio__Response *r = harness_ok(folio_campaign_create(fx.conn[AS_OWNER], &op, &err), &err);
+    uint64_t id = r->campaign_result->campaign->id;
+    folio_response_free(r);
+    return id;
+}
+
+static void build_campaign_list(struct authz_cell *c)
+{
+    Folio__CampaignList *m = cell_alloc(c, sizeof(*m));
+    folio__campaign_list__init(m);
+    CELL_SET(c, m);
+}
+
+static void build_campaign_show(struct authz_cell *c)
+{
+    Folio__CampaignShow *m = cell_alloc(c, sizeof(*m));
+    folio__campaign_show__init(m);
+    m->id = authz_add_campaign();
+    m->date = TODAY;
+    CELL_SET(c, m);
+    snprintf(c->not_found, sizeof(c->not_found), "no campaign %llu", (unsigned long long)m->id);
+}
+
+static void build_campaign_cancel(struct authz_cell *c)
+{
+    Folio__CampaignCancel *m = cell_alloc(c, sizeof(*m));
+    folio__campaign_cancel__init(m);
+    m->id = authz_add_campaign();
+    m->date = TODAY;
+    CELL_SET(c, m);
+    snprintf(c->not_found, sizeof(c->not_found), "no campaign %llu", (unsigned long long)m->id);
+}
+
 static void build_profile_set(struct authz_cell *c)
 {
     Folio__AgentCard *card = cell_alloc(c, sizeof(*card));
@@ -1705,6 +1794,19 @@ static const struct authz_row authz_rows[] = {
      SHOWS_CLIENT | SHOWS_COUPON},
     {"coupon_redeem", NULL, build_coupon_redeem,
      {OK, NOTFOUND, NOTFOUND, NOTFOUND, NOTFOUND, UNAUTH, UNAUTH, UNAUTH}, 0, SHOWS_CLIENT},
+    {"coupon_withdraw", NULL, build_coupon_withdraw,
+     {OK, NOTFOUND, NOTFOUND, NOTFOUND, NOTFOUND, UNAUTH, UNAUTH, UNAUTH}, 0, SHOWS_CLIENT},
+    /* Agents make campaigns of their own clients (a dry run here); admins
+     * keep no clients. */
+    {"campaign_create", NULL, build_campaign_create,
+     {OK, OK, DENIED, DENIED, DENIED, UNAUTH, UNAUTH, UNAUTH}, 0, SHOWS_CLIENT},
+    /* Everyone lists its own campaigns: none of them the owner's. */
+    {"campaign_list", NULL, build_campaign_list,
+     {OK, OK, OK, OK, OK, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
+    {"campaign_show", NULL, build_campaign_show,
+     {OK, NOTFOUND, NOTFOUND, NOTFOUND, NOTFOUND, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
+    {"campaign_cancel", NULL, build_campaign_cancel,
+     {OK, NOTFOUND, NOTFOUND, NOTFOUND, NOTFOUND, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
     /* Everyone keeps a card of its own. */
     {"profile_set", NULL, build_profile_set,
      {OK, OK, OK, OK, OK, UNAUTH, UNAUTH, UNAUTH}, 0, 0},

@@ -1,0 +1,25 @@
+/* store_campaign.h - campaigns, keyed by id, with an index per owner.
+ * store_campaign_put is the one writer of the record and its index. A
+ * campaign's offers and coupons live in their own tables (store_offer.h,
+ * store_coupon.h); the campaign keeps their ids. */
+#ifndef FOLIO_STORE_CAMPAIGN_H
+#define FOLIO_STORE_CAMPAIGN_H
+
+#include <stdbool.h>
+
+#include "folio.pb-c.h"
+#include "store.h"
+
+/* Assigns campaign->id when it is 0; replaces the record otherwise (its
+ * owner never changes). Reply-only fields are not stored. */
+int store_campaign_put(struct store *s, MDB_txn *txn, Folio__Campaign *campaign);
+/* MDB_NOTFOUND when there is no such campaign. */
+int store_campaign_get(struct store *s, MDB_txn *txn, uint64_t id, struct arena *arena,
+                       Folio__Campaign **out);
+/* Up to limit of owner's campaigns with id > after, in id order, into an
+ * arena array; *more says whether another follows. */
+int store_campaign_list(struct store *s, MDB_txn *txn, uint64_t owner_id, uint64_t after,
+                        size_t limit, struct arena *arena, Folio__Campaign ***out, size_t *count,
+                        bool *more);
+
+#endif
