@@ -61,10 +61,13 @@ enum bench_op {
     OP_LIST,
     OP_CONNECT,
     OP_FIND,
+    OP_BOOK,
+    OP_REPORT,
 };
 
-static const char *const bench_op_names[] = {"read",  "update", "add",  "agenda",  "segment",
-                                             "login", "mixed",  "list", "connect", "find"};
+static const char *const bench_op_names[] = {"read",    "update", "add",   "agenda",
+                                             "segment", "login",  "mixed", "list",
+                                             "connect", "find",   "book",  "report"};
 
 struct bench_options {
     const char *server;
@@ -80,6 +83,7 @@ struct bench_options {
     bool json;
     char date[16];
     unsigned days; /* --op agenda: the horizon */
+    bool firm;     /* --op book, report: the whole firm's (a firm-admin's --user) */
 };
 
 enum bench_phase {
@@ -173,6 +177,9 @@ static void bench_usage(FILE *to)
           "               its cost is what it finds, so measure it on the portfolio\n"
           "               size of interest (tools/bench: a 10,000-client agent in a\n"
           "               million-client firm)\n"
+          "      book     BookQuery: U's book of business (--firm: the whole firm's)\n"
+          "      report   ReportQuery: the book and the portfolio in numbers, as\n"
+          "               folio report asks for them (--firm: the whole firm's)\n"
           "  --connections N     connections, 1 to 20000 (default 1); the open-file soft\n"
           "                      limit is raised to the hard limit when N needs it;\n"
           "                      foliod serves 1024 unless given --max-connections\n"
@@ -186,6 +193,7 @@ static void bench_usage(FILE *to)
           "                      pipeline is full (default: closed loop)\n"
           "  --date YYYY-MM-DD   the agenda's first day (default: today, UTC)\n"
           "  --days N            the agenda's horizon, 1-366 days (default 7)\n"
+          "  --firm              book, report: the whole firm (U must be a firm-admin)\n"
           "  --json              print one JSON object instead of lines of text\n"
           "  --help              print this and exit\n"
           "\n"
@@ -238,6 +246,7 @@ static void bench_parse_args(int argc, char **argv, struct bench_options *o)
         OPT_JSON,
         OPT_DATE,
         OPT_DAYS,
+        OPT_FIRM,
         OPT_CA,
         OPT_PLAINTEXT,
         OPT_HELP
@@ -255,6 +264,7 @@ static void bench_parse_args(int argc, char **argv, struct bench_options *o)
         {"json", no_argument, NULL, OPT_JSON},
         {"date", required_argument, NULL, OPT_DATE},
         {"days", required_argument, NULL, OPT_DAYS},
+        {"firm", no_argument, NULL, OPT_FIRM},
         {"ca", required_argument, NULL, OPT_CA},
         {"plaintext", no_argument, NULL, OPT_PLAINTEXT},
         {"help", no_argument, NULL, OPT_HELP},
@@ -286,8 +296,11 @@ static void bench_parse_args(int argc, char **argv, struct bench_options *o)
                 }
             if (!have_op)
                 bench_cli_usage_error("--op is one of read, update, add, agenda, segment, login, "
-                                      "mixed, list, connect, find; not %s",
+                                      "mixed, list, connect, find, book, report; not %s",
                                       optarg);
+            break;
+        case OPT_FIRM:
+            o->firm = true;
             break;
         case OPT_CONNECTIONS:
             o->connections =
@@ -418,6 +431,8 @@ static void bench_send(struct bench_conn *c, uint64_t tag)
     Folio__Login login = FOLIO__LOGIN__INIT;
     Folio__ClientList list = FOLIO__CLIENT_LIST__INIT;
     Folio__ClientFind find = FOLIO__CLIENT_FIND__INIT;
+    Folio__BookQuery book = FOLIO__BOOK_QUERY__INIT;
+    Folio__ReportQuery report = FOLIO__REPORT_QUERY__INIT;
     char text[64];
     struct bench_data_client synth;
     char notes[512];
@@ -469,6 +484,16 @@ static void bench_send(struct bench_conn *c, uint64_t tag)
         find.text = text;
         find.limit = 100;
         envelope_init(&req, &find.base);
+        break;
+    case OP_BOOK:
+        book.firm = B.opt.firm;
+        book.date = B.opt.date;
+        envelope_init(&req, &book.base);
+        break;
+    case OP_REPORT:
+        report.firm = B.opt.firm;
+        report.date = B.opt.date;
+        envelope_init(&req, &report.base);
         break;
     case OP_MIXED:
     case OP_CONNECT: /* bench_dial's: nothing is sent */
