@@ -152,7 +152,8 @@ static const struct cli_opt client_history_opts[] = {
 
 static const struct cli_opt event_add_opts[] = {
     {"--currency", "CUR", "currency of an income event, ISO 4217", false, false},
-    {"--date", "DATE", "when it happened, YYYY-MM-DD (default: today, UTC)", false, false},
+    {"--date", "DATE", "when it happened, YYYY-MM-DD (default: today in your time zone)", false,
+     false},
     {"--note", "TEXT", "a note", false, false},
     {"--follow-up", "DATE", "contact events: follow up on DATE, YYYY-MM-DD (on the agenda then)",
      false, false},
@@ -181,7 +182,8 @@ static const struct cli_opt event_edit_opts[] = {
     {"--country", "CC", "clients in this country", false, false}, \
     {"--age-min", "N", "aged at least N", false, false}, \
     {"--age-max", "N", "aged at most N", false, false}, \
-    {"--date", "DATE", "count ages on DATE, YYYY-MM-DD (default: today, UTC)", false, false}, \
+    {"--date", "DATE", "count ages on DATE, YYYY-MM-DD (default: today where you are)", \
+     false, false}, \
     {"--marital", "STATUS", "single, married, partnered, divorced or widowed", false, false}, \
     {"--children-min", "N", "with at least N children", false, false}, \
     {"--household-size-min", "N", \
@@ -194,7 +196,8 @@ static const struct cli_opt event_edit_opts[] = {
     {"--purchased", "KIND", "who bought this kind of thing (vehicle, home, ...)", false, false}, \
     {"--tag", "TAG", "tagged TAG", false, false}, \
     {"--consent", "CHANNEL", "who consented to email, phone, sms or post", false, false}, \
-    {"--holds", "KIND", "with an active holding of this kind (auto, home, life...)", false, false}, \
+    {"--holds", "KIND", "with an active holding of this kind (auto, home, life...)", false, \
+     false}, \
     {"--lacks", "KIND", "without an active holding of this kind", false, false}, \
     {"--provider", "NAME", "with an active holding from this provider", false, false}, \
     {"--renews-before", "DATE", "with an active holding renewing before DATE", false, false}, \
@@ -210,7 +213,8 @@ static const struct cli_opt segment_opts[] = {
 };
 
 static const struct cli_opt agenda_opts[] = {
-    {"--date", "DATE", "the first day, YYYY-MM-DD (default: today, UTC)", false, false},
+    {"--date", "DATE", "the first day, YYYY-MM-DD (default: today in your time zone)", false,
+     false},
     {"--days", "N", "how many days, 1-366 (default: 7)", false, false},
     {"--state", "STATE",
      "open (default: open items, and snoozed ones from the day they come\n"
@@ -235,7 +239,7 @@ static const struct cli_opt agenda_opts[] = {
     {"--note", "TEXT", "a note, kept with the mark (done: also on the call recorded)", false,      \
      false},                                                                                       \
     {                                                                                              \
-        "--date", "DATE", "today, YYYY-MM-DD (default: the server's)", false, false                \
+        "--date", "DATE", "today, YYYY-MM-DD (default: yours, by your time zone)", false, false    \
     }
 
 static const struct cli_opt done_opts[] = {
@@ -319,13 +323,13 @@ static const struct cli_opt alert_add_opts[] = {
 };
 
 static const struct cli_opt alert_list_opts[] = {
-    {"--date", "DATE", "today, YYYY-MM-DD (default: the server's)", false, false},
+    {"--date", "DATE", "today, YYYY-MM-DD (default: yours, by your time zone)", false, false},
     {"--all", NULL, "also the alerts that ended or ran out", false, false},
     {NULL, NULL, NULL, false, false},
 };
 
 static const struct cli_opt date_opt[] = {
-    {"--date", "DATE", "today, YYYY-MM-DD (default: the server's)", false, false},
+    {"--date", "DATE", "today, YYYY-MM-DD (default: yours, by your time zone)", false, false},
     {NULL, NULL, NULL, false, false},
 };
 
@@ -413,8 +417,7 @@ static const struct cli_opt offer_add_opts[] = {
      "email, phone, sms or post, which the client must have consented to\n"
      "                      (default: the preferred channel, else the first consented)",
      false, false},
-    {"--date", "DATE", "today, YYYY-MM-DD, for the status shown (default: the server's)", false,
-     false},
+    {"--date", "DATE", "today, YYYY-MM-DD, for the status shown (default: yours)", false, false},
     {"--despite-alert", NULL,
      "offer it even though an alert where the client lives says to avoid\n"
      "                      the product (refused otherwise)",
@@ -426,7 +429,8 @@ static const struct cli_opt offer_list_opts[] = {
     {"--client", "ID", "only this client's offers", false, false},
     {"--status", "STATUS", "only proposed, sent, accepted, declined, expired or withdrawn ones",
      false, false},
-    {"--date", "DATE", "today, for expiry, YYYY-MM-DD (default: the server's)", false, false},
+    {"--date", "DATE", "today, for expiry, YYYY-MM-DD (default: yours, by your time zone)", false,
+     false},
     {"--limit", "N", "at most N offers (default: the server's, 100)", false, false},
     {"--after", "ID", "start after this offer id (the next page)", false, false},
     {NULL, NULL, NULL, false, false},
@@ -543,7 +547,7 @@ static const struct cli_opt coupon_issue_opts[] = {
     {"--partner", "ID", "the partner it is good at (folio partner list)", true, false},
     {"--discount", "TEXT", "the discount, e.g. \"20% off dinner\"", true, false},
     {"--valid-until", "DATE", "last valid day, YYYY-MM-DD", true, false},
-    {"--date", "DATE", "today, YYYY-MM-DD (default: the server's)", false, false},
+    {"--date", "DATE", "today, YYYY-MM-DD (default: yours, by your time zone)", false, false},
     {NULL, NULL, NULL, false, false},
 };
 

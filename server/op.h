@@ -238,8 +238,9 @@ int op_event_edit_write(struct request *req, MDB_txn *txn);
 int op_event_remove_write(struct request *req, MDB_txn *txn);
 int op_segment_read(struct request *req, MDB_txn *txn);
 /* The day a segment counts ages on: its date when it gives one (checked),
- * else the server's today. 0, or WRITER_ROLLBACK with the reply set. */
-int op_segment_today(struct request *req, const Folio__Segment *segment,
+ * else the actor's today (request_today). 0, or WRITER_ROLLBACK with the
+ * reply set. */
+int op_segment_today(struct request *req, MDB_txn *txn, const Folio__Segment *segment,
                      char today[CALENDAR_DATE_TEXT + 1]);
 /* Calls fn for each of the actor's clients that segment picks, by the
  * filters of folio segment (holdings included; segment_validate first), in

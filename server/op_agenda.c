@@ -779,15 +779,14 @@ static int agenda_holding(void *ctx, const struct store_agenda_key *key, const v
         char ref[24], about[48], premium[64] = "";
         agenda_holding_name(h, name, sizeof(name));
         if (h->premium_cents > 0)
-            snprintf(premium, sizeof(premium), ", %" PRId64 ".%02d %s a %s",
-                     h->premium_cents / 100, (int)(h->premium_cents % 100), h->currency,
-                     h->premium_period);
+            snprintf(premium, sizeof(premium), ", %" PRId64 ".%02d %s a %s", h->premium_cents / 100,
+                     (int)(h->premium_cents % 100), h->currency, h->premium_period);
         if (renewal)
             snprintf(title, sizeof(title), "renewal: %s renews on %s%s", name, h->renews_on,
                      premium);
         else
-            snprintf(title, sizeof(title), "win back: %s %s on %s%s", name, h->status,
-                     h->ends_on, premium);
+            snprintf(title, sizeof(title), "win back: %s %s on %s%s", name, h->status, h->ends_on,
+                     premium);
         snprintf(ref, sizeof(ref), "%" PRIu64, h->id);
         /* Its creation, not its id: a bundle gives holdings new ids. */
         snprintf(about, sizeof(about), "%" PRId64, h->created_at);
@@ -847,9 +846,9 @@ static int agenda_talking_points(struct agenda *ag, Folio__AgendaItem *item)
         if (strcmp(ev->kind, "life") == 0)
             points[k] = arena_printf(&req->arena, "%s: %s", ev->date, ev->what);
         else if (strcmp(ev->kind, "income") == 0)
-            points[k] = arena_printf(&req->arena, "%s: income %" PRId64 ".%02d %s", ev->date,
-                                     ev->amount_cents / 100, (int)(ev->amount_cents % 100),
-                                     ev->currency);
+            points[k] =
+                arena_printf(&req->arena, "%s: income %" PRId64 ".%02d %s", ev->date,
+                             ev->amount_cents / 100, (int)(ev->amount_cents % 100), ev->currency);
         else
             continue;
         if (points[k++] == NULL)
@@ -907,8 +906,8 @@ static int agenda_held_visit(void *ctx, const Folio__Holding *h)
     return 0;
 }
 
-static int agenda_client_holds(struct agenda_held *held, const uint8_t client[16],
-                               const char *kind, bool *holds)
+static int agenda_client_holds(struct agenda_held *held, const uint8_t client[16], const char *kind,
+                               bool *holds)
 {
     *holds = false;
     if (kind == NULL || kind[0] == '\0')
@@ -1357,8 +1356,8 @@ static int agenda_walk(struct agenda *ag)
              (rc = store_agenda_each(ag->store, txn, ag->owner_id, STORE_AGENDA_COUPON, from, to,
                                      agenda_coupon, ag)) == 0 &&
              (rc = store_agenda_each(ag->store, txn, ag->owner_id, STORE_AGENDA_RENEWAL, from,
-                                     calendar_key(ag->end + agenda_notice_days(ag)),
-                                     agenda_holding, ag)) == 0 &&
+                                     calendar_key(ag->end + agenda_notice_days(ag)), agenda_holding,
+                                     ag)) == 0 &&
              (rc = store_agenda_each(ag->store, txn, ag->owner_id, STORE_AGENDA_LAPSE,
                                      open ? calendar_key(ag->start - AGENDA_WIN_BACK_DAYS) : from,
                                      to, agenda_holding, ag)) == 0 &&

@@ -98,7 +98,7 @@ static int op_campaign_walk(struct request *req, MDB_txn *txn, const Folio__Camp
     *plan = (struct op_campaign_plan){.req = req, .campaign = campaign};
     campaign_offer(campaign, &plan->offer);
     char ages_on[CALENDAR_DATE_TEXT + 1];
-    int rc = op_segment_today(req, campaign->segment, ages_on);
+    int rc = op_segment_today(req, txn, campaign->segment, ages_on);
     if (rc != 0)
         return rc;
     if ((rc = op_offer_alerts_read(req, txn, &req->arena, &plan->offer, today, &plan->in_force)) !=
@@ -227,7 +227,7 @@ int op_campaign_create_read(struct request *req, MDB_txn *txn)
     Folio__Campaign *campaign = NULL;
     Folio__Partner *partner = NULL;
     int rc;
-    if ((rc = request_dates(req, req->msg->campaign_create->date, today, label)) != 0 ||
+    if ((rc = request_dates(req, txn, req->msg->campaign_create->date, today, label)) != 0 ||
         (rc = op_campaign_asked(req, txn, today, &campaign, &partner)) != 0)
         return rc;
     if (!req->msg->campaign_create->dry_run)
@@ -280,7 +280,7 @@ int op_campaign_create_write(struct request *req, MDB_txn *txn)
     Folio__Partner *partner = NULL;
     struct op_campaign_plan plan;
     int rc;
-    if ((rc = request_dates(req, req->msg->campaign_create->date, today, label_text)) != 0 ||
+    if ((rc = request_dates(req, txn, req->msg->campaign_create->date, today, label_text)) != 0 ||
         (rc = op_campaign_asked(req, txn, today, &campaign, &partner)) != 0 ||
         (rc = op_campaign_walk(req, txn, campaign, today, &plan)) != 0)
         return rc;
@@ -482,7 +482,7 @@ int op_campaign_cancel_write(struct request *req, MDB_txn *txn)
     char today[CALENDAR_DATE_TEXT + 1], label_text[CALENDAR_DATE_TEXT + 1];
     Folio__Campaign *campaign = NULL;
     int rc;
-    if ((rc = request_dates(req, ask->date, today, label_text)) != 0 ||
+    if ((rc = request_dates(req, txn, ask->date, today, label_text)) != 0 ||
         (rc = op_campaign_get(req, txn, ask->id, &campaign)) != 0)
         return rc;
     if (strcmp(campaign->status, "cancelled") == 0)

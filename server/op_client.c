@@ -778,12 +778,12 @@ static int op_segment_pick_visit(void *ctx, const uint8_t id[STORE_CLIENT_ID_BYT
     return pick->fn(pick->ctx, id, client);
 }
 
-int op_segment_today(struct request *req, const Folio__Segment *segment,
+int op_segment_today(struct request *req, MDB_txn *txn, const Folio__Segment *segment,
                      char today[CALENDAR_DATE_TEXT + 1])
 {
     if (segment->date[0] == '\0') {
-        calendar_today(req->now, today);
-        return 0;
+        int rc = request_today(req, txn, today);
+        return rc != 0 ? request_store_error(req, rc, "read the time zone") : 0;
     }
     int y, m, d;
     if (strlen(segment->date) != CALENDAR_DATE_TEXT ||
@@ -871,7 +871,7 @@ int op_segment_read(struct request *req, MDB_txn *txn)
     if (has_after && (rc = request_client_id(req, "after", segment->after, after)) != 0)
         return rc;
     char today[CALENDAR_DATE_TEXT + 1];
-    if ((rc = op_segment_today(req, segment, today)) != 0)
+    if ((rc = op_segment_today(req, txn, segment, today)) != 0)
         return rc;
     struct op_segment_walk walk = {
         .req = req,

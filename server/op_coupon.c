@@ -34,10 +34,11 @@
 /* The server's today, which decides validity and expiry, and the date the
  * change is labelled with (the request's `date`, never after today); in
  * the arena, since the stored coupon may point at them. */
-static int op_coupon_dates(struct request *req, const char *date, char **today, char **label)
+static int op_coupon_dates(struct request *req, MDB_txn *txn, const char *date, char **today,
+                           char **label)
 {
     char server_today[CALENDAR_DATE_TEXT + 1], given[CALENDAR_DATE_TEXT + 1];
-    int rc = request_dates(req, date, server_today, given);
+    int rc = request_dates(req, txn, date, server_today, given);
     if (rc != 0)
         return rc;
     if ((*today = arena_strdup(&req->arena, server_today)) == NULL ||
@@ -180,7 +181,7 @@ int op_coupon_issue_write(struct request *req, MDB_txn *txn)
     int rc;
     Folio__CouponIssue *ask = req->msg->coupon_issue;
     char *today, *label;
-    if ((rc = op_coupon_dates(req, ask->date, &today, &label)) != 0)
+    if ((rc = op_coupon_dates(req, txn, ask->date, &today, &label)) != 0)
         return rc;
     Folio__Coupon empty = FOLIO__COUPON__INIT;
     const Folio__Coupon *given = ask->coupon != NULL ? ask->coupon : &empty;
@@ -290,7 +291,7 @@ int op_coupon_redeem_write(struct request *req, MDB_txn *txn)
     /* Expiry goes by the server's today; the request's date only says
      * when the client used the coupon. */
     char *today, *label;
-    int rc = op_coupon_dates(req, ask->date, &today, &label);
+    int rc = op_coupon_dates(req, txn, ask->date, &today, &label);
     if (rc != 0)
         return rc;
     struct store *store = &req->server->store;
@@ -344,7 +345,7 @@ int op_coupon_withdraw_write(struct request *req, MDB_txn *txn)
 {
     Folio__CouponWithdraw *ask = req->msg->coupon_withdraw;
     char *today, *label;
-    int rc = op_coupon_dates(req, ask->date, &today, &label);
+    int rc = op_coupon_dates(req, txn, ask->date, &today, &label);
     if (rc != 0)
         return rc;
     Folio__Coupon *coupon;

@@ -179,7 +179,7 @@ int op_offer_add_write(struct request *req, MDB_txn *txn)
                                                              : FOLIO__CODE__FAILED_PRECONDITION,
                             "%s", why);
     char today[CALENDAR_DATE_TEXT + 1], label[CALENDAR_DATE_TEXT + 1];
-    if ((rc = request_dates(req, req->msg->offer_add->date, today, label)) != 0 ||
+    if ((rc = request_dates(req, txn, req->msg->offer_add->date, today, label)) != 0 ||
         (rc = op_offer_alert_check(req, txn, client_id, offer, today)) != 0)
         return rc;
     offer->id = 0;
@@ -341,7 +341,7 @@ int op_offer_set_write(struct request *req, MDB_txn *txn)
     /* Whether the offer has expired is the server's call; the request's
      * date only says when the client answered. */
     char today[CALENDAR_DATE_TEXT + 1], label[CALENDAR_DATE_TEXT + 1];
-    int rc = request_dates(req, ask->date, today, label);
+    int rc = request_dates(req, txn, ask->date, today, label);
     if (rc != 0)
         return rc;
     Folio__Offer *offer = NULL;

@@ -61,10 +61,12 @@ int request_store_error(struct request *req, int rc, const char *what)
     return WRITER_ROLLBACK;
 }
 
-int request_dates(struct request *req, const char *date, char today[CALENDAR_DATE_TEXT + 1],
-                  char label[CALENDAR_DATE_TEXT + 1])
+int request_dates(struct request *req, MDB_txn *txn, const char *date,
+                  char today[CALENDAR_DATE_TEXT + 1], char label[CALENDAR_DATE_TEXT + 1])
 {
-    calendar_today(req->now, today);
+    int rc = request_today(req, txn, today);
+    if (rc != 0)
+        return request_store_error(req, rc, "read the time zone");
     if (date == NULL || date[0] == '\0') {
         memcpy(label, today, CALENDAR_DATE_TEXT + 1);
         return 0;
@@ -73,7 +75,7 @@ int request_dates(struct request *req, const char *date, char today[CALENDAR_DAT
         return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "date: not a date (YYYY-MM-DD)");
     if (strcmp(date, today) > 0)
         return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,
-                            "date: %s is after the server's today (%s); a date says when "
+                            "date: %s is after today (%s, in your time zone); a date says when "
                             "something happened",
                             date, today);
     memcpy(label, date, CALENDAR_DATE_TEXT + 1);

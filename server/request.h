@@ -105,17 +105,17 @@ int request_oom(struct request *req);
  * map and replay; anything else becomes INTERNAL or UNAVAILABLE. */
 int request_store_error(struct request *req, int rc, const char *what);
 
-/* today: the server's date (calendar_today of req->now); label: the
- * request's date (may be NULL or ""), else today. Rules (expiry, validity)
- * go by today alone: a client's date only says when something happened,
- * so one that is not a date, or is after today, is refused. Returns 0, or
- * WRITER_ROLLBACK with the reply set. */
 /* Today for the actor: the date in its card's time zone, else the firm's
  * (the calendar's), else UTC (time_zone.h). 0, or a store error. */
 int request_today(struct request *req, MDB_txn *txn, char out[CALENDAR_DATE_TEXT + 1]);
 
-int request_dates(struct request *req, const char *date, char today[CALENDAR_DATE_TEXT + 1],
-                  char label[CALENDAR_DATE_TEXT + 1]);
+/* today: the actor's today (request_today), the server's decision; label:
+ * the request's date (may be NULL or ""), else today. Rules (expiry,
+ * validity) go by today alone: a client's date only says when something
+ * happened, so one that is not a date, or is after today, is refused.
+ * Returns 0, or WRITER_ROLLBACK with the reply set. */
+int request_dates(struct request *req, MDB_txn *txn, const char *date,
+                  char today[CALENDAR_DATE_TEXT + 1], char label[CALENDAR_DATE_TEXT + 1]);
 
 /* The day a listing is about: the request's date when it gives one, else
  * the server's today. It decides nothing (a listing only shows things as

@@ -403,7 +403,7 @@ Test(offers_own, expiry_goes_by_the_server_date)
      * is refused. */
     at("2030-03-31 18:00:00");
     assert_refused(offer_set(alice, id, "sent", "2030-04-01", &err), &err,
-                   FOLIO__CODE__INVALID_ARGUMENT, "after the server's today (2030-03-31)");
+                   FOLIO__CODE__INVALID_ARGUMENT, "after today (2030-03-31");
     r = harness_ok(offer_set(alice, id, "sent", "", &err), &err);
     cr_assert_str_eq(r->offer->status, "sent");
     folio_response_free(r);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # zone_cli_test.sh - time zones end to end: foliod init --time-zone, admin
 # calendar set --time-zone, profile set --time-zone, and "today" on the
-# agenda and on events in the zone's date, not UTC's.
+# agenda, on events, for segment ages and for offer dates in the zone's
+# date, not UTC's.
 #
 # Needs FOLIOD and FOLIO (paths of the built binaries; ctest sets them).
 # Starts its own foliod on an ephemeral loopback port at a fixed clock,
@@ -52,6 +53,17 @@ json_check "she turns 40 on the 4th, Lima's tomorrow" "$OUT" '
 run "" "$FOLIO" --json event add "$ana" contact call
 expect "a contact without --date" 0
 json_check "is dated Lima's today" "$OUT" 'd["event"]["date"] == "2030-06-03"'
+run "" "$FOLIO" --json segment --age-min 40
+json_check "ages are counted on Lima's today: Ana is still 39" "$OUT" 'd["total"] == 0'
+run "" "$FOLIO" --json client add --name "Bea Oferta" --email bea@example.pe --consent email
+bea=$(json_get "$OUT" 'd["client"]["id"]')
+run "" "$FOLIO" --json offer add "$bea" --title "Home loan" --valid-from 2030-06-01 \
+  --valid-until 2030-06-30 --date 2030-06-04
+expect "an offer dated UTC's today, Lima's tomorrow, is refused" 2
+json_check "saying whose today" "$ERR" '"in your time zone" in d["error"]["message"]'
+run "" "$FOLIO" --json offer add "$bea" --title "Home loan" --valid-from 2030-06-01 \
+  --valid-until 2030-06-30
+expect "an offer on Lima's today" 0
 
 # ---------------------------------------------------------------- the agent's own zone
 
@@ -61,6 +73,8 @@ json_check "the card has the zone" "$OUT" 'd["profile"]["time_zone"] == "Asia/To
 run "" "$FOLIO" --json agenda --days 1 --kind birthday
 json_check "13:30 in Tokyo: the 4th, her birthday today" "$OUT" '
 d["date"] == "2030-06-04" and [i["age"] for i in d["items"]] == [40]'
+run "" "$FOLIO" --json segment --age-min 40
+json_check "and she is 40 in Tokyo's segment" "$OUT" 'd["total"] == 1'
 run "" "$FOLIO" --json profile set --time-zone Nowhere/City
 expect "a zone the database lacks is refused" 2
 json_check "naming --time-zone" "$ERR" '"--time-zone" in d["error"]["message"]'
