@@ -82,7 +82,7 @@ class Server:
         subprocess.run([self.replay, path], check=True, env=env, stdout=subprocess.DEVNULL)
         with open(replies, "rb") as f:
             got = folio_wire.responses(pb, f.read())
-        return got[2:] if first & 3 else got  # the harness's own Hello and Login
+        return got[2:] if first & 3 else got  # the harness's own Hello and Authenticate
 
 
 def scenario(server, first, steps):
