@@ -388,7 +388,9 @@ bool csv_headers_find(const char *header, struct csv_header *out)
     h[n] = '\0';
     for (size_t i = 0; i < sizeof(csv_headers_table) / sizeof(csv_headers_table[0]); i++) {
         const struct csv_headers_entry *e = &csv_headers_table[i];
-        if (strcmp(h, e->header) == 0) {
+        /* The first letter first: a file's header row may hold hundreds
+         * of names, each looked up here. */
+        if (e->header[0] == h[0] && strcmp(h, e->header) == 0) {
             *out = (struct csv_header){e->target, e->phone_type, e->slot, 0};
             return true;
         }
