@@ -187,12 +187,28 @@ char csv_file_delimiter(const char *data, size_t len)
     unsigned lines = 0;
     for (size_t i = 0; i < len && i < 16384 && lines < 8; i++) {
         char c = data[i];
-        if (c == '"')
+        if (c == '"') {
             quoted = !quoted;
-        else if (c == '\n' && !quoted)
+            continue;
+        }
+        if (quoted)
+            continue;
+        switch (c) {
+        case '\n':
             lines++;
-        for (size_t k = 0; k < 3 && !quoted; k++)
-            counts[k] += c == delims[k];
+            break;
+        case ',':
+            counts[0]++;
+            break;
+        case ';':
+            counts[1]++;
+            break;
+        case '\t':
+            counts[2]++;
+            break;
+        default:
+            break;
+        }
     }
     size_t best = 0;
     for (size_t k = 1; k < 3; k++)
