@@ -15,11 +15,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define CSV_FILE_BUF_INITIAL 4096 /* bytes of the row buffer at first */
+
 struct csv_file_reader {
     csv_file_row_fn fn;
     void *ctx;
     char *buf; /* the row's fields, each NUL-terminated */
-    size_t used;
+    size_t used, cap;
     size_t offsets[CSV_FILE_FIELDS_MAX];
     size_t n;
     uint32_t line;     /* the line the next byte is on */
@@ -86,6 +88,24 @@ bool csv_file_utf8_valid(const char *s, size_t len)
     return true;
 }
 
+/* The row buffer starts small and doubles, up to CSV_FILE_ROW_MAX: most
+ * rows are short, and a buffer of the largest row for every file read is a
+ * quarter of a megabyte to map, touch and unmap each time. */
+static int csv_file_grow(struct csv_file_reader *r, size_t need)
+{
+    size_t cap = r->cap > 0 ? r->cap : CSV_FILE_BUF_INITIAL;
+    while (cap < need)
+        cap *= 2;
+    if (cap > CSV_FILE_ROW_MAX)
+        cap = CSV_FILE_ROW_MAX;
+    char *grown = realloc(r->buf, cap);
+    if (grown == NULL)
+        return -1;
+    r->buf = grown;
+    r->cap = cap;
+    return 0;
+}
+
 static void csv_file_field(void *data, size_t len, void *arg)
 {
     struct csv_file_reader *r = arg;
@@ -116,6 +136,10 @@ static void csv_file_field(void *data, size_t len, void *arg)
     }
     if (!csv_file_utf8_valid(s, len)) {
         csv_file_fail(r, "field %zu is not valid UTF-8", r->n + 1);
+        return;
+    }
+    if (r->used + len + 1 > r->cap && csv_file_grow(r, r->used + len + 1) != 0) {
+        csv_file_fail(r, "out of memory");
         return;
     }
     memcpy(r->buf + r->used, s, len);
@@ -163,12 +187,28 @@ char csv_file_delimiter(const char *data, size_t len)
     unsigned lines = 0;
     for (size_t i = 0; i < len && i < 16384 && lines < 8; i++) {
         char c = data[i];
-        if (c == '"')
+        if (c == '"') {
             quoted = !quoted;
-        else if (c == '\n' && !quoted)
+            continue;
+        }
+        if (quoted)
+            continue;
+        switch (c) {
+        case '\n':
             lines++;
-        for (size_t k = 0; k < 3 && !quoted; k++)
-            counts[k] += c == delims[k];
+            break;
+        case ',':
+            counts[0]++;
+            break;
+        case ';':
+            counts[1]++;
+            break;
+        case '\t':
+            counts[2]++;
+            break;
+        default:
+            break;
+        }
     }
     size_t best = 0;
     for (size_t k = 1; k < 3; k++)
@@ -189,9 +229,9 @@ int csv_file_read_delim(const char *data, size_t len, char delim, csv_file_row_f
     struct csv_file_reader r = {.fn = fn, .ctx = ctx, .line = 1, .err = err, .err_size = err_size};
     if (err_size > 0)
         err[0] = '\0';
-    r.buf = malloc(CSV_FILE_ROW_MAX);
     struct csv_parser p;
-    if (r.buf == NULL || csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
+    if (csv_file_grow(&r, CSV_FILE_BUF_INITIAL) != 0 ||
+        csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
         free(r.buf);
         snprintf(err, err_size, "out of memory");
         return -1;

@@ -6,7 +6,10 @@
  * Value", "Address 1 - Postal Code"), which no table could list. */
 #include "csv_headers.h"
 
+#include <limits.h>
+#include <pthread.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -327,6 +330,29 @@ static const struct csv_headers_entry csv_headers_table[] = {
 #undef P
 #undef A
 
+#define CSV_HEADERS_COUNT (sizeof(csv_headers_table) / sizeof(csv_headers_table[0]))
+_Static_assert(CSV_HEADERS_COUNT <= UINT16_MAX, "csv_headers_order holds 16-bit indices");
+
+/* The table's entries by their first byte, in table order within a byte: a
+ * file's header row may hold hundreds of names, each looked up here, and a
+ * name is compared only with the entries it could be. Made once, by
+ * whichever thread looks first. */
+static uint16_t csv_headers_order[CSV_HEADERS_COUNT];
+static uint16_t csv_headers_start[UCHAR_MAX + 2]; /* byte b: order[start[b]..start[b + 1]) */
+static pthread_once_t csv_headers_once = PTHREAD_ONCE_INIT;
+
+static void csv_headers_index(void)
+{
+    uint16_t next[UCHAR_MAX + 1] = {0};
+    for (size_t i = 0; i < CSV_HEADERS_COUNT; i++)
+        csv_headers_start[(unsigned char)csv_headers_table[i].header[0] + 1]++;
+    for (size_t b = 1; b < UCHAR_MAX + 2; b++)
+        csv_headers_start[b] = (uint16_t)(csv_headers_start[b] + csv_headers_start[b - 1]);
+    memcpy(next, csv_headers_start, sizeof(next));
+    for (size_t i = 0; i < CSV_HEADERS_COUNT; i++)
+        csv_headers_order[next[(unsigned char)csv_headers_table[i].header[0]]++] = (uint16_t)i;
+}
+
 /* Google's numbered headers: "<kind> <n> - <part>". */
 static bool csv_headers_google(const char *h, struct csv_header *out)
 {
@@ -386,8 +412,10 @@ bool csv_headers_find(const char *header, struct csv_header *out)
     for (size_t i = 0; i < n; i++)
         h[i] = header[i] >= 'A' && header[i] <= 'Z' ? (char)(header[i] - 'A' + 'a') : header[i];
     h[n] = '\0';
-    for (size_t i = 0; i < sizeof(csv_headers_table) / sizeof(csv_headers_table[0]); i++) {
-        const struct csv_headers_entry *e = &csv_headers_table[i];
+    pthread_once(&csv_headers_once, csv_headers_index);
+    unsigned char first = (unsigned char)h[0];
+    for (size_t k = csv_headers_start[first]; k < csv_headers_start[first + 1]; k++) {
+        const struct csv_headers_entry *e = &csv_headers_table[csv_headers_order[k]];
         if (strcmp(h, e->header) == 0) {
             *out = (struct csv_header){e->target, e->phone_type, e->slot, 0};
             return true;

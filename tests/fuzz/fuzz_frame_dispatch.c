@@ -3,22 +3,32 @@
  * back-pressure of connection.c, every stage of dispatch.c and the op
  * handlers, against a real store, writer thread and password hasher.
  *
- * Each input is served by a server of its own, made by server_open as
- * foliod's is (server.h), from a fresh copy of a firm made once per
- * process, so nothing an input changes is seen by the next; and the random
- * source starts over once the server is open, so an input replays the same
- * way. In place of server_serve, the server listens on a Unix socket rather
- * than TCP (no network is involved, and connection_accept runs unchanged)
- * and serves without TLS, and the harness runs the loop.
+ * One server serves every input, opened once by server_open as foliod's is
+ * (server.h), with its writer thread, its pool and its loop kept from one
+ * input to the next, so that an input costs what its requests cost and not
+ * a server's start. What an input changes is undone before the next: when
+ * the writer committed anything, every table of the store is emptied and
+ * given back the records it held once the firm was made
+ * (fuzz_store_image.h), in one write transaction, and files the input left
+ * in the data directory (a backup) are removed; the login throttle (after
+ * a Login), the counters and the random source start over for every input,
+ * so an input replays the same way. In place of server_serve, the server
+ * listens on a Unix socket rather than TCP (no network is involved, and
+ * connection_accept runs unchanged) and serves without TLS, and the
+ * harness runs the loop.
  *
  * The firm is made by firm_init, then given, through a connection of the
  * harness's own, an office "Main" with an office-admin "manager" and two
  * agents, "agent" and "agent2" (every password FUZZ_ADMIN_PASSWORD), a
- * partner, and two clients of "agent". The first byte of an input says how
- * the rest is sent:
- *   bits 0-1  who logs in first, with a Hello and a Login the harness
- *             prepends, so that the ops that need a session are reached:
- *             0 nobody, 1 the firm-admin, 2 the office-admin, 3 "agent";
+ * partner, and two clients of "agent"; then each of the firm-admin,
+ * "manager" and "agent" logs in once, and their sessions are kept in the
+ * store. The first byte of an input says how the rest is sent:
+ *   bits 0-1  who is logged in first, with a Hello and an Authenticate with
+ *             that session the harness prepends, so that the ops that need
+ *             a session are reached without a password hashed and a
+ *             session written for every input (a Login in the input is
+ *             served as any other): 0 nobody, 1 the firm-admin,
+ *             2 the office-admin, 3 "agent";
  *   bit 2     a name is locked out after its second failed login, not its
  *             first, so that the delayed answer to a repeated failure is
  *             reached too (a delay of 100 ms, at most once per name);
@@ -30,12 +40,13 @@
  * The rest goes to the server as it is, then (unless it hangs up) the
  * harness half-closes the connection and reads until the server closes it.
  * The input fails when a reply is not a whole Response frame, when the
- * harness's own Hello or Login is refused, when the server has not finished
+ * harness's own Hello or Authenticate is refused, when the server has not finished
  * within FUZZ_DEADLINE_MS, or when anything of the connection is left
- * behind.
+ * behind (a handle on the loop, a request off it, a connection counted).
  *
  * FOLIO_FUZZ_REPLIES=FILE appends every reply frame the server sends to FILE,
  * for make_corpus.py, which learns ids and bundles from them. */
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
@@ -51,12 +62,16 @@
 #include <uv.h>
 
 #include "connection.h"
+#include "firm_key.h"
 #include "envelope.h"
 #include "frame.h"
+#include "fuzz_store_image.h"
 #include "fuzz_support.h"
 #include "fuzz_target.h"
 #include "server.h"
 #include "server_options.h"
+#include "stats.h"
+#include "throttle.h"
 
 #define FUZZ_DEADLINE_MS      20000
 #define FUZZ_READ_CHUNK       (64u * 1024u)
@@ -66,6 +81,7 @@
 #define FUZZ_FLAG_HANG_UP     0x10
 #define FUZZ_MAX_HASHES       2
 #define FUZZ_MAX_IMPORT_BYTES (1u << 20)
+#define FUZZ_TOKEN_SIZE       128
 
 /* Request frames, back to back. */
 struct fuzz_frames {
@@ -77,9 +93,12 @@ struct fuzz_frames {
 /* Who the first byte may log in, by its bits 0-1 (0: nobody). */
 static const char *const fuzz_logins[] = {NULL, FUZZ_ADMIN_NAME, "manager", "agent"};
 
-static char fuzz_pristine[PATH_MAX];        /* the firm as made, never served again */
-static char fuzz_work[PATH_MAX];            /* the copy one input is served from */
+static char fuzz_dir[PATH_MAX];             /* the firm's data directory */
+static struct server fuzz_server;           /* serves every input */
+static struct server_config fuzz_defaults;  /* its configuration, before an input's flags */
+static struct fuzz_store_image *fuzz_image; /* its store once the firm was made */
 static struct fuzz_frames fuzz_prefixes[4]; /* by bits 0-1 of the first byte */
+static char fuzz_token[FUZZ_TOKEN_SIZE];    /* the last session token a reply held */
 static FILE *fuzz_replies;
 
 /* The harness's end of the connection. */
@@ -148,6 +167,15 @@ static void fuzz_frames_login(struct fuzz_frames *f, const char *name)
     fuzz_frames_add(f, &req);
 }
 
+static void fuzz_frames_authenticate(struct fuzz_frames *f, const char *token)
+{
+    Folio__Authenticate auth = FOLIO__AUTHENTICATE__INIT;
+    auth.token = (char *)token;
+    Folio__Request req;
+    envelope_init(&req, &auth.base);
+    fuzz_frames_add(f, &req);
+}
+
 static void fuzz_frames_user(struct fuzz_frames *f, const char *name, Folio__Role role)
 {
     Folio__UserAdd add = FOLIO__USER_ADD__INIT;
@@ -174,8 +202,7 @@ static void fuzz_frames_client(struct fuzz_frames *f, const char *name, const ch
     fuzz_frames_add(f, &req);
 }
 
-static struct server *fuzz_server_open(const char *dir, const struct server_config *config);
-static void fuzz_server_close(struct server *s);
+static void fuzz_server_open(void);
 static void fuzz_serve(struct server *s, const uint8_t *out, size_t out_len, unsigned own_replies,
                        bool hang_up);
 
@@ -205,14 +232,28 @@ static void fuzz_firm_populate(void)
     fuzz_frames_login(&f, "agent");
     fuzz_frames_client(&f, "Maria Rossi", "Turin", "1985-12-10");
     fuzz_frames_client(&f, "Kenji Sato", "Osaka", "1972-06-23");
-    struct server_config config;
-    server_config_defaults(&config);
-    config.hash_cost = HASHER_COST_MIN;
-    config.max_hashes = FUZZ_MAX_HASHES;
-    struct server *s = fuzz_server_open(fuzz_pristine, &config);
-    fuzz_serve(s, f.data, f.len, f.count, false);
-    fuzz_server_close(s);
+    fuzz_serve(&fuzz_server, f.data, f.len, f.count, false);
     free(f.data);
+}
+
+/* A session of each user an input may start as, made by a Login of its
+ * own and kept in the store, so that an input's prefix is a Hello and an
+ * Authenticate: a Login would hash a password and write a session for
+ * every input. */
+static void fuzz_sessions_make(void)
+{
+    for (size_t i = 1; i < sizeof(fuzz_logins) / sizeof(fuzz_logins[0]); i++) {
+        struct fuzz_frames login = {0};
+        fuzz_frames_hello(&login);
+        fuzz_frames_login(&login, fuzz_logins[i]);
+        fuzz_token[0] = '\0';
+        fuzz_serve(&fuzz_server, login.data, login.len, login.count, false);
+        free(login.data);
+        if (fuzz_token[0] == '\0')
+            fuzz_fail("the login of %s gave no session token", fuzz_logins[i]);
+        fuzz_frames_hello(&fuzz_prefixes[i]);
+        fuzz_frames_authenticate(&fuzz_prefixes[i], fuzz_token);
+    }
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -220,37 +261,19 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     (void)argc;
     (void)argv;
     fuzz_init();
-    const char *scratch = fuzz_scratch_dir();
-    if ((size_t)snprintf(fuzz_pristine, sizeof(fuzz_pristine), "%s/pristine", scratch) >=
-            sizeof(fuzz_pristine) ||
-        (size_t)snprintf(fuzz_work, sizeof(fuzz_work), "%s/work", scratch) >= sizeof(fuzz_work))
+    if ((size_t)snprintf(fuzz_dir, sizeof(fuzz_dir), "%s/firm", fuzz_scratch_dir()) >=
+        sizeof(fuzz_dir))
         fuzz_fail("the scratch directory's path is too long");
-    fuzz_firm_create(fuzz_pristine);
+    fuzz_firm_create(fuzz_dir);
+    fuzz_server_open();
     fuzz_random_reset();
     fuzz_firm_populate();
-    for (size_t i = 1; i < sizeof(fuzz_logins) / sizeof(fuzz_logins[0]); i++) {
-        fuzz_frames_hello(&fuzz_prefixes[i]);
-        fuzz_frames_login(&fuzz_prefixes[i], fuzz_logins[i]);
-    }
+    fuzz_sessions_make();
+    fuzz_image = fuzz_store_image_take(&fuzz_server.store);
     const char *replies = getenv("FOLIO_FUZZ_REPLIES");
     if (replies != NULL && replies[0] != '\0' && (fuzz_replies = fopen(replies, "ab")) == NULL)
         fuzz_fail("cannot open %s: %s", replies, strerror(errno));
     return 0;
-}
-
-/* A fresh copy of the pristine firm in fuzz_work. */
-static void fuzz_work_reset(void)
-{
-    static const char *const files[] = {"data.mdb", FIRM_KEY_FILE};
-    if (fuzz_remove_tree(fuzz_work) != 0 || mkdir(fuzz_work, 0700) != 0)
-        fuzz_fail("cannot remake %s: %s", fuzz_work, strerror(errno));
-    for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-        char from[PATH_MAX + 16], to[PATH_MAX + 16];
-        snprintf(from, sizeof(from), "%s/%s", fuzz_pristine, files[i]);
-        snprintf(to, sizeof(to), "%s/%s", fuzz_work, files[i]);
-        if (fuzz_copy_file(from, to) != 0)
-            fuzz_fail("cannot copy %s to %s: %s", from, to, strerror(errno));
-    }
 }
 
 /* An abstract Unix socket address, unique to this process. */
@@ -285,20 +308,44 @@ static void fuzz_listen(struct server *s)
         fuzz_fail("cannot listen on the server's socket: %s", uv_strerror(rc));
 }
 
-/* A server as server_open makes foliod's, from dir, without TLS and
- * listening on a Unix socket. Its memory is kept from one input to the
- * next: the login throttle's tables make it big, and pages mapped afresh
- * for every input cost more than many an input. */
-static struct server *fuzz_server_open(const char *dir, const struct server_config *config)
+static void fuzz_server_close(void);
+
+/* The server, as server_open makes foliod's, on fuzz_dir, without TLS and
+ * listening on a Unix socket; closed at exit. */
+static void fuzz_server_open(void)
 {
-    static struct server server;
-    struct server_config fuzz_config = *config;
-    fuzz_config.data_dir = dir;
-    fuzz_config.plaintext = true;
-    if (server_open(&server, &fuzz_config) != 0)
-        fuzz_fail("cannot open the server on %s (FOLIO_FUZZ_LOG=info tells why)", dir);
-    fuzz_listen(&server);
-    return &server;
+    server_config_defaults(&fuzz_defaults);
+    fuzz_defaults.data_dir = fuzz_dir;
+    fuzz_defaults.plaintext = true;
+    fuzz_defaults.hash_cost = HASHER_COST_MIN;
+    fuzz_defaults.max_hashes = FUZZ_MAX_HASHES;
+    fuzz_defaults.max_import_bytes = FUZZ_MAX_IMPORT_BYTES;
+    fuzz_defaults.lockout_seconds = 60;
+    if (server_open(&fuzz_server, &fuzz_defaults) != 0)
+        fuzz_fail("cannot open the server on %s (FOLIO_FUZZ_LOG=info tells why)", fuzz_dir);
+    fuzz_listen(&fuzz_server);
+    atexit(fuzz_server_close);
+}
+
+/* Removes what an input left in the data directory beside the store and
+ * the firm key (a backup). */
+static void fuzz_dir_tidy(void)
+{
+    DIR *d = opendir(fuzz_dir);
+    if (d == NULL)
+        fuzz_fail("cannot read %s: %s", fuzz_dir, strerror(errno));
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        const char *name = e->d_name;
+        if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0 || strcmp(name, "data.mdb") == 0 ||
+            strcmp(name, "lock.mdb") == 0 || strcmp(name, FIRM_KEY_FILE) == 0)
+            continue;
+        char path[PATH_MAX + 256];
+        if ((size_t)snprintf(path, sizeof(path), "%s/%s", fuzz_dir, name) >= sizeof(path) ||
+            fuzz_remove_tree(path) != 0)
+            fuzz_fail("cannot remove %s/%s: %s", fuzz_dir, name, strerror(errno));
+    }
+    closedir(d);
 }
 
 /* ---------------------------------------------------------------- the peer */
@@ -315,6 +362,10 @@ static void fuzz_peer_reply(struct fuzz_peer *p, const uint8_t *frame, size_t le
         (resp->status == NULL || resp->status->code != FOLIO__CODE__OK))
         fuzz_fail("the harness's own request %u was refused: %s", p->replies + 1,
                   resp->status != NULL ? resp->status->message : "(no status)");
+    if (resp->result_case == FOLIO__RESPONSE__RESULT_SESSION && resp->session->token[0] != '\0' &&
+        (size_t)snprintf(fuzz_token, sizeof(fuzz_token), "%s", resp->session->token) >=
+            sizeof(fuzz_token))
+        fuzz_fail("a session token of %zu bytes", strlen(resp->session->token));
     p->replies++;
     folio__response__free_unpacked(resp, NULL);
 }
@@ -449,19 +500,28 @@ static void fuzz_report_open(uv_handle_t *handle, void *arg)
 {
     struct server *s = arg;
     if (!uv_is_closing(handle) && handle != (uv_handle_t *)&s->writer.done_async &&
-        handle != (uv_handle_t *)&s->turns)
+        handle != (uv_handle_t *)&s->turns && handle != (uv_handle_t *)&s->listener)
         fuzz_fail("a %s handle was left open after the connection closed",
                   uv_handle_type_name(handle->type));
 }
 
-/* Checks that nothing of the connection is left, then closes the server. */
-static void fuzz_server_close(struct server *s)
+/* Checks that nothing of the connection is left on the loop: the listener,
+ * the writer's handle and the turns handle are the server's own. */
+static void fuzz_check_handles(struct server *s)
 {
+    uv_walk(&s->loop, fuzz_report_open, s);
+}
+
+static void fuzz_server_close(void)
+{
+    struct server *s = &fuzz_server;
     uv_close((uv_handle_t *)&s->listener, NULL);
     uv_run(&s->loop, UV_RUN_NOWAIT);
-    uv_walk(&s->loop, fuzz_report_open, s);
+    fuzz_check_handles(s);
     if (server_close(s) != 0)
         fuzz_fail("the server's loop could not be closed");
+    fuzz_store_image_free(fuzz_image);
+    fuzz_image = NULL;
 }
 
 /* Serves one connection that sends out and half-closes (or hangs up) until
@@ -504,19 +564,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size == 0)
         return 0;
     unsigned flags = data[0];
-    fuzz_work_reset();
-    struct server_config config;
-    server_config_defaults(&config);
-    config.hash_cost = HASHER_COST_MIN;
-    config.max_hashes = FUZZ_MAX_HASHES;
-    config.max_import_bytes = FUZZ_MAX_IMPORT_BYTES;
-    config.lockout_after = flags & FUZZ_FLAG_SLOW_LOCK ? 2 : 1;
-    config.lockout_seconds = 60;
+    struct server *s = &fuzz_server;
+    /* What the flags change is read when a connection is accepted or a
+     * request runs, but for the throttle's lockout: it is set below. */
+    s->config = fuzz_defaults;
+    s->config.lockout_after = flags & FUZZ_FLAG_SLOW_LOCK ? 2 : 1;
     if (flags & FUZZ_FLAG_TIGHT) {
-        config.max_frame = 1024;
-        config.max_in_flight = 2;
-        config.max_output_bytes = 65536;
+        s->config.max_frame = 1024;
+        s->config.max_in_flight = 2;
+        s->config.max_output_bytes = 65536;
     }
+    s->throttle.account_max = s->config.lockout_after;
+    stats_init(&s->stats, uv_now(&s->loop));
     const struct fuzz_frames *prefix = &fuzz_prefixes[flags & FUZZ_FLAG_ROLE];
     uint8_t *out = malloc(prefix->len + size);
     if (out == NULL)
@@ -524,12 +583,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (prefix->len > 0)
         memcpy(out, prefix->data, prefix->len);
     memcpy(out + prefix->len, data + 1, size - 1);
-    struct server *s = fuzz_server_open(fuzz_work, &config);
-    /* Opening draws from the random source (the dummy password hash): the
-     * input's draws start after it, the same on every run. */
+    unsigned long long commits = atomic_load(&s->writer.batches);
     fuzz_random_reset();
     fuzz_serve(s, out, prefix->len + size - 1, prefix->count, (flags & FUZZ_FLAG_HANG_UP) != 0);
-    fuzz_server_close(s);
+    fuzz_check_handles(s);
     free(out);
+    /* Only a Login reserves a place in the throttle (an unlock only
+     * clears one): the tables start over after one. */
+    if (s->stats.requests[FOLIO__REQUEST__OP_LOGIN] > 0)
+        throttle_init(&s->throttle, s->config.lockout_after, s->config.address_lockout_after,
+                      (uint64_t)s->config.lockout_seconds * 1000);
+    /* Reads leave the store as it was: only a commit calls for a restore. */
+    if (atomic_load(&s->writer.batches) != commits) {
+        fuzz_dir_tidy();
+        fuzz_store_image_restore(fuzz_image, &s->store);
+    }
     return 0;
 }

@@ -3,7 +3,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
@@ -21,7 +20,6 @@
 
 /* Deeper than anything a data directory holds (DATA/transfers/FILE). */
 #define FUZZ_TREE_DEPTH_MAX 16
-#define FUZZ_COPY_CHUNK     (64u * 1024u)
 
 void fuzz_fail(const char *fmt, ...)
 {
@@ -122,37 +120,6 @@ static int fuzz_remove_below(const char *path, int depth)
 int fuzz_remove_tree(const char *path)
 {
     return fuzz_remove_below(path, 0);
-}
-
-int fuzz_copy_file(const char *from, const char *to)
-{
-    int in = open(from, O_RDONLY | O_CLOEXEC);
-    if (in < 0)
-        return -1;
-    int out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (out < 0) {
-        close(in);
-        return -1;
-    }
-    static char buf[FUZZ_COPY_CHUNK];
-    int rc = 0;
-    for (;;) {
-        ssize_t n = read(in, buf, sizeof(buf));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            rc = n < 0 ? -1 : 0;
-            break;
-        }
-        if (write(out, buf, (size_t)n) != n) {
-            rc = -1;
-            break;
-        }
-    }
-    close(in);
-    if (close(out) != 0)
-        rc = -1;
-    return rc;
 }
 
 /* ---------------------------------------------------------------- setup */

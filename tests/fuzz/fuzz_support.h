@@ -33,9 +33,6 @@ void fuzz_firm_create(const char *dir);
 /* Removes path and everything under it; a missing path is fine. 0 or -1. */
 int fuzz_remove_tree(const char *path);
 
-/* Copies a regular file to a new file of mode 0600. 0 or -1. */
-int fuzz_copy_file(const char *from, const char *to);
-
 /* A finding, or a harness that cannot go on: prints why and aborts, so that
  * libFuzzer keeps the input and the replay test fails. */
 void fuzz_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));

@@ -11,12 +11,14 @@ name are learned by serving the requests before them through
 replay_frame_dispatch (FOLIO_FUZZ_REPLIES), which is repeatable because the
 harness restarts its random source for every input. The bundle seeds are
 bundles the real export makes (ExportBegin and ExportChunk through that same
-harness), and bundles spoiled from them.
+harness), and bundles spoiled from them. The TLS seeds are frames a real client
+sends, forged, cut and split, and a ClientHello of Python's TLS client.
 
 Everything but the bytes of an exported bundle is the same on every run;
 those carry the time of the export (the header's created_at and the
 clients' own times), so regenerating changes the bundle seeds and the frame
-seeds that import one, and nothing else. Files are named after what they
+seeds that import one, and the TLS seed of a ClientHello (its random), and
+nothing else. Files are named after what they
 hold; the corpus directories are emptied of *.seed files first, and other
 files (minimised crashes, kept as regression inputs) are left alone.
 """
@@ -82,7 +84,7 @@ class Server:
         subprocess.run([self.replay, path], check=True, env=env, stdout=subprocess.DEVNULL)
         with open(replies, "rb") as f:
             got = folio_wire.responses(pb, f.read())
-        return got[2:] if first & 3 else got  # the harness's own Hello and Login
+        return got[2:] if first & 3 else got  # the harness's own Hello and Authenticate
 
 
 def scenario(server, first, steps):
@@ -521,6 +523,51 @@ def vcard_seeds():
         "TEL:+1-800-FLOWERS\r\nBDAY:--0229\r\nEND:VCARD\r\n").encode())
 
 
+# ---------------------------------------------------------------- TLS
+
+# The header of a fuzz_tls input (fuzz_tls.c).
+TLS_RAW, TLS_FORGE, TLS_TRUNCATE, TLS_CLOSE = 0x01, 0x02, 0x04, 0x08
+
+
+def tls_input(flags, plaintext, piece=0, forge_at=0, xor=0, cut_at=0, write=0):
+    return (bytes([flags, piece]) + struct.pack(">H", forge_at) + bytes([xor]) +
+            struct.pack(">H", cut_at) + bytes([write]) + plaintext)
+
+
+def client_hello():
+    """A ClientHello as Python's TLS client (OpenSSL) writes it."""
+    import ssl
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+    conn = ctx.wrap_bio(incoming, outgoing, server_hostname="localhost")
+    try:
+        conn.do_handshake()
+    except ssl.SSLWantReadError:
+        pass
+    return outgoing.read()
+
+
+def tls_seeds():
+    t = "tls"
+    frames = (request("hello", protocol_version=1, client_name="seed") +
+              request("login", username="agent", password=PASSWORD) + request("whoami"))
+    write(t, "frames", tls_input(TLS_CLOSE, frames))
+    write(t, "split_at_every_byte", tls_input(TLS_CLOSE, frames, piece=1, write=1))
+    write(t, "frames_across_records", tls_input(TLS_CLOSE, frames, piece=7, write=5))
+    # The client's bytes: its first flight (a ClientHello of about 250
+    # bytes), its Finished, then records.
+    write(t, "forged_client_hello", tls_input(TLS_FORGE, frames, forge_at=60, xor=0x40))
+    write(t, "forged_record", tls_input(TLS_FORGE | TLS_CLOSE, frames, forge_at=420, xor=0x01))
+    write(t, "truncated_handshake", tls_input(TLS_TRUNCATE, frames, cut_at=100))
+    write(t, "truncated_record", tls_input(TLS_TRUNCATE, frames, piece=3, cut_at=400))
+    write(t, "frame_too_large", tls_input(TLS_CLOSE, b"\0\1\0\0" + b"x" * 64))
+    write(t, "frame_empty", tls_input(TLS_CLOSE, frames[:20] + b"\0\0\0\0"))
+    write(t, "raw_client_hello", tls_input(TLS_RAW, client_hello(), piece=5))
+    write(t, "raw_not_tls", tls_input(TLS_RAW, b"GET / HTTP/1.1\r\nHost: x\r\n\r\n"))
+
+
 def main():
     global verbose
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -539,7 +586,7 @@ def main():
     if replay is None:
         sys.exit("make_corpus: no tests/fuzz/replay_frame_dispatch in %s: build it first"
                  % " or ".join(builds))
-    for target in ("frame_dispatch", "bundle", "csv", "vcard"):
+    for target in ("frame_dispatch", "bundle", "csv", "vcard", "tls"):
         d = os.path.join(CORPUS, target)
         os.makedirs(d, exist_ok=True)
         for name in os.listdir(d):
@@ -550,6 +597,7 @@ def main():
         server = Server(replay, tmp)
         bundle = frame_seeds(server)
         bundle_seeds(server, bundle)
+        tls_seeds()
     csv_seeds()
     vcard_seeds()
 
