@@ -390,10 +390,11 @@ int op_client_import_write(struct request *req, MDB_txn *txn)
             if ((items[i].client = c) == NULL)
                 return ci_oom(req);
             /* As in client add: an income without a currency is in the
-             * agent's default, and left out when there is none (or, for an
-             * admin, when the agent's default is the agent's to apply). */
-            if (own_book && c->income_cents != 0 && c->currency[0] == '\0') {
-                int got = card == NULL ? request_actor_card(req, txn, &card) : 0;
+             * agent's default (the agent whose portfolio it is, whoever
+             * imports), and left out when there is none. */
+            if (c->income_cents != 0 && c->currency[0] == '\0') {
+                int got =
+                    card == NULL ? request_agent_card(req, txn, owner, agent->name, &card) : 0;
                 if (got != 0)
                     return got;
                 c->currency = card->currency;

@@ -254,8 +254,14 @@ void *request_record(struct request *req, const ProtobufCMessageDescriptor *desc
 
 int request_actor_card(struct request *req, MDB_txn *txn, Folio__AgentCard **out)
 {
+    return request_agent_card(req, txn, req->actor.user_id, req->actor.name, out);
+}
+
+int request_agent_card(struct request *req, MDB_txn *txn, uint64_t user_id, const char *name,
+                       Folio__AgentCard **out)
+{
     Folio__AgentCard *card = NULL;
-    int rc = store_profile_get(&req->server->store, txn, req->actor.user_id, &req->arena, &card);
+    int rc = store_profile_get(&req->server->store, txn, user_id, &req->arena, &card);
     if (rc == MDB_NOTFOUND) {
         if ((card = request_alloc(req, sizeof(*card))) == NULL)
             return request_oom(req);
@@ -263,7 +269,7 @@ int request_actor_card(struct request *req, MDB_txn *txn, Folio__AgentCard **out
     } else if (rc != 0) {
         return request_store_error(req, rc, "read the agent's card");
     }
-    card->user = (char *)req->actor.name;
+    card->user = (char *)name;
     *out = card;
     return 0;
 }

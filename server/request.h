@@ -165,6 +165,10 @@ void *request_record(struct request *req, const ProtobufCMessageDescriptor *desc
 /* The actor's agent card, or an empty one when none is set; its user name
  * filled either way, for a reply. 0, or WRITER_ROLLBACK with the reply set. */
 int request_actor_card(struct request *req, MDB_txn *txn, Folio__AgentCard **out);
+/* The same for the user user_id named name (an admin acting on an agent's
+ * portfolio: the agent's card). */
+int request_agent_card(struct request *req, MDB_txn *txn, uint64_t user_id, const char *name,
+                       Folio__AgentCard **out);
 
 /* The n strings joined by ",", in the request's arena (a field list for the
  * timeline and the audit); NULL when out of memory. */

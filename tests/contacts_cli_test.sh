@@ -220,12 +220,26 @@ run "" "$FOLIO" --json admin audit
 json_check "the audit names boss and eve" "$OUT" "
 any(r['action'] == 'client.import' and r['actor'] == 'boss' and r['target'] == 'eve'
     for r in d['records'])"
+as eve
+run "" "$FOLIO" profile set --currency NOK
+expect "eve's default currency" 0
+as boss
+printf 'name,income\r\nKari Income,52000\r\n' >"$tmp/income.csv"
+run "" "$FOLIO" --json import --agent eve "$tmp/income.csv"
+expect "boss imports an income without a currency for eve" 0
+as eve
+run "" "$FOLIO" --json client find "Kari Income"
+kari=$(json_get "$OUT" 'd["clients"][0]["id"]')
+run "" "$FOLIO" --json client show "$kari"
+json_check "it is in eve's default currency, not left out" "$OUT" "
+d['client']['income'] == 52000 and d['client']['currency'] == 'NOK'"
+as boss
 run "" "$FOLIO" --json export --format csv --agent eve --out "$tmp/eve.csv"
 expect "an admin's export of an agent's portfolio needs a reason" 2 "" "--reason"
 run "" "$FOLIO" --json export --format vcard --agent eve --reason "eve moves office" \
   --out "$tmp/eve.vcf"
 expect "boss exports eve's portfolio as vCards" 0
-json_check "all of eve's clients" "$OUT" "d['export']['clients'] == 24"
+json_check "all of eve's clients" "$OUT" "d['export']['clients'] == 25"
 run "" "$FOLIO" --json admin audit
 json_check "the audit names boss, eve and the reason" "$OUT" "
 any(r['action'] == 'client.export' and r['actor'] == 'boss' and r['target'] == 'eve' and
