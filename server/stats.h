@@ -22,7 +22,7 @@ struct server;
 struct arena;
 
 /* Ops are counted by their Request field number, which stays below this. */
-#define STATS_OP_SLOTS 128
+#define STATS_OP_SLOTS 160
 /* The window of the per-op rate, in one-second buckets. */
 #define STATS_WINDOW_S 10
 
