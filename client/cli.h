@@ -244,6 +244,7 @@ int cmd_task_list(struct cli *cli);
 int cmd_task_edit(struct cli *cli);
 int cmd_task_remove(struct cli *cli);
 int cmd_rule_add(struct cli *cli);
+int cmd_rule_edit(struct cli *cli);
 int cmd_rule_list(struct cli *cli);
 int cmd_rule_remove(struct cli *cli);
 int cmd_calendar_show(struct cli *cli);
@@ -257,6 +258,8 @@ int cmd_offer_add(struct cli *cli);
 int cmd_offer_list(struct cli *cli);
 int cmd_offer_set(struct cli *cli);
 int cmd_partner_add(struct cli *cli);
+int cmd_partner_edit(struct cli *cli);
+int cmd_partner_remove(struct cli *cli);
 int cmd_partner_list(struct cli *cli);
 int cmd_coupon_issue(struct cli *cli);
 int cmd_coupon_list(struct cli *cli);
@@ -272,6 +275,8 @@ int cmd_profile_show(struct cli *cli);
 /* cmd_reassign.c */
 int cmd_reassign(struct cli *cli);
 int cmd_reassign_undo(struct cli *cli);
+int cmd_reassign_list(struct cli *cli);
+int cmd_reassign_show(struct cli *cli);
 int cmd_watch(struct cli *cli);
 /* cmd_context.c */
 int cmd_context_list(struct cli *cli);

@@ -1,4 +1,5 @@
 /* cmd_admin.c - folio admin: offices, users and the audit log. */
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -7,6 +8,7 @@
 #include "output.h"
 #include "prompt.h"
 #include "records.h"
+#include "safe_file.h"
 
 /* A password set for another user; one folio made up is shown once. */
 struct user_password {
@@ -167,21 +169,100 @@ int cmd_user_unlock(struct cli *cli)
     return rc;
 }
 
+#define CMD_AUDIT_DAY 86400
+
+/* The filters of admin audit, checked before anything is asked. */
+static int audit_filters(struct cli *cli, Folio__AuditQuery *q)
+{
+    const char *since = cli_opt(cli, "--since");
+    const char *until = cli_opt(cli, "--until");
+    if (since != NULL && cli_parse_date(cli, "--since", since, &q->since) != CLI_OK)
+        return CLI_USAGE;
+    if (until != NULL) {
+        if (cli_parse_date(cli, "--until", until, &q->until) != CLI_OK)
+            return CLI_USAGE;
+        /* Through the whole of that day. */
+        q->until += CMD_AUDIT_DAY;
+    }
+    if (since != NULL && until != NULL && q->until <= q->since)
+        return cli_usage(cli, "--until: %s is before --since %s", until, since);
+    q->actor = (char *)cli_opt(cli, "--actor");
+    q->client = (char *)cli_opt(cli, "--client");
+    q->action = (char *)cli_opt(cli, "--action");
+    return CLI_OK;
+}
+
+/* Every record the filters keep, newest first, a page at a time into path,
+ * one JSON object a line; only one page is held at once. */
+static int audit_jsonl(struct cli *cli, Folio__AuditQuery *q, const char *path)
+{
+    if (cli_out_may_write(cli, path) != CLI_OK)
+        return CLI_USAGE;
+    int rc = cli_connect_session(cli, NULL);
+    if (rc != CLI_OK)
+        return rc;
+    char why[PATH_MAX + 256];
+    struct safe_file file;
+    if (safe_file_open(&file, path, why, sizeof(why)) < 0)
+        return cli_local("%s", why);
+    FILE *stream = safe_file_stream(&file);
+    if (stream == NULL) {
+        safe_file_abort(&file);
+        return cli_local("cannot write %s: out of memory", path);
+    }
+    q->limit = FOLIO_PAGE_MAX;
+    uint64_t count = 0;
+    bool failed = false;
+    for (;;) {
+        struct folio_error err;
+        Folio__Response *r = folio_audit_search(cli->connection, q, &err);
+        if (r == NULL) {
+            safe_file_abort(&file);
+            return cli_fail(&err);
+        }
+        const Folio__AuditRecords *page = r->audit;
+        for (size_t i = 0; i < page->n_records && !failed; i++, count++) {
+            struct out_field f[REC_FIELDS_MAX];
+            size_t n = rec_audit(page->records, i, f);
+            failed = out_json_line(stream, f, n) != 0;
+        }
+        q->before = page->next;
+        folio_response_free(r);
+        if (failed || q->before == 0)
+            break;
+    }
+    if (failed) {
+        safe_file_abort(&file);
+        return cli_local("cannot write %s", path);
+    }
+    if (safe_file_commit(&file, why, sizeof(why)) < 0)
+        return cli_local("%s", why);
+    const struct out_field f[] = {OUT_U("records", "records", count), OUT_S("out", "file", path)};
+    out_object("audit_export", f, 2);
+    return CLI_OK;
+}
+
 int cmd_audit(struct cli *cli)
 {
-    int64_t since = 0;
-    uint32_t limit;
-    uint64_t before;
-    const char *since_arg = cli_opt(cli, "--since");
-    if (since_arg != NULL && cli_parse_date(cli, "--since", since_arg, &since) != CLI_OK)
+    Folio__AuditQuery q = FOLIO__AUDIT_QUERY__INIT;
+    if (audit_filters(cli, &q) != CLI_OK)
         return CLI_USAGE;
-    if (cli_opt_page_before(cli, &limit, &before) != CLI_OK)
+    const char *out = cli_opt(cli, "--out");
+    bool jsonl = cli_opt(cli, "--jsonl") != NULL;
+    if (jsonl != (out != NULL))
+        return cli_usage(cli, "--jsonl and --out go together");
+    if (cli_opt(cli, "--force") != NULL && !jsonl)
+        return cli_usage(cli, "--force goes with --jsonl --out");
+    if (jsonl) {
+        if (cli_opt(cli, "--limit") != NULL || cli_opt(cli, "--before") != NULL)
+            return cli_usage(cli, "--jsonl writes every record: no --limit or --before");
+        return audit_jsonl(cli, &q, out);
+    }
+    if (cli_opt_page_before(cli, &q.limit, &q.before) != CLI_OK)
         return CLI_USAGE;
     int rc = cli_connect_session(cli, NULL);
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    Folio__Response *r =
-        folio_audit_query(cli->connection, cli_opt(cli, "--actor"), since, limit, before, &err);
-    return cli_answer(r, &err, rec_print_answer);
+    return cli_answer(folio_audit_search(cli->connection, &q, &err), &err, rec_print_answer);
 }

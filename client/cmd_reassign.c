@@ -38,6 +38,32 @@ int cmd_reassign_undo(struct cli *cli)
     return cli_answer(folio_reassign_undo(cli->connection, id, &err), &err, rec_print_answer);
 }
 
+int cmd_reassign_list(struct cli *cli)
+{
+    uint32_t limit;
+    uint64_t before;
+    if (cli_opt_page_before(cli, &limit, &before) != CLI_OK)
+        return CLI_USAGE;
+    int rc = cli_connect_session(cli, NULL);
+    if (rc != CLI_OK)
+        return rc;
+    struct folio_error err;
+    return cli_answer(folio_reassign_list(cli->connection, limit, before, &err), &err,
+                      rec_print_answer);
+}
+
+int cmd_reassign_show(struct cli *cli)
+{
+    uint64_t id;
+    if (cli_parse_u64(cli, "ID", cli->args[0], 1, &id) != CLI_OK)
+        return CLI_USAGE;
+    int rc = cli_connect_session(cli, NULL);
+    if (rc != CLI_OK)
+        return rc;
+    struct folio_error err;
+    return cli_answer(folio_reassign_show(cli->connection, id, &err), &err, rec_print_answer);
+}
+
 static int64_t watch_now_ms(void)
 {
     struct timespec t;

@@ -29,6 +29,46 @@ int cmd_rule_add(struct cli *cli)
     return cli_answer(folio_rule_add(cli->connection, &rule, &err), &err, rec_print_answer);
 }
 
+int cmd_rule_edit(struct cli *cli)
+{
+    uint64_t id;
+    if (cli_parse_u64(cli, "ID", cli->args[0], 1, &id) != CLI_OK)
+        return CLI_USAGE;
+    Folio__Rule changes = FOLIO__RULE__INIT;
+    static const struct {
+        const char *flag, *field;
+    } texts[] = {{"--on", "on"},
+                 {"--suggest", "suggest"},
+                 {"--avoid", "avoid"},
+                 {"--product", "product"},
+                 {"--unless-holds", "unless_holds"}};
+    char **to[] = {&changes.on, &changes.suggest, &changes.avoid, &changes.product,
+                   &changes.unless_holds};
+    const char *fields[6];
+    size_t n_fields = 0;
+    for (size_t i = 0; i < 5; i++) {
+        const char *value = cli_opt(cli, texts[i].flag);
+        if (value != NULL) {
+            *to[i] = (char *)value;
+            fields[n_fields++] = texts[i].field;
+        }
+    }
+    if (cli_opt(cli, "--window") != NULL) {
+        if (cli_opt_u32(cli, "--window", 0, FOLIO_RULE_WINDOW_MAX, &changes.window_days) != CLI_OK)
+            return CLI_USAGE;
+        fields[n_fields++] = "window_days";
+    }
+    if (n_fields == 0)
+        return cli_usage(cli, "nothing to change: give --on, --suggest, --avoid, --window, "
+                              "--product or --unless-holds");
+    int rc = cli_connect_session(cli, NULL);
+    if (rc != CLI_OK)
+        return rc;
+    struct folio_error err;
+    Folio__Response *r = folio_rule_edit(cli->connection, id, &changes, fields, n_fields, &err);
+    return cli_answer(r, &err, rec_print_answer);
+}
+
 int cmd_rule_list(struct cli *cli)
 {
     return cli_session_call(cli, folio_rule_list, rec_print_answer);

@@ -126,6 +126,16 @@ Folio__Response *folio_audit_query(struct folio_connection *c, const char *actor
     return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_AUDIT, err);
 }
 
+Folio__Response *folio_audit_search(struct folio_connection *c, const Folio__AuditQuery *query,
+                                    struct folio_error *err)
+{
+    Folio__AuditQuery op = *query;
+    op.actor = folio_text(op.actor);
+    op.client = folio_text(op.client);
+    op.action = folio_text(op.action);
+    return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_AUDIT, err);
+}
+
 Folio__Response *folio_user_enable(struct folio_connection *c, const char *name,
                                    struct folio_error *err)
 {

@@ -30,6 +30,9 @@ Folio__Response *folio_user_passwd(struct folio_connection *c, const char *name,
                                    const char *password, struct folio_error *err);
 Folio__Response *folio_audit_query(struct folio_connection *c, const char *actor, int64_t since,
                                    uint32_t limit, uint64_t before, struct folio_error *err);
+/* The same with every filter of AuditQuery (client, action, until too). */
+Folio__Response *folio_audit_search(struct folio_connection *c, const Folio__AuditQuery *query,
+                                    struct folio_error *err);
 
 /* A disabled user enabled again; a user's role (ROLE_UNSPECIFIED: kept)
  * or office (NULL or "": kept) changed; a user shown with its last login

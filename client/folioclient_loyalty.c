@@ -24,6 +24,18 @@ Folio__Response *folio_rule_remove(struct folio_connection *c, uint64_t id, stru
     return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_EMPTY, err);
 }
 
+Folio__Response *folio_rule_edit(struct folio_connection *c, uint64_t id,
+                                 const Folio__Rule *changes, const char *const *fields,
+                                 size_t n_fields, struct folio_error *err)
+{
+    Folio__RuleEdit op = FOLIO__RULE_EDIT__INIT;
+    op.id = id;
+    op.changes = (Folio__Rule *)changes;
+    op.fields = (char **)fields;
+    op.n_fields = n_fields;
+    return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_RULE, err);
+}
+
 Folio__Response *folio_calendar_get(struct folio_connection *c, struct folio_error *err)
 {
     Folio__CalendarGet op = FOLIO__CALENDAR_GET__INIT;
@@ -137,6 +149,26 @@ Folio__Response *folio_partner_list(struct folio_connection *c, struct folio_err
 {
     Folio__PartnerList op = FOLIO__PARTNER_LIST__INIT;
     return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_PARTNERS, err);
+}
+
+Folio__Response *folio_partner_edit(struct folio_connection *c, uint64_t id,
+                                    const Folio__Partner *changes, const char *const *fields,
+                                    size_t n_fields, struct folio_error *err)
+{
+    Folio__PartnerEdit op = FOLIO__PARTNER_EDIT__INIT;
+    op.id = id;
+    op.changes = (Folio__Partner *)changes;
+    op.fields = (char **)fields;
+    op.n_fields = n_fields;
+    return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_PARTNER, err);
+}
+
+Folio__Response *folio_partner_remove(struct folio_connection *c, uint64_t id,
+                                      struct folio_error *err)
+{
+    Folio__PartnerRemove op = FOLIO__PARTNER_REMOVE__INIT;
+    op.id = id;
+    return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_EMPTY, err);
 }
 
 Folio__Response *folio_coupon_issue(struct folio_connection *c, const Folio__Coupon *coupon,

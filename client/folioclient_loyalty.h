@@ -13,6 +13,11 @@
 Folio__Response *folio_rule_add(struct folio_connection *c, const Folio__Rule *rule,
                                 struct folio_error *err);
 Folio__Response *folio_rule_list(struct folio_connection *c, struct folio_error *err);
+/* fields names which Rule fields of changes to take (on, suggest, avoid,
+ * window_days, product, unless_holds). Answer: the rule. */
+Folio__Response *folio_rule_edit(struct folio_connection *c, uint64_t id,
+                                 const Folio__Rule *changes, const char *const *fields,
+                                 size_t n_fields, struct folio_error *err);
 Folio__Response *folio_rule_remove(struct folio_connection *c, uint64_t id,
                                    struct folio_error *err);
 Folio__Response *folio_calendar_get(struct folio_connection *c, struct folio_error *err);
@@ -45,6 +50,13 @@ Folio__Response *folio_offer_set(struct folio_connection *c, uint64_t id, const 
 Folio__Response *folio_partner_add(struct folio_connection *c, const Folio__Partner *partner,
                                    struct folio_error *err);
 Folio__Response *folio_partner_list(struct folio_connection *c, struct folio_error *err);
+/* fields names which of changes' fields to take: name, category, city. */
+Folio__Response *folio_partner_edit(struct folio_connection *c, uint64_t id,
+                                    const Folio__Partner *changes, const char *const *fields,
+                                    size_t n_fields, struct folio_error *err);
+/* Refused while coupons at the partner are open. Answer: empty. */
+Folio__Response *folio_partner_remove(struct folio_connection *c, uint64_t id,
+                                      struct folio_error *err);
 Folio__Response *folio_coupon_issue(struct folio_connection *c, const Folio__Coupon *coupon,
                                     const char *date, struct folio_error *err);
 Folio__Response *folio_coupon_list(struct folio_connection *c, const char *client_id,

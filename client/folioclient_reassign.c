@@ -24,6 +24,23 @@ Folio__Response *folio_reassign_undo(struct folio_connection *c, uint64_t id,
     return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_REASSIGN, err);
 }
 
+Folio__Response *folio_reassign_list(struct folio_connection *c, uint32_t limit, uint64_t before,
+                                     struct folio_error *err)
+{
+    Folio__ReassignList op = FOLIO__REASSIGN_LIST__INIT;
+    op.limit = limit;
+    op.before = before;
+    return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_REASSIGNMENTS, err);
+}
+
+Folio__Response *folio_reassign_show(struct folio_connection *c, uint64_t id,
+                                     struct folio_error *err)
+{
+    Folio__ReassignShow op = FOLIO__REASSIGN_SHOW__INIT;
+    op.id = id;
+    return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_REASSIGNMENT, err);
+}
+
 Folio__Response *folio_watch(struct folio_connection *c, struct folio_error *err)
 {
     Folio__Watch op = FOLIO__WATCH__INIT;

@@ -19,6 +19,14 @@ Folio__Response *folio_reassign(struct folio_connection *c, const char *from, co
                                 struct folio_error *err);
 Folio__Response *folio_reassign_undo(struct folio_connection *c, uint64_t id,
                                      struct folio_error *err);
+/* The reassignments the caller may see, newest first, limit at most (0:
+ * the server's default) with ids below before (0: from the newest).
+ * Answer: result reassignments. */
+Folio__Response *folio_reassign_list(struct folio_connection *c, uint32_t limit, uint64_t before,
+                                     struct folio_error *err);
+/* One reassignment with the clients it moved. Answer: result reassignment. */
+Folio__Response *folio_reassign_show(struct folio_connection *c, uint64_t id,
+                                     struct folio_error *err);
 /* Subscribes this connection to notices. */
 Folio__Response *folio_watch(struct folio_connection *c, struct folio_error *err);
 

@@ -65,6 +65,13 @@ static const struct cli_opt audit_opts[] = {
     {"--since", "DATE", "only records from DATE (YYYY-MM-DD, UTC midnight) on", false, false},
     {"--limit", "N", "at most N records (default: the server's, 100)", false, false},
     {"--before", "SEQ", "only records older than SEQ (the next page)", false, false},
+    {"--client", "ID", "only records about this client", false, false},
+    {"--action", "ACTION", "only this action, e.g. partner.edit or login.failed", false, false},
+    {"--until", "DATE", "only records up to DATE (YYYY-MM-DD, UTC) included", false, false},
+    {"--jsonl", NULL, "write every record the filters keep to --out, a JSON object a line", false,
+     false},
+    {"--out", "FILE", "with --jsonl: the file to write", false, false},
+    {"--force", NULL, "with --out: replace FILE when it exists", false, false},
     {NULL, NULL, NULL, false, false},
 };
 
@@ -291,6 +298,18 @@ static const struct cli_opt rule_add_opts[] = {
     {NULL, NULL, NULL, false, false},
 };
 
+static const struct cli_opt rule_edit_opts[] = {
+    {"--on", "ON", "what fires it (as for admin rule add)", false, false},
+    {"--suggest", "TEXT", "what to suggest to the client", false, false},
+    {"--avoid", "TEXT", "what not to offer then (\"\" empties it)", false, false},
+    {"--window", "DAYS", "event rules: days the opportunity stays open (0: the default, 30)", false,
+     false},
+    {"--product", "NAME", "the product it is about (\"\" empties it)", false, false},
+    {"--unless-holds", "KIND", "event rules: not for a client holding this kind (\"\": always)",
+     false, false},
+    {NULL, NULL, NULL, false, false},
+};
+
 static const struct cli_opt calendar_set_opts[] = {
     {"--season", "MONTHS", "the high-spending months, a comma list of 1-12 (\"\": none)", false,
      false},
@@ -464,6 +483,12 @@ static const struct cli_opt reassign_opts[] = {
     {NULL, NULL, NULL, false, false},
 };
 
+static const struct cli_opt reassign_list_opts[] = {
+    {"--limit", "N", "at most N reassignments (default: the server's, 100)", false, false},
+    {"--before", "ID", "only reassignments older than ID (the next page)", false, false},
+    {NULL, NULL, NULL, false, false},
+};
+
 static const struct cli_opt watch_opts[] = {
     {"--count", "N", "stop after N notices", false, false},
     {"--timeout", "SECONDS", "stop after this long", false, false},
@@ -540,6 +565,13 @@ static const struct cli_opt import_opts[] = {
 static const struct cli_opt partner_add_opts[] = {
     {"--category", "CATEGORY", "restaurant, cinema, gym, ... (a-z, 0-9, -)", true, false},
     {"--city", "CITY", "where it is", false, false},
+    {NULL, NULL, NULL, false, false},
+};
+
+static const struct cli_opt partner_edit_opts[] = {
+    {"--name", "NAME", "its new name", false, false},
+    {"--category", "CATEGORY", "restaurant, cinema, gym, ... (a-z, 0-9, -)", false, false},
+    {"--city", "CITY", "where it is (\"\" empties it)", false, false},
     {NULL, NULL, NULL, false, false},
 };
 
@@ -935,13 +967,19 @@ static const struct cli_cmd commands[] = {
      "their name for --login-lockout-seconds; setting their password lifts it\n"
      "too.",
      NULL, cmd_user_unlock},
-    {"admin audit", "", 0, 0, "read the audit log, newest first (admins)", NULL, audit_opts,
-     cmd_audit},
+    {"admin audit", "", 0, 0, "read the audit log, newest first (admins)",
+     "Filters combine. With --jsonl --out FILE, every record they keep is\n"
+     "written to FILE, a JSON object a line, for a log system.\n",
+     audit_opts, cmd_audit},
     {"admin rule add", "", 0, 0, "add a rule: on an event, what to suggest (firm-admin)",
      "Event rules (purchase, life, income) open an opportunity for --window\n"
      "days after the event; alert rules apply while an alert is in force;\n"
      "birthday, holiday and season rules apply on those days.\n",
      rule_add_opts, cmd_rule_add},
+    {"admin rule edit", "ID", 1, 0, "change a rule (firm-admin)",
+     "Only the fields given change; the rule is checked whole again, as when\n"
+     "added. Audited.\n",
+     rule_edit_opts, cmd_rule_edit},
     {"admin rule list", "", 0, 0, "list the firm's rules", NULL, NULL, cmd_rule_list},
     {"admin rule remove", "ID", 1, 0, "remove a rule (firm-admin)", NULL, NULL, cmd_rule_remove},
     /* Before "admin calendar", which would otherwise take "set" as its argument. */
@@ -964,7 +1002,20 @@ static const struct cli_cmd commands[] = {
      cmd_alert_end},
     {"admin partner add", "NAME", 1, 0, "add a partner business (firm-admin)", NULL,
      partner_add_opts, cmd_partner_add},
-    /* Before "admin reassign", which would otherwise take "undo" as a word. */
+    {"admin partner edit", "ID", 1, 0, "change a partner business (firm-admin)",
+     "Only the fields given change. Audited.\n", partner_edit_opts, cmd_partner_edit},
+    {"admin partner remove", "ID", 1, 0, "remove a partner business (firm-admin)",
+     "Refused while coupons at it are open (neither redeemed nor withdrawn,\n"
+     "and still valid), naming how many. Audited.\n",
+     NULL, cmd_partner_remove},
+    /* Before "admin reassign", which would otherwise take these as words. */
+    {"admin reassign list", "", 0, 0, "list reassignments, newest first (admins)",
+     "A firm-admin sees all of them, an office-admin those between agents of\n"
+     "its office.\n",
+     reassign_list_opts, cmd_reassign_list},
+    {"admin reassign show", "ID", 1, 0, "show what a reassignment moved (admins)",
+     "Names the first 1000 clients it moved; count says how many there were.\n", NULL,
+     cmd_reassign_show},
     {"admin reassign undo", "ID", 1, 0, "move a reassignment's clients back (admins)",
      "Only when none of them changed since.\n", NULL, cmd_reassign_undo},
     {"admin reassign", "", 0, 0, "move clients from one agent to another (admins)",

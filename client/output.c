@@ -426,6 +426,11 @@ void out_stream(const struct out_field *f, size_t n)
     fflush(stdout);
 }
 
+int out_json_line(FILE *f, const struct out_field *fld, size_t n)
+{
+    return json_line(json_record(fld, n), f);
+}
+
 struct out_table *out_table_begin(const char *key, const char *empty_note)
 {
     struct out_table *t = xrealloc(NULL, 1, sizeof(*t));

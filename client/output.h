@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 enum out_type {
     OUT_STR, /* s; JSON null when s is NULL or "" */
@@ -94,6 +95,11 @@ void out_null(const char *key);
  * people as a card. */
 void out_stream_begin(void);
 void out_stream(const struct out_field *f, size_t n);
+
+/* Writes the record to f as one JSON line, as out_stream does in JSON mode,
+ * whatever the mode: for files meant for other programs. 0, or -1 when
+ * writing failed. */
+int out_json_line(FILE *f, const struct out_field *fld, size_t n);
 
 /* JSON: "key": [ {row}, ... ]; human: a table with a header taken from the
  * labels, or the empty note when there are no rows. */

@@ -731,6 +731,30 @@ size_t rec_reassign(const void *list, size_t i, struct out_field *f)
     return copy_fields(fields, ARRAY_SIZE(fields), f);
 }
 
+/* A stored reassignment as an admin reads it; list shows no clients. */
+size_t rec_reassignment(const void *list, size_t i, struct out_field *f)
+{
+    const Folio__ReassignmentInfo *r = ((const Folio__ReassignmentInfo *const *)list)[i];
+    const struct out_field fields[] = {
+        OUT_U("id", "id", r->id),
+        OUT_S("from", "from", r->from),
+        OUT_S("to", "to", r->to),
+        OUT_U("count", "clients", r->count),
+        OUT_T("created_at", "when", r->created_at),
+        OUT_S("by", "by", r->by),
+        OUT_T("undone_at", "undone", r->undone_at),
+        {.key = "clients",
+         .label = "moved",
+         .card_only = true,
+         .type = OUT_LIST,
+         .n = r->n_clients,
+         .list = r->clients,
+         .item = reassigned_client_item},
+    };
+    _Static_assert(ARRAY_SIZE(fields) <= REC_FIELDS_MAX, "REC_FIELDS_MAX");
+    return copy_fields(fields, ARRAY_SIZE(fields), f);
+}
+
 size_t rec_notice(const void *list, size_t i, struct out_field *f)
 {
     const Folio__Notice *n = ((const Folio__Notice *const *)list)[i];
@@ -955,6 +979,14 @@ void rec_print_answer(const Folio__Response *r)
         break;
     case FOLIO__RESPONSE__RESULT_REASSIGN:
         rec_object("reassignment", &r->reassign, rec_reassign);
+        break;
+    case FOLIO__RESPONSE__RESULT_REASSIGNMENTS:
+        rec_table("reassignments", "no reassignments", r->reassignments->reassignments,
+                  r->reassignments->n_reassignments, rec_reassignment);
+        rec_page_next_number("--before", r->reassignments->next);
+        break;
+    case FOLIO__RESPONSE__RESULT_REASSIGNMENT:
+        rec_object("reassignment", &r->reassignment, rec_reassignment);
         break;
     case FOLIO__RESPONSE__RESULT_BOOK:
         rec_print_book(r->book);

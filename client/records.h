@@ -58,6 +58,7 @@ rec_item_fn rec_holding;
 
 /* A reassignment of clients to another agent, the clients moved as a list. */
 rec_item_fn rec_reassign;
+rec_item_fn rec_reassignment;
 /* A notice pushed to a watch. */
 rec_item_fn rec_notice;
 

@@ -137,7 +137,12 @@ struct client_summary;
     X(CAMPAIGN_LIST, campaign_list, SESSION, NONE, op_campaign_list_read, NULL, NULL, NULL) \
     X(CAMPAIGN_SHOW, campaign_show, SESSION, HEAVY_READ, op_campaign_show_read, NULL, NULL, NULL) \
     X(CAMPAIGN_CANCEL, campaign_cancel, SESSION, NONE, NULL, NULL, op_campaign_cancel_write, NULL) \
-    X(COUPON_WITHDRAW, coupon_withdraw, SESSION, NONE, NULL, NULL, op_coupon_withdraw_write, NULL)
+    X(COUPON_WITHDRAW, coupon_withdraw, SESSION, NONE, NULL, NULL, op_coupon_withdraw_write, NULL) \
+    X(PARTNER_EDIT, partner_edit, FIRM_ADMIN, NONE, NULL, NULL, op_partner_edit_write, NULL) \
+    X(PARTNER_REMOVE, partner_remove, FIRM_ADMIN, NONE, NULL, NULL, op_partner_remove_write, NULL) \
+    X(RULE_EDIT, rule_edit, FIRM_ADMIN, NONE, NULL, NULL, op_rule_edit_write, NULL) \
+    X(REASSIGN_LIST, reassign_list, ADMIN, HEAVY_READ, op_reassign_list_read, NULL, NULL, NULL) \
+    X(REASSIGN_SHOW, reassign_show, ADMIN, HEAVY_READ, op_reassign_show_read, NULL, NULL, NULL)
 // clang-format on
 
 struct op {
@@ -310,6 +315,8 @@ int op_household_names(struct request *req, MDB_txn *txn, Folio__Client *client)
 int op_rule_add_write(struct request *req, MDB_txn *txn);
 int op_rule_list_read(struct request *req, MDB_txn *txn);
 int op_rule_remove_write(struct request *req, MDB_txn *txn);
+/* Only the named fields change; the whole rule is checked again. */
+int op_rule_edit_write(struct request *req, MDB_txn *txn);
 int op_calendar_get_read(struct request *req, MDB_txn *txn);
 int op_calendar_set_write(struct request *req, MDB_txn *txn);
 int op_occasion_add_write(struct request *req, MDB_txn *txn);
@@ -325,6 +332,8 @@ int op_alert_end_write(struct request *req, MDB_txn *txn);
 /* op_partner.c */
 int op_partner_add_write(struct request *req, MDB_txn *txn);
 int op_partner_list_read(struct request *req, MDB_txn *txn);
+int op_partner_edit_write(struct request *req, MDB_txn *txn);
+int op_partner_remove_write(struct request *req, MDB_txn *txn);
 
 /* op_coupon.c */
 int op_coupon_issue_write(struct request *req, MDB_txn *txn);
@@ -413,6 +422,10 @@ int op_reassign_undo_write(struct request *req, MDB_txn *txn);
 /* Reassign and ReassignUndo: tells both agents (notice.h). */
 void op_reassign_finish(struct request *req);
 int op_watch_read(struct request *req, MDB_txn *txn);
+/* op_reassign_list.c: the stored reassignments, an office-admin's those
+ * between agents of its office. */
+int op_reassign_list_read(struct request *req, MDB_txn *txn);
+int op_reassign_show_read(struct request *req, MDB_txn *txn);
 
 /* op_firm.c */
 int op_firm_key_read(struct request *req, MDB_txn *txn);

@@ -9,6 +9,7 @@
 
 #include "access.h"
 #include "audit.h"
+#include "client_id.h"
 #include "connection.h"
 #include "log.h"
 #include "op.h"
@@ -560,6 +561,22 @@ void op_user_unlock_finish(struct request *req)
 
 /* ---------------------------------------------------------------- audit */
 
+#define OP_AUDIT_ACTION_MAX 64
+
+/* An action names what was done, e.g. "partner.edit"; empty: any. */
+static bool op_audit_action_ok(const char *action)
+{
+    size_t len = strnlen(action, OP_AUDIT_ACTION_MAX + 1);
+    if (len > OP_AUDIT_ACTION_MAX)
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        char c = action[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_'))
+            return false;
+    }
+    return true;
+}
+
 int op_audit_query_read(struct request *req, MDB_txn *txn)
 {
     Folio__AuditQuery *query = req->msg->audit_query;
@@ -568,10 +585,23 @@ int op_audit_query_read(struct request *req, MDB_txn *txn)
         if (why != NULL)
             return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "%s", why);
     }
+    uint8_t client_id[16];
+    if (query->client[0] != '\0' && client_id_parse(query->client, client_id) != 0)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "client: not a client id");
+    if (!op_audit_action_ok(query->action))
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,
+                            "action: up to %d characters of a-z, 0-9, ., _ and -",
+                            OP_AUDIT_ACTION_MAX);
+    if (query->since < 0 || query->until < 0 ||
+        (query->until != 0 && query->since != 0 && query->until <= query->since))
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "until: must be after since");
     struct store_audit_filter filter = {
         .actor = query->actor[0] != '\0' ? query->actor : NULL,
+        .action = query->action[0] != '\0' ? query->action : NULL,
+        .client_id = query->client[0] != '\0' ? query->client : NULL,
         .office_id = access_office_scope(req),
         .since = query->since,
+        .until = query->until,
         .before = query->before,
         .limit = request_page_size(query->limit),
     };

@@ -1,12 +1,16 @@
 /* op_partner.c - the firm's partner businesses, where clients use coupons.
- * The firm-admin adds them; everyone with a session lists them. */
+ * The firm-admin adds, edits and removes them; everyone with a session
+ * lists them. A partner is not removed while coupons at it are open; a
+ * redeemed, withdrawn or expired coupon outlives it with its name empty. */
 #include <stdio.h>
 #include <string.h>
 
 #include "access.h"
 #include "audit.h"
+#include "calendar.h"
 #include "op.h"
 #include "server.h"
+#include "store_coupon.h"
 #include "store_partner.h"
 #include "validate.h"
 
@@ -116,4 +120,96 @@ int op_partner_list_read(struct request *req, MDB_txn *txn)
     req->response.result_case = FOLIO__RESPONSE__RESULT_PARTNERS;
     req->response.partners = list;
     return 0;
+}
+
+/* The stored partner id, or NOT_FOUND "no partner ID". */
+static int op_partner_find(struct request *req, MDB_txn *txn, uint64_t id, Folio__Partner **out)
+{
+    int rc = store_partner_get(&req->server->store, txn, id, &req->arena, out);
+    if (rc == MDB_NOTFOUND)
+        return request_fail(req, FOLIO__CODE__NOT_FOUND, "no partner %llu", (unsigned long long)id);
+    return rc != 0 ? request_store_error(req, rc, "read the partner") : 0;
+}
+
+int op_partner_edit_write(struct request *req, MDB_txn *txn)
+{
+    const Folio__PartnerEdit *ask = req->msg->partner_edit;
+    static const char fields_are[] = "fields: name, category or city";
+    if (ask->n_fields == 0 || ask->changes == NULL)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "%s", fields_are);
+    Folio__Partner *partner;
+    int rc = op_partner_find(req, txn, ask->id, &partner);
+    if (rc != 0)
+        return rc;
+    for (size_t i = 0; i < ask->n_fields; i++) {
+        const char *f = ask->fields[i];
+        char **to;
+        const char *from;
+        if (strcmp(f, "name") == 0)
+            to = &partner->name, from = ask->changes->name;
+        else if (strcmp(f, "category") == 0)
+            to = &partner->category, from = ask->changes->category;
+        else if (strcmp(f, "city") == 0)
+            to = &partner->city, from = ask->changes->city;
+        else
+            return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "%s", fields_are);
+        /* A copy: the check lower-cases the category in place, and the
+         * request stays as it came for a replay. */
+        if ((*to = arena_strdup(&req->arena, from)) == NULL)
+            return request_oom(req);
+    }
+    char buf[OP_PARTNER_WHY_MAX];
+    const char *why = op_partner_check(partner, buf);
+    if (why != NULL)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "%s", why);
+
+    struct store *store = &req->server->store;
+    Folio__Partner **all;
+    size_t n;
+    if ((rc = store_partner_list(store, txn, &req->arena, &all, &n)) != 0)
+        return request_store_error(req, rc, "read the partners");
+    for (size_t i = 0; i < n; i++)
+        if (all[i]->id != partner->id && op_partner_same_name(all[i]->name, partner->name))
+            return request_fail(req, FOLIO__CODE__ALREADY_EXISTS, "partner %s already exists",
+                                partner->name);
+    if ((rc = store_partner_put(store, txn, partner)) != 0)
+        return request_store_error(req, rc, "change the partner");
+    char *target = arena_printf(&req->arena, "%llu", (unsigned long long)partner->id);
+    char *detail = arena_printf(&req->arena, "%s (%s)", partner->name, partner->category);
+    if (target == NULL || detail == NULL)
+        return request_oom(req);
+    if ((rc = audit_append(req, txn, "partner.edit", target, detail)) != 0)
+        return request_store_error(req, rc, "change the partner");
+    req->response.result_case = FOLIO__RESPONSE__RESULT_PARTNER;
+    req->response.partner = partner;
+    return 0;
+}
+
+int op_partner_remove_write(struct request *req, MDB_txn *txn)
+{
+    uint64_t id = req->msg->partner_remove->id;
+    Folio__Partner *partner;
+    int rc = op_partner_find(req, txn, id, &partner);
+    if (rc != 0)
+        return rc;
+    char today[CALENDAR_DATE_TEXT + 1], label[CALENDAR_DATE_TEXT + 1];
+    if ((rc = request_dates(req, txn, "", today, label)) != 0)
+        return rc;
+    struct store *store = &req->server->store;
+    size_t open;
+    if ((rc = store_coupon_count_open_at_partner(store, txn, id, today, &open)) != 0)
+        return request_store_error(req, rc, "read the coupons");
+    if (open > 0)
+        return request_fail(req, FOLIO__CODE__FAILED_PRECONDITION,
+                            "partner %llu has %zu open coupon%s: they must be redeemed, "
+                            "withdrawn or expired first",
+                            (unsigned long long)id, open, open == 1 ? "" : "s");
+    if ((rc = store_partner_remove(store, txn, id)) != 0)
+        return request_store_error(req, rc, "remove the partner");
+    char *target = arena_printf(&req->arena, "%llu", (unsigned long long)id);
+    if (target == NULL)
+        return request_oom(req);
+    if ((rc = audit_append(req, txn, "partner.remove", target, partner->name)) != 0)
+        return request_store_error(req, rc, "remove the partner");
+    return request_reply_empty(req);
 }

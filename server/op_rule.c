@@ -96,6 +96,57 @@ int op_rule_remove_write(struct request *req, MDB_txn *txn)
     return request_reply_empty(req);
 }
 
+int op_rule_edit_write(struct request *req, MDB_txn *txn)
+{
+    const Folio__RuleEdit *ask = req->msg->rule_edit;
+    static const char fields_are[] =
+        "fields: on, suggest, avoid, window_days, product or unless_holds";
+    if (ask->n_fields == 0 || ask->changes == NULL)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "%s", fields_are);
+    struct store *store = &req->server->store;
+    Folio__Rule *rule;
+    int rc = store_rule_get(store, txn, ask->id, &req->arena, &rule);
+    if (rc == MDB_NOTFOUND)
+        return request_fail(req, FOLIO__CODE__NOT_FOUND, "no rule %" PRIu64, ask->id);
+    if (rc != 0)
+        return request_store_error(req, rc, "read the rule");
+    const Folio__Rule *to = ask->changes;
+    for (size_t i = 0; i < ask->n_fields; i++) {
+        const char *f = ask->fields[i];
+        if (strcmp(f, "on") == 0)
+            /* rule_validate lower-cases it in place: a copy keeps the
+             * request as it came for a replay. */
+            rule->on = arena_strdup(&req->arena, to->on);
+        else if (strcmp(f, "suggest") == 0)
+            rule->suggest = to->suggest;
+        else if (strcmp(f, "avoid") == 0)
+            rule->avoid = to->avoid;
+        else if (strcmp(f, "window_days") == 0)
+            rule->window_days = to->window_days;
+        else if (strcmp(f, "product") == 0)
+            rule->product = to->product;
+        else if (strcmp(f, "unless_holds") == 0)
+            rule->unless_holds = to->unless_holds;
+        else
+            return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "%s", fields_are);
+        if (rule->on == NULL)
+            return request_oom(req);
+    }
+    const char *why = rule_validate(rule);
+    if (why != NULL)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "%s", why);
+    if ((rc = store_rule_put(store, txn, rule)) != 0)
+        return request_store_error(req, rc, "change the rule");
+    char *target = arena_printf(&req->arena, "%" PRIu64, rule->id);
+    if (target == NULL)
+        return request_oom(req);
+    if ((rc = audit_append(req, txn, "rule.edit", target, rule->on)) != 0)
+        return request_store_error(req, rc, "change the rule");
+    req->response.result_case = FOLIO__RESPONSE__RESULT_RULE;
+    req->response.rule = rule;
+    return 0;
+}
+
 /* ---------------------------------------------------------------- calendar */
 
 /* The stored calendar; an empty one for a data directory not yet seeded

@@ -3,7 +3,9 @@
  * A query walks from the newest record (or from `before`) towards the
  * oldest, so its cost is the number of records it looks at, not the size of
  * the log. Records are appended in time order, so the walk ends at the first
- * record older than `since`. Filters on actor or office may match rarely; a
+ * record older than `since`. A query about one client walks that client's
+ * index entries instead, in the same order. Filters on actor, action,
+ * office or `until` may match rarely; a
  * query therefore looks at no more than AUDIT_SCAN_MAX records and, when it
  * stops there, hands back where it stopped so the caller can go on.
  */
@@ -129,17 +131,19 @@ static bool audit_match(const Folio__AuditRecord *r, const struct store_audit_fi
 {
     if (f->actor != NULL && f->actor[0] != '\0' && strcmp(r->actor, f->actor) != 0)
         return false;
+    if (f->action != NULL && f->action[0] != '\0' && strcmp(r->action, f->action) != 0)
+        return false;
+    if (f->until != 0 && r->time >= f->until)
+        return false;
     return f->office_id == 0 || r->actor_office_id == f->office_id;
 }
 
-/* Puts the cursor on the newest record with seq < before (any when 0). */
-static int audit_seek(MDB_cursor *cur, uint64_t before, MDB_val *k, MDB_val *v)
+/* Puts the cursor on the newest key < key (the last when key is NULL). */
+static int audit_seek_below(MDB_cursor *cur, uint8_t *key, size_t key_len, MDB_val *k, MDB_val *v)
 {
-    if (before == 0)
+    if (key == NULL)
         return mdb_cursor_get(cur, k, v, MDB_LAST);
-    uint8_t key[8];
-    store_key_u64(key, before);
-    k->mv_size = sizeof(key);
+    k->mv_size = key_len;
     k->mv_data = key;
     int rc = mdb_cursor_get(cur, k, v, MDB_SET_RANGE);
     if (rc == 0)
@@ -147,6 +151,53 @@ static int audit_seek(MDB_cursor *cur, uint64_t before, MDB_val *k, MDB_val *v)
     if (rc == MDB_NOTFOUND)
         return mdb_cursor_get(cur, k, v, MDB_LAST);
     return rc;
+}
+
+/* A walk from newest to oldest over the whole log, or over one client's
+ * records through the index. */
+struct audit_walk {
+    struct store *s;
+    MDB_txn *txn;
+    MDB_cursor *cur;
+    const char *client_id; /* NULL: the whole log */
+    size_t client_len;
+    bool started;
+};
+
+/* The next record's seq and packed value; MDB_NOTFOUND at the end. */
+static int audit_walk_next(struct audit_walk *w, uint64_t before, uint64_t *seq, MDB_val *v)
+{
+    MDB_val k;
+    int rc;
+    if (w->client_id == NULL) {
+        uint8_t key[8];
+        store_key_u64(key, before);
+        rc = w->started ? mdb_cursor_get(w->cur, &k, v, MDB_PREV)
+                        : audit_seek_below(w->cur, before != 0 ? key : NULL, sizeof(key), &k, v);
+        w->started = true;
+        if (rc != 0)
+            return rc;
+        if (k.mv_size != 8)
+            return EINVAL;
+        *seq = store_u64_from_key(k.mv_data);
+        return 0;
+    }
+    uint8_t key[AUDIT_CLIENT_ID_MAX + 8];
+    size_t key_len = audit_client_key(key, w->client_id, before != 0 ? before : UINT64_MAX);
+    MDB_val iv;
+    rc = w->started ? mdb_cursor_get(w->cur, &k, &iv, MDB_PREV)
+                    : audit_seek_below(w->cur, key, key_len, &k, &iv);
+    /* UINT64_MAX is never a seq, so seeking below it misses no record. */
+    w->started = true;
+    if (rc != 0)
+        return rc;
+    if (k.mv_size != w->client_len + 8 || memcmp(k.mv_data, w->client_id, w->client_len) != 0)
+        return MDB_NOTFOUND;
+    *seq = store_u64_from_key((const uint8_t *)k.mv_data + w->client_len);
+    store_key_u64(key, *seq);
+    MDB_val rk = {.mv_size = 8, .mv_data = key};
+    rc = mdb_get(w->txn, w->s->audit, &rk, v);
+    return rc == MDB_NOTFOUND ? EINVAL : rc; /* an index entry without its record */
 }
 
 int store_audit_query(struct store *s, MDB_txn *txn, const struct store_audit_filter *filter,
@@ -158,24 +209,28 @@ int store_audit_query(struct store *s, MDB_txn *txn, const struct store_audit_fi
     size_t limit = filter->limit;
     if (limit == 0 || limit > AUDIT_LIST_MAX)
         limit = AUDIT_LIST_MAX;
+    struct audit_walk walk = {.s = s, .txn = txn, .client_id = filter->client_id};
+    if (walk.client_id != NULL) {
+        walk.client_len = strlen(walk.client_id);
+        /* Not an id the index can hold: no record is about it. */
+        if (walk.client_len == 0 || walk.client_len > AUDIT_CLIENT_ID_MAX) {
+            *out = arena_calloc(arena, 1, sizeof(**out));
+            return *out == NULL ? ENOMEM : 0;
+        }
+    }
     Folio__AuditRecord **records = arena_calloc(arena, limit, sizeof(*records));
     if (records == NULL)
         return ENOMEM;
-    MDB_cursor *cur;
-    int rc = mdb_cursor_open(txn, s->audit, &cur);
+    int rc =
+        mdb_cursor_open(txn, walk.client_id != NULL ? s->audit_by_client : s->audit, &walk.cur);
     if (rc != 0)
         return rc;
 
-    MDB_val k, v;
+    MDB_val v;
+    uint64_t seq;
     size_t n = 0, scanned = 0;
     uint64_t last_seq = 0, last_returned = 0;
-    for (rc = audit_seek(cur, filter->before, &k, &v); rc == 0;
-         rc = mdb_cursor_get(cur, &k, &v, MDB_PREV)) {
-        if (k.mv_size != 8) {
-            rc = EINVAL;
-            break;
-        }
-        uint64_t seq = store_u64_from_key(k.mv_data);
+    while ((rc = audit_walk_next(&walk, filter->before, &seq, &v)) == 0) {
         if (scanned == AUDIT_SCAN_MAX) {
             *next = last_seq;
             break;
@@ -209,7 +264,7 @@ int store_audit_query(struct store *s, MDB_txn *txn, const struct store_audit_fi
         }
         last_seq = seq;
     }
-    mdb_cursor_close(cur);
+    mdb_cursor_close(walk.cur);
     if (rc != 0 && rc != MDB_NOTFOUND)
         return rc;
     *out = records;

@@ -35,10 +35,13 @@ int store_audit_scrub_client(struct store *s, MDB_txn *txn, const char *client_i
 int store_audit_backfill(struct store *s, MDB_txn *txn, bool *done);
 
 struct store_audit_filter {
-    const char *actor;  /* NULL: any */
-    uint64_t office_id; /* 0: any; else only records whose actor_office_id matches */
-    int64_t since;      /* 0: any; else time >= since */
-    uint64_t before;    /* 0: from the newest; else seq < before */
+    const char *actor;     /* NULL: any */
+    const char *action;    /* NULL: any */
+    const char *client_id; /* NULL: any; else records about this client (the index) */
+    uint64_t office_id;    /* 0: any; else only records whose actor_office_id matches */
+    int64_t since;         /* 0: any; else time >= since */
+    int64_t until;         /* 0: any; else time < until */
+    uint64_t before;       /* 0: from the newest; else seq < before */
     size_t limit;
 };
 

@@ -262,3 +262,29 @@ int store_coupon_delete_client(struct store *s, MDB_txn *txn, const uint8_t clie
 {
     return coupon_client_rehome(s, txn, client_id, NULL);
 }
+
+int store_coupon_count_open_at_partner(struct store *s, MDB_txn *txn, uint64_t partner_id,
+                                       const char *today, size_t *count)
+{
+    *count = 0;
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(txn, s->coupons, &cur);
+    if (rc != 0)
+        return rc;
+    MDB_val k, v;
+    for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        /* The default allocator: nothing of a coupon outlives this look. */
+        Folio__Coupon *c = folio__coupon__unpack(NULL, v.mv_size, v.mv_data);
+        if (c == NULL) {
+            rc = EINVAL;
+            break;
+        }
+        if (c->partner_id == partner_id && c->redeemed_at[0] == '\0' &&
+            c->withdrawn_at[0] == '\0' && strcmp(c->valid_until, today) >= 0)
+            (*count)++;
+        folio__coupon__free_unpacked(c, NULL);
+    }
+    mdb_cursor_close(cur);
+    return rc == MDB_NOTFOUND ? 0 : rc;
+}

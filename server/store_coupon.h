@@ -22,6 +22,11 @@ int store_coupon_list(struct store *s, MDB_txn *txn, uint64_t owner_id, const ui
 /* Gives every coupon of client from to client to (a merge), with their
  * index entries. */
 int store_coupon_move_client(struct store *s, MDB_txn *txn, const uint8_t from[16], const char *to);
+/* How many coupons at partner_id are open on today (YYYY-MM-DD): neither
+ * redeemed nor withdrawn, and valid until today or later. Walks every
+ * coupon: for a partner's removal, which is rare. */
+int store_coupon_count_open_at_partner(struct store *s, MDB_txn *txn, uint64_t partner_id,
+                                       const char *today, size_t *count);
 /* Removes every coupon of a client (erasure), with its index entries. */
 int store_coupon_delete_client(struct store *s, MDB_txn *txn, const uint8_t client_id[16]);
 

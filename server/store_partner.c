@@ -17,6 +17,19 @@ int store_partner_get(struct store *s, MDB_txn *txn, uint64_t id, struct arena *
     return store_get_by_id(txn, s->partners, id, &folio__partner__descriptor, arena, (void **)out);
 }
 
+int store_partner_put(struct store *s, MDB_txn *txn, const Folio__Partner *partner)
+{
+    return store_put_by_id(txn, s->partners, partner->id, &partner->base, 0);
+}
+
+int store_partner_remove(struct store *s, MDB_txn *txn, uint64_t id)
+{
+    uint8_t key[8];
+    store_key_u64(key, id);
+    MDB_val k = {sizeof(key), key};
+    return mdb_del(txn, s->partners, &k, NULL);
+}
+
 int store_partner_list(struct store *s, MDB_txn *txn, struct arena *arena, Folio__Partner ***out,
                        size_t *count)
 {

@@ -47,6 +47,17 @@ int store_rule_add(struct store *s, MDB_txn *txn, Folio__Rule *rule)
     return 0;
 }
 
+int store_rule_get(struct store *s, MDB_txn *txn, uint64_t id, struct arena *arena,
+                   Folio__Rule **out)
+{
+    return store_get_by_id(txn, s->rules, id, &folio__rule__descriptor, arena, (void **)out);
+}
+
+int store_rule_put(struct store *s, MDB_txn *txn, const Folio__Rule *rule)
+{
+    return store_put_by_id(txn, s->rules, rule->id, &rule->base, 0);
+}
+
 int store_rule_remove(struct store *s, MDB_txn *txn, uint64_t id)
 {
     uint8_t key[8];

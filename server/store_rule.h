@@ -9,6 +9,11 @@
 /* Assigns rule->id. */
 int store_rule_add(struct store *s, MDB_txn *txn, Folio__Rule *rule);
 /* MDB_NOTFOUND when there is no such rule. */
+int store_rule_get(struct store *s, MDB_txn *txn, uint64_t id, struct arena *arena,
+                   Folio__Rule **out);
+/* Replaces the rule stored under rule->id. */
+int store_rule_put(struct store *s, MDB_txn *txn, const Folio__Rule *rule);
+/* MDB_NOTFOUND when there is no such rule. */
 int store_rule_remove(struct store *s, MDB_txn *txn, uint64_t id);
 /* Every rule, in id order. */
 int store_rule_list(struct store *s, MDB_txn *txn, struct arena *arena, Folio__Rule ***out,
