@@ -832,6 +832,28 @@ static void build_rule_remove(struct authz_cell *c)
     CELL_SET(c, m);
 }
 
+/* A fresh rule, its suggestion changed. */
+static void build_rule_edit(struct authz_cell *c)
+{
+    Folio__Rule rule = FOLIO__RULE__INIT;
+    rule.on = "season";
+    rule.suggest = "review the portfolio";
+    struct folio_error err = {0};
+    Folio__Response *r = harness_ok(folio_rule_add(fx.conn[AS_FIRM], &rule, &err), &err);
+    Folio__Rule *changes = cell_alloc(c, sizeof(*changes));
+    folio__rule__init(changes);
+    changes->suggest = "call about the season";
+    static char *fields[] = {"suggest"};
+    Folio__RuleEdit *m = cell_alloc(c, sizeof(*m));
+    folio__rule_edit__init(m);
+    m->id = r->rule->id;
+    m->changes = changes;
+    m->fields = fields;
+    m->n_fields = 1;
+    folio_response_free(r);
+    CELL_SET(c, m);
+}
+
 static void build_calendar_get(struct authz_cell *c)
 {
     Folio__CalendarGet *m = cell_alloc(c, sizeof(*m));
@@ -1083,6 +1105,42 @@ static void build_partner_add(struct authz_cell *c)
     Folio__PartnerAdd *m = cell_alloc(c, sizeof(*m));
     folio__partner_add__init(m);
     m->partner = partner;
+    CELL_SET(c, m);
+}
+
+/* A fresh partner of the firm's. */
+static uint64_t authz_fresh_partner(struct authz_cell *c)
+{
+    Folio__Partner partner = FOLIO__PARTNER__INIT;
+    partner.name = cell_fresh(c, "Gym");
+    partner.category = "gym";
+    struct folio_error err = {0};
+    Folio__Response *r = harness_ok(folio_partner_add(fx.conn[AS_FIRM], &partner, &err), &err);
+    uint64_t id = r->partner->id;
+    folio_response_free(r);
+    return id;
+}
+
+static void build_partner_edit(struct authz_cell *c)
+{
+    Folio__Partner *changes = cell_alloc(c, sizeof(*changes));
+    folio__partner__init(changes);
+    changes->city = "Lima";
+    static char *fields[] = {"city"};
+    Folio__PartnerEdit *m = cell_alloc(c, sizeof(*m));
+    folio__partner_edit__init(m);
+    m->id = authz_fresh_partner(c);
+    m->changes = changes;
+    m->fields = fields;
+    m->n_fields = 1;
+    CELL_SET(c, m);
+}
+
+static void build_partner_remove(struct authz_cell *c)
+{
+    Folio__PartnerRemove *m = cell_alloc(c, sizeof(*m));
+    folio__partner_remove__init(m);
+    m->id = authz_fresh_partner(c);
     CELL_SET(c, m);
 }
 
@@ -1401,6 +1459,27 @@ static void build_reassign_undo(struct authz_cell *c)
         harness_ok(folio_reassign(fx.conn[AS_FIRM], "owner", "peer", ids, 1, false, &err), &err);
     Folio__ReassignUndo *m = cell_alloc(c, sizeof(*m));
     folio__reassign_undo__init(m);
+    m->id = r->reassign->id;
+    folio_response_free(r);
+    CELL_SET(c, m);
+}
+
+static void build_reassign_list(struct authz_cell *c)
+{
+    Folio__ReassignList *m = cell_alloc(c, sizeof(*m));
+    folio__reassign_list__init(m);
+    CELL_SET(c, m);
+}
+
+/* A fresh reassignment by root within Office A. */
+static void build_reassign_show(struct authz_cell *c)
+{
+    const char *ids[] = {cell_fresh_client(c)};
+    struct folio_error err = {0};
+    Folio__Response *r =
+        harness_ok(folio_reassign(fx.conn[AS_FIRM], "owner", "peer", ids, 1, false, &err), &err);
+    Folio__ReassignShow *m = cell_alloc(c, sizeof(*m));
+    folio__reassign_show__init(m);
     m->id = r->reassign->id;
     folio_response_free(r);
     CELL_SET(c, m);
@@ -1732,6 +1811,8 @@ static const struct authz_row authz_rows[] = {
      {OK, OK, OK, OK, OK, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
     {"rule_remove", NULL, build_rule_remove,
      {DENIED, DENIED, DENIED, DENIED, OK, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
+    {"rule_edit", NULL, build_rule_edit,
+     {DENIED, DENIED, DENIED, DENIED, OK, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
     {"calendar_get", NULL, build_calendar_get,
      {OK, OK, OK, OK, OK, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
     {"calendar_set", NULL, build_calendar_set,
@@ -1781,6 +1862,10 @@ static const struct authz_row authz_rows[] = {
      {DENIED, DENIED, DENIED, DENIED, OK, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
     {"partner_list", NULL, build_partner_list,
      {OK, OK, OK, OK, OK, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
+    {"partner_edit", NULL, build_partner_edit,
+     {DENIED, DENIED, DENIED, DENIED, OK, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
+    {"partner_remove", NULL, build_partner_remove,
+     {DENIED, DENIED, DENIED, DENIED, OK, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
     /* Only agents issue coupons (admins are refused as such); the other
      * agent is told the client does not exist. */
     {"coupon_issue", NULL, build_coupon_issue,
@@ -1837,6 +1922,11 @@ static const struct authz_row authz_rows[] = {
      {DENIED, DENIED, DENIED, DENIED, OK, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
     {"reassign_undo", NULL, build_reassign_undo,
      {DENIED, DENIED, OK, DENIED, OK, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
+    /* Admins list what they may see; another office's is not there. */
+    {"reassign_list", NULL, build_reassign_list,
+     {DENIED, DENIED, OK, OK, OK, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
+    {"reassign_show", NULL, build_reassign_show,
+     {DENIED, DENIED, OK, NOTFOUND, OK, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
     {"watch", NULL, build_watch,
      {OK, OK, OK, OK, OK, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
     {"firm_key", NULL, build_firm_key,
