@@ -207,6 +207,26 @@ set((r["action"], r["actor"]) for r in d["records"]) >= {
   ("user.add", "boss"), ("login", "alice")}'
 [[ $OUT != *boss-password-1* && $OUT != *alice-password-1* && $OUT != *wrong-password* ]] &&
   pass "audit output holds no password" || fail "audit output holds no password"
+for args in "admin audit --jsonl" "admin audit --out $tmp/a.jsonl" "admin audit --force" \
+  "admin audit --until 2026-13-01" "admin audit --since 2026-03-02 --until 2026-03-01" \
+  "admin audit --jsonl --out $tmp/a.jsonl --limit 5"; do
+  # shellcheck disable=SC2086
+  run "" "$FOLIO" $args
+  expect "usage error exits 2: folio $args" 2
+done
+run "" "$FOLIO" admin audit --jsonl --out "$tmp/audit.jsonl" --action login
+expect "admin audit --jsonl writes the file" 0
+lines=$(wc -l <"$tmp/audit.jsonl")
+ndjson_check "admin audit --jsonl: only logins, one JSON object a line" "$(<"$tmp/audit.jsonl")" '
+len(d) == '"$lines"' and len(d) >= 2 and all(r["action"] == "login" for r in d)'
+run "" "$FOLIO" admin audit --jsonl --out "$tmp/audit.jsonl"
+expect "admin audit --jsonl keeps an existing file without --force" 2
+[[ $(wc -l <"$tmp/audit.jsonl") -eq $lines ]] && pass "the existing file is kept" ||
+  fail "the existing file is kept"
+run "" "$FOLIO" admin audit --jsonl --out "$tmp/audit.jsonl" --force
+expect "admin audit --jsonl --force replaces it" 0
+[[ $(wc -l <"$tmp/audit.jsonl") -gt $lines ]] && pass "--force wrote every action" ||
+  fail "--force wrote every action"
 
 # --server, unreachable servers and usage errors
 run "" "$FOLIO" --server 127.0.0.1:1 whoami

@@ -47,6 +47,10 @@ for args in "agenda --days 0" "agenda --days x" "agenda --date 2026-02-30" "agen
   "offer list --limit 0" "offer list --after x" "offer list --date 2026-3-1" \
   "offer set 1" "offer set 1 expired" "offer set x sent" "offer set 1 sent --date x" \
   "admin partner add Cafe" "admin partner add" "partner list extra" \
+  "admin partner edit 1" "admin partner edit x --name y" "admin partner edit 0 --city y" \
+  "admin partner remove" "admin partner remove x" "admin rule edit 1" \
+  "admin rule edit x --suggest y" "admin rule edit 1 --window -1" \
+  "admin rule edit 1 --window 3651" \
   "coupon issue $U --partner 1 --discount x" \
   "coupon issue $U --partner x --discount x --valid-until 2026-04-30" \
   "coupon issue $U --partner 1 --discount x --valid-until 2026-04-31" \
@@ -63,6 +67,7 @@ json_check "usage error is JSON on stderr, code USAGE" "$ERR" 'd["error"]["code"
 for cmd in "agenda" "admin rule add" "admin rule list" "admin rule remove" "admin calendar" \
   "admin calendar set" "admin occasion add" "admin occasion remove" "admin alert add" \
   "alert list" "admin alert end" "offer add" "offer list" "offer set" "admin partner add" \
+  "admin partner edit" "admin partner remove" "admin rule edit" \
   "partner list" "coupon issue" "coupon list" "coupon redeem" "profile set" "profile show"; do
   # shellcheck disable=SC2086
   run "" "$FOLIO" $cmd --help

@@ -93,6 +93,9 @@ j "admin rule add" admin rule add --on purchase:vehicle --suggest "vehicle insur
 j "admin rule add (another)" admin rule add --on birthday --suggest "a card"
 rule=$(json_get "$OUT" 'd["rule"]["id"]')
 j "admin rule list" admin rule list
+j "admin rule edit" admin rule edit "$rule" --suggest "a card and a call"
+json_check "admin rule edit changes what was given" "$OUT" '
+d["rule"]["suggest"] == "a card and a call" and d["rule"]["on"] == "birthday"'
 j "admin rule remove" admin rule remove "$rule"
 j "admin calendar set" admin calendar set --season 12,1 --stay-in-touch 90
 j "admin occasion add" admin occasion add mothers-day --date 05-10
@@ -107,6 +110,11 @@ alert=$(json_get "$OUT" 'd["alert"]["id"]')
 j "admin alert end" admin alert end "$alert" --date 2026-03-02
 j "admin partner add" admin partner add "Cafe Sol" --category restaurant --city Lima
 partner=$(json_get "$OUT" 'd["partner"]["id"]')
+j "admin partner edit" admin partner edit "$partner" --city Cusco
+json_check "admin partner edit keeps the name" "$OUT" '
+d["partner"]["name"] == "Cafe Sol" and d["partner"]["city"] == "Cusco"'
+j "admin partner add (to remove)" admin partner add "Gym Uno" --category gym
+j "admin partner remove" admin partner remove "$(json_get "$OUT" 'd["partner"]["id"]')"
 j "admin firm-key" admin firm-key
 j "admin trust add" admin trust add "Other Firm" "${other_key:-}"
 j "admin trust list" admin trust list
@@ -115,6 +123,12 @@ j "admin backup" admin backup
 j "admin stats" admin stats
 j "admin audit" admin audit --limit 2
 json_check "admin audit pages" "$OUT" 'd["next"] is not None'
+j "admin audit --action" admin audit --action partner.edit --since 2026-03-01 --until 2026-03-02
+json_check "admin audit --action keeps that action" "$OUT" '
+len(d["records"]) == 1 and d["records"][0]["action"] == "partner.edit"'
+j "admin audit --jsonl" admin audit --jsonl --out "$tmp/audit.jsonl" --actor boss
+ndjson_check "admin audit --jsonl writes JSON lines, newest first" "$(<"$tmp/audit.jsonl")" '
+len(d) > 5 and all(r["actor"] == "boss" for r in d) and d[0]["seq"] > d[-1]["seq"]'
 
 # ---------------------------------------------------------------- alice, an agent
 
@@ -247,6 +261,12 @@ schema_record "$RC" "$(<"$tmp/watch.out")" "$(<"$tmp/watch.err")" \
 ndjson_check "watch prints the notice" "$(<"$tmp/watch.out")" \
   'len(d) == 1 and d[0]["kind"] == "reassigned_to"'
 j "admin reassign undo" admin reassign undo "$moved"
+j "admin reassign list" admin reassign list
+json_check "admin reassign list has it, undone" "$OUT" '
+d["reassignments"][0]["id"] == '"$moved"' and d["reassignments"][0]["undone_at"] is not None'
+j "admin reassign show" admin reassign show "$moved"
+json_check "admin reassign show names the client" "$OUT" '
+d["reassignment"]["count"] == 1 and d["reassignment"]["clients"][0]["id"] == "'"$ana"'"'
 as alice
 j "export --release" export --out "$tmp/released.bundle" --release
 as boss
