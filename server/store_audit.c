@@ -4,10 +4,10 @@
  * oldest, so its cost is the number of records it looks at, not the size of
  * the log. Records are appended in time order, so the walk ends at the first
  * record older than `since`. A query about one client walks that client's
- * index entries instead, in the same order. Filters on actor, action,
- * office or `until` may match rarely; a
- * query therefore looks at no more than AUDIT_SCAN_MAX records and, when it
- * stops there, hands back where it stopped so the caller can go on.
+ * index entries instead, in the same order. Filters on actor, action, office
+ * or `until` may match rarely; a query therefore looks at no more than
+ * AUDIT_SCAN_MAX records and, when it stops there, hands back where it
+ * stopped so the caller can go on.
  */
 #include "store_audit.h"
 
