@@ -124,6 +124,9 @@ static const struct csv_headers_entry csv_headers_table[] = {
     T("adresse de messagerie", EMAIL),
     T("adresse de messagerie 2", EMAIL),
     T("adresse de messagerie 3", EMAIL),
+    T("email home", EMAIL), /* CRMs' exports */
+    T("email work", EMAIL),
+    T("email other", EMAIL),
     T("email : home", EMAIL),
     T("email : work", EMAIL),
     T("email : other", EMAIL),
@@ -132,6 +135,7 @@ static const struct csv_headers_entry csv_headers_table[] = {
     P("mobile number", "mobile"),
     P("cell phone", "mobile"),
     P("mobile", "mobile"),
+    P("home mobile", "mobile"),
     P("mobiltelefon", "mobile"),
     P("tel\xc3\xa9"
       "fono m\xc3\xb3vil",
@@ -209,6 +213,7 @@ static const struct csv_headers_entry csv_headers_table[] = {
     A("home state", REGION, 0),
     A("home postal code", POSTAL_CODE, 0),
     A("home zipcode", POSTAL_CODE, 0),
+    A("home zip", POSTAL_CODE, 0),
     A("home country/region", COUNTRY, 0),
     A("home country", COUNTRY, 0),
     A("stra\xc3\x9f"
@@ -252,6 +257,7 @@ static const struct csv_headers_entry csv_headers_table[] = {
     A("work state", REGION, 1),
     A("business postal code", POSTAL_CODE, 1),
     A("work zipcode", POSTAL_CODE, 1),
+    A("work zip", POSTAL_CODE, 1),
     A("business country/region", COUNTRY, 1),
     A("work country", COUNTRY, 1),
     A("stra\xc3\x9f"
@@ -370,6 +376,7 @@ static bool csv_headers_google(const char *h, struct csv_header *out)
         {"address", "region", CSV_T_REGION},
         {"address", "postal code", CSV_T_POSTAL_CODE},
         {"address", "country", CSV_T_COUNTRY},
+        {"address", "formatted", CSV_T_ADDRESS},
         {"organization", "name", CSV_T_ORGANISATION},
         {"organization", "title", CSV_T_JOB_TITLE},
         {"organization", "department", CSV_T_DEPARTMENT},
@@ -387,7 +394,7 @@ static bool csv_headers_google(const char *h, struct csv_header *out)
         out->target = parts[i].target;
         /* The first address is the one kept; later ones only when it is
          * empty. */
-        out->slot = parts[i].target >= CSV_T_STREET && parts[i].target <= CSV_T_COUNTRY
+        out->slot = parts[i].target >= CSV_T_STREET && parts[i].target <= CSV_T_ADDRESS
                         ? (n - 1 < CSV_HEADERS_SLOTS ? n - 1 : CSV_HEADERS_SLOTS)
                         : 0;
         out->group = parts[i].kind[0] == 'p' && n <= CSV_HEADERS_GROUPS ? n : 0;

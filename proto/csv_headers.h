@@ -40,6 +40,7 @@ enum csv_target {
     CSV_T_REGION,
     CSV_T_POSTAL_CODE,
     CSV_T_COUNTRY,
+    CSV_T_ADDRESS, /* the whole address in one field (Google's "Address 1 - Formatted") */
     CSV_T_BIRTH_DATE,
     CSV_T_BIRTH_YEAR,
     CSV_T_BIRTH_MONTH,

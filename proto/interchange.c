@@ -585,6 +585,7 @@ static const char *const ix_csv_client_fields[][2] = {
     [CSV_T_REGION] = {"region"},
     [CSV_T_POSTAL_CODE] = {"postal_code"},
     [CSV_T_COUNTRY] = {"country"},
+    [CSV_T_ADDRESS] = {"street"},
     [CSV_T_BIRTH_DATE] = {"birth_date"},
     [CSV_T_BIRTH_YEAR] = {"birth_date"},
     [CSV_T_BIRTH_MONTH] = {"birth_date"},
@@ -683,7 +684,8 @@ static int ix_csv_header(struct ix_csv *x, char *const *fields, size_t n, uint32
 struct ix_csv_row {
     const char *given, *middle, *family, *department, *title;
     const char *street[CSV_HEADERS_SLOTS], *street2[CSV_HEADERS_SLOTS], *city[CSV_HEADERS_SLOTS],
-        *region[CSV_HEADERS_SLOTS], *postal[CSV_HEADERS_SLOTS], *country[CSV_HEADERS_SLOTS];
+        *region[CSV_HEADERS_SLOTS], *postal[CSV_HEADERS_SLOTS], *country[CSV_HEADERS_SLOTS],
+        *formatted[CSV_HEADERS_SLOTS];
     const char *types[CSV_HEADERS_GROUPS + 1]; /* Google's "Phone N - Type" */
     const char *year, *month, *day;
 };
@@ -914,6 +916,9 @@ static void ix_csv_gather(struct ix_csv_row *g, const struct csv_header *col, co
     case CSV_T_COUNTRY:
         g->country[s] = v;
         break;
+    case CSV_T_ADDRESS:
+        g->formatted[s] = v;
+        break;
     case CSV_T_PHONE_TYPE:
         if (col->group <= CSV_HEADERS_GROUPS)
             g->types[col->group] = v;
@@ -953,14 +958,20 @@ static int ix_csv_address(struct ix_csv *x, uint32_t line, const char *where,
 {
     struct interchange *ix = x->ix;
     for (unsigned s = 0; s < CSV_HEADERS_SLOTS; s++) {
-        if (g->street[s] == NULL && g->street2[s] == NULL && g->city[s] == NULL &&
-            g->region[s] == NULL && g->postal[s] == NULL && g->country[s] == NULL)
+        bool parts = g->street[s] != NULL || g->street2[s] != NULL || g->city[s] != NULL ||
+                     g->region[s] != NULL || g->postal[s] != NULL;
+        if (!parts && g->country[s] == NULL && g->formatted[s] == NULL)
             continue;
         const char *street = g->street[s];
         if (street != NULL && g->street2[s] != NULL)
             street = arena_printf(&ix->arena, "%s, %s", street, g->street2[s]);
         else if (street == NULL)
             street = g->street2[s];
+        /* The address in one field is what the export has when it has no
+         * parts of it (Google writes both when it has both): kept whole,
+         * as the street. */
+        if (!parts)
+            street = g->formatted[s];
         char *joined = street != NULL ? ix_one_line_join(ix, street, ", ") : NULL;
         if (street != NULL && joined == NULL)
             return -1;

@@ -411,3 +411,54 @@ Test(contacts, map_and_date_order)
     cr_assert_str_eq(err, "--map: \"town\" is not a field folio reads");
     interchange_free(&ix);
 }
+
+/* Google's newer export writes each address whole in "Address N - Formatted" beside its
+ * parts; a row with no parts (an address typed in one field) keeps it whole as the
+ * street. */
+Test(contacts, google_formatted_address_without_parts)
+{
+    const char *in = "First Name,Last Name,Address 1 - Formatted,Address 1 - Street,"
+                     "Address 1 - City,Address 1 - Country\r\n"
+                     "Ana,Torres,\"Av. Sol 1\nLima 15001\nPeru\",,,\r\n"
+                     "Luis,Paz,\"Jr. Luna 2\nCusco\",Jr. Luna 2,Cusco,Peru\r\n"
+                     "Eva,Ruiz,,,,Peru\r\n";
+    struct interchange ix;
+    char err[256];
+    interchange_init(&ix);
+    cr_assert_eq(interchange_read_csv(&ix, in, strlen(in), NULL, err, sizeof(err)), 0, "%s", err);
+    cr_assert_eq(ix.n_clients, 3);
+    cr_assert_str_eq(ix.clients[0]->street, "Av. Sol 1, Lima 15001, Peru");
+    cr_assert_str_eq(ix.clients[0]->city, "");
+    cr_assert_str_eq(ix.clients[1]->street, "Jr. Luna 2", "the parts, when the row has them");
+    cr_assert_str_eq(ix.clients[1]->city, "Cusco");
+    cr_assert_str_eq(ix.clients[1]->country, "Peru");
+    cr_assert_str_eq(ix.clients[2]->street, "");
+    cr_assert_str_eq(ix.clients[2]->country, "Peru");
+    if (ix.n_notes != 0)
+        dump_notes(&ix);
+    cr_assert_eq(ix.n_notes, 0);
+    interchange_free(&ix);
+}
+
+/* CRMs export "Email Home", "Email Work", "Home Mobile", "Home Zip". */
+Test(contacts, crm_email_and_zip_columns)
+{
+    const char *in = "First Name,Last Name,Email Home,Email Work,Email Other,Home Mobile,"
+                     "Home Street,Home Zip,Work Zip\r\n"
+                     "Ana,Torres,ana@example.com,ana@work.example,,+51 999 888 777,Av. Sol 1,"
+                     "15001,15002\r\n";
+    struct interchange ix;
+    char err[256];
+    interchange_init(&ix);
+    cr_assert_eq(interchange_read_csv(&ix, in, strlen(in), NULL, err, sizeof(err)), 0, "%s", err);
+    cr_assert_eq(ix.n_clients, 1);
+    const Folio__Client *c = ix.clients[0];
+    cr_assert_str_eq(joined(c->emails, c->n_emails), "ana@example.com|ana@work.example");
+    cr_assert_str_eq(details(c), "+51999888777=mobile/");
+    cr_assert_str_eq(c->street, "Av. Sol 1");
+    cr_assert_str_eq(c->postal_code, "15001", "the home address's");
+    if (ix.n_notes != 0)
+        dump_notes(&ix);
+    cr_assert_eq(ix.n_notes, 0);
+    interchange_free(&ix);
+}
