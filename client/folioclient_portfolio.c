@@ -63,6 +63,24 @@ Folio__Response *folio_client_find(struct folio_connection *c, const char *text,
     return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_CLIENTS, err);
 }
 
+Folio__Response *folio_client_get_op(struct folio_connection *c, const Folio__ClientGet *op,
+                                     struct folio_error *err)
+{
+    return folio_connection_call_op(c, &op->base, FOLIO__RESPONSE__RESULT_CLIENT, err);
+}
+
+Folio__Response *folio_client_list_op(struct folio_connection *c, const Folio__ClientList *op,
+                                      struct folio_error *err)
+{
+    return folio_connection_call_op(c, &op->base, FOLIO__RESPONSE__RESULT_CLIENTS, err);
+}
+
+Folio__Response *folio_client_find_op(struct folio_connection *c, const Folio__ClientFind *op,
+                                      struct folio_error *err)
+{
+    return folio_connection_call_op(c, &op->base, FOLIO__RESPONSE__RESULT_CLIENTS, err);
+}
+
 Folio__Response *folio_client_update(struct folio_connection *c, const char *id,
                                      const Folio__Client *changes, const char *const *fields,
                                      size_t n_fields, uint64_t if_version, struct folio_error *err)

@@ -33,6 +33,15 @@ Folio__Response *folio_client_list_agent(struct folio_connection *c, uint32_t li
 Folio__Response *folio_client_find(struct folio_connection *c, const char *text, uint32_t limit,
                                    const char *after, bool firm, bool firm_admin_read,
                                    struct folio_error *err);
+/* The whole request, for the choices the calls above leave out (as_agent
+ * and reason: an admin covering for an agent it manages reads the agent's
+ * clients, audited). */
+Folio__Response *folio_client_get_op(struct folio_connection *c, const Folio__ClientGet *op,
+                                     struct folio_error *err);
+Folio__Response *folio_client_list_op(struct folio_connection *c, const Folio__ClientList *op,
+                                      struct folio_error *err);
+Folio__Response *folio_client_find_op(struct folio_connection *c, const Folio__ClientFind *op,
+                                      struct folio_error *err);
 Folio__Response *folio_client_update(struct folio_connection *c, const char *id,
                                      const Folio__Client *changes, const char *const *fields,
                                      size_t n_fields, uint64_t if_version, struct folio_error *err);

@@ -259,10 +259,39 @@ static int op_client_get_packed(struct request *req, MDB_txn *txn,
     return 0;
 }
 
+/* An admin covering for an agent: the agent's client only (anyone else's
+ * reads as no client at all), audited in the write stage. */
+static int op_client_get_cover(struct request *req, MDB_txn *txn, const Folio__ClientGet *get,
+                               uint8_t id[STORE_CLIENT_ID_BYTES])
+{
+    if (get->firm_admin_read)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,
+                            "as_agent: an agent's client, or any with firm_admin_read, not both");
+    uint64_t owner;
+    int rc = op_cover_agent(req, txn, get->as_agent, get->reason, &owner);
+    if (rc == 0)
+        rc = request_client_resolve_owned(req, txn, "id", get->id, owner, id);
+    if (rc != 0)
+        return rc;
+    Folio__Client *client = NULL;
+    rc = store_client_get(&req->server->store, txn, id, &req->arena, &client);
+    if (rc != 0 && rc != MDB_NOTFOUND)
+        return request_store_error(req, rc, "read the client");
+    if (rc == MDB_NOTFOUND || client->owner_id != owner)
+        return request_fail(req, FOLIO__CODE__NOT_FOUND, "no client %s", get->id);
+    if ((rc = op_client_reply(req, txn, client, NULL)) != 0 ||
+        (rc = op_household_names(req, txn, client)) != 0)
+        return rc;
+    req->scratch = client;
+    return op_client_set_reply(req, client);
+}
+
 int op_client_get_read(struct request *req, MDB_txn *txn)
 {
     Folio__ClientGet *get = req->msg->client_get;
     uint8_t id[STORE_CLIENT_ID_BYTES];
+    if (get->as_agent[0] != '\0')
+        return op_client_get_cover(req, txn, get, id);
     int rc = request_client_resolve(req, txn, "id", get->id, get->firm_admin_read, id);
     if (rc != 0)
         return rc;
@@ -296,6 +325,11 @@ int op_client_get_read(struct request *req, MDB_txn *txn)
 int op_client_get_write(struct request *req, MDB_txn *txn)
 {
     Folio__Client *client = req->scratch;
+    const Folio__ClientGet *get = req->msg->client_get;
+    if (get->as_agent[0] != '\0') {
+        int rc = op_cover_audit(req, txn, "client show", get->as_agent, get->reason, client->id);
+        return rc != 0 ? rc : op_client_set_reply(req, client);
+    }
     char *detail = arena_printf(&req->arena, "firm-admin read of %s's client", client->owner);
     if (detail == NULL)
         return request_oom(req);
