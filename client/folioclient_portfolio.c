@@ -102,6 +102,15 @@ Folio__Response *folio_client_update_op(struct folio_connection *c, const Folio_
     return folio_connection_call_op(c, &copy.base, FOLIO__RESPONSE__RESULT_CLIENT, err);
 }
 
+Folio__Response *folio_subject_erase(struct folio_connection *c, const char *id, const char *reason,
+                                     struct folio_error *err)
+{
+    Folio__ClientErase op = FOLIO__CLIENT_ERASE__INIT;
+    op.id = folio_text(id);
+    op.reason = folio_text(reason);
+    return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_EMPTY, err);
+}
+
 Folio__Response *folio_client_erase(struct folio_connection *c, const char *id,
                                     struct folio_error *err)
 {

@@ -49,6 +49,10 @@ Folio__Response *folio_client_update(struct folio_connection *c, const char *id,
  * included; op's strings are only read. */
 Folio__Response *folio_client_update_op(struct folio_connection *c, const Folio__ClientUpdate *op,
                                         struct folio_error *err);
+/* A firm-admin's erasure of any agent's client on a privacy-law request:
+ * reason says why (audited). */
+Folio__Response *folio_subject_erase(struct folio_connection *c, const char *id, const char *reason,
+                                     struct folio_error *err);
 Folio__Response *folio_client_erase(struct folio_connection *c, const char *id,
                                     struct folio_error *err);
 Folio__Response *folio_client_history(struct folio_connection *c, const char *id, uint32_t limit,

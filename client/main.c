@@ -121,6 +121,19 @@ static const struct cli_opt client_link_opts[] = {
     {NULL, NULL, NULL, false, false},
 };
 
+static const struct cli_opt subject_find_opts[] = {
+    {"--limit", "N", "at most N clients (default: the server's, 100)", false, false},
+    {"--after", "CURSOR", "start after this cursor (the next page)", false, false},
+    {"--firm-admin-read", NULL, "show the clients' records, not only ids (audited)", false, false},
+    {NULL, NULL, NULL, false, false},
+};
+
+static const struct cli_opt subject_erase_opts[] = {
+    {"--reason", "TEXT", "why the person is erased, e.g. the request's reference (audited)", true,
+     false},
+    {NULL, NULL, NULL, false, false},
+};
+
 static const struct cli_opt client_show_opts[] = {
     {"--firm-admin-read", NULL, "read another agent's client as a firm-admin (audited)", false,
      false},
@@ -970,6 +983,19 @@ static const struct cli_cmd commands[] = {
      NULL, cmd_user_unlock},
     {"admin audit", "", 0, 0, "read the audit log, newest first (admins)", NULL, audit_opts,
      cmd_audit},
+    {"admin subject find", "TEXT", 1, 0, "find a person among every agent's clients (firm-admin)",
+     "For a privacy-law request: the same search as client find --firm,\n"
+     "audited: ids and owners, or the records with --firm-admin-read (each\n"
+     "record read audited under its client). The audit keeps how long TEXT\n"
+     "was, not TEXT.\n",
+     subject_find_opts, cmd_subject_find},
+    {"admin subject erase", "CLIENT", 1, 0,
+     "erase a person, whoever's client, on request (firm-admin)",
+     "For a privacy-law request: erases the client as client erase does (the\n"
+     "record, its history, offers, coupons, holdings and household links; the\n"
+     "audit keeps kinds and ids only), whichever agent keeps it; audited with\n"
+     "--reason.\n",
+     subject_erase_opts, cmd_subject_erase},
     {"admin rule add", "", 0, 0, "add a rule: on an event, what to suggest (firm-admin)",
      "Event rules (purchase, life, income) open an opportunity for --window\n"
      "days after the event; alert rules apply while an alert is in force;\n"

@@ -31,6 +31,7 @@
 #include "store_coupon.h"
 #include "store_offer.h"
 #include "store_user.h"
+#include "validate.h"
 #include "wire_field.h"
 
 #define OP_CLIENT_BUCKET_KEY 256
@@ -433,11 +434,29 @@ int op_client_update_write(struct request *req, MDB_txn *txn)
 
 /* ---------------------------------------------------------------- erase */
 
+/* Bytes of the reason of an erasure on a privacy-law request. */
+#define OP_CLIENT_ERASE_REASON_MAX 200
+
 int op_client_erase_write(struct request *req, MDB_txn *txn)
 {
+    const Folio__ClientErase *ask = req->msg->client_erase;
+    /* A privacy-law request: a firm-admin erases whoever's client it is. */
+    bool subject = ask->reason[0] != '\0';
+    if (subject && req->actor.role != FOLIO__ROLE__ROLE_FIRM_ADMIN)
+        return request_fail(req, FOLIO__CODE__PERMISSION_DENIED,
+                            "reason: erasing on a privacy-law request is a firm-admin's; an "
+                            "agent erases its own clients without one");
+    const char *why = subject ? validate_text(ask->reason, OP_CLIENT_ERASE_REASON_MAX) : NULL;
+    if (why != NULL)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "reason: %s (at most %d bytes)",
+                            why, OP_CLIENT_ERASE_REASON_MAX);
+    char *detail =
+        subject ? arena_printf(&req->arena, "privacy-law request: %s", ask->reason) : (char *)"";
+    if (detail == NULL)
+        return request_oom(req);
     uint8_t id[STORE_CLIENT_ID_BYTES];
     Folio__Client *client = NULL;
-    int rc = request_client(req, txn, "id", req->msg->client_erase->id, false, id, &client);
+    int rc = request_client(req, txn, "id", ask->id, subject, id, &client);
     if (rc != 0)
         return rc;
     /* The audit keeps the kinds and ids of what was done to the client and
@@ -453,7 +472,7 @@ int op_client_erase_write(struct request *req, MDB_txn *txn)
         (rc = store_coupon_delete_client(store, txn, id)) != 0 ||
         (rc = store_holding_delete_client(store, txn, id)) != 0 ||
         (rc = store_tombstone_put(store, txn, id, req->now)) != 0 ||
-        (rc = audit_append(req, txn, "client.erase", client->id, "")) != 0)
+        (rc = audit_append(req, txn, "client.erase", client->id, detail)) != 0)
         return request_store_error(req, rc, "erase the client");
     return request_reply_empty(req);
 }

@@ -287,3 +287,55 @@ Test(coverage, writes_stay_the_owners)
     cr_assert_str_eq(r->client->city, "Lima");
     folio_response_free(r);
 }
+
+/* ---------------------------------------------------------------- privacy-law requests */
+
+Test(coverage, a_firm_admin_finds_and_erases_a_subject_audited)
+{
+    struct folio_error err = {0};
+    char ana[37], keep[37];
+    char name[48];
+    snprintf(name, sizeof(name), "Subject %d", (int)getpid());
+    add(bob, name, ana);
+    add(bob, "Kept Client", keep);
+
+    /* subject find is client find --firm: ids and owners, audited. */
+    Folio__ClientFind q = FOLIO__CLIENT_FIND__INIT;
+    q.text = name;
+    q.firm = true;
+    Folio__Response *r = harness_ok(folio_client_find_op(root, &q, &err), &err);
+    cr_assert_eq(r->clients->n_clients, 1);
+    cr_assert_str_eq(r->clients->clients[0]->id, ana);
+    cr_assert_str_eq(r->clients->clients[0]->owner, bob_name);
+    folio_response_free(r);
+    harness_refused(folio_client_find_op(olga, &q, &err), &err, FOLIO__CODE__PERMISSION_DENIED);
+
+    /* Only a firm-admin erases on request, with a reason. */
+    harness_refused(folio_subject_erase(olga, ana, "request 7", &err), &err,
+                    FOLIO__CODE__PERMISSION_DENIED);
+    harness_refused(folio_subject_erase(bob, ana, "request 7", &err), &err,
+                    FOLIO__CODE__PERMISSION_DENIED);
+    harness_refused(folio_subject_erase(root, ana, "", &err), &err, FOLIO__CODE__NOT_FOUND);
+    harness_refused(folio_subject_erase(root, ana, "bad\nline", &err), &err,
+                    FOLIO__CODE__INVALID_ARGUMENT);
+    r = harness_ok(folio_client_get(bob, ana, false, &err), &err);
+    folio_response_free(r);
+
+    /* By an id prefix, whoever keeps the client. */
+    char prefix[9];
+    snprintf(prefix, sizeof(prefix), "%.8s", ana);
+    folio_response_free(harness_ok(folio_subject_erase(root, prefix, "request 7", &err), &err));
+    harness_refused(folio_client_get(bob, ana, false, &err), &err, FOLIO__CODE__NOT_FOUND);
+    r = harness_ok(folio_client_get(bob, keep, false, &err), &err);
+    folio_response_free(r);
+
+    r = harness_ok(folio_audit_query(root, HARNESS_ADMIN, 0, 1000, 0, &err), &err);
+    bool erased = false;
+    for (size_t i = 0; i < r->audit->n_records; i++) {
+        const Folio__AuditRecord *a = r->audit->records[i];
+        erased |= strcmp(a->action, "client.erase") == 0 && strcmp(a->target, ana) == 0 &&
+                  strcmp(a->detail, "privacy-law request: request 7") == 0;
+    }
+    folio_response_free(r);
+    cr_assert(erased, "the erasure is audited with the reason");
+}
