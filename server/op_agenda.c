@@ -21,6 +21,10 @@
  * (the SNOOZED walk). Open follow-ups and tasks whose day passed before the
  * first day come first, as overdue.
  *
+ * An admin covering for an agent (as_agent, op_cover.c) reads the agent's
+ * agenda as the agent would, audited in the write stage; marks stay the
+ * agent's (AgendaMark takes no as_agent).
+ *
  * Marking (done, snooze, dismiss) finds an item by its id the same way: the
  * same walks over a year either side of today, with agenda_add matching ids
  * instead of keeping items. */

@@ -1,6 +1,8 @@
 /* op_client_list.c - `client list`: an agent's clients, sorted by name,
  * last contact, creation or last change, a page at a time; for an admin
- * exporting an agent's portfolio as CSV or vCard, that agent's, audited.
+ * exporting an agent's portfolio as CSV or vCard, that agent's, audited;
+ * for an admin covering for an agent (as_agent, op_cover.c), the agent's,
+ * every page audited.
  *
  * What it costs: every page walks the agent's whole clients_by_owner range
  * once, reading the summaries in place (client_summary.h) and unpacking no

@@ -12,7 +12,9 @@
  * its tokens has the same place each time, and is kept once.
  *
  * A firm-admin's search (firm) walks every owner's range, one seek per
- * agent, and is audited in the write stage before the answer goes out. */
+ * agent, and is audited in the write stage before the answer goes out. An
+ * admin covering for an agent (as_agent, op_cover.c) searches the agent's
+ * portfolio, audited alike. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
