@@ -794,6 +794,22 @@ int cli_opt_day(const struct cli *cli, const char *flag, const char **out)
     return cli_parse_day(cli, flag, *out);
 }
 
+int cli_opt_cover(const struct cli *cli, char **as_agent, char **reason)
+{
+    const char *agent = cli_opt(cli, "--as-agent");
+    const char *why = cli_opt(cli, "--reason");
+    if (agent != NULL && agent[0] == '\0')
+        return cli_usage(cli, "--as-agent: name the agent you cover for");
+    if (agent != NULL && (why == NULL || why[0] == '\0'))
+        return cli_usage(cli, "--as-agent wants --reason TEXT: say why you read the agent's "
+                              "portfolio (audited)");
+    if (agent == NULL && why != NULL)
+        return cli_usage(cli, "--reason goes with --as-agent NAME");
+    *as_agent = folio_text(agent);
+    *reason = folio_text(why);
+    return CLI_OK;
+}
+
 int cli_parse_day(const struct cli *cli, const char *flag, const char *s)
 {
     int v[3];

@@ -176,6 +176,10 @@ int cli_parse_date(const struct cli *cli, const char *flag, const char *s, int64
 int cli_parse_day(const struct cli *cli, const char *flag, const char *s);
 /* The value of a date flag (NULL when not given), checked as cli_parse_day. */
 int cli_opt_day(const struct cli *cli, const char *flag, const char **out);
+/* --as-agent NAME --reason TEXT, an admin covering for an agent it
+ * manages: both or neither (then "" each), for the request's as_agent and
+ * reason. */
+int cli_opt_cover(const struct cli *cli, char **as_agent, char **reason);
 /* A non-negative amount of money, "52000" or "52000.5" (at most two digits
  * after the point), to hundredths. */
 int cli_parse_amount(const struct cli *cli, const char *flag, const char *s, int64_t *cents);
@@ -217,6 +221,8 @@ int cmd_client_list(struct cli *cli);
 int cmd_client_find(struct cli *cli);
 int cmd_client_update(struct cli *cli);
 int cmd_client_erase(struct cli *cli);
+int cmd_subject_find(struct cli *cli);
+int cmd_subject_erase(struct cli *cli);
 int cmd_client_merge(struct cli *cli);
 int cmd_client_link(struct cli *cli);
 int cmd_client_unlink(struct cli *cli);

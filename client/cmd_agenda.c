@@ -177,6 +177,8 @@ int cmd_agenda(struct cli *cli)
     if (cli_opt_u32(cli, "--limit", 1, FOLIO_PAGE_MAX, &query.limit) != CLI_OK ||
         cli_opt_u64(cli, "--alert", 1, &query.alert) != CLI_OK)
         return CLI_USAGE;
+    if (cli_opt_cover(cli, &query.as_agent, &query.reason) != CLI_OK)
+        return CLI_USAGE;
     query.after = folio_text(cli_opt(cli, "--after"));
     query.date = folio_text(date);
     query.state = folio_text(state);

@@ -183,12 +183,18 @@ int cmd_client_add(struct cli *cli)
 
 int cmd_client_show(struct cli *cli)
 {
+    Folio__ClientGet op = FOLIO__CLIENT_GET__INIT;
+    if (cli_opt_cover(cli, &op.as_agent, &op.reason) != CLI_OK)
+        return CLI_USAGE;
+    op.id = (char *)cli->args[0];
+    op.firm_admin_read = cli_opt(cli, "--firm-admin-read") != NULL;
+    if (op.firm_admin_read && op.as_agent[0] != '\0')
+        return cli_usage(cli, "--firm-admin-read or --as-agent, not both");
     int rc = cli_connect_session(cli, NULL);
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    Folio__Response *r = folio_client_get(cli->connection, cli->args[0],
-                                          cli_opt(cli, "--firm-admin-read") != NULL, &err);
+    Folio__Response *r = folio_client_get_op(cli->connection, &op, &err);
     return cli_answer(r, &err, rec_print_answer);
 }
 
@@ -204,16 +210,23 @@ int cmd_client_list(struct cli *cli)
         known = strcmp(sort, sorts[i]) == 0;
     if (!known)
         return cli_usage(cli, "--sort wants name, last-contact, created or updated");
+    Folio__ClientList op = FOLIO__CLIENT_LIST__INIT;
+    if (cli_opt_cover(cli, &op.as_agent, &op.reason) != CLI_OK)
+        return CLI_USAGE;
+    op.limit = limit;
+    op.after = folio_text(cli_opt(cli, "--after"));
+    op.sort = folio_text(sort);
+    op.reverse = cli_opt(cli, "--reverse") != NULL;
     int rc = cli_connect_session(cli, NULL);
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    Folio__Response *r = folio_client_list_sorted(cli->connection, limit, cli_opt(cli, "--after"),
-                                                  sort, cli_opt(cli, "--reverse") != NULL, &err);
+    Folio__Response *r = folio_client_list_op(cli->connection, &op, &err);
     return cli_answer(r, &err, rec_print_answer);
 }
 
-int cmd_client_find(struct cli *cli)
+/* client find, and admin subject find (firm: a firm-wide search). */
+static int client_find(struct cli *cli, bool firm)
 {
     uint32_t limit = 0;
     if (cli_opt_u32(cli, "--limit", 1, FOLIO_PAGE_MAX, &limit) != CLI_OK)
@@ -222,17 +235,36 @@ int cmd_client_find(struct cli *cli)
     size_t len = strlen(text);
     if (len == 0 || len > FOLIO_FIND_TEXT_MAX)
         return cli_usage(cli, "TEXT: give 1 to %d bytes to search for", FOLIO_FIND_TEXT_MAX);
-    bool firm = cli_opt(cli, "--firm") != NULL;
+    firm |= cli_opt(cli, "--firm") != NULL;
     bool firm_admin_read = cli_opt(cli, "--firm-admin-read") != NULL;
     if (firm_admin_read && !firm)
         return cli_usage(cli, "--firm-admin-read goes with --firm");
+    Folio__ClientFind op = FOLIO__CLIENT_FIND__INIT;
+    if (cli_opt_cover(cli, &op.as_agent, &op.reason) != CLI_OK)
+        return CLI_USAGE;
+    if (firm && op.as_agent[0] != '\0')
+        return cli_usage(cli, "--firm or --as-agent, not both");
+    op.text = (char *)text;
+    op.limit = limit;
+    op.after = folio_text(cli_opt(cli, "--after"));
+    op.firm = firm;
+    op.firm_admin_read = firm_admin_read;
     int rc = cli_connect_session(cli, NULL);
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    Folio__Response *r = folio_client_find(cli->connection, text, limit, cli_opt(cli, "--after"),
-                                           firm, firm_admin_read, &err);
+    Folio__Response *r = folio_client_find_op(cli->connection, &op, &err);
     return cli_answer(r, &err, rec_print_found);
+}
+
+int cmd_client_find(struct cli *cli)
+{
+    return client_find(cli, false);
+}
+
+int cmd_subject_find(struct cli *cli)
+{
+    return client_find(cli, true);
 }
 
 /* The element edits of client update: each flag's values, empty ones
@@ -302,6 +334,21 @@ int cmd_client_update(struct cli *cli)
 int cmd_client_erase(struct cli *cli)
 {
     int rc = cli_session_call_arg(cli, folio_client_erase, NULL);
+    if (rc == CLI_OK)
+        out_note("client %s erased, with its history", cli->args[0]);
+    return rc;
+}
+
+int cmd_subject_erase(struct cli *cli)
+{
+    const char *reason = cli_opt(cli, "--reason");
+    if (reason == NULL || reason[0] == '\0')
+        return cli_usage(cli, "--reason: say why the person is erased (audited)");
+    int rc = cli_connect_session(cli, NULL);
+    if (rc != CLI_OK)
+        return rc;
+    struct folio_error err;
+    rc = cli_answer(folio_subject_erase(cli->connection, cli->args[0], reason, &err), &err, NULL);
     if (rc == CLI_OK)
         out_note("client %s erased, with its history", cli->args[0]);
     return rc;

@@ -160,8 +160,10 @@ int cmd_book(struct cli *cli)
     q.office = folio_text(cli_opt(cli, "--office"));
     q.firm = cli_opt(cli, "--firm") != NULL;
     q.date = folio_text(date);
-    if ((q.agent[0] != '\0') + (q.office[0] != '\0') + q.firm > 1)
-        return cli_usage(cli, "--agent, --office and --firm: one of them at most");
+    if (cli_opt_cover(cli, &q.as_agent, &q.reason) != CLI_OK)
+        return CLI_USAGE;
+    if ((q.agent[0] != '\0') + (q.office[0] != '\0') + q.firm + (q.as_agent[0] != '\0') > 1)
+        return cli_usage(cli, "--agent, --as-agent, --office and --firm: one of them at most");
     int rc = cli_connect_session(cli, NULL);
     if (rc != CLI_OK)
         return rc;

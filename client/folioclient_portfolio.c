@@ -63,6 +63,24 @@ Folio__Response *folio_client_find(struct folio_connection *c, const char *text,
     return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_CLIENTS, err);
 }
 
+Folio__Response *folio_client_get_op(struct folio_connection *c, const Folio__ClientGet *op,
+                                     struct folio_error *err)
+{
+    return folio_connection_call_op(c, &op->base, FOLIO__RESPONSE__RESULT_CLIENT, err);
+}
+
+Folio__Response *folio_client_list_op(struct folio_connection *c, const Folio__ClientList *op,
+                                      struct folio_error *err)
+{
+    return folio_connection_call_op(c, &op->base, FOLIO__RESPONSE__RESULT_CLIENTS, err);
+}
+
+Folio__Response *folio_client_find_op(struct folio_connection *c, const Folio__ClientFind *op,
+                                      struct folio_error *err)
+{
+    return folio_connection_call_op(c, &op->base, FOLIO__RESPONSE__RESULT_CLIENTS, err);
+}
+
 Folio__Response *folio_client_update(struct folio_connection *c, const char *id,
                                      const Folio__Client *changes, const char *const *fields,
                                      size_t n_fields, uint64_t if_version, struct folio_error *err)
@@ -82,6 +100,15 @@ Folio__Response *folio_client_update_op(struct folio_connection *c, const Folio_
     Folio__ClientUpdate copy = *op;
     copy.id = folio_text(op->id);
     return folio_connection_call_op(c, &copy.base, FOLIO__RESPONSE__RESULT_CLIENT, err);
+}
+
+Folio__Response *folio_subject_erase(struct folio_connection *c, const char *id, const char *reason,
+                                     struct folio_error *err)
+{
+    Folio__ClientErase op = FOLIO__CLIENT_ERASE__INIT;
+    op.id = folio_text(id);
+    op.reason = folio_text(reason);
+    return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_EMPTY, err);
 }
 
 Folio__Response *folio_client_erase(struct folio_connection *c, const char *id,

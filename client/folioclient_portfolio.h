@@ -33,6 +33,15 @@ Folio__Response *folio_client_list_agent(struct folio_connection *c, uint32_t li
 Folio__Response *folio_client_find(struct folio_connection *c, const char *text, uint32_t limit,
                                    const char *after, bool firm, bool firm_admin_read,
                                    struct folio_error *err);
+/* The whole request, for the choices the calls above leave out (as_agent
+ * and reason: an admin covering for an agent it manages reads the agent's
+ * clients, audited). */
+Folio__Response *folio_client_get_op(struct folio_connection *c, const Folio__ClientGet *op,
+                                     struct folio_error *err);
+Folio__Response *folio_client_list_op(struct folio_connection *c, const Folio__ClientList *op,
+                                      struct folio_error *err);
+Folio__Response *folio_client_find_op(struct folio_connection *c, const Folio__ClientFind *op,
+                                      struct folio_error *err);
 Folio__Response *folio_client_update(struct folio_connection *c, const char *id,
                                      const Folio__Client *changes, const char *const *fields,
                                      size_t n_fields, uint64_t if_version, struct folio_error *err);
@@ -40,6 +49,10 @@ Folio__Response *folio_client_update(struct folio_connection *c, const char *id,
  * included; op's strings are only read. */
 Folio__Response *folio_client_update_op(struct folio_connection *c, const Folio__ClientUpdate *op,
                                         struct folio_error *err);
+/* A firm-admin's erasure of any agent's client on a privacy-law request:
+ * reason says why (audited). */
+Folio__Response *folio_subject_erase(struct folio_connection *c, const char *id, const char *reason,
+                                     struct folio_error *err);
 Folio__Response *folio_client_erase(struct folio_connection *c, const char *id,
                                     struct folio_error *err);
 Folio__Response *folio_client_history(struct folio_connection *c, const char *id, uint32_t limit,

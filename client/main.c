@@ -128,8 +128,25 @@ static const struct cli_opt client_link_opts[] = {
     {NULL, NULL, NULL, false, false},
 };
 
+static const struct cli_opt subject_find_opts[] = {
+    {"--limit", "N", "at most N clients (default: the server's, 100)", false, false},
+    {"--after", "CURSOR", "start after this cursor (the next page)", false, false},
+    {"--firm-admin-read", NULL, "show the clients' records, not only ids (audited)", false, false},
+    {NULL, NULL, NULL, false, false},
+};
+
+static const struct cli_opt subject_erase_opts[] = {
+    {"--reason", "TEXT", "why the person is erased, e.g. the request's reference (audited)", true,
+     false},
+    {NULL, NULL, NULL, false, false},
+};
+
 static const struct cli_opt client_show_opts[] = {
     {"--firm-admin-read", NULL, "read another agent's client as a firm-admin (audited)", false,
+     false},
+    {"--as-agent", "NAME", "admins: read the agent NAME's, covering for it (with --reason)", false,
+     false},
+    {"--reason", "TEXT", "with --as-agent: why you read the agent's portfolio (audited)", false,
      false},
     {NULL, NULL, NULL, false, false},
 };
@@ -139,6 +156,10 @@ static const struct cli_opt client_list_opts[] = {
     {"--reverse", NULL, "the other way round (last-contact: most recent first)", false, false},
     {"--limit", "N", "at most N clients (default: the server's, 100)", false, false},
     {"--after", "CURSOR", "start after this cursor (the next page, same --sort)", false, false},
+    {"--as-agent", "NAME", "admins: read the agent NAME's, covering for it (with --reason)", false,
+     false},
+    {"--reason", "TEXT", "with --as-agent: why you read the agent's portfolio (audited)", false,
+     false},
     {NULL, NULL, NULL, false, false},
 };
 
@@ -148,6 +169,10 @@ static const struct cli_opt client_find_opts[] = {
     {"--firm", NULL, "search every agent's clients, as a firm-admin (audited)", false, false},
     {"--firm-admin-read", NULL, "with --firm: show the clients' records, not only ids (audited)",
      false, false},
+    {"--as-agent", "NAME", "admins: read the agent NAME's, covering for it (with --reason)", false,
+     false},
+    {"--reason", "TEXT", "with --as-agent: why you read the agent's portfolio (audited)", false,
+     false},
     {NULL, NULL, NULL, false, false},
 };
 
@@ -239,6 +264,10 @@ static const struct cli_opt agenda_opts[] = {
     {"--format", "FORMAT", "ics: write the items as an iCalendar file (with --out)", false, false},
     {"--out", "FILE", "with --format ics: the file to write", false, false},
     {"--force", NULL, "with --out: replace FILE when it exists", false, false},
+    {"--as-agent", "NAME", "admins: read the agent NAME's, covering for it (with --reason)", false,
+     false},
+    {"--reason", "TEXT", "with --as-agent: why you read the agent's portfolio (audited)", false,
+     false},
     {NULL, NULL, NULL, false, false},
 };
 
@@ -406,6 +435,9 @@ static const struct cli_opt book_opts[] = {
     {"--firm", NULL, "the firm's book (firm-admins)", false, false},
     {"--date", "DATE", "the day it is about, YYYY-MM-DD (default: the server's today)", false,
      false},
+    {"--as-agent", "NAME", "admins: the agent NAME's book, covering for it (with --reason)", false,
+     false},
+    {"--reason", "TEXT", "with --as-agent: why you read the agent's book (audited)", false, false},
     {NULL, NULL, NULL, false, false},
 };
 
@@ -685,15 +717,20 @@ static const struct cli_cmd commands[] = {
      "same name and birth date) is refused naming that client, whom you most\n"
      "likely meant; --allow-duplicate adds it anyway.\n",
      client_add_opts, cmd_client_add},
-    {"client show", "CLIENT", 1, 0, "show one of your clients", NULL, client_show_opts,
-     cmd_client_show},
+    {"client show", "CLIENT", 1, 0, "show one of your clients",
+     "An office-admin (for its office's agents) or a firm-admin (for any)\n"
+     "reads an agent's client with --as-agent NAME --reason TEXT, as client\n"
+     "list and find do: read-only, each read audited with the reason.\n",
+     client_show_opts, cmd_client_show},
     {"client list", "", 0, 0, "list your clients, by name or as --sort says",
      "--sort name orders names whatever their case and accents; last-contact\n"
      "puts the clients never contacted first, then the longest since;\n"
      "created and updated go oldest first. --reverse turns any of them round.\n"
      "Ties go by id. The ID column shows an id's first 8 hex digits, which every\n"
      "command taking a CLIENT accepts, as it does any unique start of an id\n"
-     "of at least 8 hex digits, with or without its dashes.\n",
+     "of at least 8 hex digits, with or without its dashes.\n"
+     "An admin covering for an agent it manages lists the agent's clients\n"
+     "with --as-agent NAME --reason TEXT (each page audited).\n",
      client_list_opts, cmd_client_list},
     {"client find", "TEXT", 1, 0, "find your clients by name, phone or e-mail",
      "TEXT matches the start of any word of a name, whatever the case and\n"
@@ -701,7 +738,9 @@ static const struct cli_cmd commands[] = {
      "Chinese or Japanese name starts a word; romanised spellings are not matched),\n"
      "the last digits of a phone (at least 4, formatting aside), or the start of\n"
      "an e-mail. Best matches first: the exact name, then names matching word by\n"
-     "word, then phones and e-mails; then by name.\n",
+     "word, then phones and e-mails; then by name.\n"
+     "An admin covering for an agent it manages searches the agent's clients\n"
+     "with --as-agent NAME --reason TEXT (audited).\n",
      client_find_opts, cmd_client_find},
     {"client search", "TEXT", 1, 0, "the same as client find",
      "TEXT matches the start of any word of a name, whatever the case and\n"
@@ -709,7 +748,9 @@ static const struct cli_cmd commands[] = {
      "Chinese or Japanese name starts a word; romanised spellings are not matched),\n"
      "the last digits of a phone (at least 4, formatting aside), or the start of\n"
      "an e-mail. Best matches first: the exact name, then names matching word by\n"
-     "word, then phones and e-mails; then by name.\n",
+     "word, then phones and e-mails; then by name.\n"
+     "An admin covering for an agent it manages searches the agent's clients\n"
+     "with --as-agent NAME --reason TEXT (audited).\n",
      client_find_opts, cmd_client_find},
     {"client update", "CLIENT", 1, 0, "change the fields given of a client",
      "Only the fields given change. --add-tag, --remove-tag, --add-phone,\n"
@@ -822,7 +863,10 @@ static const struct cli_cmd commands[] = {
      "--format ics --out FILE writes every item of the --days (all pages) as\n"
      "an iCalendar file that calendar programs import: one all-day event per\n"
      "item, its UID made from the item's id, so importing a later export\n"
-     "updates the events instead of adding them twice.\n",
+     "updates the events instead of adding them twice.\n"
+     "An office-admin (for its office's agents) or a firm-admin (for any)\n"
+     "reads an agent's agenda with --as-agent NAME --reason TEXT: read-only,\n"
+     "each read audited with the reason; marks stay the agent's.\n",
      agenda_opts, cmd_agenda},
     {"done", "ITEM", 1, 0, "mark an agenda item done",
      "A birthday, follow-up or stay-in-touch item done records a call on the\n"
@@ -868,7 +912,9 @@ static const struct cli_cmd commands[] = {
      "running a year ago that still run, against those lapsed or cancelled\n"
      "since), and new clients and ended holdings by month. An agent's own by\n"
      "default; an office-admin's office (--office) or one of its agents\n"
-     "(--agent); a firm-admin's anything (--firm). An admin's read is audited.\n",
+     "(--agent); a firm-admin's anything (--firm). An admin's read is audited.\n"
+     "--as-agent NAME --reason TEXT is --agent NAME audited with the reason,\n"
+     "as agenda and client list, find and show take it.\n",
      book_opts, cmd_book},
     {"report", "", 0, 0, "the book and the portfolio in pictures, as one HTML page",
      "One self-contained page (it needs no network and no script to read):\n"
@@ -971,6 +1017,19 @@ static const struct cli_cmd commands[] = {
      "Filters combine. With --jsonl --out FILE, every record they keep is\n"
      "written to FILE, a JSON object a line, for a log system.\n",
      audit_opts, cmd_audit},
+    {"admin subject find", "TEXT", 1, 0, "find a person among every agent's clients (firm-admin)",
+     "For a privacy-law request: the same search as client find --firm,\n"
+     "audited: ids and owners, or the records with --firm-admin-read (each\n"
+     "record read audited under its client). The audit keeps how long TEXT\n"
+     "was, not TEXT.\n",
+     subject_find_opts, cmd_subject_find},
+    {"admin subject erase", "CLIENT", 1, 0,
+     "erase a person, whoever's client, on request (firm-admin)",
+     "For a privacy-law request: erases the client as client erase does (the\n"
+     "record, its history, offers, coupons, holdings and household links; the\n"
+     "audit keeps kinds and ids only), whichever agent keeps it; audited with\n"
+     "--reason.\n",
+     subject_erase_opts, cmd_subject_erase},
     {"admin rule add", "", 0, 0, "add a rule: on an event, what to suggest (firm-admin)",
      "Event rules (purchase, life, income) open an opportunity for --window\n"
      "days after the event; alert rules apply while an alert is in force;\n"

@@ -83,7 +83,7 @@ struct client_summary;
     X(OFFER_ADD, offer_add, SESSION, NONE, NULL, NULL, op_offer_add_write, NULL) \
     X(OFFER_LIST, offer_list, SESSION, HEAVY_READ, op_offer_list_read, NULL, NULL, NULL) \
     X(OFFER_SET, offer_set, SESSION, NONE, NULL, NULL, op_offer_set_write, NULL) \
-    X(AGENDA, agenda, SESSION, HEAVY_READ, op_agenda_read, NULL, NULL, NULL) \
+    X(AGENDA, agenda, SESSION, HEAVY_READ, op_agenda_read, NULL, op_agenda_write, NULL) \
     X(REASSIGN, reassign, ADMIN, NONE, op_reassign_read, \
       NULL, op_reassign_write, op_reassign_finish) \
     X(REASSIGN_UNDO, reassign_undo, ADMIN, NONE, NULL, \
@@ -398,6 +398,8 @@ int op_offer_withdraw(struct request *req, MDB_txn *txn, Folio__Offer *offer, co
 
 /* op_agenda.c */
 int op_agenda_read(struct request *req, MDB_txn *txn);
+/* An admin's read of an agent's agenda (as_agent): its audit record. */
+int op_agenda_write(struct request *req, MDB_txn *txn);
 /* done, snooze, dismiss: the read finds the item by its id (or a prefix)
  * among the items of a year either side of today; the write stores the mark
  * and, for a call item done, records the call. */
@@ -467,6 +469,20 @@ int op_client_list_write(struct request *req, MDB_txn *txn);
 int op_client_find_read(struct request *req, MDB_txn *txn);
 /* A firm-wide search: its audit record, before the answer goes out. */
 int op_client_find_write(struct request *req, MDB_txn *txn);
+
+/* op_cover.c */
+/* An admin covering for as_agent (an agent it manages: access_portfolio)
+ * with a reason (required, at most 200 bytes): 0 with *owner, the agent's
+ * id, for the read to use as owner; else the request failed. Agents are
+ * refused. */
+int op_cover_agent(struct request *req, MDB_txn *txn, const char *as_agent, const char *reason,
+                   uint64_t *owner);
+/* Its audit record ("cover.read", in the write stage): what was read
+ * ("agenda", "client list"...), whose, why; under the client when
+ * client_id is not NULL (then scrubbed with it on erasure). 0, or the
+ * request failed. */
+int op_cover_audit(struct request *req, MDB_txn *txn, const char *what, const char *as_agent,
+                   const char *reason, const char *client_id);
 
 /* op_stats.c */
 int op_stats_get_read(struct request *req, MDB_txn *txn);

@@ -21,6 +21,10 @@
  * (the SNOOZED walk). Open follow-ups and tasks whose day passed before the
  * first day come first, as overdue.
  *
+ * An admin covering for an agent (as_agent, op_cover.c) reads the agent's
+ * agenda as the agent would, audited in the write stage; marks stay the
+ * agent's (AgendaMark takes no as_agent).
+ *
  * Marking (done, snooze, dismiss) finds an item by its id the same way: the
  * same walks over a year either side of today, with agenda_add matching ids
  * instead of keeping items. */
@@ -1584,15 +1588,40 @@ static int agenda_read(struct agenda *ag, const Folio__AgendaQuery *ask)
 
 int op_agenda_read(struct request *req, MDB_txn *txn)
 {
+    const Folio__AgendaQuery *ask = req->msg->agenda;
+    uint64_t owner = req->actor.user_id;
+    bool cover = ask->as_agent[0] != '\0';
+    int rc = cover ? op_cover_agent(req, txn, ask->as_agent, ask->reason, &owner) : 0;
+    if (rc != 0)
+        return rc;
     struct agenda ag = {
         .req = req,
         .txn = txn,
         .store = &req->server->store,
-        .owner_id = req->actor.user_id,
+        .owner_id = owner,
     };
-    int rc = agenda_read(&ag, req->msg->agenda);
+    rc = agenda_read(&ag, ask);
     agenda_free(&ag);
-    return rc;
+    if (rc != 0)
+        return rc;
+    /* One's own agenda is only read; a covering admin's read is audited. */
+    if (cover)
+        req->scratch = req->response.agenda;
+    else
+        req->skip_write = true;
+    return 0;
+}
+
+int op_agenda_write(struct request *req, MDB_txn *txn)
+{
+    const Folio__AgendaQuery *ask = req->msg->agenda;
+    Folio__Agenda *agenda = req->scratch;
+    int rc = op_cover_audit(req, txn, "agenda", ask->as_agent, ask->reason, NULL);
+    if (rc != 0)
+        return rc;
+    req->response.result_case = FOLIO__RESPONSE__RESULT_AGENDA;
+    req->response.agenda = agenda;
+    return 0;
 }
 
 /* ---------------------------------------------------------------- marks */

@@ -130,8 +130,19 @@ int op_book_read(struct request *req, MDB_txn *txn)
         return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "date: not a date");
     const Folio__BookQuery *ask = req->msg->book_query;
     char scope[OP_BOOK_SCOPE_MAX];
-    rc = op_book_scope(req, txn, ask->agent, ask->office, ask->firm, book_agent, &b, scope,
-                       sizeof(scope));
+    const char *agent = ask->agent;
+    if (ask->as_agent[0] != '\0') {
+        uint64_t owner;
+        if (agent[0] != '\0' || ask->office[0] != '\0' || ask->firm)
+            rc = request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,
+                              "as_agent: instead of agent, office and firm");
+        else
+            rc = op_cover_agent(req, txn, ask->as_agent, ask->reason, &owner);
+        agent = ask->as_agent;
+    }
+    if (rc == 0)
+        rc = op_book_scope(req, txn, agent, ask->office, ask->firm, book_agent, &b, scope,
+                           sizeof(scope));
     Folio__Book *book = rc == 0 ? book_finish(&b, scope, today, &req->arena) : NULL;
     book_free(&b);
     if (rc != 0)
@@ -151,6 +162,15 @@ int op_book_read(struct request *req, MDB_txn *txn)
 int op_book_write(struct request *req, MDB_txn *txn)
 {
     Folio__Book *book = req->scratch;
+    const Folio__BookQuery *ask = req->msg->book_query;
+    if (ask->as_agent[0] != '\0') {
+        int rc = op_cover_audit(req, txn, "book", ask->as_agent, ask->reason, NULL);
+        if (rc != 0)
+            return rc;
+        req->response.result_case = FOLIO__RESPONSE__RESULT_BOOK;
+        req->response.book = book;
+        return 0;
+    }
     char *detail = arena_printf(&req->arena, "book of %s on %s: %llu agents, %llu clients",
                                 book->scope, book->date, (unsigned long long)book->agents,
                                 (unsigned long long)book->clients);

@@ -31,6 +31,7 @@
 #include "store_coupon.h"
 #include "store_offer.h"
 #include "store_user.h"
+#include "validate.h"
 #include "wire_field.h"
 
 #define OP_CLIENT_BUCKET_KEY 256
@@ -259,10 +260,39 @@ static int op_client_get_packed(struct request *req, MDB_txn *txn,
     return 0;
 }
 
+/* An admin covering for an agent: the agent's client only (anyone else's
+ * reads as no client at all), audited in the write stage. */
+static int op_client_get_cover(struct request *req, MDB_txn *txn, const Folio__ClientGet *get,
+                               uint8_t id[STORE_CLIENT_ID_BYTES])
+{
+    if (get->firm_admin_read)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,
+                            "as_agent: an agent's client, or any with firm_admin_read, not both");
+    uint64_t owner;
+    int rc = op_cover_agent(req, txn, get->as_agent, get->reason, &owner);
+    if (rc == 0)
+        rc = request_client_resolve_owned(req, txn, "id", get->id, owner, id);
+    if (rc != 0)
+        return rc;
+    Folio__Client *client = NULL;
+    rc = store_client_get(&req->server->store, txn, id, &req->arena, &client);
+    if (rc != 0 && rc != MDB_NOTFOUND)
+        return request_store_error(req, rc, "read the client");
+    if (rc == MDB_NOTFOUND || client->owner_id != owner)
+        return request_fail(req, FOLIO__CODE__NOT_FOUND, "no client %s", get->id);
+    if ((rc = op_client_reply(req, txn, client, NULL)) != 0 ||
+        (rc = op_household_names(req, txn, client)) != 0)
+        return rc;
+    req->scratch = client;
+    return op_client_set_reply(req, client);
+}
+
 int op_client_get_read(struct request *req, MDB_txn *txn)
 {
     Folio__ClientGet *get = req->msg->client_get;
     uint8_t id[STORE_CLIENT_ID_BYTES];
+    if (get->as_agent[0] != '\0')
+        return op_client_get_cover(req, txn, get, id);
     int rc = request_client_resolve(req, txn, "id", get->id, get->firm_admin_read, id);
     if (rc != 0)
         return rc;
@@ -296,6 +326,11 @@ int op_client_get_read(struct request *req, MDB_txn *txn)
 int op_client_get_write(struct request *req, MDB_txn *txn)
 {
     Folio__Client *client = req->scratch;
+    const Folio__ClientGet *get = req->msg->client_get;
+    if (get->as_agent[0] != '\0') {
+        int rc = op_cover_audit(req, txn, "client show", get->as_agent, get->reason, client->id);
+        return rc != 0 ? rc : op_client_set_reply(req, client);
+    }
     char *detail = arena_printf(&req->arena, "firm-admin read of %s's client", client->owner);
     if (detail == NULL)
         return request_oom(req);
@@ -399,11 +434,29 @@ int op_client_update_write(struct request *req, MDB_txn *txn)
 
 /* ---------------------------------------------------------------- erase */
 
+/* Bytes of the reason of an erasure on a privacy-law request. */
+#define OP_CLIENT_ERASE_REASON_MAX 200
+
 int op_client_erase_write(struct request *req, MDB_txn *txn)
 {
+    const Folio__ClientErase *ask = req->msg->client_erase;
+    /* A privacy-law request: a firm-admin erases whoever's client it is. */
+    bool subject = ask->reason[0] != '\0';
+    if (subject && req->actor.role != FOLIO__ROLE__ROLE_FIRM_ADMIN)
+        return request_fail(req, FOLIO__CODE__PERMISSION_DENIED,
+                            "reason: erasing on a privacy-law request is a firm-admin's; an "
+                            "agent erases its own clients without one");
+    const char *why = subject ? validate_text(ask->reason, OP_CLIENT_ERASE_REASON_MAX) : NULL;
+    if (why != NULL)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "reason: %s (at most %d bytes)",
+                            why, OP_CLIENT_ERASE_REASON_MAX);
+    char *detail =
+        subject ? arena_printf(&req->arena, "privacy-law request: %s", ask->reason) : (char *)"";
+    if (detail == NULL)
+        return request_oom(req);
     uint8_t id[STORE_CLIENT_ID_BYTES];
     Folio__Client *client = NULL;
-    int rc = request_client(req, txn, "id", req->msg->client_erase->id, false, id, &client);
+    int rc = request_client(req, txn, "id", ask->id, subject, id, &client);
     if (rc != 0)
         return rc;
     /* The audit keeps the kinds and ids of what was done to the client and
@@ -419,7 +472,7 @@ int op_client_erase_write(struct request *req, MDB_txn *txn)
         (rc = store_coupon_delete_client(store, txn, id)) != 0 ||
         (rc = store_holding_delete_client(store, txn, id)) != 0 ||
         (rc = store_tombstone_put(store, txn, id, req->now)) != 0 ||
-        (rc = audit_append(req, txn, "client.erase", client->id, "")) != 0)
+        (rc = audit_append(req, txn, "client.erase", client->id, detail)) != 0)
         return request_store_error(req, rc, "erase the client");
     return request_reply_empty(req);
 }

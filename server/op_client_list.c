@@ -1,6 +1,8 @@
 /* op_client_list.c - `client list`: an agent's clients, sorted by name,
  * last contact, creation or last change, a page at a time; for an admin
- * exporting an agent's portfolio as CSV or vCard, that agent's, audited.
+ * exporting an agent's portfolio as CSV or vCard, that agent's, audited;
+ * for an admin covering for an agent (as_agent, op_cover.c), the agent's,
+ * every page audited.
  *
  * What it costs: every page walks the agent's whole clients_by_owner range
  * once, reading the summaries in place (client_summary.h) and unpacking no
@@ -274,7 +276,15 @@ int op_client_list_read(struct request *req, MDB_txn *txn)
     /* Whose: the caller's own, or (admins, for an export) an agent's. */
     uint64_t owner = req->actor.user_id;
     Folio__User *agent = NULL;
-    if (ask->agent[0] != '\0') {
+    bool cover = ask->as_agent[0] != '\0';
+    if (cover && ask->agent[0] != '\0')
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,
+                            "as_agent: an export's agent or a covering read, not both");
+    if (cover) {
+        int got = op_cover_agent(req, txn, ask->as_agent, ask->reason, &owner);
+        if (got != 0)
+            return got;
+    } else if (ask->agent[0] != '\0') {
         int got = op_transfer_agent(req, txn, ask->agent, &agent);
         if (got != 0)
             return got;
@@ -305,8 +315,9 @@ int op_client_list_read(struct request *req, MDB_txn *txn)
         return -1;
     req->response.result_case = FOLIO__RESPONSE__RESULT_CLIENTS;
     req->response.clients = list;
-    /* Another agent's portfolio is audited once, with its first page. */
-    if (owner != req->actor.user_id && ask->after[0] == '\0') {
+    /* Another agent's portfolio is audited once, with its first page, for
+     * an export; every page a covering admin reads is audited. */
+    if (cover || (owner != req->actor.user_id && ask->after[0] == '\0')) {
         struct list_audit *audit = request_alloc(req, sizeof(*audit));
         if (audit == NULL)
             return request_oom(req);
@@ -322,6 +333,14 @@ int op_client_list_write(struct request *req, MDB_txn *txn)
 {
     const Folio__ClientList *ask = req->msg->client_list;
     const struct list_audit *audit = req->scratch;
+    if (ask->as_agent[0] != '\0') {
+        int rc = op_cover_audit(req, txn, "client list", ask->as_agent, ask->reason, NULL);
+        if (rc != 0)
+            return rc;
+        req->response.result_case = FOLIO__RESPONSE__RESULT_CLIENTS;
+        req->response.clients = audit->list;
+        return 0;
+    }
     const Folio__User *agent = audit->agent;
     char *detail = arena_printf(&req->arena, "read for an export: %.200s", ask->reason);
     if (detail == NULL)

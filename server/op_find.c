@@ -12,7 +12,9 @@
  * its tokens has the same place each time, and is kept once.
  *
  * A firm-admin's search (firm) walks every owner's range, one seek per
- * agent, and is audited in the write stage before the answer goes out. */
+ * agent, and is audited in the write stage before the answer goes out. An
+ * admin covering for an agent (as_agent, op_cover.c) searches the agent's
+ * portfolio, audited alike. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -211,7 +213,13 @@ static int find_reply(struct request *req, MDB_txn *txn, const struct find *f, s
 int op_client_find_read(struct request *req, MDB_txn *txn)
 {
     Folio__ClientFind *ask = req->msg->client_find;
-    int rc = access_client_find(req, ask->firm, ask->firm_admin_read);
+    bool cover = ask->as_agent[0] != '\0';
+    uint64_t owner = ask->firm ? STORE_SEARCH_ALL_OWNERS : req->actor.user_id;
+    if (cover && (ask->firm || ask->firm_admin_read))
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,
+                            "as_agent: one agent's clients, or the firm's with firm, not both");
+    int rc = cover ? op_cover_agent(req, txn, ask->as_agent, ask->reason, &owner)
+                   : access_client_find(req, ask->firm, ask->firm_admin_read);
     if (rc != 0)
         return rc;
     size_t len = strlen(ask->text);
@@ -238,7 +246,7 @@ int op_client_find_read(struct request *req, MDB_txn *txn)
         client_search_query_free(&f.q);
         return request_oom(req);
     }
-    rc = find_walks(req, txn, &f, ask->firm ? STORE_SEARCH_ALL_OWNERS : req->actor.user_id);
+    rc = find_walks(req, txn, &f, owner);
     client_search_query_free(&f.q);
     Folio__Clients *list = NULL;
     if (rc != 0) {
@@ -258,7 +266,7 @@ int op_client_find_read(struct request *req, MDB_txn *txn)
         return -1;
     req->response.result_case = FOLIO__RESPONSE__RESULT_CLIENTS;
     req->response.clients = list;
-    if (ask->firm)
+    if (ask->firm || cover)
         req->scratch = list; /* audited before it is sent */
     else
         req->skip_write = true;
@@ -278,6 +286,14 @@ int op_client_find_write(struct request *req, MDB_txn *txn)
 {
     Folio__ClientFind *ask = req->msg->client_find;
     Folio__Clients *list = req->scratch;
+    if (ask->as_agent[0] != '\0') {
+        int rc = op_cover_audit(req, txn, "client find", ask->as_agent, ask->reason, NULL);
+        if (rc != 0)
+            return rc;
+        req->response.result_case = FOLIO__RESPONSE__RESULT_CLIENTS;
+        req->response.clients = list;
+        return 0;
+    }
     char *detail = arena_printf(&req->arena, "firm-wide search: %zu-byte text, %zu clients, %s",
                                 strlen(ask->text), list->n_clients,
                                 ask->firm_admin_read ? "records read" : "ids and owners only");

@@ -168,6 +168,16 @@ static int request_client_ambiguous(struct request *req, MDB_txn *txn, const cha
 int request_client_resolve(struct request *req, MDB_txn *txn, const char *field, const char *text,
                            bool firm_admin_read, uint8_t id[16])
 {
+    /* The ids the actor may see (access_client): a prefix of anyone else's
+     * must not even count as a match, or it would tell that they exist. */
+    bool firm = firm_admin_read && req->actor.role == FOLIO__ROLE__ROLE_FIRM_ADMIN;
+    return request_client_resolve_owned(req, txn, field, text,
+                                        firm ? STORE_CLIENT_ANY_OWNER : req->actor.user_id, id);
+}
+
+int request_client_resolve_owned(struct request *req, MDB_txn *txn, const char *field,
+                                 const char *text, uint64_t owner, uint8_t id[16])
+{
     if (client_id_parse(text, id) == 0)
         return 0;
     uint8_t prefix[16];
@@ -180,14 +190,10 @@ int request_client_resolve(struct request *req, MDB_txn *txn, const char *field,
         memcpy(id, prefix, 16);
         return 0;
     }
-    /* The ids the actor may see (access_client): a prefix of anyone else's
-     * must not even count as a match, or it would tell that they exist. */
-    bool firm = firm_admin_read && req->actor.role == FOLIO__ROLE__ROLE_FIRM_ADMIN;
     uint8_t found[REQUEST_CLIENT_CANDIDATES][16];
     size_t count = 0;
-    int rc = store_client_prefix(&req->server->store, txn,
-                                 firm ? STORE_CLIENT_ANY_OWNER : req->actor.user_id, prefix,
-                                 nibbles, found, REQUEST_CLIENT_CANDIDATES, &count);
+    int rc = store_client_prefix(&req->server->store, txn, owner, prefix, nibbles, found,
+                                 REQUEST_CLIENT_CANDIDATES, &count);
     if (rc != 0)
         return request_store_error(req, rc, "look the client id up");
     if (count == 0)

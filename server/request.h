@@ -140,6 +140,10 @@ int request_client_id(struct request *req, const char *field, const char *text, 
 #define REQUEST_CLIENT_CANDIDATES 4
 int request_client_resolve(struct request *req, MDB_txn *txn, const char *field, const char *text,
                            bool firm_admin_read, uint8_t id[16]);
+/* The same among owner's clients only (STORE_CLIENT_ANY_OWNER: anyone's),
+ * for a read on behalf of owner (op_cover_agent). */
+int request_client_resolve_owned(struct request *req, MDB_txn *txn, const char *field,
+                                 const char *text, uint64_t owner, uint8_t id[16]);
 
 /* Reads the client a request names in `field` (text: its id or a prefix,
  * request_client_resolve) and checks

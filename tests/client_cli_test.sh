@@ -30,7 +30,11 @@ for args in "client add" "client add --name X --income 1.234" "client add --name
   "event add abc note text --note more" "event add abc life married extra" \
   "event add abc note text --keep-follow-ups" \
   "segment --date 2026-02-29" "segment --age-min x" "segment --income-min 1.5" \
-  "segment --marital engaged" "segment --limit 0"; do
+  "segment --marital engaged" "segment --limit 0" \
+  "agenda --as-agent maria" "client list --reason why" "client show abc --as-agent maria" \
+  "client find ana --as-agent maria --reason why --firm" "book --agent a --as-agent b --reason c" \
+  "client update abc --name X --as-agent maria --reason why" "admin subject erase abc" \
+  "admin subject find ana --as-agent maria"; do
   # shellcheck disable=SC2086
   run "" "$FOLIO" $args
   expect "usage error exits 2: folio $args" 2

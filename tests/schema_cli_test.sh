@@ -276,6 +276,15 @@ json_check "a firm search shows ids and owners only" "$OUT" \
   'd["clients"] == [{"id": "'"$ana"'", "owner": "alice"}]'
 j "client find --firm --firm-admin-read" client find "ana pérez" --firm --firm-admin-read
 json_check "with --firm-admin-read, the records" "$OUT" 'd["clients"][0]["name"] == "Ana Pérez"'
+j "admin subject find" admin subject find "ana pérez"
+json_check "a subject search shows ids and owners only" "$OUT" \
+  'd["clients"] == [{"id": "'"$ana"'", "owner": "alice"}]'
+j "client list --as-agent" client list --as-agent alice --reason "covering for alice"
+json_check "alice's clients, read covering for her" "$OUT" \
+  'any(c["id"] == "'"$ana"'" for c in d["clients"])'
+j "admin subject erase" admin subject erase "$ana" --reason "request 42"
+run "" "$FOLIO" --json client show "$ana" --as-agent alice --reason "check"
+expect "the erased client is gone" 1
 
 # ---------------------------------------------------------------- the account, contexts
 
