@@ -139,6 +139,10 @@ static char *metrics_page(const struct stats_published *f, size_t *len)
                     f->connections_open);
     metrics_counter(&p, "folio_connections_accepted_total", "Connections accepted.", "counter",
                     f->connections_accepted);
+    metrics_counter(&p, "folio_tls_handshakes_total", "TLS handshakes completed.", "counter",
+                    f->tls_handshakes);
+    metrics_counter(&p, "folio_tls_handshake_failures_total", "TLS handshakes that failed.",
+                    "counter", f->tls_handshake_failures);
     metrics_counter(&p, "folio_password_checks_running", "Password checks running.", "gauge",
                     f->hashes_running);
     metrics_counter(&p, "folio_password_checks_queued",

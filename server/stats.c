@@ -174,6 +174,8 @@ void stats_publish(struct server *s, struct stats_published *out)
     out->bytes_out = st->bytes_out;
     out->connections_open = s->connection_count;
     out->connections_accepted = st->connections_accepted;
+    out->tls_handshakes = st->tls_handshakes;
+    out->tls_handshake_failures = st->tls_handshake_failures;
     Folio__Stats figures = FOLIO__STATS__INIT;
     stats_writer(&s->writer, &figures);
     out->commit_batches = figures.commit_batches;

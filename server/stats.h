@@ -39,6 +39,7 @@ extern const uint64_t stats_latency_bounds_us[STATS_LATENCY_BUCKETS];
 struct stats {
     uint64_t started_ms; /* uv_now when serving began */
     uint64_t connections_accepted;
+    uint64_t tls_handshakes, tls_handshake_failures; /* counted by connection.c */
     uint64_t requests_total;
     uint64_t requests[STATS_OP_SLOTS]; /* by Folio__Request__OpCase; 0: unknown */
     /* Requests in each of the last seconds: bucket b holds the second
@@ -62,6 +63,7 @@ struct stats_published {
     uint64_t latency_sum_us;
     uint64_t bytes_in, bytes_out;
     uint64_t connections_open, connections_accepted;
+    uint64_t tls_handshakes, tls_handshake_failures;
     uint64_t commit_batches, committed_writes;
     uint64_t batch_sizes[STATS_BATCH_BUCKETS];
     uint64_t hashes_running, hashes_queued;

@@ -84,6 +84,11 @@ run "boss-password-1" "$FOLIO" login boss --password-stdin
 expect "boss logs in" 0
 run "not-her-password" "$FOLIO" login boss --password-stdin
 expect "a wrong password is refused" 1
+# A peer that speaks no TLS: a handshake that fails.
+"$PY" -c 'import socket, sys; s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.sendall(b"\x16\x03\x01\x00\x05hello"); s.settimeout(5)
+try: s.recv(100)
+except OSError: pass' "$port"
 run "" "$FOLIO" admin office add North
 expect "boss adds an office" 0
 add_user alice agent North
@@ -105,10 +110,12 @@ if scrape 'v[("folio_request_duration_seconds_count", ())] >= 5 and
     v[("folio_write_batch_size_count", ())] == v[("folio_write_commits_total", ())] and
     v[("folio_write_batch_size_sum", ())] >= 3 and
     v[("folio_connections_accepted_total", ())] >= 5 and
+    v[("folio_tls_handshakes_total", ())] >= 5 and
+    v[("folio_tls_handshake_failures_total", ())] >= 1 and
     v[("folio_request_bytes_total", ())] > 0 and v[("folio_response_bytes_total", ())] > 0 and
     v[("folio_lmdb_map_bytes", ())] >= v[("folio_lmdb_used_bytes", ())] > 0 and
     ("folio_password_checks_queued", ()) in v and ("folio_connections_open", ()) in v'; then
-  pass "latency, commits and batches, connections, bytes, map size and use move"
+  pass "latency, commits and batches, connections, TLS handshakes and failures, bytes, map size and use move"
 else
   fail "latency, commits, connections, bytes and map figures" "$(grep -v '^#' "$tmp/metrics.txt" | tail -30)"
 fi
