@@ -73,8 +73,8 @@ static int foliod_conf_key(void *user, const char *section, const char *name, co
     char why[sizeof(r->why)];
     char *kept;
     if (strcmp(section, FOLIOD_CONF_SECTION) != 0) {
-        snprintf(why, sizeof(why), "%s: a key outside the [" FOLIOD_CONF_SECTION "] section%s%s",
-                 name, section[0] != '\0' ? ", in " : "", section);
+        snprintf(why, sizeof(why), "%s: a key outside the [" FOLIOD_CONF_SECTION "] section%s%s%s",
+                 name, section[0] != '\0' ? ", in [" : "", section, section[0] != '\0' ? "]" : "");
     } else if (foliod_conf_keep(r->conf, value, &kept) != 0) {
         snprintf(why, sizeof(why), "%s: out of memory", name);
     } else if (server_options_set_key(name, kept, r->config, why, sizeof(why)) ==

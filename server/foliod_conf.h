@@ -4,7 +4,8 @@
  *
  * Its keys are the options of `foliod serve` without their dashes, from the
  * one table of server_options.c: `max-frame = 65536`, `plaintext = true`.
- * docs/foliod.conf is an example naming every key with its default.
+ * docs/foliod.conf is an example naming every key with its default. A line
+ * holds at most 198 bytes (libinih's buffer): a longer one is refused.
  *
  *     struct foliod_conf conf;
  *     foliod_conf_read(&conf, path, &config, why, sizeof(why));
