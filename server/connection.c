@@ -272,6 +272,8 @@ static bool connection_tls_pull(struct connection *conn)
         return false;
     }
     if (r == TLS_FAILED) {
+        if (!tls_stream_established(conn->tls))
+            conn->server->stats.tls_handshake_failures++;
         log_info("connection %s: %s", conn->peer, tls_stream_error(conn->tls));
         connection_input_ended(conn);
         return false;
@@ -284,8 +286,10 @@ static bool connection_tls_pull(struct connection *conn)
         connection_cancel_waiting(conn);
     }
     bool established = !was_established && tls_stream_established(conn->tls);
-    if (established)
+    if (established) {
+        conn->server->stats.tls_handshakes++;
         log_debug("connection %s: TLS established", conn->peer);
+    }
     return moved > 0 || established;
 }
 

@@ -70,6 +70,7 @@ static struct request *request_new(struct connection *conn)
         return NULL;
     req->conn = conn;
     req->server = conn->server;
+    req->arrived_ns = uv_hrtime();
     arena_init(&req->arena, dispatch_arena_limit(conn->server));
     folio__response__init(&req->response);
     folio__status__init(&req->status);
@@ -97,6 +98,32 @@ void request_free(struct request *req)
     free(req);
 }
 
+/* Counts the answered request, and logs it at debug: its op, the user
+ * (never a client's data), the status, the time since it arrived and the
+ * bytes both ways. A refused login is logged at warn. */
+static void dispatch_count(struct request *req)
+{
+    uint64_t latency_us = (uv_hrtime() - req->arrived_ns) / 1000;
+    Folio__Request__OpCase op = req->op != NULL ? req->op->which : 0;
+    stats_request_end(&req->server->stats, op, req->status.code, latency_us, req->bytes_in,
+                      req->out_len);
+    bool failed_login =
+        op == FOLIO__REQUEST__OP_LOGIN && req->status.code == FOLIO__CODE__UNAUTHENTICATED;
+    enum log_level level = failed_login ? LOG_WARN : LOG_DEBUG;
+    if (!log_enabled(level))
+        return;
+    const struct log_field fields[] = {
+        {.key = "op", .text = req->op != NULL ? req->op->name : "unknown"},
+        {.key = "user", .text = req->actor.name != NULL ? req->actor.name : "-"},
+        {.key = "status", .text = status_name(req->status.code)},
+        {.key = "latency_us", .number = (long long)latency_us},
+        {.key = "bytes_in", .number = (long long)req->bytes_in},
+        {.key = "bytes_out", .number = (long long)req->out_len},
+    };
+    log_fields(level, failed_login ? "failed login" : "request", fields,
+               sizeof(fields) / sizeof(fields[0]));
+}
+
 /* Packs the reply and lets go of everything else the request held. */
 static void request_pack(struct request *req)
 {
@@ -120,6 +147,7 @@ static void request_pack(struct request *req)
             req->close_after = true;
         }
     }
+    dispatch_count(req);
     arena_free(&req->arena);
     req->msg = NULL;
     req->state = REQUEST_DONE;
@@ -132,6 +160,7 @@ struct request *dispatch_decode(struct connection *conn, const uint8_t *payload,
     struct request *req = request_new(conn);
     if (req == NULL)
         return NULL;
+    req->bytes_in = len;
     req->msg = folio__request__unpack(&req->arena.allocator, len, payload);
     if (req->msg == NULL) {
         *too_big = req->arena.exhausted;

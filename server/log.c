@@ -2,17 +2,33 @@
 #include "log.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
+#include <utf8proc.h>
+
+#define LOG_LINE_MAX 2048
+
 static enum log_level log_threshold = LOG_INFO;
+static enum log_format log_form = LOG_FORMAT_TEXT;
 
 static const char *const log_level_names[] = {"ERROR", "WARN", "INFO", "DEBUG"};
 
 void log_set_level(enum log_level level)
 {
     log_threshold = level;
+}
+
+void log_set_format(enum log_format format)
+{
+    log_form = format;
+}
+
+int log_enabled(enum log_level level)
+{
+    return level <= log_threshold;
 }
 
 int log_level_parse(const char *name, enum log_level *level)
@@ -27,26 +43,138 @@ int log_level_parse(const char *name, enum log_level *level)
     return -1;
 }
 
+int log_format_parse(const char *name, enum log_format *format)
+{
+    if (strcmp(name, "text") == 0)
+        *format = LOG_FORMAT_TEXT;
+    else if (strcmp(name, "json") == 0)
+        *format = LOG_FORMAT_JSON;
+    else
+        return -1;
+    return 0;
+}
+
+/* A line being put together: what does not fit is cut, never overrun. */
+struct log_line {
+    char text[LOG_LINE_MAX];
+    size_t len;
+};
+
+static void log_put(struct log_line *line, const char *bytes, size_t n)
+{
+    size_t room = sizeof(line->text) - 2 - line->len; /* '\n' and '\0' */
+    if (n > room)
+        n = room;
+    memcpy(line->text + line->len, bytes, n);
+    line->len += n;
+}
+
+__attribute__((format(printf, 2, 3))) static void log_putf(struct log_line *line, const char *fmt,
+                                                           ...)
+{
+    char buf[LOG_LINE_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        log_put(line, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+}
+
+/* text as a JSON string: quotes, backslashes and control characters
+ * escaped, bytes that are not UTF-8 as U+FFFD. */
+static void log_put_json_string(struct log_line *line, const char *text)
+{
+    log_put(line, "\"", 1);
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)text;
+    size_t left = strlen(text);
+    while (left > 0) {
+        utf8proc_int32_t c;
+        utf8proc_ssize_t n = utf8proc_iterate(p, (utf8proc_ssize_t)left, &c);
+        if (n <= 0) {
+            log_put(line, "\\ufffd", 6);
+            p++;
+            left--;
+            continue;
+        }
+        if (c == '"' || c == '\\') {
+            char esc[2] = {'\\', (char)c};
+            log_put(line, esc, 2);
+        } else if (c < 0x20) {
+            log_putf(line, "\\u%04x", (unsigned)c);
+        } else {
+            log_put(line, (const char *)p, (size_t)n);
+        }
+        p += n;
+        left -= (size_t)n;
+    }
+    log_put(line, "\"", 1);
+}
+
+static void log_emit(enum log_level level, const char *message, const struct log_field *fields,
+                     size_t count)
+{
+    struct log_line line = {.len = 0};
+    char stamp[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if (log_form == LOG_FORMAT_JSON) {
+        log_putf(&line, "{\"time\":\"%s\",\"level\":\"%s\",\"message\":", stamp,
+                 log_level_names[level]);
+        log_put_json_string(&line, message);
+        if (count > 0) {
+            log_put(&line, ",\"fields\":{", 11);
+            for (size_t i = 0; i < count; i++) {
+                log_putf(&line, "%s\"%s\":", i > 0 ? "," : "", fields[i].key);
+                if (fields[i].text != NULL)
+                    log_put_json_string(&line, fields[i].text);
+                else
+                    log_putf(&line, "%lld", fields[i].number);
+            }
+            log_put(&line, "}", 1);
+        }
+        /* A cut line is no longer JSON: it says so in place of its end. */
+        if (line.len >= sizeof(line.text) - 3) {
+            line.len = 0;
+            log_putf(&line,
+                     "{\"time\":\"%s\",\"level\":\"%s\",\"message\":\"(a line too long to log)\"",
+                     stamp, log_level_names[level]);
+        }
+        log_put(&line, "}", 1);
+    } else {
+        log_putf(&line, "%s %s %s", stamp, log_level_names[level], message);
+        for (size_t i = 0; i < count; i++) {
+            if (fields[i].text != NULL)
+                log_putf(&line, " %s=%s", fields[i].key, fields[i].text);
+            else
+                log_putf(&line, " %s=%lld", fields[i].key, fields[i].number);
+        }
+    }
+    line.text[line.len++] = '\n';
+    line.text[line.len] = '\0';
+    /* One fputs per line: stdio's stream lock keeps lines from different
+     * threads whole. */
+    fputs(line.text, stderr);
+}
+
 void log_write(enum log_level level, const char *fmt, ...)
 {
     if (level > log_threshold)
         return;
-    char line[1024];
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    size_t n = strftime(line, sizeof(line), "%Y-%m-%dT%H:%M:%SZ ", &tm);
-    n += (size_t)snprintf(line + n, sizeof(line) - n, "%s ", log_level_names[level]);
+    char message[LOG_LINE_MAX];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(line + n, sizeof(line) - n, fmt, ap);
+    vsnprintf(message, sizeof(message), fmt, ap);
     va_end(ap);
-    /* One fputs per line: stdio's stream lock keeps lines from different
-     * threads whole. */
-    size_t len = strlen(line);
-    if (len > sizeof(line) - 2)
-        len = sizeof(line) - 2;
-    line[len] = '\n';
-    line[len + 1] = '\0';
-    fputs(line, stderr);
+    log_emit(level, message, NULL, 0);
+}
+
+void log_fields(enum log_level level, const char *message, const struct log_field *fields,
+                size_t count)
+{
+    if (level > log_threshold)
+        return;
+    log_emit(level, message, fields, count);
 }

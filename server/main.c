@@ -23,8 +23,10 @@
 #include "data_lock.h"
 #include "firm.h"
 #include "firm_key.h"
+#include "foliod_conf.h"
 #include "foliod_man.h"
 #include "log.h"
+#include "metrics.h"
 #include "server.h"
 #include "server_options.h"
 #include "store.h"
@@ -98,6 +100,9 @@ static const char main_serve_usage[] =
     "first. SIGHUP reads the TLS certificate and key again (a renewed pair put in\n"
     "place) for the connections that follow; a pair that does not load leaves the\n"
     "one served. Numbers are whole and decimal; each comes with its range and default.\n"
+    "Every option but --config and --help is also a key of the config file's [serve]\n"
+    "section (max-frame = 65536; a switch takes true or false) and a variable\n"
+    "(FOLIOD_MAX_FRAME=65536): flags override variables, which override the file.\n"
     "\n";
 
 __attribute__((format(printf, 1, 2))) static int main_usage_error(const char *fmt, ...)
@@ -508,20 +513,81 @@ static int main_run(const struct server_config *config)
         return MAIN_EXIT_FAILURE;
     }
     int rc = server_open(s, config);
+    /* Lives until server_close has closed its timer with the loop. */
+    struct metrics metrics;
+    bool metrics_on = false;
+    if (rc == 0 && config->metrics)
+        metrics_on = (rc = metrics_start(&metrics, s)) == 0;
     if (rc == 0)
         rc = server_serve(s);
+    if (metrics_on)
+        metrics_stop(&metrics);
     if (server_close(s) != 0)
         rc = -1;
     free(s);
     return rc == 0 ? 0 : MAIN_EXIT_FAILURE;
 }
 
-static int main_serve(int argc, char **argv)
+/* Serves as config says, once its options are checked; the exit status. */
+static int main_serve_checked(const struct server_config *config)
 {
-    struct server_config config;
-    server_config_defaults(&config);
-    char why[512];
-    switch (server_options_parse(argc, argv, &config, why, sizeof(why))) {
+    if (config->max_hashes > 0) {
+        uint64_t need = (uint64_t)config->max_hashes * hasher_memory(config->hash_cost);
+        uint64_t have = uv_get_total_memory();
+        if (need > have / 2)
+            return main_usage_error("--max-hashes %u needs %llu MiB for password checks; this "
+                                    "machine has %llu MiB, and they may take half of it",
+                                    config->max_hashes, (unsigned long long)(need >> 20),
+                                    (unsigned long long)(have >> 20));
+    }
+    if (config->data_dir == NULL)
+        return main_usage_error("%s", "serve needs --data DIR");
+    int rc = main_check_tls(config);
+    if (rc != 0)
+        return rc;
+    log_set_level(config->log_level);
+    log_set_format(config->log_format);
+    /* Held until the process ends: `foliod compact` and a second serve of
+     * the same directory are refused meanwhile. A missing directory is left
+     * for server_open to refuse in its own words. */
+    int lock = data_lock_take(config->data_dir);
+    if (lock < 0 && errno == EWOULDBLOCK) {
+        fprintf(stderr, "foliod: another foliod serves %s (it holds %s/%s)\n", config->data_dir,
+                config->data_dir, DATA_LOCK_FILE);
+        return MAIN_EXIT_FAILURE;
+    }
+    if (lock < 0 && errno != ENOENT) {
+        fprintf(stderr, "foliod: cannot lock %s/%s: %s\n", config->data_dir, DATA_LOCK_FILE,
+                strerror(errno));
+        return MAIN_EXIT_FAILURE;
+    }
+    rc = main_run(config);
+    data_lock_release(lock);
+    return rc;
+}
+
+/* The config file to read: --config, else FOLIOD_CONFIG, else the default
+ * one when it exists; NULL for none. */
+static const char *main_config_path(const struct server_config *flags)
+{
+    if (flags->config_file != NULL)
+        return flags->config_file;
+    const char *variable = getenv("FOLIOD_CONFIG");
+    if (variable != NULL && variable[0] != '\0')
+        return variable;
+    return access(SERVER_OPTIONS_CONFIG_DEFAULT, F_OK) == 0 ? SERVER_OPTIONS_CONFIG_DEFAULT : NULL;
+}
+
+/* The options, in the order they override each other: defaults, the config
+ * file, FOLIOD_* variables, flags. MAIN_GO_ON, or the exit status with the
+ * help or the refusal printed. conf keeps the file's texts. */
+static int main_serve_options(int argc, char **argv, struct server_config *config,
+                              struct foliod_conf *conf)
+{
+    char why[1024];
+    /* A first reading of the flags, for --config and --help. */
+    server_config_defaults(config);
+    switch (server_options_parse(argc, argv, config, why, sizeof(why))) {
     case SERVER_OPTIONS_OK:
         break;
     case SERVER_OPTIONS_HELP:
@@ -531,37 +597,26 @@ static int main_serve(int argc, char **argv)
     case SERVER_OPTIONS_USAGE:
         return main_usage_error("%s", why);
     }
-    if (config.max_hashes > 0) {
-        uint64_t need = (uint64_t)config.max_hashes * hasher_memory(config.hash_cost);
-        uint64_t have = uv_get_total_memory();
-        if (need > have / 2)
-            return main_usage_error("--max-hashes %u needs %llu MiB for password checks; this "
-                                    "machine has %llu MiB, and they may take half of it",
-                                    config.max_hashes, (unsigned long long)(need >> 20),
-                                    (unsigned long long)(have >> 20));
-    }
-    if (config.data_dir == NULL)
-        return main_usage_error("%s", "serve needs --data DIR");
-    int rc = main_check_tls(&config);
-    if (rc != 0)
-        return rc;
-    log_set_level(config.log_level);
-    /* Held until the process ends: `foliod compact` and a second serve of
-     * the same directory are refused meanwhile. A missing directory is left
-     * for server_open to refuse in its own words. */
-    int lock = data_lock_take(config.data_dir);
-    if (lock < 0 && errno == EWOULDBLOCK) {
-        fprintf(stderr, "foliod: another foliod serves %s (it holds %s/%s)\n", config.data_dir,
-                config.data_dir, DATA_LOCK_FILE);
-        return MAIN_EXIT_FAILURE;
-    }
-    if (lock < 0 && errno != ENOENT) {
-        fprintf(stderr, "foliod: cannot lock %s/%s: %s\n", config.data_dir, DATA_LOCK_FILE,
-                strerror(errno));
-        return MAIN_EXIT_FAILURE;
-    }
-    rc = main_run(&config);
-    data_lock_release(lock);
+    const char *path = main_config_path(config);
+    server_config_defaults(config);
+    if (path != NULL && foliod_conf_read(conf, path, config, why, sizeof(why)) != 0)
+        return main_usage_error("%s", why);
+    if (server_options_environment(config, why, sizeof(why)) != SERVER_OPTIONS_OK)
+        return main_usage_error("%s", why);
+    if (server_options_parse(argc, argv, config, why, sizeof(why)) != SERVER_OPTIONS_OK)
+        return main_usage_error("%s", why);
+    config->config_file = path;
+    return MAIN_GO_ON;
+}
+
+static int main_serve(int argc, char **argv)
+{
+    struct server_config config;
+    struct foliod_conf conf = {0};
+    int rc = main_serve_options(argc, argv, &config, &conf);
+    if (rc == MAIN_GO_ON)
+        rc = main_serve_checked(&config);
+    foliod_conf_free(&conf);
     return rc;
 }
 

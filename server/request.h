@@ -89,6 +89,8 @@ struct request {
     size_t result_packed_len;
     uint8_t *out; /* the packed reply frame */
     size_t out_len;
+    uint64_t arrived_ns; /* uv_hrtime when it was read: its latency's start */
+    size_t bytes_in;     /* the request's payload */
 };
 
 /* Sets the reply status. Returns WRITER_ROLLBACK, so a write stage can

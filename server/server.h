@@ -78,7 +78,12 @@ struct server_config {
     const char *tls_key_file;        /* NULL: DATA/tls-key.pem */
     const char *tls_client_ca_file;  /* peers must present a certificate it signed */
     enum log_level log_level;        /* main.c sets the process's level from it */
-    const char *iso_codes_dir;       /* NULL: ISO_CODES_DEFAULT_DIR (iso_codes.h) */
+    enum log_format log_format;      /* ...and the form of its lines */
+    const char *config_file;         /* read by main.c before the flags; NULL: none */
+    bool metrics;                    /* serve metrics (main.c, metrics.h) on: */
+    char metrics_host[64];           /* ...a numeric address */
+    int metrics_port;
+    const char *iso_codes_dir; /* NULL: ISO_CODES_DEFAULT_DIR (iso_codes.h) */
 };
 
 struct connection;

@@ -5,8 +5,10 @@
  * server_options_store writes it there as the row's width says. */
 #include "server_options.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
+#include <arpa/inet.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -46,6 +48,8 @@ struct server_option {
      * number whose 0 means "worked out at start"); for a special row, the
      * text its parse function is given for the default. */
     const char *def_text;
+    /* Given on the command line only, not as a key or a variable. */
+    bool flag_only;
     /* A special row's value, read into config; 0 or -1. A refusal says
      * "--NAME wants WANTS, not VALUE", or "unknown --NAME VALUE" without
      * wants. */
@@ -97,10 +101,21 @@ struct server_option {
 static int server_options_listen(const char *text, struct server_config *config);
 static int server_options_hash_cost(const char *text, struct server_config *config);
 static int server_options_log_level(const char *text, struct server_config *config);
+static int server_options_log_format(const char *text, struct server_config *config);
+static int server_options_metrics_listen(const char *text, struct server_config *config);
 
 /* In the order --help lists them. The README's "Running it safely" table
  * names the limits: keep it in step. */
 static const struct server_option server_options[] = {
+    {.name = "config",
+     .arg = "FILE",
+     .kind = SERVER_OPTION_TEXT,
+     .flag_only = true,
+     .offset = SERVER_OPTION_OFFSET(config_file, const char *),
+     .help = "read the options from FILE's [serve] section first "
+             "(default " SERVER_OPTIONS_CONFIG_DEFAULT
+             " when it exists; FOLIOD_CONFIG names another); FOLIOD_* variables (FOLIOD_LISTEN for "
+             "--listen) override its keys, and flags override both"},
     TEXT("data", "DIR", data_dir, "the data directory (made by foliod init); required"),
     SPECIAL("listen", "HOST:PORT", server_options_listen, "HOST:PORT", "127.0.0.1:7070",
             "address to listen on; port 0 picks a free port; [::1]:PORT for IPv6"),
@@ -179,7 +194,13 @@ static const struct server_option server_options[] = {
          "currency codes are checked against; default " ISO_CODES_DEFAULT_DIR),
     SPECIAL("log-level", "LEVEL", server_options_log_level, NULL, "info",
             "error, warn, info or debug"),
-    {.name = "help", .kind = SERVER_OPTION_HELP, .help = "show this help"},
+    SPECIAL("log-format", "FORMAT", server_options_log_format, NULL, "text",
+            "text, or json: one object per line with time, level, message and fields"),
+    SPECIAL("metrics-listen", "HOST:PORT", server_options_metrics_listen, "ADDRESS:PORT", NULL,
+            "serve metrics (Prometheus text format at /metrics) and /healthz and /readyz over "
+            "HTTP on this numeric address, such as 127.0.0.1:9170; off unless given; anyone who "
+            "reaches it may read them, so keep it on loopback or a private network"),
+    {.name = "help", .flag_only = true, .kind = SERVER_OPTION_HELP, .help = "show this help"},
 };
 
 #define SERVER_OPTIONS_COUNT (sizeof(server_options) / sizeof(server_options[0]))
@@ -199,8 +220,8 @@ static int server_options_number(const char *text, unsigned long long min, unsig
     return 0;
 }
 
-/* "HOST:PORT" or "[IPV6]:PORT". */
-static int server_options_listen(const char *text, struct server_config *config)
+/* "HOST:PORT" or "[IPV6]:PORT" into host (of host_size bytes) and port. */
+static int server_options_address(const char *text, char *host_out, size_t host_size, int *port_out)
 {
     const char *colon;
     size_t host_len;
@@ -219,12 +240,30 @@ static int server_options_listen(const char *text, struct server_config *config)
         host_len = (size_t)(colon - text);
     }
     unsigned long long port;
-    if (host_len == 0 || host_len >= sizeof(config->host) ||
+    if (host_len == 0 || host_len >= host_size ||
         server_options_number(colon + 1, 0, 65535, &port) != 0)
         return -1;
-    memcpy(config->host, host, host_len);
-    config->host[host_len] = '\0';
-    config->port = (int)port;
+    memcpy(host_out, host, host_len);
+    host_out[host_len] = '\0';
+    *port_out = (int)port;
+    return 0;
+}
+
+static int server_options_listen(const char *text, struct server_config *config)
+{
+    return server_options_address(text, config->host, sizeof(config->host), &config->port);
+}
+
+/* A numeric address only: the metrics listener resolves no names. */
+static int server_options_metrics_listen(const char *text, struct server_config *config)
+{
+    unsigned char addr[16];
+    if (server_options_address(text, config->metrics_host, sizeof(config->metrics_host),
+                               &config->metrics_port) != 0 ||
+        (inet_pton(AF_INET, config->metrics_host, addr) != 1 &&
+         inet_pton(AF_INET6, config->metrics_host, addr) != 1))
+        return -1;
+    config->metrics = true;
     return 0;
 }
 
@@ -236,6 +275,11 @@ static int server_options_hash_cost(const char *text, struct server_config *conf
 static int server_options_log_level(const char *text, struct server_config *config)
 {
     return log_level_parse(text, &config->log_level);
+}
+
+static int server_options_log_format(const char *text, struct server_config *config)
+{
+    return log_format_parse(text, &config->log_format);
 }
 
 static void server_options_store(const struct server_option *o, struct server_config *config,
@@ -263,7 +307,8 @@ void server_config_defaults(struct server_config *config)
         if (o->kind == SERVER_OPTION_NUMBER)
             server_options_store(o, config, o->def);
         /* A default its own parser refuses is a bug of this table. */
-        else if (o->kind == SERVER_OPTION_SPECIAL && o->parse(o->def_text, config) != 0)
+        else if (o->kind == SERVER_OPTION_SPECIAL && o->def_text != NULL &&
+                 o->parse(o->def_text, config) != 0)
             abort();
     }
 }
@@ -278,16 +323,38 @@ static const char *server_options_unit(const struct server_option *o)
     return "";
 }
 
+/* A switch's value in a file or a variable: true or false, yes or no, 1 or
+ * 0 (on the command line a switch takes nothing and means true). */
+static int server_options_bool(const char *text, bool *out)
+{
+    static const char *const yes[] = {"true", "yes", "on", "1"};
+    static const char *const no[] = {"false", "no", "off", "0"};
+    for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+        if (strcmp(text, yes[i]) == 0) {
+            *out = true;
+            return 0;
+        }
+        if (strcmp(text, no[i]) == 0) {
+            *out = false;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* Sets o from text; label is how the refusal names it (--NAME, NAME or
+ * FOLIOD_NAME). text is NULL for a switch given as a flag. */
 static enum server_options_result server_options_set(const struct server_option *o,
-                                                     const char *text, struct server_config *config,
-                                                     char *why, size_t why_size)
+                                                     const char *text, const char *label,
+                                                     struct server_config *config, char *why,
+                                                     size_t why_size)
 {
     char *field = (char *)config + o->offset;
     unsigned long long n;
     switch (o->kind) {
     case SERVER_OPTION_NUMBER:
         if (server_options_number(text, o->min, o->max, &n) != 0) {
-            snprintf(why, why_size, "--%s wants %llu to %llu%s, not %s", o->name, o->min, o->max,
+            snprintf(why, why_size, "%s wants %llu to %llu%s, not %s", label, o->min, o->max,
                      server_options_unit(o), text);
             return SERVER_OPTIONS_USAGE;
         }
@@ -297,15 +364,20 @@ static enum server_options_result server_options_set(const struct server_option 
         *(const char **)(void *)field = text;
         return SERVER_OPTIONS_OK;
     case SERVER_OPTION_SWITCH:
-        *(bool *)field = true;
+        if (text == NULL) {
+            *(bool *)field = true;
+        } else if (server_options_bool(text, (bool *)field) != 0) {
+            snprintf(why, why_size, "%s wants true or false, not %s", label, text);
+            return SERVER_OPTIONS_USAGE;
+        }
         return SERVER_OPTIONS_OK;
     case SERVER_OPTION_SPECIAL:
         if (o->parse(text, config) == 0)
             return SERVER_OPTIONS_OK;
         if (o->wants != NULL)
-            snprintf(why, why_size, "--%s wants %s, not %s", o->name, o->wants, text);
+            snprintf(why, why_size, "%s wants %s, not %s", label, o->wants, text);
         else
-            snprintf(why, why_size, "unknown --%s %s", o->name, text);
+            snprintf(why, why_size, "unknown %s %s", label, text);
         return SERVER_OPTIONS_USAGE;
     case SERVER_OPTION_HELP:
         return SERVER_OPTIONS_HELP;
@@ -325,6 +397,7 @@ enum server_options_result server_options_parse(int argc, char **argv, struct se
         };
     longopts[SERVER_OPTIONS_COUNT] = (struct option){0};
     opterr = 0;
+    optind = 0; /* glibc: start over, so that the flags may be read twice */
     int opt;
     while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         size_t row = (size_t)(opt - SERVER_OPTIONS_FIRST_VALUE);
@@ -333,14 +406,56 @@ enum server_options_result server_options_parse(int argc, char **argv, struct se
                      argv[optind - 1]);
             return SERVER_OPTIONS_USAGE;
         }
+        char label[64];
+        snprintf(label, sizeof(label), "--%s", server_options[row].name);
         enum server_options_result rc =
-            server_options_set(&server_options[row], optarg, config, why, why_size);
+            server_options_set(&server_options[row], optarg, label, config, why, why_size);
         if (rc != SERVER_OPTIONS_OK)
             return rc;
     }
     if (optind < argc) {
         snprintf(why, why_size, "%s: unexpected argument %s", argv[0], argv[optind]);
         return SERVER_OPTIONS_USAGE;
+    }
+    return SERVER_OPTIONS_OK;
+}
+
+enum server_options_result server_options_set_key(const char *key, const char *value,
+                                                  struct server_config *config, char *why,
+                                                  size_t why_size)
+{
+    for (size_t i = 0; i < SERVER_OPTIONS_COUNT; i++) {
+        const struct server_option *o = &server_options[i];
+        if (!o->flag_only && strcmp(o->name, key) == 0)
+            return server_options_set(o, value, key, config, why, why_size);
+    }
+    snprintf(why, why_size, "unknown key %s", key);
+    return SERVER_OPTIONS_USAGE;
+}
+
+void server_options_variable(const char *name, char *out, size_t size)
+{
+    size_t n = (size_t)snprintf(out, size, "FOLIOD_%s", name);
+    for (size_t i = 0; i < n && i < size; i++)
+        out[i] = out[i] == '-' ? '_' : (char)toupper((unsigned char)out[i]);
+}
+
+enum server_options_result server_options_environment(struct server_config *config, char *why,
+                                                      size_t why_size)
+{
+    for (size_t i = 0; i < SERVER_OPTIONS_COUNT; i++) {
+        const struct server_option *o = &server_options[i];
+        if (o->flag_only)
+            continue;
+        char variable[64];
+        server_options_variable(o->name, variable, sizeof(variable));
+        const char *value = getenv(variable);
+        if (value == NULL)
+            continue;
+        enum server_options_result rc =
+            server_options_set(o, value, variable, config, why, why_size);
+        if (rc != SERVER_OPTIONS_OK)
+            return rc;
     }
     return SERVER_OPTIONS_OK;
 }
@@ -429,4 +544,9 @@ bool server_options_row(size_t i, const char **name, const char **arg, char *tex
     *arg = server_options[i].arg;
     server_options_describe(&server_options[i], text, size);
     return true;
+}
+
+bool server_options_flag_only(size_t i)
+{
+    return i < SERVER_OPTIONS_COUNT && server_options[i].flag_only;
 }

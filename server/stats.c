@@ -11,6 +11,12 @@
 
 /* Every op's Request field number must fit the counters. */
 
+const uint64_t stats_latency_bounds_us[STATS_LATENCY_BUCKETS] = {
+    100, 250, 500, 1000, 2500, 5000, 10000, 25000, 50000, 100000, 250000, 500000, 1000000, 5000000,
+};
+
+_Static_assert(STATS_BATCH_BUCKETS == WRITER_BATCH_BUCKETS, "the writer's batch buckets");
+
 void stats_init(struct stats *st, uint64_t now_ms)
 {
     memset(st, 0, sizeof(*st));
@@ -141,4 +147,48 @@ int stats_snapshot(struct server *s, struct arena *arena, Folio__Stats **out)
     st->pool_refused = s->hasher.refused;
     *out = st;
     return 0;
+}
+
+void stats_request_end(struct stats *st, Folio__Request__OpCase op, Folio__Code code,
+                       uint64_t latency_us, uint64_t bytes_in, uint64_t bytes_out)
+{
+    size_t slot = op > 0 && (size_t)op < STATS_OP_SLOTS ? (size_t)op : 0;
+    size_t c = code >= 0 && (size_t)code < STATS_CODES ? (size_t)code : FOLIO__CODE__INTERNAL;
+    st->answered[slot][c]++;
+    size_t b = 0;
+    while (b < STATS_LATENCY_BUCKETS && latency_us > stats_latency_bounds_us[b])
+        b++;
+    st->latency[b]++;
+    st->latency_sum_us += latency_us;
+    st->bytes_in += bytes_in;
+    st->bytes_out += bytes_out;
+}
+
+void stats_publish(struct server *s, struct stats_published *out)
+{
+    const struct stats *st = &s->stats;
+    memcpy(out->answered, st->answered, sizeof(out->answered));
+    memcpy(out->latency, st->latency, sizeof(out->latency));
+    out->latency_sum_us = st->latency_sum_us;
+    out->bytes_in = st->bytes_in;
+    out->bytes_out = st->bytes_out;
+    out->connections_open = s->connection_count;
+    out->connections_accepted = st->connections_accepted;
+    out->tls_handshakes = st->tls_handshakes;
+    out->tls_handshake_failures = st->tls_handshake_failures;
+    Folio__Stats figures = FOLIO__STATS__INIT;
+    stats_writer(&s->writer, &figures);
+    out->commit_batches = figures.commit_batches;
+    out->committed_writes = figures.committed_writes;
+    for (size_t b = 0; b < STATS_BATCH_BUCKETS; b++)
+        out->batch_sizes[b] = atomic_load_explicit(&s->writer.batch_sizes[b], memory_order_relaxed);
+    out->hashes_running = s->hasher.lanes[HASHER_LANE_HASH].running;
+    out->hashes_queued = s->hasher.lanes[HASHER_LANE_HASH].queued;
+    if (stats_store(&s->store, &figures) == 0) {
+        out->map_bytes = figures.map_bytes;
+        out->used_bytes = figures.used_bytes;
+    } else {
+        out->map_bytes = out->used_bytes = 0;
+    }
+    out->serving = !s->draining;
 }
