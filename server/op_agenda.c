@@ -765,15 +765,20 @@ static int agenda_holding(void *ctx, const struct store_agenda_key *key, const v
     (void)value;
     (void)value_len;
     struct agenda *ag = ctx;
-    struct arena scratch;
-    arena_init(&scratch, 0);
+    struct arena held;
+    arena_init(&held, 0);
     Folio__Holding *h;
-    Folio__Client *client = NULL;
     uint8_t client_id[STORE_CLIENT_ID_BYTES];
-    int rc = store_holding_get(ag->store, ag->txn, key->seq, &scratch, &h);
-    if (rc == 0 && (client_id_parse(h->client_id, client_id) != 0 ||
-                    store_client_get(ag->store, ag->txn, client_id, &scratch, &client) != 0))
+    int rc = store_holding_get(ag->store, ag->txn, key->seq, &held, &h);
+    if (rc == 0 && client_id_parse(h->client_id, client_id) != 0)
+        rc = MDB_NOTFOUND;
+    /* The client as a summary, as every walk reads it: never unpacked. */
+    struct agenda_client found;
+    found.summary = NULL;
+    arena_init(&found.scratch, 0);
+    if (rc == 0 && (rc = agenda_client(ag, client_id, &found)) == 0 && found.summary == NULL)
         rc = MDB_NOTFOUND; /* the index outlived its client */
+    const struct client_summary *client = found.summary;
     if (rc == 0) {
         bool renewal = key->kind == STORE_AGENDA_RENEWAL;
         int64_t day = agenda_day_of_key(key->date);
@@ -809,7 +814,8 @@ static int agenda_holding(void *ctx, const struct store_agenda_key *key, const v
         };
         rc = agenda_add(ag, &c);
     }
-    arena_free(&scratch);
+    arena_free(&found.scratch);
+    arena_free(&held);
     return rc == MDB_NOTFOUND ? 0 : rc;
 }
 
