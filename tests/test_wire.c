@@ -303,8 +303,9 @@ Test(wire, request_without_op_is_refused_and_the_connection_stays)
     req.id = 5;
     harness_raw_send(raw, &req);
     harness_raw_expect(raw, 5, FOLIO__CODE__INVALID_ARGUMENT, NULL);
-    /* An unknown field (a newer client's op) decodes as a Request without op. */
-    static const uint8_t unknown_op[] = {0, 0, 0, 5, 0x08, 0x06, 0xf8, 0x07, 0x01};
+    /* An unknown field (a newer client's op: field 1999, far above any
+     * request type) decodes as a Request without op. */
+    static const uint8_t unknown_op[] = {0, 0, 0, 5, 0x08, 0x06, 0xf8, 0x7c, 0x01};
     harness_raw_write(raw, unknown_op, sizeof(unknown_op));
     harness_raw_expect(raw, 6, FOLIO__CODE__INVALID_ARGUMENT, NULL);
     req = harness_whoami_request(7);
