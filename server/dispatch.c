@@ -100,17 +100,15 @@ void request_free(struct request *req)
 
 /* Counts the answered request, and logs it at debug: its op, the user
  * (never a client's data), the status, the time since it arrived and the
- * bytes both ways. A refused login is logged at warn. */
+ * bytes both ways. (A refused login is logged at warn by the login op,
+ * which knows the name typed and the peer.) */
 static void dispatch_count(struct request *req)
 {
     uint64_t latency_us = (uv_hrtime() - req->arrived_ns) / 1000;
     Folio__Request__OpCase op = req->op != NULL ? req->op->which : 0;
     stats_request_end(&req->server->stats, op, req->status.code, latency_us, req->bytes_in,
                       req->out_len);
-    bool failed_login =
-        op == FOLIO__REQUEST__OP_LOGIN && req->status.code == FOLIO__CODE__UNAUTHENTICATED;
-    enum log_level level = failed_login ? LOG_WARN : LOG_DEBUG;
-    if (!log_enabled(level))
+    if (!log_enabled(LOG_DEBUG))
         return;
     const struct log_field fields[] = {
         {.key = "op", .text = req->op != NULL ? req->op->name : "unknown"},
@@ -120,8 +118,7 @@ static void dispatch_count(struct request *req)
         {.key = "bytes_in", .number = (long long)req->bytes_in},
         {.key = "bytes_out", .number = (long long)req->out_len},
     };
-    log_fields(level, failed_login ? "failed login" : "request", fields,
-               sizeof(fields) / sizeof(fields[0]));
+    log_fields(LOG_DEBUG, "request", fields, sizeof(fields) / sizeof(fields[0]));
 }
 
 /* Packs the reply and lets go of everything else the request held. */

@@ -300,7 +300,10 @@ void op_login_finish(struct request *req)
         log_info("login: %s from %s", name, conn->peer);
     } else if (req->status.code == FOLIO__CODE__UNAUTHENTICATED) {
         req->delay_ms = throttle_failure(&s->throttle, &req->login_ticket, now_ms);
-        log_info("failed login for %s from %s", name, conn->peer);
+        /* Ops watch these: the name typed and where from, at warn. */
+        const struct log_field fields[] = {{.key = "user", .text = name},
+                                           {.key = "peer", .text = conn->peer}};
+        log_fields(LOG_WARN, "failed login", fields, sizeof(fields) / sizeof(fields[0]));
     } else {
         /* Refused before any password was checked: nothing to count. */
         throttle_cancel(&s->throttle, &req->login_ticket);
