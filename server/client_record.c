@@ -1373,6 +1373,19 @@ bool client_household_remove(Folio__Client *c, const char *other_id)
     return true;
 }
 
+void client_household_event(Folio__TimelineEvent *ev, int64_t now, const char *actor,
+                            const char *note, char today[CALENDAR_DATE_TEXT + 1])
+{
+    calendar_today(now, today);
+    folio__timeline_event__init(ev);
+    ev->time = now;
+    ev->actor = (char *)actor;
+    ev->kind = (char *)"updated";
+    ev->what = (char *)"household";
+    ev->date = today;
+    ev->note = (char *)note;
+}
+
 char *client_note_add(struct arena *arena, char *note, const char *part, size_t *left_out)
 {
     /* Room is kept for client_note_close's ending. */

@@ -15,6 +15,7 @@
 #include "arena.h"
 #include "client_id.h"
 #include "folio.pb-c.h"
+#include "calendar.h"
 #include "iso_codes.h"
 #include "wire_limits.h"
 
@@ -158,6 +159,11 @@ const char *client_household_set(Folio__Client *c, const char *other_id, const c
                                  struct arena *arena);
 /* Removes c's link to other_id; whether there was one. */
 bool client_household_remove(Folio__Client *c, const char *other_id);
+/* The timeline event that says what happened to a client's household:
+ * kind "updated", what "household", dated today (the day of now, UTC, in
+ * the today buffer the caller keeps while ev is used), by actor. */
+void client_household_event(Folio__TimelineEvent *ev, int64_t now, const char *actor,
+                            const char *note, char today[CALENDAR_DATE_TEXT + 1]);
 /* A timeline note of several parts (links dropped at once), "; " between
  * them, kept within an event note's bound: a part that does not fit is
  * counted in *left_out, and client_note_close ends the note with "and N

@@ -24,14 +24,8 @@
 static int household_note(struct request *req, MDB_txn *txn, const uint8_t id[16], const char *note)
 {
     char today[CALENDAR_DATE_TEXT + 1];
-    calendar_today(req->now, today);
-    Folio__TimelineEvent ev = FOLIO__TIMELINE_EVENT__INIT;
-    ev.time = req->now;
-    ev.actor = (char *)req->actor.name;
-    ev.kind = (char *)"updated";
-    ev.what = (char *)"household";
-    ev.date = today;
-    ev.note = (char *)note;
+    Folio__TimelineEvent ev;
+    client_household_event(&ev, req->now, req->actor.name, note, today);
     return store_timeline_append(&req->server->store, txn, id, &ev);
 }
 

@@ -380,15 +380,11 @@ static int transfer_walk_household(struct transfer_walk *walk, const uint8_t id[
     else if (note != NULL) {
         char today[CALENDAR_DATE_TEXT + 1];
         char client_text[CLIENT_ID_TEXT + 1];
-        calendar_today(walk->header->created_at, today);
         client_id_format(id, client_text);
-        Folio__TimelineEvent ev = FOLIO__TIMELINE_EVENT__INIT;
+        Folio__TimelineEvent ev;
+        /* The importing firm names its own actor (transfer_shape_event). */
+        client_household_event(&ev, walk->header->created_at, "", note, today);
         ev.client_id = client_text;
-        ev.time = walk->header->created_at;
-        ev.kind = (char *)"updated";
-        ev.what = (char *)"household";
-        ev.date = today;
-        ev.note = note;
         Folio__BundleRecord rec = FOLIO__BUNDLE_RECORD__INIT;
         rec.item_case = FOLIO__BUNDLE_RECORD__ITEM_EVENT;
         rec.event = &ev;
@@ -863,14 +859,8 @@ static int transfer_household_note(struct transfer_apply *ap, const uint8_t id[1
                                    const char *note)
 {
     char today[CALENDAR_DATE_TEXT + 1];
-    calendar_today(ap->rules->now, today);
-    Folio__TimelineEvent ev = FOLIO__TIMELINE_EVENT__INIT;
-    ev.time = ap->rules->now;
-    ev.actor = (char *)ap->rules->actor;
-    ev.kind = (char *)"updated";
-    ev.what = (char *)"household";
-    ev.date = today;
-    ev.note = (char *)note;
+    Folio__TimelineEvent ev;
+    client_household_event(&ev, ap->rules->now, ap->rules->actor, note, today);
     return store_timeline_append(ap->s, ap->txn, id, &ev);
 }
 
