@@ -45,9 +45,23 @@ static int report_holding(void *ctx, const Folio__Holding *holding)
     return report_add_holding(ctx, holding);
 }
 
+struct report_event_walk {
+    struct report *report;
+    struct store *store;
+    MDB_txn *txn;
+    const uint8_t *client; /* the event's */
+};
+
+static int report_client_holds(void *ctx, const char *kind, bool *holds)
+{
+    const struct report_event_walk *walk = ctx;
+    return store_holding_client_has(walk->store, walk->txn, walk->client, kind, holds);
+}
+
 static int report_event(void *ctx, const struct store_agenda_key *key, const void *value,
                         size_t value_len)
 {
+    struct report_event_walk *walk = ctx;
     char trigger[RULE_ON_MAX + 1];
     if (value_len == 0 || value_len >= sizeof(trigger))
         return 0; /* no rule's `on` is that long */
@@ -55,8 +69,8 @@ static int report_event(void *ctx, const struct store_agenda_key *key, const voi
     trigger[value_len] = '\0';
     int64_t day = calendar_day((int)(key->date / 10000), (int)(key->date / 100 % 100),
                                (int)(key->date % 100));
-    report_add_event(ctx, day, trigger);
-    return 0;
+    walk->client = key->client_id;
+    return report_add_event(walk->report, day, trigger, report_client_holds, walk);
 }
 
 static int report_agent(void *ctx, struct request *req, MDB_txn *txn, uint64_t agent_id)
@@ -64,6 +78,7 @@ static int report_agent(void *ctx, struct request *req, MDB_txn *txn, uint64_t a
     struct report *r = ctx;
     struct store *s = &req->server->store;
     struct report_walk walk = {r, s, txn};
+    struct report_event_walk events = {r, s, txn, NULL};
     r->book.agents++;
     int rc = store_client_summaries(s, txn, agent_id, report_client, &walk);
     if (rc == 0)
@@ -71,7 +86,7 @@ static int report_agent(void *ctx, struct request *req, MDB_txn *txn, uint64_t a
     if (rc == 0)
         rc = store_agenda_each(s, txn, agent_id, STORE_AGENDA_EVENT,
                                calendar_key(report_events_from(r)),
-                               calendar_key(report_events_to(r)), report_event, r);
+                               calendar_key(report_events_to(r)), report_event, &events);
     return rc;
 }
 

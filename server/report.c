@@ -201,15 +201,25 @@ int64_t report_events_to(const struct report *r)
     return r->month_last;
 }
 
-void report_add_event(struct report *r, int64_t day, const char *trigger)
+int report_add_event(struct report *r, int64_t day, const char *trigger, report_holds_fn holds,
+                     void *ctx)
 {
     for (size_t i = 0; i < r->n_rules; i++) {
         const Folio__Rule *rule = r->rules[i];
         /* Open from the event's day for the rule's window, as on the agenda. */
         int64_t last = day + (rule->window_days > 0 ? rule->window_days : 1) - 1;
-        if (strcmp(rule->on, trigger) == 0 && day <= r->month_last && last >= r->month_first)
+        if (strcmp(rule->on, trigger) != 0 || day > r->month_last || last < r->month_first)
+            continue;
+        bool held = false;
+        if (rule->unless_holds != NULL && rule->unless_holds[0] != '\0') {
+            int rc = holds(ctx, rule->unless_holds, &held);
+            if (rc != 0)
+                return rc;
+        }
+        if (!held)
             r->opportunities[i]++;
     }
+    return 0;
 }
 
 static Folio__ReportCount *report_count(struct arena *arena, const char *key, uint64_t count)

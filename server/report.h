@@ -66,8 +66,15 @@ int report_add_client(struct report *r, const struct client_summary *client);
 void report_add_contact(struct report *r, const Folio__TimelineEvent *event);
 /* 0, or ENOMEM. */
 int report_add_holding(struct report *r, const Folio__Holding *holding);
-/* An event of a client on day with trigger ("purchase:vehicle"). */
-void report_add_event(struct report *r, int64_t day, const char *trigger);
+/* Whether the event's client has an active holding of kind: 0 with *holds
+ * set, or an error. */
+typedef int (*report_holds_fn)(void *ctx, const char *kind, bool *holds);
+/* An event of a client on day with trigger ("purchase:vehicle"): it opens
+ * the rules on trigger, as on the agenda, but for those whose unless_holds
+ * the client holds (asked of holds, only for such rules). 0, or the error
+ * holds gave. */
+int report_add_event(struct report *r, int64_t day, const char *trigger, report_holds_fn holds,
+                     void *ctx);
 
 /* The first day of the agenda index that report_add_event wants to see,
  * and the last. */

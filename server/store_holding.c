@@ -144,6 +144,26 @@ int store_holding_each(struct store *s, MDB_txn *txn, uint64_t owner_id, const u
     return rc == 1 ? 0 : rc;
 }
 
+struct holding_kind_test {
+    const char *kind;
+    bool *holds;
+};
+
+static int holding_kind_visit(void *ctx, const Folio__Holding *h)
+{
+    struct holding_kind_test *t = ctx;
+    *t->holds = strcmp(h->status, "active") == 0 && strcmp(h->kind, t->kind) == 0;
+    return *t->holds ? 1 : 0;
+}
+
+int store_holding_client_has(struct store *s, MDB_txn *txn, const uint8_t client[16],
+                             const char *kind, bool *holds)
+{
+    *holds = false;
+    struct holding_kind_test t = {kind, holds};
+    return store_holding_each(s, txn, 0, client, 0, holding_kind_visit, &t);
+}
+
 /* The ids of the client's holdings, collected first: moving one rewrites
  * the index being read. */
 struct holding_ids {

@@ -4,6 +4,8 @@
 #ifndef FOLIO_STORE_HOLDING_H
 #define FOLIO_STORE_HOLDING_H
 
+#include <stdbool.h>
+
 #include "folio.pb-c.h"
 #include "store.h"
 
@@ -18,6 +20,10 @@ int store_holding_get(struct store *s, MDB_txn *txn, uint64_t id, struct arena *
 typedef int (*store_holding_fn)(void *ctx, const Folio__Holding *holding);
 int store_holding_each(struct store *s, MDB_txn *txn, uint64_t owner_id, const uint8_t *client,
                        uint64_t after, store_holding_fn fn, void *ctx);
+/* Whether client has an active holding of kind (a HOLDING_KINDS name): the
+ * test of a rule's --unless-holds. 0 with *holds set, or an error. */
+int store_holding_client_has(struct store *s, MDB_txn *txn, const uint8_t client[16],
+                             const char *kind, bool *holds);
 /* Every holding of client from: given to owner to_owner (reassignment,
  * release), to client to (merge; to_client NULL keeps the client), or
  * removed (erasure: store_holding_delete_client). */

@@ -183,6 +183,18 @@ Test(report, the_book_in_it_is_the_book_and_the_pictures_fall_by_date)
     folio_response_free(harness_ok(folio_rule_add(root, &rule, &err), &err));
     add_event(alice, ana, "purchase", on + strlen("purchase:"), "2026-05-20");
     add_event(alice, luis, "purchase", on + strlen("purchase:"), "2026-04-01");
+    /* A rule that stands aside for what a client holds, as on the agenda:
+     * Eva holds a pet policy, so her event opens nothing; Ana's does. */
+    char pet_on[64];
+    snprintf(pet_on, sizeof(pet_on), "purchase:kennel-%d", (int)getpid());
+    Folio__Rule pet_rule = FOLIO__RULE__INIT;
+    pet_rule.on = pet_on;
+    pet_rule.suggest = (char *)"insure the pet";
+    pet_rule.window_days = 30;
+    pet_rule.unless_holds = (char *)"pet";
+    folio_response_free(harness_ok(folio_rule_add(root, &pet_rule, &err), &err));
+    add_event(alice, ana, "purchase", pet_on + strlen("purchase:"), "2026-06-02");
+    add_event(alice, eva, "purchase", pet_on + strlen("purchase:"), "2026-06-03");
 
     Folio__ReportQuery q = FOLIO__REPORT_QUERY__INIT;
     q.date = (char *)TODAY;
@@ -230,6 +242,8 @@ Test(report, the_book_in_it_is_the_book_and_the_pictures_fall_by_date)
     cr_assert_eq(total_of(rep->contact_months, rep->n_contact_months), 2);
 
     cr_assert_eq(count_of(rep->opportunities, rep->n_opportunities, on), 1);
+    cr_assert_eq(count_of(rep->opportunities, rep->n_opportunities, pet_on), 1,
+                 "a client who holds what the rule stands aside for is no opportunity");
     for (size_t i = 0; i < rep->n_opportunities; i++)
         if (strcmp(rep->opportunities[i]->key, on) == 0)
             cr_assert_str_eq(rep->opportunities[i]->label, "insure the boat");
