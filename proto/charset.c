@@ -1,6 +1,7 @@
 /* charset.c - see charset.h. */
 #include "charset.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <iconv.h>
 #include <stdbool.h>
@@ -8,8 +9,60 @@
 #include <string.h>
 #include <strings.h>
 
+#include <utf8proc.h>
+
+#include "csv_file.h" /* csv_file_utf8_valid */
+
+/* Whether name can be a charset's: glibc's iconv_open drops the bytes of a
+ * name it does not expect, so "UT\xfe\xffF-8" would open UTF-8: a name
+ * that is not what it says is no name at all. */
+static bool charset_name_plain(const char *name)
+{
+    size_t n = strlen(name);
+    if (n == 0 || n > CHARSET_NAME_MAX)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!isalnum((unsigned char)name[i]) && strchr("-_.:+()", name[i]) == NULL)
+            return false;
+    return true;
+}
+
+/* out[0, *len) with every byte that begins no UTF-8 sequence (RFC 3629:
+ * no surrogates, nothing past U+10FFFF) replaced by U+FFFD, in a new
+ * buffer (free() it; out is freed). iconv's own UTF-8 reader lets through
+ * sequences of the old, longer UTF-8. NULL when memory runs out. */
+static char *charset_repair(char *out, size_t *len)
+{
+    char *fixed = malloc(3 * *len + 1);
+    if (fixed == NULL) {
+        free(out);
+        return NULL;
+    }
+    size_t i = 0, n = 0;
+    while (i < *len) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t step =
+            utf8proc_iterate((const utf8proc_uint8_t *)out + i, (utf8proc_ssize_t)(*len - i), &cp);
+        if (step > 0) {
+            memcpy(fixed + n, out + i, (size_t)step);
+            n += (size_t)step;
+            i += (size_t)step;
+        } else {
+            memcpy(fixed + n, "\xef\xbf\xbd", 3);
+            n += 3;
+            i++;
+        }
+    }
+    fixed[n] = '\0';
+    free(out);
+    *len = n;
+    return fixed;
+}
+
 char *charset_to_utf8(const char *charset, const char *in, size_t len, size_t *out_len)
 {
+    if (!charset_name_plain(charset))
+        return NULL;
     iconv_t cd = iconv_open("UTF-8", charset);
     if (cd == (iconv_t)-1)
         return NULL;
@@ -40,7 +93,7 @@ char *charset_to_utf8(const char *charset, const char *in, size_t len, size_t *o
     iconv_close(cd);
     *dst = '\0';
     *out_len = (size_t)(dst - out);
-    return out;
+    return csv_file_utf8_valid(out, *out_len) ? out : charset_repair(out, out_len);
 }
 
 const char *charset_utf16(const char *data, size_t len, size_t *skip)

@@ -10,11 +10,15 @@
 
 #include <stddef.h>
 
+#define CHARSET_NAME_MAX 40 /* bytes of the longest charset name taken */
+
 /* The text of in[0..len) in charset (any name iconv knows: "ISO-8859-1",
- * "windows-1252", "SHIFT_JIS", "UTF-16LE", ...) as UTF-8, in a new
- * NUL-terminated buffer of at most 3 * len + 4 bytes (free() it), its
- * length in *out_len. NULL when iconv does not know charset or memory runs
- * out. */
+ * "windows-1252", "SHIFT_JIS", "UTF-16LE", ...) as valid UTF-8, in a new
+ * NUL-terminated buffer (free() it), its length in *out_len: at most
+ * 3 * len + 3 bytes, or three times that when iconv let through bytes that
+ * are not UTF-8 and they became U+FFFD. NULL when charset is not a plain
+ * name (letters, digits, "-_.:+()", at most CHARSET_NAME_MAX bytes), iconv
+ * does not know it, or memory runs out. */
 char *charset_to_utf8(const char *charset, const char *in, size_t len, size_t *out_len);
 
 /* "UTF-16LE" or "UTF-16BE" when data looks like UTF-16 text: a byte order

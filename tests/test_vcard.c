@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "charset.h"
+#include "csv_file.h"
 #include "interchange.h"
 #include "vcard.h"
 
@@ -210,6 +212,48 @@ Test(vcard, cr_runs_and_mailto_once_at_import)
     cr_assert_str_eq(ix.clients[0]->emails[0], "z0oe@example.ie");
     cr_assert_str_eq(ix.clients[0]->emails[1], "two@example.ie");
     interchange_free(&ix);
+}
+
+Test(vcard, charset_names_are_taken_as_written_and_text_ends_utf8)
+{
+    /* Found by fuzz_vcard (the input is in its corpus): iconv drops the
+     * bytes of a charset name it does not expect, so "UT\xfe\xffF-8" opened
+     * UTF-8, whose reader let the old 4-byte sequence F5 B1 B0 AB through:
+     * a name kept that was not UTF-8. Such a name is unknown (windows-1252,
+     * with a note), and what any charset gives is UTF-8 in the end. */
+    const char *in = "BEGIN:VCARD\nVERSION:2.1\nN;CHARSET=UT\xfe\xff"
+                     "F-8:M\xf5\xb1\xb0\xabller;Jo\n"
+                     "FN;CHARSET=UTF-8:\xf5\xb1\xb0\xab Z\nEND:VCARD\n";
+    struct arena a;
+    arena_init(&a, 0);
+    struct cards c;
+    read_all(in, &a, &c);
+    cr_assert_eq(c.n, 1);
+    cr_assert_not_null(c.card[0].family);
+    cr_assert_str_eq(c.card[0].family,
+                     "M\xc3\xb5\xc2\xb1\xc2\xb0\xc2\xab"
+                     "ller",
+                     "an unknown CHARSET reads as windows-1252");
+    bool noted = false;
+    for (size_t i = 0; i < c.card[0].n_notes; i++)
+        noted = noted || strstr(c.card[0].notes[i], "unknown") != NULL;
+    cr_assert(noted, "the unknown charset is noted");
+    cr_assert_not_null(c.card[0].fn);
+    cr_assert(csv_file_utf8_valid(c.card[0].fn, strlen(c.card[0].fn)), "FN is UTF-8: %s",
+              c.card[0].fn);
+    arena_free(&a);
+
+    size_t n;
+    char *out = charset_to_utf8("UTF-8",
+                                "a\xf5\xb1\xb0\xab"
+                                "b",
+                                6, &n);
+    cr_assert_not_null(out);
+    cr_assert_str_eq(out, "a\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
+                          "b");
+    cr_assert_eq(n, strlen(out));
+    free(out);
+    cr_assert_null(charset_to_utf8("UTF\x01-8", "a", 1, &n));
 }
 
 Test(vcard, not_a_vcard)
