@@ -69,6 +69,26 @@ static const char *op_partner_check(Folio__Partner *partner, char buf[OP_PARTNER
     return NULL;
 }
 
+/* Whether partner (new, id 0, or an edit of its own id) may be stored:
+ * checked, and no other partner has its name. 0 with the firm's count of
+ * partners in *n, or the request failed. */
+static int op_partner_admit(struct request *req, MDB_txn *txn, Folio__Partner *partner, size_t *n)
+{
+    char buf[OP_PARTNER_WHY_MAX];
+    const char *why = op_partner_check(partner, buf);
+    if (why != NULL)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "%s", why);
+    Folio__Partner **all;
+    int rc = store_partner_list(&req->server->store, txn, &req->arena, &all, n);
+    if (rc != 0)
+        return request_store_error(req, rc, "read the partners");
+    for (size_t i = 0; i < *n; i++)
+        if (all[i]->id != partner->id && op_partner_same_name(all[i]->name, partner->name))
+            return request_fail(req, FOLIO__CODE__ALREADY_EXISTS, "partner %s already exists",
+                                partner->name);
+    return 0;
+}
+
 int op_partner_add_write(struct request *req, MDB_txn *txn)
 {
     int rc;
@@ -76,24 +96,14 @@ int op_partner_add_write(struct request *req, MDB_txn *txn)
         request_record(req, &folio__partner__descriptor, req->msg->partner_add->partner);
     if (partner == NULL)
         return request_oom(req);
-    char buf[OP_PARTNER_WHY_MAX];
-    const char *why = op_partner_check(partner, buf);
-    if (why != NULL)
-        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "%s", why);
-
-    struct store *store = &req->server->store;
-    Folio__Partner **all;
+    partner->id = 0; /* the store's to give, not the caller's */
     size_t n;
-    if ((rc = store_partner_list(store, txn, &req->arena, &all, &n)) != 0)
-        return request_store_error(req, rc, "read the partners");
-    for (size_t i = 0; i < n; i++)
-        if (op_partner_same_name(all[i]->name, partner->name))
-            return request_fail(req, FOLIO__CODE__ALREADY_EXISTS, "partner %s already exists",
-                                partner->name);
+    if ((rc = op_partner_admit(req, txn, partner, &n)) != 0)
+        return rc;
+    struct store *store = &req->server->store;
     if (n >= STORE_PARTNER_MAX)
         return request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED,
                             "the firm has %d partners, the most it may have", STORE_PARTNER_MAX);
-    partner->id = 0;
     partner->created_at = req->now;
     if ((rc = store_partner_add(store, txn, partner)) != 0)
         return request_store_error(req, rc, "add the partner");
@@ -158,20 +168,10 @@ int op_partner_edit_write(struct request *req, MDB_txn *txn)
         if ((*to = arena_strdup(&req->arena, from)) == NULL)
             return request_oom(req);
     }
-    char buf[OP_PARTNER_WHY_MAX];
-    const char *why = op_partner_check(partner, buf);
-    if (why != NULL)
-        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "%s", why);
-
-    struct store *store = &req->server->store;
-    Folio__Partner **all;
     size_t n;
-    if ((rc = store_partner_list(store, txn, &req->arena, &all, &n)) != 0)
-        return request_store_error(req, rc, "read the partners");
-    for (size_t i = 0; i < n; i++)
-        if (all[i]->id != partner->id && op_partner_same_name(all[i]->name, partner->name))
-            return request_fail(req, FOLIO__CODE__ALREADY_EXISTS, "partner %s already exists",
-                                partner->name);
+    if ((rc = op_partner_admit(req, txn, partner, &n)) != 0)
+        return rc;
+    struct store *store = &req->server->store;
     if ((rc = store_partner_put(store, txn, partner)) != 0)
         return request_store_error(req, rc, "change the partner");
     char *target = arena_printf(&req->arena, "%llu", (unsigned long long)partner->id);
