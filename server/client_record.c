@@ -1374,15 +1374,14 @@ bool client_household_remove(Folio__Client *c, const char *other_id)
 }
 
 void client_household_event(Folio__TimelineEvent *ev, int64_t now, const char *actor,
-                            const char *note, char today[CALENDAR_DATE_TEXT + 1])
+                            const char *note, const char *today)
 {
-    calendar_today(now, today);
     folio__timeline_event__init(ev);
     ev->time = now;
     ev->actor = (char *)actor;
     ev->kind = (char *)"updated";
     ev->what = (char *)"household";
-    ev->date = today;
+    ev->date = (char *)today;
     ev->note = (char *)note;
 }
 

@@ -160,10 +160,10 @@ const char *client_household_set(Folio__Client *c, const char *other_id, const c
 /* Removes c's link to other_id; whether there was one. */
 bool client_household_remove(Folio__Client *c, const char *other_id);
 /* The timeline event that says what happened to a client's household:
- * kind "updated", what "household", dated today (the day of now, UTC, in
- * the today buffer the caller keeps while ev is used), by actor. */
+ * kind "updated", what "household", at now, dated today (the actor's,
+ * request_today; kept by the caller while ev is used), by actor. */
 void client_household_event(Folio__TimelineEvent *ev, int64_t now, const char *actor,
-                            const char *note, char today[CALENDAR_DATE_TEXT + 1]);
+                            const char *note, const char *today);
 /* A timeline note of several parts (links dropped at once), "; " between
  * them, kept within an event note's bound: a part that does not fit is
  * counted in *left_out, and client_note_close ends the note with "and N

@@ -209,7 +209,7 @@ int op_alert_list_read(struct request *req, MDB_txn *txn)
 {
     Folio__AlertList *ask = req->msg->alert_list;
     char today[CALENDAR_DATE_TEXT + 1];
-    int rc = request_listing_day(req, ask->date, today);
+    int rc = request_listing_day(req, txn, ask->date, today);
     if (rc != 0)
         return rc;
     Folio__Alerts *list = request_alloc(req, sizeof(*list));
@@ -235,7 +235,7 @@ int op_alert_end_write(struct request *req, MDB_txn *txn)
 {
     Folio__AlertEnd *ask = req->msg->alert_end;
     char today[CALENDAR_DATE_TEXT + 1];
-    int rc = request_listing_day(req, ask->date, today);
+    int rc = request_listing_day(req, txn, ask->date, today);
     if (rc != 0)
         return rc;
     struct store *store = &req->server->store;

@@ -122,7 +122,7 @@ int op_book_scope(struct request *req, MDB_txn *txn, const char *agent, const ch
 int op_book_read(struct request *req, MDB_txn *txn)
 {
     char today[CALENDAR_DATE_TEXT + 1];
-    int rc = request_listing_day(req, req->msg->book_query->date, today);
+    int rc = request_listing_day(req, txn, req->msg->book_query->date, today);
     if (rc != 0)
         return rc;
     struct book b;

@@ -426,7 +426,7 @@ int op_campaign_show_read(struct request *req, MDB_txn *txn)
     char today[CALENDAR_DATE_TEXT + 1];
     Folio__Campaign *campaign = NULL;
     int rc;
-    if ((rc = request_listing_day(req, ask->date, today)) != 0 ||
+    if ((rc = request_listing_day(req, txn, ask->date, today)) != 0 ||
         (rc = op_campaign_get(req, txn, ask->id, &campaign)) != 0 ||
         (rc = op_campaign_tally(req, txn, campaign, today)) != 0)
         return rc;

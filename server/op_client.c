@@ -168,7 +168,8 @@ int op_client_add_write(struct request *req, MDB_txn *txn)
     client_id_generate(id);
     client_id_format(id, id_text);
     char today[CALENDAR_DATE_TEXT + 1];
-    calendar_today(req->now, today);
+    if ((rc = request_today(req, txn, today)) != 0)
+        return request_store_error(req, rc, "read the time zone");
     client->id = arena_strdup(&req->arena, id_text);
     char *date = arena_strdup(&req->arena, today);
     if (client->id == NULL || date == NULL)
@@ -393,7 +394,8 @@ int op_client_update_write(struct request *req, MDB_txn *txn)
     Folio__Client *changes = update->client != NULL ? update->client : &empty;
     op_client_strip(changes);
     char today[CALENDAR_DATE_TEXT + 1];
-    calendar_today(req->now, today);
+    if ((rc = request_today(req, txn, today)) != 0)
+        return request_store_error(req, rc, "read the time zone");
     char *date = arena_strdup(&req->arena, today);
     if (date == NULL)
         return request_oom(req);
@@ -725,7 +727,8 @@ int op_event_edit_write(struct request *req, MDB_txn *txn)
         return request_oom(req);
     const char *why = client_event_edit(old, edit, ev, &req->arena);
     char today[CALENDAR_DATE_TEXT + 1];
-    calendar_today(req->now, today);
+    if ((rc = request_today(req, txn, today)) != 0)
+        return request_store_error(req, rc, "read the time zone");
     struct client_rules rules = {.iso = &req->server->iso, .today = today};
     if (why == NULL)
         why = client_event_validate_typed(ev, old, &rules);

@@ -379,7 +379,8 @@ int op_client_import_write(struct request *req, MDB_txn *txn)
     for (size_t i = 0; i < n; i++)
         res->ids[i] = (char *)"";
     char today[CALENDAR_DATE_TEXT + 1];
-    calendar_today(req->now, today);
+    if ((rc = request_today(req, txn, today)) != 0)
+        return request_store_error(req, rc, "read the time zone");
 
     Folio__AgentCard *card = NULL; /* read at the first income without a currency */
     for (size_t i = 0; i < n; i++) {

@@ -143,7 +143,8 @@ int op_client_merge_write(struct request *req, MDB_txn *txn)
         return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "%s", why);
 
     char today[CALENDAR_DATE_TEXT + 1];
-    calendar_today(req->now, today);
+    if ((rc = request_today(req, txn, today)) != 0)
+        return request_store_error(req, rc, "read the time zone");
     Folio__TimelineEvent *note = request_alloc(req, sizeof(*note));
     if (note == NULL)
         return request_oom(req);

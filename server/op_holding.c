@@ -21,7 +21,9 @@ static int holding_timeline(struct request *req, MDB_txn *txn, const uint8_t cli
                             const Folio__Holding *h, const char *verb)
 {
     char today[CALENDAR_DATE_TEXT + 1];
-    calendar_today(req->now, today);
+    int rc = request_today(req, txn, today);
+    if (rc != 0)
+        return rc;
     Folio__TimelineEvent ev = FOLIO__TIMELINE_EVENT__INIT;
     ev.time = req->now;
     ev.actor = (char *)req->actor.name;

@@ -24,6 +24,9 @@
 static int household_note(struct request *req, MDB_txn *txn, const uint8_t id[16], const char *note)
 {
     char today[CALENDAR_DATE_TEXT + 1];
+    int rc = request_today(req, txn, today);
+    if (rc != 0)
+        return rc;
     Folio__TimelineEvent ev;
     client_household_event(&ev, req->now, req->actor.name, note, today);
     return store_timeline_append(&req->server->store, txn, id, &ev);

@@ -253,7 +253,7 @@ int op_offer_list_read(struct request *req, MDB_txn *txn)
     Folio__OfferList *ask = req->msg->offer_list;
     struct store *store = &req->server->store;
     char today[CALENDAR_DATE_TEXT + 1];
-    int rc = request_listing_day(req, ask->date, today);
+    int rc = request_listing_day(req, txn, ask->date, today);
     if (rc != 0)
         return rc;
     if (ask->status[0] != '\0' && !op_offer_status_known(ask->status))

@@ -94,7 +94,7 @@ int op_report_read(struct request *req, MDB_txn *txn)
 {
     const Folio__ReportQuery *ask = req->msg->report_query;
     char today[CALENDAR_DATE_TEXT + 1];
-    int rc = request_listing_day(req, ask->date, today);
+    int rc = request_listing_day(req, txn, ask->date, today);
     if (rc != 0)
         return rc;
     Folio__Rule **rules;

@@ -283,8 +283,7 @@ static int op_export_release(struct request *req, MDB_txn *txn,
     struct op_export *ex = req->scratch;
     struct store *store = &req->server->store;
     char today[CALENDAR_DATE_TEXT + 1];
-    calendar_today(req->now, today);
-    int rc = 0;
+    int rc = request_today(req, txn, today);
     for (size_t i = 0; i < sel->count && rc == 0; i++) {
         struct arena a;
         arena_init(&a, 0);
@@ -503,6 +502,7 @@ struct op_import {
     Folio__ImportResult *result;
     char *fingerprint;
     struct transfer_rules rules;
+    char today[CALENDAR_DATE_TEXT + 1];
     struct op_import_progress done, next;
     unsigned rounds; /* req->write_rounds that done stands for */
 };
@@ -531,6 +531,9 @@ int op_import_commit_read(struct request *req, MDB_txn *txn)
     im->rules.allow_erased = ask->allow_erased;
     im->rules.max_client_events = req->server->config.import_max_client_events;
     im->rules.now = req->now;
+    if ((rc = request_today(req, txn, im->today)) != 0)
+        return request_store_error(req, rc, "read the time zone");
+    im->rules.today = im->today;
     /* The store grows by about two and a half times the bundle's bytes
      * (records, timelines, indexes): ask for four. */
     req->write_job.room = im->t->size > SIZE_MAX / 4 ? SIZE_MAX : (size_t)im->t->size * 4;
@@ -766,7 +769,8 @@ int op_restore_transferred_write(struct request *req, MDB_txn *txn)
     if (rc != 0)
         return request_store_error(req, rc, "read the released clients");
     char today[CALENDAR_DATE_TEXT + 1];
-    calendar_today(req->now, today);
+    if ((rc = request_today(req, txn, today)) != 0)
+        return request_store_error(req, rc, "read the time zone");
     for (size_t i = 0; i < sel.count && rc == 0; i++) {
         struct arena a;
         arena_init(&a, 0);

@@ -108,11 +108,12 @@ int request_oom(struct request *req)
     return request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED, "out of memory");
 }
 
-int request_listing_day(struct request *req, const char *date, char out[CALENDAR_DATE_TEXT + 1])
+int request_listing_day(struct request *req, MDB_txn *txn, const char *date,
+                        char out[CALENDAR_DATE_TEXT + 1])
 {
     if (date == NULL || date[0] == '\0') {
-        calendar_today(req->now, out);
-        return 0;
+        int rc = request_today(req, txn, out);
+        return rc == 0 ? 0 : request_store_error(req, rc, "read the time zone");
     }
     if (calendar_parse_date(date, NULL, NULL, NULL) != 0)
         return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "date: not a date (YYYY-MM-DD)");

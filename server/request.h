@@ -120,9 +120,11 @@ int request_dates(struct request *req, MDB_txn *txn, const char *date,
                   char today[CALENDAR_DATE_TEXT + 1], char label[CALENDAR_DATE_TEXT + 1]);
 
 /* The day a listing is about: the request's date when it gives one, else
- * the server's today. It decides nothing (a listing only shows things as
- * they stand on that day). 0, or WRITER_ROLLBACK with the reply set. */
-int request_listing_day(struct request *req, const char *date, char out[CALENDAR_DATE_TEXT + 1]);
+ * the actor's today (request_today). It decides nothing (a listing only
+ * shows things as they stand on that day). 0, or WRITER_ROLLBACK with the
+ * reply set. */
+int request_listing_day(struct request *req, MDB_txn *txn, const char *date,
+                        char out[CALENDAR_DATE_TEXT + 1]);
 
 /* Parses the client id a request gives in `field`: 0, or WRITER_ROLLBACK
  * with INVALID_ARGUMENT "FIELD: not a client id". */

@@ -378,7 +378,9 @@ static int transfer_walk_household(struct transfer_walk *walk, const uint8_t id[
     if (note != NULL && walk->w == NULL)
         walk->header->events++;
     else if (note != NULL) {
+        /* The day of the export in UTC: a bundle says when, not where. */
         char today[CALENDAR_DATE_TEXT + 1];
+        calendar_today(walk->header->created_at, today);
         char client_text[CLIENT_ID_TEXT + 1];
         client_id_format(id, client_text);
         Folio__TimelineEvent ev;
@@ -858,9 +860,8 @@ static int transfer_refuse_taken(struct transfer_shape *sh)
 static int transfer_household_note(struct transfer_apply *ap, const uint8_t id[16],
                                    const char *note)
 {
-    char today[CALENDAR_DATE_TEXT + 1];
     Folio__TimelineEvent ev;
-    client_household_event(&ev, ap->rules->now, ap->rules->actor, note, today);
+    client_household_event(&ev, ap->rules->now, ap->rules->actor, note, ap->rules->today);
     return store_timeline_append(ap->s, ap->txn, id, &ev);
 }
 

@@ -98,6 +98,7 @@ struct transfer_rules {
     uint64_t max_client_events; /* --import-max-client-events */
     bool allow_erased;          /* clients erased here come back (else skipped) */
     int64_t now;                /* the import's: for the notes it writes */
+    const char *today;          /* the importer's (request_today): the notes' date */
 };
 
 /* What transfer_bundle_check and _apply refuse: the import as a whole, with

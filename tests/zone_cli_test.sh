@@ -64,6 +64,23 @@ json_check "saying whose today" "$ERR" '"in your time zone" in d["error"]["messa
 run "" "$FOLIO" --json offer add "$bea" --title "Home loan" --valid-from 2030-06-01 \
   --valid-until 2030-06-30
 expect "an offer on Lima's today" 0
+run "" "$FOLIO" --json client history "$bea"
+json_check "a client added at 23:30 in Lima is created on Lima's today" "$OUT" '
+[e["date"] for e in d["events"] if e["kind"] == "created"] == ["2030-06-03"]'
+run "" "$FOLIO" --json client update "$bea" --city Lima
+run "" "$FOLIO" --json client history "$bea"
+json_check "and updated on it" "$OUT" '
+[e["date"] for e in d["events"] if e["kind"] == "updated"] == ["2030-06-03"]'
+run "" "$FOLIO" --json holding add "$bea" --kind home --provider Rimac --start 2030-01-01 \
+  --renews 2031-01-01
+expect "a holding" 0
+run "" "$FOLIO" --json client history "$bea"
+json_check "recorded on the timeline on Lima's today" "$OUT" '
+[e["date"] for e in d["events"] if e["kind"] == "holding"] == ["2030-06-03"]'
+run "" "$FOLIO" --json book
+json_check "the book without --date is of Lima's today" "$OUT" 'd["book"]["date"] == "2030-06-03"'
+run "" "$FOLIO" --json offer list
+expect "offer list without --date" 0
 
 # ---------------------------------------------------------------- the agent's own zone
 
