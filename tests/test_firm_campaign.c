@@ -14,8 +14,10 @@
 #include <criterion/criterion.h>
 #include <criterion/hooks.h>
 
+#include "campaign.h"
 #include "folioclient_account.h"
 #include "folioclient_campaign.h"
+#include "folioclient_interchange.h"
 #include "harness.h"
 
 #define CLOCK "2026-06-10 12:00:00"
@@ -376,4 +378,52 @@ Test(firm_campaign, refuses_when_nobody_can_be_reached)
     cr_assert(strstr(err.message, "email") != NULL, "%s", err.message);
     harness_refused(create(admin_b, office_b, false, &err), &err, FOLIO__CODE__FAILED_PRECONDITION);
     cr_assert_eq(offers_of(alice, NULL), 0);
+}
+
+/* A disabled agent keeps its clients, but no campaign reaches them. */
+Test(firm_campaign, skips_the_clients_of_a_disabled_agent)
+{
+    struct people p;
+    portfolios(&p);
+    struct folio_error err = {0};
+    char bob_name[32];
+    snprintf(bob_name, sizeof(bob_name), "bob-%d", (int)getpid());
+    folio_response_free(harness_ok(folio_user_disable(root, bob_name, &err), &err));
+    Folio__Response *r = harness_ok(create(admin_a, office_a, false, &err), &err);
+    const Folio__CampaignResult *res = r->campaign_result;
+    cr_assert_eq(res->reached, 2);
+    cr_assert_eq(res->skipped, 2);
+    const Folio__CampaignResult *b = part_of(res, "bob-");
+    cr_assert_not_null(b);
+    cr_assert_eq(b->reached, 0);
+    cr_assert_null(b->campaign, "a part that reaches nobody is not made");
+    cr_assert(strstr(b->clients[0]->skipped, "disabled") != NULL, "%s", b->clients[0]->skipped);
+    folio_response_free(r);
+}
+
+/* Past CAMPAIGN_CLIENTS_MAX clients of one agent, an office campaign is
+ * refused whole, naming the bound and the agent. */
+Test(firm_campaign, refuses_past_the_bound_of_one_agent)
+{
+    enum { N = CAMPAIGN_CLIENTS_MAX + 1 };
+    static Folio__Client clients[N];
+    static Folio__Client *list[N];
+    static char names[N][32];
+    Folio__Consent consent = FOLIO__CONSENT__INIT;
+    consent.email = true;
+    for (size_t i = 0; i < N; i++) {
+        folio__client__init(&clients[i]);
+        snprintf(names[i], sizeof(names[i]), "Bulk %zu Firm", i);
+        clients[i].name = names[i];
+        clients[i].city = city;
+        clients[i].consent = &consent;
+        list[i] = &clients[i];
+    }
+    struct folio_error err = {0};
+    folio_response_free(harness_ok(folio_client_import(bob, list, NULL, N, false, &err), &err));
+    harness_refused(create(admin_a, office_a, true, &err), &err, FOLIO__CODE__FAILED_PRECONDITION);
+    cr_assert(strstr(err.message, "500") != NULL && strstr(err.message, "bob-") != NULL, "%s",
+              err.message);
+    harness_refused(create(admin_a, office_a, false, &err), &err, FOLIO__CODE__FAILED_PRECONDITION);
+    cr_assert_eq(offers_of(bob, NULL), 0);
 }
