@@ -149,7 +149,15 @@ static void show_list(const Folio__Response *r)
     rec_page_next_number("--after", r->campaigns->next);
 }
 
-int cmd_campaign_list(struct cli *cli)
+static void show_firm_list(const Folio__Response *r)
+{
+    rec_table("campaigns", "no campaigns", r->campaigns->campaigns, r->campaigns->n_campaigns,
+              firm_campaign_rec);
+    rec_page_next_number("--after", r->campaigns->next);
+}
+
+/* The agent's campaigns, or (firm) the office and firm campaigns. */
+static int campaign_list(struct cli *cli, bool firm)
 {
     uint32_t limit = 0;
     uint64_t after = 0;
@@ -160,7 +168,15 @@ int cmd_campaign_list(struct cli *cli)
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
+    if (firm)
+        return cli_answer(folio_firm_campaign_list(cli->connection, limit, after, &err), &err,
+                          show_firm_list);
     return cli_answer(folio_campaign_list(cli->connection, limit, after, &err), &err, show_list);
+}
+
+int cmd_campaign_list(struct cli *cli)
+{
+    return campaign_list(cli, false);
 }
 
 static void show_campaign(const Folio__Response *r)
@@ -318,24 +334,7 @@ int cmd_admin_campaign_create(struct cli *cli)
                       show_firm_result);
 }
 
-static void show_firm_list(const Folio__Response *r)
-{
-    rec_table("campaigns", "no campaigns", r->campaigns->campaigns, r->campaigns->n_campaigns,
-              firm_campaign_rec);
-    rec_page_next_number("--after", r->campaigns->next);
-}
-
 int cmd_admin_campaign_list(struct cli *cli)
 {
-    uint32_t limit = 0;
-    uint64_t after = 0;
-    if (cli_opt_u32(cli, "--limit", 1, FOLIO_PAGE_MAX, &limit) != CLI_OK ||
-        cli_opt_u64(cli, "--after", 1, &after) != CLI_OK)
-        return CLI_USAGE;
-    int rc = cli_connect_session(cli, NULL);
-    if (rc != CLI_OK)
-        return rc;
-    struct folio_error err;
-    return cli_answer(folio_firm_campaign_list(cli->connection, limit, after, &err), &err,
-                      show_firm_list);
+    return campaign_list(cli, true);
 }

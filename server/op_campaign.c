@@ -519,26 +519,42 @@ int op_campaign_cancel_write(struct request *req, MDB_txn *txn)
         if ((rc = op_campaign_withdraw(req, txn, campaign, campaign->offer_ids[i], today, label,
                                        &withdrawn)) != 0)
             return rc;
-    campaign->status = (char *)"cancelled";
-    campaign->cancelled_at = req->now;
-    if ((rc = store_campaign_put(&req->server->store, txn, campaign)) != 0)
-        return request_store_error(req, rc, "cancel the campaign");
-    char *target = arena_printf(&req->arena, "%llu", (unsigned long long)campaign->id);
     char *detail = arena_printf(&req->arena, "%s: %llu withdrawn", campaign->name,
                                 (unsigned long long)withdrawn);
-    if (target == NULL || detail == NULL)
+    if (detail == NULL)
+        return request_oom(req);
+    if ((rc = op_campaign_cancelled(req, txn, campaign, detail)) != 0 ||
+        (rc = op_campaign_tally(req, txn, campaign, today, NULL)) != 0)
+        return rc;
+    return op_campaign_withdrawn_reply(req, campaign, withdrawn) == NULL ? request_oom(req) : 0;
+}
+
+int op_campaign_cancelled(struct request *req, MDB_txn *txn, Folio__Campaign *campaign,
+                          const char *detail)
+{
+    campaign->status = (char *)"cancelled";
+    campaign->cancelled_at = req->now;
+    int rc = store_campaign_put(&req->server->store, txn, campaign);
+    if (rc != 0)
+        return request_store_error(req, rc, "cancel the campaign");
+    char *target = arena_printf(&req->arena, "%llu", (unsigned long long)campaign->id);
+    if (target == NULL)
         return request_oom(req);
     if ((rc = audit_append(req, txn, "campaign.cancel", target, detail)) != 0)
         return request_store_error(req, rc, "cancel the campaign");
-    if ((rc = op_campaign_tally(req, txn, campaign, today, NULL)) != 0)
-        return rc;
+    return 0;
+}
+
+Folio__CampaignResult *op_campaign_withdrawn_reply(struct request *req, Folio__Campaign *campaign,
+                                                   uint64_t withdrawn)
+{
     Folio__CampaignResult *result = request_alloc(req, sizeof(*result));
     if (result == NULL)
-        return request_oom(req);
+        return NULL;
     folio__campaign_result__init(result);
     result->campaign = campaign;
     result->withdrawn = withdrawn;
     req->response.result_case = FOLIO__RESPONSE__RESULT_CAMPAIGN_RESULT;
     req->response.campaign_result = result;
-    return 0;
+    return result;
 }

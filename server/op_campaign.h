@@ -68,6 +68,15 @@ Folio__CampaignResult *op_campaign_result_new(struct request *req, Folio__Campai
 int op_campaign_withdraw(struct request *req, MDB_txn *txn, const Folio__Campaign *campaign,
                          uint64_t offer_id, const char *today, char *label, uint64_t *withdrawn);
 
+/* Marks campaign cancelled, stores it and audits campaign.cancel with
+ * detail. */
+int op_campaign_cancelled(struct request *req, MDB_txn *txn, Folio__Campaign *campaign,
+                          const char *detail);
+/* The reply to a cancel or an opt-out: campaign, and how many offers and
+ * coupons were withdrawn. NULL when out of memory. */
+Folio__CampaignResult *op_campaign_withdrawn_reply(struct request *req, Folio__Campaign *campaign,
+                                                   uint64_t withdrawn);
+
 /* Fills what a reply says beyond the record: offers by status as of
  * today, the share accepted, the partner's name. into (NULL: none) adds
  * campaign's counts to a sum. */

@@ -56,16 +56,13 @@ struct firm_plan {
     size_t n_parts;
 };
 
-/* The actor's id stands for agent_id's (0: back to the actor's own, kept
- * in *saved) while a function that works on the actor's portfolio runs. */
-static void op_firm_as_agent(struct request *req, uint64_t agent_id, uint64_t *saved)
+/* The actor's id becomes id, for a function that works on the actor's
+ * portfolio; returns the one it replaces, to put back the same way. */
+static uint64_t op_firm_as_agent(struct request *req, uint64_t id)
 {
-    if (agent_id != 0) {
-        *saved = req->actor.user_id;
-        req->actor.user_id = agent_id;
-    } else {
-        req->actor.user_id = *saved;
-    }
+    uint64_t was = req->actor.user_id;
+    req->actor.user_id = id;
+    return was;
 }
 
 /* Picks agent's clients of the segment into the next free picks. */
@@ -78,10 +75,9 @@ static int firm_walk_agent(struct request *req, MDB_txn *txn, struct firm_plan *
     plan->max = room < CAMPAIGN_CLIENTS_MAX ? room : CAMPAIGN_CLIENTS_MAX;
     plan->count = plan->reached = 0;
     plan->too_many = false;
-    uint64_t actor;
-    op_firm_as_agent(req, agent->id, &actor);
+    uint64_t actor = op_firm_as_agent(req, agent->id);
     int rc = op_segment_each(req, txn, fp->campaign->segment, fp->ages_on, op_campaign_visit, plan);
-    op_firm_as_agent(req, 0, &actor);
+    op_firm_as_agent(req, actor);
     if (rc == ENOMEM)
         return request_oom(req);
     if (rc != 0 && rc != 1)
@@ -270,8 +266,7 @@ static int firm_part_make(struct request *req, MDB_txn *txn, const Folio__Campai
     /* The id first: offers and coupons name their campaign. */
     if ((rc = store_campaign_put(store, txn, part)) != 0)
         return request_store_error(req, rc, "create the campaign");
-    uint64_t actor;
-    op_firm_as_agent(req, p->agent_id, &actor);
+    uint64_t actor = op_firm_as_agent(req, p->agent_id);
     for (size_t i = 0; rc == 0 && i < p->count; i++) {
         const struct op_campaign_pick *pick = &fp->picks[p->first + i];
         if (pick->skipped != NULL)
@@ -279,7 +274,7 @@ static int firm_part_make(struct request *req, MDB_txn *txn, const Folio__Campai
         if ((rc = op_campaign_reach(req, txn, part, partner, pick, label, &made[i])) == 0)
             part->offer_ids[part->n_offer_ids++] = made[i]->offer_id;
     }
-    op_firm_as_agent(req, 0, &actor);
+    op_firm_as_agent(req, actor);
     if (rc != 0)
         return rc;
     if ((rc = store_campaign_put(store, txn, part)) != 0)
@@ -469,9 +464,8 @@ static int firm_cancel_part(struct request *req, MDB_txn *txn, uint64_t id, cons
             return rc;
     part->status = (char *)"cancelled";
     part->cancelled_at = req->now;
-    if ((rc = store_campaign_put(store, txn, part)) != 0)
-        return request_store_error(req, rc, "cancel the campaign");
-    return 0;
+    rc = store_campaign_put(store, txn, part);
+    return rc == 0 ? 0 : request_store_error(req, rc, "cancel the campaign");
 }
 
 int op_firm_campaign_cancel(struct request *req, MDB_txn *txn, Folio__Campaign *campaign,
@@ -488,28 +482,14 @@ int op_firm_campaign_cancel(struct request *req, MDB_txn *txn, Folio__Campaign *
     for (size_t i = 0; i < campaign->n_part_ids; i++)
         if ((rc = firm_cancel_part(req, txn, campaign->part_ids[i], today, label, &withdrawn)) != 0)
             return rc;
-    campaign->status = (char *)"cancelled";
-    campaign->cancelled_at = req->now;
-    if ((rc = store_campaign_put(&req->server->store, txn, campaign)) != 0)
-        return request_store_error(req, rc, "cancel the campaign");
-    char *target = arena_printf(&req->arena, "%llu", (unsigned long long)campaign->id);
     char *detail = arena_printf(&req->arena, "%s: %llu withdrawn across %zu agents", campaign->name,
                                 (unsigned long long)withdrawn, campaign->n_part_ids);
-    if (target == NULL || detail == NULL)
+    if (detail == NULL)
         return request_oom(req);
-    if ((rc = audit_append(req, txn, "campaign.cancel", target, detail)) != 0)
-        return request_store_error(req, rc, "cancel the campaign");
-    if ((rc = firm_tally(req, txn, campaign, today)) != 0)
+    if ((rc = op_campaign_cancelled(req, txn, campaign, detail)) != 0 ||
+        (rc = firm_tally(req, txn, campaign, today)) != 0)
         return rc;
-    Folio__CampaignResult *result = request_alloc(req, sizeof(*result));
-    if (result == NULL)
-        return request_oom(req);
-    folio__campaign_result__init(result);
-    result->campaign = campaign;
-    result->withdrawn = withdrawn;
-    req->response.result_case = FOLIO__RESPONSE__RESULT_CAMPAIGN_RESULT;
-    req->response.campaign_result = result;
-    return 0;
+    return op_campaign_withdrawn_reply(req, campaign, withdrawn) == NULL ? request_oom(req) : 0;
 }
 
 /* ---------------------------------------------------------------- opt-out */
@@ -632,25 +612,20 @@ int op_campaign_opt_out_write(struct request *req, MDB_txn *txn)
     if ((rc = audit_append_client(req, txn, client->id, "campaign.opt_out", target, detail,
                                   detail)) != 0)
         return request_store_error(req, rc, "opt the client out");
-    Folio__CampaignResult *result = request_alloc(req, sizeof(*result));
+    if ((rc = op_campaign_tally(req, txn, campaign, today, NULL)) != 0)
+        return rc;
+    Folio__CampaignResult *result = op_campaign_withdrawn_reply(req, campaign, withdrawn);
     Folio__CampaignClient *line = request_alloc(req, sizeof(*line));
     Folio__CampaignClient **lines = request_alloc(req, sizeof(*lines));
     if (result == NULL || line == NULL || lines == NULL)
         return request_oom(req);
-    if ((rc = op_campaign_tally(req, txn, campaign, today, NULL)) != 0)
-        return rc;
-    folio__campaign_result__init(result);
     folio__campaign_client__init(line);
     line->client_id = client->id;
     line->client_name = client->name;
     line->offer_id = offer->id;
     line->coupon_code = coupon;
     lines[0] = line;
-    result->campaign = campaign;
     result->clients = lines;
     result->n_clients = 1;
-    result->withdrawn = withdrawn;
-    req->response.result_case = FOLIO__RESPONSE__RESULT_CAMPAIGN_RESULT;
-    req->response.campaign_result = result;
     return 0;
 }
