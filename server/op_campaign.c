@@ -33,10 +33,8 @@
 #include "store_offer.h"
 #include "store_partner.h"
 
-/* Why the campaign skips client, into *why (NULL: it reaches it). 0 or
- * ENOMEM. */
-static int op_campaign_skip(struct op_campaign_plan *plan, const struct client_summary *client,
-                            const char **why)
+int op_campaign_skip(struct op_campaign_plan *plan, const struct client_summary *client,
+                     const char **why)
 {
     if ((*why = campaign_skip_reason(plan->campaign, client)) != NULL)
         return 0;

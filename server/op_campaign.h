@@ -38,6 +38,11 @@ struct op_campaign_plan {
  * force), without picks. */
 int op_campaign_plan_start(struct request *req, MDB_txn *txn, const Folio__Campaign *campaign,
                            const char *today, struct op_campaign_plan *plan);
+/* Why the plan's campaign skips client, into *why (NULL: it reaches it):
+ * no consent to its channel, or an alert says to avoid what it offers. 0
+ * or ENOMEM. */
+int op_campaign_skip(struct op_campaign_plan *plan, const struct client_summary *client,
+                     const char **why);
 /* An op_segment_fn adding one client to the plan (ctx), skipped when it
  * has not consented to the campaign's channel or an alert says to avoid
  * what it offers. 1 when the plan is full, ENOMEM. */

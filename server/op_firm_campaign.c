@@ -12,7 +12,10 @@
  * The whole campaign is one write transaction, bounded as an agent's is:
  * at most CAMPAIGN_CLIENTS_MAX clients of one agent, and
  * CAMPAIGN_FIRM_CLIENTS_MAX in all (reached and skipped), or it is refused
- * whole, naming the bound. The segment's walk and the coupon issue work on
+ * whole, naming the bound. The portfolios are walked in the read stage, in
+ * the pool; the writer only checks again the clients picked, so its work
+ * is bounded by the picks, not by the size of the firm. The segment's walk
+ * and the coupon issue work on
  * the actor's portfolio (op_segment_each, op_coupon_issue_one); for one
  * agent's part the actor's id is that agent's for the length of the call
  * (op_firm_as_agent), while its name stays the admin's, so the timelines
@@ -220,21 +223,81 @@ static int firm_result(struct request *req, Folio__Campaign *campaign, const str
 
 /* ---------------------------------------------------------------- create */
 
-/* Checks the request before the writer sees it; a dry run is answered
- * here, from a read transaction, and writes nothing. */
+/* Walks the office's or the firm's portfolios for the writer, which then
+ * checks only the clients picked (firm_recheck): a walk over every client
+ * of the firm is no work for the writer, whose transaction holds every
+ * other write back. A dry run is answered here, and writes nothing. */
 int op_firm_campaign_create_read(struct request *req, MDB_txn *txn)
 {
     char today[CALENDAR_DATE_TEXT + 1], label[CALENDAR_DATE_TEXT + 1];
     Folio__Campaign *campaign = NULL;
     Folio__Partner *partner = NULL;
-    int rc = firm_asked(req, txn, today, label, &campaign, &partner);
-    if (rc != 0 || !req->msg->firm_campaign_create->create->dry_run)
+    struct firm_plan *fp = request_alloc(req, sizeof(*fp));
+    if (fp == NULL)
+        return request_oom(req);
+    int rc;
+    if ((rc = firm_asked(req, txn, today, label, &campaign, &partner)) != 0 ||
+        (rc = firm_walk(req, txn, campaign, today, fp)) != 0)
         return rc;
-    struct firm_plan fp;
-    if ((rc = firm_walk(req, txn, campaign, today, &fp)) != 0)
-        return rc;
+    if (!req->msg->firm_campaign_create->create->dry_run) {
+        req->scratch = fp;
+        return 0;
+    }
     req->skip_write = true;
-    return firm_result(req, campaign, &fp, NULL, NULL, true);
+    return firm_result(req, campaign, fp, NULL, NULL, true);
+}
+
+/* The clients the read stage picked, as they stand in the write
+ * transaction: one that has left its agent since (moved, erased) is
+ * dropped, and consent, the alerts in force and the agent's state are
+ * asked again, so that nobody is offered who may not be. */
+static int firm_recheck(struct request *req, MDB_txn *txn, const Folio__Campaign *campaign,
+                        const char *today, struct firm_plan *fp)
+{
+    struct store *store = &req->server->store;
+    int rc = op_campaign_plan_start(req, txn, campaign, today, &fp->plan);
+    if (rc != 0)
+        return rc;
+    fp->campaign = campaign;
+    size_t used = 0, n_parts = 0;
+    fp->reached = 0;
+    for (size_t k = 0; k < fp->n_parts; k++) {
+        struct firm_part p = fp->parts[k];
+        Folio__User *agent;
+        if ((rc = store_user_get(store, txn, p.agent_id, &req->arena, &agent)) != 0)
+            return rc == MDB_NOTFOUND ? request_fail(req, FOLIO__CODE__ABORTED,
+                                                     "agent %s is gone: try again", p.agent)
+                                      : request_store_error(req, rc, "read the agent");
+        const char *disabled =
+            agent->disabled ? arena_printf(&req->arena, "agent %s is disabled", p.agent) : NULL;
+        if (agent->disabled && disabled == NULL)
+            return request_oom(req);
+        size_t first = used;
+        p.reached = 0;
+        for (size_t i = p.first; i < p.first + p.count; i++) {
+            struct op_campaign_pick pick = fp->picks[i];
+            struct client_summary summary;
+            rc = store_client_summary_get(store, txn, p.agent_id, pick.id, &req->arena, &summary);
+            if (rc == MDB_NOTFOUND)
+                continue;
+            if (rc != 0)
+                return request_store_error(req, rc, "read the clients");
+            if (op_campaign_skip(&fp->plan, &summary, &pick.skipped) != 0)
+                return request_oom(req);
+            if (pick.skipped == NULL)
+                pick.skipped = disabled;
+            p.reached += pick.skipped == NULL;
+            fp->picks[used++] = pick;
+        }
+        p.first = first;
+        p.count = used - first;
+        if (p.count > 0)
+            fp->parts[n_parts++] = p;
+        fp->reached += p.reached;
+    }
+    fp->used = used;
+    fp->n_parts = n_parts;
+    return 0;
 }
 
 /* One agent's part: its campaign, and the offer (and coupon) of each
@@ -291,36 +354,36 @@ int op_firm_campaign_create_write(struct request *req, MDB_txn *txn)
     char today[CALENDAR_DATE_TEXT + 1], label_text[CALENDAR_DATE_TEXT + 1];
     Folio__Campaign *campaign = NULL;
     Folio__Partner *partner = NULL;
-    struct firm_plan fp;
+    struct firm_plan *fp = req->scratch;
     int rc;
     if ((rc = firm_asked(req, txn, today, label_text, &campaign, &partner)) != 0 ||
-        (rc = firm_walk(req, txn, campaign, today, &fp)) != 0)
+        (rc = firm_recheck(req, txn, campaign, today, fp)) != 0)
         return rc;
-    if (fp.used == 0)
+    if (fp->used == 0)
         return request_fail(req, FOLIO__CODE__FAILED_PRECONDITION,
-                            "the segment holds none of the clients of %s", fp.scope);
-    if (fp.reached == 0)
+                            "the segment holds none of the clients of %s", fp->scope);
+    if (fp->reached == 0)
         return request_fail(req, FOLIO__CODE__FAILED_PRECONDITION,
                             "no client of the segment in %s can be reached: none consented to "
                             "marketing by %s, alerts say to avoid the product there, or their "
                             "agents are disabled (folio admin campaign create --dry-run shows who "
                             "and why)",
-                            fp.scope, campaign->channel);
+                            fp->scope, campaign->channel);
     char *label = arena_strdup(&req->arena, label_text);
-    Folio__CampaignClient **made = arena_calloc(&req->arena, fp.used, sizeof(*made));
-    Folio__Campaign **parts = arena_calloc(&req->arena, fp.n_parts, sizeof(*parts));
-    campaign->part_ids = arena_calloc(&req->arena, fp.n_parts, sizeof(*campaign->part_ids));
+    Folio__CampaignClient **made = arena_calloc(&req->arena, fp->used, sizeof(*made));
+    Folio__Campaign **parts = arena_calloc(&req->arena, fp->n_parts, sizeof(*parts));
+    campaign->part_ids = arena_calloc(&req->arena, fp->n_parts, sizeof(*campaign->part_ids));
     if (label == NULL || made == NULL || parts == NULL || campaign->part_ids == NULL)
         return request_oom(req);
-    campaign->reached = fp.reached;
-    campaign->skipped = fp.used - fp.reached;
+    campaign->reached = fp->reached;
+    campaign->skipped = fp->used - fp->reached;
     if ((rc = store_campaign_put(store, txn, campaign)) != 0)
         return request_store_error(req, rc, "create the campaign");
-    for (size_t i = 0; i < fp.n_parts; i++) {
-        const struct firm_part *p = &fp.parts[i];
+    for (size_t i = 0; i < fp->n_parts; i++) {
+        const struct firm_part *p = &fp->parts[i];
         if (p->reached == 0)
             continue;
-        if ((rc = firm_part_make(req, txn, campaign, partner, &fp, p, label, made + p->first,
+        if ((rc = firm_part_make(req, txn, campaign, partner, fp, p, label, made + p->first,
                                  &parts[i])) != 0)
             return rc;
         campaign->part_ids[campaign->n_part_ids++] = parts[i]->id;
@@ -331,14 +394,14 @@ int op_firm_campaign_create_write(struct request *req, MDB_txn *txn)
     char *detail = arena_printf(&req->arena,
                                 "%s for %s: %llu offers by %s to clients of %zu "
                                 "agents, %llu skipped",
-                                campaign->name, fp.scope, (unsigned long long)campaign->reached,
+                                campaign->name, fp->scope, (unsigned long long)campaign->reached,
                                 campaign->channel, campaign->n_part_ids,
                                 (unsigned long long)campaign->skipped);
     if (target == NULL || detail == NULL)
         return request_oom(req);
     if ((rc = audit_append(req, txn, "campaign.create", target, detail)) != 0)
         return request_store_error(req, rc, "create the campaign");
-    return firm_result(req, campaign, &fp, made, parts, false);
+    return firm_result(req, campaign, fp, made, parts, false);
 }
 
 /* ---------------------------------------------------------------- list, show */

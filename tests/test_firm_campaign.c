@@ -115,8 +115,8 @@ static void portfolios(struct people *p)
 
 /* A campaign by email to the clients of the test's city, for office (or
  * the firm when office is NULL). */
-static Folio__Response *create(struct folio_connection *c, const char *office, bool dry_run,
-                               struct folio_error *err)
+static Folio__Response *create_with(struct folio_connection *c, const char *office, bool dry_run,
+                                    uint64_t partner, struct folio_error *err)
 {
     Folio__Campaign campaign = FOLIO__CAMPAIGN__INIT;
     Folio__Segment segment = FOLIO__SEGMENT__INIT;
@@ -129,6 +129,8 @@ static Folio__Response *create(struct folio_connection *c, const char *office, b
     campaign.valid_from = (char *)"2026-06-01";
     campaign.valid_until = (char *)"2026-06-30";
     campaign.channel = (char *)"email";
+    campaign.partner_id = partner;
+    campaign.discount = partner != 0 ? (char *)"2x1 tickets" : (char *)"";
     segment.city = city;
     create.campaign = &campaign;
     create.segment = &segment;
@@ -138,6 +140,12 @@ static Folio__Response *create(struct folio_connection *c, const char *office, b
     op.office = (char *)(office != NULL ? office : "");
     op.firm = office == NULL;
     return folio_firm_campaign_create(c, &op, err);
+}
+
+static Folio__Response *create(struct folio_connection *c, const char *office, bool dry_run,
+                               struct folio_error *err)
+{
+    return create_with(c, office, dry_run, 0, err);
 }
 
 static const Folio__CampaignResult *part_of(const Folio__CampaignResult *res, const char *agent)
@@ -426,4 +434,35 @@ Test(firm_campaign, refuses_past_the_bound_of_one_agent)
               err.message);
     harness_refused(create(admin_a, office_a, false, &err), &err, FOLIO__CODE__FAILED_PRECONDITION);
     cr_assert_eq(offers_of(bob, NULL), 0);
+}
+
+/* With a partner, each agent's clients get a coupon of the agent's too;
+ * the cancel withdraws both. */
+Test(firm_campaign, coupons_are_each_agents)
+{
+    struct people p;
+    portfolios(&p);
+    struct folio_error err = {0};
+    char partner_name[32];
+    snprintf(partner_name, sizeof(partner_name), "Cine-%d", (int)getpid());
+    Folio__Partner partner = FOLIO__PARTNER__INIT;
+    partner.name = partner_name;
+    partner.category = (char *)"cinema";
+    Folio__Response *r = harness_ok(folio_partner_add(root, &partner, &err), &err);
+    uint64_t partner_id = r->partner->id;
+    folio_response_free(r);
+    r = harness_ok(create_with(admin_a, office_a, false, partner_id, &err), &err);
+    uint64_t id = r->campaign_result->campaign->id;
+    uint64_t bobs_part = part_of(r->campaign_result, "bob-")->campaign->id;
+    folio_response_free(r);
+    r = harness_ok(folio_coupon_list(bob, NULL, 0, NULL, &err), &err);
+    cr_assert_eq(r->coupons->n_coupons, 1);
+    cr_assert_eq(r->coupons->coupons[0]->campaign_id, bobs_part);
+    folio_response_free(r);
+    r = harness_ok(folio_coupon_list(alice, NULL, 0, NULL, &err), &err);
+    cr_assert_eq(r->coupons->n_coupons, 2);
+    folio_response_free(r);
+    r = harness_ok(folio_campaign_cancel(root, id, TODAY, &err), &err);
+    cr_assert_eq(r->campaign_result->withdrawn, 6, "three offers and three coupons");
+    folio_response_free(r);
 }
