@@ -70,10 +70,6 @@ int op_campaign_visit(void *ctx, const uint8_t id[STORE_CLIENT_ID_BYTES],
     return 0;
 }
 
-/* The clients of the campaign's segment, refused whole past the maximum;
- * those without consent for its channel, or living where an alert in force
- * says to avoid what it offers (as offer add refuses), skipped. 0, or
- * WRITER_ROLLBACK with the reply set. */
 int op_campaign_plan_start(struct request *req, MDB_txn *txn, const Folio__Campaign *campaign,
                            const char *today, struct op_campaign_plan *plan)
 {
@@ -85,6 +81,10 @@ int op_campaign_plan_start(struct request *req, MDB_txn *txn, const Folio__Campa
     return 0;
 }
 
+/* The clients of the campaign's segment, refused whole past the maximum;
+ * those without consent for its channel, or living where an alert in force
+ * says to avoid what it offers (as offer add refuses), skipped. 0, or
+ * WRITER_ROLLBACK with the reply set. */
 static int op_campaign_walk(struct request *req, MDB_txn *txn, const Folio__Campaign *campaign,
                             const char *today, struct op_campaign_plan *plan)
 {
@@ -504,8 +504,8 @@ int op_campaign_cancel_write(struct request *req, MDB_txn *txn)
         return rc;
     if (campaign->firm_campaign_id != 0)
         return request_fail(req, FOLIO__CODE__FAILED_PRECONDITION,
-                            "campaign %llu is your part of firm campaign %llu, which its admins "
-                            "cancel: take clients out of it with folio campaign opt-out",
+                            "campaign %llu is your part of office or firm campaign %llu, which its "
+                            "admins cancel: take clients out of it with folio campaign opt-out",
                             (unsigned long long)campaign->id,
                             (unsigned long long)campaign->firm_campaign_id);
     if (strcmp(campaign->status, "cancelled") == 0)
