@@ -466,3 +466,63 @@ Test(firm_campaign, coupons_are_each_agents)
     cr_assert_eq(r->campaign_result->withdrawn, 6, "three offers and three coupons");
     folio_response_free(r);
 }
+
+/* n clients of c's in the test's city, consenting to email. */
+static void add_many(struct folio_connection *c, const char *who, size_t n)
+{
+    static Folio__Client clients[CAMPAIGN_CLIENTS_MAX];
+    static Folio__Client *list[CAMPAIGN_CLIENTS_MAX];
+    static char names[CAMPAIGN_CLIENTS_MAX][40];
+    cr_assert_leq(n, CAMPAIGN_CLIENTS_MAX);
+    Folio__Consent consent = FOLIO__CONSENT__INIT;
+    consent.email = true;
+    for (size_t i = 0; i < n; i++) {
+        folio__client__init(&clients[i]);
+        snprintf(names[i], sizeof(names[i]), "Many %zu %s", i, who);
+        clients[i].name = names[i];
+        clients[i].city = city;
+        clients[i].consent = &consent;
+        list[i] = &clients[i];
+    }
+    struct folio_error err = {0};
+    folio_response_free(harness_ok(folio_client_import(c, list, NULL, n, false, &err), &err));
+}
+
+/* CAMPAIGN_FIRM_CLIENTS_MAX clients in all, with a coupon each, fit one
+ * request; one more is refused whole, naming the bound and the flags. */
+Test(firm_campaign, holds_the_bound_in_all)
+{
+    enum { AGENTS = 5, EACH = CAMPAIGN_FIRM_CLIENTS_MAX / AGENTS };
+    _Static_assert(EACH <= CAMPAIGN_CLIENTS_MAX, "each agent within its own bound");
+    struct folio_connection *agents[AGENTS] = {alice, bob};
+    const char *names[AGENTS] = {"alice", "bob", "dan", "eve", "fay"};
+    for (size_t i = 2; i < AGENTS; i++)
+        agents[i] = user(names[i], FOLIO__ROLE__ROLE_AGENT, office_a);
+    for (size_t i = 0; i < AGENTS; i++)
+        add_many(agents[i], names[i], EACH);
+    struct folio_error err = {0};
+    Folio__Partner partner = FOLIO__PARTNER__INIT;
+    char partner_name[32];
+    snprintf(partner_name, sizeof(partner_name), "Gym-%d", (int)getpid());
+    partner.name = partner_name;
+    partner.category = (char *)"gym";
+    Folio__Response *r = harness_ok(folio_partner_add(root, &partner, &err), &err);
+    uint64_t partner_id = r->partner->id;
+    folio_response_free(r);
+    r = harness_ok(create_with(admin_a, office_a, false, partner_id, &err), &err);
+    cr_assert_eq(r->campaign_result->reached, CAMPAIGN_FIRM_CLIENTS_MAX);
+    cr_assert_eq(r->campaign_result->n_parts, AGENTS);
+    uint64_t id = r->campaign_result->campaign->id;
+    folio_response_free(r);
+    r = harness_ok(folio_campaign_cancel(root, id, TODAY, &err), &err);
+    cr_assert_eq(r->campaign_result->withdrawn, 2 * CAMPAIGN_FIRM_CLIENTS_MAX);
+    folio_response_free(r);
+
+    char one[37];
+    add(agents[AGENTS - 1], "One More Firm", true, one);
+    harness_refused(create(admin_a, office_a, true, &err), &err, FOLIO__CODE__FAILED_PRECONDITION);
+    cr_assert(strstr(err.message, "2000") != NULL && strstr(err.message, "--office") != NULL, "%s",
+              err.message);
+    for (size_t i = 2; i < AGENTS; i++)
+        folio_connection_close(agents[i]);
+}
