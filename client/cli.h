@@ -276,6 +276,9 @@ int cmd_campaign_create(struct cli *cli);
 int cmd_campaign_list(struct cli *cli);
 int cmd_campaign_show(struct cli *cli);
 int cmd_campaign_cancel(struct cli *cli);
+int cmd_campaign_opt_out(struct cli *cli);
+int cmd_admin_campaign_create(struct cli *cli);
+int cmd_admin_campaign_list(struct cli *cli);
 int cmd_profile_set(struct cli *cli);
 int cmd_profile_show(struct cli *cli);
 /* cmd_reassign.c */

@@ -487,24 +487,37 @@ static const struct cli_opt offer_list_opts[] = {
     {NULL, NULL, NULL, false, false},
 };
 
-static const struct cli_opt campaign_create_opts[] = {
-    {"--title", "TEXT", "what is offered, in a line", true, false},
-    {"--product", "NAME", "the product", false, false},
-    {"--rate", "PCT", "a rate in percent, e.g. 4.5", false, false},
-    {"--valid-from", "DATE", "first valid day, YYYY-MM-DD", true, false},
-    {"--valid-until", "DATE", "last valid day, YYYY-MM-DD; the offers expire after", true, false},
-    {"--channel", "CHANNEL", "email, sms, post or phone: clients without consent are skipped", true,
-     false},
-    {"--coupon-partner", "ID", "also issue each client a coupon at this partner", false, false},
-    {"--discount", "TEXT", "the coupon's discount, e.g. \"20% off dinner\"", false, false},
+/* What a campaign offers, an agent's (campaign create) or an office's or the
+ * firm's (admin campaign create). */
+// clang-format off
+#define CAMPAIGN_CREATE_OPTS \
+    {"--title", "TEXT", "what is offered, in a line", true, false}, \
+    {"--product", "NAME", "the product", false, false}, \
+    {"--rate", "PCT", "a rate in percent, e.g. 4.5", false, false}, \
+    {"--valid-from", "DATE", "first valid day, YYYY-MM-DD", true, false}, \
+    {"--valid-until", "DATE", "last valid day, YYYY-MM-DD; the offers expire after", true, false}, \
+    {"--channel", "CHANNEL", "email, sms, post or phone: clients without consent are skipped", \
+     true, false}, \
+    {"--coupon-partner", "ID", "also issue each client a coupon at this partner", false, false}, \
+    {"--discount", "TEXT", "the coupon's discount, e.g. \"20% off dinner\"", false, false}, \
     {"--dry-run", NULL, "show who would get it and who is skipped, change nothing", false, false},
-    SEGMENT_FILTER_OPTS{NULL, NULL, NULL, false, false},
+// clang-format on
+
+static const struct cli_opt campaign_create_opts[] = {
+    CAMPAIGN_CREATE_OPTS SEGMENT_FILTER_OPTS{NULL, NULL, NULL, false, false},
 };
 
 static const struct cli_opt campaign_list_opts[] = {
     {"--limit", "N", "at most N campaigns (default: the server's, 100)", false, false},
     {"--after", "ID", "start after this campaign id (the next page)", false, false},
     {NULL, NULL, NULL, false, false},
+};
+
+static const struct cli_opt admin_campaign_create_opts[] = {
+    {"--office", "NAME", "every agent of this office: their clients in the segment", false, false},
+    {"--firm", NULL, "every agent of the firm: their clients in the segment (firm-admin)", false,
+     false},
+    CAMPAIGN_CREATE_OPTS SEGMENT_FILTER_OPTS{NULL, NULL, NULL, false, false},
 };
 
 static const struct cli_opt reassign_opts[] = {
@@ -1108,6 +1121,38 @@ static const struct cli_cmd commands[] = {
      "requests by op with the rate over the last 10 seconds, group commits and\n"
      "their sizes, the database file and map, reader slots, password hashes.\n",
      NULL, cmd_stats},
+    {"campaign opt-out", "CAMPAIGN CLIENT", 2, 0,
+     "take one of your clients out of a campaign: its offer withdrawn",
+     "CAMPAIGN is your campaign, your part of a firm campaign (campaign list\n"
+     "shows it) or the firm campaign's id. The client's offer from it, if\n"
+     "still proposed or sent, is withdrawn, and its coupon if unused; the\n"
+     "client's history and the audit say so.\n",
+     date_opt, cmd_campaign_opt_out},
+    {"admin campaign create", "NAME", 1, 0,
+     "a campaign for every agent of an office or of the firm (admins)",
+     "Exactly one of --office and --firm: an office-admin makes campaigns for\n"
+     "its own office, a firm-admin for any office or the firm. Each agent's\n"
+     "own clients of the segment get one offer (and coupon) under that\n"
+     "agent's name and card, in a campaign of the agent's (its part) that the\n"
+     "agent sees in campaign list and may opt clients out of. Clients are\n"
+     "skipped as in campaign create, and so are those of disabled agents.\n"
+     "--dry-run lists, agent by agent, who would get it and who would be\n"
+     "skipped, and why. At most 500 clients of one agent, and 2000 in all,\n"
+     "or it is refused whole: narrow it. One transaction.\n",
+     admin_campaign_create_opts, cmd_admin_campaign_create},
+    {"admin campaign list", "", 0, 0, "list the office and firm campaigns you may see (admins)",
+     "A firm-admin sees all of them, an office-admin its office's.\n", campaign_list_opts,
+     cmd_admin_campaign_list},
+    {"admin campaign show", "ID", 1, 0,
+     "an office or firm campaign: offers by status and by agent, share accepted",
+     "Each agent's part with its offers, opt-outs and the share accepted;\n"
+     "offers are counted by their status on --date.\n",
+     date_opt, cmd_campaign_show},
+    {"admin campaign cancel", "ID", 1, 0,
+     "cancel an office or firm campaign: open offers withdrawn for every agent",
+     "Offers still proposed or sent, and coupons neither redeemed nor\n"
+     "withdrawn, are withdrawn across its agents; the rest stay as they are.\n",
+     date_opt, cmd_campaign_cancel},
 };
 
 #define COMMAND_COUNT (sizeof(commands) / sizeof(commands[0]))
@@ -1115,7 +1160,7 @@ static const struct cli_cmd commands[] = {
 /* Every command's flags must fit in struct cli (the NULL row aside). */
 #define OPTS_FIT(opts) (sizeof(opts) / sizeof(opts[0]) - 1 <= CLI_MAX_OPTS)
 _Static_assert(OPTS_FIT(client_update_opts) && OPTS_FIT(segment_opts) &&
-                   OPTS_FIT(campaign_create_opts),
+                   OPTS_FIT(campaign_create_opts) && OPTS_FIT(admin_campaign_create_opts),
                "CLI_MAX_OPTS");
 #define WORDS_MAX 4
 

@@ -1,6 +1,7 @@
 /* access.c - see access.h. */
 #include "access.h"
 
+#include <string.h>
 #include <strings.h>
 
 static int access_deny(struct request *req, const char *why)
@@ -125,6 +126,33 @@ int access_offer(struct request *req, uint64_t id, const Folio__Offer *offer)
 int access_campaign(struct request *req, uint64_t id, const Folio__Campaign *campaign)
 {
     if (campaign != NULL && campaign->owner_id == req->actor.user_id)
+        return 0;
+    return request_fail(req, FOLIO__CODE__NOT_FOUND, "no campaign %llu", (unsigned long long)id);
+}
+
+int access_firm_campaign_scope(struct request *req, bool firm, uint64_t office_id)
+{
+    switch (req->actor.role) {
+    case FOLIO__ROLE__ROLE_FIRM_ADMIN:
+        return 0;
+    case FOLIO__ROLE__ROLE_OFFICE_ADMIN:
+        if (firm)
+            return access_deny(req, "--firm: a campaign for the whole firm is a firm-admin's");
+        if (office_id != req->actor.office_id)
+            return access_deny(req, "--office: an office-admin makes campaigns for its own office");
+        return 0;
+    default:
+        return access_deny(req, "only an office-admin or a firm-admin may do this");
+    }
+}
+
+int access_firm_campaign(struct request *req, uint64_t id, const Folio__Campaign *campaign)
+{
+    Folio__Role role = req->actor.role;
+    if (campaign != NULL && campaign->scope[0] != '\0' &&
+        (role == FOLIO__ROLE__ROLE_FIRM_ADMIN ||
+         (role == FOLIO__ROLE__ROLE_OFFICE_ADMIN && strcmp(campaign->scope, "office") == 0 &&
+          campaign->office_id == req->actor.office_id)))
         return 0;
     return request_fail(req, FOLIO__CODE__NOT_FOUND, "no campaign %llu", (unsigned long long)id);
 }

@@ -81,5 +81,11 @@ int access_coupon(struct request *req, const char *code, const Folio__Coupon *co
 /* A campaign is its agent's alone, as its offers are: anyone else gets
  * NOT_FOUND "no campaign ID". */
 int access_campaign(struct request *req, uint64_t id, const Folio__Campaign *campaign);
+/* A firm campaign (op_firm_campaign.c, ACCESS_ADMIN): a firm-admin makes
+ * one for the firm (firm) or any office, an office-admin for its own
+ * office only; each shows and cancels the ones it could make, and anyone
+ * else gets NOT_FOUND "no campaign ID". */
+int access_firm_campaign_scope(struct request *req, bool firm, uint64_t office_id);
+int access_firm_campaign(struct request *req, uint64_t id, const Folio__Campaign *campaign);
 
 #endif

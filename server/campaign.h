@@ -22,6 +22,9 @@
 
 #define CAMPAIGN_NAME_MAX    100
 #define CAMPAIGN_CLIENTS_MAX 500 /* clients a segment may hold for one campaign */
+/* A firm campaign (an office's or the firm's) is one transaction too: at
+ * most CAMPAIGN_CLIENTS_MAX clients of each agent, and this many in all. */
+#define CAMPAIGN_FIRM_CLIENTS_MAX 2000
 
 /* Checks a campaign as asked for: its name, channel and coupon, and the
  * offer it makes (offer_validate on campaign_offer's template). */

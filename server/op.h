@@ -142,7 +142,13 @@ struct client_summary;
     X(PARTNER_REMOVE, partner_remove, FIRM_ADMIN, NONE, NULL, NULL, op_partner_remove_write, NULL) \
     X(RULE_EDIT, rule_edit, FIRM_ADMIN, NONE, NULL, NULL, op_rule_edit_write, NULL) \
     X(REASSIGN_LIST, reassign_list, ADMIN, HEAVY_READ, op_reassign_list_read, NULL, NULL, NULL) \
-    X(REASSIGN_SHOW, reassign_show, ADMIN, HEAVY_READ, op_reassign_show_read, NULL, NULL, NULL)
+    X(REASSIGN_SHOW, reassign_show, ADMIN, HEAVY_READ, op_reassign_show_read, NULL, NULL, NULL) \
+    X(FIRM_CAMPAIGN_CREATE, firm_campaign_create, ADMIN, HEAVY_READ, \
+      op_firm_campaign_create_read, NULL, op_firm_campaign_create_write, NULL) \
+    X(CAMPAIGN_OPT_OUT, campaign_opt_out, AGENT, NONE, NULL, NULL, op_campaign_opt_out_write, \
+      NULL) \
+    X(FIRM_CAMPAIGN_LIST, firm_campaign_list, ADMIN, NONE, op_firm_campaign_list_read, NULL, \
+      NULL, NULL)
 // clang-format on
 
 struct op {
@@ -486,5 +492,12 @@ int op_cover_audit(struct request *req, MDB_txn *txn, const char *what, const ch
 
 /* op_stats.c */
 int op_stats_get_read(struct request *req, MDB_txn *txn);
+
+/* op_firm_campaign.c: an admin's campaign for an office or the firm, made
+ * of one campaign per agent; an agent's opt-out of one client. */
+int op_firm_campaign_create_read(struct request *req, MDB_txn *txn);
+int op_firm_campaign_create_write(struct request *req, MDB_txn *txn);
+int op_firm_campaign_list_read(struct request *req, MDB_txn *txn);
+int op_campaign_opt_out_write(struct request *req, MDB_txn *txn);
 
 #endif

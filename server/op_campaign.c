@@ -25,6 +25,7 @@
 #include "client_summary.h"
 #include "offer.h"
 #include "op.h"
+#include "op_campaign.h"
 #include "server.h"
 #include "store_campaign.h"
 #include "store_client.h"
@@ -32,27 +33,8 @@
 #include "store_offer.h"
 #include "store_partner.h"
 
-/* One client the segment picked, and why it is skipped (NULL: reached). */
-struct op_campaign_pick {
-    uint8_t id[STORE_CLIENT_ID_BYTES];
-    char *name;
-    const char *skipped;
-};
-
-struct op_campaign_plan {
-    struct request *req;
-    const Folio__Campaign *campaign;
-    Folio__Offer offer; /* what each client is offered, for the alerts */
-    struct op_offer_alerts in_force;
-    struct op_campaign_pick *picks; /* CAMPAIGN_CLIENTS_MAX of them */
-    size_t count, reached;
-    bool too_many;
-};
-
-/* Why the campaign skips client, into *why (NULL: it reaches it). 0 or
- * ENOMEM. */
-static int op_campaign_skip(struct op_campaign_plan *plan, const struct client_summary *client,
-                            const char **why)
+int op_campaign_skip(struct op_campaign_plan *plan, const struct client_summary *client,
+                     const char **why)
 {
     if ((*why = campaign_skip_reason(plan->campaign, client)) != NULL)
         return 0;
@@ -68,11 +50,11 @@ static int op_campaign_skip(struct op_campaign_plan *plan, const struct client_s
     return *why == NULL ? ENOMEM : 0;
 }
 
-static int op_campaign_visit(void *ctx, const uint8_t id[STORE_CLIENT_ID_BYTES],
-                             const struct client_summary *client)
+int op_campaign_visit(void *ctx, const uint8_t id[STORE_CLIENT_ID_BYTES],
+                      const struct client_summary *client)
 {
     struct op_campaign_plan *plan = ctx;
-    if (plan->count == CAMPAIGN_CLIENTS_MAX) {
+    if (plan->count == plan->max) {
         plan->too_many = true;
         return 1;
     }
@@ -88,6 +70,17 @@ static int op_campaign_visit(void *ctx, const uint8_t id[STORE_CLIENT_ID_BYTES],
     return 0;
 }
 
+int op_campaign_plan_start(struct request *req, MDB_txn *txn, const Folio__Campaign *campaign,
+                           const char *today, struct op_campaign_plan *plan)
+{
+    *plan = (struct op_campaign_plan){.req = req, .campaign = campaign};
+    campaign_offer(campaign, &plan->offer);
+    int rc = op_offer_alerts_read(req, txn, &req->arena, &plan->offer, today, &plan->in_force);
+    if (rc != 0)
+        return rc == ENOMEM ? request_oom(req) : request_store_error(req, rc, "read the alerts");
+    return 0;
+}
+
 /* The clients of the campaign's segment, refused whole past the maximum;
  * those without consent for its channel, or living where an alert in force
  * says to avoid what it offers (as offer add refuses), skipped. 0, or
@@ -95,17 +88,13 @@ static int op_campaign_visit(void *ctx, const uint8_t id[STORE_CLIENT_ID_BYTES],
 static int op_campaign_walk(struct request *req, MDB_txn *txn, const Folio__Campaign *campaign,
                             const char *today, struct op_campaign_plan *plan)
 {
-    *plan = (struct op_campaign_plan){.req = req, .campaign = campaign};
-    campaign_offer(campaign, &plan->offer);
     char ages_on[CALENDAR_DATE_TEXT + 1];
-    int rc = op_segment_today(req, txn, campaign->segment, ages_on);
-    if (rc != 0)
+    int rc;
+    if ((rc = op_segment_today(req, txn, campaign->segment, ages_on)) != 0 ||
+        (rc = op_campaign_plan_start(req, txn, campaign, today, plan)) != 0)
         return rc;
-    if ((rc = op_offer_alerts_read(req, txn, &req->arena, &plan->offer, today, &plan->in_force)) !=
-        0)
-        return rc == ENOMEM ? request_oom(req) : request_store_error(req, rc, "read the alerts");
-    if ((plan->picks = arena_calloc(&req->arena, CAMPAIGN_CLIENTS_MAX, sizeof(*plan->picks))) ==
-        NULL)
+    plan->max = CAMPAIGN_CLIENTS_MAX;
+    if ((plan->picks = arena_calloc(&req->arena, plan->max, sizeof(*plan->picks))) == NULL)
         return request_oom(req);
     rc = op_segment_each(req, txn, campaign->segment, ages_on, op_campaign_visit, plan);
     if (rc == ENOMEM)
@@ -120,13 +109,9 @@ static int op_campaign_walk(struct request *req, MDB_txn *txn, const Folio__Camp
     return 0;
 }
 
-/* The campaign a create request asks for, checked, as it will be stored
- * (id still 0), with its partner when it issues coupons. 0, or
- * WRITER_ROLLBACK with the reply set. */
-static int op_campaign_asked(struct request *req, MDB_txn *txn, const char *today,
-                             Folio__Campaign **out, Folio__Partner **partner)
+int op_campaign_asked(struct request *req, MDB_txn *txn, const Folio__CampaignCreate *ask,
+                      const char *today, Folio__Campaign **out, Folio__Partner **partner)
 {
-    Folio__CampaignCreate *ask = req->msg->campaign_create;
     Folio__Campaign *campaign = request_record(req, &folio__campaign__descriptor, ask->campaign);
     Folio__Segment *segment = request_record(req, &folio__segment__descriptor, ask->segment);
     if (campaign == NULL || segment == NULL)
@@ -184,16 +169,15 @@ static Folio__CampaignClient *op_campaign_client(struct request *req,
     return c;
 }
 
-/* The reply to a create: reached clients first, then the skipped. */
-static int op_campaign_result(struct request *req, Folio__Campaign *campaign,
-                              const struct op_campaign_plan *plan, Folio__CampaignClient **made,
-                              bool dry_run)
+Folio__CampaignResult *op_campaign_result_new(struct request *req, Folio__Campaign *campaign,
+                                              const struct op_campaign_plan *plan,
+                                              Folio__CampaignClient **made, bool dry_run)
 {
     Folio__CampaignResult *result = request_alloc(req, sizeof(*result));
     Folio__CampaignClient **clients =
         arena_calloc(&req->arena, plan->count > 0 ? plan->count : 1, sizeof(*clients));
     if (result == NULL || clients == NULL)
-        return request_oom(req);
+        return NULL;
     folio__campaign_result__init(result);
     size_t n = 0;
     for (int pass = 0; pass < 2; pass++)
@@ -203,15 +187,27 @@ static int op_campaign_result(struct request *req, Folio__Campaign *campaign,
                 continue;
             if ((clients[n++] = op_campaign_client(req, pick, made != NULL ? made[i] : NULL)) ==
                 NULL)
-                return request_oom(req);
+                return NULL;
         }
-    campaign->offers = campaign->n_offer_ids;
+    if (campaign != NULL)
+        campaign->offers = campaign->n_offer_ids;
     result->campaign = campaign;
     result->clients = clients;
     result->n_clients = n;
     result->reached = plan->reached;
     result->skipped = plan->count - plan->reached;
     result->dry_run = dry_run;
+    return result;
+}
+
+/* The reply to a create: reached clients first, then the skipped. */
+static int op_campaign_result(struct request *req, Folio__Campaign *campaign,
+                              const struct op_campaign_plan *plan, Folio__CampaignClient **made,
+                              bool dry_run)
+{
+    Folio__CampaignResult *result = op_campaign_result_new(req, campaign, plan, made, dry_run);
+    if (result == NULL)
+        return request_oom(req);
     req->response.result_case = FOLIO__RESPONSE__RESULT_CAMPAIGN_RESULT;
     req->response.campaign_result = result;
     return 0;
@@ -228,7 +224,8 @@ int op_campaign_create_read(struct request *req, MDB_txn *txn)
     Folio__Partner *partner = NULL;
     int rc;
     if ((rc = request_dates(req, txn, req->msg->campaign_create->date, today, label)) != 0 ||
-        (rc = op_campaign_asked(req, txn, today, &campaign, &partner)) != 0)
+        (rc = op_campaign_asked(req, txn, req->msg->campaign_create, today, &campaign, &partner)) !=
+            0)
         return rc;
     if (!req->msg->campaign_create->dry_run)
         return 0;
@@ -239,10 +236,9 @@ int op_campaign_create_read(struct request *req, MDB_txn *txn)
     return op_campaign_result(req, campaign, &plan, NULL, true);
 }
 
-/* One reached client's offer, and coupon when the campaign issues them. */
-static int op_campaign_reach(struct request *req, MDB_txn *txn, const Folio__Campaign *campaign,
-                             const Folio__Partner *partner, const struct op_campaign_pick *pick,
-                             char *label, Folio__CampaignClient **out)
+int op_campaign_reach(struct request *req, MDB_txn *txn, const Folio__Campaign *campaign,
+                      const Folio__Partner *partner, const struct op_campaign_pick *pick,
+                      char *label, Folio__CampaignClient **out)
 {
     Folio__CampaignClient *made = request_alloc(req, sizeof(*made));
     Folio__Offer *offer = request_alloc(req, sizeof(*offer));
@@ -261,7 +257,7 @@ static int op_campaign_reach(struct request *req, MDB_txn *txn, const Folio__Cam
     }
     campaign_offer(campaign, offer);
     offer->client_id = client_text;
-    offer->owner_id = req->actor.user_id;
+    offer->owner_id = campaign->owner_id;
     offer->status = (char *)"proposed";
     offer->created_at = offer->updated_at = req->now;
     offer->coupon_code = made->coupon_code;
@@ -281,7 +277,8 @@ int op_campaign_create_write(struct request *req, MDB_txn *txn)
     struct op_campaign_plan plan;
     int rc;
     if ((rc = request_dates(req, txn, req->msg->campaign_create->date, today, label_text)) != 0 ||
-        (rc = op_campaign_asked(req, txn, today, &campaign, &partner)) != 0 ||
+        (rc = op_campaign_asked(req, txn, req->msg->campaign_create, today, &campaign, &partner)) !=
+            0 ||
         (rc = op_campaign_walk(req, txn, campaign, today, &plan)) != 0)
         return rc;
     if (plan.count == 0)
@@ -356,27 +353,50 @@ int op_campaign_list_read(struct request *req, MDB_txn *txn)
 
 /* ---------------------------------------------------------------- show */
 
-/* The actor's campaign id. 0, or WRITER_ROLLBACK with the reply set. */
-static int op_campaign_get(struct request *req, MDB_txn *txn, uint64_t id, Folio__Campaign **out)
+/* The campaign id, or NULL when there is none. 0, or WRITER_ROLLBACK with
+ * the reply set. */
+static int op_campaign_read(struct request *req, MDB_txn *txn, uint64_t id, Folio__Campaign **out)
 {
-    Folio__Campaign *campaign = NULL;
-    int rc = store_campaign_get(&req->server->store, txn, id, &req->arena, &campaign);
+    int rc = store_campaign_get(&req->server->store, txn, id, &req->arena, out);
     if (rc == MDB_NOTFOUND)
-        campaign = NULL;
+        *out = NULL;
     else if (rc != 0)
         return request_store_error(req, rc, "read the campaign");
-    if ((rc = access_campaign(req, id, campaign)) != 0)
-        return rc;
-    *out = campaign;
     return 0;
 }
 
-/* Fills what a reply says beyond the record: its offers by status as of
- * today (an offer erased with its client, or moved to another agent with
- * it, is no longer counted), the share accepted, its partner's name. 0,
- * or WRITER_ROLLBACK with the reply set. */
-static int op_campaign_tally(struct request *req, MDB_txn *txn, Folio__Campaign *campaign,
-                             const char *today)
+static bool op_campaign_is_firms(const Folio__Campaign *campaign)
+{
+    return campaign != NULL && campaign->scope[0] != '\0';
+}
+
+int op_campaign_tally_set(struct request *req, Folio__Campaign *campaign,
+                          const struct campaign_count *count)
+{
+    Folio__CampaignTally **tally = arena_calloc(&req->arena, CAMPAIGN_STATUSES, sizeof(*tally));
+    if (tally == NULL)
+        return request_oom(req);
+    size_t n = 0;
+    for (size_t i = 0; i < CAMPAIGN_STATUSES; i++) {
+        if (count->by_status[i] == 0)
+            continue;
+        if ((tally[n] = request_alloc(req, sizeof(*tally[n]))) == NULL)
+            return request_oom(req);
+        folio__campaign_tally__init(tally[n]);
+        tally[n]->status = (char *)campaign_statuses[i];
+        tally[n]->count = count->by_status[i];
+        n++;
+    }
+    campaign->tally = tally;
+    campaign->n_tally = n;
+    campaign->accepted_bp = campaign_accepted_bp(count);
+    return 0;
+}
+
+/* Its offers as of today: an offer erased with its client, or moved to
+ * another agent with it, is no longer counted. */
+int op_campaign_tally(struct request *req, MDB_txn *txn, Folio__Campaign *campaign,
+                      const char *today, struct campaign_count *into)
 {
     struct store *store = &req->server->store;
     struct campaign_count count = {0};
@@ -387,32 +407,22 @@ static int op_campaign_tally(struct request *req, MDB_txn *txn, Folio__Campaign 
             continue;
         if (rc != 0)
             return request_store_error(req, rc, "read the campaign's offers");
-        if (offer->owner_id == campaign->owner_id)
-            campaign_count_add(&count, offer_status_on(offer, today));
+        if (offer->owner_id == campaign->owner_id) {
+            const char *status = offer_status_on(offer, today);
+            campaign_count_add(&count, status);
+            if (into != NULL)
+                campaign_count_add(into, status);
+        }
         folio__offer__free_unpacked(offer, NULL);
     }
-    Folio__CampaignTally **tally = arena_calloc(&req->arena, CAMPAIGN_STATUSES, sizeof(*tally));
-    if (tally == NULL)
-        return request_oom(req);
-    size_t n = 0;
-    for (size_t i = 0; i < CAMPAIGN_STATUSES; i++) {
-        if (count.by_status[i] == 0)
-            continue;
-        if ((tally[n] = request_alloc(req, sizeof(*tally[n]))) == NULL)
-            return request_oom(req);
-        folio__campaign_tally__init(tally[n]);
-        tally[n]->status = (char *)campaign_statuses[i];
-        tally[n]->count = count.by_status[i];
-        n++;
-    }
-    campaign->tally = tally;
-    campaign->n_tally = n;
-    campaign->accepted_bp = campaign_accepted_bp(&count);
+    int rc = op_campaign_tally_set(req, campaign, &count);
+    if (rc != 0)
+        return rc;
     campaign->offers = campaign->n_offer_ids;
     campaign->n_offer_ids = 0;
     if (campaign->partner_id != 0) {
         Folio__Partner *partner;
-        int rc = store_partner_get(store, txn, campaign->partner_id, &req->arena, &partner);
+        rc = store_partner_get(store, txn, campaign->partner_id, &req->arena, &partner);
         if (rc != 0 && rc != MDB_NOTFOUND)
             return request_store_error(req, rc, "read the partner");
         campaign->partner = rc == 0 ? partner->name : (char *)"";
@@ -427,8 +437,12 @@ int op_campaign_show_read(struct request *req, MDB_txn *txn)
     Folio__Campaign *campaign = NULL;
     int rc;
     if ((rc = request_listing_day(req, txn, ask->date, today)) != 0 ||
-        (rc = op_campaign_get(req, txn, ask->id, &campaign)) != 0 ||
-        (rc = op_campaign_tally(req, txn, campaign, today)) != 0)
+        (rc = op_campaign_read(req, txn, ask->id, &campaign)) != 0)
+        return rc;
+    if (op_campaign_is_firms(campaign))
+        return op_firm_campaign_show(req, txn, campaign, today);
+    if ((rc = access_campaign(req, ask->id, campaign)) != 0 ||
+        (rc = op_campaign_tally(req, txn, campaign, today, NULL)) != 0)
         return rc;
     req->response.result_case = FOLIO__RESPONSE__RESULT_CAMPAIGN;
     req->response.campaign = campaign;
@@ -437,12 +451,8 @@ int op_campaign_show_read(struct request *req, MDB_txn *txn)
 
 /* ---------------------------------------------------------------- cancel */
 
-/* Withdraws one offer of the campaign while it is open, and its coupon
- * while it can be used; *withdrawn counts both. 0, or WRITER_ROLLBACK with
- * the reply set. */
-static int op_campaign_withdraw(struct request *req, MDB_txn *txn, const Folio__Campaign *campaign,
-                                uint64_t offer_id, const char *today, char *label,
-                                uint64_t *withdrawn)
+int op_campaign_withdraw(struct request *req, MDB_txn *txn, const Folio__Campaign *campaign,
+                         uint64_t offer_id, const char *today, char *label, uint64_t *withdrawn)
 {
     struct store *store = &req->server->store;
     Folio__Offer *offer;
@@ -483,40 +493,66 @@ int op_campaign_cancel_write(struct request *req, MDB_txn *txn)
     Folio__Campaign *campaign = NULL;
     int rc;
     if ((rc = request_dates(req, txn, ask->date, today, label_text)) != 0 ||
-        (rc = op_campaign_get(req, txn, ask->id, &campaign)) != 0)
+        (rc = op_campaign_read(req, txn, ask->id, &campaign)) != 0)
         return rc;
+    char *label = arena_strdup(&req->arena, label_text);
+    if (label == NULL)
+        return request_oom(req);
+    if (op_campaign_is_firms(campaign))
+        return op_firm_campaign_cancel(req, txn, campaign, today, label);
+    if ((rc = access_campaign(req, ask->id, campaign)) != 0)
+        return rc;
+    if (campaign->firm_campaign_id != 0)
+        return request_fail(req, FOLIO__CODE__FAILED_PRECONDITION,
+                            "campaign %llu is your part of office or firm campaign %llu, which its "
+                            "admins cancel: take clients out of it with folio campaign opt-out",
+                            (unsigned long long)campaign->id,
+                            (unsigned long long)campaign->firm_campaign_id);
     if (strcmp(campaign->status, "cancelled") == 0)
         return request_fail(req, FOLIO__CODE__FAILED_PRECONDITION,
                             "campaign %llu was already cancelled",
                             (unsigned long long)campaign->id);
-    char *label = arena_strdup(&req->arena, label_text);
-    if (label == NULL)
-        return request_oom(req);
     uint64_t withdrawn = 0;
     for (size_t i = 0; i < campaign->n_offer_ids; i++)
         if ((rc = op_campaign_withdraw(req, txn, campaign, campaign->offer_ids[i], today, label,
                                        &withdrawn)) != 0)
             return rc;
-    campaign->status = (char *)"cancelled";
-    campaign->cancelled_at = req->now;
-    if ((rc = store_campaign_put(&req->server->store, txn, campaign)) != 0)
-        return request_store_error(req, rc, "cancel the campaign");
-    char *target = arena_printf(&req->arena, "%llu", (unsigned long long)campaign->id);
     char *detail = arena_printf(&req->arena, "%s: %llu withdrawn", campaign->name,
                                 (unsigned long long)withdrawn);
-    if (target == NULL || detail == NULL)
+    if (detail == NULL)
+        return request_oom(req);
+    if ((rc = op_campaign_cancelled(req, txn, campaign, detail)) != 0 ||
+        (rc = op_campaign_tally(req, txn, campaign, today, NULL)) != 0)
+        return rc;
+    return op_campaign_withdrawn_reply(req, campaign, withdrawn) == NULL ? request_oom(req) : 0;
+}
+
+int op_campaign_cancelled(struct request *req, MDB_txn *txn, Folio__Campaign *campaign,
+                          const char *detail)
+{
+    campaign->status = (char *)"cancelled";
+    campaign->cancelled_at = req->now;
+    int rc = store_campaign_put(&req->server->store, txn, campaign);
+    if (rc != 0)
+        return request_store_error(req, rc, "cancel the campaign");
+    char *target = arena_printf(&req->arena, "%llu", (unsigned long long)campaign->id);
+    if (target == NULL)
         return request_oom(req);
     if ((rc = audit_append(req, txn, "campaign.cancel", target, detail)) != 0)
         return request_store_error(req, rc, "cancel the campaign");
-    if ((rc = op_campaign_tally(req, txn, campaign, today)) != 0)
-        return rc;
+    return 0;
+}
+
+Folio__CampaignResult *op_campaign_withdrawn_reply(struct request *req, Folio__Campaign *campaign,
+                                                   uint64_t withdrawn)
+{
     Folio__CampaignResult *result = request_alloc(req, sizeof(*result));
     if (result == NULL)
-        return request_oom(req);
+        return NULL;
     folio__campaign_result__init(result);
     result->campaign = campaign;
     result->withdrawn = withdrawn;
     req->response.result_case = FOLIO__RESPONSE__RESULT_CAMPAIGN_RESULT;
     req->response.campaign_result = result;
-    return 0;
+    return result;
 }

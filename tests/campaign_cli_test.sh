@@ -3,7 +3,8 @@
 # folio agenda --format ics end to end against foliod: the dry run naming
 # who is skipped for lack of consent, the campaign made, shown and
 # cancelled, and the agenda written as an iCalendar file that Python's
-# vobject reads, with the same UIDs in two exports.
+# vobject reads, with the same UIDs in two exports; a campaign for an
+# office, by agent, with an agent's opt-out and its cancel.
 #
 # Needs FOLIOD and FOLIO (paths of the built binaries; ctest sets them).
 # Starts its own foliod on an ephemeral loopback port, keeps every file in a
@@ -200,5 +201,90 @@ run "" "$FOLIO" --json coupon list
 json_check "withdrawn coupons arrive withdrawn" "$OUT" "
 len([c for c in d['coupons'] if c['withdrawn_on']]) == 3 and
 all(c['campaign_id'] is None for c in d['coupons'])"
+
+# ---------------------------------------------------------------- office and firm campaigns
+
+for args in "admin campaign create X $C" "admin campaign create X $C --office Main --firm" \
+  "admin campaign create X --office Main" "admin campaign list --after x" \
+  "admin campaign show x" "admin campaign cancel 0" "campaign opt-out 1" "campaign opt-out x A" \
+  "campaign opt-out 1 A --date x"; do
+  # shellcheck disable=SC2086
+  run "" "$FOLIO" $args
+  expect "usage error exits 2: folio $args" 2
+done
+# Carol's imported clients (Ana and Beto with email consent, Carla without)
+# and Eli, of dan, another agent of Main; olga is the admin of another office.
+ana=$(json_get "$("$FOLIO" --json client find Ana)" 'd["clients"][0]["id"]')
+as boss-b
+run "" "$FOLIO" admin office add Cusco
+run "dan-password-1" "$FOLIO" admin user add dan --role agent --office Main --password-stdin
+run "olga-password-1" "$FOLIO" admin user add olga --role office-admin --office Cusco \
+  --password-stdin
+as dan
+run "dan-password-1" "$FOLIO" login dan --password-stdin
+run "" "$FOLIO" --json client add --name "Eli Vargas" --city Lima --marital married --consent email
+eli=$(json_get "$OUT" 'd["client"]["id"]')
+as olga
+run "olga-password-1" "$FOLIO" login olga --password-stdin
+as boss-b
+O=(--title "Home loan at 2 %" --valid-from 2026-03-01 --valid-until 2026-03-31 --channel email
+  --city Lima --marital married --date 2026-03-21)
+run "" "$FOLIO" --json admin campaign create "Main loans" "${O[@]}" --office Main --dry-run
+expect "admin campaign create --office --dry-run" 0
+json_check "the dry run goes agent by agent, naming who is skipped" "$OUT" "
+d['dry_run'] and d['reached'] == 3 and d['skipped'] == 1 and
+sorted(p['agent'] for p in d['parts']) == ['carol', 'dan'] and
+[c['skipped'] for p in d['parts'] for c in p['clients'] if c['skipped']] ==
+  ['no consent to marketing by email']"
+run "" "$FOLIO" admin campaign create "Main loans" "${O[@]}" --office Main --dry-run
+expect "the human dry run names agents and clients" 0 "Carla Soto"
+[[ $OUT == *carol* && $OUT == *dan* ]] && pass "the human dry run names the agents" ||
+  fail "the human dry run names the agents" "$OUT"
+as olga
+run "" "$FOLIO" admin campaign create "Main loans" "${O[@]}" --office Main
+expect "an office-admin of another office is refused" 1 "" "--office"
+as carol
+run "" "$FOLIO" admin campaign create "Main loans" "${O[@]}" --office Main
+expect "an agent is refused" 1
+as boss-b
+run "" "$FOLIO" --json admin campaign create "Main loans" "${O[@]}" --office Main
+expect "admin campaign create --office" 0
+firm=$(json_get "$OUT" 'd["campaign"]["id"]')
+run "" "$FOLIO" --json admin campaign list
+json_check "admin campaign list" "$OUT" "
+[(c['id'], c['scope'], c['office'], c['offers']) for c in d['campaigns']] ==
+  [($firm, 'office', 'Main', 3)]"
+as carol
+run "" "$FOLIO" --json campaign list
+json_check "carol sees her part, naming the office campaign" "$OUT" "
+[c['firm_campaign_id'] for c in d['campaigns'] if c['firm_campaign_id']] == [$firm]"
+run "" "$FOLIO" campaign opt-out "$firm" "$eli"
+expect "dan's client is not carol's to opt out" 1 "" "no client"
+run "" "$FOLIO" campaign opt-out "$firm" "$ana"
+expect "campaign opt-out" 0 "opted out"
+run "" "$FOLIO" --json client history "$ana"
+json_check "the opt-out is on the client's history" "$OUT" "
+any(e['kind'] == 'offer' and e['what'] == 'opted out' for e in d['events'])"
+as boss-b
+run "" "$FOLIO" --json admin campaign show "$firm"
+expect "admin campaign show" 0
+json_check "counted by agent, with the opt-out" "$OUT" "
+d['campaign']['opted_out'] == 1 and
+{p['agent']: (p['offers'], p['opted_out']) for p in d['campaign']['parts']} ==
+  {'carol': (2, 1), 'dan': (1, 0)} and
+{t['status']: t['count'] for t in d['campaign']['tally']} == {'proposed': 2, 'withdrawn': 1}"
+run "" "$FOLIO" admin campaign show "$firm"
+expect "admin campaign show human" 0 "carol"
+as olga
+run "" "$FOLIO" admin campaign show "$firm"
+expect "another office's admin does not see it" 1 "" "no campaign $firm"
+as boss-b
+run "" "$FOLIO" --json admin campaign cancel "$firm"
+expect "admin campaign cancel" 0
+json_check "open offers withdrawn across agents" "$OUT" "
+d['withdrawn'] == 2 and d['campaign']['status'] == 'cancelled'"
+run "" "$FOLIO" --json admin audit --limit 30
+json_check "create, opt-out and cancel are audited" "$OUT" "
+{'campaign.create', 'campaign.opt_out', 'campaign.cancel'} <= {r['action'] for r in d['records']}"
 
 cli_summary

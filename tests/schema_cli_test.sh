@@ -217,6 +217,18 @@ campaign=$(json_get "$OUT" 'd["campaign"]["id"]')
 j "campaign list" campaign list
 j "campaign show" campaign show "$campaign" --date 2026-03-02
 j "campaign cancel" campaign cancel "$campaign" --date 2026-03-02
+as boss
+j "admin campaign create --dry-run" admin campaign create "Spring, North" "${C[@]}" \
+  --office North --dry-run
+j "admin campaign create" admin campaign create "Spring, North" "${C[@]}" --office North
+firm_campaign=$(json_get "$OUT" 'd["campaign"]["id"]')
+j "admin campaign list" admin campaign list
+j "admin campaign show" admin campaign show "$firm_campaign" --date 2026-03-02
+as alice
+j "campaign opt-out" campaign opt-out "$firm_campaign" "$ana" --date 2026-03-02
+as boss
+j "admin campaign cancel" admin campaign cancel "$firm_campaign" --date 2026-03-02
+as alice
 j "offer withdraw" offer withdraw "$offer" --date 2026-03-02
 j "coupon issue (to withdraw)" coupon issue "$ana" --partner "$partner" --discount "popcorn" \
   --valid-until 2026-04-30 --date 2026-03-02

@@ -43,6 +43,7 @@
 #include <criterion/criterion.h>
 #include <sodium.h>
 
+#include "folioclient_campaign.h"
 #include "folioclient_firm.h"
 #include "folioclient_interchange.h"
 #include "folioclient_reassign.h"
@@ -1284,6 +1285,86 @@ static void build_campaign_cancel(struct authz_cell *c)
     snprintf(c->not_found, sizeof(c->not_found), "no campaign %llu", (unsigned long long)m->id);
 }
 
+/* An office campaign of Office A's, a dry run: it lists the clients of
+ * the office's agents, the owner's among them. */
+static void build_firm_campaign_create(struct authz_cell *c)
+{
+    Folio__CampaignCreate *create = cell_alloc(c, sizeof(*create));
+    build_campaign_create(c);
+    *create = *c->req.campaign_create;
+    Folio__FirmCampaignCreate *m = cell_alloc(c, sizeof(*m));
+    folio__firm_campaign_create__init(m);
+    m->create = create;
+    m->office = OFFICE_A;
+    CELL_SET(c, m);
+}
+
+/* A firm campaign of root's for Office A, reaching the owner's client. */
+static uint64_t authz_add_firm_campaign(void)
+{
+    authz_add_campaign(); /* tags the owner's client */
+    Folio__Campaign campaign = FOLIO__CAMPAIGN__INIT;
+    campaign.name = "Authz office";
+    campaign.title = "Savings plan";
+    campaign.valid_from = "2030-01-01";
+    campaign.valid_until = "2030-12-31";
+    campaign.channel = "email";
+    Folio__Segment segment = FOLIO__SEGMENT__INIT;
+    segment.tag = "authz-campaign";
+    Folio__CampaignCreate create = FOLIO__CAMPAIGN_CREATE__INIT;
+    create.campaign = &campaign;
+    create.segment = &segment;
+    create.date = TODAY;
+    Folio__FirmCampaignCreate op = FOLIO__FIRM_CAMPAIGN_CREATE__INIT;
+    op.create = &create;
+    op.office = OFFICE_A;
+    struct folio_error err = {0};
+    Folio__Response *r = harness_ok(folio_firm_campaign_create(fx.conn[AS_FIRM], &op, &err), &err);
+    uint64_t id = r->campaign_result->campaign->id;
+    folio_response_free(r);
+    return id;
+}
+
+static void build_firm_campaign_show(struct authz_cell *c)
+{
+    Folio__CampaignShow *m = cell_alloc(c, sizeof(*m));
+    folio__campaign_show__init(m);
+    m->id = authz_add_firm_campaign();
+    m->date = TODAY;
+    CELL_SET(c, m);
+    snprintf(c->not_found, sizeof(c->not_found), "no campaign %llu", (unsigned long long)m->id);
+}
+
+static void build_firm_campaign_cancel(struct authz_cell *c)
+{
+    Folio__CampaignCancel *m = cell_alloc(c, sizeof(*m));
+    folio__campaign_cancel__init(m);
+    m->id = authz_add_firm_campaign();
+    m->date = TODAY;
+    CELL_SET(c, m);
+    snprintf(c->not_found, sizeof(c->not_found), "no campaign %llu", (unsigned long long)m->id);
+}
+
+static void build_firm_campaign_list(struct authz_cell *c)
+{
+    Folio__FirmCampaignList *m = cell_alloc(c, sizeof(*m));
+    folio__firm_campaign_list__init(m);
+    CELL_SET(c, m);
+}
+
+/* The owner's client out of a fresh campaign of the owner's. */
+static void build_campaign_opt_out(struct authz_cell *c)
+{
+    Folio__CampaignOptOut *m = cell_alloc(c, sizeof(*m));
+    folio__campaign_opt_out__init(m);
+    m->campaign_id = authz_add_campaign();
+    m->client_id = fx.client_id;
+    m->date = TODAY;
+    CELL_SET(c, m);
+    snprintf(c->not_found, sizeof(c->not_found), "no campaign %llu",
+             (unsigned long long)m->campaign_id);
+}
+
 static void build_profile_set(struct authz_cell *c)
 {
     Folio__AgentCard *card = cell_alloc(c, sizeof(*card));
@@ -1969,6 +2050,19 @@ static const struct authz_row authz_rows[] = {
      {DENIED, DENIED, DENIED, DENIED, OK, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
     {"stats_get", NULL, build_stats_get,
      {DENIED, DENIED, DENIED, DENIED, OK, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
+    /* Office and firm campaigns are their admins'; the office's agents'
+     * clients show in a dry run. The owner opts its client out. */
+    {"firm_campaign_create", NULL, build_firm_campaign_create,
+     {DENIED, DENIED, OK, DENIED, OK, UNAUTH, UNAUTH, UNAUTH},
+     SEEN_BY(AS_ADMIN_A) | SEEN_BY(AS_FIRM), 0},
+    {"firm_campaign_list", NULL, build_firm_campaign_list,
+     {DENIED, DENIED, OK, OK, OK, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
+    {"campaign_show", "an office campaign", build_firm_campaign_show,
+     {NOTFOUND, NOTFOUND, OK, NOTFOUND, OK, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
+    {"campaign_cancel", "an office campaign", build_firm_campaign_cancel,
+     {NOTFOUND, NOTFOUND, OK, NOTFOUND, OK, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
+    {"campaign_opt_out", NULL, build_campaign_opt_out,
+     {OK, NOTFOUND, DENIED, DENIED, DENIED, UNAUTH, UNAUTH, UNAUTH}, 0, SHOWS_CLIENT},
     /* Last, so that the log holds what every row before did: each
      * office-admin reads its own office's part, the firm-admin all of it.
      * Coupon codes are never in it. */
