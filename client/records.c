@@ -410,6 +410,10 @@ size_t rec_coupon(const void *list, size_t i, struct out_field *f)
          .zero_null = true,
          .type = OUT_UINT,
          .u = c->campaign_id},
+        {.key = "mail", .label = "e-mail", .card_only = true, .type = OUT_NSTR,
+         .s = maybe(c->mail_state)},
+        {.key = "mail_reply", .label = "e-mail reply", .card_only = true, .type = OUT_NSTR,
+         .s = maybe(c->mail_reply)},
     };
     _Static_assert(ARRAY_SIZE(fields) <= REC_FIELDS_MAX, "REC_FIELDS_MAX");
     return copy_fields(fields, ARRAY_SIZE(fields), f);
@@ -551,6 +555,10 @@ size_t rec_offer(const void *list, size_t i, struct out_field *f)
          .zero_null = true,
          .type = OUT_UINT,
          .u = o->campaign_id},
+        {.key = "mail", .label = "e-mail", .card_only = true, .type = OUT_NSTR,
+         .s = maybe(o->mail_state)},
+        {.key = "mail_reply", .label = "e-mail reply", .card_only = true, .type = OUT_NSTR,
+         .s = maybe(o->mail_reply)},
         {.key = "agent",
          .type = OUT_OBJECT,
          .n = o->agent != NULL,

@@ -399,6 +399,7 @@ int op_client_update_write(struct request *req, MDB_txn *txn)
         return request_oom(req);
     char **fields = update->fields;
     size_t n_fields = update->n_fields;
+    bool emailed = client->consent != NULL && client->consent->email;
     if ((rc = op_client_update_currency(req, txn, client, changes, &fields, &n_fields)) != 0)
         return rc;
     const char *why = NULL;
@@ -427,6 +428,10 @@ int op_client_update_write(struct request *req, MDB_txn *txn)
         (rc = audit_append_client(req, txn, client->id, "client.update", client->id, what, what)) !=
             0)
         return request_store_error(req, rc, "update the client");
+    /* E-mail consent taken back: nothing queued for the client goes out. */
+    if (emailed && (client->consent == NULL || !client->consent->email) &&
+        (rc = op_mail_cancel_client(req, txn, id, "the client withdrew consent to e-mail")) != 0)
+        return request_store_error(req, rc, "cancel the client's queued e-mail");
     if ((rc = op_client_reply(req, txn, client, NULL)) != 0)
         return rc;
     return op_client_set_reply(req, client);
