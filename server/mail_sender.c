@@ -359,14 +359,16 @@ static size_t mail_read(char *buf, size_t size, size_t n, void *ctx)
     return take;
 }
 
-/* The relay's last reply line, kept for the record. */
+/* The relay's reply for the record: the first refusal (4xx, 5xx), else
+ * the last line (not QUIT's answer, which follows a refusal too). */
 static size_t mail_header(char *buf, size_t size, size_t n, void *ctx)
 {
     char *reply = ctx;
     size_t len = size * n, keep = len;
     while (keep > 0 && (buf[keep - 1] == '\r' || buf[keep - 1] == '\n'))
         keep--;
-    if (keep > 0) {
+    bool refused = reply[0] == '4' || reply[0] == '5';
+    if (keep > 0 && !refused && strncmp(buf, "221", 3) != 0) {
         if (keep >= MAIL_SENDER_TEXT_MAX)
             keep = MAIL_SENDER_TEXT_MAX - 1;
         memcpy(reply, buf, keep);

@@ -220,6 +220,8 @@ int op_mail_template_read(struct request *req, MDB_txn *txn)
 {
     const Folio__MailTemplateRequest *ask = req->msg->mail_template;
     struct store *s = &req->server->store;
+    if (strcmp(ask->action, "list") == 0 || strcmp(ask->action, "show") == 0)
+        req->skip_write = true; /* answered here */
     if (strcmp(ask->action, "list") == 0) {
         Folio__MailTemplate **list;
         size_t n;
@@ -256,12 +258,9 @@ int op_mail_template_write(struct request *req, MDB_txn *txn)
     const Folio__MailTemplateRequest *ask = req->msg->mail_template;
     struct store *s = &req->server->store;
     bool set = strcmp(ask->action, "set") == 0, remove = strcmp(ask->action, "remove") == 0;
-    if (!set && !remove) {
-        if (strcmp(ask->action, "list") == 0 || strcmp(ask->action, "show") == 0)
-            return 0; /* answered by the read stage */
+    if (!set && !remove)
         return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,
                             "action: set, list, show or remove");
-    }
     enum outbox_kind kind;
     Folio__MailTemplate *t = ask->entry;
     const char *why = t == NULL ? "kind: offer or coupon" : op_mail_kind_check(t->kind, &kind);

@@ -8,6 +8,7 @@ recipients in an X-Relay-To header on top. Answers, by recipient:
   a local part starting "reject"  550 for good (RCPT);
   a local part starting "defer"   451 for the first --defer attempts at that
                                   address (DATA), then accepts;
+  a local part starting "hold"    451 always (DATA);
   anyone else                     250.
 Stops on SIGTERM or SIGINT.
 """
@@ -37,6 +38,8 @@ class Relay:
 
     async def handle_DATA(self, server, session, envelope):
         for rcpt in envelope.rcpt_tos:
+            if rcpt.split("@")[0].startswith("hold"):
+                return "451 4.3.0 try again later"
             if rcpt.split("@")[0].startswith("defer"):
                 seen = self.deferred.get(rcpt, 0)
                 if seen < self.defer:
