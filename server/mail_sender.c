@@ -142,8 +142,8 @@ static int mail_read_credentials(struct mail_sender *m, const char *path)
         return -1;
     }
     *colon = '\0';
-    snprintf(m->user, sizeof(m->user), "%s", text);
-    snprintf(m->password, sizeof(m->password), "%s", colon + 1);
+    memcpy(m->user, text, (size_t)(colon - text) + 1);
+    memcpy(m->password, colon + 1, strlen(colon + 1) + 1);
     sodium_memzero(text, sizeof(text));
     m->login = true;
     return 0;
@@ -408,7 +408,7 @@ static void mail_deliver(struct mail_sender *m, struct mail_attempt *a)
     curl_easy_setopt(curl, CURLOPT_READDATA, &upload);
     curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
     curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, mail_header);
-    curl_easy_setopt(curl, CURLOPT_HEADERDATA, reply);
+    curl_easy_setopt(curl, CURLOPT_HEADERDATA, (void *)reply);
     curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, (long)MAIL_SENDER_CONNECT_S);

@@ -38,7 +38,7 @@
 
 static pid_t relay_pid;
 static char relay_root[64];
-static char url_flag[64], ca_flag[128];
+static char url_flag[64], ca_flag[160];
 static const char *serve_flags[16];
 
 static void relay_start(void)
