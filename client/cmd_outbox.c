@@ -58,10 +58,11 @@ void rec_print_sent(const Folio__Response *r)
     }
     const Folio__SendResult *s = r->send_result;
     rec_table("queued", "nothing queued", s->messages, s->n_messages, rec_outbox);
+    const struct out_field skipped[] = {OUT_U("skipped", "skipped", s->skipped)};
+    out_fields(skipped, 1);
     if (s->skipped > 0)
-        out_note("%llu skipped: not open, not by e-mail, or the client has no e-mail consent or "
-                 "address",
-                 (unsigned long long)s->skipped);
+        out_note("skipped: offers not proposed, or whose client has no e-mail consent or "
+                 "address");
 }
 
 static void rec_print_outbox(const Folio__Response *r)

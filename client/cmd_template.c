@@ -29,6 +29,9 @@ static size_t rec_template(const void *list, size_t i, struct out_field *f)
     return ARRAY_SIZE(fields);
 }
 
+/* list answers a table even of one; set and show a card. */
+static bool template_listing;
+
 static void rec_print_templates(const Folio__Response *r)
 {
     if (r->result_case != FOLIO__RESPONSE__RESULT_MAIL_TEMPLATES) {
@@ -36,7 +39,7 @@ static void rec_print_templates(const Folio__Response *r)
         return;
     }
     const Folio__MailTemplates *t = r->mail_templates;
-    if (t->n_templates == 1)
+    if (!template_listing && t->n_templates == 1)
         rec_object("template", &t->templates[0], rec_template);
     else
         rec_table("templates", "no templates: every client gets the built-in ones", t->templates,
@@ -103,6 +106,7 @@ int cmd_template_set(struct cli *cli)
 
 int cmd_template_list(struct cli *cli)
 {
+    template_listing = true;
     return template_call(cli, "list", NULL);
 }
 
@@ -123,5 +127,14 @@ int cmd_template_show(struct cli *cli)
 
 int cmd_template_remove(struct cli *cli)
 {
-    return template_one(cli, "remove");
+    if (template_kind(cli, cli->args[0]) != CLI_OK)
+        return CLI_USAGE;
+    Folio__MailTemplate tpl = FOLIO__MAIL_TEMPLATE__INIT;
+    tpl.kind = (char *)cli->args[0];
+    tpl.language = (char *)cli_opt(cli, "--lang");
+    int rc = cli_connect_session(cli, NULL);
+    if (rc != CLI_OK)
+        return rc;
+    struct folio_error err;
+    return cli_answer(folio_mail_template(cli->connection, "remove", &tpl, &err), &err, NULL);
 }
