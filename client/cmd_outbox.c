@@ -59,7 +59,8 @@ void rec_print_sent(const Folio__Response *r)
     const Folio__SendResult *s = r->send_result;
     rec_table("queued", "nothing queued", s->messages, s->n_messages, rec_outbox);
     const struct out_field skipped[] = {OUT_U("skipped", "skipped", s->skipped)};
-    out_fields(skipped, 1);
+    if (out_json() || s->skipped > 0)
+        out_fields(skipped, 1);
     if (s->skipped > 0)
         out_note("skipped: offers not proposed, or whose client has no e-mail consent or "
                  "address");

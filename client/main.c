@@ -92,6 +92,8 @@ static const struct cli_opt audit_opts[] = {
     {"--consent", "CHANNELS", "marketing consent: a comma list of email,phone,sms,post", false,    \
      false},                                                                                       \
     {"--note", "TEXT", "notes about the client", false, false},                                   \
+    {"--language", "LANG", "the language of the firm's e-mail templates for the client, "          \
+     "ISO 639-1 (es, en...)", false, false},                                                       \
     {"--contact-every", "DAYS", "stay in touch at least every DAYS days (0: the firm's interval)", \
      false, false}
 // clang-format on
@@ -118,6 +120,10 @@ static const struct cli_opt client_update_opts[] = {
     {"--add-email", "EMAIL", "add an e-mail address (repeat for more)", false, true},
     {"--remove-email", "EMAIL", "remove an e-mail address (repeat for more)", false, true},
     {"--set-emails", "EMAIL", "replace every e-mail address with these (repeat)", false, true},
+    {"--withdraw-consent", "CHANNELS",
+     "take back consent for these channels (email, phone, sms, post); e-mail still queued for "
+     "the client is cancelled",
+     false, false},
     {"--if-version", "N", "only if the client is still at version N", false, false},
     {NULL, NULL, NULL, false, false},
 };

@@ -607,10 +607,8 @@ Test(mail, campaign_send_skips_clients_without_consent)
     cr_assert_eq(relay_received(to_b, NULL), 0);
 }
 
-Test(mail, templates_refuse_unknown_placeholders)
+Test(mail, templates_speak_the_clients_language)
 {
-    char path[64];
-    snprintf(path, sizeof(path), "/tmp/folio-mail-body-%d", pid);
     Folio__MailTemplate t = FOLIO__MAIL_TEMPLATE__INIT;
     t.kind = (char *)"offer";
     t.language = (char *)"es";
@@ -620,18 +618,44 @@ Test(mail, templates_refuse_unknown_placeholders)
     harness_refused(folio_mail_template(root, "set", &t, &err), &err,
                     FOLIO__CODE__INVALID_ARGUMENT);
     cr_assert(strstr(err.message, "{{client.secret}}") != NULL, "%s", err.message);
-    t.body = (char *)"Hola {{client.name}}, {{offer.title}} hasta {{offer.valid_until}}.\n";
+    t.body = (char *)"Hola {{ client.name }}: {{offer.title}} hasta {{offer.valid_until}}.\n"
+                     "<b>{{agent.name}}</b>\n";
     t.subject = (char *)"Oferta\r\nBcc: x@evil.test";
     harness_refused(folio_mail_template(root, "set", &t, &err), &err,
                     FOLIO__CODE__INVALID_ARGUMENT);
     t.subject = (char *)"{{offer.title}} para {{client.name}}";
-    Folio__Response *r = harness_ok(folio_mail_template(root, "set", &t, &err), &err);
-    folio_response_free(r);
+    folio_response_free(harness_ok(folio_mail_template(root, "set", &t, &err), &err));
     harness_refused(folio_mail_template(agent, "list", NULL, &err), &err,
                     FOLIO__CODE__PERMISSION_DENIED);
-    r = harness_ok(folio_mail_template(root, "list", NULL, &err), &err);
+    Folio__Response *r = harness_ok(folio_mail_template(root, "list", NULL, &err), &err);
     cr_assert_geq(r->mail_templates->n_templates, 1);
     folio_response_free(r);
+
+    char to[96], id[37], state[32];
+    address("eva", to, sizeof(to));
+    /* A name that would be another recipient, were it not encoded. */
+    add_client("Eva \"Bcc: x@evil.test\" <x@evil.test>", to, true, id);
+    Folio__Client changes = FOLIO__CLIENT__INIT;
+    changes.language = (char *)"es";
+    const char *fields[] = {"language"};
+    folio_response_free(
+        harness_ok(folio_client_update(agent, id, &changes, fields, 1, 0, &err), &err));
+    uint64_t offer = add_offer(id, "Seguro de vida");
+    send_offer(offer);
+    wait_settled(offer, NULL, state, sizeof(state), NULL, NULL, 0);
+    cr_assert_str_eq(state, "sent");
+    char *msg = NULL;
+    cr_assert_eq(relay_received(to, &msg), 1);
+    cr_assert_not_null(strstr(msg, "X-Relay-To: "));
+    cr_assert_null(strstr(msg, "x@evil.test,"), "a value added a recipient");
+    cr_assert_not_null(strstr(msg, "\r\nTo: =?UTF-8?B?"), "the name is not encoded");
+    cr_assert_not_null(strstr(msg, "\r\nSubject: Seguro de vida para Eva \"Bcc: x@evil.test\""));
+    char *plain = part(msg, "text/plain"), *html = part(msg, "text/html");
+    cr_assert_not_null(strstr(plain, "Seguro de vida hasta 2026-06-30."));
+    cr_assert_not_null(strstr(html, "&lt;b&gt;Ann Agent&lt;/b&gt;"), "%s", html);
+    free(plain);
+    free(html);
+    free(msg);
 }
 
 /* ---------------------------------------------------------------- restart */
