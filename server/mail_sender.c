@@ -439,7 +439,10 @@ static int mail_timeline(struct store *s, MDB_txn *txn, const char *client_id, c
                          const char *what, const char *note, int64_t now_ms)
 {
     uint8_t cid[16];
-    if (client_id_parse(client_id, cid) != 0)
+    MDB_val packed;
+    /* A client erased meanwhile has no history to add to. */
+    if (client_id_parse(client_id, cid) != 0 ||
+        store_client_get_packed(s, txn, cid, &packed) == MDB_NOTFOUND)
         return 0;
     char today[CALENDAR_DATE_TEXT + 1];
     calendar_today(now_ms / 1000, today);

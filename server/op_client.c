@@ -30,6 +30,7 @@
 #include "store_tombstone.h"
 #include "store_coupon.h"
 #include "store_offer.h"
+#include "store_outbox.h"
 #include "store_user.h"
 #include "validate.h"
 #include "wire_field.h"
@@ -476,6 +477,7 @@ int op_client_erase_write(struct request *req, MDB_txn *txn)
         (rc = store_offer_delete_client(store, txn, id)) != 0 ||
         (rc = store_coupon_delete_client(store, txn, id)) != 0 ||
         (rc = store_holding_delete_client(store, txn, id)) != 0 ||
+        (rc = store_outbox_delete_client(store, txn, id)) != 0 ||
         (rc = store_tombstone_put(store, txn, id, req->now)) != 0 ||
         (rc = audit_append(req, txn, "client.erase", client->id, detail)) != 0)
         return request_store_error(req, rc, "erase the client");

@@ -201,6 +201,46 @@ int store_outbox_client_queued(struct store *s, MDB_txn *txn, const uint8_t clie
     return rc == 1 ? 0 : rc;
 }
 
+static int outbox_client_all(void *ctx, const uint8_t *rest, size_t rest_len, const MDB_val *value)
+{
+    (void)value;
+    struct outbox_client_walk *walk = ctx;
+    if (rest_len != 8)
+        return EINVAL;
+    if (walk->count == walk->max)
+        return 1;
+    walk->ids[walk->count++] = store_u64_from_key(rest);
+    return 0;
+}
+
+int store_outbox_delete_client(struct store *s, MDB_txn *txn, const uint8_t client_id[16])
+{
+    uint64_t ids[64];
+    struct outbox_client_walk walk;
+    int rc;
+    do {
+        walk = (struct outbox_client_walk){s, txn, ids, 64, 0};
+        rc = store_each_with_prefix(txn, s->outbox_by_client, client_id, 16, outbox_client_all,
+                                    &walk);
+        if (rc != 0 && rc != 1)
+            return rc;
+        for (size_t i = 0; i < walk.count; i++) {
+            Folio__OutboxMessage *m;
+            if ((rc = store_get_by_id(txn, s->outbox, ids[i], &folio__outbox_message__descriptor,
+                                      NULL, (void **)&m)) != 0)
+                return rc == MDB_NOTFOUND ? EINVAL : rc;
+            rc = outbox_index(s, txn, m, false);
+            folio__outbox_message__free_unpacked(m, NULL);
+            uint8_t key[8];
+            store_key_u64(key, ids[i]);
+            MDB_val k = {sizeof(key), key};
+            if (rc != 0 || (rc = mdb_del(txn, s->outbox, &k, NULL)) != 0)
+                return rc;
+        }
+    } while (walk.count == 64);
+    return 0;
+}
+
 /* "kind\0language". */
 static int template_key(const char *kind, const char *language, uint8_t out[TEMPLATE_KEY_MAX],
                         size_t *len)

@@ -44,6 +44,10 @@ int store_outbox_each_owner(struct store *s, MDB_txn *txn, uint64_t owner_id, ui
 int store_outbox_client_queued(struct store *s, MDB_txn *txn, const uint8_t client_id[16],
                                uint64_t *ids, size_t max, size_t *count);
 
+/* Removes every message of a client (erasure), queued or not, with its
+ * index entries: the outbox keeps no address of an erased client. */
+int store_outbox_delete_client(struct store *s, MDB_txn *txn, const uint8_t client_id[16]);
+
 /* Mail templates. kind is "offer" or "coupon"; language ISO 639-1. */
 int store_mail_template_put(struct store *s, MDB_txn *txn, const Folio__MailTemplate *tpl);
 int store_mail_template_get(struct store *s, MDB_txn *txn, const char *kind, const char *language,

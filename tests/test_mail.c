@@ -491,6 +491,23 @@ Test(mail, withdrawn_consent_cancels_a_queued_message)
     cr_assert_eq(relay_received(to, NULL), 0);
 }
 
+Test(mail, erasing_a_client_leaves_no_message_behind)
+{
+    char to[96], id[37];
+    address("hold-erased", to, sizeof(to));
+    add_client("Erased Person", to, true, id);
+    uint64_t offer = add_offer(id, "Pension plan");
+    send_offer(offer);
+    struct folio_error err = {0};
+    folio_response_free(harness_ok(folio_client_erase(agent, id, &err), &err));
+    Folio__Response *r = harness_ok(folio_outbox_list(agent, NULL, 0, 0, &err), &err);
+    for (size_t i = 0; i < r->outbox->n_messages; i++)
+        cr_assert_neq(r->outbox->messages[i]->offer_id, offer);
+    folio_response_free(r);
+    harness_sleep_ms(300);
+    cr_assert_eq(relay_received(to, NULL), 0);
+}
+
 Test(mail, a_4xx_is_tried_again_and_delivered_once)
 {
     char to[96], id[37], state[32];
