@@ -658,6 +658,13 @@ static void *mail_thread(void *arg)
                 rc = mail_prepare(m, txn, row, &a);
             store_read_end(store, txn);
         }
+        /* A damaged record of the message's: settle it rather than stop
+         * the queue behind it. */
+        if (rc == EINVAL && row != NULL) {
+            a.result = MAIL_FAILED;
+            snprintf(a.reply, sizeof(a.reply), "a record it needs could not be read");
+            rc = 0;
+        }
         if (rc != 0) {
             log_error("e-mail: reading the outbox failed: %s", store_strerror(rc));
             row = NULL;
