@@ -280,24 +280,32 @@ static int mail_prepare(struct mail_sender *m, MDB_txn *txn, const Folio__Outbox
         outbox_value(&values, "offer.rate", arena_strdup(ar, rate));
         outbox_value(&values, "offer.valid_from", offer->valid_from);
         outbox_value(&values, "offer.valid_until", offer->valid_until);
-    } else {
+    }
+    /* A coupon's message, or an offer's whose campaign issued a coupon with
+     * it: that one is in the message too, while it stands. */
+    bool with_coupon = false;
+    if (row->coupon_code[0] != '\0') {
         Folio__Coupon *coupon;
-        if ((rc = store_coupon_get(store, txn, row->coupon_code, ar, &coupon)) == MDB_NOTFOUND ||
-            (rc == 0 && coupon->withdrawn_at[0] != '\0')) {
+        rc = store_coupon_get(store, txn, row->coupon_code, ar, &coupon);
+        bool gone = rc == MDB_NOTFOUND || (rc == 0 && coupon->withdrawn_at[0] != '\0');
+        if (gone && kind == OUTBOX_COUPON) {
             a->result = MAIL_CANCELLED;
             snprintf(a->reply, sizeof(a->reply), "the coupon was withdrawn");
             return 0;
         }
-        if (rc != 0)
+        if (rc != 0 && rc != MDB_NOTFOUND)
             return rc;
         Folio__Partner *partner = NULL;
-        if ((rc = store_partner_get(store, txn, coupon->partner_id, ar, &partner)) != 0 &&
+        if (!gone && (rc = store_partner_get(store, txn, coupon->partner_id, ar, &partner)) != 0 &&
             rc != MDB_NOTFOUND)
             return rc;
-        outbox_value(&values, "coupon.code", coupon->code);
-        outbox_value(&values, "coupon.discount", coupon->discount);
-        outbox_value(&values, "coupon.partner", partner != NULL ? partner->name : "");
-        outbox_value(&values, "coupon.valid_until", coupon->valid_until);
+        if (!gone) {
+            with_coupon = true;
+            outbox_value(&values, "coupon.code", coupon->code);
+            outbox_value(&values, "coupon.discount", coupon->discount);
+            outbox_value(&values, "coupon.partner", partner != NULL ? partner->name : "");
+            outbox_value(&values, "coupon.valid_until", coupon->valid_until);
+        }
     }
     Folio__AgentCard *card = NULL;
     Folio__User *user = NULL;
@@ -330,7 +338,7 @@ static int mail_prepare(struct mail_sender *m, MDB_txn *txn, const Folio__Outbox
         .message_id = row->message_id,
         .date = mail_now_ms() / 1000,
         .subject = tpl != NULL ? tpl->subject : outbox_default_subject(kind),
-        .body = tpl != NULL ? tpl->body : outbox_default_body(kind),
+        .body = tpl != NULL ? tpl->body : outbox_default_body(kind, with_coupon),
         .values = &values,
     };
     rc = outbox_build(&mail, &a->message, &a->len, a->reply, sizeof(a->reply));
@@ -474,7 +482,7 @@ static const char *mail_state_word(enum mail_result r)
 int mail_sender_settle(struct store *s, MDB_txn *txn, const Folio__OutboxMessage *row,
                        const char *state, const char *reply, int64_t now_ms, struct arena *ar)
 {
-    int rc;
+    int rc = 0;
     const char *title = "";
     if (strcmp(row->kind, "offer") == 0) {
         Folio__Offer *offer;
@@ -486,13 +494,18 @@ int mail_sender_settle(struct store *s, MDB_txn *txn, const Folio__OutboxMessage
             title = offer->title;
             rc = store_offer_put(s, txn, offer);
         }
-    } else {
+    }
+    if (rc != 0 && rc != MDB_NOTFOUND)
+        return rc;
+    /* A coupon's own message, or the offer's it went out with. */
+    if (row->coupon_code[0] != '\0') {
         Folio__Coupon *coupon;
         rc = store_coupon_get(s, txn, row->coupon_code, ar, &coupon);
         if (rc == 0 && coupon->outbox_id == row->id) {
             coupon->mail_state = (char *)state;
             coupon->mail_reply = (char *)reply;
-            title = coupon->discount;
+            if (title[0] == '\0')
+                title = coupon->discount;
             rc = store_coupon_put(s, txn, coupon);
         }
     }

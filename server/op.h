@@ -500,9 +500,9 @@ int op_stats_get_read(struct request *req, MDB_txn *txn);
 const char *op_mail_unsendable(const struct request *req, const Folio__Client *client);
 /* Queues one message of kind (offer or coupon) to client: its id and
  * Message-ID assigned, due at once. 0 or an LMDB/errno code. */
-int op_mail_queue(struct request *req, MDB_txn *txn, const Folio__Client *client,
-                  const char *kind, uint64_t offer_id, const char *coupon_code,
-                  uint64_t campaign_id, Folio__OutboxMessage **out);
+int op_mail_queue(struct request *req, MDB_txn *txn, const Folio__Client *client, const char *kind,
+                  uint64_t offer_id, const char *coupon_code, uint64_t campaign_id,
+                  Folio__OutboxMessage **out);
 /* Cancels every message queued to client (its consent to e-mail taken
  * back), noted on its offer or coupon and the timeline with why. */
 int op_mail_cancel_client(struct request *req, MDB_txn *txn, const uint8_t client_id[16],

@@ -23,6 +23,7 @@
 #include "server.h"
 #include "store_alert.h"
 #include "store_client.h"
+#include "store_coupon.h"
 #include "store_offer.h"
 #include "store_rule.h"
 #include "writer.h"
@@ -412,9 +413,22 @@ int op_offer_send_one(struct request *req, MDB_txn *txn, Folio__Offer *offer,
     int rc;
     if ((rc = client_id_parse(client->id, client_id)) != 0)
         return EINVAL;
-    if ((rc = op_mail_queue(req, txn, client, "offer", offer->id, "", offer->campaign_id, out)) !=
-        0)
+    /* The coupon its campaign issued with it goes in the same message. */
+    if ((rc = op_mail_queue(req, txn, client, "offer", offer->id, offer->coupon_code,
+                            offer->campaign_id, out)) != 0)
         return rc;
+    if (offer->coupon_code[0] != '\0') {
+        Folio__Coupon *coupon;
+        rc = store_coupon_get(&req->server->store, txn, offer->coupon_code, &req->arena, &coupon);
+        if (rc == 0 && coupon->withdrawn_at[0] == '\0' && coupon->redeemed_at[0] == '\0') {
+            coupon->outbox_id = (*out)->id;
+            coupon->mail_state = (char *)"queued";
+            coupon->mail_reply = (char *)"";
+            rc = store_coupon_put(&req->server->store, txn, coupon);
+        }
+        if (rc != 0 && rc != MDB_NOTFOUND)
+            return rc;
+    }
     offer->status = (char *)"sent";
     offer->updated_at = req->now;
     offer->outbox_id = (*out)->id;

@@ -29,10 +29,11 @@ void outbox_value(struct outbox_values *v, const char *name, const char *value)
     }
 }
 
+/* An offer's message may speak of the coupon its campaign issued with it
+ * (empty when there is none); a coupon's knows no offer. */
 static bool outbox_known(enum outbox_kind kind, const char *name, size_t len)
 {
-    const char *other = kind == OUTBOX_OFFER ? "coupon." : "offer.";
-    if (len >= strlen(other) && strncmp(name, other, strlen(other)) == 0)
+    if (kind == OUTBOX_COUPON && len >= 6 && strncmp(name, "offer.", 6) == 0)
         return false;
     for (size_t i = 0; outbox_placeholders[i] != NULL; i++)
         if (strlen(outbox_placeholders[i]) == len &&
@@ -78,7 +79,8 @@ const char *outbox_template_check(enum outbox_kind kind, const char *text, char 
                      kind == OUTBOX_OFFER ? "offer" : "coupon",
                      kind == OUTBOX_OFFER
                          ? "offer.title, offer.product, offer.rate, offer.valid_from, "
-                           "offer.valid_until"
+                           "offer.valid_until, and the coupon issued with the offer, if any: "
+                           "coupon.code, coupon.discount, coupon.partner, coupon.valid_until"
                          : "coupon.code, coupon.discount, coupon.partner, coupon.valid_until");
             return why;
         }
@@ -93,8 +95,16 @@ const char *outbox_default_subject(enum outbox_kind kind)
                                 : "A coupon for you: {{coupon.discount}} at {{coupon.partner}}";
 }
 
-const char *outbox_default_body(enum outbox_kind kind)
+const char *outbox_default_body(enum outbox_kind kind, bool with_coupon)
 {
+    if (kind == OUTBOX_OFFER && with_coupon)
+        return "Dear {{client.name}},\n\n"
+               "I have an offer for you: {{offer.title}} ({{offer.product}} {{offer.rate}}).\n"
+               "It is valid from {{offer.valid_from}} until {{offer.valid_until}}.\n\n"
+               "With it, a coupon from {{coupon.partner}}: {{coupon.discount}}.\n"
+               "Your code is {{coupon.code}}, valid until {{coupon.valid_until}}.\n\n"
+               "Reply to this message or call me, and I will tell you more.\n\n"
+               "Kind regards,\n{{agent.name}}\n";
     return kind == OUTBOX_OFFER
                ? "Dear {{client.name}},\n\n"
                  "I have an offer for you: {{offer.title}} ({{offer.product}} {{offer.rate}}).\n"

@@ -12,6 +12,7 @@
 #ifndef FOLIO_OUTBOX_H
 #define FOLIO_OUTBOX_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -40,9 +41,9 @@ const char *outbox_template_check(enum outbox_kind kind, const char *text, char 
                                   size_t why_size);
 
 /* The built-in subject and body of kind, for a client whose language has no
- * template of the firm's. */
+ * template of the firm's; with_coupon: an offer that came with a coupon. */
 const char *outbox_default_subject(enum outbox_kind kind);
-const char *outbox_default_body(enum outbox_kind kind);
+const char *outbox_default_body(enum outbox_kind kind, bool with_coupon);
 
 /* Whether address is one plain addr-spec: local@domain, printable ASCII,
  * no space, no angle brackets, no line break. */

@@ -597,6 +597,16 @@ Test(mail, campaign_send_skips_clients_without_consent)
     campaign.valid_from = (char *)"2026-06-01";
     campaign.valid_until = (char *)"2026-06-30";
     campaign.channel = (char *)"email";
+    char partner_name[32];
+    snprintf(partner_name, sizeof(partner_name), "Gym-%d", pid);
+    Folio__Partner partner = FOLIO__PARTNER__INIT;
+    partner.name = partner_name;
+    partner.category = (char *)"gym";
+    struct folio_error perr = {0};
+    Folio__Response *p = harness_ok(folio_partner_add(root, &partner, &perr), &perr);
+    campaign.partner_id = p->partner->id;
+    campaign.discount = (char *)"a free month";
+    folio_response_free(p);
     segment.city = (char *)"Lima";
     Folio__CampaignCreate op = FOLIO__CAMPAIGN_CREATE__INIT;
     op.campaign = &campaign;
@@ -620,8 +630,17 @@ Test(mail, campaign_send_skips_clients_without_consent)
     r = harness_ok(folio_campaign_send(agent, id, TODAY, &err), &err);
     cr_assert_eq(r->send_result->n_messages, 0);
     folio_response_free(r);
-    cr_assert_eq(relay_received(to_a, NULL), 1);
+    char *msg = NULL;
+    cr_assert_eq(relay_received(to_a, &msg), 1);
     cr_assert_eq(relay_received(to_b, NULL), 0);
+    /* The coupon issued with the offer goes in the same message. */
+    char *plain = part(msg, "text/plain");
+    cr_assert_not_null(strstr(plain, "With it, a coupon from "), "%s", plain);
+    cr_assert_not_null(strstr(plain, partner_name));
+    cr_assert_not_null(strstr(plain, "a free month"));
+    cr_assert_not_null(strstr(plain, "Your code is "));
+    free(plain);
+    free(msg);
 }
 
 Test(mail, templates_speak_the_clients_language)
