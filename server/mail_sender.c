@@ -218,6 +218,7 @@ struct mail_attempt {
     char *message;
     size_t len;
     uint32_t attempts;
+    bool abandoned; /* given up for a stop before a byte of it went: nothing to record */
 };
 
 static void mail_rate_text(int64_t bp, char *out, size_t size)
@@ -388,6 +389,20 @@ static size_t mail_header(char *buf, size_t size, size_t n, void *ctx)
     return len;
 }
 
+/* A stop abandons a delivery that has not sent a byte of its message (a
+ * relay slow to answer, a handshake that hangs): the relay cannot have
+ * accepted it, and it stays queued. One under way is let finish, so that
+ * its result is recorded. */
+static int mail_progress(void *ctx, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                         curl_off_t ulnow)
+{
+    (void)dltotal;
+    (void)dlnow;
+    (void)ultotal;
+    const struct mail_sender *m = ctx;
+    return ulnow == 0 && atomic_load(&m->abandon) ? 1 : 0;
+}
+
 /* Hands a's message to the relay; sets a->result and a->reply. */
 static void mail_deliver(struct mail_sender *m, struct mail_attempt *a)
 {
@@ -419,12 +434,17 @@ static void mail_deliver(struct mail_sender *m, struct mail_attempt *a)
     curl_easy_setopt(curl, CURLOPT_HEADERDATA, (void *)reply);
     curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, mail_progress);
+    curl_easy_setopt(curl, CURLOPT_XFERINFODATA, (void *)m);
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, (long)MAIL_SENDER_CONNECT_S);
     curl_easy_setopt(curl, CURLOPT_TIMEOUT, (long)MAIL_SENDER_TIMEOUT_S);
     CURLcode rc = rcpt == NULL ? CURLE_OUT_OF_MEMORY : curl_easy_perform(curl);
     long code = 0;
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
-    if (rc == CURLE_OK) {
+    if (rc == CURLE_ABORTED_BY_CALLBACK) {
+        a->abandoned = true;
+    } else if (rc == CURLE_OK) {
         a->result = MAIL_SENT;
         snprintf(a->reply, sizeof(a->reply), "%s", reply[0] != '\0' ? reply : "accepted");
     } else {
@@ -699,11 +719,15 @@ static void *mail_thread(void *arg)
                 pthread_mutex_unlock(&m->lock);
                 last_send_ms = mail_now_ms();
                 mail_deliver(m, &a);
-                if (a.result != MAIL_SENT)
+                if (a.abandoned)
+                    log_info("e-mail %llu: left queued for the next start",
+                             (unsigned long long)row->id);
+                else if (a.result != MAIL_SENT)
                     log_warn("e-mail %llu to %s: %s (%s)", (unsigned long long)row->id, a.recipient,
                              a.reply, a.result == MAIL_FAILED ? "failed" : "deferred");
             }
-            mail_post(m, row, &a);
+            if (!a.abandoned)
+                mail_post(m, row, &a);
         }
         free(a.message);
         arena_free(&a.arena);
@@ -743,6 +767,7 @@ void mail_sender_stop(struct mail_sender *m)
 {
     if (!m->started)
         return;
+    atomic_store(&m->abandon, true);
     pthread_mutex_lock(&m->lock);
     m->stopping = true;
     pthread_cond_broadcast(&m->wake);

@@ -49,6 +49,7 @@ struct mail_sender {
     uv_async_t async;
     /* Under lock. */
     bool stopping, kicked;
+    _Atomic bool abandon;          /* stopping: give up a delivery not yet sending its message */
     struct mail_outcome *outcomes; /* sender -> loop: results to record */
     uint64_t posted, committed;    /* results handed over, and recorded */
     /* Settings, read at open. */

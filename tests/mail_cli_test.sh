@@ -2,8 +2,9 @@
 # mail_cli_test.sh - e-mail end to end from the command line: foliod serve's
 # --smtp-* refusals (a URL of another scheme, no --smtp-from, a credentials
 # file others may read), then folio offer send, outbox list and client
-# update --withdraw-consent against a relay on loopback that defers every
-# message for ever, so that what is queued stays queued until cancelled.
+# update --withdraw-consent against a relay on loopback that never answers,
+# so that what is queued stays queued until cancelled; foliod still stops at
+# once.
 . "$(dirname "$0")/cli_lib.sh" mail-cli-test
 
 # ---------------------------------------------------------------- refusals
@@ -31,21 +32,20 @@ expect "--smtp-rate wants N/s" 2 "" "--smtp-rate wants N/s"
 
 # ---------------------------------------------------------------- a relay that never takes
 
-# A listener that answers every connection 421 and hangs up: each delivery
-# is deferred, and the message stays queued.
+# A relay that takes connections and never answers: a delivery hangs in the
+# greeting, the message stays queued, and a stop must give that delivery
+# up (nothing of the message went) rather than wait for it.
 relay_port_file=$tmp/relay.port
 "$PY" - "$relay_port_file" <<'PYEOF' &
-import socket, sys
+import os, socket, sys
 s = socket.socket()
 s.bind(("127.0.0.1", 0))
 s.listen(16)
 open(sys.argv[1] + ".tmp", "w").write("%d\n" % s.getsockname()[1])
-import os
 os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+held = []
 while True:
-    c, _ = s.accept()
-    c.sendall(b"421 4.3.2 not now\r\n")
-    c.close()
+    held.append(s.accept()[0])
 PYEOF
 relay_pid=$!
 trap 'kill $relay_pid 2>/dev/null; cleanup' EXIT
@@ -85,5 +85,15 @@ json_check "the offer says its e-mail was cancelled" "$OUT" \
   'd["offers"][0]["mail"] == "cancelled"'
 run "" "$FOLIO" outbox list --state lost
 expect "outbox list --state names the states" 2 "" "queued, sent, failed or cancelled"
+started=$SECONDS
+stop_server
+if ((RC == 0 && SECONDS - started < 10)); then
+  pass "foliod stops at once while a delivery hangs"
+  grep -q "left queued for the next start" "$tmp/foliod.log" &&
+    pass "the hanging delivery was given up, not recorded" ||
+    fail "the hanging delivery was given up, not recorded" "$(tail -5 "$tmp/foliod.log")"
+else
+  fail "foliod stops at once while a delivery hangs" "exit $RC after $((SECONDS - started)) s"
+fi
 
 cli_summary
