@@ -10,7 +10,9 @@ recipients in an X-Relay-To header on top. Answers, by recipient:
                                   address (DATA), then accepts;
   a local part starting "hold"    451 always (DATA);
   anyone else                     250.
-Stops on SIGTERM or SIGINT.
+With --login USER:PASSWORD it offers AUTH (after STARTTLS) and takes that
+pair only, and writes the user a message came from in X-Relay-Auth ("-"
+for none). Stops on SIGTERM or SIGINT.
 """
 import argparse
 import asyncio
@@ -20,7 +22,7 @@ import socket
 import ssl
 
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP
+from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
 
 class Relay:
@@ -50,19 +52,31 @@ class Relay:
         with open(name + ".tmp", "wb") as f:
             f.write(("X-Relay-To: %s\r\n" % ",".join(envelope.rcpt_tos)).encode())
             f.write(("X-Relay-TLS: %s\r\n" % ("yes" if session.ssl else "no")).encode())
+            user = session.auth_data.login.decode() if session.authenticated else "-"
+            f.write(("X-Relay-Auth: %s\r\n" % user).encode())
             f.write(envelope.original_content)
         os.rename(name + ".tmp", name)
         return "250 2.0.0 queued as %d" % self.count
 
 
 class TLSController(Controller):
-    def __init__(self, handler, context, **kw):
+    def __init__(self, handler, context, login, **kw):
         self.context = context
+        self.login = login
         super().__init__(handler, **kw)
 
+    def authenticate(self, server, session, envelope, mechanism, auth_data):
+        if (isinstance(auth_data, LoginPassword) and self.login is not None and
+                (auth_data.login.decode(), auth_data.password.decode()) == self.login):
+            return AuthResult(success=True, auth_data=auth_data)
+        return AuthResult(success=False, handled=False)
+
     def factory(self):
+        extra = {}
+        if self.login is not None:
+            extra = {"authenticator": self.authenticate, "auth_require_tls": True}
         return SMTP(self.handler, tls_context=self.context, require_starttls=True,
-                    hostname="relay.test")
+                    hostname="relay.test", **extra)
 
 
 def free_port():
@@ -78,12 +92,14 @@ def main():
     ap.add_argument("--cert", required=True)
     ap.add_argument("--key", required=True)
     ap.add_argument("--defer", type=int, default=2)
+    ap.add_argument("--login", default=None)
     args = ap.parse_args()
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGINT})
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(args.cert, args.key)
     port = free_port()
-    controller = TLSController(Relay(args.dir, args.defer), context, hostname="127.0.0.1",
+    login = tuple(args.login.split(":", 1)) if args.login else None
+    controller = TLSController(Relay(args.dir, args.defer), context, login, hostname="127.0.0.1",
                                port=port)
     controller.start()
     with open(args.port_file + ".tmp", "w") as f:

@@ -107,7 +107,8 @@ static void relay_start(void)
         dup2(fd, 1);
         dup2(fd, 2);
         execl("/usr/bin/python3", "python3", script, "--dir", box, "--port-file", port_file,
-              "--cert", cert, "--key", key, "--defer", "2", (char *)NULL);
+              "--cert", cert, "--key", key, "--defer", "2", "--login", "relay-user:relay-pass",
+              (char *)NULL);
         _exit(127);
     }
     int port = 0;
@@ -417,6 +418,7 @@ Test(mail, offer_send_delivers_one_personal_message)
     char *msg = NULL;
     cr_assert_eq(relay_received(to, &msg), 1);
     cr_assert_not_null(strstr(msg, "X-Relay-TLS: yes\r\n"), "STARTTLS was not used");
+    cr_assert_not_null(strstr(msg, "X-Relay-Auth: -\r\n"));
     cr_assert_not_null(strstr(msg, "\r\nFrom: \"Ann Agent\" <" FROM ">\r\n"));
     cr_assert_not_null(strstr(msg, "\r\nReply-To: <ann@acme.test>\r\n"));
     cr_assert_not_null(strstr(msg, "\r\nSubject: Home loan at 2 %\r\n"));
@@ -698,10 +700,24 @@ Test(mail, templates_speak_the_clients_language)
 
 static struct harness_server own;
 
+static char credentials_flag[96];
+
 static void restart_setup(void)
 {
-    const char *flags[] = {getenv("FOLIO_TEST_RELAY_URL"), getenv("FOLIO_TEST_RELAY_CA"),
-                           "--smtp-from=" FROM, "--smtp-retry-base-ms=100", NULL};
+    /* This server logs in to the relay (the shared one does not). */
+    char path[64];
+    snprintf(path, sizeof(path), "/tmp/folio-mail-credentials-%d", (int)getpid());
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    cr_assert(fd >= 0);
+    cr_assert_eq(write(fd, "relay-user:relay-pass\n", 22), 22);
+    close(fd);
+    snprintf(credentials_flag, sizeof(credentials_flag), "--smtp-credentials=%s", path);
+    const char *flags[] = {getenv("FOLIO_TEST_RELAY_URL"),
+                           getenv("FOLIO_TEST_RELAY_CA"),
+                           "--smtp-from=" FROM,
+                           "--smtp-retry-base-ms=100",
+                           credentials_flag,
+                           NULL};
     static const char *kept[8];
     memcpy(kept, flags, sizeof(flags));
     harness_server_clock(&own, CLOCK);
@@ -750,6 +766,12 @@ Test(mail_restart, nothing_is_lost_or_sent_twice_across_restarts)
     root = harness_admin(&own);
     agent = harness_user(&own, agent_name, PW);
     harness_sleep_ms(500);
-    cr_assert_eq(relay_received(sent_to, NULL), 1);
+    char *msg = NULL;
+    cr_assert_eq(relay_received(sent_to, &msg), 1);
+    cr_assert_not_null(strstr(msg, "X-Relay-Auth: relay-user\r\n"), "foliod did not log in");
+    free(msg);
     cr_assert_eq(relay_received(deferred_to, NULL), 1);
+    char path[64];
+    snprintf(path, sizeof(path), "/tmp/folio-mail-credentials-%d", (int)getpid());
+    unlink(path);
 }
