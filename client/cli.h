@@ -373,4 +373,16 @@ int cli_session_list(struct cli *cli,
                                               const char *after, struct folio_error *err),
                      cli_show_fn *show);
 
+/* E-mail to clients (cmd_offer.c, cmd_coupon.c, cmd_outbox.c,
+ * cmd_template.c). rec_print_sent shows what a send queued. */
+int cmd_offer_send(struct cli *cli);
+int cmd_coupon_send(struct cli *cli);
+int cmd_campaign_send(struct cli *cli);
+int cmd_outbox_list(struct cli *cli);
+int cmd_template_set(struct cli *cli);
+int cmd_template_list(struct cli *cli);
+int cmd_template_show(struct cli *cli);
+int cmd_template_remove(struct cli *cli);
+cli_show_fn rec_print_sent;
+
 #endif

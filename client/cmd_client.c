@@ -40,6 +40,7 @@ static const struct {
     {"--currency", "currency", offsetof(Folio__Client, currency)},
     {"--employment", "employment", offsetof(Folio__Client, employment)},
     {"--note", "notes", offsetof(Folio__Client, notes)},
+    {"--language", "language", offsetof(Folio__Client, language)},
 };
 
 static void form_field(struct client_form *form, const char *field)
@@ -69,7 +70,8 @@ static int form_list(struct cli *cli, struct client_form *form, const char *flag
 }
 
 /* "email,sms" into consent; "" is no consent at all. */
-static int parse_consent(struct cli *cli, const char *value, Folio__Consent *consent)
+static int parse_consent(struct cli *cli, const char *flag, const char *value,
+                         Folio__Consent *consent)
 {
     const char *p = value;
     while (*p != '\0') {
@@ -84,12 +86,12 @@ static int parse_consent(struct cli *cli, const char *value, Folio__Consent *con
             consent->post = true;
         else
             return cli_usage(cli,
-                             "--consent wants a comma list of email, phone, sms and post, "
+                             "%s wants a comma list of email, phone, sms and post, "
                              "not \"%.40s\"",
-                             value);
+                             flag, value);
         p += len;
         if (*p == ',' && *++p == '\0')
-            return cli_usage(cli, "--consent ends with a comma: \"%.40s\"", value);
+            return cli_usage(cli, "%s ends with a comma: \"%.40s\"", flag, value);
     }
     return CLI_OK;
 }
@@ -153,7 +155,7 @@ static int form_fill(struct cli *cli, struct client_form *form, bool update)
     }
     const char *consent = cli_opt(cli, "--consent");
     if (consent != NULL) {
-        if (parse_consent(cli, consent, &form->consent) != CLI_OK)
+        if (parse_consent(cli, "--consent", consent, &form->consent) != CLI_OK)
             return CLI_USAGE;
         c->consent = &form->consent;
         form_field(form, "consent");
@@ -315,18 +317,46 @@ int cmd_client_update(struct cli *cli)
     size_t n_elements = 0;
     for (size_t k = 0; k < 6; k++)
         n_elements += elements.n[k];
-    if (form.n_fields == 0 && n_elements == 0)
+    const char *withdraw = cli_opt(cli, "--withdraw-consent");
+    Folio__Consent taken_back = FOLIO__CONSENT__INIT;
+    if (withdraw != NULL) {
+        if (cli_opt(cli, "--consent") != NULL)
+            return cli_usage(cli, "--withdraw-consent and --consent do not go together");
+        if (withdraw[0] == '\0')
+            return cli_usage(cli, "--withdraw-consent wants a comma list of email, phone, sms "
+                                  "and post");
+        if (parse_consent(cli, "--withdraw-consent", withdraw, &taken_back) != CLI_OK)
+            return CLI_USAGE;
+    }
+    if (form.n_fields == 0 && n_elements == 0 && withdraw == NULL)
         return cli_usage(cli, "nothing to change: give at least one field flag");
     if (cli_opt_u64(cli, "--if-version", 1, &op.if_version) != CLI_OK)
         return CLI_USAGE;
     rc = cli_connect_session(cli, NULL);
     if (rc != CLI_OK)
         return rc;
+    struct folio_error err;
+    if (withdraw != NULL) {
+        /* The consent as it is, less the channels named, and only if
+         * nobody changed the client between the read and the write. */
+        Folio__Response *now = folio_client_get(cli->connection, cli->args[0], false, &err);
+        if (now == NULL)
+            return cli_answer(now, &err, NULL);
+        const Folio__Consent *had = now->client->consent;
+        form.consent.email = had != NULL && had->email && !taken_back.email;
+        form.consent.phone = had != NULL && had->phone && !taken_back.phone;
+        form.consent.sms = had != NULL && had->sms && !taken_back.sms;
+        form.consent.post = had != NULL && had->post && !taken_back.post;
+        if (op.if_version == 0)
+            op.if_version = now->client->version;
+        folio_response_free(now);
+        form.client.consent = &form.consent;
+        form_field(&form, "consent");
+    }
     op.id = (char *)cli->args[0];
     op.client = &form.client;
     op.fields = (char **)form.fields;
     op.n_fields = form.n_fields;
-    struct folio_error err;
     Folio__Response *r = folio_client_update_op(cli->connection, &op, &err);
     return cli_answer(r, &err, rec_print_answer);
 }

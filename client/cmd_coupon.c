@@ -3,6 +3,7 @@
  * logged. */
 #include "cli.h"
 #include "output.h"
+#include "folioclient_mail.h"
 #include "records.h"
 
 int cmd_coupon_issue(struct cli *cli)
@@ -64,4 +65,17 @@ int cmd_coupon_withdraw(struct cli *cli)
     struct folio_error err;
     return cli_answer(folio_coupon_withdraw(cli->connection, cli->args[0], date, &err), &err,
                       rec_print_answer);
+}
+
+int cmd_coupon_send(struct cli *cli)
+{
+    const char *date;
+    if (cli_opt_day(cli, "--date", &date) != CLI_OK)
+        return CLI_USAGE;
+    int rc = cli_connect_session(cli, NULL);
+    if (rc != CLI_OK)
+        return rc;
+    struct folio_error err;
+    return cli_answer(folio_coupon_send(cli->connection, cli->args[0], date, &err), &err,
+                      rec_print_sent);
 }

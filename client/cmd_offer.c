@@ -3,6 +3,7 @@
 
 #include "cli.h"
 #include "output.h"
+#include "folioclient_mail.h"
 #include "records.h"
 
 int cmd_offer_add(struct cli *cli)
@@ -85,4 +86,18 @@ int cmd_offer_withdraw(struct cli *cli)
     struct folio_error err;
     return cli_answer(folio_offer_set(cli->connection, id, "withdrawn", date, &err), &err,
                       rec_print_answer);
+}
+
+int cmd_offer_send(struct cli *cli)
+{
+    uint64_t id;
+    const char *date;
+    if (cli_parse_u64(cli, "ID", cli->args[0], 1, &id) != CLI_OK ||
+        cli_opt_day(cli, "--date", &date) != CLI_OK)
+        return CLI_USAGE;
+    int rc = cli_connect_session(cli, NULL);
+    if (rc != CLI_OK)
+        return rc;
+    struct folio_error err;
+    return cli_answer(folio_offer_send(cli->connection, id, date, &err), &err, rec_print_sent);
 }

@@ -92,6 +92,8 @@ static const struct cli_opt audit_opts[] = {
     {"--consent", "CHANNELS", "marketing consent: a comma list of email,phone,sms,post", false,    \
      false},                                                                                       \
     {"--note", "TEXT", "notes about the client", false, false},                                   \
+    {"--language", "LANG", "the language of the firm's e-mail templates for the client, "          \
+     "ISO 639-1 (es, en...)", false, false},                                                       \
     {"--contact-every", "DAYS", "stay in touch at least every DAYS days (0: the firm's interval)", \
      false, false}
 // clang-format on
@@ -118,6 +120,10 @@ static const struct cli_opt client_update_opts[] = {
     {"--add-email", "EMAIL", "add an e-mail address (repeat for more)", false, true},
     {"--remove-email", "EMAIL", "remove an e-mail address (repeat for more)", false, true},
     {"--set-emails", "EMAIL", "replace every e-mail address with these (repeat)", false, true},
+    {"--withdraw-consent", "CHANNELS",
+     "take back consent for these channels (email, phone, sms, post); e-mail still queued for "
+     "the client is cancelled",
+     false, false},
     {"--if-version", "N", "only if the client is still at version N", false, false},
     {NULL, NULL, NULL, false, false},
 };
@@ -661,6 +667,24 @@ static const struct cli_opt help_opts[] = {
     "otherwise makes up a random 20-character password and prints it once\n"                       \
     "(\"password: X\"; a \"password\" member with --json).\n"
 
+/* E-mail to clients. */
+static const struct cli_opt outbox_list_opts[] = {
+    {"--state", "STATE", "only queued, sent, failed or cancelled messages", false, false},
+    {"--limit", "N", "at most N messages (default: the server's, 100)", false, false},
+    {"--after", "ID", "start after this message id (the next page)", false, false},
+    {NULL, NULL, NULL, false, false},
+};
+static const struct cli_opt template_set_opts[] = {
+    {"--lang", "LANG", "the clients' language, ISO 639-1 (es, en, pt...)", true, false},
+    {"--subject", "TEXT", "the subject, one line, with placeholders", true, false},
+    {"--body-file", "FILE", "the body: plain text with placeholders, UTF-8", true, false},
+    {NULL, NULL, NULL, false, false},
+};
+static const struct cli_opt template_lang_opt[] = {
+    {"--lang", "LANG", "the template's language, ISO 639-1", true, false},
+    {NULL, NULL, NULL, false, false},
+};
+
 static const struct cli_cmd commands[] = {
     {"login", "USER", 1, 0, "log in and keep the session for later commands",
      "First the server's TLS certificate is trusted. A server met before must\n"
@@ -1153,6 +1177,50 @@ static const struct cli_cmd commands[] = {
      "Offers still proposed or sent, and coupons neither redeemed nor\n"
      "withdrawn, are withdrawn across its agents; the rest stay as they are.\n",
      date_opt, cmd_campaign_cancel},
+    /* E-mail to clients. */
+    {"offer send", "ID", 1, 0, "send an offer by e-mail through the firm's relay",
+     "Marks the offer sent and queues one e-mail to the client in the same\n"
+     "transaction: the client's name, the offer, your agent card, in the\n"
+     "client's language when the firm has a template for it. Refused unless\n"
+     "the offer's channel is email, the client consents to e-mail and has an\n"
+     "address, and the server sends e-mail (foliod serve --smtp-url). The\n"
+     "delivery's result lands on the offer (folio offer list) and the\n"
+     "client's history; folio outbox list shows the queue.\n",
+     date_opt, cmd_offer_send},
+    {"coupon send", "CODE", 1, 0, "send a coupon by e-mail through the firm's relay",
+     "As offer send, for a coupon neither redeemed nor withdrawn, once.\n", date_opt,
+     cmd_coupon_send},
+    {"campaign send", "ID", 1, 0, "send every proposed offer of an e-mail campaign",
+     "One e-mail per offer still proposed, all queued in one transaction;\n"
+     "offers whose client withdrew consent to e-mail or has no address are\n"
+     "skipped and counted. Sending again queues only what is still proposed.\n",
+     date_opt, cmd_campaign_send},
+    {"outbox list", "", 0, 0, "the e-mail queued to your clients and how it went",
+     "State queued (waiting for the relay, or for a retry after it deferred),\n"
+     "sent (accepted by the relay), failed (refused for good: the relay's\n"
+     "reply says why) or cancelled (consent withdrawn, offer withdrawn).\n",
+     outbox_list_opts, cmd_outbox_list},
+    {"admin template set", "KIND", 1, 0,
+     "set the firm's e-mail template for offers or coupons in a language (firm-admin)",
+     "KIND is offer or coupon. Placeholders in the subject and the body:\n"
+     "{{client.name}}, {{agent.name}}, {{agent.phone}}, {{agent.email}},\n"
+     "{{agent.hours}}, {{firm.name}}; offers: {{offer.title}},\n"
+     "{{offer.product}}, {{offer.rate}}, {{offer.valid_from}},\n"
+     "{{offer.valid_until}}; coupons (and offers a campaign issued one with):\n"
+     "{{coupon.code}}, {{coupon.discount}}, {{coupon.partner}},\n"
+     "{{coupon.valid_until}}. Nothing else is read from a\n"
+     "template, and an unknown placeholder is refused. The body is plain text;\n"
+     "the HTML part is made from it, every value escaped. The agent card and\n"
+     "the unsubscribe line always follow it. Clients whose language has no\n"
+     "template get the built-in one.\n",
+     template_set_opts, cmd_template_set},
+    {"admin template list", "", 0, 0, "list the firm's e-mail templates (firm-admin)", NULL, NULL,
+     cmd_template_list},
+    {"admin template show", "KIND", 1, 0, "show one e-mail template (firm-admin)", NULL,
+     template_lang_opt, cmd_template_show},
+    {"admin template remove", "KIND", 1, 0,
+     "remove an e-mail template: its clients get the built-in one (firm-admin)", NULL,
+     template_lang_opt, cmd_template_remove},
 };
 
 #define COMMAND_COUNT (sizeof(commands) / sizeof(commands[0]))

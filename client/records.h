@@ -13,7 +13,7 @@
  * has room for REC_FIELDS_MAX fields, with record i of list, an array of
  * pointers to records, and returns how many fields it used. One function
  * thus serves cards, tables and lists inside records. */
-#define REC_FIELDS_MAX 32
+#define REC_FIELDS_MAX 40
 typedef size_t rec_item_fn(const void *list, size_t i, struct out_field *f);
 
 /* {"key":{...}}, a card in human mode: the record record points at (the

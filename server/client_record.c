@@ -33,6 +33,19 @@
 
 #define NO_MEMORY "the request needs more memory than it may use"
 
+/* Two or three lower-case letters: the language of the firm's mail
+ * templates the client gets. */
+static bool language_ok(const char *language)
+{
+    size_t len = strlen(language);
+    if (len < 2 || len > 3)
+        return false;
+    for (size_t i = 0; i < len; i++)
+        if (language[i] < 'a' || language[i] > 'z')
+            return false;
+    return true;
+}
+
 static const struct validate_msgs name_msgs = TEXT_MSGS("name", CLIENT_NAME_MAX);
 static const struct validate_msgs street_msgs = TEXT_MSGS("street", CLIENT_TEXT_MAX);
 static const struct validate_msgs city_msgs = TEXT_MSGS("city", CLIENT_TEXT_MAX);
@@ -394,6 +407,8 @@ const char *client_validate(Folio__Client *c)
         why = validate_field(c->organisation, CLIENT_TEXT_MAX, false, &organisation_msgs);
     if (why == NULL)
         why = validate_field(c->title, CLIENT_TEXT_MAX, false, &title_msgs);
+    if (why == NULL && c->language[0] != '\0' && !language_ok(c->language))
+        why = "language: an ISO 639-1 code in lower case, such as es";
     if (why == NULL)
         why = purchases_check(c);
     if (why == NULL && c->n_tags > CLIENT_TAGS_MAX)
@@ -595,6 +610,7 @@ static const char *const client_settable[] = {
     "organisation",
     "title",
     "phone_details",
+    "language",
 };
 
 static char **copy_strings(char *const *src, size_t n, struct arena *arena, bool *ok)
@@ -739,6 +755,8 @@ static bool apply_field(Folio__Client *s, const Folio__Client *ch, const char *f
         s->title = copy_string(ch->title, arena, &ok);
     } else if (strcmp(f, "phone_details") == 0) {
         ok = copy_phone_details(s, ch, arena);
+    } else if (strcmp(f, "language") == 0) {
+        s->language = copy_string(ch->language, arena, &ok);
     }
     return ok;
 }

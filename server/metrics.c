@@ -153,6 +153,17 @@ static char *metrics_page(const struct stats_published *f, size_t *len)
                     f->used_bytes);
     metrics_counter(&p, "folio_serving", "1 while listening and not draining.", "gauge",
                     f->serving ? 1 : 0);
+    metrics_counter(&p, "folio_mail_queued", "E-mail queued for the relay.", "gauge",
+                    f->mail_queued);
+    metrics_counter(&p, "folio_mail_delivered_total", "E-mail the relay accepted.", "counter",
+                    f->mail_delivered);
+    metrics_counter(&p, "folio_mail_failed_total", "E-mail that failed for good.", "counter",
+                    f->mail_failed);
+    metrics_counter(&p, "folio_mail_cancelled_total",
+                    "E-mail cancelled before it went out (consent, withdrawal).", "counter",
+                    f->mail_cancelled);
+    metrics_counter(&p, "folio_mail_deferred_total", "Delivery attempts the relay deferred.",
+                    "counter", f->mail_deferred);
     if (p.failed) {
         free(p.text);
         return NULL;

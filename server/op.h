@@ -148,7 +148,14 @@ struct client_summary;
     X(CAMPAIGN_OPT_OUT, campaign_opt_out, AGENT, NONE, NULL, NULL, op_campaign_opt_out_write, \
       NULL) \
     X(FIRM_CAMPAIGN_LIST, firm_campaign_list, ADMIN, NONE, op_firm_campaign_list_read, NULL, \
-      NULL, NULL)
+      NULL, NULL) \
+    X(OFFER_SEND, offer_send, AGENT, NONE, NULL, NULL, op_offer_send_write, op_mail_finish) \
+    X(COUPON_SEND, coupon_send, AGENT, NONE, NULL, NULL, op_coupon_send_write, op_mail_finish) \
+    X(CAMPAIGN_SEND, campaign_send, AGENT, NONE, NULL, NULL, op_campaign_send_write, \
+      op_mail_finish) \
+    X(OUTBOX_LIST, outbox_list, AGENT, NONE, op_outbox_list_read, NULL, NULL, NULL) \
+    X(MAIL_TEMPLATE, mail_template, FIRM_ADMIN, NONE, op_mail_template_read, NULL, \
+      op_mail_template_write, NULL)
 // clang-format on
 
 struct op {
@@ -499,5 +506,34 @@ int op_firm_campaign_create_read(struct request *req, MDB_txn *txn);
 int op_firm_campaign_create_write(struct request *req, MDB_txn *txn);
 int op_firm_campaign_list_read(struct request *req, MDB_txn *txn);
 int op_campaign_opt_out_write(struct request *req, MDB_txn *txn);
+/* E-mail (op_mail.c, op_offer.c, op_coupon.c, op_campaign_send.c). */
+/* NULL when a message may be queued to client: the server sends e-mail,
+ * the client consents to it and has a plain address; else why not. */
+const char *op_mail_unsendable(const struct request *req, const Folio__Client *client);
+/* Queues one message of kind (offer or coupon) to client: its id and
+ * Message-ID assigned, due at once. 0 or an LMDB/errno code. */
+int op_mail_queue(struct request *req, MDB_txn *txn, const Folio__Client *client, const char *kind,
+                  uint64_t offer_id, const char *coupon_code, uint64_t campaign_id,
+                  Folio__OutboxMessage **out);
+/* Cancels every message queued to client (its consent to e-mail taken
+ * back), noted on its offer or coupon and the timeline with why. */
+int op_mail_cancel_client(struct request *req, MDB_txn *txn, const uint8_t client_id[16],
+                          const char *why);
+void op_mail_finish(struct request *req);
+int op_outbox_list_read(struct request *req, MDB_txn *txn);
+int op_mail_template_read(struct request *req, MDB_txn *txn);
+int op_mail_template_write(struct request *req, MDB_txn *txn);
+/* Marks offer sent and queues its e-mail; 0 with *why_not set (nothing
+ * changed) when it cannot go out by e-mail. */
+int op_offer_send_one(struct request *req, MDB_txn *txn, Folio__Offer *offer,
+                      const Folio__Client *client, const char *today, const char *label,
+                      const char **why_not, Folio__OutboxMessage **out);
+int op_offer_send_write(struct request *req, MDB_txn *txn);
+/* The same for a coupon (label: the day, in the arena). */
+int op_coupon_send_one(struct request *req, MDB_txn *txn, Folio__Coupon *coupon,
+                       const Folio__Client *client, char *label, const char **why_not,
+                       Folio__OutboxMessage **out);
+int op_coupon_send_write(struct request *req, MDB_txn *txn);
+int op_campaign_send_write(struct request *req, MDB_txn *txn);
 
 #endif

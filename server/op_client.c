@@ -30,6 +30,7 @@
 #include "store_tombstone.h"
 #include "store_coupon.h"
 #include "store_offer.h"
+#include "store_outbox.h"
 #include "store_user.h"
 #include "validate.h"
 #include "wire_field.h"
@@ -401,6 +402,7 @@ int op_client_update_write(struct request *req, MDB_txn *txn)
         return request_oom(req);
     char **fields = update->fields;
     size_t n_fields = update->n_fields;
+    bool emailed = client->consent != NULL && client->consent->email;
     if ((rc = op_client_update_currency(req, txn, client, changes, &fields, &n_fields)) != 0)
         return rc;
     const char *why = NULL;
@@ -429,6 +431,10 @@ int op_client_update_write(struct request *req, MDB_txn *txn)
         (rc = audit_append_client(req, txn, client->id, "client.update", client->id, what, what)) !=
             0)
         return request_store_error(req, rc, "update the client");
+    /* E-mail consent taken back: nothing queued for the client goes out. */
+    if (emailed && (client->consent == NULL || !client->consent->email) &&
+        (rc = op_mail_cancel_client(req, txn, id, "the client withdrew consent to e-mail")) != 0)
+        return request_store_error(req, rc, "cancel the client's queued e-mail");
     if ((rc = op_client_reply(req, txn, client, NULL)) != 0)
         return rc;
     return op_client_set_reply(req, client);
@@ -473,6 +479,7 @@ int op_client_erase_write(struct request *req, MDB_txn *txn)
         (rc = store_offer_delete_client(store, txn, id)) != 0 ||
         (rc = store_coupon_delete_client(store, txn, id)) != 0 ||
         (rc = store_holding_delete_client(store, txn, id)) != 0 ||
+        (rc = store_outbox_delete_client(store, txn, id)) != 0 ||
         (rc = store_tombstone_put(store, txn, id, req->now)) != 0 ||
         (rc = audit_append(req, txn, "client.erase", client->id, detail)) != 0)
         return request_store_error(req, rc, "erase the client");

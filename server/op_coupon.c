@@ -363,3 +363,78 @@ int op_coupon_withdraw_write(struct request *req, MDB_txn *txn)
         return rc;
     return op_coupon_reply(req, coupon);
 }
+
+/* ---------------------------------------------------------------- send */
+
+int op_coupon_send_one(struct request *req, MDB_txn *txn, Folio__Coupon *coupon,
+                       const Folio__Client *client, char *label, const char **why_not,
+                       Folio__OutboxMessage **out)
+{
+    *why_not = NULL;
+    if (coupon->withdrawn_at[0] != '\0')
+        *why_not = arena_printf(&req->arena, "coupon %s was withdrawn on %s", coupon->code,
+                                coupon->withdrawn_at);
+    else if (coupon->redeemed_at[0] != '\0')
+        *why_not = arena_printf(&req->arena, "coupon %s was already redeemed on %s", coupon->code,
+                                coupon->redeemed_at);
+    else if (strcmp(coupon->mail_state, "queued") == 0 ||
+             strcmp(coupon->mail_state, "delivered") == 0)
+        *why_not = arena_printf(&req->arena, "coupon %s was already sent by e-mail (%s)",
+                                coupon->code, coupon->mail_state);
+    else
+        *why_not = op_mail_unsendable(req, client);
+    if (*why_not != NULL)
+        return 0;
+    uint8_t client_id[16];
+    if (client_id_parse(client->id, client_id) != 0)
+        return EINVAL;
+    int rc = op_mail_queue(req, txn, client, "coupon", 0, coupon->code, coupon->campaign_id, out);
+    if (rc != 0)
+        return rc;
+    coupon->outbox_id = (*out)->id;
+    coupon->mail_state = (char *)"queued";
+    coupon->mail_reply = (char *)"";
+    if ((rc = store_coupon_put(&req->server->store, txn, coupon)) != 0)
+        return rc;
+    return op_coupon_record(req, txn, client_id, coupon, "sent by e-mail", label, "coupon.send");
+}
+
+int op_coupon_send_write(struct request *req, MDB_txn *txn)
+{
+    Folio__CouponSend *ask = req->msg->coupon_send;
+    char *today, *label;
+    int rc = op_coupon_dates(req, txn, ask->date, &today, &label);
+    if (rc != 0)
+        return rc;
+    Folio__Coupon *coupon;
+    if ((rc = op_coupon_find(req, txn, ask->code, &coupon)) != 0)
+        return rc;
+    uint8_t client_id[16];
+    Folio__Client *client = NULL;
+    if ((rc = request_client(req, txn, "code", coupon->client_id, false, client_id, &client)) != 0)
+        return rc;
+    Folio__Partner *partner = NULL;
+    if ((rc = store_partner_get(&req->server->store, txn, coupon->partner_id, &req->arena,
+                                &partner)) == 0)
+        coupon->partner = partner->name;
+    const char *why_not;
+    Folio__OutboxMessage *message = NULL;
+    if ((rc = op_coupon_send_one(req, txn, coupon, client, label, &why_not, &message)) != 0)
+        return rc == ENOMEM ? request_oom(req) : request_store_error(req, rc, "send the coupon");
+    if (why_not != NULL)
+        return request_fail(req, FOLIO__CODE__FAILED_PRECONDITION, "%s", why_not);
+    Folio__SendResult *result = request_alloc(req, sizeof(*result));
+    Folio__OutboxMessage **messages = request_alloc(req, sizeof(*messages));
+    if (result == NULL || messages == NULL)
+        return request_oom(req);
+    folio__send_result__init(result);
+    coupon->client_name = client->name;
+    message->client_name = client->name;
+    messages[0] = message;
+    result->messages = messages;
+    result->n_messages = 1;
+    result->coupon = coupon;
+    req->response.result_case = FOLIO__RESPONSE__RESULT_SEND_RESULT;
+    req->response.send_result = result;
+    return 0;
+}

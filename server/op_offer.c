@@ -23,6 +23,7 @@
 #include "server.h"
 #include "store_alert.h"
 #include "store_client.h"
+#include "store_coupon.h"
 #include "store_offer.h"
 #include "store_rule.h"
 #include "writer.h"
@@ -388,4 +389,112 @@ int op_offer_set_write(struct request *req, MDB_txn *txn)
                                   ask->status)) != 0)
         return request_store_error(req, rc, "change the offer");
     return op_offer_reply(req, txn, offer, client, today);
+}
+
+/* ---------------------------------------------------------------- send */
+
+int op_offer_send_one(struct request *req, MDB_txn *txn, Folio__Offer *offer,
+                      const Folio__Client *client, const char *today, const char *label,
+                      const char **why_not, Folio__OutboxMessage **out)
+{
+    bool precondition;
+    *why_not = offer_transition(offer, "sent", today, &precondition);
+    if (*why_not == NULL && strcmp(offer->channel, "email") != 0)
+        *why_not = arena_printf(&req->arena,
+                                "offer %llu goes out by %s, not e-mail: mark it sent with "
+                                "folio offer set %llu sent",
+                                (unsigned long long)offer->id, offer->channel,
+                                (unsigned long long)offer->id);
+    if (*why_not == NULL)
+        *why_not = op_mail_unsendable(req, client);
+    if (*why_not != NULL)
+        return 0;
+    uint8_t client_id[STORE_CLIENT_ID_BYTES];
+    int rc;
+    if ((rc = client_id_parse(client->id, client_id)) != 0)
+        return EINVAL;
+    /* The coupon its campaign issued with it goes in the same message. */
+    if ((rc = op_mail_queue(req, txn, client, "offer", offer->id, offer->coupon_code,
+                            offer->campaign_id, out)) != 0)
+        return rc;
+    if (offer->coupon_code[0] != '\0') {
+        Folio__Coupon *coupon;
+        rc = store_coupon_get(&req->server->store, txn, offer->coupon_code, &req->arena, &coupon);
+        if (rc == 0 && coupon->withdrawn_at[0] == '\0' && coupon->redeemed_at[0] == '\0') {
+            coupon->outbox_id = (*out)->id;
+            coupon->mail_state = (char *)"queued";
+            coupon->mail_reply = (char *)"";
+            rc = store_coupon_put(&req->server->store, txn, coupon);
+        }
+        if (rc != 0 && rc != MDB_NOTFOUND)
+            return rc;
+    }
+    offer->status = (char *)"sent";
+    offer->updated_at = req->now;
+    offer->outbox_id = (*out)->id;
+    offer->mail_state = (char *)"queued";
+    offer->mail_reply = (char *)"";
+    offer->mail_at = req->now;
+    if ((rc = store_offer_put(&req->server->store, txn, offer)) != 0 ||
+        (rc = op_offer_timeline(req, txn, client_id, offer, "sent by e-mail", label)) != 0)
+        return rc;
+    char *target = arena_printf(&req->arena, "%llu", (unsigned long long)offer->id);
+    char *detail = arena_printf(&req->arena, "outbox %llu", (unsigned long long)(*out)->id);
+    if (target == NULL || detail == NULL)
+        return ENOMEM;
+    return audit_append_client(req, txn, client->id, "offer.send", target, detail, detail);
+}
+
+int op_offer_send_write(struct request *req, MDB_txn *txn)
+{
+    const Folio__OfferSend *ask = req->msg->offer_send;
+    struct store *store = &req->server->store;
+    char today[CALENDAR_DATE_TEXT + 1], label[CALENDAR_DATE_TEXT + 1];
+    int rc = request_dates(req, txn, ask->date, today, label);
+    if (rc != 0)
+        return rc;
+    Folio__Offer *offer = NULL;
+    rc = store_offer_get(store, txn, ask->id, &req->arena, &offer);
+    if (rc == MDB_NOTFOUND)
+        offer = NULL;
+    else if (rc != 0)
+        return request_store_error(req, rc, "read the offer");
+    if ((rc = access_offer(req, ask->id, offer)) != 0)
+        return rc;
+    uint8_t client_id[STORE_CLIENT_ID_BYTES];
+    Folio__Client *client = NULL;
+    if (client_id_parse(offer->client_id, client_id) == 0 &&
+        (rc = store_client_get(store, txn, client_id, &req->arena, &client)) != 0 &&
+        rc != MDB_NOTFOUND)
+        return request_store_error(req, rc, "read the offer's client");
+    if (client == NULL || client->owner_id != req->actor.user_id)
+        return access_offer(req, ask->id, NULL);
+    const char *why_not = NULL;
+    Folio__OutboxMessage *message = NULL;
+    char *day = arena_strdup(&req->arena, label);
+    if (day == NULL)
+        return request_oom(req);
+    rc = op_offer_send_one(req, txn, offer, client, today, day, &why_not, &message);
+    if (rc != 0)
+        return rc == ENOMEM ? request_oom(req) : request_store_error(req, rc, "send the offer");
+    if (why_not != NULL)
+        return request_fail(req, FOLIO__CODE__FAILED_PRECONDITION, "%s", why_not);
+    Folio__AgentCard *card = NULL;
+    if ((rc = request_actor_card(req, txn, &card)) != 0)
+        return rc;
+    offer->client_name = client->name;
+    offer->agent = card;
+    Folio__SendResult *result = request_alloc(req, sizeof(*result));
+    Folio__OutboxMessage **messages = request_alloc(req, sizeof(*messages));
+    if (result == NULL || messages == NULL)
+        return request_oom(req);
+    folio__send_result__init(result);
+    messages[0] = message;
+    message->client_name = client->name;
+    result->messages = messages;
+    result->n_messages = 1;
+    result->offer = offer;
+    req->response.result_case = FOLIO__RESPONSE__RESULT_SEND_RESULT;
+    req->response.send_result = result;
+    return 0;
 }

@@ -34,6 +34,8 @@
 
 static void server_close_handles(struct server *s)
 {
+    /* Before the writer: the sender's last results are written by it. */
+    mail_sender_stop(&s->mail);
     writer_stop(&s->writer);
     uv_close((uv_handle_t *)&s->sigint, NULL);
     uv_close((uv_handle_t *)&s->sigterm, NULL);
@@ -537,7 +539,8 @@ int server_open(struct server *s, const struct server_config *config)
     memset(s, 0, sizeof(*s));
     s->config = *config;
     if (server_load_iso(s) != 0 || server_open_store(s) != 0 || server_seed_rules(s) != 0 ||
-        server_build_search(s) != 0 || server_load_key(s) != 0 || server_load_tls(s) != 0)
+        server_build_search(s) != 0 || server_load_key(s) != 0 || server_load_tls(s) != 0 ||
+        mail_sender_open(&s->mail, s) != 0)
         return -1;
     /* Files of transfers a crash cut short: no connection holds them now. */
     transfer_clean(config->data_dir);
@@ -560,6 +563,8 @@ int server_serve(struct server *s)
     uv_timer_init(&s->loop, &s->sweep);
     s->sweep.data = s;
     uv_timer_start(&s->sweep, server_on_sweep, SERVER_SWEEP_MS, SERVER_SWEEP_MS);
+    if (mail_sender_start(&s->mail) != 0)
+        return -1;
     log_info("serving firm \"%s\" from %s", s->firm_name, s->config.data_dir);
     uv_run(&s->loop, UV_RUN_DEFAULT);
     log_info("stopped after %llu writes in %llu commits",
@@ -574,6 +579,7 @@ int server_close(struct server *s)
     if (s->loop_open) {
         /* First: it closes its own handle, which the walk would close
          * under it. A no-op after a drain, which stopped it already. */
+        mail_sender_stop(&s->mail);
         writer_stop(&s->writer);
         uv_walk(&s->loop, server_walk_close, NULL);
         uv_run(&s->loop, UV_RUN_DEFAULT);

@@ -29,6 +29,7 @@
 #include "hasher.h"
 #include "iso_codes.h"
 #include "log.h"
+#include "mail_sender.h"
 #include "peer_limit.h"
 #include "stats.h"
 #include "store.h"
@@ -84,6 +85,15 @@ struct server_config {
     char metrics_host[64];           /* ...a numeric address */
     int metrics_port;
     const char *iso_codes_dir; /* NULL: ISO_CODES_DEFAULT_DIR (iso_codes.h) */
+    /* E-mail (mail_sender.h): off unless smtp_url is given. */
+    const char *smtp_url;         /* smtp://HOST:PORT or smtps://HOST:PORT */
+    const char *smtp_credentials; /* a 0600 file: "user:password"; NULL: no login */
+    const char *smtp_from;        /* the From address; required with smtp_url */
+    const char *smtp_unsubscribe; /* List-Unsubscribe address; NULL: from smtp_from */
+    const char *smtp_ca;          /* CA bundle the relay's certificate is checked against */
+    unsigned smtp_rate;           /* messages per second, the whole firm */
+    unsigned smtp_retry_base_ms;  /* first back-off after a 4xx; doubles each attempt */
+    unsigned smtp_max_attempts;   /* attempts before a 4xx becomes a failure */
 };
 
 struct connection;
@@ -124,6 +134,7 @@ struct server {
     bool draining;                    /* a signal came: finish what is queued, then stop */
     uint64_t accept_failed_logged_ms; /* when the last failed accept was logged */
     uint64_t drain_started_ms;
+    struct mail_sender mail; /* delivers the outbox; idle without --smtp-url */
 };
 
 /* Makes everything a request needs, short of a listener, in *s (the

@@ -103,6 +103,7 @@ static int server_options_hash_cost(const char *text, struct server_config *conf
 static int server_options_log_level(const char *text, struct server_config *config);
 static int server_options_log_format(const char *text, struct server_config *config);
 static int server_options_metrics_listen(const char *text, struct server_config *config);
+static int server_options_smtp_rate(const char *text, struct server_config *config);
 
 /* In the order --help lists them. The README's "Running it safely" table
  * names the limits: keep it in step. */
@@ -200,6 +201,25 @@ static const struct server_option server_options[] = {
             "serve metrics (Prometheus text format at /metrics) and /healthz and /readyz over "
             "HTTP on this numeric address, such as 127.0.0.1:9170; off unless given; anyone who "
             "reaches it may read them, so keep it on loopback or a private network"),
+    TEXT("smtp-url", "URL", smtp_url,
+         "deliver e-mail (offer, coupon and campaign send) through the relay at smtp://HOST:PORT "
+         "(STARTTLS required unless HOST is a loopback address) or smtps://HOST:PORT; off unless "
+         "given"),
+    TEXT("smtp-credentials", "FILE", smtp_credentials,
+         "log in to the relay as FILE's one line USER:PASSWORD; refused unless FILE is mode 0600"),
+    TEXT("smtp-from", "ADDR", smtp_from, "the From address of e-mail; required with --smtp-url"),
+    TEXT("smtp-unsubscribe", "ADDR", smtp_unsubscribe,
+         "the mailto address of List-Unsubscribe; default unsubscribe@ the --smtp-from domain"),
+    TEXT("smtp-ca", "FILE", smtp_ca,
+         "CA certificates (PEM) the relay's certificate is checked against; default the "
+         "system's"),
+    SPECIAL("smtp-rate", "N/s", server_options_smtp_rate, "N/s with N from 1 to 10000", "10/s",
+            "e-mail handed to the relay per second, the whole firm"),
+    NUMBER("smtp-retry-base-ms", "MS", smtp_retry_base_ms, 1, 3600000, 60000,
+           "wait after a relay's 4xx or a failed connection before the next attempt, doubled "
+           "each time up to an hour; lower only for tests"),
+    NUMBER("smtp-max-attempts", "N", smtp_max_attempts, 1, 100, 8,
+           "attempts before a message the relay keeps deferring is recorded failed"),
     {.name = "help", .flag_only = true, .kind = SERVER_OPTION_HELP, .help = "show this help"},
 };
 
@@ -264,6 +284,22 @@ static int server_options_metrics_listen(const char *text, struct server_config 
          inet_pton(AF_INET6, config->metrics_host, addr) != 1))
         return -1;
     config->metrics = true;
+    return 0;
+}
+
+/* "N/s", or N alone. */
+static int server_options_smtp_rate(const char *text, struct server_config *config)
+{
+    char number[16];
+    size_t len = strcspn(text, "/");
+    if (len == 0 || len >= sizeof(number) || (text[len] != '\0' && strcmp(text + len, "/s") != 0))
+        return -1;
+    memcpy(number, text, len);
+    number[len] = '\0';
+    unsigned long long rate;
+    if (server_options_number(number, 1, 10000, &rate) != 0)
+        return -1;
+    config->smtp_rate = (unsigned)rate;
     return 0;
 }
 

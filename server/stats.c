@@ -8,6 +8,7 @@
 
 #include "op.h"
 #include "server.h"
+#include "store_outbox.h"
 
 /* Every op's Request field number must fit the counters. */
 
@@ -191,4 +192,14 @@ void stats_publish(struct server *s, struct stats_published *out)
         out->map_bytes = out->used_bytes = 0;
     }
     out->serving = !s->draining;
+    MDB_txn *txn;
+    out->mail_queued = 0;
+    if (store_read_begin(&s->store, &txn) == 0) {
+        store_outbox_queued_count(&s->store, txn, &out->mail_queued);
+        store_read_end(&s->store, txn);
+    }
+    out->mail_delivered = atomic_load(&s->mail.delivered);
+    out->mail_failed = atomic_load(&s->mail.failed);
+    out->mail_cancelled = atomic_load(&s->mail.cancelled);
+    out->mail_deferred = atomic_load(&s->mail.deferred);
 }

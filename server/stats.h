@@ -69,6 +69,9 @@ struct stats_published {
     uint64_t hashes_running, hashes_queued;
     uint64_t map_bytes, used_bytes; /* 0 when the store could not say */
     bool serving;                   /* listening and not draining */
+    /* E-mail (mail_sender.h): messages queued now, and settled or
+     * deferred since start. */
+    uint64_t mail_queued, mail_delivered, mail_failed, mail_cancelled, mail_deferred;
 };
 
 /* Loop thread. now_ms: uv_now of the server's loop. stats_request counts a

@@ -114,6 +114,11 @@ static int store_open_tables(struct store *s, MDB_txn *txn)
         {"tasks_by_client", &s->tasks_by_client, 0},
         {"campaigns", &s->campaigns, 0},
         {"campaigns_by_owner", &s->campaigns_by_owner, 0},
+        {"outbox", &s->outbox, 0},
+        {"outbox_queued", &s->outbox_queued, 0},
+        {"outbox_by_owner", &s->outbox_by_owner, 0},
+        {"outbox_by_client", &s->outbox_by_client, 0},
+        {"mail_templates", &s->mail_templates, 0},
     };
     int rc = mdb_dbi_open(txn, "meta", MDB_CREATE, &s->meta);
     if (rc == 0)

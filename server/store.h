@@ -76,6 +76,11 @@ struct store {
     MDB_dbi tasks_by_client;    /* client id + task id -> empty: one client's tasks */
     MDB_dbi campaigns;          /* campaign id (u64 BE) -> Campaign (store_campaign.h) */
     MDB_dbi campaigns_by_owner; /* owner id + campaign id -> empty: one agent's campaigns */
+    MDB_dbi outbox;             /* message id (u64 BE) -> OutboxMessage (store_outbox.h) */
+    MDB_dbi outbox_queued;      /* message id -> empty: the messages still to deliver */
+    MDB_dbi outbox_by_owner;    /* owner id + message id -> empty: one agent's messages */
+    MDB_dbi outbox_by_client;   /* client id (16 bytes) + message id -> empty */
+    MDB_dbi mail_templates;     /* kind + NUL + language -> MailTemplate */
     size_t map_size;
     pthread_rwlock_t resize_lock;
     _Atomic(MDB_txn *) idle_read; /* a reset read transaction, or NULL */

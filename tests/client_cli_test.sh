@@ -9,7 +9,7 @@
 CLIENT_KEYS='{"id", "owner", "name", "birth_date", "phones", "emails", "street", "city",
   "region", "country", "preferred_channel", "marital_status", "children", "children_birth_years",
   "income", "currency", "income_trend", "last_contact", "contact_interval_days",
-  "employment", "organisation", "title", "postal_code", "phone_details", "purchases", "tags",
+  "employment", "organisation", "title", "postal_code", "language", "phone_details", "purchases", "tags",
   "household", "consent", "notes", "created_at", "updated_at", "version"}'
 
 # ---------------------------------------------------------------- usage errors, no server

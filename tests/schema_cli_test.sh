@@ -62,7 +62,11 @@ fi
 
 # ---------------------------------------------------------------- the firm: boss
 
+# E-mail goes to a loopback port nobody listens on: sends queue, and the
+# deliveries wait for their next attempt.
+export FOLIOD_SMTP_URL=smtp://127.0.0.1:9 FOLIOD_SMTP_FROM=offers@schema.test
 new_firm "Schema Firm"
+unset FOLIOD_SMTP_URL FOLIOD_SMTP_FROM
 j "admin office add" admin office add North
 j "admin office list" admin office list
 j "admin office add (to rename)" admin office add Spare
@@ -115,6 +119,12 @@ json_check "admin partner edit keeps the name" "$OUT" '
 d["partner"]["name"] == "Cafe Sol" and d["partner"]["city"] == "Cusco"'
 j "admin partner add (to remove)" admin partner add "Gym Uno" --category gym
 j "admin partner remove" admin partner remove "$(json_get "$OUT" 'd["partner"]["id"]')"
+printf 'Hola {{client.name}}:\n{{offer.title}}, hasta {{offer.valid_until}}.\n' >"$tmp/body-es.txt"
+j "admin template set" admin template set offer --lang es --subject "{{offer.title}}" \
+  --body-file "$tmp/body-es.txt"
+j "admin template show" admin template show offer --lang es
+j "admin template list" admin template list
+j "admin template remove" admin template remove offer --lang es
 j "admin firm-key" admin firm-key
 j "admin trust add" admin trust add "Other Firm" "${other_key:-}"
 j "admin trust list" admin trust list
@@ -216,6 +226,7 @@ j "campaign create" campaign create "Spring" "${C[@]}" --coupon-partner "$partne
 campaign=$(json_get "$OUT" 'd["campaign"]["id"]')
 j "campaign list" campaign list
 j "campaign show" campaign show "$campaign" --date 2026-03-02
+j "campaign send" campaign send "$campaign" --date 2026-03-02
 j "campaign cancel" campaign cancel "$campaign" --date 2026-03-02
 as boss
 j "admin campaign create --dry-run" admin campaign create "Spring, North" "${C[@]}" \
@@ -232,7 +243,13 @@ as alice
 j "offer withdraw" offer withdraw "$offer" --date 2026-03-02
 j "coupon issue (to withdraw)" coupon issue "$ana" --partner "$partner" --discount "popcorn" \
   --valid-until 2026-04-30 --date 2026-03-02
-j "coupon withdraw" coupon withdraw "$(json_get "$OUT" 'd["coupon"]["code"]')" --date 2026-03-02
+code=$(json_get "$OUT" 'd["coupon"]["code"]')
+j "coupon send" coupon send "$code" --date 2026-03-02
+j "coupon withdraw" coupon withdraw "$code" --date 2026-03-02
+j "offer add (to send)" offer add "$ana" --title "Home loan" --valid-from 2026-03-02 \
+  --valid-until 2026-03-31 --channel email --date 2026-03-02 --despite-alert
+j "offer send" offer send "$(json_get "$OUT" 'd["offer"]["id"]')" --date 2026-03-02
+j "outbox list" outbox list --state queued
 j "agenda --format ics" agenda --date 2026-03-01 --days 30 --format ics --out "$tmp/agenda.ics"
 j "export" export --out "$tmp/alice.bundle"
 j "bundle verify" bundle verify "$tmp/alice.bundle"

@@ -1365,6 +1365,55 @@ static void build_campaign_opt_out(struct authz_cell *c)
              (unsigned long long)m->campaign_id);
 }
 
+/* E-mail: this server has no relay, so the owner's sends are refused for
+ * that, after the checks of whose they are. */
+static void build_offer_send(struct authz_cell *c)
+{
+    Folio__OfferSend *m = cell_alloc(c, sizeof(*m));
+    folio__offer_send__init(m);
+    m->id = authz_add_offer();
+    m->date = TODAY;
+    CELL_SET(c, m);
+    snprintf(c->not_found, sizeof(c->not_found), "no offer %llu", (unsigned long long)m->id);
+}
+
+static void build_coupon_send(struct authz_cell *c)
+{
+    char *code = cell_alloc(c, 32);
+    authz_issue_coupon(code);
+    Folio__CouponSend *m = cell_alloc(c, sizeof(*m));
+    folio__coupon_send__init(m);
+    m->code = code;
+    m->date = TODAY;
+    CELL_SET(c, m);
+    snprintf(c->not_found, sizeof(c->not_found), "no coupon %s", code);
+}
+
+static void build_campaign_send(struct authz_cell *c)
+{
+    Folio__CampaignSend *m = cell_alloc(c, sizeof(*m));
+    folio__campaign_send__init(m);
+    m->id = authz_add_campaign();
+    m->date = TODAY;
+    CELL_SET(c, m);
+    snprintf(c->not_found, sizeof(c->not_found), "no campaign %llu", (unsigned long long)m->id);
+}
+
+static void build_outbox_list(struct authz_cell *c)
+{
+    Folio__OutboxList *m = cell_alloc(c, sizeof(*m));
+    folio__outbox_list__init(m);
+    CELL_SET(c, m);
+}
+
+static void build_mail_template_list(struct authz_cell *c)
+{
+    Folio__MailTemplateRequest *m = cell_alloc(c, sizeof(*m));
+    folio__mail_template_request__init(m);
+    m->action = "list";
+    CELL_SET(c, m);
+}
+
 static void build_profile_set(struct authz_cell *c)
 {
     Folio__AgentCard *card = cell_alloc(c, sizeof(*card));
@@ -2063,6 +2112,18 @@ static const struct authz_row authz_rows[] = {
      {NOTFOUND, NOTFOUND, OK, NOTFOUND, OK, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
     {"campaign_opt_out", NULL, build_campaign_opt_out,
      {OK, NOTFOUND, DENIED, DENIED, DENIED, UNAUTH, UNAUTH, UNAUTH}, 0, SHOWS_CLIENT},
+    /* Only agents keep clients, and so send them e-mail. */
+    {"offer_send", NULL, build_offer_send,
+     {PRECOND, NOTFOUND, DENIED, DENIED, DENIED, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
+    {"coupon_send", NULL, build_coupon_send,
+     {PRECOND, NOTFOUND, DENIED, DENIED, DENIED, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
+    {"campaign_send", NULL, build_campaign_send,
+     {PRECOND, NOTFOUND, DENIED, DENIED, DENIED, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
+    /* Each agent lists its own outbox: none of it the owner's. */
+    {"outbox_list", NULL, build_outbox_list,
+     {OK, OK, DENIED, DENIED, DENIED, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
+    {"mail_template", "list", build_mail_template_list,
+     {DENIED, DENIED, DENIED, DENIED, OK, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
     /* Last, so that the log holds what every row before did: each
      * office-admin reads its own office's part, the firm-admin all of it.
      * Coupon codes are never in it. */
