@@ -108,6 +108,13 @@ int compact_copy_dir(const char *dir, int fd)
     rc = mdb_env_open(env, dir, MDB_RDONLY, 0600);
     if (rc == 0)
         rc = mdb_env_copyfd2(env, fd, MDB_CP_COMPACT);
+    /* The serving foliod grew the map after this one was mapped: map the
+     * new size and begin again (the copy fails before writing a byte). */
+    for (int i = 0; i < 3 && rc == MDB_MAP_RESIZED; i++) {
+        rc = mdb_env_set_mapsize(env, 0);
+        if (rc == 0)
+            rc = mdb_env_copyfd2(env, fd, MDB_CP_COMPACT);
+    }
     mdb_env_close(env);
     return rc;
 }

@@ -431,6 +431,8 @@ int foliod_backup(int argc, char **argv)
         return backup_usage_error("%s", "--backup-dir: a directory");
     char data_file[PATH_MAX];
     struct stat st;
+    if (a.out != NULL && lstat(a.out, &st) == 0)
+        return backup_fail("--out %s exists; a backup never replaces a file", a.out);
     if ((size_t)snprintf(data_file, sizeof(data_file), "%s/data.mdb", a.data) >=
             sizeof(data_file) ||
         stat(data_file, &st) != 0)

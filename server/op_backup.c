@@ -82,7 +82,8 @@ void op_backup_begin_pool(struct request *req)
     size_t len = strlen(passphrase);
     char key[4200];
     snprintf(key, sizeof(key), "%s/%s", s->config.data_dir, FIRM_KEY_FILE);
-    bool tls = s->tls != NULL;
+    /* The paths the TLS pair was read from: a reload reads the same ones. */
+    bool tls = !s->config.plaintext;
     struct backup_source src = {
         .firm_key_path = key,
         .tls_cert_path = tls ? s->tls_cert_path : NULL,
