@@ -205,7 +205,7 @@ Test(backup, online_backup_wipe_restore_is_the_same_firm)
 
     online_backup(root, file);
     assert_mode(srv.root, strrchr(file, '/') + 1, 0600);
-    /* Audited; and nothing is left in the server's transfers. */
+    /* Audited. */
     Folio__Response *r = harness_ok(folio_audit_query(root, NULL, 0, 20, 0, &err), &err);
     bool audited = false;
     for (size_t i = 0; i < r->audit->n_records; i++)
