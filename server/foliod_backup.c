@@ -458,6 +458,24 @@ struct restore {
     bool has_key, has_tls; /* what was written */
 };
 
+/* 0 when dir is missing or empty, or -1 printed. */
+static int restore_dir_empty(const struct restore *r)
+{
+    DIR *d = opendir(r->dir);
+    if (d == NULL && errno == ENOENT)
+        return 0;
+    if (d == NULL)
+        return backup_fail("cannot open %s: %s", r->dir, strerror(errno)), -1;
+    struct dirent *e;
+    bool empty = true;
+    while (empty && (e = readdir(d)) != NULL)
+        empty = strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0;
+    closedir(d);
+    if (!empty)
+        return backup_fail("%s is not empty; restore into a new or empty directory", r->dir), -1;
+    return 0;
+}
+
 /* 0 when dir can be restored into (created when missing, mode 0700), or -1
  * printed. */
 static int restore_dir(struct restore *r)
@@ -468,16 +486,8 @@ static int restore_dir(struct restore *r)
     }
     if (errno != EEXIST)
         return backup_fail("cannot create %s: %s", r->dir, strerror(errno)), -1;
-    DIR *d = opendir(r->dir);
-    if (d == NULL)
-        return backup_fail("cannot open %s: %s", r->dir, strerror(errno)), -1;
-    struct dirent *e;
-    bool empty = true;
-    while (empty && (e = readdir(d)) != NULL)
-        empty = strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0;
-    closedir(d);
-    if (!empty)
-        return backup_fail("%s is not empty; restore into a new or empty directory", r->dir), -1;
+    if (restore_dir_empty(r) != 0)
+        return -1;
     if (chmod(r->dir, 0700) != 0)
         return backup_fail("cannot make %s private: %s", r->dir, strerror(errno)), -1;
     return 0;
@@ -758,8 +768,11 @@ static int restore_run(struct restore *r, const char *passphrase_file)
         return backup_fail("--from %s: %s", r->from,
                            err == EINVAL ? "not a regular file" : strerror(err));
     }
-    int rc =
-        backup_is_encrypted(fd) ? restore_encrypted(r, fd, passphrase_file) : restore_plain(r, fd);
+    /* Refused before the passphrase is asked for. */
+    int rc = restore_dir_empty(r);
+    if (rc == 0)
+        rc = backup_is_encrypted(fd) ? restore_encrypted(r, fd, passphrase_file)
+                                     : restore_plain(r, fd);
     close(fd);
     char *firm = NULL;
     if (rc == 0)
