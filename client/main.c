@@ -546,6 +546,14 @@ static const struct cli_opt watch_opts[] = {
     {NULL, NULL, NULL, false, false},
 };
 
+static const struct cli_opt backup_opts[] = {
+    {"--out", "FILE", "where to write the backup", true, false},
+    {"--passphrase-file", "FILE", "read the passphrase from the first line of FILE (mode 0600)",
+     false, false},
+    {"--force", NULL, "replace FILE when it exists", false, false},
+    {NULL, NULL, NULL, false, false},
+};
+
 static const struct cli_opt export_opts[] = {
     {"--out", "FILE", "where to write the export; - for standard output (CSV, vCard)", true, false},
     {"--agent", "NAME", "export this agent's portfolio (admins; default: your own)", false, false},
@@ -1128,10 +1136,15 @@ static const struct cli_cmd commands[] = {
      cmd_trust_list},
     {"admin trust remove", "FIRM", 1, 0, "stop trusting a firm's bundles (firm-admin)", NULL, NULL,
      cmd_trust_remove},
-    {"admin backup", "", 0, 0, "take a hot, compacted copy of the database (firm-admin)",
-     "Written under the data directory's backups/; foliod restore turns it\n"
-     "into a data directory.\n",
-     NULL, cmd_backup},
+    {"admin backup", "", 0, 0,
+     "fetch the firm, encrypted with your passphrase, into a file (firm-admin)",
+     "The server writes the firm's key, its TLS certificate and key and a\n"
+     "compacted copy of the database into one file encrypted with the\n"
+     "passphrase (argon2id, XChaCha20-Poly1305), and folio fetches it in\n"
+     "chunks. The passphrase comes from --passphrase-file, else\n"
+     "FOLIO_BACKUP_PASSPHRASE, else it is asked for twice; at least 12 bytes.\n"
+     "`foliod restore --from FILE --data DIR` makes a data directory of it.\n",
+     backup_opts, cmd_backup},
     {"admin compact", "", 0, 0, "print the steps that clear erased data from the database file",
      "Prints steps only, and asks the server nothing: the database cannot be\n"
      "compacted while foliod serves it. Erased and deleted records stay in the\n"

@@ -2,6 +2,7 @@
 #include "compact.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -84,4 +85,36 @@ int compact_data_dir(const char *dir, long long *before, long long *after, char 
     }
     *after = compact_size(data);
     return 0;
+}
+
+int compact_copy_store(struct store *store, int fd)
+{
+    int rc = pthread_rwlock_rdlock(&store->resize_lock);
+    if (rc != 0)
+        return rc;
+    rc = mdb_env_copyfd2(store->env, fd, MDB_CP_COMPACT);
+    pthread_rwlock_unlock(&store->resize_lock);
+    return rc;
+}
+
+int compact_copy_dir(const char *dir, int fd)
+{
+    MDB_env *env;
+    int rc = mdb_env_create(&env);
+    if (rc != 0)
+        return rc;
+    /* The copy walks the named databases through the main one: it opens
+     * none, so the environment needs no room for them. */
+    rc = mdb_env_open(env, dir, MDB_RDONLY, 0600);
+    if (rc == 0)
+        rc = mdb_env_copyfd2(env, fd, MDB_CP_COMPACT);
+    /* The serving foliod grew the map after this one was mapped: map the
+     * new size and begin again (the copy fails before writing a byte). */
+    for (int i = 0; i < 3 && rc == MDB_MAP_RESIZED; i++) {
+        rc = mdb_env_set_mapsize(env, 0);
+        if (rc == 0)
+            rc = mdb_env_copyfd2(env, fd, MDB_CP_COMPACT);
+    }
+    mdb_env_close(env);
+    return rc;
 }

@@ -149,9 +149,8 @@ void foliod_man(FILE *out, const char *overview, const struct foliod_man_command
           ".TP\n.IR tls\\-cert.pem ,\\ tls\\-key.pem\n"
           "the firm's own TLS certificate and its key (0600), made by init.\n"
           ".TP\n.I firm.key\nthe key pair that signs the firm's bundles, made by serve when\n"
-          "missing; not in a backup.\n"
+          "missing; in every backup, with the TLS pair.\n"
           ".TP\n.I foliod.lock\nheld while a foliod serves or compacts the directory.\n"
-          ".TP\n.I backups/\nwhat \\fBfolio admin backup\\fR writes, for \\fBfoliod restore\\fR.\n"
           ".SH SEE ALSO\n.BR folio (1)\n",
           out);
 }

@@ -1,6 +1,6 @@
-/* main.c - the foliod command line: `foliod init`, `foliod serve`,
- * `foliod restore` and `foliod compact`. */
-#include <dirent.h>
+/* main.c - the foliod command line: `foliod init`, `foliod serve` and
+ * `foliod compact`; `foliod backup` and `foliod restore` are in
+ * foliod_backup.c. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -23,6 +23,7 @@
 #include "data_lock.h"
 #include "firm.h"
 #include "firm_key.h"
+#include "foliod_backup.h"
 #include "foliod_conf.h"
 #include "foliod_man.h"
 #include "log.h"
@@ -44,14 +45,15 @@
 static const char main_usage[] =
     "usage: foliod init --data DIR --firm NAME --admin USER [--password-stdin]\n"
     "       foliod serve --data DIR [--listen HOST:PORT] [options]\n"
-    "       foliod restore --data DIR FILE\n"
+    "       foliod backup --data DIR --out FILE\n"
+    "       foliod restore --from FILE --data DIR\n"
     "       foliod compact --data DIR\n"
     "       foliod --help | --help-man | --version\n"
     "\n"
     "foliod keeps a firm's client portfolios and serves them to folio clients.\n"
-    "Run `foliod init --help`, `foliod serve --help`, `foliod restore --help` or\n"
-    "`foliod compact --help` for each command's options; `foliod --help-man`\n"
-    "prints the manual page, foliod(8), in roff.\n";
+    "Run `foliod init --help`, `foliod serve --help`, `foliod backup --help`,\n"
+    "`foliod restore --help` or `foliod compact --help` for each command's options;\n"
+    "`foliod --help-man` prints the manual page, foliod(8), in roff.\n";
 
 static const char main_compact_usage[] =
     "usage: foliod compact --data DIR\n"
@@ -62,17 +64,6 @@ static const char main_compact_usage[] =
     "DIR (both take DIR/foliod.lock). Needs room for the copy beside the database.\n"
     "\n"
     "  --data DIR          the data directory\n"
-    "  --help              show this help\n";
-
-static const char main_restore_usage[] =
-    "usage: foliod restore --data DIR FILE\n"
-    "\n"
-    "Turns FILE, a backup made by `folio admin backup` (DATA/backups/folio-*.mdb), into\n"
-    "the data directory DIR, which must not exist or be empty; it is made with mode 0700.\n"
-    "The firm key (firm.key) is not in a backup: copy it from the source data directory\n"
-    "to keep signing bundles with the same key; without it serve makes a new key pair.\n"
-    "\n"
-    "  --data DIR          the data directory to create\n"
     "  --help              show this help\n";
 
 static const char main_init_usage[] =
@@ -139,7 +130,7 @@ static void main_generate_password(char *out, size_t len)
     out[len] = '\0';
 }
 
-/* The options of init, restore and compact; serve's are in server_options.c. */
+/* The options of init and compact; serve's are in server_options.c. */
 enum main_option {
     OPT_DATA = 256,
     OPT_FIRM,
@@ -150,141 +141,7 @@ enum main_option {
     OPT_HELP,
 };
 
-#define MAIN_COPY_CHUNK (256u * 1024u)
-
-/* 0 when dir can be restored into (created when missing, mode 0700), or -1
- * with the reason printed. *made tells whether it was created here. */
-static int main_restore_dir(const char *dir, int *made)
-{
-    *made = 0;
-    if (mkdir(dir, 0700) == 0) {
-        *made = 1;
-        return 0;
-    }
-    if (errno != EEXIST) {
-        fprintf(stderr, "foliod: cannot create %s: %s\n", dir, strerror(errno));
-        return -1;
-    }
-    DIR *d = opendir(dir);
-    if (d == NULL) {
-        fprintf(stderr, "foliod: cannot open %s: %s\n", dir, strerror(errno));
-        return -1;
-    }
-    struct dirent *e;
-    int empty = 1;
-    while (empty && (e = readdir(d)) != NULL)
-        empty = strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0;
-    closedir(d);
-    if (!empty) {
-        fprintf(stderr, "foliod: %s is not empty; restore into a new or empty directory\n", dir);
-        return -1;
-    }
-    if (chmod(dir, 0700) != 0) {
-        fprintf(stderr, "foliod: cannot make %s private: %s\n", dir, strerror(errno));
-        return -1;
-    }
-    return 0;
-}
-
-/* Copies the backup to DIR/data.mdb; the size copied, or -1 (printed). */
-static long long main_restore_copy(const char *file, const char *target)
-{
-    int in = open(file, O_RDONLY | O_CLOEXEC);
-    if (in < 0) {
-        fprintf(stderr, "foliod: cannot open %s: %s\n", file, strerror(errno));
-        return -1;
-    }
-    struct stat st;
-    if (fstat(in, &st) != 0 || !S_ISREG(st.st_mode)) {
-        fprintf(stderr, "foliod: %s is not a regular file\n", file);
-        close(in);
-        return -1;
-    }
-    int out = open(target, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (out < 0) {
-        fprintf(stderr, "foliod: cannot create %s: %s\n", target, strerror(errno));
-        close(in);
-        return -1;
-    }
-    char *buf = malloc(MAIN_COPY_CHUNK);
-    long long total = buf == NULL ? -1 : 0;
-    int err = buf == NULL ? ENOMEM : 0;
-    while (err == 0) {
-        ssize_t n = read(in, buf, MAIN_COPY_CHUNK);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            err = errno;
-            break;
-        }
-        if (n == 0)
-            break;
-        for (ssize_t done = 0; done < n && err == 0;) {
-            ssize_t k = write(out, buf + done, (size_t)(n - done));
-            if (k < 0 && errno != EINTR)
-                err = errno;
-            else if (k > 0)
-                done += k;
-        }
-        total += n;
-    }
-    free(buf);
-    if (err == 0 && fsync(out) != 0)
-        err = errno;
-    if (close(out) != 0 && err == 0)
-        err = errno;
-    close(in);
-    if (err != 0) {
-        fprintf(stderr, "foliod: cannot copy %s to %s: %s\n", file, target, strerror(err));
-        return -1;
-    }
-    return total;
-}
-
-/* Opens the copy as a store and reads its firm: the proof it is a folio
- * backup. The firm's name, or NULL (printed). */
-static char *main_restore_check(const char *dir, const char *file)
-{
-    struct store store;
-    int rc = store_open(&store, dir, 0);
-    if (rc != 0) {
-        fprintf(stderr, "foliod: %s is not a folio backup: %s\n", file, store_strerror(rc));
-        return NULL;
-    }
-    char *name = NULL;
-    MDB_txn *txn;
-    rc = store_read_begin(&store, &txn);
-    if (rc == 0) {
-        struct arena arena;
-        arena_init(&arena, 0);
-        Folio__Firm *firm;
-        rc = store_meta_firm_get(&store, txn, &arena, &firm);
-        if (rc == 0 && (name = strdup(firm->name)) == NULL)
-            rc = ENOMEM;
-        arena_free(&arena);
-        store_read_end(&store, txn);
-    }
-    store_close(&store);
-    if (rc == MDB_NOTFOUND)
-        fprintf(stderr, "foliod: %s is not a folio backup: it holds no firm\n", file);
-    else if (rc != 0)
-        fprintf(stderr, "foliod: cannot read %s: %s\n", file, store_strerror(rc));
-    return name;
-}
-
-/* Leaves dir as it was found: what the restore wrote goes. */
-static void main_restore_undo(const char *dir, int made)
-{
-    static const char *const files[] = {"data.mdb", "lock.mdb"};
-    char path[PATH_MAX];
-    for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
-        if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, files[i]) < sizeof(path))
-            unlink(path);
-    if (made)
-        rmdir(dir);
-}
-
-/* The options of restore and compact: --data DIR and --help. MAIN_GO_ON
+/* The options of compact: --data DIR and --help. MAIN_GO_ON
  * with *dir (NULL when not given) and optind at the first argument left;
  * else the exit status, the help or the refusal printed. */
 static int main_data_options(int argc, char **argv, const char *usage, const char **dir)
@@ -311,39 +168,6 @@ static int main_data_options(int argc, char **argv, const char *usage, const cha
         }
     }
     return MAIN_GO_ON;
-}
-
-static int main_restore(int argc, char **argv)
-{
-    const char *dir;
-    int rc = main_data_options(argc, argv, main_restore_usage, &dir);
-    if (rc != MAIN_GO_ON)
-        return rc;
-    if (dir == NULL || optind >= argc)
-        return main_usage_error("%s", "restore needs --data DIR and a backup FILE");
-    if (optind + 1 < argc)
-        return main_usage_error("restore: unexpected argument %s", argv[optind + 1]);
-    const char *file = argv[optind];
-    char target[PATH_MAX];
-    if ((size_t)snprintf(target, sizeof(target), "%s/data.mdb", dir) >= sizeof(target))
-        return main_usage_error("%s", "restore: the --data path is too long");
-
-    int made;
-    if (main_restore_dir(dir, &made) != 0)
-        return MAIN_EXIT_FAILURE;
-    long long size = main_restore_copy(file, target);
-    char *firm = size < 0 ? NULL : main_restore_check(dir, file);
-    if (firm == NULL) {
-        main_restore_undo(dir, made);
-        return MAIN_EXIT_FAILURE;
-    }
-    printf("restored firm \"%s\" from %s into %s (%lld bytes)\n", firm, file, dir, size);
-    printf("%s/%s is not in the backup: copy it from the source data directory (mode 0600)\n"
-           "to keep signing bundles with the same key; without it serve makes a new key pair\n",
-           dir, FIRM_KEY_FILE);
-    printf("serve it with: foliod serve --data %s\n", dir);
-    free(firm);
-    return 0;
 }
 
 static int main_compact(int argc, char **argv)
@@ -632,7 +456,8 @@ int main(int argc, char **argv)
      * reports as a full disk, rather than kill the process. */
     signal(SIGXFSZ, SIG_IGN);
     if (argc < 2)
-        return main_usage_error("%s", "a command is needed: init, serve, restore or compact");
+        return main_usage_error("%s",
+                                "a command is needed: init, serve, backup, restore or compact");
     const char *command = argv[1];
     if (strcmp(command, "--help") == 0 || strcmp(command, "help") == 0) {
         fputs(main_usage, stdout);
@@ -640,9 +465,8 @@ int main(int argc, char **argv)
     }
     if (strcmp(command, "--help-man") == 0) {
         const struct foliod_man_command commands[] = {
-            {"init", main_init_usage, false},
-            {"serve", main_serve_usage, true},
-            {"restore", main_restore_usage, false},
+            {"init", main_init_usage, false},       {"serve", main_serve_usage, true},
+            {"backup", foliod_backup_usage, false}, {"restore", foliod_restore_usage, false},
             {"compact", main_compact_usage, false},
         };
         foliod_man(stdout, main_usage, commands, sizeof(commands) / sizeof(commands[0]));
@@ -656,8 +480,10 @@ int main(int argc, char **argv)
         return main_init(argc - 1, argv + 1);
     if (strcmp(command, "serve") == 0)
         return main_serve(argc - 1, argv + 1);
+    if (strcmp(command, "backup") == 0)
+        return foliod_backup(argc - 1, argv + 1);
     if (strcmp(command, "restore") == 0)
-        return main_restore(argc - 1, argv + 1);
+        return foliod_restore(argc - 1, argv + 1);
     if (strcmp(command, "compact") == 0)
         return main_compact(argc - 1, argv + 1);
     return main_usage_error("unknown command %s", command);

@@ -20,6 +20,7 @@
 #include "request.h"
 
 struct client_summary;
+struct transfer;
 
 /* The request table: one row per request type, in Request field order.
  *   X(CASE, name, WHO, LANE, read, pool, write, finish)
@@ -93,7 +94,6 @@ struct client_summary;
     X(TRUST_ADD, trust_add, FIRM_ADMIN, NONE, NULL, NULL, op_trust_add_write, NULL) \
     X(TRUST_LIST, trust_list, ADMIN, NONE, op_trust_list_read, NULL, NULL, NULL) \
     X(TRUST_REMOVE, trust_remove, FIRM_ADMIN, NONE, NULL, NULL, op_trust_remove_write, NULL) \
-    X(BACKUP, backup, FIRM_ADMIN, TRANSFER, NULL, op_backup_pool, op_backup_write, NULL) \
     X(EXPORT_BEGIN, export_begin, SESSION, TRANSFER, op_export_begin_read, \
       op_export_begin_pool, op_export_begin_write, NULL) \
     X(EXPORT_CHUNK, export_chunk, SESSION, TRANSFER, op_export_chunk_read, \
@@ -155,7 +155,9 @@ struct client_summary;
       op_mail_finish) \
     X(OUTBOX_LIST, outbox_list, AGENT, NONE, op_outbox_list_read, NULL, NULL, NULL) \
     X(MAIL_TEMPLATE, mail_template, FIRM_ADMIN, NONE, op_mail_template_read, NULL, \
-      op_mail_template_write, NULL)
+      op_mail_template_write, NULL) \
+    X(BACKUP_BEGIN, backup_begin, FIRM_ADMIN, TRANSFER, op_backup_begin_read, \
+      op_backup_begin_pool, op_backup_begin_write, NULL)
 // clang-format on
 
 struct op {
@@ -447,8 +449,6 @@ int op_firm_key_read(struct request *req, MDB_txn *txn);
 int op_trust_add_write(struct request *req, MDB_txn *txn);
 int op_trust_list_read(struct request *req, MDB_txn *txn);
 int op_trust_remove_write(struct request *req, MDB_txn *txn);
-void op_backup_pool(struct request *req);
-int op_backup_write(struct request *req, MDB_txn *txn);
 
 /* op_transfer.c */
 /* The agent whose portfolio an export or import concerns: the caller itself
@@ -470,6 +470,10 @@ void op_import_commit_finish(struct request *req);
 int op_restore_transferred_write(struct request *req, MDB_txn *txn);
 /* Removes the connection's transfer once it is finished. */
 void op_transfer_finish(struct request *req);
+/* Opens the connection's transfer for a file the server writes and
+ * ExportChunk hands out (a backup), once the transfer quotas leave room for
+ * bytes more. Loop thread. 0 with *out, or the request failed. */
+int op_transfer_open_export(struct request *req, uint64_t bytes, struct transfer **out);
 
 /* op_client_import.c */
 int op_client_import_write(struct request *req, MDB_txn *txn);
@@ -535,5 +539,9 @@ int op_coupon_send_one(struct request *req, MDB_txn *txn, Folio__Coupon *coupon,
                        Folio__OutboxMessage **out);
 int op_coupon_send_write(struct request *req, MDB_txn *txn);
 int op_campaign_send_write(struct request *req, MDB_txn *txn);
+/* op_backup.c */
+int op_backup_begin_read(struct request *req, MDB_txn *txn);
+void op_backup_begin_pool(struct request *req);
+int op_backup_begin_write(struct request *req, MDB_txn *txn);
 
 #endif

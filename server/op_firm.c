@@ -1,4 +1,4 @@
-/* op_firm.c - the firm's signing key, the firms it trusts, and backups.
+/* op_firm.c - the firm's signing key and the firms it trusts.
  *
  * The public key is read from server->firm_key, loaded once at start and
  * never changed while serving, so any thread may read it. */
@@ -18,9 +18,6 @@
 #include "server.h"
 #include "store_trust.h"
 #include "validate.h"
-
-#define OP_FIRM_BACKUP_DIR      "backups"
-#define OP_FIRM_BACKUP_ATTEMPTS 10
 
 static char *op_firm_fingerprint(struct request *req, const uint8_t *public_key)
 {
@@ -149,108 +146,5 @@ int op_trust_remove_write(struct request *req, MDB_txn *txn)
         return request_store_error(req, rc, "remove the trusted firm");
     req->response.result_case = FOLIO__RESPONSE__RESULT_TRUSTED_FIRM;
     req->response.trusted_firm = firm;
-    return 0;
-}
-
-/* Copies the store, compacted, to an unnamed-yet file, and gives it its
- * timestamped name only when complete; an existing backup is never
- * overwritten (link fails on an existing name). The name, or NULL. */
-static char *op_backup_copy(struct request *req, uint64_t *size)
-{
-    const char *data = req->server->config.data_dir;
-    char dir[4096], tmp[4200], path[4300], name[64], stamp[32];
-    struct tm tm;
-    time_t now = (time_t)req->now;
-    gmtime_r(&now, &tm);
-    strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
-    if ((size_t)snprintf(dir, sizeof(dir), "%s/%s", data, OP_FIRM_BACKUP_DIR) >= sizeof(dir)) {
-        request_fail(req, FOLIO__CODE__INTERNAL, "the data directory path is too long");
-        return NULL;
-    }
-    if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-        request_fail(req, FOLIO__CODE__UNAVAILABLE, "cannot create %s: %s", dir, strerror(errno));
-        return NULL;
-    }
-    snprintf(tmp, sizeof(tmp), "%s/.folio-%s.%08x.tmp", dir, stamp, randombytes_random());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        request_fail(req, FOLIO__CODE__UNAVAILABLE, "cannot create a backup file: %s",
-                     strerror(errno));
-        return NULL;
-    }
-    struct store *store = &req->server->store;
-    /* Held so that the map is not resized under the copy's transaction. */
-    int rc = pthread_rwlock_rdlock(&store->resize_lock);
-    if (rc == 0) {
-        rc = mdb_env_copyfd2(store->env, fd, MDB_CP_COMPACT);
-        pthread_rwlock_unlock(&store->resize_lock);
-    }
-    struct stat st;
-    if (rc == 0 && fsync(fd) != 0)
-        rc = errno;
-    if (rc == 0 && fstat(fd, &st) != 0)
-        rc = errno;
-    if (close(fd) != 0 && rc == 0)
-        rc = errno;
-    char *result = NULL;
-    for (int i = 1; rc == 0 && result == NULL && i <= OP_FIRM_BACKUP_ATTEMPTS; i++) {
-        /* Two backups in one second get -2, -3, ... */
-        if (i == 1)
-            snprintf(name, sizeof(name), "folio-%s.mdb", stamp);
-        else
-            snprintf(name, sizeof(name), "folio-%s-%d.mdb", stamp, i);
-        snprintf(path, sizeof(path), "%s/%s", dir, name);
-        if (link(tmp, path) == 0)
-            result = arena_strdup(&req->arena, name);
-        else if (errno != EEXIST)
-            rc = errno;
-    }
-    unlink(tmp);
-    if (rc != 0) {
-        request_fail(req, FOLIO__CODE__UNAVAILABLE, "the backup failed: %s", store_strerror(rc));
-        return NULL;
-    }
-    if (result == NULL) {
-        request_fail(req, FOLIO__CODE__UNAVAILABLE, "too many backups this second; try again");
-        return NULL;
-    }
-    *size = (uint64_t)st.st_size;
-    return result;
-}
-
-/* The copy is made off the loop and off the writer; the audit record that
- * says it was made is written by the writer, after it. */
-void op_backup_pool(struct request *req)
-{
-    uint64_t size = 0;
-    char *name = op_backup_copy(req, &size);
-    if (name == NULL)
-        return;
-    log_info("backup %s/%s/%s made (%llu bytes)", req->server->config.data_dir, OP_FIRM_BACKUP_DIR,
-             name, (unsigned long long)size);
-    Folio__BackupResult *result = request_alloc(req, sizeof(*result));
-    if (result == NULL) {
-        request_oom(req);
-        return;
-    }
-    folio__backup_result__init(result);
-    result->name = name;
-    result->size = size;
-    req->response.result_case = FOLIO__RESPONSE__RESULT_BACKUP;
-    req->response.backup = result;
-    req->scratch = result;
-}
-
-int op_backup_write(struct request *req, MDB_txn *txn)
-{
-    const Folio__BackupResult *result = req->scratch;
-    char detail[64];
-    snprintf(detail, sizeof(detail), "%llu bytes", (unsigned long long)result->size);
-    int rc = audit_append(req, txn, "backup", result->name, detail);
-    if (rc != 0)
-        return request_store_error(req, rc, "record the backup");
-    /* The writer starts every attempt from a clean reply. */
-    req->response.result_case = FOLIO__RESPONSE__RESULT_BACKUP;
-    req->response.backup = (Folio__BackupResult *)result;
     return 0;
 }

@@ -130,6 +130,13 @@ static int op_transfer_open(struct request *req, enum transfer_kind kind, uint64
     return 0;
 }
 
+/* See op.h. */
+int op_transfer_open_export(struct request *req, uint64_t bytes, struct transfer **out)
+{
+    struct op_transfer_usage used;
+    return op_transfer_open(req, TRANSFER_EXPORT, bytes, &used, out);
+}
+
 /* The connection's transfer of this kind with this id, still open. */
 static int op_transfer_find(struct request *req, enum transfer_kind kind, const char *id,
                             struct transfer **out)

@@ -156,8 +156,10 @@ for f in $serve_flags; do
 done
 [[ -z $lacking && -n $serve_flags ]] && pass "man foliod has every flag of foliod serve" ||
   fail "man foliod has every flag of foliod serve" "lacking:$lacking"
-grep -q -- 'foliod restore --data DIR FILE' <<<"$foliod_man" && pass "man foliod has restore" ||
+grep -q -- 'foliod restore --from FILE --data DIR' <<<"$foliod_man" && pass "man foliod has restore" ||
   fail "man foliod has restore"
+grep -q -- 'foliod backup --data DIR --out FILE' <<<"$foliod_man" && pass "man foliod has backup" ||
+  fail "man foliod has backup"
 
 # ---------------------------------------------------------------- cmake --install
 

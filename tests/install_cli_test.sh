@@ -47,6 +47,27 @@ else
   pass "systemd-analyze verify skipped: no systemd here"
 fi
 
+# The daily backup's units: installed, and verified together where systemd is.
+units=$prefix/lib/systemd/system
+for file in foliod-backup.service foliod-backup.timer; do
+  if [[ -s $units/$file ]]; then
+    pass "installed: $file"
+  else
+    fail "installed: $file" "$(cd "$prefix" && find . -type f | head -30)"
+  fi
+done
+if command -v systemd-analyze >/dev/null; then
+  sed "s#^ExecStart=[^ ]*#ExecStart=$prefix/sbin/foliod#" "$units/foliod-backup.service" \
+    >"$tmp/foliod-backup.service"
+  cp "$units/foliod-backup.timer" "$tmp/"
+  run "" systemd-analyze verify --man=no "$tmp/foliod-backup.service" "$tmp/foliod-backup.timer"
+  if [[ $RC == 0 && $OUT$ERR != *foliod-backup* ]]; then
+    pass "systemd-analyze verify foliod-backup: no complaint"
+  else
+    fail "systemd-analyze verify foliod-backup" "exit $RC" "$OUT" "$ERR"
+  fi
+fi
+
 # The installed foliod serves from the installed example; the flags name
 # this test's data directory and port.
 FOLIOD=$prefix/sbin/foliod

@@ -129,7 +129,7 @@ j "admin firm-key" admin firm-key
 j "admin trust add" admin trust add "Other Firm" "${other_key:-}"
 j "admin trust list" admin trust list
 j "admin trust remove" admin trust remove "Other Firm"
-j "admin backup" admin backup
+FOLIO_BACKUP_PASSPHRASE="schema backup passphrase" j "admin backup" admin backup --out "$tmp/firm.fbk"
 j "admin stats" admin stats
 j "admin audit" admin audit --limit 2
 json_check "admin audit pages" "$OUT" 'd["next"] is not None'

@@ -1658,10 +1658,11 @@ static void build_trust_remove(struct authz_cell *c)
     CELL_SET(c, m);
 }
 
-static void build_backup(struct authz_cell *c)
+static void build_backup_begin(struct authz_cell *c)
 {
-    Folio__Backup *m = cell_alloc(c, sizeof(*m));
-    folio__backup__init(m);
+    Folio__BackupBegin *m = cell_alloc(c, sizeof(*m));
+    folio__backup_begin__init(m);
+    m->passphrase = "authorisation matrix";
     CELL_SET(c, m);
 }
 
@@ -2067,7 +2068,7 @@ static const struct authz_row authz_rows[] = {
      {DENIED, DENIED, OK, OK, OK, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
     {"trust_remove", NULL, build_trust_remove,
      {DENIED, DENIED, DENIED, DENIED, OK, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
-    {"backup", NULL, build_backup,
+    {"backup_begin", NULL, build_backup_begin,
      {DENIED, DENIED, DENIED, DENIED, OK, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
     /* The owner's portfolio: the owner, its office-admin, the firm-admin. */
     {"export_begin", NULL, build_export_begin,

@@ -262,7 +262,7 @@ def frame_seeds(server):
          lambda r: [request("trust_add", firm="Own Firm", public_key=last(r, "firm_key").public_key),
                     request("trust_add", firm="Other Firm", public_key=OTHER_KEY),
                     request("trust_list"), request("trust_remove", firm="Other Firm")])
-    seed("admin_backup", ADMIN, const(request("backup")))
+    seed("admin_backup", ADMIN, const(request("backup_begin", passphrase="fuzz backup passphrase")))
     seed("admin_reassign", ADMIN,
          const(request("reassign", **{"from": "agent", "to": "agent2", "dry_run": True}),
                request("reassign", **{"from": "agent", "to": "agent2"})),
