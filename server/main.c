@@ -91,6 +91,11 @@ static const char main_init_usage[] =
     "  --hash-cost COST    password hashing cost: min, interactive (default), moderate\n"
     "  --time-zone ZONE    the firm's time zone, an IANA name such as America/Lima\n"
     "                      (default UTC): \"today\" for agents whose card names none\n"
+    "  --hostname NAME     a DNS name agents reach the server by, put in the\n"
+    "                      certificate beside localhost and this machine's name;\n"
+    "                      repeatable, up to 16\n"
+    "  --ip ADDRESS        an IPv4 or IPv6 address agents reach it by, beside\n"
+    "                      127.0.0.1 and ::1; repeatable, up to 16\n"
     "  --help              show this help\n";
 
 static const char main_serve_usage[] =
@@ -148,6 +153,8 @@ enum main_option {
     OPT_HASH_COST,
     OPT_TIME_ZONE,
     OPT_HELP,
+    OPT_HOSTNAME,
+    OPT_IP,
 };
 
 #define MAIN_COPY_CHUNK (256u * 1024u)
@@ -377,6 +384,18 @@ static int main_compact(int argc, char **argv)
     return 0;
 }
 
+/* --hostname and --ip of init, into names: MAIN_GO_ON, or the usage error
+ * naming the flag. */
+static int main_init_name(struct tls_cert_names *names, int opt, const char *value)
+{
+    char why[512];
+    int rc = opt == OPT_HOSTNAME ? tls_cert_names_add_host(names, value, why, sizeof(why))
+                                 : tls_cert_names_add_ip(names, value, why, sizeof(why));
+    if (rc != 0)
+        return main_usage_error("%s: %s", opt == OPT_HOSTNAME ? "--hostname" : "--ip", why);
+    return MAIN_GO_ON;
+}
+
 static int main_init(int argc, char **argv)
 {
     static const struct option options[] = {
@@ -387,8 +406,11 @@ static int main_init(int argc, char **argv)
         {"hash-cost", required_argument, NULL, OPT_HASH_COST},
         {"time-zone", required_argument, NULL, OPT_TIME_ZONE},
         {"help", no_argument, NULL, OPT_HELP},
+        {"hostname", required_argument, NULL, OPT_HOSTNAME},
+        {"ip", required_argument, NULL, OPT_IP},
         {NULL, 0, NULL, 0},
     };
+    struct tls_cert_names names = {0};
     const char *data = NULL, *firm = NULL, *time_zone = NULL;
     char *admin = NULL;
     int password_stdin = 0;
@@ -419,6 +441,11 @@ static int main_init(int argc, char **argv)
         case OPT_HELP:
             fputs(main_init_usage, stdout);
             return 0;
+        case OPT_HOSTNAME:
+        case OPT_IP:
+            if ((opt = main_init_name(&names, opt, optarg)) != MAIN_GO_ON)
+                return opt;
+            break;
         default:
             return main_usage_error("init: unknown or incomplete option %s", argv[optind - 1]);
         }
@@ -459,7 +486,8 @@ static int main_init(int argc, char **argv)
         return MAIN_EXIT_FAILURE;
     }
     char fingerprint[TLS_FINGERPRINT_SIZE];
-    if (tls_cert_make_firm(data, firm, (int64_t)time(NULL), fingerprint, why, sizeof(why)) != 0) {
+    if (tls_cert_make_firm_named(data, firm, (int64_t)time(NULL), &names, fingerprint, why,
+                                 sizeof(why)) != 0) {
         sodium_memzero(password, sizeof(password));
         fprintf(stderr,
                 "foliod: the firm is initialised in %s, but its TLS certificate is not: "

@@ -17,7 +17,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <netdb.h>
+#include <sys/socket.h>
+
 #include "connection.h"
+#include "host_name.h"
 #include "log.h"
 #include "store_meta.h"
 #include "store_holding.h"
@@ -186,33 +190,115 @@ static int server_write_port_file(const char *path, int port)
     return rc;
 }
 
+/* Binds and listens on addr; 0 or a libuv error, the listener closed. */
+static int server_bind(struct server *s, const struct sockaddr *addr)
+{
+    uv_tcp_init(&s->loop, &s->listener);
+    s->listener.data = s;
+    int rc = uv_tcp_bind(&s->listener, addr, 0);
+    if (rc == 0)
+        rc = uv_listen((uv_stream_t *)&s->listener, SERVER_LISTEN_BACKLOG, server_on_connection);
+    if (rc != 0)
+        uv_close((uv_handle_t *)&s->listener, NULL);
+    return rc;
+}
+
+/* A socket bound to addr (SO_REUSEADDR, as libuv binds), or -errno. */
+static int server_bound_socket(const struct addrinfo *ai)
+{
+    int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -errno;
+    int on = 1;
+    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) != 0 ||
+        bind(fd, ai->ai_addr, ai->ai_addrlen) != 0) {
+        int err = errno;
+        close(fd);
+        return -err;
+    }
+    return fd;
+}
+
+/* A host name in --listen: resolved once, here, before the loop runs (so
+ * the lookup blocks nothing but start-up), and served on the first of its
+ * addresses that can be bound, whose text goes in shown. The addresses are
+ * tried with plain sockets: a libuv handle cannot be closed and opened
+ * again before the loop has run. */
+static int server_bind_name(struct server *s, char *shown, size_t shown_size)
+{
+    const char *host = s->config.host;
+    char port[8];
+    snprintf(port, sizeof(port), "%d", s->config.port);
+    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM};
+    uv_getaddrinfo_t lookup;
+    int rc = uv_getaddrinfo(&s->loop, &lookup, NULL, host, port, &hints);
+    if (rc != 0) {
+        log_error("cannot listen on %s: the name resolves to no address (%s)", host,
+                  uv_strerror(rc));
+        return rc;
+    }
+    int fd = UV_EADDRNOTAVAIL;
+    for (struct addrinfo *ai = lookup.addrinfo; ai != NULL && fd < 0; ai = ai->ai_next) {
+        if (ai->ai_family == AF_INET)
+            uv_ip4_name((struct sockaddr_in *)ai->ai_addr, shown, shown_size);
+        else if (ai->ai_family == AF_INET6)
+            uv_ip6_name((struct sockaddr_in6 *)ai->ai_addr, shown, shown_size);
+        else
+            continue;
+        fd = server_bound_socket(ai);
+        if (fd < 0)
+            log_warn("cannot listen on %s (%s) port %d: %s", host, shown, s->config.port,
+                     strerror(-fd));
+    }
+    uv_freeaddrinfo(lookup.addrinfo);
+    if (fd < 0) {
+        log_error("cannot listen on %s port %d: none of its addresses could be bound", host,
+                  s->config.port);
+        return fd;
+    }
+    uv_tcp_init(&s->loop, &s->listener);
+    s->listener.data = s;
+    rc = uv_tcp_open(&s->listener, fd);
+    if (rc != 0)
+        close(fd); /* not the handle's: its close leaves it */
+    else
+        rc = uv_listen((uv_stream_t *)&s->listener, SERVER_LISTEN_BACKLOG, server_on_connection);
+    if (rc != 0) {
+        log_error("cannot listen on %s (%s) port %d: %s", host, shown, s->config.port,
+                  uv_strerror(rc));
+        uv_close((uv_handle_t *)&s->listener, NULL);
+    }
+    return rc;
+}
+
 static int server_listen(struct server *s)
 {
     struct sockaddr_storage addr;
     const char *host = s->config.host;
-    int rc = strchr(host, ':') != NULL
+    char shown[INET6_ADDRSTRLEN] = "";
+    int rc;
+    if (!host_name_is_ip(host)) {
+        rc = server_bind_name(s, shown, sizeof(shown));
+        if (rc != 0)
+            return rc;
+    } else {
+        rc = strchr(host, ':') != NULL
                  ? uv_ip6_addr(host, s->config.port, (struct sockaddr_in6 *)&addr)
                  : uv_ip4_addr(host, s->config.port, (struct sockaddr_in *)&addr);
-    if (rc != 0) {
-        log_error("cannot listen on %s: not an IP address", host);
-        return rc;
-    }
-    uv_tcp_init(&s->loop, &s->listener);
-    s->listener.data = s;
-    rc = uv_tcp_bind(&s->listener, (struct sockaddr *)&addr, 0);
-    if (rc == 0)
-        rc = uv_listen((uv_stream_t *)&s->listener, SERVER_LISTEN_BACKLOG, server_on_connection);
-    if (rc != 0) {
-        log_error("cannot listen on %s port %d: %s", host, s->config.port, uv_strerror(rc));
-        uv_close((uv_handle_t *)&s->listener, NULL);
-        return rc;
+        if (rc == 0)
+            rc = server_bind(s, (struct sockaddr *)&addr);
+        if (rc != 0) {
+            log_error("cannot listen on %s port %d: %s", host, s->config.port, uv_strerror(rc));
+            return rc;
+        }
     }
     int len = sizeof(addr);
     uv_tcp_getsockname(&s->listener, (struct sockaddr *)&addr, &len);
     int port = ntohs(addr.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&addr)->sin6_port
                                                 : ((struct sockaddr_in *)&addr)->sin_port);
-    log_info("listening on %s%s%s:%d", strchr(host, ':') ? "[" : "", host,
-             strchr(host, ':') ? "]" : "", port);
+    bool v6 = strchr(host, ':') != NULL;
+    log_info("listening on %s%s%s:%d%s%s%s", v6 ? "[" : "", host, v6 ? "]" : "", port,
+             shown[0] != '\0' ? " (" : "", shown, shown[0] != '\0' ? ")" : "");
     if (s->config.port_file != NULL) {
         rc = server_write_port_file(s->config.port_file, port);
         if (rc != 0) {

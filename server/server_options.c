@@ -16,6 +16,7 @@
 
 #include "frame.h"
 #include "hasher.h"
+#include "host_name.h"
 #include "iso_codes.h"
 #include "log.h"
 
@@ -118,7 +119,9 @@ static const struct server_option server_options[] = {
              "--listen) override its keys, and flags override both"},
     TEXT("data", "DIR", data_dir, "the data directory (made by foliod init); required"),
     SPECIAL("listen", "HOST:PORT", server_options_listen, "HOST:PORT", "127.0.0.1:7070",
-            "address to listen on; port 0 picks a free port; [::1]:PORT for IPv6"),
+            "address to listen on, an IP address or a host name (resolved at start, served on "
+            "the first of its addresses that binds); port 0 picks a free port; [::1]:PORT for "
+            "IPv6"),
     TEXT("port-file", "FILE", port_file, "write the bound port to FILE once listening"),
     NUMBER("max-connections", "N", max_connections, 1, 1000000, 1024, "connections served at once"),
     NUMBER("max-connections-per-address", "N", max_connections_per_address, 1, 1000000, 256,
@@ -249,9 +252,12 @@ static int server_options_address(const char *text, char *host_out, size_t host_
     return 0;
 }
 
+/* An IP address or a host name (resolved when the server starts). */
 static int server_options_listen(const char *text, struct server_config *config)
 {
-    return server_options_address(text, config->host, sizeof(config->host), &config->port);
+    if (server_options_address(text, config->host, sizeof(config->host), &config->port) != 0)
+        return -1;
+    return host_name_is_ip(config->host) || host_name_valid(config->host) ? 0 : -1;
 }
 
 /* A numeric address only: the metrics listener resolves no names. */
