@@ -102,9 +102,12 @@ static const char main_serve_usage[] =
     "usage: foliod serve --data DIR [options]\n"
     "\n"
     "Serves the firm in DIR until SIGINT or SIGTERM, which finish the queued writes\n"
-    "first. SIGHUP reads the TLS certificate and key again (a renewed pair put in\n"
-    "place) for the connections that follow; a pair that does not load leaves the\n"
-    "one served. Numbers are whole and decimal; each comes with its range and default.\n"
+    "first. SIGHUP opens the --log-file again (after logrotate), reads the config\n"
+    "file again and applies the options marked \"SIGHUP applies a change\" (log-level,\n"
+    "log-format and the timeouts; any other change is logged as needing a restart),\n"
+    "and reads the TLS certificate and key again (a renewed pair put in place) for\n"
+    "the connections that follow; a pair that does not load leaves the one served.\n"
+    "Numbers are whole and decimal; each comes with its range and default.\n"
     "Every option but --config and --help is also a key of the config file's [serve]\n"
     "section (max-frame = 65536; a switch takes true or false) and a variable\n"
     "(FOLIOD_MAX_FRAME=65536): flags override variables, which override the file.\n"
@@ -575,6 +578,11 @@ static int main_serve_checked(const struct server_config *config)
         return rc;
     log_set_level(config->log_level);
     log_set_format(config->log_format);
+    char why[1024];
+    if (config->log_file != NULL && log_open_file(config->log_file, why, sizeof(why)) != 0) {
+        fprintf(stderr, "foliod: --log-file: %s\n", why);
+        return MAIN_EXIT_FAILURE;
+    }
     /* Held until the process ends: `foliod compact` and a second serve of
      * the same directory are refused meanwhile. A missing directory is left
      * for server_open to refuse in its own words. */
@@ -634,6 +642,8 @@ static int main_serve_options(int argc, char **argv, struct server_config *confi
     if (server_options_parse(argc, argv, config, why, sizeof(why)) != SERVER_OPTIONS_OK)
         return main_usage_error("%s", why);
     config->config_file = path;
+    config->argc = argc;
+    config->argv = argv;
     return MAIN_GO_ON;
 }
 

@@ -20,9 +20,11 @@
 #include <netdb.h>
 #include <sys/socket.h>
 
+#include "config_reload.h"
 #include "connection.h"
 #include "host_name.h"
 #include "log.h"
+#include "service_notify.h"
 #include "store_meta.h"
 #include "store_holding.h"
 #include "store_rule.h"
@@ -64,6 +66,7 @@ static void server_on_signal(uv_signal_t *handle, int signum)
         return;
     }
     log_info("signal %d: no new connections; finishing queued work", signum);
+    service_notify_stopping();
     s->draining = true;
     s->drain_started_ms = uv_now(&s->loop);
     uv_close((uv_handle_t *)&s->listener, NULL);
@@ -502,17 +505,15 @@ static int server_load_tls(struct server *s)
     return 0;
 }
 
-/* SIGHUP: the certificate and key are read again from where they were read
- * at start (a renewed certificate put in place), for the connections that
- * come next; those open keep the session they have. A pair that does not
- * load leaves the one served. Two small files, read on the loop: a reload
- * is rare and costs less than handing it to the pool. */
-static void server_on_hangup(uv_signal_t *handle, int signum)
+/* SIGHUP, the certificate: read again from where it was read at start (a
+ * renewed certificate put in place), for the connections that come next;
+ * those open keep the session they have. A pair that does not load leaves
+ * the one served. Two small files, read on the loop: a reload is rare and
+ * costs less than handing it to the pool. */
+static void server_reload_tls(struct server *s)
 {
-    (void)signum;
-    struct server *s = handle->data;
     if (s->tls == NULL) {
-        log_info("SIGHUP: serving without TLS, nothing to reload");
+        log_info("SIGHUP: serving without TLS, no certificate to reload");
         return;
     }
     char why[512];
@@ -530,6 +531,34 @@ static void server_on_hangup(uv_signal_t *handle, int signum)
     log_info("SIGHUP: reloaded the TLS certificate %s, SHA-256 fingerprint %s", s->tls_cert_path,
              tls_server_fingerprint(s->tls));
     server_warn_expiry(s->tls_cert_path, tls_server_not_after(s->tls));
+}
+
+/* SIGHUP: the log file opened again first (logrotate has moved the old
+ * one), so that what follows is in the new; then the config file's live
+ * options (config_reload.h), then the certificate. Small files, on the
+ * loop, as the certificate. */
+static void server_on_hangup(uv_signal_t *handle, int signum)
+{
+    (void)signum;
+    struct server *s = handle->data;
+    service_notify_reloading();
+    char why[1024];
+    int rc = log_reopen(why, sizeof(why));
+    if (rc < 0)
+        log_error("SIGHUP: the log file was not opened again, still logging to the old one: %s",
+                  why);
+    else if (rc == 0)
+        log_info("SIGHUP: opened the log file again");
+    rc = config_reload(&s->config, why, sizeof(why));
+    if (rc < 0) {
+        log_error("SIGHUP: the options were not read again, nothing changed: %s", why);
+    } else if (rc == 0) {
+        log_set_level(s->config.log_level);
+        log_set_format(s->config.log_format);
+        log_info("SIGHUP: read %s again", s->config.config_file);
+    }
+    server_reload_tls(s);
+    service_notify_ready("reloaded");
 }
 
 static void server_walk_close(uv_handle_t *handle, void *arg)
@@ -647,6 +676,7 @@ int server_serve(struct server *s)
     s->sweep.data = s;
     uv_timer_start(&s->sweep, server_on_sweep, SERVER_SWEEP_MS, SERVER_SWEEP_MS);
     log_info("serving firm \"%s\" from %s", s->firm_name, s->config.data_dir);
+    service_notify_ready("serving");
     uv_run(&s->loop, UV_RUN_DEFAULT);
     log_info("stopped after %llu writes in %llu commits",
              atomic_load_explicit(&s->writer.jobs, memory_order_relaxed),
