@@ -85,8 +85,8 @@ struct server_config {
      * config file when SIGHUP re-reads it (config_reload.h); argc 0: none. */
     int argc;
     char **argv;
-    bool metrics;                    /* serve metrics (main.c, metrics.h) on: */
-    char metrics_host[64];           /* ...a numeric address */
+    bool metrics;          /* serve metrics (main.c, metrics.h) on: */
+    char metrics_host[64]; /* ...a numeric address */
     int metrics_port;
     const char *iso_codes_dir; /* NULL: ISO_CODES_DEFAULT_DIR (iso_codes.h) */
 };
