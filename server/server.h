@@ -80,15 +80,15 @@ struct server_config {
     enum log_level log_level;        /* main.c sets the process's level from it */
     enum log_format log_format;      /* ...and the form of its lines */
     const char *config_file;         /* read by main.c before the flags; NULL: none */
-    const char *log_file;            /* main.c logs there instead of stderr; NULL: stderr */
+    bool metrics;                    /* serve metrics (main.c, metrics.h) on: */
+    char metrics_host[64];           /* ...a numeric address */
+    int metrics_port;
+    const char *iso_codes_dir; /* NULL: ISO_CODES_DEFAULT_DIR (iso_codes.h) */
+    const char *log_file;      /* main.c logs there instead of stderr; NULL: stderr */
     /* The flags serve was given (argv[0] "serve"), read again over the
      * config file when SIGHUP re-reads it (config_reload.h); argc 0: none. */
     int argc;
     char **argv;
-    bool metrics;          /* serve metrics (main.c, metrics.h) on: */
-    char metrics_host[64]; /* ...a numeric address */
-    int metrics_port;
-    const char *iso_codes_dir; /* NULL: ISO_CODES_DEFAULT_DIR (iso_codes.h) */
 };
 
 struct connection;
