@@ -223,7 +223,7 @@ expect "a --log-file that cannot be opened is refused, named" 1 "" \
 
 # systemd's side of Type=notify: a datagram socket named by NOTIFY_SOCKET;
 # foliod is started, sent SIGHUP once ready, then SIGTERM.
-if ldd "$FOLIOD" 2>/dev/null | grep -q libsystemd; then
+if [[ $(ldd "$FOLIOD" 2>/dev/null) == *libsystemd* ]]; then
   rm -f "$tmp/port"
   notes=$("$PY" - "$FOLIOD" "$data" "$tmp" <<'PY' 2>&1
 import os, signal, socket, subprocess, sys
