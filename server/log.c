@@ -1,34 +1,83 @@
 /* log.c - see log.h. */
 #include "log.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <utf8proc.h>
 
 #define LOG_LINE_MAX 2048
 
-static enum log_level log_threshold = LOG_INFO;
-static enum log_format log_form = LOG_FORMAT_TEXT;
+/* Atomic: SIGHUP changes them on the loop while other threads log. */
+static _Atomic int log_threshold = LOG_INFO;
+static _Atomic int log_form = LOG_FORMAT_TEXT;
+/* The --log-file, for log_reopen; "" when the log is stderr as given. */
+static char log_path[PATH_MAX];
 
 static const char *const log_level_names[] = {"ERROR", "WARN", "INFO", "DEBUG"};
 
 void log_set_level(enum log_level level)
 {
-    log_threshold = level;
+    atomic_store_explicit(&log_threshold, (int)level, memory_order_relaxed);
 }
 
 void log_set_format(enum log_format format)
 {
-    log_form = format;
+    atomic_store_explicit(&log_form, (int)format, memory_order_relaxed);
 }
 
 int log_enabled(enum log_level level)
 {
-    return level <= log_threshold;
+    return (int)level <= atomic_load_explicit(&log_threshold, memory_order_relaxed);
+}
+
+/* The file takes the place of descriptor 2, in one dup2: lines written
+ * meanwhile go to the old file or the new, whole, and stderr's users
+ * (stdio, libraries, sanitizers) follow without knowing. */
+static int log_open_path(const char *path, char *why, size_t why_size)
+{
+    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0640);
+    if (fd < 0) {
+        snprintf(why, why_size, "cannot open the log file %s: %s", path, strerror(errno));
+        return -1;
+    }
+    if (fd != STDERR_FILENO) {
+        int rc = dup2(fd, STDERR_FILENO);
+        int err = errno;
+        close(fd);
+        if (rc < 0) {
+            snprintf(why, why_size, "cannot log to %s: %s", path, strerror(err));
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int log_open_file(const char *path, char *why, size_t why_size)
+{
+    if (strlen(path) >= sizeof(log_path)) {
+        snprintf(why, why_size, "the log file's path is too long");
+        return -1;
+    }
+    if (log_open_path(path, why, why_size) != 0)
+        return -1;
+    memcpy(log_path, path, strlen(path) + 1);
+    return 0;
+}
+
+int log_reopen(char *why, size_t why_size)
+{
+    if (log_path[0] == '\0')
+        return 1;
+    return log_open_path(log_path, why, why_size);
 }
 
 int log_level_parse(const char *name, enum log_level *level)
@@ -120,7 +169,7 @@ static void log_emit(enum log_level level, const char *message, const struct log
     struct tm tm;
     gmtime_r(&now, &tm);
     strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
-    if (log_form == LOG_FORMAT_JSON) {
+    if (atomic_load_explicit(&log_form, memory_order_relaxed) == LOG_FORMAT_JSON) {
         log_putf(&line, "{\"time\":\"%s\",\"level\":\"%s\",\"message\":", stamp,
                  log_level_names[level]);
         log_put_json_string(&line, message);
@@ -161,7 +210,7 @@ static void log_emit(enum log_level level, const char *message, const struct log
 
 void log_write(enum log_level level, const char *fmt, ...)
 {
-    if (level > log_threshold)
+    if (!log_enabled(level))
         return;
     char message[LOG_LINE_MAX];
     va_list ap;
@@ -174,7 +223,7 @@ void log_write(enum log_level level, const char *fmt, ...)
 void log_fields(enum log_level level, const char *message, const struct log_field *fields,
                 size_t count)
 {
-    if (level > log_threshold)
+    if (!log_enabled(level))
         return;
     log_emit(level, message, fields, count);
 }

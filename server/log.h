@@ -1,4 +1,4 @@
-/* log.h - one line per event on stderr, as text,
+/* log.h - one line per event on stderr (or a file, --log-file), as text,
  *     2026-11-23T14:00:00Z INFO message key=value ...
  * or as a JSON object (--log-format json), for log systems,
  *     {"time":"2026-11-23T14:00:00Z","level":"INFO","message":"...","fields":{...}}
@@ -12,9 +12,18 @@
 enum log_level { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG };
 enum log_format { LOG_FORMAT_TEXT, LOG_FORMAT_JSON };
 
-/* Set once at start, before other threads log. */
+/* Set at start, and again when SIGHUP re-reads the config file: a thread
+ * that logs meanwhile writes its line at the one or the other. */
 void log_set_level(enum log_level level);
 void log_set_format(enum log_format format);
+
+/* Sends the log (and whatever else the process writes to stderr) to path,
+ * appended, made 0640 when missing; log_reopen opens path again, for a log
+ * that logrotate has moved away. Returns 0, or -1 with why; a failed
+ * reopen leaves the log where it was. */
+int log_open_file(const char *path, char *why, size_t why_size);
+/* 1 when no file was opened (the log is stderr as given): nothing to do. */
+int log_reopen(char *why, size_t why_size);
 /* Returns 0 and sets *level for "error", "warn", "info" or "debug". */
 int log_level_parse(const char *name, enum log_level *level);
 /* Returns 0 and sets *format for "text" or "json". */

@@ -82,15 +82,23 @@ static const char main_init_usage[] =
     "  --hash-cost COST    password hashing cost: min, interactive (default), moderate\n"
     "  --time-zone ZONE    the firm's time zone, an IANA name such as America/Lima\n"
     "                      (default UTC): \"today\" for agents whose card names none\n"
+    "  --hostname NAME     a DNS name agents reach the server by, put in the\n"
+    "                      certificate beside localhost and this machine's name;\n"
+    "                      repeatable, up to 16\n"
+    "  --ip ADDRESS        an IPv4 or IPv6 address agents reach it by, beside\n"
+    "                      127.0.0.1 and ::1; repeatable, up to 16\n"
     "  --help              show this help\n";
 
 static const char main_serve_usage[] =
     "usage: foliod serve --data DIR [options]\n"
     "\n"
     "Serves the firm in DIR until SIGINT or SIGTERM, which finish the queued writes\n"
-    "first. SIGHUP reads the TLS certificate and key again (a renewed pair put in\n"
-    "place) for the connections that follow; a pair that does not load leaves the\n"
-    "one served. Numbers are whole and decimal; each comes with its range and default.\n"
+    "first. SIGHUP opens the --log-file again (after logrotate), reads the config\n"
+    "file again and applies the options marked \"SIGHUP applies a change\" (log-level,\n"
+    "log-format and the timeouts; any other change is logged as needing a restart),\n"
+    "and reads the TLS certificate and key again (a renewed pair put in place) for\n"
+    "the connections that follow; a pair that does not load leaves the one served.\n"
+    "Numbers are whole and decimal; each comes with its range and default.\n"
     "Every option but --config and --help is also a key of the config file's [serve]\n"
     "section (max-frame = 65536; a switch takes true or false) and a variable\n"
     "(FOLIOD_MAX_FRAME=65536): flags override variables, which override the file.\n"
@@ -139,6 +147,8 @@ enum main_option {
     OPT_HASH_COST,
     OPT_TIME_ZONE,
     OPT_HELP,
+    OPT_HOSTNAME,
+    OPT_IP,
 };
 
 /* The options of compact: --data DIR and --help. MAIN_GO_ON
@@ -201,6 +211,18 @@ static int main_compact(int argc, char **argv)
     return 0;
 }
 
+/* --hostname and --ip of init, into names: MAIN_GO_ON, or the usage error
+ * naming the flag. */
+static int main_init_name(struct tls_cert_names *names, int opt, const char *value)
+{
+    char why[512];
+    int rc = opt == OPT_HOSTNAME ? tls_cert_names_add_host(names, value, why, sizeof(why))
+                                 : tls_cert_names_add_ip(names, value, why, sizeof(why));
+    if (rc != 0)
+        return main_usage_error("%s: %s", opt == OPT_HOSTNAME ? "--hostname" : "--ip", why);
+    return MAIN_GO_ON;
+}
+
 static int main_init(int argc, char **argv)
 {
     static const struct option options[] = {
@@ -211,8 +233,11 @@ static int main_init(int argc, char **argv)
         {"hash-cost", required_argument, NULL, OPT_HASH_COST},
         {"time-zone", required_argument, NULL, OPT_TIME_ZONE},
         {"help", no_argument, NULL, OPT_HELP},
+        {"hostname", required_argument, NULL, OPT_HOSTNAME},
+        {"ip", required_argument, NULL, OPT_IP},
         {NULL, 0, NULL, 0},
     };
+    struct tls_cert_names names = {0};
     const char *data = NULL, *firm = NULL, *time_zone = NULL;
     char *admin = NULL;
     int password_stdin = 0;
@@ -243,6 +268,11 @@ static int main_init(int argc, char **argv)
         case OPT_HELP:
             fputs(main_init_usage, stdout);
             return 0;
+        case OPT_HOSTNAME:
+        case OPT_IP:
+            if ((opt = main_init_name(&names, opt, optarg)) != MAIN_GO_ON)
+                return opt;
+            break;
         default:
             return main_usage_error("init: unknown or incomplete option %s", argv[optind - 1]);
         }
@@ -283,7 +313,8 @@ static int main_init(int argc, char **argv)
         return MAIN_EXIT_FAILURE;
     }
     char fingerprint[TLS_FINGERPRINT_SIZE];
-    if (tls_cert_make_firm(data, firm, (int64_t)time(NULL), fingerprint, why, sizeof(why)) != 0) {
+    if (tls_cert_make_firm_named(data, firm, (int64_t)time(NULL), &names, fingerprint, why,
+                                 sizeof(why)) != 0) {
         sodium_memzero(password, sizeof(password));
         fprintf(stderr,
                 "foliod: the firm is initialised in %s, but its TLS certificate is not: "
@@ -371,6 +402,11 @@ static int main_serve_checked(const struct server_config *config)
         return rc;
     log_set_level(config->log_level);
     log_set_format(config->log_format);
+    char why[1024];
+    if (config->log_file != NULL && log_open_file(config->log_file, why, sizeof(why)) != 0) {
+        fprintf(stderr, "foliod: --log-file: %s\n", why);
+        return MAIN_EXIT_FAILURE;
+    }
     /* Held until the process ends: `foliod compact` and a second serve of
      * the same directory are refused meanwhile. A missing directory is left
      * for server_open to refuse in its own words. */
@@ -430,6 +466,8 @@ static int main_serve_options(int argc, char **argv, struct server_config *confi
     if (server_options_parse(argc, argv, config, why, sizeof(why)) != SERVER_OPTIONS_OK)
         return main_usage_error("%s", why);
     config->config_file = path;
+    config->argc = argc;
+    config->argv = argv;
     return MAIN_GO_ON;
 }
 

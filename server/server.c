@@ -17,8 +17,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <netdb.h>
+#include <sys/socket.h>
+
+#include "config_reload.h"
 #include "connection.h"
+#include "host_name.h"
 #include "log.h"
+#include "service_notify.h"
 #include "store_meta.h"
 #include "store_holding.h"
 #include "store_rule.h"
@@ -62,6 +68,7 @@ static void server_on_signal(uv_signal_t *handle, int signum)
         return;
     }
     log_info("signal %d: no new connections; finishing queued work", signum);
+    service_notify_stopping();
     s->draining = true;
     s->drain_started_ms = uv_now(&s->loop);
     uv_close((uv_handle_t *)&s->listener, NULL);
@@ -188,33 +195,115 @@ static int server_write_port_file(const char *path, int port)
     return rc;
 }
 
+/* Binds and listens on addr; 0 or a libuv error, the listener closed. */
+static int server_bind(struct server *s, const struct sockaddr *addr)
+{
+    uv_tcp_init(&s->loop, &s->listener);
+    s->listener.data = s;
+    int rc = uv_tcp_bind(&s->listener, addr, 0);
+    if (rc == 0)
+        rc = uv_listen((uv_stream_t *)&s->listener, SERVER_LISTEN_BACKLOG, server_on_connection);
+    if (rc != 0)
+        uv_close((uv_handle_t *)&s->listener, NULL);
+    return rc;
+}
+
+/* A socket bound to addr (SO_REUSEADDR, as libuv binds), or -errno. */
+static int server_bound_socket(const struct addrinfo *ai)
+{
+    int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -errno;
+    int on = 1;
+    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) != 0 ||
+        bind(fd, ai->ai_addr, ai->ai_addrlen) != 0) {
+        int err = errno;
+        close(fd);
+        return -err;
+    }
+    return fd;
+}
+
+/* A host name in --listen: resolved once, here, before the loop runs (so
+ * the lookup blocks nothing but start-up), and served on the first of its
+ * addresses that can be bound, whose text goes in shown. The addresses are
+ * tried with plain sockets: a libuv handle cannot be closed and opened
+ * again before the loop has run. */
+static int server_bind_name(struct server *s, char *shown, size_t shown_size)
+{
+    const char *host = s->config.host;
+    char port[8];
+    snprintf(port, sizeof(port), "%d", s->config.port);
+    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM};
+    uv_getaddrinfo_t lookup;
+    int rc = uv_getaddrinfo(&s->loop, &lookup, NULL, host, port, &hints);
+    if (rc != 0) {
+        log_error("cannot listen on %s: the name resolves to no address (%s)", host,
+                  uv_strerror(rc));
+        return rc;
+    }
+    int fd = UV_EADDRNOTAVAIL;
+    for (struct addrinfo *ai = lookup.addrinfo; ai != NULL && fd < 0; ai = ai->ai_next) {
+        if (ai->ai_family == AF_INET)
+            uv_ip4_name((struct sockaddr_in *)ai->ai_addr, shown, shown_size);
+        else if (ai->ai_family == AF_INET6)
+            uv_ip6_name((struct sockaddr_in6 *)ai->ai_addr, shown, shown_size);
+        else
+            continue;
+        fd = server_bound_socket(ai);
+        if (fd < 0)
+            log_warn("cannot listen on %s (%s) port %d: %s", host, shown, s->config.port,
+                     strerror(-fd));
+    }
+    uv_freeaddrinfo(lookup.addrinfo);
+    if (fd < 0) {
+        log_error("cannot listen on %s port %d: none of its addresses could be bound", host,
+                  s->config.port);
+        return fd;
+    }
+    uv_tcp_init(&s->loop, &s->listener);
+    s->listener.data = s;
+    rc = uv_tcp_open(&s->listener, fd);
+    if (rc != 0)
+        close(fd); /* not the handle's: its close leaves it */
+    else
+        rc = uv_listen((uv_stream_t *)&s->listener, SERVER_LISTEN_BACKLOG, server_on_connection);
+    if (rc != 0) {
+        log_error("cannot listen on %s (%s) port %d: %s", host, shown, s->config.port,
+                  uv_strerror(rc));
+        uv_close((uv_handle_t *)&s->listener, NULL);
+    }
+    return rc;
+}
+
 static int server_listen(struct server *s)
 {
     struct sockaddr_storage addr;
     const char *host = s->config.host;
-    int rc = strchr(host, ':') != NULL
+    char shown[INET6_ADDRSTRLEN] = "";
+    int rc;
+    if (!host_name_is_ip(host)) {
+        rc = server_bind_name(s, shown, sizeof(shown));
+        if (rc != 0)
+            return rc;
+    } else {
+        rc = strchr(host, ':') != NULL
                  ? uv_ip6_addr(host, s->config.port, (struct sockaddr_in6 *)&addr)
                  : uv_ip4_addr(host, s->config.port, (struct sockaddr_in *)&addr);
-    if (rc != 0) {
-        log_error("cannot listen on %s: not an IP address", host);
-        return rc;
-    }
-    uv_tcp_init(&s->loop, &s->listener);
-    s->listener.data = s;
-    rc = uv_tcp_bind(&s->listener, (struct sockaddr *)&addr, 0);
-    if (rc == 0)
-        rc = uv_listen((uv_stream_t *)&s->listener, SERVER_LISTEN_BACKLOG, server_on_connection);
-    if (rc != 0) {
-        log_error("cannot listen on %s port %d: %s", host, s->config.port, uv_strerror(rc));
-        uv_close((uv_handle_t *)&s->listener, NULL);
-        return rc;
+        if (rc == 0)
+            rc = server_bind(s, (struct sockaddr *)&addr);
+        if (rc != 0) {
+            log_error("cannot listen on %s port %d: %s", host, s->config.port, uv_strerror(rc));
+            return rc;
+        }
     }
     int len = sizeof(addr);
     uv_tcp_getsockname(&s->listener, (struct sockaddr *)&addr, &len);
     int port = ntohs(addr.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&addr)->sin6_port
                                                 : ((struct sockaddr_in *)&addr)->sin_port);
-    log_info("listening on %s%s%s:%d", strchr(host, ':') ? "[" : "", host,
-             strchr(host, ':') ? "]" : "", port);
+    bool v6 = strchr(host, ':') != NULL;
+    log_info("listening on %s%s%s:%d%s%s%s", v6 ? "[" : "", host, v6 ? "]" : "", port,
+             shown[0] != '\0' ? " (" : "", shown, shown[0] != '\0' ? ")" : "");
     if (s->config.port_file != NULL) {
         rc = server_write_port_file(s->config.port_file, port);
         if (rc != 0) {
@@ -418,17 +507,15 @@ static int server_load_tls(struct server *s)
     return 0;
 }
 
-/* SIGHUP: the certificate and key are read again from where they were read
- * at start (a renewed certificate put in place), for the connections that
- * come next; those open keep the session they have. A pair that does not
- * load leaves the one served. Two small files, read on the loop: a reload
- * is rare and costs less than handing it to the pool. */
-static void server_on_hangup(uv_signal_t *handle, int signum)
+/* SIGHUP, the certificate: read again from where it was read at start (a
+ * renewed certificate put in place), for the connections that come next;
+ * those open keep the session they have. A pair that does not load leaves
+ * the one served. Two small files, read on the loop: a reload is rare and
+ * costs less than handing it to the pool. */
+static void server_reload_tls(struct server *s)
 {
-    (void)signum;
-    struct server *s = handle->data;
     if (s->tls == NULL) {
-        log_info("SIGHUP: serving without TLS, nothing to reload");
+        log_info("SIGHUP: serving without TLS, no certificate to reload");
         return;
     }
     char why[512];
@@ -446,6 +533,34 @@ static void server_on_hangup(uv_signal_t *handle, int signum)
     log_info("SIGHUP: reloaded the TLS certificate %s, SHA-256 fingerprint %s", s->tls_cert_path,
              tls_server_fingerprint(s->tls));
     server_warn_expiry(s->tls_cert_path, tls_server_not_after(s->tls));
+}
+
+/* SIGHUP: the log file opened again first (logrotate has moved the old
+ * one), so that what follows is in the new; then the config file's live
+ * options (config_reload.h), then the certificate. Small files, on the
+ * loop, as the certificate. */
+static void server_on_hangup(uv_signal_t *handle, int signum)
+{
+    (void)signum;
+    struct server *s = handle->data;
+    service_notify_reloading();
+    char why[1024];
+    int rc = log_reopen(why, sizeof(why));
+    if (rc < 0)
+        log_error("SIGHUP: the log file was not opened again, still logging to the old one: %s",
+                  why);
+    else if (rc == 0)
+        log_info("SIGHUP: opened the log file again");
+    rc = config_reload(&s->config, why, sizeof(why));
+    if (rc < 0) {
+        log_error("SIGHUP: the options were not read again, nothing changed: %s", why);
+    } else if (rc == 0) {
+        log_set_level(s->config.log_level);
+        log_set_format(s->config.log_format);
+        log_info("SIGHUP: read %s again", s->config.config_file);
+    }
+    server_reload_tls(s);
+    service_notify_ready("reloaded");
 }
 
 static void server_walk_close(uv_handle_t *handle, void *arg)
@@ -566,6 +681,7 @@ int server_serve(struct server *s)
     if (mail_sender_start(&s->mail) != 0)
         return -1;
     log_info("serving firm \"%s\" from %s", s->firm_name, s->config.data_dir);
+    service_notify_ready("serving");
     uv_run(&s->loop, UV_RUN_DEFAULT);
     log_info("stopped after %llu writes in %llu commits",
              atomic_load_explicit(&s->writer.jobs, memory_order_relaxed),

@@ -16,6 +16,7 @@
 
 #include "frame.h"
 #include "hasher.h"
+#include "host_name.h"
 #include "iso_codes.h"
 #include "log.h"
 
@@ -50,10 +51,18 @@ struct server_option {
     const char *def_text;
     /* Given on the command line only, not as a key or a variable. */
     bool flag_only;
+    /* SIGHUP applies a change of it made in the config file; a change of
+     * any other option waits for a restart (config_reload.h). Only options
+     * that the loop thread alone reads may be live. */
+    bool live;
     /* A special row's value, read into config; 0 or -1. A refusal says
      * "--NAME wants WANTS, not VALUE", or "unknown --NAME VALUE" without
      * wants. */
     int (*parse)(const char *text, struct server_config *config);
+    /* A special row's fields: whether a and b hold the same, and (for a
+     * live row) copying them from b into a. */
+    bool (*same)(const struct server_config *a, const struct server_config *b);
+    void (*copy)(struct server_config *a, const struct server_config *b);
     const char *wants;
     const char *help;
 };
@@ -90,7 +99,18 @@ struct server_option {
      .offset = SERVER_OPTION_OFFSET(field, bool), .help = text}
 #define SPECIAL(flag, argument, parser, wanted, dflt_text, text)              \
     {.name = flag, .arg = argument, .kind = SERVER_OPTION_SPECIAL,            \
-     .parse = parser, .wants = wanted, .def_text = dflt_text, .help = text}
+     .parse = parser, .same = parser##_same, .wants = wanted,                 \
+     .def_text = dflt_text, .help = text}
+/* Rows that SIGHUP applies (a special one has a parser##_copy too). */
+#define LIVE_NUMBER(flag, argument, field, lo, hi, dflt, text)                \
+    {.name = flag, .arg = argument, .kind = SERVER_OPTION_NUMBER,             \
+     .width = SERVER_OPTION_WIDTH(field),                                     \
+     .offset = offsetof(struct server_config, field),                         \
+     .min = lo, .max = hi, .def = dflt, .live = true, .help = text}
+#define LIVE_SPECIAL(flag, argument, parser, dflt_text, text)                 \
+    {.name = flag, .arg = argument, .kind = SERVER_OPTION_SPECIAL,            \
+     .parse = parser, .same = parser##_same, .copy = parser##_copy,           \
+     .live = true, .def_text = dflt_text, .help = text}
 /* clang-format on */
 
 #define KIB (1024ull)
@@ -104,6 +124,16 @@ static int server_options_log_level(const char *text, struct server_config *conf
 static int server_options_log_format(const char *text, struct server_config *config);
 static int server_options_metrics_listen(const char *text, struct server_config *config);
 static int server_options_smtp_rate(const char *text, struct server_config *config);
+#define SERVER_OPTIONS_SAME(parser)                                                                \
+    static bool parser##_same(const struct server_config *a, const struct server_config *b)
+SERVER_OPTIONS_SAME(server_options_listen);
+SERVER_OPTIONS_SAME(server_options_hash_cost);
+SERVER_OPTIONS_SAME(server_options_log_level);
+SERVER_OPTIONS_SAME(server_options_log_format);
+SERVER_OPTIONS_SAME(server_options_metrics_listen);
+SERVER_OPTIONS_SAME(server_options_smtp_rate);
+static void server_options_log_level_copy(struct server_config *a, const struct server_config *b);
+static void server_options_log_format_copy(struct server_config *a, const struct server_config *b);
 
 /* In the order --help lists them. The README's "Running it safely" table
  * names the limits: keep it in step. */
@@ -119,7 +149,9 @@ static const struct server_option server_options[] = {
              "--listen) override its keys, and flags override both"},
     TEXT("data", "DIR", data_dir, "the data directory (made by foliod init); required"),
     SPECIAL("listen", "HOST:PORT", server_options_listen, "HOST:PORT", "127.0.0.1:7070",
-            "address to listen on; port 0 picks a free port; [::1]:PORT for IPv6"),
+            "address to listen on, an IP address or a host name (resolved at start, served on "
+            "the first of its addresses that binds); port 0 picks a free port; [::1]:PORT for "
+            "IPv6"),
     TEXT("port-file", "FILE", port_file, "write the bound port to FILE once listening"),
     NUMBER("max-connections", "N", max_connections, 1, 1000000, 1024, "connections served at once"),
     NUMBER("max-connections-per-address", "N", max_connections_per_address, 1, 1000000, 256,
@@ -133,12 +165,12 @@ static const struct server_option server_options[] = {
            "...of them from one address; a newcomer takes the place of that address's oldest"),
     NUMBER("max-connections-per-user", "N", max_connections_per_user, 1, 1000000, 32,
            "connections logged in as one user, folio watch included; a login beyond is refused"),
-    NUMBER("handshake-timeout", "S", handshake_timeout_s, 0, 3600, 10,
-           "close TLS connections that do not finish the handshake within S seconds; 0 never"),
-    NUMBER("login-timeout", "S", login_timeout_s, 0, 3600, 30,
-           "close connections that do not log in within S seconds; 0 never"),
-    NUMBER("frame-timeout", "S", frame_timeout_s, 0, 3600, 30,
-           "close connections that leave a frame half sent for S seconds; 0 never"),
+    LIVE_NUMBER("handshake-timeout", "S", handshake_timeout_s, 0, 3600, 10,
+                "close TLS connections that do not finish the handshake within S seconds; 0 never"),
+    LIVE_NUMBER("login-timeout", "S", login_timeout_s, 0, 3600, 30,
+                "close connections that do not log in within S seconds; 0 never"),
+    LIVE_NUMBER("frame-timeout", "S", frame_timeout_s, 0, 3600, 30,
+                "close connections that leave a frame half sent for S seconds; 0 never"),
     NUMBER("max-in-flight", "N", max_in_flight, 1, 4096, 128,
            "requests read from one connection ahead of their answers"),
     NUMBER("max-output-bytes", "BYTES", max_output_bytes, 64 * KIB, GIB, 4 * MIB,
@@ -157,8 +189,8 @@ static const struct server_option server_options[] = {
            "events of one client in an imported bundle"),
     NUMBER("import-batch-records", "N", import_batch_records, 1, 1000000, 5000,
            "records an import applies per write transaction; other writes go between batches"),
-    NUMBER("idle-timeout", "S", idle_timeout_s, 0, 7 * DAY, 600,
-           "close connections idle for S seconds, 0 never; connections that watch are spared"),
+    LIVE_NUMBER("idle-timeout", "S", idle_timeout_s, 0, 7 * DAY, 600,
+                "close connections idle for S seconds, 0 never; connections that watch are spared"),
     NUMBER("session-ttl", "S", session_ttl_s, 1, 366 * DAY, 7 * DAY,
            "sessions expire S seconds after login"),
     NUMBER("login-lockout-after", "N", lockout_after, 1, 1000, 5,
@@ -193,10 +225,13 @@ static const struct server_option server_options[] = {
     TEXT("iso-codes", "DIR", iso_codes_dir,
          "the iso-codes package's JSON lists (iso_3166-1.json, iso_4217.json) that country and "
          "currency codes are checked against; default " ISO_CODES_DEFAULT_DIR),
-    SPECIAL("log-level", "LEVEL", server_options_log_level, NULL, "info",
-            "error, warn, info or debug"),
-    SPECIAL("log-format", "FORMAT", server_options_log_format, NULL, "text",
-            "text, or json: one object per line with time, level, message and fields"),
+    LIVE_SPECIAL("log-level", "LEVEL", server_options_log_level, "info",
+                 "error, warn, info or debug"),
+    LIVE_SPECIAL("log-format", "FORMAT", server_options_log_format, "text",
+                 "text, or json: one object per line with time, level, message and fields"),
+    TEXT("log-file", "FILE", log_file,
+         "append the log to FILE (made 0640) instead of standard error; SIGHUP opens it again, "
+         "for logrotate"),
     SPECIAL("metrics-listen", "HOST:PORT", server_options_metrics_listen, "ADDRESS:PORT", NULL,
             "serve metrics (Prometheus text format at /metrics) and /healthz and /readyz over "
             "HTTP on this numeric address, such as 127.0.0.1:9170; off unless given; anyone who "
@@ -269,9 +304,12 @@ static int server_options_address(const char *text, char *host_out, size_t host_
     return 0;
 }
 
+/* An IP address or a host name (resolved when the server starts). */
 static int server_options_listen(const char *text, struct server_config *config)
 {
-    return server_options_address(text, config->host, sizeof(config->host), &config->port);
+    if (server_options_address(text, config->host, sizeof(config->host), &config->port) != 0)
+        return -1;
+    return host_name_is_ip(config->host) || host_name_valid(config->host) ? 0 : -1;
 }
 
 /* A numeric address only: the metrics listener resolves no names. */
@@ -316,6 +354,52 @@ static int server_options_log_level(const char *text, struct server_config *conf
 static int server_options_log_format(const char *text, struct server_config *config)
 {
     return log_format_parse(text, &config->log_format);
+}
+
+static bool server_options_listen_same(const struct server_config *a, const struct server_config *b)
+{
+    return strcmp(a->host, b->host) == 0 && a->port == b->port;
+}
+
+static bool server_options_metrics_listen_same(const struct server_config *a,
+                                               const struct server_config *b)
+{
+    return a->metrics == b->metrics && strcmp(a->metrics_host, b->metrics_host) == 0 &&
+           a->metrics_port == b->metrics_port;
+}
+
+static bool server_options_smtp_rate_same(const struct server_config *a,
+                                          const struct server_config *b)
+{
+    return a->smtp_rate == b->smtp_rate;
+}
+
+static bool server_options_hash_cost_same(const struct server_config *a,
+                                          const struct server_config *b)
+{
+    return a->hash_cost == b->hash_cost;
+}
+
+static bool server_options_log_level_same(const struct server_config *a,
+                                          const struct server_config *b)
+{
+    return a->log_level == b->log_level;
+}
+
+static void server_options_log_level_copy(struct server_config *a, const struct server_config *b)
+{
+    a->log_level = b->log_level;
+}
+
+static bool server_options_log_format_same(const struct server_config *a,
+                                           const struct server_config *b)
+{
+    return a->log_format == b->log_format;
+}
+
+static void server_options_log_format_copy(struct server_config *a, const struct server_config *b)
+{
+    a->log_format = b->log_format;
 }
 
 static void server_options_store(const struct server_option *o, struct server_config *config,
@@ -523,6 +607,10 @@ static void server_options_describe(const struct server_option *o, char *out, si
     } else {
         snprintf(out, size, "%s", o->help);
     }
+    if (o->live) {
+        size_t used = strlen(out);
+        snprintf(out + used, size - used, "; SIGHUP applies a change");
+    }
 }
 
 /* "  --flag ARG", then text in words wrapped to SERVER_OPTIONS_HELP_WIDTH
@@ -585,4 +673,62 @@ bool server_options_row(size_t i, const char **name, const char **arg, char *tex
 bool server_options_flag_only(size_t i)
 {
     return i < SERVER_OPTIONS_COUNT && server_options[i].flag_only;
+}
+
+/* Option o's field as a number. */
+static unsigned long long server_options_get(const struct server_option *o,
+                                             const struct server_config *config)
+{
+    const char *field = (const char *)config + o->offset;
+    switch (o->width) {
+    case SERVER_OPTION_UNSIGNED:
+        return *(const unsigned *)(const void *)field;
+    case SERVER_OPTION_U64:
+        return *(const uint64_t *)(const void *)field;
+    case SERVER_OPTION_I64:
+        return (unsigned long long)*(const int64_t *)(const void *)field;
+    }
+    return 0;
+}
+
+static bool server_options_same(const struct server_option *o, const struct server_config *a,
+                                const struct server_config *b)
+{
+    const char *fa = (const char *)a + o->offset, *fb = (const char *)b + o->offset;
+    switch (o->kind) {
+    case SERVER_OPTION_NUMBER:
+        return server_options_get(o, a) == server_options_get(o, b);
+    case SERVER_OPTION_TEXT: {
+        const char *ta = *(const char *const *)(const void *)fa;
+        const char *tb = *(const char *const *)(const void *)fb;
+        return ta == tb || (ta != NULL && tb != NULL && strcmp(ta, tb) == 0);
+    }
+    case SERVER_OPTION_SWITCH:
+        return *(const bool *)fa == *(const bool *)fb;
+    case SERVER_OPTION_SPECIAL:
+        return o->same(a, b);
+    case SERVER_OPTION_HELP:
+        break;
+    }
+    return true;
+}
+
+size_t server_options_reload(struct server_config *config, const struct server_config *fresh,
+                             void (*changed)(const char *name, bool live, void *arg), void *arg)
+{
+    size_t applied = 0;
+    for (size_t i = 0; i < SERVER_OPTIONS_COUNT; i++) {
+        const struct server_option *o = &server_options[i];
+        if (o->flag_only || server_options_same(o, config, fresh))
+            continue;
+        if (o->live) {
+            if (o->kind == SERVER_OPTION_NUMBER)
+                server_options_store(o, config, server_options_get(o, fresh));
+            else
+                o->copy(config, fresh);
+            applied++;
+        }
+        changed(o->name, o->live, arg);
+    }
+    return applied;
 }

@@ -69,4 +69,12 @@ bool server_options_row(size_t i, const char **name, const char **arg, char *tex
  * config file nor a variable. */
 bool server_options_flag_only(size_t i);
 
+/* SIGHUP: fresh holds the options read again. Copies into config those
+ * that are live (server_options_help says "SIGHUP applies a change") and
+ * differ, and calls changed for each option that differs, live or not,
+ * --config aside. Returns how many were applied. Text options are never
+ * live: config's texts stay config's. */
+size_t server_options_reload(struct server_config *config, const struct server_config *fresh,
+                             void (*changed)(const char *name, bool live, void *arg), void *arg);
+
 #endif

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <arpa/inet.h>
@@ -17,9 +18,12 @@
 #include <openssl/rand.h>
 #include <openssl/x509v3.h>
 
+#include "host_name.h"
+
 #define TLS_CERT_CN_MAX     64 /* ub-common-name in X.520 */
 #define TLS_CERT_SERIAL_LEN 16
-#define TLS_CERT_SAN_MAX    1024
+/* Every name at its longest: "DNS:" and 253 bytes, "IP:" and 39, commas. */
+#define TLS_CERT_SAN_MAX 8192
 
 static void tls_cert_why_openssl(char *why, size_t why_size, const char *what)
 {
@@ -27,26 +31,6 @@ static void tls_cert_why_openssl(char *why, size_t why_size, const char *what)
     const char *reason = e != 0 ? ERR_reason_error_string(e) : NULL;
     snprintf(why, why_size, "%s: %s", what, reason != NULL ? reason : "OpenSSL failed");
     ERR_clear_error();
-}
-
-static bool tls_cert_host_name_ok(const char *name)
-{
-    size_t len = strlen(name);
-    if (len == 0 || len > 253)
-        return false;
-    for (size_t i = 0; i < len; i++) {
-        char c = name[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '-' || c == '.'))
-            return false;
-    }
-    return true;
-}
-
-static bool tls_cert_ip_ok(const char *ip)
-{
-    unsigned char raw[16];
-    return inet_pton(AF_INET, ip, raw) == 1 || inet_pton(AF_INET6, ip, raw) == 1;
 }
 
 /* "DNS:a,DNS:b,IP:127.0.0.1": the form X509V3_EXT_conf_nid reads. */
@@ -58,7 +42,7 @@ static int tls_cert_san(const struct tls_cert_spec *spec, char out[TLS_CERT_SAN_
     for (int kind = 0; kind < 2; kind++) {
         const char *const *names = kind == 0 ? spec->dns_names : spec->ip_addresses;
         for (size_t i = 0; i < TLS_CERT_NAMES_MAX && names[i] != NULL; i++) {
-            if (kind == 0 ? !tls_cert_host_name_ok(names[i]) : !tls_cert_ip_ok(names[i])) {
+            if (kind == 0 ? !host_name_valid(names[i]) : !host_name_is_ip(names[i])) {
                 snprintf(why, why_size, "\"%.80s\" is not a %s", names[i],
                          kind == 0 ? "host name" : "IP address");
                 return -1;
@@ -249,8 +233,73 @@ out:
     return rc;
 }
 
+/* Whether names[0..count) holds name, host names compared without case. */
+static bool tls_cert_has(const char *const *names, size_t count, const char *name, bool host)
+{
+    for (size_t i = 0; i < count; i++)
+        if (host ? strcasecmp(names[i], name) == 0 : strcmp(names[i], name) == 0)
+            return true;
+    return false;
+}
+
+int tls_cert_names_add_host(struct tls_cert_names *names, const char *name, char *why,
+                            size_t why_size)
+{
+    if (host_name_is_ip(name)) {
+        snprintf(why, why_size, "%.80s is an IP address: give it with --ip", name);
+        return -1;
+    }
+    if (!host_name_valid(name)) {
+        snprintf(why, why_size,
+                 "\"%.80s\" is not a host name: labels of letters, digits and '-' (not first "
+                 "nor last), up to 63 bytes each, joined by dots, at most %d bytes",
+                 name, HOST_NAME_MAX_BYTES);
+        return -1;
+    }
+    if (tls_cert_has(names->host_names, names->host_name_count, name, true))
+        return 0;
+    if (names->host_name_count == TLS_CERT_GIVEN_NAMES_MAX) {
+        snprintf(why, why_size, "at most %d host names", TLS_CERT_GIVEN_NAMES_MAX);
+        return -1;
+    }
+    names->host_names[names->host_name_count++] = name;
+    return 0;
+}
+
+int tls_cert_names_add_ip(struct tls_cert_names *names, const char *ip, char *why, size_t why_size)
+{
+    if (!host_name_is_ip(ip)) {
+        snprintf(why, why_size, "\"%.80s\" is not an IPv4 or IPv6 address", ip);
+        return -1;
+    }
+    if (tls_cert_has(names->ip_addresses, names->ip_address_count, ip, false))
+        return 0;
+    if (names->ip_address_count == TLS_CERT_GIVEN_NAMES_MAX) {
+        snprintf(why, why_size, "at most %d IP addresses", TLS_CERT_GIVEN_NAMES_MAX);
+        return -1;
+    }
+    names->ip_addresses[names->ip_address_count++] = ip;
+    return 0;
+}
+
+/* Appends the given names to a list of count, skipping those it holds. */
+static void tls_cert_append(const char **list, size_t count, const char *const *given,
+                            size_t given_count, bool host)
+{
+    for (size_t i = 0; i < given_count && count < TLS_CERT_NAMES_MAX; i++)
+        if (!tls_cert_has(list, count, given[i], host))
+            list[count++] = given[i];
+}
+
 int tls_cert_make_firm(const char *dir, const char *firm_name, int64_t now,
                        char fingerprint[TLS_FINGERPRINT_SIZE], char *why, size_t why_size)
+{
+    return tls_cert_make_firm_named(dir, firm_name, now, NULL, fingerprint, why, why_size);
+}
+
+int tls_cert_make_firm_named(const char *dir, const char *firm_name, int64_t now,
+                             const struct tls_cert_names *names,
+                             char fingerprint[TLS_FINGERPRINT_SIZE], char *why, size_t why_size)
 {
     char cert_path[4096], key_path[4096];
     if ((size_t)snprintf(cert_path, sizeof(cert_path), "%s/%s", dir, TLS_CERT_FILE) >=
@@ -261,7 +310,7 @@ int tls_cert_make_firm(const char *dir, const char *firm_name, int64_t now,
         return -1;
     }
     char host[256] = "";
-    if (gethostname(host, sizeof(host) - 1) != 0 || !tls_cert_host_name_ok(host) ||
+    if (gethostname(host, sizeof(host) - 1) != 0 || !host_name_valid(host) ||
         strcmp(host, "localhost") == 0)
         host[0] = '\0';
     struct tls_cert_spec spec = {
@@ -273,5 +322,10 @@ int tls_cert_make_firm(const char *dir, const char *firm_name, int64_t now,
         .dns_names = {"localhost", host[0] != '\0' ? host : NULL},
         .ip_addresses = {"127.0.0.1", "::1"},
     };
+    if (names != NULL) {
+        tls_cert_append(spec.dns_names, host[0] != '\0' ? 2 : 1, names->host_names,
+                        names->host_name_count, true);
+        tls_cert_append(spec.ip_addresses, 2, names->ip_addresses, names->ip_address_count, false);
+    }
     return tls_cert_make(&spec, cert_path, key_path, fingerprint, why, why_size);
 }

@@ -2,7 +2,9 @@
 # install_cli_test.sh - cmake --install into a temporary prefix: the programs,
 # the example config, the systemd unit (checked by systemd-analyze verify
 # where systemd is) and the folio user's sysusers.d file; the installed
-# foliod serves from the installed example config.
+# foliod serves from the installed example config. Where cpack and dpkg-deb
+# are, the Debian package cpack builds holds the same, with its postinst,
+# and its foliod runs from a dpkg -x of it.
 #
 # Needs FOLIOD and FOLIO (paths of the built binaries, in the build directory
 # to install from; ctest sets them). Starts one foliod on an ephemeral
@@ -26,7 +28,8 @@ done
 
 unit=$prefix/lib/systemd/system/foliod.service
 for line in "User=folio" "NoNewPrivileges=yes" "ProtectSystem=strict" \
-  "ReadWritePaths=/var/lib/folio" "Restart=on-failure" "ExecStart=/"; do
+  "ReadWritePaths=/var/lib/folio" "Restart=on-failure" "ExecStart=/" "Type=notify" \
+  "ExecReload=/bin/kill -HUP \$MAINPID"; do
   if grep -q "^$line" "$unit"; then
     pass "the unit says $line"
   else
@@ -85,5 +88,57 @@ if start_server "$data" --config "$doc/foliod.conf" --hash-cost min; then
   expect "foliod stops on SIGTERM" 0
 else
   fail "the installed foliod serves from the example config" "$(tail -5 "$tmp/foliod.log")"
+fi
+
+# ---------------------------------------------------------------- the .deb
+
+if command -v cpack >/dev/null && command -v dpkg-deb >/dev/null; then
+  # Uncompressed: the test reads the package, and a sanitizer build's
+  # binaries take long to compress.
+  run "" cpack -G DEB --config "$build/CPackConfig.cmake" -B "$tmp/pkg" \
+    -D CPACK_DEBIAN_COMPRESSION_TYPE=none
+  expect "cpack -G DEB builds the package" 0
+  deb=$(ls "$tmp"/pkg/folio_*.deb 2>/dev/null | head -1)
+  if [[ -s $deb ]]; then
+    pass "the package is $(basename "$deb")"
+    run "" dpkg-deb -I "$deb"
+    info=$OUT
+    [[ $info == *"Package: folio"* && $info == *"Depends: "*libuv1*libsodium*iso-codes* ||
+      $info == *"Package: folio"* && $info == *"Depends: "*iso-codes*libuv1* ]] &&
+      pass "dpkg-deb -I: package folio, depending on the libraries and iso-codes" ||
+      fail "dpkg-deb -I: package folio, depending on the libraries and iso-codes" "$info"
+    [[ $info == *postinst* ]] && pass "... with a postinst" || fail "... with a postinst" "$info"
+    run "" dpkg-deb -c "$deb"
+    contents=$OUT
+    # Where the unit says foliod is, the package puts it.
+    sbin=$(sed -n 's#^ExecStart=\(/[^ ]*\)/foliod .*#\1#p' "$unit")
+    paths=$(awk '{print $NF}' <<<"$contents")
+    for file in "$sbin/foliod" bin/folio bin/folio-bench bin/folio-seed \
+      lib/systemd/system/foliod.service lib/sysusers.d/folio.conf share/man/man8/foliod.8 \
+      share/man/man1/folio.1 share/doc/folio/foliod.conf; do
+      pattern="^\./(.*/)?$file\$"
+      [[ $file == /* ]] && pattern="^\.$file\$"
+      if grep -qE "$pattern" <<<"$paths"; then
+        pass "the package holds $file"
+      else
+        fail "the package holds $file" "$(head -20 <<<"$paths")"
+      fi
+    done
+    root=$tmp/root
+    run "" dpkg -x "$deb" "$root"
+    expect "dpkg -x unpacks it" 0
+    packaged=$(find "$root" -path "*/sbin/foliod" -type f | head -1)
+    run "" "$packaged" --version
+    expect "the packaged foliod runs: foliod --version" 0 "foliod "
+    dpkg-deb -e "$deb" "$tmp/control" 2>/dev/null
+    grep -q "systemd-sysusers .*/sysusers.d/folio.conf" "$tmp/control/postinst" 2>/dev/null &&
+      pass "the postinst makes the folio user with systemd-sysusers" ||
+      fail "the postinst makes the folio user with systemd-sysusers" \
+        "$(cat "$tmp/control/postinst" 2>&1)"
+  else
+    fail "cpack writes folio_VERSION_ARCH.deb" "$ERR" "$(ls "$tmp/pkg" 2>&1)"
+  fi
+else
+  pass "the .deb is not built: no cpack or dpkg-deb here"
 fi
 cli_summary

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # serve_config_cli_test.sh - foliod serve's config file, FOLIOD_* variables
 # and flags: each overrides the one before; refusals name the file, the line
-# and the key; docs/foliod.conf names every option; --log-format json.
+# and the key; docs/foliod.conf names every option; --log-format json;
+# SIGHUP applying the file's live options, naming the others as needing a
+# restart, and opening a moved --log-file again; sd_notify's READY=1,
+# RELOADING=1 and STOPPING=1 on a NOTIFY_SOCKET.
 #
 # Needs FOLIOD and FOLIO (paths of the built binaries; ctest sets them).
 # Starts one foliod on an ephemeral loopback port, keeps every file in a
@@ -142,6 +145,123 @@ if grep -q "Zoraida\|zoraida" "$log"; then
   fail "no client data in the log" "$(grep -i zoraida "$log" | head -3)"
 else
   pass "no client data in the log"
+fi
+
+# ---------------------------------------------------------------- SIGHUP
+
+# wait_for FILE TEXT: until FILE holds TEXT (bounded: 10 s).
+wait_for() {
+  local i
+  for ((i = 0; i < 200; i++)); do
+    grep -qF -- "$2" "$1" 2>/dev/null && return 0
+    sleep 0.05
+  done
+  return 1
+}
+
+logfile=$tmp/logs/foliod.log
+mkdir -p "$tmp/logs"
+printf '[serve]\nlog-level = info\nhash-cost = min\nidle-timeout = 600\n' >"$conf"
+if start_server "$data" --config "$conf" --log-file "$logfile"; then
+  pass "foliod serve --log-file"
+  export FOLIO_SERVER=127.0.0.1:$port
+  check_log() { wait_for "$logfile" "$2" && pass "$1" || fail "$1" "$(tail -5 "$logfile")"; }
+  check_log "--log-file gets the log" "listening on 127.0.0.1:$port"
+  as alice
+  run "alice-password-1" "$FOLIO" login alice --password-stdin
+  expect "alice logs in" 0
+  run "" "$FOLIO" client list
+  expect "alice lists her clients" 0
+  ! grep -q '"request"\| request ' "$logfile" && pass "no request lines at log-level info" ||
+    fail "no request lines at log-level info" "$(grep request "$logfile" | head -3)"
+
+  # logrotate: the file moved away, then SIGHUP; the file now also asks for
+  # debug, a shorter idle timeout and a bigger frame.
+  mv "$logfile" "$logfile.1"
+  printf '[serve]\nlog-level = debug\nhash-cost = min\nidle-timeout = 300\nmax-frame = 131072\n' \
+    >"$conf"
+  kill -HUP "$server_pid"
+  check_log "SIGHUP opens the log file again, at its path" "SIGHUP: opened the log file again"
+  check_log "... applies log-level" "SIGHUP: log-level changed in $conf; applied"
+  check_log "... applies idle-timeout" "SIGHUP: idle-timeout changed in $conf; applied"
+  check_log "... says max-frame needs a restart" "SIGHUP: max-frame changed in $conf; it needs a restart"
+  check_log "... and reads the certificate again" "SIGHUP: reloaded the TLS certificate"
+  ! grep -q SIGHUP "$logfile.1" && pass "the moved file has none of it" ||
+    fail "the moved file has none of it" "$(grep SIGHUP "$logfile.1")"
+  run "" "$FOLIO" client list
+  expect "alice lists her clients after SIGHUP, same server" 0
+  check_log "debug from SIGHUP on: one line per request" "request op=client_list user=alice status=OK"
+
+  # A flag outranks the file, on SIGHUP as at start.
+  stop_server
+  printf '[serve]\nlog-level = info\nhash-cost = min\n' >"$conf"
+  logfile=$tmp/logs/second.log
+  start_server "$data" --config "$conf" --log-file "$logfile" --log-level info
+  export FOLIO_SERVER=127.0.0.1:$port
+  run "alice-password-1" "$FOLIO" login alice --password-stdin
+  printf '[serve]\nlog-level = debug\nhash-cost = min\nplaintext = maybe\n' >"$conf"
+  kill -HUP "$server_pid"
+  check_log "a file that no longer reads changes nothing, and says why" \
+    "the options were not read again, nothing changed: $conf:4: plaintext wants true or false"
+  printf '[serve]\nlog-level = debug\nhash-cost = min\n' >"$conf"
+  kill -HUP "$server_pid"
+  check_log "SIGHUP reads the mended file" "SIGHUP: read $conf again"
+  run "" "$FOLIO" client list
+  ! grep -q "log-level changed\|request op=" "$logfile" &&
+    pass "--log-level on the command line outranks the file on SIGHUP" ||
+    fail "--log-level on the command line outranks the file on SIGHUP" "$(grep -i level "$logfile")"
+  stop_server
+  expect "foliod stops cleanly" 0
+else
+  fail "foliod serve --log-file" "$(tail -5 "$tmp/foliod.log")"
+fi
+run "" "$FOLIOD" serve --data "$data" --log-file "$tmp/no/such/dir/foliod.log"
+expect "a --log-file that cannot be opened is refused, named" 1 "" \
+  "--log-file: cannot open the log file $tmp/no/such/dir/foliod.log"
+
+# ---------------------------------------------------------------- sd_notify
+
+# systemd's side of Type=notify: a datagram socket named by NOTIFY_SOCKET;
+# foliod is started, sent SIGHUP once ready, then SIGTERM.
+if [[ $(ldd "$FOLIOD" 2>/dev/null) == *libsystemd* ]]; then
+  rm -f "$tmp/port"
+  notes=$("$PY" - "$FOLIOD" "$data" "$tmp" <<'PY' 2>&1
+import os, signal, socket, subprocess, sys
+foliod, data, tmp = sys.argv[1:4]
+path = os.path.join(tmp, "notify.sock")
+sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+sock.bind(path)
+sock.settimeout(20)
+env = dict(os.environ, NOTIFY_SOCKET=path)
+log = open(os.path.join(tmp, "notify-foliod.log"), "w")
+proc = subprocess.Popen([foliod, "serve", "--data", data, "--listen", "127.0.0.1:0",
+                         "--hash-cost", "min"], env=env, stderr=log)
+def note():
+    return sock.recv(4096).decode().replace("\n", " ")
+try:
+    print(note())
+    proc.send_signal(signal.SIGHUP)
+    print(note())
+    print(note())
+    proc.send_signal(signal.SIGTERM)
+    print(note())
+    print("exit", proc.wait(timeout=20))
+except Exception as e:
+    proc.kill()
+    print("error", e)
+PY
+)
+  mapfile -t note <<<"$notes"
+  [[ ${note[0]} == "READY=1 STATUS=serving" ]] && pass "READY=1 once listening" ||
+    fail "READY=1 once listening" "$notes"
+  [[ ${note[1]} =~ ^RELOADING=1\ MONOTONIC_USEC=[0-9]+$ ]] &&
+    pass "SIGHUP: RELOADING=1 with MONOTONIC_USEC" || fail "SIGHUP: RELOADING=1 with MONOTONIC_USEC" "$notes"
+  [[ ${note[2]} == "READY=1 STATUS=reloaded" ]] && pass "... then READY=1" ||
+    fail "... then READY=1" "$notes"
+  [[ ${note[3]} == "STOPPING=1" && ${note[4]} == "exit 0" ]] && pass "SIGTERM: STOPPING=1, then exit 0" ||
+    fail "SIGTERM: STOPPING=1, then exit 0" "$notes" "$(tail -3 "$tmp/notify-foliod.log")"
+else
+  pass "sd_notify not checked: foliod is built without libsystemd (FOLIO_SYSTEMD=OFF)"
 fi
 
 cli_summary

@@ -4,7 +4,8 @@
 # refused, folio trusting a CA file or pinning the fingerprint on first use,
 # a changed certificate refused with a warning until pinned anew, an expired
 # certificate refused, plaintext only where asked for and only on loopback,
-# and client certificates when foliod asks for them.
+# client certificates when foliod asks for them, and the names foliod init
+# --hostname and --ip put in the certificate, with --listen by host name.
 #
 # Needs FOLIOD and FOLIO (paths of the built binaries; ctest sets them) and
 # openssl. Everything listens on 127.0.0.1; prints "N passed, N failed" and
@@ -383,6 +384,64 @@ if start_server "$data" --hash-cost min --tls-client-ca "$tmp/mtls/ca.pem"; then
   expect "foliod stops cleanly" 0
 else
   fail "foliod serve --tls-client-ca" "$(tail -5 "$tmp/foliod.log")"
+fi
+
+# ---------------------------------------------------------------- the names agents use
+
+named=$tmp/named
+run "" "$FOLIOD" init --data "$named" --firm "Named Firm" --admin boss --hostname "-folio.test"
+expect "--hostname refuses a label that begins with '-'" 2 "" "--hostname: \"-folio.test\" is not a host name"
+run "" "$FOLIOD" init --data "$named" --firm "Named Firm" --admin boss --hostname "a..test"
+expect "--hostname refuses an empty label" 2 "" "--hostname: \"a..test\" is not a host name"
+run "" "$FOLIOD" init --data "$named" --firm "Named Firm" --admin boss \
+  --hostname "$(printf 'a%.0s' {1..64}).test"
+expect "--hostname refuses a label of 64 bytes" 2 "" "is not a host name"
+run "" "$FOLIOD" init --data "$named" --firm "Named Firm" --admin boss --hostname 192.0.2.1
+expect "--hostname refuses an address, pointing at --ip" 2 "" "give it with --ip"
+run "" "$FOLIOD" init --data "$named" --firm "Named Firm" --admin boss --ip 192.0.2
+expect "--ip refuses what inet_pton does not read" 2 "" "--ip: \"192.0.2\" is not an IPv4 or IPv6"
+many=()
+for i in {1..17}; do many+=(--hostname "h$i.folio.test"); done
+run "" "$FOLIOD" init --data "$named" --firm "Named Firm" --admin boss "${many[@]}"
+expect "more than 16 --hostname are refused" 2 "" "at most 16 host names"
+[[ ! -e $named ]] && pass "... and a refused init makes nothing" || fail "... and a refused init makes nothing" "$(ls "$named")"
+run "boss-password-1" "$FOLIOD" init --data "$named" --firm "Named Firm" --admin boss \
+  --password-stdin --hash-cost min --hostname folio.firm.test --hostname Folio.Firm.Test \
+  --hostname portal-2.firm.test --ip 192.0.2.10 --ip 2001:db8::7
+expect "foliod init --hostname and --ip" 0
+san=$(openssl x509 -noout -ext subjectAltName -in "$named/tls-cert.pem" 2>&1)
+[[ $san == *"DNS:folio.firm.test"* && $san == *"DNS:portal-2.firm.test"* &&
+  $san == *"IP Address:192.0.2.10"* && $san == *"IP Address:2001:DB8:0:0:0:0:0:7"* &&
+  $san == *DNS:localhost* && $san == *"IP Address:127.0.0.1"* ]] &&
+  pass "the certificate names them, beside localhost and 127.0.0.1" ||
+  fail "the certificate names them, beside localhost and 127.0.0.1" "$san"
+[[ $(grep -o -i "DNS:folio.firm.test" <<<"$san" | wc -l) == 1 ]] &&
+  pass "... a name given twice (in other case) once" || fail "... a name given twice once" "$san"
+
+run "" "$FOLIOD" serve --data "$named" --listen nowhere.invalid:0 --hash-cost min
+expect "--listen with a name that resolves to nothing is refused" 1 "" \
+  "cannot listen on nowhere.invalid: the name resolves to no address"
+run "" "$FOLIOD" serve --data "$named" --listen "bad_name:0"
+expect "--listen refuses what is no host name" 2 "" "--listen wants HOST:PORT, not bad_name:0"
+if start_server "$named" --hash-cost min --listen localhost:0; then
+  pass "foliod serve --listen localhost:0"
+  grep -qE "listening on localhost:$port \((127\.0\.0\.1|::1)\)" "$tmp/foliod.log"
+  check "... logs the name and the address it resolved to" $? "$(grep listening "$tmp/foliod.log")"
+  timeout 10 openssl s_client -connect "localhost:$port" -brief -CAfile "$named/tls-cert.pem" \
+    -verify_hostname folio.firm.test -verify_return_error </dev/null >"$tmp/s_client" 2>&1
+  check "s_client verifies the certificate for folio.firm.test" $? "$(cat "$tmp/s_client")"
+  timeout 10 openssl s_client -connect "localhost:$port" -brief -CAfile "$named/tls-cert.pem" \
+    -verify_hostname other.firm.test -verify_return_error </dev/null >"$tmp/s_client" 2>&1
+  (($? != 0)) && pass "... and not for a name it does not bear" ||
+    fail "... and not for a name it does not bear" "$(cat "$tmp/s_client")"
+  export FOLIO_CONFIG=$tmp/cfg-named
+  run "boss-password-1" env -u FOLIO_CA "$FOLIO" --server "localhost:$port" \
+    --ca "$named/tls-cert.pem" login boss --password-stdin
+  expect "folio logs in by the name localhost, verifying the certificate" 0
+  stop_server
+  expect "foliod stops cleanly" 0
+else
+  fail "foliod serve --listen localhost:0" "$(tail -5 "$tmp/foliod.log")"
 fi
 
 cli_summary
