@@ -141,6 +141,13 @@ static const struct cli_opt subject_erase_opts[] = {
     {NULL, NULL, NULL, false, false},
 };
 
+static const struct cli_opt subject_export_opts[] = {
+    {"--out", "FILE", "write the JSON document to FILE", true, false},
+    {"--reason", "TEXT", "why, e.g. the request's reference (audited)", true, false},
+    {"--force", NULL, "replace FILE when it exists", false, false},
+    {NULL, NULL, NULL, false, false},
+};
+
 static const struct cli_opt client_show_opts[] = {
     {"--firm-admin-read", NULL, "read another agent's client as a firm-admin (audited)", false,
      false},
@@ -1030,6 +1037,15 @@ static const struct cli_cmd commands[] = {
      "audit keeps kinds and ids only), whichever agent keeps it; audited with\n"
      "--reason.\n",
      subject_erase_opts, cmd_subject_erase},
+    {"admin subject export", "CLIENT", 1, 0,
+     "everything held about a person, as one JSON file (firm-admin)",
+     "For a privacy-law request, whichever agent keeps the client: the record,\n"
+     "who keeps it, household links, consent and when it was set or changed,\n"
+     "the timeline, holdings, offers, coupons, tasks and agenda marks about\n"
+     "the person, and the audit records under the client. Built on the\n"
+     "server and fetched in chunks; FILE appears whole or not at all. Audited\n"
+     "with --reason.\n",
+     subject_export_opts, cmd_subject_export},
     {"admin rule add", "", 0, 0, "add a rule: on an event, what to suggest (firm-admin)",
      "Event rules (purchase, life, income) open an opportunity for --window\n"
      "days after the event; alert rules apply while an alert is in force;\n"

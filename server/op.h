@@ -18,6 +18,7 @@
 
 #include "access.h"
 #include "request.h"
+#include "transfer_bundle.h"
 
 struct client_summary;
 
@@ -142,7 +143,9 @@ struct client_summary;
     X(PARTNER_REMOVE, partner_remove, FIRM_ADMIN, NONE, NULL, NULL, op_partner_remove_write, NULL) \
     X(RULE_EDIT, rule_edit, FIRM_ADMIN, NONE, NULL, NULL, op_rule_edit_write, NULL) \
     X(REASSIGN_LIST, reassign_list, ADMIN, HEAVY_READ, op_reassign_list_read, NULL, NULL, NULL) \
-    X(REASSIGN_SHOW, reassign_show, ADMIN, HEAVY_READ, op_reassign_show_read, NULL, NULL, NULL)
+    X(REASSIGN_SHOW, reassign_show, ADMIN, HEAVY_READ, op_reassign_show_read, NULL, NULL, NULL) \
+    X(SUBJECT_EXPORT, subject_export, FIRM_ADMIN, TRANSFER, op_subject_export_read, \
+      op_subject_export_pool, op_subject_export_write, op_transfer_finish)
 // clang-format on
 
 struct op {
@@ -438,6 +441,18 @@ void op_backup_pool(struct request *req);
 int op_backup_write(struct request *req, MDB_txn *txn);
 
 /* op_transfer.c */
+/* The bytes of transfer files on disk, the user's and the whole firm's. */
+struct op_transfer_usage {
+    uint64_t user, firm;
+};
+/* Opens the connection's transfer of kind, replacing one that is over,
+ * once the quotas leave room for bytes more (0 for an export, whose size is
+ * not known yet: check op_transfer_quota once it is). *used is what others
+ * held. 0, or the request failed. */
+int op_transfer_open(struct request *req, enum transfer_kind kind, uint64_t bytes,
+                     struct op_transfer_usage *used, struct transfer **out);
+/* Refuses when adding bytes to what is held (used) passes a quota. */
+int op_transfer_quota(struct request *req, struct op_transfer_usage used, uint64_t bytes);
 /* The agent whose portfolio an export or import concerns: the caller itself
  * when name is empty (an agent), else the named agent, in the caller's
  * scope (access_portfolio). 0 with *out, or the request failed. */
@@ -483,6 +498,12 @@ int op_cover_agent(struct request *req, MDB_txn *txn, const char *as_agent, cons
  * request failed. */
 int op_cover_audit(struct request *req, MDB_txn *txn, const char *what, const char *as_agent,
                    const char *reason, const char *client_id);
+
+/* op_subject.c: everything held about one client as one JSON document, for
+ * a privacy-law request; fetched with ExportChunk. */
+int op_subject_export_read(struct request *req, MDB_txn *txn);
+void op_subject_export_pool(struct request *req);
+int op_subject_export_write(struct request *req, MDB_txn *txn);
 
 /* op_stats.c */
 int op_stats_get_read(struct request *req, MDB_txn *txn);
