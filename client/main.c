@@ -522,6 +522,11 @@ static const struct cli_opt reassign_opts[] = {
     {NULL, NULL, NULL, false, false},
 };
 
+static const struct cli_opt reassign_undo_opts[] = {
+    {"--client", "ID", "move back only this client, if unchanged (repeat for more)", false, true},
+    {NULL, NULL, NULL, false, false},
+};
+
 static const struct cli_opt reassign_list_opts[] = {
     {"--limit", "N", "at most N reassignments (default: the server's, 100)", false, false},
     {"--before", "ID", "only reassignments older than ID (the next page)", false, false},
@@ -1092,7 +1097,12 @@ static const struct cli_cmd commands[] = {
      "Names the first 1000 clients it moved; count says how many there were.\n", NULL,
      cmd_reassign_show},
     {"admin reassign undo", "ID", 1, 0, "move a reassignment's clients back (admins)",
-     "Only when none of them changed since.\n", NULL, cmd_reassign_undo},
+     "Without --client, all of them, and only when none changed since: moved\n"
+     "again, edited, or with timeline entries since (events, offers, coupons,\n"
+     "holdings). With --client, those named that did not change move back and\n"
+     "the others are listed with why, left with the agent they went to.\n"
+     "Tasks and agenda marks about a client go with it. Audited.\n",
+     reassign_undo_opts, cmd_reassign_undo},
     {"admin reassign", "", 0, 0, "move clients from one agent to another (admins)",
      "An office-admin moves portfolios within its office, a firm-admin\n"
      "anywhere. One transaction; the answer's id undoes it.\n",
