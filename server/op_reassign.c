@@ -477,40 +477,6 @@ static int op_reassign_undo_record(struct request *req, MDB_txn *txn, Folio__Rea
     return op_reassign_done(req, rec->id, rec->from_id, rec->to_id, res->count);
 }
 
-/* Every client not moved back yet, or none if any of them changed. */
-static int op_reassign_undo_all(struct request *req, MDB_txn *txn, Folio__Reassignment *rec,
-                                const Folio__User *from, const Folio__User *to)
-{
-    const char *what = arena_printf(&req->arena, "from %s to %s", to->name, from->name);
-    Folio__ReassignResult *res =
-        op_reassign_result(req, rec->id, to->name, from->name, rec->n_clients);
-    if (what == NULL || res == NULL)
-        return request_oom(req);
-    res->count = 0; /* counted as they move */
-    for (size_t i = 0; i < rec->n_clients; i++) {
-        Folio__ReassignedClient *moved = rec->clients[i];
-        if (moved->undone_at != 0)
-            continue;
-        struct arena scratch;
-        arena_init(&scratch, 0);
-        Folio__Client *c;
-        const char *why;
-        int rc = op_reassign_changed(req, txn, rec, moved, to->name, &scratch, &c, &why);
-        if (rc == 0 && why != NULL)
-            rc = request_fail(req, FOLIO__CODE__FAILED_PRECONDITION,
-                              "client %.*s changed since the reassignment (%s); nothing was moved "
-                              "back: --client moves back those that did not change",
-                              CLIENT_ID_TEXT, moved->id, why);
-        else if (rc == 0)
-            rc = op_reassign_back(req, txn, rec, moved, c, what, res);
-        arena_free(&scratch);
-        if (rc != 0)
-            return rc;
-    }
-    int rc = op_reassign_undo_settle(req, txn, rec);
-    return rc != 0 ? rc : op_reassign_undo_record(req, txn, rec, from, to, res, "");
-}
-
 /* Marks in chosen the clients of rec that ask's client_ids name (whole ids
  * or unique starts of one, among the reassignment's clients). */
 static int op_reassign_undo_pick(struct request *req, const Folio__Reassignment *rec, bool *chosen)
@@ -579,30 +545,36 @@ static int op_reassign_keep(struct request *req, Folio__ReassignResult *res,
     return 0;
 }
 
-/* The chosen clients that did not change move back; the others are named
- * in the reply's kept and stay. Nothing moving back is an answer, not a
- * refusal, and writes nothing. */
-static int op_reassign_undo_some(struct request *req, MDB_txn *txn, Folio__Reassignment *rec,
-                                 const Folio__User *from, const Folio__User *to, const bool *chosen)
+/* chosen NULL: every client not moved back yet, or none if any of them
+ * changed. Else the chosen clients that did not change move back and the
+ * others are named in the reply's kept and stay; nothing moving back is an
+ * answer, not a refusal, and writes nothing. */
+static int op_reassign_undo_run(struct request *req, MDB_txn *txn, Folio__Reassignment *rec,
+                                const Folio__User *from, const Folio__User *to, const bool *chosen)
 {
+    size_t n = chosen != NULL ? req->msg->reassign_undo->n_client_ids : rec->n_clients;
     const char *what = arena_printf(&req->arena, "from %s to %s", to->name, from->name);
-    size_t n = req->msg->reassign_undo->n_client_ids;
     Folio__ReassignResult *res = op_reassign_result(req, rec->id, to->name, from->name, n);
     char *left = arena_strdup(&req->arena, "");
     if (what == NULL || res == NULL || left == NULL ||
-        (res->kept = arena_calloc(&req->arena, n, sizeof(*res->kept))) == NULL)
+        (chosen != NULL && (res->kept = arena_calloc(&req->arena, n, sizeof(*res->kept))) == NULL))
         return request_oom(req);
     res->count = 0; /* counted as they move */
     for (size_t i = 0; i < rec->n_clients; i++) {
-        if (!chosen[i])
-            continue;
         Folio__ReassignedClient *moved = rec->clients[i];
+        if (chosen != NULL ? !chosen[i] : moved->undone_at != 0)
+            continue;
         struct arena scratch;
         arena_init(&scratch, 0);
         Folio__Client *c;
         const char *why;
         int rc = op_reassign_changed(req, txn, rec, moved, to->name, &scratch, &c, &why);
-        if (rc == 0 && why != NULL)
+        if (rc == 0 && why != NULL && chosen == NULL)
+            rc = request_fail(req, FOLIO__CODE__FAILED_PRECONDITION,
+                              "client %.*s changed since the reassignment (%s); nothing was moved "
+                              "back: --client moves back those that did not change",
+                              CLIENT_ID_TEXT, moved->id, why);
+        else if (rc == 0 && why != NULL)
             rc = op_reassign_keep(req, res, moved, c, why, &left);
         else if (rc == 0)
             rc = op_reassign_back(req, txn, rec, moved, c, what, res);
@@ -610,7 +582,7 @@ static int op_reassign_undo_some(struct request *req, MDB_txn *txn, Folio__Reass
         if (rc != 0)
             return rc;
     }
-    if (res->count == 0)
+    if (chosen != NULL && res->count == 0)
         return WRITER_ROLLBACK;
     int rc = op_reassign_undo_settle(req, txn, rec);
     return rc != 0 ? rc : op_reassign_undo_record(req, txn, rec, from, to, res, left);
@@ -621,13 +593,13 @@ static int op_reassign_undo_apply(struct request *req, MDB_txn *txn, Folio__Reas
                                   const Folio__User *from, const Folio__User *to)
 {
     if (req->msg->reassign_undo->n_client_ids == 0)
-        return op_reassign_undo_all(req, txn, rec, from, to);
+        return op_reassign_undo_run(req, txn, rec, from, to, NULL);
     bool *chosen = calloc(rec->n_clients > 0 ? rec->n_clients : 1, sizeof(*chosen));
     if (chosen == NULL)
         return request_oom(req);
     int rc = op_reassign_undo_pick(req, rec, chosen);
     if (rc == 0)
-        rc = op_reassign_undo_some(req, txn, rec, from, to, chosen);
+        rc = op_reassign_undo_run(req, txn, rec, from, to, chosen);
     free(chosen);
     return rc;
 }
