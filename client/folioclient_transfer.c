@@ -99,6 +99,37 @@ static int transfer_write_all(int fd, const uint8_t *data, size_t len)
     return 0;
 }
 
+int folio_export_fetch(struct folio_connection *c, const Folio__Transfer *t, int fd,
+                       folio_progress_fn progress, void *ctx, struct folio_error *err)
+{
+    uint64_t offset = 0;
+    for (;;) {
+        Folio__Response *r = folio_export_chunk(c, t->transfer_id, offset, err);
+        if (r == NULL)
+            return -1;
+        const Folio__Chunk *chunk = r->chunk;
+        bool eof = chunk->eof, ok = false;
+        int rc;
+        if (chunk->offset != offset || chunk->data.len > t->size - offset ||
+            (chunk->data.len == 0 && !eof) || (eof && offset + chunk->data.len != t->size))
+            transfer_error(err, FOLIO__CODE__UNAVAILABLE, true,
+                           "the server sent a chunk that does not fit the file");
+        else if ((rc = transfer_write_all(fd, chunk->data.data, chunk->data.len)) != 0)
+            transfer_error(err, FOLIO__CODE__INTERNAL, false, "cannot write the file: %s",
+                           strerror(rc));
+        else
+            ok = true;
+        offset += ok ? chunk->data.len : 0;
+        folio_response_free(r);
+        if (!ok)
+            return -1;
+        if (progress != NULL)
+            progress(ctx, offset, t->size);
+        if (eof)
+            return 0;
+    }
+}
+
 Folio__Response *folio_export_to_fd(struct folio_connection *c, const char *agent,
                                     const char *const *client_ids, size_t n_client_ids,
                                     bool release, const char *reason, int fd,
@@ -108,33 +139,8 @@ Folio__Response *folio_export_to_fd(struct folio_connection *c, const char *agen
         folio_export_begin(c, agent, client_ids, n_client_ids, release, reason, err);
     if (begin == NULL)
         return NULL;
-    const Folio__Transfer *t = begin->transfer;
-    uint64_t offset = 0;
-    for (;;) {
-        Folio__Response *r = folio_export_chunk(c, t->transfer_id, offset, err);
-        if (r == NULL)
-            break;
-        const Folio__Chunk *chunk = r->chunk;
-        bool eof = chunk->eof, ok = false;
-        int rc;
-        if (chunk->offset != offset || chunk->data.len > t->size - offset ||
-            (chunk->data.len == 0 && !eof) || (eof && offset + chunk->data.len != t->size))
-            transfer_error(err, FOLIO__CODE__UNAVAILABLE, true,
-                           "the server sent a chunk that does not fit the bundle");
-        else if ((rc = transfer_write_all(fd, chunk->data.data, chunk->data.len)) != 0)
-            transfer_error(err, FOLIO__CODE__INTERNAL, false, "cannot write the bundle: %s",
-                           strerror(rc));
-        else
-            ok = true;
-        offset += ok ? chunk->data.len : 0;
-        folio_response_free(r);
-        if (!ok)
-            break;
-        if (progress != NULL)
-            progress(ctx, offset, t->size);
-        if (eof)
-            return begin;
-    }
+    if (folio_export_fetch(c, begin->transfer, fd, progress, ctx, err) == 0)
+        return begin;
     folio_response_free(begin);
     return NULL;
 }

@@ -44,6 +44,13 @@ Folio__Response *folio_restore_transferred(struct folio_connection *c, const cha
 /* Called after each chunk with the bytes done so far and the total. */
 typedef void (*folio_progress_fn)(void *ctx, uint64_t done, uint64_t total);
 
+/* Fetches the file of an export transfer (t: the answer that opened it,
+ * ExportBegin's or SubjectExport's) into fd, written from where it stands,
+ * chunk by chunk. 0, or -1 with err set; a local write failure is INTERNAL
+ * with errno's words. */
+int folio_export_fetch(struct folio_connection *c, const Folio__Transfer *t, int fd,
+                       folio_progress_fn progress, void *ctx, struct folio_error *err);
+
 /* Exports into fd (written from where it stands). Returns the Transfer
  * answer of ExportBegin (the header and size) once every byte is written,
  * or NULL with err set; a local write failure is INTERNAL with errno's
