@@ -326,8 +326,13 @@ static int op_reassign_apply(struct request *req, MDB_txn *txn, const Folio__Use
                                 : request_store_error(req, rc, "reassign a client");
         if (i < res->n_clients)
             res->clients[i]->version = r->clients[i].version;
+    }
+    /* Where each timeline ends once every note of the move is on it: an
+     * entry past it is work done since. */
+    for (size_t i = 0; i < n; i++) {
         uint64_t next;
-        if ((rc = store_timeline_next_seq(store, txn, list->ids[i], &next)) != 0)
+        int rc = store_timeline_next_seq(store, txn, list->ids[i], &next);
+        if (rc != 0)
             return request_store_error(req, rc, "reassign a client");
         r->clients[i].timeline_seq = next - 1;
     }
