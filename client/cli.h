@@ -223,6 +223,7 @@ int cmd_client_update(struct cli *cli);
 int cmd_client_erase(struct cli *cli);
 int cmd_subject_find(struct cli *cli);
 int cmd_subject_erase(struct cli *cli);
+int cmd_subject_export(struct cli *cli);
 int cmd_client_merge(struct cli *cli);
 int cmd_client_link(struct cli *cli);
 int cmd_client_unlink(struct cli *cli);

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "array_size.h"
 #include "cli.h"
 #include "folioclient_reassign.h"
 #include "output.h"
@@ -26,16 +27,44 @@ int cmd_reassign(struct cli *cli)
     return cli_answer(r, &err, rec_print_answer);
 }
 
+static size_t reassign_kept_item(const void *list, size_t i, struct out_field *f)
+{
+    const Folio__ReassignedClient *c = ((const Folio__ReassignedClient *const *)list)[i];
+    const struct out_field fields[] = {
+        {.key = "id", .label = "id", .type = OUT_STR, .s = c->id, .table_chars = 8},
+        OUT_S("name", "name", c->name),
+        OUT_S("changed", "left, because", c->changed),
+    };
+    for (size_t k = 0; k < ARRAY_SIZE(fields); k++)
+        f[k] = fields[k];
+    return ARRAY_SIZE(fields);
+}
+
+/* The undo, and with --client the clients left where they are. */
+static void reassign_undo_print(const Folio__Response *r)
+{
+    rec_print_answer(r);
+    rec_table("kept", "every client named moved back", r->reassign->kept, r->reassign->n_kept,
+              reassign_kept_item);
+}
+
 int cmd_reassign_undo(struct cli *cli)
 {
     uint64_t id;
     if (cli_parse_u64(cli, "ID", cli->args[0], 1, &id) != CLI_OK)
         return CLI_USAGE;
+    const char *ids[CLI_MAX_REPEATS];
+    size_t n = cli_opt_all(cli, "--client", ids, CLI_MAX_REPEATS);
+    if (n > CLI_MAX_REPEATS)
+        return cli_usage(cli, "--client: at most %d at once", CLI_MAX_REPEATS);
     int rc = cli_connect_session(cli, NULL);
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
-    return cli_answer(folio_reassign_undo(cli->connection, id, &err), &err, rec_print_answer);
+    if (n == 0)
+        return cli_answer(folio_reassign_undo(cli->connection, id, &err), &err, rec_print_answer);
+    return cli_answer(folio_reassign_undo_clients(cli->connection, id, ids, n, &err), &err,
+                      reassign_undo_print);
 }
 
 int cmd_reassign_list(struct cli *cli)

@@ -24,6 +24,17 @@ Folio__Response *folio_reassign_undo(struct folio_connection *c, uint64_t id,
     return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_REASSIGN, err);
 }
 
+Folio__Response *folio_reassign_undo_clients(struct folio_connection *c, uint64_t id,
+                                             const char *const *client_ids, size_t n_client_ids,
+                                             struct folio_error *err)
+{
+    Folio__ReassignUndo op = FOLIO__REASSIGN_UNDO__INIT;
+    op.id = id;
+    op.client_ids = (char **)client_ids;
+    op.n_client_ids = n_client_ids;
+    return folio_connection_call_op(c, &op.base, FOLIO__RESPONSE__RESULT_REASSIGN, err);
+}
+
 Folio__Response *folio_reassign_list(struct folio_connection *c, uint32_t limit, uint64_t before,
                                      struct folio_error *err)
 {

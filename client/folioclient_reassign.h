@@ -19,6 +19,12 @@ Folio__Response *folio_reassign(struct folio_connection *c, const char *from, co
                                 struct folio_error *err);
 Folio__Response *folio_reassign_undo(struct folio_connection *c, uint64_t id,
                                      struct folio_error *err);
+/* Only the named clients of reassignment id (ids or unique starts of
+ * one): those that did not change since move back, the others are in the
+ * answer's kept, each with why. */
+Folio__Response *folio_reassign_undo_clients(struct folio_connection *c, uint64_t id,
+                                             const char *const *client_ids, size_t n_client_ids,
+                                             struct folio_error *err);
 /* The reassignments the caller may see, newest first, limit at most (0:
  * the server's default) with ids below before (0: from the newest).
  * Answer: result reassignments. */

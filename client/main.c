@@ -147,6 +147,13 @@ static const struct cli_opt subject_erase_opts[] = {
     {NULL, NULL, NULL, false, false},
 };
 
+static const struct cli_opt subject_export_opts[] = {
+    {"--out", "FILE", "write the JSON document to FILE", true, false},
+    {"--reason", "TEXT", "why, e.g. the request's reference (audited)", true, false},
+    {"--force", NULL, "replace FILE when it exists", false, false},
+    {NULL, NULL, NULL, false, false},
+};
+
 static const struct cli_opt client_show_opts[] = {
     {"--firm-admin-read", NULL, "read another agent's client as a firm-admin (audited)", false,
      false},
@@ -531,6 +538,11 @@ static const struct cli_opt reassign_opts[] = {
     {"--to", "AGENT", "the agent who receives them", true, false},
     {"--client", "ID", "move only this client (repeat for more; default: all)", false, true},
     {"--dry-run", NULL, "show what would move, change nothing", false, false},
+    {NULL, NULL, NULL, false, false},
+};
+
+static const struct cli_opt reassign_undo_opts[] = {
+    {"--client", "ID", "move back only this client, if unchanged (repeat for more)", false, true},
     {NULL, NULL, NULL, false, false},
 };
 
@@ -1075,6 +1087,15 @@ static const struct cli_cmd commands[] = {
      "audit keeps kinds and ids only), whichever agent keeps it; audited with\n"
      "--reason.\n",
      subject_erase_opts, cmd_subject_erase},
+    {"admin subject export", "CLIENT", 1, 0,
+     "everything held about a person, as one JSON file (firm-admin)",
+     "For a privacy-law request, whichever agent keeps the client: the record,\n"
+     "who keeps it, household links, consent and when it was set or changed,\n"
+     "the timeline, holdings, offers, coupons, tasks and agenda marks about\n"
+     "the person, and the audit records under the client. Built on the\n"
+     "server and fetched in chunks; FILE appears whole or not at all. Audited\n"
+     "with --reason.\n",
+     subject_export_opts, cmd_subject_export},
     {"admin rule add", "", 0, 0, "add a rule: on an event, what to suggest (firm-admin)",
      "Event rules (purchase, life, income) open an opportunity for --window\n"
      "days after the event; alert rules apply while an alert is in force;\n"
@@ -1121,7 +1142,12 @@ static const struct cli_cmd commands[] = {
      "Names the first 1000 clients it moved; count says how many there were.\n", NULL,
      cmd_reassign_show},
     {"admin reassign undo", "ID", 1, 0, "move a reassignment's clients back (admins)",
-     "Only when none of them changed since.\n", NULL, cmd_reassign_undo},
+     "Without --client, all of them, and only when none changed since: moved\n"
+     "again, edited, or with timeline entries since (events, offers, coupons,\n"
+     "holdings). With --client, those named that did not change move back and\n"
+     "the others are listed with why, left with the agent they went to.\n"
+     "Tasks and agenda marks about a client go with it. Audited.\n",
+     reassign_undo_opts, cmd_reassign_undo},
     {"admin reassign", "", 0, 0, "move clients from one agent to another (admins)",
      "An office-admin moves portfolios within its office, a firm-admin\n"
      "anywhere. One transaction; the answer's id undoes it.\n",

@@ -18,6 +18,7 @@
 
 #include "access.h"
 #include "request.h"
+#include "transfer_bundle.h"
 
 struct client_summary;
 struct transfer;
@@ -157,7 +158,9 @@ struct transfer;
     X(MAIL_TEMPLATE, mail_template, FIRM_ADMIN, NONE, op_mail_template_read, NULL, \
       op_mail_template_write, NULL) \
     X(BACKUP_BEGIN, backup_begin, FIRM_ADMIN, TRANSFER, op_backup_begin_read, \
-      op_backup_begin_pool, op_backup_begin_write, NULL)
+      op_backup_begin_pool, op_backup_begin_write, NULL) \
+    X(SUBJECT_EXPORT, subject_export, FIRM_ADMIN, TRANSFER, op_subject_export_read, \
+      op_subject_export_pool, op_subject_export_write, op_transfer_finish)
 // clang-format on
 
 struct op {
@@ -451,6 +454,18 @@ int op_trust_list_read(struct request *req, MDB_txn *txn);
 int op_trust_remove_write(struct request *req, MDB_txn *txn);
 
 /* op_transfer.c */
+/* The bytes of transfer files on disk, the user's and the whole firm's. */
+struct op_transfer_usage {
+    uint64_t user, firm;
+};
+/* Opens the connection's transfer of kind, replacing one that is over,
+ * once the quotas leave room for bytes more (0 for an export, whose size is
+ * not known yet: check op_transfer_quota once it is). *used is what others
+ * held. 0, or the request failed. */
+int op_transfer_open(struct request *req, enum transfer_kind kind, uint64_t bytes,
+                     struct op_transfer_usage *used, struct transfer **out);
+/* Refuses when adding bytes to what is held (used) passes a quota. */
+int op_transfer_quota(struct request *req, struct op_transfer_usage used, uint64_t bytes);
 /* The agent whose portfolio an export or import concerns: the caller itself
  * when name is empty (an agent), else the named agent, in the caller's
  * scope (access_portfolio). 0 with *out, or the request failed. */
@@ -500,6 +515,12 @@ int op_cover_agent(struct request *req, MDB_txn *txn, const char *as_agent, cons
  * request failed. */
 int op_cover_audit(struct request *req, MDB_txn *txn, const char *what, const char *as_agent,
                    const char *reason, const char *client_id);
+
+/* op_subject.c: everything held about one client as one JSON document, for
+ * a privacy-law request; fetched with ExportChunk. */
+int op_subject_export_read(struct request *req, MDB_txn *txn);
+void op_subject_export_pool(struct request *req);
+int op_subject_export_write(struct request *req, MDB_txn *txn);
 
 /* op_stats.c */
 int op_stats_get_read(struct request *req, MDB_txn *txn);

@@ -7,7 +7,14 @@
  * that does not exist, so nobody learns another agent's ids. The read stage
  * answers a dry run; the write stage checks everything again inside its own
  * transaction, since anything may have changed in between. The finish stage
- * tells both agents, best-effort (notice.h). */
+ * tells both agents, best-effort (notice.h).
+ *
+ * An undo moves back clients that did not change since the move: the
+ * record keeps, per client, the version and the last timeline entry the
+ * move left, and the client's owner, version and timeline now are compared
+ * with them. Undoing every client refuses if any changed; undoing chosen
+ * clients moves back those that did not and names the others. The record
+ * marks each client moved back, and itself undone once none is left. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -320,6 +327,15 @@ static int op_reassign_apply(struct request *req, MDB_txn *txn, const Folio__Use
         if (i < res->n_clients)
             res->clients[i]->version = r->clients[i].version;
     }
+    /* Where each timeline ends once every note of the move is on it: an
+     * entry past it is work done since. */
+    for (size_t i = 0; i < n; i++) {
+        uint64_t next;
+        int rc = store_timeline_next_seq(store, txn, list->ids[i], &next);
+        if (rc != 0)
+            return request_store_error(req, rc, "reassign a client");
+        r->clients[i].timeline_seq = next - 1;
+    }
     Folio__Reassignment rec = FOLIO__REASSIGNMENT__INIT;
     rec.from_id = from->id;
     rec.to_id = to->id;
@@ -368,65 +384,229 @@ static int op_reassign_undo_agent(struct request *req, MDB_txn *txn, uint64_t id
     return rc != 0 ? request_store_error(req, rc, "read the agent") : 0;
 }
 
-static int op_reassign_undo_apply(struct request *req, MDB_txn *txn, Folio__Reassignment *rec,
-                                  const Folio__User *from, const Folio__User *to)
+/* Why a client of the reassignment may not move back (NULL: it may), and
+ * the stored client in *out when it is there. Changed means changed by
+ * anyone since the move, as the store records it: another owner, a new
+ * version (an edit, a contact, a household link, an income), or entries on
+ * its timeline past the move's (events, offers, coupons, holdings, notes).
+ * Tasks and agenda marks about the client go with it, as on any move. */
+static int op_reassign_changed(struct request *req, MDB_txn *txn, const Folio__Reassignment *rec,
+                               const Folio__ReassignedClient *moved, const char *to,
+                               struct arena *scratch, Folio__Client **out, const char **why)
 {
     struct store *store = &req->server->store;
-    const char *what = arena_printf(&req->arena, "from %s to %s", to->name, from->name);
-    Folio__ReassignResult *res =
-        op_reassign_result(req, rec->id, to->name, from->name, rec->n_clients);
-    if (what == NULL || res == NULL)
-        return request_oom(req);
-    for (size_t i = 0; i < rec->n_clients; i++) {
-        const Folio__ReassignedClient *moved = rec->clients[i];
-        uint8_t id[STORE_CLIENT_ID_BYTES];
-        struct arena scratch;
-        arena_init(&scratch, 0);
-        Folio__Client *c = NULL;
-        int rc = client_id_parse(moved->id, id) == 0
-                     ? store_client_get(store, txn, id, &scratch, &c)
-                     : MDB_NOTFOUND;
-        if (rc == MDB_NOTFOUND ||
-            (rc == 0 && (c->owner_id != rec->to_id || c->version != moved->version))) {
-            rc = request_fail(req, FOLIO__CODE__FAILED_PRECONDITION,
-                              "client %.*s changed since the reassignment; nothing was moved "
-                              "back",
-                              CLIENT_ID_TEXT, moved->id);
-        } else if (rc == 0) {
-            uint64_t version;
-            rc = op_reassign_move(req, txn, c, rec->from_id, what, &version);
-            if (rc == 0)
-                rc = op_reassign_name(req, res, c->id, version, c->name);
-            else
-                rc = request_store_error(req, rc, "move a client back");
-        } else {
-            rc = request_store_error(req, rc, "read a client");
-        }
-        arena_free(&scratch);
-        if (rc != 0)
-            return rc;
+    uint8_t id[STORE_CLIENT_ID_BYTES];
+    *out = NULL;
+    *why = NULL;
+    if (moved->undone_at != 0) {
+        *why = "already moved back";
+        return 0;
     }
+    int rc = client_id_parse(moved->id, id) == 0 ? store_client_get(store, txn, id, scratch, out)
+                                                 : MDB_NOTFOUND;
+    if (rc == MDB_NOTFOUND) {
+        *why = "erased since";
+        return 0;
+    }
+    if (rc != 0)
+        return request_store_error(req, rc, "read a client");
+    uint64_t next = 0;
+    if (moved->timeline_seq != 0 && (rc = store_timeline_next_seq(store, txn, id, &next)) != 0)
+        return request_store_error(req, rc, "read a client's timeline");
+    bool elsewhere = (*out)->owner_id != rec->to_id;
+    bool entries = moved->timeline_seq != 0 && next - 1 > moved->timeline_seq;
+    if (elsewhere)
+        *why = arena_printf(&req->arena, "no longer %s's client", to);
+    else if ((*out)->version != moved->version)
+        *why = "its record changed since";
+    else if (entries)
+        *why = arena_printf(&req->arena, "%llu timeline %s since",
+                            (unsigned long long)(next - 1 - moved->timeline_seq),
+                            next - 1 - moved->timeline_seq == 1 ? "entry" : "entries");
+    return *why == NULL && (elsewhere || entries) ? request_oom(req) : 0;
+}
+
+/* Moves the stored client c of the reassignment back to its agent, naming
+ * it in the reply, and marks it moved back in the record. */
+static int op_reassign_back(struct request *req, MDB_txn *txn, Folio__Reassignment *rec,
+                            Folio__ReassignedClient *moved, Folio__Client *c, const char *what,
+                            Folio__ReassignResult *res)
+{
+    uint64_t version;
+    int rc = op_reassign_move(req, txn, c, rec->from_id, what, &version);
+    if (rc != 0)
+        return request_store_error(req, rc, "move a client back");
+    moved->undone_at = req->now;
+    res->count++;
+    return op_reassign_name(req, res, c->id, version, c->name);
+}
+
+/* Once all have moved back: a link to a client left behind is dropped.
+ * The clients this request moved are those marked now (settling one moved
+ * back earlier in the same second again changes nothing). */
+static int op_reassign_undo_settle(struct request *req, MDB_txn *txn, Folio__Reassignment *rec)
+{
     for (size_t i = 0; i < rec->n_clients; i++) {
         uint8_t id[STORE_CLIENT_ID_BYTES];
-        int rc = client_id_parse(rec->clients[i]->id, id) == 0
-                     ? op_household_settle(req, txn, id, NULL)
-                     : 0;
+        if (rec->clients[i]->undone_at != req->now || client_id_parse(rec->clients[i]->id, id) != 0)
+            continue;
+        int rc = op_household_settle(req, txn, id, NULL);
         if (rc != 0)
             return rc == ENOMEM ? request_oom(req)
                                 : request_store_error(req, rc, "move a client back");
     }
-    rec->undone_at = req->now;
-    int rc = store_reassign_put(store, txn, rec);
+    return 0;
+}
+
+/* Stores the record (undone once no client is left to move back), audits
+ * the undo and says whom to tell. */
+static int op_reassign_undo_record(struct request *req, MDB_txn *txn, Folio__Reassignment *rec,
+                                   const Folio__User *from, const Folio__User *to,
+                                   const Folio__ReassignResult *res, const char *left)
+{
+    bool all = true;
+    for (size_t i = 0; i < rec->n_clients; i++)
+        all = all && rec->clients[i]->undone_at != 0;
+    if (all)
+        rec->undone_at = req->now;
+    int rc = store_reassign_put(&req->server->store, txn, rec);
     if (rc != 0)
         return request_store_error(req, rc, "record the undo");
     char *target = arena_printf(&req->arena, "%llu", (unsigned long long)rec->id);
-    char *detail = arena_printf(&req->arena, "%zu clients from %s back to %s", rec->n_clients,
-                                to->name, from->name);
+    char *detail = arena_printf(&req->arena, "%llu clients from %s back to %s%s",
+                                (unsigned long long)res->count, to->name, from->name, left);
     if (target == NULL || detail == NULL)
         return request_oom(req);
     if ((rc = audit_append(req, txn, "client.reassign.undo", target, detail)) != 0)
         return request_store_error(req, rc, "record the undo");
-    return op_reassign_done(req, rec->id, rec->from_id, rec->to_id, rec->n_clients);
+    return op_reassign_done(req, rec->id, rec->from_id, rec->to_id, res->count);
+}
+
+/* Marks in chosen the clients of rec that ask's client_ids name (whole ids
+ * or unique starts of one, among the reassignment's clients). */
+static int op_reassign_undo_pick(struct request *req, const Folio__Reassignment *rec, bool *chosen)
+{
+    const Folio__ReassignUndo *ask = req->msg->reassign_undo;
+    /* Each is named in the answer, moved back or kept. */
+    if (ask->n_client_ids > OP_REASSIGN_REPLY_NAMES)
+        return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,
+                            "client: at most %u clients in one undo", OP_REASSIGN_REPLY_NAMES);
+    for (size_t i = 0; i < ask->n_client_ids; i++) {
+        const char *text = ask->client_ids[i];
+        uint8_t prefix[STORE_CLIENT_ID_BYTES];
+        size_t nibbles, found = 0, at = 0;
+        if (client_id_prefix_parse(text, prefix, &nibbles) != 0)
+            return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,
+                                "client: %.*s is not a client id nor the start of one (at least "
+                                "%d hex digits)",
+                                OP_REASSIGN_NAME_SHOWN, text, CLIENT_ID_PREFIX_MIN);
+        for (size_t j = 0; j < rec->n_clients; j++) {
+            uint8_t id[STORE_CLIENT_ID_BYTES];
+            if (client_id_parse(rec->clients[j]->id, id) == 0 &&
+                client_id_has_prefix(id, prefix, nibbles)) {
+                found++;
+                at = j;
+            }
+        }
+        if (found == 0)
+            return request_fail(req, FOLIO__CODE__NOT_FOUND, "no client %.*s in reassignment %llu",
+                                OP_REASSIGN_NAME_SHOWN, text, (unsigned long long)rec->id);
+        if (found > 1)
+            return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,
+                                "client: %.*s starts the ids of %zu clients of reassignment "
+                                "%llu: give more of the id",
+                                OP_REASSIGN_NAME_SHOWN, text, found, (unsigned long long)rec->id);
+        chosen[at] = true;
+    }
+    return 0;
+}
+
+/* Names a client left where it is in the reply's kept, and in left, the
+ * audit's words ("; left, changed since: ID, ID"), the first
+ * OP_REASSIGN_AUDIT_LEFT of them. */
+#define OP_REASSIGN_AUDIT_LEFT 20
+static int op_reassign_keep(struct request *req, Folio__ReassignResult *res,
+                            const Folio__ReassignedClient *moved, const Folio__Client *c,
+                            const char *why, char **left)
+{
+    if (res->n_kept < OP_REASSIGN_AUDIT_LEFT) {
+        *left = arena_printf(&req->arena, "%s%s%s", *left,
+                             res->n_kept == 0 ? "; left where they are, changed since: " : ", ",
+                             moved->id);
+        if (*left == NULL)
+            return request_oom(req);
+    }
+    Folio__ReassignedClient *k = request_alloc(req, sizeof(*k));
+    if (k == NULL)
+        return request_oom(req);
+    folio__reassigned_client__init(k);
+    k->id = arena_strdup(&req->arena, moved->id);
+    k->name = arena_strdup(&req->arena, c != NULL ? c->name : "");
+    k->changed = arena_strdup(&req->arena, why);
+    k->version = c != NULL ? c->version : 0;
+    if (k->id == NULL || k->name == NULL || k->changed == NULL)
+        return request_oom(req);
+    res->kept[res->n_kept++] = k;
+    return 0;
+}
+
+/* chosen NULL: every client not moved back yet, or none if any of them
+ * changed. Else the chosen clients that did not change move back and the
+ * others are named in the reply's kept and stay; nothing moving back is an
+ * answer, not a refusal, and writes nothing. */
+static int op_reassign_undo_run(struct request *req, MDB_txn *txn, Folio__Reassignment *rec,
+                                const Folio__User *from, const Folio__User *to, const bool *chosen)
+{
+    size_t n = chosen != NULL ? req->msg->reassign_undo->n_client_ids : rec->n_clients;
+    const char *what = arena_printf(&req->arena, "from %s to %s", to->name, from->name);
+    Folio__ReassignResult *res = op_reassign_result(req, rec->id, to->name, from->name, n);
+    char *left = arena_strdup(&req->arena, "");
+    if (what == NULL || res == NULL || left == NULL ||
+        (chosen != NULL && (res->kept = arena_calloc(&req->arena, n, sizeof(*res->kept))) == NULL))
+        return request_oom(req);
+    res->count = 0; /* counted as they move */
+    for (size_t i = 0; i < rec->n_clients; i++) {
+        Folio__ReassignedClient *moved = rec->clients[i];
+        if (chosen != NULL ? !chosen[i] : moved->undone_at != 0)
+            continue;
+        struct arena scratch;
+        arena_init(&scratch, 0);
+        Folio__Client *c;
+        const char *why;
+        int rc = op_reassign_changed(req, txn, rec, moved, to->name, &scratch, &c, &why);
+        if (rc == 0 && why != NULL && chosen == NULL)
+            rc = request_fail(req, FOLIO__CODE__FAILED_PRECONDITION,
+                              "client %.*s changed since the reassignment (%s); nothing was moved "
+                              "back: --client moves back those that did not change",
+                              CLIENT_ID_TEXT, moved->id, why);
+        else if (rc == 0 && why != NULL)
+            rc = op_reassign_keep(req, res, moved, c, why, &left);
+        else if (rc == 0)
+            rc = op_reassign_back(req, txn, rec, moved, c, what, res);
+        arena_free(&scratch);
+        if (rc != 0)
+            return rc;
+    }
+    if (chosen != NULL && res->count == 0)
+        return WRITER_ROLLBACK;
+    int rc = op_reassign_undo_settle(req, txn, rec);
+    return rc != 0 ? rc : op_reassign_undo_record(req, txn, rec, from, to, res, left);
+}
+
+/* An undo of some of the clients, or of all of them. */
+static int op_reassign_undo_apply(struct request *req, MDB_txn *txn, Folio__Reassignment *rec,
+                                  const Folio__User *from, const Folio__User *to)
+{
+    if (req->msg->reassign_undo->n_client_ids == 0)
+        return op_reassign_undo_run(req, txn, rec, from, to, NULL);
+    bool *chosen = calloc(rec->n_clients > 0 ? rec->n_clients : 1, sizeof(*chosen));
+    if (chosen == NULL)
+        return request_oom(req);
+    int rc = op_reassign_undo_pick(req, rec, chosen);
+    if (rc == 0)
+        rc = op_reassign_undo_run(req, txn, rec, from, to, chosen);
+    free(chosen);
+    return rc;
 }
 
 int op_reassign_undo_write(struct request *req, MDB_txn *txn)

@@ -141,6 +141,7 @@ static int op_reassign_show_clients(struct request *req, MDB_txn *txn, const Fol
             return request_oom(req);
         folio__reassigned_client__init(c);
         c->version = moved->version;
+        c->undone_at = moved->undone_at;
         if ((c->id = arena_strdup(&req->arena, moved->id)) == NULL)
             return request_oom(req);
         /* An erased client keeps its place with its name empty. */

@@ -65,15 +65,11 @@ int op_transfer_agent(struct request *req, MDB_txn *txn, const char *name, Folio
     return access_portfolio(req, *out);
 }
 
-/* The bytes of transfer files on disk, the user's and the whole firm's.
- * Counted from the live transfers every time rather than kept in a counter:
- * a file goes with its transfer (finished, connection closed, or at start
- * after a crash), and the count follows whichever way it went. Loop thread:
- * the list of connections is its own. */
-struct op_transfer_usage {
-    uint64_t user, firm;
-};
-
+/* The bytes of transfer files on disk (op.h). Counted from the live
+ * transfers every time rather than kept in a counter: a file goes with its
+ * transfer (finished, connection closed, or at start after a crash), and
+ * the count follows whichever way it went. Loop thread: the list of
+ * connections is its own. */
 static struct op_transfer_usage op_transfer_usage(const struct server *s, uint64_t user_id)
 {
     struct op_transfer_usage used = {0, 0};
@@ -88,8 +84,8 @@ static struct op_transfer_usage op_transfer_usage(const struct server *s, uint64
     return used;
 }
 
-/* Refuses when adding bytes to what is held passes a quota. */
-static int op_transfer_quota(struct request *req, struct op_transfer_usage used, uint64_t bytes)
+/* See op.h. */
+int op_transfer_quota(struct request *req, struct op_transfer_usage used, uint64_t bytes)
 {
     const struct server_config *config = &req->server->config;
     if (used.user + bytes > config->transfer_quota_user || used.user >= config->transfer_quota_user)
@@ -105,11 +101,9 @@ static int op_transfer_quota(struct request *req, struct op_transfer_usage used,
     return 0;
 }
 
-/* Opens the connection's transfer, replacing one that is over, once the
- * quotas leave room for bytes more (an export's size is not known yet: 0,
- * and op_export_build checks again once it is). *used is what others held. */
-static int op_transfer_open(struct request *req, enum transfer_kind kind, uint64_t bytes,
-                            struct op_transfer_usage *used, struct transfer **out)
+/* See op.h. */
+int op_transfer_open(struct request *req, enum transfer_kind kind, uint64_t bytes,
+                     struct op_transfer_usage *used, struct transfer **out)
 {
     struct connection *conn = req->conn;
     if (!transfer_replaceable(conn->transfer))

@@ -127,6 +127,42 @@ int store_audit_scrub_client(struct store *s, MDB_txn *txn, const char *client_i
     return rc == MDB_NOTFOUND ? 0 : rc;
 }
 
+struct audit_reader {
+    struct store *s;
+    MDB_txn *txn;
+    store_audit_fn fn;
+    void *ctx;
+};
+
+static int audit_read_one(void *ctx, const uint8_t *rest, size_t rest_len, const MDB_val *value)
+{
+    (void)value;
+    const struct audit_reader *r = ctx;
+    /* Another id that starts with this one has a longer key. */
+    if (rest_len != 8)
+        return 0;
+    MDB_val k = {.mv_size = 8, .mv_data = (void *)rest}, v;
+    int rc = mdb_get(r->txn, r->s->audit, &k, &v);
+    if (rc != 0)
+        return rc == MDB_NOTFOUND ? EINVAL : rc;
+    Folio__AuditRecord *record = folio__audit_record__unpack(NULL, v.mv_size, v.mv_data);
+    if (record == NULL)
+        return EINVAL;
+    rc = r->fn(r->ctx, record);
+    folio__audit_record__free_unpacked(record, NULL);
+    return rc;
+}
+
+int store_audit_each_client(struct store *s, MDB_txn *txn, const char *client_id, store_audit_fn fn,
+                            void *ctx)
+{
+    size_t len = strlen(client_id);
+    if (len == 0 || len > AUDIT_CLIENT_ID_MAX)
+        return 0; /* not an id the index holds: no record is about it */
+    struct audit_reader r = {s, txn, fn, ctx};
+    return store_each_with_prefix(txn, s->audit_by_client, client_id, len, audit_read_one, &r);
+}
+
 static bool audit_match(const Folio__AuditRecord *r, const struct store_audit_filter *f)
 {
     if (f->actor != NULL && f->actor[0] != '\0' && strcmp(r->actor, f->actor) != 0)

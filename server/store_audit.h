@@ -34,6 +34,16 @@ int store_audit_scrub_client(struct store *s, MDB_txn *txn, const char *client_i
 #define STORE_AUDIT_BACKFILL_BATCH 10000
 int store_audit_backfill(struct store *s, MDB_txn *txn, bool *done);
 
+/* Calls fn for every record about client_id (its id as text), oldest
+ * first, through the index that audit_append_client keeps at write time
+ * (older records: store_audit_backfill), so its cost is the client's
+ * records, not the log's. Each record is unpacked alone and lives until fn
+ * returns. fn returns 0 to go on, or anything else, which stops the walk
+ * and is returned. An index entry without its record is damage: EINVAL. */
+typedef int (*store_audit_fn)(void *ctx, const Folio__AuditRecord *record);
+int store_audit_each_client(struct store *s, MDB_txn *txn, const char *client_id, store_audit_fn fn,
+                            void *ctx);
+
 struct store_audit_filter {
     const char *actor;     /* NULL: any */
     const char *action;    /* NULL: any */

@@ -1,8 +1,9 @@
 /* store_reassign.h - reassignment records, kept so that one can be undone.
  *
  * reassignments keys on the id (u64 BE); ids only grow. A record lists the
- * clients it moved with the version the move gave each, which is how undo
- * knows a client has not changed since. */
+ * clients it moved with the version the move gave each and the last entry
+ * of its timeline then, which is how undo knows a client has not changed
+ * since, and when each was moved back. */
 #ifndef FOLIO_STORE_REASSIGN_H
 #define FOLIO_STORE_REASSIGN_H
 

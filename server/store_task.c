@@ -126,6 +126,38 @@ static int task_each_client(struct store *s, MDB_txn *txn, const uint8_t client_
     return rc;
 }
 
+struct task_reader {
+    struct store *s;
+    MDB_txn *txn;
+    store_task_fn fn;
+    void *ctx;
+};
+
+static int task_read_one(void *ctx, const uint8_t *rest, size_t rest_len, const MDB_val *value)
+{
+    (void)value;
+    const struct task_reader *r = ctx;
+    if (rest_len != 8)
+        return 0;
+    struct arena a;
+    arena_init(&a, 0);
+    Folio__Task *task;
+    int rc = store_task_get(r->s, r->txn, store_u64_from_key(rest), &a, &task);
+    if (rc == 0)
+        rc = r->fn(r->ctx, task);
+    else if (rc == MDB_NOTFOUND)
+        rc = 0; /* a stale index entry, as task_each_client says */
+    arena_free(&a);
+    return rc;
+}
+
+int store_task_each_client(struct store *s, MDB_txn *txn, const uint8_t client_id[16],
+                           store_task_fn fn, void *ctx)
+{
+    struct task_reader r = {s, txn, fn, ctx};
+    return store_each_with_prefix(txn, s->tasks_by_client, client_id, 16, task_read_one, &r);
+}
+
 static int task_move(struct store *s, MDB_txn *txn, uint64_t id, const void *to)
 {
     const uint64_t *to_owner_id = to;

@@ -25,6 +25,13 @@ int store_task_move_client(struct store *s, MDB_txn *txn, const uint8_t client_i
 /* Two clients merged: the tasks about from are about to_client_id now. */
 int store_task_rehome_client(struct store *s, MDB_txn *txn, const uint8_t from[16],
                              const char *to_client_id);
+/* Calls fn for each task about the client, in id order, each unpacked
+ * alone and living until fn returns: a reader whose cost is the client's
+ * tasks (tasks_by_client), not the agent's. fn returns 0 to go on, or
+ * anything else, which stops the walk and is returned. */
+typedef int (*store_task_fn)(void *ctx, const Folio__Task *task);
+int store_task_each_client(struct store *s, MDB_txn *txn, const uint8_t client_id[16],
+                           store_task_fn fn, void *ctx);
 /* The client is erased: its tasks go. */
 int store_task_delete_client(struct store *s, MDB_txn *txn, const uint8_t client_id[16]);
 

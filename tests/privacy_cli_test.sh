@@ -31,6 +31,44 @@ json_check "the audit keeps the purchase's kind and the client's id" "$OUT" "
 [[ $OUT != *"$mark"* ]] && pass "no audit record names what the erased client bought" ||
   fail "no audit record names what the erased client bought" "${OUT:0:400}"
 
+# A privacy-law request's export: everything about the person in one file,
+# whose text is ASCII, a hostile name escaped in it.
+as alice
+hostile=$'Eve \u202eevil "q" \\ Jos\u00e9'
+run "" "$FOLIO" --json client add --name "$hostile" --email eve@example.org --consent email
+expect "alice adds a client with a hostile name" 0
+eve=$(json_get "$OUT" "d['client']['id']")
+run "" "$FOLIO" event add "$eve" note "asked for her data"
+expect "alice notes the request" 0
+run "" "$FOLIO" admin subject export "$eve" --out "$tmp/eve.json" --reason "request 7"
+expect "an agent may not export a person" 1 "" "PERMISSION_DENIED"
+as boss
+run "" "$FOLIO" admin subject export "$eve" --out "$tmp/eve.json"
+expect "admin subject export without --reason" 2 "" "--reason"
+[[ ! -e $tmp/eve.json ]] && pass "a refused export writes no file" ||
+  fail "a refused export writes no file"
+run "" "$FOLIO" --json admin subject export "${eve:0:8}" --out "$tmp/eve.json" --reason "request 7"
+expect "admin subject export, the client named by a start of its id" 0
+json_check "it says where the file went" "$OUT" "d['subject_export']['file'] == '$tmp/eve.json'"
+if LC_ALL=C grep -q '[^ -~]' "$tmp/eve.json"; then
+  fail "the export's text is printable ASCII" "$(LC_ALL=C grep -n '[^ -~]' "$tmp/eve.json" | head -3)"
+else
+  pass "the export's text is printable ASCII"
+fi
+grep -q '\\u202E' "$tmp/eve.json" && pass "the override is escaped in the file" ||
+  fail "the override is escaped in the file"
+json_check "the file gives the name back whole, with the timeline and the audit" \
+  "$(<"$tmp/eve.json")" "d['client']['name'] == 'Eve \u202eevil \"q\" \\\\ Jos\u00e9'
+and any(e['kind'] == 'note' for e in d['timeline'])
+and any(r['action'] == 'client.add' for r in d['audit']) and d['owner']['name'] == 'alice'"
+run "" "$FOLIO" admin subject export "$eve" --out "$tmp/eve.json" --reason "request 7"
+expect "an existing file is kept without --force" 2 "" "--force"
+run "" "$FOLIO" --json admin audit --client "$eve" --action subject.export
+json_check "the export is audited under the client, with the reason" "$OUT" "
+len(d['records']) == 1 and 'request 7' in d['records'][0]['detail']"
+run "" "$FOLIO" admin subject erase "$eve" --reason "request 7"
+expect "then erased on the same request" 0
+
 run "" "$FOLIOD" compact --data "$data"
 expect "compact is refused while foliod serves the directory" 1 "" "stop it"
 run "" "$FOLIOD" serve --data "$data" --listen 127.0.0.1:0

@@ -296,6 +296,11 @@ d["reassignments"][0]["id"] == '"$moved"' and d["reassignments"][0]["undone_at"]
 j "admin reassign show" admin reassign show "$moved"
 json_check "admin reassign show names the client" "$OUT" '
 d["reassignment"]["count"] == 1 and d["reassignment"]["clients"][0]["id"] == "'"$ana"'"'
+j "admin reassign (again)" admin reassign --from alice --to bob --client "$ana"
+again=$(json_get "$OUT" 'd["reassignment"]["id"]')
+j "admin reassign undo --client" admin reassign undo "$again" --client "$ana"
+json_check "admin reassign undo --client moves back the unchanged client" "$OUT" '
+d["reassignment"]["count"] == 1 and d["kept"] == []'
 as alice
 j "export --release" export --out "$tmp/released.bundle" --release
 as boss
@@ -311,6 +316,10 @@ json_check "a subject search shows ids and owners only" "$OUT" \
 j "client list --as-agent" client list --as-agent alice --reason "covering for alice"
 json_check "alice's clients, read covering for her" "$OUT" \
   'any(c["id"] == "'"$ana"'" for c in d["clients"])'
+j "admin subject export" admin subject export "$ana" --out "$tmp/subject.json" \
+  --reason "request 42"
+json_check "admin subject export writes the person's file" "$(<"$tmp/subject.json")" \
+  'd["client"]["id"] == "'"$ana"'" and d["reason"] == "request 42"'
 j "admin subject erase" admin subject erase "$ana" --reason "request 42"
 run "" "$FOLIO" --json client show "$ana" --as-agent alice --reason "check"
 expect "the erased client is gone" 1

@@ -115,7 +115,7 @@ static const char *const authz_unauthenticated[AS_COUNT] = {
     [AS_EXPIRED] = "your session has expired; log in again",
 };
 
-#define AUTHZ_ROWS_MAX 128
+#define AUTHZ_ROWS_MAX 192
 
 /* Everything the rows name, made once. */
 static struct {
@@ -1673,6 +1673,16 @@ static void build_stats_get(struct authz_cell *c)
     CELL_SET(c, m);
 }
 
+/* The owner's client, on a privacy-law request. */
+static void build_subject_export(struct authz_cell *c)
+{
+    Folio__SubjectExport *m = cell_alloc(c, sizeof(*m));
+    folio__subject_export__init(m);
+    m->client_id = fx.client_id;
+    m->reason = "authorisation matrix";
+    CELL_SET(c, m);
+}
+
 /* ---------------------------------------------------------------- rows: transfers */
 
 /* The owner's whole portfolio, named: an agent may name itself. */
@@ -2124,6 +2134,10 @@ static const struct authz_row authz_rows[] = {
     {"outbox_list", NULL, build_outbox_list,
      {OK, OK, DENIED, DENIED, DENIED, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
     {"mail_template", "list", build_mail_template_list,
+     {DENIED, DENIED, DENIED, DENIED, OK, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
+    /* A privacy-law request: the firm-admin's alone, whoever keeps the
+     * client; the answer names a transfer, not the client. */
+    {"subject_export", NULL, build_subject_export,
      {DENIED, DENIED, DENIED, DENIED, OK, UNAUTH, UNAUTH, UNAUTH}, 0, 0},
     /* Last, so that the log holds what every row before did: each
      * office-admin reads its own office's part, the firm-admin all of it.

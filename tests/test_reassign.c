@@ -408,8 +408,10 @@ Test(reassign, undo_refused_after_a_change)
     r = harness_ok(folio_client_update(anna, noel, &changes, fields, 1, 0, &err), &err);
     folio_response_free(r);
     harness_refused(folio_reassign_undo(root, id, &err), &err, FOLIO__CODE__FAILED_PRECONDITION);
-    char want[160];
-    snprintf(want, sizeof(want), "client %s changed since the reassignment; nothing was moved back",
+    char want[256];
+    snprintf(want, sizeof(want),
+             "client %s changed since the reassignment (its record changed since); nothing was "
+             "moved back: --client moves back those that did not change",
              noel);
     cr_assert_str_eq(err.message, want);
     cr_assert_eq(portfolio_size(anna), 2, "nothing moved back");
@@ -420,5 +422,119 @@ Test(reassign, undo_refused_after_a_change)
     folio_response_free(r);
     harness_refused(folio_reassign_undo(olga, to_bob, &err), &err, FOLIO__CODE__PERMISSION_DENIED);
     harness_refused(folio_reassign_undo(alice, to_bob, &err), &err, FOLIO__CODE__PERMISSION_DENIED);
+    finish();
+}
+
+/* A holding anna added to Mia since: a timeline entry of the new owner's. */
+static void add_holding(struct folio_connection *c, const char *client_id)
+{
+    struct folio_error err = {0};
+    Folio__Holding holding = FOLIO__HOLDING__INIT;
+    holding.client_id = (char *)client_id;
+    holding.kind = (char *)"auto";
+    holding.provider = (char *)"Acme";
+    folio_response_free(harness_ok(folio_holding_add(c, &holding, &err), &err));
+}
+
+static const Folio__ReassignedClient *kept_client(const Folio__ReassignResult *res, const char *id)
+{
+    for (size_t i = 0; i < res->n_kept; i++)
+        if (strcmp(res->kept[i]->id, id) == 0)
+            return res->kept[i];
+    return NULL;
+}
+
+Test(reassign, undo_of_some_clients)
+{
+    struct folio_error err = {0};
+    Folio__Response *r =
+        harness_ok(folio_reassign(root, alice_name, anna_name, NULL, 0, false, &err), &err);
+    uint64_t id = r->reassign->id;
+    folio_response_free(r);
+    uint64_t version = client_version(anna, mia);
+    add_holding(anna, mia);
+    cr_assert_eq(client_version(anna, mia), version, "a holding leaves the version alone");
+
+    /* Noel did not change and moves back; Mia has the new owner's holding
+     * on her timeline and stays, named with why. A start of an id is
+     * enough. */
+    char noel_start[9];
+    snprintf(noel_start, sizeof(noel_start), "%.8s", noel);
+    const char *both[] = {mia, noel_start};
+    r = harness_ok(folio_reassign_undo_clients(olga, id, both, 2, &err), &err);
+    cr_assert_eq(r->reassign->count, 1);
+    cr_assert_eq(r->reassign->n_clients, 1);
+    cr_assert_str_eq(r->reassign->clients[0]->id, noel);
+    cr_assert_eq(r->reassign->n_kept, 1);
+    const Folio__ReassignedClient *kept = kept_client(r->reassign, mia);
+    cr_assert_not_null(kept);
+    cr_assert_str_eq(kept->name, "Mia Torres");
+    cr_assert_str_eq(kept->changed, "1 timeline entry since");
+    folio_response_free(r);
+    cr_assert(sees_client(alice, noel));
+    cr_assert(sees_client(anna, mia));
+    cr_assert_not(sees_client(alice, mia));
+    char back[96];
+    snprintf(back, sizeof(back), "from %s to %s", anna_name, alice_name);
+    cr_assert_eq(reassigned_events(alice, noel, back), 1);
+    cr_assert_eq(audit_count("client.reassign.undo"), 1);
+
+    /* Again: Noel is already back, Mia still changed; nothing moves and
+     * nothing is written. */
+    const char *again[] = {noel};
+    r = harness_ok(folio_reassign_undo_clients(root, id, again, 1, &err), &err);
+    cr_assert_eq(r->reassign->count, 0);
+    cr_assert_str_eq(kept_client(r->reassign, noel)->changed, "already moved back");
+    folio_response_free(r);
+    cr_assert_eq(audit_count("client.reassign.undo"), 1);
+    /* The whole undo is refused while Mia is changed, naming her. */
+    harness_refused(folio_reassign_undo(root, id, &err), &err, FOLIO__CODE__FAILED_PRECONDITION);
+    cr_assert_not_null(strstr(err.message, mia), "%s", err.message);
+    cr_assert(sees_client(anna, mia));
+
+    /* A client the reassignment did not move, and a text that names none. */
+    const char *other[] = {zoe};
+    harness_refused(folio_reassign_undo_clients(root, id, other, 1, &err), &err,
+                    FOLIO__CODE__NOT_FOUND);
+    char want[128];
+    snprintf(want, sizeof(want), "no client %s in reassignment %llu", zoe, (unsigned long long)id);
+    cr_assert_str_eq(err.message, want);
+    const char *bad[] = {"x1"};
+    harness_refused(folio_reassign_undo_clients(root, id, bad, 1, &err), &err,
+                    FOLIO__CODE__INVALID_ARGUMENT);
+    /* The office-admin's scope still holds. */
+    harness_refused(folio_reassign_undo_clients(alice, id, again, 1, &err), &err,
+                    FOLIO__CODE__PERMISSION_DENIED);
+    finish();
+}
+
+Test(reassign, undo_of_the_last_clients_ends_the_reassignment)
+{
+    struct folio_error err = {0};
+    Folio__Response *r =
+        harness_ok(folio_reassign(root, alice_name, anna_name, NULL, 0, false, &err), &err);
+    uint64_t id = r->reassign->id;
+    folio_response_free(r);
+    const char *first[] = {mia};
+    r = harness_ok(folio_reassign_undo_clients(root, id, first, 1, &err), &err);
+    cr_assert_eq(r->reassign->count, 1);
+    cr_assert_eq(r->reassign->n_kept, 0);
+    folio_response_free(r);
+    /* The whole undo moves back what is left: Noel. */
+    r = harness_ok(folio_reassign_undo(root, id, &err), &err);
+    cr_assert_eq(r->reassign->count, 1);
+    cr_assert_str_eq(r->reassign->clients[0]->id, noel);
+    folio_response_free(r);
+    cr_assert_eq(portfolio_size(alice), 2);
+    cr_assert_eq(offers_of(alice), 1, "Mia's offer came back with her");
+    r = harness_ok(folio_reassign_show(root, id, &err), &err);
+    cr_assert_neq(r->reassignment->undone_at, 0,
+                  "every client is back: the reassignment is undone");
+    for (size_t i = 0; i < r->reassignment->n_clients; i++)
+        cr_assert_neq(r->reassignment->clients[i]->undone_at, 0);
+    folio_response_free(r);
+    harness_refused(folio_reassign_undo_clients(root, id, first, 1, &err), &err,
+                    FOLIO__CODE__FAILED_PRECONDITION);
+    cr_assert_eq(audit_count("client.reassign.undo"), 2);
     finish();
 }
