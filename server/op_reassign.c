@@ -240,7 +240,9 @@ static int op_reassign_move(struct request *req, MDB_txn *txn, Folio__Client *cl
     if (client_id_parse(client->id, id) != 0)
         return EINVAL;
     char today[CALENDAR_DATE_TEXT + 1];
-    calendar_today(req->now, today);
+    int rc = request_today(req, txn, today);
+    if (rc != 0)
+        return rc;
     client->version++;
     client->updated_at = req->now;
     Folio__TimelineEvent ev = FOLIO__TIMELINE_EVENT__INIT;
@@ -249,7 +251,7 @@ static int op_reassign_move(struct request *req, MDB_txn *txn, Folio__Client *cl
     ev.kind = (char *)"reassigned";
     ev.what = (char *)what;
     ev.date = today;
-    int rc = store_portfolio_move(store, txn, client, to_id);
+    rc = store_portfolio_move(store, txn, client, to_id);
     if (rc == 0)
         rc = store_timeline_append(store, txn, id, &ev);
     *version = client->version;
