@@ -13,8 +13,9 @@
  * their days and stops once the page is full before the day it reached,
  * and an item sure to fall outside the page is dropped before its client
  * is read or its id hashed; so a horizon of any length over a portfolio of
- * any size costs about a page, and is never refused for its size. Clients
- * are read as summaries (client_summary.h), never unpacked whole.
+ * any size costs the index entries up to its page's last day and the
+ * clients of those that may fall in it, and is never refused for its size.
+ * Clients are read as summaries (client_summary.h), never unpacked whole.
  *
  * Every item has an id derived from what it is about (agenda_item_id), and
  * the agent's mark on it, if any, is looked up by that id under its client

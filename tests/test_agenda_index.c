@@ -58,8 +58,7 @@ static void teardown(void)
 TestSuite(agenda_index, .init = setup, .fini = teardown);
 
 /* Its id (free()). */
-static char *add(struct folio_connection *c, const char *name, const char *city,
-                 const char *region)
+static char *add(struct folio_connection *c, const char *name, const char *city, const char *region)
 {
     struct folio_error err = {0};
     Folio__Client client = FOLIO__CLIENT__INIT;
