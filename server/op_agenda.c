@@ -134,6 +134,18 @@ static const struct {
     const char *item; /* AgendaItem.kind */
 } agenda_kinds[] = {AGENDA_KINDS(AGENDA_KIND_ROW)};
 
+/* A renewal or win-back known by its place in the reply order, its holding
+ * not read yet (agenda_pending_add). */
+struct agenda_pending {
+    int64_t day;
+    uint32_t priority;
+    enum store_agenda_kind kind;
+    uint32_t date;
+    uint64_t holding_id;
+    char client_id[CLIENT_ID_TEXT + 1];
+    char client_name[CLIENT_NAME_MAX + 1];
+};
+
 /* Marking: the items whose id starts with prefix. */
 struct agenda_match {
     const char *prefix;
@@ -161,7 +173,9 @@ struct agenda {
     struct agenda_entry *after;       /* the page starts after this item (NULL: the first) */
     bool kinds[AGENDA_KIND_COUNT];    /* the kinds asked for */
     enum agenda_view view;
-    struct agenda_match *match; /* marking: match ids rather than keep items */
+    struct agenda_match *match;     /* marking: match ids rather than keep items */
+    struct agenda_pending *pending; /* renewals and win-backs not read yet */
+    size_t n_pending, pending_cap;
 };
 
 /* ---------------------------------------------------------------- the heap */
@@ -257,6 +271,9 @@ static void agenda_free(struct agenda *ag)
     ag->heap = NULL;
     free(ag->after);
     ag->after = NULL;
+    free(ag->pending);
+    ag->pending = NULL;
+    ag->n_pending = ag->pending_cap = 0;
     if (ag->match != NULL) {
         free(ag->match->entry);
         ag->match->entry = NULL;
@@ -800,11 +817,115 @@ static void agenda_holding_name(const Folio__Holding *h, char *out, size_t size)
              h->number, h->number[0] != '\0' ? ")" : "");
 }
 
+/* The renewal or win-back item of holding h, of client client_name, as the
+ * entry of kind on date (YYYYMMDD) stands for it. */
+static int agenda_holding_item(struct agenda *ag, enum store_agenda_kind kind, uint32_t date,
+                               const Folio__Holding *h, const char *client_name)
+{
+    bool renewal = kind == STORE_AGENDA_RENEWAL;
+    int64_t day = agenda_day_of_key(date);
+    int64_t shown = agenda_max(renewal ? day - agenda_notice_days(ag) : day, ag->start);
+    bool overdue = !renewal && day < ag->start;
+    char name[CLIENT_TEXT_MAX * 2 + HOLDING_NUMBER_MAX + 16], title[AGENDA_TEXT_MAX];
+    char ref[24], about[48], premium[64] = "";
+    agenda_holding_name(h, name, sizeof(name));
+    if (h->premium_cents > 0)
+        snprintf(premium, sizeof(premium), ", %" PRId64 ".%02d %s a %s", h->premium_cents / 100,
+                 (int)(h->premium_cents % 100), h->currency, h->premium_period);
+    if (renewal)
+        snprintf(title, sizeof(title), "renewal: %s renews on %s%s", name, h->renews_on, premium);
+    else
+        snprintf(title, sizeof(title), "win back: %s %s on %s%s", name, h->status, h->ends_on,
+                 premium);
+    snprintf(ref, sizeof(ref), "%" PRIu64, h->id);
+    /* Its creation, not its id: a bundle gives holdings new ids. */
+    snprintf(about, sizeof(about), "%" PRId64, h->created_at);
+    struct agenda_candidate c = {
+        .kind = renewal ? "renewal" : "win_back",
+        .day = shown,
+        .priority = overdue ? AGENDA_OVERDUE : AGENDA_RENEWAL,
+        .client_id = h->client_id,
+        .client_name = client_name,
+        .title = title,
+        .product = h->kind,
+        .ref = ref,
+        .origin = day,
+        .about = about,
+        .due = overdue ? day : 0,
+    };
+    return agenda_add(ag, &c);
+}
+
+static int agenda_pending_order(const struct agenda_pending *a, const struct agenda_pending *b)
+{
+    if (a->day != b->day)
+        return a->day < b->day ? -1 : 1;
+    if (a->priority != b->priority)
+        return a->priority < b->priority ? -1 : 1;
+    int c = strcmp(a->client_name, b->client_name);
+    return c != 0 ? c : strcmp(a->client_id, b->client_id);
+}
+
+static int agenda_pending_sort(const void *x, const void *y)
+{
+    return agenda_pending_order(x, y);
+}
+
+/* The pending renewals and win-backs in reply order, their holdings read:
+ * once the page is full the rest fall outside it, unread. Reading them
+ * makes them items (agenda_add), marks and all, so the page is exact. */
+static int agenda_pending_read(struct agenda *ag)
+{
+    if (ag->n_pending == 0)
+        return 0;
+    qsort(ag->pending, ag->n_pending, sizeof(*ag->pending), agenda_pending_sort);
+    int rc = 0;
+    for (size_t i = 0; i < ag->n_pending && rc == 0; i++) {
+        const struct agenda_pending *p = &ag->pending[i];
+        if (agenda_outside(ag, p->day, p->priority, p->client_name, p->client_id))
+            continue;
+        struct arena held;
+        arena_init(&held, 0);
+        Folio__Holding *h;
+        rc = store_holding_get(ag->store, ag->txn, p->holding_id, &held, &h);
+        if (rc == 0)
+            rc = agenda_holding_item(ag, p->kind, p->date, h, p->client_name);
+        arena_free(&held);
+        if (rc == MDB_NOTFOUND)
+            rc = 0;
+    }
+    ag->n_pending = 0;
+    return rc;
+}
+
+/* Holds p until twice a page of them wait, then reads them in order: the
+ * holdings read are about those of the page, however many the walk meets,
+ * where reading each as met would read every one better than the page's
+ * worst so far. */
+static int agenda_pending_add(struct agenda *ag, const struct agenda_pending *p)
+{
+    if (ag->pending == NULL) {
+        ag->pending_cap = 2 * ag->cap;
+        if ((ag->pending = malloc(ag->pending_cap * sizeof(*ag->pending))) == NULL)
+            return ENOMEM;
+    }
+    if (ag->n_pending == ag->pending_cap) {
+        int rc = agenda_pending_read(ag);
+        if (rc != 0 || agenda_outside(ag, p->day, p->priority, p->client_name, p->client_id))
+            return rc;
+    }
+    ag->pending[ag->n_pending++] = *p;
+    return 0;
+}
+
 /* A renewal is on the agenda from renewal_notice_days before the day it
  * renews (and stays, once that day has come, until the renewal); a lapsed
  * or cancelled holding is a win-back from the day it ended, overdue for a
  * month. Both are about the holding and the day: next year's renewal is
- * another item. */
+ * another item. The entry names the client (entries from before it did do
+ * not), whose name places the item in the reply order: a page's walk keeps
+ * it pending (agenda_pending_add), its holding read only if it may be in
+ * the page; marking reads every one. */
 static int agenda_holding(void *ctx, const struct store_agenda_key *key, const void *value,
                           size_t value_len)
 {
@@ -816,8 +937,6 @@ static int agenda_holding(void *ctx, const struct store_agenda_key *key, const v
     uint32_t priority = overdue ? AGENDA_OVERDUE : AGENDA_RENEWAL;
     if (agenda_page_ends_before(ag, shown))
         return STORE_AGENDA_STOP;
-    /* The entry names the client (entries from before it did do not):
-     * the holding is read only for an item that may fall in the page. */
     struct arena held;
     arena_init(&held, 0);
     Folio__Holding *h = NULL;
@@ -835,39 +954,27 @@ static int agenda_holding(void *ctx, const struct store_agenda_key *key, const v
     if (rc == 0 && (rc = agenda_client(ag, client_id, &found)) == 0 && found.summary == NULL)
         rc = MDB_NOTFOUND; /* the index outlived its client */
     const struct client_summary *client = found.summary;
-    bool outside = rc == 0 && agenda_outside(ag, shown, priority, client->name, found.id);
-    if (rc == 0 && !outside && h == NULL)
-        rc = store_holding_get(ag->store, ag->txn, key->seq, &held, &h);
-    if (rc == 0 && !outside) {
-        char name[CLIENT_TEXT_MAX * 2 + HOLDING_NUMBER_MAX + 16], title[AGENDA_TEXT_MAX];
-        char ref[24], about[48], premium[64] = "";
-        agenda_holding_name(h, name, sizeof(name));
-        if (h->premium_cents > 0)
-            snprintf(premium, sizeof(premium), ", %" PRId64 ".%02d %s a %s", h->premium_cents / 100,
-                     (int)(h->premium_cents % 100), h->currency, h->premium_period);
-        if (renewal)
-            snprintf(title, sizeof(title), "renewal: %s renews on %s%s", name, h->renews_on,
-                     premium);
-        else
-            snprintf(title, sizeof(title), "win back: %s %s on %s%s", name, h->status, h->ends_on,
-                     premium);
-        snprintf(ref, sizeof(ref), "%" PRIu64, h->id);
-        /* Its creation, not its id: a bundle gives holdings new ids. */
-        snprintf(about, sizeof(about), "%" PRId64, h->created_at);
-        struct agenda_candidate c = {
-            .kind = renewal ? "renewal" : "win_back",
+    if (rc == 0 && ag->match == NULL &&
+        !agenda_outside(ag, shown, priority, client->name, found.id)) {
+        struct agenda_pending p = {
             .day = shown,
             .priority = priority,
-            .client_id = h->client_id,
-            .client_name = client->name,
-            .title = title,
-            .product = h->kind,
-            .ref = ref,
-            .origin = day,
-            .about = about,
-            .due = overdue ? day : 0,
+            .kind = key->kind,
+            .date = key->date,
+            .holding_id = key->seq,
         };
-        rc = agenda_add(ag, &c);
+        memcpy(p.client_id, found.id, sizeof(p.client_id));
+        snprintf(p.client_name, sizeof(p.client_name), "%s", client->name);
+        /* A name cut short would misplace the item: read it now. */
+        if (strlen(client->name) < sizeof(p.client_name))
+            rc = agenda_pending_add(ag, &p);
+        else if (h != NULL ||
+                 (rc = store_holding_get(ag->store, ag->txn, key->seq, &held, &h)) == 0)
+            rc = agenda_holding_item(ag, key->kind, key->date, h, client->name);
+    } else if (rc == 0 && ag->match != NULL &&
+               (h != NULL ||
+                (rc = store_holding_get(ag->store, ag->txn, key->seq, &held, &h)) == 0)) {
+        rc = agenda_holding_item(ag, key->kind, key->date, h, client->name);
     }
     arena_free(&found.scratch);
     arena_free(&held);
@@ -1515,6 +1622,7 @@ static int agenda_walk(struct agenda *ag)
                                agenda_holding)) == 0 &&
              (rc = agenda_each(ag, AGENDA_KIND_WIN_BACK, STORE_AGENDA_LAPSE, win_back, to,
                                agenda_holding)) == 0 &&
+             (rc = agenda_pending_read(ag)) == 0 &&
              (rc = agenda_each(ag, AGENDA_KIND_OPPORTUNITY, STORE_AGENDA_EVENT, events_from, to,
                                agenda_opportunity)) == 0 &&
              /* A snoozed item may be of any kind: agenda_add filters it. */

@@ -302,3 +302,78 @@ Test(agenda_index, alerts_count_the_clients_of_a_place)
     free(cy);
     free(dee);
 }
+
+static void holding(struct folio_connection *c, const char *client, const char *number,
+                    const char *renews)
+{
+    struct folio_error err = {0};
+    Folio__Holding h = FOLIO__HOLDING__INIT;
+    h.client_id = (char *)client;
+    h.kind = (char *)"auto";
+    h.provider = (char *)"Rimac";
+    h.number = (char *)number;
+    h.currency = (char *)"pen";
+    h.start_date = (char *)"2025-07-01";
+    h.renews_on = (char *)renews;
+    folio_response_free(harness_ok(folio_holding_add(c, &h, &err), &err));
+}
+
+/* Renewals within the notice all fall on the first day, in name order:
+ * their holdings are read only for the page, and paged two at a time
+ * (more renewals than two pages, so those held back are read in batches)
+ * they come out as one page of all of them does, a dismissed one left out
+ * of both. */
+Test(agenda_index, renewals_page_in_name_order)
+{
+    static const char *const names[] = {"Mia", "Abel", "Zoe", "Luz", "Eva",
+                                        "Noa", "Ian",  "Gus", "Oto"};
+    enum { N = sizeof(names) / sizeof(names[0]) };
+    char *ids[N];
+    for (size_t i = 0; i < N; i++) {
+        ids[i] = add(alice, names[i], "", "");
+        char number[16], renews[11];
+        snprintf(number, sizeof(number), "P-%zu", i);
+        snprintf(renews, sizeof(renews), "2026-06-%02zu", 28 - i);
+        holding(alice, ids[i], number, renews);
+    }
+    holding(alice, ids[1], "P-second", "2026-06-21"); /* Abel has two */
+    holding(alice, ids[4], "P-gone", "2026-06-22");   /* Eva's second, dismissed */
+    Folio__Response *whole;
+    Folio__Agenda *all = page(alice, "2026-06-15", 30, "renewal", 100, NULL, 0, &whole);
+    cr_assert_eq(all->n_items, N + 2);
+    struct folio_error err = {0};
+    Folio__AgendaMark mark = FOLIO__AGENDA_MARK__INIT;
+    for (size_t i = 0; i < all->n_items; i++)
+        if (strstr(all->items[i]->title, "P-gone") != NULL)
+            mark.item_id = all->items[i]->id;
+    cr_assert_not_null(mark.item_id);
+    mark.state = (char *)"dismissed";
+    mark.date = (char *)"2026-06-15";
+    folio_response_free(harness_ok(folio_agenda_mark(alice, &mark, &err), &err));
+    folio_response_free(whole);
+    all = page(alice, "2026-06-15", 30, "renewal", 100, NULL, 0, &whole);
+    cr_assert_eq(all->n_items, N + 1, "a dismissed renewal is not on the page");
+    cr_assert_str_eq(all->items[0]->client_name, "Abel");
+    cr_assert_str_eq(all->items[1]->client_name, "Abel");
+    cr_assert_str_eq(all->items[N]->client_name, "Zoe");
+    char after[1024] = "";
+    size_t seen = 0;
+    for (int pages = 0; pages < 20; pages++) {
+        Folio__Response *r;
+        Folio__Agenda *a = page(alice, "2026-06-15", 30, "renewal", 2, after, 0, &r);
+        for (size_t i = 0; i < a->n_items; i++, seen++) {
+            cr_assert_lt(seen, all->n_items);
+            cr_assert_str_eq(a->items[i]->id, all->items[seen]->id, "item %zu", seen);
+            cr_assert_str_eq(a->items[i]->date, "2026-06-15");
+        }
+        bool more = a->next[0] != '\0';
+        snprintf(after, sizeof(after), "%s", a->next);
+        folio_response_free(r);
+        if (!more)
+            break;
+    }
+    cr_assert_eq(seen, N + 1);
+    folio_response_free(whole);
+    for (size_t i = 0; i < N; i++)
+        free(ids[i]);
+}
