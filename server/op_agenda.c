@@ -1,17 +1,21 @@
 /* op_agenda.c - `folio agenda`: what an agent should do over the next days,
  * as a worked list.
  *
- * Everything dated comes from the agenda index (store_agenda.h), one short
- * cursor walk per kind over the horizon's dates; only alerts and the
- * stay-in-touch check need the whole portfolio, and they share one walk.
- * The reply is one page: items are kept in a max-heap of the page's size
- * (and one more, to know whether more follow) ordered as the reply is (day,
- * priority, client name, client id, item id: a total order, so a page
- * starts right after the cursor of the page before), each in memory of its
- * own that is freed as soon as the heap drops it. So a horizon of any
- * length over a portfolio of any size costs a walk and a page of memory,
- * and is never refused for its size. Clients are read as summaries
- * (client_summary.h), never unpacked whole.
+ * Everything comes from the agenda index (store_agenda.h), one short
+ * cursor walk per kind over the horizon's dates: stay-in-touch by when
+ * each client is due (store_agenda_client.h), an alert's clients by the
+ * place they live; no walk reads the whole portfolio. The reply is one
+ * page: items are kept in a max-heap of the page's size (and one more, to
+ * know whether more follow) ordered as the reply is (day, priority, client
+ * name, client id, item id: a total order, so a page starts right after
+ * the cursor of the page before), each in memory of its own that is freed
+ * as soon as the heap drops it. Every walk meets its items in order of
+ * their days and stops once the page is full before the day it reached,
+ * and an item sure to fall outside the page is dropped before its client
+ * is read or its id hashed; so a horizon of any length over a portfolio of
+ * any size costs the index entries up to its page's last day and the
+ * clients of those that may fall in it, and is never refused for its size.
+ * Clients are read as summaries (client_summary.h), never unpacked whole.
  *
  * Every item has an id derived from what it is about (agenda_item_id), and
  * the agent's mark on it, if any, is looked up by that id under its client
@@ -44,6 +48,7 @@
 #include "rule.h"
 #include "server.h"
 #include "store_agenda.h"
+#include "store_agenda_client.h"
 #include "store_agenda_state.h"
 #include "store_alert.h"
 #include "store_client.h"
@@ -129,6 +134,18 @@ static const struct {
     const char *item; /* AgendaItem.kind */
 } agenda_kinds[] = {AGENDA_KINDS(AGENDA_KIND_ROW)};
 
+/* A renewal or win-back known by its place in the reply order, its holding
+ * not read yet (agenda_pending_add). */
+struct agenda_pending {
+    int64_t day;
+    uint32_t priority;
+    enum store_agenda_kind kind;
+    uint32_t date;
+    uint64_t holding_id;
+    char client_id[CLIENT_ID_TEXT + 1];
+    char client_name[CLIENT_NAME_MAX + 1];
+};
+
 /* Marking: the items whose id starts with prefix. */
 struct agenda_match {
     const char *prefix;
@@ -150,32 +167,63 @@ struct agenda {
     Folio__Alert **alerts;
     size_t n_alerts;
     struct rule_advice *alert_advice; /* one per alert */
-    uint64_t *alert_clients;          /* one per alert: the clients it covers */
     uint64_t alert_id;                /* AgendaQuery.alert: its clients, one item each */
     struct agenda_entry **heap;       /* max-heap: the last in reply order on top */
     size_t n_heap, cap;               /* cap: the page and one more, to know more follow */
     struct agenda_entry *after;       /* the page starts after this item (NULL: the first) */
     bool kinds[AGENDA_KIND_COUNT];    /* the kinds asked for */
     enum agenda_view view;
-    struct agenda_match *match; /* marking: match ids rather than keep items */
+    struct agenda_match *match;     /* marking: match ids rather than keep items */
+    struct agenda_pending *pending; /* renewals and win-backs not read yet */
+    size_t n_pending, pending_cap;
 };
 
 /* ---------------------------------------------------------------- the heap */
 
 /* The reply order, a total one: day, priority, client name, client id,
  * then the item's id, so a page can start right after any item. */
+static int agenda_order_head(int64_t day, uint32_t priority, const char *client_name,
+                             const char *client_id, const struct agenda_entry *b)
+{
+    if (day != b->day)
+        return day < b->day ? -1 : 1;
+    if (priority != b->item.priority)
+        return priority < b->item.priority ? -1 : 1;
+    int c = strcmp(client_name, b->item.client_name);
+    if (c == 0)
+        c = strcmp(client_id, b->item.client_id);
+    return c;
+}
+
 static int agenda_order(const struct agenda_entry *a, const struct agenda_entry *b)
 {
-    if (a->day != b->day)
-        return a->day < b->day ? -1 : 1;
-    if (a->item.priority != b->item.priority)
-        return a->item.priority < b->item.priority ? -1 : 1;
-    int c = strcmp(a->item.client_name, b->item.client_name);
-    if (c == 0)
-        c = strcmp(a->item.client_id, b->item.client_id);
+    int c = agenda_order_head(a->day, a->item.priority, a->item.client_name, a->item.client_id, b);
     if (c == 0)
         c = strcmp(a->item.id, b->item.id);
     return c;
+}
+
+/* Is an item of this day, priority and client sure to fall outside the
+ * page, at or before its start or after a full page, whatever its id? Then
+ * nothing more of it need be read or hashed. Marking looks at every item. */
+static bool agenda_outside(const struct agenda *ag, int64_t day, uint32_t priority,
+                           const char *client_name, const char *client_id)
+{
+    if (ag->match != NULL)
+        return false;
+    if (ag->after != NULL &&
+        agenda_order_head(day, priority, client_name, client_id, ag->after) < 0)
+        return true;
+    return ag->n_heap == ag->cap &&
+           agenda_order_head(day, priority, client_name, client_id, ag->heap[0]) > 0;
+}
+
+/* Does every item from day on fall after a full page? Every walk meets
+ * its items in order of their days, so it stops at the first such day:
+ * a page near the start of a long horizon costs that page's days alone. */
+static bool agenda_page_ends_before(const struct agenda *ag, int64_t day)
+{
+    return ag->match == NULL && ag->n_heap == ag->cap && day > ag->heap[0]->day;
 }
 
 static int agenda_sort(const void *x, const void *y)
@@ -223,6 +271,9 @@ static void agenda_free(struct agenda *ag)
     ag->heap = NULL;
     free(ag->after);
     ag->after = NULL;
+    free(ag->pending);
+    ag->pending = NULL;
+    ag->n_pending = ag->pending_cap = 0;
     if (ag->match != NULL) {
         free(ag->match->entry);
         ag->match->entry = NULL;
@@ -423,7 +474,8 @@ static void agenda_keep(struct agenda *ag, struct agenda_entry *e)
  * it comes after the page's start and it is among the first of the page. */
 static int agenda_add(struct agenda *ag, const struct agenda_candidate *c)
 {
-    if (!agenda_kind_wanted(ag, c->kind))
+    if (!agenda_kind_wanted(ag, c->kind) ||
+        agenda_outside(ag, c->day, c->priority, c->client_name, c->client_id))
         return 0;
     char id[AGENDA_ID_TEXT + 1];
     uint64_t id_value;
@@ -541,6 +593,8 @@ static int agenda_birthday(void *ctx, const struct store_agenda_key *key, const 
     int64_t day = calendar_yearly(b->year, (int)(key->date / 100), (int)(key->date % 100));
     if (day < ag->start || day > ag->end)
         return 0;
+    if (agenda_page_ends_before(ag, day))
+        return STORE_AGENDA_STOP;
     struct agenda_client found;
     int rc = agenda_client(ag, key->client_id, &found);
     const struct client_summary *client = found.summary;
@@ -622,10 +676,17 @@ static int agenda_follow_up(void *ctx, const struct store_agenda_key *key, const
     (void)value;
     (void)value_len;
     struct agenda *ag = ctx;
+    if (agenda_page_ends_before(ag, agenda_max(agenda_day_of_key(key->date), ag->start)))
+        return STORE_AGENDA_STOP;
     struct agenda_client found;
     int rc = agenda_client(ag, key->client_id, &found);
     const struct client_summary *client = found.summary;
-    if (rc == 0 && client != NULL) {
+    int64_t day = agenda_day_of_key(key->date);
+    bool overdue = day < ag->start;
+    uint32_t priority = overdue ? AGENDA_OVERDUE : AGENDA_FOLLOW_UP;
+    /* The event, for its note, only for an item that may fall in the page. */
+    if (rc == 0 && client != NULL &&
+        !agenda_outside(ag, overdue ? ag->start : day, priority, client->name, found.id)) {
         Folio__TimelineEvent *ev = agenda_event(ag, key, &found.scratch);
         const char *note = ev != NULL ? ev->note : "";
         char title[AGENDA_TEXT_MAX], about[24];
@@ -633,12 +694,10 @@ static int agenda_follow_up(void *ctx, const struct store_agenda_key *key, const
                  note[0] != '\0' ? ": " : "", note);
         /* The event's time, not its seq: a bundle numbers events anew. */
         snprintf(about, sizeof(about), "%" PRId64, ev != NULL ? ev->time : (int64_t)key->seq);
-        int64_t day = agenda_day_of_key(key->date);
-        bool overdue = day < ag->start;
         struct agenda_candidate c = {
             .kind = "follow_up",
             .day = overdue ? ag->start : day,
-            .priority = overdue ? AGENDA_OVERDUE : AGENDA_FOLLOW_UP,
+            .priority = priority,
             .client_id = found.id,
             .client_name = client->name,
             .title = title,
@@ -660,6 +719,8 @@ static int agenda_offer(void *ctx, const struct store_agenda_key *key, const voi
     (void)value;
     (void)value_len;
     struct agenda *ag = ctx;
+    if (agenda_page_ends_before(ag, agenda_day_of_key(key->date)))
+        return STORE_AGENDA_STOP;
     struct arena scratch;
     arena_init(&scratch, 0);
     Folio__Offer *offer;
@@ -698,6 +759,8 @@ static int agenda_coupon(void *ctx, const struct store_agenda_key *key, const vo
     (void)value;
     (void)value_len;
     struct agenda *ag = ctx;
+    if (agenda_page_ends_before(ag, agenda_day_of_key(key->date)))
+        return STORE_AGENDA_STOP;
     struct arena scratch;
     arena_init(&scratch, 0);
     Folio__Coupon *coupon;
@@ -754,23 +817,135 @@ static void agenda_holding_name(const Folio__Holding *h, char *out, size_t size)
              h->number, h->number[0] != '\0' ? ")" : "");
 }
 
+/* The renewal or win-back item of holding h, of client client_name, as the
+ * entry of kind on date (YYYYMMDD) stands for it. */
+static int agenda_holding_item(struct agenda *ag, enum store_agenda_kind kind, uint32_t date,
+                               const Folio__Holding *h, const char *client_name)
+{
+    bool renewal = kind == STORE_AGENDA_RENEWAL;
+    int64_t day = agenda_day_of_key(date);
+    int64_t shown = agenda_max(renewal ? day - agenda_notice_days(ag) : day, ag->start);
+    bool overdue = !renewal && day < ag->start;
+    char name[CLIENT_TEXT_MAX * 2 + HOLDING_NUMBER_MAX + 16], title[AGENDA_TEXT_MAX];
+    char ref[24], about[48], premium[64] = "";
+    agenda_holding_name(h, name, sizeof(name));
+    if (h->premium_cents > 0)
+        snprintf(premium, sizeof(premium), ", %" PRId64 ".%02d %s a %s", h->premium_cents / 100,
+                 (int)(h->premium_cents % 100), h->currency, h->premium_period);
+    if (renewal)
+        snprintf(title, sizeof(title), "renewal: %s renews on %s%s", name, h->renews_on, premium);
+    else
+        snprintf(title, sizeof(title), "win back: %s %s on %s%s", name, h->status, h->ends_on,
+                 premium);
+    snprintf(ref, sizeof(ref), "%" PRIu64, h->id);
+    /* Its creation, not its id: a bundle gives holdings new ids. */
+    snprintf(about, sizeof(about), "%" PRId64, h->created_at);
+    struct agenda_candidate c = {
+        .kind = renewal ? "renewal" : "win_back",
+        .day = shown,
+        .priority = overdue ? AGENDA_OVERDUE : AGENDA_RENEWAL,
+        .client_id = h->client_id,
+        .client_name = client_name,
+        .title = title,
+        .product = h->kind,
+        .ref = ref,
+        .origin = day,
+        .about = about,
+        .due = overdue ? day : 0,
+    };
+    return agenda_add(ag, &c);
+}
+
+static int agenda_pending_order(const struct agenda_pending *a, const struct agenda_pending *b)
+{
+    if (a->day != b->day)
+        return a->day < b->day ? -1 : 1;
+    if (a->priority != b->priority)
+        return a->priority < b->priority ? -1 : 1;
+    int c = strcmp(a->client_name, b->client_name);
+    return c != 0 ? c : strcmp(a->client_id, b->client_id);
+}
+
+static int agenda_pending_sort(const void *x, const void *y)
+{
+    return agenda_pending_order(x, y);
+}
+
+/* The pending renewals and win-backs in reply order, their holdings read:
+ * once the page is full the rest fall outside it, unread. Reading them
+ * makes them items (agenda_add), marks and all, so the page is exact. */
+static int agenda_pending_read(struct agenda *ag)
+{
+    if (ag->n_pending == 0)
+        return 0;
+    qsort(ag->pending, ag->n_pending, sizeof(*ag->pending), agenda_pending_sort);
+    int rc = 0;
+    for (size_t i = 0; i < ag->n_pending && rc == 0; i++) {
+        const struct agenda_pending *p = &ag->pending[i];
+        if (agenda_outside(ag, p->day, p->priority, p->client_name, p->client_id))
+            continue;
+        struct arena held;
+        arena_init(&held, 0);
+        Folio__Holding *h;
+        rc = store_holding_get(ag->store, ag->txn, p->holding_id, &held, &h);
+        if (rc == 0)
+            rc = agenda_holding_item(ag, p->kind, p->date, h, p->client_name);
+        arena_free(&held);
+        if (rc == MDB_NOTFOUND)
+            rc = 0;
+    }
+    ag->n_pending = 0;
+    return rc;
+}
+
+/* Holds p until twice a page of them wait, then reads them in order: the
+ * holdings read are about those of the page, however many the walk meets,
+ * where reading each as met would read every one better than the page's
+ * worst so far. */
+static int agenda_pending_add(struct agenda *ag, const struct agenda_pending *p)
+{
+    if (ag->pending == NULL) {
+        ag->pending_cap = 2 * ag->cap;
+        if ((ag->pending = malloc(ag->pending_cap * sizeof(*ag->pending))) == NULL)
+            return ENOMEM;
+    }
+    if (ag->n_pending == ag->pending_cap) {
+        int rc = agenda_pending_read(ag);
+        if (rc != 0 || agenda_outside(ag, p->day, p->priority, p->client_name, p->client_id))
+            return rc;
+    }
+    ag->pending[ag->n_pending++] = *p;
+    return 0;
+}
+
 /* A renewal is on the agenda from renewal_notice_days before the day it
  * renews (and stays, once that day has come, until the renewal); a lapsed
  * or cancelled holding is a win-back from the day it ended, overdue for a
  * month. Both are about the holding and the day: next year's renewal is
- * another item. */
+ * another item. The entry names the client (entries from before it did do
+ * not), whose name places the item in the reply order: a page's walk keeps
+ * it pending (agenda_pending_add), its holding read only if it may be in
+ * the page; marking reads every one. */
 static int agenda_holding(void *ctx, const struct store_agenda_key *key, const void *value,
                           size_t value_len)
 {
-    (void)value;
-    (void)value_len;
     struct agenda *ag = ctx;
+    bool renewal = key->kind == STORE_AGENDA_RENEWAL;
+    int64_t day = agenda_day_of_key(key->date);
+    int64_t shown = agenda_max(renewal ? day - agenda_notice_days(ag) : day, ag->start);
+    bool overdue = !renewal && day < ag->start;
+    uint32_t priority = overdue ? AGENDA_OVERDUE : AGENDA_RENEWAL;
+    if (agenda_page_ends_before(ag, shown))
+        return STORE_AGENDA_STOP;
     struct arena held;
     arena_init(&held, 0);
-    Folio__Holding *h;
+    Folio__Holding *h = NULL;
     uint8_t client_id[STORE_CLIENT_ID_BYTES];
-    int rc = store_holding_get(ag->store, ag->txn, key->seq, &held, &h);
-    if (rc == 0 && client_id_parse(h->client_id, client_id) != 0)
+    int rc = 0;
+    if (value_len == sizeof(client_id))
+        memcpy(client_id, value, sizeof(client_id));
+    else if ((rc = store_holding_get(ag->store, ag->txn, key->seq, &held, &h)) == 0 &&
+             client_id_parse(h->client_id, client_id) != 0)
         rc = MDB_NOTFOUND;
     /* The client as a summary, as every walk reads it: never unpacked. */
     struct agenda_client found;
@@ -779,40 +954,27 @@ static int agenda_holding(void *ctx, const struct store_agenda_key *key, const v
     if (rc == 0 && (rc = agenda_client(ag, client_id, &found)) == 0 && found.summary == NULL)
         rc = MDB_NOTFOUND; /* the index outlived its client */
     const struct client_summary *client = found.summary;
-    if (rc == 0) {
-        bool renewal = key->kind == STORE_AGENDA_RENEWAL;
-        int64_t day = agenda_day_of_key(key->date);
-        int64_t shown = renewal ? day - agenda_notice_days(ag) : day;
-        bool overdue = !renewal && day < ag->start;
-        char name[CLIENT_TEXT_MAX * 2 + HOLDING_NUMBER_MAX + 16], title[AGENDA_TEXT_MAX];
-        char ref[24], about[48], premium[64] = "";
-        agenda_holding_name(h, name, sizeof(name));
-        if (h->premium_cents > 0)
-            snprintf(premium, sizeof(premium), ", %" PRId64 ".%02d %s a %s", h->premium_cents / 100,
-                     (int)(h->premium_cents % 100), h->currency, h->premium_period);
-        if (renewal)
-            snprintf(title, sizeof(title), "renewal: %s renews on %s%s", name, h->renews_on,
-                     premium);
-        else
-            snprintf(title, sizeof(title), "win back: %s %s on %s%s", name, h->status, h->ends_on,
-                     premium);
-        snprintf(ref, sizeof(ref), "%" PRIu64, h->id);
-        /* Its creation, not its id: a bundle gives holdings new ids. */
-        snprintf(about, sizeof(about), "%" PRId64, h->created_at);
-        struct agenda_candidate c = {
-            .kind = renewal ? "renewal" : "win_back",
-            .day = agenda_max(shown, ag->start),
-            .priority = overdue ? AGENDA_OVERDUE : AGENDA_RENEWAL,
-            .client_id = h->client_id,
-            .client_name = client->name,
-            .title = title,
-            .product = h->kind,
-            .ref = ref,
-            .origin = day,
-            .about = about,
-            .due = overdue ? day : 0,
+    if (rc == 0 && ag->match == NULL &&
+        !agenda_outside(ag, shown, priority, client->name, found.id)) {
+        struct agenda_pending p = {
+            .day = shown,
+            .priority = priority,
+            .kind = key->kind,
+            .date = key->date,
+            .holding_id = key->seq,
         };
-        rc = agenda_add(ag, &c);
+        memcpy(p.client_id, found.id, sizeof(p.client_id));
+        snprintf(p.client_name, sizeof(p.client_name), "%s", client->name);
+        /* A name cut short would misplace the item: read it now. */
+        if (strlen(client->name) < sizeof(p.client_name))
+            rc = agenda_pending_add(ag, &p);
+        else if (h != NULL ||
+                 (rc = store_holding_get(ag->store, ag->txn, key->seq, &held, &h)) == 0)
+            rc = agenda_holding_item(ag, key->kind, key->date, h, client->name);
+    } else if (rc == 0 && ag->match != NULL &&
+               (h != NULL ||
+                (rc = store_holding_get(ag->store, ag->txn, key->seq, &held, &h)) == 0)) {
+        rc = agenda_holding_item(ag, key->kind, key->date, h, client->name);
     }
     arena_free(&found.scratch);
     arena_free(&held);
@@ -948,13 +1110,15 @@ static int agenda_opportunity(void *ctx, const struct store_agenda_key *key, con
     memcpy(trigger, value, value_len);
     trigger[value_len] = '\0';
     int64_t day = agenda_day_of_key(key->date);
+    if (agenda_page_ends_before(ag, agenda_max(day, ag->start)))
+        return STORE_AGENDA_STOP;
     Folio__Rule *open[RULE_COUNT_MAX];
     size_t n_open = 0;
     struct agenda_held holds = {.ag = ag};
     for (size_t i = 0; i < ag->n_rules && n_open < RULE_COUNT_MAX; i++) {
         const Folio__Rule *r = ag->rules[i];
         int64_t last = day + (r->window_days > 0 ? r->window_days : 1) - 1;
-        if (strcmp(r->on, trigger) != 0 || day > ag->end || last < ag->start)
+        if (day > ag->end || last < ag->start || strcmp(r->on, trigger) != 0)
             continue;
         bool has = false;
         int rc = agenda_client_holds(&holds, key->client_id, r->unless_holds, &has);
@@ -1005,98 +1169,60 @@ static int agenda_opportunity(void *ctx, const struct store_agenda_key *key, con
     return rc;
 }
 
-/* ---------------------------------------------------------------- the portfolio walk */
+/* ---------------------------------------------------------------- alerts */
 
-static int agenda_alerts_for(struct agenda *ag, const uint8_t client_id[STORE_CLIENT_ID_BYTES],
-                             const struct client_summary *client)
+/* An alert covers the clients of its city, or of its region when it names
+ * no city (client_summary_in_alert): the agenda index keeps each place's
+ * clients together (store_agenda.h AREA), so an alert costs the clients it
+ * covers, never the portfolio. fn NULL: only counts them. */
+static int agenda_alert_area(struct agenda *ag, const Folio__Alert *alert, store_agenda_area_fn fn,
+                             void *ctx, uint64_t *count)
 {
-    for (size_t i = 0; i < ag->n_alerts; i++) {
-        const Folio__Alert *alert = ag->alerts[i];
-        if (!client_summary_in_alert(client, alert))
-            continue;
-        ag->alert_clients[i]++;
-        if (alert->id != ag->alert_id)
-            continue;
-        char id[CLIENT_ID_TEXT + 1];
-        client_id_format(client_id, id);
+    bool city = alert->city[0] != '\0';
+    return store_agenda_area_each(ag->store, ag->txn, ag->owner_id,
+                                  city ? STORE_AGENDA_CITY : STORE_AGENDA_REGION,
+                                  city ? alert->city : alert->region, fn, ctx, count);
+}
+
+/* `agenda --alert ID`: one item per client the alert covers. */
+struct agenda_alert_walk {
+    struct agenda *ag;
+    size_t alert; /* its index in ag->alerts */
+};
+
+static int agenda_alert_client(void *ctx, const uint8_t client_id[STORE_CLIENT_ID_BYTES])
+{
+    const struct agenda_alert_walk *walk = ctx;
+    struct agenda *ag = walk->ag;
+    const Folio__Alert *alert = ag->alerts[walk->alert];
+    struct agenda_client found;
+    int rc = agenda_client(ag, client_id, &found);
+    const struct client_summary *client = found.summary;
+    if (rc == 0 && client != NULL && client_summary_in_alert(client, alert)) {
         int64_t from = ag->start;
         calendar_parse(alert->date, &from);
         char title[AGENDA_TEXT_MAX], ref[24];
         snprintf(title, sizeof(title), "%s in %s", alert->kind,
                  alert->city[0] != '\0' ? alert->city : alert->region);
         snprintf(ref, sizeof(ref), "%llu", (unsigned long long)alert->id);
+        const struct rule_advice *advice = &ag->alert_advice[walk->alert];
         struct agenda_candidate c = {
             .kind = "alert",
             .day = agenda_max(from, ag->start),
             .priority = AGENDA_ALERT,
-            .client_id = id,
+            .client_id = found.id,
             .client_name = client->name,
             .title = title,
-            .suggestion = ag->alert_advice[i].suggestion,
-            .avoid = ag->alert_advice[i].avoid,
-            .product = ag->alert_advice[i].product,
+            .suggestion = advice->suggestion,
+            .avoid = advice->avoid,
+            .product = advice->product,
             .ref = ref,
             .origin = from,
             .about = ref,
         };
-        int rc = agenda_add(ag, &c);
-        if (rc != 0)
-            return rc;
+        rc = agenda_add(ag, &c);
     }
-    return 0;
-}
-
-/* The day the client is due a contact: the last one plus the client's
- * interval, else the firm's. A client never contacted is first due some day
- * within an interval of the day it was added, the same day for the same
- * client (its id decides which), so that a portfolio imported in one day
- * does not all fall due on one day. */
-static int agenda_stay_in_touch(struct agenda *ag, const uint8_t client_id[STORE_CLIENT_ID_BYTES],
-                                const struct client_summary *client)
-{
-    int64_t since;
-    bool never = calendar_parse(client->last_contact, &since) != 0;
-    if (never) {
-        int64_t t = client->created_at;
-        since = (t >= 0 ? t : t - 86399) / 86400;
-    }
-    uint32_t interval = client->contact_interval_days;
-    if (interval == 0)
-        interval = ag->calendar->stay_in_touch_days;
-    if (interval == 0)
-        interval = RULE_STAY_IN_TOUCH_DEFAULT;
-    int64_t due = since + interval;
-    if (never)
-        due = since + 1 + (int64_t)(store_u64_from_key(client_id + 8) % interval);
-    if (due > ag->end)
-        return 0;
-    char id[CLIENT_ID_TEXT + 1], title[AGENDA_TEXT_MAX], date[CALENDAR_DATE_TEXT + 1];
-    client_id_format(client_id, id);
-    calendar_format(since, date);
-    if (never)
-        snprintf(title, sizeof(title), "no contact with %s: never contacted", client->name);
-    else
-        snprintf(title, sizeof(title), "no contact with %s since %s", client->name, date);
-    struct agenda_candidate c = {
-        .kind = "stay_in_touch",
-        .day = agenda_max(due, ag->start),
-        .priority = AGENDA_STAY,
-        .client_id = id,
-        .client_name = client->name,
-        .title = title,
-        .origin = due,
-    };
-    return agenda_add(ag, &c);
-}
-
-/* Most clients yield nothing: their id is put in words only for an item. */
-static int agenda_visit(void *ctx, const uint8_t id[STORE_CLIENT_ID_BYTES],
-                        const struct client_summary *client)
-{
-    struct agenda *ag = ctx;
-    int rc = agenda_alerts_for(ag, id, client);
-    if (rc == 0 && ag->kinds[AGENDA_KIND_STAY] && ag->alert_id == 0)
-        rc = agenda_stay_in_touch(ag, id, client);
+    arena_free(&found.scratch);
     return rc;
 }
 
@@ -1106,7 +1232,10 @@ static int agenda_alert_items(struct agenda *ag)
 {
     for (size_t i = 0; i < ag->n_alerts; i++) {
         const Folio__Alert *alert = ag->alerts[i];
-        uint64_t n = ag->alert_clients[i];
+        uint64_t n;
+        int rc = agenda_alert_area(ag, alert, NULL, NULL, &n);
+        if (rc != 0)
+            return rc;
         if (n == 0)
             continue;
         int64_t from = ag->start;
@@ -1131,20 +1260,130 @@ static int agenda_alert_items(struct agenda *ag)
             .about = ref,
             .clients = n,
         };
-        int rc = agenda_add(ag, &c);
-        if (rc != 0)
+        if ((rc = agenda_add(ag, &c)) != 0)
             return rc;
     }
     return 0;
 }
 
-static int agenda_portfolio(struct agenda *ag)
+/* ---------------------------------------------------------------- stay in touch */
+
+/* The firm's contact interval, for clients without their own. */
+static uint32_t agenda_stay_days(const struct agenda *ag)
 {
-    bool stay = ag->kinds[AGENDA_KIND_STAY] && ag->alert_id == 0;
-    if (!stay && (!ag->kinds[AGENDA_KIND_ALERT] || ag->n_alerts == 0))
+    uint32_t n = ag->calendar->stay_in_touch_days;
+    return n > 0 ? n : RULE_STAY_IN_TOUCH_DEFAULT;
+}
+
+/* The day the client is due a contact: the last one plus the client's
+ * interval, else the firm's; a client never contacted is first due some day
+ * within an interval of the day it was added (store_agenda_stay_first_due). */
+static int agenda_stay_in_touch(struct agenda *ag, const uint8_t client_id[STORE_CLIENT_ID_BYTES],
+                                const struct client_summary *client)
+{
+    int64_t since;
+    bool never = calendar_parse(client->last_contact, &since) != 0;
+    if (never)
+        since = store_agenda_day_of_time(client->created_at);
+    uint32_t interval = client->contact_interval_days;
+    if (interval == 0)
+        interval = agenda_stay_days(ag);
+    int64_t due =
+        never ? store_agenda_stay_first_due(since, interval, client_id) : since + interval;
+    if (due > ag->end)
         return 0;
-    int rc = store_client_summaries(ag->store, ag->txn, ag->owner_id, agenda_visit, ag);
-    if (rc == 0 && ag->alert_id == 0 && ag->kinds[AGENDA_KIND_ALERT])
+    char id[CLIENT_ID_TEXT + 1], title[AGENDA_TEXT_MAX], date[CALENDAR_DATE_TEXT + 1];
+    client_id_format(client_id, id);
+    calendar_format(since, date);
+    if (never)
+        snprintf(title, sizeof(title), "no contact with %s: never contacted", client->name);
+    else
+        snprintf(title, sizeof(title), "no contact with %s since %s", client->name, date);
+    struct agenda_candidate c = {
+        .kind = "stay_in_touch",
+        .day = agenda_max(due, ag->start),
+        .priority = AGENDA_STAY,
+        .client_id = id,
+        .client_name = client->name,
+        .title = title,
+        .origin = due,
+    };
+    return agenda_add(ag, &c);
+}
+
+/* One stay-in-touch entry (store_agenda_client.h): its due day, from the
+ * key and the firm's interval, and the client's name, from the value, say
+ * where the item would fall; only one that may fall in the page has its
+ * client read, and the item is made from that, as the record says. */
+static int agenda_stay(void *ctx, const struct store_agenda_key *key, const void *value,
+                       size_t value_len)
+{
+    struct agenda *ag = ctx;
+    int64_t from = agenda_day_of_key(key->date), due = from;
+    uint32_t interval = agenda_stay_days(ag);
+    if (key->kind == STORE_AGENDA_STAY_SINCE) {
+        due = from + interval;
+    } else if (key->kind == STORE_AGENDA_STAY_NEW) {
+        /* Due within an interval after from: not in the order of the walk. */
+        if (agenda_page_ends_before(ag, agenda_max(from + 1, ag->start)))
+            return STORE_AGENDA_STOP;
+        due = store_agenda_stay_first_due(from, interval, key->client_id);
+    }
+    int64_t day = agenda_max(due, ag->start);
+    if (due > ag->end || agenda_page_ends_before(ag, day))
+        return key->kind == STORE_AGENDA_STAY_NEW || due > ag->end ? 0 : STORE_AGENDA_STOP;
+    char name[CLIENT_NAME_MAX + 1], id[CLIENT_ID_TEXT + 1];
+    if (value_len < sizeof(name)) {
+        memcpy(name, value, value_len);
+        name[value_len] = '\0';
+        client_id_format(key->client_id, id);
+        if (agenda_outside(ag, day, AGENDA_STAY, name, id))
+            return 0;
+    }
+    struct agenda_client found;
+    int rc = agenda_client(ag, key->client_id, &found);
+    if (rc == 0 && found.summary != NULL)
+        rc = agenda_stay_in_touch(ag, key->client_id, found.summary);
+    arena_free(&found.scratch);
+    return rc;
+}
+
+/* Clients due a contact by the horizon's end, overdue ones on its first
+ * day: those on their own interval by due day, those on the firm's by the
+ * last contact (due an interval later) or, never contacted, by the day
+ * they were added. */
+static int agenda_stays(struct agenda *ag)
+{
+    uint32_t interval = agenda_stay_days(ag);
+    int rc = store_agenda_each(ag->store, ag->txn, ag->owner_id, STORE_AGENDA_STAY_DUE, 0,
+                               calendar_key(ag->end), agenda_stay, ag);
+    if (rc == 0)
+        rc = store_agenda_each(ag->store, ag->txn, ag->owner_id, STORE_AGENDA_STAY_SINCE, 0,
+                               calendar_key(ag->end - interval), agenda_stay, ag);
+    if (rc == 0)
+        rc = store_agenda_each(ag->store, ag->txn, ag->owner_id, STORE_AGENDA_STAY_NEW, 0,
+                               calendar_key(ag->end - 1), agenda_stay, ag);
+    return rc;
+}
+
+/* Stay-in-touch and alert items, or with AgendaQuery.alert that alert's
+ * clients. */
+static int agenda_stays_and_alerts(struct agenda *ag)
+{
+    if (ag->alert_id != 0) {
+        if (!ag->kinds[AGENDA_KIND_ALERT])
+            return 0;
+        for (size_t i = 0; i < ag->n_alerts; i++) {
+            if (ag->alerts[i]->id != ag->alert_id)
+                continue;
+            struct agenda_alert_walk walk = {ag, i};
+            uint64_t n;
+            return agenda_alert_area(ag, ag->alerts[i], agenda_alert_client, &walk, &n);
+        }
+        return 0;
+    }
+    int rc = ag->kinds[AGENDA_KIND_STAY] ? agenda_stays(ag) : 0;
+    if (rc == 0 && ag->kinds[AGENDA_KIND_ALERT])
         rc = agenda_alert_items(ag);
     return rc;
 }
@@ -1160,8 +1399,7 @@ static int agenda_alerts(struct agenda *ag)
     if (rc != 0 || ag->n_alerts == 0)
         return rc;
     ag->alert_advice = arena_calloc(&ag->req->arena, ag->n_alerts, sizeof(*ag->alert_advice));
-    ag->alert_clients = arena_calloc(&ag->req->arena, ag->n_alerts, sizeof(*ag->alert_clients));
-    if (ag->alert_advice == NULL || ag->alert_clients == NULL)
+    if (ag->alert_advice == NULL)
         return ENOMEM;
     for (size_t i = 0; i < ag->n_alerts && rc == 0; i++) {
         char trigger[RULE_ON_MAX + 8];
@@ -1242,6 +1480,8 @@ static int agenda_task(void *ctx, const struct store_agenda_key *key, const void
     (void)value;
     (void)value_len;
     struct agenda *ag = ctx;
+    if (agenda_page_ends_before(ag, agenda_max(agenda_day_of_key(key->date), ag->start)))
+        return STORE_AGENDA_STOP;
     struct arena scratch;
     arena_init(&scratch, 0);
     Folio__Task *task;
@@ -1288,6 +1528,8 @@ static int agenda_snoozed(void *ctx, const struct store_agenda_key *key, const v
     (void)value;
     (void)value_len;
     struct agenda *ag = ctx;
+    if (agenda_page_ends_before(ag, agenda_max(agenda_day_of_key(key->date), ag->start)))
+        return STORE_AGENDA_STOP;
     struct arena scratch;
     arena_init(&scratch, 0);
     Folio__AgendaState *mark;
@@ -1344,38 +1586,49 @@ static int agenda_setup(struct agenda *ag)
     return 0;
 }
 
-/* Every walk over the horizon, then what comes before it: overdue
- * follow-ups and snoozed items that came back. */
+/* One walk of the index, when its items are of a kind asked for. */
+static int agenda_each(struct agenda *ag, enum agenda_kind wanted, enum store_agenda_kind kind,
+                       uint32_t from, uint32_t to, store_agenda_fn fn)
+{
+    if (!ag->kinds[wanted])
+        return 0;
+    return store_agenda_each(ag->store, ag->txn, ag->owner_id, kind, from, to, fn, ag);
+}
+
+/* Every walk over the horizon, and what comes before it: overdue
+ * follow-ups, tasks and win-backs, and snoozed items that came back. */
 static int agenda_walk(struct agenda *ag)
 {
     struct request *req = ag->req;
-    MDB_txn *txn = ag->txn;
     uint32_t from = calendar_key(ag->start), to = calendar_key(ag->end);
     uint32_t events_from = calendar_key(ag->start - RULE_WINDOW_MAX);
+    uint32_t renewals_to = calendar_key(ag->end + agenda_notice_days(ag));
     bool open = ag->match != NULL || ag->view == AGENDA_VIEW_OPEN || ag->view == AGENDA_VIEW_ALL;
+    uint32_t late = open ? 0 : from;
+    uint32_t win_back = open ? calendar_key(ag->start - AGENDA_WIN_BACK_DAYS) : from;
     int rc;
     if (ag->alert_id != 0)
-        rc = agenda_portfolio(ag);
-    else if ((rc = agenda_birthdays(ag)) == 0 &&
-             (rc = store_agenda_each(ag->store, txn, ag->owner_id, STORE_AGENDA_FOLLOW_UP,
-                                     open ? 0 : from, to, agenda_follow_up, ag)) == 0 &&
-             (rc = store_agenda_each(ag->store, txn, ag->owner_id, STORE_AGENDA_TASK,
-                                     open ? 0 : from, to, agenda_task, ag)) == 0 &&
-             (rc = store_agenda_each(ag->store, txn, ag->owner_id, STORE_AGENDA_OFFER, from, to,
-                                     agenda_offer, ag)) == 0 &&
-             (rc = store_agenda_each(ag->store, txn, ag->owner_id, STORE_AGENDA_COUPON, from, to,
-                                     agenda_coupon, ag)) == 0 &&
-             (rc = store_agenda_each(ag->store, txn, ag->owner_id, STORE_AGENDA_RENEWAL, from,
-                                     calendar_key(ag->end + agenda_notice_days(ag)), agenda_holding,
-                                     ag)) == 0 &&
-             (rc = store_agenda_each(ag->store, txn, ag->owner_id, STORE_AGENDA_LAPSE,
-                                     open ? calendar_key(ag->start - AGENDA_WIN_BACK_DAYS) : from,
-                                     to, agenda_holding, ag)) == 0 &&
-             (rc = store_agenda_each(ag->store, txn, ag->owner_id, STORE_AGENDA_EVENT, events_from,
-                                     to, agenda_opportunity, ag)) == 0 &&
-             (rc = store_agenda_each(ag->store, txn, ag->owner_id, STORE_AGENDA_SNOOZED, 0, to,
+        rc = agenda_stays_and_alerts(ag);
+    else if ((rc = ag->kinds[AGENDA_KIND_BIRTHDAY] ? agenda_birthdays(ag) : 0) == 0 &&
+             (rc = agenda_each(ag, AGENDA_KIND_FOLLOW_UP, STORE_AGENDA_FOLLOW_UP, late, to,
+                               agenda_follow_up)) == 0 &&
+             (rc = agenda_each(ag, AGENDA_KIND_TASK, STORE_AGENDA_TASK, late, to, agenda_task)) ==
+                 0 &&
+             (rc = agenda_each(ag, AGENDA_KIND_OFFER, STORE_AGENDA_OFFER, from, to,
+                               agenda_offer)) == 0 &&
+             (rc = agenda_each(ag, AGENDA_KIND_COUPON, STORE_AGENDA_COUPON, from, to,
+                               agenda_coupon)) == 0 &&
+             (rc = agenda_each(ag, AGENDA_KIND_RENEWAL, STORE_AGENDA_RENEWAL, from, renewals_to,
+                               agenda_holding)) == 0 &&
+             (rc = agenda_each(ag, AGENDA_KIND_WIN_BACK, STORE_AGENDA_LAPSE, win_back, to,
+                               agenda_holding)) == 0 &&
+             (rc = agenda_pending_read(ag)) == 0 &&
+             (rc = agenda_each(ag, AGENDA_KIND_OPPORTUNITY, STORE_AGENDA_EVENT, events_from, to,
+                               agenda_opportunity)) == 0 &&
+             /* A snoozed item may be of any kind: agenda_add filters it. */
+             (rc = store_agenda_each(ag->store, ag->txn, ag->owner_id, STORE_AGENDA_SNOOZED, 0, to,
                                      agenda_snoozed, ag)) == 0 &&
-             (rc = agenda_portfolio(ag)) == 0)
+             (rc = agenda_stays_and_alerts(ag)) == 0)
         rc = agenda_calendar(ag);
     if (rc == ENOMEM)
         return request_fail(req, FOLIO__CODE__RESOURCE_EXHAUSTED,

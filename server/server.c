@@ -29,6 +29,7 @@
 #include "store_holding.h"
 #include "store_rule.h"
 #include "store_search.h"
+#include "store_agenda_client.h"
 #include "tls_cert.h"
 #include "transfer.h"
 
@@ -370,6 +371,7 @@ static int server_build_search(struct server *s)
         int rc = mdb_txn_begin(s->store.env, NULL, 0, &txn);
         if (rc == 0) {
             rc = store_search_build(&s->store, txn, &done);
+            rc = rc == 0 && done ? store_agenda_client_build(&s->store, txn, &done) : rc;
             if (rc == 0)
                 rc = mdb_txn_commit(txn);
             else

@@ -58,6 +58,9 @@ static size_t agenda_key(uint8_t out[AGENDA_KEY_MAX], const struct store_agenda_
     n += date_bytes(key->kind);
     switch (key->kind) {
     case STORE_AGENDA_BIRTHDAY:
+    case STORE_AGENDA_STAY_DUE:
+    case STORE_AGENDA_STAY_SINCE:
+    case STORE_AGENDA_STAY_NEW:
         memcpy(out + n, key->client_id, 16);
         n += 16;
         break;
@@ -82,6 +85,8 @@ static size_t agenda_key(uint8_t out[AGENDA_KEY_MAX], const struct store_agenda_
         n += len;
         break;
     }
+    case STORE_AGENDA_AREA: /* no date: store_agenda_area_* make their own keys */
+        break;
     }
     return n;
 }
@@ -102,6 +107,9 @@ static bool agenda_key_parse(const MDB_val *k, enum store_agenda_kind kind,
     p += head;
     switch (kind) {
     case STORE_AGENDA_BIRTHDAY:
+    case STORE_AGENDA_STAY_DUE:
+    case STORE_AGENDA_STAY_SINCE:
+    case STORE_AGENDA_STAY_NEW:
         if (rest != 16)
             return false;
         memcpy(key->client_id, p, 16);
@@ -128,6 +136,8 @@ static bool agenda_key_parse(const MDB_val *k, enum store_agenda_kind kind,
         memcpy(key->code, p, rest);
         key->code[rest] = '\0';
         return true;
+    case STORE_AGENDA_AREA:
+        return false;
     }
     return false;
 }
@@ -176,6 +186,82 @@ int store_agenda_each(struct store *s, MDB_txn *txn, uint64_t owner_id, enum sto
             break;
         rc = fn(ctx, &key, v.mv_data, v.mv_size);
         if (rc != 0)
+            break;
+    }
+    mdb_cursor_close(cur);
+    if (rc == MDB_NOTFOUND || rc == STORE_AGENDA_STOP)
+        return 0;
+    return rc;
+}
+
+/* ---------------------------------------------------------------- places */
+
+#define AREA_KEY_MAX (8 + 1 + 1 + STORE_AGENDA_AREA_MAX + 1 + 16)
+
+/* The key of place name (or, with id NULL, the prefix of its range) into
+ * out; 0 when the name has no entry. */
+static size_t area_key(uint8_t out[AREA_KEY_MAX], uint64_t owner_id, enum store_agenda_area area,
+                       const char *name, const uint8_t *id)
+{
+    size_t len = strlen(name);
+    if (len == 0 || len > STORE_AGENDA_AREA_MAX)
+        return 0;
+    size_t n = 0;
+    store_key_u64(out, owner_id);
+    n += 8;
+    out[n++] = STORE_AGENDA_AREA;
+    out[n++] = (uint8_t)area;
+    for (size_t i = 0; i < len; i++) {
+        uint8_t c = (uint8_t)name[i];
+        out[n++] = c >= 'A' && c <= 'Z' ? (uint8_t)(c - 'A' + 'a') : c;
+    }
+    out[n++] = '\0';
+    if (id != NULL) {
+        memcpy(out + n, id, 16);
+        n += 16;
+    }
+    return n;
+}
+
+int store_agenda_area_put(struct store *s, MDB_txn *txn, uint64_t owner_id,
+                          enum store_agenda_area area, const char *name, const uint8_t id[16])
+{
+    uint8_t buf[AREA_KEY_MAX];
+    MDB_val k = {area_key(buf, owner_id, area, name, id), buf}, v = {0, (void *)""};
+    return k.mv_size == 0 ? 0 : store_put_changed(txn, s->agenda, &k, &v);
+}
+
+int store_agenda_area_delete(struct store *s, MDB_txn *txn, uint64_t owner_id,
+                             enum store_agenda_area area, const char *name, const uint8_t id[16])
+{
+    uint8_t buf[AREA_KEY_MAX];
+    MDB_val k = {area_key(buf, owner_id, area, name, id), buf};
+    if (k.mv_size == 0)
+        return 0;
+    int rc = mdb_del(txn, s->agenda, &k, NULL);
+    return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+int store_agenda_area_each(struct store *s, MDB_txn *txn, uint64_t owner_id,
+                           enum store_agenda_area area, const char *name, store_agenda_area_fn fn,
+                           void *ctx, uint64_t *count)
+{
+    *count = 0;
+    uint8_t start[AREA_KEY_MAX];
+    size_t prefix = area_key(start, owner_id, area, name, NULL);
+    if (prefix == 0)
+        return 0;
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(txn, s->agenda, &cur);
+    if (rc != 0)
+        return rc;
+    MDB_val k = {prefix, start}, v;
+    for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
+         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        if (k.mv_size != prefix + 16 || memcmp(k.mv_data, start, prefix) != 0)
+            break;
+        (*count)++;
+        if (fn != NULL && (rc = fn(ctx, (const uint8_t *)k.mv_data + prefix)) != 0)
             break;
     }
     mdb_cursor_close(cur);

@@ -8,8 +8,9 @@
  * existed are empty: the walks summarise the record itself for those, and the
  * next put of the client fills the entry in.
  *
- * They also keep the client's search entries (store_search.h) and its
- * BIRTHDAY agenda entry in step, and erasure
+ * They also keep the client's search entries (store_search.h), its
+ * BIRTHDAY agenda entry and its stay-in-touch and place entries
+ * (store_agenda_client.h) in step, and erasure
  * removes the FOLLOW_UP and EVENT entries its timeline stands behind
  * (store_agenda.h), its agenda marks (store_agenda_state.h) and the tasks
  * about it (store_task.h).
@@ -29,6 +30,7 @@
 #include "client_record.h"
 #include "client_summary.h"
 #include "store_agenda.h"
+#include "store_agenda_client.h"
 #include "store_agenda_state.h"
 #include "store_search.h"
 #include "store_task.h"
@@ -145,7 +147,8 @@ static int client_put_indexed(struct store *s, MDB_txn *txn,
             return rc;
     }
     if ((rc = summary_put(s, txn, id, client)) != 0 ||
-        (rc = store_search_update(s, txn, id, old, client)) != 0)
+        (rc = store_search_update(s, txn, id, old, client)) != 0 ||
+        (rc = store_agenda_client_update(s, txn, id, old, client)) != 0)
         return rc;
     /* The owner's name and the trend are filled in for replies; storing
      * them would only let them go stale. */
@@ -203,6 +206,8 @@ int store_client_delete(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CL
     uint64_t owner_id = old->owner_id;
     uint32_t birthday = agenda_date(old->birth_date, true);
     rc = store_search_update(s, txn, id, old, NULL);
+    if (rc == 0)
+        rc = store_agenda_client_update(s, txn, id, old, NULL);
     folio__client__free_unpacked(old, NULL);
     if (rc != 0 || (rc = birthday_entry(s, txn, id, owner_id, birthday, false)) != 0 ||
         (rc = store_agenda_state_delete_client(s, txn, id, owner_id)) != 0 ||

@@ -1,9 +1,9 @@
 /* store_holding.c - see store_holding.h.
  *
  * Index values are empty; the key says it all: owner id + holding id, and
- * client id + holding id, and the holding's agenda entry (renewal or
- * lapse). A replaced holding's old entries go before the new ones are
- * written. */
+ * client id + holding id; the holding's agenda entry (renewal or lapse)
+ * holds the client id, so the agenda knows whose it is unread. A replaced holding's old entries go
+ * before the new ones are written. */
 #include "store_holding.h"
 
 #include <errno.h>
@@ -61,7 +61,7 @@ static int holding_index(struct store *s, MDB_txn *txn, const Folio__Holding *h,
     if (put) {
         if ((rc = mdb_put(txn, s->holdings_by_owner, &ko, &empty, 0)) == 0 &&
             (rc = mdb_put(txn, s->holdings_by_client, &kc, &empty, 0)) == 0 && dated)
-            rc = store_agenda_put(s, txn, &agenda, NULL, 0);
+            rc = store_agenda_put(s, txn, &agenda, client, sizeof(client));
         return rc;
     }
     if ((rc = mdb_del(txn, s->holdings_by_owner, &ko, NULL)) != 0 && rc != MDB_NOTFOUND)
@@ -249,7 +249,10 @@ static int holding_agenda_visit(void *ctx, const uint8_t *rest, size_t rest_len,
     if (h == NULL)
         return EINVAL;
     struct store_agenda_key key;
-    int rc = holding_agenda_key(h, &key) ? store_agenda_put(walk->s, walk->txn, &key, NULL, 0) : 0;
+    uint8_t client[16];
+    int rc = holding_agenda_key(h, &key) && client_id_parse(h->client_id, client) == 0
+                 ? store_agenda_put(walk->s, walk->txn, &key, client, sizeof(client))
+                 : 0;
     folio__holding__free_unpacked(h, NULL);
     return rc;
 }
@@ -267,4 +270,21 @@ int store_holding_agenda_seed(struct store *s, MDB_txn *txn)
     if (rc != 0)
         return rc;
     return store_put_u64(txn, s->meta, HOLDING_AGENDA_KEY, strlen(HOLDING_AGENDA_KEY), 1, 0);
+}
+
+/* One of the client's holdings: its agenda entry, with the client id. */
+static int holding_agenda_client_visit(void *ctx, const Folio__Holding *h)
+{
+    struct holding_walk *walk = ctx;
+    struct store_agenda_key key;
+    uint8_t client[16];
+    if (!holding_agenda_key(h, &key) || client_id_parse(h->client_id, client) != 0)
+        return 0;
+    return store_agenda_put(walk->s, walk->txn, &key, client, sizeof(client));
+}
+
+int store_holding_agenda_client(struct store *s, MDB_txn *txn, const uint8_t client[16])
+{
+    struct holding_walk walk = {.s = s, .txn = txn};
+    return store_holding_each(s, txn, 0, client, 0, holding_agenda_client_visit, &walk);
 }

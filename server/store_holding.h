@@ -34,5 +34,8 @@ int store_holding_delete_client(struct store *s, MDB_txn *txn, const uint8_t cli
  * holdings stored before holdings were on the agenda. Called at serve
  * start and by foliod init (which only marks it done). */
 int store_holding_agenda_seed(struct store *s, MDB_txn *txn);
+/* Writes the agenda entries of client's holdings again, with the client id
+ * their values hold since (store_agenda.h), for store_agenda_client_build. */
+int store_holding_agenda_client(struct store *s, MDB_txn *txn, const uint8_t client[16]);
 
 #endif
