@@ -272,7 +272,10 @@ static bool csv_file_needs_quotes(const char *s, char delim)
     size_t len = strlen(s);
     if (len > 0 && (s[0] == ' ' || s[0] == '\t' || s[len - 1] == ' ' || s[len - 1] == '\t'))
         return true;
-    return strpbrk(s, "\"\r\n") != NULL || strchr(s, delim) != NULL;
+    /* Every delimiter csv_file_delimiter weighs, not only this file's: it
+     * counts outside quotes, so a name full of ';' cannot make a comma file
+     * read as a semicolon one. */
+    return strpbrk(s, "\"\r\n,;\t") != NULL || strchr(s, delim) != NULL;
 }
 
 /* A spreadsheet runs a cell that starts with one of these as a formula

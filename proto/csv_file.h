@@ -49,7 +49,8 @@ char csv_file_delimiter(const char *data, size_t len);
 #define CSV_FILE_GUARD '\''
 
 /* Writes one row ending in CRLF, quoting a field only when it needs it
- * (comma, quote, CR, LF, or leading/trailing space; libcsv's csv_fwrite2
+ * (a comma, semicolon or tab, which csv_file_delimiter weighs, a quote, CR,
+ * LF, or leading/trailing space; libcsv's csv_fwrite2
  * quotes it and doubles its quotes), and guarding formula-like cells with
  * CSV_FILE_GUARD. NULL fields are empty. Returns 0, or -1 when the stream
  * failed. */

@@ -101,6 +101,24 @@ Test(csv, writer_round_trips)
     free(buf);
 }
 
+Test(csv, other_delimiters_in_values_are_quoted_so_the_file_sniffs_as_written)
+{
+    /* Found by fuzz_csv (the input is in its corpus): a name of many ';'
+     * written bare made the export sniff as a semicolon file, whose header
+     * then had no name column. */
+    const char *const header[] = {"id", "name"};
+    const char *const row[] = {"", "Ana;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;; Tab\there"};
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    cr_assert_eq(csv_file_write_row(f, header, 2), 0);
+    cr_assert_eq(csv_file_write_row(f, row, 2), 0);
+    fclose(f);
+    cr_assert_str_eq(buf, "id,name\r\n,\"Ana;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;; Tab\there\"\r\n");
+    cr_assert_eq(csv_file_delimiter(buf, len), ',');
+    free(buf);
+}
+
 Test(csv, interchange_maps_rows_and_reports)
 {
     const char *in = "id,Name,emails,phones,income,consent,favourite_colour,marital_status\n"
