@@ -267,8 +267,8 @@ static const struct cli_opt agenda_opts[] = {
      false, false},
     {"--kind", "KINDS",
      "only these kinds, a comma list of birthday, follow-up, task, offer,\n"
-     "                      coupon, renewal, win-back, alert, opportunity, stay-in-touch,\n"
-     "                      holiday, season",
+     "                      coupon, campaign, renewal, win-back, alert, opportunity,\n"
+     "                      stay-in-touch, holiday, season",
      false, false},
     {"--limit", "N", "at most N items (default: the server's, 100)", false, false},
     {"--after", "CURSOR", "start after this cursor (the next page)", false, false},

@@ -51,6 +51,7 @@
 #include "store_agenda_client.h"
 #include "store_agenda_state.h"
 #include "store_alert.h"
+#include "store_campaign.h"
 #include "store_client.h"
 #include "store_coupon.h"
 #include "store_meta.h"
@@ -83,6 +84,7 @@ enum agenda_priority {
     AGENDA_BIRTHDAY = 2,
     AGENDA_OFFER = 3, /* offers and coupons about to expire, renewals, win-backs */
     AGENDA_COUPON = 3,
+    AGENDA_CAMPAIGN = 3, /* an office's or the firm's campaign reaching the agent's clients */
     AGENDA_RENEWAL = 3,
     AGENDA_ALERT = 4,
     AGENDA_OPPORTUNITY = 5,
@@ -118,6 +120,7 @@ enum agenda_view {
     X(TASK, "task", "task") \
     X(OFFER, "offer", "offer_expiring") \
     X(COUPON, "coupon", "coupon_expiring") \
+    X(CAMPAIGN, "campaign", "campaign") \
     X(RENEWAL, "renewal", "renewal") \
     X(WIN_BACK, "win-back", "win_back") \
     X(ALERT, "alert", "alert") \
@@ -751,6 +754,63 @@ static int agenda_offer(void *ctx, const struct store_agenda_key *key, const voi
     }
     arena_free(&scratch);
     return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+/* An office's or the firm's campaign reaches the agent as a part of its own
+ * (op_firm_campaign.c): one item on the day it starts, or the day it was
+ * made when it started before, naming how many of the agent's clients it
+ * reached, so that the agent sends it or opts clients out. The agent's own
+ * campaigns need no reminder: the agent made them. A page of the agent's
+ * campaigns at a time, in the scratch arena; an agent has few. */
+#define AGENDA_CAMPAIGN_PAGE 100
+static int agenda_campaigns(struct agenda *ag)
+{
+    int rc = 0;
+    bool more = true;
+    for (uint64_t after = 0; more && rc == 0;) {
+        struct arena scratch;
+        arena_init(&scratch, 0);
+        Folio__Campaign **list;
+        size_t n;
+        rc = store_campaign_list(ag->store, ag->txn, ag->owner_id, after, AGENDA_CAMPAIGN_PAGE,
+                                 &scratch, &list, &n, &more);
+        for (size_t i = 0; i < n && rc == 0; i++) {
+            const Folio__Campaign *part = list[i];
+            after = part->id;
+            int64_t from, made;
+            if (part->firm_campaign_id == 0 || strcmp(part->status, "active") != 0 ||
+                calendar_parse(part->valid_from, &from) != 0)
+                continue;
+            made = part->created_at / 86400 - (part->created_at % 86400 < 0);
+            int64_t day = made > from ? made : from;
+            if (day < ag->start || day > ag->end || agenda_page_ends_before(ag, day))
+                continue;
+            char title[AGENDA_TEXT_MAX], ref[24], about[24];
+            snprintf(title, sizeof(title),
+                     "campaign %s: %zu of your clients, valid %s to %s: send it (campaign send "
+                     "%llu) or opt clients out",
+                     part->title, part->n_offer_ids, part->valid_from, part->valid_until,
+                     (unsigned long long)part->id);
+            snprintf(ref, sizeof(ref), "%llu", (unsigned long long)part->id);
+            snprintf(about, sizeof(about), "%" PRId64, part->created_at);
+            struct agenda_candidate c = {
+                .kind = "campaign",
+                .day = day,
+                .priority = AGENDA_CAMPAIGN,
+                .client_id = "",
+                .client_name = "",
+                .title = title,
+                .ref = ref,
+                .product = part->product,
+                .about = about,
+            };
+            rc = agenda_add(ag, &c);
+        }
+        arena_free(&scratch);
+        if (n == 0)
+            break;
+    }
+    return rc;
 }
 
 static int agenda_coupon(void *ctx, const struct store_agenda_key *key, const void *value,
@@ -1618,6 +1678,7 @@ static int agenda_walk(struct agenda *ag)
                                agenda_offer)) == 0 &&
              (rc = agenda_each(ag, AGENDA_KIND_COUPON, STORE_AGENDA_COUPON, from, to,
                                agenda_coupon)) == 0 &&
+             (rc = ag->kinds[AGENDA_KIND_CAMPAIGN] ? agenda_campaigns(ag) : 0) == 0 &&
              (rc = agenda_each(ag, AGENDA_KIND_RENEWAL, STORE_AGENDA_RENEWAL, from, renewals_to,
                                agenda_holding)) == 0 &&
              (rc = agenda_each(ag, AGENDA_KIND_WIN_BACK, STORE_AGENDA_LAPSE, win_back, to,

@@ -359,10 +359,10 @@ static int server_seed_rules(struct server *s)
     return rc;
 }
 
-/* Data directories made before the search index existed get it built,
- * once, before anyone is served: a batch per transaction, growing the map
- * when it fills. Runs before the writer thread starts, so it writes
- * directly. */
+/* Data directories made before the search index, or before the agenda's
+ * entries per client (stay-in-touch, places), get them built, once, before
+ * anyone is served: a batch per transaction, growing the map when it
+ * fills. Runs before the writer thread starts, so it writes directly. */
 static int server_build_search(struct server *s)
 {
     size_t batches = 0;
@@ -382,14 +382,14 @@ static int server_build_search(struct server *s)
             continue;
         }
         if (rc != 0) {
-            log_error("cannot build the client search index in %s: %s", s->config.data_dir,
+            log_error("cannot build the client indexes in %s: %s", s->config.data_dir,
                       store_strerror(rc));
             return rc;
         }
         batches++;
     }
     if (batches > 1)
-        log_info("built the client search index in %s", s->config.data_dir);
+        log_info("built the client search and agenda indexes in %s", s->config.data_dir);
     return 0;
 }
 

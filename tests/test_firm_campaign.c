@@ -249,6 +249,24 @@ Test(firm_campaign, office_scope_reaches_each_agent_of_the_office_under_its_name
     cr_assert_eq(r->campaigns->campaigns[0]->firm_campaign_id, id);
     folio_response_free(r);
     harness_refused(folio_campaign_show(alice, id, TODAY, &err), &err, FOLIO__CODE__NOT_FOUND);
+    /* And on her agenda, on the day it reached her: one item, not one per
+     * client; carol, whom it did not reach, has none. */
+    char *campaign_kind[] = {(char *)"campaign"};
+    Folio__AgendaQuery q = FOLIO__AGENDA_QUERY__INIT;
+    q.date = (char *)TODAY;
+    q.days = 1;
+    q.kinds = campaign_kind;
+    q.n_kinds = 1;
+    r = harness_ok(folio_agenda_query(alice, &q, &err), &err);
+    cr_assert_eq(r->agenda->n_items, 1);
+    cr_assert_str_eq(r->agenda->items[0]->kind, "campaign");
+    cr_assert_str_eq(r->agenda->items[0]->date, TODAY);
+    cr_assert(strstr(r->agenda->items[0]->title, "2 of your clients") != NULL, "%s",
+              r->agenda->items[0]->title);
+    folio_response_free(r);
+    r = harness_ok(folio_agenda_query(carol, &q, &err), &err);
+    cr_assert_eq(r->agenda->n_items, 0);
+    folio_response_free(r);
     /* Her part is the firm's to cancel: she opts clients out instead. */
     harness_refused(folio_campaign_cancel(alice, alice_part, TODAY, &err), &err,
                     FOLIO__CODE__FAILED_PRECONDITION);
