@@ -94,7 +94,7 @@ struct server_config {
     unsigned smtp_rate;           /* messages per second, the whole firm */
     unsigned smtp_retry_base_ms;  /* first back-off after a 4xx; doubles each attempt */
     unsigned smtp_max_attempts;   /* attempts before a 4xx becomes a failure */
-    const char *log_file;      /* main.c logs there instead of stderr; NULL: stderr */
+    const char *log_file;         /* main.c logs there instead of stderr; NULL: stderr */
     /* The flags serve was given (argv[0] "serve"), read again over the
      * config file when SIGHUP re-reads it (config_reload.h); argc 0: none. */
     int argc;
