@@ -632,9 +632,9 @@ int op_campaign_opt_out_write(struct request *req, MDB_txn *txn)
     const Folio__CampaignOptOut *ask = req->msg->campaign_opt_out;
     char today[CALENDAR_DATE_TEXT + 1], label_text[CALENDAR_DATE_TEXT + 1];
     uint8_t id[STORE_CLIENT_ID_BYTES];
-    Folio__Campaign *campaign;
-    Folio__Client *client;
-    Folio__Offer *offer;
+    Folio__Campaign *campaign = NULL;
+    Folio__Client *client = NULL;
+    Folio__Offer *offer = NULL;
     int rc;
     if ((rc = request_dates(req, txn, ask->date, today, label_text)) != 0 ||
         (rc = opt_out_campaign(req, txn, ask->campaign_id, &campaign)) != 0 ||
