@@ -29,6 +29,9 @@
  * millisecond or two, large enough that a pipeline still goes in batches. */
 #define CONNECTION_TURN_REQUESTS 64
 #define CONNECTION_TURN_NS       (2u * 1000u * 1000u)
+/* A shut-down connection reads and drops at most this much of what the peer
+ * sent after its last answered request before closing anyway. */
+#define CONNECTION_LINGER_BYTES (1024u * 1024u)
 /* The most plaintext one TLS record carries. */
 #define CONNECTION_TLS_RECORD 16384u
 
@@ -40,6 +43,7 @@ struct connection_write {
 };
 
 static void connection_update_reading(struct connection *conn);
+static void connection_read_stop(struct connection *conn);
 static bool connection_output_full(struct connection *conn);
 static int connection_tls_send(struct connection *conn);
 
@@ -149,12 +153,51 @@ void connection_close(struct connection *conn)
     server_check_drained(s);
 }
 
+static void connection_linger_alloc(uv_handle_t *handle, size_t suggested, uv_buf_t *buf)
+{
+    (void)suggested;
+    struct connection *conn = handle->data;
+    /* Dropped at once: every lingering connection can share one buffer. */
+    *buf = uv_buf_init((char *)conn->server->tls_input, sizeof(conn->server->tls_input));
+}
+
+static void connection_linger_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
+{
+    (void)buf;
+    struct connection *conn = stream->data;
+    if (nread > 0)
+        conn->dropped += (uint64_t)nread;
+    if (nread < 0 || conn->dropped > CONNECTION_LINGER_BYTES)
+        connection_close(conn);
+}
+
+/* Closing a socket whose peer's bytes sit unread makes the kernel reset
+ * it, and a reset throws away the replies not yet delivered: the answer to
+ * a malformed frame followed by more input would be lost. So, as HTTP
+ * servers do, the input of a shut-down connection is read and dropped
+ * until the peer ends it, CONNECTION_LINGER_BYTES, or the sweep's grace
+ * for closing connections (server.c; dropped bytes are no activity). */
+static void connection_linger(struct connection *conn)
+{
+    if (conn->peer_ended || conn->server->draining) {
+        connection_close(conn);
+        return;
+    }
+    conn->lingering = true;
+    connection_read_stop(conn);
+    if (uv_read_start((uv_stream_t *)&conn->tcp, connection_linger_alloc, connection_linger_read) !=
+        0)
+        connection_close(conn);
+}
+
 static void connection_shutdown_done(uv_shutdown_t *req, int status)
 {
-    (void)status;
     struct connection *conn = req->data;
     free(req);
-    connection_close(conn);
+    if (status == 0 && !conn->closing)
+        connection_linger(conn);
+    else
+        connection_close(conn);
     connection_unref(conn);
 }
 
@@ -703,6 +746,7 @@ static void connection_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *
     }
     if (nread != UV_EOF)
         log_debug("connection %s: read failed: %s", conn->peer, uv_strerror((int)nread));
+    conn->peer_ended = true;
     connection_input_ended(conn);
     if (nread != UV_EOF || conn->head == NULL)
         connection_close(conn);
@@ -712,7 +756,7 @@ static void connection_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *
 
 static void connection_update_reading(struct connection *conn)
 {
-    if (conn->closing)
+    if (conn->closing || conn->lingering)
         return;
     const struct server_config *config = &conn->server->config;
     bool want = !conn->closing_after && !conn->input_closed && !conn->server->draining &&

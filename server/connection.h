@@ -63,6 +63,9 @@ struct connection {
     bool closing;       /* uv_close called or about to be */
     bool closing_after; /* no more input; close once the queue is written */
     bool shutting_down; /* uv_shutdown in flight: close follows */
+    bool peer_ended;    /* read EOF: nothing unread can reset the close */
+    bool lingering;     /* shut down; reading and dropping input until the peer ends */
+    uint64_t dropped;   /* bytes dropped while lingering */
     bool received;      /* any byte from the peer yet */
     bool input_closed;  /* the peer ended TLS: take what it sent, then end input */
     bool peer_gone;     /* a TLS peer ended its input (close_notify, EOF): pool work

@@ -202,3 +202,29 @@ Test(limits, a_request_too_costly_to_unpack_is_refused_and_others_go_on)
     harness_assert_serves(&srv);
     harness_server_finish(&srv);
 }
+
+/* The fuzzer's finding: a frame that holds no Request, followed at once by
+ * more input the server never reads. Closing with those bytes unread would
+ * reset the connection and throw the refusal away with it; the refusal
+ * must arrive whole, then the end of the stream. */
+Test(limits, a_bad_frame_followed_by_more_input_is_still_answered)
+{
+    harness_server_start(&srv, NULL);
+    for (int round = 0; round < 20; round++) {
+        struct harness_raw *raw = harness_raw_connect(&srv);
+        harness_raw_hello(raw, 1);
+        enum { JUNK = 202, MORE = 64 * 1024 };
+        uint8_t *buf = malloc(FRAME_HEADER_SIZE + JUNK + MORE);
+        cr_assert_not_null(buf);
+        frame_length_put(buf, JUNK);
+        /* Field 15, wire type 7: no such wire type, so no Request. */
+        memset(buf + FRAME_HEADER_SIZE, 0x7f, JUNK);
+        memset(buf + FRAME_HEADER_SIZE + JUNK, 0x5a, MORE);
+        harness_raw_write(raw, buf, FRAME_HEADER_SIZE + JUNK + MORE);
+        free(buf);
+        harness_raw_refused_and_closed(raw, FOLIO__CODE__INVALID_ARGUMENT,
+                                       "does not hold a valid Request");
+        harness_raw_close(raw);
+    }
+    harness_server_finish(&srv);
+}
