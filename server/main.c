@@ -180,6 +180,18 @@ static int main_data_options(int argc, char **argv, const char *usage, const cha
     return MAIN_GO_ON;
 }
 
+/* Names the process holding dir's lock, so ops know which one to stop. */
+static void main_lock_refusal(const char *dir, const char *advice)
+{
+    long holder = data_lock_holder(dir);
+    if (holder > 0)
+        fprintf(stderr, "foliod: another foliod, process %ld, serves %s (it holds %s/%s); %s\n",
+                holder, dir, dir, DATA_LOCK_FILE, advice);
+    else
+        fprintf(stderr, "foliod: another foliod serves %s (it holds %s/%s); %s\n", dir, dir,
+                DATA_LOCK_FILE, advice);
+}
+
 static int main_compact(int argc, char **argv)
 {
     const char *dir;
@@ -193,7 +205,7 @@ static int main_compact(int argc, char **argv)
     int lock = data_lock_take(dir);
     if (lock < 0) {
         if (errno == EWOULDBLOCK)
-            fprintf(stderr, "foliod: a foliod serves %s; stop it before compacting\n", dir);
+            main_lock_refusal(dir, "stop it before compacting");
         else
             fprintf(stderr, "foliod: cannot lock %s/%s: %s\n", dir, DATA_LOCK_FILE,
                     strerror(errno));
@@ -412,8 +424,7 @@ static int main_serve_checked(const struct server_config *config)
      * for server_open to refuse in its own words. */
     int lock = data_lock_take(config->data_dir);
     if (lock < 0 && errno == EWOULDBLOCK) {
-        fprintf(stderr, "foliod: another foliod serves %s (it holds %s/%s)\n", config->data_dir,
-                config->data_dir, DATA_LOCK_FILE);
+        main_lock_refusal(config->data_dir, "stop it first or serve another --data");
         return MAIN_EXIT_FAILURE;
     }
     if (lock < 0 && errno != ENOENT) {

@@ -70,9 +70,10 @@ run "" "$FOLIO" admin subject erase "$eve" --reason "request 7"
 expect "then erased on the same request" 0
 
 run "" "$FOLIOD" compact --data "$data"
-expect "compact is refused while foliod serves the directory" 1 "" "stop it"
+expect "compact is refused while foliod serves the directory" 1 "" "process $server_pid"
 run "" "$FOLIOD" serve --data "$data" --listen 127.0.0.1:0
-expect "a second foliod on the same directory is refused" 1 "" "another foliod serves"
+expect "a second foliod on the same directory is refused, naming the holder" 1 "" \
+  "another foliod, process $server_pid, serves"
 
 run "" "$FOLIO" admin compact
 expect "folio admin compact prints the offline steps" 0 "foliod compact --data"
