@@ -315,8 +315,9 @@ static char *human_list(const struct out_field *fld, size_t *width)
         size_t n = fld->item(fld->list, k, item);
         struct out_buf one = {NULL, 0};
         for (size_t j = 0; j < n; j++) {
-            bool empty = (item[j].type == OUT_STR || item[j].type == OUT_NSTR) &&
-                         (item[j].s == NULL || item[j].s[0] == '\0');
+            bool empty = ((item[j].type == OUT_STR || item[j].type == OUT_NSTR) &&
+                          (item[j].s == NULL || item[j].s[0] == '\0')) ||
+                         (item[j].type == OUT_TIME && item[j].zero_null && item[j].i == 0);
             if (item[j].label != NULL && !empty)
                 buf_add(&one, " ", human_value(&item[j], NULL));
         }

@@ -39,7 +39,8 @@ struct out_field {
     const char *key;   /* JSON member name: the proto field name */
     const char *label; /* human heading; NULL: JSON only */
     bool card_only;    /* left out of tables */
-    bool zero_null;    /* OUT_UINT, OUT_INT, OUT_CENTS: 0 is "not set", JSON null */
+    bool zero_null;    /* OUT_UINT, OUT_INT, OUT_CENTS: 0 is "not set", JSON null;
+                        * OUT_TIME in a list item: left out of the human line */
     /* OUT_STR of ASCII text: a table shows its first table_chars characters
      * alone (0: all), as the id column shows the short form people type;
      * JSON and cards carry it whole. */

@@ -734,6 +734,19 @@ static size_t reassigned_client_item(const void *list, size_t i, struct out_fiel
     return 3;
 }
 
+/* As kept in the record: a client moved back by a partial undo says when. */
+static size_t reassignment_record_client_item(const void *list, size_t i, struct out_field *f)
+{
+    const Folio__ReassignedClient *c = ((const Folio__ReassignedClient *const *)list)[i];
+    size_t n = reassigned_client_item(list, i, f);
+    f[n] = (struct out_field){.key = "undone_at",
+                              .label = "moved back",
+                              .zero_null = true,
+                              .type = OUT_TIME,
+                              .i = c->undone_at};
+    return n + 1;
+}
+
 size_t rec_reassign(const void *list, size_t i, struct out_field *f)
 {
     const Folio__ReassignResult *res = ((const Folio__ReassignResult *const *)list)[i];
@@ -774,7 +787,7 @@ size_t rec_reassignment(const void *list, size_t i, struct out_field *f)
          .type = OUT_LIST,
          .n = r->n_clients,
          .list = r->clients,
-         .item = reassigned_client_item},
+         .item = reassignment_record_client_item},
     };
     _Static_assert(ARRAY_SIZE(fields) <= REC_FIELDS_MAX, "REC_FIELDS_MAX");
     return copy_fields(fields, ARRAY_SIZE(fields), f);

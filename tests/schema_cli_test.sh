@@ -301,6 +301,9 @@ again=$(json_get "$OUT" 'd["reassignment"]["id"]')
 j "admin reassign undo --client" admin reassign undo "$again" --client "$ana"
 json_check "admin reassign undo --client moves back the unchanged client" "$OUT" '
 d["reassignment"]["count"] == 1 and d["kept"] == []'
+j "admin reassign show (after undo --client)" admin reassign show "$again"
+json_check "admin reassign show says when the client was moved back" "$OUT" '
+d["reassignment"]["clients"][0]["undone_at"] is not None'
 as alice
 j "export --release" export --out "$tmp/released.bundle" --release
 as boss
