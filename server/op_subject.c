@@ -14,8 +14,9 @@
  * household links with the linked clients' names, the consent (now, and
  * when it was set or changed: the timeline says when and by whom, the
  * values before a change are not kept), the timeline, holdings, offers,
- * coupons, the tasks and agenda marks about the person, and the audit
- * records under the client. */
+ * coupons, the tasks and agenda marks about the person, the e-mail queued
+ * or sent to them (the outbox keeps the address it went to and the relay's
+ * reply), and the audit records under the client. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +38,7 @@
 #include "store_holding.h"
 #include "store_offer.h"
 #include "store_office.h"
+#include "store_outbox.h"
 #include "store_task.h"
 #include "store_user.h"
 #include "transfer_bundle.h"
@@ -51,7 +53,7 @@
 /* How many records of each kind went into the document: its last member,
  * and the audit's detail. */
 struct op_subject_counts {
-    uint64_t timeline, holdings, offers, coupons, tasks, agenda_states, audit;
+    uint64_t timeline, holdings, offers, coupons, tasks, agenda_states, messages, audit;
 };
 
 struct op_subject {
@@ -282,6 +284,23 @@ static int op_subject_audit(void *ctx, const Folio__AuditRecord *record)
     return op_subject_item(w->doc, record_json(&record->base), w->count);
 }
 
+/* store_prefix_fn over outbox_by_client: the rest of the key is the id. */
+static int op_subject_message(void *ctx, const uint8_t *rest, size_t rest_len, const MDB_val *value)
+{
+    (void)value;
+    const struct op_subject_walk *w = ctx;
+    if (rest_len != 8)
+        return 0;
+    struct arena a;
+    arena_init(&a, 0);
+    Folio__OutboxMessage *message;
+    int rc = store_outbox_get(w->doc->store, w->doc->txn, store_u64_from_key(rest), &a, &message);
+    if (rc == 0)
+        rc = op_subject_item(w->doc, record_json(&message->base), w->count);
+    arena_free(&a);
+    return rc;
+}
+
 /* store_prefix_fn over offers_by_client: the rest of the key is the id. */
 static int op_subject_offer(void *ctx, const uint8_t *rest, size_t rest_len, const MDB_val *value)
 {
@@ -374,15 +393,20 @@ static void op_subject_document(struct request *req, struct op_subject_doc *d,
     OP_SUBJECT_ARRAY(d, "agenda_states",
                      store_agenda_state_each(s, d->txn, sx->id, op_subject_mark,
                                              &(struct op_subject_walk){d, &n->agenda_states}));
+    OP_SUBJECT_ARRAY(d, "messages",
+                     store_each_with_prefix(d->txn, s->outbox_by_client, sx->id, 16,
+                                            op_subject_message,
+                                            &(struct op_subject_walk){d, &n->messages}));
     OP_SUBJECT_ARRAY(d, "audit",
                      store_audit_each_client(s, d->txn, sx->client_id, op_subject_audit,
                                              &(struct op_subject_walk){d, &n->audit}));
     op_subject_member(d, "counts",
-                      json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "timeline",
+                      json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "timeline",
                                 (json_int_t)n->timeline, "holdings", (json_int_t)n->holdings,
                                 "offers", (json_int_t)n->offers, "coupons", (json_int_t)n->coupons,
                                 "tasks", (json_int_t)n->tasks, "agenda_states",
-                                (json_int_t)n->agenda_states, "audit", (json_int_t)n->audit));
+                                (json_int_t)n->agenda_states, "messages", (json_int_t)n->messages,
+                                "audit", (json_int_t)n->audit));
     op_subject_text(d, "\n}\n");
     op_subject_flush(d);
     arena_free(&a);
@@ -474,11 +498,12 @@ int op_subject_export_write(struct request *req, MDB_txn *txn)
     char *detail = arena_printf(
         &req->arena,
         "privacy-law request: %s; %llu timeline entries, %llu holdings, %llu offers, %llu "
-        "coupons, %llu tasks, %llu agenda marks, %llu audit records",
+        "coupons, %llu tasks, %llu agenda marks, %llu messages, %llu audit records",
         req->msg->subject_export->reason, (unsigned long long)n->timeline,
         (unsigned long long)n->holdings, (unsigned long long)n->offers,
         (unsigned long long)n->coupons, (unsigned long long)n->tasks,
-        (unsigned long long)n->agenda_states, (unsigned long long)n->audit);
+        (unsigned long long)n->agenda_states, (unsigned long long)n->messages,
+        (unsigned long long)n->audit);
     if (detail == NULL)
         return request_oom(req);
     int rc = audit_append_client(req, txn, sx->client_id, "subject.export", sx->client_id, detail,

@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #include "envelope.h"
+#include "folioclient_mail.h"
 #include "folioclient_subject.h"
 #include "harness.h"
 
@@ -27,6 +28,11 @@
     "Eve \xe2\x80\xae"                                                                             \
     "evlI \"q\" \\ Jos\xc3\xa9 \xe6\xbc\xa2"
 
+/* A relay on a loopback port nothing listens on (discard): the outbox holds
+ * what an offer's send queued. */
+static const char *const subject_serve_flags[] = {"--smtp-url=smtp://127.0.0.1:9",
+                                                  "--smtp-from=agents@firm.test", NULL};
+
 static struct harness_server srv;
 static struct folio_connection *root, *alice, *bob, *olga;
 static char alice_name[32], bob_name[32], olga_name[32], partner_name[40];
@@ -34,7 +40,7 @@ static char alice_name[32], bob_name[32], olga_name[32], partner_name[40];
 ReportHook(PRE_SUITE)(struct criterion_suite_set *set)
 {
     if (strcmp(set->suite.name, "subject") == 0)
-        harness_shared_start("subject", CLOCK, NULL);
+        harness_shared_start("subject", CLOCK, subject_serve_flags);
 }
 
 /* After every test has ended (see test_client.c). */
@@ -119,7 +125,12 @@ static void add_history(struct folio_connection *c, const char *id, const char *
     offer.rate_bp = 450;
     offer.valid_from = (char *)TODAY;
     offer.valid_until = (char *)"2026-06-30";
-    folio_response_free(harness_ok(folio_offer_add(c, &offer, TODAY, &err), &err));
+    Folio__Response *added = harness_ok(folio_offer_add(c, &offer, TODAY, &err), &err);
+    uint64_t offer_id = added->offer->id;
+    folio_response_free(added);
+    /* Queued for a relay that never answers: the outbox keeps it, with the
+     * address it is for. */
+    folio_response_free(harness_ok(folio_offer_send(c, offer_id, TODAY, &err), &err));
 
     Folio__Partner partner = FOLIO__PARTNER__INIT;
     partner.name = partner_name;
@@ -235,6 +246,10 @@ Test(subject, everything_held_about_the_person)
     cr_assert_eq(array_size(doc, "tasks"), 1);
     json_t *task = json_array_get(json_object_get(doc, "tasks"), 0);
     cr_assert_str_eq(json_string_value(json_object_get(task, "title")), "send the papers");
+    cr_assert_eq(array_size(doc, "messages"), 1, "the offer's e-mail, queued");
+    json_t *message = json_array_get(json_object_get(doc, "messages"), 0);
+    cr_assert_str_eq(json_string_value(json_object_get(message, "kind")), "offer");
+    cr_assert_str_eq(json_string_value(json_object_get(message, "client_id")), eve);
     cr_assert_geq(array_size(doc, "audit"), 5, "the audit records under the client");
     json_t *counts = json_object_get(doc, "counts");
     cr_assert_eq(json_integer_value(json_object_get(counts, "timeline")),
