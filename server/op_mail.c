@@ -286,9 +286,9 @@ int op_mail_template_write(struct request *req, MDB_txn *txn)
                             why != NULL ? why : "required", OUTBOX_SUBJECT_MAX);
     if (strpbrk(t->subject, "\r\n") != NULL)
         return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "subject: one line only");
-    if (t->body[0] == '\0' || strlen(t->body) > OUTBOX_BODY_MAX)
+    if ((why = validate_lines(t->body, OUTBOX_BODY_MAX)) != NULL)
         return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT,
-                            "body-file: from 1 to %d bytes of text", OUTBOX_BODY_MAX);
+                            "body-file: %s (from 1 to %d bytes of text)", why, OUTBOX_BODY_MAX);
     if (outbox_template_check(kind, t->subject, problem, sizeof(problem)) != NULL)
         return request_fail(req, FOLIO__CODE__INVALID_ARGUMENT, "subject: %s", problem);
     if (outbox_template_check(kind, t->body, problem, sizeof(problem)) != NULL)

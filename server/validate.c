@@ -5,7 +5,8 @@
 #include <stdint.h>
 #include <string.h>
 
-static bool validate_utf8_printable(const unsigned char *s, size_t len)
+/* lines: tab, CR and LF are text too (a body of many lines). */
+static bool validate_utf8_printable(const unsigned char *s, size_t len, bool lines)
 {
     size_t i = 0;
     while (i < len) {
@@ -13,7 +14,8 @@ static bool validate_utf8_printable(const unsigned char *s, size_t len)
         size_t extra;
         uint32_t cp;
         if (c < 0x80) {
-            if (c < 0x20 || c == 0x7f)
+            bool line_break = lines && (c == '\n' || c == '\r' || c == '\t');
+            if ((c < 0x20 && !line_break) || c == 0x7f)
                 return false;
             i++;
             continue;
@@ -53,8 +55,20 @@ const char *validate_text(const char *text, size_t max)
     size_t len = strnlen(text, max + 1);
     if (len > max)
         return "is too long";
-    if (!validate_utf8_printable((const unsigned char *)text, len))
+    if (!validate_utf8_printable((const unsigned char *)text, len, false))
         return "must be printable UTF-8 text";
+    return NULL;
+}
+
+const char *validate_lines(const char *text, size_t max)
+{
+    if (text == NULL || text[0] == '\0')
+        return "must not be empty";
+    size_t len = strnlen(text, max + 1);
+    if (len > max)
+        return "is too long";
+    if (!validate_utf8_printable((const unsigned char *)text, len, true))
+        return "must be printable UTF-8 text (lines and tabs allowed)";
     return NULL;
 }
 

@@ -25,6 +25,8 @@ const char *validate_password(const char *password);
 
 /* Printable UTF-8 of 1..max bytes, no control characters. */
 const char *validate_text(const char *text, size_t max);
+/* The same, for text of many lines: tab, CR and LF allowed. */
+const char *validate_lines(const char *text, size_t max);
 
 /* The three ways validate_field refuses a field, in the field's words. */
 struct validate_msgs {

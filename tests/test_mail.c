@@ -645,6 +645,71 @@ Test(mail, campaign_send_skips_clients_without_consent)
     free(msg);
 }
 
+/* The connection a message came on (the relay's X-Relay-Peer), into peer. */
+static void relay_peer(const char *msg, char *peer, size_t size)
+{
+    const char *at = strstr(msg, "X-Relay-Peer: ");
+    cr_assert_not_null(at, "the relay names no peer");
+    at += strlen("X-Relay-Peer: ");
+    size_t len = strcspn(at, "\r\n");
+    cr_assert_lt(len, size);
+    memcpy(peer, at, len);
+    peer[len] = '\0';
+}
+
+/* One relay connection carries a campaign's messages one after another:
+ * each delivery ends when the relay accepts the message, not after a QUIT,
+ * so a crash between the acceptance and its commit is as unlikely as it
+ * can be. */
+Test(mail, a_campaign_goes_out_on_one_connection)
+{
+    enum { CLIENTS = 4 };
+    char to[CLIENTS][96], id[CLIENTS][37];
+    for (int i = 0; i < CLIENTS; i++) {
+        char local[32];
+        snprintf(local, sizeof(local), "batch-%d", i);
+        address(local, to[i], sizeof(to[i]));
+        add_client("Batch Client", to[i], true, id[i]);
+    }
+    Folio__Campaign campaign = FOLIO__CAMPAIGN__INIT;
+    Folio__Segment segment = FOLIO__SEGMENT__INIT;
+    campaign.name = (char *)"batch";
+    campaign.title = (char *)"Home loan at 2 %";
+    campaign.valid_from = (char *)"2026-06-01";
+    campaign.valid_until = (char *)"2026-06-30";
+    campaign.channel = (char *)"email";
+    segment.city = (char *)"Lima";
+    Folio__CampaignCreate op = FOLIO__CAMPAIGN_CREATE__INIT;
+    op.campaign = &campaign;
+    op.segment = &segment;
+    op.date = (char *)TODAY;
+    struct folio_error err = {0};
+    Folio__Response *r = harness_ok(folio_campaign_create(agent, &op, &err), &err);
+    uint64_t campaign_id = r->campaign_result->campaign->id;
+    folio_response_free(r);
+    r = harness_ok(folio_campaign_send(agent, campaign_id, TODAY, &err), &err);
+    cr_assert_eq(r->send_result->n_messages, CLIENTS);
+    uint64_t offers[CLIENTS];
+    for (int i = 0; i < CLIENTS; i++)
+        offers[i] = r->send_result->messages[i]->offer_id;
+    folio_response_free(r);
+    char peers[CLIENTS][64];
+    int distinct = 0;
+    for (int i = 0; i < CLIENTS; i++) {
+        char state[32], *msg = NULL;
+        wait_settled(offers[i], NULL, state, sizeof(state), NULL, NULL, 0);
+        cr_assert_str_eq(state, "sent");
+        cr_assert_eq(relay_received(to[i], &msg), 1);
+        relay_peer(msg, peers[i], sizeof(peers[i]));
+        free(msg);
+        bool seen = false;
+        for (int k = 0; k < i; k++)
+            seen |= strcmp(peers[k], peers[i]) == 0;
+        distinct += !seen;
+    }
+    cr_assert_lt(distinct, CLIENTS, "each of %d messages came on a connection of its own", CLIENTS);
+}
+
 Test(mail, templates_speak_the_clients_language)
 {
     Folio__MailTemplate t = FOLIO__MAIL_TEMPLATE__INIT;
@@ -656,6 +721,10 @@ Test(mail, templates_speak_the_clients_language)
     harness_refused(folio_mail_template(root, "set", &t, &err), &err,
                     FOLIO__CODE__INVALID_ARGUMENT);
     cr_assert(strstr(err.message, "{{client.secret}}") != NULL, "%s", err.message);
+    t.body = (char *)"Hola \xff\xfe {{client.name}}\n";
+    harness_refused(folio_mail_template(root, "set", &t, &err), &err,
+                    FOLIO__CODE__INVALID_ARGUMENT);
+    cr_assert(strstr(err.message, "body-file") != NULL, "a body not UTF-8: %s", err.message);
     t.body = (char *)"Hola {{ client.name }}: {{offer.title}} hasta {{offer.valid_until}}.\n"
                      "<b>{{agent.name}}</b>\n";
     t.subject = (char *)"Oferta\r\nBcc: x@evil.test";
