@@ -403,11 +403,20 @@ static int mail_progress(void *ctx, curl_off_t dltotal, curl_off_t dlnow, curl_o
     return ulnow == 0 && atomic_load(&m->abandon) ? 1 : 0;
 }
 
-/* Hands a's message to the relay; sets a->result and a->reply. */
-static void mail_deliver(struct mail_sender *m, struct mail_attempt *a)
+/* Hands a's message to the relay; sets a->result and a->reply. *handle is
+ * the thread's libcurl handle, made on first use and kept: its connection
+ * stays open from one message to the next, so a delivery ends when the
+ * relay accepts the message, not after a QUIT, and the time between the
+ * relay's acceptance and the commit that records it (when a crash makes a
+ * second copy) is as short as it can be. */
+static void mail_deliver(struct mail_sender *m, CURL **handle, struct mail_attempt *a)
 {
     const struct server_config *c = &m->server->config;
-    CURL *curl = curl_easy_init();
+    if (*handle == NULL)
+        *handle = curl_easy_init();
+    else
+        curl_easy_reset(*handle); /* the options go; the open connection stays */
+    CURL *curl = *handle;
     if (curl == NULL) {
         a->result = MAIL_DEFERRED;
         snprintf(a->reply, sizeof(a->reply), "libcurl: out of memory");
@@ -439,6 +448,9 @@ static void mail_deliver(struct mail_sender *m, struct mail_attempt *a)
     curl_easy_setopt(curl, CURLOPT_XFERINFODATA, (void *)m);
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, (long)MAIL_SENDER_CONNECT_S);
     curl_easy_setopt(curl, CURLOPT_TIMEOUT, (long)MAIL_SENDER_TIMEOUT_S);
+    /* Bounds each reply's wait, the QUIT's of mail_hang_up too, which a stop
+     * waits for: a relay may take its time over the message, not longer. */
+    curl_easy_setopt(curl, CURLOPT_SERVER_RESPONSE_TIMEOUT, (long)MAIL_SENDER_TIMEOUT_S);
     CURLcode rc = rcpt == NULL ? CURLE_OUT_OF_MEMORY : curl_easy_perform(curl);
     long code = 0;
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
@@ -458,7 +470,22 @@ static void mail_deliver(struct mail_sender *m, struct mail_attempt *a)
             a->result = MAIL_FAILED;
     }
     curl_slist_free_all(rcpt);
-    curl_easy_cleanup(curl);
+    /* After a refusal or a failure the connection's state is the relay's
+     * guess: the next message starts on a new one. */
+    if (rc != CURLE_OK) {
+        curl_easy_cleanup(curl);
+        *handle = NULL;
+    }
+}
+
+/* Ends the relay connection (QUIT) once the queue has nothing due: a relay
+ * is not held open while there is nothing to send. */
+static void mail_hang_up(CURL **handle)
+{
+    if (*handle != NULL) {
+        curl_easy_cleanup(*handle);
+        *handle = NULL;
+    }
 }
 
 /* ---------------------------------------------------------------- recording (writer) */
@@ -672,6 +699,7 @@ static void *mail_thread(void *arg)
     struct store *store = &m->server->store;
     unsigned rate = m->server->config.smtp_rate > 0 ? m->server->config.smtp_rate : 1;
     int64_t last_send_ms = 0;
+    CURL *curl = NULL;
     for (;;) {
         pthread_mutex_lock(&m->lock);
         bool stopping = m->stopping;
@@ -704,6 +732,7 @@ static void *mail_thread(void *arg)
             next_ms = mail_now_ms() + MAIL_SENDER_IDLE_MS;
         }
         if (row == NULL) {
+            mail_hang_up(&curl);
             int64_t idle = mail_now_ms() + MAIL_SENDER_IDLE_MS;
             pthread_mutex_lock(&m->lock);
             mail_wait_until(m, next_ms < idle ? next_ms : idle);
@@ -718,7 +747,7 @@ static void *mail_thread(void *arg)
                 }
                 pthread_mutex_unlock(&m->lock);
                 last_send_ms = mail_now_ms();
-                mail_deliver(m, &a);
+                mail_deliver(m, &curl, &a);
                 if (a.abandoned)
                     log_info("e-mail %llu: left queued for the next start",
                              (unsigned long long)row->id);
@@ -732,6 +761,7 @@ static void *mail_thread(void *arg)
         free(a.message);
         arena_free(&a.arena);
     }
+    mail_hang_up(&curl);
     return NULL;
 }
 

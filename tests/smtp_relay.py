@@ -12,7 +12,9 @@ recipients in an X-Relay-To header on top. Answers, by recipient:
   anyone else                     250.
 With --login USER:PASSWORD it offers AUTH (after STARTTLS) and takes that
 pair only, and writes the user a message came from in X-Relay-Auth ("-"
-for none). Stops on SIGTERM or SIGINT.
+for none). X-Relay-Peer names the connection a message came on (the
+sender's address and port), so a test can tell one connection reused from
+one per message. Stops on SIGTERM or SIGINT.
 """
 import argparse
 import asyncio
@@ -54,6 +56,7 @@ class Relay:
             f.write(("X-Relay-TLS: %s\r\n" % ("yes" if session.ssl else "no")).encode())
             user = session.auth_data.login.decode() if session.authenticated else "-"
             f.write(("X-Relay-Auth: %s\r\n" % user).encode())
+            f.write(("X-Relay-Peer: %s:%s\r\n" % tuple(session.peer[:2])).encode())
             f.write(envelope.original_content)
         os.rename(name + ".tmp", name)
         return "250 2.0.0 queued as %d" % self.count
