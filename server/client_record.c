@@ -1482,6 +1482,7 @@ const char *client_merge_fill(Folio__Client *keep, const Folio__Client *other, s
     MERGE_FILL(keep, other, organisation);
     MERGE_FILL(keep, other, title);
     MERGE_FILL(keep, other, notes);
+    MERGE_FILL(keep, other, language);
     /* An address is one thing: half of one and half of another is nobody's. */
     if (keep->street[0] == '\0' && keep->city[0] == '\0' && keep->region[0] == '\0' &&
         keep->country[0] == '\0' && keep->postal_code[0] == '\0') {

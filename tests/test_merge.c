@@ -133,6 +133,7 @@ Test(merge, two_records_become_one_with_everything_of_both)
     o.tags = o_tags;
     o.n_tags = 1;
     o.notes = (char *)"met at the fair";
+    o.language = (char *)"qu";
     o.consent = &consent;
     add(alice, &k, keep);
     add(alice, &o, other);
@@ -169,6 +170,7 @@ Test(merge, two_records_become_one_with_everything_of_both)
     cr_assert_str_eq(m->street, "");
     cr_assert_str_eq(m->birth_date, "1985-03-02", "an empty field is filled from other");
     cr_assert_str_eq(m->notes, "met at the fair");
+    cr_assert_str_eq(m->language, "qu", "the language mail is written in comes along");
     cr_assert_eq(m->n_phones, 2);
     cr_assert(has(m->phones, m->n_phones, "+51 988 000 333"));
     cr_assert(has(m->emails, m->n_emails, "ana@example.pe"));
