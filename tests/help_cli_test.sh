@@ -116,19 +116,31 @@ declare -A rendered
 for page in "$man_dir"/*.1; do
   rendered[$page]=$(render "$page")
 done
-# "COMMAND<TAB>FLAG" for every flag of every command, from one JSON help a line.
+# "COMMAND<TAB>FLAG" for every flag of every command, from each command's
+# JSON help one after the other (each may span lines).
 while IFS= read -r cmd; do
   # shellcheck disable=SC2086
   "$FOLIO" $cmd --help --json
-  echo
-done <<<"$commands" >"$tmp/help.jsonl"
+done <<<"$commands" >"$tmp/help.json"
 cmd_flags=$("$PY" -c '
 import json, sys
-for line in open(sys.argv[1]):
-    d = json.loads(line)
+text, at, decoder = open(sys.argv[1]).read(), 0, json.JSONDecoder()
+while True:
+    while at < len(text) and text[at].isspace():
+        at += 1
+    if at == len(text):
+        break
+    d, at = decoder.raw_decode(text, at)
     print(d["command"] + "\t")
     for f in d["flags"]:
-        print(d["command"] + "\t" + f["name"])' "$tmp/help.jsonl")
+        print(d["command"] + "\t" + f["name"])' "$tmp/help.json")
+# One line a command and one a flag: as many command lines as commands, and
+# flags beside them, or the check below would check nothing.
+listed=$(awk -F'\t' '$2 == ""' <<<"$cmd_flags" | wc -l)
+flag_count=$(awk -F'\t' '$2 != ""' <<<"$cmd_flags" | wc -l)
+[[ $listed == "$(wc -l <<<"$commands")" && $flag_count -gt $listed ]] &&
+  pass "the JSON help of every command read ($listed commands, $flag_count flags)" ||
+  fail "the JSON help of every command read" "$listed of $(wc -l <<<"$commands") commands, $flag_count flags"
 lacking=
 while IFS=$'\t' read -r cmd f; do
   page=$man_dir/folio.1
