@@ -58,6 +58,7 @@ static const struct csv_headers_entry csv_headers_table[] = {
     T("notes", NOTES),
     T("organisation", ORGANISATION),
     T("title", TITLE),
+    T("language", LANGUAGE),
     T("owner", READ_ONLY),
     T("created_at", READ_ONLY),
     T("updated_at", READ_ONLY),

@@ -57,6 +57,7 @@ enum csv_target {
     CSV_T_EMPLOYMENT,
     CSV_T_CONSENT,
     CSV_T_CONTACT_INTERVAL_DAYS,
+    CSV_T_LANGUAGE,  /* the language the client's mail is written in (ISO 639-1) */
     CSV_T_READ_ONLY, /* folio's export writes it, nothing reads it: owner, created_at, ... */
 };
 

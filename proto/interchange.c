@@ -43,6 +43,7 @@ enum ix_col {
     IX_POSTAL_CODE,
     IX_ORGANISATION,
     IX_TITLE,
+    IX_LANGUAGE,
     IX_OWNER,
     IX_CREATED_AT,
     IX_UPDATED_AT,
@@ -74,6 +75,7 @@ static const char *const ix_col_names[IX_COLS] = {
     [IX_POSTAL_CODE] = "postal_code",
     [IX_ORGANISATION] = "organisation",
     [IX_TITLE] = "title",
+    [IX_LANGUAGE] = "language",
     [IX_OWNER] = "owner",
     [IX_CREATED_AT] = "created_at",
     [IX_UPDATED_AT] = "updated_at",
@@ -602,6 +604,7 @@ static const char *const ix_csv_client_fields[][2] = {
     [CSV_T_EMPLOYMENT] = {"employment"},
     [CSV_T_CONSENT] = {"consent"},
     [CSV_T_CONTACT_INTERVAL_DAYS] = {"contact_interval_days"},
+    [CSV_T_LANGUAGE] = {"language"},
 };
 
 /* ix->fields: each Client field the columns fill, once. */
@@ -774,6 +777,9 @@ static const char *ix_csv_value(struct ix_csv *x, uint32_t line, const char *whe
     case CSV_T_PREFERRED_CHANNEL:
         c->preferred_channel = v;
         return NULL;
+    case CSV_T_LANGUAGE:
+        c->language = v;
+        return NULL;
     case CSV_T_ORGANISATION:
         *rc = ix_text(ix, line, where, "organisation", v, FOLIO_TEXT_MAX, &c->organisation);
         return NULL;
@@ -857,6 +863,7 @@ static const char *ix_csv_value(struct ix_csv *x, uint32_t line, const char *whe
 static const char *const ix_csv_field_names[] = {
     [CSV_T_BIRTH_DATE] = "birth_date",
     [CSV_T_PREFERRED_CHANNEL] = "preferred_channel",
+    [CSV_T_LANGUAGE] = "language",
     [CSV_T_NOTES] = "notes",
     [CSV_T_PHONES] = "phones",
     [CSV_T_PHONE] = "phones",
@@ -1320,6 +1327,7 @@ int interchange_csv_write(FILE *out, char delim, const Folio__Client *c)
     v[IX_POSTAL_CODE] = c->postal_code;
     v[IX_ORGANISATION] = c->organisation;
     v[IX_TITLE] = c->title;
+    v[IX_LANGUAGE] = c->language;
     int rc = -1;
     if (v[IX_PHONES] != NULL && v[IX_EMAILS] != NULL && v[IX_TAGS] != NULL &&
         v[IX_CONSENT] != NULL && v[IX_CHILDREN] != NULL && v[IX_CONTACT_INTERVAL_DAYS] != NULL &&

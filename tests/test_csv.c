@@ -178,6 +178,39 @@ Test(csv, interchange_maps_rows_and_reports)
     free(buf);
 }
 
+/* The language a client's mail is written in goes out and comes back. */
+Test(csv, language_round_trips)
+{
+    const char *in = "name,language\nRosa Quispe,qu\n";
+    struct interchange ix;
+    interchange_init(&ix);
+    char err[256];
+    cr_assert_eq(interchange_read_csv(&ix, in, strlen(in), NULL, err, sizeof(err)), 0, "%s", err);
+    cr_assert_eq(ix.n_clients, 1);
+    cr_assert_eq(ix.n_notes, 0);
+    cr_assert_str_eq(ix.clients[0]->language, "qu");
+    cr_assert(ix.n_fields >= 2, "an update by id sets the language too");
+    bool named = false;
+    for (size_t i = 0; i < ix.n_fields; i++)
+        named |= strcmp(ix.fields[i], "language") == 0;
+    cr_assert(named, "language is among the fields the file fills");
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    cr_assert_eq(interchange_csv_header(f, ','), 0);
+    cr_assert_eq(interchange_csv_write(f, ',', ix.clients[0]), 0);
+    fclose(f);
+    cr_assert_not_null(strstr(buf, ",language,"), "%s", buf);
+    struct interchange back;
+    interchange_init(&back);
+    cr_assert_eq(interchange_read_csv(&back, buf, len, NULL, err, sizeof(err)), 0, "%s", err);
+    cr_assert_eq(back.n_notes, 0);
+    cr_assert_str_eq(back.clients[0]->language, "qu");
+    interchange_free(&back);
+    interchange_free(&ix);
+    free(buf);
+}
+
 Test(csv, interchange_needs_a_name_column)
 {
     struct interchange ix;
