@@ -284,38 +284,39 @@ static int op_subject_audit(void *ctx, const Folio__AuditRecord *record)
     return op_subject_item(w->doc, record_json(&record->base), w->count);
 }
 
+/* A record found by the id an index of the client's holds: an offer
+ * (offers_by_client) or an e-mail of the outbox (outbox_by_client). */
+static int op_subject_by_id(const struct op_subject_walk *w, const uint8_t *rest, size_t rest_len,
+                            bool message)
+{
+    if (rest_len != 8)
+        return 0;
+    struct store *s = w->doc->store;
+    uint64_t id = store_u64_from_key(rest);
+    struct arena a;
+    arena_init(&a, 0);
+    Folio__OutboxMessage *mail = NULL;
+    Folio__Offer *offer = NULL;
+    int rc = message ? store_outbox_get(s, w->doc->txn, id, &a, &mail)
+                     : store_offer_get(s, w->doc->txn, id, &a, &offer);
+    if (rc == 0)
+        rc = op_subject_item(w->doc, record_json(message ? &mail->base : &offer->base), w->count);
+    arena_free(&a);
+    return rc;
+}
+
 /* store_prefix_fn over outbox_by_client: the rest of the key is the id. */
 static int op_subject_message(void *ctx, const uint8_t *rest, size_t rest_len, const MDB_val *value)
 {
     (void)value;
-    const struct op_subject_walk *w = ctx;
-    if (rest_len != 8)
-        return 0;
-    struct arena a;
-    arena_init(&a, 0);
-    Folio__OutboxMessage *message;
-    int rc = store_outbox_get(w->doc->store, w->doc->txn, store_u64_from_key(rest), &a, &message);
-    if (rc == 0)
-        rc = op_subject_item(w->doc, record_json(&message->base), w->count);
-    arena_free(&a);
-    return rc;
+    return op_subject_by_id(ctx, rest, rest_len, true);
 }
 
 /* store_prefix_fn over offers_by_client: the rest of the key is the id. */
 static int op_subject_offer(void *ctx, const uint8_t *rest, size_t rest_len, const MDB_val *value)
 {
     (void)value;
-    const struct op_subject_walk *w = ctx;
-    if (rest_len != 8)
-        return 0;
-    struct arena a;
-    arena_init(&a, 0);
-    Folio__Offer *offer;
-    int rc = store_offer_get(w->doc->store, w->doc->txn, store_u64_from_key(rest), &a, &offer);
-    if (rc == 0)
-        rc = op_subject_item(w->doc, record_json(&offer->base), w->count);
-    arena_free(&a);
-    return rc;
+    return op_subject_by_id(ctx, rest, rest_len, false);
 }
 
 /* store_prefix_fn over coupons_by_client: the rest of the key is the code. */

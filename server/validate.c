@@ -48,28 +48,27 @@ static bool validate_utf8_printable(const unsigned char *s, size_t len, bool lin
     return true;
 }
 
-const char *validate_text(const char *text, size_t max)
+static const char *validate_printable(const char *text, size_t max, bool lines)
 {
     if (text == NULL || text[0] == '\0')
         return "must not be empty";
     size_t len = strnlen(text, max + 1);
     if (len > max)
         return "is too long";
-    if (!validate_utf8_printable((const unsigned char *)text, len, false))
-        return "must be printable UTF-8 text";
+    if (!validate_utf8_printable((const unsigned char *)text, len, lines))
+        return lines ? "must be printable UTF-8 text (lines and tabs allowed)"
+                     : "must be printable UTF-8 text";
     return NULL;
+}
+
+const char *validate_text(const char *text, size_t max)
+{
+    return validate_printable(text, max, false);
 }
 
 const char *validate_lines(const char *text, size_t max)
 {
-    if (text == NULL || text[0] == '\0')
-        return "must not be empty";
-    size_t len = strnlen(text, max + 1);
-    if (len > max)
-        return "is too long";
-    if (!validate_utf8_printable((const unsigned char *)text, len, true))
-        return "must be printable UTF-8 text (lines and tabs allowed)";
-    return NULL;
+    return validate_printable(text, max, true);
 }
 
 const char *validate_user_name(char *name)

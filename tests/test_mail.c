@@ -583,6 +583,26 @@ Test(mail, coupon_send)
                     FOLIO__CODE__FAILED_PRECONDITION);
 }
 
+/* Creates campaign (name, title and the rest as the caller set them) by
+ * e-mail for June, for the agent's clients in Lima; returns its id. */
+static uint64_t campaign_in_lima(Folio__Campaign *campaign)
+{
+    campaign->valid_from = (char *)"2026-06-01";
+    campaign->valid_until = (char *)"2026-06-30";
+    campaign->channel = (char *)"email";
+    Folio__Segment segment = FOLIO__SEGMENT__INIT;
+    segment.city = (char *)"Lima";
+    Folio__CampaignCreate op = FOLIO__CAMPAIGN_CREATE__INIT;
+    op.campaign = campaign;
+    op.segment = &segment;
+    op.date = (char *)TODAY;
+    struct folio_error err = {0};
+    Folio__Response *r = harness_ok(folio_campaign_create(agent, &op, &err), &err);
+    uint64_t id = r->campaign_result->campaign->id;
+    folio_response_free(r);
+    return id;
+}
+
 Test(mail, campaign_send_skips_clients_without_consent)
 {
     char to_a[96], to_b[96], a[37], b[37];
@@ -591,14 +611,10 @@ Test(mail, campaign_send_skips_clients_without_consent)
     add_client("Carla Vega", to_a, true, a);
     add_client("Diego Paz", to_b, true, b);
     Folio__Campaign campaign = FOLIO__CAMPAIGN__INIT;
-    Folio__Segment segment = FOLIO__SEGMENT__INIT;
     campaign.name = (char *)"june-loans";
     campaign.title = (char *)"Home loan at 2 %";
     campaign.product = (char *)"home-loan";
     campaign.rate_bp = 200;
-    campaign.valid_from = (char *)"2026-06-01";
-    campaign.valid_until = (char *)"2026-06-30";
-    campaign.channel = (char *)"email";
     char partner_name[32];
     snprintf(partner_name, sizeof(partner_name), "Gym-%d", pid);
     Folio__Partner partner = FOLIO__PARTNER__INIT;
@@ -609,17 +625,10 @@ Test(mail, campaign_send_skips_clients_without_consent)
     campaign.partner_id = p->partner->id;
     campaign.discount = (char *)"a free month";
     folio_response_free(p);
-    segment.city = (char *)"Lima";
-    Folio__CampaignCreate op = FOLIO__CAMPAIGN_CREATE__INIT;
-    op.campaign = &campaign;
-    op.segment = &segment;
-    op.date = (char *)TODAY;
-    struct folio_error err = {0};
-    Folio__Response *r = harness_ok(folio_campaign_create(agent, &op, &err), &err);
-    uint64_t id = r->campaign_result->campaign->id;
-    folio_response_free(r);
+    uint64_t id = campaign_in_lima(&campaign);
     withdraw_email_consent(b);
-    r = harness_ok(folio_campaign_send(agent, id, TODAY, &err), &err);
+    struct folio_error err = {0};
+    Folio__Response *r = harness_ok(folio_campaign_send(agent, id, TODAY, &err), &err);
     cr_assert_eq(r->send_result->n_messages, 1);
     cr_assert_eq(r->send_result->skipped, 1);
     cr_assert_str_eq(r->send_result->messages[0]->client_id, a);
@@ -672,22 +681,11 @@ Test(mail, a_campaign_goes_out_on_one_connection)
         add_client("Batch Client", to[i], true, id[i]);
     }
     Folio__Campaign campaign = FOLIO__CAMPAIGN__INIT;
-    Folio__Segment segment = FOLIO__SEGMENT__INIT;
     campaign.name = (char *)"batch";
     campaign.title = (char *)"Home loan at 2 %";
-    campaign.valid_from = (char *)"2026-06-01";
-    campaign.valid_until = (char *)"2026-06-30";
-    campaign.channel = (char *)"email";
-    segment.city = (char *)"Lima";
-    Folio__CampaignCreate op = FOLIO__CAMPAIGN_CREATE__INIT;
-    op.campaign = &campaign;
-    op.segment = &segment;
-    op.date = (char *)TODAY;
+    uint64_t campaign_id = campaign_in_lima(&campaign);
     struct folio_error err = {0};
-    Folio__Response *r = harness_ok(folio_campaign_create(agent, &op, &err), &err);
-    uint64_t campaign_id = r->campaign_result->campaign->id;
-    folio_response_free(r);
-    r = harness_ok(folio_campaign_send(agent, campaign_id, TODAY, &err), &err);
+    Folio__Response *r = harness_ok(folio_campaign_send(agent, campaign_id, TODAY, &err), &err);
     cr_assert_eq(r->send_result->n_messages, CLIENTS);
     uint64_t offers[CLIENTS];
     for (int i = 0; i < CLIENTS; i++)
