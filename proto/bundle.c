@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define BUNDLE_MAGIC         "FOLIOBND"
@@ -196,7 +197,7 @@ static int reader_fill(struct bundle_reader *r, size_t n)
         r->pos = 0;
     }
     if (r->cap < n) {
-        size_t cap = n < BUNDLE_IO_CHUNK ? BUNDLE_IO_CHUNK : n;
+        size_t cap = n < r->first_cap ? r->first_cap : n;
         uint8_t *grown = realloc(r->buf, cap);
         if (grown == NULL) {
             errno = ENOMEM;
@@ -251,6 +252,13 @@ static int reader_start(struct bundle_reader *r, int fd, crypto_generichash_stat
 {
     memset(r, 0, sizeof(*r));
     r->fd = fd;
+    /* A file smaller than a chunk gets a buffer of its size: one read takes
+     * it whole, in no more memory than it needs. */
+    struct stat st;
+    r->first_cap = BUNDLE_IO_CHUNK;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= 0 &&
+        (uint64_t)st.st_size < BUNDLE_IO_CHUNK)
+        r->first_cap = st.st_size > BUNDLE_PREAMBLE_LEN ? (size_t)st.st_size : BUNDLE_PREAMBLE_LEN;
     if (lseek(fd, 0, SEEK_SET) < 0) {
         say(why, why_size, "cannot read the bundle from the start: %s", strerror(errno));
         return -1;

@@ -57,6 +57,7 @@ struct bundle_reader {
     int fd;
     uint8_t *buf;
     size_t len, pos, cap;
+    size_t first_cap; /* the buffer's first size: the file's, when under a chunk */
     uint64_t offset;
     bool done;
 };
