@@ -318,3 +318,18 @@ int client_search_tokens(const char *name, char *const *phones, size_t n_phones,
     }
     return rc;
 }
+
+int client_search_sort_key(const char *name, char out[CLIENT_SEARCH_SORT_MAX], size_t *len)
+{
+    struct client_search_words words;
+    int rc = client_search_words(name, strlen(name), &words);
+    if (rc == ENOMEM)
+        return rc;
+    const char *key = rc == 0 ? words.norm : name;
+    size_t key_len = rc == 0 ? words.len : strlen(name);
+    *len = client_search_cut(key, key_len, CLIENT_SEARCH_SORT_MAX);
+    memcpy(out, key, *len);
+    if (rc == 0)
+        client_search_words_free(&words);
+    return 0;
+}

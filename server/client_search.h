@@ -35,6 +35,9 @@ enum client_search_kind {
     CLIENT_SEARCH_NAME = 'n',
     CLIENT_SEARCH_PHONE = 'p',
     CLIENT_SEARCH_EMAIL = 'e',
+    /* Not a token: one entry a client, its name's sort key, for the name
+     * order of client list (store_search_sorted). */
+    CLIENT_SEARCH_SORT = 's',
 };
 
 /* A text cut into words. norm is the folded text's runs joined by single
@@ -87,6 +90,13 @@ int client_search_tokens(const char *name, char *const *phones, size_t n_phones,
 /* Case-folds an e-mail into a malloc'd string, cut to
  * CLIENT_SEARCH_TOKEN_MAX. ENOMEM, or EILSEQ for text that is not UTF-8. */
 int client_search_fold_email(const char *text, size_t len, char **out, size_t *out_len);
+
+/* The key `client list` orders names by, and its index keeps
+ * (store_search.h): the name folded as client find folds it (case and
+ * accents aside), cut at a character boundary to CLIENT_SEARCH_SORT_MAX
+ * bytes; a name that will not fold, its own bytes so cut. Into out, its
+ * length in *len; ENOMEM when memory is short. */
+int client_search_sort_key(const char *name, char out[CLIENT_SEARCH_SORT_MAX], size_t *len);
 
 /* The length of the longest prefix of s[0, len) that is at most max bytes
  * and ends at a UTF-8 character boundary. */

@@ -4,17 +4,18 @@
  * for an admin covering for an agent (as_agent, op_cover.c), the agent's,
  * every page audited.
  *
- * What it costs: every page walks the agent's whole clients_by_owner range
- * once, reading the summaries in place (client_summary.h) and unpacking no
+ * What it costs: the name order, the default, reads the page from the
+ * client search index's sort entries (store_search_sorted), from the cursor
+ * on: a page costs what it shows, however big the portfolio. The other
+ * orders walk the agent's whole clients_by_owner range once a page,
+ * reading the summaries in place (client_summary.h) and unpacking no
  * record, except for sort=updated (the summary leaves updated_at out so
- * that most changes do not rewrite it: that sort unpacks each record). It
- * keeps the best `limit` + 1 after the cursor in a sorted array, as client
- * find does: O(n log limit) comparisons for n clients, and the memory of
- * one page (at most FOLIO_PAGE_MAX + 1 keys of LIST_KEY_MAX bytes) however
- * big the portfolio. A portfolio has no upper bound on the server, so the
- * walk runs in the pool (the HEAVY_READ lane, op.h), off the loop. Paging
- * through n clients costs n / limit walks; an index per owner and name
- * would make the name order cost one page, if portfolios grow that far.
+ * that most changes do not rewrite it: that sort unpacks each record). A
+ * walk keeps the best `limit` + 1 after the cursor in a sorted array, as
+ * client find does: O(n log limit) comparisons for n clients, and the
+ * memory of one page (at most FOLIO_PAGE_MAX + 1 keys of LIST_KEY_MAX
+ * bytes). A portfolio has no upper bound on the server, so the walk runs
+ * in the pool (the HEAVY_READ lane, op.h), off the loop.
  *
  * The order is the sort key, then the client id, so it is total and a
  * cursor "KEY.ID" (the sort's letter and the key in hex, then the
@@ -35,6 +36,7 @@
 #include "op.h"
 #include "server.h"
 #include "store_client.h"
+#include "store_search.h"
 #include "wire_limits.h"
 
 #define LIST_KEY_MAX    CLIENT_SEARCH_SORT_MAX /* bytes of the folded name that order */
@@ -116,34 +118,13 @@ static void list_time_key(struct list_hit *hit, int64_t t)
     hit->key_len = 8;
 }
 
-/* The name as client find orders it: folded (case and accents aside), cut
- * at a character boundary. A name that will not fold orders by its bytes. */
-static int list_name_key(struct list_hit *hit, const char *name)
-{
-    struct client_search_words words;
-    int rc = client_search_words(name, strlen(name), &words);
-    if (rc == ENOMEM)
-        return rc;
-    const char *key = rc == 0 ? words.norm : name;
-    size_t len = rc == 0 ? words.len : strlen(name);
-    hit->key_len = client_search_cut(key, len, sizeof(hit->key));
-    memcpy(hit->key, key, hit->key_len);
-    if (rc == 0)
-        client_search_words_free(&words);
-    return 0;
-}
-
 static int list_visit_summary(void *ctx, const uint8_t id[STORE_CLIENT_ID_BYTES],
                               const struct client_summary *summary)
 {
     struct list_walk *w = ctx;
     struct list_hit hit;
     memcpy(hit.id, id, 16);
-    if (w->sort == LIST_NAME) {
-        int rc = list_name_key(&hit, summary->name);
-        if (rc != 0)
-            return rc;
-    } else if (w->sort == LIST_LAST_CONTACT) {
+    if (w->sort == LIST_LAST_CONTACT) {
         /* YYYY-MM-DD or empty: never contacted comes first. */
         hit.key_len = client_search_cut(summary->last_contact, strlen(summary->last_contact),
                                         sizeof(hit.key));
@@ -153,6 +134,19 @@ static int list_visit_summary(void *ctx, const uint8_t id[STORE_CLIENT_ID_BYTES]
     }
     list_keep(w, &hit);
     return 0;
+}
+
+/* store_search_sorted's order is the page's: it stops once the page and
+ * the one beyond it, which says there is a next, are in. */
+static int list_visit_sorted(void *ctx, const uint8_t id[16], const char *key, size_t key_len)
+{
+    struct list_walk *w = ctx;
+    struct list_hit hit;
+    memcpy(hit.id, id, 16);
+    hit.key_len = key_len;
+    memcpy(hit.key, key, key_len);
+    list_keep(w, &hit);
+    return w->n == w->cap ? 1 : 0;
 }
 
 static int list_visit_record(void *ctx, const uint8_t id[STORE_CLIENT_ID_BYTES],
@@ -296,8 +290,16 @@ int op_client_list_read(struct request *req, MDB_txn *txn)
     if ((w.hits = malloc(w.cap * sizeof(*w.hits))) == NULL)
         return request_oom(req);
     struct store *s = &req->server->store;
-    int rc = w.sort == LIST_UPDATED ? store_client_each(s, txn, owner, NULL, list_visit_record, &w)
-                                    : store_client_summaries(s, txn, owner, list_visit_summary, &w);
+    int rc;
+    if (w.sort == LIST_NAME) {
+        rc = store_search_sorted(s, txn, owner, (const char *)w.after.key, w.after.key_len,
+                                 w.has_after ? w.after.id : NULL, w.reverse, list_visit_sorted, &w);
+        rc = rc == 1 ? 0 : rc;
+    } else if (w.sort == LIST_UPDATED) {
+        rc = store_client_each(s, txn, owner, NULL, list_visit_record, &w);
+    } else {
+        rc = store_client_summaries(s, txn, owner, list_visit_summary, &w);
+    }
     Folio__Clients *list = NULL;
     if (rc != 0) {
         request_store_error(req, rc, "list the clients");

@@ -12,10 +12,13 @@
 #include <errno.h>
 #include <string.h>
 
-#define SEARCH_KEY_MAX     (8 + 1 + CLIENT_SEARCH_TOKEN_MAX + 16)
-#define SEARCH_BUILD_BATCH 2000
-#define SEARCH_BUILT_KEY   "search_index_built"
-#define SEARCH_NEXT_KEY    "search_index_next"
+#define SEARCH_KEY_MAX      (8 + 1 + CLIENT_SEARCH_TOKEN_MAX + 16)
+#define SEARCH_SORT_KEY_MAX (8 + 1 + CLIENT_SEARCH_SORT_MAX + 1 + 16)
+#define SEARCH_BUILD_BATCH  2000
+/* Marks of the last build in meta; "search_index_built" marked a build
+ * without the sort entries, so such a directory is built again. */
+#define SEARCH_BUILT_KEY STORE_SEARCH_BUILT_KEY
+#define SEARCH_NEXT_KEY  "search_index_sorted_next"
 
 static size_t search_key(uint8_t out[SEARCH_KEY_MAX], uint64_t owner_id,
                          enum client_search_kind kind, const char *token, size_t len,
@@ -53,14 +56,44 @@ static int search_change_token(void *ctx, enum client_search_kind kind, const ch
     return store_put_changed(c->txn, c->s->client_search, &k, &v);
 }
 
+/* The sort entry's key: owner, kind, sort key, 0, id. */
+static size_t search_sort_key(uint8_t out[SEARCH_SORT_KEY_MAX], uint64_t owner_id, const char *key,
+                              size_t len, const uint8_t id[16])
+{
+    store_key_u64(out, owner_id);
+    out[8] = CLIENT_SEARCH_SORT;
+    memcpy(out + 9, key, len);
+    out[9 + len] = 0;
+    memcpy(out + 10 + len, id, 16);
+    return 10 + len + 16;
+}
+
+static int search_change_sort(const struct search_change *c)
+{
+    char key[CLIENT_SEARCH_SORT_MAX];
+    size_t len;
+    int rc = client_search_sort_key(c->name, key, &len);
+    if (rc != 0)
+        return rc;
+    uint8_t buf[SEARCH_SORT_KEY_MAX];
+    MDB_val k = {search_sort_key(buf, c->owner_id, key, len, c->id), buf};
+    if (!c->put) {
+        rc = mdb_del(c->txn, c->s->client_search, &k, NULL);
+        return rc == MDB_NOTFOUND ? 0 : rc;
+    }
+    MDB_val v = {0, ""};
+    return store_put_changed(c->txn, c->s->client_search, &k, &v);
+}
+
 static int search_change(struct store *s, MDB_txn *txn, const uint8_t id[16],
                          const Folio__Client *client, bool put)
 {
     if (client == NULL || client->owner_id == 0)
         return 0;
     struct search_change c = {s, txn, id, client->owner_id, client->name, put};
-    return client_search_tokens(client->name, client->phones, client->n_phones, client->emails,
-                                client->n_emails, search_change_token, &c);
+    int rc = client_search_tokens(client->name, client->phones, client->n_phones, client->emails,
+                                  client->n_emails, search_change_token, &c);
+    return rc != 0 ? rc : search_change_sort(&c);
 }
 
 static bool search_same_strings(char *const *a, size_t na, char *const *b, size_t nb)
@@ -134,6 +167,63 @@ int store_search_walk(struct store *s, MDB_txn *txn, uint64_t owner_id,
     }
     mdb_cursor_close(cur);
     return rc;
+}
+
+/* The entry at the cursor when it is one of owner's sort entries: its
+ * client id and sort key. */
+static bool search_sorted_entry(const MDB_val *k, const uint8_t prefix[9], const uint8_t **id,
+                                const char **key, size_t *key_len)
+{
+    const uint8_t *b = k->mv_data;
+    if (k->mv_size < 9 + 1 + 16 || memcmp(b, prefix, 9) != 0 || b[k->mv_size - 17] != 0)
+        return false;
+    *id = b + k->mv_size - 16;
+    *key = (const char *)b + 9;
+    *key_len = k->mv_size - 9 - 1 - 16;
+    return true;
+}
+
+int store_search_sorted(struct store *s, MDB_txn *txn, uint64_t owner_id, const char *after_key,
+                        size_t after_len, const uint8_t *after_id, bool reverse,
+                        store_search_sorted_fn fn, void *ctx)
+{
+    if (after_len > CLIENT_SEARCH_SORT_MAX)
+        return EINVAL;
+    uint8_t prefix[9];
+    store_key_u64(prefix, owner_id);
+    prefix[8] = CLIENT_SEARCH_SORT;
+    /* Where the walk starts: the cursor's own entry (or the first after
+     * it), or the first of owner's (backwards: the first after them). */
+    uint8_t start[SEARCH_SORT_KEY_MAX];
+    size_t start_len = 9;
+    memcpy(start, prefix, 9);
+    if (after_id != NULL)
+        start_len = search_sort_key(start, owner_id, after_key, after_len, after_id);
+    else if (reverse)
+        start[8] = CLIENT_SEARCH_SORT + 1;
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(txn, s->client_search, &cur);
+    if (rc != 0)
+        return rc;
+    MDB_val k = {start_len, start}, v;
+    rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+    if (reverse)
+        rc = rc == MDB_NOTFOUND ? mdb_cursor_get(cur, &k, &v, MDB_LAST)
+                                : (rc == 0 ? mdb_cursor_get(cur, &k, &v, MDB_PREV) : rc);
+    for (; rc == 0; rc = mdb_cursor_get(cur, &k, &v, reverse ? MDB_PREV : MDB_NEXT)) {
+        const uint8_t *id;
+        const char *key;
+        size_t key_len;
+        if (!search_sorted_entry(&k, prefix, &id, &key, &key_len))
+            break;
+        if (!reverse && after_id != NULL && k.mv_size == start_len &&
+            memcmp(k.mv_data, start, start_len) == 0)
+            continue; /* the cursor's own entry: it was on the page before */
+        if ((rc = fn(ctx, id, key, key_len)) != 0)
+            break;
+    }
+    mdb_cursor_close(cur);
+    return rc == MDB_NOTFOUND ? 0 : rc;
 }
 
 int store_search_build(struct store *s, MDB_txn *txn, bool *done)

@@ -2,10 +2,14 @@
  *
  * One table, client_search, keyed by owner id (u64 BE) + kind byte + token
  * + client id (16 bytes), its value the client's name; tokens and kinds
- * are client_search.h's. Every token of one owner that starts with a given
- * prefix is one contiguous key range, so a search costs what it finds, not
- * what the portfolio holds. Released clients (owner 0) are not indexed:
- * nobody may find them until they are restored.
+ * are client_search.h's. Besides the tokens, each client has one entry of
+ * kind CLIENT_SEARCH_SORT: owner + kind + its name's sort key
+ * (client_search_sort_key) + a 0 byte + client id, so that an owner's
+ * clients in name order are one key range too (a shorter key that starts
+ * a longer one comes first, as the 0 byte is below any byte of text). Every token of one owner that
+ * starts with a given prefix is one contiguous key range, so a search costs what it finds, not what
+ * the portfolio holds. Released clients (owner 0) are not indexed: nobody may find them until they
+ * are restored.
  *
  * store_client.c keeps the index in step, in the transaction of every put
  * and delete of a client (adds, updates, erasures, reassignments, imports,
@@ -39,9 +43,23 @@ int store_search_walk(struct store *s, MDB_txn *txn, uint64_t owner_id,
                       enum client_search_kind kind, const char *prefix, size_t len,
                       store_search_fn fn, void *ctx);
 
-/* Indexes the clients of a data directory made before the index, one batch
- * per call: *done once every client is indexed (at once when that was done
- * before). Commit after each call, and call again until done. */
+/* Calls fn for owner's clients in name order (sort key, then id), each
+ * once, from the first after the entry (after_key, after_id), or from the
+ * first when after_id is NULL; backwards, from the last before it (or the
+ * last), when reverse. fn returns 0 to go on, anything else to stop the
+ * walk, which then returns it. A page costs what it shows, not what the
+ * portfolio holds. */
+typedef int (*store_search_sorted_fn)(void *ctx, const uint8_t id[16], const char *key,
+                                      size_t key_len);
+int store_search_sorted(struct store *s, MDB_txn *txn, uint64_t owner_id, const char *after_key,
+                        size_t after_len, const uint8_t *after_id, bool reverse,
+                        store_search_sorted_fn fn, void *ctx);
+
+/* Indexes the clients of a data directory made before the index (or
+ * before its sort entries: such a directory is indexed once more), one
+ * batch per call: *done once every client is indexed (at once when that
+ * was done before). Commit after each call, and call again until done. */
+#define STORE_SEARCH_BUILT_KEY "search_index_built_sorted" /* in meta, once built */
 int store_search_build(struct store *s, MDB_txn *txn, bool *done);
 
 #endif

@@ -1237,6 +1237,35 @@ static size_t index_of(char **ids, size_t n, const char *id)
     return n;
 }
 
+/* The name order comes from an index the server keeps with every change:
+ * a name that starts another comes first, and a rename moves the client
+ * at once. */
+Test(client, the_name_order_follows_every_change)
+{
+    const char *names[] = {"Anabel Ruiz", "Ana María", "Ana Belén", "ana"};
+    const size_t order[] = {3, 2, 1, 0};
+    char *ids[4];
+    for (size_t i = 0; i < 4; i++)
+        ids[i] = add_named(alice, names[i]);
+    size_t n;
+    char **by_name = list_pages(NULL, false, 2, &n);
+    cr_assert_eq(n, 4);
+    for (size_t i = 0; i < 4; i++)
+        cr_assert_str_eq(by_name[i], ids[order[i]], "%zu: %s", i, names[order[i]]);
+    free_ids(by_name, n);
+    struct folio_error err = {0};
+    Folio__Client changes = FOLIO__CLIENT__INIT;
+    changes.name = (char *)"Aarón Ruiz";
+    folio_response_free(harness_ok(update_client(alice, ids[0], &changes, "name", 0, &err), &err));
+    by_name = list_pages(NULL, false, 3, &n);
+    cr_assert_eq(n, 4);
+    cr_assert_str_eq(by_name[0], ids[0], "the renamed client moves");
+    free_ids(by_name, n);
+    assert_pages_agree("name", 4);
+    for (size_t i = 0; i < 4; i++)
+        free(ids[i]);
+}
+
 Test(client, lists_sort_by_name_contact_creation_or_change_both_ways_page_by_page)
 {
     struct folio_error err = {0};

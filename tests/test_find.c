@@ -25,6 +25,7 @@
 #include "folioclient_transfer.h"
 #include "harness.h"
 #include "store.h"
+#include "store_search.h"
 
 #define PW "find-password-1"
 
@@ -529,14 +530,17 @@ Test(find_own, a_data_directory_from_before_the_index_is_indexed_at_start)
     alice = root = NULL;
     cr_assert_eq(harness_server_stop(&srv), 0);
 
-    /* Make it look like a directory from before the index. */
+    /* Make it look like a directory from before the index, or from before
+     * its sort entries (whose build left the older mark). */
     struct store st;
     cr_assert_eq(store_open(&st, srv.data, 0), 0);
     MDB_txn *txn;
     cr_assert_eq(mdb_txn_begin(st.env, NULL, 0, &txn), 0);
     cr_assert_eq(mdb_drop(txn, st.client_search, 0), 0);
-    MDB_val k = {sizeof("search_index_built") - 1, (void *)"search_index_built"};
+    MDB_val k = {sizeof(STORE_SEARCH_BUILT_KEY) - 1, (void *)STORE_SEARCH_BUILT_KEY};
     cr_assert_eq(mdb_del(txn, st.meta, &k, NULL), 0);
+    MDB_val old = {sizeof("search_index_built") - 1, (void *)"search_index_built"}, one = {1, "1"};
+    cr_assert_eq(mdb_put(txn, st.meta, &old, &one, 0), 0);
     cr_assert_eq(mdb_txn_commit(txn), 0);
     store_close(&st);
 
@@ -545,4 +549,11 @@ Test(find_own, a_data_directory_from_before_the_index_is_indexed_at_start)
     alice = harness_user(&srv, alice_name, PW);
     assert_found(alice, "before", "Before Index");
     assert_found(alice, "12345678", "Before Index");
+    struct folio_error err = {0};
+    Folio__Response *r = harness_ok(folio_client_list(alice, 100, NULL, &err), &err);
+    bool listed = false;
+    for (size_t i = 0; i < r->clients->n_clients; i++)
+        listed |= strcmp(r->clients->clients[i]->name, "Before Index") == 0;
+    cr_assert(listed, "client list reads the rebuilt sort entries");
+    folio_response_free(r);
 }
