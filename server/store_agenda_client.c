@@ -13,6 +13,7 @@
 
 #include "calendar.h"
 #include "store_agenda.h"
+#include "store_client.h"
 #include "store_holding.h"
 
 /* Clients a build call writes the entries of before it returns. */
@@ -105,63 +106,16 @@ int store_agenda_client_update(struct store *s, MDB_txn *txn, const uint8_t id[1
     return rc;
 }
 
+static int agenda_build_visit(struct store *s, MDB_txn *txn, const uint8_t id[16],
+                              const Folio__Client *client)
+{
+    int rc = store_agenda_client_update(s, txn, id, NULL, client);
+    return rc != 0 ? rc : store_holding_agenda_client(s, txn, id);
+}
+
 int store_agenda_client_build(struct store *s, MDB_txn *txn, bool *done)
 {
-    *done = false;
-    MDB_val k = {sizeof(AGENDA_BUILT_KEY) - 1, AGENDA_BUILT_KEY}, v;
-    int rc = mdb_get(txn, s->meta, &k, &v);
-    if (rc == 0) {
-        *done = true;
-        return 0;
-    }
-    if (rc != MDB_NOTFOUND)
-        return rc;
-    uint8_t from[16] = {0};
-    MDB_val nk = {sizeof(AGENDA_NEXT_KEY) - 1, AGENDA_NEXT_KEY};
-    rc = mdb_get(txn, s->meta, &nk, &v);
-    if (rc == 0 && v.mv_size == sizeof(from))
-        memcpy(from, v.mv_data, sizeof(from));
-    else if (rc != 0 && rc != MDB_NOTFOUND)
-        return rc;
-
-    MDB_cursor *cur;
-    if ((rc = mdb_cursor_open(txn, s->clients, &cur)) != 0)
-        return rc;
-    MDB_val ck = {sizeof(from), from}, cv;
-    size_t n = 0;
-    for (rc = mdb_cursor_get(cur, &ck, &cv, MDB_SET_RANGE); rc == 0 && n < AGENDA_BUILD_BATCH;
-         rc = mdb_cursor_get(cur, &ck, &cv, MDB_NEXT), n++) {
-        if (ck.mv_size != sizeof(from))
-            continue;
-        Folio__Client *c = folio__client__unpack(NULL, cv.mv_size, cv.mv_data);
-        if (c == NULL) {
-            rc = EINVAL;
-            break;
-        }
-        memcpy(from, ck.mv_data, sizeof(from));
-        rc = store_agenda_client_update(s, txn, from, NULL, c);
-        folio__client__free_unpacked(c, NULL);
-        if (rc == 0)
-            rc = store_holding_agenda_client(s, txn, from);
-        if (rc != 0)
-            break;
-    }
-    bool finished = rc == MDB_NOTFOUND;
-    if (rc == 0) {
-        /* Stopped at the batch's end, on the first client of the next. */
-        memcpy(from, ck.mv_data, ck.mv_size == sizeof(from) ? sizeof(from) : 0);
-        MDB_val fv = {sizeof(from), from};
-        rc = mdb_put(txn, s->meta, &nk, &fv, 0);
-    }
-    mdb_cursor_close(cur);
-    if (!finished)
-        return rc;
-    rc = mdb_del(txn, s->meta, &nk, NULL);
-    if (rc != 0 && rc != MDB_NOTFOUND)
-        return rc;
-    MDB_val one = {1, "1"};
-    if ((rc = mdb_put(txn, s->meta, &k, &one, 0)) != 0)
-        return rc;
-    *done = true;
-    return 0;
+    const struct store_client_build build = {AGENDA_BUILT_KEY, AGENDA_NEXT_KEY, AGENDA_BUILD_BATCH,
+                                             agenda_build_visit};
+    return store_client_build(s, txn, &build, done);
 }

@@ -697,3 +697,63 @@ int store_client_count(struct store *s, MDB_txn *txn, uint64_t owner_id, uint64_
     return store_each_with_prefix(txn, s->clients_by_owner, prefix, sizeof(prefix),
                                   client_count_visit, count);
 }
+
+int store_client_build(struct store *s, MDB_txn *txn, const struct store_client_build *build,
+                       bool *done)
+{
+    *done = false;
+    MDB_val k = {strlen(build->built_key), (void *)build->built_key}, v;
+    int rc = mdb_get(txn, s->meta, &k, &v);
+    if (rc == 0) {
+        *done = true;
+        return 0;
+    }
+    if (rc != MDB_NOTFOUND)
+        return rc;
+    uint8_t from[STORE_CLIENT_ID_BYTES] = {0};
+    MDB_val nk = {strlen(build->next_key), (void *)build->next_key};
+    rc = mdb_get(txn, s->meta, &nk, &v);
+    if (rc == 0 && v.mv_size == sizeof(from))
+        memcpy(from, v.mv_data, sizeof(from));
+    else if (rc != 0 && rc != MDB_NOTFOUND)
+        return rc;
+
+    MDB_cursor *cur;
+    if ((rc = mdb_cursor_open(txn, s->clients, &cur)) != 0)
+        return rc;
+    MDB_val ck = {sizeof(from), from}, cv;
+    size_t n = 0;
+    for (rc = mdb_cursor_get(cur, &ck, &cv, MDB_SET_RANGE); rc == 0 && n < build->batch;
+         rc = mdb_cursor_get(cur, &ck, &cv, MDB_NEXT), n++) {
+        if (ck.mv_size != sizeof(from))
+            continue;
+        Folio__Client *c = folio__client__unpack(NULL, cv.mv_size, cv.mv_data);
+        if (c == NULL) {
+            rc = EINVAL;
+            break;
+        }
+        memcpy(from, ck.mv_data, sizeof(from));
+        rc = build->visit(s, txn, from, c);
+        folio__client__free_unpacked(c, NULL);
+        if (rc != 0)
+            break;
+    }
+    bool finished = rc == MDB_NOTFOUND;
+    if (rc == 0) {
+        /* Stopped at the batch's end, on the first client of the next. */
+        memcpy(from, ck.mv_data, ck.mv_size == sizeof(from) ? sizeof(from) : 0);
+        MDB_val fv = {sizeof(from), from};
+        rc = mdb_put(txn, s->meta, &nk, &fv, 0);
+    }
+    mdb_cursor_close(cur);
+    if (!finished)
+        return rc;
+    rc = mdb_del(txn, s->meta, &nk, NULL);
+    if (rc != 0 && rc != MDB_NOTFOUND)
+        return rc;
+    MDB_val one = {1, "1"};
+    if ((rc = mdb_put(txn, s->meta, &k, &one, 0)) != 0)
+        return rc;
+    *done = true;
+    return 0;
+}

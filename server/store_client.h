@@ -132,4 +132,21 @@ int store_timeline_list(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CL
                         uint64_t before, size_t limit, struct arena *arena,
                         Folio__TimelineEvent ***out, size_t *count, uint64_t *next);
 
+/* A walk over every client record for an index added after data
+ * directories existed, one batch per call, that remembers in meta where it
+ * got to (next_key) and, at the end, that it is done (built_key): *done
+ * once every client was visited (at once when that was done before), so a
+ * build cut short (a full map, a stop) goes on from there. visit gets each
+ * record, unpacked for the call only. Commit after each call, and call
+ * again until done. */
+struct store_client_build {
+    const char *built_key;
+    const char *next_key;
+    size_t batch;
+    int (*visit)(struct store *s, MDB_txn *txn, const uint8_t id[STORE_CLIENT_ID_BYTES],
+                 const Folio__Client *client);
+};
+int store_client_build(struct store *s, MDB_txn *txn, const struct store_client_build *build,
+                       bool *done);
+
 #endif
