@@ -335,6 +335,31 @@ int op_offer_withdraw(struct request *req, MDB_txn *txn, Folio__Offer *offer, co
                                "withdrawn");
 }
 
+/* The offer id and its client, when the caller owns the client now; else
+ * the refusal access_offer gives (no such offer, or not the caller's). */
+static int offer_of_caller(struct request *req, MDB_txn *txn, uint64_t id, Folio__Offer **offer,
+                           Folio__Client **client)
+{
+    struct store *store = &req->server->store;
+    *offer = NULL;
+    *client = NULL;
+    int rc = store_offer_get(store, txn, id, &req->arena, offer);
+    if (rc == MDB_NOTFOUND)
+        *offer = NULL;
+    else if (rc != 0)
+        return request_store_error(req, rc, "read the offer");
+    if ((rc = access_offer(req, id, *offer)) != 0)
+        return rc;
+    uint8_t client_id[STORE_CLIENT_ID_BYTES];
+    if (client_id_parse((*offer)->client_id, client_id) == 0 &&
+        (rc = store_client_get(store, txn, client_id, &req->arena, client)) != 0 &&
+        rc != MDB_NOTFOUND)
+        return request_store_error(req, rc, "read the offer's client");
+    if (*client == NULL || (*client)->owner_id != req->actor.user_id)
+        return access_offer(req, id, NULL);
+    return 0;
+}
+
 int op_offer_set_write(struct request *req, MDB_txn *txn)
 {
     Folio__OfferSet *ask = req->msg->offer_set;
@@ -345,22 +370,13 @@ int op_offer_set_write(struct request *req, MDB_txn *txn)
     int rc = request_dates(req, txn, ask->date, today, label);
     if (rc != 0)
         return rc;
-    Folio__Offer *offer = NULL;
-    rc = store_offer_get(store, txn, ask->id, &req->arena, &offer);
-    if (rc == MDB_NOTFOUND)
-        offer = NULL;
-    else if (rc != 0)
-        return request_store_error(req, rc, "read the offer");
-    if ((rc = access_offer(req, ask->id, offer)) != 0)
+    Folio__Offer *offer;
+    Folio__Client *client;
+    if ((rc = offer_of_caller(req, txn, ask->id, &offer, &client)) != 0)
         return rc;
     uint8_t client_id[STORE_CLIENT_ID_BYTES];
-    Folio__Client *client = NULL;
-    if (client_id_parse(offer->client_id, client_id) == 0 &&
-        (rc = store_client_get(store, txn, client_id, &req->arena, &client)) != 0 &&
-        rc != MDB_NOTFOUND)
-        return request_store_error(req, rc, "read the offer's client");
-    if (client == NULL || client->owner_id != req->actor.user_id)
-        return access_offer(req, ask->id, NULL);
+    if (client_id_parse(client->id, client_id) != 0)
+        return request_store_error(req, EINVAL, "read the offer's client");
 
     bool precondition;
     const char *why = offer_transition(offer, ask->status, today, &precondition);
@@ -448,27 +464,14 @@ int op_offer_send_one(struct request *req, MDB_txn *txn, Folio__Offer *offer,
 int op_offer_send_write(struct request *req, MDB_txn *txn)
 {
     const Folio__OfferSend *ask = req->msg->offer_send;
-    struct store *store = &req->server->store;
     char today[CALENDAR_DATE_TEXT + 1], label[CALENDAR_DATE_TEXT + 1];
     int rc = request_dates(req, txn, ask->date, today, label);
     if (rc != 0)
         return rc;
-    Folio__Offer *offer = NULL;
-    rc = store_offer_get(store, txn, ask->id, &req->arena, &offer);
-    if (rc == MDB_NOTFOUND)
-        offer = NULL;
-    else if (rc != 0)
-        return request_store_error(req, rc, "read the offer");
-    if ((rc = access_offer(req, ask->id, offer)) != 0)
+    Folio__Offer *offer;
+    Folio__Client *client;
+    if ((rc = offer_of_caller(req, txn, ask->id, &offer, &client)) != 0)
         return rc;
-    uint8_t client_id[STORE_CLIENT_ID_BYTES];
-    Folio__Client *client = NULL;
-    if (client_id_parse(offer->client_id, client_id) == 0 &&
-        (rc = store_client_get(store, txn, client_id, &req->arena, &client)) != 0 &&
-        rc != MDB_NOTFOUND)
-        return request_store_error(req, rc, "read the offer's client");
-    if (client == NULL || client->owner_id != req->actor.user_id)
-        return access_offer(req, ask->id, NULL);
     const char *why_not = NULL;
     Folio__OutboxMessage *message = NULL;
     char *day = arena_strdup(&req->arena, label);
