@@ -15,6 +15,9 @@
  *             bit 2: truncate: the client's bytes stop reaching the server
  *                    after the offset of bytes 5-6;
  *             bit 3: the client ends with a close_notify;
+ *             bits 4-7: the handshake (see below): all four set, a full
+ *                    one; else bit 4 set, TLS 1.2 resumed; else TLS 1.3
+ *                    resumed;
  *   byte 1    the size of each piece the server is fed (0: each flight or
  *             record as the client wrote it; 1: split at every byte);
  *   byte 7    the size of each write of the client once the handshake is
@@ -25,7 +28,20 @@
  * those frames are not the frames the client wrote, in order, or when,
  * with nothing forged or cut, the handshake does not finish, a whole frame
  * written does not arrive or the close_notify is not seen. A forged byte
- * may end the stream (TLS_FAILED) but never change what comes out of it. */
+ * may end the stream (TLS_FAILED) but never change what comes out of it.
+ *
+ * A full handshake (the server's certificate and signature, a key
+ * exchange) costs many times what the rest of an input does, so most
+ * inputs resume a session instead: the client offers a ticket it was given
+ * once, at start, and the server takes it back. foliod issues no tickets,
+ * so those inputs go to a second server, opened as foliod opens its own
+ * and then let to issue and take tickets (fuzz_server_resuming); its
+ * streams are the same tls_stream code. TLS 1.3 resumes with a key
+ * exchange still (OpenSSL 3.0 takes no other offer from its own client),
+ * TLS 1.2 with none: the two record layers foliod serves. An input whose
+ * byte 0 has bits 4-7 set does the full handshake (TLS 1.3) with the
+ * server as foliod configures it, as a raw input always does. With nothing
+ * forged or cut, a resuming input fails when its session is not resumed. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +49,7 @@
 #include <sys/stat.h>
 
 #include <openssl/bio.h>
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
@@ -46,30 +63,33 @@
 #define FUZZ_FLAG_FORGE    0x02
 #define FUZZ_FLAG_TRUNCATE 0x04
 #define FUZZ_FLAG_CLOSE    0x08
+#define FUZZ_FLAG_TLS12    0x10
+#define FUZZ_FLAGS_FULL    0xf0 /* all of them: a full handshake */
 #define FUZZ_HEADER_LEN    8
 #define FUZZ_MAX_FRAME     4096
 #define FUZZ_ROUNDS_MAX    16 /* handshake flights: TLS 1.3 needs two */
+/* How long the ticket stays good: longer than any run. */
+#define FUZZ_SESSION_SECONDS 86400
 
-static struct tls_server *fuzz_server;
+static struct tls_server *fuzz_server;          /* as foliod configures it */
+static struct tls_server *fuzz_resuming_server; /* the same, taking tickets back */
 static SSL_CTX *fuzz_client_ctx;
+static SSL_SESSION *fuzz_session_tls13, *fuzz_session_tls12;
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
+/* The SSL_CTX OpenSSL made last. tls.h keeps a server's context to itself,
+ * and rightly: foliod never resumes a session. The harness reaches the
+ * context of the one server it lets resume through this note, taken by an
+ * ex_data "new" callback, which OpenSSL calls for every SSL_CTX it makes. */
+static SSL_CTX *fuzz_ctx_made;
+
+static void fuzz_note_ctx(void *ctx, void *ptr, CRYPTO_EX_DATA *ad, int idx, long argl, void *argp)
 {
-    (void)argc;
-    (void)argv;
-    fuzz_init();
-    const char *dir = fuzz_scratch_dir();
-    char why[512], cert[4200], key[4200];
-    snprintf(cert, sizeof(cert), "%s/%s", dir, TLS_CERT_FILE);
-    snprintf(key, sizeof(key), "%s/%s", dir, TLS_KEY_FILE);
-    if (tls_cert_make_firm(dir, "Fuzz Firm", 1700000000, NULL, why, sizeof(why)) != 0 ||
-        (fuzz_server = tls_server_open(cert, key, NULL, why, sizeof(why))) == NULL)
-        fuzz_fail("cannot set up the server's TLS: %s", why);
-    fuzz_client_ctx = SSL_CTX_new(TLS_client_method());
-    if (fuzz_client_ctx == NULL)
-        fuzz_fail("cannot set up the client's TLS");
-    SSL_CTX_set_verify(fuzz_client_ctx, SSL_VERIFY_NONE, NULL);
-    return 0;
+    (void)ptr;
+    (void)ad;
+    (void)idx;
+    (void)argl;
+    (void)argp;
+    fuzz_ctx_made = ctx;
 }
 
 /* What the server side has read, and what it was sent. */
@@ -85,6 +105,7 @@ struct fuzz_side {
     uint8_t forge_xor;
     unsigned flags;
     size_t piece;
+    bool resuming; /* the client offers a session */
 };
 
 /* A frame out of the reader must be the next frame of the plaintext. */
@@ -207,7 +228,8 @@ static void fuzz_raw(struct fuzz_side *s, const uint8_t *data, size_t len)
         fuzz_fail("frames came out of a stream with no handshake");
 }
 
-static void fuzz_client(struct fuzz_side *s, const uint8_t *plain, size_t plain_len, size_t write)
+/* A client on memory BIOs: it reads what fuzz_exchange gives it back. */
+static SSL *fuzz_client_new(void)
 {
     SSL *client = SSL_new(fuzz_client_ctx);
     BIO *to_client = BIO_new(BIO_s_mem());
@@ -217,6 +239,16 @@ static void fuzz_client(struct fuzz_side *s, const uint8_t *plain, size_t plain_
     BIO_set_mem_eof_return(to_client, -1);
     SSL_set_bio(client, to_client, from_client);
     SSL_set_connect_state(client);
+    return client;
+}
+
+/* The client's handshake, then its plaintext, then its close_notify, and
+ * what the server made of them. */
+static void fuzz_client(struct fuzz_side *s, SSL *client, const uint8_t *plain, size_t plain_len,
+                        size_t write)
+{
+    BIO *to_client = SSL_get_rbio(client);
+    BIO *from_client = SSL_get_wbio(client);
     bool spoiled = (s->flags & (FUZZ_FLAG_FORGE | FUZZ_FLAG_TRUNCATE)) != 0;
     int done = 0;
     for (int round = 0; round < FUZZ_ROUNDS_MAX && s->last != TLS_FAILED; round++) {
@@ -230,6 +262,8 @@ static void fuzz_client(struct fuzz_side *s, const uint8_t *plain, size_t plain_
     bool established = done == 1 && tls_stream_established(s->tls) && s->last != TLS_FAILED;
     if (!established && !spoiled)
         fuzz_fail("the handshake did not finish (%s)", tls_stream_error(s->tls));
+    if (established && !spoiled && s->resuming && !SSL_session_reused(client))
+        fuzz_fail("the session offered was not resumed");
     if (established) {
         for (size_t at = 0; at < plain_len;) {
             size_t n = write > 0 && write < plain_len - at ? write : plain_len - at;
@@ -258,8 +292,103 @@ static void fuzz_client(struct fuzz_side *s, const uint8_t *plain, size_t plain_
         if ((s->flags & FUZZ_FLAG_CLOSE) && s->last != TLS_CLOSED && !s->failed_frame)
             fuzz_fail("the close_notify was not seen");
     }
-    SSL_free(client);
+}
+
+static void fuzz_side_open(struct fuzz_side *s, struct tls_server *server)
+{
+    s->last = TLS_WANT_INPUT;
+    s->tls = tls_stream_new(server);
+    if (s->tls == NULL)
+        fuzz_fail("out of memory");
+    frame_reader_init(&s->reader, FUZZ_MAX_FRAME);
+}
+
+static void fuzz_side_close(struct fuzz_side *s)
+{
+    frame_reader_free(&s->reader);
+    tls_stream_free(s->tls);
     ERR_clear_error();
+}
+
+/* The session server issues a ticket for after a full handshake of
+ * version at most. */
+static SSL_SESSION *fuzz_session_take(struct tls_server *server, int version)
+{
+    struct fuzz_side s = {0};
+    fuzz_side_open(&s, server);
+    SSL *client = fuzz_client_new();
+    if (SSL_set_max_proto_version(client, version) != 1)
+        fuzz_fail("cannot set the client's version");
+    fuzz_client(&s, client, NULL, 0, 0);
+    /* TLS 1.3's ticket comes after the handshake: the client reads it now. */
+    uint8_t byte;
+    if (SSL_read(client, &byte, 1) > 0)
+        fuzz_fail("the server sent data with its ticket");
+    /* A copy: freeing a client that sent no close_notify marks its own
+     * session spent. */
+    SSL_SESSION *session = SSL_SESSION_dup(SSL_get_session(client));
+    if (session == NULL || !SSL_SESSION_is_resumable(session) ||
+        SSL_SESSION_get_protocol_version(session) != version)
+        fuzz_fail("the server issued no ticket (TLS version %x)", (unsigned)version);
+    SSL_free(client);
+    fuzz_side_close(&s);
+    return session;
+}
+
+/* A server opened as fuzz_server, then let to issue and take tickets: it
+ * gives the two sessions, and issues no TLS 1.3 ticket once it has (a
+ * resumed TLS 1.2 session gets none). */
+static struct tls_server *fuzz_server_resuming(const char *cert, const char *key)
+{
+    char why[512];
+    fuzz_ctx_made = NULL;
+    struct tls_server *server = tls_server_open(cert, key, NULL, why, sizeof(why));
+    if (server == NULL)
+        fuzz_fail("cannot set up the server's TLS: %s", why);
+    SSL_CTX *ctx = fuzz_ctx_made;
+    if (ctx == NULL)
+        fuzz_fail("OpenSSL made no SSL_CTX for the server");
+    SSL_CTX_clear_options(ctx, SSL_OP_NO_TICKET);
+    SSL_CTX_set_timeout(ctx, FUZZ_SESSION_SECONDS);
+    SSL_CTX_set_num_tickets(ctx, 1);
+    fuzz_session_tls13 = fuzz_session_take(server, TLS1_3_VERSION);
+    fuzz_session_tls12 = fuzz_session_take(server, TLS1_2_VERSION);
+    SSL_CTX_set_num_tickets(ctx, 0);
+    return server;
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    fuzz_init();
+    if (SSL_CTX_get_ex_new_index(0, NULL, fuzz_note_ctx, NULL, NULL) < 0)
+        fuzz_fail("cannot follow OpenSSL's contexts");
+    const char *dir = fuzz_scratch_dir();
+    char why[512], cert[4200], key[4200];
+    snprintf(cert, sizeof(cert), "%s/%s", dir, TLS_CERT_FILE);
+    snprintf(key, sizeof(key), "%s/%s", dir, TLS_KEY_FILE);
+    if (tls_cert_make_firm(dir, "Fuzz Firm", 1700000000, NULL, why, sizeof(why)) != 0 ||
+        (fuzz_server = tls_server_open(cert, key, NULL, why, sizeof(why))) == NULL)
+        fuzz_fail("cannot set up the server's TLS: %s", why);
+    fuzz_client_ctx = SSL_CTX_new(TLS_client_method());
+    if (fuzz_client_ctx == NULL)
+        fuzz_fail("cannot set up the client's TLS");
+    SSL_CTX_set_verify(fuzz_client_ctx, SSL_VERIFY_NONE, NULL);
+    SSL_CTX_set_timeout(fuzz_client_ctx, FUZZ_SESSION_SECONDS);
+    fuzz_resuming_server = fuzz_server_resuming(cert, key);
+    return 0;
+}
+
+/* The client offers a copy of session: a fatal alert it sends, or its
+ * end without a close_notify, marks the session it holds spent, and the
+ * next input must not find it so. */
+static void fuzz_offer(SSL *client, const SSL_SESSION *session)
+{
+    SSL_SESSION *copy = SSL_SESSION_dup(session);
+    if (copy == NULL || SSL_set_session(client, copy) != 1)
+        fuzz_fail("cannot offer the session");
+    SSL_SESSION_free(copy);
 }
 
 static uint16_t fuzz_u16(const uint8_t *p)
@@ -279,18 +408,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         .cut_at = fuzz_u16(data + 5),
         .want = data + FUZZ_HEADER_LEN,
         .want_len = size - FUZZ_HEADER_LEN,
-        .last = TLS_WANT_INPUT,
     };
-    s.tls = tls_stream_new(fuzz_server);
-    if (s.tls == NULL)
-        fuzz_fail("out of memory");
-    frame_reader_init(&s.reader, FUZZ_MAX_FRAME);
-    if (s.flags & FUZZ_FLAG_RAW)
+    bool full = (s.flags & FUZZ_FLAGS_FULL) == FUZZ_FLAGS_FULL;
+    if (s.flags & FUZZ_FLAG_RAW) {
+        fuzz_side_open(&s, fuzz_server);
         fuzz_raw(&s, s.want, s.want_len);
-    else
-        fuzz_client(&s, s.want, s.want_len, data[7]);
-    frame_reader_free(&s.reader);
-    tls_stream_free(s.tls);
-    ERR_clear_error();
+    } else {
+        fuzz_side_open(&s, full ? fuzz_server : fuzz_resuming_server);
+        SSL *client = fuzz_client_new();
+        s.resuming = !full;
+        bool tls12 = s.resuming && (s.flags & FUZZ_FLAG_TLS12);
+        if (tls12 && SSL_set_max_proto_version(client, TLS1_2_VERSION) != 1)
+            fuzz_fail("cannot set the client's version");
+        if (s.resuming)
+            fuzz_offer(client, tls12 ? fuzz_session_tls12 : fuzz_session_tls13);
+        fuzz_client(&s, client, s.want, s.want_len, data[7]);
+        SSL_free(client);
+    }
+    fuzz_side_close(&s);
     return 0;
 }

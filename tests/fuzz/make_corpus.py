@@ -525,8 +525,10 @@ def vcard_seeds():
 
 # ---------------------------------------------------------------- TLS
 
-# The header of a fuzz_tls input (fuzz_tls.c).
+# The header of a fuzz_tls input (fuzz_tls.c): without TLS_12 or TLS_FULL,
+# the client resumes a TLS 1.3 session.
 TLS_RAW, TLS_FORGE, TLS_TRUNCATE, TLS_CLOSE = 0x01, 0x02, 0x04, 0x08
+TLS_12, TLS_FULL = 0x10, 0xf0  # TLS 1.2 resumed; a full TLS 1.3 handshake
 
 
 def tls_input(flags, plaintext, piece=0, forge_at=0, xor=0, cut_at=0, write=0):
@@ -556,12 +558,31 @@ def tls_seeds():
     write(t, "frames", tls_input(TLS_CLOSE, frames))
     write(t, "split_at_every_byte", tls_input(TLS_CLOSE, frames, piece=1, write=1))
     write(t, "frames_across_records", tls_input(TLS_CLOSE, frames, piece=7, write=5))
-    # The client's bytes: its first flight (a ClientHello of about 250
-    # bytes), its Finished, then records.
+    # The client's bytes, resuming TLS 1.3: its ClientHello (568 bytes,
+    # the ticket from about 300 and the binder in its last 51), its
+    # Finished (80), then records (the frames' from 648).
     write(t, "forged_client_hello", tls_input(TLS_FORGE, frames, forge_at=60, xor=0x40))
-    write(t, "forged_record", tls_input(TLS_FORGE | TLS_CLOSE, frames, forge_at=420, xor=0x01))
+    write(t, "forged_ticket", tls_input(TLS_FORGE, frames, forge_at=400, xor=0x01))
+    write(t, "forged_binder", tls_input(TLS_FORGE, frames, forge_at=550, xor=0x01))
+    write(t, "forged_record", tls_input(TLS_FORGE | TLS_CLOSE, frames, forge_at=690, xor=0x01))
     write(t, "truncated_handshake", tls_input(TLS_TRUNCATE, frames, cut_at=100))
-    write(t, "truncated_record", tls_input(TLS_TRUNCATE, frames, piece=3, cut_at=400))
+    write(t, "truncated_record", tls_input(TLS_TRUNCATE, frames, piece=3, cut_at=700))
+    # Resuming TLS 1.2: a ClientHello of 380 bytes, the Finished (51),
+    # then the frames' record from 431.
+    write(t, "tls12_frames", tls_input(TLS_12 | TLS_CLOSE, frames))
+    write(t, "tls12_split_at_every_byte", tls_input(TLS_12 | TLS_CLOSE, frames, piece=1, write=1))
+    write(t, "tls12_forged_record", tls_input(TLS_12 | TLS_FORGE | TLS_CLOSE, frames, forge_at=480,
+                                              xor=0x01))
+    write(t, "tls12_truncated_record", tls_input(TLS_12 | TLS_TRUNCATE, frames, piece=3,
+                                                 cut_at=470))
+    # A full handshake: a ClientHello of 297 bytes, the Finished (80),
+    # then the frames' record from 377.
+    write(t, "full_frames", tls_input(TLS_FULL | TLS_CLOSE, frames))
+    write(t, "full_forged_client_hello", tls_input(TLS_FULL | TLS_FORGE, frames, forge_at=60,
+                                                   xor=0x40))
+    write(t, "full_forged_record", tls_input(TLS_FULL | TLS_FORGE | TLS_CLOSE, frames,
+                                             forge_at=420, xor=0x01))
+    write(t, "full_truncated_handshake", tls_input(TLS_FULL | TLS_TRUNCATE, frames, cut_at=100))
     write(t, "frame_too_large", tls_input(TLS_CLOSE, b"\0\1\0\0" + b"x" * 64))
     write(t, "frame_empty", tls_input(TLS_CLOSE, frames[:20] + b"\0\0\0\0"))
     write(t, "raw_client_hello", tls_input(TLS_RAW, client_hello(), piece=5))
