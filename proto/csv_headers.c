@@ -383,7 +383,7 @@ static bool csv_headers_google(const char *h, struct csv_header *out)
     };
     for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
         size_t kl = strlen(parts[i].kind);
-        if (strncmp(h, parts[i].kind, kl) != 0 || h[kl] != ' ')
+        if (h[0] != parts[i].kind[0] || strncmp(h, parts[i].kind, kl) != 0 || h[kl] != ' ')
             continue;
         unsigned n = 0;
         int used = 0;
