@@ -1179,9 +1179,8 @@ static int ix_vcard_address(struct interchange *ix, const struct vcard *card, co
     return ix_text(ix, l, where, "country", card->country, FOLIO_TEXT_MAX, &c->country);
 }
 
-static int ix_vcard_card(void *ctx, const struct vcard *card)
+int interchange_add_vcard(struct interchange *ix, const struct vcard *card)
 {
-    struct interchange *ix = ctx;
     if (card->error != NULL)
         return ix_note(ix, card->line, "error", "%s: left out", card->error);
     char where[64];
@@ -1226,6 +1225,11 @@ static int ix_vcard_card(void *ctx, const struct vcard *card)
     if (card->note != NULL && (c->notes = ix_dup(ix, card->note)) == NULL)
         return -1;
     return ix_add_client(ix, c, card->line);
+}
+
+static int ix_vcard_card(void *ctx, const struct vcard *card)
+{
+    return interchange_add_vcard(ctx, card);
 }
 
 int interchange_read_vcard(struct interchange *ix, const char *data, size_t len, char *err,
