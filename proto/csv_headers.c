@@ -423,7 +423,7 @@ bool csv_headers_find(const char *header, struct csv_header *out)
     unsigned char first = (unsigned char)h[0];
     for (size_t k = csv_headers_start[first]; k < csv_headers_start[first + 1]; k++) {
         const struct csv_headers_entry *e = &csv_headers_table[csv_headers_order[k]];
-        if (strcmp(h, e->header) == 0) {
+        if (e->header[1] == h[1] && strcmp(h, e->header) == 0) {
             *out = (struct csv_header){e->target, e->phone_type, e->slot, 0};
             return true;
         }
