@@ -59,22 +59,42 @@ static char *charset_repair(char *out, size_t *len)
     return fixed;
 }
 
-char *charset_to_utf8(const char *charset, const char *in, size_t len, size_t *out_len)
+void charset_converter_init(struct charset_converter *conv)
+{
+    conv->name[0] = '\0';
+    conv->cd = (iconv_t)-1;
+}
+
+void charset_converter_close(struct charset_converter *conv)
+{
+    if (conv->cd != (iconv_t)-1)
+        iconv_close(conv->cd);
+    charset_converter_init(conv);
+}
+
+char *charset_converter_to_utf8(struct charset_converter *conv, const char *charset, const char *in,
+                                size_t len, size_t *out_len)
 {
     if (!charset_name_plain(charset))
         return NULL;
-    iconv_t cd = iconv_open("UTF-8", charset);
+    if (strcasecmp(charset, conv->name) != 0) {
+        charset_converter_close(conv);
+        /* A name iconv does not know is remembered too: asked again, it
+         * fails at once. */
+        conv->cd = iconv_open("UTF-8", charset);
+        memcpy(conv->name, charset, strlen(charset) + 1);
+    }
+    iconv_t cd = conv->cd;
     if (cd == (iconv_t)-1)
         return NULL;
+    iconv(cd, NULL, NULL, NULL, NULL); /* the initial state, whatever the last text left */
     /* An input unit that cannot be read is skipped whole: two bytes in
      * UTF-16, one elsewhere (a multi-byte encoding resynchronises). */
     size_t unit = strncasecmp(charset, "UTF-16", 6) == 0 ? 2 : 1;
     size_t cap = 3 * len + 4;
     char *out = malloc(cap);
-    if (out == NULL) {
-        iconv_close(cd);
+    if (out == NULL)
         return NULL;
-    }
     char *src = (char *)in, *dst = out;
     size_t left = len, room = cap - 1;
     while (left > 0) {
@@ -90,10 +110,18 @@ char *charset_to_utf8(const char *charset, const char *in, size_t len, size_t *o
         room -= 3;
         iconv(cd, NULL, NULL, NULL, NULL);
     }
-    iconv_close(cd);
     *dst = '\0';
     *out_len = (size_t)(dst - out);
     return csv_file_utf8_valid(out, *out_len) ? out : charset_repair(out, out_len);
+}
+
+char *charset_to_utf8(const char *charset, const char *in, size_t len, size_t *out_len)
+{
+    struct charset_converter conv;
+    charset_converter_init(&conv);
+    char *text = charset_converter_to_utf8(&conv, charset, in, len, out_len);
+    charset_converter_close(&conv);
+    return text;
 }
 
 const char *charset_utf16(const char *data, size_t len, size_t *skip)

@@ -8,6 +8,8 @@
 #ifndef FOLIO_CHARSET_H
 #define FOLIO_CHARSET_H
 
+#include <iconv.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #define CHARSET_NAME_MAX 40 /* bytes of the longest charset name taken */
@@ -20,6 +22,20 @@
  * name (letters, digits, "-_.:+()", at most CHARSET_NAME_MAX bytes), iconv
  * does not know it, or memory runs out. */
 char *charset_to_utf8(const char *charset, const char *in, size_t len, size_t *out_len);
+
+/* The same, through a conversion kept open from one call to the next while
+ * the charset stays the same: a vCard 2.1 names its charset on every
+ * property, and opening a conversion costs more than converting a value.
+ * One converter per file being read (it is not for sharing between
+ * threads); charset_converter_close when the file is done. */
+struct charset_converter {
+    char name[CHARSET_NAME_MAX + 1]; /* the charset last asked for, "" at first */
+    iconv_t cd;                      /* its conversion, (iconv_t)-1 when iconv does not know it */
+};
+void charset_converter_init(struct charset_converter *conv);
+void charset_converter_close(struct charset_converter *conv);
+char *charset_converter_to_utf8(struct charset_converter *conv, const char *charset, const char *in,
+                                size_t len, size_t *out_len);
 
 /* "UTF-16LE" or "UTF-16BE" when data looks like UTF-16 text: a byte order
  * mark (skipped: *skip is 2), or, without one, a NUL in every other byte of

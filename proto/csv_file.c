@@ -1,12 +1,13 @@
 /* csv_file.c - RFC 4180 reading on libcsv, with limits; writing with minimal
  * quoting.
  *
- * libcsv reports a field when it ends and a row when its terminator is seen,
- * never where they started, so the data goes in one byte at a time: that is
- * how a row learns the line it starts on, how an overlong field is caught
- * before libcsv has buffered more than the limit, and how a callback's error
- * stops the parse at once. Files are megabytes, and a call per byte is cheap
- * next to reading them. */
+ * The data goes to libcsv a line at a time (a longer line in pieces of
+ * CSV_FILE_CHUNK): only LF counts lines, so every byte of one call is on
+ * the same line, which is how a field learns the line it ends on and a row
+ * the line it starts on. After each piece, a field libcsv is still reading
+ * is stopped once it is longer than any field kept, so a file of one
+ * unclosed quote is not buffered whole; a callback's error stops the parse
+ * at the end of the piece. */
 #include "csv_file.h"
 
 #include <csv.h>
@@ -15,7 +16,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CSV_FILE_BUF_INITIAL 4096 /* bytes of the row buffer at first */
+#define CSV_FILE_BUF_INITIAL 4096  /* bytes of the row buffer at first */
+#define CSV_FILE_CHUNK       16384 /* bytes given to libcsv at a time, at most */
+#define CSV_FILE_BLK         1024  /* bytes libcsv grows its field buffer by */
+/* libcsv's field buffer past this size has held a field of more than
+ * CSV_FILE_FIELD_MAX + 2 bytes: more than any kept, even with a formula
+ * guard and the closing quote of a doubled one still in it. */
+#define CSV_FILE_BUFFERED_MAX (CSV_FILE_FIELD_MAX + 2 + CSV_FILE_BLK)
 
 struct csv_file_reader {
     csv_file_row_fn fn;
@@ -24,11 +31,10 @@ struct csv_file_reader {
     size_t used, cap;
     size_t offsets[CSV_FILE_FIELDS_MAX];
     size_t n;
-    uint32_t line;     /* the line the next byte is on */
+    uint32_t line;     /* the line of the bytes libcsv is given */
     uint32_t row_line; /* where the row being read started */
     uint32_t rows;
-    size_t pending; /* bytes fed since libcsv last reported a field */
-    int stop;       /* 0, -1 on an error, or the callback's value */
+    int stop; /* 0, -1 on an error, or the callback's value */
     char *err;
     size_t err_size;
 };
@@ -59,7 +65,13 @@ bool csv_file_utf8_valid(const char *s, size_t len)
         size_t extra;
         uint32_t cp;
         if (c < 0x80) {
-            i++;
+            /* Text is mostly ASCII: past this byte, eight at a time. */
+            for (i++; len - i >= 8; i += 8) {
+                uint64_t word;
+                memcpy(&word, p + i, 8);
+                if ((word & UINT64_C(0x8080808080808080)) != 0)
+                    break;
+            }
             continue;
         } else if (c >= 0xc2 && c <= 0xdf) {
             extra = 1;
@@ -88,6 +100,16 @@ bool csv_file_utf8_valid(const char *s, size_t len)
     return true;
 }
 
+/* How many times c is in data[0, n). */
+static size_t csv_file_count(const char *data, size_t n, char c)
+{
+    size_t count = 0;
+    for (const char *p = memchr(data, c, n); p != NULL;
+         p = memchr(p + 1, c, n - (size_t)(p + 1 - data)))
+        count++;
+    return count;
+}
+
 /* The row buffer starts small and doubles, up to CSV_FILE_ROW_MAX: most
  * rows are short, and a buffer of the largest row for every file read is a
  * quarter of a megabyte to map, touch and unmap each time. */
@@ -109,10 +131,13 @@ static int csv_file_grow(struct csv_file_reader *r, size_t need)
 static void csv_file_field(void *data, size_t len, void *arg)
 {
     struct csv_file_reader *r = arg;
-    r->pending = 0;
     if (r->stop != 0)
         return;
     const char *s = data != NULL ? data : "";
+    /* The first field of a row started as many lines before this one as
+     * it holds line feeds (a quoted field may). */
+    if (r->n == 0)
+        r->row_line = r->line - (uint32_t)csv_file_count(s, len, '\n');
     /* The writer's formula guard comes off here, exactly once. */
     if (len > 0 && s[0] == CSV_FILE_GUARD) {
         s++;
@@ -152,7 +177,6 @@ static void csv_file_row(int term, void *arg)
 {
     (void)term;
     struct csv_file_reader *r = arg;
-    r->pending = 0;
     if (r->stop == 0) {
         if (r->rows == CSV_FILE_ROWS_MAX) {
             csv_file_fail(r, "more than %d rows", CSV_FILE_ROWS_MAX);
@@ -183,32 +207,23 @@ char csv_file_delimiter(const char *data, size_t len)
 {
     size_t counts[3] = {0, 0, 0};
     static const char delims[3] = {',', ';', '\t'};
-    bool quoted = false;
+    /* The first 8 lines or 16 KiB, counting outside quotes only: a stretch
+     * outside quotes at a time, then past the quoted text after it. */
+    size_t end = len < 16384 ? len : 16384;
     unsigned lines = 0;
-    for (size_t i = 0; i < len && i < 16384 && lines < 8; i++) {
-        char c = data[i];
-        if (c == '"') {
-            quoted = !quoted;
-            continue;
-        }
-        if (quoted)
-            continue;
-        switch (c) {
-        case '\n':
-            lines++;
+    for (size_t i = 0; i < end && lines < 8;) {
+        const char *quote = memchr(data + i, '"', end - i);
+        size_t stop = quote != NULL ? (size_t)(quote - data) : end;
+        for (const char *nl = memchr(data + i, '\n', stop - i); nl != NULL && lines < 8;
+             nl = memchr(nl + 1, '\n', stop - (size_t)(nl + 1 - data)))
+            if (++lines == 8)
+                stop = (size_t)(nl - data) + 1;
+        for (size_t k = 0; k < 3; k++)
+            counts[k] += csv_file_count(data + i, stop - i, delims[k]);
+        if (quote == NULL || stop < (size_t)(quote - data))
             break;
-        case ',':
-            counts[0]++;
-            break;
-        case ';':
-            counts[1]++;
-            break;
-        case '\t':
-            counts[2]++;
-            break;
-        default:
-            break;
-        }
+        const char *closing = memchr(quote + 1, '"', end - (size_t)(quote + 1 - data));
+        i = closing != NULL ? (size_t)(closing - data) + 1 : end;
     }
     size_t best = 0;
     for (size_t k = 1; k < 3; k++)
@@ -238,25 +253,26 @@ int csv_file_read_delim(const char *data, size_t len, char delim, csv_file_row_f
     }
     csv_set_space_func(&p, csv_file_no_space);
     csv_set_delim(&p, (unsigned char)delim);
+    csv_set_blk_size(&p, CSV_FILE_BLK);
     size_t i = 0;
     if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
         i = 3;
-    for (; i < len && r.stop == 0; i++) {
-        char c = data[i];
-        if (r.row_line == 0 && c != '\r' && c != '\n')
-            r.row_line = r.line;
-        /* A quoted field may double every quote: twice the limit in raw
-         * bytes, the two around it and a formula guard. */
-        if (++r.pending > 2 * (size_t)CSV_FILE_FIELD_MAX + 3) {
-            csv_file_fail(&r, "field longer than %d bytes", CSV_FILE_FIELD_MAX);
-            break;
-        }
-        if (csv_parse(&p, &c, 1, csv_file_field, csv_file_row, &r) != 1) {
+    while (i < len && r.stop == 0) {
+        const char *nl = memchr(data + i, '\n', len - i);
+        size_t n = nl != NULL ? (size_t)(nl - data) + 1 - i : len - i;
+        if (n > CSV_FILE_CHUNK)
+            n = CSV_FILE_CHUNK;
+        if (csv_parse(&p, data + i, n, csv_file_field, csv_file_row, &r) != n) {
             csv_file_fail(&r, "%s",
                           csv_error(&p) == CSV_EPARSE ? "misplaced quote" : "out of memory");
             break;
         }
-        if (c == '\n')
+        if (csv_get_buffer_size(&p) > CSV_FILE_BUFFERED_MAX) {
+            csv_file_fail(&r, "field longer than %d bytes", CSV_FILE_FIELD_MAX);
+            break;
+        }
+        i += n;
+        if (data[i - 1] == '\n')
             r.line++;
     }
     if (r.stop == 0 && csv_fini(&p, csv_file_field, csv_file_row, &r) != 0)

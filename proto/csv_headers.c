@@ -384,7 +384,7 @@ static bool csv_headers_google(const char *h, struct csv_header *out)
     };
     for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
         size_t kl = strlen(parts[i].kind);
-        if (strncmp(h, parts[i].kind, kl) != 0 || h[kl] != ' ')
+        if (h[0] != parts[i].kind[0] || strncmp(h, parts[i].kind, kl) != 0 || h[kl] != ' ')
             continue;
         unsigned n = 0;
         int used = 0;
@@ -424,7 +424,7 @@ bool csv_headers_find(const char *header, struct csv_header *out)
     unsigned char first = (unsigned char)h[0];
     for (size_t k = csv_headers_start[first]; k < csv_headers_start[first + 1]; k++) {
         const struct csv_headers_entry *e = &csv_headers_table[csv_headers_order[k]];
-        if (strcmp(h, e->header) == 0) {
+        if (e->header[1] == h[1] && strcmp(h, e->header) == 0) {
             *out = (struct csv_header){e->target, e->phone_type, e->slot, 0};
             return true;
         }

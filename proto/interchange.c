@@ -508,6 +508,12 @@ static bool ix_amount(const char *s, int64_t *cents)
     return true;
 }
 
+/* One entry of --map: a header (trimmed) and the field it fills. */
+struct ix_csv_map {
+    const char *header;
+    struct csv_header spec;
+};
+
 /* How a file's rows are read: its columns (from the header row and --map)
  * and what the options say. */
 struct ix_csv {
@@ -518,14 +524,24 @@ struct ix_csv {
     uint32_t rows_before; /* rows skipped looking for the header (LinkedIn's notes) */
     uint32_t first_line;  /* of the first row */
     const struct interchange_csv_options *opt;
+    struct ix_csv_map *map; /* --map, read once for the file */
+    size_t n_map;
     char *err;
     size_t err_size;
 };
 
-/* --map's entry for header, if any: "Given Name=first_name,Tel=phone". */
-static int ix_csv_mapped(struct ix_csv *x, const char *header, struct csv_header *out)
+/* --map ("Given Name=first_name,Tel=phone") into x->map: read once for
+ * the file, not once for each column of its header row. */
+static int ix_csv_map_read(struct ix_csv *x)
 {
     const char *map = x->opt != NULL ? x->opt->map : NULL;
+    if (map == NULL || *map == '\0')
+        return 0;
+    size_t count = 1;
+    for (const char *p = map; *p != '\0'; p++)
+        count += *p == ',';
+    if ((x->map = arena_calloc(&x->ix->arena, count, sizeof(*x->map))) == NULL)
+        return -1;
     for (const char *p = map; p != NULL && *p != '\0';) {
         const char *end = strchr(p, ',');
         size_t len = end != NULL ? (size_t)(end - p) : strlen(p);
@@ -537,16 +553,27 @@ static int ix_csv_mapped(struct ix_csv *x, const char *header, struct csv_header
         }
         snprintf(from, sizeof(from), "%.*s", (int)(eq - p), p);
         snprintf(to, sizeof(to), "%.*s", (int)(len - (size_t)(eq - p) - 1), eq + 1);
-        struct csv_header spec;
-        if (!csv_headers_field(ix_trim(to), &spec)) {
+        struct ix_csv_map *e = &x->map[x->n_map];
+        if (!csv_headers_field(ix_trim(to), &e->spec)) {
             snprintf(x->err, x->err_size, "--map: \"%s\" is not a field folio reads", to);
             return -1;
         }
-        if (strcasecmp(ix_trim(from), header) == 0) {
-            *out = spec;
+        if ((e->header = arena_strdup(&x->ix->arena, ix_trim(from))) == NULL)
+            return -1;
+        x->n_map++;
+        p = end != NULL ? end + 1 : NULL;
+    }
+    return 0;
+}
+
+/* --map's entry for header, if any: 1 and *out set, or 0. */
+static int ix_csv_mapped(const struct ix_csv *x, const char *header, struct csv_header *out)
+{
+    for (size_t i = 0; i < x->n_map; i++) {
+        if (strcasecmp(x->map[i].header, header) == 0) {
+            *out = x->map[i].spec;
             return 1;
         }
-        p = end != NULL ? end + 1 : NULL;
     }
     return 0;
 }
@@ -621,7 +648,7 @@ static int ix_csv_fields(struct ix_csv *x)
             const char *f = ix_csv_client_fields[t][k];
             bool had = f == NULL;
             for (size_t j = 0; j < ix->n_fields && !had; j++)
-                had = strcmp(ix->fields[j], f) == 0;
+                had = ix->fields[j][0] == f[0] && strcmp(ix->fields[j], f) == 0;
             if (!had && ix->n_fields < max)
                 ix->fields[ix->n_fields++] = (char *)f;
         }
@@ -643,8 +670,6 @@ static int ix_csv_header(struct ix_csv *x, char *const *fields, size_t n, uint32
     for (size_t i = 0; i < n; i++) {
         const char *header = ix_trim(fields[i]);
         int mapped = ix_csv_mapped(x, header, &x->cols[i]);
-        if (mapped < 0)
-            return -1;
         if (mapped == 0)
             csv_headers_find(header, &x->cols[i]);
         /* A column named twice is read once: the first. */
@@ -1100,6 +1125,11 @@ int interchange_read_csv(struct interchange *ix, const char *data, size_t len,
     struct ix_csv x = {.ix = ix, .opt = opt, .err = err, .err_size = err_size};
     if (err_size > 0)
         err[0] = '\0';
+    if (ix_csv_map_read(&x) != 0) {
+        if (err[0] == '\0')
+            snprintf(err, err_size, "out of memory");
+        return -1;
+    }
     /* Excel and Outlook write UTF-16 or windows-1252 without saying so. */
     size_t skip;
     const char *utf16 = charset_utf16(data, len, &skip);
@@ -1156,9 +1186,8 @@ static int ix_vcard_address(struct interchange *ix, const struct vcard *card, co
     return ix_text(ix, l, where, "country", card->country, FOLIO_TEXT_MAX, &c->country);
 }
 
-static int ix_vcard_card(void *ctx, const struct vcard *card)
+int interchange_add_vcard(struct interchange *ix, const struct vcard *card)
 {
-    struct interchange *ix = ctx;
     if (card->error != NULL)
         return ix_note(ix, card->line, "error", "%s: left out", card->error);
     char where[64];
@@ -1203,6 +1232,11 @@ static int ix_vcard_card(void *ctx, const struct vcard *card)
     if (card->note != NULL && (c->notes = ix_dup(ix, card->note)) == NULL)
         return -1;
     return ix_add_client(ix, c, card->line);
+}
+
+static int ix_vcard_card(void *ctx, const struct vcard *card)
+{
+    return interchange_add_vcard(ctx, card);
 }
 
 int interchange_read_vcard(struct interchange *ix, const char *data, size_t len, char *err,

@@ -67,6 +67,11 @@ int interchange_read_csv(struct interchange *ix, const char *data, size_t len,
                          const struct interchange_csv_options *opt, char *err, size_t err_size);
 int interchange_read_vcard(struct interchange *ix, const char *data, size_t len, char *err,
                            size_t err_size);
+/* One card, as interchange_read_vcard takes each card of a file: for a
+ * reader of its own that looks at every card too (vcard_read with its own
+ * callback, the strings in ix->arena). 0, or -1 when memory ran out. */
+struct vcard;
+int interchange_add_vcard(struct interchange *ix, const struct vcard *card);
 
 /* CSV export: the header row once, then one row per client (CRLF ends),
  * fields between `delim` (',' or, for Excel in many locales, ';'). */

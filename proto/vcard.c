@@ -35,8 +35,9 @@ struct vcard_reader {
     char *buf;     /* the logical line */
     size_t len;
     bool too_long;
-    bool nul; /* the logical line holds a NUL byte */
-    bool qp;  /* quoted-printable: a '=' at a line end joins the next line */
+    bool nul;                      /* the logical line holds a NUL byte */
+    bool qp;                       /* quoted-printable: a '=' at a line end joins the next line */
+    struct charset_converter conv; /* the charset of the values last converted */
 };
 
 /* What the parameters of one property say. */
@@ -118,7 +119,15 @@ static size_t vcard_split(char *value, char sep, char **parts, size_t max, bool 
     size_t n = 0;
     parts[n++] = value;
     char *out = value;
-    for (char *p = value; *p != '\0'; p++) {
+    const char stops[3] = {'\\', sep, '\0'};
+    for (char *p = value; *p != '\0';) {
+        /* Up to the next backslash or separator, as it is. */
+        size_t run = strcspn(p, stops);
+        memmove(out, p, run);
+        out += run;
+        p += run;
+        if (*p == '\0')
+            break;
         if (*p == '\\' && p[1] != '\0' && (!v21 || p[1] == ';')) {
             p++;
             *out++ = (*p == 'n' || *p == 'N') ? '\n' : *p;
@@ -128,6 +137,7 @@ static size_t vcard_split(char *value, char sep, char **parts, size_t max, bool 
         } else {
             *out++ = *p;
         }
+        p++;
     }
     *out = '\0';
     return n;
@@ -145,6 +155,12 @@ static char *vcard_trim(char *s)
         s[--len] = '\0';
     return len > 0 ? s : NULL;
 }
+
+/* The bytes vcard_keep_text looks at one by one: control characters,
+ * DEL, and the first byte of a C1 control. */
+static const char vcard_not_plain[] = "\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d"
+                                      "\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a"
+                                      "\x1b\x1c\x1d\x1e\x1f\x7f\xc2";
 
 /* A copy of s fit for a one-line field: line breaks (a multi-line street)
  * become `joiner`, other control characters (C0, DEL, C1) go. With
@@ -164,6 +180,19 @@ static const char *vcard_keep_text(struct vcard_reader *r, char *s, const char *
     size_t n = 0;
     bool pending = false;
     for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
+        /* Bytes that are text as they are, copied in one go. */
+        size_t run = strcspn((const char *)p, vcard_not_plain);
+        if (run > 0) {
+            if (pending && n > 0) {
+                memcpy(out + n, multi_line ? "\n" : joiner, multi_line ? 1 : jl);
+                n += multi_line ? 1 : jl;
+            }
+            pending = false;
+            memcpy(out + n, p, run);
+            n += run;
+            p += run - 1;
+            continue;
+        }
         if (*p == '\r' || *p == '\n') {
             pending = true;
             continue;
@@ -376,8 +405,9 @@ static const char *const vcard_kept[] = {"FN",  "N",     "BDAY", "TEL",        "
 
 static bool vcard_is_kept(const char *name)
 {
+    int first = toupper((unsigned char)name[0]);
     for (size_t i = 0; i < sizeof(vcard_kept) / sizeof(vcard_kept[0]); i++)
-        if (strcasecmp(name, vcard_kept[i]) == 0)
+        if (vcard_kept[i][0] == first && strcasecmp(name, vcard_kept[i]) == 0)
             return true;
     return false;
 }
@@ -501,10 +531,11 @@ static char *vcard_utf8(struct vcard_reader *r, const char *name, char *value,
     if (charset == NULL && csv_file_utf8_valid(value, len))
         return value;
     size_t out_len;
-    char *text = charset_to_utf8(charset != NULL ? charset : "WINDOWS-1252", value, len, &out_len);
+    char *text = charset_converter_to_utf8(&r->conv, charset != NULL ? charset : "WINDOWS-1252",
+                                           value, len, &out_len);
     if (text == NULL && charset != NULL) {
         vcard_card_note(r, "%s: CHARSET %.40s unknown: read as windows-1252", name, charset);
-        text = charset_to_utf8("WINDOWS-1252", value, len, &out_len);
+        text = charset_converter_to_utf8(&r->conv, "WINDOWS-1252", value, len, &out_len);
     }
     char *kept = text != NULL ? arena_alloc(r->arena, out_len + 1) : NULL;
     if (kept != NULL)
@@ -520,8 +551,11 @@ static char *vcard_utf8(struct vcard_reader *r, const char *name, char *value,
 static bool vcard_header_has(const char *text, size_t n, const char *word)
 {
     size_t wl = strlen(word);
-    for (size_t i = 0; i + wl <= n && text[i] != ':'; i++)
-        if (strncasecmp(text + i, word, wl) == 0)
+    const char *colon = memchr(text, ':', n);
+    size_t end = colon != NULL ? (size_t)(colon - text) : n;
+    int first = tolower((unsigned char)word[0]);
+    for (size_t i = 0; i + wl <= end; i++)
+        if (tolower((unsigned char)text[i]) == first && strncasecmp(text + i, word, wl) == 0)
             return true;
     return false;
 }
@@ -534,18 +568,21 @@ static int vcard_line(struct vcard_reader *r, vcard_fn fn, void *ctx, char *err,
         return 0;
     /* A CR inside a line of an LF file is noise (line ends are read
      * before): dropped here, once, so no value starts or ends with one. */
-    size_t kept = 0;
-    for (size_t i = 0; i < r->len; i++)
-        if (s[i] != '\r')
-            s[kept++] = s[i];
-    s[kept] = '\0';
+    char *cr = memchr(s, '\r', r->len);
+    if (cr != NULL) {
+        size_t kept = (size_t)(cr - s);
+        for (size_t i = kept; i < r->len; i++)
+            if (s[i] != '\r')
+                s[kept++] = s[i];
+        s[kept] = '\0';
+    }
     /* The value starts at the first ':' outside a quoted parameter value. */
     char *colon = NULL;
     bool quoted = false;
-    for (char *p = s; *p != '\0'; p++) {
+    for (char *p = s + strcspn(s, "\":"); *p != '\0'; p += 1 + strcspn(p + 1, "\":")) {
         if (*p == '"')
             quoted = !quoted;
-        else if (*p == ':' && !quoted) {
+        else if (!quoted) {
             colon = p;
             break;
         }
@@ -712,7 +749,9 @@ int vcard_read(const char *data, size_t len, struct arena *arena, vcard_fn fn, v
         data = converted;
         len = n;
     }
+    charset_converter_init(&r.conv);
     int rc = vcard_read_utf8(data, len, &r, fn, ctx, err, err_size);
+    charset_converter_close(&r.conv);
     free(converted);
     free(r.buf);
     return rc;
@@ -730,7 +769,20 @@ struct vcard_writer {
  * never between the bytes of one UTF-8 sequence. */
 static void vcard_put(struct vcard_writer *w, const char *s, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n;) {
+        /* ASCII that fits on the line goes out as it is, in one write. */
+        size_t most = w->col < 75 ? 75 - w->col : 0, run = 0;
+        if (most > n - i)
+            most = n - i;
+        while (run < most && (unsigned char)s[i + run] < 0x80)
+            run++;
+        if (run > 0) {
+            if (fwrite(s + i, 1, run, w->out) != run)
+                w->failed = true;
+            w->col += run;
+            i += run;
+            continue;
+        }
         unsigned char c = (unsigned char)s[i];
         size_t seq = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
         if ((c & 0xc0) != 0x80 && w->col + seq > 75) {
@@ -741,12 +793,16 @@ static void vcard_put(struct vcard_writer *w, const char *s, size_t n)
         if (fputc(c, w->out) == EOF)
             w->failed = true;
         w->col++;
+        i++;
     }
 }
 
 static void vcard_put_text(struct vcard_writer *w, const char *s)
 {
-    for (; s != NULL && *s != '\0'; s++) {
+    while (s != NULL && *s != '\0') {
+        size_t run = strcspn(s, "\\;,\n\r");
+        vcard_put(w, s, run);
+        s += run;
         switch (*s) {
         case '\\':
             vcard_put(w, "\\\\", 2);
@@ -763,8 +819,9 @@ static void vcard_put_text(struct vcard_writer *w, const char *s)
         case '\r':
             break;
         default:
-            vcard_put(w, s, 1);
+            return; /* the end */
         }
+        s++;
     }
 }
 

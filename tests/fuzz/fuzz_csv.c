@@ -9,7 +9,8 @@
  * written out with interchange_csv_write and read back, which must go
  * without a note, twice over, and the second and third exports must be the
  * same bytes. (The first round may still lose what an export cannot say,
- * such as a client whose every exported field is empty.) */
+ * such as a client whose every exported field is empty.) The export of no
+ * clients, a header row whatever the input, is checked once, at start. */
 #include <iconv.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -95,11 +96,34 @@ static void fuzz_csv_reread(struct interchange *ix, const char *text, size_t len
                       text);
 }
 
+/* The round trip of the clients read into ix (freed here): written out,
+ * read back, written and read again, written a third time. */
+static void fuzz_csv_round_trip(struct interchange *ix)
+{
+    size_t len1, len2, len3;
+    char *first = fuzz_csv_export(ix, &len1);
+    interchange_free(ix);
+    fuzz_csv_reread(ix, first, len1, "first");
+    char *second = fuzz_csv_export(ix, &len2);
+    interchange_free(ix);
+    fuzz_csv_reread(ix, second, len2, "second");
+    char *third = fuzz_csv_export(ix, &len3);
+    interchange_free(ix);
+    if (len2 != len3 || memcmp(second, third, len2) != 0)
+        fuzz_csv_fail("an export read back and written again changed:\n%s---\n%s", second, third);
+    free(first);
+    free(second);
+    free(third);
+}
+
 /* glibc loads the module of a charset at iconv_open and unloads it soon
  * after the last iconv_close: a file read in a charset with a module of its
  * own (Windows-1252, the fallback for text that is not UTF-8, and
  * Shift_JIS) would cost a dlopen every time. A process reads one file; a
- * fuzzer reads millions, so it holds them open. */
+ * fuzzer reads millions, so it holds them open.
+ * The round trip of no clients at all (a header row alone) is the same
+ * whatever the input: it is made once, here, rather than for every input
+ * that yields no client. */
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
@@ -109,6 +133,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     for (size_t i = 0; i < sizeof(held) / sizeof(held[0]); i++)
         if ((open_cds[i] = iconv_open("UTF-8", held[i])) == (iconv_t)-1)
             fuzz_csv_fail("cannot convert from %s", held[i]);
+    struct interchange none;
+    interchange_init(&none);
+    fuzz_csv_round_trip(&none);
     return 0;
 }
 
@@ -138,21 +165,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (size_t i = 0; i < ix.n_clients; i++)
         if (ix.clients[i]->name == NULL)
             fuzz_csv_fail("client %zu (line %u) has no name", i + 1, ix.lines[i]);
-
-    size_t len1, len2;
-    char *first = fuzz_csv_export(&ix, &len1);
-    interchange_free(&ix);
-    fuzz_csv_reread(&ix, first, len1, "first");
-    char *second = fuzz_csv_export(&ix, &len2);
-    interchange_free(&ix);
-    fuzz_csv_reread(&ix, second, len2, "second");
-    size_t len3;
-    char *third = fuzz_csv_export(&ix, &len3);
-    interchange_free(&ix);
-    if (len2 != len3 || memcmp(second, third, len2) != 0)
-        fuzz_csv_fail("an export read back and written again changed:\n%s---\n%s", second, third);
-    free(first);
-    free(second);
-    free(third);
+    if (ix.n_clients == 0) {
+        interchange_free(&ix);
+        return 0;
+    }
+    fuzz_csv_round_trip(&ix);
     return 0;
 }
