@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include "known_servers.h"
 #include "output.h"
 #include "prompt.h"
+#include "safe_file.h"
 #include "status.h"
 
 #define CLI_CLIENT_NAME "folio/" FOLIO_VERSION
@@ -981,5 +983,29 @@ int cli_out_may_write(const struct cli *cli, const char *path)
     struct stat st;
     if (cli_opt(cli, "--force") == NULL && lstat(path, &st) == 0)
         return cli_usage(cli, "--out: %s exists; --force replaces it", path);
+    return CLI_OK;
+}
+
+int cli_id_day_session(struct cli *cli, const char *what, uint64_t *id, const char **date)
+{
+    if (cli_parse_u64(cli, what, cli->args[0], 1, id) != CLI_OK ||
+        cli_opt_day(cli, "--date", date) != CLI_OK)
+        return CLI_USAGE;
+    return cli_connect_session(cli, NULL);
+}
+
+int cli_out_file_begin(struct cli *cli, const char *out, struct safe_file *file)
+{
+    size_t len = strlen(out);
+    if (len == 0 || len > CLI_ARG_MAX)
+        return cli_usage(cli, "--out: a file name");
+    if (cli_out_may_write(cli, out) != CLI_OK)
+        return CLI_USAGE;
+    int rc = cli_connect_session(cli, NULL);
+    if (rc != CLI_OK)
+        return rc;
+    char why[PATH_MAX + 256];
+    if (safe_file_open(file, out, why, sizeof(why)) < 0)
+        return cli_local("%s", why);
     return CLI_OK;
 }

@@ -95,6 +95,12 @@ size_t cli_opt_all(const struct cli *cli, const char *name, const char **out, si
 /* An export replaces a file only when told to (--force): the file may be
  * the only copy of something. CLI_OK, or a usage error naming the file. */
 int cli_out_may_write(const struct cli *cli, const char *path);
+/* For a command that writes what the server sends to --out FILE: checks
+ * the name, refuses an existing file without --force (cli_out_may_write),
+ * connects (cli_connect_session) and opens file (safe_file.h) for the
+ * caller to commit whole or abort. CLI_OK, or the code to exit with. */
+struct safe_file;
+int cli_out_file_begin(struct cli *cli, const char *out, struct safe_file *file);
 
 /* Prints an error and returns exit_code. */
 int cli_error(int exit_code, const char *code, const char *fmt, ...)
@@ -176,6 +182,10 @@ int cli_parse_date(const struct cli *cli, const char *flag, const char *s, int64
 int cli_parse_day(const struct cli *cli, const char *flag, const char *s);
 /* The value of a date flag (NULL when not given), checked as cli_parse_day. */
 int cli_opt_day(const struct cli *cli, const char *flag, const char **out);
+/* The record id in the first argument (what names it in errors; at least
+ * 1) and --date, then the session: what the commands acting on one record
+ * on a day take. CLI_OK, CLI_USAGE, or cli_connect_session's code. */
+int cli_id_day_session(struct cli *cli, const char *what, uint64_t *id, const char **date);
 /* --as-agent NAME --reason TEXT, an admin covering for an agent it
  * manages: both or neither (then "" each), for the request's as_agent and
  * reason. */

@@ -188,10 +188,7 @@ int cmd_campaign_show(struct cli *cli)
 {
     uint64_t id;
     const char *date;
-    if (cli_parse_u64(cli, "ID", cli->args[0], 1, &id) != CLI_OK ||
-        cli_opt_day(cli, "--date", &date) != CLI_OK)
-        return CLI_USAGE;
-    int rc = cli_connect_session(cli, NULL);
+    int rc = cli_id_day_session(cli, "ID", &id, &date);
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
@@ -212,10 +209,7 @@ int cmd_campaign_cancel(struct cli *cli)
 {
     uint64_t id;
     const char *date;
-    if (cli_parse_u64(cli, "ID", cli->args[0], 1, &id) != CLI_OK ||
-        cli_opt_day(cli, "--date", &date) != CLI_OK)
-        return CLI_USAGE;
-    int rc = cli_connect_session(cli, NULL);
+    int rc = cli_id_day_session(cli, "ID", &id, &date);
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;
@@ -240,10 +234,7 @@ int cmd_campaign_opt_out(struct cli *cli)
 {
     uint64_t id;
     const char *date;
-    if (cli_parse_u64(cli, "CAMPAIGN", cli->args[0], 1, &id) != CLI_OK ||
-        cli_opt_day(cli, "--date", &date) != CLI_OK)
-        return CLI_USAGE;
-    int rc = cli_connect_session(cli, NULL);
+    int rc = cli_id_day_session(cli, "CAMPAIGN", &id, &date);
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;

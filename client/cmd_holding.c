@@ -139,10 +139,7 @@ int cmd_holding_end(struct cli *cli)
 {
     uint64_t id;
     const char *date;
-    if (cli_parse_u64(cli, "ID", cli->args[0], 1, &id) != CLI_OK ||
-        cli_opt_day(cli, "--date", &date) != CLI_OK)
-        return CLI_USAGE;
-    int rc = cli_connect_session(cli, NULL);
+    int rc = cli_id_day_session(cli, "ID", &id, &date);
     if (rc != CLI_OK)
         return rc;
     struct folio_error err;

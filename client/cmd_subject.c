@@ -15,20 +15,13 @@ int cmd_subject_export(struct cli *cli)
     const char *out = cli_opt(cli, "--out");
     if (reason == NULL || reason[0] == '\0')
         return cli_usage(cli, "--reason: say why the person's data is exported (audited)");
-    size_t len = strlen(out);
-    if (len == 0 || len > CLI_ARG_MAX)
-        return cli_usage(cli, "--out: a file name");
-    if (cli_out_may_write(cli, out) != CLI_OK)
-        return CLI_USAGE;
-    int rc = cli_connect_session(cli, NULL);
-    if (rc != CLI_OK)
-        return rc;
     /* The file appears whole or not at all: a person's data never lies
      * about half written. */
     struct safe_file file;
+    int rc = cli_out_file_begin(cli, out, &file);
+    if (rc != CLI_OK)
+        return rc;
     char why[PATH_MAX + 256];
-    if (safe_file_open(&file, out, why, sizeof(why)) < 0)
-        return cli_local("%s", why);
     struct folio_error err;
     Folio__Response *r =
         folio_subject_export_to_fd(cli->connection, cli->args[0], reason, file.fd, &err);

@@ -253,18 +253,11 @@ int cmd_export(struct cli *cli)
     size_t n_ids = cli_opt_all(cli, "--client", ids, CLI_MAX_REPEATS);
     if (n_ids > CLI_MAX_REPEATS)
         return cli_usage(cli, "--client: at most %d", CLI_MAX_REPEATS);
-    size_t len = strlen(out);
-    if (len == 0 || len > CLI_ARG_MAX)
-        return cli_usage(cli, "--out: a file name");
-    if (cli_out_may_write(cli, out) != CLI_OK)
-        return CLI_USAGE;
-    int rc = cli_connect_session(cli, NULL);
+    struct safe_file file;
+    int rc = cli_out_file_begin(cli, out, &file);
     if (rc != CLI_OK)
         return rc;
-    struct safe_file file;
     char why[PATH_MAX + 256];
-    if (safe_file_open(&file, out, why, sizeof(why)) < 0)
-        return cli_local("%s", why);
     struct transfer_progress progress = {"exporting", false, 0, 0};
     struct folio_error err;
     Folio__Response *r = folio_export_to_fd(
