@@ -37,6 +37,19 @@ bool harness_valgrind(void)
     return v != NULL && strcmp(v, "1") == 0;
 }
 
+/* Set in the runner once a suite shares a server; its tests inherit it. */
+#define HARNESS_SHARES_VARIABLE "FOLIO_TEST_SHARES_A_SERVER"
+
+/* Whether the server about to start goes under valgrind (harness.h). */
+static bool server_under_valgrind(bool shared)
+{
+    if (!harness_valgrind())
+        return false;
+    const char *all = getenv("FOLIO_VALGRIND_ALL");
+    return shared || (all != NULL && strcmp(all, "1") == 0) ||
+           getenv(HARNESS_SHARES_VARIABLE) == NULL;
+}
+
 int harness_timeout_ms(void)
 {
     return harness_valgrind() ? 180000 : 15000;
@@ -371,7 +384,14 @@ static void server_spawn(struct harness_server *s)
     }
 }
 
+static void server_start(struct harness_server *s, const char *const *extra_flags, bool shared);
+
 void harness_server_start(struct harness_server *s, const char *const *extra_flags)
+{
+    server_start(s, extra_flags, false);
+}
+
+static void server_start(struct harness_server *s, const char *const *extra_flags, bool shared)
 {
     /* A test writing to a socket the server has closed must see EPIPE. */
     signal(SIGPIPE, SIG_IGN);
@@ -380,7 +400,7 @@ void harness_server_start(struct harness_server *s, const char *const *extra_fla
     memset(s, 0, sizeof(*s));
     memcpy(s->clock, clock, sizeof(clock));
     s->flags = extra_flags;
-    s->valgrind = harness_valgrind();
+    s->valgrind = server_under_valgrind(shared);
     const char *tmp = getenv("TMPDIR");
     int n = snprintf(s->root, sizeof(s->root), "%s/folio-test-XXXXXX",
                      tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
@@ -591,7 +611,7 @@ static void shared_keeper(struct shared *sh, const char *when, const char *const
 {
     struct harness_server *s = &sh->server;
     harness_server_clock(s, when);
-    harness_server_start(s, flags);
+    server_start(s, flags, true);
     write_whole(report, s, sizeof(*s));
     char byte;
     bool asked = read_whole(control, &byte, 1);
@@ -668,6 +688,7 @@ void harness_shared_start(const char *name, const char *when, const char *const 
     }
     shared_variable(name, variable, sizeof(variable));
     setenv(variable, path, 1);
+    setenv(HARNESS_SHARES_VARIABLE, "1", 1);
 }
 
 void harness_shared_attach(struct harness_server *s, const char *name)
