@@ -256,7 +256,9 @@ const char *cmd_ix_detect(const char *path)
     return "bundle";
 }
 
-/* The whole file, at most CMD_IX_FILE_MAX bytes. */
+/* The whole file, at most CMD_IX_FILE_MAX bytes. The buffer starts at the
+ * file's size (a pipe's: 64 KiB) and doubles only as the data comes, so a
+ * contact list of a few kilobytes does not cost 64 MiB of address space. */
 static char *cmd_ix_slurp(const char *path, size_t *len, char *why, size_t why_size)
 {
     FILE *in = fopen(path, "rb");
@@ -264,9 +266,27 @@ static char *cmd_ix_slurp(const char *path, size_t *len, char *why, size_t why_s
         snprintf(why, why_size, "cannot read %s: %s", path, strerror(errno));
         return NULL;
     }
-    char *buf = malloc(CMD_IX_FILE_MAX + 1);
-    size_t n = buf != NULL ? fread(buf, 1, CMD_IX_FILE_MAX + 1, in) : 0;
-    bool bad = buf == NULL || ferror(in);
+    struct stat st;
+    size_t cap = 64 * 1024;
+    if (fstat(fileno(in), &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= 0)
+        cap = (uint64_t)st.st_size < CMD_IX_FILE_MAX ? (size_t)st.st_size + 1 : CMD_IX_FILE_MAX + 1;
+    char *buf = malloc(cap);
+    size_t n = 0;
+    bool bad = buf == NULL;
+    while (!bad) {
+        n += fread(buf + n, 1, cap - n, in);
+        if (ferror(in) || n < cap || cap == CMD_IX_FILE_MAX + 1) {
+            bad = ferror(in);
+            break;
+        }
+        size_t grown_cap = cap > CMD_IX_FILE_MAX / 2 ? CMD_IX_FILE_MAX + 1 : cap * 2;
+        char *grown = realloc(buf, grown_cap);
+        bad = grown == NULL;
+        if (grown != NULL) {
+            buf = grown;
+            cap = grown_cap;
+        }
+    }
     fclose(in);
     if (bad || n > CMD_IX_FILE_MAX) {
         snprintf(why, why_size, bad ? "cannot read %s" : "%s is larger than 64 MiB", path);
