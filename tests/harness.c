@@ -384,13 +384,6 @@ static void server_spawn(struct harness_server *s)
     }
 }
 
-static void server_start(struct harness_server *s, const char *const *extra_flags, bool shared);
-
-void harness_server_start(struct harness_server *s, const char *const *extra_flags)
-{
-    server_start(s, extra_flags, false);
-}
-
 static void server_start(struct harness_server *s, const char *const *extra_flags, bool shared)
 {
     /* A test writing to a socket the server has closed must see EPIPE. */
@@ -425,6 +418,11 @@ static void server_start(struct harness_server *s, const char *const *extra_flag
                  "foliod init printed no certificate fingerprint:\n%s", out);
     free(out);
     server_spawn(s);
+}
+
+void harness_server_start(struct harness_server *s, const char *const *extra_flags)
+{
+    server_start(s, extra_flags, false);
 }
 
 void harness_server_signal(const struct harness_server *s, int sig)
