@@ -305,6 +305,20 @@ static void server_count_start(const struct harness_server *s)
     close(fd);
 }
 
+/* libfaketime names shared memory and a semaphore after the process it is
+ * preloaded in, and removes them at exit, but not when the process is killed
+ * nor when it runs under valgrind: they are removed here, once the server is
+ * reaped, so that runs do not pile them up in /dev/shm. */
+static void server_reaped(struct harness_server *s)
+{
+    char path[64];
+    snprintf(path, sizeof(path), "/dev/shm/faketime_shm_%d", (int)s->pid);
+    unlink(path);
+    snprintf(path, sizeof(path), "/dev/shm/sem.faketime_sem_%d", (int)s->pid);
+    unlink(path);
+    s->pid = 0;
+}
+
 static void server_spawn(struct harness_server *s)
 {
     server_read_flags(s);
@@ -360,7 +374,7 @@ static void server_spawn(struct harness_server *s)
     for (;;) {
         int status;
         if (waitpid(s->pid, &status, WNOHANG) == s->pid) {
-            s->pid = 0;
+            server_reaped(s);
             dump_log(s);
             cr_assert_fail("foliod exited before listening (status %d)",
                            WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
@@ -446,13 +460,13 @@ int harness_server_wait(struct harness_server *s)
         if (harness_now_ms() > deadline) {
             kill(s->pid, SIGKILL);
             waitpid(s->pid, &status, 0);
-            s->pid = 0;
+            server_reaped(s);
             dump_log(s);
             cr_assert_fail("foliod did not exit in time");
         }
         harness_sleep_ms(10);
     }
-    s->pid = 0;
+    server_reaped(s);
     int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     if (code != 0)
         dump_log(s);
@@ -524,7 +538,7 @@ void harness_server_cleanup(struct harness_server *s)
     if (s->pid != 0) {
         kill(s->pid, SIGKILL);
         waitpid(s->pid, NULL, 0);
-        s->pid = 0;
+        server_reaped(s);
     }
     if (s->root[0] != '\0' && getenv("FOLIO_KEEP_TEST_DIRS") == NULL)
         nftw(s->root, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
@@ -627,6 +641,7 @@ static void shared_keeper(struct shared *sh, const char *when, const char *const
         kill(s->pid, SIGKILL);
         waitpid(s->pid, NULL, 0);
     }
+    server_reaped(s);
     write_whole(report, &code, sizeof(code));
     _exit(0);
 }
