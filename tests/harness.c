@@ -46,8 +46,7 @@ static bool server_under_valgrind(bool shared)
     if (!harness_valgrind())
         return false;
     const char *all = getenv("FOLIO_VALGRIND_ALL");
-    return shared || (all != NULL && strcmp(all, "1") == 0) ||
-           getenv(HARNESS_SHARES_VARIABLE) == NULL;
+    return shared || (all != NULL && all[0] != '\0') || getenv(HARNESS_SHARES_VARIABLE) == NULL;
 }
 
 int harness_timeout_ms(void)
