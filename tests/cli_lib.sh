@@ -30,10 +30,18 @@ schema_src=${FOLIO_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/folio-$1.XXXXXX")
 server_pid=
+# server_reaped: forgets the server once waited for. libfaketime names shared
+# memory and a semaphore after the foliod it is preloaded in (foliod_clock)
+# and removes them at exit, but not when foliod is killed: they go here.
+server_reaped() {
+  rm -f "/dev/shm/faketime_shm_$server_pid" "/dev/shm/sem.faketime_sem_$server_pid"
+  server_pid=
+}
 cleanup() {
   if [[ -n $server_pid ]] && kill -0 "$server_pid" 2>/dev/null; then
     kill -KILL "$server_pid" 2>/dev/null
     wait "$server_pid" 2>/dev/null
+    server_reaped
   fi
   rm -rf "$tmp"
 }
@@ -228,7 +236,7 @@ start_server() {
     # Not left behind: it would hold ctest's pipe open and the run with it.
     kill -KILL "$server_pid" 2>/dev/null
     wait "$server_pid" 2>/dev/null
-    server_pid=
+    server_reaped
     return 1
   fi
   local cert=$data/tls-cert.pem arg next=
@@ -263,7 +271,7 @@ stop_server() {
   fi
   wait "$server_pid"
   RC=$?
-  server_pid=
+  server_reaped
 }
 
 # new_firm NAME: a firm called NAME in $data ($tmp/data), with firm-admin boss
