@@ -272,21 +272,21 @@ static char *cmd_ix_slurp(const char *path, size_t *len, char *why, size_t why_s
         cap = (uint64_t)st.st_size < CMD_IX_FILE_MAX ? (size_t)st.st_size + 1 : CMD_IX_FILE_MAX + 1;
     char *buf = malloc(cap);
     size_t n = 0;
-    bool bad = buf == NULL;
-    while (!bad) {
+    while (buf != NULL) {
         n += fread(buf + n, 1, cap - n, in);
-        if (ferror(in) || n < cap || cap == CMD_IX_FILE_MAX + 1) {
-            bad = ferror(in);
-            break;
-        }
+        if (n < cap || cap == CMD_IX_FILE_MAX + 1)
+            break; /* the end of the file, an error, or a byte past the bound */
         size_t grown_cap = cap > CMD_IX_FILE_MAX / 2 ? CMD_IX_FILE_MAX + 1 : cap * 2;
         char *grown = realloc(buf, grown_cap);
-        bad = grown == NULL;
-        if (grown != NULL) {
-            buf = grown;
-            cap = grown_cap;
+        if (grown == NULL) {
+            free(buf);
+            buf = NULL;
+            break;
         }
+        buf = grown;
+        cap = grown_cap;
     }
+    bool bad = buf == NULL || ferror(in);
     fclose(in);
     if (bad || n > CMD_IX_FILE_MAX) {
         snprintf(why, why_size, bad ? "cannot read %s" : "%s is larger than 64 MiB", path);

@@ -4,12 +4,12 @@
  * in DIR/data with a known firm-admin (HARNESS_ADMIN / HARNESS_ADMIN_PASSWORD)
  * and serves it on an ephemeral loopback port. With FOLIO_VALGRIND=1 in the
  * environment foliod runs under valgrind, and harness_server_stop fails the
- * test when valgrind reported errors or leaks: the server a suite shares, and
- * a test's own only in a suite that shares none (FOLIO_VALGRIND_ALL set,
- * as for tools/test: every server). A start costs two or three seconds of valgrind, more
- * than most tests; the own servers of a sharing suite are there for
- * restarts, clocks and flags, whose paths the ASan run checks, and the data
- * and rules go through the shared one.
+ * test when valgrind reported errors or leaks: the server a suite shares,
+ * and a test's own only in a suite that shares none (FOLIO_VALGRIND_ALL set,
+ * as for tools/test: every server). A start costs two or three seconds of
+ * valgrind, more than most tests; the own servers of a sharing suite are
+ * there for restarts, clocks and flags, whose paths the ASan run checks, and
+ * the data and rules go through the shared one.
  *
  * foliod serves TLS, so every connection the helpers make is TLS, verified
  * against the certificate the server serves (the firm's own, made by init,
