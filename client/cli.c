@@ -216,7 +216,7 @@ int cli_pick_server(struct cli *cli, const char *stored)
                          "server \"%.100s\" from %s is not HOST, HOST:PORT or [IPV6]:PORT (the "
                          "port defaults to " CLI_DEFAULT_PORT ")",
                          server, source);
-    snprintf(cli->server, sizeof(cli->server), "%s", full);
+    snprintf(cli->server, sizeof(cli->server), "%.*s", SESSION_VALUE_MAX, full);
     return CLI_OK;
 }
 
