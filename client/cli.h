@@ -319,12 +319,18 @@ int cmd_export(struct cli *cli);
 int cmd_import(struct cli *cli);
 int cmd_restore_transferred(struct cli *cli);
 int cmd_export_interchange(struct cli *cli, const char *format);
-int cmd_import_interchange(struct cli *cli, const char *format);
+/* data: the input's bytes when cmd_ix_detect read them, else NULL (the
+ * file at cli->args[0] is read); freed here either way. */
+int cmd_import_interchange(struct cli *cli, const char *format, char *data, size_t len);
 /* The format of the file at path, when --format does not say: "bundle"
  * for a bundle's magic, "vcard" for a BEGIN:VCARD in its first 4 KiB (in
  * UTF-8 or UTF-16), then by extension (.vcf, .vcard; .csv, .tsv, .txt),
- * then "csv" for text whose first line has a , ; or tab, else "bundle". */
-const char *cmd_ix_detect(const char *path);
+ * then "csv" for text whose first line has a , ; or tab, else "bundle".
+ * A file that is not a regular one (a pipe: its bytes come once) is read
+ * whole, at most 64 MiB, into *data (the caller's to free; NULL for a
+ * regular file) and *len. NULL, with why, when it cannot be read; a file
+ * that cannot be opened is told by its name (its import says why). */
+const char *cmd_ix_detect(const char *path, char **data, size_t *len, char *why, size_t why_size);
 /* What export and import print, one shape whatever the format (README):
  * the bundle's own fields are null for csv and vcard, the interchange
  * formats' own fields null for a bundle. t, res: the bundle's answer, or

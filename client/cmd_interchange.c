@@ -29,6 +29,8 @@
 
 /* Spreadsheets and address books are megabytes; this bounds a mistake. */
 #define CMD_IX_FILE_MAX (64u * 1024 * 1024)
+/* How much of a file its format is guessed from. */
+#define CMD_IX_HEAD 4096
 
 static bool cmd_ix_format(const char *format, bool *csv)
 {
@@ -220,15 +222,12 @@ static bool cmd_ix_ext(const char *path, const char *const *exts)
     return false;
 }
 
-const char *cmd_ix_detect(const char *path)
+/* The format of an input from its first bytes (at most 4 KiB) and its
+ * name; cli.h says in what order. */
+static const char *cmd_ix_detect_bytes(const char *path, const char *raw, size_t n)
 {
     static const char *const vcard_exts[] = {"vcf", "vcard", NULL};
     static const char *const csv_exts[] = {"csv", "tsv", "txt", NULL};
-    char raw[4096];
-    FILE *in = fopen(path, "rb");
-    size_t n = in != NULL ? fread(raw, 1, sizeof(raw), in) : 0;
-    if (in != NULL)
-        fclose(in);
     if (n >= 8 && memcmp(raw, "FOLIOBND", 8) == 0)
         return "bundle";
     /* The start of the file as text: UTF-16 as address books write it. */
@@ -236,7 +235,7 @@ const char *cmd_ix_detect(const char *path)
     const char *utf16 = charset_utf16(raw, n, &skip);
     char *text =
         utf16 != NULL ? charset_to_utf8(utf16, raw + skip, (n - skip) & ~(size_t)1, &len) : NULL;
-    char head[sizeof(raw) * 3 + 4];
+    char head[CMD_IX_HEAD * 3 + 4];
     memcpy(head, text != NULL ? text : raw, len < sizeof(head) - 1 ? len : sizeof(head) - 1);
     head[len < sizeof(head) - 1 ? len : sizeof(head) - 1] = '\0';
     free(text);
@@ -256,16 +255,11 @@ const char *cmd_ix_detect(const char *path)
     return "bundle";
 }
 
-/* The whole file, at most CMD_IX_FILE_MAX bytes. The buffer starts at the
+/* The rest of in, at most CMD_IX_FILE_MAX bytes. The buffer starts at the
  * file's size (a pipe's: 64 KiB) and doubles only as the data comes, so a
  * contact list of a few kilobytes does not cost 64 MiB of address space. */
-static char *cmd_ix_slurp(const char *path, size_t *len, char *why, size_t why_size)
+static char *cmd_ix_read_all(FILE *in, const char *path, size_t *len, char *why, size_t why_size)
 {
-    FILE *in = fopen(path, "rb");
-    if (in == NULL) {
-        snprintf(why, why_size, "cannot read %s: %s", path, strerror(errno));
-        return NULL;
-    }
     struct stat st;
     size_t cap = 64 * 1024;
     if (fstat(fileno(in), &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= 0)
@@ -286,15 +280,58 @@ static char *cmd_ix_slurp(const char *path, size_t *len, char *why, size_t why_s
         buf = grown;
         cap = grown_cap;
     }
-    bool bad = buf == NULL || ferror(in);
-    fclose(in);
-    if (bad || n > CMD_IX_FILE_MAX) {
-        snprintf(why, why_size, bad ? "cannot read %s" : "%s is larger than 64 MiB", path);
+    int error = ferror(in) ? (errno != 0 ? errno : EIO) : 0;
+    if (buf == NULL || error != 0 || n > CMD_IX_FILE_MAX) {
+        if (buf == NULL)
+            snprintf(why, why_size, "cannot read %s: out of memory", path);
+        else if (error != 0)
+            snprintf(why, why_size, "cannot read %s: %s", path, strerror(error));
+        else
+            snprintf(why, why_size, "%s is larger than 64 MiB", path);
         free(buf);
         return NULL;
     }
     *len = n;
     return buf;
+}
+
+static char *cmd_ix_slurp(const char *path, size_t *len, char *why, size_t why_size)
+{
+    FILE *in = fopen(path, "rb");
+    if (in == NULL) {
+        snprintf(why, why_size, "cannot read %s: %s", path, strerror(errno));
+        return NULL;
+    }
+    char *data = cmd_ix_read_all(in, path, len, why, why_size);
+    fclose(in);
+    return data;
+}
+
+const char *cmd_ix_detect(const char *path, char **data, size_t *len, char *why, size_t why_size)
+{
+    *data = NULL;
+    FILE *in = fopen(path, "rb");
+    if (in == NULL) /* its name says; the import says why it cannot be read */
+        return cmd_ix_detect_bytes(path, "", 0);
+    struct stat st;
+    if (fstat(fileno(in), &st) == 0 && S_ISREG(st.st_mode)) {
+        char raw[CMD_IX_HEAD];
+        size_t n = fread(raw, 1, sizeof(raw), in);
+        int error = ferror(in) ? (errno != 0 ? errno : EIO) : 0;
+        fclose(in);
+        if (error != 0) {
+            snprintf(why, why_size, "cannot read %s: %s", path, strerror(error));
+            return NULL;
+        }
+        return cmd_ix_detect_bytes(path, raw, n);
+    }
+    /* A pipe gives its bytes once: those that say what it is are kept,
+     * with the rest, for the import. */
+    *data = cmd_ix_read_all(in, path, len, why, why_size);
+    fclose(in);
+    if (*data == NULL)
+        return NULL;
+    return cmd_ix_detect_bytes(path, *data, *len < CMD_IX_HEAD ? *len : CMD_IX_HEAD);
 }
 
 struct cmd_ix_notes {
@@ -510,7 +547,9 @@ static int cmd_ix_import_holdings(struct cli *cli, struct holding_csv *hc,
     return CLI_OK;
 }
 
-int cmd_import_interchange(struct cli *cli, const char *format)
+/* cmd_import_interchange with its input's bytes in *data when it read
+ * them already; it frees them once they are records. */
+static int cmd_ix_import(struct cli *cli, const char *format, char **data, size_t data_len)
 {
     bool csv;
     if (!cmd_ix_format(format, &csv))
@@ -532,28 +571,30 @@ int cmd_import_interchange(struct cli *cli, const char *format)
         return cli_usage(cli, "--holdings goes with the csv format only");
     const char *path = cli->args[0];
     char why[512];
-    size_t len = 0;
+    size_t holdings_len = 0;
     struct holding_csv hc;
     holding_csv_init(&hc);
     if (holdings != NULL) {
-        char *text = cmd_ix_slurp(holdings, &len, why, sizeof(why));
-        int read = text != NULL ? holding_csv_read(&hc, text, len, why, sizeof(why)) : -1;
+        char *text = cmd_ix_slurp(holdings, &holdings_len, why, sizeof(why));
+        int read = text != NULL ? holding_csv_read(&hc, text, holdings_len, why, sizeof(why)) : -1;
         free(text);
         if (read != 0) {
             holding_csv_free(&hc);
             return text != NULL ? cli_local("%s: %s", holdings, why) : cli_local("%s", why);
         }
     }
-    char *data = cmd_ix_slurp(path, &len, why, sizeof(why));
-    if (data == NULL) {
+    if (*data == NULL)
+        *data = cmd_ix_slurp(path, &data_len, why, sizeof(why));
+    if (*data == NULL) {
         holding_csv_free(&hc);
         return cli_local("%s", why);
     }
     struct interchange ix;
     interchange_init(&ix);
-    int rc = csv ? interchange_read_csv(&ix, data, len, &csv_opt, why, sizeof(why))
-                 : interchange_read_vcard(&ix, data, len, why, sizeof(why));
-    free(data);
+    int rc = csv ? interchange_read_csv(&ix, *data, data_len, &csv_opt, why, sizeof(why))
+                 : interchange_read_vcard(&ix, *data, data_len, why, sizeof(why));
+    free(*data);
+    *data = NULL;
     struct cmd_ix_ids ids = {0};
     if (rc == 0 && cmd_ix_ids_init(&ids, &ix) != 0) {
         snprintf(why, sizeof(why), "out of memory");
@@ -654,5 +695,12 @@ int cmd_import_interchange(struct cli *cli, const char *format)
     refused += holdings_refused;
     if (rc == CLI_OK && refused > 0 && cli_opt(cli, "--strict") != NULL)
         return CLI_PARTIAL;
+    return rc;
+}
+
+int cmd_import_interchange(struct cli *cli, const char *format, char *data, size_t len)
+{
+    int rc = cmd_ix_import(cli, format, &data, len);
+    free(data);
     return rc;
 }

@@ -288,10 +288,20 @@ int cmd_import(struct cli *cli)
     if (bad)
         return cli_usage(cli, "--format: bundle, csv or vcard");
     /* Without --format, the file says what it is. */
-    if (cli_opt(cli, "--format") == NULL && strcmp(cmd_ix_detect(cli->args[0]), "bundle") != 0)
-        format = cmd_ix_detect(cli->args[0]);
+    char *data = NULL;
+    size_t len = 0;
+    if (cli_opt(cli, "--format") == NULL) {
+        char why[512];
+        const char *detected = cmd_ix_detect(cli->args[0], &data, &len, why, sizeof(why));
+        if (detected == NULL)
+            return cli_local("%s", why);
+        if (strcmp(detected, "bundle") != 0)
+            format = detected;
+    }
     if (format != NULL)
-        return cmd_import_interchange(cli, format);
+        return cmd_import_interchange(cli, format, data, len);
+    /* A bundle is read from its file, which must be a regular one (below). */
+    free(data);
     if (cli_opt(cli, "--map") != NULL || cli_opt(cli, "--date-order") != NULL ||
         cli_opt(cli, "--errors") != NULL)
         return cli_usage(cli, "--map, --date-order and --errors go with csv and vcard only");

@@ -884,7 +884,9 @@ static const struct cli_cmd commands[] = {
      "Norwegian, French), Thunderbird, Apple and LinkedIn are read by their\n"
      "headers, with , ; or tab between fields, in UTF-8, UTF-16 or\n"
      "windows-1252; vCard 2.1, 3.0 and 4.0 as phones and mail programs\n"
-     "write them. Refused rows are listed, and exit 5 with --strict.\n",
+     "write them. Refused rows are listed, and exit 5 with --strict. CSV\n"
+     "and vCards may come through a pipe (FILE /dev/stdin, at most 64 MiB);\n"
+     "a bundle is read from a file.\n",
      import_opts, cmd_import},
     {"bundle verify", "FILE", 1, 0, "check a bundle's digest and signature (offline)", NULL, NULL,
      cmd_bundle_verify},

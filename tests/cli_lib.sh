@@ -74,6 +74,22 @@ run() {
   shift
   OUT=$("$@" <<<"$input" 2>"$tmp/stderr")
   RC=$?
+  run_checked "$@"
+}
+
+# run_pipe FILE CMD...: as run, with FILE's bytes on CMD's standard input
+# through a pipe (run's here-string may reach it as a temporary file).
+run_pipe() {
+  local file=$1
+  shift
+  # shellcheck disable=SC2002 # the pipe is the point
+  OUT=$(cat "$file" | "$@" 2>"$tmp/stderr")
+  RC=$?
+  run_checked "$@"
+}
+
+# run_checked CMD...: what run and run_pipe do once CMD has run.
+run_checked() {
   ERR=$(<"$tmp/stderr")
   if [[ $ERR == *"Sanitizer"* || $ERR == *"runtime error:"* ]]; then
     fail "no sanitizer report from: ${*:1:6}" "${ERR:0:2000}"

@@ -302,6 +302,33 @@ printf 'name;city\r\nEva Ruiz;Lima\r\n' >"$tmp/semicolons.dat"
 run "" "$FOLIO" --json import --dry-run "$tmp/semicolons.dat"
 json_check "text with a delimiter in its first line is read as CSV" "$OUT" "
 d['import']['format'] == 'csv' and d['import']['clients_added'] == 1"
+# A pipe gives its bytes once: those the format is guessed from are imported
+# too (the first 4 KiB were lost when the file was opened again).
+"$PY" - "$tmp/piped.csv" "$tmp/piped.vcf" <<'PYEOF'
+import sys
+with open(sys.argv[1], "w", newline="", encoding="utf-8") as f:
+    f.write("name,city,notes\r\n")
+    for i in range(1, 301):
+        f.write("Piped Client %d,Lima,%s\r\n" % (i, "n" * 40))
+with open(sys.argv[2], "w", newline="", encoding="utf-8") as f:
+    for i in range(1, 121):
+        f.write("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Piped Card %d\r\nNOTE:%s\r\nEND:VCARD\r\n"
+                % (i, "v" * 40))
+PYEOF
+run_pipe "$tmp/piped.csv" "$FOLIO" --json import --dry-run /dev/stdin
+expect "a CSV of 25 KB through a pipe imports" 0
+json_check "every row of the piped CSV, the first ones too" "$OUT" "
+d['import']['format'] == 'csv' and d['import']['clients_added'] == 300 and
+d['import']['clients_refused'] == 0"
+run_pipe "$tmp/piped.vcf" "$FOLIO" --json import --dry-run /dev/stdin
+json_check "every card of piped vCards, the first ones too" "$OUT" "
+d['import']['format'] == 'vcard' and d['import']['clients_added'] == 120 and
+d['import']['clients_refused'] == 0"
+printf 'FOLIOBND' >"$tmp/piped.bundle"
+run_pipe "$tmp/piped.bundle" "$FOLIO" --json import --dry-run /dev/stdin
+expect "a bundle through a pipe is refused" 4
+json_check "it is read from a regular file, the error says" "$ERR" "
+'not a regular file' in d['error']['message']"
 
 # A long list of notes: the first on a terminal, all of them with --errors.
 {
