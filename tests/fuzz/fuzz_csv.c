@@ -9,8 +9,10 @@
  * written out with interchange_csv_write and read back, which must go
  * without a note, twice over, and the second and third exports must be the
  * same bytes. (The first round may still lose what an export cannot say,
- * such as a client whose every exported field is empty.) The export of no
- * clients, a header row whatever the input, is checked once, at start. */
+ * such as a client whose every exported field is empty; when it loses
+ * nothing the third round, which could not differ, is left out.) The
+ * export of no clients, a header row whatever the input, is checked once,
+ * at start. */
 #include <iconv.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -97,23 +99,31 @@ static void fuzz_csv_reread(struct interchange *ix, const char *text, size_t len
 }
 
 /* The round trip of the clients read into ix (freed here): written out,
- * read back, written and read again, written a third time. */
+ * read back, written again, and when that changed anything read and
+ * written a third time. */
 static void fuzz_csv_round_trip(struct interchange *ix)
 {
-    size_t len1, len2, len3;
+    size_t len1, len2;
     char *first = fuzz_csv_export(ix, &len1);
     interchange_free(ix);
     fuzz_csv_reread(ix, first, len1, "first");
     char *second = fuzz_csv_export(ix, &len2);
     interchange_free(ix);
-    fuzz_csv_reread(ix, second, len2, "second");
-    char *third = fuzz_csv_export(ix, &len3);
-    interchange_free(ix);
-    if (len2 != len3 || memcmp(second, third, len2) != 0)
-        fuzz_csv_fail("an export read back and written again changed:\n%s---\n%s", second, third);
+    /* Reading and writing are functions of the bytes: a second export the
+     * same as the first (read without a note) would read and write the
+     * same again, and the third round could not fail. */
+    if (len1 != len2 || memcmp(first, second, len1) != 0) {
+        size_t len3;
+        fuzz_csv_reread(ix, second, len2, "second");
+        char *third = fuzz_csv_export(ix, &len3);
+        interchange_free(ix);
+        if (len2 != len3 || memcmp(second, third, len2) != 0)
+            fuzz_csv_fail("an export read back and written again changed:\n%s---\n%s", second,
+                          third);
+        free(third);
+    }
     free(first);
     free(second);
-    free(third);
 }
 
 /* glibc loads the module of a charset at iconv_open and unloads it soon

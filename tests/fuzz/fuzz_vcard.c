@@ -11,7 +11,8 @@
  * back, twice over: every card must come back as a client, the second round
  * without any note, and the second and third exports must be the same
  * bytes. (The first round may lose what an export cannot say, such as a
- * postal code or a CR in a value.) */
+ * postal code or a CR in a value; when it loses nothing the third round,
+ * which could not differ, is left out.) */
 #include <iconv.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -168,20 +169,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         interchange_free(&ix);
         return 0;
     }
-    size_t len1, len2, len3;
+    size_t len1, len2;
     char *first = fuzz_vcard_export(&ix, &len1);
     size_t clients = ix.n_clients;
     interchange_free(&ix);
     fuzz_vcard_reread(&ix, first, len1, clients, "first", true);
+    bool noted = ix.n_notes > 0;
     char *second = fuzz_vcard_export(&ix, &len2);
     interchange_free(&ix);
-    fuzz_vcard_reread(&ix, second, len2, clients, "second", false);
-    char *third = fuzz_vcard_export(&ix, &len3);
-    interchange_free(&ix);
-    if (len2 != len3 || memcmp(second, third, len2) != 0)
-        fuzz_vcard_fail("an export read back and written again changed:\n%s---\n%s", second, third);
+    /* Reading and writing are functions of the bytes: a second export the
+     * same as the first, read without a note, would read and write the
+     * same again, and the third round could not fail. */
+    if (noted || len1 != len2 || memcmp(first, second, len1) != 0) {
+        size_t len3;
+        fuzz_vcard_reread(&ix, second, len2, clients, "second", false);
+        char *third = fuzz_vcard_export(&ix, &len3);
+        interchange_free(&ix);
+        if (len2 != len3 || memcmp(second, third, len2) != 0)
+            fuzz_vcard_fail("an export read back and written again changed:\n%s---\n%s", second,
+                            third);
+        free(third);
+    }
     free(first);
     free(second);
-    free(third);
     return 0;
 }
