@@ -172,6 +172,23 @@ static int ix_drop(struct interchange *ix, uint32_t line, const char *where, con
     return ix_note(ix, line, "note", "%s: %s: %s: left out", where, field, why);
 }
 
+/* A language tag as address books and spreadsheets write it (fr, FR,
+ * fr-CA, zh_Hant) made a client's language, in place: its primary subtag,
+ * two or three letters (ISO 639), in lower case. Why not, or NULL. */
+static const char *ix_language(char *v)
+{
+    size_t n = strcspn(v, "-_");
+    bool letters = n >= 2 && n <= 3;
+    for (size_t i = 0; letters && i < n; i++)
+        letters = (v[i] >= 'a' && v[i] <= 'z') || (v[i] >= 'A' && v[i] <= 'Z');
+    if (!letters)
+        return "not a language (ISO 639, such as es or pt-BR)";
+    for (size_t i = 0; i < n; i++)
+        v[i] = (char)tolower((unsigned char)v[i]);
+    v[n] = '\0';
+    return NULL;
+}
+
 /* Cuts s to at most max bytes without splitting a UTF-8 sequence. */
 static void ix_cut_utf8(char *s, size_t max)
 {
@@ -803,8 +820,10 @@ static const char *ix_csv_value(struct ix_csv *x, uint32_t line, const char *whe
         c->preferred_channel = v;
         return NULL;
     case CSV_T_LANGUAGE:
-        c->language = v;
-        return NULL;
+        why = ix_language(v);
+        if (why == NULL)
+            c->language = v;
+        return why;
     case CSV_T_ORGANISATION:
         *rc = ix_text(ix, line, where, "organisation", v, FOLIO_TEXT_MAX, &c->organisation);
         return NULL;
@@ -1231,6 +1250,16 @@ int interchange_add_vcard(struct interchange *ix, const struct vcard *card)
         return -1;
     if (card->note != NULL && (c->notes = ix_dup(ix, card->note)) == NULL)
         return -1;
+    if (card->language != NULL) {
+        char *language = ix_dup(ix, card->language);
+        if (language == NULL)
+            return -1;
+        const char *why = ix_language(language);
+        if (why == NULL)
+            c->language = language;
+        else if (ix_drop(ix, l, where, "language", "\"%.40s\": %s", card->language, why) != 0)
+            return -1;
+    }
     return ix_add_client(ix, c, card->line);
 }
 
@@ -1413,5 +1442,6 @@ int interchange_vcard_write(FILE *out, const Folio__Client *c, int version)
     card.org = ix_or_null(c->organisation);
     card.title = ix_or_null(c->title);
     card.note = ix_or_null(c->notes);
+    card.language = ix_or_null(c->language);
     return vcard_write(out, &card, version);
 }

@@ -38,6 +38,7 @@ struct vcard_reader {
     bool nul;                      /* the logical line holds a NUL byte */
     bool qp;                       /* quoted-printable: a '=' at a line end joins the next line */
     struct charset_converter conv; /* the charset of the values last converted */
+    int language_pref;             /* the PREF of the LANG kept (101 for none) */
 };
 
 /* What the parameters of one property say. */
@@ -46,6 +47,7 @@ struct vcard_params {
     const char *charset;  /* NULL: UTF-8 */
     const char *tel_type; /* the strongest type word of a TEL */
     int omit_year;        /* X-APPLE-OMIT-YEAR, or -1 */
+    int pref;             /* PREF, 1 (most preferred) to 100; 0 when absent */
 };
 
 static void vcard_card_error(struct vcard_reader *r, const char *fmt, ...)
@@ -384,6 +386,19 @@ static void vcard_categories(struct vcard_reader *r, char *value)
     }
 }
 
+/* Of several LANGs the one with the lowest PREF is kept, else the first. */
+static void vcard_lang(struct vcard_reader *r, char *value, const struct vcard_params *pm)
+{
+    int pref = pm->pref > 0 ? pm->pref : 101;
+    if (r->card.language != NULL && pref >= r->language_pref)
+        return;
+    const char *language = vcard_keep(r, value);
+    if (language != NULL) {
+        r->card.language = language;
+        r->language_pref = pref;
+    }
+}
+
 static void vcard_note_prop(struct vcard_reader *r, char *value)
 {
     struct vcard *c = &r->card;
@@ -400,8 +415,8 @@ static void vcard_note_prop(struct vcard_reader *r, char *value)
         c->note = c->note == NULL ? note : arena_printf(r->arena, "%s\n%s", c->note, note);
 }
 
-static const char *const vcard_kept[] = {"FN",  "N",     "BDAY", "TEL",        "EMAIL",  "ADR",
-                                         "ORG", "TITLE", "NOTE", "CATEGORIES", "VERSION"};
+static const char *const vcard_kept[] = {"FN",  "N",     "BDAY", "TEL",        "EMAIL",   "ADR",
+                                         "ORG", "TITLE", "NOTE", "CATEGORIES", "VERSION", "LANG"};
 
 static bool vcard_is_kept(const char *name)
 {
@@ -452,6 +467,8 @@ static void vcard_property(struct vcard_reader *r, const char *name, char *value
         vcard_categories(r, value);
     } else if (strcasecmp(name, "NOTE") == 0) {
         vcard_note_prop(r, value);
+    } else if (strcasecmp(name, "LANG") == 0) {
+        vcard_lang(r, value, pm);
     }
 }
 
@@ -503,6 +520,10 @@ static void vcard_params(char *params, struct vcard_params *pm)
             pm->base64 = pm->base64 || strcasecmp(pv, "B") == 0 || strcasecmp(pv, "BASE64") == 0;
         } else if (strcasecmp(pname, "CHARSET") == 0) {
             pm->charset = pv;
+        } else if (strcasecmp(pname, "PREF") == 0) {
+            size_t n = strlen(pv);
+            int pref = n >= 1 && n <= 3 && vcard_digits(pv, n) ? atoi(pv) : 0;
+            pm->pref = pref >= 1 && pref <= 100 ? pref : 0;
         } else if (strcasecmp(pname, "X-APPLE-OMIT-YEAR") == 0) {
             pm->omit_year = vcard_digits(pv, strlen(pv)) && strlen(pv) == 4 ? atoi(pv) : -1;
         } else if (strcasecmp(pname, "TYPE") == 0) {
@@ -960,6 +981,8 @@ int vcard_write(FILE *out, const struct vcard *card, int version)
     }
     vcard_put_prop(&w, "ORG", card->org);
     vcard_put_prop(&w, "TITLE", card->title);
+    if (version == 4) /* 3.0 has no LANG */
+        vcard_put_prop(&w, "LANG", card->language);
     vcard_put_list(&w, "CATEGORIES", card->categories,
                    card->n_categories < VCARD_CATEGORIES_MAX ? card->n_categories
                                                              : VCARD_CATEGORIES_MAX);

@@ -2,7 +2,7 @@
  * really write them: reading the properties a client record can use,
  * writing 3.0 or 4.0.
  *
- * Read: FN, N, BDAY, TEL, EMAIL, ADR, ORG, TITLE, CATEGORIES, NOTE;
+ * Read: FN, N, BDAY, TEL, EMAIL, ADR, ORG, TITLE, CATEGORIES, NOTE, LANG;
  * everything else (PHOTO, X-...) is skipped whatever its size or bytes.
  * The file may be UTF-8 (with or without a byte order mark) or UTF-16
  * (with or without one), with CRLF, LF or CR line ends. Folded lines are
@@ -23,9 +23,11 @@
  * BDAY comes out as YYYY-MM-DD, or as --MM-DD when the card has no year
  * (--0415, --04-15, X-APPLE-OMIT-YEAR) or one before 1900 (exporters
  * write 1604 or 0001 for "no year"). A time after the date is dropped.
+ * LANG comes out as written, of the one with the lowest PREF, else the
+ * first.
  *
  * Write: one vCard per call, CRLF line ends, lines folded at 75 octets
- * without splitting a UTF-8 sequence. */
+ * without splitting a UTF-8 sequence; LANG in 4.0 only. */
 #ifndef FOLIO_VCARD_H
 #define FOLIO_VCARD_H
 
@@ -62,6 +64,7 @@ struct vcard {
     const char *categories[VCARD_CATEGORIES_MAX];
     size_t n_categories;
     const char *note;                   /* NOTE values, joined by newlines */
+    const char *language;               /* LANG, a language tag (fr-CA), or NULL */
     const char *error;                  /* set when the card cannot be used: why, naming the line */
     const char *notes[VCARD_NOTES_MAX]; /* what was left out, each naming its line */
     size_t n_notes;

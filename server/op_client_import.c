@@ -141,6 +141,7 @@ static const char *ci_drop_field(Folio__Client *c, const char *why)
         {"employment", offsetof(Folio__Client, employment)},
         {"notes", offsetof(Folio__Client, notes)},
         {"preferred_channel", offsetof(Folio__Client, preferred_channel)},
+        {"language", offsetof(Folio__Client, language)},
     };
     for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
         if (strlen(texts[i].field) == n && strncmp(why, texts[i].field, n) == 0) {

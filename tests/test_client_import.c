@@ -432,13 +432,16 @@ Test(client_import, a_row_is_refused_only_without_a_name_and_bad_fields_are_left
     row_init(&rows[3], "Valid Two", NULL, "+51 1 234 5678", NULL, "Lima");
     rows[3].client.country = (char *)"PE";
     row_init(&rows[4], "", NULL, "+51 1 234 0000", NULL, "Lima");
-    rows[1].client.country = (char *)"XX"; /* no such country: left out too */
+    rows[1].client.country = (char *)"XX";      /* no such country: left out too */
+    rows[3].client.language = (char *)"French"; /* a name, not a code: left out */
     uint32_t lines[5] = {2, 3, 6, 8, 9};
     Folio__Response *r = harness_ok(import_rows(alice, rows, lines, 5, false, &err), &err);
     const Folio__ClientImportResult *res = r->client_import;
     cr_assert_eq(res->created, 4, "%s", notes_text(res));
     cr_assert_eq(res->skipped, 0);
-    cr_assert_eq(res->n_notes, 4, "%s", notes_text(res));
+    cr_assert_eq(res->n_notes, 5, "%s", notes_text(res));
+    cr_assert_str_eq(note_for(res, 8)->message,
+                     "line 8: language: an ISO 639-1 code in lower case, such as es: left out");
     cr_assert_str_eq(res->notes[0]->message,
                      "line 3: birth_date: not a real date (YYYY-MM-DD, or --MM-DD without the "
                      "year): left out");
@@ -459,6 +462,8 @@ Test(client_import, a_row_is_refused_only_without_a_name_and_bad_fields_are_left
                       strcmp(c->city, "Lima") == 0);
         if (strcmp(c->name, "Bad Email") == 0)
             cr_assert_eq(c->n_emails, 0);
+        if (strcmp(c->name, "Valid Two") == 0)
+            cr_assert(c->language[0] == '\0' && strcmp(c->country, "PE") == 0);
     }
     folio_response_free(r);
     finish();

@@ -211,6 +211,30 @@ Test(csv, language_round_trips)
     free(buf);
 }
 
+/* Spreadsheets write a language as a tag or in capitals: the client's is
+ * the tag's first part in lower case; what is no language is left out
+ * with a note, and the person comes in. */
+Test(csv, language_from_a_tag)
+{
+    const char *in = "name,language\nA,pt-BR\nB,EN\nC,zh_Hant_TW\nD,Deutsch\nE,e\n";
+    struct interchange ix;
+    interchange_init(&ix);
+    char err[256];
+    cr_assert_eq(interchange_read_csv(&ix, in, strlen(in), NULL, err, sizeof(err)), 0, "%s", err);
+    cr_assert_eq(ix.n_clients, 5);
+    cr_assert_str_eq(ix.clients[0]->language, "pt");
+    cr_assert_str_eq(ix.clients[1]->language, "en");
+    cr_assert_str_eq(ix.clients[2]->language, "zh");
+    cr_assert_str_eq(ix.clients[3]->language, "");
+    cr_assert_str_eq(ix.clients[4]->language, "");
+    cr_assert_eq(ix.n_notes, 2);
+    cr_assert(strstr(ix.notes[0]->message, "line 5: language: \"Deutsch\": not a language") != NULL,
+              "%s", ix.notes[0]->message);
+    cr_assert(strstr(ix.notes[1]->message, "line 6: language: \"e\"") != NULL, "%s",
+              ix.notes[1]->message);
+    interchange_free(&ix);
+}
+
 Test(csv, interchange_needs_a_name_column)
 {
     struct interchange ix;

@@ -351,3 +351,48 @@ Test(vcard, categories_become_tags_without_accents)
     cr_assert(strstr(ix.notes[0]->message, "only a-z, 0-9, - and _: left out") != NULL);
     interchange_free(&ix);
 }
+
+/* LANG (4.0) is a language tag: the client's language is its primary
+ * subtag in lower case, of the LANG with the lowest PREF, else the first;
+ * a 4.0 export writes it and reads back the same, a 3.0 export has none. */
+Test(vcard, lang_becomes_the_language)
+{
+    const char *in = "BEGIN:VCARD\nVERSION:4.0\nFN:Marie Tremblay\n"
+                     "LANG;TYPE=work:en-CA\nLANG;PREF=2:de\nLANG;PREF=1:FR-ca\nLANG;PREF=3:es\n"
+                     "END:VCARD\n"
+                     "BEGIN:VCARD\nVERSION:4.0\nFN:Li Wei\nLANG:zh_Hant\nLANG:en\nEND:VCARD\n"
+                     "BEGIN:VCARD\nVERSION:4.0\nFN:Kiera\nLANG:x-klingon\nEND:VCARD\n";
+    struct interchange ix;
+    interchange_init(&ix);
+    char err[256];
+    cr_assert_eq(interchange_read_vcard(&ix, in, strlen(in), err, sizeof(err)), 0, "%s", err);
+    cr_assert_eq(ix.n_clients, 3);
+    cr_assert_str_eq(ix.clients[0]->language, "fr");
+    cr_assert_str_eq(ix.clients[1]->language, "zh");
+    cr_assert_str_eq(ix.clients[2]->language, "", "a private tag is no language");
+    cr_assert_eq(ix.n_notes, 1);
+    cr_assert(strstr(ix.notes[0]->message,
+                     "card 3 (line 15): language: \"x-klingon\": not a "
+                     "language (ISO 639, such as es or pt-BR): left out") != NULL,
+              "%s", ix.notes[0]->message);
+
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    cr_assert_eq(interchange_vcard_write(f, ix.clients[0], 4), 0);
+    cr_assert_eq(interchange_vcard_write(f, ix.clients[0], 3), 0);
+    fclose(f);
+    const char *lang = strstr(buf, "LANG:fr\r\n");
+    cr_assert_not_null(lang, "%s", buf);
+    cr_assert_null(strstr(lang + 1, "LANG"), "3.0 has no LANG: %s", buf);
+    struct interchange back;
+    interchange_init(&back);
+    cr_assert_eq(interchange_read_vcard(&back, buf, len, err, sizeof(err)), 0, "%s", err);
+    cr_assert_eq(back.n_clients, 2);
+    cr_assert_eq(back.n_notes, 0);
+    cr_assert_str_eq(back.clients[0]->language, "fr");
+    cr_assert_str_eq(back.clients[1]->language, "");
+    interchange_free(&back);
+    interchange_free(&ix);
+    free(buf);
+}

@@ -83,6 +83,7 @@ static void fuzz_vcard_check(struct fuzz_cards *seen, const struct vcard *card)
     fuzz_vcard_check_text(card, "NOTE", card->note);
     fuzz_vcard_check_text(card, "ORG", card->org);
     fuzz_vcard_check_text(card, "TITLE", card->title);
+    fuzz_vcard_check_text(card, "LANG", card->language);
     for (size_t i = 0; i < card->n_categories; i++)
         fuzz_vcard_check_text(card, "CATEGORIES", card->categories[i]);
     for (size_t i = 0; i < card->n_tels; i++)
