@@ -7,9 +7,6 @@
 
 #include "log.h"
 
-#define THROTTLE_DELAY_BASE_MS 100u
-#define THROTTLE_DELAY_MAX_MS  2000u
-
 void throttle_init(struct throttle *t, unsigned account_max, unsigned address_max,
                    uint64_t lockout_ms)
 {
@@ -17,6 +14,8 @@ void throttle_init(struct throttle *t, unsigned account_max, unsigned address_ma
     t->account_max = account_max ? account_max : 1;
     t->address_max = address_max ? address_max : 1;
     t->lockout_ms = lockout_ms;
+    t->delay_ms = THROTTLE_DELAY_MS;
+    t->delay_max_ms = THROTTLE_DELAY_MAX_MS;
 }
 
 /* ---------------------------------------------------------------- keys */
@@ -85,13 +84,13 @@ static bool throttle_count_failure(const struct throttle *t, struct throttle_cou
     return false;
 }
 
-static uint64_t throttle_delay(unsigned failures)
+static uint64_t throttle_delay(const struct throttle *t, unsigned failures)
 {
     if (failures < 2)
         return 0;
     unsigned shift = failures - 2 < 5 ? failures - 2 : 5;
-    uint64_t delay = (uint64_t)THROTTLE_DELAY_BASE_MS << shift;
-    return delay < THROTTLE_DELAY_MAX_MS ? delay : THROTTLE_DELAY_MAX_MS;
+    uint64_t delay = t->delay_ms << shift;
+    return delay < t->delay_max_ms ? delay : t->delay_max_ms;
 }
 
 /* ---------------------------------------------------------------- tables */
@@ -290,7 +289,7 @@ uint64_t throttle_failure(struct throttle *t, struct throttle_ticket *ticket, ui
             log_warn("login lock: address %s refused for %llu s after %u failed logins", text,
                      (unsigned long long)(t->lockout_ms / 1000), address->count.failures);
         }
-        delay = throttle_delay(address->count.failures);
+        delay = throttle_delay(t, address->count.failures);
     }
     struct throttle_account *account =
         ticket->known_address ? NULL : throttle_account_find(t, ticket->name);
@@ -300,7 +299,7 @@ uint64_t throttle_failure(struct throttle *t, struct throttle_ticket *ticket, ui
                      "logins",
                      account->name, (unsigned long long)(t->lockout_ms / 1000),
                      account->count.failures);
-        uint64_t account_delay = throttle_delay(account->count.failures);
+        uint64_t account_delay = throttle_delay(t, account->count.failures);
         if (account_delay > delay)
             delay = account_delay;
     }

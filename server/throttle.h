@@ -30,6 +30,8 @@
 #define THROTTLE_KNOWN_ADDRESSES 4
 #define THROTTLE_ADDRESS_SIZE    16
 #define THROTTLE_NAME_SIZE       72
+#define THROTTLE_DELAY_MS        100  /* the answer to a second failure waits this long */
+#define THROTTLE_DELAY_MAX_MS    2000 /* each more doubles it, up to this */
 
 /* Failures and attempts in flight of one account or address. */
 struct throttle_count {
@@ -58,6 +60,7 @@ struct throttle {
     unsigned account_max;
     unsigned address_max;
     uint64_t lockout_ms;
+    uint64_t delay_ms, delay_max_ms; /* THROTTLE_DELAY_MS, THROTTLE_DELAY_MAX_MS */
     struct throttle_account accounts[THROTTLE_ACCOUNT_SLOTS];
     struct throttle_address addresses[THROTTLE_ADDRESS_SLOTS];
 };
