@@ -13,7 +13,6 @@
  * nothing the third round, which could not differ, is left out.) The
  * export of no clients, a header row whatever the input, is checked once,
  * at start. */
-#include <iconv.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -21,6 +20,7 @@
 #include <string.h>
 
 #include "csv_file.h"
+#include "fuzz_charsets.h"
 #include "fuzz_target.h"
 #include "interchange.h"
 
@@ -126,23 +126,14 @@ static void fuzz_csv_round_trip(struct interchange *ix)
     free(second);
 }
 
-/* glibc loads the module of a charset at iconv_open and unloads it soon
- * after the last iconv_close: a file read in a charset with a module of its
- * own (Windows-1252, the fallback for text that is not UTF-8, and
- * Shift_JIS) would cost a dlopen every time. A process reads one file; a
- * fuzzer reads millions, so it holds them open.
- * The round trip of no clients at all (a header row alone) is the same
+/* The round trip of no clients at all (a header row alone) is the same
  * whatever the input: it is made once, here, rather than for every input
  * that yields no client. */
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    static const char *const held[] = {"WINDOWS-1252", "SHIFT_JIS"};
-    static iconv_t open_cds[sizeof(held) / sizeof(held[0])]; /* kept, not leaked */
-    for (size_t i = 0; i < sizeof(held) / sizeof(held[0]); i++)
-        if ((open_cds[i] = iconv_open("UTF-8", held[i])) == (iconv_t)-1)
-            fuzz_csv_fail("cannot convert from %s", held[i]);
+    fuzz_charsets_hold();
     struct interchange none;
     interchange_init(&none);
     fuzz_csv_round_trip(&none);

@@ -13,7 +13,6 @@
  * bytes. (The first round may lose what an export cannot say, such as a
  * postal code or a CR in a value; when it loses nothing the third round,
  * which could not differ, is left out.) */
-#include <iconv.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -21,6 +20,7 @@
 #include <string.h>
 
 #include "csv_file.h"
+#include "fuzz_charsets.h"
 #include "fuzz_target.h"
 #include "interchange.h"
 #include "vcard.h"
@@ -139,20 +139,11 @@ static void fuzz_vcard_reread(struct interchange *ix, const char *text, size_t l
                         ix->n_clients, text);
 }
 
-/* glibc loads the module of a charset at iconv_open and unloads it soon
- * after the last iconv_close: a file read in a charset with a module of its
- * own (Windows-1252, the fallback for text that is not UTF-8, and
- * Shift_JIS) would cost a dlopen every time. A process reads one file; a
- * fuzzer reads millions, so it holds them open. */
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    static const char *const held[] = {"WINDOWS-1252", "SHIFT_JIS"};
-    static iconv_t open_cds[sizeof(held) / sizeof(held[0])]; /* kept, not leaked */
-    for (size_t i = 0; i < sizeof(held) / sizeof(held[0]); i++)
-        if ((open_cds[i] = iconv_open("UTF-8", held[i])) == (iconv_t)-1)
-            fuzz_vcard_fail("cannot convert from %s", held[i]);
+    fuzz_charsets_hold();
     return 0;
 }
 
