@@ -255,6 +255,12 @@ static const char *cmd_ix_detect_bytes(const char *path, const char *raw, size_t
     return "bundle";
 }
 
+/* The error a read of in met (stdio keeps only that there was one), or 0. */
+static int cmd_ix_read_error(FILE *in)
+{
+    return ferror(in) ? (errno != 0 ? errno : EIO) : 0;
+}
+
 /* The rest of in, at most CMD_IX_FILE_MAX bytes. The buffer starts at the
  * file's size (a pipe's: 64 KiB) and doubles only as the data comes, so a
  * contact list of a few kilobytes does not cost 64 MiB of address space. */
@@ -280,7 +286,7 @@ static char *cmd_ix_read_all(FILE *in, const char *path, size_t *len, char *why,
         buf = grown;
         cap = grown_cap;
     }
-    int error = ferror(in) ? (errno != 0 ? errno : EIO) : 0;
+    int error = cmd_ix_read_error(in);
     if (buf == NULL || error != 0 || n > CMD_IX_FILE_MAX) {
         if (buf == NULL)
             snprintf(why, why_size, "cannot read %s: out of memory", path);
@@ -317,7 +323,7 @@ const char *cmd_ix_detect(const char *path, char **data, size_t *len, char *why,
     if (fstat(fileno(in), &st) == 0 && S_ISREG(st.st_mode)) {
         char raw[CMD_IX_HEAD];
         size_t n = fread(raw, 1, sizeof(raw), in);
-        int error = ferror(in) ? (errno != 0 ? errno : EIO) : 0;
+        int error = cmd_ix_read_error(in);
         fclose(in);
         if (error != 0) {
             snprintf(why, why_size, "cannot read %s: %s", path, strerror(error));
